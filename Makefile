@@ -1,0 +1,32 @@
+# Two commands set everything up: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Reinstall when the pinned constraints or the package metadata change.
+$(STAMP): $(BIN)/python constraints.txt setup.cfg pyproject.toml
+	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/elt lint pipelines/olist --summary
+
+lint: $(STAMP)
+	$(BIN)/elt lint pipelines
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/lint.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

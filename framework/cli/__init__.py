@@ -1,0 +1,1 @@
+"""The `elt` command line: thin shells over the library."""

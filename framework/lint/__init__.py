@@ -1,0 +1,51 @@
+"""Lint: every diagnostic for one or more pipeline folders, collected, never just the first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from framework.diagnostics import Diagnostic
+from framework.spec.model import Project
+
+
+@dataclass(frozen=True)
+class LintResult:
+    projects: tuple[Project, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def lint_project_folder(root: str) -> tuple[Project, list[Diagnostic]]:
+    from framework.graph import build_graph
+    from framework.lint.references import check_project
+    from framework.lint.semantic import check_spec
+    from framework.lint.sql import check_model_sql
+    from framework.spec.project import load_project
+
+    project, found = load_project(root)
+    specs = ([project.pipeline] if project.pipeline else []) + list(project.specs)
+    for spec in specs:
+        found.extend(check_spec(spec))
+    _, graph_problems = build_graph(project)
+    found.extend(graph_problems)
+    found.extend(check_project(project))
+    for spec in project.models:
+        found.extend(check_model_sql(spec))
+    return project, found
+
+
+def lint_paths(paths: list[str]) -> tuple[LintResult, list[str]]:
+    """Lint the pipelines at or above each path. Returns the result and paths that hold no pipeline."""
+    from framework.spec.project import find_pipeline_roots
+
+    roots, missing = [], []
+    for path in paths:
+        found = find_pipeline_roots(path)
+        if not found:
+            missing.append(path)
+        roots.extend(r for r in found if r not in roots)
+    projects, diagnostics = [], []
+    for root in roots:
+        project, found = lint_project_folder(root)
+        projects.append(project)
+        diagnostics.extend(found)
+    return LintResult(tuple(projects), tuple(dict.fromkeys(diagnostics))), missing

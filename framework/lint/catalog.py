@@ -1,0 +1,75 @@
+"""Every diagnostic code the linter can emit. Codes are stable: never reuse or renumber.
+
+E0xx reading the file, E1xx the schema, E2xx one spec's own consistency,
+E3xx references between specs, E4xx model SQL, W5xx warnings (exit code stays 0).
+`elt lint --list-rules` prints this table and docs/lint-rules.md is generated from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    explanation: str
+
+    @property
+    def severity(self) -> str:
+        return "warning" if self.code.startswith("W") else "error"
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("E001", "YAML syntax error", "The file is not well-formed YAML; the position is where the parser stopped."),
+    Rule("E002", "duplicate key", "A mapping defines the same key twice. YAML would silently keep the last one; we refuse."),
+    Rule("E003", "unreadable file", "The file is not valid UTF-8 or cannot be read."),
+    Rule("E004", "empty file", "The file holds no YAML document (only comments or whitespace)."),
+    Rule("E005", "YAML tag, anchor or alias", "Specs are plain data: no `!tags`, `&anchors`, `*aliases` or `<<` merge keys."),
+    Rule("E101", "unknown field", "A key the spec format does not define (often a typo; a hint names the closest field)."),
+    Rule("E102", "missing required field", "A field the spec format requires is absent."),
+    Rule("E103", "wrong value type", "The value has the wrong YAML type (e.g. a list where a mapping is expected)."),
+    Rule("E104", "value not allowed", "The value is not one of the closed vocabulary (layer, load mode, check type, ...)."),
+    Rule("E105", "value out of range", "The value breaks a constraint: naming pattern, length, bounds, uniqueness."),
+    Rule("E106", "unsupported version", "`version` must be 1, the format this framework reads."),
+    Rule("E107", "unknown kind", "`kind` must be pipeline, source or model."),
+    Rule("E201", "invalid column type", "A column type outside the portable set: string, integer, bigint, decimal(p,s), double, boolean, date, timestamp, timestamptz."),
+    Rule("E202", "duplicate column", "Two columns of one spec share a name."),
+    Rule("E203", "unknown column", "A key, tracked column, ordering column, hint or check names a column the spec does not declare."),
+    Rule("E204", "name does not match file", "A source or model's `name` must equal its file name without `.yml`; a pipeline spec lives in `pipeline.yml`."),
+    Rule("E205", "duplicate spec name", "Two specs of one pipeline share a name (sources and models share one namespace: the table names)."),
+    Rule("E206", "SCD2 without business key", "An SCD2 model needs `keys.business` to know which rows are versions of one entity."),
+    Rule("E207", "SCD2 tracks its key", "A business key column cannot also be a tracked column: a changed key is a different entity."),
+    Rule("E208", "SCD2 columns", "An SCD2 model must declare valid_from/valid_to (timestamp), is_current (boolean), and a date or timestamp `version_start` column."),
+    Rule("E209", "model SQL missing", "A model needs exactly one of `sql` or `sql_file`, and the file must exist beside the spec."),
+    Rule("E210", "source key", "A source loaded with `upsert`, or de-duplicated, needs a `primary_key`; key columns must not be nullable."),
+    Rule("E211", "materialization", "Incremental models need an `incremental` strategy (time_range with a timestamp/date `time_column`); views keep no history."),
+    Rule("E212", "pipeline settings", "Invalid schedule (cron or preset), start date, or `default_target` not among `targets`."),
+    Rule("E213", "pipeline spec missing or repeated", "Each pipeline folder holds exactly one `kind: pipeline` spec."),
+    Rule("E214", "Redshift hints", "`diststyle: key` needs a `distkey` and a `distkey` needs `diststyle: key`; both name declared columns."),
+    Rule("E301", "unknown dependency", "`depends_on` names a spec that does not exist in this pipeline."),
+    Rule("E302", "dependency cycle", "Specs depend on each other in a loop; the message prints the cycle."),
+    Rule("E303", "unknown relationship target", "A relationships check points at a spec or column that does not exist."),
+    Rule("E304", "relationship type mismatch", "A relationships check compares columns of incompatible types."),
+    Rule("E401", "SQL syntax error", "The model's SELECT (or a check's condition) does not parse in the Redshift dialect."),
+    Rule("E402", "not a SELECT", "A model's SQL must be exactly one SELECT query (CTEs and set operations allowed)."),
+    Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
+    Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),
+)
+
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def rules_markdown() -> str:
+    lines = [
+        "# Lint rules",
+        "",
+        "Generated from `framework/lint/catalog.py` (`elt lint --list-rules --format markdown`).",
+        "Codes are stable. Errors make `elt lint` exit with 1; warnings (W) do not unless `--strict`.",
+        "",
+        "| code | severity | rule | what it means |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [f"| {r.code} | {r.severity} | {r.title} | {r.explanation} |" for r in RULES]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Spec layer: YAML text → validated, frozen spec objects (see README.md)."""

@@ -1,0 +1,318 @@
+"""Frozen spec objects with closed kinds. No raw dicts exist past the build step.
+
+Each spec keeps its `origin` (file and the positions of its keys), so later layers
+can report diagnostics at the exact line and column of the value they question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from framework.spec.types import PortableType
+
+
+class Layer(str, Enum):
+    STAGING = "staging"
+    DIMENSION = "dimension"
+    FACT = "fact"
+    MART = "mart"
+
+
+class Materialization(str, Enum):
+    TABLE = "table"
+    INCREMENTAL = "incremental"
+    VIEW = "view"
+
+
+class IncrementalStrategy(str, Enum):
+    MERGE = "merge"
+    DELETE_INSERT = "delete_insert"
+    TIME_RANGE = "time_range"
+
+
+class LoadMode(str, Enum):
+    APPEND = "append"
+    UPSERT = "upsert"
+    FULL_REFRESH = "full_refresh"
+
+
+class SchemaDrift(str, Enum):
+    FAIL = "fail"
+    IGNORE_EXTRA = "ignore_extra"
+    ADD_COLUMNS = "add_columns"
+
+
+class FileFormat(str, Enum):
+    CSV = "csv"
+    PARQUET = "parquet"
+
+
+class HardDeletes(str, Enum):
+    IGNORE = "ignore"
+    INVALIDATE = "invalidate"
+    NEW_RECORD = "new_record"
+
+
+class CheckType(str, Enum):
+    UNIQUE = "unique"
+    NOT_NULL = "not_null"
+    RELATIONSHIPS = "relationships"
+    ACCEPTED_VALUES = "accepted_values"
+    MIN_ROW_COUNT = "min_row_count"
+    EXPRESSION = "expression"
+
+
+class CheckSeverity(str, Enum):
+    ERROR = "error"
+    WARN = "warn"
+
+
+# Ingest adds these to every staged row; a source's deduplicate rule may order by them.
+INGEST_METADATA_COLUMNS = ("_batch_date", "_source_file", "_source_line")
+# An SCD2 model declares these; the framework fills them.
+SCD2_MANAGED_COLUMNS = ("valid_from", "valid_to", "is_current")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The file a spec came from, with a lookup of positions by key path."""
+
+    path: str
+    positions: object = field(default=None, compare=False, repr=False)  # yaml_io.Document
+
+    def locate(self, key_path: tuple, *, key: bool = False) -> tuple[int, int]:
+        if self.positions is None:
+            return 1, 1
+        info = self.positions.where(key_path, key=key)
+        return info.line, info.col
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type_text: str
+    type: PortableType | None  # None when type_text is not a portable type (reported by lint)
+    nullable: bool = True
+    description: str = ""
+    key_path: tuple = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    type: CheckType
+    severity: CheckSeverity
+    key_path: tuple
+    columns: tuple[str, ...] = ()
+    to_spec: str = ""
+    to_column: str = ""
+    values: tuple = ()
+    min_rows: int = 0
+    name: str = ""
+    condition: str = ""
+
+    @property
+    def column(self) -> str:
+        return self.columns[0] if self.columns else ""
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    delimiter: str = ","
+    quote: str = '"'
+    header: bool = True
+    encoding: str = "utf-8"
+    null_markers: tuple[str, ...] = ("",)
+    bom: str = "strip"
+
+
+@dataclass(frozen=True)
+class Landing:
+    path: str
+    format: FileFormat
+    csv: CsvOptions = CsvOptions()
+
+
+@dataclass(frozen=True)
+class Deduplicate:
+    order_by: tuple[str, ...]
+    keep: str = "last"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    warn_after: str | None = None
+    error_after: str | None = None
+
+
+@dataclass(frozen=True)
+class SqlText:
+    """A model's SELECT and where its text starts, to map parser positions back to the file."""
+
+    text: str
+    path: str
+    line: int  # file line of the SQL's first line
+    col: int  # file column of the SQL's first character on each line (block scalars) or of the first line
+    block: bool  # True for a sibling .sql file or a YAML block scalar: every line starts at `col`
+
+    def file_position(self, sql_line: int, sql_col: int) -> tuple[int, int]:
+        if self.block:
+            return self.line + sql_line - 1, self.col + sql_col - 1
+        if sql_line == 1:
+            return self.line, self.col + sql_col - 1
+        return self.line, self.col
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    origin: Origin
+    landing: Landing
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    load_mode: LoadMode
+    description: str = ""
+    deduplicate: Deduplicate | None = None
+    schema_drift: SchemaDrift = SchemaDrift.FAIL
+    max_reject_fraction: float = 0.01
+    freshness: Freshness | None = None
+
+    kind = "source"
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class Keys:
+    business: tuple[str, ...] = ()
+    surrogate: str | None = None
+
+
+@dataclass(frozen=True)
+class Scd1:
+    type = "scd1"
+
+
+@dataclass(frozen=True)
+class Scd2:
+    tracked: tuple[str, ...]
+    version_start: str
+    hard_deletes: HardDeletes = HardDeletes.IGNORE
+    type = "scd2"
+
+
+HISTORY_TYPES = {"scd1": Scd1, "scd2": Scd2}
+
+
+@dataclass(frozen=True)
+class Incremental:
+    strategy: IncrementalStrategy
+    time_column: str | None = None
+
+
+@dataclass(frozen=True)
+class RedshiftHints:
+    diststyle: str | None = None
+    distkey: str | None = None
+    sortkey: tuple[str, ...] = ()
+    sortkey_style: str = "compound"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    origin: Origin
+    layer: Layer
+    columns: tuple[Column, ...]
+    sql: SqlText | None
+    description: str = ""
+    owner: str = ""
+    tags: tuple[str, ...] = ()
+    materialization: Materialization = Materialization.TABLE
+    incremental: Incremental | None = None
+    depends_on: tuple[str, ...] = ()
+    keys: Keys = Keys()
+    history: Scd1 | Scd2 | None = None
+    redshift: RedshiftHints = RedshiftHints()
+    checks: tuple[Check, ...] = ()
+
+    kind = "model"
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def managed_columns(self) -> tuple[str, ...]:
+        """Columns the framework fills, not the SELECT."""
+        managed = (self.keys.surrogate,) if self.keys.surrogate else ()
+        if isinstance(self.history, Scd2):
+            managed += SCD2_MANAGED_COLUMNS
+        return managed
+
+
+@dataclass(frozen=True)
+class LocalTarget:
+    name: str
+    database: str
+    lake: str
+    type = "local"
+
+
+@dataclass(frozen=True)
+class RedshiftTarget:
+    name: str
+    redshift_conn_id: str
+    aws_conn_id: str
+    s3_bucket: str
+    iam_role_arn_env: str
+    workgroup: str
+    database: str
+    s3_prefix: str = ""
+    region: str | None = None
+    type = "redshift"
+
+
+TARGET_TYPES = {"local": LocalTarget, "redshift": RedshiftTarget}
+
+DEFAULT_SCHEMAS = {"staging": "staging", "dimension": "dwh", "fact": "dwh", "mart": "mart", "internal": "elt"}
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    name: str
+    origin: Origin
+    owner: str
+    schedule: str
+    start_date: str
+    default_target: str
+    targets: tuple[LocalTarget | RedshiftTarget, ...]
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    catchup: bool = False
+    schemas: tuple[tuple[str, str], ...] = tuple(DEFAULT_SCHEMAS.items())
+
+    kind = "pipeline"
+
+    def schema_for(self, layer: str) -> str:
+        return dict(self.schemas)[layer]
+
+    def target(self, name: str) -> LocalTarget | RedshiftTarget | None:
+        return next((t for t in self.targets if t.name == name), None)
+
+
+@dataclass(frozen=True)
+class Project:
+    """One pipeline folder: its pipeline spec and every source and model spec in it."""
+
+    root: str
+    pipeline: PipelineSpec | None
+    sources: tuple[SourceSpec, ...]
+    models: tuple[ModelSpec, ...]
+
+    @property
+    def specs(self) -> tuple[SourceSpec | ModelSpec, ...]:
+        return self.sources + self.models
+
+    def spec(self, name: str) -> SourceSpec | ModelSpec | None:
+        return next((s for s in self.specs if s.name == name), None)

@@ -1,0 +1,90 @@
+"""Find pipeline folders and load every spec in one into a Project.
+
+A pipeline folder holds one `pipeline.yml` and any number of source and model
+specs (`*.yml` / `*.yaml`) in any sub-folders; a spec's `kind`, not its folder,
+says what it is.
+"""
+
+from __future__ import annotations
+
+import os
+
+from framework.diagnostics import Diagnostic
+from framework.spec import model as m
+from framework.spec.build import build_spec
+from framework.spec.validate import spec_kind, validate_document
+from framework.spec.yaml_io import load_document
+
+PIPELINE_FILE = "pipeline.yml"
+SPEC_SUFFIXES = (".yml", ".yaml")
+
+
+def find_pipeline_roots(path: str) -> list[str]:
+    """Pipeline folders at or below `path`; for a file, the pipeline folder that holds it."""
+    path = os.path.normpath(path)
+    if os.path.isfile(path):
+        folder = os.path.dirname(os.path.abspath(path))
+        while True:
+            if os.path.isfile(os.path.join(folder, PIPELINE_FILE)):
+                return [os.path.relpath(folder) if not os.path.isabs(path) else folder]
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return []
+            folder = parent
+    roots = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if PIPELINE_FILE in files:
+            roots.append(folder)
+            dirs[:] = []  # a pipeline's own sub-folders hold its specs, not other pipelines
+    return sorted(roots)
+
+
+def spec_files(root: str) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SPEC_SUFFIXES))
+    return found
+
+
+def load_project(root: str) -> tuple[m.Project, list[Diagnostic]]:
+    found: list[Diagnostic] = []
+    pipelines, sources, models = [], [], []
+    for path in spec_files(root):
+        spec = _load_spec(path, found)
+        if spec is None:
+            continue
+        {"pipeline": pipelines, "source": sources, "model": models}[spec.kind].append(spec)
+    if not pipelines and not any(d.path.endswith(PIPELINE_FILE) for d in found):
+        found.append(Diagnostic(os.path.join(root, PIPELINE_FILE), 1, 1, "E213",
+                                "no pipeline spec in this folder", hint="Add pipeline.yml with kind: pipeline."))
+    for extra in pipelines[1:]:
+        found.append(Diagnostic(extra.origin.path, 1, 1, "E213",
+                                f"a second pipeline spec; this folder's pipeline is {pipelines[0].origin.path}"))
+    project = m.Project(root, pipelines[0] if pipelines else None, tuple(sources), tuple(models))
+    return project, found
+
+
+def _load_spec(path: str, found: list[Diagnostic]):
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        found.append(Diagnostic(path, 1, 1, "E003", f"cannot read the file: {err.strerror}"))
+        return None
+    doc, problems = load_document(path, data)
+    found.extend(problems)
+    if doc is None:
+        return None
+    kind, problems = spec_kind(doc)
+    found.extend(problems)
+    if kind is None:
+        return None
+    problems = validate_document(doc, kind)
+    found.extend(problems)
+    if problems or any(p.code == "E106" for p in found if p.path == path):
+        return None
+    spec, problems = build_spec(doc, kind)
+    found.extend(problems)
+    return spec

@@ -1,0 +1,76 @@
+"""The closed set of portable column types and their parser.
+
+string, integer, bigint, decimal(p,s), double, boolean, date, timestamp, timestamptz.
+Targets map these to warehouse types; specs never name a warehouse type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SIMPLE_TYPES = ("string", "integer", "bigint", "double", "boolean", "date", "timestamp", "timestamptz")
+_DECIMAL = re.compile(r"decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)\Z")
+MAX_DECIMAL_PRECISION = 38
+
+# Warehouse spellings people reach for, and the portable type that replaces them.
+_ALIASES = {
+    "varchar": "string", "text": "string", "char": "string", "str": "string", "character varying": "string",
+    "int": "integer", "int4": "integer", "smallint": "integer", "int8": "bigint", "long": "bigint",
+    "float": "double", "float8": "double", "real": "double", "double precision": "double",
+    "bool": "boolean", "datetime": "timestamp", "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz", "numeric": "decimal(p,s)", "decimal": "decimal(p,s)",
+}
+
+# Families for comparing a foreign key with the key it references.
+_FAMILY = {"string": "text", "integer": "integer", "bigint": "integer", "double": "float", "decimal": "decimal",
+           "boolean": "boolean", "date": "date", "timestamp": "timestamp", "timestamptz": "timestamptz"}
+
+
+@dataclass(frozen=True)
+class PortableType:
+    name: str  # one of SIMPLE_TYPES or 'decimal'
+    precision: int | None = None
+    scale: int | None = None
+
+    def __str__(self) -> str:
+        return f"decimal({self.precision},{self.scale})" if self.name == "decimal" else self.name
+
+    @property
+    def family(self) -> str:
+        return _FAMILY[self.name]
+
+    def compatible_with(self, other: "PortableType") -> bool:
+        return self.family == other.family
+
+
+class TypeParseError(ValueError):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+def parse_type(text: str) -> PortableType:
+    cleaned = text.strip().lower()
+    if cleaned in SIMPLE_TYPES:
+        return PortableType(cleaned)
+    match = _DECIMAL.match(cleaned)
+    if match:
+        precision, scale = int(match.group(1)), int(match.group(2))
+        if not 1 <= precision <= MAX_DECIMAL_PRECISION:
+            raise TypeParseError(f"decimal precision {precision} is out of range 1..{MAX_DECIMAL_PRECISION}")
+        if scale > precision:
+            raise TypeParseError(f"decimal scale {scale} is larger than its precision {precision}")
+        return PortableType("decimal", precision, scale)
+    base = re.sub(r"\(.*", "", cleaned).strip()
+    if base in _ALIASES:
+        hint = f"Use '{_ALIASES[base]}'."
+    else:
+        import difflib
+
+        close = difflib.get_close_matches(base, SIMPLE_TYPES + ("decimal",), n=1, cutoff=0.6)
+        hint = f"Did you mean '{close[0] if close[0] != 'decimal' else 'decimal(p,s)'}'?" if close else ""
+    raise TypeParseError(
+        f"invalid type '{text}'; expected one of {', '.join(SIMPLE_TYPES[:4])}, decimal(p,s), {', '.join(SIMPLE_TYPES[4:])}",
+        hint=hint,
+    )

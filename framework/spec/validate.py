@@ -1,0 +1,161 @@
+"""JSON Schema validation of a loaded Document, reported as positioned diagnostics.
+
+The schemas (Draft 2020-12, shipped in `schemas/`) are the single source of truth
+for the shape of a spec; this module only translates jsonschema's findings into
+compiler-style messages with the key path, the position and a hint.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any, Iterator
+
+from framework.diagnostics import Diagnostic, did_you_mean
+from framework.spec.yaml_io import Document
+
+KINDS = ("pipeline", "source", "model")
+SUPPORTED_VERSION = 1
+
+_PATTERN_MEANINGS = {
+    "^[a-z][a-z0-9_]{0,62}$": "a lower_snake_case name starting with a letter (at most 63 characters)",
+    "^[A-Z][A-Z0-9_]*$": "an environment variable name in UPPER_SNAKE_CASE",
+    "^\\d{4}-\\d{2}-\\d{2}$": "a date written YYYY-MM-DD",
+    "^[1-9][0-9]*[mhd]$": "a duration such as 30m, 26h or 2d",
+    "^[a-z][a-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$": "a reference written spec_name.column",
+}
+
+
+def schema_text(kind: str) -> str:
+    return resources.files("framework.spec.schemas").joinpath(f"{kind}.v{SUPPORTED_VERSION}.json").read_text("utf-8")
+
+
+@functools.cache
+def _validator(kind: str):
+    import jsonschema
+
+    schema = json.loads(schema_text(kind))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def format_key_path(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def spec_kind(doc: Document) -> tuple[str | None, list[Diagnostic]]:
+    """Read version and kind first: they choose the schema."""
+    value = doc.value
+    if not isinstance(value, dict):
+        where = doc.where(())
+        return None, [Diagnostic(doc.path, where.line, where.col, "E103",
+                                 f"expected a mapping at the top of the file, found {_type_name(value)}")]
+    problems = []
+    version = value.get("version")
+    if "version" not in value:
+        problems.append(_at(doc, (), "E102", "missing required field 'version'", hint="Add 'version: 1'."))
+    elif version != SUPPORTED_VERSION or isinstance(version, bool):
+        problems.append(_at(doc, ("version",), "E106", f"unsupported spec version {version!r}; this framework reads version {SUPPORTED_VERSION}"))
+    kind = value.get("kind")
+    if "kind" not in value:
+        problems.append(_at(doc, (), "E102", "missing required field 'kind'", hint=f"Expected one of: {', '.join(KINDS)}."))
+        return None, problems
+    if kind not in KINDS:
+        hint = did_you_mean(str(kind), KINDS) or f"Expected one of: {', '.join(KINDS)}."
+        problems.append(_at(doc, ("kind",), "E107", f"unknown spec kind {kind!r}", hint=hint))
+        return None, problems
+    return kind, problems
+
+
+def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
+    validator = _validator(kind)
+    found: list[Diagnostic] = []
+    for error in validator.iter_errors(doc.value):
+        if tuple(error.absolute_path) == ("version",) or tuple(error.absolute_path) == ("kind",):
+            continue  # reported by spec_kind with a better message
+        found.extend(_translate(doc, error))
+    return found
+
+
+def _translate(doc: Document, error) -> Iterator[Diagnostic]:
+    path = tuple(error.absolute_path)
+    rule = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if rule == "anyOf":
+        yield from _translate_any_of(doc, error)
+    elif rule == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for extra in sorted(set(error.instance) - set(allowed)):
+            hint = did_you_mean(extra, allowed) or (f"Allowed: {', '.join(allowed)}." if allowed else "")
+            yield _at(doc, path + (extra,), "E101", f"unknown field '{extra}'", hint=hint, key=True)
+    elif rule == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        yield _at(doc, path, "E102", f"missing required field '{missing}'", key=True)
+    elif rule == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        yield _at(doc, path, "E103", f"expected {_article(expected)}, found {_type_name(error.instance)}")
+    elif rule in ("enum", "const"):
+        options = error.validator_value if rule == "enum" else [error.validator_value]
+        shown = ", ".join(str(o) for o in options)
+        hint = did_you_mean(str(error.instance), [str(o) for o in options]) or f"Expected one of: {shown}."
+        yield _at(doc, path, "E104", f"value {error.instance!r} is not allowed", hint=hint)
+    elif rule == "pattern":
+        meaning = _PATTERN_MEANINGS.get(error.validator_value, f"text matching {error.validator_value}")
+        yield _at(doc, path, "E105", f"{error.instance!r} is not {meaning}")
+    elif rule == "propertyNames":
+        yield _at(doc, path, "E105", error.message)
+    else:
+        yield _at(doc, path, "E105", _plain(error))
+
+
+def _translate_any_of(doc: Document, error) -> Iterator[Diagnostic]:
+    """Report the branch that fits the value's type (a string vs an object alternative)."""
+    instance = error.instance
+    for branch_index, branch in enumerate(error.validator_value):
+        wants_object = branch.get("type") == "object"
+        if wants_object == isinstance(instance, dict):
+            inner = [e for e in error.context if e.relative_schema_path[0] == branch_index]
+            if inner:
+                for sub in inner:
+                    yield from _translate(doc, sub)
+                return
+    description = error.schema.get("description", "a value of another shape")
+    yield _at(doc, tuple(error.absolute_path), "E104", f"value {instance!r} is not allowed", hint=f"Expected {description}")
+
+
+def _plain(error) -> str:
+    rule, value = error.validator, error.validator_value
+    messages = {
+        "minItems": f"expected at least {value} item(s)",
+        "maxItems": f"expected at most {value} item(s)",
+        "uniqueItems": "items must be unique",
+        "minLength": "must not be empty" if value == 1 else f"expected at least {value} characters",
+        "maxLength": f"expected at most {value} character(s)",
+        "minimum": f"expected a number >= {value}",
+        "maximum": f"expected a number <= {value}",
+        "minProperties": f"expected at least {value} entr{'y' if value == 1 else 'ies'}",
+    }
+    return messages.get(rule, error.message)
+
+
+def _at(doc: Document, path: tuple, code: str, message: str, hint: str = "", key: bool = False) -> Diagnostic:
+    where = doc.where(path, key=key)
+    return Diagnostic(doc.path, where.line, where.col, code, message, key_path=format_key_path(path), hint=hint)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _article(expected: str) -> str:
+    return {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+            "number": "a number", "boolean": "a boolean", "null": "null"}.get(expected, expected)
