@@ -43,7 +43,7 @@ def build_graph(project) -> tuple[DependencyGraph, list[Diagnostic]]:
     for spec in project.specs:
         deps = getattr(spec, "depends_on", ())
         for i, dep in enumerate(deps):
-            if dep not in known:
+            if dep not in known and dep not in project.unbuilt:
                 line, col = spec.origin.locate(("depends_on", i))
                 found.append(Diagnostic(spec.origin.path, line, col, "E301", f"unknown dependency '{dep}'",
                                         key_path=f"depends_on[{i}]", hint=did_you_mean(dep, known)))

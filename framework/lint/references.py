@@ -30,6 +30,8 @@ def _relationships(project: m.Project) -> Iterator[Diagnostic]:
                 continue
             to_path = check.key_path + ("to",)
             target = project.spec(check.to_spec)
+            if target is None and check.to_spec in project.unbuilt:
+                continue
             if target is None:
                 yield _diag(spec, to_path, "E303", f"relationship target '{check.to_spec}' is not a spec of this pipeline",
                             hint=did_you_mean(check.to_spec, [s.name for s in project.specs]))
@@ -46,6 +48,8 @@ def _relationships(project: m.Project) -> Iterator[Diagnostic]:
 
 
 def _unused_sources(project: m.Project) -> Iterator[Diagnostic]:
+    if project.unbuilt:
+        return  # a model that failed to load may be the one that uses a source
     used = {dep for model in project.models for dep in model.depends_on}
     for source in project.sources:
         if source.name not in used:

@@ -33,7 +33,7 @@ def parse_select(sql: m.SqlText):
         statements = [s for s in sqlglot.parse(sql.text, read=DIALECT) if s is not None]
     except ParseError as err:
         first = err.errors[0] if err.errors else {}
-        line, col = sql.file_position(first.get("line") or 1, first.get("col") or 1)
+        line, col = sql.file_position(*_token_start(first))
         return None, [Diagnostic(sql.path, line, col, "E401", _parse_message(first, str(err)))]
     except TokenError as err:
         line, col = sql.file_position(1, 1)
@@ -57,11 +57,14 @@ def _check_condition(spec: m.ModelSpec, check: m.Check) -> list[Diagnostic]:
     from sqlglot.errors import ParseError, TokenError
 
     key_path = check.key_path + ("condition",)
-    line, col = spec.origin.locate(key_path)
+    info = spec.origin.positions.where(key_path) if spec.origin.positions else None
+    line, col = (info.line, info.col + (1 if info.style in ('"', "'") else 0)) if info else (1, 1)
+    text = m.SqlText(check.condition, spec.origin.path, line, col, block=False)
     try:
         sqlglot.parse_one(check.condition, read=DIALECT)
     except ParseError as err:
         first = err.errors[0] if err.errors else {}
+        line, col = text.file_position(*_token_start(first))
         return [Diagnostic(spec.origin.path, line, col, "E401", _parse_message(first, str(err)),
                            key_path=format_key_path(key_path))]
     except TokenError as err:
@@ -70,7 +73,21 @@ def _check_condition(spec: m.ModelSpec, check: m.Check) -> list[Diagnostic]:
     return []
 
 
+def _token_start(error: dict) -> tuple[int, int]:
+    """sqlglot reports the column where the offending token ends; editors want where it starts."""
+    line, col = error.get("line") or 1, error.get("col") or 1
+    highlight = error.get("highlight") or ""
+    if highlight and "\n" not in highlight:
+        col = max(1, col - len(highlight) + 1)
+    return line, col
+
+
 def _parse_message(error: dict, fallback: str) -> str:
+    import re
+
     description = error.get("description") or fallback.splitlines()[0]
+    missing = re.match(r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>", description)
+    if missing:  # sqlglot's internal class names mean little to a user
+        description = f"incomplete {missing.group(2).upper()}: its {missing.group(1)} is missing"
     near = (error.get("highlight") or "").strip()
     return f"SQL syntax error (Redshift dialect): {description}" + (f" near '{near}'" if near else "")

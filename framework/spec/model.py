@@ -309,6 +309,8 @@ class Project:
     pipeline: PipelineSpec | None
     sources: tuple[SourceSpec, ...]
     models: tuple[ModelSpec, ...]
+    # Names of specs that exist but failed to load; references to them are not reported again.
+    unbuilt: tuple[str, ...] = ()
 
     @property
     def specs(self) -> tuple[SourceSpec | ModelSpec, ...]:

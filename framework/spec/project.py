@@ -50,10 +50,11 @@ def spec_files(root: str) -> list[str]:
 
 def load_project(root: str) -> tuple[m.Project, list[Diagnostic]]:
     found: list[Diagnostic] = []
-    pipelines, sources, models = [], [], []
+    pipelines, sources, models, unbuilt = [], [], [], []
     for path in spec_files(root):
         spec = _load_spec(path, found)
         if spec is None:
+            unbuilt.append(os.path.splitext(os.path.basename(path))[0])
             continue
         {"pipeline": pipelines, "source": sources, "model": models}[spec.kind].append(spec)
     if not pipelines and not any(d.path.endswith(PIPELINE_FILE) for d in found):
@@ -62,7 +63,7 @@ def load_project(root: str) -> tuple[m.Project, list[Diagnostic]]:
     for extra in pipelines[1:]:
         found.append(Diagnostic(extra.origin.path, 1, 1, "E213",
                                 f"a second pipeline spec; this folder's pipeline is {pipelines[0].origin.path}"))
-    project = m.Project(root, pipelines[0] if pipelines else None, tuple(sources), tuple(models))
+    project = m.Project(root, pipelines[0] if pipelines else None, tuple(sources), tuple(models), tuple(unbuilt))
     return project, found
 
 

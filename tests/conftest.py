@@ -1,0 +1,43 @@
+"""Shared fixtures: copies of fixture pipelines to break, and a lint runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+OLIST = REPO / "pipelines" / "olist"
+SHARED_OLIST = REPO.parent / "shared" / "data" / "olist"
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """A writable copy of the tiny non-Olist pipeline."""
+    root = tmp_path / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", root)
+    return root
+
+
+def lint(root: Path):
+    from framework.lint import lint_project_folder
+
+    cwd = os.getcwd()
+    os.chdir(root)  # diagnostics then carry short, stable relative paths
+    try:
+        _, found = lint_project_folder(".")
+    finally:
+        os.chdir(cwd)
+    return sorted(found, key=lambda d: d.sort_key())
+
+
+def shared_olist_or_skip() -> Path:
+    """The shared real data: present in CI (where its absence is a failure), maybe not on a user's machine."""
+    if SHARED_OLIST.is_dir():
+        return SHARED_OLIST
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but the shared Olist data is missing at {SHARED_OLIST}")
+    pytest.skip("shared Olist data not on this machine")
