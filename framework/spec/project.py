@@ -44,7 +44,7 @@ def spec_files(root: str) -> list[str]:
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SPEC_SUFFIXES))
+        found.extend(os.path.normpath(os.path.join(folder, f)) for f in sorted(files) if f.endswith(SPEC_SUFFIXES))
     return found
 
 
@@ -58,7 +58,7 @@ def load_project(root: str) -> tuple[m.Project, list[Diagnostic]]:
             continue
         {"pipeline": pipelines, "source": sources, "model": models}[spec.kind].append(spec)
     if not pipelines and not any(d.path.endswith(PIPELINE_FILE) for d in found):
-        found.append(Diagnostic(os.path.join(root, PIPELINE_FILE), 1, 1, "E213",
+        found.append(Diagnostic(os.path.normpath(os.path.join(root, PIPELINE_FILE)), 1, 1, "E213",
                                 "no pipeline spec in this folder", hint="Add pipeline.yml with kind: pipeline."))
     for extra in pipelines[1:]:
         found.append(Diagnostic(extra.origin.path, 1, 1, "E213",
