@@ -24,6 +24,10 @@ _PATTERN_MEANINGS = {
     "^\\d{4}-\\d{2}-\\d{2}$": "a date written YYYY-MM-DD",
     "^[1-9][0-9]*[mhd]$": "a duration such as 30m, 26h or 2d",
     "^[a-z][a-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$": "a reference written spec_name.column",
+    "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$": "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)",
+    "^[a-z]{2}(-[a-z]+)+-\\d$": "an AWS region such as eu-west-1",
+    "^[A-Za-z_][A-Za-z0-9_]*$": "a column name (letters, digits, underscores)",
+    "^[a-z_][a-z0-9_]*$": "a lower_snake_case column name",
 }
 
 
@@ -105,13 +109,19 @@ def _translate(doc: Document, error) -> Iterator[Diagnostic]:
         shown = ", ".join(str(o) for o in options)
         hint = did_you_mean(str(error.instance), [str(o) for o in options]) or f"Expected one of: {shown}."
         yield _at(doc, path, "E104", f"value {error.instance!r} is not allowed", hint=hint)
+    elif rule == "pattern" and _is_property_name(doc, error):
+        meaning = _PATTERN_MEANINGS.get(error.validator_value, f"text matching {error.validator_value}")
+        yield _at(doc, path + (error.instance,), "E105", f"name {error.instance!r} is not {meaning}", key=True)
     elif rule == "pattern":
         meaning = _PATTERN_MEANINGS.get(error.validator_value, f"text matching {error.validator_value}")
         yield _at(doc, path, "E105", f"{error.instance!r} is not {meaning}")
-    elif rule == "propertyNames":
-        yield _at(doc, path, "E105", error.message)
     else:
         yield _at(doc, path, "E105", _plain(error))
+
+
+def _is_property_name(doc: Document, error) -> bool:
+    """jsonschema reports a bad key under propertyNames with the parent's path and the key as instance."""
+    return "propertyNames" in error.schema_path and isinstance(doc.get(tuple(error.absolute_path)), dict)
 
 
 def _translate_any_of(doc: Document, error) -> Iterator[Diagnostic]:

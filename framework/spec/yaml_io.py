@@ -96,10 +96,13 @@ def load_document(path: str, data: bytes) -> tuple[Document | None, list[Diagnos
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = "YAML syntax error: " + " ".join(p for p in (err.context, err.problem) if p)
         return None, [Diagnostic(path, line, col, "E001", message)]
-    except yaml.YAMLError as err:  # e.g. reader errors (control characters)
-        mark = getattr(err, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Diagnostic(path, line, col, "E001", f"YAML syntax error: {err}")]
+    except yaml.reader.ReaderError as err:  # control characters and the like
+        before = text[: err.position]
+        line, col = before.count("\n") + 1, err.position - (before.rfind("\n") + 1) + 1
+        return None, [Diagnostic(path, line, col, "E001",
+                                 f"YAML syntax error: {err.reason} (character #x{err.character:04x})")]
+    except yaml.YAMLError as err:
+        return None, [Diagnostic(path, 1, 1, "E001", f"YAML syntax error: {err}")]
 
 
 def _decode(data: bytes) -> str:
