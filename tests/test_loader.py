@@ -94,7 +94,7 @@ def test_schema_findings_are_all_reported_with_positions_and_hints():
         (8, 19, "E102", "columns[0].tests[1]", "missing required field 'to'", ""),
         (8, 74, "E105", "columns[0].tests[2].values", "expected at least 1 item(s)", ""),
         (10, 5, "E102", "checks[0]", "missing required field 'columns'", ""),
-        (10, 21, "E101", "checks[0].column", "unknown field 'column'", "Did you mean 'columns'?"),
+        (10, 22, "E101", "checks[0].column", "unknown field 'column'", "Did you mean 'columns'?"),
         (11, 5, "E102", "checks[1]", "missing required field 'condition'", ""),
         (12, 7, "E103", "keys", "expected a mapping, found a list", ""),
         (13, 18, "E104", "materialization", "value 'tabel' is not allowed", "Did you mean 'table'?"),
