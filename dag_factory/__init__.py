@@ -1,0 +1,1 @@
+"""Airflow 3 DAG generation from compiled manifests (not implemented yet)."""
