@@ -1,0 +1,26 @@
+-- fact_reviews: one row per review and order (grain: review_id, order_id).
+SELECT
+    r.review_id,
+    r.order_id,
+    dc.customer_sk,
+    CAST(r.review_creation_date AS DATE) AS date_key,
+    CAST(o.order_purchase_timestamp AS DATE) AS purchase_date,
+    r.review_score,
+    r.review_comment_title AS comment_title,
+    r.review_comment_message AS comment_message,
+    CASE
+        WHEN r.review_comment_title IS NOT NULL OR r.review_comment_message IS NOT NULL THEN TRUE
+        ELSE FALSE
+    END AS has_comment,
+    r.review_creation_date AS created_ts,
+    r.review_answer_timestamp AS answered_ts,
+    CAST(DATEDIFF(day, CAST(r.review_creation_date AS DATE), CAST(r.review_answer_timestamp AS DATE)) AS INTEGER) AS answer_days
+FROM order_reviews r
+LEFT JOIN orders o
+  ON o.order_id = r.order_id
+LEFT JOIN customers c
+  ON c.customer_id = o.customer_id
+LEFT JOIN dim_customer dc
+  ON dc.customer_unique_id = c.customer_unique_id
+ AND dc.valid_from <= o.order_purchase_timestamp
+ AND o.order_purchase_timestamp < dc.valid_to
