@@ -51,7 +51,6 @@ class FileFormat(str, Enum):
 class HardDeletes(str, Enum):
     IGNORE = "ignore"
     INVALIDATE = "invalidate"
-    NEW_RECORD = "new_record"
 
 
 class CheckType(str, Enum):

@@ -1,0 +1,1 @@
+"""Compiler: specs → a plan of sqlglot statements per target → rendered SQL and manifest.json."""

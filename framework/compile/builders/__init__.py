@@ -1,0 +1,1 @@
+"""Dialect-neutral statement builders: spec objects in, sqlglot expressions out."""

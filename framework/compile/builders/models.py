@@ -1,0 +1,133 @@
+"""Build statements for models: view, full-refresh table, incremental (merge, delete+insert,
+time range), and SCD1 upserts. SCD2 lives in scd2.py.
+
+Every model first stages its SELECT into a temp table `__src_<model>` holding exactly the
+table's columns (surrogate key computed), so MERGE reads a table (Redshift's rule) and
+duplicate keys are caught by a guard before anything is written (DuckDB would silently
+take the last duplicate; Redshift and PostgreSQL would fail mid-statement).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from framework.compile.builders import sqlutil as q
+from framework.compile.builders.ddl import create_table
+from framework.compile.naming import Naming
+from framework.compile.statements import Statement, guard, run
+from framework.compile.targets.base import Target
+from framework.spec import model as m
+
+
+def src_name(spec: m.ModelSpec) -> str:
+    return f"__src_{spec.name}"
+
+
+def select_columns(spec: m.ModelSpec) -> list[str]:
+    """Columns the SELECT must produce: the declared ones the framework does not fill."""
+    return [c.name for c in spec.columns if c.name not in spec.managed_columns]
+
+
+def staged_source(spec: m.ModelSpec, source_query: exp.Query) -> exp.Select:
+    """The table's columns, in declared order, from the model SELECT (+ surrogate key)."""
+    outputs: list[exp.Expression] = []
+    for column in spec.columns:
+        if column.name == spec.keys.surrogate:
+            outputs.append(q.alias(q.row_hash(q.cols(spec.keys.business, "__q")), column.name))
+        else:
+            outputs.append(q.col(column.name, "__q"))
+    return q.select(*outputs).from_(q.subquery(source_query, "__q"))
+
+
+def stage_statements(spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str, ...]) -> list[Statement]:
+    statements = [
+        run(q.drop_table(src_name(spec)), "drop a leftover staging table"),
+        run(q.create_temp_as(src_name(spec), staged_source(spec, source_query)), "stage the model's SELECT"),
+    ]
+    if keys:
+        statements.append(duplicate_key_guard(src_name(spec), keys, spec.name))
+    return statements
+
+
+def duplicate_key_guard(temp: str, keys: tuple[str, ...], model_name: str) -> Statement:
+    dupes = q.select(*q.cols(keys)).from_(q.table(temp)).group_by(*q.cols(keys)).having(
+        exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
+    count = q.select(exp.Count(this=exp.Star())).from_(q.subquery(dupes, "__dupes"))
+    return guard(count, f"the SELECT of '{model_name}' returned several rows for one key ({', '.join(keys)})")
+
+
+def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming) -> list[Statement]:
+    view = exp.Create(this=naming.table_of(spec.name), kind="VIEW", replace=True,
+                      expression=staged_source(spec, source_query))
+    return [run(view, "create or replace the view")]
+
+
+def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
+    """Build a new table beside the old one and swap them in one transaction."""
+    final = naming.table_of(spec.name)
+    schema = naming.schema_of(spec.name)
+    fresh = q.table(f"{spec.name}__new", schema)
+    columns = [c.name for c in spec.columns]
+    return [
+        run(q.drop_table(fresh.name, schema), "drop a leftover new table"),
+        run(create_table(fresh, spec.columns, target, primary_key=spec.keys.business, hints=spec.redshift,
+                         if_not_exists=False), "create the new table"),
+        *stage_statements(spec, source_query, spec.keys.business),
+        run(q.insert_select(fresh, columns, q.select(*q.cols(columns)).from_(q.table(src_name(spec)))),
+            "fill the new table"),
+        run(q.drop_table(spec.name, schema), "drop the old table"),
+        run(exp.Alter(this=fresh, kind="TABLE", actions=[exp.AlterRename(this=q.table(spec.name))]),
+            "swap the new table in"),
+        run(q.drop_table(src_name(spec)), "drop the staging table"),
+    ]
+
+
+def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
+    strategy = spec.incremental.strategy
+    keys = spec.keys.business
+    target_table = naming.table_of(spec.name)
+    columns = [c.name for c in spec.columns]
+    if strategy is m.IncrementalStrategy.TIME_RANGE:
+        statements = stage_statements(spec, source_query, ())
+        statements += time_range_replace(target_table, src_name(spec), columns, spec.incremental.time_column)
+    else:
+        statements = stage_statements(spec, source_query, keys)
+        if strategy is m.IncrementalStrategy.MERGE and target.supports_merge:
+            statements.append(run(merge(target_table, src_name(spec), keys, columns, target), "merge by key"))
+        else:
+            statements += delete_insert(target_table, src_name(spec), keys, columns)
+    statements.append(run(q.drop_table(src_name(spec)), "drop the staging table"))
+    return statements
+
+
+def merge(target_table: exp.Table, source: str, keys: tuple[str, ...], columns: list[str], target: Target) -> exp.Merge:
+    """MERGE in the one shape every target accepts: source is a table, no target alias,
+    one WHEN MATCHED (update every non-key column) and one WHEN NOT MATCHED (insert)."""
+    tname = target_table.name
+    on = q.keys_equal(keys, tname, source)
+    updates = [exp.EQ(this=q.col(c), expression=q.col(c, source)) for c in columns if c not in keys]
+    whens = []
+    if updates:
+        whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
+    whens.append(exp.When(matched=False, then=exp.Insert(
+        this=exp.Tuple(expressions=q.cols(columns)), expression=exp.Tuple(expressions=q.cols(columns, source)))))
+    return exp.Merge(this=target_table, using=q.table(source), on=on, whens=exp.Whens(expressions=whens))
+
+
+def delete_insert(target_table: exp.Table, source: str, keys: tuple[str, ...], columns: list[str]) -> list[Statement]:
+    delete = exp.Delete(this=target_table, using=[q.table(source)], where=exp.Where(
+        this=q.keys_equal(keys, target_table.name, source)))
+    insert = q.insert_select(target_table, columns, q.select(*q.cols(columns)).from_(q.table(source)))
+    return [run(delete, "delete the rows being replaced"), run(insert, "insert the new rows")]
+
+
+def time_range_replace(target_table: exp.Table, source: str, columns: list[str], time_column: str) -> list[Statement]:
+    low = q.select(exp.Min(this=q.col(time_column))).from_(q.table(source))
+    high = q.select(exp.Max(this=q.col(time_column))).from_(q.table(source))
+    condition = q.and_all([
+        exp.GTE(this=q.col(time_column, target_table.name), expression=exp.Subquery(this=low)),
+        exp.LTE(this=q.col(time_column, target_table.name), expression=exp.Subquery(this=high)),
+    ])
+    delete = exp.Delete(this=target_table, where=exp.Where(this=condition))
+    insert = q.insert_select(target_table, columns, q.select(*q.cols(columns)).from_(q.table(source)))
+    return [run(delete, "delete the batch's time range"), run(insert, "insert the batch's rows")]

@@ -1,0 +1,141 @@
+"""SCD2: the history of every key touched by a batch is rebuilt from its observations.
+
+The algorithm (one transaction; K = business key, A = tracked columns, S = version_start):
+
+1. Observations. Stage the model SELECT into `__obs_<m>` with `h = MD5(enc(A1)|enc(A2)|…)`
+   where `enc(v) = length(v) || ':' || v` and `enc(NULL) = '~'`. Length-prefixing makes the
+   hash separator-safe (('a|', 'b') ≠ ('a', '|b')) and the NULL marker makes it NULL-safe
+   (NULL ≠ ''), so change detection never needs `IS DISTINCT FROM` (which Redshift lacks).
+2. Touched keys. `__keys_<m>` = distinct K of the observations.
+3. Candidates. For touched keys only: the batch's observations (priority 1), the versions
+   already in the table as observations at their valid_from (priority 0), and a tombstone
+   at the valid_to of every version closed by a hard delete (a closed version not followed
+   by another one), so a deletion survives the rebuild.
+4. Chain. Per (K, timestamp) keep one candidate: the batch beats the table (a re-sent or
+   corrected observation), then the larger hash (deterministic). Order by timestamp and
+   keep a row only where its hash differs from the previous row's: consecutive unchanged
+   observations collapse, so A→A→B gives two versions and A→B→A three.
+5. Windows. valid_from = the version's first observation time; valid_to = the next kept
+   row's time (a version or a tombstone), else 9999-12-31; is_current = (valid_to is the
+   sentinel). Tombstones are dropped. The surrogate key is MD5 of enc(K) and valid_from,
+   so it is stable across reruns and replays.
+6. Replace. Delete the touched keys' rows and insert the rebuilt chains.
+7. Hard deletes (`invalidate`). Current versions whose key is absent from the batch are
+   closed at the batch timestamp (only meaningful when the SELECT returns every live key).
+
+Because step 3 re-reads the existing versions, two versions of a key in one batch chain in
+order, a late observation (older than the current version) lands in its place and the
+windows around it are re-chained, and re-sending a batch changes nothing. When the SELECT
+reads cumulative staging (every observation each time), replaying history batch by batch
+ends in exactly the table a single full load builds.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from framework.compile.builders import sqlutil as q
+from framework.compile.builders.models import select_columns
+from framework.compile.naming import Naming
+from framework.compile.statements import Statement, run
+from framework.compile.targets.base import Target
+from framework.spec import model as m
+
+TOMBSTONE_HASH = "deleted"  # never equal to a 32-character MD5
+
+
+def names(spec: m.ModelSpec) -> dict[str, str]:
+    return {part: f"__{part}_{spec.name}" for part in ("obs", "keys", "cand", "chain", "ver")}
+
+
+def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
+    history: m.Scd2 = spec.history
+    keys = spec.keys.business
+    data_cols = select_columns(spec)
+    t = names(spec)
+    table = naming.table_of(spec.name)
+    tname = table.name
+    ts_type = exp.DataType.build("TIMESTAMP")
+    sentinel = q.cast(q.lit(q.SENTINEL_VALID_TO), ts_type)
+
+    observations = q.select(
+        *q.cols(data_cols, "__q"), q.alias(q.row_hash(q.cols(history.tracked, "__q")), "__attr_hash"),
+    ).from_(q.subquery(source_query, "__q"))
+
+    touched_keys = q.select(*q.cols(keys)).distinct().from_(q.table(t["obs"]))
+
+    def touched(alias: str) -> exp.Exists:
+        return q.exists(q.select(q.lit(1)).from_(exp.Table(this=q.ident(t["keys"]), alias=exp.TableAlias(
+            this=q.ident("__k")))).where(q.keys_equal(keys, "__k", alias)))
+
+    existing = exp.Table(this=table.this.copy(), db=table.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__t")))
+    from_batch = q.select(*q.cols(data_cols), q.col("__attr_hash"),
+                          q.alias(q.cast(q.col(history.version_start), ts_type), "__ts"),
+                          q.alias(q.lit(1), "__prio"), q.alias(q.lit(False), "__tomb")).from_(q.table(t["obs"]))
+    from_table = q.select(*q.cols(data_cols, "__t"), q.alias(q.row_hash(q.cols(history.tracked, "__t")), "__attr_hash"),
+                          q.alias(q.col("valid_from", "__t"), "__ts"), q.alias(q.lit(0), "__prio"),
+                          q.alias(q.lit(False), "__tomb")).from_(existing.copy()).where(touched("__t"))
+    successor = q.select(q.lit(1)).from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy(),
+                                                    alias=exp.TableAlias(this=q.ident("__n")))).where(
+        q.and_all([q.keys_equal(keys, "__n", "__t"),
+                   exp.EQ(this=q.col("valid_from", "__n"), expression=q.col("valid_to", "__t"))]))
+    tombstones = q.select(*q.cols(data_cols, "__t"), q.alias(q.lit(TOMBSTONE_HASH), "__attr_hash"),
+                          q.alias(q.col("valid_to", "__t"), "__ts"), q.alias(q.lit(0), "__prio"),
+                          q.alias(q.lit(True), "__tomb")).from_(existing.copy()).where(q.and_all([
+                              touched("__t"), exp.NEQ(this=q.col("valid_to", "__t"), expression=sentinel.copy()),
+                              exp.Not(this=q.exists(successor))]))
+    candidates = exp.union(exp.union(from_batch, from_table, distinct=False), tombstones, distinct=False)
+
+    carried = [*data_cols, "__attr_hash", "__ts", "__tomb"]
+    ranked = q.select(*q.cols(carried), q.alias(q.window(
+        exp.RowNumber(), q.cols(keys) + [q.col("__ts")], [q.desc(q.col("__prio")), q.desc(q.col("__attr_hash"))]),
+        "__rn")).from_(q.table(t["cand"]))
+    chain = q.select(*q.cols(carried), q.alias(q.window(
+        exp.Lag(this=q.col("__attr_hash")), q.cols(keys), [q.asc(q.col("__ts"))]), "__prev_hash")).from_(
+        q.subquery(ranked, "__d")).where(exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
+
+    changed = exp.Or(this=exp.Is(this=q.col("__prev_hash"), expression=exp.Null()),
+                     expression=exp.NEQ(this=q.col("__prev_hash"), expression=q.col("__attr_hash")))
+    next_ts = q.window(exp.Lead(this=q.col("__ts")), q.cols(keys), [q.asc(q.col("__ts"))])
+    versions = q.select(*q.cols(data_cols), q.col("__tomb"), q.alias(q.col("__ts"), "valid_from"),
+                        q.alias(exp.Coalesce(this=next_ts, expressions=[sentinel.copy()]), "valid_to")).from_(
+        q.table(t["chain"])).where(changed)
+
+    outputs: list[exp.Expression] = []
+    for column in spec.columns:
+        if column.name == spec.keys.surrogate:
+            outputs.append(q.alias(q.row_hash(q.cols(keys) + [q.col("valid_from")]), column.name))
+        elif column.name == "is_current":
+            outputs.append(q.alias(exp.EQ(this=q.col("valid_to"), expression=sentinel.copy()), "is_current"))
+        else:
+            outputs.append(q.col(column.name))
+    rebuilt = q.select(*outputs).from_(q.table(t["ver"])).where(exp.Not(this=q.col("__tomb")))
+
+    delete = exp.Delete(this=table.copy(), where=exp.Where(this=touched(tname)))
+    statements = [run(q.drop_table(name), "drop a leftover work table") for name in t.values()]
+    statements += [
+        run(q.create_temp_as(t["obs"], observations), "stage the observations with their attribute hash"),
+        run(q.create_temp_as(t["keys"], touched_keys), "collect the touched keys"),
+        run(q.create_temp_as(t["cand"], candidates), "gather batch observations, existing versions and tombstones"),
+        run(q.create_temp_as(t["chain"], chain), "one candidate per key and time; compare with the previous"),
+        run(q.create_temp_as(t["ver"], versions), "keep the changes and compute the windows"),
+        run(delete, "delete the touched keys' versions"),
+        run(q.insert_select(table.copy(), [c.name for c in spec.columns], rebuilt), "insert the rebuilt chains"),
+    ]
+    if history.hard_deletes is m.HardDeletes.INVALIDATE:
+        statements.append(run(_invalidate(table, t["keys"], keys, target.placeholder("batch_ts")),
+                              "close versions of keys absent from the batch"))
+    statements += [run(q.drop_table(name), "drop a work table") for name in t.values()]
+    return statements
+
+
+def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], batch_ts: exp.Placeholder) -> exp.Update:
+    present = q.exists(q.select(q.lit(1)).from_(exp.Table(this=q.ident(keys_table), alias=exp.TableAlias(
+        this=q.ident("__k")))).where(q.keys_equal(keys, "__k", table.name)))
+    return exp.Update(
+        this=table.copy(),
+        expressions=[exp.EQ(this=q.col("valid_to"), expression=batch_ts),
+                     exp.EQ(this=q.col("is_current"), expression=q.lit(False))],
+        where=exp.Where(this=q.and_all([exp.EQ(this=q.col("is_current"), expression=q.lit(True)),
+                                        exp.Not(this=present)])),
+    )

@@ -1,0 +1,115 @@
+"""Load a batch of lake files into a source's staging table.
+
+1. Read the batch into a transient table `__load_<s>` shaped exactly like the lake files
+   (the spec's columns in order, then the ingest columns). DuckDB reads the files by
+   name with read_parquet; Redshift's Parquet COPY maps columns by position, takes no
+   column list, and loads from a manifest listing exactly the batch's files.
+2. De-duplicate per primary key into `__dedup_<s>` by the spec's ordering ('latest wins'),
+   ties broken by batch, file and line, so MERGE never meets a key twice.
+3. Apply by load mode: append, upsert (MERGE or delete+insert, by the target's flags),
+   or full_refresh (replace the table's rows), and record one ledger row per file in the
+   same transaction.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from framework.compile.builders import sqlutil as q
+from framework.compile.builders.ddl import column_def
+from framework.compile.builders.models import delete_insert, merge
+from framework.compile.naming import INGEST_COLUMNS, Naming
+from framework.compile.statements import Statement, report, run
+from framework.compile.targets.base import Target
+from framework.spec import model as m
+
+LEDGER_COLUMNS = ("pipeline", "source", "path", "size_bytes", "checksum", "row_count", "batch_date", "run_id",
+                  "loaded_at")
+
+
+def staging_columns(spec: m.SourceSpec) -> tuple[m.Column, ...]:
+    return spec.columns + INGEST_COLUMNS
+
+
+def load_name(spec: m.SourceSpec) -> str:
+    return f"__load_{spec.name}"
+
+
+def dedup_name(spec: m.SourceSpec) -> str:
+    return f"__dedup_{spec.name}"
+
+
+def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
+    columns = [c.name for c in staging_columns(spec)]
+    if target.load_method == "read_parquet":
+        reader = exp.Anonymous(this="read_parquet", expressions=[target.placeholder("batch_files")])
+        return [run(q.create_temp_as(load_name(spec), q.select(*q.cols(columns)).from_(exp.Table(this=reader))),
+                    "read the batch's Parquet files by column name")]
+    if target.load_method == "copy_parquet":
+        shape = exp.Schema(this=q.table(load_name(spec)),
+                           expressions=[column_def(c, target) for c in staging_columns(spec)])
+        create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+        copy = exp.Copy(
+            this=q.table(load_name(spec)), kind=True, files=[target.placeholder("manifest_url")],
+            credentials=exp.Credentials(iam_role=target.placeholder("iam_role")),
+            params=[exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET")),
+                    exp.CopyParameter(this=exp.Var(this="MANIFEST"))],
+        )
+        return [run(create, "a transient table shaped exactly like the lake files"),
+                run(copy, "COPY the batch's files (listed in a manifest) by position")]
+    raise ValueError(f"unknown load method {target.load_method!r}")
+
+
+def deduplicate(spec: m.SourceSpec) -> exp.Select:
+    columns = [c.name for c in staging_columns(spec)]
+    order_by = spec.deduplicate.order_by if spec.deduplicate else ()
+    newest_first = not spec.deduplicate or spec.deduplicate.keep == "last"
+    direction = q.desc if newest_first else q.asc
+    tie_break = [c for c in ("_batch_date", "_source_file", "_source_line") if c not in order_by]
+    ordering = [direction(q.col(c)) for c in (*order_by, *tie_break)]
+    ranked = q.select(*q.cols(columns), q.alias(q.window(exp.RowNumber(), q.cols(spec.primary_key), ordering),
+                                                "__rn")).from_(q.table(load_name(spec)))
+    return q.select(*q.cols(columns)).from_(q.subquery(ranked, "__l")).where(
+        exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
+
+
+def build_load(spec: m.SourceSpec, naming: Naming, target: Target) -> list[Statement]:
+    staging = naming.table_of(spec.name)
+    columns = [c.name for c in staging_columns(spec)]
+    statements = [run(q.drop_table(load_name(spec)), "drop a leftover load table"),
+                  run(q.drop_table(dedup_name(spec)), "drop a leftover de-duplication table"),
+                  *load_batch(spec, target)]
+    source = load_name(spec)
+    if spec.primary_key:
+        statements.append(run(q.create_temp_as(dedup_name(spec), deduplicate(spec)),
+                              "keep one row per primary key ('latest wins')"))
+        source = dedup_name(spec)
+    if spec.load_mode is m.LoadMode.UPSERT:
+        if target.supports_merge:
+            statements.append(run(merge(staging, source, spec.primary_key, columns, target), "upsert by primary key"))
+        else:
+            statements += delete_insert(staging, source, spec.primary_key, columns)
+    else:
+        if spec.load_mode is m.LoadMode.FULL_REFRESH:
+            statements.append(run(exp.Delete(this=staging.copy()), "replace: remove the previous rows"))
+        statements.append(run(q.insert_select(staging, columns, q.select(*q.cols(columns)).from_(q.table(source))),
+                              "insert the batch"))
+    statements.append(report(batch_counts(spec), "rows read and rows kept after de-duplication"))
+    statements.append(Statement(ledger_insert(naming, target), "record the file in the ledger", per_file=True))
+    statements += [run(q.drop_table(load_name(spec)), "drop the load table"),
+                   run(q.drop_table(dedup_name(spec)), "drop the de-duplication table")]
+    return statements
+
+
+def ledger_insert(naming: Naming, target: Target) -> exp.Insert:
+    values = exp.Tuple(expressions=[target.placeholder(c) for c in LEDGER_COLUMNS])
+    return exp.Insert(this=exp.Schema(this=naming.internal("file_ledger"), expressions=[q.ident(c) for c in LEDGER_COLUMNS]),
+                      expression=exp.Values(expressions=[values]))
+
+
+def batch_counts(spec: m.SourceSpec) -> exp.Select:
+    """Rows read and rows kept after de-duplication (run before the work tables are dropped)."""
+    read = exp.Subquery(this=q.select(exp.Count(this=exp.Star())).from_(q.table(load_name(spec))))
+    kept = exp.Subquery(this=q.select(exp.Count(this=exp.Star())).from_(q.table(
+        dedup_name(spec) if spec.primary_key else load_name(spec))))
+    return q.select(q.alias(read, "rows_read"), q.alias(kept, "rows_kept"))

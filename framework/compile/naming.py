@@ -1,0 +1,84 @@
+"""Physical names: which schema and table each spec lives in, and the framework's own tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from framework.compile.builders.sqlutil import table
+from framework.spec import model as m
+from framework.spec.types import PortableType
+
+# Ingest writes these after the spec's columns in every lake file; staging keeps them.
+INGEST_COLUMNS = (
+    m.Column("_batch_date", "date", PortableType("date"), nullable=False, description="Batch the row arrived in."),
+    m.Column("_source_file", "string", PortableType("string"), nullable=False, description="Landing file."),
+    m.Column("_source_line", "bigint", PortableType("bigint"), nullable=False, description="Line in that file."),
+)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table the framework itself needs, described like any other spec and compiled the same way."""
+
+    name: str
+    columns: tuple[m.Column, ...]
+    primary_key: tuple[str, ...]
+    description: str = ""
+
+
+def _c(name: str, type_text: str, nullable: bool = True) -> m.Column:
+    from framework.spec.types import parse_type
+
+    return m.Column(name, type_text, parse_type(type_text), nullable)
+
+
+INTERNAL_TABLES = (
+    TableSpec("file_ledger", (
+        _c("pipeline", "string", False), _c("source", "string", False), _c("path", "string", False),
+        _c("size_bytes", "bigint", False), _c("checksum", "string", False), _c("row_count", "bigint", False),
+        _c("batch_date", "date", False), _c("run_id", "string", False), _c("loaded_at", "timestamp", False),
+    ), ("pipeline", "source", "path"), "Every lake file loaded into staging: exactly-once loads."),
+    TableSpec("run_log", (
+        _c("run_id", "string", False), _c("pipeline", "string", False), _c("step", "string", False),
+        _c("status", "string", False), _c("rows_inserted", "bigint"), _c("rows_updated", "bigint"),
+        _c("rows_expired", "bigint"), _c("rows_rejected", "bigint"), _c("started_at", "timestamp", False),
+        _c("duration_ms", "double"), _c("error", "string"),
+    ), ("run_id", "step"), "One row per step of every run."),
+    TableSpec("rejects", (
+        _c("pipeline", "string", False), _c("source", "string", False), _c("path", "string", False),
+        _c("line", "bigint", False), _c("raw", "string"), _c("reason", "string", False),
+        _c("batch_date", "date", False), _c("run_id", "string", False),
+    ), ("pipeline", "source", "path", "line"), "Landing rows that could not be loaded, with the reason."),
+)
+
+
+@dataclass(frozen=True)
+class Naming:
+    schemas: tuple[tuple[str, str], ...]
+    layers: tuple[tuple[str, str], ...]  # spec name -> layer ('staging' for sources)
+
+    @classmethod
+    def for_project(cls, project: m.Project) -> "Naming":
+        schemas = project.pipeline.schemas if project.pipeline else tuple(m.DEFAULT_SCHEMAS.items())
+        layers = tuple((s.name, "staging") for s in project.sources) + tuple(
+            (md.name, md.layer.value) for md in project.models)
+        return cls(tuple(schemas), layers)
+
+    def schema_of(self, spec_name: str) -> str:
+        return dict(self.schemas)[dict(self.layers)[spec_name]]
+
+    def table_of(self, spec_name: str) -> exp.Table:
+        return table(spec_name, self.schema_of(spec_name))
+
+    def internal(self, name: str) -> exp.Table:
+        return table(name, dict(self.schemas)["internal"])
+
+    @property
+    def internal_schema(self) -> str:
+        return dict(self.schemas)["internal"]
+
+    def all_schemas(self) -> tuple[str, ...]:
+        used = {dict(self.schemas)[layer] for _, layer in self.layers} | {self.internal_schema}
+        return tuple(sorted(used))

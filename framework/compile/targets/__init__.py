@@ -1,0 +1,26 @@
+"""The explicit registry of warehouse targets."""
+
+from __future__ import annotations
+
+from framework.compile.targets.base import Target
+from framework.compile.targets.duckdb import DuckDBTarget
+from framework.compile.targets.redshift import RedshiftTarget
+
+TARGETS: dict[str, type[Target]] = {"duckdb": DuckDBTarget, "redshift": RedshiftTarget}
+
+# A pipeline.yml target's `type` → the warehouse it runs on.
+WAREHOUSE_OF_TARGET_TYPE = {"local": "duckdb", "redshift": "redshift"}
+
+
+class UnknownTarget(ValueError):
+    pass
+
+
+def get_target(name: str) -> Target:
+    try:
+        return TARGETS[name]()
+    except KeyError:
+        from framework.diagnostics import did_you_mean
+
+        hint = did_you_mean(name, TARGETS) or f"Known targets: {', '.join(sorted(TARGETS))}."
+        raise UnknownTarget(f"unknown target '{name}'. {hint}") from None

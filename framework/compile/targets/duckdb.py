@@ -1,0 +1,19 @@
+"""DuckDB, the embedded default: reads the batch's Parquet files by column name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from framework.compile.targets.base import Target
+
+
+@dataclass(frozen=True)
+class DuckDBTarget(Target):
+    name: str = "duckdb"
+    dialect: str = "duckdb"
+    load_method: str = "read_parquet"
+
+    def placeholder(self, name: str) -> exp.Placeholder:
+        return exp.Placeholder(this=name)  # `$name`, DuckDB's named parameter, parses back as a plain name
