@@ -101,7 +101,8 @@ def scd2_invariants(spec: m.ModelSpec, table: exp.Table) -> list[CompiledCheck]:
         *q.cols(keys)).having(wrong_current)
     bad_window = q.select(exp.Star()).from_(table.copy()).where(q.or_all([
         exp.GTE(this=q.col("valid_from"), expression=q.col("valid_to")),
-        exp.NEQ(this=q.col("is_current"), expression=exp.EQ(this=q.col("valid_to"), expression=sentinel.copy())),
+        exp.NEQ(this=q.col("is_current"),
+                expression=exp.Paren(this=exp.EQ(this=q.col("valid_to"), expression=sentinel.copy()))),
     ]))
     following = q.window(exp.Lead(this=q.col("valid_from")), q.cols(keys), [q.asc(q.col("valid_from"))])
     windows = q.select(*q.cols(keys), q.col("valid_from"), q.col("valid_to"), q.alias(following, "next_valid_from")

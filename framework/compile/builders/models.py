@@ -122,12 +122,11 @@ def delete_insert(target_table: exp.Table, source: str, keys: tuple[str, ...], c
 
 
 def time_range_replace(target_table: exp.Table, source: str, columns: list[str], time_column: str) -> list[Statement]:
-    low = q.select(exp.Min(this=q.col(time_column))).from_(q.table(source))
-    high = q.select(exp.Max(this=q.col(time_column))).from_(q.table(source))
-    condition = q.and_all([
-        exp.GTE(this=q.col(time_column, target_table.name), expression=exp.Subquery(this=low)),
-        exp.LTE(this=q.col(time_column, target_table.name), expression=exp.Subquery(this=high)),
-    ])
-    delete = exp.Delete(this=target_table, where=exp.Where(this=condition))
+    """Replace exactly the time values (e.g. days) present in the batch; others are untouched.
+
+    Not min..max: a batch holding 2024-01-01 and 2024-01-03 must not wipe 2024-01-02."""
+    batch_values = q.select(q.col(time_column)).distinct().from_(q.table(source))
+    delete = exp.Delete(this=target_table, using=[q.subquery(batch_values, "__range")], where=exp.Where(
+        this=exp.EQ(this=q.col(time_column, target_table.name), expression=q.col(time_column, "__range"))))
     insert = q.insert_select(target_table, columns, q.select(*q.cols(columns)).from_(q.table(source)))
-    return [run(delete, "delete the batch's time range"), run(insert, "insert the batch's rows")]
+    return [run(delete, "delete the time values the batch covers"), run(insert, "insert the batch's rows")]

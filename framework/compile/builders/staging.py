@@ -19,7 +19,7 @@ from framework.compile.builders import sqlutil as q
 from framework.compile.builders.ddl import column_def
 from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import INGEST_COLUMNS, Naming
-from framework.compile.statements import Statement, report, run
+from framework.compile.statements import Statement, guard, report, run
 from framework.compile.targets.base import Target
 from framework.spec import model as m
 
@@ -90,6 +90,8 @@ def build_load(spec: m.SourceSpec, naming: Naming, target: Target) -> list[State
         else:
             statements += delete_insert(staging, source, spec.primary_key, columns)
     else:
+        if spec.load_mode is m.LoadMode.APPEND and spec.primary_key:
+            statements.append(_already_loaded_guard(spec, staging, source))
         if spec.load_mode is m.LoadMode.FULL_REFRESH:
             statements.append(run(exp.Delete(this=staging.copy()), "replace: remove the previous rows"))
         statements.append(run(q.insert_select(staging, columns, q.select(*q.cols(columns)).from_(q.table(source))),
@@ -99,6 +101,17 @@ def build_load(spec: m.SourceSpec, naming: Naming, target: Target) -> list[State
     statements += [run(q.drop_table(load_name(spec)), "drop the load table"),
                    run(q.drop_table(dedup_name(spec)), "drop the de-duplication table")]
     return statements
+
+
+def _already_loaded_guard(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:
+    """Append never overwrites: a batch row whose key is already staged fails the load on every target
+    (DuckDB would reject it, Redshift would silently keep both)."""
+    existing = exp.Table(this=staging.this.copy(), db=staging.args["db"].copy(),
+                         alias=exp.TableAlias(this=q.ident("__s")))
+    repeated = q.select(exp.Count(this=exp.Star())).from_(q.table(source)).where(q.exists(
+        q.select(q.lit(1)).from_(existing).where(q.keys_equal(spec.primary_key, "__s", source))))
+    return guard(repeated, f"rows of this batch repeat primary keys already loaded into '{spec.name}' "
+                           "(load_mode append never overwrites; use upsert to replace them)")
 
 
 def ledger_insert(naming: Naming, target: Target) -> exp.Insert:

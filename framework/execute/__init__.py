@@ -1,0 +1,1 @@
+"""Execution: run the manifest's steps against a warehouse connection."""

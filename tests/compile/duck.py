@@ -1,0 +1,65 @@
+"""Test helpers: compile a fixture pipeline for DuckDB and drive batches through it."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from framework.compile.builders.staging import staging_columns
+from framework.compile.manifest import Manifest
+from framework.compile.plan import plan_project
+from framework.compile.render import render_plan
+from framework.compile.targets import get_target
+from framework.execute.steps import execute_step
+from framework.lake.arrow import lake_schema
+from framework.spec.project import load_project
+
+
+def compile_fixture(root: Path, target: str = "duckdb"):
+    project, problems = load_project(str(root))
+    assert problems == []
+    return project, render_plan(plan_project(project, get_target(target)), project)
+
+
+class Warehouse:
+    """A real DuckDB file with the compiled plan's tables; batches land as real Parquet files."""
+
+    def __init__(self, project, manifest: Manifest, folder: Path):
+        self.project, self.manifest, self.folder = project, manifest, folder
+        self.conn = duckdb.connect(str(folder / "warehouse.duckdb"))
+        for step in manifest.steps:
+            if step.kind in ("setup", "table"):
+                execute_step(self.conn, step)
+
+    def load(self, source_name: str, batch_date: str, rows: list[dict]) -> dict:
+        source = self.project.spec(source_name)
+        columns = staging_columns(source)
+        path = self.folder / f"{source_name}_{batch_date}.parquet"
+        date = datetime.date.fromisoformat(batch_date)
+        full = [{**row, "_batch_date": date, "_source_file": path.name, "_source_line": i + 2}
+                for i, row in enumerate(rows)]
+        pq.write_table(pa.Table.from_pylist(full, schema=lake_schema(columns)), path)
+        ledger = {"pipeline": self.project.pipeline.name, "source": source_name, "path": str(path),
+                  "size_bytes": path.stat().st_size, "checksum": "test", "row_count": len(rows),
+                  "batch_date": date, "run_id": batch_date, "loaded_at": datetime.datetime(2024, 1, 1)}
+        result = execute_step(self.conn, self.manifest.step(f"load:{source_name}"), {"batch_files": [str(path)]},
+                              files=[ledger])
+        return result.reports
+
+    def build(self, model: str, batch_ts: datetime.datetime | None = None) -> None:
+        execute_step(self.conn, self.manifest.step(f"build:{model}"), {"batch_ts": batch_ts})
+
+    def failing_checks(self, model: str) -> dict[str, int]:
+        failures = {}
+        for check in self.manifest.step(f"check:{model}").checks:
+            (count,) = self.conn.execute(check.count_sql).fetchone()
+            if count:
+                failures[check.name] = count
+        return failures
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.conn.execute(sql).fetchall()
