@@ -19,6 +19,7 @@ from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.compile.statements import Statement, run
 from framework.compile.targets.base import Target
 from framework.graph import DependencyGraph, build_graph
+from framework.lint.model_sql import project_schema
 from framework.spec import model as m
 
 
@@ -51,6 +52,7 @@ def plan_project(project: m.Project, target: Target) -> Plan:
     if problems:
         raise ValueError("the project has dependency errors; run `elt lint` first")
     naming = Naming.for_project(project)
+    schema = project_schema(project)
     steps = [_setup_step(naming, target)]
     order = graph.order()
     for name in order:
@@ -74,7 +76,7 @@ def plan_project(project: m.Project, target: Target) -> Plan:
             continue
         upstream = tuple(_ready_step(project, dep) for dep in spec.depends_on)
         own_table = () if spec.materialization is m.Materialization.VIEW else (f"table:{name}",)
-        steps.append(Step(f"build:{name}", "build", name, tuple(build_model(spec, naming, target)),
+        steps.append(Step(f"build:{name}", "build", name, tuple(build_model(spec, naming, target, schema)),
                           own_table + upstream, params=("batch_ts",) if _needs_batch_ts(spec) else ()))
         compiled = tuple(check_builder.compile_checks(spec, naming))
         referenced = tuple(sorted({f"build:{c.to_spec}" for c in spec.checks if c.type is m.CheckType.RELATIONSHIPS
@@ -91,8 +93,8 @@ def table_key(spec: m.ModelSpec) -> tuple[str, ...]:
     return spec.keys.business
 
 
-def build_model(spec: m.ModelSpec, naming: Naming, target: Target) -> list[Statement]:
-    query = qualified_query(spec, naming)
+def build_model(spec: m.ModelSpec, naming: Naming, target: Target, schema: dict | None = None) -> list[Statement]:
+    query = qualified_query(spec, naming, schema)
     if spec.materialization is m.Materialization.VIEW:
         return models.build_view(spec, query, naming)
     if isinstance(spec.history, m.Scd2):

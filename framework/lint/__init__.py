@@ -28,9 +28,25 @@ def lint_project_folder(root: str) -> tuple[Project, list[Diagnostic]]:
     _, graph_problems = build_graph(project)
     found.extend(graph_problems)
     found.extend(check_project(project))
+    found.extend(_model_sql(project, check_model_sql))
+    return project, found
+
+
+def _model_sql(project, check_model_sql) -> list:
+    """Parse each model's SQL; where it parses, check it against the specs it reads."""
+    from framework.lint.model_sql import check_model_against_specs, project_schema
+    from framework.lint.sql import parse_select
+
+    found = []
+    schema = project_schema(project)
     for spec in project.models:
         found.extend(check_model_sql(spec))
-    return project, found
+        if spec.sql is None:
+            continue
+        query, problems = parse_select(spec.sql)
+        if query is not None and not problems:
+            found.extend(check_model_against_specs(spec, query, project, schema))
+    return found
 
 
 def lint_paths(paths: list[str]) -> tuple[LintResult, list[str]]:

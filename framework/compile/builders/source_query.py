@@ -30,9 +30,17 @@ def referenced_specs(query: exp.Expression, spec_names: set[str]) -> list[str]:
     return found
 
 
-def qualified_query(spec: m.ModelSpec, naming: Naming) -> exp.Query:
-    """The model's SELECT reading physical tables (`orders` → `staging.orders`), aliases kept."""
+def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = None) -> exp.Query:
+    """The model's SELECT reading physical tables (`orders` → `staging.orders`), aliases kept.
+
+    With the project's schema, columns are qualified and typed first, so that generating for
+    another dialect keeps Redshift's semantics (e.g. integer `/` stays integer division on DuckDB).
+    """
     query = parse_model_sql(spec)
+    if schema is not None:
+        from framework.lint.model_sql import annotated
+
+        query = annotated(query, schema) or query
     ctes = cte_names(query)
     known = {name for name, _ in naming.layers}
 

@@ -1,0 +1,274 @@
+"""Model SQL checked against the specs it reads (E403-E408), before anything runs.
+
+Every table a SELECT names must be a spec (or a CTE), every column must exist in the
+source it is read from (declared columns of sources and upstream models, plus the ingest
+columns of staging tables), unqualified columns must not be ambiguous, the SELECT's
+output must be the model's declared columns in order, the specs it reads must be exactly
+its `depends_on`, and it must transpile to DuckDB without unsupported constructs.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from framework.diagnostics import Diagnostic, did_you_mean
+from framework.spec import model as m
+from framework.spec.validate import format_key_path
+
+INGEST = m.INGEST_METADATA_COLUMNS
+
+_FAMILY_OF_PORTABLE = {"string": "text", "integer": "number", "bigint": "number", "decimal": "number",
+                       "double": "number", "boolean": "boolean", "date": "time", "timestamp": "time",
+                       "timestamptz": "time"}
+
+
+def project_schema(project: m.Project) -> dict[str, dict[str, str]]:
+    """spec name → {column → sqlglot type text}, what a model's SELECT may read."""
+    from framework.compile.targets.base import Target
+
+    target = Target(dialect="redshift", string_type="VARCHAR")
+    schema = {}
+    for spec in project.specs:
+        columns = list(spec.columns)
+        if spec.kind == "source":
+            from framework.compile.naming import INGEST_COLUMNS
+
+            columns += list(INGEST_COLUMNS)
+        schema[spec.name] = {c.name: (target.column_type(c.type).sql("redshift") if c.type else "UNKNOWN")
+                             for c in columns}
+    return schema
+
+
+def check_model_against_specs(spec: m.ModelSpec, query: exp.Query, project: m.Project,
+                              schema: dict[str, dict[str, str]]) -> list[Diagnostic]:
+    checker = _Checker(spec, query, project, schema)
+    found = checker.tables_and_columns()
+    found += checker.depends_on()
+    if not found:
+        found += checker.outputs()
+        found += checker.transpiles()
+    return found
+
+
+class _Checker:
+    def __init__(self, spec: m.ModelSpec, query: exp.Query, project: m.Project, schema: dict):
+        self.spec, self.query, self.project, self.schema = spec, query, project, schema
+        self.sql = spec.sql
+
+    # -- positions -------------------------------------------------------------------------------
+    def at(self, node: exp.Expression | None, code: str, message: str, hint: str = "") -> Diagnostic:
+        line, col = self._position(node)
+        return Diagnostic(self.sql.path, line, col, code, message, hint=hint)
+
+    def _position(self, node) -> tuple[int, int]:
+        target = node.this if isinstance(node, (exp.Column, exp.Table)) and isinstance(node.this, exp.Identifier) \
+            else node
+        meta = getattr(target, "meta", None) or {}
+        if "start" in meta:
+            before = self.sql.text[: meta["start"]]
+            line = before.count("\n") + 1
+            col = meta["start"] - (before.rfind("\n") + 1) + 1
+            return self.sql.file_position(line, col)
+        if "line" in meta:
+            return self.sql.file_position(meta["line"], meta.get("col", 1))
+        return self.sql.file_position(1, 1)
+
+    # -- E403/E404/E405 ------------------------------------------------------------------------
+    def tables_and_columns(self) -> list[Diagnostic]:
+        from sqlglot.optimizer.scope import Scope, traverse_scope
+
+        found: list[Diagnostic] = []
+        ctes = {cte.alias_or_name for cte in self.query.find_all(exp.CTE)}
+        seen: set[int] = set()
+        reported_tables: set[int] = set()
+        try:
+            scopes = list(traverse_scope(self.query))
+        except Exception as err:  # sqlglot cannot build scopes for some exotic SQL: say so, do not crash
+            return [self.at(None, "E404", f"cannot resolve the SELECT's columns: {err}")]
+        for scope in scopes:
+            for _, source in scope.selected_sources.values():
+                if isinstance(source, exp.Table) and id(source) not in reported_tables:
+                    reported_tables.add(id(source))
+                    if source.name not in self.schema and source.name not in ctes and not source.args.get("db"):
+                        found.append(self.at(source, "E403", f"unknown table '{source.name}'",
+                                             hint=did_you_mean(source.name, list(self.schema) + list(ctes))))
+            for column in scope.columns:
+                if id(column) in seen:
+                    continue
+                seen.add(id(column))
+                problem = self._resolve(scope, column, Scope)
+                if problem:
+                    found.append(problem)
+        return found
+
+    def _columns_of(self, source, scope_type) -> list[str] | None:
+        if isinstance(source, exp.Table):
+            known = self.schema.get(source.name)
+            return list(known) if known is not None else None
+        if isinstance(source, scope_type):
+            expression = source.expression
+            while isinstance(expression, exp.SetOperation):
+                expression = expression.this
+            if isinstance(expression, exp.Select):
+                if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+                       for e in expression.expressions):
+                    return None
+                return list(expression.named_selects)
+        return None
+
+    def _resolve(self, scope, column: exp.Column, scope_type) -> Diagnostic | None:
+        name = column.name
+        if not name or isinstance(column.this, exp.Star):
+            return None
+        chain = []
+        current = scope
+        while current is not None:
+            chain.append(current)
+            current = current.parent
+        if column.table:
+            for s in chain:
+                if column.table in s.selected_sources:
+                    columns = self._columns_of(s.selected_sources[column.table][1], scope_type)
+                    if columns is not None and name not in columns:
+                        return self.at(column, "E404", f"unknown column '{column.table}.{name}'",
+                                       hint=did_you_mean(name, columns))
+                    return None
+            return None  # an alias sqlglot could not place (e.g. a lateral); do not guess
+        for s in chain:
+            holders = []
+            unknown_source = False
+            for alias, (_, source) in s.selected_sources.items():
+                columns = self._columns_of(source, scope_type)
+                if columns is None:
+                    unknown_source = True
+                elif name in columns:
+                    holders.append(alias)
+            if len(holders) > 1:
+                return self.at(column, "E405", f"column '{name}' is ambiguous: it exists in "
+                               + ", ".join(sorted(holders)), hint=f"Qualify it, e.g. {sorted(holders)[0]}.{name}.")
+            if holders or unknown_source:
+                return None
+            if name in _select_aliases(s):
+                return None  # Redshift lets later expressions and ORDER BY use output aliases
+        everything = sorted({c for s in chain for _, src in s.selected_sources.values()
+                             for c in (self._columns_of(src, scope_type) or [])})
+        return self.at(column, "E404", f"unknown column '{name}'", hint=did_you_mean(name, everything))
+
+    # -- E407 -----------------------------------------------------------------------------------
+    def depends_on(self) -> list[Diagnostic]:
+        from framework.compile.builders.source_query import referenced_specs
+
+        read = referenced_specs(self.query, set(self.schema))
+        found = []
+        for name in read:
+            if name not in self.spec.depends_on and name != self.spec.name:
+                node = next(t for t in self.query.find_all(exp.Table) if t.name == name)
+                found.append(self.at(node, "E407", f"the SELECT reads '{name}', which is not in depends_on",
+                                     hint=f"Add '{name}' to depends_on."))
+        for i, name in enumerate(self.spec.depends_on):
+            if name in self.schema and name not in read:
+                line, col = self.spec.origin.locate(("depends_on", i))
+                found.append(Diagnostic(self.spec.origin.path, line, col, "E407",
+                                        f"depends_on lists '{name}' but the SELECT does not read it",
+                                        key_path=format_key_path(("depends_on", i)), hint="Remove it."))
+        if self.spec.name in read:
+            node = next(t for t in self.query.find_all(exp.Table) if t.name == self.spec.name)
+            found.append(self.at(node, "E407", f"the SELECT of '{self.spec.name}' reads its own table"))
+        return found
+
+    # -- E406 -----------------------------------------------------------------------------------
+    def outputs(self) -> list[Diagnostic]:
+        from framework.compile.builders.models import select_columns
+
+        expected = select_columns(self.spec)
+        select = self.query
+        while isinstance(select, exp.SetOperation):
+            select = select.this
+        if not isinstance(select, exp.Select):
+            return []
+        got = list(select.named_selects)
+        if any(isinstance(e, exp.Star) for e in select.expressions):
+            return []  # a star's expansion is checked when compiled
+        if got != expected:
+            missing = [c for c in expected if c not in got]
+            extra = [c for c in got if c not in expected]
+            if extra:
+                node = next(e for e in select.expressions if e.alias_or_name == extra[0])
+                message = f"the SELECT returns '{extra[0]}', which is not a declared column"
+                hint = did_you_mean(extra[0], missing) or (
+                    "Declare it in columns, or drop it from the SELECT." if not missing else "")
+            elif missing:
+                node = select
+                message = f"the SELECT does not return the declared column '{missing[0]}'"
+                hint = "The framework fills only " + ", ".join(self.spec.managed_columns) + "." \
+                    if self.spec.managed_columns else ""
+            else:
+                first = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
+                node = select.expressions[first]
+                message = f"the SELECT returns its columns in another order: '{got[first]}' where the spec " \
+                          f"declares '{expected[first]}'"
+                hint = "Declared order: " + ", ".join(expected) + "."
+            return [self.at(node, "E406", message, hint=hint)]
+        return self._types(select, expected)
+
+    def _types(self, select: exp.Select, expected: list[str]) -> list[Diagnostic]:
+        typed = annotated(self.query, self.schema)
+        if typed is None:
+            return []
+        outer = typed
+        while isinstance(outer, exp.SetOperation):
+            outer = outer.this
+        found = []
+        for node, typed_node, name in zip(select.expressions, outer.expressions, expected):
+            declared = self.spec.column(name)
+            family = _sql_family(typed_node.type)
+            if declared is None or declared.type is None or family is None:
+                continue
+            if family != _FAMILY_OF_PORTABLE[declared.type.name]:
+                found.append(self.at(node, "E406", f"'{name}' is declared {declared.type} but the SELECT gives "
+                                     f"{typed_node.type.sql('redshift')}", hint="Cast it, or fix the declared type."))
+        return found
+
+    # -- E408 -----------------------------------------------------------------------------------
+    def transpiles(self) -> list[Diagnostic]:
+        from sqlglot.errors import ErrorLevel, UnsupportedError
+
+        try:
+            self.query.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+        except UnsupportedError as err:
+            return [self.at(None, "E408", f"the SELECT does not translate to DuckDB: {err}",
+                            hint="Rewrite the construct in portable SQL; the embedded target must run it too.")]
+        return []
+
+
+def annotated(query: exp.Query, schema: dict) -> exp.Query | None:
+    """The query qualified and annotated with types (None when sqlglot cannot)."""
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+
+    try:
+        qualified = qualify(query.copy(), schema=schema, dialect="redshift", identify=False,
+                            validate_qualify_columns=False, quote_identifiers=False)
+        return annotate_types(qualified, schema=schema, dialect="redshift")
+    except Exception:  # sqlglot's optimizer gives up on some constructs; the type check is best-effort
+        return None
+
+
+def _select_aliases(scope) -> set[str]:
+    expression = scope.expression
+    return set(expression.named_selects) if isinstance(expression, exp.Select) else set()
+
+
+def _sql_family(dtype: exp.DataType | None) -> str | None:
+    if dtype is None:
+        return None
+    t = exp.DataType.Type
+    if dtype.this in exp.DataType.TEXT_TYPES:
+        return "text"
+    if dtype.this in exp.DataType.NUMERIC_TYPES:
+        return "number"
+    if dtype.this == t.BOOLEAN:
+        return "boolean"
+    if dtype.this in exp.DataType.TEMPORAL_TYPES:
+        return "time"
+    return None
