@@ -54,6 +54,12 @@ RULES: tuple[Rule, ...] = (
     Rule("E304", "relationship type mismatch", "A relationships check compares columns of incompatible types."),
     Rule("E401", "SQL syntax error", "The model's SELECT (or a check's condition) does not parse in the Redshift dialect."),
     Rule("E402", "not a SELECT", "A model's SQL must be exactly one SELECT query (CTEs and set operations allowed)."),
+    Rule("E403", "unknown table", "The SELECT reads a table that is neither a spec of this pipeline nor a CTE."),
+    Rule("E404", "unknown column", "The SELECT names a column its source does not declare (sources also offer _batch_date, _source_file, _source_line)."),
+    Rule("E405", "ambiguous column", "An unqualified column exists in more than one of the tables the SELECT reads."),
+    Rule("E406", "output mismatch", "The SELECT's output columns must be the model's declared columns (minus the ones the framework fills), in order, with compatible types."),
+    Rule("E407", "depends_on mismatch", "`depends_on` must list exactly the specs the SELECT reads: it is explicit so the graph is known without parsing SQL, and checked so it never drifts."),
+    Rule("E408", "not portable to DuckDB", "The SELECT uses a Redshift construct sqlglot cannot translate for the embedded DuckDB target."),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),
 )

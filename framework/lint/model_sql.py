@@ -36,6 +36,8 @@ def project_schema(project: m.Project) -> dict[str, dict[str, str]]:
             columns += list(INGEST_COLUMNS)
         schema[spec.name] = {c.name: (target.column_type(c.type).sql("redshift") if c.type else "UNKNOWN")
                              for c in columns}
+    for name in project.unbuilt:  # exists but failed to load: its columns are unknown, not absent
+        schema.setdefault(name, None)
     return schema
 
 
@@ -61,17 +63,18 @@ class _Checker:
         return Diagnostic(self.sql.path, line, col, code, message, hint=hint)
 
     def _position(self, node) -> tuple[int, int]:
-        target = node.this if isinstance(node, (exp.Column, exp.Table)) and isinstance(node.this, exp.Identifier) \
-            else node
-        meta = getattr(target, "meta", None) or {}
-        if "start" in meta:
-            before = self.sql.text[: meta["start"]]
-            line = before.count("\n") + 1
-            col = meta["start"] - (before.rfind("\n") + 1) + 1
-            return self.sql.file_position(line, col)
-        if "line" in meta:
-            return self.sql.file_position(meta["line"], meta.get("col", 1))
-        return self.sql.file_position(1, 1)
+        """Where the node starts in the file: the earliest token position found inside it."""
+        if node is None:
+            return self.sql.file_position(1, 1)
+        starts = [n.meta["start"] for n in node.walk() if isinstance(getattr(n, "meta", None), dict)
+                  and "start" in n.meta]
+        if not starts:
+            return self.sql.file_position(1, 1)
+        start = min(starts)
+        before = self.sql.text[:start]
+        line = before.count("\n") + 1
+        col = start - (before.rfind("\n") + 1) + 1
+        return self.sql.file_position(line, col)
 
     # -- E403/E404/E405 ------------------------------------------------------------------------
     def tables_and_columns(self) -> list[Diagnostic]:
@@ -148,7 +151,7 @@ class _Checker:
                                + ", ".join(sorted(holders)), hint=f"Qualify it, e.g. {sorted(holders)[0]}.{name}.")
             if holders or unknown_source:
                 return None
-            if name in _select_aliases(s):
+            if name in _select_aliases(s) and not _is_projection(column):
                 return None  # Redshift lets later expressions and ORDER BY use output aliases
         everything = sorted({c for s in chain for _, src in s.selected_sources.values()
                              for c in (self._columns_of(src, scope_type) or [])})
@@ -246,12 +249,23 @@ def annotated(query: exp.Query, schema: dict) -> exp.Query | None:
     from sqlglot.optimizer.annotate_types import annotate_types
     from sqlglot.optimizer.qualify import qualify
 
+    if any(columns is None for columns in schema.values()):
+        schema = {name: columns for name, columns in schema.items() if columns is not None}
     try:
         qualified = qualify(query.copy(), schema=schema, dialect="redshift", identify=False,
                             validate_qualify_columns=False, quote_identifiers=False)
         return annotate_types(qualified, schema=schema, dialect="redshift")
     except Exception:  # sqlglot's optimizer gives up on some constructs; the type check is best-effort
         return None
+
+
+def _is_projection(column: exp.Column) -> bool:
+    """A bare column in the select list defines its output name; it cannot refer to it."""
+    parent = column.parent
+    if isinstance(parent, exp.Alias):
+        parent = parent.parent
+    return isinstance(parent, exp.Select) and column in parent.expressions or (
+        isinstance(column.parent, exp.Alias) and column.parent in getattr(column.parent.parent, "expressions", []))
 
 
 def _select_aliases(scope) -> set[str]:
