@@ -14,6 +14,16 @@ OLIST = REPO / "pipelines" / "olist"
 SHARED_OLIST = REPO.parent / "shared" / "data" / "olist"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files under tests/golden from the current output (review the diff)")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
 @pytest.fixture
 def tiny(tmp_path: Path) -> Path:
     """A writable copy of the tiny non-Olist pipeline."""

@@ -14,7 +14,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     from framework import __version__
 
-    parser = argparse.ArgumentParser(prog="elt", description="Declarative YAML-driven ELT: lint specs, print schemas.")
+    parser = argparse.ArgumentParser(prog="elt", description="Declarative YAML-driven ELT: lint specs, compile them "
+                                     "to warehouse SQL, show what a change needs.")
     parser.add_argument("--version", action="version", version=f"elt {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -29,6 +30,21 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--summary", action="store_true", help="also summarize each pipeline after a clean lint")
     lint.add_argument("--list-rules", action="store_true", help="print the rule codes and exit")
     lint.set_defaults(handler=_cmd_lint)
+
+    for name, text in (("compile", "compile a pipeline to SQL files and manifest.json for a target"),
+                       ("plan", "show what a change needs: rebuilds, metadata-only changes, table changes")):
+        command = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ". Lints first; "
+                                 "any error stops here.")
+        command.add_argument("pipeline", metavar="PIPELINE", help="the pipeline folder (holds pipeline.yml)")
+        command.add_argument("--target", default=None,
+                             help="redshift, duckdb, or a target named in pipeline.yml (default: its default_target)")
+        command.add_argument("--compare", metavar="OLD_MANIFEST",
+                             help="a previous manifest.json: list what changed since" +
+                             ("" if name == "compile" else " (required)"), required=name == "plan")
+        command.add_argument("--format", choices=("text", "json"), default="text")
+        if name == "compile":
+            command.add_argument("--out", metavar="DIR", help="where to write (default: out/<pipeline>/<target>)")
+        command.set_defaults(handler=_cmd_compile, write=name == "compile")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a spec kind",
                             description="Print the JSON Schema (Draft 2020-12) of a spec kind, for editors: "
@@ -85,6 +101,89 @@ def _cmd_lint(args) -> int:
             for project in result.projects:
                 print(summarize(project))
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _cmd_compile(args) -> int:
+    import json
+    import os
+
+    from framework.compile import compile_project
+    from framework.compile.targets import UnknownTarget
+    from framework.diagnostics import format_text, has_errors
+    from framework.lint import lint_paths
+
+    result, missing = lint_paths([args.pipeline])
+    if missing or len(result.projects) != 1:
+        print(f"elt {args.command}: '{args.pipeline}' is not one pipeline folder (it must hold pipeline.yml)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if has_errors(result.diagnostics):
+        print(format_text(result.diagnostics))
+        print(f"elt {args.command}: fix the errors above first", file=sys.stderr)
+        return EXIT_FINDINGS
+    project = result.projects[0]
+    try:
+        manifest = compile_project(project, args.target)
+    except UnknownTarget as err:
+        print(f"elt {args.command}: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    report = None
+    if args.compare:
+        report = _compare(args.compare, manifest)
+        if report is None:
+            return EXIT_USAGE
+    payload = {"pipeline": project.pipeline.name, "target": manifest.target, "steps": len(manifest.steps)}
+    if args.write:
+        out = args.out or os.path.join("out", project.pipeline.name, manifest.target)
+        from framework.compile.output import write_outputs
+
+        written = write_outputs(manifest, out)
+        payload.update(out=out, files=len(written))
+    if args.format == "json":
+        if report is not None:
+            payload["changes"] = report.to_dict()["changes"]
+        print(json.dumps(payload, indent=2))
+        return EXIT_OK
+    if args.write:
+        print(f"compiled {payload['pipeline']} for {payload['target']}: {payload['steps']} steps, "
+              f"{payload['files']} files in {payload['out']}")
+    if report is not None:
+        from framework.compile.changes import format_report
+
+        print(format_report(report))
+    return EXIT_OK
+
+
+def _compare(path: str, manifest):
+    from framework.compile.changes import compare
+    from framework.compile.manifest import Manifest
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            old = Manifest.from_json(handle.read())
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        print(f"elt: cannot read the manifest to compare with, {path}: {err}", file=sys.stderr)
+        return None
+    if old.target != manifest.target:
+        print(f"elt: {path} was compiled for {old.target}, not {manifest.target}", file=sys.stderr)
+        return None
+    return compare(old, manifest, _alter_renderer(manifest.target))
+
+
+def _alter_renderer(target_name: str):
+    def render(spec_info, column_info) -> str:
+        from framework.compile.builders.ddl import add_column
+        from framework.compile.builders.sqlutil import table
+        from framework.compile.render import render_statement
+        from framework.compile.targets import get_target
+        from framework.spec.model import Column
+        from framework.spec.types import parse_type
+
+        target = get_target(target_name)
+        schema, _, name = spec_info.table.partition(".")
+        column = Column(column_info.name, column_info.type, parse_type(column_info.type), column_info.nullable)
+        return " ".join(render_statement(target, add_column(table(name, schema), column, target)).split()) + ";"
+    return render
 
 
 def _tally(result, diagnostics) -> str:

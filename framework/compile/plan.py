@@ -96,7 +96,7 @@ def table_key(spec: m.ModelSpec) -> tuple[str, ...]:
 def build_model(spec: m.ModelSpec, naming: Naming, target: Target, schema: dict | None = None) -> list[Statement]:
     query = qualified_query(spec, naming, schema)
     if spec.materialization is m.Materialization.VIEW:
-        return models.build_view(spec, query, naming)
+        return models.build_view(spec, query, naming, target)
     if isinstance(spec.history, m.Scd2):
         return scd2.build_scd2(spec, query, naming, target)
     if spec.materialization is m.Materialization.TABLE:

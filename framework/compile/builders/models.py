@@ -28,21 +28,22 @@ def select_columns(spec: m.ModelSpec) -> list[str]:
     return [c.name for c in spec.columns if c.name not in spec.managed_columns]
 
 
-def staged_source(spec: m.ModelSpec, source_query: exp.Query) -> exp.Select:
+def staged_source(spec: m.ModelSpec, source_query: exp.Query, target: Target) -> exp.Select:
     """The table's columns, in declared order, from the model SELECT (+ surrogate key)."""
     outputs: list[exp.Expression] = []
     for column in spec.columns:
         if column.name == spec.keys.surrogate:
-            outputs.append(q.alias(q.row_hash(q.cols(spec.keys.business, "__q")), column.name))
+            outputs.append(q.alias(q.row_hash(q.cols(spec.keys.business, "__q"), target.text_type), column.name))
         else:
             outputs.append(q.col(column.name, "__q"))
     return q.select(*outputs).from_(q.subquery(source_query, "__q"))
 
 
-def stage_statements(spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str, ...]) -> list[Statement]:
+def stage_statements(spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str, ...],
+                     target: Target) -> list[Statement]:
     statements = [
         run(q.drop_table(src_name(spec)), "drop a leftover staging table"),
-        run(q.create_temp_as(src_name(spec), staged_source(spec, source_query)), "stage the model's SELECT"),
+        run(q.create_temp_as(src_name(spec), staged_source(spec, source_query, target)), "stage the model's SELECT"),
     ]
     if keys:
         statements.append(duplicate_key_guard(src_name(spec), keys, spec.name))
@@ -56,9 +57,9 @@ def duplicate_key_guard(temp: str, keys: tuple[str, ...], model_name: str) -> St
     return guard(count, f"the SELECT of '{model_name}' returned several rows for one key ({', '.join(keys)})")
 
 
-def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming) -> list[Statement]:
+def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
     view = exp.Create(this=naming.table_of(spec.name), kind="VIEW", replace=True,
-                      expression=staged_source(spec, source_query))
+                      expression=staged_source(spec, source_query, target))
     return [run(view, "create or replace the view")]
 
 
@@ -72,7 +73,7 @@ def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Namin
         run(q.drop_table(fresh.name, schema), "drop a leftover new table"),
         run(create_table(fresh, spec.columns, target, primary_key=spec.keys.business, hints=spec.redshift,
                          if_not_exists=False), "create the new table"),
-        *stage_statements(spec, source_query, spec.keys.business),
+        *stage_statements(spec, source_query, spec.keys.business, target),
         run(q.insert_select(fresh, columns, q.select(*q.cols(columns)).from_(q.table(src_name(spec)))),
             "fill the new table"),
         run(q.drop_table(spec.name, schema), "drop the old table"),
@@ -88,10 +89,10 @@ def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming
     target_table = naming.table_of(spec.name)
     columns = [c.name for c in spec.columns]
     if strategy is m.IncrementalStrategy.TIME_RANGE:
-        statements = stage_statements(spec, source_query, ())
+        statements = stage_statements(spec, source_query, (), target)
         statements += time_range_replace(target_table, src_name(spec), columns, spec.incremental.time_column)
     else:
-        statements = stage_statements(spec, source_query, keys)
+        statements = stage_statements(spec, source_query, keys, target)
         if strategy is m.IncrementalStrategy.MERGE and target.supports_merge:
             statements.append(run(merge(target_table, src_name(spec), keys, columns, target), "merge by key"))
         else:

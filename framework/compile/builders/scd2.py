@@ -59,7 +59,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     sentinel = q.cast(q.lit(q.SENTINEL_VALID_TO), ts_type)
 
     observations = q.select(
-        *q.cols(data_cols, "__q"), q.alias(q.row_hash(q.cols(history.tracked, "__q")), "__attr_hash"),
+        *q.cols(data_cols, "__q"), q.alias(q.row_hash(q.cols(history.tracked, "__q"), target.text_type), "__attr_hash"),
     ).from_(q.subquery(source_query, "__q"))
 
     touched_keys = q.select(*q.cols(keys)).distinct().from_(q.table(t["obs"]))
@@ -72,7 +72,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     from_batch = q.select(*q.cols(data_cols), q.col("__attr_hash"),
                           q.alias(q.cast(q.col(history.version_start), ts_type), "__ts"),
                           q.alias(q.lit(1), "__prio"), q.alias(q.lit(False), "__tomb")).from_(q.table(t["obs"]))
-    from_table = q.select(*q.cols(data_cols, "__t"), q.alias(q.row_hash(q.cols(history.tracked, "__t")), "__attr_hash"),
+    from_table = q.select(*q.cols(data_cols, "__t"), q.alias(q.row_hash(q.cols(history.tracked, "__t"), target.text_type), "__attr_hash"),
                           q.alias(q.col("valid_from", "__t"), "__ts"), q.alias(q.lit(0), "__prio"),
                           q.alias(q.lit(False), "__tomb")).from_(existing.copy()).where(touched("__t"))
     successor = q.select(q.lit(1)).from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy(),
@@ -84,7 +84,9 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
                           q.alias(q.lit(True), "__tomb")).from_(existing.copy()).where(q.and_all([
                               touched("__t"), exp.NEQ(this=q.col("valid_to", "__t"), expression=sentinel.copy()),
                               exp.Not(this=q.exists(successor))]))
-    candidates = exp.union(exp.union(from_batch, from_table, distinct=False), tombstones, distinct=False)
+    candidates = exp.union(from_batch, from_table, distinct=False)
+    if history.hard_deletes is m.HardDeletes.INVALIDATE:  # only then can a version be closed without a successor
+        candidates = exp.union(candidates, tombstones, distinct=False)
 
     carried = [*data_cols, "__attr_hash", "__ts", "__tomb"]
     ranked = q.select(*q.cols(carried), q.alias(q.window(
@@ -104,7 +106,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     outputs: list[exp.Expression] = []
     for column in spec.columns:
         if column.name == spec.keys.surrogate:
-            outputs.append(q.alias(q.row_hash(q.cols(keys) + [q.col("valid_from")]), column.name))
+            outputs.append(q.alias(q.row_hash(q.cols(keys) + [q.col("valid_from")], target.text_type), column.name))
         elif column.name == "is_current":
             outputs.append(q.alias(exp.EQ(this=q.col("valid_to"), expression=sentinel.copy()), "is_current"))
         else:

@@ -69,20 +69,23 @@ def concat(parts: list[exp.Expression]) -> exp.Expression:
     return result
 
 
-def encoded(value: exp.Expression) -> exp.Expression:
-    """`len:text` for a value, '~' for NULL: NULL ≠ '' and no separator can be forged."""
-    text = cast(value, "VARCHAR")
-    length = cast(exp.Length(this=text.copy()), "VARCHAR")
+def encoded(value: exp.Expression, text_type: exp.DataType) -> exp.Expression:
+    """`len:text` for a value, '~' for NULL: NULL ≠ '' and no separator can be forged.
+
+    `text_type` is the target's full-length string type: Redshift's bare VARCHAR is
+    VARCHAR(256), and a CAST to it would truncate what is hashed."""
+    text = cast(value, text_type.copy())
+    length = cast(exp.Length(this=text.copy()), text_type.copy())
     return exp.Coalesce(this=concat([length, lit(":"), text]), expressions=[lit(NULL_MARK)])
 
 
-def row_hash(values: list[exp.Expression]) -> exp.Expression:
+def row_hash(values: list[exp.Expression], text_type: exp.DataType) -> exp.Expression:
     """MD5 over the encoded values: NULL-safe, separator-safe change detection and surrogate keys."""
     parts: list[exp.Expression] = []
     for i, value in enumerate(values):
         if i:
             parts.append(lit("|"))
-        parts.append(encoded(value))
+        parts.append(encoded(value, text_type))
     return exp.MD5(this=concat(parts))
 
 

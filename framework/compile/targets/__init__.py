@@ -24,3 +24,20 @@ def get_target(name: str) -> Target:
 
         hint = did_you_mean(name, TARGETS) or f"Known targets: {', '.join(sorted(TARGETS))}."
         raise UnknownTarget(f"unknown target '{name}'. {hint}") from None
+
+
+def resolve_target(name: str | None, pipeline=None) -> Target:
+    """A warehouse name (duckdb, redshift), or the name of a target in pipeline.yml (local → duckdb)."""
+    if name is None and pipeline is not None:
+        name = pipeline.default_target
+    if pipeline is not None:
+        named = pipeline.target(name)
+        if named is not None:
+            return get_target(WAREHOUSE_OF_TARGET_TYPE[named.type])
+    if name in TARGETS:
+        return get_target(name)
+    from framework.diagnostics import did_you_mean
+
+    choices = sorted(TARGETS) + ([t.name for t in pipeline.targets] if pipeline is not None else [])
+    hint = did_you_mean(name, choices) or f"Known: {', '.join(choices)}."
+    raise UnknownTarget(f"unknown target '{name}'. {hint}")

@@ -35,6 +35,11 @@ class Target:
                    "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMPTZ"}
         return exp.DataType.build(spelled[ptype.name], dialect=self.dialect)
 
+    @property
+    def text_type(self) -> exp.DataType:
+        """The string type that holds any value whole (used when hashing)."""
+        return exp.DataType.build(self.string_type, dialect=self.dialect)
+
     def placeholder(self, name: str) -> exp.Placeholder:
         """A named run-time parameter, bound by the driver (never spliced into the text)."""
         return exp.Placeholder(this=exp.to_identifier(name))

@@ -1,0 +1,110 @@
+"""Compare two manifests: what must be rebuilt, what is metadata only, and how tables change.
+
+A model needs a rebuild when its data fingerprint changed or any upstream spec's did
+(the change flows down the graph). Table changes are additive when the only difference
+is new nullable columns (ALTER TABLE ADD COLUMN keeps the rows), breaking otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from framework.compile.manifest import Manifest, SpecInfo
+
+
+@dataclass(frozen=True)
+class SpecChange:
+    name: str
+    action: str  # added | removed | rebuild | rebuild_upstream | rebuild_physical | recheck | metadata | unchanged
+    reason: str
+    table_change: str = ""  # '' | additive | breaking
+    added_columns: tuple[str, ...] = ()
+    alter_sql: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    changes: tuple[SpecChange, ...] = field(default_factory=tuple)
+
+    def by_action(self, action: str) -> list[SpecChange]:
+        return [c for c in self.changes if c.action == action]
+
+    def to_dict(self) -> dict:
+        from dataclasses import asdict
+
+        return {"changes": [asdict(c) for c in self.changes]}
+
+
+def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
+    """`alter_statement(spec_info, column_info) -> sql` renders ADD COLUMN for the target (optional)."""
+    changes: dict[str, SpecChange] = {}
+    for spec in new.specs:
+        before = old.spec(spec.name)
+        if before is None:
+            changes[spec.name] = SpecChange(spec.name, "added", "new spec")
+            continue
+        changes[spec.name] = _direct_change(before, spec, alter_statement)
+    for spec in old.specs:
+        if new.spec(spec.name) is None:
+            changes[spec.name] = SpecChange(spec.name, "removed", "spec deleted; its table is left in place")
+    for spec in new.specs:  # graph order: upstream first
+        change = changes[spec.name]
+        if change.action in ("rebuild", "added", "removed", "rebuild_upstream"):
+            continue
+        dirty = [d for d in spec.depends_on if changes.get(d) and changes[d].action in
+                 ("rebuild", "rebuild_upstream", "added")]
+        if dirty and spec.kind == "model":
+            changes[spec.name] = SpecChange(spec.name, "rebuild_upstream", f"upstream changed: {', '.join(dirty)}",
+                                            change.table_change, change.added_columns, change.alter_sql)
+    order = [s.name for s in new.specs] + [s.name for s in old.specs if new.spec(s.name) is None]
+    return ChangeReport(tuple(changes[n] for n in order))
+
+
+def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement) -> SpecChange:
+    table_change, added, alters = _table_change(before, after, alter_statement)
+    if before.fingerprint("data") != after.fingerprint("data"):
+        return SpecChange(after.name, "rebuild", "columns, keys, history or SQL changed", table_change, added, alters)
+    if before.fingerprint("physical") != after.fingerprint("physical"):
+        return SpecChange(after.name, "rebuild_physical", "Redshift distribution or sort keys changed")
+    if before.fingerprint("checks") != after.fingerprint("checks"):
+        return SpecChange(after.name, "recheck", "checks changed; the data does not")
+    if before.fingerprint("metadata") != after.fingerprint("metadata"):
+        return SpecChange(after.name, "metadata", "descriptions or owners changed; nothing to rebuild")
+    return SpecChange(after.name, "unchanged", "")
+
+
+def _table_change(before: SpecInfo, after: SpecInfo, alter_statement) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    old_cols = {c.name: c for c in before.columns}
+    new_cols = {c.name: c for c in after.columns}
+    if old_cols == new_cols:
+        return "", (), ()
+    removed = [n for n in old_cols if n not in new_cols]
+    retyped = [n for n in old_cols if n in new_cols and old_cols[n] != new_cols[n]]
+    added = [c for c in after.columns if c.name not in old_cols]
+    if removed or retyped or any(not c.nullable for c in added):
+        return "breaking", tuple(c.name for c in added), ()
+    alters = tuple(alter_statement(after, c) for c in added) if alter_statement else ()
+    return "additive", tuple(c.name for c in added), alters
+
+
+_LABELS = {
+    "added": "new", "removed": "removed", "rebuild": "rebuild", "rebuild_upstream": "rebuild (upstream)",
+    "rebuild_physical": "rebuild on Redshift (physical layout)", "recheck": "re-run checks",
+    "metadata": "metadata only", "unchanged": "unchanged",
+}
+
+
+def format_report(report: ChangeReport) -> str:
+    lines = []
+    for change in report.changes:
+        if change.action == "unchanged":
+            continue
+        detail = f" — {change.reason}" if change.reason else ""
+        table = f"; table change: {change.table_change}" if change.table_change else ""
+        if change.added_columns:
+            table += f" (new columns: {', '.join(change.added_columns)})"
+        lines.append(f"{_LABELS[change.action]:<22} {change.name}{detail}{table}")
+        lines += [f"{'':<22}   {sql}" for sql in change.alter_sql]
+    unchanged = len(report.by_action("unchanged"))
+    lines.append(f"{unchanged} spec(s) unchanged")
+    return "\n".join(lines)

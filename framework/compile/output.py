@@ -1,0 +1,53 @@
+"""Write a compiled manifest as files: one readable .sql file per step, in run order, plus manifest.json."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from framework.compile.manifest import Manifest, StepInfo
+
+
+def step_file_name(index: int, step: StepInfo) -> str:
+    return f"{index:03d}_{re.sub(r'[^a-z0-9_]+', '_', step.id.lower())}.sql"
+
+
+def step_sql(step: StepInfo) -> str:
+    lines = [f"-- step {step.id}", f"-- after: {', '.join(step.depends_on) or '(nothing)'}"]
+    if step.params:
+        lines.append(f"-- run-time parameters: {', '.join(step.params)}")
+    if step.transactional:
+        lines.append("BEGIN;")
+    for statement in step.statements:
+        note = statement.purpose
+        if statement.kind == "guard":
+            note = f"guard: must return 0, else fail with: {statement.message}"
+        elif statement.kind == "report":
+            note = f"report: {statement.purpose}"
+        elif statement.per_file:
+            note += " (once per file)"
+        lines += ["", f"-- {note}", statement.sql + ";"]
+    for check in step.checks:
+        lines += ["", f"-- check {check.name} [{check.severity}]: {check.description}",
+                  f"-- sample of failing rows: {' '.join(check.sample_sql.split())}", check.count_sql + ";"]
+    if step.transactional:
+        lines += ["", "COMMIT;"]
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(manifest: Manifest, out_dir: str) -> list[str]:
+    os.makedirs(out_dir, exist_ok=True)
+    for stale in os.listdir(out_dir):  # a removed step must not leave its file behind
+        if re.match(r"\d{3}_.*\.sql$", stale):
+            os.remove(os.path.join(out_dir, stale))
+    written = []
+    for index, step in enumerate(manifest.steps):
+        path = os.path.join(out_dir, step_file_name(index, step))
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(step_sql(step))
+        written.append(path)
+    path = os.path.join(out_dir, "manifest.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(manifest.to_json())
+    written.append(path)
+    return written

@@ -1,0 +1,60 @@
+-- step setup
+-- after: (nothing)
+BEGIN;
+
+-- schema dwh
+CREATE SCHEMA IF NOT EXISTS dwh;
+
+-- schema elt
+CREATE SCHEMA IF NOT EXISTS elt;
+
+-- schema mart
+CREATE SCHEMA IF NOT EXISTS mart;
+
+-- schema staging
+CREATE SCHEMA IF NOT EXISTS staging;
+
+-- framework table file_ledger
+CREATE TABLE IF NOT EXISTS elt.file_ledger (
+  pipeline VARCHAR(65535) NOT NULL,
+  source VARCHAR(65535) NOT NULL,
+  path VARCHAR(65535) NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  checksum VARCHAR(65535) NOT NULL,
+  row_count BIGINT NOT NULL,
+  batch_date DATE NOT NULL,
+  run_id VARCHAR(65535) NOT NULL,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (pipeline, source, path)
+);
+
+-- framework table run_log
+CREATE TABLE IF NOT EXISTS elt.run_log (
+  run_id VARCHAR(65535) NOT NULL,
+  pipeline VARCHAR(65535) NOT NULL,
+  step VARCHAR(65535) NOT NULL,
+  status VARCHAR(65535) NOT NULL,
+  rows_inserted BIGINT,
+  rows_updated BIGINT,
+  rows_expired BIGINT,
+  rows_rejected BIGINT,
+  started_at TIMESTAMP NOT NULL,
+  duration_ms DOUBLE PRECISION,
+  error VARCHAR(65535),
+  PRIMARY KEY (run_id, step)
+);
+
+-- framework table rejects
+CREATE TABLE IF NOT EXISTS elt.rejects (
+  pipeline VARCHAR(65535) NOT NULL,
+  source VARCHAR(65535) NOT NULL,
+  path VARCHAR(65535) NOT NULL,
+  line BIGINT NOT NULL,
+  "raw" VARCHAR(65535),
+  reason VARCHAR(65535) NOT NULL,
+  batch_date DATE NOT NULL,
+  run_id VARCHAR(65535) NOT NULL,
+  PRIMARY KEY (pipeline, source, path, line)
+);
+
+COMMIT;

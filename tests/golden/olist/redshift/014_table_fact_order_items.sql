@@ -1,0 +1,24 @@
+-- step table:fact_order_items
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
+  order_id VARCHAR(65535) NOT NULL,
+  order_item_id INTEGER NOT NULL,
+  customer_sk VARCHAR(65535) NOT NULL,
+  product_sk VARCHAR(65535) NOT NULL,
+  seller_sk VARCHAR(65535) NOT NULL,
+  date_key DATE NOT NULL,
+  purchase_ts TIMESTAMP NOT NULL,
+  shipping_limit_ts TIMESTAMP NOT NULL,
+  price DECIMAL(12, 2) NOT NULL,
+  freight_value DECIMAL(12, 2) NOT NULL,
+  item_total DECIMAL(12, 2) NOT NULL,
+  PRIMARY KEY (order_id, order_item_id)
+)
+DISTSTYLE KEY
+DISTKEY(order_id)
+COMPOUND SORTKEY(date_key);
+
+COMMIT;

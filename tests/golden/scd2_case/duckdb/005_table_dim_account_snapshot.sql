@@ -1,0 +1,19 @@
+-- step table:dim_account_snapshot
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.dim_account_snapshot (
+  account_sk TEXT NOT NULL,
+  region TEXT NOT NULL,
+  account_no INT NOT NULL,
+  plan TEXT,
+  owner TEXT,
+  changed_at TIMESTAMP NOT NULL,
+  valid_from TIMESTAMP NOT NULL,
+  valid_to TIMESTAMP NOT NULL,
+  is_current BOOLEAN NOT NULL,
+  PRIMARY KEY (region, account_no, valid_from)
+);
+
+COMMIT;

@@ -1,0 +1,57 @@
+-- step setup
+-- after: (nothing)
+BEGIN;
+
+-- schema dwh
+CREATE SCHEMA IF NOT EXISTS dwh;
+
+-- schema elt
+CREATE SCHEMA IF NOT EXISTS elt;
+
+-- schema staging
+CREATE SCHEMA IF NOT EXISTS staging;
+
+-- framework table file_ledger
+CREATE TABLE IF NOT EXISTS elt.file_ledger (
+  pipeline TEXT NOT NULL,
+  source TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  checksum TEXT NOT NULL,
+  row_count BIGINT NOT NULL,
+  batch_date DATE NOT NULL,
+  run_id TEXT NOT NULL,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (pipeline, source, path)
+);
+
+-- framework table run_log
+CREATE TABLE IF NOT EXISTS elt.run_log (
+  run_id TEXT NOT NULL,
+  pipeline TEXT NOT NULL,
+  step TEXT NOT NULL,
+  status TEXT NOT NULL,
+  rows_inserted BIGINT,
+  rows_updated BIGINT,
+  rows_expired BIGINT,
+  rows_rejected BIGINT,
+  started_at TIMESTAMP NOT NULL,
+  duration_ms DOUBLE,
+  error TEXT,
+  PRIMARY KEY (run_id, step)
+);
+
+-- framework table rejects
+CREATE TABLE IF NOT EXISTS elt.rejects (
+  pipeline TEXT NOT NULL,
+  source TEXT NOT NULL,
+  path TEXT NOT NULL,
+  line BIGINT NOT NULL,
+  raw TEXT,
+  reason TEXT NOT NULL,
+  batch_date DATE NOT NULL,
+  run_id TEXT NOT NULL,
+  PRIMARY KEY (pipeline, source, path, line)
+);
+
+COMMIT;

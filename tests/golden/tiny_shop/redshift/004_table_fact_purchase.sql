@@ -1,0 +1,14 @@
+-- step table:fact_purchase
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.fact_purchase (
+  purchase_id VARCHAR(65535) NOT NULL,
+  member_sk VARCHAR(65535),
+  amount DECIMAL(10, 2) NOT NULL,
+  purchased_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (purchase_id)
+);
+
+COMMIT;
