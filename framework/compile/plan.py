@@ -83,7 +83,22 @@ def plan_project(project: m.Project, target: Target) -> Plan:
                                    and c.to_spec != name and project.spec(c.to_spec).kind == "model"}))
         steps.append(Step(f"check:{name}", "check", name, tuple(run(c.count_query(), c.name) for c in compiled),
                           (f"build:{name}",) + referenced, transactional=False, checks=compiled))
-    return Plan(project.pipeline.name, target, naming, graph, tuple(steps))
+    return Plan(project.pipeline.name, target, naming, graph, _run_order(steps))
+
+
+def _run_order(steps: list[Step]) -> tuple[Step, ...]:
+    """Order steps so each follows what it depends on, keeping the planned order otherwise
+    (a check may wait for a model planned after its own)."""
+    position = {s.id: i for i, s in enumerate(steps)}
+    done: set[str] = set()
+    ordered: list[Step] = []
+    pending = list(steps)
+    while pending:
+        ready = next(s for s in pending if all(d in done for d in s.depends_on if d in position))
+        pending.remove(ready)
+        ordered.append(ready)
+        done.add(ready.id)
+    return tuple(ordered)
 
 
 def table_key(spec: m.ModelSpec) -> tuple[str, ...]:
