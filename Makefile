@@ -27,6 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/lint.py
+	$(BIN)/python bench/compile.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

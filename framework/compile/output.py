@@ -12,7 +12,9 @@ def step_file_name(index: int, step: StepInfo) -> str:
     return f"{index:03d}_{re.sub(r'[^a-z0-9_]+', '_', step.id.lower())}.sql"
 
 
-def step_sql(step: StepInfo) -> str:
+def step_sql(step: StepInfo, dialect: str) -> str:
+    from framework.compile.render import pretty_sql
+
     lines = [f"-- step {step.id}", f"-- after: {', '.join(step.depends_on) or '(nothing)'}"]
     if step.params:
         lines.append(f"-- run-time parameters: {', '.join(step.params)}")
@@ -26,16 +28,19 @@ def step_sql(step: StepInfo) -> str:
             note = f"report: {statement.purpose}"
         elif statement.per_file:
             note += " (once per file)"
-        lines += ["", f"-- {note}", statement.sql + ";"]
+        lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]
     for check in step.checks:
         lines += ["", f"-- check {check.name} [{check.severity}]: {check.description}",
-                  f"-- sample of failing rows: {' '.join(check.sample_sql.split())}", check.count_sql + ";"]
+                  f"-- sample of failing rows: {check.sample_sql}", pretty_sql(check.count_sql, dialect) + ";"]
     if step.transactional:
         lines += ["", "COMMIT;"]
     return "\n".join(lines) + "\n"
 
 
 def write_outputs(manifest: Manifest, out_dir: str) -> list[str]:
+    from framework.compile.targets import get_target
+
+    dialect = get_target(manifest.target).dialect
     os.makedirs(out_dir, exist_ok=True)
     for stale in os.listdir(out_dir):  # a removed step must not leave its file behind
         if re.match(r"\d{3}_.*\.sql$", stale):
@@ -44,7 +49,7 @@ def write_outputs(manifest: Manifest, out_dir: str) -> list[str]:
     for index, step in enumerate(manifest.steps):
         path = os.path.join(out_dir, step_file_name(index, step))
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(step_sql(step))
+            handle.write(step_sql(step, dialect))
         written.append(path)
     path = os.path.join(out_dir, "manifest.json")
     with open(path, "w", encoding="utf-8") as handle:

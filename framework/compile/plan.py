@@ -60,11 +60,11 @@ def plan_project(project: m.Project, target: Target) -> Plan:
         if spec.kind == "source":
             steps.append(Step(f"table:{name}", "table", name, (run(ddl.create_table(
                 naming.table_of(name), staging.staging_columns(spec), target, primary_key=spec.primary_key),
-                "create the staging table"),), ("setup",)))
+                "create the staging table"),), ("setup",), transactional=target.transactional_ddl))
         elif spec.materialization is not m.Materialization.VIEW:
             steps.append(Step(f"table:{name}", "table", name, (run(ddl.create_table(
                 naming.table_of(name), spec.columns, target, primary_key=table_key(spec), hints=spec.redshift),
-                "create the table"),), ("setup",)))
+                "create the table"),), ("setup",), transactional=target.transactional_ddl))
     for name in order:
         spec = project.spec(name)
         if spec.kind == "source":
@@ -81,7 +81,7 @@ def plan_project(project: m.Project, target: Target) -> Plan:
         compiled = tuple(check_builder.compile_checks(spec, naming))
         referenced = tuple(sorted({f"build:{c.to_spec}" for c in spec.checks if c.type is m.CheckType.RELATIONSHIPS
                                    and c.to_spec != name and project.spec(c.to_spec).kind == "model"}))
-        steps.append(Step(f"check:{name}", "check", name, tuple(run(c.count_query(), c.name) for c in compiled),
+        steps.append(Step(f"check:{name}", "check", name, (),
                           (f"build:{name}",) + referenced, transactional=False, checks=compiled))
     return Plan(project.pipeline.name, target, naming, graph, _run_order(steps))
 
@@ -138,4 +138,4 @@ def _setup_step(naming: Naming, target: Target) -> Step:
     for internal in INTERNAL_TABLES:
         statements.append(run(ddl.create_table(naming.internal(internal.name), internal.columns, target,
                                                primary_key=internal.primary_key), f"framework table {internal.name}"))
-    return Step("setup", "setup", None, tuple(statements))
+    return Step("setup", "setup", None, tuple(statements), transactional=target.transactional_ddl)

@@ -26,26 +26,64 @@ class RenderError(ValueError):
     pass
 
 
-def render_statement(target: Target, statement: exp.Expression) -> str:
-    """Pretty SQL for `target`, proven stable: compact text is a parse/render fixed point,
-    and the pretty text parses back to the same tree."""
-    import sqlglot
-    from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
+def render_statement(target: Target, statement: exp.Expression, *, verify: bool = True, consume: bool = False) -> str:
+    """SQL text for `target`, one line: what the manifest carries and the warehouse runs.
+
+    Verified (see `check_fixed_point`) unless verify=False. Comments are not carried (sqlglot
+    moves them around). `consume=True` lets generation use the statement's tree in place (no
+    copy), for callers that render a statement once and drop it, as render_plan does.
+    Human-readable files are pretty-printed from this text by `pretty_sql`."""
+    from sqlglot.errors import ErrorLevel, UnsupportedError
 
     try:
-        # Comments are carried for readers but sqlglot moves them around, so the fixed-point
-        # comparison is made without them (they never change what a statement does).
-        compact = statement.sql(dialect=target.dialect, unsupported_level=ErrorLevel.RAISE, comments=False)
-        tree = sqlglot.parse_one(compact, read=target.dialect, error_level=ErrorLevel.RAISE)
-        pretty = target.render(tree)
-        pretty_tree = sqlglot.parse_one(pretty, read=target.dialect, error_level=ErrorLevel.RAISE)
-    except (UnsupportedError, ParseError) as err:
+        text = statement.sql(dialect=target.dialect, unsupported_level=ErrorLevel.RAISE, comments=False,
+                             copy=not consume)
+    except UnsupportedError as err:
         raise RenderError(f"{target.name}: cannot render {statement.key.upper()}: {err}") from None
-    again = tree.sql(dialect=target.dialect, comments=False)
-    if again != compact or pretty_tree != tree:
-        raise RenderError(f"{target.name}: {statement.key.upper()} does not survive a parse round trip:\n"
-                          f"{compact}\n---\n{again}")
-    return pretty
+    if verify:
+        problem = check_fixed_point(text, target.dialect)
+        if problem:
+            raise RenderError(f"{target.name}: {problem}")
+    return text
+
+
+def check_fixed_point(text: str, dialect: str) -> str:
+    """'' when parsing `text` and rendering it again gives `text` back (so the warehouse parses
+    exactly the tree that was built); otherwise what went wrong. Pure: safe to run in workers."""
+    import sqlglot
+    from sqlglot.errors import ErrorLevel, ParseError
+
+    try:
+        tree = sqlglot.parse_one(text, read=dialect, error_level=ErrorLevel.RAISE)
+    except ParseError as err:
+        return f"the rendered SQL does not parse back: {err}\n{text}"
+    again = tree.sql(dialect=dialect, comments=False, copy=False)  # `tree` is ours alone
+    return "" if again == text else f"the SQL does not survive a parse round trip:\n{text}\n---\n{again}"
+
+
+# Verifying is a parse per statement; past this many statements, two processes share it.
+PARALLEL_VERIFY_FROM = 1500
+
+
+def verify_all(texts: list[str], dialect: str) -> None:
+    if len(texts) < PARALLEL_VERIFY_FROM:
+        problems = [check_fixed_point(t, dialect) for t in texts]
+    else:
+        import multiprocessing
+        from functools import partial
+
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            problems = pool.map(partial(check_fixed_point, dialect=dialect), texts, chunksize=64)
+    first = next((p for p in problems if p), "")
+    if first:
+        raise RenderError(first)
+
+
+def pretty_sql(text: str, dialect: str) -> str:
+    """A statement from the manifest, laid out for people (compile output files, golden files)."""
+    import sqlglot
+
+    return sqlglot.parse_one(text, read=dialect).sql(dialect=dialect, pretty=True, copy=False)
 
 
 def placeholders(statement: exp.Expression) -> tuple[str, ...]:
@@ -58,16 +96,26 @@ def placeholders(statement: exp.Expression) -> tuple[str, ...]:
 
 
 def render_plan(plan: Plan, project: m.Project) -> Manifest:
+    """The plan's trees are consumed (rendered in place); plan again to render again."""
     target = plan.target
+    to_verify: list[str] = []
+
+    def text(statement: exp.Expression, verify: bool = True) -> str:
+        rendered = render_statement(target, statement, verify=False, consume=True)
+        if verify:
+            to_verify.append(rendered)
+        return rendered
+
     steps = []
     for step in plan.steps:
-        statements = tuple(
-            StatementInfo(render_statement(target, s.expression), s.purpose, s.kind, s.message, s.per_file,
-                          placeholders(s.expression)) for s in step.statements)
-        checks = tuple(CheckInfo(c.name, c.severity, c.description, render_statement(target, c.count_query()),
-                                 render_statement(target, c.sample_query())) for c in step.checks)
+        statements = tuple(StatementInfo(text(s.expression), s.purpose, s.kind, s.message, s.per_file,
+                                         placeholders(s.expression)) for s in step.statements)
+        # The sample query wraps the same failing-rows query the count query verifies.
+        checks = tuple(CheckInfo(c.name, c.severity, c.description, text(c.count_query()),
+                                 text(c.sample_query(), verify=False)) for c in step.checks)
         steps.append(StepInfo(step.id, step.kind, step.spec, step.depends_on, step.transactional, step.params,
                               statements, checks))
+    verify_all(to_verify, target.dialect)
     return Manifest(MANIFEST_VERSION, __version__, target.name, pipeline_info(project), spec_infos(plan, project),
                     tuple(steps))
 

@@ -27,6 +27,7 @@ def project_schema(project: m.Project) -> dict[str, dict[str, str]]:
     from framework.compile.targets.base import Target
 
     target = Target(dialect="redshift", string_type="VARCHAR")
+    spelled: dict = {}  # portable type -> sqlglot type text, computed once per type
     schema = {}
     for spec in project.specs:
         columns = list(spec.columns)
@@ -34,8 +35,10 @@ def project_schema(project: m.Project) -> dict[str, dict[str, str]]:
             from framework.compile.naming import INGEST_COLUMNS
 
             columns += list(INGEST_COLUMNS)
-        schema[spec.name] = {c.name: (target.column_type(c.type).sql("redshift") if c.type else "UNKNOWN")
-                             for c in columns}
+        for c in columns:
+            if c.type is not None and c.type not in spelled:
+                spelled[c.type] = target.column_type(c.type).sql("redshift")
+        schema[spec.name] = {c.name: spelled[c.type] if c.type else "UNKNOWN" for c in columns}
     for name in project.unbuilt:  # exists but failed to load: its columns are unknown, not absent
         schema.setdefault(name, None)
     return schema
@@ -244,15 +247,17 @@ class _Checker:
         return []
 
 
-def annotated(query: exp.Query, schema: dict) -> exp.Query | None:
-    """The query qualified and annotated with types (None when sqlglot cannot)."""
+def annotated(query: exp.Query, schema: dict, copy: bool = True) -> exp.Query | None:
+    """The query qualified and annotated with types (None when sqlglot cannot).
+    With copy=False the given tree is qualified in place (for a tree the caller just parsed)."""
     from sqlglot.optimizer.annotate_types import annotate_types
     from sqlglot.optimizer.qualify import qualify
 
-    if any(columns is None for columns in schema.values()):
-        schema = {name: columns for name, columns in schema.items() if columns is not None}
+    # Only the tables this query reads: sqlglot normalizes the whole mapping on every call.
+    read = {t.name for t in query.find_all(exp.Table)}
+    schema = {name: columns for name, columns in schema.items() if name in read and columns is not None}
     try:
-        qualified = qualify(query.copy(), schema=schema, dialect="redshift", identify=False,
+        qualified = qualify(query.copy() if copy else query, schema=schema, dialect="redshift", identify=False,
                             validate_qualify_columns=False, quote_identifiers=False)
         return annotate_types(qualified, schema=schema, dialect="redshift")
     except Exception:  # sqlglot's optimizer gives up on some constructs; the type check is best-effort

@@ -150,7 +150,7 @@ def test_compiled_duckdb_sql_keeps_redshift_integer_division(tmp_path):
     build = manifest.step("build:agg_daily_events").statements[1].sql
     import duckdb
 
-    body = build.split(" AS\n", 1)[1]
+    body = build.split(" AS ", 1)[1]
     con = duckdb.connect()
     con.execute("CREATE SCHEMA staging")
     con.execute("CREATE TABLE staging.account_events (region VARCHAR, account_no INT, plan VARCHAR, owner VARCHAR, "

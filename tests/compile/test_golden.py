@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from framework.compile.output import step_file_name, step_sql
+from framework.compile.targets import get_target
 from tests.compile.duck import compile_fixture
 from tests.conftest import FIXTURES, OLIST, REPO
 
@@ -22,7 +23,8 @@ CASES = {"olist": OLIST, "scd2_case": FIXTURES / "scd2_case", "tiny_shop": FIXTU
 def test_compiled_sql_matches_golden_files(case, target, update_golden):
     _, manifest = compile_fixture(CASES[case], target)
     folder = GOLDEN / case / target
-    produced = {step_file_name(i, step): step_sql(step) for i, step in enumerate(manifest.steps)}
+    dialect = get_target(target).dialect
+    produced = {step_file_name(i, step): step_sql(step, dialect) for i, step in enumerate(manifest.steps)}
     if update_golden:
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*.sql"):

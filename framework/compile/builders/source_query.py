@@ -40,7 +40,7 @@ def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = Non
     if schema is not None:
         from framework.lint.model_sql import annotated
 
-        query = annotated(query, schema) or query
+        query = annotated(query.copy(), schema, copy=False) or query
     ctes = cte_names(query)
     known = {name for name, _ in naming.layers}
 
@@ -53,4 +53,4 @@ def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = Non
                 node.set("alias", exp.TableAlias(this=exp.to_identifier(physical.name)))
         return node
 
-    return query.transform(rewrite)
+    return query.transform(rewrite, copy=False)

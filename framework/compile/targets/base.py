@@ -7,6 +7,7 @@ once for every target (loading files, dropping physical hints).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -19,9 +20,10 @@ class Target:
     name: str = ""
     dialect: str = ""
     # --- capability flags --------------------------------------------------------------
-    supports_merge: bool = True  # MERGE INTO … USING … (else delete+insert)
-    merge_source_must_be_table: bool = False  # Redshift: stage a SELECT into a temp table first
-    merge_allows_target_alias: bool = True  # Redshift: no alias on the MERGE target
+    # MERGE INTO … USING …, else delete+insert. Where MERGE is used it always takes the shape
+    # Redshift demands of everyone: source is a table (the staged temp table), no target
+    # alias, one WHEN MATCHED and one WHEN NOT MATCHED, keys made unique beforehand.
+    supports_merge: bool = True
     transactional_ddl: bool = True  # CREATE/DROP/ALTER inside BEGIN … COMMIT roll back with it
     supports_physical_hints: bool = False  # DISTSTYLE / DISTKEY / SORTKEY
     load_method: str = ""  # how staging reads lake files: 'read_parquet' | 'copy_parquet'
@@ -29,11 +31,7 @@ class Target:
     string_type: str = "VARCHAR"
 
     def column_type(self, ptype: PortableType) -> exp.DataType:
-        if ptype.name == "decimal":
-            return exp.DataType.build(f"DECIMAL({ptype.precision}, {ptype.scale})", dialect=self.dialect)
-        spelled = {"string": self.string_type, "integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE PRECISION",
-                   "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMPTZ"}
-        return exp.DataType.build(spelled[ptype.name], dialect=self.dialect)
+        return _column_type(self.dialect, self.string_type, ptype).copy()
 
     @property
     def text_type(self) -> exp.DataType:
@@ -57,7 +55,19 @@ class Target:
             create.set("properties", exp.Properties(expressions=kept) if kept else None)
         return create
 
-    def render(self, statement: exp.Expression) -> str:
+    def render(self, statement: exp.Expression, copy: bool = True) -> str:
         from sqlglot import ErrorLevel
 
-        return statement.sql(dialect=self.dialect, unsupported_level=ErrorLevel.RAISE, pretty=True)
+        return statement.sql(dialect=self.dialect, unsupported_level=ErrorLevel.RAISE, pretty=True, copy=copy)
+
+
+@functools.lru_cache(maxsize=256)
+def _column_type(dialect: str, string_type: str, ptype: PortableType) -> exp.DataType:
+    """Parsing a type name is slow and a project repeats a handful of them: build each once."""
+    if ptype.name == "decimal":
+        return exp.DataType(this=exp.DataType.Type.DECIMAL, expressions=[
+            exp.DataTypeParam(this=exp.Literal.number(ptype.precision)),
+            exp.DataTypeParam(this=exp.Literal.number(ptype.scale))])
+    spelled = {"string": string_type, "integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE PRECISION",
+               "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMPTZ"}
+    return exp.DataType.build(spelled[ptype.name], dialect=dialect)

@@ -11,8 +11,6 @@ from framework.compile.targets.base import Target
 class RedshiftTarget(Target):
     name: str = "redshift"
     dialect: str = "redshift"
-    merge_source_must_be_table: bool = True
-    merge_allows_target_alias: bool = False
     supports_physical_hints: bool = True
     load_method: str = "copy_parquet"
     # Redshift's VARCHAR counts bytes; 65535 is the maximum and costs nothing on disk (compressed).

@@ -1,188 +1,8 @@
 -- step check:dim_seller
 -- after: build:dim_seller
 
--- min_row_count(1)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    COUNT(*) AS row_count
-  FROM dwh.dim_seller
-  HAVING
-    COUNT(*) < 1
-) AS __f;
-
--- expression(coordinates_in_brazil)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    CASE
-      WHEN (
-        lat IS NULL AND lng IS NULL
-      )
-      OR (
-        lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
-      )
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- unique(seller_sk)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    seller_sk,
-    COUNT(*) AS occurrences
-  FROM dwh.dim_seller
-  WHERE
-    NOT seller_sk IS NULL
-  GROUP BY
-    seller_sk
-  HAVING
-    COUNT(*) > 1
-) AS __f;
-
--- not_null(seller_sk)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    seller_sk IS NULL
-) AS __f;
-
--- unique(seller_id)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    seller_id,
-    COUNT(*) AS occurrences
-  FROM dwh.dim_seller
-  WHERE
-    NOT seller_id IS NULL
-  GROUP BY
-    seller_id
-  HAVING
-    COUNT(*) > 1
-) AS __f;
-
--- not_null(seller_id)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    seller_id IS NULL
-) AS __f;
-
--- not_null(zip_code_prefix)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    zip_code_prefix IS NULL
-) AS __f;
-
--- not_null(city)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    city IS NULL
-) AS __f;
-
--- not_null(state)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    state IS NULL
-) AS __f;
-
--- accepted_values(state)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    NOT state IS NULL
-    AND NOT state IN (
-      'AC',
-      'AL',
-      'AM',
-      'AP',
-      'BA',
-      'CE',
-      'DF',
-      'ES',
-      'GO',
-      'MA',
-      'MG',
-      'MS',
-      'MT',
-      'PA',
-      'PB',
-      'PE',
-      'PI',
-      'PR',
-      'RJ',
-      'RN',
-      'RO',
-      'RR',
-      'RS',
-      'SC',
-      'SE',
-      'SP',
-      'TO'
-    )
-) AS __f;
-
--- not_null(lat)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    lat IS NULL
-) AS __f;
-
--- not_null(lng)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    lng IS NULL
-) AS __f;
-
 -- check min_row_count(1) [error]: enough rows
--- sample of failing rows: SELECT * FROM ( SELECT COUNT(*) AS row_count FROM dwh.dim_seller HAVING COUNT(*) < 1 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.dim_seller HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -194,7 +14,7 @@ FROM (
 ) AS __f;
 
 -- check expression(coordinates_in_brazil) [error]: (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5)
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE CASE WHEN ( lat IS NULL AND lng IS NULL ) OR ( lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5 ) THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE CASE WHEN (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -215,7 +35,7 @@ FROM (
 ) AS __f;
 
 -- check unique(seller_sk) [error]: one row per value
--- sample of failing rows: SELECT * FROM ( SELECT seller_sk, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_sk IS NULL GROUP BY seller_sk HAVING COUNT(*) > 1 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT seller_sk, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_sk IS NULL GROUP BY seller_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -232,7 +52,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(seller_sk) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE seller_sk IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE seller_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -244,7 +64,7 @@ FROM (
 ) AS __f;
 
 -- check unique(seller_id) [error]: one row per value
--- sample of failing rows: SELECT * FROM ( SELECT seller_id, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_id IS NULL GROUP BY seller_id HAVING COUNT(*) > 1 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT seller_id, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_id IS NULL GROUP BY seller_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -261,7 +81,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(seller_id) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE seller_id IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE seller_id IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -273,7 +93,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(zip_code_prefix) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE zip_code_prefix IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE zip_code_prefix IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -285,7 +105,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(city) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE city IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE city IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -297,7 +117,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(state) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE state IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE state IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -309,7 +129,7 @@ FROM (
 ) AS __f;
 
 -- check accepted_values(state) [error]: values from the list
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE NOT state IS NULL AND NOT state IN ( 'AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO' ) ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE NOT state IS NULL AND NOT state IN ('AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO')) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -350,7 +170,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(lat) [warn]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE lat IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE lat IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -362,7 +182,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(lng) [warn]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.dim_seller WHERE lng IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE lng IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (

@@ -1,461 +1,8 @@
 -- step check:fact_orders
 -- after: build:fact_orders, build:dim_customer, build:dim_date
 
--- min_row_count(1)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    COUNT(*) AS row_count
-  FROM dwh.fact_orders
-  HAVING
-    COUNT(*) < 1
-) AS __f;
-
--- expression(totals_not_negative)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN items_total >= 0 AND freight_total >= 0 AND payment_total >= 0 AND items_count >= 0
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(order_total_is_sum)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE WHEN order_total = items_total + freight_total THEN 1 ELSE 0 END = 0
-) AS __f;
-
--- expression(approved_after_purchase)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE WHEN approved_ts IS NULL OR approved_ts >= purchase_ts THEN 1 ELSE 0 END = 0
-) AS __f;
-
--- expression(delivered_after_purchase)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN delivered_customer_ts IS NULL OR delivered_customer_ts >= purchase_ts
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(delivery_fields_consistent)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN (
-        delivered_customer_ts IS NULL AND delivery_days IS NULL AND is_late IS NULL
-      )
-      OR (
-        NOT delivered_customer_ts IS NULL AND delivery_days >= 0 AND NOT is_late IS NULL
-      )
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(carrier_after_approval)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN delivered_carrier_ts IS NULL
-      OR approved_ts IS NULL
-      OR delivered_carrier_ts >= approved_ts
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(carrier_after_purchase)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN delivered_carrier_ts IS NULL OR delivered_carrier_ts >= purchase_ts
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(customer_after_carrier)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN delivered_customer_ts IS NULL
-      OR delivered_carrier_ts IS NULL
-      OR delivered_customer_ts >= delivered_carrier_ts
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(delivered_status_has_delivery_date)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN order_status <> 'delivered' OR NOT delivered_customer_ts IS NULL
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(canceled_not_delivered)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN order_status <> 'canceled' OR delivered_customer_ts IS NULL
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(fulfilled_order_has_items)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN items_count > 0 OR order_status IN ('canceled', 'unavailable', 'created')
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(payments_match_order_total)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE
-      WHEN items_count = 0 OR ABS(payment_total - order_total) <= 0.01
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
-
--- expression(has_payment)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE WHEN payments_count > 0 THEN 1 ELSE 0 END = 0
-) AS __f;
-
--- expression(has_review)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    CASE WHEN NOT review_score IS NULL THEN 1 ELSE 0 END = 0
-) AS __f;
-
--- unique(order_id)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    order_id,
-    COUNT(*) AS occurrences
-  FROM dwh.fact_orders
-  WHERE
-    NOT order_id IS NULL
-  GROUP BY
-    order_id
-  HAVING
-    COUNT(*) > 1
-) AS __f;
-
--- not_null(order_id)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    order_id IS NULL
-) AS __f;
-
--- not_null(customer_sk)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    customer_sk IS NULL
-) AS __f;
-
--- relationships(customer_sk -> dim_customer.customer_sk)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders AS __c
-  WHERE
-    NOT __c.customer_sk IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_customer AS __p
-      WHERE
-        __p.customer_sk = __c.customer_sk
-    )
-) AS __f;
-
--- not_null(date_key)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    date_key IS NULL
-) AS __f;
-
--- relationships(date_key -> dim_date.date_key)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders AS __c
-  WHERE
-    NOT __c.date_key IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_date AS __p
-      WHERE
-        __p.date_key = __c.date_key
-    )
-) AS __f;
-
--- not_null(order_status)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    order_status IS NULL
-) AS __f;
-
--- accepted_values(order_status)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    NOT order_status IS NULL
-    AND NOT order_status IN (
-      'created',
-      'approved',
-      'invoiced',
-      'processing',
-      'shipped',
-      'delivered',
-      'canceled',
-      'unavailable'
-    )
-) AS __f;
-
--- not_null(purchase_ts)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    purchase_ts IS NULL
-) AS __f;
-
--- not_null(estimated_delivery_date)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    estimated_delivery_date IS NULL
-) AS __f;
-
--- not_null(items_count)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    items_count IS NULL
-) AS __f;
-
--- not_null(items_total)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    items_total IS NULL
-) AS __f;
-
--- not_null(freight_total)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    freight_total IS NULL
-) AS __f;
-
--- not_null(order_total)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    order_total IS NULL
-) AS __f;
-
--- not_null(payments_count)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    payments_count IS NULL
-) AS __f;
-
--- not_null(payment_total)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    payment_total IS NULL
-) AS __f;
-
--- not_null(main_payment_type)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    main_payment_type IS NULL
-) AS __f;
-
--- accepted_values(main_payment_type)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    NOT main_payment_type IS NULL
-    AND NOT main_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')
-) AS __f;
-
--- accepted_values(review_score)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_orders
-  WHERE
-    NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)
-) AS __f;
-
 -- check min_row_count(1) [error]: enough rows
--- sample of failing rows: SELECT * FROM ( SELECT COUNT(*) AS row_count FROM dwh.fact_orders HAVING COUNT(*) < 1 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_orders HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -467,7 +14,7 @@ FROM (
 ) AS __f;
 
 -- check expression(totals_not_negative) [error]: items_total >= 0 AND freight_total >= 0 AND payment_total >= 0 AND items_count >= 0
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN items_total >= 0 AND freight_total >= 0 AND payment_total >= 0 AND items_count >= 0 THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN items_total >= 0 AND freight_total >= 0 AND payment_total >= 0 AND items_count >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -483,7 +30,7 @@ FROM (
 ) AS __f;
 
 -- check expression(order_total_is_sum) [error]: order_total = items_total + freight_total
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN order_total = items_total + freight_total THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN order_total = items_total + freight_total THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -495,7 +42,7 @@ FROM (
 ) AS __f;
 
 -- check expression(approved_after_purchase) [error]: approved_ts IS NULL OR approved_ts >= purchase_ts
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN approved_ts IS NULL OR approved_ts >= purchase_ts THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN approved_ts IS NULL OR approved_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -507,7 +54,7 @@ FROM (
 ) AS __f;
 
 -- check expression(delivered_after_purchase) [error]: delivered_customer_ts IS NULL OR delivered_customer_ts >= purchase_ts
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN delivered_customer_ts IS NULL OR delivered_customer_ts >= purchase_ts THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN delivered_customer_ts IS NULL OR delivered_customer_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -523,7 +70,7 @@ FROM (
 ) AS __f;
 
 -- check expression(delivery_fields_consistent) [error]: (delivered_customer_ts IS NULL AND delivery_days IS NULL AND is_late IS NULL) OR (delivered_customer_ts IS NOT NULL AND delivery_days >= 0 AND is_late IS NOT NULL)
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN ( delivered_customer_ts IS NULL AND delivery_days IS NULL AND is_late IS NULL ) OR ( NOT delivered_customer_ts IS NULL AND delivery_days >= 0 AND NOT is_late IS NULL ) THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN (delivered_customer_ts IS NULL AND delivery_days IS NULL AND is_late IS NULL) OR (NOT delivered_customer_ts IS NULL AND delivery_days >= 0 AND NOT is_late IS NULL) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -544,7 +91,7 @@ FROM (
 ) AS __f;
 
 -- check expression(carrier_after_approval) [warn]: delivered_carrier_ts IS NULL OR approved_ts IS NULL OR delivered_carrier_ts >= approved_ts
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN delivered_carrier_ts IS NULL OR approved_ts IS NULL OR delivered_carrier_ts >= approved_ts THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN delivered_carrier_ts IS NULL OR approved_ts IS NULL OR delivered_carrier_ts >= approved_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -562,7 +109,7 @@ FROM (
 ) AS __f;
 
 -- check expression(carrier_after_purchase) [warn]: delivered_carrier_ts IS NULL OR delivered_carrier_ts >= purchase_ts
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN delivered_carrier_ts IS NULL OR delivered_carrier_ts >= purchase_ts THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN delivered_carrier_ts IS NULL OR delivered_carrier_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -578,7 +125,7 @@ FROM (
 ) AS __f;
 
 -- check expression(customer_after_carrier) [warn]: delivered_customer_ts IS NULL OR delivered_carrier_ts IS NULL OR delivered_customer_ts >= delivered_carrier_ts
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN delivered_customer_ts IS NULL OR delivered_carrier_ts IS NULL OR delivered_customer_ts >= delivered_carrier_ts THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN delivered_customer_ts IS NULL OR delivered_carrier_ts IS NULL OR delivered_customer_ts >= delivered_carrier_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -596,7 +143,7 @@ FROM (
 ) AS __f;
 
 -- check expression(delivered_status_has_delivery_date) [warn]: order_status <> 'delivered' OR delivered_customer_ts IS NOT NULL
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN order_status <> 'delivered' OR NOT delivered_customer_ts IS NULL THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN order_status <> 'delivered' OR NOT delivered_customer_ts IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -612,7 +159,7 @@ FROM (
 ) AS __f;
 
 -- check expression(canceled_not_delivered) [warn]: order_status <> 'canceled' OR delivered_customer_ts IS NULL
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN order_status <> 'canceled' OR delivered_customer_ts IS NULL THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN order_status <> 'canceled' OR delivered_customer_ts IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -628,7 +175,7 @@ FROM (
 ) AS __f;
 
 -- check expression(fulfilled_order_has_items) [warn]: items_count > 0 OR order_status IN ('canceled', 'unavailable', 'created')
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN items_count > 0 OR order_status IN ('canceled', 'unavailable', 'created') THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN items_count > 0 OR order_status IN ('canceled', 'unavailable', 'created') THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -644,7 +191,7 @@ FROM (
 ) AS __f;
 
 -- check expression(payments_match_order_total) [warn]: items_count = 0 OR ABS(payment_total - order_total) <= 0.01
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN items_count = 0 OR ABS(payment_total - order_total) <= 0.01 THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN items_count = 0 OR ABS(payment_total - order_total) <= 0.01 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -660,7 +207,7 @@ FROM (
 ) AS __f;
 
 -- check expression(has_payment) [warn]: payments_count > 0
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN payments_count > 0 THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN payments_count > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -672,7 +219,7 @@ FROM (
 ) AS __f;
 
 -- check expression(has_review) [warn]: review_score IS NOT NULL
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE CASE WHEN NOT review_score IS NULL THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE CASE WHEN NOT review_score IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -684,7 +231,7 @@ FROM (
 ) AS __f;
 
 -- check unique(order_id) [error]: one row per value
--- sample of failing rows: SELECT * FROM ( SELECT order_id, COUNT(*) AS occurrences FROM dwh.fact_orders WHERE NOT order_id IS NULL GROUP BY order_id HAVING COUNT(*) > 1 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT order_id, COUNT(*) AS occurrences FROM dwh.fact_orders WHERE NOT order_id IS NULL GROUP BY order_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -701,7 +248,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(order_id) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE order_id IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE order_id IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -713,7 +260,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(customer_sk) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE customer_sk IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE customer_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -725,7 +272,7 @@ FROM (
 ) AS __f;
 
 -- check relationships(customer_sk -> dim_customer.customer_sk) [error]: every value exists in the parent
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS( SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk ) ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -744,7 +291,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(date_key) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE date_key IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE date_key IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -756,7 +303,7 @@ FROM (
 ) AS __f;
 
 -- check relationships(date_key -> dim_date.date_key) [error]: every value exists in the parent
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS( SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key ) ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -775,7 +322,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(order_status) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE order_status IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE order_status IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -787,7 +334,7 @@ FROM (
 ) AS __f;
 
 -- check accepted_values(order_status) [error]: values from the list
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE NOT order_status IS NULL AND NOT order_status IN ( 'created', 'approved', 'invoiced', 'processing', 'shipped', 'delivered', 'canceled', 'unavailable' ) ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE NOT order_status IS NULL AND NOT order_status IN ('created', 'approved', 'invoiced', 'processing', 'shipped', 'delivered', 'canceled', 'unavailable')) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -809,7 +356,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(purchase_ts) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE purchase_ts IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE purchase_ts IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -821,7 +368,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(estimated_delivery_date) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE estimated_delivery_date IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE estimated_delivery_date IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -833,7 +380,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(items_count) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE items_count IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE items_count IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -845,7 +392,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(items_total) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE items_total IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE items_total IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -857,7 +404,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(freight_total) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE freight_total IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE freight_total IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -869,7 +416,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(order_total) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE order_total IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE order_total IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -881,7 +428,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(payments_count) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE payments_count IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE payments_count IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -893,7 +440,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(payment_total) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE payment_total IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE payment_total IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -905,7 +452,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(main_payment_type) [warn]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE main_payment_type IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE main_payment_type IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -917,7 +464,7 @@ FROM (
 ) AS __f;
 
 -- check accepted_values(main_payment_type) [error]: values from the list
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE NOT main_payment_type IS NULL AND NOT main_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined') ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE NOT main_payment_type IS NULL AND NOT main_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -930,7 +477,7 @@ FROM (
 ) AS __f;
 
 -- check accepted_values(review_score) [error]: values from the list
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_orders WHERE NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5) ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (

@@ -1,59 +1,8 @@
 -- step check:fact_usage
 -- after: build:fact_usage, build:dim_account
 
--- relationships(account_sk -> dim_account.account_sk)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_usage AS __c
-  WHERE
-    NOT __c.account_sk IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_account AS __p
-      WHERE
-        __p.account_sk = __c.account_sk
-    )
-) AS __f;
-
--- not_null(account_sk)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_usage
-  WHERE
-    account_sk IS NULL
-) AS __f;
-
--- expression(positive_events)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_usage
-  WHERE
-    CASE WHEN events > 0 THEN 1 ELSE 0 END = 0
-) AS __f;
-
--- accepted_values(region)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_usage
-  WHERE
-    NOT region IS NULL AND NOT region IN ('eu', 'us')
-) AS __f;
-
 -- check relationships(account_sk -> dim_account.account_sk) [error]: every value exists in the parent
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_usage AS __c WHERE NOT __c.account_sk IS NULL AND NOT EXISTS( SELECT 1 FROM dwh.dim_account AS __p WHERE __p.account_sk = __c.account_sk ) ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_usage AS __c WHERE NOT __c.account_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_account AS __p WHERE __p.account_sk = __c.account_sk)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -72,7 +21,7 @@ FROM (
 ) AS __f;
 
 -- check not_null(account_sk) [error]: no NULLs
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_usage WHERE account_sk IS NULL ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_usage WHERE account_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -84,7 +33,7 @@ FROM (
 ) AS __f;
 
 -- check expression(positive_events) [error]: events > 0
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_usage WHERE CASE WHEN events > 0 THEN 1 ELSE 0 END = 0 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_usage WHERE CASE WHEN events > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -96,7 +45,7 @@ FROM (
 ) AS __f;
 
 -- check accepted_values(region) [warn]: values from the list
--- sample of failing rows: SELECT * FROM ( SELECT * FROM dwh.fact_usage WHERE NOT region IS NULL AND NOT region IN ('eu', 'us') ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_usage WHERE NOT region IS NULL AND NOT region IN ('eu', 'us')) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (

@@ -1,35 +1,8 @@
 -- step check:mart_plans
 -- after: build:mart_plans
 
--- min_row_count(1)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    COUNT(*) AS row_count
-  FROM mart.mart_plans
-  HAVING
-    COUNT(*) < 1
-) AS __f;
-
--- unique(plan)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    plan,
-    COUNT(*) AS occurrences
-  FROM mart.mart_plans
-  WHERE
-    NOT plan IS NULL
-  GROUP BY
-    plan
-  HAVING
-    COUNT(*) > 1
-) AS __f;
-
 -- check min_row_count(1) [error]: enough rows
--- sample of failing rows: SELECT * FROM ( SELECT COUNT(*) AS row_count FROM mart.mart_plans HAVING COUNT(*) < 1 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM mart.mart_plans HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
@@ -41,7 +14,7 @@ FROM (
 ) AS __f;
 
 -- check unique(plan) [error]: one row per value
--- sample of failing rows: SELECT * FROM ( SELECT plan, COUNT(*) AS occurrences FROM mart.mart_plans WHERE NOT plan IS NULL GROUP BY plan HAVING COUNT(*) > 1 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT plan, COUNT(*) AS occurrences FROM mart.mart_plans WHERE NOT plan IS NULL GROUP BY plan HAVING COUNT(*) > 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (

@@ -1,24 +1,8 @@
 -- step check:agg_daily_events
 -- after: build:agg_daily_events
 
--- unique(event_date)
-SELECT
-  COUNT(*) AS failures
-FROM (
-  SELECT
-    event_date,
-    COUNT(*) AS occurrences
-  FROM mart.agg_daily_events
-  WHERE
-    NOT event_date IS NULL
-  GROUP BY
-    event_date
-  HAVING
-    COUNT(*) > 1
-) AS __f;
-
 -- check unique(event_date) [error]: one row per value
--- sample of failing rows: SELECT * FROM ( SELECT event_date, COUNT(*) AS occurrences FROM mart.agg_daily_events WHERE NOT event_date IS NULL GROUP BY event_date HAVING COUNT(*) > 1 ) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT event_date, COUNT(*) AS occurrences FROM mart.agg_daily_events WHERE NOT event_date IS NULL GROUP BY event_date HAVING COUNT(*) > 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
 FROM (
