@@ -46,6 +46,35 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--out", metavar="DIR", help="where to write (default: out/<pipeline>/<target>)")
         command.set_defaults(handler=_cmd_compile, write=name == "compile")
 
+    ingest = sub.add_parser("ingest", help="turn landing files into typed Parquet batches in the lake",
+                            description="Read each source's landing files (CSV as delivered, gzip or not; Parquet), "
+                                        "check and type every value, and write Parquet to "
+                                        "lake/<pipeline>/<source>/batch_date=YYYY-MM-DD/. Rows that cannot load go "
+                                        "to a rejects file with file, line, raw text and reason.")
+    ingest.add_argument("pipeline", metavar="PIPELINE")
+    ingest.add_argument("--from", dest="source_dir", required=True, metavar="LANDING_DIR")
+    ingest.add_argument("--batch-date", metavar="YYYY-MM-DD", type=_iso_date, help="default: today")
+    ingest.add_argument("--target", help="a local target of pipeline.yml (default: its default_target)")
+    ingest.add_argument("--lake", help="override the target's lake folder")
+    ingest.add_argument("--format", choices=("text", "json"), default="text")
+    ingest.add_argument("--quiet", action="store_true")
+    ingest.set_defaults(handler=_cmd_ingest)
+
+    run = sub.add_parser("run", help="run the pipeline on the embedded DuckDB target",
+                         description="Detect lake files not yet loaded, load them into staging exactly once, build "
+                                     "models in dependency order and run their checks. Exit 1 when a step or an "
+                                     "error-severity check fails.")
+    run.add_argument("pipeline", metavar="PIPELINE")
+    run.add_argument("--target", help="a local target of pipeline.yml (default: its default_target)")
+    run.add_argument("--warehouse", help="override the target's DuckDB file")
+    run.add_argument("--lake", help="override the target's lake folder")
+    run.add_argument("--batch-date", metavar="YYYY-MM-DD", type=_iso_date,
+                     help="the batch's date (closes hard-deleted SCD2 versions); default: now")
+    run.add_argument("--full", action="store_true", help="rebuild every model even when up to date")
+    run.add_argument("--format", choices=("text", "json"), default="text")
+    run.add_argument("--quiet", action="store_true")
+    run.set_defaults(handler=_cmd_run)
+
     schema = sub.add_parser("schema", help="print the JSON Schema of a spec kind",
                             description="Print the JSON Schema (Draft 2020-12) of a spec kind, for editors: "
                                         "`# yaml-language-server: $schema=<file>`.")
@@ -59,11 +88,37 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
+    except SystemExit as done:  # handlers end early with an exit code
+        return int(done.code or 0)
+    except KeyboardInterrupt:
+        print("elt: interrupted; committed work is kept, the step in progress was rolled back", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `elt lint | head`
         return EXIT_OK
     except Exception as err:  # an internal error must still end with a message and exit code 2
         print(f"elt: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _iso_date(text: str) -> str:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _cmd_ingest(args) -> int:
+    from framework.cli.run_cmd import cmd_ingest
+
+    return cmd_ingest(args)
+
+
+def _cmd_run(args) -> int:
+    from framework.cli.run_cmd import cmd_run
+
+    return cmd_run(args)
 
 
 def _cmd_schema(args) -> int:

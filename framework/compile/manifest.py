@@ -95,6 +95,10 @@ class Manifest:
     pipeline: PipelineInfo
     specs: tuple[SpecInfo, ...]
     steps: tuple[StepInfo, ...]
+    internal: tuple[StatementInfo, ...] = ()  # the runner's queries on the framework tables (purpose = name)
+
+    def internal_sql(self, name: str) -> StatementInfo:
+        return next(s for s in self.internal if s.purpose == name)
 
     def spec(self, name: str) -> SpecInfo | None:
         return next((s for s in self.specs if s.name == name), None)

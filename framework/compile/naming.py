@@ -51,6 +51,10 @@ INTERNAL_TABLES = (
         _c("line", "bigint", False), _c("raw", "string"), _c("reason", "string", False),
         _c("batch_date", "date", False), _c("run_id", "string", False),
     ), ("pipeline", "source", "path", "line"), "Landing rows that could not be loaded, with the reason."),
+    TableSpec("model_state", (
+        _c("pipeline", "string", False), _c("model", "string", False), _c("data_fingerprint", "string", False),
+        _c("run_id", "string", False), _c("built_at", "timestamp", False),
+    ), ("pipeline", "model"), "What each model was last built from: a run skips models that are up to date."),
 )
 
 

@@ -42,6 +42,7 @@ class Plan:
     naming: Naming
     graph: DependencyGraph
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    internal: tuple[tuple[str, object], ...] = ()  # the runner's own queries, by name
 
     def step(self, step_id: str) -> Step:
         return next(s for s in self.steps if s.id == step_id)
@@ -83,7 +84,10 @@ def plan_project(project: m.Project, target: Target) -> Plan:
                                    and c.to_spec != name and project.spec(c.to_spec).kind == "model"}))
         steps.append(Step(f"check:{name}", "check", name, (),
                           (f"build:{name}",) + referenced, transactional=False, checks=compiled))
-    return Plan(project.pipeline.name, target, naming, graph, _run_order(steps))
+    from framework.compile.builders.internal import internal_statements
+
+    return Plan(project.pipeline.name, target, naming, graph, _run_order(steps),
+                tuple(internal_statements(naming, target).items()))
 
 
 def _run_order(steps: list[Step]) -> tuple[Step, ...]:

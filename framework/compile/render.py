@@ -115,9 +115,11 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                                  text(c.sample_query(), verify=False)) for c in step.checks)
         steps.append(StepInfo(step.id, step.kind, step.spec, step.depends_on, step.transactional, step.params,
                               statements, checks))
+    internal = tuple(StatementInfo(text(statement), name, params=placeholders(statement))
+                     for name, statement in plan.internal)
     verify_all(to_verify, target.dialect)
     return Manifest(MANIFEST_VERSION, __version__, target.name, pipeline_info(project), spec_infos(plan, project),
-                    tuple(steps))
+                    tuple(steps), internal)
 
 
 def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:

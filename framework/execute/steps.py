@@ -2,20 +2,19 @@
 
 The executor trusts the manifest (lint and compile validated it): it binds run-time
 parameters by name, runs guards (a non-zero count fails the step before anything is
-written), collects reports, repeats per-file statements once per file, and commits
-only when every statement succeeded.
+written), collects reports and affected-row counts, repeats per-file statements once per
+file, runs the caller's bookkeeping in the same transaction, and commits only when every
+statement succeeded. Anything else rolls back: the previous committed state stays.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable
 
-from framework.compile.manifest import StepInfo
+from framework.compile.manifest import StatementInfo, StepInfo
 
-
-class Cursorish(Protocol):
-    def execute(self, sql: str, params: Any = None) -> Any: ...
+_DML = ("INSERT", "DELETE", "UPDATE", "MERGE")
 
 
 class StepFailed(RuntimeError):
@@ -28,33 +27,51 @@ class StepFailed(RuntimeError):
 class StepResult:
     step: str
     reports: dict[str, Any] = field(default_factory=dict)
+    affected: dict[str, int] = field(default_factory=dict)  # INSERT/DELETE/UPDATE/MERGE → rows
+
+
+def bind(statement: StatementInfo, params: dict[str, Any]) -> dict[str, Any] | None:
+    missing = [n for n in statement.params if n not in params]
+    if missing:
+        raise KeyError(f"'{statement.purpose}' needs run-time parameter(s) {', '.join(missing)}")
+    return {name: params[name] for name in statement.params} or None
+
+
+def run_statement(conn, statement: StatementInfo, params: dict[str, Any] | None = None):
+    cursor = conn.execute(statement.sql, bind(statement, params or {}))
+    return cursor.fetchall()
 
 
 def execute_step(conn, step: StepInfo, params: dict[str, Any] | None = None,
-                 files: list[dict[str, Any]] | None = None) -> StepResult:
+                 files: list[dict[str, Any]] | None = None,
+                 in_transaction: Callable[[Any], None] | None = None) -> StepResult:
     params = params or {}
     result = StepResult(step.id)
     if step.transactional:
         conn.execute("BEGIN TRANSACTION")
     try:
         for statement in step.statements:
-            batches = files if statement.per_file else [{}]
-            for extra in batches or []:
-                bound = {name: {**params, **extra}[name] for name in statement.params}
-                cursor = conn.execute(statement.sql, bound or None)
+            for extra in (files or []) if statement.per_file else [{}]:
+                cursor = conn.execute(statement.sql, bind(statement, {**params, **extra}))
+                rows = cursor.fetchall()
                 if statement.kind == "guard":
-                    (count,) = cursor.fetchone()
-                    if count:
-                        raise StepFailed(step.id, statement.purpose, f"{statement.message} ({count} key(s))")
+                    if rows and rows[0][0]:
+                        raise StepFailed(step.id, statement.purpose, f"{statement.message} ({rows[0][0]} key(s))")
                 elif statement.kind == "report":
-                    row = cursor.fetchone()
                     names = [d[0] for d in cursor.description]
-                    result.reports.update(dict(zip(names, row)))
+                    result.reports.update(dict(zip(names, rows[0])) if rows else {})
                 else:
-                    cursor.fetchall()
-    except Exception:
+                    verb = statement.sql.lstrip().split(None, 1)[0].upper()
+                    if verb in _DML and rows and isinstance(rows[0][0], int) and not statement.per_file:
+                        result.affected[verb] = result.affected.get(verb, 0) + rows[0][0]
+        if in_transaction is not None:
+            in_transaction(conn)
+    except BaseException:
         if step.transactional:
-            conn.execute("ROLLBACK")
+            try:
+                conn.execute("ROLLBACK")
+            except Exception:  # the connection may be gone; the transaction is gone with it
+                pass
         raise
     if step.transactional:
         conn.execute("COMMIT")

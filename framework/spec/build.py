@@ -24,7 +24,7 @@ def _columns(raw: list[dict], found: list[Diagnostic], base: tuple) -> tuple[m.C
         except TypeParseError:
             ptype = None  # reported by the lint rule E201 with its hint
         columns.append(m.Column(col["name"], col["type"], ptype, col.get("nullable", True),
-                                col.get("description", ""), base + (i,)))
+                                col.get("description", ""), base + (i,), col.get("format")))
     return tuple(columns)
 
 

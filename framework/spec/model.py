@@ -95,6 +95,7 @@ class Column:
     nullable: bool = True
     description: str = ""
     key_path: tuple = ()
+    format: str | None = None  # strptime format of a landing date/timestamp column
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from sqlglot import exp
 from framework.compile.builders import sqlutil as q
 from framework.compile.builders.models import select_columns
 from framework.compile.naming import Naming
-from framework.compile.statements import Statement, run
+from framework.compile.statements import Statement, report, run
 from framework.compile.targets.base import Target
 from framework.spec import model as m
 
@@ -114,6 +114,14 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     rebuilt = q.select(*outputs).from_(q.table(t["ver"])).where(exp.Not(this=q.col("__tomb")))
 
     delete = exp.Delete(this=table.copy(), where=exp.Where(this=touched(tname)))
+    was_current = q.select(q.lit(1)).from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy(),
+                                                      alias=exp.TableAlias(this=q.ident("__c")))).where(q.and_all([
+        q.keys_equal(keys, "__c", "__v"), exp.EQ(this=q.col("valid_from", "__c"), expression=q.col("valid_from", "__v")),
+        exp.EQ(this=q.col("is_current", "__c"), expression=q.lit(True))]))
+    expired = q.select(q.alias(exp.Count(this=exp.Star()), "rows_expired")).from_(exp.Table(
+        this=q.ident(t["ver"]), alias=exp.TableAlias(this=q.ident("__v")))).where(q.and_all([
+            exp.Not(this=q.col("__tomb", "__v")),
+            exp.NEQ(this=q.col("valid_to", "__v"), expression=sentinel.copy()), q.exists(was_current)]))
     statements = [run(q.drop_table(name), "drop a leftover work table") for name in t.values()]
     statements += [
         run(q.create_temp_as(t["obs"], observations), "stage the observations with their attribute hash"),
@@ -121,6 +129,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
         run(q.create_temp_as(t["cand"], candidates), "gather batch observations, existing versions and tombstones"),
         run(q.create_temp_as(t["chain"], chain), "one candidate per key and time; compare with the previous"),
         run(q.create_temp_as(t["ver"], versions), "keep the changes and compute the windows"),
+        report(expired, "versions this batch closes"),
         run(delete, "delete the touched keys' versions"),
         run(q.insert_select(table.copy(), [c.name for c in spec.columns], rebuilt), "insert the rebuilt chains"),
     ]

@@ -182,6 +182,23 @@ FROM __chain_dim_customer
 WHERE
   __prev_hash IS NULL OR __prev_hash <> __attr_hash;
 
+-- report: versions this batch closes
+SELECT
+  COUNT(*) AS rows_expired
+FROM __ver_dim_customer AS __v
+WHERE
+  NOT __v.__tomb
+  AND __v.valid_to <> CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  AND EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_customer AS __c
+    WHERE
+      __c.customer_unique_id = __v.customer_unique_id
+      AND __c.valid_from = __v.valid_from
+      AND __c.is_current = TRUE
+  );
+
 -- delete the touched keys' versions
 DELETE FROM dwh.dim_customer
 WHERE

@@ -57,4 +57,14 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   PRIMARY KEY (pipeline, source, path, line)
 );
 
+-- framework table model_state
+CREATE TABLE IF NOT EXISTS elt.model_state (
+  pipeline TEXT NOT NULL,
+  model TEXT NOT NULL,
+  data_fingerprint TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  built_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (pipeline, model)
+);
+
 COMMIT;

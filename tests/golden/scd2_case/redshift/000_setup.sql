@@ -57,4 +57,14 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   PRIMARY KEY (pipeline, source, path, line)
 );
 
+-- framework table model_state
+CREATE TABLE IF NOT EXISTS elt.model_state (
+  pipeline VARCHAR(65535) NOT NULL,
+  model VARCHAR(65535) NOT NULL,
+  data_fingerprint VARCHAR(65535) NOT NULL,
+  run_id VARCHAR(65535) NOT NULL,
+  built_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (pipeline, model)
+);
+
 COMMIT;

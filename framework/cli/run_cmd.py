@@ -1,0 +1,217 @@
+"""`elt ingest` and `elt run`: the CLI shells, their terminal display and JSON output."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def pipeline_target(root: str, target_name: str | None):
+    """The pipeline spec and its chosen target, read without compiling anything."""
+    from framework.spec.build import build_spec
+    from framework.spec.validate import spec_kind, validate_document
+    from framework.spec.yaml_io import load_document
+
+    path = os.path.join(root, "pipeline.yml")
+    try:
+        with open(path, "rb") as handle:
+            doc, problems = load_document(path, handle.read())
+    except OSError as err:
+        raise SystemExit(_usage(f"no pipeline at '{root}': {err.strerror}"))
+    if doc is not None:
+        kind, problems = spec_kind(doc)
+        problems += validate_document(doc, "pipeline") if kind == "pipeline" else []
+    if problems:
+        from framework.diagnostics import format_text
+
+        print(format_text(problems))
+        raise SystemExit(EXIT_FINDINGS)
+    pipeline, _ = build_spec(doc, "pipeline")
+    name = target_name or pipeline.default_target
+    target = pipeline.target(name)
+    if target is None:
+        raise SystemExit(_usage(f"unknown target '{name}'; pipeline.yml defines "
+                                f"{', '.join(t.name for t in pipeline.targets)}"))
+    return pipeline, target
+
+
+def _usage(message: str) -> int:
+    print(f"elt: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_ingest(args) -> int:
+    from framework.ingest import ingest_pipeline
+    from framework.lake.local import LocalLake
+    from framework.spec.project import load_project
+
+    pipeline, target = pipeline_target(args.pipeline, args.target)
+    if target.type != "local":
+        return _usage("ingest to S3 comes with the production path; use a local target")
+    if not os.path.isdir(args.source_dir):
+        return _usage(f"landing folder '{args.source_dir}' does not exist")
+    project, problems = load_project(args.pipeline)
+    if any(p.severity.value == "error" for p in problems):
+        from framework.diagnostics import format_text
+
+        print(format_text(problems))
+        return EXIT_FINDINGS
+    batch_date = args.batch_date or datetime.date.today().isoformat()
+    report = ingest_pipeline(project, args.source_dir, LocalLake(args.lake or target.lake), batch_date)
+    if args.format == "json":
+        print(json.dumps({"batch_date": batch_date, "files": [
+            {"source": f.source, "landing": f.landing_path, "lake": f.lake_path, "rows": f.rows,
+             "rejected": len(f.rejects), "error": f.error or None, "notes": f.notes,
+             "rejects": [vars(r) for r in f.rejects[:20]]} for f in report.files]}, indent=2))
+    elif not args.quiet:
+        _print_ingest(report, batch_date)
+    if not report.files:
+        print(f"elt ingest: no landing file in '{args.source_dir}' matches any source's landing path",
+              file=sys.stderr)
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _print_ingest(report, batch_date: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"ingest, batch {batch_date}", title_justify="left")
+    for column in ("source", "file", "rows", "rejected", "status"):
+        table.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
+    for f in report.files:
+        status = "[red]failed[/red]" if f.error else ("[yellow]rejects[/yellow]" if f.rejects else "[green]ok[/green]")
+        table.add_row(f.source, os.path.basename(f.landing_path), f"{f.rows:,}", f"{len(f.rejects):,}", status)
+    console.print(table)
+    for f in report.files:
+        for note in f.notes:
+            console.print(f"[yellow]note[/yellow] {note}")
+        for reject in f.rejects[:5]:
+            console.print(f"[yellow]rejected[/yellow] {f.landing_path}:{reject.line}: {reject.reason}")
+        if len(f.rejects) > 5:
+            console.print(f"  … {len(f.rejects) - 5} more in the rejects file of {os.path.basename(f.lake_path)}")
+        if f.error:
+            console.print(f"[red]error[/red] {f.error}", markup=False, highlight=False)
+
+
+def cmd_run(args) -> int:
+    from framework.run.cache import SpecErrors
+    from framework.run.runner import RunOptions, WarehouseBusy, run_pipeline
+
+    pipeline, target = pipeline_target(args.pipeline, args.target)
+    if target.type != "local":
+        return _usage(f"target '{target.name}' is {target.type}: it runs through the Airflow DAG "
+                      "(`elt run` drives the embedded DuckDB target)")
+    batch = datetime.datetime.fromisoformat(args.batch_date) if args.batch_date else \
+        datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    options = RunOptions(args.warehouse or target.database, args.lake or target.lake, batch, full=args.full)
+    display = None if (args.quiet or args.format == "json") else _StepPrinter()
+    try:
+        result = run_pipeline(args.pipeline, target.name, options, on_step=display)
+    except SpecErrors as err:
+        from framework.diagnostics import format_text
+
+        print(format_text(err.diagnostics))
+        print("elt run: fix the spec errors above first (`elt lint`)", file=sys.stderr)
+        return EXIT_FINDINGS
+    except WarehouseBusy as err:
+        return _usage(str(err))
+    if args.format == "json":
+        print(json.dumps(_as_json(result), indent=2, default=str))
+    elif not args.quiet:
+        _print_summary(result)
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+class _StepPrinter:
+    """One line per step as it finishes; failures with their reason and a sample of failing rows."""
+
+    STYLE = {"ok": "green", "warned": "yellow", "failed": "red", "skipped": "red", "up to date": "dim",
+             "nothing new": "dim"}
+
+    def __init__(self):
+        from rich.console import Console
+
+        self.console = Console(highlight=False)
+
+    def __call__(self, outcome) -> None:
+        style = self.STYLE.get(outcome.status, "white")
+        self.console.print(f"[{style}]{outcome.status:>11}[/{style}]  {outcome.step:<30} {outcome.seconds:5.2f}s  "
+                           f"{_escape(_figures(outcome))}", markup=True, soft_wrap=True)
+        if outcome.error:
+            self.console.print(f"             [red]{_escape(outcome.error)}[/red]", soft_wrap=True)
+        for check in outcome.checks:
+            colour = "red" if check.severity == "error" else "yellow"
+            line = f"             [{colour}]{check.severity}[/{colour}] {_escape(check.name)}: {check.failures:,} row(s)"
+            self.console.print(line, soft_wrap=True)
+            if check.severity == "error":  # a sample of what failed, to start the investigation
+                for row in check.sample[:3]:
+                    self.console.print("               " + _escape(_compact_row(check.columns, row)), soft_wrap=True)
+
+
+def _compact_row(columns: list[str], row: tuple) -> str:
+    shown = [f"{c}={v}" for c, v in zip(columns, row)]
+    text = ", ".join(shown)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _figures(outcome) -> str:
+    parts = []
+    for label, value in (("inserted", outcome.rows_inserted), ("upserted", outcome.rows_updated),
+                         ("expired", outcome.rows_expired), ("rejected", outcome.rows_rejected)):
+        if value:
+            parts.append(f"{label} {value:,}")
+    return " ".join(parts + ([outcome.detail] if outcome.detail else []))
+
+
+def _print_summary(result) -> None:
+    import duckdb
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    counts = {}
+    try:
+        conn = duckdb.connect(result.warehouse, read_only=True)
+        for schema, name, rows in conn.execute(
+                "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() "
+                "WHERE schema_name <> 'elt' ORDER BY schema_name, table_name").fetchall():
+            counts[f"{schema}.{name}"] = conn.execute(f'SELECT COUNT(*) FROM "{schema}"."{name}"').fetchone()[0]
+        conn.close()
+    except duckdb.Error:
+        pass
+    table = Table(title=f"run {result.run_id}: {result.pipeline} on {result.target}", title_justify="left")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in counts.items():  # noqa: B007
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    by_status = {}
+    for outcome in result.outcomes:
+        by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
+    checks = [o for o in result.outcomes if o.step.startswith("check:")]
+    console.print(f"steps: " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+                  + f"; checks: {sum(1 for o in checks if o.status == 'ok')} models clean, "
+                  f"{sum(1 for o in checks if o.status == 'warned')} with warnings, "
+                  f"{sum(1 for o in checks if o.status == 'failed')} failed")
+    console.print(f"{'[green]success[/green]' if result.ok else '[red]FAILED[/red]'} in {result.seconds:.2f}s"
+                  f"{' (specs compiled)' if result.compiled else ' (cached compile)'}; warehouse: "
+                  f"{os.path.abspath(result.warehouse)}")
+
+
+def _as_json(result) -> dict:
+    from dataclasses import asdict
+
+    return {"run_id": result.run_id, "pipeline": result.pipeline, "target": result.target, "ok": result.ok,
+            "seconds": round(result.seconds, 3), "compiled": result.compiled,
+            "warehouse": os.path.abspath(result.warehouse), "steps": [asdict(o) for o in result.outcomes]}

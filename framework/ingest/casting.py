@@ -1,0 +1,107 @@
+"""SQL (DuckDB, built with sqlglot) that reads a landing file as text and types it strictly.
+
+Every value is checked before it is cast: an integer column takes '541' or '541.0' but
+not '541.5', a decimal(12,2) takes '58.9' but not '58.905' (DuckDB's own casts would round
+both silently), dates and timestamps follow the column's format. Each row gets the reason
+it cannot load (NULL when it can); the good rows are cast to the spec's types.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from framework.compile.builders import sqlutil as q
+from framework.spec import model as m
+
+RAW = "__raw"
+
+
+def _text(name: str) -> exp.Column:
+    return exp.Column(this=exp.Identifier(this=name, quoted=True), table=q.ident(RAW))
+
+
+def read_text(path: str, header: tuple[str, ...], source: m.SourceSpec, rejects_table: str) -> exp.Expression:
+    """read_csv with every column as VARCHAR; rows with the wrong field count or bad bytes go to
+    DuckDB's rejects table (with their line and byte position)."""
+    options = source.landing.csv
+    columns = exp.Struct(expressions=[exp.PropertyEQ(this=exp.Identifier(this=h, quoted=True),
+                                                     expression=q.lit("VARCHAR")) for h in header])
+
+    def arg(name: str, value: exp.Expression) -> exp.EQ:
+        return exp.EQ(this=q.col(name), expression=value)
+
+    args = [arg("header", q.lit(options.header)), arg("columns", columns), arg("delim", q.lit(options.delimiter)),
+            arg("quote", q.lit(options.quote)), arg("escape", q.lit(options.quote)),
+            arg("nullstr", exp.Array(expressions=[q.lit(v) for v in options.null_markers])),
+            arg("encoding", q.lit(options.encoding)), arg("strict_mode", q.lit(True)),
+            arg("store_rejects", q.lit(True)), arg("rejects_table", q.lit(rejects_table)),
+            arg("rejects_scan", q.lit(rejects_table + "_scan")), arg("parallel", q.lit(False))]
+    return exp.ReadCSV(this=q.lit(path), expressions=args)
+
+
+def read_parquet_text(path: str, header: tuple[str, ...]) -> exp.Select:
+    """A landing Parquet file, as text like a CSV, so the same checks apply."""
+    reader = exp.Table(this=exp.Anonymous(this="read_parquet", expressions=[q.lit(path)]))
+    return q.select(*[q.alias(q.cast(exp.Column(this=exp.Identifier(this=h, quoted=True)), "VARCHAR"), h)
+                      for h in header]).from_(reader)
+
+
+def _valid(column: m.Column) -> exp.Expression:
+    """TRUE when the (non-NULL) text is a value of the column's type, without rounding."""
+    t = column.type
+    value = _text(column.name)
+    fmt = getattr(column, "format", None)
+    if t.name == "string":
+        return q.lit(True)
+    if t.name in ("integer", "bigint"):
+        integral = exp.RegexpLike(this=value.copy(), expression=q.lit(r"^\s*[+-]?[0-9]+(\.0*)?\s*$"))
+        target = "INTEGER" if t.name == "integer" else "BIGINT"
+        fits = exp.Not(this=exp.Is(this=exp.TryCast(this=exp.TryCast(this=value.copy(), to=exp.DataType.build(
+            "DECIMAL(38, 6)")), to=exp.DataType.build(target)), expression=exp.Null()))
+        return exp.And(this=integral, expression=fits)
+    if t.name == "decimal":
+        exact = exp.TryCast(this=value.copy(), to=exp.DataType.build("DECIMAL(38, 18)"))
+        fitted = exp.TryCast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({t.precision}, {t.scale})"))
+        return exp.And(this=exp.Not(this=exp.Is(this=fitted, expression=exp.Null())),
+                       expression=exp.EQ(this=exact, expression=fitted.copy()))
+    if t.name in ("date", "timestamp") and fmt:
+        return exp.Not(this=exp.Is(this=_strptime(value, fmt), expression=exp.Null()))
+    duck = {"double": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP",
+            "timestamptz": "TIMESTAMPTZ"}[t.name]
+    return exp.Not(this=exp.Is(this=exp.TryCast(this=value.copy(), to=exp.DataType.build(duck)), expression=exp.Null()))
+
+
+def _strptime(value: exp.Expression, fmt: str) -> exp.Expression:
+    return exp.Anonymous(this="try_strptime", expressions=[value.copy(), q.lit(fmt)])
+
+
+def typed(column: m.Column) -> exp.Expression:
+    """The cast of a valid text value to the column's type (same rules as `_valid`)."""
+    t = column.type
+    value = _text(column.name)
+    fmt = getattr(column, "format", None)
+    if t.name == "string":
+        return value
+    if t.name in ("integer", "bigint"):
+        return q.cast(q.cast(value, "DECIMAL(38, 6)"), "INTEGER" if t.name == "integer" else "BIGINT")
+    if t.name in ("date", "timestamp") and fmt:
+        parsed = _strptime(value, fmt)
+        return q.cast(parsed, "DATE") if t.name == "date" else parsed
+    from framework.compile.targets import get_target
+
+    return q.cast(value, get_target("duckdb").column_type(t))
+
+
+def reason(columns: tuple[m.Column, ...]) -> exp.Expression:
+    """Why a row cannot load (the first problem), or NULL."""
+    ifs = []
+    for column in columns:
+        is_null = exp.Is(this=_text(column.name), expression=exp.Null())
+        if not column.nullable:
+            ifs.append(exp.If(this=is_null, true=q.lit(f"column '{column.name}' is empty but not nullable")))
+        if column.type.name != "string":
+            shown = exp.Concat(expressions=[q.lit(f"column '{column.name}': '"), _text(column.name),
+                                            q.lit(f"' is not a valid {column.type}")])
+            ifs.append(exp.If(this=exp.And(this=exp.Not(this=is_null.copy()), expression=exp.Not(
+                this=exp.Paren(this=_valid(column)))), true=shown))
+    return exp.Case(ifs=ifs) if ifs else exp.Null()

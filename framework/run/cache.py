@@ -1,0 +1,73 @@
+"""The compiled manifest, cached beside the warehouse and reused while the specs are unchanged.
+
+Checking freshness costs one pass over the spec files' bytes, so an invocation with nothing to
+do never imports the linter or sqlglot.
+"""
+
+from __future__ import annotations
+
+import os
+
+from framework import __version__
+from framework.compile.manifest import Manifest
+
+
+class SpecErrors(Exception):
+    def __init__(self, diagnostics):
+        super().__init__(f"{len(diagnostics)} finding(s) in the specs")
+        self.diagnostics = diagnostics
+
+
+def cache_path(cache_dir: str, pipeline: str, target: str) -> str:
+    return os.path.join(cache_dir, f"{pipeline}.{target}.manifest.json")
+
+
+def load_or_compile(root: str, target_name: str | None, cache_dir: str) -> tuple[Manifest, bool]:
+    """(manifest, compiled_now). Lints and compiles only when the specs changed since the cache."""
+    from framework.compile.render import source_fingerprint
+
+    fingerprint = source_fingerprint(root)
+    for candidate in _cached(cache_dir):
+        if (candidate.pipeline.source_fingerprint == fingerprint and candidate.framework_version == __version__
+                and _target_matches(candidate, target_name)):
+            return candidate, False
+    manifest = _compile(root, target_name)
+    os.makedirs(cache_dir, exist_ok=True)
+    path = cache_path(cache_dir, manifest.pipeline.name, manifest.target)
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(manifest.to_json())
+    os.replace(temporary, path)
+    return manifest, True
+
+
+def _target_matches(manifest: Manifest, target_name: str | None) -> bool:
+    from framework.compile.targets import WAREHOUSE_OF_TARGET_TYPE
+
+    name = target_name or manifest.pipeline.default_target
+    named = next((t for t in manifest.pipeline.targets if t.name == name), None)
+    warehouse = WAREHOUSE_OF_TARGET_TYPE[named.type] if named else name
+    return warehouse == manifest.target
+
+
+def _cached(cache_dir: str):
+    if not os.path.isdir(cache_dir):
+        return
+    for name in sorted(os.listdir(cache_dir)):
+        if name.endswith(".manifest.json"):
+            try:
+                with open(os.path.join(cache_dir, name), encoding="utf-8") as handle:
+                    yield Manifest.from_json(handle.read())
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # a stale or damaged cache is simply rebuilt
+
+
+def _compile(root: str, target_name: str | None) -> Manifest:
+    from framework.compile import compile_project
+    from framework.diagnostics import has_errors
+    from framework.lint import lint_project_folder
+
+    project, diagnostics = lint_project_folder(root)
+    if has_errors(diagnostics):
+        raise SpecErrors(diagnostics)
+    return compile_project(project, target_name)

@@ -1,0 +1,33 @@
+"""Which lake files a source still has to load: those the warehouse ledger has not recorded.
+
+A file already in the ledger is never loaded again; one whose bytes changed since it was
+loaded is refused (corrections arrive as new files, so history stays reproducible).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from framework.compile.manifest import Manifest
+from framework.execute.steps import run_statement
+from framework.lake import LakeFile
+
+
+@dataclass
+class Pending:
+    source: str
+    new: list[LakeFile] = field(default_factory=list)
+    changed: list[tuple[LakeFile, str]] = field(default_factory=list)  # (file now, checksum when loaded)
+
+
+def pending_files(conn, manifest: Manifest, lake, source: str) -> Pending:
+    query = manifest.internal_sql("ledger_files")
+    loaded = {path: checksum for path, checksum, _ in
+              run_statement(conn, query, {"pipeline": manifest.pipeline.name, "source": source})}
+    pending = Pending(source)
+    for lake_file in lake.list_files(manifest.pipeline.name, source):
+        if lake_file.path not in loaded:
+            pending.new.append(lake_file)
+        elif loaded[lake_file.path] != lake_file.checksum:
+            pending.changed.append((lake_file, loaded[lake_file.path]))
+    return pending

@@ -1,0 +1,270 @@
+"""The runner: executes a compiled manifest against the local DuckDB warehouse.
+
+Order: setup → staging tables → for each source, load the lake files the ledger has not
+seen (each source's load and its ledger rows commit together) → each model in dependency
+order, in one transaction with its state record → its checks. A model is rebuilt when an
+upstream load brought rows, an upstream model was rebuilt, its definition changed, or its
+last build did not complete; otherwise it is up to date. A failure rolls its step back,
+leaves the previous committed state visible, and skips the models downstream of it; an
+error-severity check failure does the same. Re-running converges: loaded files are never
+reloaded, unfinished models are rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from framework.compile.manifest import Manifest, StepInfo
+from framework.execute.steps import StepFailed, execute_step, run_statement
+from framework.run.detect import pending_files
+
+OK, WARNED, FAILED, SKIPPED, UP_TO_DATE, NOTHING = "ok", "warned", "failed", "skipped", "up to date", "nothing new"
+
+
+class WarehouseBusy(Exception):
+    pass
+
+
+@dataclass
+class CheckOutcome:
+    name: str
+    severity: str
+    failures: int
+    sample: list[tuple] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StepOutcome:
+    step: str
+    status: str
+    seconds: float = 0.0
+    rows_inserted: int | None = None
+    rows_updated: int | None = None
+    rows_expired: int | None = None
+    rows_rejected: int | None = None
+    detail: str = ""
+    error: str = ""
+    checks: list[CheckOutcome] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    pipeline: str
+    target: str
+    warehouse: str
+    compiled: bool
+    outcomes: list[StepOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status not in (FAILED,) for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    warehouse: str
+    lake: str
+    batch_ts: datetime.datetime
+    full: bool = False  # rebuild every model even when up to date
+
+
+def connect_duckdb(path: str):
+    import duckdb
+
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        return duckdb.connect(path)
+    except duckdb.IOException as err:
+        text = str(err)
+        if "lock" in text.lower():
+            raise WarehouseBusy(f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
+                                f"wait for the other `elt run` to finish. ({text.splitlines()[0]})") from None
+        raise WarehouseBusy(f"cannot open the warehouse {path}: {text.splitlines()[0]}") from None
+    except OSError as err:
+        raise WarehouseBusy(f"cannot open the warehouse {path}: {err}") from None
+
+
+class Runner:
+    def __init__(self, manifest: Manifest, conn, lake, options: RunOptions,
+                 on_step: Callable[[StepOutcome], None] | None = None):
+        self.manifest, self.conn, self.lake, self.options = manifest, conn, lake, options
+        self.on_step = on_step or (lambda outcome: None)
+        self.run_id = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + \
+            uuid.uuid4().hex[:8]
+        self.pipeline = manifest.pipeline.name
+        self.changed: set[str] = set()  # specs whose data changed in this run
+        self.blocked: dict[str, str] = {}  # spec -> why its dependents cannot run
+
+    def run(self) -> list[StepOutcome]:
+        outcomes = []
+        for step in self.manifest.steps:
+            if step.kind in ("setup", "table"):
+                execute_step(self.conn, step)
+        state = {model: (fingerprint, run_id) for model, fingerprint, run_id in run_statement(
+            self.conn, self.manifest.internal_sql("model_state"), {"pipeline": self.pipeline})}
+        for step in self.manifest.steps:
+            if step.kind == "load":
+                outcome = self._load(step)
+            elif step.kind == "build":
+                outcome = self._build(step, state)
+            elif step.kind == "check":
+                outcome = self._check(step)
+            else:
+                continue
+            if outcome is None:
+                continue
+            self._log(outcome)
+            outcomes.append(outcome)
+            self.on_step(outcome)
+        return outcomes
+
+    # -- loads ------------------------------------------------------------------------------------
+    def _load(self, step: StepInfo) -> StepOutcome:
+        started = time.perf_counter()
+        source = step.spec
+        pending = pending_files(self.conn, self.manifest, self.lake, source)
+        if pending.changed:
+            lake_file, was = pending.changed[0]
+            self.blocked[source] = "its load was refused"
+            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=(
+                f"{lake_file.path} changed after it was loaded (checksum {was[:12]}… now {lake_file.checksum[:12]}…); "
+                "a loaded file is never reloaded: deliver corrections as a new file or batch"))
+        if not pending.new:
+            return StepOutcome(step.id, NOTHING, time.perf_counter() - started, detail="no new files")
+        files = [self._ledger_row(source, f) for f in pending.new]
+        try:
+            result = execute_step(self.conn, step, {"batch_files": [f.path for f in pending.new]}, files=files)
+        except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
+            self.blocked[source] = "its load failed"
+            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err))
+        read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
+        if kept:
+            self.changed.add(source)
+        inserted = result.affected.get("INSERT", 0) + result.affected.get("MERGE", 0)
+        detail = f"{len(pending.new)} file(s), {read:,} row(s)" + (
+            f", {read - kept:,} duplicate key(s) dropped" if read != kept else "")
+        return StepOutcome(step.id, OK, time.perf_counter() - started, rows_inserted=inserted,
+                           rows_rejected=self._rejected(source, pending.new), detail=detail)
+
+    def _ledger_row(self, source: str, lake_file) -> dict[str, Any]:
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(lake_file.path).metadata.num_rows if os.path.exists(lake_file.path) else 0
+        return {"pipeline": self.pipeline, "source": source, "path": lake_file.path, "size_bytes": lake_file.size,
+                "checksum": lake_file.checksum, "row_count": rows,
+                "batch_date": datetime.date.fromisoformat(lake_file.batch_date) if lake_file.batch_date else
+                self.options.batch_ts.date(), "run_id": self.run_id,
+                "loaded_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)}
+
+    def _rejected(self, source: str, files) -> int:
+        import pyarrow.parquet as pq
+
+        count = 0
+        for lake_file in files:
+            name = os.path.basename(lake_file.path)
+            rejects = self.lake.reject_file(self.pipeline, source, lake_file.batch_date, name)
+            if os.path.exists(rejects):
+                count += pq.ParquetFile(rejects).metadata.num_rows
+        return count
+
+    # -- models -----------------------------------------------------------------------------------
+    def _build(self, step: StepInfo, state: dict) -> StepOutcome | None:
+        spec = self.manifest.spec(step.spec)
+        started = time.perf_counter()
+        blockers = [d for d in spec.depends_on if d in self.blocked]
+        if blockers:
+            self.blocked[spec.name] = f"upstream {blockers[0]} {self.blocked[blockers[0]]}"
+            return StepOutcome(step.id, SKIPPED, 0.0, detail=f"skipped: {blockers[0]} {self.blocked[blockers[0]]}")
+        fingerprint = spec.fingerprint("data")
+        upstream_changed = [d for d in spec.depends_on if d in self.changed]
+        if not (self.options.full or upstream_changed or state.get(spec.name, (None,))[0] != fingerprint):
+            return StepOutcome(step.id, UP_TO_DATE, time.perf_counter() - started)
+
+        def record_state(conn) -> None:
+            keys = {"pipeline": self.pipeline, "model": spec.name}
+            run_statement(conn, self.manifest.internal_sql("model_state_delete"), keys)
+            run_statement(conn, self.manifest.internal_sql("model_state_insert"), {
+                **keys, "data_fingerprint": fingerprint, "run_id": self.run_id,
+                "built_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)})
+
+        try:
+            result = execute_step(self.conn, step, {"batch_ts": self.options.batch_ts}, in_transaction=record_state)
+        except Exception as err:
+            self.blocked[spec.name] = "failed to build"
+            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err))
+        self.changed.add(spec.name)
+        inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
+        updated = result.affected.get("MERGE", 0) + min(inserted, deleted)
+        return StepOutcome(step.id, OK, time.perf_counter() - started, rows_inserted=max(inserted - deleted, 0)
+                           if spec.materialization != "table" else inserted, rows_updated=updated,
+                           rows_expired=result.reports.get("rows_expired"))
+
+    # -- checks -----------------------------------------------------------------------------------
+    def _check(self, step: StepInfo) -> StepOutcome | None:
+        if step.spec not in self.changed:
+            return None  # checks run after a build (a skipped or up-to-date model keeps its last verdict)
+        started = time.perf_counter()
+        outcome = StepOutcome(step.id, OK)
+        for check in step.checks:
+            (failures,) = self.conn.execute(check.count_sql).fetchone()
+            if failures:
+                cursor = self.conn.execute(check.sample_sql)
+                sample = cursor.fetchall()
+                outcome.checks.append(CheckOutcome(check.name, check.severity, int(failures), sample,
+                                                   [d[0] for d in cursor.description]))
+        errors = [c for c in outcome.checks if c.severity == "error"]
+        if errors:
+            outcome.status = FAILED
+            outcome.error = "; ".join(f"{c.name}: {c.failures} failing row(s)" for c in errors)
+            self.blocked[step.spec] = "failed its checks"
+        elif outcome.checks:
+            outcome.status = WARNED
+        outcome.detail = f"{len(step.checks)} check(s), {len(outcome.checks)} with failures"
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+
+    # -- run log ----------------------------------------------------------------------------------
+    def _log(self, outcome: StepOutcome) -> None:
+        run_statement(self.conn, self.manifest.internal_sql("run_log_insert"), {
+            "run_id": self.run_id, "pipeline": self.pipeline, "step": outcome.step, "status": outcome.status,
+            "rows_inserted": outcome.rows_inserted, "rows_updated": outcome.rows_updated,
+            "rows_expired": outcome.rows_expired, "rows_rejected": outcome.rows_rejected,
+            "started_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None),
+            "duration_ms": round(outcome.seconds * 1000, 3), "error": outcome.error or None})
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, StepFailed):
+        return str(err)
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}"
+
+
+def run_pipeline(root: str, target_name: str | None, options: RunOptions,
+                 on_step: Callable[[StepOutcome], None] | None = None) -> RunResult:
+    from framework.lake.local import LocalLake
+    from framework.run.cache import load_or_compile
+
+    started = time.perf_counter()
+    cache_dir = os.path.join(os.path.dirname(os.path.abspath(options.warehouse)), ".elt")
+    manifest, compiled = load_or_compile(root, target_name, cache_dir)
+    if manifest.target != "duckdb":
+        raise ValueError(f"`elt run` executes the embedded DuckDB target; '{manifest.target}' runs through the "
+                         "Airflow DAG (see the README)")
+    conn = connect_duckdb(options.warehouse)
+    try:
+        runner = Runner(manifest, conn, LocalLake(options.lake), options, on_step)
+        outcomes = runner.run()
+    finally:
+        conn.close()
+    return RunResult(runner.run_id, manifest.pipeline.name, manifest.target, options.warehouse, compiled, outcomes,
+                     time.perf_counter() - started)
