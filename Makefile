@@ -16,8 +16,11 @@ $(STAMP): $(BIN)/python constraints.txt setup.cfg pyproject.toml
 	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# The bundled real Olist sample → lake/ (typed Parquet) → warehouse/olist.duckdb, checked.
 run: $(STAMP)
-	$(BIN)/elt lint pipelines/olist --summary
+	$(BIN)/elt lint pipelines/olist
+	$(BIN)/elt ingest pipelines/olist --from pipelines/olist/sample --batch-date 2018-10-17 --quiet
+	$(BIN)/elt run pipelines/olist --batch-date 2018-10-17
 
 lint: $(STAMP)
 	$(BIN)/elt lint pipelines

@@ -47,8 +47,10 @@ def read_header(path: str, source: m.SourceSpec) -> list[str]:
             with open_binary(path) as handle:
                 if handle.read(3) == b"\xef\xbb\xbf":
                     raise IngestError(f"{path}:1:1: the file starts with a UTF-8 BOM and the source forbids one")
-        with open_text(path, options.encoding) as handle:
-            row = next(csv.reader(handle, delimiter=options.delimiter, quotechar=options.quote), None)
+        with open_binary(path) as handle:  # only the first line: bad bytes further down are row rejects
+            first = handle.readline()
+        text = first.decode("utf-8-sig" if options.encoding == "utf-8" else options.encoding)
+        row = next(csv.reader(io.StringIO(text, newline=""), delimiter=options.delimiter, quotechar=options.quote), None)
     except UnicodeDecodeError as err:
         raise IngestError(f"{path}:1: the header is not valid {options.encoding} ({err.reason} at byte "
                           f"{err.start})") from None
@@ -74,6 +76,8 @@ def plan_header(path: str, header: list[str], source: m.SourceSpec) -> HeaderPla
             if guess:
                 hint = f" The header has a single column: is the delimiter {guess!r} rather than " \
                        f"{source.landing.csv.delimiter!r}?"
+        elif len(missing) == 1 and len(extra) == 1:
+            hint = f" Was '{missing[0]}' renamed to '{extra[0]}'? Columns are matched by name."
         else:
             close = did_you_mean(missing[0], extra)
             hint = f" {close.replace('Did you mean', 'Was it renamed to')}" if close else ""

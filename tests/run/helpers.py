@@ -1,0 +1,67 @@
+"""Helpers for runner tests: a pipeline copy, its lake and warehouse in a temp folder."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from framework.ingest import ingest_pipeline
+from framework.lake.local import LocalLake
+from framework.run.runner import RunOptions, run_pipeline
+from framework.spec.project import load_project
+
+ELT = str(Path(sys.executable).parent / "elt")
+BATCH = datetime.datetime(2018, 10, 17)
+
+
+class Workspace:
+    def __init__(self, folder: Path, pipeline: Path):
+        self.folder = folder
+        self.pipeline = folder / "pipeline"
+        if not self.pipeline.exists():
+            shutil.copytree(pipeline, self.pipeline, ignore=shutil.ignore_patterns("sample"))
+        self.lake = folder / "lake"
+        self.warehouse = folder / "warehouse" / "w.duckdb"
+
+    def ingest(self, landing: Path, batch_date: str = "2018-10-17", only=None):
+        project, problems = load_project(str(self.pipeline))
+        assert not [p for p in problems if p.severity.value == "error"], problems
+        return ingest_pipeline(project, str(landing), LocalLake(str(self.lake)), batch_date, only=only)
+
+    def run(self, batch_ts: datetime.datetime = BATCH, full: bool = False):
+        return run_pipeline(str(self.pipeline), None, RunOptions(str(self.warehouse), str(self.lake), batch_ts, full))
+
+    def cli(self, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+        return subprocess.run([ELT, *args], capture_output=True, text=True, timeout=timeout, cwd=self.folder)
+
+    def cli_run(self, *extra: str) -> subprocess.CompletedProcess:
+        return self.cli("run", str(self.pipeline), "--warehouse", str(self.warehouse), "--lake", str(self.lake),
+                        "--batch-date", "2018-10-17", *extra)
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as conn:
+            return conn.execute(sql).fetchall()
+
+
+def table_digests(warehouse: Path, exclude_schemas=("elt",)) -> dict[str, str]:
+    """Every table's rows, order-independent, as a digest: equal digests, equal tables."""
+    digests = {}
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        tables = conn.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 1, 2").fetchall()
+        for schema, name in tables:
+            if schema in exclude_schemas:
+                continue
+            rows = conn.execute(f'SELECT * FROM "{schema}"."{name}" ORDER BY ALL').fetchall()
+            digests[f"{schema}.{name}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digests
+
+
+def model_digests(warehouse: Path) -> dict[str, str]:
+    """Digests of the models (dwh, mart): what must not depend on how the data arrived."""
+    return {k: v for k, v in table_digests(warehouse, exclude_schemas=("elt", "staging")).items()}
