@@ -1,4 +1,6 @@
 -- fact_reviews: one row per review and order (grain: review_id, order_id).
+-- Inner joins: a review that arrives before its order (the feed has reviews dated before the
+-- purchase) waits in staging and enters the fact in the run that brings its order.
 SELECT
     r.review_id,
     r.order_id,
@@ -16,11 +18,11 @@ SELECT
     r.review_answer_timestamp AS answered_ts,
     CAST(DATEDIFF(day, CAST(r.review_creation_date AS DATE), CAST(r.review_answer_timestamp AS DATE)) AS INTEGER) AS answer_days
 FROM order_reviews r
-LEFT JOIN orders o
+JOIN orders o
   ON o.order_id = r.order_id
-LEFT JOIN customers c
+JOIN customers c
   ON c.customer_id = o.customer_id
-LEFT JOIN dim_customer dc
+JOIN dim_customer dc
   ON dc.customer_unique_id = c.customer_unique_id
  AND dc.valid_from <= o.order_purchase_timestamp
  AND o.order_purchase_timestamp < dc.valid_to

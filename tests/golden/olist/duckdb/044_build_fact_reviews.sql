@@ -43,11 +43,11 @@ FROM (
       CAST(CAST(r.review_answer_timestamp AS DATE) AS TIMESTAMP)
     ) AS INT) AS answer_days
   FROM staging.order_reviews AS r
-  LEFT JOIN staging.orders AS o
+  JOIN staging.orders AS o
     ON o.order_id = r.order_id
-  LEFT JOIN staging.customers AS c
+  JOIN staging.customers AS c
     ON c.customer_id = o.customer_id
-  LEFT JOIN dwh.dim_customer AS dc
+  JOIN dwh.dim_customer AS dc
     ON dc.customer_unique_id = c.customer_unique_id
     AND dc.valid_from <= o.order_purchase_timestamp
     AND o.order_purchase_timestamp < dc.valid_to

@@ -39,11 +39,11 @@ FROM (
     r.review_answer_timestamp AS answered_ts,
     CAST(DATEDIFF(DAY, CAST(r.review_creation_date AS DATE), CAST(r.review_answer_timestamp AS DATE)) AS INTEGER) AS answer_days
   FROM staging.order_reviews AS r
-  LEFT JOIN staging.orders AS o
+  JOIN staging.orders AS o
     ON o.order_id = r.order_id
-  LEFT JOIN staging.customers AS c
+  JOIN staging.customers AS c
     ON c.customer_id = o.customer_id
-  LEFT JOIN dwh.dim_customer AS dc
+  JOIN dwh.dim_customer AS dc
     ON dc.customer_unique_id = c.customer_unique_id
     AND dc.valid_from <= o.order_purchase_timestamp
     AND o.order_purchase_timestamp < dc.valid_to

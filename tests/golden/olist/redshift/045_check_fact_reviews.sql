@@ -1,7 +1,7 @@
 -- step check:fact_reviews
 -- after: build:fact_reviews, build:dim_customer, build:dim_date, build:fact_orders
 
--- check min_row_count(1) [error]: enough rows
+-- check min_row_count(1) [warn]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_reviews HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
