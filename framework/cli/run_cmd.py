@@ -11,9 +11,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def pipeline_target(root: str, target_name: str | None):
-    """The pipeline spec and its chosen target, read without compiling anything."""
-    from framework.spec.build import build_spec
-    from framework.spec.validate import spec_kind, validate_document
+    """The chosen target's settings from pipeline.yml, read without compiling anything.
+
+    A well-formed file is read with the YAML loader alone (jsonschema costs more than a run
+    with nothing to do); anything unexpected goes through full validation for its message."""
+    from types import SimpleNamespace
+
     from framework.spec.yaml_io import load_document
 
     path = os.path.join(root, "pipeline.yml")
@@ -22,21 +25,29 @@ def pipeline_target(root: str, target_name: str | None):
             doc, problems = load_document(path, handle.read())
     except OSError as err:
         raise SystemExit(_usage(f"no pipeline at '{root}': {err.strerror}"))
+    value = doc.value if doc is not None else None
+    try:
+        name = target_name or value["default_target"]
+        settings = dict(value["targets"][name])
+        if settings.get("type") == "local" and not {"database", "lake"} <= set(settings):
+            raise KeyError("database")
+        return SimpleNamespace(name=name, **settings)
+    except (KeyError, TypeError):
+        pass
+    _validated_pipeline(doc, problems)  # reports what is wrong and exits
+    raise SystemExit(_usage(f"unknown target '{target_name}'; see the targets in {path}"))
+
+
+def _validated_pipeline(doc, problems) -> None:
+    from framework.diagnostics import format_text
+    from framework.spec.validate import spec_kind, validate_document
+
     if doc is not None:
         kind, problems = spec_kind(doc)
         problems += validate_document(doc, "pipeline") if kind == "pipeline" else []
     if problems:
-        from framework.diagnostics import format_text
-
         print(format_text(problems))
         raise SystemExit(EXIT_FINDINGS)
-    pipeline, _ = build_spec(doc, "pipeline")
-    name = target_name or pipeline.default_target
-    target = pipeline.target(name)
-    if target is None:
-        raise SystemExit(_usage(f"unknown target '{name}'; pipeline.yml defines "
-                                f"{', '.join(t.name for t in pipeline.targets)}"))
-    return pipeline, target
 
 
 def _usage(message: str) -> int:
@@ -49,7 +60,7 @@ def cmd_ingest(args) -> int:
     from framework.lake.local import LocalLake
     from framework.spec.project import load_project
 
-    pipeline, target = pipeline_target(args.pipeline, args.target)
+    target = pipeline_target(args.pipeline, args.target)
     if target.type != "local":
         return _usage("ingest to S3 comes with the production path; use a local target")
     if not os.path.isdir(args.source_dir):
@@ -102,7 +113,7 @@ def cmd_run(args) -> int:
     from framework.run.cache import SpecErrors
     from framework.run.runner import RunOptions, WarehouseBusy, run_pipeline
 
-    pipeline, target = pipeline_target(args.pipeline, args.target)
+    target = pipeline_target(args.pipeline, args.target)
     if target.type != "local":
         return _usage(f"target '{target.name}' is {target.type}: it runs through the Airflow DAG "
                       "(`elt run` drives the embedded DuckDB target)")

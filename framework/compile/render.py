@@ -8,9 +8,6 @@ instead of failing in the warehouse.
 
 from __future__ import annotations
 
-import hashlib
-import os
-
 from sqlglot import exp
 
 from framework import __version__
@@ -19,6 +16,7 @@ from framework.compile.manifest import (MANIFEST_VERSION, CheckInfo, ColumnInfo,
                                         StatementInfo, StepInfo, TargetInfo)
 from framework.compile.plan import Plan
 from framework.compile.targets.base import Target
+from framework.sourcefiles import source_fingerprint
 from framework.spec import model as m
 
 
@@ -146,17 +144,3 @@ def pipeline_info(project: m.Project) -> PipelineInfo:
                                                      if k != "name" and v is not None)) for t in p.targets)
     return PipelineInfo(p.name, p.description, p.owner, p.tags, p.schedule, p.start_date, p.catchup,
                         p.default_target, targets, source_fingerprint(project.root))
-
-
-def source_fingerprint(root: str) -> str:
-    """A hash of every spec and SQL file under the pipeline folder (names and bytes)."""
-    digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith((".yml", ".yaml", ".sql")):
-                path = os.path.join(folder, name)
-                digest.update(os.path.relpath(path, root).encode() + b"\0")
-                with open(path, "rb") as handle:
-                    digest.update(handle.read() + b"\0")
-    return digest.hexdigest()[:16]

@@ -24,7 +24,7 @@ def cache_path(cache_dir: str, pipeline: str, target: str) -> str:
 
 def load_or_compile(root: str, target_name: str | None, cache_dir: str) -> tuple[Manifest, bool]:
     """(manifest, compiled_now). Lints and compiles only when the specs changed since the cache."""
-    from framework.compile.render import source_fingerprint
+    from framework.sourcefiles import source_fingerprint
 
     fingerprint = source_fingerprint(root)
     for candidate in _cached(cache_dir):

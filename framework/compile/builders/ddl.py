@@ -22,7 +22,7 @@ def create_table(name: exp.Table, columns: tuple[m.Column, ...], target: Target,
                  hints: m.RedshiftHints | None = None, if_not_exists: bool = True) -> exp.Create:
     """The table with mapped types, NOT NULL and an informational primary key (Redshift does not enforce it)."""
     definitions: list[exp.Expression] = [column_def(c, target) for c in columns]
-    if primary_key:
+    if primary_key and target.declare_primary_keys:
         definitions.append(exp.PrimaryKey(expressions=[ident(k) for k in primary_key]))
     properties = _hint_properties(hints) if hints else []
     create = exp.Create(this=exp.Schema(this=name, expressions=definitions), kind="TABLE", exists=if_not_exists,

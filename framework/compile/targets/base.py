@@ -26,6 +26,10 @@ class Target:
     supports_merge: bool = True
     transactional_ddl: bool = True  # CREATE/DROP/ALTER inside BEGIN … COMMIT roll back with it
     supports_physical_hints: bool = False  # DISTSTYLE / DISTKEY / SORTKEY
+    # Declare PRIMARY KEY in DDL. Redshift treats it as information for the planner; DuckDB
+    # enforces it with an index that makes every load and rebuild slower. Uniqueness is
+    # guarded before writing and checked after, the same way on every target.
+    declare_primary_keys: bool = True
     load_method: str = ""  # how staging reads lake files: 'read_parquet' | 'copy_parquet'
     # --- types -------------------------------------------------------------------------
     string_type: str = "VARCHAR"

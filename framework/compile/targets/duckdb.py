@@ -14,6 +14,7 @@ class DuckDBTarget(Target):
     name: str = "duckdb"
     dialect: str = "duckdb"
     load_method: str = "read_parquet"
+    declare_primary_keys: bool = False
 
     def placeholder(self, name: str) -> exp.Placeholder:
         return exp.Placeholder(this=name)  # `$name`, DuckDB's named parameter, parses back as a plain name

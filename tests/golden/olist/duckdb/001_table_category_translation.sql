@@ -8,8 +8,7 @@ CREATE TABLE IF NOT EXISTS staging.category_translation (
   product_category_name_english TEXT NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (product_category_name)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

@@ -11,8 +11,7 @@ CREATE TABLE IF NOT EXISTS staging.customers (
   customer_state TEXT NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (customer_id)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

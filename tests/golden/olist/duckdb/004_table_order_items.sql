@@ -13,8 +13,7 @@ CREATE TABLE IF NOT EXISTS staging.order_items (
   freight_value DECIMAL(12, 2) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (order_id, order_item_id)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

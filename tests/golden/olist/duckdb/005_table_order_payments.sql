@@ -11,8 +11,7 @@ CREATE TABLE IF NOT EXISTS staging.order_payments (
   payment_value DECIMAL(12, 2) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (order_id, payment_sequential)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

@@ -13,8 +13,7 @@ CREATE TABLE IF NOT EXISTS staging.order_reviews (
   review_answer_timestamp TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (review_id, order_id)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

@@ -15,8 +15,7 @@ CREATE TABLE IF NOT EXISTS staging.products (
   product_width_cm INT,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (product_id)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

@@ -10,8 +10,7 @@ CREATE TABLE IF NOT EXISTS staging.sellers (
   seller_state TEXT NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (seller_id)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

@@ -14,8 +14,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_customer (
   observed_at TIMESTAMP NOT NULL,
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,
-  is_current BOOLEAN NOT NULL,
-  PRIMARY KEY (customer_unique_id, valid_from)
+  is_current BOOLEAN NOT NULL
 );
 
 COMMIT;

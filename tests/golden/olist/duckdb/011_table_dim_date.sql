@@ -16,8 +16,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_date (
   iso_week INT NOT NULL,
   is_weekend BOOLEAN NOT NULL,
   year_month TEXT NOT NULL,
-  month_start DATE NOT NULL,
-  PRIMARY KEY (date_key)
+  month_start DATE NOT NULL
 );
 
 COMMIT;

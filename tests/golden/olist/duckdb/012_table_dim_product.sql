@@ -16,8 +16,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_product (
   length_cm INT,
   height_cm INT,
   width_cm INT,
-  volume_cm3 INT,
-  PRIMARY KEY (product_id)
+  volume_cm3 INT
 );
 
 COMMIT;

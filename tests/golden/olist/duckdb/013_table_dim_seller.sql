@@ -10,8 +10,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_seller (
   city TEXT NOT NULL,
   state TEXT NOT NULL,
   lat DOUBLE,
-  lng DOUBLE,
-  PRIMARY KEY (seller_id)
+  lng DOUBLE
 );
 
 COMMIT;

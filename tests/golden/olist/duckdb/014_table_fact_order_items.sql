@@ -14,8 +14,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
   shipping_limit_ts TIMESTAMP NOT NULL,
   price DECIMAL(12, 2) NOT NULL,
   freight_value DECIMAL(12, 2) NOT NULL,
-  item_total DECIMAL(12, 2) NOT NULL,
-  PRIMARY KEY (order_id, order_item_id)
+  item_total DECIMAL(12, 2) NOT NULL
 );
 
 COMMIT;

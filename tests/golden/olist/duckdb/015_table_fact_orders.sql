@@ -23,8 +23,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_orders (
   max_installments INT,
   review_score INT,
   delivery_days INT,
-  is_late BOOLEAN,
-  PRIMARY KEY (order_id)
+  is_late BOOLEAN
 );
 
 COMMIT;

@@ -10,8 +10,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_payments (
   date_key DATE NOT NULL,
   payment_type TEXT NOT NULL,
   payment_installments INT NOT NULL,
-  payment_value DECIMAL(12, 2) NOT NULL,
-  PRIMARY KEY (order_id, payment_sequential)
+  payment_value DECIMAL(12, 2) NOT NULL
 );
 
 COMMIT;

@@ -15,8 +15,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_reviews (
   has_comment BOOLEAN NOT NULL,
   created_ts TIMESTAMP NOT NULL,
   answered_ts TIMESTAMP NOT NULL,
-  answer_days INT NOT NULL,
-  PRIMARY KEY (review_id, order_id)
+  answer_days INT NOT NULL
 );
 
 COMMIT;

@@ -12,8 +12,7 @@ CREATE TABLE IF NOT EXISTS mart.mart_category_monthly (
   revenue DECIMAL(14, 2) NOT NULL,
   freight DECIMAL(14, 2) NOT NULL,
   reviewed_orders INT NOT NULL,
-  avg_review_score DECIMAL(4, 2),
-  PRIMARY KEY (category_name, year_month)
+  avg_review_score DECIMAL(4, 2)
 );
 
 COMMIT;

@@ -24,8 +24,7 @@ CREATE TABLE IF NOT EXISTS mart.mart_customer_360 (
   preferred_payment_type TEXT,
   recency_days INT NOT NULL,
   tenure_days INT NOT NULL,
-  segment TEXT NOT NULL,
-  PRIMARY KEY (customer_unique_id)
+  segment TEXT NOT NULL
 );
 
 COMMIT;

@@ -16,8 +16,7 @@ CREATE TABLE IF NOT EXISTS mart.mart_daily_sales (
   freight DECIMAL(14, 2) NOT NULL,
   payments DECIMAL(14, 2) NOT NULL,
   avg_ticket DECIMAL(14, 2),
-  new_customers INT NOT NULL,
-  PRIMARY KEY (date_key)
+  new_customers INT NOT NULL
 );
 
 COMMIT;

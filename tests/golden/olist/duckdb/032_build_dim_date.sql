@@ -19,8 +19,7 @@ CREATE TABLE dwh.dim_date__new (
   iso_week INT NOT NULL,
   is_weekend BOOLEAN NOT NULL,
   year_month TEXT NOT NULL,
-  month_start DATE NOT NULL,
-  PRIMARY KEY (date_key)
+  month_start DATE NOT NULL
 );
 
 -- drop a leftover staging table

@@ -15,8 +15,7 @@ CREATE TABLE mart.mart_category_monthly__new (
   revenue DECIMAL(14, 2) NOT NULL,
   freight DECIMAL(14, 2) NOT NULL,
   reviewed_orders INT NOT NULL,
-  avg_review_score DECIMAL(4, 2),
-  PRIMARY KEY (category_name, year_month)
+  avg_review_score DECIMAL(4, 2)
 );
 
 -- drop a leftover staging table

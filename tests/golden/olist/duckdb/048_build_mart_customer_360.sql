@@ -27,8 +27,7 @@ CREATE TABLE mart.mart_customer_360__new (
   preferred_payment_type TEXT,
   recency_days INT NOT NULL,
   tenure_days INT NOT NULL,
-  segment TEXT NOT NULL,
-  PRIMARY KEY (customer_unique_id)
+  segment TEXT NOT NULL
 );
 
 -- drop a leftover staging table

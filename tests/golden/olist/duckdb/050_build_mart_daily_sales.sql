@@ -19,8 +19,7 @@ CREATE TABLE mart.mart_daily_sales__new (
   freight DECIMAL(14, 2) NOT NULL,
   payments DECIMAL(14, 2) NOT NULL,
   avg_ticket DECIMAL(14, 2),
-  new_customers INT NOT NULL,
-  PRIMARY KEY (date_key)
+  new_customers INT NOT NULL
 );
 
 -- drop a leftover staging table

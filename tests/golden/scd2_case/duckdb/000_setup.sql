@@ -24,8 +24,7 @@ CREATE TABLE IF NOT EXISTS elt.file_ledger (
   row_count BIGINT NOT NULL,
   batch_date DATE NOT NULL,
   run_id TEXT NOT NULL,
-  loaded_at TIMESTAMP NOT NULL,
-  PRIMARY KEY (pipeline, source, path)
+  loaded_at TIMESTAMP NOT NULL
 );
 
 -- framework table run_log
@@ -40,8 +39,7 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   rows_rejected BIGINT,
   started_at TIMESTAMP NOT NULL,
   duration_ms DOUBLE,
-  error TEXT,
-  PRIMARY KEY (run_id, step)
+  error TEXT
 );
 
 -- framework table rejects
@@ -53,8 +51,7 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   raw TEXT,
   reason TEXT NOT NULL,
   batch_date DATE NOT NULL,
-  run_id TEXT NOT NULL,
-  PRIMARY KEY (pipeline, source, path, line)
+  run_id TEXT NOT NULL
 );
 
 -- framework table model_state
@@ -63,8 +60,7 @@ CREATE TABLE IF NOT EXISTS elt.model_state (
   model TEXT NOT NULL,
   data_fingerprint TEXT NOT NULL,
   run_id TEXT NOT NULL,
-  built_at TIMESTAMP NOT NULL,
-  PRIMARY KEY (pipeline, model)
+  built_at TIMESTAMP NOT NULL
 );
 
 COMMIT;

@@ -11,8 +11,7 @@ CREATE TABLE IF NOT EXISTS staging.account_events (
   changed_at TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (region, account_no, changed_at)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

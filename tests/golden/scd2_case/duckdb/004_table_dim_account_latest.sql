@@ -9,8 +9,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_account_latest (
   account_no INT NOT NULL,
   plan TEXT,
   owner TEXT,
-  changed_at TIMESTAMP NOT NULL,
-  PRIMARY KEY (region, account_no)
+  changed_at TIMESTAMP NOT NULL
 );
 
 COMMIT;

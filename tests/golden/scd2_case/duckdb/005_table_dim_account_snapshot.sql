@@ -12,8 +12,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_account_snapshot (
   changed_at TIMESTAMP NOT NULL,
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,
-  is_current BOOLEAN NOT NULL,
-  PRIMARY KEY (region, account_no, valid_from)
+  is_current BOOLEAN NOT NULL
 );
 
 COMMIT;

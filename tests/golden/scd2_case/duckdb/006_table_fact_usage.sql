@@ -8,8 +8,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_usage (
   account_no INT NOT NULL,
   usage_date DATE NOT NULL,
   account_sk TEXT,
-  events BIGINT NOT NULL,
-  PRIMARY KEY (region, account_no, usage_date)
+  events BIGINT NOT NULL
 );
 
 COMMIT;

@@ -5,8 +5,7 @@ BEGIN;
 -- create the table
 CREATE TABLE IF NOT EXISTS mart.mart_plans (
   plan TEXT NOT NULL,
-  accounts BIGINT NOT NULL,
-  PRIMARY KEY (plan)
+  accounts BIGINT NOT NULL
 );
 
 COMMIT;

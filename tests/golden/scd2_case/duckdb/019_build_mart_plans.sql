@@ -8,8 +8,7 @@ DROP TABLE IF EXISTS mart.mart_plans__new;
 -- create the new table
 CREATE TABLE mart.mart_plans__new (
   plan TEXT NOT NULL,
-  accounts BIGINT NOT NULL,
-  PRIMARY KEY (plan)
+  accounts BIGINT NOT NULL
 );
 
 -- drop a leftover staging table

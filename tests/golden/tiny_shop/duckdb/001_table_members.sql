@@ -11,8 +11,7 @@ CREATE TABLE IF NOT EXISTS staging.members (
   updated_at TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (member_id)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

@@ -10,8 +10,7 @@ CREATE TABLE IF NOT EXISTS staging.purchases (
   purchased_at TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL,
-  PRIMARY KEY (purchase_id)
+  _source_line BIGINT NOT NULL
 );
 
 COMMIT;

@@ -11,8 +11,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_member (
   updated_at TIMESTAMP NOT NULL,
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,
-  is_current BOOLEAN NOT NULL,
-  PRIMARY KEY (member_id, valid_from)
+  is_current BOOLEAN NOT NULL
 );
 
 COMMIT;
