@@ -82,7 +82,7 @@ def plan_project(project: m.Project, target: Target) -> Plan:
         compiled = tuple(check_builder.compile_checks(spec, naming))
         referenced = tuple(sorted({f"build:{c.to_spec}" for c in spec.checks if c.type is m.CheckType.RELATIONSHIPS
                                    and c.to_spec != name and project.spec(c.to_spec).kind == "model"}))
-        steps.append(Step(f"check:{name}", "check", name, (),
+        steps.append(Step(f"check:{name}", "check", name, _all_counts(compiled),
                           (f"build:{name}",) + referenced, transactional=False, checks=compiled))
     from framework.compile.builders.internal import internal_statements
 
@@ -121,6 +121,19 @@ def build_model(spec: m.ModelSpec, naming: Naming, target: Target, schema: dict 
     if spec.materialization is m.Materialization.TABLE:
         return models.build_full_refresh(spec, query, naming, target)
     return models.build_incremental(spec, query, naming, target)
+
+
+def _all_counts(compiled) -> tuple[Statement, ...]:
+    """Every check's failure count in one query (one round trip, scanned in parallel)."""
+    if not compiled:
+        return ()
+    from sqlglot import exp
+
+    from framework.compile.builders import sqlutil as q
+    from framework.compile.statements import report
+
+    counts = [q.alias(exp.Subquery(this=c.count_query()), f"check_{i}") for i, c in enumerate(compiled)]
+    return (report(q.select(*counts), "failing rows of every check, in check order"),)
 
 
 def _ready_step(project: m.Project, dep: str) -> str:

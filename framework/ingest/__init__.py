@@ -52,23 +52,33 @@ def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:
 
 
 def ingest_pipeline(project: m.Project, landing_dir: str, lake, batch_date: str,
-                    only: set[str] | None = None) -> IngestReport:
+                    only: set[str] | None = None, workers: int = 2) -> IngestReport:
+    """Ingest every landing file of every source. Files are independent: with more than one
+    file, `workers` processes share them (largest first), each with its own DuckDB."""
+    jobs = [(source, path) for source in project.sources if not only or source.name in only
+            for path in landing_files(source, landing_dir)]
+    jobs.sort(key=lambda job: -os.path.getsize(job[1]))
+    if workers > 1 and len(jobs) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            results = pool.starmap(_ingest_job, [(project.pipeline.name, s, p, lake, batch_date) for s, p in jobs])
+    else:
+        results = [_ingest_job(project.pipeline.name, s, p, lake, batch_date) for s, p in jobs]
+    order = {(s.name, p): i for i, (s, p) in enumerate(sorted(jobs, key=lambda j: (j[0].name, j[1])))}
+    return IngestReport(sorted(results, key=lambda r: order[(r.source, r.landing_path)]))
+
+
+def _ingest_job(pipeline: str, source: m.SourceSpec, path: str, lake, batch_date: str) -> FileResult:
     import duckdb
 
-    report = IngestReport()
     con = duckdb.connect()
     try:
-        for source in project.sources:
-            if only and source.name not in only:
-                continue
-            for path in landing_files(source, landing_dir):
-                try:
-                    report.files.append(ingest_file(con, project.pipeline.name, source, path, lake, batch_date))
-                except IngestError as err:
-                    report.files.append(FileResult(source.name, path, error=str(err)))
+        return ingest_file(con, pipeline, source, path, lake, batch_date)
+    except IngestError as err:
+        return FileResult(source.name, path, error=str(err))
     finally:
         con.close()
-    return report
 
 
 def lake_name(landing_path: str) -> str:

@@ -214,8 +214,9 @@ class Runner:
             return None  # checks run after a build (a skipped or up-to-date model keeps its last verdict)
         started = time.perf_counter()
         outcome = StepOutcome(step.id, OK)
-        for check in step.checks:
-            (failures,) = self.conn.execute(check.count_sql).fetchone()
+        counts = list(self.conn.execute(step.statements[0].sql).fetchone()) if step.statements else \
+            [self.conn.execute(c.count_sql).fetchone()[0] for c in step.checks]
+        for check, failures in zip(step.checks, counts):
             if failures:
                 cursor = self.conn.execute(check.sample_sql)
                 sample = cursor.fetchall()

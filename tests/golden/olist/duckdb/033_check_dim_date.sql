@@ -1,6 +1,153 @@
 -- step check:dim_date
 -- after: build:dim_date
 
+-- report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM dwh.dim_date
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.dim_date
+      WHERE
+        CASE WHEN month BETWEEN 1 AND 12 AND day BETWEEN 1 AND 31 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.dim_date
+      WHERE
+        CASE WHEN (
+          quarter - 1
+        ) * 3 < month AND month <= quarter * 3 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.dim_date
+      WHERE
+        CASE
+          WHEN (
+            is_weekend AND day_of_week IN (0, 6)
+          )
+          OR (
+            NOT is_weekend AND NOT day_of_week IN (0, 6)
+          )
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_3,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.dim_date
+      WHERE
+        CASE
+          WHEN month_start <= date_key AND EXTRACT(DAY FROM month_start) = 1
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_4,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        date_key,
+        COUNT(*) AS occurrences
+      FROM dwh.dim_date
+      WHERE
+        NOT date_key IS NULL
+      GROUP BY
+        date_key
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_5,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.dim_date
+      WHERE
+        date_key IS NULL
+    ) AS __f
+  ) AS check_6,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.dim_date
+      WHERE
+        NOT quarter IS NULL AND NOT quarter IN (1, 2, 3, 4)
+    ) AS __f
+  ) AS check_7,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.dim_date
+      WHERE
+        NOT month_name IS NULL
+        AND NOT month_name IN (
+          'January',
+          'February',
+          'March',
+          'April',
+          'May',
+          'June',
+          'July',
+          'August',
+          'September',
+          'October',
+          'November',
+          'December'
+        )
+    ) AS __f
+  ) AS check_8,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.dim_date
+      WHERE
+        NOT day_of_week IS NULL AND NOT day_of_week IN (0, 1, 2, 3, 4, 5, 6)
+    ) AS __f
+  ) AS check_9;
+
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.dim_date HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT
