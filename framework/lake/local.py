@@ -1,0 +1,50 @@
+"""A lake in a local folder (the S3 lake implements the same interface)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from framework.lake import LakeFile, batch_date_of
+
+
+class LocalLake:
+    def __init__(self, root: str):
+        self.root = os.path.abspath(root)
+
+    def batch_file(self, pipeline: str, source: str, batch_date: str, name: str) -> str:
+        return os.path.join(self.root, pipeline, source, f"batch_date={batch_date}", name)
+
+    def reject_file(self, pipeline: str, source: str, batch_date: str, name: str) -> str:
+        return os.path.join(self.root, pipeline, "_rejects", source, f"batch_date={batch_date}", name)
+
+    def put(self, local_path: str, lake_path: str) -> None:
+        """Move a finished file into place atomically: readers never see half a file."""
+        os.makedirs(os.path.dirname(lake_path), exist_ok=True)
+        os.replace(local_path, lake_path)
+
+    def list_files(self, pipeline: str, source: str) -> list[LakeFile]:
+        base = os.path.join(self.root, pipeline, source)
+        files = []
+        for folder, dirs, names in os.walk(base):
+            dirs.sort()
+            for name in sorted(names):
+                if name.endswith(".parquet"):
+                    path = os.path.join(folder, name)
+                    files.append(LakeFile(path, os.path.getsize(path), _sha256(path), batch_date_of(path)))
+        return files
+
+    def describe(self, path: str) -> LakeFile | None:
+        try:
+            size = os.path.getsize(path)
+            return LakeFile(path, size, _sha256(path), batch_date_of(path))
+        except FileNotFoundError:
+            return None
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
