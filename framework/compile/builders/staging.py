@@ -49,9 +49,12 @@ def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
         shape = exp.Schema(this=q.table(load_name(spec)),
                            expressions=[column_def(c, target) for c in staging_columns(spec)])
         create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-        # sqlglot mangles quoted COPY options in general (research: TIMEFORMAT 'auto' loses its
-        # quotes); this exact shape (manifest URL, IAM_ROLE, FORMAT PARQUET, MANIFEST) does
-        # round-trip, is verified like every statement, and is pinned by the golden files.
+        # AWS, "COPY from columnar data formats": only ACCEPTINVCHARS, FILLRECORD, FROM, IAM_ROLE,
+        # CREDENTIALS, STATUPDATE, MANIFEST and EXPLICIT_IDS are supported (no MAXERROR, no
+        # REGION); values go into columns by position and the column counts must match.
+        # sqlglot mangles quoted COPY options in general (TIMEFORMAT 'auto' loses its quotes);
+        # this exact shape does round-trip, is verified like every statement, and is pinned by
+        # the golden files.
         copy = exp.Copy(
             this=q.table(load_name(spec)), kind=True, files=[target.placeholder("manifest_url")],
             credentials=exp.Credentials(iam_role=target.placeholder("iam_role")),
