@@ -64,7 +64,9 @@ PARALLEL_VERIFY_FROM = 1500
 
 
 def verify_all(texts: list[str], dialect: str) -> None:
-    if len(texts) < PARALLEL_VERIFY_FROM:
+    import threading
+
+    if len(texts) < PARALLEL_VERIFY_FROM or threading.active_count() > 1:  # never fork a threaded process
         problems = [check_fixed_point(t, dialect) for t in texts]
     else:
         import multiprocessing

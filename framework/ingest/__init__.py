@@ -58,7 +58,11 @@ def ingest_pipeline(project: m.Project, landing_dir: str, lake, batch_date: str,
     jobs = [(source, path) for source in project.sources if not only or source.name in only
             for path in landing_files(source, landing_dir)]
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
-    if workers > 1 and len(jobs) > 1:
+    import threading
+
+    # Forking a process that runs other threads (an Airflow task's API client, a web server) can
+    # deadlock the child: share the work across processes only from a single-threaded one.
+    if workers > 1 and len(jobs) > 1 and threading.active_count() == 1:
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:

@@ -42,7 +42,7 @@ def load_or_compile(root: str, target_name: str | None, cache_dir: str) -> tuple
 
 
 def _target_matches(manifest: Manifest, target_name: str | None) -> bool:
-    from framework.compile.targets import WAREHOUSE_OF_TARGET_TYPE
+    from framework.compile.manifest import WAREHOUSE_OF_TARGET_TYPE
 
     name = target_name or manifest.pipeline.default_target
     named = next((t for t in manifest.pipeline.targets if t.name == name), None)

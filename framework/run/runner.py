@@ -76,21 +76,31 @@ class RunOptions:
     full: bool = False  # rebuild every model even when up to date
 
 
-def connect_duckdb(path: str):
+def connect_duckdb(path: str, wait_seconds: float = 0.0):
+    """Open the warehouse; with `wait_seconds`, wait that long for another writer to finish."""
     import duckdb
 
     directory = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(directory, exist_ok=True)
-        return duckdb.connect(path)
-    except duckdb.IOException as err:
-        text = str(err)
-        if "lock" in text.lower():
-            raise WarehouseBusy(f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
-                                f"wait for the other `elt run` to finish. ({text.splitlines()[0]})") from None
-        raise WarehouseBusy(f"cannot open the warehouse {path}: {text.splitlines()[0]}") from None
-    except OSError as err:
-        raise WarehouseBusy(f"cannot open the warehouse {path}: {err}") from None
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            os.makedirs(directory, exist_ok=True)
+            return duckdb.connect(path)
+        except duckdb.IOException as err:
+            if "lock" in str(err).lower() and time.monotonic() < deadline:
+                time.sleep(0.5)
+                continue
+            return _busy(path, err)
+        except OSError as err:
+            raise WarehouseBusy(f"cannot open the warehouse {path}: {err}") from None
+
+
+def _busy(path: str, err: Exception):
+    text = str(err)
+    if "lock" in text.lower():
+        raise WarehouseBusy(f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
+                            f"wait for the other `elt run` to finish. ({text.splitlines()[0]})") from None
+    raise WarehouseBusy(f"cannot open the warehouse {path}: {text.splitlines()[0]}") from None
 
 
 class Runner:
@@ -241,6 +251,40 @@ class Runner:
             "rows_expired": outcome.rows_expired, "rows_rejected": outcome.rows_rejected,
             "started_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None),
             "duration_ms": round(outcome.seconds * 1000, 3), "error": outcome.error or None})
+
+
+class StepError(Exception):
+    """A step that failed: a data or spec problem, not worth a retry."""
+
+    def __init__(self, outcome: StepOutcome):
+        super().__init__(f"{outcome.step}: {outcome.error or outcome.status}")
+        self.outcome = outcome
+
+
+def run_one_step(manifest: Manifest, conn, lake, options: RunOptions, step_id: str) -> StepOutcome:
+    """One step on its own, as an orchestrator task runs it: a load loads what the ledger lacks, a
+    build always rebuilds (its upstream tasks ran), a check checks. Setup and tables are ensured
+    first (idempotent). Raises StepError when the step fails."""
+    runner = Runner(manifest, conn, lake, options)
+    for step in manifest.steps:
+        if step.kind in ("setup", "table"):
+            execute_step(conn, step)
+    step = manifest.step(step_id)
+    if step is None:
+        raise KeyError(f"no step {step_id!r} in the manifest of {manifest.pipeline.name}")
+    if step.kind == "load":
+        outcome = runner._load(step)
+    elif step.kind == "build":
+        outcome = runner._build(step, {})
+    elif step.kind == "check":
+        runner.changed.add(step.spec)
+        outcome = runner._check(step)
+    else:
+        raise KeyError(f"step {step_id!r} is not a load, build or check")
+    runner._log(outcome)
+    if outcome.status == FAILED:
+        raise StepError(outcome)
+    return outcome
 
 
 def _reason(err: Exception) -> str:

@@ -256,6 +256,7 @@ class LocalTarget:
     name: str
     database: str
     lake: str
+    landing: str | None = None
     type = "local"
 
 
@@ -270,6 +271,7 @@ class RedshiftTarget:
     database: str
     s3_prefix: str = ""
     region: str | None = None
+    landing_prefix: str | None = None
     type = "redshift"
 
 

@@ -8,8 +8,7 @@ from framework.compile.targets.redshift import RedshiftTarget
 
 TARGETS: dict[str, type[Target]] = {"duckdb": DuckDBTarget, "redshift": RedshiftTarget}
 
-# A pipeline.yml target's `type` → the warehouse it runs on.
-WAREHOUSE_OF_TARGET_TYPE = {"local": "duckdb", "redshift": "redshift"}
+from framework.compile.manifest import WAREHOUSE_OF_TARGET_TYPE  # noqa: E402,F401  (re-exported)
 
 
 class UnknownTarget(ValueError):

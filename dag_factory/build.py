@@ -1,0 +1,155 @@
+"""manifest → Airflow 3 DAG. Imports json-level framework code and airflow only (never the
+spec loader, jsonschema, sqlglot or a database driver), so a DAG file parses in milliseconds.
+
+Graph (task groups by layer): detect → ingest → load.<source> … → <layer>.<model> →
+<layer>.<model>_checks → … → summary. Task ids are the same for every target; what a task does
+differs: on the local target tasks call the framework in-process against the DuckDB file (one
+task at a time: DuckDB allows one writer), on Redshift a deferrable S3 sensor waits for landing
+files and the models' compiled SQL runs through the amazon provider's Data API operator.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from framework.compile.manifest import Manifest, StepInfo
+
+LAYERS = ("staging", "dimension", "fact", "mart")
+CALLABLES = "dag_factory.callables"
+
+
+@dataclass(frozen=True)
+class DagSettings:
+    pipeline_root: str  # absolute path of the pipeline folder
+    target: str  # a target name of pipeline.yml
+    project_dir: str  # the folder the target's relative paths (warehouse, lake, landing) start from
+    retries: int = 3
+    retry_delay_seconds: int = 60
+
+
+def task_id(manifest: Manifest, step: StepInfo) -> str:
+    if step.kind == "load":
+        return f"load.{step.spec}"
+    layer = manifest.spec(step.spec).layer
+    return f"{layer}.{step.spec}" + ("_checks" if step.kind == "check" else "")
+
+
+def _target(manifest: Manifest, name: str) -> dict:
+    info = next(t for t in manifest.pipeline.targets if t.name == name)
+    return {"name": info.name, "type": info.type, **dict(info.settings)}
+
+
+def _doc(manifest: Manifest) -> str:
+    lines = [f"# {manifest.pipeline.name}", "", manifest.pipeline.description or "", "",
+             "| model | layer | description |", "| --- | --- | --- |"]
+    lines += [f"| {s.name} | {s.layer} | {s.description.strip()} |" for s in manifest.specs if s.kind == "model"]
+    return "\n".join(lines)
+
+
+def asset_for(manifest: Manifest, model: str):
+    from airflow.sdk import Asset
+
+    spec = manifest.spec(model)
+    return Asset(name=f"{manifest.pipeline.name}.{model}", uri=f"elt://{manifest.pipeline.name}/{spec.table}")
+
+
+def build_dag(manifest: Manifest, settings: DagSettings):
+    from airflow.sdk import DAG, TaskGroup
+
+    pipeline = manifest.pipeline
+    target = _target(manifest, settings.target)
+    local = target["type"] == "local"
+    default_args = {
+        "owner": pipeline.owner, "retries": settings.retries, "retry_exponential_backoff": True,
+        "retry_delay": datetime.timedelta(seconds=settings.retry_delay_seconds),
+        "max_retry_delay": datetime.timedelta(minutes=30),
+    }
+    schedule = None if pipeline.schedule in ("none", "") else pipeline.schedule
+    dag = DAG(
+        dag_id=pipeline.name, schedule=schedule, start_date=datetime.datetime.fromisoformat(pipeline.start_date)
+        .replace(tzinfo=datetime.timezone.utc), catchup=pipeline.catchup, max_active_runs=1,
+        max_active_tasks=1 if local else 16, tags=list(pipeline.tags), default_args=default_args,
+        doc_md=_doc(manifest), description=(pipeline.description or "")[:200],
+    )
+    common = {"pipeline_root": settings.pipeline_root, "target": settings.target,
+              "project_dir": settings.project_dir}
+    with dag:
+        detect, ingest = (_local_entry if local else _redshift_entry)(manifest, target, common)
+        detect >> ingest
+        tasks = {}
+        groups = {"load": TaskGroup("load", tooltip="landing batches into staging, exactly once")}
+        groups.update({layer: TaskGroup(layer) for layer in LAYERS
+                       if any(s.layer == layer and s.kind == "model" for s in manifest.specs)})
+        for step in manifest.steps:
+            if step.kind not in ("load", "build", "check"):
+                continue
+            group = groups["load" if step.kind == "load" else manifest.spec(step.spec).layer]
+            tasks[step.id] = _task(manifest, step, target, common, group, local)
+        for step in manifest.steps:
+            if step.id not in tasks:
+                continue
+            upstream = [tasks[d] for d in step.depends_on if d in tasks]
+            if step.kind == "load":
+                upstream.append(ingest)
+            for parent in upstream:
+                parent >> tasks[step.id]
+        summary = _summary(manifest, common)
+        for step_id, task in tasks.items():
+            if not any(s.id != step_id and step_id in s.depends_on for s in manifest.steps if s.id in tasks):
+                task >> summary
+    return dag
+
+
+def _python(task_id: str, function: str, kwargs: dict, **extra):
+    from airflow.providers.standard.operators.python import PythonOperator
+
+    from dag_factory import callables
+
+    return PythonOperator(task_id=task_id, python_callable=getattr(callables, function), op_kwargs=kwargs, **extra)
+
+
+def _local_entry(manifest: Manifest, target: dict, common: dict):
+    detect = _python("detect", "detect_landing", common, retries=0)
+    ingest = _python("ingest", "ingest_landing", common, retries=0,
+                     doc_md="Landing files → typed Parquet in the lake for the run's logical date.")
+    return detect, ingest
+
+
+def _redshift_entry(manifest: Manifest, target: dict, common: dict):
+    from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+
+    prefix = target.get("landing_prefix") or f"{target.get('s3_prefix', '')}/landing".strip("/")
+    detect = S3KeySensor(task_id="detect", bucket_name=target["s3_bucket"], bucket_key=f"{prefix}/*",
+                         wildcard_match=True, aws_conn_id=target["aws_conn_id"], deferrable=True,
+                         poke_interval=300, timeout=6 * 3600)
+    ingest = _python("ingest", "ingest_landing", common, retries=0)
+    return detect, ingest
+
+
+def _task(manifest: Manifest, step: StepInfo, target: dict, common: dict, group, local: bool):
+    outlets = [asset_for(manifest, step.spec)] if step.kind == "build" else []
+    name = task_id(manifest, step).split(".", 1)[1]
+    no_retry = {"retries": 0} if step.kind == "check" else {}  # a failed check is data, not weather
+    if local or step.kind == "load":
+        return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets,
+                       **no_retry)
+    from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
+
+    if step.kind == "build":
+        sql = [s.sql for s in step.statements if s.kind == "exec"]
+        return RedshiftDataOperator(task_id=name, task_group=group, outlets=outlets, sql=sql,
+                                    workgroup_name=target["workgroup"], database=target["database"],
+                                    aws_conn_id=target["aws_conn_id"], wait_for_completion=True,
+                                    parameters=[{"name": "batch_ts", "value": "{{ data_interval_end }}"}]
+                                    if any("batch_ts" in s.params for s in step.statements) else None)
+    return _python(name, "run_redshift_checks", {**common, "step_id": step.id}, task_group=group, retries=0)
+
+
+def _summary(manifest: Manifest, common: dict):
+    from airflow.providers.standard.operators.python import PythonOperator
+
+    from dag_factory import callables
+
+    return PythonOperator(task_id="summary", python_callable=callables.summarize, op_kwargs=common,
+                          trigger_rule="all_done", retries=0)
