@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -66,10 +67,35 @@ def test_a_second_concurrent_run_is_refused_and_corrupts_nothing(tmp_path, refer
     workspace = fresh(tmp_path, ref_workspace)
     assert workspace.cli_run("--quiet").returncode == 0  # compile cache warm: the next run opens the file at once
     first = start_run(workspace, "--full")
-    time.sleep(0.6)
-    second = workspace.cli_run("--quiet")
+    refused = None
+    for _ in range(40):  # start runs until one overlaps the first one's hold on the warehouse
+        second = workspace.cli_run("--quiet")
+        if second.returncode == 2:
+            refused = second
+            break
+        if first.poll() is not None:
+            first = start_run(workspace, "--full")
+        time.sleep(0.05)
     out, err = first.communicate(timeout=60)
     assert first.returncode == 0, out + err
-    assert second.returncode == 2, second.stdout + second.stderr
-    assert "in use by another process" in second.stderr and "Traceback" not in second.stderr
+    assert refused is not None, "no run ever overlapped the first one"
+    assert "in use by another process" in refused.stderr and "Traceback" not in refused.stderr
+    assert table_digests(workspace.warehouse) == expected
+
+
+def test_a_run_is_refused_while_another_process_writes_the_warehouse(tmp_path, reference):
+    ref_workspace, expected = reference
+    workspace = fresh(tmp_path, ref_workspace)
+    assert workspace.cli_run("--quiet").returncode == 0
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('holding', flush=True); time.sleep(30)", str(workspace.warehouse)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        blocked = workspace.cli_run("--quiet")
+        assert blocked.returncode == 2 and "in use by another process" in blocked.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert workspace.cli_run("--quiet").returncode == 0
     assert table_digests(workspace.warehouse) == expected
