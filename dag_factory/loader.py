@@ -39,7 +39,7 @@ def load_dags(pipelines_dir: str, project_dir: str, target: str | None = None) -
             database = getattr(settings, "database", None)
             base = os.path.dirname(database) if database and settings.type == "local" else "."
             cache = os.path.join(base if os.path.isabs(base) else os.path.join(project_dir, base), ".elt")
-            manifest, _ = load_or_compile(root, settings.name, cache)
+            manifest, _ = load_or_compile(root, settings.name, cache, pipeline_name=settings.pipeline)
             dag = build_dag(manifest, DagSettings(root, settings.name, os.path.abspath(project_dir)))
             dags[dag.dag_id] = dag
         except SpecErrors as err:

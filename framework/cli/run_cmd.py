@@ -31,7 +31,7 @@ def pipeline_target(root: str, target_name: str | None):
         settings = dict(value["targets"][name])
         if settings.get("type") == "local" and not {"database", "lake"} <= set(settings):
             raise KeyError("database")
-        return SimpleNamespace(name=name, **settings)
+        return SimpleNamespace(name=name, pipeline=value["name"], **settings)
     except (KeyError, TypeError):
         pass
     _validated_pipeline(doc, problems)  # reports what is wrong and exits

@@ -6,6 +6,7 @@ sqlglot or jsonschema: this module imports neither.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict, dataclass, fields
 
@@ -120,15 +121,18 @@ class Manifest:
         return _load(cls, data)
 
 
-def _load(cls, data):
-    """Rebuild nested frozen dataclasses from json (lists become tuples)."""
+@functools.cache
+def _fields_of(cls) -> tuple[tuple[str, object], ...]:
+    """(name, type) of a dataclass's fields; resolving string annotations is slow, so once per class."""
     import typing
 
     hints = typing.get_type_hints(cls)
-    values = {}
-    for f in fields(cls):
-        values[f.name] = _convert(hints[f.name], data[f.name])
-    return cls(**values)
+    return tuple((f.name, hints[f.name]) for f in fields(cls))
+
+
+def _load(cls, data):
+    """Rebuild nested frozen dataclasses from json (lists become tuples)."""
+    return cls(**{name: _convert(hint, data[name]) for name, hint in _fields_of(cls)})
 
 
 def _convert(hint, value):

@@ -22,12 +22,14 @@ def cache_path(cache_dir: str, pipeline: str, target: str) -> str:
     return os.path.join(cache_dir, f"{pipeline}.{target}.manifest.json")
 
 
-def load_or_compile(root: str, target_name: str | None, cache_dir: str) -> tuple[Manifest, bool]:
-    """(manifest, compiled_now). Lints and compiles only when the specs changed since the cache."""
+def load_or_compile(root: str, target_name: str | None, cache_dir: str,
+                    pipeline_name: str | None = None) -> tuple[Manifest, bool]:
+    """(manifest, compiled_now). Lints and compiles only when the specs changed since the cache.
+    Knowing the pipeline's name lets it read just that pipeline's cached manifests."""
     from framework.sourcefiles import source_fingerprint
 
     fingerprint = source_fingerprint(root)
-    for candidate in _cached(cache_dir):
+    for candidate in _cached(cache_dir, pipeline_name):
         if (candidate.pipeline.source_fingerprint == fingerprint and candidate.framework_version == __version__
                 and _target_matches(candidate, target_name)):
             return candidate, False
@@ -50,11 +52,11 @@ def _target_matches(manifest: Manifest, target_name: str | None) -> bool:
     return warehouse == manifest.target
 
 
-def _cached(cache_dir: str):
+def _cached(cache_dir: str, pipeline_name: str | None = None):
     if not os.path.isdir(cache_dir):
         return
     for name in sorted(os.listdir(cache_dir)):
-        if name.endswith(".manifest.json"):
+        if name.endswith(".manifest.json") and (pipeline_name is None or name.startswith(pipeline_name + ".")):
             try:
                 with open(os.path.join(cache_dir, name), encoding="utf-8") as handle:
                     yield Manifest.from_json(handle.read())
