@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean airflow airflow-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/lint.py
 	$(BIN)/python bench/compile.py
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/dag_parse.py
+
+# Airflow 3 on localhost with the generated DAGs (the Olist DAG among them).
+airflow: $(STAMP)
+	bin/airflow-standalone
+
+airflow-stop:
+	bin/airflow-standalone stop
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,33 @@
+"""The files that carry "edit YAML, commit, the DAG follows" into a pipeline repository."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import REPO
+
+
+def test_pre_commit_hooks_are_well_formed():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"elt-lint", "elt-compile"}
+    for hook in hooks:
+        assert {"id", "name", "entry", "language", "files"} <= set(hook)
+
+
+def test_the_compile_hook_compiles_the_pipeline_of_a_changed_file(tmp_path):
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+    result = subprocess.run([str(REPO / "bin" / "elt-compile-changed"), "tests/fixtures/tiny_shop/models/dim_member.yml"],
+                            cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "compiled tests/fixtures/tiny_shop for redshift and duckdb"
+
+
+def test_the_ci_workflow_lints_compiles_and_loads_the_dags():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pipelines.yml").read_text())
+    steps = " ".join(str(s.get("run", "")) for s in workflow["jobs"]["check"]["steps"])
+    assert "elt lint pipelines" in steps and "elt compile" in steps and "DagBag" in steps
+    assert "constraints.txt" in steps
