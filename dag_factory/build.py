@@ -131,9 +131,11 @@ def _task(manifest: Manifest, step: StepInfo, target: dict, common: dict, group,
     outlets = [asset_for(manifest, step.spec)] if step.kind == "build" else []
     name = task_id(manifest, step).split(".", 1)[1]
     no_retry = {"retries": 0} if step.kind == "check" else {}  # a failed check is data, not weather
-    if local or step.kind == "load":
+    if local:
         return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets,
                        **no_retry)
+    if step.kind == "load":
+        return _python(name, "run_redshift_load", {**common, "step_id": step.id}, task_group=group)
     from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
 
     if step.kind == "build":

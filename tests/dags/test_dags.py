@@ -158,3 +158,7 @@ def test_the_redshift_dag_carries_the_compiled_sql_and_connection_ids(project):
     assert build.sql == [s.sql for s in step.statements if s.kind == "exec"]
     assert any(s.startswith("MERGE") or s.startswith("DELETE") for s in build.sql)
     assert dag.max_active_tasks > 1
+    load = dag.get_task("load.orders")
+    assert load.python_callable.__name__ == "run_redshift_load" and load.op_kwargs["step_id"] == "load:orders"
+    checks = dag.get_task("dimension.dim_customer_checks")
+    assert checks.python_callable.__name__ == "run_redshift_checks" and checks.retries == 0
