@@ -72,7 +72,8 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     from_batch = q.select(*q.cols(data_cols), q.col("__attr_hash"),
                           q.alias(q.cast(q.col(history.version_start), ts_type), "__ts"),
                           q.alias(q.lit(1), "__prio"), q.alias(q.lit(False), "__tomb")).from_(q.table(t["obs"]))
-    from_table = q.select(*q.cols(data_cols, "__t"), q.alias(q.row_hash(q.cols(history.tracked, "__t"), target.text_type), "__attr_hash"),
+    existing_hash = q.row_hash(q.cols(history.tracked, "__t"), target.text_type)
+    from_table = q.select(*q.cols(data_cols, "__t"), q.alias(existing_hash, "__attr_hash"),
                           q.alias(q.col("valid_from", "__t"), "__ts"), q.alias(q.lit(0), "__prio"),
                           q.alias(q.lit(False), "__tomb")).from_(existing.copy()).where(touched("__t"))
     successor = q.select(q.lit(1)).from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy(),
