@@ -1,0 +1,74 @@
+variable "region" {
+  description = "AWS region of the lake and the warehouse (Parquet COPY needs both in one region)."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like eu-west-1."
+  }
+}
+
+variable "pipeline" {
+  description = "Pipeline name (pipeline.yml: name); also the lake prefix."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.pipeline))
+    error_message = "pipeline must be the lower_snake_case name from pipeline.yml."
+  }
+}
+
+variable "bucket_name" {
+  description = "Lake bucket name (pipeline.yml: targets.<name>.s3_bucket)."
+  type        = string
+}
+
+variable "database" {
+  description = "Warehouse database name."
+  type        = string
+  default     = "analytics"
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed KMS key for the bucket and the namespace; null uses AWS-managed encryption."
+  type        = string
+  default     = null
+}
+
+variable "landing_retention_days" {
+  description = "Days raw landing files are kept."
+  type        = number
+  default     = 90
+}
+
+variable "base_capacity" {
+  description = "Base RPUs (8-512, multiples of 8)."
+  type        = number
+  default     = 8
+}
+
+variable "max_capacity" {
+  description = "Maximum RPUs."
+  type        = number
+  default     = 32
+}
+
+variable "usage_limit_rpu_hours" {
+  description = "Monthly RPU-hours after which the workgroup is deactivated."
+  type        = number
+  default     = 100
+}
+
+variable "subnet_ids" {
+  description = "Private subnets (three availability zones) for the workgroup."
+  type        = list(string)
+}
+
+variable "security_group_ids" {
+  description = "Security groups for the workgroup."
+  type        = list(string)
+}
+
+variable "airflow_principal_arns" {
+  description = "Principals (e.g. the Airflow workers' role) that may assume the Airflow role; empty: no role is created."
+  type        = list(string)
+  default     = []
+}

@@ -1,0 +1,32 @@
+variable "role_name" {
+  description = "Name of the IAM role Redshift assumes for COPY."
+  type        = string
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name must be a valid IAM role name (1-64 characters)."
+  }
+}
+
+variable "bucket_arn" {
+  description = "ARN of the lake bucket."
+  type        = string
+  validation {
+    condition     = startswith(var.bucket_arn, "arn:aws:s3:::")
+    error_message = "bucket_arn must be an S3 bucket ARN."
+  }
+}
+
+variable "prefix" {
+  description = "The lake prefix the role may read (no leading or trailing slash)."
+  type        = string
+  validation {
+    condition     = length(var.prefix) > 0 && !startswith(var.prefix, "/") && !endswith(var.prefix, "/")
+    error_message = "prefix must be non-empty, without leading or trailing slashes: the role never reads the whole bucket."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,90 @@
+# The lake bucket: private, encrypted, versioned, TLS-only, raw landing data expires.
+resource "aws_s3_bucket" "lake" {
+  bucket        = var.bucket_name
+  force_destroy = false
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_versioning" "lake" {
+  bucket = aws_s3_bucket.lake.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "lake" {
+  bucket = aws_s3_bucket.lake.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = var.kms_key_arn != null
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "lake" {
+  bucket                  = aws_s3_bucket.lake.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "lake" {
+  bucket = aws_s3_bucket.lake.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+data "aws_iam_policy_document" "tls_only" {
+  statement {
+    sid     = "DenyInsecureTransport"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    resources = [
+      aws_s3_bucket.lake.arn,
+      "${aws_s3_bucket.lake.arn}/*",
+    ]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "lake" {
+  bucket = aws_s3_bucket.lake.id
+  policy = data.aws_iam_policy_document.tls_only.json
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "lake" {
+  bucket = aws_s3_bucket.lake.id
+  rule {
+    id     = "expire-raw-landing"
+    status = "Enabled"
+    filter {
+      prefix = "${var.prefix}/landing/"
+    }
+    expiration {
+      days = var.landing_retention_days
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+  }
+  rule {
+    id     = "abort-incomplete-uploads"
+    status = "Enabled"
+    filter {}
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+}

@@ -1,0 +1,29 @@
+output "workgroup" {
+  description = "Workgroup name."
+  value       = aws_redshiftserverless_workgroup.this.workgroup_name
+}
+
+output "database" {
+  description = "Database name."
+  value       = aws_redshiftserverless_namespace.this.db_name
+}
+
+output "endpoint" {
+  description = "Host name of the workgroup's endpoint (private)."
+  value       = aws_redshiftserverless_workgroup.this.endpoint[0].address
+}
+
+output "port" {
+  description = "Port of the workgroup's endpoint."
+  value       = aws_redshiftserverless_workgroup.this.endpoint[0].port
+}
+
+output "admin_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the admin password (read it there; never copy it)."
+  value       = aws_redshiftserverless_namespace.this.admin_password_secret_arn
+}
+
+output "workgroup_arn" {
+  description = "ARN of the workgroup (for IAM policies)."
+  value       = aws_redshiftserverless_workgroup.this.arn
+}
