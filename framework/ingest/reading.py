@@ -45,12 +45,16 @@ def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> 
     return Counts(staged_rows + _structural_count(con, source))
 
 
-def _has_rejects_table(con, source: m.SourceSpec) -> bool:
+def _has_rejects_table(source: m.SourceSpec) -> bool:
     return source.landing.format is m.FileFormat.CSV
 
 
+def _header_lines(source: m.SourceSpec) -> int:
+    return 1 if source.landing.format is m.FileFormat.PARQUET or source.landing.csv.header else 0
+
+
 def _structural_count(con, source: m.SourceSpec) -> int:
-    if not _has_rejects_table(con, source):
+    if not _has_rejects_table(source):
         return 0
     query = q.select(exp.Count(this=exp.Distinct(expressions=[q.col("line")]))).from_(q.table(REJECTS))
     return con.execute(_sql(query)).fetchone()[0]
@@ -59,8 +63,7 @@ def _structural_count(con, source: m.SourceSpec) -> int:
 def _line_expression(source: m.SourceSpec) -> exp.Expression:
     """The record line of a staged row: its ordinal, shifted by the header and by the structurally
     rejected records before it."""
-    header = 1 if source.landing.format is m.FileFormat.PARQUET or source.landing.csv.header else 0
-    return exp.Add(this=q.col("__ord"), expression=q.lit(header))
+    return exp.Add(this=q.col("__ord"), expression=q.lit(_header_lines(source)))
 
 
 def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
@@ -76,7 +79,7 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
         exp.Not(this=exp.Is(this=q.col("__why"), expression=exp.Null()))).order_by(q.col("__ord"))
     for ordinal, text, why in con.execute(_sql(bad)).fetchall():
         rejects.append(Reject(shift(ordinal), text, why))
-    if _has_rejects_table(con, source):
+    if _has_rejects_table(source):
         structural = q.select(q.col("line"), q.col("csv_line"), q.col("error_type"), q.col("error_message"),
                               q.col("column_name")).from_(q.table(REJECTS)).order_by(q.col("line"))
         seen = set()
@@ -97,9 +100,9 @@ def _structural_reason(kind: str, message: str, column: str | None) -> str:
 
 def _line_map(con, source: m.SourceSpec):
     """ordinal → record line, stepping over lines DuckDB rejected structurally."""
-    header = 1 if source.landing.format is m.FileFormat.PARQUET or source.landing.csv.header else 0
+    header = _header_lines(source)
     rejected: list[int] = []
-    if _has_rejects_table(con, source):
+    if _has_rejects_table(source):
         query = q.select(q.col("line")).distinct().from_(q.table(REJECTS)).order_by(q.col("line"))
         rejected = [int(r[0]) for r in con.execute(_sql(query)).fetchall()]
 
