@@ -266,11 +266,9 @@ def annotated(query: exp.Query, schema: dict, copy: bool = True) -> exp.Query | 
 
 def _is_projection(column: exp.Column) -> bool:
     """A bare column in the select list defines its output name; it cannot refer to it."""
-    parent = column.parent
-    if isinstance(parent, exp.Alias):
-        parent = parent.parent
-    return isinstance(parent, exp.Select) and column in parent.expressions or (
-        isinstance(column.parent, exp.Alias) and column.parent in getattr(column.parent.parent, "expressions", []))
+    node = column.parent if isinstance(column.parent, exp.Alias) else column
+    select = node.parent
+    return isinstance(select, exp.Select) and any(e is node for e in select.expressions)
 
 
 def _select_aliases(scope) -> set[str]:
