@@ -110,19 +110,21 @@ def _print_ingest(report, batch_date: str) -> None:
 
 
 def cmd_run(args) -> int:
+    from framework.lake import LakeError
     from framework.run.cache import SpecErrors
     from framework.run.runner import RunOptions, WarehouseBusy, run_pipeline
+    from framework.run.warehouses import WarehouseSettingsError
 
     target = pipeline_target(args.pipeline, args.target)
-    if target.type != "local":
-        return _usage(f"target '{target.name}' is {target.type}: it runs through the Airflow DAG "
-                      "(`elt run` drives the embedded DuckDB target)")
     batch = datetime.datetime.fromisoformat(args.batch_date) if args.batch_date else \
         datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
-    options = RunOptions(args.warehouse or target.database, args.lake or target.lake, batch, full=args.full)
+    warehouse = args.warehouse or getattr(target, "database", None) if target.type == "local" else target.name
+    options = RunOptions(warehouse, args.lake or getattr(target, "lake", "") or "", batch, full=args.full)
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
     try:
-        result = run_pipeline(args.pipeline, target.name, options, on_step=display)
+        result = run_pipeline(args.pipeline, target.name, options, on_step=display, settings=target)
+    except (WarehouseSettingsError, LakeError) as err:
+        return _usage(str(err))
     except SpecErrors as err:
         from framework.diagnostics import format_text
 
@@ -193,6 +195,8 @@ def _print_summary(result) -> None:
     console = Console(highlight=False)
     counts = {}
     try:
+        if result.target != "duckdb":  # a server: its tables are counted in the dashboard, not here
+            raise duckdb.Error("not a DuckDB file")
         conn = duckdb.connect(result.warehouse, read_only=True)
         for schema, name, rows in conn.execute(
                 "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() "
@@ -217,7 +221,7 @@ def _print_summary(result) -> None:
                   f"{sum(1 for o in checks if o.status == 'failed')} failed")
     console.print(f"{'[green]success[/green]' if result.ok else '[red]FAILED[/red]'} in {result.seconds:.2f}s"
                   f"{' (specs compiled)' if result.compiled else ' (cached compile)'}; warehouse: "
-                  f"{os.path.abspath(result.warehouse)}")
+                  f"{os.path.abspath(result.warehouse) if result.target == 'duckdb' else result.warehouse}")
 
 
 def _as_json(result) -> dict:
@@ -225,4 +229,4 @@ def _as_json(result) -> dict:
 
     return {"run_id": result.run_id, "pipeline": result.pipeline, "target": result.target, "ok": result.ok,
             "seconds": round(result.seconds, 3), "compiled": result.compiled,
-            "warehouse": os.path.abspath(result.warehouse), "steps": [asdict(o) for o in result.outcomes]}
+            "warehouse": os.path.abspath(result.warehouse) if result.target == "duckdb" else result.warehouse, "steps": [asdict(o) for o in result.outcomes]}

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 MANIFEST_VERSION = 1
 
 # A pipeline.yml target's `type` → the warehouse (compile target) it runs on.
-WAREHOUSE_OF_TARGET_TYPE = {"local": "duckdb", "redshift": "redshift"}
+WAREHOUSE_OF_TARGET_TYPE = {"local": "duckdb", "redshift": "redshift", "postgres": "postgres"}
 
 
 @dataclass(frozen=True)

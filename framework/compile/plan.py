@@ -146,7 +146,7 @@ def _needs_batch_ts(spec: m.ModelSpec) -> bool:
 
 
 def _load_params(target: Target) -> tuple[str, ...]:
-    files = ("batch_files",) if target.load_method == "read_parquet" else ("manifest_url", "iam_role")
+    files = ("manifest_url", "iam_role") if target.load_method == "copy_parquet" else ("batch_files",)
     return files + staging.LEDGER_COLUMNS
 
 

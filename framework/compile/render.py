@@ -33,6 +33,7 @@ def render_statement(target: Target, statement: exp.Expression, *, verify: bool 
     Human-readable files are pretty-printed from this text by `pretty_sql`."""
     from sqlglot.errors import ErrorLevel, UnsupportedError
 
+    statement = target.prepare(statement)
     try:
         text = statement.sql(dialect=target.dialect, unsupported_level=ErrorLevel.RAISE, comments=False,
                              copy=not consume)

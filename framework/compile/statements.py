@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-EXEC, GUARD, REPORT = "exec", "guard", "report"
+EXEC, GUARD, REPORT, COPY_IN = "exec", "guard", "report", "copy_in"
 
 
 @dataclass(frozen=True)
 class Statement:
     expression: exp.Expression
     purpose: str
-    kind: str = EXEC  # exec | guard (a count that must be 0) | report (one row of figures for the run log)
+    # exec | guard (a count that must be 0) | report (one row of figures for the run log)
+    # | copy_in (COPY … FROM STDIN: the executor streams the batch's lake files into it)
+    kind: str = EXEC
     message: str = ""  # a guard's failure message
     per_file: bool = False  # executed once per loaded file, with that file's parameters
 

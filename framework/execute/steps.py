@@ -51,6 +51,9 @@ def execute_step(conn, step: StepInfo, params: dict[str, Any] | None = None,
         conn.execute("BEGIN TRANSACTION")
     try:
         for statement in step.statements:
+            if statement.kind == "copy_in":  # the session streams the batch's files (PostgreSQL)
+                conn.copy_in(statement.sql, params["batch_files"])
+                continue
             for extra in (files or []) if statement.per_file else [{}]:
                 cursor = conn.execute(statement.sql, bind(statement, {**params, **extra}))
                 rows = cursor.fetchall()

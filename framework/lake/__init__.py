@@ -2,14 +2,19 @@
 
 Layout: `<root>/<pipeline>/<source>/batch_date=YYYY-MM-DD/<file>.parquet`, plus rejected
 rows under `<root>/<pipeline>/_rejects/<source>/batch_date=YYYY-MM-DD/<file>.parquet`.
-A Lake lists, stores and fingerprints files; the local folder implementation is in
-`local.py` (pyarrow.fs, so an S3 implementation plugs into the same interface).
+A Lake lists, stores and fingerprints files and writes the COPY manifest of a load; a local
+folder is `local.py`, S3 is `s3.py` (same interface).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
+
+
+class LakeError(Exception):
+    """A lake operation failed (missing bucket, access denied, no credentials…); the message
+    names the operation and the location."""
 
 
 @dataclass(frozen=True)
@@ -31,9 +36,23 @@ class Lake(Protocol):
 
     def describe(self, path: str) -> LakeFile | None: ...
 
+    def row_count(self, path: str) -> int: ...
+
+    def exists(self, path: str) -> bool: ...
+
+    def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:
+        """Write a Redshift COPY manifest listing exactly `files` (mandatory, with
+        content_length as Parquet COPY requires); return its location."""
+        ...
+
 
 def batch_date_of(path: str) -> str:
     for part in path.replace("\\", "/").split("/"):
         if part.startswith("batch_date="):
             return part.split("=", 1)[1]
     return ""
+
+
+def copy_manifest(files: list[LakeFile]) -> dict:
+    """The manifest document: COPY loads exactly these files, and fails if one is missing."""
+    return {"entries": [{"url": f.path, "mandatory": True, "meta": {"content_length": f.size}} for f in files]}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 
-from framework.lake import LakeFile, batch_date_of
+from framework.lake import LakeFile, batch_date_of, copy_manifest
 
 
 class LocalLake:
@@ -40,6 +41,21 @@ class LocalLake:
             return LakeFile(path, size, _sha256(path), batch_date_of(path))
         except FileNotFoundError:
             return None
+
+    def row_count(self, path: str) -> int:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+
+    def exists(self, path: str) -> bool:
+        return os.path.isfile(path)
+
+    def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:
+        path = os.path.join(self.root, "_manifests", pipeline, source, f"{run_id}.manifest")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(copy_manifest(files), handle, indent=2)
+        return path
 
 
 def _sha256(path: str) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from framework.compile.manifest import Manifest, StepInfo
+from framework.execute.retry import NO_RETRY, RetryPolicy, with_retries
 from framework.execute.steps import StepFailed, execute_step, run_statement
 from framework.run.detect import pending_files
 
@@ -74,6 +75,8 @@ class RunOptions:
     lake: str
     batch_ts: datetime.datetime
     full: bool = False  # rebuild every model even when up to date
+    iam_role: str | None = None  # the role Redshift assumes for COPY (from the environment, never YAML)
+    retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors
 
 
 def connect_duckdb(path: str, wait_seconds: float = 0.0):
@@ -152,7 +155,8 @@ class Runner:
             return StepOutcome(step.id, NOTHING, time.perf_counter() - started, detail="no new files")
         files = [self._ledger_row(source, f) for f in pending.new]
         try:
-            result = execute_step(self.conn, step, {"batch_files": [f.path for f in pending.new]}, files=files)
+            params = self._load_params(step, pending.new)
+            result = self._execute(lambda: execute_step(self.conn, step, params, files=files))
         except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
             self.blocked[source] = "its load failed"
             return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err))
@@ -165,10 +169,24 @@ class Runner:
         return StepOutcome(step.id, OK, time.perf_counter() - started, rows_inserted=inserted,
                            rows_rejected=self._rejected(source, pending.new), detail=detail)
 
-    def _ledger_row(self, source: str, lake_file) -> dict[str, Any]:
-        import pyarrow.parquet as pq
+    def _load_params(self, step: StepInfo, new_files) -> dict[str, Any]:
+        if "manifest_url" in step.params:  # COPY: a manifest lists exactly the files the ledger lacks
+            if not self.options.iam_role:
+                raise ValueError("no IAM role for COPY: set the environment variable named by the target's "
+                                 "iam_role_arn_env")
+            return {"manifest_url": self.lake.write_copy_manifest(self.pipeline, step.spec, self.run_id, new_files),
+                    "iam_role": self.options.iam_role}
+        return {"batch_files": [f.path for f in new_files]}
 
-        rows = pq.ParquetFile(lake_file.path).metadata.num_rows if os.path.exists(lake_file.path) else 0
+    def _execute(self, action):
+        """A step on a remote warehouse is retried whole on transient errors (after reconnecting)."""
+        def reconnect(err, attempt):
+            if hasattr(self.conn, "reconnect"):
+                self.conn.reconnect()
+        return with_retries(action, self.options.retry, before_retry=reconnect)
+
+    def _ledger_row(self, source: str, lake_file) -> dict[str, Any]:
+        rows = self.lake.row_count(lake_file.path) if self.lake.exists(lake_file.path) else 0
         return {"pipeline": self.pipeline, "source": source, "path": lake_file.path, "size_bytes": lake_file.size,
                 "checksum": lake_file.checksum, "row_count": rows,
                 "batch_date": datetime.date.fromisoformat(lake_file.batch_date) if lake_file.batch_date else
@@ -176,14 +194,12 @@ class Runner:
                 "loaded_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)}
 
     def _rejected(self, source: str, files) -> int:
-        import pyarrow.parquet as pq
-
         count = 0
         for lake_file in files:
-            name = os.path.basename(lake_file.path)
+            name = lake_file.path.replace("\\", "/").rsplit("/", 1)[-1]
             rejects = self.lake.reject_file(self.pipeline, source, lake_file.batch_date, name)
-            if os.path.exists(rejects):
-                count += pq.ParquetFile(rejects).metadata.num_rows
+            if self.lake.exists(rejects):
+                count += self.lake.row_count(rejects)
         return count
 
     # -- models -----------------------------------------------------------------------------------
@@ -207,7 +223,8 @@ class Runner:
                 "built_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)})
 
         try:
-            result = execute_step(self.conn, step, {"batch_ts": self.options.batch_ts}, in_transaction=record_state)
+            result = self._execute(lambda: execute_step(self.conn, step, {"batch_ts": self.options.batch_ts},
+                                                        in_transaction=record_state))
         except Exception as err:
             self.blocked[spec.name] = "failed to build"
             return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err))
@@ -295,21 +312,30 @@ def _reason(err: Exception) -> str:
 
 
 def run_pipeline(root: str, target_name: str | None, options: RunOptions,
-                 on_step: Callable[[StepOutcome], None] | None = None) -> RunResult:
-    from framework.lake.local import LocalLake
+                 on_step: Callable[[StepOutcome], None] | None = None, settings=None) -> RunResult:
+    """Run the pipeline on a target. `settings` is the target's entry of pipeline.yml; without it
+    the run goes to the DuckDB file and lake folder named in `options`."""
+    import dataclasses
+
     from framework.run.cache import load_or_compile
+    from framework.run.warehouses import open_warehouse
 
     started = time.perf_counter()
-    cache_dir = os.path.join(os.path.dirname(os.path.abspath(options.warehouse)), ".elt")
+    if settings is None or settings.type == "local":
+        from types import SimpleNamespace
+
+        settings = SimpleNamespace(type="local", name=target_name, database=options.warehouse, lake=options.lake)
+        cache_dir = os.path.join(os.path.dirname(os.path.abspath(options.warehouse)), ".elt")
+    else:
+        cache_dir = os.path.join("warehouse", ".elt")
     manifest, compiled = load_or_compile(root, target_name, cache_dir)
-    if manifest.target != "duckdb":
-        raise ValueError(f"`elt run` executes the embedded DuckDB target; '{manifest.target}' runs through the "
-                         "Airflow DAG (see the README)")
-    conn = connect_duckdb(options.warehouse)
+    opened = open_warehouse(settings, database=options.warehouse, lake_dir=options.lake)
+    options = dataclasses.replace(options, iam_role=options.iam_role or opened.iam_role, retry=opened.retry)
     try:
-        runner = Runner(manifest, conn, LocalLake(options.lake), options, on_step)
+        runner = Runner(manifest, opened.session, opened.lake, options, on_step)
         outcomes = runner.run()
     finally:
-        conn.close()
-    return RunResult(runner.run_id, manifest.pipeline.name, manifest.target, options.warehouse, compiled, outcomes,
+        opened.close()
+    label = options.warehouse if settings.type == "local" else opened.label
+    return RunResult(runner.run_id, manifest.pipeline.name, manifest.target, label, compiled, outcomes,
                      time.perf_counter() - started)

@@ -275,7 +275,21 @@ class RedshiftTarget:
     type = "redshift"
 
 
-TARGET_TYPES = {"local": LocalTarget, "redshift": RedshiftTarget}
+@dataclass(frozen=True)
+class PostgresTarget:
+    name: str
+    dbname: str
+    lake: str
+    host: str = "localhost"
+    port: int = 5432
+    user: str | None = None
+    password_env: str | None = None  # the variable's name; the password never lives in YAML
+    landing: str | None = None
+    type = "postgres"
+
+
+TARGET_TYPES = {"local": LocalTarget, "redshift": RedshiftTarget, "postgres": PostgresTarget}
+AnyTarget = LocalTarget | RedshiftTarget | PostgresTarget
 
 DEFAULT_SCHEMAS = {"staging": "staging", "dimension": "dwh", "fact": "dwh", "mart": "mart", "internal": "elt"}
 
@@ -288,7 +302,7 @@ class PipelineSpec:
     schedule: str
     start_date: str
     default_target: str
-    targets: tuple[LocalTarget | RedshiftTarget, ...]
+    targets: tuple[AnyTarget, ...]
     description: str = ""
     tags: tuple[str, ...] = ()
     catchup: bool = False
@@ -299,7 +313,7 @@ class PipelineSpec:
     def schema_for(self, layer: str) -> str:
         return dict(self.schemas)[layer]
 
-    def target(self, name: str) -> LocalTarget | RedshiftTarget | None:
+    def target(self, name: str) -> AnyTarget | None:
         return next((t for t in self.targets if t.name == name), None)
 
 

@@ -26,11 +26,12 @@ def compile_fixture(root: Path, target: str = "duckdb"):
 
 
 class Warehouse:
-    """A real DuckDB file with the compiled plan's tables; batches land as real Parquet files."""
+    """A real DuckDB file (or the given session, e.g. on PostgreSQL) with the compiled plan's
+    tables; batches land as real Parquet files."""
 
-    def __init__(self, project, manifest: Manifest, folder: Path):
+    def __init__(self, project, manifest: Manifest, folder: Path, conn=None):
         self.project, self.manifest, self.folder = project, manifest, folder
-        self.conn = duckdb.connect(str(folder / "warehouse.duckdb"))
+        self.conn = conn if conn is not None else duckdb.connect(str(folder / "warehouse.duckdb"))
         for step in manifest.steps:
             if step.kind in ("setup", "table"):
                 execute_step(self.conn, step)

@@ -19,7 +19,7 @@ from framework.compile.builders import sqlutil as q
 from framework.compile.builders.ddl import column_def
 from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import INGEST_COLUMNS, Naming
-from framework.compile.statements import Statement, guard, report, run
+from framework.compile.statements import COPY_IN, Statement, guard, report, run
 from framework.compile.targets.base import Target
 from framework.spec import model as m
 
@@ -45,10 +45,13 @@ def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
         reader = exp.Anonymous(this="read_parquet", expressions=[target.placeholder("batch_files")])
         return [run(q.create_temp_as(load_name(spec), q.select(*q.cols(columns)).from_(exp.Table(this=reader))),
                     "read the batch's Parquet files by column name")]
+    shape = exp.Schema(this=q.table(load_name(spec)), expressions=[column_def(c, target) for c in staging_columns(spec)])
+    create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+    if target.load_method == "copy_stdin":
+        copy = exp.Copy(this=q.table(load_name(spec)), kind=True, files=[exp.Identifier(this="STDIN")])
+        return [run(create, "a transient table shaped exactly like the lake files"),
+                Statement(copy, "stream the batch's files into it", kind=COPY_IN)]
     if target.load_method == "copy_parquet":
-        shape = exp.Schema(this=q.table(load_name(spec)),
-                           expressions=[column_def(c, target) for c in staging_columns(spec)])
-        create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
         # AWS, "COPY from columnar data formats": only ACCEPTINVCHARS, FILLRECORD, FROM, IAM_ROLE,
         # CREDENTIALS, STATUPDATE, MANIFEST and EXPLICIT_IDS are supported (no MAXERROR, no
         # REGION); values go into columns by position and the column counts must match.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from framework.compile.targets.base import Target
 from framework.compile.targets.duckdb import DuckDBTarget
+from framework.compile.targets.postgres import PostgresTarget
 from framework.compile.targets.redshift import RedshiftTarget
 
-TARGETS: dict[str, type[Target]] = {"duckdb": DuckDBTarget, "redshift": RedshiftTarget}
+TARGETS: dict[str, type[Target]] = {"duckdb": DuckDBTarget, "redshift": RedshiftTarget, "postgres": PostgresTarget}
 
 from framework.compile.manifest import WAREHOUSE_OF_TARGET_TYPE  # noqa: E402,F401  (re-exported)
 

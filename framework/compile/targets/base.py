@@ -59,6 +59,10 @@ class Target:
             create.set("properties", exp.Properties(expressions=kept) if kept else None)
         return create
 
+    def prepare(self, statement: exp.Expression) -> exp.Expression:
+        """An AST transform just before rendering, for a dialect's spelling quirks (none by default)."""
+        return statement
+
     def render(self, statement: exp.Expression, copy: bool = True) -> str:
         from sqlglot import ErrorLevel
 

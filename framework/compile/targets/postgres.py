@@ -1,0 +1,31 @@
+"""PostgreSQL 15+: the statements Redshift runs, executed for real on a local server.
+
+Like Redshift (and unlike DuckDB) it rejects a MERGE that meets a target row twice, so the
+showcase pipeline running here proves the duplicate-key handling. It cannot read Parquet: the
+executor streams a batch's lake files into the load table with COPY … FROM STDIN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from framework.compile.targets.base import Target
+
+
+@dataclass(frozen=True)
+class PostgresTarget(Target):
+    name: str = "postgres"
+    dialect: str = "postgres"
+    load_method: str = "copy_stdin"
+
+    def prepare(self, statement: exp.Expression) -> exp.Expression:
+        # sqlglot writes DATEDIFF for PostgreSQL as EXTRACT(epoch FROM …) and reads that back
+        # with the unit upper-cased: replace each DATEDIFF by the tree of its own rendering, so
+        # the text is a fixed point (the statement means the same either way).
+        import sqlglot
+
+        for node in list(statement.find_all(exp.DateDiff, exp.TsOrDsDiff)):
+            node.replace(sqlglot.parse_one(node.sql(dialect=self.dialect), read=self.dialect))
+        return statement

@@ -1,0 +1,267 @@
+"""The lake in S3, over boto3 (DuckDB's httpfs cannot be installed offline, so no SQL engine
+reads S3 here: the warehouse's COPY does).
+
+Layout as the local lake, rooted at `s3://<bucket>/<prefix>/lake`. A file's checksum is its
+ETag: one plain PUT per file makes it the MD5 of the bytes (under SSE-KMS an opaque value that
+still changes with the bytes), and listing returns it for free, so detecting new and changed
+files costs one paginated LIST per source. The row count travels as object metadata (`rows`)
+so the ledger never downloads a file. A load writes a COPY manifest listing exactly the files
+detected, so COPY loads those and nothing that lands meanwhile. Errors become LakeError naming
+the operation and location, never a botocore traceback.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import posixpath
+import uuid
+import weakref
+from contextlib import contextmanager
+
+from framework.lake import LakeError, LakeFile, batch_date_of, copy_manifest
+
+_MAX_PUT = 5 * 1024**3  # one PUT (and so an MD5 ETag) is limited to 5 GiB
+_TAIL = 64 * 1024  # first guess at the Parquet footer's size when the metadata lacks the rows
+_LIVE: weakref.WeakValueDictionary[str, S3Lake] = weakref.WeakValueDictionary()
+
+
+class S3Lake:
+    def __init__(self, bucket: str, prefix: str, client):
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.client = client
+        self._token = uuid.uuid4().hex
+        _LIVE[self._token] = self
+
+    @classmethod
+    def from_settings(cls, bucket: str, prefix: str, region: str, endpoint_url: str | None = None) -> S3Lake:
+        """A client from the default credential chain; `ELT_S3_ENDPOINT_URL` points it at a local S3."""
+        import boto3
+        from botocore.config import Config
+
+        endpoint_url = endpoint_url or os.environ.get("ELT_S3_ENDPOINT_URL") or None
+        config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=10, read_timeout=60)
+        return cls(bucket, prefix, boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config))
+
+    @property
+    def root(self) -> str:
+        return f"s3://{self.bucket}/{self._key('lake')}"
+
+    def __repr__(self) -> str:
+        return f"S3Lake({self.root})"
+
+    # -- layout -------------------------------------------------------------------------------
+    def _key(self, *parts: str) -> str:
+        return "/".join(p for p in (self.prefix, *parts) if p)
+
+    def batch_file(self, pipeline: str, source: str, batch_date: str, name: str) -> str:
+        return f"s3://{self.bucket}/{self._key('lake', pipeline, source, f'batch_date={batch_date}', name)}"
+
+    def reject_file(self, pipeline: str, source: str, batch_date: str, name: str) -> str:
+        return f"s3://{self.bucket}/{self._key('lake', pipeline, '_rejects', source, f'batch_date={batch_date}', name)}"
+
+    # -- the Lake interface -------------------------------------------------------------------
+    def put(self, local_path: str, lake_path: str) -> None:
+        """Upload in one PUT (so the ETag is the MD5), the row count in the metadata; then
+        remove the local file. An object appears whole or not at all."""
+        bucket, key = split_s3(lake_path)
+        size = os.path.getsize(local_path)
+        if size > _MAX_PUT:
+            raise LakeError(f"S3 put {lake_path}: {size:,} bytes is above the 5 GiB of a single PUT; "
+                            "split the landing file")
+        metadata = {}
+        if local_path.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            metadata["rows"] = str(pq.read_metadata(local_path).num_rows)
+        with open(local_path, "rb") as body, self._errors("put", bucket, key):
+            self.client.put_object(Bucket=bucket, Key=key, Body=body, ContentLength=size, Metadata=metadata)
+        os.remove(local_path)
+
+    def list_files(self, pipeline: str, source: str) -> list[LakeFile]:
+        prefix = self._key("lake", pipeline, source) + "/"
+        files = []
+        with self._errors("list", self.bucket, prefix):
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+                for obj in page.get("Contents", []):
+                    if obj["Key"].endswith(".parquet"):
+                        path = f"s3://{self.bucket}/{obj['Key']}"
+                        files.append(LakeFile(path, obj["Size"], obj["ETag"].strip('"'), batch_date_of(obj["Key"])))
+        return sorted(files, key=lambda f: f.path)
+
+    def describe(self, path: str) -> LakeFile | None:
+        head = self._head(path, "describe")
+        if head is None:
+            return None
+        return LakeFile(path, head["ContentLength"], head["ETag"].strip('"'), batch_date_of(path))
+
+    def exists(self, path: str) -> bool:
+        return self._head(path, "exists") is not None
+
+    def row_count(self, path: str) -> int:
+        head = self._head(path, "row count")
+        if head is None:
+            raise LakeError(f"S3 row count {path}: no such object")
+        rows = head.get("Metadata", {}).get("rows", "")
+        if rows.isdigit():
+            return int(rows)
+        return self._footer_rows(path, head["ContentLength"])
+
+    def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:
+        key = self._key("manifests", pipeline, source, f"{run_id}.manifest")
+        body = json.dumps(copy_manifest(files), indent=2).encode()
+        with self._errors("write manifest", self.bucket, key):
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
+        return f"s3://{self.bucket}/{key}"
+
+    # -- landing files (ingest pulls them to a temporary folder) ------------------------------
+    def list_landing(self, bucket: str, landing_prefix: str, pattern: str) -> list[str]:
+        """`s3://` paths of the objects directly under `landing_prefix` whose name matches the
+        glob `pattern` (case-sensitive, as a glob on Linux)."""
+        prefix = landing_prefix.strip("/") + "/" if landing_prefix.strip("/") else ""
+        found = []
+        with self._errors("list landing", bucket, prefix):
+            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, Delimiter="/")
+            for page in pages:
+                for obj in page.get("Contents", []):
+                    name = obj["Key"][len(prefix):]
+                    if name and fnmatch.fnmatchcase(name, pattern):
+                        found.append(f"s3://{bucket}/{obj['Key']}")
+        return sorted(found)
+
+    def download(self, path: str, local_dir: str) -> str:
+        """Download to `local_dir` under the object's own name (ingest records it); the file
+        appears whole or not at all."""
+        bucket, key = split_s3(path)
+        target = os.path.join(local_dir, posixpath.basename(key))
+        partial = target + ".part"
+        try:
+            with self._errors("download", bucket, key):
+                self.client.download_file(bucket, key, partial)
+            os.replace(partial, target)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+        return target
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _head(self, path: str, operation: str) -> dict | None:
+        """head_object, or None when the key does not exist (a missing bucket is an error)."""
+        from botocore.exceptions import ClientError
+
+        bucket, key = split_s3(path)
+        with self._errors(operation, bucket, key):
+            try:
+                return self.client.head_object(Bucket=bucket, Key=key)
+            except ClientError as err:
+                if _status(err) != 404:
+                    raise
+            self._check_bucket(operation, bucket, key)  # HEAD answers a bare 404 for both
+        return None
+
+    def _check_bucket(self, operation: str, bucket: str, key: str) -> None:
+        with self._errors(operation, bucket, key):
+            self.client.head_bucket(Bucket=bucket)
+
+    def _bucket_exists(self, bucket: str) -> bool:
+        """A bare 404 (HEAD has no body) means no key or no bucket: ask which."""
+        try:
+            self.client.head_bucket(Bucket=bucket)
+        except Exception:  # noqa: BLE001 - only a hint for the message
+            return False
+        return True
+
+    def _footer_rows(self, path: str, size: int) -> int:
+        """Rows from the Parquet footer, read with ranged GETs of the object's tail."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        bucket, key = split_s3(path)
+        tail = self._tail(bucket, key, min(size, _TAIL))
+        if size < 12 or tail[-4:] != b"PAR1":
+            raise LakeError(f"S3 row count {path}: not a Parquet file")
+        footer = int.from_bytes(tail[-8:-4], "little") + 8
+        if footer > size:
+            raise LakeError(f"S3 row count {path}: corrupt Parquet footer")
+        if footer > len(tail):
+            tail = self._tail(bucket, key, footer)
+        try:
+            return pq.read_metadata(pa.BufferReader(b"PAR1" + tail[-footer:])).num_rows
+        except (pa.ArrowException, OSError) as err:
+            raise LakeError(f"S3 row count {path}: unreadable Parquet footer ({err})") from None
+
+    def _tail(self, bucket: str, key: str, length: int) -> bytes:
+        with self._errors("read footer", bucket, key):
+            return self.client.get_object(Bucket=bucket, Key=key, Range=f"bytes=-{length}")["Body"].read()
+
+    @contextmanager
+    def _errors(self, operation: str, bucket: str, key: str = ""):
+        """botocore errors → LakeError naming the operation and location (`from None`: the
+        chained traceback would show request internals)."""
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+        where = f"s3://{bucket}/{key}"
+        try:
+            yield
+        except ClientError as err:
+            raise LakeError(f"S3 {operation} {where}: {self._explain(err, bucket, key)}") from None
+        except NoCredentialsError:
+            raise LakeError(f"S3 {operation} {where}: no AWS credentials found (environment, profile, "
+                            "instance role or the Airflow connection)") from None
+        except BotoCoreError as err:
+            raise LakeError(f"S3 {operation} {where}: {err}") from None
+
+    def _explain(self, err, bucket: str, key: str) -> str:
+        code = str(err.response.get("Error", {}).get("Code", ""))
+        message = err.response.get("Error", {}).get("Message", "")
+        if code == "NoSuchBucket":
+            return f"bucket '{bucket}' does not exist"
+        if code in ("AccessDenied", "403", "AllAccessDisabled") or _status(err) == 403:
+            return f"access denied to bucket '{bucket}' (check the IAM policy and which credentials are in use)"
+        if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken"):
+            return f"the AWS credentials were refused ({code})"
+        if code in ("NoSuchKey", "404") or _status(err) == 404:
+            if key and self._bucket_exists(bucket):
+                return "no such object"
+            return f"bucket '{bucket}' does not exist"
+        return f"{code}: {message}" if message else code
+
+    # -- pickling: ingest hands the lake to forked worker processes -------------------------
+    def __getstate__(self) -> dict:
+        meta = self.client.meta
+        return {"bucket": self.bucket, "prefix": self.prefix, "token": self._token,
+                "region": meta.region_name, "endpoint_url": meta.endpoint_url}
+
+    def __setstate__(self, state: dict) -> None:
+        """A fresh client (a forked child must not share the parent's pooled connections), with
+        the credentials of the lake it was copied from when that lake is in memory (a forked
+        child inherits it); otherwise from the default chain."""
+        import boto3
+
+        original = _LIVE.get(state["token"])
+        kwargs = {}
+        endpoint = state["endpoint_url"]
+        if endpoint and not endpoint.split("/")[2].split(":")[0].endswith((".amazonaws.com", ".amazonaws.com.cn")):
+            kwargs["endpoint_url"] = endpoint
+        if original is not None:
+            kwargs["config"] = original.client.meta.config
+            credentials = getattr(original.client._request_signer, "_credentials", None)  # no public accessor
+            if credentials is not None:
+                frozen = credentials.get_frozen_credentials()
+                kwargs.update(aws_access_key_id=frozen.access_key, aws_secret_access_key=frozen.secret_key,
+                              aws_session_token=frozen.token)
+        self.__init__(state["bucket"], state["prefix"],
+                      boto3.session.Session().client("s3", region_name=state["region"], **kwargs))
+
+
+def split_s3(path: str) -> tuple[str, str]:
+    if not path.startswith("s3://") or "/" not in path[5:]:
+        raise LakeError(f"not an S3 object path (s3://bucket/key): {path}")
+    bucket, key = path[5:].split("/", 1)
+    return bucket, key
+
+
+def _status(err) -> int:
+    return int(err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
