@@ -25,7 +25,23 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/elt lint pipelines
 
-test: $(STAMP)
+# checkov pins an old boto3: it gets its own virtualenv, rebuilt when its pinned requirements change.
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_STAMP): terraform/checkov-requirements.txt
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r terraform/checkov-requirements.txt
+	touch $(CHECKOV_STAMP)
+
+# Static security checks of terraform/, offline (tests/test_terraform.py runs the same scan).
+.PHONY: checkov
+checkov: $(CHECKOV_STAMP)
+	$(CHECKOV_VENV)/bin/checkov -d terraform --framework terraform --skip-download --quiet --compact
+
+test: $(STAMP) $(CHECKOV_STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
