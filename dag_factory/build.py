@@ -3,9 +3,9 @@ spec loader, jsonschema, sqlglot or a database driver), so a DAG file parses in 
 
 Graph (task groups by layer): detect → ingest → load.<source> … → <layer>.<model> →
 <layer>.<model>_checks → … → summary. Task ids are the same for every target; what a task does
-differs: on the local target tasks call the framework in-process against the DuckDB file (one
-task at a time: DuckDB allows one writer), on Redshift a deferrable S3 sensor waits for landing
-files and the models' compiled SQL runs through the amazon provider's Data API operator.
+differs only at the entry: on the local target `detect` counts landing files and tasks run one at
+a time (DuckDB allows one writer); on Redshift a deferrable S3 sensor waits for landing objects
+and tasks run in parallel, each on its own IAM-authenticated session (Airflow connections).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def build_dag(manifest: Manifest, settings: DagSettings):
     common = {"pipeline_root": settings.pipeline_root, "target": settings.target,
               "project_dir": settings.project_dir}
     with dag:
-        detect, ingest = (_local_entry if local else _redshift_entry)(manifest, target, common)
+        detect, ingest = (_redshift_entry if target["type"] == "redshift" else _local_entry)(manifest, target, common)
         detect >> ingest
         tasks = {}
         groups = {"load": TaskGroup("load", tooltip="landing batches into staging, exactly once")}
@@ -85,7 +85,7 @@ def build_dag(manifest: Manifest, settings: DagSettings):
             if step.kind not in ("load", "build", "check"):
                 continue
             group = groups["load" if step.kind == "load" else manifest.spec(step.spec).layer]
-            tasks[step.id] = _task(manifest, step, target, common, group, local)
+            tasks[step.id] = _task(manifest, step, common, group)
         for step in manifest.steps:
             if step.id not in tasks:
                 continue
@@ -127,25 +127,13 @@ def _redshift_entry(manifest: Manifest, target: dict, common: dict):
     return detect, ingest
 
 
-def _task(manifest: Manifest, step: StepInfo, target: dict, common: dict, group, local: bool):
+def _task(manifest: Manifest, step: StepInfo, common: dict, group):
+    """Every target runs a step the same way (guards, transaction, ledger, state, retries): the
+    framework's executor in the task, on the target's session. Only the entry tasks differ."""
     outlets = [asset_for(manifest, step.spec)] if step.kind == "build" else []
     name = task_id(manifest, step).split(".", 1)[1]
     no_retry = {"retries": 0} if step.kind == "check" else {}  # a failed check is data, not weather
-    if local:
-        return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets,
-                       **no_retry)
-    if step.kind == "load":
-        return _python(name, "run_redshift_load", {**common, "step_id": step.id}, task_group=group)
-    from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
-
-    if step.kind == "build":
-        sql = [s.sql for s in step.statements if s.kind == "exec"]
-        return RedshiftDataOperator(task_id=name, task_group=group, outlets=outlets, sql=sql,
-                                    workgroup_name=target["workgroup"], database=target["database"],
-                                    aws_conn_id=target["aws_conn_id"], wait_for_completion=True,
-                                    parameters=[{"name": "batch_ts", "value": "{{ data_interval_end }}"}]
-                                    if any("batch_ts" in s.params for s in step.statements) else None)
-    return _python(name, "run_redshift_checks", {**common, "step_id": step.id}, task_group=group, retries=0)
+    return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets, **no_retry)
 
 
 def _summary(manifest: Manifest, common: dict):

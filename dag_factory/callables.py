@@ -40,13 +40,47 @@ def _manifest(pipeline_root: str, target: str, project_dir: str):
     from framework.run.cache import SpecErrors, load_or_compile
 
     settings = _target(pipeline_root, target)
-    cache = os.path.join(os.path.dirname(_path(project_dir, getattr(settings, "database", ".elt"))), ".elt")
+    beside = _path(project_dir, settings.database) if settings.type == "local" else \
+        os.path.join(project_dir, "warehouse", "target")
     try:
-        return load_or_compile(pipeline_root, target, cache)[0], settings
+        return load_or_compile(pipeline_root, target, os.path.join(os.path.dirname(beside), ".elt"))[0], settings
     except SpecErrors as err:
         from framework.diagnostics import format_text
 
         _fail("the pipeline's specs have errors:\n" + format_text(err.diagnostics))
+
+
+def _s3_lake(settings):
+    """The S3 lake through the Airflow AWS connection (its role, region, endpoint)."""
+    from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+    from framework.lake.s3 import S3Lake
+
+    return S3Lake(settings.s3_bucket, getattr(settings, "s3_prefix", "") or "",
+                  S3Hook(aws_conn_id=settings.aws_conn_id).get_conn())
+
+
+def _open(settings, project_dir: str):
+    """The target's warehouse session and lake, credentials from Airflow connections."""
+    from framework.run.warehouses import OpenWarehouse, open_warehouse
+
+    if settings.type == "local":  # another task of another DAG run may hold the file: wait for it
+        return open_warehouse(settings, database=_path(project_dir, settings.database),
+                              lake_dir=_path(project_dir, settings.lake), wait_seconds=300)
+    if settings.type == "redshift":
+        from airflow.providers.amazon.aws.hooks.redshift_sql import RedshiftSQLHook
+
+        from framework.execute.redshift import connect_redshift
+        from framework.execute.retry import RetryPolicy
+
+        role = os.environ.get(settings.iam_role_arn_env)
+        if not role:
+            _fail(f"the environment variable {settings.iam_role_arn_env} (the COPY role's ARN) is not set on the "
+                  "workers")
+        hook = RedshiftSQLHook(redshift_conn_id=settings.redshift_conn_id)
+        return OpenWarehouse(connect_redshift(settings, connect=hook.get_conn), _s3_lake(settings),
+                             f"redshift://{settings.redshift_conn_id}", iam_role=role, retry=RetryPolicy())
+    return open_warehouse(settings, lake_dir=_path(project_dir, settings.lake))
 
 
 def detect_landing(pipeline_root: str, target: str, project_dir: str, **context) -> int:
@@ -64,16 +98,21 @@ def detect_landing(pipeline_root: str, target: str, project_dir: str, **context)
 
 def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context) -> dict:
     from framework.ingest import ingest_pipeline
-    from framework.lake.local import LocalLake
     from framework.spec.project import load_project
 
     settings = _target(pipeline_root, target)
-    if settings.type != "local":
-        _fail("ingest into the S3 lake comes with the production path (terraform/S3 issue); "
-              "this target's landing files cannot be ingested by this version")
     project, _ = load_project(pipeline_root)
-    landing = _path(project_dir, getattr(settings, "landing", "") or "landing")
-    report = ingest_pipeline(project, landing, LocalLake(_path(project_dir, settings.lake)), _batch_date(context))
+    batch_date = _batch_date(context)
+    if settings.type == "redshift":
+        from framework.ingest.s3_landing import ingest_from_s3
+
+        prefix = getattr(settings, "landing_prefix", None) or f"{getattr(settings, 's3_prefix', '')}/landing".strip("/")
+        report = ingest_from_s3(project, _s3_lake(settings), settings.s3_bucket, prefix, batch_date)
+    else:
+        from framework.lake.local import LocalLake
+
+        landing = _path(project_dir, getattr(settings, "landing", "") or "landing")
+        report = ingest_pipeline(project, landing, LocalLake(_path(project_dir, settings.lake)), batch_date)
     for item in report.files:
         log.info("%s %s: %s rows, %s rejected %s", item.source, os.path.basename(item.landing_path), item.rows,
                  len(item.rejects), item.error)
@@ -83,55 +122,30 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
 
 
 def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **context) -> dict:
-    from framework.lake.local import LocalLake
-    from framework.run.runner import RunOptions, StepError, connect_duckdb, run_one_step
+    """One load, build or check on the target's warehouse. A failed check or a refused load fails
+    the task for good; a transient warehouse error is retried inside the step, then by Airflow."""
+    from framework.run.runner import RunOptions, StepError, run_one_step
 
     manifest, settings = _manifest(pipeline_root, target, project_dir)
-    warehouse = _path(project_dir, settings.database)
     batch = datetime.datetime.fromisoformat(_batch_date(context))
-    options = RunOptions(warehouse, _path(project_dir, settings.lake), batch)
-    conn = connect_duckdb(warehouse, wait_seconds=300)  # another task of another DAG run may hold it
+    opened = _open(settings, project_dir)
+    options = RunOptions(opened.label, "", batch, iam_role=opened.iam_role, retry=opened.retry)
     try:
-        outcome = run_one_step(manifest, conn, LocalLake(options.lake), options, step_id)
+        outcome = run_one_step(manifest, opened.session, opened.lake, options, step_id)
     except StepError as err:
+        if err.outcome.transient:  # the warehouse, not the data: let Airflow's retries try later
+            raise RuntimeError(err.outcome.error) from None
         lines = [err.outcome.error]
         for check in err.outcome.checks:
             lines.append(f"{check.severity} {check.name}: {check.failures} failing row(s)")
             lines += [f"  {dict(zip(check.columns, row))}" for row in check.sample[:5]]
         _fail("\n".join(lines))
     finally:
-        conn.close()
+        opened.close()
     for check in outcome.checks:
         log.warning("%s %s: %s failing row(s)", check.severity, check.name, check.failures)
     log.info("%s: %s %s", step_id, outcome.status, outcome.detail)
     return {"status": outcome.status, "rows_inserted": outcome.rows_inserted, "rows_updated": outcome.rows_updated}
-
-
-def run_redshift_load(pipeline_root: str, target: str, project_dir: str, step_id: str, **context) -> dict:
-    """Loading S3 batches into Redshift needs the S3 lake (file listing with ETags, the per-batch
-    COPY manifest); both arrive with the production-path issue. Until then this task says so
-    instead of pretending: the compiled COPY and MERGE statements are in the manifest."""
-    _fail(f"{step_id}: Redshift loads need the S3 lake and its COPY manifests, which this version does not have "
-          "yet; the compiled statements are in the manifest (`elt compile --target redshift`)")
-
-
-def run_redshift_checks(pipeline_root: str, target: str, project_dir: str, step_id: str, **context) -> dict:
-    """The model's checks through the Redshift connection named in pipeline.yml."""
-    from airflow.providers.amazon.aws.hooks.redshift_sql import RedshiftSQLHook
-
-    manifest, settings = _manifest(pipeline_root, target, project_dir)
-    step = manifest.step(step_id)
-    hook = RedshiftSQLHook(redshift_conn_id=settings.redshift_conn_id)
-    failures = {}
-    for check in step.checks:
-        (count,) = hook.get_first(check.count_sql)
-        if count:
-            failures[check.name] = (check.severity, count)
-            log.warning("%s %s: %s failing row(s)", check.severity, check.name, count)
-    errors = {k: v for k, v in failures.items() if v[0] == "error"}
-    if errors:
-        _fail("; ".join(f"{name}: {count} failing row(s)" for name, (_, count) in errors.items()))
-    return {"failures": {k: v[1] for k, v in failures.items()}}
 
 
 def summarize(pipeline_root: str, target: str, project_dir: str, **context) -> dict:

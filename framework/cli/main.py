@@ -52,9 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
                                         "lake/<pipeline>/<source>/batch_date=YYYY-MM-DD/. Rows that cannot load go "
                                         "to a rejects file with file, line, raw text and reason.")
     ingest.add_argument("pipeline", metavar="PIPELINE")
-    ingest.add_argument("--from", dest="source_dir", required=True, metavar="LANDING_DIR")
+    ingest.add_argument("--from", dest="source_dir", metavar="LANDING_DIR",
+                        help="folder of landing files (default: the target's landing folder; on a redshift "
+                             "target, its landing_prefix in the S3 bucket)")
     ingest.add_argument("--batch-date", metavar="YYYY-MM-DD", type=_iso_date, help="default: today")
-    ingest.add_argument("--target", help="a local target of pipeline.yml (default: its default_target)")
+    ingest.add_argument("--target", help="a target of pipeline.yml (default: its default_target)")
     ingest.add_argument("--lake", help="override the target's lake folder")
     ingest.add_argument("--format", choices=("text", "json"), default="text")
     ingest.add_argument("--quiet", action="store_true")
@@ -65,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "models in dependency order and run their checks. Exit 1 when a step or an "
                                      "error-severity check fails.")
     run.add_argument("pipeline", metavar="PIPELINE")
-    run.add_argument("--target", help="a local target of pipeline.yml (default: its default_target)")
+    run.add_argument("--target", help="a target of pipeline.yml: local (DuckDB), postgres or redshift "
+                                      "(default: its default_target)")
     run.add_argument("--warehouse", help="override the target's DuckDB file")
     run.add_argument("--lake", help="override the target's lake folder")
     run.add_argument("--batch-date", metavar="YYYY-MM-DD", type=_iso_date,

@@ -56,15 +56,15 @@ def _usage(message: str) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from framework.ingest import ingest_pipeline
-    from framework.lake.local import LocalLake
+    from framework.lake import LakeError
     from framework.spec.project import load_project
 
     target = pipeline_target(args.pipeline, args.target)
-    if target.type != "local":
-        return _usage("ingest to S3 comes with the production path; use a local target")
-    if not os.path.isdir(args.source_dir):
-        return _usage(f"landing folder '{args.source_dir}' does not exist")
+    source_dir = args.source_dir or getattr(target, "landing", None)
+    if source_dir is None and target.type != "redshift":
+        return _usage(f"no landing folder: pass --from or set `landing` on target '{target.name}'")
+    if source_dir is not None and not os.path.isdir(source_dir):
+        return _usage(f"landing folder '{source_dir}' does not exist")
     project, problems = load_project(args.pipeline)
     if any(p.severity.value == "error" for p in problems):
         from framework.diagnostics import format_text
@@ -72,7 +72,10 @@ def cmd_ingest(args) -> int:
         print(format_text(problems))
         return EXIT_FINDINGS
     batch_date = args.batch_date or datetime.date.today().isoformat()
-    report = ingest_pipeline(project, args.source_dir, LocalLake(args.lake or target.lake), batch_date)
+    try:
+        report, source_dir = _ingest(project, target, source_dir, args.lake, batch_date)
+    except LakeError as err:
+        return _usage(str(err))
     if args.format == "json":
         print(json.dumps({"batch_date": batch_date, "files": [
             {"source": f.source, "landing": f.landing_path, "lake": f.lake_path, "rows": f.rows,
@@ -81,9 +84,24 @@ def cmd_ingest(args) -> int:
     elif not args.quiet:
         _print_ingest(report, batch_date)
     if not report.files:
-        print(f"elt ingest: no landing file in '{args.source_dir}' matches any source's landing path",
+        print(f"elt ingest: no landing file in '{source_dir}' matches any source's landing path",
               file=sys.stderr)
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _ingest(project, target, source_dir: str | None, lake_dir: str | None, batch_date: str):
+    """(report, where the landing files came from): a folder, or the redshift target's S3 landing prefix."""
+    from framework.ingest import ingest_pipeline
+    from framework.run.warehouses import lake_for
+
+    lake = lake_for(target, lake_dir)
+    if source_dir is None:
+        from framework.ingest.s3_landing import ingest_from_s3
+
+        prefix = getattr(target, "landing_prefix", None) or f"{getattr(target, 's3_prefix', '')}/landing".strip("/")
+        return (ingest_from_s3(project, lake, target.s3_bucket, prefix, batch_date),
+                f"s3://{target.s3_bucket}/{prefix}")
+    return ingest_pipeline(project, source_dir, lake, batch_date), source_dir
 
 
 def _print_ingest(report, batch_date: str) -> None:

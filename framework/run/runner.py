@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from framework.compile.manifest import Manifest, StepInfo
-from framework.execute.retry import NO_RETRY, RetryPolicy, with_retries
+from framework.execute.retry import NO_RETRY, RetryPolicy, is_transient, with_retries
 from framework.execute.steps import StepFailed, execute_step, run_statement
 from framework.run.detect import pending_files
 
@@ -52,6 +52,7 @@ class StepOutcome:
     detail: str = ""
     error: str = ""
     checks: list[CheckOutcome] = field(default_factory=list)
+    transient: bool = False  # failed for a passing reason (connection, conflict, capacity): worth a later retry
 
 
 @dataclass
@@ -159,7 +160,8 @@ class Runner:
             result = self._execute(lambda: execute_step(self.conn, step, params, files=files))
         except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
             self.blocked[source] = "its load failed"
-            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err))
+            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err),
+                               transient=is_transient(err))
         read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
         if kept:
             self.changed.add(source)
@@ -227,7 +229,8 @@ class Runner:
                                                         in_transaction=record_state))
         except Exception as err:
             self.blocked[spec.name] = "failed to build"
-            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err))
+            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err),
+                               transient=is_transient(err))
         self.changed.add(spec.name)
         inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
         updated = result.affected.get("MERGE", 0) + min(inserted, deleted)

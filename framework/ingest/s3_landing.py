@@ -1,0 +1,29 @@
+"""Ingest landing files that arrive in S3: pull each source's matching objects to a temporary
+folder, ingest them as usual (the lake may be S3 too), and report them under their S3 paths.
+
+Landing objects are left in place: the bucket's lifecycle rule expires them, and re-ingesting a
+file writes the same lake object (same bytes, same ETag), so a retried task is harmless.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from framework.ingest import IngestReport, ingest_pipeline
+from framework.spec import model as m
+
+
+def ingest_from_s3(project: m.Project, lake, landing_bucket: str, landing_prefix: str, batch_date: str,
+                   only: set[str] | None = None) -> IngestReport:
+    with tempfile.TemporaryDirectory(prefix="elt-landing-") as folder:
+        origin = {}
+        for source in project.sources:
+            if only and source.name not in only:
+                continue
+            for path in lake.list_landing(landing_bucket, landing_prefix, source.landing.path):
+                origin[lake.download(path, folder)] = path
+        report = ingest_pipeline(project, folder, lake, batch_date, only=only)
+    for item in report.files:
+        item.landing_path = origin.get(item.landing_path, item.landing_path)
+        item.error = item.error.replace(folder, f"s3://{landing_bucket}/{landing_prefix.strip('/')}")
+    return report
