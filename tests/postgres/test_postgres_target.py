@@ -178,3 +178,39 @@ def test_a_model_select_returning_a_key_twice_fails_on_the_guard_and_rolls_back(
     assert pg_warehouse.rows("SELECT * FROM dwh.dim_account_latest ORDER BY 1, 2") == before
     execute_step(pg_warehouse.conn, step)  # the session is usable after the rollback
     assert pg_warehouse.rows("SELECT COUNT(*) FROM dwh.dim_account_latest") == [(3,)]
+
+
+def test_the_cli_runs_a_postgres_target_named_in_pipeline_yml(postgres, tmp_path):
+    """What a user types: a `postgres` target in pipeline.yml (password by variable name only),
+    `elt lint`, `elt ingest`, `elt run`, and a rerun that finds nothing new."""
+    workspace = Workspace(tmp_path, OLIST)
+    dbname = postgres.create_database("olist_cli")
+    config = workspace.pipeline / "pipeline.yml"
+    config.write_text(config.read_text().replace("targets:\n", (
+        "targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n"
+        f"    port: {postgres.port}\n    dbname: {dbname}\n    user: {postgres.user}\n"
+        "    password_env: ELT_TEST_PG_PASSWORD\n    lake: lake\n"), 1))
+    assert workspace.cli("lint", str(workspace.pipeline)).returncode == 0
+    ingest = workspace.cli("ingest", str(workspace.pipeline), "--target", "pg", "--from", str(OLIST / "sample"),
+                           "--batch-date", "2018-10-17", "--quiet")
+    assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    first = workspace.cli("run", str(workspace.pipeline), "--target", "pg", "--batch-date", "2018-10-17")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "success" in first.stdout and f"postgresql://127.0.0.1:{postgres.port}/{dbname}" in first.stdout
+    again = workspace.cli("run", str(workspace.pipeline), "--target", "pg", "--format", "json")
+    import json
+
+    steps = json.loads(again.stdout)["steps"]
+    assert {s["status"] for s in steps if s["step"].startswith("load:")} == {"nothing new"}
+    with postgres.connect(dbname) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM mart.mart_customer_360").fetchone()[0] > 0
+
+
+def test_an_unreachable_postgres_target_is_one_clear_line(tmp_path):
+    workspace = Workspace(tmp_path, OLIST)
+    config = workspace.pipeline / "pipeline.yml"
+    config.write_text(config.read_text().replace("targets:\n", (
+        "targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n    port: 9\n    dbname: x\n    lake: lake\n"), 1))
+    done = workspace.cli("run", str(workspace.pipeline), "--target", "pg")
+    assert done.returncode == 2
+    assert "cannot connect to target 'pg' (postgres)" in done.stderr and "Traceback" not in done.stderr
