@@ -18,7 +18,7 @@ GOLDEN = REPO / "tests" / "golden"
 CASES = {"olist": OLIST, "scd2_case": FIXTURES / "scd2_case", "tiny_shop": FIXTURES / "tiny_shop"}
 
 
-@pytest.mark.parametrize("target", ["redshift", "duckdb"])
+@pytest.mark.parametrize("target", ["redshift", "duckdb", "postgres"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_compiled_sql_matches_golden_files(case, target, update_golden):
     _, manifest = compile_fixture(CASES[case], target)

@@ -1,0 +1,15 @@
+-- step table:category_translation
+-- after: setup
+BEGIN;
+
+-- create the staging table
+CREATE TABLE IF NOT EXISTS staging.category_translation (
+  product_category_name VARCHAR NOT NULL,
+  product_category_name_english VARCHAR NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL,
+  PRIMARY KEY (product_category_name)
+);
+
+COMMIT;

@@ -1,0 +1,18 @@
+-- step table:customers
+-- after: setup
+BEGIN;
+
+-- create the staging table
+CREATE TABLE IF NOT EXISTS staging.customers (
+  customer_id VARCHAR NOT NULL,
+  customer_unique_id VARCHAR NOT NULL,
+  customer_zip_code_prefix VARCHAR NOT NULL,
+  customer_city VARCHAR NOT NULL,
+  customer_state VARCHAR NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL,
+  PRIMARY KEY (customer_id)
+);
+
+COMMIT;

@@ -1,0 +1,20 @@
+-- step table:order_items
+-- after: setup
+BEGIN;
+
+-- create the staging table
+CREATE TABLE IF NOT EXISTS staging.order_items (
+  order_id VARCHAR NOT NULL,
+  order_item_id INT NOT NULL,
+  product_id VARCHAR NOT NULL,
+  seller_id VARCHAR NOT NULL,
+  shipping_limit_date TIMESTAMP NOT NULL,
+  price DECIMAL(12, 2) NOT NULL,
+  freight_value DECIMAL(12, 2) NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL,
+  PRIMARY KEY (order_id, order_item_id)
+);
+
+COMMIT;

@@ -1,0 +1,18 @@
+-- step table:order_payments
+-- after: setup
+BEGIN;
+
+-- create the staging table
+CREATE TABLE IF NOT EXISTS staging.order_payments (
+  order_id VARCHAR NOT NULL,
+  payment_sequential INT NOT NULL,
+  payment_type VARCHAR NOT NULL,
+  payment_installments INT NOT NULL,
+  payment_value DECIMAL(12, 2) NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL,
+  PRIMARY KEY (order_id, payment_sequential)
+);
+
+COMMIT;

@@ -1,0 +1,20 @@
+-- step table:order_reviews
+-- after: setup
+BEGIN;
+
+-- create the staging table
+CREATE TABLE IF NOT EXISTS staging.order_reviews (
+  review_id VARCHAR NOT NULL,
+  order_id VARCHAR NOT NULL,
+  review_score INT NOT NULL,
+  review_comment_title VARCHAR,
+  review_comment_message VARCHAR,
+  review_creation_date TIMESTAMP NOT NULL,
+  review_answer_timestamp TIMESTAMP NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL,
+  PRIMARY KEY (review_id, order_id)
+);
+
+COMMIT;

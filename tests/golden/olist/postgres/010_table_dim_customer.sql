@@ -1,0 +1,21 @@
+-- step table:dim_customer
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.dim_customer (
+  customer_sk VARCHAR NOT NULL,
+  customer_unique_id VARCHAR NOT NULL,
+  zip_code_prefix VARCHAR NOT NULL,
+  city VARCHAR NOT NULL,
+  state VARCHAR NOT NULL,
+  lat DOUBLE PRECISION,
+  lng DOUBLE PRECISION,
+  observed_at TIMESTAMP NOT NULL,
+  valid_from TIMESTAMP NOT NULL,
+  valid_to TIMESTAMP NOT NULL,
+  is_current BOOLEAN NOT NULL,
+  PRIMARY KEY (customer_unique_id, valid_from)
+);
+
+COMMIT;

@@ -1,0 +1,23 @@
+-- step table:dim_product
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.dim_product (
+  product_sk VARCHAR NOT NULL,
+  product_id VARCHAR NOT NULL,
+  category_name VARCHAR NOT NULL,
+  category_name_pt VARCHAR,
+  category_name_source VARCHAR NOT NULL,
+  name_length INT,
+  description_length INT,
+  photos_qty INT,
+  weight_g INT,
+  length_cm INT,
+  height_cm INT,
+  width_cm INT,
+  volume_cm3 INT,
+  PRIMARY KEY (product_id)
+);
+
+COMMIT;

@@ -1,0 +1,21 @@
+-- step table:fact_order_items
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
+  order_id VARCHAR NOT NULL,
+  order_item_id INT NOT NULL,
+  customer_sk VARCHAR NOT NULL,
+  product_sk VARCHAR NOT NULL,
+  seller_sk VARCHAR NOT NULL,
+  date_key DATE NOT NULL,
+  purchase_ts TIMESTAMP NOT NULL,
+  shipping_limit_ts TIMESTAMP NOT NULL,
+  price DECIMAL(12, 2) NOT NULL,
+  freight_value DECIMAL(12, 2) NOT NULL,
+  item_total DECIMAL(12, 2) NOT NULL,
+  PRIMARY KEY (order_id, order_item_id)
+);
+
+COMMIT;

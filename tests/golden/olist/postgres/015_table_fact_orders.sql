@@ -1,0 +1,30 @@
+-- step table:fact_orders
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.fact_orders (
+  order_id VARCHAR NOT NULL,
+  customer_sk VARCHAR NOT NULL,
+  date_key DATE NOT NULL,
+  order_status VARCHAR NOT NULL,
+  purchase_ts TIMESTAMP NOT NULL,
+  approved_ts TIMESTAMP,
+  delivered_carrier_ts TIMESTAMP,
+  delivered_customer_ts TIMESTAMP,
+  estimated_delivery_date DATE NOT NULL,
+  items_count INT NOT NULL,
+  items_total DECIMAL(14, 2) NOT NULL,
+  freight_total DECIMAL(14, 2) NOT NULL,
+  order_total DECIMAL(14, 2) NOT NULL,
+  payments_count INT NOT NULL,
+  payment_total DECIMAL(14, 2) NOT NULL,
+  main_payment_type VARCHAR,
+  max_installments INT,
+  review_score INT,
+  delivery_days INT,
+  is_late BOOLEAN,
+  PRIMARY KEY (order_id)
+);
+
+COMMIT;

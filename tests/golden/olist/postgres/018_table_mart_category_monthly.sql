@@ -1,0 +1,19 @@
+-- step table:mart_category_monthly
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS mart.mart_category_monthly (
+  category_name VARCHAR NOT NULL,
+  year_month VARCHAR NOT NULL,
+  month_start DATE NOT NULL,
+  orders INT NOT NULL,
+  items INT NOT NULL,
+  revenue DECIMAL(14, 2) NOT NULL,
+  freight DECIMAL(14, 2) NOT NULL,
+  reviewed_orders INT NOT NULL,
+  avg_review_score DECIMAL(4, 2),
+  PRIMARY KEY (category_name, year_month)
+);
+
+COMMIT;

@@ -1,0 +1,31 @@
+-- step table:mart_customer_360
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS mart.mart_customer_360 (
+  customer_unique_id VARCHAR NOT NULL,
+  customer_sk VARCHAR NOT NULL,
+  zip_code_prefix VARCHAR NOT NULL,
+  city VARCHAR NOT NULL,
+  state VARCHAR NOT NULL,
+  lat DOUBLE PRECISION,
+  lng DOUBLE PRECISION,
+  first_order_ts TIMESTAMP NOT NULL,
+  last_order_ts TIMESTAMP NOT NULL,
+  orders_count INT NOT NULL,
+  delivered_orders INT NOT NULL,
+  canceled_orders INT NOT NULL,
+  items_count INT NOT NULL,
+  total_spent DECIMAL(14, 2) NOT NULL,
+  reviewed_orders INT NOT NULL,
+  avg_review_score DECIMAL(4, 2),
+  favourite_category VARCHAR,
+  preferred_payment_type VARCHAR,
+  recency_days INT NOT NULL,
+  tenure_days INT NOT NULL,
+  segment VARCHAR NOT NULL,
+  PRIMARY KEY (customer_unique_id)
+);
+
+COMMIT;

@@ -1,0 +1,112 @@
+-- step load:category_translation
+-- after: table:category_translation
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_category_translation;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_category_translation;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_category_translation (
+  product_category_name VARCHAR NOT NULL,
+  product_category_name_english VARCHAR NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_category_translation
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_category_translation AS
+SELECT
+  product_category_name,
+  product_category_name_english,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    product_category_name,
+    product_category_name_english,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY product_category_name
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_category_translation
+) AS __l
+WHERE
+  __rn = 1;
+
+-- replace: remove the previous rows
+DELETE FROM staging.category_translation;
+
+-- insert the batch
+INSERT INTO staging.category_translation (
+  product_category_name,
+  product_category_name_english,
+  _batch_date,
+  _source_file,
+  _source_line
+)
+SELECT
+  product_category_name,
+  product_category_name_english,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM __dedup_category_translation;
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_category_translation
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_category_translation
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_category_translation;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_category_translation;
+
+COMMIT;

@@ -1,0 +1,134 @@
+-- step load:customers
+-- after: table:customers
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_customers;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_customers;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_customers (
+  customer_id VARCHAR NOT NULL,
+  customer_unique_id VARCHAR NOT NULL,
+  customer_zip_code_prefix VARCHAR NOT NULL,
+  customer_city VARCHAR NOT NULL,
+  customer_state VARCHAR NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_customers
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_customers AS
+SELECT
+  customer_id,
+  customer_unique_id,
+  customer_zip_code_prefix,
+  customer_city,
+  customer_state,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    customer_id,
+    customer_unique_id,
+    customer_zip_code_prefix,
+    customer_city,
+    customer_state,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY customer_id
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_customers
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.customers
+USING __dedup_customers
+ON customers.customer_id = __dedup_customers.customer_id
+WHEN MATCHED THEN UPDATE SET
+  customer_unique_id = __dedup_customers.customer_unique_id,
+  customer_zip_code_prefix = __dedup_customers.customer_zip_code_prefix,
+  customer_city = __dedup_customers.customer_city,
+  customer_state = __dedup_customers.customer_state,
+  _batch_date = __dedup_customers._batch_date,
+  _source_file = __dedup_customers._source_file,
+  _source_line = __dedup_customers._source_line
+WHEN NOT MATCHED THEN INSERT (
+  customer_id,
+  customer_unique_id,
+  customer_zip_code_prefix,
+  customer_city,
+  customer_state,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_customers.customer_id,
+  __dedup_customers.customer_unique_id,
+  __dedup_customers.customer_zip_code_prefix,
+  __dedup_customers.customer_city,
+  __dedup_customers.customer_state,
+  __dedup_customers._batch_date,
+  __dedup_customers._source_file,
+  __dedup_customers._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_customers
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_customers
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_customers;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_customers;
+
+COMMIT;

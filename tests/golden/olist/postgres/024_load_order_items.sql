@@ -1,0 +1,146 @@
+-- step load:order_items
+-- after: table:order_items
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_order_items;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_order_items;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_order_items (
+  order_id VARCHAR NOT NULL,
+  order_item_id INT NOT NULL,
+  product_id VARCHAR NOT NULL,
+  seller_id VARCHAR NOT NULL,
+  shipping_limit_date TIMESTAMP NOT NULL,
+  price DECIMAL(12, 2) NOT NULL,
+  freight_value DECIMAL(12, 2) NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_order_items
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_order_items AS
+SELECT
+  order_id,
+  order_item_id,
+  product_id,
+  seller_id,
+  shipping_limit_date,
+  price,
+  freight_value,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    order_id,
+    order_item_id,
+    product_id,
+    seller_id,
+    shipping_limit_date,
+    price,
+    freight_value,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY order_id, order_item_id
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_order_items
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.order_items
+USING __dedup_order_items
+ON order_items.order_id = __dedup_order_items.order_id
+AND order_items.order_item_id = __dedup_order_items.order_item_id
+WHEN MATCHED THEN UPDATE SET
+  product_id = __dedup_order_items.product_id,
+  seller_id = __dedup_order_items.seller_id,
+  shipping_limit_date = __dedup_order_items.shipping_limit_date,
+  price = __dedup_order_items.price,
+  freight_value = __dedup_order_items.freight_value,
+  _batch_date = __dedup_order_items._batch_date,
+  _source_file = __dedup_order_items._source_file,
+  _source_line = __dedup_order_items._source_line
+WHEN NOT MATCHED THEN INSERT (
+  order_id,
+  order_item_id,
+  product_id,
+  seller_id,
+  shipping_limit_date,
+  price,
+  freight_value,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_order_items.order_id,
+  __dedup_order_items.order_item_id,
+  __dedup_order_items.product_id,
+  __dedup_order_items.seller_id,
+  __dedup_order_items.shipping_limit_date,
+  __dedup_order_items.price,
+  __dedup_order_items.freight_value,
+  __dedup_order_items._batch_date,
+  __dedup_order_items._source_file,
+  __dedup_order_items._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_order_items
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_order_items
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_order_items;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_order_items;
+
+COMMIT;

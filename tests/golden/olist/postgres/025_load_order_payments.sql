@@ -1,0 +1,134 @@
+-- step load:order_payments
+-- after: table:order_payments
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_order_payments;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_order_payments;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_order_payments (
+  order_id VARCHAR NOT NULL,
+  payment_sequential INT NOT NULL,
+  payment_type VARCHAR NOT NULL,
+  payment_installments INT NOT NULL,
+  payment_value DECIMAL(12, 2) NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_order_payments
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_order_payments AS
+SELECT
+  order_id,
+  payment_sequential,
+  payment_type,
+  payment_installments,
+  payment_value,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    order_id,
+    payment_sequential,
+    payment_type,
+    payment_installments,
+    payment_value,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY order_id, payment_sequential
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_order_payments
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.order_payments
+USING __dedup_order_payments
+ON order_payments.order_id = __dedup_order_payments.order_id
+AND order_payments.payment_sequential = __dedup_order_payments.payment_sequential
+WHEN MATCHED THEN UPDATE SET
+  payment_type = __dedup_order_payments.payment_type,
+  payment_installments = __dedup_order_payments.payment_installments,
+  payment_value = __dedup_order_payments.payment_value,
+  _batch_date = __dedup_order_payments._batch_date,
+  _source_file = __dedup_order_payments._source_file,
+  _source_line = __dedup_order_payments._source_line
+WHEN NOT MATCHED THEN INSERT (
+  order_id,
+  payment_sequential,
+  payment_type,
+  payment_installments,
+  payment_value,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_order_payments.order_id,
+  __dedup_order_payments.payment_sequential,
+  __dedup_order_payments.payment_type,
+  __dedup_order_payments.payment_installments,
+  __dedup_order_payments.payment_value,
+  __dedup_order_payments._batch_date,
+  __dedup_order_payments._source_file,
+  __dedup_order_payments._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_order_payments
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_order_payments
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_order_payments;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_order_payments;
+
+COMMIT;

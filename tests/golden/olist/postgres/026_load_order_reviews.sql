@@ -1,0 +1,146 @@
+-- step load:order_reviews
+-- after: table:order_reviews
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_order_reviews;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_order_reviews;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_order_reviews (
+  review_id VARCHAR NOT NULL,
+  order_id VARCHAR NOT NULL,
+  review_score INT NOT NULL,
+  review_comment_title VARCHAR,
+  review_comment_message VARCHAR,
+  review_creation_date TIMESTAMP NOT NULL,
+  review_answer_timestamp TIMESTAMP NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_order_reviews
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_order_reviews AS
+SELECT
+  review_id,
+  order_id,
+  review_score,
+  review_comment_title,
+  review_comment_message,
+  review_creation_date,
+  review_answer_timestamp,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    review_id,
+    order_id,
+    review_score,
+    review_comment_title,
+    review_comment_message,
+    review_creation_date,
+    review_answer_timestamp,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY review_id, order_id
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_order_reviews
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.order_reviews
+USING __dedup_order_reviews
+ON order_reviews.review_id = __dedup_order_reviews.review_id
+AND order_reviews.order_id = __dedup_order_reviews.order_id
+WHEN MATCHED THEN UPDATE SET
+  review_score = __dedup_order_reviews.review_score,
+  review_comment_title = __dedup_order_reviews.review_comment_title,
+  review_comment_message = __dedup_order_reviews.review_comment_message,
+  review_creation_date = __dedup_order_reviews.review_creation_date,
+  review_answer_timestamp = __dedup_order_reviews.review_answer_timestamp,
+  _batch_date = __dedup_order_reviews._batch_date,
+  _source_file = __dedup_order_reviews._source_file,
+  _source_line = __dedup_order_reviews._source_line
+WHEN NOT MATCHED THEN INSERT (
+  review_id,
+  order_id,
+  review_score,
+  review_comment_title,
+  review_comment_message,
+  review_creation_date,
+  review_answer_timestamp,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_order_reviews.review_id,
+  __dedup_order_reviews.order_id,
+  __dedup_order_reviews.review_score,
+  __dedup_order_reviews.review_comment_title,
+  __dedup_order_reviews.review_comment_message,
+  __dedup_order_reviews.review_creation_date,
+  __dedup_order_reviews.review_answer_timestamp,
+  __dedup_order_reviews._batch_date,
+  __dedup_order_reviews._source_file,
+  __dedup_order_reviews._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_order_reviews
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_order_reviews
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_order_reviews;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_order_reviews;
+
+COMMIT;

@@ -1,0 +1,152 @@
+-- step load:orders
+-- after: table:orders
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_orders;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_orders;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_orders (
+  order_id VARCHAR NOT NULL,
+  customer_id VARCHAR NOT NULL,
+  order_status VARCHAR NOT NULL,
+  order_purchase_timestamp TIMESTAMP NOT NULL,
+  order_approved_at TIMESTAMP,
+  order_delivered_carrier_date TIMESTAMP,
+  order_delivered_customer_date TIMESTAMP,
+  order_estimated_delivery_date TIMESTAMP NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_orders
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_orders AS
+SELECT
+  order_id,
+  customer_id,
+  order_status,
+  order_purchase_timestamp,
+  order_approved_at,
+  order_delivered_carrier_date,
+  order_delivered_customer_date,
+  order_estimated_delivery_date,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    order_id,
+    customer_id,
+    order_status,
+    order_purchase_timestamp,
+    order_approved_at,
+    order_delivered_carrier_date,
+    order_delivered_customer_date,
+    order_estimated_delivery_date,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY order_id
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_orders
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.orders
+USING __dedup_orders
+ON orders.order_id = __dedup_orders.order_id
+WHEN MATCHED THEN UPDATE SET
+  customer_id = __dedup_orders.customer_id,
+  order_status = __dedup_orders.order_status,
+  order_purchase_timestamp = __dedup_orders.order_purchase_timestamp,
+  order_approved_at = __dedup_orders.order_approved_at,
+  order_delivered_carrier_date = __dedup_orders.order_delivered_carrier_date,
+  order_delivered_customer_date = __dedup_orders.order_delivered_customer_date,
+  order_estimated_delivery_date = __dedup_orders.order_estimated_delivery_date,
+  _batch_date = __dedup_orders._batch_date,
+  _source_file = __dedup_orders._source_file,
+  _source_line = __dedup_orders._source_line
+WHEN NOT MATCHED THEN INSERT (
+  order_id,
+  customer_id,
+  order_status,
+  order_purchase_timestamp,
+  order_approved_at,
+  order_delivered_carrier_date,
+  order_delivered_customer_date,
+  order_estimated_delivery_date,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_orders.order_id,
+  __dedup_orders.customer_id,
+  __dedup_orders.order_status,
+  __dedup_orders.order_purchase_timestamp,
+  __dedup_orders.order_approved_at,
+  __dedup_orders.order_delivered_carrier_date,
+  __dedup_orders.order_delivered_customer_date,
+  __dedup_orders.order_estimated_delivery_date,
+  __dedup_orders._batch_date,
+  __dedup_orders._source_file,
+  __dedup_orders._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_orders
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_orders
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_orders;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_orders;
+
+COMMIT;

@@ -1,0 +1,158 @@
+-- step load:products
+-- after: table:products
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_products;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_products;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_products (
+  product_id VARCHAR NOT NULL,
+  product_category_name VARCHAR,
+  product_name_lenght INT,
+  product_description_lenght INT,
+  product_photos_qty INT,
+  product_weight_g INT,
+  product_length_cm INT,
+  product_height_cm INT,
+  product_width_cm INT,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_products
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_products AS
+SELECT
+  product_id,
+  product_category_name,
+  product_name_lenght,
+  product_description_lenght,
+  product_photos_qty,
+  product_weight_g,
+  product_length_cm,
+  product_height_cm,
+  product_width_cm,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    product_id,
+    product_category_name,
+    product_name_lenght,
+    product_description_lenght,
+    product_photos_qty,
+    product_weight_g,
+    product_length_cm,
+    product_height_cm,
+    product_width_cm,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY product_id
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_products
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.products
+USING __dedup_products
+ON products.product_id = __dedup_products.product_id
+WHEN MATCHED THEN UPDATE SET
+  product_category_name = __dedup_products.product_category_name,
+  product_name_lenght = __dedup_products.product_name_lenght,
+  product_description_lenght = __dedup_products.product_description_lenght,
+  product_photos_qty = __dedup_products.product_photos_qty,
+  product_weight_g = __dedup_products.product_weight_g,
+  product_length_cm = __dedup_products.product_length_cm,
+  product_height_cm = __dedup_products.product_height_cm,
+  product_width_cm = __dedup_products.product_width_cm,
+  _batch_date = __dedup_products._batch_date,
+  _source_file = __dedup_products._source_file,
+  _source_line = __dedup_products._source_line
+WHEN NOT MATCHED THEN INSERT (
+  product_id,
+  product_category_name,
+  product_name_lenght,
+  product_description_lenght,
+  product_photos_qty,
+  product_weight_g,
+  product_length_cm,
+  product_height_cm,
+  product_width_cm,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_products.product_id,
+  __dedup_products.product_category_name,
+  __dedup_products.product_name_lenght,
+  __dedup_products.product_description_lenght,
+  __dedup_products.product_photos_qty,
+  __dedup_products.product_weight_g,
+  __dedup_products.product_length_cm,
+  __dedup_products.product_height_cm,
+  __dedup_products.product_width_cm,
+  __dedup_products._batch_date,
+  __dedup_products._source_file,
+  __dedup_products._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_products
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_products
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_products;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_products;
+
+COMMIT;

@@ -1,0 +1,128 @@
+-- step load:sellers
+-- after: table:sellers
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_sellers;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_sellers;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_sellers (
+  seller_id VARCHAR NOT NULL,
+  seller_zip_code_prefix VARCHAR NOT NULL,
+  seller_city VARCHAR NOT NULL,
+  seller_state VARCHAR NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_sellers
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_sellers AS
+SELECT
+  seller_id,
+  seller_zip_code_prefix,
+  seller_city,
+  seller_state,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    seller_id,
+    seller_zip_code_prefix,
+    seller_city,
+    seller_state,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY seller_id
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_sellers
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.sellers
+USING __dedup_sellers
+ON sellers.seller_id = __dedup_sellers.seller_id
+WHEN MATCHED THEN UPDATE SET
+  seller_zip_code_prefix = __dedup_sellers.seller_zip_code_prefix,
+  seller_city = __dedup_sellers.seller_city,
+  seller_state = __dedup_sellers.seller_state,
+  _batch_date = __dedup_sellers._batch_date,
+  _source_file = __dedup_sellers._source_file,
+  _source_line = __dedup_sellers._source_line
+WHEN NOT MATCHED THEN INSERT (
+  seller_id,
+  seller_zip_code_prefix,
+  seller_city,
+  seller_state,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_sellers.seller_id,
+  __dedup_sellers.seller_zip_code_prefix,
+  __dedup_sellers.seller_city,
+  __dedup_sellers.seller_state,
+  __dedup_sellers._batch_date,
+  __dedup_sellers._source_file,
+  __dedup_sellers._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_sellers
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_sellers
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_sellers;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_sellers;
+
+COMMIT;

@@ -1,0 +1,85 @@
+-- step build:fact_payments
+-- after: table:fact_payments, load:order_payments, load:orders, load:customers, check:dim_customer
+BEGIN;
+
+-- drop a leftover staging table
+DROP TABLE IF EXISTS __src_fact_payments;
+
+-- stage the model's SELECT
+CREATE TEMPORARY TABLE __src_fact_payments AS
+SELECT
+  __q.order_id,
+  __q.payment_sequential,
+  __q.customer_sk,
+  __q.date_key,
+  __q.payment_type,
+  __q.payment_installments,
+  __q.payment_value
+FROM (
+  SELECT
+    p.order_id AS order_id,
+    p.payment_sequential AS payment_sequential,
+    dc.customer_sk AS customer_sk,
+    CAST(o.order_purchase_timestamp AS DATE) AS date_key,
+    p.payment_type AS payment_type,
+    p.payment_installments AS payment_installments,
+    p.payment_value AS payment_value
+  FROM staging.order_payments AS p
+  LEFT JOIN staging.orders AS o
+    ON o.order_id = p.order_id
+  LEFT JOIN staging.customers AS c
+    ON c.customer_id = o.customer_id
+  LEFT JOIN dwh.dim_customer AS dc
+    ON dc.customer_unique_id = c.customer_unique_id
+    AND dc.valid_from <= o.order_purchase_timestamp
+    AND o.order_purchase_timestamp < dc.valid_to
+) AS __q;
+
+-- guard: must return 0, else fail with: the SELECT of 'fact_payments' returned several rows for one key (order_id, payment_sequential)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    order_id,
+    payment_sequential
+  FROM __src_fact_payments
+  GROUP BY
+    order_id,
+    payment_sequential
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- merge by key
+MERGE INTO dwh.fact_payments
+USING __src_fact_payments
+ON fact_payments.order_id = __src_fact_payments.order_id
+AND fact_payments.payment_sequential = __src_fact_payments.payment_sequential
+WHEN MATCHED THEN UPDATE SET
+  customer_sk = __src_fact_payments.customer_sk,
+  date_key = __src_fact_payments.date_key,
+  payment_type = __src_fact_payments.payment_type,
+  payment_installments = __src_fact_payments.payment_installments,
+  payment_value = __src_fact_payments.payment_value
+WHEN NOT MATCHED THEN INSERT (
+  order_id,
+  payment_sequential,
+  customer_sk,
+  date_key,
+  payment_type,
+  payment_installments,
+  payment_value
+) VALUES (
+  __src_fact_payments.order_id,
+  __src_fact_payments.payment_sequential,
+  __src_fact_payments.customer_sk,
+  __src_fact_payments.date_key,
+  __src_fact_payments.payment_type,
+  __src_fact_payments.payment_installments,
+  __src_fact_payments.payment_value
+);
+
+-- drop the staging table
+DROP TABLE IF EXISTS __src_fact_payments;
+
+COMMIT;

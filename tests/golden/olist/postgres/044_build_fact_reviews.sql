@@ -1,0 +1,114 @@
+-- step build:fact_reviews
+-- after: table:fact_reviews, load:order_reviews, load:orders, load:customers, check:dim_customer
+BEGIN;
+
+-- drop a leftover staging table
+DROP TABLE IF EXISTS __src_fact_reviews;
+
+-- stage the model's SELECT
+CREATE TEMPORARY TABLE __src_fact_reviews AS
+SELECT
+  __q.review_id,
+  __q.order_id,
+  __q.customer_sk,
+  __q.date_key,
+  __q.purchase_date,
+  __q.review_score,
+  __q.comment_title,
+  __q.comment_message,
+  __q.has_comment,
+  __q.created_ts,
+  __q.answered_ts,
+  __q.answer_days
+FROM (
+  SELECT
+    r.review_id AS review_id,
+    r.order_id AS order_id,
+    dc.customer_sk AS customer_sk,
+    CAST(r.review_creation_date AS DATE) AS date_key,
+    CAST(o.order_purchase_timestamp AS DATE) AS purchase_date,
+    r.review_score AS review_score,
+    r.review_comment_title AS comment_title,
+    r.review_comment_message AS comment_message,
+    CASE
+      WHEN NOT r.review_comment_title IS NULL OR NOT r.review_comment_message IS NULL
+      THEN TRUE
+      ELSE FALSE
+    END AS has_comment,
+    r.review_creation_date AS created_ts,
+    r.review_answer_timestamp AS answered_ts,
+    CAST(CAST(EXTRACT(EPOCH FROM CAST(CAST(r.review_answer_timestamp AS DATE) AS TIMESTAMP) - CAST(CAST(r.review_creation_date AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) AS INT) AS answer_days
+  FROM staging.order_reviews AS r
+  JOIN staging.orders AS o
+    ON o.order_id = r.order_id
+  JOIN staging.customers AS c
+    ON c.customer_id = o.customer_id
+  JOIN dwh.dim_customer AS dc
+    ON dc.customer_unique_id = c.customer_unique_id
+    AND dc.valid_from <= o.order_purchase_timestamp
+    AND o.order_purchase_timestamp < dc.valid_to
+) AS __q;
+
+-- guard: must return 0, else fail with: the SELECT of 'fact_reviews' returned several rows for one key (review_id, order_id)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    review_id,
+    order_id
+  FROM __src_fact_reviews
+  GROUP BY
+    review_id,
+    order_id
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- merge by key
+MERGE INTO dwh.fact_reviews
+USING __src_fact_reviews
+ON fact_reviews.review_id = __src_fact_reviews.review_id
+AND fact_reviews.order_id = __src_fact_reviews.order_id
+WHEN MATCHED THEN UPDATE SET
+  customer_sk = __src_fact_reviews.customer_sk,
+  date_key = __src_fact_reviews.date_key,
+  purchase_date = __src_fact_reviews.purchase_date,
+  review_score = __src_fact_reviews.review_score,
+  comment_title = __src_fact_reviews.comment_title,
+  comment_message = __src_fact_reviews.comment_message,
+  has_comment = __src_fact_reviews.has_comment,
+  created_ts = __src_fact_reviews.created_ts,
+  answered_ts = __src_fact_reviews.answered_ts,
+  answer_days = __src_fact_reviews.answer_days
+WHEN NOT MATCHED THEN INSERT (
+  review_id,
+  order_id,
+  customer_sk,
+  date_key,
+  purchase_date,
+  review_score,
+  comment_title,
+  comment_message,
+  has_comment,
+  created_ts,
+  answered_ts,
+  answer_days
+) VALUES (
+  __src_fact_reviews.review_id,
+  __src_fact_reviews.order_id,
+  __src_fact_reviews.customer_sk,
+  __src_fact_reviews.date_key,
+  __src_fact_reviews.purchase_date,
+  __src_fact_reviews.review_score,
+  __src_fact_reviews.comment_title,
+  __src_fact_reviews.comment_message,
+  __src_fact_reviews.has_comment,
+  __src_fact_reviews.created_ts,
+  __src_fact_reviews.answered_ts,
+  __src_fact_reviews.answer_days
+);
+
+-- drop the staging table
+DROP TABLE IF EXISTS __src_fact_reviews;
+
+COMMIT;

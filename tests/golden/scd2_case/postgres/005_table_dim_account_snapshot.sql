@@ -1,0 +1,19 @@
+-- step table:dim_account_snapshot
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.dim_account_snapshot (
+  account_sk VARCHAR NOT NULL,
+  region VARCHAR NOT NULL,
+  account_no INT NOT NULL,
+  plan VARCHAR,
+  owner VARCHAR,
+  changed_at TIMESTAMP NOT NULL,
+  valid_from TIMESTAMP NOT NULL,
+  valid_to TIMESTAMP NOT NULL,
+  is_current BOOLEAN NOT NULL,
+  PRIMARY KEY (region, account_no, valid_from)
+);
+
+COMMIT;

@@ -1,0 +1,15 @@
+-- step table:fact_usage
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.fact_usage (
+  region VARCHAR NOT NULL,
+  account_no INT NOT NULL,
+  usage_date DATE NOT NULL,
+  account_sk VARCHAR,
+  events BIGINT NOT NULL,
+  PRIMARY KEY (region, account_no, usage_date)
+);
+
+COMMIT;

@@ -1,0 +1,12 @@
+-- step table:mart_plans
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS mart.mart_plans (
+  plan VARCHAR NOT NULL,
+  accounts BIGINT NOT NULL,
+  PRIMARY KEY (plan)
+);
+
+COMMIT;

@@ -1,0 +1,134 @@
+-- step load:account_events
+-- after: table:account_events
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_account_events;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_account_events;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_account_events (
+  region VARCHAR NOT NULL,
+  account_no INT NOT NULL,
+  plan VARCHAR,
+  owner VARCHAR,
+  changed_at TIMESTAMP NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_account_events
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_account_events AS
+SELECT
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    region,
+    account_no,
+    plan,
+    owner,
+    changed_at,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY region, account_no, changed_at
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_account_events
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.account_events
+USING __dedup_account_events
+ON account_events.region = __dedup_account_events.region
+AND account_events.account_no = __dedup_account_events.account_no
+AND account_events.changed_at = __dedup_account_events.changed_at
+WHEN MATCHED THEN UPDATE SET
+  plan = __dedup_account_events.plan,
+  owner = __dedup_account_events.owner,
+  _batch_date = __dedup_account_events._batch_date,
+  _source_file = __dedup_account_events._source_file,
+  _source_line = __dedup_account_events._source_line
+WHEN NOT MATCHED THEN INSERT (
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_account_events.region,
+  __dedup_account_events.account_no,
+  __dedup_account_events.plan,
+  __dedup_account_events.owner,
+  __dedup_account_events.changed_at,
+  __dedup_account_events._batch_date,
+  __dedup_account_events._source_file,
+  __dedup_account_events._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_account_events
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_account_events
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_account_events;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_account_events;
+
+COMMIT;

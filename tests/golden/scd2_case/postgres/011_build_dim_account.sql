@@ -1,0 +1,232 @@
+-- step build:dim_account
+-- after: table:dim_account, load:account_events
+BEGIN;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __obs_dim_account;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __keys_dim_account;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __cand_dim_account;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __chain_dim_account;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __ver_dim_account;
+
+-- stage the observations with their attribute hash
+CREATE TEMPORARY TABLE __obs_dim_account AS
+SELECT
+  __q.region,
+  __q.account_no,
+  __q.plan,
+  __q.owner,
+  __q.changed_at,
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__q.plan AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.plan AS VARCHAR),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(__q.owner AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.owner AS VARCHAR),
+      '~'
+    )
+  ) AS __attr_hash
+FROM (
+  SELECT
+    account_events.region AS region,
+    account_events.account_no AS account_no,
+    account_events.plan AS plan,
+    account_events.owner AS owner,
+    account_events.changed_at AS changed_at
+  FROM staging.account_events AS account_events
+  WHERE
+    account_events._batch_date = (
+      SELECT
+        MAX(account_events._batch_date) AS _col_0
+      FROM staging.account_events AS account_events
+    )
+) AS __q;
+
+-- collect the touched keys
+CREATE TEMPORARY TABLE __keys_dim_account AS
+SELECT DISTINCT
+  region,
+  account_no
+FROM __obs_dim_account;
+
+-- gather batch observations, existing versions and tombstones
+CREATE TEMPORARY TABLE __cand_dim_account AS
+SELECT
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  __attr_hash,
+  CAST(changed_at AS TIMESTAMP) AS __ts,
+  1 AS __prio,
+  FALSE AS __tomb
+FROM __obs_dim_account
+UNION ALL
+SELECT
+  __t.region,
+  __t.account_no,
+  __t.plan,
+  __t.owner,
+  __t.changed_at,
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__t.plan AS VARCHAR)) AS VARCHAR) || ':' || CAST(__t.plan AS VARCHAR),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(__t.owner AS VARCHAR)) AS VARCHAR) || ':' || CAST(__t.owner AS VARCHAR),
+      '~'
+    )
+  ) AS __attr_hash,
+  __t.valid_from AS __ts,
+  0 AS __prio,
+  FALSE AS __tomb
+FROM dwh.dim_account AS __t
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_account AS __k
+    WHERE
+      __k.region = __t.region AND __k.account_no = __t.account_no
+  );
+
+-- one candidate per key and time; compare with the previous
+CREATE TEMPORARY TABLE __chain_dim_account AS
+SELECT
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  __attr_hash,
+  __ts,
+  __tomb,
+  LAG(__attr_hash) OVER (PARTITION BY region, account_no ORDER BY __ts ASC NULLS FIRST) AS __prev_hash
+FROM (
+  SELECT
+    region,
+    account_no,
+    plan,
+    owner,
+    changed_at,
+    __attr_hash,
+    __ts,
+    __tomb,
+    ROW_NUMBER() OVER (
+      PARTITION BY region, account_no, __ts
+      ORDER BY __prio DESC NULLS LAST, __attr_hash DESC NULLS LAST
+    ) AS __rn
+  FROM __cand_dim_account
+) AS __d
+WHERE
+  __rn = 1;
+
+-- keep the changes and compute the windows
+CREATE TEMPORARY TABLE __ver_dim_account AS
+SELECT
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  __tomb,
+  __ts AS valid_from,
+  COALESCE(
+    LEAD(__ts) OVER (PARTITION BY region, account_no ORDER BY __ts ASC NULLS FIRST),
+    CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  ) AS valid_to
+FROM __chain_dim_account
+WHERE
+  __prev_hash IS NULL OR __prev_hash <> __attr_hash;
+
+-- report: versions this batch closes
+SELECT
+  COUNT(*) AS rows_expired
+FROM __ver_dim_account AS __v
+WHERE
+  NOT __v.__tomb
+  AND __v.valid_to <> CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  AND EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_account AS __c
+    WHERE
+      __c.region = __v.region
+      AND __c.account_no = __v.account_no
+      AND __c.valid_from = __v.valid_from
+      AND __c.is_current = TRUE
+  );
+
+-- delete the touched keys' versions
+DELETE FROM dwh.dim_account
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_account AS __k
+    WHERE
+      __k.region = dim_account.region AND __k.account_no = dim_account.account_no
+  );
+
+-- insert the rebuilt chains
+INSERT INTO dwh.dim_account (
+  account_sk,
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  valid_from,
+  valid_to,
+  is_current
+)
+SELECT
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(region AS VARCHAR)) AS VARCHAR) || ':' || CAST(region AS VARCHAR),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(account_no AS VARCHAR)) AS VARCHAR) || ':' || CAST(account_no AS VARCHAR),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(valid_from AS VARCHAR)) AS VARCHAR) || ':' || CAST(valid_from AS VARCHAR),
+      '~'
+    )
+  ) AS account_sk,
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  valid_from,
+  valid_to,
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+FROM __ver_dim_account
+WHERE
+  NOT __tomb;
+
+-- drop a work table
+DROP TABLE IF EXISTS __obs_dim_account;
+
+-- drop a work table
+DROP TABLE IF EXISTS __keys_dim_account;
+
+-- drop a work table
+DROP TABLE IF EXISTS __cand_dim_account;
+
+-- drop a work table
+DROP TABLE IF EXISTS __chain_dim_account;
+
+-- drop a work table
+DROP TABLE IF EXISTS __ver_dim_account;
+
+COMMIT;

@@ -1,0 +1,86 @@
+-- step build:dim_account_latest
+-- after: table:dim_account_latest, load:account_events
+BEGIN;
+
+-- drop a leftover staging table
+DROP TABLE IF EXISTS __src_dim_account_latest;
+
+-- stage the model's SELECT
+CREATE TEMPORARY TABLE __src_dim_account_latest AS
+SELECT
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__q.region AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.region AS VARCHAR),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(__q.account_no AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.account_no AS VARCHAR),
+      '~'
+    )
+  ) AS account_key,
+  __q.region,
+  __q.account_no,
+  __q.plan,
+  __q.owner,
+  __q.changed_at
+FROM (
+  SELECT
+    latest.region AS region,
+    latest.account_no AS account_no,
+    latest.plan AS plan,
+    latest.owner AS owner,
+    latest.changed_at AS changed_at
+  FROM (
+    SELECT
+      account_events.region AS region,
+      account_events.account_no AS account_no,
+      account_events.plan AS plan,
+      account_events.owner AS owner,
+      account_events.changed_at AS changed_at,
+      ROW_NUMBER() OVER (
+        PARTITION BY account_events.region, account_events.account_no
+        ORDER BY account_events.changed_at DESC
+      ) AS rn
+    FROM staging.account_events AS account_events
+  ) AS latest
+  WHERE
+    latest.rn = 1
+) AS __q;
+
+-- guard: must return 0, else fail with: the SELECT of 'dim_account_latest' returned several rows for one key (region, account_no)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    region,
+    account_no
+  FROM __src_dim_account_latest
+  GROUP BY
+    region,
+    account_no
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- merge by key
+MERGE INTO dwh.dim_account_latest
+USING __src_dim_account_latest
+ON dim_account_latest.region = __src_dim_account_latest.region
+AND dim_account_latest.account_no = __src_dim_account_latest.account_no
+WHEN MATCHED THEN UPDATE SET
+  account_key = __src_dim_account_latest.account_key,
+  plan = __src_dim_account_latest.plan,
+  owner = __src_dim_account_latest.owner,
+  changed_at = __src_dim_account_latest.changed_at
+WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, changed_at) VALUES (
+  __src_dim_account_latest.account_key,
+  __src_dim_account_latest.region,
+  __src_dim_account_latest.account_no,
+  __src_dim_account_latest.plan,
+  __src_dim_account_latest.owner,
+  __src_dim_account_latest.changed_at
+);
+
+-- drop the staging table
+DROP TABLE IF EXISTS __src_dim_account_latest;
+
+COMMIT;

@@ -1,0 +1,87 @@
+-- step build:fact_usage
+-- after: table:fact_usage, load:account_events, check:dim_account
+BEGIN;
+
+-- drop a leftover staging table
+DROP TABLE IF EXISTS __src_fact_usage;
+
+-- stage the model's SELECT
+CREATE TEMPORARY TABLE __src_fact_usage AS
+SELECT
+  __q.region,
+  __q.account_no,
+  __q.usage_date,
+  __q.account_sk,
+  __q.events
+FROM (
+  WITH daily AS (
+    SELECT
+      account_events.region AS region,
+      account_events.account_no AS account_no,
+      CAST(account_events.changed_at AS DATE) AS usage_date,
+      COUNT(*) AS events,
+      MAX(account_events.changed_at) AS last_at
+    FROM staging.account_events AS account_events
+    GROUP BY
+      account_events.region,
+      account_events.account_no,
+      CAST(account_events.changed_at AS DATE)
+  )
+  SELECT
+    daily.region AS region,
+    daily.account_no AS account_no,
+    daily.usage_date AS usage_date,
+    d.account_sk AS account_sk,
+    daily.events AS events
+  FROM daily AS daily
+  LEFT JOIN dwh.dim_account AS d
+    ON d.region = daily.region
+    AND d.account_no = daily.account_no
+    AND daily.last_at >= d.valid_from
+    AND daily.last_at < d.valid_to
+) AS __q;
+
+-- guard: must return 0, else fail with: the SELECT of 'fact_usage' returned several rows for one key (region, account_no, usage_date)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    region,
+    account_no,
+    usage_date
+  FROM __src_fact_usage
+  GROUP BY
+    region,
+    account_no,
+    usage_date
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- delete the rows being replaced
+DELETE FROM dwh.fact_usage USING   __src_fact_usage
+WHERE
+  fact_usage.region = __src_fact_usage.region
+  AND fact_usage.account_no = __src_fact_usage.account_no
+  AND fact_usage.usage_date = __src_fact_usage.usage_date;
+
+-- insert the new rows
+INSERT INTO dwh.fact_usage (
+  region,
+  account_no,
+  usage_date,
+  account_sk,
+  events
+)
+SELECT
+  region,
+  account_no,
+  usage_date,
+  account_sk,
+  events
+FROM __src_fact_usage;
+
+-- drop the staging table
+DROP TABLE IF EXISTS __src_fact_usage;
+
+COMMIT;

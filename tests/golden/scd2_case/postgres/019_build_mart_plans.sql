@@ -1,0 +1,67 @@
+-- step build:mart_plans
+-- after: table:mart_plans, check:dim_account
+BEGIN;
+
+-- drop a leftover new table
+DROP TABLE IF EXISTS mart.mart_plans__new;
+
+-- create the new table
+CREATE TABLE mart.mart_plans__new (
+  plan VARCHAR NOT NULL,
+  accounts BIGINT NOT NULL,
+  PRIMARY KEY (plan)
+);
+
+-- drop a leftover staging table
+DROP TABLE IF EXISTS __src_mart_plans;
+
+-- stage the model's SELECT
+CREATE TEMPORARY TABLE __src_mart_plans AS
+SELECT
+  __q.plan,
+  __q.accounts
+FROM (
+  SELECT
+    COALESCE(dim_account.plan, 'none') AS plan,
+    COUNT(*) AS accounts
+  FROM dwh.dim_account AS dim_account
+  WHERE
+    dim_account.is_current
+  GROUP BY
+    COALESCE(dim_account.plan, 'none')
+) AS __q;
+
+-- guard: must return 0, else fail with: the SELECT of 'mart_plans' returned several rows for one key (plan)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    plan
+  FROM __src_mart_plans
+  GROUP BY
+    plan
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- fill the new table
+INSERT INTO mart.mart_plans__new (
+  plan,
+  accounts
+)
+SELECT
+  plan,
+  accounts
+FROM __src_mart_plans;
+
+-- drop the old table
+DROP TABLE IF EXISTS mart.mart_plans;
+
+-- swap the new table in
+ALTER TABLE mart.mart_plans__new
+RENAME TO mart_plans;
+
+-- drop the staging table
+DROP TABLE IF EXISTS __src_mart_plans;
+
+COMMIT;

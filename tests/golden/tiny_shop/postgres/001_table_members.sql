@@ -1,0 +1,18 @@
+-- step table:members
+-- after: setup
+BEGIN;
+
+-- create the staging table
+CREATE TABLE IF NOT EXISTS staging.members (
+  member_id BIGINT NOT NULL,
+  email VARCHAR,
+  tier VARCHAR,
+  city VARCHAR,
+  updated_at TIMESTAMP NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL,
+  PRIMARY KEY (member_id)
+);
+
+COMMIT;

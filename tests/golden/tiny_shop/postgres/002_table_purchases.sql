@@ -1,0 +1,17 @@
+-- step table:purchases
+-- after: setup
+BEGIN;
+
+-- create the staging table
+CREATE TABLE IF NOT EXISTS staging.purchases (
+  purchase_id VARCHAR NOT NULL,
+  member_id BIGINT NOT NULL,
+  amount DECIMAL(10, 2) NOT NULL,
+  purchased_at TIMESTAMP NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL,
+  PRIMARY KEY (purchase_id)
+);
+
+COMMIT;

@@ -1,0 +1,18 @@
+-- step table:dim_member
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.dim_member (
+  member_sk VARCHAR NOT NULL,
+  member_id BIGINT NOT NULL,
+  tier VARCHAR,
+  city VARCHAR,
+  updated_at TIMESTAMP NOT NULL,
+  valid_from TIMESTAMP NOT NULL,
+  valid_to TIMESTAMP NOT NULL,
+  is_current BOOLEAN NOT NULL,
+  PRIMARY KEY (member_id, valid_from)
+);
+
+COMMIT;

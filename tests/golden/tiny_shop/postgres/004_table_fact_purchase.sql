@@ -1,0 +1,14 @@
+-- step table:fact_purchase
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.fact_purchase (
+  purchase_id VARCHAR NOT NULL,
+  member_sk VARCHAR,
+  amount DECIMAL(10, 2) NOT NULL,
+  purchased_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (purchase_id)
+);
+
+COMMIT;

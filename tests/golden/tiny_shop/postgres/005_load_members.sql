@@ -1,0 +1,134 @@
+-- step load:members
+-- after: table:members
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_members;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_members;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_members (
+  member_id BIGINT NOT NULL,
+  email VARCHAR,
+  tier VARCHAR,
+  city VARCHAR,
+  updated_at TIMESTAMP NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_members
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_members AS
+SELECT
+  member_id,
+  email,
+  tier,
+  city,
+  updated_at,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    member_id,
+    email,
+    tier,
+    city,
+    updated_at,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY member_id
+      ORDER BY updated_at DESC NULLS LAST, _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_members
+) AS __l
+WHERE
+  __rn = 1;
+
+-- upsert by primary key
+MERGE INTO staging.members
+USING __dedup_members
+ON members.member_id = __dedup_members.member_id
+WHEN MATCHED THEN UPDATE SET
+  email = __dedup_members.email,
+  tier = __dedup_members.tier,
+  city = __dedup_members.city,
+  updated_at = __dedup_members.updated_at,
+  _batch_date = __dedup_members._batch_date,
+  _source_file = __dedup_members._source_file,
+  _source_line = __dedup_members._source_line
+WHEN NOT MATCHED THEN INSERT (
+  member_id,
+  email,
+  tier,
+  city,
+  updated_at,
+  _batch_date,
+  _source_file,
+  _source_line
+) VALUES (
+  __dedup_members.member_id,
+  __dedup_members.email,
+  __dedup_members.tier,
+  __dedup_members.city,
+  __dedup_members.updated_at,
+  __dedup_members._batch_date,
+  __dedup_members._source_file,
+  __dedup_members._source_line
+);
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_members
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_members
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_members;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_members;
+
+COMMIT;

@@ -1,0 +1,132 @@
+-- step load:purchases
+-- after: table:purchases
+-- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+BEGIN;
+
+-- drop a leftover load table
+DROP TABLE IF EXISTS __load_purchases;
+
+-- drop a leftover de-duplication table
+DROP TABLE IF EXISTS __dedup_purchases;
+
+-- a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __load_purchases (
+  purchase_id VARCHAR NOT NULL,
+  member_id BIGINT NOT NULL,
+  amount DECIMAL(10, 2) NOT NULL,
+  purchased_at TIMESTAMP NOT NULL,
+  _batch_date DATE NOT NULL,
+  _source_file VARCHAR NOT NULL,
+  _source_line BIGINT NOT NULL
+);
+
+-- stream the batch's files into it
+COPY __load_purchases
+FROM STDIN;
+
+-- keep one row per primary key ('latest wins')
+CREATE TEMPORARY TABLE __dedup_purchases AS
+SELECT
+  purchase_id,
+  member_id,
+  amount,
+  purchased_at,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM (
+  SELECT
+    purchase_id,
+    member_id,
+    amount,
+    purchased_at,
+    _batch_date,
+    _source_file,
+    _source_line,
+    ROW_NUMBER() OVER (
+      PARTITION BY purchase_id
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+    ) AS __rn
+  FROM __load_purchases
+) AS __l
+WHERE
+  __rn = 1;
+
+-- guard: must return 0, else fail with: rows of this batch repeat primary keys already loaded into 'purchases' (load_mode append never overwrites; use upsert to replace them)
+SELECT
+  COUNT(*)
+FROM __dedup_purchases
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM staging.purchases AS __s
+    WHERE
+      __s.purchase_id = __dedup_purchases.purchase_id
+  );
+
+-- insert the batch
+INSERT INTO staging.purchases (
+  purchase_id,
+  member_id,
+  amount,
+  purchased_at,
+  _batch_date,
+  _source_file,
+  _source_line
+)
+SELECT
+  purchase_id,
+  member_id,
+  amount,
+  purchased_at,
+  _batch_date,
+  _source_file,
+  _source_line
+FROM __dedup_purchases;
+
+-- report: rows read and rows kept after de-duplication
+SELECT
+  (
+    SELECT
+      COUNT(*)
+    FROM __load_purchases
+  ) AS rows_read,
+  (
+    SELECT
+      COUNT(*)
+    FROM __dedup_purchases
+  ) AS rows_kept;
+
+-- record the file in the ledger (once per file)
+INSERT INTO elt.file_ledger (
+  pipeline,
+  source,
+  path,
+  size_bytes,
+  checksum,
+  row_count,
+  batch_date,
+  run_id,
+  loaded_at
+)
+VALUES
+  (
+    %(pipeline)s,
+    %(source)s,
+    %(path)s,
+    %(size_bytes)s,
+    %(checksum)s,
+    %(row_count)s,
+    %(batch_date)s,
+    %(run_id)s,
+    %(loaded_at)s
+  );
+
+-- drop the load table
+DROP TABLE IF EXISTS __load_purchases;
+
+-- drop the de-duplication table
+DROP TABLE IF EXISTS __dedup_purchases;
+
+COMMIT;

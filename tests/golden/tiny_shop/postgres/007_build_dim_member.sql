@@ -1,0 +1,252 @@
+-- step build:dim_member
+-- after: table:dim_member, load:members
+-- run-time parameters: batch_ts
+BEGIN;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __obs_dim_member;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __keys_dim_member;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __cand_dim_member;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __chain_dim_member;
+
+-- drop a leftover work table
+DROP TABLE IF EXISTS __ver_dim_member;
+
+-- stage the observations with their attribute hash
+CREATE TEMPORARY TABLE __obs_dim_member AS
+SELECT
+  __q.member_id,
+  __q.tier,
+  __q.city,
+  __q.updated_at,
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__q.tier AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.tier AS VARCHAR),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(__q.city AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.city AS VARCHAR),
+      '~'
+    )
+  ) AS __attr_hash
+FROM (
+  SELECT
+    members.member_id AS member_id,
+    LOWER(members.tier) AS tier,
+    members.city AS city,
+    members.updated_at AS updated_at
+  FROM staging.members AS members
+) AS __q;
+
+-- collect the touched keys
+CREATE TEMPORARY TABLE __keys_dim_member AS
+SELECT DISTINCT
+  member_id
+FROM __obs_dim_member;
+
+-- gather batch observations, existing versions and tombstones
+CREATE TEMPORARY TABLE __cand_dim_member AS
+SELECT
+  member_id,
+  tier,
+  city,
+  updated_at,
+  __attr_hash,
+  CAST(updated_at AS TIMESTAMP) AS __ts,
+  1 AS __prio,
+  FALSE AS __tomb
+FROM __obs_dim_member
+UNION ALL
+SELECT
+  __t.member_id,
+  __t.tier,
+  __t.city,
+  __t.updated_at,
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__t.tier AS VARCHAR)) AS VARCHAR) || ':' || CAST(__t.tier AS VARCHAR),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(__t.city AS VARCHAR)) AS VARCHAR) || ':' || CAST(__t.city AS VARCHAR),
+      '~'
+    )
+  ) AS __attr_hash,
+  __t.valid_from AS __ts,
+  0 AS __prio,
+  FALSE AS __tomb
+FROM dwh.dim_member AS __t
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_member AS __k
+    WHERE
+      __k.member_id = __t.member_id
+  )
+UNION ALL
+SELECT
+  __t.member_id,
+  __t.tier,
+  __t.city,
+  __t.updated_at,
+  'deleted' AS __attr_hash,
+  __t.valid_to AS __ts,
+  0 AS __prio,
+  TRUE AS __tomb
+FROM dwh.dim_member AS __t
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_member AS __k
+    WHERE
+      __k.member_id = __t.member_id
+  )
+  AND __t.valid_to <> CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_member AS __n
+    WHERE
+      __n.member_id = __t.member_id AND __n.valid_from = __t.valid_to
+  );
+
+-- one candidate per key and time; compare with the previous
+CREATE TEMPORARY TABLE __chain_dim_member AS
+SELECT
+  member_id,
+  tier,
+  city,
+  updated_at,
+  __attr_hash,
+  __ts,
+  __tomb,
+  LAG(__attr_hash) OVER (PARTITION BY member_id ORDER BY __ts ASC NULLS FIRST) AS __prev_hash
+FROM (
+  SELECT
+    member_id,
+    tier,
+    city,
+    updated_at,
+    __attr_hash,
+    __ts,
+    __tomb,
+    ROW_NUMBER() OVER (
+      PARTITION BY member_id, __ts
+      ORDER BY __prio DESC NULLS LAST, __attr_hash DESC NULLS LAST
+    ) AS __rn
+  FROM __cand_dim_member
+) AS __d
+WHERE
+  __rn = 1;
+
+-- keep the changes and compute the windows
+CREATE TEMPORARY TABLE __ver_dim_member AS
+SELECT
+  member_id,
+  tier,
+  city,
+  updated_at,
+  __tomb,
+  __ts AS valid_from,
+  COALESCE(
+    LEAD(__ts) OVER (PARTITION BY member_id ORDER BY __ts ASC NULLS FIRST),
+    CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  ) AS valid_to
+FROM __chain_dim_member
+WHERE
+  __prev_hash IS NULL OR __prev_hash <> __attr_hash;
+
+-- report: versions this batch closes
+SELECT
+  COUNT(*) AS rows_expired
+FROM __ver_dim_member AS __v
+WHERE
+  NOT __v.__tomb
+  AND __v.valid_to <> CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  AND EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_member AS __c
+    WHERE
+      __c.member_id = __v.member_id
+      AND __c.valid_from = __v.valid_from
+      AND __c.is_current = TRUE
+  );
+
+-- delete the touched keys' versions
+DELETE FROM dwh.dim_member
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_member AS __k
+    WHERE
+      __k.member_id = dim_member.member_id
+  );
+
+-- insert the rebuilt chains
+INSERT INTO dwh.dim_member (
+  member_sk,
+  member_id,
+  tier,
+  city,
+  updated_at,
+  valid_from,
+  valid_to,
+  is_current
+)
+SELECT
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(member_id AS VARCHAR)) AS VARCHAR) || ':' || CAST(member_id AS VARCHAR),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(valid_from AS VARCHAR)) AS VARCHAR) || ':' || CAST(valid_from AS VARCHAR),
+      '~'
+    )
+  ) AS member_sk,
+  member_id,
+  tier,
+  city,
+  updated_at,
+  valid_from,
+  valid_to,
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+FROM __ver_dim_member
+WHERE
+  NOT __tomb;
+
+-- close versions of keys absent from the batch
+UPDATE dwh.dim_member SET valid_to = %(batch_ts)s, is_current = FALSE
+WHERE
+  is_current = TRUE
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_member AS __k
+    WHERE
+      __k.member_id = dim_member.member_id
+  );
+
+-- drop a work table
+DROP TABLE IF EXISTS __obs_dim_member;
+
+-- drop a work table
+DROP TABLE IF EXISTS __keys_dim_member;
+
+-- drop a work table
+DROP TABLE IF EXISTS __cand_dim_member;
+
+-- drop a work table
+DROP TABLE IF EXISTS __chain_dim_member;
+
+-- drop a work table
+DROP TABLE IF EXISTS __ver_dim_member;
+
+COMMIT;

@@ -1,0 +1,63 @@
+-- step build:fact_purchase
+-- after: table:fact_purchase, load:purchases, check:dim_member
+BEGIN;
+
+-- drop a leftover staging table
+DROP TABLE IF EXISTS __src_fact_purchase;
+
+-- stage the model's SELECT
+CREATE TEMPORARY TABLE __src_fact_purchase AS
+SELECT
+  __q.purchase_id,
+  __q.member_sk,
+  __q.amount,
+  __q.purchased_at
+FROM (
+  SELECT
+    p.purchase_id AS purchase_id,
+    d.member_sk AS member_sk,
+    p.amount AS amount,
+    p.purchased_at AS purchased_at
+  FROM staging.purchases AS p
+  LEFT JOIN dwh.dim_member AS d
+    ON d.member_id = p.member_id
+    AND p.purchased_at >= d.valid_from
+    AND p.purchased_at < d.valid_to
+) AS __q;
+
+-- guard: must return 0, else fail with: the SELECT of 'fact_purchase' returned several rows for one key (purchase_id)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    purchase_id
+  FROM __src_fact_purchase
+  GROUP BY
+    purchase_id
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- delete the rows being replaced
+DELETE FROM dwh.fact_purchase USING   __src_fact_purchase
+WHERE
+  fact_purchase.purchase_id = __src_fact_purchase.purchase_id;
+
+-- insert the new rows
+INSERT INTO dwh.fact_purchase (
+  purchase_id,
+  member_sk,
+  amount,
+  purchased_at
+)
+SELECT
+  purchase_id,
+  member_sk,
+  amount,
+  purchased_at
+FROM __src_fact_purchase;
+
+-- drop the staging table
+DROP TABLE IF EXISTS __src_fact_purchase;
+
+COMMIT;
