@@ -49,6 +49,18 @@ bench: $(STAMP)
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/dag_parse.py
+	$(BIN)/python bench/dashboard.py
+
+# The BI dashboard on the warehouse `make run` built (http://localhost:$(DASHBOARD_PORT)).
+# PIPELINE / TARGET pick the pipeline folder and its pipeline.yml target, as for `elt run`.
+PIPELINE       ?= pipelines/olist
+TARGET         ?=
+DASHBOARD_PORT ?= 8501
+.PHONY: dashboard
+dashboard: $(STAMP)
+	ELT_DASHBOARD_PIPELINE=$(PIPELINE) ELT_DASHBOARD_TARGET=$(TARGET) $(BIN)/streamlit run dashboard/app.py \
+		--server.headless true --server.port $(DASHBOARD_PORT) --browser.gatherUsageStats false \
+		--client.toolbarMode minimal
 
 # Airflow 3 on localhost with the generated DAGs (the Olist DAG among them).
 airflow: $(STAMP)

@@ -1,0 +1,41 @@
+"""Entry point: `streamlit run dashboard/app.py` (or `make dashboard`).
+
+Builds the navigation, draws the shared sidebar (filters on the pages they apply to) and runs
+the chosen page script from views/. Which warehouse is read comes from the pipeline's target
+configuration (see dashboard/config.py)."""
+
+import streamlit as st
+
+from dashboard import ui
+
+st.set_page_config(page_title="Olist BI", page_icon="📊", layout="wide")
+
+# (script, title, url path, icon, uses the date/state filters)
+PAGES = {
+    "Sales": [
+        ("views/overview.py", "Overview", "overview", ":material/dashboard:", True),
+        ("views/trends.py", "Revenue trends", "trends", ":material/trending_up:", True),
+        ("views/products.py", "Product performance", "products", ":material/inventory_2:", True),
+    ],
+    "Customers": [
+        ("views/customers.py", "Top customers", "customers", ":material/groups:", True),
+        ("views/profile.py", "Customer profile", "profile", ":material/person:", False),
+    ],
+    "Operations": [
+        ("views/delivery.py", "Delivery", "delivery", ":material/local_shipping:", True),
+        ("views/health.py", "Pipeline health", "health", ":material/monitor_heart:", False),
+    ],
+}
+
+uses_filters = {}
+navigation = {}
+for section, pages in PAGES.items():
+    navigation[section] = []
+    for script, title, url_path, icon, filtered in pages:
+        navigation[section].append(st.Page(script, title=title, url_path=url_path, icon=icon,
+                                           default=url_path == "overview"))
+        uses_filters[title] = filtered
+
+page = st.navigation(navigation)
+ui.sidebar(uses_filters.get(page.title, False))
+page.run()

@@ -1,0 +1,261 @@
+"""Every query the dashboard runs, each written once (Redshift dialect; see sql.py), by page.
+
+Conventions, so the text renders correctly on DuckDB, PostgreSQL and Redshift alike:
+- Parameters: :start / :end (purchase dates, inclusive), :prev_start / :prev_end (the
+  previous period of the same length), :states (list; empty = all states), others per page.
+- The state filter is the delivery state of the order: the dim_customer version valid at
+  purchase (the facts' customer_sk), written as a semi-join where the query needs nothing
+  else from the customer, so it costs nothing when off.
+- Sums and counts only; ratios are computed in Python (no integer `/`, whose meaning differs
+  between Redshift and DuckDB); AVG only over a value cast to DOUBLE PRECISION.
+- No `%` in the text (psycopg's pyformat would read it as a placeholder) and no `FILTER`
+  clauses (Redshift has none).
+"""
+
+from __future__ import annotations
+
+from dashboard.sql import Query
+
+# Constant SQL fragments shared by several queries (text only: values are always bound parameters).
+ORDERS_IN_STATES = "o.customer_sk IN (SELECT customer_sk FROM dim_customer WHERE state IN (:states))"
+ITEMS_IN_STATES = "i.customer_sk IN (SELECT customer_sk FROM dim_customer WHERE state IN (:states))"
+
+# -- filters: their bounds -------------------------------------------------------------------------
+BOUNDS = Query("bounds", """
+    SELECT MIN(date_key) AS first_date, MAX(date_key) AS last_date, COUNT(*) AS orders FROM fact_orders
+""", "The purchase-date range of the data, for the date filter.")
+
+STATES = Query("states", """
+    SELECT DISTINCT state FROM dim_customer ORDER BY state
+""", "Every state a customer ever lived in, for the state filter.")
+
+# -- overview --------------------------------------------------------------------------------------
+OVERVIEW_KPIS = Query("overview_kpis", """
+    SELECT CASE WHEN o.date_key >= :start THEN 'current' ELSE 'previous' END AS period,
+           COUNT(*) AS orders,
+           SUM(o.items_total) AS revenue,
+           SUM(o.freight_total) AS freight,
+           SUM(o.payment_total) AS payments,
+           COUNT(DISTINCT c.customer_unique_id) AS customers,
+           SUM(CASE WHEN o.is_late IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
+           SUM(CASE WHEN o.is_late = FALSE THEN 1 ELSE 0 END) AS on_time,
+           COUNT(o.review_score) AS reviewed,
+           SUM(o.review_score) AS review_points
+    FROM fact_orders AS o
+    JOIN dim_customer AS c ON c.customer_sk = o.customer_sk
+    WHERE o.date_key BETWEEN :prev_start AND :end
+      AND c.state IN (:states)
+    GROUP BY 1
+""", "The headline figures of the period and of the previous one (for the deltas).")
+
+OVERVIEW_MONTHLY = Query("overview_monthly", f"""
+    SELECT DATE_TRUNC('month', o.date_key) AS month, COUNT(*) AS orders, SUM(o.items_total) AS revenue
+    FROM fact_orders AS o
+    WHERE o.date_key BETWEEN :start AND :end
+      AND {ORDERS_IN_STATES}
+    GROUP BY 1
+    ORDER BY 1
+""", "Revenue and orders per month of the period.")
+
+OVERVIEW_STATES = Query("overview_states", """
+    SELECT c.state, COUNT(*) AS orders, SUM(o.items_total) AS revenue
+    FROM fact_orders AS o
+    JOIN dim_customer AS c ON c.customer_sk = o.customer_sk
+    WHERE o.date_key BETWEEN :start AND :end
+      AND c.state IN (:states)
+    GROUP BY 1
+    ORDER BY revenue DESC, c.state
+""", "Revenue and orders per delivery state.")
+
+# -- revenue trends --------------------------------------------------------------------------------
+TRENDS_DAILY = Query("trends_daily", f"""
+    SELECT o.date_key AS day, COUNT(*) AS orders, SUM(o.items_total) AS revenue,
+           SUM(o.freight_total) AS freight, SUM(o.payment_total) AS payments
+    FROM fact_orders AS o
+    WHERE o.date_key BETWEEN :start AND :end
+      AND {ORDERS_IN_STATES}
+    GROUP BY 1
+    ORDER BY 1
+""", "Daily revenue, freight, payments and orders; weeks and months are summed from these days.")
+
+# -- top customers (the Single Customer View) ------------------------------------------------------
+# A person is in the period when their first..last order window overlaps it; figures are lifetime.
+SCV_IN_PERIOD = """
+    CAST(m.first_order_ts AS DATE) <= :end AND CAST(m.last_order_ts AS DATE) >= :start
+      AND m.state IN (:states)"""
+
+TOP_CUSTOMERS = Query("top_customers", f"""
+    SELECT m.customer_unique_id, m.total_spent, m.orders_count, m.delivered_orders, m.items_count,
+           m.last_order_ts, m.recency_days, m.favourite_category, m.segment, m.avg_review_score,
+           m.city, m.state
+    FROM mart_customer_360 AS m
+    WHERE {SCV_IN_PERIOD}
+      AND m.customer_unique_id LIKE :id_prefix
+    ORDER BY m.total_spent DESC, m.customer_unique_id
+    LIMIT :limit
+""", "The Single Customer View ranked by total spent (delivered orders), optionally by id prefix.")
+
+CUSTOMER_SEGMENTS = Query("customer_segments", f"""
+    SELECT m.segment, COUNT(*) AS customers, SUM(m.total_spent) AS total_spent,
+           SUM(CASE WHEN m.orders_count >= 2 THEN 1 ELSE 0 END) AS repeat_customers
+    FROM mart_customer_360 AS m
+    WHERE {SCV_IN_PERIOD}
+    GROUP BY 1
+    ORDER BY total_spent DESC, m.segment
+""", "Persons and spend per segment, for the same set of persons.")
+
+# -- customer profile ------------------------------------------------------------------------------
+TOP_SPENDER = Query("top_spender", """
+    SELECT customer_unique_id FROM mart_customer_360 ORDER BY total_spent DESC, customer_unique_id LIMIT 1
+""", "The profile shown when none is asked for.")
+
+PROFILE_SCV = Query("profile_scv", """
+    SELECT * FROM mart_customer_360 WHERE customer_unique_id = :customer
+""", "The person's Single Customer View row.")
+
+PROFILE_ADDRESSES = Query("profile_addresses", """
+    SELECT valid_from, valid_to, is_current, zip_code_prefix, city, state, lat, lng
+    FROM dim_customer
+    WHERE customer_unique_id = :customer
+    ORDER BY valid_from
+""", "Address history: the SCD2 versions of the person in dim_customer.")
+
+PROFILE_ORDERS = Query("profile_orders", """
+    SELECT o.order_id, o.purchase_ts, o.order_status, o.items_count, o.items_total, o.freight_total,
+           o.order_total, o.payment_total, o.main_payment_type, o.delivery_days, o.is_late, o.review_score,
+           c.city, c.state
+    FROM fact_orders AS o
+    JOIN dim_customer AS c ON c.customer_sk = o.customer_sk
+    WHERE c.customer_unique_id = :customer
+    ORDER BY o.purchase_ts DESC, o.order_id
+""", "The person's orders, with the address each was delivered to.")
+
+PROFILE_REVIEWS = Query("profile_reviews", """
+    SELECT r.created_ts, r.review_score, r.comment_title, r.comment_message, r.order_id, r.answered_ts
+    FROM fact_reviews AS r
+    JOIN dim_customer AS c ON c.customer_sk = r.customer_sk
+    WHERE c.customer_unique_id = :customer
+    ORDER BY r.created_ts DESC, r.review_id
+""", "The person's reviews.")
+
+# -- product performance ---------------------------------------------------------------------------
+CATEGORY_MONTHLY = Query("category_monthly", f"""
+    WITH category_orders AS (
+        SELECT p.category_name, DATE_TRUNC('month', i.date_key) AS month, i.order_id,
+               COUNT(*) AS items, SUM(i.price) AS revenue
+        FROM fact_order_items AS i
+        JOIN dim_product AS p ON p.product_sk = i.product_sk
+        WHERE i.date_key BETWEEN :start AND :end
+          AND {ITEMS_IN_STATES}
+        GROUP BY 1, 2, 3
+    )
+    SELECT co.category_name, co.month, SUM(co.items) AS items, SUM(co.revenue) AS revenue,
+           COUNT(*) AS orders, COUNT(o.review_score) AS reviewed_orders, SUM(o.review_score) AS review_points
+    FROM category_orders AS co
+    JOIN fact_orders AS o ON o.order_id = co.order_id
+    GROUP BY 1, 2
+""", "Per category and month: items, revenue (item prices), orders, and the latest review score of "
+     "each order containing the category (summed once per order, as mart_category_monthly does).")
+
+TOP_PRODUCTS = Query("top_products", f"""
+    WITH ranked AS (
+        SELECT i.product_sk, COUNT(*) AS items, SUM(i.price) AS revenue
+        FROM fact_order_items AS i
+        WHERE i.date_key BETWEEN :start AND :end
+          AND {ITEMS_IN_STATES}
+        GROUP BY 1
+        ORDER BY revenue DESC, i.product_sk
+        LIMIT :limit
+    )
+    SELECT p.product_id, p.category_name, r.items, r.revenue
+    FROM ranked AS r
+    JOIN dim_product AS p ON p.product_sk = r.product_sk
+    ORDER BY r.revenue DESC, p.product_id
+""", "Best-selling products by revenue (ranked before the product join, which then touches 20 rows).")
+
+# -- delivery --------------------------------------------------------------------------------------
+DELIVERY_BY_STATE = Query("delivery_by_state", """
+    SELECT c.state, COUNT(*) AS delivered, SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late,
+           SUM(o.delivery_days) AS delivery_days
+    FROM fact_orders AS o
+    JOIN dim_customer AS c ON c.customer_sk = o.customer_sk
+    WHERE o.date_key BETWEEN :start AND :end
+      AND o.is_late IS NOT NULL
+      AND c.state IN (:states)
+    GROUP BY 1
+""", "Delivered orders, late ones and delivery days per delivery state.")
+
+DELIVERY_BY_MONTH = Query("delivery_by_month", f"""
+    SELECT DATE_TRUNC('month', o.date_key) AS month, COUNT(*) AS delivered,
+           SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late, SUM(o.delivery_days) AS delivery_days
+    FROM fact_orders AS o
+    WHERE o.date_key BETWEEN :start AND :end
+      AND o.is_late IS NOT NULL
+      AND {ORDERS_IN_STATES}
+    GROUP BY 1
+    ORDER BY 1
+""", "Delivered orders, late ones and delivery days per purchase month.")
+
+DELIVERY_DAYS = Query("delivery_days", f"""
+    SELECT o.delivery_days, COUNT(*) AS orders, SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late
+    FROM fact_orders AS o
+    WHERE o.date_key BETWEEN :start AND :end
+      AND o.is_late IS NOT NULL
+      AND {ORDERS_IN_STATES}
+    GROUP BY 1
+    ORDER BY 1
+""", "How many delivered orders took each number of days.")
+
+# -- pipeline health (the framework's own tables) --------------------------------------------------
+RUNS = Query("runs", """
+    SELECT run_id, MIN(started_at) AS started_at, SUM(duration_ms) AS step_ms, COUNT(*) AS steps,
+           SUM(COALESCE(rows_inserted, 0)) AS rows_inserted, SUM(COALESCE(rows_updated, 0)) AS rows_updated,
+           SUM(COALESCE(rows_expired, 0)) AS rows_expired, SUM(COALESCE(rows_rejected, 0)) AS rows_rejected,
+           SUM(CASE WHEN LEFT(step, 6) = 'check:' AND status = 'failed' THEN 1 ELSE 0 END) AS failed_checks,
+           SUM(CASE WHEN LEFT(step, 6) = 'check:' AND status = 'warned' THEN 1 ELSE 0 END) AS warned_checks,
+           SUM(CASE WHEN status IN ('failed', 'skipped') THEN 1 ELSE 0 END) AS failed_steps
+    FROM run_log
+    WHERE pipeline = :pipeline
+    GROUP BY 1
+    ORDER BY started_at DESC, run_id DESC
+    LIMIT :limit
+""", "The latest runs: step time, rows, rejects and failed checks.")
+
+RUN_PROBLEMS = Query("run_problems", """
+    SELECT started_at, run_id, step, status, error
+    FROM run_log
+    WHERE pipeline = :pipeline AND status IN ('failed', 'warned', 'skipped')
+    ORDER BY started_at DESC, step
+    LIMIT :limit
+""", "The latest failed, skipped and warned steps with their error text.")
+
+LAST_RUN_STEPS = Query("last_run_steps", """
+    SELECT step, status, duration_ms, rows_inserted, rows_updated, rows_expired, rows_rejected
+    FROM run_log
+    WHERE pipeline = :pipeline
+      AND run_id = (SELECT MAX(run_id) FROM run_log WHERE pipeline = :pipeline)
+    ORDER BY started_at, step
+""", "The steps of the latest run (run ids start with their UTC start time, so the greatest is the latest).")
+
+SOURCE_FRESHNESS = Query("source_freshness", """
+    SELECT source, MAX(loaded_at) AS last_loaded_at, MAX(batch_date) AS last_batch_date,
+           COUNT(*) AS files, SUM(row_count) AS rows_loaded
+    FROM file_ledger
+    WHERE pipeline = :pipeline
+    GROUP BY 1
+    ORDER BY 1
+""", "When each source last brought a file, from the load ledger.")
+
+# -- pages: what each one runs ---------------------------------------------------------------------
+PAGES: dict[str, tuple[Query, ...]] = {
+    "overview": (OVERVIEW_KPIS, OVERVIEW_MONTHLY, OVERVIEW_STATES),
+    "trends": (TRENDS_DAILY,),
+    "customers": (TOP_CUSTOMERS, CUSTOMER_SEGMENTS),
+    "profile": (PROFILE_SCV, PROFILE_ADDRESSES, PROFILE_ORDERS, PROFILE_REVIEWS),
+    "products": (CATEGORY_MONTHLY, TOP_PRODUCTS),
+    "delivery": (DELIVERY_BY_STATE, DELIVERY_BY_MONTH, DELIVERY_DAYS),
+    "health": (RUNS, LAST_RUN_STEPS, RUN_PROBLEMS, SOURCE_FRESHNESS),
+}
+FILTER_BOUNDS = (BOUNDS, STATES)
+PROFILE_DEFAULT = (TOP_SPENDER,)
+ALL = FILTER_BOUNDS + PROFILE_DEFAULT + tuple(q for queries in PAGES.values() for q in queries)
