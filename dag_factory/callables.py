@@ -97,6 +97,8 @@ def detect_landing(pipeline_root: str, target: str, project_dir: str, **context)
 
 
 def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context) -> dict:
+    """Landing files → the lake, in this process (a task process never forks: its threads could
+    deadlock the child)."""
     from framework.ingest import ingest_pipeline
     from framework.spec.project import load_project
 
@@ -107,12 +109,13 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
         from framework.ingest.s3_landing import ingest_from_s3
 
         prefix = getattr(settings, "landing_prefix", None) or f"{getattr(settings, 's3_prefix', '')}/landing".strip("/")
-        report = ingest_from_s3(project, _s3_lake(settings), settings.s3_bucket, prefix, batch_date)
+        report = ingest_from_s3(project, _s3_lake(settings), settings.s3_bucket, prefix, batch_date, workers=1)
     else:
         from framework.lake.local import LocalLake
 
         landing = _path(project_dir, getattr(settings, "landing", "") or "landing")
-        report = ingest_pipeline(project, landing, LocalLake(_path(project_dir, settings.lake)), batch_date)
+        report = ingest_pipeline(project, landing, LocalLake(_path(project_dir, settings.lake)), batch_date,
+                                 workers=1)
     for item in report.files:
         log.info("%s %s: %s rows, %s rejected %s", item.source, os.path.basename(item.landing_path), item.rows,
                  len(item.rejects), item.error)

@@ -62,7 +62,7 @@ def ingest_pipeline(project: m.Project, landing_dir: str, lake, batch_date: str,
 
     # Forking a process that runs other threads (an Airflow task's API client, a web server) can
     # deadlock the child: share the work across processes only from a single-threaded one.
-    if workers > 1 and len(jobs) > 1 and threading.active_count() == 1:
+    if workers > 1 and len(jobs) > 1 and threading.active_count() == 1 and getattr(lake, "forkable", True):
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:

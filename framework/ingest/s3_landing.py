@@ -14,7 +14,7 @@ from framework.spec import model as m
 
 
 def ingest_from_s3(project: m.Project, lake, landing_bucket: str, landing_prefix: str, batch_date: str,
-                   only: set[str] | None = None) -> IngestReport:
+                   only: set[str] | None = None, workers: int = 2) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="elt-landing-") as folder:
         origin = {}
         for source in project.sources:
@@ -22,7 +22,7 @@ def ingest_from_s3(project: m.Project, lake, landing_bucket: str, landing_prefix
                 continue
             for path in lake.list_landing(landing_bucket, landing_prefix, source.landing.path):
                 origin[lake.download(path, folder)] = path
-        report = ingest_pipeline(project, folder, lake, batch_date, only=only)
+        report = ingest_pipeline(project, folder, lake, batch_date, only=only, workers=workers)
     for item in report.files:
         item.landing_path = origin.get(item.landing_path, item.landing_path)
         item.error = item.error.replace(folder, f"s3://{landing_bucket}/{landing_prefix.strip('/')}")

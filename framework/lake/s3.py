@@ -16,24 +16,26 @@ import fnmatch
 import json
 import os
 import posixpath
-import uuid
-import weakref
+import hashlib
 from contextlib import contextmanager
 
 from framework.lake import LakeError, LakeFile, batch_date_of, copy_manifest
 
 _MAX_PUT = 5 * 1024**3  # one PUT (and so an MD5 ETag) is limited to 5 GiB
 _TAIL = 64 * 1024  # first guess at the Parquet footer's size when the metadata lacks the rows
-_LIVE: weakref.WeakValueDictionary[str, S3Lake] = weakref.WeakValueDictionary()
 
 
 class S3Lake:
-    def __init__(self, bucket: str, prefix: str, client):
+    def __init__(self, bucket: str, prefix: str, client, settings: tuple[str | None, str | None] | None = None):
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.client = client
-        self._token = uuid.uuid4().hex
-        _LIVE[self._token] = self
+        self._settings = settings  # (region, endpoint) when the client came from the default chain
+
+    @property
+    def forkable(self) -> bool:
+        """Whether a worker process can rebuild this lake (see __getstate__)."""
+        return self._settings is not None
 
     @classmethod
     def from_settings(cls, bucket: str, prefix: str, region: str, endpoint_url: str | None = None) -> S3Lake:
@@ -43,7 +45,8 @@ class S3Lake:
 
         endpoint_url = endpoint_url or os.environ.get("ELT_S3_ENDPOINT_URL") or None
         config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=10, read_timeout=60)
-        return cls(bucket, prefix, boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config))
+        return cls(bucket, prefix, boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config),
+                   settings=(region, endpoint_url))
 
     @property
     def root(self) -> str:
@@ -71,11 +74,17 @@ class S3Lake:
         if size > _MAX_PUT:
             raise LakeError(f"S3 put {lake_path}: {size:,} bytes is above the 5 GiB of a single PUT; "
                             "split the landing file")
-        metadata = {}
+        metadata = {"sha256": _sha256(local_path)}
         if local_path.endswith(".parquet"):
             import pyarrow.parquet as pq
 
             metadata["rows"] = str(pq.read_metadata(local_path).num_rows)
+        existing = self._head(lake_path, "put")
+        if existing is not None and existing.get("Metadata", {}).get("sha256") == metadata["sha256"]:
+            # The same bytes again (a retried ingest): keep the object, so its ETag — the ledger's
+            # checksum — stays the same even where it is not an MD5 (SSE-KMS).
+            os.remove(local_path)
+            return
         with open(local_path, "rb") as body, self._errors("put", bucket, key):
             self.client.put_object(Bucket=bucket, Key=key, Body=body, ContentLength=size, Metadata=metadata)
         os.remove(local_path)
@@ -230,30 +239,25 @@ class S3Lake:
 
     # -- pickling: ingest hands the lake to forked worker processes -------------------------
     def __getstate__(self) -> dict:
-        meta = self.client.meta
-        return {"bucket": self.bucket, "prefix": self.prefix, "token": self._token,
-                "region": meta.region_name, "endpoint_url": meta.endpoint_url}
+        """A worker rebuilds the lake from its settings with a client of its own (a forked child
+        must not share pooled connections). A lake made around a given client (Airflow's hook)
+        cannot be rebuilt elsewhere: ingest runs such a lake in one process."""
+        if self._settings is None:
+            raise TypeError("an S3Lake made around a given client cannot move to another process")
+        return {"bucket": self.bucket, "prefix": self.prefix, "settings": self._settings}
 
     def __setstate__(self, state: dict) -> None:
-        """A fresh client (a forked child must not share the parent's pooled connections), with
-        the credentials of the lake it was copied from when that lake is in memory (a forked
-        child inherits it); otherwise from the default chain."""
-        import boto3
+        region, endpoint = state["settings"]
+        rebuilt = S3Lake.from_settings(state["bucket"], state["prefix"], region, endpoint)
+        self.__dict__.update(rebuilt.__dict__)
 
-        original = _LIVE.get(state["token"])
-        kwargs = {}
-        endpoint = state["endpoint_url"]
-        if endpoint and not endpoint.split("/")[2].split(":")[0].endswith((".amazonaws.com", ".amazonaws.com.cn")):
-            kwargs["endpoint_url"] = endpoint
-        if original is not None:
-            kwargs["config"] = original.client.meta.config
-            credentials = getattr(original.client._request_signer, "_credentials", None)  # no public accessor
-            if credentials is not None:
-                frozen = credentials.get_frozen_credentials()
-                kwargs.update(aws_access_key_id=frozen.access_key, aws_secret_access_key=frozen.secret_key,
-                              aws_session_token=frozen.token)
-        self.__init__(state["bucket"], state["prefix"],
-                      boto3.session.Session().client("s3", region_name=state["region"], **kwargs))
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def split_s3(path: str) -> tuple[str, str]:

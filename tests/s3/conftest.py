@@ -1,4 +1,5 @@
-"""A real S3 for the lake tests: moto's HTTP server on 127.0.0.1, one per session, and a new
+"""A real S3 for the lake tests: moto's HTTP server on 127.0.0.1, one for this folder (its
+threads end with it: ingest elsewhere forks only from a single-threaded process), and a new
 bucket per test. Everything talks to it over HTTP with real boto3 clients."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ if "AIRFLOW_HOME" not in os.environ:  # the S3Hook test imports Airflow; never t
     os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="airflow-home-s3-")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def s3_endpoint():
     from moto.server import ThreadedMotoServer
 
@@ -34,7 +35,7 @@ def s3_endpoint():
             server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def s3(s3_endpoint):
     import boto3
 
