@@ -123,7 +123,7 @@ def test_a_first_run_sends_exactly_the_compiled_plan(compiled, landed):
     runner = run(compiled, lake, recording)
     assert all(o.status in (OK, "warned") for o in runner.outcomes), [(o.step, o.error) for o in runner.outcomes]
     expected = expected_templates(compiled, {f.source: 1 for f in report.files})
-    assert len(recording.statements) == len(expected)
+    assert len(recording.statements) == len(expected) > 300
     for index, (template, sent) in enumerate(zip(expected, recording.statements)):
         assert template_values(template, sent) is not None, f"statement {index}:\n{template}\n!=\n{sent}"
     # Transactions never nest and always close.
