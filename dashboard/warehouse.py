@@ -113,38 +113,38 @@ def _duckdb(config: DashboardConfig):
         raise WarehouseUnavailable(f"Cannot open the warehouse {path}: {text}") from None
 
 
+def _target_settings(config: DashboardConfig):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(name=config.target, **dict(config.settings))
+
+
 def _postgres(config: DashboardConfig):
-    """The settings the pipeline's postgres target uses (framework/execute/postgres.py): host,
-    port, dbname, user; the password from the variable `password_env` names, else libpq's own
-    PGPASSWORD / .pgpass."""
+    """The pipeline's own PostgreSQL connection (framework/execute/postgres.py): host, port,
+    dbname, user; the password from the variable `password_env` names, else libpq's own."""
     try:
         import psycopg
+
+        from framework.execute.postgres import connect_postgres
     except ImportError:
         raise WarehouseUnavailable("Target is PostgreSQL: install psycopg (the `postgres` extra).") from None
-    password_env = config.setting("password_env")
     try:
-        return psycopg.connect(host=config.setting("host") or "localhost", port=int(config.setting("port") or 5432),
-                               dbname=config.setting("dbname"), user=config.setting("user"),
-                               password=os.environ.get(password_env) if password_env else None,
-                               application_name="elt-dashboard", connect_timeout=10)
+        return connect_postgres(_target_settings(config)).conn
     except psycopg.Error as err:
         raise WarehouseUnavailable(f"Cannot connect to PostgreSQL target '{config.target}': "
                                    f"{' '.join(str(err).split())}") from None
 
 
 def _redshift(config: DashboardConfig):
-    """Redshift Serverless through IAM, as the pipeline connects (framework/execute/redshift.py):
-    temporary credentials for the workgroup from the boto3 credential chain, no password."""
+    """The pipeline's own Redshift connection (framework/execute/redshift.py): IAM on the
+    serverless workgroup, credentials from the boto3 chain, no password."""
     try:
-        import redshift_connector
+        from framework.execute.redshift import connect_redshift
+
+        return connect_redshift(_target_settings(config)).conn
     except ImportError:
         raise WarehouseUnavailable("Target is Redshift: install redshift_connector (it comes with the "
                                    "`airflow` extra).") from None
-    try:
-        return redshift_connector.connect(iam=True, is_serverless=True,
-                                          serverless_work_group=config.setting("workgroup"),
-                                          database=config.setting("database"), region=config.setting("region"),
-                                          timeout=60)
     except Exception as err:  # the driver raises several unrelated types for auth and network problems
         raise WarehouseUnavailable(f"Cannot connect to Redshift target '{config.target}' with IAM "
                                    f"(AWS credentials from the environment or profile): {err}") from None
