@@ -4,8 +4,12 @@ Conventions, so the text renders correctly on DuckDB, PostgreSQL and Redshift al
 - Parameters: :start / :end (purchase dates, inclusive), :prev_start / :prev_end (the
   previous period of the same length), :states (list; empty = all states), others per page.
 - The state filter is the delivery state of the order: the dim_customer version valid at
-  purchase (the facts' customer_sk), written as a semi-join where the query needs nothing
-  else from the customer, so it costs nothing when off.
+  purchase, which fact_orders carries as customer_state (and the person as
+  customer_unique_id); fact_order_items carries its product's category_name. Questions about
+  persons, states and categories read these columns rather than join ~1 M fact rows to a
+  dimension on 32-character hash keys.
+- Every text is one constant string: no SQL assembled with f-strings (a fragment shared by
+  several queries is repeated in each; filters that may be off are dropped by sql.py).
 - Sums and counts only; ratios are computed in Python (no integer `/`, whose meaning differs
   between Redshift and DuckDB); AVG only over a value cast to DOUBLE PRECISION.
 - No `%` in the text (psycopg's pyformat would read it as a placeholder) and no `FILTER`
@@ -15,10 +19,6 @@ Conventions, so the text renders correctly on DuckDB, PostgreSQL and Redshift al
 from __future__ import annotations
 
 from dashboard.sql import Query
-
-# Constant SQL fragments shared by several queries (text only: values are always bound parameters).
-ORDERS_IN_STATES = "o.customer_sk IN (SELECT customer_sk FROM dim_customer WHERE state IN (:states))"
-ITEMS_IN_STATES = "i.customer_sk IN (SELECT customer_sk FROM dim_customer WHERE state IN (:states))"
 
 # -- filters: their bounds -------------------------------------------------------------------------
 BOUNDS = Query("bounds", """
@@ -36,70 +36,66 @@ OVERVIEW_KPIS = Query("overview_kpis", """
            SUM(o.items_total) AS revenue,
            SUM(o.freight_total) AS freight,
            SUM(o.payment_total) AS payments,
-           COUNT(DISTINCT c.customer_unique_id) AS customers,
+           COUNT(DISTINCT o.customer_unique_id) AS customers,
            SUM(CASE WHEN o.is_late IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
            SUM(CASE WHEN o.is_late = FALSE THEN 1 ELSE 0 END) AS on_time,
            COUNT(o.review_score) AS reviewed,
            SUM(o.review_score) AS review_points
     FROM fact_orders AS o
-    JOIN dim_customer AS c ON c.customer_sk = o.customer_sk
     WHERE o.date_key BETWEEN :prev_start AND :end
-      AND c.state IN (:states)
+      AND o.customer_state IN (:states)
     GROUP BY 1
 """, "The headline figures of the period and of the previous one (for the deltas).")
 
-OVERVIEW_MONTHLY = Query("overview_monthly", f"""
+OVERVIEW_MONTHLY = Query("overview_monthly", """
     SELECT DATE_TRUNC('month', o.date_key) AS month, COUNT(*) AS orders, SUM(o.items_total) AS revenue
     FROM fact_orders AS o
     WHERE o.date_key BETWEEN :start AND :end
-      AND {ORDERS_IN_STATES}
+      AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY 1
 """, "Revenue and orders per month of the period.")
 
 OVERVIEW_STATES = Query("overview_states", """
-    SELECT c.state, COUNT(*) AS orders, SUM(o.items_total) AS revenue
+    SELECT o.customer_state AS state, COUNT(*) AS orders, SUM(o.items_total) AS revenue
     FROM fact_orders AS o
-    JOIN dim_customer AS c ON c.customer_sk = o.customer_sk
     WHERE o.date_key BETWEEN :start AND :end
-      AND c.state IN (:states)
+      AND o.customer_state IN (:states)
     GROUP BY 1
-    ORDER BY revenue DESC, c.state
+    ORDER BY revenue DESC, o.customer_state
 """, "Revenue and orders per delivery state.")
 
 # -- revenue trends --------------------------------------------------------------------------------
-TRENDS_DAILY = Query("trends_daily", f"""
+TRENDS_DAILY = Query("trends_daily", """
     SELECT o.date_key AS day, COUNT(*) AS orders, SUM(o.items_total) AS revenue,
            SUM(o.freight_total) AS freight, SUM(o.payment_total) AS payments
     FROM fact_orders AS o
     WHERE o.date_key BETWEEN :start AND :end
-      AND {ORDERS_IN_STATES}
+      AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY 1
 """, "Daily revenue, freight, payments and orders; weeks and months are summed from these days.")
 
 # -- top customers (the Single Customer View) ------------------------------------------------------
 # A person is in the period when their first..last order window overlaps it; figures are lifetime.
-SCV_IN_PERIOD = """
-    CAST(m.first_order_ts AS DATE) <= :end AND CAST(m.last_order_ts AS DATE) >= :start
-      AND m.state IN (:states)"""
-
-TOP_CUSTOMERS = Query("top_customers", f"""
+TOP_CUSTOMERS = Query("top_customers", """
     SELECT m.customer_unique_id, m.total_spent, m.orders_count, m.delivered_orders, m.items_count,
            m.last_order_ts, m.recency_days, m.favourite_category, m.segment, m.avg_review_score,
            m.city, m.state
     FROM mart_customer_360 AS m
-    WHERE {SCV_IN_PERIOD}
+    WHERE CAST(m.first_order_ts AS DATE) <= :end AND CAST(m.last_order_ts AS DATE) >= :start
+      AND m.state IN (:states)
       AND m.customer_unique_id LIKE :id_prefix
     ORDER BY m.total_spent DESC, m.customer_unique_id
     LIMIT :limit
 """, "The Single Customer View ranked by total spent (delivered orders), optionally by id prefix.")
 
-CUSTOMER_SEGMENTS = Query("customer_segments", f"""
+CUSTOMER_SEGMENTS = Query("customer_segments", """
     SELECT m.segment, COUNT(*) AS customers, SUM(m.total_spent) AS total_spent,
            SUM(CASE WHEN m.orders_count >= 2 THEN 1 ELSE 0 END) AS repeat_customers
     FROM mart_customer_360 AS m
-    WHERE {SCV_IN_PERIOD}
+    WHERE CAST(m.first_order_ts AS DATE) <= :end AND CAST(m.last_order_ts AS DATE) >= :start
+      AND m.state IN (:states)
     GROUP BY 1
     ORDER BY total_spent DESC, m.segment
 """, "Persons and spend per segment, for the same set of persons.")
@@ -139,30 +135,44 @@ PROFILE_REVIEWS = Query("profile_reviews", """
 """, "The person's reviews.")
 
 # -- product performance ---------------------------------------------------------------------------
-CATEGORY_MONTHLY = Query("category_monthly", f"""
-    WITH category_orders AS (
-        SELECT p.category_name, DATE_TRUNC('month', i.date_key) AS month, i.order_id,
-               COUNT(*) AS items, SUM(i.price) AS revenue
+CATEGORY_MONTHLY = Query("category_monthly", """
+    WITH items AS (
+        SELECT i.category_name, DATE_TRUNC('month', i.date_key) AS month, i.order_id, i.price,
+               o.items_count, o.review_score
         FROM fact_order_items AS i
-        JOIN dim_product AS p ON p.product_sk = i.product_sk
+        JOIN fact_orders AS o ON o.order_id = i.order_id
         WHERE i.date_key BETWEEN :start AND :end
-          AND {ITEMS_IN_STATES}
-        GROUP BY 1, 2, 3
+          AND o.date_key BETWEEN :start AND :end
+          AND o.customer_state IN (:states)
+    ),
+    category_orders AS (
+        SELECT category_name, month, 1 AS items, price AS revenue, review_score
+        FROM items
+        WHERE items_count = 1
+        UNION ALL
+        SELECT category_name, month, COUNT(*) AS items, SUM(price) AS revenue, MAX(review_score) AS review_score
+        FROM items
+        WHERE items_count <> 1
+        GROUP BY category_name, month, order_id
     )
-    SELECT co.category_name, co.month, SUM(co.items) AS items, SUM(co.revenue) AS revenue,
-           COUNT(*) AS orders, COUNT(o.review_score) AS reviewed_orders, SUM(o.review_score) AS review_points
-    FROM category_orders AS co
-    JOIN fact_orders AS o ON o.order_id = co.order_id
+    SELECT category_name, month, SUM(items) AS items, SUM(revenue) AS revenue,
+           COUNT(*) AS orders, COUNT(review_score) AS reviewed_orders, SUM(review_score) AS review_points
+    FROM category_orders
     GROUP BY 1, 2
 """, "Per category and month: items, revenue (item prices), orders, and the latest review score of "
-     "each order containing the category (summed once per order, as mart_category_monthly does).")
+     "each order containing the category (summed once per order, as mart_category_monthly does). "
+     "An order and its items share the purchase date, so both facts are cut to the period before "
+     "the join; an item of a one-item order (items_count = 1) is a category-order by itself, so "
+     "only the items of the other orders (~1 in 5) are grouped per order: grouping all ~700 k "
+     "32-character order ids cost more than the join.")
 
-TOP_PRODUCTS = Query("top_products", f"""
+TOP_PRODUCTS = Query("top_products", """
     WITH ranked AS (
         SELECT i.product_sk, COUNT(*) AS items, SUM(i.price) AS revenue
         FROM fact_order_items AS i
         WHERE i.date_key BETWEEN :start AND :end
-          AND {ITEMS_IN_STATES}
+          AND i.order_id IN (SELECT order_id FROM fact_orders
+                             WHERE date_key BETWEEN :start AND :end AND customer_state IN (:states))
         GROUP BY 1
         ORDER BY revenue DESC, i.product_sk
         LIMIT :limit
@@ -171,37 +181,37 @@ TOP_PRODUCTS = Query("top_products", f"""
     FROM ranked AS r
     JOIN dim_product AS p ON p.product_sk = r.product_sk
     ORDER BY r.revenue DESC, p.product_id
-""", "Best-selling products by revenue (ranked before the product join, which then touches 20 rows).")
+""", "Best-selling products by revenue (ranked before the product join, which then touches 20 rows); "
+     "the state filter takes the orders of fact_orders.customer_state.")
 
 # -- delivery --------------------------------------------------------------------------------------
 DELIVERY_BY_STATE = Query("delivery_by_state", """
-    SELECT c.state, COUNT(*) AS delivered, SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late,
-           SUM(o.delivery_days) AS delivery_days
+    SELECT o.customer_state AS state, COUNT(*) AS delivered,
+           SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late, SUM(o.delivery_days) AS delivery_days
     FROM fact_orders AS o
-    JOIN dim_customer AS c ON c.customer_sk = o.customer_sk
     WHERE o.date_key BETWEEN :start AND :end
       AND o.is_late IS NOT NULL
-      AND c.state IN (:states)
+      AND o.customer_state IN (:states)
     GROUP BY 1
 """, "Delivered orders, late ones and delivery days per delivery state.")
 
-DELIVERY_BY_MONTH = Query("delivery_by_month", f"""
+DELIVERY_BY_MONTH = Query("delivery_by_month", """
     SELECT DATE_TRUNC('month', o.date_key) AS month, COUNT(*) AS delivered,
            SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late, SUM(o.delivery_days) AS delivery_days
     FROM fact_orders AS o
     WHERE o.date_key BETWEEN :start AND :end
       AND o.is_late IS NOT NULL
-      AND {ORDERS_IN_STATES}
+      AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY 1
 """, "Delivered orders, late ones and delivery days per purchase month.")
 
-DELIVERY_DAYS = Query("delivery_days", f"""
+DELIVERY_DAYS = Query("delivery_days", """
     SELECT o.delivery_days, COUNT(*) AS orders, SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late
     FROM fact_orders AS o
     WHERE o.date_key BETWEEN :start AND :end
       AND o.is_late IS NOT NULL
-      AND {ORDERS_IN_STATES}
+      AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY 1
 """, "How many delivered orders took each number of days.")

@@ -87,6 +87,38 @@ def test_filters_change_the_numbers_as_they_should(dashboard_env):
     assert {label: value for label, (value, _) in metrics(app).items()} == expected
 
 
+@pytest.mark.parametrize("states", [(), ("RJ", "SP")])
+def test_category_figures_equal_plain_sql_over_items_and_their_orders(dashboard_env, states):
+    """category_monthly counts each order once per category (only multi-item orders are grouped per
+    order) and cuts both facts to the period: the plain definition, through the dimensions, agrees."""
+    from dashboard import data, queries
+    from dashboard.config import load_config
+
+    config = load_config({"ELT_DASHBOARD_PIPELINE": str(dashboard_env.pipeline),
+                          "ELT_DASHBOARD_WAREHOUSE": str(dashboard_env.warehouse)})
+    start, end = datetime.date(2017, 3, 15), LAST_DAY
+    got = data.fetch(config, (queries.CATEGORY_MONTHLY,), {"start": start, "end": end, "states": states})
+    shown = sorted((r.category_name, r.month.date(), int(r.items), round(float(r.revenue), 2), int(r.orders),
+                    int(r.reviewed_orders), 0 if r.review_points != r.review_points else int(r.review_points))
+                   for r in got["category_monthly"].itertuples())
+    expected = query(dashboard_env, """
+        WITH items AS (
+            SELECT p.category_name, CAST(DATE_TRUNC('month', i.date_key) AS DATE) AS month, i.order_id, i.price
+            FROM dwh.fact_order_items i
+            JOIN dwh.dim_product p USING (product_sk)
+            JOIN dwh.dim_customer c USING (customer_sk)
+            WHERE i.date_key BETWEEN ? AND ? AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.state))),
+        category_orders AS (SELECT DISTINCT category_name, month, order_id FROM items)
+        SELECT s.category_name, s.month, s.items, s.revenue, r.orders, r.reviewed, r.points
+        FROM (SELECT category_name, month, COUNT(*) AS items, SUM(price) AS revenue FROM items GROUP BY 1, 2) s
+        JOIN (SELECT category_name, month, COUNT(*) AS orders, COUNT(o.review_score) AS reviewed,
+                     COALESCE(SUM(o.review_score), 0) AS points
+              FROM category_orders JOIN dwh.fact_orders o USING (order_id) GROUP BY 1, 2) r USING (category_name, month)
+        """, [start, end, list(states), list(states)])
+    assert shown == sorted((c, m, n, round(float(rev), 2), o, rv, pt) for c, m, n, rev, o, rv, pt in expected)
+    assert any(n > o for _, _, n, _, o, _, _ in shown), "the sample has orders with several items of a category"
+
+
 def test_queries_are_cached_per_filter_set(dashboard_env, monkeypatch):
     import streamlit as st
 

@@ -4,9 +4,11 @@ figures the Brazilian way."""
 
 from __future__ import annotations
 
+import ast
 import datetime
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import sqlglot
@@ -52,11 +54,32 @@ def test_a_list_filter_expands_to_one_placeholder_per_value():
 
 def test_an_empty_list_filter_drops_its_whole_condition_and_nothing_else():
     rendered = render(queries.TRENDS_DAILY, "duckdb", SCHEMAS, {**PARAMS, "states": ()})
-    assert "dim_customer" not in rendered.sql, "the semi-join is gone, not just its inner condition"
-    assert "o.date_key BETWEEN $start AND $end AND TRUE" in rendered.sql
+    assert "o.date_key BETWEEN $start AND $end AND TRUE" in rendered.sql and "state" not in rendered.sql
     assert set(rendered.params) == {"start", "end"}
-    joined = render(queries.OVERVIEW_KPIS, "duckdb", SCHEMAS, {**PARAMS, "states": ()})
-    assert "JOIN dwh.dim_customer" in joined.sql and "state IN" not in joined.sql
+    rendered = render(queries.TOP_PRODUCTS, "duckdb", SCHEMAS, {**PARAMS, "states": ()})
+    assert "fact_orders" not in rendered.sql, "the semi-join is gone, not just its inner condition"
+    assert "i.date_key BETWEEN $start AND $end AND TRUE" in rendered.sql
+    joined = Query("q", "SELECT c.city FROM fact_orders AS o JOIN dim_customer AS c ON c.customer_sk = o.customer_sk "
+                        "WHERE o.date_key >= :start AND c.state IN (:states)")
+    rendered = render(joined, "duckdb", SCHEMAS, {**PARAMS, "states": ()})
+    assert "JOIN dwh.dim_customer" in rendered.sql and "state IN" not in rendered.sql
+
+
+def test_no_query_text_is_assembled_with_fstrings():
+    """Project rule: SQL is never built with f-strings; each query is one constant text."""
+    tree = ast.parse(Path(queries.__file__).read_text())
+    assert not [node.lineno for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)]
+    fragments = [name for name, value in vars(queries).items() if name.isupper() and isinstance(value, str)]
+    assert fragments == [], "no SQL fragments pasted into several texts"
+
+
+def test_state_and_category_questions_read_the_facts_own_columns():
+    """fact_orders carries customer_state and customer_unique_id, fact_order_items category_name: no page
+    query joins ~1 M fact rows to a dimension on the hash keys for them."""
+    for query in queries.ALL:
+        text = " ".join(query.sql.split())
+        assert "JOIN dim_customer" not in text or query.name.startswith("profile_"), query.name
+        assert "JOIN dim_product AS p ON p.product_sk = i.product_sk" not in text, query.name
 
 
 def test_rendering_refuses_mistakes():
@@ -70,7 +93,8 @@ def test_rendering_refuses_mistakes():
 
 def test_ctes_are_not_qualified():
     rendered = render(queries.CATEGORY_MONTHLY, "redshift", SCHEMAS, PARAMS)
-    assert "FROM category_orders AS co" in rendered.sql and "dwh.fact_order_items" in rendered.sql
+    assert "FROM items WHERE" in rendered.sql and "FROM category_orders GROUP BY" in rendered.sql
+    assert "dwh.fact_order_items" in rendered.sql and "dwh.items" not in rendered.sql
 
 
 def test_query_layer_imports_nothing_heavy():

@@ -1,11 +1,13 @@
 -- fact_order_items: one row per order item (grain: order_id, order_item_id).
 -- The customer version is the dim_customer row valid at the purchase timestamp.
+-- category_name is copied from dim_product (English, else Portuguese, else 'unknown').
 -- Left joins keep every item; not_null checks on the keys report unresolved references.
 SELECT
     i.order_id,
     i.order_item_id,
     dc.customer_sk,
     dp.product_sk,
+    dp.category_name,
     ds.seller_sk,
     CAST(o.order_purchase_timestamp AS DATE) AS date_key,
     o.order_purchase_timestamp AS purchase_ts,

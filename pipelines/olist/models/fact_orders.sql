@@ -1,4 +1,7 @@
 -- fact_orders: accumulating snapshot, one row per order (grain: order_id).
+-- customer_sk is the dim_customer version valid at the purchase timestamp; customer_unique_id
+-- and customer_state are copied from the order's person and that version, so questions about
+-- persons and states need no join on the hash key.
 WITH items AS (
     SELECT
         order_id,
@@ -50,6 +53,8 @@ latest_review AS (
 SELECT
     o.order_id,
     dc.customer_sk,
+    c.customer_unique_id,
+    dc.state AS customer_state,
     CAST(o.order_purchase_timestamp AS DATE) AS date_key,
     o.order_status,
     o.order_purchase_timestamp AS purchase_ts,

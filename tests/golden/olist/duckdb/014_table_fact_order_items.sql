@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
   order_item_id INT NOT NULL,
   customer_sk TEXT NOT NULL,
   product_sk TEXT NOT NULL,
+  category_name TEXT NOT NULL,
   seller_sk TEXT NOT NULL,
   date_key DATE NOT NULL,
   purchase_ts TIMESTAMP NOT NULL,

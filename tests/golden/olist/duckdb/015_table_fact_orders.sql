@@ -6,6 +6,8 @@ BEGIN;
 CREATE TABLE IF NOT EXISTS dwh.fact_orders (
   order_id TEXT NOT NULL,
   customer_sk TEXT NOT NULL,
+  customer_unique_id TEXT NOT NULL,
+  customer_state TEXT NOT NULL,
   date_key DATE NOT NULL,
   order_status TEXT NOT NULL,
   purchase_ts TIMESTAMP NOT NULL,

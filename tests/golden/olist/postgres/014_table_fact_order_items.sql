@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
   order_item_id INT NOT NULL,
   customer_sk VARCHAR NOT NULL,
   product_sk VARCHAR NOT NULL,
+  category_name VARCHAR NOT NULL,
   seller_sk VARCHAR NOT NULL,
   date_key DATE NOT NULL,
   purchase_ts TIMESTAMP NOT NULL,

@@ -6,6 +6,8 @@ BEGIN;
 CREATE TABLE IF NOT EXISTS dwh.fact_orders (
   order_id VARCHAR NOT NULL,
   customer_sk VARCHAR NOT NULL,
+  customer_unique_id VARCHAR NOT NULL,
+  customer_state VARCHAR NOT NULL,
   date_key DATE NOT NULL,
   order_status VARCHAR NOT NULL,
   purchase_ts TIMESTAMP NOT NULL,

@@ -10,6 +10,8 @@ CREATE TEMPORARY TABLE __src_fact_orders AS
 SELECT
   __q.order_id,
   __q.customer_sk,
+  __q.customer_unique_id,
+  __q.customer_state,
   __q.date_key,
   __q.order_status,
   __q.purchase_ts,
@@ -78,6 +80,8 @@ FROM (
   SELECT
     o.order_id AS order_id,
     dc.customer_sk AS customer_sk,
+    c.customer_unique_id AS customer_unique_id,
+    dc.state AS customer_state,
     CAST(o.order_purchase_timestamp AS DATE) AS date_key,
     o.order_status AS order_status,
     o.order_purchase_timestamp AS purchase_ts,
@@ -142,6 +146,8 @@ USING __src_fact_orders
 ON fact_orders.order_id = __src_fact_orders.order_id
 WHEN MATCHED THEN UPDATE SET
   customer_sk = __src_fact_orders.customer_sk,
+  customer_unique_id = __src_fact_orders.customer_unique_id,
+  customer_state = __src_fact_orders.customer_state,
   date_key = __src_fact_orders.date_key,
   order_status = __src_fact_orders.order_status,
   purchase_ts = __src_fact_orders.purchase_ts,
@@ -163,6 +169,8 @@ WHEN MATCHED THEN UPDATE SET
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   customer_sk,
+  customer_unique_id,
+  customer_state,
   date_key,
   order_status,
   purchase_ts,
@@ -184,6 +192,8 @@ WHEN NOT MATCHED THEN INSERT (
 ) VALUES (
   __src_fact_orders.order_id,
   __src_fact_orders.customer_sk,
+  __src_fact_orders.customer_unique_id,
+  __src_fact_orders.customer_state,
   __src_fact_orders.date_key,
   __src_fact_orders.order_status,
   __src_fact_orders.purchase_ts,

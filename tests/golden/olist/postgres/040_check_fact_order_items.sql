@@ -193,9 +193,20 @@ SELECT
         *
       FROM dwh.fact_order_items
       WHERE
-        seller_sk IS NULL
+        category_name IS NULL
     ) AS __f
   ) AS check_14,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.fact_order_items
+      WHERE
+        seller_sk IS NULL
+    ) AS __f
+  ) AS check_15,
   (
     SELECT
       COUNT(*) AS failures
@@ -213,7 +224,7 @@ SELECT
             __p.seller_sk = __c.seller_sk
         )
     ) AS __f
-  ) AS check_15,
+  ) AS check_16,
   (
     SELECT
       COUNT(*) AS failures
@@ -224,7 +235,7 @@ SELECT
       WHERE
         date_key IS NULL
     ) AS __f
-  ) AS check_16,
+  ) AS check_17,
   (
     SELECT
       COUNT(*) AS failures
@@ -242,7 +253,7 @@ SELECT
             __p.date_key = __c.date_key
         )
     ) AS __f
-  ) AS check_17,
+  ) AS check_18,
   (
     SELECT
       COUNT(*) AS failures
@@ -253,7 +264,7 @@ SELECT
       WHERE
         purchase_ts IS NULL
     ) AS __f
-  ) AS check_18,
+  ) AS check_19,
   (
     SELECT
       COUNT(*) AS failures
@@ -264,7 +275,7 @@ SELECT
       WHERE
         price IS NULL
     ) AS __f
-  ) AS check_19,
+  ) AS check_20,
   (
     SELECT
       COUNT(*) AS failures
@@ -275,7 +286,7 @@ SELECT
       WHERE
         freight_value IS NULL
     ) AS __f
-  ) AS check_20,
+  ) AS check_21,
   (
     SELECT
       COUNT(*) AS failures
@@ -286,7 +297,7 @@ SELECT
       WHERE
         item_total IS NULL
     ) AS __f
-  ) AS check_21;
+  ) AS check_22;
 
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_order_items HAVING COUNT(*) < 1) AS __f LIMIT 5
@@ -482,6 +493,18 @@ FROM (
       WHERE
         __p.product_sk = __c.product_sk
     )
+) AS __f;
+
+-- check not_null(category_name) [error]: no NULLs
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE category_name IS NULL) AS __f LIMIT 5
+SELECT
+  COUNT(*) AS failures
+FROM (
+  SELECT
+    *
+  FROM dwh.fact_order_items
+  WHERE
+    category_name IS NULL
 ) AS __f;
 
 -- check not_null(seller_sk) [error]: no NULLs

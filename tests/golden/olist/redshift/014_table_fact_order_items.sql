@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
   order_item_id INTEGER NOT NULL,
   customer_sk VARCHAR(65535) NOT NULL,
   product_sk VARCHAR(65535) NOT NULL,
+  category_name VARCHAR(65535) NOT NULL,
   seller_sk VARCHAR(65535) NOT NULL,
   date_key DATE NOT NULL,
   purchase_ts TIMESTAMP NOT NULL,

@@ -6,6 +6,8 @@ BEGIN;
 CREATE TABLE IF NOT EXISTS dwh.fact_orders (
   order_id VARCHAR(65535) NOT NULL,
   customer_sk VARCHAR(65535) NOT NULL,
+  customer_unique_id VARCHAR(65535) NOT NULL,
+  customer_state VARCHAR(65535) NOT NULL,
   date_key DATE NOT NULL,
   order_status VARCHAR(65535) NOT NULL,
   purchase_ts TIMESTAMP NOT NULL,

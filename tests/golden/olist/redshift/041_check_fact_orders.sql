@@ -281,9 +281,31 @@ SELECT
         *
       FROM dwh.fact_orders
       WHERE
-        date_key IS NULL
+        customer_unique_id IS NULL
     ) AS __f
   ) AS check_19,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.fact_orders
+      WHERE
+        customer_state IS NULL
+    ) AS __f
+  ) AS check_20,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM dwh.fact_orders
+      WHERE
+        date_key IS NULL
+    ) AS __f
+  ) AS check_21,
   (
     SELECT
       COUNT(*) AS failures
@@ -301,7 +323,7 @@ SELECT
             __p.date_key = __c.date_key
         )
     ) AS __f
-  ) AS check_20,
+  ) AS check_22,
   (
     SELECT
       COUNT(*) AS failures
@@ -312,7 +334,7 @@ SELECT
       WHERE
         order_status IS NULL
     ) AS __f
-  ) AS check_21,
+  ) AS check_23,
   (
     SELECT
       COUNT(*) AS failures
@@ -333,7 +355,7 @@ SELECT
           'unavailable'
         )
     ) AS __f
-  ) AS check_22,
+  ) AS check_24,
   (
     SELECT
       COUNT(*) AS failures
@@ -344,7 +366,7 @@ SELECT
       WHERE
         purchase_ts IS NULL
     ) AS __f
-  ) AS check_23,
+  ) AS check_25,
   (
     SELECT
       COUNT(*) AS failures
@@ -355,7 +377,7 @@ SELECT
       WHERE
         estimated_delivery_date IS NULL
     ) AS __f
-  ) AS check_24,
+  ) AS check_26,
   (
     SELECT
       COUNT(*) AS failures
@@ -366,7 +388,7 @@ SELECT
       WHERE
         items_count IS NULL
     ) AS __f
-  ) AS check_25,
+  ) AS check_27,
   (
     SELECT
       COUNT(*) AS failures
@@ -377,7 +399,7 @@ SELECT
       WHERE
         items_total IS NULL
     ) AS __f
-  ) AS check_26,
+  ) AS check_28,
   (
     SELECT
       COUNT(*) AS failures
@@ -388,7 +410,7 @@ SELECT
       WHERE
         freight_total IS NULL
     ) AS __f
-  ) AS check_27,
+  ) AS check_29,
   (
     SELECT
       COUNT(*) AS failures
@@ -399,7 +421,7 @@ SELECT
       WHERE
         order_total IS NULL
     ) AS __f
-  ) AS check_28,
+  ) AS check_30,
   (
     SELECT
       COUNT(*) AS failures
@@ -410,7 +432,7 @@ SELECT
       WHERE
         payments_count IS NULL
     ) AS __f
-  ) AS check_29,
+  ) AS check_31,
   (
     SELECT
       COUNT(*) AS failures
@@ -421,7 +443,7 @@ SELECT
       WHERE
         payment_total IS NULL
     ) AS __f
-  ) AS check_30,
+  ) AS check_32,
   (
     SELECT
       COUNT(*) AS failures
@@ -432,7 +454,7 @@ SELECT
       WHERE
         main_payment_type IS NULL
     ) AS __f
-  ) AS check_31,
+  ) AS check_33,
   (
     SELECT
       COUNT(*) AS failures
@@ -444,7 +466,7 @@ SELECT
         NOT main_payment_type IS NULL
         AND NOT main_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')
     ) AS __f
-  ) AS check_32,
+  ) AS check_34,
   (
     SELECT
       COUNT(*) AS failures
@@ -455,7 +477,7 @@ SELECT
       WHERE
         NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)
     ) AS __f
-  ) AS check_33;
+  ) AS check_35;
 
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_orders HAVING COUNT(*) < 1) AS __f LIMIT 5
@@ -744,6 +766,30 @@ FROM (
       WHERE
         __p.customer_sk = __c.customer_sk
     )
+) AS __f;
+
+-- check not_null(customer_unique_id) [error]: no NULLs
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE customer_unique_id IS NULL) AS __f LIMIT 5
+SELECT
+  COUNT(*) AS failures
+FROM (
+  SELECT
+    *
+  FROM dwh.fact_orders
+  WHERE
+    customer_unique_id IS NULL
+) AS __f;
+
+-- check not_null(customer_state) [error]: no NULLs
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_orders WHERE customer_state IS NULL) AS __f LIMIT 5
+SELECT
+  COUNT(*) AS failures
+FROM (
+  SELECT
+    *
+  FROM dwh.fact_orders
+  WHERE
+    customer_state IS NULL
 ) AS __f;
 
 -- check not_null(date_key) [error]: no NULLs
