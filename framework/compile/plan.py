@@ -86,8 +86,9 @@ def plan_project(project: m.Project, target: Target) -> Plan:
                           (f"build:{name}",) + referenced, transactional=False, checks=compiled))
     from framework.compile.builders.internal import internal_statements
 
+    rebuildable = tuple(s.name for s in project.models if s.materialization is m.Materialization.INCREMENTAL)
     return Plan(project.pipeline.name, target, naming, graph, _run_order(steps),
-                tuple(internal_statements(naming, target).items()))
+                tuple(internal_statements(naming, target, rebuildable).items()))
 
 
 def _run_order(steps: list[Step]) -> tuple[Step, ...]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework import __version__
 from framework.compile.fingerprint import fingerprints
 from framework.compile.manifest import (MANIFEST_VERSION, CheckInfo, ColumnInfo, Manifest, PipelineInfo, SpecInfo,
                                         StatementInfo, StepInfo, TargetInfo)
 from framework.compile.plan import Plan
 from framework.compile.targets.base import Target
-from framework.sourcefiles import source_fingerprint
+from framework.sourcefiles import framework_build, source_fingerprint
 from framework.spec import model as m
 
 
@@ -119,7 +118,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
     internal = tuple(StatementInfo(text(statement), name, params=placeholders(statement))
                      for name, statement in plan.internal)
     verify_all(to_verify, target.dialect)
-    return Manifest(MANIFEST_VERSION, __version__, target.name, pipeline_info(project), spec_infos(plan, project),
+    return Manifest(MANIFEST_VERSION, framework_build(), target.name, pipeline_info(project), spec_infos(plan, project),
                     tuple(steps), internal)
 
 

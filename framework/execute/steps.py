@@ -44,13 +44,15 @@ def run_statement(conn, statement: StatementInfo, params: dict[str, Any] | None 
 
 def execute_step(conn, step: StepInfo, params: dict[str, Any] | None = None,
                  files: list[dict[str, Any]] | None = None,
-                 in_transaction: Callable[[Any], None] | None = None) -> StepResult:
+                 in_transaction: Callable[[Any], None] | None = None,
+                 prelude: tuple[StatementInfo, ...] = ()) -> StepResult:
+    """`prelude`: statements run first, in the same transaction (e.g. recreate the table)."""
     params = params or {}
     result = StepResult(step.id)
     if step.transactional:
         conn.execute("BEGIN TRANSACTION")
     try:
-        for statement in step.statements:
+        for statement in (*prelude, *step.statements):
             if statement.kind == "copy_in":  # the session streams the batch's files (PostgreSQL)
                 conn.copy_in(statement.sql, params["batch_files"])
                 continue

@@ -117,6 +117,7 @@ class Runner:
         self.pipeline = manifest.pipeline.name
         self.changed: set[str] = set()  # specs whose data changed in this run
         self.blocked: dict[str, str] = {}  # spec -> why its dependents cannot run
+        self._live: dict[str, set[str]] | None = None  # schema.table -> its columns, read once
 
     def run(self) -> list[StepOutcome]:
         outcomes = []
@@ -216,6 +217,17 @@ class Runner:
         upstream_changed = [d for d in spec.depends_on if d in self.changed]
         if not (self.options.full or upstream_changed or state.get(spec.name, (None,))[0] != fingerprint):
             return StepOutcome(step.id, UP_TO_DATE, time.perf_counter() - started)
+        drift = self._drift(spec)
+        if drift and not self.options.full:
+            self.blocked[spec.name] = "no longer matches its table"
+            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=(
+                f"{spec.table} {drift}: its spec changed in a way the table cannot follow in place (see `elt plan "
+                "--compare`). `elt run --full` recreates the table and rebuilds it from its inputs (an incremental "
+                "model keeps only what its SELECT returns)"))
+        prelude = ()
+        if drift:  # --full: drop and recreate in the build's own transaction (a failure keeps the old table)
+            prelude = (self.manifest.internal_sql(f"drop_table:{spec.name}"),
+                       *self.manifest.step(f"table:{spec.name}").statements)
 
         def record_state(conn) -> None:
             keys = {"pipeline": self.pipeline, "model": spec.name}
@@ -226,7 +238,7 @@ class Runner:
 
         try:
             result = self._execute(lambda: execute_step(self.conn, step, {"batch_ts": self.options.batch_ts},
-                                                        in_transaction=record_state))
+                                                        in_transaction=record_state, prelude=prelude))
         except Exception as err:
             self.blocked[spec.name] = "failed to build"
             return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err),
@@ -237,6 +249,25 @@ class Runner:
         return StepOutcome(step.id, OK, time.perf_counter() - started, rows_inserted=max(inserted - deleted, 0)
                            if spec.materialization != "table" else inserted, rows_updated=updated,
                            rows_expired=result.reports.get("rows_expired"))
+
+    def _drift(self, spec) -> str:
+        """How an incremental model's live table differs from its spec's columns ('' if it does not).
+        Other models replace their table (or view) whole on every build."""
+        if spec.materialization != "incremental":
+            return ""
+        if self._live is None:
+            self._live = {}
+            for schema, table, column in run_statement(self.conn, self.manifest.internal_sql("table_columns")):
+                self._live.setdefault(f"{schema}.{table}", set()).add(column)
+        live = self._live.get(spec.table)
+        if not live:
+            return ""
+        declared = [c.name for c in spec.columns]
+        missing = [c for c in declared if c not in live]
+        extra = sorted(live - set(declared))
+        parts = ([f"lacks column(s) {', '.join(missing)}"] if missing else []) + \
+            ([f"has column(s) {', '.join(extra)} no longer in the spec"] if extra else [])
+        return " and ".join(parts)
 
     # -- checks -----------------------------------------------------------------------------------
     def _check(self, step: StepInfo) -> StepOutcome | None:

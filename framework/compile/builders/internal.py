@@ -21,9 +21,17 @@ def _insert(naming: Naming, target: Target, table: str) -> exp.Insert:
                       expression=exp.Values(expressions=[exp.Tuple(expressions=[target.placeholder(n) for n in names])]))
 
 
-def internal_statements(naming: Naming, target: Target) -> dict[str, exp.Expression]:
+def internal_statements(naming: Naming, target: Target, rebuildable: tuple[str, ...] = ()) -> dict[str, exp.Expression]:
+    """`rebuildable`: the models whose table a run may have to recreate (their live columns no
+    longer match the spec): each gets a `drop_table:<model>` statement."""
     ledger, state = naming.internal("file_ledger"), naming.internal("model_state")
+    columns = exp.Table(this=q.ident("columns"), db=q.ident("information_schema"))
+    drops = {f"drop_table:{name}": q.drop_table(name, naming.schema_of(name)) for name in rebuildable}
     return {
+        # The live tables' columns, to tell a table that no longer matches its spec.
+        "table_columns": q.select(q.col("table_schema"), q.col("table_name"), q.col("column_name")).from_(
+            columns).where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
+        **drops,
         "ledger_files": q.select(q.col("path"), q.col("checksum"), q.col("size_bytes")).from_(ledger).where(
             _equals(target, "pipeline", "source")),
         "model_state": q.select(q.col("model"), q.col("data_fingerprint"), q.col("run_id")).from_(state).where(
