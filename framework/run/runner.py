@@ -275,14 +275,12 @@ class Runner:
             return None  # checks run after a build (a skipped or up-to-date model keeps its last verdict)
         started = time.perf_counter()
         outcome = StepOutcome(step.id, OK)
-        counts = list(self.conn.execute(step.statements[0].sql).fetchone()) if step.statements else \
-            [self.conn.execute(c.count_sql).fetchone()[0] for c in step.checks]
-        for check, failures in zip(step.checks, counts):
-            if failures:
-                cursor = self.conn.execute(check.sample_sql)
-                sample = cursor.fetchall()
-                outcome.checks.append(CheckOutcome(check.name, check.severity, int(failures), sample,
-                                                   [d[0] for d in cursor.description]))
+        try:
+            outcome.checks = self._execute(lambda: self._failing_checks(step))
+        except Exception as err:  # the warehouse failed us, not the data: say so, block downstream
+            self.blocked[step.spec] = "could not be checked"
+            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err),
+                               transient=is_transient(err))
         errors = [c for c in outcome.checks if c.severity == "error"]
         if errors:
             outcome.status = FAILED
@@ -293,6 +291,17 @@ class Runner:
         outcome.detail = f"{len(step.checks)} check(s), {len(outcome.checks)} with failures"
         outcome.seconds = time.perf_counter() - started
         return outcome
+
+    def _failing_checks(self, step: StepInfo) -> list[CheckOutcome]:
+        counts = list(self.conn.execute(step.statements[0].sql).fetchone()) if step.statements else \
+            [self.conn.execute(c.count_sql).fetchone()[0] for c in step.checks]
+        failing = []
+        for check, failures in zip(step.checks, counts):
+            if failures:
+                cursor = self.conn.execute(check.sample_sql)
+                failing.append(CheckOutcome(check.name, check.severity, int(failures), cursor.fetchall(),
+                                            [d[0] for d in cursor.description]))
+        return failing
 
     # -- run log ----------------------------------------------------------------------------------
     def _log(self, outcome: StepOutcome) -> None:

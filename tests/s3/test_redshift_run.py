@@ -288,3 +288,13 @@ def test_sql_logs_never_show_the_copy_role(compiled, landed, caplog):
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "COPY" in logged and "IAM_ROLE '***'" in logged
     assert ROLE not in logged and "123456789012" not in logged
+
+
+def test_a_dropped_connection_during_checks_is_retried_too(compiled, landed):
+    lake, _ = landed
+    check_sql = compiled.step("check:dim_product").statements[0].sql
+    reset = redshift_error("08006", "server closed the connection unexpectedly", kind="InterfaceError")
+    recording = Recording(script=_fails(check_sql, reset, 1))
+    runner = run(compiled, lake, recording)
+    assert {o.step: o.status for o in runner.outcomes}["check:dim_product"] in (OK, "warned")
+    assert recording.statements.count(check_sql) == 2 and recording.connections == 2
