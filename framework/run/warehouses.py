@@ -54,7 +54,7 @@ def open_warehouse(settings, *, database: str | None = None, lake_dir: str | Non
         return _open(settings, database, lake_dir, wait_seconds)
     except WarehouseSettingsError:
         raise
-    except Exception as err:  # the driver's words, first line only (never the connection string)
+    except Exception as err:  # the driver's words on one line (they never carry the password)
         reason = " ".join(str(err).split())[:300]
         raise WarehouseSettingsError(f"cannot connect to target '{settings.name}' ({settings.type}): "
                                      f"{type(err).__name__}: {reason}") from None
