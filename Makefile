@@ -70,4 +70,4 @@ airflow-stop:
 	bin/airflow-standalone stop
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache build *.egg-info

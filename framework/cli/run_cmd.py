@@ -216,17 +216,18 @@ def _print_summary(result) -> None:
         if result.target != "duckdb":  # a server: its tables are counted in the dashboard, not here
             raise duckdb.Error("not a DuckDB file")
         conn = duckdb.connect(result.warehouse, read_only=True)
-        for schema, name, rows in conn.execute(
-                "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() "
+        for schema, name in conn.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() "
                 "WHERE schema_name <> 'elt' ORDER BY schema_name, table_name").fetchall():
-            counts[f"{schema}.{name}"] = conn.execute(f'SELECT COUNT(*) FROM "{schema}"."{name}"').fetchone()[0]
+            # estimated_size can lag deletes: count exactly, through the relational API (no SQL text)
+            counts[f"{schema}.{name}"] = conn.table(f"{schema}.{name}").aggregate("count(*)").fetchall()[0][0]
         conn.close()
     except duckdb.Error:
         pass
     table = Table(title=f"run {result.run_id}: {result.pipeline} on {result.target}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
-    for name, rows in counts.items():  # noqa: B007
+    for name, rows in counts.items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
     by_status = {}
