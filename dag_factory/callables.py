@@ -61,26 +61,25 @@ def _s3_lake(settings):
 
 
 def _open(settings, project_dir: str):
-    """The target's warehouse session and lake, credentials from Airflow connections."""
-    from framework.run.warehouses import OpenWarehouse, open_warehouse
+    """The target's warehouse session and lake, credentials from Airflow connections. A missing
+    setting fails the task for good; an unreachable warehouse raises for Airflow to retry."""
+    from framework.run.warehouses import WarehouseSettingsError, WarehouseUnreachable, open_warehouse
 
+    extra = {}
     if settings.type == "local":  # another task of another DAG run may hold the file: wait for it
-        return open_warehouse(settings, database=_path(project_dir, settings.database),
-                              lake_dir=_path(project_dir, settings.lake), wait_seconds=300)
-    if settings.type == "redshift":
+        extra = {"database": _path(project_dir, settings.database), "wait_seconds": 300}
+    elif settings.type == "redshift":
         from airflow.providers.amazon.aws.hooks.redshift_sql import RedshiftSQLHook
 
-        from framework.execute.redshift import connect_redshift
-        from framework.execute.retry import RetryPolicy
-
-        role = os.environ.get(settings.iam_role_arn_env)
-        if not role:
-            _fail(f"the environment variable {settings.iam_role_arn_env} (the COPY role's ARN) is not set on the "
-                  "workers")
-        hook = RedshiftSQLHook(redshift_conn_id=settings.redshift_conn_id)
-        return OpenWarehouse(connect_redshift(settings, connect=hook.get_conn), _s3_lake(settings),
-                             f"redshift://{settings.redshift_conn_id}", iam_role=role, retry=RetryPolicy())
-    return open_warehouse(settings, lake_dir=_path(project_dir, settings.lake))
+        extra = {"lake": _s3_lake(settings),
+                 "redshift_connect": RedshiftSQLHook(redshift_conn_id=settings.redshift_conn_id).get_conn}
+    try:
+        return open_warehouse(settings, lake_dir=_path(project_dir, getattr(settings, "lake", "") or "lake"),
+                              **extra)
+    except WarehouseUnreachable:
+        raise
+    except WarehouseSettingsError as err:
+        _fail(str(err))
 
 
 def detect_landing(pipeline_root: str, target: str, project_dir: str, **context) -> int:
@@ -106,10 +105,10 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
     project, _ = load_project(pipeline_root)
     batch_date = _batch_date(context)
     if settings.type == "redshift":
-        from framework.ingest.s3_landing import ingest_from_s3
+        from framework.ingest.s3_landing import ingest_from_s3, landing_location
 
-        prefix = getattr(settings, "landing_prefix", None) or f"{getattr(settings, 's3_prefix', '')}/landing".strip("/")
-        report = ingest_from_s3(project, _s3_lake(settings), settings.s3_bucket, prefix, batch_date, workers=1)
+        bucket, prefix = landing_location(settings)
+        report = ingest_from_s3(project, _s3_lake(settings), bucket, prefix, batch_date, workers=1)
     else:
         from framework.lake.local import LocalLake
 

@@ -51,3 +51,19 @@ def shared_olist_or_skip() -> Path:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true but the shared Olist data is missing at {SHARED_OLIST}")
     pytest.skip("shared Olist data not on this machine")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL 15 server for the whole session (tests/postgres/server.py). Missing
+    binaries fail in CI and skip elsewhere."""
+    from tests.postgres import server as pg
+
+    try:
+        running = pg.start()
+    except pg.PostgresUnavailable as err:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but PostgreSQL cannot start: {err}")
+        pytest.skip(str(err))
+    yield running
+    pg.stop(running)

@@ -96,11 +96,10 @@ def _ingest(project, target, source_dir: str | None, lake_dir: str | None, batch
 
     lake = lake_for(target, lake_dir)
     if source_dir is None:
-        from framework.ingest.s3_landing import ingest_from_s3
+        from framework.ingest.s3_landing import ingest_from_s3, landing_location
 
-        prefix = getattr(target, "landing_prefix", None) or f"{getattr(target, 's3_prefix', '')}/landing".strip("/")
-        return (ingest_from_s3(project, lake, target.s3_bucket, prefix, batch_date),
-                f"s3://{target.s3_bucket}/{prefix}")
+        bucket, prefix = landing_location(target)
+        return ingest_from_s3(project, lake, bucket, prefix, batch_date), f"s3://{bucket}/{prefix}"
     return ingest_pipeline(project, source_dir, lake, batch_date), source_dir
 
 

@@ -56,3 +56,14 @@ def batch_date_of(path: str) -> str:
 def copy_manifest(files: list[LakeFile]) -> dict:
     """The manifest document: COPY loads exactly these files, and fails if one is missing."""
     return {"entries": [{"url": f.path, "mandatory": True, "meta": {"content_length": f.size}} for f in files]}
+
+
+def sha256_of(path: str) -> str:
+    """The file's sha256, read in blocks (lake files can be large)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

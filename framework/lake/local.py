@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
-from framework.lake import LakeFile, batch_date_of, copy_manifest
+from framework.lake import LakeFile, batch_date_of, copy_manifest, sha256_of
 
 
 class LocalLake:
@@ -32,13 +31,13 @@ class LocalLake:
             for name in sorted(names):
                 if name.endswith(".parquet"):
                     path = os.path.join(folder, name)
-                    files.append(LakeFile(path, os.path.getsize(path), _sha256(path), batch_date_of(path)))
+                    files.append(LakeFile(path, os.path.getsize(path), sha256_of(path), batch_date_of(path)))
         return files
 
     def describe(self, path: str) -> LakeFile | None:
         try:
             size = os.path.getsize(path)
-            return LakeFile(path, size, _sha256(path), batch_date_of(path))
+            return LakeFile(path, size, sha256_of(path), batch_date_of(path))
         except FileNotFoundError:
             return None
 
@@ -56,11 +55,3 @@ class LocalLake:
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(copy_manifest(files), handle, indent=2)
         return path
-
-
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

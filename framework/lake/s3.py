@@ -16,10 +16,9 @@ import fnmatch
 import json
 import os
 import posixpath
-import hashlib
 from contextlib import contextmanager
 
-from framework.lake import LakeError, LakeFile, batch_date_of, copy_manifest
+from framework.lake import LakeError, LakeFile, batch_date_of, copy_manifest, sha256_of
 
 _MAX_PUT = 5 * 1024**3  # one PUT (and so an MD5 ETag) is limited to 5 GiB
 _TAIL = 64 * 1024  # first guess at the Parquet footer's size when the metadata lacks the rows
@@ -74,7 +73,7 @@ class S3Lake:
         if size > _MAX_PUT:
             raise LakeError(f"S3 put {lake_path}: {size:,} bytes is above the 5 GiB of a single PUT; "
                             "split the landing file")
-        metadata = {"sha256": _sha256(local_path)}
+        metadata = {"sha256": sha256_of(local_path)}
         if local_path.endswith(".parquet"):
             import pyarrow.parquet as pq
 
@@ -250,14 +249,6 @@ class S3Lake:
         region, endpoint = state["settings"]
         rebuilt = S3Lake.from_settings(state["bucket"], state["prefix"], region, endpoint)
         self.__dict__.update(rebuilt.__dict__)
-
-
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def split_s3(path: str) -> tuple[str, str]:

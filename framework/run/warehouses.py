@@ -31,7 +31,11 @@ class OpenWarehouse:
 
 
 class WarehouseSettingsError(ValueError):
-    pass
+    """The target's configuration is incomplete: retrying cannot help."""
+
+
+class WarehouseUnreachable(WarehouseSettingsError):
+    """The warehouse did not answer (network, credentials, capacity): a later try may work."""
 
 
 def lake_for(settings, lake_dir: str | None = None):
@@ -47,31 +51,33 @@ def lake_for(settings, lake_dir: str | None = None):
 
 
 def open_warehouse(settings, *, database: str | None = None, lake_dir: str | None = None,
-                   wait_seconds: float = 0.0) -> OpenWarehouse:
+                   wait_seconds: float = 0.0, lake=None, redshift_connect=None) -> OpenWarehouse:
+    """`lake` and `redshift_connect` replace the defaults (in a DAG: from the Airflow connections)."""
     if settings.type == "local":
-        return _open(settings, database, lake_dir, wait_seconds)
+        return _open(settings, database, lake_dir, wait_seconds, lake, redshift_connect)
     try:
-        return _open(settings, database, lake_dir, wait_seconds)
+        return _open(settings, database, lake_dir, wait_seconds, lake, redshift_connect)
     except WarehouseSettingsError:
         raise
     except Exception as err:  # the driver's words on one line (they never carry the password)
         reason = " ".join(str(err).split())[:300]
-        raise WarehouseSettingsError(f"cannot connect to target '{settings.name}' ({settings.type}): "
-                                     f"{type(err).__name__}: {reason}") from None
+        raise WarehouseUnreachable(f"cannot connect to target '{settings.name}' ({settings.type}): "
+                                   f"{type(err).__name__}: {reason}") from None
 
 
-def _open(settings, database, lake_dir, wait_seconds) -> OpenWarehouse:
+def _open(settings, database, lake_dir, wait_seconds, lake, redshift_connect) -> OpenWarehouse:
     if settings.type == "local":
         from framework.run.runner import connect_duckdb
 
         path = database or settings.database
-        return OpenWarehouse(connect_duckdb(path, wait_seconds), lake_for(settings, lake_dir), path)
+        return OpenWarehouse(connect_duckdb(path, wait_seconds), lake or lake_for(settings, lake_dir), path)
     if settings.type == "postgres":
         from framework.execute.postgres import connect_postgres
 
         label = f"postgresql://{getattr(settings, 'host', 'localhost')}:{getattr(settings, 'port', 5432)}/" \
                 f"{settings.dbname}"
-        return OpenWarehouse(connect_postgres(settings), lake_for(settings, lake_dir), label, retry=RetryPolicy())
+        return OpenWarehouse(connect_postgres(settings), lake or lake_for(settings, lake_dir), label,
+                             retry=RetryPolicy())
     if settings.type == "redshift":
         from framework.execute.redshift import connect_redshift
 
@@ -81,6 +87,6 @@ def _open(settings, database, lake_dir, wait_seconds) -> OpenWarehouse:
                                          f"target '{settings.name}') is not set: it holds the ARN of the role "
                                          "Redshift assumes for COPY (see `terraform output copy_role_arn`)")
         label = f"redshift-serverless://{settings.workgroup}/{settings.database}"
-        return OpenWarehouse(connect_redshift(settings), lake_for(settings), label, iam_role=role,
-                             retry=RetryPolicy())
+        return OpenWarehouse(connect_redshift(settings, connect=redshift_connect), lake or lake_for(settings), label,
+                             iam_role=role, retry=RetryPolicy())
     raise WarehouseSettingsError(f"target type {settings.type!r} cannot be run")

@@ -8,7 +8,6 @@ fail in CI and skip elsewhere, as in tests/postgres."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pandas as pd
 import pytest
@@ -16,7 +15,6 @@ import pytest
 from dashboard import data, queries
 from dashboard.config import DEFAULT_SCHEMAS, DashboardConfig, load_config
 from dashboard.filters import Filters
-from tests.postgres import server as pg
 from tests.run.helpers import BATCH
 
 PERIODS = [Filters(datetime.date(2017, 10, 18), datetime.date(2018, 10, 17)),
@@ -24,26 +22,17 @@ PERIODS = [Filters(datetime.date(2017, 10, 18), datetime.date(2018, 10, 17)),
 
 
 @pytest.fixture(scope="module")
-def pg_config(sample_warehouse):
+def pg_config(sample_warehouse, postgres):
     from framework.run.runner import RunOptions, run_pipeline
 
-    try:
-        running = pg.start()
-    except pg.PostgresUnavailable as err:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but PostgreSQL cannot start: {err}")
-        pytest.skip(str(err))
-    try:
-        settings = running.settings(running.create_database("dashboard"), str(sample_warehouse.lake))
-        result = run_pipeline(str(sample_warehouse.pipeline), "postgres", RunOptions("pg", str(sample_warehouse.lake),
-                                                                                     BATCH), settings=settings)
-        assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
-        yield DashboardConfig(str(sample_warehouse.pipeline), "olist", "pg", "postgres", "postgres",
-                              tuple(sorted(DEFAULT_SCHEMAS.items())),
-                              (("dbname", settings.dbname), ("host", running.host), ("port", str(running.port)),
-                               ("type", "postgres"), ("user", running.user)))
-    finally:
-        pg.stop(running)
+    settings = postgres.settings(postgres.create_database("dashboard"), str(sample_warehouse.lake))
+    result = run_pipeline(str(sample_warehouse.pipeline), "postgres", RunOptions("pg", str(sample_warehouse.lake),
+                                                                                 BATCH), settings=settings)
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    return DashboardConfig(str(sample_warehouse.pipeline), "olist", "pg", "postgres", "postgres",
+                           tuple(sorted(DEFAULT_SCHEMAS.items())),
+                           (("dbname", settings.dbname), ("host", postgres.host), ("port", str(postgres.port)),
+                            ("type", "postgres"), ("user", postgres.user)))
 
 
 def comparable(frame: pd.DataFrame) -> pd.DataFrame:
