@@ -37,8 +37,10 @@ def median_seconds(project, target: str, runs: int) -> tuple[float, int]:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [("olist (11 models)", REPO / "pipelines" / "olist", 1.0),
-                 ("generated 500 models", generate(Path(tmp) / "gen", 625), 10.0)]
+        cases = [
+            ("olist (11 models)", REPO / "pipelines" / "olist", 1.0),
+            ("generated 500 models", generate(Path(tmp) / "gen", 625), 10.0),
+        ]
         print(f"{'case':<22} {'target':<9} {'steps':>6} {'median s':>9} {'goal s':>7}  runs={runs}")
         for label, path, goal in cases:
             project, problems = load_project(str(path))

@@ -33,13 +33,24 @@ print(json.dumps({"seconds": time.perf_counter() - start, "dags": len(bag.dags),
 
 
 def parse(project: Path, home: Path) -> dict:
-    env = {**os.environ, "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-           "ELT_PIPELINES_DIR": str(project / "pipelines"), "ELT_PROJECT_DIR": str(project),
-           "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
-           # the cold parse compiles 2,000 models; Airflow's default 30 s import timeout would cut it
-           "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "600"}
-    result = subprocess.run([sys.executable, "-c", PROBE, str(REPO / "dag_factory" / "dags")], env=env,
-                            capture_output=True, text=True, check=True, cwd=REPO)
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "ELT_PIPELINES_DIR": str(project / "pipelines"),
+        "ELT_PROJECT_DIR": str(project),
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
+        # the cold parse compiles 2,000 models; Airflow's default 30 s import timeout would cut it
+        "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "600",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(REPO / "dag_factory" / "dags")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -51,22 +62,32 @@ def dag_factory_config(project: Path, out: Path) -> Path:
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "noop.py").write_text("def noop(**kwargs):\n    return None\n")
-    config = {"default": {"default_args": {"owner": "bench", "retries": 3}, "catchup": False,
-                          "start_date": "2024-01-01", "schedule": "@daily"}}
+    config = {
+        "default": {
+            "default_args": {"owner": "bench", "retries": 3},
+            "catchup": False,
+            "start_date": "2024-01-01",
+            "schedule": "@daily",
+        }
+    }
     for dag_id, dag in sorted(load_dags(str(project / "pipelines"), str(project)).items()):
         tasks = {}
         for task in dag.tasks:
             name = task.task_id.replace(".", "__")
-            tasks[name] = {"operator": "airflow.providers.standard.operators.python.PythonOperator",
-                           "python_callable_name": "noop", "python_callable_file": str(out / "noop.py"),
-                           "dependencies": sorted(u.replace(".", "__") for u in task.upstream_task_ids)}
+            tasks[name] = {
+                "operator": "airflow.providers.standard.operators.python.PythonOperator",
+                "python_callable_name": "noop",
+                "python_callable_file": str(out / "noop.py"),
+                "dependencies": sorted(u.replace(".", "__") for u in task.upstream_task_ids),
+            }
         config[dag_id] = {"tasks": tasks}
     path = out / "dags.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     (out / "dagfactory_dags.py").write_text(
         "# airflow DAG file for dag-factory (DagBag's safe mode looks for both words)\n"
         "from dagfactory import load_yaml_dags\n"
-        f"load_yaml_dags(globals_dict=globals(), config_filepath={str(path)!r})\n")
+        f"load_yaml_dags(globals_dict=globals(), config_filepath={str(path)!r})\n"
+    )
     return out
 
 
@@ -83,32 +104,50 @@ def main() -> None:
         home = tmp / "airflow"
         home.mkdir()
         olist = tmp / "olist"
-        shutil.copytree(REPO / "pipelines" / "olist", olist / "pipelines" / "olist", ignore=shutil.ignore_patterns("sample"))
+        shutil.copytree(
+            REPO / "pipelines" / "olist", olist / "pipelines" / "olist", ignore=shutil.ignore_patterns("sample")
+        )
         many = tmp / "many"
         for i in range(100):
             root = generate(many / "pipelines" / f"p{i:03d}", 25)  # 5 sources + 20 models
             text = (root / "pipeline.yml").read_text().replace("name: generated", f"name: generated_{i:03d}")
-            (root / "pipeline.yml").write_text(text.replace("warehouse/generated.duckdb",
-                                                            f"warehouse/generated_{i:03d}.duckdb"))
+            (root / "pipeline.yml").write_text(
+                text.replace("warehouse/generated.duckdb", f"warehouse/generated_{i:03d}.duckdb")
+            )
         print(f"{'case':<34} {'DAGs':>5} {'tasks':>6} {'cold s':>7} {'warm median s':>14}")
         for label, project in (("olist", olist), ("100 pipelines x 20 models", many)):
             cold = parse(project, home)
             warm = [parse(project, home) for _ in range(runs)]
             assert cold["errors"] == 0 and all(w["errors"] == 0 for w in warm)
-            print(f"{label:<34} {cold['dags']:>5} {cold['tasks']:>6} {cold['seconds']:>7.2f} "
-                  f"{statistics.median(w['seconds'] for w in warm):>14.3f}")
+            print(
+                f"{label:<34} {cold['dags']:>5} {cold['tasks']:>6} {cold['seconds']:>7.2f} "
+                f"{statistics.median(w['seconds'] for w in warm):>14.3f}"
+            )
             if args.dag_factory_python and label != "olist":
                 folder = dag_factory_config(project, tmp / "dagfactory")
-                env = {**os.environ, "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-                       "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR", "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "600"}
+                env = {
+                    **os.environ,
+                    "AIRFLOW_HOME": str(home),
+                    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                    "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
+                    "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "600",
+                }
                 timings = []
                 for _ in range(runs):
-                    result = subprocess.run([args.dag_factory_python, "-c", PROBE, str(folder)], env=env,
-                                            capture_output=True, text=True, check=True, cwd=tmp)
+                    result = subprocess.run(
+                        [args.dag_factory_python, "-c", PROBE, str(folder)],
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                        cwd=tmp,
+                    )
                     timings.append(json.loads(result.stdout.strip().splitlines()[-1]))
                 assert all(t["errors"] == 0 for t in timings), timings[0]
-                print(f"{'  same DAGs with dag-factory 1.1.0':<34} {timings[0]['dags']:>5} {timings[0]['tasks']:>6} "
-                      f"{'-':>7} {statistics.median(t['seconds'] for t in timings):>14.3f}")
+                print(
+                    f"{'  same DAGs with dag-factory 1.1.0':<34} {timings[0]['dags']:>5} {timings[0]['tasks']:>6} "
+                    f"{'-':>7} {statistics.median(t['seconds'] for t in timings):>14.3f}"
+                )
 
 
 if __name__ == "__main__":

@@ -36,17 +36,40 @@ PAGE_PARAMS = {"customers": {"id_prefix": "%", "limit": 100}, "products": {"limi
 
 def build(work: Path, factor: float) -> Path:
     generated, lake, warehouse = work / "data", work / "lake", work / "warehouse" / "olist.duckdb"
-    steps = [[sys.executable, str(OLIST / "generate.py"), str(OLIST / "sample"), str(generated),
-              "--factor", f"{factor:g}"],
-             [str(BIN / "elt"), "ingest", str(OLIST), "--from", str(generated), "--lake", str(lake),
-              "--batch-date", "2018-10-17", "--quiet"],
-             [str(BIN / "elt"), "run", str(OLIST), "--warehouse", str(warehouse), "--lake", str(lake),
-              "--batch-date", "2018-10-17", "--quiet"]]
+    steps = [
+        [sys.executable, str(OLIST / "generate.py"), str(OLIST / "sample"), str(generated), "--factor", f"{factor:g}"],
+        [
+            str(BIN / "elt"),
+            "ingest",
+            str(OLIST),
+            "--from",
+            str(generated),
+            "--lake",
+            str(lake),
+            "--batch-date",
+            "2018-10-17",
+            "--quiet",
+        ],
+        [
+            str(BIN / "elt"),
+            "run",
+            str(OLIST),
+            "--warehouse",
+            str(warehouse),
+            "--lake",
+            str(lake),
+            "--batch-date",
+            "2018-10-17",
+            "--quiet",
+        ],
+    ]
     for step in steps:
         started = time.perf_counter()
         subprocess.run(step, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
-        print(f"  {Path(step[1]).name if step[0] == sys.executable else step[1]}: "
-              f"{time.perf_counter() - started:.1f}s", flush=True)
+        print(
+            f"  {Path(step[1]).name if step[0] == sys.executable else step[1]}: {time.perf_counter() - started:.1f}s",
+            flush=True,
+        )
     return warehouse
 
 
@@ -77,16 +100,21 @@ def main() -> None:
         everywhere = default_filters(first, last)
         one_state = Filters(everywhere.start, everywhere.end, ("SP",))
         customer = bounds["top_spender"].iloc[0]["customer_unique_id"]
-        print(f"\nwarehouse: {warehouse} ({orders:,} orders); period {everywhere.start} … {everywhere.end}; "
-              f"median of {args.runs}\n")
+        print(
+            f"\nwarehouse: {warehouse} ({orders:,} orders); period {everywhere.start} … {everywhere.end}; "
+            f"median of {args.runs}\n"
+        )
         print(f"{'page':<10} {'queries':>7} {'all states ms':>14} {'SP ms':>8} {'max ms':>8}  goal {GOAL_MS} ms")
         for page, page_queries in queries.PAGES.items():
             extra = {**PAGE_PARAMS.get(page, {}), "customer": customer, "pipeline": config.pipeline}
             median_all, max_all = time_page(config, page, {**everywhere.params(), **extra}, args.runs)
             median_sp, max_sp = time_page(config, page, {**one_state.params(), **extra}, args.runs)
             verdict = "ok" if max(median_all, median_sp) < GOAL_MS else "over"
-            print(f"{page:<10} {len(page_queries):>7} {median_all:>14.0f} {median_sp:>8.0f} "
-                  f"{max(max_all, max_sp):>8.0f}  {verdict}", flush=True)
+            print(
+                f"{page:<10} {len(page_queries):>7} {median_all:>14.0f} {median_sp:>8.0f} "
+                f"{max(max_all, max_sp):>8.0f}  {verdict}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -48,10 +48,20 @@ def model_yaml(name: str, deps: list[str], scd2: bool) -> str:
     managed = ""
     if scd2:
         history = "history: {type: scd2, tracked: [label], version_start: updated_at}\n"
-        managed = ("  - {name: valid_from, type: timestamp}\n  - {name: valid_to, type: timestamp}\n"
-                   "  - {name: is_current, type: boolean}\n")
-    sql = "\n".join(["  SELECT t0.id,", "         t0.label,", f"         {amounts} AS amount,",
-                     "         t0.updated_at", f"  FROM {deps[0]} AS t0", *("  " + j for j in joins.splitlines())])
+        managed = (
+            "  - {name: valid_from, type: timestamp}\n  - {name: valid_to, type: timestamp}\n"
+            "  - {name: is_current, type: boolean}\n"
+        )
+    sql = "\n".join(
+        [
+            "  SELECT t0.id,",
+            "         t0.label,",
+            f"         {amounts} AS amount,",
+            "         t0.updated_at",
+            f"  FROM {deps[0]} AS t0",
+            *("  " + j for j in joins.splitlines()),
+        ]
+    )
     return f"""version: 1
 kind: model
 name: {name}

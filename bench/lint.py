@@ -34,8 +34,10 @@ def time_lint(path: Path, runs: int) -> list[float]:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [("olist (21 specs)", REPO / "pipelines" / "olist", 1.0),
-                 ("generated 500 specs", generate(Path(tmp) / "gen500", 500), 3.0)]
+        cases = [
+            ("olist (21 specs)", REPO / "pipelines" / "olist", 1.0),
+            ("generated 500 specs", generate(Path(tmp) / "gen500", 500), 3.0),
+        ]
         print(f"{'case':<22} {'median s':>9} {'min s':>7} {'goal s':>7}  runs={runs}")
         for label, path, goal in cases:
             samples = time_lint(path, runs)

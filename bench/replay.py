@@ -46,15 +46,19 @@ def main() -> int:
             result = daily.run(datetime.datetime.fromisoformat(batch))
             seconds.append(time.perf_counter() - t0)
             if report.failed or not result.ok:
-                print(f"batch {batch} failed: {[f.error for f in report.failed]} "
-                      f"{[(o.step, o.error) for o in result.outcomes if o.error]}")
+                print(
+                    f"batch {batch} failed: {[f.error for f in report.failed]} "
+                    f"{[(o.step, o.error) for o in result.outcomes if o.error]}"
+                )
                 return 1
         total = time.perf_counter() - started
         expected, got = model_digests(full.warehouse), model_digests(daily.warehouse)
         differing = sorted(name for name in expected if got.get(name) != expected[name])
-        print(f"{len(batches)} {args.period} batches in {total:.1f}s (median {statistics.median(seconds):.2f}s "
-              f"per batch, ingest + run); models equal to the full load: "
-              f"{'all ' + str(len(expected)) if not differing else 'NO: ' + ', '.join(differing)}")
+        print(
+            f"{len(batches)} {args.period} batches in {total:.1f}s (median {statistics.median(seconds):.2f}s "
+            f"per batch, ingest + run); models equal to the full load: "
+            f"{'all ' + str(len(expected)) if not differing else 'NO: ' + ', '.join(differing)}"
+        )
         return 1 if differing else 0
 
 

@@ -40,28 +40,68 @@ def timed(args: list[str]) -> tuple[float, int]:
 
 
 def ingest_and_run(landing: Path, lake: Path, warehouse: Path, batch_date: str) -> tuple[float, int, float, float]:
-    ingest = timed([str(BIN / "elt"), "ingest", str(OLIST), "--from", str(landing), "--lake", str(lake),
-                    "--batch-date", batch_date, "--quiet"])
-    run = timed([str(BIN / "elt"), "run", str(OLIST), "--warehouse", str(warehouse), "--lake", str(lake),
-                 "--batch-date", batch_date, "--quiet"])
+    ingest = timed(
+        [
+            str(BIN / "elt"),
+            "ingest",
+            str(OLIST),
+            "--from",
+            str(landing),
+            "--lake",
+            str(lake),
+            "--batch-date",
+            batch_date,
+            "--quiet",
+        ]
+    )
+    run = timed(
+        [
+            str(BIN / "elt"),
+            "run",
+            str(OLIST),
+            "--warehouse",
+            str(warehouse),
+            "--lake",
+            str(lake),
+            "--batch-date",
+            batch_date,
+            "--quiet",
+        ]
+    )
     return ingest[0] + run[0], max(ingest[1], run[1]), ingest[0], run[0]
 
 
 def warm_compile(warehouse: Path) -> float:
     """Compile once into the warehouse's cache (in a child, for the same reason as above)."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; from framework.run.cache import load_or_compile; "
-                    "load_or_compile(sys.argv[1], None, sys.argv[2])", str(OLIST), str(warehouse.parent / ".elt")],
-                   check=True, cwd=REPO)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from framework.run.cache import load_or_compile; "
+            "load_or_compile(sys.argv[1], None, sys.argv[2])",
+            str(OLIST),
+            str(warehouse.parent / ".elt"),
+        ],
+        check=True,
+        cwd=REPO,
+    )
     return time.perf_counter() - started
 
 
 def one_day(generated: Path, out: Path) -> Path:
     """The busiest day's batch of the generated data, sliced the way the replay tool slices history."""
-    subprocess.run([sys.executable, str(OLIST / "replay.py"), str(generated), str(out), "--period", "day"],
-                   check=True, stdout=subprocess.DEVNULL)
-    days = sorted(out.iterdir(), key=lambda d: (d / "olist_orders_dataset.csv").stat().st_size
-                  if (d / "olist_orders_dataset.csv").exists() else 0)
+    subprocess.run(
+        [sys.executable, str(OLIST / "replay.py"), str(generated), str(out), "--period", "day"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    days = sorted(
+        out.iterdir(),
+        key=lambda d: (
+            (d / "olist_orders_dataset.csv").stat().st_size if (d / "olist_orders_dataset.csv").exists() else 0
+        ),
+    )
     return days[-1]
 
 
@@ -77,8 +117,17 @@ def main() -> None:
             data = tmp / f"x{factor:g}"
             # In a child process: this process must stay small, or its size would count in the
             # peak RSS the measured commands inherit at fork.
-            subprocess.run([sys.executable, str(OLIST / "generate.py"), str(OLIST / "sample"), str(data),
-                            "--factor", f"{factor:g}"], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(OLIST / "generate.py"),
+                    str(OLIST / "sample"),
+                    str(data),
+                    "--factor",
+                    f"{factor:g}",
+                ],
+                check=True,
+            )
             runs = args.runs if factor <= 1 else 1
             samples = []
             for attempt in range(runs):
@@ -87,8 +136,11 @@ def main() -> None:
                 compile_s = warm_compile(warehouse)
                 total, rss, ingest_s, run_s = ingest_and_run(data, work / "lake", warehouse, "2018-10-17")
                 samples.append((total, rss, ingest_s, run_s, compile_s))
-                print(f"  factor {factor:g} full load #{attempt + 1}: {total:.2f}s (ingest {ingest_s:.2f}s, "
-                      f"run {run_s:.2f}s; compile beforehand {compile_s:.2f}s), peak RSS {rss} MiB", flush=True)
+                print(
+                    f"  factor {factor:g} full load #{attempt + 1}: {total:.2f}s (ingest {ingest_s:.2f}s, "
+                    f"run {run_s:.2f}s; compile beforehand {compile_s:.2f}s), peak RSS {rss} MiB",
+                    flush=True,
+                )
             median = statistics.median(s[0] for s in samples)
             rows.append((f"full load, factor {factor:g}", median, max(s[1] for s in samples)))
             if factor == 1:
@@ -98,16 +150,39 @@ def main() -> None:
                 for attempt in range(args.runs):
                     copy = tmp / f"day-{attempt}"
                     shutil.copytree(work, copy)
-                    total, rss, _, _ = ingest_and_run(day, copy / "lake", copy / "warehouse" / "olist.duckdb",
-                                                      "2018-10-18")
+                    total, rss, _, _ = ingest_and_run(
+                        day, copy / "lake", copy / "warehouse" / "olist.duckdb", "2018-10-18"
+                    )
                     day_samples.append((total, rss))
-                rows.append((f"one daily batch ({day.name}) on factor 1", statistics.median(s[0] for s in day_samples),
-                             max(s[1] for s in day_samples)))
-                idle = [timed([str(BIN / "elt"), "run", str(OLIST), "--warehouse",
-                               str(work / "warehouse" / "olist.duckdb"), "--lake", str(work / "lake"), "--quiet"])
-                        for _ in range(5)]
-                rows.append(("nothing to do (factor 1 warehouse)", statistics.median(s[0] for s in idle),
-                             max(s[1] for s in idle)))
+                rows.append(
+                    (
+                        f"one daily batch ({day.name}) on factor 1",
+                        statistics.median(s[0] for s in day_samples),
+                        max(s[1] for s in day_samples),
+                    )
+                )
+                idle = [
+                    timed(
+                        [
+                            str(BIN / "elt"),
+                            "run",
+                            str(OLIST),
+                            "--warehouse",
+                            str(work / "warehouse" / "olist.duckdb"),
+                            "--lake",
+                            str(work / "lake"),
+                            "--quiet",
+                        ]
+                    )
+                    for _ in range(5)
+                ]
+                rows.append(
+                    (
+                        "nothing to do (factor 1 warehouse)",
+                        statistics.median(s[0] for s in idle),
+                        max(s[1] for s in idle),
+                    )
+                )
             shutil.rmtree(data)
     print(f"\n{'case':<44} {'median s':>9} {'peak RSS MiB':>13}")
     for label, seconds, rss in rows:

@@ -41,8 +41,14 @@ def _target(manifest: Manifest, name: str) -> dict:
 
 
 def _doc(manifest: Manifest) -> str:
-    lines = [f"# {manifest.pipeline.name}", "", manifest.pipeline.description or "", "",
-             "| model | layer | description |", "| --- | --- | --- |"]
+    lines = [
+        f"# {manifest.pipeline.name}",
+        "",
+        manifest.pipeline.description or "",
+        "",
+        "| model | layer | description |",
+        "| --- | --- | --- |",
+    ]
     lines += [f"| {s.name} | {s.layer} | {s.description.strip()} |" for s in manifest.specs if s.kind == "model"]
     return "\n".join(lines)
 
@@ -61,26 +67,38 @@ def build_dag(manifest: Manifest, settings: DagSettings):
     target = _target(manifest, settings.target)
     local = target["type"] == "local"
     default_args = {
-        "owner": pipeline.owner, "retries": settings.retries, "retry_exponential_backoff": True,
+        "owner": pipeline.owner,
+        "retries": settings.retries,
+        "retry_exponential_backoff": True,
         "retry_delay": datetime.timedelta(seconds=settings.retry_delay_seconds),
         "max_retry_delay": datetime.timedelta(minutes=30),
     }
     schedule = None if pipeline.schedule in ("none", "") else pipeline.schedule
     dag = DAG(
-        dag_id=pipeline.name, schedule=schedule, start_date=datetime.datetime.fromisoformat(pipeline.start_date)
-        .replace(tzinfo=datetime.timezone.utc), catchup=pipeline.catchup, max_active_runs=1,
-        max_active_tasks=1 if local else 16, tags=list(pipeline.tags), default_args=default_args,
-        doc_md=_doc(manifest), description=(pipeline.description or "")[:200],
+        dag_id=pipeline.name,
+        schedule=schedule,
+        start_date=datetime.datetime.fromisoformat(pipeline.start_date).replace(tzinfo=datetime.UTC),
+        catchup=pipeline.catchup,
+        max_active_runs=1,
+        max_active_tasks=1 if local else 16,
+        tags=list(pipeline.tags),
+        default_args=default_args,
+        doc_md=_doc(manifest),
+        description=(pipeline.description or "")[:200],
     )
-    common = {"pipeline_root": settings.pipeline_root, "target": settings.target,
-              "project_dir": settings.project_dir}
+    common = {"pipeline_root": settings.pipeline_root, "target": settings.target, "project_dir": settings.project_dir}
     with dag:
         detect, ingest = (_redshift_entry if target["type"] == "redshift" else _local_entry)(manifest, target, common)
         detect >> ingest
         tasks = {}
         groups = {"load": TaskGroup("load", tooltip="landing batches into staging, exactly once")}
-        groups.update({layer: TaskGroup(layer) for layer in LAYERS
-                       if any(s.layer == layer and s.kind == "model" for s in manifest.specs)})
+        groups.update(
+            {
+                layer: TaskGroup(layer)
+                for layer in LAYERS
+                if any(s.layer == layer and s.kind == "model" for s in manifest.specs)
+            }
+        )
         for step in manifest.steps:
             if step.kind not in ("load", "build", "check"):
                 continue
@@ -111,8 +129,13 @@ def _python(task_id: str, function: str, kwargs: dict, **extra):
 
 def _local_entry(manifest: Manifest, target: dict, common: dict):
     detect = _python("detect", "detect_landing", common, retries=0)
-    ingest = _python("ingest", "ingest_landing", common, retries=0,
-                     doc_md="Landing files → typed Parquet in the lake for the run's logical date.")
+    ingest = _python(
+        "ingest",
+        "ingest_landing",
+        common,
+        retries=0,
+        doc_md="Landing files → typed Parquet in the lake for the run's logical date.",
+    )
     return detect, ingest
 
 
@@ -120,9 +143,16 @@ def _redshift_entry(manifest: Manifest, target: dict, common: dict):
     from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
     prefix = target.get("landing_prefix") or f"{target.get('s3_prefix', '')}/landing".strip("/")
-    detect = S3KeySensor(task_id="detect", bucket_name=target["s3_bucket"], bucket_key=f"{prefix}/*",
-                         wildcard_match=True, aws_conn_id=target["aws_conn_id"], deferrable=True,
-                         poke_interval=300, timeout=6 * 3600)
+    detect = S3KeySensor(
+        task_id="detect",
+        bucket_name=target["s3_bucket"],
+        bucket_key=f"{prefix}/*",
+        wildcard_match=True,
+        aws_conn_id=target["aws_conn_id"],
+        deferrable=True,
+        poke_interval=300,
+        timeout=6 * 3600,
+    )
     ingest = _python("ingest", "ingest_landing", common, retries=0)
     return detect, ingest
 
@@ -141,5 +171,6 @@ def _summary(manifest: Manifest, common: dict):
 
     from dag_factory import callables
 
-    return PythonOperator(task_id="summary", python_callable=callables.summarize, op_kwargs=common,
-                          trigger_rule="all_done", retries=0)
+    return PythonOperator(
+        task_id="summary", python_callable=callables.summarize, op_kwargs=common, trigger_rule="all_done", retries=0
+    )

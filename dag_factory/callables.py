@@ -33,15 +33,18 @@ def _path(project_dir: str, path: str) -> str:
 
 def _batch_date(context: dict) -> str:
     logical = context.get("logical_date") or context.get("data_interval_start")
-    return (logical or datetime.datetime.now(datetime.timezone.utc)).date().isoformat()
+    return (logical or datetime.datetime.now(datetime.UTC)).date().isoformat()
 
 
 def _manifest(pipeline_root: str, target: str, project_dir: str):
     from framework.run.cache import SpecErrors, load_or_compile
 
     settings = _target(pipeline_root, target)
-    beside = _path(project_dir, settings.database) if settings.type == "local" else \
-        os.path.join(project_dir, "warehouse", "target")
+    beside = (
+        _path(project_dir, settings.database)
+        if settings.type == "local"
+        else os.path.join(project_dir, "warehouse", "target")
+    )
     try:
         return load_or_compile(pipeline_root, target, os.path.join(os.path.dirname(beside), ".elt"))[0], settings
     except SpecErrors as err:
@@ -56,8 +59,11 @@ def _s3_lake(settings):
 
     from framework.lake.s3 import S3Lake
 
-    return S3Lake(settings.s3_bucket, getattr(settings, "s3_prefix", "") or "",
-                  S3Hook(aws_conn_id=settings.aws_conn_id).get_conn())
+    return S3Lake(
+        settings.s3_bucket,
+        getattr(settings, "s3_prefix", "") or "",
+        S3Hook(aws_conn_id=settings.aws_conn_id).get_conn(),
+    )
 
 
 def _open(settings, project_dir: str):
@@ -71,11 +77,12 @@ def _open(settings, project_dir: str):
     elif settings.type == "redshift":
         from airflow.providers.amazon.aws.hooks.redshift_sql import RedshiftSQLHook
 
-        extra = {"lake": _s3_lake(settings),
-                 "redshift_connect": RedshiftSQLHook(redshift_conn_id=settings.redshift_conn_id).get_conn}
+        extra = {
+            "lake": _s3_lake(settings),
+            "redshift_connect": RedshiftSQLHook(redshift_conn_id=settings.redshift_conn_id).get_conn,
+        }
     try:
-        return open_warehouse(settings, lake_dir=_path(project_dir, getattr(settings, "lake", "") or "lake"),
-                              **extra)
+        return open_warehouse(settings, lake_dir=_path(project_dir, getattr(settings, "lake", "") or "lake"), **extra)
     except WarehouseUnreachable:
         raise
     except WarehouseSettingsError as err:
@@ -113,11 +120,16 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
         from framework.lake.local import LocalLake
 
         landing = _path(project_dir, getattr(settings, "landing", "") or "landing")
-        report = ingest_pipeline(project, landing, LocalLake(_path(project_dir, settings.lake)), batch_date,
-                                 workers=1)
+        report = ingest_pipeline(project, landing, LocalLake(_path(project_dir, settings.lake)), batch_date, workers=1)
     for item in report.files:
-        log.info("%s %s: %s rows, %s rejected %s", item.source, os.path.basename(item.landing_path), item.rows,
-                 len(item.rejects), item.error)
+        log.info(
+            "%s %s: %s rows, %s rejected %s",
+            item.source,
+            os.path.basename(item.landing_path),
+            item.rows,
+            len(item.rejects),
+            item.error,
+        )
     if report.failed:
         _fail("; ".join(f.error for f in report.failed))
     return {"files": len(report.files), "rows": sum(f.rows for f in report.files)}

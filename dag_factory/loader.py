@@ -45,11 +45,21 @@ def load_dags(pipelines_dir: str, project_dir: str, target: str | None = None) -
         except SpecErrors as err:
             from framework.diagnostics import format_text
 
-            warnings.warn(PipelineNotScheduled(f"pipeline {root} is not scheduled: its specs have errors\n"
-                                               + format_text(err.diagnostics)))
+            warnings.warn(
+                PipelineNotScheduled(
+                    f"pipeline {root} is not scheduled: its specs have errors\n" + format_text(err.diagnostics)
+                ),
+                stacklevel=2,
+            )
         except SystemExit:
-            warnings.warn(PipelineNotScheduled(f"pipeline {root} is not scheduled: its pipeline.yml is invalid "
-                                               "(run `elt lint` on it)"))
+            warnings.warn(
+                PipelineNotScheduled(
+                    f"pipeline {root} is not scheduled: its pipeline.yml is invalid (run `elt lint` on it)"
+                ),
+                stacklevel=2,
+            )
         except Exception as err:  # one pipeline must never take the others down
-            warnings.warn(PipelineNotScheduled(f"pipeline {root} is not scheduled: {type(err).__name__}: {err}"))
+            warnings.warn(
+                PipelineNotScheduled(f"pipeline {root} is not scheduled: {type(err).__name__}: {err}"), stacklevel=2
+            )
     return dags

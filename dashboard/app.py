@@ -32,8 +32,9 @@ navigation = {}
 for section, pages in PAGES.items():
     navigation[section] = []
     for script, title, url_path, icon, filtered in pages:
-        navigation[section].append(st.Page(script, title=title, url_path=url_path, icon=icon,
-                                           default=url_path == "overview"))
+        navigation[section].append(
+            st.Page(script, title=title, url_path=url_path, icon=icon, default=url_path == "overview")
+        )
         uses_filters[title] = filtered
 
 page = st.navigation(navigation)

@@ -19,8 +19,12 @@ DEFAULT_PIPELINE = "pipelines/olist"
 DEFAULT_SCHEMAS = {"staging": "staging", "dimension": "dwh", "fact": "dwh", "mart": "mart", "internal": "elt"}
 
 # pipeline.yml target type → (connection kind, sqlglot dialect)
-TARGET_KINDS = {"local": ("duckdb", "duckdb"), "duckdb": ("duckdb", "duckdb"),
-                "postgres": ("postgres", "postgres"), "redshift": ("redshift", "redshift")}
+TARGET_KINDS = {
+    "local": ("duckdb", "duckdb"),
+    "duckdb": ("duckdb", "duckdb"),
+    "postgres": ("postgres", "postgres"),
+    "redshift": ("redshift", "redshift"),
+}
 
 
 class ConfigError(Exception):
@@ -48,9 +52,13 @@ class DashboardConfig:
         return self.setting("database") or ""
 
     def describe(self) -> str:
-        where = _short_path(self.database_path) if self.kind == "duckdb" else (
-            self.setting("workgroup") or self.setting("host") or "?") + "/" + (
-            self.setting("database") or self.setting("dbname") or "?")
+        where = (
+            _short_path(self.database_path)
+            if self.kind == "duckdb"
+            else (self.setting("workgroup") or self.setting("host") or "?")
+            + "/"
+            + (self.setting("database") or self.setting("dbname") or "?")
+        )
         return f"{self.pipeline} · target {self.target} ({self.kind}: {where})"
 
 
@@ -68,12 +76,15 @@ def load_config(environ: dict | None = None) -> DashboardConfig:
     settings = {k: str(v) for k, v in vars(target).items() if k not in ("name", "pipeline") and v is not None}
     kind, dialect = TARGET_KINDS.get(settings.get("type", ""), (None, None))
     if kind is None:
-        raise ConfigError(f"target '{target.name}' has type '{settings.get('type')}', which the dashboard "
-                          f"cannot read; known types: {', '.join(sorted(TARGET_KINDS))}")
+        raise ConfigError(
+            f"target '{target.name}' has type '{settings.get('type')}', which the dashboard "
+            f"cannot read; known types: {', '.join(sorted(TARGET_KINDS))}"
+        )
     if kind == "duckdb":
         settings["database"] = os.path.abspath(env.get("ELT_DASHBOARD_WAREHOUSE") or settings["database"])
-    return DashboardConfig(root, target.pipeline, target.name, kind, dialect, _schemas(root),
-                           tuple(sorted(settings.items())))
+    return DashboardConfig(
+        root, target.pipeline, target.name, kind, dialect, _schemas(root), tuple(sorted(settings.items()))
+    )
 
 
 def _pipeline_target(root: str, name: str | None):

@@ -26,8 +26,13 @@ class Filters:
 
     def params(self) -> dict:
         prev_start, prev_end = self.previous
-        return {"start": self.start, "end": self.end, "prev_start": prev_start, "prev_end": prev_end,
-                "states": tuple(sorted(self.states))}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "prev_start": prev_start,
+            "prev_end": prev_end,
+            "states": tuple(sorted(self.states)),
+        }
 
     def describe(self) -> str:
         states = ", ".join(self.states) if self.states else "all states"

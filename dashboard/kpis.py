@@ -38,6 +38,10 @@ def overview_kpis(frame) -> dict[str, PeriodKpis]:
     periods = {"current": PeriodKpis(), "previous": PeriodKpis()}
     for row in frame.to_dict("records"):
         values = {k: (None if v != v else v) for k, v in row.items() if k != "period"}  # NaN → None
-        periods[row["period"]] = PeriodKpis(**{k: (int(v) if k not in ("revenue", "freight", "payments")
-                                                   and v is not None else v) for k, v in values.items()})
+        periods[row["period"]] = PeriodKpis(
+            **{
+                k: (int(v) if k not in ("revenue", "freight", "payments") and v is not None else v)
+                for k, v in values.items()
+            }
+        )
     return periods

@@ -21,16 +21,26 @@ from __future__ import annotations
 from dashboard.sql import Query
 
 # -- filters: their bounds -------------------------------------------------------------------------
-BOUNDS = Query("bounds", """
+BOUNDS = Query(
+    "bounds",
+    """
     SELECT MIN(date_key) AS first_date, MAX(date_key) AS last_date, COUNT(*) AS orders FROM fact_orders
-""", "The purchase-date range of the data, for the date filter.")
+""",
+    "The purchase-date range of the data, for the date filter.",
+)
 
-STATES = Query("states", """
+STATES = Query(
+    "states",
+    """
     SELECT DISTINCT state FROM dim_customer ORDER BY state
-""", "Every state a customer ever lived in, for the state filter.")
+""",
+    "Every state a customer ever lived in, for the state filter.",
+)
 
 # -- overview --------------------------------------------------------------------------------------
-OVERVIEW_KPIS = Query("overview_kpis", """
+OVERVIEW_KPIS = Query(
+    "overview_kpis",
+    """
     SELECT CASE WHEN o.date_key >= :start THEN 'current' ELSE 'previous' END AS period,
            COUNT(*) AS orders,
            SUM(o.items_total) AS revenue,
@@ -45,28 +55,40 @@ OVERVIEW_KPIS = Query("overview_kpis", """
     WHERE o.date_key BETWEEN :prev_start AND :end
       AND o.customer_state IN (:states)
     GROUP BY 1
-""", "The headline figures of the period and of the previous one (for the deltas).")
+""",
+    "The headline figures of the period and of the previous one (for the deltas).",
+)
 
-OVERVIEW_MONTHLY = Query("overview_monthly", """
+OVERVIEW_MONTHLY = Query(
+    "overview_monthly",
+    """
     SELECT DATE_TRUNC('month', o.date_key) AS month, COUNT(*) AS orders, SUM(o.items_total) AS revenue
     FROM fact_orders AS o
     WHERE o.date_key BETWEEN :start AND :end
       AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY 1
-""", "Revenue and orders per month of the period.")
+""",
+    "Revenue and orders per month of the period.",
+)
 
-OVERVIEW_STATES = Query("overview_states", """
+OVERVIEW_STATES = Query(
+    "overview_states",
+    """
     SELECT o.customer_state AS state, COUNT(*) AS orders, SUM(o.items_total) AS revenue
     FROM fact_orders AS o
     WHERE o.date_key BETWEEN :start AND :end
       AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY revenue DESC, o.customer_state
-""", "Revenue and orders per delivery state.")
+""",
+    "Revenue and orders per delivery state.",
+)
 
 # -- revenue trends --------------------------------------------------------------------------------
-TRENDS_DAILY = Query("trends_daily", """
+TRENDS_DAILY = Query(
+    "trends_daily",
+    """
     SELECT o.date_key AS day, COUNT(*) AS orders, SUM(o.items_total) AS revenue,
            SUM(o.freight_total) AS freight, SUM(o.payment_total) AS payments
     FROM fact_orders AS o
@@ -74,11 +96,15 @@ TRENDS_DAILY = Query("trends_daily", """
       AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY 1
-""", "Daily revenue, freight, payments and orders; weeks and months are summed from these days.")
+""",
+    "Daily revenue, freight, payments and orders; weeks and months are summed from these days.",
+)
 
 # -- top customers (the Single Customer View) ------------------------------------------------------
 # A person is in the period when their first..last order window overlaps it; figures are lifetime.
-TOP_CUSTOMERS = Query("top_customers", """
+TOP_CUSTOMERS = Query(
+    "top_customers",
+    """
     SELECT m.customer_unique_id, m.total_spent, m.orders_count, m.delivered_orders, m.items_count,
            m.last_order_ts, m.recency_days, m.favourite_category, m.segment, m.avg_review_score,
            m.city, m.state
@@ -88,9 +114,13 @@ TOP_CUSTOMERS = Query("top_customers", """
       AND m.customer_unique_id LIKE :id_prefix
     ORDER BY m.total_spent DESC, m.customer_unique_id
     LIMIT :limit
-""", "The Single Customer View ranked by total spent (delivered orders), optionally by id prefix.")
+""",
+    "The Single Customer View ranked by total spent (delivered orders), optionally by id prefix.",
+)
 
-CUSTOMER_SEGMENTS = Query("customer_segments", """
+CUSTOMER_SEGMENTS = Query(
+    "customer_segments",
+    """
     SELECT m.segment, COUNT(*) AS customers, SUM(m.total_spent) AS total_spent,
            SUM(CASE WHEN m.orders_count >= 2 THEN 1 ELSE 0 END) AS repeat_customers
     FROM mart_customer_360 AS m
@@ -98,25 +128,41 @@ CUSTOMER_SEGMENTS = Query("customer_segments", """
       AND m.state IN (:states)
     GROUP BY 1
     ORDER BY total_spent DESC, m.segment
-""", "Persons and spend per segment, for the same set of persons.")
+""",
+    "Persons and spend per segment, for the same set of persons.",
+)
 
 # -- customer profile ------------------------------------------------------------------------------
-TOP_SPENDER = Query("top_spender", """
+TOP_SPENDER = Query(
+    "top_spender",
+    """
     SELECT customer_unique_id FROM mart_customer_360 ORDER BY total_spent DESC, customer_unique_id LIMIT 1
-""", "The profile shown when none is asked for.")
+""",
+    "The profile shown when none is asked for.",
+)
 
-PROFILE_SCV = Query("profile_scv", """
+PROFILE_SCV = Query(
+    "profile_scv",
+    """
     SELECT * FROM mart_customer_360 WHERE customer_unique_id = :customer
-""", "The person's Single Customer View row.")
+""",
+    "The person's Single Customer View row.",
+)
 
-PROFILE_ADDRESSES = Query("profile_addresses", """
+PROFILE_ADDRESSES = Query(
+    "profile_addresses",
+    """
     SELECT valid_from, valid_to, is_current, zip_code_prefix, city, state, lat, lng
     FROM dim_customer
     WHERE customer_unique_id = :customer
     ORDER BY valid_from
-""", "Address history: the SCD2 versions of the person in dim_customer.")
+""",
+    "Address history: the SCD2 versions of the person in dim_customer.",
+)
 
-PROFILE_ORDERS = Query("profile_orders", """
+PROFILE_ORDERS = Query(
+    "profile_orders",
+    """
     SELECT o.order_id, o.purchase_ts, o.order_status, o.items_count, o.items_total, o.freight_total,
            o.order_total, o.payment_total, o.main_payment_type, o.delivery_days, o.is_late, o.review_score,
            c.city, c.state
@@ -124,18 +170,26 @@ PROFILE_ORDERS = Query("profile_orders", """
     JOIN dim_customer AS c ON c.customer_sk = o.customer_sk
     WHERE c.customer_unique_id = :customer
     ORDER BY o.purchase_ts DESC, o.order_id
-""", "The person's orders, with the address each was delivered to.")
+""",
+    "The person's orders, with the address each was delivered to.",
+)
 
-PROFILE_REVIEWS = Query("profile_reviews", """
+PROFILE_REVIEWS = Query(
+    "profile_reviews",
+    """
     SELECT r.created_ts, r.review_score, r.comment_title, r.comment_message, r.order_id, r.answered_ts
     FROM fact_reviews AS r
     JOIN dim_customer AS c ON c.customer_sk = r.customer_sk
     WHERE c.customer_unique_id = :customer
     ORDER BY r.created_ts DESC, r.review_id
-""", "The person's reviews.")
+""",
+    "The person's reviews.",
+)
 
 # -- product performance ---------------------------------------------------------------------------
-CATEGORY_MONTHLY = Query("category_monthly", """
+CATEGORY_MONTHLY = Query(
+    "category_monthly",
+    """
     WITH items AS (
         SELECT i.category_name, DATE_TRUNC('month', i.date_key) AS month, i.order_id, i.price,
                o.items_count, o.review_score
@@ -159,14 +213,18 @@ CATEGORY_MONTHLY = Query("category_monthly", """
            COUNT(*) AS orders, COUNT(review_score) AS reviewed_orders, SUM(review_score) AS review_points
     FROM category_orders
     GROUP BY 1, 2
-""", "Per category and month: items, revenue (item prices), orders, and the latest review score of "
-     "each order containing the category (summed once per order, as mart_category_monthly does). "
-     "An order and its items share the purchase date, so both facts are cut to the period before "
-     "the join; an item of a one-item order (items_count = 1) is a category-order by itself, so "
-     "only the items of the other orders (~1 in 5) are grouped per order: grouping all ~700 k "
-     "32-character order ids cost more than the join.")
+""",
+    "Per category and month: items, revenue (item prices), orders, and the latest review score of "
+    "each order containing the category (summed once per order, as mart_category_monthly does). "
+    "An order and its items share the purchase date, so both facts are cut to the period before "
+    "the join; an item of a one-item order (items_count = 1) is a category-order by itself, so "
+    "only the items of the other orders (~1 in 5) are grouped per order: grouping all ~700 k "
+    "32-character order ids cost more than the join.",
+)
 
-TOP_PRODUCTS = Query("top_products", """
+TOP_PRODUCTS = Query(
+    "top_products",
+    """
     WITH ranked AS (
         SELECT i.product_sk, COUNT(*) AS items, SUM(i.price) AS revenue
         FROM fact_order_items AS i
@@ -181,11 +239,15 @@ TOP_PRODUCTS = Query("top_products", """
     FROM ranked AS r
     JOIN dim_product AS p ON p.product_sk = r.product_sk
     ORDER BY r.revenue DESC, p.product_id
-""", "Best-selling products by revenue (ranked before the product join, which then touches 20 rows); "
-     "the state filter takes the orders of fact_orders.customer_state.")
+""",
+    "Best-selling products by revenue (ranked before the product join, which then touches 20 rows); "
+    "the state filter takes the orders of fact_orders.customer_state.",
+)
 
 # -- delivery --------------------------------------------------------------------------------------
-DELIVERY_BY_STATE = Query("delivery_by_state", """
+DELIVERY_BY_STATE = Query(
+    "delivery_by_state",
+    """
     SELECT o.customer_state AS state, COUNT(*) AS delivered,
            SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late, SUM(o.delivery_days) AS delivery_days
     FROM fact_orders AS o
@@ -193,9 +255,13 @@ DELIVERY_BY_STATE = Query("delivery_by_state", """
       AND o.is_late IS NOT NULL
       AND o.customer_state IN (:states)
     GROUP BY 1
-""", "Delivered orders, late ones and delivery days per delivery state.")
+""",
+    "Delivered orders, late ones and delivery days per delivery state.",
+)
 
-DELIVERY_BY_MONTH = Query("delivery_by_month", """
+DELIVERY_BY_MONTH = Query(
+    "delivery_by_month",
+    """
     SELECT DATE_TRUNC('month', o.date_key) AS month, COUNT(*) AS delivered,
            SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late, SUM(o.delivery_days) AS delivery_days
     FROM fact_orders AS o
@@ -204,9 +270,13 @@ DELIVERY_BY_MONTH = Query("delivery_by_month", """
       AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY 1
-""", "Delivered orders, late ones and delivery days per purchase month.")
+""",
+    "Delivered orders, late ones and delivery days per purchase month.",
+)
 
-DELIVERY_DAYS = Query("delivery_days", """
+DELIVERY_DAYS = Query(
+    "delivery_days",
+    """
     SELECT o.delivery_days, COUNT(*) AS orders, SUM(CASE WHEN o.is_late THEN 1 ELSE 0 END) AS late
     FROM fact_orders AS o
     WHERE o.date_key BETWEEN :start AND :end
@@ -214,10 +284,14 @@ DELIVERY_DAYS = Query("delivery_days", """
       AND o.customer_state IN (:states)
     GROUP BY 1
     ORDER BY 1
-""", "How many delivered orders took each number of days.")
+""",
+    "How many delivered orders took each number of days.",
+)
 
 # -- pipeline health (the framework's own tables) --------------------------------------------------
-RUNS = Query("runs", """
+RUNS = Query(
+    "runs",
+    """
     SELECT run_id, MIN(started_at) AS started_at, SUM(duration_ms) AS step_ms, COUNT(*) AS steps,
            SUM(COALESCE(rows_inserted, 0)) AS rows_inserted, SUM(COALESCE(rows_updated, 0)) AS rows_updated,
            SUM(COALESCE(rows_expired, 0)) AS rows_expired, SUM(COALESCE(rows_rejected, 0)) AS rows_rejected,
@@ -229,32 +303,46 @@ RUNS = Query("runs", """
     GROUP BY 1
     ORDER BY started_at DESC, run_id DESC
     LIMIT :limit
-""", "The latest runs: step time, rows, rejects and failed checks.")
+""",
+    "The latest runs: step time, rows, rejects and failed checks.",
+)
 
-RUN_PROBLEMS = Query("run_problems", """
+RUN_PROBLEMS = Query(
+    "run_problems",
+    """
     SELECT started_at, run_id, step, status, error
     FROM run_log
     WHERE pipeline = :pipeline AND status IN ('failed', 'warned', 'skipped')
     ORDER BY started_at DESC, step
     LIMIT :limit
-""", "The latest failed, skipped and warned steps with their error text.")
+""",
+    "The latest failed, skipped and warned steps with their error text.",
+)
 
-LAST_RUN_STEPS = Query("last_run_steps", """
+LAST_RUN_STEPS = Query(
+    "last_run_steps",
+    """
     SELECT step, status, duration_ms, rows_inserted, rows_updated, rows_expired, rows_rejected
     FROM run_log
     WHERE pipeline = :pipeline
       AND run_id = (SELECT MAX(run_id) FROM run_log WHERE pipeline = :pipeline)
     ORDER BY started_at, step
-""", "The steps of the latest run (run ids start with their UTC start time, so the greatest is the latest).")
+""",
+    "The steps of the latest run (run ids start with their UTC start time, so the greatest is the latest).",
+)
 
-SOURCE_FRESHNESS = Query("source_freshness", """
+SOURCE_FRESHNESS = Query(
+    "source_freshness",
+    """
     SELECT source, MAX(loaded_at) AS last_loaded_at, MAX(batch_date) AS last_batch_date,
            COUNT(*) AS files, SUM(row_count) AS rows_loaded
     FROM file_ledger
     WHERE pipeline = :pipeline
     GROUP BY 1
     ORDER BY 1
-""", "When each source last brought a file, from the load ledger.")
+""",
+    "When each source last brought a file, from the load ledger.",
+)
 
 # -- pages: what each one runs ---------------------------------------------------------------------
 PAGES: dict[str, tuple[Query, ...]] = {

@@ -21,10 +21,21 @@ from dataclasses import dataclass
 
 # spec name → layer; the schema of each layer comes from pipeline.yml
 TABLE_LAYERS = {
-    "dim_customer": "dimension", "dim_product": "dimension", "dim_seller": "dimension", "dim_date": "dimension",
-    "fact_orders": "fact", "fact_order_items": "fact", "fact_payments": "fact", "fact_reviews": "fact",
-    "mart_customer_360": "mart", "mart_daily_sales": "mart", "mart_category_monthly": "mart",
-    "run_log": "internal", "file_ledger": "internal", "rejects": "internal", "model_state": "internal",
+    "dim_customer": "dimension",
+    "dim_product": "dimension",
+    "dim_seller": "dimension",
+    "dim_date": "dimension",
+    "fact_orders": "fact",
+    "fact_order_items": "fact",
+    "fact_payments": "fact",
+    "fact_reviews": "fact",
+    "mart_customer_360": "mart",
+    "mart_daily_sales": "mart",
+    "mart_category_monthly": "mart",
+    "run_log": "internal",
+    "file_ledger": "internal",
+    "rejects": "internal",
+    "model_state": "internal",
 }
 SOURCE_DIALECT = "redshift"
 

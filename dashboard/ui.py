@@ -27,15 +27,27 @@ CACHE_SECONDS = 600
 
 @st.cache_resource(show_spinner=False)
 def _config(pipeline: str | None, target: str | None, warehouse: str | None) -> DashboardConfig:
-    return load_config({k: v for k, v in (("ELT_DASHBOARD_PIPELINE", pipeline), ("ELT_DASHBOARD_TARGET", target),
-                                          ("ELT_DASHBOARD_WAREHOUSE", warehouse)) if v})
+    return load_config(
+        {
+            k: v
+            for k, v in (
+                ("ELT_DASHBOARD_PIPELINE", pipeline),
+                ("ELT_DASHBOARD_TARGET", target),
+                ("ELT_DASHBOARD_WAREHOUSE", warehouse),
+            )
+            if v
+        }
+    )
 
 
 def config() -> DashboardConfig:
     """The configuration the environment picks (see dashboard/config.py); stops on an error."""
     try:
-        return _config(os.environ.get("ELT_DASHBOARD_PIPELINE"), os.environ.get("ELT_DASHBOARD_TARGET"),
-                       os.environ.get("ELT_DASHBOARD_WAREHOUSE"))
+        return _config(
+            os.environ.get("ELT_DASHBOARD_PIPELINE"),
+            os.environ.get("ELT_DASHBOARD_TARGET"),
+            os.environ.get("ELT_DASHBOARD_WAREHOUSE"),
+        )
     except (ConfigError, OSError) as err:
         st.error(f"The dashboard is not configured: {err}")
         st.stop()
@@ -72,8 +84,11 @@ def _bounds() -> tuple[datetime.date, datetime.date, list[str]]:
     if not bounds["orders"]:
         st.info("The warehouse has no orders yet: run the pipeline (`make run`).")
         st.stop()
-    return (_as_date(bounds["first_date"]), _as_date(bounds["last_date"]),
-            [s for s in result["states"]["state"].tolist() if s])
+    return (
+        _as_date(bounds["first_date"]),
+        _as_date(bounds["last_date"]),
+        [s for s in result["states"]["state"].tolist() if s],
+    )
 
 
 def _as_date(value) -> datetime.date:
@@ -102,11 +117,22 @@ def _filter_widgets(first: datetime.date, last: datetime.date, states: list[str]
     st.session_state.setdefault(STATES_KEY, [])
     st.session_state[STATES_KEY] = [s for s in st.session_state[STATES_KEY] if s in states]
     st.sidebar.header("Filters")
-    st.sidebar.date_input("Purchase dates", min_value=first, max_value=last, key=DATES_KEY, format="DD/MM/YYYY",
-                          help="Orders placed in this range (inclusive). Deltas compare with the period of the "
-                               "same length just before it.")
-    st.sidebar.multiselect("Delivery states", states, key=STATES_KEY, placeholder="All states",
-                           help="The customer's address on the order (the SCD2 version valid at purchase).")
+    st.sidebar.date_input(
+        "Purchase dates",
+        min_value=first,
+        max_value=last,
+        key=DATES_KEY,
+        format="DD/MM/YYYY",
+        help="Orders placed in this range (inclusive). Deltas compare with the period of the "
+        "same length just before it.",
+    )
+    st.sidebar.multiselect(
+        "Delivery states",
+        states,
+        key=STATES_KEY,
+        placeholder="All states",
+        help="The customer's address on the order (the SCD2 version valid at purchase).",
+    )
 
 
 def current_filters() -> Filters:
@@ -121,14 +147,17 @@ def current_filters() -> Filters:
 def header(title: str, filters: Filters | None = None) -> None:
     st.title(title)
     if filters is not None:
-        st.caption(f"Orders placed {filters.start:%d/%m/%Y} – {filters.end:%d/%m/%Y} · "
-                   f"{', '.join(filters.states) if filters.states else 'all states'}")
+        st.caption(
+            f"Orders placed {filters.start:%d/%m/%Y} – {filters.end:%d/%m/%Y} · "
+            f"{', '.join(filters.states) if filters.states else 'all states'}"
+        )
 
 
 def nothing_matches(filters: Filters, what: str = "orders") -> None:
     """The empty state: a message instead of empty charts."""
-    st.info(f"No {what} match the filters ({filters.describe()}). Widen the date range or choose other states.",
-            icon="🔍")
+    st.info(
+        f"No {what} match the filters ({filters.describe()}). Widen the date range or choose other states.", icon="🔍"
+    )
 
 
 def chart(figure, where=None) -> None:

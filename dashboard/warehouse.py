@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 from dashboard.config import DashboardConfig
 from dashboard.sql import Rendered
@@ -100,8 +100,10 @@ def _duckdb(config: DashboardConfig):
 
     path = config.database_path
     if not os.path.isfile(path):
-        raise WarehouseUnavailable(f"No warehouse at {path}. Build it first: `make run` "
-                                   f"(or `elt run {config.pipeline_root} --target {config.target}`).")
+        raise WarehouseUnavailable(
+            f"No warehouse at {path}. Build it first: `make run` "
+            f"(or `elt run {config.pipeline_root} --target {config.target}`)."
+        )
     try:
         return duckdb.connect(path, read_only=True)
     except duckdb.Error as err:
@@ -109,7 +111,8 @@ def _duckdb(config: DashboardConfig):
         if "lock" in text.lower():
             raise WarehouseUnavailable(
                 f"The warehouse {path} is being written by another process (a pipeline run?). DuckDB lets "
-                "no reader in while a writer holds the file: retry when the run has finished.") from None
+                "no reader in while a writer holds the file: retry when the run has finished."
+            ) from None
         raise WarehouseUnavailable(f"Cannot open the warehouse {path}: {text}") from None
 
 
@@ -131,8 +134,9 @@ def _postgres(config: DashboardConfig):
     try:
         return connect_postgres(_target_settings(config)).conn
     except psycopg.Error as err:
-        raise WarehouseUnavailable(f"Cannot connect to PostgreSQL target '{config.target}': "
-                                   f"{' '.join(str(err).split())}") from None
+        raise WarehouseUnavailable(
+            f"Cannot connect to PostgreSQL target '{config.target}': {' '.join(str(err).split())}"
+        ) from None
 
 
 def _redshift(config: DashboardConfig):
@@ -143,8 +147,11 @@ def _redshift(config: DashboardConfig):
 
         return connect_redshift(_target_settings(config)).conn
     except ImportError:
-        raise WarehouseUnavailable("Target is Redshift: install redshift_connector (it comes with the "
-                                   "`airflow` extra).") from None
+        raise WarehouseUnavailable(
+            "Target is Redshift: install redshift_connector (it comes with the `airflow` extra)."
+        ) from None
     except Exception as err:  # the driver raises several unrelated types for auth and network problems
-        raise WarehouseUnavailable(f"Cannot connect to Redshift target '{config.target}' with IAM "
-                                   f"(AWS credentials from the environment or profile): {err}") from None
+        raise WarehouseUnavailable(
+            f"Cannot connect to Redshift target '{config.target}' with IAM "
+            f"(AWS credentials from the environment or profile): {err}"
+        ) from None

@@ -45,17 +45,34 @@ def build_graph(project) -> tuple[DependencyGraph, list[Diagnostic]]:
         for i, dep in enumerate(deps):
             if dep not in known and dep not in project.unbuilt:
                 line, col = spec.origin.locate(("depends_on", i))
-                found.append(Diagnostic(spec.origin.path, line, col, "E301", f"unknown dependency '{dep}'",
-                                        key_path=f"depends_on[{i}]", hint=did_you_mean(dep, known)))
+                found.append(
+                    Diagnostic(
+                        spec.origin.path,
+                        line,
+                        col,
+                        "E301",
+                        f"unknown dependency '{dep}'",
+                        key_path=f"depends_on[{i}]",
+                        hint=did_you_mean(dep, known),
+                    )
+                )
         upstream[spec.name] = tuple(d for d in deps if d in known)
     graph = DependencyGraph(tuple(sorted(known)), tuple(sorted(upstream.items())))
     for cycle in find_cycles(dict(upstream)):
         spec = project.spec(cycle[0])
         index = spec.depends_on.index(cycle[1]) if cycle[1] in spec.depends_on else 0
         line, col = spec.origin.locate(("depends_on", index))
-        found.append(Diagnostic(spec.origin.path, line, col, "E302", f"dependency cycle: {' -> '.join(cycle)}",
-                                key_path=f"depends_on[{index}]",
-                                hint="Each name depends on the next; remove one of these dependencies."))
+        found.append(
+            Diagnostic(
+                spec.origin.path,
+                line,
+                col,
+                "E302",
+                f"dependency cycle: {' -> '.join(cycle)}",
+                key_path=f"depends_on[{index}]",
+                hint="Each name depends on the next; remove one of these dependencies.",
+            )
+        )
     return graph, found
 
 
@@ -76,7 +93,7 @@ def find_cycles(upstream: dict[str, tuple[str, ...]]) -> list[list[str]]:
             nxt = start if start in following else next((d for d in following if d not in seen), following[0])
             path.append(nxt)
             if nxt in seen:
-                path = path[path.index(nxt):]
+                path = path[path.index(nxt) :]
                 break
             seen.add(nxt)
             node = nxt

@@ -15,8 +15,12 @@ SHARED_OLIST = REPO.parent / "shared" / "data" / "olist"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite the golden files under tests/golden from the current output (review the diff)")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files under tests/golden from the current output (review the diff)",
+    )
 
 
 @pytest.fixture

@@ -27,10 +27,14 @@ def test_clean_pipeline_exits_zero():
 
 def test_findings_exit_one_and_every_diagnostic_is_collected(tiny):
     (tiny / "models" / "dim_member.yml").write_text(
-        (tiny / "models" / "dim_member.yml").read_text().replace("layer: dimension", "layer: dimention")
-        .replace("tracked: [tier, city]", "tracked: [tier, cty]"))
+        (tiny / "models" / "dim_member.yml")
+        .read_text()
+        .replace("layer: dimension", "layer: dimention")
+        .replace("tracked: [tier, city]", "tracked: [tier, cty]")
+    )
     (tiny / "models" / "fact_purchase.yml").write_text(
-        (tiny / "models" / "fact_purchase.yml").read_text().replace("type: string}", "type: strng}", 1))
+        (tiny / "models" / "fact_purchase.yml").read_text().replace("type: string}", "type: strng}", 1)
+    )
     result = run("lint", ".", cwd=tiny)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -46,21 +50,30 @@ def test_findings_exit_one_and_every_diagnostic_is_collected(tiny):
 
 def test_json_format_carries_the_same_data(tiny):
     (tiny / "models" / "dim_member.yml").write_text(
-        (tiny / "models" / "dim_member.yml").read_text().replace("tracked: [tier, city]", "tracked: [tier, cty]"))
+        (tiny / "models" / "dim_member.yml").read_text().replace("tracked: [tier, city]", "tracked: [tier, cty]")
+    )
     result = run("lint", ".", "--format", "json", cwd=tiny)
     assert result.returncode == 1
     payload = json.loads(result.stdout)
     assert payload["summary"] == {"errors": 1, "warnings": 0}
     (item,) = payload["diagnostics"]
-    assert item == {"path": "models/dim_member.yml", "line": 14, "col": 19, "code": "E203",
-                    "message": "unknown column 'cty'", "key_path": "history.tracked[1]",
-                    "hint": "Did you mean 'city'?", "severity": "error"}
+    assert item == {
+        "path": "models/dim_member.yml",
+        "line": 14,
+        "col": 19,
+        "code": "E203",
+        "message": "unknown column 'cty'",
+        "key_path": "history.tracked[1]",
+        "hint": "Did you mean 'city'?",
+        "severity": "error",
+    }
 
 
 def test_warnings_exit_zero_unless_strict(tiny):
     (tiny / "sources" / "unused.yml").write_text(
         "version: 1\nkind: source\nname: unused\nlanding: {path: u.csv, format: csv}\n"
-        "columns: [{name: id, type: string}]\nload_mode: append\n")
+        "columns: [{name: id, type: string}]\nload_mode: append\n"
+    )
     assert run("lint", ".", cwd=tiny).returncode == 0
     strict = run("lint", ".", "--strict", cwd=tiny)
     assert strict.returncode == 1 and "W501" in strict.stdout
@@ -71,8 +84,9 @@ def test_spec_file_path_lints_its_pipeline(tiny):
     assert result.returncode == 0 and "1 pipeline(s), 5 spec(s)" in result.stdout
 
 
-@pytest.mark.parametrize("args", [["lint", "no/such/folder"], ["frobnicate"], ["lint", "--format", "xml"],
-                                  ["schema", "modle"], []])
+@pytest.mark.parametrize(
+    "args", [["lint", "no/such/folder"], ["frobnicate"], ["lint", "--format", "xml"], ["schema", "modle"], []]
+)
 def test_usage_errors_exit_two(args, tmp_path):
     result = run(*args, cwd=tmp_path)
     assert result.returncode == 2, result
@@ -101,8 +115,9 @@ def test_schema_command_prints_the_shipped_draft_2020_12_schema(kind):
 def test_list_rules_and_the_docs_page_agree():
     listed = run("lint", "--list-rules", "--format", "markdown")
     assert listed.returncode == 0
-    assert (REPO / "docs" / "lint-rules.md").read_text() == listed.stdout, \
+    assert (REPO / "docs" / "lint-rules.md").read_text() == listed.stdout, (
         "docs/lint-rules.md is stale: regenerate with `elt lint --list-rules --format markdown > docs/lint-rules.md`"
+    )
     text = run("lint", "--list-rules").stdout
     assert "E302  error    dependency cycle" in text and "W501  warning  unused source" in text
 

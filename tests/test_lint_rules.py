@@ -30,104 +30,298 @@ def replace(path, old, new):
 
 
 CASES = [
-    ("E001", [write("models/extra.yml", "version: 1\nkind: model\nname: [extra\nlayer: mart\n")],
-     [("models/extra.yml", 4, 6, "E001", "YAML syntax error")]),
-    ("E002", [write("models/extra.yml", "version: 1\nkind: model\nname: extra\nkind: model\n")],
-     [("models/extra.yml", 4, 1, "E002", "duplicate key 'kind' (first defined at line 2)")]),
-    ("E003", [write("models/extra.yml", b"version: 1\nkind: model\nname: caf\xe9\n")],
-     [("models/extra.yml", 3, 10, "E003", "byte 0xe9")]),
-    ("E004", [write("models/extra.yml", "# nothing here yet\n\n")],
-     [("models/extra.yml", 1, 1, "E004", "the file is empty")]),
-    ("E005", [write("models/extra.yml", "version: 1\nkind: !!python/name:os.system model\n")],
-     [("models/extra.yml", 2, 7, "E005", "YAML tag 'tag:yaml.org,2002:python/name:os.system' is not allowed")]),
-    ("E101", [replace("models/dim_member.yml", "description: Members", "descripton: Members")],
-     [("models/dim_member.yml", 5, 1, "E101", "unknown field 'descripton'. Did you mean 'description'?")]),
-    ("E102", [write("models/extra.yml", EXTRA_OK.replace("layer: mart\n", ""))],
-     [("models/extra.yml", 1, 1, "E102", "missing required field 'layer'")]),
-    ("E103", [write("models/extra.yml", EXTRA_OK.replace("depends_on: [fact_purchase]", "depends_on: fact_purchase"))],
-     [("models/extra.yml", 5, 13, "E103", "depends_on: expected a list, found a string")]),
-    ("E104", [replace("models/dim_member.yml", "layer: dimension", "layer: dimention")],
-     [("models/dim_member.yml", 4, 8, "E104", "layer: value 'dimention' is not allowed. Did you mean 'dimension'?")]),
-    ("E105", [write("models/extra.yml", EXTRA_OK.replace("name: extra", "name: Extra-Model"))],
-     [("models/extra.yml", 3, 7, "E105", "'Extra-Model' is not a lower_snake_case name")]),
-    ("E106", [write("models/extra.yml", EXTRA_OK.replace("version: 1", "version: 2"))],
-     [("models/extra.yml", 1, 10, "E106", "unsupported spec version 2")]),
-    ("E107", [write("models/extra.yml", EXTRA_OK.replace("kind: model", "kind: modle"))],
-     [("models/extra.yml", 2, 7, "E107", "unknown spec kind 'modle'. Did you mean 'model'?")]),
-    ("E201", [replace("sources/members.yml", "{name: email, type: string}", "{name: email, type: varchar(200)}")],
-     [("sources/members.yml", 11, 25, "E201", "invalid type 'varchar(200)'; expected one of string")]),
-    ("E202", [replace("sources/members.yml", "{name: city, type: string}", "{name: tier, type: string}")],
-     [("models/dim_member.yml", 29, 10, "E404", "unknown column 'city'"),  # the follow-on in the SQL is real
-      ("sources/members.yml", 13, 12, "E202", "duplicate column 'tier' (first declared as columns[2])")]),
-    ("E203", [replace("models/dim_member.yml", "tracked: [tier, city]", "tracked: [tier, cty]")],
-     [("models/dim_member.yml", 14, 19, "E203", "unknown column 'cty'. Did you mean 'city'?")]),
-    ("E204", [write("models/extra_counts.yml", EXTRA_OK)],
-     [("models/extra_counts.yml", 3, 7, "E204", "model name 'extra' does not match the file name 'extra_counts'")]),
-    ("E205", [write("models/more/dim_member.yml", open("tests/fixtures/tiny_shop/models/dim_member.yml").read())],
-     [("models/more/dim_member.yml", 3, 7, "E205", "spec name 'dim_member' is already used by models/dim_member.yml")]),
-    ("E206", [replace("models/dim_member.yml", "  business: [member_id]\n", ""),
-              replace("models/dim_member.yml", "incremental: {strategy: merge}", "incremental: {strategy: time_range, time_column: updated_at}")],
-     [("models/dim_member.yml", 12, 9, "E206", "SCD2 history needs a business key")]),
-    ("E207", [replace("models/dim_member.yml", "tracked: [tier, city]", "tracked: [tier, member_id]")],
-     [("models/dim_member.yml", 14, 19, "E207", "'member_id' is part of the business key")]),
-    ("E208", [replace("models/dim_member.yml", "  - {name: is_current, type: boolean, nullable: false}\n", "")],
-     [("models/dim_member.yml", 13, 9, "E208", "must declare the column 'is_current' (boolean)")]),
-    ("E209", [replace("models/fact_purchase.yml", "sql_file: fact_purchase.sql", "sql_file: fact_purchases.sql")],
-     [("models/fact_purchase.yml", 15, 11, "E209", "sql_file 'fact_purchases.sql': file not found")]),
-    ("E210", [replace("sources/members.yml", "primary_key: [member_id]\n", "")],
-     [("sources/members.yml", 15, 1, "E210", "deduplicate needs a primary_key"),
-      ("sources/members.yml", 16, 12, "E210", "load_mode 'upsert' needs a primary_key")]),
-    ("E211", [replace("models/fact_purchase.yml", "incremental: {strategy: delete_insert}\n", "")],
-     [("models/fact_purchase.yml", 6, 18, "E211", "an incremental model needs 'incremental: {strategy: ...}'")]),
-    ("E212", [replace("pipeline.yml", 'schedule: "30 2 * * *"', 'schedule: "30 25 * * *"')],
-     [("pipeline.yml", 8, 11, "E212", "invalid cron schedule '30 25 * * *': hour value '25' is outside 0-23")]),
-    ("E213", [write("extra/pipeline.yml", open("tests/fixtures/tiny_shop/pipeline.yml").read())],
-     [("./extra/pipeline.yml", 1, 1, "E213", "a second pipeline spec; this folder's pipeline is pipeline.yml")]),
-    ("E214", [replace("models/dim_member.yml", "diststyle: key, distkey: member_id, ", "diststyle: key, ")],
-     [("models/dim_member.yml", 32, 23, "E214", "diststyle 'key' needs a distkey")]),
-    ("E301", [replace("models/fact_purchase.yml", "depends_on: [purchases, dim_member]", "depends_on: [purchases, dim_membr]")],
-     [("models/fact_purchase.sql", 6, 11, "E407", "the SELECT reads 'dim_member', which is not in depends_on"),
-      ("models/fact_purchase.yml", 8, 25, "E301", "unknown dependency 'dim_membr'. Did you mean 'dim_member'?")]),
-    ("E302", [replace("models/dim_member.yml", "depends_on: [members]", "depends_on: [members, fact_purchase]")],
-     [("models/dim_member.yml", 8, 23, "E302", "dependency cycle: dim_member -> fact_purchase -> dim_member"),
-      ("models/dim_member.yml", 8, 23, "E407", "depends_on lists 'fact_purchase' but the SELECT does not read it")]),
-    ("E303", [replace("models/fact_purchase.yml", "to: dim_member.member_sk", "to: dim_member.member_key")],
-     [("models/fact_purchase.yml", 18, 50, "E303", "'dim_member' has no column 'member_key'")]),
-    ("E304", [replace("models/fact_purchase.yml", "to: dim_member.member_sk", "to: dim_member.member_id")],
-     [("models/fact_purchase.yml", 18, 50, "E304", "'member_sk' is string but 'dim_member.member_id' is bigint")]),
-    ("E401", [replace("models/fact_purchase.sql", "LEFT JOIN dim_member AS d", "LEFT JOIN dim_member AS d d2")],
-     [("models/fact_purchase.sql", 6, 27, "E401", "SQL syntax error (Redshift dialect)")]),
-    ("E401", [replace("models/dim_member.yml", "LOWER(tier) AS tier,", "LOWER(tier AS tier,")],
-     [("models/dim_member.yml", 28, 21, "E401", "SQL syntax error (Redshift dialect)")]),
-    ("E401", [replace("models/fact_purchase.yml", 'condition: "amount > 0"', 'condition: "amount > 0 AND"')],
-     [("models/fact_purchase.yml", 19, 70, "E401", "checks[2].condition: SQL syntax error (Redshift dialect): incomplete AND")]),
-    ("E402", [replace("models/dim_member.yml", "sql: |\n  SELECT member_id,", "sql: |\n  DELETE FROM members; SELECT member_id,")],
-     [("models/dim_member.yml", 27, 3, "E402", "model SQL must be one SELECT query, found 2 statements")]),
-    ("E403", [replace("models/fact_purchase.sql", "FROM purchases AS p", "FROM purchase AS p")],
-     [("models/fact_purchase.sql", 5, 6, "E403", "unknown table 'purchase'. Did you mean 'purchases'?"),
-      ("models/fact_purchase.yml", 8, 14, "E407", "depends_on lists 'purchases' but the SELECT does not read it")]),
-    ("E404", [replace("models/fact_purchase.sql", "       p.amount,", "       p.amout,")],
-     [("models/fact_purchase.sql", 3, 8, "E404", "unknown column 'p.amout'. Did you mean 'amount'?")]),
-    ("E404", [replace("models/dim_member.yml", "         city,", "         cty,")],
-     [("models/dim_member.yml", 29, 10, "E404", "unknown column 'cty'. Did you mean 'city'?")]),
-    ("E405", [replace("models/fact_purchase.sql", "SELECT p.purchase_id,", "SELECT purchase_id, member_id AS m,")],
-     [("models/fact_purchase.sql", 1, 21, "E405", "column 'member_id' is ambiguous: it exists in d, p. Qualify it")]),
-    ("E406", [replace("models/fact_purchase.sql", "       p.amount,\n", "")],
-     [("models/fact_purchase.sql", 1, 8, "E406", "the SELECT does not return the declared column 'amount'")]),
-    ("E406", [replace("models/fact_purchase.sql", "       d.member_sk,\n       p.amount,", "       p.amount,\n       d.member_sk,")],
-     [("models/fact_purchase.sql", 2, 8, "E406", "in another order: 'amount' where the spec declares 'member_sk'")]),
-    ("E406", [replace("models/fact_purchase.sql", "       p.amount,", "       p.purchased_at > p.purchased_at AS amount,")],
-     [("models/fact_purchase.sql", 3, 8, "E406", "'amount' is declared decimal(10,2) but the SELECT gives BOOLEAN")]),
-    ("E407", [replace("models/fact_purchase.yml", "depends_on: [purchases, dim_member]", "depends_on: [purchases]")],
-     [("models/fact_purchase.sql", 6, 11, "E407", "the SELECT reads 'dim_member', which is not in depends_on")]),
-    ("E408", [replace("models/dim_member.yml", "         city,", "         SOUNDEX(city) AS city,")],
-     [("models/dim_member.yml", 27, 3, "E408", "the SELECT does not translate to DuckDB: SOUNDEX is not supported")]),
-    ("W501", [write("sources/returns.yml", "version: 1\nkind: source\nname: returns\n"
-                    "landing: {path: returns.csv, format: csv}\ncolumns: [{name: id, type: string, nullable: false}]\n"
-                    "primary_key: [id]\nload_mode: append\n")],
-     [("sources/returns.yml", 3, 7, "W501", "source 'returns' is not used by any model")]),
-    ("W502", [write("models/extra.yml", EXTRA_OK.replace("tests: [not_null]", "description: a count"))],
-     [("models/extra.yml", 3, 7, "W502", "mart model 'extra' declares no checks")]),
+    (
+        "E001",
+        [write("models/extra.yml", "version: 1\nkind: model\nname: [extra\nlayer: mart\n")],
+        [("models/extra.yml", 4, 6, "E001", "YAML syntax error")],
+    ),
+    (
+        "E002",
+        [write("models/extra.yml", "version: 1\nkind: model\nname: extra\nkind: model\n")],
+        [("models/extra.yml", 4, 1, "E002", "duplicate key 'kind' (first defined at line 2)")],
+    ),
+    (
+        "E003",
+        [write("models/extra.yml", b"version: 1\nkind: model\nname: caf\xe9\n")],
+        [("models/extra.yml", 3, 10, "E003", "byte 0xe9")],
+    ),
+    (
+        "E004",
+        [write("models/extra.yml", "# nothing here yet\n\n")],
+        [("models/extra.yml", 1, 1, "E004", "the file is empty")],
+    ),
+    (
+        "E005",
+        [write("models/extra.yml", "version: 1\nkind: !!python/name:os.system model\n")],
+        [("models/extra.yml", 2, 7, "E005", "YAML tag 'tag:yaml.org,2002:python/name:os.system' is not allowed")],
+    ),
+    (
+        "E101",
+        [replace("models/dim_member.yml", "description: Members", "descripton: Members")],
+        [("models/dim_member.yml", 5, 1, "E101", "unknown field 'descripton'. Did you mean 'description'?")],
+    ),
+    (
+        "E102",
+        [write("models/extra.yml", EXTRA_OK.replace("layer: mart\n", ""))],
+        [("models/extra.yml", 1, 1, "E102", "missing required field 'layer'")],
+    ),
+    (
+        "E103",
+        [write("models/extra.yml", EXTRA_OK.replace("depends_on: [fact_purchase]", "depends_on: fact_purchase"))],
+        [("models/extra.yml", 5, 13, "E103", "depends_on: expected a list, found a string")],
+    ),
+    (
+        "E104",
+        [replace("models/dim_member.yml", "layer: dimension", "layer: dimention")],
+        [("models/dim_member.yml", 4, 8, "E104", "layer: value 'dimention' is not allowed. Did you mean 'dimension'?")],
+    ),
+    (
+        "E105",
+        [write("models/extra.yml", EXTRA_OK.replace("name: extra", "name: Extra-Model"))],
+        [("models/extra.yml", 3, 7, "E105", "'Extra-Model' is not a lower_snake_case name")],
+    ),
+    (
+        "E106",
+        [write("models/extra.yml", EXTRA_OK.replace("version: 1", "version: 2"))],
+        [("models/extra.yml", 1, 10, "E106", "unsupported spec version 2")],
+    ),
+    (
+        "E107",
+        [write("models/extra.yml", EXTRA_OK.replace("kind: model", "kind: modle"))],
+        [("models/extra.yml", 2, 7, "E107", "unknown spec kind 'modle'. Did you mean 'model'?")],
+    ),
+    (
+        "E201",
+        [replace("sources/members.yml", "{name: email, type: string}", "{name: email, type: varchar(200)}")],
+        [("sources/members.yml", 11, 25, "E201", "invalid type 'varchar(200)'; expected one of string")],
+    ),
+    (
+        "E202",
+        [replace("sources/members.yml", "{name: city, type: string}", "{name: tier, type: string}")],
+        [
+            ("models/dim_member.yml", 29, 10, "E404", "unknown column 'city'"),  # the follow-on in the SQL is real
+            ("sources/members.yml", 13, 12, "E202", "duplicate column 'tier' (first declared as columns[2])"),
+        ],
+    ),
+    (
+        "E203",
+        [replace("models/dim_member.yml", "tracked: [tier, city]", "tracked: [tier, cty]")],
+        [("models/dim_member.yml", 14, 19, "E203", "unknown column 'cty'. Did you mean 'city'?")],
+    ),
+    (
+        "E204",
+        [write("models/extra_counts.yml", EXTRA_OK)],
+        [("models/extra_counts.yml", 3, 7, "E204", "model name 'extra' does not match the file name 'extra_counts'")],
+    ),
+    (
+        "E205",
+        [write("models/more/dim_member.yml", open("tests/fixtures/tiny_shop/models/dim_member.yml").read())],
+        [
+            (
+                "models/more/dim_member.yml",
+                3,
+                7,
+                "E205",
+                "spec name 'dim_member' is already used by models/dim_member.yml",
+            )
+        ],
+    ),
+    (
+        "E206",
+        [
+            replace("models/dim_member.yml", "  business: [member_id]\n", ""),
+            replace(
+                "models/dim_member.yml",
+                "incremental: {strategy: merge}",
+                "incremental: {strategy: time_range, time_column: updated_at}",
+            ),
+        ],
+        [("models/dim_member.yml", 12, 9, "E206", "SCD2 history needs a business key")],
+    ),
+    (
+        "E207",
+        [replace("models/dim_member.yml", "tracked: [tier, city]", "tracked: [tier, member_id]")],
+        [("models/dim_member.yml", 14, 19, "E207", "'member_id' is part of the business key")],
+    ),
+    (
+        "E208",
+        [replace("models/dim_member.yml", "  - {name: is_current, type: boolean, nullable: false}\n", "")],
+        [("models/dim_member.yml", 13, 9, "E208", "must declare the column 'is_current' (boolean)")],
+    ),
+    (
+        "E209",
+        [replace("models/fact_purchase.yml", "sql_file: fact_purchase.sql", "sql_file: fact_purchases.sql")],
+        [("models/fact_purchase.yml", 15, 11, "E209", "sql_file 'fact_purchases.sql': file not found")],
+    ),
+    (
+        "E210",
+        [replace("sources/members.yml", "primary_key: [member_id]\n", "")],
+        [
+            ("sources/members.yml", 15, 1, "E210", "deduplicate needs a primary_key"),
+            ("sources/members.yml", 16, 12, "E210", "load_mode 'upsert' needs a primary_key"),
+        ],
+    ),
+    (
+        "E211",
+        [replace("models/fact_purchase.yml", "incremental: {strategy: delete_insert}\n", "")],
+        [("models/fact_purchase.yml", 6, 18, "E211", "an incremental model needs 'incremental: {strategy: ...}'")],
+    ),
+    (
+        "E212",
+        [replace("pipeline.yml", 'schedule: "30 2 * * *"', 'schedule: "30 25 * * *"')],
+        [("pipeline.yml", 8, 11, "E212", "invalid cron schedule '30 25 * * *': hour value '25' is outside 0-23")],
+    ),
+    (
+        "E213",
+        [write("extra/pipeline.yml", open("tests/fixtures/tiny_shop/pipeline.yml").read())],
+        [("./extra/pipeline.yml", 1, 1, "E213", "a second pipeline spec; this folder's pipeline is pipeline.yml")],
+    ),
+    (
+        "E214",
+        [replace("models/dim_member.yml", "diststyle: key, distkey: member_id, ", "diststyle: key, ")],
+        [("models/dim_member.yml", 32, 23, "E214", "diststyle 'key' needs a distkey")],
+    ),
+    (
+        "E301",
+        [
+            replace(
+                "models/fact_purchase.yml", "depends_on: [purchases, dim_member]", "depends_on: [purchases, dim_membr]"
+            )
+        ],
+        [
+            ("models/fact_purchase.sql", 6, 11, "E407", "the SELECT reads 'dim_member', which is not in depends_on"),
+            ("models/fact_purchase.yml", 8, 25, "E301", "unknown dependency 'dim_membr'. Did you mean 'dim_member'?"),
+        ],
+    ),
+    (
+        "E302",
+        [replace("models/dim_member.yml", "depends_on: [members]", "depends_on: [members, fact_purchase]")],
+        [
+            ("models/dim_member.yml", 8, 23, "E302", "dependency cycle: dim_member -> fact_purchase -> dim_member"),
+            (
+                "models/dim_member.yml",
+                8,
+                23,
+                "E407",
+                "depends_on lists 'fact_purchase' but the SELECT does not read it",
+            ),
+        ],
+    ),
+    (
+        "E303",
+        [replace("models/fact_purchase.yml", "to: dim_member.member_sk", "to: dim_member.member_key")],
+        [("models/fact_purchase.yml", 18, 50, "E303", "'dim_member' has no column 'member_key'")],
+    ),
+    (
+        "E304",
+        [replace("models/fact_purchase.yml", "to: dim_member.member_sk", "to: dim_member.member_id")],
+        [("models/fact_purchase.yml", 18, 50, "E304", "'member_sk' is string but 'dim_member.member_id' is bigint")],
+    ),
+    (
+        "E401",
+        [replace("models/fact_purchase.sql", "LEFT JOIN dim_member AS d", "LEFT JOIN dim_member AS d d2")],
+        [("models/fact_purchase.sql", 6, 27, "E401", "SQL syntax error (Redshift dialect)")],
+    ),
+    (
+        "E401",
+        [replace("models/dim_member.yml", "LOWER(tier) AS tier,", "LOWER(tier AS tier,")],
+        [("models/dim_member.yml", 28, 21, "E401", "SQL syntax error (Redshift dialect)")],
+    ),
+    (
+        "E401",
+        [replace("models/fact_purchase.yml", 'condition: "amount > 0"', 'condition: "amount > 0 AND"')],
+        [
+            (
+                "models/fact_purchase.yml",
+                19,
+                70,
+                "E401",
+                "checks[2].condition: SQL syntax error (Redshift dialect): incomplete AND",
+            )
+        ],
+    ),
+    (
+        "E402",
+        [
+            replace(
+                "models/dim_member.yml",
+                "sql: |\n  SELECT member_id,",
+                "sql: |\n  DELETE FROM members; SELECT member_id,",
+            )
+        ],
+        [("models/dim_member.yml", 27, 3, "E402", "model SQL must be one SELECT query, found 2 statements")],
+    ),
+    (
+        "E403",
+        [replace("models/fact_purchase.sql", "FROM purchases AS p", "FROM purchase AS p")],
+        [
+            ("models/fact_purchase.sql", 5, 6, "E403", "unknown table 'purchase'. Did you mean 'purchases'?"),
+            ("models/fact_purchase.yml", 8, 14, "E407", "depends_on lists 'purchases' but the SELECT does not read it"),
+        ],
+    ),
+    (
+        "E404",
+        [replace("models/fact_purchase.sql", "       p.amount,", "       p.amout,")],
+        [("models/fact_purchase.sql", 3, 8, "E404", "unknown column 'p.amout'. Did you mean 'amount'?")],
+    ),
+    (
+        "E404",
+        [replace("models/dim_member.yml", "         city,", "         cty,")],
+        [("models/dim_member.yml", 29, 10, "E404", "unknown column 'cty'. Did you mean 'city'?")],
+    ),
+    (
+        "E405",
+        [replace("models/fact_purchase.sql", "SELECT p.purchase_id,", "SELECT purchase_id, member_id AS m,")],
+        [("models/fact_purchase.sql", 1, 21, "E405", "column 'member_id' is ambiguous: it exists in d, p. Qualify it")],
+    ),
+    (
+        "E406",
+        [replace("models/fact_purchase.sql", "       p.amount,\n", "")],
+        [("models/fact_purchase.sql", 1, 8, "E406", "the SELECT does not return the declared column 'amount'")],
+    ),
+    (
+        "E406",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "       d.member_sk,\n       p.amount,",
+                "       p.amount,\n       d.member_sk,",
+            )
+        ],
+        [("models/fact_purchase.sql", 2, 8, "E406", "in another order: 'amount' where the spec declares 'member_sk'")],
+    ),
+    (
+        "E406",
+        [replace("models/fact_purchase.sql", "       p.amount,", "       p.purchased_at > p.purchased_at AS amount,")],
+        [("models/fact_purchase.sql", 3, 8, "E406", "'amount' is declared decimal(10,2) but the SELECT gives BOOLEAN")],
+    ),
+    (
+        "E407",
+        [replace("models/fact_purchase.yml", "depends_on: [purchases, dim_member]", "depends_on: [purchases]")],
+        [("models/fact_purchase.sql", 6, 11, "E407", "the SELECT reads 'dim_member', which is not in depends_on")],
+    ),
+    (
+        "E408",
+        [replace("models/dim_member.yml", "         city,", "         SOUNDEX(city) AS city,")],
+        [("models/dim_member.yml", 27, 3, "E408", "the SELECT does not translate to DuckDB: SOUNDEX is not supported")],
+    ),
+    (
+        "W501",
+        [
+            write(
+                "sources/returns.yml",
+                "version: 1\nkind: source\nname: returns\n"
+                "landing: {path: returns.csv, format: csv}\ncolumns: [{name: id, type: string, nullable: false}]\n"
+                "primary_key: [id]\nload_mode: append\n",
+            )
+        ],
+        [("sources/returns.yml", 3, 7, "W501", "source 'returns' is not used by any model")],
+    ),
+    (
+        "W502",
+        [write("models/extra.yml", EXTRA_OK.replace("tests: [not_null]", "description: a count"))],
+        [("models/extra.yml", 3, 7, "W502", "mart model 'extra' declares no checks")],
+    ),
 ]
 
 

@@ -15,25 +15,28 @@ def load(text: str | bytes):
 def test_values_keep_their_positions():
     doc, problems = load("version: 1\nhistory:\n  tracked:\n    - a\n    - segmnt\n")
     assert problems == []
-    assert doc.where(("history", "tracked", 1)) .line == 5
+    assert doc.where(("history", "tracked", 1)).line == 5
     assert doc.where(("history", "tracked", 1)).col == 7
     assert doc.where(("history",), key=True).line == 2
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("d: 2016-09-04", "2016-09-04"),          # dates stay strings
-    ("d: 2016-09-04 21:15:19", "2016-09-04 21:15:19"),
-    ("d: yes", "yes"),                        # YAML 1.1 booleans are not booleans here
-    ("d: off", "off"),
-    ("d: 1:30", "1:30"),                      # no sexagesimal numbers
-    ("d: 0o17", "0o17"),
-    ("d: ${HOME}", "${HOME}"),                # no environment expansion
-    ("d: '007'", "007"),
-    ("d: 12", 12),
-    ("d: 1.5", 1.5),
-    ("d: true", True),
-    ("d: ~", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("d: 2016-09-04", "2016-09-04"),  # dates stay strings
+        ("d: 2016-09-04 21:15:19", "2016-09-04 21:15:19"),
+        ("d: yes", "yes"),  # YAML 1.1 booleans are not booleans here
+        ("d: off", "off"),
+        ("d: 1:30", "1:30"),  # no sexagesimal numbers
+        ("d: 0o17", "0o17"),
+        ("d: ${HOME}", "${HOME}"),  # no environment expansion
+        ("d: '007'", "007"),
+        ("d: 12", 12),
+        ("d: 1.5", 1.5),
+        ("d: true", True),
+        ("d: ~", None),
+    ],
+)
 def test_scalars_follow_plain_data_rules(text, expected):
     doc, problems = load(text + "\n")
     assert problems == [] and doc.value["d"] == expected
@@ -45,20 +48,23 @@ def test_utf8_bom_is_accepted():
     assert problems == [] and doc.value == {"version": 1}
 
 
-@pytest.mark.parametrize("text,code,line,col,fragment", [
-    ("a: 1\nb:\n  c: 1\n  c: 2\n", "E002", 4, 3, "duplicate key 'c' (first defined at line 3)"),
-    ("a: 1\n---\nb: 2\n", "E001", 2, 1, "expected a single document"),
-    ("a:\n\t- 1\n", "E001", 2, 1, "YAML syntax error"),
-    ("a: [1, 2\n", "E001", 2, 1, "YAML syntax error"),
-    ("a: 'unterminated\n", "E001", 2, 1, "YAML syntax error"),
-    ("a: &anchor {b: 1}\nc: *anchor\n", "E005", 1, 4, "anchors and aliases are not supported"),
-    ("base: {b: 1}\nc:\n  <<: {b: 2}\n", "E005", 3, 3, "merge keys"),
-    ("a: !include other.yml\n", "E005", 1, 4, "YAML tag '!include' is not allowed"),
-    ("", "E004", 1, 1, "the file is empty"),
-    ("\n# just a comment\n", "E004", 1, 1, "the file is empty"),
-    (b"a: 1\nb: \x80\x81\n", "E003", 2, 4, "not valid UTF-8: byte 0x80"),
-    (b"a: \x00\n", "E001", 1, 4, "control characters are not allowed (character #x0000)"),
-])
+@pytest.mark.parametrize(
+    "text,code,line,col,fragment",
+    [
+        ("a: 1\nb:\n  c: 1\n  c: 2\n", "E002", 4, 3, "duplicate key 'c' (first defined at line 3)"),
+        ("a: 1\n---\nb: 2\n", "E001", 2, 1, "expected a single document"),
+        ("a:\n\t- 1\n", "E001", 2, 1, "YAML syntax error"),
+        ("a: [1, 2\n", "E001", 2, 1, "YAML syntax error"),
+        ("a: 'unterminated\n", "E001", 2, 1, "YAML syntax error"),
+        ("a: &anchor {b: 1}\nc: *anchor\n", "E005", 1, 4, "anchors and aliases are not supported"),
+        ("base: {b: 1}\nc:\n  <<: {b: 2}\n", "E005", 3, 3, "merge keys"),
+        ("a: !include other.yml\n", "E005", 1, 4, "YAML tag '!include' is not allowed"),
+        ("", "E004", 1, 1, "the file is empty"),
+        ("\n# just a comment\n", "E004", 1, 1, "the file is empty"),
+        (b"a: 1\nb: \x80\x81\n", "E003", 2, 4, "not valid UTF-8: byte 0x80"),
+        (b"a: \x00\n", "E001", 1, 4, "control characters are not allowed (character #x0000)"),
+    ],
+)
 def test_loader_errors_are_positioned_diagnostics(text, code, line, col, fragment):
     doc, problems = load(text)
     assert doc is None
@@ -101,14 +107,17 @@ def test_schema_findings_are_all_reported_with_positions_and_hints():
     ]
 
 
-@pytest.mark.parametrize("text,code,fragment", [
-    ("kind: model\n", "E102", "missing required field 'version'"),
-    ("version: 1\n", "E102", "missing required field 'kind'"),
-    ("version: '1'\nkind: model\n", "E106", "unsupported spec version '1'"),
-    ("version: true\nkind: model\n", "E106", "unsupported spec version True"),
-    ("version: 1\nkind: sauce\n", "E107", "unknown spec kind 'sauce'"),
-    ("- version: 1\n", "E103", "expected a mapping at the top of the file, found a list"),
-])
+@pytest.mark.parametrize(
+    "text,code,fragment",
+    [
+        ("kind: model\n", "E102", "missing required field 'version'"),
+        ("version: 1\n", "E102", "missing required field 'kind'"),
+        ("version: '1'\nkind: model\n", "E106", "unsupported spec version '1'"),
+        ("version: true\nkind: model\n", "E106", "unsupported spec version True"),
+        ("version: 1\nkind: sauce\n", "E107", "unknown spec kind 'sauce'"),
+        ("- version: 1\n", "E103", "expected a mapping at the top of the file, found a list"),
+    ],
+)
 def test_version_and_kind_come_first(text, code, fragment):
     doc, _ = load(text)
     _, problems = spec_kind(doc)

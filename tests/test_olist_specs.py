@@ -40,12 +40,32 @@ def test_olist_lints_without_any_finding():
 
 
 def test_nine_sources_and_the_star_schema(project):
-    assert sorted(s.name for s in project.sources) == sorted([
-        "orders", "customers", "order_items", "order_payments", "order_reviews", "products", "sellers",
-        "geolocation", "category_translation"])
+    assert sorted(s.name for s in project.sources) == sorted(
+        [
+            "orders",
+            "customers",
+            "order_items",
+            "order_payments",
+            "order_reviews",
+            "products",
+            "sellers",
+            "geolocation",
+            "category_translation",
+        ]
+    )
     assert {m.name for m in project.models} >= {
-        "dim_customer", "dim_product", "dim_seller", "dim_date", "fact_order_items", "fact_orders",
-        "fact_payments", "fact_reviews", "mart_customer_360", "mart_daily_sales", "mart_category_monthly"}
+        "dim_customer",
+        "dim_product",
+        "dim_seller",
+        "dim_date",
+        "fact_order_items",
+        "fact_orders",
+        "fact_payments",
+        "fact_reviews",
+        "mart_customer_360",
+        "mart_daily_sales",
+        "mart_category_monthly",
+    }
     dim_customer = next(m for m in project.models if m.name == "dim_customer")
     assert dim_customer.history.type == "scd2" and dim_customer.keys.business == ("customer_unique_id",)
 
@@ -74,7 +94,10 @@ def _parses(value: str, ptype) -> bool:
             return number == number.to_integral_value()
         if ptype.name == "decimal":
             number = decimal.Decimal(value)
-            return number.as_tuple().exponent >= -ptype.scale and len(str(int(abs(number)))) <= ptype.precision - ptype.scale
+            return (
+                number.as_tuple().exponent >= -ptype.scale
+                and len(str(int(abs(number)))) <= ptype.precision - ptype.scale
+            )
         if ptype.name == "double":
             float(value)
             return True
@@ -131,6 +154,7 @@ def test_sample_carries_its_origin_and_licence():
 
 
 def test_the_framework_does_not_know_about_olist():
-    found = subprocess.run(["grep", "-ril", "olist", "framework", "dag_factory"], cwd=REPO,
-                           capture_output=True, text=True).stdout.split()
+    found = subprocess.run(
+        ["grep", "-ril", "olist", "framework", "dag_factory"], cwd=REPO, capture_output=True, text=True
+    ).stdout.split()
     assert [f for f in found if not f.endswith(".pyc")] == []

@@ -9,20 +9,29 @@ from framework.execute.steps import StepFailed
 from tests.s3.recording import redshift_error
 
 
-@pytest.mark.parametrize("error, transient", [
-    (redshift_error("XX000", "1023", "Serializable isolation violation on table - 123, transactions forming the "
-                    "cycle are: 1, 2"), True),
-    (redshift_error("08006", "connection reset by peer", kind="InterfaceError"), True),
-    (redshift_error("53000", "Insufficient capacity to run the query; try again"), True),
-    (ConnectionResetError(104, "Connection reset by peer"), True),
-    (TimeoutError("timed out"), True),
-    (redshift_error("42601", 'syntax error at or near "SELEC"'), False),
-    (redshift_error("42703", 'column "x" does not exist'), False),
-    (redshift_error("XX000", "Load into table '__load_orders' failed."), False),
-    (redshift_error("28000", "password authentication failed for user", kind="InterfaceError"), False),
-    (StepFailed("build:x", "guard", "the SELECT returned several rows for one key (3 key(s))"), False),
-    (ValueError("value 1023 is out of range"), False),
-])
+@pytest.mark.parametrize(
+    "error, transient",
+    [
+        (
+            redshift_error(
+                "XX000",
+                "1023",
+                "Serializable isolation violation on table - 123, transactions forming the cycle are: 1, 2",
+            ),
+            True,
+        ),
+        (redshift_error("08006", "connection reset by peer", kind="InterfaceError"), True),
+        (redshift_error("53000", "Insufficient capacity to run the query; try again"), True),
+        (ConnectionResetError(104, "Connection reset by peer"), True),
+        (TimeoutError("timed out"), True),
+        (redshift_error("42601", 'syntax error at or near "SELEC"'), False),
+        (redshift_error("42703", 'column "x" does not exist'), False),
+        (redshift_error("XX000", "Load into table '__load_orders' failed."), False),
+        (redshift_error("28000", "password authentication failed for user", kind="InterfaceError"), False),
+        (StepFailed("build:x", "guard", "the SELECT returned several rows for one key (3 key(s))"), False),
+        (ValueError("value 1023 is out of range"), False),
+    ],
+)
 def test_transient_errors_are_told_from_permanent_ones(error, transient):
     assert is_transient(error) is transient
 
@@ -80,6 +89,12 @@ def test_the_redshift_driver_is_asked_for_iam_serverless_and_no_password(monkeyp
     from types import SimpleNamespace
 
     session = connect_redshift(SimpleNamespace(workgroup="olist", database="analytics", region="sa-east-1"))
-    assert seen == {"iam": True, "is_serverless": True, "serverless_work_group": "olist", "database": "analytics",
-                    "region": "sa-east-1", "timeout": 60}
+    assert seen == {
+        "iam": True,
+        "is_serverless": True,
+        "serverless_work_group": "olist",
+        "database": "analytics",
+        "region": "sa-east-1",
+        "timeout": 60,
+    }
     assert session.conn.autocommit is True

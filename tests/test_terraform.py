@@ -46,10 +46,12 @@ def blocks(doc: dict, kind: str) -> dict:
 
 def module(name: str) -> dict:
     docs = [load(p) for p in sorted((TF / "modules" / name).glob("*.tf"))]
-    return {"resource": {k: v for d in docs for k, v in blocks(d, "resource").items()},
-            "data": {k: v for d in docs for k, v in blocks(d, "data").items()},
-            "variable": {k: v for d in docs for e in d.get("variable", []) for k, v in e.items()},
-            "output": {k: v for d in docs for e in d.get("output", []) for k, v in e.items()}}
+    return {
+        "resource": {k: v for d in docs for k, v in blocks(d, "resource").items()},
+        "data": {k: v for d in docs for k, v in blocks(d, "data").items()},
+        "variable": {k: v for d in docs for e in d.get("variable", []) for k, v in e.items()},
+        "output": {k: v for d in docs for e in d.get("output", []) for k, v in e.items()},
+    }
 
 
 def test_terraform_fmt_is_clean():
@@ -62,8 +64,10 @@ def test_terraform_fmt_is_clean():
 def test_the_lake_bucket_is_private_encrypted_versioned_and_tls_only():
     lake = module("lake_bucket")["resource"]
     block = lake["aws_s3_bucket_public_access_block"]["lake"]
-    assert all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls",
-                                          "restrict_public_buckets"))
+    assert all(
+        block[k] is True
+        for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    )
     sse = lake["aws_s3_bucket_server_side_encryption_configuration"]["lake"]["rule"][0]
     assert "apply_server_side_encryption_by_default" in sse
     assert lake["aws_s3_bucket_versioning"]["lake"]["versioning_configuration"][0]["status"] == "Enabled"
@@ -104,8 +108,17 @@ def test_the_airflow_identity_is_least_privilege():
 def test_environment_roots_output_what_the_framework_reads_and_validate_inputs(env):
     docs = [load(p) for p in sorted((TF / "envs" / env).glob("*.tf"))]
     outputs = {k for d in docs for e in d.get("output", []) for k in e}
-    assert {"bucket", "prefix", "copy_role_arn", "workgroup", "database", "endpoint", "port", "region",
-            "pipeline"} <= outputs
+    assert {
+        "bucket",
+        "prefix",
+        "copy_role_arn",
+        "workgroup",
+        "database",
+        "endpoint",
+        "port",
+        "region",
+        "pipeline",
+    } <= outputs
     variables = {k: v for d in docs for e in d.get("variable", []) for k, v in e.items()}
     assert all("description" in v for v in variables.values())
     assert "validation" in variables["region"] and "validation" in variables["pipeline"]
@@ -118,15 +131,29 @@ def test_every_module_variable_is_described():
 
 
 def test_outputs_become_pipeline_settings_and_airflow_connections(tmp_path):
-    outputs = {name: {"value": value, "type": "string", "sensitive": False} for name, value in {
-        "pipeline": "olist", "region": "sa-east-1", "bucket": "olist-lake-prod", "prefix": "olist",
-        "copy_role_arn": "arn:aws:iam::123456789012:role/olist-prod-redshift-copy", "workgroup": "olist-prod",
-        "database": "analytics", "endpoint": "olist-prod.123456789012.sa-east-1.redshift-serverless.amazonaws.com",
-        "port": 5439, "airflow_role_arn": "arn:aws:iam::123456789012:role/olist-prod-airflow"}.items()}
+    outputs = {
+        name: {"value": value, "type": "string", "sensitive": False}
+        for name, value in {
+            "pipeline": "olist",
+            "region": "sa-east-1",
+            "bucket": "olist-lake-prod",
+            "prefix": "olist",
+            "copy_role_arn": "arn:aws:iam::123456789012:role/olist-prod-redshift-copy",
+            "workgroup": "olist-prod",
+            "database": "analytics",
+            "endpoint": "olist-prod.123456789012.sa-east-1.redshift-serverless.amazonaws.com",
+            "port": 5439,
+            "airflow_role_arn": "arn:aws:iam::123456789012:role/olist-prod-airflow",
+        }.items()
+    }
     path = tmp_path / "outputs.json"
     path.write_text(json.dumps(outputs))
-    result = subprocess.run([sys.executable, str(TF / "outputs_to_settings.py"), "--json", str(path)],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, str(TF / "outputs_to_settings.py"), "--json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     settings = json.loads(result.stdout)
     target = settings["target"]["prod"]
     assert target["s3_bucket"] == "olist-lake-prod" and target["workgroup"] == "olist-prod"
@@ -134,17 +161,18 @@ def test_outputs_become_pipeline_settings_and_airflow_connections(tmp_path):
     redshift = settings["airflow_connections"]["AIRFLOW_CONN_REDSHIFT_OLIST"]
     assert redshift["extra"]["iam"] is True and "password" not in json.dumps(settings).lower()
     # the generated target is a valid pipeline.yml target for the spec format
+    import yaml
+
     from framework.spec.validate import validate_document
     from framework.spec.yaml_io import load_document
-
-    import yaml
 
     pipeline = yaml.safe_load((REPO / "pipelines" / "olist" / "pipeline.yml").read_text())
     pipeline["targets"] = {"local": pipeline["targets"]["local"], **settings["target"]}
     doc, problems = load_document("pipeline.yml", yaml.safe_dump(pipeline).encode())
     assert problems == [] and validate_document(doc, "pipeline") == []
-    text = subprocess.run([sys.executable, str(TF / "outputs_to_settings.py"), str(path)], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        [sys.executable, str(TF / "outputs_to_settings.py"), str(path)], capture_output=True, text=True, check=True
+    ).stdout
     assert "export ELT_OLIST_COPY_ROLE_ARN=arn:aws:iam::123456789012:role/olist-prod-redshift-copy" in text
 
 
@@ -163,8 +191,23 @@ def checkov_binary() -> Path:
 
 
 def test_checkov_finds_no_failed_checks():
-    result = subprocess.run([str(checkov_binary()), "-d", str(TF), "--framework", "terraform", "--skip-download",
-                             "--compact", "--output", "json"], capture_output=True, text=True, cwd=REPO, timeout=600)
+    result = subprocess.run(
+        [
+            str(checkov_binary()),
+            "-d",
+            str(TF),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--compact",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
     assert result.returncode in (0, 1), result.stdout[-2000:] + result.stderr[-2000:]
     report = json.loads(result.stdout)
     reports = report if isinstance(report, list) else [report]
@@ -172,8 +215,10 @@ def test_checkov_finds_no_failed_checks():
     summary, results = reports[0]["summary"], reports[0]["results"]
     assert summary["parsing_errors"] == 0 and not results.get("parsing_errors"), results.get("parsing_errors")
     assert summary["resource_count"] > 0 and summary["passed"] > 0, summary
-    failures = [f"{c['check_id']} {c['resource']} terraform{c['file_path']}:{c['file_line_range'][0]}"
-                f" ({c['check_name']})" for c in results.get("failed_checks", [])]
+    failures = [
+        f"{c['check_id']} {c['resource']} terraform{c['file_path']}:{c['file_line_range'][0]} ({c['check_name']})"
+        for c in results.get("failed_checks", [])
+    ]
     assert summary["failed"] == 0 and failures == [], "checkov failed checks:\n" + "\n".join(failures)
     for check in results.get("skipped_checks", []):
         assert check["check_result"].get("suppress_comment", "").strip(), f"{check['check_id']} skipped without reason"
@@ -186,5 +231,6 @@ def test_every_checkov_skip_in_the_hcl_is_justified():
             match = SKIP_COMMENT.search(line)
             if match and len((match.group(2) or "").strip()) < 20:
                 unjustified.append(f"{path.relative_to(TF.parent)}:{number}: {line.strip()}")
-    assert unjustified == [], "each checkov skip needs a one-line justification after the check id:\n" + \
-        "\n".join(unjustified)
+    assert unjustified == [], "each checkov skip needs a one-line justification after the check id:\n" + "\n".join(
+        unjustified
+    )

@@ -20,8 +20,14 @@ def test_pre_commit_hooks_are_well_formed():
 
 def test_the_compile_hook_compiles_the_pipeline_of_a_changed_file(tmp_path):
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
-    result = subprocess.run([str(REPO / "bin" / "elt-compile-changed"), "tests/fixtures/tiny_shop/models/dim_member.yml"],
-                            cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [str(REPO / "bin" / "elt-compile-changed"), "tests/fixtures/tiny_shop/models/dim_member.yml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "compiled tests/fixtures/tiny_shop for redshift and duckdb"
 

@@ -11,5 +11,10 @@ from dag_factory.loader import load_dags
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _PROJECT = os.environ.get("ELT_PROJECT_DIR", os.path.dirname(os.path.dirname(_HERE)))
-globals().update(load_dags(os.environ.get("ELT_PIPELINES_DIR", os.path.join(_PROJECT, "pipelines")), _PROJECT,
-                           os.environ.get("ELT_TARGET") or None))
+globals().update(
+    load_dags(
+        os.environ.get("ELT_PIPELINES_DIR", os.path.join(_PROJECT, "pipelines")),
+        _PROJECT,
+        os.environ.get("ELT_TARGET") or None,
+    )
+)

@@ -20,12 +20,15 @@ if runs.empty:
     st.info("No run in the run log yet: run the pipeline (`make run`).", icon="🔍")
     st.stop()
 
-now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 last = runs.iloc[0]
 verdict = "failed" if last["failed_steps"] else "warnings" if last["warned_checks"] else "passed"
 row = st.columns(4)
-row[0].metric("Last run", health.age_text(now - pd.Timestamp(last["started_at"]).to_pydatetime()) + " ago",
-              help=f"{last['run_id']}, started {last['started_at']:%d/%m/%Y %H:%M:%S} UTC")
+row[0].metric(
+    "Last run",
+    health.age_text(now - pd.Timestamp(last["started_at"]).to_pydatetime()) + " ago",
+    help=f"{last['run_id']}, started {last['started_at']:%d/%m/%Y %H:%M:%S} UTC",
+)
 row[1].metric("Verdict", verdict, help=f"{int(last['failed_steps'])} failed or skipped steps")
 row[2].metric("Step time", f"{fmt.number(last['step_ms'] / 1000, 1)} s", help="Sum of the steps' durations.")
 row[3].metric("Failed checks", fmt.number(last["failed_checks"]), help=f"{int(last['warned_checks'])} warned")
@@ -34,10 +37,18 @@ left, right = st.columns(2)
 with left:
     st.subheader(f"Last {RUNS} runs")
     history = runs.assign(step_s=runs["step_ms"] / 1000).drop(columns=["step_ms"])
-    st.dataframe(history, hide_index=True, column_config={
-        "started_at": STARTED, "step_s": st.column_config.NumberColumn("step time (s)", format="%.2f"),
-        "rows_rejected": "rejected", "failed_checks": "failed checks", "warned_checks": "warned checks",
-        "failed_steps": "failed steps"})
+    st.dataframe(
+        history,
+        hide_index=True,
+        column_config={
+            "started_at": STARTED,
+            "step_s": st.column_config.NumberColumn("step time (s)", format="%.2f"),
+            "rows_rejected": "rejected",
+            "failed_checks": "failed checks",
+            "warned_checks": "warned checks",
+            "failed_steps": "failed steps",
+        },
+    )
 with right:
     st.subheader("Steps of the last run")
     slowest = steps.assign(seconds=steps["duration_ms"] / 1000).sort_values("seconds", ascending=False).head(15)
@@ -51,14 +62,27 @@ for source in sorted(set(thresholds) | set(loaded)):
     warn_after, error_after = thresholds.get(source, (None, None))
     seen = loaded.get(source)
     age = now - pd.Timestamp(seen["last_loaded_at"]).to_pydatetime() if seen else None
-    rows.append({"source": source, "status": health.status(age, warn_after, error_after), "age": health.age_text(age),
-                 "last loaded (UTC)": seen["last_loaded_at"] if seen else None,
-                 "last batch": seen["last_batch_date"] if seen else None,
-                 "warn after": warn_after or fmt.DASH, "error after": error_after or fmt.DASH,
-                 "files": seen["files"] if seen else 0, "rows loaded": seen["rows_loaded"] if seen else 0})
-st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-    "last loaded (UTC)": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-    "last batch": st.column_config.DateColumn(format="DD/MM/YYYY")})
+    rows.append(
+        {
+            "source": source,
+            "status": health.status(age, warn_after, error_after),
+            "age": health.age_text(age),
+            "last loaded (UTC)": seen["last_loaded_at"] if seen else None,
+            "last batch": seen["last_batch_date"] if seen else None,
+            "warn after": warn_after or fmt.DASH,
+            "error after": error_after or fmt.DASH,
+            "files": seen["files"] if seen else 0,
+            "rows loaded": seen["rows_loaded"] if seen else 0,
+        }
+    )
+st.dataframe(
+    pd.DataFrame(rows),
+    hide_index=True,
+    column_config={
+        "last loaded (UTC)": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+        "last batch": st.column_config.DateColumn(format="DD/MM/YYYY"),
+    },
+)
 
 st.subheader("Failed, skipped and warned steps")
 if problems.empty:

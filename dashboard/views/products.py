@@ -15,11 +15,14 @@ if monthly.empty:
     ui.nothing_matches(filters, "order items")
     st.stop()
 
-categories = (monthly.groupby("category_name", as_index=False)
-              [["items", "revenue", "orders", "reviewed_orders", "review_points"]].sum()
-              .sort_values(["revenue", "category_name"], ascending=[False, True]))
+categories = (
+    monthly.groupby("category_name", as_index=False)[["items", "revenue", "orders", "reviewed_orders", "review_points"]]
+    .sum()
+    .sort_values(["revenue", "category_name"], ascending=[False, True])
+)
 categories["avg_review"] = categories["review_points"] / categories["reviewed_orders"].where(
-    categories["reviewed_orders"] > 0)
+    categories["reviewed_orders"] > 0
+)
 
 row = st.columns(3)
 row[0].metric("Revenue", fmt.brl(categories["revenue"].sum()), help="Item prices, any order status.")
@@ -28,20 +31,44 @@ row[2].metric("Categories sold", fmt.number(len(categories)))
 
 left, right = st.columns(2)
 by_items = categories.sort_values(["items", "category_name"], ascending=[False, True])
-ui.chart(charts.hbar(categories.head(TOP_CATEGORIES), "category_name", "revenue",
-                     f"Revenue by category (top {TOP_CATEGORIES})", money=True), left)
-ui.chart(charts.hbar(by_items.head(TOP_CATEGORIES), "category_name", "items",
-                     f"Items by category (top {TOP_CATEGORIES})", color=charts.ORANGE), left)
+ui.chart(
+    charts.hbar(
+        categories.head(TOP_CATEGORIES),
+        "category_name",
+        "revenue",
+        f"Revenue by category (top {TOP_CATEGORIES})",
+        money=True,
+    ),
+    left,
+)
+ui.chart(
+    charts.hbar(
+        by_items.head(TOP_CATEGORIES),
+        "category_name",
+        "items",
+        f"Items by category (top {TOP_CATEGORIES})",
+        color=charts.ORANGE,
+    ),
+    left,
+)
 top_names = categories["category_name"].head(TOP_CATEGORIES).tolist()
-pivot = (monthly[monthly["category_name"].isin(top_names)]
-         .assign(month=monthly["month"].astype("datetime64[ns]").dt.strftime("%Y-%m"))
-         .pivot_table(index="category_name", columns="month", values="revenue", aggfunc="sum")
-         .reindex(top_names))
+pivot = (
+    monthly[monthly["category_name"].isin(top_names)]
+    .assign(month=monthly["month"].astype("datetime64[ns]").dt.strftime("%Y-%m"))
+    .pivot_table(index="category_name", columns="month", values="revenue", aggfunc="sum")
+    .reindex(top_names)
+)
 ui.chart(charts.heatmap(pivot, f"Monthly revenue of the top {TOP_CATEGORIES} categories"), right)
 
 st.subheader("Reviews by category")
-min_reviews = st.slider("Minimum reviewed orders per category", 1, 200, 30, key="min_reviews",
-                        help="Categories with fewer reviewed orders in the period are left out of the ranking.")
+min_reviews = st.slider(
+    "Minimum reviewed orders per category",
+    1,
+    200,
+    30,
+    key="min_reviews",
+    help="Categories with fewer reviewed orders in the period are left out of the ranking.",
+)
 rated = categories[categories["reviewed_orders"] >= min_reviews]
 if rated.empty:
     st.info(f"No category has {min_reviews} reviewed orders within the filters; lower the minimum.", icon="🔍")

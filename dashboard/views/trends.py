@@ -20,20 +20,25 @@ grain = st.segmented_control("Grain", list(GRAINS), default="Weekly", key="trend
 frame = daily.assign(day=daily["day"].astype("datetime64[ns]"))
 if grain != "Daily":
     periods = frame["day"].dt.to_period(GRAINS[grain])
-    frame = (frame.assign(day=periods.dt.start_time)
-             .groupby("day", as_index=False)[["orders", "revenue", "freight", "payments"]].sum())
+    frame = (
+        frame.assign(day=periods.dt.start_time)
+        .groupby("day", as_index=False)[["orders", "revenue", "freight", "payments"]]
+        .sum()
+    )
 frame["freight_share"] = frame["freight"] / (frame["revenue"] + frame["freight"])
 
 totals = frame[["orders", "revenue", "freight"]].sum()
 row = st.columns(3)
 row[0].metric("Revenue", fmt.brl(totals["revenue"]), help="Item prices, any status.")
 row[1].metric("Freight", fmt.brl(totals["freight"]))
-row[2].metric("Freight share", fmt.percent(fmt.ratio(totals["freight"], totals["revenue"] + totals["freight"])),
-              help="Freight / (item prices + freight).")
+row[2].metric(
+    "Freight share",
+    fmt.percent(fmt.ratio(totals["freight"], totals["revenue"] + totals["freight"])),
+    help="Freight / (item prices + freight).",
+)
 
 ui.chart(charts.revenue_and_orders(frame, "day", f"{grain} revenue and orders"))
-ui.chart(charts.share_line(frame, "day", "freight_share", f"{grain} freight share of the order value",
-                           "Freight share"))
+ui.chart(charts.share_line(frame, "day", "freight_share", f"{grain} freight share of the order value", "Freight share"))
 with st.expander("Figures"):
     shown = frame.rename(columns={"day": "period start"})
     shown["freight_share"] = shown["freight_share"].map(fmt.percent)

@@ -14,47 +14,77 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     from framework import __version__
 
-    parser = argparse.ArgumentParser(prog="elt", description="Declarative YAML-driven ELT: lint specs, compile them "
-                                     "to warehouse SQL, show what a change needs.")
+    parser = argparse.ArgumentParser(
+        prog="elt",
+        description="Declarative YAML-driven ELT: lint specs, compile them to warehouse SQL, show what a change needs.",
+    )
     parser.add_argument("--version", action="version", version=f"elt {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    lint = sub.add_parser("lint", help="check pipeline specs and print every finding",
-                          description="Check every spec of the pipelines at or below PATH (or the pipeline "
-                                      "holding a spec file) and print compiler-style diagnostics.")
-    lint.add_argument("paths", nargs="*", default=["pipelines"], metavar="PATH",
-                      help="pipeline folders, folders of pipelines, or spec files (default: pipelines)")
-    lint.add_argument("--format", choices=("text", "json", "markdown"), default="text",
-                      help="output format (markdown only with --list-rules)")
+    lint = sub.add_parser(
+        "lint",
+        help="check pipeline specs and print every finding",
+        description="Check every spec of the pipelines at or below PATH (or the pipeline "
+        "holding a spec file) and print compiler-style diagnostics.",
+    )
+    lint.add_argument(
+        "paths",
+        nargs="*",
+        default=["pipelines"],
+        metavar="PATH",
+        help="pipeline folders, folders of pipelines, or spec files (default: pipelines)",
+    )
+    lint.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="output format (markdown only with --list-rules)",
+    )
     lint.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     lint.add_argument("--summary", action="store_true", help="also summarize each pipeline after a clean lint")
     lint.add_argument("--list-rules", action="store_true", help="print the rule codes and exit")
     lint.set_defaults(handler=_cmd_lint)
 
-    for name, text in (("compile", "compile a pipeline to SQL files and manifest.json for a target"),
-                       ("plan", "show what a change needs: rebuilds, metadata-only changes, table changes")):
-        command = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ". Lints first; "
-                                 "any error stops here.")
+    for name, text in (
+        ("compile", "compile a pipeline to SQL files and manifest.json for a target"),
+        ("plan", "show what a change needs: rebuilds, metadata-only changes, table changes"),
+    ):
+        command = sub.add_parser(
+            name, help=text, description=text[0].upper() + text[1:] + ". Lints first; any error stops here."
+        )
         command.add_argument("pipeline", metavar="PIPELINE", help="the pipeline folder (holds pipeline.yml)")
-        command.add_argument("--target", default=None,
-                             help="redshift, duckdb, or a target named in pipeline.yml (default: its default_target)")
-        command.add_argument("--compare", metavar="OLD_MANIFEST",
-                             help="a previous manifest.json: list what changed since" +
-                             ("" if name == "compile" else " (required)"), required=name == "plan")
+        command.add_argument(
+            "--target",
+            default=None,
+            help="redshift, duckdb, or a target named in pipeline.yml (default: its default_target)",
+        )
+        command.add_argument(
+            "--compare",
+            metavar="OLD_MANIFEST",
+            help="a previous manifest.json: list what changed since" + ("" if name == "compile" else " (required)"),
+            required=name == "plan",
+        )
         command.add_argument("--format", choices=("text", "json"), default="text")
         if name == "compile":
             command.add_argument("--out", metavar="DIR", help="where to write (default: out/<pipeline>/<target>)")
         command.set_defaults(handler=_cmd_compile, write=name == "compile")
 
-    ingest = sub.add_parser("ingest", help="turn landing files into typed Parquet batches in the lake",
-                            description="Read each source's landing files (CSV as delivered, gzip or not; Parquet), "
-                                        "check and type every value, and write Parquet to "
-                                        "lake/<pipeline>/<source>/batch_date=YYYY-MM-DD/. Rows that cannot load go "
-                                        "to a rejects file with file, line, raw text and reason.")
+    ingest = sub.add_parser(
+        "ingest",
+        help="turn landing files into typed Parquet batches in the lake",
+        description="Read each source's landing files (CSV as delivered, gzip or not; Parquet), "
+        "check and type every value, and write Parquet to "
+        "lake/<pipeline>/<source>/batch_date=YYYY-MM-DD/. Rows that cannot load go "
+        "to a rejects file with file, line, raw text and reason.",
+    )
     ingest.add_argument("pipeline", metavar="PIPELINE")
-    ingest.add_argument("--from", dest="source_dir", metavar="LANDING_DIR",
-                        help="folder of landing files (default: the target's landing folder; on a redshift "
-                             "target, its landing_prefix in the S3 bucket)")
+    ingest.add_argument(
+        "--from",
+        dest="source_dir",
+        metavar="LANDING_DIR",
+        help="folder of landing files (default: the target's landing folder; on a redshift "
+        "target, its landing_prefix in the S3 bucket)",
+    )
     ingest.add_argument("--batch-date", metavar="YYYY-MM-DD", type=_iso_date, help="default: today")
     ingest.add_argument("--target", help="a target of pipeline.yml (default: its default_target)")
     ingest.add_argument("--lake", help="override the target's lake folder")
@@ -62,25 +92,36 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true")
     ingest.set_defaults(handler=_cmd_ingest)
 
-    run = sub.add_parser("run", help="run the pipeline on the embedded DuckDB target",
-                         description="Detect lake files not yet loaded, load them into staging exactly once, build "
-                                     "models in dependency order and run their checks. Exit 1 when a step or an "
-                                     "error-severity check fails.")
+    run = sub.add_parser(
+        "run",
+        help="run the pipeline on the embedded DuckDB target",
+        description="Detect lake files not yet loaded, load them into staging exactly once, build "
+        "models in dependency order and run their checks. Exit 1 when a step or an "
+        "error-severity check fails.",
+    )
     run.add_argument("pipeline", metavar="PIPELINE")
-    run.add_argument("--target", help="a target of pipeline.yml: local (DuckDB), postgres or redshift "
-                                      "(default: its default_target)")
+    run.add_argument(
+        "--target", help="a target of pipeline.yml: local (DuckDB), postgres or redshift (default: its default_target)"
+    )
     run.add_argument("--warehouse", help="override the target's DuckDB file")
     run.add_argument("--lake", help="override the target's lake folder")
-    run.add_argument("--batch-date", metavar="YYYY-MM-DD", type=_iso_date,
-                     help="the batch's date (closes hard-deleted SCD2 versions); default: now")
+    run.add_argument(
+        "--batch-date",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        help="the batch's date (closes hard-deleted SCD2 versions); default: now",
+    )
     run.add_argument("--full", action="store_true", help="rebuild every model even when up to date")
     run.add_argument("--format", choices=("text", "json"), default="text")
     run.add_argument("--quiet", action="store_true")
     run.set_defaults(handler=_cmd_run)
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of a spec kind",
-                            description="Print the JSON Schema (Draft 2020-12) of a spec kind, for editors: "
-                                        "`# yaml-language-server: $schema=<file>`.")
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a spec kind",
+        description="Print the JSON Schema (Draft 2020-12) of a spec kind, for editors: "
+        "`# yaml-language-server: $schema=<file>`.",
+    )
     schema.add_argument("kind", choices=("pipeline", "source", "model"))
     schema.set_defaults(handler=_cmd_schema)
     return parser
@@ -172,8 +213,10 @@ def _cmd_compile(args) -> int:
 
     result, missing = lint_paths([args.pipeline])
     if missing or len(result.projects) != 1:
-        print(f"elt {args.command}: '{args.pipeline}' is not one pipeline folder (it must hold pipeline.yml)",
-              file=sys.stderr)
+        print(
+            f"elt {args.command}: '{args.pipeline}' is not one pipeline folder (it must hold pipeline.yml)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if has_errors(result.diagnostics):
         print(format_text(result.diagnostics))
@@ -203,8 +246,10 @@ def _cmd_compile(args) -> int:
         print(json.dumps(payload, indent=2))
         return EXIT_OK
     if args.write:
-        print(f"compiled {payload['pipeline']} for {payload['target']}: {payload['steps']} steps, "
-              f"{payload['files']} files in {payload['out']}")
+        print(
+            f"compiled {payload['pipeline']} for {payload['target']}: {payload['steps']} steps, "
+            f"{payload['files']} files in {payload['out']}"
+        )
     if report is not None:
         from framework.compile.changes import format_report
 
@@ -241,6 +286,7 @@ def _alter_renderer(target_name: str):
         schema, _, name = spec_info.table.partition(".")
         column = Column(column_info.name, column_info.type, parse_type(column_info.type), column_info.nullable)
         return " ".join(render_statement(target, add_column(table(name, schema), column, target)).split()) + ";"
+
     return render
 
 
@@ -248,8 +294,7 @@ def _tally(result, diagnostics) -> str:
     files = sum(len(p.specs) + (1 if p.pipeline else 0) for p in result.projects)
     errors = sum(d.severity.value == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
-    return (f"{len(result.projects)} pipeline(s), {files} spec(s) checked: "
-            f"{errors} error(s), {warnings} warning(s)")
+    return f"{len(result.projects)} pipeline(s), {files} spec(s) checked: {errors} error(s), {warnings} warning(s)"
 
 
 def _list_rules(fmt: str) -> int:
@@ -260,8 +305,15 @@ def _list_rules(fmt: str) -> int:
     elif fmt == "json":
         import json
 
-        print(json.dumps([{"code": r.code, "severity": r.severity, "title": r.title, "explanation": r.explanation}
-                          for r in RULES], indent=2))
+        print(
+            json.dumps(
+                [
+                    {"code": r.code, "severity": r.severity, "title": r.title, "explanation": r.explanation}
+                    for r in RULES
+                ],
+                indent=2,
+            )
+        )
     else:
         for rule in RULES:
             print(f"{rule.code}  {rule.severity:<7}  {rule.title}: {rule.explanation}")

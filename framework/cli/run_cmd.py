@@ -24,7 +24,7 @@ def pipeline_target(root: str, target_name: str | None):
         with open(path, "rb") as handle:
             doc, problems = load_document(path, handle.read())
     except OSError as err:
-        raise SystemExit(_usage(f"no pipeline at '{root}': {err.strerror}"))
+        raise SystemExit(_usage(f"no pipeline at '{root}': {err.strerror}")) from None
     value = doc.value if doc is not None else None
     try:
         name = target_name or value["default_target"]
@@ -77,15 +77,31 @@ def cmd_ingest(args) -> int:
     except LakeError as err:
         return _usage(str(err))
     if args.format == "json":
-        print(json.dumps({"batch_date": batch_date, "files": [
-            {"source": f.source, "landing": f.landing_path, "lake": f.lake_path, "rows": f.rows,
-             "rejected": len(f.rejects), "error": f.error or None, "notes": f.notes,
-             "rejects": [vars(r) for r in f.rejects[:20]]} for f in report.files]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "batch_date": batch_date,
+                    "files": [
+                        {
+                            "source": f.source,
+                            "landing": f.landing_path,
+                            "lake": f.lake_path,
+                            "rows": f.rows,
+                            "rejected": len(f.rejects),
+                            "error": f.error or None,
+                            "notes": f.notes,
+                            "rejects": [vars(r) for r in f.rejects[:20]],
+                        }
+                        for f in report.files
+                    ],
+                },
+                indent=2,
+            )
+        )
     elif not args.quiet:
         _print_ingest(report, batch_date)
     if not report.files:
-        print(f"elt ingest: no landing file in '{source_dir}' matches any source's landing path",
-              file=sys.stderr)
+        print(f"elt ingest: no landing file in '{source_dir}' matches any source's landing path", file=sys.stderr)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
@@ -133,8 +149,11 @@ def cmd_run(args) -> int:
     from framework.run.warehouses import WarehouseSettingsError
 
     target = pipeline_target(args.pipeline, args.target)
-    batch = datetime.datetime.fromisoformat(args.batch_date) if args.batch_date else \
-        datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    batch = (
+        datetime.datetime.fromisoformat(args.batch_date)
+        if args.batch_date
+        else datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
+    )
     warehouse = args.warehouse or getattr(target, "database", None) if target.type == "local" else target.name
     options = RunOptions(warehouse, args.lake or getattr(target, "lake", "") or "", batch, full=args.full)
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
@@ -160,8 +179,14 @@ def cmd_run(args) -> int:
 class _StepPrinter:
     """One line per step as it finishes; failures with their reason and a sample of failing rows."""
 
-    STYLE = {"ok": "green", "warned": "yellow", "failed": "red", "skipped": "red", "up to date": "dim",
-             "nothing new": "dim"}
+    STYLE = {
+        "ok": "green",
+        "warned": "yellow",
+        "failed": "red",
+        "skipped": "red",
+        "up to date": "dim",
+        "nothing new": "dim",
+    }
 
     def __init__(self):
         from rich.console import Console
@@ -170,13 +195,19 @@ class _StepPrinter:
 
     def __call__(self, outcome) -> None:
         style = self.STYLE.get(outcome.status, "white")
-        self.console.print(f"[{style}]{outcome.status:>11}[/{style}]  {outcome.step:<30} {outcome.seconds:5.2f}s  "
-                           f"{_escape(_figures(outcome))}", markup=True, soft_wrap=True)
+        self.console.print(
+            f"[{style}]{outcome.status:>11}[/{style}]  {outcome.step:<30} {outcome.seconds:5.2f}s  "
+            f"{_escape(_figures(outcome))}",
+            markup=True,
+            soft_wrap=True,
+        )
         if outcome.error:
             self.console.print(f"             [red]{_escape(outcome.error)}[/red]", soft_wrap=True)
         for check in outcome.checks:
             colour = "red" if check.severity == "error" else "yellow"
-            line = f"             [{colour}]{check.severity}[/{colour}] {_escape(check.name)}: {check.failures:,} row(s)"
+            line = (
+                f"             [{colour}]{check.severity}[/{colour}] {_escape(check.name)}: {check.failures:,} row(s)"
+            )
             self.console.print(line, soft_wrap=True)
             if check.severity == "error":  # a sample of what failed, to start the investigation
                 for row in check.sample[:3]:
@@ -197,8 +228,12 @@ def _escape(text: str) -> str:
 
 def _figures(outcome) -> str:
     parts = []
-    for label, value in (("inserted", outcome.rows_inserted), ("upserted", outcome.rows_updated),
-                         ("expired", outcome.rows_expired), ("rejected", outcome.rows_rejected)):
+    for label, value in (
+        ("inserted", outcome.rows_inserted),
+        ("upserted", outcome.rows_updated),
+        ("expired", outcome.rows_expired),
+        ("rejected", outcome.rows_rejected),
+    ):
         if value:
             parts.append(f"{label} {value:,}")
     return " ".join(parts + ([outcome.detail] if outcome.detail else []))
@@ -216,8 +251,9 @@ def _print_summary(result) -> None:
             raise duckdb.Error("not a DuckDB file")
         conn = duckdb.connect(result.warehouse, read_only=True)
         for schema, name in conn.execute(
-                "SELECT schema_name, table_name FROM duckdb_tables() "
-                "WHERE schema_name <> 'elt' ORDER BY schema_name, table_name").fetchall():
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE schema_name <> 'elt' ORDER BY schema_name, table_name"
+        ).fetchall():
             # estimated_size can lag deletes: count exactly, through the relational API (no SQL text)
             counts[f"{schema}.{name}"] = conn.table(f"{schema}.{name}").aggregate("count(*)").fetchall()[0][0]
         conn.close()
@@ -233,18 +269,30 @@ def _print_summary(result) -> None:
     for outcome in result.outcomes:
         by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
     checks = [o for o in result.outcomes if o.step.startswith("check:")]
-    console.print(f"steps: " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
-                  + f"; checks: {sum(1 for o in checks if o.status == 'ok')} models clean, "
-                  f"{sum(1 for o in checks if o.status == 'warned')} with warnings, "
-                  f"{sum(1 for o in checks if o.status == 'failed')} failed")
-    console.print(f"{'[green]success[/green]' if result.ok else '[red]FAILED[/red]'} in {result.seconds:.2f}s"
-                  f"{' (specs compiled)' if result.compiled else ' (cached compile)'}; warehouse: "
-                  f"{os.path.abspath(result.warehouse) if result.target == 'duckdb' else result.warehouse}")
+    console.print(
+        "steps: "
+        + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+        + f"; checks: {sum(1 for o in checks if o.status == 'ok')} models clean, "
+        f"{sum(1 for o in checks if o.status == 'warned')} with warnings, "
+        f"{sum(1 for o in checks if o.status == 'failed')} failed"
+    )
+    console.print(
+        f"{'[green]success[/green]' if result.ok else '[red]FAILED[/red]'} in {result.seconds:.2f}s"
+        f"{' (specs compiled)' if result.compiled else ' (cached compile)'}; warehouse: "
+        f"{os.path.abspath(result.warehouse) if result.target == 'duckdb' else result.warehouse}"
+    )
 
 
 def _as_json(result) -> dict:
     from dataclasses import asdict
 
-    return {"run_id": result.run_id, "pipeline": result.pipeline, "target": result.target, "ok": result.ok,
-            "seconds": round(result.seconds, 3), "compiled": result.compiled,
-            "warehouse": os.path.abspath(result.warehouse) if result.target == "duckdb" else result.warehouse, "steps": [asdict(o) for o in result.outcomes]}
+    return {
+        "run_id": result.run_id,
+        "pipeline": result.pipeline,
+        "target": result.target,
+        "ok": result.ok,
+        "seconds": round(result.seconds, 3),
+        "compiled": result.compiled,
+        "warehouse": os.path.abspath(result.warehouse) if result.target == "duckdb" else result.warehouse,
+        "steps": [asdict(o) for o in result.outcomes],
+    }

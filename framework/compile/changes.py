@@ -51,11 +51,20 @@ def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
         change = changes[spec.name]
         if change.action in ("rebuild", "added", "removed", "rebuild_upstream"):
             continue
-        dirty = [d for d in spec.depends_on if changes.get(d) and changes[d].action in
-                 ("rebuild", "rebuild_upstream", "added")]
+        dirty = [
+            d
+            for d in spec.depends_on
+            if changes.get(d) and changes[d].action in ("rebuild", "rebuild_upstream", "added")
+        ]
         if dirty and spec.kind == "model":
-            changes[spec.name] = SpecChange(spec.name, "rebuild_upstream", f"upstream changed: {', '.join(dirty)}",
-                                            change.table_change, change.added_columns, change.alter_sql)
+            changes[spec.name] = SpecChange(
+                spec.name,
+                "rebuild_upstream",
+                f"upstream changed: {', '.join(dirty)}",
+                change.table_change,
+                change.added_columns,
+                change.alter_sql,
+            )
     order = [s.name for s in new.specs] + [s.name for s in old.specs if new.spec(s.name) is None]
     return ChangeReport(tuple(changes[n] for n in order))
 
@@ -88,9 +97,14 @@ def _table_change(before: SpecInfo, after: SpecInfo, alter_statement) -> tuple[s
 
 
 _LABELS = {
-    "added": "new", "removed": "removed", "rebuild": "rebuild", "rebuild_upstream": "rebuild (upstream)",
-    "rebuild_physical": "rebuild on Redshift (physical layout)", "recheck": "re-run checks",
-    "metadata": "metadata only", "unchanged": "unchanged",
+    "added": "new",
+    "removed": "removed",
+    "rebuild": "rebuild",
+    "rebuild_upstream": "rebuild (upstream)",
+    "rebuild_physical": "rebuild on Redshift (physical layout)",
+    "recheck": "re-run checks",
+    "metadata": "metadata only",
+    "unchanged": "unchanged",
 }
 
 

@@ -36,23 +36,58 @@ def normalized_sql(spec: m.ModelSpec) -> str:
 
 def fingerprints(spec) -> dict[str, str]:
     if spec.kind == "source":
-        data = {"columns": _columns(spec.columns), "primary_key": spec.primary_key, "load_mode": spec.load_mode.value,
-                "deduplicate": [spec.deduplicate.order_by, spec.deduplicate.keep] if spec.deduplicate else None,
-                "landing": [spec.landing.path, spec.landing.format.value, vars(spec.landing.csv)],
-                "schema_drift": spec.schema_drift.value, "max_reject_fraction": spec.max_reject_fraction}
-        return {"data": _digest(data), "physical": _digest(None), "checks": _digest(None),
-                "metadata": _digest([spec.description, [c.description for c in spec.columns],
-                                     vars(spec.freshness) if spec.freshness else None])}
+        data = {
+            "columns": _columns(spec.columns),
+            "primary_key": spec.primary_key,
+            "load_mode": spec.load_mode.value,
+            "deduplicate": [spec.deduplicate.order_by, spec.deduplicate.keep] if spec.deduplicate else None,
+            "landing": [spec.landing.path, spec.landing.format.value, vars(spec.landing.csv)],
+            "schema_drift": spec.schema_drift.value,
+            "max_reject_fraction": spec.max_reject_fraction,
+        }
+        return {
+            "data": _digest(data),
+            "physical": _digest(None),
+            "checks": _digest(None),
+            "metadata": _digest(
+                [
+                    spec.description,
+                    [c.description for c in spec.columns],
+                    vars(spec.freshness) if spec.freshness else None,
+                ]
+            ),
+        }
     history = None
     if isinstance(spec.history, m.Scd2):
         history = ["scd2", spec.history.tracked, spec.history.version_start, spec.history.hard_deletes.value]
     elif spec.history:
         history = ["scd1"]
-    data = {"columns": _columns(spec.columns), "keys": [spec.keys.business, spec.keys.surrogate], "history": history,
-            "materialization": spec.materialization.value, "layer": spec.layer.value,
-            "incremental": [spec.incremental.strategy.value, spec.incremental.time_column] if spec.incremental else None,
-            "sql": normalized_sql(spec)}
-    checks = [[c.type.value, c.severity.value, c.columns, c.to_spec, c.to_column, list(c.values), c.min_rows, c.name,
-               c.condition] for c in spec.checks]
-    return {"data": _digest(data), "physical": _digest(vars(spec.redshift)), "checks": _digest(checks),
-            "metadata": _digest([spec.description, spec.owner, spec.tags, [c.description for c in spec.columns]])}
+    data = {
+        "columns": _columns(spec.columns),
+        "keys": [spec.keys.business, spec.keys.surrogate],
+        "history": history,
+        "materialization": spec.materialization.value,
+        "layer": spec.layer.value,
+        "incremental": [spec.incremental.strategy.value, spec.incremental.time_column] if spec.incremental else None,
+        "sql": normalized_sql(spec),
+    }
+    checks = [
+        [
+            c.type.value,
+            c.severity.value,
+            c.columns,
+            c.to_spec,
+            c.to_column,
+            list(c.values),
+            c.min_rows,
+            c.name,
+            c.condition,
+        ]
+        for c in spec.checks
+    ]
+    return {
+        "data": _digest(data),
+        "physical": _digest(vars(spec.redshift)),
+        "checks": _digest(checks),
+        "metadata": _digest([spec.description, spec.owner, spec.tags, [c.description for c in spec.columns]]),
+    }

@@ -114,7 +114,7 @@ class Manifest:
         return json.dumps(asdict(self), indent=2) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> "Manifest":
+    def from_json(cls, text: str) -> Manifest:
         data = json.loads(text)
         if data.get("manifest_version") != MANIFEST_VERSION:
             raise ValueError(f"manifest version {data.get('manifest_version')!r} is not {MANIFEST_VERSION}; recompile")

@@ -35,26 +35,67 @@ def _c(name: str, type_text: str, nullable: bool = True) -> m.Column:
 
 
 INTERNAL_TABLES = (
-    TableSpec("file_ledger", (
-        _c("pipeline", "string", False), _c("source", "string", False), _c("path", "string", False),
-        _c("size_bytes", "bigint", False), _c("checksum", "string", False), _c("row_count", "bigint", False),
-        _c("batch_date", "date", False), _c("run_id", "string", False), _c("loaded_at", "timestamp", False),
-    ), ("pipeline", "source", "path"), "Every lake file loaded into staging: exactly-once loads."),
-    TableSpec("run_log", (
-        _c("run_id", "string", False), _c("pipeline", "string", False), _c("step", "string", False),
-        _c("status", "string", False), _c("rows_inserted", "bigint"), _c("rows_updated", "bigint"),
-        _c("rows_expired", "bigint"), _c("rows_rejected", "bigint"), _c("started_at", "timestamp", False),
-        _c("duration_ms", "double"), _c("error", "string"),
-    ), ("run_id", "step"), "One row per step of every run."),
-    TableSpec("rejects", (
-        _c("pipeline", "string", False), _c("source", "string", False), _c("path", "string", False),
-        _c("line", "bigint", False), _c("raw", "string"), _c("reason", "string", False),
-        _c("batch_date", "date", False), _c("run_id", "string", False),
-    ), ("pipeline", "source", "path", "line"), "Landing rows that could not be loaded, with the reason."),
-    TableSpec("model_state", (
-        _c("pipeline", "string", False), _c("model", "string", False), _c("data_fingerprint", "string", False),
-        _c("run_id", "string", False), _c("built_at", "timestamp", False),
-    ), ("pipeline", "model"), "What each model was last built from: a run skips models that are up to date."),
+    TableSpec(
+        "file_ledger",
+        (
+            _c("pipeline", "string", False),
+            _c("source", "string", False),
+            _c("path", "string", False),
+            _c("size_bytes", "bigint", False),
+            _c("checksum", "string", False),
+            _c("row_count", "bigint", False),
+            _c("batch_date", "date", False),
+            _c("run_id", "string", False),
+            _c("loaded_at", "timestamp", False),
+        ),
+        ("pipeline", "source", "path"),
+        "Every lake file loaded into staging: exactly-once loads.",
+    ),
+    TableSpec(
+        "run_log",
+        (
+            _c("run_id", "string", False),
+            _c("pipeline", "string", False),
+            _c("step", "string", False),
+            _c("status", "string", False),
+            _c("rows_inserted", "bigint"),
+            _c("rows_updated", "bigint"),
+            _c("rows_expired", "bigint"),
+            _c("rows_rejected", "bigint"),
+            _c("started_at", "timestamp", False),
+            _c("duration_ms", "double"),
+            _c("error", "string"),
+        ),
+        ("run_id", "step"),
+        "One row per step of every run.",
+    ),
+    TableSpec(
+        "rejects",
+        (
+            _c("pipeline", "string", False),
+            _c("source", "string", False),
+            _c("path", "string", False),
+            _c("line", "bigint", False),
+            _c("raw", "string"),
+            _c("reason", "string", False),
+            _c("batch_date", "date", False),
+            _c("run_id", "string", False),
+        ),
+        ("pipeline", "source", "path", "line"),
+        "Landing rows that could not be loaded, with the reason.",
+    ),
+    TableSpec(
+        "model_state",
+        (
+            _c("pipeline", "string", False),
+            _c("model", "string", False),
+            _c("data_fingerprint", "string", False),
+            _c("run_id", "string", False),
+            _c("built_at", "timestamp", False),
+        ),
+        ("pipeline", "model"),
+        "What each model was last built from: a run skips models that are up to date.",
+    ),
 )
 
 
@@ -64,10 +105,11 @@ class Naming:
     layers: tuple[tuple[str, str], ...]  # spec name -> layer ('staging' for sources)
 
     @classmethod
-    def for_project(cls, project: m.Project) -> "Naming":
+    def for_project(cls, project: m.Project) -> Naming:
         schemas = project.pipeline.schemas if project.pipeline else tuple(m.DEFAULT_SCHEMAS.items())
         layers = tuple((s.name, "staging") for s in project.sources) + tuple(
-            (md.name, md.layer.value) for md in project.models)
+            (md.name, md.layer.value) for md in project.models
+        )
         return cls(tuple(schemas), layers)
 
     def schema_of(self, spec_name: str) -> str:

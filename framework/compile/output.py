@@ -30,8 +30,12 @@ def step_sql(step: StepInfo, dialect: str) -> str:
             note += " (once per file)"
         lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]
     for check in step.checks:
-        lines += ["", f"-- check {check.name} [{check.severity}]: {check.description}",
-                  f"-- sample of failing rows: {check.sample_sql}", pretty_sql(check.count_sql, dialect) + ";"]
+        lines += [
+            "",
+            f"-- check {check.name} [{check.severity}]: {check.description}",
+            f"-- sample of failing rows: {check.sample_sql}",
+            pretty_sql(check.count_sql, dialect) + ";",
+        ]
     if step.transactional:
         lines += ["", "COMMIT;"]
     return "\n".join(lines) + "\n"

@@ -59,36 +59,111 @@ def plan_project(project: m.Project, target: Target) -> Plan:
     for name in order:
         spec = project.spec(name)
         if spec.kind == "source":
-            steps.append(Step(f"table:{name}", "table", name, (run(ddl.create_table(
-                naming.table_of(name), staging.staging_columns(spec), target, primary_key=spec.primary_key),
-                "create the staging table"),), ("setup",), transactional=target.transactional_ddl))
+            steps.append(
+                Step(
+                    f"table:{name}",
+                    "table",
+                    name,
+                    (
+                        run(
+                            ddl.create_table(
+                                naming.table_of(name),
+                                staging.staging_columns(spec),
+                                target,
+                                primary_key=spec.primary_key,
+                            ),
+                            "create the staging table",
+                        ),
+                    ),
+                    ("setup",),
+                    transactional=target.transactional_ddl,
+                )
+            )
         elif spec.materialization is not m.Materialization.VIEW:
-            steps.append(Step(f"table:{name}", "table", name, (run(ddl.create_table(
-                naming.table_of(name), spec.columns, target, primary_key=table_key(spec), hints=spec.redshift),
-                "create the table"),), ("setup",), transactional=target.transactional_ddl))
+            steps.append(
+                Step(
+                    f"table:{name}",
+                    "table",
+                    name,
+                    (
+                        run(
+                            ddl.create_table(
+                                naming.table_of(name),
+                                spec.columns,
+                                target,
+                                primary_key=table_key(spec),
+                                hints=spec.redshift,
+                            ),
+                            "create the table",
+                        ),
+                    ),
+                    ("setup",),
+                    transactional=target.transactional_ddl,
+                )
+            )
     for name in order:
         spec = project.spec(name)
         if spec.kind == "source":
-            steps.append(Step(f"load:{name}", "load", name, tuple(staging.build_load(spec, naming, target)),
-                              (f"table:{name}",), params=_load_params(target)))
+            steps.append(
+                Step(
+                    f"load:{name}",
+                    "load",
+                    name,
+                    tuple(staging.build_load(spec, naming, target)),
+                    (f"table:{name}",),
+                    params=_load_params(target),
+                )
+            )
     for name in order:
         spec = project.spec(name)
         if spec.kind != "model":
             continue
         upstream = tuple(_ready_step(project, dep) for dep in spec.depends_on)
         own_table = () if spec.materialization is m.Materialization.VIEW else (f"table:{name}",)
-        steps.append(Step(f"build:{name}", "build", name, tuple(build_model(spec, naming, target, schema)),
-                          own_table + upstream, params=("batch_ts",) if _needs_batch_ts(spec) else ()))
+        steps.append(
+            Step(
+                f"build:{name}",
+                "build",
+                name,
+                tuple(build_model(spec, naming, target, schema)),
+                own_table + upstream,
+                params=("batch_ts",) if _needs_batch_ts(spec) else (),
+            )
+        )
         compiled = tuple(check_builder.compile_checks(spec, naming))
-        referenced = tuple(sorted({f"build:{c.to_spec}" for c in spec.checks if c.type is m.CheckType.RELATIONSHIPS
-                                   and c.to_spec != name and project.spec(c.to_spec).kind == "model"}))
-        steps.append(Step(f"check:{name}", "check", name, _all_counts(compiled),
-                          (f"build:{name}",) + referenced, transactional=False, checks=compiled))
+        referenced = tuple(
+            sorted(
+                {
+                    f"build:{c.to_spec}"
+                    for c in spec.checks
+                    if c.type is m.CheckType.RELATIONSHIPS
+                    and c.to_spec != name
+                    and project.spec(c.to_spec).kind == "model"
+                }
+            )
+        )
+        steps.append(
+            Step(
+                f"check:{name}",
+                "check",
+                name,
+                _all_counts(compiled),
+                (f"build:{name}",) + referenced,
+                transactional=False,
+                checks=compiled,
+            )
+        )
     from framework.compile.builders.internal import internal_statements
 
     rebuildable = tuple(s.name for s in project.models if s.materialization is m.Materialization.INCREMENTAL)
-    return Plan(project.pipeline.name, target, naming, graph, _run_order(steps),
-                tuple(internal_statements(naming, target, rebuildable).items()))
+    return Plan(
+        project.pipeline.name,
+        target,
+        naming,
+        graph,
+        _run_order(steps),
+        tuple(internal_statements(naming, target, rebuildable).items()),
+    )
 
 
 def _run_order(steps: list[Step]) -> tuple[Step, ...]:
@@ -154,6 +229,12 @@ def _load_params(target: Target) -> tuple[str, ...]:
 def _setup_step(naming: Naming, target: Target) -> Step:
     statements = [run(ddl.create_schema(s), f"schema {s}") for s in naming.all_schemas()]
     for internal in INTERNAL_TABLES:
-        statements.append(run(ddl.create_table(naming.internal(internal.name), internal.columns, target,
-                                               primary_key=internal.primary_key), f"framework table {internal.name}"))
+        statements.append(
+            run(
+                ddl.create_table(
+                    naming.internal(internal.name), internal.columns, target, primary_key=internal.primary_key
+                ),
+                f"framework table {internal.name}",
+            )
+        )
     return Step("setup", "setup", None, tuple(statements), transactional=target.transactional_ddl)

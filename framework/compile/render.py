@@ -11,8 +11,17 @@ from __future__ import annotations
 from sqlglot import exp
 
 from framework.compile.fingerprint import fingerprints
-from framework.compile.manifest import (MANIFEST_VERSION, CheckInfo, ColumnInfo, Manifest, PipelineInfo, SpecInfo,
-                                        StatementInfo, StepInfo, TargetInfo)
+from framework.compile.manifest import (
+    MANIFEST_VERSION,
+    CheckInfo,
+    ColumnInfo,
+    Manifest,
+    PipelineInfo,
+    SpecInfo,
+    StatementInfo,
+    StepInfo,
+    TargetInfo,
+)
 from framework.compile.plan import Plan
 from framework.compile.targets.base import Target
 from framework.sourcefiles import framework_build, source_fingerprint
@@ -34,8 +43,9 @@ def render_statement(target: Target, statement: exp.Expression, *, verify: bool 
 
     statement = target.prepare(statement)
     try:
-        text = statement.sql(dialect=target.dialect, unsupported_level=ErrorLevel.RAISE, comments=False,
-                             copy=not consume)
+        text = statement.sql(
+            dialect=target.dialect, unsupported_level=ErrorLevel.RAISE, comments=False, copy=not consume
+        )
     except UnsupportedError as err:
         raise RenderError(f"{target.name}: cannot render {statement.key.upper()}: {err}") from None
     if verify:
@@ -108,18 +118,33 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
 
     steps = []
     for step in plan.steps:
-        statements = tuple(StatementInfo(text(s.expression), s.purpose, s.kind, s.message, s.per_file,
-                                         placeholders(s.expression)) for s in step.statements)
+        statements = tuple(
+            StatementInfo(text(s.expression), s.purpose, s.kind, s.message, s.per_file, placeholders(s.expression))
+            for s in step.statements
+        )
         # The sample query wraps the same failing-rows query the count query verifies.
-        checks = tuple(CheckInfo(c.name, c.severity, c.description, text(c.count_query()),
-                                 text(c.sample_query(), verify=False)) for c in step.checks)
-        steps.append(StepInfo(step.id, step.kind, step.spec, step.depends_on, step.transactional, step.params,
-                              statements, checks))
-    internal = tuple(StatementInfo(text(statement), name, params=placeholders(statement))
-                     for name, statement in plan.internal)
+        checks = tuple(
+            CheckInfo(c.name, c.severity, c.description, text(c.count_query()), text(c.sample_query(), verify=False))
+            for c in step.checks
+        )
+        steps.append(
+            StepInfo(
+                step.id, step.kind, step.spec, step.depends_on, step.transactional, step.params, statements, checks
+            )
+        )
+    internal = tuple(
+        StatementInfo(text(statement), name, params=placeholders(statement)) for name, statement in plan.internal
+    )
     verify_all(to_verify, target.dialect)
-    return Manifest(MANIFEST_VERSION, framework_build(), target.name, pipeline_info(project), spec_infos(plan, project),
-                    tuple(steps), internal)
+    return Manifest(
+        MANIFEST_VERSION,
+        framework_build(),
+        target.name,
+        pipeline_info(project),
+        spec_infos(plan, project),
+        tuple(steps),
+        internal,
+    )
 
 
 def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
@@ -130,19 +155,39 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
         spec = project.spec(name)
         table = plan.naming.table_of(name)
         columns = staging_columns(spec) if spec.kind == "source" else spec.columns
-        infos.append(SpecInfo(
-            name=name, kind=spec.kind, layer="staging" if spec.kind == "source" else spec.layer.value,
-            table=f"{table.db}.{table.name}",
-            materialization="table" if spec.kind == "source" else spec.materialization.value,
-            columns=tuple(ColumnInfo(c.name, str(c.type), c.nullable) for c in columns),
-            depends_on=tuple(getattr(spec, "depends_on", ())),
-            fingerprints=tuple(sorted(fingerprints(spec).items())), description=spec.description))
+        infos.append(
+            SpecInfo(
+                name=name,
+                kind=spec.kind,
+                layer="staging" if spec.kind == "source" else spec.layer.value,
+                table=f"{table.db}.{table.name}",
+                materialization="table" if spec.kind == "source" else spec.materialization.value,
+                columns=tuple(ColumnInfo(c.name, str(c.type), c.nullable) for c in columns),
+                depends_on=tuple(getattr(spec, "depends_on", ())),
+                fingerprints=tuple(sorted(fingerprints(spec).items())),
+                description=spec.description,
+            )
+        )
     return tuple(infos)
 
 
 def pipeline_info(project: m.Project) -> PipelineInfo:
     p = project.pipeline
-    targets = tuple(TargetInfo(t.name, t.type, tuple((k, str(v)) for k, v in sorted(vars(t).items())
-                                                     if k != "name" and v is not None)) for t in p.targets)
-    return PipelineInfo(p.name, p.description, p.owner, p.tags, p.schedule, p.start_date, p.catchup,
-                        p.default_target, targets, source_fingerprint(project.root))
+    targets = tuple(
+        TargetInfo(
+            t.name, t.type, tuple((k, str(v)) for k, v in sorted(vars(t).items()) if k != "name" and v is not None)
+        )
+        for t in p.targets
+    )
+    return PipelineInfo(
+        p.name,
+        p.description,
+        p.owner,
+        p.tags,
+        p.schedule,
+        p.start_date,
+        p.catchup,
+        p.default_target,
+        targets,
+        source_fingerprint(project.root),
+    )

@@ -15,7 +15,8 @@ import datetime
 import decimal
 import functools
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlglot import exp
 
@@ -102,8 +103,11 @@ class DbApiSession:
         tree = bind(sql, params, self.dialect)
         text = sql if tree is None else tree.sql(dialect=self.dialect)
         if log.isEnabledFor(logging.DEBUG):
-            shown = redact(tree if tree is not None else _parsed(sql, self.dialect)).sql(dialect=self.dialect) \
-                if sql[:6].upper() not in ("BEGIN ", "COMMIT", "ROLLBA") else sql
+            shown = (
+                redact(tree if tree is not None else _parsed(sql, self.dialect)).sql(dialect=self.dialect)
+                if sql[:6].upper() not in ("BEGIN ", "COMMIT", "ROLLBA")
+                else sql
+            )
             log.debug("%s", shown)
         cursor = self.conn.cursor()
         try:

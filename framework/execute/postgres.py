@@ -34,9 +34,14 @@ def connect_postgres(settings) -> PostgresSession:
 
     def connect():
         password = os.environ.get(settings.password_env) if getattr(settings, "password_env", None) else None
-        return psycopg.connect(host=getattr(settings, "host", None) or "localhost",
-                               port=int(getattr(settings, "port", None) or 5432), dbname=settings.dbname,
-                               user=getattr(settings, "user", None) or None, password=password,
-                               application_name="elt", connect_timeout=10)
+        return psycopg.connect(
+            host=getattr(settings, "host", None) or "localhost",
+            port=int(getattr(settings, "port", None) or 5432),
+            dbname=settings.dbname,
+            user=getattr(settings, "user", None) or None,
+            password=password,
+            application_name="elt",
+            connect_timeout=10,
+        )
 
     return PostgresSession(connect)

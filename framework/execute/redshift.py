@@ -12,18 +12,30 @@ from sqlglot import exp
 
 from framework.execute.dbapi import DbApiSession, Fetched
 
-LOAD_ERROR_COLUMNS = ("file_name", "line_number", "column_name", "column_type", "position", "error_code",
-                      "error_message")
+LOAD_ERROR_COLUMNS = (
+    "file_name",
+    "line_number",
+    "column_name",
+    "column_type",
+    "position",
+    "error_code",
+    "error_message",
+)
 
 
 class LoadFailed(RuntimeError):
     def __init__(self, table: str, details: list[dict], original: str):
         self.table, self.details, self.original = table, details, original
-        lines = [f"the load into {table} failed: {len(details)} error row(s) in SYS_LOAD_ERROR_DETAIL" if details
-                 else f"the load into {table} failed ({original}); SYS_LOAD_ERROR_DETAIL has no rows for it"]
+        lines = [
+            f"the load into {table} failed: {len(details)} error row(s) in SYS_LOAD_ERROR_DETAIL"
+            if details
+            else f"the load into {table} failed ({original}); SYS_LOAD_ERROR_DETAIL has no rows for it"
+        ]
         for d in details[:10]:
-            lines.append(f"  {d['file_name']}:{d['line_number']}: column {d['column_name']} ({d['column_type']}) "
-                         f"at position {d['position']}: {d['error_message']} [error {d['error_code']}]")
+            lines.append(
+                f"  {d['file_name']}:{d['line_number']}: column {d['column_name']} ({d['column_type']}) "
+                f"at position {d['position']}: {d['error_message']} [error {d['error_code']}]"
+            )
         super().__init__("\n".join(lines))
 
 
@@ -37,11 +49,23 @@ def load_errors_query(limit: int = 20) -> str:
     def trimmed(name):
         return exp.alias_(exp.Trim(this=exp.cast(col(name), "VARCHAR")), name)
 
-    latest = sqlglot.select(exp.Max(this=col("query_id"))).from_("sys_load_error_detail").where(
-        exp.EQ(this=col("session_id"), expression=exp.Anonymous(this="PG_BACKEND_PID")))
-    select = sqlglot.select(*[trimmed(c) if c in ("file_name", "column_name", "column_type", "error_message")
-                              else col(c) for c in LOAD_ERROR_COLUMNS]).from_("sys_load_error_detail").where(
-        exp.EQ(this=col("query_id"), expression=exp.Subquery(this=latest))).order_by(col("line_number")).limit(limit)
+    latest = (
+        sqlglot.select(exp.Max(this=col("query_id")))
+        .from_("sys_load_error_detail")
+        .where(exp.EQ(this=col("session_id"), expression=exp.Anonymous(this="PG_BACKEND_PID")))
+    )
+    select = (
+        sqlglot.select(
+            *[
+                trimmed(c) if c in ("file_name", "column_name", "column_type", "error_message") else col(c)
+                for c in LOAD_ERROR_COLUMNS
+            ]
+        )
+        .from_("sys_load_error_detail")
+        .where(exp.EQ(this=col("query_id"), expression=exp.Subquery(this=latest)))
+        .order_by(col("line_number"))
+        .limit(limit)
+    )
     return select.sql(dialect="redshift")
 
 
@@ -72,10 +96,17 @@ def connect_redshift(settings, connect=None) -> RedshiftSession:
     credential chain (no password). `connect` overrides the driver call (Airflow's RedshiftSQLHook
     builds the connection from its own connection record; tests pass a recording double)."""
     if connect is None:
+
         def connect():
             import redshift_connector
 
-            return redshift_connector.connect(iam=True, is_serverless=True, serverless_work_group=settings.workgroup,
-                                              database=settings.database, region=getattr(settings, "region", None),
-                                              timeout=60)
+            return redshift_connector.connect(
+                iam=True,
+                is_serverless=True,
+                serverless_work_group=settings.workgroup,
+                database=settings.database,
+                region=getattr(settings, "region", None),
+                timeout=60,
+            )
+
     return RedshiftSession(connect)

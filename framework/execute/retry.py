@@ -11,8 +11,9 @@ from __future__ import annotations
 import random
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -65,8 +66,13 @@ class RetryPolicy:
 NO_RETRY = RetryPolicy(attempts=1)
 
 
-def with_retries(action: Callable[[], T], policy: RetryPolicy, *, before_retry: Callable[[BaseException, int], None]
-                 | None = None, sleep: Callable[[float], None] = time.sleep) -> T:
+def with_retries(
+    action: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    before_retry: Callable[[BaseException, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
     """Run `action`; on a transient error wait and run it again, up to `policy.attempts` tries.
     `before_retry(error, attempt)` runs before each new try (e.g. to reconnect)."""
     attempt = 1

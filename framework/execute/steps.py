@@ -9,8 +9,9 @@ statement succeeded. Anything else rolls back: the previous committed state stay
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from framework.compile.manifest import StatementInfo, StepInfo
 
@@ -42,10 +43,14 @@ def run_statement(conn, statement: StatementInfo, params: dict[str, Any] | None 
     return cursor.fetchall()
 
 
-def execute_step(conn, step: StepInfo, params: dict[str, Any] | None = None,
-                 files: list[dict[str, Any]] | None = None,
-                 in_transaction: Callable[[Any], None] | None = None,
-                 prelude: tuple[StatementInfo, ...] = ()) -> StepResult:
+def execute_step(
+    conn,
+    step: StepInfo,
+    params: dict[str, Any] | None = None,
+    files: list[dict[str, Any]] | None = None,
+    in_transaction: Callable[[Any], None] | None = None,
+    prelude: tuple[StatementInfo, ...] = (),
+) -> StepResult:
     """`prelude`: statements run first, in the same transaction (e.g. recreate the table)."""
     params = params or {}
     result = StepResult(step.id)

@@ -51,12 +51,17 @@ def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:
     return sorted(p for p in glob.glob(os.path.join(landing_dir, source.landing.path)) if os.path.isfile(p))
 
 
-def ingest_pipeline(project: m.Project, landing_dir: str, lake, batch_date: str,
-                    only: set[str] | None = None, workers: int = 2) -> IngestReport:
+def ingest_pipeline(
+    project: m.Project, landing_dir: str, lake, batch_date: str, only: set[str] | None = None, workers: int = 2
+) -> IngestReport:
     """Ingest every landing file of every source. Files are independent: with more than one
     file, `workers` processes share them (largest first), each with its own DuckDB."""
-    jobs = [(source, path) for source in project.sources if not only or source.name in only
-            for path in landing_files(source, landing_dir)]
+    jobs = [
+        (source, path)
+        for source in project.sources
+        if not only or source.name in only
+        for path in landing_files(source, landing_dir)
+    ]
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
     import threading
 
@@ -108,15 +113,18 @@ def ingest_file(con, pipeline: str, source: m.SourceSpec, path: str, lake, batch
         counts = reading.stage_raw(con, path, plan.file_columns, source)
         result.rejects = reading.collect_rejects(con, source, plan.file_columns)
     except duckdb.Error as err:
-        raise IngestError(f"{path}: cannot read the file as {source.landing.format.value}: "
-                          f"{str(err).splitlines()[0]}") from None
+        raise IngestError(
+            f"{path}: cannot read the file as {source.landing.format.value}: {str(err).splitlines()[0]}"
+        ) from None
     total = counts.records
     if total and len(result.rejects) / total > source.max_reject_fraction:
         first = "; ".join(f"line {r.line}: {r.reason}" for r in result.rejects[:3])
-        raise IngestError(f"{path}: {len(result.rejects)} of {total} rows rejected "
-                          f"({100 * len(result.rejects) / total:.1f}%), above source '{source.name}''s "
-                          f"max_reject_fraction of {100 * source.max_reject_fraction:g}%: nothing loaded. "
-                          f"First: {first}")
+        raise IngestError(
+            f"{path}: {len(result.rejects)} of {total} rows rejected "
+            f"({100 * len(result.rejects) / total:.1f}%), above source '{source.name}''s "
+            f"max_reject_fraction of {100 * source.max_reject_fraction:g}%: nothing loaded. "
+            f"First: {first}"
+        )
     name = lake_name(path)
     with tempfile.TemporaryDirectory() as tmp:
         local = os.path.join(tmp, name)

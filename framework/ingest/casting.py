@@ -24,26 +24,38 @@ def read_text(path: str, header: tuple[str, ...], source: m.SourceSpec, rejects_
     """read_csv with every column as VARCHAR; rows with the wrong field count or bad bytes go to
     DuckDB's rejects table (with their line and byte position)."""
     options = source.landing.csv
-    columns = exp.Struct(expressions=[exp.PropertyEQ(this=exp.Identifier(this=h, quoted=True),
-                                                     expression=q.lit("VARCHAR")) for h in header])
+    columns = exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.Identifier(this=h, quoted=True), expression=q.lit("VARCHAR")) for h in header
+        ]
+    )
 
     def arg(name: str, value: exp.Expression) -> exp.EQ:
         return exp.EQ(this=q.col(name), expression=value)
 
-    args = [arg("header", q.lit(options.header)), arg("columns", columns), arg("delim", q.lit(options.delimiter)),
-            arg("quote", q.lit(options.quote)), arg("escape", q.lit(options.quote)),
-            arg("nullstr", exp.Array(expressions=[q.lit(v) for v in options.null_markers])),
-            arg("encoding", q.lit(options.encoding)), arg("strict_mode", q.lit(True)),
-            arg("store_rejects", q.lit(True)), arg("rejects_table", q.lit(rejects_table)),
-            arg("rejects_scan", q.lit(rejects_table + "_scan")), arg("parallel", q.lit(False))]
+    args = [
+        arg("header", q.lit(options.header)),
+        arg("columns", columns),
+        arg("delim", q.lit(options.delimiter)),
+        arg("quote", q.lit(options.quote)),
+        arg("escape", q.lit(options.quote)),
+        arg("nullstr", exp.Array(expressions=[q.lit(v) for v in options.null_markers])),
+        arg("encoding", q.lit(options.encoding)),
+        arg("strict_mode", q.lit(True)),
+        arg("store_rejects", q.lit(True)),
+        arg("rejects_table", q.lit(rejects_table)),
+        arg("rejects_scan", q.lit(rejects_table + "_scan")),
+        arg("parallel", q.lit(False)),
+    ]
     return exp.ReadCSV(this=q.lit(path), expressions=args)
 
 
 def read_parquet_text(path: str, header: tuple[str, ...]) -> exp.Select:
     """A landing Parquet file, as text like a CSV, so the same checks apply."""
     reader = exp.Table(this=exp.Anonymous(this="read_parquet", expressions=[q.lit(path)]))
-    return q.select(*[q.alias(q.cast(exp.Column(this=exp.Identifier(this=h, quoted=True)), "VARCHAR"), h)
-                      for h in header]).from_(reader)
+    return q.select(
+        *[q.alias(q.cast(exp.Column(this=exp.Identifier(this=h, quoted=True)), "VARCHAR"), h) for h in header]
+    ).from_(reader)
 
 
 def _valid(column: m.Column) -> exp.Expression:
@@ -56,18 +68,32 @@ def _valid(column: m.Column) -> exp.Expression:
     if t.name in ("integer", "bigint"):
         integral = exp.RegexpLike(this=value.copy(), expression=q.lit(r"^\s*[+-]?[0-9]+(\.0*)?\s*$"))
         target = "INTEGER" if t.name == "integer" else "BIGINT"
-        fits = exp.Not(this=exp.Is(this=exp.TryCast(this=exp.TryCast(this=value.copy(), to=exp.DataType.build(
-            "DECIMAL(38, 6)")), to=exp.DataType.build(target)), expression=exp.Null()))
+        fits = exp.Not(
+            this=exp.Is(
+                this=exp.TryCast(
+                    this=exp.TryCast(this=value.copy(), to=exp.DataType.build("DECIMAL(38, 6)")),
+                    to=exp.DataType.build(target),
+                ),
+                expression=exp.Null(),
+            )
+        )
         return exp.And(this=integral, expression=fits)
     if t.name == "decimal":
         exact = exp.TryCast(this=value.copy(), to=exp.DataType.build("DECIMAL(38, 18)"))
         fitted = exp.TryCast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({t.precision}, {t.scale})"))
-        return exp.And(this=exp.Not(this=exp.Is(this=fitted, expression=exp.Null())),
-                       expression=exp.EQ(this=exact, expression=fitted.copy()))
+        return exp.And(
+            this=exp.Not(this=exp.Is(this=fitted, expression=exp.Null())),
+            expression=exp.EQ(this=exact, expression=fitted.copy()),
+        )
     if t.name in ("date", "timestamp") and fmt:
         return exp.Not(this=exp.Is(this=_strptime(value, fmt), expression=exp.Null()))
-    duck = {"double": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP",
-            "timestamptz": "TIMESTAMPTZ"}[t.name]
+    duck = {
+        "double": "DOUBLE",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "timestamp": "TIMESTAMP",
+        "timestamptz": "TIMESTAMPTZ",
+    }[t.name]
     return exp.Not(this=exp.Is(this=exp.TryCast(this=value.copy(), to=exp.DataType.build(duck)), expression=exp.Null()))
 
 
@@ -100,8 +126,19 @@ def reason(columns: tuple[m.Column, ...]) -> exp.Expression:
         if not column.nullable:
             ifs.append(exp.If(this=is_null, true=q.lit(f"column '{column.name}' is empty but not nullable")))
         if column.type.name != "string":
-            shown = exp.Concat(expressions=[q.lit(f"column '{column.name}': '"), _text(column.name),
-                                            q.lit(f"' is not a valid {column.type}")])
-            ifs.append(exp.If(this=exp.And(this=exp.Not(this=is_null.copy()), expression=exp.Not(
-                this=exp.Paren(this=_valid(column)))), true=shown))
+            shown = exp.Concat(
+                expressions=[
+                    q.lit(f"column '{column.name}': '"),
+                    _text(column.name),
+                    q.lit(f"' is not a valid {column.type}"),
+                ]
+            )
+            ifs.append(
+                exp.If(
+                    this=exp.And(
+                        this=exp.Not(this=is_null.copy()), expression=exp.Not(this=exp.Paren(this=_valid(column)))
+                    ),
+                    true=shown,
+                )
+            )
     return exp.Case(ifs=ifs) if ifs else exp.Null()

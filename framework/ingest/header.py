@@ -50,15 +50,20 @@ def read_header(path: str, source: m.SourceSpec) -> list[str]:
         with open_binary(path) as handle:  # only the first line: bad bytes further down are row rejects
             first = handle.readline()
         text = first.decode("utf-8-sig" if options.encoding == "utf-8" else options.encoding)
-        row = next(csv.reader(io.StringIO(text, newline=""), delimiter=options.delimiter, quotechar=options.quote), None)
+        row = next(
+            csv.reader(io.StringIO(text, newline=""), delimiter=options.delimiter, quotechar=options.quote), None
+        )
     except UnicodeDecodeError as err:
-        raise IngestError(f"{path}:1: the header is not valid {options.encoding} ({err.reason} at byte "
-                          f"{err.start})") from None
+        raise IngestError(
+            f"{path}:1: the header is not valid {options.encoding} ({err.reason} at byte {err.start})"
+        ) from None
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         raise IngestError(f"{path}: cannot read the file: {err}") from None
     if not row or row == [""]:
-        raise IngestError(f"{path}:1:1: the file is empty; expected a header with the columns "
-                          f"{', '.join(c.name for c in source.columns)}")
+        raise IngestError(
+            f"{path}:1:1: the file is empty; expected a header with the columns "
+            f"{', '.join(c.name for c in source.columns)}"
+        )
     return row
 
 
@@ -74,24 +79,32 @@ def plan_header(path: str, header: list[str], source: m.SourceSpec) -> HeaderPla
         if len(header) == 1:
             guess = next((d for d in _DELIMITERS if d in header[0] and d != source.landing.csv.delimiter), None)
             if guess:
-                hint = f" The header has a single column: is the delimiter {guess!r} rather than " \
-                       f"{source.landing.csv.delimiter!r}?"
+                hint = (
+                    f" The header has a single column: is the delimiter {guess!r} rather than "
+                    f"{source.landing.csv.delimiter!r}?"
+                )
         elif len(missing) == 1 and len(extra) == 1:
             hint = f" Was '{missing[0]}' renamed to '{extra[0]}'? Columns are matched by name."
         else:
             close = did_you_mean(missing[0], extra)
             hint = f" {close.replace('Did you mean', 'Was it renamed to')}" if close else ""
-        raise IngestError(f"{path}:1: missing column '{missing[0]}'"
-                          + (f" (and {len(missing) - 1} more: {', '.join(missing[1:])})" if missing[1:] else "")
-                          + f"; source '{source.name}' expects {', '.join(declared)}; the file has "
-                          + f"{', '.join(header)}.{hint}")
+        raise IngestError(
+            f"{path}:1: missing column '{missing[0]}'"
+            + (f" (and {len(missing) - 1} more: {', '.join(missing[1:])})" if missing[1:] else "")
+            + f"; source '{source.name}' expects {', '.join(declared)}; the file has "
+            + f"{', '.join(header)}.{hint}"
+        )
     notes: list[str] = []
     if extra:
         policy = source.schema_drift
         if policy is m.SchemaDrift.FAIL:
-            raise IngestError(f"{path}:1: unexpected column(s) {', '.join(repr(e) for e in extra)}; source "
-                              f"'{source.name}' declares {', '.join(declared)} and its schema_drift policy is 'fail'")
-        notes.append(f"{path}: extra column(s) {', '.join(extra)} not loaded (schema_drift: {policy.value}"
-                     + ("; declare them in the spec to load them" if policy is m.SchemaDrift.ADD_COLUMNS else "")
-                     + ")")
+            raise IngestError(
+                f"{path}:1: unexpected column(s) {', '.join(repr(e) for e in extra)}; source "
+                f"'{source.name}' declares {', '.join(declared)} and its schema_drift policy is 'fail'"
+            )
+        notes.append(
+            f"{path}: extra column(s) {', '.join(extra)} not loaded (schema_drift: {policy.value}"
+            + ("; declare them in the spec to load them" if policy is m.SchemaDrift.ADD_COLUMNS else "")
+            + ")"
+        )
     return HeaderPlan(tuple(header), tuple(extra), tuple(notes))

@@ -38,8 +38,7 @@ def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> 
         reader = exp.Table(this=casting.read_text(path, header, source, REJECTS))
     ordinal = q.alias(exp.Window(this=exp.RowNumber()), "__ord")
     raw = q.select(exp.Star(), ordinal).from_(reader)
-    staged = q.select(exp.Star(), q.alias(casting.reason(source.columns), "__why")).from_(
-        q.subquery(raw, casting.RAW))
+    staged = q.select(exp.Star(), q.alias(casting.reason(source.columns), "__why")).from_(q.subquery(raw, casting.RAW))
     con.execute(_sql(q.create_temp_as(casting.RAW, staged)))
     (staged_rows,) = con.execute(_sql(q.select(exp.Count(this=exp.Star())).from_(q.table(casting.RAW)))).fetchone()
     return Counts(staged_rows + _structural_count(con, source))
@@ -72,16 +71,30 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
     shift = _line_map(con, source)
     rejects: list[Reject] = []
     delimiter = source.landing.csv.delimiter
-    raw_text = exp.Anonymous(this="concat_ws", expressions=[q.lit(delimiter)] + [
-        exp.Coalesce(this=exp.Column(this=exp.Identifier(this=h, quoted=True)), expressions=[q.lit("")])
-        for h in header])
-    bad = q.select(q.col("__ord"), q.alias(raw_text, "__text"), q.col("__why")).from_(q.table(casting.RAW)).where(
-        exp.Not(this=exp.Is(this=q.col("__why"), expression=exp.Null()))).order_by(q.col("__ord"))
+    raw_text = exp.Anonymous(
+        this="concat_ws",
+        expressions=[q.lit(delimiter)]
+        + [
+            exp.Coalesce(this=exp.Column(this=exp.Identifier(this=h, quoted=True)), expressions=[q.lit("")])
+            for h in header
+        ],
+    )
+    bad = (
+        q.select(q.col("__ord"), q.alias(raw_text, "__text"), q.col("__why"))
+        .from_(q.table(casting.RAW))
+        .where(exp.Not(this=exp.Is(this=q.col("__why"), expression=exp.Null())))
+        .order_by(q.col("__ord"))
+    )
     for ordinal, text, why in con.execute(_sql(bad)).fetchall():
         rejects.append(Reject(shift(ordinal), text, why))
     if _has_rejects_table(source):
-        structural = q.select(q.col("line"), q.col("csv_line"), q.col("error_type"), q.col("error_message"),
-                              q.col("column_name")).from_(q.table(REJECTS)).order_by(q.col("line"))
+        structural = (
+            q.select(
+                q.col("line"), q.col("csv_line"), q.col("error_type"), q.col("error_message"), q.col("column_name")
+            )
+            .from_(q.table(REJECTS))
+            .order_by(q.col("line"))
+        )
         seen = set()
         for line, csv_line, kind, message, column in con.execute(_sql(structural)).fetchall():
             if line in seen:
@@ -122,18 +135,35 @@ def write_good_rows(con, source: m.SourceSpec, local_path: str, batch_date: str,
     shift = _line_map(con, source)
     line = _line_expression(source)
     if shift.rejected:  # rare: map ordinals past rejected records with a small lookup
-        values = exp.Values(expressions=[exp.Tuple(expressions=[q.lit(r)]) for r in shift.rejected],
-                            alias=exp.TableAlias(this=q.ident("__r"), columns=[q.ident("line")]))
-        line = exp.Add(this=line, expression=exp.Subquery(this=q.select(exp.Count(this=exp.Star())).from_(values)
-                                                          .where(exp.LTE(this=q.col("line", "__r"),
-                                                                         expression=line.copy()))))
+        values = exp.Values(
+            expressions=[exp.Tuple(expressions=[q.lit(r)]) for r in shift.rejected],
+            alias=exp.TableAlias(this=q.ident("__r"), columns=[q.ident("line")]),
+        )
+        line = exp.Add(
+            this=line,
+            expression=exp.Subquery(
+                this=q.select(exp.Count(this=exp.Star()))
+                .from_(values)
+                .where(exp.LTE(this=q.col("line", "__r"), expression=line.copy()))
+            ),
+        )
     outputs = [q.alias(casting.typed(c), c.name) for c in source.columns] + [
-        q.alias(q.cast(q.lit(batch_date), "DATE"), "_batch_date"), q.alias(q.lit(file_name), "_source_file"),
-        q.alias(q.cast(line, "BIGINT"), "_source_line")]
-    good = q.select(*outputs).from_(q.table(casting.RAW)).where(
-        exp.Is(this=q.col("__why"), expression=exp.Null())).order_by(q.col("__ord"))
-    copy = exp.Copy(this=exp.Subquery(this=good), kind=False, files=[q.lit(local_path)],
-                    params=[exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET"))])
+        q.alias(q.cast(q.lit(batch_date), "DATE"), "_batch_date"),
+        q.alias(q.lit(file_name), "_source_file"),
+        q.alias(q.cast(line, "BIGINT"), "_source_line"),
+    ]
+    good = (
+        q.select(*outputs)
+        .from_(q.table(casting.RAW))
+        .where(exp.Is(this=q.col("__why"), expression=exp.Null()))
+        .order_by(q.col("__ord"))
+    )
+    copy = exp.Copy(
+        this=exp.Subquery(this=good),
+        kind=False,
+        files=[q.lit(local_path)],
+        params=[exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET"))],
+    )
     result = con.execute(_sql(copy)).fetchall()
     return int(result[0][0]) if result else 0
 
@@ -144,10 +174,14 @@ def write_rejects(rejects, local_path: str, source: str, file_name: str, batch_d
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.table({
-        "source": [source] * len(rejects), "path": [file_name] * len(rejects),
-        "line": pa.array([r.line for r in rejects], pa.int64()), "raw": [r.raw for r in rejects],
-        "reason": [r.reason for r in rejects],
-        "batch_date": pa.array([datetime.date.fromisoformat(batch_date)] * len(rejects), pa.date32()),
-    })
+    table = pa.table(
+        {
+            "source": [source] * len(rejects),
+            "path": [file_name] * len(rejects),
+            "line": pa.array([r.line for r in rejects], pa.int64()),
+            "raw": [r.raw for r in rejects],
+            "reason": [r.reason for r in rejects],
+            "batch_date": pa.array([datetime.date.fromisoformat(batch_date)] * len(rejects), pa.date32()),
+        }
+    )
     pq.write_table(table, local_path)

@@ -20,8 +20,15 @@ def landing_location(settings) -> tuple[str, str]:
     return settings.s3_bucket, prefix.strip("/")
 
 
-def ingest_from_s3(project: m.Project, lake, landing_bucket: str, landing_prefix: str, batch_date: str,
-                   only: set[str] | None = None, workers: int = 2) -> IngestReport:
+def ingest_from_s3(
+    project: m.Project,
+    lake,
+    landing_bucket: str,
+    landing_prefix: str,
+    batch_date: str,
+    only: set[str] | None = None,
+    workers: int = 2,
+) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="elt-landing-") as folder:
         origin = {}
         for source in project.sources:

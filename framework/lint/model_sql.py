@@ -17,9 +17,17 @@ from framework.spec.validate import format_key_path
 
 INGEST = m.INGEST_METADATA_COLUMNS
 
-_FAMILY_OF_PORTABLE = {"string": "text", "integer": "number", "bigint": "number", "decimal": "number",
-                       "double": "number", "boolean": "boolean", "date": "time", "timestamp": "time",
-                       "timestamptz": "time"}
+_FAMILY_OF_PORTABLE = {
+    "string": "text",
+    "integer": "number",
+    "bigint": "number",
+    "decimal": "number",
+    "double": "number",
+    "boolean": "boolean",
+    "date": "time",
+    "timestamp": "time",
+    "timestamptz": "time",
+}
 
 
 def project_schema(project: m.Project) -> dict[str, dict[str, str]]:
@@ -44,8 +52,9 @@ def project_schema(project: m.Project) -> dict[str, dict[str, str]]:
     return schema
 
 
-def check_model_against_specs(spec: m.ModelSpec, query: exp.Query, project: m.Project,
-                              schema: dict[str, dict[str, str]]) -> list[Diagnostic]:
+def check_model_against_specs(
+    spec: m.ModelSpec, query: exp.Query, project: m.Project, schema: dict[str, dict[str, str]]
+) -> list[Diagnostic]:
     checker = _Checker(spec, query, project, schema)
     found = checker.tables_and_columns()
     found += checker.depends_on()
@@ -69,8 +78,9 @@ class _Checker:
         """Where the node starts in the file: the earliest token position found inside it."""
         if node is None:
             return self.sql.file_position(1, 1)
-        starts = [n.meta["start"] for n in node.walk() if isinstance(getattr(n, "meta", None), dict)
-                  and "start" in n.meta]
+        starts = [
+            n.meta["start"] for n in node.walk() if isinstance(getattr(n, "meta", None), dict) and "start" in n.meta
+        ]
         if not starts:
             return self.sql.file_position(1, 1)
         start = min(starts)
@@ -96,8 +106,14 @@ class _Checker:
                 if isinstance(source, exp.Table) and id(source) not in reported_tables:
                     reported_tables.add(id(source))
                     if source.name not in self.schema and source.name not in ctes and not source.args.get("db"):
-                        found.append(self.at(source, "E403", f"unknown table '{source.name}'",
-                                             hint=did_you_mean(source.name, list(self.schema) + list(ctes))))
+                        found.append(
+                            self.at(
+                                source,
+                                "E403",
+                                f"unknown table '{source.name}'",
+                                hint=did_you_mean(source.name, list(self.schema) + list(ctes)),
+                            )
+                        )
             for column in scope.columns:
                 if id(column) in seen:
                     continue
@@ -116,8 +132,10 @@ class _Checker:
             while isinstance(expression, exp.SetOperation):
                 expression = expression.this
             if isinstance(expression, exp.Select):
-                if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
-                       for e in expression.expressions):
+                if any(
+                    isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+                    for e in expression.expressions
+                ):
                     return None
                 return list(expression.named_selects)
         return None
@@ -136,8 +154,9 @@ class _Checker:
                 if column.table in s.selected_sources:
                     columns = self._columns_of(s.selected_sources[column.table][1], scope_type)
                     if columns is not None and name not in columns:
-                        return self.at(column, "E404", f"unknown column '{column.table}.{name}'",
-                                       hint=did_you_mean(name, columns))
+                        return self.at(
+                            column, "E404", f"unknown column '{column.table}.{name}'", hint=did_you_mean(name, columns)
+                        )
                     return None
             return None  # an alias sqlglot could not place (e.g. a lateral); do not guess
         for s in chain:
@@ -150,14 +169,24 @@ class _Checker:
                 elif name in columns:
                     holders.append(alias)
             if len(holders) > 1:
-                return self.at(column, "E405", f"column '{name}' is ambiguous: it exists in "
-                               + ", ".join(sorted(holders)), hint=f"Qualify it, e.g. {sorted(holders)[0]}.{name}.")
+                return self.at(
+                    column,
+                    "E405",
+                    f"column '{name}' is ambiguous: it exists in " + ", ".join(sorted(holders)),
+                    hint=f"Qualify it, e.g. {sorted(holders)[0]}.{name}.",
+                )
             if holders or unknown_source:
                 return None
             if name in _select_aliases(s) and not _is_projection(column):
                 return None  # Redshift lets later expressions and ORDER BY use output aliases
-        everything = sorted({c for s in chain for _, src in s.selected_sources.values()
-                             for c in (self._columns_of(src, scope_type) or [])})
+        everything = sorted(
+            {
+                c
+                for s in chain
+                for _, src in s.selected_sources.values()
+                for c in (self._columns_of(src, scope_type) or [])
+            }
+        )
         return self.at(column, "E404", f"unknown column '{name}'", hint=did_you_mean(name, everything))
 
     # -- E407 -----------------------------------------------------------------------------------
@@ -169,14 +198,28 @@ class _Checker:
         for name in read:
             if name not in self.spec.depends_on and name != self.spec.name:
                 node = next(t for t in self.query.find_all(exp.Table) if t.name == name)
-                found.append(self.at(node, "E407", f"the SELECT reads '{name}', which is not in depends_on",
-                                     hint=f"Add '{name}' to depends_on."))
+                found.append(
+                    self.at(
+                        node,
+                        "E407",
+                        f"the SELECT reads '{name}', which is not in depends_on",
+                        hint=f"Add '{name}' to depends_on.",
+                    )
+                )
         for i, name in enumerate(self.spec.depends_on):
             if name in self.schema and name not in read:
                 line, col = self.spec.origin.locate(("depends_on", i))
-                found.append(Diagnostic(self.spec.origin.path, line, col, "E407",
-                                        f"depends_on lists '{name}' but the SELECT does not read it",
-                                        key_path=format_key_path(("depends_on", i)), hint="Remove it."))
+                found.append(
+                    Diagnostic(
+                        self.spec.origin.path,
+                        line,
+                        col,
+                        "E407",
+                        f"depends_on lists '{name}' but the SELECT does not read it",
+                        key_path=format_key_path(("depends_on", i)),
+                        hint="Remove it.",
+                    )
+                )
         if self.spec.name in read:
             node = next(t for t in self.query.find_all(exp.Table) if t.name == self.spec.name)
             found.append(self.at(node, "E407", f"the SELECT of '{self.spec.name}' reads its own table"))
@@ -202,17 +245,23 @@ class _Checker:
                 node = next(e for e in select.expressions if e.alias_or_name == extra[0])
                 message = f"the SELECT returns '{extra[0]}', which is not a declared column"
                 hint = did_you_mean(extra[0], missing) or (
-                    "Declare it in columns, or drop it from the SELECT." if not missing else "")
+                    "Declare it in columns, or drop it from the SELECT." if not missing else ""
+                )
             elif missing:
                 node = select
                 message = f"the SELECT does not return the declared column '{missing[0]}'"
-                hint = "The framework fills only " + ", ".join(self.spec.managed_columns) + "." \
-                    if self.spec.managed_columns else ""
+                hint = (
+                    "The framework fills only " + ", ".join(self.spec.managed_columns) + "."
+                    if self.spec.managed_columns
+                    else ""
+                )
             else:
                 first = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
                 node = select.expressions[first]
-                message = f"the SELECT returns its columns in another order: '{got[first]}' where the spec " \
-                          f"declares '{expected[first]}'"
+                message = (
+                    f"the SELECT returns its columns in another order: '{got[first]}' where the spec "
+                    f"declares '{expected[first]}'"
+                )
                 hint = "Declared order: " + ", ".join(expected) + "."
             return [self.at(node, "E406", message, hint=hint)]
         return self._types(select, expected)
@@ -231,8 +280,14 @@ class _Checker:
             if declared is None or declared.type is None or family is None:
                 continue
             if family != _FAMILY_OF_PORTABLE[declared.type.name]:
-                found.append(self.at(node, "E406", f"'{name}' is declared {declared.type} but the SELECT gives "
-                                     f"{typed_node.type.sql('redshift')}", hint="Cast it, or fix the declared type."))
+                found.append(
+                    self.at(
+                        node,
+                        "E406",
+                        f"'{name}' is declared {declared.type} but the SELECT gives {typed_node.type.sql('redshift')}",
+                        hint="Cast it, or fix the declared type.",
+                    )
+                )
         return found
 
     # -- E408 -----------------------------------------------------------------------------------
@@ -242,8 +297,14 @@ class _Checker:
         try:
             self.query.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
         except UnsupportedError as err:
-            return [self.at(None, "E408", f"the SELECT does not translate to DuckDB: {err}",
-                            hint="Rewrite the construct in portable SQL; the embedded target must run it too.")]
+            return [
+                self.at(
+                    None,
+                    "E408",
+                    f"the SELECT does not translate to DuckDB: {err}",
+                    hint="Rewrite the construct in portable SQL; the embedded target must run it too.",
+                )
+            ]
         return []
 
 
@@ -257,8 +318,14 @@ def annotated(query: exp.Query, schema: dict, copy: bool = True) -> exp.Query | 
     read = {t.name for t in query.find_all(exp.Table)}
     schema = {name: columns for name, columns in schema.items() if name in read and columns is not None}
     try:
-        qualified = qualify(query.copy() if copy else query, schema=schema, dialect="redshift", identify=False,
-                            validate_qualify_columns=False, quote_identifiers=False)
+        qualified = qualify(
+            query.copy() if copy else query,
+            schema=schema,
+            dialect="redshift",
+            identify=False,
+            validate_qualify_columns=False,
+            quote_identifiers=False,
+        )
         return annotate_types(qualified, schema=schema, dialect="redshift")
     except Exception:  # sqlglot's optimizer gives up on some constructs; the type check is best-effort
         return None

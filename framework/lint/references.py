@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from framework.diagnostics import Diagnostic, did_you_mean
-from framework.spec import model as m
 from framework.lint.semantic import _diag
+from framework.spec import model as m
 
 
 def check_project(project: m.Project) -> list[Diagnostic]:
-    return [*_duplicate_names(project), *_relationships(project), *_unused_sources(project),
-            *_models_without_checks(project)]
+    return [
+        *_duplicate_names(project),
+        *_relationships(project),
+        *_unused_sources(project),
+        *_models_without_checks(project),
+    ]
 
 
 def _duplicate_names(project: m.Project) -> Iterator[Diagnostic]:
@@ -33,18 +37,33 @@ def _relationships(project: m.Project) -> Iterator[Diagnostic]:
             if target is None and check.to_spec in project.unbuilt:
                 continue
             if target is None:
-                yield _diag(spec, to_path, "E303", f"relationship target '{check.to_spec}' is not a spec of this pipeline",
-                            hint=did_you_mean(check.to_spec, [s.name for s in project.specs]))
+                yield _diag(
+                    spec,
+                    to_path,
+                    "E303",
+                    f"relationship target '{check.to_spec}' is not a spec of this pipeline",
+                    hint=did_you_mean(check.to_spec, [s.name for s in project.specs]),
+                )
                 continue
             target_column = target.column(check.to_column)
             if target_column is None:
-                yield _diag(spec, to_path, "E303", f"'{check.to_spec}' has no column '{check.to_column}'",
-                            hint=did_you_mean(check.to_column, [c.name for c in target.columns]))
+                yield _diag(
+                    spec,
+                    to_path,
+                    "E303",
+                    f"'{check.to_spec}' has no column '{check.to_column}'",
+                    hint=did_you_mean(check.to_column, [c.name for c in target.columns]),
+                )
                 continue
             column = spec.column(check.column)
             if column and column.type and target_column.type and not column.type.compatible_with(target_column.type):
-                yield _diag(spec, to_path, "E304", f"'{check.column}' is {column.type} but "
-                            f"'{check.to_spec}.{check.to_column}' is {target_column.type}")
+                yield _diag(
+                    spec,
+                    to_path,
+                    "E304",
+                    f"'{check.column}' is {column.type} but "
+                    f"'{check.to_spec}.{check.to_column}' is {target_column.type}",
+                )
 
 
 def _unused_sources(project: m.Project) -> Iterator[Diagnostic]:
@@ -53,12 +72,22 @@ def _unused_sources(project: m.Project) -> Iterator[Diagnostic]:
     used = {dep for model in project.models for dep in model.depends_on}
     for source in project.sources:
         if source.name not in used:
-            yield _diag(source, ("name",), "W501", f"source '{source.name}' is not used by any model",
-                        hint="Add it to a model's depends_on, or delete the spec.")
+            yield _diag(
+                source,
+                ("name",),
+                "W501",
+                f"source '{source.name}' is not used by any model",
+                hint="Add it to a model's depends_on, or delete the spec.",
+            )
 
 
 def _models_without_checks(project: m.Project) -> Iterator[Diagnostic]:
     for spec in project.models:
         if not spec.checks and spec.layer is not m.Layer.STAGING:
-            yield _diag(spec, ("name",), "W502", f"{spec.layer.value} model '{spec.name}' declares no checks",
-                        hint="Add column tests (unique, not_null) or model checks.")
+            yield _diag(
+                spec,
+                ("name",),
+                "W502",
+                f"{spec.layer.value} model '{spec.name}' declares no checks",
+                hint="Add column tests (unique, not_null) or model checks.",
+            )

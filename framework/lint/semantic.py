@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.spec import model as m
@@ -22,19 +22,27 @@ def _diag(spec, key_path: tuple, code: str, message: str, hint: str = "", key: b
 
 
 def check_spec(spec) -> list[Diagnostic]:
-    rules = {"pipeline": (_pipeline_file, _schedule, _start_date, _default_target),
-             "source": (_name_matches_file, _columns, _source_keys),
-             "model": (_name_matches_file, _columns, _model_columns_exist, _scd2, _materialization, _redshift_hints)}
+    rules = {
+        "pipeline": (_pipeline_file, _schedule, _start_date, _default_target),
+        "source": (_name_matches_file, _columns, _source_keys),
+        "model": (_name_matches_file, _columns, _model_columns_exist, _scd2, _materialization, _redshift_hints),
+    }
     return [d for rule in rules[spec.kind] for d in rule(spec)]
 
 
 # --- shared -------------------------------------------------------------------------------
 
+
 def _name_matches_file(spec) -> Iterator[Diagnostic]:
     stem = os.path.splitext(os.path.basename(spec.origin.path))[0]
     if spec.name != stem:
-        yield _diag(spec, ("name",), "E204", f"{spec.kind} name '{spec.name}' does not match the file name '{stem}'",
-                    hint=f"Rename the file to {spec.name}.yml or the spec to '{stem}'.")
+        yield _diag(
+            spec,
+            ("name",),
+            "E204",
+            f"{spec.kind} name '{spec.name}' does not match the file name '{stem}'",
+            hint=f"Rename the file to {spec.name}.yml or the spec to '{stem}'.",
+        )
 
 
 def _columns(spec) -> Iterator[Diagnostic]:
@@ -46,8 +54,12 @@ def _columns(spec) -> Iterator[Diagnostic]:
             except TypeParseError as err:
                 yield _diag(spec, ("columns", i, "type"), "E201", str(err), hint=err.hint)
         if col.name in seen:
-            yield _diag(spec, ("columns", i, "name"), "E202",
-                        f"duplicate column '{col.name}' (first declared as columns[{seen[col.name]}])")
+            yield _diag(
+                spec,
+                ("columns", i, "name"),
+                "E202",
+                f"duplicate column '{col.name}' (first declared as columns[{seen[col.name]}])",
+            )
         seen.setdefault(col.name, i)
 
 
@@ -65,11 +77,13 @@ def _unknown_columns(spec, names, key_path: tuple, extra: tuple = ()) -> Iterato
 
 # --- sources ------------------------------------------------------------------------------
 
+
 def _source_keys(spec: m.SourceSpec) -> Iterator[Diagnostic]:
     yield from _unknown_columns(spec, spec.primary_key, ("primary_key",))
     if spec.deduplicate:
-        yield from _unknown_columns(spec, spec.deduplicate.order_by, ("deduplicate", "order_by"),
-                                    extra=m.INGEST_METADATA_COLUMNS)
+        yield from _unknown_columns(
+            spec, spec.deduplicate.order_by, ("deduplicate", "order_by"), extra=m.INGEST_METADATA_COLUMNS
+        )
     if not spec.primary_key:
         if spec.load_mode is m.LoadMode.UPSERT:
             yield _diag(spec, ("load_mode",), "E210", "load_mode 'upsert' needs a primary_key to match rows on")
@@ -78,11 +92,17 @@ def _source_keys(spec: m.SourceSpec) -> Iterator[Diagnostic]:
     for i, name in enumerate(spec.primary_key):
         col = spec.column(name)
         if col is not None and col.nullable:
-            yield _diag(spec, ("primary_key", i), "E210", f"primary key column '{name}' is nullable",
-                        hint=f"Declare '{name}' with nullable: false.")
+            yield _diag(
+                spec,
+                ("primary_key", i),
+                "E210",
+                f"primary key column '{name}' is nullable",
+                hint=f"Declare '{name}' with nullable: false.",
+            )
 
 
 # --- models -------------------------------------------------------------------------------
+
 
 def _model_columns_exist(spec: m.ModelSpec) -> Iterator[Diagnostic]:
     yield from _unknown_columns(spec, spec.keys.business, ("keys", "business"))
@@ -109,54 +129,98 @@ def _scd2(spec: m.ModelSpec) -> Iterator[Diagnostic]:
     if not isinstance(history, m.Scd2):
         return
     if not spec.keys.business:
-        yield _diag(spec, ("history", "type"), "E206", "SCD2 history needs a business key to group versions",
-                    hint="Add keys.business.")
+        yield _diag(
+            spec,
+            ("history", "type"),
+            "E206",
+            "SCD2 history needs a business key to group versions",
+            hint="Add keys.business.",
+        )
     for i, name in enumerate(history.tracked):
         if name in spec.keys.business:
-            yield _diag(spec, ("history", "tracked", i), "E207",
-                        f"'{name}' is part of the business key and cannot be tracked")
-    expected = {"valid_from": {"timestamp", "timestamptz"}, "valid_to": {"timestamp", "timestamptz"},
-                "is_current": {"boolean"}}
+            yield _diag(
+                spec, ("history", "tracked", i), "E207", f"'{name}' is part of the business key and cannot be tracked"
+            )
+    expected = {
+        "valid_from": {"timestamp", "timestamptz"},
+        "valid_to": {"timestamp", "timestamptz"},
+        "is_current": {"boolean"},
+    }
     for name, types in expected.items():
         col = spec.column(name)
         if col is None:
-            yield _diag(spec, ("history", "type"), "E208", f"SCD2 model must declare the column '{name}' "
-                        f"({' or '.join(sorted(types))}); the framework fills it", hint="Add it to columns.")
+            yield _diag(
+                spec,
+                ("history", "type"),
+                "E208",
+                f"SCD2 model must declare the column '{name}' ({' or '.join(sorted(types))}); the framework fills it",
+                hint="Add it to columns.",
+            )
         elif col.type is not None and col.type.name not in types:
-            yield _diag(spec, col.key_path + ("type",), "E208", f"'{name}' must be {' or '.join(sorted(types))}, "
-                        f"not {col.type}")
+            yield _diag(
+                spec, col.key_path + ("type",), "E208", f"'{name}' must be {' or '.join(sorted(types))}, not {col.type}"
+            )
     start = spec.column(history.version_start)
     if start is not None and start.type is not None and start.type.name not in TEMPORAL:
-        yield _diag(spec, ("history", "version_start"), "E208",
-                    f"version_start column '{start.name}' must be a date or timestamp, not {start.type}")
+        yield _diag(
+            spec,
+            ("history", "version_start"),
+            "E208",
+            f"version_start column '{start.name}' must be a date or timestamp, not {start.type}",
+        )
 
 
 def _materialization(spec: m.ModelSpec) -> Iterator[Diagnostic]:
     incremental = spec.materialization is m.Materialization.INCREMENTAL
     if incremental and spec.incremental is None:
-        yield _diag(spec, ("materialization",), "E211", "an incremental model needs 'incremental: {strategy: ...}'",
-                    hint="Strategies: merge, delete_insert, time_range.")
+        yield _diag(
+            spec,
+            ("materialization",),
+            "E211",
+            "an incremental model needs 'incremental: {strategy: ...}'",
+            hint="Strategies: merge, delete_insert, time_range.",
+        )
     if spec.incremental is not None and not incremental:
-        yield _diag(spec, ("incremental",), "E211",
-                    f"'incremental' settings on a model materialized as '{spec.materialization.value}'",
-                    hint="Set materialization: incremental or remove them.", key=True)
+        yield _diag(
+            spec,
+            ("incremental",),
+            "E211",
+            f"'incremental' settings on a model materialized as '{spec.materialization.value}'",
+            hint="Set materialization: incremental or remove them.",
+            key=True,
+        )
     if spec.incremental and spec.incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
         column = spec.column(spec.incremental.time_column or "")
         if not spec.incremental.time_column:
             yield _diag(spec, ("incremental", "strategy"), "E211", "strategy time_range needs a time_column")
         elif column is not None and column.type is not None and column.type.name not in TEMPORAL:
-            yield _diag(spec, ("incremental", "time_column"), "E211",
-                        f"time_column '{column.name}' must be a date or timestamp, not {column.type}")
-    if spec.incremental and spec.incremental.strategy is not m.IncrementalStrategy.TIME_RANGE \
-            and not spec.keys.business:
-        yield _diag(spec, ("incremental", "strategy"), "E211",
-                    f"strategy {spec.incremental.strategy.value} needs keys.business to match rows on")
+            yield _diag(
+                spec,
+                ("incremental", "time_column"),
+                "E211",
+                f"time_column '{column.name}' must be a date or timestamp, not {column.type}",
+            )
+    if (
+        spec.incremental
+        and spec.incremental.strategy is not m.IncrementalStrategy.TIME_RANGE
+        and not spec.keys.business
+    ):
+        yield _diag(
+            spec,
+            ("incremental", "strategy"),
+            "E211",
+            f"strategy {spec.incremental.strategy.value} needs keys.business to match rows on",
+        )
     if spec.history is not None and spec.materialization is m.Materialization.VIEW:
         yield _diag(spec, ("materialization",), "E211", "a view cannot keep history; use table or incremental")
     if isinstance(spec.history, m.Scd2) and spec.materialization is m.Materialization.TABLE:
-        yield _diag(spec, ("materialization",), "E211",
-                    "SCD2 history is kept across runs; use materialization: incremental",
-                    hint="A 'table' is rebuilt from scratch each run and would lose closed versions.")
+        yield _diag(
+            spec,
+            ("materialization",),
+            "E211",
+            "SCD2 history is kept across runs; use materialization: incremental",
+            hint="A 'table' is rebuilt from scratch each run and would lose closed versions.",
+        )
 
 
 def _redshift_hints(spec: m.ModelSpec) -> Iterator[Diagnostic]:
@@ -164,11 +228,13 @@ def _redshift_hints(spec: m.ModelSpec) -> Iterator[Diagnostic]:
     if hints.diststyle == "key" and not hints.distkey:
         yield _diag(spec, ("redshift", "diststyle"), "E214", "diststyle 'key' needs a distkey")
     if hints.distkey and hints.diststyle not in (None, "key"):
-        yield _diag(spec, ("redshift", "distkey"), "E214",
-                    f"a distkey needs diststyle 'key' (found '{hints.diststyle}')")
+        yield _diag(
+            spec, ("redshift", "distkey"), "E214", f"a distkey needs diststyle 'key' (found '{hints.diststyle}')"
+        )
 
 
 # --- pipeline -----------------------------------------------------------------------------
+
 
 def _pipeline_file(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
     if os.path.basename(spec.origin.path) != "pipeline.yml":
@@ -179,17 +245,26 @@ def _schedule(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
     schedule = spec.schedule.strip()
     if schedule.startswith("@") or schedule == "none":
         if schedule not in SCHEDULE_PRESETS:
-            yield _diag(spec, ("schedule",), "E212", f"unknown schedule preset '{schedule}'",
-                        hint=did_you_mean(schedule, SCHEDULE_PRESETS) or f"Presets: {', '.join(SCHEDULE_PRESETS)}.")
+            yield _diag(
+                spec,
+                ("schedule",),
+                "E212",
+                f"unknown schedule preset '{schedule}'",
+                hint=did_you_mean(schedule, SCHEDULE_PRESETS) or f"Presets: {', '.join(SCHEDULE_PRESETS)}.",
+            )
         return
     problem = cron_problem(schedule)
     if problem:
         yield _diag(spec, ("schedule",), "E212", f"invalid cron schedule '{schedule}': {problem}")
 
 
-_CRON_FIELDS = (("minute", 0, 59, ()), ("hour", 0, 23, ()), ("day of month", 1, 31, ()),
-                ("month", 1, 12, ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
-                ("day of week", 0, 7, ("sun", "mon", "tue", "wed", "thu", "fri", "sat")))
+_CRON_FIELDS = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    ("month", 1, 12, ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+    ("day of week", 0, 7, ("sun", "mon", "tue", "wed", "thu", "fri", "sat")),
+)
 _CRON_ITEM = re.compile(r"(\*|\w+(?:-\w+)?)(?:/(\d+))?\Z")
 
 
@@ -206,8 +281,11 @@ def cron_problem(expression: str) -> str:
             if match.group(1) == "*":
                 continue
             for part in match.group(1).split("-"):
-                value = names.index(part.lower()) + (1 if label == "month" else 0) if part.lower() in names else \
-                    (int(part) if part.isdigit() else None)
+                value = (
+                    names.index(part.lower()) + (1 if label == "month" else 0)
+                    if part.lower() in names
+                    else (int(part) if part.isdigit() else None)
+                )
                 if value is None or not low <= value <= high:
                     return f"{label} value '{part}' is outside {low}-{high}"
     return ""
@@ -223,5 +301,10 @@ def _start_date(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
 def _default_target(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
     names = [t.name for t in spec.targets]
     if spec.default_target not in names:
-        yield _diag(spec, ("default_target",), "E212", f"default_target '{spec.default_target}' is not among the targets",
-                    hint=did_you_mean(spec.default_target, names) or f"Targets: {', '.join(names)}.")
+        yield _diag(
+            spec,
+            ("default_target",),
+            "E212",
+            f"default_target '{spec.default_target}' is not among the targets",
+            hint=did_you_mean(spec.default_target, names) or f"Targets: {', '.join(names)}.",
+        )

@@ -40,8 +40,13 @@ def parse_select(sql: m.SqlText):
         return None, [Diagnostic(sql.path, line, col, "E401", f"SQL syntax error: {err}")]
     if len(statements) != 1 or not isinstance(statements[0], exp.Query):
         found = statements[1] if len(statements) > 1 else (statements[0] if statements else None)
-        what = "no statement" if found is None else f"{len(statements)} statements" if len(statements) > 1 \
+        what = (
+            "no statement"
+            if found is None
+            else f"{len(statements)} statements"
+            if len(statements) > 1
             else f"a {found.key.upper()} statement"
+        )
         line, col = sql.file_position(1, 1)
         return None, [Diagnostic(sql.path, line, col, "E402", f"model SQL must be one SELECT query, found {what}")]
     return statements[0], []
@@ -65,11 +70,17 @@ def _check_condition(spec: m.ModelSpec, check: m.Check) -> list[Diagnostic]:
     except ParseError as err:
         first = err.errors[0] if err.errors else {}
         line, col = text.file_position(*_token_start(first))
-        return [Diagnostic(spec.origin.path, line, col, "E401", _parse_message(first, str(err)),
-                           key_path=format_key_path(key_path))]
+        return [
+            Diagnostic(
+                spec.origin.path, line, col, "E401", _parse_message(first, str(err)), key_path=format_key_path(key_path)
+            )
+        ]
     except TokenError as err:
-        return [Diagnostic(spec.origin.path, line, col, "E401", f"SQL syntax error: {err}",
-                           key_path=format_key_path(key_path))]
+        return [
+            Diagnostic(
+                spec.origin.path, line, col, "E401", f"SQL syntax error: {err}", key_path=format_key_path(key_path)
+            )
+        ]
     return []
 
 

@@ -21,16 +21,20 @@ def cache_path(cache_dir: str, pipeline: str, target: str) -> str:
     return os.path.join(cache_dir, f"{pipeline}.{target}.manifest.json")
 
 
-def load_or_compile(root: str, target_name: str | None, cache_dir: str,
-                    pipeline_name: str | None = None) -> tuple[Manifest, bool]:
+def load_or_compile(
+    root: str, target_name: str | None, cache_dir: str, pipeline_name: str | None = None
+) -> tuple[Manifest, bool]:
     """(manifest, compiled_now). Lints and compiles only when the specs changed since the cache.
     Knowing the pipeline's name lets it read just that pipeline's cached manifests."""
     from framework.sourcefiles import framework_build, source_fingerprint
 
     fingerprint, build = source_fingerprint(root), framework_build()
     for candidate in _cached(cache_dir, pipeline_name):
-        if (candidate.pipeline.source_fingerprint == fingerprint and candidate.framework_version == build
-                and _target_matches(candidate, target_name)):
+        if (
+            candidate.pipeline.source_fingerprint == fingerprint
+            and candidate.framework_version == build
+            and _target_matches(candidate, target_name)
+        ):
             return candidate, False
     manifest = _compile(root, target_name)
     os.makedirs(cache_dir, exist_ok=True)

@@ -22,8 +22,10 @@ class Pending:
 
 def pending_files(conn, manifest: Manifest, lake, source: str) -> Pending:
     query = manifest.internal_sql("ledger_files")
-    loaded = {path: checksum for path, checksum, _ in
-              run_statement(conn, query, {"pipeline": manifest.pipeline.name, "source": source})}
+    loaded = {
+        path: checksum
+        for path, checksum, _ in run_statement(conn, query, {"pipeline": manifest.pipeline.name, "source": source})
+    }
     pending = Pending(source)
     for lake_file in lake.list_files(manifest.pipeline.name, source):
         if lake_file.path not in loaded:

@@ -16,8 +16,9 @@ import datetime
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from framework.compile.manifest import Manifest, StepInfo
 from framework.execute.retry import NO_RETRY, RetryPolicy, is_transient, with_retries
@@ -102,18 +103,20 @@ def connect_duckdb(path: str, wait_seconds: float = 0.0):
 def _busy(path: str, err: Exception):
     text = str(err)
     if "lock" in text.lower():
-        raise WarehouseBusy(f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
-                            f"wait for the other `elt run` to finish. ({text.splitlines()[0]})") from None
+        raise WarehouseBusy(
+            f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
+            f"wait for the other `elt run` to finish. ({text.splitlines()[0]})"
+        ) from None
     raise WarehouseBusy(f"cannot open the warehouse {path}: {text.splitlines()[0]}") from None
 
 
 class Runner:
-    def __init__(self, manifest: Manifest, conn, lake, options: RunOptions,
-                 on_step: Callable[[StepOutcome], None] | None = None):
+    def __init__(
+        self, manifest: Manifest, conn, lake, options: RunOptions, on_step: Callable[[StepOutcome], None] | None = None
+    ):
         self.manifest, self.conn, self.lake, self.options = manifest, conn, lake, options
         self.on_step = on_step or (lambda outcome: None)
-        self.run_id = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + \
-            uuid.uuid4().hex[:8]
+        self.run_id = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         self.pipeline = manifest.pipeline.name
         self.changed: set[str] = set()  # specs whose data changed in this run
         self.blocked: dict[str, str] = {}  # spec -> why its dependents cannot run
@@ -124,8 +127,12 @@ class Runner:
         for step in self.manifest.steps:
             if step.kind in ("setup", "table"):
                 execute_step(self.conn, step)
-        state = {model: (fingerprint, run_id) for model, fingerprint, run_id in run_statement(
-            self.conn, self.manifest.internal_sql("model_state"), {"pipeline": self.pipeline})}
+        state = {
+            model: (fingerprint, run_id)
+            for model, fingerprint, run_id in run_statement(
+                self.conn, self.manifest.internal_sql("model_state"), {"pipeline": self.pipeline}
+            )
+        }
         for step in self.manifest.steps:
             if step.kind == "load":
                 outcome = self._load(step)
@@ -150,9 +157,15 @@ class Runner:
         if pending.changed:
             lake_file, was = pending.changed[0]
             self.blocked[source] = "its load was refused"
-            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=(
-                f"{lake_file.path} changed after it was loaded (checksum {was[:12]}… now {lake_file.checksum[:12]}…); "
-                "a loaded file is never reloaded: deliver corrections as a new file or batch"))
+            return StepOutcome(
+                step.id,
+                FAILED,
+                time.perf_counter() - started,
+                error=(
+                    f"{lake_file.path} changed after it was loaded (checksum {was[:12]}… now {lake_file.checksum[:12]}…); "
+                    "a loaded file is never reloaded: deliver corrections as a new file or batch"
+                ),
+            )
         if not pending.new:
             return StepOutcome(step.id, NOTHING, time.perf_counter() - started, detail="no new files")
         files = [self._ledger_row(source, f) for f in pending.new]
@@ -161,40 +174,61 @@ class Runner:
             result = self._execute(lambda: execute_step(self.conn, step, params, files=files))
         except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
             self.blocked[source] = "its load failed"
-            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err),
-                               transient=is_transient(err))
+            return StepOutcome(
+                step.id, FAILED, time.perf_counter() - started, error=_reason(err), transient=is_transient(err)
+            )
         read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
         if kept:
             self.changed.add(source)
         inserted = result.affected.get("INSERT", 0) + result.affected.get("MERGE", 0)
         detail = f"{len(pending.new)} file(s), {read:,} row(s)" + (
-            f", {read - kept:,} duplicate key(s) dropped" if read != kept else "")
-        return StepOutcome(step.id, OK, time.perf_counter() - started, rows_inserted=inserted,
-                           rows_rejected=self._rejected(source, pending.new), detail=detail)
+            f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
+        )
+        return StepOutcome(
+            step.id,
+            OK,
+            time.perf_counter() - started,
+            rows_inserted=inserted,
+            rows_rejected=self._rejected(source, pending.new),
+            detail=detail,
+        )
 
     def _load_params(self, step: StepInfo, new_files) -> dict[str, Any]:
         if "manifest_url" in step.params:  # COPY: a manifest lists exactly the files the ledger lacks
             if not self.options.iam_role:
-                raise ValueError("no IAM role for COPY: set the environment variable named by the target's "
-                                 "iam_role_arn_env")
-            return {"manifest_url": self.lake.write_copy_manifest(self.pipeline, step.spec, self.run_id, new_files),
-                    "iam_role": self.options.iam_role}
+                raise ValueError(
+                    "no IAM role for COPY: set the environment variable named by the target's iam_role_arn_env"
+                )
+            return {
+                "manifest_url": self.lake.write_copy_manifest(self.pipeline, step.spec, self.run_id, new_files),
+                "iam_role": self.options.iam_role,
+            }
         return {"batch_files": [f.path for f in new_files]}
 
     def _execute(self, action):
         """A step on a remote warehouse is retried whole on transient errors (after reconnecting)."""
+
         def reconnect(err, attempt):
             if hasattr(self.conn, "reconnect"):
                 self.conn.reconnect()
+
         return with_retries(action, self.options.retry, before_retry=reconnect)
 
     def _ledger_row(self, source: str, lake_file) -> dict[str, Any]:
         rows = self.lake.row_count(lake_file.path) if self.lake.exists(lake_file.path) else 0
-        return {"pipeline": self.pipeline, "source": source, "path": lake_file.path, "size_bytes": lake_file.size,
-                "checksum": lake_file.checksum, "row_count": rows,
-                "batch_date": datetime.date.fromisoformat(lake_file.batch_date) if lake_file.batch_date else
-                self.options.batch_ts.date(), "run_id": self.run_id,
-                "loaded_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)}
+        return {
+            "pipeline": self.pipeline,
+            "source": source,
+            "path": lake_file.path,
+            "size_bytes": lake_file.size,
+            "checksum": lake_file.checksum,
+            "row_count": rows,
+            "batch_date": datetime.date.fromisoformat(lake_file.batch_date)
+            if lake_file.batch_date
+            else self.options.batch_ts.date(),
+            "run_id": self.run_id,
+            "loaded_at": datetime.datetime.now(datetime.UTC).replace(tzinfo=None),
+        }
 
     def _rejected(self, source: str, files) -> int:
         count = 0
@@ -220,35 +254,59 @@ class Runner:
         drift = self._drift(spec)
         if drift and not self.options.full:
             self.blocked[spec.name] = "no longer matches its table"
-            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=(
-                f"{spec.table} {drift}: its spec changed in a way the table cannot follow in place (see `elt plan "
-                "--compare`). `elt run --full` recreates the table and rebuilds it from its inputs (an incremental "
-                "model keeps only what its SELECT returns)"))
+            return StepOutcome(
+                step.id,
+                FAILED,
+                time.perf_counter() - started,
+                error=(
+                    f"{spec.table} {drift}: its spec changed in a way the table cannot follow in place (see `elt plan "
+                    "--compare`). `elt run --full` recreates the table and rebuilds it from its inputs (an incremental "
+                    "model keeps only what its SELECT returns)"
+                ),
+            )
         prelude = ()
         if drift:  # --full: drop and recreate in the build's own transaction (a failure keeps the old table)
-            prelude = (self.manifest.internal_sql(f"drop_table:{spec.name}"),
-                       *self.manifest.step(f"table:{spec.name}").statements)
+            prelude = (
+                self.manifest.internal_sql(f"drop_table:{spec.name}"),
+                *self.manifest.step(f"table:{spec.name}").statements,
+            )
 
         def record_state(conn) -> None:
             keys = {"pipeline": self.pipeline, "model": spec.name}
             run_statement(conn, self.manifest.internal_sql("model_state_delete"), keys)
-            run_statement(conn, self.manifest.internal_sql("model_state_insert"), {
-                **keys, "data_fingerprint": fingerprint, "run_id": self.run_id,
-                "built_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)})
+            run_statement(
+                conn,
+                self.manifest.internal_sql("model_state_insert"),
+                {
+                    **keys,
+                    "data_fingerprint": fingerprint,
+                    "run_id": self.run_id,
+                    "built_at": datetime.datetime.now(datetime.UTC).replace(tzinfo=None),
+                },
+            )
 
         try:
-            result = self._execute(lambda: execute_step(self.conn, step, {"batch_ts": self.options.batch_ts},
-                                                        in_transaction=record_state, prelude=prelude))
+            result = self._execute(
+                lambda: execute_step(
+                    self.conn, step, {"batch_ts": self.options.batch_ts}, in_transaction=record_state, prelude=prelude
+                )
+            )
         except Exception as err:
             self.blocked[spec.name] = "failed to build"
-            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err),
-                               transient=is_transient(err))
+            return StepOutcome(
+                step.id, FAILED, time.perf_counter() - started, error=_reason(err), transient=is_transient(err)
+            )
         self.changed.add(spec.name)
         inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
         updated = result.affected.get("MERGE", 0) + min(inserted, deleted)
-        return StepOutcome(step.id, OK, time.perf_counter() - started, rows_inserted=max(inserted - deleted, 0)
-                           if spec.materialization != "table" else inserted, rows_updated=updated,
-                           rows_expired=result.reports.get("rows_expired"))
+        return StepOutcome(
+            step.id,
+            OK,
+            time.perf_counter() - started,
+            rows_inserted=max(inserted - deleted, 0) if spec.materialization != "table" else inserted,
+            rows_updated=updated,
+            rows_expired=result.reports.get("rows_expired"),
+        )
 
     def _drift(self, spec) -> str:
         """How an incremental model's live table differs from its spec's columns ('' if it does not).
@@ -265,8 +323,9 @@ class Runner:
         declared = [c.name for c in spec.columns]
         missing = [c for c in declared if c not in live]
         extra = sorted(live - set(declared))
-        parts = ([f"lacks column(s) {', '.join(missing)}"] if missing else []) + \
-            ([f"has column(s) {', '.join(extra)} no longer in the spec"] if extra else [])
+        parts = ([f"lacks column(s) {', '.join(missing)}"] if missing else []) + (
+            [f"has column(s) {', '.join(extra)} no longer in the spec"] if extra else []
+        )
         return " and ".join(parts)
 
     # -- checks -----------------------------------------------------------------------------------
@@ -279,8 +338,9 @@ class Runner:
             outcome.checks = self._execute(lambda: self._failing_checks(step))
         except Exception as err:  # the warehouse failed us, not the data: say so, block downstream
             self.blocked[step.spec] = "could not be checked"
-            return StepOutcome(step.id, FAILED, time.perf_counter() - started, error=_reason(err),
-                               transient=is_transient(err))
+            return StepOutcome(
+                step.id, FAILED, time.perf_counter() - started, error=_reason(err), transient=is_transient(err)
+            )
         errors = [c for c in outcome.checks if c.severity == "error"]
         if errors:
             outcome.status = FAILED
@@ -293,24 +353,41 @@ class Runner:
         return outcome
 
     def _failing_checks(self, step: StepInfo) -> list[CheckOutcome]:
-        counts = list(self.conn.execute(step.statements[0].sql).fetchone()) if step.statements else \
-            [self.conn.execute(c.count_sql).fetchone()[0] for c in step.checks]
+        counts = (
+            list(self.conn.execute(step.statements[0].sql).fetchone())
+            if step.statements
+            else [self.conn.execute(c.count_sql).fetchone()[0] for c in step.checks]
+        )
         failing = []
         for check, failures in zip(step.checks, counts):
             if failures:
                 cursor = self.conn.execute(check.sample_sql)
-                failing.append(CheckOutcome(check.name, check.severity, int(failures), cursor.fetchall(),
-                                            [d[0] for d in cursor.description]))
+                failing.append(
+                    CheckOutcome(
+                        check.name, check.severity, int(failures), cursor.fetchall(), [d[0] for d in cursor.description]
+                    )
+                )
         return failing
 
     # -- run log ----------------------------------------------------------------------------------
     def _log(self, outcome: StepOutcome) -> None:
-        run_statement(self.conn, self.manifest.internal_sql("run_log_insert"), {
-            "run_id": self.run_id, "pipeline": self.pipeline, "step": outcome.step, "status": outcome.status,
-            "rows_inserted": outcome.rows_inserted, "rows_updated": outcome.rows_updated,
-            "rows_expired": outcome.rows_expired, "rows_rejected": outcome.rows_rejected,
-            "started_at": datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None),
-            "duration_ms": round(outcome.seconds * 1000, 3), "error": outcome.error or None})
+        run_statement(
+            self.conn,
+            self.manifest.internal_sql("run_log_insert"),
+            {
+                "run_id": self.run_id,
+                "pipeline": self.pipeline,
+                "step": outcome.step,
+                "status": outcome.status,
+                "rows_inserted": outcome.rows_inserted,
+                "rows_updated": outcome.rows_updated,
+                "rows_expired": outcome.rows_expired,
+                "rows_rejected": outcome.rows_rejected,
+                "started_at": datetime.datetime.now(datetime.UTC).replace(tzinfo=None),
+                "duration_ms": round(outcome.seconds * 1000, 3),
+                "error": outcome.error or None,
+            },
+        )
 
 
 class StepError(Exception):
@@ -354,8 +431,13 @@ def _reason(err: Exception) -> str:
     return f"{type(err).__name__}: {text}"
 
 
-def run_pipeline(root: str, target_name: str | None, options: RunOptions,
-                 on_step: Callable[[StepOutcome], None] | None = None, settings=None) -> RunResult:
+def run_pipeline(
+    root: str,
+    target_name: str | None,
+    options: RunOptions,
+    on_step: Callable[[StepOutcome], None] | None = None,
+    settings=None,
+) -> RunResult:
     """Run the pipeline on a target. `settings` is the target's entry of pipeline.yml; without it
     the run goes to the DuckDB file and lake folder named in `options`."""
     import dataclasses
@@ -380,5 +462,6 @@ def run_pipeline(root: str, target_name: str | None, options: RunOptions,
     finally:
         opened.close()
     label = options.warehouse if settings.type == "local" else opened.label
-    return RunResult(runner.run_id, manifest.pipeline.name, manifest.target, label, compiled, outcomes,
-                     time.perf_counter() - started)
+    return RunResult(
+        runner.run_id, manifest.pipeline.name, manifest.target, label, compiled, outcomes, time.perf_counter() - started
+    )

@@ -43,15 +43,23 @@ def lake_for(settings, lake_dir: str | None = None):
     if settings.type == "redshift":
         from framework.lake.s3 import S3Lake
 
-        return S3Lake.from_settings(settings.s3_bucket, getattr(settings, "s3_prefix", "") or "",
-                                    getattr(settings, "region", None))
+        return S3Lake.from_settings(
+            settings.s3_bucket, getattr(settings, "s3_prefix", "") or "", getattr(settings, "region", None)
+        )
     from framework.lake.local import LocalLake
 
     return LocalLake(lake_dir or settings.lake)
 
 
-def open_warehouse(settings, *, database: str | None = None, lake_dir: str | None = None,
-                   wait_seconds: float = 0.0, lake=None, redshift_connect=None) -> OpenWarehouse:
+def open_warehouse(
+    settings,
+    *,
+    database: str | None = None,
+    lake_dir: str | None = None,
+    wait_seconds: float = 0.0,
+    lake=None,
+    redshift_connect=None,
+) -> OpenWarehouse:
     """`lake` and `redshift_connect` replace the defaults (in a DAG: from the Airflow connections)."""
     if settings.type == "local":
         return _open(settings, database, lake_dir, wait_seconds, lake, redshift_connect)
@@ -61,8 +69,9 @@ def open_warehouse(settings, *, database: str | None = None, lake_dir: str | Non
         raise
     except Exception as err:  # the driver's words on one line (they never carry the password)
         reason = " ".join(str(err).split())[:300]
-        raise WarehouseUnreachable(f"cannot connect to target '{settings.name}' ({settings.type}): "
-                                   f"{type(err).__name__}: {reason}") from None
+        raise WarehouseUnreachable(
+            f"cannot connect to target '{settings.name}' ({settings.type}): {type(err).__name__}: {reason}"
+        ) from None
 
 
 def _open(settings, database, lake_dir, wait_seconds, lake, redshift_connect) -> OpenWarehouse:
@@ -74,19 +83,28 @@ def _open(settings, database, lake_dir, wait_seconds, lake, redshift_connect) ->
     if settings.type == "postgres":
         from framework.execute.postgres import connect_postgres
 
-        label = f"postgresql://{getattr(settings, 'host', 'localhost')}:{getattr(settings, 'port', 5432)}/" \
-                f"{settings.dbname}"
-        return OpenWarehouse(connect_postgres(settings), lake or lake_for(settings, lake_dir), label,
-                             retry=RetryPolicy())
+        label = (
+            f"postgresql://{getattr(settings, 'host', 'localhost')}:{getattr(settings, 'port', 5432)}/{settings.dbname}"
+        )
+        return OpenWarehouse(
+            connect_postgres(settings), lake or lake_for(settings, lake_dir), label, retry=RetryPolicy()
+        )
     if settings.type == "redshift":
         from framework.execute.redshift import connect_redshift
 
         role = os.environ.get(settings.iam_role_arn_env)
         if not role:
-            raise WarehouseSettingsError(f"the environment variable {settings.iam_role_arn_env} (iam_role_arn_env of "
-                                         f"target '{settings.name}') is not set: it holds the ARN of the role "
-                                         "Redshift assumes for COPY (see `terraform output copy_role_arn`)")
+            raise WarehouseSettingsError(
+                f"the environment variable {settings.iam_role_arn_env} (iam_role_arn_env of "
+                f"target '{settings.name}') is not set: it holds the ARN of the role "
+                "Redshift assumes for COPY (see `terraform output copy_role_arn`)"
+            )
         label = f"redshift-serverless://{settings.workgroup}/{settings.database}"
-        return OpenWarehouse(connect_redshift(settings, connect=redshift_connect), lake or lake_for(settings), label,
-                             iam_role=role, retry=RetryPolicy())
+        return OpenWarehouse(
+            connect_redshift(settings, connect=redshift_connect),
+            lake or lake_for(settings),
+            label,
+            iam_role=role,
+            retry=RetryPolicy(),
+        )
     raise WarehouseSettingsError(f"target type {settings.type!r} cannot be run")

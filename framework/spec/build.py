@@ -23,8 +23,17 @@ def _columns(raw: list[dict], found: list[Diagnostic], base: tuple) -> tuple[m.C
             ptype = parse_type(col["type"])
         except TypeParseError:
             ptype = None  # reported by the lint rule E201 with its hint
-        columns.append(m.Column(col["name"], col["type"], ptype, col.get("nullable", True),
-                                col.get("description", ""), base + (i,), col.get("format")))
+        columns.append(
+            m.Column(
+                col["name"],
+                col["type"],
+                ptype,
+                col.get("nullable", True),
+                col.get("description", ""),
+                base + (i,),
+                col.get("format"),
+            )
+        )
     return tuple(columns)
 
 
@@ -36,9 +45,16 @@ def _pipeline(doc: Document, found: list[Diagnostic]) -> m.PipelineSpec:
         targets.append(m.TARGET_TYPES[raw["type"]](name=name, **options))
     schemas = dict(m.DEFAULT_SCHEMAS, **v.get("schemas", {}))
     return m.PipelineSpec(
-        name=v["name"], origin=m.Origin(doc.path, doc), owner=v["owner"], schedule=v["schedule"],
-        start_date=v["start_date"], default_target=v["default_target"], targets=tuple(targets),
-        description=v.get("description", ""), tags=tuple(v.get("tags", ())), catchup=v.get("catchup", False),
+        name=v["name"],
+        origin=m.Origin(doc.path, doc),
+        owner=v["owner"],
+        schedule=v["schedule"],
+        start_date=v["start_date"],
+        default_target=v["default_target"],
+        targets=tuple(targets),
+        description=v.get("description", ""),
+        tags=tuple(v.get("tags", ())),
+        catchup=v.get("catchup", False),
         schemas=tuple(schemas.items()),
     )
 
@@ -51,10 +67,12 @@ def _source(doc: Document, found: list[Diagnostic]) -> m.SourceSpec:
     dedupe = v.get("deduplicate")
     fresh = v.get("freshness")
     return m.SourceSpec(
-        name=v["name"], origin=m.Origin(doc.path, doc),
+        name=v["name"],
+        origin=m.Origin(doc.path, doc),
         landing=m.Landing(landing["path"], m.FileFormat(landing["format"]), csv_options),
         columns=_columns(v["columns"], found, ("columns",)),
-        primary_key=tuple(v.get("primary_key", ())), load_mode=m.LoadMode(v["load_mode"]),
+        primary_key=tuple(v.get("primary_key", ())),
+        load_mode=m.LoadMode(v["load_mode"]),
         description=v.get("description", ""),
         deduplicate=m.Deduplicate(tuple(dedupe["order_by"]), dedupe.get("keep", "last")) if dedupe else None,
         schema_drift=m.SchemaDrift(v.get("schema_drift", "fail")),
@@ -67,8 +85,9 @@ def _model(doc: Document, found: list[Diagnostic]) -> m.ModelSpec:
     v = doc.value
     history = v.get("history")
     if history and history["type"] == "scd2":
-        history_spec = m.Scd2(tuple(history["tracked"]), history["version_start"],
-                              m.HardDeletes(history.get("hard_deletes", "ignore")))
+        history_spec = m.Scd2(
+            tuple(history["tracked"]), history["version_start"], m.HardDeletes(history.get("hard_deletes", "ignore"))
+        )
     elif history:
         history_spec = m.Scd1()
     else:
@@ -77,17 +96,27 @@ def _model(doc: Document, found: list[Diagnostic]) -> m.ModelSpec:
     incremental = v.get("incremental")
     hints = v.get("redshift", {})
     return m.ModelSpec(
-        name=v["name"], origin=m.Origin(doc.path, doc), layer=m.Layer(v["layer"]),
-        columns=_columns(v["columns"], found, ("columns",)), sql=_sql_text(doc, found),
-        description=v.get("description", ""), owner=v.get("owner", ""), tags=tuple(v.get("tags", ())),
+        name=v["name"],
+        origin=m.Origin(doc.path, doc),
+        layer=m.Layer(v["layer"]),
+        columns=_columns(v["columns"], found, ("columns",)),
+        sql=_sql_text(doc, found),
+        description=v.get("description", ""),
+        owner=v.get("owner", ""),
+        tags=tuple(v.get("tags", ())),
         materialization=m.Materialization(v.get("materialization", "table")),
         incremental=m.Incremental(m.IncrementalStrategy(incremental["strategy"]), incremental.get("time_column"))
-        if incremental else None,
+        if incremental
+        else None,
         depends_on=tuple(v.get("depends_on", ())),
         keys=m.Keys(tuple(keys.get("business", ())), keys.get("surrogate")),
         history=history_spec,
-        redshift=m.RedshiftHints(hints.get("diststyle"), hints.get("distkey"), tuple(hints.get("sortkey", ())),
-                                 hints.get("sortkey_style", "compound")),
+        redshift=m.RedshiftHints(
+            hints.get("diststyle"),
+            hints.get("distkey"),
+            tuple(hints.get("sortkey", ())),
+            hints.get("sortkey_style", "compound"),
+        ),
         checks=_checks(v),
     )
 
@@ -108,9 +137,16 @@ def _checks(v: dict) -> tuple[m.Check, ...]:
 def _check(kind: m.CheckType, raw: dict, key_path: tuple, columns: tuple) -> m.Check:
     to_spec, _, to_column = raw.get("to", "").partition(".")
     return m.Check(
-        type=kind, severity=m.CheckSeverity(raw.get("severity", "error")), key_path=key_path, columns=columns,
-        to_spec=to_spec, to_column=to_column, values=tuple(raw.get("values", ())), min_rows=raw.get("min", 0),
-        name=raw.get("name", ""), condition=raw.get("condition", ""),
+        type=kind,
+        severity=m.CheckSeverity(raw.get("severity", "error")),
+        key_path=key_path,
+        columns=columns,
+        to_spec=to_spec,
+        to_column=to_column,
+        values=tuple(raw.get("values", ())),
+        min_rows=raw.get("min", 0),
+        name=raw.get("name", ""),
+        condition=raw.get("condition", ""),
     )
 
 
@@ -118,7 +154,11 @@ def _sql_text(doc: Document, found: list[Diagnostic]) -> m.SqlText | None:
     v = doc.value
     if "sql" in v and "sql_file" in v:
         line, col = doc.where(("sql_file",), key=True).line, doc.where(("sql_file",), key=True).col
-        found.append(Diagnostic(doc.path, line, col, "E209", "give the SELECT either inline ('sql') or in a file ('sql_file'), not both"))
+        found.append(
+            Diagnostic(
+                doc.path, line, col, "E209", "give the SELECT either inline ('sql') or in a file ('sql_file'), not both"
+            )
+        )
         return None
     if "sql_file" in v:
         sql_path = os.path.join(os.path.dirname(doc.path), v["sql_file"])
@@ -128,8 +168,17 @@ def _sql_text(doc: Document, found: list[Diagnostic]) -> m.SqlText | None:
         except (OSError, UnicodeDecodeError) as err:
             where = doc.where(("sql_file",))
             reason = "file not found" if isinstance(err, FileNotFoundError) else f"cannot read it: {err}"
-            found.append(Diagnostic(doc.path, where.line, where.col, "E209", f"sql_file '{v['sql_file']}': {reason}",
-                                    key_path="sql_file", hint="The path is relative to this spec's folder."))
+            found.append(
+                Diagnostic(
+                    doc.path,
+                    where.line,
+                    where.col,
+                    "E209",
+                    f"sql_file '{v['sql_file']}': {reason}",
+                    key_path="sql_file",
+                    hint="The path is relative to this spec's folder.",
+                )
+            )
             return None
         return m.SqlText(text, sql_path, 1, 1, block=True)
     if "sql" in v:
@@ -137,11 +186,13 @@ def _sql_text(doc: Document, found: list[Diagnostic]) -> m.SqlText | None:
         if info.style == "|":
             first_line = info.line + 1
             lines = doc.text.splitlines()
-            content = next((ln for ln in lines[first_line - 1:] if ln.strip()), "")
+            content = next((ln for ln in lines[first_line - 1 :] if ln.strip()), "")
             indent = len(content) - len(content.lstrip(" "))
             return m.SqlText(v["sql"], doc.path, first_line, indent + 1, block=True)
         offset = 1 if info.style in ('"', "'") else 0
         return m.SqlText(v["sql"], doc.path, info.line, info.col + offset, block=False)
     where = doc.where((), key=True)
-    found.append(Diagnostic(doc.path, where.line, where.col, "E209", "a model needs its SELECT: add 'sql' or 'sql_file'"))
+    found.append(
+        Diagnostic(doc.path, where.line, where.col, "E209", "a model needs its SELECT: add 'sql' or 'sql_file'")
+    )
     return None

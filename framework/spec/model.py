@@ -7,53 +7,53 @@ can report diagnostics at the exact line and column of the value they question.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from framework.spec.types import PortableType
 
 
-class Layer(str, Enum):
+class Layer(StrEnum):
     STAGING = "staging"
     DIMENSION = "dimension"
     FACT = "fact"
     MART = "mart"
 
 
-class Materialization(str, Enum):
+class Materialization(StrEnum):
     TABLE = "table"
     INCREMENTAL = "incremental"
     VIEW = "view"
 
 
-class IncrementalStrategy(str, Enum):
+class IncrementalStrategy(StrEnum):
     MERGE = "merge"
     DELETE_INSERT = "delete_insert"
     TIME_RANGE = "time_range"
 
 
-class LoadMode(str, Enum):
+class LoadMode(StrEnum):
     APPEND = "append"
     UPSERT = "upsert"
     FULL_REFRESH = "full_refresh"
 
 
-class SchemaDrift(str, Enum):
+class SchemaDrift(StrEnum):
     FAIL = "fail"
     IGNORE_EXTRA = "ignore_extra"
     ADD_COLUMNS = "add_columns"
 
 
-class FileFormat(str, Enum):
+class FileFormat(StrEnum):
     CSV = "csv"
     PARQUET = "parquet"
 
 
-class HardDeletes(str, Enum):
+class HardDeletes(StrEnum):
     IGNORE = "ignore"
     INVALIDATE = "invalidate"
 
 
-class CheckType(str, Enum):
+class CheckType(StrEnum):
     UNIQUE = "unique"
     NOT_NULL = "not_null"
     RELATIONSHIPS = "relationships"
@@ -62,7 +62,7 @@ class CheckType(str, Enum):
     EXPRESSION = "expression"
 
 
-class CheckSeverity(str, Enum):
+class CheckSeverity(StrEnum):
     ERROR = "error"
     WARN = "warn"
 

@@ -58,11 +58,26 @@ def load_project(root: str) -> tuple[m.Project, list[Diagnostic]]:
             continue
         {"pipeline": pipelines, "source": sources, "model": models}[spec.kind].append(spec)
     if not pipelines and not any(d.path.endswith(PIPELINE_FILE) for d in found):
-        found.append(Diagnostic(os.path.normpath(os.path.join(root, PIPELINE_FILE)), 1, 1, "E213",
-                                "no pipeline spec in this folder", hint="Add pipeline.yml with kind: pipeline."))
+        found.append(
+            Diagnostic(
+                os.path.normpath(os.path.join(root, PIPELINE_FILE)),
+                1,
+                1,
+                "E213",
+                "no pipeline spec in this folder",
+                hint="Add pipeline.yml with kind: pipeline.",
+            )
+        )
     for extra in pipelines[1:]:
-        found.append(Diagnostic(extra.origin.path, 1, 1, "E213",
-                                f"a second pipeline spec; this folder's pipeline is {pipelines[0].origin.path}"))
+        found.append(
+            Diagnostic(
+                extra.origin.path,
+                1,
+                1,
+                "E213",
+                f"a second pipeline spec; this folder's pipeline is {pipelines[0].origin.path}",
+            )
+        )
     project = m.Project(root, pipelines[0] if pipelines else None, tuple(sources), tuple(models), tuple(unbuilt))
     return project, found
 

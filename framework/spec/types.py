@@ -15,16 +15,40 @@ MAX_DECIMAL_PRECISION = 38
 
 # Warehouse spellings people reach for, and the portable type that replaces them.
 _ALIASES = {
-    "varchar": "string", "text": "string", "char": "string", "str": "string", "character varying": "string",
-    "int": "integer", "int4": "integer", "smallint": "integer", "int8": "bigint", "long": "bigint",
-    "float": "double", "float8": "double", "real": "double", "double precision": "double",
-    "bool": "boolean", "datetime": "timestamp", "timestamp without time zone": "timestamp",
-    "timestamp with time zone": "timestamptz", "numeric": "decimal(p,s)", "decimal": "decimal(p,s)",
+    "varchar": "string",
+    "text": "string",
+    "char": "string",
+    "str": "string",
+    "character varying": "string",
+    "int": "integer",
+    "int4": "integer",
+    "smallint": "integer",
+    "int8": "bigint",
+    "long": "bigint",
+    "float": "double",
+    "float8": "double",
+    "real": "double",
+    "double precision": "double",
+    "bool": "boolean",
+    "datetime": "timestamp",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+    "numeric": "decimal(p,s)",
+    "decimal": "decimal(p,s)",
 }
 
 # Families for comparing a foreign key with the key it references.
-_FAMILY = {"string": "text", "integer": "integer", "bigint": "integer", "double": "float", "decimal": "decimal",
-           "boolean": "boolean", "date": "date", "timestamp": "timestamp", "timestamptz": "timestamptz"}
+_FAMILY = {
+    "string": "text",
+    "integer": "integer",
+    "bigint": "integer",
+    "double": "float",
+    "decimal": "decimal",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp": "timestamp",
+    "timestamptz": "timestamptz",
+}
 
 
 @dataclass(frozen=True)
@@ -40,7 +64,7 @@ class PortableType:
     def family(self) -> str:
         return _FAMILY[self.name]
 
-    def compatible_with(self, other: "PortableType") -> bool:
+    def compatible_with(self, other: PortableType) -> bool:
         return self.family == other.family
 
 

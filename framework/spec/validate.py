@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any
 
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.spec.yaml_io import Document
@@ -57,17 +58,33 @@ def spec_kind(doc: Document) -> tuple[str | None, list[Diagnostic]]:
     value = doc.value
     if not isinstance(value, dict):
         where = doc.where(())
-        return None, [Diagnostic(doc.path, where.line, where.col, "E103",
-                                 f"expected a mapping at the top of the file, found {_type_name(value)}")]
+        return None, [
+            Diagnostic(
+                doc.path,
+                where.line,
+                where.col,
+                "E103",
+                f"expected a mapping at the top of the file, found {_type_name(value)}",
+            )
+        ]
     problems = []
     version = value.get("version")
     if "version" not in value:
         problems.append(_at(doc, (), "E102", "missing required field 'version'", hint="Add 'version: 1'."))
     elif version != SUPPORTED_VERSION or isinstance(version, bool):
-        problems.append(_at(doc, ("version",), "E106", f"unsupported spec version {version!r}; this framework reads version {SUPPORTED_VERSION}"))
+        problems.append(
+            _at(
+                doc,
+                ("version",),
+                "E106",
+                f"unsupported spec version {version!r}; this framework reads version {SUPPORTED_VERSION}",
+            )
+        )
     kind = value.get("kind")
     if "kind" not in value:
-        problems.append(_at(doc, (), "E102", "missing required field 'kind'", hint=f"Expected one of: {', '.join(KINDS)}."))
+        problems.append(
+            _at(doc, (), "E102", "missing required field 'kind'", hint=f"Expected one of: {', '.join(KINDS)}.")
+        )
         return None, problems
     if kind not in KINDS:
         hint = did_you_mean(str(kind), KINDS) or f"Expected one of: {', '.join(KINDS)}."
@@ -136,7 +153,9 @@ def _translate_any_of(doc: Document, error) -> Iterator[Diagnostic]:
                     yield from _translate(doc, sub)
                 return
     description = error.schema.get("description", "a value of another shape")
-    yield _at(doc, tuple(error.absolute_path), "E104", f"value {instance!r} is not allowed", hint=f"Expected {description}")
+    yield _at(
+        doc, tuple(error.absolute_path), "E104", f"value {instance!r} is not allowed", hint=f"Expected {description}"
+    )
 
 
 def _plain(error) -> str:
@@ -162,10 +181,23 @@ def _at(doc: Document, path: tuple, code: str, message: str, hint: str = "", key
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
 
 
 def _article(expected: str) -> str:
-    return {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
-            "number": "a number", "boolean": "a boolean", "null": "null"}.get(expected, expected)
+    return {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "a boolean",
+        "null": "null",
+    }.get(expected, expected)

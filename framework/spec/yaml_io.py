@@ -99,8 +99,9 @@ def load_document(path: str, data: bytes) -> tuple[Document | None, list[Diagnos
     except yaml.reader.ReaderError as err:  # control characters and the like
         before = text[: err.position]
         line, col = before.count("\n") + 1, err.position - (before.rfind("\n") + 1) + 1
-        return None, [Diagnostic(path, line, col, "E001",
-                                 f"YAML syntax error: {err.reason} (character #x{err.character:04x})")]
+        return None, [
+            Diagnostic(path, line, col, "E001", f"YAML syntax error: {err.reason} (character #x{err.character:04x})")
+        ]
     except yaml.YAMLError as err:
         return None, [Diagnostic(path, 1, 1, "E001", f"YAML syntax error: {err}")]
 
@@ -113,7 +114,10 @@ def _decode(data: bytes) -> str:
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         raise _LoadError(
-            "E003", line, col, f"not valid UTF-8: byte 0x{data[err.start]:02x} cannot be decoded",
+            "E003",
+            line,
+            col,
+            f"not valid UTF-8: byte 0x{data[err.start]:02x} cannot be decoded",
             hint="Save the file as UTF-8.",
         ) from None
     return text[1:] if text.startswith("\ufeff") else text
@@ -150,7 +154,9 @@ class _Builder:
             if key in result:
                 first = self.doc.keys[path + (key,)]
                 raise _LoadError(
-                    "E002", *_pos(key_node), f"duplicate key '{key}' (first defined at line {first.line})",
+                    "E002",
+                    *_pos(key_node),
+                    f"duplicate key '{key}' (first defined at line {first.line})",
                     hint="Keep one of them.",
                 )
             self.doc.keys[path + (key,)] = NodeInfo(*_pos(key_node))
@@ -169,11 +175,11 @@ def _require_tag(node: yaml.Node, kind: str) -> None:
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     tag, text = node.tag, node.value
-    if not tag.startswith(_CORE) or tag[len(_CORE):] not in {"str", "int", "float", "bool", "null", "timestamp"}:
+    if not tag.startswith(_CORE) or tag[len(_CORE) :] not in {"str", "int", "float", "bool", "null", "timestamp"}:
         raise _LoadError("E005", *_pos(node), f"YAML tag '{tag}' is not allowed; specs are plain data")
     if node.style:  # quoted or block scalars are always strings
         return text
-    kind = tag[len(_CORE):]
+    kind = tag[len(_CORE) :]
     if kind == "null" and text in _NULLS:
         return None
     if kind == "bool" and text in _BOOLS:

@@ -42,74 +42,102 @@ def generate(sample: str, out: str, factor: float, seed: int = 42) -> dict[str, 
 
     def real(name: str, file: str) -> None:
         path = os.path.join(sample, file)
-        con.execute(f"CREATE TABLE real_{name} AS SELECT *, row_number() OVER () - 1 AS rn "
-                    f"FROM read_csv('{path}', header = true, all_varchar = true)")
+        con.execute(
+            f"CREATE TABLE real_{name} AS SELECT *, row_number() OVER () - 1 AS rn "
+            f"FROM read_csv('{path}', header = true, all_varchar = true)"
+        )
 
-    for name, file in [("orders", "olist_orders_dataset.csv.gz"), ("customers", "olist_customers_dataset.csv.gz"),
-                       ("items", "olist_order_items_dataset.csv.gz"), ("payments", "olist_order_payments_dataset.csv.gz"),
-                       ("reviews", "olist_order_reviews_dataset.csv.gz"), ("products", "olist_products_dataset.csv.gz"),
-                       ("sellers", "olist_sellers_dataset.csv.gz"), ("geo", "olist_geolocation_dataset.csv.gz")]:
+    for name, file in [
+        ("orders", "olist_orders_dataset.csv.gz"),
+        ("customers", "olist_customers_dataset.csv.gz"),
+        ("items", "olist_order_items_dataset.csv.gz"),
+        ("payments", "olist_order_payments_dataset.csv.gz"),
+        ("reviews", "olist_order_reviews_dataset.csv.gz"),
+        ("products", "olist_products_dataset.csv.gz"),
+        ("sellers", "olist_sellers_dataset.csv.gz"),
+        ("geo", "olist_geolocation_dataset.csv.gz"),
+    ]:
         real(name, file)
     n_orders = max(1, int(REAL["orders"] * factor))
     n_products = max(1, int(REAL["products"] * factor))
     n_sellers = max(1, int(REAL["sellers"] * factor))
     n_geo = max(1, int(REAL["geolocation"] * factor))
-    counts = {t: con.execute(f"SELECT COUNT(*) FROM real_{t}").fetchone()[0]
-              for t in ("orders", "products", "sellers", "geo")}
+    counts = {
+        t: con.execute(f"SELECT COUNT(*) FROM real_{t}").fetchone()[0] for t in ("orders", "products", "sellers", "geo")
+    }
     h = f"hash(i, {seed}"  # h + ', k)' is the k-th random stream of row i
 
     # Orders: each copies a real one; a person repeats or moves by hashed chance.
-    _sql(con, f"""
+    _sql(
+        con,
+        f"""
         CREATE TABLE gen_orders AS
         SELECT i, md5('o' || i) AS order_id, md5('c' || i) AS customer_id,
                t.rn AS tpl, CAST({h}, 1) % 1441 AS BIGINT) - 720 AS shift_min,
                CASE WHEN i > 0 AND {h}, 2) % 1000 < {REPEAT_PER_MILLE} THEN {h}, 3) % i ELSE i END AS person,
                CASE WHEN {h}, 4) % 1000 < {MOVE_PER_MILLE} THEN i ELSE 0 END AS address_version
-        FROM range({n_orders}) r(i) JOIN real_orders t ON t.rn = {h}, 0) % {counts['orders']}""")
+        FROM range({n_orders}) r(i) JOIN real_orders t ON t.rn = {h}, 0) % {counts["orders"]}""",
+    )
 
     def ts(column: str) -> str:
-        return (f"strftime(try_strptime({column}, '%Y-%m-%d %H:%M:%S') + to_minutes(g.shift_min), "
-                f"'%Y-%m-%d %H:%M:%S')")
+        return f"strftime(try_strptime({column}, '%Y-%m-%d %H:%M:%S') + to_minutes(g.shift_min), '%Y-%m-%d %H:%M:%S')"
 
     def copy(select: str, file: str) -> int:
         path = os.path.join(out, file)
         con.execute(f"COPY ({select}) TO '{path}' (HEADER, DELIMITER ',', COMPRESSION gzip)")
-        return con.execute(f"SELECT COUNT(*) FROM read_csv('{path}', header = true, all_varchar = true)").fetchone()[0] \
-            if factor <= 2 else -1
+        return (
+            con.execute(f"SELECT COUNT(*) FROM read_csv('{path}', header = true, all_varchar = true)").fetchone()[0]
+            if factor <= 2
+            else -1
+        )
 
     written = {}
-    written["orders"] = copy(f"""
+    written["orders"] = copy(
+        f"""
         SELECT g.order_id, g.customer_id, t.order_status,
-               {ts('t.order_purchase_timestamp')} AS order_purchase_timestamp,
-               {ts('t.order_approved_at')} AS order_approved_at,
-               {ts('t.order_delivered_carrier_date')} AS order_delivered_carrier_date,
-               {ts('t.order_delivered_customer_date')} AS order_delivered_customer_date,
+               {ts("t.order_purchase_timestamp")} AS order_purchase_timestamp,
+               {ts("t.order_approved_at")} AS order_approved_at,
+               {ts("t.order_delivered_carrier_date")} AS order_delivered_carrier_date,
+               {ts("t.order_delivered_customer_date")} AS order_delivered_customer_date,
                t.order_estimated_delivery_date
-        FROM gen_orders g JOIN real_orders t ON t.rn = g.tpl ORDER BY g.i""", "olist_orders_dataset.csv.gz")
+        FROM gen_orders g JOIN real_orders t ON t.rn = g.tpl ORDER BY g.i""",
+        "olist_orders_dataset.csv.gz",
+    )
     # A person's address: a real customer's, chosen by (person, address version).
-    written["customers"] = copy(f"""
+    written["customers"] = copy(
+        f"""
         SELECT g.customer_id, md5('p' || g.person) AS customer_unique_id,
                a.customer_zip_code_prefix, a.customer_city, a.customer_state
         FROM gen_orders g
-        JOIN real_customers a ON a.rn = hash(g.person, g.address_version, {seed}) % {con.execute(
-            "SELECT COUNT(*) FROM real_customers").fetchone()[0]}
-        ORDER BY g.i""", "olist_customers_dataset.csv.gz")
-    written["order_items"] = copy(f"""
+        JOIN real_customers a ON a.rn = hash(g.person, g.address_version, {seed}) % {
+            con.execute("SELECT COUNT(*) FROM real_customers").fetchone()[0]
+        }
+        ORDER BY g.i""",
+        "olist_customers_dataset.csv.gz",
+    )
+    written["order_items"] = copy(
+        f"""
         SELECT g.order_id, it.order_item_id,
                md5('pr' || (hash(g.i, it.order_item_id, {seed}, 5) % {n_products})) AS product_id,
                md5('s' || (hash(g.i, {seed}, 6) % {n_sellers})) AS seller_id,
-               {ts('it.shipping_limit_date')} AS shipping_limit_date,
+               {ts("it.shipping_limit_date")} AS shipping_limit_date,
                printf('%.2f', CAST(it.price AS DECIMAL(12, 2))) AS price,
                printf('%.2f', CAST(it.freight_value AS DECIMAL(12, 2))) AS freight_value
         FROM gen_orders g JOIN real_orders t ON t.rn = g.tpl JOIN real_items it ON it.order_id = t.order_id
-        ORDER BY g.i, CAST(it.order_item_id AS INTEGER)""", "olist_order_items_dataset.csv.gz")
-    written["order_payments"] = copy("""
+        ORDER BY g.i, CAST(it.order_item_id AS INTEGER)""",
+        "olist_order_items_dataset.csv.gz",
+    )
+    written["order_payments"] = copy(
+        """
         SELECT g.order_id, p.payment_sequential, p.payment_type, p.payment_installments,
                printf('%.2f', CAST(p.payment_value AS DECIMAL(12, 2))) AS payment_value
         FROM gen_orders g JOIN real_orders t ON t.rn = g.tpl JOIN real_payments p ON p.order_id = t.order_id
-        ORDER BY g.i, CAST(p.payment_sequential AS INTEGER)""", "olist_order_payments_dataset.csv.gz")
-    written["order_reviews"] = copy(f"""
-        SELECT CASE WHEN g.i > 0 AND {h.replace('i,', 'g.i,')}, 7) % 1000 < {SHARED_REVIEW_PER_MILLE}
+        ORDER BY g.i, CAST(p.payment_sequential AS INTEGER)""",
+        "olist_order_payments_dataset.csv.gz",
+    )
+    written["order_reviews"] = copy(
+        f"""
+        SELECT CASE WHEN g.i > 0 AND {h.replace("i,", "g.i,")}, 7) % 1000 < {SHARED_REVIEW_PER_MILLE}
                     THEN md5('r' || (g.i - 1)) ELSE md5('r' || g.i) END AS review_id,
                g.order_id, rv.review_score, rv.review_comment_title, rv.review_comment_message,
                strftime(CAST(try_strptime(rv.review_creation_date, '%Y-%m-%d %H:%M:%S') AS DATE), '%Y-%m-%d 00:00:00')
@@ -117,19 +145,28 @@ def generate(sample: str, out: str, factor: float, seed: int = 42) -> dict[str, 
                rv.review_answer_timestamp
         FROM gen_orders g JOIN real_orders t ON t.rn = g.tpl JOIN real_reviews rv ON rv.order_id = t.order_id
         QUALIFY row_number() OVER (PARTITION BY g.order_id, rv.review_id) = 1
-        ORDER BY g.i""", "olist_order_reviews_dataset.csv.gz")
-    written["products"] = copy(f"""
+        ORDER BY g.i""",
+        "olist_order_reviews_dataset.csv.gz",
+    )
+    written["products"] = copy(
+        f"""
         SELECT md5('pr' || i) AS product_id, p.product_category_name, p.product_name_lenght,
                p.product_description_lenght, p.product_photos_qty, p.product_weight_g, p.product_length_cm,
                p.product_height_cm, p.product_width_cm
-        FROM range({n_products}) r(i) JOIN real_products p ON p.rn = {h}, 8) % {counts['products']}
-        ORDER BY i""", "olist_products_dataset.csv.gz")
-    written["sellers"] = copy(f"""
+        FROM range({n_products}) r(i) JOIN real_products p ON p.rn = {h}, 8) % {counts["products"]}
+        ORDER BY i""",
+        "olist_products_dataset.csv.gz",
+    )
+    written["sellers"] = copy(
+        f"""
         SELECT md5('s' || i) AS seller_id, s.seller_zip_code_prefix, s.seller_city, s.seller_state
-        FROM range({n_sellers}) r(i) JOIN real_sellers s ON s.rn = {h}, 9) % {counts['sellers']}
-        ORDER BY i""", "olist_sellers_dataset.csv.gz")
+        FROM range({n_sellers}) r(i) JOIN real_sellers s ON s.rn = {h}, 9) % {counts["sellers"]}
+        ORDER BY i""",
+        "olist_sellers_dataset.csv.gz",
+    )
     # Geolocation: real points, jittered, 4 in 10 rows an exact duplicate of the row before.
-    written["geolocation"] = copy(f"""
+    written["geolocation"] = copy(
+        f"""
         SELECT geolocation_zip_code_prefix, geolocation_lat, geolocation_lng, geolocation_city, geolocation_state
         FROM (
             SELECT i, g.geolocation_zip_code_prefix,
@@ -140,8 +177,10 @@ def generate(sample: str, out: str, factor: float, seed: int = 42) -> dict[str, 
                    g.geolocation_city, g.geolocation_state
             FROM range({n_geo}) r(i)
             JOIN real_geo g ON g.rn = hash(CASE WHEN {h}, 10) % 10 < 4 THEN i - 1 ELSE i END, {seed}, 13)
-                                      % {counts['geo']}
-        ) ORDER BY i""", "olist_geolocation_dataset.csv.gz")
+                                      % {counts["geo"]}
+        ) ORDER BY i""",
+        "olist_geolocation_dataset.csv.gz",
+    )
     translation = os.path.join(sample, "product_category_name_translation.csv.gz")
     with open(translation, "rb") as src, open(os.path.join(out, os.path.basename(translation)), "wb") as dst:
         dst.write(src.read())

@@ -31,14 +31,22 @@ import os
 from collections import defaultdict
 
 FILES = {
-    "orders": "olist_orders_dataset.csv", "customers": "olist_customers_dataset.csv",
-    "items": "olist_order_items_dataset.csv", "payments": "olist_order_payments_dataset.csv",
-    "reviews": "olist_order_reviews_dataset.csv", "products": "olist_products_dataset.csv",
-    "sellers": "olist_sellers_dataset.csv", "geolocation": "olist_geolocation_dataset.csv",
+    "orders": "olist_orders_dataset.csv",
+    "customers": "olist_customers_dataset.csv",
+    "items": "olist_order_items_dataset.csv",
+    "payments": "olist_order_payments_dataset.csv",
+    "reviews": "olist_order_reviews_dataset.csv",
+    "products": "olist_products_dataset.csv",
+    "sellers": "olist_sellers_dataset.csv",
+    "geolocation": "olist_geolocation_dataset.csv",
     "translation": "product_category_name_translation.csv",
 }
-MILESTONES = (("order_purchase_timestamp", "created"), ("order_approved_at", "approved"),
-              ("order_delivered_carrier_date", "shipped"), ("order_delivered_customer_date", "delivered"))
+MILESTONES = (
+    ("order_purchase_timestamp", "created"),
+    ("order_approved_at", "approved"),
+    ("order_delivered_carrier_date", "shipped"),
+    ("order_delivered_customer_date", "delivered"),
+)
 
 
 def read(folder: str, name: str) -> tuple[list[str], list[dict]]:
@@ -62,8 +70,13 @@ def order_landings(order: dict, period: str) -> dict[str, dict]:
     for when, column, status in events:
         known[column] = when
         row = {key: "" for key in order}
-        row.update(order_id=order["order_id"], customer_id=order["customer_id"], order_status=status,
-                   order_estimated_delivery_date=order["order_estimated_delivery_date"], **known)
+        row.update(
+            order_id=order["order_id"],
+            customer_id=order["customer_id"],
+            order_status=status,
+            order_estimated_delivery_date=order["order_estimated_delivery_date"],
+            **known,
+        )
         landings[period_of(when, period)] = row
     final_batch = max(landings) if landings else period_of(order["order_purchase_timestamp"], period)
     landings[final_batch] = dict(order)  # the real row, final status and all

@@ -41,14 +41,24 @@ class Warehouse:
         columns = staging_columns(source)
         path = self.folder / f"{source_name}_{batch_date}.parquet"
         date = datetime.date.fromisoformat(batch_date)
-        full = [{**row, "_batch_date": date, "_source_file": path.name, "_source_line": i + 2}
-                for i, row in enumerate(rows)]
+        full = [
+            {**row, "_batch_date": date, "_source_file": path.name, "_source_line": i + 2} for i, row in enumerate(rows)
+        ]
         pq.write_table(pa.Table.from_pylist(full, schema=lake_schema(columns)), path)
-        ledger = {"pipeline": self.project.pipeline.name, "source": source_name, "path": str(path),
-                  "size_bytes": path.stat().st_size, "checksum": "test", "row_count": len(rows),
-                  "batch_date": date, "run_id": batch_date, "loaded_at": datetime.datetime(2024, 1, 1)}
-        result = execute_step(self.conn, self.manifest.step(f"load:{source_name}"), {"batch_files": [str(path)]},
-                              files=[ledger])
+        ledger = {
+            "pipeline": self.project.pipeline.name,
+            "source": source_name,
+            "path": str(path),
+            "size_bytes": path.stat().st_size,
+            "checksum": "test",
+            "row_count": len(rows),
+            "batch_date": date,
+            "run_id": batch_date,
+            "loaded_at": datetime.datetime(2024, 1, 1),
+        }
+        result = execute_step(
+            self.conn, self.manifest.step(f"load:{source_name}"), {"batch_files": [str(path)]}, files=[ledger]
+        )
         return result.reports
 
     def build(self, model: str, batch_ts: datetime.datetime | None = None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
 import sqlglot
@@ -27,8 +26,9 @@ def test_every_statement_reparses_to_an_equal_tree(olist):
     dialect = get_target(manifest.target).dialect
     count = 0
     for step in manifest.steps:
-        texts = [s.sql for s in step.statements] + [c.count_sql for c in step.checks] + [
-            c.sample_sql for c in step.checks]
+        texts = (
+            [s.sql for s in step.statements] + [c.count_sql for c in step.checks] + [c.sample_sql for c in step.checks]
+        )
         for text in texts:
             tree = sqlglot.parse_one(text, read=dialect)
             assert sqlglot.parse_one(tree.sql(dialect=dialect), read=dialect) == tree, text
@@ -78,15 +78,27 @@ def test_compare_separates_rebuilds_metadata_and_table_changes(tmp_path):
     shutil.copytree(FIXTURES / "scd2_case", root)
     _, old = compile_fixture(root, "duckdb")
     edit(root / "models" / "mart_plans.yml", "Current accounts per plan", "Current accounts by plan")
-    edit(root / "models" / "dim_account_latest.yml", "  - {name: changed_at, type: timestamp, nullable: false}\n",
-         "  - {name: changed_at, type: timestamp, nullable: false}\n  - {name: note, type: string}\n")
-    edit(root / "models" / "dim_account_latest.yml", "SELECT region, account_no, plan, owner, changed_at\n  FROM (",
-         "SELECT region, account_no, plan, owner, changed_at, CAST(NULL AS VARCHAR) AS note\n  FROM (")
-    edit(root / "models" / "fact_usage.yml", "{type: not_null, columns: [account_sk]}",
-         "{type: not_null, columns: [account_sk, events]}")
+    edit(
+        root / "models" / "dim_account_latest.yml",
+        "  - {name: changed_at, type: timestamp, nullable: false}\n",
+        "  - {name: changed_at, type: timestamp, nullable: false}\n  - {name: note, type: string}\n",
+    )
+    edit(
+        root / "models" / "dim_account_latest.yml",
+        "SELECT region, account_no, plan, owner, changed_at\n  FROM (",
+        "SELECT region, account_no, plan, owner, changed_at, CAST(NULL AS VARCHAR) AS note\n  FROM (",
+    )
+    edit(
+        root / "models" / "fact_usage.yml",
+        "{type: not_null, columns: [account_sk]}",
+        "{type: not_null, columns: [account_sk, events]}",
+    )
     edit(root / "models" / "dim_account.yml", "  - {name: owner, type: string}", "  - {name: owner, type: bigint}")
-    edit(root / "models" / "dim_account.yml", "SELECT region, account_no, plan, owner, changed_at",
-         "SELECT region, account_no, plan, CAST(NULL AS BIGINT) AS owner, changed_at")
+    edit(
+        root / "models" / "dim_account.yml",
+        "SELECT region, account_no, plan, owner, changed_at",
+        "SELECT region, account_no, plan, CAST(NULL AS BIGINT) AS owner, changed_at",
+    )
     _, new = compile_fixture(root, "duckdb")
     changes = {c.name: c for c in compare(old, new).changes}
     assert changes["mart_plans"].action == "rebuild_upstream"  # dim_account changed under it
@@ -102,9 +114,16 @@ def test_compare_separates_rebuilds_metadata_and_table_changes(tmp_path):
     root2 = tmp_path / "q"
     shutil.copytree(FIXTURES / "scd2_case", root2)
     edit(root2 / "models" / "mart_plans.yml", "Current accounts per plan", "Current accounts by plan")
-    edit(root2 / "models" / "fact_usage.yml", "{type: not_null, columns: [account_sk]}",
-         "{type: not_null, columns: [account_sk, events]}")
-    edit(root2 / "models" / "dim_account.yml", "  SELECT region", "  -- a comment does not change the data\n  SELECT region")
+    edit(
+        root2 / "models" / "fact_usage.yml",
+        "{type: not_null, columns: [account_sk]}",
+        "{type: not_null, columns: [account_sk, events]}",
+    )
+    edit(
+        root2 / "models" / "dim_account.yml",
+        "  SELECT region",
+        "  -- a comment does not change the data\n  SELECT region",
+    )
     _, after = compile_fixture(root2, "duckdb")
     actions = {c.name: c.action for c in compare(base, after).changes}
     assert actions["mart_plans"] == "metadata" and actions["fact_usage"] == "recheck"
@@ -153,10 +172,14 @@ def test_compiled_duckdb_sql_keeps_redshift_integer_division(tmp_path):
     body = build.split(" AS ", 1)[1]
     con = duckdb.connect()
     con.execute("CREATE SCHEMA staging")
-    con.execute("CREATE TABLE staging.account_events (region VARCHAR, account_no INT, plan VARCHAR, owner VARCHAR, "
-                "changed_at TIMESTAMP, _batch_date DATE, _source_file VARCHAR, _source_line BIGINT)")
-    con.execute("INSERT INTO staging.account_events VALUES ('eu', 1, 'a', 'b', TIMESTAMP '2024-01-01', "
-                "DATE '2024-01-01', 'f', 2)")
+    con.execute(
+        "CREATE TABLE staging.account_events (region VARCHAR, account_no INT, plan VARCHAR, owner VARCHAR, "
+        "changed_at TIMESTAMP, _batch_date DATE, _source_file VARCHAR, _source_line BIGINT)"
+    )
+    con.execute(
+        "INSERT INTO staging.account_events VALUES ('eu', 1, 'a', 'b', TIMESTAMP '2024-01-01', "
+        "DATE '2024-01-01', 'f', 2)"
+    )
     assert con.execute(body).fetchall()[0][1] == 3  # 1 * 7 / 2 is 3 on Redshift, not 3.5
 
 
@@ -165,8 +188,9 @@ def test_no_sql_is_assembled_with_fstrings():
     (a triple-quoted f-string whose SQL starts on the next line included)."""
     import re
 
-    sql_fstring = re.compile(r"""\bf(\"\"\"|\'\'\'|\"|\')\s*(SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|COPY|WITH)\b""",
-                             re.IGNORECASE)
+    sql_fstring = re.compile(
+        r"""\bf(\"\"\"|\'\'\'|\"|\')\s*(SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|COPY|WITH)\b""", re.IGNORECASE
+    )
     found = []
     for folder in ("framework", "dashboard"):
         for path in sorted((REPO / folder).rglob("*.py")):

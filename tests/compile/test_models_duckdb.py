@@ -14,7 +14,8 @@ def compiled():
     return compile_fixture(FIXTURES / "scd2_case")
 
 
-def run_history(warehouse, models, upto=len(HISTORY), start=0):
+def run_history(warehouse, models, upto=None, start=0):
+    upto = len(HISTORY) if upto is None else upto
     for _, batch_date, observations, _ in HISTORY[start:upto]:
         warehouse.load("account_events", batch_date, observations)
         for model in models:
@@ -47,11 +48,16 @@ def test_delete_insert_fact_points_at_the_version_valid_at_event_time(compiled, 
         SELECT f.region, f.account_no, CAST(f.usage_date AS VARCHAR), f.events, d.plan, d.owner
         FROM dwh.fact_usage f JOIN dwh.dim_account d ON d.account_sk = f.account_sk
         WHERE f.region = 'us' ORDER BY f.usage_date""")
-    assert rows == [("us", 1, "2024-01-01", 1, "basic", "bob"), ("us", 1, "2024-01-02", 1, "basic", "bob"),
-                    ("us", 1, "2024-01-03", 2, "gold", "carl"), ("us", 1, "2024-01-05", 1, "gol", "dcarl")]
+    assert rows == [
+        ("us", 1, "2024-01-01", 1, "basic", "bob"),
+        ("us", 1, "2024-01-02", 1, "basic", "bob"),
+        ("us", 1, "2024-01-03", 2, "gold", "carl"),
+        ("us", 1, "2024-01-05", 1, "gol", "dcarl"),
+    ]
     (count,) = warehouse.rows("SELECT COUNT(*) FROM dwh.fact_usage")[0]
-    assert count == len({(o["region"], o["account_no"], o["changed_at"].date())
-                         for _, _, obs, _ in HISTORY for o in obs})
+    assert count == len(
+        {(o["region"], o["account_no"], o["changed_at"].date()) for _, _, obs, _ in HISTORY for o in obs}
+    )
 
 
 def test_time_range_replaces_only_the_days_of_the_batch(compiled, tmp_path):
@@ -59,7 +65,10 @@ def test_time_range_replaces_only_the_days_of_the_batch(compiled, tmp_path):
     run_history(warehouse, ["agg_daily_events"], 3)
     # batch 3 re-sent one observation of 2024-01-01: that day (only) is replaced by batch 3's count
     assert warehouse.rows("SELECT CAST(event_date AS VARCHAR), events FROM mart.agg_daily_events ORDER BY 1") == [
-        ("2024-01-01", 1), ("2024-01-02", 3), ("2024-01-03", 2)]
+        ("2024-01-01", 1),
+        ("2024-01-02", 3),
+        ("2024-01-03", 2),
+    ]
 
 
 def test_full_refresh_table_is_rebuilt_and_swapped(compiled, tmp_path):
@@ -79,8 +88,11 @@ def test_a_duplicate_key_from_the_select_fails_before_anything_is_written(tmp_pa
     root = tmp_path / "pipeline"
     shutil.copytree(FIXTURES / "scd2_case", root)
     spec = root / "models" / "mart_plans.yml"
-    spec.write_text(spec.read_text().replace("COUNT(*) AS accounts", "1 AS accounts").replace(
-        "  GROUP BY COALESCE(plan, 'none')\n", ""))
+    spec.write_text(
+        spec.read_text()
+        .replace("COUNT(*) AS accounts", "1 AS accounts")
+        .replace("  GROUP BY COALESCE(plan, 'none')\n", "")
+    )
     warehouse = Warehouse(*compile_fixture(root), tmp_path)
     warehouse.rows("INSERT INTO mart.mart_plans VALUES ('kept', 7)")
     run_history(warehouse, ["dim_account"], 1)  # current plans: basic, pro, basic

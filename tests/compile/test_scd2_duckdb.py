@@ -24,75 +24,132 @@ def obs(region, account_no, plan, owner, changed_at):
 
 # (what the batch exercises, batch date, observations, expected rows of the whole dimension afterwards)
 HISTORY = [
-    ("insert three accounts, one owner NULL", "2024-01-01",
-     [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", None, "2024-01-01 11:00"),
-      obs("us", 1, "basic", "bob", "2024-01-01 09:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
-      ("eu", 2, "pro", None, "2024-01-01 11:00:00", OPEN, True),
-      ("us", 1, "basic", "bob", "2024-01-01 09:00:00", OPEN, True)]),
-    ("a change, an unchanged re-send, NULL -> ''", "2024-01-02",
-     [obs("eu", 1, "pro", "ann", "2024-01-02 10:00"), obs("us", 1, "basic", "bob", "2024-01-02 09:00"),
-      obs("eu", 2, "pro", "", "2024-01-02 11:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-02 10:00:00", False),
-      ("eu", 1, "pro", "ann", "2024-01-02 10:00:00", OPEN, True),
-      ("eu", 2, "pro", None, "2024-01-01 11:00:00", "2024-01-02 11:00:00", False),
-      ("eu", 2, "pro", "", "2024-01-02 11:00:00", OPEN, True),
-      ("us", 1, "basic", "bob", "2024-01-01 09:00:00", OPEN, True)]),
-    ("two versions of one key in one batch; the first observation re-sent", "2024-01-03",
-     [obs("us", 1, "basic", "carl", "2024-01-03 08:00"), obs("us", 1, "gold", "carl", "2024-01-03 12:00"),
-      obs("eu", 1, "basic", "ann", "2024-01-01 10:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-02 10:00:00", False),
-      ("eu", 1, "pro", "ann", "2024-01-02 10:00:00", OPEN, True),
-      ("eu", 2, "pro", None, "2024-01-01 11:00:00", "2024-01-02 11:00:00", False),
-      ("eu", 2, "pro", "", "2024-01-02 11:00:00", OPEN, True),
-      ("us", 1, "basic", "bob", "2024-01-01 09:00:00", "2024-01-03 08:00:00", False),
-      ("us", 1, "basic", "carl", "2024-01-03 08:00:00", "2024-01-03 12:00:00", False),
-      ("us", 1, "gold", "carl", "2024-01-03 12:00:00", OPEN, True)]),
-    ("a late version lands between two existing ones and the windows re-chain", "2024-01-04",
-     [obs("eu", 1, "premium", "ann", "2024-01-01 18:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-01 18:00:00", False),
-      ("eu", 1, "premium", "ann", "2024-01-01 18:00:00", "2024-01-02 10:00:00", False),
-      ("eu", 1, "pro", "ann", "2024-01-02 10:00:00", OPEN, True),
-      ("eu", 2, "pro", None, "2024-01-01 11:00:00", "2024-01-02 11:00:00", False),
-      ("eu", 2, "pro", "", "2024-01-02 11:00:00", OPEN, True),
-      ("us", 1, "basic", "bob", "2024-01-01 09:00:00", "2024-01-03 08:00:00", False),
-      ("us", 1, "basic", "carl", "2024-01-03 08:00:00", "2024-01-03 12:00:00", False),
-      ("us", 1, "gold", "carl", "2024-01-03 12:00:00", OPEN, True)]),
-    ("'' -> NULL; ('gold','carl') -> ('gol','dcarl') concatenates the same but differs", "2024-01-05",
-     [obs("eu", 2, "pro", None, "2024-01-05 11:00"), obs("us", 1, "gol", "dcarl", "2024-01-05 12:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-01 18:00:00", False),
-      ("eu", 1, "premium", "ann", "2024-01-01 18:00:00", "2024-01-02 10:00:00", False),
-      ("eu", 1, "pro", "ann", "2024-01-02 10:00:00", OPEN, True),
-      ("eu", 2, "pro", None, "2024-01-01 11:00:00", "2024-01-02 11:00:00", False),
-      ("eu", 2, "pro", "", "2024-01-02 11:00:00", "2024-01-05 11:00:00", False),
-      ("eu", 2, "pro", None, "2024-01-05 11:00:00", OPEN, True),
-      ("us", 1, "basic", "bob", "2024-01-01 09:00:00", "2024-01-03 08:00:00", False),
-      ("us", 1, "basic", "carl", "2024-01-03 08:00:00", "2024-01-03 12:00:00", False),
-      ("us", 1, "gold", "carl", "2024-01-03 12:00:00", "2024-01-05 12:00:00", False),
-      ("us", 1, "gol", "dcarl", "2024-01-05 12:00:00", OPEN, True)]),
+    (
+        "insert three accounts, one owner NULL",
+        "2024-01-01",
+        [
+            obs("eu", 1, "basic", "ann", "2024-01-01 10:00"),
+            obs("eu", 2, "pro", None, "2024-01-01 11:00"),
+            obs("us", 1, "basic", "bob", "2024-01-01 09:00"),
+        ],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
+            ("eu", 2, "pro", None, "2024-01-01 11:00:00", OPEN, True),
+            ("us", 1, "basic", "bob", "2024-01-01 09:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "a change, an unchanged re-send, NULL -> ''",
+        "2024-01-02",
+        [
+            obs("eu", 1, "pro", "ann", "2024-01-02 10:00"),
+            obs("us", 1, "basic", "bob", "2024-01-02 09:00"),
+            obs("eu", 2, "pro", "", "2024-01-02 11:00"),
+        ],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-02 10:00:00", False),
+            ("eu", 1, "pro", "ann", "2024-01-02 10:00:00", OPEN, True),
+            ("eu", 2, "pro", None, "2024-01-01 11:00:00", "2024-01-02 11:00:00", False),
+            ("eu", 2, "pro", "", "2024-01-02 11:00:00", OPEN, True),
+            ("us", 1, "basic", "bob", "2024-01-01 09:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "two versions of one key in one batch; the first observation re-sent",
+        "2024-01-03",
+        [
+            obs("us", 1, "basic", "carl", "2024-01-03 08:00"),
+            obs("us", 1, "gold", "carl", "2024-01-03 12:00"),
+            obs("eu", 1, "basic", "ann", "2024-01-01 10:00"),
+        ],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-02 10:00:00", False),
+            ("eu", 1, "pro", "ann", "2024-01-02 10:00:00", OPEN, True),
+            ("eu", 2, "pro", None, "2024-01-01 11:00:00", "2024-01-02 11:00:00", False),
+            ("eu", 2, "pro", "", "2024-01-02 11:00:00", OPEN, True),
+            ("us", 1, "basic", "bob", "2024-01-01 09:00:00", "2024-01-03 08:00:00", False),
+            ("us", 1, "basic", "carl", "2024-01-03 08:00:00", "2024-01-03 12:00:00", False),
+            ("us", 1, "gold", "carl", "2024-01-03 12:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "a late version lands between two existing ones and the windows re-chain",
+        "2024-01-04",
+        [obs("eu", 1, "premium", "ann", "2024-01-01 18:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-01 18:00:00", False),
+            ("eu", 1, "premium", "ann", "2024-01-01 18:00:00", "2024-01-02 10:00:00", False),
+            ("eu", 1, "pro", "ann", "2024-01-02 10:00:00", OPEN, True),
+            ("eu", 2, "pro", None, "2024-01-01 11:00:00", "2024-01-02 11:00:00", False),
+            ("eu", 2, "pro", "", "2024-01-02 11:00:00", OPEN, True),
+            ("us", 1, "basic", "bob", "2024-01-01 09:00:00", "2024-01-03 08:00:00", False),
+            ("us", 1, "basic", "carl", "2024-01-03 08:00:00", "2024-01-03 12:00:00", False),
+            ("us", 1, "gold", "carl", "2024-01-03 12:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "'' -> NULL; ('gold','carl') -> ('gol','dcarl') concatenates the same but differs",
+        "2024-01-05",
+        [obs("eu", 2, "pro", None, "2024-01-05 11:00"), obs("us", 1, "gol", "dcarl", "2024-01-05 12:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-01 18:00:00", False),
+            ("eu", 1, "premium", "ann", "2024-01-01 18:00:00", "2024-01-02 10:00:00", False),
+            ("eu", 1, "pro", "ann", "2024-01-02 10:00:00", OPEN, True),
+            ("eu", 2, "pro", None, "2024-01-01 11:00:00", "2024-01-02 11:00:00", False),
+            ("eu", 2, "pro", "", "2024-01-02 11:00:00", "2024-01-05 11:00:00", False),
+            ("eu", 2, "pro", None, "2024-01-05 11:00:00", OPEN, True),
+            ("us", 1, "basic", "bob", "2024-01-01 09:00:00", "2024-01-03 08:00:00", False),
+            ("us", 1, "basic", "carl", "2024-01-03 08:00:00", "2024-01-03 12:00:00", False),
+            ("us", 1, "gold", "carl", "2024-01-03 12:00:00", "2024-01-05 12:00:00", False),
+            ("us", 1, "gol", "dcarl", "2024-01-05 12:00:00", OPEN, True),
+        ],
+    ),
 ]
 
 # Daily full snapshots: an account missing from one is closed at the batch time; it may come back.
 SNAPSHOTS = [
-    ("two accounts", "2024-01-01", dt.datetime(2024, 1, 1),
-     [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", "bea", "2024-01-01 11:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
-      ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", OPEN, True)]),
-    ("eu/2 is deleted", "2024-01-02", dt.datetime(2024, 1, 2),
-     [obs("eu", 1, "basic", "ann", "2024-01-01 10:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
-      ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False)]),
-    ("eu/2 comes back: a new version after the gap; the deletion survives the rebuild", "2024-01-03",
-     dt.datetime(2024, 1, 3),
-     [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
-      ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
-      ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True)]),
-    ("the same snapshot again changes nothing", "2024-01-04", dt.datetime(2024, 1, 4),
-     [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
-     [("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
-      ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
-      ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True)]),
+    (
+        "two accounts",
+        "2024-01-01",
+        dt.datetime(2024, 1, 1),
+        [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", "bea", "2024-01-01 11:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "eu/2 is deleted",
+        "2024-01-02",
+        dt.datetime(2024, 1, 2),
+        [obs("eu", 1, "basic", "ann", "2024-01-01 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+        ],
+    ),
+    (
+        "eu/2 comes back: a new version after the gap; the deletion survives the rebuild",
+        "2024-01-03",
+        dt.datetime(2024, 1, 3),
+        [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "the same snapshot again changes nothing",
+        "2024-01-04",
+        dt.datetime(2024, 1, 4),
+        [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
+        ],
+    ),
 ]
 
 DIM_SQL = """SELECT region, account_no, plan, owner, CAST(valid_from AS VARCHAR), CAST(valid_to AS VARCHAR), is_current
@@ -149,9 +206,16 @@ def test_invariant_checks_catch_a_broken_history(compiled, tmp_path):
     warehouse = Warehouse(*compiled, tmp_path)
     warehouse.load("account_events", HISTORY[0][1], HISTORY[0][2])
     warehouse.build("dim_account")
-    warehouse.rows("UPDATE dwh.dim_account SET is_current = TRUE, valid_to = TIMESTAMP '2024-06-01' "
-                   "WHERE region = 'eu' AND account_no = 1")
-    warehouse.rows("INSERT INTO dwh.dim_account SELECT 'x', 'eu', 1, 'pro', NULL, TIMESTAMP '2024-05-01', "
-                   "TIMESTAMP '2024-05-01', TIMESTAMP '9999-12-31', TRUE")
+    warehouse.rows(
+        "UPDATE dwh.dim_account SET is_current = TRUE, valid_to = TIMESTAMP '2024-06-01' "
+        "WHERE region = 'eu' AND account_no = 1"
+    )
+    warehouse.rows(
+        "INSERT INTO dwh.dim_account SELECT 'x', 'eu', 1, 'pro', NULL, TIMESTAMP '2024-05-01', "
+        "TIMESTAMP '2024-05-01', TIMESTAMP '9999-12-31', TRUE"
+    )
     assert warehouse.failing_checks("dim_account") == {
-        "scd2_one_current_row_per_key": 1, "scd2_valid_windows": 1, "scd2_no_overlaps_or_gaps": 1}
+        "scd2_one_current_row_per_key": 1,
+        "scd2_valid_windows": 1,
+        "scd2_no_overlaps_or_gaps": 1,
+    }

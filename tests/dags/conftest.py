@@ -17,16 +17,26 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO / "dag_factory" / "dags"
 _HOME = tempfile.mkdtemp(prefix="airflow-home-")
-os.environ.update({
-    "AIRFLOW_HOME": _HOME, "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
-    "AIRFLOW__CORE__UNIT_TEST_MODE": "False", "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-})
+os.environ.update(
+    {
+        "AIRFLOW_HOME": _HOME,
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+    }
+)
 
 
 @pytest.fixture(scope="session")
 def airflow_db():
-    result = subprocess.run([str(Path(sys.executable).parent / "airflow"), "db", "migrate"], capture_output=True,
-                            text=True, timeout=300, env=os.environ.copy())
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "airflow"), "db", "migrate"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ.copy(),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return _HOME
 

@@ -8,14 +8,12 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
 from tests.conftest import FIXTURES, OLIST
 from tests.dags.conftest import DAGS_FOLDER, REPO
 from tests.run.helpers import Workspace, model_digests, table_digests
 from tests.run.test_bad_input import GOOD, HEADER, landing, purchases
 
-LOGICAL = datetime.datetime(2018, 10, 17, tzinfo=datetime.timezone.utc)
+LOGICAL = datetime.datetime(2018, 10, 17, tzinfo=datetime.UTC)
 
 
 def dagbag():
@@ -75,7 +73,7 @@ before = set(sys.modules)
 def no_network(*args, **kwargs):
     raise AssertionError("network I/O while parsing the DAG file")
 socket.socket.connect = no_network
-names = runpy.run_path({str(DAGS_FOLDER / 'elt.py')!r})
+names = runpy.run_path({str(DAGS_FOLDER / "elt.py")!r})
 heavy = ["sqlglot", "jsonschema", "duckdb", "redshift_connector", "pyarrow"]
 print(json.dumps({{"dags": [k for k, v in names.items() if type(v).__name__ == "DAG"],
                    "loaded": [m for m in heavy if m in sys.modules],
@@ -122,11 +120,13 @@ def test_a_failing_error_check_fails_its_task_and_stops_downstream(project, airf
     tiny = project / "pipelines" / "tiny_shop"
     shutil.copytree(FIXTURES / "tiny_shop", tiny)
     spec = tiny / "models" / "dim_member.yml"
-    spec.write_text(spec.read_text() + "checks:\n  - {type: expression, name: no_gold, condition: \"tier <> 'gold'\"}\n")
+    spec.write_text(
+        spec.read_text() + "checks:\n  - {type: expression, name: no_gold, condition: \"tier <> 'gold'\"}\n"
+    )
     landing(project / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
     purchases(project / "landing")
     dag = dagbag().dags["tiny_shop"]
-    run = dag.test(logical_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))
+    run = dag.test(logical_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     assert states["dimension.dim_member"] == "success"
     assert states["dimension.dim_member_checks"] == "failed"
@@ -153,8 +153,11 @@ def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(pr
     assert dag.max_active_tasks > 1
     # Loads, builds and checks all run the compiled steps in the executor (guards, one transaction,
     # ledger and state bookkeeping, retries), on a session made from the Airflow connections.
-    for task_id, step_id in (("load.orders", "load:orders"), ("dimension.dim_customer", "build:dim_customer"),
-                             ("dimension.dim_customer_checks", "check:dim_customer")):
+    for task_id, step_id in (
+        ("load.orders", "load:orders"),
+        ("dimension.dim_customer", "build:dim_customer"),
+        ("dimension.dim_customer_checks", "check:dim_customer"),
+    ):
         task = dag.get_task(task_id)
         assert task.python_callable.__name__ == "run_step" and task.op_kwargs["step_id"] == step_id
         assert task.op_kwargs["target"] == "prod"

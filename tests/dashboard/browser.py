@@ -19,9 +19,18 @@ import subprocess
 import time
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--run-all-compositor-stages-before-draw",
-         "--hide-scrollbars", "--mute-audio"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--run-all-compositor-stages-before-draw",
+    "--hide-scrollbars",
+    "--mute-audio",
+]
 
 # Rendered: the app is not running a script, nothing is a skeleton or a spinner, and every Plotly
 # chart has drawn its SVG.
@@ -51,13 +60,22 @@ class Chromium:
         self.stack = contextlib.ExitStack()
         self.ids = itertools.count(1)
 
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         from websockets.sync.client import connect
 
         self.process = subprocess.Popen(
-            [self.binary, *FLAGS, f"--user-data-dir={self.profile_dir}", "--remote-debugging-port=0",
-             f"--window-size={self.size[0]},{self.size[1]}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                self.binary,
+                *FLAGS,
+                f"--user-data-dir={self.profile_dir}",
+                "--remote-debugging-port=0",
+                f"--window-size={self.size[0]},{self.size[1]}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             url = self._devtools_url(deadline=time.monotonic() + 30)
             self.socket = self.stack.enter_context(connect(url, max_size=64 * 1024 * 1024, open_timeout=10))
@@ -88,8 +106,7 @@ class Chromium:
                 return found.group(1)
         raise BrowserError("Chromium did not start:\n" + "".join(lines[-20:]))
 
-    def _call(self, method: str, params: dict | None = None, session: str | None = None,
-              timeout: float = 30) -> dict:
+    def _call(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30) -> dict:
         message_id = next(self.ids)
         message = {"id": message_id, "method": method, "params": params or {}}
         if session:
@@ -108,13 +125,16 @@ class Chromium:
         target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         width, height = self.size
-        self._call("Emulation.setDeviceMetricsOverride",
-                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)
+        self._call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session,
+        )
         self._call("Page.navigate", {"url": url}, session)
         deadline = time.monotonic() + timeout
         text, settled_since = "", None
         while time.monotonic() < deadline:
-            ready = self._evaluate("%s && document.body.innerText" % READY_JS, session)
+            ready = self._evaluate(f"{READY_JS} && document.body.innerText", session)
             text = ready or ""
             if ready and all(e in text for e in expect):
                 settled_since = settled_since or time.monotonic()

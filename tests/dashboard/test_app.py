@@ -14,8 +14,15 @@ from streamlit.testing.v1 import AppTest
 from dashboard import fmt
 from tests.dashboard.conftest import APP, expected_overview, query
 
-PAGES = ["views/overview.py", "views/trends.py", "views/products.py", "views/customers.py", "views/profile.py",
-         "views/delivery.py", "views/health.py"]
+PAGES = [
+    "views/overview.py",
+    "views/trends.py",
+    "views/products.py",
+    "views/customers.py",
+    "views/profile.py",
+    "views/delivery.py",
+    "views/health.py",
+]
 LAST_DAY = datetime.date(2018, 10, 17)  # the sample's last purchase date
 DEFAULT_START = datetime.date(2017, 10, 18)  # twelve months back
 
@@ -34,9 +41,14 @@ def metrics(app: AppTest) -> dict[str, tuple[str, str | None]]:
 
 
 def overview_strings(kpis: dict) -> dict[str, str]:
-    return {"Revenue": fmt.brl(kpis["revenue"]), "Orders": fmt.number(kpis["orders"]),
-            "Average ticket": fmt.brl(kpis["avg_ticket"]), "Customers": fmt.number(kpis["customers"]),
-            "On-time delivery": fmt.percent(kpis["on_time"]), "Average review score": fmt.number(kpis["avg_review"], 2)}
+    return {
+        "Revenue": fmt.brl(kpis["revenue"]),
+        "Orders": fmt.number(kpis["orders"]),
+        "Average ticket": fmt.brl(kpis["avg_ticket"]),
+        "Customers": fmt.number(kpis["customers"]),
+        "On-time delivery": fmt.percent(kpis["on_time"]),
+        "Average review score": fmt.number(kpis["avg_review"], 2),
+    }
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -77,9 +89,13 @@ def test_filters_change_the_numbers_as_they_should(dashboard_env):
     assert "31/03/2018" in app.caption[0].value and "RJ, SP" in app.caption[0].value
 
     app.switch_page("views/trends.py").run()  # the filters follow the user to the other pages
-    revenue = query(dashboard_env, """
+    revenue = query(
+        dashboard_env,
+        """
         SELECT SUM(o.items_total) FROM dwh.fact_orders o JOIN dwh.dim_customer c USING (customer_sk)
-        WHERE o.date_key BETWEEN ? AND ? AND c.state IN ('RJ', 'SP')""", [start, end])[0][0]
+        WHERE o.date_key BETWEEN ? AND ? AND c.state IN ('RJ', 'SP')""",
+        [start, end],
+    )[0][0]
     assert metrics(app)["Revenue"][0] == fmt.brl(revenue)
 
     app.switch_page("views/profile.py").run()  # a page without filters keeps the selection
@@ -94,14 +110,26 @@ def test_category_figures_equal_plain_sql_over_items_and_their_orders(dashboard_
     from dashboard import data, queries
     from dashboard.config import load_config
 
-    config = load_config({"ELT_DASHBOARD_PIPELINE": str(dashboard_env.pipeline),
-                          "ELT_DASHBOARD_WAREHOUSE": str(dashboard_env.warehouse)})
+    config = load_config(
+        {"ELT_DASHBOARD_PIPELINE": str(dashboard_env.pipeline), "ELT_DASHBOARD_WAREHOUSE": str(dashboard_env.warehouse)}
+    )
     start, end = datetime.date(2017, 3, 15), LAST_DAY
     got = data.fetch(config, (queries.CATEGORY_MONTHLY,), {"start": start, "end": end, "states": states})
-    shown = sorted((r.category_name, r.month.date(), int(r.items), round(float(r.revenue), 2), int(r.orders),
-                    int(r.reviewed_orders), 0 if r.review_points != r.review_points else int(r.review_points))
-                   for r in got["category_monthly"].itertuples())
-    expected = query(dashboard_env, """
+    shown = sorted(
+        (
+            r.category_name,
+            r.month.date(),
+            int(r.items),
+            round(float(r.revenue), 2),
+            int(r.orders),
+            int(r.reviewed_orders),
+            0 if r.review_points != r.review_points else int(r.review_points),
+        )
+        for r in got["category_monthly"].itertuples()
+    )
+    expected = query(
+        dashboard_env,
+        """
         WITH items AS (
             SELECT p.category_name, CAST(DATE_TRUNC('month', i.date_key) AS DATE) AS month, i.order_id, i.price
             FROM dwh.fact_order_items i
@@ -114,7 +142,9 @@ def test_category_figures_equal_plain_sql_over_items_and_their_orders(dashboard_
         JOIN (SELECT category_name, month, COUNT(*) AS orders, COUNT(o.review_score) AS reviewed,
                      COALESCE(SUM(o.review_score), 0) AS points
               FROM category_orders JOIN dwh.fact_orders o USING (order_id) GROUP BY 1, 2) r USING (category_name, month)
-        """, [start, end, list(states), list(states)])
+        """,
+        [start, end, list(states), list(states)],
+    )
     assert shown == sorted((c, m, n, round(float(rev), 2), o, rv, pt) for c, m, n, rev, o, rv, pt in expected)
     assert any(n > o for _, _, n, _, o, _, _ in shown), "the sample has orders with several items of a category"
 
@@ -126,7 +156,9 @@ def test_queries_are_cached_per_filter_set(dashboard_env, monkeypatch):
 
     calls = []
     real_fetch = data.fetch
-    monkeypatch.setattr(data, "fetch", lambda config, qs, params: calls.append(params) or real_fetch(config, qs, params))
+    monkeypatch.setattr(
+        data, "fetch", lambda config, qs, params: calls.append(params) or real_fetch(config, qs, params)
+    )
     st.cache_data.clear()
     app = run_app()
     first = len(calls)
@@ -155,10 +187,14 @@ def test_a_filter_that_matches_nothing_shows_a_message(dashboard_env):
 def test_top_customers_are_the_single_customer_view_ranked_by_total_spent(dashboard_env):
     app = run_app("views/customers.py")
     table = app.dataframe[0].value
-    top = query(dashboard_env, """
+    top = query(
+        dashboard_env,
+        """
         SELECT customer_unique_id FROM mart.mart_customer_360
         WHERE CAST(first_order_ts AS DATE) <= ? AND CAST(last_order_ts AS DATE) >= ?
-        ORDER BY total_spent DESC, customer_unique_id LIMIT 5""", [LAST_DAY, DEFAULT_START])
+        ORDER BY total_spent DESC, customer_unique_id LIMIT 5""",
+        [LAST_DAY, DEFAULT_START],
+    )
     assert table["customer_unique_id"].head(5).tolist() == [r[0] for r in top]
     wanted = top[2][0]
     app.text_input(key="customer_search").set_value(wanted[:10].upper()).run()
@@ -168,11 +204,18 @@ def test_top_customers_are_the_single_customer_view_ranked_by_total_spent(dashbo
 
 
 def test_profile_shows_the_scv_row_address_history_orders_and_reviews(dashboard_env):
-    mover, versions = query(dashboard_env, """
+    mover, versions = query(
+        dashboard_env,
+        """
         SELECT customer_unique_id, COUNT(*) FROM dwh.dim_customer GROUP BY 1 HAVING COUNT(*) > 1
-        ORDER BY 1 LIMIT 1""")[0]
-    total_spent, orders = query(dashboard_env, """
-        SELECT total_spent, orders_count FROM mart.mart_customer_360 WHERE customer_unique_id = ?""", [mover])[0]
+        ORDER BY 1 LIMIT 1""",
+    )[0]
+    total_spent, orders = query(
+        dashboard_env,
+        """
+        SELECT total_spent, orders_count FROM mart.mart_customer_360 WHERE customer_unique_id = ?""",
+        [mover],
+    )[0]
     app = run_app("views/profile.py", customer=mover)
     shown = metrics(app)
     assert shown["Total spent"][0] == fmt.brl(total_spent)
@@ -195,9 +238,17 @@ def test_missing_warehouse_says_how_to_build_it(dashboard_env, monkeypatch, tmp_
 
 def test_warehouse_locked_by_a_running_pipeline_gives_a_clear_message(dashboard_env, tmp_path):
     locked = tmp_path / "busy.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "c.execute('CREATE TABLE t (x INT)'); print('ready', flush=True); time.sleep(60)",
-                               str(locked)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "c.execute('CREATE TABLE t (x INT)'); print('ready', flush=True); time.sleep(60)",
+            str(locked),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         with pytest.MonkeyPatch.context() as patch:

@@ -51,15 +51,37 @@ def server(sample_warehouse, tmp_path_factory):
     browser = chromium_or_skip()
     port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "ELT_DASHBOARD_PIPELINE": str(sample_warehouse.pipeline),
-           "ELT_DASHBOARD_WAREHOUSE": str(sample_warehouse.warehouse)}
+    env = {
+        **os.environ,
+        "ELT_DASHBOARD_PIPELINE": str(sample_warehouse.pipeline),
+        "ELT_DASHBOARD_WAREHOUSE": str(sample_warehouse.warehouse),
+    }
     env.pop("ELT_DASHBOARD_TARGET", None)
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [STREAMLIT, "run", str(REPO / "dashboard" / "app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                STREAMLIT,
+                "run",
+                str(REPO / "dashboard" / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--client.toolbarMode",
+                "minimal",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process, log)
         yield f"http://127.0.0.1:{port}", browser
@@ -104,14 +126,24 @@ def test_overview_and_profile_in_headless_chromium(server, sample_warehouse, tmp
     url, browser = server
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     kpis = expected_overview(sample_warehouse, datetime.date(2017, 10, 18), datetime.date(2018, 10, 17))
-    values = [fmt.brl(kpis["revenue"]), fmt.number(kpis["orders"]), fmt.brl(kpis["avg_ticket"]),
-              fmt.number(kpis["customers"]), fmt.percent(kpis["on_time"]), fmt.number(kpis["avg_review"], 2)]
-    mover, city = query(sample_warehouse, """
+    values = [
+        fmt.brl(kpis["revenue"]),
+        fmt.number(kpis["orders"]),
+        fmt.brl(kpis["avg_ticket"]),
+        fmt.number(kpis["customers"]),
+        fmt.percent(kpis["on_time"]),
+        fmt.number(kpis["avg_review"], 2),
+    ]
+    mover, city = query(
+        sample_warehouse,
+        """
         SELECT m.customer_unique_id, m.city FROM mart.mart_customer_360 m
         WHERE m.customer_unique_id IN (SELECT customer_unique_id FROM dwh.dim_customer GROUP BY 1 HAVING COUNT(*) > 1)
-        ORDER BY m.total_spent DESC, 1 LIMIT 1""")[0]
-    spent = query(sample_warehouse, "SELECT total_spent FROM mart.mart_customer_360 WHERE customer_unique_id = ?",
-                  [mover])[0][0]
+        ORDER BY m.total_spent DESC, 1 LIMIT 1""",
+    )[0]
+    spent = query(
+        sample_warehouse, "SELECT total_spent FROM mart.mart_customer_360 WHERE customer_unique_id = ?", [mover]
+    )[0][0]
     size = (1400, 1000)
     with Chromium(browser, tmp_path / "profile", *size) as chromium:
         text, html, png = chromium.render(url + "/", ["Overview", *values])
@@ -121,8 +153,9 @@ def test_overview_and_profile_in_headless_chromium(server, sample_warehouse, tmp
         assert "Revenue and orders by month" in html and "Traceback" not in text
         assert_not_blank(png, size)
 
-        text, html, png = chromium.render(f"{url}/profile?customer={mover}",
-                                          ["Customer profile", mover, fmt.brl(spent), "Address history"])
+        text, html, png = chromium.render(
+            f"{url}/profile?customer={mover}", ["Customer profile", mover, fmt.brl(spent), "Address history"]
+        )
         (SCREENSHOTS / "profile.png").write_bytes(png)
         assert city in text and "Traceback" not in text
         assert_not_blank(png, size)

@@ -17,8 +17,10 @@ from dashboard.config import DEFAULT_SCHEMAS, DashboardConfig, load_config
 from dashboard.filters import Filters
 from tests.run.helpers import BATCH
 
-PERIODS = [Filters(datetime.date(2017, 10, 18), datetime.date(2018, 10, 17)),
-           Filters(datetime.date(2018, 1, 1), datetime.date(2018, 3, 31), ("RJ", "SP"))]
+PERIODS = [
+    Filters(datetime.date(2017, 10, 18), datetime.date(2018, 10, 17)),
+    Filters(datetime.date(2018, 1, 1), datetime.date(2018, 3, 31), ("RJ", "SP")),
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +28,28 @@ def pg_config(sample_warehouse, postgres):
     from framework.run.runner import RunOptions, run_pipeline
 
     settings = postgres.settings(postgres.create_database("dashboard"), str(sample_warehouse.lake))
-    result = run_pipeline(str(sample_warehouse.pipeline), "postgres", RunOptions("pg", str(sample_warehouse.lake),
-                                                                                 BATCH), settings=settings)
+    result = run_pipeline(
+        str(sample_warehouse.pipeline),
+        "postgres",
+        RunOptions("pg", str(sample_warehouse.lake), BATCH),
+        settings=settings,
+    )
     assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
-    return DashboardConfig(str(sample_warehouse.pipeline), "olist", "pg", "postgres", "postgres",
-                           tuple(sorted(DEFAULT_SCHEMAS.items())),
-                           (("dbname", settings.dbname), ("host", postgres.host), ("port", str(postgres.port)),
-                            ("type", "postgres"), ("user", postgres.user)))
+    return DashboardConfig(
+        str(sample_warehouse.pipeline),
+        "olist",
+        "pg",
+        "postgres",
+        "postgres",
+        tuple(sorted(DEFAULT_SCHEMAS.items())),
+        (
+            ("dbname", settings.dbname),
+            ("host", postgres.host),
+            ("port", str(postgres.port)),
+            ("type", "postgres"),
+            ("user", postgres.user),
+        ),
+    )
 
 
 def comparable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -49,16 +66,24 @@ def comparable(frame: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.mark.parametrize("page", [p for p in queries.PAGES if p != "health"])
 def test_every_page_gets_the_same_data_from_postgres(page, pg_config, sample_warehouse):
-    duck = load_config({"ELT_DASHBOARD_PIPELINE": str(sample_warehouse.pipeline),
-                        "ELT_DASHBOARD_WAREHOUSE": str(sample_warehouse.warehouse)})
+    duck = load_config(
+        {
+            "ELT_DASHBOARD_PIPELINE": str(sample_warehouse.pipeline),
+            "ELT_DASHBOARD_WAREHOUSE": str(sample_warehouse.warehouse),
+        }
+    )
     customer = data.fetch(duck, (queries.TOP_SPENDER,), {})["top_spender"].iloc[0, 0]
     for filters in PERIODS:
         params = {**filters.params(), "customer": customer, "id_prefix": "%", "limit": 100, "pipeline": "olist"}
-        expected, got = data.fetch(duck, queries.PAGES[page], params), data.fetch(pg_config, queries.PAGES[page], params)
+        expected, got = (
+            data.fetch(duck, queries.PAGES[page], params),
+            data.fetch(pg_config, queries.PAGES[page], params),
+        )
         for name, frame in expected.items():
             assert not frame.empty, (page, name)
-            pd.testing.assert_frame_equal(comparable(got[name]), comparable(frame), check_dtype=False,
-                                          obj=f"{page}.{name} {filters.describe()}")
+            pd.testing.assert_frame_equal(
+                comparable(got[name]), comparable(frame), check_dtype=False, obj=f"{page}.{name} {filters.describe()}"
+            )
 
 
 def test_pipeline_health_reads_the_postgres_run_log(pg_config):

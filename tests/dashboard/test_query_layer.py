@@ -21,9 +21,17 @@ from tests.conftest import OLIST
 
 SCHEMAS = {"dimension": "dwh", "fact": "dwh", "mart": "mart", "internal": "elt", "staging": "staging"}
 MARKER = "8d50f5eadf50201ccdcedfb9e2ac8455"  # a value that must never reach the SQL text
-PARAMS = {"start": datetime.date(2018, 1, 1), "end": datetime.date(2018, 1, 31),
-          "prev_start": datetime.date(2017, 12, 1), "prev_end": datetime.date(2017, 12, 31), "states": ("SP", "RJ"),
-          "customer": MARKER, "id_prefix": MARKER + "%", "limit": 20, "pipeline": "olist"}
+PARAMS = {
+    "start": datetime.date(2018, 1, 1),
+    "end": datetime.date(2018, 1, 31),
+    "prev_start": datetime.date(2017, 12, 1),
+    "prev_end": datetime.date(2017, 12, 31),
+    "states": ("SP", "RJ"),
+    "customer": MARKER,
+    "id_prefix": MARKER + "%",
+    "limit": 20,
+    "pipeline": "olist",
+}
 PLACEHOLDER = {"duckdb": "$", "postgres": "%(", "redshift": "%("}
 
 
@@ -59,8 +67,11 @@ def test_an_empty_list_filter_drops_its_whole_condition_and_nothing_else():
     rendered = render(queries.TOP_PRODUCTS, "duckdb", SCHEMAS, {**PARAMS, "states": ()})
     assert "fact_orders" not in rendered.sql, "the semi-join is gone, not just its inner condition"
     assert "i.date_key BETWEEN $start AND $end AND TRUE" in rendered.sql
-    joined = Query("q", "SELECT c.city FROM fact_orders AS o JOIN dim_customer AS c ON c.customer_sk = o.customer_sk "
-                        "WHERE o.date_key >= :start AND c.state IN (:states)")
+    joined = Query(
+        "q",
+        "SELECT c.city FROM fact_orders AS o JOIN dim_customer AS c ON c.customer_sk = o.customer_sk "
+        "WHERE o.date_key >= :start AND c.state IN (:states)",
+    )
     rendered = render(joined, "duckdb", SCHEMAS, {**PARAMS, "states": ()})
     assert "JOIN dwh.dim_customer" in rendered.sql and "state IN" not in rendered.sql
 
@@ -98,10 +109,12 @@ def test_ctes_are_not_qualified():
 
 
 def test_query_layer_imports_nothing_heavy():
-    code = ("import sys; import dashboard.data, dashboard.queries, dashboard.config, dashboard.warehouse, "
-            "dashboard.kpis, dashboard.health; "
-            "print(sorted(m for m in ('sqlglot', 'duckdb', 'pandas', 'streamlit', 'psycopg', 'redshift_connector') "
-            "if m in sys.modules))")
+    code = (
+        "import sys; import dashboard.data, dashboard.queries, dashboard.config, dashboard.warehouse, "
+        "dashboard.kpis, dashboard.health; "
+        "print(sorted(m for m in ('sqlglot', 'duckdb', 'pandas', 'streamlit', 'psycopg', 'redshift_connector') "
+        "if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -122,7 +135,8 @@ def test_previous_period_has_the_same_length_just_before():
     assert filters.previous == (datetime.date(2018, 1, 29), datetime.date(2018, 2, 28))
     assert filters.params()["states"] == ("SP",)
     assert default_filters(datetime.date(2016, 9, 4), datetime.date(2018, 10, 17)) == Filters(
-        datetime.date(2017, 10, 18), datetime.date(2018, 10, 17))
+        datetime.date(2017, 10, 18), datetime.date(2018, 10, 17)
+    )
     assert default_filters(datetime.date(2018, 9, 1), datetime.date(2018, 10, 17)).start == datetime.date(2018, 9, 1)
 
 

@@ -33,14 +33,23 @@ class PostgresServer:
         """A `postgres` target as pipeline.yml would give it."""
         from types import SimpleNamespace
 
-        return SimpleNamespace(type="postgres", name="pg", host=self.host, port=self.port, dbname=dbname,
-                               user=self.user, password_env=None, lake=lake)
+        return SimpleNamespace(
+            type="postgres",
+            name="pg",
+            host=self.host,
+            port=self.port,
+            dbname=dbname,
+            user=self.user,
+            password_env=None,
+            lake=lake,
+        )
 
     def connect(self, dbname: str | None = None):
         import psycopg
 
-        return psycopg.connect(host=self.host, port=self.port, user=self.user, dbname=dbname or self.dbname,
-                               autocommit=True)
+        return psycopg.connect(
+            host=self.host, port=self.port, user=self.user, dbname=dbname or self.dbname, autocommit=True
+        )
 
     def create_database(self, name: str) -> str:
         with self.connect() as conn:
@@ -50,9 +59,14 @@ class PostgresServer:
 
 
 def _binary(name: str) -> str:
-    found = shutil.which(name) or next((os.path.join(d, name) for d in sorted(
-        __import__("glob").glob("/usr/lib/postgresql/*/bin"), reverse=True) if os.path.exists(os.path.join(d, name))),
-        None)
+    found = shutil.which(name) or next(
+        (
+            os.path.join(d, name)
+            for d in sorted(__import__("glob").glob("/usr/lib/postgresql/*/bin"), reverse=True)
+            if os.path.exists(os.path.join(d, name))
+        ),
+        None,
+    )
     if not found:
         raise PostgresUnavailable(f"{name} not found (PostgreSQL server binaries are needed)")
     return found
@@ -79,14 +93,19 @@ def start() -> PostgresServer:
     data = os.path.join(folder, "data")
     port = _free_port()
     run = {"capture_output": True, "text": True, "timeout": 120}
-    done = subprocess.run(_as_owner([initdb, "-D", data, "-U", "elt", "-A", "trust", "-E", "UTF8", "--no-locale"]),
-                          **run)
+    done = subprocess.run(
+        _as_owner([initdb, "-D", data, "-U", "elt", "-A", "trust", "-E", "UTF8", "--no-locale"]), **run
+    )
     if done.returncode:
         raise PostgresUnavailable(f"initdb failed: {done.stderr.strip()[-500:]}")
-    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-               "-c full_page_writes=off -c max_connections=40 -c TimeZone=UTC")
-    done = subprocess.run(_as_owner([pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"), "-w",
-                                     "-t", "60", "start"]), **run)
+    options = (
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+        "-c full_page_writes=off -c max_connections=40 -c TimeZone=UTC"
+    )
+    done = subprocess.run(
+        _as_owner([pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"), "-w", "-t", "60", "start"]),
+        **run,
+    )
     if done.returncode:
         raise PostgresUnavailable(f"pg_ctl start failed: {done.stderr.strip()[-500:]} {done.stdout.strip()[-500:]}")
     server = PostgresServer(folder, port)
@@ -102,6 +121,9 @@ def start() -> PostgresServer:
 
 
 def stop(server: PostgresServer) -> None:
-    subprocess.run(_as_owner([_binary("pg_ctl"), "-D", os.path.join(server.folder, "data"), "-m", "immediate",
-                              "-w", "stop"]), capture_output=True, timeout=60)
+    subprocess.run(
+        _as_owner([_binary("pg_ctl"), "-D", os.path.join(server.folder, "data"), "-m", "immediate", "-w", "stop"]),
+        capture_output=True,
+        timeout=60,
+    )
     shutil.rmtree(server.folder, ignore_errors=True)

@@ -30,8 +30,7 @@ INGEST_COLUMNS = ("_source_file", "_source_line", "_batch_date")
 
 
 def session(server, dbname: str) -> PostgresSession:
-    return PostgresSession(lambda: psycopg.connect(host=server.host, port=server.port, user=server.user,
-                                                   dbname=dbname))
+    return PostgresSession(lambda: psycopg.connect(host=server.host, port=server.port, user=server.user, dbname=dbname))
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +41,9 @@ def olist(postgres, tmp_path_factory):
     duck = workspace.run()
     assert duck.ok
     settings = postgres.settings(postgres.create_database("olist"), str(workspace.lake))
-    result = run_pipeline(str(workspace.pipeline), "postgres", RunOptions("pg", str(workspace.lake), BATCH),
-                          settings=settings)
+    result = run_pipeline(
+        str(workspace.pipeline), "postgres", RunOptions("pg", str(workspace.lake), BATCH), settings=settings
+    )
     return workspace, settings, duck, result
 
 
@@ -61,7 +61,8 @@ def same_row(left: tuple, right: tuple) -> bool:
     """Equal, doubles within 1e-6: a ROUND(AVG(lat), 6) may land on either side of a half."""
     return len(left) == len(right) and all(
         math.isclose(a, b, rel_tol=1e-9, abs_tol=1.5e-6) if isinstance(a, float) and isinstance(b, float) else a == b
-        for a, b in zip(left, right))
+        for a, b in zip(left, right)
+    )
 
 
 def test_olist_runs_clean_on_postgres_with_the_same_verdicts(olist):
@@ -72,8 +73,9 @@ def test_olist_runs_clean_on_postgres_with_the_same_verdicts(olist):
     by_step = {o.step: o for o in duck.outcomes}
     for outcome in pg.outcomes:
         if outcome.step.startswith("check:"):
-            assert {(c.name, c.failures) for c in outcome.checks} == \
-                {(c.name, c.failures) for c in by_step[outcome.step].checks}, outcome.step
+            assert {(c.name, c.failures) for c in outcome.checks} == {
+                (c.name, c.failures) for c in by_step[outcome.step].checks
+            }, outcome.step
 
 
 def test_olist_star_schema_equals_duckdb_row_for_row(olist, postgres):
@@ -82,14 +84,30 @@ def test_olist_star_schema_equals_duckdb_row_for_row(olist, postgres):
         tables = conn.execute(TABLES_SQL).fetchall()
         assert len(tables) == 9 + 11 - 0  # nine staging tables, eleven models (none a view)
         for schema, name in tables:
-            columns = [r[0] for r in conn.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
-                "ORDER BY ordinal_position", (schema, name)).fetchall() if r[0] not in INGEST_COLUMNS]
+            columns = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
+                    "ORDER BY ordinal_position",
+                    (schema, name),
+                ).fetchall()
+                if r[0] not in INGEST_COLUMNS
+            ]
             listed = ", ".join(f'"{c}"' for c in columns)
-            pg_rows = sorted((tuple(normalized(v) for v in row) for row in conn.execute(
-                f'SELECT {listed} FROM "{schema}"."{name}"').fetchall()), key=sort_key)
-            duck_rows = sorted((tuple(normalized(v) for v in row) for row in workspace.query(
-                f'SELECT {listed} FROM "{schema}"."{name}"')), key=sort_key)
+            pg_rows = sorted(
+                (
+                    tuple(normalized(v) for v in row)
+                    for row in conn.execute(f'SELECT {listed} FROM "{schema}"."{name}"').fetchall()
+                ),
+                key=sort_key,
+            )
+            duck_rows = sorted(
+                (
+                    tuple(normalized(v) for v in row)
+                    for row in workspace.query(f'SELECT {listed} FROM "{schema}"."{name}"')
+                ),
+                key=sort_key,
+            )
             assert len(pg_rows) == len(duck_rows) > 0, f"{schema}.{name}"
             differing = [(p, d) for p, d in zip(pg_rows, duck_rows) if not same_row(p, d)]
             assert not differing, f"{schema}.{name}: {len(differing)} row(s) differ, first {differing[0]}"
@@ -100,8 +118,9 @@ def test_a_rerun_on_postgres_loads_nothing_and_changes_nothing(olist, postgres):
     with postgres.connect(settings.dbname) as conn:
         before = conn.execute("SELECT COUNT(*), MAX(loaded_at) FROM elt.file_ledger").fetchone()
         customers = conn.execute("SELECT * FROM dwh.dim_customer ORDER BY customer_sk").fetchall()
-    again = run_pipeline(str(workspace.pipeline), "postgres", RunOptions("pg", str(workspace.lake), BATCH),
-                         settings=settings)
+    again = run_pipeline(
+        str(workspace.pipeline), "postgres", RunOptions("pg", str(workspace.lake), BATCH), settings=settings
+    )
     assert again.ok
     assert {o.status for o in again.outcomes if o.step.startswith("load:")} == {"nothing new"}
     with postgres.connect(settings.dbname) as conn:
@@ -110,6 +129,7 @@ def test_a_rerun_on_postgres_loads_nothing_and_changes_nothing(olist, postgres):
 
 
 # --- statement shapes, scenario by scenario ------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def scd2_case():
@@ -147,8 +167,10 @@ def test_postgres_rejects_a_merge_that_meets_a_row_twice(pg_warehouse):
     conn.execute("CREATE TABLE once (k INTEGER, v TEXT)")
     conn.execute("INSERT INTO once VALUES (1, 'x')")
     with pytest.raises(psycopg.errors.CardinalityViolation, match="cannot affect row a second time"):
-        conn.execute("MERGE INTO once USING twice ON once.k = twice.k "
-                     "WHEN MATCHED THEN UPDATE SET v = twice.v WHEN NOT MATCHED THEN INSERT (k, v) VALUES (twice.k, twice.v)")
+        conn.execute(
+            "MERGE INTO once USING twice ON once.k = twice.k "
+            "WHEN MATCHED THEN UPDATE SET v = twice.v WHEN NOT MATCHED THEN INSERT (k, v) VALUES (twice.k, twice.v)"
+        )
 
 
 def test_a_batch_repeating_a_key_is_deduplicated_before_the_merge(pg_warehouse):
@@ -170,8 +192,13 @@ def test_a_model_select_returning_a_key_twice_fails_on_the_guard_and_rolls_back(
     pg_warehouse.load("account_events", "2024-01-02", HISTORY[1][2])
     step = pg_warehouse.manifest.step("build:dim_account_latest")
     # The same model with its SELECT loosened to two rows per account: a key now comes twice.
-    broken = dataclasses.replace(step, statements=tuple(
-        dataclasses.replace(s, sql=s.sql.replace("WHERE latest.rn = 1", "WHERE latest.rn <= 2")) for s in step.statements))
+    broken = dataclasses.replace(
+        step,
+        statements=tuple(
+            dataclasses.replace(s, sql=s.sql.replace("WHERE latest.rn = 1", "WHERE latest.rn <= 2"))
+            for s in step.statements
+        ),
+    )
     assert broken.statements != step.statements
     with pytest.raises(StepFailed, match="several rows for one key"):
         execute_step(pg_warehouse.conn, broken)
@@ -186,13 +213,29 @@ def test_the_cli_runs_a_postgres_target_named_in_pipeline_yml(postgres, tmp_path
     workspace = Workspace(tmp_path, OLIST)
     dbname = postgres.create_database("olist_cli")
     config = workspace.pipeline / "pipeline.yml"
-    config.write_text(config.read_text().replace("targets:\n", (
-        "targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n"
-        f"    port: {postgres.port}\n    dbname: {dbname}\n    user: {postgres.user}\n"
-        "    password_env: ELT_TEST_PG_PASSWORD\n    lake: lake\n"), 1))
+    config.write_text(
+        config.read_text().replace(
+            "targets:\n",
+            (
+                "targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n"
+                f"    port: {postgres.port}\n    dbname: {dbname}\n    user: {postgres.user}\n"
+                "    password_env: ELT_TEST_PG_PASSWORD\n    lake: lake\n"
+            ),
+            1,
+        )
+    )
     assert workspace.cli("lint", str(workspace.pipeline)).returncode == 0
-    ingest = workspace.cli("ingest", str(workspace.pipeline), "--target", "pg", "--from", str(OLIST / "sample"),
-                           "--batch-date", "2018-10-17", "--quiet")
+    ingest = workspace.cli(
+        "ingest",
+        str(workspace.pipeline),
+        "--target",
+        "pg",
+        "--from",
+        str(OLIST / "sample"),
+        "--batch-date",
+        "2018-10-17",
+        "--quiet",
+    )
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     first = workspace.cli("run", str(workspace.pipeline), "--target", "pg", "--batch-date", "2018-10-17")
     assert first.returncode == 0, first.stdout + first.stderr
@@ -209,8 +252,13 @@ def test_the_cli_runs_a_postgres_target_named_in_pipeline_yml(postgres, tmp_path
 def test_an_unreachable_postgres_target_is_one_clear_line(tmp_path):
     workspace = Workspace(tmp_path, OLIST)
     config = workspace.pipeline / "pipeline.yml"
-    config.write_text(config.read_text().replace("targets:\n", (
-        "targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n    port: 9\n    dbname: x\n    lake: lake\n"), 1))
+    config.write_text(
+        config.read_text().replace(
+            "targets:\n",
+            ("targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n    port: 9\n    dbname: x\n    lake: lake\n"),
+            1,
+        )
+    )
     done = workspace.cli("run", str(workspace.pipeline), "--target", "pg")
     assert done.returncode == 2
     assert "cannot connect to target 'pg' (postgres)" in done.stderr and "Traceback" not in done.stderr

@@ -41,8 +41,17 @@ class Workspace:
         return subprocess.run([ELT, *args], capture_output=True, text=True, timeout=timeout, cwd=self.folder)
 
     def cli_run(self, *extra: str) -> subprocess.CompletedProcess:
-        return self.cli("run", str(self.pipeline), "--warehouse", str(self.warehouse), "--lake", str(self.lake),
-                        "--batch-date", "2018-10-17", *extra)
+        return self.cli(
+            "run",
+            str(self.pipeline),
+            "--warehouse",
+            str(self.warehouse),
+            "--lake",
+            str(self.lake),
+            "--batch-date",
+            "2018-10-17",
+            *extra,
+        )
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.warehouse), read_only=True) as conn:

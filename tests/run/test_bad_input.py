@@ -69,16 +69,31 @@ def assert_nothing_lost(shop):
     assert set(shop.ledger) <= set(shop.query("SELECT path, checksum FROM elt.file_ledger"))
 
 
-@pytest.mark.parametrize("case,lines,where,reason", [
-    ("non-numeric key", [HEADER, *GOOD[:1], "x7;e@x;gold;Rome;2024-01-02 10:00:00", *GOOD[1:]], 3,
-     "column 'member_id': 'x7' is not a valid bigint"),
-    ("unparsable date", [HEADER, *GOOD[:2], "4;d@x;gold;Rome;2024-13-45 10:00:00", GOOD[2]], 4,
-     "column 'updated_at': '2024-13-45 10:00:00' is not a valid timestamp"),
-    ("NULL primary key", [HEADER, *GOOD, ";e@x;gold;Rome;2024-01-02 10:00:00"], 5,
-     "column 'member_id' is empty but not nullable"),
-    ("wrong field count", [HEADER, *GOOD, "5;e@x;gold"], 5, "wrong number of fields"),
-    ("truncated last record", [HEADER, *GOOD, "6;trunc@x;go"], 5, "wrong number of fields"),
-])
+@pytest.mark.parametrize(
+    "case,lines,where,reason",
+    [
+        (
+            "non-numeric key",
+            [HEADER, *GOOD[:1], "x7;e@x;gold;Rome;2024-01-02 10:00:00", *GOOD[1:]],
+            3,
+            "column 'member_id': 'x7' is not a valid bigint",
+        ),
+        (
+            "unparsable date",
+            [HEADER, *GOOD[:2], "4;d@x;gold;Rome;2024-13-45 10:00:00", GOOD[2]],
+            4,
+            "column 'updated_at': '2024-13-45 10:00:00' is not a valid timestamp",
+        ),
+        (
+            "NULL primary key",
+            [HEADER, *GOOD, ";e@x;gold;Rome;2024-01-02 10:00:00"],
+            5,
+            "column 'member_id' is empty but not nullable",
+        ),
+        ("wrong field count", [HEADER, *GOOD, "5;e@x;gold"], 5, "wrong number of fields"),
+        ("truncated last record", [HEADER, *GOOD, "6;trunc@x;go"], 5, "wrong number of fields"),
+    ],
+)
 def test_bad_rows_are_rejected_with_line_and_reason_and_the_rest_loads(shop, case, lines, where, reason):
     # 1 bad row in 4 or 5 is far above the default 1 % threshold: allow it for this test
     spec = shop.pipeline / "sources" / "members.yml"
@@ -104,16 +119,28 @@ def test_too_many_rejects_fail_the_file_and_nothing_reaches_the_lake(shop):
     assert_nothing_lost(shop)
 
 
-@pytest.mark.parametrize("case,lines,message", [
-    ("wrong delimiter", [HEADER.replace(";", ","), *[g.replace(";", ",") for g in GOOD]],
-     "missing column 'member_id'"),
-    ("missing column", [HEADER.replace(";city", ""), "1;a@x;gold;2024-01-01 10:00:00"],
-     "missing column 'city'; source 'members' expects member_id, email, tier, city, updated_at"),
-    ("renamed column", [HEADER.replace("city", "town"), *GOOD], "missing column 'city'"),
-    ("extra column", [HEADER + ";vip", *[g + ";yes" for g in GOOD]],
-     "unexpected column(s) 'vip'; source 'members' declares"),
-    ("empty file", b"", "the file is empty; expected a header with the columns member_id"),
-])
+@pytest.mark.parametrize(
+    "case,lines,message",
+    [
+        (
+            "wrong delimiter",
+            [HEADER.replace(";", ","), *[g.replace(";", ",") for g in GOOD]],
+            "missing column 'member_id'",
+        ),
+        (
+            "missing column",
+            [HEADER.replace(";city", ""), "1;a@x;gold;2024-01-01 10:00:00"],
+            "missing column 'city'; source 'members' expects member_id, email, tier, city, updated_at",
+        ),
+        ("renamed column", [HEADER.replace("city", "town"), *GOOD], "missing column 'city'"),
+        (
+            "extra column",
+            [HEADER + ";vip", *[g + ";yes" for g in GOOD]],
+            "unexpected column(s) 'vip'; source 'members' declares",
+        ),
+        ("empty file", b"", "the file is empty; expected a header with the columns member_id"),
+    ],
+)
 def test_file_level_problems_name_the_file_and_load_nothing(shop, case, lines, message):
     result = ingest_members(shop, lines)
     assert message in result.error and "members_2024-01-02.csv" in result.error, result.error
@@ -227,9 +254,23 @@ def test_a_full_disk_while_writing_the_warehouse_keeps_the_last_good_state(shop)
 
     from tests.run.helpers import ELT
 
-    result = subprocess.run([ELT, "run", str(shop.pipeline), "--warehouse", str(shop.warehouse), "--lake",
-                             str(shop.lake), "--batch-date", "2024-01-02"], capture_output=True, text=True,
-                            preexec_fn=limit, timeout=120)
+    result = subprocess.run(
+        [
+            ELT,
+            "run",
+            str(shop.pipeline),
+            "--warehouse",
+            str(shop.warehouse),
+            "--lake",
+            str(shop.lake),
+            "--batch-date",
+            "2024-01-02",
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "File too large" in result.stdout + result.stderr, result.stdout + result.stderr

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.conftest import FIXTURES
-from tests.run.test_bad_input import GOOD, HEADER, landing, purchases
 from tests.run.helpers import Workspace
+from tests.run.test_bad_input import GOOD, HEADER, landing, purchases
 
 
 def test_ingest_and_run_commands_report_json(tmp_path):
@@ -16,14 +16,32 @@ def test_ingest_and_run_commands_report_json(tmp_path):
     purchases(folder)
     spec = workspace.pipeline / "sources" / "members.yml"
     spec.write_text(spec.read_text() + "max_reject_fraction: 0.5\n")
-    ingest = workspace.cli("ingest", str(workspace.pipeline), "--from", str(folder), "--lake", str(workspace.lake),
-                           "--batch-date", "2024-01-01", "--format", "json")
+    ingest = workspace.cli(
+        "ingest",
+        str(workspace.pipeline),
+        "--from",
+        str(folder),
+        "--lake",
+        str(workspace.lake),
+        "--batch-date",
+        "2024-01-01",
+        "--format",
+        "json",
+    )
     assert ingest.returncode == 0, ingest.stderr
     files = {f["source"]: f for f in json.loads(ingest.stdout)["files"]}
     assert files["members"]["rows"] == 3 and files["members"]["rejected"] == 1
     assert files["members"]["rejects"][0]["line"] == 5
-    run = workspace.cli("run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake",
-                        str(workspace.lake), "--format", "json")
+    run = workspace.cli(
+        "run",
+        str(workspace.pipeline),
+        "--warehouse",
+        str(workspace.warehouse),
+        "--lake",
+        str(workspace.lake),
+        "--format",
+        "json",
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     report = json.loads(run.stdout)
     steps = {s["step"]: s for s in report["steps"]}
@@ -35,11 +53,13 @@ def test_a_failing_error_check_exits_one_and_shows_failing_rows(tmp_path):
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
     folder = tmp_path / "landing"
     landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
-    purchases(folder, rows=[{"purchase_id": "p1", "member_id": 1, "amount": "-5.00",
-                             "purchased_at": "2024-01-02 09:00:00"}])
+    purchases(
+        folder, rows=[{"purchase_id": "p1", "member_id": 1, "amount": "-5.00", "purchased_at": "2024-01-02 09:00:00"}]
+    )
     assert not workspace.ingest(folder, "2024-01-01").failed
-    run = workspace.cli("run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake",
-                        str(workspace.lake))
+    run = workspace.cli(
+        "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake", str(workspace.lake)
+    )
     assert run.returncode == 1
     assert "error expression(positive_amount): 1 row(s)" in run.stdout
     assert "purchase_id=p1" in run.stdout and "amount=-5.00" in run.stdout
@@ -50,6 +70,7 @@ def test_run_with_spec_errors_stops_before_touching_the_warehouse(tmp_path):
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
     spec = workspace.pipeline / "models" / "dim_member.yml"
     spec.write_text(spec.read_text().replace("tracked: [tier, city]", "tracked: [tier, cty]"))
-    run = workspace.cli("run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake",
-                        str(workspace.lake))
+    run = workspace.cli(
+        "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake", str(workspace.lake)
+    )
     assert run.returncode == 1 and "E203" in run.stdout and not workspace.warehouse.exists()

@@ -36,9 +36,25 @@ def fresh(tmp_path, reference_workspace, warm: bool = True) -> Workspace:
 
 
 def start_run(workspace: Workspace, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([ELT, "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse),
-                             "--lake", str(workspace.lake), "--batch-date", "2018-10-17", "--quiet", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=workspace.folder)
+    return subprocess.Popen(
+        [
+            ELT,
+            "run",
+            str(workspace.pipeline),
+            "--warehouse",
+            str(workspace.warehouse),
+            "--lake",
+            str(workspace.lake),
+            "--batch-date",
+            "2018-10-17",
+            "--quiet",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=workspace.folder,
+    )
 
 
 # (seconds after start, compiled manifest cached): during compile, loads, early and late models
@@ -61,8 +77,9 @@ def test_sigkill_at_any_point_then_rerun_converges(tmp_path, reference, delay, w
     # the lake paths differ between the two folders, so the ledger is compared by file name and checksum
     assert got == expected
     ledger = workspace.query("SELECT source, regexp_extract(path, '[^/]+$'), checksum FROM elt.file_ledger ORDER BY 1")
-    ref_ledger = ref_workspace.query("SELECT source, regexp_extract(path, '[^/]+$'), checksum FROM elt.file_ledger "
-                                     "ORDER BY 1")
+    ref_ledger = ref_workspace.query(
+        "SELECT source, regexp_extract(path, '[^/]+$'), checksum FROM elt.file_ledger ORDER BY 1"
+    )
     assert ledger == ref_ledger  # every file loaded exactly once
 
 
@@ -91,9 +108,16 @@ def test_a_run_is_refused_while_another_process_writes_the_warehouse(tmp_path, r
     ref_workspace, expected = reference
     workspace = fresh(tmp_path, ref_workspace)
     assert workspace.cli_run("--quiet").returncode == 0
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('holding', flush=True); time.sleep(30)", str(workspace.warehouse)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(30)",
+            str(workspace.warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         blocked = workspace.cli_run("--quiet")

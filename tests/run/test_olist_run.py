@@ -52,8 +52,9 @@ def test_order_items_match_the_raw_csv_to_the_cent(olist_run):
     items = raw_rows("olist_order_items_dataset.csv.gz")
     price = sum(Decimal(r["price"]) for r in items)
     freight = sum(Decimal(r["freight_value"]) for r in items)
-    (count, got_price, got_freight, got_total), = workspace.query(
-        "SELECT COUNT(*), SUM(price), SUM(freight_value), SUM(item_total) FROM dwh.fact_order_items")
+    ((count, got_price, got_freight, got_total),) = workspace.query(
+        "SELECT COUNT(*), SUM(price), SUM(freight_value), SUM(item_total) FROM dwh.fact_order_items"
+    )
     assert count == len(items)
     assert (got_price, got_freight, got_total) == (price, freight, price + freight)
     keys = workspace.query("SELECT COUNT(DISTINCT (order_id, order_item_id)) FROM dwh.fact_order_items")

@@ -47,12 +47,21 @@ def test_monthly_replay_equals_the_full_load(full_load, tmp_path):
 
 def test_replay_lands_orders_again_on_their_milestones(tmp_path):
     replay = load_replay()
-    order = {"order_id": "o1", "customer_id": "c1", "order_status": "delivered",
-             "order_purchase_timestamp": "2018-01-01 10:00:00", "order_approved_at": "2018-01-01 10:30:00",
-             "order_delivered_carrier_date": "2018-01-03 09:00:00",
-             "order_delivered_customer_date": "2018-01-09 15:00:00", "order_estimated_delivery_date": "2018-01-20 00:00:00"}
+    order = {
+        "order_id": "o1",
+        "customer_id": "c1",
+        "order_status": "delivered",
+        "order_purchase_timestamp": "2018-01-01 10:00:00",
+        "order_approved_at": "2018-01-01 10:30:00",
+        "order_delivered_carrier_date": "2018-01-03 09:00:00",
+        "order_delivered_customer_date": "2018-01-09 15:00:00",
+        "order_estimated_delivery_date": "2018-01-20 00:00:00",
+    }
     landings = replay.order_landings(order, "day")
     assert [(batch, row["order_status"]) for batch, row in sorted(landings.items())] == [
-        ("2018-01-01", "approved"), ("2018-01-03", "shipped"), ("2018-01-09", "delivered")]
+        ("2018-01-01", "approved"),
+        ("2018-01-03", "shipped"),
+        ("2018-01-09", "delivered"),
+    ]
     assert landings["2018-01-03"]["order_delivered_customer_date"] == ""
     assert landings["2018-01-09"] == order

@@ -24,15 +24,22 @@ def test_a_table_behind_its_spec_fails_clearly_and_full_rebuilds_it(tmp_path):
     outcome = {o.step: o for o in result.outcomes}
     failed = outcome["build:fact_orders"]
     assert failed.status == "failed"
-    assert "dwh.fact_orders lacks column(s) customer_state and has column(s) legacy_flag no longer in the spec" \
-        in failed.error and "elt run --full" in failed.error
+    assert (
+        "dwh.fact_orders lacks column(s) customer_state and has column(s) legacy_flag no longer in the spec"
+        in failed.error
+        and "elt run --full" in failed.error
+    )
     assert outcome["build:mart_customer_360"].status == "skipped"
     assert workspace.query("SELECT COUNT(*) FROM dwh.fact_orders")[0][0] == orders  # untouched
 
     again = workspace.run(full=True)
     assert again.ok, [(o.step, o.error) for o in again.outcomes if o.error]
-    columns = [r[0] for r in workspace.query(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'dwh' "
-        "AND table_name = 'fact_orders' ORDER BY ordinal_position")]
+    columns = [
+        r[0]
+        for r in workspace.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'dwh' "
+            "AND table_name = 'fact_orders' ORDER BY ordinal_position"
+        )
+    ]
     assert "customer_state" in columns and "legacy_flag" not in columns
     assert workspace.query("SELECT COUNT(*), COUNT(customer_state) FROM dwh.fact_orders")[0] == (orders, orders)

@@ -9,8 +9,8 @@ exception classes, built the way the driver builds them (a dict of the server's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import sqlglot
 from sqlglot import exp

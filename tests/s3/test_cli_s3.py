@@ -20,8 +20,13 @@ def prod_workspace(tmp_path, bucket) -> Workspace:
 
 def cli_env(endpoint: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ELT_"))}
-    return {**env, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
-            "ELT_S3_ENDPOINT_URL": endpoint}
+    return {
+        **env,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "ELT_S3_ENDPOINT_URL": endpoint,
+    }
 
 
 def test_elt_ingest_reads_s3_landing_and_writes_the_s3_lake(tmp_path, s3, s3_endpoint, bucket):
@@ -32,8 +37,13 @@ def test_elt_ingest_reads_s3_landing_and_writes_the_s3_lake(tmp_path, s3, s3_end
     for path in sorted((OLIST / "sample").iterdir()):
         s3.upload_file(str(path), bucket, f"olist/landing/{path.name}")
     workspace = prod_workspace(tmp_path, bucket)
-    done = subprocess.run([ELT, "ingest", str(workspace.pipeline), "--target", "prod", "--batch-date", "2018-10-17",
-                           "--format", "json"], capture_output=True, text=True, timeout=300, env=cli_env(s3_endpoint))
+    done = subprocess.run(
+        [ELT, "ingest", str(workspace.pipeline), "--target", "prod", "--batch-date", "2018-10-17", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=cli_env(s3_endpoint),
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     import json
 
@@ -51,8 +61,14 @@ def test_elt_run_on_redshift_without_the_copy_role_says_what_to_set(tmp_path, s3
 
     from tests.run.helpers import ELT
 
-    done = subprocess.run([ELT, "run", str(workspace.pipeline), "--target", "prod"], capture_output=True, text=True,
-                          timeout=120, env=cli_env(s3_endpoint), cwd=tmp_path)
+    done = subprocess.run(
+        [ELT, "run", str(workspace.pipeline), "--target", "prod"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=cli_env(s3_endpoint),
+        cwd=tmp_path,
+    )
     assert done.returncode == 2
     assert "ELT_OLIST_COPY_ROLE_ARN" in done.stderr and "Traceback" not in done.stderr + done.stdout
 
@@ -63,7 +79,12 @@ def test_elt_ingest_names_a_missing_bucket(tmp_path, s3_endpoint):
     from tests.run.helpers import ELT
 
     workspace = prod_workspace(tmp_path, "no-such-bucket-here")
-    done = subprocess.run([ELT, "ingest", str(workspace.pipeline), "--target", "prod"], capture_output=True,
-                          text=True, timeout=120, env=cli_env(s3_endpoint))
+    done = subprocess.run(
+        [ELT, "ingest", str(workspace.pipeline), "--target", "prod"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=cli_env(s3_endpoint),
+    )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "no-such-bucket-here" in done.stderr and "Traceback" not in done.stderr + done.stdout

@@ -23,7 +23,7 @@ from framework.execute.retry import RetryPolicy
 from framework.ingest.s3_landing import ingest_from_s3
 from framework.lake.s3 import S3Lake
 from framework.run.cache import load_or_compile
-from framework.run.runner import FAILED, NOTHING, OK, RunOptions, Runner
+from framework.run.runner import FAILED, NOTHING, OK, Runner, RunOptions
 from framework.spec.project import load_project
 from tests.conftest import OLIST
 from tests.s3.recording import Recording, RecordingConnection, redshift_error
@@ -52,8 +52,16 @@ def landed(s3, bucket):
 
 
 def settings(bucket: str):
-    return SimpleNamespace(type="redshift", name="prod", s3_bucket=bucket, s3_prefix="olist", workgroup="olist",
-                           database="analytics", region="eu-west-1", iam_role_arn_env="ELT_OLIST_COPY_ROLE_ARN")
+    return SimpleNamespace(
+        type="redshift",
+        name="prod",
+        s3_bucket=bucket,
+        s3_prefix="olist",
+        workgroup="olist",
+        database="analytics",
+        region="eu-west-1",
+        iam_role_arn_env="ELT_OLIST_COPY_ROLE_ARN",
+    )
 
 
 def run(manifest, lake, recording: Recording, retry: RetryPolicy = FAST) -> Runner:
@@ -65,6 +73,7 @@ def run(manifest, lake, recording: Recording, retry: RetryPolicy = FAST) -> Runn
 
 def answer_from(ledger: dict[str, tuple] | None = None):
     """Script: the ledger holds `ledger` (path -> (checksum, size)), the model state is empty."""
+
     def script(sql: str):
         if sql.startswith("SELECT path, checksum, size_bytes FROM elt.file_ledger"):
             return [(path, checksum, size) for path, (checksum, size) in (ledger or {}).items()]
@@ -73,6 +82,7 @@ def answer_from(ledger: dict[str, tuple] | None = None):
         if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
             return []
         return None
+
     return script
 
 
@@ -99,8 +109,9 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
             if manifest.spec(step.spec).materialization == "incremental" and not columns_read:
                 sent.append(internal["table_columns"])  # read once: does a live table lag its spec?
                 columns_read = True
-            sent += transaction([s.sql for s in step.statements] + [internal["model_state_delete"],
-                                                                   internal["model_state_insert"]])
+            sent += transaction(
+                [s.sql for s in step.statements] + [internal["model_state_delete"], internal["model_state_insert"]]
+            )
         elif step.kind == "check":
             sent += [s.sql for s in step.statements] or [c.count_sql for c in step.checks]
         else:
@@ -163,8 +174,9 @@ def test_copy_reads_a_manifest_listing_exactly_the_detected_files(compiled, land
     assert values == {"manifest_url": f"'{url}'", "iam_role": f"'{ROLE}'"}
     manifest = json.loads(s3.get_object(Bucket=lake.bucket, Key=url.split("/", 3)[3])["Body"].read())
     orders = [f for f in lake.list_files("olist", "orders")]
-    assert manifest == {"entries": [{"url": f.path, "mandatory": True, "meta": {"content_length": f.size}}
-                                    for f in orders]}
+    assert manifest == {
+        "entries": [{"url": f.path, "mandatory": True, "meta": {"content_length": f.size}} for f in orders]
+    }
     assert [f.path for f in orders] == [r.lake_path for r in report.files if r.source == "orders"]
 
 
@@ -186,8 +198,12 @@ def test_the_ledger_rows_carry_each_files_etag(compiled, landed, s3):
 
 def test_a_rerun_loads_nothing_and_a_changed_object_is_refused(compiled, landed, s3):
     lake, _ = landed
-    loaded = {f.path: (f.checksum, f.size) for source in compiled.specs if source.kind == "source"
-              for f in lake.list_files("olist", source.name)}
+    loaded = {
+        f.path: (f.checksum, f.size)
+        for source in compiled.specs
+        if source.kind == "source"
+        for f in lake.list_files("olist", source.name)
+    }
     recording = Recording(script=answer_from(loaded))
     runner = run(compiled, lake, recording)
     loads = {o.step: o.status for o in runner.outcomes if o.step.startswith("load:")}
@@ -216,20 +232,24 @@ def _fails(match: str, error: Exception, times: int):
             left["n"] -= 1
             return error
         return base(sql)
+
     return script
 
 
 def test_a_serialization_conflict_is_retried_and_the_step_succeeds(compiled, landed):
     lake, _ = landed
-    conflict = redshift_error("XX000", "1023", "Serializable isolation violation on table - 100, transactions "
-                              "forming the cycle are: 1, 2 (pid:3)")
+    conflict = redshift_error(
+        "XX000",
+        "1023",
+        "Serializable isolation violation on table - 100, transactions forming the cycle are: 1, 2 (pid:3)",
+    )
     recording = Recording(script=_fails("MERGE INTO dwh.dim_product", conflict, 1))
     runner = run(compiled, lake, recording)
     assert {o.step: o.status for o in runner.outcomes}["build:dim_product"] == OK
     merges = [i for i, s in enumerate(recording.statements) if s.startswith("MERGE INTO dwh.dim_product")]
     assert len(merges) == 2
     # The first attempt rolled back; the second started afresh with BEGIN and committed.
-    between = recording.statements[merges[0]:merges[1]]
+    between = recording.statements[merges[0] : merges[1]]
     assert between[1] == "ROLLBACK" and "BEGIN TRANSACTION" in between
 
 
@@ -264,17 +284,29 @@ def test_retries_stop_after_the_policys_attempts(compiled, landed):
 
 def test_a_failed_copy_is_explained_from_sys_load_error_detail(compiled, landed):
     lake, _ = landed
-    failure = redshift_error("XX000", "Load into table '__load_orders' failed.  Check 'sys_load_error_detail' "
-                             "system table for details.")
-    detail = [("s3://b/olist/lake/olist/orders/batch_date=2018-10-17/orders.parquet", 42, "order_status",
-               "varchar", 0, 1204, "String length exceeds DDL length")]
+    failure = redshift_error(
+        "XX000", "Load into table '__load_orders' failed.  Check 'sys_load_error_detail' system table for details."
+    )
+    detail = [
+        (
+            "s3://b/olist/lake/olist/orders/batch_date=2018-10-17/orders.parquet",
+            42,
+            "order_status",
+            "varchar",
+            0,
+            1204,
+            "String length exceeds DDL length",
+        )
+    ]
     base = _fails("COPY __load_orders ", failure, 1)
     recording = Recording(script=lambda sql: detail if "FROM sys_load_error_detail" in sql else base(sql))
     runner = run(compiled, lake, recording)
     outcome = next(o for o in runner.outcomes if o.step == "load:orders")
     assert outcome.status == FAILED and not outcome.transient
-    assert "orders.parquet:42: column order_status (varchar) at position 0: String length exceeds DDL length" \
+    assert (
+        "orders.parquet:42: column order_status (varchar) at position 0: String length exceeds DDL length"
         in outcome.error
+    )
     copy_at = next(i for i, s in enumerate(recording.statements) if s.startswith("COPY __load_orders "))
     assert recording.statements[copy_at + 1] == "ROLLBACK"
     assert "sys_load_error_detail" in recording.statements[copy_at + 2]

@@ -35,17 +35,24 @@ def md5(data: bytes) -> str:
 def test_layout(lake, bucket):
     root = f"s3://{bucket}/olist/dev/lake"
     assert lake.root == root
-    assert lake.batch_file("olist", "orders", "2018-10-17", "a.parquet") == \
-        f"{root}/olist/orders/batch_date=2018-10-17/a.parquet"
-    assert lake.reject_file("olist", "orders", "2018-10-17", "a.parquet") == \
-        f"{root}/olist/_rejects/orders/batch_date=2018-10-17/a.parquet"
+    assert (
+        lake.batch_file("olist", "orders", "2018-10-17", "a.parquet")
+        == f"{root}/olist/orders/batch_date=2018-10-17/a.parquet"
+    )
+    assert (
+        lake.reject_file("olist", "orders", "2018-10-17", "a.parquet")
+        == f"{root}/olist/_rejects/orders/batch_date=2018-10-17/a.parquet"
+    )
     assert S3Lake(bucket, "/", lake.client).root == f"s3://{bucket}/lake"
 
 
 def test_put_and_list(lake, s3, bucket, tmp_path):
     put = {}
-    for batch_date, name, rows in (("2018-10-18", "b.parquet", 3), ("2018-10-17", "a.parquet", 5),
-                                   ("2018-10-17", "c.parquet", 1)):
+    for batch_date, name, rows in (
+        ("2018-10-18", "b.parquet", 3),
+        ("2018-10-17", "a.parquet", 5),
+        ("2018-10-17", "c.parquet", 1),
+    ):
         local = str(tmp_path / name)
         data = write_parquet(local, rows)
         path = lake.batch_file("olist", "orders", batch_date, name)
@@ -71,7 +78,9 @@ def test_put_and_list(lake, s3, bucket, tmp_path):
         assert lake.row_count(f.path) == rows
         key = f.path.split("/", 3)[3]
         assert s3.head_object(Bucket=bucket, Key=key)["Metadata"] == {
-            "rows": str(rows), "sha256": hashlib.sha256(data).hexdigest()}
+            "rows": str(rows),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
     assert lake.list_files("olist", "customers") == []
 
 
@@ -135,8 +144,9 @@ def check_manifest(lake, s3, bucket, tmp_path, prefix="olist/dev"):
     key = f"{prefix}/manifests/olist/orders/run-20181017T0100.manifest"
     assert location == f"s3://{bucket}/{key}"
     document = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    assert document == {"entries": [
-        {"url": f.path, "mandatory": True, "meta": {"content_length": f.size}} for f in files]}
+    assert document == {
+        "entries": [{"url": f.path, "mandatory": True, "meta": {"content_length": f.size}} for f in files]
+    }
     for entry, f in zip(document["entries"], files):
         head = s3.head_object(Bucket=bucket, Key=f.path.split("/", 3)[3])
         assert entry["meta"]["content_length"] == head["ContentLength"]
@@ -148,9 +158,17 @@ def test_copy_manifest(lake, s3, bucket, tmp_path):
 
 
 def test_through_airflow_s3_hook(s3_endpoint, s3, bucket, tmp_path, monkeypatch):
-    monkeypatch.setenv("AIRFLOW_CONN_LAKE_S3", json.dumps({
-        "conn_type": "aws", "login": "testing", "password": "testing",
-        "extra": {"endpoint_url": s3_endpoint, "region_name": REGION}}))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_LAKE_S3",
+        json.dumps(
+            {
+                "conn_type": "aws",
+                "login": "testing",
+                "password": "testing",
+                "extra": {"endpoint_url": s3_endpoint, "region_name": REGION},
+            }
+        ),
+    )
     # The credentials must come from the connection, not from the environment.
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
@@ -171,13 +189,16 @@ def test_missing_bucket_is_a_lake_error(s3, tmp_path):
     lake = S3Lake("no-such-lake-bucket", "olist/dev", s3)
     path = lake.batch_file("olist", "orders", "2018-10-17", "a.parquet")
     write_parquet(str(tmp_path / "a.parquet"), 1)
-    calls = {"list_files": lambda: lake.list_files("olist", "orders"),
-             "put": lambda: lake.put(str(tmp_path / "a.parquet"), path),
-             "describe": lambda: lake.describe(path), "exists": lambda: lake.exists(path),
-             "row_count": lambda: lake.row_count(path),
-             "manifest": lambda: lake.write_copy_manifest("olist", "orders", "r1", []),
-             "list_landing": lambda: lake.list_landing("no-such-lake-bucket", "landing", "*.csv"),
-             "download": lambda: lake.download("s3://no-such-lake-bucket/landing/a.csv", str(tmp_path))}
+    calls = {
+        "list_files": lambda: lake.list_files("olist", "orders"),
+        "put": lambda: lake.put(str(tmp_path / "a.parquet"), path),
+        "describe": lambda: lake.describe(path),
+        "exists": lambda: lake.exists(path),
+        "row_count": lambda: lake.row_count(path),
+        "manifest": lambda: lake.write_copy_manifest("olist", "orders", "r1", []),
+        "list_landing": lambda: lake.list_landing("no-such-lake-bucket", "landing", "*.csv"),
+        "download": lambda: lake.download("s3://no-such-lake-bucket/landing/a.csv", str(tmp_path)),
+    }
     for name, call in calls.items():
         with pytest.raises(LakeError) as caught:
             call()
@@ -196,15 +217,21 @@ def test_not_an_s3_path(lake):
 
 def test_landing_list_and_download(lake, s3, bucket, tmp_path):
     landing = "olist/dev/landing"
-    bodies = {"olist_orders_dataset.csv": b"order_id\n1\n", "olist_orders_dataset_2.csv.gz": b"\x1f\x8b..",
-              "olist_customers_dataset.csv": b"c\n", "OLIST_ORDERS_DATASET_UPPER.csv": b"x",
-              "old/olist_orders_dataset_old.csv": b"nested: not listed"}
+    bodies = {
+        "olist_orders_dataset.csv": b"order_id\n1\n",
+        "olist_orders_dataset_2.csv.gz": b"\x1f\x8b..",
+        "olist_customers_dataset.csv": b"c\n",
+        "OLIST_ORDERS_DATASET_UPPER.csv": b"x",
+        "old/olist_orders_dataset_old.csv": b"nested: not listed",
+    }
     for name, body in bodies.items():
         s3.put_object(Bucket=bucket, Key=f"{landing}/{name}", Body=body)
     s3.put_object(Bucket=bucket, Key="olist/dev/landing_other/olist_orders_dataset_x.csv", Body=b"")
     found = lake.list_landing(bucket, landing + "/", "olist_orders_dataset*.csv*")
-    assert found == [f"s3://{bucket}/{landing}/olist_orders_dataset.csv",
-                     f"s3://{bucket}/{landing}/olist_orders_dataset_2.csv.gz"]
+    assert found == [
+        f"s3://{bucket}/{landing}/olist_orders_dataset.csv",
+        f"s3://{bucket}/{landing}/olist_orders_dataset_2.csv.gz",
+    ]
     assert lake.list_landing(bucket, landing, "*.parquet") == []
     local = lake.download(found[0], str(tmp_path))
     assert local == str(tmp_path / "olist_orders_dataset.csv")
@@ -272,5 +299,6 @@ def test_local_lake_new_methods(tmp_path):
     files = lake.list_files("olist", "orders")
     location = lake.write_copy_manifest("olist", "orders", "r1", files)
     assert location == str(tmp_path / "lake" / "_manifests" / "olist" / "orders" / "r1.manifest")
-    assert json.load(open(location)) == {"entries": [
-        {"url": path, "mandatory": True, "meta": {"content_length": os.path.getsize(path)}}]}
+    assert json.load(open(location)) == {
+        "entries": [{"url": path, "mandatory": True, "meta": {"content_length": os.path.getsize(path)}}]
+    }

@@ -50,34 +50,72 @@ def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming
     severity = check.severity.value
     if kind is m.CheckType.UNIQUE:
         some_value = q.or_all([exp.Not(this=exp.Is(this=q.col(c), expression=exp.Null())) for c in cols])
-        rows = q.select(*q.cols(cols), q.alias(exp.Count(this=exp.Star()), "occurrences")).from_(table.copy()).where(
-            some_value).group_by(*q.cols(cols)).having(exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
+        rows = (
+            q.select(*q.cols(cols), q.alias(exp.Count(this=exp.Star()), "occurrences"))
+            .from_(table.copy())
+            .where(some_value)
+            .group_by(*q.cols(cols))
+            .having(exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
+        )
         return CompiledCheck(f"unique({', '.join(cols)})", severity, "one row per value", rows)
     if kind is m.CheckType.NOT_NULL:
-        rows = q.select(exp.Star()).from_(table.copy()).where(
-            q.or_all([exp.Is(this=q.col(c), expression=exp.Null()) for c in cols]))
+        rows = (
+            q.select(exp.Star())
+            .from_(table.copy())
+            .where(q.or_all([exp.Is(this=q.col(c), expression=exp.Null()) for c in cols]))
+        )
         return CompiledCheck(f"not_null({', '.join(cols)})", severity, "no NULLs", rows)
     if kind is m.CheckType.ACCEPTED_VALUES:
-        rows = q.select(exp.Star()).from_(table.copy()).where(q.and_all([
-            exp.Not(this=exp.Is(this=q.col(cols[0]), expression=exp.Null())),
-            exp.Not(this=exp.In(this=q.col(cols[0]), expressions=[q.lit(v) for v in check.values]))]))
+        rows = (
+            q.select(exp.Star())
+            .from_(table.copy())
+            .where(
+                q.and_all(
+                    [
+                        exp.Not(this=exp.Is(this=q.col(cols[0]), expression=exp.Null())),
+                        exp.Not(this=exp.In(this=q.col(cols[0]), expressions=[q.lit(v) for v in check.values])),
+                    ]
+                )
+            )
+        )
         return CompiledCheck(f"accepted_values({cols[0]})", severity, "values from the list", rows)
     if kind is m.CheckType.RELATIONSHIPS:
         parent = naming.table_of(check.to_spec)
-        aliased_parent = exp.Table(this=parent.this.copy(), db=parent.args["db"].copy(),
-                                   alias=exp.TableAlias(this=q.ident("__p")))
-        aliased_child = exp.Table(this=table.this.copy(), db=table.args["db"].copy(),
-                                  alias=exp.TableAlias(this=q.ident("__c")))
-        match = q.select(q.lit(1)).from_(aliased_parent).where(
-            exp.EQ(this=q.col(check.to_column, "__p"), expression=q.col(cols[0], "__c")))
-        rows = q.select(exp.Star()).from_(aliased_child).where(q.and_all([
-            exp.Not(this=exp.Is(this=q.col(cols[0], "__c"), expression=exp.Null())),
-            exp.Not(this=q.exists(match))]))
-        return CompiledCheck(f"relationships({cols[0]} -> {check.to_spec}.{check.to_column})", severity,
-                             "every value exists in the parent", rows)
+        aliased_parent = exp.Table(
+            this=parent.this.copy(), db=parent.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__p"))
+        )
+        aliased_child = exp.Table(
+            this=table.this.copy(), db=table.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__c"))
+        )
+        match = (
+            q.select(q.lit(1))
+            .from_(aliased_parent)
+            .where(exp.EQ(this=q.col(check.to_column, "__p"), expression=q.col(cols[0], "__c")))
+        )
+        rows = (
+            q.select(exp.Star())
+            .from_(aliased_child)
+            .where(
+                q.and_all(
+                    [
+                        exp.Not(this=exp.Is(this=q.col(cols[0], "__c"), expression=exp.Null())),
+                        exp.Not(this=q.exists(match)),
+                    ]
+                )
+            )
+        )
+        return CompiledCheck(
+            f"relationships({cols[0]} -> {check.to_spec}.{check.to_column})",
+            severity,
+            "every value exists in the parent",
+            rows,
+        )
     if kind is m.CheckType.MIN_ROW_COUNT:
-        rows = q.select(q.alias(exp.Count(this=exp.Star()), "row_count")).from_(table.copy()).having(
-            exp.LT(this=exp.Count(this=exp.Star()), expression=q.lit(check.min_rows)))
+        rows = (
+            q.select(q.alias(exp.Count(this=exp.Star()), "row_count"))
+            .from_(table.copy())
+            .having(exp.LT(this=exp.Count(this=exp.Star()), expression=q.lit(check.min_rows)))
+        )
         return CompiledCheck(f"min_row_count({check.min_rows})", severity, "enough rows", rows)
     if kind is m.CheckType.EXPRESSION:
         import sqlglot
@@ -93,29 +131,63 @@ def scd2_invariants(spec: m.ModelSpec, table: exp.Table) -> list[CompiledCheck]:
     keys = list(spec.keys.business)
     sentinel = q.cast(q.lit(q.SENTINEL_VALID_TO), "TIMESTAMP")
     deletes = spec.history.hard_deletes is m.HardDeletes.INVALIDATE
-    current_count = exp.Sum(this=exp.Case(ifs=[exp.If(this=exp.EQ(this=q.col("is_current"), expression=q.lit(True)),
-                                                     true=q.lit(1))], default=q.lit(0)))
-    wrong_current = exp.GT(this=current_count, expression=q.lit(1)) if deletes else \
-        exp.NEQ(this=current_count.copy(), expression=q.lit(1))
-    one_current = q.select(*q.cols(keys), q.alias(current_count.copy(), "current_rows")).from_(table.copy()).group_by(
-        *q.cols(keys)).having(wrong_current)
-    bad_window = q.select(exp.Star()).from_(table.copy()).where(q.or_all([
-        exp.GTE(this=q.col("valid_from"), expression=q.col("valid_to")),
-        exp.NEQ(this=q.col("is_current"),
-                expression=exp.Paren(this=exp.EQ(this=q.col("valid_to"), expression=sentinel.copy()))),
-    ]))
+    current_count = exp.Sum(
+        this=exp.Case(
+            ifs=[exp.If(this=exp.EQ(this=q.col("is_current"), expression=q.lit(True)), true=q.lit(1))], default=q.lit(0)
+        )
+    )
+    wrong_current = (
+        exp.GT(this=current_count, expression=q.lit(1))
+        if deletes
+        else exp.NEQ(this=current_count.copy(), expression=q.lit(1))
+    )
+    one_current = (
+        q.select(*q.cols(keys), q.alias(current_count.copy(), "current_rows"))
+        .from_(table.copy())
+        .group_by(*q.cols(keys))
+        .having(wrong_current)
+    )
+    bad_window = (
+        q.select(exp.Star())
+        .from_(table.copy())
+        .where(
+            q.or_all(
+                [
+                    exp.GTE(this=q.col("valid_from"), expression=q.col("valid_to")),
+                    exp.NEQ(
+                        this=q.col("is_current"),
+                        expression=exp.Paren(this=exp.EQ(this=q.col("valid_to"), expression=sentinel.copy())),
+                    ),
+                ]
+            )
+        )
+    )
     following = q.window(exp.Lead(this=q.col("valid_from")), q.cols(keys), [q.asc(q.col("valid_from"))])
-    windows = q.select(*q.cols(keys), q.col("valid_from"), q.col("valid_to"), q.alias(following, "next_valid_from")
-                       ).from_(table.copy())
-    broken = exp.LT(this=q.col("next_valid_from"), expression=q.col("valid_to")) if deletes else \
-        exp.NEQ(this=q.col("next_valid_from"), expression=q.col("valid_to"))
-    chained = q.select(exp.Star()).from_(q.subquery(windows, "__w")).where(q.and_all([
-        exp.Not(this=exp.Is(this=q.col("next_valid_from"), expression=exp.Null())), broken]))
+    windows = q.select(
+        *q.cols(keys), q.col("valid_from"), q.col("valid_to"), q.alias(following, "next_valid_from")
+    ).from_(table.copy())
+    broken = (
+        exp.LT(this=q.col("next_valid_from"), expression=q.col("valid_to"))
+        if deletes
+        else exp.NEQ(this=q.col("next_valid_from"), expression=q.col("valid_to"))
+    )
+    chained = (
+        q.select(exp.Star())
+        .from_(q.subquery(windows, "__w"))
+        .where(q.and_all([exp.Not(this=exp.Is(this=q.col("next_valid_from"), expression=exp.Null())), broken]))
+    )
     return [
-        CompiledCheck("scd2_one_current_row_per_key", "error",
-                      "at most one current version per key" if deletes else "exactly one current version per key",
-                      one_current),
+        CompiledCheck(
+            "scd2_one_current_row_per_key",
+            "error",
+            "at most one current version per key" if deletes else "exactly one current version per key",
+            one_current,
+        ),
         CompiledCheck("scd2_valid_windows", "error", "valid_from < valid_to; is_current iff open", bad_window),
-        CompiledCheck("scd2_no_overlaps" if deletes else "scd2_no_overlaps_or_gaps", "error",
-                      "consecutive versions of a key touch without overlapping", chained),
+        CompiledCheck(
+            "scd2_no_overlaps" if deletes else "scd2_no_overlaps_or_gaps",
+            "error",
+            "consecutive versions of a key touch without overlapping",
+            chained,
+        ),
     ]

@@ -18,15 +18,26 @@ def column_def(column: m.Column, target: Target) -> exp.ColumnDef:
     return exp.ColumnDef(this=ident(column.name), kind=target.column_type(column.type), constraints=constraints)
 
 
-def create_table(name: exp.Table, columns: tuple[m.Column, ...], target: Target, *, primary_key: tuple[str, ...] = (),
-                 hints: m.RedshiftHints | None = None, if_not_exists: bool = True) -> exp.Create:
+def create_table(
+    name: exp.Table,
+    columns: tuple[m.Column, ...],
+    target: Target,
+    *,
+    primary_key: tuple[str, ...] = (),
+    hints: m.RedshiftHints | None = None,
+    if_not_exists: bool = True,
+) -> exp.Create:
     """The table with mapped types, NOT NULL and an informational primary key (Redshift does not enforce it)."""
     definitions: list[exp.Expression] = [column_def(c, target) for c in columns]
     if primary_key and target.declare_primary_keys:
         definitions.append(exp.PrimaryKey(expressions=[ident(k) for k in primary_key]))
     properties = _hint_properties(hints) if hints else []
-    create = exp.Create(this=exp.Schema(this=name, expressions=definitions), kind="TABLE", exists=if_not_exists,
-                        properties=exp.Properties(expressions=properties) if properties else None)
+    create = exp.Create(
+        this=exp.Schema(this=name, expressions=definitions),
+        kind="TABLE",
+        exists=if_not_exists,
+        properties=exp.Properties(expressions=properties) if properties else None,
+    )
     return target.finalize_create(create)
 
 
@@ -37,8 +48,9 @@ def _hint_properties(hints: m.RedshiftHints) -> list[exp.Expression]:
     if hints.distkey:
         props.append(exp.DistKeyProperty(this=ident(hints.distkey)))
     if hints.sortkey:
-        props.append(exp.SortKeyProperty(this=[ident(k) for k in hints.sortkey],
-                                         compound=hints.sortkey_style == "compound"))
+        props.append(
+            exp.SortKeyProperty(this=[ident(k) for k in hints.sortkey], compound=hints.sortkey_style == "compound")
+        )
     return props
 
 

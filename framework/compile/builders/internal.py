@@ -17,8 +17,10 @@ def _equals(target: Target, *names: str) -> exp.Expression:
 def _insert(naming: Naming, target: Target, table: str) -> exp.Insert:
     spec = next(t for t in INTERNAL_TABLES if t.name == table)
     names = [c.name for c in spec.columns]
-    return exp.Insert(this=exp.Schema(this=naming.internal(table), expressions=[q.ident(n) for n in names]),
-                      expression=exp.Values(expressions=[exp.Tuple(expressions=[target.placeholder(n) for n in names])]))
+    return exp.Insert(
+        this=exp.Schema(this=naming.internal(table), expressions=[q.ident(n) for n in names]),
+        expression=exp.Values(expressions=[exp.Tuple(expressions=[target.placeholder(n) for n in names])]),
+    )
 
 
 def internal_statements(naming: Naming, target: Target, rebuildable: tuple[str, ...] = ()) -> dict[str, exp.Expression]:
@@ -29,13 +31,16 @@ def internal_statements(naming: Naming, target: Target, rebuildable: tuple[str, 
     drops = {f"drop_table:{name}": q.drop_table(name, naming.schema_of(name)) for name in rebuildable}
     return {
         # The live tables' columns, to tell a table that no longer matches its spec.
-        "table_columns": q.select(q.col("table_schema"), q.col("table_name"), q.col("column_name")).from_(
-            columns).where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
+        "table_columns": q.select(q.col("table_schema"), q.col("table_name"), q.col("column_name"))
+        .from_(columns)
+        .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
         **drops,
-        "ledger_files": q.select(q.col("path"), q.col("checksum"), q.col("size_bytes")).from_(ledger).where(
-            _equals(target, "pipeline", "source")),
-        "model_state": q.select(q.col("model"), q.col("data_fingerprint"), q.col("run_id")).from_(state).where(
-            _equals(target, "pipeline")),
+        "ledger_files": q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"))
+        .from_(ledger)
+        .where(_equals(target, "pipeline", "source")),
+        "model_state": q.select(q.col("model"), q.col("data_fingerprint"), q.col("run_id"))
+        .from_(state)
+        .where(_equals(target, "pipeline")),
         "model_state_delete": exp.Delete(this=state.copy(), where=exp.Where(this=_equals(target, "pipeline", "model"))),
         "model_state_insert": _insert(naming, target, "model_state"),
         "run_log_insert": _insert(naming, target, "run_log"),

@@ -39,8 +39,9 @@ def staged_source(spec: m.ModelSpec, source_query: exp.Query, target: Target) ->
     return q.select(*outputs).from_(q.subquery(source_query, "__q"))
 
 
-def stage_statements(spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str, ...],
-                     target: Target) -> list[Statement]:
+def stage_statements(
+    spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str, ...], target: Target
+) -> list[Statement]:
     statements = [
         run(q.drop_table(src_name(spec)), "drop a leftover staging table"),
         run(q.create_temp_as(src_name(spec), staged_source(spec, source_query, target)), "stage the model's SELECT"),
@@ -51,34 +52,46 @@ def stage_statements(spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str
 
 
 def duplicate_key_guard(temp: str, keys: tuple[str, ...], model_name: str) -> Statement:
-    dupes = q.select(*q.cols(keys)).from_(q.table(temp)).group_by(*q.cols(keys)).having(
-        exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
+    dupes = (
+        q.select(*q.cols(keys))
+        .from_(q.table(temp))
+        .group_by(*q.cols(keys))
+        .having(exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
+    )
     count = q.select(exp.Count(this=exp.Star())).from_(q.subquery(dupes, "__dupes"))
     return guard(count, f"the SELECT of '{model_name}' returned several rows for one key ({', '.join(keys)})")
 
 
 def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
-    view = exp.Create(this=naming.table_of(spec.name), kind="VIEW", replace=True,
-                      expression=staged_source(spec, source_query, target))
+    view = exp.Create(
+        this=naming.table_of(spec.name), kind="VIEW", replace=True, expression=staged_source(spec, source_query, target)
+    )
     return [run(view, "create or replace the view")]
 
 
 def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
     """Build a new table beside the old one and swap them in one transaction."""
-    final = naming.table_of(spec.name)
     schema = naming.schema_of(spec.name)
     fresh = q.table(f"{spec.name}__new", schema)
     columns = [c.name for c in spec.columns]
     return [
         run(q.drop_table(fresh.name, schema), "drop a leftover new table"),
-        run(create_table(fresh, spec.columns, target, primary_key=spec.keys.business, hints=spec.redshift,
-                         if_not_exists=False), "create the new table"),
+        run(
+            create_table(
+                fresh, spec.columns, target, primary_key=spec.keys.business, hints=spec.redshift, if_not_exists=False
+            ),
+            "create the new table",
+        ),
         *stage_statements(spec, source_query, spec.keys.business, target),
-        run(q.insert_select(fresh, columns, q.select(*q.cols(columns)).from_(q.table(src_name(spec)))),
-            "fill the new table"),
+        run(
+            q.insert_select(fresh, columns, q.select(*q.cols(columns)).from_(q.table(src_name(spec)))),
+            "fill the new table",
+        ),
         run(q.drop_table(spec.name, schema), "drop the old table"),
-        run(exp.Alter(this=fresh, kind="TABLE", actions=[exp.AlterRename(this=q.table(spec.name))]),
-            "swap the new table in"),
+        run(
+            exp.Alter(this=fresh, kind="TABLE", actions=[exp.AlterRename(this=q.table(spec.name))]),
+            "swap the new table in",
+        ),
         run(q.drop_table(src_name(spec)), "drop the staging table"),
     ]
 
@@ -110,14 +123,21 @@ def merge(target_table: exp.Table, source: str, keys: tuple[str, ...], columns: 
     whens = []
     if updates:
         whens.append(exp.When(matched=True, then=exp.Update(expressions=updates)))
-    whens.append(exp.When(matched=False, then=exp.Insert(
-        this=exp.Tuple(expressions=q.cols(columns)), expression=exp.Tuple(expressions=q.cols(columns, source)))))
+    whens.append(
+        exp.When(
+            matched=False,
+            then=exp.Insert(
+                this=exp.Tuple(expressions=q.cols(columns)), expression=exp.Tuple(expressions=q.cols(columns, source))
+            ),
+        )
+    )
     return exp.Merge(this=target_table, using=q.table(source), on=on, whens=exp.Whens(expressions=whens))
 
 
 def delete_insert(target_table: exp.Table, source: str, keys: tuple[str, ...], columns: list[str]) -> list[Statement]:
-    delete = exp.Delete(this=target_table, using=[q.table(source)], where=exp.Where(
-        this=q.keys_equal(keys, target_table.name, source)))
+    delete = exp.Delete(
+        this=target_table, using=[q.table(source)], where=exp.Where(this=q.keys_equal(keys, target_table.name, source))
+    )
     insert = q.insert_select(target_table, columns, q.select(*q.cols(columns)).from_(q.table(source)))
     return [run(delete, "delete the rows being replaced"), run(insert, "insert the new rows")]
 
@@ -127,7 +147,12 @@ def time_range_replace(target_table: exp.Table, source: str, columns: list[str],
 
     Not min..max: a batch holding 2024-01-01 and 2024-01-03 must not wipe 2024-01-02."""
     batch_values = q.select(q.col(time_column)).distinct().from_(q.table(source))
-    delete = exp.Delete(this=target_table, using=[q.subquery(batch_values, "__range")], where=exp.Where(
-        this=exp.EQ(this=q.col(time_column, target_table.name), expression=q.col(time_column, "__range"))))
+    delete = exp.Delete(
+        this=target_table,
+        using=[q.subquery(batch_values, "__range")],
+        where=exp.Where(
+            this=exp.EQ(this=q.col(time_column, target_table.name), expression=q.col(time_column, "__range"))
+        ),
+    )
     insert = q.insert_select(target_table, columns, q.select(*q.cols(columns)).from_(q.table(source)))
     return [run(delete, "delete the time values the batch covers"), run(insert, "insert the batch's rows")]

@@ -59,50 +59,108 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     sentinel = q.cast(q.lit(q.SENTINEL_VALID_TO), ts_type)
 
     observations = q.select(
-        *q.cols(data_cols, "__q"), q.alias(q.row_hash(q.cols(history.tracked, "__q"), target.text_type), "__attr_hash"),
+        *q.cols(data_cols, "__q"),
+        q.alias(q.row_hash(q.cols(history.tracked, "__q"), target.text_type), "__attr_hash"),
     ).from_(q.subquery(source_query, "__q"))
 
     touched_keys = q.select(*q.cols(keys)).distinct().from_(q.table(t["obs"]))
 
     def touched(alias: str) -> exp.Exists:
-        return q.exists(q.select(q.lit(1)).from_(exp.Table(this=q.ident(t["keys"]), alias=exp.TableAlias(
-            this=q.ident("__k")))).where(q.keys_equal(keys, "__k", alias)))
+        return q.exists(
+            q.select(q.lit(1))
+            .from_(exp.Table(this=q.ident(t["keys"]), alias=exp.TableAlias(this=q.ident("__k"))))
+            .where(q.keys_equal(keys, "__k", alias))
+        )
 
     existing = exp.Table(this=table.this.copy(), db=table.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__t")))
-    from_batch = q.select(*q.cols(data_cols), q.col("__attr_hash"),
-                          q.alias(q.cast(q.col(history.version_start), ts_type), "__ts"),
-                          q.alias(q.lit(1), "__prio"), q.alias(q.lit(False), "__tomb")).from_(q.table(t["obs"]))
+    from_batch = q.select(
+        *q.cols(data_cols),
+        q.col("__attr_hash"),
+        q.alias(q.cast(q.col(history.version_start), ts_type), "__ts"),
+        q.alias(q.lit(1), "__prio"),
+        q.alias(q.lit(False), "__tomb"),
+    ).from_(q.table(t["obs"]))
     existing_hash = q.row_hash(q.cols(history.tracked, "__t"), target.text_type)
-    from_table = q.select(*q.cols(data_cols, "__t"), q.alias(existing_hash, "__attr_hash"),
-                          q.alias(q.col("valid_from", "__t"), "__ts"), q.alias(q.lit(0), "__prio"),
-                          q.alias(q.lit(False), "__tomb")).from_(existing.copy()).where(touched("__t"))
-    successor = q.select(q.lit(1)).from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy(),
-                                                    alias=exp.TableAlias(this=q.ident("__n")))).where(
-        q.and_all([q.keys_equal(keys, "__n", "__t"),
-                   exp.EQ(this=q.col("valid_from", "__n"), expression=q.col("valid_to", "__t"))]))
-    tombstones = q.select(*q.cols(data_cols, "__t"), q.alias(q.lit(TOMBSTONE_HASH), "__attr_hash"),
-                          q.alias(q.col("valid_to", "__t"), "__ts"), q.alias(q.lit(0), "__prio"),
-                          q.alias(q.lit(True), "__tomb")).from_(existing.copy()).where(q.and_all([
-                              touched("__t"), exp.NEQ(this=q.col("valid_to", "__t"), expression=sentinel.copy()),
-                              exp.Not(this=q.exists(successor))]))
+    from_table = (
+        q.select(
+            *q.cols(data_cols, "__t"),
+            q.alias(existing_hash, "__attr_hash"),
+            q.alias(q.col("valid_from", "__t"), "__ts"),
+            q.alias(q.lit(0), "__prio"),
+            q.alias(q.lit(False), "__tomb"),
+        )
+        .from_(existing.copy())
+        .where(touched("__t"))
+    )
+    successor = (
+        q.select(q.lit(1))
+        .from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__n"))))
+        .where(
+            q.and_all(
+                [
+                    q.keys_equal(keys, "__n", "__t"),
+                    exp.EQ(this=q.col("valid_from", "__n"), expression=q.col("valid_to", "__t")),
+                ]
+            )
+        )
+    )
+    tombstones = (
+        q.select(
+            *q.cols(data_cols, "__t"),
+            q.alias(q.lit(TOMBSTONE_HASH), "__attr_hash"),
+            q.alias(q.col("valid_to", "__t"), "__ts"),
+            q.alias(q.lit(0), "__prio"),
+            q.alias(q.lit(True), "__tomb"),
+        )
+        .from_(existing.copy())
+        .where(
+            q.and_all(
+                [
+                    touched("__t"),
+                    exp.NEQ(this=q.col("valid_to", "__t"), expression=sentinel.copy()),
+                    exp.Not(this=q.exists(successor)),
+                ]
+            )
+        )
+    )
     candidates = exp.union(from_batch, from_table, distinct=False)
     if history.hard_deletes is m.HardDeletes.INVALIDATE:  # only then can a version be closed without a successor
         candidates = exp.union(candidates, tombstones, distinct=False)
 
     carried = [*data_cols, "__attr_hash", "__ts", "__tomb"]
-    ranked = q.select(*q.cols(carried), q.alias(q.window(
-        exp.RowNumber(), q.cols(keys) + [q.col("__ts")], [q.desc(q.col("__prio")), q.desc(q.col("__attr_hash"))]),
-        "__rn")).from_(q.table(t["cand"]))
-    chain = q.select(*q.cols(carried), q.alias(q.window(
-        exp.Lag(this=q.col("__attr_hash")), q.cols(keys), [q.asc(q.col("__ts"))]), "__prev_hash")).from_(
-        q.subquery(ranked, "__d")).where(exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
+    ranked = q.select(
+        *q.cols(carried),
+        q.alias(
+            q.window(
+                exp.RowNumber(), q.cols(keys) + [q.col("__ts")], [q.desc(q.col("__prio")), q.desc(q.col("__attr_hash"))]
+            ),
+            "__rn",
+        ),
+    ).from_(q.table(t["cand"]))
+    chain = (
+        q.select(
+            *q.cols(carried),
+            q.alias(q.window(exp.Lag(this=q.col("__attr_hash")), q.cols(keys), [q.asc(q.col("__ts"))]), "__prev_hash"),
+        )
+        .from_(q.subquery(ranked, "__d"))
+        .where(exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
+    )
 
-    changed = exp.Or(this=exp.Is(this=q.col("__prev_hash"), expression=exp.Null()),
-                     expression=exp.NEQ(this=q.col("__prev_hash"), expression=q.col("__attr_hash")))
+    changed = exp.Or(
+        this=exp.Is(this=q.col("__prev_hash"), expression=exp.Null()),
+        expression=exp.NEQ(this=q.col("__prev_hash"), expression=q.col("__attr_hash")),
+    )
     next_ts = q.window(exp.Lead(this=q.col("__ts")), q.cols(keys), [q.asc(q.col("__ts"))])
-    versions = q.select(*q.cols(data_cols), q.col("__tomb"), q.alias(q.col("__ts"), "valid_from"),
-                        q.alias(exp.Coalesce(this=next_ts, expressions=[sentinel.copy()]), "valid_to")).from_(
-        q.table(t["chain"])).where(changed)
+    versions = (
+        q.select(
+            *q.cols(data_cols),
+            q.col("__tomb"),
+            q.alias(q.col("__ts"), "valid_from"),
+            q.alias(exp.Coalesce(this=next_ts, expressions=[sentinel.copy()]), "valid_to"),
+        )
+        .from_(q.table(t["chain"]))
+        .where(changed)
+    )
 
     outputs: list[exp.Expression] = []
     for column in spec.columns:
@@ -115,14 +173,32 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     rebuilt = q.select(*outputs).from_(q.table(t["ver"])).where(exp.Not(this=q.col("__tomb")))
 
     delete = exp.Delete(this=table.copy(), where=exp.Where(this=touched(tname)))
-    was_current = q.select(q.lit(1)).from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy(),
-                                                      alias=exp.TableAlias(this=q.ident("__c")))).where(q.and_all([
-        q.keys_equal(keys, "__c", "__v"), exp.EQ(this=q.col("valid_from", "__c"), expression=q.col("valid_from", "__v")),
-        exp.EQ(this=q.col("is_current", "__c"), expression=q.lit(True))]))
-    expired = q.select(q.alias(exp.Count(this=exp.Star()), "rows_expired")).from_(exp.Table(
-        this=q.ident(t["ver"]), alias=exp.TableAlias(this=q.ident("__v")))).where(q.and_all([
-            exp.Not(this=q.col("__tomb", "__v")),
-            exp.NEQ(this=q.col("valid_to", "__v"), expression=sentinel.copy()), q.exists(was_current)]))
+    was_current = (
+        q.select(q.lit(1))
+        .from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__c"))))
+        .where(
+            q.and_all(
+                [
+                    q.keys_equal(keys, "__c", "__v"),
+                    exp.EQ(this=q.col("valid_from", "__c"), expression=q.col("valid_from", "__v")),
+                    exp.EQ(this=q.col("is_current", "__c"), expression=q.lit(True)),
+                ]
+            )
+        )
+    )
+    expired = (
+        q.select(q.alias(exp.Count(this=exp.Star()), "rows_expired"))
+        .from_(exp.Table(this=q.ident(t["ver"]), alias=exp.TableAlias(this=q.ident("__v"))))
+        .where(
+            q.and_all(
+                [
+                    exp.Not(this=q.col("__tomb", "__v")),
+                    exp.NEQ(this=q.col("valid_to", "__v"), expression=sentinel.copy()),
+                    q.exists(was_current),
+                ]
+            )
+        )
+    )
     statements = [run(q.drop_table(name), "drop a leftover work table") for name in t.values()]
     statements += [
         run(q.create_temp_as(t["obs"], observations), "stage the observations with their attribute hash"),
@@ -135,19 +211,29 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
         run(q.insert_select(table.copy(), [c.name for c in spec.columns], rebuilt), "insert the rebuilt chains"),
     ]
     if history.hard_deletes is m.HardDeletes.INVALIDATE:
-        statements.append(run(_invalidate(table, t["keys"], keys, target.placeholder("batch_ts")),
-                              "close versions of keys absent from the batch"))
+        statements.append(
+            run(
+                _invalidate(table, t["keys"], keys, target.placeholder("batch_ts")),
+                "close versions of keys absent from the batch",
+            )
+        )
     statements += [run(q.drop_table(name), "drop a work table") for name in t.values()]
     return statements
 
 
 def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], batch_ts: exp.Placeholder) -> exp.Update:
-    present = q.exists(q.select(q.lit(1)).from_(exp.Table(this=q.ident(keys_table), alias=exp.TableAlias(
-        this=q.ident("__k")))).where(q.keys_equal(keys, "__k", table.name)))
+    present = q.exists(
+        q.select(q.lit(1))
+        .from_(exp.Table(this=q.ident(keys_table), alias=exp.TableAlias(this=q.ident("__k"))))
+        .where(q.keys_equal(keys, "__k", table.name))
+    )
     return exp.Update(
         this=table.copy(),
-        expressions=[exp.EQ(this=q.col("valid_to"), expression=batch_ts),
-                     exp.EQ(this=q.col("is_current"), expression=q.lit(False))],
-        where=exp.Where(this=q.and_all([exp.EQ(this=q.col("is_current"), expression=q.lit(True)),
-                                        exp.Not(this=present)])),
+        expressions=[
+            exp.EQ(this=q.col("valid_to"), expression=batch_ts),
+            exp.EQ(this=q.col("is_current"), expression=q.lit(False)),
+        ],
+        where=exp.Where(
+            this=q.and_all([exp.EQ(this=q.col("is_current"), expression=q.lit(True)), exp.Not(this=present)])
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlglot import exp
 
@@ -98,8 +98,7 @@ def subquery(query: exp.Expression, name: str) -> exp.Subquery:
 
 
 def window(func: exp.Expression, partition: list[exp.Expression], order: list[exp.Ordered] | None = None) -> exp.Window:
-    return exp.Window(this=func, partition_by=partition,
-                      order=exp.Order(expressions=order) if order else None)
+    return exp.Window(this=func, partition_by=partition, order=exp.Order(expressions=order) if order else None)
 
 
 def asc(expression: exp.Expression) -> exp.Ordered:
@@ -111,8 +110,12 @@ def desc(expression: exp.Expression) -> exp.Ordered:
 
 
 def create_temp_as(name: str, query: exp.Expression) -> exp.Create:
-    return exp.Create(this=table(name), kind="TABLE", expression=query,
-                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+    return exp.Create(
+        this=table(name),
+        kind="TABLE",
+        expression=query,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    )
 
 
 def drop_table(name: str, schema: str | None = None) -> exp.Drop:

@@ -23,8 +23,17 @@ from framework.compile.statements import COPY_IN, Statement, guard, report, run
 from framework.compile.targets.base import Target
 from framework.spec import model as m
 
-LEDGER_COLUMNS = ("pipeline", "source", "path", "size_bytes", "checksum", "row_count", "batch_date", "run_id",
-                  "loaded_at")
+LEDGER_COLUMNS = (
+    "pipeline",
+    "source",
+    "path",
+    "size_bytes",
+    "checksum",
+    "row_count",
+    "batch_date",
+    "run_id",
+    "loaded_at",
+)
 
 
 def staging_columns(spec: m.SourceSpec) -> tuple[m.Column, ...]:
@@ -43,14 +52,22 @@ def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
     columns = [c.name for c in staging_columns(spec)]
     if target.load_method == "read_parquet":
         reader = exp.Anonymous(this="read_parquet", expressions=[target.placeholder("batch_files")])
-        return [run(q.create_temp_as(load_name(spec), q.select(*q.cols(columns)).from_(exp.Table(this=reader))),
-                    "read the batch's Parquet files by column name")]
-    shape = exp.Schema(this=q.table(load_name(spec)), expressions=[column_def(c, target) for c in staging_columns(spec)])
+        return [
+            run(
+                q.create_temp_as(load_name(spec), q.select(*q.cols(columns)).from_(exp.Table(this=reader))),
+                "read the batch's Parquet files by column name",
+            )
+        ]
+    shape = exp.Schema(
+        this=q.table(load_name(spec)), expressions=[column_def(c, target) for c in staging_columns(spec)]
+    )
     create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
     if target.load_method == "copy_stdin":
         copy = exp.Copy(this=q.table(load_name(spec)), kind=True, files=[exp.Identifier(this="STDIN")])
-        return [run(create, "a transient table shaped exactly like the lake files"),
-                Statement(copy, "stream the batch's files into it", kind=COPY_IN)]
+        return [
+            run(create, "a transient table shaped exactly like the lake files"),
+            Statement(copy, "stream the batch's files into it", kind=COPY_IN),
+        ]
     if target.load_method == "copy_parquet":
         # AWS, "COPY from columnar data formats": only ACCEPTINVCHARS, FILLRECORD, FROM, IAM_ROLE,
         # CREDENTIALS, STATUPDATE, MANIFEST and EXPLICIT_IDS are supported (no MAXERROR, no
@@ -59,13 +76,19 @@ def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
         # this exact shape does round-trip, is verified like every statement, and is pinned by
         # the golden files.
         copy = exp.Copy(
-            this=q.table(load_name(spec)), kind=True, files=[target.placeholder("manifest_url")],
+            this=q.table(load_name(spec)),
+            kind=True,
+            files=[target.placeholder("manifest_url")],
             credentials=exp.Credentials(iam_role=target.placeholder("iam_role")),
-            params=[exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET")),
-                    exp.CopyParameter(this=exp.Var(this="MANIFEST"))],
+            params=[
+                exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET")),
+                exp.CopyParameter(this=exp.Var(this="MANIFEST")),
+            ],
         )
-        return [run(create, "a transient table shaped exactly like the lake files"),
-                run(copy, "COPY the batch's files (listed in a manifest) by position")]
+        return [
+            run(create, "a transient table shaped exactly like the lake files"),
+            run(copy, "COPY the batch's files (listed in a manifest) by position"),
+        ]
     raise ValueError(f"unknown load method {target.load_method!r}")
 
 
@@ -76,22 +99,29 @@ def deduplicate(spec: m.SourceSpec) -> exp.Select:
     direction = q.desc if newest_first else q.asc
     tie_break = [c for c in ("_batch_date", "_source_file", "_source_line") if c not in order_by]
     ordering = [direction(q.col(c)) for c in (*order_by, *tie_break)]
-    ranked = q.select(*q.cols(columns), q.alias(q.window(exp.RowNumber(), q.cols(spec.primary_key), ordering),
-                                                "__rn")).from_(q.table(load_name(spec)))
-    return q.select(*q.cols(columns)).from_(q.subquery(ranked, "__l")).where(
-        exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
+    ranked = q.select(
+        *q.cols(columns), q.alias(q.window(exp.RowNumber(), q.cols(spec.primary_key), ordering), "__rn")
+    ).from_(q.table(load_name(spec)))
+    return (
+        q.select(*q.cols(columns))
+        .from_(q.subquery(ranked, "__l"))
+        .where(exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
+    )
 
 
 def build_load(spec: m.SourceSpec, naming: Naming, target: Target) -> list[Statement]:
     staging = naming.table_of(spec.name)
     columns = [c.name for c in staging_columns(spec)]
-    statements = [run(q.drop_table(load_name(spec)), "drop a leftover load table"),
-                  run(q.drop_table(dedup_name(spec)), "drop a leftover de-duplication table"),
-                  *load_batch(spec, target)]
+    statements = [
+        run(q.drop_table(load_name(spec)), "drop a leftover load table"),
+        run(q.drop_table(dedup_name(spec)), "drop a leftover de-duplication table"),
+        *load_batch(spec, target),
+    ]
     source = load_name(spec)
     if spec.primary_key:
-        statements.append(run(q.create_temp_as(dedup_name(spec), deduplicate(spec)),
-                              "keep one row per primary key ('latest wins')"))
+        statements.append(
+            run(q.create_temp_as(dedup_name(spec), deduplicate(spec)), "keep one row per primary key ('latest wins')")
+        )
         source = dedup_name(spec)
     if spec.load_mode is m.LoadMode.UPSERT:
         if target.supports_merge:
@@ -103,35 +133,52 @@ def build_load(spec: m.SourceSpec, naming: Naming, target: Target) -> list[State
             statements.append(_already_loaded_guard(spec, staging, source))
         if spec.load_mode is m.LoadMode.FULL_REFRESH:
             statements.append(run(exp.Delete(this=staging.copy()), "replace: remove the previous rows"))
-        statements.append(run(q.insert_select(staging, columns, q.select(*q.cols(columns)).from_(q.table(source))),
-                              "insert the batch"))
+        statements.append(
+            run(
+                q.insert_select(staging, columns, q.select(*q.cols(columns)).from_(q.table(source))), "insert the batch"
+            )
+        )
     statements.append(report(batch_counts(spec), "rows read and rows kept after de-duplication"))
     statements.append(Statement(ledger_insert(naming, target), "record the file in the ledger", per_file=True))
-    statements += [run(q.drop_table(load_name(spec)), "drop the load table"),
-                   run(q.drop_table(dedup_name(spec)), "drop the de-duplication table")]
+    statements += [
+        run(q.drop_table(load_name(spec)), "drop the load table"),
+        run(q.drop_table(dedup_name(spec)), "drop the de-duplication table"),
+    ]
     return statements
 
 
 def _already_loaded_guard(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:
     """Append never overwrites: a batch row whose key is already staged fails the load on every target
     (DuckDB would reject it, Redshift would silently keep both)."""
-    existing = exp.Table(this=staging.this.copy(), db=staging.args["db"].copy(),
-                         alias=exp.TableAlias(this=q.ident("__s")))
-    repeated = q.select(exp.Count(this=exp.Star())).from_(q.table(source)).where(q.exists(
-        q.select(q.lit(1)).from_(existing).where(q.keys_equal(spec.primary_key, "__s", source))))
-    return guard(repeated, f"rows of this batch repeat primary keys already loaded into '{spec.name}' "
-                           "(load_mode append never overwrites; use upsert to replace them)")
+    existing = exp.Table(
+        this=staging.this.copy(), db=staging.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__s"))
+    )
+    repeated = (
+        q.select(exp.Count(this=exp.Star()))
+        .from_(q.table(source))
+        .where(q.exists(q.select(q.lit(1)).from_(existing).where(q.keys_equal(spec.primary_key, "__s", source))))
+    )
+    return guard(
+        repeated,
+        f"rows of this batch repeat primary keys already loaded into '{spec.name}' "
+        "(load_mode append never overwrites; use upsert to replace them)",
+    )
 
 
 def ledger_insert(naming: Naming, target: Target) -> exp.Insert:
     values = exp.Tuple(expressions=[target.placeholder(c) for c in LEDGER_COLUMNS])
-    return exp.Insert(this=exp.Schema(this=naming.internal("file_ledger"), expressions=[q.ident(c) for c in LEDGER_COLUMNS]),
-                      expression=exp.Values(expressions=[values]))
+    return exp.Insert(
+        this=exp.Schema(this=naming.internal("file_ledger"), expressions=[q.ident(c) for c in LEDGER_COLUMNS]),
+        expression=exp.Values(expressions=[values]),
+    )
 
 
 def batch_counts(spec: m.SourceSpec) -> exp.Select:
     """Rows read and rows kept after de-duplication (run before the work tables are dropped)."""
     read = exp.Subquery(this=q.select(exp.Count(this=exp.Star())).from_(q.table(load_name(spec))))
-    kept = exp.Subquery(this=q.select(exp.Count(this=exp.Star())).from_(q.table(
-        dedup_name(spec) if spec.primary_key else load_name(spec))))
+    kept = exp.Subquery(
+        this=q.select(exp.Count(this=exp.Star())).from_(
+            q.table(dedup_name(spec) if spec.primary_key else load_name(spec))
+        )
+    )
     return q.select(q.alias(read, "rows_read"), q.alias(kept, "rows_kept"))

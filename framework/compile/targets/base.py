@@ -54,8 +54,11 @@ class Target:
         create = create.copy()
         props = create.args.get("properties")
         if props:
-            kept = [p for p in props.expressions
-                    if not isinstance(p, (exp.DistStyleProperty, exp.DistKeyProperty, exp.SortKeyProperty))]
+            kept = [
+                p
+                for p in props.expressions
+                if not isinstance(p, (exp.DistStyleProperty, exp.DistKeyProperty, exp.SortKeyProperty))
+            ]
             create.set("properties", exp.Properties(expressions=kept) if kept else None)
         return create
 
@@ -73,9 +76,21 @@ class Target:
 def _column_type(dialect: str, string_type: str, ptype: PortableType) -> exp.DataType:
     """Parsing a type name is slow and a project repeats a handful of them: build each once."""
     if ptype.name == "decimal":
-        return exp.DataType(this=exp.DataType.Type.DECIMAL, expressions=[
-            exp.DataTypeParam(this=exp.Literal.number(ptype.precision)),
-            exp.DataTypeParam(this=exp.Literal.number(ptype.scale))])
-    spelled = {"string": string_type, "integer": "INTEGER", "bigint": "BIGINT", "double": "DOUBLE PRECISION",
-               "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMPTZ"}
+        return exp.DataType(
+            this=exp.DataType.Type.DECIMAL,
+            expressions=[
+                exp.DataTypeParam(this=exp.Literal.number(ptype.precision)),
+                exp.DataTypeParam(this=exp.Literal.number(ptype.scale)),
+            ],
+        )
+    spelled = {
+        "string": string_type,
+        "integer": "INTEGER",
+        "bigint": "BIGINT",
+        "double": "DOUBLE PRECISION",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "timestamp": "TIMESTAMP",
+        "timestamptz": "TIMESTAMPTZ",
+    }
     return exp.DataType.build(spelled[ptype.name], dialect=dialect)
