@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from framework.compile.manifest import Manifest, StepInfo
+from framework.settings import LocalSettings, RedshiftSettings, TargetSettings
 
 LAYERS = ("staging", "dimension", "fact", "mart")
 CALLABLES = "dag_factory.callables"
@@ -22,8 +23,7 @@ CALLABLES = "dag_factory.callables"
 @dataclass(frozen=True)
 class DagSettings:
     pipeline_root: str  # absolute path of the pipeline folder
-    target: str  # a target name of pipeline.yml
-    project_dir: str  # the folder the target's relative paths (warehouse, lake, landing) start from
+    target: TargetSettings  # the pipeline.yml target the DAG runs on, resolved
     retries: int = 3
     retry_delay_seconds: int = 60
 
@@ -33,11 +33,6 @@ def task_id(manifest: Manifest, step: StepInfo) -> str:
         return f"load.{step.spec}"
     layer = manifest.spec(step.spec).layer
     return f"{layer}.{step.spec}" + ("_checks" if step.kind == "check" else "")
-
-
-def _target(manifest: Manifest, name: str) -> dict:
-    info = next(t for t in manifest.pipeline.targets if t.name == name)
-    return {"name": info.name, "type": info.type, **dict(info.settings)}
 
 
 def _doc(manifest: Manifest) -> str:
@@ -64,8 +59,8 @@ def build_dag(manifest: Manifest, settings: DagSettings):
     from airflow.sdk import DAG, TaskGroup
 
     pipeline = manifest.pipeline
-    target = _target(manifest, settings.target)
-    local = target["type"] == "local"
+    target = settings.target
+    local = isinstance(target, LocalSettings)  # DuckDB allows one writer: tasks one at a time
     default_args = {
         "owner": pipeline.owner,
         "retries": settings.retries,
@@ -86,9 +81,11 @@ def build_dag(manifest: Manifest, settings: DagSettings):
         doc_md=_doc(manifest),
         description=(pipeline.description or "")[:200],
     )
-    common = {"pipeline_root": settings.pipeline_root, "target": settings.target, "project_dir": settings.project_dir}
+    common = {"pipeline_root": settings.pipeline_root, "target": target.name, "project_dir": target.project_dir}
     with dag:
-        detect, ingest = (_redshift_entry if target["type"] == "redshift" else _local_entry)(manifest, target, common)
+        detect, ingest = (_redshift_entry if isinstance(target, RedshiftSettings) else _local_entry)(
+            manifest, target, common
+        )
         detect >> ingest
         tasks = {}
         groups = {"load": TaskGroup("load", tooltip="landing batches into staging, exactly once")}
@@ -127,7 +124,7 @@ def _python(task_id: str, function: str, kwargs: dict, **extra):
     return PythonOperator(task_id=task_id, python_callable=getattr(callables, function), op_kwargs=kwargs, **extra)
 
 
-def _local_entry(manifest: Manifest, target: dict, common: dict):
+def _local_entry(manifest: Manifest, target: TargetSettings, common: dict):
     detect = _python("detect", "detect_landing", common, retries=0)
     ingest = _python(
         "ingest",
@@ -139,16 +136,16 @@ def _local_entry(manifest: Manifest, target: dict, common: dict):
     return detect, ingest
 
 
-def _redshift_entry(manifest: Manifest, target: dict, common: dict):
+def _redshift_entry(manifest: Manifest, target: RedshiftSettings, common: dict):
     from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
-    prefix = target.get("landing_prefix") or f"{target.get('s3_prefix', '')}/landing".strip("/")
+    bucket, prefix = target.landing_location
     detect = S3KeySensor(
         task_id="detect",
-        bucket_name=target["s3_bucket"],
+        bucket_name=bucket,
         bucket_key=f"{prefix}/*",
         wildcard_match=True,
-        aws_conn_id=target["aws_conn_id"],
+        aws_conn_id=target.aws_conn_id,
         deferrable=True,
         poke_interval=300,
         timeout=6 * 3600,

@@ -21,14 +21,14 @@ def _fail(message: str):
     raise AirflowFailException(message)
 
 
-def _target(pipeline_root: str, target: str):
-    from framework.cli.run_cmd import pipeline_target
+def _settings(pipeline_root: str, target: str, project_dir: str):
+    """The task's target, resolved as the DAG loader resolved it; a bad pipeline.yml fails for good."""
+    from framework.settings import SettingsError, resolve_target
 
-    return pipeline_target(pipeline_root, target)
-
-
-def _path(project_dir: str, path: str) -> str:
-    return path if os.path.isabs(path) else os.path.join(project_dir, path)
+    try:
+        return resolve_target(pipeline_root, target, project_dir)
+    except SettingsError as err:
+        _fail(str(err))
 
 
 def _batch_date(context: dict) -> str:
@@ -36,21 +36,16 @@ def _batch_date(context: dict) -> str:
     return (logical or datetime.datetime.now(datetime.UTC)).date().isoformat()
 
 
-def _manifest(pipeline_root: str, target: str, project_dir: str):
-    from framework.run.cache import SpecErrors, load_or_compile
+def _manifest(pipeline_root: str, settings):
+    from framework.errors import SpecError
+    from framework.run.cache import manifest_for
 
-    settings = _target(pipeline_root, target)
-    beside = (
-        _path(project_dir, settings.database)
-        if settings.type == "local"
-        else os.path.join(project_dir, "warehouse", "target")
-    )
     try:
-        return load_or_compile(pipeline_root, target, os.path.join(os.path.dirname(beside), ".elt"))[0], settings
-    except SpecErrors as err:
+        return manifest_for(pipeline_root, settings)[0]
+    except SpecError as err:
         from framework.diagnostics import format_text
 
-        _fail("the pipeline's specs have errors:\n" + format_text(err.diagnostics))
+        _fail("the pipeline's specs have errors:\n" + format_text(list(err.diagnostics)))
 
 
 def _s3_lake(settings):
@@ -59,22 +54,20 @@ def _s3_lake(settings):
 
     from framework.lake.s3 import S3Lake
 
-    return S3Lake(
-        settings.s3_bucket,
-        getattr(settings, "s3_prefix", "") or "",
-        S3Hook(aws_conn_id=settings.aws_conn_id).get_conn(),
-    )
+    return S3Lake(settings.s3_bucket, settings.s3_prefix, S3Hook(aws_conn_id=settings.aws_conn_id).get_conn())
 
 
-def _open(settings, project_dir: str):
+def _open(settings):
     """The target's warehouse session and lake, credentials from Airflow connections. A missing
     setting fails the task for good; an unreachable warehouse raises for Airflow to retry."""
-    from framework.run.warehouses import WarehouseSettingsError, WarehouseUnreachable, open_warehouse
+    from framework.errors import ConfigError
+    from framework.run.warehouses import open_warehouse
+    from framework.settings import LocalSettings, RedshiftSettings
 
     extra = {}
-    if settings.type == "local":  # another task of another DAG run may hold the file: wait for it
-        extra = {"database": _path(project_dir, settings.database), "wait_seconds": 300}
-    elif settings.type == "redshift":
+    if isinstance(settings, LocalSettings):  # another task of another DAG run may hold the file: wait for it
+        extra = {"wait_seconds": 300}
+    elif isinstance(settings, RedshiftSettings):
         from airflow.providers.amazon.aws.hooks.redshift_sql import RedshiftSQLHook
 
         extra = {
@@ -82,10 +75,8 @@ def _open(settings, project_dir: str):
             "redshift_connect": RedshiftSQLHook(redshift_conn_id=settings.redshift_conn_id).get_conn,
         }
     try:
-        return open_warehouse(settings, lake_dir=_path(project_dir, getattr(settings, "lake", "") or "lake"), **extra)
-    except WarehouseUnreachable:
-        raise
-    except WarehouseSettingsError as err:
+        return open_warehouse(settings, **extra)
+    except ConfigError as err:
         _fail(str(err))
 
 
@@ -94,8 +85,7 @@ def detect_landing(pipeline_root: str, target: str, project_dir: str, **context)
     from framework.ingest import landing_files
     from framework.spec.project import load_project
 
-    settings = _target(pipeline_root, target)
-    landing = _path(project_dir, getattr(settings, "landing", "") or "landing")
+    landing = _settings(pipeline_root, target, project_dir).landing_folder
     project, _ = load_project(pipeline_root)
     counts = {s.name: len(landing_files(s, landing)) for s in project.sources}
     log.info("landing files in %s: %s", landing, counts)
@@ -106,21 +96,21 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
     """Landing files → the lake, in this process (a task process never forks: its threads could
     deadlock the child)."""
     from framework.ingest import ingest_pipeline
+    from framework.settings import RedshiftSettings
     from framework.spec.project import load_project
 
-    settings = _target(pipeline_root, target)
+    settings = _settings(pipeline_root, target, project_dir)
     project, _ = load_project(pipeline_root)
     batch_date = _batch_date(context)
-    if settings.type == "redshift":
-        from framework.ingest.s3_landing import ingest_from_s3, landing_location
+    if isinstance(settings, RedshiftSettings):
+        from framework.ingest.s3_landing import ingest_from_s3
 
-        bucket, prefix = landing_location(settings)
+        bucket, prefix = settings.landing_location
         report = ingest_from_s3(project, _s3_lake(settings), bucket, prefix, batch_date, workers=1)
     else:
         from framework.lake.local import LocalLake
 
-        landing = _path(project_dir, getattr(settings, "landing", "") or "landing")
-        report = ingest_pipeline(project, landing, LocalLake(_path(project_dir, settings.lake)), batch_date, workers=1)
+        report = ingest_pipeline(project, settings.landing_folder, LocalLake(settings.lake), batch_date, workers=1)
     for item in report.files:
         log.info(
             "%s %s: %s rows, %s rejected %s",
@@ -140,10 +130,11 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
     the task for good; a transient warehouse error is retried inside the step, then by Airflow."""
     from framework.run.runner import RunOptions, StepError, run_one_step
 
-    manifest, settings = _manifest(pipeline_root, target, project_dir)
+    settings = _settings(pipeline_root, target, project_dir)
+    manifest = _manifest(pipeline_root, settings)
     batch = datetime.datetime.fromisoformat(_batch_date(context))
-    opened = _open(settings, project_dir)
-    options = RunOptions(opened.label, "", batch, iam_role=opened.iam_role, retry=opened.retry)
+    opened = _open(settings)
+    options = RunOptions(batch, iam_role=opened.iam_role, retry=opened.retry)
     try:
         outcome = run_one_step(manifest, opened.session, opened.lake, options, step_id)
     except StepError as err:

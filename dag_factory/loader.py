@@ -27,37 +27,27 @@ def find_pipelines(pipelines_dir: str) -> list[str]:
     return roots
 
 
-def load_dags(pipelines_dir: str, project_dir: str, target: str | None = None) -> dict:
+def load_dags(pipelines_dir: str, project_dir: str | None = None, target: str | None = None) -> dict:
+    """One DAG per pipeline under `pipelines_dir`. `project_dir` overrides the anchor of the
+    targets' relative paths (framework.settings); by default each pipeline's own project folder."""
     from dag_factory.build import DagSettings, build_dag
-    from framework.cli.run_cmd import pipeline_target
-    from framework.run.cache import SpecErrors, load_or_compile
+    from framework.errors import SpecError
+    from framework.run.cache import manifest_for
+    from framework.settings import SettingsError, resolve_target
 
     dags = {}
     for root in find_pipelines(pipelines_dir):
         try:
-            settings = pipeline_target(root, target)
-            database = getattr(settings, "database", None)
-            base = os.path.dirname(database) if database and settings.type == "local" else "."
-            cache = os.path.join(base if os.path.isabs(base) else os.path.join(project_dir, base), ".elt")
-            manifest, _ = load_or_compile(root, settings.name, cache, pipeline_name=settings.pipeline)
-            dag = build_dag(manifest, DagSettings(root, settings.name, os.path.abspath(project_dir)))
+            settings = resolve_target(root, target, project_dir)
+            manifest, _ = manifest_for(root, settings)
+            dag = build_dag(manifest, DagSettings(root, settings))
             dags[dag.dag_id] = dag
-        except SpecErrors as err:
+        except (SpecError, SettingsError) as err:
             from framework.diagnostics import format_text
 
-            warnings.warn(
-                PipelineNotScheduled(
-                    f"pipeline {root} is not scheduled: its specs have errors\n" + format_text(err.diagnostics)
-                ),
-                stacklevel=2,
-            )
-        except SystemExit:
-            warnings.warn(
-                PipelineNotScheduled(
-                    f"pipeline {root} is not scheduled: its pipeline.yml is invalid (run `elt lint` on it)"
-                ),
-                stacklevel=2,
-            )
+            what = "its specs have errors" if isinstance(err, SpecError) else f"its pipeline.yml: {err}"
+            details = "\n" + format_text(list(err.diagnostics)) if err.diagnostics else ""
+            warnings.warn(PipelineNotScheduled(f"pipeline {root} is not scheduled: {what}{details}"), stacklevel=2)
         except Exception as err:  # one pipeline must never take the others down
             warnings.warn(
                 PipelineNotScheduled(f"pipeline {root} is not scheduled: {type(err).__name__}: {err}"), stacklevel=2

@@ -1,7 +1,7 @@
 """Which warehouse the dashboard reads: the pipeline's own target configuration.
 
-The dashboard takes no connection settings of its own. It reads the same `pipeline.yml`
-target the pipeline runs against (`framework.cli.run_cmd.pipeline_target`), so a DuckDB path,
+The dashboard takes no connection settings of its own. It resolves the same `pipeline.yml`
+target the pipeline runs against (`framework.settings.resolve_target`), so a DuckDB path,
 a Redshift workgroup or a PostgreSQL host is configured once. The environment only picks the
 pipeline folder and the target, as `elt run` arguments do:
 
@@ -15,16 +15,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-DEFAULT_PIPELINE = "pipelines/olist"
-DEFAULT_SCHEMAS = {"staging": "staging", "dimension": "dwh", "fact": "dwh", "mart": "mart", "internal": "elt"}
+from framework.settings import LocalSettings, TargetSettings
 
-# pipeline.yml target type → (connection kind, sqlglot dialect)
-TARGET_KINDS = {
-    "local": ("duckdb", "duckdb"),
-    "duckdb": ("duckdb", "duckdb"),
-    "postgres": ("postgres", "postgres"),
-    "redshift": ("redshift", "redshift"),
-}
+DEFAULT_PIPELINE = "pipelines/olist"
 
 
 class ConfigError(Exception):
@@ -36,29 +29,34 @@ class DashboardConfig:
     """Everything needed to connect and to name tables: hashable, so it can key a cache."""
 
     pipeline_root: str
-    pipeline: str
-    target: str
-    kind: str  # duckdb | postgres | redshift
-    dialect: str  # sqlglot dialect the queries are rendered in
+    settings: TargetSettings  # the pipeline.yml target, resolved (references to secrets, never secrets)
     schemas: tuple[tuple[str, str], ...]  # layer → schema
-    settings: tuple[tuple[str, str], ...]  # the target's settings from pipeline.yml (references, no secrets)
 
-    def setting(self, name: str, default: str | None = None) -> str | None:
-        return dict(self.settings).get(name, default)
+    @property
+    def pipeline(self) -> str:
+        return self.settings.pipeline
+
+    @property
+    def target(self) -> str:
+        return self.settings.name
+
+    @property
+    def kind(self) -> str:
+        """duckdb | postgres | redshift: how to connect."""
+        return self.settings.type.dialect
+
+    @property
+    def dialect(self) -> str:
+        """The sqlglot dialect the queries are rendered in."""
+        return self.settings.type.dialect
 
     @property
     def database_path(self) -> str:
         """The DuckDB file (duckdb kind only)."""
-        return self.setting("database") or ""
+        return self.settings.database if isinstance(self.settings, LocalSettings) else ""
 
     def describe(self) -> str:
-        where = (
-            _short_path(self.database_path)
-            if self.kind == "duckdb"
-            else (self.setting("workgroup") or self.setting("host") or "?")
-            + "/"
-            + (self.setting("database") or self.setting("dbname") or "?")
-        )
+        where = _short_path(self.database_path) if self.kind == "duckdb" else self.settings.label
         return f"{self.pipeline} · target {self.target} ({self.kind}: {where})"
 
 
@@ -70,41 +68,21 @@ def _short_path(path: str) -> str:
 
 def load_config(environ: dict | None = None) -> DashboardConfig:
     """The configuration chosen by the environment (see the module docstring)."""
+    from framework.settings import SettingsError, resolve_target
+
     env = os.environ if environ is None else environ
     root = env.get("ELT_DASHBOARD_PIPELINE") or DEFAULT_PIPELINE
-    target = _pipeline_target(root, env.get("ELT_DASHBOARD_TARGET") or None)
-    settings = {k: str(v) for k, v in vars(target).items() if k not in ("name", "pipeline") and v is not None}
-    kind, dialect = TARGET_KINDS.get(settings.get("type", ""), (None, None))
-    if kind is None:
-        raise ConfigError(
-            f"target '{target.name}' has type '{settings.get('type')}', which the dashboard "
-            f"cannot read; known types: {', '.join(sorted(TARGET_KINDS))}"
-        )
-    if kind == "duckdb":
-        settings["database"] = os.path.abspath(env.get("ELT_DASHBOARD_WAREHOUSE") or settings["database"])
-    return DashboardConfig(
-        root, target.pipeline, target.name, kind, dialect, _schemas(root), tuple(sorted(settings.items()))
-    )
-
-
-def _pipeline_target(root: str, name: str | None):
-    """The framework's own reading of pipeline.yml, its exit turned into an exception."""
-    import contextlib
-    import io
-
-    from framework.cli.run_cmd import pipeline_target
-
-    messages = io.StringIO()
     try:
-        with contextlib.redirect_stderr(messages), contextlib.redirect_stdout(messages):
-            return pipeline_target(root, name)
-    except SystemExit:
-        text = " ".join(messages.getvalue().split()) or f"cannot read {root}/pipeline.yml"
-        raise ConfigError(text.removeprefix("elt: ")) from None
+        settings = resolve_target(root, env.get("ELT_DASHBOARD_TARGET") or None)
+    except SettingsError as err:
+        raise ConfigError(str(err)) from None
+    settings = settings.with_paths(database=env.get("ELT_DASHBOARD_WAREHOUSE") or None)
+    return DashboardConfig(root, settings, _schemas(root))
 
 
 def _schemas(root: str) -> tuple[tuple[str, str], ...]:
     """Layer → schema as pipeline.yml declares them (the framework's defaults otherwise)."""
+    from framework.spec.model import DEFAULT_SCHEMAS
     from framework.spec.yaml_io import load_document
 
     path = os.path.join(root, "pipeline.yml")

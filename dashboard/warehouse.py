@@ -116,12 +116,6 @@ def _duckdb(config: DashboardConfig):
         raise WarehouseUnavailable(f"Cannot open the warehouse {path}: {text}") from None
 
 
-def _target_settings(config: DashboardConfig):
-    from types import SimpleNamespace
-
-    return SimpleNamespace(name=config.target, **dict(config.settings))
-
-
 def _postgres(config: DashboardConfig):
     """The pipeline's own PostgreSQL connection (framework/execute/postgres.py): host, port,
     dbname, user; the password from the variable `password_env` names, else libpq's own."""
@@ -132,7 +126,7 @@ def _postgres(config: DashboardConfig):
     except ImportError:
         raise WarehouseUnavailable("Target is PostgreSQL: install psycopg (the `postgres` extra).") from None
     try:
-        return connect_postgres(_target_settings(config)).conn
+        return connect_postgres(config.settings).conn
     except psycopg.Error as err:
         raise WarehouseUnavailable(
             f"Cannot connect to PostgreSQL target '{config.target}': {' '.join(str(err).split())}"
@@ -145,7 +139,7 @@ def _redshift(config: DashboardConfig):
     try:
         from framework.execute.redshift import connect_redshift
 
-        return connect_redshift(_target_settings(config)).conn
+        return connect_redshift(config.settings).conn
     except ImportError:
         raise WarehouseUnavailable(
             "Target is Redshift: install redshift_connector (it comes with the `airflow` extra)."

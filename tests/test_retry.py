@@ -86,9 +86,21 @@ def test_the_redshift_driver_is_asked_for_iam_serverless_and_no_password(monkeyp
         return RecordingConnection(Recording())
 
     monkeypatch.setattr(redshift_connector, "connect", fake_connect)
-    from types import SimpleNamespace
+    from framework.settings import RedshiftSettings
 
-    session = connect_redshift(SimpleNamespace(workgroup="olist", database="analytics", region="sa-east-1"))
+    settings = RedshiftSettings(
+        "olist",
+        "prod",
+        "/project",
+        "redshift_olist",
+        "aws_olist",
+        "lake",
+        "ROLE_ENV",
+        "olist",
+        "analytics",
+        region="sa-east-1",
+    )
+    session = connect_redshift(settings)
     assert seen == {
         "iam": True,
         "is_serverless": True,

@@ -10,44 +10,21 @@ import sys
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def pipeline_target(root: str, target_name: str | None):
-    """The chosen target's settings from pipeline.yml, read without compiling anything.
+def target_settings(root: str, target_name: str | None, *, database: str | None = None, lake: str | None = None):
+    """The chosen target of pipeline.yml resolved (framework.settings), with the command line's
+    overrides; a problem is printed and ends the command (exit 1 for findings, 2 for usage)."""
+    from framework.settings import SettingsError, resolve_target
 
-    A well-formed file is read with the YAML loader alone (jsonschema costs more than a run
-    with nothing to do); anything unexpected goes through full validation for its message."""
-    from types import SimpleNamespace
-
-    from framework.spec.yaml_io import load_document
-
-    path = os.path.join(root, "pipeline.yml")
     try:
-        with open(path, "rb") as handle:
-            doc, problems = load_document(path, handle.read())
-    except OSError as err:
-        raise SystemExit(_usage(f"no pipeline at '{root}': {err.strerror}")) from None
-    value = doc.value if doc is not None else None
-    try:
-        name = target_name or value["default_target"]
-        settings = dict(value["targets"][name])
-        if settings.get("type") == "local" and not {"database", "lake"} <= set(settings):
-            raise KeyError("database")
-        return SimpleNamespace(name=name, pipeline=value["name"], **settings)
-    except (KeyError, TypeError):
-        pass
-    _validated_pipeline(doc, problems)  # reports what is wrong and exits
-    raise SystemExit(_usage(f"unknown target '{target_name}'; see the targets in {path}"))
+        settings = resolve_target(root, target_name)
+    except SettingsError as err:
+        if err.diagnostics:
+            from framework.diagnostics import format_text
 
-
-def _validated_pipeline(doc, problems) -> None:
-    from framework.diagnostics import format_text
-    from framework.spec.validate import spec_kind, validate_document
-
-    if doc is not None:
-        kind, problems = spec_kind(doc)
-        problems += validate_document(doc, "pipeline") if kind == "pipeline" else []
-    if problems:
-        print(format_text(problems))
-        raise SystemExit(EXIT_FINDINGS)
+            print(format_text(list(err.diagnostics)))
+            raise SystemExit(EXIT_FINDINGS) from None
+        raise SystemExit(_usage(str(err))) from None
+    return settings.with_paths(database=database, lake=lake)
 
 
 def _usage(message: str) -> int:
@@ -57,11 +34,12 @@ def _usage(message: str) -> int:
 
 def cmd_ingest(args) -> int:
     from framework.lake import LakeError
+    from framework.settings import RedshiftSettings
     from framework.spec.project import load_project
 
-    target = pipeline_target(args.pipeline, args.target)
-    source_dir = args.source_dir or getattr(target, "landing", None)
-    if source_dir is None and target.type != "redshift":
+    target = target_settings(args.pipeline, args.target, lake=args.lake)
+    source_dir = args.source_dir or (None if isinstance(target, RedshiftSettings) else target.landing)
+    if source_dir is None and not isinstance(target, RedshiftSettings):
         return _usage(f"no landing folder: pass --from or set `landing` on target '{target.name}'")
     if source_dir is not None and not os.path.isdir(source_dir):
         return _usage(f"landing folder '{source_dir}' does not exist")
@@ -73,7 +51,7 @@ def cmd_ingest(args) -> int:
         return EXIT_FINDINGS
     batch_date = args.batch_date or datetime.date.today().isoformat()
     try:
-        report, source_dir = _ingest(project, target, source_dir, args.lake, batch_date)
+        report, source_dir = _ingest(project, target, source_dir, batch_date)
     except LakeError as err:
         return _usage(str(err))
     if args.format == "json":
@@ -105,16 +83,16 @@ def cmd_ingest(args) -> int:
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
-def _ingest(project, target, source_dir: str | None, lake_dir: str | None, batch_date: str):
+def _ingest(project, target, source_dir: str | None, batch_date: str):
     """(report, where the landing files came from): a folder, or the redshift target's S3 landing prefix."""
     from framework.ingest import ingest_pipeline
     from framework.run.warehouses import lake_for
 
-    lake = lake_for(target, lake_dir)
+    lake = lake_for(target)
     if source_dir is None:
-        from framework.ingest.s3_landing import ingest_from_s3, landing_location
+        from framework.ingest.s3_landing import ingest_from_s3
 
-        bucket, prefix = landing_location(target)
+        bucket, prefix = target.landing_location
         return ingest_from_s3(project, lake, bucket, prefix, batch_date), f"s3://{bucket}/{prefix}"
     return ingest_pipeline(project, source_dir, lake, batch_date), source_dir
 
@@ -143,31 +121,26 @@ def _print_ingest(report, batch_date: str) -> None:
 
 
 def cmd_run(args) -> int:
-    from framework.lake import LakeError
-    from framework.run.cache import SpecErrors
-    from framework.run.runner import RunOptions, WarehouseBusy, run_pipeline
-    from framework.run.warehouses import WarehouseSettingsError
+    from framework.errors import ConfigError, LakeError, SpecError, WarehouseError
+    from framework.run.runner import RunOptions, run_pipeline
 
-    target = pipeline_target(args.pipeline, args.target)
+    target = target_settings(args.pipeline, args.target, database=args.warehouse, lake=args.lake)
     batch = (
         datetime.datetime.fromisoformat(args.batch_date)
         if args.batch_date
         else datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     )
-    warehouse = args.warehouse or getattr(target, "database", None) if target.type == "local" else target.name
-    options = RunOptions(warehouse, args.lake or getattr(target, "lake", "") or "", batch, full=args.full)
+    options = RunOptions(batch, full=args.full)
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
     try:
-        result = run_pipeline(args.pipeline, target.name, options, on_step=display, settings=target)
-    except (WarehouseSettingsError, LakeError) as err:
-        return _usage(str(err))
-    except SpecErrors as err:
+        result = run_pipeline(args.pipeline, target, options, on_step=display)
+    except SpecError as err:
         from framework.diagnostics import format_text
 
-        print(format_text(err.diagnostics))
+        print(format_text(list(err.diagnostics)))
         print("elt run: fix the spec errors above first (`elt lint`)", file=sys.stderr)
         return EXIT_FINDINGS
-    except WarehouseBusy as err:
+    except (ConfigError, LakeError, WarehouseError) as err:  # settings, the lake, a warehouse that won't open
         return _usage(str(err))
     if args.format == "json":
         print(json.dumps(_as_json(result), indent=2, default=str))
@@ -279,7 +252,7 @@ def _print_summary(result) -> None:
     console.print(
         f"{'[green]success[/green]' if result.ok else '[red]FAILED[/red]'} in {result.seconds:.2f}s"
         f"{' (specs compiled)' if result.compiled else ' (cached compile)'}; warehouse: "
-        f"{os.path.abspath(result.warehouse) if result.target == 'duckdb' else result.warehouse}"
+        f"{result.warehouse}"
     )
 
 
@@ -293,6 +266,6 @@ def _as_json(result) -> dict:
         "ok": result.ok,
         "seconds": round(result.seconds, 3),
         "compiled": result.compiled,
-        "warehouse": os.path.abspath(result.warehouse) if result.target == "duckdb" else result.warehouse,
+        "warehouse": result.warehouse,
         "steps": [asdict(o) for o in result.outcomes],
     }

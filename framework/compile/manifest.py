@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
-MANIFEST_VERSION = 1
+from framework.spec.targets import TARGET_CLASSES, AnyTarget, TargetType
 
-# A pipeline.yml target's `type` → the warehouse (compile target) it runs on.
-WAREHOUSE_OF_TARGET_TYPE = {"local": "duckdb", "redshift": "redshift", "postgres": "postgres"}
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -71,13 +70,6 @@ class StepInfo:
 
 
 @dataclass(frozen=True)
-class TargetInfo:
-    name: str
-    type: str
-    settings: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
 class PipelineInfo:
     name: str
     description: str
@@ -87,7 +79,7 @@ class PipelineInfo:
     start_date: str
     catchup: bool
     default_target: str
-    targets: tuple[TargetInfo, ...]
+    targets: tuple[AnyTarget, ...]  # as pipeline.yml declares them (framework.settings resolves them)
     source_fingerprint: str  # of every spec file's bytes: tells a cached manifest is stale
 
 
@@ -111,7 +103,7 @@ class Manifest:
         return next((s for s in self.steps if s.id == step_id), None)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2) + "\n"
+        return json.dumps(_plain(self), indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -130,6 +122,18 @@ def _fields_of(cls) -> tuple[tuple[str, object], ...]:
     return tuple((f.name, hints[f.name]) for f in fields(cls))
 
 
+def _plain(value):
+    """A dataclass tree as json data; a target also writes its `type`, which picks its class back."""
+    if hasattr(value, "__dataclass_fields__"):
+        plain = {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        if isinstance(getattr(type(value), "type", None), TargetType):
+            plain["type"] = type(value).type.value
+        return plain
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _load(cls, data):
     """Rebuild nested frozen dataclasses from json (lists become tuples)."""
     return cls(**{name: _convert(hint, data[name]) for name, hint in _fields_of(cls)})
@@ -146,7 +150,11 @@ def _convert(hint, value):
         return tuple(_convert(a, v) for a, v in zip(args, value))
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return None if value is None else _convert(options[0], value)
+        if value is None:
+            return None
+        if isinstance(value, dict) and "type" in value and TargetType(value["type"]) in TARGET_CLASSES:
+            return _load(TARGET_CLASSES[TargetType(value["type"])], value)
+        return _convert(options[0], value)
     if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
         return _load(hint, value)
     return value

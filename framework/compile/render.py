@@ -20,7 +20,6 @@ from framework.compile.manifest import (
     SpecInfo,
     StatementInfo,
     StepInfo,
-    TargetInfo,
 )
 from framework.compile.plan import Plan
 from framework.compile.targets.base import Target
@@ -173,12 +172,6 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
 
 def pipeline_info(project: m.Project) -> PipelineInfo:
     p = project.pipeline
-    targets = tuple(
-        TargetInfo(
-            t.name, t.type, tuple((k, str(v)) for k, v in sorted(vars(t).items()) if k != "name" and v is not None)
-        )
-        for t in p.targets
-    )
     return PipelineInfo(
         p.name,
         p.description,
@@ -188,6 +181,6 @@ def pipeline_info(project: m.Project) -> PipelineInfo:
         p.start_date,
         p.catchup,
         p.default_target,
-        targets,
+        p.targets,
         source_fingerprint(project.root),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from framework.execute.dbapi import DbApiSession
+from framework.settings import PostgresSettings
 
 
 class PostgresSession(DbApiSession):
@@ -27,18 +28,18 @@ class PostgresSession(DbApiSession):
         return sent
 
 
-def connect_postgres(settings) -> PostgresSession:
+def connect_postgres(settings: PostgresSettings) -> PostgresSession:
     """Settings of a `postgres` target: host, port, dbname, user; the password from the
     environment variable named by `password_env` (or libpq's own PGPASSWORD / .pgpass)."""
     import psycopg
 
     def connect():
-        password = os.environ.get(settings.password_env) if getattr(settings, "password_env", None) else None
+        password = os.environ.get(settings.password_env) if settings.password_env else None
         return psycopg.connect(
-            host=getattr(settings, "host", None) or "localhost",
-            port=int(getattr(settings, "port", None) or 5432),
+            host=settings.host,
+            port=settings.port,
             dbname=settings.dbname,
-            user=getattr(settings, "user", None) or None,
+            user=settings.user,
             password=password,
             application_name="elt",
             connect_timeout=10,

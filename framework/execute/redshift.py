@@ -8,9 +8,13 @@ prints and the Airflow task logs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlglot import exp
 
 from framework.execute.dbapi import DbApiSession, Fetched
+from framework.settings import RedshiftSettings
 
 LOAD_ERROR_COLUMNS = (
     "file_name",
@@ -91,7 +95,7 @@ class RedshiftSession(DbApiSession):
         return [dict(zip(LOAD_ERROR_COLUMNS, row)) for row in found.rows]
 
 
-def connect_redshift(settings, connect=None) -> RedshiftSession:
+def connect_redshift(settings: RedshiftSettings, connect: Callable[[], Any] | None = None) -> RedshiftSession:
     """Redshift Serverless through IAM: temporary credentials for the workgroup from the boto3
     credential chain (no password). `connect` overrides the driver call (Airflow's RedshiftSQLHook
     builds the connection from its own connection record; tests pass a recording double)."""
@@ -105,7 +109,7 @@ def connect_redshift(settings, connect=None) -> RedshiftSession:
                 is_serverless=True,
                 serverless_work_group=settings.workgroup,
                 database=settings.database,
-                region=getattr(settings, "region", None),
+                region=settings.region,
                 timeout=60,
             )
 

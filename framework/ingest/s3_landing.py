@@ -13,13 +13,6 @@ from framework.ingest import IngestReport, ingest_pipeline
 from framework.spec import model as m
 
 
-def landing_location(settings) -> tuple[str, str]:
-    """(bucket, prefix) where a redshift target's landing files arrive: `landing_prefix`, else
-    `<s3_prefix>/landing`."""
-    prefix = getattr(settings, "landing_prefix", None) or f"{getattr(settings, 's3_prefix', '') or ''}/landing"
-    return settings.s3_bucket, prefix.strip("/")
-
-
 def ingest_from_s3(
     project: m.Project,
     lake,

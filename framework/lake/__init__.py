@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from framework.errors import LakeError  # re-exported: lake code raises it
 
-class LakeError(Exception):
-    """A lake operation failed (missing bucket, access denied, no credentials…); the message
-    names the operation and the location."""
+__all__ = ["Lake", "LakeError", "LakeFile"]
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,16 @@ def arrow_type(ptype: PortableType):
 
     if ptype.name == "decimal":
         return pa.decimal128(ptype.precision, ptype.scale)
-    return {"string": pa.string(), "integer": pa.int32(), "bigint": pa.int64(), "double": pa.float64(),
-            "boolean": pa.bool_(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
-            "timestamptz": pa.timestamp("us", tz="UTC")}[ptype.name]
+    return {
+        "string": pa.string(),
+        "integer": pa.int32(),
+        "bigint": pa.int64(),
+        "double": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("us"),
+        "timestamptz": pa.timestamp("us", tz="UTC"),
+    }[ptype.name]
 
 
 def lake_schema(columns: tuple[m.Column, ...]):

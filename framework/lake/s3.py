@@ -44,8 +44,12 @@ class S3Lake:
 
         endpoint_url = endpoint_url or os.environ.get("ELT_S3_ENDPOINT_URL") or None
         config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=10, read_timeout=60)
-        return cls(bucket, prefix, boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config),
-                   settings=(region, endpoint_url))
+        return cls(
+            bucket,
+            prefix,
+            boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config),
+            settings=(region, endpoint_url),
+        )
 
     @property
     def root(self) -> str:
@@ -71,8 +75,9 @@ class S3Lake:
         bucket, key = split_s3(lake_path)
         size = os.path.getsize(local_path)
         if size > _MAX_PUT:
-            raise LakeError(f"S3 put {lake_path}: {size:,} bytes is above the 5 GiB of a single PUT; "
-                            "split the landing file")
+            raise LakeError(
+                f"S3 put {lake_path}: {size:,} bytes is above the 5 GiB of a single PUT; split the landing file"
+            )
         metadata = {"sha256": sha256_of(local_path)}
         if local_path.endswith(".parquet"):
             import pyarrow.parquet as pq
@@ -134,7 +139,7 @@ class S3Lake:
             pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, Delimiter="/")
             for page in pages:
                 for obj in page.get("Contents", []):
-                    name = obj["Key"][len(prefix):]
+                    name = obj["Key"][len(prefix) :]
                     if name and fnmatch.fnmatchcase(name, pattern):
                         found.append(f"s3://{bucket}/{obj['Key']}")
         return sorted(found)
@@ -216,8 +221,10 @@ class S3Lake:
         except ClientError as err:
             raise LakeError(f"S3 {operation} {where}: {self._explain(err, bucket, key)}") from None
         except NoCredentialsError:
-            raise LakeError(f"S3 {operation} {where}: no AWS credentials found (environment, profile, "
-                            "instance role or the Airflow connection)") from None
+            raise LakeError(
+                f"S3 {operation} {where}: no AWS credentials found (environment, profile, "
+                "instance role or the Airflow connection)"
+            ) from None
         except BotoCoreError as err:
             raise LakeError(f"S3 {operation} {where}: {err}") from None
 

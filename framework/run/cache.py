@@ -9,16 +9,18 @@ from __future__ import annotations
 import os
 
 from framework.compile.manifest import Manifest
-
-
-class SpecErrors(Exception):
-    def __init__(self, diagnostics):
-        super().__init__(f"{len(diagnostics)} finding(s) in the specs")
-        self.diagnostics = diagnostics
+from framework.errors import SpecError
+from framework.settings import TargetSettings
+from framework.spec.targets import TargetType
 
 
 def cache_path(cache_dir: str, pipeline: str, target: str) -> str:
     return os.path.join(cache_dir, f"{pipeline}.{target}.manifest.json")
+
+
+def manifest_for(root: str, settings: TargetSettings) -> tuple[Manifest, bool]:
+    """The manifest of the pipeline at `root` for the dialect of a resolved target, in its cache."""
+    return load_or_compile(root, settings.type.dialect, settings.cache_dir, pipeline_name=settings.pipeline)
 
 
 def load_or_compile(
@@ -47,11 +49,9 @@ def load_or_compile(
 
 
 def _target_matches(manifest: Manifest, target_name: str | None) -> bool:
-    from framework.compile.manifest import WAREHOUSE_OF_TARGET_TYPE
-
     name = target_name or manifest.pipeline.default_target
     named = next((t for t in manifest.pipeline.targets if t.name == name), None)
-    warehouse = WAREHOUSE_OF_TARGET_TYPE[named.type] if named else name
+    warehouse = TargetType(named.type).dialect if named else name
     return warehouse == manifest.target
 
 
@@ -74,5 +74,5 @@ def _compile(root: str, target_name: str | None) -> Manifest:
 
     project, diagnostics = lint_project_folder(root)
     if has_errors(diagnostics):
-        raise SpecErrors(diagnostics)
+        raise SpecError(f"{len(diagnostics)} finding(s) in the specs", diagnostics)
     return compile_project(project, target_name)

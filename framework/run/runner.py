@@ -1,4 +1,4 @@
-"""The runner: executes a compiled manifest against the local DuckDB warehouse.
+"""The runner: executes a compiled manifest on a warehouse session (DuckDB, PostgreSQL, Redshift).
 
 Order: setup → staging tables → for each source, load the lake files the ledger has not
 seen (each source's load and its ledger rows commit together) → each model in dependency
@@ -13,7 +13,6 @@ reloaded, unfinished models are rebuilt.
 from __future__ import annotations
 
 import datetime
-import os
 import time
 import uuid
 from collections.abc import Callable
@@ -24,12 +23,9 @@ from framework.compile.manifest import Manifest, StepInfo
 from framework.execute.retry import NO_RETRY, RetryPolicy, is_transient, with_retries
 from framework.execute.steps import StepFailed, execute_step, run_statement
 from framework.run.detect import pending_files
+from framework.settings import TargetSettings
 
 OK, WARNED, FAILED, SKIPPED, UP_TO_DATE, NOTHING = "ok", "warned", "failed", "skipped", "up to date", "nothing new"
-
-
-class WarehouseBusy(Exception):
-    pass
 
 
 @dataclass
@@ -73,41 +69,10 @@ class RunResult:
 
 @dataclass(frozen=True)
 class RunOptions:
-    warehouse: str
-    lake: str
     batch_ts: datetime.datetime
     full: bool = False  # rebuild every model even when up to date
     iam_role: str | None = None  # the role Redshift assumes for COPY (from the environment, never YAML)
     retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors
-
-
-def connect_duckdb(path: str, wait_seconds: float = 0.0):
-    """Open the warehouse; with `wait_seconds`, wait that long for another writer to finish."""
-    import duckdb
-
-    directory = os.path.dirname(os.path.abspath(path))
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            os.makedirs(directory, exist_ok=True)
-            return duckdb.connect(path)
-        except duckdb.IOException as err:
-            if "lock" in str(err).lower() and time.monotonic() < deadline:
-                time.sleep(0.5)
-                continue
-            return _busy(path, err)
-        except OSError as err:
-            raise WarehouseBusy(f"cannot open the warehouse {path}: {err}") from None
-
-
-def _busy(path: str, err: Exception):
-    text = str(err)
-    if "lock" in text.lower():
-        raise WarehouseBusy(
-            f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
-            f"wait for the other `elt run` to finish. ({text.splitlines()[0]})"
-        ) from None
-    raise WarehouseBusy(f"cannot open the warehouse {path}: {text.splitlines()[0]}") from None
 
 
 class Runner:
@@ -433,35 +398,31 @@ def _reason(err: Exception) -> str:
 
 def run_pipeline(
     root: str,
-    target_name: str | None,
+    settings: TargetSettings,
     options: RunOptions,
     on_step: Callable[[StepOutcome], None] | None = None,
-    settings=None,
 ) -> RunResult:
-    """Run the pipeline on a target. `settings` is the target's entry of pipeline.yml; without it
-    the run goes to the DuckDB file and lake folder named in `options`."""
+    """Run the pipeline at `root` on the target `settings` resolve (framework.settings)."""
     import dataclasses
 
-    from framework.run.cache import load_or_compile
+    from framework.run.cache import manifest_for
     from framework.run.warehouses import open_warehouse
 
     started = time.perf_counter()
-    if settings is None or settings.type == "local":
-        from types import SimpleNamespace
-
-        settings = SimpleNamespace(type="local", name=target_name, database=options.warehouse, lake=options.lake)
-        cache_dir = os.path.join(os.path.dirname(os.path.abspath(options.warehouse)), ".elt")
-    else:
-        cache_dir = os.path.join("warehouse", ".elt")
-    manifest, compiled = load_or_compile(root, target_name, cache_dir)
-    opened = open_warehouse(settings, database=options.warehouse, lake_dir=options.lake)
+    manifest, compiled = manifest_for(root, settings)
+    opened = open_warehouse(settings)
     options = dataclasses.replace(options, iam_role=options.iam_role or opened.iam_role, retry=opened.retry)
     try:
         runner = Runner(manifest, opened.session, opened.lake, options, on_step)
         outcomes = runner.run()
     finally:
         opened.close()
-    label = options.warehouse if settings.type == "local" else opened.label
     return RunResult(
-        runner.run_id, manifest.pipeline.name, manifest.target, label, compiled, outcomes, time.perf_counter() - started
+        runner.run_id,
+        manifest.pipeline.name,
+        manifest.target,
+        opened.label,
+        compiled,
+        outcomes,
+        time.perf_counter() - started,
     )

@@ -6,6 +6,7 @@ import os
 
 from framework.diagnostics import Diagnostic
 from framework.spec import model as m
+from framework.spec.targets import declared_target
 from framework.spec.types import TypeParseError, parse_type
 from framework.spec.yaml_io import Document
 
@@ -39,10 +40,7 @@ def _columns(raw: list[dict], found: list[Diagnostic], base: tuple) -> tuple[m.C
 
 def _pipeline(doc: Document, found: list[Diagnostic]) -> m.PipelineSpec:
     v = doc.value
-    targets = []
-    for name, raw in v["targets"].items():
-        options = {k: val for k, val in raw.items() if k != "type"}
-        targets.append(m.TARGET_TYPES[raw["type"]](name=name, **options))
+    targets = [declared_target(name, raw) for name, raw in v["targets"].items()]
     schemas = dict(m.DEFAULT_SCHEMAS, **v.get("schemas", {}))
     return m.PipelineSpec(
         name=v["name"],

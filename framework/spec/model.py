@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from framework.spec.targets import AnyTarget
 from framework.spec.types import PortableType
 
 
@@ -250,46 +251,6 @@ class ModelSpec:
             managed += SCD2_MANAGED_COLUMNS
         return managed
 
-
-@dataclass(frozen=True)
-class LocalTarget:
-    name: str
-    database: str
-    lake: str
-    landing: str | None = None
-    type = "local"
-
-
-@dataclass(frozen=True)
-class RedshiftTarget:
-    name: str
-    redshift_conn_id: str
-    aws_conn_id: str
-    s3_bucket: str
-    iam_role_arn_env: str
-    workgroup: str
-    database: str
-    s3_prefix: str = ""
-    region: str | None = None
-    landing_prefix: str | None = None
-    type = "redshift"
-
-
-@dataclass(frozen=True)
-class PostgresTarget:
-    name: str
-    dbname: str
-    lake: str
-    host: str = "localhost"
-    port: int = 5432
-    user: str | None = None
-    password_env: str | None = None  # the variable's name; the password never lives in YAML
-    landing: str | None = None
-    type = "postgres"
-
-
-TARGET_TYPES = {"local": LocalTarget, "redshift": RedshiftTarget, "postgres": PostgresTarget}
-AnyTarget = LocalTarget | RedshiftTarget | PostgresTarget
 
 DEFAULT_SCHEMAS = {"staging": "staging", "dimension": "dwh", "fact": "dwh", "mart": "mart", "internal": "elt"}
 

@@ -140,11 +140,12 @@ def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(pr
 
     from dag_factory.build import DagSettings, build_dag
     from framework.run.cache import load_or_compile
+    from framework.settings import resolve_target
 
     root = str(project / "pipelines" / "olist")
     manifest, _ = load_or_compile(root, "prod", str(project / ".elt"))
     assert manifest.target == "redshift"
-    dag = build_dag(manifest, DagSettings(root, "prod", str(project)))
+    dag = build_dag(manifest, DagSettings(root, resolve_target(root, "prod", str(project))))
     local = dagbag().dags["olist"]
     assert {t.task_id for t in dag.tasks} == {t.task_id for t in local.tasks}  # same graph, same ids
     sensor = dag.get_task("detect")

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from dashboard import data, queries
-from dashboard.config import DEFAULT_SCHEMAS, DashboardConfig, load_config
+from dashboard.config import DashboardConfig, load_config
 from dashboard.filters import Filters
+from framework.spec.model import DEFAULT_SCHEMAS
 from tests.run.helpers import BATCH
 
 PERIODS = [
@@ -28,28 +29,9 @@ def pg_config(sample_warehouse, postgres):
     from framework.run.runner import RunOptions, run_pipeline
 
     settings = postgres.settings(postgres.create_database("dashboard"), str(sample_warehouse.lake))
-    result = run_pipeline(
-        str(sample_warehouse.pipeline),
-        "postgres",
-        RunOptions("pg", str(sample_warehouse.lake), BATCH),
-        settings=settings,
-    )
+    result = run_pipeline(str(sample_warehouse.pipeline), settings, RunOptions(BATCH))
     assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
-    return DashboardConfig(
-        str(sample_warehouse.pipeline),
-        "olist",
-        "pg",
-        "postgres",
-        "postgres",
-        tuple(sorted(DEFAULT_SCHEMAS.items())),
-        (
-            ("dbname", settings.dbname),
-            ("host", postgres.host),
-            ("port", str(postgres.port)),
-            ("type", "postgres"),
-            ("user", postgres.user),
-        ),
-    )
+    return DashboardConfig(str(sample_warehouse.pipeline), settings, tuple(sorted(DEFAULT_SCHEMAS.items())))
 
 
 def comparable(frame: pd.DataFrame) -> pd.DataFrame:

@@ -31,11 +31,12 @@ class PostgresServer:
 
     def settings(self, dbname: str, lake: str):
         """A `postgres` target as pipeline.yml would give it."""
-        from types import SimpleNamespace
+        from framework.settings import PostgresSettings
 
-        return SimpleNamespace(
-            type="postgres",
+        return PostgresSettings(
+            pipeline="olist",
             name="pg",
+            project_dir=self.folder,
             host=self.host,
             port=self.port,
             dbname=dbname,

@@ -41,9 +41,7 @@ def olist(postgres, tmp_path_factory):
     duck = workspace.run()
     assert duck.ok
     settings = postgres.settings(postgres.create_database("olist"), str(workspace.lake))
-    result = run_pipeline(
-        str(workspace.pipeline), "postgres", RunOptions("pg", str(workspace.lake), BATCH), settings=settings
-    )
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
     return workspace, settings, duck, result
 
 
@@ -118,9 +116,7 @@ def test_a_rerun_on_postgres_loads_nothing_and_changes_nothing(olist, postgres):
     with postgres.connect(settings.dbname) as conn:
         before = conn.execute("SELECT COUNT(*), MAX(loaded_at) FROM elt.file_ledger").fetchone()
         customers = conn.execute("SELECT * FROM dwh.dim_customer ORDER BY customer_sk").fetchall()
-    again = run_pipeline(
-        str(workspace.pipeline), "postgres", RunOptions("pg", str(workspace.lake), BATCH), settings=settings
-    )
+    again = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
     assert again.ok
     assert {o.status for o in again.outcomes if o.step.startswith("load:")} == {"nothing new"}
     with postgres.connect(settings.dbname) as conn:

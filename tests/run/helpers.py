@@ -14,6 +14,7 @@ import duckdb
 from framework.ingest import ingest_pipeline
 from framework.lake.local import LocalLake
 from framework.run.runner import RunOptions, run_pipeline
+from framework.settings import resolve_target
 from framework.spec.project import load_project
 
 ELT = str(Path(sys.executable).parent / "elt")
@@ -35,7 +36,11 @@ class Workspace:
         return ingest_pipeline(project, str(landing), LocalLake(str(self.lake)), batch_date, only=only)
 
     def run(self, batch_ts: datetime.datetime = BATCH, full: bool = False):
-        return run_pipeline(str(self.pipeline), None, RunOptions(str(self.warehouse), str(self.lake), batch_ts, full))
+        return run_pipeline(str(self.pipeline), self.settings(), RunOptions(batch_ts, full))
+
+    def settings(self, target: str | None = None):
+        """The pipeline's target, with this workspace's warehouse file and lake (as --warehouse/--lake)."""
+        return resolve_target(str(self.pipeline), target).with_paths(database=str(self.warehouse), lake=str(self.lake))
 
     def cli(self, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
         return subprocess.run([ELT, *args], capture_output=True, text=True, timeout=timeout, cwd=self.folder)

@@ -74,3 +74,35 @@ def test_run_with_spec_errors_stops_before_touching_the_warehouse(tmp_path):
         "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake", str(workspace.lake)
     )
     assert run.returncode == 1 and "E203" in run.stdout and not workspace.warehouse.exists()
+
+
+def test_run_uses_the_same_warehouse_from_any_working_directory(tmp_path):
+    """Relative paths of pipeline.yml resolve against the project folder, not the cwd."""
+    import shutil
+    import subprocess
+
+    from tests.run.helpers import ELT
+
+    project = tmp_path / "project"
+    pipeline = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", pipeline)
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(folder)
+    elsewhere = [tmp_path / "a", project / "pipelines", pipeline / "models"]
+    for cwd in elsewhere:
+        cwd.mkdir(exist_ok=True)
+
+    def elt(cwd, *args):
+        done = subprocess.run([ELT, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    elt(elsewhere[0], "ingest", str(pipeline), "--from", str(folder), "--batch-date", "2024-01-01", "--quiet")
+    first = json.loads(elt(elsewhere[1], "run", str(pipeline), "--format", "json").stdout)
+    again = json.loads(elt(elsewhere[2], "run", "..", "--format", "json").stdout)
+    assert first["warehouse"] == again["warehouse"] == str(project / "warehouse" / "tiny.duckdb")
+    assert {s["status"] for s in first["steps"] if s["step"].startswith("load:")} == {"ok"}
+    assert {s["status"] for s in again["steps"]} <= {"nothing new", "up to date"}
+    assert (project / "lake").is_dir()
+    assert not any((cwd / "warehouse").exists() or (cwd / "lake").exists() for cwd in elsewhere)

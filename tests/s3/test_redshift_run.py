@@ -13,7 +13,6 @@ import datetime
 import json
 import logging
 import re
-from types import SimpleNamespace
 
 import pytest
 import sqlglot
@@ -24,6 +23,7 @@ from framework.ingest.s3_landing import ingest_from_s3
 from framework.lake.s3 import S3Lake
 from framework.run.cache import load_or_compile
 from framework.run.runner import FAILED, NOTHING, OK, Runner, RunOptions
+from framework.settings import RedshiftSettings
 from framework.spec.project import load_project
 from tests.conftest import OLIST
 from tests.s3.recording import Recording, RecordingConnection, redshift_error
@@ -52,9 +52,12 @@ def landed(s3, bucket):
 
 
 def settings(bucket: str):
-    return SimpleNamespace(
-        type="redshift",
+    return RedshiftSettings(
+        pipeline="olist",
         name="prod",
+        project_dir=str(OLIST),
+        redshift_conn_id="redshift_olist",
+        aws_conn_id="aws_olist",
         s3_bucket=bucket,
         s3_prefix="olist",
         workgroup="olist",
@@ -66,7 +69,7 @@ def settings(bucket: str):
 
 def run(manifest, lake, recording: Recording, retry: RetryPolicy = FAST) -> Runner:
     session = connect_redshift(settings(lake.bucket), connect=lambda: RecordingConnection(recording))
-    runner = Runner(manifest, session, lake, RunOptions("redshift", "", BATCH, iam_role=ROLE, retry=retry))
+    runner = Runner(manifest, session, lake, RunOptions(BATCH, iam_role=ROLE, retry=retry))
     runner.outcomes = runner.run()
     return runner
 

@@ -9,8 +9,6 @@ from framework.compile.targets.redshift import RedshiftTarget
 
 TARGETS: dict[str, type[Target]] = {"duckdb": DuckDBTarget, "redshift": RedshiftTarget, "postgres": PostgresTarget}
 
-from framework.compile.manifest import WAREHOUSE_OF_TARGET_TYPE  # noqa: E402,F401  (re-exported)
-
 
 class UnknownTarget(ValueError):
     pass
@@ -33,7 +31,7 @@ def resolve_target(name: str | None, pipeline=None) -> Target:
     if pipeline is not None:
         named = pipeline.target(name)
         if named is not None:
-            return get_target(WAREHOUSE_OF_TARGET_TYPE[named.type])
+            return get_target(named.type.dialect)
     if name in TARGETS:
         return get_target(name)
     from framework.diagnostics import did_you_mean
