@@ -1,7 +1,8 @@
 """`terraform output -json` → what the pipeline and Airflow need, printed (no secrets).
 
-    terraform -chdir=terraform/envs/prod output -json | python terraform/outputs_to_settings.py --target prod
+    terraform -chdir=terraform output -json | python terraform/outputs_to_settings.py --target prod
 
+with terraform/ initialised on that environment's state (envs/prod.s3.tfbackend, see terraform/README.md),
 prints (1) the `targets.<name>` block for pipeline.yml, (2) the export of the COPY role ARN under
 the environment-variable name pipeline.yml expects, (3) the Airflow connections as
 AIRFLOW_CONN_* JSON: an AWS connection (role from the Airflow identity, region) and a Redshift
@@ -14,11 +15,24 @@ import argparse
 import json
 import sys
 
+# Outputs of the root module (terraform/outputs.tf) this script needs; `airflow_role_arn` is optional.
+REQUIRED_OUTPUTS = (
+    "pipeline",
+    "region",
+    "bucket",
+    "prefix",
+    "copy_role_arn",
+    "workgroup",
+    "database",
+    "endpoint",
+    "port",
+)
+OPTIONAL_OUTPUTS = ("airflow_role_arn",)
+
 
 def settings(outputs: dict, target: str) -> dict:
     value = {name: item["value"] for name, item in outputs.items()}
-    missing = [k for k in ("pipeline", "region", "bucket", "prefix", "copy_role_arn", "workgroup", "database",
-                           "endpoint", "port") if value.get(k) in (None, "")]
+    missing = [k for k in REQUIRED_OUTPUTS if value.get(k) in (None, "")]
     if missing:
         raise SystemExit(f"terraform outputs lack {', '.join(missing)}: apply the environment root first")
     pipeline = value["pipeline"]
@@ -28,18 +42,36 @@ def settings(outputs: dict, target: str) -> dict:
     if value.get("airflow_role_arn"):
         aws_extra["role_arn"] = value["airflow_role_arn"]
     return {
-        "target": {target: {"type": "redshift", "redshift_conn_id": redshift_conn, "aws_conn_id": aws_conn,
-                            "s3_bucket": value["bucket"], "s3_prefix": value["prefix"], "iam_role_arn_env": role_env,
-                            "workgroup": value["workgroup"], "database": value["database"],
-                            "region": value["region"], "landing_prefix": f"{value['prefix']}/landing"}},
+        "target": {
+            target: {
+                "type": "redshift",
+                "redshift_conn_id": redshift_conn,
+                "aws_conn_id": aws_conn,
+                "s3_bucket": value["bucket"],
+                "s3_prefix": value["prefix"],
+                "iam_role_arn_env": role_env,
+                "workgroup": value["workgroup"],
+                "database": value["database"],
+                "region": value["region"],
+                "landing_prefix": f"{value['prefix']}/landing",
+            }
+        },
         "environment": {role_env: value["copy_role_arn"]},
         "airflow_connections": {
             f"AIRFLOW_CONN_{aws_conn.upper()}": {"conn_type": "aws", "extra": aws_extra},
             f"AIRFLOW_CONN_{redshift_conn.upper()}": {
-                "conn_type": "redshift", "host": value["endpoint"], "port": int(value["port"]),
+                "conn_type": "redshift",
+                "host": value["endpoint"],
+                "port": int(value["port"]),
                 "schema": value["database"],
-                "extra": {"iam": True, "is_serverless": True, "serverless_work_group": value["workgroup"],
-                          "aws_conn_id": aws_conn, "region": value["region"]}},
+                "extra": {
+                    "iam": True,
+                    "is_serverless": True,
+                    "serverless_work_group": value["workgroup"],
+                    "aws_conn_id": aws_conn,
+                    "region": value["region"],
+                },
+            },
         },
     }
 
@@ -47,8 +79,12 @@ def settings(outputs: dict, target: str) -> dict:
 def render(result: dict) -> str:
     import yaml
 
-    lines = ["# pipeline.yml (under targets:)", yaml.safe_dump(result["target"], sort_keys=False).rstrip(), "",
-             "# environment of the Airflow workers"]
+    lines = [
+        "# pipeline.yml (under targets:)",
+        yaml.safe_dump(result["target"], sort_keys=False).rstrip(),
+        "",
+        "# environment of the Airflow workers",
+    ]
     lines += [f"export {k}={v}" for k, v in result["environment"].items()]
     lines += [f"export {k}='{json.dumps(v, separators=(',', ':'))}'" for k, v in result["airflow_connections"].items()]
     return "\n".join(lines)

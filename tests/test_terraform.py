@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -44,14 +45,60 @@ def blocks(doc: dict, kind: str) -> dict:
     return merged
 
 
-def module(name: str) -> dict:
-    docs = [load(p) for p in sorted((TF / "modules" / name).glob("*.tf"))]
+def configuration(directory: Path) -> dict:
+    """The blocks of one Terraform module directory (its *.tf files, not its subdirectories)."""
+    docs = [load(p) for p in sorted(directory.glob("*.tf"))]
     return {
         "resource": {k: v for d in docs for k, v in blocks(d, "resource").items()},
         "data": {k: v for d in docs for k, v in blocks(d, "data").items()},
         "variable": {k: v for d in docs for e in d.get("variable", []) for k, v in e.items()},
         "output": {k: v for d in docs for e in d.get("output", []) for k, v in e.items()},
+        "module": {k: v for d in docs for e in d.get("module", []) for k, v in e.items()},
+        "provider": {k: v for d in docs for e in d.get("provider", []) for k, v in e.items()},
+        "terraform": [t for d in docs for t in d.get("terraform", [])],
     }
+
+
+def module(name: str) -> dict:
+    return configuration(TF / "modules" / name)
+
+
+MODULES = ("lake_bucket", "copy_role", "redshift_serverless", "airflow_identity")
+# an environment is envs/<env>.tfvars.example plus envs/<env>.s3.tfbackend
+ENVIRONMENTS = tuple(sorted(p.name.removesuffix(".tfvars.example") for p in TF.glob("envs/*.tfvars.example")))
+
+
+def tfvars(env: str) -> dict:
+    """An environment's variables (the committed example; the real file is copied from it and not committed)."""
+    return load(TF / "envs" / f"{env}.tfvars.example")
+
+
+def regex_validations(variable: dict) -> list[str]:
+    """The patterns of a variable's `can(regex("...", var.x))` validations."""
+    found = []
+    for rule in variable.get("validation", []):
+        match = re.fullmatch(r'\$\{can\(regex\("(.*)", var\.\w+\)\)\}', rule["condition"])
+        if match:
+            found.append(match.group(1))
+    return found
+
+
+INTERPOLATION = re.compile(r'\$\{(?:var\.(\w+)|replace\(var\.(\w+), "([^"]*)", "([^"]*)"\))\}')
+
+
+def render(template, values: dict):
+    """A root argument built only from `${var.x}` and `${replace(var.x, "a", "b")}`, evaluated; None otherwise."""
+    if not isinstance(template, str) or re.search(r"\$\{", INTERPOLATION.sub("", template)):
+        return None
+    whole = INTERPOLATION.fullmatch(template)
+    if whole and whole.group(1):
+        return values.get(whole.group(1))
+
+    def evaluate(match: re.Match) -> str:
+        plain, replaced, old, new = match.groups()
+        return str(values[plain]) if plain else str(values[replaced]).replace(old, new)
+
+    return INTERPOLATION.sub(evaluate, template)
 
 
 def test_terraform_fmt_is_clean():
@@ -59,6 +106,14 @@ def test_terraform_fmt_is_clean():
         pytest.skip("no terraform binary on this machine")
     result = subprocess.run(["terraform", "fmt", "-check", "-recursive", str(TF)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    # `fmt -recursive` skips *.tfvars.example and *.tfbackend: check them through stdin
+    others = sorted(TF.glob("envs/*.tfvars.example")) + sorted(TF.glob("envs/*.tfbackend"))
+    assert len(others) == 2 * len(ENVIRONMENTS), others
+    for path in others:
+        check = subprocess.run(
+            ["terraform", "fmt", "-check", "-"], input=path.read_text(), capture_output=True, text=True
+        )
+        assert check.returncode == 0, f"{path} is not terraform-fmt formatted"
 
 
 def test_the_lake_bucket_is_private_encrypted_versioned_and_tls_only():
@@ -104,28 +159,141 @@ def test_the_airflow_identity_is_least_privilege():
         assert "*" not in statement["resources"] and not any(a.endswith(":*") for a in statement["actions"])
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
-def test_environment_roots_output_what_the_framework_reads_and_validate_inputs(env):
-    docs = [load(p) for p in sorted((TF / "envs" / env).glob("*.tf"))]
-    outputs = {k for d in docs for e in d.get("output", []) for k in e}
-    assert {
-        "bucket",
-        "prefix",
-        "copy_role_arn",
-        "workgroup",
-        "database",
-        "endpoint",
-        "port",
-        "region",
-        "pipeline",
-    } <= outputs
-    variables = {k: v for d in docs for e in d.get("variable", []) for k, v in e.items()}
+def test_one_root_module_serves_every_environment():
+    """terraform/ is the only root; envs/ holds values and backend settings, no configuration."""
+    assert sorted(p.relative_to(TF).as_posix() for p in TF.glob("envs/**/*.tf")) == []
+    assert [p for p in (TF / "envs").iterdir() if p.is_dir()] == []
+    root = configuration(TF)
+    assert [t["backend"] for t in root["terraform"] if "backend" in t] == [[{"s3": {}}]], "one partial S3 backend"
+    sources = {name: call["source"] for name, call in root["module"].items()}
+    assert sorted(sources.values()) == sorted(f"./modules/{m}" for m in MODULES), sources
+    assert sorted(p.name for p in (TF / "modules").iterdir() if p.is_dir()) == sorted(MODULES)
+
+
+def test_the_root_passes_each_module_exactly_its_inputs():
+    """What `terraform validate` would say about the module calls, offline: no unknown argument, no required one missing."""
+    meta = {"source", "count", "for_each", "depends_on", "providers", "version"}
+    for name, call in configuration(TF)["module"].items():
+        declared = module(call["source"].removeprefix("./modules/"))["variable"]
+        passed = set(call) - meta
+        assert passed <= set(declared), f"module {name} gets undeclared {passed - set(declared)}"
+        required = {v for v, body in declared.items() if "default" not in body}
+        assert required <= passed, f"module {name} lacks {required - passed}"
+
+
+def test_the_root_outputs_what_the_framework_reads_and_validates_inputs():
+    spec = importlib.util.spec_from_file_location("outputs_to_settings", TF / "outputs_to_settings.py")
+    reader = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reader)
+    root = configuration(TF)
+    assert set(reader.REQUIRED_OUTPUTS) | set(reader.OPTIONAL_OUTPUTS) <= set(root["output"])
+    assert all("description" in o for o in root["output"].values())
+    variables = root["variable"]
     assert all("description" in v for v in variables.values())
-    assert "validation" in variables["region"] and "validation" in variables["pipeline"]
+    for name in ("environment", "region", "pipeline"):
+        assert regex_validations(variables[name]), f"variable {name} lost its validation"
+    assert "default" not in variables["environment"], "the environment is always chosen explicitly"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_environment_values_set_declared_variables_that_pass_validation(env):
+    variables = configuration(TF)["variable"]
+    values = tfvars(env)
+    assert values["environment"] == env, "the file's name and its environment agree"
+    assert set(values) <= set(variables), f"undeclared: {set(values) - set(variables)}"
+    required = {name for name, body in variables.items() if "default" not in body}
+    assert required <= set(values), f"missing: {required - set(values)}"
+    for name, value in values.items():
+        for pattern in regex_validations(variables[name]):
+            assert re.fullmatch(pattern, value), f"{env}: {name} = {value!r} fails {pattern}"
+
+
+@pytest.mark.parametrize("pipeline", [None, "my_shop"])
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_each_environment_gets_names_the_modules_accept(env, pipeline):
+    """The names the root builds from pipeline and environment satisfy the modules' own validations
+    (also for a lower_snake_case pipeline name: Redshift names take no underscores)."""
+    root = configuration(TF)
+    values = {name: body.get("default") for name, body in root["variable"].items()} | tfvars(env)
+    if pipeline:
+        assert all(re.fullmatch(p, pipeline) for p in regex_validations(root["variable"]["pipeline"]))
+        values["pipeline"] = pipeline
+    checked = 0
+    for call in root["module"].values():
+        declared = module(call["source"].removeprefix("./modules/"))["variable"]
+        for argument, template in call.items():
+            value = render(template, values)
+            for pattern in regex_validations(declared.get(argument, {})) if isinstance(value, str) else []:
+                assert re.fullmatch(pattern, value), f"{env}: {argument} = {value!r} fails {pattern}"
+                checked += 1
+    assert checked >= 6, checked  # bucket, prefix, copy role, namespace, workgroup, airflow role names at least
+
+
+def test_environments_differ_only_in_their_identity_and_never_share_names_or_state():
+    root = configuration(TF)
+    dev, prod = tfvars("dev"), tfvars("prod")
+    assert {k for k in dev.keys() | prod.keys() if dev.get(k) != prod.get(k)} == {"environment", "bucket_name"}
+    # every name the root gives a module carries the environment, so two environments fit in one account
+    names = {
+        f"{m}.{a}": v
+        for m, call in root["module"].items()
+        for a, v in call.items()
+        if a.endswith("_name") and a != "bucket_name"
+    }
+    assert set(names) == {
+        "copy_role.role_name",
+        "redshift.namespace_name",
+        "redshift.workgroup_name",
+        "airflow.role_name",
+    }
+    assert all("${var.environment}" in v for v in names.values()), names
+    assert root["provider"]["aws"]["default_tags"][0]["tags"]["environment"] == "${var.environment}"
+    # one state per environment: its own key (dev and prod keep the keys of the former per-environment roots)
+    assert {"dev", "prod"} <= set(ENVIRONMENTS)
+    assert sorted(p.name.removesuffix(".s3.tfbackend") for p in TF.glob("envs/*.tfbackend")) == list(ENVIRONMENTS)
+    backends = {env: load(TF / "envs" / f"{env}.s3.tfbackend") for env in ENVIRONMENTS}
+    assert {env: b["key"] for env, b in backends.items()} == {env: f"elt/{env}.tfstate" for env in ENVIRONMENTS}
+    assert all(b["encrypt"] is True and "bucket" not in b for b in backends.values()), (
+        "the state bucket is given at init"
+    )
+
+
+def guard_block() -> str:
+    """The environment guard's HCL, cut out of main.tf."""
+    text = (TF / "main.tf").read_text()
+    start = text.index('resource "terraform_data" "environment_guard" {')
+    depth = 0
+    for end in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0 and text[end] == "}":
+            return text[start : end + 1]
+    raise AssertionError("unbalanced braces")
+
+
+def test_a_state_refuses_another_environments_variables(tmp_path):
+    """The state records its environment: applying other variables to it must fail at plan, changing nothing."""
+    guard = configuration(TF)["resource"]["terraform_data"]["environment_guard"]
+    assert guard["triggers_replace"] == "${var.environment}" and guard["lifecycle"][0]["prevent_destroy"] is True
+    if shutil.which("terraform") is None:
+        pytest.skip("no terraform binary on this machine")
+    # the guard alone, on a local state: the built-in terraform_data provider needs no download
+    (tmp_path / "main.tf").write_text('variable "environment" {\n  type = string\n}\n\n' + guard_block() + "\n")
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+
+    def terraform(*args: str) -> subprocess.CompletedProcess:
+        command = ["terraform", f"-chdir={tmp_path}", *args, "-input=false", "-no-color"]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    assert terraform("init").returncode == 0
+    assert terraform("apply", "-auto-approve", "-var=environment=prod").returncode == 0
+    same = terraform("plan", "-detailed-exitcode", "-var=environment=prod")
+    assert same.returncode == 0, same.stdout + same.stderr  # 0: no changes
+    other = terraform("plan", "-var=environment=dev")
+    assert other.returncode == 1 and "Instance cannot be destroyed" in other.stderr, other.stdout + other.stderr
 
 
 def test_every_module_variable_is_described():
-    for name in ("lake_bucket", "copy_role", "redshift_serverless", "airflow_identity"):
+    for name in MODULES:
         variables = module(name)["variable"]
         assert variables and all("description" in v for v in variables.values()), name
 

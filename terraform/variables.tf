@@ -1,3 +1,12 @@
+variable "environment" {
+  description = "Environment (dev, prod, ...): in every resource name and tag. Set by envs/<environment>.tfvars; the backend must be initialised with the matching envs/<environment>.s3.tfbackend."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lower-case letters or digits starting with a letter, e.g. dev or prod."
+  }
+}
+
 variable "region" {
   description = "AWS region of the lake and the warehouse (Parquet COPY needs both in one region)."
   type        = string

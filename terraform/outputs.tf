@@ -1,5 +1,10 @@
 # Everything the framework needs; `python terraform/outputs_to_settings.py` turns these into
 # the pipeline's redshift target, the COPY role variable and Airflow connections.
+output "environment" {
+  description = "Environment whose state this is (check it after switching backends)."
+  value       = var.environment
+}
+
 output "pipeline" {
   description = "Pipeline name."
   value       = var.pipeline
