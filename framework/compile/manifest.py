@@ -9,10 +9,19 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass, fields
+from enum import Enum, StrEnum
 
 from framework.spec.targets import TARGET_CLASSES, AnyTarget, TargetType
 
 MANIFEST_VERSION = 2
+
+
+class StepKind(StrEnum):
+    SETUP = "setup"  # schemas and the framework's own tables
+    TABLE = "table"  # CREATE TABLE IF NOT EXISTS of a staging table or model
+    LOAD = "load"  # a batch of lake files into staging
+    BUILD = "build"  # a model
+    CHECK = "check"  # a model's checks
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ class CheckInfo:
 @dataclass(frozen=True)
 class StepInfo:
     id: str
-    kind: str
+    kind: StepKind
     spec: str | None
     depends_on: tuple[str, ...]
     transactional: bool
@@ -155,6 +164,8 @@ def _convert(hint, value):
         if isinstance(value, dict) and "type" in value and TargetType(value["type"]) in TARGET_CLASSES:
             return _load(TARGET_CLASSES[TargetType(value["type"])], value)
         return _convert(options[0], value)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
     if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
         return _load(hint, value)
     return value

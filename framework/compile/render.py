@@ -20,6 +20,7 @@ from framework.compile.manifest import (
     SpecInfo,
     StatementInfo,
     StepInfo,
+    StepKind,
 )
 from framework.compile.plan import Plan
 from framework.compile.targets.base import Target
@@ -128,7 +129,14 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
         )
         steps.append(
             StepInfo(
-                step.id, step.kind, step.spec, step.depends_on, step.transactional, step.params, statements, checks
+                step.id,
+                StepKind(step.kind),
+                step.spec,
+                step.depends_on,
+                step.transactional,
+                step.params,
+                statements,
+                checks,
             )
         )
     internal = tuple(

@@ -217,10 +217,10 @@ def test_a_loaded_file_that_changes_is_refused_and_nothing_else_moves(shop):
 
 
 def test_a_file_deleted_between_detection_and_load_fails_only_its_source(shop, monkeypatch):
-    from framework.run import runner
+    from framework.run import step_runners
 
     assert not ingest_members(shop, [HEADER, "4;d@x;gold;Rome;2024-01-02 10:00:00"]).error
-    original = runner.pending_files
+    original = step_runners.pending_files
 
     def vanishing(conn, manifest, lake, source):
         pending = original(conn, manifest, lake, source)
@@ -228,7 +228,7 @@ def test_a_file_deleted_between_detection_and_load_fails_only_its_source(shop, m
             os.remove(f.path)  # gone after detection, before the load reads it
         return pending
 
-    monkeypatch.setattr(runner, "pending_files", vanishing)
+    monkeypatch.setattr(step_runners, "pending_files", vanishing)
     run = shop.run()
     load = next(o for o in run.outcomes if o.step == "load:members")
     assert load.status == "failed" and "members_2024-01-02.parquet" in load.error

@@ -1,0 +1,17 @@
+"""How a run is asked to run: its batch time, whether to rebuild everything, its COPY role and
+retry policy. Resolved once by the caller (CLI, Airflow task) and passed down frozen."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from framework.execute.retry import NO_RETRY, RetryPolicy
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    batch_ts: datetime.datetime
+    full: bool = False  # rebuild every model even when up to date
+    iam_role: str | None = None  # the role Redshift assumes for COPY (from the environment, never YAML)
+    retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors

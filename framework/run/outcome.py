@@ -1,0 +1,54 @@
+"""What a run reports: a status per step, its figures and failing checks, and the run's result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class StepStatus(StrEnum):
+    OK = "ok"
+    WARNED = "warned"  # built, but a warn-severity check found rows
+    FAILED = "failed"
+    SKIPPED = "skipped"  # an upstream step failed
+    UP_TO_DATE = "up to date"
+    NOTHING_NEW = "nothing new"
+
+
+@dataclass
+class CheckOutcome:
+    name: str
+    severity: str
+    failures: int
+    sample: list[tuple] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StepOutcome:
+    step: str
+    status: StepStatus
+    seconds: float = 0.0
+    rows_inserted: int | None = None
+    rows_updated: int | None = None
+    rows_expired: int | None = None
+    rows_rejected: int | None = None
+    detail: str = ""
+    error: str = ""
+    checks: list[CheckOutcome] = field(default_factory=list)
+    transient: bool = False  # failed for a passing reason (connection, conflict, capacity): worth a later retry
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    pipeline: str
+    target: str
+    warehouse: str
+    compiled: bool
+    outcomes: list[StepOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status is not StepStatus.FAILED for o in self.outcomes)

@@ -1,0 +1,53 @@
+"""What runs, what is skipped and what changed, decided from the manifest alone: no database.
+
+A model is rebuilt when a run asks for everything (`--full`), when an upstream load brought
+rows or an upstream model was rebuilt in this run, or when its data fingerprint differs from
+the one its last completed build recorded (a changed definition, or a build that never
+finished). A step whose upstream failed is skipped, and so is everything downstream of it.
+Checks run for the models this run changed; the others keep their last verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from framework.compile.manifest import SpecInfo
+
+
+@dataclass
+class Scheduler:
+    full: bool = False  # rebuild every model even when up to date
+    built: dict[str, str] = field(default_factory=dict)  # model → data fingerprint of its last completed build
+    changed: set[str] = field(default_factory=set)  # specs whose data changed in this run
+    blocked: dict[str, str] = field(default_factory=dict)  # spec → why its dependents cannot run
+
+    def block(self, spec: str, reason: str) -> None:
+        self.blocked[spec] = reason
+
+    def mark_changed(self, spec: str) -> None:
+        self.changed.add(spec)
+
+    def blocker(self, spec: SpecInfo) -> str | None:
+        """Why `spec` cannot run ('<upstream> <its reason>'), None when nothing upstream failed.
+        A blocked spec blocks its own dependents in turn."""
+        upstream = next((d for d in spec.depends_on if d in self.blocked), None)
+        if upstream is None:
+            return None
+        why = f"{upstream} {self.blocked[upstream]}"
+        self.block(spec.name, f"upstream {why}")
+        return why
+
+    def rebuild_reason(self, spec: SpecInfo) -> str | None:
+        """Why the model must be built in this run; None when it is up to date."""
+        if self.full:
+            return "a full run"
+        upstream = next((d for d in spec.depends_on if d in self.changed), None)
+        if upstream is not None:
+            return f"{upstream} changed"
+        recorded = self.built.get(spec.name)
+        if recorded != spec.fingerprint("data"):
+            return "never built" if recorded is None else "its definition changed"
+        return None
+
+    def wants_checks(self, spec: str) -> bool:
+        return spec in self.changed

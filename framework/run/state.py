@@ -1,0 +1,97 @@
+"""The run's own records in the warehouse, through the manifest's internal statements: model
+state (what each model was last built from), ledger rows (which lake files were loaded), the
+run log (one row per step), and the live tables' columns (to tell a table its spec outgrew)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from framework.compile.manifest import Manifest, SpecInfo
+from framework.execute.steps import run_statement
+from framework.lake import Lake, LakeFile
+from framework.run.outcome import StepOutcome
+
+
+def _utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class RunState:
+    def __init__(self, manifest: Manifest, conn: Any, run_id: str):
+        self.manifest, self.conn, self.run_id = manifest, conn, run_id
+        self.pipeline = manifest.pipeline.name
+        self._live: dict[str, set[str]] | None = None  # schema.table → its columns, read once
+
+    # -- model state ------------------------------------------------------------------------------
+    def built_fingerprints(self) -> dict[str, str]:
+        """model → the data fingerprint its last completed build recorded."""
+        rows = run_statement(self.conn, self.manifest.internal_sql("model_state"), {"pipeline": self.pipeline})
+        return {model: fingerprint for model, fingerprint, _ in rows}
+
+    def record_build(self, conn: Any, model: str, fingerprint: str) -> None:
+        """Called inside the build's transaction: the state commits with the data or not at all."""
+        keys = {"pipeline": self.pipeline, "model": model}
+        run_statement(conn, self.manifest.internal_sql("model_state_delete"), keys)
+        run_statement(
+            conn,
+            self.manifest.internal_sql("model_state_insert"),
+            {**keys, "data_fingerprint": fingerprint, "run_id": self.run_id, "built_at": _utc_now()},
+        )
+
+    # -- ledger -----------------------------------------------------------------------------------
+    def ledger_row(self, lake: Lake, source: str, lake_file: LakeFile, batch_ts: datetime.datetime) -> dict[str, Any]:
+        rows = lake.row_count(lake_file.path) if lake.exists(lake_file.path) else 0
+        batch_date = datetime.date.fromisoformat(lake_file.batch_date) if lake_file.batch_date else batch_ts.date()
+        return {
+            "pipeline": self.pipeline,
+            "source": source,
+            "path": lake_file.path,
+            "size_bytes": lake_file.size,
+            "checksum": lake_file.checksum,
+            "row_count": rows,
+            "batch_date": batch_date,
+            "run_id": self.run_id,
+            "loaded_at": _utc_now(),
+        }
+
+    # -- live tables ------------------------------------------------------------------------------
+    def drift(self, spec: SpecInfo) -> str:
+        """How an incremental model's live table differs from its spec's columns ('' if it does not).
+        Other models replace their table (or view) whole on every build."""
+        if spec.materialization != "incremental":
+            return ""
+        if self._live is None:
+            self._live = {}
+            for schema, table, column in run_statement(self.conn, self.manifest.internal_sql("table_columns")):
+                self._live.setdefault(f"{schema}.{table}", set()).add(column)
+        live = self._live.get(spec.table)
+        if not live:
+            return ""
+        declared = [c.name for c in spec.columns]
+        missing = [c for c in declared if c not in live]
+        extra = sorted(live - set(declared))
+        parts = ([f"lacks column(s) {', '.join(missing)}"] if missing else []) + (
+            [f"has column(s) {', '.join(extra)} no longer in the spec"] if extra else []
+        )
+        return " and ".join(parts)
+
+    # -- run log ----------------------------------------------------------------------------------
+    def log(self, outcome: StepOutcome) -> None:
+        run_statement(
+            self.conn,
+            self.manifest.internal_sql("run_log_insert"),
+            {
+                "run_id": self.run_id,
+                "pipeline": self.pipeline,
+                "step": outcome.step,
+                "status": outcome.status.value,
+                "rows_inserted": outcome.rows_inserted,
+                "rows_updated": outcome.rows_updated,
+                "rows_expired": outcome.rows_expired,
+                "rows_rejected": outcome.rows_rejected,
+                "started_at": _utc_now(),
+                "duration_ms": round(outcome.seconds * 1000, 3),
+                "error": outcome.error or None,
+            },
+        )

@@ -1,0 +1,232 @@
+"""One runner per step kind, chosen from a table: a load, a build, a check. Each takes the run's
+context and a manifest step and returns the step's outcome (None: nothing to report); none of
+them raises for a failed step — the failure is the outcome, and the scheduler blocks downstream."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from framework.compile.manifest import Manifest, StepInfo, StepKind
+from framework.errors import ConfigError
+from framework.execute.retry import is_transient, with_retries
+from framework.execute.steps import StepFailed, execute_step
+from framework.lake import Lake, LakeFile
+from framework.run.detect import pending_files
+from framework.run.options import RunOptions
+from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
+from framework.run.scheduler import Scheduler
+from framework.run.state import RunState
+
+
+@dataclass
+class RunContext:
+    """Everything a step runner needs: the plan, where it runs, and the run's shared state."""
+
+    manifest: Manifest
+    conn: Any  # the warehouse session (DuckDB's connection interface)
+    lake: Lake
+    options: RunOptions
+    scheduler: Scheduler
+    state: RunState
+
+    @property
+    def pipeline(self) -> str:
+        return self.manifest.pipeline.name
+
+    def execute(self, action: Callable[[], Any]) -> Any:
+        """A step on a remote warehouse is retried whole on transient errors (after reconnecting)."""
+
+        def reconnect(err: BaseException, attempt: int) -> None:
+            if hasattr(self.conn, "reconnect"):
+                self.conn.reconnect()
+
+        return with_retries(action, self.options.retry, before_retry=reconnect)
+
+
+def _failed(step: StepInfo, started: float, err: BaseException) -> StepOutcome:
+    return StepOutcome(
+        step.id, StepStatus.FAILED, time.perf_counter() - started, error=_reason(err), transient=is_transient(err)
+    )
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, StepFailed):
+        return str(err)
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}"
+
+
+# -- loads ----------------------------------------------------------------------------------------
+def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
+    started = time.perf_counter()
+    source = step.spec or ""
+    pending = pending_files(ctx.conn, ctx.manifest, ctx.lake, source)
+    if pending.changed:
+        lake_file, was = pending.changed[0]
+        ctx.scheduler.block(source, "its load was refused")
+        return StepOutcome(
+            step.id,
+            StepStatus.FAILED,
+            time.perf_counter() - started,
+            error=(
+                f"{lake_file.path} changed after it was loaded (checksum {was[:12]}… now {lake_file.checksum[:12]}…); "
+                "a loaded file is never reloaded: deliver corrections as a new file or batch"
+            ),
+        )
+    if not pending.new:
+        return StepOutcome(step.id, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
+    files = [ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in pending.new]
+    try:
+        params = _load_params(ctx, step, pending.new)
+        result = ctx.execute(lambda: execute_step(ctx.conn, step, params, files=files))
+    except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
+        ctx.scheduler.block(source, "its load failed")
+        return _failed(step, started, err)
+    read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
+    if kept:
+        ctx.scheduler.mark_changed(source)
+    inserted = result.affected.get("INSERT", 0) + result.affected.get("MERGE", 0)
+    detail = f"{len(pending.new)} file(s), {read:,} row(s)" + (
+        f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
+    )
+    return StepOutcome(
+        step.id,
+        StepStatus.OK,
+        time.perf_counter() - started,
+        rows_inserted=inserted,
+        rows_rejected=_rejected(ctx, source, pending.new),
+        detail=detail,
+    )
+
+
+def _load_params(ctx: RunContext, step: StepInfo, new_files: list[LakeFile]) -> dict[str, Any]:
+    if "manifest_url" in step.params:  # COPY: a manifest lists exactly the files the ledger lacks
+        if not ctx.options.iam_role:
+            raise ConfigError(
+                "no IAM role for COPY: set the environment variable named by the target's iam_role_arn_env"
+            )
+        url = ctx.lake.write_copy_manifest(ctx.pipeline, step.spec, ctx.state.run_id, new_files)
+        return {"manifest_url": url, "iam_role": ctx.options.iam_role}
+    return {"batch_files": [f.path for f in new_files]}
+
+
+def _rejected(ctx: RunContext, source: str, files: list[LakeFile]) -> int:
+    count = 0
+    for lake_file in files:
+        name = lake_file.path.replace("\\", "/").rsplit("/", 1)[-1]
+        rejects = ctx.lake.reject_file(ctx.pipeline, source, lake_file.batch_date, name)
+        if ctx.lake.exists(rejects):
+            count += ctx.lake.row_count(rejects)
+    return count
+
+
+# -- models ---------------------------------------------------------------------------------------
+def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
+    spec = ctx.manifest.spec(step.spec or "")
+    assert spec is not None, step.id  # the compiler pairs every build step with its spec
+    started = time.perf_counter()
+    blocker = ctx.scheduler.blocker(spec)
+    if blocker is not None:
+        return StepOutcome(step.id, StepStatus.SKIPPED, 0.0, detail=f"skipped: {blocker}")
+    if ctx.scheduler.rebuild_reason(spec) is None:
+        return StepOutcome(step.id, StepStatus.UP_TO_DATE, time.perf_counter() - started)
+    drift = ctx.state.drift(spec)
+    if drift and not ctx.options.full:
+        ctx.scheduler.block(spec.name, "no longer matches its table")
+        return StepOutcome(
+            step.id,
+            StepStatus.FAILED,
+            time.perf_counter() - started,
+            error=(
+                f"{spec.table} {drift}: its spec changed in a way the table cannot follow in place (see `elt plan "
+                "--compare`). `elt run --full` recreates the table and rebuilds it from its inputs (an incremental "
+                "model keeps only what its SELECT returns)"
+            ),
+        )
+    prelude = ()
+    if drift:  # --full: drop and recreate in the build's own transaction (a failure keeps the old table)
+        prelude = (
+            ctx.manifest.internal_sql(f"drop_table:{spec.name}"),
+            *ctx.manifest.step(f"table:{spec.name}").statements,
+        )
+    fingerprint = spec.fingerprint("data")
+    try:
+        result = ctx.execute(
+            lambda: execute_step(
+                ctx.conn,
+                step,
+                {"batch_ts": ctx.options.batch_ts},
+                in_transaction=lambda conn: ctx.state.record_build(conn, spec.name, fingerprint),
+                prelude=prelude,
+            )
+        )
+    except Exception as err:
+        ctx.scheduler.block(spec.name, "failed to build")
+        return _failed(step, started, err)
+    ctx.scheduler.mark_changed(spec.name)
+    inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
+    updated = result.affected.get("MERGE", 0) + min(inserted, deleted)
+    return StepOutcome(
+        step.id,
+        StepStatus.OK,
+        time.perf_counter() - started,
+        rows_inserted=max(inserted - deleted, 0) if spec.materialization != "table" else inserted,
+        rows_updated=updated,
+        rows_expired=result.reports.get("rows_expired"),
+    )
+
+
+# -- checks ---------------------------------------------------------------------------------------
+def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
+    spec = step.spec or ""
+    if not ctx.scheduler.wants_checks(spec):
+        return None  # checks run after a build (a skipped or up-to-date model keeps its last verdict)
+    started = time.perf_counter()
+    try:
+        failing = ctx.execute(lambda: _failing_checks(ctx, step))
+    except Exception as err:  # the warehouse failed us, not the data: say so, block downstream
+        ctx.scheduler.block(spec, "could not be checked")
+        return _failed(step, started, err)
+    outcome = StepOutcome(step.id, StepStatus.OK, checks=failing)
+    errors = [c for c in failing if c.severity == "error"]
+    if errors:
+        outcome.status = StepStatus.FAILED
+        outcome.error = "; ".join(f"{c.name}: {c.failures} failing row(s)" for c in errors)
+        ctx.scheduler.block(spec, "failed its checks")
+    elif failing:
+        outcome.status = StepStatus.WARNED
+    outcome.detail = f"{len(step.checks)} check(s), {len(failing)} with failures"
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _failing_checks(ctx: RunContext, step: StepInfo) -> list[CheckOutcome]:
+    if step.statements:  # every count in one query
+        counts = list(ctx.conn.execute(step.statements[0].sql).fetchone())
+    else:
+        counts = [ctx.conn.execute(c.count_sql).fetchone()[0] for c in step.checks]
+    failing = []
+    for check, failures in zip(step.checks, counts):
+        if failures:
+            cursor = ctx.conn.execute(check.sample_sql)
+            failing.append(
+                CheckOutcome(
+                    check.name,
+                    check.severity,
+                    int(failures),
+                    cursor.fetchall(),
+                    [d[0] for d in cursor.description],
+                )
+            )
+    return failing
+
+
+StepRunner = Callable[[RunContext, StepInfo], StepOutcome | None]
+STEP_RUNNERS: dict[StepKind, StepRunner] = {
+    StepKind.LOAD: run_load,
+    StepKind.BUILD: run_build,
+    StepKind.CHECK: run_check,
+}
