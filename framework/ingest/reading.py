@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from framework.compile.builders import sqlutil as q
 from framework.ingest import casting
 from framework.spec import model as m
+from framework.sql import expr as q
 
 REJECTS = "__csv_rejects"
 
