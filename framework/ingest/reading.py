@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.ingest import casting
+from framework.ingest.report import Reject
 from framework.spec import model as m
 from framework.sql import expr as q
 
@@ -66,8 +67,6 @@ def _line_expression(source: m.SourceSpec) -> exp.Expression:
 
 
 def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
-    from framework.ingest import Reject
-
     shift = _line_map(con, source)
     rejects: list[Reject] = []
     delimiter = source.landing.csv.delimiter
