@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from framework.spec import model as m
 from framework.sql import expr as q
+from framework.sql.dialects import get_dialect
 
 RAW = "__raw"
 
@@ -113,8 +114,6 @@ def typed(column: m.Column) -> exp.Expression:
     if t.name in ("date", "timestamp") and fmt:
         parsed = _strptime(value, fmt)
         return q.cast(parsed, "DATE") if t.name == "date" else parsed
-    from framework.sql.dialects import get_dialect
-
     return q.cast(value, get_dialect("duckdb").column_type(t))
 
 
