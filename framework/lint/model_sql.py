@@ -47,7 +47,8 @@ def check_model_against_specs(
 class _Checker:
     def __init__(self, spec: m.ModelSpec, parsed: ParsedModel, project: m.Project, schema: dict):
         self.spec, self.parsed, self.project, self.schema = spec, parsed, project, schema
-        self.query = parsed.tree
+        assert parsed.tree is not None  # only a model whose SQL parsed is checked here
+        self.query: exp.Query = parsed.tree
         self.sql = spec.sql
 
     # -- positions -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from framework.sql.parse import parse_condition, parse_message, parse_model, tok
 
 
 def check_model_sql(spec: m.ModelSpec) -> list[Diagnostic]:
-    found = []
+    found: list[Diagnostic] = []
     if spec.sql is not None:
         found.extend(parse_model(spec.sql).problems)
     for check in spec.checks:

@@ -17,7 +17,9 @@ def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = Non
     another dialect keeps Redshift's semantics (e.g. integer `/` stays integer division on DuckDB).
     The parsed tree is shared (see framework.sql.parse): this works on a copy.
     """
+    assert spec.sql is not None
     parsed = parse_model(spec.sql).tree
+    assert parsed is not None, f"{spec.name}: its SQL does not parse; run `elt lint` first"
     query = (annotated(parsed, schema) if schema is not None else None) or parsed.copy()
     ctes = cte_names(query)  # of the qualified tree: qualifying normalizes the names' case
     known = {name for name, _ in naming.layers}
