@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from framework.sql import SOURCE_DIALECT
+
 # spec name → layer; the schema of each layer comes from pipeline.yml
 TABLE_LAYERS = {
     "dim_customer": "dimension",
@@ -37,7 +39,6 @@ TABLE_LAYERS = {
     "rejects": "internal",
     "model_state": "internal",
 }
-SOURCE_DIALECT = "redshift"
 
 
 class QueryError(Exception):

@@ -276,11 +276,11 @@ def _compare(path: str, manifest):
 def _alter_renderer(target_name: str):
     def render(spec_info, column_info) -> str:
         from framework.compile.builders.ddl import add_column
-        from framework.compile.builders.sqlutil import table
         from framework.compile.render import render_statement
-        from framework.compile.targets import get_target
         from framework.spec.model import Column
         from framework.spec.types import parse_type
+        from framework.sql.dialects import get_dialect as get_target
+        from framework.sql.expr import table
 
         target = get_target(target_name)
         schema, _, name = spec_info.table.partition(".")

@@ -13,6 +13,7 @@ import hashlib
 import json
 
 from framework.spec import model as m
+from framework.sql import SOURCE_DIALECT
 
 
 def _digest(value) -> str:
@@ -30,7 +31,7 @@ def normalized_sql(spec: m.ModelSpec) -> str:
     from sqlglot.tokens import TokenType
 
     kept = (TokenType.VAR, TokenType.STRING, TokenType.IDENTIFIER, TokenType.NUMBER)
-    tokens = Dialect.get_or_raise("redshift").tokenize(spec.sql.text)
+    tokens = Dialect.get_or_raise(SOURCE_DIALECT).tokenize(spec.sql.text)
     return " ".join(t.text if t.token_type in kept else t.text.upper() for t in tokens)
 
 

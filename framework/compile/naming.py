@@ -6,16 +6,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from framework.compile.builders.sqlutil import table
 from framework.spec import model as m
-from framework.spec.types import PortableType
-
-# Ingest writes these after the spec's columns in every lake file; staging keeps them.
-INGEST_COLUMNS = (
-    m.Column("_batch_date", "date", PortableType("date"), nullable=False, description="Batch the row arrived in."),
-    m.Column("_source_file", "string", PortableType("string"), nullable=False, description="Landing file."),
-    m.Column("_source_line", "bigint", PortableType("bigint"), nullable=False, description="Line in that file."),
-)
+from framework.sql.expr import table
 
 
 @dataclass(frozen=True)

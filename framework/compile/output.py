@@ -42,9 +42,9 @@ def step_sql(step: StepInfo, dialect: str) -> str:
 
 
 def write_outputs(manifest: Manifest, out_dir: str) -> list[str]:
-    from framework.compile.targets import get_target
+    from framework.sql.dialects import get_dialect
 
-    dialect = get_target(manifest.target).dialect
+    dialect = get_dialect(manifest.target).sqlglot_dialect
     os.makedirs(out_dir, exist_ok=True)
     for stale in os.listdir(out_dir):  # a removed step must not leave its file behind
         if re.match(r"\d{3}_.*\.sql$", stale):

@@ -16,11 +16,12 @@ from framework.compile.builders import checks as check_builder
 from framework.compile.builders import ddl, models, scd2, staging
 from framework.compile.builders.source_query import qualified_query
 from framework.compile.naming import INTERNAL_TABLES, Naming
-from framework.compile.statements import Statement, run
-from framework.compile.targets.base import Target
+from framework.compile.statements import Statement, report, run
 from framework.graph import DependencyGraph, build_graph
-from framework.lint.model_sql import project_schema
 from framework.spec import model as m
+from framework.sql import expr as q
+from framework.sql.dialects.base import Dialect
+from framework.sql.schema import project_schema
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Step:
 @dataclass(frozen=True)
 class Plan:
     pipeline: str
-    target: Target
+    dialect: Dialect
     naming: Naming
     graph: DependencyGraph
     steps: tuple[Step, ...] = field(default_factory=tuple)
@@ -48,13 +49,13 @@ class Plan:
         return next(s for s in self.steps if s.id == step_id)
 
 
-def plan_project(project: m.Project, target: Target) -> Plan:
+def plan_project(project: m.Project, dialect: Dialect) -> Plan:
     graph, problems = build_graph(project)
     if problems:
         raise ValueError("the project has dependency errors; run `elt lint` first")
     naming = Naming.for_project(project)
     schema = project_schema(project)
-    steps = [_setup_step(naming, target)]
+    steps = [_setup_step(naming, dialect)]
     order = graph.order()
     for name in order:
         spec = project.spec(name)
@@ -69,14 +70,14 @@ def plan_project(project: m.Project, target: Target) -> Plan:
                             ddl.create_table(
                                 naming.table_of(name),
                                 staging.staging_columns(spec),
-                                target,
+                                dialect,
                                 primary_key=spec.primary_key,
                             ),
                             "create the staging table",
                         ),
                     ),
                     ("setup",),
-                    transactional=target.transactional_ddl,
+                    transactional=dialect.transactional_ddl,
                 )
             )
         elif spec.materialization is not m.Materialization.VIEW:
@@ -90,7 +91,7 @@ def plan_project(project: m.Project, target: Target) -> Plan:
                             ddl.create_table(
                                 naming.table_of(name),
                                 spec.columns,
-                                target,
+                                dialect,
                                 primary_key=table_key(spec),
                                 hints=spec.redshift,
                             ),
@@ -98,7 +99,7 @@ def plan_project(project: m.Project, target: Target) -> Plan:
                         ),
                     ),
                     ("setup",),
-                    transactional=target.transactional_ddl,
+                    transactional=dialect.transactional_ddl,
                 )
             )
     for name in order:
@@ -109,9 +110,9 @@ def plan_project(project: m.Project, target: Target) -> Plan:
                     f"load:{name}",
                     "load",
                     name,
-                    tuple(staging.build_load(spec, naming, target)),
+                    tuple(staging.build_load(spec, naming, dialect)),
                     (f"table:{name}",),
-                    params=_load_params(target),
+                    params=_load_params(dialect),
                 )
             )
     for name in order:
@@ -125,7 +126,7 @@ def plan_project(project: m.Project, target: Target) -> Plan:
                 f"build:{name}",
                 "build",
                 name,
-                tuple(build_model(spec, naming, target, schema)),
+                tuple(build_model(spec, naming, dialect, schema)),
                 own_table + upstream,
                 params=("batch_ts",) if _needs_batch_ts(spec) else (),
             )
@@ -158,11 +159,11 @@ def plan_project(project: m.Project, target: Target) -> Plan:
     rebuildable = tuple(s.name for s in project.models if s.materialization is m.Materialization.INCREMENTAL)
     return Plan(
         project.pipeline.name,
-        target,
+        dialect,
         naming,
         graph,
         _run_order(steps),
-        tuple(internal_statements(naming, target, rebuildable).items()),
+        tuple(internal_statements(naming, dialect, rebuildable).items()),
     )
 
 
@@ -188,15 +189,15 @@ def table_key(spec: m.ModelSpec) -> tuple[str, ...]:
     return spec.keys.business
 
 
-def build_model(spec: m.ModelSpec, naming: Naming, target: Target, schema: dict | None = None) -> list[Statement]:
+def build_model(spec: m.ModelSpec, naming: Naming, dialect: Dialect, schema: dict | None = None) -> list[Statement]:
     query = qualified_query(spec, naming, schema)
     if spec.materialization is m.Materialization.VIEW:
-        return models.build_view(spec, query, naming, target)
+        return models.build_view(spec, query, naming, dialect)
     if isinstance(spec.history, m.Scd2):
-        return scd2.build_scd2(spec, query, naming, target)
+        return scd2.build_scd2(spec, query, naming, dialect)
     if spec.materialization is m.Materialization.TABLE:
-        return models.build_full_refresh(spec, query, naming, target)
-    return models.build_incremental(spec, query, naming, target)
+        return models.build_full_refresh(spec, query, naming, dialect)
+    return models.build_incremental(spec, query, naming, dialect)
 
 
 def _all_counts(compiled) -> tuple[Statement, ...]:
@@ -204,9 +205,6 @@ def _all_counts(compiled) -> tuple[Statement, ...]:
     if not compiled:
         return ()
     from sqlglot import exp
-
-    from framework.compile.builders import sqlutil as q
-    from framework.compile.statements import report
 
     counts = [q.alias(exp.Subquery(this=c.count_query()), f"check_{i}") for i, c in enumerate(compiled)]
     return (report(q.select(*counts), "failing rows of every check, in check order"),)
@@ -221,20 +219,20 @@ def _needs_batch_ts(spec: m.ModelSpec) -> bool:
     return isinstance(spec.history, m.Scd2) and spec.history.hard_deletes is m.HardDeletes.INVALIDATE
 
 
-def _load_params(target: Target) -> tuple[str, ...]:
-    files = ("manifest_url", "iam_role") if target.load_method == "copy_parquet" else ("batch_files",)
+def _load_params(dialect: Dialect) -> tuple[str, ...]:
+    files = ("manifest_url", "iam_role") if dialect.load_method == "copy_parquet" else ("batch_files",)
     return files + staging.LEDGER_COLUMNS
 
 
-def _setup_step(naming: Naming, target: Target) -> Step:
+def _setup_step(naming: Naming, dialect: Dialect) -> Step:
     statements = [run(ddl.create_schema(s), f"schema {s}") for s in naming.all_schemas()]
     for internal in INTERNAL_TABLES:
         statements.append(
             run(
                 ddl.create_table(
-                    naming.internal(internal.name), internal.columns, target, primary_key=internal.primary_key
+                    naming.internal(internal.name), internal.columns, dialect, primary_key=internal.primary_key
                 ),
                 f"framework table {internal.name}",
             )
         )
-    return Step("setup", "setup", None, tuple(statements), transactional=target.transactional_ddl)
+    return Step("setup", "setup", None, tuple(statements), transactional=dialect.transactional_ddl)

@@ -23,16 +23,16 @@ from framework.compile.manifest import (
     StepKind,
 )
 from framework.compile.plan import Plan
-from framework.compile.targets.base import Target
 from framework.sourcefiles import framework_build, source_fingerprint
 from framework.spec import model as m
+from framework.sql.dialects.base import Dialect
 
 
 class RenderError(ValueError):
     pass
 
 
-def render_statement(target: Target, statement: exp.Expression, *, verify: bool = True, consume: bool = False) -> str:
+def render_statement(dialect: Dialect, statement: exp.Expression, *, verify: bool = True, consume: bool = False) -> str:
     """SQL text for `target`, one line: what the manifest carries and the warehouse runs.
 
     Verified (see `check_fixed_point`) unless verify=False. Comments are not carried (sqlglot
@@ -41,17 +41,17 @@ def render_statement(target: Target, statement: exp.Expression, *, verify: bool 
     Human-readable files are pretty-printed from this text by `pretty_sql`."""
     from sqlglot.errors import ErrorLevel, UnsupportedError
 
-    statement = target.prepare(statement)
+    statement = dialect.prepare(statement)
     try:
         text = statement.sql(
-            dialect=target.dialect, unsupported_level=ErrorLevel.RAISE, comments=False, copy=not consume
+            dialect=dialect.sqlglot_dialect, unsupported_level=ErrorLevel.RAISE, comments=False, copy=not consume
         )
     except UnsupportedError as err:
-        raise RenderError(f"{target.name}: cannot render {statement.key.upper()}: {err}") from None
+        raise RenderError(f"{dialect.name}: cannot render {statement.key.upper()}: {err}") from None
     if verify:
-        problem = check_fixed_point(text, target.dialect)
+        problem = check_fixed_point(text, dialect.sqlglot_dialect)
         if problem:
-            raise RenderError(f"{target.name}: {problem}")
+            raise RenderError(f"{dialect.name}: {problem}")
     return text
 
 
@@ -107,11 +107,11 @@ def placeholders(statement: exp.Expression) -> tuple[str, ...]:
 
 def render_plan(plan: Plan, project: m.Project) -> Manifest:
     """The plan's trees are consumed (rendered in place); plan again to render again."""
-    target = plan.target
+    dialect = plan.dialect
     to_verify: list[str] = []
 
     def text(statement: exp.Expression, verify: bool = True) -> str:
-        rendered = render_statement(target, statement, verify=False, consume=True)
+        rendered = render_statement(dialect, statement, verify=False, consume=True)
         if verify:
             to_verify.append(rendered)
         return rendered
@@ -142,11 +142,11 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
     internal = tuple(
         StatementInfo(text(statement), name, params=placeholders(statement)) for name, statement in plan.internal
     )
-    verify_all(to_verify, target.dialect)
+    verify_all(to_verify, dialect.sqlglot_dialect)
     return Manifest(
         MANIFEST_VERSION,
         framework_build(),
-        target.name,
+        dialect.name,
         pipeline_info(project),
         spec_infos(plan, project),
         tuple(steps),

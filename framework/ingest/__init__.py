@@ -14,37 +14,10 @@ from __future__ import annotations
 import glob
 import os
 import tempfile
-from dataclasses import dataclass, field
 
 from framework.ingest.header import IngestError, plan_header, read_header
+from framework.ingest.report import FileResult, IngestReport
 from framework.spec import model as m
-
-
-@dataclass(frozen=True)
-class Reject:
-    line: int
-    raw: str
-    reason: str
-
-
-@dataclass
-class FileResult:
-    source: str
-    landing_path: str
-    lake_path: str = ""
-    rows: int = 0
-    rejects: list[Reject] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    error: str = ""
-
-
-@dataclass
-class IngestReport:
-    files: list[FileResult] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[FileResult]:
-        return [f for f in self.files if f.error]
 
 
 def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework.compile.builders import sqlutil as q
 from framework.spec import model as m
+from framework.sql import expr as q
+from framework.sql.dialects import get_dialect
 
 RAW = "__raw"
 
@@ -113,9 +114,7 @@ def typed(column: m.Column) -> exp.Expression:
     if t.name in ("date", "timestamp") and fmt:
         parsed = _strptime(value, fmt)
         return q.cast(parsed, "DATE") if t.name == "date" else parsed
-    from framework.compile.targets import get_target
-
-    return q.cast(value, get_target("duckdb").column_type(t))
+    return q.cast(value, get_dialect("duckdb").column_type(t))
 
 
 def reason(columns: tuple[m.Column, ...]) -> exp.Expression:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from framework.compile.builders import sqlutil as q
 from framework.ingest import casting
+from framework.ingest.report import Reject
 from framework.spec import model as m
+from framework.sql import expr as q
 
 REJECTS = "__csv_rejects"
 
@@ -66,8 +67,6 @@ def _line_expression(source: m.SourceSpec) -> exp.Expression:
 
 
 def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
-    from framework.ingest import Reject
-
     shift = _line_map(con, source)
     rejects: list[Reject] = []
     delimiter = source.landing.csv.delimiter

@@ -34,8 +34,9 @@ def lint_project_folder(root: str) -> tuple[Project, list[Diagnostic]]:
 
 def _model_sql(project, check_model_sql) -> list:
     """Parse each model's SQL; where it parses, check it against the specs it reads."""
-    from framework.lint.model_sql import check_model_against_specs, project_schema
-    from framework.lint.sql import parse_select
+    from framework.lint.model_sql import check_model_against_specs
+    from framework.sql.parse import parse_model
+    from framework.sql.schema import project_schema
 
     found = []
     schema = project_schema(project)
@@ -43,9 +44,9 @@ def _model_sql(project, check_model_sql) -> list:
         found.extend(check_model_sql(spec))
         if spec.sql is None:
             continue
-        query, problems = parse_select(spec.sql)
-        if query is not None and not problems:
-            found.extend(check_model_against_specs(spec, query, project, schema))
+        parsed = parse_model(spec.sql)
+        if parsed.tree is not None:
+            found.extend(check_model_against_specs(spec, parsed, project, schema))
     return found
 
 

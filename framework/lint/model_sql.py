@@ -14,8 +14,9 @@ from sqlglot import exp
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.spec import model as m
 from framework.spec.validate import format_key_path
-
-INGEST = m.INGEST_METADATA_COLUMNS
+from framework.sql import SOURCE_DIALECT
+from framework.sql.parse import ParsedModel
+from framework.sql.schema import annotated, select_columns
 
 _FAMILY_OF_PORTABLE = {
     "string": "text",
@@ -30,32 +31,11 @@ _FAMILY_OF_PORTABLE = {
 }
 
 
-def project_schema(project: m.Project) -> dict[str, dict[str, str]]:
-    """spec name → {column → sqlglot type text}, what a model's SELECT may read."""
-    from framework.compile.targets.base import Target
-
-    target = Target(dialect="redshift", string_type="VARCHAR")
-    spelled: dict = {}  # portable type -> sqlglot type text, computed once per type
-    schema = {}
-    for spec in project.specs:
-        columns = list(spec.columns)
-        if spec.kind == "source":
-            from framework.compile.naming import INGEST_COLUMNS
-
-            columns += list(INGEST_COLUMNS)
-        for c in columns:
-            if c.type is not None and c.type not in spelled:
-                spelled[c.type] = target.column_type(c.type).sql("redshift")
-        schema[spec.name] = {c.name: spelled[c.type] if c.type else "UNKNOWN" for c in columns}
-    for name in project.unbuilt:  # exists but failed to load: its columns are unknown, not absent
-        schema.setdefault(name, None)
-    return schema
-
-
 def check_model_against_specs(
-    spec: m.ModelSpec, query: exp.Query, project: m.Project, schema: dict[str, dict[str, str]]
+    spec: m.ModelSpec, parsed: ParsedModel, project: m.Project, schema: dict[str, dict[str, str] | None]
 ) -> list[Diagnostic]:
-    checker = _Checker(spec, query, project, schema)
+    """Diagnostics for a model whose SQL parsed (`parsed.tree` is read, never changed)."""
+    checker = _Checker(spec, parsed, project, schema)
     found = checker.tables_and_columns()
     found += checker.depends_on()
     if not found:
@@ -65,8 +45,10 @@ def check_model_against_specs(
 
 
 class _Checker:
-    def __init__(self, spec: m.ModelSpec, query: exp.Query, project: m.Project, schema: dict):
-        self.spec, self.query, self.project, self.schema = spec, query, project, schema
+    def __init__(self, spec: m.ModelSpec, parsed: ParsedModel, project: m.Project, schema: dict):
+        self.spec, self.parsed, self.project, self.schema = spec, parsed, project, schema
+        assert parsed.tree is not None  # only a model whose SQL parsed is checked here
+        self.query: exp.Query = parsed.tree
         self.sql = spec.sql
 
     # -- positions -------------------------------------------------------------------------------
@@ -94,7 +76,7 @@ class _Checker:
         from sqlglot.optimizer.scope import Scope, traverse_scope
 
         found: list[Diagnostic] = []
-        ctes = {cte.alias_or_name for cte in self.query.find_all(exp.CTE)}
+        ctes = self.parsed.ctes
         seen: set[int] = set()
         reported_tables: set[int] = set()
         try:
@@ -191,9 +173,7 @@ class _Checker:
 
     # -- E407 -----------------------------------------------------------------------------------
     def depends_on(self) -> list[Diagnostic]:
-        from framework.compile.builders.source_query import referenced_specs
-
-        read = referenced_specs(self.query, set(self.schema))
+        read = self.parsed.referenced_specs(self.schema)
         found = []
         for name in read:
             if name not in self.spec.depends_on and name != self.spec.name:
@@ -227,8 +207,6 @@ class _Checker:
 
     # -- E406 -----------------------------------------------------------------------------------
     def outputs(self) -> list[Diagnostic]:
-        from framework.compile.builders.models import select_columns
-
         expected = select_columns(self.spec)
         select = self.query
         while isinstance(select, exp.SetOperation):
@@ -284,7 +262,7 @@ class _Checker:
                     self.at(
                         node,
                         "E406",
-                        f"'{name}' is declared {declared.type} but the SELECT gives {typed_node.type.sql('redshift')}",
+                        f"'{name}' is declared {declared.type} but the SELECT gives {typed_node.type.sql(SOURCE_DIALECT)}",
                         hint="Cast it, or fix the declared type.",
                     )
                 )
@@ -306,29 +284,6 @@ class _Checker:
                 )
             ]
         return []
-
-
-def annotated(query: exp.Query, schema: dict, copy: bool = True) -> exp.Query | None:
-    """The query qualified and annotated with types (None when sqlglot cannot).
-    With copy=False the given tree is qualified in place (for a tree the caller just parsed)."""
-    from sqlglot.optimizer.annotate_types import annotate_types
-    from sqlglot.optimizer.qualify import qualify
-
-    # Only the tables this query reads: sqlglot normalizes the whole mapping on every call.
-    read = {t.name for t in query.find_all(exp.Table)}
-    schema = {name: columns for name, columns in schema.items() if name in read and columns is not None}
-    try:
-        qualified = qualify(
-            query.copy() if copy else query,
-            schema=schema,
-            dialect="redshift",
-            identify=False,
-            validate_qualify_columns=False,
-            quote_identifiers=False,
-        )
-        return annotate_types(qualified, schema=schema, dialect="redshift")
-    except Exception:  # sqlglot's optimizer gives up on some constructs; the type check is best-effort
-        return None
 
 
 def _is_projection(column: exp.Column) -> bool:

@@ -13,16 +13,16 @@ from framework.compile.builders.staging import staging_columns
 from framework.compile.manifest import Manifest
 from framework.compile.plan import plan_project
 from framework.compile.render import render_plan
-from framework.compile.targets import get_target
 from framework.execute.steps import execute_step
 from framework.lake.arrow import lake_schema
 from framework.spec.project import load_project
+from framework.sql.dialects import get_dialect
 
 
 def compile_fixture(root: Path, target: str = "duckdb"):
     project, problems = load_project(str(root))
     assert problems == []
-    return project, render_plan(plan_project(project, get_target(target)), project)
+    return project, render_plan(plan_project(project, get_dialect(target)), project)
 
 
 class Warehouse:

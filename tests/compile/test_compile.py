@@ -10,7 +10,8 @@ import sqlglot
 
 from framework.compile.changes import compare
 from framework.compile.manifest import Manifest
-from framework.compile.targets import UnknownTarget, get_target, resolve_target
+from framework.compile.targets import UnknownTarget, resolve_target
+from framework.sql.dialects import UnknownDialect, get_dialect
 from tests.compile.duck import compile_fixture
 from tests.conftest import FIXTURES, OLIST, REPO
 from tests.test_cli import run
@@ -23,7 +24,7 @@ def olist(request):
 
 def test_every_statement_reparses_to_an_equal_tree(olist):
     _, manifest = olist
-    dialect = get_target(manifest.target).dialect
+    dialect = get_dialect(manifest.target).sqlglot_dialect
     count = 0
     for step in manifest.steps:
         texts = (
@@ -130,9 +131,9 @@ def test_compare_separates_rebuilds_metadata_and_table_changes(tmp_path):
     assert actions["dim_account"] == "unchanged"
 
 
-def test_unknown_target_gets_did_you_mean():
-    with pytest.raises(UnknownTarget, match="Did you mean 'redshift'"):
-        get_target("redshfit")
+def test_unknown_target_or_dialect_gets_did_you_mean():
+    with pytest.raises(UnknownDialect, match="Did you mean 'redshift'"):
+        get_dialect("redshfit")
     project, _ = compile_fixture(FIXTURES / "tiny_shop")
     assert resolve_target("dev", project.pipeline).name == "duckdb"
     assert resolve_target(None, project.pipeline).name == "duckdb"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from framework.compile.output import step_file_name, step_sql
-from framework.compile.targets import get_target
+from framework.sql.dialects import get_dialect
 from tests.compile.duck import compile_fixture
 from tests.conftest import FIXTURES, OLIST, REPO
 
@@ -21,7 +21,7 @@ CASES = {"olist": OLIST, "scd2_case": FIXTURES / "scd2_case", "tiny_shop": FIXTU
 def test_compiled_sql_matches_golden_files(case, target, update_golden):
     _, manifest = compile_fixture(CASES[case], target)
     folder = GOLDEN / case / target
-    dialect = get_target(target).dialect
+    dialect = get_dialect(target).sqlglot_dialect
     produced = {step_file_name(i, step): step_sql(step, dialect) for i, step in enumerate(manifest.steps)}
     if update_golden:
         folder.mkdir(parents=True, exist_ok=True)

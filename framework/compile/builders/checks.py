@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from framework.compile.builders import sqlutil as q
-from framework.compile.builders.source_query import MODEL_SQL_DIALECT
 from framework.compile.naming import Naming
 from framework.spec import model as m
+from framework.sql import expr as q
+from framework.sql.parse import parse_condition
 
 SAMPLE_ROWS = 5
 
@@ -118,9 +118,7 @@ def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming
         )
         return CompiledCheck(f"min_row_count({check.min_rows})", severity, "enough rows", rows)
     if kind is m.CheckType.EXPRESSION:
-        import sqlglot
-
-        condition = sqlglot.parse_one(check.condition, read=MODEL_SQL_DIALECT)
+        condition = parse_condition(check.condition)
         holds = exp.Case(ifs=[exp.If(this=condition, true=q.lit(1))], default=q.lit(0))
         rows = q.select(exp.Star()).from_(table.copy()).where(exp.EQ(this=holds, expression=q.lit(0)))
         return CompiledCheck(f"expression({check.name})", severity, check.condition, rows)

@@ -4,32 +4,32 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework.compile.builders.sqlutil import ident
-from framework.compile.targets.base import Target
 from framework.spec import model as m
+from framework.sql.dialects.base import Dialect
+from framework.sql.expr import ident
 
 
 def create_schema(name: str) -> exp.Create:
     return exp.Create(this=exp.Table(db=ident(name)), kind="SCHEMA", exists=True)
 
 
-def column_def(column: m.Column, target: Target) -> exp.ColumnDef:
+def column_def(column: m.Column, dialect: Dialect) -> exp.ColumnDef:
     constraints = [] if column.nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
-    return exp.ColumnDef(this=ident(column.name), kind=target.column_type(column.type), constraints=constraints)
+    return exp.ColumnDef(this=ident(column.name), kind=dialect.column_type(column.type), constraints=constraints)
 
 
 def create_table(
     name: exp.Table,
     columns: tuple[m.Column, ...],
-    target: Target,
+    dialect: Dialect,
     *,
     primary_key: tuple[str, ...] = (),
     hints: m.RedshiftHints | None = None,
     if_not_exists: bool = True,
 ) -> exp.Create:
     """The table with mapped types, NOT NULL and an informational primary key (Redshift does not enforce it)."""
-    definitions: list[exp.Expression] = [column_def(c, target) for c in columns]
-    if primary_key and target.declare_primary_keys:
+    definitions: list[exp.Expression] = [column_def(c, dialect) for c in columns]
+    if primary_key and dialect.declare_primary_keys:
         definitions.append(exp.PrimaryKey(expressions=[ident(k) for k in primary_key]))
     properties = _hint_properties(hints) if hints else []
     create = exp.Create(
@@ -38,7 +38,7 @@ def create_table(
         exists=if_not_exists,
         properties=exp.Properties(expressions=properties) if properties else None,
     )
-    return target.finalize_create(create)
+    return dialect.finalize_create(create)
 
 
 def _hint_properties(hints: m.RedshiftHints) -> list[exp.Expression]:
@@ -54,5 +54,5 @@ def _hint_properties(hints: m.RedshiftHints) -> list[exp.Expression]:
     return props
 
 
-def add_column(name: exp.Table, column: m.Column, target: Target) -> exp.Alter:
-    return exp.Alter(this=name, kind="TABLE", actions=[column_def(column, target)])
+def add_column(name: exp.Table, column: m.Column, dialect: Dialect) -> exp.Alter:
+    return exp.Alter(this=name, kind="TABLE", actions=[column_def(column, dialect)])

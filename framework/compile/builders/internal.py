@@ -5,25 +5,27 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework.compile.builders import sqlutil as q
 from framework.compile.naming import INTERNAL_TABLES, Naming
-from framework.compile.targets.base import Target
+from framework.sql import expr as q
+from framework.sql.dialects.base import Dialect
 
 
-def _equals(target: Target, *names: str) -> exp.Expression:
-    return q.and_all([exp.EQ(this=q.col(n), expression=target.placeholder(n)) for n in names])
+def _equals(dialect: Dialect, *names: str) -> exp.Expression:
+    return q.and_all([exp.EQ(this=q.col(n), expression=dialect.placeholder(n)) for n in names])
 
 
-def _insert(naming: Naming, target: Target, table: str) -> exp.Insert:
+def _insert(naming: Naming, dialect: Dialect, table: str) -> exp.Insert:
     spec = next(t for t in INTERNAL_TABLES if t.name == table)
     names = [c.name for c in spec.columns]
     return exp.Insert(
         this=exp.Schema(this=naming.internal(table), expressions=[q.ident(n) for n in names]),
-        expression=exp.Values(expressions=[exp.Tuple(expressions=[target.placeholder(n) for n in names])]),
+        expression=exp.Values(expressions=[exp.Tuple(expressions=[dialect.placeholder(n) for n in names])]),
     )
 
 
-def internal_statements(naming: Naming, target: Target, rebuildable: tuple[str, ...] = ()) -> dict[str, exp.Expression]:
+def internal_statements(
+    naming: Naming, dialect: Dialect, rebuildable: tuple[str, ...] = ()
+) -> dict[str, exp.Expression]:
     """`rebuildable`: the models whose table a run may have to recreate (their live columns no
     longer match the spec): each gets a `drop_table:<model>` statement."""
     ledger, state = naming.internal("file_ledger"), naming.internal("model_state")
@@ -37,11 +39,13 @@ def internal_statements(naming: Naming, target: Target, rebuildable: tuple[str, 
         **drops,
         "ledger_files": q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"))
         .from_(ledger)
-        .where(_equals(target, "pipeline", "source")),
+        .where(_equals(dialect, "pipeline", "source")),
         "model_state": q.select(q.col("model"), q.col("data_fingerprint"), q.col("run_id"))
         .from_(state)
-        .where(_equals(target, "pipeline")),
-        "model_state_delete": exp.Delete(this=state.copy(), where=exp.Where(this=_equals(target, "pipeline", "model"))),
-        "model_state_insert": _insert(naming, target, "model_state"),
-        "run_log_insert": _insert(naming, target, "run_log"),
+        .where(_equals(dialect, "pipeline")),
+        "model_state_delete": exp.Delete(
+            this=state.copy(), where=exp.Where(this=_equals(dialect, "pipeline", "model"))
+        ),
+        "model_state_insert": _insert(naming, dialect, "model_state"),
+        "run_log_insert": _insert(naming, dialect, "run_log"),
     }

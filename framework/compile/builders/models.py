@@ -11,40 +11,35 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework.compile.builders import sqlutil as q
 from framework.compile.builders.ddl import create_table
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, guard, run
-from framework.compile.targets.base import Target
 from framework.spec import model as m
+from framework.sql import expr as q
+from framework.sql.dialects.base import Dialect
 
 
 def src_name(spec: m.ModelSpec) -> str:
     return f"__src_{spec.name}"
 
 
-def select_columns(spec: m.ModelSpec) -> list[str]:
-    """Columns the SELECT must produce: the declared ones the framework does not fill."""
-    return [c.name for c in spec.columns if c.name not in spec.managed_columns]
-
-
-def staged_source(spec: m.ModelSpec, source_query: exp.Query, target: Target) -> exp.Select:
+def staged_source(spec: m.ModelSpec, source_query: exp.Query, dialect: Dialect) -> exp.Select:
     """The table's columns, in declared order, from the model SELECT (+ surrogate key)."""
     outputs: list[exp.Expression] = []
     for column in spec.columns:
         if column.name == spec.keys.surrogate:
-            outputs.append(q.alias(q.row_hash(q.cols(spec.keys.business, "__q"), target.text_type), column.name))
+            outputs.append(q.alias(q.row_hash(q.cols(spec.keys.business, "__q"), dialect.text_type), column.name))
         else:
             outputs.append(q.col(column.name, "__q"))
     return q.select(*outputs).from_(q.subquery(source_query, "__q"))
 
 
 def stage_statements(
-    spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str, ...], target: Target
+    spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str, ...], dialect: Dialect
 ) -> list[Statement]:
     statements = [
         run(q.drop_table(src_name(spec)), "drop a leftover staging table"),
-        run(q.create_temp_as(src_name(spec), staged_source(spec, source_query, target)), "stage the model's SELECT"),
+        run(q.create_temp_as(src_name(spec), staged_source(spec, source_query, dialect)), "stage the model's SELECT"),
     ]
     if keys:
         statements.append(duplicate_key_guard(src_name(spec), keys, spec.name))
@@ -62,14 +57,17 @@ def duplicate_key_guard(temp: str, keys: tuple[str, ...], model_name: str) -> St
     return guard(count, f"the SELECT of '{model_name}' returned several rows for one key ({', '.join(keys)})")
 
 
-def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
+def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
     view = exp.Create(
-        this=naming.table_of(spec.name), kind="VIEW", replace=True, expression=staged_source(spec, source_query, target)
+        this=naming.table_of(spec.name),
+        kind="VIEW",
+        replace=True,
+        expression=staged_source(spec, source_query, dialect),
     )
     return [run(view, "create or replace the view")]
 
 
-def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
+def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
     """Build a new table beside the old one and swap them in one transaction."""
     schema = naming.schema_of(spec.name)
     fresh = q.table(f"{spec.name}__new", schema)
@@ -78,11 +76,11 @@ def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Namin
         run(q.drop_table(fresh.name, schema), "drop a leftover new table"),
         run(
             create_table(
-                fresh, spec.columns, target, primary_key=spec.keys.business, hints=spec.redshift, if_not_exists=False
+                fresh, spec.columns, dialect, primary_key=spec.keys.business, hints=spec.redshift, if_not_exists=False
             ),
             "create the new table",
         ),
-        *stage_statements(spec, source_query, spec.keys.business, target),
+        *stage_statements(spec, source_query, spec.keys.business, dialect),
         run(
             q.insert_select(fresh, columns, q.select(*q.cols(columns)).from_(q.table(src_name(spec)))),
             "fill the new table",
@@ -96,25 +94,27 @@ def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Namin
     ]
 
 
-def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
+def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
     strategy = spec.incremental.strategy
     keys = spec.keys.business
     target_table = naming.table_of(spec.name)
     columns = [c.name for c in spec.columns]
     if strategy is m.IncrementalStrategy.TIME_RANGE:
-        statements = stage_statements(spec, source_query, (), target)
+        statements = stage_statements(spec, source_query, (), dialect)
         statements += time_range_replace(target_table, src_name(spec), columns, spec.incremental.time_column)
     else:
-        statements = stage_statements(spec, source_query, keys, target)
-        if strategy is m.IncrementalStrategy.MERGE and target.supports_merge:
-            statements.append(run(merge(target_table, src_name(spec), keys, columns, target), "merge by key"))
+        statements = stage_statements(spec, source_query, keys, dialect)
+        if strategy is m.IncrementalStrategy.MERGE and dialect.supports_merge:
+            statements.append(run(merge(target_table, src_name(spec), keys, columns, dialect), "merge by key"))
         else:
             statements += delete_insert(target_table, src_name(spec), keys, columns)
     statements.append(run(q.drop_table(src_name(spec)), "drop the staging table"))
     return statements
 
 
-def merge(target_table: exp.Table, source: str, keys: tuple[str, ...], columns: list[str], target: Target) -> exp.Merge:
+def merge(
+    target_table: exp.Table, source: str, keys: tuple[str, ...], columns: list[str], dialect: Dialect
+) -> exp.Merge:
     """MERGE in the one shape every target accepts: source is a table, no target alias,
     one WHEN MATCHED (update every non-key column) and one WHEN NOT MATCHED (insert)."""
     tname = target_table.name

@@ -34,12 +34,12 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework.compile.builders import sqlutil as q
-from framework.compile.builders.models import select_columns
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, report, run
-from framework.compile.targets.base import Target
 from framework.spec import model as m
+from framework.sql import expr as q
+from framework.sql.dialects.base import Dialect
+from framework.sql.schema import select_columns
 
 TOMBSTONE_HASH = "deleted"  # never equal to a 32-character MD5
 
@@ -48,7 +48,7 @@ def names(spec: m.ModelSpec) -> dict[str, str]:
     return {part: f"__{part}_{spec.name}" for part in ("obs", "keys", "cand", "chain", "ver")}
 
 
-def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, target: Target) -> list[Statement]:
+def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
     history: m.Scd2 = spec.history
     keys = spec.keys.business
     data_cols = select_columns(spec)
@@ -60,7 +60,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
 
     observations = q.select(
         *q.cols(data_cols, "__q"),
-        q.alias(q.row_hash(q.cols(history.tracked, "__q"), target.text_type), "__attr_hash"),
+        q.alias(q.row_hash(q.cols(history.tracked, "__q"), dialect.text_type), "__attr_hash"),
     ).from_(q.subquery(source_query, "__q"))
 
     touched_keys = q.select(*q.cols(keys)).distinct().from_(q.table(t["obs"]))
@@ -80,7 +80,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
         q.alias(q.lit(1), "__prio"),
         q.alias(q.lit(False), "__tomb"),
     ).from_(q.table(t["obs"]))
-    existing_hash = q.row_hash(q.cols(history.tracked, "__t"), target.text_type)
+    existing_hash = q.row_hash(q.cols(history.tracked, "__t"), dialect.text_type)
     from_table = (
         q.select(
             *q.cols(data_cols, "__t"),
@@ -165,7 +165,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     outputs: list[exp.Expression] = []
     for column in spec.columns:
         if column.name == spec.keys.surrogate:
-            outputs.append(q.alias(q.row_hash(q.cols(keys) + [q.col("valid_from")], target.text_type), column.name))
+            outputs.append(q.alias(q.row_hash(q.cols(keys) + [q.col("valid_from")], dialect.text_type), column.name))
         elif column.name == "is_current":
             outputs.append(q.alias(exp.EQ(this=q.col("valid_to"), expression=sentinel.copy()), "is_current"))
         else:
@@ -213,7 +213,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, targe
     if history.hard_deletes is m.HardDeletes.INVALIDATE:
         statements.append(
             run(
-                _invalidate(table, t["keys"], keys, target.placeholder("batch_ts")),
+                _invalidate(table, t["keys"], keys, dialect.placeholder("batch_ts")),
                 "close versions of keys absent from the batch",
             )
         )

@@ -6,28 +6,8 @@ from sqlglot import exp
 
 from framework.compile.naming import Naming
 from framework.spec import model as m
-
-MODEL_SQL_DIALECT = "redshift"
-
-
-def parse_model_sql(spec: m.ModelSpec) -> exp.Query:
-    import sqlglot
-
-    return sqlglot.parse_one(spec.sql.text, read=MODEL_SQL_DIALECT)
-
-
-def cte_names(query: exp.Expression) -> set[str]:
-    return {cte.alias_or_name for cte in query.find_all(exp.CTE)}
-
-
-def referenced_specs(query: exp.Expression, spec_names: set[str]) -> list[str]:
-    """Spec names the query reads (unqualified tables that are not CTEs), in order of first use."""
-    ctes = cte_names(query)
-    found = []
-    for tbl in query.find_all(exp.Table):
-        if not tbl.args.get("db") and tbl.name in spec_names and tbl.name not in ctes and tbl.name not in found:
-            found.append(tbl.name)
-    return found
+from framework.sql.parse import cte_names, parse_model
+from framework.sql.schema import annotated
 
 
 def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = None) -> exp.Query:
@@ -35,13 +15,13 @@ def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = Non
 
     With the project's schema, columns are qualified and typed first, so that generating for
     another dialect keeps Redshift's semantics (e.g. integer `/` stays integer division on DuckDB).
+    The parsed tree is shared (see framework.sql.parse): this works on a copy.
     """
-    query = parse_model_sql(spec)
-    if schema is not None:
-        from framework.lint.model_sql import annotated
-
-        query = annotated(query.copy(), schema, copy=False) or query
-    ctes = cte_names(query)
+    assert spec.sql is not None
+    parsed = parse_model(spec.sql).tree
+    assert parsed is not None, f"{spec.name}: its SQL does not parse; run `elt lint` first"
+    query = (annotated(parsed, schema) if schema is not None else None) or parsed.copy()
+    ctes = cte_names(query)  # of the qualified tree: qualifying normalizes the names' case
     known = {name for name, _ in naming.layers}
 
     def rewrite(node: exp.Expression) -> exp.Expression:

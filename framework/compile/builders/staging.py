@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework.compile.builders import sqlutil as q
 from framework.compile.builders.ddl import column_def
 from framework.compile.builders.models import delete_insert, merge
-from framework.compile.naming import INGEST_COLUMNS, Naming
+from framework.compile.naming import Naming
 from framework.compile.statements import COPY_IN, Statement, guard, report, run
-from framework.compile.targets.base import Target
 from framework.spec import model as m
+from framework.sql import expr as q
+from framework.sql.dialects.base import Dialect
+from framework.sql.schema import INGEST_COLUMNS
 
 LEDGER_COLUMNS = (
     "pipeline",
@@ -48,10 +49,10 @@ def dedup_name(spec: m.SourceSpec) -> str:
     return f"__dedup_{spec.name}"
 
 
-def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
+def load_batch(spec: m.SourceSpec, dialect: Dialect) -> list[Statement]:
     columns = [c.name for c in staging_columns(spec)]
-    if target.load_method == "read_parquet":
-        reader = exp.Anonymous(this="read_parquet", expressions=[target.placeholder("batch_files")])
+    if dialect.load_method == "read_parquet":
+        reader = exp.Anonymous(this="read_parquet", expressions=[dialect.placeholder("batch_files")])
         return [
             run(
                 q.create_temp_as(load_name(spec), q.select(*q.cols(columns)).from_(exp.Table(this=reader))),
@@ -59,16 +60,16 @@ def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
             )
         ]
     shape = exp.Schema(
-        this=q.table(load_name(spec)), expressions=[column_def(c, target) for c in staging_columns(spec)]
+        this=q.table(load_name(spec)), expressions=[column_def(c, dialect) for c in staging_columns(spec)]
     )
     create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-    if target.load_method == "copy_stdin":
+    if dialect.load_method == "copy_stdin":
         copy = exp.Copy(this=q.table(load_name(spec)), kind=True, files=[exp.Identifier(this="STDIN")])
         return [
             run(create, "a transient table shaped exactly like the lake files"),
             Statement(copy, "stream the batch's files into it", kind=COPY_IN),
         ]
-    if target.load_method == "copy_parquet":
+    if dialect.load_method == "copy_parquet":
         # AWS, "COPY from columnar data formats": only ACCEPTINVCHARS, FILLRECORD, FROM, IAM_ROLE,
         # CREDENTIALS, STATUPDATE, MANIFEST and EXPLICIT_IDS are supported (no MAXERROR, no
         # REGION); values go into columns by position and the column counts must match.
@@ -78,8 +79,8 @@ def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
         copy = exp.Copy(
             this=q.table(load_name(spec)),
             kind=True,
-            files=[target.placeholder("manifest_url")],
-            credentials=exp.Credentials(iam_role=target.placeholder("iam_role")),
+            files=[dialect.placeholder("manifest_url")],
+            credentials=exp.Credentials(iam_role=dialect.placeholder("iam_role")),
             params=[
                 exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET")),
                 exp.CopyParameter(this=exp.Var(this="MANIFEST")),
@@ -89,7 +90,7 @@ def load_batch(spec: m.SourceSpec, target: Target) -> list[Statement]:
             run(create, "a transient table shaped exactly like the lake files"),
             run(copy, "COPY the batch's files (listed in a manifest) by position"),
         ]
-    raise ValueError(f"unknown load method {target.load_method!r}")
+    raise ValueError(f"unknown load method {dialect.load_method!r}")
 
 
 def deduplicate(spec: m.SourceSpec) -> exp.Select:
@@ -109,13 +110,13 @@ def deduplicate(spec: m.SourceSpec) -> exp.Select:
     )
 
 
-def build_load(spec: m.SourceSpec, naming: Naming, target: Target) -> list[Statement]:
+def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
     staging = naming.table_of(spec.name)
     columns = [c.name for c in staging_columns(spec)]
     statements = [
         run(q.drop_table(load_name(spec)), "drop a leftover load table"),
         run(q.drop_table(dedup_name(spec)), "drop a leftover de-duplication table"),
-        *load_batch(spec, target),
+        *load_batch(spec, dialect),
     ]
     source = load_name(spec)
     if spec.primary_key:
@@ -124,8 +125,8 @@ def build_load(spec: m.SourceSpec, naming: Naming, target: Target) -> list[State
         )
         source = dedup_name(spec)
     if spec.load_mode is m.LoadMode.UPSERT:
-        if target.supports_merge:
-            statements.append(run(merge(staging, source, spec.primary_key, columns, target), "upsert by primary key"))
+        if dialect.supports_merge:
+            statements.append(run(merge(staging, source, spec.primary_key, columns, dialect), "upsert by primary key"))
         else:
             statements += delete_insert(staging, source, spec.primary_key, columns)
     else:
@@ -139,7 +140,7 @@ def build_load(spec: m.SourceSpec, naming: Naming, target: Target) -> list[State
             )
         )
     statements.append(report(batch_counts(spec), "rows read and rows kept after de-duplication"))
-    statements.append(Statement(ledger_insert(naming, target), "record the file in the ledger", per_file=True))
+    statements.append(Statement(ledger_insert(naming, dialect), "record the file in the ledger", per_file=True))
     statements += [
         run(q.drop_table(load_name(spec)), "drop the load table"),
         run(q.drop_table(dedup_name(spec)), "drop the de-duplication table"),
@@ -165,8 +166,8 @@ def _already_loaded_guard(spec: m.SourceSpec, staging: exp.Table, source: str) -
     )
 
 
-def ledger_insert(naming: Naming, target: Target) -> exp.Insert:
-    values = exp.Tuple(expressions=[target.placeholder(c) for c in LEDGER_COLUMNS])
+def ledger_insert(naming: Naming, dialect: Dialect) -> exp.Insert:
+    values = exp.Tuple(expressions=[dialect.placeholder(c) for c in LEDGER_COLUMNS])
     return exp.Insert(
         this=exp.Schema(this=naming.internal("file_ledger"), expressions=[q.ident(c) for c in LEDGER_COLUMNS]),
         expression=exp.Values(expressions=[values]),

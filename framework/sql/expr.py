@@ -1,4 +1,5 @@
-"""Small sqlglot helpers shared by the builders. Identifiers are always nodes, never text."""
+"""Small sqlglot expression helpers shared by compile's builders and ingest. Identifiers are
+always nodes, never text."""
 
 from __future__ import annotations
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from framework.compile.targets.base import Target
+from framework.sql.dialects.base import Dialect
 
 
 @dataclass(frozen=True)
-class RedshiftTarget(Target):
+class RedshiftDialect(Dialect):
     name: str = "redshift"
-    dialect: str = "redshift"
+    sqlglot_dialect: str = "redshift"
     supports_physical_hints: bool = True
     load_method: str = "copy_parquet"
     # Redshift's VARCHAR counts bytes; 65535 is the maximum and costs nothing on disk (compressed).

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from framework.compile.targets.base import Target
+from framework.sql.dialects.base import Dialect
 
 
 @dataclass(frozen=True)
-class PostgresTarget(Target):
+class PostgresDialect(Dialect):
     name: str = "postgres"
-    dialect: str = "postgres"
+    sqlglot_dialect: str = "postgres"
     load_method: str = "copy_stdin"
 
     def prepare(self, statement: exp.Expression) -> exp.Expression:
@@ -27,5 +27,5 @@ class PostgresTarget(Target):
         import sqlglot
 
         for node in list(statement.find_all(exp.DateDiff, exp.TsOrDsDiff)):
-            node.replace(sqlglot.parse_one(node.sql(dialect=self.dialect), read=self.dialect))
+            node.replace(sqlglot.parse_one(node.sql(dialect=self.sqlglot_dialect), read=self.sqlglot_dialect))
         return statement

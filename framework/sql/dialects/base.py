@@ -1,8 +1,8 @@
-"""A warehouse target: its sqlglot dialect, capability flags, type table, and a few overrides.
+"""A SQL dialect we generate for: its sqlglot dialect, capability flags, type table, and a few overrides.
 
 Capability flags come first and decide what the builders emit; the type table maps
 portable types; overrides are the handful of statements that cannot be written
-once for every target (loading files, dropping physical hints).
+once for every dialect (loading files, dropping physical hints).
 """
 
 from __future__ import annotations
@@ -16,9 +16,13 @@ from framework.spec.types import PortableType
 
 
 @dataclass(frozen=True)
-class Target:
+class Dialect:
+    """A warehouse's SQL: what statements we can emit for it and how they are spelled.
+
+    Not a connection: the targets of pipeline.yml (framework.spec.model) say where to run."""
+
     name: str = ""
-    dialect: str = ""
+    sqlglot_dialect: str = ""  # sqlglot's name for it
     # --- capability flags --------------------------------------------------------------
     # MERGE INTO … USING …, else delete+insert. Where MERGE is used it always takes the shape
     # Redshift demands of everyone: source is a table (the staged temp table), no target
@@ -28,19 +32,19 @@ class Target:
     supports_physical_hints: bool = False  # DISTSTYLE / DISTKEY / SORTKEY
     # Declare PRIMARY KEY in DDL. Redshift treats it as information for the planner; DuckDB
     # enforces it with an index that makes every load and rebuild slower. Uniqueness is
-    # guarded before writing and checked after, the same way on every target.
+    # guarded before writing and checked after, the same way on every dialect.
     declare_primary_keys: bool = True
     load_method: str = ""  # how staging reads lake files: 'read_parquet' | 'copy_parquet'
     # --- types -------------------------------------------------------------------------
     string_type: str = "VARCHAR"
 
     def column_type(self, ptype: PortableType) -> exp.DataType:
-        return _column_type(self.dialect, self.string_type, ptype).copy()
+        return _column_type(self.sqlglot_dialect, self.string_type, ptype).copy()
 
     @property
     def text_type(self) -> exp.DataType:
         """The string type that holds any value whole (used when hashing)."""
-        return exp.DataType.build(self.string_type, dialect=self.dialect)
+        return exp.DataType.build(self.string_type, dialect=self.sqlglot_dialect)
 
     def placeholder(self, name: str) -> exp.Placeholder:
         """A named run-time parameter, bound by the driver (never spliced into the text)."""
@@ -48,7 +52,7 @@ class Target:
 
     # --- overrides ---------------------------------------------------------------------
     def finalize_create(self, create: exp.Create) -> exp.Create:
-        """Drop what this target does not understand (an AST transform, never a string edit)."""
+        """Drop what this dialect does not understand (an AST transform, never a string edit)."""
         if self.supports_physical_hints:
             return create
         create = create.copy()
@@ -69,7 +73,7 @@ class Target:
     def render(self, statement: exp.Expression, copy: bool = True) -> str:
         from sqlglot import ErrorLevel
 
-        return statement.sql(dialect=self.dialect, unsupported_level=ErrorLevel.RAISE, pretty=True, copy=copy)
+        return statement.sql(dialect=self.sqlglot_dialect, unsupported_level=ErrorLevel.RAISE, pretty=True, copy=copy)
 
 
 @functools.lru_cache(maxsize=256)

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from framework.compile.targets.base import Target
+from framework.sql.dialects.base import Dialect
 
 
 @dataclass(frozen=True)
-class DuckDBTarget(Target):
+class DuckDBDialect(Dialect):
     name: str = "duckdb"
-    dialect: str = "duckdb"
+    sqlglot_dialect: str = "duckdb"
     load_method: str = "read_parquet"
     declare_primary_keys: bool = False
 

@@ -1,0 +1,32 @@
+"""What ingest reports: per landing file, the rows written and the rows rejected (with why)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int
+    raw: str
+    reason: str
+
+
+@dataclass
+class FileResult:
+    source: str
+    landing_path: str
+    lake_path: str = ""
+    rows: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.error]

@@ -1,0 +1,69 @@
+"""What model SQL may read and must return, as lint checks it and compile qualifies it.
+
+`project_schema` maps every spec to its columns' types in the source dialect (sources carry
+the ingest columns too); `annotated` qualifies and types a SELECT against it; `select_columns`
+is what a model's SELECT must produce.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from framework.spec import model as m
+from framework.spec.types import PortableType
+from framework.sql import SOURCE_DIALECT
+from framework.sql.dialects.base import Dialect
+
+# Ingest writes these after the spec's columns in every lake file; staging keeps them.
+INGEST_COLUMNS = (
+    m.Column("_batch_date", "date", PortableType("date"), nullable=False, description="Batch the row arrived in."),
+    m.Column("_source_file", "string", PortableType("string"), nullable=False, description="Landing file."),
+    m.Column("_source_line", "bigint", PortableType("bigint"), nullable=False, description="Line in that file."),
+)
+
+
+def project_schema(project: m.Project) -> dict[str, dict[str, str] | None]:
+    """spec name → {column → sqlglot type text}, what a model's SELECT may read."""
+    # Types as model SQL spells them; a bare VARCHAR like the SQL people write.
+    source = Dialect(sqlglot_dialect=SOURCE_DIALECT, string_type="VARCHAR")
+    spelled: dict = {}  # portable type -> sqlglot type text, computed once per type
+    schema: dict[str, dict[str, str] | None] = {}
+    for spec in project.specs:
+        columns = list(spec.columns)
+        if spec.kind == "source":
+            columns += list(INGEST_COLUMNS)
+        for c in columns:
+            if c.type is not None and c.type not in spelled:
+                spelled[c.type] = source.column_type(c.type).sql(SOURCE_DIALECT)
+        schema[spec.name] = {c.name: spelled[c.type] if c.type else "UNKNOWN" for c in columns}
+    for name in project.unbuilt:  # exists but failed to load: its columns are unknown, not absent
+        schema.setdefault(name, None)
+    return schema
+
+
+def select_columns(spec: m.ModelSpec) -> list[str]:
+    """Columns the SELECT must produce: the declared ones the framework does not fill."""
+    return [c.name for c in spec.columns if c.name not in spec.managed_columns]
+
+
+def annotated(query: exp.Query, schema: dict, copy: bool = True) -> exp.Query | None:
+    """The query qualified and annotated with types (None when sqlglot cannot).
+    With copy=False the given tree is qualified in place (for a tree the caller owns)."""
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+
+    # Only the tables this query reads: sqlglot normalizes the whole mapping on every call.
+    read = {t.name for t in query.find_all(exp.Table)}
+    schema = {name: columns for name, columns in schema.items() if name in read and columns is not None}
+    try:
+        qualified = qualify(
+            query.copy() if copy else query,
+            schema=schema,
+            dialect=SOURCE_DIALECT,
+            identify=False,
+            validate_qualify_columns=False,
+            quote_identifiers=False,
+        )
+        return annotate_types(qualified, schema=schema, dialect=SOURCE_DIALECT)
+    except Exception:  # sqlglot's optimizer gives up on some constructs; the type check is best-effort
+        return None
