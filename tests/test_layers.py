@@ -43,7 +43,7 @@ ALLOWED: dict[str, set[str]] = {
     "framework.lake": {"framework.spec"},
     "framework.ingest": {"framework.diagnostics", "framework.spec", "framework.sql", "framework.lake"},
     # the manifest (the contract) and the typed settings of the session to open
-    "framework.execute": {"framework.compile", "framework.settings"},
+    "framework.execute": {"framework.compile", "framework.settings", "framework.sql"},
     "framework.run": {  # run: compiles on demand (lint + compile), opens sessions, loads lakes
         "framework.compile",
         "framework.diagnostics",
@@ -53,6 +53,7 @@ ALLOWED: dict[str, set[str]] = {
         "framework.settings",
         "framework.sourcefiles",
         "framework.spec",
+        "framework.sql",
     },
     "framework.cli": {  # the shell: may use every layer
         "framework",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
 
 from framework.spec.targets import TARGET_CLASSES, AnyTarget, TargetType
+from framework.sql.kinds import LoadMethod, StatementKind
 
 MANIFEST_VERSION = 2
 
@@ -51,10 +52,14 @@ class SpecInfo:
 class StatementInfo:
     sql: str
     purpose: str
-    kind: str = "exec"
+    kind: StatementKind = StatementKind.EXEC
     message: str = ""
     per_file: bool = False
     params: tuple[str, ...] = ()
+    # What the statement does, recorded by the compiler from its tree (nothing parses SQL text to
+    # learn it): the SQL verb (INSERT, MERGE, COPY, CREATE…) and the table it writes or reads.
+    verb: str = ""
+    table: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class StepInfo:
     params: tuple[str, ...]
     statements: tuple[StatementInfo, ...]
     checks: tuple[CheckInfo, ...] = ()
+    load_method: LoadMethod | None = None  # load steps: how the warehouse reads the batch's files
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from framework.graph import DependencyGraph, build_graph
 from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
+from framework.sql.kinds import LoadMethod
 from framework.sql.schema import project_schema
 
 
@@ -220,7 +221,7 @@ def _needs_batch_ts(spec: m.ModelSpec) -> bool:
 
 
 def _load_params(dialect: Dialect) -> tuple[str, ...]:
-    files = ("manifest_url", "iam_role") if dialect.load_method == "copy_parquet" else ("batch_files",)
+    files = ("manifest_url", "iam_role") if dialect.load_method is LoadMethod.COPY_PARQUET else ("batch_files",)
     return files + staging.LEDGER_COLUMNS
 
 

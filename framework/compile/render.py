@@ -8,6 +8,8 @@ instead of failing in the warehouse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from framework.compile.fingerprint import fingerprints
@@ -23,6 +25,7 @@ from framework.compile.manifest import (
     StepKind,
 )
 from framework.compile.plan import Plan
+from framework.compile.statements import Statement
 from framework.sourcefiles import framework_build, source_fingerprint
 from framework.spec import model as m
 from framework.sql.dialects.base import Dialect
@@ -105,6 +108,46 @@ def placeholders(statement: exp.Expression) -> tuple[str, ...]:
     return tuple(names)
 
 
+def statement_shape(statement: exp.Expression) -> tuple[str, str]:
+    """(verb, table) of a statement tree, read before rendering consumes it: the SQL verb and the
+    table it writes (or, for a SELECT, the first table it reads), `schema.name` or `name`."""
+    verb = {
+        exp.Insert: "INSERT",
+        exp.Delete: "DELETE",
+        exp.Update: "UPDATE",
+        exp.Merge: "MERGE",
+        exp.Copy: "COPY",
+        exp.Create: "CREATE",
+        exp.Drop: "DROP",
+        exp.Alter: "ALTER",
+        exp.Select: "SELECT",
+        exp.Union: "SELECT",
+    }.get(type(statement), statement.key.upper())
+    written = statement.args.get("this")
+    scope = written if isinstance(written, exp.Expression) and not isinstance(statement, exp.Query) else statement
+    table = scope if isinstance(scope, exp.Table) else scope.find(exp.Table)
+    if not isinstance(table, exp.Table):
+        return verb, ""
+    return verb, ".".join(part for part in (table.db, table.name) if part)
+
+
+def statement_info(statement: Statement, text: Callable[[exp.Expression], str]) -> StatementInfo:
+    """The manifest's record of a statement; its shape and parameters are read before `text`
+    renders (and consumes) the tree."""
+    verb, table = statement_shape(statement.expression)
+    params = placeholders(statement.expression)
+    return StatementInfo(
+        text(statement.expression),
+        statement.purpose,
+        statement.kind,
+        statement.message,
+        statement.per_file,
+        params,
+        verb,
+        table,
+    )
+
+
 def render_plan(plan: Plan, project: m.Project) -> Manifest:
     """The plan's trees are consumed (rendered in place); plan again to render again."""
     dialect = plan.dialect
@@ -118,10 +161,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
 
     steps = []
     for step in plan.steps:
-        statements = tuple(
-            StatementInfo(text(s.expression), s.purpose, s.kind, s.message, s.per_file, placeholders(s.expression))
-            for s in step.statements
-        )
+        statements = tuple(statement_info(s, text) for s in step.statements)
         # The sample query wraps the same failing-rows query the count query verifies.
         checks = tuple(
             CheckInfo(c.name, c.severity, c.description, text(c.count_query()), text(c.sample_query(), verify=False))
@@ -137,11 +177,10 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 step.params,
                 statements,
                 checks,
+                dialect.load_method if step.kind == StepKind.LOAD else None,
             )
         )
-    internal = tuple(
-        StatementInfo(text(statement), name, params=placeholders(statement)) for name, statement in plan.internal
-    )
+    internal = tuple(statement_info(Statement(statement, name), text) for name, statement in plan.internal)
     verify_all(to_verify, dialect.sqlglot_dialect)
     return Manifest(
         MANIFEST_VERSION,

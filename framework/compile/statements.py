@@ -6,16 +6,14 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-EXEC, GUARD, REPORT, COPY_IN = "exec", "guard", "report", "copy_in"
+from framework.sql.kinds import StatementKind
 
 
 @dataclass(frozen=True)
 class Statement:
     expression: exp.Expression
     purpose: str
-    # exec | guard (a count that must be 0) | report (one row of figures for the run log)
-    # | copy_in (COPY … FROM STDIN: the executor streams the batch's lake files into it)
-    kind: str = EXEC
+    kind: StatementKind = StatementKind.EXEC
     message: str = ""  # a guard's failure message
     per_file: bool = False  # executed once per loaded file, with that file's parameters
 
@@ -25,8 +23,8 @@ def run(expression: exp.Expression, purpose: str) -> Statement:
 
 
 def guard(expression: exp.Expression, message: str) -> Statement:
-    return Statement(expression, "guard", kind=GUARD, message=message)
+    return Statement(expression, "guard", kind=StatementKind.GUARD, message=message)
 
 
 def report(expression: exp.Expression, purpose: str) -> Statement:
-    return Statement(expression, purpose, kind=REPORT)
+    return Statement(expression, purpose, kind=StatementKind.REPORT)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.compile.manifest import StatementInfo, StepInfo
+from framework.sql.kinds import StatementKind
 
 _DML = ("INSERT", "DELETE", "UPDATE", "MERGE")
 
@@ -58,20 +59,20 @@ def execute_step(
         conn.execute("BEGIN TRANSACTION")
     try:
         for statement in (*prelude, *step.statements):
-            if statement.kind == "copy_in":  # the session streams the batch's files (PostgreSQL)
+            if statement.kind is StatementKind.COPY_IN:  # the session streams the batch's files (PostgreSQL)
                 conn.copy_in(statement.sql, params["batch_files"])
                 continue
             for extra in (files or []) if statement.per_file else [{}]:
                 cursor = conn.execute(statement.sql, bind(statement, {**params, **extra}))
                 rows = cursor.fetchall()
-                if statement.kind == "guard":
+                if statement.kind is StatementKind.GUARD:
                     if rows and rows[0][0]:
                         raise StepFailed(step.id, statement.purpose, f"{statement.message} ({rows[0][0]} key(s))")
-                elif statement.kind == "report":
+                elif statement.kind is StatementKind.REPORT:
                     names = [d[0] for d in cursor.description]
                     result.reports.update(dict(zip(names, rows[0])) if rows else {})
                 else:
-                    verb = statement.sql.lstrip().split(None, 1)[0].upper()
+                    verb = statement.verb
                     if verb in _DML and rows and isinstance(rows[0][0], int) and not statement.per_file:
                         result.affected[verb] = result.affected.get(verb, 0) + rows[0][0]
         if in_transaction is not None:

@@ -19,6 +19,7 @@ from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
 from framework.run.state import RunState
+from framework.sql.kinds import LoadMethod
 
 
 @dataclass
@@ -103,7 +104,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
 
 
 def _load_params(ctx: RunContext, step: StepInfo, new_files: list[LakeFile]) -> dict[str, Any]:
-    if "manifest_url" in step.params:  # COPY: a manifest lists exactly the files the ledger lacks
+    if step.load_method is LoadMethod.COPY_PARQUET:  # COPY: a manifest lists exactly the files the ledger lacks
         if not ctx.options.iam_role:
             raise ConfigError(
                 "no IAM role for COPY: set the environment variable named by the target's iam_role_arn_env"

@@ -9,9 +9,10 @@ import pytest
 import sqlglot
 
 from framework.compile.changes import compare
-from framework.compile.manifest import Manifest
+from framework.compile.manifest import MANIFEST_VERSION, Manifest, StepKind
 from framework.compile.targets import UnknownTarget, resolve_target
 from framework.sql.dialects import UnknownDialect, get_dialect
+from framework.sql.kinds import StatementKind
 from tests.compile.duck import compile_fixture
 from tests.conftest import FIXTURES, OLIST, REPO
 from tests.test_cli import run
@@ -47,7 +48,15 @@ def test_manifest_round_trips_losslessly(olist):
 def test_manifest_carries_graph_fingerprints_and_sql(olist):
     _, manifest = olist
     data = json.loads(manifest.to_json())
-    assert data["manifest_version"] == 1 and data["target"] == manifest.target
+    assert data["manifest_version"] == MANIFEST_VERSION == 2 and data["target"] == manifest.target
+    # typed: the targets as declared, each with its type; statements with their verb and table
+    assert {t["name"]: t["type"] for t in data["pipeline"]["targets"]} == {"local": "local", "prod": "redshift"}
+    assert Manifest.from_json(manifest.to_json()) == manifest
+    merge = next(s for s in manifest.step("load:orders").statements if s.verb == "MERGE")
+    assert merge.table == "staging.orders" and merge.kind is StatementKind.EXEC
+    assert manifest.step("load:orders").kind is StepKind.LOAD
+    assert manifest.step("load:orders").load_method is get_dialect(manifest.target).load_method
+    assert {s.verb for s in manifest.step("build:dim_customer").statements} >= {"INSERT", "DELETE"}
     dim_customer = manifest.spec("dim_customer")
     assert set(dict(dim_customer.fingerprints)) == {"data", "physical", "checks", "metadata"}
     assert {"dim_customer", "order_items"} <= set(manifest.spec("fact_order_items").depends_on)

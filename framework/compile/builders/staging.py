@@ -18,10 +18,11 @@ from sqlglot import exp
 from framework.compile.builders.ddl import column_def
 from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import Naming
-from framework.compile.statements import COPY_IN, Statement, guard, report, run
+from framework.compile.statements import Statement, guard, report, run
 from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
+from framework.sql.kinds import LoadMethod, StatementKind
 from framework.sql.schema import INGEST_COLUMNS
 
 LEDGER_COLUMNS = (
@@ -51,7 +52,7 @@ def dedup_name(spec: m.SourceSpec) -> str:
 
 def load_batch(spec: m.SourceSpec, dialect: Dialect) -> list[Statement]:
     columns = [c.name for c in staging_columns(spec)]
-    if dialect.load_method == "read_parquet":
+    if dialect.load_method is LoadMethod.READ_PARQUET:
         reader = exp.Anonymous(this="read_parquet", expressions=[dialect.placeholder("batch_files")])
         return [
             run(
@@ -63,13 +64,13 @@ def load_batch(spec: m.SourceSpec, dialect: Dialect) -> list[Statement]:
         this=q.table(load_name(spec)), expressions=[column_def(c, dialect) for c in staging_columns(spec)]
     )
     create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-    if dialect.load_method == "copy_stdin":
+    if dialect.load_method is LoadMethod.COPY_STDIN:
         copy = exp.Copy(this=q.table(load_name(spec)), kind=True, files=[exp.Identifier(this="STDIN")])
         return [
             run(create, "a transient table shaped exactly like the lake files"),
-            Statement(copy, "stream the batch's files into it", kind=COPY_IN),
+            Statement(copy, "stream the batch's files into it", kind=StatementKind.COPY_IN),
         ]
-    if dialect.load_method == "copy_parquet":
+    if dialect.load_method is LoadMethod.COPY_PARQUET:
         # AWS, "COPY from columnar data formats": only ACCEPTINVCHARS, FILLRECORD, FROM, IAM_ROLE,
         # CREDENTIALS, STATUPDATE, MANIFEST and EXPLICIT_IDS are supported (no MAXERROR, no
         # REGION); values go into columns by position and the column counts must match.

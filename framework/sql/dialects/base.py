@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.spec.types import PortableType
+from framework.sql.kinds import LoadMethod
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Dialect:
     # enforces it with an index that makes every load and rebuild slower. Uniqueness is
     # guarded before writing and checked after, the same way on every dialect.
     declare_primary_keys: bool = True
-    load_method: str = ""  # how staging reads lake files: 'read_parquet' | 'copy_parquet'
+    load_method: LoadMethod = LoadMethod.READ_PARQUET  # how staging reads lake files
     # --- types -------------------------------------------------------------------------
     string_type: str = "VARCHAR"
 

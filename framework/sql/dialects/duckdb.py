@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.sql.dialects.base import Dialect
+from framework.sql.kinds import LoadMethod
 
 
 @dataclass(frozen=True)
 class DuckDBDialect(Dialect):
     name: str = "duckdb"
     sqlglot_dialect: str = "duckdb"
-    load_method: str = "read_parquet"
+    load_method: LoadMethod = LoadMethod.READ_PARQUET
     declare_primary_keys: bool = False
 
     def placeholder(self, name: str) -> exp.Placeholder:

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.sql.dialects.base import Dialect
+from framework.sql.kinds import LoadMethod
 
 
 @dataclass(frozen=True)
 class PostgresDialect(Dialect):
     name: str = "postgres"
     sqlglot_dialect: str = "postgres"
-    load_method: str = "copy_stdin"
+    load_method: LoadMethod = LoadMethod.COPY_STDIN
 
     def prepare(self, statement: exp.Expression) -> exp.Expression:
         # sqlglot writes DATEDIFF for PostgreSQL as EXTRACT(epoch FROM …) and reads that back

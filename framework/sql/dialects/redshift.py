@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from framework.sql.dialects.base import Dialect
+from framework.sql.kinds import LoadMethod
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,6 @@ class RedshiftDialect(Dialect):
     name: str = "redshift"
     sqlglot_dialect: str = "redshift"
     supports_physical_hints: bool = True
-    load_method: str = "copy_parquet"
+    load_method: LoadMethod = LoadMethod.COPY_PARQUET
     # Redshift's VARCHAR counts bytes; 65535 is the maximum and costs nothing on disk (compressed).
     string_type: str = "VARCHAR(65535)"

@@ -1,0 +1,21 @@
+"""Closed vocabularies the compiler writes into the manifest and the runtime reads back.
+Stdlib only: the manifest (and so the DAG file) imports these."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LoadMethod(StrEnum):
+    """How a dialect's staging load reads lake files."""
+
+    READ_PARQUET = "read_parquet"  # DuckDB reads the files itself, by column name
+    COPY_STDIN = "copy_stdin"  # PostgreSQL: the session streams the files into COPY … FROM STDIN
+    COPY_PARQUET = "copy_parquet"  # Redshift: COPY … FORMAT PARQUET MANIFEST from S3, with an IAM role
+
+
+class StatementKind(StrEnum):
+    EXEC = "exec"  # run it; a DML statement reports its affected rows
+    GUARD = "guard"  # a count that must be 0, else the step fails before anything is written
+    REPORT = "report"  # one row of figures for the run log
+    COPY_IN = "copy_in"  # COPY … FROM STDIN: the executor streams the batch's lake files into it
