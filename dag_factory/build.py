@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from framework.compile.manifest import Manifest, StepInfo
+from framework.compile.manifest import Manifest, StepInfo, StepKind
 from framework.settings import LocalSettings, RedshiftSettings, TargetSettings
 
 LAYERS = ("staging", "dimension", "fact", "mart")
 CALLABLES = "dag_factory.callables"
+TASK_KINDS = (StepKind.LOAD, StepKind.BUILD, StepKind.CHECK)  # one task each; setup and tables run inside them
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,10 @@ class DagSettings:
 
 
 def task_id(manifest: Manifest, step: StepInfo) -> str:
-    if step.kind == "load":
+    if step.kind is StepKind.LOAD:
         return f"load.{step.spec}"
     layer = manifest.spec(step.spec).layer
-    return f"{layer}.{step.spec}" + ("_checks" if step.kind == "check" else "")
+    return f"{layer}.{step.spec}" + ("_checks" if step.kind is StepKind.CHECK else "")
 
 
 def _doc(manifest: Manifest) -> str:
@@ -97,15 +98,15 @@ def build_dag(manifest: Manifest, settings: DagSettings):
             }
         )
         for step in manifest.steps:
-            if step.kind not in ("load", "build", "check"):
+            if step.kind not in TASK_KINDS:
                 continue
-            group = groups["load" if step.kind == "load" else manifest.spec(step.spec).layer]
+            group = groups["load" if step.kind is StepKind.LOAD else manifest.spec(step.spec).layer]
             tasks[step.id] = _task(manifest, step, common, group)
         for step in manifest.steps:
             if step.id not in tasks:
                 continue
             upstream = [tasks[d] for d in step.depends_on if d in tasks]
-            if step.kind == "load":
+            if step.kind is StepKind.LOAD:
                 upstream.append(ingest)
             for parent in upstream:
                 parent >> tasks[step.id]
@@ -157,9 +158,9 @@ def _redshift_entry(manifest: Manifest, target: RedshiftSettings, common: dict):
 def _task(manifest: Manifest, step: StepInfo, common: dict, group):
     """Every target runs a step the same way (guards, transaction, ledger, state, retries): the
     framework's executor in the task, on the target's session. Only the entry tasks differ."""
-    outlets = [asset_for(manifest, step.spec)] if step.kind == "build" else []
+    outlets = [asset_for(manifest, step.spec)] if step.kind is StepKind.BUILD else []
     name = task_id(manifest, step).split(".", 1)[1]
-    no_retry = {"retries": 0} if step.kind == "check" else {}  # a failed check is data, not weather
+    no_retry = {"retries": 0} if step.kind is StepKind.CHECK else {}  # a failed check is data, not weather
     return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets, **no_retry)
 
 

@@ -295,8 +295,8 @@ RUNS = Query(
     SELECT run_id, MIN(started_at) AS started_at, SUM(duration_ms) AS step_ms, COUNT(*) AS steps,
            SUM(COALESCE(rows_inserted, 0)) AS rows_inserted, SUM(COALESCE(rows_updated, 0)) AS rows_updated,
            SUM(COALESCE(rows_expired, 0)) AS rows_expired, SUM(COALESCE(rows_rejected, 0)) AS rows_rejected,
-           SUM(CASE WHEN LEFT(step, 6) = 'check:' AND status = 'failed' THEN 1 ELSE 0 END) AS failed_checks,
-           SUM(CASE WHEN LEFT(step, 6) = 'check:' AND status = 'warned' THEN 1 ELSE 0 END) AS warned_checks,
+           SUM(CASE WHEN step_kind = 'check' AND status = 'failed' THEN 1 ELSE 0 END) AS failed_checks,
+           SUM(CASE WHEN step_kind = 'check' AND status = 'warned' THEN 1 ELSE 0 END) AS warned_checks,
            SUM(CASE WHEN status IN ('failed', 'skipped') THEN 1 ELSE 0 END) AS failed_steps
     FROM run_log
     WHERE pipeline = :pipeline

@@ -7,6 +7,9 @@ import json
 import os
 import sys
 
+from framework.compile.manifest import StepKind
+from framework.run.outcome import StepStatus
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -153,12 +156,12 @@ class _StepPrinter:
     """One line per step as it finishes; failures with their reason and a sample of failing rows."""
 
     STYLE = {
-        "ok": "green",
-        "warned": "yellow",
-        "failed": "red",
-        "skipped": "red",
-        "up to date": "dim",
-        "nothing new": "dim",
+        StepStatus.OK: "green",
+        StepStatus.WARNED: "yellow",
+        StepStatus.FAILED: "red",
+        StepStatus.SKIPPED: "red",
+        StepStatus.UP_TO_DATE: "dim",
+        StepStatus.NOTHING_NEW: "dim",
     }
 
     def __init__(self):
@@ -241,13 +244,13 @@ def _print_summary(result) -> None:
     by_status = {}
     for outcome in result.outcomes:
         by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
-    checks = [o for o in result.outcomes if o.step.startswith("check:")]
+    checks = [o for o in result.outcomes if o.kind is StepKind.CHECK]
     console.print(
         "steps: "
         + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
-        + f"; checks: {sum(1 for o in checks if o.status == 'ok')} models clean, "
-        f"{sum(1 for o in checks if o.status == 'warned')} with warnings, "
-        f"{sum(1 for o in checks if o.status == 'failed')} failed"
+        + f"; checks: {sum(1 for o in checks if o.status is StepStatus.OK)} models clean, "
+        f"{sum(1 for o in checks if o.status is StepStatus.WARNED)} with warnings, "
+        f"{sum(1 for o in checks if o.status is StepStatus.FAILED)} failed"
     )
     console.print(
         f"{'[green]success[/green]' if result.ok else '[red]FAILED[/red]'} in {result.seconds:.2f}s"

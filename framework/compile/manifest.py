@@ -25,6 +25,11 @@ class StepKind(StrEnum):
     CHECK = "check"  # a model's checks
 
 
+def step_id(kind: StepKind, spec: str | None) -> str:
+    """A step's id: its kind, and the spec it works on (`load:orders`, `build:dim_customer`, `setup`)."""
+    return kind.value if spec is None else f"{kind.value}:{spec}"
+
+
 @dataclass(frozen=True)
 class ColumnInfo:
     name: str
@@ -82,6 +87,16 @@ class StepInfo:
     statements: tuple[StatementInfo, ...]
     checks: tuple[CheckInfo, ...] = ()
     load_method: LoadMethod | None = None  # load steps: how the warehouse reads the batch's files
+    recreate: tuple[StatementInfo, ...] = ()  # incremental builds: drop + create, for `--full` after drift
+
+
+@dataclass(frozen=True)
+class ColumnUpgrade:
+    """A framework-table column newer than the table: added (and backfilled) where it is missing."""
+
+    table: str  # schema.table
+    column: str
+    statements: tuple[StatementInfo, ...]
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,7 @@ class Manifest:
     specs: tuple[SpecInfo, ...]
     steps: tuple[StepInfo, ...]
     internal: tuple[StatementInfo, ...] = ()  # the runner's queries on the framework tables (purpose = name)
+    upgrades: tuple[ColumnUpgrade, ...] = ()  # framework-table columns newer than their table
 
     def internal_sql(self, name: str) -> StatementInfo:
         return next(s for s in self.internal if s.purpose == name)

@@ -18,6 +18,9 @@ class TableSpec:
     columns: tuple[m.Column, ...]
     primary_key: tuple[str, ...]
     description: str = ""
+    # Columns added after the table first shipped: an existing warehouse gets them by ALTER TABLE
+    # ADD COLUMN at setup (nullable, last), each with an optional backfill of its old rows.
+    added: tuple[str, ...] = ()
 
 
 def _c(name: str, type_text: str, nullable: bool = True) -> m.Column:
@@ -57,9 +60,11 @@ INTERNAL_TABLES = (
             _c("started_at", "timestamp", False),
             _c("duration_ms", "double"),
             _c("error", "string"),
+            _c("step_kind", "string"),  # load | build | check
         ),
         ("run_id", "step"),
         "One row per step of every run.",
+        added=("step_kind",),
     ),
     TableSpec(
         "rejects",

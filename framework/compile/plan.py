@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from framework.compile.builders import checks as check_builder
 from framework.compile.builders import ddl, models, scd2, staging
 from framework.compile.builders.source_query import qualified_query
+from framework.compile.manifest import StepKind, step_id
 from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.compile.statements import Statement, report, run
 from framework.graph import DependencyGraph, build_graph
@@ -27,14 +28,20 @@ from framework.sql.schema import project_schema
 
 @dataclass(frozen=True)
 class Step:
-    id: str
-    kind: str  # setup | table | load | build | check
+    kind: StepKind
     spec: str | None
     statements: tuple[Statement, ...]
     depends_on: tuple[str, ...] = ()
     transactional: bool = True
     checks: tuple[check_builder.CompiledCheck, ...] = ()
     params: tuple[str, ...] = ()  # run-time parameters the statements expect
+    # An incremental model's build: drop and recreate its table first, in the build's transaction,
+    # when `elt run --full` meets a table its spec outgrew.
+    recreate: tuple[Statement, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return step_id(self.kind, self.spec)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class Plan:
     graph: DependencyGraph
     steps: tuple[Step, ...] = field(default_factory=tuple)
     internal: tuple[tuple[str, object], ...] = ()  # the runner's own queries, by name
+    # framework-table columns newer than the table: (schema.table, column, statements)
+    upgrades: tuple[tuple[str, str, tuple[Statement, ...]], ...] = ()
 
     def step(self, step_id: str) -> Step:
         return next(s for s in self.steps if s.id == step_id)
@@ -63,8 +72,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         if spec.kind == "source":
             steps.append(
                 Step(
-                    f"table:{name}",
-                    "table",
+                    StepKind.TABLE,
                     name,
                     (
                         run(
@@ -77,29 +85,17 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                             "create the staging table",
                         ),
                     ),
-                    ("setup",),
+                    (step_id(StepKind.SETUP, None),),
                     transactional=dialect.transactional_ddl,
                 )
             )
         elif spec.materialization is not m.Materialization.VIEW:
             steps.append(
                 Step(
-                    f"table:{name}",
-                    "table",
+                    StepKind.TABLE,
                     name,
-                    (
-                        run(
-                            ddl.create_table(
-                                naming.table_of(name),
-                                spec.columns,
-                                dialect,
-                                primary_key=table_key(spec),
-                                hints=spec.redshift,
-                            ),
-                            "create the table",
-                        ),
-                    ),
-                    ("setup",),
+                    (run(_create_model_table(spec, naming, dialect), "create the table"),),
+                    (step_id(StepKind.SETUP, None),),
                     transactional=dialect.transactional_ddl,
                 )
             )
@@ -108,11 +104,10 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         if spec.kind == "source":
             steps.append(
                 Step(
-                    f"load:{name}",
-                    "load",
+                    StepKind.LOAD,
                     name,
                     tuple(staging.build_load(spec, naming, dialect)),
-                    (f"table:{name}",),
+                    (step_id(StepKind.TABLE, name),),
                     params=_load_params(dialect),
                 )
             )
@@ -121,22 +116,22 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         if spec.kind != "model":
             continue
         upstream = tuple(_ready_step(project, dep) for dep in spec.depends_on)
-        own_table = () if spec.materialization is m.Materialization.VIEW else (f"table:{name}",)
+        own_table = () if spec.materialization is m.Materialization.VIEW else (step_id(StepKind.TABLE, name),)
         steps.append(
             Step(
-                f"build:{name}",
-                "build",
+                StepKind.BUILD,
                 name,
                 tuple(build_model(spec, naming, dialect, schema)),
                 own_table + upstream,
                 params=("batch_ts",) if _needs_batch_ts(spec) else (),
+                recreate=_recreate(spec, naming, dialect),
             )
         )
         compiled = tuple(check_builder.compile_checks(spec, naming))
         referenced = tuple(
             sorted(
                 {
-                    f"build:{c.to_spec}"
+                    step_id(StepKind.BUILD, c.to_spec)
                     for c in spec.checks
                     if c.type is m.CheckType.RELATIONSHIPS
                     and c.to_spec != name
@@ -146,25 +141,28 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         )
         steps.append(
             Step(
-                f"check:{name}",
-                "check",
+                StepKind.CHECK,
                 name,
                 _all_counts(compiled),
-                (f"build:{name}",) + referenced,
+                (step_id(StepKind.BUILD, name),) + referenced,
                 transactional=False,
                 checks=compiled,
             )
         )
-    from framework.compile.builders.internal import internal_statements
+    from framework.compile.builders.internal import column_upgrades, internal_statements
 
-    rebuildable = tuple(s.name for s in project.models if s.materialization is m.Materialization.INCREMENTAL)
+    upgrades = tuple(
+        (table, column, tuple(run(s, f"add {column} to {table}") for s in statements))
+        for table, column, statements in column_upgrades(naming, dialect)
+    )
     return Plan(
         project.pipeline.name,
         dialect,
         naming,
         graph,
         _run_order(steps),
-        tuple(internal_statements(naming, dialect, rebuildable).items()),
+        tuple(internal_statements(naming, dialect).items()),
+        upgrades,
     )
 
 
@@ -213,7 +211,7 @@ def _all_counts(compiled) -> tuple[Statement, ...]:
 
 def _ready_step(project: m.Project, dep: str) -> str:
     """A model waits for a source's load, or for an upstream model's checks (errors block it)."""
-    return f"load:{dep}" if project.spec(dep).kind == "source" else f"check:{dep}"
+    return step_id(StepKind.LOAD if project.spec(dep).kind == "source" else StepKind.CHECK, dep)
 
 
 def _needs_batch_ts(spec: m.ModelSpec) -> bool:
@@ -236,4 +234,20 @@ def _setup_step(naming: Naming, dialect: Dialect) -> Step:
                 f"framework table {internal.name}",
             )
         )
-    return Step("setup", "setup", None, tuple(statements), transactional=dialect.transactional_ddl)
+    return Step(StepKind.SETUP, None, tuple(statements), transactional=dialect.transactional_ddl)
+
+
+def _create_model_table(spec: m.ModelSpec, naming: Naming, dialect: Dialect):
+    return ddl.create_table(
+        naming.table_of(spec.name), spec.columns, dialect, primary_key=table_key(spec), hints=spec.redshift
+    )
+
+
+def _recreate(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> tuple[Statement, ...]:
+    """Only an incremental model keeps rows across builds, so only its table can fall behind its spec."""
+    if spec.materialization is not m.Materialization.INCREMENTAL:
+        return ()
+    return (
+        run(q.drop_table(spec.name, naming.schema_of(spec.name)), "drop the table its spec outgrew"),
+        run(_create_model_table(spec, naming, dialect), "create it as the spec declares"),
+    )

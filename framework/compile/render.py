@@ -17,6 +17,7 @@ from framework.compile.manifest import (
     MANIFEST_VERSION,
     CheckInfo,
     ColumnInfo,
+    ColumnUpgrade,
     Manifest,
     PipelineInfo,
     SpecInfo,
@@ -170,17 +171,22 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
         steps.append(
             StepInfo(
                 step.id,
-                StepKind(step.kind),
+                step.kind,
                 step.spec,
                 step.depends_on,
                 step.transactional,
                 step.params,
                 statements,
                 checks,
-                dialect.load_method if step.kind == StepKind.LOAD else None,
+                dialect.load_method if step.kind is StepKind.LOAD else None,
+                tuple(statement_info(s, text) for s in step.recreate),
             )
         )
     internal = tuple(statement_info(Statement(statement, name), text) for name, statement in plan.internal)
+    upgrades = tuple(
+        ColumnUpgrade(table, column, tuple(statement_info(s, text) for s in statements))
+        for table, column, statements in plan.upgrades
+    )
     verify_all(to_verify, dialect.sqlglot_dialect)
     return Manifest(
         MANIFEST_VERSION,
@@ -190,6 +196,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
         spec_infos(plan, project),
         tuple(steps),
         internal,
+        upgrades,
     )
 
 

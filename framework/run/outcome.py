@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from framework.compile.manifest import StepKind
+
 
 class StepStatus(StrEnum):
     OK = "ok"
@@ -37,6 +39,7 @@ class StepOutcome:
     error: str = ""
     checks: list[CheckOutcome] = field(default_factory=list)
     transient: bool = False  # failed for a passing reason (connection, conflict, capacity): worth a later retry
+    kind: StepKind | None = None  # load | build | check: what `step` is, without parsing its id
 
 
 @dataclass

@@ -25,7 +25,7 @@ from framework.lake import Lake
 from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, RunResult, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
-from framework.run.state import RunState
+from framework.run.state import RunState, live_columns
 from framework.run.step_runners import STEP_RUNNERS, RunContext
 from framework.settings import TargetSettings
 
@@ -50,11 +50,21 @@ def new_run_id() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
-def ensure_tables(conn: Any, manifest: Manifest) -> None:
-    """Schemas, the framework's tables and every staging/model table (each statement idempotent)."""
+def ensure_tables(conn: Any, manifest: Manifest) -> dict[str, set[str]] | None:
+    """Schemas, the framework's tables and every staging/model table (each statement idempotent),
+    then the framework-table columns a warehouse made by an older version lacks. Returns the live
+    columns it read (the run reuses them to tell a model table its spec outgrew)."""
     for step in manifest.steps:
         if step.kind in (StepKind.SETUP, StepKind.TABLE):
             execute_step(conn, step)
+    if not manifest.upgrades:
+        return None
+    live = live_columns(conn, manifest)
+    for upgrade in manifest.upgrades:
+        if upgrade.column not in live.get(upgrade.table, set()):
+            upgrade_id = f"upgrade {upgrade.table}.{upgrade.column}"
+            execute_step(conn, StepInfo(upgrade_id, StepKind.SETUP, None, (), True, (), upgrade.statements))
+    return live
 
 
 class Runner:
@@ -75,7 +85,7 @@ class Runner:
         self.context = RunContext(manifest, conn, lake, options, self.scheduler, self.state)
 
     def run(self) -> list[StepOutcome]:
-        ensure_tables(self.conn, self.manifest)
+        self.state.live = ensure_tables(self.conn, self.manifest)
         self.scheduler.built = self.state.built_fingerprints()
         outcomes = []
         for step in self.manifest.steps:
@@ -104,8 +114,9 @@ def run_one_step(manifest: Manifest, conn: Any, lake: Lake, options: RunOptions,
     step: StepInfo | None = manifest.step(step_id)
     if step is None or step.kind not in STEP_RUNNERS:
         raise ConfigError(f"no load, build or check step {step_id!r} in the manifest of {manifest.pipeline.name}")
-    ensure_tables(conn, manifest)
+    live = ensure_tables(conn, manifest)
     context = RunContext(manifest, conn, lake, options, Scheduler(full=True), RunState(manifest, conn, new_run_id()))
+    context.state.live = live
     if step.kind is StepKind.CHECK and step.spec:
         context.scheduler.mark_changed(step.spec)  # its build task ran before it
     outcome = STEP_RUNNERS[step.kind](context, step)

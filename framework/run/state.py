@@ -17,11 +17,19 @@ def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+def live_columns(conn: Any, manifest: Manifest) -> dict[str, set[str]]:
+    """schema.table → its columns, for every schema the pipeline uses (the framework's included)."""
+    live: dict[str, set[str]] = {}
+    for schema, table, column in run_statement(conn, manifest.internal_sql("table_columns")):
+        live.setdefault(f"{schema}.{table}", set()).add(column)
+    return live
+
+
 class RunState:
     def __init__(self, manifest: Manifest, conn: Any, run_id: str):
         self.manifest, self.conn, self.run_id = manifest, conn, run_id
         self.pipeline = manifest.pipeline.name
-        self._live: dict[str, set[str]] | None = None  # schema.table → its columns, read once
+        self.live: dict[str, set[str]] | None = None  # schema.table → its columns, read once (or given)
 
     # -- model state ------------------------------------------------------------------------------
     def built_fingerprints(self) -> dict[str, str]:
@@ -61,11 +69,9 @@ class RunState:
         Other models replace their table (or view) whole on every build."""
         if spec.materialization != "incremental":
             return ""
-        if self._live is None:
-            self._live = {}
-            for schema, table, column in run_statement(self.conn, self.manifest.internal_sql("table_columns")):
-                self._live.setdefault(f"{schema}.{table}", set()).add(column)
-        live = self._live.get(spec.table)
+        if self.live is None:
+            self.live = live_columns(self.conn, self.manifest)
+        live = self.live.get(spec.table)
         if not live:
             return ""
         declared = [c.name for c in spec.columns]
@@ -85,6 +91,7 @@ class RunState:
                 "run_id": self.run_id,
                 "pipeline": self.pipeline,
                 "step": outcome.step,
+                "step_kind": outcome.kind.value if outcome.kind else None,
                 "status": outcome.status.value,
                 "rows_inserted": outcome.rows_inserted,
                 "rows_updated": outcome.rows_updated,

@@ -47,9 +47,13 @@ class RunContext:
         return with_retries(action, self.options.retry, before_retry=reconnect)
 
 
+def _outcome(step: StepInfo, status: StepStatus, seconds: float = 0.0, **figures: Any) -> StepOutcome:
+    return StepOutcome(step.id, status, seconds, kind=step.kind, **figures)
+
+
 def _failed(step: StepInfo, started: float, err: BaseException) -> StepOutcome:
-    return StepOutcome(
-        step.id, StepStatus.FAILED, time.perf_counter() - started, error=_reason(err), transient=is_transient(err)
+    return _outcome(
+        step, StepStatus.FAILED, time.perf_counter() - started, error=_reason(err), transient=is_transient(err)
     )
 
 
@@ -68,8 +72,8 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if pending.changed:
         lake_file, was = pending.changed[0]
         ctx.scheduler.block(source, "its load was refused")
-        return StepOutcome(
-            step.id,
+        return _outcome(
+            step,
             StepStatus.FAILED,
             time.perf_counter() - started,
             error=(
@@ -78,7 +82,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             ),
         )
     if not pending.new:
-        return StepOutcome(step.id, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
+        return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
     files = [ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in pending.new]
     try:
         params = _load_params(ctx, step, pending.new)
@@ -93,8 +97,8 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     detail = f"{len(pending.new)} file(s), {read:,} row(s)" + (
         f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
     )
-    return StepOutcome(
-        step.id,
+    return _outcome(
+        step,
         StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=inserted,
@@ -131,14 +135,14 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     started = time.perf_counter()
     blocker = ctx.scheduler.blocker(spec)
     if blocker is not None:
-        return StepOutcome(step.id, StepStatus.SKIPPED, 0.0, detail=f"skipped: {blocker}")
+        return _outcome(step, StepStatus.SKIPPED, 0.0, detail=f"skipped: {blocker}")
     if ctx.scheduler.rebuild_reason(spec) is None:
-        return StepOutcome(step.id, StepStatus.UP_TO_DATE, time.perf_counter() - started)
+        return _outcome(step, StepStatus.UP_TO_DATE, time.perf_counter() - started)
     drift = ctx.state.drift(spec)
     if drift and not ctx.options.full:
         ctx.scheduler.block(spec.name, "no longer matches its table")
-        return StepOutcome(
-            step.id,
+        return _outcome(
+            step,
             StepStatus.FAILED,
             time.perf_counter() - started,
             error=(
@@ -147,12 +151,8 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 "model keeps only what its SELECT returns)"
             ),
         )
-    prelude = ()
-    if drift:  # --full: drop and recreate in the build's own transaction (a failure keeps the old table)
-        prelude = (
-            ctx.manifest.internal_sql(f"drop_table:{spec.name}"),
-            *ctx.manifest.step(f"table:{spec.name}").statements,
-        )
+    # --full after drift: drop and recreate in the build's own transaction (a failure keeps the old table)
+    prelude = step.recreate if drift else ()
     fingerprint = spec.fingerprint("data")
     try:
         result = ctx.execute(
@@ -170,8 +170,8 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     ctx.scheduler.mark_changed(spec.name)
     inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
     updated = result.affected.get("MERGE", 0) + min(inserted, deleted)
-    return StepOutcome(
-        step.id,
+    return _outcome(
+        step,
         StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=max(inserted - deleted, 0) if spec.materialization != "table" else inserted,
@@ -191,7 +191,7 @@ def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
     except Exception as err:  # the warehouse failed us, not the data: say so, block downstream
         ctx.scheduler.block(spec, "could not be checked")
         return _failed(step, started, err)
-    outcome = StepOutcome(step.id, StepStatus.OK, checks=failing)
+    outcome = _outcome(step, StepStatus.OK, checks=failing)
     errors = [c for c in failing if c.severity == "error"]
     if errors:
         outcome.status = StepStatus.FAILED

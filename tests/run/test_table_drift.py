@@ -43,3 +43,27 @@ def test_a_table_behind_its_spec_fails_clearly_and_full_rebuilds_it(tmp_path):
     ]
     assert "customer_state" in columns and "legacy_flag" not in columns
     assert workspace.query("SELECT COUNT(*), COUNT(customer_state) FROM dwh.fact_orders")[0] == (orders, orders)
+
+
+def test_a_run_log_from_an_older_version_gains_step_kind_with_its_old_rows_backfilled(tmp_path):
+    """Framework tables grow additively: a column added in a later version (run_log.step_kind) is
+    added to an existing warehouse at setup, and the rows written before it are backfilled."""
+    from tests.conftest import FIXTURES
+    from tests.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    assert workspace.run().ok
+    with duckdb.connect(str(workspace.warehouse)) as conn:  # as the previous version left it
+        conn.execute("ALTER TABLE elt.run_log DROP COLUMN step_kind")
+        before = conn.execute("SELECT COUNT(*) FROM elt.run_log").fetchall()[0][0]
+    assert before > 0
+    result = workspace.run()
+    assert result.ok
+    kinds = dict(workspace.query("SELECT step, step_kind FROM elt.run_log"))
+    assert kinds and all(kind == step.split(":")[0] for step, kind in kinds.items())
+    assert {kind for kind in kinds.values()} <= {"load", "build", "check"}
+    assert workspace.query("SELECT COUNT(*) FROM elt.run_log")[0][0] == before + len(result.outcomes)
+    assert workspace.run().ok  # the column is there now: nothing to add, nothing fails

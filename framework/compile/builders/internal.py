@@ -23,20 +23,14 @@ def _insert(naming: Naming, dialect: Dialect, table: str) -> exp.Insert:
     )
 
 
-def internal_statements(
-    naming: Naming, dialect: Dialect, rebuildable: tuple[str, ...] = ()
-) -> dict[str, exp.Expression]:
-    """`rebuildable`: the models whose table a run may have to recreate (their live columns no
-    longer match the spec): each gets a `drop_table:<model>` statement."""
+def internal_statements(naming: Naming, dialect: Dialect) -> dict[str, exp.Expression]:
     ledger, state = naming.internal("file_ledger"), naming.internal("model_state")
     columns = exp.Table(this=q.ident("columns"), db=q.ident("information_schema"))
-    drops = {f"drop_table:{name}": q.drop_table(name, naming.schema_of(name)) for name in rebuildable}
     return {
         # The live tables' columns, to tell a table that no longer matches its spec.
         "table_columns": q.select(q.col("table_schema"), q.col("table_name"), q.col("column_name"))
         .from_(columns)
         .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
-        **drops,
         "ledger_files": q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"))
         .from_(ledger)
         .where(_equals(dialect, "pipeline", "source")),
@@ -49,3 +43,36 @@ def internal_statements(
         "model_state_insert": _insert(naming, dialect, "model_state"),
         "run_log_insert": _insert(naming, dialect, "run_log"),
     }
+
+
+# How an added column's old rows are filled in (columns without an entry stay NULL).
+BACKFILLS: dict[tuple[str, str], exp.Expression] = {
+    # run log rows written before step_kind existed: the kind is their step id's prefix
+    ("run_log", "step_kind"): exp.SplitPart(
+        this=q.col("step"), delimiter=exp.Literal.string(":"), part_index=exp.Literal.number(1)
+    ),
+}
+
+
+def column_upgrades(naming: Naming, dialect: Dialect) -> list[tuple[str, str, list[exp.Expression]]]:
+    """(schema.table, column, statements) for each framework-table column added after its table
+    first shipped: ALTER TABLE ADD COLUMN, then the backfill of existing rows if it has one."""
+    from framework.compile.builders.ddl import add_column
+
+    upgrades = []
+    for table in INTERNAL_TABLES:
+        name = naming.internal(table.name)
+        for column_name in table.added:
+            column = next(c for c in table.columns if c.name == column_name)
+            statements: list[exp.Expression] = [add_column(name.copy(), column, dialect)]
+            backfill = BACKFILLS.get((table.name, column_name))
+            if backfill is not None:
+                statements.append(
+                    exp.Update(
+                        this=name.copy(),
+                        expressions=[exp.EQ(this=q.col(column_name), expression=backfill.copy())],
+                        where=exp.Where(this=exp.Is(this=q.col(column_name), expression=exp.Null())),
+                    )
+                )
+            upgrades.append((f"{name.db}.{name.name}", column_name, statements))
+    return upgrades

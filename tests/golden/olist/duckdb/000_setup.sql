@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   rows_rejected BIGINT,
   started_at TIMESTAMP NOT NULL,
   duration_ms DOUBLE,
-  error TEXT
+  error TEXT,
+  step_kind TEXT
 );
 
 -- framework table rejects

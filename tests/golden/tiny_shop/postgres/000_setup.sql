@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   started_at TIMESTAMP NOT NULL,
   duration_ms DOUBLE PRECISION,
   error VARCHAR,
+  step_kind VARCHAR,
   PRIMARY KEY (run_id, step)
 );
 

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   started_at TIMESTAMP NOT NULL,
   duration_ms DOUBLE PRECISION,
   error VARCHAR(65535),
+  step_kind VARCHAR(65535),
   PRIMARY KEY (run_id, step)
 );
 
