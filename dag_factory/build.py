@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from framework.compile.manifest import Manifest, StepInfo, StepKind
+from framework.compile.manifest import Manifest, SpecInfo, StepInfo, StepKind
 from framework.settings import LocalSettings, RedshiftSettings, TargetSettings
 
 LAYERS = ("staging", "dimension", "fact", "mart")
@@ -29,10 +29,22 @@ class DagSettings:
     retry_delay_seconds: int = 60
 
 
+def _spec_of(manifest: Manifest, step: StepInfo) -> SpecInfo:
+    """The spec a load, build or check step works on: the plan gives each of them one."""
+    assert step.spec is not None, f"step {step.id} works on no spec"
+    return _spec_named(manifest, step.spec)
+
+
+def _spec_named(manifest: Manifest, name: str) -> SpecInfo:
+    spec = manifest.spec(name)
+    assert spec is not None, f"spec {name} is not in the manifest"
+    return spec
+
+
 def task_id(manifest: Manifest, step: StepInfo) -> str:
     if step.kind is StepKind.LOAD:
         return f"load.{step.spec}"
-    layer = manifest.spec(step.spec).layer
+    layer = _spec_of(manifest, step).layer
     return f"{layer}.{step.spec}" + ("_checks" if step.kind is StepKind.CHECK else "")
 
 
@@ -52,7 +64,7 @@ def _doc(manifest: Manifest) -> str:
 def asset_for(manifest: Manifest, model: str):
     from airflow.sdk import Asset
 
-    spec = manifest.spec(model)
+    spec = _spec_named(manifest, model)
     return Asset(name=f"{manifest.pipeline.name}.{model}", uri=f"elt://{manifest.pipeline.name}/{spec.table}")
 
 
@@ -84,9 +96,10 @@ def build_dag(manifest: Manifest, settings: DagSettings):
     )
     common = {"pipeline_root": settings.pipeline_root, "target": target.name, "project_dir": target.project_dir}
     with dag:
-        detect, ingest = (_redshift_entry if isinstance(target, RedshiftSettings) else _local_entry)(
-            manifest, target, common
-        )
+        if isinstance(target, RedshiftSettings):
+            detect, ingest = _redshift_entry(manifest, target, common)
+        else:
+            detect, ingest = _local_entry(manifest, target, common)
         detect >> ingest
         tasks = {}
         groups = {"load": TaskGroup("load", tooltip="landing batches into staging, exactly once")}
@@ -100,7 +113,7 @@ def build_dag(manifest: Manifest, settings: DagSettings):
         for step in manifest.steps:
             if step.kind not in TASK_KINDS:
                 continue
-            group = groups["load" if step.kind is StepKind.LOAD else manifest.spec(step.spec).layer]
+            group = groups["load" if step.kind is StepKind.LOAD else _spec_of(manifest, step).layer]
             tasks[step.id] = _task(manifest, step, common, group)
         for step in manifest.steps:
             if step.id not in tasks:
@@ -158,7 +171,7 @@ def _redshift_entry(manifest: Manifest, target: RedshiftSettings, common: dict):
 def _task(manifest: Manifest, step: StepInfo, common: dict, group):
     """Every target runs a step the same way (guards, transaction, ledger, state, retries): the
     framework's executor in the task, on the target's session. Only the entry tasks differ."""
-    outlets = [asset_for(manifest, step.spec)] if step.kind is StepKind.BUILD else []
+    outlets = [asset_for(manifest, _spec_of(manifest, step).name)] if step.kind is StepKind.BUILD else []
     name = task_id(manifest, step).split(".", 1)[1]
     no_retry = {"retries": 0} if step.kind is StepKind.CHECK else {}  # a failed check is data, not weather
     return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets, **no_retry)

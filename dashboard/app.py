@@ -27,8 +27,8 @@ PAGES = {
     ],
 }
 
-uses_filters = {}
-navigation = {}
+uses_filters: dict[str, bool] = {}  # page title → whether the sidebar filters apply
+navigation: dict[str, list[st.Page]] = {}
 for section, pages in PAGES.items():
     navigation[section] = []
     for script, title, url_path, icon, filtered in pages:

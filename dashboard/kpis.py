@@ -4,6 +4,7 @@ so that every warehouse gives the same figure (no dialect's division rules invol
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from dashboard.fmt import ratio
 
@@ -38,10 +39,9 @@ def overview_kpis(frame) -> dict[str, PeriodKpis]:
     periods = {"current": PeriodKpis(), "previous": PeriodKpis()}
     for row in frame.to_dict("records"):
         values = {k: (None if v != v else v) for k, v in row.items() if k != "period"}  # NaN → None
-        periods[row["period"]] = PeriodKpis(
-            **{
-                k: (int(v) if k not in ("revenue", "freight", "payments") and v is not None else v)
-                for k, v in values.items()
-            }
-        )
+        fields: dict[str, Any] = {
+            k: (int(v) if k not in ("revenue", "freight", "payments") and v is not None else v)
+            for k, v in values.items()
+        }
+        periods[row["period"]] = PeriodKpis(**fields)
     return periods

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from dashboard.config import DashboardConfig
 from dashboard.sql import Rendered
+from framework.settings.targets import PostgresSettings, RedshiftSettings
 
 
 class WarehouseUnavailable(Exception):
@@ -119,6 +120,8 @@ def _duckdb(config: DashboardConfig):
 def _postgres(config: DashboardConfig):
     """The pipeline's own PostgreSQL connection (framework/execute/postgres.py): host, port,
     dbname, user; the password from the variable `password_env` names, else libpq's own."""
+    settings = config.settings
+    assert isinstance(settings, PostgresSettings), "connect() opens a postgres target here"
     try:
         import psycopg
 
@@ -126,7 +129,7 @@ def _postgres(config: DashboardConfig):
     except ImportError:
         raise WarehouseUnavailable("Target is PostgreSQL: install psycopg (the `postgres` extra).") from None
     try:
-        return connect_postgres(config.settings).conn
+        return connect_postgres(settings).conn
     except psycopg.Error as err:
         raise WarehouseUnavailable(
             f"Cannot connect to PostgreSQL target '{config.target}': {' '.join(str(err).split())}"
@@ -136,10 +139,12 @@ def _postgres(config: DashboardConfig):
 def _redshift(config: DashboardConfig):
     """The pipeline's own Redshift connection (framework/execute/redshift.py): IAM on the
     serverless workgroup, credentials from the boto3 chain, no password."""
+    settings = config.settings
+    assert isinstance(settings, RedshiftSettings), "connect() opens a redshift target here"
     try:
         from framework.execute.redshift import connect_redshift
 
-        return connect_redshift(config.settings).conn
+        return connect_redshift(settings).conn
     except ImportError:
         raise WarehouseUnavailable(
             "Target is Redshift: install redshift_connector (it comes with the `airflow` extra)."

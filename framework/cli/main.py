@@ -233,9 +233,11 @@ def _cmd_compile(args) -> int:
         report = _compare(args.compare, manifest)
         if report is None:
             return EXIT_USAGE
-    payload = {"pipeline": project.pipeline.name, "target": manifest.target, "steps": len(manifest.steps)}
+    pipeline = project.pipeline
+    assert pipeline is not None, "a project without errors has its pipeline spec (E213)"
+    payload = {"pipeline": pipeline.name, "target": manifest.target, "steps": len(manifest.steps)}
     if args.write:
-        out = args.out or os.path.join("out", project.pipeline.name, manifest.target)
+        out = args.out or os.path.join("out", pipeline.name, manifest.target)
         from framework.compile.output import write_outputs
 
         written = write_outputs(manifest, out)

@@ -94,7 +94,9 @@ def _ingest(project, target, source_dir: str | None, batch_date: str):
     lake = lake_for(target)
     if source_dir is None:
         from framework.ingest.s3_landing import ingest_from_s3
+        from framework.lake.s3 import S3Lake
 
+        assert isinstance(lake, S3Lake), "S3 landing is a redshift target's, whose lake is S3 (lake_for)"
         bucket, prefix = target.landing_location
         return ingest_from_s3(project, lake, bucket, prefix, batch_date), f"s3://{bucket}/{prefix}"
     return ingest_pipeline(project, source_dir, lake, batch_date), source_dir
@@ -241,7 +243,7 @@ def _print_summary(result) -> None:
     for name, rows in counts.items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
-    by_status = {}
+    by_status: dict[str, int] = {}  # StepStatus → steps
     for outcome in result.outcomes:
         by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
     checks = [o for o in result.outcomes if o.kind is StepKind.CHECK]

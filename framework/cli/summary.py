@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from framework.spec.model import Project
+from framework.spec.model import ModelSpec, Project
 
 
 def summarize(project: Project) -> str:
     from framework.graph import build_graph
 
     pipeline = project.pipeline
+    assert pipeline is not None, "a project that lints clean has its pipeline spec (E213)"
     graph, _ = build_graph(project)
     layers = Counter(m.layer.value for m in project.models)
     history = Counter(m.history.type for m in project.models if m.history)
@@ -25,6 +26,6 @@ def summarize(project: Project) -> str:
         + ", ".join(f"{count} {layer}" for layer, count in sorted(layers.items()))
         + (f"; history: {', '.join(f'{n} {k}' for k, n in sorted(history.items()))}" if history else ""),
         f"  checks   {checks:>3}",
-        "  run order: " + " → ".join(n for n in graph.order() if project.spec(n).kind == "model"),
+        "  run order: " + " → ".join(n for n in graph.order() if isinstance(project.spec(n), ModelSpec)),
     ]
     return "\n".join(lines)

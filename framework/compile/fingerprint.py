@@ -31,6 +31,7 @@ def normalized_sql(spec: m.ModelSpec) -> str:
     from sqlglot.tokens import TokenType
 
     kept = (TokenType.VAR, TokenType.STRING, TokenType.IDENTIFIER, TokenType.NUMBER)
+    assert spec.sql is not None, f"{spec.name}: a model without SQL; run `elt lint` first"
     tokens = Dialect.get_or_raise(SOURCE_DIALECT).tokenize(spec.sql.text)
     return " ".join(t.text if t.token_type in kept else t.text.upper() for t in tokens)
 

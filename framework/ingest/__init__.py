@@ -17,6 +17,7 @@ import tempfile
 
 from framework.ingest.header import IngestError, plan_header, read_header
 from framework.ingest.report import FileResult, IngestReport
+from framework.lake import Lake
 from framework.spec import model as m
 
 
@@ -25,7 +26,7 @@ def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:
 
 
 def ingest_pipeline(
-    project: m.Project, landing_dir: str, lake, batch_date: str, only: set[str] | None = None, workers: int = 2
+    project: m.Project, landing_dir: str, lake: Lake, batch_date: str, only: set[str] | None = None, workers: int = 2
 ) -> IngestReport:
     """Ingest every landing file of every source. Files are independent: with more than one
     file, `workers` processes share them (largest first), each with its own DuckDB."""
@@ -36,6 +37,8 @@ def ingest_pipeline(
         for path in landing_files(source, landing_dir)
     ]
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
+    pipeline = project.pipeline
+    assert pipeline is not None, "a project that lints clean has its pipeline spec (E213)"
     import threading
 
     # Forking a process that runs other threads (an Airflow task's API client, a web server) can
@@ -44,14 +47,14 @@ def ingest_pipeline(
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
-            results = pool.starmap(_ingest_job, [(project.pipeline.name, s, p, lake, batch_date) for s, p in jobs])
+            results = pool.starmap(_ingest_job, [(pipeline.name, s, p, lake, batch_date) for s, p in jobs])
     else:
-        results = [_ingest_job(project.pipeline.name, s, p, lake, batch_date) for s, p in jobs]
+        results = [_ingest_job(pipeline.name, s, p, lake, batch_date) for s, p in jobs]
     order = {(s.name, p): i for i, (s, p) in enumerate(sorted(jobs, key=lambda j: (j[0].name, j[1])))}
     return IngestReport(sorted(results, key=lambda r: order[(r.source, r.landing_path)]))
 
 
-def _ingest_job(pipeline: str, source: m.SourceSpec, path: str, lake, batch_date: str) -> FileResult:
+def _ingest_job(pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str) -> FileResult:
     import duckdb
 
     con = duckdb.connect()
@@ -71,7 +74,7 @@ def lake_name(landing_path: str) -> str:
     return name + ".parquet"
 
 
-def ingest_file(con, pipeline: str, source: m.SourceSpec, path: str, lake, batch_date: str) -> FileResult:
+def ingest_file(con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str) -> FileResult:
     import duckdb
 
     from framework.ingest import reading

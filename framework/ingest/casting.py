@@ -61,7 +61,7 @@ def read_parquet_text(path: str, header: tuple[str, ...]) -> exp.Select:
 
 def _valid(column: m.Column) -> exp.Expression:
     """TRUE when the (non-NULL) text is a value of the column's type, without rounding."""
-    t = column.type
+    t = column.portable_type
     value = _text(column.name)
     fmt = getattr(column, "format", None)
     if t.name == "string":
@@ -104,7 +104,7 @@ def _strptime(value: exp.Expression, fmt: str) -> exp.Expression:
 
 def typed(column: m.Column) -> exp.Expression:
     """The cast of a valid text value to the column's type (same rules as `_valid`)."""
-    t = column.type
+    t = column.portable_type
     value = _text(column.name)
     fmt = getattr(column, "format", None)
     if t.name == "string":
@@ -124,7 +124,7 @@ def reason(columns: tuple[m.Column, ...]) -> exp.Expression:
         is_null = exp.Is(this=_text(column.name), expression=exp.Null())
         if not column.nullable:
             ifs.append(exp.If(this=is_null, true=q.lit(f"column '{column.name}' is empty but not nullable")))
-        if column.type.name != "string":
+        if column.portable_type.name != "string":
             shown = exp.Concat(
                 expressions=[
                     q.lit(f"column '{column.name}': '"),

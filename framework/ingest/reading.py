@@ -110,23 +110,28 @@ def _structural_reason(kind: str, message: str, column: str | None) -> str:
     return f"{kind.lower()}: {text}" + (f" (column '{column}')" if column else "")
 
 
-def _line_map(con, source: m.SourceSpec):
+@dataclass(frozen=True)
+class LineMap:
     """ordinal → record line, stepping over lines DuckDB rejected structurally."""
+
+    header: int  # header lines before the first record
+    rejected: list[int]  # record lines DuckDB rejected structurally, ascending
+
+    def __call__(self, ordinal: int) -> int:
+        line = ordinal + self.header
+        for skipped in self.rejected:  # few: rejects are rare or the file fails the threshold
+            if skipped <= line:
+                line += 1
+        return line
+
+
+def _line_map(con, source: m.SourceSpec) -> LineMap:
     header = _header_lines(source)
     rejected: list[int] = []
     if _has_rejects_table(source):
         query = q.select(q.col("line")).distinct().from_(q.table(REJECTS)).order_by(q.col("line"))
         rejected = [int(r[0]) for r in con.execute(_sql(query)).fetchall()]
-
-    def line_of(ordinal: int) -> int:
-        line = ordinal + header
-        for skipped in rejected:  # few: rejects are rare or the file fails the threshold
-            if skipped <= line:
-                line += 1
-        return line
-
-    line_of.rejected = rejected
-    return line_of
+    return LineMap(header, rejected)
 
 
 def write_good_rows(con, source: m.SourceSpec, local_path: str, batch_date: str, file_name: str) -> int:

@@ -8,14 +8,18 @@ file writes the same lake object (same bytes, same ETag), so a retried task is h
 from __future__ import annotations
 
 import tempfile
+from typing import TYPE_CHECKING
 
 from framework.ingest import IngestReport, ingest_pipeline
 from framework.spec import model as m
 
+if TYPE_CHECKING:
+    from framework.lake.s3 import S3Lake
+
 
 def ingest_from_s3(
     project: m.Project,
-    lake,
+    lake: S3Lake,  # lists and downloads the landing objects
     landing_bucket: str,
     landing_prefix: str,
     batch_date: str,
@@ -23,7 +27,7 @@ def ingest_from_s3(
     workers: int = 2,
 ) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="elt-landing-") as folder:
-        origin = {}
+        origin: dict[str, str] = {}  # local copy → its S3 path
         for source in project.sources:
             if only and source.name not in only:
                 continue

@@ -27,4 +27,4 @@ def lake_schema(columns: tuple[m.Column, ...]):
     """Columns in spec order (then the ingest columns): Redshift's Parquet COPY maps by position."""
     import pyarrow as pa
 
-    return pa.schema([pa.field(c.name, arrow_type(c.type), nullable=c.nullable) for c in columns])
+    return pa.schema([pa.field(c.name, arrow_type(c.portable_type), nullable=c.nullable) for c in columns])

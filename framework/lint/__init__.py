@@ -54,13 +54,15 @@ def lint_paths(paths: list[str]) -> tuple[LintResult, list[str]]:
     """Lint the pipelines at or above each path. Returns the result and paths that hold no pipeline."""
     from framework.spec.project import find_pipeline_roots
 
-    roots, missing = [], []
+    roots: list[str] = []
+    missing: list[str] = []
     for path in paths:
-        found = find_pipeline_roots(path)
-        if not found:
+        here = find_pipeline_roots(path)
+        if not here:
             missing.append(path)
-        roots.extend(r for r in found if r not in roots)
-    projects, diagnostics = [], []
+        roots.extend(r for r in here if r not in roots)
+    projects: list[Project] = []
+    diagnostics: list[Diagnostic] = []
     for root in roots:
         project, found = lint_project_folder(root)
         projects.append(project)

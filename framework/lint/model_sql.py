@@ -49,7 +49,8 @@ class _Checker:
         self.spec, self.parsed, self.project, self.schema = spec, parsed, project, schema
         assert parsed.tree is not None  # only a model whose SQL parsed is checked here
         self.query: exp.Query = parsed.tree
-        self.sql = spec.sql
+        assert spec.sql is not None  # `parsed` is parse_model(spec.sql)
+        self.sql: m.SqlText = spec.sql
 
     # -- positions -------------------------------------------------------------------------------
     def at(self, node: exp.Expression | None, code: str, message: str, hint: str = "") -> Diagnostic:

@@ -19,7 +19,7 @@ def check_project(project: m.Project) -> list[Diagnostic]:
 
 
 def _duplicate_names(project: m.Project) -> Iterator[Diagnostic]:
-    first: dict[str, object] = {}
+    first: dict[str, m.SourceSpec | m.ModelSpec] = {}
     for spec in sorted(project.specs, key=lambda s: s.origin.path):
         if spec.name in first:
             other = first[spec.name]

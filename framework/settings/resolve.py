@@ -7,6 +7,8 @@ run with nothing to do); anything unexpected goes through full validation for it
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from typing import Any
 
 from framework.errors import ConfigError
 from framework.settings.targets import LocalSettings, PostgresSettings, RedshiftSettings, TargetSettings
@@ -16,7 +18,7 @@ from framework.spec.targets import AnyTarget, LocalTarget, PostgresTarget, Redsh
 class SettingsError(ConfigError):
     """The target cannot be resolved; `diagnostics` holds pipeline.yml's findings when it has any."""
 
-    def __init__(self, message: str, diagnostics: tuple = ()):
+    def __init__(self, message: str, diagnostics: Iterable[Any] = ()):  # Diagnostic items
         super().__init__(message)
         self.diagnostics = tuple(diagnostics)
 
@@ -47,7 +49,7 @@ def resolve_target(
             doc, problems = load_document(path, handle.read())
     except OSError as err:
         raise SettingsError(f"no pipeline at '{pipeline_root}': {err.strerror}") from None
-    value = doc.value if doc is not None else None
+    value: Any = doc.value if doc is not None else None  # raw YAML; any misfit is caught below
     try:
         name = target_name or value["default_target"]
         declared = declared_target(name, value["targets"][name])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 
 from framework.diagnostics import Diagnostic
 from framework.spec import model as m
@@ -11,8 +13,13 @@ from framework.spec.types import TypeParseError, parse_type
 from framework.spec.yaml_io import Document
 
 
-def build_spec(doc: Document, kind: str) -> tuple[object, list[Diagnostic]]:
-    builder = {"pipeline": _pipeline, "source": _source, "model": _model}[kind]
+def build_spec(doc: Document, kind: str) -> tuple[m.AnySpec, list[Diagnostic]]:
+    builders: dict[str, Callable[[Document, list[Diagnostic]], m.AnySpec]] = {
+        "pipeline": _pipeline,
+        "source": _source,
+        "model": _model,
+    }
+    builder = builders[kind]
     found: list[Diagnostic] = []
     return builder(doc, found), found
 
@@ -61,7 +68,8 @@ def _source(doc: Document, found: list[Diagnostic]) -> m.SourceSpec:
     v = doc.value
     landing = v["landing"]
     csv = landing.get("csv", {})
-    csv_options = m.CsvOptions(**{k: tuple(val) if isinstance(val, list) else val for k, val in csv.items()})
+    options: dict[str, Any] = {k: tuple(val) if isinstance(val, list) else val for k, val in csv.items()}
+    csv_options = m.CsvOptions(**options)
     dedupe = v.get("deduplicate")
     fresh = v.get("freshness")
     return m.SourceSpec(
@@ -82,6 +90,7 @@ def _source(doc: Document, found: list[Diagnostic]) -> m.SourceSpec:
 def _model(doc: Document, found: list[Diagnostic]) -> m.ModelSpec:
     v = doc.value
     history = v.get("history")
+    history_spec: m.Scd1 | m.Scd2 | None
     if history and history["type"] == "scd2":
         history_spec = m.Scd2(
             tuple(history["tracked"]), history["version_start"], m.HardDeletes(history.get("hard_deletes", "ignore"))

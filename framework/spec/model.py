@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from framework.spec.targets import AnyTarget
 from framework.spec.types import PortableType
+
+if TYPE_CHECKING:
+    from framework.spec.yaml_io import Document
 
 
 class Layer(StrEnum):
@@ -79,7 +83,7 @@ class Origin:
     """The file a spec came from, with a lookup of positions by key path."""
 
     path: str
-    positions: object = field(default=None, compare=False, repr=False)  # yaml_io.Document
+    positions: Document | None = field(default=None, compare=False, repr=False)
 
     def locate(self, key_path: tuple, *, key: bool = False) -> tuple[int, int]:
         if self.positions is None:
@@ -97,6 +101,14 @@ class Column:
     description: str = ""
     key_path: tuple = ()
     format: str | None = None  # strptime format of a landing date/timestamp column
+
+    @property
+    def portable_type(self) -> PortableType:
+        """The type, once lint has passed (lint reports a column whose type is not portable)."""
+        assert self.type is not None, (
+            f"column {self.name}: {self.type_text!r} is not a portable type; run `elt lint` first"
+        )
+        return self.type
 
 
 @dataclass(frozen=True)
@@ -246,7 +258,7 @@ class ModelSpec:
     @property
     def managed_columns(self) -> tuple[str, ...]:
         """Columns the framework fills, not the SELECT."""
-        managed = (self.keys.surrogate,) if self.keys.surrogate else ()
+        managed: tuple[str, ...] = (self.keys.surrogate,) if self.keys.surrogate else ()
         if isinstance(self.history, Scd2):
             managed += SCD2_MANAGED_COLUMNS
         return managed
@@ -295,3 +307,6 @@ class Project:
 
     def spec(self, name: str) -> SourceSpec | ModelSpec | None:
         return next((s for s in self.specs if s.name == name), None)
+
+
+AnySpec = PipelineSpec | SourceSpec | ModelSpec  # what one spec file builds to

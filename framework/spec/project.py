@@ -41,7 +41,7 @@ def find_pipeline_roots(path: str) -> list[str]:
 
 
 def spec_files(root: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(os.path.normpath(os.path.join(folder, f)) for f in sorted(files) if f.endswith(SPEC_SUFFIXES))
@@ -50,13 +50,20 @@ def spec_files(root: str) -> list[str]:
 
 def load_project(root: str) -> tuple[m.Project, list[Diagnostic]]:
     found: list[Diagnostic] = []
-    pipelines, sources, models, unbuilt = [], [], [], []
+    pipelines: list[m.PipelineSpec] = []
+    sources: list[m.SourceSpec] = []
+    models: list[m.ModelSpec] = []
+    unbuilt: list[str] = []
     for path in spec_files(root):
         spec = _load_spec(path, found)
         if spec is None:
             unbuilt.append(os.path.splitext(os.path.basename(path))[0])
-            continue
-        {"pipeline": pipelines, "source": sources, "model": models}[spec.kind].append(spec)
+        elif isinstance(spec, m.PipelineSpec):
+            pipelines.append(spec)
+        elif isinstance(spec, m.SourceSpec):
+            sources.append(spec)
+        else:
+            models.append(spec)
     if not pipelines and not any(d.path.endswith(PIPELINE_FILE) for d in found):
         found.append(
             Diagnostic(
@@ -82,7 +89,7 @@ def load_project(root: str) -> tuple[m.Project, list[Diagnostic]]:
     return project, found
 
 
-def _load_spec(path: str, found: list[Diagnostic]):
+def _load_spec(path: str, found: list[Diagnostic]) -> m.AnySpec | None:
     try:
         with open(path, "rb") as handle:
             data = handle.read()

@@ -3,7 +3,7 @@ always nodes, never text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlglot import exp
 
@@ -37,11 +37,11 @@ def lit(value) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def alias(expression: exp.Expression, name: str) -> exp.Alias:
+def alias(expression: exp.Expr, name: str) -> exp.Alias:
     return exp.Alias(this=expression, alias=ident(name))
 
 
-def cast(expression: exp.Expression, to: str | exp.DataType) -> exp.Cast:
+def cast(expression: exp.Expr, to: str | exp.DataType) -> exp.Cast:
     return exp.Cast(this=expression, to=exp.DataType.build(to) if isinstance(to, str) else to)
 
 
@@ -70,7 +70,7 @@ def concat(parts: list[exp.Expression]) -> exp.Expression:
     return result
 
 
-def encoded(value: exp.Expression, text_type: exp.DataType) -> exp.Expression:
+def encoded(value: exp.Expr, text_type: exp.DataType) -> exp.Expression:
     """`len:text` for a value, '~' for NULL: NULL ≠ '' and no separator can be forged.
 
     `text_type` is the target's full-length string type: Redshift's bare VARCHAR is
@@ -80,7 +80,7 @@ def encoded(value: exp.Expression, text_type: exp.DataType) -> exp.Expression:
     return exp.Coalesce(this=concat([length, lit(":"), text]), expressions=[lit(NULL_MARK)])
 
 
-def row_hash(values: list[exp.Expression], text_type: exp.DataType) -> exp.Expression:
+def row_hash(values: Sequence[exp.Expr], text_type: exp.DataType) -> exp.Expression:
     """MD5 over the encoded values: NULL-safe, separator-safe change detection and surrogate keys."""
     parts: list[exp.Expression] = []
     for i, value in enumerate(values):
@@ -94,23 +94,23 @@ def select(*expressions: exp.Expression) -> exp.Select:
     return exp.Select(expressions=list(expressions))
 
 
-def subquery(query: exp.Expression, name: str) -> exp.Subquery:
+def subquery(query: exp.Expr, name: str) -> exp.Subquery:
     return exp.Subquery(this=query, alias=exp.TableAlias(this=ident(name)))
 
 
-def window(func: exp.Expression, partition: list[exp.Expression], order: list[exp.Ordered] | None = None) -> exp.Window:
+def window(func: exp.Expr, partition: Sequence[exp.Expr], order: list[exp.Ordered] | None = None) -> exp.Window:
     return exp.Window(this=func, partition_by=partition, order=exp.Order(expressions=order) if order else None)
 
 
-def asc(expression: exp.Expression) -> exp.Ordered:
+def asc(expression: exp.Expr) -> exp.Ordered:
     return exp.Ordered(this=expression, desc=False, nulls_first=True)
 
 
-def desc(expression: exp.Expression) -> exp.Ordered:
+def desc(expression: exp.Expr) -> exp.Ordered:
     return exp.Ordered(this=expression, desc=True, nulls_first=False)
 
 
-def create_temp_as(name: str, query: exp.Expression) -> exp.Create:
+def create_temp_as(name: str, query: exp.Expr) -> exp.Create:
     return exp.Create(
         this=table(name),
         kind="TABLE",
@@ -123,9 +123,9 @@ def drop_table(name: str, schema: str | None = None) -> exp.Drop:
     return exp.Drop(tables=[table(name, schema)], kind="TABLE", exists=True)
 
 
-def insert_select(target: exp.Table, columns: list[str], query: exp.Expression) -> exp.Insert:
+def insert_select(target: exp.Table, columns: list[str], query: exp.Expr) -> exp.Insert:
     return exp.Insert(this=exp.Schema(this=target, expressions=[ident(c) for c in columns]), expression=query)
 
 
-def exists(query: exp.Expression) -> exp.Exists:
+def exists(query: exp.Expr) -> exp.Exists:
     return exp.Exists(this=query)

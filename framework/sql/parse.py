@@ -65,14 +65,14 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
     return ParsedModel(tree, (), tuple(tables), ctes)
 
 
-def parse_condition(text: str) -> exp.Expression:
+def parse_condition(text: str) -> exp.Expr:
     """A check's condition (a boolean expression). Raises sqlglot's ParseError / TokenError."""
     import sqlglot
 
     return sqlglot.parse_one(text, read=SOURCE_DIALECT)
 
 
-def cte_names(query: exp.Expression) -> set[str]:
+def cte_names(query: exp.Expr) -> set[str]:
     return {cte.alias_or_name for cte in query.find_all(exp.CTE)}
 
 

@@ -128,6 +128,7 @@ def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming
 def scd2_invariants(spec: m.ModelSpec, table: exp.Table) -> list[CompiledCheck]:
     keys = list(spec.keys.business)
     sentinel = q.cast(q.lit(q.SENTINEL_VALID_TO), "TIMESTAMP")
+    assert isinstance(spec.history, m.Scd2), f"{spec.name}: SCD2 invariants are for SCD2 models"
     deletes = spec.history.hard_deletes is m.HardDeletes.INVALIDATE
     current_count = exp.Sum(
         this=exp.Case(

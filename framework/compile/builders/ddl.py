@@ -15,7 +15,9 @@ def create_schema(name: str) -> exp.Create:
 
 def column_def(column: m.Column, dialect: Dialect) -> exp.ColumnDef:
     constraints = [] if column.nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
-    return exp.ColumnDef(this=ident(column.name), kind=dialect.column_type(column.type), constraints=constraints)
+    return exp.ColumnDef(
+        this=ident(column.name), kind=dialect.column_type(column.portable_type), constraints=constraints
+    )
 
 
 def create_table(

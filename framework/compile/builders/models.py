@@ -95,13 +95,16 @@ def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Namin
 
 
 def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
-    strategy = spec.incremental.strategy
+    incremental = spec.incremental
+    assert incremental is not None, f"{spec.name}: an incremental model without settings; run `elt lint` first (E211)"
+    strategy = incremental.strategy
     keys = spec.keys.business
     target_table = naming.table_of(spec.name)
     columns = [c.name for c in spec.columns]
     if strategy is m.IncrementalStrategy.TIME_RANGE:
         statements = stage_statements(spec, source_query, (), dialect)
-        statements += time_range_replace(target_table, src_name(spec), columns, spec.incremental.time_column)
+        assert incremental.time_column, f"{spec.name}: time_range without a time_column; run `elt lint` first (E211)"
+        statements += time_range_replace(target_table, src_name(spec), columns, incremental.time_column)
     else:
         statements = stage_statements(spec, source_query, keys, dialect)
         if strategy is m.IncrementalStrategy.MERGE and dialect.supports_merge:

@@ -49,7 +49,8 @@ def names(spec: m.ModelSpec) -> dict[str, str]:
 
 
 def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
-    history: m.Scd2 = spec.history
+    history = spec.history
+    assert isinstance(history, m.Scd2), f"{spec.name}: build_scd2 is for SCD2 models (see plan.build_model)"
     keys = spec.keys.business
     data_cols = select_columns(spec)
     t = names(spec)

@@ -33,4 +33,6 @@ def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = Non
                 node.set("alias", exp.TableAlias(this=exp.to_identifier(physical.name)))
         return node
 
-    return query.transform(rewrite, copy=False)
+    qualified = query.transform(rewrite, copy=False)
+    assert isinstance(qualified, exp.Query), "rewrite replaces tables only, never the root query"
+    return qualified
