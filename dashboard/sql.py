@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from framework.errors import CompileError
+
 # spec name → layer; the schema of each layer comes from pipeline.yml
 TABLE_LAYERS = {
     "dim_customer": "dimension",
@@ -40,7 +42,7 @@ TABLE_LAYERS = {
 SOURCE_DIALECT = "redshift"
 
 
-class QueryError(Exception):
+class QueryError(CompileError):
     """A query that cannot be rendered: a programming error, not a data problem."""
 
 

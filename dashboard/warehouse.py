@@ -16,10 +16,12 @@ from collections.abc import Iterator
 
 from dashboard.config import DashboardConfig
 from dashboard.sql import Rendered
+from framework.errors import WarehouseError
 
 
-class WarehouseUnavailable(Exception):
-    """The warehouse cannot be read right now; the message tells a user what to do."""
+class WarehouseUnavailable(WarehouseError):
+    """The warehouse cannot be read right now (not built yet, being written, unreachable, no
+    driver); the message tells a user what to do."""
 
 
 class Connection:

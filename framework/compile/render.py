@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from framework import errors
 from framework.compile.fingerprint import fingerprints
 from framework.compile.manifest import (
     MANIFEST_VERSION,
@@ -27,8 +28,8 @@ from framework.sourcefiles import framework_build, source_fingerprint
 from framework.spec import model as m
 
 
-class RenderError(ValueError):
-    pass
+class RenderError(errors.CompileError):
+    """A statement the target's dialect cannot render, or that does not survive a parse round trip."""
 
 
 def render_statement(target: Target, statement: exp.Expression, *, verify: bool = True, consume: bool = False) -> str:

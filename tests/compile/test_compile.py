@@ -11,6 +11,7 @@ import sqlglot
 from framework.compile.changes import compare
 from framework.compile.manifest import Manifest
 from framework.compile.targets import UnknownTarget, get_target, resolve_target
+from framework.errors import CompileError
 from tests.compile.duck import compile_fixture
 from tests.conftest import FIXTURES, OLIST, REPO
 from tests.test_cli import run
@@ -63,7 +64,7 @@ def test_a_newer_manifest_version_is_refused(olist):
     _, manifest = olist
     data = json.loads(manifest.to_json())
     data["manifest_version"] = 99
-    with pytest.raises(ValueError, match="manifest version 99"):
+    with pytest.raises(CompileError, match="manifest version 99"):
         Manifest.from_json(json.dumps(data))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from framework import errors
 from framework.compile.targets.base import Target
 from framework.compile.targets.duckdb import DuckDBTarget
 from framework.compile.targets.postgres import PostgresTarget
@@ -10,8 +11,8 @@ from framework.compile.targets.redshift import RedshiftTarget
 TARGETS: dict[str, type[Target]] = {"duckdb": DuckDBTarget, "redshift": RedshiftTarget, "postgres": PostgresTarget}
 
 
-class UnknownTarget(ValueError):
-    pass
+class UnknownTarget(errors.ConfigError):
+    """A target name that is neither a warehouse nor a target of pipeline.yml."""
 
 
 def get_target(name: str) -> Target:
