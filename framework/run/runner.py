@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.compile.manifest import Manifest, StepInfo
+from framework.errors import ConfigError, EltError
 from framework.execute.retry import NO_RETRY, RetryPolicy, is_transient, with_retries
 from framework.execute.steps import StepFailed, execute_step, run_statement
 from framework.run.detect import pending_files
@@ -161,7 +162,7 @@ class Runner:
     def _load_params(self, step: StepInfo, new_files) -> dict[str, Any]:
         if "manifest_url" in step.params:  # COPY: a manifest lists exactly the files the ledger lacks
             if not self.options.iam_role:
-                raise ValueError(
+                raise ConfigError(
                     "no IAM role for COPY: set the environment variable named by the target's iam_role_arn_env"
                 )
             return {
@@ -355,8 +356,9 @@ class Runner:
         )
 
 
-class StepError(Exception):
-    """A step that failed: a data or spec problem, not worth a retry."""
+class StepError(EltError):
+    """A step that failed; `outcome.transient` says whether a later try may work (the warehouse
+    failed for a passing reason) or not (a data or spec problem)."""
 
     def __init__(self, outcome: StepOutcome):
         super().__init__(f"{outcome.step}: {outcome.error or outcome.status}")
@@ -373,7 +375,7 @@ def run_one_step(manifest: Manifest, conn, lake, options: RunOptions, step_id: s
             execute_step(conn, step)
     step = manifest.step(step_id)
     if step is None:
-        raise KeyError(f"no step {step_id!r} in the manifest of {manifest.pipeline.name}")
+        raise ConfigError(f"no step {step_id!r} in the manifest of {manifest.pipeline.name}")
     if step.kind == "load":
         outcome = runner._load(step)
     elif step.kind == "build":
@@ -382,7 +384,7 @@ def run_one_step(manifest: Manifest, conn, lake, options: RunOptions, step_id: s
         runner.changed.add(step.spec)
         outcome = runner._check(step)
     else:
-        raise KeyError(f"step {step_id!r} is not a load, build or check")
+        raise ConfigError(f"step {step_id!r} is not a load, build or check")
     runner._log(outcome)
     if outcome.status == FAILED:
         raise StepError(outcome)
@@ -390,10 +392,12 @@ def run_one_step(manifest: Manifest, conn, lake, options: RunOptions, step_id: s
 
 
 def _reason(err: Exception) -> str:
+    """One line. Our errors say what happened (a driver's, mapped, keeps its class name and
+    words); anything else is named by its class."""
     if isinstance(err, StepFailed):
         return str(err)
-    text = " ".join(str(err).split())
-    return f"{type(err).__name__}: {text}"
+    text = str(err) if isinstance(err, EltError) else f"{type(err).__name__}: {err}"
+    return " ".join(text.split())
 
 
 def run_pipeline(
