@@ -9,7 +9,7 @@ import pytest
 import sqlglot
 
 from framework.compile.changes import compare
-from framework.compile.manifest import Manifest
+from framework.compile.manifest import MANIFEST_VERSION, Manifest
 from framework.compile.targets import UnknownTarget, get_target, resolve_target
 from framework.errors import CompileError
 from tests.compile.duck import compile_fixture
@@ -47,7 +47,7 @@ def test_manifest_round_trips_losslessly(olist):
 def test_manifest_carries_graph_fingerprints_and_sql(olist):
     _, manifest = olist
     data = json.loads(manifest.to_json())
-    assert data["manifest_version"] == 1 and data["target"] == manifest.target
+    assert data["manifest_version"] == MANIFEST_VERSION and data["target"] == manifest.target
     dim_customer = manifest.spec("dim_customer")
     assert set(dict(dim_customer.fingerprints)) == {"data", "physical", "checks", "metadata"}
     assert {"dim_customer", "order_items"} <= set(manifest.spec("fact_order_items").depends_on)
