@@ -160,3 +160,15 @@ def test_an_unreachable_server_is_transient_and_a_refused_session_terminal(monke
     with pytest.raises(TerminalWarehouseError, match="cannot connect to target 'prod'") as raised:
         open_warehouse(settings, lake=lake, redshift_connect=denied)
     assert not is_transient(raised.value)
+
+
+def test_the_dashboard_reports_an_unreachable_postgres_in_the_drivers_words():
+    """The session maps psycopg's error; the dashboard still says what the driver said."""
+    import types
+
+    from dashboard.warehouse import WarehouseUnavailable, _postgres
+    from framework.settings import PostgresSettings
+
+    settings = PostgresSettings("olist", "pg", "/project", "x", "lake", host="127.0.0.1", port=9)
+    with pytest.raises(WarehouseUnavailable, match=r"^Cannot connect to PostgreSQL target 'pg': connection failed"):
+        _postgres(types.SimpleNamespace(settings=settings, target="pg"))
