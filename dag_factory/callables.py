@@ -1,9 +1,10 @@
 """What the generated tasks run. Everything heavy is imported inside the functions: this module
 is imported when a DAG file is parsed.
 
-Failures that a retry cannot fix (a failed error-severity check, a spec error, bad data) raise
-AirflowFailException; anything else (a connection drop, a busy warehouse) raises as it is and
-the task's retries with exponential backoff apply.
+Failures that a retry cannot fix (a failed error-severity check, a spec or settings error, bad
+data, a warehouse's terminal answer) raise AirflowFailException; transient ones (a connection
+drop, a busy warehouse: `framework.errors.is_transient`) raise as they are and the task's
+retries with exponential backoff apply.
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ def _s3_lake(settings):
 
 def _open(settings):
     """The target's warehouse session and lake, credentials from Airflow connections. A missing
-    setting fails the task for good; an unreachable warehouse raises for Airflow to retry."""
-    from framework.errors import ConfigError
+    setting or a refused session fails the task for good; an unreachable or busy warehouse
+    raises for Airflow to retry."""
+    from framework.errors import ConfigError, TerminalWarehouseError
     from framework.run.warehouses import open_warehouse
     from framework.settings import LocalSettings, RedshiftSettings
 
@@ -76,7 +78,7 @@ def _open(settings):
         }
     try:
         return open_warehouse(settings, **extra)
-    except ConfigError as err:
+    except (ConfigError, TerminalWarehouseError) as err:
         _fail(str(err))
 
 
@@ -128,6 +130,7 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
 def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **context) -> dict:
     """One load, build or check on the target's warehouse. A failed check or a refused load fails
     the task for good; a transient warehouse error is retried inside the step, then by Airflow."""
+    from framework.errors import EltError, TransientWarehouseError, is_transient
     from framework.run.runner import RunOptions, StepError, run_one_step
 
     settings = _settings(pipeline_root, target, project_dir)
@@ -139,12 +142,16 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
         outcome = run_one_step(manifest, opened.session, opened.lake, options, step_id)
     except StepError as err:
         if err.outcome.transient:  # the warehouse, not the data: let Airflow's retries try later
-            raise RuntimeError(err.outcome.error) from None
+            raise TransientWarehouseError(err.outcome.error) from None
         lines = [err.outcome.error]
         for check in err.outcome.checks:
             lines.append(f"{check.severity} {check.name}: {check.failures} failing row(s)")
             lines += [f"  {dict(zip(check.columns, row))}" for row in check.sample[:5]]
         _fail("\n".join(lines))
+    except EltError as err:  # around the step (its tables, the run log, a stale DAG's step id)
+        if is_transient(err):
+            raise
+        _fail(str(err))
     finally:
         opened.close()
     for check in outcome.checks:

@@ -15,12 +15,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from framework import errors
 from framework.settings import LocalSettings, TargetSettings
 
 DEFAULT_PIPELINE = "pipelines/olist"
 
 
-class ConfigError(Exception):
+class ConfigError(errors.ConfigError):
     """The pipeline or target cannot be used; the message says what to fix."""
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from framework.errors import CompileError
 from framework.sql import SOURCE_DIALECT
 
 # spec name → layer; the schema of each layer comes from pipeline.yml
@@ -41,7 +42,7 @@ TABLE_LAYERS = {
 }
 
 
-class QueryError(Exception):
+class QueryError(CompileError):
     """A query that cannot be rendered: a programming error, not a data problem."""
 
 

@@ -16,11 +16,13 @@ from collections.abc import Iterator
 
 from dashboard.config import DashboardConfig
 from dashboard.sql import Rendered
+from framework.errors import WarehouseError
 from framework.settings.targets import PostgresSettings, RedshiftSettings
 
 
-class WarehouseUnavailable(Exception):
-    """The warehouse cannot be read right now; the message tells a user what to do."""
+class WarehouseUnavailable(WarehouseError):
+    """The warehouse cannot be read right now (not built yet, being written, unreachable, no
+    driver); the message tells a user what to do."""
 
 
 class Connection:
@@ -130,9 +132,9 @@ def _postgres(config: DashboardConfig):
         raise WarehouseUnavailable("Target is PostgreSQL: install psycopg (the `postgres` extra).") from None
     try:
         return connect_postgres(settings).conn
-    except psycopg.Error as err:
+    except (WarehouseError, psycopg.Error) as err:  # the session maps psycopg's errors to ours
         raise WarehouseUnavailable(
-            f"Cannot connect to PostgreSQL target '{config.target}': {' '.join(str(err).split())}"
+            f"Cannot connect to PostgreSQL target '{config.target}': {' '.join(_driver_words(err).split())}"
         ) from None
 
 
@@ -152,5 +154,11 @@ def _redshift(config: DashboardConfig):
     except Exception as err:  # the driver raises several unrelated types for auth and network problems
         raise WarehouseUnavailable(
             f"Cannot connect to Redshift target '{config.target}' with IAM "
-            f"(AWS credentials from the environment or profile): {err}"
+            f"(AWS credentials from the environment or profile): {_driver_words(err)}"
         ) from None
+
+
+def _driver_words(err: Exception) -> str:
+    """What the driver said: a session's mapped error carries the driver's exception as its cause."""
+    cause = err.__cause__ if isinstance(err, WarehouseError) else None
+    return str(cause if cause is not None else err)

@@ -262,11 +262,12 @@ def _cmd_compile(args) -> int:
 def _compare(path: str, manifest):
     from framework.compile.changes import compare
     from framework.compile.manifest import Manifest
+    from framework.errors import CompileError
 
     try:
         with open(path, encoding="utf-8") as handle:
             old = Manifest.from_json(handle.read())
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, CompileError) as err:
         print(f"elt: cannot read the manifest to compare with, {path}: {err}", file=sys.stderr)
         return None
     if old.target != manifest.target:

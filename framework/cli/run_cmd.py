@@ -126,7 +126,7 @@ def _print_ingest(report, batch_date: str) -> None:
 
 
 def cmd_run(args) -> int:
-    from framework.errors import ConfigError, LakeError, SpecError, WarehouseError
+    from framework.errors import ConfigError, LakeError, SpecError, WarehouseError, is_transient
     from framework.run.runner import RunOptions, run_pipeline
 
     target = target_settings(args.pipeline, args.target, database=args.warehouse, lake=args.lake)
@@ -145,7 +145,9 @@ def cmd_run(args) -> int:
         print(format_text(list(err.diagnostics)))
         print("elt run: fix the spec errors above first (`elt lint`)", file=sys.stderr)
         return EXIT_FINDINGS
-    except (ConfigError, LakeError, WarehouseError) as err:  # settings, the lake, a warehouse that won't open
+    except WarehouseError as err:  # a warehouse that won't open: say whether it may pass
+        return _usage(f"{err} (transient: try again later)" if is_transient(err) else str(err))
+    except (ConfigError, LakeError) as err:  # settings, the lake
         return _usage(str(err))
     if args.format == "json":
         print(json.dumps(_as_json(result), indent=2, default=str))

@@ -140,7 +140,11 @@ class Manifest:
     def from_json(cls, text: str) -> Manifest:
         data = json.loads(text)
         if data.get("manifest_version") != MANIFEST_VERSION:
-            raise ValueError(f"manifest version {data.get('manifest_version')!r} is not {MANIFEST_VERSION}; recompile")
+            from framework.errors import CompileError
+
+            raise CompileError(
+                f"manifest version {data.get('manifest_version')!r} is not {MANIFEST_VERSION}; recompile"
+            )
         return _load(cls, data)
 
 

@@ -62,7 +62,9 @@ class Plan:
 def plan_project(project: m.Project, dialect: Dialect) -> Plan:
     graph, problems = build_graph(project)
     if problems:
-        raise ValueError("the project has dependency errors; run `elt lint` first")
+        from framework.errors import SpecError
+
+        raise SpecError("the project has dependency errors; run `elt lint` first", problems)
     naming = Naming.for_project(project)
     schema = project_schema(project)
     steps = [_setup_step(naming, dialect)]

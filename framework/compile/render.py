@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from framework import errors
 from framework.compile.fingerprint import fingerprints
 from framework.compile.manifest import (
     MANIFEST_VERSION,
@@ -32,8 +33,8 @@ from framework.spec import model as m
 from framework.sql.dialects.base import Dialect
 
 
-class RenderError(ValueError):
-    pass
+class RenderError(errors.CompileError):
+    """A statement the target's dialect cannot render, or that does not survive a parse round trip."""
 
 
 def render_statement(dialect: Dialect, statement: exp.Expression, *, verify: bool = True, consume: bool = False) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from framework.diagnostics import did_you_mean
+from framework.errors import ConfigError
 from framework.spec.model import PipelineSpec
 from framework.sql.dialects import DIALECTS, Dialect, get_dialect
 
 
-class UnknownTarget(ValueError):
+class UnknownTarget(ConfigError):
     pass
 
 

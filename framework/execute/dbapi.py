@@ -7,18 +7,26 @@ by splicing text): Redshift accepts no bind parameters in COPY, and one way of b
 every statement means the text a test records is exactly the text the server received. The
 connection runs in autocommit; transactions are the executor's explicit BEGIN … COMMIT.
 Statements are logged with credentials redacted.
+
+Errors: whatever the driver raises while connecting or running a statement leaves the session
+as a `TransientWarehouseError` or a `TerminalWarehouseError` (the driver's exception is its
+`__cause__`), decided by the session's `error_family` — one small table per driver, in the
+driver's module. Callers decide on retries with `isinstance`, never by reading messages.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlglot import exp
+
+from framework.errors import TransientWarehouseError, WarehouseError
 
 log = logging.getLogger("framework.sql")
 
@@ -84,6 +92,30 @@ def redact(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def socket_error_family(err: BaseException) -> type[WarehouseError] | None:
+    """A network error a driver let through as it is: transient. None: not a warehouse error."""
+    return TransientWarehouseError if isinstance(err, (ConnectionError, TimeoutError)) else None
+
+
+def warehouse_error(err: BaseException, family: type[WarehouseError]) -> WarehouseError:
+    """The driver's exception as one of ours; the message keeps the driver's class and words."""
+    return family(f"{type(err).__name__}: {err}")
+
+
+@contextlib.contextmanager
+def mapped_errors(error_family: Callable[[BaseException], type[WarehouseError] | None]) -> Iterator[None]:
+    """Re-raise a driver exception as the family `error_family` gives it (`from` the driver's)."""
+    try:
+        yield
+    except WarehouseError:
+        raise
+    except Exception as err:
+        family = error_family(err)
+        if family is None:  # not the driver's: a bug of ours, raised as it is
+            raise
+        raise warehouse_error(err, family) from err
+
+
 class DbApiSession:
     """One warehouse session over a DB-API connection made by `connect` (called again by
     `reconnect` after a dropped connection)."""
@@ -94,9 +126,19 @@ class DbApiSession:
         self._connect = connect
         self.conn = self._open()
 
+    @staticmethod
+    def error_family(err: BaseException) -> type[WarehouseError] | None:
+        """Transient or terminal for a driver's exception (None: not the driver's, raised as it is).
+        Each driver's session overrides it with its table (postgres.py, redshift.py)."""
+        return socket_error_family(err)
+
+    def _driver_errors(self):
+        return mapped_errors(self.error_family)
+
     def _open(self):
-        conn = self._connect()
-        conn.autocommit = True  # transactions are explicit: BEGIN … COMMIT from the executor
+        with self._driver_errors():
+            conn = self._connect()
+            conn.autocommit = True  # transactions are explicit: BEGIN … COMMIT from the executor
         return conn
 
     def execute(self, sql: str, params: dict[str, Any] | None = None) -> Fetched:
@@ -109,16 +151,17 @@ class DbApiSession:
                 else sql
             )
             log.debug("%s", shown)
-        cursor = self.conn.cursor()
-        try:
-            cursor.execute(text)
-            if cursor.description:
-                return Fetched([tuple(row) for row in cursor.fetchall()], cursor.description)
-            verb = text.lstrip().split(None, 1)[0].upper()
-            rows = [(max(cursor.rowcount, 0),)] if verb in _DML else []
-            return Fetched(rows, [("Count",)] if rows else None)
-        finally:
-            cursor.close()
+        with self._driver_errors():
+            cursor = self.conn.cursor()
+            try:
+                cursor.execute(text)
+                if cursor.description:
+                    return Fetched([tuple(row) for row in cursor.fetchall()], cursor.description)
+                verb = text.lstrip().split(None, 1)[0].upper()
+                rows = [(max(cursor.rowcount, 0),)] if verb in _DML else []
+                return Fetched(rows, [("Count",)] if rows else None)
+            finally:
+                cursor.close()
 
     def reconnect(self) -> None:
         try:

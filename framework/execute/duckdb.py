@@ -1,18 +1,54 @@
 """DuckDB sessions: the embedded warehouse file, one writer at a time (DuckDB's rule).
 
-DuckDB's own connection already speaks the executor's interface; this module only opens it,
-waits for another writer when asked to, and maps DuckDB's lock and I/O errors to ours.
+DuckDB's own connection already speaks the executor's interface; this module opens it, waits
+for another writer when asked to, and wraps it in a `DuckDBSession` whose `execute` maps
+DuckDB's exceptions to ours (`error_family`): the file locked by another process is
+`WarehouseBusy`, a transaction conflict is transient, anything else is terminal (a constraint,
+a conversion, a missing file: the same data fails the same way).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
-from framework.errors import WarehouseBusy
+from framework.errors import TerminalWarehouseError, TransientWarehouseError, WarehouseBusy, WarehouseError
+from framework.execute.dbapi import mapped_errors, socket_error_family
 
 
-def connect_duckdb(path: str, wait_seconds: float = 0.0):
+def error_family(err: BaseException) -> type[WarehouseError] | None:
+    """Transient or terminal for a DuckDB exception; None when it is not DuckDB's (nor a socket's)."""
+    import duckdb
+
+    if not isinstance(err, duckdb.Error):
+        return socket_error_family(err)
+    if isinstance(err, duckdb.IOException) and _locked(err):  # DuckDB says so in its text only
+        return WarehouseBusy
+    if isinstance(err, duckdb.TransactionException):  # a write-write conflict with another transaction
+        return TransientWarehouseError
+    return TerminalWarehouseError
+
+
+class DuckDBSession:
+    """DuckDB's connection with its exceptions mapped at `execute`; everything else is the
+    connection's own (`execute` returns the connection, as DuckDB's does, to fetch from)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def execute(self, sql: str, params: Any = None):
+        with mapped_errors(error_family):
+            return self.conn.execute(sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __getattr__(self, name: str):
+        return getattr(self.conn, name)
+
+
+def connect_duckdb(path: str, wait_seconds: float = 0.0) -> DuckDBSession:
     """Open the warehouse file; with `wait_seconds`, wait that long for another writer to finish."""
     import duckdb
 
@@ -21,21 +57,25 @@ def connect_duckdb(path: str, wait_seconds: float = 0.0):
     while True:
         try:
             os.makedirs(directory, exist_ok=True)
-            return duckdb.connect(path)
+            return DuckDBSession(duckdb.connect(path))
         except duckdb.IOException as err:
-            if "lock" in str(err).lower() and time.monotonic() < deadline:
+            if _locked(err) and time.monotonic() < deadline:
                 time.sleep(0.5)
                 continue
-            raise _busy(path, err) from None
+            raise _cannot_open(path, err) from err
         except OSError as err:
-            raise WarehouseBusy(f"cannot open the warehouse {path}: {err}") from None
+            raise WarehouseBusy(f"cannot open the warehouse {path}: {err}") from err
 
 
-def _busy(path: str, err: Exception) -> WarehouseBusy:
+def _locked(err: Exception) -> bool:
+    return "lock" in str(err).lower()
+
+
+def _cannot_open(path: str, err: Exception) -> WarehouseError:
     text = str(err)
-    if "lock" in text.lower():
+    if _locked(err):
         return WarehouseBusy(
             f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
             f"wait for the other `elt run` to finish. ({text.splitlines()[0]})"
         )
-    return WarehouseBusy(f"cannot open the warehouse {path}: {text.splitlines()[0]}")
+    return TerminalWarehouseError(f"cannot open the warehouse {path}: {text.splitlines()[0]}")

@@ -1,16 +1,51 @@
 """PostgreSQL sessions (psycopg 3): the Redshift statement shapes on a real server, and the
-one thing PostgreSQL cannot do itself — read Parquet — done client-side with COPY FROM STDIN."""
+one thing PostgreSQL cannot do itself — read Parquet — done client-side with COPY FROM STDIN.
+
+psycopg's exceptions become ours by SQLSTATE (`error_family`): the server's code says whether
+another try may work. An error with no SQLSTATE never reached the server's answer: an
+`OperationalError` or `InterfaceError` of that kind is the connection itself (refused, dropped,
+timed out, closed).
+"""
 
 from __future__ import annotations
 
 import os
 
-from framework.execute.dbapi import DbApiSession
+from framework.errors import TerminalWarehouseError, TransientWarehouseError, WarehouseError
+from framework.execute.dbapi import DbApiSession, socket_error_family
 from framework.settings import PostgresSettings
+
+# SQLSTATEs (or their two-character class) worth another try; every other SQLSTATE is terminal.
+# https://www.postgresql.org/docs/current/errcodes-appendix.html
+TRANSIENT_SQLSTATES = (
+    "08",  # connection exception (psycopg.errors.ConnectionFailure, …)
+    "40001",  # serialization_failure (psycopg.errors.SerializationFailure)
+    "40P01",  # deadlock_detected (psycopg.errors.DeadlockDetected)
+    "53",  # insufficient resources: disk full, out of memory, too many connections
+    "55P03",  # lock_not_available (lock_timeout): another session holds the table
+    "57P01",  # admin_shutdown
+    "57P02",  # crash_shutdown
+    "57P03",  # cannot_connect_now (the server is starting up)
+)
+
+
+def error_family(err: BaseException) -> type[WarehouseError] | None:
+    """Transient or terminal for a psycopg exception; None when it is not psycopg's (nor a socket's)."""
+    import psycopg
+
+    if not isinstance(err, psycopg.Error):
+        return socket_error_family(err)
+    state = err.sqlstate
+    if state is None:  # raised by the client: the connection failed, or a client-side misuse
+        connection = isinstance(err, (psycopg.OperationalError, psycopg.InterfaceError))
+        return TransientWarehouseError if connection else TerminalWarehouseError
+    transient = state in TRANSIENT_SQLSTATES or state[:2] in TRANSIENT_SQLSTATES
+    return TransientWarehouseError if transient else TerminalWarehouseError
 
 
 class PostgresSession(DbApiSession):
     dialect = "postgres"
+    error_family = staticmethod(error_family)
 
     def copy_in(self, sql: str, files: list[str]) -> int:
         """Stream the rows of these lake files (in the load table's column order) into `sql`,
@@ -18,7 +53,7 @@ class PostgresSession(DbApiSession):
         import pyarrow.parquet as pq
 
         sent = 0
-        with self.conn.cursor() as cursor, cursor.copy(sql) as copy:
+        with self._driver_errors(), self.conn.cursor() as cursor, cursor.copy(sql) as copy:
             for path in files:
                 for batch in pq.ParquetFile(path).iter_batches(batch_size=50_000):
                     columns = [column.to_pylist() for column in batch.columns]

@@ -4,6 +4,14 @@ When a COPY fails, Redshift says only "check 'sys_load_error_detail'". The sessi
 transaction back, reads that view for the failed load (this session's latest COPY) and raises
 a LoadFailed naming file, line, column, type, position and reason — the message the CLI
 prints and the Airflow task logs.
+
+redshift_connector's exceptions become ours in `error_family`. A server error carries the
+server's fields as a dict in `args[0]` ('C': SQLSTATE, 'M': message, 'D': detail), and is
+decided by its SQLSTATE — except Redshift's serializable isolation violation (error 1023) and
+its capacity limits, which Redshift reports as XX000 (internal error) with the reason in the
+text only; for those, and only here, the text is read. An error without server fields was
+raised by the driver itself: an `InterfaceError` or `OperationalError` of that kind is the
+connection (communication error, broken pipe, connection closed, time out).
 """
 
 from __future__ import annotations
@@ -13,8 +21,17 @@ from typing import Any
 
 from sqlglot import exp
 
-from framework.execute.dbapi import DbApiSession, Fetched
+from framework.errors import TerminalWarehouseError, TransientWarehouseError, WarehouseError
+from framework.execute.dbapi import DbApiSession, Fetched, socket_error_family
 from framework.settings import RedshiftSettings
+
+# SQLSTATEs (or their two-character class) worth another try, as for PostgreSQL (postgres.py).
+TRANSIENT_SQLSTATES = ("08", "40001", "40P01", "53", "55P03", "57P01", "57P02", "57P03")
+# What Redshift says, in an XX000 error's message or detail, when another try may work:
+# "ERROR: 1023 DETAIL: Serializable isolation violation on table …"
+# https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html
+# and Serverless capacity limits while the workgroup scales.
+TRANSIENT_XX000_TEXT = ("serializable isolation violation", "insufficient capacity", "not enough capacity", "throttl")
 
 LOAD_ERROR_COLUMNS = (
     "file_name",
@@ -27,7 +44,9 @@ LOAD_ERROR_COLUMNS = (
 )
 
 
-class LoadFailed(RuntimeError):
+class LoadFailed(TerminalWarehouseError):
+    """A COPY the data refused; retrying cannot help until the files or the table change."""
+
     def __init__(self, table: str, details: list[dict], original: str):
         self.table, self.details, self.original = table, details, original
         lines = [
@@ -73,18 +92,41 @@ def load_errors_query(limit: int = 20) -> str:
     return select.sql(dialect="redshift")
 
 
+def error_family(err: BaseException) -> type[WarehouseError] | None:
+    """Transient or terminal for a redshift_connector exception; None when it is not the driver's
+    (nor a socket's)."""
+    import redshift_connector
+
+    if not isinstance(err, redshift_connector.Error):
+        return socket_error_family(err)
+    fields = err.args[0] if err.args and isinstance(err.args[0], dict) else None
+    if fields is None:  # raised by the driver, not the server
+        connection = isinstance(err, (redshift_connector.InterfaceError, redshift_connector.OperationalError))
+        return TransientWarehouseError if connection else TerminalWarehouseError
+    state = str(fields.get("C", ""))
+    if state in TRANSIENT_SQLSTATES or state[:2] in TRANSIENT_SQLSTATES:
+        return TransientWarehouseError
+    if state == "XX000":
+        message = str(fields.get("M", "")).strip()
+        text = f"{message} {fields.get('D', '')}".lower()
+        if message.startswith("1023") or any(words in text for words in TRANSIENT_XX000_TEXT):
+            return TransientWarehouseError
+    return TerminalWarehouseError
+
+
 class RedshiftSession(DbApiSession):
     dialect = "redshift"
+    error_family = staticmethod(error_family)
 
     def execute(self, sql: str, params=None) -> Fetched:
         try:
             return super().execute(sql, params)
-        except Exception as err:
+        except TerminalWarehouseError as err:
             if not sql.lstrip().upper().startswith("COPY "):
                 raise
             table = sql.split()[1]
             details = self._load_errors()
-            raise LoadFailed(table, details, " ".join(str(err).split())) from None
+            raise LoadFailed(table, details, " ".join(str(err.__cause__ or err).split())) from err
 
     def _load_errors(self) -> list[dict]:
         try:

@@ -4,52 +4,25 @@ A step is one transaction: after a serialization conflict (Redshift error 1023),
 connection or a capacity limit, the transaction is gone, so the step is run again from its
 start (every step is idempotent). Anything else — a failed guard, a bad value, a syntax
 error — fails at once.
+
+Which is which is the error's type (`framework.errors.is_transient`): each session maps its
+driver's exceptions to `TransientWarehouseError` or `TerminalWarehouseError` where they are
+raised (postgres.py, redshift.py, duckdb.py); no message is read here.
 """
 
 from __future__ import annotations
 
 import random
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from framework.errors import is_transient
+
+__all__ = ["NO_RETRY", "RetryPolicy", "is_transient", "with_retries"]
+
 T = TypeVar("T")
-
-# Lower-case fragments of driver messages that mean "try again" (Redshift, PostgreSQL, sockets).
-TRANSIENT_MESSAGES = (
-    "error: 1023",  # Redshift: "ERROR: 1023 DETAIL: Serializable isolation violation on table …"
-    "1023 detail",
-    "serializable isolation violation",
-    "could not serialize access",  # PostgreSQL
-    "deadlock detected",
-    "connection reset",
-    "connection refused",
-    "connection timed out",
-    "server closed the connection",
-    "broken pipe",
-    "ssl syscall error",
-    "insufficient capacity",  # Redshift Serverless scaling
-    "not enough capacity",
-    "throttl",
-    "too many connections",
-    "the database system is starting up",
-)
-# Driver exception class names that mean the connection itself failed.
-TRANSIENT_TYPES = ("InterfaceError", "OperationalError", "ConnectionError", "TimeoutError")
-# …unless the message says retrying cannot help.
-PERMANENT_MESSAGES = ("syntax", "authentication", "password", "permission denied", "does not exist")
-
-
-def is_transient(err: BaseException) -> bool:
-    if isinstance(err, (ConnectionError, TimeoutError, socket.timeout)):
-        return True
-    text = " ".join(str(err).split()).lower()
-    if any(fragment in text for fragment in TRANSIENT_MESSAGES):
-        return True
-    names = {cls.__name__ for cls in type(err).__mro__}
-    return bool(names & set(TRANSIENT_TYPES)) and not any(fragment in text for fragment in PERMANENT_MESSAGES)
 
 
 @dataclass(frozen=True)

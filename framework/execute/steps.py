@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.compile.manifest import StatementInfo, StepInfo
+from framework.errors import CompileError, TerminalWarehouseError
 from framework.sql.kinds import StatementKind
 
 _DML = ("INSERT", "DELETE", "UPDATE", "MERGE")
 
 
-class StepFailed(RuntimeError):
+class StepFailed(TerminalWarehouseError):
+    """A guard found what the step must not write (e.g. several rows for one key): the same data
+    fails the same way, so it is never retried."""
+
     def __init__(self, step: str, purpose: str, reason: str):
         super().__init__(f"step {step} failed at '{purpose}': {reason}")
         self.step, self.purpose, self.reason = step, purpose, reason
@@ -35,7 +39,7 @@ class StepResult:
 def bind(statement: StatementInfo, params: dict[str, Any]) -> dict[str, Any] | None:
     missing = [n for n in statement.params if n not in params]
     if missing:
-        raise KeyError(f"'{statement.purpose}' needs run-time parameter(s) {', '.join(missing)}")
+        raise CompileError(f"'{statement.purpose}' needs run-time parameter(s) {', '.join(missing)}")
     return {name: params[name] for name in statement.params} or None
 
 

@@ -12,13 +12,10 @@ import io
 from dataclasses import dataclass
 
 from framework.diagnostics import did_you_mean
+from framework.errors import IngestError
 from framework.spec import model as m
 
 _DELIMITERS = (",", ";", "\t", "|")
-
-
-class IngestError(Exception):
-    """A landing file that cannot be ingested; the message names file, column and what was expected."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from framework.compile.manifest import Manifest
-from framework.errors import SpecError
+from framework.errors import CompileError, SpecError
 from framework.settings import TargetSettings
 from framework.spec.targets import TargetType
 
@@ -63,7 +63,7 @@ def _cached(cache_dir: str, pipeline_name: str | None = None):
             try:
                 with open(os.path.join(cache_dir, name), encoding="utf-8") as handle:
                     yield Manifest.from_json(handle.read())
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, CompileError):
                 continue  # a stale or damaged cache is simply rebuilt
 
 

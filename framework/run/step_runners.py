@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from framework.compile.manifest import Manifest, StepInfo, StepKind
-from framework.errors import ConfigError
+from framework.errors import ConfigError, EltError
 from framework.execute.retry import is_transient, with_retries
-from framework.execute.steps import StepFailed, execute_step
+from framework.execute.steps import execute_step
 from framework.lake import Lake, LakeFile
 from framework.run.detect import pending_files
 from framework.run.options import RunOptions
@@ -58,10 +58,10 @@ def _failed(step: StepInfo, started: float, err: BaseException) -> StepOutcome:
 
 
 def _reason(err: BaseException) -> str:
-    if isinstance(err, StepFailed):
-        return str(err)
-    text = " ".join(str(err).split())
-    return f"{type(err).__name__}: {text}"
+    """One line. Our errors say what happened (a driver's, mapped, keeps its class name and
+    words); anything else is named by its class."""
+    text = str(err) if isinstance(err, EltError) else f"{type(err).__name__}: {err}"
+    return " ".join(text.split())
 
 
 # -- loads ----------------------------------------------------------------------------------------

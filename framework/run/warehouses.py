@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from framework.errors import ConfigError, EltError, WarehouseUnreachable
+from framework.errors import ConfigError, EltError, TerminalWarehouseError, WarehouseError, WarehouseUnreachable
 from framework.execute.retry import NO_RETRY, RetryPolicy
 from framework.lake import Lake
 from framework.settings import LocalSettings, PostgresSettings, RedshiftSettings, TargetSettings
@@ -56,7 +56,9 @@ def open_warehouse(
     lake: Lake | None = None,
     redshift_connect: Callable[[], Any] | None = None,
 ) -> OpenWarehouse:
-    """`lake` and `redshift_connect` replace the defaults (in a DAG: from the Airflow connections)."""
+    """`lake` and `redshift_connect` replace the defaults (in a DAG: from the Airflow connections).
+    A server that cannot be reached raises WarehouseUnreachable (transient); one that refuses the
+    session for good (the server's terminal answer, e.g. authentication) a TerminalWarehouseError."""
     if isinstance(settings, LocalSettings):
         from framework.execute.duckdb import connect_duckdb
 
@@ -65,13 +67,14 @@ def open_warehouse(
         )
     try:
         return _open_server(settings, lake, redshift_connect)
-    except EltError:
-        raise
     except Exception as err:  # the driver's words on one line (they never carry the password)
+        if isinstance(err, EltError) and not isinstance(err, WarehouseError):
+            raise  # the settings or the lake: their own message
         reason = " ".join(str(err).split())[:300]
-        raise WarehouseUnreachable(
-            f"cannot connect to target '{settings.name}' ({settings.type}): {type(err).__name__}: {reason}"
-        ) from None
+        if not isinstance(err, WarehouseError):  # not the driver's (e.g. the AWS credentials chain)
+            reason = f"{type(err).__name__}: {reason}"
+        family = TerminalWarehouseError if isinstance(err, TerminalWarehouseError) else WarehouseUnreachable
+        raise family(f"cannot connect to target '{settings.name}' ({settings.type}): {reason}") from err
 
 
 def _open_server(

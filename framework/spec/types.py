@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from framework.errors import SpecError
+
 SIMPLE_TYPES = ("string", "integer", "bigint", "double", "boolean", "date", "timestamp", "timestamptz")
 _DECIMAL = re.compile(r"decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)\Z")
 MAX_DECIMAL_PRECISION = 38
@@ -68,7 +70,10 @@ class PortableType:
         return self.family == other.family
 
 
-class TypeParseError(ValueError):
+class TypeParseError(SpecError):
+    """A column type that is not portable. Internal to the spec loader and lint, which turn it
+    into the diagnostic E201 with its hint; it never leaves them."""
+
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
         self.hint = hint

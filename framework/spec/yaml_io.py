@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from framework.diagnostics import Diagnostic
+from framework.errors import SpecError
 
 try:  # libyaml is an order of magnitude faster; PyYAML's wheels ship it.
     _Loader = yaml.CSafeLoader
@@ -72,7 +73,9 @@ class Document:
         return node
 
 
-class _LoadError(Exception):
+class _LoadError(SpecError):
+    """Internal to load_document, which turns it into a diagnostic; it never leaves this module."""
+
     def __init__(self, code: str, line: int, col: int, message: str, hint: str = ""):
         super().__init__(message)
         self.diagnostic = (code, line, col, message, hint)

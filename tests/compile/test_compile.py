@@ -11,6 +11,7 @@ import sqlglot
 from framework.compile.changes import compare
 from framework.compile.manifest import MANIFEST_VERSION, Manifest, StepKind
 from framework.compile.targets import UnknownTarget, resolve_target
+from framework.errors import CompileError
 from framework.sql.dialects import UnknownDialect, get_dialect
 from framework.sql.kinds import StatementKind
 from tests.compile.duck import compile_fixture
@@ -73,7 +74,7 @@ def test_a_newer_manifest_version_is_refused(olist):
     _, manifest = olist
     data = json.loads(manifest.to_json())
     data["manifest_version"] = 99
-    with pytest.raises(ValueError, match="manifest version 99"):
+    with pytest.raises(CompileError, match="manifest version 99"):
         Manifest.from_json(json.dumps(data))
 
 

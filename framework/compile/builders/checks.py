@@ -122,7 +122,9 @@ def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming
         holds = exp.Case(ifs=[exp.If(this=condition, true=q.lit(1))], default=q.lit(0))
         rows = q.select(exp.Star()).from_(table.copy()).where(exp.EQ(this=holds, expression=q.lit(0)))
         return CompiledCheck(f"expression({check.name})", severity, check.condition, rows)
-    raise ValueError(f"unknown check type {kind}")
+    from framework.errors import CompileError
+
+    raise CompileError(f"unknown check type {kind}")
 
 
 def scd2_invariants(spec: m.ModelSpec, table: exp.Table) -> list[CompiledCheck]:

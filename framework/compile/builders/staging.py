@@ -91,7 +91,9 @@ def load_batch(spec: m.SourceSpec, dialect: Dialect) -> list[Statement]:
             run(create, "a transient table shaped exactly like the lake files"),
             run(copy, "COPY the batch's files (listed in a manifest) by position"),
         ]
-    raise ValueError(f"unknown load method {dialect.load_method!r}")
+    from framework.errors import CompileError
+
+    raise CompileError(f"unknown load method {dialect.load_method!r}")
 
 
 def deduplicate(spec: m.SourceSpec) -> exp.Select:

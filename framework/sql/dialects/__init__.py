@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from framework.diagnostics import did_you_mean
+from framework.errors import ConfigError
 from framework.sql.dialects.base import Dialect
 from framework.sql.dialects.duckdb import DuckDBDialect
 from framework.sql.dialects.postgres import PostgresDialect
@@ -11,7 +12,7 @@ from framework.sql.dialects.redshift import RedshiftDialect
 DIALECTS: dict[str, type[Dialect]] = {"duckdb": DuckDBDialect, "redshift": RedshiftDialect, "postgres": PostgresDialect}
 
 
-class UnknownDialect(ValueError):
+class UnknownDialect(ConfigError):
     pass
 
 
