@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean airflow airflow-stop
+.PHONY: run test test-fast check lint bench clean airflow airflow-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,19 @@ $(CHECKOV_STAMP): terraform/checkov-requirements.txt
 checkov: $(CHECKOV_STAMP)
 	$(CHECKOV_VENV)/bin/checkov -d terraform --framework terraform --skip-download --quiet --compact
 
-test: $(STAMP) $(CHECKOV_STAMP)
+# Static checks: ruff (lint + format) and mypy, as configured in pyproject.toml.
+check: $(STAMP)
+	$(BIN)/ruff check framework dag_factory dashboard tests bench pipelines terraform
+	$(BIN)/ruff format --check framework dag_factory dashboard tests bench pipelines terraform
+	$(BIN)/mypy
+
+# Everything: static checks, then every test (unit and integration: PostgreSQL, S3, Airflow, Chromium).
+test: $(STAMP) $(CHECKOV_STAMP) check
 	$(BIN)/python -m pytest -q
+
+# The edit loop: static checks and the unit tests (no servers, no Airflow, no browser), under a minute.
+test-fast: $(STAMP) check
+	$(BIN)/python -m pytest -q -m "not integration"
 
 bench: $(STAMP)
 	$(BIN)/python bench/lint.py

@@ -8,6 +8,9 @@ Stdlib only, imported by every layer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 
 class EltError(Exception):
     """Anything the framework reports on purpose; the message says what to do."""
@@ -20,7 +23,7 @@ class ConfigError(EltError):
 class SpecError(EltError):
     """The specs have errors; `diagnostics` holds them, positioned in the YAML and SQL files."""
 
-    def __init__(self, message: str, diagnostics: tuple = ()):
+    def __init__(self, message: str, diagnostics: Iterable[Any] = ()):  # framework.diagnostics.Diagnostic
         super().__init__(message)
         self.diagnostics = tuple(diagnostics)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def compile_project(project, target_name: str):
+def compile_project(project, target_name: str | None):
     """Plan and render a linted project for a warehouse target (or a pipeline target's name)."""
     from framework.compile.plan import plan_project
     from framework.compile.render import render_plan

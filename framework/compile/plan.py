@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlglot import exp
+
 from framework.compile.builders import checks as check_builder
 from framework.compile.builders import ddl, models, scd2, staging
 from framework.compile.builders.source_query import qualified_query
@@ -51,7 +53,7 @@ class Plan:
     naming: Naming
     graph: DependencyGraph
     steps: tuple[Step, ...] = field(default_factory=tuple)
-    internal: tuple[tuple[str, object], ...] = ()  # the runner's own queries, by name
+    internal: tuple[tuple[str, exp.Expression], ...] = ()  # the runner's own queries, by name
     # framework-table columns newer than the table: (schema.table, column, statements)
     upgrades: tuple[tuple[str, str, tuple[Statement, ...]], ...] = ()
 
@@ -70,8 +72,8 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
     steps = [_setup_step(naming, dialect)]
     order = graph.order()
     for name in order:
-        spec = project.spec(name)
-        if spec.kind == "source":
+        spec = project.require(name)
+        if isinstance(spec, m.SourceSpec):
             steps.append(
                 Step(
                     StepKind.TABLE,
@@ -102,8 +104,8 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 )
             )
     for name in order:
-        spec = project.spec(name)
-        if spec.kind == "source":
+        spec = project.require(name)
+        if isinstance(spec, m.SourceSpec):
             steps.append(
                 Step(
                     StepKind.LOAD,
@@ -114,8 +116,8 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 )
             )
     for name in order:
-        spec = project.spec(name)
-        if spec.kind != "model":
+        spec = project.require(name)
+        if not isinstance(spec, m.ModelSpec):
             continue
         upstream = tuple(_ready_step(project, dep) for dep in spec.depends_on)
         own_table = () if spec.materialization is m.Materialization.VIEW else (step_id(StepKind.TABLE, name),)
@@ -137,7 +139,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                     for c in spec.checks
                     if c.type is m.CheckType.RELATIONSHIPS
                     and c.to_spec != name
-                    and project.spec(c.to_spec).kind == "model"
+                    and project.require(c.to_spec).kind == "model"
                 }
             )
         )
@@ -158,7 +160,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         for table, column, statements in column_upgrades(naming, dialect)
     )
     return Plan(
-        project.pipeline.name,
+        project.pipeline_spec.name,
         dialect,
         naming,
         graph,
@@ -205,15 +207,13 @@ def _all_counts(compiled) -> tuple[Statement, ...]:
     """Every check's failure count in one query (one round trip, scanned in parallel)."""
     if not compiled:
         return ()
-    from sqlglot import exp
-
     counts = [q.alias(exp.Subquery(this=c.count_query()), f"check_{i}") for i, c in enumerate(compiled)]
     return (report(q.select(*counts), "failing rows of every check, in check order"),)
 
 
 def _ready_step(project: m.Project, dep: str) -> str:
     """A model waits for a source's load, or for an upstream model's checks (errors block it)."""
-    return step_id(StepKind.LOAD if project.spec(dep).kind == "source" else StepKind.CHECK, dep)
+    return step_id(StepKind.LOAD if project.require(dep).kind == "source" else StepKind.CHECK, dep)
 
 
 def _needs_batch_ts(spec: m.ModelSpec) -> bool:

@@ -206,18 +206,18 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
 
     infos = []
     for name in plan.graph.order():
-        spec = project.spec(name)
+        spec = project.require(name)
         table = plan.naming.table_of(name)
-        columns = staging_columns(spec) if spec.kind == "source" else spec.columns
+        columns = staging_columns(spec) if isinstance(spec, m.SourceSpec) else spec.columns
         infos.append(
             SpecInfo(
                 name=name,
                 kind=spec.kind,
-                layer="staging" if spec.kind == "source" else spec.layer.value,
+                layer="staging" if isinstance(spec, m.SourceSpec) else spec.layer.value,
                 table=f"{table.db}.{table.name}",
-                materialization="table" if spec.kind == "source" else spec.materialization.value,
+                materialization="table" if isinstance(spec, m.SourceSpec) else spec.materialization.value,
                 columns=tuple(ColumnInfo(c.name, str(c.type), c.nullable) for c in columns),
-                depends_on=tuple(getattr(spec, "depends_on", ())),
+                depends_on=() if isinstance(spec, m.SourceSpec) else spec.depends_on,
                 fingerprints=tuple(sorted(fingerprints(spec).items())),
                 description=spec.description,
             )
@@ -226,7 +226,7 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
 
 
 def pipeline_info(project: m.Project) -> PipelineInfo:
-    p = project.pipeline
+    p = project.pipeline_spec
     return PipelineInfo(
         p.name,
         p.description,

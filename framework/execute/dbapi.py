@@ -48,7 +48,7 @@ class Fetched:
 
 
 @functools.lru_cache(maxsize=512)
-def _parsed(sql: str, dialect: str) -> exp.Expression:
+def _parsed(sql: str, dialect: str) -> exp.Expr:
     import sqlglot
 
     return sqlglot.parse_one(sql, read=dialect)
@@ -68,7 +68,7 @@ def literal(value: Any) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def bind(sql: str, params: dict[str, Any] | None, dialect: str) -> exp.Expression | None:
+def bind(sql: str, params: dict[str, Any] | None, dialect: str) -> exp.Expr | None:
     """The statement's tree with each `%(name)s` placeholder replaced by its value; None when
     the statement has no parameters (its text is sent as it is)."""
     if not params:
@@ -79,7 +79,7 @@ def bind(sql: str, params: dict[str, Any] | None, dialect: str) -> exp.Expressio
     return tree
 
 
-def redact(tree: exp.Expression) -> exp.Expression:
+def redact(tree: exp.Expr) -> exp.Expr:
     """A copy safe to log: COPY credentials and anything that looks like a secret become ***."""
     tree = tree.copy()
     for credentials in tree.find_all(exp.Credentials):

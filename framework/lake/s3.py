@@ -37,7 +37,9 @@ class S3Lake:
         return self._settings is not None
 
     @classmethod
-    def from_settings(cls, bucket: str, prefix: str, region: str, endpoint_url: str | None = None) -> S3Lake:
+    def from_settings(
+        cls, bucket: str, prefix: str, region: str | None, endpoint_url: str | None = None
+    ) -> S3Lake:
         """A client from the default credential chain; `ELT_S3_ENDPOINT_URL` points it at a local S3."""
         import boto3
         from botocore.config import Config

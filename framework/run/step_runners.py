@@ -113,7 +113,7 @@ def _load_params(ctx: RunContext, step: StepInfo, new_files: list[LakeFile]) -> 
             raise ConfigError(
                 "no IAM role for COPY: set the environment variable named by the target's iam_role_arn_env"
             )
-        url = ctx.lake.write_copy_manifest(ctx.pipeline, step.spec, ctx.state.run_id, new_files)
+        url = ctx.lake.write_copy_manifest(ctx.pipeline, step.spec or "", ctx.state.run_id, new_files)
         return {"manifest_url": url, "iam_role": ctx.options.iam_role}
     return {"batch_files": [f.path for f in new_files]}
 

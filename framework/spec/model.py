@@ -308,5 +308,19 @@ class Project:
     def spec(self, name: str) -> SourceSpec | ModelSpec | None:
         return next((s for s in self.specs if s.name == name), None)
 
+    def require(self, name: str) -> SourceSpec | ModelSpec:
+        """The spec a graph or plan names: it exists (lint checked every reference)."""
+        spec = self.spec(name)
+        if spec is None:
+            raise KeyError(f"no spec named {name!r} in {self.root}")
+        return spec
+
+    @property
+    def pipeline_spec(self) -> PipelineSpec:
+        """pipeline.yml's spec: compiling needs it (lint reports its absence as E213)."""
+        if self.pipeline is None:
+            raise KeyError(f"no pipeline.yml in {self.root}")
+        return self.pipeline
+
 
 AnySpec = PipelineSpec | SourceSpec | ModelSpec  # what one spec file builds to
