@@ -36,7 +36,7 @@ $(CHECKOV_STAMP): terraform/checkov-requirements.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r terraform/checkov-requirements.txt
 	touch $(CHECKOV_STAMP)
 
-# Static security checks of terraform/, offline (tests/test_terraform.py runs the same scan).
+# Static security checks of terraform/, offline (tests/integration/terraform/test_terraform.py runs the same scan).
 .PHONY: checkov
 checkov: $(CHECKOV_STAMP)
 	$(CHECKOV_VENV)/bin/checkov -d terraform --framework terraform --skip-download --quiet --compact

@@ -1,1 +1,1 @@
-"""Airflow 3 DAG generation from compiled manifests (not implemented yet)."""
+"""Airflow 3 DAGs from compiled manifests: one DAG per pipeline (see README.md)."""

@@ -59,9 +59,9 @@ def shared_olist_or_skip() -> Path:
 
 @pytest.fixture(scope="session")
 def postgres():
-    """One real PostgreSQL 15 server for the whole session (tests/postgres/server.py). Missing
+    """One real PostgreSQL 15 server for the whole session (tests/support/postgres.py). Missing
     binaries fail in CI and skip elsewhere."""
-    from tests.postgres import server as pg
+    from tests.support import postgres as pg
 
     try:
         running = pg.start()
@@ -71,3 +71,19 @@ def postgres():
         pytest.skip(str(err))
     yield running
     pg.stop(running)
+
+
+# Markers by folder: tests/integration/<area>/ → `integration` and `<area>`; `make test-fast`
+# runs `-m "not integration"` (unit tests: no server, no Airflow, no browser, under a minute).
+INTEGRATION_AREAS = {"airflow", "dashboard", "postgres", "run", "s3", "terraform", "workflow"}
+
+
+def pytest_collection_modifyitems(config, items):
+    integration = REPO / "tests" / "integration"
+    for item in items:
+        path = Path(str(item.fspath))
+        if integration in path.parents:
+            area = path.relative_to(integration).parts[0]
+            item.add_marker(pytest.mark.integration)
+            if area in INTEGRATION_AREAS:
+                item.add_marker(getattr(pytest.mark, area))

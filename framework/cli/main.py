@@ -1,4 +1,4 @@
-"""`elt` — lint, inspect and (in later versions) compile and run YAML-defined pipelines.
+"""`elt` — lint, compile, plan, ingest and run YAML-defined pipelines, and print the spec schemas.
 
 Exit codes: 0 clean, 1 findings at error severity, 2 usage or internal error.
 """
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run",
-        help="run the pipeline on the embedded DuckDB target",
+        help="run the pipeline on a target of pipeline.yml (DuckDB, PostgreSQL or Redshift)",
         description="Detect lake files not yet loaded, load them into staging exactly once, build "
         "models in dependency order and run their checks. Exit 1 when a step or an "
         "error-severity check fails.",
@@ -103,8 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--target", help="a target of pipeline.yml: local (DuckDB), postgres or redshift (default: its default_target)"
     )
-    run.add_argument("--warehouse", help="override the target's DuckDB file")
-    run.add_argument("--lake", help="override the target's lake folder")
+    run.add_argument("--warehouse", help="override the local target's DuckDB file (relative to the working directory)")
+    run.add_argument("--lake", help="override the target's lake folder (relative to the working directory)")
     run.add_argument(
         "--batch-date",
         metavar="YYYY-MM-DD",

@@ -15,6 +15,7 @@ from typing import Any
 
 from framework.compile.manifest import StatementInfo, StepInfo
 from framework.errors import CompileError, TerminalWarehouseError
+from framework.execute.session import Session, StreamsFiles
 from framework.sql.kinds import StatementKind
 
 _DML = ("INSERT", "DELETE", "UPDATE", "MERGE")
@@ -43,17 +44,17 @@ def bind(statement: StatementInfo, params: dict[str, Any]) -> dict[str, Any] | N
     return {name: params[name] for name in statement.params} or None
 
 
-def run_statement(conn, statement: StatementInfo, params: dict[str, Any] | None = None):
+def run_statement(conn: Session, statement: StatementInfo, params: dict[str, Any] | None = None) -> list[Any]:
     cursor = conn.execute(statement.sql, bind(statement, params or {}))
     return cursor.fetchall()
 
 
 def execute_step(
-    conn,
+    conn: Session,
     step: StepInfo,
     params: dict[str, Any] | None = None,
     files: list[dict[str, Any]] | None = None,
-    in_transaction: Callable[[Any], None] | None = None,
+    in_transaction: Callable[[Session], None] | None = None,
     prelude: tuple[StatementInfo, ...] = (),
 ) -> StepResult:
     """`prelude`: statements run first, in the same transaction (e.g. recreate the table)."""
@@ -64,6 +65,8 @@ def execute_step(
     try:
         for statement in (*prelude, *step.statements):
             if statement.kind is StatementKind.COPY_IN:  # the session streams the batch's files (PostgreSQL)
+                if not isinstance(conn, StreamsFiles):
+                    raise CompileError(f"'{statement.purpose}' needs a session that streams files (PostgreSQL)")
                 conn.copy_in(statement.sql, params["batch_files"])
                 continue
             for extra in (files or []) if statement.per_file else [{}]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from framework.compile.manifest import Manifest
+from framework.execute.session import Session
 from framework.execute.steps import run_statement
-from framework.lake import LakeFile
+from framework.lake import Lake, LakeFile
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Pending:
     changed: list[tuple[LakeFile, str]] = field(default_factory=list)  # (file now, checksum when loaded)
 
 
-def pending_files(conn, manifest: Manifest, lake, source: str) -> Pending:
+def pending_files(conn: Session, manifest: Manifest, lake: Lake, source: str) -> Pending:
     query = manifest.internal_sql("ledger_files")
     loaded = {
         path: checksum

@@ -16,10 +16,10 @@ import datetime
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from framework.compile.manifest import Manifest, StepInfo, StepKind
 from framework.errors import ConfigError, EltError
+from framework.execute.session import Session
 from framework.execute.steps import execute_step
 from framework.lake import Lake
 from framework.run.options import RunOptions
@@ -50,7 +50,7 @@ def new_run_id() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
-def ensure_tables(conn: Any, manifest: Manifest) -> dict[str, set[str]] | None:
+def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, set[str]] | None:
     """Schemas, the framework's tables and every staging/model table (each statement idempotent),
     then the framework-table columns a warehouse made by an older version lacks. Returns the live
     columns it read (the run reuses them to tell a model table its spec outgrew)."""
@@ -71,7 +71,7 @@ class Runner:
     def __init__(
         self,
         manifest: Manifest,
-        conn: Any,
+        conn: Session,
         lake: Lake,
         options: RunOptions,
         on_step: Callable[[StepOutcome], None] | None = None,
@@ -107,7 +107,7 @@ class StepError(EltError):
         self.outcome = outcome
 
 
-def run_one_step(manifest: Manifest, conn: Any, lake: Lake, options: RunOptions, step_id: str) -> StepOutcome:
+def run_one_step(manifest: Manifest, conn: Session, lake: Lake, options: RunOptions, step_id: str) -> StepOutcome:
     """One step on its own, as an orchestrator task runs it: a load loads what the ledger lacks, a
     build always rebuilds (its upstream tasks ran), a check checks. Setup and tables are ensured
     first (idempotent). Raises StepError when the step fails."""

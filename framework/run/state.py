@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from framework.compile.manifest import Manifest, SpecInfo
+from framework.execute.session import Session
 from framework.execute.steps import run_statement
 from framework.lake import Lake, LakeFile
 from framework.run.outcome import StepOutcome
@@ -17,7 +18,7 @@ def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
-def live_columns(conn: Any, manifest: Manifest) -> dict[str, set[str]]:
+def live_columns(conn: Session, manifest: Manifest) -> dict[str, set[str]]:
     """schema.table → its columns, for every schema the pipeline uses (the framework's included)."""
     live: dict[str, set[str]] = {}
     for schema, table, column in run_statement(conn, manifest.internal_sql("table_columns")):
@@ -26,7 +27,7 @@ def live_columns(conn: Any, manifest: Manifest) -> dict[str, set[str]]:
 
 
 class RunState:
-    def __init__(self, manifest: Manifest, conn: Any, run_id: str):
+    def __init__(self, manifest: Manifest, conn: Session, run_id: str):
         self.manifest, self.conn, self.run_id = manifest, conn, run_id
         self.pipeline = manifest.pipeline.name
         self.live: dict[str, set[str]] | None = None  # schema.table → its columns, read once (or given)
@@ -37,7 +38,7 @@ class RunState:
         rows = run_statement(self.conn, self.manifest.internal_sql("model_state"), {"pipeline": self.pipeline})
         return {model: fingerprint for model, fingerprint, _ in rows}
 
-    def record_build(self, conn: Any, model: str, fingerprint: str) -> None:
+    def record_build(self, conn: Session, model: str, fingerprint: str) -> None:
         """Called inside the build's transaction: the state commits with the data or not at all."""
         keys = {"pipeline": self.pipeline, "model": model}
         run_statement(conn, self.manifest.internal_sql("model_state_delete"), keys)

@@ -12,6 +12,7 @@ from typing import Any
 from framework.compile.manifest import Manifest, StepInfo, StepKind
 from framework.errors import ConfigError, EltError
 from framework.execute.retry import is_transient, with_retries
+from framework.execute.session import Session
 from framework.execute.steps import execute_step
 from framework.lake import Lake, LakeFile
 from framework.run.detect import pending_files
@@ -27,7 +28,7 @@ class RunContext:
     """Everything a step runner needs: the plan, where it runs, and the run's shared state."""
 
     manifest: Manifest
-    conn: Any  # the warehouse session (DuckDB's connection interface)
+    conn: Session
     lake: Lake
     options: RunOptions
     scheduler: Scheduler

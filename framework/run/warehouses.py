@@ -18,13 +18,14 @@ from typing import Any
 
 from framework.errors import ConfigError, EltError, TerminalWarehouseError, WarehouseError, WarehouseUnreachable
 from framework.execute.retry import NO_RETRY, RetryPolicy
+from framework.execute.session import Session
 from framework.lake import Lake
 from framework.settings import LocalSettings, PostgresSettings, RedshiftSettings, TargetSettings
 
 
 @dataclass
 class OpenWarehouse:
-    session: Any  # what the executor talks to (DuckDB's connection interface)
+    session: Session  # what the executor talks to
     lake: Lake
     label: str  # where the data went, for people
     iam_role: str | None = None

@@ -1,0 +1,29 @@
+"""What the executor and the runner need of a warehouse session, whatever the warehouse:
+DuckDB's own interface, which `DuckDBSession` passes through and `DbApiSession` imitates."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+
+class Rows(Protocol):
+    """A statement's result: its rows and, for a query, the column descriptions."""
+
+    description: Any
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchone(self) -> Any: ...
+
+
+class Session(Protocol):
+    def execute(self, sql: str, params: Any = None) -> Rows: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class StreamsFiles(Protocol):
+    """A session that streams lake files into `COPY … FROM STDIN` itself (PostgreSQL)."""
+
+    def copy_in(self, sql: str, files: list[str]) -> int: ...

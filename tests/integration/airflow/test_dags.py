@@ -1,0 +1,166 @@
+"""The generated Airflow 3 DAGs, with real Airflow: DagBag, parse discipline, dag.test() runs."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+import subprocess
+import sys
+
+from tests.conftest import FIXTURES, OLIST
+from tests.integration.airflow.conftest import DAGS_FOLDER, REPO
+from tests.support.workspace import Workspace, model_digests, table_digests
+from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+LOGICAL = datetime.datetime(2018, 10, 17, tzinfo=datetime.UTC)
+
+
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_FOLDER))
+
+
+def with_olist(project):
+    shutil.copytree(OLIST, project / "pipelines" / "olist")
+    # pipeline.yml's landing path is relative to the project: pipelines/olist/sample
+    return project
+
+
+def expected_edges(manifest):
+    from dag_factory.build import task_id
+
+    tasks = {s.id: task_id(manifest, s) for s in manifest.steps if s.kind in ("load", "build", "check")}
+    edges = set()
+    for step in manifest.steps:
+        if step.id in tasks:
+            edges |= {(tasks[d], tasks[step.id]) for d in step.depends_on if d in tasks}
+            if step.kind == "load":
+                edges.add(("ingest", tasks[step.id]))
+    return tasks, edges
+
+
+def test_dagbag_loads_the_olist_dag_as_specified(project):
+    with_olist(project)
+    bag = dagbag()
+    assert bag.import_errors == {} and list(bag.dags) == ["olist"]
+    dag = bag.dags["olist"]
+    from framework.run.cache import load_or_compile
+
+    manifest, _ = load_or_compile(str(project / "pipelines" / "olist"), None, str(project / "warehouse" / ".elt"))
+    tasks, edges = expected_edges(manifest)
+    assert {t.task_id for t in dag.tasks} == set(tasks.values()) | {"detect", "ingest", "summary"}
+    got = {(up, t.task_id) for t in dag.tasks for up in t.upstream_task_ids if up != "detect" or t.task_id == "ingest"}
+    assert edges <= got and ("detect", "ingest") in got
+    assert got - edges - {("detect", "ingest")} == {(u, "summary") for u, d in got if d == "summary"}
+    assert dag.max_active_runs == 1 and dag.max_active_tasks == 1 and dag.catchup is False
+    assert str(dag.schedule) == "@daily" and dag.owner == "data-platform" and "olist" in dag.tags
+    build = dag.get_task("dimension.dim_customer")
+    assert build.retries == 3 and build.retry_exponential_backoff
+    assert [a.name for a in build.outlets] == ["olist.dim_customer"]
+    assert dag.get_task("dimension.dim_customer_checks").retries == 0  # a failed check is not retried
+    assert "mart_customer_360" in dag.doc_md
+
+
+def test_the_dag_file_imports_no_sql_library_schema_validator_or_driver(project):
+    with_olist(project)
+    dagbag()  # warm the compile cache, as a running deployment has it
+    probe = f"""
+import runpy, socket, sys, json
+import airflow.sdk
+before = set(sys.modules)
+def no_network(*args, **kwargs):
+    raise AssertionError("network I/O while parsing the DAG file")
+socket.socket.connect = no_network
+names = runpy.run_path({str(DAGS_FOLDER / "elt.py")!r})
+heavy = ["sqlglot", "jsonschema", "duckdb", "redshift_connector", "pyarrow"]
+print(json.dumps({{"dags": [k for k, v in names.items() if type(v).__name__ == "DAG"],
+                   "loaded": [m for m in heavy if m in sys.modules],
+                   "by_airflow": [m for m in heavy if m in before]}}))
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["dags"] == ["olist"]
+    assert set(report["loaded"]) - set(report["by_airflow"]) == set(), report  # nothing heavy of ours
+    assert "sqlglot" not in report["loaded"] and "duckdb" not in report["loaded"]
+
+
+def test_a_broken_spec_hides_only_its_own_dag_and_says_where(project):
+    with_olist(project)
+    tiny = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    spec = tiny / "models" / "dim_member.yml"
+    spec.write_text(spec.read_text().replace("tracked: [tier, city]", "tracked: [tier, cty]"))
+    bag = dagbag()
+    assert bag.import_errors == {} and list(bag.dags) == ["olist"]
+    warnings = "\n".join(w for ws in bag.captured_warnings.values() for w in ws)
+    assert "tiny_shop is not scheduled" in warnings
+    assert "models/dim_member.yml:14:19: E203 history.tracked[1]: unknown column 'cty'" in warnings
+
+
+def test_dag_test_runs_olist_like_elt_run_and_a_rerun_changes_nothing(project, airflow_db, tmp_path_factory):
+    with_olist(project)
+    dag = dagbag().dags["olist"]
+    run = dag.test(logical_date=LOGICAL)
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert str(run.state) == "success" and set(states.values()) == {"success"}, states
+    reference = Workspace(tmp_path_factory.mktemp("elt-run"), OLIST)
+    assert not reference.ingest(OLIST / "sample", "2018-10-17").failed and reference.run().ok
+    warehouse = project / "warehouse" / "olist.duckdb"
+    assert model_digests(warehouse) == model_digests(reference.warehouse)
+    before = table_digests(warehouse)
+    again = dag.test(logical_date=LOGICAL)
+    assert str(again.state) == "success"
+    assert table_digests(warehouse) == before
+
+
+def test_a_failing_error_check_fails_its_task_and_stops_downstream(project, airflow_db):
+    tiny = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    spec = tiny / "models" / "dim_member.yml"
+    spec.write_text(
+        spec.read_text() + "checks:\n  - {type: expression, name: no_gold, condition: \"tier <> 'gold'\"}\n"
+    )
+    landing(project / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(project / "landing")
+    dag = dagbag().dags["tiny_shop"]
+    run = dag.test(logical_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert states["dimension.dim_member"] == "success"
+    assert states["dimension.dim_member_checks"] == "failed"
+    assert states["fact.fact_purchase"] == "upstream_failed"
+    assert str(run.state) == "failed"
+
+
+def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(project):
+    with_olist(project)
+    from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+
+    from dag_factory.build import DagSettings, build_dag
+    from framework.run.cache import load_or_compile
+    from framework.settings import resolve_target
+
+    root = str(project / "pipelines" / "olist")
+    manifest, _ = load_or_compile(root, "prod", str(project / ".elt"))
+    assert manifest.target == "redshift"
+    dag = build_dag(manifest, DagSettings(root, resolve_target(root, "prod", str(project))))
+    local = dagbag().dags["olist"]
+    assert {t.task_id for t in dag.tasks} == {t.task_id for t in local.tasks}  # same graph, same ids
+    sensor = dag.get_task("detect")
+    assert isinstance(sensor, S3KeySensor) and sensor.bucket_name == "olist-lake-prod" and sensor.deferrable
+    assert sensor.aws_conn_id == "aws_olist" and sensor.bucket_key == "olist/landing/*"
+    assert dag.max_active_tasks > 1
+    # Loads, builds and checks all run the compiled steps in the executor (guards, one transaction,
+    # ledger and state bookkeeping, retries), on a session made from the Airflow connections.
+    for task_id, step_id in (
+        ("load.orders", "load:orders"),
+        ("dimension.dim_customer", "build:dim_customer"),
+        ("dimension.dim_customer_checks", "check:dim_customer"),
+    ):
+        task = dag.get_task(task_id)
+        assert task.python_callable.__name__ == "run_step" and task.op_kwargs["step_id"] == step_id
+        assert task.op_kwargs["target"] == "prod"
+    assert dag.get_task("dimension.dim_customer_checks").retries == 0
+    assert dag.get_task("load.orders").retries == 3

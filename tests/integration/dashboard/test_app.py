@@ -1,0 +1,261 @@
+"""The Streamlit app in-process (AppTest) on the warehouse built from the bundled sample: every
+page renders, the Overview's KPIs equal figures computed here with plain SQL, the filters move
+them as they should, and empty or unreadable warehouses give messages, not tracebacks."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import fmt
+from tests.integration.dashboard.conftest import APP, expected_overview, query
+
+PAGES = [
+    "views/overview.py",
+    "views/trends.py",
+    "views/products.py",
+    "views/customers.py",
+    "views/profile.py",
+    "views/delivery.py",
+    "views/health.py",
+]
+LAST_DAY = datetime.date(2018, 10, 17)  # the sample's last purchase date
+DEFAULT_START = datetime.date(2017, 10, 18)  # twelve months back
+
+
+def run_app(page: str | None = None, **query_params) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update(query_params)
+    app.run()
+    if page:
+        app.switch_page(page).run()
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, tuple[str, str | None]]:
+    return {m.label: (m.value, m.delta) for m in app.metric}
+
+
+def overview_strings(kpis: dict) -> dict[str, str]:
+    return {
+        "Revenue": fmt.brl(kpis["revenue"]),
+        "Orders": fmt.number(kpis["orders"]),
+        "Average ticket": fmt.brl(kpis["avg_ticket"]),
+        "Customers": fmt.number(kpis["customers"]),
+        "On-time delivery": fmt.percent(kpis["on_time"]),
+        "Average review score": fmt.number(kpis["avg_review"], 2),
+    }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exceptions(dashboard_env, page):
+    app = run_app(page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert app.title, "each page has a title"
+
+
+def test_overview_kpis_equal_plain_sql_on_the_same_warehouse(dashboard_env):
+    app = run_app()
+    shown = metrics(app)
+    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, LAST_DAY))
+    assert {label: value for label, (value, _) in shown.items()} == expected
+    previous = expected_overview(dashboard_env, datetime.date(2016, 10, 18), datetime.date(2017, 10, 17))
+    current = expected_overview(dashboard_env, DEFAULT_START, LAST_DAY)
+    assert shown["Revenue"][1] == fmt.relative_delta(current["revenue"], previous["revenue"])
+    assert shown["Orders"][1] == fmt.relative_delta(current["orders"], previous["orders"])
+    assert shown["On-time delivery"][1] == fmt.point_delta(current["on_time"], previous["on_time"], "pp", 100, 1)
+    # and the figure a reader can check by eye: the default period's revenue on the sample
+    assert shown["Revenue"][0] == "R$ 735.501,01"
+
+
+def test_filters_change_the_numbers_as_they_should(dashboard_env):
+    app = run_app()
+    unfiltered = metrics(app)
+    app.sidebar.multiselect(key="filter_states").set_value(["SP", "RJ"]).run()
+    by_state = metrics(app)
+    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, LAST_DAY, ("RJ", "SP")))
+    assert {label: value for label, (value, _) in by_state.items()} == expected
+    assert by_state["Orders"][0] != unfiltered["Orders"][0]
+
+    start, end = datetime.date(2018, 1, 1), datetime.date(2018, 3, 31)
+    app.sidebar.date_input(key="filter_dates").set_value((start, end)).run()
+    expected = overview_strings(expected_overview(dashboard_env, start, end, ("RJ", "SP")))
+    assert {label: value for label, (value, _) in metrics(app).items()} == expected
+    assert "31/03/2018" in app.caption[0].value and "RJ, SP" in app.caption[0].value
+
+    app.switch_page("views/trends.py").run()  # the filters follow the user to the other pages
+    revenue = query(
+        dashboard_env,
+        """
+        SELECT SUM(o.items_total) FROM dwh.fact_orders o JOIN dwh.dim_customer c USING (customer_sk)
+        WHERE o.date_key BETWEEN ? AND ? AND c.state IN ('RJ', 'SP')""",
+        [start, end],
+    )[0][0]
+    assert metrics(app)["Revenue"][0] == fmt.brl(revenue)
+
+    app.switch_page("views/profile.py").run()  # a page without filters keeps the selection
+    app.switch_page("views/overview.py").run()
+    assert {label: value for label, (value, _) in metrics(app).items()} == expected
+
+
+@pytest.mark.parametrize("states", [(), ("RJ", "SP")])
+def test_category_figures_equal_plain_sql_over_items_and_their_orders(dashboard_env, states):
+    """category_monthly counts each order once per category (only multi-item orders are grouped per
+    order) and cuts both facts to the period: the plain definition, through the dimensions, agrees."""
+    from dashboard import data, queries
+    from dashboard.config import load_config
+
+    config = load_config(
+        {"ELT_DASHBOARD_PIPELINE": str(dashboard_env.pipeline), "ELT_DASHBOARD_WAREHOUSE": str(dashboard_env.warehouse)}
+    )
+    start, end = datetime.date(2017, 3, 15), LAST_DAY
+    got = data.fetch(config, (queries.CATEGORY_MONTHLY,), {"start": start, "end": end, "states": states})
+    shown = sorted(
+        (
+            r.category_name,
+            r.month.date(),
+            int(r.items),
+            round(float(r.revenue), 2),
+            int(r.orders),
+            int(r.reviewed_orders),
+            0 if r.review_points != r.review_points else int(r.review_points),
+        )
+        for r in got["category_monthly"].itertuples()
+    )
+    expected = query(
+        dashboard_env,
+        """
+        WITH items AS (
+            SELECT p.category_name, CAST(DATE_TRUNC('month', i.date_key) AS DATE) AS month, i.order_id, i.price
+            FROM dwh.fact_order_items i
+            JOIN dwh.dim_product p USING (product_sk)
+            JOIN dwh.dim_customer c USING (customer_sk)
+            WHERE i.date_key BETWEEN ? AND ? AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.state))),
+        category_orders AS (SELECT DISTINCT category_name, month, order_id FROM items)
+        SELECT s.category_name, s.month, s.items, s.revenue, r.orders, r.reviewed, r.points
+        FROM (SELECT category_name, month, COUNT(*) AS items, SUM(price) AS revenue FROM items GROUP BY 1, 2) s
+        JOIN (SELECT category_name, month, COUNT(*) AS orders, COUNT(o.review_score) AS reviewed,
+                     COALESCE(SUM(o.review_score), 0) AS points
+              FROM category_orders JOIN dwh.fact_orders o USING (order_id) GROUP BY 1, 2) r USING (category_name, month)
+        """,
+        [start, end, list(states), list(states)],
+    )
+    assert shown == sorted((c, m, n, round(float(rev), 2), o, rv, pt) for c, m, n, rev, o, rv, pt in expected)
+    assert any(n > o for _, _, n, _, o, _, _ in shown), "the sample has orders with several items of a category"
+
+
+def test_queries_are_cached_per_filter_set(dashboard_env, monkeypatch):
+    import streamlit as st
+
+    from dashboard import data
+
+    calls = []
+    real_fetch = data.fetch
+    monkeypatch.setattr(
+        data, "fetch", lambda config, qs, params: calls.append(params) or real_fetch(config, qs, params)
+    )
+    st.cache_data.clear()
+    app = run_app()
+    first = len(calls)
+    assert first == 2, "the filter bounds and the Overview's queries, once each"
+    app.run()
+    assert len(calls) == first, "same filters: served from the cache"
+    app.sidebar.multiselect(key="filter_states").set_value(["MG"]).run()
+    assert len(calls) == first + 1 and calls[-1]["states"] == ("MG",)
+    app.sidebar.multiselect(key="filter_states").set_value([]).run()
+    assert len(calls) == first + 1, "back to a filter set seen before"
+
+
+def test_a_filter_that_matches_nothing_shows_a_message(dashboard_env):
+    app = run_app()
+    app.sidebar.multiselect(key="filter_states").set_value(["RR"]).run()
+    day = datetime.date(2016, 9, 5)  # no order from Roraima on this day
+    app.sidebar.date_input(key="filter_dates").set_value((day, day)).run()
+    for page in PAGES:
+        if page in ("views/profile.py", "views/health.py"):
+            continue
+        app.switch_page(page).run()
+        assert not app.exception, (page, [e.value for e in app.exception])
+        assert any("No " in i.value and "match the filters" in i.value for i in app.info), page
+
+
+def test_top_customers_are_the_single_customer_view_ranked_by_total_spent(dashboard_env):
+    app = run_app("views/customers.py")
+    table = app.dataframe[0].value
+    top = query(
+        dashboard_env,
+        """
+        SELECT customer_unique_id FROM mart.mart_customer_360
+        WHERE CAST(first_order_ts AS DATE) <= ? AND CAST(last_order_ts AS DATE) >= ?
+        ORDER BY total_spent DESC, customer_unique_id LIMIT 5""",
+        [LAST_DAY, DEFAULT_START],
+    )
+    assert table["customer_unique_id"].head(5).tolist() == [r[0] for r in top]
+    wanted = top[2][0]
+    app.text_input(key="customer_search").set_value(wanted[:10].upper()).run()
+    assert app.dataframe[0].value["customer_unique_id"].tolist() == [wanted]
+    app.text_input(key="customer_search").set_value("not-hex").run()
+    assert app.warning and not app.exception
+
+
+def test_profile_shows_the_scv_row_address_history_orders_and_reviews(dashboard_env):
+    mover, versions = query(
+        dashboard_env,
+        """
+        SELECT customer_unique_id, COUNT(*) FROM dwh.dim_customer GROUP BY 1 HAVING COUNT(*) > 1
+        ORDER BY 1 LIMIT 1""",
+    )[0]
+    total_spent, orders = query(
+        dashboard_env,
+        """
+        SELECT total_spent, orders_count FROM mart.mart_customer_360 WHERE customer_unique_id = ?""",
+        [mover],
+    )[0]
+    app = run_app("views/profile.py", customer=mover)
+    shown = metrics(app)
+    assert shown["Total spent"][0] == fmt.brl(total_spent)
+    assert shown["Orders"][0] == fmt.number(orders)
+    addresses, order_table = app.dataframe[0].value, app.dataframe[1].value
+    assert len(addresses) == versions and addresses["is_current"].sum() == 1
+    assert len(order_table) == orders
+    assert app.query_params["customer"] == [mover] or app.query_params["customer"] == mover
+
+    app.text_input(key="profile_customer").set_value("0" * 32).run()
+    assert any("No customer" in i.value for i in app.info) and not app.exception
+
+
+def test_missing_warehouse_says_how_to_build_it(dashboard_env, monkeypatch, tmp_path):
+    monkeypatch.setenv("ELT_DASHBOARD_WAREHOUSE", str(tmp_path / "none.duckdb"))
+    app = run_app()
+    assert not app.exception
+    assert any("No warehouse at" in w.value and "make run" in w.value for w in app.warning)
+
+
+def test_warehouse_locked_by_a_running_pipeline_gives_a_clear_message(dashboard_env, tmp_path):
+    locked = tmp_path / "busy.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "c.execute('CREATE TABLE t (x INT)'); print('ready', flush=True); time.sleep(60)",
+            str(locked),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("ELT_DASHBOARD_WAREHOUSE", str(locked))
+            app = run_app()
+        assert not app.exception
+        assert any("being written by another process" in w.value for w in app.warning), [w.value for w in app.warning]
+    finally:
+        holder.kill()
+        holder.wait()

@@ -1,0 +1,262 @@
+"""The Redshift statement shapes executed for real on PostgreSQL 15: MERGE without a target
+alias from a temp table, delete+insert in a transaction, the SCD2 statements, and the Olist
+pipeline end to end — whose star schema must equal DuckDB's row for row.
+
+PostgreSQL, like Redshift and unlike DuckDB, rejects a MERGE that meets a target row twice:
+this is where the framework's de-duplication and duplicate-key guards are proven.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import math
+
+import psycopg
+import pytest
+
+from framework.errors import TerminalWarehouseError
+from framework.execute.postgres import PostgresSession
+from framework.execute.steps import StepFailed, execute_step
+from framework.run.runner import RunOptions, run_pipeline
+from tests.conftest import FIXTURES, OLIST
+from tests.support.duck import Warehouse, compile_fixture
+from tests.support.workspace import BATCH, Workspace
+from tests.unit.compile.test_scd2_duckdb import DIM_SQL, HISTORY, SNAPSHOTS
+
+TABLES_SQL = """SELECT table_schema, table_name FROM information_schema.tables
+                WHERE table_schema IN ('staging', 'dwh', 'mart') AND table_type = 'BASE TABLE' ORDER BY 1, 2"""
+INGEST_COLUMNS = ("_source_file", "_source_line", "_batch_date")
+
+
+def session(server, dbname: str) -> PostgresSession:
+    return PostgresSession(lambda: psycopg.connect(host=server.host, port=server.port, user=server.user, dbname=dbname))
+
+
+@pytest.fixture(scope="module")
+def olist(postgres, tmp_path_factory):
+    """The bundled Olist sample ingested once, run on DuckDB and on PostgreSQL from the same lake."""
+    workspace = Workspace(tmp_path_factory.mktemp("olist-pg"), OLIST)
+    assert not workspace.ingest(OLIST / "sample").failed
+    duck = workspace.run()
+    assert duck.ok
+    settings = postgres.settings(postgres.create_database("olist"), str(workspace.lake))
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    return workspace, settings, duck, result
+
+
+def normalized(value):
+    """DuckDB and psycopg agree on types except Decimal exponents."""
+    return value.normalize() if isinstance(value, decimal.Decimal) else value
+
+
+def sort_key(row: tuple) -> str:
+    """Order by everything but doubles (engines sum floats in different orders)."""
+    return repr(tuple(None if isinstance(v, float) else v for v in row)) + repr(row)
+
+
+def same_row(left: tuple, right: tuple) -> bool:
+    """Equal, doubles within 1e-6: a ROUND(AVG(lat), 6) may land on either side of a half."""
+    return len(left) == len(right) and all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1.5e-6) if isinstance(a, float) and isinstance(b, float) else a == b
+        for a, b in zip(left, right)
+    )
+
+
+def test_olist_runs_clean_on_postgres_with_the_same_verdicts(olist):
+    _, _, duck, pg = olist
+    assert pg.ok, [(o.step, o.error) for o in pg.outcomes if o.error]
+    assert pg.target == "postgres"
+    assert {o.step: o.status for o in pg.outcomes} == {o.step: o.status for o in duck.outcomes}
+    by_step = {o.step: o for o in duck.outcomes}
+    for outcome in pg.outcomes:
+        if outcome.step.startswith("check:"):
+            assert {(c.name, c.failures) for c in outcome.checks} == {
+                (c.name, c.failures) for c in by_step[outcome.step].checks
+            }, outcome.step
+
+
+def test_olist_star_schema_equals_duckdb_row_for_row(olist, postgres):
+    workspace, settings, _, _ = olist
+    with postgres.connect(settings.dbname) as conn:
+        tables = conn.execute(TABLES_SQL).fetchall()
+        assert len(tables) == 9 + 11 - 0  # nine staging tables, eleven models (none a view)
+        for schema, name in tables:
+            columns = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
+                    "ORDER BY ordinal_position",
+                    (schema, name),
+                ).fetchall()
+                if r[0] not in INGEST_COLUMNS
+            ]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            pg_rows = sorted(
+                (
+                    tuple(normalized(v) for v in row)
+                    for row in conn.execute(f'SELECT {listed} FROM "{schema}"."{name}"').fetchall()
+                ),
+                key=sort_key,
+            )
+            duck_rows = sorted(
+                (
+                    tuple(normalized(v) for v in row)
+                    for row in workspace.query(f'SELECT {listed} FROM "{schema}"."{name}"')
+                ),
+                key=sort_key,
+            )
+            assert len(pg_rows) == len(duck_rows) > 0, f"{schema}.{name}"
+            differing = [(p, d) for p, d in zip(pg_rows, duck_rows) if not same_row(p, d)]
+            assert not differing, f"{schema}.{name}: {len(differing)} row(s) differ, first {differing[0]}"
+
+
+def test_a_rerun_on_postgres_loads_nothing_and_changes_nothing(olist, postgres):
+    workspace, settings, _, _ = olist
+    with postgres.connect(settings.dbname) as conn:
+        before = conn.execute("SELECT COUNT(*), MAX(loaded_at) FROM elt.file_ledger").fetchone()
+        customers = conn.execute("SELECT * FROM dwh.dim_customer ORDER BY customer_sk").fetchall()
+    again = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    assert again.ok
+    assert {o.status for o in again.outcomes if o.step.startswith("load:")} == {"nothing new"}
+    with postgres.connect(settings.dbname) as conn:
+        assert conn.execute("SELECT COUNT(*), MAX(loaded_at) FROM elt.file_ledger").fetchone() == before
+        assert conn.execute("SELECT * FROM dwh.dim_customer ORDER BY customer_sk").fetchall() == customers
+
+
+# --- statement shapes, scenario by scenario ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scd2_case():
+    return compile_fixture(FIXTURES / "scd2_case", "postgres")
+
+
+@pytest.fixture
+def pg_warehouse(postgres, scd2_case, tmp_path, request):
+    name = postgres.create_database("t_" + request.node.name.lower()[:40].replace("[", "_").replace("]", ""))
+    conn = session(postgres, name)
+    yield Warehouse(*scd2_case, tmp_path, conn=conn)
+    conn.close()
+
+
+def test_scd2_history_scenarios_on_postgres(pg_warehouse):
+    for label, batch_date, observations, expected in HISTORY:
+        pg_warehouse.load("account_events", batch_date, observations)
+        pg_warehouse.build("dim_account")
+        assert pg_warehouse.rows(DIM_SQL.format(model="dim_account")) == expected, label
+        assert pg_warehouse.failing_checks("dim_account") == {}, label
+
+
+def test_scd2_hard_delete_scenarios_on_postgres(pg_warehouse):
+    for label, batch_date, batch_ts, observations, expected in SNAPSHOTS:
+        pg_warehouse.load("account_events", batch_date, observations)
+        pg_warehouse.build("dim_account_snapshot", batch_ts)
+        assert pg_warehouse.rows(DIM_SQL.format(model="dim_account_snapshot")) == expected, label
+
+
+def test_postgres_rejects_a_merge_that_meets_a_row_twice(pg_warehouse):
+    """The premise: without de-duplication this server fails, as Redshift does (DuckDB would not)."""
+    conn = pg_warehouse.conn
+    conn.execute("CREATE TEMPORARY TABLE twice (k INTEGER, v TEXT)")
+    conn.execute("INSERT INTO twice VALUES (1, 'a'), (1, 'b')")
+    conn.execute("CREATE TABLE once (k INTEGER, v TEXT)")
+    conn.execute("INSERT INTO once VALUES (1, 'x')")
+    with pytest.raises(TerminalWarehouseError, match="cannot affect row a second time") as raised:
+        conn.execute(
+            "MERGE INTO once USING twice ON once.k = twice.k "
+            "WHEN MATCHED THEN UPDATE SET v = twice.v WHEN NOT MATCHED THEN INSERT (k, v) VALUES (twice.k, twice.v)"
+        )
+    assert isinstance(raised.value.__cause__, psycopg.errors.CardinalityViolation)  # the session maps the driver's
+
+
+def test_a_batch_repeating_a_key_is_deduplicated_before_the_merge(pg_warehouse):
+    """One primary key twice in one batch (and already staged): the upsert's MERGE meets it once,
+    the later line wins, no server error."""
+    base = {"region": "eu", "account_no": 7, "owner": "ann", "changed_at": datetime.datetime(2024, 2, 1, 9)}
+    pg_warehouse.load("account_events", "2024-02-01", [{**base, "plan": "basic"}])
+    reports = pg_warehouse.load("account_events", "2024-02-02", [{**base, "plan": "pro"}, {**base, "plan": "gold"}])
+    assert (reports["rows_read"], reports["rows_kept"]) == (2, 1)
+    assert pg_warehouse.rows("SELECT plan FROM staging.account_events WHERE account_no = 7") == [("gold",)]
+    pg_warehouse.build("dim_account_latest")
+    assert pg_warehouse.rows("SELECT plan FROM dwh.dim_account_latest WHERE account_no = 7") == [("gold",)]
+
+
+def test_a_model_select_returning_a_key_twice_fails_on_the_guard_and_rolls_back(pg_warehouse):
+    pg_warehouse.load("account_events", "2024-01-01", HISTORY[0][2])
+    pg_warehouse.build("dim_account_latest")
+    before = pg_warehouse.rows("SELECT * FROM dwh.dim_account_latest ORDER BY 1, 2")
+    pg_warehouse.load("account_events", "2024-01-02", HISTORY[1][2])
+    step = pg_warehouse.manifest.step("build:dim_account_latest")
+    # The same model with its SELECT loosened to two rows per account: a key now comes twice.
+    broken = dataclasses.replace(
+        step,
+        statements=tuple(
+            dataclasses.replace(s, sql=s.sql.replace("WHERE latest.rn = 1", "WHERE latest.rn <= 2"))
+            for s in step.statements
+        ),
+    )
+    assert broken.statements != step.statements
+    with pytest.raises(StepFailed, match="several rows for one key"):
+        execute_step(pg_warehouse.conn, broken)
+    assert pg_warehouse.rows("SELECT * FROM dwh.dim_account_latest ORDER BY 1, 2") == before
+    execute_step(pg_warehouse.conn, step)  # the session is usable after the rollback
+    assert pg_warehouse.rows("SELECT COUNT(*) FROM dwh.dim_account_latest") == [(3,)]
+
+
+def test_the_cli_runs_a_postgres_target_named_in_pipeline_yml(postgres, tmp_path):
+    """What a user types: a `postgres` target in pipeline.yml (password by variable name only),
+    `elt lint`, `elt ingest`, `elt run`, and a rerun that finds nothing new."""
+    workspace = Workspace(tmp_path, OLIST)
+    dbname = postgres.create_database("olist_cli")
+    config = workspace.pipeline / "pipeline.yml"
+    config.write_text(
+        config.read_text().replace(
+            "targets:\n",
+            (
+                "targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n"
+                f"    port: {postgres.port}\n    dbname: {dbname}\n    user: {postgres.user}\n"
+                "    password_env: ELT_TEST_PG_PASSWORD\n    lake: lake\n"
+            ),
+            1,
+        )
+    )
+    assert workspace.cli("lint", str(workspace.pipeline)).returncode == 0
+    ingest = workspace.cli(
+        "ingest",
+        str(workspace.pipeline),
+        "--target",
+        "pg",
+        "--from",
+        str(OLIST / "sample"),
+        "--batch-date",
+        "2018-10-17",
+        "--quiet",
+    )
+    assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    first = workspace.cli("run", str(workspace.pipeline), "--target", "pg", "--batch-date", "2018-10-17")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "success" in first.stdout and f"postgresql://127.0.0.1:{postgres.port}/{dbname}" in first.stdout
+    again = workspace.cli("run", str(workspace.pipeline), "--target", "pg", "--format", "json")
+    import json
+
+    steps = json.loads(again.stdout)["steps"]
+    assert {s["status"] for s in steps if s["step"].startswith("load:")} == {"nothing new"}
+    with postgres.connect(dbname) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM mart.mart_customer_360").fetchone()[0] > 0
+
+
+def test_an_unreachable_postgres_target_is_one_clear_line(tmp_path):
+    workspace = Workspace(tmp_path, OLIST)
+    config = workspace.pipeline / "pipeline.yml"
+    config.write_text(
+        config.read_text().replace(
+            "targets:\n",
+            ("targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n    port: 9\n    dbname: x\n    lake: lake\n"),
+            1,
+        )
+    )
+    done = workspace.cli("run", str(workspace.pipeline), "--target", "pg")
+    assert done.returncode == 2
+    assert "cannot connect to target 'pg' (postgres)" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,333 @@
+"""The Olist pipeline on the Redshift target, as far as these machines allow: the S3 lake is a
+real local S3 server (moto over HTTP), ingest writes to it, detection lists it; the warehouse is
+a recording DB-API connection (a test double: Redshift cannot run here). Proven: the exact
+statements and transaction boundaries a run sends equal the compiled plan, every one re-parses
+as Redshift SQL, COPY reads a manifest listing exactly the detected files, a rerun loads nothing,
+a changed lake object is refused, transient errors are retried and others are not, a failed COPY
+is explained from SYS_LOAD_ERROR_DETAIL, and logs never show the COPY role.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import re
+
+import pytest
+import sqlglot
+
+from framework.execute.redshift import connect_redshift
+from framework.execute.retry import RetryPolicy
+from framework.ingest.s3_landing import ingest_from_s3
+from framework.lake.s3 import S3Lake
+from framework.run.cache import load_or_compile
+from framework.run.runner import FAILED, NOTHING, OK, Runner, RunOptions
+from framework.settings import RedshiftSettings
+from framework.spec.project import load_project
+from tests.conftest import OLIST
+from tests.support.recording import Recording, RecordingConnection, redshift_error
+
+ROLE = "arn:aws:iam::123456789012:role/olist-copy"
+BATCH = datetime.datetime(2018, 10, 17)
+FAST = RetryPolicy(attempts=3, base_delay=0.0)
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    manifest, _ = load_or_compile(str(OLIST), "redshift", str(tmp_path_factory.mktemp("cache")))
+    return manifest
+
+
+@pytest.fixture
+def landed(s3, bucket):
+    """The bundled sample delivered to the landing prefix and ingested into the S3 lake."""
+    for path in sorted((OLIST / "sample").iterdir()):
+        s3.upload_file(str(path), bucket, f"olist/landing/{path.name}")
+    lake = S3Lake(bucket, "olist", s3)
+    project, _ = load_project(str(OLIST))
+    report = ingest_from_s3(project, lake, bucket, "olist/landing", "2018-10-17")
+    assert len(report.files) == 9 and not report.failed
+    return lake, report
+
+
+def settings(bucket: str):
+    return RedshiftSettings(
+        pipeline="olist",
+        name="prod",
+        project_dir=str(OLIST),
+        redshift_conn_id="redshift_olist",
+        aws_conn_id="aws_olist",
+        s3_bucket=bucket,
+        s3_prefix="olist",
+        workgroup="olist",
+        database="analytics",
+        region="eu-west-1",
+        iam_role_arn_env="ELT_OLIST_COPY_ROLE_ARN",
+    )
+
+
+def run(manifest, lake, recording: Recording, retry: RetryPolicy = FAST) -> Runner:
+    session = connect_redshift(settings(lake.bucket), connect=lambda: RecordingConnection(recording))
+    runner = Runner(manifest, session, lake, RunOptions(BATCH, iam_role=ROLE, retry=retry))
+    runner.outcomes = runner.run()
+    return runner
+
+
+def answer_from(ledger: dict[str, tuple] | None = None):
+    """Script: the ledger holds `ledger` (path -> (checksum, size)), the model state is empty."""
+
+    def script(sql: str):
+        if sql.startswith("SELECT path, checksum, size_bytes FROM elt.file_ledger"):
+            return [(path, checksum, size) for path, (checksum, size) in (ledger or {}).items()]
+        if sql.startswith("SELECT model, data_fingerprint, run_id FROM elt.model_state"):
+            return []
+        if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
+            return [("elt", "run_log", "step_kind")]  # a warehouse this version set up
+        return None
+
+    return script
+
+
+def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
+    """What a first run must send, in order, from the manifest alone."""
+    internal = {s.purpose: s.sql for s in manifest.internal}
+
+    def transaction(statements):
+        return ["BEGIN TRANSACTION", *statements, "COMMIT"]
+
+    sent = []
+    for step in manifest.steps:
+        if step.kind in ("setup", "table"):
+            body = [s.sql for s in step.statements]
+            sent += transaction(body) if step.transactional else body
+    sent.append(internal["table_columns"])  # read once: framework columns to add? a live table behind its spec?
+    sent.append(internal["model_state"])
+    for step in manifest.steps:
+        if step.kind == "load":
+            sent.append(internal["ledger_files"])
+            files = new_files.get(step.spec, 0)
+            if files:
+                sent += transaction([s.sql for s in step.statements for _ in range(files if s.per_file else 1)])
+        elif step.kind == "build":
+            sent += transaction(
+                [s.sql for s in step.statements] + [internal["model_state_delete"], internal["model_state_insert"]]
+            )
+        elif step.kind == "check":
+            sent += [s.sql for s in step.statements] or [c.count_sql for c in step.checks]
+        else:
+            continue
+        sent.append(internal["run_log_insert"])
+    return sent
+
+
+def template_values(template: str, sent: str) -> dict[str, str] | None:
+    """The values bound into `template`'s %(name)s placeholders to give `sent`, or None when
+    `sent` is not that statement."""
+    names = re.findall(r"%\((\w+)\)s", template)
+    pattern = re.escape(template)
+    for index, name in enumerate(names):
+        pattern = pattern.replace(re.escape(f"%({name})s"), f"(?P<p{index}>.+?)", 1)
+    found = re.fullmatch(pattern, sent, flags=re.S)
+    if found is None:
+        return None
+    return {name: found.group(f"p{i}") for i, name in enumerate(names)}
+
+
+def test_a_first_run_sends_exactly_the_compiled_plan(compiled, landed):
+    lake, report = landed
+    recording = Recording(script=answer_from())
+    runner = run(compiled, lake, recording)
+    assert all(o.status in (OK, "warned") for o in runner.outcomes), [(o.step, o.error) for o in runner.outcomes]
+    expected = expected_templates(compiled, {f.source: 1 for f in report.files})
+    assert len(recording.statements) == len(expected) > 300
+    for index, (template, sent) in enumerate(zip(expected, recording.statements)):
+        assert template_values(template, sent) is not None, f"statement {index}:\n{template}\n!=\n{sent}"
+    # Transactions never nest and always close.
+    depth = 0
+    for sent in recording.statements:
+        depth += {"BEGIN TRANSACTION": 1, "COMMIT": -1}.get(sent, 0)
+        assert depth in (0, 1)
+    assert depth == 0
+
+
+def test_every_statement_sent_reparses_as_redshift_sql(compiled, landed):
+    lake, _ = landed
+    recording = Recording(script=answer_from())
+    run(compiled, lake, recording)
+    for sent in recording.statements:
+        tree = sqlglot.parse_one(sent, read="redshift")
+        if sent in ("BEGIN TRANSACTION", "COMMIT", "ROLLBACK"):  # sqlglot writes BEGIN for the first
+            assert isinstance(tree, (sqlglot.exp.Transaction, sqlglot.exp.Commit, sqlglot.exp.Rollback))
+        else:
+            assert tree.sql(dialect="redshift") == sent
+
+
+def test_copy_reads_a_manifest_listing_exactly_the_detected_files(compiled, landed, s3):
+    lake, report = landed
+    recording = Recording(script=answer_from())
+    runner = run(compiled, lake, recording)
+    copies = [s for s in recording.statements if s.startswith("COPY ")]
+    assert len(copies) == 9
+    template = next(s.sql for s in compiled.step("load:orders").statements if s.sql.startswith("COPY "))
+    values = template_values(template, next(c for c in copies if "__load_orders" in c))
+    url = f"s3://{lake.bucket}/olist/manifests/olist/orders/{runner.run_id}.manifest"
+    assert values == {"manifest_url": f"'{url}'", "iam_role": f"'{ROLE}'"}
+    manifest = json.loads(s3.get_object(Bucket=lake.bucket, Key=url.split("/", 3)[3])["Body"].read())
+    orders = [f for f in lake.list_files("olist", "orders")]
+    assert manifest == {
+        "entries": [{"url": f.path, "mandatory": True, "meta": {"content_length": f.size}} for f in orders]
+    }
+    assert [f.path for f in orders] == [r.lake_path for r in report.files if r.source == "orders"]
+
+
+def test_the_ledger_rows_carry_each_files_etag(compiled, landed, s3):
+    lake, _ = landed
+    recording = Recording(script=answer_from())
+    run(compiled, lake, recording)
+    template = next(s.sql for s in compiled.step("load:orders").statements if s.per_file)
+    rows = [template_values(template, s) for s in recording.statements if s.startswith("INSERT INTO elt.file_ledger")]
+    assert len(rows) == 9
+    listed = {f.path: f for source in ("orders", "customers") for f in lake.list_files("olist", source)}
+    for path, lake_file in listed.items():
+        row = next(r for r in rows if r["path"] == f"'{path}'")
+        key = path.split("/", 3)[3]
+        etag = s3.head_object(Bucket=lake.bucket, Key=key)["ETag"].strip('"')
+        assert row["checksum"] == f"'{etag}'" and row["size_bytes"] == str(lake_file.size)
+        assert int(row["row_count"]) > 0
+
+
+def test_a_rerun_loads_nothing_and_a_changed_object_is_refused(compiled, landed, s3):
+    lake, _ = landed
+    loaded = {
+        f.path: (f.checksum, f.size)
+        for source in compiled.specs
+        if source.kind == "source"
+        for f in lake.list_files("olist", source.name)
+    }
+    recording = Recording(script=answer_from(loaded))
+    runner = run(compiled, lake, recording)
+    loads = {o.step: o.status for o in runner.outcomes if o.step.startswith("load:")}
+    assert set(loads.values()) == {NOTHING}
+    assert not [s for s in recording.statements if s.startswith(("COPY ", "INSERT INTO elt.file_ledger"))]
+    # Rewrite one lake object with other bytes: its ETag changes, and the load is refused.
+    orders = lake.list_files("olist", "orders")[0]
+    key = orders.path.split("/", 3)[3]
+    s3.put_object(Bucket=lake.bucket, Key=key, Body=b"PAR1 not the same bytes PAR1")
+    recording = Recording(script=answer_from(loaded))
+    runner = run(compiled, lake, recording)
+    refused = next(o for o in runner.outcomes if o.step == "load:orders")
+    assert refused.status == FAILED and "changed after it was loaded" in refused.error
+    assert not [s for s in recording.statements if s.startswith("COPY ")]
+    skipped = {o.step: o.status for o in runner.outcomes}
+    assert skipped["build:fact_orders"] == "skipped"
+
+
+def _fails(match: str, error: Exception, times: int):
+    """A script raising `error` for the first `times` statements that start with `match`."""
+    left = {"n": times}
+    base = answer_from()
+
+    def script(sql: str):
+        if sql.startswith(match) and left["n"] > 0:
+            left["n"] -= 1
+            return error
+        return base(sql)
+
+    return script
+
+
+def test_a_serialization_conflict_is_retried_and_the_step_succeeds(compiled, landed):
+    lake, _ = landed
+    conflict = redshift_error(
+        "XX000",
+        "1023",
+        "Serializable isolation violation on table - 100, transactions forming the cycle are: 1, 2 (pid:3)",
+    )
+    recording = Recording(script=_fails("MERGE INTO dwh.dim_product", conflict, 1))
+    runner = run(compiled, lake, recording)
+    assert {o.step: o.status for o in runner.outcomes}["build:dim_product"] == OK
+    merges = [i for i, s in enumerate(recording.statements) if s.startswith("MERGE INTO dwh.dim_product")]
+    assert len(merges) == 2
+    # The first attempt rolled back; the second started afresh with BEGIN and committed.
+    between = recording.statements[merges[0] : merges[1]]
+    assert between[1] == "ROLLBACK" and "BEGIN TRANSACTION" in between
+
+
+def test_a_dropped_connection_reconnects_and_retries(compiled, landed):
+    lake, _ = landed
+    reset = redshift_error("08006", "connection reset by peer", kind="InterfaceError")
+    recording = Recording(script=_fails("MERGE INTO dwh.dim_seller", reset, 2))
+    runner = run(compiled, lake, recording)
+    assert {o.step: o.status for o in runner.outcomes}["build:dim_seller"] == OK
+    assert recording.connections == 3  # the first, then one per retry
+
+
+def test_a_permanent_error_fails_at_once_without_retry(compiled, landed):
+    lake, _ = landed
+    wrong = redshift_error("42703", 'column "nope" does not exist in dim_product')
+    recording = Recording(script=_fails("MERGE INTO dwh.dim_product", wrong, 5))
+    runner = run(compiled, lake, recording)
+    outcome = next(o for o in runner.outcomes if o.step == "build:dim_product")
+    assert outcome.status == FAILED and "does not exist" in outcome.error and not outcome.transient
+    assert sum(s.startswith("MERGE INTO dwh.dim_product") for s in recording.statements) == 1
+
+
+def test_retries_stop_after_the_policys_attempts(compiled, landed):
+    lake, _ = landed
+    conflict = redshift_error("XX000", "1023", "Serializable isolation violation on table - 100")
+    recording = Recording(script=_fails("MERGE INTO dwh.dim_product", conflict, 10))
+    runner = run(compiled, lake, recording)
+    outcome = next(o for o in runner.outcomes if o.step == "build:dim_product")
+    assert outcome.status == FAILED and outcome.transient  # the DAG task raises it for Airflow to retry later
+    assert sum(s.startswith("MERGE INTO dwh.dim_product") for s in recording.statements) == FAST.attempts
+
+
+def test_a_failed_copy_is_explained_from_sys_load_error_detail(compiled, landed):
+    lake, _ = landed
+    failure = redshift_error(
+        "XX000", "Load into table '__load_orders' failed.  Check 'sys_load_error_detail' system table for details."
+    )
+    detail = [
+        (
+            "s3://b/olist/lake/olist/orders/batch_date=2018-10-17/orders.parquet",
+            42,
+            "order_status",
+            "varchar",
+            0,
+            1204,
+            "String length exceeds DDL length",
+        )
+    ]
+    base = _fails("COPY __load_orders ", failure, 1)
+    recording = Recording(script=lambda sql: detail if "FROM sys_load_error_detail" in sql else base(sql))
+    runner = run(compiled, lake, recording)
+    outcome = next(o for o in runner.outcomes if o.step == "load:orders")
+    assert outcome.status == FAILED and not outcome.transient
+    assert (
+        "orders.parquet:42: column order_status (varchar) at position 0: String length exceeds DDL length"
+        in outcome.error
+    )
+    copy_at = next(i for i, s in enumerate(recording.statements) if s.startswith("COPY __load_orders "))
+    assert recording.statements[copy_at + 1] == "ROLLBACK"
+    assert "sys_load_error_detail" in recording.statements[copy_at + 2]
+    assert {o.step: o.status for o in runner.outcomes}["build:fact_orders"] == "skipped"
+
+
+def test_sql_logs_never_show_the_copy_role(compiled, landed, caplog):
+    lake, _ = landed
+    with caplog.at_level(logging.DEBUG, logger="framework.sql"):
+        run(compiled, lake, Recording(script=answer_from()))
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "COPY" in logged and "IAM_ROLE '***'" in logged
+    assert ROLE not in logged and "123456789012" not in logged
+
+
+def test_a_dropped_connection_during_checks_is_retried_too(compiled, landed):
+    lake, _ = landed
+    check_sql = compiled.step("check:dim_product").statements[0].sql
+    reset = redshift_error("08006", "server closed the connection unexpectedly", kind="InterfaceError")
+    recording = Recording(script=_fails(check_sql, reset, 1))
+    runner = run(compiled, lake, recording)
+    assert {o.step: o.status for o in runner.outcomes}["check:dim_product"] in (OK, "warned")
+    assert recording.statements.count(check_sql) == 2 and recording.connections == 2

@@ -1,0 +1,210 @@
+"""Compile: round trips, the manifest contract, change detection, targets, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import sqlglot
+
+from framework.compile.changes import compare
+from framework.compile.manifest import MANIFEST_VERSION, Manifest, StepKind
+from framework.compile.targets import UnknownTarget, resolve_target
+from framework.errors import CompileError
+from framework.sql.dialects import UnknownDialect, get_dialect
+from framework.sql.kinds import StatementKind
+from tests.conftest import FIXTURES, OLIST, REPO
+from tests.support.duck import compile_fixture
+from tests.unit.cli.test_cli import run
+
+
+@pytest.fixture(scope="module", params=["redshift", "duckdb"])
+def olist(request):
+    return compile_fixture(OLIST, request.param)
+
+
+def test_every_statement_reparses_to_an_equal_tree(olist):
+    _, manifest = olist
+    dialect = get_dialect(manifest.target).sqlglot_dialect
+    count = 0
+    for step in manifest.steps:
+        texts = (
+            [s.sql for s in step.statements] + [c.count_sql for c in step.checks] + [c.sample_sql for c in step.checks]
+        )
+        for text in texts:
+            tree = sqlglot.parse_one(text, read=dialect)
+            assert sqlglot.parse_one(tree.sql(dialect=dialect), read=dialect) == tree, text
+            count += 1
+    assert count > 400
+
+
+def test_manifest_round_trips_losslessly(olist):
+    _, manifest = olist
+    text = manifest.to_json()
+    again = Manifest.from_json(text)
+    assert again == manifest and again.to_json() == text
+
+
+def test_manifest_carries_graph_fingerprints_and_sql(olist):
+    _, manifest = olist
+    data = json.loads(manifest.to_json())
+    assert data["manifest_version"] == MANIFEST_VERSION == 2 and data["target"] == manifest.target
+    # typed: the targets as declared, each with its type; statements with their verb and table
+    assert {t["name"]: t["type"] for t in data["pipeline"]["targets"]} == {"local": "local", "prod": "redshift"}
+    assert Manifest.from_json(manifest.to_json()) == manifest
+    merge = next(s for s in manifest.step("load:orders").statements if s.verb == "MERGE")
+    assert merge.table == "staging.orders" and merge.kind is StatementKind.EXEC
+    assert manifest.step("load:orders").kind is StepKind.LOAD
+    assert manifest.step("load:orders").load_method is get_dialect(manifest.target).load_method
+    assert {s.verb for s in manifest.step("build:dim_customer").statements} >= {"INSERT", "DELETE"}
+    dim_customer = manifest.spec("dim_customer")
+    assert set(dict(dim_customer.fingerprints)) == {"data", "physical", "checks", "metadata"}
+    assert {"dim_customer", "order_items"} <= set(manifest.spec("fact_order_items").depends_on)
+    build = manifest.step("build:fact_order_items")
+    assert "check:dim_customer" in build.depends_on and "load:order_items" in build.depends_on
+    # a relationship check waits for the model it points at
+    assert "build:fact_orders" in manifest.step("check:fact_order_items").depends_on
+    ids = [s.id for s in manifest.steps]
+    for step in manifest.steps:
+        assert all(ids.index(d) < ids.index(step.id) for d in step.depends_on), step.id
+
+
+def test_a_newer_manifest_version_is_refused(olist):
+    _, manifest = olist
+    data = json.loads(manifest.to_json())
+    data["manifest_version"] = 99
+    with pytest.raises(CompileError, match="manifest version 99"):
+        Manifest.from_json(json.dumps(data))
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_compare_separates_rebuilds_metadata_and_table_changes(tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "scd2_case", root)
+    _, old = compile_fixture(root, "duckdb")
+    edit(root / "models" / "mart_plans.yml", "Current accounts per plan", "Current accounts by plan")
+    edit(
+        root / "models" / "dim_account_latest.yml",
+        "  - {name: changed_at, type: timestamp, nullable: false}\n",
+        "  - {name: changed_at, type: timestamp, nullable: false}\n  - {name: note, type: string}\n",
+    )
+    edit(
+        root / "models" / "dim_account_latest.yml",
+        "SELECT region, account_no, plan, owner, changed_at\n  FROM (",
+        "SELECT region, account_no, plan, owner, changed_at, CAST(NULL AS VARCHAR) AS note\n  FROM (",
+    )
+    edit(
+        root / "models" / "fact_usage.yml",
+        "{type: not_null, columns: [account_sk]}",
+        "{type: not_null, columns: [account_sk, events]}",
+    )
+    edit(root / "models" / "dim_account.yml", "  - {name: owner, type: string}", "  - {name: owner, type: bigint}")
+    edit(
+        root / "models" / "dim_account.yml",
+        "SELECT region, account_no, plan, owner, changed_at",
+        "SELECT region, account_no, plan, CAST(NULL AS BIGINT) AS owner, changed_at",
+    )
+    _, new = compile_fixture(root, "duckdb")
+    changes = {c.name: c for c in compare(old, new).changes}
+    assert changes["mart_plans"].action == "rebuild_upstream"  # dim_account changed under it
+    assert changes["dim_account_latest"].action == "rebuild"
+    assert changes["dim_account_latest"].table_change == "additive"
+    assert changes["dim_account_latest"].added_columns == ("note",)
+    assert changes["dim_account"].table_change == "breaking"
+    assert changes["fact_usage"].action == "rebuild_upstream"
+    assert changes["account_events"].action == "unchanged"
+    assert changes["agg_daily_events"].action == "unchanged"
+    # checks-only and metadata-only changes, without the upstream change around them
+    _, base = compile_fixture(FIXTURES / "scd2_case", "duckdb")
+    root2 = tmp_path / "q"
+    shutil.copytree(FIXTURES / "scd2_case", root2)
+    edit(root2 / "models" / "mart_plans.yml", "Current accounts per plan", "Current accounts by plan")
+    edit(
+        root2 / "models" / "fact_usage.yml",
+        "{type: not_null, columns: [account_sk]}",
+        "{type: not_null, columns: [account_sk, events]}",
+    )
+    edit(
+        root2 / "models" / "dim_account.yml",
+        "  SELECT region",
+        "  -- a comment does not change the data\n  SELECT region",
+    )
+    _, after = compile_fixture(root2, "duckdb")
+    actions = {c.name: c.action for c in compare(base, after).changes}
+    assert actions["mart_plans"] == "metadata" and actions["fact_usage"] == "recheck"
+    assert actions["dim_account"] == "unchanged"
+
+
+def test_unknown_target_or_dialect_gets_did_you_mean():
+    with pytest.raises(UnknownDialect, match="Did you mean 'redshift'"):
+        get_dialect("redshfit")
+    project, _ = compile_fixture(FIXTURES / "tiny_shop")
+    assert resolve_target("dev", project.pipeline).name == "duckdb"
+    assert resolve_target(None, project.pipeline).name == "duckdb"
+    with pytest.raises(UnknownTarget, match="Did you mean 'dev'"):
+        resolve_target("deb", project.pipeline)
+
+
+def test_cli_compile_writes_sql_files_and_manifest(tmp_path):
+    result = run("compile", str(OLIST), "--target", "redshift", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files[0] == "000_setup.sql" and "manifest.json" in files and len(files) == 53
+    text = (tmp_path / "out" / "000_setup.sql").read_text()
+    assert text.startswith("-- step setup") and "CREATE SCHEMA IF NOT EXISTS dwh;" in text
+    manifest = Manifest.from_json((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest.target == "redshift" and manifest.pipeline.name == "olist"
+    plan = run("plan", str(OLIST), "--target", "redshift", "--compare", str(tmp_path / "out" / "manifest.json"))
+    assert plan.returncode == 0 and plan.stdout.strip() == "20 spec(s) unchanged", plan.stdout
+
+
+def test_cli_compile_refuses_a_broken_pipeline_and_unknown_targets(tiny, tmp_path):
+    edit(tiny / "models" / "dim_member.yml", "tracked: [tier, city]", "tracked: [tier, cty]")
+    broken = run("compile", str(tiny), "--out", str(tmp_path / "o"))
+    assert broken.returncode == 1 and "E203" in broken.stdout and not (tmp_path / "o").exists()
+    unknown = run("compile", str(FIXTURES / "tiny_shop"), "--target", "snowflake", "--out", str(tmp_path / "o"))
+    assert unknown.returncode == 2 and "unknown target 'snowflake'" in unknown.stderr
+
+
+def test_compiled_duckdb_sql_keeps_redshift_integer_division(tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "scd2_case", root)
+    edit(root / "models" / "agg_daily_events.yml", "COUNT(*) AS events", "COUNT(*) * 7 / 2 AS events")
+    project, manifest = compile_fixture(root, "duckdb")
+    build = manifest.step("build:agg_daily_events").statements[1].sql
+    import duckdb
+
+    body = build.split(" AS ", 1)[1]
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging")
+    con.execute(
+        "CREATE TABLE staging.account_events (region VARCHAR, account_no INT, plan VARCHAR, owner VARCHAR, "
+        "changed_at TIMESTAMP, _batch_date DATE, _source_file VARCHAR, _source_line BIGINT)"
+    )
+    con.execute(
+        "INSERT INTO staging.account_events VALUES ('eu', 1, 'a', 'b', TIMESTAMP '2024-01-01', "
+        "DATE '2024-01-01', 'f', 2)"
+    )
+    assert con.execute(body).fetchall()[0][1] == 3  # 1 * 7 / 2 is 3 on Redshift, not 3.5
+
+
+def test_no_sql_is_assembled_with_fstrings():
+    """Neither the library nor the dashboard builds SQL text by interpolation, in any quoting
+    (a triple-quoted f-string whose SQL starts on the next line included)."""
+    import re
+
+    sql_fstring = re.compile(
+        r"""\bf(\"\"\"|\'\'\'|\"|\')\s*(SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|COPY|WITH)\b""", re.IGNORECASE
+    )
+    found = []
+    for folder in ("framework", "dashboard"):
+        for path in sorted((REPO / folder).rglob("*.py")):
+            for match in sql_fstring.finditer(path.read_text()):
+                found.append(f"{path.relative_to(REPO)}: {match.group(0)[:40]!r}")
+    assert found == []

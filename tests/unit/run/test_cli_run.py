@@ -1,0 +1,108 @@
+"""`elt ingest` and `elt run` as commands: exit codes, JSON for machines, messages for people."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES
+from tests.support.workspace import Workspace
+from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+
+def test_ingest_and_run_commands_report_json(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD, "x;bad;gold;Rome;2024-01-01 10:00:00"])
+    purchases(folder)
+    spec = workspace.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "max_reject_fraction: 0.5\n")
+    ingest = workspace.cli(
+        "ingest",
+        str(workspace.pipeline),
+        "--from",
+        str(folder),
+        "--lake",
+        str(workspace.lake),
+        "--batch-date",
+        "2024-01-01",
+        "--format",
+        "json",
+    )
+    assert ingest.returncode == 0, ingest.stderr
+    files = {f["source"]: f for f in json.loads(ingest.stdout)["files"]}
+    assert files["members"]["rows"] == 3 and files["members"]["rejected"] == 1
+    assert files["members"]["rejects"][0]["line"] == 5
+    run = workspace.cli(
+        "run",
+        str(workspace.pipeline),
+        "--warehouse",
+        str(workspace.warehouse),
+        "--lake",
+        str(workspace.lake),
+        "--format",
+        "json",
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    steps = {s["step"]: s for s in report["steps"]}
+    assert report["ok"] and steps["load:members"]["rows_rejected"] == 1
+    assert steps["build:dim_member"]["status"] == "ok" and steps["check:fact_purchase"]["status"] in ("ok", "warned")
+
+
+def test_a_failing_error_check_exits_one_and_shows_failing_rows(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(
+        folder, rows=[{"purchase_id": "p1", "member_id": 1, "amount": "-5.00", "purchased_at": "2024-01-02 09:00:00"}]
+    )
+    assert not workspace.ingest(folder, "2024-01-01").failed
+    run = workspace.cli(
+        "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake", str(workspace.lake)
+    )
+    assert run.returncode == 1
+    assert "error expression(positive_amount): 1 row(s)" in run.stdout
+    assert "purchase_id=p1" in run.stdout and "amount=-5.00" in run.stdout
+    assert "FAILED" in run.stdout
+
+
+def test_run_with_spec_errors_stops_before_touching_the_warehouse(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    spec = workspace.pipeline / "models" / "dim_member.yml"
+    spec.write_text(spec.read_text().replace("tracked: [tier, city]", "tracked: [tier, cty]"))
+    run = workspace.cli(
+        "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake", str(workspace.lake)
+    )
+    assert run.returncode == 1 and "E203" in run.stdout and not workspace.warehouse.exists()
+
+
+def test_run_uses_the_same_warehouse_from_any_working_directory(tmp_path):
+    """Relative paths of pipeline.yml resolve against the project folder, not the cwd."""
+    import shutil
+    import subprocess
+
+    from tests.support.workspace import ELT
+
+    project = tmp_path / "project"
+    pipeline = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", pipeline)
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(folder)
+    elsewhere = [tmp_path / "a", project / "pipelines", pipeline / "models"]
+    for cwd in elsewhere:
+        cwd.mkdir(exist_ok=True)
+
+    def elt(cwd, *args):
+        done = subprocess.run([ELT, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    elt(elsewhere[0], "ingest", str(pipeline), "--from", str(folder), "--batch-date", "2024-01-01", "--quiet")
+    first = json.loads(elt(elsewhere[1], "run", str(pipeline), "--format", "json").stdout)
+    again = json.loads(elt(elsewhere[2], "run", "..", "--format", "json").stdout)
+    assert first["warehouse"] == again["warehouse"] == str(project / "warehouse" / "tiny.duckdb")
+    assert {s["status"] for s in first["steps"] if s["step"].startswith("load:")} == {"ok"}
+    assert {s["status"] for s in again["steps"]} <= {"nothing new", "up to date"}
+    assert (project / "lake").is_dir()
+    assert not any((cwd / "warehouse").exists() or (cwd / "lake").exists() for cwd in elsewhere)

@@ -1,0 +1,69 @@
+"""A model's spec gains a column its live table lacks (a warehouse built by an older version):
+the run names the table and the remedy instead of a database error, and `--full` recreates the
+table inside the build's transaction."""
+
+from __future__ import annotations
+
+import duckdb
+
+from tests.conftest import OLIST
+from tests.support.workspace import Workspace
+
+
+def test_a_table_behind_its_spec_fails_clearly_and_full_rebuilds_it(tmp_path):
+    workspace = Workspace(tmp_path, OLIST)
+    assert not workspace.ingest(OLIST / "sample").failed
+    assert workspace.run().ok
+    orders = workspace.query("SELECT COUNT(*) FROM dwh.fact_orders")[0][0]
+    with duckdb.connect(str(workspace.warehouse)) as conn:  # as an older version left it
+        conn.execute("ALTER TABLE dwh.fact_orders DROP COLUMN customer_state")
+        conn.execute("ALTER TABLE dwh.fact_orders ADD COLUMN legacy_flag BOOLEAN")
+        conn.execute("DELETE FROM elt.model_state WHERE model = 'fact_orders'")  # its spec changed since
+
+    result = workspace.run()
+    outcome = {o.step: o for o in result.outcomes}
+    failed = outcome["build:fact_orders"]
+    assert failed.status == "failed"
+    assert (
+        "dwh.fact_orders lacks column(s) customer_state and has column(s) legacy_flag no longer in the spec"
+        in failed.error
+        and "elt run --full" in failed.error
+    )
+    assert outcome["build:mart_customer_360"].status == "skipped"
+    assert workspace.query("SELECT COUNT(*) FROM dwh.fact_orders")[0][0] == orders  # untouched
+
+    again = workspace.run(full=True)
+    assert again.ok, [(o.step, o.error) for o in again.outcomes if o.error]
+    columns = [
+        r[0]
+        for r in workspace.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'dwh' "
+            "AND table_name = 'fact_orders' ORDER BY ordinal_position"
+        )
+    ]
+    assert "customer_state" in columns and "legacy_flag" not in columns
+    assert workspace.query("SELECT COUNT(*), COUNT(customer_state) FROM dwh.fact_orders")[0] == (orders, orders)
+
+
+def test_a_run_log_from_an_older_version_gains_step_kind_with_its_old_rows_backfilled(tmp_path):
+    """Framework tables grow additively: a column added in a later version (run_log.step_kind) is
+    added to an existing warehouse at setup, and the rows written before it are backfilled."""
+    from tests.conftest import FIXTURES
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    assert workspace.run().ok
+    with duckdb.connect(str(workspace.warehouse)) as conn:  # as the previous version left it
+        conn.execute("ALTER TABLE elt.run_log DROP COLUMN step_kind")
+        before = conn.execute("SELECT COUNT(*) FROM elt.run_log").fetchall()[0][0]
+    assert before > 0
+    result = workspace.run()
+    assert result.ok
+    kinds = dict(workspace.query("SELECT step, step_kind FROM elt.run_log"))
+    assert kinds and all(kind == step.split(":")[0] for step, kind in kinds.items())
+    assert {kind for kind in kinds.values()} <= {"load", "build", "check"}
+    assert workspace.query("SELECT COUNT(*) FROM elt.run_log")[0][0] == before + len(result.outcomes)
+    assert workspace.run().ok  # the column is there now: nothing to add, nothing fails

@@ -1,0 +1,97 @@
+"""framework.settings: a pipeline.yml target resolved the same way from any working directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from framework.errors import ConfigError
+from framework.settings import (
+    LocalSettings,
+    PostgresSettings,
+    RedshiftSettings,
+    SettingsError,
+    project_dir_of,
+    resolve_target,
+)
+from framework.spec.targets import TargetType
+
+REPO = Path(__file__).resolve().parents[3]
+OLIST = REPO / "pipelines" / "olist"
+
+
+def test_the_anchor_is_the_folder_holding_pipelines(tmp_path):
+    nested = tmp_path / "project" / "pipelines" / "team" / "sales"
+    nested.mkdir(parents=True)
+    assert project_dir_of(str(nested)) == str(tmp_path / "project")
+    alone = tmp_path / "sales"
+    alone.mkdir()
+    assert project_dir_of(str(alone)) == str(alone)  # not under a pipelines/ folder: its own folder
+
+
+def test_relative_paths_do_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    seen = set()
+    for cwd in (REPO, tmp_path, OLIST / "models"):
+        monkeypatch.chdir(cwd)
+        settings = resolve_target(str(OLIST.relative_to(cwd)) if cwd == REPO else str(OLIST))
+        seen.add(settings)
+    assert len(seen) == 1
+    (local,) = seen
+    assert isinstance(local, LocalSettings)
+    assert local.database == str(REPO / "warehouse" / "olist.duckdb")
+    assert local.lake == str(REPO / "lake")
+    assert local.landing == str(OLIST / "sample")
+    assert local.cache_dir == str(REPO / "warehouse" / ".elt")
+
+
+def test_each_target_type_and_its_derived_locations():
+    prod = resolve_target(str(OLIST), "prod")
+    assert isinstance(prod, RedshiftSettings) and prod.type is TargetType.REDSHIFT
+    assert prod.landing_location == ("olist-lake-prod", "olist/landing")
+    assert prod.label == "redshift-serverless://olist/analytics"
+    assert prod.cache_dir == str(REPO / "warehouse" / ".elt")
+    assert prod.with_paths(database="x", lake="y") is prod  # the bucket and workgroup are not paths
+    without_landing = RedshiftSettings("p", "t", "/p", "c", "a", "bucket", "ENV", "wg", "db", s3_prefix="/pre/")
+    assert without_landing.landing_location == ("bucket", "pre/landing")
+    pg = PostgresSettings("p", "pg", "/p", "analytics", "/p/lake", host="db.internal", port=6432)
+    assert pg.label == "postgresql://db.internal:6432/analytics" and pg.landing_folder == "/p/landing"
+    assert TargetType.LOCAL.dialect == "duckdb" and TargetType.POSTGRES.dialect == "postgres"
+
+
+def test_command_line_paths_resolve_against_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    local = resolve_target(str(OLIST)).with_paths(database="w/x.duckdb", lake="mylake")
+    assert local.database == str(tmp_path / "w" / "x.duckdb") and local.lake == str(tmp_path / "mylake")
+    assert local.cache_dir == str(tmp_path / "w" / ".elt")  # the cache follows the warehouse file
+
+
+def test_an_explicit_project_dir_overrides_the_anchor(tmp_path):
+    local = resolve_target(str(OLIST), None, str(tmp_path))
+    assert local.database == str(tmp_path / "warehouse" / "olist.duckdb")
+
+
+def test_errors_are_typed_never_an_exit(tmp_path):
+    with pytest.raises(SettingsError, match="no pipeline at"):
+        resolve_target(str(tmp_path))
+    with pytest.raises(SettingsError, match="unknown target 'nope'.*local, prod"):
+        resolve_target(str(OLIST), "nope")
+    broken = tmp_path / "broken"
+    shutil.copytree(OLIST, broken, ignore=shutil.ignore_patterns("sample", "models", "sources"))
+    text = (broken / "pipeline.yml").read_text().replace("    lake: lake\n", "")
+    (broken / "pipeline.yml").write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        resolve_target(str(broken))
+    diagnostics = raised.value.diagnostics
+    assert diagnostics and any("lake" in d.message for d in diagnostics)
+    assert all(d.path.endswith("pipeline.yml") and d.line > 0 for d in diagnostics)
+
+
+def test_settings_are_frozen_and_hashable():
+    local = resolve_target(str(OLIST))
+    with pytest.raises(AttributeError):
+        local.database = "elsewhere"  # type: ignore[misc]
+    assert hash(local) == hash(resolve_target(str(OLIST)))
+    assert os.path.isabs(local.project_dir)
