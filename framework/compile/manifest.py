@@ -25,6 +25,17 @@ class StepKind(StrEnum):
     CHECK = "check"  # a model's checks
 
 
+class InternalQuery(StrEnum):
+    """The runner's own statements on the framework tables, compiled with everything else."""
+
+    TABLE_COLUMNS = "table_columns"  # the live tables' columns (drift, framework-table upgrades)
+    LEDGER_FILES = "ledger_files"  # the lake files a source has loaded
+    MODEL_STATE = "model_state"  # what each model was last built from
+    MODEL_STATE_DELETE = "model_state_delete"
+    MODEL_STATE_INSERT = "model_state_insert"
+    RUN_LOG_INSERT = "run_log_insert"
+
+
 def step_id(kind: StepKind, spec: str | None) -> str:
     """A step's id: its kind, and the spec it works on (`load:orders`, `build:dim_customer`, `setup`)."""
     return kind.value if spec is None else f"{kind.value}:{spec}"
@@ -124,7 +135,7 @@ class Manifest:
     internal: tuple[StatementInfo, ...] = ()  # the runner's queries on the framework tables (purpose = name)
     upgrades: tuple[ColumnUpgrade, ...] = ()  # framework-table columns newer than their table
 
-    def internal_sql(self, name: str) -> StatementInfo:
+    def internal_sql(self, name: InternalQuery) -> StatementInfo:
         return next(s for s in self.internal if s.purpose == name)
 
     def spec(self, name: str) -> SpecInfo | None:

@@ -17,7 +17,7 @@ from sqlglot import exp
 from framework.compile.builders import checks as check_builder
 from framework.compile.builders import ddl, models, scd2, staging
 from framework.compile.builders.source_query import qualified_query
-from framework.compile.manifest import StepKind, step_id
+from framework.compile.manifest import InternalQuery, StepKind, step_id
 from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.compile.statements import Statement, report, run
 from framework.graph import DependencyGraph, build_graph
@@ -53,7 +53,7 @@ class Plan:
     naming: Naming
     graph: DependencyGraph
     steps: tuple[Step, ...] = field(default_factory=tuple)
-    internal: tuple[tuple[str, exp.Expression], ...] = ()  # the runner's own queries, by name
+    internal: tuple[tuple[InternalQuery, exp.Expression], ...] = ()  # the runner's own queries
     # framework-table columns newer than the table: (schema.table, column, statements)
     upgrades: tuple[tuple[str, str, tuple[Statement, ...]], ...] = ()
 

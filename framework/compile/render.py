@@ -183,7 +183,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 tuple(statement_info(s, text) for s in step.recreate),
             )
         )
-    internal = tuple(statement_info(Statement(statement, name), text) for name, statement in plan.internal)
+    internal = tuple(statement_info(Statement(statement, name.value), text) for name, statement in plan.internal)
     upgrades = tuple(
         ColumnUpgrade(table, column, tuple(statement_info(s, text) for s in statements))
         for table, column, statements in plan.upgrades

@@ -30,7 +30,6 @@ from framework.errors import TransientWarehouseError, WarehouseError
 
 log = logging.getLogger("framework.sql")
 
-_DML = ("INSERT", "DELETE", "UPDATE", "MERGE")
 _SECRET_WORDS = ("aws_secret_access_key", "aws_access_key_id", "token=", "password")
 
 
@@ -157,8 +156,9 @@ class DbApiSession:
                 cursor.execute(text)
                 if cursor.description:
                     return Fetched([tuple(row) for row in cursor.fetchall()], cursor.description)
-                verb = text.lstrip().split(None, 1)[0].upper()
-                rows = [(max(cursor.rowcount, 0),)] if verb in _DML else []
+                # DuckDB answers a DML statement with its row count; drivers keep it in rowcount
+                # (-1 where a statement has none). The executor reads it for the compiled DML verbs.
+                rows = [(cursor.rowcount,)] if (cursor.rowcount or 0) >= 0 else []
                 return Fetched(rows, [("Count",)] if rows else None)
             finally:
                 cursor.close()

@@ -22,7 +22,7 @@ from typing import Any
 from sqlglot import exp
 
 from framework.errors import TerminalWarehouseError, TransientWarehouseError, WarehouseError
-from framework.execute.dbapi import DbApiSession, Fetched, socket_error_family
+from framework.execute.dbapi import DbApiSession, socket_error_family
 from framework.settings import RedshiftSettings
 
 # SQLSTATEs (or their two-character class) worth another try, as for PostgreSQL (postgres.py).
@@ -118,15 +118,11 @@ class RedshiftSession(DbApiSession):
     dialect = "redshift"
     error_family = staticmethod(error_family)
 
-    def execute(self, sql: str, params=None) -> Fetched:
-        try:
-            return super().execute(sql, params)
-        except TerminalWarehouseError as err:
-            if not sql.lstrip().upper().startswith("COPY "):
-                raise
-            table = sql.split()[1]
-            details = self._load_errors()
-            raise LoadFailed(table, details, " ".join(str(err.__cause__ or err).split())) from err
+    def explain_failed_load(self, table: str, err: TerminalWarehouseError) -> LoadFailed:
+        """A COPY into `table` failed (the executor knows the statement's verb and table from the
+        manifest): the error rows Redshift recorded for it, in one message."""
+        details = self._load_errors()
+        return LoadFailed(table, details, " ".join(str(err.__cause__ or err).split()))
 
     def _load_errors(self) -> list[dict]:
         try:

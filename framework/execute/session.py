@@ -23,6 +23,14 @@ class Session(Protocol):
 
 
 @runtime_checkable
+class ExplainsLoads(Protocol):
+    """A session that can say why a load failed beyond the driver's words (Redshift's
+    SYS_LOAD_ERROR_DETAIL)."""
+
+    def explain_failed_load(self, table: str, err: Any) -> Exception: ...
+
+
+@runtime_checkable
 class StreamsFiles(Protocol):
     """A session that streams lake files into `COPY … FROM STDIN` itself (PostgreSQL)."""
 

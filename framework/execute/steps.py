@@ -15,7 +15,7 @@ from typing import Any
 
 from framework.compile.manifest import StatementInfo, StepInfo
 from framework.errors import CompileError, TerminalWarehouseError
-from framework.execute.session import Session, StreamsFiles
+from framework.execute.session import ExplainsLoads, Rows, Session, StreamsFiles
 from framework.sql.kinds import StatementKind
 
 _DML = ("INSERT", "DELETE", "UPDATE", "MERGE")
@@ -49,6 +49,15 @@ def run_statement(conn: Session, statement: StatementInfo, params: dict[str, Any
     return cursor.fetchall()
 
 
+def _execute(conn: Session, statement: StatementInfo, params: dict[str, Any] | None) -> Rows:
+    try:
+        return conn.execute(statement.sql, params)
+    except TerminalWarehouseError as err:
+        if statement.verb == "COPY" and isinstance(conn, ExplainsLoads):
+            raise conn.explain_failed_load(statement.table, err) from err
+        raise
+
+
 def execute_step(
     conn: Session,
     step: StepInfo,
@@ -70,7 +79,7 @@ def execute_step(
                 conn.copy_in(statement.sql, params["batch_files"])
                 continue
             for extra in (files or []) if statement.per_file else [{}]:
-                cursor = conn.execute(statement.sql, bind(statement, {**params, **extra}))
+                cursor = _execute(conn, statement, bind(statement, {**params, **extra}))
                 rows = cursor.fetchall()
                 if statement.kind is StatementKind.GUARD:
                     if rows and rows[0][0]:

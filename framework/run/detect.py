@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from framework.compile.manifest import Manifest
+from framework.compile.manifest import InternalQuery, Manifest
 from framework.execute.session import Session
 from framework.execute.steps import run_statement
 from framework.lake import Lake, LakeFile
@@ -22,7 +22,7 @@ class Pending:
 
 
 def pending_files(conn: Session, manifest: Manifest, lake: Lake, source: str) -> Pending:
-    query = manifest.internal_sql("ledger_files")
+    query = manifest.internal_sql(InternalQuery.LEDGER_FILES)
     loaded = {
         path: checksum
         for path, checksum, _ in run_statement(conn, query, {"pipeline": manifest.pipeline.name, "source": source})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from framework.compile.manifest import Manifest, SpecInfo
+from framework.compile.manifest import InternalQuery, Manifest, SpecInfo
 from framework.execute.session import Session
 from framework.execute.steps import run_statement
 from framework.lake import Lake, LakeFile
@@ -21,7 +21,7 @@ def _utc_now() -> datetime.datetime:
 def live_columns(conn: Session, manifest: Manifest) -> dict[str, set[str]]:
     """schema.table → its columns, for every schema the pipeline uses (the framework's included)."""
     live: dict[str, set[str]] = {}
-    for schema, table, column in run_statement(conn, manifest.internal_sql("table_columns")):
+    for schema, table, column in run_statement(conn, manifest.internal_sql(InternalQuery.TABLE_COLUMNS)):
         live.setdefault(f"{schema}.{table}", set()).add(column)
     return live
 
@@ -35,16 +35,18 @@ class RunState:
     # -- model state ------------------------------------------------------------------------------
     def built_fingerprints(self) -> dict[str, str]:
         """model → the data fingerprint its last completed build recorded."""
-        rows = run_statement(self.conn, self.manifest.internal_sql("model_state"), {"pipeline": self.pipeline})
+        rows = run_statement(
+            self.conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE), {"pipeline": self.pipeline}
+        )
         return {model: fingerprint for model, fingerprint, _ in rows}
 
     def record_build(self, conn: Session, model: str, fingerprint: str) -> None:
         """Called inside the build's transaction: the state commits with the data or not at all."""
         keys = {"pipeline": self.pipeline, "model": model}
-        run_statement(conn, self.manifest.internal_sql("model_state_delete"), keys)
+        run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_DELETE), keys)
         run_statement(
             conn,
-            self.manifest.internal_sql("model_state_insert"),
+            self.manifest.internal_sql(InternalQuery.MODEL_STATE_INSERT),
             {**keys, "data_fingerprint": fingerprint, "run_id": self.run_id, "built_at": _utc_now()},
         )
 
@@ -87,7 +89,7 @@ class RunState:
     def log(self, outcome: StepOutcome) -> None:
         run_statement(
             self.conn,
-            self.manifest.internal_sql("run_log_insert"),
+            self.manifest.internal_sql(InternalQuery.RUN_LOG_INSERT),
             {
                 "run_id": self.run_id,
                 "pipeline": self.pipeline,

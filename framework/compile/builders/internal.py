@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from framework.compile.manifest import InternalQuery
 from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
@@ -23,25 +24,25 @@ def _insert(naming: Naming, dialect: Dialect, table: str) -> exp.Insert:
     )
 
 
-def internal_statements(naming: Naming, dialect: Dialect) -> dict[str, exp.Expression]:
+def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery, exp.Expression]:
     ledger, state = naming.internal("file_ledger"), naming.internal("model_state")
     columns = exp.Table(this=q.ident("columns"), db=q.ident("information_schema"))
     return {
         # The live tables' columns, to tell a table that no longer matches its spec.
-        "table_columns": q.select(q.col("table_schema"), q.col("table_name"), q.col("column_name"))
+        InternalQuery.TABLE_COLUMNS: q.select(q.col("table_schema"), q.col("table_name"), q.col("column_name"))
         .from_(columns)
         .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
-        "ledger_files": q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"))
+        InternalQuery.LEDGER_FILES: q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"))
         .from_(ledger)
         .where(_equals(dialect, "pipeline", "source")),
-        "model_state": q.select(q.col("model"), q.col("data_fingerprint"), q.col("run_id"))
+        InternalQuery.MODEL_STATE: q.select(q.col("model"), q.col("data_fingerprint"), q.col("run_id"))
         .from_(state)
         .where(_equals(dialect, "pipeline")),
-        "model_state_delete": exp.Delete(
+        InternalQuery.MODEL_STATE_DELETE: exp.Delete(
             this=state.copy(), where=exp.Where(this=_equals(dialect, "pipeline", "model"))
         ),
-        "model_state_insert": _insert(naming, dialect, "model_state"),
-        "run_log_insert": _insert(naming, dialect, "run_log"),
+        InternalQuery.MODEL_STATE_INSERT: _insert(naming, dialect, "model_state"),
+        InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
     }
 
 
