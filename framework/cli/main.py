@@ -276,19 +276,19 @@ def _compare(path: str, manifest):
     return compare(old, manifest, _alter_renderer(manifest.target))
 
 
-def _alter_renderer(target_name: str):
+def _alter_renderer(dialect_name: str):
     def render(spec_info, column_info) -> str:
         from framework.compile.builders.ddl import add_column
         from framework.compile.render import render_statement
         from framework.spec.model import Column
         from framework.spec.types import parse_type
-        from framework.sql.dialects import get_dialect as get_target
+        from framework.sql.dialects import get_dialect
         from framework.sql.expr import table
 
-        target = get_target(target_name)
+        dialect = get_dialect(dialect_name)
         schema, _, name = spec_info.table.partition(".")
         column = Column(column_info.name, column_info.type, parse_type(column_info.type), column_info.nullable)
-        return " ".join(render_statement(target, add_column(table(name, schema), column, target)).split()) + ";"
+        return " ".join(render_statement(dialect, add_column(table(name, schema), column, dialect)).split()) + ";"
 
     return render
 

@@ -37,9 +37,9 @@ class Step:
     transactional: bool = True
     checks: tuple[check_builder.CompiledCheck, ...] = ()
     params: tuple[str, ...] = ()  # run-time parameters the statements expect
-    # An incremental model's build: drop and recreate its table first, in the build's transaction,
-    # when `elt run --full` meets a table its spec outgrew.
-    recreate: tuple[Statement, ...] = ()
+    # An incremental model's build: drop its table first, in the build's transaction, when
+    # `elt run --full` meets a table its spec outgrew (render adds the table step's CREATE).
+    drop_table: Statement | None = None
 
     @property
     def id(self) -> str:
@@ -128,7 +128,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 tuple(build_model(spec, naming, dialect, schema)),
                 own_table + upstream,
                 params=("batch_ts",) if _needs_batch_ts(spec) else (),
-                recreate=_recreate(spec, naming, dialect),
+                drop_table=_drop_outgrown(spec, naming),
             )
         )
         compiled = tuple(check_builder.compile_checks(spec, naming))
@@ -245,11 +245,8 @@ def _create_model_table(spec: m.ModelSpec, naming: Naming, dialect: Dialect):
     )
 
 
-def _recreate(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> tuple[Statement, ...]:
+def _drop_outgrown(spec: m.ModelSpec, naming: Naming) -> Statement | None:
     """Only an incremental model keeps rows across builds, so only its table can fall behind its spec."""
     if spec.materialization is not m.Materialization.INCREMENTAL:
-        return ()
-    return (
-        run(q.drop_table(spec.name, naming.schema_of(spec.name)), "drop the table its spec outgrew"),
-        run(_create_model_table(spec, naming, dialect), "create it as the spec declares"),
-    )
+        return None
+    return run(q.drop_table(spec.name, naming.schema_of(spec.name)), "drop the table its spec outgrew")

@@ -26,7 +26,7 @@ from framework.compile.manifest import (
     StepInfo,
     StepKind,
 )
-from framework.compile.plan import Plan
+from framework.compile.plan import Plan, Step
 from framework.compile.statements import Statement
 from framework.sourcefiles import framework_build, source_fingerprint
 from framework.spec import model as m
@@ -81,6 +81,8 @@ PARALLEL_VERIFY_FROM = 1500
 def verify_all(texts: list[str], dialect: str) -> None:
     import threading
 
+    texts = list(dict.fromkeys(texts))  # the same text has the same fixed point: verify it once
+
     if len(texts) < PARALLEL_VERIFY_FROM or threading.active_count() > 1:  # never fork a threaded process
         problems = [check_fixed_point(t, dialect) for t in texts]
     else:
@@ -133,6 +135,16 @@ def statement_shape(statement: exp.Expression) -> tuple[str, str]:
     return verb, ".".join(part for part in (table.db, table.name) if part)
 
 
+def _recreate(
+    step: Step, tables: dict[str | None, tuple[StatementInfo, ...]], text: Callable[[exp.Expression], str]
+) -> tuple[StatementInfo, ...]:
+    """A build's drop + its table step's CREATE (already rendered: the run order puts the table
+    step first), to recreate a table its spec outgrew."""
+    if step.drop_table is None:
+        return ()
+    return (statement_info(step.drop_table, text), *tables[step.spec])
+
+
 def statement_info(statement: Statement, text: Callable[[exp.Expression], str]) -> StatementInfo:
     """The manifest's record of a statement; its shape and parameters are read before `text`
     renders (and consumes) the tree."""
@@ -162,8 +174,11 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
         return rendered
 
     steps = []
+    tables: dict[str | None, tuple[StatementInfo, ...]] = {}  # spec → its table step's statements
     for step in plan.steps:
         statements = tuple(statement_info(s, text) for s in step.statements)
+        if step.kind is StepKind.TABLE:
+            tables[step.spec] = statements
         # The sample query wraps the same failing-rows query the count query verifies.
         checks = tuple(
             CheckInfo(c.name, c.severity, c.description, text(c.count_query()), text(c.sample_query(), verify=False))
@@ -180,7 +195,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 statements,
                 checks,
                 dialect.load_method if step.kind is StepKind.LOAD else None,
-                tuple(statement_info(s, text) for s in step.recreate),
+                _recreate(step, tables, text),
             )
         )
     internal = tuple(statement_info(Statement(statement, name.value), text) for name, statement in plan.internal)

@@ -31,6 +31,13 @@ class ExplainsLoads(Protocol):
 
 
 @runtime_checkable
+class Reconnects(Protocol):
+    """A server session that can open a new connection after the old one dropped."""
+
+    def reconnect(self) -> None: ...
+
+
+@runtime_checkable
 class StreamsFiles(Protocol):
     """A session that streams lake files into `COPY … FROM STDIN` itself (PostgreSQL)."""
 

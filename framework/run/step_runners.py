@@ -12,7 +12,7 @@ from typing import Any
 from framework.compile.manifest import Manifest, StepInfo, StepKind
 from framework.errors import ConfigError, EltError
 from framework.execute.retry import is_transient, with_retries
-from framework.execute.session import Session
+from framework.execute.session import Reconnects, Session
 from framework.execute.steps import execute_step
 from framework.lake import Lake, LakeFile
 from framework.run.detect import pending_files
@@ -42,7 +42,7 @@ class RunContext:
         """A step on a remote warehouse is retried whole on transient errors (after reconnecting)."""
 
         def reconnect(err: BaseException, attempt: int) -> None:
-            if hasattr(self.conn, "reconnect"):
+            if isinstance(self.conn, Reconnects):
                 self.conn.reconnect()
 
         return with_retries(action, self.options.retry, before_retry=reconnect)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import fields
 from typing import Any
 
 from framework.errors import ConfigError
-from framework.settings.targets import LocalSettings, PostgresSettings, RedshiftSettings, TargetSettings
-from framework.spec.targets import AnyTarget, LocalTarget, PostgresTarget, RedshiftTarget, declared_target
+from framework.settings.targets import RESOLVED, TargetSettings
+from framework.spec.targets import AnyTarget, declared_target
 
 
 class SettingsError(ConfigError):
@@ -64,45 +65,14 @@ def resolve_target(
 
 
 def settings_for(declared: AnyTarget, pipeline: str, project_dir: str) -> TargetSettings:
-    """A declared target resolved against `project_dir`."""
+    """A declared target resolved against `project_dir`: its path values made absolute."""
     project_dir = os.path.abspath(project_dir)
-
-    def path(value: str) -> str:
-        return os.path.normpath(os.path.join(project_dir, value))
-
-    def optional(value: str | None) -> str | None:
-        return path(value) if value else None
-
-    common = {"pipeline": pipeline, "name": declared.name, "project_dir": project_dir}
-    if isinstance(declared, LocalTarget):
-        return LocalSettings(
-            **common, database=path(declared.database), lake=path(declared.lake), landing=optional(declared.landing)
-        )
-    if isinstance(declared, PostgresTarget):
-        return PostgresSettings(
-            **common,
-            dbname=declared.dbname,
-            lake=path(declared.lake),
-            host=declared.host,
-            port=int(declared.port),
-            user=declared.user,
-            password_env=declared.password_env,
-            landing=optional(declared.landing),
-        )
-    if isinstance(declared, RedshiftTarget):
-        return RedshiftSettings(
-            **common,
-            redshift_conn_id=declared.redshift_conn_id,
-            aws_conn_id=declared.aws_conn_id,
-            s3_bucket=declared.s3_bucket,
-            iam_role_arn_env=declared.iam_role_arn_env,
-            workgroup=declared.workgroup,
-            database=declared.database,
-            s3_prefix=declared.s3_prefix or "",
-            region=declared.region,
-            landing_prefix=declared.landing_prefix,
-        )
-    raise TypeError(f"not a declared target: {declared!r}")
+    values = {f.name: getattr(declared, f.name) for f in fields(declared)}
+    for name in declared.paths:
+        if values[name]:
+            values[name] = os.path.normpath(os.path.join(project_dir, values[name]))
+    resolved: type[TargetSettings] = RESOLVED[declared.type]
+    return resolved(**values, pipeline=pipeline, project_dir=project_dir)
 
 
 def _validated(doc, problems) -> list:

@@ -1,16 +1,17 @@
 """Resolved target settings: what a declared target means on this machine.
 
-Each type knows its derived locations (compile cache, lake, landing, a label for people), so
-no caller computes a path of its own. Stdlib only: the DAG file builds these at parse time.
+Each resolved type *is* its declared target (same fields, paths made absolute against the
+project folder) plus the pipeline's name and the project folder, and it knows its derived
+locations (compile cache, lake, landing, a label for people), so no caller computes a path of
+its own. Stdlib only: the DAG file builds these at parse time.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import ClassVar
 
-from framework.spec.targets import TargetType
+from framework.spec.targets import LocalTarget, PostgresTarget, RedshiftTarget, TargetType
 
 
 def _cache_beside(project_dir: str) -> str:
@@ -18,17 +19,15 @@ def _cache_beside(project_dir: str) -> str:
     return os.path.join(project_dir, "warehouse", ".elt")
 
 
-@dataclass(frozen=True)
-class LocalSettings:
-    """DuckDB file + lake folder (absolute paths)."""
+@dataclass(frozen=True, kw_only=True)
+class _Resolved:
+    pipeline: str  # the pipeline's name
+    project_dir: str  # the anchor the declared relative paths were resolved against
 
-    pipeline: str
-    name: str
-    project_dir: str
-    database: str
-    lake: str
-    landing: str | None = None
-    type: ClassVar[TargetType] = TargetType.LOCAL
+
+@dataclass(frozen=True, kw_only=True)
+class LocalSettings(_Resolved, LocalTarget):
+    """DuckDB file + lake folder (absolute paths)."""
 
     @property
     def cache_dir(self) -> str:
@@ -53,21 +52,9 @@ class LocalSettings:
         )
 
 
-@dataclass(frozen=True)
-class PostgresSettings:
+@dataclass(frozen=True, kw_only=True)
+class PostgresSettings(_Resolved, PostgresTarget):
     """A PostgreSQL server + lake folder. The password comes from the variable `password_env` names."""
-
-    pipeline: str
-    name: str
-    project_dir: str
-    dbname: str
-    lake: str
-    host: str = "localhost"
-    port: int = 5432
-    user: str | None = None
-    password_env: str | None = None
-    landing: str | None = None
-    type: ClassVar[TargetType] = TargetType.POSTGRES
 
     @property
     def cache_dir(self) -> str:
@@ -86,23 +73,9 @@ class PostgresSettings:
         return replace(self, lake=os.path.abspath(lake)) if lake else self
 
 
-@dataclass(frozen=True)
-class RedshiftSettings:
+@dataclass(frozen=True, kw_only=True)
+class RedshiftSettings(_Resolved, RedshiftTarget):
     """Redshift Serverless + S3 lake; credentials from IAM, the COPY role from `iam_role_arn_env`."""
-
-    pipeline: str
-    name: str
-    project_dir: str
-    redshift_conn_id: str
-    aws_conn_id: str
-    s3_bucket: str
-    iam_role_arn_env: str
-    workgroup: str
-    database: str
-    s3_prefix: str = ""
-    region: str | None = None
-    landing_prefix: str | None = None
-    type: ClassVar[TargetType] = TargetType.REDSHIFT
 
     @property
     def cache_dir(self) -> str:
@@ -124,3 +97,8 @@ class RedshiftSettings:
 
 
 TargetSettings = LocalSettings | PostgresSettings | RedshiftSettings
+RESOLVED: dict[TargetType, type[TargetSettings]] = {
+    TargetType.LOCAL: LocalSettings,
+    TargetType.POSTGRES: PostgresSettings,
+    TargetType.REDSHIFT: RedshiftSettings,
+}

@@ -29,6 +29,7 @@ class LocalTarget:
     lake: str
     landing: str | None = None
     type: ClassVar[TargetType] = TargetType.LOCAL
+    paths: ClassVar[tuple[str, ...]] = ("database", "lake", "landing")  # relative to the project folder
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class PostgresTarget:
     password_env: str | None = None  # the variable's name; the password never lives in YAML
     landing: str | None = None
     type: ClassVar[TargetType] = TargetType.POSTGRES
+    paths: ClassVar[tuple[str, ...]] = ("lake", "landing")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class RedshiftTarget:
     region: str | None = None
     landing_prefix: str | None = None
     type: ClassVar[TargetType] = TargetType.REDSHIFT
+    paths: ClassVar[tuple[str, ...]] = ()  # the lake is a bucket, the warehouse a workgroup
 
 
 AnyTarget = LocalTarget | PostgresTarget | RedshiftTarget

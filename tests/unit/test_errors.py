@@ -145,7 +145,9 @@ def test_an_unreachable_server_is_transient_and_a_refused_session_terminal(monke
     from tests.support.recording import redshift_error
 
     monkeypatch.setenv("ROLE_ENV", "arn:aws:iam::123456789012:role/copy")
-    settings = RedshiftSettings("olist", "prod", "/project", "rs", "aws", "lake", "ROLE_ENV", "olist", "analytics")
+    settings = RedshiftSettings(
+        "prod", "rs", "aws", "lake", "ROLE_ENV", "olist", "analytics", pipeline="olist", project_dir="/project"
+    )
     lake = object()
 
     def refused():
@@ -169,6 +171,6 @@ def test_the_dashboard_reports_an_unreachable_postgres_in_the_drivers_words():
     from dashboard.warehouse import WarehouseUnavailable, _postgres
     from framework.settings import PostgresSettings
 
-    settings = PostgresSettings("olist", "pg", "/project", "x", "lake", host="127.0.0.1", port=9)
+    settings = PostgresSettings("pg", "x", "lake", host="127.0.0.1", port=9, pipeline="olist", project_dir="/project")
     with pytest.raises(WarehouseUnavailable, match=r"^Cannot connect to PostgreSQL target 'pg': connection failed"):
         _postgres(types.SimpleNamespace(settings=settings, target="pg"))

@@ -233,9 +233,7 @@ def test_the_redshift_driver_is_asked_for_iam_serverless_and_no_password(monkeyp
     from framework.settings import RedshiftSettings
 
     settings = RedshiftSettings(
-        "olist",
         "prod",
-        "/project",
         "redshift_olist",
         "aws_olist",
         "lake",
@@ -243,6 +241,8 @@ def test_the_redshift_driver_is_asked_for_iam_serverless_and_no_password(monkeyp
         "olist",
         "analytics",
         region="sa-east-1",
+        pipeline="olist",
+        project_dir="/project",
     )
     session = connect_redshift(settings)
     assert seen == {

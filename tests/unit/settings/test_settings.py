@@ -54,9 +54,11 @@ def test_each_target_type_and_its_derived_locations():
     assert prod.label == "redshift-serverless://olist/analytics"
     assert prod.cache_dir == str(REPO / "warehouse" / ".elt")
     assert prod.with_paths(database="x", lake="y") is prod  # the bucket and workgroup are not paths
-    without_landing = RedshiftSettings("p", "t", "/p", "c", "a", "bucket", "ENV", "wg", "db", s3_prefix="/pre/")
+    without_landing = RedshiftSettings(
+        "t", "c", "a", "bucket", "ENV", "wg", "db", s3_prefix="/pre/", pipeline="p", project_dir="/p"
+    )
     assert without_landing.landing_location == ("bucket", "pre/landing")
-    pg = PostgresSettings("p", "pg", "/p", "analytics", "/p/lake", host="db.internal", port=6432)
+    pg = PostgresSettings("pg", "analytics", "/p/lake", host="db.internal", port=6432, pipeline="p", project_dir="/p")
     assert pg.label == "postgresql://db.internal:6432/analytics" and pg.landing_folder == "/p/landing"
     assert TargetType.LOCAL.dialect == "duckdb" and TargetType.POSTGRES.dialect == "postgres"
 
@@ -95,3 +97,23 @@ def test_settings_are_frozen_and_hashable():
         local.database = "elsewhere"  # type: ignore[misc]
     assert hash(local) == hash(resolve_target(str(OLIST)))
     assert os.path.isabs(local.project_dir)
+
+
+def test_a_resolved_target_is_its_declared_target_with_paths_made_absolute():
+    from dataclasses import fields
+
+    from framework.settings import settings_for
+    from framework.spec.targets import LocalTarget, PostgresTarget, RedshiftTarget
+
+    for declared in (
+        LocalTarget("dev", "w/x.duckdb", "lake", landing="in"),
+        PostgresTarget("pg", "analytics", "lake"),
+        RedshiftTarget("prod", "rs", "aws", "bucket", "ENV", "wg", "db", s3_prefix="p"),
+    ):
+        resolved = settings_for(declared, "shop", "/project")
+        assert isinstance(resolved, type(declared)) and resolved.type is declared.type
+        for field in fields(declared):
+            value = getattr(declared, field.name)
+            expected = f"/project/{value}" if field.name in declared.paths and value else value
+            assert getattr(resolved, field.name) == expected, field.name
+        assert (resolved.pipeline, resolved.project_dir) == ("shop", "/project")
