@@ -18,13 +18,10 @@ class PipelineNotScheduled(UserWarning):
 
 
 def find_pipelines(pipelines_dir: str) -> list[str]:
-    roots = []
-    for folder, dirs, files in os.walk(pipelines_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        if "pipeline.yml" in files:
-            roots.append(os.path.abspath(folder))
-            dirs[:] = []
-    return roots
+    """Absolute pipeline folders under `pipelines_dir` (the framework's own discovery)."""
+    from framework.spec.discovery import find_pipeline_roots
+
+    return [os.path.abspath(root) for root in find_pipeline_roots(pipelines_dir)]
 
 
 def load_dags(pipelines_dir: str, project_dir: str | None = None, target: str | None = None) -> dict:
