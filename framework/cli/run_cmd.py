@@ -106,23 +106,26 @@ def _print_ingest(report, batch_date: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
-    table = Table(title=f"ingest, batch {batch_date}", title_justify="left")
+    # Every value that comes from a file, a path or the data is escaped: rich reads `[...]` as markup.
+    console = Console(highlight=False)
+    table = Table(title=f"ingest, batch {_escape(batch_date)}", title_justify="left")
     for column in ("source", "file", "rows", "rejected", "status"):
         table.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
     for f in report.files:
         status = "[red]failed[/red]" if f.error else ("[yellow]rejects[/yellow]" if f.rejects else "[green]ok[/green]")
-        table.add_row(f.source, os.path.basename(f.landing_path), f"{f.rows:,}", f"{len(f.rejects):,}", status)
+        name = _escape(os.path.basename(f.landing_path))
+        table.add_row(_escape(f.source), name, f"{f.rows:,}", f"{len(f.rejects):,}", status)
     console.print(table)
     for f in report.files:
         for note in f.notes:
-            console.print(f"[yellow]note[/yellow] {note}")
+            console.print(f"[yellow]note[/yellow] {_escape(note)}")
         for reject in f.rejects[:5]:
-            console.print(f"[yellow]rejected[/yellow] {f.landing_path}:{reject.line}: {reject.reason}")
+            console.print(f"[yellow]rejected[/yellow] {_escape(f'{f.landing_path}:{reject.line}: {reject.reason}')}")
         if len(f.rejects) > 5:
-            console.print(f"  … {len(f.rejects) - 5} more in the rejects file of {os.path.basename(f.lake_path)}")
+            more = f"  … {len(f.rejects) - 5} more in the rejects file of {os.path.basename(f.lake_path)}"
+            console.print(_escape(more))
         if f.error:
-            console.print(f"[red]error[/red] {f.error}", markup=False, highlight=False)
+            console.print(f"[red]error[/red] {_escape(f.error)}")
 
 
 def cmd_run(args) -> int:
@@ -176,7 +179,7 @@ class _StepPrinter:
     def __call__(self, outcome) -> None:
         style = self.STYLE.get(outcome.status, "white")
         self.console.print(
-            f"[{style}]{outcome.status:>11}[/{style}]  {outcome.step:<30} {outcome.seconds:5.2f}s  "
+            f"[{style}]{outcome.status:>11}[/{style}]  {_escape(outcome.step):<30} {outcome.seconds:5.2f}s  "
             f"{_escape(_figures(outcome))}",
             markup=True,
             soft_wrap=True,
@@ -243,7 +246,7 @@ def _print_summary(result) -> None:
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, rows in counts.items():
-        table.add_row(name, f"{rows:,}")
+        table.add_row(_escape(name), f"{rows:,}")
     console.print(table)
     by_status: dict[str, int] = {}  # StepStatus → steps
     for outcome in result.outcomes:
@@ -259,7 +262,7 @@ def _print_summary(result) -> None:
     console.print(
         f"{'[green]success[/green]' if result.ok else '[red]FAILED[/red]'} in {result.seconds:.2f}s"
         f"{' (specs compiled)' if result.compiled else ' (cached compile)'}; warehouse: "
-        f"{result.warehouse}"
+        f"{_escape(result.warehouse)}"
     )
 
 

@@ -106,3 +106,30 @@ def test_run_uses_the_same_warehouse_from_any_working_directory(tmp_path):
     assert {s["status"] for s in again["steps"]} <= {"nothing new", "up to date"}
     assert (project / "lake").is_dir()
     assert not any((cwd / "warehouse").exists() or (cwd / "lake").exists() for cwd in elsewhere)
+
+
+def test_values_from_files_are_printed_as_text_never_as_console_markup(tmp_path):
+    """A data value like `[/bogus]` is shown as written (it once crashed the printer after the
+    lake was written), and an error line shows no literal markup."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD, "4;d@x;gold;[/bogus];[bold]2024-13-45"])
+    spec = workspace.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "max_reject_fraction: 0.5\n")
+    landing(folder, "members_[red]2024-01-02.csv", ["member_id,email,tier,city,updated_at", "5,e@x,gold,Rome,x"])
+    purchases(folder, "purchases/p[red]1.parquet")
+    ingest = workspace.cli(
+        "ingest",
+        str(workspace.pipeline),
+        "--from",
+        str(folder),
+        "--lake",
+        str(workspace.lake),
+        "--batch-date",
+        "2024-01-01",
+    )
+    assert "Traceback" not in ingest.stderr and "MarkupError" not in ingest.stderr + ingest.stdout
+    assert ingest.returncode == 1, ingest.stdout + ingest.stderr  # the second members file is refused
+    assert "[bold]2024-13-45" in ingest.stdout  # the raw value, as delivered
+    assert "members_[red]2024-01-02.csv" in ingest.stdout and "p[red]1.parquet" in ingest.stdout
+    assert "[red]error[/red]" not in ingest.stdout and "error" in ingest.stdout
