@@ -11,9 +11,12 @@ and a quoted field spanning several lines counts once.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 
 from framework.ingest.header import IngestError, plan_header, read_header
 from framework.ingest.report import FileResult, IngestReport
@@ -22,7 +25,21 @@ from framework.spec import model as m
 
 
 def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:
-    return sorted(p for p in glob.glob(os.path.join(landing_dir, source.landing.path)) if os.path.isfile(p))
+    """The files of the landing folder the source's `landing.path` pattern matches (the folder's
+    own name is taken literally, whatever characters it holds)."""
+    pattern = os.path.join(glob.escape(landing_dir), source.landing.path)
+    return sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
+
+
+def outside_landing(path: str, landing_dir: str) -> str:
+    """Why a landing file may not be read ('' when it may): a symlink is followed only to a file
+    inside the landing folder, so a delivery can never make ingest read elsewhere."""
+    if not os.path.islink(path):
+        return ""
+    root, target = os.path.realpath(landing_dir), os.path.realpath(path)
+    if os.path.commonpath([root, target]) == root:
+        return ""
+    return f"{path}: a symbolic link to a file outside the landing folder; refused (deliver the file itself)"
 
 
 def ingest_pipeline(
@@ -36,6 +53,8 @@ def ingest_pipeline(
         if not only or source.name in only
         for path in landing_files(source, landing_dir)
     ]
+    refused = [FileResult(s.name, p, error=why) for s, p in jobs if (why := outside_landing(p, landing_dir))]
+    jobs = [(s, p) for s, p in jobs if not outside_landing(p, landing_dir)]
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
     pipeline = project.pipeline
     assert pipeline is not None, "a project that lints clean has its pipeline spec (E213)"
@@ -50,8 +69,8 @@ def ingest_pipeline(
             results = pool.starmap(_ingest_job, [(pipeline.name, s, p, lake, batch_date) for s, p in jobs])
     else:
         results = [_ingest_job(pipeline.name, s, p, lake, batch_date) for s, p in jobs]
-    order = {(s.name, p): i for i, (s, p) in enumerate(sorted(jobs, key=lambda j: (j[0].name, j[1])))}
-    return IngestReport(sorted(results, key=lambda r: order[(r.source, r.landing_path)]))
+    results += refused
+    return IngestReport(sorted(results, key=lambda r: (r.source, r.landing_path)))
 
 
 def _ingest_job(pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str) -> FileResult:
@@ -74,6 +93,22 @@ def lake_name(landing_path: str) -> str:
     return name + ".parquet"
 
 
+@contextlib.contextmanager
+def _literally(path: str) -> Iterator[str]:
+    """A path DuckDB reads as this one file: the file itself, or a link to it under a plain name
+    when its name holds glob characters."""
+    if not any(c in path for c in "*?[]{}"):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="elt-landing-") as folder:
+        plain = os.path.join(folder, "landing" + os.path.splitext(path)[1])
+        try:
+            os.link(path, plain)
+        except OSError:  # another file system: a copy reads the same bytes
+            shutil.copyfile(path, plain)
+        yield plain
+
+
 def ingest_file(con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str) -> FileResult:
     import duckdb
 
@@ -86,7 +121,8 @@ def ingest_file(con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake,
     plan = plan_header(path, header, source)
     result = FileResult(source.name, path, notes=list(plan.notes))
     try:
-        counts = reading.stage_raw(con, path, plan.file_columns, source)
+        with _literally(path) as readable:  # DuckDB reads `*`, `?`, `[` in a path as a glob
+            counts = reading.stage_raw(con, readable, plan.file_columns, source)
         result.rejects = reading.collect_rejects(con, source, plan.file_columns)
     except duckdb.Error as err:
         raise IngestError(

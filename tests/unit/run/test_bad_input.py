@@ -277,3 +277,32 @@ def test_a_full_disk_while_writing_the_warehouse_keeps_the_last_good_state(shop)
     assert_nothing_lost(shop)
     assert shop.run().ok  # with room again, the rerun converges
     assert shop.query("SELECT COUNT(*) FROM staging.members") == [(39999,)]
+
+
+def test_a_file_name_with_glob_characters_is_read_as_that_file_alone(tmp_path):
+    """DuckDB reads `*`, `?` and `[` in a path as a glob: a delivered name holding them must
+    still mean that one file (and a landing folder with such a name works too)."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing [v*]"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
+    landing(folder, "members_*.csv", [HEADER, "9;z@x;gold;Oslo;2024-01-01 10:00:00"])
+    report = workspace.ingest(folder, "2024-01-01")
+    rows = {os.path.basename(f.landing_path): f.rows for f in report.files if f.source == "members"}
+    assert rows == {"members_*.csv": 1, "members_2024-01-01.csv": len(GOOD)}, report.files
+
+
+def test_a_symlink_out_of_the_landing_folder_is_refused_and_nothing_of_it_is_read(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
+    secret = tmp_path / "secret.csv"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (folder / "members_2024-01-02.csv").symlink_to(secret)
+    inside = folder / "members_2024-01-03.csv"
+    inside.symlink_to(folder / "members_2024-01-01.csv")  # a link inside the landing folder is fine
+    report = workspace.ingest(folder, "2024-01-01")
+    results = {os.path.basename(f.landing_path): f for f in report.files if f.source == "members"}
+    refused = results["members_2024-01-02.csv"]
+    assert "symbolic link to a file outside the landing folder" in refused.error and refused.rows == 0
+    assert "root:x" not in refused.error
+    assert not results["members_2024-01-03.csv"].error and results["members_2024-01-03.csv"].rows == len(GOOD)
