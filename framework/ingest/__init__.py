@@ -32,14 +32,15 @@ def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:
 
 
 def outside_landing(path: str, landing_dir: str) -> str:
-    """Why a landing file may not be read ('' when it may): a symlink is followed only to a file
-    inside the landing folder, so a delivery can never make ingest read elsewhere."""
-    if not os.path.islink(path):
-        return ""
+    """Why a landing file may not be read ('' when it may): only files inside the landing folder
+    are read, and a symlink only to a file inside it, so a delivery or a pattern can never make
+    ingest read elsewhere (lint refuses patterns that leave the folder: E215)."""
     root, target = os.path.realpath(landing_dir), os.path.realpath(path)
     if os.path.commonpath([root, target]) == root:
         return ""
-    return f"{path}: a symbolic link to a file outside the landing folder; refused (deliver the file itself)"
+    if os.path.islink(path):
+        return f"{path}: a symbolic link to a file outside the landing folder; refused (deliver the file itself)"
+    return f"{path}: outside the landing folder {landing_dir}; refused"
 
 
 def ingest_pipeline(

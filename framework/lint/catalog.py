@@ -110,6 +110,12 @@ RULES: tuple[Rule, ...] = (
         "Redshift hints",
         "`diststyle: key` needs a `distkey` and a `distkey` needs `diststyle: key`; both name declared columns.",
     ),
+    Rule(
+        "E215",
+        "path outside its root",
+        "A landing `path` must stay inside the landing folder (no absolute path, no `..`) and a `sql_file` "
+        "inside its spec's folder; neither is read otherwise.",
+    ),
     Rule("E301", "unknown dependency", "`depends_on` names a spec that does not exist in this pipeline."),
     Rule("E302", "dependency cycle", "Specs depend on each other in a loop; the message prints the cycle."),
     Rule(

@@ -64,9 +64,35 @@ def _pipeline(doc: Document, found: list[Diagnostic]) -> m.PipelineSpec:
     )
 
 
+def _inside(folder: str, path: str) -> bool:
+    """`path` (symbolic links resolved) is `folder` or below it."""
+    root, target = os.path.realpath(folder or "."), os.path.realpath(path)
+    return os.path.commonpath([root, target]) == root
+
+
+def _landing_path_problem(doc: Document, pattern: str) -> Diagnostic | None:
+    """A landing pattern is relative to the landing folder and stays in it: no absolute path, no '..'."""
+    parts = pattern.replace("\\", "/").split("/")
+    if not (os.path.isabs(pattern) or pattern.startswith("~") or ".." in parts):
+        return None
+    where = doc.where(("landing", "path"))
+    return Diagnostic(
+        doc.path,
+        where.line,
+        where.col,
+        "E215",
+        f"landing path '{pattern}' leaves the landing folder",
+        key_path="landing.path",
+        hint="A landing path is a pattern relative to the landing folder, e.g. 'orders/*.csv'.",
+    )
+
+
 def _source(doc: Document, found: list[Diagnostic]) -> m.SourceSpec:
     v = doc.value
     landing = v["landing"]
+    problem = _landing_path_problem(doc, landing["path"])
+    if problem is not None:
+        found.append(problem)
     csv = landing.get("csv", {})
     options: dict[str, Any] = {k: tuple(val) if isinstance(val, list) else val for k, val in csv.items()}
     csv_options = m.CsvOptions(**options)
@@ -168,7 +194,22 @@ def _sql_text(doc: Document, found: list[Diagnostic]) -> m.SqlText | None:
         )
         return None
     if "sql_file" in v:
-        sql_path = os.path.join(os.path.dirname(doc.path), v["sql_file"])
+        folder = os.path.dirname(doc.path)
+        sql_path = os.path.join(folder, v["sql_file"])
+        if not _inside(folder, sql_path):  # checked before anything is opened
+            where = doc.where(("sql_file",))
+            found.append(
+                Diagnostic(
+                    doc.path,
+                    where.line,
+                    where.col,
+                    "E215",
+                    f"sql_file '{v['sql_file']}' is outside this spec's folder",
+                    key_path="sql_file",
+                    hint="Keep the SQL file beside the spec or below its folder.",
+                )
+            )
+            return None
         try:
             with open(sql_path, "rb") as handle:
                 text = handle.read().decode("utf-8-sig")

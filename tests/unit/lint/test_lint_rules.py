@@ -182,6 +182,18 @@ CASES = [
         [("models/dim_member.yml", 32, 23, "E214", "diststyle 'key' needs a distkey")],
     ),
     (
+        "E215",
+        [
+            replace("sources/members.yml", "path: members_*.csv", "path: ../../etc/members_*.csv"),
+            write("../outside.sql", "SELECT 1 AS x"),
+            replace("models/fact_purchase.yml", "sql_file: fact_purchase.sql", "sql_file: ../../outside.sql"),
+        ],
+        [
+            ("models/fact_purchase.yml", 15, 11, "E215", "sql_file '../../outside.sql' is outside this spec's folder"),
+            ("sources/members.yml", 6, 9, "E215", "landing path '../../etc/members_*.csv' leaves the landing folder"),
+        ],
+    ),
+    (
         "E301",
         [
             replace(

@@ -306,3 +306,15 @@ def test_a_symlink_out_of_the_landing_folder_is_refused_and_nothing_of_it_is_rea
     assert "symbolic link to a file outside the landing folder" in refused.error and refused.rows == 0
     assert "root:x" not in refused.error
     assert not results["members_2024-01-03.csv"].error and results["members_2024-01-03.csv"].rows == len(GOOD)
+
+
+def test_no_landing_pattern_reads_outside_the_landing_folder(tmp_path):
+    """Lint refuses such patterns (E215); ingest holds the line too, for callers that skip lint."""
+    from framework.ingest import outside_landing
+
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (tmp_path / "elsewhere.csv").write_text("x\n")
+    (folder / "here.csv").write_text("x\n")
+    assert outside_landing(str(folder / "here.csv"), str(folder)) == ""
+    assert "outside the landing folder" in outside_landing(str(folder / ".." / "elsewhere.csv"), str(folder))
