@@ -46,6 +46,8 @@ def fingerprints(spec) -> dict[str, str]:
             "landing": [spec.landing.path, spec.landing.format.value, vars(spec.landing.csv)],
             "schema_drift": spec.schema_drift.value,
             "max_reject_fraction": spec.max_reject_fraction,
+            # only when set, so that every fingerprint made before the option existed still holds
+            **({"allow_empty_snapshot": True} if spec.allow_empty_snapshot else {}),
         }
         return {
             "data": _digest(data),

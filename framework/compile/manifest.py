@@ -34,6 +34,7 @@ class InternalQuery(StrEnum):
     MODEL_STATE_DELETE = "model_state_delete"
     MODEL_STATE_INSERT = "model_state_insert"
     RUN_LOG_INSERT = "run_log_insert"
+    LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
 
 
 def step_id(kind: StepKind, spec: str | None) -> str:
@@ -59,6 +60,9 @@ class SpecInfo:
     depends_on: tuple[str, ...]
     fingerprints: tuple[tuple[str, str], ...]
     description: str = ""
+    # Sources only: a snapshot source replaces its table with the latest complete batch.
+    snapshot: bool = False
+    allow_empty_snapshot: bool = False
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

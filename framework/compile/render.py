@@ -235,6 +235,8 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 depends_on=() if isinstance(spec, m.SourceSpec) else spec.depends_on,
                 fingerprints=tuple(sorted(fingerprints(spec).items())),
                 description=spec.description,
+                snapshot=isinstance(spec, m.SourceSpec) and spec.load_mode is m.LoadMode.FULL_REFRESH,
+                allow_empty_snapshot=isinstance(spec, m.SourceSpec) and spec.allow_empty_snapshot,
             )
         )
     return tuple(infos)

@@ -66,6 +66,11 @@ class RunState:
             "loaded_at": _utc_now(),
         }
 
+    def record_files(self, conn: Session, rows: list[dict[str, Any]]) -> None:
+        """Ledger rows for files consumed without being loaded (a superseded or empty snapshot)."""
+        for row in rows:
+            run_statement(conn, self.manifest.internal_sql(InternalQuery.LEDGER_INSERT), row)
+
     # -- live tables ------------------------------------------------------------------------------
     def drift(self, spec: SpecInfo) -> str:
         """How an incremental model's live table differs from its spec's columns ('' if it does not).

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from framework.compile.manifest import Manifest, StepInfo, StepKind
+from framework.compile.manifest import Manifest, SpecInfo, StepInfo, StepKind
 from framework.errors import ConfigError, EltError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
@@ -69,6 +69,8 @@ def _reason(err: BaseException) -> str:
 def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     started = time.perf_counter()
     source = step.spec or ""
+    spec = ctx.manifest.spec(source)
+    assert spec is not None, step.id  # the compiler pairs every load step with its source
     pending = pending_files(ctx.conn, ctx.manifest, ctx.lake, source)
     if pending.changed:
         lake_file, was = pending.changed[0]
@@ -84,27 +86,79 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         )
     if not pending.new:
         return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
-    files = [ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in pending.new]
+    plan = _snapshot_plan(spec, pending.new) if spec.snapshot else _LoadPlan(pending.new, [])
+    ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in pending.new}
+    consumed = [ledger[f.path] for f in plan.superseded]
+    if spec.snapshot and not spec.allow_empty_snapshot and not sum(ledger[f.path]["row_count"] for f in plan.load):
+        return _keep_snapshot(ctx, step, started, plan, list(ledger.values()))
     try:
-        params = _load_params(ctx, step, pending.new)
-        result = ctx.execute(lambda: execute_step(ctx.conn, step, params, files=files))
+        params = _load_params(ctx, step, plan.load)
+        result = ctx.execute(
+            lambda: execute_step(
+                ctx.conn,
+                step,
+                params,
+                files=[ledger[f.path] for f in plan.load],
+                in_transaction=lambda conn: ctx.state.record_files(conn, consumed),
+            )
+        )
     except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
         ctx.scheduler.block(source, "its load failed")
         return _failed(step, started, err)
     read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
-    if kept:
+    if kept or spec.snapshot:  # a snapshot replaced the table, even with fewer (or no) rows
         ctx.scheduler.mark_changed(source)
     inserted = result.affected.get("INSERT", 0) + result.affected.get("MERGE", 0)
-    detail = f"{len(pending.new)} file(s), {read:,} row(s)" + (
+    detail = f"{len(plan.load)} file(s), {read:,} row(s)" + (
         f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
     )
+    if plan.superseded:
+        detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} older pending file(s)"
     return _outcome(
         step,
         StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=inserted,
-        rows_rejected=_rejected(ctx, source, pending.new),
+        rows_rejected=_rejected(ctx, source, plan.load),
         detail=detail,
+    )
+
+
+@dataclass(frozen=True)
+class _LoadPlan:
+    load: list[LakeFile]  # the files this load reads
+    superseded: list[LakeFile]  # consumed without being read: older snapshots of a backlog
+    batch: str = ""
+
+
+def _snapshot_plan(spec: SpecInfo, new: list[LakeFile]) -> _LoadPlan:
+    """A snapshot source takes its latest pending batch whole; older pending snapshots are
+    superseded (a backlog never unions snapshots)."""
+    latest = max(f.batch_date for f in new)
+    return _LoadPlan([f for f in new if f.batch_date == latest], [f for f in new if f.batch_date != latest], latest)
+
+
+def _keep_snapshot(
+    ctx: RunContext, step: StepInfo, started: float, plan: _LoadPlan, rows: list[dict[str, Any]]
+) -> StepOutcome:
+    """An empty snapshot does not replace a table unless the source allows it: its files are
+    recorded as consumed, the table keeps its rows, and the run says so."""
+    record = StepInfo(step.id, StepKind.LOAD, step.spec, (), True, (), ())
+    try:
+        ctx.execute(
+            lambda: execute_step(ctx.conn, record, in_transaction=lambda conn: ctx.state.record_files(conn, rows))
+        )
+    except Exception as err:
+        ctx.scheduler.block(step.spec or "", "its load failed")
+        return _failed(step, started, err)
+    return _outcome(
+        step,
+        StepStatus.WARNED,
+        time.perf_counter() - started,
+        detail=(
+            f"batch {plan.batch} is an empty snapshot ({len(plan.load)} file(s), 0 rows): the table keeps its "
+            "previous rows (set allow_empty_snapshot: true on the source to let an empty snapshot replace them)"
+        ),
     )
 
 

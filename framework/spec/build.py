@@ -109,6 +109,7 @@ def _source(doc: Document, found: list[Diagnostic]) -> m.SourceSpec:
         deduplicate=m.Deduplicate(tuple(dedupe["order_by"]), dedupe.get("keep", "last")) if dedupe else None,
         schema_drift=m.SchemaDrift(v.get("schema_drift", "fail")),
         max_reject_fraction=float(v.get("max_reject_fraction", 0.01)),
+        allow_empty_snapshot=bool(v.get("allow_empty_snapshot", False)),
         freshness=m.Freshness(fresh.get("warn_after"), fresh.get("error_after")) if fresh else None,
     )
 

@@ -189,6 +189,7 @@ class SourceSpec:
     schema_drift: SchemaDrift = SchemaDrift.FAIL
     max_reject_fraction: float = 0.01
     freshness: Freshness | None = None
+    allow_empty_snapshot: bool = False  # full_refresh: may an empty snapshot replace the table?
 
     kind = "source"
 

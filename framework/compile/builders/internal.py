@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from framework.compile.builders.staging import ledger_insert
 from framework.compile.manifest import InternalQuery
 from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.sql import expr as q
@@ -43,6 +44,7 @@ def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery,
         ),
         InternalQuery.MODEL_STATE_INSERT: _insert(naming, dialect, "model_state"),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
+        InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
     }
 
 
