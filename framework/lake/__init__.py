@@ -13,7 +13,14 @@ from typing import Protocol
 
 from framework.errors import LakeError  # re-exported: lake code raises it
 
-__all__ = ["Lake", "LakeError", "LakeFile"]
+__all__ = ["Lake", "LakeError", "LakeFile", "lake_key"]
+
+
+def lake_key(path: str) -> str:
+    """A lake file's identity: `<pipeline>/<source>/batch_date=D/<file>`, the same wherever the
+    lake lives (a folder anywhere, or an S3 prefix) — so moving the project or the lake loads
+    nothing twice. Also reads the absolute paths older ledgers recorded."""
+    return "/".join(path.replace("\\", "/").split("/")[-4:])
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,11 @@ class LakeFile:
     size: int
     checksum: str  # sha256 of the bytes locally; the ETag on S3
     batch_date: str  # YYYY-MM-DD from the partition folder
+
+    @property
+    def key(self) -> str:
+        """Its identity in the ledger (see lake_key)."""
+        return lake_key(self.path)
 
 
 class Lake(Protocol):

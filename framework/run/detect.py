@@ -1,4 +1,5 @@
-"""Which lake files a source still has to load: those the warehouse ledger has not recorded.
+"""Which lake files a source still has to load: those the warehouse ledger has not recorded
+(by lake key: `<pipeline>/<source>/batch_date=D/<file>`, wherever the lake lives).
 
 A file already in the ledger is never loaded again; one whose bytes changed since it was
 loaded is refused (corrections arrive as new files, so history stays reproducible).
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from framework.compile.manifest import InternalQuery, Manifest
 from framework.execute.session import Session
 from framework.execute.steps import run_statement
-from framework.lake import Lake, LakeFile
+from framework.lake import Lake, LakeFile, lake_key
 
 
 @dataclass
@@ -23,14 +24,14 @@ class Pending:
 
 def pending_files(conn: Session, manifest: Manifest, lake: Lake, source: str) -> Pending:
     query = manifest.internal_sql(InternalQuery.LEDGER_FILES)
-    loaded = {
-        path: checksum
+    loaded = {  # by the file's lake key: the ledger does not depend on where the lake is
+        lake_key(path): checksum
         for path, checksum, _ in run_statement(conn, query, {"pipeline": manifest.pipeline.name, "source": source})
     }
     pending = Pending(source)
     for lake_file in lake.list_files(manifest.pipeline.name, source):
-        if lake_file.path not in loaded:
+        if lake_file.key not in loaded:
             pending.new.append(lake_file)
-        elif loaded[lake_file.path] != lake_file.checksum:
-            pending.changed.append((lake_file, loaded[lake_file.path]))
+        elif loaded[lake_file.key] != lake_file.checksum:
+            pending.changed.append((lake_file, loaded[lake_file.key]))
     return pending

@@ -57,7 +57,7 @@ class RunState:
         return {
             "pipeline": self.pipeline,
             "source": source,
-            "path": lake_file.path,
+            "path": lake_file.key,  # relative to the lake root: the ledger survives a move
             "size_bytes": lake_file.size,
             "checksum": lake_file.checksum,
             "row_count": rows,

@@ -190,7 +190,9 @@ def test_the_ledger_rows_carry_each_files_etag(compiled, landed, s3):
     assert len(rows) == 9
     listed = {f.path: f for source in ("orders", "customers") for f in lake.list_files("olist", source)}
     for path, lake_file in listed.items():
-        row = next(r for r in rows if r["path"] == f"'{path}'")
+        # the ledger names a file relative to the lake root: <pipeline>/<source>/batch_date=D/<file>
+        assert lake_file.key == "/".join(path.split("/")[-4:]) and lake_file.key.startswith("olist/")
+        row = next(r for r in rows if r["path"] == f"'{lake_file.key}'")
         key = path.split("/", 3)[3]
         etag = s3.head_object(Bucket=lake.bucket, Key=key)["ETag"].strip('"')
         assert row["checksum"] == f"'{etag}'" and row["size_bytes"] == str(lake_file.size)

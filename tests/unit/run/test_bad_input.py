@@ -7,6 +7,7 @@ import gzip
 import os
 import resource
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -318,3 +319,32 @@ def test_no_landing_pattern_reads_outside_the_landing_folder(tmp_path):
     (folder / "here.csv").write_text("x\n")
     assert outside_landing(str(folder / "here.csv"), str(folder)) == ""
     assert "outside the landing folder" in outside_landing(str(folder / ".." / "elsewhere.csv"), str(folder))
+
+
+def test_moving_the_project_and_its_lake_loads_nothing_twice(tmp_path):
+    """The ledger identifies lake files relative to the lake root (issue 12, failure 5): an
+    `append` source used to double after a move. Ledgers written by older versions (absolute
+    paths) are read the same way."""
+    import shutil
+
+    first = Workspace(tmp_path / "before", FIXTURES / "tiny_shop")
+    day1 = tmp_path / "landing1"
+    landing(day1, "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(day1)
+    assert not first.ingest(day1, "2024-01-01").failed
+    assert first.run().ok
+    purchases_before = first.query("SELECT COUNT(*) FROM staging.purchases")[0][0]
+    keys = [row[0] for row in first.query("SELECT path FROM elt.file_ledger ORDER BY path")]
+    assert keys and all(not os.path.isabs(k) and k.startswith("tiny_shop/") for k in keys), keys
+
+    shutil.copytree(tmp_path / "before", tmp_path / "after")  # the whole project, elsewhere
+    shutil.rmtree(tmp_path / "before")
+    moved = Workspace(tmp_path / "after", FIXTURES / "tiny_shop")
+    result = moved.run()
+    assert result.ok and {o.status for o in result.outcomes if o.step.startswith("load:")} == {"nothing new"}
+    assert moved.query("SELECT COUNT(*) FROM staging.purchases")[0][0] == purchases_before
+
+    with duckdb.connect(str(moved.warehouse)) as conn:  # a ledger as older versions wrote it
+        conn.execute("UPDATE elt.file_ledger SET path = '/old/place/lake/' || path")
+    again = moved.run()
+    assert {o.status for o in again.outcomes if o.step.startswith("load:")} == {"nothing new"}
