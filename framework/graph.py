@@ -58,7 +58,9 @@ def build_graph(project) -> tuple[DependencyGraph, list[Diagnostic]]:
                 )
         upstream[spec.name] = tuple(d for d in deps if d in known)
     graph = DependencyGraph(tuple(sorted(known)), tuple(sorted(upstream.items())))
-    for cycle in find_cycles(dict(upstream)):
+    plain = find_cycles(dict(upstream))
+    found += _check_cycles(project, known, upstream, plain)
+    for cycle in plain:
         spec = project.spec(cycle[0])
         index = spec.depends_on.index(cycle[1]) if cycle[1] in spec.depends_on else 0
         line, col = spec.origin.locate(("depends_on", index))
@@ -74,6 +76,35 @@ def build_graph(project) -> tuple[DependencyGraph, list[Diagnostic]]:
             )
         )
     return graph, found
+
+
+def _check_cycles(project, known: set[str], upstream: dict, plain: list[list[str]]) -> list[Diagnostic]:
+    """A model's error checks run before it is published, so the specs its relationships checks
+    read are published first: a loop through such a check can never run (E302, at the check)."""
+    edges: dict[str, tuple[str, ...]] = {}
+    for spec in project.specs:
+        targets = [c.to_spec for c in getattr(spec, "checks", ()) if c.type.value == "relationships" and c.to_spec]
+        edges[spec.name] = upstream.get(spec.name, ()) + tuple(t for t in targets if t in known and t != spec.name)
+    seen = {frozenset(c) for c in plain}
+    found = []
+    for cycle in find_cycles(edges):
+        if frozenset(cycle) in seen:
+            continue  # a depends_on loop, reported as such
+        spec = project.spec(cycle[0])
+        check = next(c for c in spec.checks if c.type.value == "relationships" and c.to_spec == cycle[1])
+        line, col = spec.origin.locate(check.key_path)
+        found.append(
+            Diagnostic(
+                spec.origin.path,
+                line,
+                col,
+                "E302",
+                f"dependency cycle through a relationships check: {' -> '.join(cycle)}",
+                hint="A model's checks run before it is published, after everything they read: two models "
+                "cannot check each other.",
+            )
+        )
+    return found
 
 
 def find_cycles(upstream: dict[str, tuple[str, ...]]) -> list[list[str]]:

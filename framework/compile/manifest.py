@@ -67,6 +67,12 @@ class SpecInfo:
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]
 
+    @property
+    def built_from(self) -> str:
+        """What a published build is recorded as: its data and its checks. A change to either
+        rebuilds the model and audits it again before it is published."""
+        return f"{self.fingerprint('data')}+{self.fingerprint('checks')}"
+
 
 @dataclass(frozen=True)
 class StatementInfo:
@@ -144,6 +150,14 @@ class Manifest:
 
     def spec(self, name: str) -> SpecInfo | None:
         return next((s for s in self.specs if s.name == name), None)
+
+    def downstream(self, name: str) -> tuple[str, ...]:
+        """Every model that reads `name`, directly or through other models, in manifest order."""
+        found: set[str] = {name}
+        for spec in self.specs:  # specs are in dependency order: one pass closes the set
+            if spec.kind == "model" and found.intersection(spec.depends_on):
+                found.add(spec.name)
+        return tuple(s.name for s in self.specs if s.name in found and s.name != name)
 
     def step(self, step_id: str) -> StepInfo | None:
         return next((s for s in self.steps if s.id == step_id), None)

@@ -119,7 +119,9 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         spec = project.require(name)
         if not isinstance(spec, m.ModelSpec):
             continue
-        upstream = tuple(_ready_step(project, dep) for dep in spec.depends_on)
+        # A build runs its checks before it publishes (write-audit-publish), so what they reference
+        # is published first: its depends_on, and the targets of its relationships checks.
+        upstream = tuple(_ready_step(project, dep) for dep in (*spec.depends_on, *_check_targets(spec)))
         own_table = () if spec.materialization is m.Materialization.VIEW else (step_id(StepKind.TABLE, name),)
         steps.append(
             Step(
@@ -209,6 +211,12 @@ def _all_counts(compiled) -> tuple[Statement, ...]:
         return ()
     counts = [q.alias(exp.Subquery(this=c.count_query()), f"check_{i}") for i, c in enumerate(compiled)]
     return (report(q.select(*counts), "failing rows of every check, in check order"),)
+
+
+def _check_targets(spec: m.ModelSpec) -> tuple[str, ...]:
+    """The specs its relationships checks read that its depends_on does not already name."""
+    targets = {c.to_spec for c in spec.checks if c.type is m.CheckType.RELATIONSHIPS and c.to_spec}
+    return tuple(sorted(targets - {spec.name} - set(spec.depends_on)))
 
 
 def _ready_step(project: m.Project, dep: str) -> str:

@@ -1,9 +1,11 @@
 """What runs, what is skipped and what changed, decided from the manifest alone: no database.
 
 A model is rebuilt when a run asks for everything (`--full`), when an upstream load brought
-rows or an upstream model was rebuilt in this run, or when its data fingerprint differs from
-the one its last completed build recorded (a changed definition, or a build that never
-finished). A step whose upstream failed is skipped, and so is everything downstream of it.
+rows or an upstream model was rebuilt in this run, or when what its last published build
+recorded (data and checks fingerprints) differs: a changed definition or checks, a build that
+never finished or failed its checks, or an upstream change that invalidated it (a load or build
+upstream deletes its record in the same transaction, so a run that stops halfway still leaves
+it to rebuild). A step whose upstream failed is skipped, and so is everything downstream of it.
 Checks run for the models this run changed; the others keep their last verdict.
 """
 
@@ -45,8 +47,8 @@ class Scheduler:
         if upstream is not None:
             return f"{upstream} changed"
         recorded = self.built.get(spec.name)
-        if recorded != spec.fingerprint("data"):
-            return "never built" if recorded is None else "its definition changed"
+        if recorded != spec.built_from:
+            return "never built" if recorded is None else "its definition or its checks changed"
         return None
 
     def wants_checks(self, spec: str) -> bool:

@@ -50,6 +50,16 @@ class RunState:
             {**keys, "data_fingerprint": fingerprint, "run_id": self.run_id, "built_at": _utc_now()},
         )
 
+    def invalidate(self, conn: Session, models: tuple[str, ...]) -> None:
+        """Forget what these models were built from (they rebuild on the next run), in the caller's
+        transaction: the change upstream of them and this record commit together."""
+        for model in models:
+            run_statement(
+                conn,
+                self.manifest.internal_sql(InternalQuery.MODEL_STATE_DELETE),
+                {"pipeline": self.pipeline, "model": model},
+            )
+
     # -- ledger -----------------------------------------------------------------------------------
     def ledger_row(self, lake: Lake, source: str, lake_file: LakeFile, batch_ts: datetime.datetime) -> dict[str, Any]:
         rows = lake.row_count(lake_file.path) if lake.exists(lake_file.path) else 0

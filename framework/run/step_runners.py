@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from framework.compile.manifest import Manifest, SpecInfo, StepInfo, StepKind
+from framework.compile.manifest import Manifest, SpecInfo, StepInfo, StepKind, step_id
 from framework.errors import ConfigError, EltError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
@@ -33,6 +33,9 @@ class RunContext:
     options: RunOptions
     scheduler: Scheduler
     state: RunState
+    verdicts: dict[str, list[CheckOutcome]] = field(
+        default_factory=dict
+    )  # model → its checks' failures, from its build
 
     @property
     def pipeline(self) -> str:
@@ -99,7 +102,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 step,
                 params,
                 files=[ledger[f.path] for f in plan.load],
-                in_transaction=lambda conn: ctx.state.record_files(conn, consumed),
+                in_transaction=lambda conn: _consume(ctx, conn, source, consumed),
             )
         )
     except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
@@ -122,6 +125,13 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         rows_rejected=_rejected(ctx, source, plan.load),
         detail=detail,
     )
+
+
+def _consume(ctx: RunContext, conn: Session, source: str, consumed: list[dict[str, Any]]) -> None:
+    """Inside a load's transaction: superseded files recorded, and every model downstream marked
+    for a rebuild — if the run stops after this load commits, the next run still rebuilds them."""
+    ctx.state.record_files(conn, consumed)
+    ctx.state.invalidate(conn, ctx.manifest.downstream(source))
 
 
 @dataclass(frozen=True)
@@ -208,21 +218,46 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         )
     # --full after drift: drop and recreate in the build's own transaction (a failure keeps the old table)
     prelude = step.recreate if drift else ()
-    fingerprint = spec.fingerprint("data")
+    fingerprint = spec.built_from
+    checks = ctx.manifest.step(step_id(StepKind.CHECK, spec.name))
+    verdict: list[CheckOutcome] = []
+
+    def audit_and_publish(conn: Session) -> None:
+        """Write-audit-publish: the model's checks run on its new state inside the build's
+        transaction; an error-severity failure rolls everything back, so consumers stay on the
+        previous published state. Its state record and the invalidation of everything downstream
+        commit with it, so no crash can leave an unchecked state that looks up to date."""
+        verdict[:] = _failing_checks(conn, checks) if checks is not None else []
+        errors = [c for c in verdict if c.severity == "error"]
+        if errors:
+            raise ChecksFailed(errors)
+        ctx.state.record_build(conn, spec.name, fingerprint)
+        ctx.state.invalidate(conn, ctx.manifest.downstream(spec.name))
+
     try:
         result = ctx.execute(
             lambda: execute_step(
                 ctx.conn,
                 step,
                 {"batch_ts": ctx.options.batch_ts},
-                in_transaction=lambda conn: ctx.state.record_build(conn, spec.name, fingerprint),
+                in_transaction=audit_and_publish,
                 prelude=prelude,
             )
+        )
+    except ChecksFailed as failed:
+        ctx.scheduler.block(spec.name, "failed its checks")
+        return _outcome(
+            step,
+            StepStatus.FAILED,
+            time.perf_counter() - started,
+            error=f"not published: {failed}",
+            checks=list(verdict),
         )
     except Exception as err:
         ctx.scheduler.block(spec.name, "failed to build")
         return _failed(step, started, err)
     ctx.scheduler.mark_changed(spec.name)
+    ctx.verdicts[spec.name] = list(verdict)
     inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
     updated = result.affected.get("MERGE", 0) + min(inserted, deleted)
     return _outcome(
@@ -235,6 +270,13 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     )
 
 
+class ChecksFailed(EltError):
+    """A model's error-severity checks found rows: its build is rolled back, never published."""
+
+    def __init__(self, errors: list[CheckOutcome]):
+        super().__init__("; ".join(f"{c.name}: {c.failures} failing row(s)" for c in errors))
+
+
 # -- checks ---------------------------------------------------------------------------------------
 def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
     spec = step.spec or ""
@@ -242,7 +284,11 @@ def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
         return None  # checks run after a build (a skipped or up-to-date model keeps its last verdict)
     started = time.perf_counter()
     try:
-        failing = ctx.execute(lambda: _failing_checks(ctx, step))
+        # the verdict its build reached inside its transaction, or (an orchestrator's separate
+        # check task) the checks run again on the published state
+        failing = (
+            ctx.verdicts.pop(spec) if spec in ctx.verdicts else ctx.execute(lambda: _failing_checks(ctx.conn, step))
+        )
     except Exception as err:  # the warehouse failed us, not the data: say so, block downstream
         ctx.scheduler.block(spec, "could not be checked")
         return _failed(step, started, err)
@@ -259,15 +305,15 @@ def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
     return outcome
 
 
-def _failing_checks(ctx: RunContext, step: StepInfo) -> list[CheckOutcome]:
+def _failing_checks(conn: Session, step: StepInfo) -> list[CheckOutcome]:
     if step.statements:  # every count in one query
-        counts = list(ctx.conn.execute(step.statements[0].sql).fetchone())
+        counts = list(conn.execute(step.statements[0].sql).fetchone())
     else:
-        counts = [ctx.conn.execute(c.count_sql).fetchone()[0] for c in step.checks]
+        counts = [conn.execute(c.count_sql).fetchone()[0] for c in step.checks]
     failing = []
     for check, failures in zip(step.checks, counts):
         if failures:
-            cursor = ctx.conn.execute(check.sample_sql)
+            cursor = conn.execute(check.sample_sql)
             failing.append(
                 CheckOutcome(
                     check.name,

@@ -116,7 +116,7 @@ def test_dag_test_runs_olist_like_elt_run_and_a_rerun_changes_nothing(project, a
     assert table_digests(warehouse) == before
 
 
-def test_a_failing_error_check_fails_its_task_and_stops_downstream(project, airflow_db):
+def test_a_failing_error_check_fails_its_build_publishes_nothing_and_stops_downstream(project, airflow_db):
     tiny = project / "pipelines" / "tiny_shop"
     shutil.copytree(FIXTURES / "tiny_shop", tiny)
     spec = tiny / "models" / "dim_member.yml"
@@ -128,10 +128,17 @@ def test_a_failing_error_check_fails_its_task_and_stops_downstream(project, airf
     dag = dagbag().dags["tiny_shop"]
     run = dag.test(logical_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
-    assert states["dimension.dim_member"] == "success"
-    assert states["dimension.dim_member_checks"] == "failed"
+    # write-audit-publish: the build audits its new state and, failing, publishes nothing
+    assert states["dimension.dim_member"] == "failed"
+    assert states["dimension.dim_member_checks"] == "upstream_failed"
     assert states["fact.fact_purchase"] == "upstream_failed"
     assert str(run.state) == "failed"
+    import duckdb
+
+    with duckdb.connect(str(project / "warehouse" / "tiny.duckdb"), read_only=True) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM dwh.dim_member").fetchall() == [(0,)]
+        failed = conn.execute("SELECT error FROM elt.run_log WHERE step = 'build:dim_member'").fetchall()
+    assert failed and "not published: expression(no_gold): 1 failing row(s)" in failed[0][0]
 
 
 def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(project):

@@ -90,11 +90,17 @@ def answer_from(ledger: dict[str, tuple] | None = None):
 
 
 def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
-    """What a first run must send, in order, from the manifest alone."""
+    """What a first run must send, in order, from the manifest alone: each load with its ledger
+    rows and the invalidation of everything downstream, in one transaction; each build with its
+    checks (write-audit-publish), its state record and the invalidation of its downstream models,
+    in one transaction; a check step then reports the build's verdict without a query."""
     internal = {s.purpose: s.sql for s in manifest.internal}
 
     def transaction(statements):
         return ["BEGIN TRANSACTION", *statements, "COMMIT"]
+
+    def invalidate(name):
+        return [internal["model_state_delete"] for _ in manifest.downstream(name)]
 
     sent = []
     for step in manifest.steps:
@@ -108,14 +114,14 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
             sent.append(internal["ledger_files"])
             files = new_files.get(step.spec, 0)
             if files:
-                sent += transaction([s.sql for s in step.statements for _ in range(files if s.per_file else 1)])
+                statements = [s.sql for s in step.statements for _ in range(files if s.per_file else 1)]
+                sent += transaction(statements + invalidate(step.spec))
         elif step.kind == "build":
-            sent += transaction(
-                [s.sql for s in step.statements] + [internal["model_state_delete"], internal["model_state_insert"]]
-            )
-        elif step.kind == "check":
-            sent += [s.sql for s in step.statements] or [c.count_sql for c in step.checks]
-        else:
+            checks = manifest.step(f"check:{step.spec}")
+            audit = [s.sql for s in checks.statements] or [c.count_sql for c in checks.checks]
+            publish = [internal["model_state_delete"], internal["model_state_insert"], *invalidate(step.spec)]
+            sent += transaction([s.sql for s in step.statements] + audit + publish)
+        elif step.kind != "check":
             continue
         sent.append(internal["run_log_insert"])
     return sent

@@ -368,3 +368,16 @@ def test_rule(tiny, code, edits, expected):
 
 def test_every_rule_has_a_case():
     assert {code for code, *_ in CASES} == {rule.code for rule in RULES}
+
+
+def test_models_that_check_each_other_are_a_cycle(tiny):
+    """Checks run before their model is published, after everything they read (write-audit-
+    publish): a relationships check back to a downstream model can never run."""
+    spec = tiny / "models" / "dim_member.yml"
+    spec.write_text(
+        spec.read_text() + "checks:\n  - {type: relationships, column: member_sk, to: fact_purchase.member_sk}\n"
+    )
+    found = [d for d in lint(tiny) if d.code == "E302"]
+    assert len(found) == 1, [d.format() for d in found]
+    assert found[0].path.endswith("models/dim_member.yml") and found[0].line == 34
+    assert "through a relationships check: dim_member -> fact_purchase -> dim_member" in found[0].message

@@ -6,14 +6,17 @@ from framework.compile.manifest import SpecInfo
 from framework.run.scheduler import Scheduler
 
 
-def spec(name: str, *depends_on: str, fingerprint: str = "f1") -> SpecInfo:
-    return SpecInfo(name, "model", "dimension", f"dwh.{name}", "incremental", (), depends_on, (("data", fingerprint),))
+def spec(name: str, *depends_on: str, fingerprint: str = "f1", checks: str = "c1") -> SpecInfo:
+    fingerprints = (("data", fingerprint), ("checks", checks))
+    return SpecInfo(name, "model", "dimension", f"dwh.{name}", "incremental", (), depends_on, fingerprints)
 
 
 def test_a_model_is_up_to_date_only_when_nothing_it_reads_changed():
-    scheduler = Scheduler(built={"dim": "f1"})
+    scheduler = Scheduler(built={"dim": "f1+c1"})
     assert scheduler.rebuild_reason(spec("dim", "customers")) is None
-    assert scheduler.rebuild_reason(spec("dim", "customers", fingerprint="f2")) == "its definition changed"
+    changed = "its definition or its checks changed"
+    assert scheduler.rebuild_reason(spec("dim", "customers", fingerprint="f2")) == changed
+    assert scheduler.rebuild_reason(spec("dim", "customers", checks="c2")) == changed  # audited again
     assert scheduler.rebuild_reason(spec("fact", "dim")) == "never built"
     scheduler.mark_changed("customers")
     assert scheduler.rebuild_reason(spec("dim", "customers")) == "customers changed"
@@ -21,7 +24,7 @@ def test_a_model_is_up_to_date_only_when_nothing_it_reads_changed():
 
 
 def test_a_full_run_rebuilds_everything():
-    assert Scheduler(full=True, built={"dim": "f1"}).rebuild_reason(spec("dim")) == "a full run"
+    assert Scheduler(full=True, built={"dim": "f1+c1"}).rebuild_reason(spec("dim")) == "a full run"
 
 
 def test_a_failure_blocks_everything_downstream_with_its_reason():

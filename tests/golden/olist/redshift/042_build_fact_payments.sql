@@ -1,5 +1,5 @@
 -- step build:fact_payments
--- after: table:fact_payments, load:order_payments, load:orders, load:customers, check:dim_customer
+-- after: table:fact_payments, load:order_payments, load:orders, load:customers, check:dim_customer, check:dim_date, check:fact_orders
 BEGIN;
 
 -- drop a leftover staging table

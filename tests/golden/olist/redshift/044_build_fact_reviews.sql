@@ -1,5 +1,5 @@
 -- step build:fact_reviews
--- after: table:fact_reviews, load:order_reviews, load:orders, load:customers, check:dim_customer
+-- after: table:fact_reviews, load:order_reviews, load:orders, load:customers, check:dim_customer, check:dim_date, check:fact_orders
 BEGIN;
 
 -- drop a leftover staging table

@@ -1,5 +1,5 @@
 -- step build:fact_orders
--- after: table:fact_orders, load:orders, load:customers, load:order_items, load:order_payments, load:order_reviews, check:dim_customer
+-- after: table:fact_orders, load:orders, load:customers, load:order_items, load:order_payments, load:order_reviews, check:dim_customer, check:dim_date
 BEGIN;
 
 -- drop a leftover staging table
@@ -89,11 +89,11 @@ FROM (
     o.order_delivered_carrier_date AS delivered_carrier_ts,
     o.order_delivered_customer_date AS delivered_customer_ts,
     CAST(o.order_estimated_delivery_date AS DATE) AS estimated_delivery_date,
-    CAST(COALESCE(i.items_count, 0) AS INTEGER) AS items_count,
+    CAST(COALESCE(i.items_count, 0) AS INT) AS items_count,
     CAST(COALESCE(i.items_total, 0) AS DECIMAL(14, 2)) AS items_total,
     CAST(COALESCE(i.freight_total, 0) AS DECIMAL(14, 2)) AS freight_total,
     CAST(COALESCE(i.items_total, 0) + COALESCE(i.freight_total, 0) AS DECIMAL(14, 2)) AS order_total,
-    CAST(COALESCE(p.payments_count, 0) AS INTEGER) AS payments_count,
+    CAST(COALESCE(p.payments_count, 0) AS INT) AS payments_count,
     CAST(COALESCE(p.payment_total, 0) AS DECIMAL(14, 2)) AS payment_total,
     mp.payment_type AS main_payment_type,
     p.max_installments AS max_installments,
@@ -101,11 +101,7 @@ FROM (
     CASE
       WHEN o.order_delivered_customer_date IS NULL
       THEN NULL
-      ELSE CAST(DATEDIFF(
-        DAY,
-        CAST(o.order_purchase_timestamp AS DATE),
-        CAST(o.order_delivered_customer_date AS DATE)
-      ) AS INTEGER)
+      ELSE CAST(CAST(EXTRACT(EPOCH FROM CAST(CAST(o.order_delivered_customer_date AS DATE) AS TIMESTAMP) - CAST(CAST(o.order_purchase_timestamp AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) AS INT)
     END AS delivery_days,
     CASE
       WHEN o.order_delivered_customer_date IS NULL

@@ -1,5 +1,5 @@
 -- step build:fact_order_items
--- after: table:fact_order_items, load:order_items, load:orders, load:customers, check:dim_customer, check:dim_product, check:dim_seller
+-- after: table:fact_order_items, load:order_items, load:orders, load:customers, check:dim_customer, check:dim_product, check:dim_seller, check:dim_date, check:fact_orders
 BEGIN;
 
 -- drop a leftover staging table

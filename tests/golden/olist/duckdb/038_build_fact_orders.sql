@@ -1,5 +1,5 @@
 -- step build:fact_orders
--- after: table:fact_orders, load:orders, load:customers, load:order_items, load:order_payments, load:order_reviews, check:dim_customer
+-- after: table:fact_orders, load:orders, load:customers, load:order_items, load:order_payments, load:order_reviews, check:dim_customer, check:dim_date
 BEGIN;
 
 -- drop a leftover staging table
