@@ -127,3 +127,54 @@ def test_a_run_is_refused_while_another_process_writes_the_warehouse(tmp_path, r
         holder.wait()
     assert workspace.cli_run("--quiet").returncode == 0
     assert table_digests(workspace.warehouse) == expected
+
+
+FAILING = "  - {type: expression, name: only_sao_paulo, condition: \"state <> 'SP'\", severity: error}\n"
+
+
+def with_failing_check(workspace: Workspace) -> Workspace:
+    """dim_seller gains an error check that fails on the real data (issue 12, failure 1)."""
+    spec = workspace.pipeline / "models" / "dim_seller.yml"
+    text = spec.read_text()
+    assert "checks:\n" in text
+    spec.write_text(text.replace("checks:\n", "checks:\n" + FAILING, 1))
+    return workspace
+
+
+def never_published(workspace: Workspace) -> None:
+    """dim_seller failed its checks and nothing that reads it is up to date or built."""
+    steps = dict(
+        workspace.query(
+            "SELECT step, status FROM elt.run_log WHERE run_id = (SELECT MAX(run_id) FROM elt.run_log) ORDER BY step"
+        )
+    )
+    assert steps["build:dim_seller"] == "failed", steps
+    assert steps["build:fact_order_items"] == "skipped", steps
+    assert workspace.query("SELECT COUNT(*) FROM dwh.dim_seller")[0][0] == 0
+
+
+def test_sigkill_during_runs_with_a_failing_check_never_leaves_it_up_to_date(tmp_path):
+    """kill -9 at random moments of runs that include a failing error check: every rerun ends in
+    the uninterrupted (failed) result, and the unchecked model is never reported up to date."""
+    import random
+
+    reference = with_failing_check(Workspace(tmp_path / "reference", OLIST))
+    assert not reference.ingest(OLIST / "sample").failed
+    assert reference.cli_run("--quiet").returncode == 1
+    never_published(reference)
+    expected = table_digests(reference.warehouse)
+    chance = random.Random(12)
+    killed = 0
+    for attempt in range(6):
+        workspace = with_failing_check(fresh(tmp_path / f"kill{attempt}", reference))
+        victim = start_run(workspace)
+        time.sleep(chance.uniform(0.3, 1.4))
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+        killed += victim.returncode == -signal.SIGKILL
+        for _ in range(2):  # the rerun, and one more: the failure stays a failure
+            rerun = workspace.cli_run("--quiet")
+            assert rerun.returncode == 1, rerun.stdout + rerun.stderr
+            never_published(workspace)
+        assert table_digests(workspace.warehouse) == expected
+    assert killed >= 3  # most kills landed mid-run (a fast run may finish first)
