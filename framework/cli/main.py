@@ -112,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the batch's date (closes hard-deleted SCD2 versions); default: now",
     )
     run.add_argument("--full", action="store_true", help="rebuild every model even when up to date")
+    run.add_argument(
+        "--allow-partial",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        action="append",
+        default=[],
+        help="load this incomplete batch as it is (a file of it was refused at ingest); the run log says so",
+    )
     run.add_argument("--format", choices=("text", "json"), default="text")
     run.add_argument("--quiet", action="store_true")
     run.set_defaults(handler=_cmd_run)

@@ -61,10 +61,11 @@ INTERNAL_TABLES = (
             _c("duration_ms", "double"),
             _c("error", "string"),
             _c("step_kind", "string"),  # load | build | check
+            _c("detail", "string"),  # what the step did beyond its figures (files, batches, overrides)
         ),
         ("run_id", "step"),
         "One row per step of every run.",
-        added=("step_kind",),
+        added=("step_kind", "detail"),
     ),
     TableSpec(
         "rejects",

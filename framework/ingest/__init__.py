@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from framework.ingest.header import IngestError, plan_header, read_header
 from framework.ingest.report import FileResult, IngestReport
-from framework.lake import Lake
+from framework.lake import BatchRecord, Lake
 from framework.spec import model as m
 
 
@@ -71,7 +71,28 @@ def ingest_pipeline(
     else:
         results = [_ingest_job(pipeline.name, s, p, lake, batch_date) for s, p in jobs]
     results += refused
-    return IngestReport(sorted(results, key=lambda r: (r.source, r.landing_path)))
+    report = IngestReport(sorted(results, key=lambda r: (r.source, r.landing_path)))
+    if report.files:
+        lake.write_batch_record(pipeline.name, batch_record(lake, pipeline.name, batch_date, report))
+    return report
+
+
+def batch_record(lake: Lake, pipeline: str, batch_date: str, report: IngestReport) -> BatchRecord:
+    """The batch's record after this ingest, merged with an earlier ingest of the same batch: a
+    file refused before stays refused until a later ingest of it succeeds (by landing file name),
+    so re-ingesting just the corrected file completes the batch — and nothing else can."""
+    before = lake.batch_records(pipeline).get(batch_date)
+    done = {os.path.basename(r.landing_path) for r in report.files if not r.error}
+    failed = {
+        os.path.basename(f): (f, why) for f, why in (before.failed if before else ()) if os.path.basename(f) not in done
+    }
+    failed.update({os.path.basename(r.landing_path): (r.landing_path, r.error) for r in report.failed})
+    files = {key: (key, rows, checksum) for key, rows, checksum in (before.files if before else ())}
+    for result in report.files:
+        described = lake.describe(result.lake_path) if not result.error else None
+        if described is not None:
+            files[described.key] = (described.key, result.rows, described.checksum)
+    return BatchRecord(batch_date, not failed, tuple(sorted(files.values())), tuple(sorted(failed.values())))
 
 
 def _ingest_job(pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str) -> FileResult:

@@ -8,12 +8,13 @@ folder is `local.py`, S3 is `s3.py` (same interface).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Protocol
 
 from framework.errors import LakeError  # re-exported: lake code raises it
 
-__all__ = ["Lake", "LakeError", "LakeFile", "lake_key"]
+__all__ = ["BatchRecord", "Lake", "LakeError", "LakeFile", "lake_key"]
 
 
 def lake_key(path: str) -> str:
@@ -21,6 +22,39 @@ def lake_key(path: str) -> str:
     lake lives (a folder anywhere, or an S3 prefix) — so moving the project or the lake loads
     nothing twice. Also reads the absolute paths older ledgers recorded."""
     return "/".join(path.replace("\\", "/").split("/")[-4:])
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """Written last, in one atomic write, when an ingest of a delivery ends: which files it
+    wrote (lake key, rows, checksum) and which failed. `elt run` loads a batch only when its
+    record says it is complete — never a batch an ingest is still writing, or one with a refused file."""
+
+    batch_date: str
+    complete: bool
+    files: tuple[tuple[str, int, str], ...] = ()  # (lake key, rows, checksum)
+    failed: tuple[tuple[str, str], ...] = ()  # (landing file, why it was refused)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "batch_date": self.batch_date,
+                "complete": self.complete,
+                "files": [list(f) for f in self.files],
+                "failed": [list(f) for f in self.failed],
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> BatchRecord:
+        data = json.loads(text)
+        return cls(
+            str(data["batch_date"]),
+            bool(data["complete"]),
+            tuple((str(k), int(r), str(c)) for k, r, c in data.get("files", [])),
+            tuple((str(f), str(e)) for f, e in data.get("failed", [])),
+        )
 
 
 @dataclass(frozen=True)
@@ -48,6 +82,10 @@ class Lake(Protocol):
     def describe(self, path: str) -> LakeFile | None: ...
 
     def row_count(self, path: str) -> int: ...
+
+    def write_batch_record(self, pipeline: str, record: BatchRecord) -> None: ...
+
+    def batch_records(self, pipeline: str) -> dict[str, BatchRecord]: ...
 
     def exists(self, path: str) -> bool: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from framework.lake import LakeFile, batch_date_of, copy_manifest, sha256_of
+from framework.lake import BatchRecord, LakeFile, batch_date_of, copy_manifest, sha256_of
 
 
 class LocalLake:
@@ -48,6 +48,25 @@ class LocalLake:
 
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
+
+    def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
+        """Atomically: a run reads the old record or the new one, never half of one."""
+        path = os.path.join(self.root, pipeline, "_batches", f"batch_date={record.batch_date}.json")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(record.to_json())
+        os.replace(temporary, path)
+
+    def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
+        folder = os.path.join(self.root, pipeline, "_batches")
+        records = {}
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
+            if name.endswith(".json"):
+                with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                    record = BatchRecord.from_json(handle.read())
+                records[record.batch_date] = record
+        return records
 
     def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:
         path = os.path.join(self.root, "_manifests", pipeline, source, f"{run_id}.manifest")

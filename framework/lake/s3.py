@@ -18,7 +18,7 @@ import os
 import posixpath
 from contextlib import contextmanager
 
-from framework.lake import LakeError, LakeFile, batch_date_of, copy_manifest, sha256_of
+from framework.lake import BatchRecord, LakeError, LakeFile, batch_date_of, copy_manifest, sha256_of
 
 _MAX_PUT = 5 * 1024**3  # one PUT (and so an MD5 ETag) is limited to 5 GiB
 _TAIL = 64 * 1024  # first guess at the Parquet footer's size when the metadata lacks the rows
@@ -123,6 +123,26 @@ class S3Lake:
         if rows.isdigit():
             return int(rows)
         return self._footer_rows(path, head["ContentLength"])
+
+    def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
+        """One PUT: the object appears whole or not at all."""
+        key = self._key("lake", pipeline, "_batches", f"batch_date={record.batch_date}.json")
+        with self._errors("write batch record", self.bucket, key):
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=record.to_json().encode(), ContentType="application/json"
+            )
+
+    def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
+        prefix = self._key("lake", pipeline, "_batches") + "/"
+        records = {}
+        with self._errors("list", self.bucket, prefix):
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+                for obj in page.get("Contents", []):
+                    if obj["Key"].endswith(".json"):
+                        body = self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read()
+                        record = BatchRecord.from_json(body.decode("utf-8"))
+                        records[record.batch_date] = record
+        return records
 
     def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:
         key = self._key("manifests", pipeline, source, f"{run_id}.manifest")

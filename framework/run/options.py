@@ -15,3 +15,4 @@ class RunOptions:
     full: bool = False  # rebuild every model even when up to date
     iam_role: str | None = None  # the role Redshift assumes for COPY (from the environment, never YAML)
     retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors
+    allow_partial: frozenset[str] = frozenset()  # incomplete batches to load anyway (logged)

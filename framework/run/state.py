@@ -118,5 +118,6 @@ class RunState:
                 "started_at": _utc_now(),
                 "duration_ms": round(outcome.seconds * 1000, 3),
                 "error": outcome.error or None,
+                "detail": outcome.detail or None,
             },
         )

@@ -15,7 +15,8 @@ from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
 from framework.execute.steps import execute_step
 from framework.lake import Lake, LakeFile
-from framework.run.detect import pending_files
+from framework.run.batches import BatchGate
+from framework.run.detect import Pending, pending_files
 from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
@@ -33,13 +34,27 @@ class RunContext:
     options: RunOptions
     scheduler: Scheduler
     state: RunState
-    verdicts: dict[str, list[CheckOutcome]] = field(
-        default_factory=dict
-    )  # model → its checks' failures, from its build
+    # model → its checks' failures, as its build found them (a check step reports them)
+    verdicts: dict[str, list[CheckOutcome]] = field(default_factory=dict)
+    _pending: dict[str, Pending] = field(default_factory=dict)
+    _gate: BatchGate | None = None
 
     @property
     def pipeline(self) -> str:
         return self.manifest.pipeline.name
+
+    def pending(self, source: str) -> Pending:
+        if source not in self._pending:
+            self._pending[source] = pending_files(self.conn, self.manifest, self.lake, source)
+        return self._pending[source]
+
+    def gate(self) -> BatchGate:
+        """Decided once per run, over the pending files of every source: batches load whole, in order."""
+        if self._gate is None:
+            sources = [s.name for s in self.manifest.specs if s.kind == "source"]
+            pending = {f.batch_date for name in sources for f in self.pending(name).new}
+            self._gate = BatchGate.of(self.lake.batch_records(self.pipeline), pending, self.options.allow_partial)
+        return self._gate
 
     def execute(self, action: Callable[[], Any]) -> Any:
         """A step on a remote warehouse is retried whole on transient errors (after reconnecting)."""
@@ -74,7 +89,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     source = step.spec or ""
     spec = ctx.manifest.spec(source)
     assert spec is not None, step.id  # the compiler pairs every load step with its source
-    pending = pending_files(ctx.conn, ctx.manifest, ctx.lake, source)
+    pending = ctx.pending(source)
     if pending.changed:
         lake_file, was = pending.changed[0]
         ctx.scheduler.block(source, "its load was refused")
@@ -89,7 +104,13 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         )
     if not pending.new:
         return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
-    plan = _snapshot_plan(spec, pending.new) if spec.snapshot else _LoadPlan(pending.new, [])
+    gate = ctx.gate()
+    admitted = [f for f in pending.new if gate.admits(f.batch_date)]
+    if len(admitted) < len(pending.new):  # the rest waits for its batch to be complete
+        ctx.scheduler.block(source, "waits for an incomplete batch")
+    if not admitted:
+        return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=gate.reason)
+    plan = _snapshot_plan(spec, admitted) if spec.snapshot else _LoadPlan(admitted, [])
     ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in pending.new}
     consumed = [ledger[f.path] for f in plan.superseded]
     if spec.snapshot and not spec.allow_empty_snapshot and not sum(ledger[f.path]["row_count"] for f in plan.load):
@@ -117,13 +138,17 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     )
     if plan.superseded:
         detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} older pending file(s)"
+    loaded = {f.batch_date for f in plan.load}
+    detail += "".join(f"; {note}" for note in gate.partial if any(f"batch {b} " in note for b in loaded))
+    waiting = len(pending.new) - len(admitted)
     return _outcome(
         step,
-        StepStatus.OK,
+        StepStatus.FAILED if waiting else StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=inserted,
         rows_rejected=_rejected(ctx, source, plan.load),
         detail=detail,
+        error=f"{waiting} file(s) not loaded: {gate.reason}" if waiting else "",
     )
 
 

@@ -145,7 +145,8 @@ def never_published(workspace: Workspace) -> None:
     """dim_seller failed its checks and nothing that reads it is up to date or built."""
     steps = dict(
         workspace.query(
-            "SELECT step, status FROM elt.run_log WHERE run_id = (SELECT MAX(run_id) FROM elt.run_log) ORDER BY step"
+            "SELECT step, status FROM elt.run_log WHERE run_id = "
+            "(SELECT run_id FROM elt.run_log ORDER BY started_at DESC LIMIT 1) ORDER BY step"
         )
     )
     assert steps["build:dim_seller"] == "failed", steps

@@ -51,8 +51,16 @@ def test_elt_ingest_reads_s3_landing_and_writes_the_s3_lake(tmp_path, s3, s3_end
     assert len(files) == 9 and all(f["error"] is None for f in files)
     assert all(f["landing"].startswith(f"s3://{bucket}/olist/landing/") for f in files)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="olist/lake/")["Contents"]]
-    assert sorted(f["lake"] for f in files) == sorted(f"s3://{bucket}/{k}" for k in keys if "/_rejects/" not in k)
-    assert all("/batch_date=2018-10-17/" in k for k in keys)
+    data = [k for k in keys if "/_rejects/" not in k and "/_batches/" not in k]
+    assert sorted(f["lake"] for f in files) == sorted(f"s3://{bucket}/{k}" for k in data)
+    assert all("/batch_date=2018-10-17/" in k for k in data)
+    # the batch record, written last: the delivery is complete, every file with its rows and ETag
+    record = json.loads(
+        s3.get_object(Bucket=bucket, Key="olist/lake/olist/_batches/batch_date=2018-10-17.json")["Body"].read()
+    )
+    assert record["complete"] is True and len(record["files"]) == 9 and not record["failed"]
+    etags = {k: s3.head_object(Bucket=bucket, Key=k)["ETag"].strip('"') for k in data}
+    assert {key: etag for key, _, etag in record["files"]} == {"/".join(k.split("/")[-4:]): e for k, e in etags.items()}
 
 
 def test_elt_run_on_redshift_without_the_copy_role_says_what_to_set(tmp_path, s3_endpoint, bucket):

@@ -83,7 +83,7 @@ def answer_from(ledger: dict[str, tuple] | None = None):
         if sql.startswith("SELECT model, data_fingerprint, run_id FROM elt.model_state"):
             return []
         if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
-            return [("elt", "run_log", "step_kind")]  # a warehouse this version set up
+            return [("elt", "run_log", "step_kind"), ("elt", "run_log", "detail")]  # a warehouse this version set up
         return None
 
     return script
@@ -109,9 +109,10 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
             sent += transaction(body) if step.transactional else body
     sent.append(internal["table_columns"])  # read once: framework columns to add? a live table behind its spec?
     sent.append(internal["model_state"])
+    # batches load whole: the first load reads every source's ledger to see which batches wait
+    sent += [internal["ledger_files"] for spec in manifest.specs if spec.kind == "source"]
     for step in manifest.steps:
         if step.kind == "load":
-            sent.append(internal["ledger_files"])
             files = new_files.get(step.spec, 0)
             if files:
                 statements = [s.sql for s in step.statements for _ in range(files if s.per_file else 1)]

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   started_at TIMESTAMP NOT NULL,
   duration_ms DOUBLE,
   error TEXT,
-  step_kind TEXT
+  step_kind TEXT,
+  detail TEXT
 );
 
 -- framework table rejects

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   duration_ms DOUBLE PRECISION,
   error VARCHAR(65535),
   step_kind VARCHAR(65535),
+  detail VARCHAR(65535),
   PRIMARY KEY (run_id, step)
 );
 

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   duration_ms DOUBLE PRECISION,
   error VARCHAR,
   step_kind VARCHAR,
+  detail VARCHAR,
   PRIMARY KEY (run_id, step)
 );
 

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   duration_ms DOUBLE PRECISION,
   error VARCHAR,
   step_kind VARCHAR,
+  detail VARCHAR,
   PRIMARY KEY (run_id, step)
 );
 

@@ -1,0 +1,91 @@
+"""Batches as units (issue 12, failure 4): ingest writes a batch's record last; `elt run` loads
+complete batches only, in order, and says which batch waits and which file it lacks."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES
+from tests.support.workspace import Workspace
+from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+
+def deliver(folder, members_delimiter: str = ";", purchase_id: str = "p1"):
+    landing(folder, "members_2024-01-01.csv", [line.replace(";", members_delimiter) for line in [HEADER, *GOOD]])
+    purchases(
+        folder,
+        rows=[{"purchase_id": purchase_id, "member_id": 1, "amount": "12.50", "purchased_at": "2024-01-02 09:00:00"}],
+    )
+
+
+def ingest(workspace: Workspace, folder, batch: str):
+    return workspace.cli(
+        "ingest", str(workspace.pipeline), "--from", str(folder), "--lake", str(workspace.lake), "--batch-date", batch
+    )
+
+
+def run(workspace: Workspace, *extra: str) -> tuple[int, dict]:
+    done = workspace.cli_run("--format", "json", *extra)
+    return done.returncode, {s["step"]: s for s in json.loads(done.stdout)["steps"]}
+
+
+def staged(workspace: Workspace, table: str) -> int:
+    return workspace.query(f"SELECT COUNT(*) FROM staging.{table}")[0][0]
+
+
+def test_a_refused_file_holds_back_its_whole_batch_until_the_corrected_file_is_ingested(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    deliver(tmp_path / "day1", members_delimiter=",")  # the wrong delimiter: members is refused
+    assert ingest(workspace, tmp_path / "day1", "2024-01-01").returncode == 1
+    code, steps = run(workspace)
+    assert code == 1
+    purchases_load = steps["load:purchases"]
+    assert purchases_load["status"] == "failed"
+    assert (
+        "batch 2024-01-01 is incomplete" in purchases_load["error"]
+        and "members_2024-01-01.csv" in purchases_load["error"]
+    )
+    assert staged(workspace, "purchases") == 0  # nothing of the batch reached staging
+    assert steps["build:fact_purchase"]["status"] == "skipped"
+
+    landing(tmp_path / "fix", "members_2024-01-01.csv", [HEADER, *GOOD])  # just the corrected file
+    assert ingest(workspace, tmp_path / "fix", "2024-01-01").returncode == 0
+    code, steps = run(workspace)
+    assert code == 0, steps
+    assert staged(workspace, "purchases") == 1 and staged(workspace, "members") == len(GOOD)
+
+
+def test_a_later_complete_batch_waits_for_an_earlier_incomplete_one(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    deliver(tmp_path / "day1", members_delimiter=",")
+    assert ingest(workspace, tmp_path / "day1", "2024-01-01").returncode == 1
+    deliver(tmp_path / "day2", purchase_id="p2")
+    assert ingest(workspace, tmp_path / "day2", "2024-01-02").returncode == 0
+    code, steps = run(workspace)
+    assert code == 1 and staged(workspace, "purchases") == 0  # day 2 never overtakes day 1
+    assert "nothing of it or of any later batch is loaded" in steps["load:purchases"]["error"]
+
+
+def test_a_batch_without_its_record_is_not_loaded(tmp_path):
+    """An ingest still writing has not written the record yet: the run leaves the batch alone."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    deliver(tmp_path / "day1")
+    assert ingest(workspace, tmp_path / "day1", "2024-01-01").returncode == 0
+    record = workspace.lake / "tiny_shop" / "_batches" / "batch_date=2024-01-01.json"
+    assert json.loads(record.read_text())["complete"] is True
+    record.unlink()
+    code, steps = run(workspace)
+    assert code == 1 and "batch 2024-01-01 has no batch record" in steps["load:members"]["error"]
+    assert staged(workspace, "members") == 0
+
+
+def test_allow_partial_loads_a_named_incomplete_batch_and_says_so(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    deliver(tmp_path / "day1", members_delimiter=",")
+    assert ingest(workspace, tmp_path / "day1", "2024-01-01").returncode == 1
+    code, steps = run(workspace, "--allow-partial", "2024-01-01")
+    detail = steps["load:purchases"]["detail"]
+    assert steps["load:purchases"]["status"] == "ok" and "loaded although incomplete (--allow-partial)" in detail
+    assert staged(workspace, "purchases") == 1
+    logged = workspace.query("SELECT detail FROM elt.run_log WHERE step = 'load:purchases'")
+    assert "--allow-partial" in logged[0][0]
