@@ -70,6 +70,7 @@ def cmd_ingest(args) -> int:
                             "rows": f.rows,
                             "rejected": len(f.rejects),
                             "error": f.error or None,
+                            "skipped": f.skipped or None,
                             "notes": f.notes,
                             "rejects": [vars(r) for r in f.rejects[:20]],
                         }
@@ -112,12 +113,18 @@ def _print_ingest(report, batch_date: str) -> None:
     for column in ("source", "file", "rows", "rejected", "status"):
         table.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
     for f in report.files:
-        status = "[red]failed[/red]" if f.error else ("[yellow]rejects[/yellow]" if f.rejects else "[green]ok[/green]")
+        status = (
+            "[red]failed[/red]"
+            if f.error
+            else "[dim]skipped[/dim]"
+            if f.skipped
+            else ("[yellow]rejects[/yellow]" if f.rejects else "[green]ok[/green]")
+        )
         name = _escape(os.path.basename(f.landing_path))
         table.add_row(_escape(f.source), name, f"{f.rows:,}", f"{len(f.rejects):,}", status)
     console.print(table)
     for f in report.files:
-        for note in f.notes:
+        for note in f.notes + ([f"{os.path.basename(f.landing_path)}: {f.skipped}"] if f.skipped else []):
             console.print(f"[yellow]note[/yellow] {_escape(note)}")
         for reject in f.rejects[:5]:
             console.print(f"[yellow]rejected[/yellow] {_escape(f'{f.landing_path}:{reject.line}: {reject.reason}')}")

@@ -17,10 +17,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from framework.ingest.header import IngestError, plan_header, read_header
 from framework.ingest.report import FileResult, IngestReport
-from framework.lake import BatchRecord, Lake
+from framework.lake import BatchRecord, Lake, LandingRecord, lake_key, sha256_of
 from framework.spec import model as m
 
 
@@ -56,9 +57,17 @@ def ingest_pipeline(
     ]
     refused = [FileResult(s.name, p, error=why) for s, p in jobs if (why := outside_landing(p, landing_dir))]
     jobs = [(s, p) for s, p in jobs if not outside_landing(p, landing_dir)]
-    jobs.sort(key=lambda job: -os.path.getsize(job[1]))
     pipeline = project.pipeline
     assert pipeline is not None, "a project that lints clean has its pipeline spec (E213)"
+    consumed = lake.landing_records(pipeline.name)  # landing files already ingested: never again
+    seen = {p: _landing_identity(p, landing_dir) for _, p in jobs}
+    skipped = [
+        FileResult(s.name, p, skipped=f"already ingested in batch {consumed[seen[p].path].batch_date}")
+        for s, p in jobs
+        if _consumed(consumed.get(seen[p].path), seen[p])
+    ]
+    jobs = [(s, p) for s, p in jobs if not _consumed(consumed.get(seen[p].path), seen[p])]
+    jobs.sort(key=lambda job: -os.path.getsize(job[1]))
     import threading
 
     # Forking a process that runs other threads (an Airflow task's API client, a web server) can
@@ -70,11 +79,43 @@ def ingest_pipeline(
             results = pool.starmap(_ingest_job, [(pipeline.name, s, p, lake, batch_date) for s, p in jobs])
     else:
         results = [_ingest_job(pipeline.name, s, p, lake, batch_date) for s, p in jobs]
-    results += refused
-    report = IngestReport(sorted(results, key=lambda r: (r.source, r.landing_path)))
-    if report.files:
+    for result in results:
+        before = consumed.get(seen[result.landing_path].path)
+        if before is not None and not result.error:
+            result.notes.append(
+                f"a new version of {before.path} (batch {before.batch_date} had other bytes): ingested as new data"
+            )
+    report = IngestReport(sorted(results + refused, key=lambda r: (r.source, r.landing_path)))
+    if report.files:  # the batch record comes last: a run never sees a batch still being written
+        for result in results:
+            if not result.error:
+                identity = seen[result.landing_path]
+                lake.write_landing_record(
+                    pipeline.name,
+                    LandingRecord(
+                        identity.path, identity.size, identity.checksum, batch_date, lake_key(result.lake_path)
+                    ),
+                )
         lake.write_batch_record(pipeline.name, batch_record(lake, pipeline.name, batch_date, report))
+    report.files = sorted(report.files + skipped, key=lambda r: (r.source, r.landing_path))
     return report
+
+
+@dataclass(frozen=True)
+class _Identity:
+    path: str  # relative to the landing root
+    size: int
+    checksum: str
+
+
+def _landing_identity(path: str, landing_dir: str) -> _Identity:
+    relative = os.path.relpath(path, landing_dir).replace(os.sep, "/")
+    return _Identity(relative, os.path.getsize(path), sha256_of(path))
+
+
+def _consumed(record: LandingRecord | None, identity: _Identity) -> bool:
+    """Ingested before, these very bytes: a retried or rescheduled ingest skips it."""
+    return record is not None and record.size == identity.size and record.checksum == identity.checksum
 
 
 def batch_record(lake: Lake, pipeline: str, batch_date: str, report: IngestReport) -> BatchRecord:

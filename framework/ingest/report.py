@@ -21,6 +21,7 @@ class FileResult:
     rejects: list[Reject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str = ""
+    skipped: str = ""  # why it was not read again (its bytes were ingested before)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from framework.errors import LakeError  # re-exported: lake code raises it
 
-__all__ = ["BatchRecord", "Lake", "LakeError", "LakeFile", "lake_key"]
+__all__ = ["BatchRecord", "Lake", "LakeError", "LakeFile", "LandingRecord", "lake_key"]
 
 
 def lake_key(path: str) -> str:
@@ -58,6 +58,33 @@ class BatchRecord:
 
 
 @dataclass(frozen=True)
+class LandingRecord:
+    """A landing file ingest has consumed: its path relative to the landing root, size and
+    checksum, and where it went. The same bytes under the same name are never ingested again."""
+
+    path: str
+    size: int
+    checksum: str
+    batch_date: str
+    lake_key: str
+
+    def to_json(self) -> str:
+        return json.dumps(vars(self), indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> LandingRecord:
+        data = json.loads(text)
+        return cls(str(data["path"]), int(data["size"]), str(data["checksum"]), str(data["batch_date"]), str(data["lake_key"]))
+
+    @property
+    def name(self) -> str:
+        """The record's own file name in the lake: one per landing path."""
+        import hashlib
+
+        return hashlib.sha256(self.path.encode()).hexdigest()[:32] + ".json"
+
+
+@dataclass(frozen=True)
 class LakeFile:
     path: str  # as the warehouse reads it (a local path, or s3://bucket/key)
     size: int
@@ -86,6 +113,10 @@ class Lake(Protocol):
     def write_batch_record(self, pipeline: str, record: BatchRecord) -> None: ...
 
     def batch_records(self, pipeline: str) -> dict[str, BatchRecord]: ...
+
+    def write_landing_record(self, pipeline: str, record: LandingRecord) -> None: ...
+
+    def landing_records(self, pipeline: str) -> dict[str, LandingRecord]: ...
 
     def exists(self, path: str) -> bool: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from framework.lake import BatchRecord, LakeFile, batch_date_of, copy_manifest, sha256_of
+from framework.lake import BatchRecord, LakeFile, LandingRecord, batch_date_of, copy_manifest, sha256_of
 
 
 class LocalLake:
@@ -66,6 +66,24 @@ class LocalLake:
                 with open(os.path.join(folder, name), encoding="utf-8") as handle:
                     record = BatchRecord.from_json(handle.read())
                 records[record.batch_date] = record
+        return records
+
+    def write_landing_record(self, pipeline: str, record: LandingRecord) -> None:
+        path = os.path.join(self.root, pipeline, "_landing", record.name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(record.to_json())
+        os.replace(temporary, path)
+
+    def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
+        folder = os.path.join(self.root, pipeline, "_landing")
+        records = {}
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
+            if name.endswith(".json"):
+                with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                    record = LandingRecord.from_json(handle.read())
+                records[record.path] = record
         return records
 
     def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:

@@ -18,7 +18,15 @@ import os
 import posixpath
 from contextlib import contextmanager
 
-from framework.lake import BatchRecord, LakeError, LakeFile, batch_date_of, copy_manifest, sha256_of
+from framework.lake import (
+    BatchRecord,
+    LakeError,
+    LakeFile,
+    LandingRecord,
+    batch_date_of,
+    copy_manifest,
+    sha256_of,
+)
 
 _MAX_PUT = 5 * 1024**3  # one PUT (and so an MD5 ETag) is limited to 5 GiB
 _TAIL = 64 * 1024  # first guess at the Parquet footer's size when the metadata lacks the rows
@@ -142,6 +150,25 @@ class S3Lake:
                         body = self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read()
                         record = BatchRecord.from_json(body.decode("utf-8"))
                         records[record.batch_date] = record
+        return records
+
+    def write_landing_record(self, pipeline: str, record: LandingRecord) -> None:
+        key = self._key("lake", pipeline, "_landing", record.name)
+        with self._errors("write landing record", self.bucket, key):
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=record.to_json().encode(), ContentType="application/json"
+            )
+
+    def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
+        prefix = self._key("lake", pipeline, "_landing") + "/"
+        records = {}
+        with self._errors("list", self.bucket, prefix):
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+                for obj in page.get("Contents", []):
+                    if obj["Key"].endswith(".json"):
+                        body = self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read()
+                        record = LandingRecord.from_json(body.decode("utf-8"))
+                        records[record.path] = record
         return records
 
     def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:

@@ -48,11 +48,15 @@ def test_the_sensor_sees_landing_objects_and_the_ingest_task_fills_the_s3_lake(
     result = callables.ingest_landing(str(workspace.pipeline), "prod", str(tmp_path), logical_date=logical)
     assert result["files"] == 9 and result["rows"] > 10_000
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="olist/lake/olist/")["Contents"]]
-    assert len([k for k in keys if "/_rejects/" not in k and "/_batches/" not in k]) == 9
-    assert all("batch_date=2018-10-17" in k for k in keys)
+    data = [k for k in keys if not any(f"/{part}/" in k for part in ("_rejects", "_batches", "_landing"))]
+    assert len(data) == 9 and all("batch_date=2018-10-17" in k for k in data)
+    assert len([k for k in keys if "/_landing/" in k]) == 9  # each landing object recorded as consumed
     assert "olist/lake/olist/_batches/batch_date=2018-10-17.json" in keys  # the batch record, written last
-    # A retried ingest task writes the same bytes: the ETags (the ledger's checksums) do not change.
+    # A retried task, or the next day's run on the same landing objects, ingests nothing again:
+    # the lake (and so the ledger's checksums) does not change.
     before = {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="olist/lake/")["Contents"]}
-    callables.ingest_landing(str(workspace.pipeline), "prod", str(tmp_path), logical_date=logical)
+    for day in (logical, logical + datetime.timedelta(days=1)):
+        again = callables.ingest_landing(str(workspace.pipeline), "prod", str(tmp_path), logical_date=day)
+        assert again == {"files": 9, "rows": 0}
     after = {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="olist/lake/")["Contents"]}
     assert after == before

@@ -51,7 +51,7 @@ def test_elt_ingest_reads_s3_landing_and_writes_the_s3_lake(tmp_path, s3, s3_end
     assert len(files) == 9 and all(f["error"] is None for f in files)
     assert all(f["landing"].startswith(f"s3://{bucket}/olist/landing/") for f in files)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="olist/lake/")["Contents"]]
-    data = [k for k in keys if "/_rejects/" not in k and "/_batches/" not in k]
+    data = [k for k in keys if not any(f"/{part}/" in k for part in ("_rejects", "_batches", "_landing"))]
     assert sorted(f["lake"] for f in files) == sorted(f"s3://{bucket}/{k}" for k in data)
     assert all("/batch_date=2018-10-17/" in k for k in data)
     # the batch record, written last: the delivery is complete, every file with its rows and ETag
