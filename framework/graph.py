@@ -90,8 +90,10 @@ def _check_cycles(project, known: set[str], upstream: dict, plain: list[list[str
     for cycle in find_cycles(edges):
         if frozenset(cycle) in seen:
             continue  # a depends_on loop, reported as such
-        spec = project.spec(cycle[0])
-        check = next(c for c in spec.checks if c.type.value == "relationships" and c.to_spec == cycle[1])
+        # reported at the check that closes the loop: the first edge that is not a depends_on
+        a, b = next((a, b) for a, b in zip(cycle, cycle[1:]) if b not in upstream.get(a, ()))
+        spec = project.spec(a)
+        check = next(c for c in spec.checks if c.type.value == "relationships" and c.to_spec == b)
         line, col = spec.origin.locate(check.key_path)
         found.append(
             Diagnostic(

@@ -50,41 +50,36 @@ class LocalLake:
         return os.path.isfile(path)
 
     def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
-        """Atomically: a run reads the old record or the new one, never half of one."""
-        path = os.path.join(self.root, pipeline, "_batches", f"batch_date={record.batch_date}.json")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        temporary = path + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(record.to_json())
-        os.replace(temporary, path)
+        self._write_record(pipeline, "_batches", f"batch_date={record.batch_date}.json", record.to_json())
 
     def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
-        folder = os.path.join(self.root, pipeline, "_batches")
-        records = {}
-        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
-            if name.endswith(".json"):
-                with open(os.path.join(folder, name), encoding="utf-8") as handle:
-                    record = BatchRecord.from_json(handle.read())
-                records[record.batch_date] = record
-        return records
+        records = (BatchRecord.from_json(text) for text in self._records(pipeline, "_batches"))
+        return {record.batch_date: record for record in records}
 
     def write_landing_record(self, pipeline: str, record: LandingRecord) -> None:
-        path = os.path.join(self.root, pipeline, "_landing", record.name)
+        self._write_record(pipeline, "_landing", record.name, record.to_json())
+
+    def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
+        records = (LandingRecord.from_json(text) for text in self._records(pipeline, "_landing"))
+        return {record.path: record for record in records}
+
+    def _write_record(self, pipeline: str, kind: str, name: str, text: str) -> None:
+        """Atomically: a reader sees the old record or the new one, never half of one."""
+        path = os.path.join(self.root, pipeline, kind, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         temporary = path + ".tmp"
         with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(record.to_json())
+            handle.write(text)
         os.replace(temporary, path)
 
-    def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
-        folder = os.path.join(self.root, pipeline, "_landing")
-        records = {}
+    def _records(self, pipeline: str, kind: str) -> list[str]:
+        folder = os.path.join(self.root, pipeline, kind)
+        texts = []
         for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
             if name.endswith(".json"):
                 with open(os.path.join(folder, name), encoding="utf-8") as handle:
-                    record = LandingRecord.from_json(handle.read())
-                records[record.path] = record
-        return records
+                    texts.append(handle.read())
+        return texts
 
     def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:
         path = os.path.join(self.root, "_manifests", pipeline, source, f"{run_id}.manifest")

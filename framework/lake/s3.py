@@ -133,43 +133,34 @@ class S3Lake:
         return self._footer_rows(path, head["ContentLength"])
 
     def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
-        """One PUT: the object appears whole or not at all."""
-        key = self._key("lake", pipeline, "_batches", f"batch_date={record.batch_date}.json")
-        with self._errors("write batch record", self.bucket, key):
-            self.client.put_object(
-                Bucket=self.bucket, Key=key, Body=record.to_json().encode(), ContentType="application/json"
-            )
+        self._write_record(pipeline, "_batches", f"batch_date={record.batch_date}.json", record.to_json())
 
     def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
-        prefix = self._key("lake", pipeline, "_batches") + "/"
-        records = {}
-        with self._errors("list", self.bucket, prefix):
-            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
-                for obj in page.get("Contents", []):
-                    if obj["Key"].endswith(".json"):
-                        body = self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read()
-                        record = BatchRecord.from_json(body.decode("utf-8"))
-                        records[record.batch_date] = record
-        return records
+        records = (BatchRecord.from_json(text) for text in self._records(pipeline, "_batches"))
+        return {record.batch_date: record for record in records}
 
     def write_landing_record(self, pipeline: str, record: LandingRecord) -> None:
-        key = self._key("lake", pipeline, "_landing", record.name)
-        with self._errors("write landing record", self.bucket, key):
-            self.client.put_object(
-                Bucket=self.bucket, Key=key, Body=record.to_json().encode(), ContentType="application/json"
-            )
+        self._write_record(pipeline, "_landing", record.name, record.to_json())
 
     def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
-        prefix = self._key("lake", pipeline, "_landing") + "/"
-        records = {}
+        records = (LandingRecord.from_json(text) for text in self._records(pipeline, "_landing"))
+        return {record.path: record for record in records}
+
+    def _write_record(self, pipeline: str, kind: str, name: str, text: str) -> None:
+        """One PUT: the object appears whole or not at all."""
+        key = self._key("lake", pipeline, kind, name)
+        with self._errors(f"write {kind} record", self.bucket, key):
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=text.encode(), ContentType="application/json")
+
+    def _records(self, pipeline: str, kind: str) -> list[str]:
+        prefix = self._key("lake", pipeline, kind) + "/"
+        texts = []
         with self._errors("list", self.bucket, prefix):
             for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
                 for obj in page.get("Contents", []):
                     if obj["Key"].endswith(".json"):
-                        body = self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read()
-                        record = LandingRecord.from_json(body.decode("utf-8"))
-                        records[record.path] = record
-        return records
+                        texts.append(self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read().decode())
+        return texts
 
     def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:
         key = self._key("manifests", pipeline, source, f"{run_id}.manifest")

@@ -381,3 +381,20 @@ def test_models_that_check_each_other_are_a_cycle(tiny):
     assert len(found) == 1, [d.format() for d in found]
     assert found[0].path.endswith("models/dim_member.yml") and found[0].line == 34
     assert "through a relationships check: dim_member -> fact_purchase -> dim_member" in found[0].message
+
+
+def test_a_check_cycle_is_reported_once_at_the_check(tiny):
+    """fact_purchase reads dim_member; dim_member's check reads fact_purchase: one diagnostic, at
+    the check that closes the loop (not at a depends_on)."""
+    spec = tiny / "models" / "fact_purchase.yml"
+    spec.write_text(
+        spec.read_text().replace(
+            "  - {type: relationships, column: member_sk, to: dim_member.member_sk, severity: warn}\n", ""
+        )
+    )
+    dim = tiny / "models" / "dim_member.yml"
+    dim.write_text(
+        dim.read_text() + "checks:\n  - {type: relationships, column: member_sk, to: fact_purchase.member_sk}\n"
+    )
+    found = [d for d in lint(tiny) if d.code == "E302"]
+    assert [(d.path.removeprefix("./"), d.line) for d in found] == [("models/dim_member.yml", 34)]
