@@ -111,10 +111,10 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if not admitted:
         return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=gate.reason)
     plan = _snapshot_plan(spec, admitted) if spec.snapshot else _LoadPlan(admitted, [])
-    ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in pending.new}
+    ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in admitted}
     consumed = [ledger[f.path] for f in plan.superseded]
     if spec.snapshot and not spec.allow_empty_snapshot and not sum(ledger[f.path]["row_count"] for f in plan.load):
-        return _keep_snapshot(ctx, step, started, plan, list(ledger.values()))
+        return _keep_snapshot(ctx, step, started, plan, [ledger[f.path] for f in (*plan.load, *plan.superseded)])
     try:
         params = _load_params(ctx, step, plan.load)
         result = ctx.execute(
