@@ -48,6 +48,7 @@ def fingerprints(spec) -> dict[str, str]:
             "max_reject_fraction": spec.max_reject_fraction,
             # only when set, so that every fingerprint made before the option existed still holds
             **({"allow_empty_snapshot": True} if spec.allow_empty_snapshot else {}),
+            **({"on_conflict": spec.on_conflict.value} if spec.on_conflict is not m.OnConflict.KEEP_LAST else {}),
         }
         return {
             "data": _digest(data),

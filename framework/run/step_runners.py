@@ -138,12 +138,19 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     )
     if plan.superseded:
         detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} older pending file(s)"
+    conflicting = int(result.reports.get("conflicting_keys") or 0)
+    if conflicting:  # on_conflict keep_last: the latest row of each key was kept, and the run says which keys
+        named = [str(result.reports[f"conflict_{i}"]) for i in (1, 2, 3) if result.reports.get(f"conflict_{i}")]
+        detail += (
+            f"; {conflicting:,} primary key(s) delivered with differing rows, the latest kept: {', '.join(named)}"
+            + (" …" if conflicting > len(named) else "")
+        )
     loaded = {f.batch_date for f in plan.load}
     detail += "".join(f"; {note}" for note in gate.partial if any(f"batch {b} " in note for b in loaded))
     waiting = len(pending.new) - len(admitted)
     return _outcome(
         step,
-        StepStatus.FAILED if waiting else StepStatus.OK,
+        StepStatus.FAILED if waiting else StepStatus.WARNED if conflicting else StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=inserted,
         rows_rejected=_rejected(ctx, source, plan.load),

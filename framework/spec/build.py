@@ -110,6 +110,7 @@ def _source(doc: Document, found: list[Diagnostic]) -> m.SourceSpec:
         schema_drift=m.SchemaDrift(v.get("schema_drift", "fail")),
         max_reject_fraction=float(v.get("max_reject_fraction", 0.01)),
         allow_empty_snapshot=bool(v.get("allow_empty_snapshot", False)),
+        on_conflict=m.OnConflict(v.get("on_conflict", "keep_last")),
         freshness=m.Freshness(fresh.get("warn_after"), fresh.get("error_after")) if fresh else None,
     )
 

@@ -53,6 +53,11 @@ class FileFormat(StrEnum):
     PARQUET = "parquet"
 
 
+class OnConflict(StrEnum):
+    KEEP_LAST = "keep_last"
+    FAIL = "fail"
+
+
 class HardDeletes(StrEnum):
     IGNORE = "ignore"
     INVALIDATE = "invalidate"
@@ -190,6 +195,7 @@ class SourceSpec:
     max_reject_fraction: float = 0.01
     freshness: Freshness | None = None
     allow_empty_snapshot: bool = False  # full_refresh: may an empty snapshot replace the table?
+    on_conflict: OnConflict = OnConflict.KEEP_LAST  # rows sharing a primary key but differing
 
     kind = "source"
 

@@ -123,6 +123,14 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Sta
     ]
     source = load_name(spec)
     if spec.primary_key:
+        statements.append(report(conflicts(spec), "primary keys delivered with differing rows (named, up to three)"))
+        if spec.on_conflict is m.OnConflict.FAIL:
+            statements.append(
+                guard(
+                    q.select(exp.Count(this=exp.Star())).from_(q.subquery(_conflicting_keys(spec), "__c")),
+                    f"rows of this batch share a primary key of '{spec.name}' but differ (on_conflict: fail)",
+                )
+            )
         statements.append(
             run(q.create_temp_as(dedup_name(spec), deduplicate(spec)), "keep one row per primary key ('latest wins')")
         )
@@ -175,6 +183,43 @@ def ledger_insert(naming: Naming, dialect: Dialect) -> exp.Insert:
         this=exp.Schema(this=naming.internal("file_ledger"), expressions=[q.ident(c) for c in LEDGER_COLUMNS]),
         expression=exp.Values(expressions=[values]),
     )
+
+
+CONFLICT_SAMPLE = 3  # keys named in the warning
+
+
+def _conflicting_keys(spec: m.SourceSpec) -> exp.Select:
+    """One row per primary key whose delivered rows differ (exact duplicates are one row here)."""
+    data = [c.name for c in spec.columns]
+    distinct = q.select(*q.cols(data)).distinct().from_(q.table(load_name(spec)))
+    parts = [exp.Coalesce(this=q.cast(q.col(k), "VARCHAR"), expressions=[q.lit("")]) for k in spec.primary_key]
+    key: exp.Expression = parts[0]
+    for part in parts[1:]:
+        key = exp.DPipe(this=exp.DPipe(this=key, expression=q.lit("|")), expression=part)
+    return (
+        q.select(q.alias(key, "__k"))
+        .from_(q.subquery(distinct, "__d"))
+        .group_by(*q.cols(spec.primary_key))
+        .having(exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
+    )
+
+
+def conflicts(spec: m.SourceSpec) -> exp.Select:
+    """How many primary keys were delivered with differing rows, and the first few of them."""
+    numbered = q.select(
+        q.col("__k"),
+        q.alias(exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[q.asc(q.col("__k"))])), "__n"),
+    ).from_(q.subquery(_conflicting_keys(spec), "__c"))
+    sample = [
+        q.alias(
+            exp.Max(
+                this=exp.Case(ifs=[exp.If(this=exp.EQ(this=q.col("__n"), expression=q.lit(i)), true=q.col("__k"))])
+            ),
+            f"conflict_{i}",
+        )
+        for i in range(1, CONFLICT_SAMPLE + 1)
+    ]
+    return q.select(q.alias(exp.Count(this=exp.Star()), "conflicting_keys"), *sample).from_(q.subquery(numbered, "__r"))
 
 
 def batch_counts(spec: m.SourceSpec) -> exp.Select:

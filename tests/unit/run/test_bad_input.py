@@ -348,3 +348,28 @@ def test_moving_the_project_and_its_lake_loads_nothing_twice(tmp_path):
         conn.execute("UPDATE elt.file_ledger SET path = '/old/place/lake/' || path")
     again = moved.run()
     assert {o.status for o in again.outcomes if o.step.startswith("load:")} == {"nothing new"}
+
+
+def test_conflicting_rows_for_one_key_are_named_and_exact_duplicates_collapse_quietly(tmp_path):
+    """Issue 12, failure 7: one member twice with different data is a conflict the run names;
+    the same line twice is not; `on_conflict: fail` refuses the load."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing"
+    moved = "3;cid@example.com;bronze;Lisbon;2024-01-01 12:00:00"  # Cid, once in Faro, once in Lisbon
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD, GOOD[0], moved])
+    purchases(folder)
+    assert not workspace.ingest(folder, "2024-01-01").failed
+    result = workspace.run()
+    load = next(o for o in result.outcomes if o.step == "load:members")
+    assert load.status == "warned", load
+    assert "1 primary key(s) delivered with differing rows, the latest kept: 3" in load.detail
+    logged = workspace.query("SELECT detail FROM elt.run_log WHERE step = 'load:members'")[0][0]
+    assert "differing rows" in logged
+
+    strict = Workspace(tmp_path / "strict", FIXTURES / "tiny_shop")
+    spec = strict.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "on_conflict: fail\n")
+    assert not strict.ingest(folder, "2024-01-01").failed
+    refused = next(o for o in strict.run().outcomes if o.step == "load:members")
+    assert refused.status == "failed" and "differ (on_conflict: fail)" in refused.error
+    assert strict.query("SELECT COUNT(*) FROM staging.members")[0][0] == 0

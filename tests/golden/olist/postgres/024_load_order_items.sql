@@ -27,6 +27,38 @@ CREATE TEMPORARY TABLE __load_order_items (
 COPY __load_order_items
 FROM STDIN;
 
+-- report: primary keys delivered with differing rows (named, up to three)
+SELECT
+  COUNT(*) AS conflicting_keys,
+  MAX(CASE WHEN __n = 1 THEN __k END) AS conflict_1,
+  MAX(CASE WHEN __n = 2 THEN __k END) AS conflict_2,
+  MAX(CASE WHEN __n = 3 THEN __k END) AS conflict_3
+FROM (
+  SELECT
+    __k,
+    ROW_NUMBER() OVER (ORDER BY __k ASC NULLS FIRST) AS __n
+  FROM (
+    SELECT
+      COALESCE(CAST(order_id AS VARCHAR), '') || '|' || COALESCE(CAST(order_item_id AS VARCHAR), '') AS __k
+    FROM (
+      SELECT DISTINCT
+        order_id,
+        order_item_id,
+        product_id,
+        seller_id,
+        shipping_limit_date,
+        price,
+        freight_value
+      FROM __load_order_items
+    ) AS __d
+    GROUP BY
+      order_id,
+      order_item_id
+    HAVING
+      COUNT(*) > 1
+  ) AS __c
+) AS __r;
+
 -- keep one row per primary key ('latest wins')
 CREATE TEMPORARY TABLE __dedup_order_items AS
 SELECT

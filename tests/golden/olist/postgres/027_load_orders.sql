@@ -28,6 +28,38 @@ CREATE TEMPORARY TABLE __load_orders (
 COPY __load_orders
 FROM STDIN;
 
+-- report: primary keys delivered with differing rows (named, up to three)
+SELECT
+  COUNT(*) AS conflicting_keys,
+  MAX(CASE WHEN __n = 1 THEN __k END) AS conflict_1,
+  MAX(CASE WHEN __n = 2 THEN __k END) AS conflict_2,
+  MAX(CASE WHEN __n = 3 THEN __k END) AS conflict_3
+FROM (
+  SELECT
+    __k,
+    ROW_NUMBER() OVER (ORDER BY __k ASC NULLS FIRST) AS __n
+  FROM (
+    SELECT
+      COALESCE(CAST(order_id AS VARCHAR), '') AS __k
+    FROM (
+      SELECT DISTINCT
+        order_id,
+        customer_id,
+        order_status,
+        order_purchase_timestamp,
+        order_approved_at,
+        order_delivered_carrier_date,
+        order_delivered_customer_date,
+        order_estimated_delivery_date
+      FROM __load_orders
+    ) AS __d
+    GROUP BY
+      order_id
+    HAVING
+      COUNT(*) > 1
+  ) AS __c
+) AS __r;
+
 -- keep one row per primary key ('latest wins')
 CREATE TEMPORARY TABLE __dedup_orders AS
 SELECT

@@ -24,6 +24,34 @@ CREATE TEMPORARY TABLE __load_sellers (
 COPY __load_sellers
 FROM STDIN;
 
+-- report: primary keys delivered with differing rows (named, up to three)
+SELECT
+  COUNT(*) AS conflicting_keys,
+  MAX(CASE WHEN __n = 1 THEN __k END) AS conflict_1,
+  MAX(CASE WHEN __n = 2 THEN __k END) AS conflict_2,
+  MAX(CASE WHEN __n = 3 THEN __k END) AS conflict_3
+FROM (
+  SELECT
+    __k,
+    ROW_NUMBER() OVER (ORDER BY __k ASC NULLS FIRST) AS __n
+  FROM (
+    SELECT
+      COALESCE(CAST(seller_id AS VARCHAR), '') AS __k
+    FROM (
+      SELECT DISTINCT
+        seller_id,
+        seller_zip_code_prefix,
+        seller_city,
+        seller_state
+      FROM __load_sellers
+    ) AS __d
+    GROUP BY
+      seller_id
+    HAVING
+      COUNT(*) > 1
+  ) AS __c
+) AS __r;
+
 -- keep one row per primary key ('latest wins')
 CREATE TEMPORARY TABLE __dedup_sellers AS
 SELECT

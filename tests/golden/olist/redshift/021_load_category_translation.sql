@@ -25,6 +25,32 @@ IAM_ROLE %(iam_role)s
 FORMAT PARQUET
 MANIFEST;
 
+-- report: primary keys delivered with differing rows (named, up to three)
+SELECT
+  COUNT(*) AS conflicting_keys,
+  MAX(CASE WHEN __n = 1 THEN __k END) AS conflict_1,
+  MAX(CASE WHEN __n = 2 THEN __k END) AS conflict_2,
+  MAX(CASE WHEN __n = 3 THEN __k END) AS conflict_3
+FROM (
+  SELECT
+    __k,
+    ROW_NUMBER() OVER (ORDER BY __k ASC NULLS FIRST) AS __n
+  FROM (
+    SELECT
+      COALESCE(CAST(product_category_name AS VARCHAR), '') AS __k
+    FROM (
+      SELECT DISTINCT
+        product_category_name,
+        product_category_name_english
+      FROM __load_category_translation
+    ) AS __d
+    GROUP BY
+      product_category_name
+    HAVING
+      COUNT(*) > 1
+  ) AS __c
+) AS __r;
+
 -- keep one row per primary key ('latest wins')
 CREATE TEMPORARY TABLE __dedup_category_translation AS
 SELECT

@@ -28,6 +28,37 @@ IAM_ROLE %(iam_role)s
 FORMAT PARQUET
 MANIFEST;
 
+-- report: primary keys delivered with differing rows (named, up to three)
+SELECT
+  COUNT(*) AS conflicting_keys,
+  MAX(CASE WHEN __n = 1 THEN __k END) AS conflict_1,
+  MAX(CASE WHEN __n = 2 THEN __k END) AS conflict_2,
+  MAX(CASE WHEN __n = 3 THEN __k END) AS conflict_3
+FROM (
+  SELECT
+    __k,
+    ROW_NUMBER() OVER (ORDER BY __k ASC NULLS FIRST) AS __n
+  FROM (
+    SELECT
+      COALESCE(CAST(region AS VARCHAR), '') || '|' || COALESCE(CAST(account_no AS VARCHAR), '') || '|' || COALESCE(CAST(changed_at AS VARCHAR), '') AS __k
+    FROM (
+      SELECT DISTINCT
+        region,
+        account_no,
+        plan,
+        owner,
+        changed_at
+      FROM __load_account_events
+    ) AS __d
+    GROUP BY
+      region,
+      account_no,
+      changed_at
+    HAVING
+      COUNT(*) > 1
+  ) AS __c
+) AS __r;
+
 -- keep one row per primary key ('latest wins')
 CREATE TEMPORARY TABLE __dedup_account_events AS
 SELECT

@@ -25,6 +25,35 @@ CREATE TEMPORARY TABLE __load_members (
 COPY __load_members
 FROM STDIN;
 
+-- report: primary keys delivered with differing rows (named, up to three)
+SELECT
+  COUNT(*) AS conflicting_keys,
+  MAX(CASE WHEN __n = 1 THEN __k END) AS conflict_1,
+  MAX(CASE WHEN __n = 2 THEN __k END) AS conflict_2,
+  MAX(CASE WHEN __n = 3 THEN __k END) AS conflict_3
+FROM (
+  SELECT
+    __k,
+    ROW_NUMBER() OVER (ORDER BY __k ASC NULLS FIRST) AS __n
+  FROM (
+    SELECT
+      COALESCE(CAST(member_id AS VARCHAR), '') AS __k
+    FROM (
+      SELECT DISTINCT
+        member_id,
+        email,
+        tier,
+        city,
+        updated_at
+      FROM __load_members
+    ) AS __d
+    GROUP BY
+      member_id
+    HAVING
+      COUNT(*) > 1
+  ) AS __c
+) AS __r;
+
 -- keep one row per primary key ('latest wins')
 CREATE TEMPORARY TABLE __dedup_members AS
 SELECT
