@@ -14,7 +14,7 @@ from typing import Protocol
 
 from framework.errors import LakeError  # re-exported: lake code raises it
 
-__all__ = ["BatchRecord", "Lake", "LakeError", "LakeFile", "LandingRecord", "lake_key"]
+__all__ = ["BatchRecord", "Lake", "LakeError", "LakeFile", "LakeRecords", "LandingRecord", "lake_key"]
 
 
 def lake_key(path: str) -> str:
@@ -82,6 +82,31 @@ class LandingRecord:
         import hashlib
 
         return hashlib.sha256(self.path.encode()).hexdigest()[:32] + ".json"
+
+
+class LakeRecords:
+    """The records ingest keeps beside the data (batch and landing records), for any lake that
+    can write and read a small JSON document atomically (`_write_record`, `_records`)."""
+
+    def _write_record(self, pipeline: str, kind: str, name: str, text: str) -> None:
+        raise NotImplementedError
+
+    def _records(self, pipeline: str, kind: str) -> list[str]:
+        raise NotImplementedError
+
+    def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
+        self._write_record(pipeline, "_batches", f"batch_date={record.batch_date}.json", record.to_json())
+
+    def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
+        records = (BatchRecord.from_json(text) for text in self._records(pipeline, "_batches"))
+        return {record.batch_date: record for record in records}
+
+    def write_landing_record(self, pipeline: str, record: LandingRecord) -> None:
+        self._write_record(pipeline, "_landing", record.name, record.to_json())
+
+    def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
+        records = (LandingRecord.from_json(text) for text in self._records(pipeline, "_landing"))
+        return {record.path: record for record in records}
 
 
 @dataclass(frozen=True)

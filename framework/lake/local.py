@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-from framework.lake import BatchRecord, LakeFile, LandingRecord, batch_date_of, copy_manifest, sha256_of
+from framework.lake import LakeFile, LakeRecords, batch_date_of, copy_manifest, sha256_of
 
 
-class LocalLake:
+class LocalLake(LakeRecords):
     def __init__(self, root: str):
         self.root = os.path.abspath(root)
 
@@ -48,20 +48,6 @@ class LocalLake:
 
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
-
-    def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
-        self._write_record(pipeline, "_batches", f"batch_date={record.batch_date}.json", record.to_json())
-
-    def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
-        records = (BatchRecord.from_json(text) for text in self._records(pipeline, "_batches"))
-        return {record.batch_date: record for record in records}
-
-    def write_landing_record(self, pipeline: str, record: LandingRecord) -> None:
-        self._write_record(pipeline, "_landing", record.name, record.to_json())
-
-    def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
-        records = (LandingRecord.from_json(text) for text in self._records(pipeline, "_landing"))
-        return {record.path: record for record in records}
 
     def _write_record(self, pipeline: str, kind: str, name: str, text: str) -> None:
         """Atomically: a reader sees the old record or the new one, never half of one."""

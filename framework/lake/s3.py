@@ -19,10 +19,9 @@ import posixpath
 from contextlib import contextmanager
 
 from framework.lake import (
-    BatchRecord,
+    LakeRecords,
     LakeError,
     LakeFile,
-    LandingRecord,
     batch_date_of,
     copy_manifest,
     sha256_of,
@@ -32,7 +31,7 @@ _MAX_PUT = 5 * 1024**3  # one PUT (and so an MD5 ETag) is limited to 5 GiB
 _TAIL = 64 * 1024  # first guess at the Parquet footer's size when the metadata lacks the rows
 
 
-class S3Lake:
+class S3Lake(LakeRecords):
     def __init__(self, bucket: str, prefix: str, client, settings: tuple[str | None, str | None] | None = None):
         self.bucket = bucket
         self.prefix = prefix.strip("/")
@@ -131,20 +130,6 @@ class S3Lake:
         if rows.isdigit():
             return int(rows)
         return self._footer_rows(path, head["ContentLength"])
-
-    def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
-        self._write_record(pipeline, "_batches", f"batch_date={record.batch_date}.json", record.to_json())
-
-    def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
-        records = (BatchRecord.from_json(text) for text in self._records(pipeline, "_batches"))
-        return {record.batch_date: record for record in records}
-
-    def write_landing_record(self, pipeline: str, record: LandingRecord) -> None:
-        self._write_record(pipeline, "_landing", record.name, record.to_json())
-
-    def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
-        records = (LandingRecord.from_json(text) for text in self._records(pipeline, "_landing"))
-        return {record.path: record for record in records}
 
     def _write_record(self, pipeline: str, kind: str, name: str, text: str) -> None:
         """One PUT: the object appears whole or not at all."""
