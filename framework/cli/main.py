@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read each source's landing files (CSV as delivered, gzip or not; Parquet), "
         "check and type every value, and write Parquet to "
         "lake/<pipeline>/<source>/batch_date=YYYY-MM-DD/. Rows that cannot load go "
-        "to a rejects file with file, line, raw text and reason.",
+        "to a rejects file with file, line, column, raw text and reason; `elt run` loads "
+        "them into elt.rejects with their batch.",
     )
     ingest.add_argument("pipeline", metavar="PIPELINE")
     ingest.add_argument(

@@ -14,7 +14,7 @@ from enum import Enum, StrEnum
 from framework.spec.targets import TARGET_CLASSES, AnyTarget, TargetType
 from framework.sql.kinds import LoadMethod, StatementKind
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 class StepKind(StrEnum):
@@ -109,6 +109,9 @@ class StepInfo:
     checks: tuple[CheckInfo, ...] = ()
     load_method: LoadMethod | None = None  # load steps: how the warehouse reads the batch's files
     recreate: tuple[StatementInfo, ...] = ()  # incremental builds: drop + create, for `--full` after drift
+    # loads: the batch's rejected rows into the rejects table, run in the load's transaction when
+    # the batch has rejects files
+    rejects: tuple[StatementInfo, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -78,9 +78,14 @@ INTERNAL_TABLES = (
             _c("reason", "string", False),
             _c("batch_date", "date", False),
             _c("run_id", "string", False),
+            _c("column_name", "string"),  # the column that failed, where one did
+            _c("kind", "string"),  # parse (ingest could not read or cast it) | conflict (on_conflict: reject)
         ),
-        ("pipeline", "source", "path", "line"),
-        "Landing rows that could not be loaded, with the reason.",
+        # path is the landing file as ingest read it; the same name arrives in every batch
+        ("pipeline", "source", "batch_date", "path", "line"),
+        "Every landing row that was not loaded, with where it was, why, and its raw text (bounded); "
+        "loaded in the same transaction as the rows of its batch.",
+        added=("column_name", "kind"),
     ),
     TableSpec(
         "model_state",

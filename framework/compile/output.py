@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 
-from framework.compile.manifest import Manifest, StepInfo
+from framework.compile.manifest import Manifest, StatementInfo, StepInfo
+from framework.sql.kinds import StatementKind
 
 
 def step_file_name(index: int, step: StepInfo) -> str:
@@ -21,13 +22,9 @@ def step_sql(step: StepInfo, dialect: str) -> str:
     if step.transactional:
         lines.append("BEGIN;")
     for statement in step.statements:
-        note = statement.purpose
-        if statement.kind == "guard":
-            note = f"guard: must return 0, else fail with: {statement.message}"
-        elif statement.kind == "report":
-            note = f"report: {statement.purpose}"
-        elif statement.per_file:
-            note += " (once per file)"
+        lines += ["", f"-- {_note(statement)}", pretty_sql(statement.sql, dialect) + ";"]
+    for statement in step.rejects:
+        note = f"when the batch has rejected rows: {_note(statement)}"
         lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]
     for check in step.checks:
         lines += [
@@ -39,6 +36,14 @@ def step_sql(step: StepInfo, dialect: str) -> str:
     if step.transactional:
         lines += ["", "COMMIT;"]
     return "\n".join(lines) + "\n"
+
+
+def _note(statement: StatementInfo) -> str:
+    if statement.kind is StatementKind.GUARD:
+        return f"guard: must return 0, else fail with: {statement.message}"
+    if statement.kind is StatementKind.REPORT:
+        return f"report: {statement.purpose}"
+    return statement.purpose + (" (once per file)" if statement.per_file else "")
 
 
 def write_outputs(manifest: Manifest, out_dir: str) -> list[str]:

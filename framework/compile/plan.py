@@ -24,7 +24,7 @@ from framework.graph import DependencyGraph, build_graph
 from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
-from framework.sql.kinds import LoadMethod
+from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod
 from framework.sql.schema import project_schema
 
 
@@ -40,6 +40,7 @@ class Step:
     # An incremental model's build: drop its table first, in the build's transaction, when
     # `elt run --full` meets a table its spec outgrew (render adds the table step's CREATE).
     drop_table: Statement | None = None
+    rejects: tuple[Statement, ...] = ()  # a load: its batch's rejected rows (when it has any)
 
     @property
     def id(self) -> str:
@@ -113,6 +114,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                     tuple(staging.build_load(spec, naming, dialect)),
                     (step_id(StepKind.TABLE, name),),
                     params=_load_params(dialect),
+                    rejects=tuple(staging.load_rejects(spec, naming, dialect)),
                 )
             )
     for name in order:
@@ -229,7 +231,11 @@ def _needs_batch_ts(spec: m.ModelSpec) -> bool:
 
 
 def _load_params(dialect: Dialect) -> tuple[str, ...]:
-    files = ("manifest_url", "iam_role") if dialect.load_method is LoadMethod.COPY_PARQUET else ("batch_files",)
+    files: tuple[str, ...]
+    if dialect.load_method is LoadMethod.COPY_PARQUET:
+        files = (BATCH_FILES[1], REJECT_FILES[1], "iam_role")
+    else:
+        files = (BATCH_FILES[0], REJECT_FILES[0])
     return files + staging.LEDGER_COLUMNS
 
 

@@ -149,7 +149,7 @@ def statement_info(statement: Statement, text: Callable[[exp.Expression], str]) 
     """The manifest's record of a statement; its shape and parameters are read before `text`
     renders (and consumes) the tree."""
     verb, table = statement_shape(statement.expression)
-    params = placeholders(statement.expression)
+    params = (statement.streams,) if statement.streams else placeholders(statement.expression)
     return StatementInfo(
         text(statement.expression),
         statement.purpose,
@@ -196,6 +196,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 checks,
                 dialect.load_method if step.kind is StepKind.LOAD else None,
                 _recreate(step, tables, text),
+                tuple(statement_info(s, text) for s in step.rejects),
             )
         )
     internal = tuple(statement_info(Statement(statement, name.value), text) for name, statement in plan.internal)

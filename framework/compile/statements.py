@@ -16,6 +16,7 @@ class Statement:
     kind: StatementKind = StatementKind.EXEC
     message: str = ""  # a guard's failure message
     per_file: bool = False  # executed once per loaded file, with that file's parameters
+    streams: str = ""  # COPY_IN: the run-time parameter listing the files the session streams
 
 
 def run(expression: exp.Expression, purpose: str) -> Statement:
@@ -28,3 +29,8 @@ def guard(expression: exp.Expression, message: str) -> Statement:
 
 def report(expression: exp.Expression, purpose: str) -> Statement:
     return Statement(expression, purpose, kind=StatementKind.REPORT)
+
+
+def record(expression: exp.Expression, purpose: str) -> Statement:
+    """Bookkeeping on the framework's tables: its rows are not counted as the step's."""
+    return Statement(expression, purpose, kind=StatementKind.RECORD)

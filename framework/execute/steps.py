@@ -65,18 +65,21 @@ def execute_step(
     files: list[dict[str, Any]] | None = None,
     in_transaction: Callable[[Session], None] | None = None,
     prelude: tuple[StatementInfo, ...] = (),
+    then: tuple[StatementInfo, ...] = (),
 ) -> StepResult:
-    """`prelude`: statements run first, in the same transaction (e.g. recreate the table)."""
+    """`prelude`: statements run first, in the same transaction (e.g. recreate the table);
+    `then`: statements run after the step's own (e.g. a load's rejected rows)."""
     params = params or {}
     result = StepResult(step.id)
     if step.transactional:
         conn.execute("BEGIN TRANSACTION")
     try:
-        for statement in (*prelude, *step.statements):
-            if statement.kind is StatementKind.COPY_IN:  # the session streams the batch's files (PostgreSQL)
+        for statement in (*prelude, *step.statements, *then):
+            if statement.kind is StatementKind.COPY_IN:  # the session streams lake files (PostgreSQL)
                 if not isinstance(conn, StreamsFiles):
                     raise CompileError(f"'{statement.purpose}' needs a session that streams files (PostgreSQL)")
-                conn.copy_in(statement.sql, params["batch_files"])
+                (files_param,) = statement.params
+                conn.copy_in(statement.sql, (bind(statement, params) or {})[files_param])
                 continue
             for extra in (files or []) if statement.per_file else [{}]:
                 cursor = _execute(conn, statement, bind(statement, {**params, **extra}))
@@ -87,7 +90,7 @@ def execute_step(
                 elif statement.kind is StatementKind.REPORT:
                     names = [d[0] for d in cursor.description]
                     result.reports.update(dict(zip(names, rows[0])) if rows else {})
-                else:
+                elif statement.kind is StatementKind.EXEC:
                     verb = statement.verb
                     if verb in _DML and rows and isinstance(rows[0][0], int) and not statement.per_file:
                         result.affected[verb] = result.affected.get(verb, 0) + rows[0][0]

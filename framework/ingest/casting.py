@@ -141,3 +141,19 @@ def reason(columns: tuple[m.Column, ...]) -> exp.Expression:
                 )
             )
     return exp.Case(ifs=ifs) if ifs else exp.Null()
+
+
+def failing_column(columns: tuple[m.Column, ...]) -> exp.Expression:
+    """The column `reason` names (the first that fails), or NULL."""
+    ifs = []
+    for column in columns:
+        is_null = exp.Is(this=_text(column.name), expression=exp.Null())
+        failing: list[exp.Expression] = [is_null] if not column.nullable else []
+        if column.portable_type.name != "string":
+            failing.append(
+                exp.And(this=exp.Not(this=is_null.copy()), expression=exp.Not(this=exp.Paren(this=_valid(column))))
+            )
+        if failing:
+            condition = failing[0] if len(failing) == 1 else exp.Or(this=failing[0], expression=failing[1])
+            ifs.append(exp.If(this=condition, true=q.lit(column.name)))
+    return exp.Case(ifs=ifs) if ifs else exp.Null()

@@ -10,6 +10,7 @@ from framework.ingest import casting
 from framework.ingest.report import Reject
 from framework.spec import model as m
 from framework.sql import expr as q
+from framework.sql.schema import REJECT_FILE_COLUMNS
 
 REJECTS = "__csv_rejects"
 
@@ -39,7 +40,11 @@ def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> 
         reader = exp.Table(this=casting.read_text(path, header, source, REJECTS))
     ordinal = q.alias(exp.Window(this=exp.RowNumber()), "__ord")
     raw = q.select(exp.Star(), ordinal).from_(reader)
-    staged = q.select(exp.Star(), q.alias(casting.reason(source.columns), "__why")).from_(q.subquery(raw, casting.RAW))
+    staged = q.select(
+        exp.Star(),
+        q.alias(casting.reason(source.columns), "__why"),
+        q.alias(casting.failing_column(source.columns), "__why_column"),
+    ).from_(q.subquery(raw, casting.RAW))
     con.execute(_sql(q.create_temp_as(casting.RAW, staged)))
     (staged_rows,) = con.execute(_sql(q.select(exp.Count(this=exp.Star())).from_(q.table(casting.RAW)))).fetchone()
     return Counts(staged_rows + _structural_count(con, source))
@@ -79,13 +84,13 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
         ],
     )
     bad = (
-        q.select(q.col("__ord"), q.alias(raw_text, "__text"), q.col("__why"))
+        q.select(q.col("__ord"), q.alias(raw_text, "__text"), q.col("__why"), q.col("__why_column"))
         .from_(q.table(casting.RAW))
         .where(exp.Not(this=exp.Is(this=q.col("__why"), expression=exp.Null())))
         .order_by(q.col("__ord"))
     )
-    for ordinal, text, why in con.execute(_sql(bad)).fetchall():
-        rejects.append(Reject(shift(ordinal), text, why))
+    for ordinal, text, why, column in con.execute(_sql(bad)).fetchall():
+        rejects.append(Reject(shift(ordinal), text, why, column))
     if _has_rejects_table(source):
         structural = (
             q.select(
@@ -99,7 +104,7 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
             if line in seen:
                 continue
             seen.add(line)
-            rejects.append(Reject(int(line), csv_line or "", _structural_reason(kind, message, column)))
+            rejects.append(Reject(int(line), csv_line or "", _structural_reason(kind, message, column), column))
     return sorted(rejects, key=lambda r: r.line)
 
 
@@ -172,6 +177,13 @@ def write_good_rows(con, source: m.SourceSpec, local_path: str, batch_date: str,
     return int(result[0][0]) if result else 0
 
 
+REJECT_TEXT_LIMIT = 1000  # characters of a rejected row's raw text (and reason) kept
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= REJECT_TEXT_LIMIT else text[: REJECT_TEXT_LIMIT - 1] + "…"
+
+
 def write_rejects(rejects, local_path: str, source: str, file_name: str, batch_date: str) -> None:
     import datetime
 
@@ -183,9 +195,11 @@ def write_rejects(rejects, local_path: str, source: str, file_name: str, batch_d
             "source": [source] * len(rejects),
             "path": [file_name] * len(rejects),
             "line": pa.array([r.line for r in rejects], pa.int64()),
-            "raw": [r.raw for r in rejects],
-            "reason": [r.reason for r in rejects],
+            "column_name": pa.array([r.column for r in rejects], pa.string()),
+            "raw": [_bounded(r.raw) for r in rejects],
+            "reason": [_bounded(r.reason) for r in rejects],
             "batch_date": pa.array([datetime.date.fromisoformat(batch_date)] * len(rejects), pa.date32()),
         }
     )
+    assert table.column_names == [c.name for c in REJECT_FILE_COLUMNS]
     pq.write_table(table, local_path)

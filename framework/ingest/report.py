@@ -10,6 +10,7 @@ class Reject:
     line: int
     raw: str
     reason: str
+    column: str | None = None  # the column that failed, where one did
 
 
 @dataclass

@@ -21,7 +21,7 @@ from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
 from framework.run.state import RunState
-from framework.sql.kinds import LoadMethod
+from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod
 
 
 @dataclass
@@ -113,10 +113,13 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     plan = _snapshot_plan(spec, admitted) if spec.snapshot else _LoadPlan(admitted, [])
     ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in admitted}
     consumed = [ledger[f.path] for f in plan.superseded]
+    rejects = _reject_files(ctx, source, plan.load)
     if spec.snapshot and not spec.allow_empty_snapshot and not sum(ledger[f.path]["row_count"] for f in plan.load):
-        return _keep_snapshot(ctx, step, started, plan, [ledger[f.path] for f in (*plan.load, *plan.superseded)])
+        return _keep_snapshot(
+            ctx, step, started, plan, [ledger[f.path] for f in (*plan.load, *plan.superseded)], rejects
+        )
     try:
-        params = _load_params(ctx, step, plan.load)
+        params = _load_params(ctx, step, plan.load, rejects)
         result = ctx.execute(
             lambda: execute_step(
                 ctx.conn,
@@ -124,6 +127,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 params,
                 files=[ledger[f.path] for f in plan.load],
                 in_transaction=lambda conn: _consume(ctx, conn, source, consumed),
+                then=step.rejects if rejects else (),
             )
         )
     except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
@@ -139,11 +143,16 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if plan.superseded:
         detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} older pending file(s)"
     conflicting = int(result.reports.get("conflicting_keys") or 0)
-    if conflicting:  # on_conflict keep_last: the latest row of each key was kept, and the run says which keys
+    conflict_rows = int(result.reports.get("rows_rejected") or 0)
+    if conflicting:  # keep_last or reject: the run says what happened, naming up to three keys
         named = [str(result.reports[f"conflict_{i}"]) for i in (1, 2, 3) if result.reports.get(f"conflict_{i}")]
-        detail += (
-            f"; {conflicting:,} primary key(s) delivered with differing rows, the latest kept: {', '.join(named)}"
-            + (" …" if conflicting > len(named) else "")
+        outcome = (  # on_conflict: reject reports the rows it rejected
+            f"their {conflict_rows:,} row(s) rejected (see the rejects table)"
+            if "rows_rejected" in result.reports
+            else "the latest kept"
+        )
+        detail += f"; {conflicting:,} primary key(s) delivered with differing rows, {outcome}: {', '.join(named)}" + (
+            " …" if conflicting > len(named) else ""
         )
     loaded = {f.batch_date for f in plan.load}
     detail += "".join(f"; {note}" for note in gate.partial if any(f"batch {b} " in note for b in loaded))
@@ -153,7 +162,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         StepStatus.FAILED if waiting else StepStatus.WARNED if conflicting else StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=inserted,
-        rows_rejected=_rejected(ctx, source, plan.load),
+        rows_rejected=sum(rows for _, rows in rejects) + conflict_rows,
         detail=detail,
         error=f"{waiting} file(s) not loaded: {gate.reason}" if waiting else "",
     )
@@ -181,14 +190,27 @@ def _snapshot_plan(spec: SpecInfo, new: list[LakeFile]) -> _LoadPlan:
 
 
 def _keep_snapshot(
-    ctx: RunContext, step: StepInfo, started: float, plan: _LoadPlan, rows: list[dict[str, Any]]
+    ctx: RunContext,
+    step: StepInfo,
+    started: float,
+    plan: _LoadPlan,
+    rows: list[dict[str, Any]],
+    rejects: list[tuple[LakeFile, int]],
 ) -> StepOutcome:
     """An empty snapshot does not replace a table unless the source allows it: its files are
-    recorded as consumed, the table keeps its rows, and the run says so."""
+    recorded as consumed (with any rows ingest rejected from them), the table keeps its rows,
+    and the run says so."""
     record = StepInfo(step.id, StepKind.LOAD, step.spec, (), True, (), ())
     try:
+        params = _load_params(ctx, step, [], rejects)
         ctx.execute(
-            lambda: execute_step(ctx.conn, record, in_transaction=lambda conn: ctx.state.record_files(conn, rows))
+            lambda: execute_step(
+                ctx.conn,
+                record,
+                params,
+                in_transaction=lambda conn: ctx.state.record_files(conn, rows),
+                then=step.rejects if rejects else (),
+            )
         )
     except Exception as err:
         ctx.scheduler.block(step.spec or "", "its load failed")
@@ -204,25 +226,35 @@ def _keep_snapshot(
     )
 
 
-def _load_params(ctx: RunContext, step: StepInfo, new_files: list[LakeFile]) -> dict[str, Any]:
+def _load_params(
+    ctx: RunContext, step: StepInfo, new_files: list[LakeFile], rejects: list[tuple[LakeFile, int]]
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"pipeline": ctx.pipeline, "run_id": ctx.state.run_id}
+    reject_files = [f for f, _ in rejects]
     if step.load_method is LoadMethod.COPY_PARQUET:  # COPY: a manifest lists exactly the files the ledger lacks
         if not ctx.options.iam_role:
             raise ConfigError(
                 "no IAM role for COPY: set the environment variable named by the target's iam_role_arn_env"
             )
-        url = ctx.lake.write_copy_manifest(ctx.pipeline, step.spec or "", ctx.state.run_id, new_files)
-        return {"manifest_url": url, "iam_role": ctx.options.iam_role}
-    return {"batch_files": [f.path for f in new_files]}
+        source, run_id = step.spec or "", ctx.state.run_id
+        if new_files:
+            params[BATCH_FILES[1]] = ctx.lake.write_copy_manifest(ctx.pipeline, source, run_id, new_files)
+        if reject_files:
+            manifest = ctx.lake.write_copy_manifest(ctx.pipeline, source, f"{run_id}.rejects", reject_files)
+            params[REJECT_FILES[1]] = manifest
+        return {**params, "iam_role": ctx.options.iam_role}
+    return {**params, BATCH_FILES[0]: [f.path for f in new_files], REJECT_FILES[0]: [f.path for f in reject_files]}
 
 
-def _rejected(ctx: RunContext, source: str, files: list[LakeFile]) -> int:
-    count = 0
+def _reject_files(ctx: RunContext, source: str, files: list[LakeFile]) -> list[tuple[LakeFile, int]]:
+    """The rejects files ingest wrote beside these lake files, with their row counts."""
+    found = []
     for lake_file in files:
         name = lake_file.path.replace("\\", "/").rsplit("/", 1)[-1]
-        rejects = ctx.lake.reject_file(ctx.pipeline, source, lake_file.batch_date, name)
-        if ctx.lake.exists(rejects):
-            count += ctx.lake.row_count(rejects)
-    return count
+        described = ctx.lake.describe(ctx.lake.reject_file(ctx.pipeline, source, lake_file.batch_date, name))
+        if described is not None:
+            found.append((described, ctx.lake.row_count(described.path)))
+    return found
 
 
 # -- models ---------------------------------------------------------------------------------------

@@ -54,8 +54,9 @@ class FileFormat(StrEnum):
 
 
 class OnConflict(StrEnum):
-    KEEP_LAST = "keep_last"
-    FAIL = "fail"
+    KEEP_LAST = "keep_last"  # the latest row of the key loads; the run warns, naming keys
+    FAIL = "fail"  # the load is refused
+    REJECT = "reject"  # every row of the key goes to the rejects table; none loads
 
 
 class HardDeletes(StrEnum):

@@ -18,4 +18,10 @@ class StatementKind(StrEnum):
     EXEC = "exec"  # run it; a DML statement reports its affected rows
     GUARD = "guard"  # a count that must be 0, else the step fails before anything is written
     REPORT = "report"  # one row of figures for the run log
-    COPY_IN = "copy_in"  # COPY … FROM STDIN: the executor streams the batch's lake files into it
+    COPY_IN = "copy_in"  # COPY … FROM STDIN: the executor streams lake files (named by a parameter) into it
+    RECORD = "record"  # DML on the framework's own tables: run, its rows not counted as the step's
+
+
+# Run-time parameters naming the lake files a load reads: (file list, COPY manifest URL).
+BATCH_FILES = ("batch_files", "manifest_url")  # the batch's data files
+REJECT_FILES = ("reject_files", "rejects_manifest_url")  # the rejects files ingest wrote beside them

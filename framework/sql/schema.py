@@ -21,6 +21,18 @@ INGEST_COLUMNS = (
     m.Column("_source_line", "bigint", PortableType("bigint"), nullable=False, description="Line in that file."),
 )
 
+# A rejects file (ingest writes one beside a lake file whose landing file had rejected rows),
+# in order: a warehouse COPY reads Parquet by position.
+REJECT_FILE_COLUMNS = (
+    m.Column("source", "string", PortableType("string"), nullable=False),
+    m.Column("path", "string", PortableType("string"), nullable=False, description="Landing file."),
+    m.Column("line", "bigint", PortableType("bigint"), nullable=False),
+    m.Column("column_name", "string", PortableType("string")),
+    m.Column("raw", "string", PortableType("string")),
+    m.Column("reason", "string", PortableType("string"), nullable=False),
+    m.Column("batch_date", "date", PortableType("date"), nullable=False),
+)
+
 
 def project_schema(project: m.Project) -> dict[str, dict[str, str] | None]:
     """spec name → {column → sqlglot type text}, what a model's SELECT may read."""

@@ -15,6 +15,8 @@ nothing from the framework: stdlib only) replays the snapshot by event time:
   the category translation are reference data and land with the first batch.
 
 `--period month` groups the same events by month (each order's state as of the month's end).
+`--every-source` delivers every source in every batch, header-only where the batch has no rows
+(the snapshot sources too: an empty snapshot keeps the table it would replace).
 Every batch folder holds files named like the originals, so the source specs' landing paths
 match them. Loading the batches in order ends in the same star schema as loading the snapshot.
 
@@ -83,7 +85,7 @@ def order_landings(order: dict, period: str) -> dict[str, dict]:
     return landings
 
 
-def replay(source: str, out: str, period: str) -> list[str]:
+def replay(source: str, out: str, period: str, every_source: bool = False) -> list[str]:
     tables = {key: read(source, name) for key, name in FILES.items()}
     batches: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     orders = tables["orders"][1]
@@ -112,8 +114,8 @@ def replay(source: str, out: str, period: str) -> list[str]:
     for batch, contents in sorted(batches.items()):
         folder = os.path.join(out, batch)
         os.makedirs(folder, exist_ok=True)
-        for key, rows in contents.items():
-            header = tables[key][0]
+        for key in FILES if every_source else list(contents):
+            header, rows = tables[key][0], contents.get(key, [])
             with open(os.path.join(folder, FILES[key]), "w", newline="", encoding="utf-8") as handle:
                 writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
                 writer.writeheader()
@@ -126,8 +128,11 @@ def main() -> None:
     parser.add_argument("source", help="folder with the Olist CSVs (gzip or not)")
     parser.add_argument("out", help="folder to write one sub-folder per batch into")
     parser.add_argument("--period", choices=("day", "month"), default="day")
+    parser.add_argument(
+        "--every-source", action="store_true", help="every source in every batch (header-only if empty)"
+    )
     args = parser.parse_args()
-    batches = replay(args.source, args.out, args.period)
+    batches = replay(args.source, args.out, args.period, args.every_source)
     print(f"wrote {len(batches)} {args.period} batches ({batches[0]} .. {batches[-1]}) to {args.out}")
 
 

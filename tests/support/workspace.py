@@ -79,3 +79,28 @@ def table_digests(warehouse: Path, exclude_schemas=("elt",)) -> dict[str, str]:
 def model_digests(warehouse: Path) -> dict[str, str]:
     """Digests of the models (dwh, mart): what must not depend on how the data arrived."""
     return {k: v for k, v in table_digests(warehouse, exclude_schemas=("elt", "staging")).items()}
+
+
+INGEST_COLUMNS = ("_batch_date", "_source_file", "_source_line")
+
+
+def staging_digests(warehouse: Path) -> dict[str, str]:
+    """Digests of the staging tables without the ingest columns (when and from which file a row
+    came differs between a replay and a full load; the rows must not)."""
+    digests = {}
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        tables = conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'staging' ORDER BY 1")
+        for (name,) in tables.fetchall():
+            columns = [
+                c
+                for (c,) in conn.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'staging' AND table_name = ? "
+                    "ORDER BY column_index",
+                    [name],
+                ).fetchall()
+                if c not in INGEST_COLUMNS
+            ]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            rows = conn.execute(f'SELECT {listed} FROM staging."{name}" ORDER BY ALL').fetchall()
+            digests[f"staging.{name}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digests

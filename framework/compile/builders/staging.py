@@ -18,12 +18,12 @@ from sqlglot import exp
 from framework.compile.builders.ddl import column_def
 from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import Naming
-from framework.compile.statements import Statement, guard, report, run
+from framework.compile.statements import Statement, guard, record, report, run
 from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
-from framework.sql.kinds import LoadMethod, StatementKind
-from framework.sql.schema import INGEST_COLUMNS
+from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, StatementKind
+from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS
 
 LEDGER_COLUMNS = (
     "pipeline",
@@ -51,24 +51,31 @@ def dedup_name(spec: m.SourceSpec) -> str:
 
 
 def load_batch(spec: m.SourceSpec, dialect: Dialect) -> list[Statement]:
-    columns = [c.name for c in staging_columns(spec)]
+    return read_files(load_name(spec), staging_columns(spec), dialect, BATCH_FILES, "the batch's")
+
+
+def read_files(
+    name: str, columns: tuple[m.Column, ...], dialect: Dialect, params: tuple[str, str], whose: str
+) -> list[Statement]:
+    """A transient table `name` holding the rows of lake files shaped like `columns`, read the
+    dialect's way; `params` name the run-time file list and COPY manifest."""
+    files, manifest = params
+    names = [c.name for c in columns]
     if dialect.load_method is LoadMethod.READ_PARQUET:
-        reader = exp.Anonymous(this="read_parquet", expressions=[dialect.placeholder("batch_files")])
+        reader = exp.Anonymous(this="read_parquet", expressions=[dialect.placeholder(files)])
         return [
             run(
-                q.create_temp_as(load_name(spec), q.select(*q.cols(columns)).from_(exp.Table(this=reader))),
-                "read the batch's Parquet files by column name",
+                q.create_temp_as(name, q.select(*q.cols(names)).from_(exp.Table(this=reader))),
+                f"read {whose} Parquet files by column name",
             )
         ]
-    shape = exp.Schema(
-        this=q.table(load_name(spec)), expressions=[column_def(c, dialect) for c in staging_columns(spec)]
-    )
+    shape = exp.Schema(this=q.table(name), expressions=[column_def(c, dialect) for c in columns])
     create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
     if dialect.load_method is LoadMethod.COPY_STDIN:
-        copy = exp.Copy(this=q.table(load_name(spec)), kind=True, files=[exp.Identifier(this="STDIN")])
+        copy = exp.Copy(this=q.table(name), kind=True, files=[exp.Identifier(this="STDIN")])
         return [
             run(create, "a transient table shaped exactly like the lake files"),
-            Statement(copy, "stream the batch's files into it", kind=StatementKind.COPY_IN),
+            Statement(copy, f"stream {whose} files into it", kind=StatementKind.COPY_IN, streams=files),
         ]
     if dialect.load_method is LoadMethod.COPY_PARQUET:
         # AWS, "COPY from columnar data formats": only ACCEPTINVCHARS, FILLRECORD, FROM, IAM_ROLE,
@@ -78,9 +85,9 @@ def load_batch(spec: m.SourceSpec, dialect: Dialect) -> list[Statement]:
         # this exact shape does round-trip, is verified like every statement, and is pinned by
         # the golden files.
         copy = exp.Copy(
-            this=q.table(load_name(spec)),
+            this=q.table(name),
             kind=True,
-            files=[dialect.placeholder("manifest_url")],
+            files=[dialect.placeholder(manifest)],
             credentials=exp.Credentials(iam_role=dialect.placeholder("iam_role")),
             params=[
                 exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET")),
@@ -89,14 +96,14 @@ def load_batch(spec: m.SourceSpec, dialect: Dialect) -> list[Statement]:
         )
         return [
             run(create, "a transient table shaped exactly like the lake files"),
-            run(copy, "COPY the batch's files (listed in a manifest) by position"),
+            run(copy, f"read {whose} files with COPY (listed in a manifest), by position"),
         ]
     from framework.errors import CompileError
 
     raise CompileError(f"unknown load method {dialect.load_method!r}")
 
 
-def deduplicate(spec: m.SourceSpec) -> exp.Select:
+def deduplicate(spec: m.SourceSpec, exclude_conflicts: bool = False) -> exp.Select:
     columns = [c.name for c in staging_columns(spec)]
     order_by = spec.deduplicate.order_by if spec.deduplicate else ()
     newest_first = not spec.deduplicate or spec.deduplicate.keep == "last"
@@ -106,6 +113,8 @@ def deduplicate(spec: m.SourceSpec) -> exp.Select:
     ranked = q.select(
         *q.cols(columns), q.alias(q.window(exp.RowNumber(), q.cols(spec.primary_key), ordering), "__rn")
     ).from_(q.table(load_name(spec)))
+    if exclude_conflicts:  # their rows went to the rejects table
+        ranked = ranked.where(exp.Not(this=_in_conflicts(spec)))
     return (
         q.select(*q.cols(columns))
         .from_(q.subquery(ranked, "__l"))
@@ -122,17 +131,27 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Sta
         *load_batch(spec, dialect),
     ]
     source = load_name(spec)
+    rejecting = bool(spec.primary_key) and spec.on_conflict is m.OnConflict.REJECT
+    if rejecting:
+        statements.insert(2, run(q.drop_table(conflicts_name(spec)), "drop a leftover conflicts table"))
     if spec.primary_key:
-        statements.append(report(conflicts(spec), "primary keys delivered with differing rows (named, up to three)"))
+        statements.append(
+            report(conflicts(spec, dialect), "primary keys delivered with differing rows (named, up to three)")
+        )
         if spec.on_conflict is m.OnConflict.FAIL:
             statements.append(
                 guard(
-                    q.select(exp.Count(this=exp.Star())).from_(q.subquery(_conflicting_keys(spec), "__c")),
+                    q.select(exp.Count(this=exp.Star())).from_(q.subquery(_conflicting_keys(spec, dialect), "__c")),
                     f"rows of this batch share a primary key of '{spec.name}' but differ (on_conflict: fail)",
                 )
             )
+        if rejecting:
+            statements += reject_conflicts(spec, naming, dialect)
         statements.append(
-            run(q.create_temp_as(dedup_name(spec), deduplicate(spec)), "keep one row per primary key ('latest wins')")
+            run(
+                q.create_temp_as(dedup_name(spec), deduplicate(spec, exclude_conflicts=rejecting)),
+                "keep one row per primary key ('latest wins')",
+            )
         )
         source = dedup_name(spec)
     if spec.load_mode is m.LoadMode.UPSERT:
@@ -156,7 +175,103 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Sta
         run(q.drop_table(load_name(spec)), "drop the load table"),
         run(q.drop_table(dedup_name(spec)), "drop the de-duplication table"),
     ]
+    if rejecting:
+        statements.append(run(q.drop_table(conflicts_name(spec)), "drop the conflicts table"))
     return statements
+
+
+# -- rejected rows --------------------------------------------------------------------------------
+REJECTS_COLUMNS = (
+    "pipeline",
+    "source",
+    "path",
+    "line",
+    "raw",
+    "reason",
+    "batch_date",
+    "run_id",
+    "column_name",
+    "kind",
+)
+REJECT_TEXT_LIMIT = 1000  # characters of a conflicting row's text kept (ingest bounds its own the same)
+
+
+def rejects_name(spec: m.SourceSpec) -> str:
+    return f"__rejects_{spec.name}"
+
+
+def conflicts_name(spec: m.SourceSpec) -> str:
+    return f"__conflicts_{spec.name}"
+
+
+def load_rejects(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
+    """The rows ingest rejected from the batch's files, read from their rejects files into the
+    rejects table — in the load's transaction, so they arrive exactly once, with their batch.
+    The runner runs these only when the batch has rejects files."""
+    read = [c.name for c in REJECT_FILE_COLUMNS]
+    values = {
+        "pipeline": dialect.placeholder("pipeline"),
+        "run_id": dialect.placeholder("run_id"),
+        "kind": q.lit("parse"),
+        **{name: q.col(name) for name in read},
+    }
+    insert = q.insert_select(
+        naming.internal("rejects"),
+        list(REJECTS_COLUMNS),
+        q.select(*(values[c] for c in REJECTS_COLUMNS)).from_(q.table(rejects_name(spec))),
+    )
+    return [
+        run(q.drop_table(rejects_name(spec)), "drop a leftover rejects table"),
+        *read_files(rejects_name(spec), REJECT_FILE_COLUMNS, dialect, REJECT_FILES, "the batch's rejects"),
+        record(insert, "record the rows ingest rejected"),
+        run(q.drop_table(rejects_name(spec)), "drop the rejects table"),
+    ]
+
+
+def reject_conflicts(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
+    """on_conflict: reject — every row of a key delivered with differing rows goes to the
+    rejects table, and none of them loads (staging keeps what it had for that key)."""
+    conflicting = q.select(*q.cols(spec.primary_key)).from_(q.subquery(_distinct_rows(spec), "__d"))
+    conflicting = conflicting.group_by(*q.cols(spec.primary_key)).having(
+        exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1))
+    )
+    delimiter = q.lit(spec.landing.csv.delimiter)
+    fields: list[exp.Expression] = []
+    for i, column in enumerate(spec.columns):
+        if i:
+            fields.append(delimiter.copy())
+        fields.append(exp.Coalesce(this=q.cast(q.col(column.name), dialect.text_type), expressions=[q.lit("")]))
+    raw = exp.Substring(this=q.concat(fields), start=q.lit(1), length=q.lit(REJECT_TEXT_LIMIT))
+    keys = ", ".join(spec.primary_key)
+    values = {
+        "pipeline": dialect.placeholder("pipeline"),
+        "source": q.lit(spec.name),
+        "path": q.col("_source_file"),
+        "line": q.col("_source_line"),
+        "raw": raw,
+        "reason": q.lit(
+            f"primary key ({keys}) delivered with differing rows in this batch (on_conflict: reject): "
+            "none of them loaded"
+        ),
+        "batch_date": q.col("_batch_date"),
+        "run_id": dialect.placeholder("run_id"),
+        "column_name": q.lit(keys),
+        "kind": q.lit("conflict"),
+    }
+    rows = q.select(*(values[c] for c in REJECTS_COLUMNS)).from_(q.table(load_name(spec)))
+    rows = rows.where(_in_conflicts(spec))
+    counted = q.select(q.alias(exp.Count(this=exp.Star()), "rows_rejected")).from_(q.table(load_name(spec)))
+    return [
+        run(q.create_temp_as(conflicts_name(spec), conflicting), "the primary keys delivered with differing rows"),
+        record(q.insert_select(naming.internal("rejects"), list(REJECTS_COLUMNS), rows), "reject their rows"),
+        report(counted.where(_in_conflicts(spec)), "rows rejected for conflicting keys"),
+    ]
+
+
+def _in_conflicts(spec: m.SourceSpec) -> exp.Exists:
+    """A load row whose key is in the conflicts table."""
+    conflict = exp.Table(this=q.ident(conflicts_name(spec)), alias=exp.TableAlias(this=q.ident("__k")))
+    return q.exists(q.select(q.lit(1)).from_(conflict).where(q.keys_equal(spec.primary_key, "__k", load_name(spec))))
 
 
 def _already_loaded_guard(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:
@@ -188,11 +303,15 @@ def ledger_insert(naming: Naming, dialect: Dialect) -> exp.Insert:
 CONFLICT_SAMPLE = 3  # keys named in the warning
 
 
-def _conflicting_keys(spec: m.SourceSpec) -> exp.Select:
-    """One row per primary key whose delivered rows differ (exact duplicates are one row here)."""
-    data = [c.name for c in spec.columns]
-    distinct = q.select(*q.cols(data)).distinct().from_(q.table(load_name(spec)))
-    parts = [exp.Coalesce(this=q.cast(q.col(k), "VARCHAR"), expressions=[q.lit("")]) for k in spec.primary_key]
+def _distinct_rows(spec: m.SourceSpec) -> exp.Select:
+    """The batch's rows, exact duplicates collapsed (they never conflict)."""
+    return q.select(*q.cols([c.name for c in spec.columns])).distinct().from_(q.table(load_name(spec)))
+
+
+def _conflicting_keys(spec: m.SourceSpec, dialect: Dialect) -> exp.Select:
+    """One row per primary key whose delivered rows differ, as one text (to name it)."""
+    distinct = _distinct_rows(spec)
+    parts = [exp.Coalesce(this=q.cast(q.col(k), dialect.text_type), expressions=[q.lit("")]) for k in spec.primary_key]
     key: exp.Expression = parts[0]
     for part in parts[1:]:
         key = exp.DPipe(this=exp.DPipe(this=key, expression=q.lit("|")), expression=part)
@@ -204,12 +323,12 @@ def _conflicting_keys(spec: m.SourceSpec) -> exp.Select:
     )
 
 
-def conflicts(spec: m.SourceSpec) -> exp.Select:
+def conflicts(spec: m.SourceSpec, dialect: Dialect) -> exp.Select:
     """How many primary keys were delivered with differing rows, and the first few of them."""
     numbered = q.select(
         q.col("__k"),
         q.alias(exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[q.asc(q.col("__k"))])), "__n"),
-    ).from_(q.subquery(_conflicting_keys(spec), "__c"))
+    ).from_(q.subquery(_conflicting_keys(spec, dialect), "__c"))
     sample = [
         q.alias(
             exp.Max(

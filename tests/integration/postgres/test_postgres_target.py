@@ -260,3 +260,34 @@ def test_an_unreachable_postgres_target_is_one_clear_line(tmp_path):
     done = workspace.cli("run", str(workspace.pipeline), "--target", "pg")
     assert done.returncode == 2
     assert "cannot connect to target 'pg' (postgres)" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_rejected_and_conflicting_rows_reach_the_rejects_table_as_on_duckdb(postgres, tmp_path):
+    """The rejects file is streamed through COPY FROM STDIN and `on_conflict: reject` runs its
+    SQL on PostgreSQL: the rejects table and staging equal DuckDB's from the same lake."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    spec = workspace.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "max_reject_fraction: 0.5\non_conflict: reject\n")
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "members_2024-01-01.csv").write_text(
+        "member_id;email;tier;city;updated_at\n"
+        "1;ann@example.com;gold;Lisbon;2024-01-01 10:00:00\n"
+        "x7;e@x;gold;Rome;2024-01-02 10:00:00\n"
+        "2;bob@example.com;silver;Porto;2024-01-01 11:00:00\n"
+        "2;bob@example.com;gold;Porto;2024-01-01 11:00:00\n"
+        "3;cid@example.com;bronze;Faro;2024-01-01 12:00:00\n"
+    )
+    assert not workspace.ingest(landing, "2024-01-01", only={"members"}).failed
+    duck = workspace.run()
+    settings = postgres.settings(postgres.create_database("rejects"), str(workspace.lake))
+    pg = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    loads = [next(o for o in r.outcomes if o.step == "load:members") for r in (duck, pg)]
+    assert [(o.status, o.rows_rejected) for o in loads] == [("warned", 3)] * 2, loads
+    rejects = "SELECT source, path, line, column_name, kind, reason, raw, batch_date FROM elt.rejects ORDER BY line"
+    members = "SELECT member_id, tier FROM staging.members ORDER BY 1"
+    with postgres.connect(settings.dbname) as conn:
+        on_postgres = conn.execute(rejects).fetchall(), conn.execute(members).fetchall()
+    assert on_postgres == (workspace.query(rejects), workspace.query(members))
+    assert [(r[2], r[4]) for r in on_postgres[0]] == [(3, "parse"), (4, "conflict"), (5, "conflict")]
+    assert on_postgres[1] == [(1, "gold"), (3, "bronze")]

@@ -10,6 +10,7 @@ is explained from SYS_LOAD_ERROR_DETAIL, and logs never show the COPY role.
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 import logging
 import re
@@ -83,7 +84,10 @@ def answer_from(ledger: dict[str, tuple] | None = None):
         if sql.startswith("SELECT model, data_fingerprint, run_id FROM elt.model_state"):
             return []
         if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
-            return [("elt", "run_log", "step_kind"), ("elt", "run_log", "detail")]  # a warehouse this version set up
+            # a warehouse this version set up
+            return [("elt", "run_log", c) for c in ("step_kind", "detail")] + [
+                ("elt", "rejects", c) for c in ("column_name", "kind")
+            ]
         return None
 
     return script
@@ -186,6 +190,43 @@ def test_copy_reads_a_manifest_listing_exactly_the_detected_files(compiled, land
         "entries": [{"url": f.path, "mandatory": True, "meta": {"content_length": f.size}} for f in orders]
     }
     assert [f.path for f in orders] == [r.lake_path for r in report.files if r.source == "orders"]
+
+
+def test_rejected_rows_are_copied_into_the_rejects_table_in_the_loads_transaction(compiled, s3, bucket):
+    """A delivery with a bad row: its rejects file is listed in a manifest of its own, COPYed
+    and recorded in elt.rejects between the load's BEGIN and COMMIT."""
+    for path in sorted((OLIST / "sample").iterdir()):
+        body = path.read_bytes()
+        if path.name.startswith("olist_order_reviews"):
+            body = gzip.compress(gzip.decompress(body) + b"r-bad,o-bad,five,,,2018-08-15 00:00:00,\n")
+        s3.put_object(Bucket=bucket, Key=f"olist/landing/{path.name}", Body=body)
+    lake = S3Lake(bucket, "olist", s3)
+    project, _ = load_project(str(OLIST))
+    report = ingest_from_s3(project, lake, bucket, "olist/landing", "2018-10-17")
+    (reviews,) = [f for f in report.files if f.source == "order_reviews"]
+    assert not report.failed and len(reviews.rejects) == 1
+    recording = Recording(script=answer_from())
+    runner = run(compiled, lake, recording)
+    load = next(o for o in runner.outcomes if o.step == "load:order_reviews")
+    assert load.status == OK and load.rows_rejected == 1, load
+    sent = recording.statements
+    copy_orders = next(i for i, s in enumerate(sent) if s.startswith("COPY __load_order_reviews"))
+    begin = max(i for i, s in enumerate(sent[:copy_orders]) if s == "BEGIN TRANSACTION")
+    commit = sent.index("COMMIT", begin)
+    body = sent[begin:commit]
+    rejects_steps = compiled.step("load:order_reviews").rejects
+    copy = next(s.sql for s in rejects_steps if s.verb == "COPY")
+    (values,) = [v for v in (template_values(copy, s) for s in body) if v is not None]
+    url = f"s3://{bucket}/olist/manifests/olist/order_reviews/{runner.run_id}.rejects.manifest"
+    assert values == {"rejects_manifest_url": f"'{url}'", "iam_role": f"'{ROLE}'"}
+    listed = json.loads(s3.get_object(Bucket=bucket, Key=url.split("/", 3)[3])["Body"].read())
+    reject_file = lake.reject_file("olist", "order_reviews", "2018-10-17", "olist_order_reviews_dataset.parquet")
+    assert [e["url"] for e in listed["entries"]] == [reject_file]
+    insert = next(s.sql for s in rejects_steps if s.kind == "record")
+    assert [template_values(insert, s) for s in body if s.startswith("INSERT INTO elt.rejects")] == [
+        {"pipeline": "'olist'", "run_id": f"'{runner.run_id}'"}
+    ]
+    assert not [s for s in sent if s.startswith("INSERT INTO elt.rejects") and s not in body]
 
 
 def test_the_ledger_rows_carry_each_files_etag(compiled, landed, s3):

@@ -3,6 +3,7 @@ everything already loaded intact, the ledger consistent."""
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import os
 import resource
@@ -373,3 +374,79 @@ def test_conflicting_rows_for_one_key_are_named_and_exact_duplicates_collapse_qu
     refused = next(o for o in strict.run().outcomes if o.step == "load:members")
     assert refused.status == "failed" and "differ (on_conflict: fail)" in refused.error
     assert strict.query("SELECT COUNT(*) FROM staging.members")[0][0] == 0
+
+
+REJECTS_SQL = """SELECT source, path, line, column_name, kind, reason, raw, batch_date FROM elt.rejects
+                 ORDER BY source, batch_date, path, line"""
+
+
+def test_rejected_rows_are_queryable_in_the_rejects_table_exactly_once(shop):
+    """Issue 12, failure 8: every rejected row is in `elt.rejects` — file, line, column, reason
+    and raw text — loaded with its batch, once, however often the run is repeated."""
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "max_reject_fraction: 0.6\n")
+    long_city = "x" * 5000
+    lines = [HEADER, "x7;e@x;gold;Rome;2024-01-02 10:00:00", "4;d@x;gold;Rome;2024-13-45 10:00:00", "5;e@x;gold"]
+    lines += [f"6;f@x;gold;{long_city};not a time", *GOOD]
+    result = ingest_members(shop, lines)
+    assert not result.error and len(result.rejects) == 4
+    run = shop.run()
+    load = next(o for o in run.outcomes if o.step == "load:members")
+    assert run.ok and load.rows_rejected == 4, load
+    rows = shop.query(REJECTS_SQL)
+    assert [r[:5] for r in rows] == [
+        ("members", "members_2024-01-02.csv", 2, "member_id", "parse"),
+        ("members", "members_2024-01-02.csv", 3, "updated_at", "parse"),
+        ("members", "members_2024-01-02.csv", 4, "city", "parse"),  # the first one missing
+        ("members", "members_2024-01-02.csv", 5, "updated_at", "parse"),
+    ]
+    assert "'x7' is not a valid bigint" in rows[0][5] and rows[0][6] == "x7;e@x;gold;Rome;2024-01-02 10:00:00"
+    assert "wrong number of fields" in rows[2][5] and rows[2][6] == "5;e@x;gold"
+    assert len(rows[3][6]) == 1000 and rows[3][6].startswith("6;f@x;gold;xxx")  # the raw text is bounded
+    assert {r[7] for r in rows} == {datetime.date(2024, 1, 2)}
+    logged = shop.query("SELECT l.rows_rejected FROM elt.run_log l JOIN elt.rejects r USING (run_id) LIMIT 1")
+    assert logged == [(4,)]
+    assert shop.run().ok and shop.query(REJECTS_SQL) == rows  # a rerun loads nothing twice
+
+
+def test_rejected_rows_of_a_failed_load_are_not_recorded_until_it_loads(shop):
+    """The rejects arrive in the load's transaction: a load that fails leaves no reject rows behind,
+    and the successful retry records them once."""
+    spec = shop.pipeline / "sources" / "members.yml"
+    original = spec.read_text()
+    spec.write_text(original + "max_reject_fraction: 0.5\non_conflict: fail\n")
+    moved = "1;ann@example.com;gold;Braga;2024-01-01 10:00:00"
+    result = ingest_members(shop, [HEADER, "x7;e@x;gold;Rome;2024-01-02 10:00:00", *GOOD, moved])
+    assert not result.error and len(result.rejects) == 1
+    refused = next(o for o in shop.run().outcomes if o.step == "load:members")
+    assert refused.status == "failed" and shop.query("SELECT COUNT(*) FROM elt.rejects") == [(0,)]
+    spec.write_text(original + "max_reject_fraction: 0.5\n")
+    assert shop.run().ok
+    assert shop.query("SELECT line, kind FROM elt.rejects") == [(2, "parse")]
+
+
+def test_on_conflict_reject_sends_every_row_of_a_conflicting_key_to_the_rejects(shop):
+    """`on_conflict: reject`: a key delivered with differing rows loads none of them (staging keeps
+    what it had for that key), its rows are in the rejects table, and the load warns naming it."""
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "on_conflict: reject\n")
+    conflicting = [
+        "3;cid@example.com;gold;Braga;2024-01-02 12:00:00",
+        "3;cid@example.com;gold;Lagos;2024-01-02 12:00:00",
+    ]
+    lines = [HEADER, "1;ann@example.com;platinum;Lisbon;2024-01-02 10:00:00", *conflicting, GOOD[1], GOOD[1]]
+    result = ingest_members(shop, lines)
+    assert not result.error and not result.rejects
+    run = shop.run()
+    load = next(o for o in run.outcomes if o.step == "load:members")
+    assert load.status == "warned" and load.rows_rejected == 2, load
+    assert "1 primary key(s) delivered with differing rows, their 2 row(s) rejected" in load.detail
+    assert load.detail.endswith(": 3"), load.detail
+    members = shop.query("SELECT member_id, tier, city FROM staging.members ORDER BY 1")
+    assert members == [(1, "platinum", "Lisbon"), (2, "silver", "Porto"), (3, "bronze", "Faro")]
+    rows = shop.query(REJECTS_SQL)
+    assert [(r[1], r[2], r[3], r[4], r[6]) for r in rows] == [
+        ("members_2024-01-02.csv", 3, "member_id", "conflict", conflicting[0]),
+        ("members_2024-01-02.csv", 4, "member_id", "conflict", conflicting[1]),
+    ]
+    assert "on_conflict: reject" in rows[0][5]

@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   raw TEXT,
   reason TEXT NOT NULL,
   batch_date DATE NOT NULL,
-  run_id TEXT NOT NULL
+  run_id TEXT NOT NULL,
+  column_name TEXT,
+  kind TEXT
 );
 
 -- framework table model_state

@@ -1,6 +1,6 @@
 -- step load:order_payments
 -- after: table:order_payments
--- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+-- run-time parameters: batch_files, reject_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
 BEGIN;
 
 -- drop a leftover load table
@@ -157,5 +157,49 @@ DROP TABLE IF EXISTS __load_order_payments;
 
 -- drop the de-duplication table
 DROP TABLE IF EXISTS __dedup_order_payments;
+
+-- when the batch has rejected rows: drop a leftover rejects table
+DROP TABLE IF EXISTS __rejects_order_payments;
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files by column name
+CREATE TEMPORARY TABLE __rejects_order_payments AS
+SELECT
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+FROM READ_PARQUET($reject_files);
+
+-- when the batch has rejected rows: record the rows ingest rejected
+INSERT INTO elt.rejects (
+  pipeline,
+  source,
+  path,
+  line,
+  raw,
+  reason,
+  batch_date,
+  run_id,
+  column_name,
+  kind
+)
+SELECT
+  $pipeline,
+  source,
+  path,
+  line,
+  raw,
+  reason,
+  batch_date,
+  $run_id,
+  column_name,
+  'parse'
+FROM __rejects_order_payments;
+
+-- when the batch has rejected rows: drop the rejects table
+DROP TABLE IF EXISTS __rejects_order_payments;
 
 COMMIT;

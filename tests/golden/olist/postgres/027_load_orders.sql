@@ -1,6 +1,6 @@
 -- step load:orders
 -- after: table:orders
--- run-time parameters: batch_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+-- run-time parameters: batch_files, reject_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
 BEGIN;
 
 -- drop a leftover load table
@@ -180,5 +180,52 @@ DROP TABLE IF EXISTS __load_orders;
 
 -- drop the de-duplication table
 DROP TABLE IF EXISTS __dedup_orders;
+
+-- when the batch has rejected rows: drop a leftover rejects table
+DROP TABLE IF EXISTS __rejects_orders;
+
+-- when the batch has rejected rows: a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __rejects_orders (
+  source VARCHAR NOT NULL,
+  path VARCHAR NOT NULL,
+  line BIGINT NOT NULL,
+  column_name VARCHAR,
+  raw VARCHAR,
+  reason VARCHAR NOT NULL,
+  batch_date DATE NOT NULL
+);
+
+-- when the batch has rejected rows: stream the batch's rejects files into it
+COPY __rejects_orders
+FROM STDIN;
+
+-- when the batch has rejected rows: record the rows ingest rejected
+INSERT INTO elt.rejects (
+  pipeline,
+  source,
+  path,
+  line,
+  raw,
+  reason,
+  batch_date,
+  run_id,
+  column_name,
+  kind
+)
+SELECT
+  %(pipeline)s,
+  source,
+  path,
+  line,
+  raw,
+  reason,
+  batch_date,
+  %(run_id)s,
+  column_name,
+  'parse'
+FROM __rejects_orders;
+
+-- when the batch has rejected rows: drop the rejects table
+DROP TABLE IF EXISTS __rejects_orders;
 
 COMMIT;

@@ -1,6 +1,6 @@
 -- step load:orders
 -- after: table:orders
--- run-time parameters: manifest_url, iam_role, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+-- run-time parameters: manifest_url, rejects_manifest_url, iam_role, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
 BEGIN;
 
 -- drop a leftover load table
@@ -24,7 +24,7 @@ CREATE TEMPORARY TABLE __load_orders (
   _source_line BIGINT NOT NULL
 );
 
--- COPY the batch's files (listed in a manifest) by position
+-- read the batch's files with COPY (listed in a manifest), by position
 COPY __load_orders
 FROM %(manifest_url)s
 IAM_ROLE %(iam_role)s
@@ -43,7 +43,7 @@ FROM (
     ROW_NUMBER() OVER (ORDER BY __k ASC NULLS FIRST) AS __n
   FROM (
     SELECT
-      COALESCE(CAST(order_id AS VARCHAR), '') AS __k
+      COALESCE(CAST(order_id AS VARCHAR(65535)), '') AS __k
     FROM (
       SELECT DISTINCT
         order_id,
@@ -183,5 +183,55 @@ DROP TABLE IF EXISTS __load_orders;
 
 -- drop the de-duplication table
 DROP TABLE IF EXISTS __dedup_orders;
+
+-- when the batch has rejected rows: drop a leftover rejects table
+DROP TABLE IF EXISTS __rejects_orders;
+
+-- when the batch has rejected rows: a transient table shaped exactly like the lake files
+CREATE TEMPORARY TABLE __rejects_orders (
+  source VARCHAR(65535) NOT NULL,
+  path VARCHAR(65535) NOT NULL,
+  line BIGINT NOT NULL,
+  column_name VARCHAR(65535),
+  "raw" VARCHAR(65535),
+  reason VARCHAR(65535) NOT NULL,
+  batch_date DATE NOT NULL
+);
+
+-- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position
+COPY __rejects_orders
+FROM %(rejects_manifest_url)s
+IAM_ROLE %(iam_role)s
+FORMAT PARQUET
+MANIFEST;
+
+-- when the batch has rejected rows: record the rows ingest rejected
+INSERT INTO elt.rejects (
+  pipeline,
+  source,
+  path,
+  line,
+  "raw",
+  reason,
+  batch_date,
+  run_id,
+  column_name,
+  kind
+)
+SELECT
+  %(pipeline)s,
+  source,
+  path,
+  line,
+  "raw",
+  reason,
+  batch_date,
+  %(run_id)s,
+  column_name,
+  'parse'
+FROM __rejects_orders;
+
+-- when the batch has rejected rows: drop the rejects table
+DROP TABLE IF EXISTS __rejects_orders;
 
 COMMIT;

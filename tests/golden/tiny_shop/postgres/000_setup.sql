@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   reason VARCHAR NOT NULL,
   batch_date DATE NOT NULL,
   run_id VARCHAR NOT NULL,
-  PRIMARY KEY (pipeline, source, path, line)
+  column_name VARCHAR,
+  kind VARCHAR,
+  PRIMARY KEY (pipeline, source, batch_date, path, line)
 );
 
 -- framework table model_state

@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   reason VARCHAR(65535) NOT NULL,
   batch_date DATE NOT NULL,
   run_id VARCHAR(65535) NOT NULL,
-  PRIMARY KEY (pipeline, source, path, line)
+  column_name VARCHAR(65535),
+  kind VARCHAR(65535),
+  PRIMARY KEY (pipeline, source, batch_date, path, line)
 );
 
 -- framework table model_state
