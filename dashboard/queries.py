@@ -344,6 +344,18 @@ SOURCE_FRESHNESS = Query(
     "When each source last brought a file, from the load ledger.",
 )
 
+LATEST_REJECTS = Query(
+    "latest_rejects",
+    """
+    SELECT batch_date, source, path, line, column_name, kind, reason, raw
+    FROM rejects
+    WHERE pipeline = :pipeline
+    ORDER BY batch_date DESC, source, path, line
+    LIMIT :limit
+""",
+    "The latest rows that did not load: where they were, why, and their text.",
+)
+
 # -- pages: what each one runs ---------------------------------------------------------------------
 PAGES: dict[str, tuple[Query, ...]] = {
     "overview": (OVERVIEW_KPIS, OVERVIEW_MONTHLY, OVERVIEW_STATES),
@@ -352,7 +364,7 @@ PAGES: dict[str, tuple[Query, ...]] = {
     "profile": (PROFILE_SCV, PROFILE_ADDRESSES, PROFILE_ORDERS, PROFILE_REVIEWS),
     "products": (CATEGORY_MONTHLY, TOP_PRODUCTS),
     "delivery": (DELIVERY_BY_STATE, DELIVERY_BY_MONTH, DELIVERY_DAYS),
-    "health": (RUNS, LAST_RUN_STEPS, RUN_PROBLEMS, SOURCE_FRESHNESS),
+    "health": (RUNS, LAST_RUN_STEPS, RUN_PROBLEMS, SOURCE_FRESHNESS, LATEST_REJECTS),
 }
 FILTER_BOUNDS = (BOUNDS, STATES)
 PROFILE_DEFAULT = (TOP_SPENDER,)

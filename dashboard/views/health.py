@@ -1,6 +1,6 @@
 """Pipeline health: the latest runs from the run log (step time, rows, rejects, failed checks),
-the steps of the last run, the steps that failed or warned, and the freshness of each source
-from the load ledger against the thresholds in its spec."""
+the steps of the last run, the steps that failed or warned, the freshness of each source
+from the load ledger against the thresholds in its spec, and the latest rejected rows."""
 
 import datetime
 
@@ -15,7 +15,9 @@ STARTED = st.column_config.DatetimeColumn("started (UTC)", format="DD/MM/YYYY HH
 ui.header("Pipeline health")
 cfg = ui.config()
 result = ui.fetch("health", {"limit": RUNS})
-runs, steps, problems, sources = (result[k] for k in ("runs", "last_run_steps", "run_problems", "source_freshness"))
+runs, steps, problems, sources, rejects = (
+    result[k] for k in ("runs", "last_run_steps", "run_problems", "source_freshness", "latest_rejects")
+)
 if runs.empty:
     st.info("No run in the run log yet: run the pipeline (`make run`).", icon="🔍")
     st.stop()
@@ -89,3 +91,14 @@ if problems.empty:
     st.caption("None in the run log.")
 else:
     st.dataframe(problems, hide_index=True, column_config={"started_at": STARTED})
+
+st.subheader("Rejected rows")
+if rejects.empty:
+    st.caption("None: every delivered row loaded.")
+else:
+    st.caption(f"The latest {len(rejects)} rows that did not load (all of them are in `elt.rejects`).")
+    st.dataframe(
+        rejects,
+        hide_index=True,
+        column_config={"batch_date": st.column_config.DateColumn("batch", format="DD/MM/YYYY"), "path": "file"},
+    )

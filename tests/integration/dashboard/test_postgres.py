@@ -72,3 +72,4 @@ def test_pipeline_health_reads_the_postgres_run_log(pg_config):
     result = data.fetch(pg_config, queries.PAGES["health"], {"pipeline": "olist", "limit": 20})
     assert len(result["runs"]) == 1 and result["runs"].iloc[0]["failed_checks"] == 0
     assert set(result["source_freshness"]["source"]) >= {"orders", "customers", "order_items"}
+    assert result["latest_rejects"].empty  # the bundled sample loads whole
