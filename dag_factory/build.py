@@ -1,8 +1,8 @@
 """manifest → Airflow 3 DAG. Imports json-level framework code and airflow only (never the
 spec loader, jsonschema, sqlglot or a database driver), so a DAG file parses in milliseconds.
 
-Graph (task groups by layer): detect → ingest → load.<source> … → <layer>.<model> →
-<layer>.<model>_checks → … → summary. Task ids are the same for every target; what a task does
+Graph (task groups by layer): detect → ingest and setup (schemas and tables, once per run) →
+load.<source> … → <layer>.<model> → <layer>.<model>_checks → … → summary. Task ids are the same for every target; what a task does
 differs only at the entry: on the local target `detect` counts landing files and tasks run one at
 a time (DuckDB allows one writer); on Redshift a deferrable S3 sensor waits for landing objects
 and tasks run in parallel, each on its own IAM-authenticated session (Airflow connections).
@@ -18,7 +18,7 @@ from framework.settings import LocalSettings, RedshiftSettings, TargetSettings
 
 LAYERS = ("staging", "dimension", "fact", "mart")
 CALLABLES = "dag_factory.callables"
-TASK_KINDS = (StepKind.LOAD, StepKind.BUILD, StepKind.CHECK)  # one task each; setup and tables run inside them
+TASK_KINDS = (StepKind.LOAD, StepKind.BUILD, StepKind.CHECK)  # one task each; setup and tables: the setup task
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,13 @@ def build_dag(manifest: Manifest, settings: DagSettings):
             detect, ingest = _redshift_entry(manifest, target, common)
         else:
             detect, ingest = _local_entry(manifest, target, common)
-        detect >> ingest
+        setup = _python(
+            "setup",
+            "setup_warehouse",
+            common,
+            doc_md="Schemas, the framework's tables and every staging and model table, once, before any load.",
+        )
+        detect >> [ingest, setup]
         tasks = {}
         groups = {"load": TaskGroup("load", tooltip="landing batches into staging, exactly once")}
         groups.update(
@@ -120,7 +126,7 @@ def build_dag(manifest: Manifest, settings: DagSettings):
                 continue
             upstream = [tasks[d] for d in step.depends_on if d in tasks]
             if step.kind is StepKind.LOAD:
-                upstream.append(ingest)
+                upstream += [ingest, setup]
             for parent in upstream:
                 parent >> tasks[step.id]
         summary = _summary(manifest, common)

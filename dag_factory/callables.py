@@ -127,6 +127,26 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
     return {"files": len(report.files), "rows": sum(f.rows for f in report.files)}
 
 
+def setup_warehouse(pipeline_root: str, target: str, project_dir: str, **context) -> None:
+    """Schemas, framework tables, staging and model tables, upgrades: once per DAG run, before
+    any load, so the step tasks need not (nor race on CREATE … IF NOT EXISTS at a first deploy)."""
+    from framework.errors import EltError, is_transient
+    from framework.run.runner import setup_warehouse as setup
+
+    settings = _settings(pipeline_root, target, project_dir)
+    manifest = _manifest(pipeline_root, settings)
+    opened = _open(settings)
+    try:
+        setup(manifest, opened.session)
+    except EltError as err:
+        if is_transient(err):  # the warehouse, not the plan: Airflow's retries apply
+            raise
+        _fail(str(err))
+    finally:
+        opened.close()
+    log.info("%s: schemas and tables ready on %s", manifest.pipeline.name, settings.name)
+
+
 def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **context) -> dict:
     """One load, build or check on the target's warehouse. A failed check or a refused load fails
     the task for good; a transient warehouse error is retried inside the step, then by Airflow."""
@@ -139,7 +159,7 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
     opened = _open(settings)
     options = RunOptions(batch, iam_role=opened.iam_role, retry=opened.retry)
     try:
-        outcome = run_one_step(manifest, opened.session, opened.lake, options, step_id)
+        outcome = run_one_step(manifest, opened.session, opened.lake, options, step_id, ensure=False)
     except StepError as err:
         if err.outcome.transient:  # the warehouse, not the data: let Airflow's retries try later
             raise TransientWarehouseError(err.outcome.error) from None

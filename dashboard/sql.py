@@ -38,7 +38,7 @@ TABLE_LAYERS = {
     "run_log": "internal",
     "file_ledger": "internal",
     "rejects": "internal",
-    "model_state": "internal",
+    "model_builds": "internal",
 }
 
 

@@ -125,6 +125,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true")
     run.set_defaults(handler=_cmd_run)
 
+    bootstrap = sub.add_parser(
+        "bootstrap",
+        help="print the SQL an admin runs once on a new warehouse: roles, schemas, privileges",
+        description="Print the SQL to run once, as an admin, before the pipeline's first run on a "
+        "PostgreSQL or Redshift target: a writer role that may create the schemas and build, alter "
+        "and drop every table whichever writer made it, a reader role for the published layers, "
+        "and the database users given as members. Nothing is executed.",
+    )
+    bootstrap.add_argument("pipeline", metavar="PIPELINE")
+    bootstrap.add_argument(
+        "--target", help="a postgres or redshift target of pipeline.yml (default: its default_target)"
+    )
+    bootstrap.add_argument(
+        "--writer",
+        action="append",
+        default=[],
+        metavar="USER",
+        help="a database user that runs the pipeline (Redshift Serverless: IAMR:<role> or IAM:<user>); repeatable",
+    )
+    bootstrap.add_argument(
+        "--reader", action="append", default=[], metavar="USER", help="a database user that reads it"
+    )
+    bootstrap.set_defaults(handler=_cmd_bootstrap)
+
     schema = sub.add_parser(
         "schema",
         help="print the JSON Schema of a spec kind",
@@ -172,6 +196,12 @@ def _cmd_run(args) -> int:
     from framework.cli.run_cmd import cmd_run
 
     return cmd_run(args)
+
+
+def _cmd_bootstrap(args) -> int:
+    from framework.cli.run_cmd import cmd_bootstrap
+
+    return cmd_bootstrap(args)
 
 
 def _cmd_schema(args) -> int:

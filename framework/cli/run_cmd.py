@@ -286,3 +286,32 @@ def _as_json(result) -> dict:
         "warehouse": result.warehouse,
         "steps": [asdict(o) for o in result.outcomes],
     }
+
+
+def cmd_bootstrap(args) -> int:
+    from framework.compile import compile_bootstrap
+    from framework.errors import SpecError
+    from framework.settings import PostgresSettings, RedshiftSettings
+    from framework.spec.project import load_project
+
+    settings = target_settings(args.pipeline, args.target)
+    if isinstance(settings, RedshiftSettings):
+        database = settings.database
+    elif isinstance(settings, PostgresSettings):
+        database = settings.dbname
+    else:
+        print(f"-- target '{settings.name}' is a DuckDB file: no users, no privileges, nothing to bootstrap")
+        return EXIT_OK
+    project, problems = load_project(args.pipeline)
+    if any(p.severity.value == "error" for p in problems):
+        raise SpecError(f"{len(problems)} finding(s) in the specs", problems)
+    statements = compile_bootstrap(project, settings.type.dialect, database, tuple(args.writer), tuple(args.reader))
+    print(
+        f"-- {project.pipeline.name if project.pipeline else ''} on target '{settings.name}' ({settings.type.dialect}, "
+        f"database {database}): run once as an admin, before the first `elt run`."
+    )
+    if not args.writer:
+        print("-- no --writer given: grant elt_writer to the users that run the pipeline")
+    for purpose, sql in statements:
+        print(f"-- {purpose}\n{sql};")
+    return EXIT_OK

@@ -3,6 +3,7 @@
 data      columns (name, type, nullable), keys, history, materialization, load rules, and the
           SELECT normalized by sqlglot (whitespace and comments do not count)
 physical  Redshift hints (a rebuild on Redshift, no change in the rows)
+table     a model table's shape: columns, primary key, Redshift hints (recreate the table)
 checks    the checks (re-run them; no rebuild)
 metadata  descriptions, owner, tags (nothing to do)
 """
@@ -90,9 +91,15 @@ def fingerprints(spec) -> dict[str, str]:
         ]
         for c in spec.checks
     ]
+    table = {
+        "columns": _columns(spec.columns),
+        "primary_key": spec.keys.business + (("valid_from",) if isinstance(spec.history, m.Scd2) else ()),
+        "physical": vars(spec.redshift),
+    }
     return {
         "data": _digest(data),
         "physical": _digest(vars(spec.redshift)),
+        "table": _digest(table),
         "checks": _digest(checks),
         "metadata": _digest([spec.description, spec.owner, spec.tags, [c.description for c in spec.columns]]),
     }

@@ -30,9 +30,9 @@ class InternalQuery(StrEnum):
 
     TABLE_COLUMNS = "table_columns"  # the live tables' columns (drift, framework-table upgrades)
     LEDGER_FILES = "ledger_files"  # the lake files a source has loaded
-    MODEL_STATE = "model_state"  # what each model was last built from
-    MODEL_STATE_DELETE = "model_state_delete"
-    MODEL_STATE_INSERT = "model_state_insert"
+    MODEL_STATE = "model_state"  # what each model was built from, oldest first (the latest row wins)
+    MODEL_STATE_INSERT = "model_state_insert"  # insert-only: no build's transaction reads the table
+    MODEL_STATE_PRUNE = "model_state_prune"  # at setup: rows older than each model's latest build
     RUN_LOG_INSERT = "run_log_insert"
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
 
@@ -66,6 +66,12 @@ class SpecInfo:
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]
+
+    @property
+    def table_shape(self) -> str:
+        """A model table's columns, keys and physical hints: a build whose table was made for
+        another shape recreates it (a table model) or refuses to run (an incremental one)."""
+        return dict(self.fingerprints).get("table", "")
 
     @property
     def built_from(self) -> str:

@@ -88,16 +88,20 @@ INTERNAL_TABLES = (
         added=("column_name", "kind"),
     ),
     TableSpec(
-        "model_state",
+        "model_builds",
         (
             _c("pipeline", "string", False),
             _c("model", "string", False),
-            _c("data_fingerprint", "string", False),
+            _c("data_fingerprint", "string", False),  # '' : invalidated by a change upstream
             _c("run_id", "string", False),
             _c("built_at", "timestamp", False),
+            _c("table_shape", "string"),  # the shape its table was built with (table fingerprint)
         ),
-        ("pipeline", "model"),
-        "What each model was last built from: a run skips models that are up to date.",
+        # Insert-only (a build's transaction never reads it, so parallel builds never meet in a
+        # serializable conflict): a model's latest row wins, and setup prunes the rows behind its
+        # latest build. It replaced elt.model_state, whose DELETE+INSERT did conflict.
+        ("pipeline", "model", "built_at"),
+        "What each model was built from: a run skips models that are up to date.",
     ),
 )
 

@@ -260,7 +260,8 @@ def _create_model_table(spec: m.ModelSpec, naming: Naming, dialect: Dialect):
 
 
 def _drop_outgrown(spec: m.ModelSpec, naming: Naming) -> Statement | None:
-    """Only an incremental model keeps rows across builds, so only its table can fall behind its spec."""
-    if spec.materialization is not m.Materialization.INCREMENTAL:
+    """A table its spec outgrew: a table model's build recreates it (its rows are rebuilt whole
+    anyway); an incremental model's only with `--full` (it keeps rows across builds)."""
+    if spec.materialization is m.Materialization.VIEW:
         return None
     return run(q.drop_table(spec.name, naming.schema_of(spec.name)), "drop the table its spec outgrew")

@@ -43,6 +43,7 @@ __all__ = [
     "StepStatus",
     "run_one_step",
     "run_pipeline",
+    "setup_warehouse",
 ]
 
 
@@ -52,11 +53,14 @@ def new_run_id() -> str:
 
 def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, set[str]] | None:
     """Schemas, the framework's tables and every staging/model table (each statement idempotent),
-    then the framework-table columns a warehouse made by an older version lacks. Returns the live
-    columns it read (the run reuses them to tell a model table its spec outgrew)."""
+    then the framework-table columns a warehouse made by an older version lacks, then the model
+    state rows behind each model's latest build are pruned. Returns the live columns it read (the
+    run reuses them to tell a model table its spec outgrew). An orchestrator runs this once per
+    run, in a task of its own before any load (see `setup_warehouse`)."""
     for step in manifest.steps:
         if step.kind in (StepKind.SETUP, StepKind.TABLE):
             execute_step(conn, step)
+    RunState(manifest, conn, "setup").prune(conn)
     if not manifest.upgrades:
         return None
     live = live_columns(conn, manifest)
@@ -86,7 +90,8 @@ class Runner:
 
     def run(self) -> list[StepOutcome]:
         self.state.live = ensure_tables(self.conn, self.manifest)
-        self.scheduler.built = self.state.built_fingerprints()
+        built = self.state.built()
+        self.scheduler.built, self.scheduler.shapes = built.fingerprints, built.shapes
         outcomes = []
         for step in self.manifest.steps:
             runner = STEP_RUNNERS.get(step.kind)
@@ -107,16 +112,27 @@ class StepError(EltError):
         self.outcome = outcome
 
 
-def run_one_step(manifest: Manifest, conn: Session, lake: Lake, options: RunOptions, step_id: str) -> StepOutcome:
+def setup_warehouse(manifest: Manifest, conn: Session) -> None:
+    """What an orchestrator runs once per run, upstream of every load: schemas, tables, upgrades
+    (the steps then skip it: 40 tasks need not each commit 20 idempotent statements, nor race
+    on CREATE … IF NOT EXISTS at a first deploy)."""
+    ensure_tables(conn, manifest)
+
+
+def run_one_step(
+    manifest: Manifest, conn: Session, lake: Lake, options: RunOptions, step_id: str, ensure: bool = True
+) -> StepOutcome:
     """One step on its own, as an orchestrator task runs it: a load loads what the ledger lacks, a
     build always rebuilds (its upstream tasks ran), a check checks. Setup and tables are ensured
-    first (idempotent). Raises StepError when the step fails."""
+    first unless `ensure` is off (a setup task ran them). Raises StepError when the step fails."""
     step: StepInfo | None = manifest.step(step_id)
     if step is None or step.kind not in STEP_RUNNERS:
         raise ConfigError(f"no load, build or check step {step_id!r} in the manifest of {manifest.pipeline.name}")
-    live = ensure_tables(conn, manifest)
+    live = ensure_tables(conn, manifest) if ensure else None
     context = RunContext(manifest, conn, lake, options, Scheduler(full=True), RunState(manifest, conn, new_run_id()))
     context.state.live = live
+    if step.kind is StepKind.BUILD:  # which table model's table has another shape
+        context.scheduler.shapes = context.state.built().shapes
     if step.kind is StepKind.CHECK and step.spec:
         context.scheduler.mark_changed(step.spec)  # its build task ran before it
     outcome = STEP_RUNNERS[step.kind](context, step)

@@ -4,8 +4,8 @@ A model is rebuilt when a run asks for everything (`--full`), when an upstream l
 rows or an upstream model was rebuilt in this run, or when what its last published build
 recorded (data and checks fingerprints) differs: a changed definition or checks, a build that
 never finished or failed its checks, or an upstream change that invalidated it (a load or build
-upstream deletes its record in the same transaction, so a run that stops halfway still leaves
-it to rebuild). A step whose upstream failed is skipped, and so is everything downstream of it.
+upstream records that in the same transaction, so a run that stops halfway still leaves it to
+rebuild). A step whose upstream failed is skipped, and so is everything downstream of it.
 Checks run for the models this run changed; the others keep their last verdict.
 """
 
@@ -20,6 +20,7 @@ from framework.compile.manifest import SpecInfo
 class Scheduler:
     full: bool = False  # rebuild every model even when up to date
     built: dict[str, str] = field(default_factory=dict)  # model → data fingerprint of its last completed build
+    shapes: dict[str, str] = field(default_factory=dict)  # model → the table shape its last build made
     changed: set[str] = field(default_factory=set)  # specs whose data changed in this run
     blocked: dict[str, str] = field(default_factory=dict)  # spec → why its dependents cannot run
 
@@ -49,7 +50,15 @@ class Scheduler:
         recorded = self.built.get(spec.name)
         if recorded != spec.built_from:
             return "never built" if recorded is None else "its definition or its checks changed"
+        if self.reshapes(spec):
+            return "its table's shape (keys, Redshift hints) changed"
         return None
+
+    def reshapes(self, spec: SpecInfo) -> bool:
+        """A table model whose table was made for another shape (or an unknown one): its build
+        recreates the table. Other builds keep their table: a table model refills it in place,
+        so grants and the views on it survive."""
+        return spec.materialization == "table" and self.shapes.get(spec.name) != spec.table_shape
 
     def wants_checks(self, spec: str) -> bool:
         return spec in self.changed

@@ -5,6 +5,7 @@ run log (one row per step), and the live tables' columns (to tell a table its sp
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from framework.compile.manifest import InternalQuery, Manifest, SpecInfo
@@ -12,6 +13,14 @@ from framework.execute.session import Session
 from framework.execute.steps import run_statement
 from framework.lake import Lake, LakeFile
 from framework.run.outcome import StepOutcome
+
+INVALIDATED = ""  # the fingerprint a change upstream records: matches no spec, so the model rebuilds
+
+
+@dataclass
+class BuiltState:
+    fingerprints: dict[str, str] = field(default_factory=dict)  # model → its latest row's fingerprint
+    shapes: dict[str, str] = field(default_factory=dict)  # model → the table shape of its latest build
 
 
 def _utc_now() -> datetime.datetime:
@@ -32,33 +41,43 @@ class RunState:
         self.pipeline = manifest.pipeline.name
         self.live: dict[str, set[str]] | None = None  # schema.table → its columns, read once (or given)
 
-    # -- model state ------------------------------------------------------------------------------
-    def built_fingerprints(self) -> dict[str, str]:
-        """model → the data fingerprint its last completed build recorded."""
+    # -- model state (insert-only: a model's latest row wins) ---------------------------------------
+    def built(self) -> BuiltState:
+        """What each model's latest row says it was built from, and the shape of its table."""
         rows = run_statement(
             self.conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE), {"pipeline": self.pipeline}
         )
-        return {model: fingerprint for model, fingerprint, _ in rows}
+        built = BuiltState()
+        for model, fingerprint, shape in rows:  # oldest first
+            built.fingerprints[model] = fingerprint
+            if shape:
+                built.shapes[model] = shape
+        return built
 
-    def record_build(self, conn: Session, model: str, fingerprint: str) -> None:
+    def record_build(self, conn: Session, spec: SpecInfo) -> None:
         """Called inside the build's transaction: the state commits with the data or not at all."""
-        keys = {"pipeline": self.pipeline, "model": model}
-        run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_DELETE), keys)
-        run_statement(
-            conn,
-            self.manifest.internal_sql(InternalQuery.MODEL_STATE_INSERT),
-            {**keys, "data_fingerprint": fingerprint, "run_id": self.run_id, "built_at": _utc_now()},
-        )
+        self._insert(conn, spec.name, spec.built_from, spec.table_shape or None)
 
     def invalidate(self, conn: Session, models: tuple[str, ...]) -> None:
         """Forget what these models were built from (they rebuild on the next run), in the caller's
         transaction: the change upstream of them and this record commit together."""
         for model in models:
-            run_statement(
-                conn,
-                self.manifest.internal_sql(InternalQuery.MODEL_STATE_DELETE),
-                {"pipeline": self.pipeline, "model": model},
-            )
+            self._insert(conn, model, INVALIDATED, None)
+
+    def prune(self, conn: Session) -> None:
+        """Drop the rows behind each model's latest build (at setup: no build runs beside it)."""
+        run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_PRUNE), {"pipeline": self.pipeline})
+
+    def _insert(self, conn: Session, model: str, fingerprint: str, shape: str | None) -> None:
+        row = {
+            "pipeline": self.pipeline,
+            "model": model,
+            "data_fingerprint": fingerprint,
+            "run_id": self.run_id,
+            "built_at": _utc_now(),
+            "table_shape": shape,
+        }
+        run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_INSERT), row)
 
     # -- ledger -----------------------------------------------------------------------------------
     def ledger_row(self, lake: Lake, source: str, lake_file: LakeFile, batch_ts: datetime.datetime) -> dict[str, Any]:
@@ -83,9 +102,8 @@ class RunState:
 
     # -- live tables ------------------------------------------------------------------------------
     def drift(self, spec: SpecInfo) -> str:
-        """How an incremental model's live table differs from its spec's columns ('' if it does not).
-        Other models replace their table (or view) whole on every build."""
-        if spec.materialization != "incremental":
+        """How a model's live table differs from its spec's columns ('' if it does not)."""
+        if spec.materialization == "view":
             return ""
         if self.live is None:
             self.live = live_columns(self.conn, self.manifest)

@@ -268,7 +268,8 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if ctx.scheduler.rebuild_reason(spec) is None:
         return _outcome(step, StepStatus.UP_TO_DATE, time.perf_counter() - started)
     drift = ctx.state.drift(spec)
-    if drift and not ctx.options.full:
+    reshape = bool(drift) or ctx.scheduler.reshapes(spec)
+    if drift and spec.materialization == "incremental" and not ctx.options.full:
         ctx.scheduler.block(spec.name, "no longer matches its table")
         return _outcome(
             step,
@@ -280,9 +281,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 "model keeps only what its SELECT returns)"
             ),
         )
-    # --full after drift: drop and recreate in the build's own transaction (a failure keeps the old table)
-    prelude = step.recreate if drift else ()
-    fingerprint = spec.built_from
+    # A table model whose table has another shape, or an incremental one after drift with --full:
+    # drop and recreate it in the build's own transaction (a failure keeps the old table).
+    prelude = step.recreate if reshape else ()
     checks = ctx.manifest.step(step_id(StepKind.CHECK, spec.name))
     verdict: list[CheckOutcome] = []
 
@@ -295,7 +296,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         errors = [c for c in verdict if c.severity == "error"]
         if errors:
             raise ChecksFailed(errors)
-        ctx.state.record_build(conn, spec.name, fingerprint)
+        ctx.state.record_build(conn, spec)
         ctx.state.invalidate(conn, ctx.manifest.downstream(spec.name))
 
     try:
@@ -323,14 +324,15 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     ctx.scheduler.mark_changed(spec.name)
     ctx.verdicts[spec.name] = list(verdict)
     inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
-    updated = result.affected.get("MERGE", 0) + min(inserted, deleted)
+    refilled = spec.materialization == "table"  # every row replaced: all of them count as inserted
     return _outcome(
         step,
         StepStatus.OK,
         time.perf_counter() - started,
-        rows_inserted=max(inserted - deleted, 0) if spec.materialization != "table" else inserted,
-        rows_updated=updated,
+        rows_inserted=inserted if refilled else max(inserted - deleted, 0),
+        rows_updated=0 if refilled else result.affected.get("MERGE", 0) + min(inserted, deleted),
         rows_expired=result.reports.get("rows_expired"),
+        detail="table recreated for its spec's new shape (grants on it must be given again)" if prelude else "",
     )
 
 

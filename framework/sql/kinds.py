@@ -14,6 +14,15 @@ class LoadMethod(StrEnum):
     COPY_PARQUET = "copy_parquet"  # Redshift: COPY … FORMAT PARQUET MANIFEST from S3, with an IAM role
 
 
+class Privileges(StrEnum):
+    """How a warehouse lets several database users (an Airflow role, engineers' IAM identities)
+    build the same tables: what `elt bootstrap` sets up, once, as an admin."""
+
+    NONE = "none"  # one process, no users (DuckDB)
+    OWNER_ROLE = "owner_role"  # PostgreSQL: writers act as one owning role (ALTER ROLE … SET role)
+    SCOPED_GRANTS = "scoped_grants"  # Redshift: a role granted ALL on the schemas' current and future tables
+
+
 class StatementKind(StrEnum):
     EXEC = "exec"  # run it; a DML statement reports its affected rows
     GUARD = "guard"  # a count that must be 0, else the step fails before anything is written

@@ -26,7 +26,7 @@ def _insert(naming: Naming, dialect: Dialect, table: str) -> exp.Insert:
 
 
 def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery, exp.Expression]:
-    ledger, state = naming.internal("file_ledger"), naming.internal("model_state")
+    ledger, state = naming.internal("file_ledger"), naming.internal("model_builds")
     columns = exp.Table(this=q.ident("columns"), db=q.ident("information_schema"))
     return {
         # The live tables' columns, to tell a table that no longer matches its spec.
@@ -36,16 +36,47 @@ def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery,
         InternalQuery.LEDGER_FILES: q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"))
         .from_(ledger)
         .where(_equals(dialect, "pipeline", "source")),
-        InternalQuery.MODEL_STATE: q.select(q.col("model"), q.col("data_fingerprint"), q.col("run_id"))
+        InternalQuery.MODEL_STATE: q.select(q.col("model"), q.col("data_fingerprint"), q.col("table_shape"))
         .from_(state)
-        .where(_equals(dialect, "pipeline")),
-        InternalQuery.MODEL_STATE_DELETE: exp.Delete(
-            this=state.copy(), where=exp.Where(this=_equals(dialect, "pipeline", "model"))
-        ),
-        InternalQuery.MODEL_STATE_INSERT: _insert(naming, dialect, "model_state"),
+        .where(_equals(dialect, "pipeline"))
+        .order_by(q.col("built_at"), q.col("run_id")),
+        InternalQuery.MODEL_STATE_INSERT: _insert(naming, dialect, "model_builds"),
+        InternalQuery.MODEL_STATE_PRUNE: _prune_state(naming, dialect),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
     }
+
+
+def _prune_state(naming: Naming, dialect: Dialect) -> exp.Delete:
+    """The rows of each model older than its latest build (invalidations after it stay)."""
+    state = naming.internal("model_builds")
+    latest = (
+        q.select(q.col("model"), q.alias(exp.Max(this=q.col("built_at")), "latest"))
+        .from_(state.copy())
+        .where(
+            q.and_all(
+                [
+                    exp.EQ(this=q.col("pipeline"), expression=dialect.placeholder("pipeline")),
+                    exp.NEQ(this=q.col("data_fingerprint"), expression=q.lit("")),
+                ]
+            )
+        )
+        .group_by(q.col("model"))
+    )
+    target = state.name
+    return exp.Delete(
+        this=state.copy(),
+        using=[q.subquery(latest, "__b")],
+        where=exp.Where(
+            this=q.and_all(
+                [
+                    exp.EQ(this=q.col("pipeline", target), expression=dialect.placeholder("pipeline")),
+                    exp.EQ(this=q.col("model", target), expression=q.col("model", "__b")),
+                    exp.LT(this=q.col("built_at", target), expression=q.col("latest", "__b")),
+                ]
+            )
+        ),
+    )
 
 
 # How an added column's old rows are filled in (columns without an entry stay NULL).

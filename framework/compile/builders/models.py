@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework.compile.builders.ddl import create_table
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, guard, run
 from framework.spec import model as m
@@ -68,27 +67,18 @@ def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
 
 
 def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
-    """Build a new table beside the old one and swap them in one transaction."""
-    schema = naming.schema_of(spec.name)
-    fresh = q.table(f"{spec.name}__new", schema)
+    """Refill the table in place, in one transaction: readers see the old rows until it commits,
+    and the table keeps its grants and the views that depend on it (a DROP + RENAME swap loses
+    the grants, fails under a dependent view, and gives a reader of an older snapshot Redshift's
+    ERROR 1018). DELETE, not TRUNCATE: Redshift's TRUNCATE commits the transaction."""
+    target = naming.table_of(spec.name)
     columns = [c.name for c in spec.columns]
     return [
-        run(q.drop_table(fresh.name, schema), "drop a leftover new table"),
-        run(
-            create_table(
-                fresh, spec.columns, dialect, primary_key=spec.keys.business, hints=spec.redshift, if_not_exists=False
-            ),
-            "create the new table",
-        ),
         *stage_statements(spec, source_query, spec.keys.business, dialect),
+        run(exp.Delete(this=target.copy()), "remove the previous rows"),
         run(
-            q.insert_select(fresh, columns, q.select(*q.cols(columns)).from_(q.table(src_name(spec)))),
-            "fill the new table",
-        ),
-        run(q.drop_table(spec.name, schema), "drop the old table"),
-        run(
-            exp.Alter(this=fresh, kind="TABLE", actions=[exp.AlterRename(this=q.table(spec.name))]),
-            "swap the new table in",
+            q.insert_select(target, columns, q.select(*q.cols(columns)).from_(q.table(src_name(spec)))),
+            "fill the table",
         ),
         run(q.drop_table(src_name(spec)), "drop the staging table"),
     ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.spec.types import PortableType
-from framework.sql.kinds import LoadMethod
+from framework.sql.kinds import LoadMethod, Privileges
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Dialect:
     # guarded before writing and checked after, the same way on every dialect.
     declare_primary_keys: bool = True
     load_method: LoadMethod = LoadMethod.READ_PARQUET  # how staging reads lake files
+    privileges: Privileges = Privileges.NONE  # how several database users share the tables
     # --- types -------------------------------------------------------------------------
     string_type: str = "VARCHAR"
 

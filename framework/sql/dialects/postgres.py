@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.sql.dialects.base import Dialect
-from framework.sql.kinds import LoadMethod
+from framework.sql.kinds import LoadMethod, Privileges
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class PostgresDialect(Dialect):
     name: str = "postgres"
     sqlglot_dialect: str = "postgres"
     load_method: LoadMethod = LoadMethod.COPY_STDIN
+    privileges: Privileges = Privileges.OWNER_ROLE
 
     def prepare(self, statement: exp.Expression) -> exp.Expression:
         # sqlglot writes DATEDIFF for PostgreSQL as EXTRACT(epoch FROM …) and reads that back

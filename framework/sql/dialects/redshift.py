@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from framework.sql.dialects.base import Dialect
-from framework.sql.kinds import LoadMethod
+from framework.sql.kinds import LoadMethod, Privileges
 
 
 @dataclass(frozen=True)
@@ -14,5 +14,6 @@ class RedshiftDialect(Dialect):
     sqlglot_dialect: str = "redshift"
     supports_physical_hints: bool = True
     load_method: LoadMethod = LoadMethod.COPY_PARQUET
+    privileges: Privileges = Privileges.SCOPED_GRANTS
     # Redshift's VARCHAR counts bytes; 65535 is the maximum and costs nothing on disk (compressed).
     string_type: str = "VARCHAR(65535)"

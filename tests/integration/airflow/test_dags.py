@@ -36,8 +36,8 @@ def expected_edges(manifest):
     for step in manifest.steps:
         if step.id in tasks:
             edges |= {(tasks[d], tasks[step.id]) for d in step.depends_on if d in tasks}
-            if step.kind == "load":
-                edges.add(("ingest", tasks[step.id]))
+            if step.kind == "load":  # a load waits for the run's ingest and its one setup task
+                edges |= {("ingest", tasks[step.id]), ("setup", tasks[step.id])}
     return tasks, edges
 
 
@@ -50,10 +50,11 @@ def test_dagbag_loads_the_olist_dag_as_specified(project):
 
     manifest, _ = load_or_compile(str(project / "pipelines" / "olist"), None, str(project / "warehouse" / ".elt"))
     tasks, edges = expected_edges(manifest)
-    assert {t.task_id for t in dag.tasks} == set(tasks.values()) | {"detect", "ingest", "summary"}
-    got = {(up, t.task_id) for t in dag.tasks for up in t.upstream_task_ids if up != "detect" or t.task_id == "ingest"}
-    assert edges <= got and ("detect", "ingest") in got
-    assert got - edges - {("detect", "ingest")} == {(u, "summary") for u, d in got if d == "summary"}
+    assert {t.task_id for t in dag.tasks} == set(tasks.values()) | {"detect", "ingest", "setup", "summary"}
+    entry = {("detect", "ingest"), ("detect", "setup")}
+    got = {(up, t.task_id) for t in dag.tasks for up in t.upstream_task_ids}
+    assert edges <= got and entry <= got
+    assert got - edges - entry == {(u, "summary") for u, d in got if d == "summary"}
     assert dag.max_active_runs == 1 and dag.max_active_tasks == 1 and dag.catchup is False
     assert str(dag.schedule) == "@daily" and dag.owner == "data-platform" and "olist" in dag.tags
     build = dag.get_task("dimension.dim_customer")
@@ -171,3 +172,8 @@ def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(pr
         assert task.op_kwargs["target"] == "prod"
     assert dag.get_task("dimension.dim_customer_checks").retries == 0
     assert dag.get_task("load.orders").retries == 3
+    # one setup task per run, upstream of every load (not 40 tasks each running setup)
+    setup = dag.get_task("setup")
+    assert setup.python_callable.__name__ == "setup_warehouse" and setup.upstream_task_ids == {"detect"}
+    loads = [t for t in dag.tasks if t.task_id.startswith("load.")]
+    assert loads and all("setup" in t.upstream_task_ids for t in loads)

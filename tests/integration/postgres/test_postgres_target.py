@@ -291,3 +291,86 @@ def test_rejected_and_conflicting_rows_reach_the_rejects_table_as_on_duckdb(post
     assert on_postgres == (workspace.query(rejects), workspace.query(members))
     assert [(r[2], r[4]) for r in on_postgres[0]] == [(3, "parse"), (4, "conflict"), (5, "conflict")]
     assert on_postgres[1] == [(1, "gold"), (3, "bronze")]
+
+
+def test_a_table_model_rebuilt_keeps_its_grants_and_the_views_on_it(olist, postgres):
+    """Issue 13, item 10: a table model is refilled in place (DELETE + INSERT in its build's
+    transaction), never dropped and renamed — PostgreSQL, like Redshift, refuses to drop a table
+    a view depends on, and a dropped table loses its grants."""
+    workspace, settings, _, _ = olist
+    with postgres.connect(settings.dbname) as conn:
+        conn.execute("DROP ROLE IF EXISTS bi_reader")
+        conn.execute("CREATE ROLE bi_reader")
+        conn.execute("GRANT SELECT ON mart.mart_daily_sales TO bi_reader")
+        conn.execute("CREATE VIEW public.daily_revenue AS SELECT SUM(revenue) AS revenue FROM mart.mart_daily_sales")
+        revenue = conn.execute("SELECT revenue FROM public.daily_revenue").fetchone()
+    try:
+        again = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH, full=True))
+        assert again.ok, [(o.step, o.error) for o in again.outcomes if o.error]
+        rebuilt = next(o for o in again.outcomes if o.step == "build:mart_daily_sales")
+        assert rebuilt.status == "ok" and rebuilt.rows_inserted > 0 and not rebuilt.detail
+        with postgres.connect(settings.dbname) as conn:
+            assert conn.execute("SELECT revenue FROM public.daily_revenue").fetchone() == revenue
+            granted = conn.execute(
+                "SELECT has_table_privilege('bi_reader', 'mart.mart_daily_sales', 'SELECT')"
+            ).fetchone()
+            assert granted == (True,)
+    finally:
+        with postgres.connect(settings.dbname) as conn:
+            conn.execute("DROP VIEW IF EXISTS public.daily_revenue")
+            conn.execute("REVOKE ALL ON mart.mart_daily_sales FROM bi_reader")
+            conn.execute("DROP ROLE IF EXISTS bi_reader")
+
+
+def test_after_the_bootstrap_two_writers_and_a_reader_share_the_warehouse_without_superuser(olist, postgres):
+    """Issue 13, item 5: `elt bootstrap`'s SQL, run once by the admin, is all two ordinary login
+    users need to run the pipeline in turn — one creates the tables, the other recreates one of
+    them (a DROP only the owner may do) — and a third may read the published layers, not write."""
+    from framework.compile import compile_bootstrap
+    from framework.spec.project import load_project
+
+    workspace, _, _, _ = olist
+    dbname = postgres.create_database("bootstrapped")
+    users = ("pipeline_a", "pipeline_b", "bi_user")
+    with postgres.connect() as conn:
+        for user in users:
+            conn.execute(f"DROP ROLE IF EXISTS {user}")  # test-owned names
+            conn.execute(f"CREATE ROLE {user} LOGIN")
+        for role in ("elt_reader", "elt_writer"):
+            conn.execute(f"DROP OWNED BY {role}") if conn.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)
+            ).fetchone() else None
+            conn.execute(f"DROP ROLE IF EXISTS {role}")
+    project, _ = load_project(str(workspace.pipeline))
+    statements = compile_bootstrap(project, "postgres", dbname, ("pipeline_a", "pipeline_b"), ("bi_user",))
+    with postgres.connect(dbname) as admin:
+        for _, sql in statements:
+            admin.execute(sql)
+    as_a = dataclasses.replace(postgres.settings(dbname, str(workspace.lake)), user="pipeline_a")
+    first = run_pipeline(str(workspace.pipeline), as_a, RunOptions(BATCH))
+    assert first.ok, [(o.step, o.error) for o in first.outcomes if o.error]
+
+    spec = workspace.pipeline / "models" / "dim_date.yml"
+    original = spec.read_text()
+    spec.write_text(original.replace("  diststyle: all\n", "  diststyle: even\n"))  # a new shape: recreate
+    try:
+        as_b = dataclasses.replace(as_a, user="pipeline_b")
+        second = run_pipeline(str(workspace.pipeline), as_b, RunOptions(BATCH))
+    finally:
+        spec.write_text(original)
+    rebuilt = next(o for o in second.outcomes if o.step == "build:dim_date")
+    assert second.ok and "table recreated" in rebuilt.detail, [(o.step, o.error) for o in second.outcomes if o.error]
+
+    with postgres.connect(dbname) as conn:
+        owners = conn.execute(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname IN ('dwh', 'mart', 'staging', 'elt')"
+        )
+        assert owners.fetchall() == [("elt_writer",)]
+    reader = psycopg.connect(host=postgres.host, port=postgres.port, user="bi_user", dbname=dbname, autocommit=True)
+    with reader:
+        assert reader.execute("SELECT COUNT(*) FROM mart.mart_daily_sales").fetchone()[0] > 0
+        assert reader.execute("SELECT COUNT(*) FROM elt.run_log").fetchone()[0] > 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            reader.execute("DELETE FROM mart.mart_daily_sales")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            reader.execute("SELECT COUNT(*) FROM staging.orders")

@@ -81,7 +81,7 @@ def answer_from(ledger: dict[str, tuple] | None = None):
     def script(sql: str):
         if sql.startswith("SELECT path, checksum, size_bytes FROM elt.file_ledger"):
             return [(path, checksum, size) for path, (checksum, size) in (ledger or {}).items()]
-        if sql.startswith("SELECT model, data_fingerprint, run_id FROM elt.model_state"):
+        if sql.startswith("SELECT model, data_fingerprint, table_shape FROM elt.model_builds"):
             return []
         if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
             # a warehouse this version set up
@@ -103,14 +103,15 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
     def transaction(statements):
         return ["BEGIN TRANSACTION", *statements, "COMMIT"]
 
-    def invalidate(name):
-        return [internal["model_state_delete"] for _ in manifest.downstream(name)]
+    def invalidate(name):  # insert-only: one row per model downstream
+        return [internal["model_state_insert"] for _ in manifest.downstream(name)]
 
     sent = []
     for step in manifest.steps:
         if step.kind in ("setup", "table"):
             body = [s.sql for s in step.statements]
             sent += transaction(body) if step.transactional else body
+    sent.append(internal["model_state_prune"])  # the state rows behind each model's latest build
     sent.append(internal["table_columns"])  # read once: framework columns to add? a live table behind its spec?
     sent.append(internal["model_state"])
     # batches load whole: the first load reads every source's ledger to see which batches wait
@@ -124,8 +125,10 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
         elif step.kind == "build":
             checks = manifest.step(f"check:{step.spec}")
             audit = [s.sql for s in checks.statements] or [c.count_sql for c in checks.checks]
-            publish = [internal["model_state_delete"], internal["model_state_insert"], *invalidate(step.spec)]
-            sent += transaction([s.sql for s in step.statements] + audit + publish)
+            publish = [internal["model_state_insert"], *invalidate(step.spec)]
+            # a table model whose table's shape is not on record (here: none is) recreates it
+            recreate = [s.sql for s in step.recreate] if manifest.spec(step.spec).materialization == "table" else []
+            sent += transaction(recreate + [s.sql for s in step.statements] + audit + publish)
         elif step.kind != "check":
             continue
         sent.append(internal["run_log_insert"])
@@ -160,6 +163,80 @@ def test_a_first_run_sends_exactly_the_compiled_plan(compiled, landed):
         depth += {"BEGIN TRANSACTION": 1, "COMMIT": -1}.get(sent, 0)
         assert depth in (0, 1)
     assert depth == 0
+
+
+def test_no_transaction_reads_the_model_state_so_parallel_builds_cannot_conflict(compiled, landed):
+    """Redshift's serializable isolation aborts (error 1023) one of two transactions that each
+    read what the other writes. Every load and build writes model state; none reads it, nor
+    deletes from it (a DELETE reads): the state is insert-only, read before any transaction."""
+    lake, _ = landed
+    recording = Recording(script=answer_from())
+    run(compiled, lake, recording)
+    inside, touched = False, []
+    for sent in recording.statements:
+        inside = {"BEGIN TRANSACTION": True, "COMMIT": False}.get(sent, inside)
+        tables = {
+            t.sql(dialect="redshift") for t in sqlglot.parse_one(sent, read="redshift").find_all(sqlglot.exp.Table)
+        }
+        if inside and "elt.model_builds" in tables and not sent.startswith("CREATE TABLE IF NOT EXISTS"):
+            touched.append(sent)
+    assert touched and all(s.startswith("INSERT INTO elt.model_builds (") and " SELECT " not in s for s in touched)
+    assert len(touched) >= len([s for s in compiled.steps if s.kind == "build"])
+
+
+def test_table_models_are_refilled_in_place_never_dropped_and_renamed(compiled, landed):
+    """A DROP + RENAME swap loses grants, fails under a dependent view and gives readers of an
+    older snapshot ERROR 1018: a table model whose table has its spec's shape is refilled with
+    DELETE + INSERT in its build's transaction."""
+    lake, _ = landed
+    tables = [s.name for s in compiled.specs if s.kind == "model" and s.materialization == "table"]
+    assert tables
+    shapes = {s.name: s.table_shape for s in compiled.specs if s.name in tables}
+    base = answer_from()
+
+    def script(sql: str):  # the state of a warehouse whose tables have their specs' shapes
+        if sql.startswith("SELECT model, data_fingerprint, table_shape FROM elt.model_builds"):
+            return [(name, "", shape) for name, shape in shapes.items()]
+        return base(sql)
+
+    recording = Recording(script=script)
+    run(compiled, lake, recording)
+    sent = recording.statements
+    assert not [s for s in sent if s.startswith("ALTER TABLE") and " RENAME " in s]
+    for name in tables:
+        table = compiled.spec(name).table
+        assert f"DELETE FROM {table}" in sent and not [s for s in sent if s.startswith(f"DROP TABLE IF EXISTS {table}")]
+
+
+def test_an_orchestrated_run_sets_up_once_and_its_step_tasks_do_not(compiled, landed):
+    """The DAG's setup task creates schemas and tables once; a load, build or check task then
+    sends no DDL of setup (no CREATE … IF NOT EXISTS races between 16 parallel tasks)."""
+    from framework.run.runner import run_one_step, setup_warehouse
+
+    lake, _ = landed
+    setup = Recording(script=answer_from())
+    setup_warehouse(compiled, connect_redshift(settings(lake.bucket), connect=lambda: RecordingConnection(setup)))
+    created = [s for s in setup.statements if s.startswith(("CREATE SCHEMA", "CREATE TABLE IF NOT EXISTS"))]
+    assert len(created) == len(
+        [s for step in compiled.steps if step.kind in ("setup", "table") for s in step.statements]
+    )
+    shapes = [(s.name, "", s.table_shape) for s in compiled.specs if s.kind == "model"]
+    base = answer_from()
+
+    def script(sql: str):  # tables made by setup for their specs' shapes
+        if sql.startswith("SELECT model, data_fingerprint, table_shape FROM elt.model_builds"):
+            return shapes
+        return base(sql)
+
+    for step_id in ("load:orders", "build:dim_date", "check:dim_date"):
+        recording = Recording(script=script)
+        session = connect_redshift(settings(lake.bucket), connect=lambda r=recording: RecordingConnection(r))
+        try:
+            run_one_step(compiled, session, lake, RunOptions(BATCH, iam_role=ROLE, retry=FAST), step_id, ensure=False)
+        except Exception as err:  # the check finds its model unbuilt in this double: not what is asserted
+            assert step_id.startswith("check:"), err
+        assert recording.statements and not [s for s in recording.statements if s.startswith("CREATE SCHEMA")]
+        assert not [s for s in recording.statements if s.startswith("CREATE TABLE IF NOT EXISTS")], step_id
 
 
 def test_every_statement_sent_reparses_as_redshift_sql(compiled, landed):

@@ -59,7 +59,7 @@ def test_manifest_carries_graph_fingerprints_and_sql(olist):
     assert manifest.step("load:orders").load_method is get_dialect(manifest.target).load_method
     assert {s.verb for s in manifest.step("build:dim_customer").statements} >= {"INSERT", "DELETE"}
     dim_customer = manifest.spec("dim_customer")
-    assert set(dict(dim_customer.fingerprints)) == {"data", "physical", "checks", "metadata"}
+    assert set(dict(dim_customer.fingerprints)) == {"data", "physical", "table", "checks", "metadata"}
     assert {"dim_customer", "order_items"} <= set(manifest.spec("fact_order_items").depends_on)
     build = manifest.step("build:fact_order_items")
     assert "check:dim_customer" in build.depends_on and "load:order_items" in build.depends_on

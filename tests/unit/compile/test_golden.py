@@ -46,3 +46,25 @@ def test_redshift_golden_shapes_follow_redshifts_rules():
         assert "MERGE INTO" in merge and " AS " not in merge.split("USING")[0]  # no target alias
     duck = "\n".join(p.read_text() for p in sorted((GOLDEN / "olist" / "duckdb").glob("*.sql")))
     assert "DISTSTYLE" not in duck and "READ_PARQUET($batch_files)" in duck
+
+
+@pytest.mark.parametrize("target", ["redshift", "postgres", "duckdb"])
+def test_the_bootstrap_sql_matches_its_golden_file(target, update_golden):
+    """What an admin runs once per warehouse (`elt bootstrap`), reviewed like the pipeline's SQL."""
+    from framework.compile import compile_bootstrap
+    from framework.spec.project import load_project
+
+    project, _ = load_project(str(OLIST))
+    statements = compile_bootstrap(project, target, "analytics", ("IAMR:olist-airflow-prod",), ("IAMR:olist-bi",))
+    produced = "".join(f"-- {purpose}\n{sql};\n" for purpose, sql in statements)
+    path = GOLDEN / "olist" / "bootstrap" / f"{target}.sql"
+    if update_golden:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(produced)
+    assert produced == path.read_text(), f"{path} differs; run pytest --update-golden and review"
+    if target == "duckdb":
+        assert produced == ""  # a DuckDB file has no users
+    else:
+        assert "GRANT CREATE ON DATABASE analytics TO" in produced and '"IAMR:olist-airflow-prod"' in produced
+    if target == "redshift":  # scoped: every current and future table, whoever created it
+        assert "GRANT ALL FOR TABLES IN SCHEMA dwh DATABASE analytics TO ROLE elt_writer" in produced

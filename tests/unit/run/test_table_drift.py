@@ -18,7 +18,7 @@ def test_a_table_behind_its_spec_fails_clearly_and_full_rebuilds_it(tmp_path):
     with duckdb.connect(str(workspace.warehouse)) as conn:  # as an older version left it
         conn.execute("ALTER TABLE dwh.fact_orders DROP COLUMN customer_state")
         conn.execute("ALTER TABLE dwh.fact_orders ADD COLUMN legacy_flag BOOLEAN")
-        conn.execute("DELETE FROM elt.model_state WHERE model = 'fact_orders'")  # its spec changed since
+        conn.execute("DELETE FROM elt.model_builds WHERE model = 'fact_orders'")  # its spec changed since
 
     result = workspace.run()
     outcome = {o.step: o for o in result.outcomes}
@@ -67,3 +67,24 @@ def test_a_run_log_from_an_older_version_gains_step_kind_with_its_old_rows_backf
     assert {kind for kind in kinds.values()} <= {"load", "build", "check"}
     assert workspace.query("SELECT COUNT(*) FROM elt.run_log")[0][0] == before + len(result.outcomes)
     assert workspace.run().ok  # the column is there now: nothing to add, nothing fails
+
+
+def test_a_table_model_whose_shape_changed_is_recreated_and_otherwise_refilled_in_place(tmp_path):
+    """A table model keeps its table (and so its grants and the views on it) from build to build;
+    when its spec gives the table another shape — here a Redshift hint — the next run rebuilds it
+    into a recreated table, inside the build's transaction, and says so."""
+    workspace = Workspace(tmp_path, OLIST)
+    assert not workspace.ingest(OLIST / "sample").failed
+    assert workspace.run().ok
+    dates = workspace.query("SELECT COUNT(*) FROM dwh.dim_date")
+    rerun = {o.step: o for o in workspace.run(full=True).outcomes}
+    assert rerun["build:dim_date"].status == "ok" and rerun["build:dim_date"].detail == ""  # refilled in place
+
+    spec = workspace.pipeline / "models" / "dim_date.yml"
+    spec.write_text(spec.read_text().replace("  diststyle: all\n", "  diststyle: even\n"))
+    result = {o.step: o for o in workspace.run().outcomes}
+    assert result["build:dim_date"].status == "ok"
+    assert "table recreated for its spec's new shape" in result["build:dim_date"].detail
+    assert workspace.query("SELECT COUNT(*) FROM dwh.dim_date") == dates
+    again = {o.step: o.status for o in workspace.run().outcomes}
+    assert again["build:dim_date"] == "up to date"

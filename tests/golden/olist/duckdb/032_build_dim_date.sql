@@ -2,26 +2,6 @@
 -- after: table:dim_date, load:orders, load:order_reviews
 BEGIN;
 
--- drop a leftover new table
-DROP TABLE IF EXISTS dwh.dim_date__new;
-
--- create the new table
-CREATE TABLE dwh.dim_date__new (
-  date_key DATE NOT NULL,
-  year INT NOT NULL,
-  quarter INT NOT NULL,
-  month INT NOT NULL,
-  month_name TEXT NOT NULL,
-  day INT NOT NULL,
-  day_of_week INT NOT NULL,
-  day_name TEXT NOT NULL,
-  day_of_year INT NOT NULL,
-  iso_week INT NOT NULL,
-  is_weekend BOOLEAN NOT NULL,
-  year_month TEXT NOT NULL,
-  month_start DATE NOT NULL
-);
-
 -- drop a leftover staging table
 DROP TABLE IF EXISTS __src_dim_date;
 
@@ -182,8 +162,11 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- fill the new table
-INSERT INTO dwh.dim_date__new (
+-- remove the previous rows
+DELETE FROM dwh.dim_date;
+
+-- fill the table
+INSERT INTO dwh.dim_date (
   date_key,
   year,
   quarter,
@@ -213,13 +196,6 @@ SELECT
   year_month,
   month_start
 FROM __src_dim_date;
-
--- drop the old table
-DROP TABLE IF EXISTS dwh.dim_date;
-
--- swap the new table in
-ALTER TABLE dwh.dim_date__new
-RENAME TO dim_date;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_date;

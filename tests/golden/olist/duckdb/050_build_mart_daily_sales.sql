@@ -2,26 +2,6 @@
 -- after: table:mart_daily_sales, check:dim_date, check:dim_customer, check:fact_orders, check:fact_order_items
 BEGIN;
 
--- drop a leftover new table
-DROP TABLE IF EXISTS mart.mart_daily_sales__new;
-
--- create the new table
-CREATE TABLE mart.mart_daily_sales__new (
-  date_key DATE NOT NULL,
-  year_month TEXT NOT NULL,
-  day_of_week INT NOT NULL,
-  is_weekend BOOLEAN NOT NULL,
-  orders INT NOT NULL,
-  delivered_orders INT NOT NULL,
-  canceled_orders INT NOT NULL,
-  items INT NOT NULL,
-  revenue DECIMAL(14, 2) NOT NULL,
-  freight DECIMAL(14, 2) NOT NULL,
-  payments DECIMAL(14, 2) NOT NULL,
-  avg_ticket DECIMAL(14, 2),
-  new_customers INT NOT NULL
-);
-
 -- drop a leftover staging table
 DROP TABLE IF EXISTS __src_mart_daily_sales;
 
@@ -128,8 +108,11 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- fill the new table
-INSERT INTO mart.mart_daily_sales__new (
+-- remove the previous rows
+DELETE FROM mart.mart_daily_sales;
+
+-- fill the table
+INSERT INTO mart.mart_daily_sales (
   date_key,
   year_month,
   day_of_week,
@@ -159,13 +142,6 @@ SELECT
   avg_ticket,
   new_customers
 FROM __src_mart_daily_sales;
-
--- drop the old table
-DROP TABLE IF EXISTS mart.mart_daily_sales;
-
--- swap the new table in
-ALTER TABLE mart.mart_daily_sales__new
-RENAME TO mart_daily_sales;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_daily_sales;

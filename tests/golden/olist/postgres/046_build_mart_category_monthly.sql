@@ -2,23 +2,6 @@
 -- after: table:mart_category_monthly, check:dim_product, check:dim_date, check:fact_order_items, check:fact_orders
 BEGIN;
 
--- drop a leftover new table
-DROP TABLE IF EXISTS mart.mart_category_monthly__new;
-
--- create the new table
-CREATE TABLE mart.mart_category_monthly__new (
-  category_name VARCHAR NOT NULL,
-  year_month VARCHAR NOT NULL,
-  month_start DATE NOT NULL,
-  orders INT NOT NULL,
-  items INT NOT NULL,
-  revenue DECIMAL(14, 2) NOT NULL,
-  freight DECIMAL(14, 2) NOT NULL,
-  reviewed_orders INT NOT NULL,
-  avg_review_score DECIMAL(4, 2),
-  PRIMARY KEY (category_name, year_month)
-);
-
 -- drop a leftover staging table
 DROP TABLE IF EXISTS __src_mart_category_monthly;
 
@@ -114,8 +97,11 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- fill the new table
-INSERT INTO mart.mart_category_monthly__new (
+-- remove the previous rows
+DELETE FROM mart.mart_category_monthly;
+
+-- fill the table
+INSERT INTO mart.mart_category_monthly (
   category_name,
   year_month,
   month_start,
@@ -137,13 +123,6 @@ SELECT
   reviewed_orders,
   avg_review_score
 FROM __src_mart_category_monthly;
-
--- drop the old table
-DROP TABLE IF EXISTS mart.mart_category_monthly;
-
--- swap the new table in
-ALTER TABLE mart.mart_category_monthly__new
-RENAME TO mart_category_monthly;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_category_monthly;

@@ -2,35 +2,6 @@
 -- after: table:mart_customer_360, check:dim_customer, check:dim_product, check:fact_orders, check:fact_order_items, check:fact_payments
 BEGIN;
 
--- drop a leftover new table
-DROP TABLE IF EXISTS mart.mart_customer_360__new;
-
--- create the new table
-CREATE TABLE mart.mart_customer_360__new (
-  customer_unique_id VARCHAR NOT NULL,
-  customer_sk VARCHAR NOT NULL,
-  zip_code_prefix VARCHAR NOT NULL,
-  city VARCHAR NOT NULL,
-  state VARCHAR NOT NULL,
-  lat DOUBLE PRECISION,
-  lng DOUBLE PRECISION,
-  first_order_ts TIMESTAMP NOT NULL,
-  last_order_ts TIMESTAMP NOT NULL,
-  orders_count INT NOT NULL,
-  delivered_orders INT NOT NULL,
-  canceled_orders INT NOT NULL,
-  items_count INT NOT NULL,
-  total_spent DECIMAL(14, 2) NOT NULL,
-  reviewed_orders INT NOT NULL,
-  avg_review_score DECIMAL(4, 2),
-  favourite_category VARCHAR,
-  preferred_payment_type VARCHAR,
-  recency_days INT NOT NULL,
-  tenure_days INT NOT NULL,
-  segment VARCHAR NOT NULL,
-  PRIMARY KEY (customer_unique_id)
-);
-
 -- drop a leftover staging table
 DROP TABLE IF EXISTS __src_mart_customer_360;
 
@@ -230,8 +201,11 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- fill the new table
-INSERT INTO mart.mart_customer_360__new (
+-- remove the previous rows
+DELETE FROM mart.mart_customer_360;
+
+-- fill the table
+INSERT INTO mart.mart_customer_360 (
   customer_unique_id,
   customer_sk,
   zip_code_prefix,
@@ -277,13 +251,6 @@ SELECT
   tenure_days,
   segment
 FROM __src_mart_customer_360;
-
--- drop the old table
-DROP TABLE IF EXISTS mart.mart_customer_360;
-
--- swap the new table in
-ALTER TABLE mart.mart_customer_360__new
-RENAME TO mart_customer_360;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_customer_360;

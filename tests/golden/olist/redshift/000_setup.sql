@@ -61,14 +61,15 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   PRIMARY KEY (pipeline, source, batch_date, path, line)
 );
 
--- framework table model_state
-CREATE TABLE IF NOT EXISTS elt.model_state (
+-- framework table model_builds
+CREATE TABLE IF NOT EXISTS elt.model_builds (
   pipeline VARCHAR(65535) NOT NULL,
   model VARCHAR(65535) NOT NULL,
   data_fingerprint VARCHAR(65535) NOT NULL,
   run_id VARCHAR(65535) NOT NULL,
   built_at TIMESTAMP NOT NULL,
-  PRIMARY KEY (pipeline, model)
+  table_shape VARCHAR(65535),
+  PRIMARY KEY (pipeline, model, built_at)
 );
 
 COMMIT;

@@ -2,29 +2,6 @@
 -- after: table:dim_date, load:orders, load:order_reviews
 BEGIN;
 
--- drop a leftover new table
-DROP TABLE IF EXISTS dwh.dim_date__new;
-
--- create the new table
-CREATE TABLE dwh.dim_date__new (
-  date_key DATE NOT NULL,
-  year INTEGER NOT NULL,
-  quarter INTEGER NOT NULL,
-  month INTEGER NOT NULL,
-  month_name VARCHAR(65535) NOT NULL,
-  day INTEGER NOT NULL,
-  day_of_week INTEGER NOT NULL,
-  day_name VARCHAR(65535) NOT NULL,
-  day_of_year INTEGER NOT NULL,
-  iso_week INTEGER NOT NULL,
-  is_weekend BOOLEAN NOT NULL,
-  year_month VARCHAR(65535) NOT NULL,
-  month_start DATE NOT NULL,
-  PRIMARY KEY (date_key)
-)
-DISTSTYLE ALL
-COMPOUND SORTKEY(date_key);
-
 -- drop a leftover staging table
 DROP TABLE IF EXISTS __src_dim_date;
 
@@ -183,8 +160,11 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- fill the new table
-INSERT INTO dwh.dim_date__new (
+-- remove the previous rows
+DELETE FROM dwh.dim_date;
+
+-- fill the table
+INSERT INTO dwh.dim_date (
   date_key,
   year,
   quarter,
@@ -214,13 +194,6 @@ SELECT
   year_month,
   month_start
 FROM __src_dim_date;
-
--- drop the old table
-DROP TABLE IF EXISTS dwh.dim_date;
-
--- swap the new table in
-ALTER TABLE dwh.dim_date__new
-RENAME TO dim_date;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_date;

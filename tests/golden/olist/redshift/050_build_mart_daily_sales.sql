@@ -2,29 +2,6 @@
 -- after: table:mart_daily_sales, check:dim_date, check:dim_customer, check:fact_orders, check:fact_order_items
 BEGIN;
 
--- drop a leftover new table
-DROP TABLE IF EXISTS mart.mart_daily_sales__new;
-
--- create the new table
-CREATE TABLE mart.mart_daily_sales__new (
-  date_key DATE NOT NULL,
-  year_month VARCHAR(65535) NOT NULL,
-  day_of_week INTEGER NOT NULL,
-  is_weekend BOOLEAN NOT NULL,
-  orders INTEGER NOT NULL,
-  delivered_orders INTEGER NOT NULL,
-  canceled_orders INTEGER NOT NULL,
-  items INTEGER NOT NULL,
-  revenue DECIMAL(14, 2) NOT NULL,
-  freight DECIMAL(14, 2) NOT NULL,
-  payments DECIMAL(14, 2) NOT NULL,
-  avg_ticket DECIMAL(14, 2),
-  new_customers INTEGER NOT NULL,
-  PRIMARY KEY (date_key)
-)
-DISTSTYLE ALL
-COMPOUND SORTKEY(date_key);
-
 -- drop a leftover staging table
 DROP TABLE IF EXISTS __src_mart_daily_sales;
 
@@ -131,8 +108,11 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- fill the new table
-INSERT INTO mart.mart_daily_sales__new (
+-- remove the previous rows
+DELETE FROM mart.mart_daily_sales;
+
+-- fill the table
+INSERT INTO mart.mart_daily_sales (
   date_key,
   year_month,
   day_of_week,
@@ -162,13 +142,6 @@ SELECT
   avg_ticket,
   new_customers
 FROM __src_mart_daily_sales;
-
--- drop the old table
-DROP TABLE IF EXISTS mart.mart_daily_sales;
-
--- swap the new table in
-ALTER TABLE mart.mart_daily_sales__new
-RENAME TO mart_daily_sales;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_daily_sales;

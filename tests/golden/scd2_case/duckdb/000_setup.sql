@@ -58,13 +58,14 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   kind TEXT
 );
 
--- framework table model_state
-CREATE TABLE IF NOT EXISTS elt.model_state (
+-- framework table model_builds
+CREATE TABLE IF NOT EXISTS elt.model_builds (
   pipeline TEXT NOT NULL,
   model TEXT NOT NULL,
   data_fingerprint TEXT NOT NULL,
   run_id TEXT NOT NULL,
-  built_at TIMESTAMP NOT NULL
+  built_at TIMESTAMP NOT NULL,
+  table_shape TEXT
 );
 
 COMMIT;

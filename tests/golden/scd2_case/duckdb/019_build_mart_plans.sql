@@ -2,15 +2,6 @@
 -- after: table:mart_plans, check:dim_account
 BEGIN;
 
--- drop a leftover new table
-DROP TABLE IF EXISTS mart.mart_plans__new;
-
--- create the new table
-CREATE TABLE mart.mart_plans__new (
-  plan TEXT NOT NULL,
-  accounts BIGINT NOT NULL
-);
-
 -- drop a leftover staging table
 DROP TABLE IF EXISTS __src_mart_plans;
 
@@ -43,8 +34,11 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- fill the new table
-INSERT INTO mart.mart_plans__new (
+-- remove the previous rows
+DELETE FROM mart.mart_plans;
+
+-- fill the table
+INSERT INTO mart.mart_plans (
   plan,
   accounts
 )
@@ -52,13 +46,6 @@ SELECT
   plan,
   accounts
 FROM __src_mart_plans;
-
--- drop the old table
-DROP TABLE IF EXISTS mart.mart_plans;
-
--- swap the new table in
-ALTER TABLE mart.mart_plans__new
-RENAME TO mart_plans;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_plans;

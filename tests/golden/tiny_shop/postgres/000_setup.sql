@@ -58,14 +58,15 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   PRIMARY KEY (pipeline, source, batch_date, path, line)
 );
 
--- framework table model_state
-CREATE TABLE IF NOT EXISTS elt.model_state (
+-- framework table model_builds
+CREATE TABLE IF NOT EXISTS elt.model_builds (
   pipeline VARCHAR NOT NULL,
   model VARCHAR NOT NULL,
   data_fingerprint VARCHAR NOT NULL,
   run_id VARCHAR NOT NULL,
   built_at TIMESTAMP NOT NULL,
-  PRIMARY KEY (pipeline, model)
+  table_shape VARCHAR,
+  PRIMARY KEY (pipeline, model, built_at)
 );
 
 COMMIT;
