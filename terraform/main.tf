@@ -1,7 +1,9 @@
 # The one root module: every environment applies this configuration with its own variables
 # (envs/<environment>.tfvars) and its own state (envs/<environment>.s3.tfbackend). See README.md.
 terraform {
-  required_version = ">= 1.5"
+  # 1.11: S3 native state locking (use_lockfile in envs/*.s3.tfbackend) is generally available and
+  # variable validations may refer to other variables (1.9+).
+  required_version = ">= 1.11"
   required_providers {
     aws = {
       source  = "hashicorp/aws"

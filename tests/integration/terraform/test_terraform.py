@@ -159,6 +159,22 @@ def test_the_airflow_identity_is_least_privilege():
         assert "*" not in statement["resources"] and not any(a.endswith(":*") for a in statement["actions"])
 
 
+def test_every_state_is_encrypted_and_locked():
+    """S3 native locking (a lock file beside the state, use_lockfile) is GA from Terraform 1.11, which the
+    root requires; no DynamoDB table."""
+    backends = {env: load(TF / "envs" / f"{env}.s3.tfbackend") for env in ENVIRONMENTS}
+    for env, backend in backends.items():
+        assert backend["encrypt"] is True and backend["use_lockfile"] is True, env
+        assert "dynamodb_table" not in backend, env
+    (required,) = [t["required_version"] for t in configuration(TF)["terraform"] if "required_version" in t]
+    minimum = re.fullmatch(r">= (\d+)\.(\d+)", required)
+    assert minimum and (int(minimum.group(1)), int(minimum.group(2))) >= (1, 11), required
+    if shutil.which("terraform"):
+        version = json.loads(subprocess.run(["terraform", "version", "-json"], capture_output=True, text=True).stdout)
+        installed = tuple(int(part) for part in version["terraform_version"].split(".")[:2])
+        assert installed >= (1, 11), f"terraform {version['terraform_version']} cannot use this configuration"
+
+
 def test_one_root_module_serves_every_environment():
     """terraform/ is the only root; envs/ holds values and backend settings, no configuration."""
     assert sorted(p.relative_to(TF).as_posix() for p in TF.glob("envs/**/*.tf")) == []
