@@ -159,6 +159,31 @@ def test_the_airflow_identity_is_least_privilege():
         assert "*" not in statement["resources"] and not any(a.endswith(":*") for a in statement["actions"])
 
 
+def test_the_prod_target_in_pipeline_yml_names_what_terraform_creates():
+    """pipeline.yml's redshift target for an environment (prod) names the workgroup, database, bucket, prefix
+    and region that environment's Terraform values produce."""
+    import yaml
+
+    root = configuration(TF)
+    targets = yaml.safe_load((REPO / "pipelines" / "olist" / "pipeline.yml").read_text())["targets"]
+    environments = [name for name, t in targets.items() if t["type"] == "redshift" and name in ENVIRONMENTS]
+    assert environments == ["prod"]
+    for env in environments:
+        values = {name: body.get("default") for name, body in root["variable"].items()} | tfvars(env)
+        calls = root["module"]
+        produced = {
+            "workgroup": render(calls["redshift"]["workgroup_name"], values),
+            "database": render(calls["redshift"]["database"], values),
+            "s3_bucket": render(calls["lake"]["bucket_name"], values),
+            "s3_prefix": render(calls["lake"]["prefix"], values),
+            "region": values["region"],
+            "landing_prefix": render(calls["lake"]["prefix"], values) + "/landing",
+        }
+        assert None not in produced.values(), produced
+        assert {key: targets[env][key] for key in produced} == produced
+        assert produced["workgroup"] == "olist-prod"
+
+
 def test_every_state_is_encrypted_and_locked():
     """S3 native locking (a lock file beside the state, use_lockfile) is GA from Terraform 1.11, which the
     root requires; no DynamoDB table."""
