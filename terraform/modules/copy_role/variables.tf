@@ -17,7 +17,7 @@ variable "bucket_arn" {
 }
 
 variable "prefix" {
-  description = "The lake prefix the role may read (no leading or trailing slash)."
+  description = "The pipeline's lake prefix (no leading or trailing slash): the role reads its lake/ and manifests/ keys."
   type        = string
   validation {
     condition     = length(var.prefix) > 0 && !startswith(var.prefix, "/") && !endswith(var.prefix, "/")

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -101,6 +103,64 @@ def render(template, values: dict):
     return INTERPOLATION.sub(evaluate, template)
 
 
+def holds(expression: str, values: dict) -> bool:
+    """An HCL validation condition evaluated with the variables' values: booleans, comparisons, null,
+    `var.x`, length(), startswith(), endswith(), contains([...], x), can(regex("...", x)) and
+    alltrue([for v in x : ...]). Anything
+    else fails to translate and raises, so no test passes on an expression it did not evaluate."""
+    text = expression.removeprefix("${").removesuffix("}").replace('\\"', '"')
+    if "?" in text:
+        raise ValueError(f"conditional expressions are not evaluated: {expression}")
+    text = re.sub(
+        r'can\(regex\("((?:[^"\\]|\\.)*)", ([^()]+)\)\)', lambda m: f"_re({m.group(1)!r}, {m.group(2)})", text
+    )
+    text = re.sub(r"alltrue\(\[for (\w+) in ([^:]+) : (.+)\]\)", r"all([\3 for \1 in \2])", text)
+    text = re.sub(r"contains\((\[[^\]]*\]), ([^()]+)\)", r"(\2 in \1)", text)
+    text = re.sub(r"\bvar\.(\w+)", r'V["\1"]', text)
+    text = re.sub(r"\bnull\b", "None", text)
+    text = re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", text))
+    text = text.replace("||", " or ").replace("&&", " and ").replace("length(", "len(")
+    text = re.sub(r"!(?!=)", " not ", text)
+    scope = {
+        "V": values,
+        "len": len,
+        "all": all,
+        "startswith": str.startswith,
+        "endswith": str.endswith,
+        "_re": lambda pattern, value: isinstance(value, str) and re.search(pattern, value) is not None,
+    }
+    return bool(eval(text, {"__builtins__": {}, **scope}))  # noqa: S307 - our own HCL, translated above
+
+
+def violated(declared: dict, values: dict) -> list[str]:
+    """The error messages of the validations of the variables given in `values` that fail (the other
+    variables keep their defaults)."""
+    scope = {name: body.get("default") for name, body in declared.items()} | values
+    return [
+        rule["error_message"]
+        for name in values
+        for rule in declared[name].get("validation", [])
+        if not holds(rule["condition"], scope)
+    ]
+
+
+IF_SET = re.compile(r"\$\{var\.(\w+) == null \? \[\] : \[var\.\1\]\}")
+
+
+def statements(document: dict, values: dict) -> list[dict]:
+    """An aws_iam_policy_document's statements as Terraform renders them for these values: the static ones,
+    and each `dynamic "statement"` whose for_each (`var.x == null ? [] : [var.x]`) has an element."""
+    found = list(document.get("statement", []))
+    for block in document.get("dynamic", []):
+        dynamic = block["statement"]
+        match = IF_SET.fullmatch(dynamic["for_each"])
+        assert match, f"unexpected for_each {dynamic['for_each']}"
+        if values.get(match.group(1)) is not None:
+            content = json.dumps(dynamic["content"][0]).replace("${statement.value}", values[match.group(1)])
+            found.append(json.loads(content))
+    return found
+
+
 def test_terraform_fmt_is_clean():
     if shutil.which("terraform") is None:
         pytest.skip("no terraform binary on this machine")
@@ -141,16 +201,70 @@ def test_the_workgroup_is_not_public_and_the_password_is_managed():
     assert "aws_redshiftserverless_usage_limit" in rs
 
 
-def test_the_copy_role_reads_only_the_lake_prefix():
-    role = module("copy_role")["data"]["aws_iam_policy_document"]["read_lake_prefix"]["statement"]
-    actions = [a for s in role for a in s["actions"]]
-    resources = [r for s in role for r in s["resources"]]
-    assert set(actions) <= {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation"}
-    assert "s3:*" not in actions and "*" not in resources
+class _Recorder:
+    """A boto3 S3 client stand-in that only records the keys written."""
+
+    def __init__(self):
+        self.keys: list[str] = []
+
+    def put_object(self, **kwargs):
+        self.keys.append(kwargs["Key"])
+
+
+def lake_keys(prefix: str) -> dict[str, list[str]]:
+    """The keys the framework writes (framework/lake/s3.py), by who reads them: COPY reads the lake files
+    (rejects included) through a manifest; nobody but ingest reads landing files."""
+    from framework.lake.s3 import S3Lake
+
+    client = _Recorder()
+    lake = S3Lake("bucket", prefix, client)
+    manifest = lake.write_copy_manifest("olist", "orders", "run-1", [])
+    copy = [
+        lake.batch_file("olist", "orders", "2018-10-17", "part-0.parquet"),
+        lake.reject_file("olist", "orders", "2018-10-17", "rejects-0.parquet"),
+        manifest,
+    ]
+    return {
+        "copy": [uri.removeprefix("s3://bucket/") for uri in copy] + client.keys,
+        "landing": [f"{prefix}/landing/olist_orders_dataset.csv"],
+    }
+
+
+def test_the_copy_role_reads_only_lake_files_and_manifests():
+    documents = module("copy_role")["data"]["aws_iam_policy_document"]
+    role = statements(documents["read_lake_prefix"], {"kms_key_arn": None})
+    actions = {a for s in role for a in s["actions"]}
+    assert actions == {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"}, "no GetObjectVersion, no writes"
+    assert "*" not in {r for s in role for r in s["resources"]}
     objects = next(s for s in role if "s3:GetObject" in s["actions"])
-    assert objects["resources"] == ["${var.bucket_arn}/${var.prefix}/*"]
     listing = next(s for s in role if "s3:ListBucket" in s["actions"])
-    assert listing["condition"][0]["values"] == ["${var.prefix}/*"]
+    assert listing["resources"] == ["${var.bucket_arn}"] and listing["condition"][0]["variable"] == "s3:prefix"
+    # what the role grants, rendered for the olist prefix, against the keys the framework really uses
+    values = {"bucket_arn": "arn:aws:s3:::bucket", "prefix": "olist"}
+    readable = [render(r, values).removeprefix("arn:aws:s3:::bucket/") for r in objects["resources"]]
+    listable = [render(v, values) for v in listing["condition"][0]["values"]]
+    keys = lake_keys("olist")
+    for key in keys["copy"]:
+        assert any(fnmatch.fnmatchcase(key, p) for p in readable), f"COPY cannot read {key}"
+        assert any(fnmatch.fnmatchcase(posixpath.dirname(key) + "/", p) for p in listable), f"COPY cannot list {key}"
+    for key in keys["landing"]:
+        assert not any(fnmatch.fnmatchcase(key, p) for p in readable), f"COPY may read raw landing file {key}"
+    assert readable == ["olist/lake/*", "olist/manifests/*"]
+
+
+def test_only_redshift_of_this_account_assumes_the_copy_role():
+    trust = module("copy_role")["data"]["aws_iam_policy_document"]["trust"]["statement"]
+    assert len(trust) == 1 and trust[0]["actions"] == ["sts:AssumeRole"]
+    assert trust[0]["principals"] == [
+        {"type": "Service", "identifiers": ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]}
+    ]
+    (condition,) = trust[0]["condition"]
+    assert condition == {
+        "test": "StringEqualsIfExists",
+        "variable": "aws:SourceAccount",
+        "values": ["${data.aws_caller_identity.current.account_id}"],
+    }
+    assert "current" in module("copy_role")["data"]["aws_caller_identity"]
 
 
 def test_the_airflow_identity_is_least_privilege():
