@@ -45,10 +45,11 @@ module "lake" {
 }
 
 module "copy_role" {
-  source     = "./modules/copy_role"
-  role_name  = "${var.pipeline}-${var.environment}-redshift-copy"
-  bucket_arn = module.lake.bucket_arn
-  prefix     = var.pipeline
+  source      = "./modules/copy_role"
+  role_name   = "${var.pipeline}-${var.environment}-redshift-copy"
+  bucket_arn  = module.lake.bucket_arn
+  prefix      = var.pipeline
+  kms_key_arn = var.kms_key_arn
 }
 
 # Redshift names take hyphens, not the underscores a lower_snake_case pipeline name may have.
@@ -74,4 +75,5 @@ module "airflow" {
   bucket_arn             = module.lake.bucket_arn
   prefix                 = var.pipeline
   workgroup_arn          = module.redshift.workgroup_arn
+  kms_key_arn            = var.kms_key_arn
 }

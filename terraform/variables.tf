@@ -37,7 +37,7 @@ variable "database" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for the bucket and the namespace; null uses AWS-managed encryption."
+  description = "Customer-managed KMS key ARN for the lake bucket (SSE-KMS), the namespace and the audit log groups; null: SSE-S3 and AWS-owned keys. The COPY and Airflow roles get kms:Decrypt (and Airflow kms:GenerateDataKey) on it through S3; its key policy must allow CloudWatch Logs (see README)."
   type        = string
   default     = null
 }

@@ -2,6 +2,8 @@
 # manifests, framework/lake/s3.py), never the raw landing files, nothing more.
 data "aws_caller_identity" "current" {}
 
+data "aws_region" "current" {}
+
 # Confused-deputy guard. aws:SourceAccount is only in the request context when a service principal acts
 # on behalf of a resource, and IAM's advice for keys that are present only in some requests is the
 # ...IfExists operator (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount).
@@ -52,6 +54,22 @@ data "aws_iam_policy_document" "read_lake_prefix" {
     sid       = "LocateBucket"
     actions   = ["s3:GetBucketLocation"]
     resources = [var.bucket_arn]
+  }
+  # SSE-KMS objects: GetObject needs kms:Decrypt on the bucket's key
+  # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html), only through S3
+  # (kms:ViaService, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "DecryptLakeObjectsThroughS3"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
+      }
+    }
   }
 }
 

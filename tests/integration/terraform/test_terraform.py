@@ -267,6 +267,41 @@ def test_only_redshift_of_this_account_assumes_the_copy_role():
     assert "current" in module("copy_role")["data"]["aws_caller_identity"]
 
 
+KEY = "arn:aws:kms:sa-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@pytest.mark.parametrize("key", [None, KEY], ids=["sse-s3", "sse-kms"])
+def test_the_roles_get_the_lake_key_exactly_when_there_is_one(key):
+    """With SSE-KMS, COPY decrypts and Airflow decrypts and generates data keys, through S3 only; without a
+    key nobody gets a KMS permission."""
+    expected = {"copy_role": ["kms:Decrypt"], "airflow_identity": ["kms:Decrypt", "kms:GenerateDataKey"]}
+    for name, document in (("copy_role", "read_lake_prefix"), ("airflow_identity", "airflow")):
+        policy = statements(module(name)["data"]["aws_iam_policy_document"][document], {"kms_key_arn": key})
+        kms = [s for s in policy if any(a.startswith("kms:") for a in s["actions"])]
+        if key is None:
+            assert kms == [], name
+            continue
+        (statement,) = kms
+        assert statement["actions"] == expected[name] and statement["resources"] == [KEY], name
+        assert statement["condition"] == [
+            {
+                "test": "StringEquals",
+                "variable": "kms:ViaService",
+                "values": ["s3.${data.aws_region.current.name}.amazonaws.com"],
+            }
+        ], name
+        assert violated(module(name)["variable"], {"kms_key_arn": key}) == []
+    assert violated(module("copy_role")["variable"], {"kms_key_arn": "alias/lake"}), "an alias is no key ARN"
+    # the root gives every module that touches lake objects the bucket's key
+    calls = configuration(TF)["module"]
+    assert {name: call.get("kms_key_arn") for name, call in calls.items()} == {
+        "lake": "${var.kms_key_arn}",
+        "copy_role": "${var.kms_key_arn}",
+        "redshift": "${var.kms_key_arn}",
+        "airflow": "${var.kms_key_arn}",
+    }
+
+
 def test_the_airflow_identity_is_least_privilege():
     policy = module("airflow_identity")["data"]["aws_iam_policy_document"]["airflow"]["statement"]
     for statement in policy:
