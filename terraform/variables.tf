@@ -61,9 +61,27 @@ variable "max_capacity" {
 }
 
 variable "usage_limit_rpu_hours" {
-  description = "Monthly RPU-hours after which the workgroup is deactivated."
+  description = "Monthly RPU-hours at which the usage limit acts (usage_limit_breach_action); a daily alarm fires above a 30th of it."
   type        = number
-  default     = 100
+  default     = 150
+}
+
+variable "usage_limit_breach_action" {
+  description = "log (default: a row in SYS_QUERY_HISTORY, the loads go on), emit-metric, or deactivate (user queries off until next month: choose it only where stopping beats paying)."
+  type        = string
+  default     = "log"
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic for the daily RPU-hours alarm; null: the alarm shows in CloudWatch only."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Days the workgroup's audit logs are kept in CloudWatch Logs."
+  type        = number
+  default     = 365
 }
 
 variable "subnet_ids" {

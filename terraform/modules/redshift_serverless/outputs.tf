@@ -27,3 +27,8 @@ output "workgroup_arn" {
   description = "ARN of the workgroup (for IAM policies)."
   value       = aws_redshiftserverless_workgroup.this.arn
 }
+
+output "usage_alarm_arn" {
+  description = "ARN of the CloudWatch alarm on the workgroup's daily RPU-hours."
+  value       = aws_cloudwatch_metric_alarm.daily_rpu_hours.arn
+}

@@ -64,9 +64,9 @@ variable "max_capacity" {
 }
 
 variable "usage_limit_rpu_hours" {
-  description = "RPU-hours per period after which the workgroup is deactivated (cost guard)."
+  description = "RPU-hours per period at which the usage limit acts (usage_limit_breach_action); above the expected use."
   type        = number
-  default     = 100
+  default     = 150
   validation {
     condition     = var.usage_limit_rpu_hours > 0
     error_message = "usage_limit_rpu_hours must be positive."
@@ -80,6 +80,36 @@ variable "usage_limit_period" {
   validation {
     condition     = contains(["daily", "weekly", "monthly"], var.usage_limit_period)
     error_message = "usage_limit_period must be daily, weekly or monthly."
+  }
+}
+
+variable "usage_limit_breach_action" {
+  description = "What the usage limit does when reached: log (a row in SYS_QUERY_HISTORY), emit-metric, or deactivate (user queries off until the next period: the loads stop)."
+  type        = string
+  default     = "log"
+  validation {
+    condition     = contains(["log", "emit-metric", "deactivate"], var.usage_limit_breach_action)
+    error_message = "usage_limit_breach_action must be log, emit-metric or deactivate."
+  }
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic notified when a day uses more than its share of the usage limit (and when it recovers); null: the alarm only shows in CloudWatch."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be an SNS topic ARN or null."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the audit logs (connection, user, user activity) are kept in CloudWatch Logs."
+  type        = number
+  default     = 365
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, ... 3653)."
   }
 }
 

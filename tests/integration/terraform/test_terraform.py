@@ -25,7 +25,11 @@ TF = REPO / "terraform"
 def clean(value):
     """python-hcl2 keeps HCL's quotes and block markers; make plain values of them."""
     if isinstance(value, dict):
-        return {clean(k): clean(v) for k, v in value.items() if k not in ("__is_block__", "__comments__")}
+        return {
+            clean(k): clean(v)
+            for k, v in value.items()
+            if k not in ("__is_block__", "__comments__", "__inline_comments__")
+        }
     if isinstance(value, list):
         return [clean(v) for v in value]
     if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
@@ -58,6 +62,7 @@ def configuration(directory: Path) -> dict:
         "module": {k: v for d in docs for e in d.get("module", []) for k, v in e.items()},
         "provider": {k: v for d in docs for e in d.get("provider", []) for k, v in e.items()},
         "terraform": [t for d in docs for t in d.get("terraform", [])],
+        "locals": {k: v for d in docs for e in d.get("locals", []) for k, v in e.items()},
     }
 
 
@@ -306,6 +311,73 @@ def test_the_airflow_identity_is_least_privilege():
     policy = module("airflow_identity")["data"]["aws_iam_policy_document"]["airflow"]["statement"]
     for statement in policy:
         assert "*" not in statement["resources"] and not any(a.endswith(":*") for a in statement["actions"])
+
+
+def test_the_usage_limit_never_switches_production_off_by_default():
+    """The limit records (or emits a metric) unless deactivate is chosen, sits above the README's cost
+    estimate, and a daily CloudWatch alarm (optionally to SNS) warns long before the month is spent."""
+    rs = module("redshift_serverless")
+    limit = rs["resource"]["aws_redshiftserverless_usage_limit"]["compute"]
+    assert limit["breach_action"] == "${var.usage_limit_breach_action}"
+    action = rs["variable"]["usage_limit_breach_action"]
+    assert action["default"] == "log"
+    assert violated(rs["variable"], {"usage_limit_breach_action": "emit-metric"}) == []
+    assert violated(rs["variable"], {"usage_limit_breach_action": "deactivate"}) == []
+    assert violated(rs["variable"], {"usage_limit_breach_action": "stop"})
+    root = configuration(TF)
+    call = root["module"]["redshift"]
+    assert call["usage_limit_breach_action"] == "${var.usage_limit_breach_action}"
+    assert call["alarm_sns_topic_arn"] == "${var.alarm_sns_topic_arn}"
+    defaults = {name: body.get("default") for name, body in root["variable"].items()}
+    assert defaults["usage_limit_breach_action"] == "log"
+    for env in ENVIRONMENTS:
+        values = defaults | tfvars(env)
+        assert values["usage_limit_breach_action"] != "deactivate" or env != "prod", "prod deactivates itself"
+    # the README's monthly estimate stays under the limit
+    estimate = re.search(r"= (\d+)–(\d+) RPU-hours", (REPO / "README.md").read_text())
+    assert estimate and int(estimate.group(2)) < defaults["usage_limit_rpu_hours"], "the limit is hit in a normal month"
+    assert defaults["usage_limit_rpu_hours"] == rs["variable"]["usage_limit_rpu_hours"]["default"]
+    alarm = rs["resource"]["aws_cloudwatch_metric_alarm"]["daily_rpu_hours"]
+    assert (alarm["namespace"], alarm["metric_name"], alarm["statistic"]) == (
+        "AWS/Redshift-Serverless",
+        "ComputeSeconds",
+        "Sum",
+    )
+    assert alarm["dimensions"] == {"Workgroup": "${aws_redshiftserverless_workgroup.this.workgroup_name}"}
+    assert alarm["period"] == 86400 and alarm["evaluation_periods"] == 1
+    assert alarm["comparison_operator"] == "GreaterThanThreshold" and alarm["treat_missing_data"] == "notBreaching"
+    assert alarm["threshold"] == "${local.daily_rpu_hours * 3600}"
+    assert rs["locals"]["daily_rpu_hours"] == (
+        "${var.usage_limit_rpu_hours / local.days_per_period[var.usage_limit_period]}"
+    )
+    assert rs["locals"]["days_per_period"] == {"daily": 1, "weekly": 7, "monthly": 30}
+    sns = "${var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]}"
+    assert alarm["alarm_actions"] == sns and alarm["ok_actions"] == sns
+    assert violated(rs["variable"], {"alarm_sns_topic_arn": "arn:aws:sns:sa-east-1:123456789012:data-alerts"}) == []
+    assert violated(rs["variable"], {"alarm_sns_topic_arn": "data-alerts"})
+
+
+def test_the_workgroup_takes_only_tls_connections():
+    workgroup = module("redshift_serverless")["resource"]["aws_redshiftserverless_workgroup"]["this"]
+    assert {"parameter_key": "require_ssl", "parameter_value": "true"} in workgroup["config_parameter"]
+
+
+def test_audit_logs_are_kept_for_a_bounded_time():
+    """Redshift exports to /aws/redshift/<namespace>/<log type>, creating never-expiring groups unless they
+    exist: the module creates them first, with a retention (and the pipeline's key)."""
+    rs = module("redshift_serverless")
+    namespace = rs["resource"]["aws_redshiftserverless_namespace"]["this"]
+    assert namespace["log_exports"] == "${local.log_exports}"
+    assert sorted(rs["locals"]["log_exports"]) == ["connectionlog", "useractivitylog", "userlog"]
+    groups = rs["resource"]["aws_cloudwatch_log_group"]["audit"]
+    assert groups["for_each"] == "${toset(local.log_exports)}"
+    assert groups["name"] == "/aws/redshift/${var.namespace_name}/${each.key}"
+    assert groups["retention_in_days"] == "${var.log_retention_days}" and groups["kms_key_id"] == "${var.kms_key_arn}"
+    assert "${aws_cloudwatch_log_group.audit}" in namespace["depends_on"], "groups exist before the first export"
+    assert rs["variable"]["log_retention_days"]["default"] == 365
+    assert violated(rs["variable"], {"log_retention_days": 400}) == []
+    assert violated(rs["variable"], {"log_retention_days": 0}) and violated(rs["variable"], {"log_retention_days": 100})
+    assert configuration(TF)["module"]["redshift"]["log_retention_days"] == "${var.log_retention_days}"
 
 
 def test_the_prod_target_in_pipeline_yml_names_what_terraform_creates():
