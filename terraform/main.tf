@@ -37,11 +37,13 @@ provider "aws" {
 }
 
 module "lake" {
-  source                 = "./modules/lake_bucket"
-  bucket_name            = var.bucket_name
-  prefix                 = var.pipeline
-  kms_key_arn            = var.kms_key_arn
-  landing_retention_days = var.landing_retention_days
+  source                       = "./modules/lake_bucket"
+  bucket_name                  = var.bucket_name
+  prefix                       = var.pipeline
+  kms_key_arn                  = var.kms_key_arn
+  landing_retention_days       = var.landing_retention_days
+  manifest_retention_days      = var.manifest_retention_days
+  lake_noncurrent_version_days = var.lake_noncurrent_version_days
 }
 
 module "copy_role" {

@@ -48,6 +48,18 @@ variable "landing_retention_days" {
   default     = 90
 }
 
+variable "manifest_retention_days" {
+  description = "Days COPY manifests are kept."
+  type        = number
+  default     = 30
+}
+
+variable "lake_noncurrent_version_days" {
+  description = "Days an overwritten or deleted lake file stays recoverable."
+  type        = number
+  default     = 30
+}
+
 variable "base_capacity" {
   description = "Base RPUs (8-512, multiples of 8)."
   type        = number

@@ -380,6 +380,30 @@ def test_audit_logs_are_kept_for_a_bounded_time():
     assert configuration(TF)["module"]["redshift"]["log_retention_days"] == "${var.log_retention_days}"
 
 
+def test_manifests_expire_and_old_lake_versions_do_not_pile_up():
+    lake = module("lake_bucket")
+    rules = {r["id"]: r for r in lake["resource"]["aws_s3_bucket_lifecycle_configuration"]["lake"]["rule"]}
+    manifests, versions = rules["expire-copy-manifests"], rules["expire-noncurrent-lake-versions"]
+    assert manifests["status"] == versions["status"] == "Enabled"
+    assert manifests["filter"][0]["prefix"] == "${var.prefix}/manifests/"
+    assert manifests["expiration"][0]["days"] == "${var.manifest_retention_days}"
+    assert "noncurrent_version_expiration" in manifests
+    assert versions["filter"][0]["prefix"] == "${var.prefix}/lake/"
+    assert versions["noncurrent_version_expiration"][0]["noncurrent_days"] == "${var.lake_noncurrent_version_days}"
+    assert "expiration" not in versions, "the current lake files are kept"
+    # the filters name the framework's real key layout
+    keys = lake_keys("olist")
+    for rule, wanted in ((manifests, ".manifest"), (versions, ".parquet")):
+        prefix = render(rule["filter"][0]["prefix"], {"prefix": "olist"})
+        assert any(k.startswith(prefix) and k.endswith(wanted) for k in keys["copy"]), (prefix, keys["copy"])
+    landing = render(rules["expire-raw-landing"]["filter"][0]["prefix"], {"prefix": "olist"})
+    assert all(k.startswith(landing) for k in keys["landing"])
+    assert violated(lake["variable"], {"manifest_retention_days": 0, "lake_noncurrent_version_days": 0})
+    call = configuration(TF)["module"]["lake"]
+    assert call["manifest_retention_days"] == "${var.manifest_retention_days}"
+    assert call["lake_noncurrent_version_days"] == "${var.lake_noncurrent_version_days}"
+
+
 def test_the_prod_target_in_pipeline_yml_names_what_terraform_creates():
     """pipeline.yml's redshift target for an environment (prod) names the workgroup, database, bucket, prefix
     and region that environment's Terraform values produce."""
