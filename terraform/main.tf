@@ -56,20 +56,23 @@ module "copy_role" {
 
 # Redshift names take hyphens, not the underscores a lower_snake_case pipeline name may have.
 module "redshift" {
-  source                    = "./modules/redshift_serverless"
-  namespace_name            = "${replace(var.pipeline, "_", "-")}-${var.environment}"
-  workgroup_name            = "${replace(var.pipeline, "_", "-")}-${var.environment}"
-  database                  = var.database
-  copy_role_arn             = module.copy_role.role_arn
-  kms_key_arn               = var.kms_key_arn
-  base_capacity             = var.base_capacity
-  max_capacity              = var.max_capacity
-  usage_limit_rpu_hours     = var.usage_limit_rpu_hours
-  usage_limit_breach_action = var.usage_limit_breach_action
-  alarm_sns_topic_arn       = var.alarm_sns_topic_arn
-  log_retention_days        = var.log_retention_days
-  subnet_ids                = var.subnet_ids
-  security_group_ids        = var.security_group_ids
+  source                     = "./modules/redshift_serverless"
+  namespace_name             = "${replace(var.pipeline, "_", "-")}-${var.environment}"
+  workgroup_name             = "${replace(var.pipeline, "_", "-")}-${var.environment}"
+  database                   = var.database
+  copy_role_arn              = module.copy_role.role_arn
+  kms_key_arn                = var.kms_key_arn
+  base_capacity              = var.base_capacity
+  max_capacity               = var.max_capacity
+  usage_limit_rpu_hours      = var.usage_limit_rpu_hours
+  usage_limit_breach_action  = var.usage_limit_breach_action
+  alarm_sns_topic_arn        = var.alarm_sns_topic_arn
+  log_retention_days         = var.log_retention_days
+  subnet_ids                 = var.subnet_ids
+  security_group_ids         = var.security_group_ids
+  s3_gateway_endpoint_id     = var.s3_gateway_endpoint_id
+  create_s3_gateway_endpoint = var.create_s3_gateway_endpoint
+  route_table_ids            = var.route_table_ids
 }
 
 module "airflow" {

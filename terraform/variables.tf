@@ -106,6 +106,24 @@ variable "security_group_ids" {
   type        = list(string)
 }
 
+variable "s3_gateway_endpoint_id" {
+  description = "The VPC's S3 gateway endpoint on the route tables of subnet_ids (COPY's route to S3 under enhanced VPC routing); leave null only with create_s3_gateway_endpoint = true."
+  type        = string
+  default     = null
+}
+
+variable "create_s3_gateway_endpoint" {
+  description = "Create the S3 gateway endpoint on route_table_ids instead (a VPC without one)."
+  type        = bool
+  default     = false
+}
+
+variable "route_table_ids" {
+  description = "Route tables of subnet_ids: required to create the endpoint; with s3_gateway_endpoint_id, checked to be covered by it."
+  type        = list(string)
+  default     = []
+}
+
 variable "airflow_principal_arns" {
   description = "Principals (e.g. the Airflow workers' role) that may assume the Airflow role; empty: no role is created."
   type        = list(string)

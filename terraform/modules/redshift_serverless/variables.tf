@@ -127,6 +127,40 @@ variable "security_group_ids" {
   type        = list(string)
 }
 
+variable "s3_gateway_endpoint_id" {
+  description = "Existing S3 gateway endpoint (vpce-...) on the route tables of the workgroup's subnets; or null with create_s3_gateway_endpoint = true."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.s3_gateway_endpoint_id == null || can(regex("^vpce-[0-9a-f]{8,17}$", var.s3_gateway_endpoint_id))
+    error_message = "s3_gateway_endpoint_id must look like vpce-0123456789abcdef0."
+  }
+  validation {
+    condition     = (var.s3_gateway_endpoint_id != null) != var.create_s3_gateway_endpoint
+    error_message = "COPY needs a route to S3 (enhanced VPC routing): set exactly one of s3_gateway_endpoint_id (an existing S3 gateway endpoint) and create_s3_gateway_endpoint = true (with route_table_ids)."
+  }
+}
+
+variable "create_s3_gateway_endpoint" {
+  description = "Create an S3 gateway endpoint on route_table_ids (only when the VPC has none: a route table takes one S3 gateway endpoint)."
+  type        = bool
+  default     = false
+}
+
+variable "route_table_ids" {
+  description = "Route tables of the workgroup's subnets: where a created endpoint is attached, and what an existing one is checked to cover."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for id in var.route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", id))])
+    error_message = "route_table_ids must look like rtb-0123456789abcdef0."
+  }
+  validation {
+    condition     = !var.create_s3_gateway_endpoint || length(var.route_table_ids) > 0
+    error_message = "create_s3_gateway_endpoint needs route_table_ids: the route tables of the workgroup's subnets."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)

@@ -313,6 +313,51 @@ def test_the_airflow_identity_is_least_privilege():
         assert "*" not in statement["resources"] and not any(a.endswith(":*") for a in statement["actions"])
 
 
+def test_copy_has_a_route_to_s3_through_exactly_one_gateway_endpoint():
+    """Enhanced VPC routing keeps COPY's S3 traffic in the VPC: the workgroup's route tables need an S3
+    gateway endpoint, either the VPC's existing one (checked at plan) or one created here."""
+    rs = module("redshift_serverless")
+    assert rs["resource"]["aws_redshiftserverless_workgroup"]["this"]["enhanced_vpc_routing"] is True
+    created = rs["resource"]["aws_vpc_endpoint"]["s3"]
+    assert created["count"] == "${var.create_s3_gateway_endpoint ? 1 : 0}"
+    assert created["vpc_endpoint_type"] == "Gateway" and created["route_table_ids"] == "${var.route_table_ids}"
+    assert created["service_name"] == "${data.aws_vpc_endpoint_service.s3.service_name}"
+    assert created["vpc_id"] == "${data.aws_subnet.workgroup.vpc_id}"
+    assert rs["data"]["aws_vpc_endpoint_service"]["s3"] == {"service": "s3", "service_type": "Gateway"}
+    assert rs["data"]["aws_subnet"]["workgroup"]["id"] == "${var.subnet_ids[0]}"
+    given = rs["data"]["aws_vpc_endpoint"]["s3"]
+    assert given["count"] == "${var.s3_gateway_endpoint_id == null ? 0 : 1}"
+    checks = " ".join(c["condition"] for c in given["lifecycle"][0]["postcondition"])
+    facts = (
+        'self.vpc_endpoint_type == "Gateway"',
+        "self.service_name == data.aws_vpc_endpoint_service.s3.service_name",
+        "self.vpc_id == data.aws_subnet.workgroup.vpc_id",
+        "contains(self.route_table_ids, id)",
+    )
+    for fact in facts:
+        assert fact in checks, f"the given endpoint is not checked for {fact}"
+    # exactly one of the two inputs, route tables to create on
+    declared = rs["variable"]
+    choice = ("s3_gateway_endpoint_id", "create_s3_gateway_endpoint", "route_table_ids")
+    cases = {
+        (None, False, ()): False,
+        ("vpce-0123456789abcdef0", False, ()): True,
+        ("vpce-0123456789abcdef0", False, ("rtb-0123456789abcdef0",)): True,
+        (None, True, ("rtb-0123456789abcdef0",)): True,
+        (None, True, ()): False,
+        ("vpce-0123456789abcdef0", True, ("rtb-0123456789abcdef0",)): False,
+        ("vpc-0123", False, ()): False,
+        (None, True, ("subnet-0123",)): False,
+    }
+    for case, valid in cases.items():
+        assert (violated(declared, dict(zip(choice, [*case[:2], list(case[2])]))) == []) is valid, case
+    root = configuration(TF)
+    assert all(root["module"]["redshift"][name] == f"${{var.{name}}}" for name in choice)
+    for env in ENVIRONMENTS:
+        values = {name: tfvars(env)[name] for name in choice if name in tfvars(env)}
+        assert values and violated(declared, values) == [], f"{env} gives COPY no valid route to S3"
+
+
 def test_the_usage_limit_never_switches_production_off_by_default():
     """The limit records (or emits a metric) unless deactivate is chosen, sits above the README's cost
     estimate, and a daily CloudWatch alarm (optionally to SNS) warns long before the month is spent."""
