@@ -356,6 +356,7 @@ def test_copy_has_a_route_to_s3_through_exactly_one_gateway_endpoint():
     for env in ENVIRONMENTS:
         values = {name: tfvars(env)[name] for name in choice if name in tfvars(env)}
         assert values and violated(declared, values) == [], f"{env} gives COPY no valid route to S3"
+    assert "s3_gateway_endpoint_id" in (TF / "README.md").read_text()
 
 
 def test_the_usage_limit_never_switches_production_off_by_default():
