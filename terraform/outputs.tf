@@ -54,3 +54,8 @@ output "airflow_role_arn" {
   description = "Role for Airflow's AWS connection, when created."
   value       = length(module.airflow) > 0 ? module.airflow[0].role_arn : null
 }
+
+output "s3_gateway_endpoint_id" {
+  description = "S3 gateway endpoint giving COPY its route to S3."
+  value       = module.redshift.s3_gateway_endpoint_id
+}

@@ -37,7 +37,7 @@ variable "database" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for the bucket and the namespace; null uses AWS-managed encryption."
+  description = "Customer-managed KMS key ARN for the lake bucket (SSE-KMS), the namespace and the audit log groups; null: SSE-S3 and AWS-owned keys. The COPY and Airflow roles get kms:Decrypt (and Airflow kms:GenerateDataKey) on it through S3; its key policy must allow CloudWatch Logs (see README)."
   type        = string
   default     = null
 }
@@ -46,6 +46,18 @@ variable "landing_retention_days" {
   description = "Days raw landing files are kept."
   type        = number
   default     = 90
+}
+
+variable "manifest_retention_days" {
+  description = "Days COPY manifests are kept."
+  type        = number
+  default     = 30
+}
+
+variable "lake_noncurrent_version_days" {
+  description = "Days an overwritten or deleted lake file stays recoverable."
+  type        = number
+  default     = 30
 }
 
 variable "base_capacity" {
@@ -61,9 +73,27 @@ variable "max_capacity" {
 }
 
 variable "usage_limit_rpu_hours" {
-  description = "Monthly RPU-hours after which the workgroup is deactivated."
+  description = "Monthly RPU-hours at which the usage limit acts (usage_limit_breach_action); a daily alarm fires above a 30th of it."
   type        = number
-  default     = 100
+  default     = 150
+}
+
+variable "usage_limit_breach_action" {
+  description = "log (default: a row in SYS_QUERY_HISTORY, the loads go on), emit-metric, or deactivate (user queries off until next month: choose it only where stopping beats paying)."
+  type        = string
+  default     = "log"
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic for the daily RPU-hours alarm; null: the alarm shows in CloudWatch only."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Days the workgroup's audit logs are kept in CloudWatch Logs."
+  type        = number
+  default     = 365
 }
 
 variable "subnet_ids" {
@@ -74,6 +104,24 @@ variable "subnet_ids" {
 variable "security_group_ids" {
   description = "Security groups for the workgroup."
   type        = list(string)
+}
+
+variable "s3_gateway_endpoint_id" {
+  description = "The VPC's S3 gateway endpoint on the route tables of subnet_ids (COPY's route to S3 under enhanced VPC routing); leave null only with create_s3_gateway_endpoint = true."
+  type        = string
+  default     = null
+}
+
+variable "create_s3_gateway_endpoint" {
+  description = "Create the S3 gateway endpoint on route_table_ids instead (a VPC without one)."
+  type        = bool
+  default     = false
+}
+
+variable "route_table_ids" {
+  description = "Route tables of subnet_ids: required to create the endpoint; with s3_gateway_endpoint_id, checked to be covered by it."
+  type        = list(string)
+  default     = []
 }
 
 variable "airflow_principal_arns" {

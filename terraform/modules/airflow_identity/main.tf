@@ -40,7 +40,25 @@ data "aws_iam_policy_document" "airflow" {
     actions   = ["redshift-serverless:GetCredentials"]
     resources = [var.workgroup_arn]
   }
+  # SSE-KMS lake: reading an object needs kms:Decrypt, writing one kms:GenerateDataKey (and kms:Decrypt for
+  # multipart uploads) on the bucket's key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms),
+  # only through S3 (kms:ViaService, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "LakeKeyThroughS3"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
+      }
+    }
+  }
 }
+
+data "aws_region" "current" {}
 
 resource "aws_iam_role" "airflow" {
   name               = var.role_name

@@ -27,6 +27,16 @@ variable "workgroup_arn" {
   type        = string
 }
 
+variable "kms_key_arn" {
+  description = "The lake bucket's SSE-KMS key; null (SSE-S3) grants no KMS permission."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)

@@ -17,11 +17,21 @@ variable "bucket_arn" {
 }
 
 variable "prefix" {
-  description = "The lake prefix the role may read (no leading or trailing slash)."
+  description = "The pipeline's lake prefix (no leading or trailing slash): the role reads its lake/ and manifests/ keys."
   type        = string
   validation {
     condition     = length(var.prefix) > 0 && !startswith(var.prefix, "/") && !endswith(var.prefix, "/")
     error_message = "prefix must be non-empty, without leading or trailing slashes: the role never reads the whole bucket."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "The lake bucket's SSE-KMS key; null (SSE-S3) grants no KMS permission."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
   }
 }
 

@@ -1,4 +1,4 @@
-# The lake bucket: private, encrypted, versioned, TLS-only, raw landing data expires.
+# The lake bucket: private, encrypted, versioned, TLS-only; raw landing files and COPY manifests expire, old lake versions too.
 resource "aws_s3_bucket" "lake" {
   #checkov:skip=CKV_AWS_18:Object-level audit is the account's CloudTrail S3 data events; a server-access-log bucket is account-wide infrastructure, not this module's.
   #checkov:skip=CKV_AWS_144:Versioning guards against overwrites and deletes; a second-region copy doubles storage and is a per-account DR decision (COPY reads the lake in the workgroup's region).
@@ -67,6 +67,10 @@ resource "aws_s3_bucket_policy" "lake" {
   policy = data.aws_iam_policy_document.tls_only.json
 }
 
+# Lifecycle per key layout (framework/lake/s3.py: <prefix>/landing, <prefix>/lake, <prefix>/manifests), rules
+# by prefix filter (https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html). In a
+# versioned bucket an expiration leaves a noncurrent version behind, which noncurrent_version_expiration
+# removes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html).
 resource "aws_s3_bucket_lifecycle_configuration" "lake" {
   bucket = aws_s3_bucket.lake.id
   rule {
@@ -80,6 +84,32 @@ resource "aws_s3_bucket_lifecycle_configuration" "lake" {
     }
     noncurrent_version_expiration {
       noncurrent_days = 30
+    }
+  }
+  # A COPY manifest lists the files of one load and is read by that load only: kept N days for inspection.
+  rule {
+    id     = "expire-copy-manifests"
+    status = "Enabled"
+    filter {
+      prefix = "${var.prefix}/manifests/"
+    }
+    expiration {
+      days = var.manifest_retention_days
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+  }
+  # The typed lake is kept; versioning guards it against overwrites and deletes, and the versions an
+  # overwrite or delete leaves behind go after N days instead of piling up forever.
+  rule {
+    id     = "expire-noncurrent-lake-versions"
+    status = "Enabled"
+    filter {
+      prefix = "${var.prefix}/lake/"
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = var.lake_noncurrent_version_days
     }
   }
   rule {

@@ -32,6 +32,26 @@ variable "landing_retention_days" {
   }
 }
 
+variable "manifest_retention_days" {
+  description = "Days the COPY manifests (<prefix>/manifests/) are kept; each is read only by the load that wrote it."
+  type        = number
+  default     = 30
+  validation {
+    condition     = var.manifest_retention_days >= 1
+    error_message = "manifest_retention_days must be at least 1."
+  }
+}
+
+variable "lake_noncurrent_version_days" {
+  description = "Days an overwritten or deleted lake file (<prefix>/lake/) stays recoverable as a noncurrent version."
+  type        = number
+  default     = 30
+  validation {
+    condition     = var.lake_noncurrent_version_days >= 1
+    error_message = "lake_noncurrent_version_days must be at least 1."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)

@@ -64,9 +64,9 @@ variable "max_capacity" {
 }
 
 variable "usage_limit_rpu_hours" {
-  description = "RPU-hours per period after which the workgroup is deactivated (cost guard)."
+  description = "RPU-hours per period at which the usage limit acts (usage_limit_breach_action); above the expected use."
   type        = number
-  default     = 100
+  default     = 150
   validation {
     condition     = var.usage_limit_rpu_hours > 0
     error_message = "usage_limit_rpu_hours must be positive."
@@ -83,6 +83,36 @@ variable "usage_limit_period" {
   }
 }
 
+variable "usage_limit_breach_action" {
+  description = "What the usage limit does when reached: log (a row in SYS_QUERY_HISTORY), emit-metric, or deactivate (user queries off until the next period: the loads stop)."
+  type        = string
+  default     = "log"
+  validation {
+    condition     = contains(["log", "emit-metric", "deactivate"], var.usage_limit_breach_action)
+    error_message = "usage_limit_breach_action must be log, emit-metric or deactivate."
+  }
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic notified when a day uses more than its share of the usage limit (and when it recovers); null: the alarm only shows in CloudWatch."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be an SNS topic ARN or null."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the audit logs (connection, user, user activity) are kept in CloudWatch Logs."
+  type        = number
+  default     = 365
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, ... 3653)."
+  }
+}
+
 variable "subnet_ids" {
   description = "Private subnets of the workgroup (at least three availability zones)."
   type        = list(string)
@@ -95,6 +125,40 @@ variable "subnet_ids" {
 variable "security_group_ids" {
   description = "Security groups of the workgroup (inbound 5439 only from Airflow)."
   type        = list(string)
+}
+
+variable "s3_gateway_endpoint_id" {
+  description = "Existing S3 gateway endpoint (vpce-...) on the route tables of the workgroup's subnets; or null with create_s3_gateway_endpoint = true."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.s3_gateway_endpoint_id == null || can(regex("^vpce-[0-9a-f]{8,17}$", var.s3_gateway_endpoint_id))
+    error_message = "s3_gateway_endpoint_id must look like vpce-0123456789abcdef0."
+  }
+  validation {
+    condition     = (var.s3_gateway_endpoint_id != null) != var.create_s3_gateway_endpoint
+    error_message = "COPY needs a route to S3 (enhanced VPC routing): set exactly one of s3_gateway_endpoint_id (an existing S3 gateway endpoint) and create_s3_gateway_endpoint = true (with route_table_ids)."
+  }
+}
+
+variable "create_s3_gateway_endpoint" {
+  description = "Create an S3 gateway endpoint on route_table_ids (only when the VPC has none: a route table takes one S3 gateway endpoint)."
+  type        = bool
+  default     = false
+}
+
+variable "route_table_ids" {
+  description = "Route tables of the workgroup's subnets: where a created endpoint is attached, and what an existing one is checked to cover."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for id in var.route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", id))])
+    error_message = "route_table_ids must look like rtb-0123456789abcdef0."
+  }
+  validation {
+    condition     = !var.create_s3_gateway_endpoint || length(var.route_table_ids) > 0
+    error_message = "create_s3_gateway_endpoint needs route_table_ids: the route tables of the workgroup's subnets."
+  }
 }
 
 variable "tags" {

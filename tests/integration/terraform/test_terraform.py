@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -23,7 +25,11 @@ TF = REPO / "terraform"
 def clean(value):
     """python-hcl2 keeps HCL's quotes and block markers; make plain values of them."""
     if isinstance(value, dict):
-        return {clean(k): clean(v) for k, v in value.items() if k not in ("__is_block__", "__comments__")}
+        return {
+            clean(k): clean(v)
+            for k, v in value.items()
+            if k not in ("__is_block__", "__comments__", "__inline_comments__")
+        }
     if isinstance(value, list):
         return [clean(v) for v in value]
     if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
@@ -56,6 +62,7 @@ def configuration(directory: Path) -> dict:
         "module": {k: v for d in docs for e in d.get("module", []) for k, v in e.items()},
         "provider": {k: v for d in docs for e in d.get("provider", []) for k, v in e.items()},
         "terraform": [t for d in docs for t in d.get("terraform", [])],
+        "locals": {k: v for d in docs for e in d.get("locals", []) for k, v in e.items()},
     }
 
 
@@ -101,6 +108,64 @@ def render(template, values: dict):
     return INTERPOLATION.sub(evaluate, template)
 
 
+def holds(expression: str, values: dict) -> bool:
+    """An HCL validation condition evaluated with the variables' values: booleans, comparisons, null,
+    `var.x`, length(), startswith(), endswith(), contains([...], x), can(regex("...", x)) and
+    alltrue([for v in x : ...]). Anything
+    else fails to translate and raises, so no test passes on an expression it did not evaluate."""
+    text = expression.removeprefix("${").removesuffix("}").replace('\\"', '"')
+    if "?" in text:
+        raise ValueError(f"conditional expressions are not evaluated: {expression}")
+    text = re.sub(
+        r'can\(regex\("((?:[^"\\]|\\.)*)", ([^()]+)\)\)', lambda m: f"_re({m.group(1)!r}, {m.group(2)})", text
+    )
+    text = re.sub(r"alltrue\(\[for (\w+) in ([^:]+) : (.+)\]\)", r"all([\3 for \1 in \2])", text)
+    text = re.sub(r"contains\((\[[^\]]*\]), ([^()]+)\)", r"(\2 in \1)", text)
+    text = re.sub(r"\bvar\.(\w+)", r'V["\1"]', text)
+    text = re.sub(r"\bnull\b", "None", text)
+    text = re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", text))
+    text = text.replace("||", " or ").replace("&&", " and ").replace("length(", "len(")
+    text = re.sub(r"!(?!=)", " not ", text)
+    scope = {
+        "V": values,
+        "len": len,
+        "all": all,
+        "startswith": str.startswith,
+        "endswith": str.endswith,
+        "_re": lambda pattern, value: isinstance(value, str) and re.search(pattern, value) is not None,
+    }
+    return bool(eval(text, {"__builtins__": {}, **scope}))  # noqa: S307 - our own HCL, translated above
+
+
+def violated(declared: dict, values: dict) -> list[str]:
+    """The error messages of the validations of the variables given in `values` that fail (the other
+    variables keep their defaults)."""
+    scope = {name: body.get("default") for name, body in declared.items()} | values
+    return [
+        rule["error_message"]
+        for name in values
+        for rule in declared[name].get("validation", [])
+        if not holds(rule["condition"], scope)
+    ]
+
+
+IF_SET = re.compile(r"\$\{var\.(\w+) == null \? \[\] : \[var\.\1\]\}")
+
+
+def statements(document: dict, values: dict) -> list[dict]:
+    """An aws_iam_policy_document's statements as Terraform renders them for these values: the static ones,
+    and each `dynamic "statement"` whose for_each (`var.x == null ? [] : [var.x]`) has an element."""
+    found = list(document.get("statement", []))
+    for block in document.get("dynamic", []):
+        dynamic = block["statement"]
+        match = IF_SET.fullmatch(dynamic["for_each"])
+        assert match, f"unexpected for_each {dynamic['for_each']}"
+        if values.get(match.group(1)) is not None:
+            content = json.dumps(dynamic["content"][0]).replace("${statement.value}", values[match.group(1)])
+            found.append(json.loads(content))
+    return found
+
+
 def test_terraform_fmt_is_clean():
     if shutil.which("terraform") is None:
         pytest.skip("no terraform binary on this machine")
@@ -141,22 +206,289 @@ def test_the_workgroup_is_not_public_and_the_password_is_managed():
     assert "aws_redshiftserverless_usage_limit" in rs
 
 
-def test_the_copy_role_reads_only_the_lake_prefix():
-    role = module("copy_role")["data"]["aws_iam_policy_document"]["read_lake_prefix"]["statement"]
-    actions = [a for s in role for a in s["actions"]]
-    resources = [r for s in role for r in s["resources"]]
-    assert set(actions) <= {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation"}
-    assert "s3:*" not in actions and "*" not in resources
+class _Recorder:
+    """A boto3 S3 client stand-in that only records the keys written."""
+
+    def __init__(self):
+        self.keys: list[str] = []
+
+    def put_object(self, **kwargs):
+        self.keys.append(kwargs["Key"])
+
+
+def lake_keys(prefix: str) -> dict[str, list[str]]:
+    """The keys the framework writes (framework/lake/s3.py), by who reads them: COPY reads the lake files
+    (rejects included) through a manifest; nobody but ingest reads landing files."""
+    from framework.lake.s3 import S3Lake
+
+    client = _Recorder()
+    lake = S3Lake("bucket", prefix, client)
+    manifest = lake.write_copy_manifest("olist", "orders", "run-1", [])
+    copy = [
+        lake.batch_file("olist", "orders", "2018-10-17", "part-0.parquet"),
+        lake.reject_file("olist", "orders", "2018-10-17", "rejects-0.parquet"),
+        manifest,
+    ]
+    return {
+        "copy": [uri.removeprefix("s3://bucket/") for uri in copy] + client.keys,
+        "landing": [f"{prefix}/landing/olist_orders_dataset.csv"],
+    }
+
+
+def test_the_copy_role_reads_only_lake_files_and_manifests():
+    documents = module("copy_role")["data"]["aws_iam_policy_document"]
+    role = statements(documents["read_lake_prefix"], {"kms_key_arn": None})
+    actions = {a for s in role for a in s["actions"]}
+    assert actions == {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"}, "no GetObjectVersion, no writes"
+    assert "*" not in {r for s in role for r in s["resources"]}
     objects = next(s for s in role if "s3:GetObject" in s["actions"])
-    assert objects["resources"] == ["${var.bucket_arn}/${var.prefix}/*"]
     listing = next(s for s in role if "s3:ListBucket" in s["actions"])
-    assert listing["condition"][0]["values"] == ["${var.prefix}/*"]
+    assert listing["resources"] == ["${var.bucket_arn}"] and listing["condition"][0]["variable"] == "s3:prefix"
+    # what the role grants, rendered for the olist prefix, against the keys the framework really uses
+    values = {"bucket_arn": "arn:aws:s3:::bucket", "prefix": "olist"}
+    readable = [render(r, values).removeprefix("arn:aws:s3:::bucket/") for r in objects["resources"]]
+    listable = [render(v, values) for v in listing["condition"][0]["values"]]
+    keys = lake_keys("olist")
+    for key in keys["copy"]:
+        assert any(fnmatch.fnmatchcase(key, p) for p in readable), f"COPY cannot read {key}"
+        assert any(fnmatch.fnmatchcase(posixpath.dirname(key) + "/", p) for p in listable), f"COPY cannot list {key}"
+    for key in keys["landing"]:
+        assert not any(fnmatch.fnmatchcase(key, p) for p in readable), f"COPY may read raw landing file {key}"
+    assert readable == ["olist/lake/*", "olist/manifests/*"]
+
+
+def test_only_redshift_of_this_account_assumes_the_copy_role():
+    trust = module("copy_role")["data"]["aws_iam_policy_document"]["trust"]["statement"]
+    assert len(trust) == 1 and trust[0]["actions"] == ["sts:AssumeRole"]
+    assert trust[0]["principals"] == [
+        {"type": "Service", "identifiers": ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]}
+    ]
+    (condition,) = trust[0]["condition"]
+    assert condition == {
+        "test": "StringEqualsIfExists",
+        "variable": "aws:SourceAccount",
+        "values": ["${data.aws_caller_identity.current.account_id}"],
+    }
+    assert "current" in module("copy_role")["data"]["aws_caller_identity"]
+
+
+KEY = "arn:aws:kms:sa-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@pytest.mark.parametrize("key", [None, KEY], ids=["sse-s3", "sse-kms"])
+def test_the_roles_get_the_lake_key_exactly_when_there_is_one(key):
+    """With SSE-KMS, COPY decrypts and Airflow decrypts and generates data keys, through S3 only; without a
+    key nobody gets a KMS permission."""
+    expected = {"copy_role": ["kms:Decrypt"], "airflow_identity": ["kms:Decrypt", "kms:GenerateDataKey"]}
+    for name, document in (("copy_role", "read_lake_prefix"), ("airflow_identity", "airflow")):
+        policy = statements(module(name)["data"]["aws_iam_policy_document"][document], {"kms_key_arn": key})
+        kms = [s for s in policy if any(a.startswith("kms:") for a in s["actions"])]
+        if key is None:
+            assert kms == [], name
+            continue
+        (statement,) = kms
+        assert statement["actions"] == expected[name] and statement["resources"] == [KEY], name
+        assert statement["condition"] == [
+            {
+                "test": "StringEquals",
+                "variable": "kms:ViaService",
+                "values": ["s3.${data.aws_region.current.name}.amazonaws.com"],
+            }
+        ], name
+        assert violated(module(name)["variable"], {"kms_key_arn": key}) == []
+    assert violated(module("copy_role")["variable"], {"kms_key_arn": "alias/lake"}), "an alias is no key ARN"
+    # the root gives every module that touches lake objects the bucket's key
+    calls = configuration(TF)["module"]
+    assert {name: call.get("kms_key_arn") for name, call in calls.items()} == {
+        "lake": "${var.kms_key_arn}",
+        "copy_role": "${var.kms_key_arn}",
+        "redshift": "${var.kms_key_arn}",
+        "airflow": "${var.kms_key_arn}",
+    }
 
 
 def test_the_airflow_identity_is_least_privilege():
     policy = module("airflow_identity")["data"]["aws_iam_policy_document"]["airflow"]["statement"]
     for statement in policy:
         assert "*" not in statement["resources"] and not any(a.endswith(":*") for a in statement["actions"])
+
+
+def test_copy_has_a_route_to_s3_through_exactly_one_gateway_endpoint():
+    """Enhanced VPC routing keeps COPY's S3 traffic in the VPC: the workgroup's route tables need an S3
+    gateway endpoint, either the VPC's existing one (checked at plan) or one created here."""
+    rs = module("redshift_serverless")
+    assert rs["resource"]["aws_redshiftserverless_workgroup"]["this"]["enhanced_vpc_routing"] is True
+    created = rs["resource"]["aws_vpc_endpoint"]["s3"]
+    assert created["count"] == "${var.create_s3_gateway_endpoint ? 1 : 0}"
+    assert created["vpc_endpoint_type"] == "Gateway" and created["route_table_ids"] == "${var.route_table_ids}"
+    assert created["service_name"] == "${data.aws_vpc_endpoint_service.s3.service_name}"
+    assert created["vpc_id"] == "${data.aws_subnet.workgroup.vpc_id}"
+    assert rs["data"]["aws_vpc_endpoint_service"]["s3"] == {"service": "s3", "service_type": "Gateway"}
+    assert rs["data"]["aws_subnet"]["workgroup"]["id"] == "${var.subnet_ids[0]}"
+    given = rs["data"]["aws_vpc_endpoint"]["s3"]
+    assert given["count"] == "${var.s3_gateway_endpoint_id == null ? 0 : 1}"
+    checks = " ".join(c["condition"] for c in given["lifecycle"][0]["postcondition"])
+    facts = (
+        'self.vpc_endpoint_type == "Gateway"',
+        "self.service_name == data.aws_vpc_endpoint_service.s3.service_name",
+        "self.vpc_id == data.aws_subnet.workgroup.vpc_id",
+        "contains(self.route_table_ids, id)",
+    )
+    for fact in facts:
+        assert fact in checks, f"the given endpoint is not checked for {fact}"
+    # exactly one of the two inputs, route tables to create on
+    declared = rs["variable"]
+    choice = ("s3_gateway_endpoint_id", "create_s3_gateway_endpoint", "route_table_ids")
+    cases = {
+        (None, False, ()): False,
+        ("vpce-0123456789abcdef0", False, ()): True,
+        ("vpce-0123456789abcdef0", False, ("rtb-0123456789abcdef0",)): True,
+        (None, True, ("rtb-0123456789abcdef0",)): True,
+        (None, True, ()): False,
+        ("vpce-0123456789abcdef0", True, ("rtb-0123456789abcdef0",)): False,
+        ("vpc-0123", False, ()): False,
+        (None, True, ("subnet-0123",)): False,
+    }
+    for case, valid in cases.items():
+        assert (violated(declared, dict(zip(choice, [*case[:2], list(case[2])]))) == []) is valid, case
+    root = configuration(TF)
+    assert all(root["module"]["redshift"][name] == f"${{var.{name}}}" for name in choice)
+    for env in ENVIRONMENTS:
+        values = {name: tfvars(env)[name] for name in choice if name in tfvars(env)}
+        assert values and violated(declared, values) == [], f"{env} gives COPY no valid route to S3"
+    assert "s3_gateway_endpoint_id" in (TF / "README.md").read_text()
+
+
+def test_the_usage_limit_never_switches_production_off_by_default():
+    """The limit records (or emits a metric) unless deactivate is chosen, sits above the README's cost
+    estimate, and a daily CloudWatch alarm (optionally to SNS) warns long before the month is spent."""
+    rs = module("redshift_serverless")
+    limit = rs["resource"]["aws_redshiftserverless_usage_limit"]["compute"]
+    assert limit["breach_action"] == "${var.usage_limit_breach_action}"
+    action = rs["variable"]["usage_limit_breach_action"]
+    assert action["default"] == "log"
+    assert violated(rs["variable"], {"usage_limit_breach_action": "emit-metric"}) == []
+    assert violated(rs["variable"], {"usage_limit_breach_action": "deactivate"}) == []
+    assert violated(rs["variable"], {"usage_limit_breach_action": "stop"})
+    root = configuration(TF)
+    call = root["module"]["redshift"]
+    assert call["usage_limit_breach_action"] == "${var.usage_limit_breach_action}"
+    assert call["alarm_sns_topic_arn"] == "${var.alarm_sns_topic_arn}"
+    defaults = {name: body.get("default") for name, body in root["variable"].items()}
+    assert defaults["usage_limit_breach_action"] == "log"
+    for env in ENVIRONMENTS:
+        values = defaults | tfvars(env)
+        assert values["usage_limit_breach_action"] != "deactivate" or env != "prod", "prod deactivates itself"
+    # the README's monthly estimate stays under the limit
+    estimate = re.search(r"= (\d+)–(\d+) RPU-hours", (REPO / "README.md").read_text())
+    assert estimate and int(estimate.group(2)) < defaults["usage_limit_rpu_hours"], "the limit is hit in a normal month"
+    assert defaults["usage_limit_rpu_hours"] == rs["variable"]["usage_limit_rpu_hours"]["default"]
+    alarm = rs["resource"]["aws_cloudwatch_metric_alarm"]["daily_rpu_hours"]
+    assert (alarm["namespace"], alarm["metric_name"], alarm["statistic"]) == (
+        "AWS/Redshift-Serverless",
+        "ComputeSeconds",
+        "Sum",
+    )
+    assert alarm["dimensions"] == {"Workgroup": "${aws_redshiftserverless_workgroup.this.workgroup_name}"}
+    assert alarm["period"] == 86400 and alarm["evaluation_periods"] == 1
+    assert alarm["comparison_operator"] == "GreaterThanThreshold" and alarm["treat_missing_data"] == "notBreaching"
+    assert alarm["threshold"] == "${local.daily_rpu_hours * 3600}"
+    assert rs["locals"]["daily_rpu_hours"] == (
+        "${var.usage_limit_rpu_hours / local.days_per_period[var.usage_limit_period]}"
+    )
+    assert rs["locals"]["days_per_period"] == {"daily": 1, "weekly": 7, "monthly": 30}
+    sns = "${var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]}"
+    assert alarm["alarm_actions"] == sns and alarm["ok_actions"] == sns
+    assert violated(rs["variable"], {"alarm_sns_topic_arn": "arn:aws:sns:sa-east-1:123456789012:data-alerts"}) == []
+    assert violated(rs["variable"], {"alarm_sns_topic_arn": "data-alerts"})
+
+
+def test_the_workgroup_takes_only_tls_connections():
+    workgroup = module("redshift_serverless")["resource"]["aws_redshiftserverless_workgroup"]["this"]
+    assert {"parameter_key": "require_ssl", "parameter_value": "true"} in workgroup["config_parameter"]
+
+
+def test_audit_logs_are_kept_for_a_bounded_time():
+    """Redshift exports to /aws/redshift/<namespace>/<log type>, creating never-expiring groups unless they
+    exist: the module creates them first, with a retention (and the pipeline's key)."""
+    rs = module("redshift_serverless")
+    namespace = rs["resource"]["aws_redshiftserverless_namespace"]["this"]
+    assert namespace["log_exports"] == "${local.log_exports}"
+    assert sorted(rs["locals"]["log_exports"]) == ["connectionlog", "useractivitylog", "userlog"]
+    groups = rs["resource"]["aws_cloudwatch_log_group"]["audit"]
+    assert groups["for_each"] == "${toset(local.log_exports)}"
+    assert groups["name"] == "/aws/redshift/${var.namespace_name}/${each.key}"
+    assert groups["retention_in_days"] == "${var.log_retention_days}" and groups["kms_key_id"] == "${var.kms_key_arn}"
+    assert "${aws_cloudwatch_log_group.audit}" in namespace["depends_on"], "groups exist before the first export"
+    assert rs["variable"]["log_retention_days"]["default"] == 365
+    assert violated(rs["variable"], {"log_retention_days": 400}) == []
+    assert violated(rs["variable"], {"log_retention_days": 0}) and violated(rs["variable"], {"log_retention_days": 100})
+    assert configuration(TF)["module"]["redshift"]["log_retention_days"] == "${var.log_retention_days}"
+
+
+def test_manifests_expire_and_old_lake_versions_do_not_pile_up():
+    lake = module("lake_bucket")
+    rules = {r["id"]: r for r in lake["resource"]["aws_s3_bucket_lifecycle_configuration"]["lake"]["rule"]}
+    manifests, versions = rules["expire-copy-manifests"], rules["expire-noncurrent-lake-versions"]
+    assert manifests["status"] == versions["status"] == "Enabled"
+    assert manifests["filter"][0]["prefix"] == "${var.prefix}/manifests/"
+    assert manifests["expiration"][0]["days"] == "${var.manifest_retention_days}"
+    assert "noncurrent_version_expiration" in manifests
+    assert versions["filter"][0]["prefix"] == "${var.prefix}/lake/"
+    assert versions["noncurrent_version_expiration"][0]["noncurrent_days"] == "${var.lake_noncurrent_version_days}"
+    assert "expiration" not in versions, "the current lake files are kept"
+    # the filters name the framework's real key layout
+    keys = lake_keys("olist")
+    for rule, wanted in ((manifests, ".manifest"), (versions, ".parquet")):
+        prefix = render(rule["filter"][0]["prefix"], {"prefix": "olist"})
+        assert any(k.startswith(prefix) and k.endswith(wanted) for k in keys["copy"]), (prefix, keys["copy"])
+    landing = render(rules["expire-raw-landing"]["filter"][0]["prefix"], {"prefix": "olist"})
+    assert all(k.startswith(landing) for k in keys["landing"])
+    assert violated(lake["variable"], {"manifest_retention_days": 0, "lake_noncurrent_version_days": 0})
+    call = configuration(TF)["module"]["lake"]
+    assert call["manifest_retention_days"] == "${var.manifest_retention_days}"
+    assert call["lake_noncurrent_version_days"] == "${var.lake_noncurrent_version_days}"
+
+
+def test_the_prod_target_in_pipeline_yml_names_what_terraform_creates():
+    """pipeline.yml's redshift target for an environment (prod) names the workgroup, database, bucket, prefix
+    and region that environment's Terraform values produce."""
+    import yaml
+
+    root = configuration(TF)
+    targets = yaml.safe_load((REPO / "pipelines" / "olist" / "pipeline.yml").read_text())["targets"]
+    environments = [name for name, t in targets.items() if t["type"] == "redshift" and name in ENVIRONMENTS]
+    assert environments == ["prod"]
+    for env in environments:
+        values = {name: body.get("default") for name, body in root["variable"].items()} | tfvars(env)
+        calls = root["module"]
+        produced = {
+            "workgroup": render(calls["redshift"]["workgroup_name"], values),
+            "database": render(calls["redshift"]["database"], values),
+            "s3_bucket": render(calls["lake"]["bucket_name"], values),
+            "s3_prefix": render(calls["lake"]["prefix"], values),
+            "region": values["region"],
+            "landing_prefix": render(calls["lake"]["prefix"], values) + "/landing",
+        }
+        assert None not in produced.values(), produced
+        assert {key: targets[env][key] for key in produced} == produced
+        assert produced["workgroup"] == "olist-prod"
+
+
+def test_every_state_is_encrypted_and_locked():
+    """S3 native locking (a lock file beside the state, use_lockfile) is GA from Terraform 1.11, which the
+    root requires; no DynamoDB table."""
+    backends = {env: load(TF / "envs" / f"{env}.s3.tfbackend") for env in ENVIRONMENTS}
+    for env, backend in backends.items():
+        assert backend["encrypt"] is True and backend["use_lockfile"] is True, env
+        assert "dynamodb_table" not in backend, env
+    (required,) = [t["required_version"] for t in configuration(TF)["terraform"] if "required_version" in t]
+    minimum = re.fullmatch(r">= (\d+)\.(\d+)", required)
+    assert minimum and (int(minimum.group(1)), int(minimum.group(2))) >= (1, 11), required
+    if shutil.which("terraform"):
+        version = json.loads(subprocess.run(["terraform", "version", "-json"], capture_output=True, text=True).stdout)
+        installed = tuple(int(part) for part in version["terraform_version"].split(".")[:2])
+        assert installed >= (1, 11), f"terraform {version['terraform_version']} cannot use this configuration"
 
 
 def test_one_root_module_serves_every_environment():

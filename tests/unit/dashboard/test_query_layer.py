@@ -157,7 +157,7 @@ def test_configuration_comes_from_the_pipeline_target(tmp_path):
     assert config.database_path.endswith("warehouse/olist.duckdb")
     assert dict(config.schemas)["mart"] == "mart"
     prod = load_config({"ELT_DASHBOARD_PIPELINE": str(OLIST), "ELT_DASHBOARD_TARGET": "prod"})
-    assert (prod.kind, prod.dialect, prod.settings.workgroup) == ("redshift", "redshift", "olist")
+    assert (prod.kind, prod.dialect, prod.settings.workgroup) == ("redshift", "redshift", "olist-prod")
     with pytest.raises(ConfigError, match="unknown target 'nope'"):
         load_config({"ELT_DASHBOARD_PIPELINE": str(OLIST), "ELT_DASHBOARD_TARGET": "nope"})
     with pytest.raises(ConfigError, match="no pipeline"):

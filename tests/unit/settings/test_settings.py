@@ -51,7 +51,7 @@ def test_each_target_type_and_its_derived_locations():
     prod = resolve_target(str(OLIST), "prod")
     assert isinstance(prod, RedshiftSettings) and prod.type is TargetType.REDSHIFT
     assert prod.landing_location == ("olist-lake-prod", "olist/landing")
-    assert prod.label == "redshift-serverless://olist/analytics"
+    assert prod.label == "redshift-serverless://olist-prod/analytics"
     assert prod.cache_dir == str(REPO / "warehouse" / ".elt")
     assert prod.with_paths(database="x", lake="y") is prod  # the bucket and workgroup are not paths
     without_landing = RedshiftSettings(
