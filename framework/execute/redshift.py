@@ -1,5 +1,9 @@
 """Redshift (Serverless) sessions: redshift_connector over IAM, COPY failures explained.
 
+Identity: the driver is always handed the AWS credentials to sign its IAM call with (CLI: the
+boto3 default chain's, resolved here; a DAG task: its AWS connection's, dag_factory/redshift.py),
+never left to look them up itself; and no `timeout`, which the driver applies to every statement.
+
 When a COPY fails, Redshift says only "check 'sys_load_error_detail'". The session rolls the
 transaction back, reads that view for the failed load (this session's latest COPY) and raises
 a LoadFailed naming file, line, column, type, position and reason — the message the CLI
@@ -21,7 +25,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from framework.errors import TerminalWarehouseError, TransientWarehouseError, WarehouseError
+from framework.errors import ConfigError, TerminalWarehouseError, TransientWarehouseError, WarehouseError
 from framework.execute.dbapi import DbApiSession, socket_error_family
 from framework.settings import RedshiftSettings
 
@@ -133,22 +137,60 @@ class RedshiftSession(DbApiSession):
         return [dict(zip(LOAD_ERROR_COLUMNS, row)) for row in found.rows]
 
 
+def credential_arguments(credentials: Any) -> dict[str, str]:
+    """redshift_connector.connect's explicit AWS credentials (access_key_id, secret_access_key,
+    session_token) from a botocore ReadOnlyCredentials (access_key, secret_key, token). With
+    `iam` the driver signs its GetCredentials call with these instead of looking up its own
+    (redshift_connector iam_helper.set_iam_credentials → AWSCredentialsProvider)."""
+    arguments = {"access_key_id": credentials.access_key, "secret_access_key": credentials.secret_key}
+    if credentials.token:  # temporary credentials (an assumed role) need their session token
+        arguments["session_token"] = credentials.token
+    return arguments
+
+
+def connect_arguments(settings: RedshiftSettings, credentials: Any, region: str | None = None) -> dict[str, Any]:
+    """The CLI's redshift_connector.connect arguments: IAM to the serverless workgroup as
+    `credentials`. No `timeout`: the driver sets it on the socket for the connection's life
+    (core.py, `self._usock.settimeout(timeout)`), so a COPY or build longer than it would fail
+    as "connection time out"; a dead peer is found by TCP keepalive (the driver's default)."""
+    arguments: dict[str, Any] = {
+        "iam": True,
+        "is_serverless": True,
+        "serverless_work_group": settings.workgroup,
+        "database": settings.database,
+        **credential_arguments(credentials),
+    }
+    if settings.region or region:  # the target's region, else the credential chain's
+        arguments["region"] = settings.region or region
+    return arguments
+
+
+def default_credentials(region: str | None) -> tuple[Any, str | None]:
+    """The boto3 default chain's credentials (environment, profile with its role_arn, instance or
+    task role), resolved once and frozen, and the chain's region."""
+    import boto3
+
+    session = boto3.Session(region_name=region)
+    found = session.get_credentials()
+    if found is None:
+        raise ConfigError(
+            "no AWS credentials found (environment, AWS_PROFILE, instance or task role): "
+            "the Redshift target authenticates with IAM"
+        )
+    return found.get_frozen_credentials(), session.region_name
+
+
 def connect_redshift(settings: RedshiftSettings, connect: Callable[[], Any] | None = None) -> RedshiftSession:
-    """Redshift Serverless through IAM: temporary credentials for the workgroup from the boto3
-    credential chain (no password). `connect` overrides the driver call (Airflow's RedshiftSQLHook
-    builds the connection from its own connection record; tests pass a recording double)."""
+    """Redshift Serverless through IAM, as the identity whose credentials are passed to the
+    driver explicitly: on the CLI the boto3 default chain's (no password). `connect` overrides
+    the driver call (a DAG task passes RedshiftSQLHook.get_conn with the target's AWS
+    connection: dag_factory/redshift.py; tests pass a recording double)."""
     if connect is None:
 
         def connect():
             import redshift_connector
 
-            return redshift_connector.connect(
-                iam=True,
-                is_serverless=True,
-                serverless_work_group=settings.workgroup,
-                database=settings.database,
-                region=settings.region,
-                timeout=60,
-            )
+            credentials, region = default_credentials(settings.region)
+            return redshift_connector.connect(**connect_arguments(settings, credentials, region))
 
     return RedshiftSession(connect)
