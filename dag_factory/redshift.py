@@ -3,15 +3,17 @@ AWS connection (`aws_conn_id`), never as the worker's default credentials. Impor
 when it runs, never when a DAG file is parsed.
 
 Why a subclass (apache-airflow-providers-amazon 9.39, hooks/redshift_sql.py):
-- the hook takes `aws_conn_id` from its constructor only (default `aws_default`), never from the
-  Redshift connection's extra;
-- with `iam` in the extra, `get_iam_token` fetches a password through that AWS connection, but
-  `get_conn` then passes every extra key to `redshift_connector.connect` — `iam` included — and
-  the driver, seeing `iam`, authenticates again with its own credential lookup (the boto3
-  default chain unless access keys are given: redshift_connector iam_helper.set_iam_credentials).
-So the driver is also handed the AWS connection's credentials — AwsBaseHook.get_credentials(),
-which assumes the connection's `role_arn` — as its documented access_key_id /
-secret_access_key / session_token. `get_conn` itself (and its retries) is the provider's.
+- the hook takes `aws_conn_id` from its constructor only (line 98, default `aws_default`), never
+  from the Redshift connection's extra;
+- with `iam` in the extra, `get_iam_token` fetches a password through that AWS connection
+  (lines 158-159), but `get_conn` then passes every extra key to `redshift_connector.connect`
+  (line 271) — `iam` included — and the driver, seeing `iam`, authenticates again with its own
+  credential lookup: the boto3 default chain unless access keys are given (redshift_connector
+  2.2 iam_helper.py line 174, AWSCredentialsProvider).
+So the driver is also handed the AWS connection's credentials — AwsBaseHook.get_credentials()
+(base_aws.py line 857), which assumes the connection's `role_arn` — as its documented
+access_key_id / secret_access_key / session_token. `get_conn` itself (and its retries) is the
+provider's.
 """
 
 from __future__ import annotations

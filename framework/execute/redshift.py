@@ -225,8 +225,9 @@ def credential_arguments(credentials: Any) -> dict[str, str]:
 def connect_arguments(settings: RedshiftSettings, credentials: Any, region: str | None = None) -> dict[str, Any]:
     """The CLI's redshift_connector.connect arguments: IAM to the serverless workgroup as
     `credentials`. No `timeout`: the driver sets it on the socket for the connection's life
-    (core.py, `self._usock.settimeout(timeout)`), so a COPY or build longer than it would fail
-    as "connection time out"; a dead peer is found by TCP keepalive (the driver's default)."""
+    (redshift_connector 2.2 core.py line 664, `self._usock.settimeout(timeout)`), so a COPY or
+    build longer than it would fail as "connection time out"; a dead peer is found by TCP
+    keepalive (the driver's default)."""
     arguments: dict[str, Any] = {
         "iam": True,
         "is_serverless": True,
