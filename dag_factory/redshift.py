@@ -23,7 +23,7 @@ from typing import Any
 from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
 from airflow.providers.amazon.aws.hooks.redshift_sql import RedshiftSQLHook
 
-from framework.execute.redshift import credential_arguments
+from framework.run.warehouses import redshift_credential_arguments
 
 
 class AwsConnectionRedshiftHook(RedshiftSQLHook):
@@ -32,7 +32,8 @@ class AwsConnectionRedshiftHook(RedshiftSQLHook):
     def _get_conn_params(self) -> dict[str, Any]:
         params: dict[str, Any] = dict(super()._get_conn_params())
         if self.conn.extra_dejson.get("iam", False):  # the same switch as the provider's
-            params.update(credential_arguments(AwsBaseHook(aws_conn_id=self.aws_conn_id).get_credentials()))
+            credentials = AwsBaseHook(aws_conn_id=self.aws_conn_id).get_credentials()
+            params.update(redshift_credential_arguments(credentials))
         return params
 
 
