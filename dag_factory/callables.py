@@ -70,12 +70,10 @@ def _open(settings):
     if isinstance(settings, LocalSettings):  # another task of another DAG run may hold the file: wait for it
         extra = {"wait_seconds": 300}
     elif isinstance(settings, RedshiftSettings):
-        from airflow.providers.amazon.aws.hooks.redshift_sql import RedshiftSQLHook
+        from dag_factory.redshift import redshift_hook
 
-        extra = {
-            "lake": _s3_lake(settings),
-            "redshift_connect": RedshiftSQLHook(redshift_conn_id=settings.redshift_conn_id).get_conn,
-        }
+        # the Redshift connection, as the target's AWS connection (not `aws_default`)
+        extra = {"lake": _s3_lake(settings), "redshift_connect": redshift_hook(settings).get_conn}
     try:
         return open_warehouse(settings, **extra)
     except (ConfigError, TerminalWarehouseError) as err:

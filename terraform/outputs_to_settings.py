@@ -6,7 +6,8 @@ with terraform/ initialised on that environment's state (envs/prod.s3.tfbackend,
 prints (1) the `targets.<name>` block for pipeline.yml, (2) the export of the COPY role ARN under
 the environment-variable name pipeline.yml expects, (3) the Airflow connections as
 AIRFLOW_CONN_* JSON: an AWS connection (role from the Airflow identity, region) and a Redshift
-connection that authenticates with IAM through that AWS connection — no password anywhere.
+connection for IAM to the serverless workgroup — no password anywhere. The DAG tasks open the
+Redshift connection as the AWS connection the target names (`aws_conn_id`).
 """
 
 from __future__ import annotations
@@ -64,11 +65,13 @@ def settings(outputs: dict, target: str) -> dict:
                 "host": value["endpoint"],
                 "port": int(value["port"]),
                 "schema": value["database"],
+                # Every extra key reaches redshift_connector.connect (RedshiftSQLHook.get_conn), so
+                # only the driver's own arguments; the AWS connection is the hook's `aws_conn_id`,
+                # given by the DAG task from the target (dag_factory/redshift.py).
                 "extra": {
                     "iam": True,
                     "is_serverless": True,
                     "serverless_work_group": value["workgroup"],
-                    "aws_conn_id": aws_conn,
                     "region": value["region"],
                 },
             },

@@ -50,6 +50,15 @@ def lake_for(settings: TargetSettings) -> Lake:
     return LocalLake(settings.lake)
 
 
+def redshift_credential_arguments(credentials: Any) -> dict[str, str]:
+    """redshift_connector's explicit AWS credential arguments for `credentials` (a botocore
+    ReadOnlyCredentials): a DAG task hands the driver its AWS connection's, as the CLI's
+    connect_redshift hands it the boto3 chain's — one rule for who the warehouse sees."""
+    from framework.execute.redshift import credential_arguments
+
+    return credential_arguments(credentials)
+
+
 def open_warehouse(
     settings: TargetSettings,
     *,

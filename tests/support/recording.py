@@ -1,4 +1,5 @@
-"""TEST DOUBLE for a redshift_connector connection — AWS Redshift cannot exist on these machines.
+"""TEST DOUBLE for a redshift_connector connection — AWS Redshift cannot exist on these machines —
+and for `redshift_connector.connect` (RecordingDriver: its arguments checked and recorded).
 
 It records every statement exactly as the session sends it, answers from a script (what a
 query returns, or the driver error it raises), and otherwise behaves as a DB-API connection
@@ -71,3 +72,22 @@ class RecordingConnection:
 
     def close(self):
         pass
+
+
+class RecordingDriver:
+    """`redshift_connector.connect` as a test double: each call's arguments must bind to the real
+    function's signature (an unknown keyword raises TypeError, as the driver would), are recorded
+    in `calls`, and open a RecordingConnection on `recording`."""
+
+    def __init__(self, recording: Recording):
+        import inspect
+
+        import redshift_connector
+
+        self.signature = inspect.signature(redshift_connector.connect)
+        self.recording, self.calls = recording, []
+
+    def __call__(self, **kwargs) -> RecordingConnection:
+        self.signature.bind(**kwargs)
+        self.calls.append(kwargs)
+        return RecordingConnection(self.recording)

@@ -660,6 +660,22 @@ def test_outputs_become_pipeline_settings_and_airflow_connections(tmp_path):
     assert settings["environment"] == {"ELT_OLIST_COPY_ROLE_ARN": outputs["copy_role_arn"]["value"]}
     redshift = settings["airflow_connections"]["AIRFLOW_CONN_REDSHIFT_OLIST"]
     assert redshift["extra"]["iam"] is True and "password" not in json.dumps(settings).lower()
+    # RedshiftSQLHook.get_conn passes every extra key to redshift_connector.connect: only its own
+    # arguments (the AWS connection is the hook's aws_conn_id, from the target: not in the extra).
+    import inspect
+
+    import redshift_connector
+
+    inspect.signature(redshift_connector.connect).bind(**redshift["extra"])
+    assert redshift["extra"] == {
+        "iam": True,
+        "is_serverless": True,
+        "serverless_work_group": "olist-prod",
+        "region": "sa-east-1",
+    }
+    aws = settings["airflow_connections"]["AIRFLOW_CONN_AWS_OLIST"]
+    assert aws["extra"] == {"region_name": "sa-east-1", "role_arn": outputs["airflow_role_arn"]["value"]}
+    assert target["aws_conn_id"] == "aws_olist" and target["redshift_conn_id"] == "redshift_olist"
     # the generated target is a valid pipeline.yml target for the spec format
     import yaml
 
