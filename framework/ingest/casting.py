@@ -8,6 +8,8 @@ it cannot load (NULL when it can); the good rows are cast to the spec's types.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlglot import exp
 
 from framework.spec import model as m
@@ -117,43 +119,39 @@ def typed(column: m.Column) -> exp.Expression:
     return q.cast(value, get_dialect("duckdb").column_type(t))
 
 
+def _problems(column: m.Column) -> Iterator[tuple[exp.Expression, exp.Expression]]:
+    """(condition, why) for each way a value of `column` cannot load, in the order checked."""
+    text = _text(column.name)
+    is_null = exp.Is(this=text, expression=exp.Null())
+    present = exp.Not(this=is_null.copy())
+    if not column.nullable:
+        yield is_null, q.lit(f"column '{column.name}' is empty but not nullable")
+    ptype = column.portable_type
+    if ptype.name != "string":
+        shown = exp.Concat(
+            expressions=[q.lit(f"column '{column.name}': '"), text.copy(), q.lit(f"' is not a valid {column.type}")]
+        )
+        yield exp.And(this=present, expression=exp.Not(this=exp.Paren(this=_valid(column)))), shown
+    elif ptype.length:
+        length = exp.Length(this=text.copy())
+        longer = exp.GT(this=length, expression=q.lit(ptype.length))
+        shown = exp.Concat(
+            expressions=[
+                q.lit(f"column '{column.name}' holds "),
+                q.cast(length.copy(), "VARCHAR"),
+                q.lit(f" characters, more than its {ptype}"),
+            ]
+        )
+        yield exp.And(this=present, expression=longer), shown
+
+
 def reason(columns: tuple[m.Column, ...]) -> exp.Expression:
     """Why a row cannot load (the first problem), or NULL."""
-    ifs = []
-    for column in columns:
-        is_null = exp.Is(this=_text(column.name), expression=exp.Null())
-        if not column.nullable:
-            ifs.append(exp.If(this=is_null, true=q.lit(f"column '{column.name}' is empty but not nullable")))
-        if column.portable_type.name != "string":
-            shown = exp.Concat(
-                expressions=[
-                    q.lit(f"column '{column.name}': '"),
-                    _text(column.name),
-                    q.lit(f"' is not a valid {column.type}"),
-                ]
-            )
-            ifs.append(
-                exp.If(
-                    this=exp.And(
-                        this=exp.Not(this=is_null.copy()), expression=exp.Not(this=exp.Paren(this=_valid(column)))
-                    ),
-                    true=shown,
-                )
-            )
+    ifs = [exp.If(this=condition, true=why) for column in columns for condition, why in _problems(column)]
     return exp.Case(ifs=ifs) if ifs else exp.Null()
 
 
 def failing_column(columns: tuple[m.Column, ...]) -> exp.Expression:
     """The column `reason` names (the first that fails), or NULL."""
-    ifs = []
-    for column in columns:
-        is_null = exp.Is(this=_text(column.name), expression=exp.Null())
-        failing: list[exp.Expression] = [is_null] if not column.nullable else []
-        if column.portable_type.name != "string":
-            failing.append(
-                exp.And(this=exp.Not(this=is_null.copy()), expression=exp.Not(this=exp.Paren(this=_valid(column))))
-            )
-        if failing:
-            condition = failing[0] if len(failing) == 1 else exp.Or(this=failing[0], expression=failing[1])
-            ifs.append(exp.If(this=condition, true=q.lit(column.name)))
+    ifs = [exp.If(this=condition, true=q.lit(column.name)) for column in columns for condition, _ in _problems(column)]
     return exp.Case(ifs=ifs) if ifs else exp.Null()

@@ -1,7 +1,10 @@
 """The closed set of portable column types and their parser.
 
-string, integer, bigint, decimal(p,s), double, boolean, date, timestamp, timestamptz.
-Targets map these to warehouse types; specs never name a warehouse type.
+string, string(n), integer, bigint, decimal(p,s), double, boolean, date, timestamp, timestamptz.
+Targets map these to warehouse types; specs never name a warehouse type. `string(n)` holds at
+most n characters: ingest rejects a longer value, and Redshift sizes the column for it (AWS's
+advice: the smallest column that holds the data — temporary tables, which COPY and builds go
+through, are not compressed).
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from framework.errors import SpecError
 
 SIMPLE_TYPES = ("string", "integer", "bigint", "double", "boolean", "date", "timestamp", "timestamptz")
 _DECIMAL = re.compile(r"decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)\Z")
+_SIZED_STRING = re.compile(r"string\(\s*(\d+)\s*\)\Z")
 MAX_DECIMAL_PRECISION = 38
+MAX_STRING_LENGTH = 65535  # Redshift's largest VARCHAR
 
 # Warehouse spellings people reach for, and the portable type that replaces them.
 _ALIASES = {
-    "varchar": "string",
+    "varchar": "string or string(n)",
     "text": "string",
-    "char": "string",
+    "char": "string(n)",
     "str": "string",
     "character varying": "string",
     "int": "integer",
@@ -58,9 +63,12 @@ class PortableType:
     name: str  # one of SIMPLE_TYPES or 'decimal'
     precision: int | None = None
     scale: int | None = None
+    length: int | None = None  # string(n): at most n characters
 
     def __str__(self) -> str:
-        return f"decimal({self.precision},{self.scale})" if self.name == "decimal" else self.name
+        if self.name == "decimal":
+            return f"decimal({self.precision},{self.scale})"
+        return f"string({self.length})" if self.length else self.name
 
     @property
     def family(self) -> str:
@@ -91,6 +99,12 @@ def parse_type(text: str) -> PortableType:
         if scale > precision:
             raise TypeParseError(f"decimal scale {scale} is larger than its precision {precision}")
         return PortableType("decimal", precision, scale)
+    sized = _SIZED_STRING.match(cleaned)
+    if sized:
+        length = int(sized.group(1))
+        if not 1 <= length <= MAX_STRING_LENGTH:
+            raise TypeParseError(f"string length {length} is out of range 1..{MAX_STRING_LENGTH}")
+        return PortableType("string", length=length)
     base = re.sub(r"\(.*", "", cleaned).strip()
     if base in _ALIASES:
         hint = f"Use '{_ALIASES[base]}'."
@@ -100,6 +114,7 @@ def parse_type(text: str) -> PortableType:
         close = difflib.get_close_matches(base, SIMPLE_TYPES + ("decimal",), n=1, cutoff=0.6)
         hint = f"Did you mean '{close[0] if close[0] != 'decimal' else 'decimal(p,s)'}'?" if close else ""
     raise TypeParseError(
-        f"invalid type '{text}'; expected one of {', '.join(SIMPLE_TYPES[:4])}, decimal(p,s), {', '.join(SIMPLE_TYPES[4:])}",
+        f"invalid type '{text}'; expected one of string, string(n), {', '.join(SIMPLE_TYPES[1:4])}, decimal(p,s), "
+        f"{', '.join(SIMPLE_TYPES[4:])}",
         hint=hint,
     )

@@ -23,6 +23,14 @@ class Privileges(StrEnum):
     SCOPED_GRANTS = "scoped_grants"  # Redshift: a role granted ALL on the schemas' current and future tables
 
 
+class StringLength(StrEnum):
+    """What the n of a VARCHAR(n) counts on a warehouse."""
+
+    CHARACTERS = "characters"  # PostgreSQL
+    BYTES = "bytes"  # Redshift
+    NONE = "none"  # DuckDB: a length is accepted and ignored
+
+
 class StatementKind(StrEnum):
     EXEC = "exec"  # run it; a DML statement reports its affected rows
     GUARD = "guard"  # a count that must be 0, else the step fails before anything is written

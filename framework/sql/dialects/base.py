@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from framework.spec.types import PortableType
-from framework.sql.kinds import LoadMethod, Privileges
+from framework.spec.types import MAX_STRING_LENGTH, PortableType
+from framework.sql.kinds import LoadMethod, Privileges, StringLength
+
+UTF8_MAX_BYTES = 4
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,12 @@ class Dialect:
     privileges: Privileges = Privileges.NONE  # how several database users share the tables
     # --- types -------------------------------------------------------------------------
     string_type: str = "VARCHAR"
+    # string(n): VARCHAR(n) counts characters (PostgreSQL), bytes (Redshift: up to 4 per UTF-8
+    # character), or nothing at all (DuckDB ignores a length; no need to write one)
+    string_length: StringLength = StringLength.CHARACTERS
 
     def column_type(self, ptype: PortableType) -> exp.DataType:
-        return _column_type(self.sqlglot_dialect, self.string_type, ptype).copy()
+        return _column_type(self.sqlglot_dialect, self.string_type, self.string_length, ptype).copy()
 
     @property
     def text_type(self) -> exp.DataType:
@@ -79,8 +84,14 @@ class Dialect:
 
 
 @functools.lru_cache(maxsize=256)
-def _column_type(dialect: str, string_type: str, ptype: PortableType) -> exp.DataType:
+def _column_type(dialect: str, string_type: str, length_unit: StringLength, ptype: PortableType) -> exp.DataType:
     """Parsing a type name is slow and a project repeats a handful of them: build each once."""
+    if ptype.name == "string" and ptype.length and length_unit is not StringLength.NONE:
+        size = ptype.length * (UTF8_MAX_BYTES if length_unit is StringLength.BYTES else 1)
+        return exp.DataType(
+            this=exp.DataType.Type.VARCHAR,
+            expressions=[exp.DataTypeParam(this=exp.Literal.number(min(size, MAX_STRING_LENGTH)))],
+        )
     if ptype.name == "decimal":
         return exp.DataType(
             this=exp.DataType.Type.DECIMAL,

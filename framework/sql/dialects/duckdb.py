@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.sql.dialects.base import Dialect
-from framework.sql.kinds import LoadMethod
+from framework.sql.kinds import LoadMethod, StringLength
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class DuckDBDialect(Dialect):
     sqlglot_dialect: str = "duckdb"
     load_method: LoadMethod = LoadMethod.READ_PARQUET
     declare_primary_keys: bool = False
+    string_length: StringLength = StringLength.NONE
 
     def placeholder(self, name: str) -> exp.Placeholder:
         return exp.Placeholder(this=name)  # `$name`, DuckDB's named parameter, parses back as a plain name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from framework.sql.dialects.base import Dialect
-from framework.sql.kinds import LoadMethod, Privileges
+from framework.sql.kinds import LoadMethod, Privileges, StringLength
 
 
 @dataclass(frozen=True)
@@ -15,5 +15,6 @@ class RedshiftDialect(Dialect):
     supports_physical_hints: bool = True
     load_method: LoadMethod = LoadMethod.COPY_PARQUET
     privileges: Privileges = Privileges.SCOPED_GRANTS
+    string_length: StringLength = StringLength.BYTES
     # Redshift's VARCHAR counts bytes; 65535 is the maximum and costs nothing on disk (compressed).
     string_type: str = "VARCHAR(65535)"

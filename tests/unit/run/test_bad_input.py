@@ -450,3 +450,20 @@ def test_on_conflict_reject_sends_every_row_of_a_conflicting_key_to_the_rejects(
         ("members_2024-01-02.csv", 4, "member_id", "conflict", conflicting[1]),
     ]
     assert "on_conflict: reject" in rows[0][5]
+
+
+def test_a_value_longer_than_its_string_n_is_rejected_naming_column_and_length(shop):
+    """string(n) is a contract: a longer value is a reject (file, line, column, length), never
+    a truncated value or a load that fails on the warehouse."""
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(
+        spec.read_text().replace("{name: tier, type: string}", "{name: tier, type: string(6)}")
+        + "max_reject_fraction: 0.5\n"
+    )
+    result = ingest_members(shop, [HEADER, "4;d@x;platinum;Rome;2024-01-02 10:00:00", *GOOD])
+    assert not result.error and result.rows == 3
+    (reject,) = result.rejects
+    assert reject.line == 2 and reject.column == "tier"
+    assert reject.reason == "column 'tier' holds 8 characters, more than its string(6)"
+    assert shop.run().ok
+    assert shop.query("SELECT member_id FROM staging.members ORDER BY 1") == [(1,), (2,), (3,)]

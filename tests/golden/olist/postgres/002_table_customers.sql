@@ -4,11 +4,11 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.customers (
-  customer_id VARCHAR NOT NULL,
-  customer_unique_id VARCHAR NOT NULL,
-  customer_zip_code_prefix VARCHAR NOT NULL,
-  customer_city VARCHAR NOT NULL,
-  customer_state VARCHAR NOT NULL,
+  customer_id VARCHAR(32) NOT NULL,
+  customer_unique_id VARCHAR(32) NOT NULL,
+  customer_zip_code_prefix VARCHAR(10) NOT NULL,
+  customer_city VARCHAR(64) NOT NULL,
+  customer_state VARCHAR(2) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL,

@@ -4,11 +4,11 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.geolocation (
-  geolocation_zip_code_prefix VARCHAR NOT NULL,
+  geolocation_zip_code_prefix VARCHAR(10) NOT NULL,
   geolocation_lat DOUBLE PRECISION NOT NULL,
   geolocation_lng DOUBLE PRECISION NOT NULL,
-  geolocation_city VARCHAR NOT NULL,
-  geolocation_state VARCHAR NOT NULL,
+  geolocation_city VARCHAR(64) NOT NULL,
+  geolocation_state VARCHAR(2) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL

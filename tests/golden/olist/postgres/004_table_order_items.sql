@@ -4,10 +4,10 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.order_items (
-  order_id VARCHAR NOT NULL,
+  order_id VARCHAR(32) NOT NULL,
   order_item_id INT NOT NULL,
-  product_id VARCHAR NOT NULL,
-  seller_id VARCHAR NOT NULL,
+  product_id VARCHAR(32) NOT NULL,
+  seller_id VARCHAR(32) NOT NULL,
   shipping_limit_date TIMESTAMP NOT NULL,
   price DECIMAL(12, 2) NOT NULL,
   freight_value DECIMAL(12, 2) NOT NULL,

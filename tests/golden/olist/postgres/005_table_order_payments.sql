@@ -4,9 +4,9 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.order_payments (
-  order_id VARCHAR NOT NULL,
+  order_id VARCHAR(32) NOT NULL,
   payment_sequential INT NOT NULL,
-  payment_type VARCHAR NOT NULL,
+  payment_type VARCHAR(32) NOT NULL,
   payment_installments INT NOT NULL,
   payment_value DECIMAL(12, 2) NOT NULL,
   _batch_date DATE NOT NULL,

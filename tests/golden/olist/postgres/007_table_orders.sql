@@ -4,9 +4,9 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.orders (
-  order_id VARCHAR NOT NULL,
-  customer_id VARCHAR NOT NULL,
-  order_status VARCHAR NOT NULL,
+  order_id VARCHAR(32) NOT NULL,
+  customer_id VARCHAR(32) NOT NULL,
+  order_status VARCHAR(32) NOT NULL,
   order_purchase_timestamp TIMESTAMP NOT NULL,
   order_approved_at TIMESTAMP,
   order_delivered_carrier_date TIMESTAMP,

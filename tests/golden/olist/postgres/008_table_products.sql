@@ -4,8 +4,8 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.products (
-  product_id VARCHAR NOT NULL,
-  product_category_name VARCHAR,
+  product_id VARCHAR(32) NOT NULL,
+  product_category_name VARCHAR(64),
   product_name_lenght INT,
   product_description_lenght INT,
   product_photos_qty INT,

@@ -11,8 +11,8 @@ DROP TABLE IF EXISTS __dedup_category_translation;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_category_translation (
-  product_category_name VARCHAR NOT NULL,
-  product_category_name_english VARCHAR NOT NULL,
+  product_category_name VARCHAR(64) NOT NULL,
+  product_category_name_english VARCHAR(64) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL

@@ -11,11 +11,11 @@ DROP TABLE IF EXISTS __dedup_customers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_customers (
-  customer_id VARCHAR NOT NULL,
-  customer_unique_id VARCHAR NOT NULL,
-  customer_zip_code_prefix VARCHAR NOT NULL,
-  customer_city VARCHAR NOT NULL,
-  customer_state VARCHAR NOT NULL,
+  customer_id VARCHAR(32) NOT NULL,
+  customer_unique_id VARCHAR(32) NOT NULL,
+  customer_zip_code_prefix VARCHAR(10) NOT NULL,
+  customer_city VARCHAR(64) NOT NULL,
+  customer_state VARCHAR(2) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL

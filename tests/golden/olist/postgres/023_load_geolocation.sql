@@ -11,11 +11,11 @@ DROP TABLE IF EXISTS __dedup_geolocation;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_geolocation (
-  geolocation_zip_code_prefix VARCHAR NOT NULL,
+  geolocation_zip_code_prefix VARCHAR(10) NOT NULL,
   geolocation_lat DOUBLE PRECISION NOT NULL,
   geolocation_lng DOUBLE PRECISION NOT NULL,
-  geolocation_city VARCHAR NOT NULL,
-  geolocation_state VARCHAR NOT NULL,
+  geolocation_city VARCHAR(64) NOT NULL,
+  geolocation_state VARCHAR(2) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL

@@ -11,10 +11,10 @@ DROP TABLE IF EXISTS __dedup_order_items;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_items (
-  order_id VARCHAR NOT NULL,
+  order_id VARCHAR(32) NOT NULL,
   order_item_id INT NOT NULL,
-  product_id VARCHAR NOT NULL,
-  seller_id VARCHAR NOT NULL,
+  product_id VARCHAR(32) NOT NULL,
+  seller_id VARCHAR(32) NOT NULL,
   shipping_limit_date TIMESTAMP NOT NULL,
   price DECIMAL(12, 2) NOT NULL,
   freight_value DECIMAL(12, 2) NOT NULL,

@@ -11,11 +11,11 @@ DROP TABLE IF EXISTS __dedup_order_reviews;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_reviews (
-  review_id VARCHAR NOT NULL,
-  order_id VARCHAR NOT NULL,
+  review_id VARCHAR(32) NOT NULL,
+  order_id VARCHAR(32) NOT NULL,
   review_score INT NOT NULL,
-  review_comment_title VARCHAR,
-  review_comment_message VARCHAR,
+  review_comment_title VARCHAR(256),
+  review_comment_message VARCHAR(1024),
   review_creation_date TIMESTAMP NOT NULL,
   review_answer_timestamp TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,

@@ -11,8 +11,8 @@ DROP TABLE IF EXISTS __dedup_products;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_products (
-  product_id VARCHAR NOT NULL,
-  product_category_name VARCHAR,
+  product_id VARCHAR(32) NOT NULL,
+  product_category_name VARCHAR(64),
   product_name_lenght INT,
   product_description_lenght INT,
   product_photos_qty INT,

@@ -11,10 +11,10 @@ DROP TABLE IF EXISTS __dedup_sellers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_sellers (
-  seller_id VARCHAR NOT NULL,
-  seller_zip_code_prefix VARCHAR NOT NULL,
-  seller_city VARCHAR NOT NULL,
-  seller_state VARCHAR NOT NULL,
+  seller_id VARCHAR(32) NOT NULL,
+  seller_zip_code_prefix VARCHAR(10) NOT NULL,
+  seller_city VARCHAR(64) NOT NULL,
+  seller_state VARCHAR(2) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL

@@ -4,8 +4,8 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.category_translation (
-  product_category_name VARCHAR(65535) NOT NULL,
-  product_category_name_english VARCHAR(65535) NOT NULL,
+  product_category_name VARCHAR(256) NOT NULL,
+  product_category_name_english VARCHAR(256) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR(65535) NOT NULL,
   _source_line BIGINT NOT NULL,

@@ -4,11 +4,11 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.customers (
-  customer_id VARCHAR(65535) NOT NULL,
-  customer_unique_id VARCHAR(65535) NOT NULL,
-  customer_zip_code_prefix VARCHAR(65535) NOT NULL,
-  customer_city VARCHAR(65535) NOT NULL,
-  customer_state VARCHAR(65535) NOT NULL,
+  customer_id VARCHAR(128) NOT NULL,
+  customer_unique_id VARCHAR(128) NOT NULL,
+  customer_zip_code_prefix VARCHAR(40) NOT NULL,
+  customer_city VARCHAR(256) NOT NULL,
+  customer_state VARCHAR(8) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR(65535) NOT NULL,
   _source_line BIGINT NOT NULL,

@@ -4,9 +4,9 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.order_payments (
-  order_id VARCHAR(65535) NOT NULL,
+  order_id VARCHAR(128) NOT NULL,
   payment_sequential INTEGER NOT NULL,
-  payment_type VARCHAR(65535) NOT NULL,
+  payment_type VARCHAR(128) NOT NULL,
   payment_installments INTEGER NOT NULL,
   payment_value DECIMAL(12, 2) NOT NULL,
   _batch_date DATE NOT NULL,

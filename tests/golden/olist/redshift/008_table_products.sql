@@ -4,8 +4,8 @@ BEGIN;
 
 -- create the staging table
 CREATE TABLE IF NOT EXISTS staging.products (
-  product_id VARCHAR(65535) NOT NULL,
-  product_category_name VARCHAR(65535),
+  product_id VARCHAR(128) NOT NULL,
+  product_category_name VARCHAR(256),
   product_name_lenght INTEGER,
   product_description_lenght INTEGER,
   product_photos_qty INTEGER,

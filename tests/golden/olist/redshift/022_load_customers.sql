@@ -11,11 +11,11 @@ DROP TABLE IF EXISTS __dedup_customers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_customers (
-  customer_id VARCHAR(65535) NOT NULL,
-  customer_unique_id VARCHAR(65535) NOT NULL,
-  customer_zip_code_prefix VARCHAR(65535) NOT NULL,
-  customer_city VARCHAR(65535) NOT NULL,
-  customer_state VARCHAR(65535) NOT NULL,
+  customer_id VARCHAR(128) NOT NULL,
+  customer_unique_id VARCHAR(128) NOT NULL,
+  customer_zip_code_prefix VARCHAR(40) NOT NULL,
+  customer_city VARCHAR(256) NOT NULL,
+  customer_state VARCHAR(8) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR(65535) NOT NULL,
   _source_line BIGINT NOT NULL

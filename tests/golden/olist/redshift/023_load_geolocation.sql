@@ -11,11 +11,11 @@ DROP TABLE IF EXISTS __dedup_geolocation;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_geolocation (
-  geolocation_zip_code_prefix VARCHAR(65535) NOT NULL,
+  geolocation_zip_code_prefix VARCHAR(40) NOT NULL,
   geolocation_lat DOUBLE PRECISION NOT NULL,
   geolocation_lng DOUBLE PRECISION NOT NULL,
-  geolocation_city VARCHAR(65535) NOT NULL,
-  geolocation_state VARCHAR(65535) NOT NULL,
+  geolocation_city VARCHAR(256) NOT NULL,
+  geolocation_state VARCHAR(8) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR(65535) NOT NULL,
   _source_line BIGINT NOT NULL

@@ -11,10 +11,10 @@ DROP TABLE IF EXISTS __dedup_order_items;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_items (
-  order_id VARCHAR(65535) NOT NULL,
+  order_id VARCHAR(128) NOT NULL,
   order_item_id INTEGER NOT NULL,
-  product_id VARCHAR(65535) NOT NULL,
-  seller_id VARCHAR(65535) NOT NULL,
+  product_id VARCHAR(128) NOT NULL,
+  seller_id VARCHAR(128) NOT NULL,
   shipping_limit_date TIMESTAMP NOT NULL,
   price DECIMAL(12, 2) NOT NULL,
   freight_value DECIMAL(12, 2) NOT NULL,

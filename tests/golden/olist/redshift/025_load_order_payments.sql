@@ -11,9 +11,9 @@ DROP TABLE IF EXISTS __dedup_order_payments;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_payments (
-  order_id VARCHAR(65535) NOT NULL,
+  order_id VARCHAR(128) NOT NULL,
   payment_sequential INTEGER NOT NULL,
-  payment_type VARCHAR(65535) NOT NULL,
+  payment_type VARCHAR(128) NOT NULL,
   payment_installments INTEGER NOT NULL,
   payment_value DECIMAL(12, 2) NOT NULL,
   _batch_date DATE NOT NULL,

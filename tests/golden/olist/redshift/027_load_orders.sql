@@ -11,9 +11,9 @@ DROP TABLE IF EXISTS __dedup_orders;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_orders (
-  order_id VARCHAR(65535) NOT NULL,
-  customer_id VARCHAR(65535) NOT NULL,
-  order_status VARCHAR(65535) NOT NULL,
+  order_id VARCHAR(128) NOT NULL,
+  customer_id VARCHAR(128) NOT NULL,
+  order_status VARCHAR(128) NOT NULL,
   order_purchase_timestamp TIMESTAMP NOT NULL,
   order_approved_at TIMESTAMP,
   order_delivered_carrier_date TIMESTAMP,

@@ -11,8 +11,8 @@ DROP TABLE IF EXISTS __dedup_products;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_products (
-  product_id VARCHAR(65535) NOT NULL,
-  product_category_name VARCHAR(65535),
+  product_id VARCHAR(128) NOT NULL,
+  product_category_name VARCHAR(256),
   product_name_lenght INTEGER,
   product_description_lenght INTEGER,
   product_photos_qty INTEGER,

@@ -11,10 +11,10 @@ DROP TABLE IF EXISTS __dedup_sellers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_sellers (
-  seller_id VARCHAR(65535) NOT NULL,
-  seller_zip_code_prefix VARCHAR(65535) NOT NULL,
-  seller_city VARCHAR(65535) NOT NULL,
-  seller_state VARCHAR(65535) NOT NULL,
+  seller_id VARCHAR(128) NOT NULL,
+  seller_zip_code_prefix VARCHAR(40) NOT NULL,
+  seller_city VARCHAR(256) NOT NULL,
+  seller_state VARCHAR(8) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR(65535) NOT NULL,
   _source_line BIGINT NOT NULL
