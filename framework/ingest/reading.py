@@ -8,9 +8,10 @@ from sqlglot import exp
 
 from framework.ingest import casting
 from framework.ingest.report import Reject
+from framework.lake.arrow import ROW_GROUP_ROWS, lake_schema, write_lake_parquet
 from framework.spec import model as m
 from framework.sql import expr as q
-from framework.sql.schema import REJECT_FILE_COLUMNS
+from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS
 
 REJECTS = "__csv_rejects"
 
@@ -167,14 +168,11 @@ def write_good_rows(con, source: m.SourceSpec, local_path: str, batch_date: str,
         .where(exp.Is(this=q.col("__why"), expression=exp.Null()))
         .order_by(q.col("__ord"))
     )
-    copy = exp.Copy(
-        this=exp.Subquery(this=good),
-        kind=False,
-        files=[q.lit(local_path)],
-        params=[exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET"))],
-    )
-    result = con.execute(_sql(copy)).fetchall()
-    return int(result[0][0]) if result else 0
+    # The lake's own writer, not DuckDB's COPY: every type in the encoding Redshift's COPY reads
+    # (framework/lake/arrow.py); DuckDB gives any decimal past 18 digits 16 bytes, not the
+    # minimum length for its precision that the spec Redshift follows asks for.
+    batches = con.sql(_sql(good)).to_arrow_reader(ROW_GROUP_ROWS)
+    return write_lake_parquet(batches, local_path, source.columns + INGEST_COLUMNS)
 
 
 REJECT_TEXT_LIMIT = 1000  # characters of a rejected row's raw text (and reason) kept
@@ -188,18 +186,17 @@ def write_rejects(rejects, local_path: str, source: str, file_name: str, batch_d
     import datetime
 
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     table = pa.table(
         {
             "source": [source] * len(rejects),
             "path": [file_name] * len(rejects),
-            "line": pa.array([r.line for r in rejects], pa.int64()),
-            "column_name": pa.array([r.column for r in rejects], pa.string()),
+            "line": [r.line for r in rejects],
+            "column_name": [r.column for r in rejects],
             "raw": [_bounded(r.raw) for r in rejects],
             "reason": [_bounded(r.reason) for r in rejects],
-            "batch_date": pa.array([datetime.date.fromisoformat(batch_date)] * len(rejects), pa.date32()),
-        }
+            "batch_date": [datetime.date.fromisoformat(batch_date)] * len(rejects),
+        },
+        schema=lake_schema(REJECT_FILE_COLUMNS),
     )
-    assert table.column_names == [c.name for c in REJECT_FILE_COLUMNS]
-    pq.write_table(table, local_path)
+    write_lake_parquet(table.to_batches(), local_path, REJECT_FILE_COLUMNS)

@@ -1,9 +1,44 @@
-"""Portable types → Arrow types, and the Arrow schema of a source's lake files."""
+"""Portable types → Arrow types, the Arrow schema of a source's lake files, and the one writer
+of lake Parquet (data and rejects files alike).
+
+Redshift's COPY reads Parquet through Redshift Spectrum ("COPY from columnar data formats").
+Redshift documents no Parquet encoding table for COPY; it documents which Iceberg types it
+reads ("Supported data types with Apache Iceberg tables": boolean, int, long, double,
+decimal(P,S), date, string, timestamp without time zone — not timestamptz), and the Iceberg
+spec names their Parquet encoding (iceberg.apache.org/spec, "Parquet"), which the lake uses:
+
+    string       BYTE_ARRAY, STRING (converted UTF8)
+    integer      INT32                            bigint   INT64   (plain: signed, no annotation)
+    double       DOUBLE                           boolean  BOOLEAN
+    date         INT32, DATE
+    timestamp    INT64, TIMESTAMP(isAdjustedToUTC=false, MICROS), converted TIMESTAMP_MICROS
+                 (the legacy annotation parquet-format requires on local timestamps too);
+                 never NANOS: apache/arrow#38000, Redshift read nanosecond files wrongly
+    timestamptz  INT64, TIMESTAMP(isAdjustedToUTC=true, MICROS), converted TIMESTAMP_MICROS
+    decimal(P,S) P <= 9 INT32, P <= 18 INT64, else FIXED_LEN_BYTE_ARRAY of the minimum length
+                 for P; DECIMAL(P,S). DuckDB writes 16 bytes for any P > 18, not the minimum;
+                 a decimal type length that does not match the column is Spectrum's "invalid
+                 type length" error (AWS knowledge center, "data incompatibility errors in
+                 Redshift Spectrum").
+
+tests/unit/run/test_lake_parquet.py pins it from the files' own footers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from framework.spec import model as m
 from framework.spec.types import PortableType
+
+ROW_GROUP_ROWS = 122_880  # DuckDB's default: row groups are Spectrum's unit of parallel reads
+_WRITER_OPTIONS = {
+    "version": "2.6",
+    "compression": "snappy",
+    "coerce_timestamps": "us",
+    "use_deprecated_int96_timestamps": False,
+    "store_decimal_as_integer": True,  # INT32 / INT64 / minimal fixed length, by precision
+}
 
 
 def arrow_type(ptype: PortableType):
@@ -28,3 +63,17 @@ def lake_schema(columns: tuple[m.Column, ...]):
     import pyarrow as pa
 
     return pa.schema([pa.field(c.name, arrow_type(c.portable_type), nullable=c.nullable) for c in columns])
+
+
+def write_lake_parquet(batches: Iterable, path: str, columns: tuple[m.Column, ...]) -> int:
+    """Write record batches as a lake file shaped by `columns` (each batch cast to their types,
+    so the encoding is the table above whatever produced the rows); returns the rows written."""
+    import pyarrow.parquet as pq
+
+    schema = lake_schema(columns)
+    rows = 0
+    with pq.ParquetWriter(path, schema, **_WRITER_OPTIONS) as writer:
+        for batch in batches:
+            writer.write_batch(batch.cast(schema), row_group_size=ROW_GROUP_ROWS)
+            rows += batch.num_rows
+    return rows

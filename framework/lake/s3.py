@@ -8,6 +8,11 @@ files costs one paginated LIST per source. The row count travels as object metad
 so the ledger never downloads a file. A load writes a COPY manifest listing exactly the files
 detected, so COPY loads those and nothing that lands meanwhile. Errors become LakeError naming
 the operation and location, never a botocore traceback.
+
+Least privilege: every call is an object GET/HEAD/PUT under the prefix or a LIST whose prefix
+lies under it, so a role with s3:GetObject/s3:PutObject on `<prefix>/*` and s3:ListBucket on
+the condition `s3:prefix` like `<prefix>/*` suffices (terraform/modules/airflow_identity); no
+call is bucket-wide (HeadBucket is one).
 """
 
 from __future__ import annotations
@@ -186,7 +191,12 @@ class S3Lake(LakeRecords):
 
     # -- helpers ------------------------------------------------------------------------------
     def _head(self, path: str, operation: str) -> dict | None:
-        """head_object, or None when the key does not exist (a missing bucket is an error)."""
+        """head_object, or None when the key does not exist (a missing bucket is an error).
+
+        HEAD of a missing key answers 404 only to a caller whose s3:ListBucket covers the key,
+        403 to others, and a bare 404 for a missing bucket too. A listing of exactly the key tells
+        them apart with the prefix-scoped s3:ListBucket a least-privilege role has (HeadBucket
+        would need s3:ListBucket without an s3:prefix: such a role is denied it)."""
         from botocore.exceptions import ClientError
 
         bucket, key = split_s3(path)
@@ -194,21 +204,31 @@ class S3Lake(LakeRecords):
             try:
                 return self.client.head_object(Bucket=bucket, Key=key)
             except ClientError as err:
-                if _status(err) != 404:
+                status = _status(err)
+                if status not in (403, 404):
                     raise
-            self._check_bucket(operation, bucket, key)  # HEAD answers a bare 404 for both
+                listed = self._listed(bucket, key)  # a missing bucket raises NoSuchBucket here
+                if listed and status == 403:
+                    raise  # the object is there: reading it is what is denied
         return None
 
-    def _check_bucket(self, operation: str, bucket: str, key: str) -> None:
-        with self._errors(operation, bucket, key):
-            self.client.head_bucket(Bucket=bucket)
+    def _listed(self, bucket: str, key: str) -> bool:
+        """Whether the key exists, from one LIST with the key as prefix (its first result is
+        the key itself when it exists)."""
+        page = self.client.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+        return any(obj["Key"] == key for obj in page.get("Contents", []))
 
-    def _bucket_exists(self, bucket: str) -> bool:
-        """A bare 404 (HEAD has no body) means no key or no bucket: ask which."""
+    def _bucket_exists(self, bucket: str, key: str) -> bool:
+        """A bare 404 (HEAD has no body) means no key or no bucket: a listing at the key says which
+        (a denied listing says nothing: keep the 404's own meaning)."""
+        from botocore.exceptions import ClientError
+
         try:
-            self.client.head_bucket(Bucket=bucket)
+            self._listed(bucket, key)
+        except ClientError as err:
+            return err.response.get("Error", {}).get("Code") != "NoSuchBucket"
         except Exception:  # noqa: BLE001 - only a hint for the message
-            return False
+            return True
         return True
 
     def _footer_rows(self, path: str, size: int) -> int:
@@ -263,7 +283,7 @@ class S3Lake(LakeRecords):
         if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken"):
             return f"the AWS credentials were refused ({code})"
         if code in ("NoSuchKey", "404") or _status(err) == 404:
-            if key and self._bucket_exists(bucket):
+            if key and self._bucket_exists(bucket, key):
                 return "no such object"
             return f"bucket '{bucket}' does not exist"
         return f"{code}: {message}" if message else code

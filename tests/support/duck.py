@@ -7,14 +7,13 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from framework.compile.builders.staging import staging_columns
 from framework.compile.manifest import Manifest
 from framework.compile.plan import plan_project
 from framework.compile.render import render_plan
 from framework.execute.steps import execute_step
-from framework.lake.arrow import lake_schema
+from framework.lake.arrow import lake_schema, write_lake_parquet
 from framework.spec.project import load_project
 from framework.sql.dialects import get_dialect
 
@@ -44,7 +43,7 @@ class Warehouse:
         full = [
             {**row, "_batch_date": date, "_source_file": path.name, "_source_line": i + 2} for i, row in enumerate(rows)
         ]
-        pq.write_table(pa.Table.from_pylist(full, schema=lake_schema(columns)), path)
+        write_lake_parquet(pa.Table.from_pylist(full, schema=lake_schema(columns)).to_batches(), str(path), columns)
         ledger = {
             "pipeline": self.project.pipeline.name,
             "source": source_name,

@@ -16,6 +16,9 @@ data "aws_iam_policy_document" "airflow" {
     resources = ["${var.bucket_arn}/${var.prefix}/*"]
   }
   statement {
+    # Covers the lake's listings (`<prefix>/lake/...`, `<prefix>/landing/`) and S3's own check on
+    # HEAD/GET of a missing key, which answers 404 instead of 403 only when listing is allowed.
+    # HeadBucket carries no s3:prefix and is denied: the lake never calls it.
     sid       = "ListLakePrefix"
     actions   = ["s3:ListBucket"]
     resources = [var.bucket_arn]
