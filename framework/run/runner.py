@@ -101,6 +101,7 @@ class Runner:
             self.state.log(outcome)
             outcomes.append(outcome)
             self.on_step(outcome)
+        self.state.prune(self.conn)  # this run's state rows behind its builds: the next run finds none
         return outcomes
 
 

@@ -40,7 +40,7 @@ def printed_settings(bucket: str) -> dict:
         "bucket": bucket,
         "prefix": "olist",
         "copy_role_arn": COPY_ROLE,
-        "workgroup": "olist",
+        "workgroup": "olist-prod",
         "database": "analytics",
         "endpoint": ENDPOINT,
         "port": 5439,
@@ -131,12 +131,12 @@ def test_every_warehouse_task_connects_as_the_aws_connection_with_the_printed_co
         assert result["status"] in ("ok", "nothing new", "warned"), (kind, result)
         (kwargs,) = driver.calls[before[0] :]
         # The Redshift connection as printed, with the AWS connection's identity passed explicitly.
-        assert kwargs["serverless_work_group"] == "olist" and kwargs["region"] == REGION
+        assert kwargs["serverless_work_group"] == "olist-prod" and kwargs["region"] == REGION
         assert kwargs["host"] == ENDPOINT and kwargs["port"] == 5439 and kwargs["database"] == "analytics"
         assert_explicit_identity(kwargs, s3_endpoint, "olist-prod-airflow")
         # The provider's own password fetch (get_iam_token) was signed by the same role too.
         (fetch,) = get_credentials_calls[before[1] :]
-        assert fetch["params"]["workgroupName"] == "olist" and fetch["params"]["dbName"] == "analytics"
+        assert fetch["params"]["workgroupName"] == "olist-prod" and fetch["params"]["dbName"] == "analytics"
         signer = fetch["credentials"]
         signed_by = caller(
             s3_endpoint,
@@ -179,6 +179,6 @@ def test_the_cli_connects_with_the_default_chains_credentials_passed_explicitly(
     code = main(["run", str(workspace.pipeline), "--target", "prod", "--batch-date", "2018-10-17"])
     assert code == 0 and driver.calls and recording.statements
     for kwargs in driver.calls:
-        assert kwargs["serverless_work_group"] == "olist" and kwargs["database"] == "analytics"
+        assert kwargs["serverless_work_group"] == "olist-prod" and kwargs["database"] == "analytics"
         assert kwargs["region"] == REGION
         assert_explicit_identity(kwargs, s3_endpoint, "olist-cli")

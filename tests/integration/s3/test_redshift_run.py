@@ -132,6 +132,7 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
         elif step.kind != "check":
             continue
         sent.append(internal["run_log_insert"])
+    sent.append(internal["model_state_prune"])  # at the end: the next run finds nothing to prune
     return sent
 
 

@@ -41,7 +41,8 @@ def test_findings_exit_one_and_every_diagnostic_is_collected(tiny):
     assert lines == [
         "models/dim_member.yml:4:8: E104 layer: value 'dimention' is not allowed. Did you mean 'dimension'?",
         "models/fact_purchase.yml:12:29: E201 columns[1].type: invalid type 'strng'; expected one of string, "
-        "integer, bigint, double, decimal(p,s), boolean, date, timestamp, timestamptz. Did you mean 'string'?",
+        "string(n), integer, bigint, double, decimal(p,s), boolean, date, timestamp, timestamptz. "
+        "Did you mean 'string'?",
     ], result.stdout
     assert "Traceback" not in result.stderr
     # dim_member failed its schema, so its semantic errors (cty) wait for the next run; nothing cascades.
