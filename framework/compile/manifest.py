@@ -13,6 +13,7 @@ from enum import Enum, StrEnum
 
 from framework.spec.targets import TARGET_CLASSES, AnyTarget, TargetType
 from framework.sql.kinds import LoadMethod, StatementKind
+from framework.sql.lineage import KeyScope
 
 MANIFEST_VERSION = 3
 
@@ -33,6 +34,9 @@ class InternalQuery(StrEnum):
     MODEL_STATE = "model_state"  # what each model was built from, oldest first (the latest row wins)
     MODEL_STATE_INSERT = "model_state_insert"  # insert-only: no build's transaction reads the table
     MODEL_STATE_PRUNE = "model_state_prune"  # at setup: rows older than each model's latest build
+    LOAD_SEQS = "load_seqs"  # each source's latest load counter
+    WHOLE_BUILDS = "whole_builds"  # each model's latest build that rewrote its whole table
+    MODEL_CHANGES_INSERT = "model_changes_insert"  # a whole build's record (key NULL)
     RUN_LOG_INSERT = "run_log_insert"
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
 
@@ -63,6 +67,9 @@ class SpecInfo:
     # Sources only: a snapshot source replaces its table with the latest complete batch.
     snapshot: bool = False
     allow_empty_snapshot: bool = False
+    # Incremental models: the key their builds can be restricted to, and how each input's
+    # changed rows become affected keys (None: every build rewrites the whole table).
+    scope: KeyScope | None = None
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]
@@ -118,6 +125,9 @@ class StepInfo:
     # loads: the batch's rejected rows into the rejects table, run in the load's transaction when
     # the batch has rejects files
     rejects: tuple[StatementInfo, ...] = ()
+    # builds of a model with a key scope: the same build restricted to the keys its inputs'
+    # changes affect (run when the runner can tell them; else `statements` rebuild it whole)
+    scoped: tuple[StatementInfo, ...] = ()
 
 
 @dataclass(frozen=True)

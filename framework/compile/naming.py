@@ -42,9 +42,11 @@ INTERNAL_TABLES = (
             _c("batch_date", "date", False),
             _c("run_id", "string", False),
             _c("loaded_at", "timestamp", False),
+            _c("load_seq", "bigint"),  # the source's load counter: what a model has consumed is a number
         ),
         ("pipeline", "source", "path"),
         "Every lake file loaded into staging: exactly-once loads.",
+        added=("load_seq",),
     ),
     TableSpec(
         "run_log",
@@ -88,6 +90,17 @@ INTERNAL_TABLES = (
         added=("column_name", "kind"),
     ),
     TableSpec(
+        "model_changes",
+        (
+            _c("pipeline", "string", False),
+            _c("model", "string", False),
+            _c("build_seq", "bigint", False),
+            _c("key", "string"),  # a key the build rewrote; NULL: it rewrote the whole table
+        ),
+        (),
+        "Which keys each build of a model rewrote: what a model downstream must recompute.",
+    ),
+    TableSpec(
         "model_builds",
         (
             _c("pipeline", "string", False),
@@ -96,6 +109,8 @@ INTERNAL_TABLES = (
             _c("run_id", "string", False),
             _c("built_at", "timestamp", False),
             _c("table_shape", "string"),  # the shape its table was built with (table fingerprint)
+            _c("build_seq", "bigint"),  # the model's build counter
+            _c("consumed", "string"),  # JSON {input: its load_seq or build_seq this build had seen}
         ),
         # Insert-only (a build's transaction never reads it, so parallel builds never meet in a
         # serializable conflict): a model's latest row wins, and setup prunes the rows behind its

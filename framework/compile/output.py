@@ -23,6 +23,9 @@ def step_sql(step: StepInfo, dialect: str) -> str:
         lines.append("BEGIN;")
     for statement in step.statements:
         lines += ["", f"-- {_note(statement)}", pretty_sql(statement.sql, dialect) + ";"]
+    for statement in step.scoped:
+        note = f"when its inputs' changes are known (a scoped build): {_note(statement)}"
+        lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]
     for statement in step.rejects:
         note = f"when the batch has rejected rows: {_note(statement)}"
         lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from framework.compile.builders import checks as check_builder
-from framework.compile.builders import ddl, models, scd2, staging
+from framework.compile.builders import ddl, models, scd2, scoping, staging
 from framework.compile.builders.source_query import qualified_query
 from framework.compile.manifest import InternalQuery, StepKind, step_id
 from framework.compile.naming import INTERNAL_TABLES, Naming
@@ -25,6 +25,7 @@ from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod
+from framework.sql.lineage import KeyScope, model_key_scope
 from framework.sql.schema import project_schema
 
 
@@ -41,6 +42,7 @@ class Step:
     # `elt run --full` meets a table its spec outgrew (render adds the table step's CREATE).
     drop_table: Statement | None = None
     rejects: tuple[Statement, ...] = ()  # a load: its batch's rejected rows (when it has any)
+    scoped: tuple[Statement, ...] = ()  # a build restricted to the keys its inputs' changes affect
 
     @property
     def id(self) -> str:
@@ -57,6 +59,7 @@ class Plan:
     internal: tuple[tuple[InternalQuery, exp.Expression], ...] = ()  # the runner's own queries
     # framework-table columns newer than the table: (schema.table, column, statements)
     upgrades: tuple[tuple[str, str, tuple[Statement, ...]], ...] = ()
+    scopes: tuple[tuple[str, KeyScope], ...] = ()  # model → the key its builds can be restricted to
 
     def step(self, step_id: str) -> Step:
         return next(s for s in self.steps if s.id == step_id)
@@ -72,6 +75,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
     schema = project_schema(project)
     steps = [_setup_step(naming, dialect)]
     order = graph.order()
+    scopes = _scopes(project, order, naming, schema)
     for name in order:
         spec = project.require(name)
         if isinstance(spec, m.SourceSpec):
@@ -133,6 +137,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 own_table + upstream,
                 params=("batch_ts",) if _needs_batch_ts(spec) else (),
                 drop_table=_drop_outgrown(spec, naming),
+                scoped=_scoped_build(spec, project, scopes, naming, dialect, schema),
             )
         )
         compiled = tuple(check_builder.compile_checks(spec, naming))
@@ -171,6 +176,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         _run_order(steps),
         tuple(internal_statements(naming, dialect).items()),
         upgrades,
+        tuple(scopes.items()),
     )
 
 
@@ -196,8 +202,39 @@ def table_key(spec: m.ModelSpec) -> tuple[str, ...]:
     return spec.keys.business
 
 
-def build_model(spec: m.ModelSpec, naming: Naming, dialect: Dialect, schema: dict | None = None) -> list[Statement]:
-    query = qualified_query(spec, naming, schema)
+def _scopes(
+    project: m.Project, order: tuple[str, ...] | list[str], naming: Naming, schema: dict
+) -> dict[str, KeyScope]:
+    """The key scope of every model whose builds can be restricted to keys, upstream first."""
+    found = {}
+    for name in order:
+        spec = project.require(name)
+        if isinstance(spec, m.ModelSpec):
+            scope = model_key_scope(spec, qualified_query(spec, naming, schema))
+            if scope is not None and scope.paths:
+                found[name] = scope
+    return found
+
+
+def _scoped_build(
+    spec: m.ModelSpec, project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect, schema: dict
+) -> tuple[Statement, ...]:
+    scope = scopes.get(spec.name)
+    if scope is None:
+        return ()
+    affected = scoping.affected_keys(spec, scope, project, scopes, naming, dialect)
+    if not affected:
+        return ()
+    query = scoping.scoped_query(qualified_query(spec, naming, schema), scope, spec)
+    build = build_model(spec, naming, dialect, schema, query)
+    return (*affected, *build, *scoping.record_changes(spec, naming, dialect))
+
+
+def build_model(
+    spec: m.ModelSpec, naming: Naming, dialect: Dialect, schema: dict | None = None, query: exp.Query | None = None
+) -> list[Statement]:
+    """The model's build; `query` (default: its qualified SELECT) is what it reads."""
+    query = query if query is not None else qualified_query(spec, naming, schema)
     if spec.materialization is m.Materialization.VIEW:
         return models.build_view(spec, query, naming, dialect)
     if isinstance(spec.history, m.Scd2):

@@ -197,6 +197,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 dialect.load_method if step.kind is StepKind.LOAD else None,
                 _recreate(step, tables, text),
                 tuple(statement_info(s, text) for s in step.rejects),
+                tuple(statement_info(s, text) for s in step.scoped),
             )
         )
     internal = tuple(statement_info(Statement(statement, name.value), text) for name, statement in plan.internal)
@@ -238,6 +239,7 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 description=spec.description,
                 snapshot=isinstance(spec, m.SourceSpec) and spec.load_mode is m.LoadMode.FULL_REFRESH,
                 allow_empty_snapshot=isinstance(spec, m.SourceSpec) and spec.allow_empty_snapshot,
+                scope=dict(plan.scopes).get(name),
             )
         )
     return tuple(infos)

@@ -152,6 +152,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),
+    Rule(
+        "W503",
+        "input without a key path",
+        "An incremental model's builds recompute only the keys its inputs' changes affect, traced "
+        "through the SELECT's equality joins; a change in an input no such path leads from rebuilds "
+        "the whole table.",
+    ),
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

@@ -41,6 +41,8 @@ def check_model_against_specs(
     if not found:
         found += checker.outputs()
         found += checker.transpiles()
+    if not found:
+        found += checker.key_paths()
     return found
 
 
@@ -204,6 +206,36 @@ class _Checker:
         if self.spec.name in read:
             node = next(t for t in self.query.find_all(exp.Table) if t.name == self.spec.name)
             found.append(self.at(node, "E407", f"the SELECT of '{self.spec.name}' reads its own table"))
+        return found
+
+    # -- W503 -----------------------------------------------------------------------------------
+    def key_paths(self) -> list[Diagnostic]:
+        """An incremental model rebuilds only the keys its inputs' changes affect: say which input
+        no key path leads from (a change in it rebuilds the whole table)."""
+        from framework.sql.lineage import model_key_scope
+
+        if self.spec.materialization is not m.Materialization.INCREMENTAL:
+            return []
+        scope = model_key_scope(self.spec, annotated(self.query, self.schema) or self.query.copy())
+        if scope is None:
+            return []
+        found = []
+        keys = ", ".join(self.spec.keys.business)
+        for i, name in enumerate(self.spec.depends_on):
+            if scope.paths and scope.path(name) is not None:
+                continue
+            line, col = self.spec.origin.locate(("depends_on", i))
+            found.append(
+                Diagnostic(
+                    self.spec.origin.path,
+                    line,
+                    col,
+                    "W503",
+                    f"no key path from '{name}' to the key ({keys}): a change in '{name}' rebuilds the whole table",
+                    key_path=format_key_path(("depends_on", i)),
+                    hint=f"Join '{name}' to the key by equality (a.col = b.col), directly or through another input.",
+                )
+            )
         return found
 
     # -- E406 -----------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ class StepOutcome:
     rows_updated: int | None = None
     rows_expired: int | None = None
     rows_rejected: int | None = None
+    keys_affected: int | None = None  # a scoped build: the keys it recomputed
     detail: str = ""
     error: str = ""
     checks: list[CheckOutcome] = field(default_factory=list)

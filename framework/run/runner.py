@@ -92,6 +92,7 @@ class Runner:
         self.state.live = ensure_tables(self.conn, self.manifest)
         built = self.state.built()
         self.scheduler.built, self.scheduler.shapes = built.fingerprints, built.shapes
+        self.context.built = built
         outcomes = []
         for step in self.manifest.steps:
             runner = STEP_RUNNERS.get(step.kind)
@@ -132,8 +133,9 @@ def run_one_step(
     live = ensure_tables(conn, manifest) if ensure else None
     context = RunContext(manifest, conn, lake, options, Scheduler(full=True), RunState(manifest, conn, new_run_id()))
     context.state.live = live
-    if step.kind is StepKind.BUILD:  # which table model's table has another shape
-        context.scheduler.shapes = context.state.built().shapes
+    if step.kind is StepKind.BUILD:  # the model's last build: its table's shape, what it had consumed
+        context.built = context.state.built()
+        context.scheduler.shapes = context.built.shapes
     if step.kind is StepKind.CHECK and step.spec:
         context.scheduler.mark_changed(step.spec)  # its build task ran before it
     outcome = STEP_RUNNERS[step.kind](context, step)

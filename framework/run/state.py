@@ -5,6 +5,7 @@ run log (one row per step), and the live tables' columns (to tell a table its sp
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,10 +18,21 @@ from framework.run.outcome import StepOutcome
 INVALIDATED = ""  # the fingerprint a change upstream records: matches no spec, so the model rebuilds
 
 
+@dataclass(frozen=True)
+class LastBuild:
+    """A model's latest completed build: what it was built from, its counter, and the counter of
+    each input it had consumed (what changed since is what a scoped build recomputes)."""
+
+    fingerprint: str
+    seq: int
+    consumed: dict[str, int]
+
+
 @dataclass
 class BuiltState:
     fingerprints: dict[str, str] = field(default_factory=dict)  # model → its latest row's fingerprint
     shapes: dict[str, str] = field(default_factory=dict)  # model → the table shape of its latest build
+    last: dict[str, LastBuild] = field(default_factory=dict)  # model → its latest build
 
 
 def _utc_now() -> datetime.datetime:
@@ -48,15 +60,28 @@ class RunState:
             self.conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE), {"pipeline": self.pipeline}
         )
         built = BuiltState()
-        for model, fingerprint, shape in rows:  # oldest first
+        for model, fingerprint, shape, seq, consumed in rows:  # oldest first
             built.fingerprints[model] = fingerprint
             if shape:
                 built.shapes[model] = shape
+            if fingerprint != INVALIDATED:
+                built.last[model] = LastBuild(fingerprint, int(seq or 0), json.loads(consumed) if consumed else {})
         return built
 
-    def record_build(self, conn: Session, spec: SpecInfo) -> None:
-        """Called inside the build's transaction: the state commits with the data or not at all."""
-        self._insert(conn, spec.name, spec.built_from, spec.table_shape or None)
+    def seqs(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Each source's latest load counter, and each model's latest whole build."""
+        params = {"pipeline": self.pipeline}
+        loads = run_statement(self.conn, self.manifest.internal_sql(InternalQuery.LOAD_SEQS), params)
+        wholes = run_statement(self.conn, self.manifest.internal_sql(InternalQuery.WHOLE_BUILDS), params)
+        return {s: int(n or 0) for s, n in loads}, {m: int(n or 0) for m, n in wholes}
+
+    def record_build(self, conn: Session, spec: SpecInfo, seq: int, consumed: dict[str, int], whole: bool) -> None:
+        """Called inside the build's transaction: the state commits with the data or not at all.
+        A whole build also says so in `model_changes` (a scoped one recorded its keys there)."""
+        self._insert(conn, spec.name, spec.built_from, spec.table_shape or None, seq, consumed)
+        if whole:
+            row = {"pipeline": self.pipeline, "model": spec.name, "build_seq": seq, "key": None}
+            run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_CHANGES_INSERT), row)
 
     def invalidate(self, conn: Session, models: tuple[str, ...]) -> None:
         """Forget what these models were built from (they rebuild on the next run), in the caller's
@@ -68,7 +93,15 @@ class RunState:
         """Drop the rows behind each model's latest build (at setup: no build runs beside it)."""
         run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_PRUNE), {"pipeline": self.pipeline})
 
-    def _insert(self, conn: Session, model: str, fingerprint: str, shape: str | None) -> None:
+    def _insert(
+        self,
+        conn: Session,
+        model: str,
+        fingerprint: str,
+        shape: str | None,
+        seq: int | None = None,
+        consumed: dict[str, int] | None = None,
+    ) -> None:
         row = {
             "pipeline": self.pipeline,
             "model": model,
@@ -76,11 +109,15 @@ class RunState:
             "run_id": self.run_id,
             "built_at": _utc_now(),
             "table_shape": shape,
+            "build_seq": seq,
+            "consumed": json.dumps(consumed, sort_keys=True) if consumed is not None else None,
         }
         run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_INSERT), row)
 
     # -- ledger -----------------------------------------------------------------------------------
-    def ledger_row(self, lake: Lake, source: str, lake_file: LakeFile, batch_ts: datetime.datetime) -> dict[str, Any]:
+    def ledger_row(
+        self, lake: Lake, source: str, lake_file: LakeFile, batch_ts: datetime.datetime, load_seq: int
+    ) -> dict[str, Any]:
         rows = lake.row_count(lake_file.path) if lake.exists(lake_file.path) else 0
         batch_date = datetime.date.fromisoformat(lake_file.batch_date) if lake_file.batch_date else batch_ts.date()
         return {
@@ -93,6 +130,7 @@ class RunState:
             "batch_date": batch_date,
             "run_id": self.run_id,
             "loaded_at": _utc_now(),
+            "load_seq": load_seq,
         }
 
     def record_files(self, conn: Session, rows: list[dict[str, Any]]) -> None:

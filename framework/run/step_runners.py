@@ -4,6 +4,7 @@ them raises for a failed step — the failure is the outcome, and the scheduler 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ from framework.run.detect import Pending, pending_files
 from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
-from framework.run.state import RunState
-from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod
+from framework.run.state import BuiltState, LastBuild, RunState
+from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, since_param
 
 
 @dataclass
@@ -36,8 +37,10 @@ class RunContext:
     state: RunState
     # model → its checks' failures, as its build found them (a check step reports them)
     verdicts: dict[str, list[CheckOutcome]] = field(default_factory=dict)
+    built: BuiltState = field(default_factory=BuiltState)  # the models' latest builds (set by the runner)
     _pending: dict[str, Pending] = field(default_factory=dict)
     _gate: BatchGate | None = None
+    _counters: tuple[dict[str, int], dict[str, int]] | None = None
 
     @property
     def pipeline(self) -> str:
@@ -47,6 +50,19 @@ class RunContext:
         if source not in self._pending:
             self._pending[source] = pending_files(self.conn, self.manifest, self.lake, source)
         return self._pending[source]
+
+    def load_seqs(self) -> dict[str, int]:
+        """Each source's latest load counter (updated as this run loads)."""
+        return self._read_counters()[0]
+
+    def whole_builds(self) -> dict[str, int]:
+        """Each model's latest build that rewrote its whole table (updated as this run builds)."""
+        return self._read_counters()[1]
+
+    def _read_counters(self) -> tuple[dict[str, int], dict[str, int]]:
+        if self._counters is None:
+            self._counters = self.state.seqs()
+        return self._counters
 
     def gate(self) -> BatchGate:
         """Decided once per run, over the pending files of every source: batches load whole, in order."""
@@ -111,10 +127,13 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if not admitted:
         return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=gate.reason)
     plan = _snapshot_plan(spec, admitted) if spec.snapshot else _LoadPlan(admitted, [])
-    ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts) for f in admitted}
+    seq = ctx.load_seqs().get(source, 0) + 1  # what models downstream compare their consumed counter with
+    ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in admitted}
     consumed = [ledger[f.path] for f in plan.superseded]
     rejects = _reject_files(ctx, source, plan.load)
     if spec.snapshot and not spec.allow_empty_snapshot and not sum(ledger[f.path]["row_count"] for f in plan.load):
+        for row in ledger.values():  # the table keeps its rows: nothing downstream has to recompute
+            row["load_seq"] = seq - 1
         return _keep_snapshot(
             ctx, step, started, plan, [ledger[f.path] for f in (*plan.load, *plan.superseded)], rejects
         )
@@ -133,6 +152,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
         ctx.scheduler.block(source, "its load failed")
         return _failed(step, started, err)
+    ctx.load_seqs()[source] = seq
     read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
     if kept or spec.snapshot:  # a snapshot replaced the table, even with fewer (or no) rows
         ctx.scheduler.mark_changed(source)
@@ -284,6 +304,14 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     # A table model whose table has another shape, or an incremental one after drift with --full:
     # drop and recreate it in the build's own transaction (a failure keeps the old table).
     prelude = step.recreate if reshape else ()
+    scope = _build_scope(ctx, spec, step, reshape)
+    last = ctx.built.last.get(spec.name)
+    seq = max(last.seq if last else 0, ctx.whole_builds().get(spec.name, 0)) + 1
+    consumed = {name: _current(ctx, name) for name in spec.depends_on}
+    params: dict[str, Any] = {"batch_ts": ctx.options.batch_ts, "pipeline": ctx.pipeline, "build_seq": seq}
+    if scope.since is not None:
+        params.update({since_param(name): value for name, value in scope.since.items()})
+        step = dataclasses.replace(step, statements=step.scoped)
     checks = ctx.manifest.step(step_id(StepKind.CHECK, spec.name))
     verdict: list[CheckOutcome] = []
 
@@ -296,18 +324,12 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         errors = [c for c in verdict if c.severity == "error"]
         if errors:
             raise ChecksFailed(errors)
-        ctx.state.record_build(conn, spec)
+        ctx.state.record_build(conn, spec, seq, consumed, whole=scope.since is None)
         ctx.state.invalidate(conn, ctx.manifest.downstream(spec.name))
 
     try:
         result = ctx.execute(
-            lambda: execute_step(
-                ctx.conn,
-                step,
-                {"batch_ts": ctx.options.batch_ts},
-                in_transaction=audit_and_publish,
-                prelude=prelude,
-            )
+            lambda: execute_step(ctx.conn, step, params, in_transaction=audit_and_publish, prelude=prelude)
         )
     except ChecksFailed as failed:
         ctx.scheduler.block(spec.name, "failed its checks")
@@ -323,6 +345,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         return _failed(step, started, err)
     ctx.scheduler.mark_changed(spec.name)
     ctx.verdicts[spec.name] = list(verdict)
+    ctx.built.last[spec.name] = LastBuild(spec.built_from, seq, consumed)
+    if scope.since is None:
+        ctx.whole_builds()[spec.name] = seq
     inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
     refilled = spec.materialization == "table"  # every row replaced: all of them count as inserted
     return _outcome(
@@ -332,8 +357,77 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         rows_inserted=inserted if refilled else max(inserted - deleted, 0),
         rows_updated=0 if refilled else result.affected.get("MERGE", 0) + min(inserted, deleted),
         rows_expired=result.reports.get("rows_expired"),
-        detail="table recreated for its spec's new shape (grants on it must be given again)" if prelude else "",
+        keys_affected=result.reports.get("keys_affected"),
+        detail="; ".join(
+            part
+            for part in (
+                scope.describe(result.reports.get("keys_affected")),
+                "table recreated for its spec's new shape (grants on it must be given again)" if prelude else "",
+            )
+            if part
+        ),
     )
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """A build's extent: `since` (input → its counter at the last build) for a build restricted to
+    the keys changed since, or None and the reason it rebuilds the whole table."""
+
+    since: dict[str, int] | None
+    reason: str = ""
+    changed: tuple[str, ...] = ()
+
+    def describe(self, keys: int | None) -> str:
+        if self.since is not None:
+            return f"scoped to {keys or 0:,} key(s) changed by {', '.join(self.changed) or 'nothing'}"
+        return f"whole: {self.reason}" if self.reason else ""
+
+
+def _current(ctx: RunContext, name: str) -> int:
+    """An input's counter now: a source's latest load, a model's latest build."""
+    spec = ctx.manifest.spec(name)
+    if spec is not None and spec.kind == "source":
+        return ctx.load_seqs().get(name, 0)
+    last = ctx.built.last.get(name)
+    return max(last.seq if last else 0, ctx.whole_builds().get(name, 0))
+
+
+def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, reshape: bool) -> _Scope:
+    """Restrict the build to the keys its inputs' changes affect, when that is sound; else the
+    whole table, saying why (an incremental model only: others are whole by definition)."""
+    if not step.scoped or spec.scope is None:
+        incremental = spec.materialization == "incremental"
+        return _Scope(None, "its key cannot be traced to every input" if incremental else "")
+    last = ctx.built.last.get(spec.name)
+    if ctx.options.full:
+        return _Scope(None, "a full run")
+    if reshape:
+        return _Scope(None, "its table is recreated")
+    if last is None:
+        return _Scope(None, "no earlier build to start from")
+    if last.fingerprint != spec.built_from:
+        return _Scope(None, "its definition or checks changed")
+    changed = []
+    for name in spec.depends_on:
+        since = last.consumed.get(name)
+        if since is None:
+            return _Scope(None, f"no record of what it had read from {name}")
+        if _current(ctx, name) <= since:
+            continue
+        changed.append(name)
+        upstream = ctx.manifest.spec(name)
+        if upstream is not None and upstream.snapshot:
+            return _Scope(None, f"{name} is a snapshot that was replaced")
+        if spec.scope.path(name) is None:
+            return _Scope(None, f"{name} changed and no key path leads from its rows to {spec.scope.column}")
+        if (
+            upstream is not None
+            and upstream.kind == "model"
+            and (upstream.scope is None or ctx.whole_builds().get(name, 0) > since)
+        ):
+            return _Scope(None, f"{name} was rebuilt whole")
+    return _Scope({name: last.consumed[name] for name in spec.depends_on}, changed=tuple(changed))
 
 
 class ChecksFailed(EltError):

@@ -42,3 +42,8 @@ class StatementKind(StrEnum):
 # Run-time parameters naming the lake files a load reads: (file list, COPY manifest URL).
 BATCH_FILES = ("batch_files", "manifest_url")  # the batch's data files
 REJECT_FILES = ("reject_files", "rejects_manifest_url")  # the rejects files ingest wrote beside them
+
+
+def since_param(name: str) -> str:
+    """A scoped build's run-time parameter per input: the input's counter at the model's last build."""
+    return f"since_{name}"

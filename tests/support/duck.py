@@ -54,9 +54,13 @@ class Warehouse:
             "batch_date": date,
             "run_id": batch_date,
             "loaded_at": datetime.datetime(2024, 1, 1),
+            "load_seq": None,
         }
         result = execute_step(
-            self.conn, self.manifest.step(f"load:{source_name}"), {"batch_files": [str(path)]}, files=[ledger]
+            self.conn,
+            self.manifest.step(f"load:{source_name}"),
+            {"batch_files": [str(path)], "reject_files": [], "pipeline": "test", "run_id": batch_date},
+            files=[ledger],
         )
         return result.reports
 

@@ -36,12 +36,23 @@ def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery,
         InternalQuery.LEDGER_FILES: q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"))
         .from_(ledger)
         .where(_equals(dialect, "pipeline", "source")),
-        InternalQuery.MODEL_STATE: q.select(q.col("model"), q.col("data_fingerprint"), q.col("table_shape"))
+        InternalQuery.MODEL_STATE: q.select(
+            *q.cols(["model", "data_fingerprint", "table_shape", "build_seq", "consumed"])
+        )
         .from_(state)
         .where(_equals(dialect, "pipeline"))
         .order_by(q.col("built_at"), q.col("run_id")),
         InternalQuery.MODEL_STATE_INSERT: _insert(naming, dialect, "model_builds"),
         InternalQuery.MODEL_STATE_PRUNE: _prune_state(naming, dialect),
+        InternalQuery.LOAD_SEQS: q.select(q.col("source"), q.alias(exp.Max(this=q.col("load_seq")), "load_seq"))
+        .from_(ledger.copy())
+        .where(_equals(dialect, "pipeline"))
+        .group_by(q.col("source")),
+        InternalQuery.WHOLE_BUILDS: q.select(q.col("model"), q.alias(exp.Max(this=q.col("build_seq")), "build_seq"))
+        .from_(naming.internal("model_changes"))
+        .where(q.and_all([_equals(dialect, "pipeline"), exp.Is(this=q.col("key"), expression=exp.Null())]))
+        .group_by(q.col("model")),
+        InternalQuery.MODEL_CHANGES_INSERT: _insert(naming, dialect, "model_changes"),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
     }

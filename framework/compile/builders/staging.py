@@ -35,6 +35,7 @@ LEDGER_COLUMNS = (
     "batch_date",
     "run_id",
     "loaded_at",
+    "load_seq",
 )
 
 

@@ -23,7 +23,7 @@ from framework.execute.retry import RetryPolicy
 from framework.ingest.s3_landing import ingest_from_s3
 from framework.lake.s3 import S3Lake
 from framework.run.cache import load_or_compile
-from framework.run.runner import FAILED, NOTHING, OK, Runner, RunOptions
+from framework.run.runner import FAILED, NOTHING, OK, UP_TO_DATE, Runner, RunOptions
 from framework.settings import RedshiftSettings
 from framework.spec.project import load_project
 from tests.conftest import OLIST
@@ -81,13 +81,15 @@ def answer_from(ledger: dict[str, tuple] | None = None):
     def script(sql: str):
         if sql.startswith("SELECT path, checksum, size_bytes FROM elt.file_ledger"):
             return [(path, checksum, size) for path, (checksum, size) in (ledger or {}).items()]
-        if sql.startswith("SELECT model, data_fingerprint, table_shape FROM elt.model_builds"):
+        if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
             return []
         if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
             # a warehouse this version set up
-            return [("elt", "run_log", c) for c in ("step_kind", "detail")] + [
-                ("elt", "rejects", c) for c in ("column_name", "kind")
-            ]
+            return (
+                [("elt", "run_log", c) for c in ("step_kind", "detail")]
+                + [("elt", "rejects", c) for c in ("column_name", "kind")]
+                + [("elt", "file_ledger", "load_seq")]
+            )
         return None
 
     return script
@@ -116,6 +118,7 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
     sent.append(internal["model_state"])
     # batches load whole: the first load reads every source's ledger to see which batches wait
     sent += [internal["ledger_files"] for spec in manifest.specs if spec.kind == "source"]
+    sent += [internal["load_seqs"], internal["whole_builds"]]  # the counters: each source's load, each whole build
     for step in manifest.steps:
         if step.kind == "load":
             files = new_files.get(step.spec, 0)
@@ -125,7 +128,8 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
         elif step.kind == "build":
             checks = manifest.step(f"check:{step.spec}")
             audit = [s.sql for s in checks.statements] or [c.count_sql for c in checks.checks]
-            publish = [internal["model_state_insert"], *invalidate(step.spec)]
+            # a first build is whole: its state, and a model_changes row saying so
+            publish = [internal["model_state_insert"], internal["model_changes_insert"], *invalidate(step.spec)]
             # a table model whose table's shape is not on record (here: none is) recreates it
             recreate = [s.sql for s in step.recreate] if manifest.spec(step.spec).materialization == "table" else []
             sent += transaction(recreate + [s.sql for s in step.statements] + audit + publish)
@@ -196,8 +200,8 @@ def test_table_models_are_refilled_in_place_never_dropped_and_renamed(compiled, 
     base = answer_from()
 
     def script(sql: str):  # the state of a warehouse whose tables have their specs' shapes
-        if sql.startswith("SELECT model, data_fingerprint, table_shape FROM elt.model_builds"):
-            return [(name, "", shape) for name, shape in shapes.items()]
+        if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
+            return [(name, "", shape, None, None) for name, shape in shapes.items()]
         return base(sql)
 
     recording = Recording(script=script)
@@ -221,11 +225,11 @@ def test_an_orchestrated_run_sets_up_once_and_its_step_tasks_do_not(compiled, la
     assert len(created) == len(
         [s for step in compiled.steps if step.kind in ("setup", "table") for s in step.statements]
     )
-    shapes = [(s.name, "", s.table_shape) for s in compiled.specs if s.kind == "model"]
+    shapes = [(s.name, "", s.table_shape, None, None) for s in compiled.specs if s.kind == "model"]
     base = answer_from()
 
     def script(sql: str):  # tables made by setup for their specs' shapes
-        if sql.startswith("SELECT model, data_fingerprint, table_shape FROM elt.model_builds"):
+        if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
             return shapes
         return base(sql)
 
@@ -459,3 +463,56 @@ def test_a_dropped_connection_during_checks_is_retried_too(compiled, landed):
     runner = run(compiled, lake, recording)
     assert {o.step: o.status for o in runner.outcomes}["check:dim_product"] in (OK, "warned")
     assert recording.statements.count(check_sql) == 2 and recording.connections == 2
+
+
+def test_a_daily_batch_on_redshift_sends_the_scoped_builds(compiled, landed):
+    """Issue 14: after a complete earlier run, a new orders file loads with the next counter and
+    every incremental model downstream runs its scoped build — the affected keys from the files
+    loaded since its last build, then its build restricted to them — in one transaction each."""
+    lake, _ = landed
+    import json as _json
+
+    orders_file = lake.list_files("olist", "orders")[0]
+    loaded = {
+        f.path: (f.checksum, f.size)
+        for spec in compiled.specs
+        if spec.kind == "source"
+        for f in lake.list_files("olist", spec.name)
+        if f.path != orders_file.path
+    }
+    base = answer_from(loaded)
+    models = [s for s in compiled.specs if s.kind == "model"]
+
+    def script(sql: str):
+        if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
+            return [
+                (s.name, s.built_from, s.table_shape, 1, _json.dumps(dict.fromkeys(s.depends_on, 1))) for s in models
+            ]
+        if sql.startswith("SELECT source, MAX(load_seq)"):
+            return [(s.name, 1) for s in compiled.specs if s.kind == "source"]
+        if sql.startswith("SELECT model, MAX(build_seq)"):
+            return [(s.name, 1) for s in models]
+        if sql.startswith("SELECT (SELECT COUNT(*) FROM __load_orders) AS rows_read"):
+            return [(12, 12)]  # the load's figures: rows arrived, so what reads orders rebuilds
+        return base(sql)
+
+    recording = Recording(script=script)
+    runner = run(compiled, lake, recording)
+    outcomes = {o.step: o for o in runner.outcomes}
+    assert outcomes["load:orders"].status == OK and outcomes["load:customers"].status == NOTHING
+    scoped = [s for s in models if s.scope is not None and s.name in compiled.downstream("orders")]
+    assert {s.name for s in scoped} >= {
+        "dim_customer",
+        "fact_orders",
+        "fact_order_items",
+        "fact_payments",
+        "fact_reviews",
+    }
+    sent = recording.statements
+    for spec in scoped:
+        assert outcomes[f"build:{spec.name}"].detail.startswith("scoped to"), outcomes[f"build:{spec.name}"]
+        step = compiled.step(f"build:{spec.name}")
+        affected = next(s.sql for s in step.scoped if s.sql.startswith("CREATE TEMPORARY TABLE __affected_"))
+        (values,) = [v for v in (template_values(affected, s) for s in sent) if v is not None]
+        assert values.get("since_orders") == "1" and values["pipeline"] == "'olist'"
+    assert outcomes["build:dim_product"].status == UP_TO_DATE  # nothing it reads changed

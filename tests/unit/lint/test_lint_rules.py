@@ -334,6 +334,19 @@ CASES = [
         [write("models/extra.yml", EXTRA_OK.replace("tests: [not_null]", "description: a count"))],
         [("models/extra.yml", 3, 7, "W502", "mart model 'extra' declares no checks")],
     ),
+    (
+        "W503",
+        [replace("models/fact_purchase.sql", "  ON d.member_id = p.member_id\n AND", "  ON")],
+        [
+            (
+                "models/fact_purchase.yml",
+                8,
+                25,
+                "W503",
+                "no key path from 'dim_member' to the key (purchase_id): a change in 'dim_member' rebuilds the whole",
+            )
+        ],
+    ),
 ]
 
 

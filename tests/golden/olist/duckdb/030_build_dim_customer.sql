@@ -263,4 +263,382 @@ DROP TABLE IF EXISTS __chain_dim_customer;
 -- drop a work table
 DROP TABLE IF EXISTS __ver_dim_customer;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
+DROP TABLE IF EXISTS __affected_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): the keys its inputs' changes since its last build affect
+CREATE TEMPORARY TABLE __affected_dim_customer AS
+SELECT DISTINCT
+  __k
+FROM (
+  SELECT
+    CAST(__v AS TEXT) AS __k
+  FROM (
+    SELECT
+      customer_unique_id AS __v
+    FROM staging.customers
+    WHERE
+      customer_id IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            customer_id AS __v
+          FROM staging.orders
+          WHERE
+            _batch_date IN (
+              SELECT
+                batch_date
+              FROM elt.file_ledger
+              WHERE
+                pipeline = $pipeline AND source = 'orders' AND load_seq > $since_orders
+            )
+        ) AS __h
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS TEXT) AS __k
+  FROM (
+    SELECT
+      customer_unique_id AS __v
+    FROM staging.customers
+    WHERE
+      _batch_date IN (
+        SELECT
+          batch_date
+        FROM elt.file_ledger
+        WHERE
+          pipeline = $pipeline AND source = 'customers' AND load_seq > $since_customers
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS TEXT) AS __k
+  FROM (
+    SELECT
+      customer_unique_id AS __v
+    FROM staging.customers
+    WHERE
+      customer_zip_code_prefix IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            geolocation_zip_code_prefix AS __v
+          FROM staging.geolocation
+          WHERE
+            _batch_date IN (
+              SELECT
+                batch_date
+              FROM elt.file_ledger
+              WHERE
+                pipeline = $pipeline AND source = 'geolocation' AND load_seq > $since_geolocation
+            )
+        ) AS __h
+      )
+  ) AS __p
+) AS __u
+WHERE
+  NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): report: keys affected
+SELECT
+  COUNT(*) AS keys_affected
+FROM __affected_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover work table
+DROP TABLE IF EXISTS __obs_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover work table
+DROP TABLE IF EXISTS __keys_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover work table
+DROP TABLE IF EXISTS __cand_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover work table
+DROP TABLE IF EXISTS __chain_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover work table
+DROP TABLE IF EXISTS __ver_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): stage the observations with their attribute hash
+CREATE TEMPORARY TABLE __obs_dim_customer AS
+SELECT
+  __q.customer_unique_id,
+  __q.zip_code_prefix,
+  __q.city,
+  __q.state,
+  __q.lat,
+  __q.lng,
+  __q.observed_at,
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__q.zip_code_prefix AS TEXT)) AS TEXT) || ':' || CAST(__q.zip_code_prefix AS TEXT),
+      '~'
+    ) || '|' || COALESCE(CAST(LENGTH(CAST(__q.city AS TEXT)) AS TEXT) || ':' || CAST(__q.city AS TEXT), '~') || '|' || COALESCE(
+      CAST(LENGTH(CAST(__q.state AS TEXT)) AS TEXT) || ':' || CAST(__q.state AS TEXT),
+      '~'
+    )
+  ) AS __attr_hash
+FROM (
+  SELECT
+    __m.customer_unique_id,
+    __m.zip_code_prefix,
+    __m.city,
+    __m.state,
+    __m.lat,
+    __m.lng,
+    __m.observed_at
+  FROM (
+    WITH geo_points AS (
+      SELECT DISTINCT
+        geolocation.geolocation_zip_code_prefix AS geolocation_zip_code_prefix,
+        geolocation.geolocation_lat AS geolocation_lat,
+        geolocation.geolocation_lng AS geolocation_lng
+      FROM staging.geolocation AS geolocation
+      WHERE
+        geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
+        AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
+    ), zip_geo AS (
+      SELECT
+        geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
+        ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
+        ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
+      FROM geo_points AS geo_points
+      GROUP BY
+        geo_points.geolocation_zip_code_prefix
+    ), observations AS (
+      SELECT DISTINCT
+        c.customer_unique_id AS customer_unique_id,
+        c.customer_zip_code_prefix AS zip_code_prefix,
+        c.customer_city AS city,
+        c.customer_state AS state,
+        o.order_purchase_timestamp AS observed_at
+      FROM staging.orders AS o
+      JOIN staging.customers AS c
+        ON c.customer_id = o.customer_id
+    )
+    SELECT
+      ob.customer_unique_id AS customer_unique_id,
+      ob.zip_code_prefix AS zip_code_prefix,
+      ob.city AS city,
+      ob.state AS state,
+      g.lat AS lat,
+      g.lng AS lng,
+      ob.observed_at AS observed_at
+    FROM observations AS ob
+    LEFT JOIN zip_geo AS g
+      ON g.zip_code_prefix = ob.zip_code_prefix
+  ) AS __m
+  WHERE
+    __m.customer_unique_id IN (
+      SELECT
+        __k
+      FROM __affected_dim_customer
+    )
+) AS __q;
+
+-- when its inputs' changes are known (a scoped build): collect the touched keys
+CREATE TEMPORARY TABLE __keys_dim_customer AS
+SELECT DISTINCT
+  customer_unique_id
+FROM __obs_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): gather batch observations, existing versions and tombstones
+CREATE TEMPORARY TABLE __cand_dim_customer AS
+SELECT
+  customer_unique_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  observed_at,
+  __attr_hash,
+  CAST(observed_at AS TIMESTAMP) AS __ts,
+  1 AS __prio,
+  FALSE AS __tomb
+FROM __obs_dim_customer
+UNION ALL
+SELECT
+  __t.customer_unique_id,
+  __t.zip_code_prefix,
+  __t.city,
+  __t.state,
+  __t.lat,
+  __t.lng,
+  __t.observed_at,
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__t.zip_code_prefix AS TEXT)) AS TEXT) || ':' || CAST(__t.zip_code_prefix AS TEXT),
+      '~'
+    ) || '|' || COALESCE(CAST(LENGTH(CAST(__t.city AS TEXT)) AS TEXT) || ':' || CAST(__t.city AS TEXT), '~') || '|' || COALESCE(
+      CAST(LENGTH(CAST(__t.state AS TEXT)) AS TEXT) || ':' || CAST(__t.state AS TEXT),
+      '~'
+    )
+  ) AS __attr_hash,
+  __t.valid_from AS __ts,
+  0 AS __prio,
+  FALSE AS __tomb
+FROM dwh.dim_customer AS __t
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_customer AS __k
+    WHERE
+      __k.customer_unique_id = __t.customer_unique_id
+  );
+
+-- when its inputs' changes are known (a scoped build): one candidate per key and time; compare with the previous
+CREATE TEMPORARY TABLE __chain_dim_customer AS
+SELECT
+  customer_unique_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  observed_at,
+  __attr_hash,
+  __ts,
+  __tomb,
+  LAG(__attr_hash) OVER (PARTITION BY customer_unique_id ORDER BY __ts ASC NULLS FIRST) AS __prev_hash
+FROM (
+  SELECT
+    customer_unique_id,
+    zip_code_prefix,
+    city,
+    state,
+    lat,
+    lng,
+    observed_at,
+    __attr_hash,
+    __ts,
+    __tomb,
+    ROW_NUMBER() OVER (PARTITION BY customer_unique_id, __ts ORDER BY __prio DESC, __attr_hash DESC) AS __rn
+  FROM __cand_dim_customer
+) AS __d
+WHERE
+  __rn = 1;
+
+-- when its inputs' changes are known (a scoped build): keep the changes and compute the windows
+CREATE TEMPORARY TABLE __ver_dim_customer AS
+SELECT
+  customer_unique_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  observed_at,
+  __tomb,
+  __ts AS valid_from,
+  COALESCE(
+    LEAD(__ts) OVER (PARTITION BY customer_unique_id ORDER BY __ts ASC NULLS FIRST),
+    CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  ) AS valid_to
+FROM __chain_dim_customer
+WHERE
+  __prev_hash IS NULL OR __prev_hash <> __attr_hash;
+
+-- when its inputs' changes are known (a scoped build): report: versions this batch closes
+SELECT
+  COUNT(*) AS rows_expired
+FROM __ver_dim_customer AS __v
+WHERE
+  NOT __v.__tomb
+  AND __v.valid_to <> CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  AND EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_customer AS __c
+    WHERE
+      __c.customer_unique_id = __v.customer_unique_id
+      AND __c.valid_from = __v.valid_from
+      AND __c.is_current = TRUE
+  );
+
+-- when its inputs' changes are known (a scoped build): delete the touched keys' versions
+DELETE FROM dwh.dim_customer
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_customer AS __k
+    WHERE
+      __k.customer_unique_id = dim_customer.customer_unique_id
+  );
+
+-- when its inputs' changes are known (a scoped build): insert the rebuilt chains
+INSERT INTO dwh.dim_customer (
+  customer_sk,
+  customer_unique_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  observed_at,
+  valid_from,
+  valid_to,
+  is_current
+)
+SELECT
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(customer_unique_id AS TEXT)) AS TEXT) || ':' || CAST(customer_unique_id AS TEXT),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(valid_from AS TEXT)) AS TEXT) || ':' || CAST(valid_from AS TEXT),
+      '~'
+    )
+  ) AS customer_sk,
+  customer_unique_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  observed_at,
+  valid_from,
+  valid_to,
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+FROM __ver_dim_customer
+WHERE
+  NOT __tomb;
+
+-- when its inputs' changes are known (a scoped build): drop a work table
+DROP TABLE IF EXISTS __obs_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a work table
+DROP TABLE IF EXISTS __keys_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a work table
+DROP TABLE IF EXISTS __cand_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a work table
+DROP TABLE IF EXISTS __chain_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a work table
+DROP TABLE IF EXISTS __ver_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): record the keys this build rewrote
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT
+  $pipeline,
+  'dim_customer',
+  $build_seq,
+  CAST(__k AS TEXT)
+FROM __affected_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop the affected-keys table
+DROP TABLE IF EXISTS __affected_dim_customer;
+
 COMMIT;

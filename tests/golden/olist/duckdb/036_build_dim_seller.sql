@@ -88,4 +88,180 @@ WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_seller;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
+DROP TABLE IF EXISTS __affected_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): the keys its inputs' changes since its last build affect
+CREATE TEMPORARY TABLE __affected_dim_seller AS
+SELECT DISTINCT
+  __k
+FROM (
+  SELECT
+    CAST(__v AS TEXT) AS __k
+  FROM (
+    SELECT
+      seller_id AS __v
+    FROM staging.sellers
+    WHERE
+      _batch_date IN (
+        SELECT
+          batch_date
+        FROM elt.file_ledger
+        WHERE
+          pipeline = $pipeline AND source = 'sellers' AND load_seq > $since_sellers
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS TEXT) AS __k
+  FROM (
+    SELECT
+      seller_id AS __v
+    FROM staging.sellers
+    WHERE
+      seller_zip_code_prefix IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            geolocation_zip_code_prefix AS __v
+          FROM staging.geolocation
+          WHERE
+            _batch_date IN (
+              SELECT
+                batch_date
+              FROM elt.file_ledger
+              WHERE
+                pipeline = $pipeline AND source = 'geolocation' AND load_seq > $since_geolocation
+            )
+        ) AS __h
+      )
+  ) AS __p
+) AS __u
+WHERE
+  NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): report: keys affected
+SELECT
+  COUNT(*) AS keys_affected
+FROM __affected_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover staging table
+DROP TABLE IF EXISTS __src_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): stage the model's SELECT
+CREATE TEMPORARY TABLE __src_dim_seller AS
+SELECT
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__q.seller_id AS TEXT)) AS TEXT) || ':' || CAST(__q.seller_id AS TEXT),
+      '~'
+    )
+  ) AS seller_sk,
+  __q.seller_id,
+  __q.zip_code_prefix,
+  __q.city,
+  __q.state,
+  __q.lat,
+  __q.lng
+FROM (
+  SELECT
+    __m.seller_id,
+    __m.zip_code_prefix,
+    __m.city,
+    __m.state,
+    __m.lat,
+    __m.lng
+  FROM (
+    WITH geo_points AS (
+      SELECT DISTINCT
+        geolocation.geolocation_zip_code_prefix AS geolocation_zip_code_prefix,
+        geolocation.geolocation_lat AS geolocation_lat,
+        geolocation.geolocation_lng AS geolocation_lng
+      FROM staging.geolocation AS geolocation
+      WHERE
+        geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
+        AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
+    ), zip_geo AS (
+      SELECT
+        geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
+        ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
+        ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
+      FROM geo_points AS geo_points
+      GROUP BY
+        geo_points.geolocation_zip_code_prefix
+    )
+    SELECT
+      s.seller_id AS seller_id,
+      s.seller_zip_code_prefix AS zip_code_prefix,
+      s.seller_city AS city,
+      s.seller_state AS state,
+      g.lat AS lat,
+      g.lng AS lng
+    FROM staging.sellers AS s
+    LEFT JOIN zip_geo AS g
+      ON g.zip_code_prefix = s.seller_zip_code_prefix
+  ) AS __m
+  WHERE
+    __m.seller_id IN (
+      SELECT
+        __k
+      FROM __affected_dim_seller
+    )
+) AS __q;
+
+-- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'dim_seller' returned several rows for one key (seller_id)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    seller_id
+  FROM __src_dim_seller
+  GROUP BY
+    seller_id
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- when its inputs' changes are known (a scoped build): merge by key
+MERGE INTO dwh.dim_seller
+USING __src_dim_seller
+ON dim_seller.seller_id = __src_dim_seller.seller_id
+WHEN MATCHED THEN UPDATE SET
+  seller_sk = __src_dim_seller.seller_sk,
+  zip_code_prefix = __src_dim_seller.zip_code_prefix,
+  city = __src_dim_seller.city,
+  state = __src_dim_seller.state,
+  lat = __src_dim_seller.lat,
+  lng = __src_dim_seller.lng
+WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng) VALUES (
+  __src_dim_seller.seller_sk,
+  __src_dim_seller.seller_id,
+  __src_dim_seller.zip_code_prefix,
+  __src_dim_seller.city,
+  __src_dim_seller.state,
+  __src_dim_seller.lat,
+  __src_dim_seller.lng
+);
+
+-- when its inputs' changes are known (a scoped build): drop the staging table
+DROP TABLE IF EXISTS __src_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): record the keys this build rewrote
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT
+  $pipeline,
+  'dim_seller',
+  $build_seq,
+  CAST(__k AS TEXT)
+FROM __affected_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): drop the affected-keys table
+DROP TABLE IF EXISTS __affected_dim_seller;
+
 COMMIT;

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS elt.file_ledger (
   batch_date DATE NOT NULL,
   run_id VARCHAR NOT NULL,
   loaded_at TIMESTAMP NOT NULL,
+  load_seq BIGINT,
   PRIMARY KEY (pipeline, source, path)
 );
 
@@ -61,6 +62,14 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   PRIMARY KEY (pipeline, source, batch_date, path, line)
 );
 
+-- framework table model_changes
+CREATE TABLE IF NOT EXISTS elt.model_changes (
+  pipeline VARCHAR NOT NULL,
+  model VARCHAR NOT NULL,
+  build_seq BIGINT NOT NULL,
+  key VARCHAR
+);
+
 -- framework table model_builds
 CREATE TABLE IF NOT EXISTS elt.model_builds (
   pipeline VARCHAR NOT NULL,
@@ -69,6 +78,8 @@ CREATE TABLE IF NOT EXISTS elt.model_builds (
   run_id VARCHAR NOT NULL,
   built_at TIMESTAMP NOT NULL,
   table_shape VARCHAR,
+  build_seq BIGINT,
+  consumed VARCHAR,
   PRIMARY KEY (pipeline, model, built_at)
 );
 

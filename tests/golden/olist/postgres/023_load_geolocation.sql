@@ -1,6 +1,6 @@
 -- step load:geolocation
 -- after: table:geolocation
--- run-time parameters: batch_files, reject_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+-- run-time parameters: batch_files, reject_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at, load_seq
 BEGIN;
 
 -- drop a leftover load table
@@ -73,7 +73,8 @@ INSERT INTO elt.file_ledger (
   row_count,
   batch_date,
   run_id,
-  loaded_at
+  loaded_at,
+  load_seq
 )
 VALUES
   (
@@ -85,7 +86,8 @@ VALUES
     %(row_count)s,
     %(batch_date)s,
     %(run_id)s,
-    %(loaded_at)s
+    %(loaded_at)s,
+    %(load_seq)s
   );
 
 -- drop the load table

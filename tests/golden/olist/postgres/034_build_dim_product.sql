@@ -114,4 +114,214 @@ WHEN NOT MATCHED THEN INSERT (
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_product;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
+DROP TABLE IF EXISTS __affected_dim_product;
+
+-- when its inputs' changes are known (a scoped build): the keys its inputs' changes since its last build affect
+CREATE TEMPORARY TABLE __affected_dim_product AS
+SELECT DISTINCT
+  __k
+FROM (
+  SELECT
+    CAST(__v AS VARCHAR) AS __k
+  FROM (
+    SELECT
+      product_id AS __v
+    FROM staging.products
+    WHERE
+      _batch_date IN (
+        SELECT
+          batch_date
+        FROM elt.file_ledger
+        WHERE
+          pipeline = %(pipeline)s AND source = 'products' AND load_seq > %(since_products)s
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS VARCHAR) AS __k
+  FROM (
+    SELECT
+      product_id AS __v
+    FROM staging.products
+    WHERE
+      product_category_name IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            product_category_name AS __v
+          FROM staging.category_translation
+          WHERE
+            _batch_date IN (
+              SELECT
+                batch_date
+              FROM elt.file_ledger
+              WHERE
+                pipeline = %(pipeline)s
+                AND source = 'category_translation'
+                AND load_seq > %(since_category_translation)s
+            )
+        ) AS __h
+      )
+  ) AS __p
+) AS __u
+WHERE
+  NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): report: keys affected
+SELECT
+  COUNT(*) AS keys_affected
+FROM __affected_dim_product;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover staging table
+DROP TABLE IF EXISTS __src_dim_product;
+
+-- when its inputs' changes are known (a scoped build): stage the model's SELECT
+CREATE TEMPORARY TABLE __src_dim_product AS
+SELECT
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__q.product_id AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.product_id AS VARCHAR),
+      '~'
+    )
+  ) AS product_sk,
+  __q.product_id,
+  __q.category_name,
+  __q.category_name_pt,
+  __q.category_name_source,
+  __q.name_length,
+  __q.description_length,
+  __q.photos_qty,
+  __q.weight_g,
+  __q.length_cm,
+  __q.height_cm,
+  __q.width_cm,
+  __q.volume_cm3
+FROM (
+  SELECT
+    __m.product_id,
+    __m.category_name,
+    __m.category_name_pt,
+    __m.category_name_source,
+    __m.name_length,
+    __m.description_length,
+    __m.photos_qty,
+    __m.weight_g,
+    __m.length_cm,
+    __m.height_cm,
+    __m.width_cm,
+    __m.volume_cm3
+  FROM (
+    SELECT
+      p.product_id AS product_id,
+      COALESCE(t.product_category_name_english, p.product_category_name, 'unknown') AS category_name,
+      p.product_category_name AS category_name_pt,
+      CASE
+        WHEN NOT t.product_category_name_english IS NULL
+        THEN 'translation'
+        WHEN NOT p.product_category_name IS NULL
+        THEN 'portuguese'
+        ELSE 'unknown'
+      END AS category_name_source,
+      p.product_name_lenght AS name_length,
+      p.product_description_lenght AS description_length,
+      p.product_photos_qty AS photos_qty,
+      p.product_weight_g AS weight_g,
+      p.product_length_cm AS length_cm,
+      p.product_height_cm AS height_cm,
+      p.product_width_cm AS width_cm,
+      p.product_length_cm * p.product_height_cm * p.product_width_cm AS volume_cm3
+    FROM staging.products AS p
+    LEFT JOIN staging.category_translation AS t
+      ON t.product_category_name = p.product_category_name
+  ) AS __m
+  WHERE
+    __m.product_id IN (
+      SELECT
+        __k
+      FROM __affected_dim_product
+    )
+) AS __q;
+
+-- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'dim_product' returned several rows for one key (product_id)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    product_id
+  FROM __src_dim_product
+  GROUP BY
+    product_id
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- when its inputs' changes are known (a scoped build): merge by key
+MERGE INTO dwh.dim_product
+USING __src_dim_product
+ON dim_product.product_id = __src_dim_product.product_id
+WHEN MATCHED THEN UPDATE SET
+  product_sk = __src_dim_product.product_sk,
+  category_name = __src_dim_product.category_name,
+  category_name_pt = __src_dim_product.category_name_pt,
+  category_name_source = __src_dim_product.category_name_source,
+  name_length = __src_dim_product.name_length,
+  description_length = __src_dim_product.description_length,
+  photos_qty = __src_dim_product.photos_qty,
+  weight_g = __src_dim_product.weight_g,
+  length_cm = __src_dim_product.length_cm,
+  height_cm = __src_dim_product.height_cm,
+  width_cm = __src_dim_product.width_cm,
+  volume_cm3 = __src_dim_product.volume_cm3
+WHEN NOT MATCHED THEN INSERT (
+  product_sk,
+  product_id,
+  category_name,
+  category_name_pt,
+  category_name_source,
+  name_length,
+  description_length,
+  photos_qty,
+  weight_g,
+  length_cm,
+  height_cm,
+  width_cm,
+  volume_cm3
+) VALUES (
+  __src_dim_product.product_sk,
+  __src_dim_product.product_id,
+  __src_dim_product.category_name,
+  __src_dim_product.category_name_pt,
+  __src_dim_product.category_name_source,
+  __src_dim_product.name_length,
+  __src_dim_product.description_length,
+  __src_dim_product.photos_qty,
+  __src_dim_product.weight_g,
+  __src_dim_product.length_cm,
+  __src_dim_product.height_cm,
+  __src_dim_product.width_cm,
+  __src_dim_product.volume_cm3
+);
+
+-- when its inputs' changes are known (a scoped build): drop the staging table
+DROP TABLE IF EXISTS __src_dim_product;
+
+-- when its inputs' changes are known (a scoped build): record the keys this build rewrote
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT
+  %(pipeline)s,
+  'dim_product',
+  %(build_seq)s,
+  CAST(__k AS VARCHAR)
+FROM __affected_dim_product;
+
+-- when its inputs' changes are known (a scoped build): drop the affected-keys table
+DROP TABLE IF EXISTS __affected_dim_product;
+
 COMMIT;

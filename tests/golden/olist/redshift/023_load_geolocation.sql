@@ -1,6 +1,6 @@
 -- step load:geolocation
 -- after: table:geolocation
--- run-time parameters: manifest_url, rejects_manifest_url, iam_role, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+-- run-time parameters: manifest_url, rejects_manifest_url, iam_role, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at, load_seq
 BEGIN;
 
 -- drop a leftover load table
@@ -76,7 +76,8 @@ INSERT INTO elt.file_ledger (
   row_count,
   batch_date,
   run_id,
-  loaded_at
+  loaded_at,
+  load_seq
 )
 VALUES
   (
@@ -88,7 +89,8 @@ VALUES
     %(row_count)s,
     %(batch_date)s,
     %(run_id)s,
-    %(loaded_at)s
+    %(loaded_at)s,
+    %(load_seq)s
   );
 
 -- drop the load table

@@ -82,4 +82,233 @@ WHEN NOT MATCHED THEN INSERT (
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_payments;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
+DROP TABLE IF EXISTS __affected_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): the keys its inputs' changes since its last build affect
+CREATE TEMPORARY TABLE __affected_fact_payments AS
+SELECT DISTINCT
+  __k
+FROM (
+  SELECT
+    CAST(__v AS VARCHAR(65535)) AS __k
+  FROM (
+    SELECT
+      order_id AS __v
+    FROM staging.order_payments
+    WHERE
+      _batch_date IN (
+        SELECT
+          batch_date
+        FROM elt.file_ledger
+        WHERE
+          pipeline = %(pipeline)s
+          AND source = 'order_payments'
+          AND load_seq > %(since_order_payments)s
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS VARCHAR(65535)) AS __k
+  FROM (
+    SELECT
+      order_id AS __v
+    FROM staging.orders
+    WHERE
+      _batch_date IN (
+        SELECT
+          batch_date
+        FROM elt.file_ledger
+        WHERE
+          pipeline = %(pipeline)s AND source = 'orders' AND load_seq > %(since_orders)s
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS VARCHAR(65535)) AS __k
+  FROM (
+    SELECT
+      order_id AS __v
+    FROM staging.orders
+    WHERE
+      customer_id IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            customer_id AS __v
+          FROM staging.customers
+          WHERE
+            _batch_date IN (
+              SELECT
+                batch_date
+              FROM elt.file_ledger
+              WHERE
+                pipeline = %(pipeline)s
+                AND source = 'customers'
+                AND load_seq > %(since_customers)s
+            )
+        ) AS __h
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS VARCHAR(65535)) AS __k
+  FROM (
+    SELECT
+      order_id AS __v
+    FROM staging.orders
+    WHERE
+      customer_id IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            customer_id AS __v
+          FROM staging.customers
+          WHERE
+            customer_unique_id IN (
+              SELECT
+                __v
+              FROM (
+                SELECT
+                  customer_unique_id AS __v
+                FROM dwh.dim_customer
+                WHERE
+                  CAST(customer_unique_id AS VARCHAR(65535)) IN (
+                    SELECT
+                      key
+                    FROM elt.model_changes
+                    WHERE
+                      pipeline = %(pipeline)s
+                      AND model = 'dim_customer'
+                      AND build_seq > %(since_dim_customer)s
+                  )
+              ) AS __h
+            )
+        ) AS __h
+      )
+  ) AS __p
+) AS __u
+WHERE
+  NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): report: keys affected
+SELECT
+  COUNT(*) AS keys_affected
+FROM __affected_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover staging table
+DROP TABLE IF EXISTS __src_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): stage the model's SELECT
+CREATE TEMPORARY TABLE __src_fact_payments AS
+SELECT
+  __q.order_id,
+  __q.payment_sequential,
+  __q.customer_sk,
+  __q.date_key,
+  __q.payment_type,
+  __q.payment_installments,
+  __q.payment_value
+FROM (
+  SELECT
+    __m.order_id,
+    __m.payment_sequential,
+    __m.customer_sk,
+    __m.date_key,
+    __m.payment_type,
+    __m.payment_installments,
+    __m.payment_value
+  FROM (
+    SELECT
+      p.order_id AS order_id,
+      p.payment_sequential AS payment_sequential,
+      dc.customer_sk AS customer_sk,
+      CAST(o.order_purchase_timestamp AS DATE) AS date_key,
+      p.payment_type AS payment_type,
+      p.payment_installments AS payment_installments,
+      p.payment_value AS payment_value
+    FROM staging.order_payments AS p
+    LEFT JOIN staging.orders AS o
+      ON o.order_id = p.order_id
+    LEFT JOIN staging.customers AS c
+      ON c.customer_id = o.customer_id
+    LEFT JOIN dwh.dim_customer AS dc
+      ON dc.customer_unique_id = c.customer_unique_id
+      AND dc.valid_from <= o.order_purchase_timestamp
+      AND o.order_purchase_timestamp < dc.valid_to
+  ) AS __m
+  WHERE
+    __m.order_id IN (
+      SELECT
+        __k
+      FROM __affected_fact_payments
+    )
+) AS __q;
+
+-- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'fact_payments' returned several rows for one key (order_id, payment_sequential)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    order_id,
+    payment_sequential
+  FROM __src_fact_payments
+  GROUP BY
+    order_id,
+    payment_sequential
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- when its inputs' changes are known (a scoped build): merge by key
+MERGE INTO dwh.fact_payments
+USING __src_fact_payments
+ON fact_payments.order_id = __src_fact_payments.order_id
+AND fact_payments.payment_sequential = __src_fact_payments.payment_sequential
+WHEN MATCHED THEN UPDATE SET
+  customer_sk = __src_fact_payments.customer_sk,
+  date_key = __src_fact_payments.date_key,
+  payment_type = __src_fact_payments.payment_type,
+  payment_installments = __src_fact_payments.payment_installments,
+  payment_value = __src_fact_payments.payment_value
+WHEN NOT MATCHED THEN INSERT (
+  order_id,
+  payment_sequential,
+  customer_sk,
+  date_key,
+  payment_type,
+  payment_installments,
+  payment_value
+) VALUES (
+  __src_fact_payments.order_id,
+  __src_fact_payments.payment_sequential,
+  __src_fact_payments.customer_sk,
+  __src_fact_payments.date_key,
+  __src_fact_payments.payment_type,
+  __src_fact_payments.payment_installments,
+  __src_fact_payments.payment_value
+);
+
+-- when its inputs' changes are known (a scoped build): drop the staging table
+DROP TABLE IF EXISTS __src_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): record the keys this build rewrote
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT
+  %(pipeline)s,
+  'fact_payments',
+  %(build_seq)s,
+  CAST(__k AS VARCHAR(65535))
+FROM __affected_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): drop the affected-keys table
+DROP TABLE IF EXISTS __affected_fact_payments;
+
 COMMIT;

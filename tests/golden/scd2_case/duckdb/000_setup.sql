@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS elt.file_ledger (
   row_count BIGINT NOT NULL,
   batch_date DATE NOT NULL,
   run_id TEXT NOT NULL,
-  loaded_at TIMESTAMP NOT NULL
+  loaded_at TIMESTAMP NOT NULL,
+  load_seq BIGINT
 );
 
 -- framework table run_log
@@ -58,6 +59,14 @@ CREATE TABLE IF NOT EXISTS elt.rejects (
   kind TEXT
 );
 
+-- framework table model_changes
+CREATE TABLE IF NOT EXISTS elt.model_changes (
+  pipeline TEXT NOT NULL,
+  model TEXT NOT NULL,
+  build_seq BIGINT NOT NULL,
+  key TEXT
+);
+
 -- framework table model_builds
 CREATE TABLE IF NOT EXISTS elt.model_builds (
   pipeline TEXT NOT NULL,
@@ -65,7 +74,9 @@ CREATE TABLE IF NOT EXISTS elt.model_builds (
   data_fingerprint TEXT NOT NULL,
   run_id TEXT NOT NULL,
   built_at TIMESTAMP NOT NULL,
-  table_shape TEXT
+  table_shape TEXT,
+  build_seq BIGINT,
+  consumed TEXT
 );
 
 COMMIT;

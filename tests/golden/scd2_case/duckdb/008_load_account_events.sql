@@ -1,6 +1,6 @@
 -- step load:account_events
 -- after: table:account_events
--- run-time parameters: batch_files, reject_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+-- run-time parameters: batch_files, reject_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at, load_seq
 BEGIN;
 
 -- drop a leftover load table
@@ -138,7 +138,8 @@ INSERT INTO elt.file_ledger (
   row_count,
   batch_date,
   run_id,
-  loaded_at
+  loaded_at,
+  load_seq
 )
 VALUES
   (
@@ -150,7 +151,8 @@ VALUES
     $row_count,
     $batch_date,
     $run_id,
-    $loaded_at
+    $loaded_at,
+    $load_seq
   );
 
 -- drop the load table

@@ -83,4 +83,150 @@ WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, chan
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_account_latest;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
+DROP TABLE IF EXISTS __affected_dim_account_latest;
+
+-- when its inputs' changes are known (a scoped build): the keys its inputs' changes since its last build affect
+CREATE TEMPORARY TABLE __affected_dim_account_latest AS
+SELECT DISTINCT
+  __k
+FROM (
+  SELECT
+    CAST(__v AS TEXT) AS __k
+  FROM (
+    SELECT
+      region AS __v
+    FROM staging.account_events
+    WHERE
+      _batch_date IN (
+        SELECT
+          batch_date
+        FROM elt.file_ledger
+        WHERE
+          pipeline = $pipeline
+          AND source = 'account_events'
+          AND load_seq > $since_account_events
+      )
+  ) AS __p
+) AS __u
+WHERE
+  NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): report: keys affected
+SELECT
+  COUNT(*) AS keys_affected
+FROM __affected_dim_account_latest;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover staging table
+DROP TABLE IF EXISTS __src_dim_account_latest;
+
+-- when its inputs' changes are known (a scoped build): stage the model's SELECT
+CREATE TEMPORARY TABLE __src_dim_account_latest AS
+SELECT
+  MD5(
+    COALESCE(
+      CAST(LENGTH(CAST(__q.region AS TEXT)) AS TEXT) || ':' || CAST(__q.region AS TEXT),
+      '~'
+    ) || '|' || COALESCE(
+      CAST(LENGTH(CAST(__q.account_no AS TEXT)) AS TEXT) || ':' || CAST(__q.account_no AS TEXT),
+      '~'
+    )
+  ) AS account_key,
+  __q.region,
+  __q.account_no,
+  __q.plan,
+  __q.owner,
+  __q.changed_at
+FROM (
+  SELECT
+    __m.region,
+    __m.account_no,
+    __m.plan,
+    __m.owner,
+    __m.changed_at
+  FROM (
+    SELECT
+      latest.region AS region,
+      latest.account_no AS account_no,
+      latest.plan AS plan,
+      latest.owner AS owner,
+      latest.changed_at AS changed_at
+    FROM (
+      SELECT
+        account_events.region AS region,
+        account_events.account_no AS account_no,
+        account_events.plan AS plan,
+        account_events.owner AS owner,
+        account_events.changed_at AS changed_at,
+        ROW_NUMBER() OVER (
+          PARTITION BY account_events.region, account_events.account_no
+          ORDER BY account_events.changed_at DESC NULLS FIRST
+        ) AS rn
+      FROM staging.account_events AS account_events
+    ) AS latest
+    WHERE
+      latest.rn = 1
+  ) AS __m
+  WHERE
+    __m.region IN (
+      SELECT
+        __k
+      FROM __affected_dim_account_latest
+    )
+) AS __q;
+
+-- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'dim_account_latest' returned several rows for one key (region, account_no)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    region,
+    account_no
+  FROM __src_dim_account_latest
+  GROUP BY
+    region,
+    account_no
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- when its inputs' changes are known (a scoped build): merge by key
+MERGE INTO dwh.dim_account_latest
+USING __src_dim_account_latest
+ON dim_account_latest.region = __src_dim_account_latest.region
+AND dim_account_latest.account_no = __src_dim_account_latest.account_no
+WHEN MATCHED THEN UPDATE SET
+  account_key = __src_dim_account_latest.account_key,
+  plan = __src_dim_account_latest.plan,
+  owner = __src_dim_account_latest.owner,
+  changed_at = __src_dim_account_latest.changed_at
+WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, changed_at) VALUES (
+  __src_dim_account_latest.account_key,
+  __src_dim_account_latest.region,
+  __src_dim_account_latest.account_no,
+  __src_dim_account_latest.plan,
+  __src_dim_account_latest.owner,
+  __src_dim_account_latest.changed_at
+);
+
+-- when its inputs' changes are known (a scoped build): drop the staging table
+DROP TABLE IF EXISTS __src_dim_account_latest;
+
+-- when its inputs' changes are known (a scoped build): record the keys this build rewrote
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT
+  $pipeline,
+  'dim_account_latest',
+  $build_seq,
+  CAST(__k AS TEXT)
+FROM __affected_dim_account_latest;
+
+-- when its inputs' changes are known (a scoped build): drop the affected-keys table
+DROP TABLE IF EXISTS __affected_dim_account_latest;
+
 COMMIT;

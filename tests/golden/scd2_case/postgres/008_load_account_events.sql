@@ -1,6 +1,6 @@
 -- step load:account_events
 -- after: table:account_events
--- run-time parameters: batch_files, reject_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at
+-- run-time parameters: batch_files, reject_files, pipeline, source, path, size_bytes, checksum, row_count, batch_date, run_id, loaded_at, load_seq
 BEGIN;
 
 -- drop a leftover load table
@@ -141,7 +141,8 @@ INSERT INTO elt.file_ledger (
   row_count,
   batch_date,
   run_id,
-  loaded_at
+  loaded_at,
+  load_seq
 )
 VALUES
   (
@@ -153,7 +154,8 @@ VALUES
     %(row_count)s,
     %(batch_date)s,
     %(run_id)s,
-    %(loaded_at)s
+    %(loaded_at)s,
+    %(load_seq)s
   );
 
 -- drop the load table

@@ -1,0 +1,146 @@
+"""A build restricted to the keys its inputs' changes affect (see framework/compile/lineage.py).
+
+The scoped variant of a build step:
+
+1. `__affected_<m>`: the union, over the model's inputs, of the keys each input's changed rows
+   lead to along its key path. A source's changed rows are those of the files loaded after the
+   model's last build (`file_ledger.load_seq > $since_<source>`); a model input's are the rows of
+   the keys its later builds rewrote (`model_changes.build_seq > $since_<model>`).
+2. The model's own build (merge, delete+insert, SCD1, SCD2) on its SELECT filtered to those
+   keys: every row of an affected key is recomputed from all of its inputs, so the rows written
+   equal what a whole rebuild writes for them, and no other row is touched.
+3. The keys are recorded in `model_changes` for the models downstream.
+
+The runner chooses between this and the whole build (framework/run/step_runners.py): a first
+build, a changed definition, `--full`, a snapshot input that changed, an input without a key
+path that changed, or an upstream model rebuilt whole all take the whole build, and say why.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from framework.compile.naming import Naming
+from framework.compile.statements import Statement, record, report, run
+from framework.spec import model as m
+from framework.sql import expr as q
+from framework.sql.dialects.base import Dialect
+from framework.sql.kinds import since_param
+from framework.sql.lineage import KeyPath, KeyScope
+
+KEY = "__k"
+
+
+def _in(value: exp.Expression, query: exp.Select) -> exp.In:
+    return exp.In(this=value, query=exp.Subquery(this=query))
+
+
+def affected_name(spec: m.ModelSpec) -> str:
+    return f"__affected_{spec.name}"
+
+
+def scoped_query(query: exp.Query, scope: KeyScope, spec: m.ModelSpec) -> exp.Select:
+    """The model's SELECT, only the rows of affected keys."""
+    names = query.named_selects
+    affected = q.select(q.col(KEY)).from_(q.table(affected_name(spec)))
+    return (
+        q.select(*q.cols(names, "__m")).from_(q.subquery(query, "__m")).where(_in(q.col(scope.column, "__m"), affected))
+    )
+
+
+def affected_keys(
+    spec: m.ModelSpec,
+    scope: KeyScope,
+    project: m.Project,
+    scopes: dict[str, KeyScope],
+    naming: Naming,
+    dialect: Dialect,
+) -> list[Statement]:
+    key_column = next(c for c in spec.columns if c.name == scope.column)
+    key_type = dialect.column_type(key_column.portable_type)
+    parts = []
+    for path in scope.paths:
+        values = _path_values(path, project, scopes, naming, dialect)
+        if values is not None:
+            parts.append(q.select(q.alias(q.cast(q.col("__v"), key_type.copy()), KEY)).from_(q.subquery(values, "__p")))
+    if not parts:
+        return []
+    union: exp.Query = parts[0]
+    for part in parts[1:]:
+        union = exp.Union(this=union, expression=part, distinct=True)
+    keys = (
+        q.select(q.col(KEY))
+        .distinct()
+        .from_(q.subquery(union, "__u"))
+        .where(exp.Not(this=exp.Is(this=q.col(KEY), expression=exp.Null())))
+    )
+    return [
+        run(q.drop_table(affected_name(spec)), "drop a leftover affected-keys table"),
+        run(q.create_temp_as(affected_name(spec), keys), "the keys its inputs' changes since its last build affect"),
+        report(
+            q.select(q.alias(exp.Count(this=exp.Star()), "keys_affected")).from_(q.table(affected_name(spec))),
+            "keys affected",
+        ),
+    ]
+
+
+def record_changes(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
+    rows = q.select(
+        dialect.placeholder("pipeline"),
+        q.lit(spec.name),
+        dialect.placeholder("build_seq"),
+        q.cast(q.col(KEY), dialect.text_type),
+    ).from_(q.table(affected_name(spec)))
+    return [
+        record(
+            q.insert_select(naming.internal("model_changes"), ["pipeline", "model", "build_seq", "key"], rows),
+            "record the keys this build rewrote",
+        ),
+        run(q.drop_table(affected_name(spec)), "drop the affected-keys table"),
+    ]
+
+
+def _changed_rows(
+    name: str, column: str, project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
+) -> exp.Select | None:
+    """`column` of the rows of input `name` that changed since the model's last build."""
+    spec = project.require(name)
+    table = naming.table_of(name)
+    since = exp.GT(
+        this=q.col("load_seq" if spec.kind == "source" else "build_seq"),
+        expression=dialect.placeholder(since_param(name)),
+    )
+    pipeline = exp.EQ(this=q.col("pipeline"), expression=dialect.placeholder("pipeline"))
+    if isinstance(spec, m.SourceSpec):
+        files = (
+            q.select(q.col("batch_date"))
+            .from_(naming.internal("file_ledger"))
+            .where(q.and_all([pipeline, exp.EQ(this=q.col("source"), expression=q.lit(name)), since]))
+        )
+        return q.select(q.alias(q.col(column), "__v")).from_(table).where(_in(q.col("_batch_date"), files))
+    upstream = scopes.get(name)
+    if upstream is None:  # its builds are whole: the runner rebuilds this model whole when it changed
+        return None
+    keys = (
+        q.select(q.col("key"))
+        .from_(naming.internal("model_changes"))
+        .where(q.and_all([pipeline, exp.EQ(this=q.col("model"), expression=q.lit(name)), since]))
+    )
+    rewritten = _in(q.cast(q.col(upstream.column), dialect.text_type), keys)
+    return q.select(q.alias(q.col(column), "__v")).from_(table).where(rewritten)
+
+
+def _path_values(
+    path: KeyPath, project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
+) -> exp.Select | None:
+    values = _changed_rows(path.input, path.column, project, scopes, naming, dialect)
+    for hop in path.hops:
+        if values is None:
+            return None
+        found = q.select(q.col("__v")).from_(q.subquery(values, "__h"))
+        values = (
+            q.select(q.alias(q.col(hop.carry), "__v"))
+            .from_(naming.table_of(hop.input))
+            .where(_in(q.col(hop.match), found))
+        )
+    return values

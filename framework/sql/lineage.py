@@ -1,0 +1,206 @@
+"""Which of a model's keys a change in one of its inputs can affect, read from its SELECT.
+
+The equality conditions of the SELECT's joins and filters (`a.x = b.y`, in every CTE and
+subquery) put columns into classes of equal values; a CTE's column that is a plain column of
+its own input is that column. A model's output key column (its *scope*) belongs to one class.
+For each input, a *key path* says how to turn that input's changed rows into affected keys:
+
+    orders        → orders.order_id                                 (its own column is the key)
+    customers     → customers.customer_id = orders.customer_id → orders.order_id
+    dim_customer  → dim_customer.customer_unique_id = customers.customer_unique_id
+                    → customers.customer_id = orders.customer_id → orders.order_id
+
+An input with no such path (joined on a non-equality, cross-joined, or only aggregated as a
+whole) has no key path: a change in it affects every key, and the model is rebuilt whole.
+
+Rows of an input only ever reach an output row through these equalities, so the keys a path
+finds from the input's *new* rows are every key those rows can change. What a path cannot see
+is a row whose join column an upsert changed (its old value is gone): the key it left is not
+revisited. The README says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from framework.spec import model as m
+
+if TYPE_CHECKING:  # the manifest (and so a DAG file) imports the dataclasses here: no sqlglot at import
+    from sqlglot import exp
+
+
+@dataclass(frozen=True)
+class Hop:
+    """From the rows found so far (values of `via`), the rows of `input` whose `match` column
+    holds one of them; carry on with its `carry` column."""
+
+    input: str
+    match: str
+    carry: str
+
+
+@dataclass(frozen=True)
+class KeyPath:
+    """Changed rows of `input` → the model's affected keys: take `column` of its changed rows,
+    then follow `hops` (each a semi-join), the last carried column being the model's key."""
+
+    input: str
+    column: str
+    hops: tuple[Hop, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyScope:
+    """The model's key column its builds can be restricted to, and a path for each input."""
+
+    column: str
+    paths: tuple[KeyPath, ...]
+    missing: tuple[str, ...] = ()  # inputs without a path: a change in one rebuilds the model whole
+
+    def path(self, name: str) -> KeyPath | None:
+        return next((p for p in self.paths if p.input == name), None)
+
+
+Node = tuple[str, str, str]  # ("input", spec, column) or ("derived", scope id, column)
+
+
+class _Classes:
+    """Union-find over column nodes."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Node, Node] = {}
+
+    def find(self, node: Node) -> Node:
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a: Node, b: Node) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def members(self, node: Node) -> list[Node]:
+        root = self.find(node)
+        return [n for n in list(self.parent) if self.find(n) == root]
+
+
+def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) -> KeyScope | None:
+    """The best key column to scope builds by (the one most inputs reach), or None when no key
+    column comes straight from an input column."""
+    from sqlglot import exp
+    from sqlglot.optimizer.scope import traverse_scope
+
+    classes = _Classes()
+    scopes = list(traverse_scope(query))
+    if not scopes:
+        return None
+    outputs: dict[str, Node] = {}
+    for scope in scopes:
+        for condition in _equalities(scope.expression):  # type: ignore[arg-type]
+            left, right = _resolve(scope, condition.this), _resolve(scope, condition.expression)
+            if left and right:
+                classes.union(left, right)
+    root = scopes[-1]
+    for projection in root.expression.selects:  # type: ignore[attr-defined]
+        node = _resolve(root, projection.unalias()) if isinstance(projection.unalias(), exp.Column) else None
+        if node:
+            outputs[projection.alias_or_name] = node
+    best: KeyScope | None = None
+    for key in keys:
+        if key not in outputs:
+            continue
+        paths = tuple(p for p in (_path(classes, outputs[key], name, inputs) for name in inputs) if p is not None)
+        missing = tuple(name for name in inputs if all(p.input != name for p in paths))
+        candidate = KeyScope(key, paths, missing)
+        if best is None or len(candidate.missing) < len(best.missing):
+            best = candidate
+    return best
+
+
+def _equalities(select: exp.Expression) -> list[exp.EQ]:
+    """Column = column conditions that hold for every row the scope produces: the top-level
+    conjuncts of its WHERE and of its joins' ON clauses."""
+    from sqlglot import exp
+
+    found: list[exp.EQ] = []
+    conditions = [j.args.get("on") for j in select.args.get("joins") or []]
+    where = select.args.get("where")
+    conditions.append(where.this if where is not None else None)
+    for condition in conditions:
+        for part in condition.flatten() if isinstance(condition, exp.And) else [condition]:
+            if (
+                isinstance(part, exp.EQ)
+                and isinstance(part.this, exp.Column)
+                and isinstance(part.expression, exp.Column)
+            ):
+                found.append(part)
+    return found
+
+
+def _resolve(scope, column: exp.Expression) -> Node | None:
+    """The node of a column: an input's column, or a CTE's/subquery's column followed to the
+    plain column it selects (an expression or aggregate is a node of its own)."""
+    from sqlglot import exp
+
+    if not isinstance(column, exp.Column):
+        return None
+    source = scope.sources.get(column.table)
+    if isinstance(source, exp.Table):
+        return ("input", source.name, column.name)
+    if source is None or not hasattr(source, "expression"):
+        return None
+    for projection in source.expression.selects if isinstance(source.expression, exp.Select) else []:
+        if projection.alias_or_name == column.name:
+            inner = projection.unalias()
+            if isinstance(inner, exp.Column):
+                return _resolve(source, inner)
+            return ("derived", str(id(source)), column.name)
+    return None
+
+
+def _path(classes: _Classes, key: Node, start: str, inputs: tuple[str, ...]) -> KeyPath | None:
+    """Breadth-first: from `start`'s rows, through equal columns of other inputs, to an input
+    with a column in the key's class. A step from input X to input Y uses a column x of X equal
+    to a column y of Y: Y's rows whose y is among the x values found so far."""
+    key_class = classes.find(key)
+    nodes = [n for n in list(classes.parent) if n[0] == "input" and n[1] in inputs]
+
+    def key_column(name: str) -> str | None:
+        return next((n[2] for n in nodes if n[1] == name and classes.find(n) == key_class), None)
+
+    direct = key_column(start)
+    if direct:
+        return KeyPath(start, direct)
+    # (input reached, its column to leave by is chosen on expansion, the path so far)
+    frontier: list[tuple[str, tuple[str, tuple[Hop, ...]] | None]] = [(start, None)]
+    seen = {start}
+    while frontier:
+        name, sofar = frontier.pop(0)
+        for mine in [n for n in nodes if n[1] == name]:
+            for other in classes.members(mine):
+                if other[0] != "input" or other[1] in seen or other[1] not in inputs:
+                    continue
+                hops: tuple[Hop, ...]
+                if sofar is None:  # leaving the start input by this column
+                    first, hops = mine[2], ()
+                else:  # leaving an intermediate input: its carried column is this one
+                    first, hops = sofar[0], (*sofar[1][:-1], Hop(sofar[1][-1].input, sofar[1][-1].match, mine[2]))
+                carry = key_column(other[1])
+                if carry:
+                    return KeyPath(start, first, (*hops, Hop(other[1], other[2], carry)))
+                seen.add(other[1])
+                frontier.append((other[1], (first, (*hops, Hop(other[1], other[2], "")))))
+    return None
+
+
+def model_key_scope(spec: m.ModelSpec, query: exp.Query) -> KeyScope | None:
+    """The key scope of a model whose builds can be restricted to keys, else None."""
+    if spec.materialization is not m.Materialization.INCREMENTAL:
+        return None
+    if spec.incremental and spec.incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
+        return None
+    if isinstance(spec.history, m.Scd2) and spec.history.hard_deletes is m.HardDeletes.INVALIDATE:
+        return None  # closing absent keys needs every key's observation
+    return key_scope(query, spec.keys.business, spec.depends_on)
