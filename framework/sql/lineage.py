@@ -103,20 +103,59 @@ def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) 
             if left and right:
                 classes.union(left, right)
     root = scopes[-1]
-    for projection in root.expression.selects:  # type: ignore[attr-defined]
-        node = _resolve(root, projection.unalias()) if isinstance(projection.unalias(), exp.Column) else None
+    if not isinstance(root.expression, exp.Select):
+        return None  # a set operation at the top: its rows come from several selects
+    for projection in root.expression.selects:
+        inner = projection.unalias()
+        node = _resolve(root, inner) if isinstance(inner, exp.Column) else None
         if node:
             outputs[projection.alias_or_name] = node
     best: KeyScope | None = None
     for key in keys:
         if key not in outputs:
             continue
+        if _unkeyed(scopes, classes, outputs[key]):
+            return None
         paths = tuple(p for p in (_path(classes, outputs[key], name, inputs) for name in inputs) if p is not None)
         missing = tuple(name for name in inputs if all(p.input != name for p in paths))
         candidate = KeyScope(key, paths, missing)
         if best is None or len(candidate.missing) < len(best.missing):
             best = candidate
     return best
+
+
+def _unkeyed(scopes, classes: _Classes, key: Node) -> bool:
+    """Whether a row could change an output row whose key no equality leads to: a join without a
+    column equality (a cross join, ON TRUE), an aggregate over all rows (no GROUP BY, e.g. a global
+    MAX cross-joined to every row), a window not partitioned by the key, or a LIMIT. Then no key
+    path is sound, and the model is rebuilt whole."""
+    from sqlglot import exp
+
+    key_class = classes.find(key)
+    for scope in scopes:
+        select = scope.expression
+        if not isinstance(select, exp.Select):
+            continue
+        if select.args.get("limit") is not None or select.args.get("offset") is not None:
+            return True
+        for join in select.args.get("joins") or []:
+            on = join.args.get("on")
+            parts = on.flatten() if isinstance(on, exp.And) else [on]
+            if not any(
+                isinstance(p, exp.EQ) and isinstance(p.this, exp.Column) and isinstance(p.expression, exp.Column)
+                for p in parts
+            ):
+                return True
+        grouped = select.args.get("group") is not None
+        for projection in select.selects:
+            for aggregate in projection.find_all(exp.AggFunc):
+                if not grouped and aggregate.find_ancestor(exp.Window) is None:
+                    return True
+            for window in projection.find_all(exp.Window):
+                partition = [_resolve(scope, c) for c in window.args.get("partition_by") or []]
+                if not any(n is not None and classes.find(n) == key_class for n in partition):
+                    return True
+    return False
 
 
 def _equalities(select: exp.Expression) -> list[exp.EQ]:
