@@ -221,6 +221,20 @@ class _Checker:
             return []
         found = []
         keys = ", ".join(self.spec.keys.business)
+        if scope.unsound:
+            line, col = self.spec.origin.locate(("keys", "business"))
+            message = f"every build rebuilds the whole table: {scope.unsound}, so no key path from an input is sound"
+            return [
+                Diagnostic(
+                    self.spec.origin.path,
+                    line,
+                    col,
+                    "W503",
+                    message,
+                    key_path=format_key_path(("keys", "business")),
+                    hint="Join inputs by column equality, aggregate per key, partition windows by the key.",
+                )
+            ]
         for i, name in enumerate(self.spec.depends_on):
             if scope.paths and scope.path(name) is not None:
                 continue

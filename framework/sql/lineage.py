@@ -57,6 +57,7 @@ class KeyScope:
     column: str
     paths: tuple[KeyPath, ...]
     missing: tuple[str, ...] = ()  # inputs without a path: a change in one rebuilds the model whole
+    unsound: str = ""  # why no path is sound for this SELECT (then there are none)
 
     def path(self, name: str) -> KeyPath | None:
         return next((p for p in self.paths if p.input == name), None)
@@ -114,8 +115,9 @@ def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) 
     for key in keys:
         if key not in outputs:
             continue
-        if _unkeyed(scopes, classes, outputs[key]):
-            return None
+        unsound = _unkeyed(scopes, classes, outputs[key])
+        if unsound:
+            return KeyScope(key, (), inputs, unsound)
         paths = tuple(p for p in (_path(classes, outputs[key], name, inputs) for name in inputs) if p is not None)
         missing = tuple(name for name in inputs if all(p.input != name for p in paths))
         candidate = KeyScope(key, paths, missing)
@@ -124,11 +126,11 @@ def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) 
     return best
 
 
-def _unkeyed(scopes, classes: _Classes, key: Node) -> bool:
+def _unkeyed(scopes, classes: _Classes, key: Node) -> str:
     """Whether a row could change an output row whose key no equality leads to: a join without a
     column equality (a cross join, ON TRUE), an aggregate over all rows (no GROUP BY, e.g. a global
     MAX cross-joined to every row), a window not partitioned by the key, or a LIMIT. Then no key
-    path is sound, and the model is rebuilt whole."""
+    path is sound, and the model is rebuilt whole. '' when there is none."""
     from sqlglot import exp
 
     key_class = classes.find(key)
@@ -137,7 +139,7 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> bool:
         if not isinstance(select, exp.Select):
             continue
         if select.args.get("limit") is not None or select.args.get("offset") is not None:
-            return True
+            return "a LIMIT keeps rows by their rank among all of them"
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
             parts = on.flatten() if isinstance(on, exp.And) else [on]
@@ -145,17 +147,17 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> bool:
                 isinstance(p, exp.EQ) and isinstance(p.this, exp.Column) and isinstance(p.expression, exp.Column)
                 for p in parts
             ):
-                return True
+                return f"the join of {join.this.sql()} has no column equality"
         grouped = select.args.get("group") is not None
         for projection in select.selects:
             for aggregate in projection.find_all(exp.AggFunc):
                 if not grouped and aggregate.find_ancestor(exp.Window) is None:
-                    return True
+                    return f"{aggregate.sql()} aggregates over all rows"
             for window in projection.find_all(exp.Window):
                 partition = [_resolve(scope, c) for c in window.args.get("partition_by") or []]
                 if not any(n is not None and classes.find(n) == key_class for n in partition):
-                    return True
-    return False
+                    return f"{window.sql()} is not partitioned by the key"
+    return ""
 
 
 def _equalities(select: exp.Expression) -> list[exp.EQ]:

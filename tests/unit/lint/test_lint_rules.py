@@ -340,10 +340,10 @@ CASES = [
         [
             (
                 "models/fact_purchase.yml",
-                8,
-                25,
+                9,
+                18,
                 "W503",
-                "no key path from 'dim_member' to the key (purchase_id): a change in 'dim_member' rebuilds the whole",
+                "every build rebuilds the whole table: the join of dim_member AS d has no column equality",
             )
         ],
     ),

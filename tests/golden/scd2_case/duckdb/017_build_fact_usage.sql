@@ -109,22 +109,6 @@ FROM (
           AND load_seq > $since_account_events
       )
   ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS TEXT) AS __k
-  FROM (
-    SELECT
-      region AS __v
-    FROM dwh.dim_account
-    WHERE
-      CAST(region AS TEXT) IN (
-        SELECT
-          key
-        FROM elt.model_changes
-        WHERE
-          pipeline = $pipeline AND model = 'dim_account' AND build_seq > $since_dim_account
-      )
-  ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;

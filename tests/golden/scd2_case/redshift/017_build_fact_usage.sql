@@ -109,24 +109,6 @@ FROM (
           AND load_seq > %(since_account_events)s
       )
   ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR(65535)) AS __k
-  FROM (
-    SELECT
-      region AS __v
-    FROM dwh.dim_account
-    WHERE
-      CAST(region AS VARCHAR(65535)) IN (
-        SELECT
-          key
-        FROM elt.model_changes
-        WHERE
-          pipeline = %(pipeline)s
-          AND model = 'dim_account'
-          AND build_seq > %(since_dim_account)s
-      )
-  ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;
