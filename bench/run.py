@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     rows = []
+    day: Path | None = None
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for factor in [float(f) for f in args.factors.split(",")]:
@@ -143,9 +144,10 @@ def main() -> None:
                 )
             median = statistics.median(s[0] for s in samples)
             rows.append((f"full load, factor {factor:g}", median, max(s[1] for s in samples)))
-            # the busiest day on top of this factor's warehouse: its cost must not grow with history
+            # the same day (the first factor's busiest) on top of each factor's warehouse: the cost
+            # of a day must not grow with history
             work = tmp / f"w{factor:g}-0"
-            day = one_day(data, tmp / f"days{factor:g}")
+            day = day or one_day(data, tmp / "days")
             day_samples = []
             for attempt in range(args.runs):
                 copy = tmp / f"day{factor:g}-{attempt}"

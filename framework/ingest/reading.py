@@ -41,11 +41,7 @@ def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> 
         reader = exp.Table(this=casting.read_text(path, header, source, REJECTS))
     ordinal = q.alias(exp.Window(this=exp.RowNumber()), "__ord")
     raw = q.select(exp.Star(), ordinal).from_(reader)
-    staged = q.select(
-        exp.Star(),
-        q.alias(casting.reason(source.columns), "__why"),
-        q.alias(casting.failing_column(source.columns), "__why_column"),
-    ).from_(q.subquery(raw, casting.RAW))
+    staged = q.select(exp.Star(), q.alias(casting.reason(source.columns), "__why")).from_(q.subquery(raw, casting.RAW))
     con.execute(_sql(q.create_temp_as(casting.RAW, staged)))
     (staged_rows,) = con.execute(_sql(q.select(exp.Count(this=exp.Star())).from_(q.table(casting.RAW)))).fetchone()
     return Counts(staged_rows + _structural_count(con, source))
@@ -85,7 +81,13 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
         ],
     )
     bad = (
-        q.select(q.col("__ord"), q.alias(raw_text, "__text"), q.col("__why"), q.col("__why_column"))
+        # the failing column is worked out for the rejected rows only (the checks are not free)
+        q.select(
+            q.col("__ord"),
+            q.alias(raw_text, "__text"),
+            q.col("__why"),
+            q.alias(casting.failing_column(source.columns), "__why_column"),
+        )
         .from_(q.table(casting.RAW))
         .where(exp.Not(this=exp.Is(this=q.col("__why"), expression=exp.Null())))
         .order_by(q.col("__ord"))
