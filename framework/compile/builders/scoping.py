@@ -40,12 +40,63 @@ def affected_name(spec: m.ModelSpec) -> str:
 
 
 def scoped_query(query: exp.Query, scope: KeyScope, spec: m.ModelSpec) -> exp.Select:
-    """The model's SELECT, only the rows of affected keys."""
+    """The model's SELECT, only the rows of affected keys: filtered as a whole (what makes it
+    right), and the filter also pushed to where the key is read (what makes it cheap)."""
     names = query.named_selects
-    affected = q.select(q.col(KEY)).from_(q.table(affected_name(spec)))
+
+    def affected() -> exp.Select:
+        return q.select(q.col(KEY)).from_(q.table(affected_name(spec)))
+
+    if isinstance(query, exp.Select):
+        _push_filters(query, scope.column, affected)
     return (
-        q.select(*q.cols(names, "__m")).from_(q.subquery(query, "__m")).where(_in(q.col(scope.column, "__m"), affected))
+        q.select(*q.cols(names, "__m"))
+        .from_(q.subquery(query, "__m"))
+        .where(_in(q.col(scope.column, "__m"), affected()))
     )
+
+
+def _push_filters(root: exp.Select, key: str, affected) -> None:
+    """`col IN (affected keys)` on the key's own column in the outer SELECT, and in each CTE the
+    outer SELECT joins by equality on that column — where a row of the CTE belongs to one key
+    only: the CTE groups by it (or does not aggregate) and partitions its windows by it."""
+    projected = next((p.unalias() for p in root.selects if p.alias_or_name == key), None)
+    if not isinstance(projected, exp.Column) or not projected.table:
+        return
+    if root.args.get("group") is None:
+        root.where(_in(projected.copy(), affected()), copy=False)
+    ctes = {cte.alias_or_name: cte.this for cte in root.ctes}
+    for join in root.args.get("joins") or []:
+        on = join.args.get("on")
+        for part in on.flatten() if isinstance(on, exp.And) else [on]:
+            if not (
+                isinstance(part, exp.EQ)
+                and isinstance(part.this, exp.Column)
+                and isinstance(part.expression, exp.Column)
+            ):
+                continue
+            for mine, theirs in ((part.this, part.expression), (part.expression, part.this)):
+                if (mine.table, mine.name) != (projected.table, projected.name):
+                    continue
+                alias = join.this.alias_or_name if theirs.table == join.this.alias_or_name else None
+                cte = ctes.get(join.this.name) if alias else None
+                if isinstance(cte, exp.Select):
+                    _push_into(cte, theirs.name, affected)
+
+
+def _push_into(cte: exp.Select, column: str, affected) -> None:
+    source = next((p.unalias() for p in cte.selects if p.alias_or_name == column), None)
+    if not isinstance(source, exp.Column):
+        return
+    group = cte.args.get("group")
+    if group is not None and not any(isinstance(g, exp.Column) and g.sql() == source.sql() for g in group.expressions):
+        return
+    for window in cte.find_all(exp.Window):
+        if not any(
+            isinstance(p, exp.Column) and p.sql() == source.sql() for p in window.args.get("partition_by") or []
+        ):
+            return
+    cte.where(_in(source.copy(), affected()), copy=False)
 
 
 def affected_keys(

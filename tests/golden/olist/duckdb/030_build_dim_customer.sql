@@ -430,6 +430,12 @@ FROM (
     FROM observations AS ob
     LEFT JOIN zip_geo AS g
       ON g.zip_code_prefix = ob.zip_code_prefix
+    WHERE
+      ob.customer_unique_id IN (
+        SELECT
+          __k
+        FROM __affected_dim_customer
+      )
   ) AS __m
   WHERE
     __m.customer_unique_id IN (

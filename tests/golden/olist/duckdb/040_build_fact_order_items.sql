@@ -326,6 +326,12 @@ FROM (
       ON dp.product_id = i.product_id
     LEFT JOIN dwh.dim_seller AS ds
       ON ds.seller_id = i.seller_id
+    WHERE
+      i.order_id IN (
+        SELECT
+          __k
+        FROM __affected_fact_order_items
+      )
   ) AS __m
   WHERE
     __m.order_id IN (

@@ -322,6 +322,12 @@ FROM (
       ON dc.customer_unique_id = c.customer_unique_id
       AND dc.valid_from <= o.order_purchase_timestamp
       AND o.order_purchase_timestamp < dc.valid_to
+    WHERE
+      r.review_id IN (
+        SELECT
+          __k
+        FROM __affected_fact_reviews
+      )
   ) AS __m
   WHERE
     __m.review_id IN (

@@ -429,6 +429,12 @@ FROM (
         SUM(order_items.price) AS items_total,
         SUM(order_items.freight_value) AS freight_total
       FROM staging.order_items AS order_items
+      WHERE
+        order_items.order_id IN (
+          SELECT
+            __k
+          FROM __affected_fact_orders
+        )
       GROUP BY
         order_items.order_id
     ), payments AS (
@@ -438,6 +444,12 @@ FROM (
         SUM(order_payments.payment_value) AS payment_total,
         MAX(order_payments.payment_installments) AS max_installments
       FROM staging.order_payments AS order_payments
+      WHERE
+        order_payments.order_id IN (
+          SELECT
+            __k
+          FROM __affected_fact_orders
+        )
       GROUP BY
         order_payments.order_id
     ), payment_type_totals AS (
@@ -458,6 +470,12 @@ FROM (
           ORDER BY payment_type_totals.paid_value DESC, payment_type_totals.payment_type ASC
         ) AS rn
       FROM payment_type_totals AS payment_type_totals
+      WHERE
+        payment_type_totals.order_id IN (
+          SELECT
+            __k
+          FROM __affected_fact_orders
+        )
     ), latest_review AS (
       SELECT
         order_reviews.order_id AS order_id,
@@ -467,6 +485,12 @@ FROM (
           ORDER BY order_reviews.review_answer_timestamp DESC, order_reviews.review_creation_date DESC, order_reviews.review_id DESC
         ) AS rn
       FROM staging.order_reviews AS order_reviews
+      WHERE
+        order_reviews.order_id IN (
+          SELECT
+            __k
+          FROM __affected_fact_orders
+        )
     )
     SELECT
       o.order_id AS order_id,
@@ -516,6 +540,12 @@ FROM (
       ON mp.order_id = o.order_id AND mp.rn = 1
     LEFT JOIN latest_review AS lr
       ON lr.order_id = o.order_id AND lr.rn = 1
+    WHERE
+      o.order_id IN (
+        SELECT
+          __k
+        FROM __affected_fact_orders
+      )
   ) AS __m
   WHERE
     __m.order_id IN (

@@ -238,6 +238,12 @@ FROM (
       ON dc.customer_unique_id = c.customer_unique_id
       AND dc.valid_from <= o.order_purchase_timestamp
       AND o.order_purchase_timestamp < dc.valid_to
+    WHERE
+      p.order_id IN (
+        SELECT
+          __k
+        FROM __affected_fact_payments
+      )
   ) AS __m
   WHERE
     __m.order_id IN (

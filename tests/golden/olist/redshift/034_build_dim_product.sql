@@ -235,6 +235,12 @@ FROM (
     FROM staging.products AS p
     LEFT JOIN staging.category_translation AS t
       ON t.product_category_name = p.product_category_name
+    WHERE
+      p.product_id IN (
+        SELECT
+          __k
+        FROM __affected_dim_product
+      )
   ) AS __m
   WHERE
     __m.product_id IN (

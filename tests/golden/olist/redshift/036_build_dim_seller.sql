@@ -203,6 +203,12 @@ FROM (
     FROM staging.sellers AS s
     LEFT JOIN zip_geo AS g
       ON g.zip_code_prefix = s.seller_zip_code_prefix
+    WHERE
+      s.seller_id IN (
+        SELECT
+          __k
+        FROM __affected_dim_seller
+      )
   ) AS __m
   WHERE
     __m.seller_id IN (

@@ -166,6 +166,11 @@ FROM (
     ) AS latest
     WHERE
       latest.rn = 1
+      AND latest.region IN (
+        SELECT
+          __k
+        FROM __affected_dim_account_latest
+      )
   ) AS __m
   WHERE
     __m.region IN (

@@ -162,6 +162,12 @@ FROM (
       AND d.account_no = daily.account_no
       AND daily.last_at >= d.valid_from
       AND daily.last_at < d.valid_to
+    WHERE
+      daily.region IN (
+        SELECT
+          __k
+        FROM __affected_fact_usage
+      )
   ) AS __m
   WHERE
     __m.region IN (

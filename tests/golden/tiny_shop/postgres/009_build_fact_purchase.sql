@@ -121,6 +121,12 @@ FROM (
       ON d.member_id = p.member_id
       AND p.purchased_at >= d.valid_from
       AND p.purchased_at < d.valid_to
+    WHERE
+      p.purchase_id IN (
+        SELECT
+          __k
+        FROM __affected_fact_purchase
+      )
   ) AS __m
   WHERE
     __m.purchase_id IN (
