@@ -55,6 +55,11 @@ class _Checker:
         self.sql: m.SqlText = spec.sql
 
     # -- positions -------------------------------------------------------------------------------
+    def at_key(self, key: tuple, code: str, message: str, hint: str = "") -> Diagnostic:
+        """A finding at a key of the spec's YAML (where the SQL has no node to point at)."""
+        line, col = self.spec.origin.locate(key)
+        return Diagnostic(self.spec.origin.path, line, col, code, message, key_path=format_key_path(key), hint=hint)
+
     def at(self, node: exp.Expression | None, code: str, message: str, hint: str = "") -> Diagnostic:
         line, col = self._position(node)
         return Diagnostic(self.sql.path, line, col, code, message, hint=hint)
@@ -191,16 +196,12 @@ class _Checker:
                 )
         for i, name in enumerate(self.spec.depends_on):
             if name in self.schema and name not in read:
-                line, col = self.spec.origin.locate(("depends_on", i))
                 found.append(
-                    Diagnostic(
-                        self.spec.origin.path,
-                        line,
-                        col,
+                    self.at_key(
+                        ("depends_on", i),
                         "E407",
                         f"depends_on lists '{name}' but the SELECT does not read it",
-                        key_path=format_key_path(("depends_on", i)),
-                        hint="Remove it.",
+                        "Remove it.",
                     )
                 )
         if self.spec.name in read:
@@ -222,34 +223,15 @@ class _Checker:
         found = []
         keys = ", ".join(self.spec.keys.business)
         if scope.unsound:
-            line, col = self.spec.origin.locate(("keys", "business"))
             message = f"every build rebuilds the whole table: {scope.unsound}, so no key path from an input is sound"
-            return [
-                Diagnostic(
-                    self.spec.origin.path,
-                    line,
-                    col,
-                    "W503",
-                    message,
-                    key_path=format_key_path(("keys", "business")),
-                    hint="Join inputs by column equality, aggregate per key, partition windows by the key.",
-                )
-            ]
+            hint = "Join inputs by column equality, aggregate per key, partition windows by the key."
+            return [self.at_key(("keys", "business"), "W503", message, hint)]
         for i, name in enumerate(self.spec.depends_on):
             if scope.paths and scope.path(name) is not None:
                 continue
-            line, col = self.spec.origin.locate(("depends_on", i))
-            found.append(
-                Diagnostic(
-                    self.spec.origin.path,
-                    line,
-                    col,
-                    "W503",
-                    f"no key path from '{name}' to the key ({keys}): a change in '{name}' rebuilds the whole table",
-                    key_path=format_key_path(("depends_on", i)),
-                    hint=f"Join '{name}' to the key by equality (a.col = b.col), directly or through another input.",
-                )
-            )
+            message = f"no key path from '{name}' to the key ({keys}): a change in '{name}' rebuilds the whole table"
+            hint = f"Join '{name}' to the key by equality (a.col = b.col), directly or through another input."
+            found.append(self.at_key(("depends_on", i), "W503", message, hint))
         return found
 
     # -- E406 -----------------------------------------------------------------------------------
