@@ -114,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--full", action="store_true", help="rebuild every model even when up to date")
     run.add_argument(
+        "--full-checks",
+        action="store_true",
+        help="a build restricted to the keys a batch touched still checks the whole table",
+    )
+    run.add_argument(
         "--allow-partial",
         metavar="YYYY-MM-DD",
         type=_iso_date,

@@ -145,7 +145,9 @@ def cmd_run(args) -> int:
         if args.batch_date
         else datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     )
-    options = RunOptions(batch, full=args.full, allow_partial=frozenset(args.allow_partial))
+    options = RunOptions(
+        batch, full=args.full, allow_partial=frozenset(args.allow_partial), full_checks=args.full_checks
+    )
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
     try:
         result = run_pipeline(args.pipeline, target, options, on_step=display)

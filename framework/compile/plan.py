@@ -160,6 +160,9 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 (step_id(StepKind.BUILD, name),) + referenced,
                 transactional=False,
                 checks=compiled,
+                scoped=_all_counts(scoping.scoped_checks(list(compiled), spec, scopes[name], naming))
+                if name in scopes
+                else (),
             )
         )
     from framework.compile.builders.internal import column_upgrades, internal_statements

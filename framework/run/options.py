@@ -16,3 +16,4 @@ class RunOptions:
     iam_role: str | None = None  # the role Redshift assumes for COPY (from the environment, never YAML)
     retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors
     allow_partial: frozenset[str] = frozenset()  # incomplete batches to load anyway (logged)
+    full_checks: bool = False  # a scoped build audits the whole table, not just the keys it rewrote

@@ -320,7 +320,10 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         transaction; an error-severity failure rolls everything back, so consumers stay on the
         previous published state. Its state record and the invalidation of everything downstream
         commit with it, so no crash can leave an unchecked state that looks up to date."""
-        verdict[:] = _failing_checks(conn, checks) if checks is not None else []
+        audited = checks
+        if checks is not None and scope.since is not None and checks.scoped and not ctx.options.full_checks:
+            audited = dataclasses.replace(checks, statements=checks.scoped)  # the rewritten keys' rows
+        verdict[:] = _failing_checks(conn, audited) if audited is not None else []
         errors = [c for c in verdict if c.severity == "error"]
         if errors:
             raise ChecksFailed(errors)

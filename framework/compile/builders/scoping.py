@@ -18,8 +18,11 @@ path that changed, or an upstream model rebuilt whole all take the whole build, 
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlglot import exp
 
+from framework.compile.builders.checks import CompiledCheck
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, record, report, run
 from framework.spec import model as m
@@ -147,7 +150,8 @@ def record_changes(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> list[
             q.insert_select(naming.internal("model_changes"), ["pipeline", "model", "build_seq", "key"], rows),
             "record the keys this build rewrote",
         ),
-        run(q.drop_table(affected_name(spec)), "drop the affected-keys table"),
+        # (the keys stay for the checks, which run next in the same transaction; the next
+        # build drops them first)
     ]
 
 
@@ -195,3 +199,42 @@ def _path_values(
             .where(_in(q.col(hop.match), found))
         )
     return values
+
+
+def scoped_checks(
+    checks: list[CompiledCheck], spec: m.ModelSpec, scope: KeyScope, naming: Naming
+) -> list[CompiledCheck]:
+    """After a scoped build, a check whose failing rows belong to single keys (a row-level check,
+    or one grouped or windowed by the key) looks only at the rewritten keys' rows; the others
+    (unique on another column, a minimum row count) still read the whole table."""
+    table = naming.table_of(spec.name)
+    return [
+        _scoped_check(c, table, scope.column, spec) if _per_key(c.failing_rows, scope.column) else c for c in checks
+    ]
+
+
+def _per_key(query: exp.Query, key: str) -> bool:
+    for group in query.find_all(exp.Group):
+        if not any(isinstance(e, exp.Column) and e.name == key for e in group.expressions):
+            return False
+    for window in query.find_all(exp.Window):
+        if not any(isinstance(e, exp.Column) and e.name == key for e in window.args.get("partition_by") or []):
+            return False
+    for aggregate in query.find_all(exp.AggFunc):
+        if aggregate.find_ancestor(exp.Window) is None and not any(True for _ in query.find_all(exp.Group)):
+            return False
+    return True
+
+
+def _scoped_check(check: CompiledCheck, table: exp.Table, key: str, spec: m.ModelSpec) -> CompiledCheck:
+    affected = q.select(q.col(KEY)).from_(q.table(affected_name(spec)))
+
+    def narrow(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and node.name == table.name and node.db == table.db:
+            rows = q.select(exp.Star()).from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy()))
+            return q.subquery(rows.where(_in(q.col(key), affected)), node.alias_or_name)
+        return node
+
+    narrowed = check.failing_rows.transform(narrow)
+    assert isinstance(narrowed, exp.Query), "only tables are replaced, never the query itself"
+    return dataclasses.replace(check, failing_rows=narrowed)

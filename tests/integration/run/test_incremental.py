@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from framework.run.runner import RunOptions, run_pipeline
 from tests.conftest import OLIST
 from tests.integration.run.test_replay import load_replay
 from tests.support.workspace import Workspace, model_digests, staging_digests
@@ -66,6 +67,24 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
         "AND build_seq = (SELECT MAX(build_seq) FROM elt.model_changes WHERE model = 'fact_orders')"
     )
     assert changes == [(order[0],)]
+    # its checks audited the rewritten key's rows (the sample has hundreds of orders without a
+    # review: a whole-table warn check would count them all)
+    audited = next(o for o in result.outcomes if o.step == "check:fact_orders")
+    assert all(c.failures <= 1 for c in audited.checks), audited.checks
+    # --full-checks: a scoped build that audits the whole table
+    delivered["order_delivered_customer_date"] += datetime.timedelta(days=1)  # the same order, changed again
+    again = tmp_path / "delta2"
+    again.mkdir()
+    with open(again / "olist_orders_dataset.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ORDER_COLUMNS)
+        writer.writerow(["" if delivered[c] is None else str(delivered[c]) for c in ORDER_COLUMNS])
+    assert not workspace.ingest(again, "2018-10-19").failed
+    options = RunOptions(datetime.datetime(2018, 10, 19), full_checks=True)
+    whole_audit = run_pipeline(str(workspace.pipeline), workspace.settings(), options)
+    assert next(o for o in whole_audit.outcomes if o.step == "build:fact_orders").keys_affected == 1
+    audited = next(o for o in whole_audit.outcomes if o.step == "check:fact_orders")
+    assert any(c.failures > 1 for c in audited.checks), audited.checks
     # and the scoped result is the whole rebuild's
     scoped = model_digests(workspace.warehouse)
     assert workspace.run(datetime.datetime(2018, 10, 18), full=True).ok

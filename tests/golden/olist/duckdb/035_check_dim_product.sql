@@ -206,6 +206,341 @@ SELECT
     ) AS __f
   ) AS check_14;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM dwh.dim_product
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        CASE
+          WHEN (
+            category_name_source = 'unknown'
+            AND category_name_pt IS NULL
+            AND category_name = 'unknown'
+          )
+          OR (
+            category_name_source = 'portuguese' AND category_name = category_name_pt
+          )
+          OR (
+            category_name_source = 'translation' AND NOT category_name_pt IS NULL
+          )
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_3,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_4,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        CASE
+          WHEN (
+            length_cm IS NULL OR length_cm > 0
+          )
+          AND (
+            height_cm IS NULL OR height_cm > 0
+          )
+          AND (
+            width_cm IS NULL OR width_cm > 0
+          )
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_5,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        product_sk,
+        COUNT(*) AS occurrences
+      FROM dwh.dim_product
+      WHERE
+        NOT product_sk IS NULL
+      GROUP BY
+        product_sk
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_6,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        product_sk IS NULL
+    ) AS __f
+  ) AS check_7,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        product_id,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        NOT product_id IS NULL
+      GROUP BY
+        product_id
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_8,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        product_id IS NULL
+    ) AS __f
+  ) AS check_9,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        category_name IS NULL
+    ) AS __f
+  ) AS check_10,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        category_name_source IS NULL
+    ) AS __f
+  ) AS check_11,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        NOT category_name_source IS NULL
+        AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')
+    ) AS __f
+  ) AS check_12,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        weight_g IS NULL
+    ) AS __f
+  ) AS check_13,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_product
+        WHERE
+          product_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_product
+          )
+      ) AS dim_product
+      WHERE
+        volume_cm3 IS NULL
+    ) AS __f
+  ) AS check_14;
+
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.dim_product HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT

@@ -413,7 +413,4 @@ SELECT
   CAST(__k AS TEXT)
 FROM __affected_fact_reviews;
 
--- when its inputs' changes are known (a scoped build): drop the affected-keys table
-DROP TABLE IF EXISTS __affected_fact_reviews;
-
 COMMIT;

@@ -327,7 +327,4 @@ SELECT
   CAST(__k AS VARCHAR)
 FROM __affected_dim_product;
 
--- when its inputs' changes are known (a scoped build): drop the affected-keys table
-DROP TABLE IF EXISTS __affected_dim_product;
-
 COMMIT;

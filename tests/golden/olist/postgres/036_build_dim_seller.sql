@@ -269,7 +269,4 @@ SELECT
   CAST(__k AS VARCHAR)
 FROM __affected_dim_seller;
 
--- when its inputs' changes are known (a scoped build): drop the affected-keys table
-DROP TABLE IF EXISTS __affected_dim_seller;
-
 COMMIT;

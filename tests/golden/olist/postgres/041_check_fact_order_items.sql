@@ -299,6 +299,524 @@ SELECT
     ) AS __f
   ) AS check_22;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM dwh.fact_order_items
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        order_id,
+        order_item_id,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        NOT order_id IS NULL OR NOT order_item_id IS NULL
+      GROUP BY
+        order_id,
+        order_item_id
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        CASE WHEN price > 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_3,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_4,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_5,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_6,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        order_id IS NULL
+    ) AS __f
+  ) AS check_7,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS __c
+      WHERE
+        NOT __c.order_id IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.fact_orders AS __p
+          WHERE
+            __p.order_id = __c.order_id
+        )
+    ) AS __f
+  ) AS check_8,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        order_item_id IS NULL
+    ) AS __f
+  ) AS check_9,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        customer_sk IS NULL
+    ) AS __f
+  ) AS check_10,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS __c
+      WHERE
+        NOT __c.customer_sk IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_customer AS __p
+          WHERE
+            __p.customer_sk = __c.customer_sk
+        )
+    ) AS __f
+  ) AS check_11,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        product_sk IS NULL
+    ) AS __f
+  ) AS check_12,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS __c
+      WHERE
+        NOT __c.product_sk IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_product AS __p
+          WHERE
+            __p.product_sk = __c.product_sk
+        )
+    ) AS __f
+  ) AS check_13,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        category_name IS NULL
+    ) AS __f
+  ) AS check_14,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        seller_sk IS NULL
+    ) AS __f
+  ) AS check_15,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS __c
+      WHERE
+        NOT __c.seller_sk IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_seller AS __p
+          WHERE
+            __p.seller_sk = __c.seller_sk
+        )
+    ) AS __f
+  ) AS check_16,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        date_key IS NULL
+    ) AS __f
+  ) AS check_17,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS __c
+      WHERE
+        NOT __c.date_key IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_date AS __p
+          WHERE
+            __p.date_key = __c.date_key
+        )
+    ) AS __f
+  ) AS check_18,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        purchase_ts IS NULL
+    ) AS __f
+  ) AS check_19,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        price IS NULL
+    ) AS __f
+  ) AS check_20,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        freight_value IS NULL
+    ) AS __f
+  ) AS check_21,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_order_items
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_order_items
+          )
+      ) AS fact_order_items
+      WHERE
+        item_total IS NULL
+    ) AS __f
+  ) AS check_22;
+
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_order_items HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT

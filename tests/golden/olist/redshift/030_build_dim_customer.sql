@@ -666,7 +666,4 @@ SELECT
   CAST(__k AS VARCHAR(65535))
 FROM __affected_dim_customer;
 
--- when its inputs' changes are known (a scoped build): drop the affected-keys table
-DROP TABLE IF EXISTS __affected_dim_customer;
-
 COMMIT;

@@ -292,6 +292,467 @@ SELECT
     ) AS __f
   ) AS check_18;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM dwh.dim_customer
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        customer_unique_id,
+        valid_from,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        NOT customer_unique_id IS NULL OR NOT valid_from IS NULL
+      GROUP BY
+        customer_unique_id,
+        valid_from
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        customer_unique_id,
+        valid_to,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        NOT customer_unique_id IS NULL OR NOT valid_to IS NULL
+      GROUP BY
+        customer_unique_id,
+        valid_to
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_3,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        CASE
+          WHEN (
+            is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+          )
+          OR (
+            NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+          )
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_4,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        CASE
+          WHEN (
+            lat IS NULL AND lng IS NULL
+          )
+          OR (
+            lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
+          )
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_5,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        customer_sk,
+        COUNT(*) AS occurrences
+      FROM dwh.dim_customer
+      WHERE
+        NOT customer_sk IS NULL
+      GROUP BY
+        customer_sk
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_6,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        customer_sk IS NULL
+    ) AS __f
+  ) AS check_7,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        customer_unique_id IS NULL
+    ) AS __f
+  ) AS check_8,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        zip_code_prefix IS NULL
+    ) AS __f
+  ) AS check_9,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        city IS NULL
+    ) AS __f
+  ) AS check_10,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        state IS NULL
+    ) AS __f
+  ) AS check_11,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        NOT state IS NULL
+        AND NOT state IN (
+          'AC',
+          'AL',
+          'AM',
+          'AP',
+          'BA',
+          'CE',
+          'DF',
+          'ES',
+          'GO',
+          'MA',
+          'MG',
+          'MS',
+          'MT',
+          'PA',
+          'PB',
+          'PE',
+          'PI',
+          'PR',
+          'RJ',
+          'RN',
+          'RO',
+          'RR',
+          'RS',
+          'SC',
+          'SE',
+          'SP',
+          'TO'
+        )
+    ) AS __f
+  ) AS check_12,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        lat IS NULL
+    ) AS __f
+  ) AS check_13,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        lng IS NULL
+    ) AS __f
+  ) AS check_14,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        observed_at IS NULL
+    ) AS __f
+  ) AS check_15,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        customer_unique_id,
+        SUM(CASE WHEN is_current = TRUE THEN 1 ELSE 0 END) AS current_rows
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      GROUP BY
+        customer_unique_id
+      HAVING
+        SUM(CASE WHEN is_current = TRUE THEN 1 ELSE 0 END) <> 1
+    ) AS __f
+  ) AS check_16,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.dim_customer
+        WHERE
+          customer_unique_id IN (
+            SELECT
+              __k
+            FROM __affected_dim_customer
+          )
+      ) AS dim_customer
+      WHERE
+        valid_from >= valid_to
+        OR is_current <> (
+          valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+        )
+    ) AS __f
+  ) AS check_17,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          customer_unique_id,
+          valid_from,
+          valid_to,
+          LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
+        FROM (
+          SELECT
+            *
+          FROM dwh.dim_customer
+          WHERE
+            customer_unique_id IN (
+              SELECT
+                __k
+              FROM __affected_dim_customer
+            )
+        ) AS dim_customer
+      ) AS __w
+      WHERE
+        NOT next_valid_from IS NULL AND next_valid_from <> valid_to
+    ) AS __f
+  ) AS check_18;
+
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.dim_customer HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT

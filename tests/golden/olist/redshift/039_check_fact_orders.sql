@@ -479,6 +479,834 @@ SELECT
     ) AS __f
   ) AS check_35;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM dwh.fact_orders
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN items_total >= 0 AND freight_total >= 0 AND payment_total >= 0 AND items_count >= 0
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE WHEN order_total = items_total + freight_total THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE WHEN approved_ts IS NULL OR approved_ts >= purchase_ts THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_3,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN delivered_customer_ts IS NULL OR delivered_customer_ts >= purchase_ts
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_4,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN (
+            delivered_customer_ts IS NULL AND delivery_days IS NULL AND is_late IS NULL
+          )
+          OR (
+            NOT delivered_customer_ts IS NULL AND delivery_days >= 0 AND NOT is_late IS NULL
+          )
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_5,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN delivered_carrier_ts IS NULL
+          OR approved_ts IS NULL
+          OR delivered_carrier_ts >= approved_ts
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_6,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN delivered_carrier_ts IS NULL OR delivered_carrier_ts >= purchase_ts
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_7,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN delivered_customer_ts IS NULL
+          OR delivered_carrier_ts IS NULL
+          OR delivered_customer_ts >= delivered_carrier_ts
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_8,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN order_status <> 'delivered' OR NOT delivered_customer_ts IS NULL
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_9,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN order_status <> 'canceled' OR delivered_customer_ts IS NULL
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_10,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN items_count > 0 OR order_status IN ('canceled', 'unavailable', 'created')
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_11,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE
+          WHEN items_count = 0 OR ABS(payment_total - order_total) <= 0.01
+          THEN 1
+          ELSE 0
+        END = 0
+    ) AS __f
+  ) AS check_12,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE WHEN payments_count > 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_13,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        CASE WHEN NOT review_score IS NULL THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_14,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        order_id,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        NOT order_id IS NULL
+      GROUP BY
+        order_id
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_15,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        order_id IS NULL
+    ) AS __f
+  ) AS check_16,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        customer_sk IS NULL
+    ) AS __f
+  ) AS check_17,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS __c
+      WHERE
+        NOT __c.customer_sk IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_customer AS __p
+          WHERE
+            __p.customer_sk = __c.customer_sk
+        )
+    ) AS __f
+  ) AS check_18,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        customer_unique_id IS NULL
+    ) AS __f
+  ) AS check_19,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        customer_state IS NULL
+    ) AS __f
+  ) AS check_20,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        date_key IS NULL
+    ) AS __f
+  ) AS check_21,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS __c
+      WHERE
+        NOT __c.date_key IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_date AS __p
+          WHERE
+            __p.date_key = __c.date_key
+        )
+    ) AS __f
+  ) AS check_22,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        order_status IS NULL
+    ) AS __f
+  ) AS check_23,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        NOT order_status IS NULL
+        AND NOT order_status IN (
+          'created',
+          'approved',
+          'invoiced',
+          'processing',
+          'shipped',
+          'delivered',
+          'canceled',
+          'unavailable'
+        )
+    ) AS __f
+  ) AS check_24,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        purchase_ts IS NULL
+    ) AS __f
+  ) AS check_25,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        estimated_delivery_date IS NULL
+    ) AS __f
+  ) AS check_26,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        items_count IS NULL
+    ) AS __f
+  ) AS check_27,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        items_total IS NULL
+    ) AS __f
+  ) AS check_28,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        freight_total IS NULL
+    ) AS __f
+  ) AS check_29,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        order_total IS NULL
+    ) AS __f
+  ) AS check_30,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        payments_count IS NULL
+    ) AS __f
+  ) AS check_31,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        payment_total IS NULL
+    ) AS __f
+  ) AS check_32,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        main_payment_type IS NULL
+    ) AS __f
+  ) AS check_33,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        NOT main_payment_type IS NULL
+        AND NOT main_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')
+    ) AS __f
+  ) AS check_34,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_orders
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_orders
+          )
+      ) AS fact_orders
+      WHERE
+        NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)
+    ) AS __f
+  ) AS check_35;
+
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_orders HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT

@@ -417,7 +417,4 @@ SELECT
   CAST(__k AS VARCHAR(65535))
 FROM __affected_fact_order_items;
 
--- when its inputs' changes are known (a scoped build): drop the affected-keys table
-DROP TABLE IF EXISTS __affected_fact_order_items;
-
 COMMIT;

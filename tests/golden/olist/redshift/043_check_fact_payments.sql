@@ -231,6 +231,406 @@ SELECT
     ) AS __f
   ) AS check_17;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM dwh.fact_payments
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        order_id,
+        payment_sequential,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        NOT order_id IS NULL OR NOT payment_sequential IS NULL
+      GROUP BY
+        order_id,
+        payment_sequential
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        CASE WHEN payment_value >= 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        CASE WHEN payment_sequential >= 1 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_3,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        CASE WHEN payment_value > 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_4,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        CASE WHEN payment_type <> 'not_defined' THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_5,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        CASE WHEN payment_installments >= 1 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_6,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        order_id IS NULL
+    ) AS __f
+  ) AS check_7,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS __c
+      WHERE
+        NOT __c.order_id IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.fact_orders AS __p
+          WHERE
+            __p.order_id = __c.order_id
+        )
+    ) AS __f
+  ) AS check_8,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        payment_sequential IS NULL
+    ) AS __f
+  ) AS check_9,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        customer_sk IS NULL
+    ) AS __f
+  ) AS check_10,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS __c
+      WHERE
+        NOT __c.customer_sk IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_customer AS __p
+          WHERE
+            __p.customer_sk = __c.customer_sk
+        )
+    ) AS __f
+  ) AS check_11,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        date_key IS NULL
+    ) AS __f
+  ) AS check_12,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS __c
+      WHERE
+        NOT __c.date_key IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_date AS __p
+          WHERE
+            __p.date_key = __c.date_key
+        )
+    ) AS __f
+  ) AS check_13,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        payment_type IS NULL
+    ) AS __f
+  ) AS check_14,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        NOT payment_type IS NULL
+        AND NOT payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')
+    ) AS __f
+  ) AS check_15,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        payment_installments IS NULL
+    ) AS __f
+  ) AS check_16,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_payments
+        WHERE
+          order_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_payments
+          )
+      ) AS fact_payments
+      WHERE
+        payment_value IS NULL
+    ) AS __f
+  ) AS check_17;
+
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_payments HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT

@@ -213,6 +213,368 @@ SELECT
     ) AS __f
   ) AS check_15;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM dwh.fact_reviews
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        review_id,
+        order_id,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        NOT review_id IS NULL OR NOT order_id IS NULL
+      GROUP BY
+        review_id,
+        order_id
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        CASE WHEN answered_ts >= created_ts AND answer_days >= 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        CASE WHEN date_key >= purchase_date THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_3,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        review_id IS NULL
+    ) AS __f
+  ) AS check_4,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        review_id,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        NOT review_id IS NULL
+      GROUP BY
+        review_id
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_5,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        order_id IS NULL
+    ) AS __f
+  ) AS check_6,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS __c
+      WHERE
+        NOT __c.order_id IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.fact_orders AS __p
+          WHERE
+            __p.order_id = __c.order_id
+        )
+    ) AS __f
+  ) AS check_7,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        customer_sk IS NULL
+    ) AS __f
+  ) AS check_8,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS __c
+      WHERE
+        NOT __c.customer_sk IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_customer AS __p
+          WHERE
+            __p.customer_sk = __c.customer_sk
+        )
+    ) AS __f
+  ) AS check_9,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        date_key IS NULL
+    ) AS __f
+  ) AS check_10,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS __c
+      WHERE
+        NOT __c.date_key IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_date AS __p
+          WHERE
+            __p.date_key = __c.date_key
+        )
+    ) AS __f
+  ) AS check_11,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        purchase_date IS NULL
+    ) AS __f
+  ) AS check_12,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        review_score IS NULL
+    ) AS __f
+  ) AS check_13,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)
+    ) AS __f
+  ) AS check_14,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_reviews
+        WHERE
+          review_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_reviews
+          )
+      ) AS fact_reviews
+      WHERE
+        has_comment IS NULL
+    ) AS __f
+  ) AS check_15;
+
 -- check min_row_count(1) [warn]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_reviews HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT

@@ -231,7 +231,4 @@ SELECT
   CAST(__k AS TEXT)
 FROM __affected_dim_account_latest;
 
--- when its inputs' changes are known (a scoped build): drop the affected-keys table
-DROP TABLE IF EXISTS __affected_dim_account_latest;
-
 COMMIT;

@@ -55,6 +55,100 @@ SELECT
     ) AS __f
   ) AS check_3;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_usage
+        WHERE
+          region IN (
+            SELECT
+              __k
+            FROM __affected_fact_usage
+          )
+      ) AS __c
+      WHERE
+        NOT __c.account_sk IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_account AS __p
+          WHERE
+            __p.account_sk = __c.account_sk
+        )
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_usage
+        WHERE
+          region IN (
+            SELECT
+              __k
+            FROM __affected_fact_usage
+          )
+      ) AS fact_usage
+      WHERE
+        account_sk IS NULL
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_usage
+        WHERE
+          region IN (
+            SELECT
+              __k
+            FROM __affected_fact_usage
+          )
+      ) AS fact_usage
+      WHERE
+        CASE WHEN events > 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_usage
+        WHERE
+          region IN (
+            SELECT
+              __k
+            FROM __affected_fact_usage
+          )
+      ) AS fact_usage
+      WHERE
+        NOT region IS NULL AND NOT region IN ('eu', 'us')
+    ) AS __f
+  ) AS check_3;
+
 -- check relationships(account_sk -> dim_account.account_sk) [error]: every value exists in the parent
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_usage AS __c WHERE NOT __c.account_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_account AS __p WHERE __p.account_sk = __c.account_sk)) AS __f LIMIT 5
 SELECT

@@ -183,7 +183,4 @@ SELECT
   CAST(__k AS TEXT)
 FROM __affected_fact_purchase;
 
--- when its inputs' changes are known (a scoped build): drop the affected-keys table
-DROP TABLE IF EXISTS __affected_fact_purchase;
-
 COMMIT;

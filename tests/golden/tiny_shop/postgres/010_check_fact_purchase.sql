@@ -60,6 +60,95 @@ SELECT
     ) AS __f
   ) AS check_3;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        purchase_id,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_purchase
+        WHERE
+          purchase_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_purchase
+          )
+      ) AS fact_purchase
+      WHERE
+        NOT purchase_id IS NULL
+      GROUP BY
+        purchase_id
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_purchase
+        WHERE
+          purchase_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_purchase
+          )
+      ) AS __c
+      WHERE
+        NOT __c.member_sk IS NULL
+        AND NOT EXISTS(
+          SELECT
+            1
+          FROM dwh.dim_member AS __p
+          WHERE
+            __p.member_sk = __c.member_sk
+        )
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          *
+        FROM dwh.fact_purchase
+        WHERE
+          purchase_id IN (
+            SELECT
+              __k
+            FROM __affected_fact_purchase
+          )
+      ) AS fact_purchase
+      WHERE
+        CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0
+    ) AS __f
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM dwh.fact_purchase
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_3;
+
 -- check unique(purchase_id) [error]: one row per value
 -- sample of failing rows: SELECT * FROM (SELECT purchase_id, COUNT(*) AS occurrences FROM dwh.fact_purchase WHERE NOT purchase_id IS NULL GROUP BY purchase_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 SELECT
