@@ -1,4 +1,4 @@
-"""A build restricted to the keys its inputs' changes affect (see framework/compile/lineage.py).
+"""A build restricted to the keys its inputs' changes affect (key paths: framework/sql/lineage.py).
 
 The scoped variant of a build step:
 
@@ -9,7 +9,8 @@ The scoped variant of a build step:
 2. The model's own build (merge, delete+insert, SCD1, SCD2) on its SELECT filtered to those
    keys: every row of an affected key is recomputed from all of its inputs, so the rows written
    equal what a whole rebuild writes for them, and no other row is touched.
-3. The keys are recorded in `model_changes` for the models downstream.
+3. The keys are recorded in `model_changes` for the models downstream, and the model's checks
+   that are per key audit only those keys' rows (`scoped_checks`; `--full-checks` audits all).
 
 The runner chooses between this and the whole build (framework/run/step_runners.py): a first
 build, a changed definition, `--full`, a snapshot input that changed, an input without a key
