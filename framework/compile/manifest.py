@@ -37,6 +37,7 @@ class InternalQuery(StrEnum):
     LOAD_SEQS = "load_seqs"  # each source's latest load counter
     WHOLE_BUILDS = "whole_builds"  # each model's latest build that rewrote its whole table
     MODEL_CHANGES_INSERT = "model_changes_insert"  # a whole build's record (key NULL)
+    MODEL_CHANGES_PRUNE = "model_changes_prune"  # a model's rewritten keys every reader has consumed
     RUN_LOG_INSERT = "run_log_insert"
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
 

@@ -53,6 +53,17 @@ def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery,
         .where(q.and_all([_equals(dialect, "pipeline"), exp.Is(this=q.col("key"), expression=exp.Null())]))
         .group_by(q.col("model")),
         InternalQuery.MODEL_CHANGES_INSERT: _insert(naming, dialect, "model_changes"),
+        InternalQuery.MODEL_CHANGES_PRUNE: exp.Delete(
+            this=naming.internal("model_changes"),
+            where=exp.Where(
+                this=q.and_all(
+                    [
+                        _equals(dialect, "pipeline", "model"),
+                        exp.LTE(this=q.col("build_seq"), expression=dialect.placeholder("build_seq")),
+                    ]
+                )
+            ),
+        ),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
     }
