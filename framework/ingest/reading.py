@@ -11,7 +11,7 @@ from framework.ingest.report import Reject
 from framework.lake.arrow import ROW_GROUP_ROWS, lake_schema, write_lake_parquet
 from framework.spec import model as m
 from framework.sql import expr as q
-from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS
+from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS, REJECT_TEXT_LIMIT
 
 REJECTS = "__csv_rejects"
 
@@ -175,9 +175,6 @@ def write_good_rows(con, source: m.SourceSpec, local_path: str, batch_date: str,
     # minimum length for its precision that the spec Redshift follows asks for.
     batches = con.sql(_sql(good)).to_arrow_reader(ROW_GROUP_ROWS)
     return write_lake_parquet(batches, local_path, source.columns + INGEST_COLUMNS)
-
-
-REJECT_TEXT_LIMIT = 1000  # characters of a rejected row's raw text (and reason) kept
 
 
 def _bounded(text: str) -> str:

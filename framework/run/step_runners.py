@@ -305,8 +305,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     # drop and recreate it in the build's own transaction (a failure keeps the old table).
     prelude = step.recreate if reshape else ()
     scope = _build_scope(ctx, spec, step, reshape)
-    last = ctx.built.last.get(spec.name)
-    seq = max(last.seq if last else 0, ctx.whole_builds().get(spec.name, 0)) + 1
+    seq = _current(ctx, spec.name) + 1
     consumed = {name: _current(ctx, name) for name in spec.depends_on}
     params: dict[str, Any] = {"batch_ts": ctx.options.batch_ts, "pipeline": ctx.pipeline, "build_seq": seq}
     if scope.since is not None:
@@ -400,8 +399,9 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, reshape: bool)
     """Restrict the build to the keys its inputs' changes affect, when that is sound; else the
     whole table, saying why (an incremental model only: others are whole by definition)."""
     if not step.scoped or spec.scope is None:
-        incremental = spec.materialization == "incremental"
-        return _Scope(None, "its key cannot be traced to every input" if incremental else "")
+        incremental = spec.materialization == "incremental"  # others are whole by definition: nothing to say
+        why = "its builds cannot be restricted to keys (a time-range strategy, SCD2 hard deletes, or W503)"
+        return _Scope(None, why if incremental else "")
     last = ctx.built.last.get(spec.name)
     if ctx.options.full:
         return _Scope(None, "a full run")

@@ -21,6 +21,8 @@ INGEST_COLUMNS = (
     m.Column("_source_line", "bigint", PortableType("bigint"), nullable=False, description="Line in that file."),
 )
 
+REJECT_TEXT_LIMIT = 1000  # characters of a rejected row's raw text (and reason) kept, wherever it is rejected
+
 # A rejects file (ingest writes one beside a lake file whose landing file had rejected rows),
 # in order: a warehouse COPY reads Parquet by position.
 REJECT_FILE_COLUMNS = (

@@ -221,10 +221,8 @@ def _per_key(query: exp.Query, key: str) -> bool:
     for window in query.find_all(exp.Window):
         if not any(isinstance(e, exp.Column) and e.name == key for e in window.args.get("partition_by") or []):
             return False
-    for aggregate in query.find_all(exp.AggFunc):
-        if aggregate.find_ancestor(exp.Window) is None and not any(True for _ in query.find_all(exp.Group)):
-            return False
-    return True
+    grouped = query.find(exp.Group) is not None
+    return grouped or all(a.find_ancestor(exp.Window) is not None for a in query.find_all(exp.AggFunc))
 
 
 def _scoped_check(check: CompiledCheck, table: exp.Table, key: str, spec: m.ModelSpec) -> CompiledCheck:

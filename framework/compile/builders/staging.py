@@ -23,7 +23,7 @@ from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, StatementKind
-from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS
+from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS, REJECT_TEXT_LIMIT
 
 LEDGER_COLUMNS = (
     "pipeline",
@@ -194,7 +194,6 @@ REJECTS_COLUMNS = (
     "column_name",
     "kind",
 )
-REJECT_TEXT_LIMIT = 1000  # characters of a conflicting row's text kept (ingest bounds its own the same)
 
 
 def rejects_name(spec: m.SourceSpec) -> str:
