@@ -53,14 +53,12 @@ def new_run_id() -> str:
 
 def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, set[str]] | None:
     """Schemas, the framework's tables and every staging/model table (each statement idempotent),
-    then the framework-table columns a warehouse made by an older version lacks, then the model
-    state rows behind each model's latest build are pruned. Returns the live columns it read (the
-    run reuses them to tell a model table its spec outgrew). An orchestrator runs this once per
-    run, in a task of its own before any load (see `setup_warehouse`)."""
+    then the framework-table columns a warehouse made by an older version lacks. Returns the live
+    columns it read (the run reuses them to tell a model table its spec outgrew). An orchestrator
+    runs this once per run, in a task of its own before any load (see `setup_warehouse`)."""
     for step in manifest.steps:
         if step.kind in (StepKind.SETUP, StepKind.TABLE):
             execute_step(conn, step)
-    RunState(manifest, conn, "setup").prune(conn)
     if not manifest.upgrades:
         return None
     live = live_columns(conn, manifest)
@@ -102,7 +100,8 @@ class Runner:
             self.state.log(outcome)
             outcomes.append(outcome)
             self.on_step(outcome)
-        self.state.prune(self.conn)  # this run's state rows behind its builds: the next run finds none
+        if any(o.kind is StepKind.BUILD and o.status in (OK, WARNED) for o in outcomes):
+            self.state.prune(self.conn)  # the state rows this run's builds left behind: the next run finds none
         return outcomes
 
 
@@ -117,8 +116,10 @@ class StepError(EltError):
 def setup_warehouse(manifest: Manifest, conn: Session) -> None:
     """What an orchestrator runs once per run, upstream of every load: schemas, tables, upgrades
     (the steps then skip it: 40 tasks need not each commit 20 idempotent statements, nor race
-    on CREATE … IF NOT EXISTS at a first deploy)."""
+    on CREATE … IF NOT EXISTS at a first deploy), and the state rows the last run's builds left
+    behind pruned (no build runs beside it)."""
     ensure_tables(conn, manifest)
+    RunState(manifest, conn, "setup").prune(conn)
 
 
 def run_one_step(

@@ -113,8 +113,6 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
         if step.kind in ("setup", "table"):
             body = [s.sql for s in step.statements]
             sent += transaction(body) if step.transactional else body
-    sent.append(internal["model_state_prune"])  # the state rows behind each model's latest build
-    sent.append(internal["model_state"])  # and which rewritten keys every reader has consumed
     sent.append(internal["table_columns"])  # read once: framework columns to add? a live table behind its spec?
     sent.append(internal["model_state"])
     # batches load whole: the first load reads every source's ledger to see which batches wait
@@ -137,7 +135,9 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
         elif step.kind != "check":
             continue
         sent.append(internal["run_log_insert"])
-    sent.append(internal["model_state_prune"])  # at the end: the next run finds nothing to prune
+    # at the end, after builds: the state rows behind each model's latest build, and which
+    # rewritten keys every reader has consumed (the next run finds nothing to prune)
+    sent.append(internal["model_state_prune"])
     sent.append(internal["model_state"])
     return sent
 
