@@ -26,7 +26,7 @@ from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod
 from framework.sql.lineage import KeyScope, model_key_scope
-from framework.sql.schema import project_schema
+from framework.sql.schema import LOAD_SEQ, project_schema
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                         run(
                             ddl.create_table(
                                 naming.table_of(name),
-                                staging.staging_columns(spec),
+                                staging.stored_columns(spec),
                                 dialect,
                                 primary_key=spec.primary_key,
                             ),
@@ -169,7 +169,10 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
 
     upgrades = tuple(
         (table, column, tuple(run(s, f"add {column} to {table}") for s in statements))
-        for table, column, statements in column_upgrades(naming, dialect)
+        for table, column, statements in [
+            *column_upgrades(naming, dialect),
+            *_staging_upgrades(project, naming, dialect),
+        ]
     )
     return Plan(
         project.pipeline_spec.name,
@@ -181,6 +184,19 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         upgrades,
         tuple(scopes.items()),
     )
+
+
+def _staging_upgrades(
+    project: m.Project, naming: Naming, dialect: Dialect
+) -> list[tuple[str, str, list[exp.Expression]]]:
+    """Staging tables made before their load counter column existed get it, backfilled."""
+    upgrades = []
+    for spec in project.specs:
+        if isinstance(spec, m.SourceSpec):
+            table = naming.table_of(spec.name)
+            statements = staging.load_seq_upgrade(spec, project.pipeline_spec.name, naming, dialect)
+            upgrades.append((f"{table.db}.{table.name}", LOAD_SEQ.name, statements))
+    return upgrades
 
 
 def _run_order(steps: list[Step]) -> tuple[Step, ...]:
@@ -228,9 +244,14 @@ def _scoped_build(
     affected = scoping.affected_keys(spec, scope, project, scopes, naming, dialect)
     if not affected:
         return ()
-    query = scoping.scoped_query(qualified_query(spec, naming, schema), scope, spec)
+    query = scoping.scoped_query(qualified_query(spec, naming, schema), scope, spec.name)
     build = build_model(spec, naming, dialect, schema, query)
-    return (*affected, *build, *scoping.record_changes(spec, naming, dialect))
+    return (
+        *affected,
+        *build,
+        *scoping.audit_rows(spec, scope, naming),
+        *scoping.record_changes(spec, naming, dialect),
+    )
 
 
 def build_model(
@@ -276,7 +297,7 @@ def _load_params(dialect: Dialect) -> tuple[str, ...]:
         files = (BATCH_FILES[1], REJECT_FILES[1], "iam_role")
     else:
         files = (BATCH_FILES[0], REJECT_FILES[0])
-    return files + staging.LEDGER_COLUMNS
+    return files + staging.LEDGER_COLUMNS  # the ledger's load_seq is also the rows' _load_seq
 
 
 def _setup_step(naming: Naming, dialect: Dialect) -> Step:

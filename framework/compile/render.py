@@ -219,13 +219,13 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
 
 
 def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
-    from framework.compile.builders.staging import staging_columns
+    from framework.compile.builders.staging import stored_columns
 
     infos = []
     for name in plan.graph.order():
         spec = project.require(name)
         table = plan.naming.table_of(name)
-        columns = staging_columns(spec) if isinstance(spec, m.SourceSpec) else spec.columns
+        columns = stored_columns(spec) if isinstance(spec, m.SourceSpec) else spec.columns
         infos.append(
             SpecInfo(
                 name=name,

@@ -44,6 +44,9 @@ def outside_landing(path: str, landing_dir: str) -> str:
     return f"{path}: outside the landing folder {landing_dir}; refused"
 
 
+_PARALLEL_BYTES = 16 * 2**20  # landing bytes of a batch from which files are read in parallel
+
+
 def ingest_pipeline(
     project: m.Project, landing_dir: str, lake: Lake, batch_date: str, only: set[str] | None = None, workers: int = 2
 ) -> IngestReport:
@@ -72,7 +75,10 @@ def ingest_pipeline(
 
     # Forking a process that runs other threads (an Airflow task's API client, a web server) can
     # deadlock the child: share the work across processes only from a single-threaded one.
-    if workers > 1 and len(jobs) > 1 and threading.active_count() == 1 and getattr(lake, "forkable", True):
+    # A pool costs ~0.3 s to start and fill (each child imports its readers): only for batches
+    # big enough to gain it back.
+    large = sum(os.path.getsize(p) for _, p in jobs) >= _PARALLEL_BYTES
+    if workers > 1 and len(jobs) > 1 and large and threading.active_count() == 1 and getattr(lake, "forkable", True):
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:

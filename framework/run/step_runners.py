@@ -138,7 +138,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             ctx, step, started, plan, [ledger[f.path] for f in (*plan.load, *plan.superseded)], rejects
         )
     try:
-        params = _load_params(ctx, step, plan.load, rejects)
+        params = {**_load_params(ctx, step, plan.load, rejects), "load_seq": seq}  # the rows' _load_seq
         result = ctx.execute(
             lambda: execute_step(
                 ctx.conn,
@@ -304,6 +304,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     # A table model whose table has another shape, or an incremental one after drift with --full:
     # drop and recreate it in the build's own transaction (a failure keeps the old table).
     prelude = step.recreate if reshape else ()
+    first_build = spec.name not in ctx.built.last
     scope = _build_scope(ctx, spec, step, reshape)
     seq = _current(ctx, spec.name) + 1
     consumed = {name: _current(ctx, name) for name in spec.depends_on}
@@ -364,7 +365,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
             part
             for part in (
                 scope.describe(result.reports.get("keys_affected")),
-                "table recreated for its spec's new shape (grants on it must be given again)" if prelude else "",
+                "table recreated for its spec's new shape (grants on it must be given again)"
+                if prelude and not first_build  # a first build has no old table to lose
+                else "",
             )
             if part
         ),

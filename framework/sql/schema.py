@@ -21,6 +21,15 @@ INGEST_COLUMNS = (
     m.Column("_source_line", "bigint", PortableType("bigint"), nullable=False, description="Line in that file."),
 )
 
+# The load that last wrote a staging row (its file_ledger.load_seq): what a scoped build reads
+# changes since. Staging has it after the ingest columns; lake files do not (a load assigns it).
+LOAD_SEQ = m.Column(
+    "_load_seq",
+    "bigint",
+    PortableType("bigint"),
+    description="The load that last wrote the row (file_ledger.load_seq of its load).",
+)
+
 REJECT_TEXT_LIMIT = 1000  # characters of a rejected row's raw text (and reason) kept, wherever it is rejected
 
 # A rejects file (ingest writes one beside a lake file whose landing file had rejected rows),

@@ -30,6 +30,7 @@ class Warehouse:
 
     def __init__(self, project, manifest: Manifest, folder: Path, conn=None):
         self.project, self.manifest, self.folder = project, manifest, folder
+        self.loads: dict[str, int] = {}  # source → its last load's counter, as the runner keeps them
         self.conn = conn if conn is not None else duckdb.connect(str(folder / "warehouse.duckdb"))
         for step in manifest.steps:
             if step.kind in ("setup", "table"):
@@ -40,6 +41,7 @@ class Warehouse:
         columns = staging_columns(source)
         path = self.folder / f"{source_name}_{batch_date}.parquet"
         date = datetime.date.fromisoformat(batch_date)
+        seq = self.loads[source_name] = self.loads.get(source_name, 0) + 1
         full = [
             {**row, "_batch_date": date, "_source_file": path.name, "_source_line": i + 2} for i, row in enumerate(rows)
         ]
@@ -54,12 +56,12 @@ class Warehouse:
             "batch_date": date,
             "run_id": batch_date,
             "loaded_at": datetime.datetime(2024, 1, 1),
-            "load_seq": None,
+            "load_seq": seq,
         }
         result = execute_step(
             self.conn,
             self.manifest.step(f"load:{source_name}"),
-            {"batch_files": [str(path)], "reject_files": [], "pipeline": "test", "run_id": batch_date},
+            {"batch_files": [str(path)], "reject_files": [], "pipeline": "test", "run_id": batch_date, "load_seq": seq},
             files=[ledger],
         )
         return result.reports

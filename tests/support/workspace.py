@@ -81,12 +81,13 @@ def model_digests(warehouse: Path) -> dict[str, str]:
     return {k: v for k, v in table_digests(warehouse, exclude_schemas=("elt", "staging")).items()}
 
 
-INGEST_COLUMNS = ("_batch_date", "_source_file", "_source_line")
+INGEST_COLUMNS = ("_batch_date", "_source_file", "_source_line", "_load_seq")  # and the load that wrote it
 
 
 def staging_digests(warehouse: Path) -> dict[str, str]:
-    """Digests of the staging tables without the ingest columns (when and from which file a row
-    came differs between a replay and a full load; the rows must not)."""
+    """Digests of the staging tables without the ingest columns and the load counter (when, from
+    which file and by which load a row came differs between a replay and a full load; the rows
+    must not)."""
     digests = {}
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         tables = conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'staging' ORDER BY 1")

@@ -20,6 +20,7 @@ path that changed, or an upstream model rebuilt whole all take the whole build, 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 from sqlglot import exp
 
@@ -31,6 +32,7 @@ from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import since_param
 from framework.sql.lineage import KeyPath, KeyScope
+from framework.sql.schema import LOAD_SEQ
 
 KEY = "__k"
 
@@ -39,17 +41,17 @@ def _in(value: exp.Expression, query: exp.Select) -> exp.In:
     return exp.In(this=value, query=exp.Subquery(this=query))
 
 
-def affected_name(spec: m.ModelSpec) -> str:
-    return f"__affected_{spec.name}"
+def affected_name(spec: m.ModelSpec | str) -> str:
+    return f"__affected_{spec if isinstance(spec, str) else spec.name}"
 
 
-def scoped_query(query: exp.Query, scope: KeyScope, spec: m.ModelSpec) -> exp.Select:
+def scoped_query(query: exp.Query, scope: KeyScope, model: str) -> exp.Select:
     """The model's SELECT, only the rows of affected keys: filtered as a whole (what makes it
     right), and the filter also pushed to where the key is read (what makes it cheap)."""
     names = query.named_selects
 
     def affected() -> exp.Select:
-        return q.select(q.col(KEY)).from_(q.table(affected_name(spec)))
+        return _affected(model)
 
     if isinstance(query, exp.Select):
         _push_filters(query, scope.column, affected)
@@ -61,15 +63,22 @@ def scoped_query(query: exp.Query, scope: KeyScope, spec: m.ModelSpec) -> exp.Se
 
 
 def _push_filters(root: exp.Select, key: str, affected) -> None:
-    """`col IN (affected keys)` on the key's own column in the outer SELECT, and in each CTE the
-    outer SELECT joins by equality on that column — where a row of the CTE belongs to one key
-    only: the CTE groups by it (or does not aggregate) and partitions its windows by it."""
+    """`col IN (affected keys)` on the key's own column in the outer SELECT; and each CTE the
+    outer SELECT joins by an equality with the key's relation `R` is restricted to the rows that
+    can meet R's surviving rows — `x IN (affected keys)` when R's side of the equality is the key
+    column, else `x IN (SELECT R.y FROM R WHERE key IN affected)` (a semi-join reduction, e.g. a
+    lookup aggregated by zip code, restricted to the zip codes of the affected persons). Only
+    where a row of the CTE depends on rows with its own `x` alone (`_push_into`)."""
     projected = next((p.unalias() for p in root.selects if p.alias_or_name == key), None)
     if not isinstance(projected, exp.Column) or not projected.table:
         return
     if root.args.get("group") is None:
         root.where(_in(projected.copy(), affected()), copy=False)
-    ctes = {cte.alias_or_name: cte.this for cte in root.ctes}
+    # a CTE read in more than one place keeps all its rows: the other reader may need them
+    reads = Counter(t.name for t in root.find_all(exp.Table) if not t.db)
+    bodies = {cte.alias_or_name: cte.this for cte in root.ctes}
+    ctes = {name: body for name, body in bodies.items() if reads[name] == 1}
+    relation = _relation(root, projected.table)
     for join in root.args.get("joins") or []:
         on = join.args.get("on")
         for part in on.flatten() if isinstance(on, exp.And) else [on]:
@@ -80,27 +89,72 @@ def _push_filters(root: exp.Select, key: str, affected) -> None:
             ):
                 continue
             for mine, theirs in ((part.this, part.expression), (part.expression, part.this)):
-                if (mine.table, mine.name) != (projected.table, projected.name):
+                if mine.table != projected.table or theirs.table != join.this.alias_or_name:
                     continue
-                alias = join.this.alias_or_name if theirs.table == join.this.alias_or_name else None
-                cte = ctes.get(join.this.name) if alias else None
-                if isinstance(cte, exp.Select):
-                    _push_into(cte, theirs.name, affected)
+                cte = ctes.get(join.this.name)
+                if not isinstance(cte, exp.Select):
+                    continue
+                if mine.name == projected.name:
+                    _push_into(cte, theirs.name, affected, ctes)
+                elif relation is not None and (
+                    reached := _reached(relation, bodies, mine.name, projected.name, affected)
+                ):
+                    _push_into(cte, theirs.name, reached, ctes)
 
 
-def _push_into(cte: exp.Select, column: str, affected) -> None:
+def _relation(root: exp.Select, alias: str) -> exp.Table | None:
+    """The FROM or JOIN table of the outer SELECT named `alias`."""
+    sources = [root.args["from_"].this] if root.args.get("from_") else []
+    sources += [j.this for j in root.args.get("joins") or []]
+    return next((t for t in sources if isinstance(t, exp.Table) and t.alias_or_name == alias), None)
+
+
+def _reached(relation: exp.Table, bodies: dict[str, exp.Expression], column: str, key: str, affected):
+    """A maker of `SELECT R.column FROM R WHERE R.key IN (affected)`: the values the surviving
+    rows of R join by; None when R cannot be read there. A CTE's body is copied rather than
+    named (it may be defined after the CTE being restricted), so only one that reads inputs."""
+    body = bodies.get(relation.name)
+    if body is not None and (
+        not isinstance(body, exp.Select) or any(t.name in bodies for t in body.find_all(exp.Table) if not t.db)
+    ):
+        return None
+
+    def values() -> exp.Select:
+        if body is None:
+            source: exp.Expression = relation.copy()
+            alias = relation.alias_or_name
+        else:
+            source, alias = q.subquery(body.copy(), "__r"), "__r"
+        return q.select(q.col(column, alias)).from_(source).where(_in(q.col(key, alias), affected()))
+
+    return values
+
+
+def _push_into(cte: exp.Select, column: str, values, ctes: dict[str, exp.Expression]) -> None:
+    """Restrict the CTE to `column IN (values)` when each of its rows depends on rows with the
+    same value only: it groups by the column (or does not aggregate; DISTINCT counts as grouping
+    by every column) and partitions its windows by it; then on into the CTE it reads the column
+    from, when that is a plain column of it."""
     source = next((p.unalias() for p in cte.selects if p.alias_or_name == column), None)
     if not isinstance(source, exp.Column):
         return
     group = cte.args.get("group")
     if group is not None and not any(isinstance(g, exp.Column) and g.sql() == source.sql() for g in group.expressions):
         return
+    if group is None and any(a.find_ancestor(exp.Window) is None for a in cte.find_all(exp.AggFunc)):
+        return  # an aggregate over all its rows
+    if cte.args.get("limit") is not None or cte.args.get("offset") is not None:
+        return
     for window in cte.find_all(exp.Window):
         if not any(
             isinstance(p, exp.Column) and p.sql() == source.sql() for p in window.args.get("partition_by") or []
         ):
             return
-    cte.where(_in(source.copy(), affected()), copy=False)
+    cte.where(_in(source.copy(), values()), copy=False)
+    inner = _relation(cte, source.table) if source.table else None
+    body = ctes.get(inner.name) if inner is not None else None
+    if isinstance(body, exp.Select) and body is not cte:
+        _push_into(body, source.name, values, ctes)
 
 
 def affected_keys(
@@ -139,6 +193,23 @@ def affected_keys(
     ]
 
 
+def audit_name(spec: m.ModelSpec) -> str:
+    return f"__audit_{spec.name}"
+
+
+def audit_rows(spec: m.ModelSpec, scope: KeyScope, naming: Naming) -> list[Statement]:
+    """The rewritten keys' rows, read once for the scoped checks (each would scan the table)."""
+    rows = q.select(exp.Star()).from_(naming.table_of(spec.name)).where(_in(q.col(scope.column), _affected(spec)))
+    return [
+        run(q.drop_table(audit_name(spec)), "drop a leftover table of rows to audit"),
+        run(q.create_temp_as(audit_name(spec), rows), "the rewritten keys' rows, for the checks"),
+    ]
+
+
+def _affected(spec: m.ModelSpec | str) -> exp.Select:
+    return q.select(q.col(KEY)).from_(q.table(affected_name(spec)))
+
+
 def record_changes(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
     rows = q.select(
         dialect.placeholder("pipeline"),
@@ -163,17 +234,12 @@ def _changed_rows(
     spec = project.require(name)
     table = naming.table_of(name)
     since = exp.GT(
-        this=q.col("load_seq" if spec.kind == "source" else "build_seq"),
+        this=q.col(LOAD_SEQ.name if spec.kind == "source" else "build_seq"),
         expression=dialect.placeholder(since_param(name)),
     )
     pipeline = exp.EQ(this=q.col("pipeline"), expression=dialect.placeholder("pipeline"))
-    if isinstance(spec, m.SourceSpec):
-        files = (
-            q.select(q.col("batch_date"))
-            .from_(naming.internal("file_ledger"))
-            .where(q.and_all([pipeline, exp.EQ(this=q.col("source"), expression=q.lit(name)), since]))
-        )
-        return q.select(q.alias(q.col(column), "__v")).from_(table).where(_in(q.col("_batch_date"), files))
+    if isinstance(spec, m.SourceSpec):  # rows the loads after it wrote (a constant bound: zone maps skip the rest)
+        return q.select(q.alias(q.col(column), "__v")).from_(table).where(since)
     upstream = scopes.get(name)
     if upstream is None:  # its builds are whole: the runner rebuilds this model whole when it changed
         return None
@@ -209,9 +275,7 @@ def scoped_checks(
     or one grouped or windowed by the key) looks only at the rewritten keys' rows; the others
     (unique on another column, a minimum row count) still read the whole table."""
     table = naming.table_of(spec.name)
-    return [
-        _scoped_check(c, table, scope.column, spec) if _per_key(c.failing_rows, scope.column) else c for c in checks
-    ]
+    return [_scoped_check(c, table, spec) if _per_key(c.failing_rows, scope.column) else c for c in checks]
 
 
 def _per_key(query: exp.Query, key: str) -> bool:
@@ -225,13 +289,12 @@ def _per_key(query: exp.Query, key: str) -> bool:
     return grouped or all(a.find_ancestor(exp.Window) is not None for a in query.find_all(exp.AggFunc))
 
 
-def _scoped_check(check: CompiledCheck, table: exp.Table, key: str, spec: m.ModelSpec) -> CompiledCheck:
-    affected = q.select(q.col(KEY)).from_(q.table(affected_name(spec)))
+def _scoped_check(check: CompiledCheck, table: exp.Table, spec: m.ModelSpec) -> CompiledCheck:
+    """The check on the rows `audit_rows` kept (a temporary table of the build's session)."""
 
     def narrow(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Table) and node.name == table.name and node.db == table.db:
-            rows = q.select(exp.Star()).from_(exp.Table(this=table.this.copy(), db=table.args["db"].copy()))
-            return q.subquery(rows.where(_in(q.col(key), affected)), node.alias_or_name)
+            return q.subquery(q.select(exp.Star()).from_(q.table(audit_name(spec))), node.alias_or_name)
         return node
 
     narrowed = check.failing_rows.transform(narrow)

@@ -23,7 +23,7 @@ from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, StatementKind
-from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS, REJECT_TEXT_LIMIT
+from framework.sql.schema import INGEST_COLUMNS, LOAD_SEQ, REJECT_FILE_COLUMNS, REJECT_TEXT_LIMIT
 
 LEDGER_COLUMNS = (
     "pipeline",
@@ -40,7 +40,41 @@ LEDGER_COLUMNS = (
 
 
 def staging_columns(spec: m.SourceSpec) -> tuple[m.Column, ...]:
+    """The columns of the source's lake files: the spec's, then the ingest columns."""
     return spec.columns + INGEST_COLUMNS
+
+
+def stored_columns(spec: m.SourceSpec) -> tuple[m.Column, ...]:
+    """The staging table's columns: the lake files' and the load that last wrote the row."""
+    return staging_columns(spec) + (LOAD_SEQ,)
+
+
+def load_seq_upgrade(spec: m.SourceSpec, pipeline: str, naming: Naming, dialect: Dialect) -> list[exp.Expression]:
+    """A staging table made before `_load_seq` existed: the column added, and each row given the
+    latest load of its batch (what changes were read by before: files of later batches)."""
+    from framework.compile.builders.ddl import add_column
+
+    table = naming.table_of(spec.name)
+    loads = (
+        q.select(q.col("batch_date"), q.alias(exp.Max(this=q.col("load_seq")), "seq"))
+        .from_(naming.internal("file_ledger"))
+        .where(
+            q.and_all(
+                [
+                    exp.EQ(this=q.col("pipeline"), expression=q.lit(pipeline)),
+                    exp.EQ(this=q.col("source"), expression=q.lit(spec.name)),
+                ]
+            )
+        )
+        .group_by(q.col("batch_date"))
+    )
+    backfill = exp.Update(
+        this=table.copy(),
+        expressions=[exp.EQ(this=q.col(LOAD_SEQ.name), expression=q.col("seq", "__l"))],
+        from_=exp.From(this=q.subquery(loads, "__l")),
+        where=exp.Where(this=exp.EQ(this=q.col("_batch_date", table.name), expression=q.col("batch_date", "__l"))),
+    )
+    return [add_column(table.copy(), LOAD_SEQ, dialect), backfill]
 
 
 def load_name(spec: m.SourceSpec) -> str:
@@ -104,7 +138,8 @@ def read_files(
     raise CompileError(f"unknown load method {dialect.load_method!r}")
 
 
-def deduplicate(spec: m.SourceSpec, exclude_conflicts: bool = False) -> exp.Select:
+def deduplicate(spec: m.SourceSpec, dialect: Dialect, exclude_conflicts: bool = False) -> exp.Select:
+    """One row per primary key, tagged with this load's counter."""
     columns = [c.name for c in staging_columns(spec)]
     order_by = spec.deduplicate.order_by if spec.deduplicate else ()
     newest_first = not spec.deduplicate or spec.deduplicate.keep == "last"
@@ -117,10 +152,14 @@ def deduplicate(spec: m.SourceSpec, exclude_conflicts: bool = False) -> exp.Sele
     if exclude_conflicts:  # their rows went to the rejects table
         ranked = ranked.where(exp.Not(this=_in_conflicts(spec)))
     return (
-        q.select(*q.cols(columns))
+        q.select(*q.cols(columns), _this_load(dialect))
         .from_(q.subquery(ranked, "__l"))
         .where(exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
     )
+
+
+def _this_load(dialect: Dialect) -> exp.Alias:
+    return q.alias(q.cast(dialect.placeholder("load_seq"), dialect.column_type(LOAD_SEQ.portable_type)), LOAD_SEQ.name)
 
 
 def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
@@ -150,26 +189,24 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Sta
             statements += reject_conflicts(spec, naming, dialect)
         statements.append(
             run(
-                q.create_temp_as(dedup_name(spec), deduplicate(spec, exclude_conflicts=rejecting)),
+                q.create_temp_as(dedup_name(spec), deduplicate(spec, dialect, exclude_conflicts=rejecting)),
                 "keep one row per primary key ('latest wins')",
             )
         )
         source = dedup_name(spec)
+    written = [*columns, LOAD_SEQ.name]
     if spec.load_mode is m.LoadMode.UPSERT:
         if dialect.supports_merge:
-            statements.append(run(merge(staging, source, spec.primary_key, columns, dialect), "upsert by primary key"))
+            statements.append(run(merge(staging, source, spec.primary_key, written, dialect), "upsert by primary key"))
         else:
-            statements += delete_insert(staging, source, spec.primary_key, columns)
+            statements += delete_insert(staging, source, spec.primary_key, written)
     else:
         if spec.load_mode is m.LoadMode.APPEND and spec.primary_key:
             statements.append(_already_loaded_guard(spec, staging, source))
         if spec.load_mode is m.LoadMode.FULL_REFRESH:
             statements.append(run(exp.Delete(this=staging.copy()), "replace: remove the previous rows"))
-        statements.append(
-            run(
-                q.insert_select(staging, columns, q.select(*q.cols(columns)).from_(q.table(source))), "insert the batch"
-            )
-        )
+        tagged = q.select(*q.cols(columns), q.col(LOAD_SEQ.name) if spec.primary_key else _this_load(dialect))
+        statements.append(run(q.insert_select(staging, written, tagged.from_(q.table(source))), "insert the batch"))
     statements.append(report(batch_counts(spec), "rows read and rows kept after de-duplication"))
     statements.append(Statement(ledger_insert(naming, dialect), "record the file in the ledger", per_file=True))
     statements += [

@@ -34,23 +34,32 @@ def full_load(tmp_path_factory):
     return workspace
 
 
+def deliver(folder, orders: list[dict]) -> None:
+    folder.mkdir()
+    with open(folder / "olist_orders_dataset.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ORDER_COLUMNS)
+        for order in orders:
+            writer.writerow(["" if order[c] is None else str(order[c]) for c in ORDER_COLUMNS])
+
+
+def a_shipped_order(workspace: Workspace) -> dict:
+    (order,) = workspace.query(
+        f"SELECT {', '.join(ORDER_COLUMNS)} FROM staging.orders WHERE order_status = 'shipped' ORDER BY order_id LIMIT 1"
+    )
+    return dict(zip(ORDER_COLUMNS, order))
+
+
 def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path):
     workspace = Workspace(tmp_path, OLIST)
     assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
     assert workspace.run().ok
-    (order,) = workspace.query(
-        f"SELECT {', '.join(ORDER_COLUMNS)} FROM staging.orders WHERE order_status = 'shipped' ORDER BY order_id LIMIT 1"
-    )
+    delivered = a_shipped_order(workspace)
     before = dict(workspace.query("SELECT order_id, fact_orders FROM dwh.fact_orders AS fact_orders"))
-    delivered = dict(zip(ORDER_COLUMNS, order))
     delivered["order_status"] = "delivered"
     delivered["order_delivered_customer_date"] = delivered["order_delivered_carrier_date"] + datetime.timedelta(days=3)
     landing = tmp_path / "delta"
-    landing.mkdir()
-    with open(landing / "olist_orders_dataset.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ORDER_COLUMNS)
-        writer.writerow(["" if delivered[c] is None else str(delivered[c]) for c in ORDER_COLUMNS])
+    deliver(landing, [delivered])
     assert not workspace.ingest(landing, "2018-10-18").failed
     result = workspace.run(datetime.datetime(2018, 10, 18))
     assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
@@ -61,7 +70,11 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
     assert builds["build:dim_customer"].keys_affected == 1  # the person behind the order
     assert builds["build:fact_order_items"].keys_affected == 1  # the order's items, through its order_id
     after = dict(workspace.query("SELECT order_id, fact_orders FROM dwh.fact_orders AS fact_orders"))
-    assert [k for k in before if before[k] != after[k]] == [order[0]]  # every other row untouched
+    assert [k for k in before if before[k] != after[k]] == [delivered["order_id"]]  # every other row untouched
+    assert builds["build:mart_customer_profile"].keys_affected == 1  # the person, through the fact and dimension
+    # each staging row carries the load that last wrote it: the changed order the second one
+    loads = workspace.query("SELECT _load_seq, COUNT(*) FROM staging.orders GROUP BY _load_seq ORDER BY _load_seq")
+    assert [seq for seq, _ in loads] == [1, 2] and loads[1][1] == 1, loads
     # the rewritten keys are kept only until every model reading them has consumed them
     assert workspace.query("SELECT COUNT(*) FROM elt.model_changes") == [(0,)]
     # its checks audited the rewritten key's rows (the sample has hundreds of orders without a
@@ -71,11 +84,7 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
     # --full-checks: a scoped build that audits the whole table
     delivered["order_delivered_customer_date"] += datetime.timedelta(days=1)  # the same order, changed again
     again = tmp_path / "delta2"
-    again.mkdir()
-    with open(again / "olist_orders_dataset.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ORDER_COLUMNS)
-        writer.writerow(["" if delivered[c] is None else str(delivered[c]) for c in ORDER_COLUMNS])
+    deliver(again, [delivered])
     assert not workspace.ingest(again, "2018-10-19").failed
     options = RunOptions(datetime.datetime(2018, 10, 19), full_checks=True)
     whole_audit = run_pipeline(str(workspace.pipeline), workspace.settings(), options)
@@ -86,6 +95,28 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
     scoped = model_digests(workspace.warehouse)
     assert workspace.run(datetime.datetime(2018, 10, 18), full=True).ok
     assert model_digests(workspace.warehouse) == scoped
+
+
+def test_a_staging_table_made_before_the_load_counter_gets_it_from_the_ledger(tmp_path):
+    """A warehouse an older version built has staging without `_load_seq`: the next run adds
+    it, each row given its batch's latest load — so a later batch still scopes to its keys."""
+    import duckdb
+
+    workspace = Workspace(tmp_path, OLIST)
+    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
+    assert workspace.run().ok
+    with duckdb.connect(str(workspace.warehouse)) as conn:  # as an older version left it
+        conn.execute("ALTER TABLE staging.orders DROP COLUMN _load_seq")
+    assert workspace.run().ok
+    assert workspace.query("SELECT _load_seq, COUNT(*) FROM staging.orders GROUP BY _load_seq") == [(1, 8135)]
+    changed = a_shipped_order(workspace)
+    changed["order_status"] = "delivered"
+    deliver(tmp_path / "delta", [changed])
+    assert not workspace.ingest(tmp_path / "delta", "2018-10-18").failed
+    result = workspace.run(datetime.datetime(2018, 10, 18))
+    assert result.ok
+    fact = next(o for o in result.outcomes if o.step == "build:fact_orders")
+    assert fact.keys_affected == 1, fact
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS staging.customers (
   customer_state TEXT NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL
+  _source_line BIGINT NOT NULL,
+  _load_seq BIGINT
 );
 
 COMMIT;

@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS staging.order_reviews (
   review_answer_timestamp TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL
+  _source_line BIGINT NOT NULL,
+  _load_seq BIGINT
 );
 
 COMMIT;

@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS staging.orders (
   order_estimated_delivery_date TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL
+  _source_line BIGINT NOT NULL,
+  _load_seq BIGINT
 );
 
 COMMIT;

@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS staging.products (
   product_width_cm INT,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL
+  _source_line BIGINT NOT NULL,
+  _load_seq BIGINT
 );
 
 COMMIT;

@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS staging.sellers (
   seller_state TEXT NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file TEXT NOT NULL,
-  _source_line BIGINT NOT NULL
+  _source_line BIGINT NOT NULL,
+  _load_seq BIGINT
 );
 
 COMMIT;

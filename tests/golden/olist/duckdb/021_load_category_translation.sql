@@ -52,7 +52,8 @@ SELECT
   product_category_name_english,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST($load_seq AS BIGINT) AS _load_seq
 FROM (
   SELECT
     product_category_name,
@@ -78,14 +79,16 @@ INSERT INTO staging.category_translation (
   product_category_name_english,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 )
 SELECT
   product_category_name,
   product_category_name_english,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 FROM __dedup_category_translation;
 
 -- report: rows read and rows kept after de-duplication

@@ -62,7 +62,8 @@ SELECT
   payment_value,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST($load_seq AS BIGINT) AS _load_seq
 FROM (
   SELECT
     order_id,
@@ -93,7 +94,8 @@ WHEN MATCHED THEN UPDATE SET
   payment_value = __dedup_order_payments.payment_value,
   _batch_date = __dedup_order_payments._batch_date,
   _source_file = __dedup_order_payments._source_file,
-  _source_line = __dedup_order_payments._source_line
+  _source_line = __dedup_order_payments._source_line,
+  _load_seq = __dedup_order_payments._load_seq
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   payment_sequential,
@@ -102,7 +104,8 @@ WHEN NOT MATCHED THEN INSERT (
   payment_value,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_order_payments.order_id,
   __dedup_order_payments.payment_sequential,
@@ -111,7 +114,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_order_payments.payment_value,
   __dedup_order_payments._batch_date,
   __dedup_order_payments._source_file,
-  __dedup_order_payments._source_line
+  __dedup_order_payments._source_line,
+  __dedup_order_payments._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -68,7 +68,8 @@ SELECT
   review_answer_timestamp,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST($load_seq AS BIGINT) AS _load_seq
 FROM (
   SELECT
     review_id,
@@ -103,7 +104,8 @@ WHEN MATCHED THEN UPDATE SET
   review_answer_timestamp = __dedup_order_reviews.review_answer_timestamp,
   _batch_date = __dedup_order_reviews._batch_date,
   _source_file = __dedup_order_reviews._source_file,
-  _source_line = __dedup_order_reviews._source_line
+  _source_line = __dedup_order_reviews._source_line,
+  _load_seq = __dedup_order_reviews._load_seq
 WHEN NOT MATCHED THEN INSERT (
   review_id,
   order_id,
@@ -114,7 +116,8 @@ WHEN NOT MATCHED THEN INSERT (
   review_answer_timestamp,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_order_reviews.review_id,
   __dedup_order_reviews.order_id,
@@ -125,7 +128,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_order_reviews.review_answer_timestamp,
   __dedup_order_reviews._batch_date,
   __dedup_order_reviews._source_file,
-  __dedup_order_reviews._source_line
+  __dedup_order_reviews._source_line,
+  __dedup_order_reviews._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -73,7 +73,8 @@ SELECT
   product_width_cm,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST($load_seq AS BIGINT) AS _load_seq
 FROM (
   SELECT
     product_id,
@@ -112,7 +113,8 @@ WHEN MATCHED THEN UPDATE SET
   product_width_cm = __dedup_products.product_width_cm,
   _batch_date = __dedup_products._batch_date,
   _source_file = __dedup_products._source_file,
-  _source_line = __dedup_products._source_line
+  _source_line = __dedup_products._source_line,
+  _load_seq = __dedup_products._load_seq
 WHEN NOT MATCHED THEN INSERT (
   product_id,
   product_category_name,
@@ -125,7 +127,8 @@ WHEN NOT MATCHED THEN INSERT (
   product_width_cm,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_products.product_id,
   __dedup_products.product_category_name,
@@ -138,7 +141,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_products.product_width_cm,
   __dedup_products._batch_date,
   __dedup_products._source_file,
-  __dedup_products._source_line
+  __dedup_products._source_line,
+  __dedup_products._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

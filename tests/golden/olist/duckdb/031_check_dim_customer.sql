@@ -316,13 +316,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         NOT customer_unique_id IS NULL OR NOT valid_from IS NULL
@@ -344,13 +338,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         NOT customer_unique_id IS NULL OR NOT valid_to IS NULL
@@ -370,13 +358,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0
@@ -391,13 +373,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         CASE
@@ -421,13 +397,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         CASE
@@ -467,13 +437,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         customer_sk IS NULL
@@ -488,13 +452,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         customer_unique_id IS NULL
@@ -509,13 +467,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         zip_code_prefix IS NULL
@@ -530,13 +482,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         city IS NULL
@@ -551,13 +497,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         state IS NULL
@@ -572,13 +512,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         NOT state IS NULL
@@ -622,13 +556,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         lat IS NULL
@@ -643,13 +571,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         lng IS NULL
@@ -664,13 +586,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         observed_at IS NULL
@@ -686,13 +602,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       GROUP BY
         customer_unique_id
@@ -709,13 +619,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_customer
-        WHERE
-          customer_unique_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_customer
-          )
+        FROM __audit_dim_customer
       ) AS dim_customer
       WHERE
         valid_from >= valid_to
@@ -739,13 +643,7 @@ SELECT
         FROM (
           SELECT
             *
-          FROM dwh.dim_customer
-          WHERE
-            customer_unique_id IN (
-              SELECT
-                __k
-              FROM __affected_dim_customer
-            )
+          FROM __audit_dim_customer
         ) AS dim_customer
       ) AS __w
       WHERE

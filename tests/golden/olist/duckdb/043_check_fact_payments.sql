@@ -255,13 +255,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         NOT order_id IS NULL OR NOT payment_sequential IS NULL
@@ -281,13 +275,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         CASE WHEN payment_value >= 0 THEN 1 ELSE 0 END = 0
@@ -302,13 +290,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         CASE WHEN payment_sequential >= 1 THEN 1 ELSE 0 END = 0
@@ -323,13 +305,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         CASE WHEN payment_value > 0 THEN 1 ELSE 0 END = 0
@@ -344,13 +320,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         CASE WHEN payment_type <> 'not_defined' THEN 1 ELSE 0 END = 0
@@ -365,13 +335,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         CASE WHEN payment_installments >= 1 THEN 1 ELSE 0 END = 0
@@ -386,13 +350,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         order_id IS NULL
@@ -407,13 +365,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS __c
       WHERE
         NOT __c.order_id IS NULL
@@ -435,13 +387,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         payment_sequential IS NULL
@@ -456,13 +402,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         customer_sk IS NULL
@@ -477,13 +417,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS __c
       WHERE
         NOT __c.customer_sk IS NULL
@@ -505,13 +439,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         date_key IS NULL
@@ -526,13 +454,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS __c
       WHERE
         NOT __c.date_key IS NULL
@@ -554,13 +476,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         payment_type IS NULL
@@ -575,13 +491,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         NOT payment_type IS NULL
@@ -597,13 +507,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         payment_installments IS NULL
@@ -618,13 +522,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_payments
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_payments
-          )
+        FROM __audit_fact_payments
       ) AS fact_payments
       WHERE
         payment_value IS NULL

@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS staging.geolocation (
   geolocation_state VARCHAR(2) NOT NULL,
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
-  _source_line BIGINT NOT NULL
+  _source_line BIGINT NOT NULL,
+  _load_seq BIGINT
 );
 
 COMMIT;

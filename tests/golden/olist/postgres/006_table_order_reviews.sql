@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS staging.order_reviews (
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL,
+  _load_seq BIGINT,
   PRIMARY KEY (review_id, order_id)
 );
 

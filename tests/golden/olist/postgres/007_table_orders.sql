@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS staging.orders (
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL,
+  _load_seq BIGINT,
   PRIMARY KEY (order_id)
 );
 

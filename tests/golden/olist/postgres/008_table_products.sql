@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS staging.products (
   _batch_date DATE NOT NULL,
   _source_file VARCHAR NOT NULL,
   _source_line BIGINT NOT NULL,
+  _load_seq BIGINT,
   PRIMARY KEY (product_id)
 );
 

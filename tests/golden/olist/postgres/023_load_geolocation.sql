@@ -37,7 +37,8 @@ INSERT INTO staging.geolocation (
   geolocation_state,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 )
 SELECT
   geolocation_zip_code_prefix,
@@ -47,7 +48,8 @@ SELECT
   geolocation_state,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM __load_geolocation;
 
 -- report: rows read and rows kept after de-duplication

@@ -71,7 +71,8 @@ SELECT
   freight_value,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     order_id,
@@ -106,7 +107,8 @@ WHEN MATCHED THEN UPDATE SET
   freight_value = __dedup_order_items.freight_value,
   _batch_date = __dedup_order_items._batch_date,
   _source_file = __dedup_order_items._source_file,
-  _source_line = __dedup_order_items._source_line
+  _source_line = __dedup_order_items._source_line,
+  _load_seq = __dedup_order_items._load_seq
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   order_item_id,
@@ -117,7 +119,8 @@ WHEN NOT MATCHED THEN INSERT (
   freight_value,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_order_items.order_id,
   __dedup_order_items.order_item_id,
@@ -128,7 +131,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_order_items.freight_value,
   __dedup_order_items._batch_date,
   __dedup_order_items._source_file,
-  __dedup_order_items._source_line
+  __dedup_order_items._source_line,
+  __dedup_order_items._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -71,7 +71,8 @@ SELECT
   review_answer_timestamp,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     review_id,
@@ -106,7 +107,8 @@ WHEN MATCHED THEN UPDATE SET
   review_answer_timestamp = __dedup_order_reviews.review_answer_timestamp,
   _batch_date = __dedup_order_reviews._batch_date,
   _source_file = __dedup_order_reviews._source_file,
-  _source_line = __dedup_order_reviews._source_line
+  _source_line = __dedup_order_reviews._source_line,
+  _load_seq = __dedup_order_reviews._load_seq
 WHEN NOT MATCHED THEN INSERT (
   review_id,
   order_id,
@@ -117,7 +119,8 @@ WHEN NOT MATCHED THEN INSERT (
   review_answer_timestamp,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_order_reviews.review_id,
   __dedup_order_reviews.order_id,
@@ -128,7 +131,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_order_reviews.review_answer_timestamp,
   __dedup_order_reviews._batch_date,
   __dedup_order_reviews._source_file,
-  __dedup_order_reviews._source_line
+  __dedup_order_reviews._source_line,
+  __dedup_order_reviews._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -73,7 +73,8 @@ SELECT
   order_estimated_delivery_date,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     order_id,
@@ -110,7 +111,8 @@ WHEN MATCHED THEN UPDATE SET
   order_estimated_delivery_date = __dedup_orders.order_estimated_delivery_date,
   _batch_date = __dedup_orders._batch_date,
   _source_file = __dedup_orders._source_file,
-  _source_line = __dedup_orders._source_line
+  _source_line = __dedup_orders._source_line,
+  _load_seq = __dedup_orders._load_seq
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   customer_id,
@@ -122,7 +124,8 @@ WHEN NOT MATCHED THEN INSERT (
   order_estimated_delivery_date,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_orders.order_id,
   __dedup_orders.customer_id,
@@ -134,7 +137,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_orders.order_estimated_delivery_date,
   __dedup_orders._batch_date,
   __dedup_orders._source_file,
-  __dedup_orders._source_line
+  __dedup_orders._source_line,
+  __dedup_orders._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -228,13 +228,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0
@@ -249,13 +243,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0
@@ -270,13 +258,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         CASE
@@ -305,13 +287,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0
@@ -326,13 +302,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         CASE
@@ -375,13 +345,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         product_sk IS NULL
@@ -397,13 +361,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         NOT product_id IS NULL
@@ -422,13 +380,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         product_id IS NULL
@@ -443,13 +395,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         category_name IS NULL
@@ -464,13 +410,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         category_name_source IS NULL
@@ -485,13 +425,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         NOT category_name_source IS NULL
@@ -507,13 +441,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         weight_g IS NULL
@@ -528,13 +456,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_product
-        WHERE
-          product_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_product
-          )
+        FROM __audit_dim_product
       ) AS dim_product
       WHERE
         volume_cm3 IS NULL

@@ -103,13 +103,7 @@ FROM (
       seller_id AS __v
     FROM staging.sellers
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s AND source = 'sellers' AND load_seq > %(since_sellers)s
-      )
+      _load_seq > %(since_sellers)s
   ) AS __p
   UNION
   SELECT
@@ -127,15 +121,7 @@ FROM (
             geolocation_zip_code_prefix AS __v
           FROM staging.geolocation
           WHERE
-            _batch_date IN (
-              SELECT
-                batch_date
-              FROM elt.file_ledger
-              WHERE
-                pipeline = %(pipeline)s
-                AND source = 'geolocation'
-                AND load_seq > %(since_geolocation)s
-            )
+            _load_seq > %(since_geolocation)s
         ) AS __h
       )
   ) AS __p
@@ -182,14 +168,39 @@ FROM (
         geolocation.geolocation_lng AS geolocation_lng
       FROM staging.geolocation AS geolocation
       WHERE
-        geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
-        AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
+        (
+          geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
+          AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
+        )
+        AND geolocation.geolocation_zip_code_prefix IN (
+          SELECT
+            s.seller_zip_code_prefix
+          FROM staging.sellers AS s
+          WHERE
+            s.seller_id IN (
+              SELECT
+                __k
+              FROM __affected_dim_seller
+            )
+        )
     ), zip_geo AS (
       SELECT
         geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
         ROUND(CAST(AVG(geo_points.geolocation_lat) AS DECIMAL), 6) AS lat,
         ROUND(CAST(AVG(geo_points.geolocation_lng) AS DECIMAL), 6) AS lng
       FROM geo_points AS geo_points
+      WHERE
+        geo_points.geolocation_zip_code_prefix IN (
+          SELECT
+            s.seller_zip_code_prefix
+          FROM staging.sellers AS s
+          WHERE
+            s.seller_id IN (
+              SELECT
+                __k
+              FROM __affected_dim_seller
+            )
+        )
       GROUP BY
         geo_points.geolocation_zip_code_prefix
     )
@@ -254,6 +265,21 @@ WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_dim_seller AS
+SELECT
+  *
+FROM dwh.dim_seller
+WHERE
+  seller_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_seller
+  );
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

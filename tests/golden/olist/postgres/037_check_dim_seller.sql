@@ -206,13 +206,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         CASE
@@ -252,13 +246,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         seller_sk IS NULL
@@ -274,13 +262,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         NOT seller_id IS NULL
@@ -299,13 +281,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         seller_id IS NULL
@@ -320,13 +296,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         zip_code_prefix IS NULL
@@ -341,13 +311,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         city IS NULL
@@ -362,13 +326,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         state IS NULL
@@ -383,13 +341,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         NOT state IS NULL
@@ -433,13 +385,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         lat IS NULL
@@ -454,13 +400,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.dim_seller
-        WHERE
-          seller_id IN (
-            SELECT
-              __k
-            FROM __affected_dim_seller
-          )
+        FROM __audit_dim_seller
       ) AS dim_seller
       WHERE
         lng IS NULL

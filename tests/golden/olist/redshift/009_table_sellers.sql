@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS staging.sellers (
   _batch_date DATE NOT NULL,
   _source_file VARCHAR(65535) NOT NULL,
   _source_line BIGINT NOT NULL,
+  _load_seq BIGINT,
   PRIMARY KEY (seller_id)
 );
 

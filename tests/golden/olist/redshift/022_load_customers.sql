@@ -67,7 +67,8 @@ SELECT
   customer_state,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     customer_id,
@@ -98,7 +99,8 @@ WHEN MATCHED THEN UPDATE SET
   customer_state = __dedup_customers.customer_state,
   _batch_date = __dedup_customers._batch_date,
   _source_file = __dedup_customers._source_file,
-  _source_line = __dedup_customers._source_line
+  _source_line = __dedup_customers._source_line,
+  _load_seq = __dedup_customers._load_seq
 WHEN NOT MATCHED THEN INSERT (
   customer_id,
   customer_unique_id,
@@ -107,7 +109,8 @@ WHEN NOT MATCHED THEN INSERT (
   customer_state,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_customers.customer_id,
   __dedup_customers.customer_unique_id,
@@ -116,7 +119,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_customers.customer_state,
   __dedup_customers._batch_date,
   __dedup_customers._source_file,
-  __dedup_customers._source_line
+  __dedup_customers._source_line,
+  __dedup_customers._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

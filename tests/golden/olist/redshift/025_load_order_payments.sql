@@ -68,7 +68,8 @@ SELECT
   payment_value,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     order_id,
@@ -99,7 +100,8 @@ WHEN MATCHED THEN UPDATE SET
   payment_value = __dedup_order_payments.payment_value,
   _batch_date = __dedup_order_payments._batch_date,
   _source_file = __dedup_order_payments._source_file,
-  _source_line = __dedup_order_payments._source_line
+  _source_line = __dedup_order_payments._source_line,
+  _load_seq = __dedup_order_payments._load_seq
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   payment_sequential,
@@ -108,7 +110,8 @@ WHEN NOT MATCHED THEN INSERT (
   payment_value,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_order_payments.order_id,
   __dedup_order_payments.payment_sequential,
@@ -117,7 +120,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_order_payments.payment_value,
   __dedup_order_payments._batch_date,
   __dedup_order_payments._source_file,
-  __dedup_order_payments._source_line
+  __dedup_order_payments._source_line,
+  __dedup_order_payments._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -79,7 +79,8 @@ SELECT
   product_width_cm,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     product_id,
@@ -118,7 +119,8 @@ WHEN MATCHED THEN UPDATE SET
   product_width_cm = __dedup_products.product_width_cm,
   _batch_date = __dedup_products._batch_date,
   _source_file = __dedup_products._source_file,
-  _source_line = __dedup_products._source_line
+  _source_line = __dedup_products._source_line,
+  _load_seq = __dedup_products._load_seq
 WHEN NOT MATCHED THEN INSERT (
   product_id,
   product_category_name,
@@ -131,7 +133,8 @@ WHEN NOT MATCHED THEN INSERT (
   product_width_cm,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_products.product_id,
   __dedup_products.product_category_name,
@@ -144,7 +147,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_products.product_width_cm,
   __dedup_products._batch_date,
   __dedup_products._source_file,
-  __dedup_products._source_line
+  __dedup_products._source_line,
+  __dedup_products._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -64,7 +64,8 @@ SELECT
   seller_state,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     seller_id,
@@ -93,7 +94,8 @@ WHEN MATCHED THEN UPDATE SET
   seller_state = __dedup_sellers.seller_state,
   _batch_date = __dedup_sellers._batch_date,
   _source_file = __dedup_sellers._source_file,
-  _source_line = __dedup_sellers._source_line
+  _source_line = __dedup_sellers._source_line,
+  _load_seq = __dedup_sellers._load_seq
 WHEN NOT MATCHED THEN INSERT (
   seller_id,
   seller_zip_code_prefix,
@@ -101,7 +103,8 @@ WHEN NOT MATCHED THEN INSERT (
   seller_state,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_sellers.seller_id,
   __dedup_sellers.seller_zip_code_prefix,
@@ -109,7 +112,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_sellers.seller_state,
   __dedup_sellers._batch_date,
   __dedup_sellers._source_file,
-  __dedup_sellers._source_line
+  __dedup_sellers._source_line,
+  __dedup_sellers._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

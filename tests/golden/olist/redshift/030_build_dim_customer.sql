@@ -295,13 +295,7 @@ FROM (
             customer_id AS __v
           FROM staging.orders
           WHERE
-            _batch_date IN (
-              SELECT
-                batch_date
-              FROM elt.file_ledger
-              WHERE
-                pipeline = %(pipeline)s AND source = 'orders' AND load_seq > %(since_orders)s
-            )
+            _load_seq > %(since_orders)s
         ) AS __h
       )
   ) AS __p
@@ -313,15 +307,7 @@ FROM (
       customer_unique_id AS __v
     FROM staging.customers
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s
-          AND source = 'customers'
-          AND load_seq > %(since_customers)s
-      )
+      _load_seq > %(since_customers)s
   ) AS __p
   UNION
   SELECT
@@ -339,15 +325,7 @@ FROM (
             geolocation_zip_code_prefix AS __v
           FROM staging.geolocation
           WHERE
-            _batch_date IN (
-              SELECT
-                batch_date
-              FROM elt.file_ledger
-              WHERE
-                pipeline = %(pipeline)s
-                AND source = 'geolocation'
-                AND load_seq > %(since_geolocation)s
-            )
+            _load_seq > %(since_geolocation)s
         ) AS __h
       )
   ) AS __p
@@ -414,14 +392,59 @@ FROM (
         geolocation.geolocation_lng AS geolocation_lng
       FROM staging.geolocation AS geolocation
       WHERE
-        geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
-        AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
+        (
+          geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
+          AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
+        )
+        AND geolocation.geolocation_zip_code_prefix IN (
+          SELECT
+            __r.zip_code_prefix
+          FROM (
+            SELECT DISTINCT
+              c.customer_unique_id AS customer_unique_id,
+              c.customer_zip_code_prefix AS zip_code_prefix,
+              c.customer_city AS city,
+              c.customer_state AS state,
+              o.order_purchase_timestamp AS observed_at
+            FROM staging.orders AS o
+            JOIN staging.customers AS c
+              ON c.customer_id = o.customer_id
+          ) AS __r
+          WHERE
+            __r.customer_unique_id IN (
+              SELECT
+                __k
+              FROM __affected_dim_customer
+            )
+        )
     ), zip_geo AS (
       SELECT
         geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
         ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
         ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
       FROM geo_points AS geo_points
+      WHERE
+        geo_points.geolocation_zip_code_prefix IN (
+          SELECT
+            __r.zip_code_prefix
+          FROM (
+            SELECT DISTINCT
+              c.customer_unique_id AS customer_unique_id,
+              c.customer_zip_code_prefix AS zip_code_prefix,
+              c.customer_city AS city,
+              c.customer_state AS state,
+              o.order_purchase_timestamp AS observed_at
+            FROM staging.orders AS o
+            JOIN staging.customers AS c
+              ON c.customer_id = o.customer_id
+          ) AS __r
+          WHERE
+            __r.customer_unique_id IN (
+              SELECT
+                __k
+              FROM __affected_dim_customer
+            )
+        )
       GROUP BY
         geo_points.geolocation_zip_code_prefix
     ), observations AS (
@@ -651,6 +674,21 @@ DROP TABLE IF EXISTS __chain_dim_customer;
 
 -- when its inputs' changes are known (a scoped build): drop a work table
 DROP TABLE IF EXISTS __ver_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_dim_customer AS
+SELECT
+  *
+FROM dwh.dim_customer
+WHERE
+  customer_unique_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_customer
+  );
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

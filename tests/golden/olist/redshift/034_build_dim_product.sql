@@ -129,13 +129,7 @@ FROM (
       product_id AS __v
     FROM staging.products
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s AND source = 'products' AND load_seq > %(since_products)s
-      )
+      _load_seq > %(since_products)s
   ) AS __p
   UNION
   SELECT
@@ -153,15 +147,7 @@ FROM (
             product_category_name AS __v
           FROM staging.category_translation
           WHERE
-            _batch_date IN (
-              SELECT
-                batch_date
-              FROM elt.file_ledger
-              WHERE
-                pipeline = %(pipeline)s
-                AND source = 'category_translation'
-                AND load_seq > %(since_category_translation)s
-            )
+            _load_seq > %(since_category_translation)s
         ) AS __h
       )
   ) AS __p
@@ -312,6 +298,21 @@ WHEN NOT MATCHED THEN INSERT (
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_dim_product;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_dim_product;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_dim_product AS
+SELECT
+  *
+FROM dwh.dim_product
+WHERE
+  product_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_product
+  );
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

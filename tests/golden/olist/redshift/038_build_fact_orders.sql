@@ -236,13 +236,7 @@ FROM (
       order_id AS __v
     FROM staging.orders
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s AND source = 'orders' AND load_seq > %(since_orders)s
-      )
+      _load_seq > %(since_orders)s
   ) AS __p
   UNION
   SELECT
@@ -260,15 +254,7 @@ FROM (
             customer_id AS __v
           FROM staging.customers
           WHERE
-            _batch_date IN (
-              SELECT
-                batch_date
-              FROM elt.file_ledger
-              WHERE
-                pipeline = %(pipeline)s
-                AND source = 'customers'
-                AND load_seq > %(since_customers)s
-            )
+            _load_seq > %(since_customers)s
         ) AS __h
       )
   ) AS __p
@@ -280,15 +266,7 @@ FROM (
       order_id AS __v
     FROM staging.order_items
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s
-          AND source = 'order_items'
-          AND load_seq > %(since_order_items)s
-      )
+      _load_seq > %(since_order_items)s
   ) AS __p
   UNION
   SELECT
@@ -298,15 +276,7 @@ FROM (
       order_id AS __v
     FROM staging.order_payments
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s
-          AND source = 'order_payments'
-          AND load_seq > %(since_order_payments)s
-      )
+      _load_seq > %(since_order_payments)s
   ) AS __p
   UNION
   SELECT
@@ -316,15 +286,7 @@ FROM (
       order_id AS __v
     FROM staging.order_reviews
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s
-          AND source = 'order_reviews'
-          AND load_seq > %(since_order_reviews)s
-      )
+      _load_seq > %(since_order_reviews)s
   ) AS __p
   UNION
   SELECT
@@ -462,6 +424,12 @@ FROM (
         order_payments.payment_type AS payment_type,
         SUM(order_payments.payment_value) AS paid_value
       FROM staging.order_payments AS order_payments
+      WHERE
+        order_payments.order_id IN (
+          SELECT
+            __k
+          FROM __affected_fact_orders
+        )
       GROUP BY
         order_payments.order_id,
         order_payments.payment_type
@@ -652,6 +620,21 @@ WHEN NOT MATCHED THEN INSERT (
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_fact_orders;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_fact_orders;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_fact_orders AS
+SELECT
+  *
+FROM dwh.fact_orders
+WHERE
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_orders
+  );
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

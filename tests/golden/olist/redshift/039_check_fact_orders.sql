@@ -501,13 +501,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -526,13 +520,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE WHEN order_total = items_total + freight_total THEN 1 ELSE 0 END = 0
@@ -547,13 +535,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE WHEN approved_ts IS NULL OR approved_ts >= purchase_ts THEN 1 ELSE 0 END = 0
@@ -568,13 +550,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -593,13 +569,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -623,13 +593,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -650,13 +614,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -675,13 +633,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -702,13 +654,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -727,13 +673,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -752,13 +692,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -777,13 +711,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE
@@ -802,13 +730,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE WHEN payments_count > 0 THEN 1 ELSE 0 END = 0
@@ -823,13 +745,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         CASE WHEN NOT review_score IS NULL THEN 1 ELSE 0 END = 0
@@ -845,13 +761,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         NOT order_id IS NULL
@@ -870,13 +780,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         order_id IS NULL
@@ -891,13 +795,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         customer_sk IS NULL
@@ -912,13 +810,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS __c
       WHERE
         NOT __c.customer_sk IS NULL
@@ -940,13 +832,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         customer_unique_id IS NULL
@@ -961,13 +847,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         customer_state IS NULL
@@ -982,13 +862,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         date_key IS NULL
@@ -1003,13 +877,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS __c
       WHERE
         NOT __c.date_key IS NULL
@@ -1031,13 +899,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         order_status IS NULL
@@ -1052,13 +914,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         NOT order_status IS NULL
@@ -1083,13 +939,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         purchase_ts IS NULL
@@ -1104,13 +954,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         estimated_delivery_date IS NULL
@@ -1125,13 +969,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         items_count IS NULL
@@ -1146,13 +984,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         items_total IS NULL
@@ -1167,13 +999,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         freight_total IS NULL
@@ -1188,13 +1014,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         order_total IS NULL
@@ -1209,13 +1029,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         payments_count IS NULL
@@ -1230,13 +1044,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         payment_total IS NULL
@@ -1251,13 +1059,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         main_payment_type IS NULL
@@ -1272,13 +1074,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         NOT main_payment_type IS NULL
@@ -1294,13 +1090,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_orders
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_orders
-          )
+        FROM __audit_fact_orders
       ) AS fact_orders
       WHERE
         NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)

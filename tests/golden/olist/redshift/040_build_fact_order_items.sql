@@ -118,15 +118,7 @@ FROM (
       order_id AS __v
     FROM staging.order_items
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s
-          AND source = 'order_items'
-          AND load_seq > %(since_order_items)s
-      )
+      _load_seq > %(since_order_items)s
   ) AS __p
   UNION
   SELECT
@@ -136,13 +128,7 @@ FROM (
       order_id AS __v
     FROM staging.orders
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s AND source = 'orders' AND load_seq > %(since_orders)s
-      )
+      _load_seq > %(since_orders)s
   ) AS __p
   UNION
   SELECT
@@ -160,15 +146,7 @@ FROM (
             customer_id AS __v
           FROM staging.customers
           WHERE
-            _batch_date IN (
-              SELECT
-                batch_date
-              FROM elt.file_ledger
-              WHERE
-                pipeline = %(pipeline)s
-                AND source = 'customers'
-                AND load_seq > %(since_customers)s
-            )
+            _load_seq > %(since_customers)s
         ) AS __h
       )
   ) AS __p
@@ -402,6 +380,21 @@ FROM __src_fact_order_items;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_fact_order_items;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_fact_order_items;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_fact_order_items AS
+SELECT
+  *
+FROM dwh.fact_order_items
+WHERE
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_order_items
+  );
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

@@ -323,13 +323,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         NOT order_id IS NULL OR NOT order_item_id IS NULL
@@ -349,13 +343,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         CASE WHEN price > 0 THEN 1 ELSE 0 END = 0
@@ -370,13 +358,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0
@@ -391,13 +373,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0
@@ -412,13 +388,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0
@@ -433,13 +403,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0
@@ -454,13 +418,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         order_id IS NULL
@@ -475,13 +433,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS __c
       WHERE
         NOT __c.order_id IS NULL
@@ -503,13 +455,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         order_item_id IS NULL
@@ -524,13 +470,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         customer_sk IS NULL
@@ -545,13 +485,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS __c
       WHERE
         NOT __c.customer_sk IS NULL
@@ -573,13 +507,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         product_sk IS NULL
@@ -594,13 +522,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS __c
       WHERE
         NOT __c.product_sk IS NULL
@@ -622,13 +544,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         category_name IS NULL
@@ -643,13 +559,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         seller_sk IS NULL
@@ -664,13 +574,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS __c
       WHERE
         NOT __c.seller_sk IS NULL
@@ -692,13 +596,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         date_key IS NULL
@@ -713,13 +611,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS __c
       WHERE
         NOT __c.date_key IS NULL
@@ -741,13 +633,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         purchase_ts IS NULL
@@ -762,13 +648,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         price IS NULL
@@ -783,13 +663,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         freight_value IS NULL
@@ -804,13 +678,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_order_items
-        WHERE
-          order_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_order_items
-          )
+        FROM __audit_fact_order_items
       ) AS fact_order_items
       WHERE
         item_total IS NULL

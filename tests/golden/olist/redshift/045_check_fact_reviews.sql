@@ -237,13 +237,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         NOT review_id IS NULL OR NOT order_id IS NULL
@@ -263,13 +257,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         CASE WHEN answered_ts >= created_ts AND answer_days >= 0 THEN 1 ELSE 0 END = 0
@@ -284,13 +272,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         CASE WHEN date_key >= purchase_date THEN 1 ELSE 0 END = 0
@@ -305,13 +287,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         review_id IS NULL
@@ -327,13 +303,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         NOT review_id IS NULL
@@ -352,13 +322,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         order_id IS NULL
@@ -373,13 +337,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS __c
       WHERE
         NOT __c.order_id IS NULL
@@ -401,13 +359,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         customer_sk IS NULL
@@ -422,13 +374,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS __c
       WHERE
         NOT __c.customer_sk IS NULL
@@ -450,13 +396,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         date_key IS NULL
@@ -471,13 +411,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS __c
       WHERE
         NOT __c.date_key IS NULL
@@ -499,13 +433,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         purchase_date IS NULL
@@ -520,13 +448,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         review_score IS NULL
@@ -541,13 +463,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)
@@ -562,13 +478,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_reviews
-        WHERE
-          review_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_reviews
-          )
+        FROM __audit_fact_reviews
       ) AS fact_reviews
       WHERE
         has_comment IS NULL

@@ -99,15 +99,7 @@ FROM (
       region AS __v
     FROM staging.account_events
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = $pipeline
-          AND source = 'account_events'
-          AND load_seq > $since_account_events
-      )
+      _load_seq > $since_account_events
   ) AS __p
 ) AS __u
 WHERE
@@ -219,6 +211,21 @@ FROM __src_fact_usage;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_fact_usage;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_fact_usage;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_fact_usage AS
+SELECT
+  *
+FROM dwh.fact_usage
+WHERE
+  region IN (
+    SELECT
+      __k
+    FROM __affected_fact_usage
+  );
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

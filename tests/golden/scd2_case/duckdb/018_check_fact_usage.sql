@@ -66,13 +66,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_usage
-        WHERE
-          region IN (
-            SELECT
-              __k
-            FROM __affected_fact_usage
-          )
+        FROM __audit_fact_usage
       ) AS __c
       WHERE
         NOT __c.account_sk IS NULL
@@ -94,13 +88,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_usage
-        WHERE
-          region IN (
-            SELECT
-              __k
-            FROM __affected_fact_usage
-          )
+        FROM __audit_fact_usage
       ) AS fact_usage
       WHERE
         account_sk IS NULL
@@ -115,13 +103,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_usage
-        WHERE
-          region IN (
-            SELECT
-              __k
-            FROM __affected_fact_usage
-          )
+        FROM __audit_fact_usage
       ) AS fact_usage
       WHERE
         CASE WHEN events > 0 THEN 1 ELSE 0 END = 0
@@ -136,13 +118,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_usage
-        WHERE
-          region IN (
-            SELECT
-              __k
-            FROM __affected_fact_usage
-          )
+        FROM __audit_fact_usage
       ) AS fact_usage
       WHERE
         NOT region IS NULL AND NOT region IN ('eu', 'us')

@@ -69,7 +69,8 @@ SELECT
   changed_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     region,
@@ -100,7 +101,8 @@ WHEN MATCHED THEN UPDATE SET
   owner = __dedup_account_events.owner,
   _batch_date = __dedup_account_events._batch_date,
   _source_file = __dedup_account_events._source_file,
-  _source_line = __dedup_account_events._source_line
+  _source_line = __dedup_account_events._source_line,
+  _load_seq = __dedup_account_events._load_seq
 WHEN NOT MATCHED THEN INSERT (
   region,
   account_no,
@@ -109,7 +111,8 @@ WHEN NOT MATCHED THEN INSERT (
   changed_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_account_events.region,
   __dedup_account_events.account_no,
@@ -118,7 +121,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_account_events.changed_at,
   __dedup_account_events._batch_date,
   __dedup_account_events._source_file,
-  __dedup_account_events._source_line
+  __dedup_account_events._source_line,
+  __dedup_account_events._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -98,15 +98,7 @@ FROM (
       region AS __v
     FROM staging.account_events
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s
-          AND source = 'account_events'
-          AND load_seq > %(since_account_events)s
-      )
+      _load_seq > %(since_account_events)s
   ) AS __p
 ) AS __u
 WHERE
@@ -216,6 +208,21 @@ WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, chan
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_dim_account_latest;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_dim_account_latest;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_dim_account_latest AS
+SELECT
+  *
+FROM dwh.dim_account_latest
+WHERE
+  region IN (
+    SELECT
+      __k
+    FROM __affected_dim_account_latest
+  );
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

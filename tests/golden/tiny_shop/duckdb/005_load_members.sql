@@ -61,7 +61,8 @@ SELECT
   updated_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST($load_seq AS BIGINT) AS _load_seq
 FROM (
   SELECT
     member_id,
@@ -92,7 +93,8 @@ WHEN MATCHED THEN UPDATE SET
   updated_at = __dedup_members.updated_at,
   _batch_date = __dedup_members._batch_date,
   _source_file = __dedup_members._source_file,
-  _source_line = __dedup_members._source_line
+  _source_line = __dedup_members._source_line,
+  _load_seq = __dedup_members._load_seq
 WHEN NOT MATCHED THEN INSERT (
   member_id,
   email,
@@ -101,7 +103,8 @@ WHEN NOT MATCHED THEN INSERT (
   updated_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_members.member_id,
   __dedup_members.email,
@@ -110,7 +113,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_members.updated_at,
   __dedup_members._batch_date,
   __dedup_members._source_file,
-  __dedup_members._source_line
+  __dedup_members._source_line,
+  __dedup_members._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

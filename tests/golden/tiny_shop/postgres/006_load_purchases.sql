@@ -61,7 +61,8 @@ SELECT
   purchased_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     purchase_id,
@@ -101,7 +102,8 @@ INSERT INTO staging.purchases (
   purchased_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 )
 SELECT
   purchase_id,
@@ -110,7 +112,8 @@ SELECT
   purchased_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 FROM __dedup_purchases;
 
 -- report: rows read and rows kept after de-duplication

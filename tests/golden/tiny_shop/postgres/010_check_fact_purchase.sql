@@ -72,13 +72,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_purchase
-        WHERE
-          purchase_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_purchase
-          )
+        FROM __audit_fact_purchase
       ) AS fact_purchase
       WHERE
         NOT purchase_id IS NULL
@@ -97,13 +91,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_purchase
-        WHERE
-          purchase_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_purchase
-          )
+        FROM __audit_fact_purchase
       ) AS __c
       WHERE
         NOT __c.member_sk IS NULL
@@ -125,13 +113,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM dwh.fact_purchase
-        WHERE
-          purchase_id IN (
-            SELECT
-              __k
-            FROM __affected_fact_purchase
-          )
+        FROM __audit_fact_purchase
       ) AS fact_purchase
       WHERE
         CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0

@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS staging.members (
   _batch_date DATE NOT NULL,
   _source_file VARCHAR(65535) NOT NULL,
   _source_line BIGINT NOT NULL,
+  _load_seq BIGINT,
   PRIMARY KEY (member_id)
 );
 

@@ -67,7 +67,8 @@ SELECT
   updated_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  CAST(%(load_seq)s AS BIGINT) AS _load_seq
 FROM (
   SELECT
     member_id,
@@ -98,7 +99,8 @@ WHEN MATCHED THEN UPDATE SET
   updated_at = __dedup_members.updated_at,
   _batch_date = __dedup_members._batch_date,
   _source_file = __dedup_members._source_file,
-  _source_line = __dedup_members._source_line
+  _source_line = __dedup_members._source_line,
+  _load_seq = __dedup_members._load_seq
 WHEN NOT MATCHED THEN INSERT (
   member_id,
   email,
@@ -107,7 +109,8 @@ WHEN NOT MATCHED THEN INSERT (
   updated_at,
   _batch_date,
   _source_file,
-  _source_line
+  _source_line,
+  _load_seq
 ) VALUES (
   __dedup_members.member_id,
   __dedup_members.email,
@@ -116,7 +119,8 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_members.updated_at,
   __dedup_members._batch_date,
   __dedup_members._source_file,
-  __dedup_members._source_line
+  __dedup_members._source_line,
+  __dedup_members._load_seq
 );
 
 -- report: rows read and rows kept after de-duplication

@@ -75,15 +75,7 @@ FROM (
       purchase_id AS __v
     FROM staging.purchases
     WHERE
-      _batch_date IN (
-        SELECT
-          batch_date
-        FROM elt.file_ledger
-        WHERE
-          pipeline = %(pipeline)s
-          AND source = 'purchases'
-          AND load_seq > %(since_purchases)s
-      )
+      _load_seq > %(since_purchases)s
   ) AS __p
 ) AS __u
 WHERE
@@ -170,6 +162,21 @@ FROM __src_fact_purchase;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_fact_purchase;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_fact_purchase;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_fact_purchase AS
+SELECT
+  *
+FROM dwh.fact_purchase
+WHERE
+  purchase_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_purchase
+  );
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

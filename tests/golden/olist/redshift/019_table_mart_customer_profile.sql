@@ -1,9 +1,9 @@
--- step table:mart_customer_360
+-- step table:mart_customer_profile
 -- after: setup
 BEGIN;
 
 -- create the table
-CREATE TABLE IF NOT EXISTS mart.mart_customer_360 (
+CREATE TABLE IF NOT EXISTS mart.mart_customer_profile (
   customer_unique_id VARCHAR(65535) NOT NULL,
   customer_sk VARCHAR(65535) NOT NULL,
   zip_code_prefix VARCHAR(65535) NOT NULL,
@@ -22,9 +22,6 @@ CREATE TABLE IF NOT EXISTS mart.mart_customer_360 (
   avg_review_score DECIMAL(4, 2),
   favourite_category VARCHAR(65535),
   preferred_payment_type VARCHAR(65535),
-  recency_days INTEGER NOT NULL,
-  tenure_days INTEGER NOT NULL,
-  segment VARCHAR(65535) NOT NULL,
   PRIMARY KEY (customer_unique_id)
 )
 DISTSTYLE KEY

@@ -1,9 +1,9 @@
--- step table:mart_customer_360
+-- step table:mart_customer_profile
 -- after: setup
 BEGIN;
 
 -- create the table
-CREATE TABLE IF NOT EXISTS mart.mart_customer_360 (
+CREATE TABLE IF NOT EXISTS mart.mart_customer_profile (
   customer_unique_id VARCHAR NOT NULL,
   customer_sk VARCHAR NOT NULL,
   zip_code_prefix VARCHAR NOT NULL,
@@ -22,9 +22,6 @@ CREATE TABLE IF NOT EXISTS mart.mart_customer_360 (
   avg_review_score DECIMAL(4, 2),
   favourite_category VARCHAR,
   preferred_payment_type VARCHAR,
-  recency_days INT NOT NULL,
-  tenure_days INT NOT NULL,
-  segment VARCHAR NOT NULL,
   PRIMARY KEY (customer_unique_id)
 );
 

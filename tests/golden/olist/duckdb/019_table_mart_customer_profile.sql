@@ -1,9 +1,9 @@
--- step table:mart_customer_360
+-- step table:mart_customer_profile
 -- after: setup
 BEGIN;
 
 -- create the table
-CREATE TABLE IF NOT EXISTS mart.mart_customer_360 (
+CREATE TABLE IF NOT EXISTS mart.mart_customer_profile (
   customer_unique_id TEXT NOT NULL,
   customer_sk TEXT NOT NULL,
   zip_code_prefix TEXT NOT NULL,
@@ -21,10 +21,7 @@ CREATE TABLE IF NOT EXISTS mart.mart_customer_360 (
   reviewed_orders INT NOT NULL,
   avg_review_score DECIMAL(4, 2),
   favourite_category TEXT,
-  preferred_payment_type TEXT,
-  recency_days INT NOT NULL,
-  tenure_days INT NOT NULL,
-  segment TEXT NOT NULL
+  preferred_payment_type TEXT
 );
 
 COMMIT;

@@ -1,0 +1,694 @@
+-- step build:mart_customer_profile
+-- after: table:mart_customer_profile, check:dim_customer, check:dim_product, check:fact_orders, check:fact_order_items, check:fact_payments
+BEGIN;
+
+-- drop a leftover staging table
+DROP TABLE IF EXISTS __src_mart_customer_profile;
+
+-- stage the model's SELECT
+CREATE TEMPORARY TABLE __src_mart_customer_profile AS
+SELECT
+  __q.customer_unique_id,
+  __q.customer_sk,
+  __q.zip_code_prefix,
+  __q.city,
+  __q.state,
+  __q.lat,
+  __q.lng,
+  __q.first_order_ts,
+  __q.last_order_ts,
+  __q.orders_count,
+  __q.delivered_orders,
+  __q.canceled_orders,
+  __q.items_count,
+  __q.total_spent,
+  __q.reviewed_orders,
+  __q.avg_review_score,
+  __q.favourite_category,
+  __q.preferred_payment_type
+FROM (
+  WITH person_orders AS (
+    SELECT
+      dc.customer_unique_id AS customer_unique_id,
+      fo.order_id AS order_id,
+      fo.order_status AS order_status,
+      fo.purchase_ts AS purchase_ts,
+      fo.items_count AS items_count,
+      fo.order_total AS order_total,
+      fo.review_score AS review_score
+    FROM dwh.fact_orders AS fo
+    JOIN dwh.dim_customer AS dc
+      ON dc.customer_sk = fo.customer_sk
+  ), order_stats AS (
+    SELECT
+      person_orders.customer_unique_id AS customer_unique_id,
+      MIN(person_orders.purchase_ts) AS first_order_ts,
+      MAX(person_orders.purchase_ts) AS last_order_ts,
+      COUNT(*) AS orders_count,
+      SUM(CASE WHEN person_orders.order_status = 'delivered' THEN 1 ELSE 0 END) AS delivered_orders,
+      SUM(
+        CASE
+          WHEN person_orders.order_status IN ('canceled', 'unavailable')
+          THEN 1
+          ELSE 0
+        END
+      ) AS canceled_orders,
+      SUM(person_orders.items_count) AS items_count,
+      SUM(
+        CASE
+          WHEN person_orders.order_status = 'delivered'
+          THEN person_orders.order_total
+          ELSE 0
+        END
+      ) AS total_spent,
+      COUNT(person_orders.review_score) AS reviewed_orders,
+      SUM(person_orders.review_score) AS review_score_sum
+    FROM person_orders AS person_orders
+    GROUP BY
+      person_orders.customer_unique_id
+  ), category_items AS (
+    SELECT
+      dc.customer_unique_id AS customer_unique_id,
+      dp.category_name AS category_name,
+      COUNT(*) AS items
+    FROM dwh.fact_order_items AS foi
+    JOIN dwh.dim_customer AS dc
+      ON dc.customer_sk = foi.customer_sk
+    JOIN dwh.dim_product AS dp
+      ON dp.product_sk = foi.product_sk
+    GROUP BY
+      dc.customer_unique_id,
+      dp.category_name
+  ), favourite_category AS (
+    SELECT
+      category_items.customer_unique_id AS customer_unique_id,
+      category_items.category_name AS category_name,
+      ROW_NUMBER() OVER (
+        PARTITION BY category_items.customer_unique_id
+        ORDER BY category_items.items DESC, category_items.category_name ASC
+      ) AS rn
+    FROM category_items AS category_items
+  ), payment_type_totals AS (
+    SELECT
+      dc.customer_unique_id AS customer_unique_id,
+      fp.payment_type AS payment_type,
+      SUM(fp.payment_value) AS paid_value
+    FROM dwh.fact_payments AS fp
+    JOIN dwh.dim_customer AS dc
+      ON dc.customer_sk = fp.customer_sk
+    GROUP BY
+      dc.customer_unique_id,
+      fp.payment_type
+  ), preferred_payment AS (
+    SELECT
+      payment_type_totals.customer_unique_id AS customer_unique_id,
+      payment_type_totals.payment_type AS payment_type,
+      ROW_NUMBER() OVER (
+        PARTITION BY payment_type_totals.customer_unique_id
+        ORDER BY payment_type_totals.paid_value DESC, payment_type_totals.payment_type ASC
+      ) AS rn
+    FROM payment_type_totals AS payment_type_totals
+  )
+  SELECT
+    cur.customer_unique_id AS customer_unique_id,
+    cur.customer_sk AS customer_sk,
+    cur.zip_code_prefix AS zip_code_prefix,
+    cur.city AS city,
+    cur.state AS state,
+    cur.lat AS lat,
+    cur.lng AS lng,
+    s.first_order_ts AS first_order_ts,
+    s.last_order_ts AS last_order_ts,
+    CAST(s.orders_count AS INT) AS orders_count,
+    CAST(s.delivered_orders AS INT) AS delivered_orders,
+    CAST(s.canceled_orders AS INT) AS canceled_orders,
+    CAST(s.items_count AS INT) AS items_count,
+    CAST(s.total_spent AS DECIMAL(14, 2)) AS total_spent,
+    CAST(s.reviewed_orders AS INT) AS reviewed_orders,
+    CAST(ROUND(
+      CAST(CAST(s.review_score_sum AS DECIMAL(18, 4)) / NULLIF(s.reviewed_orders, 0) AS DECIMAL(24, 8)),
+      2
+    ) AS DECIMAL(4, 2)) AS avg_review_score,
+    fc.category_name AS favourite_category,
+    pp.payment_type AS preferred_payment_type
+  FROM dwh.dim_customer AS cur
+  JOIN order_stats AS s
+    ON s.customer_unique_id = cur.customer_unique_id
+  LEFT JOIN favourite_category AS fc
+    ON fc.customer_unique_id = cur.customer_unique_id AND fc.rn = 1
+  LEFT JOIN preferred_payment AS pp
+    ON pp.customer_unique_id = cur.customer_unique_id AND pp.rn = 1
+  WHERE
+    cur.is_current
+) AS __q;
+
+-- guard: must return 0, else fail with: the SELECT of 'mart_customer_profile' returned several rows for one key (customer_unique_id)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    customer_unique_id
+  FROM __src_mart_customer_profile
+  GROUP BY
+    customer_unique_id
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- merge by key
+MERGE INTO mart.mart_customer_profile
+USING __src_mart_customer_profile
+ON mart_customer_profile.customer_unique_id = __src_mart_customer_profile.customer_unique_id
+WHEN MATCHED THEN UPDATE SET
+  customer_sk = __src_mart_customer_profile.customer_sk,
+  zip_code_prefix = __src_mart_customer_profile.zip_code_prefix,
+  city = __src_mart_customer_profile.city,
+  state = __src_mart_customer_profile.state,
+  lat = __src_mart_customer_profile.lat,
+  lng = __src_mart_customer_profile.lng,
+  first_order_ts = __src_mart_customer_profile.first_order_ts,
+  last_order_ts = __src_mart_customer_profile.last_order_ts,
+  orders_count = __src_mart_customer_profile.orders_count,
+  delivered_orders = __src_mart_customer_profile.delivered_orders,
+  canceled_orders = __src_mart_customer_profile.canceled_orders,
+  items_count = __src_mart_customer_profile.items_count,
+  total_spent = __src_mart_customer_profile.total_spent,
+  reviewed_orders = __src_mart_customer_profile.reviewed_orders,
+  avg_review_score = __src_mart_customer_profile.avg_review_score,
+  favourite_category = __src_mart_customer_profile.favourite_category,
+  preferred_payment_type = __src_mart_customer_profile.preferred_payment_type
+WHEN NOT MATCHED THEN INSERT (
+  customer_unique_id,
+  customer_sk,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  first_order_ts,
+  last_order_ts,
+  orders_count,
+  delivered_orders,
+  canceled_orders,
+  items_count,
+  total_spent,
+  reviewed_orders,
+  avg_review_score,
+  favourite_category,
+  preferred_payment_type
+) VALUES (
+  __src_mart_customer_profile.customer_unique_id,
+  __src_mart_customer_profile.customer_sk,
+  __src_mart_customer_profile.zip_code_prefix,
+  __src_mart_customer_profile.city,
+  __src_mart_customer_profile.state,
+  __src_mart_customer_profile.lat,
+  __src_mart_customer_profile.lng,
+  __src_mart_customer_profile.first_order_ts,
+  __src_mart_customer_profile.last_order_ts,
+  __src_mart_customer_profile.orders_count,
+  __src_mart_customer_profile.delivered_orders,
+  __src_mart_customer_profile.canceled_orders,
+  __src_mart_customer_profile.items_count,
+  __src_mart_customer_profile.total_spent,
+  __src_mart_customer_profile.reviewed_orders,
+  __src_mart_customer_profile.avg_review_score,
+  __src_mart_customer_profile.favourite_category,
+  __src_mart_customer_profile.preferred_payment_type
+);
+
+-- drop the staging table
+DROP TABLE IF EXISTS __src_mart_customer_profile;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
+DROP TABLE IF EXISTS __affected_mart_customer_profile;
+
+-- when its inputs' changes are known (a scoped build): the keys its inputs' changes since its last build affect
+CREATE TEMPORARY TABLE __affected_mart_customer_profile AS
+SELECT DISTINCT
+  __k
+FROM (
+  SELECT
+    CAST(__v AS VARCHAR) AS __k
+  FROM (
+    SELECT
+      customer_unique_id AS __v
+    FROM dwh.dim_customer
+    WHERE
+      CAST(customer_unique_id AS VARCHAR) IN (
+        SELECT
+          key
+        FROM elt.model_changes
+        WHERE
+          pipeline = %(pipeline)s
+          AND model = 'dim_customer'
+          AND build_seq > %(since_dim_customer)s
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS VARCHAR) AS __k
+  FROM (
+    SELECT
+      customer_unique_id AS __v
+    FROM dwh.dim_customer
+    WHERE
+      customer_sk IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            customer_sk AS __v
+          FROM dwh.fact_order_items
+          WHERE
+            product_sk IN (
+              SELECT
+                __v
+              FROM (
+                SELECT
+                  product_sk AS __v
+                FROM dwh.dim_product
+                WHERE
+                  CAST(product_id AS VARCHAR) IN (
+                    SELECT
+                      key
+                    FROM elt.model_changes
+                    WHERE
+                      pipeline = %(pipeline)s
+                      AND model = 'dim_product'
+                      AND build_seq > %(since_dim_product)s
+                  )
+              ) AS __h
+            )
+        ) AS __h
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS VARCHAR) AS __k
+  FROM (
+    SELECT
+      customer_unique_id AS __v
+    FROM dwh.dim_customer
+    WHERE
+      customer_sk IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            customer_sk AS __v
+          FROM dwh.fact_orders
+          WHERE
+            CAST(order_id AS VARCHAR) IN (
+              SELECT
+                key
+              FROM elt.model_changes
+              WHERE
+                pipeline = %(pipeline)s
+                AND model = 'fact_orders'
+                AND build_seq > %(since_fact_orders)s
+            )
+        ) AS __h
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS VARCHAR) AS __k
+  FROM (
+    SELECT
+      customer_unique_id AS __v
+    FROM dwh.dim_customer
+    WHERE
+      customer_sk IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            customer_sk AS __v
+          FROM dwh.fact_order_items
+          WHERE
+            CAST(order_id AS VARCHAR) IN (
+              SELECT
+                key
+              FROM elt.model_changes
+              WHERE
+                pipeline = %(pipeline)s
+                AND model = 'fact_order_items'
+                AND build_seq > %(since_fact_order_items)s
+            )
+        ) AS __h
+      )
+  ) AS __p
+  UNION
+  SELECT
+    CAST(__v AS VARCHAR) AS __k
+  FROM (
+    SELECT
+      customer_unique_id AS __v
+    FROM dwh.dim_customer
+    WHERE
+      customer_sk IN (
+        SELECT
+          __v
+        FROM (
+          SELECT
+            customer_sk AS __v
+          FROM dwh.fact_payments
+          WHERE
+            CAST(order_id AS VARCHAR) IN (
+              SELECT
+                key
+              FROM elt.model_changes
+              WHERE
+                pipeline = %(pipeline)s
+                AND model = 'fact_payments'
+                AND build_seq > %(since_fact_payments)s
+            )
+        ) AS __h
+      )
+  ) AS __p
+) AS __u
+WHERE
+  NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): report: keys affected
+SELECT
+  COUNT(*) AS keys_affected
+FROM __affected_mart_customer_profile;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover staging table
+DROP TABLE IF EXISTS __src_mart_customer_profile;
+
+-- when its inputs' changes are known (a scoped build): stage the model's SELECT
+CREATE TEMPORARY TABLE __src_mart_customer_profile AS
+SELECT
+  __q.customer_unique_id,
+  __q.customer_sk,
+  __q.zip_code_prefix,
+  __q.city,
+  __q.state,
+  __q.lat,
+  __q.lng,
+  __q.first_order_ts,
+  __q.last_order_ts,
+  __q.orders_count,
+  __q.delivered_orders,
+  __q.canceled_orders,
+  __q.items_count,
+  __q.total_spent,
+  __q.reviewed_orders,
+  __q.avg_review_score,
+  __q.favourite_category,
+  __q.preferred_payment_type
+FROM (
+  SELECT
+    __m.customer_unique_id,
+    __m.customer_sk,
+    __m.zip_code_prefix,
+    __m.city,
+    __m.state,
+    __m.lat,
+    __m.lng,
+    __m.first_order_ts,
+    __m.last_order_ts,
+    __m.orders_count,
+    __m.delivered_orders,
+    __m.canceled_orders,
+    __m.items_count,
+    __m.total_spent,
+    __m.reviewed_orders,
+    __m.avg_review_score,
+    __m.favourite_category,
+    __m.preferred_payment_type
+  FROM (
+    WITH person_orders AS (
+      SELECT
+        dc.customer_unique_id AS customer_unique_id,
+        fo.order_id AS order_id,
+        fo.order_status AS order_status,
+        fo.purchase_ts AS purchase_ts,
+        fo.items_count AS items_count,
+        fo.order_total AS order_total,
+        fo.review_score AS review_score
+      FROM dwh.fact_orders AS fo
+      JOIN dwh.dim_customer AS dc
+        ON dc.customer_sk = fo.customer_sk
+      WHERE
+        dc.customer_unique_id IN (
+          SELECT
+            __k
+          FROM __affected_mart_customer_profile
+        )
+    ), order_stats AS (
+      SELECT
+        person_orders.customer_unique_id AS customer_unique_id,
+        MIN(person_orders.purchase_ts) AS first_order_ts,
+        MAX(person_orders.purchase_ts) AS last_order_ts,
+        COUNT(*) AS orders_count,
+        SUM(CASE WHEN person_orders.order_status = 'delivered' THEN 1 ELSE 0 END) AS delivered_orders,
+        SUM(
+          CASE
+            WHEN person_orders.order_status IN ('canceled', 'unavailable')
+            THEN 1
+            ELSE 0
+          END
+        ) AS canceled_orders,
+        SUM(person_orders.items_count) AS items_count,
+        SUM(
+          CASE
+            WHEN person_orders.order_status = 'delivered'
+            THEN person_orders.order_total
+            ELSE 0
+          END
+        ) AS total_spent,
+        COUNT(person_orders.review_score) AS reviewed_orders,
+        SUM(person_orders.review_score) AS review_score_sum
+      FROM person_orders AS person_orders
+      WHERE
+        person_orders.customer_unique_id IN (
+          SELECT
+            __k
+          FROM __affected_mart_customer_profile
+        )
+      GROUP BY
+        person_orders.customer_unique_id
+    ), category_items AS (
+      SELECT
+        dc.customer_unique_id AS customer_unique_id,
+        dp.category_name AS category_name,
+        COUNT(*) AS items
+      FROM dwh.fact_order_items AS foi
+      JOIN dwh.dim_customer AS dc
+        ON dc.customer_sk = foi.customer_sk
+      JOIN dwh.dim_product AS dp
+        ON dp.product_sk = foi.product_sk
+      WHERE
+        dc.customer_unique_id IN (
+          SELECT
+            __k
+          FROM __affected_mart_customer_profile
+        )
+      GROUP BY
+        dc.customer_unique_id,
+        dp.category_name
+    ), favourite_category AS (
+      SELECT
+        category_items.customer_unique_id AS customer_unique_id,
+        category_items.category_name AS category_name,
+        ROW_NUMBER() OVER (
+          PARTITION BY category_items.customer_unique_id
+          ORDER BY category_items.items DESC, category_items.category_name ASC
+        ) AS rn
+      FROM category_items AS category_items
+      WHERE
+        category_items.customer_unique_id IN (
+          SELECT
+            __k
+          FROM __affected_mart_customer_profile
+        )
+    ), payment_type_totals AS (
+      SELECT
+        dc.customer_unique_id AS customer_unique_id,
+        fp.payment_type AS payment_type,
+        SUM(fp.payment_value) AS paid_value
+      FROM dwh.fact_payments AS fp
+      JOIN dwh.dim_customer AS dc
+        ON dc.customer_sk = fp.customer_sk
+      WHERE
+        dc.customer_unique_id IN (
+          SELECT
+            __k
+          FROM __affected_mart_customer_profile
+        )
+      GROUP BY
+        dc.customer_unique_id,
+        fp.payment_type
+    ), preferred_payment AS (
+      SELECT
+        payment_type_totals.customer_unique_id AS customer_unique_id,
+        payment_type_totals.payment_type AS payment_type,
+        ROW_NUMBER() OVER (
+          PARTITION BY payment_type_totals.customer_unique_id
+          ORDER BY payment_type_totals.paid_value DESC, payment_type_totals.payment_type ASC
+        ) AS rn
+      FROM payment_type_totals AS payment_type_totals
+      WHERE
+        payment_type_totals.customer_unique_id IN (
+          SELECT
+            __k
+          FROM __affected_mart_customer_profile
+        )
+    )
+    SELECT
+      cur.customer_unique_id AS customer_unique_id,
+      cur.customer_sk AS customer_sk,
+      cur.zip_code_prefix AS zip_code_prefix,
+      cur.city AS city,
+      cur.state AS state,
+      cur.lat AS lat,
+      cur.lng AS lng,
+      s.first_order_ts AS first_order_ts,
+      s.last_order_ts AS last_order_ts,
+      CAST(s.orders_count AS INT) AS orders_count,
+      CAST(s.delivered_orders AS INT) AS delivered_orders,
+      CAST(s.canceled_orders AS INT) AS canceled_orders,
+      CAST(s.items_count AS INT) AS items_count,
+      CAST(s.total_spent AS DECIMAL(14, 2)) AS total_spent,
+      CAST(s.reviewed_orders AS INT) AS reviewed_orders,
+      CAST(ROUND(
+        CAST(CAST(s.review_score_sum AS DECIMAL(18, 4)) / NULLIF(s.reviewed_orders, 0) AS DECIMAL(24, 8)),
+        2
+      ) AS DECIMAL(4, 2)) AS avg_review_score,
+      fc.category_name AS favourite_category,
+      pp.payment_type AS preferred_payment_type
+    FROM dwh.dim_customer AS cur
+    JOIN order_stats AS s
+      ON s.customer_unique_id = cur.customer_unique_id
+    LEFT JOIN favourite_category AS fc
+      ON fc.customer_unique_id = cur.customer_unique_id AND fc.rn = 1
+    LEFT JOIN preferred_payment AS pp
+      ON pp.customer_unique_id = cur.customer_unique_id AND pp.rn = 1
+    WHERE
+      cur.is_current
+      AND cur.customer_unique_id IN (
+        SELECT
+          __k
+        FROM __affected_mart_customer_profile
+      )
+  ) AS __m
+  WHERE
+    __m.customer_unique_id IN (
+      SELECT
+        __k
+      FROM __affected_mart_customer_profile
+    )
+) AS __q;
+
+-- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'mart_customer_profile' returned several rows for one key (customer_unique_id)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    customer_unique_id
+  FROM __src_mart_customer_profile
+  GROUP BY
+    customer_unique_id
+  HAVING
+    COUNT(*) > 1
+) AS __dupes;
+
+-- when its inputs' changes are known (a scoped build): merge by key
+MERGE INTO mart.mart_customer_profile
+USING __src_mart_customer_profile
+ON mart_customer_profile.customer_unique_id = __src_mart_customer_profile.customer_unique_id
+WHEN MATCHED THEN UPDATE SET
+  customer_sk = __src_mart_customer_profile.customer_sk,
+  zip_code_prefix = __src_mart_customer_profile.zip_code_prefix,
+  city = __src_mart_customer_profile.city,
+  state = __src_mart_customer_profile.state,
+  lat = __src_mart_customer_profile.lat,
+  lng = __src_mart_customer_profile.lng,
+  first_order_ts = __src_mart_customer_profile.first_order_ts,
+  last_order_ts = __src_mart_customer_profile.last_order_ts,
+  orders_count = __src_mart_customer_profile.orders_count,
+  delivered_orders = __src_mart_customer_profile.delivered_orders,
+  canceled_orders = __src_mart_customer_profile.canceled_orders,
+  items_count = __src_mart_customer_profile.items_count,
+  total_spent = __src_mart_customer_profile.total_spent,
+  reviewed_orders = __src_mart_customer_profile.reviewed_orders,
+  avg_review_score = __src_mart_customer_profile.avg_review_score,
+  favourite_category = __src_mart_customer_profile.favourite_category,
+  preferred_payment_type = __src_mart_customer_profile.preferred_payment_type
+WHEN NOT MATCHED THEN INSERT (
+  customer_unique_id,
+  customer_sk,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  first_order_ts,
+  last_order_ts,
+  orders_count,
+  delivered_orders,
+  canceled_orders,
+  items_count,
+  total_spent,
+  reviewed_orders,
+  avg_review_score,
+  favourite_category,
+  preferred_payment_type
+) VALUES (
+  __src_mart_customer_profile.customer_unique_id,
+  __src_mart_customer_profile.customer_sk,
+  __src_mart_customer_profile.zip_code_prefix,
+  __src_mart_customer_profile.city,
+  __src_mart_customer_profile.state,
+  __src_mart_customer_profile.lat,
+  __src_mart_customer_profile.lng,
+  __src_mart_customer_profile.first_order_ts,
+  __src_mart_customer_profile.last_order_ts,
+  __src_mart_customer_profile.orders_count,
+  __src_mart_customer_profile.delivered_orders,
+  __src_mart_customer_profile.canceled_orders,
+  __src_mart_customer_profile.items_count,
+  __src_mart_customer_profile.total_spent,
+  __src_mart_customer_profile.reviewed_orders,
+  __src_mart_customer_profile.avg_review_score,
+  __src_mart_customer_profile.favourite_category,
+  __src_mart_customer_profile.preferred_payment_type
+);
+
+-- when its inputs' changes are known (a scoped build): drop the staging table
+DROP TABLE IF EXISTS __src_mart_customer_profile;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
+DROP TABLE IF EXISTS __audit_mart_customer_profile;
+
+-- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
+CREATE TEMPORARY TABLE __audit_mart_customer_profile AS
+SELECT
+  *
+FROM mart.mart_customer_profile
+WHERE
+  customer_unique_id IN (
+    SELECT
+      __k
+    FROM __affected_mart_customer_profile
+  );
+
+-- when its inputs' changes are known (a scoped build): record the keys this build rewrote
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT
+  %(pipeline)s,
+  'mart_customer_profile',
+  %(build_seq)s,
+  CAST(__k AS VARCHAR)
+FROM __affected_mart_customer_profile;
+
+COMMIT;
