@@ -62,6 +62,7 @@ def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
         kind="VIEW",
         replace=True,
         expression=staged_source(spec, source_query, dialect),
+        no_schema_binding=dialect.late_binding_views or None,
     )
     return [run(view, "create or replace the view")]
 

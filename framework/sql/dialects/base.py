@@ -37,6 +37,9 @@ class Dialect:
     # enforces it with an index that makes every load and rebuild slower. Uniqueness is
     # guarded before writing and checked after, the same way on every dialect.
     declare_primary_keys: bool = True
+    # A view bound to its tables only when queried (Redshift's WITH NO SCHEMA BINDING): a table
+    # under it can then be dropped and recreated (a spec's new shape) without dropping the view.
+    late_binding_views: bool = False
     load_method: LoadMethod = LoadMethod.READ_PARQUET  # how staging reads lake files
     privileges: Privileges = Privileges.NONE  # how several database users share the tables
     # --- types -------------------------------------------------------------------------

@@ -13,6 +13,9 @@ class RedshiftDialect(Dialect):
     name: str = "redshift"
     sqlglot_dialect: str = "redshift"
     supports_physical_hints: bool = True
+    # AWS, "CREATE VIEW": a late-binding view does not check the underlying objects until it is
+    # queried, so a table beneath it can be dropped (every table it reads is schema-qualified).
+    late_binding_views: bool = True
     load_method: LoadMethod = LoadMethod.COPY_PARQUET
     privileges: Privileges = Privileges.SCOPED_GRANTS
     string_length: StringLength = StringLength.BYTES

@@ -27,7 +27,7 @@ from tests.unit.compile.test_scd2_duckdb import DIM_SQL, HISTORY, SNAPSHOTS
 
 TABLES_SQL = """SELECT table_schema, table_name FROM information_schema.tables
                 WHERE table_schema IN ('staging', 'dwh', 'mart') AND table_type = 'BASE TABLE' ORDER BY 1, 2"""
-INGEST_COLUMNS = ("_source_file", "_source_line", "_batch_date")
+INGEST_COLUMNS = ("_source_file", "_source_line", "_batch_date", "_load_seq")  # and the load that wrote the row
 
 
 def session(server, dbname: str) -> PostgresSession:

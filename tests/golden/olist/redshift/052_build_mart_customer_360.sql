@@ -91,6 +91,6 @@ FROM (
       ELSE 'at_risk'
     END AS segment
   FROM dated AS dated
-) AS __q;
+) AS __q WITH NO SCHEMA BINDING;
 
 COMMIT;
