@@ -150,6 +150,13 @@ RULES: tuple[Rule, ...] = (
         "not portable to DuckDB",
         "The SELECT uses a Redshift construct sqlglot cannot translate for the embedded DuckDB target.",
     ),
+    Rule(
+        "E409",
+        "not a Redshift function",
+        "The SQL calls a function Redshift does not have (e.g. DuckDB's MAKE_DATE or read_text), with a "
+        "number of arguments it does not take, or one that depends on when it runs (GETDATE, RANDOM). "
+        "The catalogue with the AWS reference page of each function: framework/sql/redshift_functions.tsv.",
+    ),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),
     Rule(

@@ -1,10 +1,11 @@
-"""Model SQL checked against the specs it reads (E403-E408), before anything runs.
+"""Model SQL checked against the specs it reads (E403-E409), before anything runs.
 
 Every table a SELECT names must be a spec (or a CTE), every column must exist in the
 source it is read from (declared columns of sources and upstream models, plus the ingest
 columns of staging tables), unqualified columns must not be ambiguous, the SELECT's
 output must be the model's declared columns in order, the specs it reads must be exactly
-its `depends_on`, and it must transpile to DuckDB without unsupported constructs.
+its `depends_on`, it must transpile to DuckDB without unsupported constructs, and it may call
+only the functions Redshift has (framework/sql/functions.py).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def check_model_against_specs(
 ) -> list[Diagnostic]:
     """Diagnostics for a model whose SQL parsed (`parsed.tree` is read, never changed)."""
     checker = _Checker(spec, parsed, project, schema)
-    found = checker.tables_and_columns()
+    found = checker.functions()
+    found += checker.tables_and_columns()
     found += checker.depends_on()
     if not found:
         found += checker.outputs()
@@ -60,7 +62,7 @@ class _Checker:
         line, col = self.spec.origin.locate(key)
         return Diagnostic(self.spec.origin.path, line, col, code, message, key_path=format_key_path(key), hint=hint)
 
-    def at(self, node: exp.Expression | None, code: str, message: str, hint: str = "") -> Diagnostic:
+    def at(self, node: exp.Expr | None, code: str, message: str, hint: str = "") -> Diagnostic:
         line, col = self._position(node)
         return Diagnostic(self.sql.path, line, col, code, message, hint=hint)
 
@@ -78,6 +80,12 @@ class _Checker:
         line = before.count("\n") + 1
         col = start - (before.rfind("\n") + 1) + 1
         return self.sql.file_position(line, col)
+
+    # -- E409 -----------------------------------------------------------------------------------
+    def functions(self) -> list[Diagnostic]:
+        from framework.sql.functions import function_problems
+
+        return [self.at(p.node, "E409", p.message, hint=p.hint) for p in function_problems(self.query, self.sql.text)]
 
     # -- E403/E404/E405 ------------------------------------------------------------------------
     def tables_and_columns(self) -> list[Diagnostic]:

@@ -318,6 +318,22 @@ CASES = [
         [("models/dim_member.yml", 27, 3, "E408", "the SELECT does not translate to DuckDB: SOUNDEX is not supported")],
     ),
     (
+        "E409",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "       p.purchased_at\n",
+                "       MAKE_DATE(2024, 1, DLOG10(p.amount, 2)) + GETDATE() - GETDATE() AS purchased_at\n",
+            )
+        ],
+        [
+            ("models/fact_purchase.sql", 4, 8, "E409", "Redshift has no function MAKE_DATE"),
+            ("models/fact_purchase.sql", 4, 27, "E409", "DLOG10 takes 1 argument, not 2"),
+            ("models/fact_purchase.sql", 4, 50, "E409", "GETDATE depends on when the model runs"),
+            ("models/fact_purchase.sql", 4, 62, "E409", "GETDATE depends on when the model runs"),
+        ],
+    ),
+    (
         "W501",
         [
             write(

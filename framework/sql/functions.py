@@ -1,0 +1,114 @@
+"""The Redshift functions a model may call, and the calls lint refuses (E409).
+
+The catalogue (`redshift_functions.tsv`, beside this file) lists each function Redshift has
+that a model may use — name, number of arguments, result family, the AWS reference page. A
+call is checked by the name *as written*: sqlglot parses many names into typed nodes (and
+reads DuckDB's or PostgreSQL's own names, e.g. MAKE_DATE, as if they were portable), so the
+name is recovered from the SQL text at the node's position. Calls written without a name
+(CAST(… AS …), CASE, EXTRACT(… FROM …)) are syntax, not calls, and are not looked up.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+from sqlglot import exp
+
+CATALOGUE_FILE = "redshift_functions.tsv"
+AWS_REFERENCE = "https://docs.aws.amazon.com/redshift/latest/dg/{page}.html"
+
+
+@dataclass(frozen=True)
+class RedshiftFunction:
+    name: str
+    min_args: int
+    max_args: int | None  # None: any number from min_args
+    returns: str  # a type family (number, text, time, boolean), `same` (as its argument) or `clock`
+    page: str  # the AWS reference page
+
+    @property
+    def arity(self) -> str:
+        if self.max_args is None:
+            return f"{self.min_args} or more arguments"
+        if self.min_args == self.max_args:
+            return f"{self.min_args} argument{'s' if self.min_args != 1 else ''}"
+        return f"{self.min_args} to {self.max_args} arguments"
+
+    def accepts(self, count: int) -> bool:
+        return count >= self.min_args and (self.max_args is None or count <= self.max_args)
+
+
+@dataclass(frozen=True)
+class FunctionProblem:
+    node: exp.Expr
+    message: str
+    hint: str = ""
+
+
+@functools.cache
+def catalogue() -> dict[str, RedshiftFunction]:
+    text = resources.files("framework.sql").joinpath(CATALOGUE_FILE).read_text("utf-8")
+    found = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, args, returns, page = line.split("\t")
+        low, _, high = args.partition("-")
+        variadic = args.endswith("+")
+        minimum = int(low.rstrip("+"))
+        maximum = None if variadic else int(high or low)
+        found[name] = RedshiftFunction(name, minimum, maximum, returns, page)
+    return found
+
+
+def written_name(node: exp.Func, text: str) -> str | None:
+    """The function's name as the SQL text spells it, when the parser recorded where it is."""
+    meta = node.meta
+    if "start" not in meta or "end" not in meta:
+        return None
+    name = text[meta["start"] : meta["end"] + 1]
+    return name if name.replace("_", "").isalnum() else None
+
+
+def function_problems(tree: exp.Expr, text: str) -> list[FunctionProblem]:
+    """Every call of a function Redshift does not have, or with a number of arguments it does
+    not take. `text` is the SQL the tree was parsed from (node positions point into it)."""
+    from framework.diagnostics import did_you_mean
+
+    known = catalogue()
+    problems = []
+    for node in tree.find_all(exp.Func):
+        name = written_name(node, text)
+        if name is None:
+            continue
+        entry = known.get(name.upper())
+        if entry is None:
+            problems.append(
+                FunctionProblem(
+                    node,
+                    f"Redshift has no function {name.upper()}: model SQL is Redshift SQL, and what runs "
+                    "locally must run in production",
+                    did_you_mean(name.upper(), list(known))
+                    or "See the functions Redshift has in framework/sql/redshift_functions.tsv.",
+                )
+            )
+        elif entry.returns == "clock":
+            problems.append(
+                FunctionProblem(
+                    node,
+                    f"{entry.name} depends on when the model runs: the same data must give the same rows",
+                    "Use a date of the data instead (e.g. the latest purchase date, or the ingest "
+                    "column _batch_date of a source).",
+                )
+            )
+        elif isinstance(node, exp.Anonymous) and not entry.accepts(len(node.expressions)):
+            problems.append(
+                FunctionProblem(
+                    node,
+                    f"{entry.name} takes {entry.arity}, not {len(node.expressions)}",
+                    f"See {AWS_REFERENCE.format(page=entry.page)}",
+                )
+            )
+    return problems
