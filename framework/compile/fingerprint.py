@@ -74,7 +74,14 @@ def fingerprints(spec) -> dict[str, str]:
         "history": history,
         "materialization": spec.materialization.value,
         "layer": spec.layer.value,
-        "incremental": [spec.incremental.strategy.value, spec.incremental.time_column] if spec.incremental else None,
+        "incremental": [
+            spec.incremental.strategy.value,
+            spec.incremental.time_column,
+            # only when set, so that every fingerprint made before the option existed still holds
+            *([list(spec.incremental.keys_from)] if spec.incremental.keys_from else []),
+        ]
+        if spec.incremental
+        else None,
         "sql": normalized_sql(spec),
     }
     checks = [

@@ -123,6 +123,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("E304", "relationship type mismatch", "A relationships check compares columns of incompatible types."),
     Rule(
+        "E305",
+        "unknown declared key path",
+        "`incremental.keys_from` names an input that is not in depends_on, or a column that input does not have.",
+    ),
+    Rule(
         "E401",
         "SQL syntax error",
         "The model's SELECT (or a check's condition) does not parse in the Redshift dialect.",

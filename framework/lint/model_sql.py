@@ -233,12 +233,17 @@ class _Checker:
         if scope.unsound:
             message = f"every build rebuilds the whole table: {scope.unsound}, so no key path from an input is sound"
             hint = "Join inputs by column equality, aggregate per key, partition windows by the key."
+            if self.spec.incremental and self.spec.incremental.keys_from:
+                hint += " incremental.keys_from cannot help here: the SELECT itself reads every row for each key."
             return [self.at_key(("keys", "business"), "W503", message, hint)]
         for i, name in enumerate(self.spec.depends_on):
             if scope.paths and scope.path(name) is not None:
                 continue
             message = f"no key path from '{name}' to the key ({keys}): a change in '{name}' rebuilds the whole table"
-            hint = f"Join '{name}' to the key by equality (a.col = b.col), directly or through another input."
+            hint = (
+                f"Join '{name}' to the key by equality (a.col = b.col), directly or through another input, or "
+                f"declare its column holding the key: incremental: {{keys_from: {{{name}: <column>}}}}."
+            )
             found.append(self.at_key(("depends_on", i), "W503", message, hint))
         return found
 

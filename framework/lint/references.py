@@ -1,4 +1,4 @@
-"""Rules across specs (E205, E303, E304, W501, W502); the graph rules live in framework.graph."""
+"""Rules across specs (E205, E303-E305, W501, W502); the graph rules live in framework.graph."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ def check_project(project: m.Project) -> list[Diagnostic]:
     return [
         *_duplicate_names(project),
         *_relationships(project),
+        *_declared_key_paths(project),
         *_unused_sources(project),
         *_models_without_checks(project),
     ]
@@ -63,6 +64,32 @@ def _relationships(project: m.Project) -> Iterator[Diagnostic]:
                     "E304",
                     f"'{check.column}' is {column.type} but "
                     f"'{check.to_spec}.{check.to_column}' is {target_column.type}",
+                )
+
+
+def _declared_key_paths(project: m.Project) -> Iterator[Diagnostic]:
+    """incremental.keys_from: each entry an input of the model, naming a column of it."""
+    for spec in project.models:
+        for name, column in spec.incremental.keys_from if spec.incremental else ():
+            where = ("incremental", "keys_from", name)
+            if name not in spec.depends_on:
+                yield _diag(
+                    spec,
+                    where,
+                    "E305",
+                    f"keys_from names '{name}', which is not in depends_on",
+                    hint=did_you_mean(name, list(spec.depends_on)),
+                    key=True,
+                )
+                continue
+            source = project.spec(name)
+            if source is not None and source.column(column) is None and column not in m.INGEST_METADATA_COLUMNS:
+                yield _diag(
+                    spec,
+                    where,
+                    "E305",
+                    f"'{name}' has no column '{column}'",
+                    hint=did_you_mean(column, [c.name for c in source.columns]),
                 )
 
 

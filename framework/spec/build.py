@@ -140,7 +140,11 @@ def _model(doc: Document, found: list[Diagnostic]) -> m.ModelSpec:
         owner=v.get("owner", ""),
         tags=tuple(v.get("tags", ())),
         materialization=m.Materialization(v.get("materialization", "table")),
-        incremental=m.Incremental(m.IncrementalStrategy(incremental["strategy"]), incremental.get("time_column"))
+        incremental=m.Incremental(
+            m.IncrementalStrategy(incremental["strategy"]),
+            incremental.get("time_column"),
+            tuple((str(k), str(c)) for k, c in (incremental.get("keys_from") or {}).items()),
+        )
         if incremental
         else None,
         depends_on=tuple(v.get("depends_on", ())),

@@ -230,6 +230,12 @@ HISTORY_TYPES = {"scd1": Scd1, "scd2": Scd2}
 class Incremental:
     strategy: IncrementalStrategy
     time_column: str | None = None
+    # input → its column holding the model's key, for inputs the SELECT's lineage cannot trace
+    # (the author vouches that a changed row of the input affects exactly that key)
+    keys_from: tuple[tuple[str, str], ...] = ()
+
+    def key_column_of(self, name: str) -> str | None:
+        return next((column for source, column in self.keys_from if source == name), None)
 
 
 @dataclass(frozen=True)

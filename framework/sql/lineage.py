@@ -244,4 +244,20 @@ def model_key_scope(spec: m.ModelSpec, query: exp.Query) -> KeyScope | None:
         return None
     if isinstance(spec.history, m.Scd2) and spec.history.hard_deletes is m.HardDeletes.INVALIDATE:
         return None  # closing absent keys needs every key's observation
-    return key_scope(query, spec.keys.business, spec.depends_on)
+    scope = key_scope(query, spec.keys.business, spec.depends_on)
+    return _with_declared(scope, spec.incremental) if scope is not None and spec.incremental else scope
+
+
+def _with_declared(scope: KeyScope, incremental: m.Incremental) -> KeyScope:
+    """The spec's `incremental.keys_from` for the inputs lineage found no path from: the author
+    vouches that the input's column holds the key a changed row affects. Not where the SELECT
+    itself is unsound (a global aggregate moves every key; a declaration cannot change that)."""
+    if scope.unsound:
+        return scope
+    declared = tuple(KeyPath(name, column) for name in scope.missing if (column := incremental.key_column_of(name)))
+    if not declared:
+        return scope
+    covered = {p.input for p in declared}
+    return KeyScope(
+        scope.column, scope.paths + declared, tuple(n for n in scope.missing if n not in covered), scope.unsound
+    )

@@ -138,3 +138,70 @@ def test_history_cut_into_random_batches_ends_equal_to_one_full_load(full_load, 
     assert scoped > 0  # the later runs were incremental
     assert model_digests(workspace.warehouse) == model_digests(full_load.warehouse)
     assert staging_digests(workspace.warehouse) == staging_digests(full_load.warehouse)
+
+
+BUYERS_YML = """version: 1
+kind: model
+name: buyers
+layer: mart
+materialization: incremental
+incremental:
+  strategy: merge
+  keys_from: {purchases: member_id}
+depends_on: [members, purchases]
+keys: {business: [member_id]}
+columns:
+  - {name: member_id, type: bigint, nullable: false, tests: [unique, not_null]}
+  - {name: email, type: string}
+sql: |
+  SELECT m.member_id, m.email
+  FROM members m
+  WHERE EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = m.member_id)
+"""
+
+
+def test_an_input_lineage_cannot_trace_is_scoped_by_its_declared_key_column(tmp_path):
+    """A member's purchases decide whether it is a row only through a correlated EXISTS, which
+    lineage does not follow: without `incremental.keys_from` lint says so (W503) and every batch rebuilds the
+    whole table; with it, a batch of purchases rebuilds exactly the members they name."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.conftest import FIXTURES, lint
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    (workspace.pipeline / "models" / "buyers.yml").write_text(BUYERS_YML)
+    assert lint(workspace.pipeline) == []
+    (workspace.pipeline / "models" / "buyers.yml").write_text(
+        BUYERS_YML.replace("  keys_from: {purchases: member_id}\n", "")
+    )
+    (warning,) = lint(workspace.pipeline)
+    assert warning.code == "W503" and "no key path from 'purchases'" in warning.message and "keys_from" in warning.hint
+    (workspace.pipeline / "models" / "buyers.yml").write_text(BUYERS_YML)
+
+    def deliver_day(day: int, members: list[str], bought: list[tuple[str, int]]):
+        folder = tmp_path / f"day{day}"
+        (folder / "purchases").mkdir(parents=True)
+        lines = ["member_id;email;tier;city;updated_at", *members]
+        (folder / f"members_2024-01-0{day}.csv").write_text("\n".join(lines) + "\n")
+        rows = [
+            {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"2024-01-0{day} 12:00:00"}
+            for pid, member in bought
+        ]
+        pq.write_table(pa.Table.from_pylist(rows), folder / "purchases" / f"p{day}.parquet")
+        assert not workspace.ingest(folder, f"2024-01-0{day}").failed
+        result = workspace.run(datetime.datetime(2024, 1, day))
+        assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+        return next(o for o in result.outcomes if o.step == "build:buyers")
+
+    members = [f"{i};m{i}@example.com;gold;Lisbon;2024-01-01 10:00:00" for i in range(1, 6)]
+    deliver_day(1, members, [("p1", 1), ("p2", 2)])
+    assert workspace.query("SELECT member_id FROM mart.buyers ORDER BY 1") == [(1,), (2,)]
+    build = deliver_day(2, ["9;m9@example.com;gold;Porto;2024-01-02 10:00:00"], [("p3", 3), ("p4", 1)])
+    # the purchases' members (1, 3, by the declared column) and the changed member (9, by lineage)
+    assert build.keys_affected == 3 and "scoped to 3 key(s) changed by" in build.detail, build
+    # member 3 became a buyer through its purchase alone: the declared path found it
+    assert workspace.query("SELECT member_id FROM mart.buyers ORDER BY 1") == [(1,), (2,), (3,)]
+    scoped = model_digests(workspace.warehouse)
+    assert workspace.run(datetime.datetime(2024, 1, 2), full=True).ok
+    assert model_digests(workspace.warehouse) == scoped  # the same as recomputing everything

@@ -318,6 +318,20 @@ CASES = [
         [("models/dim_member.yml", 27, 3, "E408", "the SELECT does not translate to DuckDB: SOUNDEX is not supported")],
     ),
     (
+        "E305",
+        [
+            replace(
+                "models/fact_purchase.yml",
+                "incremental: {strategy: delete_insert}",
+                "incremental: {strategy: delete_insert, keys_from: {members: member_id, purchases: purchase_ref}}",
+            )
+        ],
+        [
+            ("models/fact_purchase.yml", 7, 52, "E305", "keys_from names 'members', which is not in depends_on"),
+            ("models/fact_purchase.yml", 7, 83, "E305", "'purchases' has no column 'purchase_ref'. Did you mean"),
+        ],
+    ),
+    (
         "E409",
         [
             replace(
