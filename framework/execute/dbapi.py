@@ -22,11 +22,12 @@ import decimal
 import functools
 import logging
 from collections.abc import Callable, Iterator
-from typing import Any
-
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any
 
 from framework.errors import TransientWarehouseError, WarehouseError
+
+if TYPE_CHECKING:  # sqlglot loads only where a statement is bound (not for DuckDB's sessions)
+    from sqlglot import exp
 
 log = logging.getLogger("framework.sql")
 
@@ -54,6 +55,8 @@ def _parsed(sql: str, dialect: str) -> exp.Expr:
 
 
 def literal(value: Any) -> exp.Expression:
+    from sqlglot import exp
+
     if value is None:
         return exp.Null()
     if isinstance(value, bool):
@@ -70,6 +73,8 @@ def literal(value: Any) -> exp.Expression:
 def bind(sql: str, params: dict[str, Any] | None, dialect: str) -> exp.Expr | None:
     """The statement's tree with each `%(name)s` placeholder replaced by its value; None when
     the statement has no parameters (its text is sent as it is)."""
+    from sqlglot import exp
+
     if not params:
         return None
     tree = _parsed(sql, dialect).copy()
@@ -80,6 +85,8 @@ def bind(sql: str, params: dict[str, Any] | None, dialect: str) -> exp.Expr | No
 
 def redact(tree: exp.Expr) -> exp.Expr:
     """A copy safe to log: COPY credentials and anything that looks like a secret become ***."""
+    from sqlglot import exp
+
     tree = tree.copy()
     for credentials in tree.find_all(exp.Credentials):
         for key in ("iam_role", "credentials"):
