@@ -171,6 +171,12 @@ RULES: tuple[Rule, ...] = (
         "through the SELECT's equality joins; a change in an input no such path leads from rebuilds "
         "the whole table.",
     ),
+    Rule(
+        "W504",
+        "integer arithmetic into a fractional column",
+        "A decimal or double column is computed with AVG over integers or an integer division, which "
+        "Redshift computes in integers (the mean or quotient truncated).",
+    ),
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

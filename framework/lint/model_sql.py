@@ -308,6 +308,16 @@ class _Checker:
                         hint="Cast it, or fix the declared type.",
                     )
                 )
+            elif declared.type.name in ("decimal", "double") and (truncating := _integer_truncation(typed_node)):
+                found.append(
+                    self.at(
+                        node,
+                        "W504",
+                        f"'{name}' is declared {declared.type} but on Redshift {truncating} is an integer: "
+                        "the fraction is lost before it reaches the column",
+                        hint="Cast an operand first, e.g. AVG(CAST(x AS DECIMAL(18, 4))) or CAST(a AS DECIMAL(18, 4)) / b.",
+                    )
+                )
         return found
 
     # -- E408 -----------------------------------------------------------------------------------
@@ -326,6 +336,15 @@ class _Checker:
                 )
             ]
         return []
+
+
+def _integer_truncation(node: exp.Expression) -> str:
+    """The first AVG over integers or integer division inside `node` (Redshift computes both in
+    integers, AWS: "AVG function", "Integer and floating point arithmetic"), as written; ''."""
+    for found in node.find_all(exp.Avg, exp.Div, exp.IntDiv):
+        if found.type is not None and found.type.this in exp.DataType.INTEGER_TYPES:
+            return found.sql(SOURCE_DIALECT)
+    return ""
 
 
 def _is_projection(column: exp.Column) -> bool:

@@ -87,6 +87,28 @@ def annotated(query: exp.Query, schema: dict, copy: bool = True) -> exp.Query | 
             validate_qualify_columns=False,
             quote_identifiers=False,
         )
-        return annotate_types(qualified, schema=schema, dialect=SOURCE_DIALECT)
+        return annotate_types(qualified, schema=schema, dialect=SOURCE_DIALECT, expression_metadata=_redshift_typing())
     except Exception:  # sqlglot's optimizer gives up on some constructs; the type check is best-effort
         return None
+
+
+def _redshift_typing() -> dict:
+    """sqlglot's typing of Redshift, with the rules it gets wrong set to AWS's: AVG over
+    SMALLINT/INTEGER/BIGINT is BIGINT (the mean truncated), over DECIMAL a DECIMAL, over floats
+    DOUBLE (AWS, "AVG function": return types)."""
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+    metadata = dict(SqlglotDialect.get_or_raise(SOURCE_DIALECT).EXPRESSION_METADATA)
+    metadata[exp.Avg] = {"annotator": _annotate_avg}
+    return metadata
+
+
+def _annotate_avg(annotator, node: exp.Avg) -> exp.Avg:
+    argument = node.this.type
+    if argument is not None and argument.this in exp.DataType.INTEGER_TYPES:
+        annotator._set_type(node, exp.DataType.build("BIGINT"))
+    elif argument is not None and argument.this == exp.DataType.Type.DECIMAL:
+        annotator._set_type(node, argument.copy())
+    else:
+        annotator._set_type(node, exp.DataType.build("DOUBLE"))
+    return node

@@ -332,6 +332,19 @@ CASES = [
         ],
     ),
     (
+        "W504",
+        [replace("models/fact_purchase.sql", "       p.amount,", "       p.member_id / 2 AS amount,")],
+        [
+            (
+                "models/fact_purchase.sql",
+                3,
+                8,
+                "W504",
+                "'amount' is declared decimal(10,2) but on Redshift p.member_id / 2",
+            )
+        ],
+    ),
+    (
         "E409",
         [
             replace(
