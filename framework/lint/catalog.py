@@ -82,7 +82,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E208",
         "SCD2 columns",
-        "An SCD2 model must declare valid_from/valid_to (timestamp), is_current (boolean), and a date or timestamp `version_start` column.",
+        "An SCD2 model must declare valid_from/valid_to (timestamp or timestamptz), is_current (boolean), and a date, timestamp or timestamptz `version_start` column (a timestamptz is an instant; every target's session runs in UTC).",
     ),
     Rule(
         "E209",

@@ -166,7 +166,8 @@ def _scd2(spec: m.ModelSpec) -> Iterator[Diagnostic]:
             spec,
             ("history", "version_start"),
             "E208",
-            f"version_start column '{start.name}' must be a date or timestamp, not {start.type}",
+            f"version_start column '{start.name}' must be a date, timestamp or timestamptz, not {start.type}",
+            hint="A timestamptz is compared as an instant: every target's session runs in UTC.",
         )
 
 
