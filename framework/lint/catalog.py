@@ -163,9 +163,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E412",
         "check condition",
-        "An expression check's condition is exactly one boolean expression (no `;`, no statement) over the "
-        "model's declared columns, framework-filled ones included; a subquery in it may read the model's "
-        "depends_on.",
+        "An expression check's condition is exactly one boolean expression (no `;`, no statement, not a "
+        "number, text or date) over the model's declared columns, framework-filled ones included; a subquery "
+        "in it may read the model's depends_on.",
     ),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),

@@ -72,7 +72,8 @@ def check_conditions(
         )
         key_path = format_key_path(check.key_path + ("condition",))
         checker = _Checker(spec, query, text, project, schema, column_code="E412", key_path=key_path)
-        found += checker.outside() + checker.condition_reads() + checker.tables_and_columns()
+        problems = checker.outside() + checker.condition_reads() + checker.tables_and_columns()
+        found += problems or checker.boolean(condition)
     return found
 
 
@@ -129,6 +130,18 @@ class _Checker:
             hint = "Columns of the checked rows are named bare; a subquery may read the model's depends_on."
             found.append(self.at(table, "E412", f"the check condition reads {what}", hint=hint))
         return found
+
+    def boolean(self, condition: exp.Expr) -> list[Diagnostic]:
+        """A condition whose type is known must be boolean (`amount` alone is not a check)."""
+        probe = exp.select(exp.alias_(condition.copy(), "holds")).from_(
+            exp.Table(this=exp.to_identifier(self.spec.name))
+        )
+        typed = annotated(probe, self.schema)
+        dtype = typed.selects[0].type if typed is not None else None
+        if dtype is None or _sql_family(dtype) in (None, "boolean"):
+            return []  # boolean, or unknown: the warehouse decides
+        message = f"a check condition must be a boolean expression, this one is {dtype.sql(SOURCE_DIALECT)}"
+        return [self.at(condition, "E412", message, hint="Compare it, e.g. `amount > 0`.")]
 
     # -- E403/E404/E405 ------------------------------------------------------------------------
     def tables_and_columns(self) -> list[Diagnostic]:

@@ -133,3 +133,26 @@ def test_the_model_columns_the_framework_fills_are_columns_of_a_check(tiny):
     )
     result = run("lint", ".", cwd=tiny)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_condition_subquery_reads_the_physical_table_of_an_input(tiny):
+    """Specs are named by name in a condition too; compile places them, as in model SQL."""
+    from framework.compile.builders.checks import compile_checks
+    from framework.compile.naming import Naming
+    from framework.sql.dialects import get_dialect
+    from tests.conftest import lint
+
+    edit(
+        tiny,
+        "models/fact_purchase.yml",
+        CONDITION,
+        'condition: "EXISTS (SELECT 1 FROM purchases AS s WHERE s.purchase_id = purchase_id)"',
+    )
+    assert [d.format() for d in lint(tiny)] == []
+    from framework.spec.project import load_project
+
+    project, _ = load_project(str(tiny))
+    spec = project.spec("fact_purchase")
+    check = next(c for c in compile_checks(spec, Naming.for_project(project)) if c.name.startswith("expression"))
+    sql = check.failing_rows.sql(get_dialect("duckdb").sqlglot_dialect)
+    assert "FROM staging.purchases AS s" in sql, sql

@@ -404,6 +404,11 @@ CASES = [
         ],
     ),
     (
+        "E412",
+        [replace("models/fact_purchase.yml", 'condition: "amount > 0"', 'condition: "amount"')],
+        [("models/fact_purchase.yml", 19, 59, "E412", "must be a boolean expression, this one is DECIMAL(10, 2)")],
+    ),
+    (
         "W501",
         [
             write(
