@@ -253,6 +253,7 @@ def _cmd_compile(args) -> int:
     from framework.compile import compile_project
     from framework.compile.targets import UnknownTarget
     from framework.diagnostics import format_text, has_errors
+    from framework.errors import SpecError
     from framework.lint import lint_paths
 
     result, missing = lint_paths([args.pipeline])
@@ -272,6 +273,10 @@ def _cmd_compile(args) -> int:
     except UnknownTarget as err:
         print(f"elt {args.command}: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except SpecError as err:  # compile's own guards: what lint should have caught, never a traceback
+        print(format_text(list(err.diagnostics)) if err.diagnostics else str(err))
+        print(f"elt {args.command}: fix the errors above first", file=sys.stderr)
+        return EXIT_FINDINGS
     report = None
     if args.compare:
         report = _compare(args.compare, manifest)

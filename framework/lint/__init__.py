@@ -34,7 +34,7 @@ def lint_project_folder(root: str) -> tuple[Project, list[Diagnostic]]:
 
 def _model_sql(project, check_model_sql) -> list:
     """Parse each model's SQL; where it parses, check it against the specs it reads."""
-    from framework.lint.model_sql import check_model_against_specs
+    from framework.lint.model_sql import check_conditions, check_model_against_specs
     from framework.sql.parse import parse_model
     from framework.sql.schema import project_schema
 
@@ -42,6 +42,7 @@ def _model_sql(project, check_model_sql) -> list:
     schema = project_schema(project)
     for spec in project.models:
         found.extend(check_model_sql(spec))
+        found.extend(check_conditions(spec, project, schema))
         if spec.sql is None:
             continue
         parsed = parse_model(spec.sql)

@@ -162,6 +162,23 @@ RULES: tuple[Rule, ...] = (
         "number of arguments it does not take, or one that depends on when it runs (GETDATE, RANDOM). "
         "The catalogue with the AWS reference page of each function: framework/sql/redshift_functions.tsv.",
     ),
+    Rule(
+        "E411",
+        "reads outside the pipeline's specs",
+        "Model SQL and check conditions read only the pipeline's specs, by name (and the query's CTEs). "
+        "Refused on every target: a schema-qualified table (`elt.file_ledger`, `information_schema.tables`, "
+        "even `staging.orders`), any table function in FROM/JOIN (`read_csv(...)`, `generate_series(...)`: "
+        "Redshift runs none on compute nodes), and any call of a function that reaches files, the network or "
+        "the server (`read_text`, `pg_read_file`, `lo_import`, `dblink`, `current_setting`, `getenv`, "
+        "`query`, ...; the list is `framework/sql/surface.py`). Declare a source for external data.",
+    ),
+    Rule(
+        "E412",
+        "check condition",
+        "An expression check's condition is exactly one boolean expression (no `;`, no statement, not a "
+        "number, text or date) over the model's declared columns, framework-filled ones included; a subquery "
+        "in it may read the model's depends_on.",
+    ),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),
     Rule(

@@ -10,14 +10,18 @@ only the functions Redshift has (framework/sql/functions.py).
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
+from sqlglot.errors import OptimizeError
 
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.spec import model as m
 from framework.spec.validate import format_key_path
 from framework.sql import SOURCE_DIALECT
-from framework.sql.parse import ParsedModel
+from framework.sql.parse import ParsedModel, condition_text, node_position, parse_condition, parse_model
 from framework.sql.schema import annotated, select_columns
+from framework.sql.surface import outside_reads
 
 _FAMILY_OF_PORTABLE = {
     "string": "text",
@@ -36,10 +40,11 @@ def check_model_against_specs(
     spec: m.ModelSpec, parsed: ParsedModel, project: m.Project, schema: dict[str, dict[str, str] | None]
 ) -> list[Diagnostic]:
     """Diagnostics for a model whose SQL parsed (`parsed.tree` is read, never changed)."""
-    checker = _Checker(spec, parsed, project, schema)
-    found = checker.functions()
-    found += checker.tables_and_columns()
-    found += checker.depends_on()
+    checker = _Checker.for_model(spec, parsed, project, schema)
+    outside = checker.outside()
+    found = outside + checker.functions() + checker.tables_and_columns()
+    if not outside:  # `staging.orders` is refused, not a read of `orders` that depends_on lacks
+        found += checker.depends_on()
     if not found:
         found += checker.outputs()
         found += checker.transpiles()
@@ -48,13 +53,54 @@ def check_model_against_specs(
     return found
 
 
+def check_conditions(
+    spec: m.ModelSpec, project: m.Project, schema: dict[str, dict[str, str] | None]
+) -> list[Diagnostic]:
+    """Each expression check's condition, where it parsed, is SQL like the model's: it reads only
+    the model's declared columns (and, in subqueries, the model's inputs), nothing outside the specs."""
+    found: list[Diagnostic] = []
+    for check in spec.checks:
+        if check.type is not m.CheckType.EXPRESSION:
+            continue
+        text = condition_text(spec, check)
+        condition = parse_condition(text).tree
+        if condition is None:
+            continue  # check_model_sql reported why
+        query = (
+            exp.select(exp.Literal.number(1))
+            .from_(exp.Table(this=exp.to_identifier(spec.name)))
+            .where(condition.copy())
+        )
+        key_path = format_key_path(check.key_path + ("condition",))
+        checker = _Checker(spec, query, text, project, schema, column_code="E412", key_path=key_path)
+        problems = checker.outside() + checker.functions() + checker.condition_reads() + checker.tables_and_columns()
+        found += problems or checker.boolean(condition)
+    return found
+
+
 class _Checker:
-    def __init__(self, spec: m.ModelSpec, parsed: ParsedModel, project: m.Project, schema: dict):
-        self.spec, self.parsed, self.project, self.schema = spec, parsed, project, schema
+    """Rules over one parsed tree: a model's SELECT, or a check condition wrapped in
+    `SELECT 1 FROM <model> WHERE <condition>` (so its columns resolve against the model's)."""
+
+    def __init__(
+        self,
+        spec: m.ModelSpec,
+        query: exp.Query,
+        sql: m.SqlText,
+        project: m.Project,
+        schema: dict,
+        ctes: frozenset[str] = frozenset(),
+        column_code: str = "E404",
+        key_path: str = "",
+    ):
+        self.spec, self.query, self.sql, self.project, self.schema = spec, query, sql, project, schema
+        self.ctes, self.column_code, self.key_path = ctes, column_code, key_path
+
+    @classmethod
+    def for_model(cls, spec: m.ModelSpec, parsed: ParsedModel, project: m.Project, schema: dict) -> _Checker:
         assert parsed.tree is not None  # only a model whose SQL parsed is checked here
-        self.query: exp.Query = parsed.tree
         assert spec.sql is not None  # `parsed` is parse_model(spec.sql)
-        self.sql: m.SqlText = spec.sql
+        return cls(spec, parsed.tree, spec.sql, project, schema, parsed.ctes)
 
     # -- positions -------------------------------------------------------------------------------
     def at_key(self, key: tuple, code: str, message: str, hint: str = "") -> Diagnostic:
@@ -63,47 +109,71 @@ class _Checker:
         return Diagnostic(self.spec.origin.path, line, col, code, message, key_path=format_key_path(key), hint=hint)
 
     def at(self, node: exp.Expr | None, code: str, message: str, hint: str = "") -> Diagnostic:
-        line, col = self._position(node)
-        return Diagnostic(self.sql.path, line, col, code, message, hint=hint)
+        line, col = node_position(self.sql, node)
+        return Diagnostic(self.sql.path, line, col, code, message, key_path=self.key_path, hint=hint)
 
-    def _position(self, node) -> tuple[int, int]:
-        """Where the node starts in the file: the earliest token position found inside it."""
-        if node is None:
-            return self.sql.file_position(1, 1)
-        starts = [
-            n.meta["start"] for n in node.walk() if isinstance(getattr(n, "meta", None), dict) and "start" in n.meta
-        ]
-        if not starts:
-            return self.sql.file_position(1, 1)
-        start = min(starts)
-        before = self.sql.text[:start]
-        line = before.count("\n") + 1
-        col = start - (before.rfind("\n") + 1) + 1
-        return self.sql.file_position(line, col)
+    # -- E411 -----------------------------------------------------------------------------------
+    def outside(self) -> list[Diagnostic]:
+        """Anything that reads beyond the pipeline's specs: files, network, settings, catalog."""
+        found = outside_reads(self.query, self.sql.text, list(self.schema))
+        return [self.at(read.node, "E411", read.message, hint=read.hint) for read in found]
+
+    def condition_reads(self) -> list[Diagnostic]:
+        """A condition's subqueries read only the model's inputs: they are built before the check
+        runs (the model itself is checked before it is published, so its name means the old rows)."""
+        where = self.query.args["where"]
+        found = []
+        for table in where.find_all(exp.Table):
+            name = table.name
+            if not _is_spec_like(table) or name not in self.schema or name in self.spec.depends_on:
+                continue
+            what = "its own published table" if name == self.spec.name else f"'{name}', which is not in depends_on"
+            hint = "Columns of the checked rows are named bare; a subquery may read the model's depends_on."
+            found.append(self.at(table, "E412", f"the check condition reads {what}", hint=hint))
+        return found
+
+    def boolean(self, condition: exp.Expr) -> list[Diagnostic]:
+        """A condition whose type is known must be boolean (`amount` alone is not a check)."""
+        probe = exp.select(exp.alias_(condition.copy(), "holds")).from_(
+            exp.Table(this=exp.to_identifier(self.spec.name))
+        )
+        typed = annotated(probe, self.schema)
+        dtype = typed.selects[0].type if typed is not None else None
+        if dtype is None or _sql_family(dtype) in (None, "boolean"):
+            return []  # boolean, or unknown: the warehouse decides
+        message = f"a check condition must be a boolean expression, this one is {dtype.sql(SOURCE_DIALECT)}"
+        return [self.at(condition, "E412", message, hint="Compare it, e.g. `amount > 0`.")]
 
     # -- E409 -----------------------------------------------------------------------------------
     def functions(self) -> list[Diagnostic]:
         from framework.sql.functions import function_problems
+        from framework.sql.surface import unsafe_function, written_name
 
-        return [self.at(p.node, "E409", p.message, hint=p.hint) for p in function_problems(self.query, self.sql.text)]
+        return [
+            self.at(p.node, "E409", p.message, hint=p.hint)
+            for p in function_problems(self.query, self.sql.text)
+            if not unsafe_function(written_name(p.node, self.sql.text))  # E411 says why, once
+        ]
 
     # -- E403/E404/E405 ------------------------------------------------------------------------
     def tables_and_columns(self) -> list[Diagnostic]:
         from sqlglot.optimizer.scope import Scope, traverse_scope
 
         found: list[Diagnostic] = []
-        ctes = self.parsed.ctes
+        ctes = self.ctes
         seen: set[int] = set()
         reported_tables: set[int] = set()
         try:
-            scopes = list(traverse_scope(self.query))
+            scopes = [(scope, scope.selected_sources) for scope in traverse_scope(self.query)]
+        except OptimizeError as err:
+            return self._unresolvable(err)
         except Exception as err:  # sqlglot cannot build scopes for some exotic SQL: say so, do not crash
             return [self.at(None, "E404", f"cannot resolve the SELECT's columns: {err}")]
-        for scope in scopes:
-            for _, source in scope.selected_sources.values():
+        for scope, sources in scopes:
+            for _, source in sources.values():
                 if isinstance(source, exp.Table) and id(source) not in reported_tables:
                     reported_tables.add(id(source))
-                    if source.name not in self.schema and source.name not in ctes and not source.args.get("db"):
+                    if _is_spec_like(source) and source.name not in self.schema and source.name not in ctes:
                         found.append(
                             self.at(
                                 source,
@@ -120,6 +190,16 @@ class _Checker:
                 if problem:
                     found.append(problem)
         return found
+
+    def _unresolvable(self, err: Exception) -> list[Diagnostic]:
+        """Scopes fail on a FROM that names one table twice; an unnamed one is a table function (E411)."""
+        used = re.match(r"Alias already used: (.*)", str(err))
+        if used is None:
+            return [self.at(None, "E404", f"cannot resolve the SELECT's columns: {err}")]
+        if not used.group(1):
+            return []
+        message = f"the FROM names '{used.group(1)}' more than once"
+        return [self.at(None, "E405", message, hint="Give each an alias of its own.")]
 
     def _columns_of(self, source, scope_type) -> list[str] | None:
         if isinstance(source, exp.Table):
@@ -153,7 +233,10 @@ class _Checker:
                     columns = self._columns_of(s.selected_sources[column.table][1], scope_type)
                     if columns is not None and name not in columns:
                         return self.at(
-                            column, "E404", f"unknown column '{column.table}.{name}'", hint=did_you_mean(name, columns)
+                            column,
+                            self.column_code,
+                            f"unknown column '{column.table}.{name}'",
+                            hint=did_you_mean(name, columns),
                         )
                     return None
             return None  # an alias sqlglot could not place (e.g. a lateral); do not guess
@@ -185,11 +268,11 @@ class _Checker:
                 for c in (self._columns_of(src, scope_type) or [])
             }
         )
-        return self.at(column, "E404", f"unknown column '{name}'", hint=did_you_mean(name, everything))
+        return self.at(column, self.column_code, f"unknown column '{name}'", hint=did_you_mean(name, everything))
 
     # -- E407 -----------------------------------------------------------------------------------
     def depends_on(self) -> list[Diagnostic]:
-        read = self.parsed.referenced_specs(self.schema)
+        read = parse_model(self.sql).referenced_specs(self.schema)
         found = []
         for name in read:
             if name not in self.spec.depends_on and name != self.spec.name:
@@ -345,6 +428,11 @@ def _integer_truncation(node: exp.Expression) -> str:
         if found.type is not None and found.type.this in exp.DataType.INTEGER_TYPES:
             return found.sql(SOURCE_DIALECT)
     return ""
+
+
+def _is_spec_like(table: exp.Table) -> bool:
+    """A table written as a bare name (a table function or a qualified name is E411's)."""
+    return isinstance(table.this, exp.Identifier) and not table.args.get("db") and not table.args.get("catalog")
 
 
 def _is_projection(column: exp.Column) -> bool:

@@ -42,7 +42,7 @@ class RedshiftFunction:
 
 @dataclass(frozen=True)
 class FunctionProblem:
-    node: exp.Expr
+    node: exp.Func
     message: str
     hint: str = ""
 

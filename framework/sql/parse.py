@@ -65,11 +65,83 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
     return ParsedModel(tree, (), tuple(tables), ctes)
 
 
-def parse_condition(text: str) -> exp.Expr:
-    """A check's condition (a boolean expression). Raises sqlglot's ParseError / TokenError."""
-    import sqlglot
+@dataclass(frozen=True)
+class ParsedCondition:
+    tree: exp.Expr | None  # None when the text is not one expression (see `problems`)
+    problems: tuple[Diagnostic, ...] = ()
 
-    return sqlglot.parse_one(text, read=SOURCE_DIALECT)
+
+def condition_text(spec: m.ModelSpec, check: m.Check) -> m.SqlText:
+    """An expression check's condition with where it starts in the spec's YAML."""
+    info = spec.origin.positions.where(check.key_path + ("condition",)) if spec.origin.positions else None
+    if info is None:
+        return m.SqlText(check.condition, spec.origin.path, 1, 1, block=False)
+    if info.style in ("|", ">"):  # a block scalar: the text starts on the next line, indented
+        first_line = info.line + 1
+        lines = spec.origin.positions.text.splitlines() if spec.origin.positions else []
+        content = next((ln for ln in lines[first_line - 1 :] if ln.strip()), "")
+        indent = len(content) - len(content.lstrip(" "))
+        return m.SqlText(check.condition, spec.origin.path, first_line, indent + 1, block=info.style == "|")
+    offset = 1 if info.style in ('"', "'") else 0
+    return m.SqlText(check.condition, spec.origin.path, info.line, info.col + offset, block=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_condition(sql: m.SqlText, key_path: str = "") -> ParsedCondition:
+    """A check's condition: exactly one boolean expression, never a statement (E401, E412)."""
+    import sqlglot
+    from sqlglot.errors import ParseError, TokenError
+
+    def problem(line: int, col: int, code: str, message: str) -> ParsedCondition:
+        line, col = sql.file_position(line, col)
+        return ParsedCondition(None, (Diagnostic(sql.path, line, col, code, message, key_path=key_path),))
+
+    try:
+        statements = [s for s in sqlglot.parse(sql.text, read=SOURCE_DIALECT) if s is not None]
+    except ParseError as err:
+        first = err.errors[0] if err.errors else {}
+        return problem(*token_start(first), "E401", parse_message(first, str(err)))
+    except TokenError as err:
+        return problem(1, 1, "E401", f"SQL syntax error: {err}")
+    if len(statements) != 1:
+        at = offset_position(sql.text, _second_statement_offset(sql.text))
+        return problem(*at, "E412", f"a check condition must be one expression, found {len(statements)} statements")
+    tree = statements[0]
+    if not isinstance(tree, (exp.Condition, exp.Subquery)) or isinstance(tree, exp.Query):
+        what = "a SELECT query" if isinstance(tree, exp.Query) else f"a {tree.key.upper()}"
+        return problem(1, 1, "E412", f"a check condition must be one boolean expression, found {what}")
+    return ParsedCondition(tree)
+
+
+def _second_statement_offset(text: str) -> int:
+    """Where the text after the first `;` starts (a condition holds no `;` outside strings)."""
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.tokens import TokenType
+
+    tokens = Dialect.get_or_raise(SOURCE_DIALECT).tokenize(text)
+    for i, token in enumerate(tokens):
+        if token.token_type == TokenType.SEMICOLON:
+            return tokens[i + 1].start if i + 1 < len(tokens) else token.start
+    return 0
+
+
+def first_offset(node: exp.Expr) -> int:
+    """The earliest source offset of any token inside the node (0 when none is known)."""
+    starts = [n.meta["start"] for n in node.walk() if "start" in (getattr(n, "meta", None) or {})]
+    return min(starts, default=0)
+
+
+def offset_position(text: str, offset: int) -> tuple[int, int]:
+    """(line, column), 1-based, of a character offset in `text`."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def node_position(sql: m.SqlText, node: exp.Expr | None) -> tuple[int, int]:
+    """Where a parsed node starts in the file that holds `sql` (its earliest token)."""
+    if node is None:
+        return sql.file_position(1, 1)
+    return sql.file_position(*offset_position(sql.text, first_offset(node)))
 
 
 def cte_names(query: exp.Expr) -> set[str]:

@@ -3,6 +3,11 @@
 `initdb` refuses to run as root, so as root the cluster belongs to the `postgres` user (its
 folder is made for it); as anyone else it runs as that user. Durability is switched off
 (fsync, synchronous_commit): the data lives only as long as the test session.
+
+The cluster's superuser `elt` is the admin: it creates databases and inspects them. The
+pipeline runs as `PIPELINE_ROLE`, an ordinary login role that owns the databases it writes —
+no SUPERUSER, no CREATEROLE, not a member of pg_read_server_files, pg_write_server_files or
+pg_execute_server_program — as a deployment should: the server refuses it what lint refuses.
 """
 
 from __future__ import annotations
@@ -21,13 +26,17 @@ class PostgresUnavailable(RuntimeError):
     pass
 
 
+PIPELINE_ROLE = "elt_pipeline"
+
+
 @dataclass
 class PostgresServer:
     folder: str
     port: int
-    user: str = "elt"
+    user: str = "elt"  # the admin (superuser): creates databases, inspects what the pipeline wrote
     dbname: str = "postgres"
     host: str = "127.0.0.1"
+    pipeline_user: str = PIPELINE_ROLE  # what the pipeline connects as
 
     def settings(self, dbname: str, lake: str):
         """A `postgres` target as pipeline.yml would give it."""
@@ -40,22 +49,30 @@ class PostgresServer:
             host=self.host,
             port=self.port,
             dbname=dbname,
-            user=self.user,
+            user=self.pipeline_user,
             password_env=None,
             lake=lake,
         )
 
-    def connect(self, dbname: str | None = None):
+    def connect(self, dbname: str | None = None, user: str | None = None):
+        """As the admin, or as `user` (e.g. `pipeline_user`)."""
         import psycopg
 
         return psycopg.connect(
-            host=self.host, port=self.port, user=self.user, dbname=dbname or self.dbname, autocommit=True
+            host=self.host, port=self.port, user=user or self.user, dbname=dbname or self.dbname, autocommit=True
         )
 
-    def create_database(self, name: str) -> str:
+    def create_database(self, name: str, owner: str | None = None) -> str:
+        """A fresh database owned by the pipeline's role (or `owner`): it may create schemas in it."""
+        from psycopg import sql
+
         with self.connect() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')  # test-owned names only
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(name), sql.Identifier(owner or self.pipeline_user)
+                )
+            )
         return name
 
 
@@ -114,11 +131,25 @@ def start() -> PostgresServer:
     while True:
         try:
             server.connect().close()
-            return server
+            break
         except Exception:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+    _create_pipeline_role(server)
+    return server
+
+
+def _create_pipeline_role(server: PostgresServer) -> None:
+    """An ordinary login role: every privilege it has comes from owning its databases."""
+    from psycopg import sql
+
+    with server.connect() as conn:
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS").format(
+                sql.Identifier(server.pipeline_user)
+            )
+        )
 
 
 def stop(server: PostgresServer) -> None:

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.compile.naming import Naming
+from framework.errors import SpecError
 from framework.spec import model as m
+from framework.spec.validate import format_key_path
 from framework.sql import expr as q
-from framework.sql.parse import parse_condition
+from framework.sql.parse import condition_text, parse_condition
+from framework.sql.surface import refuse_outside_reads
 
 SAMPLE_ROWS = 5
 
@@ -118,13 +121,33 @@ def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming
         )
         return CompiledCheck(f"min_row_count({check.min_rows})", severity, "enough rows", rows)
     if kind is m.CheckType.EXPRESSION:
-        condition = parse_condition(check.condition)
+        condition = _condition(spec, check, naming)
         holds = exp.Case(ifs=[exp.If(this=condition, true=q.lit(1))], default=q.lit(0))
         rows = q.select(exp.Star()).from_(table.copy()).where(exp.EQ(this=holds, expression=q.lit(0)))
         return CompiledCheck(f"expression({check.name})", severity, check.condition, rows)
     from framework.errors import CompileError
 
     raise CompileError(f"unknown check type {kind}")
+
+
+def _condition(spec: m.ModelSpec, check: m.Check, naming: Naming) -> exp.Expr:
+    """The condition's tree (a copy), its subqueries reading the physical tables of the model's inputs.
+    Lint refuses anything else; a caller that skipped lint gets the same findings as a SpecError."""
+    text = condition_text(spec, check)
+    parsed = parse_condition(text, format_key_path(check.key_path + ("condition",)))
+    if parsed.tree is None:
+        raise SpecError(parsed.problems[0].format(), parsed.problems)
+    refuse_outside_reads(parsed.tree, text, [name for name, _ in naming.layers])
+    inputs = set(spec.depends_on)
+
+    def physical(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Table) and not node.args.get("db") and node.name in inputs:
+            table = naming.table_of(node.name)
+            table.set("alias", node.args.get("alias") or exp.TableAlias(this=q.ident(node.name)))
+            return table
+        return node
+
+    return parsed.tree.copy().transform(physical, copy=False)
 
 
 def scd2_invariants(spec: m.ModelSpec, table: exp.Table) -> list[CompiledCheck]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlglot import exp
 
 from framework.compile.naming import Naming
+from framework.errors import SpecError
 from framework.spec import model as m
 from framework.sql.parse import cte_names, parse_model
 from framework.sql.schema import annotated
+from framework.sql.surface import refuse_outside_reads
 
 
 def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = None) -> exp.Query:
@@ -18,8 +20,11 @@ def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = Non
     The parsed tree is shared (see framework.sql.parse): this works on a copy.
     """
     assert spec.sql is not None
-    parsed = parse_model(spec.sql).tree
-    assert parsed is not None, f"{spec.name}: its SQL does not parse; run `elt lint` first"
+    parsed_model = parse_model(spec.sql)
+    parsed = parsed_model.tree
+    if parsed is None:  # lint reports it; a caller that skipped lint gets the same findings
+        raise SpecError(parsed_model.problems[0].format(), parsed_model.problems)
+    refuse_outside_reads(parsed, spec.sql, [name for name, _ in naming.layers])
     query = (annotated(parsed, schema) if schema is not None else None) or parsed.copy()
     ctes = cte_names(query)  # of the qualified tree: qualifying normalizes the names' case
     known = {name for name, _ in naming.layers}

@@ -31,7 +31,10 @@ INGEST_COLUMNS = ("_source_file", "_source_line", "_batch_date", "_load_seq")  #
 
 
 def session(server, dbname: str) -> PostgresSession:
-    return PostgresSession(lambda: psycopg.connect(host=server.host, port=server.port, user=server.user, dbname=dbname))
+    """As the pipeline connects: its ordinary role, never the admin."""
+    return PostgresSession(
+        lambda: psycopg.connect(host=server.host, port=server.port, user=server.pipeline_user, dbname=dbname)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +224,7 @@ def test_the_cli_runs_a_postgres_target_named_in_pipeline_yml(postgres, tmp_path
             "targets:\n",
             (
                 "targets:\n  pg:\n    type: postgres\n    host: 127.0.0.1\n"
-                f"    port: {postgres.port}\n    dbname: {dbname}\n    user: {postgres.user}\n"
+                f"    port: {postgres.port}\n    dbname: {dbname}\n    user: {postgres.pipeline_user}\n"
                 "    password_env: ELT_TEST_PG_PASSWORD\n    lake: lake\n"
             ),
             1,
@@ -335,7 +338,7 @@ def test_after_the_bootstrap_two_writers_and_a_reader_share_the_warehouse_withou
     from framework.spec.project import load_project
 
     workspace, _, _, _ = olist
-    dbname = postgres.create_database("bootstrapped")
+    dbname = postgres.create_database("bootstrapped", owner=postgres.user)  # the admin's, as on a real server
     users = ("pipeline_a", "pipeline_b", "bi_user")
     with postgres.connect() as conn:
         for user in users:
@@ -403,3 +406,41 @@ def test_history_cut_into_random_batches_on_postgres_equals_one_full_load(olist,
             scoped += sum(1 for o in result.outcomes if o.detail.startswith("scoped"))
     assert scoped > 0
     assert_equal_to_duckdb(postgres, settings.dbname, full)
+
+
+def test_the_pipeline_runs_as_an_ordinary_role(olist, postgres):
+    """Issue 15: the pipeline's role is no superuser and holds none of the server-file roles; what
+    it built, it owns."""
+    _, settings, _, _ = olist
+    assert settings.user == postgres.pipeline_user != postgres.user
+    with postgres.connect(settings.dbname) as conn:
+        flags = conn.execute(
+            "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = %s", (settings.user,)
+        ).fetchone()
+        assert flags == (False, False, False)
+        server_roles = conn.execute(
+            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = %s",
+            (settings.user,),
+        ).fetchall()
+        assert server_roles == []
+        owners = conn.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname IN ('dwh', 'mart', 'elt')")
+        assert owners.fetchall() == [(settings.user,)]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT pg_read_file('/etc/hostname')",
+        "SELECT pg_ls_dir('.')",
+        "SELECT lo_import('/etc/hostname')",
+        "COPY (SELECT 1) TO '/tmp/elt-should-not-exist'",
+    ],
+)
+def test_the_server_refuses_the_pipeline_role_what_lint_refuses(olist, postgres, sql):
+    """Defence in depth: were lint bypassed (E411 refuses these first), the pipeline's role
+    cannot read or write the server's files either."""
+    _, settings, _, _ = olist
+    with postgres.connect(settings.dbname, user=postgres.pipeline_user) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(sql)

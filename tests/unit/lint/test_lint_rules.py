@@ -361,6 +361,97 @@ CASES = [
         ],
     ),
     (
+        "E411",
+        [
+            replace(
+                "models/dim_member.yml", "LOWER(tier) AS tier,", "LOWER(tier) || pg_read_file('/etc/hostname') AS tier,"
+            )
+        ],
+        [("models/dim_member.yml", 28, 25, "E411", "function 'pg_read_file' reads outside the pipeline's specs")],
+    ),
+    (
+        "E411",
+        [replace("models/fact_purchase.sql", "FROM purchases AS p", "FROM purchases AS p CROSS JOIN elt.file_ledger")],
+        [("models/fact_purchase.sql", 5, 32, "E411", "'elt.file_ledger' reads outside the pipeline's specs")],
+    ),
+    (
+        "E411",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "FROM purchases AS p",
+                "FROM purchases AS p WHERE EXISTS (SELECT 1 FROM information_schema.tables)",
+            )
+        ],
+        [("models/fact_purchase.sql", 5, 49, "E411", "'information_schema.tables' reads outside the pipeline's specs")],
+    ),
+    (
+        "E411",
+        [replace("models/fact_purchase.sql", "FROM purchases AS p", "FROM staging.purchases AS p")],
+        [("models/fact_purchase.sql", 5, 6, "E411", "tables are named by spec, without a schema. Write 'purchases'")],
+    ),
+    (
+        "E411",
+        [replace("models/fact_purchase.sql", "FROM purchases AS p", "FROM purchases AS p, read_csv('/etc/passwd')")],
+        [("models/fact_purchase.sql", 5, 22, "E411", "table function 'read_csv' reads outside the pipeline's specs")],
+    ),
+    (
+        "E411",
+        [
+            replace(
+                "models/fact_purchase.yml",
+                'condition: "amount > 0"',
+                "condition: \"EXISTS (SELECT * FROM read_text('/etc/hostname'))\"",
+            )
+        ],
+        [("models/fact_purchase.yml", 19, 81, "E411", "checks[2].condition: table function 'read_text' reads outside")],
+    ),
+    (
+        "E412",
+        [replace("models/fact_purchase.yml", 'condition: "amount > 0"', 'condition: "amout > 0"')],
+        [("models/fact_purchase.yml", 19, 59, "E412", "condition: unknown column 'amout'. Did you mean 'amount'?")],
+    ),
+    (
+        "E412",
+        [
+            replace(
+                "models/fact_purchase.yml",
+                'condition: "amount > 0"',
+                'condition: "amount >= 0; DROP TABLE staging.orders"',
+            )
+        ],
+        [("models/fact_purchase.yml", 19, 72, "E412", "must be one expression, found 2 statements")],
+    ),
+    (
+        "E412",
+        [replace("models/fact_purchase.yml", 'condition: "amount > 0"', 'condition: "SELECT 1"')],
+        [("models/fact_purchase.yml", 19, 59, "E412", "must be one boolean expression, found a SELECT query")],
+    ),
+    (
+        "E412",
+        [
+            replace(
+                "models/fact_purchase.yml",
+                'condition: "amount > 0"',
+                'condition: "EXISTS (SELECT 1 FROM members)"',
+            )
+        ],
+        [
+            (
+                "models/fact_purchase.yml",
+                19,
+                81,
+                "E412",
+                "the check condition reads 'members', which is not in depends_on",
+            )
+        ],
+    ),
+    (
+        "E412",
+        [replace("models/fact_purchase.yml", 'condition: "amount > 0"', 'condition: "amount"')],
+        [("models/fact_purchase.yml", 19, 59, "E412", "must be a boolean expression, this one is DECIMAL(10, 2)")],
+    ),
+    (
         "W501",
         [
             write(
