@@ -339,7 +339,7 @@ def _months(value: exp.Expression) -> exp.Expression:
     ts = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
     year = exp.Extract(this=exp.var("YEAR"), expression=ts)
     month = exp.Extract(this=exp.var("MONTH"), expression=ts.copy())
-    return exp.Add(this=exp.Mul(this=year, expression=exp.Literal.number(12)), expression=month)
+    return exp.Paren(this=exp.Add(this=exp.Mul(this=year, expression=exp.Literal.number(12)), expression=month))
 
 
 def _datediff(node: exp.Expression, target: str) -> exp.Expression | None:
@@ -362,6 +362,16 @@ def _datediff(node: exp.Expression, target: str) -> exp.Expression | None:
     return exp.Cast(this=counted, to=exp.DataType.build("BIGINT"))
 
 
+def _dateadd(node: exp.Expression, target: str) -> exp.Expression | None:
+    # Not a value difference: DuckDB reads `INTERVAL 30 DAY` back as `INTERVAL '30' DAY`, so a
+    # literal count is written quoted and the statement survives the compile's round trip.
+    amount = node.expression
+    if target != "duckdb" or not isinstance(amount, exp.Literal) or amount.is_string:
+        return None
+    node.set("expression", exp.Literal.string(amount.this))
+    return None
+
+
 def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:
     # Redshift REGEXP_REPLACE replaces every match; DuckDB and PostgreSQL replace the first
     # one unless told 'g'.
@@ -381,10 +391,9 @@ def _listagg(node: exp.WithinGroup, target: str) -> exp.Expression | None:
     agg = node.this
     if target != "postgres" or not isinstance(agg, exp.GroupConcat):
         return None
-    ordered = exp.Order(
-        this=exp.Cast(this=agg.this, to=exp.DataType.build("TEXT")), expressions=node.expression.expressions
-    )
-    return exp.Anonymous(this="STRING_AGG", expressions=[ordered, agg.args.get("separator") or exp.Literal.string("")])
+    text = exp.Cast(this=agg.this, to=exp.DataType.build("TEXT"))  # STRING_AGG takes text only
+    ordered = exp.Order(this=text, expressions=node.expression.expressions)
+    return exp.GroupConcat(this=ordered, separator=agg.args.get("separator") or exp.Literal.string(""))
 
 
 def _decode(node: exp.DecodeCase, target: str) -> exp.Expression | None:
@@ -414,6 +423,8 @@ REWRITES: dict[type, Callable] = {
     exp.StrToTime: _str_to_time,
     exp.DateDiff: _datediff,
     exp.TsOrDsDiff: _datediff,
+    exp.TsOrDsAdd: _dateadd,
+    exp.DateAdd: _dateadd,
     exp.RegexpReplace: _regexp_replace,
     exp.WithinGroup: _listagg,
     exp.DecodeCase: _decode,
@@ -504,11 +515,10 @@ def _refuse_extract(node: exp.Extract) -> str | None:
 
 def _refuse_round(node: exp.Round) -> str | None:
     # PostgreSQL rounds a DOUBLE half to even (2.5 → 2); Redshift and DuckDB half away from zero.
-    if (
-        node.this.type is not None
-        and node.this.type.this in (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT)
-        and not node.args.get("decimals")
-    ):
+    # (a literal like 2.5 is NUMERIC on Redshift, though sqlglot types it DOUBLE)
+    value = node.this.this if isinstance(node.this, exp.Neg) else node.this
+    double = value.type is not None and value.type.this in (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT)
+    if double and not isinstance(value, exp.Literal) and not node.args.get("decimals"):
         return "ROUND of a DOUBLE PRECISION: PostgreSQL rounds halves to even; CAST the value AS DECIMAL first"
     return None
 
