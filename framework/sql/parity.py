@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from framework import errors
+
 TARGETS = ("duckdb", "postgres")
 Refusal = tuple[exp.Expr, str]
 
@@ -102,8 +104,9 @@ _NAME_ORDER = sorted(NAME_TOKENS, key=len, reverse=True)
 _NUMBER_ORDER = sorted(NUMBER_TOKENS, key=len, reverse=True)
 
 
-class FormatError(ValueError):
-    """A format string with a token we cannot compute exactly (the message names it)."""
+class FormatError(errors.CompileError):
+    """A format string with a token we cannot compute exactly (the message names it); caught
+    here and turned into a refusal, never raised out of this module."""
 
 
 def redshift_format(node: exp.Expression) -> str | None:
