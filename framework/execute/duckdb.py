@@ -57,7 +57,10 @@ def connect_duckdb(path: str, wait_seconds: float = 0.0) -> DuckDBSession:
     while True:
         try:
             os.makedirs(directory, exist_ok=True)
-            return DuckDBSession(duckdb.connect(path))
+            conn = duckdb.connect(path)
+            # Redshift sessions are UTC: timestamptz values and casts must not follow the host's TZ
+            conn.execute("SET TimeZone = 'UTC'")
+            return DuckDBSession(conn)
         except duckdb.IOException as err:
             if _locked(err) and time.monotonic() < deadline:
                 time.sleep(0.5)

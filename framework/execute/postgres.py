@@ -78,6 +78,7 @@ def connect_postgres(settings: PostgresSettings) -> PostgresSession:
             password=password,
             application_name="elt",
             connect_timeout=10,
+            options="-c TimeZone=UTC",  # Redshift sessions are UTC, whatever the server's default
         )
 
     return PostgresSession(connect)

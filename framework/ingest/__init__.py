@@ -146,6 +146,7 @@ def _ingest_job(pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batc
     import duckdb
 
     con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")  # a timestamptz without an offset is UTC, as on Redshift
     try:
         return ingest_file(con, pipeline, source, path, lake, batch_date)
     except IngestError as err:

@@ -20,3 +20,8 @@ class DuckDBDialect(Dialect):
 
     def placeholder(self, name: str) -> exp.Placeholder:
         return exp.Placeholder(this=name)  # `$name`, DuckDB's named parameter, parses back as a plain name
+
+    def prepare(self, statement: exp.Expression) -> exp.Expression:
+        from framework.sql.parity import translate
+
+        return translate(statement, self.name)  # Redshift's values, not DuckDB's (framework.sql.parity)

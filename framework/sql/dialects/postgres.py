@@ -28,6 +28,9 @@ class PostgresDialect(Dialect):
         # the text is a fixed point (the statement means the same either way).
         import sqlglot
 
+        from framework.sql.parity import translate
+
+        statement = translate(statement, self.name)  # Redshift's values (framework.sql.parity)
         for node in list(statement.find_all(exp.DateDiff, exp.TsOrDsDiff)):
             node.replace(sqlglot.parse_one(node.sql(dialect=self.sqlglot_dialect), read=self.sqlglot_dialect))
         return statement

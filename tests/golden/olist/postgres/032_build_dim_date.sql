@@ -81,7 +81,9 @@ FROM (
     FROM numbers AS nb
     CROSS JOIN bounds AS b
     WHERE
-      nb.n <= CAST(EXTRACT(EPOCH FROM CAST(b.last_date AS TIMESTAMP) - CAST(b.first_date AS TIMESTAMP)) / 86400 AS BIGINT)
+      nb.n <= CAST(CAST((
+        EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(b.last_date AS TIMESTAMP))) - EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(b.first_date AS TIMESTAMP)))
+      ) AS DOUBLE PRECISION) / 86400 AS BIGINT)
   ), parts AS (
     SELECT
       calendar.date_key AS date_key,

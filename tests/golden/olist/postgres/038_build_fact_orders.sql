@@ -101,7 +101,9 @@ FROM (
     CASE
       WHEN o.order_delivered_customer_date IS NULL
       THEN NULL
-      ELSE CAST(CAST(EXTRACT(EPOCH FROM CAST(CAST(o.order_delivered_customer_date AS DATE) AS TIMESTAMP) - CAST(CAST(o.order_purchase_timestamp AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) AS INT)
+      ELSE CAST(CAST(CAST((
+        EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(o.order_delivered_customer_date AS DATE) AS TIMESTAMP))) - EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(o.order_purchase_timestamp AS DATE) AS TIMESTAMP)))
+      ) AS DOUBLE PRECISION) / 86400 AS BIGINT) AS INT)
     END AS delivery_days,
     CASE
       WHEN o.order_delivered_customer_date IS NULL
@@ -484,7 +486,9 @@ FROM (
       CASE
         WHEN o.order_delivered_customer_date IS NULL
         THEN NULL
-        ELSE CAST(CAST(EXTRACT(EPOCH FROM CAST(CAST(o.order_delivered_customer_date AS DATE) AS TIMESTAMP) - CAST(CAST(o.order_purchase_timestamp AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) AS INT)
+        ELSE CAST(CAST(CAST((
+          EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(o.order_delivered_customer_date AS DATE) AS TIMESTAMP))) - EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(o.order_purchase_timestamp AS DATE) AS TIMESTAMP)))
+        ) AS DOUBLE PRECISION) / 86400 AS BIGINT) AS INT)
       END AS delivery_days,
       CASE
         WHEN o.order_delivered_customer_date IS NULL

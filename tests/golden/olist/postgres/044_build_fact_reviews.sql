@@ -37,7 +37,9 @@ FROM (
     END AS has_comment,
     r.review_creation_date AS created_ts,
     r.review_answer_timestamp AS answered_ts,
-    CAST(CAST(EXTRACT(EPOCH FROM CAST(CAST(r.review_answer_timestamp AS DATE) AS TIMESTAMP) - CAST(CAST(r.review_creation_date AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) AS INT) AS answer_days
+    CAST(CAST(CAST((
+      EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(r.review_answer_timestamp AS DATE) AS TIMESTAMP))) - EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(r.review_creation_date AS DATE) AS TIMESTAMP)))
+    ) AS DOUBLE PRECISION) / 86400 AS BIGINT) AS INT) AS answer_days
   FROM staging.order_reviews AS r
   JOIN staging.orders AS o
     ON o.order_id = r.order_id
@@ -284,7 +286,9 @@ FROM (
       END AS has_comment,
       r.review_creation_date AS created_ts,
       r.review_answer_timestamp AS answered_ts,
-      CAST(CAST(EXTRACT(EPOCH FROM CAST(CAST(r.review_answer_timestamp AS DATE) AS TIMESTAMP) - CAST(CAST(r.review_creation_date AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) AS INT) AS answer_days
+      CAST(CAST(CAST((
+        EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(r.review_answer_timestamp AS DATE) AS TIMESTAMP))) - EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(r.review_creation_date AS DATE) AS TIMESTAMP)))
+      ) AS DOUBLE PRECISION) / 86400 AS BIGINT) AS INT) AS answer_days
     FROM staging.order_reviews AS r
     JOIN staging.orders AS o
       ON o.order_id = r.order_id

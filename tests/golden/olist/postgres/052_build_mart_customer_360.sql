@@ -51,8 +51,12 @@ FROM (
       p.avg_review_score AS avg_review_score,
       p.favourite_category AS favourite_category,
       p.preferred_payment_type AS preferred_payment_type,
-      CAST(CAST(EXTRACT(EPOCH FROM CAST(a.as_of_date AS TIMESTAMP) - CAST(CAST(p.last_order_ts AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) AS INT) AS recency_days,
-      CAST(CAST(EXTRACT(EPOCH FROM CAST(a.as_of_date AS TIMESTAMP) - CAST(CAST(p.first_order_ts AS DATE) AS TIMESTAMP)) / 86400 AS BIGINT) AS INT) AS tenure_days
+      CAST(CAST(CAST((
+        EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(a.as_of_date AS TIMESTAMP))) - EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(p.last_order_ts AS DATE) AS TIMESTAMP)))
+      ) AS DOUBLE PRECISION) / 86400 AS BIGINT) AS INT) AS recency_days,
+      CAST(CAST(CAST((
+        EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(a.as_of_date AS TIMESTAMP))) - EXTRACT(EPOCH FROM DATE_TRUNC('DAY', CAST(CAST(p.first_order_ts AS DATE) AS TIMESTAMP)))
+      ) AS DOUBLE PRECISION) / 86400 AS BIGINT) AS INT) AS tenure_days
     FROM mart.mart_customer_profile AS p
     CROSS JOIN as_of AS a
   )

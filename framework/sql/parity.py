@@ -1,0 +1,611 @@
+"""Redshift's values off Redshift: AST rewrites for DuckDB and PostgreSQL, and what cannot be made exact.
+
+Model SQL is written in Redshift's dialect and sqlglot spells it for the other targets, but
+spelling is not meaning: DuckDB's CONCAT skips NULLs, its AVG of integers is fractional, and
+sqlglot's TO_CHAR formats lose tokens (`Mon`). Two functions keep the promise "what passes lint
+computes Redshift's values everywhere, or is refused":
+
+- `translate(statement, target)` rewrites a statement just before it is rendered for "duckdb"
+  or "postgres" (wired into each dialect's `prepare`), so the target computes what Redshift
+  computes. It only rewrites what it can make exact; everything else is left as it is.
+- `refusals(statement)` lists every construct `translate` cannot make exact on both targets,
+  each with a message naming the construct and what to write instead. The caller (lint)
+  reports each as E410 at the node (`node.meta` has the line and column of a parsed node).
+
+A construct is either exact on every target or refused: never silently a different value.
+The parity matrix (tests/support/parity_cases.py) runs each construct on DuckDB and PostgreSQL
+against the value Redshift's documentation gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from framework import errors
+
+TARGETS = ("duckdb", "postgres")
+Refusal = tuple[exp.Expr, str]
+
+INTEGER_TYPES = (exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.TINYINT)
+NUMBER_TYPES = exp.DataType.NUMERIC_TYPES
+# DATEDIFF parts whose Redshift meaning (boundaries crossed) we can spell on both targets.
+DATEDIFF_PARTS = ("YEAR", "QUARTER", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
+# EXTRACT / DATE_PART parts that mean the same on every target (sqlglot reads both as EXTRACT,
+# but Redshift's DATE_PART(second, …) keeps the fraction while EXTRACT drops it).
+EXTRACT_PARTS = ("YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE", "DOW", "DAYOFWEEK", "DOY", "DAYOFYEAR")
+
+
+# --- TO_CHAR / TO_DATE / TO_TIMESTAMP formats ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    """One Redshift datetime-format token: its strftime spelling, or how to compute it."""
+
+    strftime: str = ""  # a DuckDB strftime specifier, when one gives exactly Redshift's text
+    case: str = ""  # "upper" / "lower": Redshift spells the name in that case
+    pad: int = 0  # Redshift pads MONTH/DAY names with blanks to 9 characters (like PostgreSQL)
+    compute: str = ""  # a computed piece (no strftime specifier gives it): see _computed
+    parse: bool = False  # DuckDB's strptime reads it back exactly (TO_DATE / TO_TIMESTAMP)
+
+
+# Case-sensitive names first, then the numeric tokens (any case), longest first: the order is
+# the tokenizer's preference (HH24 before HH, MONTH before MON before MM …). Source: AWS
+# "Datetime format strings" (https://docs.aws.amazon.com/redshift/latest/dg/r_FORMAT_strings.html).
+NAME_TOKENS: dict[str, Token] = {
+    "MONTH": Token("%B", case="upper", pad=9),
+    "Month": Token("%B", pad=9),
+    "month": Token("%B", case="lower", pad=9),
+    "MON": Token("%b", case="upper"),
+    "Mon": Token("%b"),
+    "mon": Token("%b", case="lower"),
+    "DAY": Token("%A", case="upper", pad=9),
+    "Day": Token("%A", pad=9),
+    "day": Token("%A", case="lower", pad=9),
+    "DY": Token("%a", case="upper"),
+    "Dy": Token("%a"),
+    "dy": Token("%a", case="lower"),
+    "A.M.": Token(compute="a.m.", case="upper"),
+    "P.M.": Token(compute="a.m.", case="upper"),
+    "a.m.": Token(compute="a.m."),
+    "p.m.": Token(compute="a.m."),
+    "AM": Token("%p", parse=True),
+    "PM": Token("%p", parse=True),
+    "am": Token("%p", case="lower"),
+    "pm": Token("%p", case="lower"),
+}
+NUMBER_TOKENS: dict[str, Token] = {
+    "HH24": Token("%H", parse=True),
+    "HH12": Token("%I", parse=True),
+    "YYYY": Token("%Y", parse=True),
+    "YYY": Token(compute="YYY"),
+    "DDD": Token("%j"),
+    "HH": Token("%I", parse=True),
+    "YY": Token("%y"),
+    "MM": Token("%m", parse=True),
+    "DD": Token("%d", parse=True),
+    "MI": Token("%M", parse=True),
+    "SS": Token("%S", parse=True),
+    "MS": Token("%g", parse=True),
+    "US": Token("%f", parse=True),
+    "IW": Token("%V"),
+    "WW": Token(compute="WW"),
+    "Y": Token(compute="Y"),
+    "D": Token(compute="D"),
+    "Q": Token(compute="Q"),
+    "W": Token(compute="W"),
+    "J": Token(compute="J"),
+}
+_NAME_ORDER = sorted(NAME_TOKENS, key=len, reverse=True)
+_NUMBER_ORDER = sorted(NUMBER_TOKENS, key=len, reverse=True)
+
+
+class FormatError(errors.CompileError):
+    """A format string with a token we cannot compute exactly (the message names it); caught
+    here and turned into a refusal, never raised out of this module."""
+
+
+def redshift_format(node: exp.Expression) -> str | None:
+    """The format text Redshift runs for a TO_CHAR / TO_DATE / TO_TIMESTAMP node, None when not
+    a literal. sqlglot turned it into strftime text when parsing; the Redshift target spells it
+    back with Redshift's inverse mapping, so that spelling is what Redshift executes."""
+    from sqlglot.dialects.redshift import Redshift
+    from sqlglot.time import format_time
+
+    fmt = node.args.get("format")
+    if not isinstance(fmt, exp.Literal) or not fmt.is_string:
+        return None
+    return format_time(fmt.this, Redshift.INVERSE_TIME_MAPPING, Redshift.INVERSE_TIME_TRIE)
+
+
+def tokenize(fmt: str) -> list[tuple[str, Token | None]]:
+    """(text, token) pairs; token None is literal text (separators and "quoted" text)."""
+    pieces: list[tuple[str, Token | None]] = []
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == '"':  # quoted literal text, copied as it is
+            end = fmt.find('"', i + 1)
+            if end < 0:
+                raise FormatError("an unclosed double quote")
+            pieces.append((fmt[i + 1 : end], None))
+            i = end + 1
+            continue
+        name = next((t for t in _NAME_ORDER if fmt.startswith(t, i)), None)
+        if name:
+            pieces.append((name, NAME_TOKENS[name]))
+            i += len(name)
+            continue
+        number = next((t for t in _NUMBER_ORDER if fmt[i : i + len(t)].upper() == t), None)
+        if number:
+            pieces.append((fmt[i : i + len(number)], NUMBER_TOKENS[number]))
+            i += len(number)
+            continue
+        if fmt[i].isalpha():  # FM, TZ, OF, IYYY, a stray letter: no exact DuckDB spelling
+            word = re.match(r"[A-Za-z]+", fmt[i:])
+            raise FormatError(f"the format token {word.group(0) if word else fmt[i]!r}")
+        pieces.append((fmt[i], None))
+        i += 1
+    return pieces
+
+
+def _strftime(value: exp.Expression, fmt: str) -> exp.Expression:
+    return exp.TimeToStr(this=value.copy(), format=exp.Literal.string(fmt))
+
+
+def _int_part(value: exp.Expression, spec: str) -> exp.Expression:
+    return exp.Cast(this=_strftime(value, spec), to=exp.DataType.build("INT"))
+
+
+def _text(number: exp.Expression) -> exp.Expression:
+    return exp.Cast(this=number, to=exp.DataType.build("VARCHAR"))
+
+
+def _one_based_week(day: exp.Expression) -> exp.Expression:
+    """(day - 1) // 7 + 1: weeks counted from day 1 in blocks of seven (Redshift W and WW)."""
+    sub = exp.Sub(this=day, expression=exp.Literal.number(1))
+    return exp.Add(
+        this=exp.IntDiv(this=exp.Paren(this=sub), expression=exp.Literal.number(7)), expression=exp.Literal.number(1)
+    )
+
+
+def _computed(value: exp.Expression, kind: str) -> exp.Expression:
+    """Tokens no strftime specifier spells, as DuckDB expressions giving Redshift's text."""
+    if kind == "Y":
+        return exp.Right(this=_strftime(value, "%Y"), expression=exp.Literal.number(1))
+    if kind == "YYY":
+        return exp.Right(this=_strftime(value, "%Y"), expression=exp.Literal.number(3))
+    if kind == "D":  # Redshift D is 1-7 from Sunday; %w is 0-6 from Sunday
+        return _text(exp.Add(this=_int_part(value, "%w"), expression=exp.Literal.number(1)))
+    if kind == "Q":
+        month = _int_part(value, "%m")
+        return _text(
+            exp.IntDiv(
+                this=exp.Paren(this=exp.Add(this=month, expression=exp.Literal.number(2))),
+                expression=exp.Literal.number(3),
+            )
+        )
+    if kind == "W":
+        return _text(_one_based_week(_int_part(value, "%d")))
+    if kind == "WW":  # two digits, like PostgreSQL's
+        return exp.Pad(
+            this=_text(_one_based_week(_int_part(value, "%j"))),
+            expression=exp.Literal.number(2),
+            fill_pattern=exp.Literal.string("0"),
+            is_left=True,
+        )
+    if kind == "J":  # Julian day number: 1970-01-01 is day 2440588
+        days = exp.DateDiff(
+            this=exp.Cast(this=value.copy(), to=exp.DataType.build("DATE")),
+            expression=exp.Cast(this=exp.Literal.string("1970-01-01"), to=exp.DataType.build("DATE")),
+            unit=exp.var("DAY"),
+        )
+        return _text(exp.Add(this=days, expression=exp.Literal.number(2440588)))
+    # a.m. / p.m.: %p gives AM / PM
+    hour = _int_part(value, "%H")
+    return exp.If(
+        this=exp.LT(this=hour, expression=exp.Literal.number(12)),
+        true=exp.Literal.string("a.m."),
+        false=exp.Literal.string("p.m."),
+    )
+
+
+def _piece(value: exp.Expression, text: str, token: Token) -> exp.Expression:
+    piece = _computed(value, token.compute) if token.compute else _strftime(value, token.strftime)
+    if token.pad:
+        piece = exp.Pad(
+            this=piece, expression=exp.Literal.number(token.pad), fill_pattern=exp.Literal.string(" "), is_left=False
+        )
+    if token.case == "upper":
+        piece = exp.Upper(this=piece)
+    elif token.case == "lower":
+        piece = exp.Lower(this=piece)
+    return piece
+
+
+def duckdb_to_char(value: exp.Expression, fmt: str) -> exp.Expression:
+    """TO_CHAR(value, fmt) as DuckDB: runs of plain specifiers and literal text share one
+    STRFTIME; names in a case, padded names and computed tokens are pieces of their own,
+    joined with || (never NULL-skipping CONCAT: a NULL value gives NULL, as on Redshift)."""
+    parts: list[exp.Expression] = []
+    run = ""
+    for text, token in tokenize(fmt):
+        if token is None or (token.strftime and not token.case and not token.pad and not token.compute):
+            run += text.replace("%", "%%") if token is None else token.strftime
+            continue
+        if run:
+            parts.append(_strftime(value, run))
+            run = ""
+        parts.append(_piece(value, text, token))
+    if run or not parts:
+        parts.append(_strftime(value, run))
+    result = parts[0]
+    for part in parts[1:]:
+        result = exp.DPipe(this=result, expression=part, safe=False)
+    return result
+
+
+def strptime_format(fmt: str) -> str:
+    """A TO_DATE / TO_TIMESTAMP format as a DuckDB strptime format (only tokens it reads exactly)."""
+    out = ""
+    for text, token in tokenize(fmt):
+        if token is None:
+            out += text.replace("%", "%%")
+        elif token.parse:
+            out += token.strftime
+        else:
+            raise FormatError(f"the format token {text!r} when parsing text")
+    return out
+
+
+# --- rewrites ------------------------------------------------------------------------------------
+
+
+def _is_integer(node: exp.Expression | None) -> bool:
+    return node is not None and node.type is not None and node.type.this in INTEGER_TYPES
+
+
+def _is_number(node: exp.Expression | None) -> bool:
+    return node is not None and node.type is not None and node.type.this in NUMBER_TYPES
+
+
+def _avg(node: exp.Avg, target: str) -> exp.Expression | None:
+    # AWS AVG: for SMALLINT/INTEGER/BIGINT arguments the result is a BIGINT, the fraction
+    # truncated. DuckDB gives a DOUBLE, PostgreSQL a NUMERIC: truncate and cast back.
+    if not _is_integer(node.this):
+        return None
+    if isinstance(node.parent, exp.Window):  # AVG(…) OVER (…): the window is the value
+        window = node.parent
+        window.replace(_truncated(window.copy()))
+        return None
+    return _truncated(node.copy())
+
+
+def _truncated(value: exp.Expression) -> exp.Expression:
+    return exp.Cast(this=exp.Trunc(this=value), to=exp.DataType.build("BIGINT"))
+
+
+def _concat(node: exp.Concat, target: str) -> exp.Expression | None:
+    # Redshift CONCAT is NULL when either side is NULL (like ||); DuckDB's and PostgreSQL's
+    # CONCAT skip NULLs. || propagates NULL on both.
+    args = node.expressions
+    result = args[0]
+    for arg in args[1:]:
+        result = exp.DPipe(this=result, expression=arg, safe=False)
+    return exp.Paren(this=result)
+
+
+def _to_char(node: exp.TimeToStr, target: str) -> exp.Expression | None:
+    fmt = redshift_format(node)
+    if fmt is None or _is_number(node.this) or _checked_format(fmt) is not None:
+        return None  # refused (see refusals); left as sqlglot spells it
+    value = node.this
+    if target == "postgres":
+        # PostgreSQL has Redshift's TO_CHAR: keep Redshift's text (sqlglot's own spelling turns
+        # MONTH into TMMonth, a different value).
+        return exp.Anonymous(this="TO_CHAR", expressions=[value, exp.Literal.string(fmt)])
+    if value.type is None or not value.type.is_type(*exp.DataType.TEMPORAL_TYPES):
+        value = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
+    return duckdb_to_char(value, fmt)
+
+
+def _str_to_time(node: exp.StrToDate | exp.StrToTime, target: str) -> exp.Expression | None:
+    fmt = redshift_format(node)
+    if fmt is None or _checked_parse_format(fmt) is not None:
+        return None
+    name = "TO_DATE" if isinstance(node, exp.StrToDate) else "TO_TIMESTAMP"
+    if target == "postgres":  # PostgreSQL has both, with Redshift's format text
+        return exp.Anonymous(this=name, expressions=[node.this, exp.Literal.string(fmt)])
+    parsed = exp.StrToTime(this=node.this, format=exp.Literal.string(strptime_format(fmt)))
+    # Redshift TO_TIMESTAMP returns TIMESTAMPTZ (the session is UTC on every target)
+    to = "DATE" if name == "TO_DATE" else "TIMESTAMPTZ"
+    return exp.Cast(this=parsed, to=exp.DataType.build(to))
+
+
+def _part(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    return unit.name.upper() if unit is not None else "DAY"
+
+
+def _boundary(value: exp.Expression, part: str) -> exp.Expression:
+    return exp.TimestampTrunc(this=exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP")), unit=exp.var(part))
+
+
+def _epoch(value: exp.Expression) -> exp.Expression:
+    return exp.Extract(this=exp.var("EPOCH"), expression=value)
+
+
+def _months(value: exp.Expression) -> exp.Expression:
+    ts = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
+    year = exp.Extract(this=exp.var("YEAR"), expression=ts)
+    month = exp.Extract(this=exp.var("MONTH"), expression=ts.copy())
+    return exp.Paren(this=exp.Add(this=exp.Mul(this=year, expression=exp.Literal.number(12)), expression=month))
+
+
+def _datediff(node: exp.Expression, target: str) -> exp.Expression | None:
+    # Redshift DATEDIFF counts the part's boundaries crossed. DuckDB's DATE_DIFF does too for
+    # these parts; sqlglot's PostgreSQL spelling (AGE) counts whole elapsed parts instead.
+    part = _part(node)
+    if target != "postgres" or part not in DATEDIFF_PARTS:
+        return None
+    start, end = node.expression, node.this
+    if part in ("YEAR", "QUARTER", "MONTH"):
+        diff: exp.Expression = exp.Sub(this=_months(end), expression=_months(start))
+        size = {"YEAR": 12, "QUARTER": 3, "MONTH": 1}[part]
+        if part != "MONTH":  # boundaries of years / quarters: compare the truncated months
+            diff = exp.Sub(this=_months(_boundary(end.copy(), part)), expression=_months(_boundary(start.copy(), part)))
+        counted: exp.Expression = exp.Div(this=exp.Paren(this=diff), expression=exp.Literal.number(size))
+    else:
+        seconds = {"DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1}[part]
+        diff = exp.Sub(this=_epoch(_boundary(end, part)), expression=_epoch(_boundary(start, part)))
+        counted = exp.Div(this=exp.Paren(this=diff), expression=exp.Literal.number(seconds))
+    return exp.Cast(this=counted, to=exp.DataType.build("BIGINT"))
+
+
+def _dateadd(node: exp.Expression, target: str) -> exp.Expression | None:
+    # Not a value difference: DuckDB reads `INTERVAL 30 DAY` back as `INTERVAL '30' DAY`, so a
+    # literal count is written quoted and the statement survives the compile's round trip.
+    amount = node.expression
+    if target != "duckdb" or not isinstance(amount, exp.Literal) or amount.is_string:
+        return None
+    node.set("expression", exp.Literal.string(amount.this))
+    return None
+
+
+def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:
+    # Redshift REGEXP_REPLACE replaces every match; DuckDB and PostgreSQL replace the first
+    # one unless told 'g'.
+    if node.args.get("position") or node.args.get("occurrence") or node.args.get("modifiers"):
+        return None
+    return exp.RegexpReplace(
+        this=node.this,
+        expression=node.expression,
+        replacement=node.args.get("replacement") or exp.Literal.string(""),
+        modifiers=exp.Literal.string("g"),
+    )
+
+
+def _listagg(node: exp.WithinGroup, target: str) -> exp.Expression | None:
+    # PostgreSQL spells LISTAGG … WITHIN GROUP (ORDER BY …) as STRING_AGG(…, sep ORDER BY …);
+    # sqlglot writes a WITHIN GROUP PostgreSQL rejects.
+    agg = node.this
+    if target != "postgres" or not isinstance(agg, exp.GroupConcat):
+        return None
+    text = exp.Cast(this=agg.this, to=exp.DataType.build("TEXT"))  # STRING_AGG takes text only
+    ordered = exp.Order(this=text, expressions=node.expression.expressions)
+    return exp.GroupConcat(this=ordered, separator=agg.args.get("separator") or exp.Literal.string(""))
+
+
+def _decode(node: exp.DecodeCase, target: str) -> exp.Expression | None:
+    # Redshift DECODE matches NULL with NULL; `a = b` never does. Spell each search as
+    # `a = s OR (a IS NULL AND s IS NULL)` (a literal NULL search is already IS NULL).
+    value, *rest = node.expressions
+    ifs = []
+    for search, result in zip(rest[0::2], rest[1::2]):
+        if isinstance(search, exp.Null):
+            condition: exp.Expression = exp.Is(this=value.copy(), expression=exp.Null())
+        else:
+            both_null = exp.And(
+                this=exp.Is(this=value.copy(), expression=exp.Null()),
+                expression=exp.Is(this=search.copy(), expression=exp.Null()),
+            )
+            condition = exp.Or(this=exp.EQ(this=value.copy(), expression=search), expression=exp.Paren(this=both_null))
+        ifs.append(exp.If(this=condition, true=result))
+    default = rest[-1] if len(rest) % 2 else None
+    return exp.Case(ifs=ifs, default=default)
+
+
+REWRITES: dict[type, Callable] = {
+    exp.Avg: _avg,
+    exp.Concat: _concat,
+    exp.TimeToStr: _to_char,
+    exp.StrToDate: _str_to_time,
+    exp.StrToTime: _str_to_time,
+    exp.DateDiff: _datediff,
+    exp.TsOrDsDiff: _datediff,
+    exp.TsOrDsAdd: _dateadd,
+    exp.DateAdd: _dateadd,
+    exp.RegexpReplace: _regexp_replace,
+    exp.WithinGroup: _listagg,
+    exp.DecodeCase: _decode,
+}
+
+
+def translate(statement: exp.Expression, target: str) -> exp.Expression:
+    """The statement rewritten in place so that `target` ("duckdb" / "postgres") computes
+    Redshift's values; other targets get it unchanged. Only exact rewrites are made: what
+    cannot be made exact is left alone here and reported by `refusals`."""
+    if target not in TARGETS:
+        return statement
+    # Deepest nodes first: a rewrite reuses its (already rewritten) children and is not revisited.
+    nodes = [n for n in statement.walk(bfs=False) if type(n) in REWRITES]
+    for node in reversed(nodes):
+        new = REWRITES[type(node)](node, target)
+        if new is not None:
+            if node is statement:
+                statement = new
+            else:
+                node.replace(new)
+    return statement
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+
+def _checked_format(fmt: str) -> str | None:
+    try:
+        tokenize(fmt)
+    except FormatError as err:
+        return str(err)
+    return None
+
+
+def _checked_parse_format(fmt: str) -> str | None:
+    try:
+        strptime_format(fmt)
+    except FormatError as err:
+        return str(err)
+    return None
+
+
+def _refuse_to_char(node: exp.TimeToStr) -> str | None:
+    if _is_number(node.this):
+        return "TO_CHAR of a number has no exact equivalent off Redshift; CAST the number AS VARCHAR instead"
+    fmt = redshift_format(node)
+    if fmt is None:
+        return "TO_CHAR with a format that is not a string literal cannot be translated; write the format as a literal"
+    problem = _checked_format(fmt)
+    return (
+        f"TO_CHAR format {fmt!r}: {problem} has no exact equivalent; use the tokens of Redshift's datetime format strings (quote literal text in double quotes)"
+        if problem
+        else None
+    )
+
+
+def _refuse_parse(node: exp.Expression) -> str | None:
+    name = "TO_DATE" if isinstance(node, exp.StrToDate) else "TO_TIMESTAMP"
+    fmt = redshift_format(node)
+    if fmt is None:
+        return f"{name} with a format that is not a string literal cannot be translated; write the format as a literal"
+    problem = _checked_parse_format(fmt)
+    return (
+        f"{name} format {fmt!r}: {problem} is not read exactly off Redshift; use numeric tokens (YYYY MM DD HH24 MI SS MS US) or CAST the text AS DATE / TIMESTAMP"
+        if problem
+        else None
+    )
+
+
+def _refuse_datediff(node: exp.Expression) -> str | None:
+    part = _part(node)
+    if part in DATEDIFF_PARTS:
+        return None
+    if part == "WEEK":
+        return "DATEDIFF(week, …): the week boundary differs between engines; write DATEDIFF(day, DATE_TRUNC('week', a), DATE_TRUNC('week', b)) / 7"
+    return f"DATEDIFF({part.lower()}, …) is not translated; use one of {', '.join(p.lower() for p in DATEDIFF_PARTS)}"
+
+
+def _refuse_extract(node: exp.Extract) -> str | None:
+    part = node.this.name.upper()
+    if part in EXTRACT_PARTS:
+        return None
+    if part in ("SECOND", "SECONDS", "MILLISECOND", "MICROSECOND", "EPOCH"):
+        return f"EXTRACT / DATE_PART({part.lower()}, …): Redshift's DATE_PART keeps the fraction and EXTRACT drops it, and both read the same here; compute it from DATEDIFF(second, …) or CAST(TO_CHAR(t, 'SS') AS INTEGER)"
+    return f"EXTRACT / DATE_PART({part.lower()}, …) is not translated; use one of {', '.join(p.lower() for p in EXTRACT_PARTS)}"
+
+
+def _refuse_round(node: exp.Round) -> str | None:
+    # PostgreSQL rounds a DOUBLE half to even (2.5 → 2); Redshift and DuckDB half away from zero.
+    # (a literal like 2.5 is NUMERIC on Redshift, though sqlglot types it DOUBLE)
+    value = node.this.this if isinstance(node.this, exp.Neg) else node.this
+    double = value.type is not None and value.type.this in (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT)
+    if double and not isinstance(value, exp.Literal) and not node.args.get("decimals"):
+        return "ROUND of a DOUBLE PRECISION: PostgreSQL rounds halves to even; CAST the value AS DECIMAL first"
+    return None
+
+
+def _refuse_char(node: exp.DataType) -> str | None:
+    if node.this in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR):
+        return "CHAR(n): DuckDB has no blank-padded CHAR (LEN and comparisons ignore trailing blanks on Redshift); use VARCHAR"
+    return None
+
+
+def _refuse_listagg(node: exp.GroupConcat) -> str | None:
+    if isinstance(node.parent, exp.WithinGroup):
+        return None
+    return (
+        "LISTAGG without WITHIN GROUP (ORDER BY …): the order of the values is arbitrary; add WITHIN GROUP (ORDER BY …)"
+    )
+
+
+def _refuse_median(node: exp.Median) -> str | None:
+    if _is_number(node.this):
+        return None
+    return "MEDIAN of a non-numeric (or untyped) value: interpolation differs between engines; MEDIAN a numeric column"
+
+
+def _refuse_regexp_substr(node: exp.RegexpExtract) -> str | None:
+    return "REGEXP_SUBSTR: PostgreSQL has no REGEXP_EXTRACT and the regular-expression flavours differ; use SPLIT_PART, SUBSTRING or POSITION"
+
+
+def _refuse_regexp_replace(node: exp.RegexpReplace) -> str | None:
+    if node.args.get("position") or node.args.get("occurrence") or node.args.get("modifiers"):
+        return "REGEXP_REPLACE with a position, occurrence or parameters is not translated; use the three-argument form"
+    return None
+
+
+def _refuse_now(node: exp.Expression) -> str | None:
+    names: dict[type, str] = {
+        exp.CurrentDate: "CURRENT_DATE",
+        exp.CurrentTimestamp: "GETDATE / SYSDATE / CURRENT_TIMESTAMP",
+        exp.Rand: "RANDOM",
+    }
+    name = names[type(node)]
+    return f"{name} is not reproducible: a rebuild or a replay computes another value; use the batch date column (_batch_date) or a value from the data"
+
+
+def _refuse_timestamptz(node: exp.Expression) -> str | None:
+    if isinstance(node, exp.ConvertTimezone) or isinstance(node, exp.AtTimeZone):
+        return "CONVERT_TIMEZONE / AT TIME ZONE: sqlglot's spelling changes which side is read as local time; keep timestamps in UTC (sessions are UTC on every target)"
+    return None
+
+
+CHECKS: dict[type, Callable] = {
+    exp.TimeToStr: _refuse_to_char,
+    exp.StrToDate: _refuse_parse,
+    exp.StrToTime: _refuse_parse,
+    exp.DateDiff: _refuse_datediff,
+    exp.TsOrDsDiff: _refuse_datediff,
+    exp.Extract: _refuse_extract,
+    exp.Round: _refuse_round,
+    exp.DataType: _refuse_char,
+    exp.GroupConcat: _refuse_listagg,
+    exp.Median: _refuse_median,
+    exp.RegexpExtract: _refuse_regexp_substr,
+    exp.RegexpReplace: _refuse_regexp_replace,
+    exp.CurrentDate: _refuse_now,
+    exp.CurrentTimestamp: _refuse_now,
+    exp.Rand: _refuse_now,
+    exp.ConvertTimezone: _refuse_timestamptz,
+    exp.AtTimeZone: _refuse_timestamptz,
+}
+
+
+def refusals(statement: exp.Expression) -> list[Refusal]:
+    """Every construct of a Redshift-dialect statement that `translate` cannot make compute
+    Redshift's value on DuckDB and PostgreSQL: (node, message) pairs in the statement's order.
+
+    The message names the construct and says what to write instead. The caller reports each as
+    an error (lint's E410) positioned at the node: nodes parsed by sqlglot carry `node.meta`
+    (line, col, start, end of the function name). Types matter (AVG of an integer, ROUND of a
+    double): pass the statement qualified and annotated (framework.sql.schema.annotated) when
+    the schema is known. An empty list means every construct is exact on every target."""
+    found: list[Refusal] = []
+    for node in statement.walk(bfs=False):
+        check = CHECKS.get(type(node))
+        message = check(node) if check else None
+        if message:
+            found.append((node, message))
+    return found

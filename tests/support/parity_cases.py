@@ -1,0 +1,455 @@
+"""The parity matrix: Redshift-dialect expressions and the value Redshift gives for each.
+
+Each case is one SELECT over literals (or a tiny inline table) whose first column of its first
+row is compared with `expected`, Redshift's value: from the example on the AWS documentation
+page named in `doc` where there is one, otherwise from the semantics that page states. A case
+with `refused=True` is one framework.sql.parity cannot make exact: `refusals()` must report it.
+
+The SELECT is rendered the way model SQL is (`rendered`): parsed in Redshift's dialect,
+qualified and typed (framework.sql.schema.annotated), then the target's `prepare` and the
+compile's verified rendering (framework.compile.render.render_statement).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+AWS = "https://docs.aws.amazon.com/redshift/latest/dg/"
+UTC = dt.UTC
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    sql: str
+    expected: object = None
+    doc: str = ""  # the AWS page the expected value comes from
+    refused: bool = False  # refusals() must name it; it is not run
+    exact_type: type | None = None  # the value must also be of this Python type (BIGINT → int)
+
+
+def values(*rows: object, column: str = "x") -> str:
+    """A tiny inline table `t(x)` as UNION ALL of SELECTs (typed by the annotator, any dialect)."""
+    selects = [f"SELECT {row} AS {column}" for row in rows]  # test literals only
+    return "(" + " UNION ALL ".join(selects) + ") AS t"
+
+
+JAN_FEB = values("DATE '2024-01-15'", "DATE '2024-02-15'")
+LETTERS = values("'c'", "'a'", "'b'")
+
+CASES: list[Case] = [
+    # --- TO_CHAR: datetime format strings (AWS "Datetime format strings", r_FORMAT_strings.html) ---
+    Case(
+        "to_char Mon YYYY", "SELECT TO_CHAR(DATE '2024-01-15', 'Mon YYYY')", "Jan 2024", AWS + "r_FORMAT_strings.html"
+    ),
+    Case(
+        "to_char Mon YYYY keeps months apart when grouped",
+        f"SELECT COUNT(DISTINCT TO_CHAR(x, 'Mon YYYY')) FROM {JAN_FEB}",
+        2,
+        AWS + "r_FORMAT_strings.html",
+    ),
+    Case(
+        "to_char MONTH-DY-DD-YYYY HH12:MIPM",
+        "SELECT TO_CHAR(TIMESTAMP '2009-12-31 23:15:59', 'MONTH-DY-DD-YYYY HH12:MIPM')",
+        "DECEMBER -THU-31-2009 11:15PM",
+        AWS + "r_TO_CHAR.html",
+    ),
+    Case("to_char DDD", "SELECT TO_CHAR(TIMESTAMP '2009-12-31 23:15:59', 'DDD')", "365", AWS + "r_TO_CHAR.html"),
+    Case(
+        "to_char MON-DD-YYYY HH12:MIPM",
+        "SELECT TO_CHAR(TIMESTAMP '2008-01-25 14:30:00', 'MON-DD-YYYY HH12:MIPM')",
+        "JAN-25-2008 02:30PM",
+        AWS + "r_TO_CHAR.html",
+    ),
+    Case(
+        "to_char HH12:MI:SS",
+        "SELECT TO_CHAR(TIMESTAMP '2008-01-25 14:30:00', 'HH12:MI:SS')",
+        "02:30:00",
+        AWS + "r_TO_CHAR.html",
+    ),
+    Case("to_char MONTH pads to 9", "SELECT TO_CHAR(DATE '2024-05-01', 'MONTH')", "MAY      ", AWS + "r_TO_CHAR.html"),
+    Case(
+        "to_char Day pads to 9", "SELECT TO_CHAR(DATE '2024-01-05', 'Day')", "Friday   ", AWS + "r_FORMAT_strings.html"
+    ),
+    Case("to_char dy", "SELECT TO_CHAR(DATE '2024-01-05', 'dy')", "fri", AWS + "r_FORMAT_strings.html"),
+    Case(
+        "to_char D (Sunday is 1)",
+        "SELECT TO_CHAR(DATE '2024-01-05', 'D')",
+        "6",
+        AWS + "r_Dateparts_for_datetime_functions.html",
+    ),
+    Case("to_char Q", "SELECT TO_CHAR(DATE '2024-05-16', 'Q')", "2", AWS + "r_FORMAT_strings.html"),
+    Case("to_char IW", "SELECT TO_CHAR(DATE '2024-03-10', 'IW')", "10", AWS + "r_FORMAT_strings.html"),
+    Case("to_char WW", "SELECT TO_CHAR(DATE '2024-01-08', 'WW')", "02", AWS + "r_FORMAT_strings.html"),
+    Case(
+        "to_char YYYY-MM-DD HH24:MI:SS",
+        "SELECT TO_CHAR(TIMESTAMP '2024-07-04 05:06:07', 'YYYY-MM-DD HH24:MI:SS')",
+        "2024-07-04 05:06:07",
+        AWS + "r_FORMAT_strings.html",
+    ),
+    Case(
+        "to_char quoted text",
+        "SELECT TO_CHAR(DATE '2024-01-05', '\"Q\"Q-YYYY')",
+        "Q1-2024",
+        AWS + "r_FORMAT_strings.html",
+    ),
+    Case(
+        "to_char a.m.",
+        "SELECT TO_CHAR(TIMESTAMP '2024-01-05 09:00:00', 'HH12 a.m.')",
+        "09 a.m.",
+        AWS + "r_FORMAT_strings.html",
+    ),
+    Case("to_char NULL", "SELECT TO_CHAR(CAST(NULL AS DATE), 'Mon YYYY')", None, AWS + "r_TO_CHAR.html"),
+    Case(
+        "to_char FM modifier",
+        "SELECT TO_CHAR(DATE '2024-01-05', 'FMDD')",
+        refused=True,
+        doc=AWS + "r_FORMAT_strings.html",
+    ),
+    Case("to_char of a number", "SELECT TO_CHAR(125.8, '999.99')", refused=True, doc=AWS + "r_TO_CHAR.html"),
+    # --- TO_DATE / TO_TIMESTAMP -----------------------------------------------------------------------
+    Case(
+        "to_date YYYYMMDD",
+        "SELECT TO_DATE('20240229', 'YYYYMMDD')",
+        dt.date(2024, 2, 29),
+        AWS + "r_TO_DATE_function.html",
+    ),
+    Case(
+        "to_date YYYY-MM-DD",
+        "SELECT TO_DATE('2024-02-29', 'YYYY-MM-DD')",
+        dt.date(2024, 2, 29),
+        AWS + "r_TO_DATE_function.html",
+    ),
+    Case(
+        "to_timestamp is timestamptz in UTC",
+        "SELECT TO_TIMESTAMP('2017-12-31 23:59:59', 'YYYY-MM-DD HH24:MI:SS')",
+        dt.datetime(2017, 12, 31, 23, 59, 59, tzinfo=UTC),
+        AWS + "r_TO_TIMESTAMP.html",
+    ),
+    Case(
+        "to_date month name",
+        "SELECT TO_DATE('02 Oct 2001', 'DD Mon YYYY')",
+        refused=True,
+        doc=AWS + "r_TO_DATE_function.html",
+    ),
+    # --- AVG and other aggregates ------------------------------------------------------------------
+    Case(
+        "avg of integers is a truncated bigint",
+        f"SELECT AVG(x) FROM {values(1, 2, 2)}",
+        1,
+        AWS + "r_AVG.html",
+        exact_type=int,
+    ),
+    Case("avg of integers, exact", f"SELECT AVG(x) FROM {values(10, 20, 30)}", 20, AWS + "r_AVG.html", exact_type=int),
+    Case(
+        "avg of decimals keeps the fraction",
+        f"SELECT AVG(x) FROM {values(1.0, 2.0)}",
+        Decimal("1.5"),
+        AWS + "r_AVG.html",
+    ),
+    Case(
+        "avg over a window of integers",
+        f"SELECT MAX(a) FROM (SELECT AVG(x) OVER () AS a FROM {values(10, 20, 20, 31)}) AS w",
+        20,
+        AWS + "r_WF_AVG.html",
+        exact_type=int,
+    ),
+    Case("count distinct", f"SELECT COUNT(DISTINCT x) FROM {values(1, 2, 2, 3)}", 3, AWS + "r_COUNT.html"),
+    Case("median interpolates", f"SELECT MEDIAN(x) FROM {values(10, 15, 20, 25)}", 17.5, AWS + "r_WF_MEDIAN.html"),
+    Case(
+        "stddev is the sample deviation",
+        f"SELECT STDDEV(x) FROM {values(1.0, 2.0, 3.0, 4.0)}",
+        1.2909944487358056,
+        AWS + "r_STDDEV_functions.html",
+    ),
+    Case(
+        "listagg within group",
+        f"SELECT LISTAGG(x, ',') WITHIN GROUP (ORDER BY x) FROM {LETTERS}",
+        "a,b,c",
+        AWS + "r_LISTAGG.html",
+    ),
+    Case("listagg without order", f"SELECT LISTAGG(x, ',') FROM {LETTERS}", refused=True, doc=AWS + "r_LISTAGG.html"),
+    # --- NULL handling --------------------------------------------------------------------------------
+    Case("concat", "SELECT CONCAT('December 25, ', '2008')", "December 25, 2008", AWS + "r_CONCAT.html"),
+    Case("concat with NULL is NULL", "SELECT CONCAT('a', NULL)", None, AWS + "r_CONCAT.html"),
+    Case("|| with NULL is NULL", "SELECT 'a' || NULL", None, AWS + "r_concat_op.html"),
+    Case("nvl", "SELECT NVL(NULL, 'x')", "x", AWS + "r_NVL_function.html"),
+    Case("nvl2", "SELECT NVL2(NULL, 'a', 'b')", "b", AWS + "r_NVL2.html"),
+    Case("decode", "SELECT DECODE(2, 1, 'one', 2, 'two', 'other')", "two", AWS + "r_DECODE_expression.html"),
+    Case("decode default", "SELECT DECODE(5, 1, 'one', 'other')", "other", AWS + "r_DECODE_expression.html"),
+    Case("coalesce", "SELECT COALESCE(NULL, NULL, 3)", 3, AWS + "r_NVL_function.html"),
+    # --- dates: DATEDIFF counts boundaries crossed; DATEADD; DATE_TRUNC; EXTRACT -----------------------
+    Case(
+        "datediff month boundary",
+        "SELECT DATEDIFF(month, DATE '2024-01-31', DATE '2024-02-01')",
+        1,
+        AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "datediff year boundary",
+        "SELECT DATEDIFF(year, DATE '2023-12-31', DATE '2024-01-01')",
+        1,
+        AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "datediff quarter",
+        "SELECT DATEDIFF(quarter, DATE '2009-01-01', DATE '2009-12-31')",
+        3,
+        AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "datediff day boundary",
+        "SELECT DATEDIFF(day, TIMESTAMP '2024-01-01 23:00:00', TIMESTAMP '2024-01-02 01:00:00')",
+        1,
+        AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "datediff hour boundary",
+        "SELECT DATEDIFF(hour, TIMESTAMP '2024-01-01 10:59:00', TIMESTAMP '2024-01-01 11:00:00')",
+        1,
+        AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "datediff minute",
+        "SELECT DATEDIFF(minute, TIMESTAMP '2024-01-01 10:00:59', TIMESTAMP '2024-01-01 10:02:00')",
+        2,
+        AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "datediff second",
+        "SELECT DATEDIFF(second, TIMESTAMP '2024-01-01 10:00:00', TIMESTAMP '2024-01-01 10:01:30')",
+        90,
+        AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "datediff negative",
+        "SELECT DATEDIFF(month, DATE '2024-03-01', DATE '2024-01-31')",
+        -2,
+        AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "datediff week",
+        "SELECT DATEDIFF(week, DATE '2009-01-01', DATE '2009-12-31')",
+        refused=True,
+        doc=AWS + "r_DATEDIFF_function.html",
+    ),
+    Case(
+        "dateadd month end",
+        "SELECT DATEADD(month, 1, DATE '2008-01-31')",
+        dt.datetime(2008, 2, 29),
+        AWS + "r_DATEADD_function.html",
+    ),
+    Case(
+        "dateadd day",
+        "SELECT DATEADD(day, 30, DATE '2008-02-28')",
+        dt.datetime(2008, 3, 29),
+        AWS + "r_DATEADD_function.html",
+    ),
+    Case(
+        "date_trunc week is Monday",
+        "SELECT DATE_TRUNC('week', TIMESTAMP '2024-01-07 10:00:00')",
+        dt.datetime(2024, 1, 1),
+        AWS + "r_Dateparts_for_datetime_functions.html",
+    ),
+    Case(
+        "date_trunc quarter",
+        "SELECT DATE_TRUNC('quarter', TIMESTAMP '2024-05-16 10:00:00')",
+        dt.datetime(2024, 4, 1),
+        AWS + "r_DATE_TRUNC.html",
+    ),
+    Case(
+        "extract dow (Sunday is 0)",
+        "SELECT EXTRACT(dow FROM DATE '2024-01-07')",
+        0,
+        AWS + "r_Dateparts_for_datetime_functions.html",
+    ),
+    Case("extract week (ISO)", "SELECT EXTRACT(week FROM DATE '2024-01-01')", 1, AWS + "r_EXTRACT_function.html"),
+    Case("date_part quarter", "SELECT DATE_PART(quarter, DATE '2024-05-16')", 2, AWS + "r_DATE_PART_function.html"),
+    Case(
+        "date_part month",
+        "SELECT DATE_PART(month, TIMESTAMP '2024-05-16 10:00:00')",
+        5,
+        AWS + "r_DATE_PART_function.html",
+    ),
+    Case(
+        "date_part second keeps the fraction",
+        "SELECT DATE_PART(second, TIMESTAMP '2009-09-21 11:10:03.189717')",
+        refused=True,
+        doc=AWS + "r_Dateparts_for_datetime_functions.html",
+    ),
+    Case("getdate", "SELECT GETDATE()", refused=True, doc=AWS + "r_GETDATE.html"),
+    Case("sysdate", "SELECT SYSDATE", refused=True, doc=AWS + "r_SYSDATE.html"),
+    Case("current_date", "SELECT CURRENT_DATE", refused=True, doc=AWS + "r_CURRENT_DATE_function.html"),
+    Case("random", "SELECT RANDOM()", refused=True, doc=AWS + "r_RANDOM.html"),
+    # --- timestamptz (sessions are UTC on every target) ------------------------------------------------
+    Case(
+        "timestamptz without offset is UTC",
+        "SELECT CAST('2024-01-01 10:00:00' AS TIMESTAMPTZ)",
+        dt.datetime(2024, 1, 1, 10, tzinfo=UTC),
+        AWS + "r_Datetime_types.html",
+    ),
+    Case(
+        "timestamptz to timestamp is UTC",
+        "SELECT CAST(CAST('2024-01-01 10:00:00+02' AS TIMESTAMPTZ) AS TIMESTAMP)",
+        dt.datetime(2024, 1, 1, 8),
+        AWS + "r_Datetime_types.html",
+    ),
+    Case(
+        "convert_timezone",
+        "SELECT CONVERT_TIMEZONE('UTC', 'America/New_York', TIMESTAMP '2024-01-01 10:00:00')",
+        refused=True,
+        doc=AWS + "CONVERT_TIMEZONE.html",
+    ),
+    # --- arithmetic -----------------------------------------------------------------------------------
+    Case("integer division truncates", "SELECT 7 / 2", 3, AWS + "r_numeric_computations201.html"),
+    Case("integer division of a negative", "SELECT -7 / 2", -3, AWS + "r_numeric_computations201.html"),
+    Case("modulo of a negative", "SELECT -7 % 2", -1, AWS + "r_MOD.html"),
+    Case("mod", "SELECT MOD(10, 4)", 2, AWS + "r_MOD.html"),
+    Case("round half away from zero", "SELECT ROUND(2.5)", 3, AWS + "r_ROUND.html"),
+    Case("round negative half", "SELECT ROUND(-2.5)", -3, AWS + "r_ROUND.html"),
+    Case("round to 2 places", "SELECT ROUND(2.345, 2)", Decimal("2.35"), AWS + "r_ROUND.html"),
+    Case("round of a double", "SELECT ROUND(CAST(2.5 AS DOUBLE PRECISION))", refused=True, doc=AWS + "r_ROUND.html"),
+    Case("abs", "SELECT ABS(-38)", 38, AWS + "r_ABS.html"),
+    Case("ceil", "SELECT CEIL(-1.5)", -1, AWS + "r_CEILING_FLOOR.html"),
+    Case("floor", "SELECT FLOOR(-1.5)", -2, AWS + "r_FLOOR.html"),
+    Case("trunc", "SELECT TRUNC(111.86)", 111, AWS + "r_TRUNC.html"),
+    Case("trunc to 1 place", "SELECT TRUNC(111.86, 1)", Decimal("111.8"), AWS + "r_TRUNC.html"),
+    Case("power", "SELECT POWER(2, 10)", 1024, AWS + "r_POWER.html"),
+    Case("sqrt", "SELECT SQRT(16)", 4, AWS + "r_SQRT.html"),
+    Case("ln", "SELECT LN(1)", 0, AWS + "r_LN.html"),
+    Case("log is base 10", "SELECT LOG(100)", 2, AWS + "r_LOG.html"),
+    Case("exp", "SELECT EXP(0)", 1, AWS + "r_EXP.html"),
+    Case("sign", "SELECT SIGN(-5)", -1, AWS + "r_SIGN.html"),
+    # --- strings --------------------------------------------------------------------------------------
+    Case("len counts trailing blanks of varchar", "SELECT LEN('cat   ')", 6, AWS + "r_LEN.html"),
+    Case("len counts characters", "SELECT LEN('français')", 8, AWS + "r_LEN.html"),
+    Case("char(n)", "SELECT LEN(CAST('cat   ' AS CHAR(6)))", refused=True, doc=AWS + "r_LEN.html"),
+    Case("left", "SELECT LEFT('Baltimore', 4)", "Balt", AWS + "r_LEFT.html"),
+    Case("right", "SELECT RIGHT('Baltimore', 4)", "more", AWS + "r_LEFT.html"),
+    Case("substring", "SELECT SUBSTRING('caterpillar', 6, 4)", "pill", AWS + "r_SUBSTRING.html"),
+    Case("position", "SELECT POSITION('fish' IN 'dogfish')", 4, AWS + "r_POSITION.html"),
+    Case("strpos", "SELECT STRPOS('dogfish', 'fist')", 0, AWS + "r_STRPOS.html"),
+    Case("charindex", "SELECT CHARINDEX('fish', 'dogfish')", 4, AWS + "r_CHARINDEX.html"),
+    Case("lpad", "SELECT LPAD('abc', 5, '0')", "00abc", AWS + "r_LPAD.html"),
+    Case("lpad truncates", "SELECT LPAD('hello', 3, '0')", "hel", AWS + "r_LPAD.html"),
+    Case("rpad", "SELECT RPAD('abc', 5, '-')", "abc--", AWS + "r_LPAD.html"),
+    Case("btrim", "SELECT BTRIM('xyzaxyzbxyzcxyz', 'xyz')", "axyzbxyzc", AWS + "r_BTRIM.html"),
+    Case("trim", "SELECT TRIM('   dog   ')", "dog", AWS + "r_TRIM.html"),
+    Case("upper", "SELECT UPPER('ab c')", "AB C", AWS + "r_UPPER.html"),
+    Case("lower", "SELECT LOWER('AB C')", "ab c", AWS + "r_LOWER.html"),
+    Case("initcap", "SELECT INITCAP('new york-city')", "New York-City", AWS + "r_INITCAP.html"),
+    Case("replace", "SELECT REPLACE('abcabc', 'b', 'X')", "aXcaXc", AWS + "r_REPLACE.html"),
+    Case("split_part", "SELECT SPLIT_PART('2020-02-01', '-', 2)", "02", AWS + "SPLIT_PART.html"),
+    Case("split_part past the end", "SELECT SPLIT_PART('a,b', ',', 5)", "", AWS + "SPLIT_PART.html"),
+    Case(
+        "regexp_replace replaces every match",
+        "SELECT REGEXP_REPLACE('aaa', 'a', 'b')",
+        "bbb",
+        AWS + "REGEXP_REPLACE.html",
+    ),
+    Case("regexp_count", "SELECT REGEXP_COUNT('abcabc', 'b')", 2, AWS + "REGEXP_COUNT.html"),
+    Case("regexp_substr", "SELECT REGEXP_SUBSTR('abc123', '[0-9]+')", refused=True, doc=AWS + "REGEXP_SUBSTR.html"),
+    Case("md5", "SELECT MD5('Amazon Redshift')", "f7415e33f972c03abd4f3fed36748f7a", AWS + "r_MD5.html"),
+    # --- casts of text --------------------------------------------------------------------------------
+    Case("cast text as date", "SELECT CAST('2024-01-15' AS DATE)", dt.date(2024, 1, 15), AWS + "r_CAST_function.html"),
+    Case(
+        "cast text as timestamp",
+        "SELECT CAST('2024-01-15 10:11:12' AS TIMESTAMP)",
+        dt.datetime(2024, 1, 15, 10, 11, 12),
+        AWS + "r_CAST_function.html",
+    ),
+    Case("cast text as integer", "SELECT CAST('42' AS INTEGER)", 42, AWS + "r_CAST_function.html"),
+    Case(
+        "cast text as decimal", "SELECT CAST('12.34' AS DECIMAL(10, 2))", Decimal("12.34"), AWS + "r_CAST_function.html"
+    ),
+    # --- boolean / CASE ------------------------------------------------------------------------------
+    Case("case", "SELECT CASE WHEN 1 > 0 THEN 'yes' ELSE 'no' END", "yes", AWS + "r_CASE_function.html"),
+    Case("true and null is null", "SELECT TRUE AND NULL", None, AWS + "r_logical_condition.html"),
+    # --- window functions -----------------------------------------------------------------------------
+    Case(
+        "row_number",
+        f"SELECT SUM(r) FROM (SELECT ROW_NUMBER() OVER (ORDER BY x) AS r FROM {values(10, 20, 20, 30)}) AS w",
+        10,
+        AWS + "r_WF_ROW_NUMBER.html",
+    ),
+    Case(
+        "rank leaves gaps",
+        f"SELECT SUM(r) FROM (SELECT RANK() OVER (ORDER BY x) AS r FROM {values(10, 20, 20, 30)}) AS w",
+        9,
+        AWS + "r_WF_RANK.html",
+    ),
+    Case(
+        "dense_rank",
+        f"SELECT SUM(r) FROM (SELECT DENSE_RANK() OVER (ORDER BY x) AS r FROM {values(10, 20, 20, 30)}) AS w",
+        8,
+        AWS + "r_WF_DENSE_RANK.html",
+    ),
+    Case(
+        "lag",
+        f"SELECT SUM(COALESCE(p, 0)) FROM (SELECT LAG(x) OVER (ORDER BY x) AS p FROM {values(10, 20, 30)}) AS w",
+        30,
+        AWS + "r_WF_LAG.html",
+    ),
+    Case(
+        "lead",
+        f"SELECT SUM(COALESCE(p, 0)) FROM (SELECT LEAD(x) OVER (ORDER BY x) AS p FROM {values(10, 20, 30)}) AS w",
+        50,
+        AWS + "r_WF_LEAD.html",
+    ),
+    Case(
+        "sum over",
+        f"SELECT MAX(s) FROM (SELECT SUM(x) OVER (ORDER BY x ROWS UNBOUNDED PRECEDING) AS s FROM {values(10, 20, 30)}) AS w",
+        60,
+        AWS + "r_WF_SUM.html",
+    ),
+    Case(
+        "first_value",
+        f"SELECT MAX(f) FROM (SELECT FIRST_VALUE(x) OVER (ORDER BY x DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS f FROM {values(10, 20, 30)}) AS w",
+        30,
+        AWS + "r_WF_first_value.html",
+    ),
+]
+
+
+def rendered(case: Case, target: str) -> str:
+    """The case's SELECT as the framework renders model SQL for `target` (see the module doc)."""
+    import sqlglot
+
+    from framework.compile.render import render_statement
+    from framework.sql import SOURCE_DIALECT
+    from framework.sql.dialects import get_dialect
+    from framework.sql.schema import annotated
+
+    tree = sqlglot.parse_one(case.sql, read=SOURCE_DIALECT)
+    typed = annotated(tree, {}) or tree
+    return render_statement(get_dialect(target), typed)
+
+
+def refusal_messages(case: Case) -> list[str]:
+    import sqlglot
+
+    from framework.sql import SOURCE_DIALECT
+    from framework.sql.parity import refusals
+    from framework.sql.schema import annotated
+
+    tree = sqlglot.parse_one(case.sql, read=SOURCE_DIALECT)
+    return [message for _, message in refusals(annotated(tree, {}) or tree)]
+
+
+def same(actual: object, case: Case) -> bool:
+    """Redshift's value and the target's are the same value (numbers by value, not by class)."""
+    expected = case.expected
+    if case.exact_type is not None and type(actual) is not case.exact_type:
+        return False
+    if expected is None or actual is None:
+        return expected is actual
+    if isinstance(expected, float):
+        return isinstance(actual, (int, float, Decimal)) and math.isclose(float(actual), expected, rel_tol=1e-12)
+    if isinstance(expected, (int, Decimal)) and not isinstance(expected, bool):
+        return isinstance(actual, (int, float, Decimal)) and Decimal(str(actual)) == Decimal(expected)
+    if isinstance(expected, dt.datetime) and isinstance(actual, dt.datetime):
+        return (expected.tzinfo is None) == (actual.tzinfo is None) and expected == actual
+    return type(actual) is type(expected) and actual == expected
