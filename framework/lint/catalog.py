@@ -163,6 +163,13 @@ RULES: tuple[Rule, ...] = (
         "The catalogue with the AWS reference page of each function: framework/sql/redshift_functions.tsv.",
     ),
     Rule(
+        "E410",
+        "not the same value everywhere",
+        "A construct the embedded DuckDB run or PostgreSQL would compute differently from Redshift and "
+        "that cannot be translated exactly (a TO_CHAR token without an equivalent, DATEDIFF(week), ROUND of "
+        "a double without places, ...): refused, with what to write instead (framework/sql/parity.py).",
+    ),
+    Rule(
         "E411",
         "reads outside the pipeline's specs",
         "Model SQL and check conditions read only the pipeline's specs, by name (and the query's CTEs). "

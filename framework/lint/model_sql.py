@@ -48,6 +48,7 @@ def check_model_against_specs(
     if not found:
         found += checker.outputs()
         found += checker.transpiles()
+        found += checker.inexact()
     if not found:
         found += checker.key_paths()
     return found
@@ -74,7 +75,7 @@ def check_conditions(
         key_path = format_key_path(check.key_path + ("condition",))
         checker = _Checker(spec, query, text, project, schema, column_code="E412", key_path=key_path)
         problems = checker.outside() + checker.functions() + checker.condition_reads() + checker.tables_and_columns()
-        found += problems or checker.boolean(condition)
+        found += problems or (checker.boolean(condition) + checker.inexact())
     return found
 
 
@@ -154,6 +155,15 @@ class _Checker:
             for p in function_problems(self.query, self.sql.text)
             if not unsafe_function(written_name(p.node, self.sql.text))  # E411 says why, once
         ]
+
+    # -- E410 -----------------------------------------------------------------------------------
+    def inexact(self) -> list[Diagnostic]:
+        """Constructs that would compute another value on DuckDB or PostgreSQL than on Redshift
+        (framework/sql/parity.py): refused, never translated to a different value."""
+        from framework.sql.parity import refusals
+
+        typed = annotated(self.query, self.schema) or self.query  # types decide some (AVG, ROUND)
+        return [self.at(node, "E410", message) for node, message in refusals(typed)]
 
     # -- E403/E404/E405 ------------------------------------------------------------------------
     def tables_and_columns(self) -> list[Diagnostic]:

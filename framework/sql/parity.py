@@ -593,7 +593,7 @@ CHECKS: dict[type, Callable] = {
 }
 
 
-def refusals(statement: exp.Expression) -> list[Refusal]:
+def refusals(statement: exp.Expr) -> list[Refusal]:
     """Every construct of a Redshift-dialect statement that `translate` cannot make compute
     Redshift's value on DuckDB and PostgreSQL: (node, message) pairs in the statement's order.
 

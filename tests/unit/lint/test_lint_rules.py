@@ -361,6 +361,17 @@ CASES = [
         ],
     ),
     (
+        "E410",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "       p.purchased_at\n",
+                "       DATEADD(day, DATEDIFF(week, p.purchased_at, p.purchased_at), p.purchased_at) AS purchased_at\n",
+            )
+        ],
+        [("models/fact_purchase.sql", 4, 21, "E410", "DATEDIFF(week")],
+    ),
+    (
         "E411",
         [
             replace(
