@@ -400,7 +400,9 @@ def _listagg(node: exp.WithinGroup, target: str) -> exp.Expression | None:
 
 
 def _decode(node: exp.DecodeCase, target: str) -> exp.Expression | None:
-    # Redshift DECODE matches NULL with NULL; `a = b` never does. Spell each search as
+    # Redshift DECODE matches NULL with NULL (AWS, "DECODE function", usage notes: "If the
+    # expression value and the search value are both NULL, the DECODE result is the
+    # corresponding result value"); `a = b` never does. Spell each search as
     # `a = s OR (a IS NULL AND s IS NULL)` (a literal NULL search is already IS NULL).
     value, *rest = node.expressions
     ifs = []
