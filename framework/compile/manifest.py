@@ -129,6 +129,17 @@ class StepInfo:
     # builds of a model with a key scope: the same build restricted to the keys its inputs'
     # changes affect (run when the runner can tell them; else `statements` rebuild it whole)
     scoped: tuple[StatementInfo, ...] = ()
+    # builds that can take a new column in place: column → its ALTER TABLE … ADD COLUMN
+    add_columns: tuple[ColumnAddition, ...] = ()
+
+    def addition(self, column: str) -> StatementInfo | None:
+        return next((a.statement for a in self.add_columns if a.column == column), None)
+
+
+@dataclass(frozen=True)
+class ColumnAddition:
+    column: str
+    statement: StatementInfo
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ Steps, in run order:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -43,6 +44,10 @@ class Step:
     drop_table: Statement | None = None
     rejects: tuple[Statement, ...] = ()  # a load: its batch's rejected rows (when it has any)
     scoped: tuple[Statement, ...] = ()  # a build restricted to the keys its inputs' changes affect
+    # An incremental build that rewrites every row it keeps: a column its table lacks is added in
+    # place (ALTER TABLE … ADD COLUMN, nullable) in the build's transaction, and the whole build
+    # fills it. column → its ADD COLUMN.
+    add_columns: tuple[tuple[str, Statement], ...] = ()
 
     @property
     def id(self) -> str:
@@ -138,6 +143,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 params=("batch_ts",) if _needs_batch_ts(spec) else (),
                 drop_table=_drop_outgrown(spec, naming),
                 scoped=_scoped_build(spec, project, scopes, naming, dialect, schema),
+                add_columns=_column_additions(spec, naming, dialect),
             )
         )
         compiled = tuple(check_builder.compile_checks(spec, naming))
@@ -317,6 +323,22 @@ def _setup_step(naming: Naming, dialect: Dialect) -> Step:
 def _create_model_table(spec: m.ModelSpec, naming: Naming, dialect: Dialect):
     return ddl.create_table(
         naming.table_of(spec.name), spec.columns, dialect, primary_key=table_key(spec), hints=spec.redshift
+    )
+
+
+def _column_additions(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> tuple[tuple[str, Statement], ...]:
+    """ADD COLUMN for each declared column of an incremental model whose whole build rewrites
+    every row it keeps (merge, delete_insert, SCD1). Not SCD2 (a whole build keeps closed
+    versions as they are: they would keep NULL) nor time_range (only a range is rewritten)."""
+    if spec.materialization is not m.Materialization.INCREMENTAL or spec.incremental is None:
+        return ()
+    if isinstance(spec.history, m.Scd2) or spec.incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
+        return ()
+    table = naming.table_of(spec.name)
+    nullable = (dataclasses.replace(c, nullable=True) for c in spec.columns)  # old rows have no value yet
+    return tuple(
+        (c.name, run(ddl.add_column(table.copy(), c, dialect), f"add column {c.name} (the spec declares it)"))
+        for c in nullable
     )
 
 

@@ -17,6 +17,7 @@ from framework.compile.fingerprint import fingerprints
 from framework.compile.manifest import (
     MANIFEST_VERSION,
     CheckInfo,
+    ColumnAddition,
     ColumnInfo,
     ColumnUpgrade,
     Manifest,
@@ -198,6 +199,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 _recreate(step, tables, text),
                 tuple(statement_info(s, text) for s in step.rejects),
                 tuple(statement_info(s, text) for s in step.scoped),
+                tuple(ColumnAddition(column, statement_info(s, text)) for column, s in step.add_columns),
             )
         )
     internal = tuple(statement_info(Statement(statement, name.value), text) for name, statement in plan.internal)

@@ -19,6 +19,24 @@ INVALIDATED = ""  # the fingerprint a change upstream records: matches no spec, 
 
 
 @dataclass(frozen=True)
+class Drift:
+    """A model table's columns against its spec's: declared columns it lacks, columns it has
+    that the spec no longer declares."""
+
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.extra)
+
+    def __str__(self) -> str:
+        parts = ([f"lacks column(s) {', '.join(self.missing)}"] if self.missing else []) + (
+            [f"has column(s) {', '.join(self.extra)} no longer in the spec"] if self.extra else []
+        )
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
 class LastBuild:
     """A model's latest completed build: what it was built from, its counter, and the counter of
     each input it had consumed (what changed since is what a scoped build recomputes)."""
@@ -151,22 +169,17 @@ class RunState:
             run_statement(conn, self.manifest.internal_sql(InternalQuery.LEDGER_INSERT), row)
 
     # -- live tables ------------------------------------------------------------------------------
-    def drift(self, spec: SpecInfo) -> str:
-        """How a model's live table differs from its spec's columns ('' if it does not)."""
+    def drift(self, spec: SpecInfo) -> Drift:
+        """How a model's live table differs from its spec's columns (empty when it does not)."""
         if spec.materialization == "view":
-            return ""
+            return Drift()
         if self.live is None:
             self.live = live_columns(self.conn, self.manifest)
         live = self.live.get(spec.table)
         if not live:
-            return ""
+            return Drift()
         declared = [c.name for c in spec.columns]
-        missing = [c for c in declared if c not in live]
-        extra = sorted(live - set(declared))
-        parts = ([f"lacks column(s) {', '.join(missing)}"] if missing else []) + (
-            [f"has column(s) {', '.join(extra)} no longer in the spec"] if extra else []
-        )
-        return " and ".join(parts)
+        return Drift(tuple(c for c in declared if c not in live), tuple(sorted(live - set(declared))))
 
     # -- run log ----------------------------------------------------------------------------------
     def log(self, outcome: StepOutcome) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from framework.compile.manifest import Manifest, SpecInfo, StepInfo, StepKind, step_id
+from framework.compile.manifest import Manifest, SpecInfo, StatementInfo, StepInfo, StepKind, step_id
 from framework.errors import ConfigError, EltError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
@@ -21,7 +21,7 @@ from framework.run.detect import Pending, pending_files
 from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
-from framework.run.state import BuiltState, LastBuild, RunState
+from framework.run.state import BuiltState, Drift, LastBuild, RunState
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, since_param
 
 
@@ -288,8 +288,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if ctx.scheduler.rebuild_reason(spec) is None:
         return _outcome(step, StepStatus.UP_TO_DATE, time.perf_counter() - started)
     drift = ctx.state.drift(spec)
-    reshape = bool(drift) or ctx.scheduler.reshapes(spec)
-    if drift and spec.materialization == "incremental" and not ctx.options.full:
+    incremental = spec.materialization == "incremental"
+    additions = _in_place(step, drift) if incremental and not ctx.options.full else None
+    if drift and incremental and not ctx.options.full and additions is None:
         ctx.scheduler.block(spec.name, "no longer matches its table")
         return _outcome(
             step,
@@ -297,15 +298,24 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
             time.perf_counter() - started,
             error=(
                 f"{spec.table} {drift}: its spec changed in a way the table cannot follow in place (see `elt plan "
-                "--compare`). `elt run --full` recreates the table and rebuilds it from its inputs (an incremental "
-                "model keeps only what its SELECT returns)"
+                f"--compare`). `elt run --full --select {spec.name}` recreates the table and rebuilds it from its "
+                "inputs (an incremental model keeps only what its SELECT returns)"
             ),
         )
+    reshape = (bool(drift) and additions is None) or ctx.scheduler.reshapes(spec)
     # A table model whose table has another shape, or an incremental one after drift with --full:
-    # drop and recreate it in the build's own transaction (a failure keeps the old table).
-    prelude = step.recreate if reshape else ()
+    # drop and recreate it in the build's own transaction (a failure keeps the old table). New
+    # columns an incremental build can fill: added in place, in the same transaction.
+    prelude = step.recreate if reshape else additions or ()
     first_build = spec.name not in ctx.built.last
-    scope = _build_scope(ctx, spec, step, reshape)
+    whole_because = (
+        "its table is recreated"
+        if reshape
+        else f"its table gained column(s) {', '.join(drift.missing)}: every row rewritten to fill them"
+        if additions
+        else ""
+    )
+    scope = _build_scope(ctx, spec, step, whole_because)
     seq = _current(ctx, spec.name) + 1
     consumed = {name: _current(ctx, name) for name in spec.depends_on}
     params: dict[str, Any] = {"batch_ts": ctx.options.batch_ts, "pipeline": ctx.pipeline, "build_seq": seq}
@@ -366,7 +376,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
             for part in (
                 scope.describe(result.reports.get("keys_affected")),
                 "table recreated for its spec's new shape (grants on it must be given again)"
-                if prelude and not first_build  # a first build has no old table to lose
+                if reshape and prelude and not first_build  # a first build has no old table to lose
                 else "",
             )
             if part
@@ -398,7 +408,16 @@ def _current(ctx: RunContext, name: str) -> int:
     return max(last.seq if last else 0, ctx.whole_builds().get(name, 0))
 
 
-def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, reshape: bool) -> _Scope:
+def _in_place(step: StepInfo, drift: Drift) -> tuple[StatementInfo, ...] | None:
+    """The ADD COLUMNs that bring the table to its spec, when that is all it takes (only new
+    columns, and a build that rewrites every row: see the compiler's add_columns); else None."""
+    if not drift.missing or drift.extra:
+        return None
+    statements = [step.addition(column) for column in drift.missing]
+    return tuple(s for s in statements if s is not None) if all(statements) else None
+
+
+def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because: str) -> _Scope:
     """Restrict the build to the keys its inputs' changes affect, when that is sound; else the
     whole table, saying why (an incremental model only: others are whole by definition)."""
     if not step.scoped or spec.scope is None:
@@ -408,8 +427,8 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, reshape: bool)
     last = ctx.built.last.get(spec.name)
     if ctx.options.full:
         return _Scope(None, "a full run")
-    if reshape:
-        return _Scope(None, "its table is recreated")
+    if whole_because:
+        return _Scope(None, whole_because)
     if last is None:
         return _Scope(None, "no earlier build to start from")
     if last.fingerprint != spec.built_from:

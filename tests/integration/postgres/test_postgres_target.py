@@ -444,3 +444,36 @@ def test_the_server_refuses_the_pipeline_role_what_lint_refuses(olist, postgres,
     with postgres.connect(settings.dbname, user=postgres.pipeline_user) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(sql)
+
+
+def test_a_new_column_is_added_in_place_on_postgres(postgres, tmp_path):
+    """Issue 16: the additive change on PostgreSQL, as the pipeline's ordinary role: ALTER TABLE …
+    ADD COLUMN inside the build's transaction, every row filled by that build."""
+    from tests.conftest import FIXTURES
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+    from tests.unit.run.test_table_drift import add_amount_cents
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(
+        tmp_path / "landing",
+        rows=[
+            {"purchase_id": f"p{i}", "member_id": 1 + i % 3, "amount": f"{i}.25", "purchased_at": "2024-01-02 09:00:00"}
+            for i in range(1, 4)
+        ],
+    )
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    dbname = postgres.create_database("additive")
+    settings = postgres.settings(dbname, str(workspace.lake))
+    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).ok
+    add_amount_cents(workspace.pipeline)
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    build = next(o for o in result.outcomes if o.step == "build:fact_purchase")
+    assert "gained column(s) amount_cents" in build.detail, build
+    conn = session(postgres, dbname)
+    try:
+        rows = conn.execute("SELECT purchase_id, amount_cents FROM dwh.fact_purchase ORDER BY 1").fetchall()
+    finally:
+        conn.close()
+    assert rows == [(f"p{i}", i * 100 + 25) for i in range(1, 4)]

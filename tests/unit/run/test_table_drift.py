@@ -88,3 +88,71 @@ def test_a_table_model_whose_shape_changed_is_recreated_and_otherwise_refilled_i
     assert workspace.query("SELECT COUNT(*) FROM dwh.dim_date") == dates
     again = {o.step: o.status for o in workspace.run().outcomes}
     assert again["build:dim_date"] == "up to date"
+
+
+def add_amount_cents(pipeline) -> None:
+    """The spec of tiny_shop's fact_purchase (incremental delete_insert) gains a column."""
+    spec = pipeline / "models" / "fact_purchase.yml"
+    spec.write_text(
+        spec.read_text().replace(
+            '  - {name: amount, type: "decimal(10,2)", nullable: false}\n',
+            '  - {name: amount, type: "decimal(10,2)", nullable: false}\n'
+            "  - {name: amount_cents, type: bigint, nullable: false, tests: [not_null]}\n",
+        )
+    )
+    sql = pipeline / "models" / "fact_purchase.sql"
+    sql.write_text(
+        sql.read_text().replace(
+            "       p.amount,\n", "       p.amount,\n       CAST(p.amount * 100 AS BIGINT) AS amount_cents,\n"
+        )
+    )
+
+
+def test_a_new_column_of_an_incremental_model_is_added_in_place_and_filled(tmp_path):
+    """Issue 16: an additive change needs no `--full` — the build adds the column (ALTER TABLE …
+    ADD COLUMN in its transaction) and rewrites every row to fill it; the table, its other rows'
+    history and the other models stay."""
+    from tests.conftest import FIXTURES
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(
+        tmp_path / "landing",
+        rows=[
+            {"purchase_id": f"p{i}", "member_id": 1 + i % 3, "amount": f"{i}.25", "purchased_at": "2024-01-02 09:00:00"}
+            for i in range(1, 6)
+        ],
+    )
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    assert workspace.run().ok
+    members_before = workspace.query("SELECT * FROM dwh.dim_member ORDER BY ALL")
+
+    add_amount_cents(workspace.pipeline)
+    result = workspace.run()
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    build = next(o for o in result.outcomes if o.step == "build:fact_purchase")
+    assert "gained column(s) amount_cents" in build.detail and "recreated" not in build.detail, build
+    assert workspace.query("SELECT purchase_id, amount_cents FROM dwh.fact_purchase ORDER BY 1") == [
+        (f"p{i}", i * 100 + 25) for i in range(1, 6)
+    ]
+    assert workspace.query("SELECT * FROM dwh.dim_member ORDER BY ALL") == members_before
+    assert workspace.run().ok  # in place now: nothing to add
+
+
+def test_a_removed_column_still_needs_a_full_rebuild_of_just_that_model(tmp_path):
+    """What cannot be done in place (a column the spec no longer declares) is refused, naming
+    `elt run --full --select <model>`."""
+    from tests.conftest import FIXTURES
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    assert workspace.run().ok
+    with duckdb.connect(str(workspace.warehouse)) as conn:  # a column an older spec had
+        conn.execute("ALTER TABLE dwh.fact_purchase ADD COLUMN legacy_flag BOOLEAN")
+        conn.execute("DELETE FROM elt.model_builds WHERE model = 'fact_purchase'")  # its spec changed since
+    failed = next(o for o in workspace.run().outcomes if o.step == "build:fact_purchase")
+    assert failed.status == "failed" and "elt run --full --select fact_purchase" in failed.error
