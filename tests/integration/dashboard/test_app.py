@@ -184,23 +184,70 @@ def test_a_filter_that_matches_nothing_shows_a_message(dashboard_env):
         assert any("No " in i.value and "match the filters" in i.value for i in app.info), page
 
 
-def test_top_customers_are_the_single_customer_view_ranked_by_total_spent(dashboard_env):
+def test_top_customers_are_the_persons_of_the_period_ranked_by_delivered_spend(dashboard_env):
     app = run_app("views/customers.py")
     table = app.dataframe[0].value
     top = query(
         dashboard_env,
         """
-        SELECT customer_unique_id FROM mart.mart_customer_360
-        WHERE CAST(first_order_ts AS DATE) <= ? AND CAST(last_order_ts AS DATE) >= ?
-        ORDER BY total_spent DESC, customer_unique_id LIMIT 5""",
-        [LAST_DAY, DEFAULT_START],
+        SELECT customer_unique_id, SUM(CASE WHEN order_status = 'delivered' THEN order_total ELSE 0 END) AS spent
+        FROM dwh.fact_orders WHERE date_key BETWEEN ? AND ?
+        GROUP BY 1 ORDER BY spent DESC, SUM(items_total) DESC, 1 LIMIT 5""",
+        [DEFAULT_START, LAST_DAY],
     )
     assert table["customer_unique_id"].head(5).tolist() == [r[0] for r in top]
+    assert table["spent"].head(5).tolist() == [fmt.brl(r[1]) for r in top]
+    assert set(table["segment"]) <= {"Champion", "Loyal", "New", "At risk", "Lost", "Never delivered"}
     wanted = top[2][0]
     app.text_input(key="customer_search").set_value(wanted[:10].upper()).run()
     assert app.dataframe[0].value["customer_unique_id"].tolist() == [wanted]
     app.text_input(key="customer_search").set_value("not-hex").run()
     assert app.warning and not app.exception
+
+
+@pytest.mark.parametrize(
+    "period, states, lifetime_differs",
+    [
+        ((DEFAULT_START, LAST_DAY), (), False),
+        ((datetime.date(2017, 1, 1), datetime.date(2017, 12, 31)), ("RJ", "MG"), False),
+        ((datetime.date(2018, 1, 1), datetime.date(2018, 3, 31)), ("SP",), True),  # issue 16: 665 vs 668
+    ],
+)
+def test_top_customers_count_what_the_overview_counts_for_the_same_filter(
+    dashboard_env, period, states, lifetime_differs
+):
+    """Customers and revenue on Top customers are the Overview's for the same period and states (a
+    person who moved, or ordered before and after the period only, is not counted twice or wrongly)."""
+    app = run_app()
+    app.sidebar.date_input(key="filter_dates").set_value(period).run()
+    app.sidebar.multiselect(key="filter_states").set_value(list(states)).run()
+    overview = metrics(app)
+    app.switch_page("views/customers.py").run()
+    customers = metrics(app)
+    assert not app.exception, [e.value for e in app.exception]
+    expected = expected_overview(dashboard_env, *period, tuple(sorted(states)))
+    assert customers["Customers"][0] == overview["Customers"][0] == fmt.number(expected["customers"])
+    assert customers["Revenue"][0] == overview["Revenue"][0] == fmt.brl(expected["revenue"])
+    spent = query(
+        dashboard_env,
+        f"""
+        SELECT SUM(o.order_total) FROM dwh.fact_orders o JOIN dwh.dim_customer c USING (customer_sk)
+        WHERE o.order_status = 'delivered' AND o.date_key BETWEEN ? AND ?
+          {"AND c.state IN (" + ", ".join("?" * len(states)) + ")" if states else ""}""",
+        [*period, *states],
+    )[0][0]
+    assert customers["Delivered spend"][0] == fmt.brl(spent)
+    # the former definition (SCV rows whose first..last order window overlaps the period, current
+    # address in the states) counts other persons on this filter: the test tells the two apart
+    lifetime = query(
+        dashboard_env,
+        f"""
+        SELECT COUNT(*) FROM mart.mart_customer_360
+        WHERE CAST(first_order_ts AS DATE) <= ? AND CAST(last_order_ts AS DATE) >= ?
+          {"AND state IN (" + ", ".join("?" * len(states)) + ")" if states else ""}""",
+        [period[1], period[0], *states],
+    )[0][0]
+    assert (fmt.number(lifetime) != customers["Customers"][0]) == lifetime_differs
 
 
 def test_profile_shows_the_scv_row_address_history_orders_and_reviews(dashboard_env):
