@@ -13,7 +13,7 @@ st.set_page_config(page_title="Olist BI", page_icon="📊", layout="wide")
 # (script, title, url path, icon, uses the date/state filters)
 PAGES = {
     "Sales": [
-        ("views/overview.py", "Overview", "overview", ":material/dashboard:", True),
+        ("views/overview.py", "Overview", "", ":material/dashboard:", True),
         ("views/trends.py", "Revenue trends", "trends", ":material/trending_up:", True),
         ("views/products.py", "Product performance", "products", ":material/inventory_2:", True),
     ],
@@ -32,10 +32,15 @@ navigation: dict[str, list[st.Page]] = {}
 for section, pages in PAGES.items():
     navigation[section] = []
     for script, title, url_path, icon, filtered in pages:
-        navigation[section].append(
-            st.Page(script, title=title, url_path=url_path, icon=icon, default=url_path == "overview")
-        )
+        navigation[section].append(st.Page(script, title=title, url_path=url_path, icon=icon, default=url_path == ""))
         uses_filters[title] = filtered
+# The default page is served at `/`; the same script also at `/overview` (hidden from the menu), so
+# the path its url_path names, and links or bookmarks to it, do not open "Page not found".
+navigation["Sales"].append(
+    st.Page(
+        "views/overview.py", title="Overview", url_path="overview", icon=":material/dashboard:", visibility="hidden"
+    )
+)
 
 page = st.navigation(navigation)
 ui.sidebar(uses_filters.get(page.title, False))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -306,3 +307,15 @@ def test_warehouse_locked_by_a_running_pipeline_gives_a_clear_message(dashboard_
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_overview_is_served_at_the_root_and_at_slash_overview(dashboard_env):
+    """`/overview` used to open "Page not found": the default page is served at `/` only. (The real
+    URL is loaded in test_browser.py; here, what st.navigation registered.)"""
+    app = run_app()
+    assert app.title[0].value == "Overview"
+    registered = {info.get("url_pathname"): info for info in app._registered_pages.values()}
+    assert Path(registered[""]["script_path"]).name == Path(registered["overview"]["script_path"]).name == "overview.py"
+    assert {"trends", "products", "customers", "profile", "delivery", "health"} <= set(registered)
+    app.switch_page("views/overview.py").run()  # the file resolves to the /overview page
+    assert app.title[0].value == "Overview" and not app.exception
