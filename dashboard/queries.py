@@ -37,6 +37,14 @@ STATES = Query(
     "Every state a customer ever lived in, for the state filter.",
 )
 
+MONTHLY_ORDERS = Query(
+    "monthly_orders",
+    """
+    SELECT DATE_TRUNC('month', date_key) AS month, COUNT(*) AS orders FROM fact_orders GROUP BY 1 ORDER BY 1
+""",
+    "Orders per purchase month, for the default date window (without the near-empty months at the ends).",
+)
+
 # -- overview --------------------------------------------------------------------------------------
 OVERVIEW_KPIS = Query(
     "overview_kpis",
@@ -391,6 +399,6 @@ PAGES: dict[str, tuple[Query, ...]] = {
     "delivery": (DELIVERY_BY_STATE, DELIVERY_BY_MONTH, DELIVERY_DAYS),
     "health": (RUNS, LAST_RUN_STEPS, RUN_PROBLEMS, SOURCE_FRESHNESS, LATEST_REJECTS),
 }
-FILTER_BOUNDS = (BOUNDS, STATES)
+FILTER_BOUNDS = (BOUNDS, STATES, MONTHLY_ORDERS)
 PROFILE_DEFAULT = (TOP_SPENDER,)
 ALL = FILTER_BOUNDS + PROFILE_DEFAULT + tuple(q for queries in PAGES.values() for q in queries)

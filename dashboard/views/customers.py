@@ -12,13 +12,14 @@ import re
 
 import streamlit as st
 
-from dashboard import charts, fmt, labels, ui
+from dashboard import charts, fmt, labels, ui, urlstate
 
 LIMIT = 100
 HEX = re.compile(r"[0-9a-f]*\Z")
 
 filters = ui.current_filters()
 ui.header("Top customers", filters)
+ui.from_url("customer_search", "q", urlstate.parse_hex_prefix)
 search = (
     st.text_input(
         "Search by customer_unique_id",
@@ -29,6 +30,7 @@ search = (
     .strip()
     .lower()
 )
+ui.to_url("q", search or None)
 if not HEX.match(search):
     st.warning("customer_unique_id holds only the characters 0-9 and a-f.")
     st.stop()

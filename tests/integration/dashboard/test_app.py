@@ -25,16 +25,19 @@ PAGES = [
     "views/health.py",
 ]
 LAST_DAY = datetime.date(2018, 10, 17)  # the sample's last purchase date
-DEFAULT_START = datetime.date(2017, 10, 18)  # twelve months back
+# the default window: the last twelve months with regular orders (09/2018 has 16 orders, 10/2018 4)
+DEFAULT_START, DEFAULT_END = datetime.date(2017, 9, 1), datetime.date(2018, 8, 31)
 
 
 def run_app(page: str | None = None, **query_params) -> AppTest:
+    """The app opened at `page`'s URL (the Overview's by default) with `query_params`, as a browser
+    opens a link: the page is the first one the session runs (every page's url_path is its file
+    name, so the file name finds it before st.navigation has run)."""
     app = AppTest.from_file(APP, default_timeout=60)
     app.query_params.update(query_params)
-    app.run()
     if page:
-        app.switch_page(page).run()
-    return app
+        app.switch_page(page)
+    return app.run()
 
 
 def metrics(app: AppTest) -> dict[str, tuple[str, str | None]]:
@@ -63,15 +66,15 @@ def test_every_page_renders_without_exceptions(dashboard_env, page):
 def test_overview_kpis_equal_plain_sql_on_the_same_warehouse(dashboard_env):
     app = run_app()
     shown = metrics(app)
-    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, LAST_DAY))
+    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, DEFAULT_END))
     assert {label: value for label, (value, _) in shown.items()} == expected
-    previous = expected_overview(dashboard_env, datetime.date(2016, 10, 18), datetime.date(2017, 10, 17))
-    current = expected_overview(dashboard_env, DEFAULT_START, LAST_DAY)
+    previous = expected_overview(dashboard_env, datetime.date(2016, 9, 1), datetime.date(2017, 8, 31))
+    current = expected_overview(dashboard_env, DEFAULT_START, DEFAULT_END)
     assert shown["Revenue"][1] == fmt.relative_delta(current["revenue"], previous["revenue"])
     assert shown["Orders"][1] == fmt.relative_delta(current["orders"], previous["orders"])
     assert shown["On-time delivery"][1] == fmt.point_delta(current["on_time"], previous["on_time"], "pp", 100, 1)
     # and the figure a reader can check by eye: the default period's revenue on the sample
-    assert shown["Revenue"][0] == "R$ 735.501,01"
+    assert shown["Revenue"][0] == "R$ 813.951,54"
 
 
 def test_filters_change_the_numbers_as_they_should(dashboard_env):
@@ -79,7 +82,7 @@ def test_filters_change_the_numbers_as_they_should(dashboard_env):
     unfiltered = metrics(app)
     app.sidebar.multiselect(key="filter_states").set_value(["SP", "RJ"]).run()
     by_state = metrics(app)
-    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, LAST_DAY, ("RJ", "SP")))
+    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, DEFAULT_END, ("RJ", "SP")))
     assert {label: value for label, (value, _) in by_state.items()} == expected
     assert by_state["Orders"][0] != unfiltered["Orders"][0]
 
@@ -194,7 +197,7 @@ def test_top_customers_are_the_persons_of_the_period_ranked_by_delivered_spend(d
         SELECT customer_unique_id, SUM(CASE WHEN order_status = 'delivered' THEN order_total ELSE 0 END) AS spent
         FROM dwh.fact_orders WHERE date_key BETWEEN ? AND ?
         GROUP BY 1 ORDER BY spent DESC, SUM(items_total) DESC, 1 LIMIT 5""",
-        [DEFAULT_START, LAST_DAY],
+        [DEFAULT_START, DEFAULT_END],
     )
     assert table["customer_unique_id"].head(5).tolist() == [r[0] for r in top]
     assert table["spent"].head(5).tolist() == [fmt.brl(r[1]) for r in top]
@@ -209,7 +212,7 @@ def test_top_customers_are_the_persons_of_the_period_ranked_by_delivered_spend(d
 @pytest.mark.parametrize(
     "period, states, lifetime_differs",
     [
-        ((DEFAULT_START, LAST_DAY), (), False),
+        ((DEFAULT_START, DEFAULT_END), (), False),
         ((datetime.date(2017, 1, 1), datetime.date(2017, 12, 31)), ("RJ", "MG"), False),
         ((datetime.date(2018, 1, 1), datetime.date(2018, 3, 31)), ("SP",), True),  # issue 16: 665 vs 668
     ],
@@ -319,3 +322,57 @@ def test_the_overview_is_served_at_the_root_and_at_slash_overview(dashboard_env)
     assert {"trends", "products", "customers", "profile", "delivery", "health"} <= set(registered)
     app.switch_page("views/overview.py").run()  # the file resolves to the /overview page
     assert app.title[0].value == "Overview" and not app.exception
+
+
+def test_the_url_holds_every_filter_and_a_shared_url_opens_the_same_view(dashboard_env):
+    app = run_app("views/customers.py")
+    assert app.query_params == {"from": "2017-09-01", "to": "2018-08-31"}, "the default window, all states"
+    app.sidebar.date_input(key="filter_dates").set_value((datetime.date(2018, 1, 1), datetime.date(2018, 3, 31)))
+    app.sidebar.multiselect(key="filter_states").set_value(["SP", "RJ"])
+    app.text_input(key="customer_search").set_value("0").run()
+    url = {"from": "2018-01-01", "to": "2018-03-31", "states": "RJ,SP", "q": "0"}
+    assert app.query_params == url
+    shown, table = metrics(app), app.dataframe[0].value
+
+    shared = run_app("views/customers.py", **url)  # a new session opened on the bookmarked URL
+    assert not shared.exception, [e.value for e in shared.exception]
+    assert shared.sidebar.date_input(key="filter_dates").value == (
+        datetime.date(2018, 1, 1),
+        datetime.date(2018, 3, 31),
+    )
+    assert shared.sidebar.multiselect(key="filter_states").value == ["RJ", "SP"]
+    assert shared.text_input(key="customer_search").value == "0"
+    assert metrics(shared) == shown and shared.dataframe[0].value.equals(table)
+    assert shared.query_params == url
+
+    shared.switch_page("views/profile.py").run()  # a page keeps its own parameters only
+    assert set(shared.query_params) <= {"customer"}
+    shared.switch_page("views/trends.py").run()  # and the filters come back with a page that has them
+    assert shared.query_params == {"from": "2018-01-01", "to": "2018-03-31", "states": "RJ,SP"}
+
+
+@pytest.mark.parametrize(
+    "page, key, param, value",
+    [("views/trends.py", "trends_grain", "grain", "Monthly"), ("views/products.py", "min_reviews", "min_reviews", 5)],
+)
+def test_a_page_s_own_setting_round_trips_through_the_url(dashboard_env, page, key, param, value):
+    app = run_app(page, **{param: str(value).lower()})
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state[key] == value
+    assert app.query_params[param] == str(value).lower()
+    assert run_app(page).session_state[key] != value, "not the default: the test can tell"
+
+
+def test_bad_url_values_fall_back_to_the_defaults_without_a_crash(dashboard_env):
+    app = run_app("views/customers.py", **{"from": "2018-13-45", "to": "yesterday", "states": "sp,XX", "q": "zz!"})
+    assert not app.exception and not app.error, [e.value for e in app.exception]
+    assert app.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
+    assert app.sidebar.multiselect(key="filter_states").value == ["SP"]  # the known state kept
+    assert app.text_input(key="customer_search").value == ""
+    notes = " ".join(t.value for t in app.toast)
+    assert "from=2018-13-45" in notes and "states=XX" in notes and "q=zz!" in notes
+    assert app.query_params == {"from": "2017-09-01", "to": "2018-08-31", "states": "SP"}, "the URL is corrected"
+    outside = run_app(**{"from": "2019-01-01", "to": "2019-02-01"})  # valid dates outside the data
+    assert outside.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
+    reversed_range = run_app(**{"from": "2018-03-01", "to": "2018-01-01"})
+    assert reversed_range.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
