@@ -3,7 +3,7 @@ categories, and the best-selling products."""
 
 import streamlit as st
 
-from dashboard import charts, fmt, ui, urlstate
+from dashboard import charts, fmt, labels, ui, urlstate
 
 TOP_CATEGORIES = 15
 DEFAULT_MIN_REVIEWS = 30
@@ -15,6 +15,9 @@ monthly, products = result["category_monthly"], result["top_products"]
 if monthly.empty:
     ui.nothing_matches(filters, "order items")
     st.stop()
+# readable category names from here on (one label per code, so the sums per category are the same)
+monthly = monthly.assign(category_name=monthly["category_name"].map(labels.category))
+products = products.assign(category_name=products["category_name"].map(labels.category))
 
 categories = (
     monthly.groupby("category_name", as_index=False)[["items", "revenue", "orders", "reviewed_orders", "review_points"]]
@@ -85,4 +88,8 @@ else:
 
 st.subheader("Top products by revenue")
 shown = ui.money_columns(products, ["revenue"])
-st.dataframe(shown, hide_index=True, column_config={"product_id": "product", "category_name": "category"})
+st.dataframe(
+    shown,
+    hide_index=True,
+    column_config={"product_id": st.column_config.TextColumn("product", width="medium"), "category_name": "category"},
+)

@@ -273,6 +273,8 @@ def test_profile_shows_the_scv_row_address_history_orders_and_reviews(dashboard_
     assert shown["Orders"][0] == fmt.number(orders)
     addresses, order_table = app.dataframe[0].value, app.dataframe[1].value
     assert len(addresses) == versions and addresses["is_current"].sum() == 1
+    assert addresses.loc[addresses["is_current"], "valid_to"].tolist() == ["current"]  # not "None"
+    assert all(v[:2].isdigit() for v in addresses.loc[~addresses["is_current"], "valid_to"])
     assert len(order_table) == orders
     assert app.query_params["customer"] == [mover] or app.query_params["customer"] == mover
 
@@ -376,3 +378,28 @@ def test_bad_url_values_fall_back_to_the_defaults_without_a_crash(dashboard_env)
     assert outside.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
     reversed_range = run_app(**{"from": "2018-03-01", "to": "2018-01-01"})
     assert reversed_range.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
+
+
+def test_a_review_without_comment_says_so_instead_of_nan(dashboard_env):
+    """A person with reviews with and without text: pandas holds the missing text as NaN (truthy)."""
+    person = query(
+        dashboard_env,
+        """
+        SELECT c.customer_unique_id FROM dwh.fact_reviews r JOIN dwh.dim_customer c USING (customer_sk)
+        GROUP BY 1 HAVING COUNT(r.comment_message) BETWEEN 1 AND COUNT(*) - 1 ORDER BY 1 LIMIT 1""",
+    )[0][0]
+    app = run_app("views/profile.py", customer=person)
+    texts = [t.value for t in app.text] + [m.value for m in app.markdown]
+    assert "(no comment)" in texts
+    assert not [t for t in texts if "nan" in t.replace("nance", "").split()], texts
+    assert "**nan**" not in " ".join(texts)
+
+
+def test_codes_read_as_words_where_they_are_not_identifiers(dashboard_env):
+    app = run_app("views/products.py")
+    categories = app.dataframe[0].value["category_name"].tolist()
+    assert categories and not [c for c in categories if "_" in c], categories
+    assert all(len(p) == 32 for p in app.dataframe[0].value["product_id"]), "ids stay raw"
+    app = run_app("views/customers.py")
+    assert set(app.dataframe[0].value["segment"]) & {"At risk", "New", "Never delivered"}
+    assert not [c for c in app.dataframe[0].value["favourite_category"].dropna() if "_" in c]

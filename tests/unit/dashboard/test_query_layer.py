@@ -220,3 +220,15 @@ def test_url_values_are_validated_never_raised():
     assert urlstate.parse_int("5x", 1, 200) is None
     assert urlstate.parse_hex_prefix("8D50F5") == "8d50f5" and urlstate.parse_hex_prefix("zz") is None
     assert urlstate.parse_hex_prefix("a" * 33) is None
+
+
+def test_labels_are_readable_and_unique_per_code():
+    from dashboard import labels
+
+    assert labels.segment("at_risk") == "At risk" and labels.segment("never_delivered") == "Never delivered"
+    assert labels.category("health_beauty") == "Health & beauty"
+    assert labels.category("bed_bath_table") == "Bed, bath & table"
+    assert labels.category("cool_stuff") == "Cool stuff" and labels.readable("credit_card") == "Credit card"
+    assert labels.category(None) is None
+    mapped = list(labels.CATEGORIES.values()) + list(labels.SEGMENTS.values())
+    assert len(set(mapped)) == len(mapped), "a label stands for one code"
