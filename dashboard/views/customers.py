@@ -112,14 +112,18 @@ st.dataframe(
         "profile",
     ],
     column_config={
-        "customer_unique_id": st.column_config.TextColumn("customer_unique_id", width="medium"),
+        "customer_unique_id": st.column_config.TextColumn("customer_unique_id", width="medium", pinned=True),
         "spent": st.column_config.TextColumn("delivered spend", help="In the period: items + freight, delivered."),
         "revenue": st.column_config.TextColumn("revenue", help="In the period: item prices, any status."),
         "orders": st.column_config.NumberColumn("orders", help="Placed in the period.", width="small"),
         "delivered_orders": st.column_config.NumberColumn("delivered", width="small"),
-        "last_order": st.column_config.TextColumn("last order", help="The last one placed in the period."),
+        "last_order": st.column_config.TextColumn(
+            "last order", help="The last one placed in the period.", width="small"
+        ),
         "segment": st.column_config.TextColumn("segment (today)"),
-        "recency_days": st.column_config.NumberColumn("recency (days)", help="Days since the last order, any period."),
+        "recency_days": st.column_config.NumberColumn(
+            "recency (days)", help="Days since the last order, any period.", width="small"
+        ),
         "city": st.column_config.TextColumn("city (today)"),
         "state": st.column_config.TextColumn("state (today)", width="small"),
         "lifetime_spent": st.column_config.TextColumn("lifetime spend", help="The SCV's total_spent."),
