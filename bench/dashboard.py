@@ -94,10 +94,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         warehouse = Path(args.warehouse) if args.warehouse else build(Path(tmp), args.factor)
         config = load_config({"ELT_DASHBOARD_PIPELINE": str(OLIST), "ELT_DASHBOARD_WAREHOUSE": str(warehouse)})
-        bounds = data.fetch(config, (queries.BOUNDS, queries.TOP_SPENDER), {})
+        bounds = data.fetch(config, (queries.BOUNDS, queries.MONTHLY_ORDERS, queries.TOP_SPENDER), {})
         first, last = (bounds["bounds"].iloc[0][k].date() for k in ("first_date", "last_date"))
         orders = int(bounds["bounds"].iloc[0]["orders"])
-        everywhere = default_filters(first, last)
+        monthly = bounds["monthly_orders"]
+        everywhere = default_filters(
+            first, last, {m.date(): int(n) for m, n in zip(monthly["month"], monthly["orders"])}
+        )
         one_state = Filters(everywhere.start, everywhere.end, ("SP",))
         customer = bounds["top_spender"].iloc[0]["customer_unique_id"]
         print(

@@ -20,6 +20,11 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def text(value, missing: str = DASH) -> str:
+    """Text from the warehouse; `missing` for None, NaN (pandas' missing text) and blank text."""
+    return missing if _missing(value) or not str(value).strip() else str(value)
+
+
 def brl(value, decimals: int = 2) -> str:
     """R$ 1.093.264,35; negative as -R$ 12,00; None as a dash."""
     if _missing(value):

@@ -37,6 +37,14 @@ STATES = Query(
     "Every state a customer ever lived in, for the state filter.",
 )
 
+MONTHLY_ORDERS = Query(
+    "monthly_orders",
+    """
+    SELECT DATE_TRUNC('month', date_key) AS month, COUNT(*) AS orders FROM fact_orders GROUP BY 1 ORDER BY 1
+""",
+    "Orders per purchase month, for the default date window (without the near-empty months at the ends).",
+)
+
 # -- overview --------------------------------------------------------------------------------------
 OVERVIEW_KPIS = Query(
     "overview_kpis",
@@ -101,35 +109,60 @@ TRENDS_DAILY = Query(
 )
 
 # -- top customers (the Single Customer View) ------------------------------------------------------
-# A person is in the period when their first..last order window overlaps it; figures are lifetime.
+# The period's figures come from the facts, filtered exactly as the Overview's (orders placed in
+# the period, fact_orders.customer_state in the chosen states), so the persons counted here are
+# the Overview's customers. What the SCV adds is each person's state *now* (segment, recency,
+# current address) and lifetime totals, labelled as such on the page.
 TOP_CUSTOMERS = Query(
     "top_customers",
     """
-    SELECT m.customer_unique_id, m.total_spent, m.orders_count, m.delivered_orders, m.items_count,
-           m.last_order_ts, m.recency_days, m.favourite_category, m.segment, m.avg_review_score,
-           m.city, m.state
-    FROM mart_customer_360 AS m
-    WHERE CAST(m.first_order_ts AS DATE) <= :end AND CAST(m.last_order_ts AS DATE) >= :start
-      AND m.state IN (:states)
-      AND m.customer_unique_id LIKE :id_prefix
-    ORDER BY m.total_spent DESC, m.customer_unique_id
-    LIMIT :limit
+    WITH period AS (
+        SELECT o.customer_unique_id, COUNT(*) AS orders,
+               SUM(CASE WHEN o.order_status = 'delivered' THEN 1 ELSE 0 END) AS delivered_orders,
+               SUM(o.items_total) AS revenue,
+               SUM(CASE WHEN o.order_status = 'delivered' THEN o.order_total ELSE 0 END) AS spent,
+               MAX(o.purchase_ts) AS last_order_ts
+        FROM fact_orders AS o
+        WHERE o.date_key BETWEEN :start AND :end
+          AND o.customer_state IN (:states)
+          AND o.customer_unique_id LIKE :id_prefix
+        GROUP BY 1
+    ),
+    ranked AS (
+        SELECT * FROM period ORDER BY spent DESC, revenue DESC, customer_unique_id LIMIT :limit
+    )
+    SELECT r.customer_unique_id, r.spent, r.revenue, r.orders, r.delivered_orders, r.last_order_ts,
+           m.total_spent AS lifetime_spent, m.orders_count AS lifetime_orders, m.recency_days, m.segment,
+           m.favourite_category, m.city, m.state
+    FROM ranked AS r
+    LEFT JOIN mart_customer_360 AS m ON m.customer_unique_id = r.customer_unique_id
+    ORDER BY r.spent DESC, r.revenue DESC, r.customer_unique_id
 """,
-    "The Single Customer View ranked by total spent (delivered orders), optionally by id prefix.",
+    "The persons who ordered in the period (delivery state on the order in the chosen states), ranked "
+    "by what their delivered orders of the period cost (items + freight: the SCV's total_spent, cut to "
+    "the period), with their current SCV row; optionally by id prefix. Ranked before the SCV join.",
 )
 
 CUSTOMER_SEGMENTS = Query(
     "customer_segments",
     """
-    SELECT m.segment, COUNT(*) AS customers, SUM(m.total_spent) AS total_spent,
-           SUM(CASE WHEN m.orders_count >= 2 THEN 1 ELSE 0 END) AS repeat_customers
-    FROM mart_customer_360 AS m
-    WHERE CAST(m.first_order_ts AS DATE) <= :end AND CAST(m.last_order_ts AS DATE) >= :start
-      AND m.state IN (:states)
+    WITH period AS (
+        SELECT o.customer_unique_id, COUNT(*) AS orders, SUM(o.items_total) AS revenue,
+               SUM(CASE WHEN o.order_status = 'delivered' THEN o.order_total ELSE 0 END) AS spent
+        FROM fact_orders AS o
+        WHERE o.date_key BETWEEN :start AND :end
+          AND o.customer_state IN (:states)
+        GROUP BY 1
+    )
+    SELECT m.segment, COUNT(*) AS customers, SUM(p.orders) AS orders, SUM(p.revenue) AS revenue,
+           SUM(p.spent) AS spent, SUM(CASE WHEN p.orders >= 2 THEN 1 ELSE 0 END) AS repeat_customers
+    FROM period AS p
+    LEFT JOIN mart_customer_360 AS m ON m.customer_unique_id = p.customer_unique_id
     GROUP BY 1
-    ORDER BY total_spent DESC, m.segment
+    ORDER BY spent DESC, m.segment
 """,
-    "Persons and spend per segment, for the same set of persons.",
+    "The same persons per current segment: how many, their orders, revenue (item prices, any status, "
+    "as on the Overview) and delivered spend in the period, and how many ordered twice or more in it.",
 )
 
 # -- customer profile ------------------------------------------------------------------------------
@@ -366,6 +399,6 @@ PAGES: dict[str, tuple[Query, ...]] = {
     "delivery": (DELIVERY_BY_STATE, DELIVERY_BY_MONTH, DELIVERY_DAYS),
     "health": (RUNS, LAST_RUN_STEPS, RUN_PROBLEMS, SOURCE_FRESHNESS, LATEST_REJECTS),
 }
-FILTER_BOUNDS = (BOUNDS, STATES)
+FILTER_BOUNDS = (BOUNDS, STATES, MONTHLY_ORDERS)
 PROFILE_DEFAULT = (TOP_SPENDER,)
 ALL = FILTER_BOUNDS + PROFILE_DEFAULT + tuple(q for queries in PAGES.values() for q in queries)

@@ -35,26 +35,23 @@ row[1].metric("Verdict", verdict, help=f"{int(last['failed_steps'])} failed or s
 row[2].metric("Step time", f"{fmt.number(last['step_ms'] / 1000, 1)} s", help="Sum of the steps' durations.")
 row[3].metric("Failed checks", fmt.number(last["failed_checks"]), help=f"{int(last['warned_checks'])} warned")
 
-left, right = st.columns(2)
-with left:
-    st.subheader(f"Last {RUNS} runs")
-    history = runs.assign(step_s=runs["step_ms"] / 1000).drop(columns=["step_ms"])
-    st.dataframe(
-        history,
-        hide_index=True,
-        column_config={
-            "started_at": STARTED,
-            "step_s": st.column_config.NumberColumn("step time (s)", format="%.2f"),
-            "rows_rejected": "rejected",
-            "failed_checks": "failed checks",
-            "warned_checks": "warned checks",
-            "failed_steps": "failed steps",
-        },
-    )
-with right:
-    st.subheader("Steps of the last run")
-    slowest = steps.assign(seconds=steps["duration_ms"] / 1000).sort_values("seconds", ascending=False).head(15)
-    ui.chart(charts.hbar(slowest, "step", "seconds", "Slowest steps (s)", color=charts.GREY))
+st.subheader(f"Last {RUNS} runs")  # full width: the table has eleven columns
+history = runs.assign(step_s=runs["step_ms"] / 1000).drop(columns=["step_ms"])
+st.dataframe(
+    history,
+    hide_index=True,
+    column_config={
+        "started_at": STARTED,
+        "step_s": st.column_config.NumberColumn("step time (s)", format="%.2f"),
+        "rows_rejected": "rejected",
+        "failed_checks": "failed checks",
+        "warned_checks": "warned checks",
+        "failed_steps": "failed steps",
+    },
+)
+st.subheader("Steps of the last run")
+slowest = steps.assign(seconds=steps["duration_ms"] / 1000).sort_values("seconds", ascending=False).head(15)
+ui.chart(charts.hbar(slowest, "step", "seconds", "Slowest steps (s)", color=charts.GREY))
 
 st.subheader("Source freshness")
 thresholds = health.freshness_thresholds(cfg.pipeline_root)

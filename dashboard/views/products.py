@@ -3,9 +3,10 @@ categories, and the best-selling products."""
 
 import streamlit as st
 
-from dashboard import charts, fmt, ui
+from dashboard import charts, fmt, labels, ui, urlstate
 
 TOP_CATEGORIES = 15
+DEFAULT_MIN_REVIEWS = 30
 
 filters = ui.current_filters()
 ui.header("Product performance", filters)
@@ -14,6 +15,9 @@ monthly, products = result["category_monthly"], result["top_products"]
 if monthly.empty:
     ui.nothing_matches(filters, "order items")
     st.stop()
+# readable category names from here on (one label per code, so the sums per category are the same)
+monthly = monthly.assign(category_name=monthly["category_name"].map(labels.category))
+products = products.assign(category_name=products["category_name"].map(labels.category))
 
 categories = (
     monthly.groupby("category_name", as_index=False)[["items", "revenue", "orders", "reviewed_orders", "review_points"]]
@@ -61,14 +65,16 @@ pivot = (
 ui.chart(charts.heatmap(pivot, f"Monthly revenue of the top {TOP_CATEGORIES} categories"), right)
 
 st.subheader("Reviews by category")
+ui.from_url("min_reviews", "min_reviews", lambda text: urlstate.parse_int(text, 1, 200))
+st.session_state.setdefault("min_reviews", DEFAULT_MIN_REVIEWS)
 min_reviews = st.slider(
     "Minimum reviewed orders per category",
     1,
     200,
-    30,
     key="min_reviews",
     help="Categories with fewer reviewed orders in the period are left out of the ranking.",
 )
+ui.to_url("min_reviews", None if min_reviews == DEFAULT_MIN_REVIEWS else str(min_reviews))
 rated = categories[categories["reviewed_orders"] >= min_reviews]
 if rated.empty:
     st.info(f"No category has {min_reviews} reviewed orders within the filters; lower the minimum.", icon="🔍")
@@ -82,4 +88,8 @@ else:
 
 st.subheader("Top products by revenue")
 shown = ui.money_columns(products, ["revenue"])
-st.dataframe(shown, hide_index=True, column_config={"product_id": "product", "category_name": "category"})
+st.dataframe(
+    shown,
+    hide_index=True,
+    column_config={"product_id": st.column_config.TextColumn("product", width="medium"), "category_name": "category"},
+)

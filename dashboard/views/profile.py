@@ -5,7 +5,7 @@ by default the top spender. The sidebar filters do not apply: a profile is the w
 
 import streamlit as st
 
-from dashboard import fmt, ui
+from dashboard import fmt, labels, ui
 
 ui.header("Customer profile")
 default = st.query_params.get("customer")
@@ -25,7 +25,8 @@ person = scv.iloc[0]
 
 st.markdown(
     f"**{person['customer_unique_id']}** · {ui.md(person['city'])} / {ui.md(person['state'])} · segment "
-    f"**{person['segment']}** · favourite category **{ui.md(person['favourite_category'] or fmt.DASH)}**"
+    f"**{labels.segment(person['segment'])}** · favourite category "
+    f"**{ui.md(fmt.text(labels.category(person['favourite_category'])))}**"
 )
 row = st.columns(4)
 row[0].metric("Total spent", fmt.brl(person["total_spent"]), help="Item value incl. freight, delivered orders.")
@@ -38,7 +39,8 @@ row[2].metric("Average review", fmt.number(person["avg_review_score"], 2))
 row[3].metric("Recency", f"{fmt.number(person['recency_days'])} days", help="Days since the last order.")
 st.caption(
     f"First order {person['first_order_ts']:%d/%m/%Y %H:%M}, last {person['last_order_ts']:%d/%m/%Y %H:%M} · "
-    f"{fmt.number(person['items_count'])} items · prefers {person['preferred_payment_type'] or fmt.DASH} · "
+    f"{fmt.number(person['items_count'])} items · prefers "
+    f"{fmt.text(labels.readable(person['preferred_payment_type'])).lower()} · "
     f"customer for {fmt.number(person['tenure_days'])} days"
 )
 
@@ -48,13 +50,15 @@ st.caption(
     "Versions of the person in dim_customer (SCD2 on zip code, city and state), valid from the purchase "
     "that first showed the address."
 )
-shown = addresses.assign(valid_to=addresses["valid_to"].where(~addresses["is_current"], None))
+# an open version has no end: "current", not an empty date (nor the far-future sentinel)
+valid_to = addresses["valid_to"].map(lambda ts: fmt.DASH if ts is None or ts != ts else f"{ts:%d/%m/%Y %H:%M}")
+shown = addresses.assign(valid_to=valid_to.where(~addresses["is_current"].astype(bool), "current"))
 st.dataframe(
     shown,
     hide_index=True,
     column_config={
         "valid_from": st.column_config.DatetimeColumn("valid from", format="DD/MM/YYYY HH:mm"),
-        "valid_to": st.column_config.DatetimeColumn("valid to", format="DD/MM/YYYY HH:mm"),
+        "valid_to": st.column_config.TextColumn("valid to"),
         "is_current": "current",
         "zip_code_prefix": "zip prefix",
     },
@@ -62,10 +66,20 @@ st.dataframe(
 
 st.subheader("Orders")
 orders = result["profile_orders"]
+orders = orders.assign(
+    order_status=orders["order_status"].map(labels.readable),
+    main_payment_type=orders["main_payment_type"].map(labels.readable),
+)
 st.dataframe(
     ui.money_columns(orders, ["items_total", "freight_total", "order_total", "payment_total"]),
     hide_index=True,
     column_config={
+        "order_id": st.column_config.TextColumn("order", width="medium"),
+        "items_total": "items value",
+        "freight_total": "freight",
+        "order_total": "order value",
+        "payment_total": "paid",
+        "delivery_days": "delivery days",
         "purchase_ts": st.column_config.DatetimeColumn("purchased", format="DD/MM/YYYY HH:mm"),
         "order_status": "status",
         "items_count": "items",
@@ -83,6 +97,7 @@ for review in reviews.to_dict("records"):
     stars = "★" * int(review["review_score"]) + "☆" * (5 - int(review["review_score"]))
     with st.container(border=True):
         st.markdown(f"{stars} · {review['created_ts']:%d/%m/%Y} · order `{review['order_id']}`")
-        if review["comment_title"]:
-            st.markdown(f"**{ui.md(review['comment_title'])}**")
-        st.text(review["comment_message"] or "(no comment)")
+        title = fmt.text(review["comment_title"], "")
+        if title:
+            st.markdown(f"**{ui.md(title)}**")
+        st.text(fmt.text(review["comment_message"], "(no comment)"))

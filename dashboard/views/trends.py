@@ -5,9 +5,10 @@ costs no query."""
 
 import streamlit as st
 
-from dashboard import charts, fmt, ui
+from dashboard import charts, fmt, ui, urlstate
 
 GRAINS = {"Daily": "D", "Weekly": "W-MON", "Monthly": "M"}  # weeks start on Monday
+DEFAULT_GRAIN = "Weekly"
 
 filters = ui.current_filters()
 ui.header("Revenue trends", filters)
@@ -16,7 +17,10 @@ if daily.empty:
     ui.nothing_matches(filters)
     st.stop()
 
-grain = st.segmented_control("Grain", list(GRAINS), default="Weekly", key="trends_grain") or "Weekly"
+ui.from_url("trends_grain", "grain", lambda text: urlstate.parse_choice(text, list(GRAINS)))
+st.session_state.setdefault("trends_grain", DEFAULT_GRAIN)
+grain = st.segmented_control("Grain", list(GRAINS), key="trends_grain") or DEFAULT_GRAIN
+ui.to_url("grain", None if grain == DEFAULT_GRAIN else grain.lower())
 frame = daily.assign(day=daily["day"].astype("datetime64[ns]"))
 if grain != "Daily":
     periods = frame["day"].dt.to_period(GRAINS[grain])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -24,16 +25,19 @@ PAGES = [
     "views/health.py",
 ]
 LAST_DAY = datetime.date(2018, 10, 17)  # the sample's last purchase date
-DEFAULT_START = datetime.date(2017, 10, 18)  # twelve months back
+# the default window: the last twelve months with regular orders (09/2018 has 16 orders, 10/2018 4)
+DEFAULT_START, DEFAULT_END = datetime.date(2017, 9, 1), datetime.date(2018, 8, 31)
 
 
 def run_app(page: str | None = None, **query_params) -> AppTest:
+    """The app opened at `page`'s URL (the Overview's by default) with `query_params`, as a browser
+    opens a link: the page is the first one the session runs (every page's url_path is its file
+    name, so the file name finds it before st.navigation has run)."""
     app = AppTest.from_file(APP, default_timeout=60)
     app.query_params.update(query_params)
-    app.run()
     if page:
-        app.switch_page(page).run()
-    return app
+        app.switch_page(page)
+    return app.run()
 
 
 def metrics(app: AppTest) -> dict[str, tuple[str, str | None]]:
@@ -62,15 +66,15 @@ def test_every_page_renders_without_exceptions(dashboard_env, page):
 def test_overview_kpis_equal_plain_sql_on_the_same_warehouse(dashboard_env):
     app = run_app()
     shown = metrics(app)
-    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, LAST_DAY))
+    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, DEFAULT_END))
     assert {label: value for label, (value, _) in shown.items()} == expected
-    previous = expected_overview(dashboard_env, datetime.date(2016, 10, 18), datetime.date(2017, 10, 17))
-    current = expected_overview(dashboard_env, DEFAULT_START, LAST_DAY)
+    previous = expected_overview(dashboard_env, datetime.date(2016, 9, 1), datetime.date(2017, 8, 31))
+    current = expected_overview(dashboard_env, DEFAULT_START, DEFAULT_END)
     assert shown["Revenue"][1] == fmt.relative_delta(current["revenue"], previous["revenue"])
     assert shown["Orders"][1] == fmt.relative_delta(current["orders"], previous["orders"])
     assert shown["On-time delivery"][1] == fmt.point_delta(current["on_time"], previous["on_time"], "pp", 100, 1)
     # and the figure a reader can check by eye: the default period's revenue on the sample
-    assert shown["Revenue"][0] == "R$ 735.501,01"
+    assert shown["Revenue"][0] == "R$ 813.951,54"
 
 
 def test_filters_change_the_numbers_as_they_should(dashboard_env):
@@ -78,7 +82,7 @@ def test_filters_change_the_numbers_as_they_should(dashboard_env):
     unfiltered = metrics(app)
     app.sidebar.multiselect(key="filter_states").set_value(["SP", "RJ"]).run()
     by_state = metrics(app)
-    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, LAST_DAY, ("RJ", "SP")))
+    expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, DEFAULT_END, ("RJ", "SP")))
     assert {label: value for label, (value, _) in by_state.items()} == expected
     assert by_state["Orders"][0] != unfiltered["Orders"][0]
 
@@ -184,23 +188,70 @@ def test_a_filter_that_matches_nothing_shows_a_message(dashboard_env):
         assert any("No " in i.value and "match the filters" in i.value for i in app.info), page
 
 
-def test_top_customers_are_the_single_customer_view_ranked_by_total_spent(dashboard_env):
+def test_top_customers_are_the_persons_of_the_period_ranked_by_delivered_spend(dashboard_env):
     app = run_app("views/customers.py")
     table = app.dataframe[0].value
     top = query(
         dashboard_env,
         """
-        SELECT customer_unique_id FROM mart.mart_customer_360
-        WHERE CAST(first_order_ts AS DATE) <= ? AND CAST(last_order_ts AS DATE) >= ?
-        ORDER BY total_spent DESC, customer_unique_id LIMIT 5""",
-        [LAST_DAY, DEFAULT_START],
+        SELECT customer_unique_id, SUM(CASE WHEN order_status = 'delivered' THEN order_total ELSE 0 END) AS spent
+        FROM dwh.fact_orders WHERE date_key BETWEEN ? AND ?
+        GROUP BY 1 ORDER BY spent DESC, SUM(items_total) DESC, 1 LIMIT 5""",
+        [DEFAULT_START, DEFAULT_END],
     )
     assert table["customer_unique_id"].head(5).tolist() == [r[0] for r in top]
+    assert table["spent"].head(5).tolist() == [fmt.brl(r[1]) for r in top]
+    assert set(table["segment"]) <= {"Champion", "Loyal", "New", "At risk", "Lost", "Never delivered"}
     wanted = top[2][0]
     app.text_input(key="customer_search").set_value(wanted[:10].upper()).run()
     assert app.dataframe[0].value["customer_unique_id"].tolist() == [wanted]
     app.text_input(key="customer_search").set_value("not-hex").run()
     assert app.warning and not app.exception
+
+
+@pytest.mark.parametrize(
+    "period, states, lifetime_differs",
+    [
+        ((DEFAULT_START, DEFAULT_END), (), False),
+        ((datetime.date(2017, 1, 1), datetime.date(2017, 12, 31)), ("RJ", "MG"), False),
+        ((datetime.date(2018, 1, 1), datetime.date(2018, 3, 31)), ("SP",), True),  # issue 16: 665 vs 668
+    ],
+)
+def test_top_customers_count_what_the_overview_counts_for_the_same_filter(
+    dashboard_env, period, states, lifetime_differs
+):
+    """Customers and revenue on Top customers are the Overview's for the same period and states (a
+    person who moved, or ordered before and after the period only, is not counted twice or wrongly)."""
+    app = run_app()
+    app.sidebar.date_input(key="filter_dates").set_value(period).run()
+    app.sidebar.multiselect(key="filter_states").set_value(list(states)).run()
+    overview = metrics(app)
+    app.switch_page("views/customers.py").run()
+    customers = metrics(app)
+    assert not app.exception, [e.value for e in app.exception]
+    expected = expected_overview(dashboard_env, *period, tuple(sorted(states)))
+    assert customers["Customers"][0] == overview["Customers"][0] == fmt.number(expected["customers"])
+    assert customers["Revenue"][0] == overview["Revenue"][0] == fmt.brl(expected["revenue"])
+    spent = query(
+        dashboard_env,
+        f"""
+        SELECT SUM(o.order_total) FROM dwh.fact_orders o JOIN dwh.dim_customer c USING (customer_sk)
+        WHERE o.order_status = 'delivered' AND o.date_key BETWEEN ? AND ?
+          {"AND c.state IN (" + ", ".join("?" * len(states)) + ")" if states else ""}""",
+        [*period, *states],
+    )[0][0]
+    assert customers["Delivered spend"][0] == fmt.brl(spent)
+    # the former definition (SCV rows whose first..last order window overlaps the period, current
+    # address in the states) counts other persons on this filter: the test tells the two apart
+    lifetime = query(
+        dashboard_env,
+        f"""
+        SELECT COUNT(*) FROM mart.mart_customer_360
+        WHERE CAST(first_order_ts AS DATE) <= ? AND CAST(last_order_ts AS DATE) >= ?
+          {"AND state IN (" + ", ".join("?" * len(states)) + ")" if states else ""}""",
+        [period[1], period[0], *states],
+    )[0][0]
+    assert (fmt.number(lifetime) != customers["Customers"][0]) == lifetime_differs
 
 
 def test_profile_shows_the_scv_row_address_history_orders_and_reviews(dashboard_env):
@@ -222,6 +273,8 @@ def test_profile_shows_the_scv_row_address_history_orders_and_reviews(dashboard_
     assert shown["Orders"][0] == fmt.number(orders)
     addresses, order_table = app.dataframe[0].value, app.dataframe[1].value
     assert len(addresses) == versions and addresses["is_current"].sum() == 1
+    assert addresses.loc[addresses["is_current"], "valid_to"].tolist() == ["current"]  # not "None"
+    assert all(v[:2].isdigit() for v in addresses.loc[~addresses["is_current"], "valid_to"])
     assert len(order_table) == orders
     assert app.query_params["customer"] == [mover] or app.query_params["customer"] == mover
 
@@ -259,3 +312,94 @@ def test_warehouse_locked_by_a_running_pipeline_gives_a_clear_message(dashboard_
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_overview_is_served_at_the_root_and_at_slash_overview(dashboard_env):
+    """`/overview` used to open "Page not found": the default page is served at `/` only. (The real
+    URL is loaded in test_browser.py; here, what st.navigation registered.)"""
+    app = run_app()
+    assert app.title[0].value == "Overview"
+    registered = {info.get("url_pathname"): info for info in app._registered_pages.values()}
+    assert Path(registered[""]["script_path"]).name == Path(registered["overview"]["script_path"]).name == "overview.py"
+    assert {"trends", "products", "customers", "profile", "delivery", "health"} <= set(registered)
+    app.switch_page("views/overview.py").run()  # the file resolves to the /overview page
+    assert app.title[0].value == "Overview" and not app.exception
+
+
+def test_the_url_holds_every_filter_and_a_shared_url_opens_the_same_view(dashboard_env):
+    app = run_app("views/customers.py")
+    assert app.query_params == {"from": "2017-09-01", "to": "2018-08-31"}, "the default window, all states"
+    app.sidebar.date_input(key="filter_dates").set_value((datetime.date(2018, 1, 1), datetime.date(2018, 3, 31)))
+    app.sidebar.multiselect(key="filter_states").set_value(["SP", "RJ"])
+    app.text_input(key="customer_search").set_value("0").run()
+    url = {"from": "2018-01-01", "to": "2018-03-31", "states": "RJ,SP", "q": "0"}
+    assert app.query_params == url
+    shown, table = metrics(app), app.dataframe[0].value
+
+    shared = run_app("views/customers.py", **url)  # a new session opened on the bookmarked URL
+    assert not shared.exception, [e.value for e in shared.exception]
+    assert shared.sidebar.date_input(key="filter_dates").value == (
+        datetime.date(2018, 1, 1),
+        datetime.date(2018, 3, 31),
+    )
+    assert shared.sidebar.multiselect(key="filter_states").value == ["RJ", "SP"]
+    assert shared.text_input(key="customer_search").value == "0"
+    assert metrics(shared) == shown and shared.dataframe[0].value.equals(table)
+    assert shared.query_params == url
+
+    shared.switch_page("views/profile.py").run()  # a page keeps its own parameters only
+    assert set(shared.query_params) <= {"customer"}
+    shared.switch_page("views/trends.py").run()  # and the filters come back with a page that has them
+    assert shared.query_params == {"from": "2018-01-01", "to": "2018-03-31", "states": "RJ,SP"}
+
+
+@pytest.mark.parametrize(
+    "page, key, param, value",
+    [("views/trends.py", "trends_grain", "grain", "Monthly"), ("views/products.py", "min_reviews", "min_reviews", 5)],
+)
+def test_a_page_s_own_setting_round_trips_through_the_url(dashboard_env, page, key, param, value):
+    app = run_app(page, **{param: str(value).lower()})
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state[key] == value
+    assert app.query_params[param] == str(value).lower()
+    assert run_app(page).session_state[key] != value, "not the default: the test can tell"
+
+
+def test_bad_url_values_fall_back_to_the_defaults_without_a_crash(dashboard_env):
+    app = run_app("views/customers.py", **{"from": "2018-13-45", "to": "yesterday", "states": "sp,XX", "q": "zz!"})
+    assert not app.exception and not app.error, [e.value for e in app.exception]
+    assert app.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
+    assert app.sidebar.multiselect(key="filter_states").value == ["SP"]  # the known state kept
+    assert app.text_input(key="customer_search").value == ""
+    notes = " ".join(t.value for t in app.toast)
+    assert "from=2018-13-45" in notes and "states=XX" in notes and "q=zz!" in notes
+    assert app.query_params == {"from": "2017-09-01", "to": "2018-08-31", "states": "SP"}, "the URL is corrected"
+    outside = run_app(**{"from": "2019-01-01", "to": "2019-02-01"})  # valid dates outside the data
+    assert outside.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
+    reversed_range = run_app(**{"from": "2018-03-01", "to": "2018-01-01"})
+    assert reversed_range.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
+
+
+def test_a_review_without_comment_says_so_instead_of_nan(dashboard_env):
+    """A person with reviews with and without text: pandas holds the missing text as NaN (truthy)."""
+    person = query(
+        dashboard_env,
+        """
+        SELECT c.customer_unique_id FROM dwh.fact_reviews r JOIN dwh.dim_customer c USING (customer_sk)
+        GROUP BY 1 HAVING COUNT(r.comment_message) BETWEEN 1 AND COUNT(*) - 1 ORDER BY 1 LIMIT 1""",
+    )[0][0]
+    app = run_app("views/profile.py", customer=person)
+    texts = [t.value for t in app.text] + [m.value for m in app.markdown]
+    assert "(no comment)" in texts
+    assert not [t for t in texts if "nan" in t.replace("nance", "").split()], texts
+    assert "**nan**" not in " ".join(texts)
+
+
+def test_codes_read_as_words_where_they_are_not_identifiers(dashboard_env):
+    app = run_app("views/products.py")
+    categories = app.dataframe[0].value["category_name"].tolist()
+    assert categories and not [c for c in categories if "_" in c], categories
+    assert all(len(p) == 32 for p in app.dataframe[0].value["product_id"]), "ids stay raw"
+    app = run_app("views/customers.py")
+    assert set(app.dataframe[0].value["segment"]) & {"At risk", "New", "Never delivered"}
+    assert not [c for c in app.dataframe[0].value["favourite_category"].dropna() if "_" in c]

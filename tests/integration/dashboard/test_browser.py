@@ -1,6 +1,9 @@
-"""The real thing: `streamlit run` on a free port, headless Chromium on the Overview and a Customer
-profile; the DOM shows the title and the KPI values computed here with plain SQL, and the
-screenshots are not blank. Screenshots stay in artifacts/screenshots/ (git-ignored) for CI.
+"""The real thing: `streamlit run` on a free port, headless Chromium on every page: the Overview's DOM
+shows the KPI values computed here with plain SQL (at `/` and at `/overview`), a Customer profile
+shows the person, every page renders its title with no traceback, and no screenshot is blank.
+
+Screenshots: one PNG per page, `artifacts/screenshots/<page>.png` (git-ignored; CI keeps the
+folder as its artefacts — .ci/run).
 
 Chromium is Debian's `chromium` (.ci/run installs it). In CI (CI=true) its absence fails the
 test; elsewhere the test is skipped with a message."""
@@ -122,10 +125,23 @@ def assert_not_blank(png: bytes, size: tuple[int, int]) -> None:
     assert dark > 0.002 * size[0] * size[1], "no text or chart pixels"
 
 
-def test_overview_and_profile_in_headless_chromium(server, sample_warehouse, tmp_path):
+# url path → (screenshot name, texts the page shows once rendered)
+PAGES = {
+    "/trends": ("trends", ["Revenue trends", "Freight share"]),
+    "/products": ("products", ["Product performance", "Top products by revenue"]),
+    "/customers": ("customers", ["Top customers", "Delivered spend", "Ranked by delivered spend"]),
+    "/delivery": ("delivery", ["Delivery", "Late-delivery rate"]),
+    "/health": ("health", ["Pipeline health", "Source freshness"]),
+}
+DEFAULT_WINDOW = (datetime.date(2017, 9, 1), datetime.date(2018, 8, 31))  # see test_app.py
+
+
+def test_every_page_in_headless_chromium_with_a_screenshot_each(server, sample_warehouse, tmp_path):
     url, browser = server
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    kpis = expected_overview(sample_warehouse, datetime.date(2017, 10, 18), datetime.date(2018, 10, 17))
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    kpis = expected_overview(sample_warehouse, *DEFAULT_WINDOW)
     values = [
         fmt.brl(kpis["revenue"]),
         fmt.number(kpis["orders"]),
@@ -146,12 +162,13 @@ def test_overview_and_profile_in_headless_chromium(server, sample_warehouse, tmp
     )[0][0]
     size = (1400, 1000)
     with Chromium(browser, tmp_path / "profile", *size) as chromium:
-        text, html, png = chromium.render(url + "/", ["Overview", *values])
-        (SCREENSHOTS / "overview.png").write_bytes(png)
-        assert "<h1" in html and "Overview" in html
-        assert all(value in html for value in values), "the KPI values are in the DOM"
-        assert "Revenue and orders by month" in html and "Traceback" not in text
-        assert_not_blank(png, size)
+        for path, name in (("/", "overview"), ("/overview", "overview-path")):
+            text, html, png = chromium.render(url + path, ["Overview", *values])
+            (SCREENSHOTS / f"{name}.png").write_bytes(png)
+            assert "<h1" in html and "Page not found" not in text
+            assert all(value in html for value in values), (path, "the KPI values are in the DOM")
+            assert "Revenue and orders by month" in html and "Traceback" not in text
+            assert_not_blank(png, size)
 
         text, html, png = chromium.render(
             f"{url}/profile?customer={mover}", ["Customer profile", mover, fmt.brl(spent), "Address history"]
@@ -159,3 +176,19 @@ def test_overview_and_profile_in_headless_chromium(server, sample_warehouse, tmp
         (SCREENSHOTS / "profile.png").write_bytes(png)
         assert city in text and "Traceback" not in text
         assert_not_blank(png, size)
+
+        for path, (name, expect) in PAGES.items():
+            text, html, png = chromium.render(url + path, expect)
+            (SCREENSHOTS / f"{name}.png").write_bytes(png)
+            assert "Traceback" not in text and "Page not found" not in text, path
+            assert_not_blank(png, size)
+
+        # a shared URL opens the same view: the filters come from the query string
+        text, _, png = chromium.render(
+            f"{url}/customers?from=2018-01-01&to=2018-03-31&states=SP",
+            ["Top customers", "01/01/2018 – 31/03/2018 · SP"],
+        )
+        assert "Traceback" not in text
+    assert sorted(p.stem for p in SCREENSHOTS.glob("*.png")) == sorted(
+        ["overview", "overview-path", "profile", *(name for name, _ in PAGES.values())]
+    )

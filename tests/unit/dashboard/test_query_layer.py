@@ -32,6 +32,7 @@ PARAMS = {
     "limit": 20,
     "pipeline": "olist",
 }
+LAST = datetime.date(2018, 10, 17)  # the sample's last purchase date
 PLACEHOLDER = {"duckdb": "$", "postgres": "%(", "redshift": "%("}
 
 
@@ -162,3 +163,72 @@ def test_configuration_comes_from_the_pipeline_target(tmp_path):
         load_config({"ELT_DASHBOARD_PIPELINE": str(OLIST), "ELT_DASHBOARD_TARGET": "nope"})
     with pytest.raises(ConfigError, match="no pipeline"):
         load_config({"ELT_DASHBOARD_PIPELINE": str(tmp_path)})
+
+
+SAMPLE_MONTHS = {  # orders per month on the bundled sample (no orders in 11-12/2016)
+    datetime.date(2016, 9, 1): 3,
+    datetime.date(2016, 10, 1): 69,
+    **{
+        datetime.date(2017, m, 1): n
+        for m, n in enumerate([90, 220, 268, 206, 327, 262, 354, 381, 349, 387, 674, 459], 1)
+    },
+    **{datetime.date(2018, m, 1): n for m, n in enumerate([580, 537, 599, 527, 475, 385, 474, 489, 16, 4], 1)},
+}
+
+
+@pytest.mark.parametrize(
+    "months, expected",
+    [
+        # the sample: 09/2018 (16) and 10/2018 (4) are under 10 % of the median month (367.5): left out
+        (SAMPLE_MONTHS, (datetime.date(2017, 9, 1), datetime.date(2018, 8, 31))),
+        # a short history: the window starts at the first substantial month, not at a 3-order stub
+        (
+            {datetime.date(2016, 9, 1): 3, datetime.date(2016, 10, 1): 300, datetime.date(2016, 11, 1): 280},
+            (datetime.date(2016, 10, 1), datetime.date(2016, 11, 30)),
+        ),
+        # the last month is substantial though partial: the window ends on the data's last day
+        ({datetime.date(2018, 9, 1): 500, datetime.date(2018, 10, 1): 300}, (datetime.date(2018, 9, 1), LAST)),
+        # no counts (an empty warehouse): the last 365 days
+        ({}, (datetime.date(2017, 10, 18), LAST)),
+    ],
+)
+def test_the_default_window_leaves_out_near_empty_months_at_both_ends(months, expected):
+    chosen = default_filters(datetime.date(2016, 9, 4), LAST, months)
+    assert (chosen.start, chosen.end, chosen.states) == (*expected, ())
+
+
+def test_url_values_are_validated_never_raised():
+    from dashboard import urlstate
+
+    first, last = datetime.date(2016, 9, 4), LAST
+    default = (datetime.date(2017, 9, 1), datetime.date(2018, 8, 31))
+    assert urlstate.parse_date_range("2018-01-01", "2018-03-31", first, last, default) == (
+        datetime.date(2018, 1, 1),
+        datetime.date(2018, 3, 31),
+    )
+    assert urlstate.parse_date_range("2018-01-01", None, first, last, default) == (
+        datetime.date(2018, 1, 1),
+        default[1],
+    )
+    for start, end in [("2018-13-01", "2018-03-31"), ("2018-03-31", "2018-01-01"), ("2016-01-01", None), ("", "")]:
+        assert urlstate.parse_date_range(start, end, first, last, default) is None, (start, end)
+    assert urlstate.parse_states(" rj,SP,xx,", ["RJ", "SP"]) == (("RJ", "SP"), ("XX",))
+    assert urlstate.encode_states(["SP", "RJ"]) == "RJ,SP" and urlstate.encode_states([]) is None
+    assert urlstate.parse_choice("MONTHLY", ["Daily", "Monthly"]) == "Monthly"
+    assert urlstate.parse_choice("yearly", ["Daily"]) is None
+    assert urlstate.parse_int("5", 1, 200) == 5 and urlstate.parse_int("0", 1, 200) is None
+    assert urlstate.parse_int("5x", 1, 200) is None
+    assert urlstate.parse_hex_prefix("8D50F5") == "8d50f5" and urlstate.parse_hex_prefix("zz") is None
+    assert urlstate.parse_hex_prefix("a" * 33) is None
+
+
+def test_labels_are_readable_and_unique_per_code():
+    from dashboard import labels
+
+    assert labels.segment("at_risk") == "At risk" and labels.segment("never_delivered") == "Never delivered"
+    assert labels.category("health_beauty") == "Health & beauty"
+    assert labels.category("bed_bath_table") == "Bed, bath & table"
+    assert labels.category("cool_stuff") == "Cool stuff" and labels.readable("credit_card") == "Credit card"
+    assert labels.category(None) is None
+    mapped = list(labels.CATEGORIES.values()) + list(labels.SEGMENTS.values())
+    assert len(set(mapped)) == len(mapped), "a label stands for one code"
