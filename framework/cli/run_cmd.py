@@ -35,6 +35,17 @@ def _usage(message: str) -> int:
     return EXIT_USAGE
 
 
+def selection_request(args):
+    """The parsed --select/--exclude (None: the whole pipeline); a malformed one ends the command (2)."""
+    from framework.compile.selection import SelectionError, SelectionRequest
+
+    try:
+        return SelectionRequest.parse(args.select, args.exclude)
+    except SelectionError as err:
+        print(f"elt {args.command}: {err}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
 def cmd_ingest(args) -> int:
     from framework.lake import LakeError
     from framework.settings import RedshiftSettings
@@ -139,6 +150,7 @@ def cmd_run(args) -> int:
     from framework.errors import ConfigError, LakeError, SpecError, WarehouseError, is_transient
     from framework.run.runner import RunOptions, run_pipeline
 
+    selection = selection_request(args)
     target = target_settings(args.pipeline, args.target, database=args.warehouse, lake=args.lake)
     batch = (
         datetime.datetime.fromisoformat(args.batch_date)
@@ -146,7 +158,11 @@ def cmd_run(args) -> int:
         else datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     )
     options = RunOptions(
-        batch, full=args.full, allow_partial=frozenset(args.allow_partial), full_checks=args.full_checks
+        batch,
+        full=args.full,
+        allow_partial=frozenset(args.allow_partial),
+        full_checks=args.full_checks,
+        selection=selection,
     )
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
     try:
@@ -251,6 +267,8 @@ def _print_summary(result) -> None:
         conn.close()
     except duckdb.Error:
         pass
+    if result.selection:
+        console.print(_escape(result.selection))
     table = Table(title=f"run {result.run_id}: {result.pipeline} on {result.target}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -286,6 +304,7 @@ def _as_json(result) -> dict:
         "seconds": round(result.seconds, 3),
         "compiled": result.compiled,
         "warehouse": result.warehouse,
+        "selected": list(result.selected) if result.selected is not None else None,
         "steps": [asdict(o) for o in result.outcomes],
     }
 

@@ -55,6 +55,14 @@ class ColumnInfo:
 
 
 @dataclass(frozen=True)
+class FreshnessInfo:
+    """A source's freshness thresholds as its spec writes them (`26h`, `3d`, `30m`)."""
+
+    warn_after: str | None = None
+    error_after: str | None = None
+
+
+@dataclass(frozen=True)
 class SpecInfo:
     name: str
     kind: str  # source | model
@@ -71,6 +79,8 @@ class SpecInfo:
     # Incremental models: the key their builds can be restricted to, and how each input's
     # changed rows become affected keys (None: every build rewrites the whole table).
     scope: KeyScope | None = None
+    tags: tuple[str, ...] = ()  # models: their spec's tags (`--select tag:x`)
+    freshness: FreshnessInfo | None = None  # sources: `elt freshness` thresholds
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

@@ -52,6 +52,8 @@ class RunResult:
     compiled: bool
     outcomes: list[StepOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    selected: tuple[str, ...] | None = None  # the specs a --select/--exclude run worked on (None: all)
+    selection: str = ""  # what was selected, in words
 
     @property
     def ok(self) -> bool:
