@@ -1,4 +1,5 @@
-"""`elt` — lint, compile, plan, ingest and run YAML-defined pipelines, and print the spec schemas.
+"""`elt` — lint, compile, plan, ingest and run YAML-defined pipelines, check their sources'
+freshness, and print the spec schemas.
 
 Exit codes: 0 clean, 1 findings at error severity, 2 usage or internal error.
 """
@@ -132,6 +133,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_selection(run, "load and build")
     run.set_defaults(handler=_cmd_run)
 
+    freshness = sub.add_parser(
+        "freshness",
+        help="check each source's last load against its freshness thresholds",
+        description="For each source, the time since its latest file was loaded (elt.file_ledger.loaded_at, "
+        "UTC) against its spec's freshness: {warn_after, error_after}. Exit 1 when a source is past "
+        "error_after (or was never loaded and has one); warnings exit 0. Reads only.",
+    )
+    freshness.add_argument("pipeline", metavar="PIPELINE")
+    freshness.add_argument("--target", help="a target of pipeline.yml (default: its default_target)")
+    freshness.add_argument("--warehouse", help="override the local target's DuckDB file")
+    freshness.add_argument("--format", choices=("text", "json"), default="text")
+    freshness.set_defaults(handler=_cmd_freshness)
+
     bootstrap = sub.add_parser(
         "bootstrap",
         help="print the SQL an admin runs once on a new warehouse: roles, schemas, privileges",
@@ -219,6 +233,12 @@ def _cmd_run(args) -> int:
     from framework.cli.run_cmd import cmd_run
 
     return cmd_run(args)
+
+
+def _cmd_freshness(args) -> int:
+    from framework.cli.run_cmd import cmd_freshness
+
+    return cmd_freshness(args)
 
 
 def _cmd_bootstrap(args) -> int:

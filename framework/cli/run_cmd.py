@@ -309,6 +309,99 @@ def _as_json(result) -> dict:
     }
 
 
+def cmd_freshness(args) -> int:
+    from framework.errors import ConfigError, SpecError, WarehouseError, is_transient
+    from framework.run.cache import manifest_for
+    from framework.run.freshness import any_error, check_freshness, utc_now
+    from framework.run.warehouses import open_warehouse
+
+    target = target_settings(args.pipeline, args.target, database=args.warehouse)
+    now = utc_now()
+    try:
+        manifest, _ = manifest_for(args.pipeline, target)
+        opened = open_warehouse(target)
+        try:
+            found = check_freshness(manifest, opened.session, now)
+        finally:
+            opened.close()
+    except SpecError as err:
+        from framework.diagnostics import format_text
+
+        print(format_text(list(err.diagnostics)))
+        print("elt freshness: fix the spec errors above first (`elt lint`)", file=sys.stderr)
+        return EXIT_FINDINGS
+    except WarehouseError as err:
+        return _usage(f"{err} (transient: try again later)" if is_transient(err) else str(err))
+    except ConfigError as err:
+        return _usage(str(err))
+    if args.format == "json":
+        print(json.dumps(_freshness_json(manifest.pipeline.name, target.name, now, found), indent=2))
+    else:
+        _print_freshness(manifest.pipeline.name, target.name, now, found)
+    return EXIT_FINDINGS if any_error(found) else EXIT_OK
+
+
+def _freshness_json(pipeline: str, target: str, now: datetime.datetime, found) -> dict:
+    return {
+        "pipeline": pipeline,
+        "target": target,
+        "checked_at": now.isoformat(timespec="seconds") + "Z",
+        "sources": [
+            {
+                "source": f.source,
+                "status": f.status.value,
+                "loaded_at": f.loaded_at.isoformat(timespec="seconds") + "Z" if f.loaded_at else None,
+                "batch_date": f.batch_date.isoformat() if f.batch_date else None,
+                "age_seconds": round(f.age.total_seconds()) if f.age is not None else None,
+                "warn_after": f.warn_after,
+                "error_after": f.error_after,
+            }
+            for f in found
+        ],
+    }
+
+
+def _print_freshness(pipeline: str, target: str, now: datetime.datetime, found) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from framework.run.freshness import FreshnessStatus
+
+    style = {FreshnessStatus.FRESH: "green", FreshnessStatus.WARN: "yellow", FreshnessStatus.ERROR: "red"}
+    console = Console(highlight=False)
+    table = Table(
+        title=f"freshness of {_escape(pipeline)} on {_escape(target)} at {now:%Y-%m-%d %H:%M} UTC",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,  # narrow: the table fits 80 columns
+        pad_edge=False,
+        show_edge=False,
+    )
+    for column in ("source", "last loaded (UTC)", "batch", "age", "warn", "error", "status"):
+        table.add_column(column, justify="right" if column == "age" else "left", no_wrap=True)
+    for f in found:
+        colour = style.get(f.status, "dim")
+        table.add_row(
+            _escape(f.source),
+            f"{f.loaded_at:%Y-%m-%d %H:%M}" if f.loaded_at else "never",
+            f.batch_date.isoformat() if f.batch_date else "",
+            _age(f.age) if f.age is not None else "",
+            f.warn_after or "",
+            f.error_after or "",
+            f"[{colour}]{f.status.value}[/{colour}]",
+        )
+    console.print(table)
+    counts = {status: sum(1 for f in found if f.status is status) for status in FreshnessStatus}
+    console.print(", ".join(f"{n} {status.value}" for status, n in counts.items() if n))
+
+
+def _age(age: datetime.timedelta) -> str:
+    minutes = max(int(age.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    return f"{days}d {hours}h" if days else f"{hours}h {minutes}m" if hours else f"{minutes}m"
+
+
 def cmd_bootstrap(args) -> int:
     from framework.compile import compile_bootstrap
     from framework.errors import SpecError

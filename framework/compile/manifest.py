@@ -40,6 +40,7 @@ class InternalQuery(StrEnum):
     MODEL_CHANGES_PRUNE = "model_changes_prune"  # a model's rewritten keys every reader has consumed
     RUN_LOG_INSERT = "run_log_insert"
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
+    SOURCE_FRESHNESS = "source_freshness"  # each source's latest loaded_at and batch_date (`elt freshness`)
 
 
 def step_id(kind: StepKind, spec: str | None) -> str:

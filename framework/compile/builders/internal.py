@@ -66,6 +66,14 @@ def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery,
         ),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
+        InternalQuery.SOURCE_FRESHNESS: q.select(
+            q.col("source"),
+            q.alias(exp.Max(this=q.col("loaded_at")), "loaded_at"),
+            q.alias(exp.Max(this=q.col("batch_date")), "batch_date"),
+        )
+        .from_(ledger.copy())
+        .where(_equals(dialect, "pipeline"))
+        .group_by(q.col("source")),
     }
 
 
