@@ -248,31 +248,16 @@ def _figures(outcome) -> str:
 
 
 def _print_summary(result) -> None:
-    import duckdb
     from rich.console import Console
     from rich.table import Table
 
     console = Console(highlight=False)
-    counts = {}
-    try:
-        if result.target != "duckdb":  # a server: its tables are counted in the dashboard, not here
-            raise duckdb.Error("not a DuckDB file")
-        conn = duckdb.connect(result.warehouse, read_only=True)
-        for schema, name in conn.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() "
-            "WHERE schema_name <> 'elt' ORDER BY schema_name, table_name"
-        ).fetchall():
-            # estimated_size can lag deletes: count exactly, through the relational API (no SQL text)
-            counts[f"{schema}.{name}"] = conn.table(f"{schema}.{name}").aggregate("count(*)").fetchall()[0][0]
-        conn.close()
-    except duckdb.Error:
-        pass
     if result.selection:
         console.print(_escape(result.selection))
     table = Table(title=f"run {result.run_id}: {result.pipeline} on {result.target}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
-    for name, rows in counts.items():
+    for name, rows in result.tables.items():  # counted on the warehouse by the run (every target)
         table.add_row(_escape(name), f"{rows:,}")
     console.print(table)
     by_status: dict[str, int] = {}  # StepStatus → steps
@@ -305,6 +290,7 @@ def _as_json(result) -> dict:
         "compiled": result.compiled,
         "warehouse": result.warehouse,
         "selected": list(result.selected) if result.selected is not None else None,
+        "tables": result.tables,
         "steps": [asdict(o) for o in result.outcomes],
     }
 

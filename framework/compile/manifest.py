@@ -41,6 +41,7 @@ class InternalQuery(StrEnum):
     RUN_LOG_INSERT = "run_log_insert"
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
     SOURCE_FRESHNESS = "source_freshness"  # each source's latest loaded_at and batch_date (`elt freshness`)
+    TABLE_ROWS = "table_rows"  # every staging and model table's row count (the end-of-run summary)
 
 
 def step_id(kind: StepKind, spec: str | None) -> str:

@@ -179,6 +179,7 @@ def run_pipeline(
     try:
         runner = Runner(manifest, opened.session, opened.lake, options, on_step, selection)
         outcomes = runner.run()
+        tables = table_rows(manifest, opened.session)
     finally:
         opened.close()
     return RunResult(
@@ -191,4 +192,22 @@ def run_pipeline(
         time.perf_counter() - started,
         selection.names if selection else None,
         selection.describe(manifest) if selection else "",
+        tables,
     )
+
+
+def table_rows(manifest: Manifest, conn: Session) -> dict[str, int]:
+    """Every staging and model table's row count (views aside), by the manifest's compiled query:
+    the same on every warehouse. A summary only: a warehouse error yields no counts, not a failure."""
+    from framework.compile.manifest import InternalQuery
+    from framework.errors import WarehouseError
+    from framework.execute.steps import run_statement
+
+    statement = next((s for s in manifest.internal if s.purpose == InternalQuery.TABLE_ROWS), None)
+    if statement is None:
+        return {}
+    try:
+        rows = run_statement(conn, statement)
+    except WarehouseError:
+        return {}
+    return {name: int(count) for name, count in sorted(rows) if name}
