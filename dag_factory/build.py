@@ -2,7 +2,8 @@
 spec loader, jsonschema, sqlglot or a database driver), so a DAG file parses in milliseconds.
 
 Graph (task groups by layer): detect → ingest and setup (schemas and tables, once per run) →
-load.<source> … → <layer>.<model> → <layer>.<model>_checks → … → summary. Task ids are the same for every target; what a task does
+load.<source> … → <layer>.<model> → <layer>.<model>_checks → … → summary; after the loads,
+`freshness` checks each source's last load against its thresholds (fails past error_after). Task ids are the same for every target; what a task does
 differs only at the entry: on the local target `detect` counts landing files and tasks run one at
 a time (DuckDB allows one writer); on Redshift a deferrable S3 sensor waits for landing objects
 and tasks run in parallel, each on its own IAM-authenticated session (Airflow connections).
@@ -133,6 +134,11 @@ def build_dag(manifest: Manifest, settings: DagSettings):
         for step_id, task in tasks.items():
             if not any(s.id != step_id and step_id in s.depends_on for s in manifest.steps if s.id in tasks):
                 task >> summary
+        freshness = _freshness(common)
+        loads = [tasks[s.id] for s in manifest.steps if s.kind is StepKind.LOAD and s.id in tasks]
+        for parent in loads or [setup]:
+            parent >> freshness
+        freshness >> summary
     return dag
 
 
@@ -181,6 +187,20 @@ def _task(manifest: Manifest, step: StepInfo, common: dict, group):
     name = task_id(manifest, step).split(".", 1)[1]
     no_retry = {"retries": 0} if step.kind is StepKind.CHECK else {}  # a failed check is data, not weather
     return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets, **no_retry)
+
+
+def _freshness(common: dict):
+    """Each source's last load against its freshness thresholds, once the loads are done (failed
+    or not: a source whose load failed is the one to report). Fails past error_after; it gates
+    no build, and the summary fails the run."""
+    return _python(
+        "freshness",
+        "check_freshness",
+        common,
+        retries=0,
+        trigger_rule="all_done",
+        doc_md="Each source's latest load (elt.file_ledger.loaded_at) against its spec's freshness thresholds.",
+    )
 
 
 def _summary(manifest: Manifest, common: dict):

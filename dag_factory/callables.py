@@ -178,6 +178,35 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
     return {"status": outcome.status, "rows_inserted": outcome.rows_inserted, "rows_updated": outcome.rows_updated}
 
 
+def check_freshness(pipeline_root: str, target: str, project_dir: str, **context) -> dict:
+    """`elt freshness` as a task: each source's age logged; fails for good when one is past its
+    error_after (warnings are logged only)."""
+    from framework.errors import EltError, is_transient
+    from framework.run.freshness import FreshnessStatus
+    from framework.run.freshness import check_freshness as check
+
+    settings = _settings(pipeline_root, target, project_dir)
+    manifest = _manifest(pipeline_root, settings)
+    opened = _open(settings)
+    try:
+        found = check(manifest, opened.session)
+    except EltError as err:
+        if is_transient(err):
+            raise
+        _fail(str(err))
+    finally:
+        opened.close()
+    for item in found:
+        log.info("%-30s %-12s loaded %s (batch %s)", item.source, item.status, item.loaded_at, item.batch_date)
+    late = [f for f in found if f.status is FreshnessStatus.ERROR]
+    if late:
+        _fail(
+            "source(s) past error_after: "
+            + ", ".join(f"{f.source} (last loaded {f.loaded_at or 'never'}, error_after {f.error_after})" for f in late)
+        )
+    return {f.source: f.status.value for f in found}
+
+
 def summarize(pipeline_root: str, target: str, project_dir: str, **context) -> dict:
     """Every task's state in this run, logged as one table. It runs whatever happened upstream,
     and fails when a task failed, so the run's state tells the truth (Airflow derives it from

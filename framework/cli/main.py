@@ -1,4 +1,5 @@
-"""`elt` — lint, compile, plan, ingest and run YAML-defined pipelines, and print the spec schemas.
+"""`elt` — lint, compile, plan, ingest and run YAML-defined pipelines, check their sources'
+freshness, and print the spec schemas.
 
 Exit codes: 0 clean, 1 findings at error severity, 2 usage or internal error.
 """
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
             required=name == "plan",
         )
         command.add_argument("--format", choices=("text", "json"), default="text")
+        _add_selection(command, "compile and list" if name == "compile" else "list the changes of")
         if name == "compile":
             command.add_argument("--out", metavar="DIR", help="where to write (default: out/<pipeline>/<target>)")
         command.set_defaults(handler=_cmd_compile, write=name == "compile")
@@ -128,7 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--format", choices=("text", "json"), default="text")
     run.add_argument("--quiet", action="store_true")
+    _add_selection(run, "load and build")
     run.set_defaults(handler=_cmd_run)
+
+    freshness = sub.add_parser(
+        "freshness",
+        help="check each source's last load against its freshness thresholds",
+        description="For each source, the time since its latest file was loaded (elt.file_ledger.loaded_at, "
+        "UTC) against its spec's freshness: {warn_after, error_after}. Exit 1 when a source is past "
+        "error_after (or was never loaded and has one); warnings exit 0. Reads only.",
+    )
+    freshness.add_argument("pipeline", metavar="PIPELINE")
+    freshness.add_argument("--target", help="a target of pipeline.yml (default: its default_target)")
+    freshness.add_argument("--warehouse", help="override the local target's DuckDB file")
+    freshness.add_argument("--format", choices=("text", "json"), default="text")
+    freshness.set_defaults(handler=_cmd_freshness)
 
     bootstrap = sub.add_parser(
         "bootstrap",
@@ -163,6 +179,22 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("kind", choices=("pipeline", "source", "model"))
     schema.set_defaults(handler=_cmd_schema)
     return parser
+
+
+SELECT_HELP = (
+    "only {verb} these: name (a model or source), +name (and everything upstream), name+ (and "
+    "everything downstream), +name+, tag:x, source:x, layer:staging|dimension|fact|mart; several, "
+    "space- or comma-separated, are a union"
+)
+
+
+def _add_selection(command: argparse.ArgumentParser, verb: str) -> None:
+    command.add_argument(
+        "-s", "--select", nargs="+", action="extend", default=[], metavar="SELECTOR", help=SELECT_HELP.format(verb=verb)
+    )
+    command.add_argument(
+        "--exclude", nargs="+", action="extend", default=[], metavar="SELECTOR", help="leave these out (same grammar)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,6 +233,12 @@ def _cmd_run(args) -> int:
     from framework.cli.run_cmd import cmd_run
 
     return cmd_run(args)
+
+
+def _cmd_freshness(args) -> int:
+    from framework.cli.run_cmd import cmd_freshness
+
+    return cmd_freshness(args)
 
 
 def _cmd_bootstrap(args) -> int:
@@ -250,12 +288,14 @@ def _cmd_compile(args) -> int:
     import json
     import os
 
+    from framework.cli.run_cmd import selection_request
     from framework.compile import compile_project
     from framework.compile.targets import UnknownTarget
     from framework.diagnostics import format_text, has_errors
     from framework.errors import SpecError
     from framework.lint import lint_paths
 
+    request = selection_request(args)
     result, missing = lint_paths([args.pipeline])
     if missing or len(result.projects) != 1:
         print(
@@ -277,14 +317,30 @@ def _cmd_compile(args) -> int:
         print(format_text(list(err.diagnostics)) if err.diagnostics else str(err))
         print(f"elt {args.command}: fix the errors above first", file=sys.stderr)
         return EXIT_FINDINGS
+    selection = None
+    if request is not None:
+        from framework.compile.selection import SelectionError
+
+        try:
+            selection = request.resolve(manifest)
+        except SelectionError as err:
+            print(f"elt {args.command}: {err}", file=sys.stderr)
+            return EXIT_USAGE
+        manifest = selection.restrict(manifest)
     report = None
     if args.compare:
         report = _compare(args.compare, manifest)
         if report is None:
             return EXIT_USAGE
+        if selection is not None:
+            from framework.compile.changes import ChangeReport
+
+            report = ChangeReport(tuple(c for c in report.changes if c.name in selection))
     pipeline = project.pipeline
     assert pipeline is not None, "a project without errors has its pipeline spec (E213)"
     payload = {"pipeline": pipeline.name, "target": manifest.target, "steps": len(manifest.steps)}
+    if selection is not None:
+        payload["selected"] = list(selection.names)
     if args.write:
         out = args.out or os.path.join("out", pipeline.name, manifest.target)
         from framework.compile.output import write_outputs
@@ -296,6 +352,8 @@ def _cmd_compile(args) -> int:
             payload["changes"] = report.to_dict()["changes"]
         print(json.dumps(payload, indent=2))
         return EXIT_OK
+    if selection is not None:
+        print(selection.describe(manifest))
     if args.write:
         print(
             f"compiled {payload['pipeline']} for {payload['target']}: {payload['steps']} steps, "

@@ -35,6 +35,17 @@ def _usage(message: str) -> int:
     return EXIT_USAGE
 
 
+def selection_request(args):
+    """The parsed --select/--exclude (None: the whole pipeline); a malformed one ends the command (2)."""
+    from framework.compile.selection import SelectionError, SelectionRequest
+
+    try:
+        return SelectionRequest.parse(args.select, args.exclude)
+    except SelectionError as err:
+        print(f"elt {args.command}: {err}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
 def cmd_ingest(args) -> int:
     from framework.lake import LakeError
     from framework.settings import RedshiftSettings
@@ -139,6 +150,7 @@ def cmd_run(args) -> int:
     from framework.errors import ConfigError, LakeError, SpecError, WarehouseError, is_transient
     from framework.run.runner import RunOptions, run_pipeline
 
+    selection = selection_request(args)
     target = target_settings(args.pipeline, args.target, database=args.warehouse, lake=args.lake)
     batch = (
         datetime.datetime.fromisoformat(args.batch_date)
@@ -146,7 +158,11 @@ def cmd_run(args) -> int:
         else datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     )
     options = RunOptions(
-        batch, full=args.full, allow_partial=frozenset(args.allow_partial), full_checks=args.full_checks
+        batch,
+        full=args.full,
+        allow_partial=frozenset(args.allow_partial),
+        full_checks=args.full_checks,
+        selection=selection,
     )
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
     try:
@@ -232,29 +248,16 @@ def _figures(outcome) -> str:
 
 
 def _print_summary(result) -> None:
-    import duckdb
     from rich.console import Console
     from rich.table import Table
 
     console = Console(highlight=False)
-    counts = {}
-    try:
-        if result.target != "duckdb":  # a server: its tables are counted in the dashboard, not here
-            raise duckdb.Error("not a DuckDB file")
-        conn = duckdb.connect(result.warehouse, read_only=True)
-        for schema, name in conn.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() "
-            "WHERE schema_name <> 'elt' ORDER BY schema_name, table_name"
-        ).fetchall():
-            # estimated_size can lag deletes: count exactly, through the relational API (no SQL text)
-            counts[f"{schema}.{name}"] = conn.table(f"{schema}.{name}").aggregate("count(*)").fetchall()[0][0]
-        conn.close()
-    except duckdb.Error:
-        pass
+    if result.selection:
+        console.print(_escape(result.selection))
     table = Table(title=f"run {result.run_id}: {result.pipeline} on {result.target}", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
-    for name, rows in counts.items():
+    for name, rows in result.tables.items():  # counted on the warehouse by the run (every target)
         table.add_row(_escape(name), f"{rows:,}")
     console.print(table)
     by_status: dict[str, int] = {}  # StepStatus → steps
@@ -286,8 +289,103 @@ def _as_json(result) -> dict:
         "seconds": round(result.seconds, 3),
         "compiled": result.compiled,
         "warehouse": result.warehouse,
+        "selected": list(result.selected) if result.selected is not None else None,
+        "tables": result.tables,
         "steps": [asdict(o) for o in result.outcomes],
     }
+
+
+def cmd_freshness(args) -> int:
+    from framework.errors import ConfigError, SpecError, WarehouseError, is_transient
+    from framework.run.cache import manifest_for
+    from framework.run.freshness import any_error, check_freshness, utc_now
+    from framework.run.warehouses import open_warehouse
+
+    target = target_settings(args.pipeline, args.target, database=args.warehouse)
+    now = utc_now()
+    try:
+        manifest, _ = manifest_for(args.pipeline, target)
+        opened = open_warehouse(target)
+        try:
+            found = check_freshness(manifest, opened.session, now)
+        finally:
+            opened.close()
+    except SpecError as err:
+        from framework.diagnostics import format_text
+
+        print(format_text(list(err.diagnostics)))
+        print("elt freshness: fix the spec errors above first (`elt lint`)", file=sys.stderr)
+        return EXIT_FINDINGS
+    except WarehouseError as err:
+        return _usage(f"{err} (transient: try again later)" if is_transient(err) else str(err))
+    except ConfigError as err:
+        return _usage(str(err))
+    if args.format == "json":
+        print(json.dumps(_freshness_json(manifest.pipeline.name, target.name, now, found), indent=2))
+    else:
+        _print_freshness(manifest.pipeline.name, target.name, now, found)
+    return EXIT_FINDINGS if any_error(found) else EXIT_OK
+
+
+def _freshness_json(pipeline: str, target: str, now: datetime.datetime, found) -> dict:
+    return {
+        "pipeline": pipeline,
+        "target": target,
+        "checked_at": now.isoformat(timespec="seconds") + "Z",
+        "sources": [
+            {
+                "source": f.source,
+                "status": f.status.value,
+                "loaded_at": f.loaded_at.isoformat(timespec="seconds") + "Z" if f.loaded_at else None,
+                "batch_date": f.batch_date.isoformat() if f.batch_date else None,
+                "age_seconds": round(f.age.total_seconds()) if f.age is not None else None,
+                "warn_after": f.warn_after,
+                "error_after": f.error_after,
+            }
+            for f in found
+        ],
+    }
+
+
+def _print_freshness(pipeline: str, target: str, now: datetime.datetime, found) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from framework.run.freshness import FreshnessStatus
+
+    style = {FreshnessStatus.FRESH: "green", FreshnessStatus.WARN: "yellow", FreshnessStatus.ERROR: "red"}
+    console = Console(highlight=False)
+    table = Table(
+        title=f"freshness of {_escape(pipeline)} on {_escape(target)} at {now:%Y-%m-%d %H:%M} UTC",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,  # narrow: the table fits 80 columns
+        pad_edge=False,
+        show_edge=False,
+    )
+    for column in ("source", "last loaded (UTC)", "batch", "age", "warn", "error", "status"):
+        table.add_column(column, justify="right" if column == "age" else "left", no_wrap=True)
+    for f in found:
+        colour = style.get(f.status, "dim")
+        table.add_row(
+            _escape(f.source),
+            f"{f.loaded_at:%Y-%m-%d %H:%M}" if f.loaded_at else "never",
+            f.batch_date.isoformat() if f.batch_date else "",
+            _age(f.age) if f.age is not None else "",
+            f.warn_after or "",
+            f.error_after or "",
+            f"[{colour}]{f.status.value}[/{colour}]",
+        )
+    console.print(table)
+    counts = {status: sum(1 for f in found if f.status is status) for status in FreshnessStatus}
+    console.print(", ".join(f"{n} {status.value}" for status, n in counts.items() if n))
+
+
+def _age(age: datetime.timedelta) -> str:
+    minutes = max(int(age.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    return f"{days}d {hours}h" if days else f"{hours}h {minutes}m" if hours else f"{minutes}m"
 
 
 def cmd_bootstrap(args) -> int:

@@ -40,6 +40,8 @@ class InternalQuery(StrEnum):
     MODEL_CHANGES_PRUNE = "model_changes_prune"  # a model's rewritten keys every reader has consumed
     RUN_LOG_INSERT = "run_log_insert"
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
+    SOURCE_FRESHNESS = "source_freshness"  # each source's latest loaded_at and batch_date (`elt freshness`)
+    TABLE_ROWS = "table_rows"  # every staging and model table's row count (the end-of-run summary)
 
 
 def step_id(kind: StepKind, spec: str | None) -> str:
@@ -52,6 +54,14 @@ class ColumnInfo:
     name: str
     type: str
     nullable: bool
+
+
+@dataclass(frozen=True)
+class FreshnessInfo:
+    """A source's freshness thresholds as its spec writes them (`26h`, `3d`, `30m`)."""
+
+    warn_after: str | None = None
+    error_after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,8 @@ class SpecInfo:
     # Incremental models: the key their builds can be restricted to, and how each input's
     # changed rows become affected keys (None: every build rewrites the whole table).
     scope: KeyScope | None = None
+    tags: tuple[str, ...] = ()  # models: their spec's tags (`--select tag:x`)
+    freshness: FreshnessInfo | None = None  # sources: `elt freshness` thresholds
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

@@ -186,10 +186,20 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         naming,
         graph,
         _run_order(steps),
-        tuple(internal_statements(naming, dialect).items()),
+        tuple(internal_statements(naming, dialect, _counted(project, graph)).items()),
         upgrades,
         tuple(scopes.items()),
     )
+
+
+def _counted(project: m.Project, graph) -> tuple[str, ...]:
+    """The specs whose tables hold rows to count: every source, every model but a view."""
+    counted = []
+    for name in graph.order():
+        spec = project.require(name)
+        if isinstance(spec, m.SourceSpec) or spec.materialization is not m.Materialization.VIEW:
+            counted.append(name)
+    return tuple(counted)
 
 
 def _staging_upgrades(

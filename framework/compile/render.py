@@ -20,6 +20,7 @@ from framework.compile.manifest import (
     ColumnAddition,
     ColumnInfo,
     ColumnUpgrade,
+    FreshnessInfo,
     Manifest,
     PipelineInfo,
     SpecInfo,
@@ -242,9 +243,17 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 snapshot=isinstance(spec, m.SourceSpec) and spec.load_mode is m.LoadMode.FULL_REFRESH,
                 allow_empty_snapshot=isinstance(spec, m.SourceSpec) and spec.allow_empty_snapshot,
                 scope=dict(plan.scopes).get(name),
+                tags=() if isinstance(spec, m.SourceSpec) else spec.tags,
+                freshness=_freshness(spec),
             )
         )
     return tuple(infos)
+
+
+def _freshness(spec: m.SourceSpec | m.ModelSpec) -> FreshnessInfo | None:
+    if not isinstance(spec, m.SourceSpec) or spec.freshness is None:
+        return None
+    return FreshnessInfo(spec.freshness.warn_after, spec.freshness.error_after)
 
 
 def pipeline_info(project: m.Project) -> PipelineInfo:

@@ -203,8 +203,8 @@ def ingest_file(con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake,
         first = "; ".join(f"line {r.line}: {r.reason}" for r in result.rejects[:3])
         raise IngestError(
             f"{path}: {len(result.rejects)} of {total} rows rejected "
-            f"({100 * len(result.rejects) / total:.1f}%), above source '{source.name}''s "
-            f"max_reject_fraction of {100 * source.max_reject_fraction:g}%: nothing loaded. "
+            f"({100 * len(result.rejects) / total:.1f}%), above the max_reject_fraction of source '{source.name}', "
+            f"{100 * source.max_reject_fraction:g}%: nothing loaded. "
             f"First: {first}"
         )
     name = lake_name(path)

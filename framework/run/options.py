@@ -1,11 +1,12 @@
-"""How a run is asked to run: its batch time, whether to rebuild everything, its COPY role and
-retry policy. Resolved once by the caller (CLI, Airflow task) and passed down frozen."""
+"""How a run is asked to run: its batch time, whether to rebuild everything, which specs
+(`--select`/`--exclude`), its COPY role and retry policy. Resolved once by the caller (CLI, Airflow task) and passed down frozen."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
+from framework.compile.selection import SelectionRequest
 from framework.execute.retry import NO_RETRY, RetryPolicy
 
 
@@ -17,3 +18,5 @@ class RunOptions:
     retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors
     allow_partial: frozenset[str] = frozenset()  # incomplete batches to load anyway (logged)
     full_checks: bool = False  # a scoped build audits the whole table, not just the keys it rewrote
+    # --select/--exclude, parsed: resolved once against the manifest (run_pipeline); None: everything
+    selection: SelectionRequest | None = None

@@ -52,6 +52,9 @@ class RunResult:
     compiled: bool
     outcomes: list[StepOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    selected: tuple[str, ...] | None = None  # the specs a --select/--exclude run worked on (None: all)
+    selection: str = ""  # what was selected, in words
+    tables: dict[str, int] = field(default_factory=dict)  # schema.table → rows at the end of the run
 
     @property
     def ok(self) -> bool:

@@ -8,6 +8,13 @@ the run's records live in the warehouse (state.py). A failure rolls its step bac
 previous committed state visible, and skips the models downstream of it; an error-severity
 check failure does the same. Re-running converges: loaded files are never reloaded,
 unfinished models are rebuilt.
+
+A selection (`--select`/`--exclude`, framework/compile/selection.py) runs only the load, build
+and check steps of the selected specs: a source loads only when it is selected itself (`+model`
+selects the sources a model reads; a bare `model` loads nothing and builds from staging as it
+is). An unselected model is neither built nor recorded as up to date; the one record a run may
+still add for it is the invalidation every load or build writes for the models downstream of
+what it changed, so the next run rebuilds them instead of trusting stale tables.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import uuid
 from collections.abc import Callable
 
 from framework.compile.manifest import Manifest, StepInfo, StepKind
+from framework.compile.selection import Selection
 from framework.errors import ConfigError, EltError
 from framework.execute.session import Session
 from framework.execute.steps import execute_step
@@ -77,8 +85,10 @@ class Runner:
         lake: Lake,
         options: RunOptions,
         on_step: Callable[[StepOutcome], None] | None = None,
+        selection: Selection | None = None,
     ):
         self.manifest, self.conn, self.lake, self.options = manifest, conn, lake, options
+        self.selection = selection  # None: every step; else only the selected specs' steps run
         self.on_step = on_step or (lambda outcome: None)
         self.run_id = new_run_id()
         self.pipeline = manifest.pipeline.name
@@ -93,6 +103,8 @@ class Runner:
         self.context.built = built
         outcomes = []
         for step in self.manifest.steps:
+            if self.selection is not None and not self.selection.keeps(step):
+                continue  # not selected: not run, not logged; its state stays as it is
             runner = STEP_RUNNERS.get(step.kind)
             outcome = runner(self.context, step) if runner else None
             if outcome is None:
@@ -161,11 +173,13 @@ def run_pipeline(
 
     started = time.perf_counter()
     manifest, compiled = manifest_for(root, settings)
+    selection = options.selection.resolve(manifest) if options.selection else None  # before any connection
     opened = open_warehouse(settings)
     options = dataclasses.replace(options, iam_role=options.iam_role or opened.iam_role, retry=opened.retry)
     try:
-        runner = Runner(manifest, opened.session, opened.lake, options, on_step)
+        runner = Runner(manifest, opened.session, opened.lake, options, on_step, selection)
         outcomes = runner.run()
+        tables = table_rows(manifest, opened.session)
     finally:
         opened.close()
     return RunResult(
@@ -176,4 +190,24 @@ def run_pipeline(
         compiled,
         outcomes,
         time.perf_counter() - started,
+        selection.names if selection else None,
+        selection.describe(manifest) if selection else "",
+        tables,
     )
+
+
+def table_rows(manifest: Manifest, conn: Session) -> dict[str, int]:
+    """Every staging and model table's row count (views aside), by the manifest's compiled query:
+    the same on every warehouse. A summary only: a warehouse error yields no counts, not a failure."""
+    from framework.compile.manifest import InternalQuery
+    from framework.errors import WarehouseError
+    from framework.execute.steps import run_statement
+
+    statement = next((s for s in manifest.internal if s.purpose == InternalQuery.TABLE_ROWS), None)
+    if statement is None:
+        return {}
+    try:
+        rows = run_statement(conn, statement)
+    except WarehouseError:
+        return {}
+    return {name: int(count) for name, count in sorted(rows) if name}

@@ -62,7 +62,16 @@ class PostgresSettings(_Resolved, PostgresTarget):
 
     @property
     def label(self) -> str:
-        return f"postgresql://{self.host}:{self.port}/{self.dbname}"
+        """A libpq connection URI without the password: `postgresql://user@host:port/db`; a
+        Unix-socket directory goes in the query (`postgresql://user@/db?host=/run/pg&port=5432`)."""
+        from urllib.parse import quote
+
+        user = f"{quote(self.user, safe='')}@" if self.user else ""
+        database = quote(self.dbname, safe="")
+        if self.host.startswith("/"):
+            return f"postgresql://{user}/{database}?host={quote(self.host, safe='/')}&port={self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        return f"postgresql://{user}{host}:{self.port}/{database}"
 
     @property
     def landing_folder(self) -> str:

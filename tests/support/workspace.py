@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,16 @@ from framework.settings import resolve_target
 from framework.spec.project import load_project
 
 ELT = str(Path(sys.executable).parent / "elt")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def cli_env() -> dict[str, str]:
+    """The environment of a CLI subprocess: this checkout's framework first on the path (the
+    installed `elt` script may point at another checkout)."""
+    paths = [str(REPO), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 BATCH = datetime.datetime(2018, 10, 17)
 
 
@@ -43,7 +54,9 @@ class Workspace:
         return resolve_target(str(self.pipeline), target).with_paths(database=str(self.warehouse), lake=str(self.lake))
 
     def cli(self, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([ELT, *args], capture_output=True, text=True, timeout=timeout, cwd=self.folder)
+        return subprocess.run(
+            [ELT, *args], capture_output=True, text=True, timeout=timeout, cwd=self.folder, env=cli_env()
+        )
 
     def cli_run(self, *extra: str) -> subprocess.CompletedProcess:
         return self.cli(

@@ -25,7 +25,10 @@ def _insert(naming: Naming, dialect: Dialect, table: str) -> exp.Insert:
     )
 
 
-def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery, exp.Expression]:
+def internal_statements(
+    naming: Naming, dialect: Dialect, counted: tuple[str, ...] = ()
+) -> dict[InternalQuery, exp.Expression]:
+    """`counted`: the specs whose tables the run's summary counts (sources and non-view models)."""
     ledger, state = naming.internal("file_ledger"), naming.internal("model_builds")
     columns = exp.Table(this=q.ident("columns"), db=q.ident("information_schema"))
     return {
@@ -66,7 +69,35 @@ def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery,
         ),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
+        InternalQuery.SOURCE_FRESHNESS: q.select(
+            q.col("source"),
+            q.alias(exp.Max(this=q.col("loaded_at")), "loaded_at"),
+            q.alias(exp.Max(this=q.col("batch_date")), "batch_date"),
+        )
+        .from_(ledger.copy())
+        .where(_equals(dialect, "pipeline"))
+        .group_by(q.col("source")),
+        InternalQuery.TABLE_ROWS: _table_rows(naming, counted),
     }
+
+
+def _table_rows(naming: Naming, counted: tuple[str, ...]) -> exp.Expression:
+    """(schema.table, rows) per table, one UNION ALL: exact counts, on every warehouse."""
+    selects = []
+    for name in counted or ():
+        table = naming.table_of(name)
+        selects.append(
+            q.select(
+                q.alias(q.lit(f"{table.db}.{table.name}"), "table_name"),
+                q.alias(exp.Count(this=exp.Star()), "row_count"),
+            ).from_(table)
+        )
+    if not selects:  # nothing to count: an empty answer of the same shape
+        return q.select(q.alias(q.lit(""), "table_name"), q.alias(q.lit(0), "row_count")).where(exp.false())
+    query: exp.Expression = selects[0]
+    for select in selects[1:]:
+        query = exp.union(query, select, distinct=False)
+    return query
 
 
 def _prune_state(naming: Naming, dialect: Dialect) -> exp.Delete:

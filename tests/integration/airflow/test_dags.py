@@ -50,11 +50,19 @@ def test_dagbag_loads_the_olist_dag_as_specified(project):
 
     manifest, _ = load_or_compile(str(project / "pipelines" / "olist"), None, str(project / "warehouse" / ".elt"))
     tasks, edges = expected_edges(manifest)
-    assert {t.task_id for t in dag.tasks} == set(tasks.values()) | {"detect", "ingest", "setup", "summary"}
+    assert {t.task_id for t in dag.tasks} == set(tasks.values()) | {"detect", "ingest", "setup", "freshness", "summary"}
     entry = {("detect", "ingest"), ("detect", "setup")}
     got = {(up, t.task_id) for t in dag.tasks for up in t.upstream_task_ids}
     assert edges <= got and entry <= got
-    assert got - edges - entry == {(u, "summary") for u, d in got if d == "summary"}
+    # freshness: after every load (done, failed or not), before the summary; it gates no build
+    loads = {t for t in tasks.values() if t.startswith("load.")}
+    freshness = dag.get_task("freshness")
+    assert loads and freshness.upstream_task_ids == loads and freshness.downstream_task_ids == {"summary"}
+    assert freshness.python_callable.__name__ == "check_freshness" and freshness.trigger_rule == "all_done"
+    assert freshness.retries == 0
+    assert got - edges - entry == {(u, "summary") for u, d in got if d == "summary"} | {
+        (load, "freshness") for load in loads
+    }
     assert dag.max_active_runs == 1 and dag.max_active_tasks == 1 and dag.catchup is False
     assert str(dag.schedule) == "@daily" and dag.owner == "data-platform" and "olist" in dag.tags
     build = dag.get_task("dimension.dim_customer")
@@ -177,3 +185,15 @@ def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(pr
     assert setup.python_callable.__name__ == "setup_warehouse" and setup.upstream_task_ids == {"detect"}
     loads = [t for t in dag.tasks if t.task_id.startswith("load.")]
     assert loads and all("setup" in t.upstream_task_ids for t in loads)
+
+
+def test_the_freshness_task_fails_a_run_whose_source_is_past_error_after_and_gates_no_build(project, airflow_db):
+    tiny = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    purchases(project / "landing")  # members (error_after: 3d) never delivered
+    dag = dagbag().dags["tiny_shop"]
+    run = dag.test(logical_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert states["freshness"] == "failed"
+    assert states["load.members"] == states["load.purchases"] == states["fact.fact_purchase"] == "success"
+    assert states["summary"] == "failed" and str(run.state) == "failed"

@@ -245,14 +245,25 @@ def test_the_cli_runs_a_postgres_target_named_in_pipeline_yml(postgres, tmp_path
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     first = workspace.cli("run", str(workspace.pipeline), "--target", "pg", "--batch-date", "2018-10-17")
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "success" in first.stdout and f"postgresql://127.0.0.1:{postgres.port}/{dbname}" in first.stdout
+    label = f"postgresql://{postgres.pipeline_user}@127.0.0.1:{postgres.port}/{dbname}"
+    assert "success" in first.stdout and label in first.stdout
     again = workspace.cli("run", str(workspace.pipeline), "--target", "pg", "--format", "json")
     import json
 
-    steps = json.loads(again.stdout)["steps"]
+    report = json.loads(again.stdout)
+    steps = report["steps"]
     assert {s["status"] for s in steps if s["step"].startswith("load:")} == {"nothing new"}
     with postgres.connect(dbname) as conn:
         assert conn.execute("SELECT COUNT(*) FROM mart.mart_customer_360").fetchone()[0] > 0
+        # the summary's rows per table, counted on the server (every staging and model table)
+        assert (
+            report["tables"]["mart.mart_customer_profile"]
+            == conn.execute("SELECT COUNT(*) FROM mart.mart_customer_profile").fetchone()[0]
+        )
+        assert report["tables"]["staging.orders"] == conn.execute("SELECT COUNT(*) FROM staging.orders").fetchone()[0]
+    assert "staging.orders" in first.stdout and "mart.mart_customer_profile" in first.stdout
+    assert "mart.mart_customer_360" not in report["tables"]  # a view: not counted
+    assert len(report["tables"]) == 9 + 11  # nine staging tables, the eleven models that are tables
 
 
 def test_an_unreachable_postgres_target_is_one_clear_line(tmp_path):

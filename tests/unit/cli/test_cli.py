@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, REPO
+from tests.support.workspace import cli_env
 
 ELT = [str(Path(sys.executable).parent / "elt")]
 
 
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run(ELT + list(args), cwd=cwd, capture_output=True, text=True, timeout=60)
+    return subprocess.run(ELT + list(args), cwd=cwd, capture_output=True, text=True, timeout=60, env=cli_env())
 
 
 def test_clean_pipeline_exits_zero():

@@ -114,7 +114,10 @@ def test_bad_rows_are_rejected_with_line_and_reason_and_the_rest_loads(shop, cas
 def test_too_many_rejects_fail_the_file_and_nothing_reaches_the_lake(shop):
     lines = [HEADER, *GOOD, "9;e@x;gold;Rome;not a date"]
     result = ingest_members(shop, lines)
-    assert "1 of 4 rows rejected (25.0%), above source 'members''s max_reject_fraction of 1%" in result.error
+    assert (
+        "1 of 4 rows rejected (25.0%), above the max_reject_fraction of source 'members', 1%: nothing loaded"
+        in result.error
+    )
     assert "line 5: column 'updated_at'" in result.error
     assert not (shop.lake / "tiny_shop" / "members" / "batch_date=2024-01-02").exists()
     assert shop.run().ok

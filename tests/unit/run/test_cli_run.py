@@ -133,3 +133,23 @@ def test_values_from_files_are_printed_as_text_never_as_console_markup(tmp_path)
     assert "[bold]2024-13-45" in ingest.stdout  # the raw value, as delivered
     assert "members_[red]2024-01-02.csv" in ingest.stdout and "p[red]1.parquet" in ingest.stdout
     assert "[red]error[/red]" not in ingest.stdout and "error" in ingest.stdout
+
+
+def test_the_run_summary_counts_every_staging_and_model_table(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(folder)
+    assert not workspace.ingest(folder, "2024-01-01").failed
+    run = workspace.cli_run("--format", "json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout)["tables"] == {
+        "dwh.dim_member": 3,
+        "dwh.fact_purchase": 1,
+        "staging.members": 3,
+        "staging.purchases": 1,
+    }
+    text = workspace.cli_run()
+    lines = text.stdout.splitlines()
+    assert any("staging.members" in line and line.rstrip(" │").endswith("3") for line in lines), text.stdout
+    assert f"warehouse: {workspace.warehouse}" in text.stdout.replace("\n", "")

@@ -63,6 +63,26 @@ def test_each_target_type_and_its_derived_locations():
     assert TargetType.LOCAL.dialect == "duckdb" and TargetType.POSTGRES.dialect == "postgres"
 
 
+@pytest.mark.parametrize(
+    ("host", "port", "user", "label"),
+    [
+        ("db.internal", 6432, "etl", "postgresql://etl@db.internal:6432/analytics"),
+        ("/tmp/pg x/sock", 54329, None, "postgresql:///analytics?host=/tmp/pg%20x/sock&port=54329"),
+        ("/run/pg", 5432, "elt_pipeline", "postgresql://elt_pipeline@/analytics?host=/run/pg&port=5432"),
+        ("::1", 5432, None, "postgresql://[::1]:5432/analytics"),
+    ],
+)
+def test_a_postgres_label_is_a_valid_uri_without_a_password(host, port, user, label):
+    pg = PostgresSettings(
+        "pg", "analytics", "/p/lake", host=host, port=port, user=user, password_env="PW", pipeline="p", project_dir="/p"
+    )
+    assert pg.label == label and "PW" not in pg.label
+    from urllib.parse import urlsplit
+
+    parsed = urlsplit(pg.label)
+    assert parsed.scheme == "postgresql" and parsed.path == "/analytics"
+
+
 def test_command_line_paths_resolve_against_the_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     local = resolve_target(str(OLIST)).with_paths(database="w/x.duckdb", lake="mylake")
