@@ -11,7 +11,8 @@ from dashboard import ui
 st.set_page_config(page_title="Olist BI", page_icon="📊", layout="wide")
 
 # (script, title, url path, icon, uses the date/state filters, the page's own URL parameters)
-PAGES = {
+PageEntry = tuple[str, str, str, str, bool, tuple[str, ...]]
+PAGES: dict[str, list[PageEntry]] = {
     "Sales": [
         ("views/overview.py", "Overview", "", ":material/dashboard:", True, ()),
         ("views/trends.py", "Revenue trends", "trends", ":material/trending_up:", True, ("grain",)),

@@ -43,13 +43,11 @@ def parse_date_range(
 ) -> tuple[datetime.date, datetime.date] | None:
     """(from, to) from the URL, a missing end taken from `default`; None when either is invalid or
     from > to."""
-    chosen = (
-        default[0] if start is None else parse_date(start, first, last),
-        default[1] if end is None else parse_date(end, first, last),
-    )
-    if None in chosen or chosen[0] > chosen[1]:
+    begin = default[0] if start is None else parse_date(start, first, last)
+    finish = default[1] if end is None else parse_date(end, first, last)
+    if begin is None or finish is None or begin > finish:
         return None
-    return chosen
+    return begin, finish
 
 
 def parse_states(text: str | None, known: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
