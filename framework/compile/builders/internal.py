@@ -65,6 +65,9 @@ def internal_statements(naming: Naming, dialect: Dialect) -> dict[InternalQuery,
             ),
         ),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
+        InternalQuery.RUN_LOG_DELETE: exp.Delete(
+            this=naming.internal("run_log"), where=exp.Where(this=_equals(dialect, "run_id", "step"))
+        ),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -177,3 +178,65 @@ def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(pr
     assert setup.python_callable.__name__ == "setup_warehouse" and setup.upstream_task_ids == {"detect"}
     loads = [t for t in dag.tasks if t.task_id.startswith("load.")]
     assert loads and all("setup" in t.upstream_task_ids for t in loads)
+
+
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+def test_one_dag_run_is_one_run_in_the_run_log_with_its_dag_run_specs_and_warned_checks(project, airflow_db):
+    """Every step task of one DAG run logs under one run id, carrying the DAG run id, its logical
+    date and the fingerprint of the specs; a warned check is named in its task's log and in the
+    summary's report, not shown as a plain success."""
+    from framework.sourcefiles import source_fingerprint
+
+    tiny = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    spec = tiny / "models" / "dim_member.yml"
+    spec.write_text(
+        spec.read_text()
+        + "checks:\n  - {type: expression, name: no_gold, condition: \"tier <> 'gold'\", severity: warn}\n"
+    )
+    landing(project / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(project / "landing")
+    logical = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    ours, lines = logging.getLogger("dag_factory.callables"), _Lines()
+    level = ours.level
+    ours.setLevel(logging.INFO)  # the tests' Airflow logs warnings only
+    ours.addHandler(lines)
+    try:
+        run = dagbag().dags["tiny_shop"].test(logical_date=logical)
+    finally:
+        ours.setLevel(level)
+        ours.removeHandler(lines)
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert str(run.state) == "success" and set(states.values()) == {"success"}, states
+    import duckdb
+
+    with duckdb.connect(str(project / "warehouse" / "tiny.duckdb"), read_only=True) as conn:
+        rows = conn.execute(
+            "SELECT run_id, dag_run_id, logical_date, spec_fingerprint, step, status FROM elt.run_log"
+        ).fetchall()
+    steps = [t for t in states if "." in t]
+    assert len(rows) == len(steps) > 5  # one row per step task
+    assert {r[:4] for r in rows} == {
+        (rows[0][0], run.run_id, datetime.datetime(2024, 1, 1), source_fingerprint(str(tiny)))
+    }
+    assert rows[0][0].startswith("20240101T000000-af")
+    assert ("build:dim_member", "warned") in {(r[4], r[5]) for r in rows} or (
+        "check:dim_member",
+        "warned",
+    ) in {(r[4], r[5]) for r in rows}
+    text = "\n".join(lines.lines)
+    assert "check:dim_member: warn check expression(no_gold): 1 failing row(s)" in text  # the task's own log
+    assert "check:dim_member: warned (" in text  # not a plain "ok"
+    assert "success, WARNED: expression(no_gold) (1 rows)" in text  # the summary's table
+    assert "1 warned check(s) in 1 task(s): dimension.dim_member_checks" in text
+    fingerprint = source_fingerprint(str(tiny))
+    assert f"specs {fingerprint}" in text and f"run {rows[0][0]} (DAG run {run.run_id})" in text
+    assert "build:dim_member: ok (" in text and not [line for line in lines.lines if line.endswith(": ok ")]
