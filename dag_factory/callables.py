@@ -80,6 +80,12 @@ def _open(settings):
         _fail(str(err))
 
 
+def fail_not_scheduled(message: str, **context) -> None:
+    """The one task of a pipeline that does not build: fail, for good, with its diagnostics."""
+    log.error("%s", message)
+    _fail(message)
+
+
 def detect_landing(pipeline_root: str, target: str, project_dir: str, **context) -> int:
     """How many landing files wait, per source (logged); ingest handles none gracefully."""
     from framework.ingest import landing_files

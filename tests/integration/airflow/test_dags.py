@@ -89,17 +89,35 @@ print(json.dumps({{"dags": [k for k, v in names.items() if type(v).__name__ == "
     assert "sqlglot" not in report["loaded"] and "duckdb" not in report["loaded"]
 
 
-def test_a_broken_spec_hides_only_its_own_dag_and_says_where(project):
+def test_a_broken_spec_keeps_its_dag_unscheduled_with_the_diagnostics_and_a_failing_task(project, airflow_db):
     with_olist(project)
     tiny = project / "pipelines" / "tiny_shop"
     shutil.copytree(FIXTURES / "tiny_shop", tiny)
     spec = tiny / "models" / "dim_member.yml"
     spec.write_text(spec.read_text().replace("tracked: [tier, city]", "tracked: [tier, cty]"))
     bag = dagbag()
-    assert bag.import_errors == {} and list(bag.dags) == ["olist"]
+    assert bag.import_errors == {} and sorted(bag.dags) == ["olist", "tiny_shop"]
+    diagnostic = "models/dim_member.yml:14:19: E203 history.tracked[1]: unknown column 'cty'"
+    broken, good = bag.dags["tiny_shop"], bag.dags["olist"]
+    assert broken.schedule is None and str(good.schedule) == "@daily"
+    assert [t.task_id for t in broken.tasks] == ["spec_errors"] and len(good.tasks) > 20
+    assert diagnostic in broken.description and broken.description.startswith("NOT SCHEDULED: ")
+    assert diagnostic in broken.doc_md and "not scheduled" in broken.doc_md
     warnings = "\n".join(w for ws in bag.captured_warnings.values() for w in ws)
-    assert "tiny_shop is not scheduled" in warnings
-    assert "models/dim_member.yml:14:19: E203 history.tracked[1]: unknown column 'cty'" in warnings
+    assert "tiny_shop is not scheduled" in warnings and diagnostic in warnings
+    run = broken.test()
+    assert str(run.state) == "failed"
+    assert {ti.task_id: str(ti.state) for ti in run.get_task_instances()} == {"spec_errors": "failed"}
+
+
+def test_a_pipeline_yml_that_does_not_parse_still_has_its_dag_named_after_its_folder(project):
+    broken = project / "pipelines" / "half_done"
+    broken.mkdir()
+    (broken / "pipeline.yml").write_text("version: 1\nkind: pipeline\nname: [oops\n")
+    with_olist(project)
+    bag = dagbag()
+    assert bag.import_errors == {} and sorted(bag.dags) == ["half_done", "olist"]
+    assert bag.dags["half_done"].description.startswith("NOT SCHEDULED: ")
 
 
 def test_dag_test_runs_olist_like_elt_run_and_a_rerun_changes_nothing(project, airflow_db, tmp_path_factory):
