@@ -187,3 +187,38 @@ def test_live_airflow_shows_a_broken_pipeline_runs_the_good_one_and_refuses_a_se
         assert run_script(env, "stop", timeout=30).stdout.strip() == "not running"
     finally:
         kill_group(home)
+
+
+def test_a_start_is_refused_while_the_recorded_process_group_lives_or_the_port_is_taken(tmp_path):
+    """The script's refusals, without Airflow: a live group in the pid file (a fake stack), then a
+    port something else serves; neither starts anything nor touches the pid file."""
+    home, port = tmp_path / "airflow", free_port()
+    home.mkdir()
+    env = {**os.environ, "AIRFLOW_HOME": str(home), "ELT_AIRFLOW_PORT": str(port), "ELT_AIRFLOW_WAIT": "10"}
+    # a fake stack: a process group whose leader has exited (so this test is not its parent)
+    leader = subprocess.run(
+        ["setsid", "sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $$"], capture_output=True, text=True, check=True
+    )
+    pgid = int(leader.stdout.strip())
+    try:
+        (home / "standalone.pgid").write_text(f"{pgid}\n")
+        refused = run_script(env, "start", timeout=30)
+        assert refused.returncode == 1 and f"already running (process group {pgid}" in refused.stderr
+        assert run_script(env, "status", timeout=30).returncode == 0
+        stopped = run_script(env, "stop", timeout=30)
+        assert stopped.returncode == 0 and f"stopped (process group {pgid})" in stopped.stdout
+        assert not (home / "standalone.pgid").exists()
+        assert run_script(env, "status", timeout=30).returncode == 3
+    finally:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", port))
+        server.listen()
+        refused = run_script(env, "start", timeout=30)
+        assert refused.returncode == 1 and "already in use" in refused.stderr
+        assert not (home / "standalone.pgid").exists() and not (home / "standalone.log").exists()
+        orphan = run_script(env, "stop", timeout=30)  # a stack this script did not record
+        assert orphan.returncode == 1 and "answers" in orphan.stderr
