@@ -211,3 +211,42 @@ def _summary(manifest: Manifest, common: dict):
     return PythonOperator(
         task_id="summary", python_callable=callables.summarize, op_kwargs=common, trigger_rule="all_done", retries=0
     )
+
+
+NOT_SCHEDULED_TAG = "elt:not-scheduled"
+
+
+def not_scheduled_dag(name: str, pipeline_root: str, what: str, details: str):
+    """The DAG of a pipeline that does not build (its specs or pipeline.yml have errors): the same
+    dag_id, so its pause state and run history stay; no schedule; the diagnostics in its
+    description and docs; one task, `spec_errors`, that fails with them (no retry) if triggered."""
+    from airflow.sdk import DAG
+
+    lines = [line for line in details.splitlines() if line.strip()]
+    first = lines[0] if lines else what
+    more = f" (+{len(lines) - 1} more, see the DAG docs)" if len(lines) > 1 else ""
+    message = f"pipeline {name} is not scheduled: {what}" + ("\n" + details if details else "")
+    doc = "\n".join(
+        [
+            f"# {name}: not scheduled",
+            "",
+            f"`{pipeline_root}`: {what}. Nothing runs until they are fixed (`elt lint`); the DAG",
+            "is rebuilt at the next parse after the fix, with its schedule and history.",
+            "",
+            "```",
+            details or what,
+            "```",
+        ]
+    )
+    dag = DAG(
+        dag_id=name,
+        schedule=None,
+        tags=[NOT_SCHEDULED_TAG],
+        doc_md=doc,
+        description=f"NOT SCHEDULED: {first}{more}"[:1000],
+    )
+    with dag:
+        _python(
+            "spec_errors", "fail_not_scheduled", {"message": message}, retries=0, doc_md="Fails with the diagnostics."
+        )
+    return dag

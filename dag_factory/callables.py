@@ -80,6 +80,12 @@ def _open(settings):
         _fail(str(err))
 
 
+def fail_not_scheduled(message: str, **context) -> None:
+    """The one task of a pipeline that does not build: fail, for good, with its diagnostics."""
+    log.error("%s", message)
+    _fail(message)
+
+
 def detect_landing(pipeline_root: str, target: str, project_dir: str, **context) -> int:
     """How many landing files wait, per source (logged); ingest handles none gracefully."""
     from framework.ingest import landing_files
@@ -145,17 +151,56 @@ def setup_warehouse(pipeline_root: str, target: str, project_dir: str, **context
     log.info("%s: schemas and tables ready on %s", manifest.pipeline.name, settings.name)
 
 
+def _origin(context: dict):
+    """The DAG run this task belongs to: every step of it logs under one run id (run_log)."""
+    from framework.run.options import RunOrigin, airflow_run_id
+
+    dag_run = context.get("dag_run")
+    if dag_run is None:
+        return None
+    logical = context.get("logical_date") or getattr(dag_run, "logical_date", None)
+    return RunOrigin(airflow_run_id(dag_run.dag_id, dag_run.run_id, logical), dag_run.run_id, logical)
+
+
+def _figures(outcome) -> str:
+    """What a step wrote, in words: `5 inserted, 2 updated` (nothing when it wrote no rows)."""
+    names = ("inserted", "updated", "expired", "rejected")
+    counts = [(n, getattr(outcome, f"rows_{n}")) for n in names]
+    return ", ".join(f"{count} {name}" for name, count in counts if count)
+
+
+def failing_checks(outcome) -> list[dict]:
+    """The checks of a step that found rows (warn severity: the step still succeeded)."""
+    return [{"check": c.name, "severity": c.severity, "failing_rows": c.failures} for c in outcome.checks if c.failures]
+
+
 def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **context) -> dict:
     """One load, build or check on the target's warehouse. A failed check or a refused load fails
-    the task for good; a transient warehouse error is retried inside the step, then by Airflow."""
+    the task for good; a transient warehouse error is retried inside the step, then by Airflow.
+    Every step of one DAG run logs under one run id, with the DAG run, its logical date and the
+    fingerprint of the specs it ran; the task log says the rows written and any warned check."""
+    import dataclasses
+
     from framework.errors import EltError, TransientWarehouseError, is_transient
     from framework.run.runner import RunOptions, StepError, run_one_step
 
     settings = _settings(pipeline_root, target, project_dir)
     manifest = _manifest(pipeline_root, settings)
     batch = datetime.datetime.fromisoformat(_batch_date(context))
+    origin = _origin(context)
+    fingerprint = manifest.pipeline.source_fingerprint
+    log.info(
+        "%s of %s: run %s (DAG run %s), batch %s, specs %s (framework %s)",
+        step_id,
+        manifest.pipeline.name,
+        origin.run_id if origin else "-",
+        origin.dag_run_id if origin else "-",
+        batch.date().isoformat(),
+        fingerprint,
+        manifest.framework_version,
+    )
     opened = _open(settings)
-    options = RunOptions(batch, iam_role=opened.iam_role, retry=opened.retry)
+    options = dataclasses.replace(RunOptions(batch, iam_role=opened.iam_role, retry=opened.retry), origin=origin)
     try:
         outcome = run_one_step(manifest, opened.session, opened.lake, options, step_id, ensure=False)
     except StepError as err:
@@ -172,10 +217,21 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
         _fail(str(err))
     finally:
         opened.close()
-    for check in outcome.checks:
-        log.warning("%s %s: %s failing row(s)", check.severity, check.name, check.failures)
-    log.info("%s: %s %s", step_id, outcome.status, outcome.detail)
-    return {"status": outcome.status, "rows_inserted": outcome.rows_inserted, "rows_updated": outcome.rows_updated}
+    warned = failing_checks(outcome)
+    what = "; ".join(part for part in (_figures(outcome) or "no rows written", outcome.detail) if part)
+    log.log(logging.WARNING if warned else logging.INFO, "%s: %s (%s)", step_id, outcome.status, what)
+    for failed in warned:
+        log.warning(
+            "%s: %s check %s: %s failing row(s)", step_id, failed["severity"], failed["check"], failed["failing_rows"]
+        )
+    return {
+        "status": str(outcome.status),
+        "rows_inserted": outcome.rows_inserted,
+        "rows_updated": outcome.rows_updated,
+        "warned_checks": warned,
+        "run_id": origin.run_id if origin else None,
+        "spec_fingerprint": fingerprint,
+    }
 
 
 def check_freshness(pipeline_root: str, target: str, project_dir: str, **context) -> dict:
@@ -218,9 +274,21 @@ def summarize(pipeline_root: str, target: str, project_dir: str, **context) -> d
         for per_run in (found or {}).values():
             states.update({task: str(state) for task, state in (per_run or {}).items()})
     states.pop(getattr(ti, "task_id", "summary"), None)
+    warned: dict[str, list[dict]] = {}
+    for task in sorted(t for t, state in states.items() if "." in t and state == "success"):
+        returned = ti.xcom_pull(task_ids=task) if ti is not None else None  # run_step's report
+        if isinstance(returned, dict) and returned.get("warned_checks"):
+            warned[task] = returned["warned_checks"]
     for task, state in sorted(states.items()):
-        log.info("%-45s %s", task, state)
+        if task in warned:
+            checks = ", ".join(f"{c['check']} ({c['failing_rows']} rows)" for c in warned[task])
+            log.warning("%-45s %s, WARNED: %s", task, state, checks)
+        else:
+            log.info("%-45s %s", task, state)
+    if warned:
+        count = sum(len(checks) for checks in warned.values())
+        log.warning("%s warned check(s) in %s task(s): %s", count, len(warned), ", ".join(sorted(warned)))
     broken = sorted(task for task, state in states.items() if state in ("failed", "upstream_failed"))
     if broken:
         _fail(f"{len(broken)} task(s) did not succeed: {', '.join(broken)}")
-    return states
+    return {"states": states, "warned_checks": warned}

@@ -1,6 +1,11 @@
 """Find the pipelines, compile them when their YAML changed (else reuse the cached manifest),
-and build one DAG each. A broken pipeline is left out with a warning that names the spec file,
-line and rule; Airflow shows it among the DAG-processing warnings, and every other DAG loads.
+and build one DAG each. A broken pipeline keeps its DAG (same dag_id: its pause state and history
+stay) as a stand-in: no schedule, its description and docs list the diagnostics (spec file, line,
+rule), and its one task fails with them when triggered. Every other DAG loads as usual.
+
+Why not an import error: Airflow records import errors per DAG file, and one file builds every
+pipeline, so raising would hide the good pipelines too; a Python warning is not stored by
+Airflow 3 (not in /api/v2/dagWarnings nor importErrors), so the DAG would just vanish.
 
 Parse-time discipline: with a warm cache this reads the spec files' bytes (to fingerprint them),
 one pipeline.yml per pipeline (YAML only) and one JSON manifest. It imports no SQL library,
@@ -34,19 +39,43 @@ def load_dags(pipelines_dir: str, project_dir: str | None = None, target: str | 
 
     dags = {}
     for root in find_pipelines(pipelines_dir):
+        name = None
         try:
             settings = resolve_target(root, target, project_dir)
+            name = settings.pipeline
             manifest, _ = manifest_for(root, settings)
             dag = build_dag(manifest, DagSettings(root, settings))
-            dags[dag.dag_id] = dag
         except (SpecError, SettingsError) as err:
             from framework.diagnostics import format_text
 
             what = "its specs have errors" if isinstance(err, SpecError) else f"its pipeline.yml: {err}"
-            details = "\n" + format_text(list(err.diagnostics)) if err.diagnostics else ""
-            warnings.warn(PipelineNotScheduled(f"pipeline {root} is not scheduled: {what}{details}"), stacklevel=2)
+            details = format_text(list(err.diagnostics)) if err.diagnostics else ""
+            dag = _not_scheduled(root, name, what, details)
         except Exception as err:  # one pipeline must never take the others down
-            warnings.warn(
-                PipelineNotScheduled(f"pipeline {root} is not scheduled: {type(err).__name__}: {err}"), stacklevel=2
-            )
+            dag = _not_scheduled(root, name, f"{type(err).__name__}: {err}", "")
+        dags[dag.dag_id] = dag
     return dags
+
+
+def pipeline_name(root: str) -> str:
+    """The pipeline's name as its pipeline.yml says, else its folder's: the dag_id either way."""
+    import re
+
+    import yaml
+
+    try:
+        with open(os.path.join(root, "pipeline.yml"), encoding="utf-8") as handle:
+            name = yaml.safe_load(handle).get("name")
+    except Exception:  # unreadable or not a mapping: the folder names it
+        name = None
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,200}", name):
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", os.path.basename(root))
+    return name
+
+
+def _not_scheduled(root: str, name: str | None, what: str, details: str):
+    """A stand-in DAG for a pipeline that cannot be built: shown, never scheduled, failing clearly."""
+    from dag_factory.build import not_scheduled_dag
+
+    warnings.warn(PipelineNotScheduled(f"pipeline {root} is not scheduled: {what}\n{details}".rstrip()), stacklevel=3)
+    return not_scheduled_dag(name or pipeline_name(root), root, what, details)

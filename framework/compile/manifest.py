@@ -39,6 +39,7 @@ class InternalQuery(StrEnum):
     MODEL_CHANGES_INSERT = "model_changes_insert"  # a whole build's record (key NULL)
     MODEL_CHANGES_PRUNE = "model_changes_prune"  # a model's rewritten keys every reader has consumed
     RUN_LOG_INSERT = "run_log_insert"
+    RUN_LOG_DELETE = "run_log_delete"  # a retried step of an orchestrator's run replaces its earlier row
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
     SOURCE_FRESHNESS = "source_freshness"  # each source's latest loaded_at and batch_date (`elt freshness`)
     TABLE_ROWS = "table_rows"  # every staging and model table's row count (the end-of-run summary)

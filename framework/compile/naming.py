@@ -64,10 +64,13 @@ INTERNAL_TABLES = (
             _c("error", "string"),
             _c("step_kind", "string"),  # load | build | check
             _c("detail", "string"),  # what the step did beyond its figures (files, batches, overrides)
+            _c("spec_fingerprint", "string"),  # the compiled specs the run used (manifest source fingerprint)
+            _c("dag_run_id", "string"),  # the Airflow DAG run the step belongs to (NULL for `elt run`)
+            _c("logical_date", "timestamp"),  # that DAG run's logical date (UTC)
         ),
         ("run_id", "step"),
         "One row per step of every run.",
-        added=("step_kind", "detail"),
+        added=("step_kind", "detail", "spec_fingerprint", "dag_run_id", "logical_date"),
     ),
     TableSpec(
         "rejects",

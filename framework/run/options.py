@@ -20,3 +20,25 @@ class RunOptions:
     full_checks: bool = False  # a scoped build audits the whole table, not just the keys it rewrote
     # --select/--exclude, parsed: resolved once against the manifest (run_pipeline); None: everything
     selection: SelectionRequest | None = None
+    origin: RunOrigin | None = None  # the orchestrator's run this step belongs to (None: a run of its own)
+
+
+@dataclass(frozen=True)
+class RunOrigin:
+    """An orchestrator's run (an Airflow DAG run) whose tasks each run a step: they share its
+    run id in the run log, which also records the DAG run and its logical date."""
+
+    run_id: str  # derived from the DAG run (`airflow_run_id`), the same in every task of it
+    dag_run_id: str
+    logical_date: datetime.datetime | None
+
+
+def airflow_run_id(dag_id: str, dag_run_id: str, logical_date: datetime.datetime | None) -> str:
+    """A run id for every step of one DAG run, shaped like `elt run`'s (time, then 8 hex digits):
+    the logical date, or 00000000T000000 for a run without one, and a digest of dag and run ids."""
+    import hashlib
+
+    if logical_date is not None and logical_date.tzinfo is not None:
+        logical_date = logical_date.astimezone(datetime.UTC)
+    when = logical_date.strftime("%Y%m%dT%H%M%S") if logical_date else "00000000T000000"
+    return f"{when}-af{hashlib.sha256(f'{dag_id}/{dag_run_id}'.encode()).hexdigest()[:8]}"

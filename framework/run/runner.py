@@ -90,9 +90,9 @@ class Runner:
         self.manifest, self.conn, self.lake, self.options = manifest, conn, lake, options
         self.selection = selection  # None: every step; else only the selected specs' steps run
         self.on_step = on_step or (lambda outcome: None)
-        self.run_id = new_run_id()
+        self.state = RunState(manifest, conn, new_run_id(), options.origin)
+        self.run_id = self.state.run_id
         self.pipeline = manifest.pipeline.name
-        self.state = RunState(manifest, conn, self.run_id)
         self.scheduler = Scheduler(full=options.full)
         self.context = RunContext(manifest, conn, lake, options, self.scheduler, self.state)
 
@@ -144,7 +144,9 @@ def run_one_step(
     if step is None or step.kind not in STEP_RUNNERS:
         raise ConfigError(f"no load, build or check step {step_id!r} in the manifest of {manifest.pipeline.name}")
     live = ensure_tables(conn, manifest) if ensure else None
-    context = RunContext(manifest, conn, lake, options, Scheduler(full=True), RunState(manifest, conn, new_run_id()))
+    context = RunContext(
+        manifest, conn, lake, options, Scheduler(full=True), RunState(manifest, conn, new_run_id(), options.origin)
+    )
     context.state.live = live
     if step.kind is StepKind.BUILD:  # the model's last build: its table's shape, what it had consumed
         context.built = context.state.built()

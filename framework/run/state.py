@@ -13,6 +13,7 @@ from framework.compile.manifest import InternalQuery, Manifest, SpecInfo
 from framework.execute.session import Session
 from framework.execute.steps import run_statement
 from framework.lake import Lake, LakeFile
+from framework.run.options import RunOrigin
 from framework.run.outcome import StepOutcome
 
 INVALIDATED = ""  # the fingerprint a change upstream records: matches no spec, so the model rebuilds
@@ -66,8 +67,10 @@ def live_columns(conn: Session, manifest: Manifest) -> dict[str, set[str]]:
 
 
 class RunState:
-    def __init__(self, manifest: Manifest, conn: Session, run_id: str):
-        self.manifest, self.conn, self.run_id = manifest, conn, run_id
+    def __init__(self, manifest: Manifest, conn: Session, run_id: str, origin: RunOrigin | None = None):
+        """`origin`: the orchestrator's run the steps belong to; its run id then replaces `run_id`."""
+        self.manifest, self.conn, self.origin = manifest, conn, origin
+        self.run_id = origin.run_id if origin else run_id
         self.pipeline = manifest.pipeline.name
         self.live: dict[str, set[str]] | None = None  # schema.table → its columns, read once (or given)
 
@@ -183,6 +186,18 @@ class RunState:
 
     # -- run log ----------------------------------------------------------------------------------
     def log(self, outcome: StepOutcome) -> None:
+        """One row per step; a step of an orchestrator's run that is retried (or cleared and run
+        again) replaces its earlier row, so each DAG run keeps one row per step."""
+        origin = self.origin
+        if origin is not None:
+            run_statement(
+                self.conn,
+                self.manifest.internal_sql(InternalQuery.RUN_LOG_DELETE),
+                {"run_id": self.run_id, "step": outcome.step},
+            )
+        logical = origin.logical_date if origin else None
+        if logical is not None and logical.tzinfo is not None:
+            logical = logical.astimezone(datetime.UTC).replace(tzinfo=None)
         run_statement(
             self.conn,
             self.manifest.internal_sql(InternalQuery.RUN_LOG_INSERT),
@@ -200,5 +215,8 @@ class RunState:
                 "duration_ms": round(outcome.seconds * 1000, 3),
                 "error": outcome.error or None,
                 "detail": outcome.detail or None,
+                "spec_fingerprint": self.manifest.pipeline.source_fingerprint,
+                "dag_run_id": origin.dag_run_id if origin else None,
+                "logical_date": logical,
             },
         )

@@ -68,6 +68,9 @@ def internal_statements(
             ),
         ),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
+        InternalQuery.RUN_LOG_DELETE: exp.Delete(
+            this=naming.internal("run_log"), where=exp.Where(this=_equals(dialect, "run_id", "step"))
+        ),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
         InternalQuery.SOURCE_FRESHNESS: q.select(
             q.col("source"),

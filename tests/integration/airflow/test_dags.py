@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -96,17 +97,37 @@ print(json.dumps({{"dags": [k for k, v in names.items() if type(v).__name__ == "
     assert "sqlglot" not in report["loaded"] and "duckdb" not in report["loaded"]
 
 
-def test_a_broken_spec_hides_only_its_own_dag_and_says_where(project):
+def test_a_broken_spec_keeps_its_dag_unscheduled_with_the_diagnostics_and_a_failing_task(project, airflow_db):
     with_olist(project)
     tiny = project / "pipelines" / "tiny_shop"
     shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    members = tiny / "sources" / "members.yml"  # delivered in 2024: not what this test is about
+    members.write_text(members.read_text().replace("freshness: {warn_after: 26h, error_after: 3d}\n", ""))
     spec = tiny / "models" / "dim_member.yml"
     spec.write_text(spec.read_text().replace("tracked: [tier, city]", "tracked: [tier, cty]"))
     bag = dagbag()
-    assert bag.import_errors == {} and list(bag.dags) == ["olist"]
+    assert bag.import_errors == {} and sorted(bag.dags) == ["olist", "tiny_shop"]
+    diagnostic = "models/dim_member.yml:14:19: E203 history.tracked[1]: unknown column 'cty'"
+    broken, good = bag.dags["tiny_shop"], bag.dags["olist"]
+    assert broken.schedule is None and str(good.schedule) == "@daily"
+    assert [t.task_id for t in broken.tasks] == ["spec_errors"] and len(good.tasks) > 20
+    assert diagnostic in broken.description and broken.description.startswith("NOT SCHEDULED: ")
+    assert diagnostic in broken.doc_md and "not scheduled" in broken.doc_md
     warnings = "\n".join(w for ws in bag.captured_warnings.values() for w in ws)
-    assert "tiny_shop is not scheduled" in warnings
-    assert "models/dim_member.yml:14:19: E203 history.tracked[1]: unknown column 'cty'" in warnings
+    assert "tiny_shop is not scheduled" in warnings and diagnostic in warnings
+    run = broken.test()
+    assert str(run.state) == "failed"
+    assert {ti.task_id: str(ti.state) for ti in run.get_task_instances()} == {"spec_errors": "failed"}
+
+
+def test_a_pipeline_yml_that_does_not_parse_still_has_its_dag_named_after_its_folder(project):
+    broken = project / "pipelines" / "half_done"
+    broken.mkdir()
+    (broken / "pipeline.yml").write_text("version: 1\nkind: pipeline\nname: [oops\n")
+    with_olist(project)
+    bag = dagbag()
+    assert bag.import_errors == {} and sorted(bag.dags) == ["half_done", "olist"]
+    assert bag.dags["half_done"].description.startswith("NOT SCHEDULED: ")
 
 
 def test_dag_test_runs_olist_like_elt_run_and_a_rerun_changes_nothing(project, airflow_db, tmp_path_factory):
@@ -128,6 +149,8 @@ def test_dag_test_runs_olist_like_elt_run_and_a_rerun_changes_nothing(project, a
 def test_a_failing_error_check_fails_its_build_publishes_nothing_and_stops_downstream(project, airflow_db):
     tiny = project / "pipelines" / "tiny_shop"
     shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    members = tiny / "sources" / "members.yml"  # delivered in 2024: not what this test is about
+    members.write_text(members.read_text().replace("freshness: {warn_after: 26h, error_after: 3d}\n", ""))
     spec = tiny / "models" / "dim_member.yml"
     spec.write_text(
         spec.read_text() + "checks:\n  - {type: expression, name: no_gold, condition: \"tier <> 'gold'\"}\n"
@@ -197,3 +220,67 @@ def test_the_freshness_task_fails_a_run_whose_source_is_past_error_after_and_gat
     assert states["freshness"] == "failed"
     assert states["load.members"] == states["load.purchases"] == states["fact.fact_purchase"] == "success"
     assert states["summary"] == "failed" and str(run.state) == "failed"
+
+
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+def test_one_dag_run_is_one_run_in_the_run_log_with_its_dag_run_specs_and_warned_checks(project, airflow_db):
+    """Every step task of one DAG run logs under one run id, carrying the DAG run id, its logical
+    date and the fingerprint of the specs; a warned check is named in its task's log and in the
+    summary's report, not shown as a plain success."""
+    from framework.sourcefiles import source_fingerprint
+
+    tiny = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    members = tiny / "sources" / "members.yml"  # delivered in 2024: not what this test is about
+    members.write_text(members.read_text().replace("freshness: {warn_after: 26h, error_after: 3d}\n", ""))
+    spec = tiny / "models" / "dim_member.yml"
+    spec.write_text(
+        spec.read_text()
+        + "checks:\n  - {type: expression, name: no_gold, condition: \"tier <> 'gold'\", severity: warn}\n"
+    )
+    landing(project / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(project / "landing")
+    logical = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    ours, lines = logging.getLogger("dag_factory.callables"), _Lines()
+    level = ours.level
+    ours.setLevel(logging.INFO)  # the tests' Airflow logs warnings only
+    ours.addHandler(lines)
+    try:
+        run = dagbag().dags["tiny_shop"].test(logical_date=logical)
+    finally:
+        ours.setLevel(level)
+        ours.removeHandler(lines)
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert str(run.state) == "success" and set(states.values()) == {"success"}, states
+    import duckdb
+
+    with duckdb.connect(str(project / "warehouse" / "tiny.duckdb"), read_only=True) as conn:
+        rows = conn.execute(
+            "SELECT run_id, dag_run_id, logical_date, spec_fingerprint, step, status FROM elt.run_log"
+        ).fetchall()
+    steps = [t for t in states if "." in t]
+    assert len(rows) == len(steps) > 5  # one row per step task
+    assert {r[:4] for r in rows} == {
+        (rows[0][0], run.run_id, datetime.datetime(2024, 1, 1), source_fingerprint(str(tiny)))
+    }
+    assert rows[0][0].startswith("20240101T000000-af")
+    assert ("build:dim_member", "warned") in {(r[4], r[5]) for r in rows} or (
+        "check:dim_member",
+        "warned",
+    ) in {(r[4], r[5]) for r in rows}
+    text = "\n".join(lines.lines)
+    assert "check:dim_member: warn check expression(no_gold): 1 failing row(s)" in text  # the task's own log
+    assert "check:dim_member: warned (" in text  # not a plain "ok"
+    assert "success, WARNED: expression(no_gold) (1 rows)" in text  # the summary's table
+    assert "1 warned check(s) in 1 task(s): dimension.dim_member_checks" in text
+    fingerprint = source_fingerprint(str(tiny))
+    assert f"specs {fingerprint}" in text and f"run {rows[0][0]} (DAG run {run.run_id})" in text
+    assert "build:dim_member: ok (" in text and not [line for line in lines.lines if line.endswith(": ok ")]

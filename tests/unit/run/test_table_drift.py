@@ -69,6 +69,30 @@ def test_a_run_log_from_an_older_version_gains_step_kind_with_its_old_rows_backf
     assert workspace.run().ok  # the column is there now: nothing to add, nothing fails
 
 
+def test_a_run_log_from_before_run_origins_gains_their_columns_and_records_the_spec_fingerprint(tmp_path):
+    """run_log.spec_fingerprint, dag_run_id and logical_date came later: an older warehouse gets
+    them at setup; the run records the fingerprint of the specs it ran (NULL DAG run: `elt run`)."""
+    from tests.conftest import FIXTURES
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    assert workspace.run().ok
+    with duckdb.connect(str(workspace.warehouse)) as conn:  # as the previous version left it
+        for column in ("spec_fingerprint", "dag_run_id", "logical_date"):
+            conn.execute(f"ALTER TABLE elt.run_log DROP COLUMN {column}")
+    result = workspace.run()
+    assert result.ok
+    from framework.sourcefiles import source_fingerprint
+
+    rows = workspace.query(
+        f"SELECT DISTINCT spec_fingerprint, dag_run_id, logical_date FROM elt.run_log WHERE run_id = '{result.run_id}'"
+    )
+    assert rows == [(source_fingerprint(str(workspace.pipeline)), None, None)]
+
+
 def test_a_table_model_whose_shape_changed_is_recreated_and_otherwise_refilled_in_place(tmp_path):
     """A table model keeps its table (and so its grants and the views on it) from build to build;
     when its spec gives the table another shape — here a Redshift hint — the next run rebuilds it

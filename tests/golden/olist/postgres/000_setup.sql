@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   error VARCHAR,
   step_kind VARCHAR,
   detail VARCHAR,
+  spec_fingerprint VARCHAR,
+  dag_run_id VARCHAR,
+  logical_date TIMESTAMP,
   PRIMARY KEY (run_id, step)
 );
 

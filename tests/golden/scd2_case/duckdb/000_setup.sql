@@ -42,7 +42,10 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   duration_ms DOUBLE,
   error TEXT,
   step_kind TEXT,
-  detail TEXT
+  detail TEXT,
+  spec_fingerprint TEXT,
+  dag_run_id TEXT,
+  logical_date TIMESTAMP
 );
 
 -- framework table rejects

@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   error VARCHAR(65535),
   step_kind VARCHAR(65535),
   detail VARCHAR(65535),
+  spec_fingerprint VARCHAR(65535),
+  dag_run_id VARCHAR(65535),
+  logical_date TIMESTAMP,
   PRIMARY KEY (run_id, step)
 );
 
