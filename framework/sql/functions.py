@@ -63,26 +63,18 @@ def catalogue() -> dict[str, RedshiftFunction]:
     return found
 
 
-def written_name(node: exp.Func, text: str) -> str | None:
-    """The function's name as the SQL text spells it, when the parser recorded where it is."""
-    meta = node.meta
-    if "start" not in meta or "end" not in meta:
-        return None
-    name = text[meta["start"] : meta["end"] + 1]
-    return name if name.replace("_", "").isalnum() else None
-
-
 def function_problems(tree: exp.Expr, text: str) -> list[FunctionProblem]:
     """Every call of a function Redshift does not have, or with a number of arguments it does
     not take. `text` is the SQL the tree was parsed from (node positions point into it)."""
     from framework.diagnostics import did_you_mean
+    from framework.sql.surface import written_name
 
     known = catalogue()
     problems = []
     for node in tree.find_all(exp.Func):
-        name = written_name(node, text)
-        if name is None:
+        if "start" not in node.meta:  # syntax, not a call by name (CAST(… AS …), CASE, EXTRACT(… FROM …))
             continue
+        name = written_name(node, text)
         entry = known.get(name.upper())
         if entry is None:
             problems.append(
