@@ -18,6 +18,7 @@ import re
 import pytest
 import sqlglot
 
+from framework.compile.naming import INTERNAL_TABLES
 from framework.execute.redshift import connect_redshift
 from framework.execute.retry import RetryPolicy
 from framework.ingest.s3_landing import ingest_from_s3
@@ -88,12 +89,9 @@ def answer_from(ledger: dict[str, tuple] | None = None, staging_counter: bool = 
             return []
         if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
             # a warehouse this version set up
-            return (
-                [("elt", "run_log", c) for c in ("step_kind", "detail")]
-                + [("elt", "rejects", c) for c in ("column_name", "kind")]
-                + [("elt", "file_ledger", "load_seq")]
-                + [("staging", source, "_load_seq") for source in SOURCES if staging_counter]
-            )
+            return [("elt", table.name, column) for table in INTERNAL_TABLES for column in table.added] + [
+                ("staging", source, "_load_seq") for source in SOURCES if staging_counter
+            ]
         return None
 
     return script
