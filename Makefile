@@ -67,10 +67,12 @@ bench: $(STAMP)
 PIPELINE       ?= pipelines/olist
 TARGET         ?=
 DASHBOARD_PORT ?= 8501
+DASHBOARD_ADDRESS ?= 127.0.0.1# loopback only by default; set 0.0.0.0 to serve other machines
 .PHONY: dashboard
 dashboard: $(STAMP)
 	ELT_DASHBOARD_PIPELINE=$(PIPELINE) ELT_DASHBOARD_TARGET=$(TARGET) $(BIN)/streamlit run dashboard/app.py \
-		--server.headless true --server.port $(DASHBOARD_PORT) --browser.gatherUsageStats false \
+		--server.headless true --server.address $(DASHBOARD_ADDRESS) --server.port $(DASHBOARD_PORT) \
+		--browser.gatherUsageStats false \
 		--client.toolbarMode minimal
 
 # Airflow 3 on localhost with the generated DAGs (the Olist DAG among them).
