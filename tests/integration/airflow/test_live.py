@@ -174,6 +174,17 @@ def test_live_airflow_shows_a_broken_pipeline_runs_the_good_one_and_refuses_a_se
         )
         assert DIAGNOSTIC in json.dumps(task_log)  # the task fails with the diagnostics
         assert until("the good DAG's run to end", lambda: finished("tiny_shop"), deadline) == "success"
+        # a DAG run is one run in the run log: every step of it under one run id, with its DAG run
+        # (unpausing also queued the scheduler's run for the latest interval: a run of its own)
+        import duckdb
+
+        with duckdb.connect(str(project / "warehouse" / "tiny.duckdb"), read_only=True) as conn:
+            logged = conn.execute(
+                "SELECT dag_run_id, COUNT(DISTINCT run_id), COUNT(*) FROM elt.run_log GROUP BY dag_run_id"
+            ).fetchall()
+        per_dag_run = {dag_run: (ids, steps) for dag_run, ids, steps in logged}
+        assert per_dag_run[runs["tiny_shop"]][0] == 1 and per_dag_run[runs["tiny_shop"]][1] > 5, logged
+        assert all(ids == 1 for ids, _ in per_dag_run.values()) and None not in per_dag_run, logged
 
         listening = listening_addresses(pgid)
         assert listening and listening <= {f"127.0.0.1:{port}"}, listening  # nothing on other interfaces
