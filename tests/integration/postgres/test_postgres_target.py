@@ -488,3 +488,24 @@ def test_a_new_column_is_added_in_place_on_postgres(postgres, tmp_path):
     finally:
         conn.close()
     assert rows == [(f"p{i}", i * 100 + 25) for i in range(1, 4)]
+
+
+def test_freshness_reads_the_ledger_on_postgres(olist, postgres):
+    """`elt freshness`'s check on PostgreSQL: the ledger's load times against each source's
+    thresholds — fresh just after the run, past error_after a week later."""
+    from framework.run.cache import load_or_compile
+    from framework.run.freshness import FreshnessStatus, any_error, check_freshness, utc_now
+
+    workspace, settings, _, result = olist
+    assert result.ok
+    manifest, _ = load_or_compile(str(workspace.pipeline), "postgres", str(workspace.folder / ".elt-pg"))
+    conn = session(postgres, settings.dbname)
+    try:
+        now = check_freshness(manifest, conn)
+        later = check_freshness(manifest, conn, utc_now() + datetime.timedelta(days=7))
+    finally:
+        conn.close()
+    thresholds = {f.source for f in now if f.status is not FreshnessStatus.NO_THRESHOLD}
+    assert thresholds and all(f.status is FreshnessStatus.FRESH for f in now if f.source in thresholds), now
+    assert all(f.loaded_at is not None for f in now)
+    assert any_error(later) and not any_error(now)
