@@ -462,17 +462,11 @@ def test_a_new_column_is_added_in_place_on_postgres(postgres, tmp_path):
     ADD COLUMN inside the build's transaction, every row filled by that build."""
     from tests.conftest import FIXTURES
     from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
-    from tests.unit.run.test_table_drift import add_amount_cents
+    from tests.unit.run.test_table_drift import add_amount_cents, purchase_rows
 
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
     landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
-    purchases(
-        tmp_path / "landing",
-        rows=[
-            {"purchase_id": f"p{i}", "member_id": 1 + i % 3, "amount": f"{i}.25", "purchased_at": "2024-01-02 09:00:00"}
-            for i in range(1, 4)
-        ],
-    )
+    purchases(tmp_path / "landing", rows=purchase_rows(3))
     assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
     dbname = postgres.create_database("additive")
     settings = postgres.settings(dbname, str(workspace.lake))

@@ -114,6 +114,14 @@ def test_a_table_model_whose_shape_changed_is_recreated_and_otherwise_refilled_i
     assert again["build:dim_date"] == "up to date"
 
 
+def purchase_rows(count: int) -> list[dict]:
+    """Purchases p1…pN of 1.25, 2.25, … spread over members 1-3."""
+    return [
+        {"purchase_id": f"p{i}", "member_id": 1 + i % 3, "amount": f"{i}.25", "purchased_at": "2024-01-02 09:00:00"}
+        for i in range(1, count + 1)
+    ]
+
+
 def add_amount_cents(pipeline) -> None:
     """The spec of tiny_shop's fact_purchase (incremental delete_insert) gains a column."""
     spec = pipeline / "models" / "fact_purchase.yml"
@@ -141,13 +149,7 @@ def test_a_new_column_of_an_incremental_model_is_added_in_place_and_filled(tmp_p
 
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
     landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
-    purchases(
-        tmp_path / "landing",
-        rows=[
-            {"purchase_id": f"p{i}", "member_id": 1 + i % 3, "amount": f"{i}.25", "purchased_at": "2024-01-02 09:00:00"}
-            for i in range(1, 6)
-        ],
-    )
+    purchases(tmp_path / "landing", rows=purchase_rows(5))
     assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
     assert workspace.run().ok
     members_before = workspace.query("SELECT * FROM dwh.dim_member ORDER BY ALL")
