@@ -31,6 +31,10 @@ class Dialect:
     # Redshift demands of everyone: source is a table (the staged temp table), no target
     # alias, one WHEN MATCHED and one WHEN NOT MATCHED, keys made unique beforehand.
     supports_merge: bool = True
+    # A MERGE into an empty table runs as a plain INSERT of the same rows: DuckDB's MERGE joins
+    # and inserts at ~2.5x an INSERT's cost (1 M rows: 0.29 s against 0.12 s), paid on every
+    # first load and first build.
+    empty_merge_as_insert: bool = False
     transactional_ddl: bool = True  # CREATE/DROP/ALTER inside BEGIN … COMMIT roll back with it
     supports_physical_hints: bool = False  # DISTSTYLE / DISTKEY / SORTKEY
     # Declare PRIMARY KEY in DDL. Redshift treats it as information for the planner; DuckDB

@@ -16,6 +16,7 @@ class DuckDBDialect(Dialect):
     sqlglot_dialect: str = "duckdb"
     load_method: LoadMethod = LoadMethod.READ_PARQUET
     declare_primary_keys: bool = False
+    empty_merge_as_insert: bool = True
     string_length: StringLength = StringLength.NONE
 
     def placeholder(self, name: str) -> exp.Placeholder:

@@ -49,7 +49,7 @@ def test_manifest_round_trips_losslessly(olist):
 def test_manifest_carries_graph_fingerprints_and_sql(olist):
     _, manifest = olist
     data = json.loads(manifest.to_json())
-    assert data["manifest_version"] == MANIFEST_VERSION == 3 and data["target"] == manifest.target
+    assert data["manifest_version"] == MANIFEST_VERSION == 4 and data["target"] == manifest.target
     # typed: the targets as declared, each with its type; statements with their verb and table
     assert {t["name"]: t["type"] for t in data["pipeline"]["targets"]} == {"local": "local", "prod": "redshift"}
     assert Manifest.from_json(manifest.to_json()) == manifest

@@ -116,6 +116,29 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_customers._source_line,
   __dedup_customers._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.customers LIMIT 1
+INSERT INTO staging.customers (
+  customer_id,
+  customer_unique_id,
+  customer_zip_code_prefix,
+  customer_city,
+  customer_state,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  customer_id,
+  customer_unique_id,
+  customer_zip_code_prefix,
+  customer_city,
+  customer_state,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_customers;
 
 -- report: rows read and rows kept after de-duplication
 SELECT

@@ -131,6 +131,33 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_order_items._source_line,
   __dedup_order_items._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.order_items LIMIT 1
+INSERT INTO staging.order_items (
+  order_id,
+  order_item_id,
+  product_id,
+  seller_id,
+  shipping_limit_date,
+  price,
+  freight_value,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  order_id,
+  order_item_id,
+  product_id,
+  seller_id,
+  shipping_limit_date,
+  price,
+  freight_value,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_order_items;
 
 -- report: rows read and rows kept after de-duplication
 SELECT

@@ -117,6 +117,29 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_order_payments._source_line,
   __dedup_order_payments._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.order_payments LIMIT 1
+INSERT INTO staging.order_payments (
+  order_id,
+  payment_sequential,
+  payment_type,
+  payment_installments,
+  payment_value,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  order_id,
+  payment_sequential,
+  payment_type,
+  payment_installments,
+  payment_value,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_order_payments;
 
 -- report: rows read and rows kept after de-duplication
 SELECT

@@ -131,6 +131,33 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_order_reviews._source_line,
   __dedup_order_reviews._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.order_reviews LIMIT 1
+INSERT INTO staging.order_reviews (
+  review_id,
+  order_id,
+  review_score,
+  review_comment_title,
+  review_comment_message,
+  review_creation_date,
+  review_answer_timestamp,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  review_id,
+  order_id,
+  review_score,
+  review_comment_title,
+  review_comment_message,
+  review_creation_date,
+  review_answer_timestamp,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_order_reviews;
 
 -- report: rows read and rows kept after de-duplication
 SELECT

@@ -137,6 +137,35 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_orders._source_line,
   __dedup_orders._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.orders LIMIT 1
+INSERT INTO staging.orders (
+  order_id,
+  customer_id,
+  order_status,
+  order_purchase_timestamp,
+  order_approved_at,
+  order_delivered_carrier_date,
+  order_delivered_customer_date,
+  order_estimated_delivery_date,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  order_id,
+  customer_id,
+  order_status,
+  order_purchase_timestamp,
+  order_approved_at,
+  order_delivered_carrier_date,
+  order_delivered_customer_date,
+  order_estimated_delivery_date,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_orders;
 
 -- report: rows read and rows kept after de-duplication
 SELECT

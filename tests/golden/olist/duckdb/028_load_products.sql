@@ -144,6 +144,37 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_products._source_line,
   __dedup_products._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.products LIMIT 1
+INSERT INTO staging.products (
+  product_id,
+  product_category_name,
+  product_name_lenght,
+  product_description_lenght,
+  product_photos_qty,
+  product_weight_g,
+  product_length_cm,
+  product_height_cm,
+  product_width_cm,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  product_id,
+  product_category_name,
+  product_name_lenght,
+  product_description_lenght,
+  product_photos_qty,
+  product_weight_g,
+  product_length_cm,
+  product_height_cm,
+  product_width_cm,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_products;
 
 -- report: rows read and rows kept after de-duplication
 SELECT

@@ -109,6 +109,27 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_sellers._source_line,
   __dedup_sellers._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.sellers LIMIT 1
+INSERT INTO staging.sellers (
+  seller_id,
+  seller_zip_code_prefix,
+  seller_city,
+  seller_state,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  seller_id,
+  seller_zip_code_prefix,
+  seller_city,
+  seller_state,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_sellers;
 
 -- report: rows read and rows kept after de-duplication
 SELECT

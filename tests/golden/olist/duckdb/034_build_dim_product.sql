@@ -110,6 +110,37 @@ WHEN NOT MATCHED THEN INSERT (
   __src_dim_product.width_cm,
   __src_dim_product.volume_cm3
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_product LIMIT 1
+INSERT INTO dwh.dim_product (
+  product_sk,
+  product_id,
+  category_name,
+  category_name_pt,
+  category_name_source,
+  name_length,
+  description_length,
+  photos_qty,
+  weight_g,
+  length_cm,
+  height_cm,
+  width_cm,
+  volume_cm3
+)
+SELECT
+  product_sk,
+  product_id,
+  category_name,
+  category_name_pt,
+  category_name_source,
+  name_length,
+  description_length,
+  photos_qty,
+  weight_g,
+  length_cm,
+  height_cm,
+  width_cm,
+  volume_cm3
+FROM __src_dim_product;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_product;
@@ -295,6 +326,37 @@ WHEN NOT MATCHED THEN INSERT (
   __src_dim_product.width_cm,
   __src_dim_product.volume_cm3
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_product LIMIT 1
+INSERT INTO dwh.dim_product (
+  product_sk,
+  product_id,
+  category_name,
+  category_name_pt,
+  category_name_source,
+  name_length,
+  description_length,
+  photos_qty,
+  weight_g,
+  length_cm,
+  height_cm,
+  width_cm,
+  volume_cm3
+)
+SELECT
+  product_sk,
+  product_id,
+  category_name,
+  category_name_pt,
+  category_name_source,
+  name_length,
+  description_length,
+  photos_qty,
+  weight_g,
+  length_cm,
+  height_cm,
+  width_cm,
+  volume_cm3
+FROM __src_dim_product;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_dim_product;

@@ -84,6 +84,25 @@ WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state
   __src_dim_seller.lat,
   __src_dim_seller.lng
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_seller LIMIT 1
+INSERT INTO dwh.dim_seller (
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng
+)
+SELECT
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng
+FROM __src_dim_seller;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_seller;
@@ -262,6 +281,25 @@ WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state
   __src_dim_seller.lat,
   __src_dim_seller.lng
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_seller LIMIT 1
+INSERT INTO dwh.dim_seller (
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng
+)
+SELECT
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng
+FROM __src_dim_seller;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_dim_seller;

@@ -217,6 +217,55 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_orders.delivery_days,
   __src_fact_orders.is_late
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_orders LIMIT 1
+INSERT INTO dwh.fact_orders (
+  order_id,
+  customer_sk,
+  customer_unique_id,
+  customer_state,
+  date_key,
+  order_status,
+  purchase_ts,
+  approved_ts,
+  delivered_carrier_ts,
+  delivered_customer_ts,
+  estimated_delivery_date,
+  items_count,
+  items_total,
+  freight_total,
+  order_total,
+  payments_count,
+  payment_total,
+  main_payment_type,
+  max_installments,
+  review_score,
+  delivery_days,
+  is_late
+)
+SELECT
+  order_id,
+  customer_sk,
+  customer_unique_id,
+  customer_state,
+  date_key,
+  order_status,
+  purchase_ts,
+  approved_ts,
+  delivered_carrier_ts,
+  delivered_customer_ts,
+  estimated_delivery_date,
+  items_count,
+  items_total,
+  freight_total,
+  order_total,
+  payments_count,
+  payment_total,
+  main_payment_type,
+  max_installments,
+  review_score,
+  delivery_days,
+  is_late
+FROM __src_fact_orders;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_orders;
@@ -617,6 +666,55 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_orders.delivery_days,
   __src_fact_orders.is_late
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_orders LIMIT 1
+INSERT INTO dwh.fact_orders (
+  order_id,
+  customer_sk,
+  customer_unique_id,
+  customer_state,
+  date_key,
+  order_status,
+  purchase_ts,
+  approved_ts,
+  delivered_carrier_ts,
+  delivered_customer_ts,
+  estimated_delivery_date,
+  items_count,
+  items_total,
+  freight_total,
+  order_total,
+  payments_count,
+  payment_total,
+  main_payment_type,
+  max_installments,
+  review_score,
+  delivery_days,
+  is_late
+)
+SELECT
+  order_id,
+  customer_sk,
+  customer_unique_id,
+  customer_state,
+  date_key,
+  order_status,
+  purchase_ts,
+  approved_ts,
+  delivered_carrier_ts,
+  delivered_customer_ts,
+  estimated_delivery_date,
+  items_count,
+  items_total,
+  freight_total,
+  order_total,
+  payments_count,
+  payment_total,
+  main_payment_type,
+  max_installments,
+  review_score,
+  delivery_days,
+  is_late
+FROM __src_fact_orders;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_fact_orders;

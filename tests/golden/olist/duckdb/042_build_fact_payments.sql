@@ -78,6 +78,25 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_payments.payment_installments,
   __src_fact_payments.payment_value
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_payments LIMIT 1
+INSERT INTO dwh.fact_payments (
+  order_id,
+  payment_sequential,
+  customer_sk,
+  date_key,
+  payment_type,
+  payment_installments,
+  payment_value
+)
+SELECT
+  order_id,
+  payment_sequential,
+  customer_sk,
+  date_key,
+  payment_type,
+  payment_installments,
+  payment_value
+FROM __src_fact_payments;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_payments;
@@ -274,6 +293,25 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_payments.payment_installments,
   __src_fact_payments.payment_value
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_payments LIMIT 1
+INSERT INTO dwh.fact_payments (
+  order_id,
+  payment_sequential,
+  customer_sk,
+  date_key,
+  payment_type,
+  payment_installments,
+  payment_value
+)
+SELECT
+  order_id,
+  payment_sequential,
+  customer_sk,
+  date_key,
+  payment_type,
+  payment_installments,
+  payment_value
+FROM __src_fact_payments;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_fact_payments;

@@ -111,6 +111,35 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_reviews.answered_ts,
   __src_fact_reviews.answer_days
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_reviews LIMIT 1
+INSERT INTO dwh.fact_reviews (
+  review_id,
+  order_id,
+  customer_sk,
+  date_key,
+  purchase_date,
+  review_score,
+  comment_title,
+  comment_message,
+  has_comment,
+  created_ts,
+  answered_ts,
+  answer_days
+)
+SELECT
+  review_id,
+  order_id,
+  customer_sk,
+  date_key,
+  purchase_date,
+  review_score,
+  comment_title,
+  comment_message,
+  has_comment,
+  created_ts,
+  answered_ts,
+  answer_days
+FROM __src_fact_reviews;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_reviews;
@@ -375,6 +404,35 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_reviews.answered_ts,
   __src_fact_reviews.answer_days
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_reviews LIMIT 1
+INSERT INTO dwh.fact_reviews (
+  review_id,
+  order_id,
+  customer_sk,
+  date_key,
+  purchase_date,
+  review_score,
+  comment_title,
+  comment_message,
+  has_comment,
+  created_ts,
+  answered_ts,
+  answer_days
+)
+SELECT
+  review_id,
+  order_id,
+  customer_sk,
+  date_key,
+  purchase_date,
+  review_score,
+  comment_title,
+  comment_message,
+  has_comment,
+  created_ts,
+  answered_ts,
+  answer_days
+FROM __src_fact_reviews;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_fact_reviews;

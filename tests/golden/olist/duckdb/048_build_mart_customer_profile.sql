@@ -216,6 +216,47 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_customer_profile.favourite_category,
   __src_mart_customer_profile.preferred_payment_type
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM mart.mart_customer_profile LIMIT 1
+INSERT INTO mart.mart_customer_profile (
+  customer_unique_id,
+  customer_sk,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  first_order_ts,
+  last_order_ts,
+  orders_count,
+  delivered_orders,
+  canceled_orders,
+  items_count,
+  total_spent,
+  reviewed_orders,
+  avg_review_score,
+  favourite_category,
+  preferred_payment_type
+)
+SELECT
+  customer_unique_id,
+  customer_sk,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  first_order_ts,
+  last_order_ts,
+  orders_count,
+  delivered_orders,
+  canceled_orders,
+  items_count,
+  total_spent,
+  reviewed_orders,
+  avg_review_score,
+  favourite_category,
+  preferred_payment_type
+FROM __src_mart_customer_profile;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_customer_profile;
@@ -654,6 +695,47 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_customer_profile.favourite_category,
   __src_mart_customer_profile.preferred_payment_type
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM mart.mart_customer_profile LIMIT 1
+INSERT INTO mart.mart_customer_profile (
+  customer_unique_id,
+  customer_sk,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  first_order_ts,
+  last_order_ts,
+  orders_count,
+  delivered_orders,
+  canceled_orders,
+  items_count,
+  total_spent,
+  reviewed_orders,
+  avg_review_score,
+  favourite_category,
+  preferred_payment_type
+)
+SELECT
+  customer_unique_id,
+  customer_sk,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  first_order_ts,
+  last_order_ts,
+  orders_count,
+  delivered_orders,
+  canceled_orders,
+  items_count,
+  total_spent,
+  reviewed_orders,
+  avg_review_score,
+  favourite_category,
+  preferred_payment_type
+FROM __src_mart_customer_profile;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_mart_customer_profile;

@@ -118,6 +118,29 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_account_events._source_line,
   __dedup_account_events._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.account_events LIMIT 1
+INSERT INTO staging.account_events (
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_account_events;
 
 -- report: rows read and rows kept after de-duplication
 SELECT

@@ -79,6 +79,23 @@ WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, chan
   __src_dim_account_latest.owner,
   __src_dim_account_latest.changed_at
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_account_latest LIMIT 1
+INSERT INTO dwh.dim_account_latest (
+  account_key,
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at
+)
+SELECT
+  account_key,
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at
+FROM __src_dim_account_latest;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_account_latest;
@@ -205,6 +222,23 @@ WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, chan
   __src_dim_account_latest.owner,
   __src_dim_account_latest.changed_at
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_account_latest LIMIT 1
+INSERT INTO dwh.dim_account_latest (
+  account_key,
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at
+)
+SELECT
+  account_key,
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at
+FROM __src_dim_account_latest;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table
 DROP TABLE IF EXISTS __src_dim_account_latest;

@@ -116,6 +116,29 @@ WHEN NOT MATCHED THEN INSERT (
   __dedup_members._source_line,
   __dedup_members._load_seq
 );
+-- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.members LIMIT 1
+INSERT INTO staging.members (
+  member_id,
+  email,
+  tier,
+  city,
+  updated_at,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+)
+SELECT
+  member_id,
+  email,
+  tier,
+  city,
+  updated_at,
+  _batch_date,
+  _source_file,
+  _source_line,
+  _load_seq
+FROM __dedup_members;
 
 -- report: rows read and rows kept after de-duplication
 SELECT
