@@ -146,7 +146,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 add_columns=_column_additions(spec, naming, dialect),
             )
         )
-        compiled = tuple(check_builder.compile_checks(spec, naming))
+        compiled = tuple(check_builder.compile_checks(spec, naming, dialect))
         referenced = tuple(
             sorted(
                 {

@@ -19,6 +19,7 @@ from framework.errors import SpecError
 from framework.spec import model as m
 from framework.spec.validate import format_key_path
 from framework.sql import expr as q
+from framework.sql.dialects.base import Dialect
 from framework.sql.parse import condition_text, parse_condition
 from framework.sql.surface import refuse_outside_reads
 
@@ -33,21 +34,36 @@ class CompiledCheck:
     failing_rows: exp.Query
 
     def count_query(self) -> exp.Select:
-        return q.select(q.alias(exp.Count(this=exp.Star()), "failures")).from_(q.subquery(self.failing_rows, "__f"))
+        failures = q.alias(exp.Count(this=exp.Star()), "failures")
+        rows = self.failing_rows
+        if _plain_filter(rows):  # count where the rows are found: wrapped, `*` would carry every column
+            assert isinstance(rows, exp.Select)
+            return rows.copy().select(failures, append=False)
+        return q.select(failures).from_(q.subquery(rows, "__f"))
 
     def sample_query(self) -> exp.Select:
         return q.select(exp.Star()).from_(q.subquery(self.failing_rows, "__f")).limit(SAMPLE_ROWS)
 
 
-def compile_checks(spec: m.ModelSpec, naming: Naming) -> list[CompiledCheck]:
+def _plain_filter(query: exp.Query) -> bool:
+    """`SELECT * FROM … [WHERE …]`: one row per row it keeps, so COUNT(*) in its place counts the
+    same rows (DuckDB scans every column of a wrapped `*`: 0.15 s against 0.01 s on 1 M rows)."""
+    if not isinstance(query, exp.Select) or len(query.expressions) != 1:
+        return False
+    shaping = ("distinct", "group", "having", "qualify", "limit", "offset", "order", "windows", "with")
+    return isinstance(query.expressions[0], exp.Star) and not any(query.args.get(a) for a in shaping)
+
+
+def compile_checks(spec: m.ModelSpec, naming: Naming, dialect: Dialect | None = None) -> list[CompiledCheck]:
     table = naming.table_of(spec.name)
-    found = [_compile(spec, check, table, naming) for check in spec.checks]
+    not_in = dialect is not None and dialect.anti_join_as_not_in
+    found = [_compile(spec, check, table, naming, not_in) for check in spec.checks]
     if isinstance(spec.history, m.Scd2):
         found += scd2_invariants(spec, table)
     return found
 
 
-def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming) -> CompiledCheck:
+def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming, not_in: bool) -> CompiledCheck:
     kind = check.type
     cols = list(check.columns)
     severity = check.severity.value
@@ -90,23 +106,22 @@ def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming
         aliased_child = exp.Table(
             this=table.this.copy(), db=table.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__c"))
         )
-        match = (
-            q.select(q.lit(1))
-            .from_(aliased_parent)
-            .where(exp.EQ(this=q.col(check.to_column, "__p"), expression=q.col(cols[0], "__c")))
-        )
-        rows = (
-            q.select(exp.Star())
-            .from_(aliased_child)
-            .where(
-                q.and_all(
-                    [
-                        exp.Not(this=exp.Is(this=q.col(cols[0], "__c"), expression=exp.Null())),
-                        exp.Not(this=q.exists(match)),
-                    ]
-                )
+        present = exp.Not(this=exp.Is(this=q.col(cols[0], "__c"), expression=exp.Null()))
+        if not_in:  # the parent's non-NULL values: NOT IN then fails exactly the rows NOT EXISTS would
+            parents = (
+                q.select(q.col(check.to_column, "__p"))
+                .from_(aliased_parent)
+                .where(exp.Not(this=exp.Is(this=q.col(check.to_column, "__p"), expression=exp.Null())))
             )
-        )
+            missing: exp.Expression = exp.Not(this=exp.In(this=q.col(cols[0], "__c"), query=exp.Subquery(this=parents)))
+        else:
+            match = (
+                q.select(q.lit(1))
+                .from_(aliased_parent)
+                .where(exp.EQ(this=q.col(check.to_column, "__p"), expression=q.col(cols[0], "__c")))
+            )
+            missing = exp.Not(this=q.exists(match))
+        rows = q.select(exp.Star()).from_(aliased_child).where(q.and_all([present, missing]))
         return CompiledCheck(
             f"relationships({cols[0]} -> {check.to_spec}.{check.to_column})",
             severity,

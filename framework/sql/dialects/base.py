@@ -35,6 +35,10 @@ class Dialect:
     # and inserts at ~2.5x an INSERT's cost (1 M rows: 0.29 s against 0.12 s), paid on every
     # first load and first build.
     empty_merge_as_insert: bool = False
+    # A relationships check finds orphans with `NOT IN (the parent's non-NULL keys)` instead of
+    # NOT EXISTS: DuckDB runs it 2.3x faster (1 M rows against 1 M parents: 0.17 s against
+    # 0.39 s); PostgreSQL plans NOT IN as a per-row subplan once the keys outgrow work_mem.
+    anti_join_as_not_in: bool = False
     transactional_ddl: bool = True  # CREATE/DROP/ALTER inside BEGIN … COMMIT roll back with it
     supports_physical_hints: bool = False  # DISTSTYLE / DISTKEY / SORTKEY
     # Declare PRIMARY KEY in DDL. Redshift treats it as information for the planner; DuckDB

@@ -17,6 +17,7 @@ class DuckDBDialect(Dialect):
     load_method: LoadMethod = LoadMethod.READ_PARQUET
     declare_primary_keys: bool = False
     empty_merge_as_insert: bool = True
+    anti_join_as_not_in: bool = True
     string_length: StringLength = StringLength.NONE
 
     def placeholder(self, name: str) -> exp.Placeholder:

@@ -17,22 +17,18 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        CASE
-          WHEN (
-            lat IS NULL AND lng IS NULL
-          )
-          OR (
-            lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      CASE
+        WHEN (
+          lat IS NULL AND lng IS NULL
+        )
+        OR (
+          lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_1,
   (
     SELECT
@@ -53,13 +49,9 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        seller_sk IS NULL
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      seller_sk IS NULL
   ) AS check_3,
   (
     SELECT
@@ -80,108 +72,80 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        seller_id IS NULL
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      seller_id IS NULL
   ) AS check_5,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        zip_code_prefix IS NULL
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      zip_code_prefix IS NULL
   ) AS check_6,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        city IS NULL
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      city IS NULL
   ) AS check_7,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        state IS NULL
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      state IS NULL
   ) AS check_8,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        NOT state IS NULL
-        AND NOT state IN (
-          'AC',
-          'AL',
-          'AM',
-          'AP',
-          'BA',
-          'CE',
-          'DF',
-          'ES',
-          'GO',
-          'MA',
-          'MG',
-          'MS',
-          'MT',
-          'PA',
-          'PB',
-          'PE',
-          'PI',
-          'PR',
-          'RJ',
-          'RN',
-          'RO',
-          'RR',
-          'RS',
-          'SC',
-          'SE',
-          'SP',
-          'TO'
-        )
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      NOT state IS NULL
+      AND NOT state IN (
+        'AC',
+        'AL',
+        'AM',
+        'AP',
+        'BA',
+        'CE',
+        'DF',
+        'ES',
+        'GO',
+        'MA',
+        'MG',
+        'MS',
+        'MT',
+        'PA',
+        'PB',
+        'PE',
+        'PI',
+        'PR',
+        'RJ',
+        'RN',
+        'RO',
+        'RR',
+        'RS',
+        'SC',
+        'SE',
+        'SP',
+        'TO'
+      )
   ) AS check_9,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        lat IS NULL
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      lat IS NULL
   ) AS check_10,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_seller
-      WHERE
-        lng IS NULL
-    ) AS __f
+    FROM dwh.dim_seller
+    WHERE
+      lng IS NULL
   ) AS check_11;
 
 -- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
@@ -203,23 +167,19 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        CASE
-          WHEN (
-            lat IS NULL AND lng IS NULL
-          )
-          OR (
-            lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      CASE
+        WHEN (
+          lat IS NULL AND lng IS NULL
+        )
+        OR (
+          lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_1,
   (
     SELECT
@@ -243,14 +203,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        seller_sk IS NULL
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      seller_sk IS NULL
   ) AS check_3,
   (
     SELECT
@@ -278,14 +234,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        seller_id IS NULL
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      seller_id IS NULL
   ) AS check_5,
   (
     SELECT
@@ -293,14 +245,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        zip_code_prefix IS NULL
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      zip_code_prefix IS NULL
   ) AS check_6,
   (
     SELECT
@@ -308,14 +256,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        city IS NULL
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      city IS NULL
   ) AS check_7,
   (
     SELECT
@@ -323,14 +267,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        state IS NULL
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      state IS NULL
   ) AS check_8,
   (
     SELECT
@@ -338,43 +278,39 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        NOT state IS NULL
-        AND NOT state IN (
-          'AC',
-          'AL',
-          'AM',
-          'AP',
-          'BA',
-          'CE',
-          'DF',
-          'ES',
-          'GO',
-          'MA',
-          'MG',
-          'MS',
-          'MT',
-          'PA',
-          'PB',
-          'PE',
-          'PI',
-          'PR',
-          'RJ',
-          'RN',
-          'RO',
-          'RR',
-          'RS',
-          'SC',
-          'SE',
-          'SP',
-          'TO'
-        )
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      NOT state IS NULL
+      AND NOT state IN (
+        'AC',
+        'AL',
+        'AM',
+        'AP',
+        'BA',
+        'CE',
+        'DF',
+        'ES',
+        'GO',
+        'MA',
+        'MG',
+        'MS',
+        'MT',
+        'PA',
+        'PB',
+        'PE',
+        'PI',
+        'PR',
+        'RJ',
+        'RN',
+        'RO',
+        'RR',
+        'RS',
+        'SC',
+        'SE',
+        'SP',
+        'TO'
+      )
   ) AS check_9,
   (
     SELECT
@@ -382,14 +318,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        lat IS NULL
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      lat IS NULL
   ) AS check_10,
   (
     SELECT
@@ -397,14 +329,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_seller
-      ) AS dim_seller
-      WHERE
-        lng IS NULL
-    ) AS __f
+      FROM __audit_dim_seller
+    ) AS dim_seller
+    WHERE
+      lng IS NULL
   ) AS check_11;
 
 -- check min_row_count(1) [error]: enough rows
@@ -423,22 +351,18 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE CASE WHEN (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    CASE
-      WHEN (
-        lat IS NULL AND lng IS NULL
-      )
-      OR (
-        lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
-      )
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  CASE
+    WHEN (
+      lat IS NULL AND lng IS NULL
+    )
+    OR (
+      lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
+    )
+    THEN 1
+    ELSE 0
+  END = 0;
 
 -- check unique(seller_sk) [error]: one row per value
 -- sample of failing rows: SELECT * FROM (SELECT seller_sk, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_sk IS NULL GROUP BY seller_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
@@ -461,13 +385,9 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE seller_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    seller_sk IS NULL
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  seller_sk IS NULL;
 
 -- check unique(seller_id) [error]: one row per value
 -- sample of failing rows: SELECT * FROM (SELECT seller_id, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_id IS NULL GROUP BY seller_id HAVING COUNT(*) > 1) AS __f LIMIT 5
@@ -490,111 +410,83 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE seller_id IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    seller_id IS NULL
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  seller_id IS NULL;
 
 -- check not_null(zip_code_prefix) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE zip_code_prefix IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    zip_code_prefix IS NULL
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  zip_code_prefix IS NULL;
 
 -- check not_null(city) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE city IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    city IS NULL
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  city IS NULL;
 
 -- check not_null(state) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE state IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    state IS NULL
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  state IS NULL;
 
 -- check accepted_values(state) [error]: values from the list
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE NOT state IS NULL AND NOT state IN ('AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO')) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    NOT state IS NULL
-    AND NOT state IN (
-      'AC',
-      'AL',
-      'AM',
-      'AP',
-      'BA',
-      'CE',
-      'DF',
-      'ES',
-      'GO',
-      'MA',
-      'MG',
-      'MS',
-      'MT',
-      'PA',
-      'PB',
-      'PE',
-      'PI',
-      'PR',
-      'RJ',
-      'RN',
-      'RO',
-      'RR',
-      'RS',
-      'SC',
-      'SE',
-      'SP',
-      'TO'
-    )
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  NOT state IS NULL
+  AND NOT state IN (
+    'AC',
+    'AL',
+    'AM',
+    'AP',
+    'BA',
+    'CE',
+    'DF',
+    'ES',
+    'GO',
+    'MA',
+    'MG',
+    'MS',
+    'MT',
+    'PA',
+    'PB',
+    'PE',
+    'PI',
+    'PR',
+    'RJ',
+    'RN',
+    'RO',
+    'RR',
+    'RS',
+    'SC',
+    'SE',
+    'SP',
+    'TO'
+  );
 
 -- check not_null(lat) [warn]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE lat IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    lat IS NULL
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  lat IS NULL;
 
 -- check not_null(lng) [warn]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_seller WHERE lng IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_seller
-  WHERE
-    lng IS NULL
-) AS __f;
+FROM dwh.dim_seller
+WHERE
+  lng IS NULL;

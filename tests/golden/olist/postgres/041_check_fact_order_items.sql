@@ -35,268 +35,184 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        CASE WHEN price > 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      CASE WHEN price > 0 THEN 1 ELSE 0 END = 0
   ) AS check_2,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0
   ) AS check_3,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0
   ) AS check_4,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0
   ) AS check_5,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0
   ) AS check_6,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        order_id IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      order_id IS NULL
   ) AS check_7,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items AS __c
-      WHERE
-        NOT __c.order_id IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.fact_orders AS __p
-          WHERE
-            __p.order_id = __c.order_id
-        )
-    ) AS __f
+    FROM dwh.fact_order_items AS __c
+    WHERE
+      NOT __c.order_id IS NULL
+      AND NOT EXISTS(
+        SELECT
+          1
+        FROM dwh.fact_orders AS __p
+        WHERE
+          __p.order_id = __c.order_id
+      )
   ) AS check_8,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        order_item_id IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      order_item_id IS NULL
   ) AS check_9,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        customer_sk IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      customer_sk IS NULL
   ) AS check_10,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items AS __c
-      WHERE
-        NOT __c.customer_sk IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_customer AS __p
-          WHERE
-            __p.customer_sk = __c.customer_sk
-        )
-    ) AS __f
+    FROM dwh.fact_order_items AS __c
+    WHERE
+      NOT __c.customer_sk IS NULL
+      AND NOT EXISTS(
+        SELECT
+          1
+        FROM dwh.dim_customer AS __p
+        WHERE
+          __p.customer_sk = __c.customer_sk
+      )
   ) AS check_11,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        product_sk IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      product_sk IS NULL
   ) AS check_12,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items AS __c
-      WHERE
-        NOT __c.product_sk IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_product AS __p
-          WHERE
-            __p.product_sk = __c.product_sk
-        )
-    ) AS __f
+    FROM dwh.fact_order_items AS __c
+    WHERE
+      NOT __c.product_sk IS NULL
+      AND NOT EXISTS(
+        SELECT
+          1
+        FROM dwh.dim_product AS __p
+        WHERE
+          __p.product_sk = __c.product_sk
+      )
   ) AS check_13,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        category_name IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      category_name IS NULL
   ) AS check_14,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        seller_sk IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      seller_sk IS NULL
   ) AS check_15,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items AS __c
-      WHERE
-        NOT __c.seller_sk IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_seller AS __p
-          WHERE
-            __p.seller_sk = __c.seller_sk
-        )
-    ) AS __f
+    FROM dwh.fact_order_items AS __c
+    WHERE
+      NOT __c.seller_sk IS NULL
+      AND NOT EXISTS(
+        SELECT
+          1
+        FROM dwh.dim_seller AS __p
+        WHERE
+          __p.seller_sk = __c.seller_sk
+      )
   ) AS check_16,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        date_key IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      date_key IS NULL
   ) AS check_17,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items AS __c
-      WHERE
-        NOT __c.date_key IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_date AS __p
-          WHERE
-            __p.date_key = __c.date_key
-        )
-    ) AS __f
+    FROM dwh.fact_order_items AS __c
+    WHERE
+      NOT __c.date_key IS NULL
+      AND NOT EXISTS(
+        SELECT
+          1
+        FROM dwh.dim_date AS __p
+        WHERE
+          __p.date_key = __c.date_key
+      )
   ) AS check_18,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        purchase_ts IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      purchase_ts IS NULL
   ) AS check_19,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        price IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      price IS NULL
   ) AS check_20,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        freight_value IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      freight_value IS NULL
   ) AS check_21,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_order_items
-      WHERE
-        item_total IS NULL
-    ) AS __f
+    FROM dwh.fact_order_items
+    WHERE
+      item_total IS NULL
   ) AS check_22;
 
 -- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
@@ -340,14 +256,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        CASE WHEN price > 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      CASE WHEN price > 0 THEN 1 ELSE 0 END = 0
   ) AS check_2,
   (
     SELECT
@@ -355,14 +267,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0
   ) AS check_3,
   (
     SELECT
@@ -370,14 +278,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0
   ) AS check_4,
   (
     SELECT
@@ -385,14 +289,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0
   ) AS check_5,
   (
     SELECT
@@ -400,14 +300,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0
   ) AS check_6,
   (
     SELECT
@@ -415,14 +311,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        order_id IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      order_id IS NULL
   ) AS check_7,
   (
     SELECT
@@ -430,21 +322,17 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
+      FROM __audit_fact_order_items
+    ) AS __c
+    WHERE
+      NOT __c.order_id IS NULL
+      AND NOT EXISTS(
         SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS __c
-      WHERE
-        NOT __c.order_id IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.fact_orders AS __p
-          WHERE
-            __p.order_id = __c.order_id
-        )
-    ) AS __f
+          1
+        FROM dwh.fact_orders AS __p
+        WHERE
+          __p.order_id = __c.order_id
+      )
   ) AS check_8,
   (
     SELECT
@@ -452,14 +340,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        order_item_id IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      order_item_id IS NULL
   ) AS check_9,
   (
     SELECT
@@ -467,14 +351,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        customer_sk IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      customer_sk IS NULL
   ) AS check_10,
   (
     SELECT
@@ -482,21 +362,17 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
+      FROM __audit_fact_order_items
+    ) AS __c
+    WHERE
+      NOT __c.customer_sk IS NULL
+      AND NOT EXISTS(
         SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS __c
-      WHERE
-        NOT __c.customer_sk IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_customer AS __p
-          WHERE
-            __p.customer_sk = __c.customer_sk
-        )
-    ) AS __f
+          1
+        FROM dwh.dim_customer AS __p
+        WHERE
+          __p.customer_sk = __c.customer_sk
+      )
   ) AS check_11,
   (
     SELECT
@@ -504,14 +380,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        product_sk IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      product_sk IS NULL
   ) AS check_12,
   (
     SELECT
@@ -519,21 +391,17 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
+      FROM __audit_fact_order_items
+    ) AS __c
+    WHERE
+      NOT __c.product_sk IS NULL
+      AND NOT EXISTS(
         SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS __c
-      WHERE
-        NOT __c.product_sk IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_product AS __p
-          WHERE
-            __p.product_sk = __c.product_sk
-        )
-    ) AS __f
+          1
+        FROM dwh.dim_product AS __p
+        WHERE
+          __p.product_sk = __c.product_sk
+      )
   ) AS check_13,
   (
     SELECT
@@ -541,14 +409,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        category_name IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      category_name IS NULL
   ) AS check_14,
   (
     SELECT
@@ -556,14 +420,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        seller_sk IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      seller_sk IS NULL
   ) AS check_15,
   (
     SELECT
@@ -571,21 +431,17 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
+      FROM __audit_fact_order_items
+    ) AS __c
+    WHERE
+      NOT __c.seller_sk IS NULL
+      AND NOT EXISTS(
         SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS __c
-      WHERE
-        NOT __c.seller_sk IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_seller AS __p
-          WHERE
-            __p.seller_sk = __c.seller_sk
-        )
-    ) AS __f
+          1
+        FROM dwh.dim_seller AS __p
+        WHERE
+          __p.seller_sk = __c.seller_sk
+      )
   ) AS check_16,
   (
     SELECT
@@ -593,14 +449,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        date_key IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      date_key IS NULL
   ) AS check_17,
   (
     SELECT
@@ -608,21 +460,17 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
+      FROM __audit_fact_order_items
+    ) AS __c
+    WHERE
+      NOT __c.date_key IS NULL
+      AND NOT EXISTS(
         SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS __c
-      WHERE
-        NOT __c.date_key IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_date AS __p
-          WHERE
-            __p.date_key = __c.date_key
-        )
-    ) AS __f
+          1
+        FROM dwh.dim_date AS __p
+        WHERE
+          __p.date_key = __c.date_key
+      )
   ) AS check_18,
   (
     SELECT
@@ -630,14 +478,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        purchase_ts IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      purchase_ts IS NULL
   ) AS check_19,
   (
     SELECT
@@ -645,14 +489,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        price IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      price IS NULL
   ) AS check_20,
   (
     SELECT
@@ -660,14 +500,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        freight_value IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      freight_value IS NULL
   ) AS check_21,
   (
     SELECT
@@ -675,14 +511,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_order_items
-      ) AS fact_order_items
-      WHERE
-        item_total IS NULL
-    ) AS __f
+      FROM __audit_fact_order_items
+    ) AS fact_order_items
+    WHERE
+      item_total IS NULL
   ) AS check_22;
 
 -- check min_row_count(1) [error]: enough rows
@@ -720,285 +552,201 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE CASE WHEN price > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    CASE WHEN price > 0 THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  CASE WHEN price > 0 THEN 1 ELSE 0 END = 0;
 
 -- check expression(freight_not_negative) [error]: freight_value >= 0
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0;
 
 -- check expression(item_total_is_sum) [error]: item_total = price + freight_value
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0;
 
 -- check expression(item_id_positive) [error]: order_item_id >= 1
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0;
 
 -- check expression(shipping_limit_after_purchase) [warn]: shipping_limit_ts >= purchase_ts
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0;
 
 -- check not_null(order_id) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE order_id IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    order_id IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  order_id IS NULL;
 
 -- check relationships(order_id -> fact_orders.order_id) [error]: every value exists in the parent
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items AS __c WHERE NOT __c.order_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.fact_orders AS __p WHERE __p.order_id = __c.order_id)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items AS __c
-  WHERE
-    NOT __c.order_id IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.fact_orders AS __p
-      WHERE
-        __p.order_id = __c.order_id
-    )
-) AS __f;
+FROM dwh.fact_order_items AS __c
+WHERE
+  NOT __c.order_id IS NULL
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM dwh.fact_orders AS __p
+    WHERE
+      __p.order_id = __c.order_id
+  );
 
 -- check not_null(order_item_id) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE order_item_id IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    order_item_id IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  order_item_id IS NULL;
 
 -- check not_null(customer_sk) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE customer_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    customer_sk IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  customer_sk IS NULL;
 
 -- check relationships(customer_sk -> dim_customer.customer_sk) [error]: every value exists in the parent
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items AS __c
-  WHERE
-    NOT __c.customer_sk IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_customer AS __p
-      WHERE
-        __p.customer_sk = __c.customer_sk
-    )
-) AS __f;
+FROM dwh.fact_order_items AS __c
+WHERE
+  NOT __c.customer_sk IS NULL
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_customer AS __p
+    WHERE
+      __p.customer_sk = __c.customer_sk
+  );
 
 -- check not_null(product_sk) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE product_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    product_sk IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  product_sk IS NULL;
 
 -- check relationships(product_sk -> dim_product.product_sk) [error]: every value exists in the parent
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items AS __c WHERE NOT __c.product_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_product AS __p WHERE __p.product_sk = __c.product_sk)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items AS __c
-  WHERE
-    NOT __c.product_sk IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_product AS __p
-      WHERE
-        __p.product_sk = __c.product_sk
-    )
-) AS __f;
+FROM dwh.fact_order_items AS __c
+WHERE
+  NOT __c.product_sk IS NULL
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_product AS __p
+    WHERE
+      __p.product_sk = __c.product_sk
+  );
 
 -- check not_null(category_name) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE category_name IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    category_name IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  category_name IS NULL;
 
 -- check not_null(seller_sk) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE seller_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    seller_sk IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  seller_sk IS NULL;
 
 -- check relationships(seller_sk -> dim_seller.seller_sk) [error]: every value exists in the parent
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items AS __c WHERE NOT __c.seller_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_seller AS __p WHERE __p.seller_sk = __c.seller_sk)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items AS __c
-  WHERE
-    NOT __c.seller_sk IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_seller AS __p
-      WHERE
-        __p.seller_sk = __c.seller_sk
-    )
-) AS __f;
+FROM dwh.fact_order_items AS __c
+WHERE
+  NOT __c.seller_sk IS NULL
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_seller AS __p
+    WHERE
+      __p.seller_sk = __c.seller_sk
+  );
 
 -- check not_null(date_key) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE date_key IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    date_key IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  date_key IS NULL;
 
 -- check relationships(date_key -> dim_date.date_key) [error]: every value exists in the parent
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items AS __c
-  WHERE
-    NOT __c.date_key IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_date AS __p
-      WHERE
-        __p.date_key = __c.date_key
-    )
-) AS __f;
+FROM dwh.fact_order_items AS __c
+WHERE
+  NOT __c.date_key IS NULL
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_date AS __p
+    WHERE
+      __p.date_key = __c.date_key
+  );
 
 -- check not_null(purchase_ts) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE purchase_ts IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    purchase_ts IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  purchase_ts IS NULL;
 
 -- check not_null(price) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE price IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    price IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  price IS NULL;
 
 -- check not_null(freight_value) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE freight_value IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    freight_value IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  freight_value IS NULL;
 
 -- check not_null(item_total) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_order_items WHERE item_total IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_order_items
-  WHERE
-    item_total IS NULL
-) AS __f;
+FROM dwh.fact_order_items
+WHERE
+  item_total IS NULL;

@@ -53,53 +53,41 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0
   ) AS check_3,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        CASE
-          WHEN (
-            is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-          )
-          OR (
-            NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      CASE
+        WHEN (
+          is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+        )
+        OR (
+          NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_4,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        CASE
-          WHEN (
-            lat IS NULL AND lng IS NULL
-          )
-          OR (
-            lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      CASE
+        WHEN (
+          lat IS NULL AND lng IS NULL
+        )
+        OR (
+          lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_5,
   (
     SELECT
@@ -120,130 +108,94 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        customer_sk IS NULL
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      customer_sk IS NULL
   ) AS check_7,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        customer_unique_id IS NULL
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      customer_unique_id IS NULL
   ) AS check_8,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        zip_code_prefix IS NULL
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      zip_code_prefix IS NULL
   ) AS check_9,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        city IS NULL
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      city IS NULL
   ) AS check_10,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        state IS NULL
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      state IS NULL
   ) AS check_11,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        NOT state IS NULL
-        AND NOT state IN (
-          'AC',
-          'AL',
-          'AM',
-          'AP',
-          'BA',
-          'CE',
-          'DF',
-          'ES',
-          'GO',
-          'MA',
-          'MG',
-          'MS',
-          'MT',
-          'PA',
-          'PB',
-          'PE',
-          'PI',
-          'PR',
-          'RJ',
-          'RN',
-          'RO',
-          'RR',
-          'RS',
-          'SC',
-          'SE',
-          'SP',
-          'TO'
-        )
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      NOT state IS NULL
+      AND NOT state IN (
+        'AC',
+        'AL',
+        'AM',
+        'AP',
+        'BA',
+        'CE',
+        'DF',
+        'ES',
+        'GO',
+        'MA',
+        'MG',
+        'MS',
+        'MT',
+        'PA',
+        'PB',
+        'PE',
+        'PI',
+        'PR',
+        'RJ',
+        'RN',
+        'RO',
+        'RR',
+        'RS',
+        'SC',
+        'SE',
+        'SP',
+        'TO'
+      )
   ) AS check_12,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        lat IS NULL
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      lat IS NULL
   ) AS check_13,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        lng IS NULL
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      lng IS NULL
   ) AS check_14,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        observed_at IS NULL
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      observed_at IS NULL
   ) AS check_15,
   (
     SELECT
@@ -262,34 +214,26 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_customer
-      WHERE
-        valid_from >= valid_to
-        OR is_current <> (
-          valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-        )
-    ) AS __f
+    FROM dwh.dim_customer
+    WHERE
+      valid_from >= valid_to
+      OR is_current <> (
+        valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+      )
   ) AS check_17,
   (
     SELECT
       COUNT(*) AS failures
     FROM (
       SELECT
-        *
-      FROM (
-        SELECT
-          customer_unique_id,
-          valid_from,
-          valid_to,
-          LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
-        FROM dwh.dim_customer
-      ) AS __w
-      WHERE
-        NOT next_valid_from IS NULL AND next_valid_from <> valid_to
-    ) AS __f
+        customer_unique_id,
+        valid_from,
+        valid_to,
+        LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
+      FROM dwh.dim_customer
+    ) AS __w
+    WHERE
+      NOT next_valid_from IS NULL AND next_valid_from <> valid_to
   ) AS check_18;
 
 -- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
@@ -355,14 +299,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0
   ) AS check_3,
   (
     SELECT
@@ -370,23 +310,19 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        CASE
-          WHEN (
-            is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-          )
-          OR (
-            NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      CASE
+        WHEN (
+          is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+        )
+        OR (
+          NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_4,
   (
     SELECT
@@ -394,23 +330,19 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        CASE
-          WHEN (
-            lat IS NULL AND lng IS NULL
-          )
-          OR (
-            lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      CASE
+        WHEN (
+          lat IS NULL AND lng IS NULL
+        )
+        OR (
+          lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_5,
   (
     SELECT
@@ -434,14 +366,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        customer_sk IS NULL
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      customer_sk IS NULL
   ) AS check_7,
   (
     SELECT
@@ -449,14 +377,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        customer_unique_id IS NULL
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      customer_unique_id IS NULL
   ) AS check_8,
   (
     SELECT
@@ -464,14 +388,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        zip_code_prefix IS NULL
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      zip_code_prefix IS NULL
   ) AS check_9,
   (
     SELECT
@@ -479,14 +399,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        city IS NULL
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      city IS NULL
   ) AS check_10,
   (
     SELECT
@@ -494,14 +410,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        state IS NULL
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      state IS NULL
   ) AS check_11,
   (
     SELECT
@@ -509,43 +421,39 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        NOT state IS NULL
-        AND NOT state IN (
-          'AC',
-          'AL',
-          'AM',
-          'AP',
-          'BA',
-          'CE',
-          'DF',
-          'ES',
-          'GO',
-          'MA',
-          'MG',
-          'MS',
-          'MT',
-          'PA',
-          'PB',
-          'PE',
-          'PI',
-          'PR',
-          'RJ',
-          'RN',
-          'RO',
-          'RR',
-          'RS',
-          'SC',
-          'SE',
-          'SP',
-          'TO'
-        )
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      NOT state IS NULL
+      AND NOT state IN (
+        'AC',
+        'AL',
+        'AM',
+        'AP',
+        'BA',
+        'CE',
+        'DF',
+        'ES',
+        'GO',
+        'MA',
+        'MG',
+        'MS',
+        'MT',
+        'PA',
+        'PB',
+        'PE',
+        'PI',
+        'PR',
+        'RJ',
+        'RN',
+        'RO',
+        'RR',
+        'RS',
+        'SC',
+        'SE',
+        'SP',
+        'TO'
+      )
   ) AS check_12,
   (
     SELECT
@@ -553,14 +461,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        lat IS NULL
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      lat IS NULL
   ) AS check_13,
   (
     SELECT
@@ -568,14 +472,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        lng IS NULL
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      lng IS NULL
   ) AS check_14,
   (
     SELECT
@@ -583,14 +483,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        observed_at IS NULL
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      observed_at IS NULL
   ) AS check_15,
   (
     SELECT
@@ -616,39 +512,31 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_customer
-      ) AS dim_customer
-      WHERE
-        valid_from >= valid_to
-        OR is_current <> (
-          valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-        )
-    ) AS __f
+      FROM __audit_dim_customer
+    ) AS dim_customer
+    WHERE
+      valid_from >= valid_to
+      OR is_current <> (
+        valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+      )
   ) AS check_17,
   (
     SELECT
       COUNT(*) AS failures
     FROM (
       SELECT
-        *
+        customer_unique_id,
+        valid_from,
+        valid_to,
+        LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
       FROM (
         SELECT
-          customer_unique_id,
-          valid_from,
-          valid_to,
-          LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
-        FROM (
-          SELECT
-            *
-          FROM __audit_dim_customer
-        ) AS dim_customer
-      ) AS __w
-      WHERE
-        NOT next_valid_from IS NULL AND next_valid_from <> valid_to
-    ) AS __f
+          *
+        FROM __audit_dim_customer
+      ) AS dim_customer
+    ) AS __w
+    WHERE
+      NOT next_valid_from IS NULL AND next_valid_from <> valid_to
   ) AS check_18;
 
 -- check min_row_count(1) [error]: enough rows
@@ -705,55 +593,43 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0;
 
 -- check expression(is_current_iff_open) [error]: (is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)) OR (NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP))
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE CASE WHEN (is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)) OR (NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    CASE
-      WHEN (
-        is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-      )
-      OR (
-        NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-      )
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  CASE
+    WHEN (
+      is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+    )
+    OR (
+      NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+    )
+    THEN 1
+    ELSE 0
+  END = 0;
 
 -- check expression(coordinates_in_brazil) [error]: (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5)
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE CASE WHEN (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    CASE
-      WHEN (
-        lat IS NULL AND lng IS NULL
-      )
-      OR (
-        lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
-      )
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  CASE
+    WHEN (
+      lat IS NULL AND lng IS NULL
+    )
+    OR (
+      lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5
+    )
+    THEN 1
+    ELSE 0
+  END = 0;
 
 -- check unique(customer_sk) [error]: one row per value
 -- sample of failing rows: SELECT * FROM (SELECT customer_sk, COUNT(*) AS occurrences FROM dwh.dim_customer WHERE NOT customer_sk IS NULL GROUP BY customer_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
@@ -776,138 +652,102 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE customer_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    customer_sk IS NULL
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  customer_sk IS NULL;
 
 -- check not_null(customer_unique_id) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE customer_unique_id IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    customer_unique_id IS NULL
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  customer_unique_id IS NULL;
 
 -- check not_null(zip_code_prefix) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE zip_code_prefix IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    zip_code_prefix IS NULL
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  zip_code_prefix IS NULL;
 
 -- check not_null(city) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE city IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    city IS NULL
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  city IS NULL;
 
 -- check not_null(state) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE state IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    state IS NULL
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  state IS NULL;
 
 -- check accepted_values(state) [error]: values from the list
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE NOT state IS NULL AND NOT state IN ('AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO')) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    NOT state IS NULL
-    AND NOT state IN (
-      'AC',
-      'AL',
-      'AM',
-      'AP',
-      'BA',
-      'CE',
-      'DF',
-      'ES',
-      'GO',
-      'MA',
-      'MG',
-      'MS',
-      'MT',
-      'PA',
-      'PB',
-      'PE',
-      'PI',
-      'PR',
-      'RJ',
-      'RN',
-      'RO',
-      'RR',
-      'RS',
-      'SC',
-      'SE',
-      'SP',
-      'TO'
-    )
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  NOT state IS NULL
+  AND NOT state IN (
+    'AC',
+    'AL',
+    'AM',
+    'AP',
+    'BA',
+    'CE',
+    'DF',
+    'ES',
+    'GO',
+    'MA',
+    'MG',
+    'MS',
+    'MT',
+    'PA',
+    'PB',
+    'PE',
+    'PI',
+    'PR',
+    'RJ',
+    'RN',
+    'RO',
+    'RR',
+    'RS',
+    'SC',
+    'SE',
+    'SP',
+    'TO'
+  );
 
 -- check not_null(lat) [warn]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE lat IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    lat IS NULL
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  lat IS NULL;
 
 -- check not_null(lng) [warn]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE lng IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    lng IS NULL
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  lng IS NULL;
 
 -- check not_null(observed_at) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE observed_at IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    observed_at IS NULL
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  observed_at IS NULL;
 
 -- check scd2_one_current_row_per_key [error]: exactly one current version per key
 -- sample of failing rows: SELECT * FROM (SELECT customer_unique_id, SUM(CASE WHEN is_current = TRUE THEN 1 ELSE 0 END) AS current_rows FROM dwh.dim_customer GROUP BY customer_unique_id HAVING SUM(CASE WHEN is_current = TRUE THEN 1 ELSE 0 END) <> 1) AS __f LIMIT 5
@@ -928,16 +768,12 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_customer WHERE valid_from >= valid_to OR is_current <> (valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP))) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_customer
-  WHERE
-    valid_from >= valid_to
-    OR is_current <> (
-      valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-    )
-) AS __f;
+FROM dwh.dim_customer
+WHERE
+  valid_from >= valid_to
+  OR is_current <> (
+    valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  );
 
 -- check scd2_no_overlaps_or_gaps [error]: consecutive versions of a key touch without overlapping
 -- sample of failing rows: SELECT * FROM (SELECT * FROM (SELECT customer_unique_id, valid_from, valid_to, LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from FROM dwh.dim_customer) AS __w WHERE NOT next_valid_from IS NULL AND next_valid_from <> valid_to) AS __f LIMIT 5
@@ -945,15 +781,11 @@ SELECT
   COUNT(*) AS failures
 FROM (
   SELECT
-    *
-  FROM (
-    SELECT
-      customer_unique_id,
-      valid_from,
-      valid_to,
-      LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
-    FROM dwh.dim_customer
-  ) AS __w
-  WHERE
-    NOT next_valid_from IS NULL AND next_valid_from <> valid_to
-) AS __f;
+    customer_unique_id,
+    valid_from,
+    valid_to,
+    LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
+  FROM dwh.dim_customer
+) AS __w
+WHERE
+  NOT next_valid_from IS NULL AND next_valid_from <> valid_to;

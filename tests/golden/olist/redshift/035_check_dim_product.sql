@@ -17,83 +17,63 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0
   ) AS check_1,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0
   ) AS check_2,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        CASE
-          WHEN (
-            category_name_source = 'unknown'
-            AND category_name_pt IS NULL
-            AND category_name = 'unknown'
-          )
-          OR (
-            category_name_source = 'portuguese' AND category_name = category_name_pt
-          )
-          OR (
-            category_name_source = 'translation' AND NOT category_name_pt IS NULL
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      CASE
+        WHEN (
+          category_name_source = 'unknown'
+          AND category_name_pt IS NULL
+          AND category_name = 'unknown'
+        )
+        OR (
+          category_name_source = 'portuguese' AND category_name = category_name_pt
+        )
+        OR (
+          category_name_source = 'translation' AND NOT category_name_pt IS NULL
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_3,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0
   ) AS check_4,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        CASE
-          WHEN (
-            length_cm IS NULL OR length_cm > 0
-          )
-          AND (
-            height_cm IS NULL OR height_cm > 0
-          )
-          AND (
-            width_cm IS NULL OR width_cm > 0
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      CASE
+        WHEN (
+          length_cm IS NULL OR length_cm > 0
+        )
+        AND (
+          height_cm IS NULL OR height_cm > 0
+        )
+        AND (
+          width_cm IS NULL OR width_cm > 0
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_5,
   (
     SELECT
@@ -114,13 +94,9 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        product_sk IS NULL
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      product_sk IS NULL
   ) AS check_7,
   (
     SELECT
@@ -141,69 +117,45 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        product_id IS NULL
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      product_id IS NULL
   ) AS check_9,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        category_name IS NULL
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      category_name IS NULL
   ) AS check_10,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        category_name_source IS NULL
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      category_name_source IS NULL
   ) AS check_11,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        NOT category_name_source IS NULL
-        AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      NOT category_name_source IS NULL
+      AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')
   ) AS check_12,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        weight_g IS NULL
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      weight_g IS NULL
   ) AS check_13,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_product
-      WHERE
-        volume_cm3 IS NULL
-    ) AS __f
+    FROM dwh.dim_product
+    WHERE
+      volume_cm3 IS NULL
   ) AS check_14;
 
 -- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
@@ -225,14 +177,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0
   ) AS check_1,
   (
     SELECT
@@ -240,14 +188,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0
   ) AS check_2,
   (
     SELECT
@@ -255,28 +199,24 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        CASE
-          WHEN (
-            category_name_source = 'unknown'
-            AND category_name_pt IS NULL
-            AND category_name = 'unknown'
-          )
-          OR (
-            category_name_source = 'portuguese' AND category_name = category_name_pt
-          )
-          OR (
-            category_name_source = 'translation' AND NOT category_name_pt IS NULL
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      CASE
+        WHEN (
+          category_name_source = 'unknown'
+          AND category_name_pt IS NULL
+          AND category_name = 'unknown'
+        )
+        OR (
+          category_name_source = 'portuguese' AND category_name = category_name_pt
+        )
+        OR (
+          category_name_source = 'translation' AND NOT category_name_pt IS NULL
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_3,
   (
     SELECT
@@ -284,14 +224,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0
   ) AS check_4,
   (
     SELECT
@@ -299,26 +235,22 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        CASE
-          WHEN (
-            length_cm IS NULL OR length_cm > 0
-          )
-          AND (
-            height_cm IS NULL OR height_cm > 0
-          )
-          AND (
-            width_cm IS NULL OR width_cm > 0
-          )
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      CASE
+        WHEN (
+          length_cm IS NULL OR length_cm > 0
+        )
+        AND (
+          height_cm IS NULL OR height_cm > 0
+        )
+        AND (
+          width_cm IS NULL OR width_cm > 0
+        )
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_5,
   (
     SELECT
@@ -342,14 +274,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        product_sk IS NULL
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      product_sk IS NULL
   ) AS check_7,
   (
     SELECT
@@ -377,14 +305,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        product_id IS NULL
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      product_id IS NULL
   ) AS check_9,
   (
     SELECT
@@ -392,14 +316,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        category_name IS NULL
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      category_name IS NULL
   ) AS check_10,
   (
     SELECT
@@ -407,14 +327,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        category_name_source IS NULL
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      category_name_source IS NULL
   ) AS check_11,
   (
     SELECT
@@ -422,15 +338,11 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        NOT category_name_source IS NULL
-        AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      NOT category_name_source IS NULL
+      AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')
   ) AS check_12,
   (
     SELECT
@@ -438,14 +350,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        weight_g IS NULL
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      weight_g IS NULL
   ) AS check_13,
   (
     SELECT
@@ -453,14 +361,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_dim_product
-      ) AS dim_product
-      WHERE
-        volume_cm3 IS NULL
-    ) AS __f
+      FROM __audit_dim_product
+    ) AS dim_product
+    WHERE
+      volume_cm3 IS NULL
   ) AS check_14;
 
 -- check min_row_count(1) [error]: enough rows
@@ -479,87 +383,67 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0;
 
 -- check expression(category_translated) [warn]: category_name_source <> 'portuguese'
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0;
 
 -- check expression(category_source_consistent) [error]: (category_name_source = 'unknown' AND category_name_pt IS NULL AND category_name = 'unknown') OR (category_name_source = 'portuguese' AND category_name = category_name_pt) OR (category_name_source = 'translation' AND category_name_pt IS NOT NULL)
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE CASE WHEN (category_name_source = 'unknown' AND category_name_pt IS NULL AND category_name = 'unknown') OR (category_name_source = 'portuguese' AND category_name = category_name_pt) OR (category_name_source = 'translation' AND NOT category_name_pt IS NULL) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    CASE
-      WHEN (
-        category_name_source = 'unknown'
-        AND category_name_pt IS NULL
-        AND category_name = 'unknown'
-      )
-      OR (
-        category_name_source = 'portuguese' AND category_name = category_name_pt
-      )
-      OR (
-        category_name_source = 'translation' AND NOT category_name_pt IS NULL
-      )
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  CASE
+    WHEN (
+      category_name_source = 'unknown'
+      AND category_name_pt IS NULL
+      AND category_name = 'unknown'
+    )
+    OR (
+      category_name_source = 'portuguese' AND category_name = category_name_pt
+    )
+    OR (
+      category_name_source = 'translation' AND NOT category_name_pt IS NULL
+    )
+    THEN 1
+    ELSE 0
+  END = 0;
 
 -- check expression(weight_positive) [warn]: weight_g IS NULL OR weight_g > 0
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0;
 
 -- check expression(dimensions_positive) [error]: (length_cm IS NULL OR length_cm > 0) AND (height_cm IS NULL OR height_cm > 0) AND (width_cm IS NULL OR width_cm > 0)
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE CASE WHEN (length_cm IS NULL OR length_cm > 0) AND (height_cm IS NULL OR height_cm > 0) AND (width_cm IS NULL OR width_cm > 0) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    CASE
-      WHEN (
-        length_cm IS NULL OR length_cm > 0
-      )
-      AND (
-        height_cm IS NULL OR height_cm > 0
-      )
-      AND (
-        width_cm IS NULL OR width_cm > 0
-      )
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  CASE
+    WHEN (
+      length_cm IS NULL OR length_cm > 0
+    )
+    AND (
+      height_cm IS NULL OR height_cm > 0
+    )
+    AND (
+      width_cm IS NULL OR width_cm > 0
+    )
+    THEN 1
+    ELSE 0
+  END = 0;
 
 -- check unique(product_sk) [error]: one row per value
 -- sample of failing rows: SELECT * FROM (SELECT product_sk, COUNT(*) AS occurrences FROM dwh.dim_product WHERE NOT product_sk IS NULL GROUP BY product_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
@@ -582,13 +466,9 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE product_sk IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    product_sk IS NULL
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  product_sk IS NULL;
 
 -- check unique(product_id) [error]: one row per value
 -- sample of failing rows: SELECT * FROM (SELECT product_id, COUNT(*) AS occurrences FROM dwh.dim_product WHERE NOT product_id IS NULL GROUP BY product_id HAVING COUNT(*) > 1) AS __f LIMIT 5
@@ -611,71 +491,47 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE product_id IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    product_id IS NULL
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  product_id IS NULL;
 
 -- check not_null(category_name) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE category_name IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    category_name IS NULL
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  category_name IS NULL;
 
 -- check not_null(category_name_source) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE category_name_source IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    category_name_source IS NULL
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  category_name_source IS NULL;
 
 -- check accepted_values(category_name_source) [error]: values from the list
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE NOT category_name_source IS NULL AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    NOT category_name_source IS NULL
-    AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  NOT category_name_source IS NULL
+  AND NOT category_name_source IN ('translation', 'portuguese', 'unknown');
 
 -- check not_null(weight_g) [warn]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE weight_g IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    weight_g IS NULL
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  weight_g IS NULL;
 
 -- check not_null(volume_cm3) [warn]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_product WHERE volume_cm3 IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_product
-  WHERE
-    volume_cm3 IS NULL
-) AS __f;
+FROM dwh.dim_product
+WHERE
+  volume_cm3 IS NULL;

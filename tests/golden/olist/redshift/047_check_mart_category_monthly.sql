@@ -35,83 +35,59 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM mart.mart_category_monthly
-      WHERE
-        CASE
-          WHEN orders >= 1 AND items >= orders AND reviewed_orders <= orders
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+    FROM mart.mart_category_monthly
+    WHERE
+      CASE
+        WHEN orders >= 1 AND items >= orders AND reviewed_orders <= orders
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_2,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM mart.mart_category_monthly
-      WHERE
-        CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM mart.mart_category_monthly
+    WHERE
+      CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0
   ) AS check_3,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM mart.mart_category_monthly
-      WHERE
-        CASE
-          WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5
-          THEN 1
-          ELSE 0
-        END = 0
-    ) AS __f
+    FROM mart.mart_category_monthly
+    WHERE
+      CASE
+        WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5
+        THEN 1
+        ELSE 0
+      END = 0
   ) AS check_4,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM mart.mart_category_monthly
-      WHERE
-        category_name IS NULL
-    ) AS __f
+    FROM mart.mart_category_monthly
+    WHERE
+      category_name IS NULL
   ) AS check_5,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM mart.mart_category_monthly AS __c
-      WHERE
-        NOT __c.category_name IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_product AS __p
-          WHERE
-            __p.category_name = __c.category_name
-        )
-    ) AS __f
+    FROM mart.mart_category_monthly AS __c
+    WHERE
+      NOT __c.category_name IS NULL
+      AND NOT EXISTS(
+        SELECT
+          1
+        FROM dwh.dim_product AS __p
+        WHERE
+          __p.category_name = __c.category_name
+      )
   ) AS check_6,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM mart.mart_category_monthly
-      WHERE
-        year_month IS NULL
-    ) AS __f
+    FROM mart.mart_category_monthly
+    WHERE
+      year_month IS NULL
   ) AS check_7;
 
 -- check min_row_count(1) [error]: enough rows
@@ -149,85 +125,61 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM mart.mart_category_monthly WHERE CASE WHEN orders >= 1 AND items >= orders AND reviewed_orders <= orders THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM mart.mart_category_monthly
-  WHERE
-    CASE
-      WHEN orders >= 1 AND items >= orders AND reviewed_orders <= orders
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
+FROM mart.mart_category_monthly
+WHERE
+  CASE
+    WHEN orders >= 1 AND items >= orders AND reviewed_orders <= orders
+    THEN 1
+    ELSE 0
+  END = 0;
 
 -- check expression(amounts_not_negative) [error]: revenue > 0 AND freight >= 0
 -- sample of failing rows: SELECT * FROM (SELECT * FROM mart.mart_category_monthly WHERE CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM mart.mart_category_monthly
-  WHERE
-    CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM mart.mart_category_monthly
+WHERE
+  CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0;
 
 -- check expression(review_average_in_range) [error]: avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5
 -- sample of failing rows: SELECT * FROM (SELECT * FROM mart.mart_category_monthly WHERE CASE WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM mart.mart_category_monthly
-  WHERE
-    CASE
-      WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5
-      THEN 1
-      ELSE 0
-    END = 0
-) AS __f;
+FROM mart.mart_category_monthly
+WHERE
+  CASE
+    WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5
+    THEN 1
+    ELSE 0
+  END = 0;
 
 -- check not_null(category_name) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM mart.mart_category_monthly WHERE category_name IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM mart.mart_category_monthly
-  WHERE
-    category_name IS NULL
-) AS __f;
+FROM mart.mart_category_monthly
+WHERE
+  category_name IS NULL;
 
 -- check relationships(category_name -> dim_product.category_name) [error]: every value exists in the parent
 -- sample of failing rows: SELECT * FROM (SELECT * FROM mart.mart_category_monthly AS __c WHERE NOT __c.category_name IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_product AS __p WHERE __p.category_name = __c.category_name)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM mart.mart_category_monthly AS __c
-  WHERE
-    NOT __c.category_name IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_product AS __p
-      WHERE
-        __p.category_name = __c.category_name
-    )
-) AS __f;
+FROM mart.mart_category_monthly AS __c
+WHERE
+  NOT __c.category_name IS NULL
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_product AS __p
+    WHERE
+      __p.category_name = __c.category_name
+  );
 
 -- check not_null(year_month) [error]: no NULLs
 -- sample of failing rows: SELECT * FROM (SELECT * FROM mart.mart_category_monthly WHERE year_month IS NULL) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM mart.mart_category_monthly
-  WHERE
-    year_month IS NULL
-) AS __f;
+FROM mart.mart_category_monthly
+WHERE
+  year_month IS NULL;

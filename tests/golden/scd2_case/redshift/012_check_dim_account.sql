@@ -38,35 +38,27 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.dim_account
-      WHERE
-        valid_from >= valid_to
-        OR is_current <> (
-          valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-        )
-    ) AS __f
+    FROM dwh.dim_account
+    WHERE
+      valid_from >= valid_to
+      OR is_current <> (
+        valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+      )
   ) AS check_2,
   (
     SELECT
       COUNT(*) AS failures
     FROM (
       SELECT
-        *
-      FROM (
-        SELECT
-          region,
-          account_no,
-          valid_from,
-          valid_to,
-          LEAD(valid_from) OVER (PARTITION BY region, account_no ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
-        FROM dwh.dim_account
-      ) AS __w
-      WHERE
-        NOT next_valid_from IS NULL AND next_valid_from <> valid_to
-    ) AS __f
+        region,
+        account_no,
+        valid_from,
+        valid_to,
+        LEAD(valid_from) OVER (PARTITION BY region, account_no ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
+      FROM dwh.dim_account
+    ) AS __w
+    WHERE
+      NOT next_valid_from IS NULL AND next_valid_from <> valid_to
   ) AS check_3;
 
 -- check unique(account_sk) [error]: one row per value
@@ -107,16 +99,12 @@ FROM (
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.dim_account WHERE valid_from >= valid_to OR is_current <> (valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP))) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.dim_account
-  WHERE
-    valid_from >= valid_to
-    OR is_current <> (
-      valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-    )
-) AS __f;
+FROM dwh.dim_account
+WHERE
+  valid_from >= valid_to
+  OR is_current <> (
+    valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  );
 
 -- check scd2_no_overlaps_or_gaps [error]: consecutive versions of a key touch without overlapping
 -- sample of failing rows: SELECT * FROM (SELECT * FROM (SELECT region, account_no, valid_from, valid_to, LEAD(valid_from) OVER (PARTITION BY region, account_no ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from FROM dwh.dim_account) AS __w WHERE NOT next_valid_from IS NULL AND next_valid_from <> valid_to) AS __f LIMIT 5
@@ -124,16 +112,12 @@ SELECT
   COUNT(*) AS failures
 FROM (
   SELECT
-    *
-  FROM (
-    SELECT
-      region,
-      account_no,
-      valid_from,
-      valid_to,
-      LEAD(valid_from) OVER (PARTITION BY region, account_no ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
-    FROM dwh.dim_account
-  ) AS __w
-  WHERE
-    NOT next_valid_from IS NULL AND next_valid_from <> valid_to
-) AS __f;
+    region,
+    account_no,
+    valid_from,
+    valid_to,
+    LEAD(valid_from) OVER (PARTITION BY region, account_no ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from
+  FROM dwh.dim_account
+) AS __w
+WHERE
+  NOT next_valid_from IS NULL AND next_valid_from <> valid_to;

@@ -22,31 +22,23 @@ SELECT
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_purchase AS __c
-      WHERE
-        NOT __c.member_sk IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_member AS __p
-          WHERE
-            __p.member_sk = __c.member_sk
-        )
-    ) AS __f
+    FROM dwh.fact_purchase AS __c
+    WHERE
+      NOT __c.member_sk IS NULL
+      AND NOT __c.member_sk IN (
+        SELECT
+          __p.member_sk
+        FROM dwh.dim_member AS __p
+        WHERE
+          NOT __p.member_sk IS NULL
+      )
   ) AS check_1,
   (
     SELECT
       COUNT(*) AS failures
-    FROM (
-      SELECT
-        *
-      FROM dwh.fact_purchase
-      WHERE
-        CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+    FROM dwh.fact_purchase
+    WHERE
+      CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0
   ) AS check_2,
   (
     SELECT
@@ -88,21 +80,17 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
+      FROM __audit_fact_purchase
+    ) AS __c
+    WHERE
+      NOT __c.member_sk IS NULL
+      AND NOT __c.member_sk IN (
         SELECT
-          *
-        FROM __audit_fact_purchase
-      ) AS __c
-      WHERE
-        NOT __c.member_sk IS NULL
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM dwh.dim_member AS __p
-          WHERE
-            __p.member_sk = __c.member_sk
-        )
-    ) AS __f
+          __p.member_sk
+        FROM dwh.dim_member AS __p
+        WHERE
+          NOT __p.member_sk IS NULL
+      )
   ) AS check_1,
   (
     SELECT
@@ -110,14 +98,10 @@ SELECT
     FROM (
       SELECT
         *
-      FROM (
-        SELECT
-          *
-        FROM __audit_fact_purchase
-      ) AS fact_purchase
-      WHERE
-        CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0
-    ) AS __f
+      FROM __audit_fact_purchase
+    ) AS fact_purchase
+    WHERE
+      CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0
   ) AS check_2,
   (
     SELECT
@@ -149,35 +133,27 @@ FROM (
 ) AS __f;
 
 -- check relationships(member_sk -> dim_member.member_sk) [warn]: every value exists in the parent
--- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_purchase AS __c WHERE NOT __c.member_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_member AS __p WHERE __p.member_sk = __c.member_sk)) AS __f LIMIT 5
+-- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_purchase AS __c WHERE NOT __c.member_sk IS NULL AND NOT __c.member_sk IN (SELECT __p.member_sk FROM dwh.dim_member AS __p WHERE NOT __p.member_sk IS NULL)) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_purchase AS __c
-  WHERE
-    NOT __c.member_sk IS NULL
-    AND NOT EXISTS(
-      SELECT
-        1
-      FROM dwh.dim_member AS __p
-      WHERE
-        __p.member_sk = __c.member_sk
-    )
-) AS __f;
+FROM dwh.fact_purchase AS __c
+WHERE
+  NOT __c.member_sk IS NULL
+  AND NOT __c.member_sk IN (
+    SELECT
+      __p.member_sk
+    FROM dwh.dim_member AS __p
+    WHERE
+      NOT __p.member_sk IS NULL
+  );
 
 -- check expression(positive_amount) [error]: amount > 0
 -- sample of failing rows: SELECT * FROM (SELECT * FROM dwh.fact_purchase WHERE CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 SELECT
   COUNT(*) AS failures
-FROM (
-  SELECT
-    *
-  FROM dwh.fact_purchase
-  WHERE
-    CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0
-) AS __f;
+FROM dwh.fact_purchase
+WHERE
+  CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0;
 
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_purchase HAVING COUNT(*) < 1) AS __f LIMIT 5
