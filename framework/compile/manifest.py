@@ -15,7 +15,7 @@ from framework.spec.targets import TARGET_CLASSES, AnyTarget, TargetType
 from framework.sql.kinds import LoadMethod, StatementKind
 from framework.sql.lineage import KeyScope
 
-MANIFEST_VERSION = 4
+MANIFEST_VERSION = 3
 
 
 class StepKind(StrEnum):
@@ -113,10 +113,6 @@ class StatementInfo:
     # learn it): the SQL verb (INSERT, MERGE, COPY, CREATE…) and the table it writes or reads.
     verb: str = ""
     table: str = ""
-    # a MERGE into a table that may be empty: `empty_probe` returns a row when it is not; when it
-    # is, `when_empty` (an INSERT of the same rows) runs instead
-    when_empty: str = ""
-    empty_probe: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,9 @@ def step_sql(step: StepInfo, dialect: str) -> str:
         lines.append("BEGIN;")
     for statement in step.statements:
         lines += ["", f"-- {_note(statement)}", pretty_sql(statement.sql, dialect) + ";"]
-        lines += _when_empty(statement, dialect)
     for statement in step.scoped:
         note = f"when its inputs' changes are known (a scoped build): {_note(statement)}"
         lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]
-        lines += _when_empty(statement, dialect)
     for statement in step.rejects:
         note = f"when the batch has rejected rows: {_note(statement)}"
         lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]
@@ -41,17 +39,6 @@ def step_sql(step: StepInfo, dialect: str) -> str:
     if step.transactional:
         lines += ["", "COMMIT;"]
     return "\n".join(lines) + "\n"
-
-
-def _when_empty(statement: StatementInfo, dialect: str) -> list[str]:
-    from framework.compile.render import pretty_sql
-
-    if not statement.when_empty:
-        return []
-    return [
-        f"-- instead of the MERGE above when the table is empty, i.e. when this returns no row: {statement.empty_probe}",
-        pretty_sql(statement.when_empty, dialect) + ";",
-    ]
 
 
 def _note(statement: StatementInfo) -> str:

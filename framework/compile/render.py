@@ -152,9 +152,6 @@ def statement_info(statement: Statement, text: Callable[[exp.Expression], str]) 
     renders (and consumes) the tree."""
     verb, table = statement_shape(statement.expression)
     params = (statement.streams,) if statement.streams else placeholders(statement.expression)
-    when_empty, probe = statement.when_empty, statement.empty_probe
-    if when_empty is not None:  # the same parameters, so one binding serves either
-        assert probe is not None and placeholders(when_empty) == params, statement.purpose
     return StatementInfo(
         text(statement.expression),
         statement.purpose,
@@ -164,8 +161,6 @@ def statement_info(statement: Statement, text: Callable[[exp.Expression], str]) 
         params,
         verb,
         table,
-        text(when_empty) if when_empty is not None else "",
-        text(probe) if probe is not None else "",
     )
 
 

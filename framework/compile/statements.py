@@ -17,11 +17,6 @@ class Statement:
     message: str = ""  # a guard's failure message
     per_file: bool = False  # executed once per loaded file, with that file's parameters
     streams: str = ""  # COPY_IN: the run-time parameter listing the files the session streams
-    # A MERGE's plain INSERT of the same rows, run instead when `empty_probe` (a query returning
-    # a row when the target has one) finds the target empty: the same result, without the join
-    # a MERGE costs (a first load, a rebuilt table).
-    when_empty: exp.Expression | None = None
-    empty_probe: exp.Expression | None = None
 
 
 def run(expression: exp.Expression, purpose: str) -> Statement:

@@ -9,7 +9,6 @@ statement succeeded. Anything else rolls back: the previous committed state stay
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,10 +58,6 @@ def _execute(conn: Session, statement: StatementInfo, params: dict[str, Any] | N
         raise
 
 
-def _instead(statement: StatementInfo) -> StatementInfo:
-    return dataclasses.replace(statement, sql=statement.when_empty, verb="INSERT", when_empty="", empty_probe="")
-
-
 def execute_step(
     conn: Session,
     step: StepInfo,
@@ -86,8 +81,6 @@ def execute_step(
                 (files_param,) = statement.params
                 conn.copy_in(statement.sql, (bind(statement, params) or {})[files_param])
                 continue
-            if statement.when_empty and not conn.execute(statement.empty_probe).fetchall():
-                statement = _instead(statement)  # an empty target: the MERGE's rows, inserted
             for extra in (files or []) if statement.per_file else [{}]:
                 cursor = _execute(conn, statement, bind(statement, {**params, **extra}))
                 rows = cursor.fetchall()

@@ -9,8 +9,6 @@ take the last duplicate; Redshift and PostgreSQL would fail mid-statement).
 
 from __future__ import annotations
 
-import dataclasses
-
 from sqlglot import exp
 
 from framework.compile.naming import Naming
@@ -100,25 +98,12 @@ def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming
         statements += time_range_replace(target_table, src_name(spec), columns, incremental.time_column)
     else:
         statements = stage_statements(spec, source_query, keys, dialect)
-        if strategy is m.IncrementalStrategy.MERGE and dialect.supports_merge:
-            statements.append(upsert(target_table, src_name(spec), keys, columns, dialect, "merge by key"))
+        if strategy is m.IncrementalStrategy.MERGE and dialect.upsert_by_merge:
+            statements.append(run(merge(target_table, src_name(spec), keys, columns, dialect), "merge by key"))
         else:
             statements += delete_insert(target_table, src_name(spec), keys, columns)
     statements.append(run(q.drop_table(src_name(spec)), "drop the staging table"))
     return statements
-
-
-def upsert(
-    target_table: exp.Table, source: str, keys: tuple[str, ...], columns: list[str], dialect: Dialect, purpose: str
-) -> Statement:
-    """The MERGE by key; where the dialect says so, with the plain INSERT that replaces it when
-    the target turns out to be empty (the same rows: no key of the source can match)."""
-    statement = run(merge(target_table, source, keys, columns, dialect), purpose)
-    if not dialect.empty_merge_as_insert:
-        return statement
-    insert = q.insert_select(target_table.copy(), columns, q.select(*q.cols(columns)).from_(q.table(source)))
-    probe = q.select(q.lit(1)).from_(target_table.copy()).limit(1)
-    return dataclasses.replace(statement, when_empty=insert, empty_probe=probe)
 
 
 def merge(

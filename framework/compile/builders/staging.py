@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from framework.compile.builders.ddl import column_def
-from framework.compile.builders.models import delete_insert, upsert
+from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, guard, record, report, run
 from framework.spec import model as m
@@ -196,8 +196,8 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Sta
         source = dedup_name(spec)
     written = [*columns, LOAD_SEQ.name]
     if spec.load_mode is m.LoadMode.UPSERT:
-        if dialect.supports_merge:
-            statements.append(upsert(staging, source, spec.primary_key, written, dialect, "upsert by primary key"))
+        if dialect.upsert_by_merge:
+            statements.append(run(merge(staging, source, spec.primary_key, written, dialect), "upsert by primary key"))
         else:
             statements += delete_insert(staging, source, spec.primary_key, written)
     else:

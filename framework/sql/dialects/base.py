@@ -27,14 +27,10 @@ class Dialect:
     name: str = ""
     sqlglot_dialect: str = ""  # sqlglot's name for it
     # --- capability flags --------------------------------------------------------------
-    # MERGE INTO … USING …, else delete+insert. Where MERGE is used it always takes the shape
-    # Redshift demands of everyone: source is a table (the staged temp table), no target
-    # alias, one WHEN MATCHED and one WHEN NOT MATCHED, keys made unique beforehand.
-    supports_merge: bool = True
-    # A MERGE into an empty table runs as a plain INSERT of the same rows: DuckDB's MERGE joins
-    # and inserts at ~2.5x an INSERT's cost (1 M rows: 0.29 s against 0.12 s), paid on every
-    # first load and first build.
-    empty_merge_as_insert: bool = False
+    # Upserts by MERGE INTO … USING …, else by delete+insert. Where MERGE is used it always takes
+    # the shape Redshift demands of everyone: source is a table (the staged temp table), no
+    # target alias, one WHEN MATCHED and one WHEN NOT MATCHED, keys made unique beforehand.
+    upsert_by_merge: bool = True
     # A relationships check finds orphans with `NOT IN (the parent's non-NULL keys)` instead of
     # NOT EXISTS: DuckDB runs it 2.3x faster (1 M rows against 1 M parents: 0.17 s against
     # 0.39 s); PostgreSQL plans NOT IN as a per-row subplan once the keys outgrow work_mem.

@@ -16,7 +16,12 @@ class DuckDBDialect(Dialect):
     sqlglot_dialect: str = "duckdb"
     load_method: LoadMethod = LoadMethod.READ_PARQUET
     declare_primary_keys: bool = False
-    empty_merge_as_insert: bool = True
+    # DuckDB updates rows in place, costed per touched vector and column: a MERGE updating 880
+    # rows spread over a million-row table is estimated past the 16 MiB WAL threshold and its
+    # commit checkpoints the touched row groups (0.3 s); delete+insert appends instead (0.02 s,
+    # no checkpoint). Same rows either way: the source's keys are unique (guarded). The MERGE
+    # shape itself runs on PostgreSQL's tests.
+    upsert_by_merge: bool = False
     anti_join_as_not_in: bool = True
     string_length: StringLength = StringLength.NONE
 

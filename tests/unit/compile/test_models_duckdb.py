@@ -99,24 +99,3 @@ def test_a_duplicate_key_from_the_select_fails_before_anything_is_written(tmp_pa
     with pytest.raises(StepFailed, match=r"the SELECT of 'mart_plans' returned several rows for one key \(plan\)"):
         warehouse.build("mart_plans")
     assert warehouse.rows("SELECT * FROM mart.mart_plans") == [("kept", 7)]
-
-
-def test_a_merge_into_an_empty_table_runs_as_the_insert_of_its_rows(compiled, tmp_path):
-    """DuckDB's MERGE costs ~2.5x an INSERT: into an empty table (a first load or build) the
-    step inserts the same rows instead; once the table has rows, it merges."""
-    from framework.execute.steps import execute_step
-
-    warehouse = Warehouse(*compiled, tmp_path)
-    step = warehouse.manifest.step("build:dim_account_latest")
-    (merge,) = [s for s in step.statements if s.verb == "MERGE"]
-    assert merge.when_empty.startswith("INSERT INTO dwh.dim_account_latest")
-    assert merge.empty_probe == "SELECT 1 FROM dwh.dim_account_latest LIMIT 1"
-    built = []
-    for _, batch_date, observations, _ in HISTORY[:2]:
-        warehouse.load("account_events", batch_date, observations)
-        built.append(execute_step(warehouse.conn, step, {"batch_ts": None}).affected)
-    first_keys = {(o["region"], o["account_no"]) for o in HISTORY[0][2]}
-    assert built[0] == {"INSERT": len(first_keys)}  # the empty table: inserted, no MERGE ran
-    assert set(built[1]) == {"MERGE"} and built[1]["MERGE"] > 0
-    rows = warehouse.rows("SELECT region, account_no, plan, owner, changed_at FROM dwh.dim_account_latest ORDER BY ALL")
-    assert rows == latest_by_key(2)

@@ -82,41 +82,12 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.customers
-USING __dedup_customers
-ON customers.customer_id = __dedup_customers.customer_id
-WHEN MATCHED THEN UPDATE SET
-  customer_unique_id = __dedup_customers.customer_unique_id,
-  customer_zip_code_prefix = __dedup_customers.customer_zip_code_prefix,
-  customer_city = __dedup_customers.customer_city,
-  customer_state = __dedup_customers.customer_state,
-  _batch_date = __dedup_customers._batch_date,
-  _source_file = __dedup_customers._source_file,
-  _source_line = __dedup_customers._source_line,
-  _load_seq = __dedup_customers._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  customer_id,
-  customer_unique_id,
-  customer_zip_code_prefix,
-  customer_city,
-  customer_state,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_customers.customer_id,
-  __dedup_customers.customer_unique_id,
-  __dedup_customers.customer_zip_code_prefix,
-  __dedup_customers.customer_city,
-  __dedup_customers.customer_state,
-  __dedup_customers._batch_date,
-  __dedup_customers._source_file,
-  __dedup_customers._source_line,
-  __dedup_customers._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.customers LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.customers USING   __dedup_customers
+WHERE
+  customers.customer_id = __dedup_customers.customer_id;
+
+-- insert the new rows
 INSERT INTO staging.customers (
   customer_id,
   customer_unique_id,

@@ -91,47 +91,13 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.order_items
-USING __dedup_order_items
-ON order_items.order_id = __dedup_order_items.order_id
-AND order_items.order_item_id = __dedup_order_items.order_item_id
-WHEN MATCHED THEN UPDATE SET
-  product_id = __dedup_order_items.product_id,
-  seller_id = __dedup_order_items.seller_id,
-  shipping_limit_date = __dedup_order_items.shipping_limit_date,
-  price = __dedup_order_items.price,
-  freight_value = __dedup_order_items.freight_value,
-  _batch_date = __dedup_order_items._batch_date,
-  _source_file = __dedup_order_items._source_file,
-  _source_line = __dedup_order_items._source_line,
-  _load_seq = __dedup_order_items._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  order_id,
-  order_item_id,
-  product_id,
-  seller_id,
-  shipping_limit_date,
-  price,
-  freight_value,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_order_items.order_id,
-  __dedup_order_items.order_item_id,
-  __dedup_order_items.product_id,
-  __dedup_order_items.seller_id,
-  __dedup_order_items.shipping_limit_date,
-  __dedup_order_items.price,
-  __dedup_order_items.freight_value,
-  __dedup_order_items._batch_date,
-  __dedup_order_items._source_file,
-  __dedup_order_items._source_line,
-  __dedup_order_items._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.order_items LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.order_items USING   __dedup_order_items
+WHERE
+  order_items.order_id = __dedup_order_items.order_id
+  AND order_items.order_item_id = __dedup_order_items.order_item_id;
+
+-- insert the new rows
 INSERT INTO staging.order_items (
   order_id,
   order_item_id,

@@ -83,41 +83,13 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.order_payments
-USING __dedup_order_payments
-ON order_payments.order_id = __dedup_order_payments.order_id
-AND order_payments.payment_sequential = __dedup_order_payments.payment_sequential
-WHEN MATCHED THEN UPDATE SET
-  payment_type = __dedup_order_payments.payment_type,
-  payment_installments = __dedup_order_payments.payment_installments,
-  payment_value = __dedup_order_payments.payment_value,
-  _batch_date = __dedup_order_payments._batch_date,
-  _source_file = __dedup_order_payments._source_file,
-  _source_line = __dedup_order_payments._source_line,
-  _load_seq = __dedup_order_payments._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  order_id,
-  payment_sequential,
-  payment_type,
-  payment_installments,
-  payment_value,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_order_payments.order_id,
-  __dedup_order_payments.payment_sequential,
-  __dedup_order_payments.payment_type,
-  __dedup_order_payments.payment_installments,
-  __dedup_order_payments.payment_value,
-  __dedup_order_payments._batch_date,
-  __dedup_order_payments._source_file,
-  __dedup_order_payments._source_line,
-  __dedup_order_payments._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.order_payments LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.order_payments USING   __dedup_order_payments
+WHERE
+  order_payments.order_id = __dedup_order_payments.order_id
+  AND order_payments.payment_sequential = __dedup_order_payments.payment_sequential;
+
+-- insert the new rows
 INSERT INTO staging.order_payments (
   order_id,
   payment_sequential,

@@ -91,47 +91,13 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.order_reviews
-USING __dedup_order_reviews
-ON order_reviews.review_id = __dedup_order_reviews.review_id
-AND order_reviews.order_id = __dedup_order_reviews.order_id
-WHEN MATCHED THEN UPDATE SET
-  review_score = __dedup_order_reviews.review_score,
-  review_comment_title = __dedup_order_reviews.review_comment_title,
-  review_comment_message = __dedup_order_reviews.review_comment_message,
-  review_creation_date = __dedup_order_reviews.review_creation_date,
-  review_answer_timestamp = __dedup_order_reviews.review_answer_timestamp,
-  _batch_date = __dedup_order_reviews._batch_date,
-  _source_file = __dedup_order_reviews._source_file,
-  _source_line = __dedup_order_reviews._source_line,
-  _load_seq = __dedup_order_reviews._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  review_id,
-  order_id,
-  review_score,
-  review_comment_title,
-  review_comment_message,
-  review_creation_date,
-  review_answer_timestamp,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_order_reviews.review_id,
-  __dedup_order_reviews.order_id,
-  __dedup_order_reviews.review_score,
-  __dedup_order_reviews.review_comment_title,
-  __dedup_order_reviews.review_comment_message,
-  __dedup_order_reviews.review_creation_date,
-  __dedup_order_reviews.review_answer_timestamp,
-  __dedup_order_reviews._batch_date,
-  __dedup_order_reviews._source_file,
-  __dedup_order_reviews._source_line,
-  __dedup_order_reviews._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.order_reviews LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.order_reviews USING   __dedup_order_reviews
+WHERE
+  order_reviews.review_id = __dedup_order_reviews.review_id
+  AND order_reviews.order_id = __dedup_order_reviews.order_id;
+
+-- insert the new rows
 INSERT INTO staging.order_reviews (
   review_id,
   order_id,

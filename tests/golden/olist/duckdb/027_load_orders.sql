@@ -94,50 +94,12 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.orders
-USING __dedup_orders
-ON orders.order_id = __dedup_orders.order_id
-WHEN MATCHED THEN UPDATE SET
-  customer_id = __dedup_orders.customer_id,
-  order_status = __dedup_orders.order_status,
-  order_purchase_timestamp = __dedup_orders.order_purchase_timestamp,
-  order_approved_at = __dedup_orders.order_approved_at,
-  order_delivered_carrier_date = __dedup_orders.order_delivered_carrier_date,
-  order_delivered_customer_date = __dedup_orders.order_delivered_customer_date,
-  order_estimated_delivery_date = __dedup_orders.order_estimated_delivery_date,
-  _batch_date = __dedup_orders._batch_date,
-  _source_file = __dedup_orders._source_file,
-  _source_line = __dedup_orders._source_line,
-  _load_seq = __dedup_orders._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  order_id,
-  customer_id,
-  order_status,
-  order_purchase_timestamp,
-  order_approved_at,
-  order_delivered_carrier_date,
-  order_delivered_customer_date,
-  order_estimated_delivery_date,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_orders.order_id,
-  __dedup_orders.customer_id,
-  __dedup_orders.order_status,
-  __dedup_orders.order_purchase_timestamp,
-  __dedup_orders.order_approved_at,
-  __dedup_orders.order_delivered_carrier_date,
-  __dedup_orders.order_delivered_customer_date,
-  __dedup_orders.order_estimated_delivery_date,
-  __dedup_orders._batch_date,
-  __dedup_orders._source_file,
-  __dedup_orders._source_line,
-  __dedup_orders._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.orders LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.orders USING   __dedup_orders
+WHERE
+  orders.order_id = __dedup_orders.order_id;
+
+-- insert the new rows
 INSERT INTO staging.orders (
   order_id,
   customer_id,

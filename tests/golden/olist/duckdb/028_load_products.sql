@@ -98,53 +98,12 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.products
-USING __dedup_products
-ON products.product_id = __dedup_products.product_id
-WHEN MATCHED THEN UPDATE SET
-  product_category_name = __dedup_products.product_category_name,
-  product_name_lenght = __dedup_products.product_name_lenght,
-  product_description_lenght = __dedup_products.product_description_lenght,
-  product_photos_qty = __dedup_products.product_photos_qty,
-  product_weight_g = __dedup_products.product_weight_g,
-  product_length_cm = __dedup_products.product_length_cm,
-  product_height_cm = __dedup_products.product_height_cm,
-  product_width_cm = __dedup_products.product_width_cm,
-  _batch_date = __dedup_products._batch_date,
-  _source_file = __dedup_products._source_file,
-  _source_line = __dedup_products._source_line,
-  _load_seq = __dedup_products._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  product_id,
-  product_category_name,
-  product_name_lenght,
-  product_description_lenght,
-  product_photos_qty,
-  product_weight_g,
-  product_length_cm,
-  product_height_cm,
-  product_width_cm,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_products.product_id,
-  __dedup_products.product_category_name,
-  __dedup_products.product_name_lenght,
-  __dedup_products.product_description_lenght,
-  __dedup_products.product_photos_qty,
-  __dedup_products.product_weight_g,
-  __dedup_products.product_length_cm,
-  __dedup_products.product_height_cm,
-  __dedup_products.product_width_cm,
-  __dedup_products._batch_date,
-  __dedup_products._source_file,
-  __dedup_products._source_line,
-  __dedup_products._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.products LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.products USING   __dedup_products
+WHERE
+  products.product_id = __dedup_products.product_id;
+
+-- insert the new rows
 INSERT INTO staging.products (
   product_id,
   product_category_name,

@@ -78,38 +78,12 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.sellers
-USING __dedup_sellers
-ON sellers.seller_id = __dedup_sellers.seller_id
-WHEN MATCHED THEN UPDATE SET
-  seller_zip_code_prefix = __dedup_sellers.seller_zip_code_prefix,
-  seller_city = __dedup_sellers.seller_city,
-  seller_state = __dedup_sellers.seller_state,
-  _batch_date = __dedup_sellers._batch_date,
-  _source_file = __dedup_sellers._source_file,
-  _source_line = __dedup_sellers._source_line,
-  _load_seq = __dedup_sellers._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  seller_id,
-  seller_zip_code_prefix,
-  seller_city,
-  seller_state,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_sellers.seller_id,
-  __dedup_sellers.seller_zip_code_prefix,
-  __dedup_sellers.seller_city,
-  __dedup_sellers.seller_state,
-  __dedup_sellers._batch_date,
-  __dedup_sellers._source_file,
-  __dedup_sellers._source_line,
-  __dedup_sellers._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.sellers LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.sellers USING   __dedup_sellers
+WHERE
+  sellers.seller_id = __dedup_sellers.seller_id;
+
+-- insert the new rows
 INSERT INTO staging.sellers (
   seller_id,
   seller_zip_code_prefix,

@@ -64,53 +64,12 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- merge by key
-MERGE INTO dwh.dim_product
-USING __src_dim_product
-ON dim_product.product_id = __src_dim_product.product_id
-WHEN MATCHED THEN UPDATE SET
-  product_sk = __src_dim_product.product_sk,
-  category_name = __src_dim_product.category_name,
-  category_name_pt = __src_dim_product.category_name_pt,
-  category_name_source = __src_dim_product.category_name_source,
-  name_length = __src_dim_product.name_length,
-  description_length = __src_dim_product.description_length,
-  photos_qty = __src_dim_product.photos_qty,
-  weight_g = __src_dim_product.weight_g,
-  length_cm = __src_dim_product.length_cm,
-  height_cm = __src_dim_product.height_cm,
-  width_cm = __src_dim_product.width_cm,
-  volume_cm3 = __src_dim_product.volume_cm3
-WHEN NOT MATCHED THEN INSERT (
-  product_sk,
-  product_id,
-  category_name,
-  category_name_pt,
-  category_name_source,
-  name_length,
-  description_length,
-  photos_qty,
-  weight_g,
-  length_cm,
-  height_cm,
-  width_cm,
-  volume_cm3
-) VALUES (
-  __src_dim_product.product_sk,
-  __src_dim_product.product_id,
-  __src_dim_product.category_name,
-  __src_dim_product.category_name_pt,
-  __src_dim_product.category_name_source,
-  __src_dim_product.name_length,
-  __src_dim_product.description_length,
-  __src_dim_product.photos_qty,
-  __src_dim_product.weight_g,
-  __src_dim_product.length_cm,
-  __src_dim_product.height_cm,
-  __src_dim_product.width_cm,
-  __src_dim_product.volume_cm3
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_product LIMIT 1
+-- delete the rows being replaced
+DELETE FROM dwh.dim_product USING   __src_dim_product
+WHERE
+  dim_product.product_id = __src_dim_product.product_id;
+
+-- insert the new rows
 INSERT INTO dwh.dim_product (
   product_sk,
   product_id,
@@ -280,53 +239,12 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): merge by key
-MERGE INTO dwh.dim_product
-USING __src_dim_product
-ON dim_product.product_id = __src_dim_product.product_id
-WHEN MATCHED THEN UPDATE SET
-  product_sk = __src_dim_product.product_sk,
-  category_name = __src_dim_product.category_name,
-  category_name_pt = __src_dim_product.category_name_pt,
-  category_name_source = __src_dim_product.category_name_source,
-  name_length = __src_dim_product.name_length,
-  description_length = __src_dim_product.description_length,
-  photos_qty = __src_dim_product.photos_qty,
-  weight_g = __src_dim_product.weight_g,
-  length_cm = __src_dim_product.length_cm,
-  height_cm = __src_dim_product.height_cm,
-  width_cm = __src_dim_product.width_cm,
-  volume_cm3 = __src_dim_product.volume_cm3
-WHEN NOT MATCHED THEN INSERT (
-  product_sk,
-  product_id,
-  category_name,
-  category_name_pt,
-  category_name_source,
-  name_length,
-  description_length,
-  photos_qty,
-  weight_g,
-  length_cm,
-  height_cm,
-  width_cm,
-  volume_cm3
-) VALUES (
-  __src_dim_product.product_sk,
-  __src_dim_product.product_id,
-  __src_dim_product.category_name,
-  __src_dim_product.category_name_pt,
-  __src_dim_product.category_name_source,
-  __src_dim_product.name_length,
-  __src_dim_product.description_length,
-  __src_dim_product.photos_qty,
-  __src_dim_product.weight_g,
-  __src_dim_product.length_cm,
-  __src_dim_product.height_cm,
-  __src_dim_product.width_cm,
-  __src_dim_product.volume_cm3
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_product LIMIT 1
+-- when its inputs' changes are known (a scoped build): delete the rows being replaced
+DELETE FROM dwh.dim_product USING   __src_dim_product
+WHERE
+  dim_product.product_id = __src_dim_product.product_id;
+
+-- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.dim_product (
   product_sk,
   product_id,

@@ -64,27 +64,12 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- merge by key
-MERGE INTO dwh.dim_seller
-USING __src_dim_seller
-ON dim_seller.seller_id = __src_dim_seller.seller_id
-WHEN MATCHED THEN UPDATE SET
-  seller_sk = __src_dim_seller.seller_sk,
-  zip_code_prefix = __src_dim_seller.zip_code_prefix,
-  city = __src_dim_seller.city,
-  state = __src_dim_seller.state,
-  lat = __src_dim_seller.lat,
-  lng = __src_dim_seller.lng
-WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng) VALUES (
-  __src_dim_seller.seller_sk,
-  __src_dim_seller.seller_id,
-  __src_dim_seller.zip_code_prefix,
-  __src_dim_seller.city,
-  __src_dim_seller.state,
-  __src_dim_seller.lat,
-  __src_dim_seller.lng
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_seller LIMIT 1
+-- delete the rows being replaced
+DELETE FROM dwh.dim_seller USING   __src_dim_seller
+WHERE
+  dim_seller.seller_id = __src_dim_seller.seller_id;
+
+-- insert the new rows
 INSERT INTO dwh.dim_seller (
   seller_sk,
   seller_id,
@@ -261,27 +246,12 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): merge by key
-MERGE INTO dwh.dim_seller
-USING __src_dim_seller
-ON dim_seller.seller_id = __src_dim_seller.seller_id
-WHEN MATCHED THEN UPDATE SET
-  seller_sk = __src_dim_seller.seller_sk,
-  zip_code_prefix = __src_dim_seller.zip_code_prefix,
-  city = __src_dim_seller.city,
-  state = __src_dim_seller.state,
-  lat = __src_dim_seller.lat,
-  lng = __src_dim_seller.lng
-WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng) VALUES (
-  __src_dim_seller.seller_sk,
-  __src_dim_seller.seller_id,
-  __src_dim_seller.zip_code_prefix,
-  __src_dim_seller.city,
-  __src_dim_seller.state,
-  __src_dim_seller.lat,
-  __src_dim_seller.lng
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_seller LIMIT 1
+-- when its inputs' changes are known (a scoped build): delete the rows being replaced
+DELETE FROM dwh.dim_seller USING   __src_dim_seller
+WHERE
+  dim_seller.seller_id = __src_dim_seller.seller_id;
+
+-- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.dim_seller (
   seller_sk,
   seller_id,

@@ -144,80 +144,12 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- merge by key
-MERGE INTO dwh.fact_orders
-USING __src_fact_orders
-ON fact_orders.order_id = __src_fact_orders.order_id
-WHEN MATCHED THEN UPDATE SET
-  customer_sk = __src_fact_orders.customer_sk,
-  customer_unique_id = __src_fact_orders.customer_unique_id,
-  customer_state = __src_fact_orders.customer_state,
-  date_key = __src_fact_orders.date_key,
-  order_status = __src_fact_orders.order_status,
-  purchase_ts = __src_fact_orders.purchase_ts,
-  approved_ts = __src_fact_orders.approved_ts,
-  delivered_carrier_ts = __src_fact_orders.delivered_carrier_ts,
-  delivered_customer_ts = __src_fact_orders.delivered_customer_ts,
-  estimated_delivery_date = __src_fact_orders.estimated_delivery_date,
-  items_count = __src_fact_orders.items_count,
-  items_total = __src_fact_orders.items_total,
-  freight_total = __src_fact_orders.freight_total,
-  order_total = __src_fact_orders.order_total,
-  payments_count = __src_fact_orders.payments_count,
-  payment_total = __src_fact_orders.payment_total,
-  main_payment_type = __src_fact_orders.main_payment_type,
-  max_installments = __src_fact_orders.max_installments,
-  review_score = __src_fact_orders.review_score,
-  delivery_days = __src_fact_orders.delivery_days,
-  is_late = __src_fact_orders.is_late
-WHEN NOT MATCHED THEN INSERT (
-  order_id,
-  customer_sk,
-  customer_unique_id,
-  customer_state,
-  date_key,
-  order_status,
-  purchase_ts,
-  approved_ts,
-  delivered_carrier_ts,
-  delivered_customer_ts,
-  estimated_delivery_date,
-  items_count,
-  items_total,
-  freight_total,
-  order_total,
-  payments_count,
-  payment_total,
-  main_payment_type,
-  max_installments,
-  review_score,
-  delivery_days,
-  is_late
-) VALUES (
-  __src_fact_orders.order_id,
-  __src_fact_orders.customer_sk,
-  __src_fact_orders.customer_unique_id,
-  __src_fact_orders.customer_state,
-  __src_fact_orders.date_key,
-  __src_fact_orders.order_status,
-  __src_fact_orders.purchase_ts,
-  __src_fact_orders.approved_ts,
-  __src_fact_orders.delivered_carrier_ts,
-  __src_fact_orders.delivered_customer_ts,
-  __src_fact_orders.estimated_delivery_date,
-  __src_fact_orders.items_count,
-  __src_fact_orders.items_total,
-  __src_fact_orders.freight_total,
-  __src_fact_orders.order_total,
-  __src_fact_orders.payments_count,
-  __src_fact_orders.payment_total,
-  __src_fact_orders.main_payment_type,
-  __src_fact_orders.max_installments,
-  __src_fact_orders.review_score,
-  __src_fact_orders.delivery_days,
-  __src_fact_orders.is_late
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_orders LIMIT 1
+-- delete the rows being replaced
+DELETE FROM dwh.fact_orders USING   __src_fact_orders
+WHERE
+  fact_orders.order_id = __src_fact_orders.order_id;
+
+-- insert the new rows
 INSERT INTO dwh.fact_orders (
   order_id,
   customer_sk,
@@ -593,80 +525,12 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): merge by key
-MERGE INTO dwh.fact_orders
-USING __src_fact_orders
-ON fact_orders.order_id = __src_fact_orders.order_id
-WHEN MATCHED THEN UPDATE SET
-  customer_sk = __src_fact_orders.customer_sk,
-  customer_unique_id = __src_fact_orders.customer_unique_id,
-  customer_state = __src_fact_orders.customer_state,
-  date_key = __src_fact_orders.date_key,
-  order_status = __src_fact_orders.order_status,
-  purchase_ts = __src_fact_orders.purchase_ts,
-  approved_ts = __src_fact_orders.approved_ts,
-  delivered_carrier_ts = __src_fact_orders.delivered_carrier_ts,
-  delivered_customer_ts = __src_fact_orders.delivered_customer_ts,
-  estimated_delivery_date = __src_fact_orders.estimated_delivery_date,
-  items_count = __src_fact_orders.items_count,
-  items_total = __src_fact_orders.items_total,
-  freight_total = __src_fact_orders.freight_total,
-  order_total = __src_fact_orders.order_total,
-  payments_count = __src_fact_orders.payments_count,
-  payment_total = __src_fact_orders.payment_total,
-  main_payment_type = __src_fact_orders.main_payment_type,
-  max_installments = __src_fact_orders.max_installments,
-  review_score = __src_fact_orders.review_score,
-  delivery_days = __src_fact_orders.delivery_days,
-  is_late = __src_fact_orders.is_late
-WHEN NOT MATCHED THEN INSERT (
-  order_id,
-  customer_sk,
-  customer_unique_id,
-  customer_state,
-  date_key,
-  order_status,
-  purchase_ts,
-  approved_ts,
-  delivered_carrier_ts,
-  delivered_customer_ts,
-  estimated_delivery_date,
-  items_count,
-  items_total,
-  freight_total,
-  order_total,
-  payments_count,
-  payment_total,
-  main_payment_type,
-  max_installments,
-  review_score,
-  delivery_days,
-  is_late
-) VALUES (
-  __src_fact_orders.order_id,
-  __src_fact_orders.customer_sk,
-  __src_fact_orders.customer_unique_id,
-  __src_fact_orders.customer_state,
-  __src_fact_orders.date_key,
-  __src_fact_orders.order_status,
-  __src_fact_orders.purchase_ts,
-  __src_fact_orders.approved_ts,
-  __src_fact_orders.delivered_carrier_ts,
-  __src_fact_orders.delivered_customer_ts,
-  __src_fact_orders.estimated_delivery_date,
-  __src_fact_orders.items_count,
-  __src_fact_orders.items_total,
-  __src_fact_orders.freight_total,
-  __src_fact_orders.order_total,
-  __src_fact_orders.payments_count,
-  __src_fact_orders.payment_total,
-  __src_fact_orders.main_payment_type,
-  __src_fact_orders.max_installments,
-  __src_fact_orders.review_score,
-  __src_fact_orders.delivery_days,
-  __src_fact_orders.is_late
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_orders LIMIT 1
+-- when its inputs' changes are known (a scoped build): delete the rows being replaced
+DELETE FROM dwh.fact_orders USING   __src_fact_orders
+WHERE
+  fact_orders.order_id = __src_fact_orders.order_id;
+
+-- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_orders (
   order_id,
   customer_sk,

@@ -50,35 +50,13 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- merge by key
-MERGE INTO dwh.fact_payments
-USING __src_fact_payments
-ON fact_payments.order_id = __src_fact_payments.order_id
-AND fact_payments.payment_sequential = __src_fact_payments.payment_sequential
-WHEN MATCHED THEN UPDATE SET
-  customer_sk = __src_fact_payments.customer_sk,
-  date_key = __src_fact_payments.date_key,
-  payment_type = __src_fact_payments.payment_type,
-  payment_installments = __src_fact_payments.payment_installments,
-  payment_value = __src_fact_payments.payment_value
-WHEN NOT MATCHED THEN INSERT (
-  order_id,
-  payment_sequential,
-  customer_sk,
-  date_key,
-  payment_type,
-  payment_installments,
-  payment_value
-) VALUES (
-  __src_fact_payments.order_id,
-  __src_fact_payments.payment_sequential,
-  __src_fact_payments.customer_sk,
-  __src_fact_payments.date_key,
-  __src_fact_payments.payment_type,
-  __src_fact_payments.payment_installments,
-  __src_fact_payments.payment_value
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_payments LIMIT 1
+-- delete the rows being replaced
+DELETE FROM dwh.fact_payments USING   __src_fact_payments
+WHERE
+  fact_payments.order_id = __src_fact_payments.order_id
+  AND fact_payments.payment_sequential = __src_fact_payments.payment_sequential;
+
+-- insert the new rows
 INSERT INTO dwh.fact_payments (
   order_id,
   payment_sequential,
@@ -265,35 +243,13 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): merge by key
-MERGE INTO dwh.fact_payments
-USING __src_fact_payments
-ON fact_payments.order_id = __src_fact_payments.order_id
-AND fact_payments.payment_sequential = __src_fact_payments.payment_sequential
-WHEN MATCHED THEN UPDATE SET
-  customer_sk = __src_fact_payments.customer_sk,
-  date_key = __src_fact_payments.date_key,
-  payment_type = __src_fact_payments.payment_type,
-  payment_installments = __src_fact_payments.payment_installments,
-  payment_value = __src_fact_payments.payment_value
-WHEN NOT MATCHED THEN INSERT (
-  order_id,
-  payment_sequential,
-  customer_sk,
-  date_key,
-  payment_type,
-  payment_installments,
-  payment_value
-) VALUES (
-  __src_fact_payments.order_id,
-  __src_fact_payments.payment_sequential,
-  __src_fact_payments.customer_sk,
-  __src_fact_payments.date_key,
-  __src_fact_payments.payment_type,
-  __src_fact_payments.payment_installments,
-  __src_fact_payments.payment_value
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_payments LIMIT 1
+-- when its inputs' changes are known (a scoped build): delete the rows being replaced
+DELETE FROM dwh.fact_payments USING   __src_fact_payments
+WHERE
+  fact_payments.order_id = __src_fact_payments.order_id
+  AND fact_payments.payment_sequential = __src_fact_payments.payment_sequential;
+
+-- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_payments (
   order_id,
   payment_sequential,

@@ -68,50 +68,13 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- merge by key
-MERGE INTO dwh.fact_reviews
-USING __src_fact_reviews
-ON fact_reviews.review_id = __src_fact_reviews.review_id
-AND fact_reviews.order_id = __src_fact_reviews.order_id
-WHEN MATCHED THEN UPDATE SET
-  customer_sk = __src_fact_reviews.customer_sk,
-  date_key = __src_fact_reviews.date_key,
-  purchase_date = __src_fact_reviews.purchase_date,
-  review_score = __src_fact_reviews.review_score,
-  comment_title = __src_fact_reviews.comment_title,
-  comment_message = __src_fact_reviews.comment_message,
-  has_comment = __src_fact_reviews.has_comment,
-  created_ts = __src_fact_reviews.created_ts,
-  answered_ts = __src_fact_reviews.answered_ts,
-  answer_days = __src_fact_reviews.answer_days
-WHEN NOT MATCHED THEN INSERT (
-  review_id,
-  order_id,
-  customer_sk,
-  date_key,
-  purchase_date,
-  review_score,
-  comment_title,
-  comment_message,
-  has_comment,
-  created_ts,
-  answered_ts,
-  answer_days
-) VALUES (
-  __src_fact_reviews.review_id,
-  __src_fact_reviews.order_id,
-  __src_fact_reviews.customer_sk,
-  __src_fact_reviews.date_key,
-  __src_fact_reviews.purchase_date,
-  __src_fact_reviews.review_score,
-  __src_fact_reviews.comment_title,
-  __src_fact_reviews.comment_message,
-  __src_fact_reviews.has_comment,
-  __src_fact_reviews.created_ts,
-  __src_fact_reviews.answered_ts,
-  __src_fact_reviews.answer_days
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_reviews LIMIT 1
+-- delete the rows being replaced
+DELETE FROM dwh.fact_reviews USING   __src_fact_reviews
+WHERE
+  fact_reviews.review_id = __src_fact_reviews.review_id
+  AND fact_reviews.order_id = __src_fact_reviews.order_id;
+
+-- insert the new rows
 INSERT INTO dwh.fact_reviews (
   review_id,
   order_id,
@@ -361,50 +324,13 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): merge by key
-MERGE INTO dwh.fact_reviews
-USING __src_fact_reviews
-ON fact_reviews.review_id = __src_fact_reviews.review_id
-AND fact_reviews.order_id = __src_fact_reviews.order_id
-WHEN MATCHED THEN UPDATE SET
-  customer_sk = __src_fact_reviews.customer_sk,
-  date_key = __src_fact_reviews.date_key,
-  purchase_date = __src_fact_reviews.purchase_date,
-  review_score = __src_fact_reviews.review_score,
-  comment_title = __src_fact_reviews.comment_title,
-  comment_message = __src_fact_reviews.comment_message,
-  has_comment = __src_fact_reviews.has_comment,
-  created_ts = __src_fact_reviews.created_ts,
-  answered_ts = __src_fact_reviews.answered_ts,
-  answer_days = __src_fact_reviews.answer_days
-WHEN NOT MATCHED THEN INSERT (
-  review_id,
-  order_id,
-  customer_sk,
-  date_key,
-  purchase_date,
-  review_score,
-  comment_title,
-  comment_message,
-  has_comment,
-  created_ts,
-  answered_ts,
-  answer_days
-) VALUES (
-  __src_fact_reviews.review_id,
-  __src_fact_reviews.order_id,
-  __src_fact_reviews.customer_sk,
-  __src_fact_reviews.date_key,
-  __src_fact_reviews.purchase_date,
-  __src_fact_reviews.review_score,
-  __src_fact_reviews.comment_title,
-  __src_fact_reviews.comment_message,
-  __src_fact_reviews.has_comment,
-  __src_fact_reviews.created_ts,
-  __src_fact_reviews.answered_ts,
-  __src_fact_reviews.answer_days
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.fact_reviews LIMIT 1
+-- when its inputs' changes are known (a scoped build): delete the rows being replaced
+DELETE FROM dwh.fact_reviews USING   __src_fact_reviews
+WHERE
+  fact_reviews.review_id = __src_fact_reviews.review_id
+  AND fact_reviews.order_id = __src_fact_reviews.order_id;
+
+-- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_reviews (
   review_id,
   order_id,

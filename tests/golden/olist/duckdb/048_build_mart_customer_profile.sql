@@ -155,68 +155,12 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- merge by key
-MERGE INTO mart.mart_customer_profile
-USING __src_mart_customer_profile
-ON mart_customer_profile.customer_unique_id = __src_mart_customer_profile.customer_unique_id
-WHEN MATCHED THEN UPDATE SET
-  customer_sk = __src_mart_customer_profile.customer_sk,
-  zip_code_prefix = __src_mart_customer_profile.zip_code_prefix,
-  city = __src_mart_customer_profile.city,
-  state = __src_mart_customer_profile.state,
-  lat = __src_mart_customer_profile.lat,
-  lng = __src_mart_customer_profile.lng,
-  first_order_ts = __src_mart_customer_profile.first_order_ts,
-  last_order_ts = __src_mart_customer_profile.last_order_ts,
-  orders_count = __src_mart_customer_profile.orders_count,
-  delivered_orders = __src_mart_customer_profile.delivered_orders,
-  canceled_orders = __src_mart_customer_profile.canceled_orders,
-  items_count = __src_mart_customer_profile.items_count,
-  total_spent = __src_mart_customer_profile.total_spent,
-  reviewed_orders = __src_mart_customer_profile.reviewed_orders,
-  avg_review_score = __src_mart_customer_profile.avg_review_score,
-  favourite_category = __src_mart_customer_profile.favourite_category,
-  preferred_payment_type = __src_mart_customer_profile.preferred_payment_type
-WHEN NOT MATCHED THEN INSERT (
-  customer_unique_id,
-  customer_sk,
-  zip_code_prefix,
-  city,
-  state,
-  lat,
-  lng,
-  first_order_ts,
-  last_order_ts,
-  orders_count,
-  delivered_orders,
-  canceled_orders,
-  items_count,
-  total_spent,
-  reviewed_orders,
-  avg_review_score,
-  favourite_category,
-  preferred_payment_type
-) VALUES (
-  __src_mart_customer_profile.customer_unique_id,
-  __src_mart_customer_profile.customer_sk,
-  __src_mart_customer_profile.zip_code_prefix,
-  __src_mart_customer_profile.city,
-  __src_mart_customer_profile.state,
-  __src_mart_customer_profile.lat,
-  __src_mart_customer_profile.lng,
-  __src_mart_customer_profile.first_order_ts,
-  __src_mart_customer_profile.last_order_ts,
-  __src_mart_customer_profile.orders_count,
-  __src_mart_customer_profile.delivered_orders,
-  __src_mart_customer_profile.canceled_orders,
-  __src_mart_customer_profile.items_count,
-  __src_mart_customer_profile.total_spent,
-  __src_mart_customer_profile.reviewed_orders,
-  __src_mart_customer_profile.avg_review_score,
-  __src_mart_customer_profile.favourite_category,
-  __src_mart_customer_profile.preferred_payment_type
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM mart.mart_customer_profile LIMIT 1
+-- delete the rows being replaced
+DELETE FROM mart.mart_customer_profile USING   __src_mart_customer_profile
+WHERE
+  mart_customer_profile.customer_unique_id = __src_mart_customer_profile.customer_unique_id;
+
+-- insert the new rows
 INSERT INTO mart.mart_customer_profile (
   customer_unique_id,
   customer_sk,
@@ -634,68 +578,12 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): merge by key
-MERGE INTO mart.mart_customer_profile
-USING __src_mart_customer_profile
-ON mart_customer_profile.customer_unique_id = __src_mart_customer_profile.customer_unique_id
-WHEN MATCHED THEN UPDATE SET
-  customer_sk = __src_mart_customer_profile.customer_sk,
-  zip_code_prefix = __src_mart_customer_profile.zip_code_prefix,
-  city = __src_mart_customer_profile.city,
-  state = __src_mart_customer_profile.state,
-  lat = __src_mart_customer_profile.lat,
-  lng = __src_mart_customer_profile.lng,
-  first_order_ts = __src_mart_customer_profile.first_order_ts,
-  last_order_ts = __src_mart_customer_profile.last_order_ts,
-  orders_count = __src_mart_customer_profile.orders_count,
-  delivered_orders = __src_mart_customer_profile.delivered_orders,
-  canceled_orders = __src_mart_customer_profile.canceled_orders,
-  items_count = __src_mart_customer_profile.items_count,
-  total_spent = __src_mart_customer_profile.total_spent,
-  reviewed_orders = __src_mart_customer_profile.reviewed_orders,
-  avg_review_score = __src_mart_customer_profile.avg_review_score,
-  favourite_category = __src_mart_customer_profile.favourite_category,
-  preferred_payment_type = __src_mart_customer_profile.preferred_payment_type
-WHEN NOT MATCHED THEN INSERT (
-  customer_unique_id,
-  customer_sk,
-  zip_code_prefix,
-  city,
-  state,
-  lat,
-  lng,
-  first_order_ts,
-  last_order_ts,
-  orders_count,
-  delivered_orders,
-  canceled_orders,
-  items_count,
-  total_spent,
-  reviewed_orders,
-  avg_review_score,
-  favourite_category,
-  preferred_payment_type
-) VALUES (
-  __src_mart_customer_profile.customer_unique_id,
-  __src_mart_customer_profile.customer_sk,
-  __src_mart_customer_profile.zip_code_prefix,
-  __src_mart_customer_profile.city,
-  __src_mart_customer_profile.state,
-  __src_mart_customer_profile.lat,
-  __src_mart_customer_profile.lng,
-  __src_mart_customer_profile.first_order_ts,
-  __src_mart_customer_profile.last_order_ts,
-  __src_mart_customer_profile.orders_count,
-  __src_mart_customer_profile.delivered_orders,
-  __src_mart_customer_profile.canceled_orders,
-  __src_mart_customer_profile.items_count,
-  __src_mart_customer_profile.total_spent,
-  __src_mart_customer_profile.reviewed_orders,
-  __src_mart_customer_profile.avg_review_score,
-  __src_mart_customer_profile.favourite_category,
-  __src_mart_customer_profile.preferred_payment_type
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM mart.mart_customer_profile LIMIT 1
+-- when its inputs' changes are known (a scoped build): delete the rows being replaced
+DELETE FROM mart.mart_customer_profile USING   __src_mart_customer_profile
+WHERE
+  mart_customer_profile.customer_unique_id = __src_mart_customer_profile.customer_unique_id;
+
+-- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO mart.mart_customer_profile (
   customer_unique_id,
   customer_sk,

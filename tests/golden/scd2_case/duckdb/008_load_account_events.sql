@@ -84,41 +84,14 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.account_events
-USING __dedup_account_events
-ON account_events.region = __dedup_account_events.region
-AND account_events.account_no = __dedup_account_events.account_no
-AND account_events.changed_at = __dedup_account_events.changed_at
-WHEN MATCHED THEN UPDATE SET
-  plan = __dedup_account_events.plan,
-  owner = __dedup_account_events.owner,
-  _batch_date = __dedup_account_events._batch_date,
-  _source_file = __dedup_account_events._source_file,
-  _source_line = __dedup_account_events._source_line,
-  _load_seq = __dedup_account_events._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  region,
-  account_no,
-  plan,
-  owner,
-  changed_at,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_account_events.region,
-  __dedup_account_events.account_no,
-  __dedup_account_events.plan,
-  __dedup_account_events.owner,
-  __dedup_account_events.changed_at,
-  __dedup_account_events._batch_date,
-  __dedup_account_events._source_file,
-  __dedup_account_events._source_line,
-  __dedup_account_events._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.account_events LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.account_events USING   __dedup_account_events
+WHERE
+  account_events.region = __dedup_account_events.region
+  AND account_events.account_no = __dedup_account_events.account_no
+  AND account_events.changed_at = __dedup_account_events.changed_at;
+
+-- insert the new rows
 INSERT INTO staging.account_events (
   region,
   account_no,

@@ -61,25 +61,13 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- merge by key
-MERGE INTO dwh.dim_account_latest
-USING __src_dim_account_latest
-ON dim_account_latest.region = __src_dim_account_latest.region
-AND dim_account_latest.account_no = __src_dim_account_latest.account_no
-WHEN MATCHED THEN UPDATE SET
-  account_key = __src_dim_account_latest.account_key,
-  plan = __src_dim_account_latest.plan,
-  owner = __src_dim_account_latest.owner,
-  changed_at = __src_dim_account_latest.changed_at
-WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, changed_at) VALUES (
-  __src_dim_account_latest.account_key,
-  __src_dim_account_latest.region,
-  __src_dim_account_latest.account_no,
-  __src_dim_account_latest.plan,
-  __src_dim_account_latest.owner,
-  __src_dim_account_latest.changed_at
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_account_latest LIMIT 1
+-- delete the rows being replaced
+DELETE FROM dwh.dim_account_latest USING   __src_dim_account_latest
+WHERE
+  dim_account_latest.region = __src_dim_account_latest.region
+  AND dim_account_latest.account_no = __src_dim_account_latest.account_no;
+
+-- insert the new rows
 INSERT INTO dwh.dim_account_latest (
   account_key,
   region,
@@ -204,25 +192,13 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): merge by key
-MERGE INTO dwh.dim_account_latest
-USING __src_dim_account_latest
-ON dim_account_latest.region = __src_dim_account_latest.region
-AND dim_account_latest.account_no = __src_dim_account_latest.account_no
-WHEN MATCHED THEN UPDATE SET
-  account_key = __src_dim_account_latest.account_key,
-  plan = __src_dim_account_latest.plan,
-  owner = __src_dim_account_latest.owner,
-  changed_at = __src_dim_account_latest.changed_at
-WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, changed_at) VALUES (
-  __src_dim_account_latest.account_key,
-  __src_dim_account_latest.region,
-  __src_dim_account_latest.account_no,
-  __src_dim_account_latest.plan,
-  __src_dim_account_latest.owner,
-  __src_dim_account_latest.changed_at
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM dwh.dim_account_latest LIMIT 1
+-- when its inputs' changes are known (a scoped build): delete the rows being replaced
+DELETE FROM dwh.dim_account_latest USING   __src_dim_account_latest
+WHERE
+  dim_account_latest.region = __src_dim_account_latest.region
+  AND dim_account_latest.account_no = __src_dim_account_latest.account_no;
+
+-- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.dim_account_latest (
   account_key,
   region,

@@ -82,41 +82,12 @@ FROM (
 WHERE
   __rn = 1;
 
--- upsert by primary key
-MERGE INTO staging.members
-USING __dedup_members
-ON members.member_id = __dedup_members.member_id
-WHEN MATCHED THEN UPDATE SET
-  email = __dedup_members.email,
-  tier = __dedup_members.tier,
-  city = __dedup_members.city,
-  updated_at = __dedup_members.updated_at,
-  _batch_date = __dedup_members._batch_date,
-  _source_file = __dedup_members._source_file,
-  _source_line = __dedup_members._source_line,
-  _load_seq = __dedup_members._load_seq
-WHEN NOT MATCHED THEN INSERT (
-  member_id,
-  email,
-  tier,
-  city,
-  updated_at,
-  _batch_date,
-  _source_file,
-  _source_line,
-  _load_seq
-) VALUES (
-  __dedup_members.member_id,
-  __dedup_members.email,
-  __dedup_members.tier,
-  __dedup_members.city,
-  __dedup_members.updated_at,
-  __dedup_members._batch_date,
-  __dedup_members._source_file,
-  __dedup_members._source_line,
-  __dedup_members._load_seq
-);
--- instead of the MERGE above when the table is empty, i.e. when this returns no row: SELECT 1 FROM staging.members LIMIT 1
+-- delete the rows being replaced
+DELETE FROM staging.members USING   __dedup_members
+WHERE
+  members.member_id = __dedup_members.member_id;
+
+-- insert the new rows
 INSERT INTO staging.members (
   member_id,
   email,
