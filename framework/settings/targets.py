@@ -19,11 +19,10 @@ def _cache_beside(project_dir: str) -> str:
     return os.path.join(project_dir, "warehouse", ".elt")
 
 
-# DuckDB's own default is 80 % of RAM: on a laptop it takes what it likes, and a factor-10 Olist
-# load peaked at 2.8 GiB. 1.5 GB bounds DuckDB's buffer pool (it spills to disk past it), which
-# keeps a whole process under 2 GiB with Python, Arrow and the allocator's slack on top (1.69 GiB
-# measured for `elt run` at factor 10, ~7 % slower than unbounded); 80 % of RAM still caps it on
-# a smaller machine.
+# DuckDB's own default is 80 % of RAM: on a laptop it takes what it likes (the README's factor-10
+# benchmark load peaked at 2.8 GiB). 1.5 GB bounds DuckDB's buffer pool (it spills to disk past
+# it), which keeps a whole process under 2 GiB with Python, Arrow and the allocator's slack on
+# top (1.6 GiB measured for that load's `elt run`); 80 % of RAM still caps it on a smaller machine.
 DEFAULT_DUCKDB_MEMORY = 1_500_000_000
 _UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
