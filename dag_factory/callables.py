@@ -112,11 +112,16 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
         from framework.ingest.s3_landing import ingest_from_s3
 
         bucket, prefix = settings.landing_location
-        report = ingest_from_s3(project, _s3_lake(settings), bucket, prefix, batch_date, workers=1)
+        report = ingest_from_s3(
+            project, _s3_lake(settings), bucket, prefix, batch_date, workers=1, memory_limit=settings.duckdb_memory
+        )
     else:
         from framework.lake.local import LocalLake
 
-        report = ingest_pipeline(project, settings.landing_folder, LocalLake(settings.lake), batch_date, workers=1)
+        lake = LocalLake(settings.lake)
+        report = ingest_pipeline(
+            project, settings.landing_folder, lake, batch_date, workers=1, memory_limit=settings.duckdb_memory
+        )
     for item in report.files:
         log.info(
             "%s %s: %s rows, %s rejected %s",

@@ -110,8 +110,9 @@ def _ingest(project, target, source_dir: str | None, batch_date: str):
 
         assert isinstance(lake, S3Lake), "S3 landing is a redshift target's, whose lake is S3 (lake_for)"
         bucket, prefix = target.landing_location
-        return ingest_from_s3(project, lake, bucket, prefix, batch_date), f"s3://{bucket}/{prefix}"
-    return ingest_pipeline(project, source_dir, lake, batch_date), source_dir
+        report = ingest_from_s3(project, lake, bucket, prefix, batch_date, memory_limit=target.duckdb_memory)
+        return report, f"s3://{bucket}/{prefix}"
+    return ingest_pipeline(project, source_dir, lake, batch_date, memory_limit=target.duckdb_memory), source_dir
 
 
 def _print_ingest(report, batch_date: str) -> None:

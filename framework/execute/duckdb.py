@@ -48,8 +48,22 @@ class DuckDBSession:
         return getattr(self.conn, name)
 
 
-def connect_duckdb(path: str, wait_seconds: float = 0.0) -> DuckDBSession:
-    """Open the warehouse file; with `wait_seconds`, wait that long for another writer to finish."""
+def configure(conn, memory_limit: int | None = None, threads: int | None = None) -> None:
+    """`memory_limit` in bytes bounds DuckDB's buffer pool (past it, DuckDB spills to its temp
+    directory), `threads` its worker threads; None keeps DuckDB's default. SET rather than
+    connect-time configuration: another connection of this process to the same file shares the
+    database instance, and DuckDB refuses to open it with a different configuration."""
+    if memory_limit is not None:
+        conn.execute(f"SET memory_limit = '{max(memory_limit // 2**10, 1)}KiB'")
+    if threads is not None:
+        conn.execute(f"SET threads = {int(threads)}")
+
+
+def connect_duckdb(
+    path: str, wait_seconds: float = 0.0, *, memory_limit: int | None = None, threads: int | None = None
+) -> DuckDBSession:
+    """Open the warehouse file; with `wait_seconds`, wait that long for another writer to finish.
+    `memory_limit` (bytes) and `threads` configure the session (the target's settings)."""
     import duckdb
 
     directory = os.path.dirname(os.path.abspath(path))
@@ -60,6 +74,7 @@ def connect_duckdb(path: str, wait_seconds: float = 0.0) -> DuckDBSession:
             conn = duckdb.connect(path)
             # Redshift sessions are UTC: timestamptz values and casts must not follow the host's TZ
             conn.execute("SET TimeZone = 'UTC'")
+            configure(conn, memory_limit, threads)
             return DuckDBSession(conn)
         except duckdb.IOException as err:
             if _locked(err) and time.monotonic() < deadline:

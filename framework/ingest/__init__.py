@@ -45,13 +45,25 @@ def outside_landing(path: str, landing_dir: str) -> str:
 
 
 _PARALLEL_BYTES = 16 * 2**20  # landing bytes of a batch from which files are read in parallel
+# The least memory a worker's DuckDB is given: its CSV reader alone holds 32 MB buffers and fails
+# below ~64 MB, whatever the file's size (what grows with the rows spills to disk). A memory
+# limit too small to give each worker this much runs fewer workers.
+_WORKER_MEMORY = 256 * 2**20
 
 
 def ingest_pipeline(
-    project: m.Project, landing_dir: str, lake: Lake, batch_date: str, only: set[str] | None = None, workers: int = 2
+    project: m.Project,
+    landing_dir: str,
+    lake: Lake,
+    batch_date: str,
+    only: set[str] | None = None,
+    workers: int = 2,
+    memory_limit: int | None = None,
 ) -> IngestReport:
     """Ingest every landing file of every source. Files are independent: with more than one
-    file, `workers` processes share them (largest first), each with its own DuckDB."""
+    file, `workers` processes share them (largest first), each with its own DuckDB.
+    `memory_limit` (bytes; the target's `duckdb_memory`) is what the DuckDBs may use together,
+    shared equally among the workers; None leaves each DuckDB its own default (80 % of RAM)."""
     jobs = [
         (source, path)
         for source in project.sources
@@ -78,13 +90,17 @@ def ingest_pipeline(
     # A pool costs ~0.3 s to start and fill (each child imports its readers): only for batches
     # big enough to gain it back.
     large = sum(os.path.getsize(p) for _, p in jobs) >= _PARALLEL_BYTES
-    if workers > 1 and len(jobs) > 1 and large and threading.active_count() == 1 and getattr(lake, "forkable", True):
+    processes = min(workers, len(jobs))
+    if memory_limit is not None:  # the workers share the memory: each gets at least _WORKER_MEMORY
+        processes = max(1, min(processes, memory_limit // _WORKER_MEMORY))
+    if processes > 1 and large and threading.active_count() == 1 and getattr(lake, "forkable", True):
         import multiprocessing
 
-        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
-            results = pool.starmap(_ingest_job, [(pipeline.name, s, p, lake, batch_date) for s, p in jobs])
+        share = memory_limit // processes if memory_limit is not None else None
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            results = pool.starmap(_ingest_job, [(pipeline.name, s, p, lake, batch_date, share) for s, p in jobs])
     else:
-        results = [_ingest_job(pipeline.name, s, p, lake, batch_date) for s, p in jobs]
+        results = [_ingest_job(pipeline.name, s, p, lake, batch_date, memory_limit) for s, p in jobs]
     for result in results:
         before = consumed.get(seen[result.landing_path].path)
         if before is not None and not result.error:
@@ -142,15 +158,29 @@ def batch_record(lake: Lake, pipeline: str, batch_date: str, report: IngestRepor
     return BatchRecord(batch_date, not failed, tuple(sorted(files.values())), tuple(sorted(failed.values())))
 
 
-def _ingest_job(pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str) -> FileResult:
+def _ingest_job(
+    pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str, memory_limit: int | None
+) -> FileResult:
+    with tempfile.TemporaryDirectory(prefix="elt-ingest-") as spill, _duckdb(memory_limit, spill) as con:
+        try:
+            return ingest_file(con, pipeline, source, path, lake, batch_date)
+        except IngestError as err:
+            return FileResult(source.name, path, error=str(err))
+
+
+@contextlib.contextmanager
+def _duckdb(memory_limit: int | None, spill: str) -> Iterator:
+    """An in-memory DuckDB for one file. Past `memory_limit` bytes it spills the staged rows to
+    `spill` (its default temp directory would be `.tmp` in the working directory)."""
     import duckdb
 
     con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")  # a timestamptz without an offset is UTC, as on Redshift
     try:
-        return ingest_file(con, pipeline, source, path, lake, batch_date)
-    except IngestError as err:
-        return FileResult(source.name, path, error=str(err))
+        con.execute("SET TimeZone = 'UTC'")  # a timestamptz without an offset is UTC, as on Redshift
+        con.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")
+        if memory_limit is not None:
+            con.execute(f"SET memory_limit = '{max(memory_limit // 2**10, 1)}KiB'")
+        yield con
     finally:
         con.close()
 

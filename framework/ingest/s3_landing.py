@@ -25,6 +25,7 @@ def ingest_from_s3(
     batch_date: str,
     only: set[str] | None = None,
     workers: int = 2,
+    memory_limit: int | None = None,
 ) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="elt-landing-") as folder:
         origin: dict[str, str] = {}  # local copy → its S3 path
@@ -33,7 +34,9 @@ def ingest_from_s3(
                 continue
             for path in lake.list_landing(landing_bucket, landing_prefix, source.landing.path):
                 origin[lake.download(path, folder)] = path
-        report = ingest_pipeline(project, folder, lake, batch_date, only=only, workers=workers)
+        report = ingest_pipeline(
+            project, folder, lake, batch_date, only=only, workers=workers, memory_limit=memory_limit
+        )
     for item in report.files:
         item.landing_path = origin.get(item.landing_path, item.landing_path)
         item.error = item.error.replace(folder, f"s3://{landing_bucket}/{landing_prefix.strip('/')}")

@@ -73,7 +73,11 @@ def open_warehouse(
         from framework.execute.duckdb import connect_duckdb
 
         return OpenWarehouse(
-            connect_duckdb(settings.database, wait_seconds), lake or lake_for(settings), settings.label
+            connect_duckdb(
+                settings.database, wait_seconds, memory_limit=settings.duckdb_memory, threads=settings.threads
+            ),
+            lake or lake_for(settings),
+            settings.label,
         )
     try:
         return _open_server(settings, lake, redshift_connect)

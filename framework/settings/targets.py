@@ -19,10 +19,48 @@ def _cache_beside(project_dir: str) -> str:
     return os.path.join(project_dir, "warehouse", ".elt")
 
 
+# DuckDB's own default is 80 % of RAM: on a laptop it takes what it likes (the README's factor-10
+# benchmark load peaked at 2.8 GiB). 1.5 GB bounds DuckDB's buffer pool (it spills to disk past
+# it), which keeps a whole process under 2 GiB with Python, Arrow and the allocator's slack on
+# top (1.6 GiB measured for that load's `elt run`); 80 % of RAM still caps it on a smaller machine.
+DEFAULT_DUCKDB_MEMORY = 1_500_000_000
+_UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def physical_memory() -> int | None:
+    """This machine's RAM in bytes (None where the platform does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def memory_bytes(text: str) -> int:
+    """A pipeline.yml memory size (`1.5GB`, `800MiB`, `25%` of RAM; the schema checked its form) in bytes."""
+    value = text.strip().lower()
+    if value.endswith("%"):
+        ram = physical_memory()
+        return int(float(value[:-1]) / 100 * ram) if ram else DEFAULT_DUCKDB_MEMORY
+    number = value.rstrip("kmgtib").strip()
+    return int(float(number) * _UNITS[value[len(number) :].strip()])
+
+
+def default_duckdb_memory() -> int:
+    """DEFAULT_DUCKDB_MEMORY, or 80 % of RAM (DuckDB's own default) when that is less."""
+    ram = physical_memory()
+    return min(DEFAULT_DUCKDB_MEMORY, int(ram * 0.8)) if ram else DEFAULT_DUCKDB_MEMORY
+
+
 @dataclass(frozen=True, kw_only=True)
 class _Resolved:
     pipeline: str  # the pipeline's name
     project_dir: str  # the anchor the declared relative paths were resolved against
+
+    @property
+    def duckdb_memory(self) -> int:
+        """Bytes this machine's DuckDB may use for the target: ingest's workers together (every
+        target ingests with DuckDB) and, for a local target, the warehouse's session."""
+        return default_duckdb_memory()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +75,10 @@ class LocalSettings(_Resolved, LocalTarget):
     @property
     def label(self) -> str:
         return self.database
+
+    @property
+    def duckdb_memory(self) -> int:
+        return memory_bytes(self.memory_limit) if self.memory_limit else default_duckdb_memory()
 
     @property
     def landing_folder(self) -> str:

@@ -6,9 +6,13 @@ resolves them for a machine. Stdlib only: the manifest, and so the DAG file, car
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
+
+# A memory size as DuckDB reads one (1.5GB, 800MiB), or a share of RAM: pipeline.v1.json's pattern
+MEMORY_PATTERN = r"^([0-9]+(\.[0-9]+)?\s*[kKmMgGtT][iI]?[bB]|(100|[1-9][0-9]?)%)$"
 
 
 class TargetType(StrEnum):
@@ -28,8 +32,18 @@ class LocalTarget:
     database: str
     lake: str
     landing: str | None = None
+    memory_limit: str | None = None  # DuckDB's memory: "1.5GB", "800MiB" or "25%" of RAM; None: the default
+    threads: int | None = None  # DuckDB's worker threads; None: one per core
     type: ClassVar[TargetType] = TargetType.LOCAL
     paths: ClassVar[tuple[str, ...]] = ("database", "lake", "landing")  # relative to the project folder
+
+    def __post_init__(self) -> None:
+        """A value no DuckDB session could take is a ValueError: resolving the target then runs the
+        schema validation, whose positioned message says why (E105)."""
+        if self.memory_limit is not None and not re.match(MEMORY_PATTERN, str(self.memory_limit)):
+            raise ValueError(f"memory_limit {self.memory_limit!r}")
+        if self.threads is not None and (type(self.threads) is not int or self.threads < 1):
+            raise ValueError(f"threads {self.threads!r}")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from framework.diagnostics import Diagnostic, did_you_mean
+from framework.spec.targets import MEMORY_PATTERN
 from framework.spec.yaml_io import Document
 
 KINDS = ("pipeline", "source", "model")
@@ -29,6 +30,7 @@ _PATTERN_MEANINGS = {
     "^[a-z]{2}(-[a-z]+)+-\\d$": "an AWS region such as eu-west-1",
     "^[A-Za-z_][A-Za-z0-9_]*$": "a column name (letters, digits, underscores)",
     "^[a-z_][a-z0-9_]*$": "a lower_snake_case column name",
+    MEMORY_PATTERN: "a memory size such as 1.5GB or 800MiB, or a share of RAM from 1% to 100%",
 }
 
 

@@ -81,6 +81,11 @@ CASES = [
         [("models/extra.yml", 3, 7, "E105", "'Extra-Model' is not a lower_snake_case name")],
     ),
     (
+        "E105",
+        [replace("pipeline.yml", "    lake: lake\n", "    lake: lake\n    memory_limit: 2 gigs\n")],
+        [("pipeline.yml", 16, 19, "E105", "'2 gigs' is not a memory size such as 1.5GB or 800MiB")],
+    ),
+    (
         "E106",
         [write("models/extra.yml", EXTRA_OK.replace("version: 1", "version: 2"))],
         [("models/extra.yml", 1, 10, "E106", "unsupported spec version 2")],

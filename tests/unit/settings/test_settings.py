@@ -137,3 +137,76 @@ def test_a_resolved_target_is_its_declared_target_with_paths_made_absolute():
             expected = f"/project/{value}" if field.name in declared.paths and value else value
             assert getattr(resolved, field.name) == expected, field.name
         assert (resolved.pipeline, resolved.project_dir) == ("shop", "/project")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("1.5GB", 1_500_000_000), ("800MiB", 800 * 2**20), ("2 gb", 2 * 10**9), ("1GiB", 2**30), ("512kb", 512_000)],
+)
+def test_a_memory_size_is_read_in_duckdbs_units(text, expected):
+    from framework.settings.targets import memory_bytes
+
+    assert memory_bytes(text) == expected
+
+
+def test_the_duckdb_memory_is_the_targets_else_a_default_below_2_gib(monkeypatch):
+    from framework.settings import settings_for
+    from framework.settings.targets import DEFAULT_DUCKDB_MEMORY
+    from framework.spec.targets import LocalTarget, PostgresTarget, RedshiftTarget
+
+    def declared(**extra):
+        return settings_for(LocalTarget("dev", "w.duckdb", "lake", **extra), "shop", "/project")
+
+    assert DEFAULT_DUCKDB_MEMORY < 2 * 2**30
+    monkeypatch.setattr("framework.settings.targets.physical_memory", lambda: 16 * 2**30)
+    assert declared().duckdb_memory == DEFAULT_DUCKDB_MEMORY
+    assert (declared().memory_limit, declared().threads) == (None, None)
+    explicit = declared(memory_limit="800MiB", threads=1)
+    assert (explicit.duckdb_memory, explicit.threads) == (800 * 2**20, 1)
+    assert declared(memory_limit="25%").duckdb_memory == 4 * 2**30  # of this machine's RAM
+    for server in (PostgresTarget("pg", "analytics", "lake"), RedshiftTarget("p", "rs", "aws", "b", "E", "wg", "db")):
+        assert settings_for(server, "shop", "/project").duckdb_memory == DEFAULT_DUCKDB_MEMORY  # ingest's DuckDB
+    monkeypatch.setattr("framework.settings.targets.physical_memory", lambda: 1 * 2**30)
+    assert declared().duckdb_memory == int(0.8 * 2**30)  # a small machine: DuckDB's own 80 % of RAM
+
+
+def olist_with(tmp_path, line: str) -> tuple[Path, str]:
+    """A copy of the Olist pipeline.yml with `line` added to its local target: (folder, text)."""
+    text = (OLIST / "pipeline.yml").read_text().replace("    lake: lake\n", "    lake: lake\n" + line, 1)
+    pipeline = tmp_path / "pipelines" / "olist"
+    pipeline.mkdir(parents=True)
+    (pipeline / "pipeline.yml").write_text(text)
+    return pipeline, text
+
+
+def test_the_memory_limit_pipeline_yml_states_is_resolved(tmp_path):
+    pipeline, _ = olist_with(tmp_path, "    memory_limit: 1GB\n")
+    local = resolve_target(str(pipeline))
+    assert isinstance(local, LocalSettings) and local.duckdb_memory == 10**9
+
+
+@pytest.mark.parametrize(
+    "line,message",
+    [
+        ("    memory_limit: lots\n", "'lots' is not a memory size such as 1.5GB or 800MiB"),
+        ("    memory_limit: 150%\n", "'150%' is not a memory size"),
+        ("    threads: 0\n", "targets.local.threads: expected a number >= 1"),
+    ],
+)
+def test_a_bad_duckdb_setting_is_a_positioned_error(tmp_path, line, message):
+    pipeline, text = olist_with(tmp_path, line)
+    with pytest.raises(SettingsError) as raised:
+        resolve_target(str(pipeline))
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.code == "E105" and message in diagnostic.format(), diagnostic.format()
+    assert diagnostic.line == text.splitlines().index(line.rstrip("\n")) + 1
+
+
+def test_the_memory_pattern_is_the_schemas():
+    """The typed target refuses what the schema refuses (so resolving falls back to its message)."""
+    import json
+
+    from framework.spec.targets import MEMORY_PATTERN
+
+    schema = json.loads((REPO / "framework" / "spec" / "schemas" / "pipeline.v1.json").read_text())
+    assert schema["$defs"]["local_target"]["properties"]["memory_limit"]["pattern"] == MEMORY_PATTERN
