@@ -157,7 +157,8 @@ class ColumnAddition:
 
 @dataclass(frozen=True)
 class ColumnUpgrade:
-    """A framework-table column newer than the table: added (and backfilled) where it is missing."""
+    """A framework column newer than its table (a framework table's, or the row counter of a
+    staging or model table): added (and backfilled) where it is missing."""
 
     table: str  # schema.table
     column: str
@@ -187,7 +188,7 @@ class Manifest:
     specs: tuple[SpecInfo, ...]
     steps: tuple[StepInfo, ...]
     internal: tuple[StatementInfo, ...] = ()  # the runner's queries on the framework tables (purpose = name)
-    upgrades: tuple[ColumnUpgrade, ...] = ()  # framework-table columns newer than their table
+    upgrades: tuple[ColumnUpgrade, ...] = ()  # framework columns newer than their table
 
     def internal_sql(self, name: InternalQuery) -> StatementInfo:
         return next(s for s in self.internal if s.purpose == name)

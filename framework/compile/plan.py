@@ -27,7 +27,7 @@ from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod
 from framework.sql.lineage import KeyScope, model_key_scope
-from framework.sql.schema import LOAD_SEQ, project_schema
+from framework.sql.schema import BUILD_SEQ, LOAD_SEQ, project_schema
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Plan:
     graph: DependencyGraph
     steps: tuple[Step, ...] = field(default_factory=tuple)
     internal: tuple[tuple[InternalQuery, exp.Expression], ...] = ()  # the runner's own queries
-    # framework-table columns newer than the table: (schema.table, column, statements)
+    # framework columns newer than the table: (schema.table, column, statements)
     upgrades: tuple[tuple[str, str, tuple[Statement, ...]], ...] = ()
     scopes: tuple[tuple[str, KeyScope], ...] = ()  # model → the key its builds can be restricted to
 
@@ -140,7 +140,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 name,
                 tuple(build_model(spec, naming, dialect, schema)),
                 own_table + upstream,
-                params=("batch_ts",) if _needs_batch_ts(spec) else (),
+                params=_build_params(spec),
                 drop_table=_drop_outgrown(spec, naming),
                 scoped=_scoped_build(spec, project, scopes, naming, dialect, schema),
                 add_columns=_column_additions(spec, naming, dialect),
@@ -177,7 +177,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         (table, column, tuple(run(s, f"add {column} to {table}") for s in statements))
         for table, column, statements in [
             *column_upgrades(naming, dialect),
-            *_staging_upgrades(project, naming, dialect),
+            *_counter_upgrades(project, naming, dialect),
         ]
     )
     return Plan(
@@ -202,16 +202,22 @@ def _counted(project: m.Project, graph) -> tuple[str, ...]:
     return tuple(counted)
 
 
-def _staging_upgrades(
+def _counter_upgrades(
     project: m.Project, naming: Naming, dialect: Dialect
 ) -> list[tuple[str, str, list[exp.Expression]]]:
-    """Staging tables made before their load counter column existed get it, backfilled."""
+    """Tables made before their counter column existed get it, backfilled: a staging table its
+    `_load_seq`, a model table (not a view) its `_build_seq`."""
+    pipeline = project.pipeline_spec.name
     upgrades = []
     for spec in project.specs:
         if isinstance(spec, m.SourceSpec):
-            table = naming.table_of(spec.name)
-            statements = staging.load_seq_upgrade(spec, project.pipeline_spec.name, naming, dialect)
-            upgrades.append((f"{table.db}.{table.name}", LOAD_SEQ.name, statements))
+            column, statements = LOAD_SEQ, staging.load_seq_upgrade(spec, pipeline, naming, dialect)
+        elif spec.materialization is not m.Materialization.VIEW:
+            column, statements = BUILD_SEQ, models.build_seq_upgrade(spec, pipeline, naming, dialect)
+        else:
+            continue
+        table = naming.table_of(spec.name)
+        upgrades.append((f"{table.db}.{table.name}", column.name, statements))
     return upgrades
 
 
@@ -303,8 +309,14 @@ def _ready_step(project: m.Project, dep: str) -> str:
     return step_id(StepKind.LOAD if project.require(dep).kind == "source" else StepKind.CHECK, dep)
 
 
-def _needs_batch_ts(spec: m.ModelSpec) -> bool:
-    return isinstance(spec.history, m.Scd2) and spec.history.hard_deletes is m.HardDeletes.INVALIDATE
+def _build_params(spec: m.ModelSpec) -> tuple[str, ...]:
+    """A table's build marks the rows it writes with its counter; an SCD2 build that closes the
+    versions of absent keys closes them at the batch timestamp."""
+    if spec.materialization is m.Materialization.VIEW:
+        return ()
+    if isinstance(spec.history, m.Scd2) and spec.history.hard_deletes is m.HardDeletes.INVALIDATE:
+        return ("batch_ts", "build_seq")
+    return ("build_seq",)
 
 
 def _load_params(dialect: Dialect) -> tuple[str, ...]:
@@ -332,7 +344,11 @@ def _setup_step(naming: Naming, dialect: Dialect) -> Step:
 
 def _create_model_table(spec: m.ModelSpec, naming: Naming, dialect: Dialect):
     return ddl.create_table(
-        naming.table_of(spec.name), spec.columns, dialect, primary_key=table_key(spec), hints=spec.redshift
+        naming.table_of(spec.name),
+        models.stored_columns(spec),
+        dialect,
+        primary_key=table_key(spec),
+        hints=spec.redshift,
     )
 
 

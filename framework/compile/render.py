@@ -222,13 +222,13 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
 
 
 def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
-    from framework.compile.builders.staging import stored_columns
+    from framework.compile.builders import models, staging
 
     infos = []
     for name in plan.graph.order():
         spec = project.require(name)
         table = plan.naming.table_of(name)
-        columns = stored_columns(spec) if isinstance(spec, m.SourceSpec) else spec.columns
+        columns = staging.stored_columns(spec) if isinstance(spec, m.SourceSpec) else models.stored_columns(spec)
         infos.append(
             SpecInfo(
                 name=name,

@@ -53,7 +53,11 @@ RULES: tuple[Rule, ...] = (
         "invalid column type",
         "A column type outside the portable set: string, integer, bigint, decimal(p,s), double, boolean, date, timestamp, timestamptz.",
     ),
-    Rule("E202", "duplicate column", "Two columns of one spec share a name."),
+    Rule(
+        "E202",
+        "duplicate column",
+        "Two columns of one spec share a name, or a model table declares the framework's _build_seq.",
+    ),
     Rule(
         "E203",
         "unknown column",
@@ -137,7 +141,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E404",
         "unknown column",
-        "The SELECT names a column its source does not declare (sources also offer _batch_date, _source_file, _source_line).",
+        "The SELECT names a column its source does not declare (sources also offer _batch_date, _source_file, "
+        "_source_line; model tables _build_seq).",
     ),
     Rule("E405", "ambiguous column", "An unqualified column exists in more than one of the tables the SELECT reads."),
     Rule(

@@ -11,6 +11,7 @@ from framework.diagnostics import Diagnostic, did_you_mean
 from framework.spec import model as m
 from framework.spec.types import TypeParseError, parse_type
 from framework.spec.validate import format_key_path
+from framework.sql.schema import BUILD_SEQ
 
 TEMPORAL = {"date", "timestamp", "timestamptz"}
 SCHEDULE_PRESETS = ("@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "none")
@@ -46,7 +47,7 @@ def _name_matches_file(spec) -> Iterator[Diagnostic]:
 
 
 def _columns(spec) -> Iterator[Diagnostic]:
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = dict.fromkeys(_framework_columns(spec), -1)
     for i, col in enumerate(spec.columns):
         if col.type is None:
             try:
@@ -54,13 +55,20 @@ def _columns(spec) -> Iterator[Diagnostic]:
             except TypeParseError as err:
                 yield _diag(spec, ("columns", i, "type"), "E201", str(err), hint=err.hint)
         if col.name in seen:
-            yield _diag(
-                spec,
-                ("columns", i, "name"),
-                "E202",
-                f"duplicate column '{col.name}' (first declared as columns[{seen[col.name]}])",
+            first = (
+                f"first declared as columns[{seen[col.name]}]"
+                if seen[col.name] >= 0
+                else "the framework's: the table has it already"
             )
+            yield _diag(spec, ("columns", i, "name"), "E202", f"duplicate column '{col.name}' ({first})")
         seen.setdefault(col.name, i)
+
+
+def _framework_columns(spec) -> tuple[str, ...]:
+    """The columns the framework adds to a model's table (the build that last wrote the row)."""
+    if spec.kind == "model" and spec.materialization is not m.Materialization.VIEW:
+        return (BUILD_SEQ.name,)
+    return ()
 
 
 def _unknown_columns(spec, names, key_path: tuple, extra: tuple = ()) -> Iterator[Diagnostic]:

@@ -61,7 +61,7 @@ def new_run_id() -> str:
 
 def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, set[str]] | None:
     """Schemas, the framework's tables and every staging/model table (each statement idempotent),
-    then the framework-table columns a warehouse made by an older version lacks. Returns the live
+    then the framework columns a warehouse made by an older version lacks. Returns the live
     columns it read (the run reuses them to tell a model table its spec outgrew). An orchestrator
     runs this once per run, in a task of its own before any load (see `setup_warehouse`)."""
     for step in manifest.steps:
@@ -74,6 +74,7 @@ def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, set[str]] | No
         if upgrade.column not in live.get(upgrade.table, set()):
             upgrade_id = f"upgrade {upgrade.table}.{upgrade.column}"
             execute_step(conn, StepInfo(upgrade_id, StepKind.SETUP, None, (), True, (), upgrade.statements))
+            live.setdefault(upgrade.table, set()).add(upgrade.column)  # as the table is now
     return live
 
 

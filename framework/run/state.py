@@ -181,6 +181,8 @@ class RunState:
         live = self.live.get(spec.table)
         if not live:
             return Drift()
+        # the stored columns: the declared ones and `_build_seq` (which an older table gets from
+        # the upgrades before any build, so it is never missing here)
         declared = [c.name for c in spec.columns]
         return Drift(tuple(c for c in declared if c not in live), tuple(sorted(live - set(declared))))
 

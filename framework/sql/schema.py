@@ -30,6 +30,15 @@ LOAD_SEQ = m.Column(
     description="The load that last wrote the row (file_ledger.load_seq of its load).",
 )
 
+# The build that last wrote a model table's row (its model_builds.build_seq): the build adds it
+# after the declared columns (a model's SELECT does not produce it); views have none.
+BUILD_SEQ = m.Column(
+    "_build_seq",
+    "bigint",
+    PortableType("bigint"),
+    description="The build that last wrote the row (model_builds.build_seq of its model's build).",
+)
+
 REJECT_TEXT_LIMIT = 1000  # characters of a rejected row's raw text (and reason) kept, wherever it is rejected
 
 # A rejects file (ingest writes one beside a lake file whose landing file had rejected rows),
@@ -53,8 +62,10 @@ def project_schema(project: m.Project) -> dict[str, dict[str, str] | None]:
     schema: dict[str, dict[str, str] | None] = {}
     for spec in project.specs:
         columns = list(spec.columns)
-        if spec.kind == "source":
+        if isinstance(spec, m.SourceSpec):
             columns += list(INGEST_COLUMNS)
+        elif spec.materialization is not m.Materialization.VIEW:
+            columns.append(BUILD_SEQ)
         for c in columns:
             if c.type is not None and c.type not in spelled:
                 spelled[c.type] = source.column_type(c.type).sql(SOURCE_DIALECT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from framework.execute.steps import execute_step
 from framework.lake.arrow import lake_schema, write_lake_parquet
 from framework.spec.project import load_project
 from framework.sql.dialects import get_dialect
+from framework.sql.kinds import since_param
 
 
 def compile_fixture(root: Path, target: str = "duckdb"):
@@ -31,6 +33,7 @@ class Warehouse:
     def __init__(self, project, manifest: Manifest, folder: Path, conn=None):
         self.project, self.manifest, self.folder = project, manifest, folder
         self.loads: dict[str, int] = {}  # source → its last load's counter, as the runner keeps them
+        self.builds: dict[str, int] = {}  # model → its last build's counter
         self.conn = conn if conn is not None else duckdb.connect(str(folder / "warehouse.duckdb"))
         for step in manifest.steps:
             if step.kind in ("setup", "table"):
@@ -66,8 +69,18 @@ class Warehouse:
         )
         return result.reports
 
-    def build(self, model: str, batch_ts: datetime.datetime | None = None) -> None:
-        execute_step(self.conn, self.manifest.step(f"build:{model}"), {"batch_ts": batch_ts})
+    def build(self, model: str, batch_ts: datetime.datetime | None = None, since: dict[str, int] | None = None) -> int:
+        """The model's next build: whole, or with `since` (input → its counter at the last build)
+        scoped to the keys the inputs' changes since then affect. Returns the build's counter, the
+        `_build_seq` of the rows it writes."""
+        seq = self.builds[model] = self.builds.get(model, 0) + 1
+        step = self.manifest.step(f"build:{model}")
+        params = {"batch_ts": batch_ts, "build_seq": seq, "pipeline": "test"}
+        if since is not None:
+            step = dataclasses.replace(step, statements=step.scoped)
+            params.update({since_param(name): value for name, value in since.items()})
+        execute_step(self.conn, step, params)
+        return seq
 
     def failing_checks(self, model: str) -> dict[str, int]:
         failures = {}

@@ -76,22 +76,41 @@ class Workspace:
             return conn.execute(sql).fetchall()
 
 
-def table_digests(warehouse: Path, exclude_schemas=("elt",)) -> dict[str, str]:
-    """Every table's rows, order-independent, as a digest: equal digests, equal tables."""
+def table_digests(warehouse: Path, exclude_schemas=("elt",), without: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every table's rows, order-independent, as a digest: equal digests, equal tables (but for
+    the columns named in `without`)."""
     digests = {}
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         tables = conn.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 1, 2").fetchall()
         for schema, name in tables:
             if schema in exclude_schemas:
                 continue
-            rows = conn.execute(f'SELECT * FROM "{schema}"."{name}" ORDER BY ALL').fetchall()
-            digests[f"{schema}.{name}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+            digests[f"{schema}.{name}"] = _digest(conn, schema, name, without)
     return digests
 
 
+def _digest(conn, schema: str, name: str, without: tuple[str, ...]) -> str:
+    columns = [
+        c
+        for (c,) in conn.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+            [schema, name],
+        ).fetchall()
+        if c not in without
+    ]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    rows = conn.execute(f'SELECT {listed} FROM "{schema}"."{name}" ORDER BY ALL').fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+BUILD_COLUMNS = ("_build_seq",)  # the build that last wrote a model row
+
+
 def model_digests(warehouse: Path) -> dict[str, str]:
-    """Digests of the models (dwh, mart): what must not depend on how the data arrived."""
-    return {k: v for k, v in table_digests(warehouse, exclude_schemas=("elt", "staging")).items()}
+    """Digests of the models (dwh, mart) without the build counter (which build wrote a row differs
+    between a replay and a full load, or a scoped build and a whole one; the rows must not):
+    what must not depend on how the data arrived."""
+    return table_digests(warehouse, exclude_schemas=("elt", "staging"), without=BUILD_COLUMNS)
 
 
 INGEST_COLUMNS = ("_batch_date", "_source_file", "_source_line", "_load_seq")  # and the load that wrote it
@@ -105,16 +124,5 @@ def staging_digests(warehouse: Path) -> dict[str, str]:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         tables = conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'staging' ORDER BY 1")
         for (name,) in tables.fetchall():
-            columns = [
-                c
-                for (c,) in conn.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'staging' AND table_name = ? "
-                    "ORDER BY column_index",
-                    [name],
-                ).fetchall()
-                if c not in INGEST_COLUMNS
-            ]
-            listed = ", ".join(f'"{c}"' for c in columns)
-            rows = conn.execute(f'SELECT {listed} FROM staging."{name}" ORDER BY ALL').fetchall()
-            digests[f"staging.{name}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+            digests[f"staging.{name}"] = _digest(conn, "staging", name, INGEST_COLUMNS)
     return digests

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from framework.spec import model as m
+from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.expr import ident
 
@@ -58,3 +59,18 @@ def _hint_properties(hints: m.RedshiftHints) -> list[exp.Expression]:
 
 def add_column(name: exp.Table, column: m.Column, dialect: Dialect) -> exp.Alter:
     return exp.Alter(this=name, kind="TABLE", actions=[column_def(column, dialect)])
+
+
+def backfilled_column(
+    name: exp.Table, column: m.Column, values: exp.Select, match: exp.Expression | None, dialect: Dialect
+) -> list[exp.Expression]:
+    """A column a table made by an older version lacks: added, and each existing row given the
+    `seq` of the row of `values` (read as `__l`) that `match` pairs it with — every row, when
+    `values` is one row and there is no `match`."""
+    backfill = exp.Update(
+        this=name.copy(),
+        expressions=[exp.EQ(this=q.col(column.name), expression=q.col("seq", "__l"))],
+        from_=exp.From(this=q.subquery(values, "__l")),
+        where=exp.Where(this=match) if match is not None else None,
+    )
+    return [add_column(name.copy(), column, dialect), backfill]

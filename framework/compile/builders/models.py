@@ -2,20 +2,58 @@
 time range), and SCD1 upserts. SCD2 lives in scd2.py.
 
 Every model first stages its SELECT into a temp table `__src_<model>` holding exactly the
-table's columns (surrogate key computed), so MERGE reads a table (Redshift's rule) and
-duplicate keys are caught by a guard before anything is written (DuckDB would silently
-take the last duplicate; Redshift and PostgreSQL would fail mid-statement).
+table's columns (surrogate key computed, and `_build_seq`: this build's counter), so MERGE
+reads a table (Redshift's rule) and duplicate keys are caught by a guard before anything is
+written (DuckDB would silently take the last duplicate; Redshift and PostgreSQL would fail
+mid-statement). Every row a build writes carries the build's `_build_seq`; rows it leaves
+alone keep theirs.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
+from framework.compile.builders.ddl import backfilled_column
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, guard, run
 from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
+from framework.sql.schema import BUILD_SEQ
+
+
+def stored_columns(spec: m.ModelSpec) -> tuple[m.Column, ...]:
+    """The model table's columns: the declared ones, then the build that last wrote the row
+    (a view stores nothing, so it has none)."""
+    if spec.materialization is m.Materialization.VIEW:
+        return spec.columns
+    return spec.columns + (BUILD_SEQ,)
+
+
+def this_build(dialect: Dialect) -> exp.Alias:
+    """`_build_seq` of the rows this build writes: its run-time counter."""
+    return q.alias(
+        q.cast(dialect.placeholder("build_seq"), dialect.column_type(BUILD_SEQ.portable_type)), BUILD_SEQ.name
+    )
+
+
+def build_seq_upgrade(spec: m.ModelSpec, pipeline: str, naming: Naming, dialect: Dialect) -> list[exp.Expression]:
+    """A model table made before `_build_seq` existed: the column added, and every row given the
+    model's latest recorded build (NULL when none is recorded): what wrote it is not known any
+    closer, and a later build's rows are told apart from them all the same."""
+    builds = (
+        q.select(q.alias(exp.Max(this=q.col("build_seq")), "seq"))
+        .from_(naming.internal("model_builds"))
+        .where(
+            q.and_all(
+                [
+                    exp.EQ(this=q.col("pipeline"), expression=q.lit(pipeline)),
+                    exp.EQ(this=q.col("model"), expression=q.lit(spec.name)),
+                ]
+            )
+        )
+    )
+    return backfilled_column(naming.table_of(spec.name), BUILD_SEQ, builds, None, dialect)
 
 
 def src_name(spec: m.ModelSpec) -> str:
@@ -36,9 +74,10 @@ def staged_source(spec: m.ModelSpec, source_query: exp.Query, dialect: Dialect) 
 def stage_statements(
     spec: m.ModelSpec, source_query: exp.Query, keys: tuple[str, ...], dialect: Dialect
 ) -> list[Statement]:
+    staged = staged_source(spec, source_query, dialect).select(this_build(dialect), copy=False)
     statements = [
         run(q.drop_table(src_name(spec)), "drop a leftover staging table"),
-        run(q.create_temp_as(src_name(spec), staged_source(spec, source_query, dialect)), "stage the model's SELECT"),
+        run(q.create_temp_as(src_name(spec), staged), "stage the model's SELECT"),
     ]
     if keys:
         statements.append(duplicate_key_guard(src_name(spec), keys, spec.name))
@@ -73,7 +112,7 @@ def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Namin
     the grants, fails under a dependent view, and gives a reader of an older snapshot Redshift's
     ERROR 1018). DELETE, not TRUNCATE: Redshift's TRUNCATE commits the transaction."""
     target = naming.table_of(spec.name)
-    columns = [c.name for c in spec.columns]
+    columns = [c.name for c in stored_columns(spec)]
     return [
         *stage_statements(spec, source_query, spec.keys.business, dialect),
         run(exp.Delete(this=target.copy()), "remove the previous rows"),
@@ -91,7 +130,7 @@ def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming
     strategy = incremental.strategy
     keys = spec.keys.business
     target_table = naming.table_of(spec.name)
-    columns = [c.name for c in spec.columns]
+    columns = [c.name for c in stored_columns(spec)]
     if strategy is m.IncrementalStrategy.TIME_RANGE:
         statements = stage_statements(spec, source_query, (), dialect)
         assert incremental.time_column, f"{spec.name}: time_range without a time_column; run `elt lint` first (E211)"

@@ -19,9 +19,11 @@ The algorithm (one transaction; K = business key, A = tracked columns, S = versi
    row's time (a version or a tombstone), else 9999-12-31; is_current = (valid_to is the
    sentinel). Tombstones are dropped. The surrogate key is MD5 of enc(K) and valid_from,
    so it is stable across reruns and replays.
-6. Replace. Delete the touched keys' rows and insert the rebuilt chains.
+6. Replace. Delete the touched keys' rows and insert the rebuilt chains, every version with
+   the build's `_build_seq` (the chain of a touched key is written again as a whole).
 7. Hard deletes (`invalidate`). Current versions whose key is absent from the batch are
-   closed at the batch timestamp (only meaningful when the SELECT returns every live key).
+   closed at the batch timestamp (only meaningful when the SELECT returns every live key),
+   and take the build's `_build_seq`. Versions of keys the batch does not touch keep theirs.
 
 Because step 3 re-reads the existing versions, two versions of a key in one batch chain in
 order, a late observation (older than the current version) lands in its place and the
@@ -34,12 +36,13 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from framework.compile.builders.models import stored_columns, this_build
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, report, run
 from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
-from framework.sql.schema import select_columns
+from framework.sql.schema import BUILD_SEQ, select_columns
 
 TOMBSTONE_HASH = "deleted"  # never equal to a 32-character MD5
 
@@ -171,6 +174,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
             outputs.append(q.alias(exp.EQ(this=q.col("valid_to"), expression=sentinel.copy()), "is_current"))
         else:
             outputs.append(q.col(column.name))
+    outputs.append(this_build(dialect))  # every version of a touched key is written again
     rebuilt = q.select(*outputs).from_(q.table(t["ver"])).where(exp.Not(this=q.col("__tomb")))
 
     delete = exp.Delete(this=table.copy(), where=exp.Where(this=touched(tname)))
@@ -209,12 +213,14 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
         run(q.create_temp_as(t["ver"], versions), "keep the changes and compute the windows"),
         report(expired, "versions this batch closes"),
         run(delete, "delete the touched keys' versions"),
-        run(q.insert_select(table.copy(), [c.name for c in spec.columns], rebuilt), "insert the rebuilt chains"),
+        run(
+            q.insert_select(table.copy(), [c.name for c in stored_columns(spec)], rebuilt), "insert the rebuilt chains"
+        ),
     ]
     if history.hard_deletes is m.HardDeletes.INVALIDATE:
         statements.append(
             run(
-                _invalidate(table, t["keys"], keys, dialect.placeholder("batch_ts")),
+                _invalidate(table, t["keys"], keys, dialect),
                 "close versions of keys absent from the batch",
             )
         )
@@ -222,7 +228,9 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
     return statements
 
 
-def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], batch_ts: exp.Placeholder) -> exp.Update:
+def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], dialect: Dialect) -> exp.Update:
+    """Close the current versions of keys absent from the batch at the batch timestamp: each
+    version closed is written by this build (its `_build_seq`)."""
     present = q.exists(
         q.select(q.lit(1))
         .from_(exp.Table(this=q.ident(keys_table), alias=exp.TableAlias(this=q.ident("__k"))))
@@ -231,8 +239,9 @@ def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], batch_
     return exp.Update(
         this=table.copy(),
         expressions=[
-            exp.EQ(this=q.col("valid_to"), expression=batch_ts),
+            exp.EQ(this=q.col("valid_to"), expression=dialect.placeholder("batch_ts")),
             exp.EQ(this=q.col("is_current"), expression=q.lit(False)),
+            exp.EQ(this=q.col(BUILD_SEQ.name), expression=this_build(dialect).this),
         ],
         where=exp.Where(
             this=q.and_all([exp.EQ(this=q.col("is_current"), expression=q.lit(True)), exp.Not(this=present)])

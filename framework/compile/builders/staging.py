@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from framework.compile.builders.ddl import column_def
+from framework.compile.builders.ddl import backfilled_column, column_def
 from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, guard, record, report, run
@@ -52,8 +52,6 @@ def stored_columns(spec: m.SourceSpec) -> tuple[m.Column, ...]:
 def load_seq_upgrade(spec: m.SourceSpec, pipeline: str, naming: Naming, dialect: Dialect) -> list[exp.Expression]:
     """A staging table made before `_load_seq` existed: the column added, and each row given the
     latest load of its batch (what changes were read by before: files of later batches)."""
-    from framework.compile.builders.ddl import add_column
-
     table = naming.table_of(spec.name)
     loads = (
         q.select(q.col("batch_date"), q.alias(exp.Max(this=q.col("load_seq")), "seq"))
@@ -68,13 +66,8 @@ def load_seq_upgrade(spec: m.SourceSpec, pipeline: str, naming: Naming, dialect:
         )
         .group_by(q.col("batch_date"))
     )
-    backfill = exp.Update(
-        this=table.copy(),
-        expressions=[exp.EQ(this=q.col(LOAD_SEQ.name), expression=q.col("seq", "__l"))],
-        from_=exp.From(this=q.subquery(loads, "__l")),
-        where=exp.Where(this=exp.EQ(this=q.col("_batch_date", table.name), expression=q.col("batch_date", "__l"))),
-    )
-    return [add_column(table.copy(), LOAD_SEQ, dialect), backfill]
+    batch = exp.EQ(this=q.col("_batch_date", table.name), expression=q.col("batch_date", "__l"))
+    return backfilled_column(table, LOAD_SEQ, loads, batch, dialect)
 
 
 def load_name(spec: m.SourceSpec) -> str:

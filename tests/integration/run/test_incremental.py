@@ -72,6 +72,20 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
     after = dict(workspace.query("SELECT order_id, fact_orders FROM dwh.fact_orders AS fact_orders"))
     assert [k for k in before if before[k] != after[k]] == [delivered["order_id"]]  # every other row untouched
     assert builds["build:mart_customer_profile"].keys_affected == 1  # the person, through the fact and dimension
+    # every model row carries the build that last wrote it (its model's build_seq in model_builds)
+    latest = dict(workspace.query("SELECT model, MAX(build_seq) FROM elt.model_builds GROUP BY model"))
+    assert latest["fact_orders"] == latest["dim_customer"] == latest["dim_date"] == 2
+    marks = "SELECT _build_seq, COUNT(*) FROM dwh.fact_orders GROUP BY 1 ORDER BY 1"
+    assert workspace.query(marks) == [(1, len(before) - 1), (2, 1)]  # the other rows keep the first build's
+    assert workspace.query("SELECT order_id FROM dwh.fact_orders WHERE _build_seq = 2") == [(delivered["order_id"],)]
+    # an SCD2 dimension: the versions of the person behind the order, and no other
+    ((person,),) = workspace.query(
+        f"SELECT customer_unique_id FROM staging.customers WHERE customer_id = '{delivered['customer_id']}'"
+    )
+    by_person = f"SELECT DISTINCT customer_unique_id = '{person}', _build_seq FROM dwh.dim_customer ORDER BY ALL"
+    assert workspace.query(by_person) == [(False, 1), (True, 2)]
+    # a table model is rebuilt whole: every row
+    assert workspace.query("SELECT DISTINCT _build_seq FROM dwh.dim_date") == [(2,)]
     # each staging row carries the load that last wrote it: the changed order the second one
     loads = workspace.query("SELECT _load_seq, COUNT(*) FROM staging.orders GROUP BY _load_seq ORDER BY _load_seq")
     assert [seq for seq, _ in loads] == [1, 2] and loads[1][1] == 1, loads
@@ -117,6 +131,35 @@ def test_a_staging_table_made_before_the_load_counter_gets_it_from_the_ledger(tm
     assert result.ok
     fact = next(o for o in result.outcomes if o.step == "build:fact_orders")
     assert fact.keys_affected == 1, fact
+
+
+def test_a_model_table_made_before_the_build_counter_gets_it_from_model_builds(tmp_path):
+    """A warehouse an older version built has model tables without `_build_seq`: the next run
+    adds it, every row given its model's latest recorded build — without rebuilding the model —
+    and a later batch still scopes to its keys and marks only their rows."""
+    import duckdb
+
+    workspace = Workspace(tmp_path, OLIST)
+    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
+    assert workspace.run().ok
+    tables = ("dwh.fact_orders", "dwh.dim_customer", "mart.mart_daily_sales")  # merge, SCD2, table
+    with duckdb.connect(str(workspace.warehouse)) as conn:  # as an older version left them
+        for table in tables:
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN _build_seq")
+    again = workspace.run()
+    assert again.ok and {o.status for o in again.outcomes if o.step.startswith("build:")} == {"up to date"}
+    for table in tables:
+        assert workspace.query(f"SELECT DISTINCT _build_seq FROM {table}") == [(1,)], table
+    changed = a_shipped_order(workspace)
+    changed["order_status"] = "delivered"
+    deliver(tmp_path / "delta", [changed])
+    assert not workspace.ingest(tmp_path / "delta", "2018-10-18").failed
+    result = workspace.run(datetime.datetime(2018, 10, 18))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    fact = next(o for o in result.outcomes if o.step == "build:fact_orders")
+    assert fact.keys_affected == 1, fact
+    assert workspace.query("SELECT order_id FROM dwh.fact_orders WHERE _build_seq = 2") == [(changed["order_id"],)]
+    assert workspace.query("SELECT DISTINCT _build_seq FROM mart.mart_daily_sales") == [(2,)]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

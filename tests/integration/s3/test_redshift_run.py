@@ -10,6 +10,7 @@ is explained from SYS_LOAD_ERROR_DETAIL, and logs never show the COPY role.
 from __future__ import annotations
 
 import datetime
+import functools
 import gzip
 import json
 import logging
@@ -18,7 +19,8 @@ import re
 import pytest
 import sqlglot
 
-from framework.compile.naming import INTERNAL_TABLES
+from framework.compile.builders import models
+from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.execute.redshift import connect_redshift
 from framework.execute.retry import RetryPolicy
 from framework.ingest.s3_landing import ingest_from_s3
@@ -26,6 +28,7 @@ from framework.lake.s3 import S3Lake
 from framework.run.cache import load_or_compile
 from framework.run.runner import FAILED, NOTHING, OK, UP_TO_DATE, Runner, RunOptions
 from framework.settings import RedshiftSettings
+from framework.spec import model as m
 from framework.spec.project import load_project
 from tests.conftest import OLIST
 from tests.support.recording import Recording, RecordingConnection, redshift_error
@@ -78,9 +81,23 @@ def run(manifest, lake, recording: Recording, retry: RetryPolicy = FAST) -> Runn
     return runner
 
 
-def answer_from(ledger: dict[str, tuple] | None = None, staging_counter: bool = True):
+@functools.cache
+def model_tables() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(schema, table) → columns of every Olist model stored in a table, `_build_seq` last (a
+    view has none)."""
+    project, _ = load_project(str(OLIST))
+    naming = Naming.for_project(project)
+    return {
+        (naming.schema_of(spec.name), spec.name): tuple(c.name for c in models.stored_columns(spec))
+        for spec in project.specs
+        if isinstance(spec, m.ModelSpec) and spec.materialization is not m.Materialization.VIEW
+    }
+
+
+def answer_from(ledger: dict[str, tuple] | None = None, counters: bool = True):
     """Script: the ledger holds `ledger` (path -> (checksum, size)), the model state is empty;
-    without `staging_counter`, the staging tables predate their `_load_seq` column."""
+    without `counters`, the staging tables predate their `_load_seq` column and the model tables
+    their `_build_seq`."""
 
     def script(sql: str):
         if sql.startswith("SELECT path, checksum, size_bytes FROM elt.file_ledger"):
@@ -89,9 +106,13 @@ def answer_from(ledger: dict[str, tuple] | None = None, staging_counter: bool = 
             return []
         if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
             # a warehouse this version set up
-            return [("elt", table.name, column) for table in INTERNAL_TABLES for column in table.added] + [
-                ("staging", source, "_load_seq") for source in SOURCES if staging_counter
+            framework = [("elt", table.name, column) for table in INTERNAL_TABLES for column in table.added]
+            stored = [  # the model tables as this version made them, or as an older one did
+                (schema, table, column)
+                for (schema, table), columns in model_tables().items()
+                for column in (columns if counters else columns[:-1])
             ]
+            return framework + stored + [("staging", source, "_load_seq") for source in SOURCES if counters]
         return None
 
     return script
@@ -174,12 +195,13 @@ def test_a_first_run_sends_exactly_the_compiled_plan(compiled, landed):
     assert depth == 0
 
 
-def test_staging_tables_from_before_the_load_counter_get_it_in_a_transaction_of_their_own(compiled, landed):
+def test_tables_from_before_their_row_counter_get_it_in_a_transaction_of_their_own(compiled, landed):
     """An older warehouse's staging tables lack `_load_seq`: each gets it — ALTER TABLE ADD
     COLUMN, then every row its batch's latest load from the ledger (UPDATE … FROM, which
-    Redshift supports; a correlated subquery in SET it does not) — before any load."""
+    Redshift supports; a correlated subquery in SET it does not) — before any load; and its
+    model tables `_build_seq`, every row the model's latest recorded build."""
     lake, _ = landed
-    recording = Recording(script=answer_from(staging_counter=False))
+    recording = Recording(script=answer_from(counters=False))
     run(compiled, lake, recording)
     sent = recording.statements
     first_load = next(i for i, s in enumerate(sent) if s.startswith("CREATE TEMPORARY TABLE __load_"))
@@ -189,6 +211,14 @@ def test_staging_tables_from_before_the_load_counter_get_it_in_a_transaction_of_
         backfill = sent[add + 1]
         assert backfill.startswith(f"UPDATE staging.{source} SET _load_seq = __l.seq FROM (SELECT batch_date")
         assert f"source = '{source}'" in backfill and sent[add + 2] == "COMMIT"
+        sqlglot.parse_one(backfill, read="redshift")
+    assert len(model_tables()) == 11  # every model but the view
+    for schema, table in model_tables():
+        add = sent.index(f"ALTER TABLE {schema}.{table} ADD COLUMN _build_seq BIGINT")
+        assert add < first_load and sent[add - 1] == "BEGIN TRANSACTION"
+        backfill = sent[add + 1]
+        assert backfill.startswith(f"UPDATE {schema}.{table} SET _build_seq = __l.seq FROM (SELECT MAX(build_seq)")
+        assert f"model = '{table}'" in backfill and sent[add + 2] == "COMMIT"
         sqlglot.parse_one(backfill, read="redshift")
 
 

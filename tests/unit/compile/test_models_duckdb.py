@@ -41,6 +41,21 @@ def test_scd1_merge_keeps_the_latest_observation_per_key(compiled, tmp_path, upt
     assert rows == latest_by_key(upto)
 
 
+def test_an_scd1_build_marks_the_rows_it_writes_and_no_other(compiled, tmp_path):
+    """A whole build writes every row; one scoped to the keys a later load changed (here by
+    region: the batch names eu/1 only) writes theirs, and the other rows keep their marker."""
+    warehouse = Warehouse(*compiled, tmp_path)
+    marks = "SELECT region, account_no, _build_seq FROM dwh.dim_account_latest ORDER BY ALL"
+    warehouse.load("account_events", HISTORY[0][1], HISTORY[0][2])
+    assert warehouse.build("dim_account_latest") == 1
+    assert warehouse.rows(marks) == [("eu", 1, 1), ("eu", 2, 1), ("us", 1, 1)]
+    warehouse.load("account_events", HISTORY[3][1], HISTORY[3][2])  # load 2: eu/1 only
+    assert warehouse.build("dim_account_latest", since={"account_events": 1}) == 2
+    assert warehouse.rows(marks) == [("eu", 1, 2), ("eu", 2, 2), ("us", 1, 1)]
+    assert warehouse.build("dim_account_latest") == 3  # whole again: every row
+    assert {seq for *_, seq in warehouse.rows(marks)} == {3}
+
+
 def test_delete_insert_fact_points_at_the_version_valid_at_event_time(compiled, tmp_path):
     warehouse = Warehouse(*compiled, tmp_path)
     run_history(warehouse, ["dim_account", "fact_usage"])
@@ -74,9 +89,10 @@ def test_time_range_replaces_only_the_days_of_the_batch(compiled, tmp_path):
 def test_full_refresh_table_is_rebuilt_and_swapped(compiled, tmp_path):
     warehouse = Warehouse(*compiled, tmp_path)
     run_history(warehouse, ["dim_account", "mart_plans"], 2)
-    assert warehouse.rows("SELECT * FROM mart.mart_plans ORDER BY plan") == [("basic", 1), ("pro", 2)]
+    plans = "SELECT plan, accounts, _build_seq FROM mart.mart_plans ORDER BY plan"
+    assert warehouse.rows(plans) == [("basic", 1, 2), ("pro", 2, 2)]  # every row by the second build
     run_history(warehouse, ["dim_account", "mart_plans"], 5, start=2)
-    assert warehouse.rows("SELECT * FROM mart.mart_plans ORDER BY plan") == [("gol", 1), ("pro", 2)]
+    assert warehouse.rows(plans) == [("gol", 1, 5), ("pro", 2, 5)]
     assert warehouse.rows("SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE '%__new'") == [(0,)]
 
 
@@ -94,8 +110,8 @@ def test_a_duplicate_key_from_the_select_fails_before_anything_is_written(tmp_pa
         .replace("  GROUP BY COALESCE(plan, 'none')\n", "")
     )
     warehouse = Warehouse(*compile_fixture(root), tmp_path)
-    warehouse.rows("INSERT INTO mart.mart_plans VALUES ('kept', 7)")
+    warehouse.rows("INSERT INTO mart.mart_plans VALUES ('kept', 7, 1)")
     run_history(warehouse, ["dim_account"], 1)  # current plans: basic, pro, basic
     with pytest.raises(StepFailed, match=r"the SELECT of 'mart_plans' returned several rows for one key \(plan\)"):
         warehouse.build("mart_plans")
-    assert warehouse.rows("SELECT * FROM mart.mart_plans") == [("kept", 7)]
+    assert warehouse.rows("SELECT * FROM mart.mart_plans") == [("kept", 7, 1)]

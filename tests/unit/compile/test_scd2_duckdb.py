@@ -175,9 +175,37 @@ def test_rerunning_a_batch_changes_nothing(compiled, tmp_path):
     for _, batch_date, observations, _ in HISTORY[:3]:
         warehouse.load("account_events", batch_date, observations)
         warehouse.build("dim_account")
-    before = warehouse.rows("SELECT * FROM dwh.dim_account ORDER BY ALL")
+    before = warehouse.rows("SELECT * EXCLUDE (_build_seq) FROM dwh.dim_account ORDER BY ALL")
     warehouse.build("dim_account")
-    assert warehouse.rows("SELECT * FROM dwh.dim_account ORDER BY ALL") == before
+    assert warehouse.rows("SELECT * EXCLUDE (_build_seq) FROM dwh.dim_account ORDER BY ALL") == before
+
+
+def test_every_version_of_a_touched_key_carries_the_build_that_wrote_it(compiled, tmp_path):
+    """The dimension reads the latest batch only: each build rewrites the chains of the keys in
+    it (every version, re-chained or not, gets the build's `_build_seq`); the versions of keys
+    the batch does not name keep the marker of the build that last wrote them."""
+    warehouse = Warehouse(*compiled, tmp_path)
+    written_by: dict[tuple, int] = {}  # key → the build that last touched it
+    for label, batch_date, observations, _ in HISTORY:
+        warehouse.load("account_events", batch_date, observations)
+        seq = warehouse.build("dim_account")
+        written_by.update({(o["region"], o["account_no"]): seq for o in observations})
+        rows = warehouse.rows("SELECT region, account_no, _build_seq FROM dwh.dim_account")
+        assert [mark for *_, mark in rows] == [written_by[tuple(key)] for *key, _ in rows], (label, rows)
+    assert sorted(set(written_by.values())) == [4, 5]  # eu/1 last in batch 4, the others in batch 5
+
+
+def test_a_version_closed_by_a_hard_delete_carries_the_build_that_closed_it(compiled, tmp_path):
+    warehouse = Warehouse(*compiled, tmp_path)
+    sql = "SELECT region, account_no, is_current, _build_seq FROM dwh.dim_account_snapshot ORDER BY ALL"
+    first, deleted, _, _ = SNAPSHOTS
+    for _, batch_date, batch_ts, observations, _ in (first, deleted):
+        warehouse.load("account_events", batch_date, observations)
+        warehouse.build("dim_account_snapshot", batch_ts)
+    assert warehouse.rows(sql) == [("eu", 1, True, 2), ("eu", 2, False, 2)]  # eu/2 closed by build 2
+    warehouse.load("account_events", "2024-01-03", deleted[3])  # eu/2 still absent: closed already
+    warehouse.build("dim_account_snapshot", dt.datetime(2024, 1, 3))
+    assert warehouse.rows(sql) == [("eu", 1, True, 3), ("eu", 2, False, 2)]
 
 
 def test_surrogate_keys_are_stable_hashes_of_key_and_valid_from(compiled, tmp_path):
@@ -212,7 +240,7 @@ def test_invariant_checks_catch_a_broken_history(compiled, tmp_path):
     )
     warehouse.rows(
         "INSERT INTO dwh.dim_account SELECT 'x', 'eu', 1, 'pro', NULL, TIMESTAMP '2024-05-01', "
-        "TIMESTAMP '2024-05-01', TIMESTAMP '9999-12-31', TRUE"
+        "TIMESTAMP '2024-05-01', TIMESTAMP '9999-12-31', TRUE, 1"
     )
     assert warehouse.failing_checks("dim_account") == {
         "scd2_one_current_row_per_key": 1,

@@ -561,3 +561,16 @@ def test_a_check_cycle_is_reported_once_at_the_check(tiny):
     )
     found = [d for d in lint(tiny) if d.code == "E302"]
     assert [(d.path.removeprefix("./"), d.line) for d in found] == [("models/dim_member.yml", 34)]
+
+
+def test_a_model_reads_the_build_counter_of_a_model_table_but_does_not_declare_it(tiny):
+    """Every model table has `_build_seq` (the build that last wrote the row): a model reading
+    one may select it; a model table declaring it would have it twice."""
+    reader = EXTRA_OK.replace("COUNT(*) AS n", "MAX(fact_purchase._build_seq) AS n")
+    (tiny / "models" / "extra.yml").write_text(reader)
+    assert lint(tiny) == []
+    spec = tiny / "models" / "fact_purchase.yml"
+    spec.write_text(spec.read_text().replace("columns:\n", "columns:\n  - {name: _build_seq, type: bigint}\n", 1))
+    found = [d for d in lint(tiny) if d.code == "E202"]
+    assert [(d.path.removeprefix("./"), d.line) for d in found] == [("models/fact_purchase.yml", 11)], found
+    assert "duplicate column '_build_seq' (the framework's" in found[0].message

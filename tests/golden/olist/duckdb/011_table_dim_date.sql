@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS dwh.dim_date (
   iso_week INT NOT NULL,
   is_weekend BOOLEAN NOT NULL,
   year_month TEXT NOT NULL,
-  month_start DATE NOT NULL
+  month_start DATE NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS dwh.dim_product (
   length_cm INT,
   height_cm INT,
   width_cm INT,
-  volume_cm3 INT
+  volume_cm3 INT,
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS dwh.dim_seller (
   city TEXT NOT NULL,
   state TEXT NOT NULL,
   lat DOUBLE,
-  lng DOUBLE
+  lng DOUBLE,
+  _build_seq BIGINT
 );
 
 COMMIT;

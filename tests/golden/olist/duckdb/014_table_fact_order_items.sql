@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
   shipping_limit_ts TIMESTAMP NOT NULL,
   price DECIMAL(12, 2) NOT NULL,
   freight_value DECIMAL(12, 2) NOT NULL,
-  item_total DECIMAL(12, 2) NOT NULL
+  item_total DECIMAL(12, 2) NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

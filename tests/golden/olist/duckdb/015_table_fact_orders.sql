@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS dwh.fact_orders (
   max_installments INT,
   review_score INT,
   delivery_days INT,
-  is_late BOOLEAN
+  is_late BOOLEAN,
+  _build_seq BIGINT
 );
 
 COMMIT;

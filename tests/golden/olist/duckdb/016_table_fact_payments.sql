@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS dwh.fact_payments (
   date_key DATE NOT NULL,
   payment_type TEXT NOT NULL,
   payment_installments INT NOT NULL,
-  payment_value DECIMAL(12, 2) NOT NULL
+  payment_value DECIMAL(12, 2) NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS dwh.fact_reviews (
   has_comment BOOLEAN NOT NULL,
   created_ts TIMESTAMP NOT NULL,
   answered_ts TIMESTAMP NOT NULL,
-  answer_days INT NOT NULL
+  answer_days INT NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS mart.mart_category_monthly (
   revenue DECIMAL(14, 2) NOT NULL,
   freight DECIMAL(14, 2) NOT NULL,
   reviewed_orders INT NOT NULL,
-  avg_review_score DECIMAL(4, 2)
+  avg_review_score DECIMAL(4, 2),
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS mart.mart_customer_profile (
   reviewed_orders INT NOT NULL,
   avg_review_score DECIMAL(4, 2),
   favourite_category TEXT,
-  preferred_payment_type TEXT
+  preferred_payment_type TEXT,
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS mart.mart_daily_sales (
   freight DECIMAL(14, 2) NOT NULL,
   payments DECIMAL(14, 2) NOT NULL,
   avg_ticket DECIMAL(14, 2),
-  new_customers INT NOT NULL
+  new_customers INT NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -1,5 +1,6 @@
 -- step build:dim_customer
 -- after: table:dim_customer, load:orders, load:customers, load:geolocation
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover work table
@@ -222,7 +223,8 @@ INSERT INTO dwh.dim_customer (
   observed_at,
   valid_from,
   valid_to,
-  is_current
+  is_current,
+  _build_seq
 )
 SELECT
   MD5(
@@ -243,7 +245,8 @@ SELECT
   observed_at,
   valid_from,
   valid_to,
-  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM __ver_dim_customer
 WHERE
   NOT __tomb;
@@ -616,7 +619,8 @@ INSERT INTO dwh.dim_customer (
   observed_at,
   valid_from,
   valid_to,
-  is_current
+  is_current,
+  _build_seq
 )
 SELECT
   MD5(
@@ -637,7 +641,8 @@ SELECT
   observed_at,
   valid_from,
   valid_to,
-  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM __ver_dim_customer
 WHERE
   NOT __tomb;

@@ -1,5 +1,6 @@
 -- step build:dim_product
 -- after: table:dim_product, load:products, load:category_translation
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -25,7 +26,8 @@ SELECT
   __q.length_cm,
   __q.height_cm,
   __q.width_cm,
-  __q.volume_cm3
+  __q.volume_cm3,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     p.product_id AS product_id,
@@ -83,7 +85,8 @@ INSERT INTO dwh.dim_product (
   length_cm,
   height_cm,
   width_cm,
-  volume_cm3
+  volume_cm3,
+  _build_seq
 )
 SELECT
   product_sk,
@@ -98,7 +101,8 @@ SELECT
   length_cm,
   height_cm,
   width_cm,
-  volume_cm3
+  volume_cm3,
+  _build_seq
 FROM __src_dim_product;
 
 -- drop the staging table
@@ -173,7 +177,8 @@ SELECT
   __q.length_cm,
   __q.height_cm,
   __q.width_cm,
-  __q.volume_cm3
+  __q.volume_cm3,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.product_id,
@@ -258,7 +263,8 @@ INSERT INTO dwh.dim_product (
   length_cm,
   height_cm,
   width_cm,
-  volume_cm3
+  volume_cm3,
+  _build_seq
 )
 SELECT
   product_sk,
@@ -273,7 +279,8 @@ SELECT
   length_cm,
   height_cm,
   width_cm,
-  volume_cm3
+  volume_cm3,
+  _build_seq
 FROM __src_dim_product;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

@@ -1,5 +1,6 @@
 -- step build:dim_seller
 -- after: table:dim_seller, load:sellers, load:geolocation
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -19,7 +20,8 @@ SELECT
   __q.city,
   __q.state,
   __q.lat,
-  __q.lng
+  __q.lng,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   WITH geo_points AS (
     SELECT DISTINCT
@@ -77,7 +79,8 @@ INSERT INTO dwh.dim_seller (
   city,
   state,
   lat,
-  lng
+  lng,
+  _build_seq
 )
 SELECT
   seller_sk,
@@ -86,7 +89,8 @@ SELECT
   city,
   state,
   lat,
-  lng
+  lng,
+  _build_seq
 FROM __src_dim_seller;
 
 -- drop the staging table
@@ -155,7 +159,8 @@ SELECT
   __q.city,
   __q.state,
   __q.lat,
-  __q.lng
+  __q.lng,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.seller_id,
@@ -259,7 +264,8 @@ INSERT INTO dwh.dim_seller (
   city,
   state,
   lat,
-  lng
+  lng,
+  _build_seq
 )
 SELECT
   seller_sk,
@@ -268,7 +274,8 @@ SELECT
   city,
   state,
   lat,
-  lng
+  lng,
+  _build_seq
 FROM __src_dim_seller;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

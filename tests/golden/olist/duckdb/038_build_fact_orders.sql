@@ -1,5 +1,6 @@
 -- step build:fact_orders
 -- after: table:fact_orders, load:orders, load:customers, load:order_items, load:order_payments, load:order_reviews, check:dim_customer, check:dim_date
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -29,7 +30,8 @@ SELECT
   __q.max_installments,
   __q.review_score,
   __q.delivery_days,
-  __q.is_late
+  __q.is_late,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   WITH items AS (
     SELECT
@@ -172,7 +174,8 @@ INSERT INTO dwh.fact_orders (
   max_installments,
   review_score,
   delivery_days,
-  is_late
+  is_late,
+  _build_seq
 )
 SELECT
   order_id,
@@ -196,7 +199,8 @@ SELECT
   max_installments,
   review_score,
   delivery_days,
-  is_late
+  is_late,
+  _build_seq
 FROM __src_fact_orders;
 
 -- drop the staging table
@@ -343,7 +347,8 @@ SELECT
   __q.max_installments,
   __q.review_score,
   __q.delivery_days,
-  __q.is_late
+  __q.is_late,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.order_id,
@@ -553,7 +558,8 @@ INSERT INTO dwh.fact_orders (
   max_installments,
   review_score,
   delivery_days,
-  is_late
+  is_late,
+  _build_seq
 )
 SELECT
   order_id,
@@ -577,7 +583,8 @@ SELECT
   max_installments,
   review_score,
   delivery_days,
-  is_late
+  is_late,
+  _build_seq
 FROM __src_fact_orders;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

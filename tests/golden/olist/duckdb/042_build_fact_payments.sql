@@ -1,5 +1,6 @@
 -- step build:fact_payments
 -- after: table:fact_payments, load:order_payments, load:orders, load:customers, check:dim_customer, check:dim_date, check:fact_orders
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -14,7 +15,8 @@ SELECT
   __q.date_key,
   __q.payment_type,
   __q.payment_installments,
-  __q.payment_value
+  __q.payment_value,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     p.order_id AS order_id,
@@ -64,7 +66,8 @@ INSERT INTO dwh.fact_payments (
   date_key,
   payment_type,
   payment_installments,
-  payment_value
+  payment_value,
+  _build_seq
 )
 SELECT
   order_id,
@@ -73,7 +76,8 @@ SELECT
   date_key,
   payment_type,
   payment_installments,
-  payment_value
+  payment_value,
+  _build_seq
 FROM __src_fact_payments;
 
 -- drop the staging table
@@ -185,7 +189,8 @@ SELECT
   __q.date_key,
   __q.payment_type,
   __q.payment_installments,
-  __q.payment_value
+  __q.payment_value,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.order_id,
@@ -257,7 +262,8 @@ INSERT INTO dwh.fact_payments (
   date_key,
   payment_type,
   payment_installments,
-  payment_value
+  payment_value,
+  _build_seq
 )
 SELECT
   order_id,
@@ -266,7 +272,8 @@ SELECT
   date_key,
   payment_type,
   payment_installments,
-  payment_value
+  payment_value,
+  _build_seq
 FROM __src_fact_payments;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

@@ -1,5 +1,6 @@
 -- step build:fact_reviews
 -- after: table:fact_reviews, load:order_reviews, load:orders, load:customers, check:dim_customer, check:dim_date, check:fact_orders
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -19,7 +20,8 @@ SELECT
   __q.has_comment,
   __q.created_ts,
   __q.answered_ts,
-  __q.answer_days
+  __q.answer_days,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     r.review_id AS review_id,
@@ -87,7 +89,8 @@ INSERT INTO dwh.fact_reviews (
   has_comment,
   created_ts,
   answered_ts,
-  answer_days
+  answer_days,
+  _build_seq
 )
 SELECT
   review_id,
@@ -101,7 +104,8 @@ SELECT
   has_comment,
   created_ts,
   answered_ts,
-  answer_days
+  answer_days,
+  _build_seq
 FROM __src_fact_reviews;
 
 -- drop the staging table
@@ -248,7 +252,8 @@ SELECT
   __q.has_comment,
   __q.created_ts,
   __q.answered_ts,
-  __q.answer_days
+  __q.answer_days,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.review_id,
@@ -343,7 +348,8 @@ INSERT INTO dwh.fact_reviews (
   has_comment,
   created_ts,
   answered_ts,
-  answer_days
+  answer_days,
+  _build_seq
 )
 SELECT
   review_id,
@@ -357,7 +363,8 @@ SELECT
   has_comment,
   created_ts,
   answered_ts,
-  answer_days
+  answer_days,
+  _build_seq
 FROM __src_fact_reviews;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

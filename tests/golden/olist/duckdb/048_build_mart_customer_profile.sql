@@ -1,5 +1,6 @@
 -- step build:mart_customer_profile
 -- after: table:mart_customer_profile, check:dim_customer, check:dim_product, check:fact_orders, check:fact_order_items, check:fact_payments
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -25,7 +26,8 @@ SELECT
   __q.reviewed_orders,
   __q.avg_review_score,
   __q.favourite_category,
-  __q.preferred_payment_type
+  __q.preferred_payment_type,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   WITH person_orders AS (
     SELECT
@@ -179,7 +181,8 @@ INSERT INTO mart.mart_customer_profile (
   reviewed_orders,
   avg_review_score,
   favourite_category,
-  preferred_payment_type
+  preferred_payment_type,
+  _build_seq
 )
 SELECT
   customer_unique_id,
@@ -199,7 +202,8 @@ SELECT
   reviewed_orders,
   avg_review_score,
   favourite_category,
-  preferred_payment_type
+  preferred_payment_type,
+  _build_seq
 FROM __src_mart_customer_profile;
 
 -- drop the staging table
@@ -380,7 +384,8 @@ SELECT
   __q.reviewed_orders,
   __q.avg_review_score,
   __q.favourite_category,
-  __q.preferred_payment_type
+  __q.preferred_payment_type,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.customer_unique_id,
@@ -602,7 +607,8 @@ INSERT INTO mart.mart_customer_profile (
   reviewed_orders,
   avg_review_score,
   favourite_category,
-  preferred_payment_type
+  preferred_payment_type,
+  _build_seq
 )
 SELECT
   customer_unique_id,
@@ -622,7 +628,8 @@ SELECT
   reviewed_orders,
   avg_review_score,
   favourite_category,
-  preferred_payment_type
+  preferred_payment_type,
+  _build_seq
 FROM __src_mart_customer_profile;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

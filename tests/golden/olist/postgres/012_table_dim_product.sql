@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_product (
   height_cm INT,
   width_cm INT,
   volume_cm3 INT,
+  _build_seq BIGINT,
   PRIMARY KEY (product_id)
 );
 

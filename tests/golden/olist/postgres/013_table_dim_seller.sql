@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_seller (
   state VARCHAR NOT NULL,
   lat DOUBLE PRECISION,
   lng DOUBLE PRECISION,
+  _build_seq BIGINT,
   PRIMARY KEY (seller_id)
 );
 

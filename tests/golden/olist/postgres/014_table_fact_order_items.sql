@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
   price DECIMAL(12, 2) NOT NULL,
   freight_value DECIMAL(12, 2) NOT NULL,
   item_total DECIMAL(12, 2) NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (order_id, order_item_id)
 );
 

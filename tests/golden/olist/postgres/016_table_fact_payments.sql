@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_payments (
   payment_type VARCHAR NOT NULL,
   payment_installments INT NOT NULL,
   payment_value DECIMAL(12, 2) NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (order_id, payment_sequential)
 );
 

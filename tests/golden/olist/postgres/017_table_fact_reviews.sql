@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_reviews (
   created_ts TIMESTAMP NOT NULL,
   answered_ts TIMESTAMP NOT NULL,
   answer_days INT NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (review_id, order_id)
 );
 

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS mart.mart_customer_profile (
   avg_review_score DECIMAL(4, 2),
   favourite_category VARCHAR,
   preferred_payment_type VARCHAR,
+  _build_seq BIGINT,
   PRIMARY KEY (customer_unique_id)
 );
 

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS mart.mart_daily_sales (
   payments DECIMAL(14, 2) NOT NULL,
   avg_ticket DECIMAL(14, 2),
   new_customers INT NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (date_key)
 );
 

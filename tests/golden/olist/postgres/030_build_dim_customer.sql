@@ -1,5 +1,6 @@
 -- step build:dim_customer
 -- after: table:dim_customer, load:orders, load:customers, load:geolocation
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover work table
@@ -231,7 +232,8 @@ INSERT INTO dwh.dim_customer (
   observed_at,
   valid_from,
   valid_to,
-  is_current
+  is_current,
+  _build_seq
 )
 SELECT
   MD5(
@@ -252,7 +254,8 @@ SELECT
   observed_at,
   valid_from,
   valid_to,
-  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM __ver_dim_customer
 WHERE
   NOT __tomb;
@@ -634,7 +637,8 @@ INSERT INTO dwh.dim_customer (
   observed_at,
   valid_from,
   valid_to,
-  is_current
+  is_current,
+  _build_seq
 )
 SELECT
   MD5(
@@ -655,7 +659,8 @@ SELECT
   observed_at,
   valid_from,
   valid_to,
-  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM __ver_dim_customer
 WHERE
   NOT __tomb;

@@ -1,5 +1,6 @@
 -- step build:dim_product
 -- after: table:dim_product, load:products, load:category_translation
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -25,7 +26,8 @@ SELECT
   __q.length_cm,
   __q.height_cm,
   __q.width_cm,
-  __q.volume_cm3
+  __q.volume_cm3,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     p.product_id AS product_id,
@@ -80,7 +82,8 @@ WHEN MATCHED THEN UPDATE SET
   length_cm = __src_dim_product.length_cm,
   height_cm = __src_dim_product.height_cm,
   width_cm = __src_dim_product.width_cm,
-  volume_cm3 = __src_dim_product.volume_cm3
+  volume_cm3 = __src_dim_product.volume_cm3,
+  _build_seq = __src_dim_product._build_seq
 WHEN NOT MATCHED THEN INSERT (
   product_sk,
   product_id,
@@ -94,7 +97,8 @@ WHEN NOT MATCHED THEN INSERT (
   length_cm,
   height_cm,
   width_cm,
-  volume_cm3
+  volume_cm3,
+  _build_seq
 ) VALUES (
   __src_dim_product.product_sk,
   __src_dim_product.product_id,
@@ -108,7 +112,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_dim_product.length_cm,
   __src_dim_product.height_cm,
   __src_dim_product.width_cm,
-  __src_dim_product.volume_cm3
+  __src_dim_product.volume_cm3,
+  __src_dim_product._build_seq
 );
 
 -- drop the staging table
@@ -183,7 +188,8 @@ SELECT
   __q.length_cm,
   __q.height_cm,
   __q.width_cm,
-  __q.volume_cm3
+  __q.volume_cm3,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.product_id,
@@ -265,7 +271,8 @@ WHEN MATCHED THEN UPDATE SET
   length_cm = __src_dim_product.length_cm,
   height_cm = __src_dim_product.height_cm,
   width_cm = __src_dim_product.width_cm,
-  volume_cm3 = __src_dim_product.volume_cm3
+  volume_cm3 = __src_dim_product.volume_cm3,
+  _build_seq = __src_dim_product._build_seq
 WHEN NOT MATCHED THEN INSERT (
   product_sk,
   product_id,
@@ -279,7 +286,8 @@ WHEN NOT MATCHED THEN INSERT (
   length_cm,
   height_cm,
   width_cm,
-  volume_cm3
+  volume_cm3,
+  _build_seq
 ) VALUES (
   __src_dim_product.product_sk,
   __src_dim_product.product_id,
@@ -293,7 +301,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_dim_product.length_cm,
   __src_dim_product.height_cm,
   __src_dim_product.width_cm,
-  __src_dim_product.volume_cm3
+  __src_dim_product.volume_cm3,
+  __src_dim_product._build_seq
 );
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

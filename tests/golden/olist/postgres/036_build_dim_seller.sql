@@ -1,5 +1,6 @@
 -- step build:dim_seller
 -- after: table:dim_seller, load:sellers, load:geolocation
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -19,7 +20,8 @@ SELECT
   __q.city,
   __q.state,
   __q.lat,
-  __q.lng
+  __q.lng,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   WITH geo_points AS (
     SELECT DISTINCT
@@ -74,15 +76,17 @@ WHEN MATCHED THEN UPDATE SET
   city = __src_dim_seller.city,
   state = __src_dim_seller.state,
   lat = __src_dim_seller.lat,
-  lng = __src_dim_seller.lng
-WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng) VALUES (
+  lng = __src_dim_seller.lng,
+  _build_seq = __src_dim_seller._build_seq
+WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng, _build_seq) VALUES (
   __src_dim_seller.seller_sk,
   __src_dim_seller.seller_id,
   __src_dim_seller.zip_code_prefix,
   __src_dim_seller.city,
   __src_dim_seller.state,
   __src_dim_seller.lat,
-  __src_dim_seller.lng
+  __src_dim_seller.lng,
+  __src_dim_seller._build_seq
 );
 
 -- drop the staging table
@@ -151,7 +155,8 @@ SELECT
   __q.city,
   __q.state,
   __q.lat,
-  __q.lng
+  __q.lng,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.seller_id,
@@ -252,15 +257,17 @@ WHEN MATCHED THEN UPDATE SET
   city = __src_dim_seller.city,
   state = __src_dim_seller.state,
   lat = __src_dim_seller.lat,
-  lng = __src_dim_seller.lng
-WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng) VALUES (
+  lng = __src_dim_seller.lng,
+  _build_seq = __src_dim_seller._build_seq
+WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng, _build_seq) VALUES (
   __src_dim_seller.seller_sk,
   __src_dim_seller.seller_id,
   __src_dim_seller.zip_code_prefix,
   __src_dim_seller.city,
   __src_dim_seller.state,
   __src_dim_seller.lat,
-  __src_dim_seller.lng
+  __src_dim_seller.lng,
+  __src_dim_seller._build_seq
 );
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

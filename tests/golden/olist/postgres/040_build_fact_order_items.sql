@@ -1,5 +1,6 @@
 -- step build:fact_order_items
 -- after: table:fact_order_items, load:order_items, load:orders, load:customers, check:dim_customer, check:dim_product, check:dim_seller, check:dim_date, check:fact_orders
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -19,7 +20,8 @@ SELECT
   __q.shipping_limit_ts,
   __q.price,
   __q.freight_value,
-  __q.item_total
+  __q.item_total,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     i.order_id AS order_id,
@@ -83,7 +85,8 @@ INSERT INTO dwh.fact_order_items (
   shipping_limit_ts,
   price,
   freight_value,
-  item_total
+  item_total,
+  _build_seq
 )
 SELECT
   order_id,
@@ -97,7 +100,8 @@ SELECT
   shipping_limit_ts,
   price,
   freight_value,
-  item_total
+  item_total,
+  _build_seq
 FROM __src_fact_order_items;
 
 -- drop the staging table
@@ -270,7 +274,8 @@ SELECT
   __q.shipping_limit_ts,
   __q.price,
   __q.freight_value,
-  __q.item_total
+  __q.item_total,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.order_id,
@@ -361,7 +366,8 @@ INSERT INTO dwh.fact_order_items (
   shipping_limit_ts,
   price,
   freight_value,
-  item_total
+  item_total,
+  _build_seq
 )
 SELECT
   order_id,
@@ -375,7 +381,8 @@ SELECT
   shipping_limit_ts,
   price,
   freight_value,
-  item_total
+  item_total,
+  _build_seq
 FROM __src_fact_order_items;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

@@ -1,5 +1,6 @@
 -- step build:fact_payments
 -- after: table:fact_payments, load:order_payments, load:orders, load:customers, check:dim_customer, check:dim_date, check:fact_orders
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -14,7 +15,8 @@ SELECT
   __q.date_key,
   __q.payment_type,
   __q.payment_installments,
-  __q.payment_value
+  __q.payment_value,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     p.order_id AS order_id,
@@ -60,7 +62,8 @@ WHEN MATCHED THEN UPDATE SET
   date_key = __src_fact_payments.date_key,
   payment_type = __src_fact_payments.payment_type,
   payment_installments = __src_fact_payments.payment_installments,
-  payment_value = __src_fact_payments.payment_value
+  payment_value = __src_fact_payments.payment_value,
+  _build_seq = __src_fact_payments._build_seq
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   payment_sequential,
@@ -68,7 +71,8 @@ WHEN NOT MATCHED THEN INSERT (
   date_key,
   payment_type,
   payment_installments,
-  payment_value
+  payment_value,
+  _build_seq
 ) VALUES (
   __src_fact_payments.order_id,
   __src_fact_payments.payment_sequential,
@@ -76,7 +80,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_payments.date_key,
   __src_fact_payments.payment_type,
   __src_fact_payments.payment_installments,
-  __src_fact_payments.payment_value
+  __src_fact_payments.payment_value,
+  __src_fact_payments._build_seq
 );
 
 -- drop the staging table
@@ -188,7 +193,8 @@ SELECT
   __q.date_key,
   __q.payment_type,
   __q.payment_installments,
-  __q.payment_value
+  __q.payment_value,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.order_id,
@@ -256,7 +262,8 @@ WHEN MATCHED THEN UPDATE SET
   date_key = __src_fact_payments.date_key,
   payment_type = __src_fact_payments.payment_type,
   payment_installments = __src_fact_payments.payment_installments,
-  payment_value = __src_fact_payments.payment_value
+  payment_value = __src_fact_payments.payment_value,
+  _build_seq = __src_fact_payments._build_seq
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   payment_sequential,
@@ -264,7 +271,8 @@ WHEN NOT MATCHED THEN INSERT (
   date_key,
   payment_type,
   payment_installments,
-  payment_value
+  payment_value,
+  _build_seq
 ) VALUES (
   __src_fact_payments.order_id,
   __src_fact_payments.payment_sequential,
@@ -272,7 +280,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_payments.date_key,
   __src_fact_payments.payment_type,
   __src_fact_payments.payment_installments,
-  __src_fact_payments.payment_value
+  __src_fact_payments.payment_value,
+  __src_fact_payments._build_seq
 );
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

@@ -1,5 +1,6 @@
 -- step build:mart_category_monthly
 -- after: table:mart_category_monthly, check:dim_product, check:dim_date, check:fact_order_items, check:fact_orders
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -16,7 +17,8 @@ SELECT
   __q.revenue,
   __q.freight,
   __q.reviewed_orders,
-  __q.avg_review_score
+  __q.avg_review_score,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   WITH category_items AS (
     SELECT
@@ -110,7 +112,8 @@ INSERT INTO mart.mart_category_monthly (
   revenue,
   freight,
   reviewed_orders,
-  avg_review_score
+  avg_review_score,
+  _build_seq
 )
 SELECT
   category_name,
@@ -121,7 +124,8 @@ SELECT
   revenue,
   freight,
   reviewed_orders,
-  avg_review_score
+  avg_review_score,
+  _build_seq
 FROM __src_mart_category_monthly;
 
 -- drop the staging table

@@ -1,5 +1,6 @@
 -- step build:mart_daily_sales
 -- after: table:mart_daily_sales, check:dim_date, check:dim_customer, check:fact_orders, check:fact_order_items
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -20,7 +21,8 @@ SELECT
   __q.freight,
   __q.payments,
   __q.avg_ticket,
-  __q.new_customers
+  __q.new_customers,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   WITH bounds AS (
     SELECT
@@ -125,7 +127,8 @@ INSERT INTO mart.mart_daily_sales (
   freight,
   payments,
   avg_ticket,
-  new_customers
+  new_customers,
+  _build_seq
 )
 SELECT
   date_key,
@@ -140,7 +143,8 @@ SELECT
   freight,
   payments,
   avg_ticket,
-  new_customers
+  new_customers,
+  _build_seq
 FROM __src_mart_daily_sales;
 
 -- drop the staging table

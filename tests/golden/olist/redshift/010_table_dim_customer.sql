@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_customer (
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,
   is_current BOOLEAN NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (customer_unique_id, valid_from)
 )
 DISTSTYLE ALL

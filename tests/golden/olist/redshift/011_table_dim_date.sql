@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_date (
   is_weekend BOOLEAN NOT NULL,
   year_month VARCHAR(65535) NOT NULL,
   month_start DATE NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (date_key)
 )
 DISTSTYLE ALL

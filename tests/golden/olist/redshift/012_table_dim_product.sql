@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_product (
   height_cm INTEGER,
   width_cm INTEGER,
   volume_cm3 INTEGER,
+  _build_seq BIGINT,
   PRIMARY KEY (product_id)
 )
 DISTSTYLE ALL

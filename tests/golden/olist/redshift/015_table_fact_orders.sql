@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_orders (
   review_score INTEGER,
   delivery_days INTEGER,
   is_late BOOLEAN,
+  _build_seq BIGINT,
   PRIMARY KEY (order_id)
 )
 DISTSTYLE KEY

@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS mart.mart_category_monthly (
   freight DECIMAL(14, 2) NOT NULL,
   reviewed_orders INTEGER NOT NULL,
   avg_review_score DECIMAL(4, 2),
+  _build_seq BIGINT,
   PRIMARY KEY (category_name, year_month)
 )
 DISTSTYLE ALL

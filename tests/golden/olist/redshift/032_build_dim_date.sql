@@ -1,5 +1,6 @@
 -- step build:dim_date
 -- after: table:dim_date, load:orders, load:order_reviews
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -20,7 +21,8 @@ SELECT
   __q.iso_week,
   __q.is_weekend,
   __q.year_month,
-  __q.month_start
+  __q.month_start,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   WITH digits AS (
     SELECT
@@ -177,7 +179,8 @@ INSERT INTO dwh.dim_date (
   iso_week,
   is_weekend,
   year_month,
-  month_start
+  month_start,
+  _build_seq
 )
 SELECT
   date_key,
@@ -192,7 +195,8 @@ SELECT
   iso_week,
   is_weekend,
   year_month,
-  month_start
+  month_start,
+  _build_seq
 FROM __src_dim_date;
 
 -- drop the staging table

@@ -1,5 +1,6 @@
 -- step build:fact_orders
 -- after: table:fact_orders, load:orders, load:customers, load:order_items, load:order_payments, load:order_reviews, check:dim_customer, check:dim_date
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -29,7 +30,8 @@ SELECT
   __q.max_installments,
   __q.review_score,
   __q.delivery_days,
-  __q.is_late
+  __q.is_late,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   WITH items AS (
     SELECT
@@ -169,7 +171,8 @@ WHEN MATCHED THEN UPDATE SET
   max_installments = __src_fact_orders.max_installments,
   review_score = __src_fact_orders.review_score,
   delivery_days = __src_fact_orders.delivery_days,
-  is_late = __src_fact_orders.is_late
+  is_late = __src_fact_orders.is_late,
+  _build_seq = __src_fact_orders._build_seq
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   customer_sk,
@@ -192,7 +195,8 @@ WHEN NOT MATCHED THEN INSERT (
   max_installments,
   review_score,
   delivery_days,
-  is_late
+  is_late,
+  _build_seq
 ) VALUES (
   __src_fact_orders.order_id,
   __src_fact_orders.customer_sk,
@@ -215,7 +219,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_orders.max_installments,
   __src_fact_orders.review_score,
   __src_fact_orders.delivery_days,
-  __src_fact_orders.is_late
+  __src_fact_orders.is_late,
+  __src_fact_orders._build_seq
 );
 
 -- drop the staging table
@@ -362,7 +367,8 @@ SELECT
   __q.max_installments,
   __q.review_score,
   __q.delivery_days,
-  __q.is_late
+  __q.is_late,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.order_id,
@@ -569,7 +575,8 @@ WHEN MATCHED THEN UPDATE SET
   max_installments = __src_fact_orders.max_installments,
   review_score = __src_fact_orders.review_score,
   delivery_days = __src_fact_orders.delivery_days,
-  is_late = __src_fact_orders.is_late
+  is_late = __src_fact_orders.is_late,
+  _build_seq = __src_fact_orders._build_seq
 WHEN NOT MATCHED THEN INSERT (
   order_id,
   customer_sk,
@@ -592,7 +599,8 @@ WHEN NOT MATCHED THEN INSERT (
   max_installments,
   review_score,
   delivery_days,
-  is_late
+  is_late,
+  _build_seq
 ) VALUES (
   __src_fact_orders.order_id,
   __src_fact_orders.customer_sk,
@@ -615,7 +623,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_orders.max_installments,
   __src_fact_orders.review_score,
   __src_fact_orders.delivery_days,
-  __src_fact_orders.is_late
+  __src_fact_orders.is_late,
+  __src_fact_orders._build_seq
 );
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

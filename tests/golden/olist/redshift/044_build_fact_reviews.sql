@@ -1,5 +1,6 @@
 -- step build:fact_reviews
 -- after: table:fact_reviews, load:order_reviews, load:orders, load:customers, check:dim_customer, check:dim_date, check:fact_orders
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -19,7 +20,8 @@ SELECT
   __q.has_comment,
   __q.created_ts,
   __q.answered_ts,
-  __q.answer_days
+  __q.answer_days,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     r.review_id AS review_id,
@@ -79,7 +81,8 @@ WHEN MATCHED THEN UPDATE SET
   has_comment = __src_fact_reviews.has_comment,
   created_ts = __src_fact_reviews.created_ts,
   answered_ts = __src_fact_reviews.answered_ts,
-  answer_days = __src_fact_reviews.answer_days
+  answer_days = __src_fact_reviews.answer_days,
+  _build_seq = __src_fact_reviews._build_seq
 WHEN NOT MATCHED THEN INSERT (
   review_id,
   order_id,
@@ -92,7 +95,8 @@ WHEN NOT MATCHED THEN INSERT (
   has_comment,
   created_ts,
   answered_ts,
-  answer_days
+  answer_days,
+  _build_seq
 ) VALUES (
   __src_fact_reviews.review_id,
   __src_fact_reviews.order_id,
@@ -105,7 +109,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_reviews.has_comment,
   __src_fact_reviews.created_ts,
   __src_fact_reviews.answered_ts,
-  __src_fact_reviews.answer_days
+  __src_fact_reviews.answer_days,
+  __src_fact_reviews._build_seq
 );
 
 -- drop the staging table
@@ -252,7 +257,8 @@ SELECT
   __q.has_comment,
   __q.created_ts,
   __q.answered_ts,
-  __q.answer_days
+  __q.answer_days,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.review_id,
@@ -339,7 +345,8 @@ WHEN MATCHED THEN UPDATE SET
   has_comment = __src_fact_reviews.has_comment,
   created_ts = __src_fact_reviews.created_ts,
   answered_ts = __src_fact_reviews.answered_ts,
-  answer_days = __src_fact_reviews.answer_days
+  answer_days = __src_fact_reviews.answer_days,
+  _build_seq = __src_fact_reviews._build_seq
 WHEN NOT MATCHED THEN INSERT (
   review_id,
   order_id,
@@ -352,7 +359,8 @@ WHEN NOT MATCHED THEN INSERT (
   has_comment,
   created_ts,
   answered_ts,
-  answer_days
+  answer_days,
+  _build_seq
 ) VALUES (
   __src_fact_reviews.review_id,
   __src_fact_reviews.order_id,
@@ -365,7 +373,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_reviews.has_comment,
   __src_fact_reviews.created_ts,
   __src_fact_reviews.answered_ts,
-  __src_fact_reviews.answer_days
+  __src_fact_reviews.answer_days,
+  __src_fact_reviews._build_seq
 );
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

@@ -1,5 +1,6 @@
 -- step build:mart_customer_profile
 -- after: table:mart_customer_profile, check:dim_customer, check:dim_product, check:fact_orders, check:fact_order_items, check:fact_payments
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -25,7 +26,8 @@ SELECT
   __q.reviewed_orders,
   __q.avg_review_score,
   __q.favourite_category,
-  __q.preferred_payment_type
+  __q.preferred_payment_type,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   WITH person_orders AS (
     SELECT
@@ -176,7 +178,8 @@ WHEN MATCHED THEN UPDATE SET
   reviewed_orders = __src_mart_customer_profile.reviewed_orders,
   avg_review_score = __src_mart_customer_profile.avg_review_score,
   favourite_category = __src_mart_customer_profile.favourite_category,
-  preferred_payment_type = __src_mart_customer_profile.preferred_payment_type
+  preferred_payment_type = __src_mart_customer_profile.preferred_payment_type,
+  _build_seq = __src_mart_customer_profile._build_seq
 WHEN NOT MATCHED THEN INSERT (
   customer_unique_id,
   customer_sk,
@@ -195,7 +198,8 @@ WHEN NOT MATCHED THEN INSERT (
   reviewed_orders,
   avg_review_score,
   favourite_category,
-  preferred_payment_type
+  preferred_payment_type,
+  _build_seq
 ) VALUES (
   __src_mart_customer_profile.customer_unique_id,
   __src_mart_customer_profile.customer_sk,
@@ -214,7 +218,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_customer_profile.reviewed_orders,
   __src_mart_customer_profile.avg_review_score,
   __src_mart_customer_profile.favourite_category,
-  __src_mart_customer_profile.preferred_payment_type
+  __src_mart_customer_profile.preferred_payment_type,
+  __src_mart_customer_profile._build_seq
 );
 
 -- drop the staging table
@@ -399,7 +404,8 @@ SELECT
   __q.reviewed_orders,
   __q.avg_review_score,
   __q.favourite_category,
-  __q.preferred_payment_type
+  __q.preferred_payment_type,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.customer_unique_id,
@@ -618,7 +624,8 @@ WHEN MATCHED THEN UPDATE SET
   reviewed_orders = __src_mart_customer_profile.reviewed_orders,
   avg_review_score = __src_mart_customer_profile.avg_review_score,
   favourite_category = __src_mart_customer_profile.favourite_category,
-  preferred_payment_type = __src_mart_customer_profile.preferred_payment_type
+  preferred_payment_type = __src_mart_customer_profile.preferred_payment_type,
+  _build_seq = __src_mart_customer_profile._build_seq
 WHEN NOT MATCHED THEN INSERT (
   customer_unique_id,
   customer_sk,
@@ -637,7 +644,8 @@ WHEN NOT MATCHED THEN INSERT (
   reviewed_orders,
   avg_review_score,
   favourite_category,
-  preferred_payment_type
+  preferred_payment_type,
+  _build_seq
 ) VALUES (
   __src_mart_customer_profile.customer_unique_id,
   __src_mart_customer_profile.customer_sk,
@@ -656,7 +664,8 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_customer_profile.reviewed_orders,
   __src_mart_customer_profile.avg_review_score,
   __src_mart_customer_profile.favourite_category,
-  __src_mart_customer_profile.preferred_payment_type
+  __src_mart_customer_profile.preferred_payment_type,
+  __src_mart_customer_profile._build_seq
 );
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

@@ -9,7 +9,8 @@ CREATE TABLE IF NOT EXISTS dwh.dim_account_latest (
   account_no INT NOT NULL,
   plan TEXT,
   owner TEXT,
-  changed_at TIMESTAMP NOT NULL
+  changed_at TIMESTAMP NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS dwh.dim_account_snapshot (
   changed_at TIMESTAMP NOT NULL,
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,
-  is_current BOOLEAN NOT NULL
+  is_current BOOLEAN NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

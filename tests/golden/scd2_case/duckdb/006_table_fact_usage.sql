@@ -8,7 +8,8 @@ CREATE TABLE IF NOT EXISTS dwh.fact_usage (
   account_no INT NOT NULL,
   usage_date DATE NOT NULL,
   account_sk TEXT,
-  events BIGINT NOT NULL
+  events BIGINT NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

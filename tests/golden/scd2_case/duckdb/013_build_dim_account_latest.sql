@@ -1,5 +1,6 @@
 -- step build:dim_account_latest
 -- after: table:dim_account_latest, load:account_events
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -21,7 +22,8 @@ SELECT
   __q.account_no,
   __q.plan,
   __q.owner,
-  __q.changed_at
+  __q.changed_at,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     latest.region AS region,
@@ -74,7 +76,8 @@ INSERT INTO dwh.dim_account_latest (
   account_no,
   plan,
   owner,
-  changed_at
+  changed_at,
+  _build_seq
 )
 SELECT
   account_key,
@@ -82,7 +85,8 @@ SELECT
   account_no,
   plan,
   owner,
-  changed_at
+  changed_at,
+  _build_seq
 FROM __src_dim_account_latest;
 
 -- drop the staging table
@@ -133,7 +137,8 @@ SELECT
   __q.account_no,
   __q.plan,
   __q.owner,
-  __q.changed_at
+  __q.changed_at,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.region,
@@ -205,7 +210,8 @@ INSERT INTO dwh.dim_account_latest (
   account_no,
   plan,
   owner,
-  changed_at
+  changed_at,
+  _build_seq
 )
 SELECT
   account_key,
@@ -213,7 +219,8 @@ SELECT
   account_no,
   plan,
   owner,
-  changed_at
+  changed_at,
+  _build_seq
 FROM __src_dim_account_latest;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

@@ -1,6 +1,6 @@
 -- step build:dim_account_snapshot
 -- after: table:dim_account_snapshot, load:account_events
--- run-time parameters: batch_ts
+-- run-time parameters: batch_ts, build_seq
 BEGIN;
 
 -- drop a leftover work table
@@ -210,7 +210,8 @@ INSERT INTO dwh.dim_account_snapshot (
   changed_at,
   valid_from,
   valid_to,
-  is_current
+  is_current,
+  _build_seq
 )
 SELECT
   MD5(
@@ -229,13 +230,14 @@ SELECT
   changed_at,
   valid_from,
   valid_to,
-  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM __ver_dim_account_snapshot
 WHERE
   NOT __tomb;
 
 -- close versions of keys absent from the batch
-UPDATE dwh.dim_account_snapshot SET valid_to = $batch_ts, is_current = FALSE
+UPDATE dwh.dim_account_snapshot SET valid_to = $batch_ts, is_current = FALSE, _build_seq = CAST($build_seq AS BIGINT)
 WHERE
   is_current = TRUE
   AND NOT EXISTS(

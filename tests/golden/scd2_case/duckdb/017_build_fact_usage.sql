@@ -1,5 +1,6 @@
 -- step build:fact_usage
 -- after: table:fact_usage, load:account_events, check:dim_account
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -12,7 +13,8 @@ SELECT
   __q.account_no,
   __q.usage_date,
   __q.account_sk,
-  __q.events
+  __q.events,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   WITH daily AS (
     SELECT
@@ -71,14 +73,16 @@ INSERT INTO dwh.fact_usage (
   account_no,
   usage_date,
   account_sk,
-  events
+  events,
+  _build_seq
 )
 SELECT
   region,
   account_no,
   usage_date,
   account_sk,
-  events
+  events,
+  _build_seq
 FROM __src_fact_usage;
 
 -- drop the staging table
@@ -120,7 +124,8 @@ SELECT
   __q.account_no,
   __q.usage_date,
   __q.account_sk,
-  __q.events
+  __q.events,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.region,
@@ -199,14 +204,16 @@ INSERT INTO dwh.fact_usage (
   account_no,
   usage_date,
   account_sk,
-  events
+  events,
+  _build_seq
 )
 SELECT
   region,
   account_no,
   usage_date,
   account_sk,
-  events
+  events,
+  _build_seq
 FROM __src_fact_usage;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

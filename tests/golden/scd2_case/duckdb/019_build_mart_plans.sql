@@ -1,5 +1,6 @@
 -- step build:mart_plans
 -- after: table:mart_plans, check:dim_account
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -9,7 +10,8 @@ DROP TABLE IF EXISTS __src_mart_plans;
 CREATE TEMPORARY TABLE __src_mart_plans AS
 SELECT
   __q.plan,
-  __q.accounts
+  __q.accounts,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     COALESCE(dim_account.plan, 'none') AS plan,
@@ -40,11 +42,13 @@ DELETE FROM mart.mart_plans;
 -- fill the table
 INSERT INTO mart.mart_plans (
   plan,
-  accounts
+  accounts,
+  _build_seq
 )
 SELECT
   plan,
-  accounts
+  accounts,
+  _build_seq
 FROM __src_mart_plans;
 
 -- drop the staging table

@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_account_latest (
   plan VARCHAR,
   owner VARCHAR,
   changed_at TIMESTAMP NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (region, account_no)
 );
 

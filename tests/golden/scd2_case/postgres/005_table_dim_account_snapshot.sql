@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_account_snapshot (
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,
   is_current BOOLEAN NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (region, account_no, valid_from)
 );
 

@@ -6,6 +6,7 @@ BEGIN;
 CREATE TABLE IF NOT EXISTS mart.mart_plans (
   plan VARCHAR NOT NULL,
   accounts BIGINT NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (plan)
 );
 

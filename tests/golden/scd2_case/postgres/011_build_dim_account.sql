@@ -1,5 +1,6 @@
 -- step build:dim_account
 -- after: table:dim_account, load:account_events
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover work table
@@ -187,7 +188,8 @@ INSERT INTO dwh.dim_account (
   changed_at,
   valid_from,
   valid_to,
-  is_current
+  is_current,
+  _build_seq
 )
 SELECT
   MD5(
@@ -209,7 +211,8 @@ SELECT
   changed_at,
   valid_from,
   valid_to,
-  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM __ver_dim_account
 WHERE
   NOT __tomb;

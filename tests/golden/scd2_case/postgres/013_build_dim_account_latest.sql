@@ -1,5 +1,6 @@
 -- step build:dim_account_latest
 -- after: table:dim_account_latest, load:account_events
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -21,7 +22,8 @@ SELECT
   __q.account_no,
   __q.plan,
   __q.owner,
-  __q.changed_at
+  __q.changed_at,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     latest.region AS region,
@@ -70,14 +72,16 @@ WHEN MATCHED THEN UPDATE SET
   account_key = __src_dim_account_latest.account_key,
   plan = __src_dim_account_latest.plan,
   owner = __src_dim_account_latest.owner,
-  changed_at = __src_dim_account_latest.changed_at
-WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, changed_at) VALUES (
+  changed_at = __src_dim_account_latest.changed_at,
+  _build_seq = __src_dim_account_latest._build_seq
+WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, changed_at, _build_seq) VALUES (
   __src_dim_account_latest.account_key,
   __src_dim_account_latest.region,
   __src_dim_account_latest.account_no,
   __src_dim_account_latest.plan,
   __src_dim_account_latest.owner,
-  __src_dim_account_latest.changed_at
+  __src_dim_account_latest.changed_at,
+  __src_dim_account_latest._build_seq
 );
 
 -- drop the staging table
@@ -128,7 +132,8 @@ SELECT
   __q.account_no,
   __q.plan,
   __q.owner,
-  __q.changed_at
+  __q.changed_at,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.region,
@@ -196,14 +201,16 @@ WHEN MATCHED THEN UPDATE SET
   account_key = __src_dim_account_latest.account_key,
   plan = __src_dim_account_latest.plan,
   owner = __src_dim_account_latest.owner,
-  changed_at = __src_dim_account_latest.changed_at
-WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, changed_at) VALUES (
+  changed_at = __src_dim_account_latest.changed_at,
+  _build_seq = __src_dim_account_latest._build_seq
+WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, changed_at, _build_seq) VALUES (
   __src_dim_account_latest.account_key,
   __src_dim_account_latest.region,
   __src_dim_account_latest.account_no,
   __src_dim_account_latest.plan,
   __src_dim_account_latest.owner,
-  __src_dim_account_latest.changed_at
+  __src_dim_account_latest.changed_at,
+  __src_dim_account_latest._build_seq
 );
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

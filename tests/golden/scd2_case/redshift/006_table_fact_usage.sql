@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_usage (
   usage_date DATE NOT NULL,
   account_sk VARCHAR(65535),
   events BIGINT NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (region, account_no, usage_date)
 );
 

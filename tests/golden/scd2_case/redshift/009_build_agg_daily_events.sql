@@ -1,5 +1,6 @@
 -- step build:agg_daily_events
 -- after: table:agg_daily_events, load:account_events
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -9,7 +10,8 @@ DROP TABLE IF EXISTS __src_agg_daily_events;
 CREATE TEMPORARY TABLE __src_agg_daily_events AS
 SELECT
   __q.event_date,
-  __q.events
+  __q.events,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     CAST(account_events.changed_at AS DATE) AS event_date,
@@ -37,11 +39,13 @@ WHERE
 -- insert the batch's rows
 INSERT INTO mart.agg_daily_events (
   event_date,
-  events
+  events,
+  _build_seq
 )
 SELECT
   event_date,
-  events
+  events,
+  _build_seq
 FROM __src_agg_daily_events;
 
 -- drop the staging table

@@ -7,7 +7,8 @@ CREATE TABLE IF NOT EXISTS dwh.fact_purchase (
   purchase_id TEXT NOT NULL,
   member_sk TEXT,
   amount DECIMAL(10, 2) NOT NULL,
-  purchased_at TIMESTAMP NOT NULL
+  purchased_at TIMESTAMP NOT NULL,
+  _build_seq BIGINT
 );
 
 COMMIT;

@@ -1,6 +1,6 @@
 -- step build:dim_member
 -- after: table:dim_member, load:members
--- run-time parameters: batch_ts
+-- run-time parameters: batch_ts, build_seq
 BEGIN;
 
 -- drop a leftover work table
@@ -184,7 +184,8 @@ INSERT INTO dwh.dim_member (
   updated_at,
   valid_from,
   valid_to,
-  is_current
+  is_current,
+  _build_seq
 )
 SELECT
   MD5(
@@ -202,13 +203,14 @@ SELECT
   updated_at,
   valid_from,
   valid_to,
-  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current
+  valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP) AS is_current,
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM __ver_dim_member
 WHERE
   NOT __tomb;
 
 -- close versions of keys absent from the batch
-UPDATE dwh.dim_member SET valid_to = $batch_ts, is_current = FALSE
+UPDATE dwh.dim_member SET valid_to = $batch_ts, is_current = FALSE, _build_seq = CAST($build_seq AS BIGINT)
 WHERE
   is_current = TRUE
   AND NOT EXISTS(

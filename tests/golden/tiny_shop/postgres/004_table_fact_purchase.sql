@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_purchase (
   member_sk VARCHAR,
   amount DECIMAL(10, 2) NOT NULL,
   purchased_at TIMESTAMP NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (purchase_id)
 );
 

@@ -1,5 +1,6 @@
 -- step build:fact_purchase
 -- after: table:fact_purchase, load:purchases, check:dim_member
+-- run-time parameters: build_seq
 BEGIN;
 
 -- drop a leftover staging table
@@ -11,7 +12,8 @@ SELECT
   __q.purchase_id,
   __q.member_sk,
   __q.amount,
-  __q.purchased_at
+  __q.purchased_at,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     p.purchase_id AS purchase_id,
@@ -48,13 +50,15 @@ INSERT INTO dwh.fact_purchase (
   purchase_id,
   member_sk,
   amount,
-  purchased_at
+  purchased_at,
+  _build_seq
 )
 SELECT
   purchase_id,
   member_sk,
   amount,
-  purchased_at
+  purchased_at,
+  _build_seq
 FROM __src_fact_purchase;
 
 -- drop the staging table
@@ -95,7 +99,8 @@ SELECT
   __q.purchase_id,
   __q.member_sk,
   __q.amount,
-  __q.purchased_at
+  __q.purchased_at,
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.purchase_id,
@@ -151,13 +156,15 @@ INSERT INTO dwh.fact_purchase (
   purchase_id,
   member_sk,
   amount,
-  purchased_at
+  purchased_at,
+  _build_seq
 )
 SELECT
   purchase_id,
   member_sk,
   amount,
-  purchased_at
+  purchased_at,
+  _build_seq
 FROM __src_fact_purchase;
 
 -- when its inputs' changes are known (a scoped build): drop the staging table

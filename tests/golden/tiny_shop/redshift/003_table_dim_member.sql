@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS dwh.dim_member (
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,
   is_current BOOLEAN NOT NULL,
+  _build_seq BIGINT,
   PRIMARY KEY (member_id, valid_from)
 )
 DISTSTYLE KEY
