@@ -2,15 +2,62 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
 from framework.lake import LakeFile, LakeRecords, batch_date_of, copy_manifest, sha256_of
 
+CHECKSUMS = "_checksums.json"  # per pipeline folder: file path in it → [size, mtime_ns, sha256]
+
+
+class _Checksums:
+    """The sha256 of the pipeline's lake files, reused while a file's size and modification time
+    are what they were when it was hashed (git's index does the same): finding a run's new files
+    must not read every byte of history. A file rewritten since is hashed again, so a loaded
+    file whose bytes changed is still refused. Saved atomically; a lost update (two processes
+    at once) or an unwritable lake only costs hashing again."""
+
+    def __init__(self, folder: str):
+        self.folder, self.path, self.changed = folder, os.path.join(folder, CHECKSUMS), False
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                loaded = json.load(handle)
+            self.entries: dict[str, list] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def sha256(self, path: str) -> tuple[int, str]:
+        """(size, sha256) of the file."""
+        stat = os.stat(path)
+        key = os.path.relpath(path, self.folder).replace(os.sep, "/")
+        known = self.entries.get(key)
+        if isinstance(known, list) and len(known) == 3 and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+            return stat.st_size, str(known[2])
+        digest = sha256_of(path)
+        self.entries[key] = [stat.st_size, stat.st_mtime_ns, digest]
+        self.changed = True
+        return stat.st_size, digest
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        temporary = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(self.entries, handle, separators=(",", ":"))
+            os.replace(temporary, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+
 
 class LocalLake(LakeRecords):
     def __init__(self, root: str):
         self.root = os.path.abspath(root)
+
+    def _checksums(self, pipeline: str) -> _Checksums:
+        return _Checksums(os.path.join(self.root, pipeline))
 
     def batch_file(self, pipeline: str, source: str, batch_date: str, name: str) -> str:
         return os.path.join(self.root, pipeline, source, f"batch_date={batch_date}", name)
@@ -25,21 +72,33 @@ class LocalLake(LakeRecords):
 
     def list_files(self, pipeline: str, source: str) -> list[LakeFile]:
         base = os.path.join(self.root, pipeline, source)
+        checksums = self._checksums(pipeline)
         files = []
         for folder, dirs, names in os.walk(base):
             dirs.sort()
             for name in sorted(names):
                 if name.endswith(".parquet"):
                     path = os.path.join(folder, name)
-                    files.append(LakeFile(path, os.path.getsize(path), sha256_of(path), batch_date_of(path)))
+                    size, digest = checksums.sha256(path)
+                    files.append(LakeFile(path, size, digest, batch_date_of(path)))
+        checksums.save()
         return files
 
     def describe(self, path: str) -> LakeFile | None:
+        inside = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        if inside.startswith("../"):  # not a lake file: nothing to remember it by
+            return (
+                LakeFile(path, os.path.getsize(path), sha256_of(path), batch_date_of(path))
+                if os.path.isfile(path)
+                else None
+            )
+        checksums = self._checksums(inside.split("/")[0])
         try:
-            size = os.path.getsize(path)
-            return LakeFile(path, size, sha256_of(path), batch_date_of(path))
+            size, digest = checksums.sha256(path)
         except FileNotFoundError:
             return None
+        checksums.save()
+        return LakeFile(path, size, digest, batch_date_of(path))
 
     def row_count(self, path: str) -> int:
         import pyarrow.parquet as pq
