@@ -67,10 +67,14 @@ INTERNAL_TABLES = (
             _c("spec_fingerprint", "string"),  # the compiled specs the run used (manifest source fingerprint)
             _c("dag_run_id", "string"),  # the Airflow DAG run the step belongs to (NULL for `elt run`)
             _c("logical_date", "timestamp"),  # that DAG run's logical date (UTC)
+            # a load's load_seq or a build's build_seq: the `_load_seq` / `_build_seq` of the
+            # rows it wrote, so any row leads to the run that wrote it
+            _c("seq", "bigint"),
+            _c("keys_affected", "bigint"),  # a scoped build: the keys it recomputed
         ),
         ("run_id", "step"),
         "One row per step of every run.",
-        added=("step_kind", "detail", "spec_fingerprint", "dag_run_id", "logical_date"),
+        added=("step_kind", "detail", "spec_fingerprint", "dag_run_id", "logical_date", "seq", "keys_affected"),
     ),
     TableSpec(
         "rejects",

@@ -36,6 +36,7 @@ class StepOutcome:
     rows_expired: int | None = None
     rows_rejected: int | None = None
     keys_affected: int | None = None  # a scoped build: the keys it recomputed
+    seq: int | None = None  # the load's or build's counter: the `_load_seq` / `_build_seq` of its rows
     detail: str = ""
     error: str = ""
     checks: list[CheckOutcome] = field(default_factory=list)

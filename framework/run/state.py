@@ -220,5 +220,7 @@ class RunState:
                 "spec_fingerprint": self.manifest.pipeline.source_fingerprint,
                 "dag_run_id": origin.dag_run_id if origin else None,
                 "logical_date": logical,
+                "seq": outcome.seq,
+                "keys_affected": outcome.keys_affected,
             },
         )

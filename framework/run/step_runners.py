@@ -183,6 +183,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         time.perf_counter() - started,
         rows_inserted=inserted,
         rows_rejected=sum(rows for _, rows in rejects) + conflict_rows,
+        seq=seq,
         detail=detail,
         error=f"{waiting} file(s) not loaded: {gate.reason}" if waiting else "",
     )
@@ -371,6 +372,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         rows_updated=0 if refilled else result.affected.get("MERGE", 0) + min(inserted, deleted),
         rows_expired=result.reports.get("rows_expired"),
         keys_affected=result.reports.get("keys_affected"),
+        seq=seq,
         detail="; ".join(
             part
             for part in (

@@ -53,7 +53,8 @@ def a_shipped_order(workspace: Workspace) -> dict:
 def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path):
     workspace = Workspace(tmp_path, OLIST)
     assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
-    assert workspace.run().ok
+    first = workspace.run()
+    assert first.ok
     delivered = a_shipped_order(workspace)
     before = dict(workspace.query("SELECT order_id, fact_orders FROM dwh.fact_orders AS fact_orders"))
     delivered["order_status"] = "delivered"
@@ -86,6 +87,13 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
     assert workspace.query(by_person) == [(False, 1), (True, 2)]
     # a table model is rebuilt whole: every row
     assert workspace.query("SELECT DISTINCT _build_seq FROM dwh.dim_date") == [(2,)]
+    # any row leads to the run that wrote it, old markers too (run_log keeps every step's seq)
+    writer = """SELECT f._build_seq, r.run_id, r.keys_affected FROM dwh.fact_orders f
+        JOIN elt.run_log r ON r.step = 'build:fact_orders' AND r.seq = f._build_seq
+        GROUP BY ALL ORDER BY 1"""
+    assert workspace.query(writer) == [(1, first.run_id, None), (2, result.run_id, 1)]
+    staged = "SELECT DISTINCT r.run_id FROM staging.orders o JOIN elt.run_log r ON r.step = 'load:orders' AND r.seq = o._load_seq"
+    assert sorted(workspace.query(staged)) == sorted([(first.run_id,), (result.run_id,)])
     # each staging row carries the load that last wrote it: the changed order the second one
     loads = workspace.query("SELECT _load_seq, COUNT(*) FROM staging.orders GROUP BY _load_seq ORDER BY _load_seq")
     assert [seq for seq, _ in loads] == [1, 2] and loads[1][1] == 1, loads

@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   spec_fingerprint VARCHAR,
   dag_run_id VARCHAR,
   logical_date TIMESTAMP,
+  seq BIGINT,
+  keys_affected BIGINT,
   PRIMARY KEY (run_id, step)
 );
 

@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   detail TEXT,
   spec_fingerprint TEXT,
   dag_run_id TEXT,
-  logical_date TIMESTAMP
+  logical_date TIMESTAMP,
+  seq BIGINT,
+  keys_affected BIGINT
 );
 
 -- framework table rejects

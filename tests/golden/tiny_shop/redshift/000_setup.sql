@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS elt.run_log (
   spec_fingerprint VARCHAR(65535),
   dag_run_id VARCHAR(65535),
   logical_date TIMESTAMP,
+  seq BIGINT,
+  keys_affected BIGINT,
   PRIMARY KEY (run_id, step)
 );
 
