@@ -79,6 +79,9 @@ def reporting_settings(con, pipeline, source, path, lake, batch_date):
 def test_ingest_workers_share_the_memory_and_spill_to_a_temp_folder(tmp_path, monkeypatch, workers, budget, share):
     monkeypatch.setattr(ingest, "ingest_file", reporting_settings)
     monkeypatch.setattr(ingest, "_PARALLEL_BYTES", 0)  # a pool even for tiny files
+    # ingest forks only from a single-threaded process; earlier tests in the same session may
+    # have left a thread (a local S3 server's): the sharing is what is tested here
+    monkeypatch.setattr("threading.active_count", lambda: 1)
     landing = tmp_path / "landing"
     for day in ("2024-01-01", "2024-01-02", "2024-01-03"):
         members(landing, f"members_{day}.csv", 3)
