@@ -31,7 +31,7 @@ from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import since_param
-from framework.sql.lineage import KeyPath, KeyScope
+from framework.sql.lineage import Hop, KeyPath, KeyScope
 from framework.sql.schema import LOAD_SEQ
 
 KEY = "__k"
@@ -168,10 +168,8 @@ def affected_keys(
     key_column = next(c for c in spec.columns if c.name == scope.column)
     key_type = dialect.column_type(key_column.portable_type)
     parts = []
-    for path in scope.paths:
-        values = _path_values(path, project, scopes, naming, dialect)
-        if values is not None:
-            parts.append(q.select(q.alias(q.cast(q.col("__v"), key_type.copy()), KEY)).from_(q.subquery(values, "__p")))
+    for values in _grouped_values(scope.paths, project, scopes, naming, dialect):
+        parts.append(q.select(q.alias(q.cast(q.col("__v"), key_type.copy()), KEY)).from_(q.subquery(values, "__p")))
     if not parts:
         return []
     union: exp.Query = parts[0]
@@ -252,6 +250,38 @@ def _changed_rows(
     return q.select(q.alias(q.col(column), "__v")).from_(table).where(rewritten)
 
 
+def _grouped_values(
+    paths: tuple[KeyPath, ...], project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
+) -> list[exp.Select]:
+    """The key values of every path, paths ending in the same hop sharing it: the union of what
+    reaches that hop, joined once (several changed inputs reaching dim_customer through facts
+    scan it once, not once each)."""
+    by_last_hop: dict[Hop | None, list[KeyPath]] = {}
+    for path in paths:
+        by_last_hop.setdefault(path.hops[-1] if path.hops else None, []).append(path)
+    found = []
+    for last, group in by_last_hop.items():
+        if last is None or len(group) == 1:
+            found += [v for p in group if (v := _path_values(p, project, scopes, naming, dialect)) is not None]
+            continue
+        reaching = [
+            _path_values(dataclasses.replace(p, hops=p.hops[:-1]), project, scopes, naming, dialect) for p in group
+        ]
+        known = [v for v in reaching if v is not None]  # None: an input rebuilt whole (the runner's case)
+        if known:
+            union: exp.Query = known[0]
+            for more in known[1:]:
+                union = exp.Union(this=union, expression=more, distinct=True)
+            found.append(_hop(q.select(q.col("__v")).from_(q.subquery(union, "__h")), last, naming))
+    return found
+
+
+def _hop(found: exp.Select, hop: Hop, naming: Naming) -> exp.Select:
+    return (
+        q.select(q.alias(q.col(hop.carry), "__v")).from_(naming.table_of(hop.input)).where(_in(q.col(hop.match), found))
+    )
+
+
 def _path_values(
     path: KeyPath, project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
 ) -> exp.Select | None:
@@ -259,12 +289,7 @@ def _path_values(
     for hop in path.hops:
         if values is None:
             return None
-        found = q.select(q.col("__v")).from_(q.subquery(values, "__h"))
-        values = (
-            q.select(q.alias(q.col(hop.carry), "__v"))
-            .from_(naming.table_of(hop.input))
-            .where(_in(q.col(hop.match), found))
-        )
+        values = _hop(q.select(q.col("__v")).from_(q.subquery(values, "__h")), hop, naming)
     return values
 
 

@@ -229,26 +229,6 @@ FROM (
   FROM (
     SELECT
       order_id AS __v
-    FROM staging.orders
-    WHERE
-      customer_id IN (
-        SELECT
-          __v
-        FROM (
-          SELECT
-            customer_id AS __v
-          FROM staging.customers
-          WHERE
-            _load_seq > $since_customers
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS TEXT) AS __k
-  FROM (
-    SELECT
-      order_id AS __v
     FROM staging.order_items
     WHERE
       _load_seq > $since_order_items
@@ -285,6 +265,12 @@ FROM (
         SELECT
           __v
         FROM (
+          SELECT
+            customer_id AS __v
+          FROM staging.customers
+          WHERE
+            _load_seq > $since_customers
+          UNION
           SELECT
             customer_id AS __v
           FROM staging.customers

@@ -145,21 +145,7 @@ FROM (
           FROM staging.orders
           WHERE
             _load_seq > $since_orders
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS TEXT) AS __k
-  FROM (
-    SELECT
-      review_id AS __v
-    FROM staging.order_reviews
-    WHERE
-      order_id IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             order_id AS __v
           FROM staging.orders
@@ -175,21 +161,7 @@ FROM (
                   _load_seq > $since_customers
               ) AS __h
             )
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS TEXT) AS __k
-  FROM (
-    SELECT
-      review_id AS __v
-    FROM staging.order_reviews
-    WHERE
-      order_id IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             order_id AS __v
           FROM staging.orders

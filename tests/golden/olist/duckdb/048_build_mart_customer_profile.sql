@@ -267,21 +267,7 @@ FROM (
                   )
               ) AS __h
             )
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS TEXT) AS __k
-  FROM (
-    SELECT
-      customer_unique_id AS __v
-    FROM dwh.dim_customer
-    WHERE
-      customer_sk IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             customer_sk AS __v
           FROM dwh.fact_orders
@@ -293,21 +279,7 @@ FROM (
               WHERE
                 pipeline = $pipeline AND model = 'fact_orders' AND build_seq > $since_fact_orders
             )
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS TEXT) AS __k
-  FROM (
-    SELECT
-      customer_unique_id AS __v
-    FROM dwh.dim_customer
-    WHERE
-      customer_sk IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             customer_sk AS __v
           FROM dwh.fact_order_items
@@ -321,21 +293,7 @@ FROM (
                 AND model = 'fact_order_items'
                 AND build_seq > $since_fact_order_items
             )
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS TEXT) AS __k
-  FROM (
-    SELECT
-      customer_unique_id AS __v
-    FROM dwh.dim_customer
-    WHERE
-      customer_sk IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             customer_sk AS __v
           FROM dwh.fact_payments

@@ -247,26 +247,6 @@ FROM (
   FROM (
     SELECT
       order_id AS __v
-    FROM staging.orders
-    WHERE
-      customer_id IN (
-        SELECT
-          __v
-        FROM (
-          SELECT
-            customer_id AS __v
-          FROM staging.customers
-          WHERE
-            _load_seq > %(since_customers)s
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR) AS __k
-  FROM (
-    SELECT
-      order_id AS __v
     FROM staging.order_items
     WHERE
       _load_seq > %(since_order_items)s
@@ -303,6 +283,12 @@ FROM (
         SELECT
           __v
         FROM (
+          SELECT
+            customer_id AS __v
+          FROM staging.customers
+          WHERE
+            _load_seq > %(since_customers)s
+          UNION
           SELECT
             customer_id AS __v
           FROM staging.customers

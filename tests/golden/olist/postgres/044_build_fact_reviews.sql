@@ -152,21 +152,7 @@ FROM (
           FROM staging.orders
           WHERE
             _load_seq > %(since_orders)s
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR) AS __k
-  FROM (
-    SELECT
-      review_id AS __v
-    FROM staging.order_reviews
-    WHERE
-      order_id IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             order_id AS __v
           FROM staging.orders
@@ -182,21 +168,7 @@ FROM (
                   _load_seq > %(since_customers)s
               ) AS __h
             )
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR) AS __k
-  FROM (
-    SELECT
-      review_id AS __v
-    FROM staging.order_reviews
-    WHERE
-      order_id IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             order_id AS __v
           FROM staging.orders

@@ -285,21 +285,7 @@ FROM (
                   )
               ) AS __h
             )
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR) AS __k
-  FROM (
-    SELECT
-      customer_unique_id AS __v
-    FROM dwh.dim_customer
-    WHERE
-      customer_sk IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             customer_sk AS __v
           FROM dwh.fact_orders
@@ -313,21 +299,7 @@ FROM (
                 AND model = 'fact_orders'
                 AND build_seq > %(since_fact_orders)s
             )
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR) AS __k
-  FROM (
-    SELECT
-      customer_unique_id AS __v
-    FROM dwh.dim_customer
-    WHERE
-      customer_sk IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             customer_sk AS __v
           FROM dwh.fact_order_items
@@ -341,21 +313,7 @@ FROM (
                 AND model = 'fact_order_items'
                 AND build_seq > %(since_fact_order_items)s
             )
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR) AS __k
-  FROM (
-    SELECT
-      customer_unique_id AS __v
-    FROM dwh.dim_customer
-    WHERE
-      customer_sk IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             customer_sk AS __v
           FROM dwh.fact_payments

@@ -249,26 +249,6 @@ FROM (
   FROM (
     SELECT
       order_id AS __v
-    FROM staging.orders
-    WHERE
-      customer_id IN (
-        SELECT
-          __v
-        FROM (
-          SELECT
-            customer_id AS __v
-          FROM staging.customers
-          WHERE
-            _load_seq > %(since_customers)s
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR(65535)) AS __k
-  FROM (
-    SELECT
-      order_id AS __v
     FROM staging.order_items
     WHERE
       _load_seq > %(since_order_items)s
@@ -305,6 +285,12 @@ FROM (
         SELECT
           __v
         FROM (
+          SELECT
+            customer_id AS __v
+          FROM staging.customers
+          WHERE
+            _load_seq > %(since_customers)s
+          UNION
           SELECT
             customer_id AS __v
           FROM staging.customers

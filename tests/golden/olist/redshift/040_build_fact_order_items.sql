@@ -151,21 +151,7 @@ FROM (
           FROM staging.customers
           WHERE
             _load_seq > %(since_customers)s
-        ) AS __h
-      )
-  ) AS __p
-  UNION
-  SELECT
-    CAST(__v AS VARCHAR(65535)) AS __k
-  FROM (
-    SELECT
-      order_id AS __v
-    FROM staging.orders
-    WHERE
-      customer_id IN (
-        SELECT
-          __v
-        FROM (
+          UNION
           SELECT
             customer_id AS __v
           FROM staging.customers
