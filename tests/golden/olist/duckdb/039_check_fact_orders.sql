@@ -611,12 +611,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
-      AND NOT __c.customer_sk IN (
+      AND NOT EXISTS(
         SELECT
-          __p.customer_sk
+          1
         FROM dwh.dim_customer AS __p
         WHERE
-          NOT __p.customer_sk IS NULL
+          __p.customer_sk = __c.customer_sk
       )
   ) AS check_18,
   (
@@ -662,12 +662,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.date_key IS NULL
-      AND NOT __c.date_key IN (
+      AND NOT EXISTS(
         SELECT
-          __p.date_key
+          1
         FROM dwh.dim_date AS __p
         WHERE
-          NOT __p.date_key IS NULL
+          __p.date_key = __c.date_key
       )
   ) AS check_22,
   (

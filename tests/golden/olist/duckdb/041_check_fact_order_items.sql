@@ -326,12 +326,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.order_id IS NULL
-      AND NOT __c.order_id IN (
+      AND NOT EXISTS(
         SELECT
-          __p.order_id
+          1
         FROM dwh.fact_orders AS __p
         WHERE
-          NOT __p.order_id IS NULL
+          __p.order_id = __c.order_id
       )
   ) AS check_8,
   (
@@ -366,12 +366,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
-      AND NOT __c.customer_sk IN (
+      AND NOT EXISTS(
         SELECT
-          __p.customer_sk
+          1
         FROM dwh.dim_customer AS __p
         WHERE
-          NOT __p.customer_sk IS NULL
+          __p.customer_sk = __c.customer_sk
       )
   ) AS check_11,
   (
@@ -395,12 +395,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.product_sk IS NULL
-      AND NOT __c.product_sk IN (
+      AND NOT EXISTS(
         SELECT
-          __p.product_sk
+          1
         FROM dwh.dim_product AS __p
         WHERE
-          NOT __p.product_sk IS NULL
+          __p.product_sk = __c.product_sk
       )
   ) AS check_13,
   (
@@ -435,12 +435,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.seller_sk IS NULL
-      AND NOT __c.seller_sk IN (
+      AND NOT EXISTS(
         SELECT
-          __p.seller_sk
+          1
         FROM dwh.dim_seller AS __p
         WHERE
-          NOT __p.seller_sk IS NULL
+          __p.seller_sk = __c.seller_sk
       )
   ) AS check_16,
   (
@@ -464,12 +464,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.date_key IS NULL
-      AND NOT __c.date_key IN (
+      AND NOT EXISTS(
         SELECT
-          __p.date_key
+          1
         FROM dwh.dim_date AS __p
         WHERE
-          NOT __p.date_key IS NULL
+          __p.date_key = __c.date_key
       )
   ) AS check_18,
   (

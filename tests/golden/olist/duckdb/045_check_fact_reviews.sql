@@ -270,12 +270,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.order_id IS NULL
-      AND NOT __c.order_id IN (
+      AND NOT EXISTS(
         SELECT
-          __p.order_id
+          1
         FROM dwh.fact_orders AS __p
         WHERE
-          NOT __p.order_id IS NULL
+          __p.order_id = __c.order_id
       )
   ) AS check_7,
   (
@@ -299,12 +299,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
-      AND NOT __c.customer_sk IN (
+      AND NOT EXISTS(
         SELECT
-          __p.customer_sk
+          1
         FROM dwh.dim_customer AS __p
         WHERE
-          NOT __p.customer_sk IS NULL
+          __p.customer_sk = __c.customer_sk
       )
   ) AS check_9,
   (
@@ -328,12 +328,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.date_key IS NULL
-      AND NOT __c.date_key IN (
+      AND NOT EXISTS(
         SELECT
-          __p.date_key
+          1
         FROM dwh.dim_date AS __p
         WHERE
-          NOT __p.date_key IS NULL
+          __p.date_key = __c.date_key
       )
   ) AS check_11,
   (

@@ -302,12 +302,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.customer_unique_id IS NULL
-      AND NOT __c.customer_unique_id IN (
+      AND NOT EXISTS(
         SELECT
-          __p.customer_unique_id
+          1
         FROM dwh.dim_customer AS __p
         WHERE
-          NOT __p.customer_unique_id IS NULL
+          __p.customer_unique_id = __c.customer_unique_id
       )
   ) AS check_8,
   (
@@ -331,12 +331,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
-      AND NOT __c.customer_sk IN (
+      AND NOT EXISTS(
         SELECT
-          __p.customer_sk
+          1
         FROM dwh.dim_customer AS __p
         WHERE
-          NOT __p.customer_sk IS NULL
+          __p.customer_sk = __c.customer_sk
       )
   ) AS check_10,
   (

@@ -51,12 +51,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.account_sk IS NULL
-      AND NOT __c.account_sk IN (
+      AND NOT EXISTS(
         SELECT
-          __p.account_sk
+          1
         FROM dwh.dim_account AS __p
         WHERE
-          NOT __p.account_sk IS NULL
+          __p.account_sk = __c.account_sk
       )
   ) AS check_0,
   (

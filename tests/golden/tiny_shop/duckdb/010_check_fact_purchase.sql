@@ -84,12 +84,12 @@ SELECT
     ) AS __c
     WHERE
       NOT __c.member_sk IS NULL
-      AND NOT __c.member_sk IN (
+      AND NOT EXISTS(
         SELECT
-          __p.member_sk
+          1
         FROM dwh.dim_member AS __p
         WHERE
-          NOT __p.member_sk IS NULL
+          __p.member_sk = __c.member_sk
       )
   ) AS check_1,
   (
