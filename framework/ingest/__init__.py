@@ -83,17 +83,17 @@ def ingest_pipeline(
     ]
     jobs = [(s, p) for s, p in jobs if not _consumed(consumed.get(seen[p].path), seen[p])]
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
-    import threading
-
-    # Forking a process that runs other threads (an Airflow task's API client, a web server) can
-    # deadlock the child: share the work across processes only from a single-threaded one.
+    # Forking a process that runs other threads (an Airflow task's API client, a web server, or
+    # DuckDB's own native threads, which threading.active_count() does not count) can deadlock
+    # the child on a lock one of them held (seen once: a CI run's worker hung in a futex inside
+    # an in-process Airflow test): share the work across processes only from a single-threaded one.
     # A pool costs ~0.3 s to start and fill (each child imports its readers): only for batches
     # big enough to gain it back.
     large = sum(os.path.getsize(p) for _, p in jobs) >= _PARALLEL_BYTES
     processes = min(workers, len(jobs))
     if memory_limit is not None:  # the workers share the memory: each gets at least _WORKER_MEMORY
         processes = max(1, min(processes, memory_limit // _WORKER_MEMORY))
-    if processes > 1 and large and threading.active_count() == 1 and getattr(lake, "forkable", True):
+    if processes > 1 and large and _single_threaded() and getattr(lake, "forkable", True):
         import multiprocessing
 
         share = memory_limit // processes if memory_limit is not None else None
@@ -121,6 +121,18 @@ def ingest_pipeline(
         lake.write_batch_record(pipeline.name, batch_record(lake, pipeline.name, batch_date, report))
     report.files = sorted(report.files + skipped, key=lambda r: (r.source, r.landing_path))
     return report
+
+
+def _single_threaded() -> bool:
+    """This process runs one thread: Python's count, and the kernel's where it tells (Linux)."""
+    import threading
+
+    if threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc: Python's count is all there is
+        return True
 
 
 @dataclass(frozen=True)

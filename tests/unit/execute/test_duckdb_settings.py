@@ -79,9 +79,9 @@ def reporting_settings(con, pipeline, source, path, lake, batch_date):
 def test_ingest_workers_share_the_memory_and_spill_to_a_temp_folder(tmp_path, monkeypatch, workers, budget, share):
     monkeypatch.setattr(ingest, "ingest_file", reporting_settings)
     monkeypatch.setattr(ingest, "_PARALLEL_BYTES", 0)  # a pool even for tiny files
-    # ingest forks only from a single-threaded process; earlier tests in the same session may
-    # have left a thread (a local S3 server's): the sharing is what is tested here
-    monkeypatch.setattr("threading.active_count", lambda: 1)
+    # ingest forks only from a single-threaded process; earlier tests in the same session leave
+    # threads (a local S3 server's, DuckDB's own): the sharing is what is tested here
+    monkeypatch.setattr(ingest, "_single_threaded", lambda: True)
     landing = tmp_path / "landing"
     for day in ("2024-01-01", "2024-01-02", "2024-01-03"):
         members(landing, f"members_{day}.csv", 3)
@@ -108,3 +108,17 @@ def test_rows_keep_their_file_order_when_duckdb_spills(tmp_path):
     table = pq.read_table(result.lake_path, columns=["member_id", "_source_line"])
     assert table.column("member_id").to_pylist() == list(range(rows))
     assert table.column("_source_line").to_pylist() == list(range(2, rows + 2))
+
+
+def test_ingest_forks_only_from_a_process_without_native_threads_either():
+    """DuckDB's worker threads are not Python's: a process that used DuckDB is not forked from."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import duckdb, framework.ingest as i; before = i._single_threaded(); "
+        "c = duckdb.connect(); c.execute('SET threads = 2'); c.execute('SELECT 1').fetchall(); "
+        "print(before, i._single_threaded())"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False"]
