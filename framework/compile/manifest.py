@@ -38,6 +38,7 @@ class InternalQuery(StrEnum):
     WHOLE_BUILDS = "whole_builds"  # each model's latest build that rewrote its whole table
     MODEL_CHANGES_INSERT = "model_changes_insert"  # a whole build's record (key NULL)
     MODEL_CHANGES_PRUNE = "model_changes_prune"  # a model's rewritten keys every reader has consumed
+    CHANGED_VALUES_PRUNE = "changed_values_prune"  # an input's changed values every reader has consumed
     RUN_LOG_INSERT = "run_log_insert"
     RUN_LOG_DELETE = "run_log_delete"  # a retried step of an orchestrator's run replaces its earlier row
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
@@ -84,6 +85,8 @@ class SpecInfo:
     scope: KeyScope | None = None
     tags: tuple[str, ...] = ()  # models: their spec's tags (`--select tag:x`)
     freshness: FreshnessInfo | None = None  # sources: `elt freshness` thresholds
+    # Columns whose changed values are kept for the key paths of readers (elt.changed_values).
+    kept_values: tuple[str, ...] = ()
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

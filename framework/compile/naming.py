@@ -108,6 +108,19 @@ INTERNAL_TABLES = (
         "Which keys each build of a model rewrote: what a model downstream must recompute.",
     ),
     TableSpec(
+        "changed_values",
+        (
+            _c("pipeline", "string", False),
+            _c("relation", "string", False),  # the source or model whose rows these were
+            _c("seq", "bigint", False),  # the load (load_seq) or build (build_seq) that changed them
+            _c("column_name", "string", False),
+            _c("value", "string"),
+        ),
+        (),
+        "The values changed rows held in the columns key paths start from (a staging row's before an "
+        "upsert replaced it; a model row's before and after a scoped build): a key a row left is revisited too.",
+    ),
+    TableSpec(
         "model_builds",
         (
             _c("pipeline", "string", False),

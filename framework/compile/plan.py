@@ -113,6 +113,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                     transactional=dialect.transactional_ddl,
                 )
             )
+    kept = scoping.value_columns(project, scopes)
     for name in order:
         spec = project.require(name)
         if isinstance(spec, m.SourceSpec):
@@ -120,7 +121,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 Step(
                     StepKind.LOAD,
                     name,
-                    tuple(staging.build_load(spec, naming, dialect)),
+                    tuple(staging.build_load(spec, naming, dialect, kept.get(name, ()))),
                     (step_id(StepKind.TABLE, name),),
                     params=_load_params(dialect),
                     rejects=tuple(staging.load_rejects(spec, naming, dialect)),
@@ -272,10 +273,13 @@ def _scoped_build(
         return ()
     query = scoping.scoped_query(qualified_query(spec, naming, schema), scope, spec.name)
     build = build_model(spec, naming, dialect, schema, query)
+    kept = scoping.value_columns(project, scopes).get(spec.name, ())
     return (
         *affected,
+        *scoping.keep_model_values(spec, scope, kept, naming, dialect, after=False),
         *build,
         *scoping.audit_rows(spec, scope, naming),
+        *scoping.keep_model_values(spec, scope, kept, naming, dialect, after=True),
         *scoping.record_changes(spec, naming, dialect),
     )
 

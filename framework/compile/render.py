@@ -222,8 +222,9 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
 
 
 def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
-    from framework.compile.builders import models, staging
+    from framework.compile.builders import models, scoping, staging
 
+    kept = scoping.value_columns(project, dict(plan.scopes))
     infos = []
     for name in plan.graph.order():
         spec = project.require(name)
@@ -245,6 +246,7 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 scope=dict(plan.scopes).get(name),
                 tags=() if isinstance(spec, m.SourceSpec) else spec.tags,
                 freshness=_freshness(spec),
+                kept_values=kept.get(name, ()),
             )
         )
     return tuple(infos)

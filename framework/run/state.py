@@ -111,20 +111,22 @@ class RunState:
             self._insert(conn, model, INVALIDATED, None)
 
     def prune(self, conn: Session) -> None:
-        """Drop the state rows behind each model's latest build, and the rewritten keys every
-        model downstream has already consumed (at setup or the end of a run: no build runs
-        beside it)."""
+        """Drop the state rows behind each model's latest build, and the rewritten keys and
+        changed values every reader downstream has already consumed (at setup or the end of a
+        run: no build runs beside it)."""
         run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_PRUNE), {"pipeline": self.pipeline})
         last = self.built().last
         for spec in self.manifest.specs:
-            if spec.kind != "model":
-                continue
             readers = [m for m in self.manifest.specs if spec.name in m.depends_on and m.name in last]
             consumed = [last[m.name].consumed.get(spec.name, 0) for m in readers]
-            floor = min(consumed) if consumed else last[spec.name].seq if spec.name in last else 0
-            if floor:
-                params = {"pipeline": self.pipeline, "model": spec.name, "build_seq": floor}
-                run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_CHANGES_PRUNE), params)
+            if spec.kind == "model":
+                floor = min(consumed) if consumed else last[spec.name].seq if spec.name in last else 0
+                if floor:
+                    params = {"pipeline": self.pipeline, "model": spec.name, "build_seq": floor}
+                    run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_CHANGES_PRUNE), params)
+            if spec.kept_values and consumed:
+                params = {"pipeline": self.pipeline, "relation": spec.name, "seq": min(consumed)}
+                run_statement(conn, self.manifest.internal_sql(InternalQuery.CHANGED_VALUES_PRUNE), params)
 
     def _insert(
         self,

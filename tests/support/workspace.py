@@ -71,9 +71,9 @@ class Workspace:
             *extra,
         )
 
-    def query(self, sql: str) -> list[tuple]:
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.warehouse), read_only=True) as conn:
-            return conn.execute(sql).fetchall()
+            return conn.execute(sql, params).fetchall()
 
 
 def table_digests(warehouse: Path, exclude_schemas=("elt",), without: tuple[str, ...] = ()) -> dict[str, str]:

@@ -67,6 +67,17 @@ def internal_statements(
                 )
             ),
         ),
+        InternalQuery.CHANGED_VALUES_PRUNE: exp.Delete(
+            this=naming.internal("changed_values"),
+            where=exp.Where(
+                this=q.and_all(
+                    [
+                        _equals(dialect, "pipeline", "relation"),
+                        exp.LTE(this=q.col("seq"), expression=dialect.placeholder("seq")),
+                    ]
+                )
+            ),
+        ),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
         InternalQuery.RUN_LOG_DELETE: exp.Delete(
             this=naming.internal("run_log"), where=exp.Where(this=_equals(dialect, "run_id", "step"))

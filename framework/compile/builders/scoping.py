@@ -12,6 +12,13 @@ The scoped variant of a build step:
 3. The keys are recorded in `model_changes` for the models downstream, and the model's checks
    that are per key audit only those keys' rows (`scoped_checks`; `--full-checks` audits all).
 
+A path starts from a column of the changed rows. Where that column is not the input's own key,
+the row may have moved (an order corrected to another customer): its new value leads to the key
+it joined, only its old value to the key it left. So the values such a column held before are
+kept in `changed_values` — a staging row's when an upsert replaces it with another value, a
+model row's before and after each scoped build (`value_columns`) — and a path starts from them
+too. A model input's path then reads that small table instead of scanning the model's.
+
 The runner chooses between this and the whole build (framework/run/step_runners.py): a first
 build, a changed definition, `--full`, a snapshot input that changed, an input without a key
 path that changed, or an upstream model rebuilt whole all take the whole build, and say why.
@@ -24,7 +31,9 @@ from collections import Counter
 
 from sqlglot import exp
 
+from framework.compile.builders.changed_values import CHANGED_VALUES, changed_value_row
 from framework.compile.builders.checks import CompiledCheck
+from framework.compile.builders.staging import stored_columns
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, record, report, run
 from framework.spec import model as m
@@ -225,34 +234,120 @@ def record_changes(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> list[
     ]
 
 
+def value_columns(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, tuple[str, ...]]:
+    """Per input, the columns key paths start from that are not its own key: the values its
+    changed rows held there before are kept (`changed_values`). A source only when upserted (an
+    appended row replaces none; a replaced snapshot rebuilds its readers whole), a model only
+    when its builds are scoped (a whole one rebuilds its readers whole)."""
+    found: dict[str, list[str]] = {}
+    for scope in scopes.values():
+        for path in scope.paths:
+            spec = project.require(path.input)
+            if isinstance(spec, m.SourceSpec):
+                own = spec.primary_key if spec.load_mode is m.LoadMode.UPSERT else None
+            else:
+                upstream = scopes.get(path.input)
+                own = (upstream.column,) if upstream is not None else None
+            if own is None or path.column in own or _column_of(spec, path.column) is None:
+                continue
+            columns = found.setdefault(path.input, [])
+            if path.column not in columns:
+                columns.append(path.column)
+    return {name: tuple(columns) for name, columns in found.items()}
+
+
+def _column_of(spec: m.SourceSpec | m.ModelSpec, name: str) -> m.Column | None:
+    columns = stored_columns(spec) if isinstance(spec, m.SourceSpec) else spec.columns
+    return next((c for c in columns if c.name == name), None)
+
+
+def keep_model_values(
+    spec: m.ModelSpec, scope: KeyScope, columns: tuple[str, ...], naming: Naming, dialect: Dialect, *, after: bool
+) -> list[Statement]:
+    """The values the affected keys' rows hold in `columns`: before the build (read from the
+    table) and after it (from the audited rows), so a reader's path needs neither."""
+    source: exp.Expression = (
+        q.table(audit_name(spec))
+        if after
+        else q.subquery(
+            q.select(*q.cols(columns))
+            .from_(naming.table_of(spec.name))
+            .where(_in(q.col(scope.column), _affected(spec))),
+            "__old",
+        )
+    )
+    statements = []
+    for column in columns:
+        rows = (
+            q.select(*changed_value_row(spec.name, "build_seq", column, q.col(column), dialect))
+            .distinct()
+            .from_(source.copy())
+            .where(exp.Not(this=exp.Is(this=q.col(column), expression=exp.Null())))
+        )
+        when = "wrote" if after else "held before"
+        statements.append(
+            record(
+                q.insert_select(naming.internal("changed_values"), list(CHANGED_VALUES), rows),
+                f"keep the {column} the affected keys' rows {when}",
+            )
+        )
+    return statements
+
+
 def _changed_rows(
     name: str, column: str, project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
-) -> exp.Select | None:
-    """`column` of the rows of input `name` that changed since the model's last build."""
+) -> exp.Query | None:
+    """`column` of the rows of input `name` that changed since the model's last build, and the
+    values they held there before (`value_columns`)."""
     spec = project.require(name)
-    table = naming.table_of(name)
     since = exp.GT(
         this=q.col(LOAD_SEQ.name if spec.kind == "source" else "build_seq"),
         expression=dialect.placeholder(since_param(name)),
     )
     pipeline = exp.EQ(this=q.col("pipeline"), expression=dialect.placeholder("pipeline"))
+    kept = value_columns(project, scopes).get(name, ())
     if isinstance(spec, m.SourceSpec):  # rows the loads after it wrote (a constant bound: zone maps skip the rest)
-        return q.select(q.alias(q.col(column), "__v")).from_(table).where(since)
+        rows = q.select(q.alias(q.col(column), "__v")).from_(naming.table_of(name)).where(since)
+        return (
+            exp.Union(this=rows, expression=_kept_values(spec, column, naming, dialect), distinct=True)
+            if column in kept
+            else rows
+        )
     upstream = scopes.get(name)
     if upstream is None:  # its builds are whole: the runner rebuilds this model whole when it changed
         return None
-    keys = (
-        q.select(q.col("key"))
-        .from_(naming.internal("model_changes"))
-        .where(q.and_all([pipeline, exp.EQ(this=q.col("model"), expression=q.lit(name)), since]))
+    if column in kept:
+        return _kept_values(spec, column, naming, dialect)
+    own = _column_of(spec, column)
+    keys = q.and_all([pipeline, exp.EQ(this=q.col("model"), expression=q.lit(name)), since])
+    if column == upstream.column and own is not None:  # the rewritten keys themselves
+        value = q.cast(q.col("key"), dialect.column_type(own.portable_type))
+        return q.select(q.alias(value, "__v")).from_(naming.internal("model_changes")).where(keys)
+    rewritten = _in(
+        q.cast(q.col(upstream.column), dialect.text_type),
+        q.select(q.col("key")).from_(naming.internal("model_changes")).where(keys),
     )
-    rewritten = _in(q.cast(q.col(upstream.column), dialect.text_type), keys)
-    return q.select(q.alias(q.col(column), "__v")).from_(table).where(rewritten)
+    return q.select(q.alias(q.col(column), "__v")).from_(naming.table_of(name)).where(rewritten)
+
+
+def _kept_values(spec: m.SourceSpec | m.ModelSpec, column: str, naming: Naming, dialect: Dialect) -> exp.Select:
+    own = _column_of(spec, column)
+    assert own is not None, "value_columns keeps only columns of the input"
+    where = q.and_all(
+        [
+            exp.EQ(this=q.col("pipeline"), expression=dialect.placeholder("pipeline")),
+            exp.EQ(this=q.col("relation"), expression=q.lit(spec.name)),
+            exp.EQ(this=q.col("column_name"), expression=q.lit(column)),
+            exp.GT(this=q.col("seq"), expression=dialect.placeholder(since_param(spec.name))),
+        ]
+    )
+    value = q.cast(q.col("value"), dialect.column_type(own.portable_type))
+    return q.select(q.alias(value, "__v")).from_(naming.internal("changed_values")).where(where)
 
 
 def _grouped_values(
     paths: tuple[KeyPath, ...], project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
-) -> list[exp.Select]:
+) -> list[exp.Query]:
     """The key values of every path, paths ending in the same hop sharing it: the union of what
     reaches that hop, joined once (several changed inputs reaching dim_customer through facts
     scan it once, not once each)."""
@@ -284,7 +379,7 @@ def _hop(found: exp.Select, hop: Hop, naming: Naming) -> exp.Select:
 
 def _path_values(
     path: KeyPath, project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
-) -> exp.Select | None:
+) -> exp.Query | None:
     values = _changed_rows(path.input, path.column, project, scopes, naming, dialect)
     for hop in path.hops:
         if values is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from framework.compile.builders.changed_values import keep_replaced_values
 from framework.compile.builders.ddl import backfilled_column, column_def
 from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import Naming
@@ -155,7 +156,8 @@ def _this_load(dialect: Dialect) -> exp.Alias:
     return q.alias(q.cast(dialect.placeholder("load_seq"), dialect.column_type(LOAD_SEQ.portable_type)), LOAD_SEQ.name)
 
 
-def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
+def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect, kept: tuple[str, ...] = ()) -> list[Statement]:
+    """`kept`: the columns whose replaced values the models downstream follow (scoping.value_columns)."""
     staging = naming.table_of(spec.name)
     columns = [c.name for c in staging_columns(spec)]
     statements = [
@@ -189,6 +191,7 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Sta
         source = dedup_name(spec)
     written = [*columns, LOAD_SEQ.name]
     if spec.load_mode is m.LoadMode.UPSERT:
+        statements += keep_replaced_values(spec, kept, source, naming, dialect)
         if dialect.upsert_by_merge:
             statements.append(run(merge(staging, source, spec.primary_key, written, dialect), "upsert by primary key"))
         else:

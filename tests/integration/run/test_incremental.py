@@ -256,3 +256,45 @@ def test_an_input_lineage_cannot_trace_is_scoped_by_its_declared_key_column(tmp_
     scoped = model_digests(workspace.warehouse)
     assert workspace.run(datetime.datetime(2024, 1, 2), full=True).ok
     assert model_digests(workspace.warehouse) == scoped  # the same as recomputing everything
+
+
+def test_a_row_moving_to_another_parent_rebuilds_the_parent_it_left(tmp_path):
+    """A correction moves an order to another person: the person it left is rebuilt as well as
+    the one it joined. The changed row's new customer leads only to the second; the first is
+    found through the customer the replaced row held (kept in elt.changed_values by the load),
+    and on downstream through the customer_sk fact_orders' row held before its scoped build."""
+    workspace = Workspace(tmp_path, OLIST)
+    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
+    assert workspace.run().ok
+    person_of = "SELECT customer_unique_id FROM staging.customers WHERE customer_id = ?"
+    ((order_id,),) = workspace.query(
+        """SELECT o.order_id FROM staging.orders o JOIN staging.customers c USING (customer_id)
+        WHERE o.order_status = 'delivered' AND c.customer_unique_id IN (SELECT c2.customer_unique_id
+          FROM staging.orders o2 JOIN staging.customers c2 USING (customer_id) GROUP BY 1 HAVING COUNT(*) > 1)
+        ORDER BY 1 LIMIT 1"""
+    )
+    (row,) = workspace.query(f"SELECT {', '.join(ORDER_COLUMNS)} FROM staging.orders WHERE order_id = ?", [order_id])
+    moved = dict(zip(ORDER_COLUMNS, row))
+    ((left,),) = workspace.query(person_of, [moved["customer_id"]])
+    ((joined, joined_person),) = workspace.query(
+        "SELECT customer_id, customer_unique_id FROM staging.customers WHERE customer_unique_id <> ? ORDER BY 1 LIMIT 1",
+        [left],
+    )
+    profile = "SELECT customer_unique_id, orders_count FROM mart.mart_customer_profile WHERE customer_unique_id IN (?, ?) ORDER BY 1"
+    before = dict(workspace.query(profile, [left, joined_person]))
+    moved["customer_id"] = joined
+    landing = tmp_path / "delta"
+    deliver(landing, [moved])
+    assert not workspace.ingest(landing, "2018-10-18").failed
+    result = workspace.run(datetime.datetime(2018, 10, 18))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    builds = {o.step: o for o in result.outcomes if o.step.startswith("build:")}
+    assert builds["build:dim_customer"].keys_affected == 2  # both persons' observations changed
+    assert builds["build:mart_customer_profile"].keys_affected == 2, builds["build:mart_customer_profile"]
+    after = dict(workspace.query(profile, [left, joined_person]))
+    assert after[left] == before[left] - 1 and after[joined_person] == before.get(joined_person, 0) + 1
+    # kept only until every reader consumed them
+    assert workspace.query("SELECT COUNT(*) FROM elt.changed_values") == [(0,)]
+    scoped = model_digests(workspace.warehouse)
+    assert workspace.run(datetime.datetime(2018, 10, 18), full=True).ok
+    assert model_digests(workspace.warehouse) == scoped

@@ -72,6 +72,15 @@ CREATE TABLE IF NOT EXISTS elt.model_changes (
   key TEXT
 );
 
+-- framework table changed_values
+CREATE TABLE IF NOT EXISTS elt.changed_values (
+  pipeline TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  column_name TEXT NOT NULL,
+  value TEXT
+);
+
 -- framework table model_builds
 CREATE TABLE IF NOT EXISTS elt.model_builds (
   pipeline TEXT NOT NULL,

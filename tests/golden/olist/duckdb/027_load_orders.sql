@@ -94,6 +94,30 @@ FROM (
 WHERE
   __rn = 1;
 
+-- keep the customer_id the rows being replaced held
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT
+  $pipeline,
+  'orders',
+  $load_seq,
+  'customer_id',
+  CAST(orders.customer_id AS TEXT)
+FROM staging.orders
+JOIN __dedup_orders
+  ON orders.order_id = __dedup_orders.order_id
+WHERE
+  NOT orders.customer_id IS NULL
+  AND (
+    __dedup_orders.customer_id IS NULL
+    OR orders.customer_id <> __dedup_orders.customer_id
+  );
+
 -- delete the rows being replaced
 DELETE FROM staging.orders USING   __dedup_orders
 WHERE

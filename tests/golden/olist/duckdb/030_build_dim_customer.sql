@@ -290,6 +290,15 @@ FROM (
           FROM staging.orders
           WHERE
             _load_seq > $since_orders
+          UNION
+          SELECT
+            CAST(value AS TEXT) AS __v
+          FROM elt.changed_values
+          WHERE
+            pipeline = $pipeline
+            AND relation = 'orders'
+            AND column_name = 'customer_id'
+            AND seq > $since_orders
         ) AS __h
       )
   ) AS __p
@@ -302,6 +311,15 @@ FROM (
     FROM staging.customers
     WHERE
       _load_seq > $since_customers
+    UNION
+    SELECT
+      CAST(value AS TEXT) AS __v
+    FROM elt.changed_values
+    WHERE
+      pipeline = $pipeline
+      AND relation = 'customers'
+      AND column_name = 'customer_unique_id'
+      AND seq > $since_customers
   ) AS __p
   UNION
   SELECT

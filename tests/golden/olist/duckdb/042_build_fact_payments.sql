@@ -137,18 +137,12 @@ FROM (
                 __v
               FROM (
                 SELECT
-                  customer_unique_id AS __v
-                FROM dwh.dim_customer
+                  CAST(key AS TEXT) AS __v
+                FROM elt.model_changes
                 WHERE
-                  CAST(customer_unique_id AS TEXT) IN (
-                    SELECT
-                      key
-                    FROM elt.model_changes
-                    WHERE
-                      pipeline = $pipeline
-                      AND model = 'dim_customer'
-                      AND build_seq > $since_dim_customer
-                  )
+                  pipeline = $pipeline
+                  AND model = 'dim_customer'
+                  AND build_seq > $since_dim_customer
               ) AS __h
             )
         ) AS __h
@@ -162,6 +156,34 @@ WHERE
 SELECT
   COUNT(*) AS keys_affected
 FROM __affected_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows held before
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  $pipeline,
+  'fact_payments',
+  $build_seq,
+  'customer_sk',
+  CAST(customer_sk AS TEXT)
+FROM (
+  SELECT
+    customer_sk
+  FROM dwh.fact_payments
+  WHERE
+    order_id IN (
+      SELECT
+        __k
+      FROM __affected_fact_payments
+    )
+) AS __old
+WHERE
+  NOT customer_sk IS NULL;
 
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_fact_payments;
@@ -279,6 +301,24 @@ WHERE
       __k
     FROM __affected_fact_payments
   );
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows wrote
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  $pipeline,
+  'fact_payments',
+  $build_seq,
+  'customer_sk',
+  CAST(customer_sk AS TEXT)
+FROM __audit_fact_payments
+WHERE
+  NOT customer_sk IS NULL;
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

@@ -179,18 +179,12 @@ FROM (
                       __v
                     FROM (
                       SELECT
-                        customer_unique_id AS __v
-                      FROM dwh.dim_customer
+                        CAST(key AS TEXT) AS __v
+                      FROM elt.model_changes
                       WHERE
-                        CAST(customer_unique_id AS TEXT) IN (
-                          SELECT
-                            key
-                          FROM elt.model_changes
-                          WHERE
-                            pipeline = $pipeline
-                            AND model = 'dim_customer'
-                            AND build_seq > $since_dim_customer
-                        )
+                        pipeline = $pipeline
+                        AND model = 'dim_customer'
+                        AND build_seq > $since_dim_customer
                     ) AS __h
                   )
               ) AS __h

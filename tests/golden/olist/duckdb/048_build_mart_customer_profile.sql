@@ -221,18 +221,12 @@ FROM (
     CAST(__v AS TEXT) AS __k
   FROM (
     SELECT
-      customer_unique_id AS __v
-    FROM dwh.dim_customer
+      CAST(key AS TEXT) AS __v
+    FROM elt.model_changes
     WHERE
-      CAST(customer_unique_id AS TEXT) IN (
-        SELECT
-          key
-        FROM elt.model_changes
-        WHERE
-          pipeline = $pipeline
-          AND model = 'dim_customer'
-          AND build_seq > $since_dim_customer
-      )
+      pipeline = $pipeline
+      AND model = 'dim_customer'
+      AND build_seq > $since_dim_customer
   ) AS __p
   UNION
   SELECT
@@ -255,58 +249,42 @@ FROM (
                 __v
               FROM (
                 SELECT
-                  product_sk AS __v
-                FROM dwh.dim_product
+                  CAST(value AS TEXT) AS __v
+                FROM elt.changed_values
                 WHERE
-                  CAST(product_id AS TEXT) IN (
-                    SELECT
-                      key
-                    FROM elt.model_changes
-                    WHERE
-                      pipeline = $pipeline AND model = 'dim_product' AND build_seq > $since_dim_product
-                  )
+                  pipeline = $pipeline
+                  AND relation = 'dim_product'
+                  AND column_name = 'product_sk'
+                  AND seq > $since_dim_product
               ) AS __h
             )
           UNION
           SELECT
-            customer_sk AS __v
-          FROM dwh.fact_orders
+            CAST(value AS TEXT) AS __v
+          FROM elt.changed_values
           WHERE
-            CAST(order_id AS TEXT) IN (
-              SELECT
-                key
-              FROM elt.model_changes
-              WHERE
-                pipeline = $pipeline AND model = 'fact_orders' AND build_seq > $since_fact_orders
-            )
+            pipeline = $pipeline
+            AND relation = 'fact_orders'
+            AND column_name = 'customer_sk'
+            AND seq > $since_fact_orders
           UNION
           SELECT
-            customer_sk AS __v
-          FROM dwh.fact_order_items
+            CAST(value AS TEXT) AS __v
+          FROM elt.changed_values
           WHERE
-            CAST(order_id AS TEXT) IN (
-              SELECT
-                key
-              FROM elt.model_changes
-              WHERE
-                pipeline = $pipeline
-                AND model = 'fact_order_items'
-                AND build_seq > $since_fact_order_items
-            )
+            pipeline = $pipeline
+            AND relation = 'fact_order_items'
+            AND column_name = 'customer_sk'
+            AND seq > $since_fact_order_items
           UNION
           SELECT
-            customer_sk AS __v
-          FROM dwh.fact_payments
+            CAST(value AS TEXT) AS __v
+          FROM elt.changed_values
           WHERE
-            CAST(order_id AS TEXT) IN (
-              SELECT
-                key
-              FROM elt.model_changes
-              WHERE
-                pipeline = $pipeline
-                AND model = 'fact_payments'
-                AND build_seq > $since_fact_payments
-            )
+            pipeline = $pipeline
+            AND relation = 'fact_payments'
+            AND column_name = 'customer_sk'
+            AND seq > $since_fact_payments
         ) AS __h
       )
   ) AS __p

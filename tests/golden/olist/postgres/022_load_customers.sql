@@ -85,6 +85,30 @@ FROM (
 WHERE
   __rn = 1;
 
+-- keep the customer_unique_id the rows being replaced held
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT
+  %(pipeline)s,
+  'customers',
+  %(load_seq)s,
+  'customer_unique_id',
+  CAST(customers.customer_unique_id AS VARCHAR)
+FROM staging.customers
+JOIN __dedup_customers
+  ON customers.customer_id = __dedup_customers.customer_id
+WHERE
+  NOT customers.customer_unique_id IS NULL
+  AND (
+    __dedup_customers.customer_unique_id IS NULL
+    OR customers.customer_unique_id <> __dedup_customers.customer_unique_id
+  );
+
 -- upsert by primary key
 MERGE INTO staging.customers
 USING __dedup_customers

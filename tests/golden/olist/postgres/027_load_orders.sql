@@ -97,6 +97,30 @@ FROM (
 WHERE
   __rn = 1;
 
+-- keep the customer_id the rows being replaced held
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT
+  %(pipeline)s,
+  'orders',
+  %(load_seq)s,
+  'customer_id',
+  CAST(orders.customer_id AS VARCHAR)
+FROM staging.orders
+JOIN __dedup_orders
+  ON orders.order_id = __dedup_orders.order_id
+WHERE
+  NOT orders.customer_id IS NULL
+  AND (
+    __dedup_orders.customer_id IS NULL
+    OR orders.customer_id <> __dedup_orders.customer_id
+  );
+
 -- upsert by primary key
 MERGE INTO staging.orders
 USING __dedup_orders

@@ -299,6 +299,15 @@ FROM (
           FROM staging.orders
           WHERE
             _load_seq > %(since_orders)s
+          UNION
+          SELECT
+            CAST(value AS VARCHAR(32)) AS __v
+          FROM elt.changed_values
+          WHERE
+            pipeline = %(pipeline)s
+            AND relation = 'orders'
+            AND column_name = 'customer_id'
+            AND seq > %(since_orders)s
         ) AS __h
       )
   ) AS __p
@@ -311,6 +320,15 @@ FROM (
     FROM staging.customers
     WHERE
       _load_seq > %(since_customers)s
+    UNION
+    SELECT
+      CAST(value AS VARCHAR(32)) AS __v
+    FROM elt.changed_values
+    WHERE
+      pipeline = %(pipeline)s
+      AND relation = 'customers'
+      AND column_name = 'customer_unique_id'
+      AND seq > %(since_customers)s
   ) AS __p
   UNION
   SELECT

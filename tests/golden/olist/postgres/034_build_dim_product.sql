@@ -165,6 +165,34 @@ SELECT
   COUNT(*) AS keys_affected
 FROM __affected_dim_product;
 
+-- when its inputs' changes are known (a scoped build): keep the product_sk the affected keys' rows held before
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'dim_product',
+  %(build_seq)s,
+  'product_sk',
+  CAST(product_sk AS VARCHAR)
+FROM (
+  SELECT
+    product_sk
+  FROM dwh.dim_product
+  WHERE
+    product_id IN (
+      SELECT
+        __k
+      FROM __affected_dim_product
+    )
+) AS __old
+WHERE
+  NOT product_sk IS NULL;
+
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_dim_product;
 
@@ -322,6 +350,24 @@ WHERE
       __k
     FROM __affected_dim_product
   );
+
+-- when its inputs' changes are known (a scoped build): keep the product_sk the affected keys' rows wrote
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'dim_product',
+  %(build_seq)s,
+  'product_sk',
+  CAST(product_sk AS VARCHAR)
+FROM __audit_dim_product
+WHERE
+  NOT product_sk IS NULL;
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

@@ -161,18 +161,12 @@ FROM (
                 __v
               FROM (
                 SELECT
-                  customer_unique_id AS __v
-                FROM dwh.dim_customer
+                  CAST(key AS VARCHAR) AS __v
+                FROM elt.model_changes
                 WHERE
-                  CAST(customer_unique_id AS VARCHAR) IN (
-                    SELECT
-                      key
-                    FROM elt.model_changes
-                    WHERE
-                      pipeline = %(pipeline)s
-                      AND model = 'dim_customer'
-                      AND build_seq > %(since_dim_customer)s
-                  )
+                  pipeline = %(pipeline)s
+                  AND model = 'dim_customer'
+                  AND build_seq > %(since_dim_customer)s
               ) AS __h
             )
         ) AS __h
@@ -191,18 +185,12 @@ FROM (
           __v
         FROM (
           SELECT
-            product_id AS __v
-          FROM dwh.dim_product
+            CAST(key AS VARCHAR) AS __v
+          FROM elt.model_changes
           WHERE
-            CAST(product_id AS VARCHAR) IN (
-              SELECT
-                key
-              FROM elt.model_changes
-              WHERE
-                pipeline = %(pipeline)s
-                AND model = 'dim_product'
-                AND build_seq > %(since_dim_product)s
-            )
+            pipeline = %(pipeline)s
+            AND model = 'dim_product'
+            AND build_seq > %(since_dim_product)s
         ) AS __h
       )
   ) AS __p
@@ -219,18 +207,12 @@ FROM (
           __v
         FROM (
           SELECT
-            seller_id AS __v
-          FROM dwh.dim_seller
+            CAST(key AS VARCHAR) AS __v
+          FROM elt.model_changes
           WHERE
-            CAST(seller_id AS VARCHAR) IN (
-              SELECT
-                key
-              FROM elt.model_changes
-              WHERE
-                pipeline = %(pipeline)s
-                AND model = 'dim_seller'
-                AND build_seq > %(since_dim_seller)s
-            )
+            pipeline = %(pipeline)s
+            AND model = 'dim_seller'
+            AND build_seq > %(since_dim_seller)s
         ) AS __h
       )
   ) AS __p
@@ -242,6 +224,34 @@ WHERE
 SELECT
   COUNT(*) AS keys_affected
 FROM __affected_fact_order_items;
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows held before
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'fact_order_items',
+  %(build_seq)s,
+  'customer_sk',
+  CAST(customer_sk AS VARCHAR)
+FROM (
+  SELECT
+    customer_sk
+  FROM dwh.fact_order_items
+  WHERE
+    order_id IN (
+      SELECT
+        __k
+      FROM __affected_fact_order_items
+    )
+) AS __old
+WHERE
+  NOT customer_sk IS NULL;
 
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_fact_order_items;
@@ -388,6 +398,24 @@ WHERE
       __k
     FROM __affected_fact_order_items
   );
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows wrote
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'fact_order_items',
+  %(build_seq)s,
+  'customer_sk',
+  CAST(customer_sk AS VARCHAR)
+FROM __audit_fact_order_items
+WHERE
+  NOT customer_sk IS NULL;
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

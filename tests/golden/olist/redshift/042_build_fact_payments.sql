@@ -141,18 +141,12 @@ FROM (
                 __v
               FROM (
                 SELECT
-                  customer_unique_id AS __v
-                FROM dwh.dim_customer
+                  CAST(key AS VARCHAR(65535)) AS __v
+                FROM elt.model_changes
                 WHERE
-                  CAST(customer_unique_id AS VARCHAR(65535)) IN (
-                    SELECT
-                      key
-                    FROM elt.model_changes
-                    WHERE
-                      pipeline = %(pipeline)s
-                      AND model = 'dim_customer'
-                      AND build_seq > %(since_dim_customer)s
-                  )
+                  pipeline = %(pipeline)s
+                  AND model = 'dim_customer'
+                  AND build_seq > %(since_dim_customer)s
               ) AS __h
             )
         ) AS __h
@@ -166,6 +160,34 @@ WHERE
 SELECT
   COUNT(*) AS keys_affected
 FROM __affected_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows held before
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'fact_payments',
+  %(build_seq)s,
+  'customer_sk',
+  CAST(customer_sk AS VARCHAR(65535))
+FROM (
+  SELECT
+    customer_sk
+  FROM dwh.fact_payments
+  WHERE
+    order_id IN (
+      SELECT
+        __k
+      FROM __affected_fact_payments
+    )
+) AS __old
+WHERE
+  NOT customer_sk IS NULL;
 
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_fact_payments;
@@ -287,6 +309,24 @@ WHERE
       __k
     FROM __affected_fact_payments
   );
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows wrote
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'fact_payments',
+  %(build_seq)s,
+  'customer_sk',
+  CAST(customer_sk AS VARCHAR(65535))
+FROM __audit_fact_payments
+WHERE
+  NOT customer_sk IS NULL;
 
 -- when its inputs' changes are known (a scoped build): record the keys this build rewrote
 INSERT INTO elt.model_changes (

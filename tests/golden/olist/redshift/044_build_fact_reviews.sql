@@ -184,18 +184,12 @@ FROM (
                       __v
                     FROM (
                       SELECT
-                        customer_unique_id AS __v
-                      FROM dwh.dim_customer
+                        CAST(key AS VARCHAR(65535)) AS __v
+                      FROM elt.model_changes
                       WHERE
-                        CAST(customer_unique_id AS VARCHAR(65535)) IN (
-                          SELECT
-                            key
-                          FROM elt.model_changes
-                          WHERE
-                            pipeline = %(pipeline)s
-                            AND model = 'dim_customer'
-                            AND build_seq > %(since_dim_customer)s
-                        )
+                        pipeline = %(pipeline)s
+                        AND model = 'dim_customer'
+                        AND build_seq > %(since_dim_customer)s
                     ) AS __h
                   )
               ) AS __h

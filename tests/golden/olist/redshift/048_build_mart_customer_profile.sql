@@ -237,18 +237,12 @@ FROM (
     CAST(__v AS VARCHAR(65535)) AS __k
   FROM (
     SELECT
-      customer_unique_id AS __v
-    FROM dwh.dim_customer
+      CAST(key AS VARCHAR(65535)) AS __v
+    FROM elt.model_changes
     WHERE
-      CAST(customer_unique_id AS VARCHAR(65535)) IN (
-        SELECT
-          key
-        FROM elt.model_changes
-        WHERE
-          pipeline = %(pipeline)s
-          AND model = 'dim_customer'
-          AND build_seq > %(since_dim_customer)s
-      )
+      pipeline = %(pipeline)s
+      AND model = 'dim_customer'
+      AND build_seq > %(since_dim_customer)s
   ) AS __p
   UNION
   SELECT
@@ -271,62 +265,42 @@ FROM (
                 __v
               FROM (
                 SELECT
-                  product_sk AS __v
-                FROM dwh.dim_product
+                  CAST(value AS VARCHAR(65535)) AS __v
+                FROM elt.changed_values
                 WHERE
-                  CAST(product_id AS VARCHAR(65535)) IN (
-                    SELECT
-                      key
-                    FROM elt.model_changes
-                    WHERE
-                      pipeline = %(pipeline)s
-                      AND model = 'dim_product'
-                      AND build_seq > %(since_dim_product)s
-                  )
+                  pipeline = %(pipeline)s
+                  AND relation = 'dim_product'
+                  AND column_name = 'product_sk'
+                  AND seq > %(since_dim_product)s
               ) AS __h
             )
           UNION
           SELECT
-            customer_sk AS __v
-          FROM dwh.fact_orders
+            CAST(value AS VARCHAR(65535)) AS __v
+          FROM elt.changed_values
           WHERE
-            CAST(order_id AS VARCHAR(65535)) IN (
-              SELECT
-                key
-              FROM elt.model_changes
-              WHERE
-                pipeline = %(pipeline)s
-                AND model = 'fact_orders'
-                AND build_seq > %(since_fact_orders)s
-            )
+            pipeline = %(pipeline)s
+            AND relation = 'fact_orders'
+            AND column_name = 'customer_sk'
+            AND seq > %(since_fact_orders)s
           UNION
           SELECT
-            customer_sk AS __v
-          FROM dwh.fact_order_items
+            CAST(value AS VARCHAR(65535)) AS __v
+          FROM elt.changed_values
           WHERE
-            CAST(order_id AS VARCHAR(65535)) IN (
-              SELECT
-                key
-              FROM elt.model_changes
-              WHERE
-                pipeline = %(pipeline)s
-                AND model = 'fact_order_items'
-                AND build_seq > %(since_fact_order_items)s
-            )
+            pipeline = %(pipeline)s
+            AND relation = 'fact_order_items'
+            AND column_name = 'customer_sk'
+            AND seq > %(since_fact_order_items)s
           UNION
           SELECT
-            customer_sk AS __v
-          FROM dwh.fact_payments
+            CAST(value AS VARCHAR(65535)) AS __v
+          FROM elt.changed_values
           WHERE
-            CAST(order_id AS VARCHAR(65535)) IN (
-              SELECT
-                key
-              FROM elt.model_changes
-              WHERE
-                pipeline = %(pipeline)s
-                AND model = 'fact_payments'
-                AND build_seq > %(since_fact_payments)s
-            )
+            pipeline = %(pipeline)s
+            AND relation = 'fact_payments'
+            AND column_name = 'customer_sk'
+            AND seq > %(since_fact_payments)s
         ) AS __h
       )
   ) AS __p

@@ -72,6 +72,15 @@ CREATE TABLE IF NOT EXISTS elt.model_changes (
   key VARCHAR
 );
 
+-- framework table changed_values
+CREATE TABLE IF NOT EXISTS elt.changed_values (
+  pipeline VARCHAR NOT NULL,
+  relation VARCHAR NOT NULL,
+  seq BIGINT NOT NULL,
+  column_name VARCHAR NOT NULL,
+  value VARCHAR
+);
+
 -- framework table model_builds
 CREATE TABLE IF NOT EXISTS elt.model_builds (
   pipeline VARCHAR NOT NULL,

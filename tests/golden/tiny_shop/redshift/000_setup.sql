@@ -72,6 +72,15 @@ CREATE TABLE IF NOT EXISTS elt.model_changes (
   key VARCHAR(65535)
 );
 
+-- framework table changed_values
+CREATE TABLE IF NOT EXISTS elt.changed_values (
+  pipeline VARCHAR(65535) NOT NULL,
+  relation VARCHAR(65535) NOT NULL,
+  seq BIGINT NOT NULL,
+  column_name VARCHAR(65535) NOT NULL,
+  value VARCHAR(65535)
+);
+
 -- framework table model_builds
 CREATE TABLE IF NOT EXISTS elt.model_builds (
   pipeline VARCHAR(65535) NOT NULL,

@@ -1,0 +1,56 @@
+"""`elt.changed_values`: the values changed rows held in the columns key paths start from.
+
+A key path (framework/compile/builders/scoping.py) follows a changed row's column to the keys it
+affects. When that column is not the row's own key the row can move — an order corrected to
+another customer — and only the value it held before leads to the key it left. Loads keep the
+replaced rows' old values here, scoped builds the affected keys' values before and after.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from framework.compile.naming import Naming
+from framework.compile.statements import Statement, record
+from framework.spec import model as m
+from framework.sql import expr as q
+from framework.sql.dialects.base import Dialect
+
+CHANGED_VALUES = ("pipeline", "relation", "seq", "column_name", "value")
+
+
+def changed_value_row(relation: str, seq: str, column: str, value: exp.Expression, dialect: Dialect) -> list:
+    return [
+        dialect.placeholder("pipeline"),
+        q.lit(relation),
+        dialect.placeholder(seq),
+        q.lit(column),
+        q.cast(value, dialect.text_type),
+    ]
+
+
+def keep_replaced_values(
+    spec: m.SourceSpec, columns: tuple[str, ...], source: str, naming: Naming, dialect: Dialect
+) -> list[Statement]:
+    """Before an upsert: the values the rows it replaces held in `columns`, where the new row
+    holds another (an unchanged value is found through the new row)."""
+    staging = naming.table_of(spec.name)
+    statements = []
+    for column in columns:
+        old, new = q.col(column, staging.name), q.col(column, source)
+        moved = exp.Paren(
+            this=q.or_all([exp.Is(this=new.copy(), expression=exp.Null()), exp.NEQ(this=old.copy(), expression=new)])
+        )
+        rows = (
+            q.select(*changed_value_row(spec.name, "load_seq", column, old.copy(), dialect))
+            .from_(staging.copy())
+            .join(q.table(source), on=q.keys_equal(spec.primary_key, staging.name, source))
+            .where(q.and_all([exp.Not(this=exp.Is(this=old, expression=exp.Null())), moved]))
+        )
+        statements.append(
+            record(
+                q.insert_select(naming.internal("changed_values"), list(CHANGED_VALUES), rows),
+                f"keep the {column} the rows being replaced held",
+            )
+        )
+    return statements
