@@ -421,6 +421,28 @@ def test_history_cut_into_random_batches_on_postgres_equals_one_full_load(olist,
     assert_equal_to_duckdb(postgres, settings.dbname, full)
 
 
+def test_a_row_moving_to_another_parent_on_postgres_rebuilds_the_parent_it_left(postgres, tmp_path):
+    """The scoped build on PostgreSQL follows the customer the replaced order row held (kept by
+    the load in elt.changed_values) to the person it left; it ends equal to DuckDB rebuilding
+    everything from the same lake."""
+    from tests.integration.run.test_incremental import an_order_moved_to_another_person, deliver
+
+    workspace = Workspace(tmp_path / "ws", OLIST)
+    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
+    assert workspace.run().ok
+    settings = postgres.settings(postgres.create_database("olist_moved"), str(workspace.lake))
+    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(datetime.datetime(2018, 10, 17))).ok
+    moved, _, _ = an_order_moved_to_another_person(workspace)
+    deliver(tmp_path / "delta", [moved])
+    assert not workspace.ingest(tmp_path / "delta", "2018-10-18").failed
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(datetime.datetime(2018, 10, 18)))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    profile = next(o for o in result.outcomes if o.step == "build:mart_customer_profile")
+    assert profile.keys_affected == 2 and profile.detail.startswith("scoped"), profile
+    assert workspace.run(datetime.datetime(2018, 10, 18), full=True).ok  # DuckDB: everything recomputed
+    assert_equal_to_duckdb(postgres, settings.dbname, workspace)
+
+
 def test_the_pipeline_runs_as_an_ordinary_role(olist, postgres):
     """Issue 15: the pipeline's role is no superuser and holds none of the server-file roles; what
     it built, it owns."""

@@ -258,14 +258,9 @@ def test_an_input_lineage_cannot_trace_is_scoped_by_its_declared_key_column(tmp_
     assert model_digests(workspace.warehouse) == scoped  # the same as recomputing everything
 
 
-def test_a_row_moving_to_another_parent_rebuilds_the_parent_it_left(tmp_path):
-    """A correction moves an order to another person: the person it left is rebuilt as well as
-    the one it joined. The changed row's new customer leads only to the second; the first is
-    found through the customer the replaced row held (kept in elt.changed_values by the load),
-    and on downstream through the customer_sk fact_orders' row held before its scoped build."""
-    workspace = Workspace(tmp_path, OLIST)
-    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
-    assert workspace.run().ok
+def an_order_moved_to_another_person(workspace: Workspace) -> tuple[dict, str, str]:
+    """A delivered order of a person with other orders, corrected to a customer of another
+    person: (the corrected row, the person it leaves, the person it joins)."""
     person_of = "SELECT customer_unique_id FROM staging.customers WHERE customer_id = ?"
     ((order_id,),) = workspace.query(
         """SELECT o.order_id FROM staging.orders o JOIN staging.customers c USING (customer_id)
@@ -280,9 +275,21 @@ def test_a_row_moving_to_another_parent_rebuilds_the_parent_it_left(tmp_path):
         "SELECT customer_id, customer_unique_id FROM staging.customers WHERE customer_unique_id <> ? ORDER BY 1 LIMIT 1",
         [left],
     )
+    moved["customer_id"] = joined
+    return moved, left, joined_person
+
+
+def test_a_row_moving_to_another_parent_rebuilds_the_parent_it_left(tmp_path):
+    """A correction moves an order to another person: the person it left is rebuilt as well as
+    the one it joined. The changed row's new customer leads only to the second; the first is
+    found through the customer the replaced row held (kept in elt.changed_values by the load),
+    and on downstream through the customer_sk fact_orders' row held before its scoped build."""
+    workspace = Workspace(tmp_path, OLIST)
+    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
+    assert workspace.run().ok
+    moved, left, joined_person = an_order_moved_to_another_person(workspace)
     profile = "SELECT customer_unique_id, orders_count FROM mart.mart_customer_profile WHERE customer_unique_id IN (?, ?) ORDER BY 1"
     before = dict(workspace.query(profile, [left, joined_person]))
-    moved["customer_id"] = joined
     landing = tmp_path / "delta"
     deliver(landing, [moved])
     assert not workspace.ingest(landing, "2018-10-18").failed
