@@ -273,14 +273,15 @@ def _scoped_build(
         return ()
     query = scoping.scoped_query(qualified_query(spec, naming, schema), scope, spec.name)
     build = build_model(spec, naming, dialect, schema, query)
-    kept = scoping.value_columns(project, scopes).get(spec.name, ())
+    read = scoping.read_downstream(project, scopes).get(spec.name)
+    if read is None:  # no reader follows its changes (a whole build tells the others it was whole)
+        return (*affected, *build, *scoping.audit_rows(spec, scope, naming))
     return (
         *affected,
-        *scoping.keep_model_values(spec, scope, kept, naming, dialect, after=False),
+        *scoping.keep_prior_rows(spec, scope, naming),
         *build,
         *scoping.audit_rows(spec, scope, naming),
-        *scoping.keep_model_values(spec, scope, kept, naming, dialect, after=True),
-        *scoping.record_changes(spec, naming, dialect),
+        *scoping.record_changed(spec, scope, read, naming, dialect),
     )
 
 

@@ -376,7 +376,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         detail="; ".join(
             part
             for part in (
-                scope.describe(result.reports.get("keys_affected")),
+                scope.describe(result.reports.get("keys_affected"), result.reports.get("keys_changed")),
                 "table recreated for its spec's new shape (grants on it must be given again)"
                 if reshape and prelude and not first_build  # a first build has no old table to lose
                 else "",
@@ -395,9 +395,12 @@ class _Scope:
     reason: str = ""
     changed: tuple[str, ...] = ()
 
-    def describe(self, keys: int | None) -> str:
+    def describe(self, keys: int | None, changed: int | None = None) -> str:
+        """`changed`: of the keys recomputed, those whose rows came out different (what the
+        models downstream follow; reported where one does)."""
         if self.since is not None:
-            return f"scoped to {keys or 0:,} key(s) changed by {', '.join(self.changed) or 'nothing'}"
+            scoped = f"scoped to {keys or 0:,} key(s) changed by {', '.join(self.changed) or 'nothing'}"
+            return scoped if changed is None else f"{scoped}; rows of {changed:,} of them changed"
         return f"whole: {self.reason}" if self.reason else ""
 
 

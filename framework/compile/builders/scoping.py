@@ -217,23 +217,6 @@ def _affected(spec: m.ModelSpec | str) -> exp.Select:
     return q.select(q.col(KEY)).from_(q.table(affected_name(spec)))
 
 
-def record_changes(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
-    rows = q.select(
-        dialect.placeholder("pipeline"),
-        q.lit(spec.name),
-        dialect.placeholder("build_seq"),
-        q.cast(q.col(KEY), dialect.text_type),
-    ).from_(q.table(affected_name(spec)))
-    return [
-        record(
-            q.insert_select(naming.internal("model_changes"), ["pipeline", "model", "build_seq", "key"], rows),
-            "record the keys this build rewrote",
-        ),
-        # (the keys stay for the checks, which run next in the same transaction; the next
-        # build drops them first)
-    ]
-
-
 def value_columns(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, tuple[str, ...]]:
     """Per input, the columns key paths start from that are not its own key: the values its
     changed rows held there before are kept (`changed_values`). A source only when upserted (an
@@ -256,39 +239,99 @@ def value_columns(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, 
     return {name: tuple(columns) for name, columns in found.items()}
 
 
+def read_downstream(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, tuple[str, ...]]:
+    """The scoped models a key path downstream starts from, each with its kept columns: their
+    builds record the rows they changed (`record_changed`); nobody reads the others' changes."""
+    kept = value_columns(project, scopes)
+    starts = {path.input for scope in scopes.values() for path in scope.paths}
+    return {name: kept.get(name, ()) for name in scopes if name in starts}
+
+
 def _column_of(spec: m.SourceSpec | m.ModelSpec, name: str) -> m.Column | None:
     columns = stored_columns(spec) if isinstance(spec, m.SourceSpec) else spec.columns
     return next((c for c in columns if c.name == name), None)
 
 
-def keep_model_values(
-    spec: m.ModelSpec, scope: KeyScope, columns: tuple[str, ...], naming: Naming, dialect: Dialect, *, after: bool
-) -> list[Statement]:
-    """The values the affected keys' rows hold in `columns`: before the build (read from the
-    table) and after it (from the audited rows), so a reader's path needs neither."""
-    source: exp.Expression = (
-        q.table(audit_name(spec))
-        if after
-        else q.subquery(
-            q.select(*q.cols(columns))
-            .from_(naming.table_of(spec.name))
-            .where(_in(q.col(scope.column), _affected(spec))),
-            "__old",
-        )
+def prior_name(spec: m.ModelSpec) -> str:
+    return f"__prior_{spec.name}"
+
+
+def changed_name(spec: m.ModelSpec) -> str:
+    return f"__changed_{spec.name}"
+
+
+def keep_prior_rows(spec: m.ModelSpec, scope: KeyScope, naming: Naming) -> list[Statement]:
+    """Before the build: the affected keys' rows as they were, to tell which it changed."""
+    rows = (
+        q.select(*q.cols([c.name for c in spec.columns]))
+        .from_(naming.table_of(spec.name))
+        .where(_in(q.col(scope.column), _affected(spec)))
     )
-    statements = []
-    for column in columns:
-        rows = (
+    return [
+        run(q.drop_table(prior_name(spec)), "drop a leftover table of rows before the build"),
+        run(q.create_temp_as(prior_name(spec), rows), "the affected keys' rows before the build"),
+    ]
+
+
+def record_changed(
+    spec: m.ModelSpec, scope: KeyScope, kept: tuple[str, ...], naming: Naming, dialect: Dialect
+) -> list[Statement]:
+    """After the build: the rows it changed — before and after, each row that is not among the
+    other's — and for the readers downstream their keys (`model_changes`) and the values of
+    `kept` columns (`changed_values`). A key recomputed to the same rows is no change: feeds
+    re-send unchanged rows all the time, and nothing downstream recomputes for them."""
+    columns = [c.name for c in spec.columns]
+
+    def rows(table: str) -> exp.Select:
+        return q.select(*q.cols(columns)).from_(q.table(table))
+
+    before, after = prior_name(spec), audit_name(spec)
+
+    def missing_from(table: str, other: str, alias: str) -> exp.Select:
+        # a subquery each: set operations chain left to right, and the union must not bind first
+        return q.select(exp.Star()).from_(
+            q.subquery(exp.Except(this=rows(table), expression=rows(other), distinct=True), alias)
+        )
+
+    changed = exp.Union(
+        this=missing_from(before, after, "__gone"), expression=missing_from(after, before, "__new"), distinct=False
+    )
+    changed_rows = q.select(exp.Star()).from_(q.subquery(changed, "__d"))
+    keys = (
+        q.select(
+            dialect.placeholder("pipeline"),
+            q.lit(spec.name),
+            dialect.placeholder("build_seq"),
+            q.cast(q.col(scope.column), dialect.text_type),
+        )
+        .distinct()
+        .from_(q.table(changed_name(spec)))
+    )
+    statements = [
+        run(q.drop_table(changed_name(spec)), "drop a leftover table of changed rows"),
+        run(q.create_temp_as(changed_name(spec), changed_rows), "the rows the build changed, before and after"),
+        report(
+            q.select(q.alias(exp.Count(this=exp.Distinct(expressions=[q.col(scope.column)])), "keys_changed")).from_(
+                q.table(changed_name(spec))
+            ),
+            "keys whose rows changed",
+        ),
+        record(
+            q.insert_select(naming.internal("model_changes"), ["pipeline", "model", "build_seq", "key"], keys),
+            "record the keys whose rows this build changed",
+        ),
+    ]
+    for column in kept:
+        values = (
             q.select(*changed_value_row(spec.name, "build_seq", column, q.col(column), dialect))
             .distinct()
-            .from_(source.copy())
+            .from_(q.table(changed_name(spec)))
             .where(exp.Not(this=exp.Is(this=q.col(column), expression=exp.Null())))
         )
-        when = "wrote" if after else "held before"
         statements.append(
             record(
-                q.insert_select(naming.internal("changed_values"), list(CHANGED_VALUES), rows),
-                f"keep the {column} the affected keys' rows {when}",
+                q.insert_select(naming.internal("changed_values"), list(CHANGED_VALUES), values),
+                f"keep the {column} of the changed rows, before and after",
             )
         )
     return statements

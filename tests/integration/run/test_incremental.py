@@ -66,9 +66,12 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
     assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
     builds = {o.step: o for o in result.outcomes if o.step.startswith("build:")}
     fact = builds["build:fact_orders"]
-    assert fact.keys_affected == 1 and fact.detail == "scoped to 1 key(s) changed by orders, dim_customer", fact
+    assert fact.keys_affected == 1, fact
+    assert fact.detail == "scoped to 1 key(s) changed by orders, dim_customer; rows of 1 of them changed", fact
     assert fact.rows_updated == 1 and not fact.rows_inserted
     assert builds["build:dim_customer"].keys_affected == 1  # the person behind the order
+    # recomputed to the same rows (a status changes no observation): no change for its readers
+    assert builds["build:dim_customer"].detail.endswith("; rows of 0 of them changed"), builds["build:dim_customer"]
     assert builds["build:fact_order_items"].keys_affected == 1  # the order's items, through its order_id
     after = dict(workspace.query("SELECT order_id, fact_orders FROM dwh.fact_orders AS fact_orders"))
     assert [k for k in before if before[k] != after[k]] == [delivered["order_id"]]  # every other row untouched

@@ -221,33 +221,31 @@ SELECT
   COUNT(*) AS keys_affected
 FROM __affected_fact_order_items;
 
--- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows held before
-INSERT INTO elt.changed_values (
-  pipeline,
-  relation,
-  seq,
-  column_name,
-  value
-)
-SELECT DISTINCT
-  $pipeline,
-  'fact_order_items',
-  $build_seq,
-  'customer_sk',
-  CAST(customer_sk AS TEXT)
-FROM (
-  SELECT
-    customer_sk
-  FROM dwh.fact_order_items
-  WHERE
-    order_id IN (
-      SELECT
-        __k
-      FROM __affected_fact_order_items
-    )
-) AS __old
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows before the build
+DROP TABLE IF EXISTS __prior_fact_order_items;
+
+-- when its inputs' changes are known (a scoped build): the affected keys' rows before the build
+CREATE TEMPORARY TABLE __prior_fact_order_items AS
+SELECT
+  order_id,
+  order_item_id,
+  customer_sk,
+  product_sk,
+  category_name,
+  seller_sk,
+  date_key,
+  purchase_ts,
+  shipping_limit_ts,
+  price,
+  freight_value,
+  item_total
+FROM dwh.fact_order_items
 WHERE
-  NOT customer_sk IS NULL;
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_order_items
+  );
 
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_fact_order_items;
@@ -395,7 +393,103 @@ WHERE
     FROM __affected_fact_order_items
   );
 
--- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows wrote
+-- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
+DROP TABLE IF EXISTS __changed_fact_order_items;
+
+-- when its inputs' changes are known (a scoped build): the rows the build changed, before and after
+CREATE TEMPORARY TABLE __changed_fact_order_items AS
+SELECT
+  *
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      order_id,
+      order_item_id,
+      customer_sk,
+      product_sk,
+      category_name,
+      seller_sk,
+      date_key,
+      purchase_ts,
+      shipping_limit_ts,
+      price,
+      freight_value,
+      item_total
+    FROM __prior_fact_order_items
+    EXCEPT
+    SELECT
+      order_id,
+      order_item_id,
+      customer_sk,
+      product_sk,
+      category_name,
+      seller_sk,
+      date_key,
+      purchase_ts,
+      shipping_limit_ts,
+      price,
+      freight_value,
+      item_total
+    FROM __audit_fact_order_items
+  ) AS __gone
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      order_id,
+      order_item_id,
+      customer_sk,
+      product_sk,
+      category_name,
+      seller_sk,
+      date_key,
+      purchase_ts,
+      shipping_limit_ts,
+      price,
+      freight_value,
+      item_total
+    FROM __audit_fact_order_items
+    EXCEPT
+    SELECT
+      order_id,
+      order_item_id,
+      customer_sk,
+      product_sk,
+      category_name,
+      seller_sk,
+      date_key,
+      purchase_ts,
+      shipping_limit_ts,
+      price,
+      freight_value,
+      item_total
+    FROM __prior_fact_order_items
+  ) AS __new
+) AS __d;
+
+-- when its inputs' changes are known (a scoped build): report: keys whose rows changed
+SELECT
+  COUNT(DISTINCT order_id) AS keys_changed
+FROM __changed_fact_order_items;
+
+-- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT DISTINCT
+  $pipeline,
+  'fact_order_items',
+  $build_seq,
+  CAST(order_id AS TEXT)
+FROM __changed_fact_order_items;
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk of the changed rows, before and after
 INSERT INTO elt.changed_values (
   pipeline,
   relation,
@@ -409,22 +503,8 @@ SELECT DISTINCT
   $build_seq,
   'customer_sk',
   CAST(customer_sk AS TEXT)
-FROM __audit_fact_order_items
+FROM __changed_fact_order_items
 WHERE
   NOT customer_sk IS NULL;
-
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
-INSERT INTO elt.model_changes (
-  pipeline,
-  model,
-  build_seq,
-  key
-)
-SELECT
-  $pipeline,
-  'fact_order_items',
-  $build_seq,
-  CAST(__k AS TEXT)
-FROM __affected_fact_order_items;
 
 COMMIT;

@@ -586,18 +586,4 @@ WHERE
     FROM __affected_mart_customer_profile
   );
 
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
-INSERT INTO elt.model_changes (
-  pipeline,
-  model,
-  build_seq,
-  key
-)
-SELECT
-  $pipeline,
-  'mart_customer_profile',
-  $build_seq,
-  CAST(__k AS TEXT)
-FROM __affected_mart_customer_profile;
-
 COMMIT;

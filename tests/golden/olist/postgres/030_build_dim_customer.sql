@@ -359,6 +359,31 @@ SELECT
   COUNT(*) AS keys_affected
 FROM __affected_dim_customer;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows before the build
+DROP TABLE IF EXISTS __prior_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): the affected keys' rows before the build
+CREATE TEMPORARY TABLE __prior_dim_customer AS
+SELECT
+  customer_sk,
+  customer_unique_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  observed_at,
+  valid_from,
+  valid_to,
+  is_current
+FROM dwh.dim_customer
+WHERE
+  customer_unique_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_customer
+  );
+
 -- when its inputs' changes are known (a scoped build): drop a leftover work table
 DROP TABLE IF EXISTS __obs_dim_customer;
 
@@ -713,18 +738,96 @@ WHERE
     FROM __affected_dim_customer
   );
 
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
+-- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
+DROP TABLE IF EXISTS __changed_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): the rows the build changed, before and after
+CREATE TEMPORARY TABLE __changed_dim_customer AS
+SELECT
+  *
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      customer_sk,
+      customer_unique_id,
+      zip_code_prefix,
+      city,
+      state,
+      lat,
+      lng,
+      observed_at,
+      valid_from,
+      valid_to,
+      is_current
+    FROM __prior_dim_customer
+    EXCEPT
+    SELECT
+      customer_sk,
+      customer_unique_id,
+      zip_code_prefix,
+      city,
+      state,
+      lat,
+      lng,
+      observed_at,
+      valid_from,
+      valid_to,
+      is_current
+    FROM __audit_dim_customer
+  ) AS __gone
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      customer_sk,
+      customer_unique_id,
+      zip_code_prefix,
+      city,
+      state,
+      lat,
+      lng,
+      observed_at,
+      valid_from,
+      valid_to,
+      is_current
+    FROM __audit_dim_customer
+    EXCEPT
+    SELECT
+      customer_sk,
+      customer_unique_id,
+      zip_code_prefix,
+      city,
+      state,
+      lat,
+      lng,
+      observed_at,
+      valid_from,
+      valid_to,
+      is_current
+    FROM __prior_dim_customer
+  ) AS __new
+) AS __d;
+
+-- when its inputs' changes are known (a scoped build): report: keys whose rows changed
+SELECT
+  COUNT(DISTINCT customer_unique_id) AS keys_changed
+FROM __changed_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
 INSERT INTO elt.model_changes (
   pipeline,
   model,
   build_seq,
   key
 )
-SELECT
+SELECT DISTINCT
   %(pipeline)s,
   'dim_customer',
   %(build_seq)s,
-  CAST(__k AS VARCHAR)
-FROM __affected_dim_customer;
+  CAST(customer_unique_id AS VARCHAR)
+FROM __changed_dim_customer;
 
 COMMIT;

@@ -138,6 +138,27 @@ SELECT
   COUNT(*) AS keys_affected
 FROM __affected_dim_seller;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows before the build
+DROP TABLE IF EXISTS __prior_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): the affected keys' rows before the build
+CREATE TEMPORARY TABLE __prior_dim_seller AS
+SELECT
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng
+FROM dwh.dim_seller
+WHERE
+  seller_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_seller
+  );
+
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_dim_seller;
 
@@ -288,18 +309,80 @@ WHERE
     FROM __affected_dim_seller
   );
 
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
+-- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
+DROP TABLE IF EXISTS __changed_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): the rows the build changed, before and after
+CREATE TEMPORARY TABLE __changed_dim_seller AS
+SELECT
+  *
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      seller_sk,
+      seller_id,
+      zip_code_prefix,
+      city,
+      state,
+      lat,
+      lng
+    FROM __prior_dim_seller
+    EXCEPT
+    SELECT
+      seller_sk,
+      seller_id,
+      zip_code_prefix,
+      city,
+      state,
+      lat,
+      lng
+    FROM __audit_dim_seller
+  ) AS __gone
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      seller_sk,
+      seller_id,
+      zip_code_prefix,
+      city,
+      state,
+      lat,
+      lng
+    FROM __audit_dim_seller
+    EXCEPT
+    SELECT
+      seller_sk,
+      seller_id,
+      zip_code_prefix,
+      city,
+      state,
+      lat,
+      lng
+    FROM __prior_dim_seller
+  ) AS __new
+) AS __d;
+
+-- when its inputs' changes are known (a scoped build): report: keys whose rows changed
+SELECT
+  COUNT(DISTINCT seller_id) AS keys_changed
+FROM __changed_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
 INSERT INTO elt.model_changes (
   pipeline,
   model,
   build_seq,
   key
 )
-SELECT
+SELECT DISTINCT
   %(pipeline)s,
   'dim_seller',
   %(build_seq)s,
-  CAST(__k AS VARCHAR)
-FROM __affected_dim_seller;
+  CAST(seller_id AS VARCHAR)
+FROM __changed_dim_seller;
 
 COMMIT;

@@ -318,33 +318,41 @@ SELECT
   COUNT(*) AS keys_affected
 FROM __affected_fact_orders;
 
--- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows held before
-INSERT INTO elt.changed_values (
-  pipeline,
-  relation,
-  seq,
-  column_name,
-  value
-)
-SELECT DISTINCT
-  %(pipeline)s,
-  'fact_orders',
-  %(build_seq)s,
-  'customer_sk',
-  CAST(customer_sk AS VARCHAR)
-FROM (
-  SELECT
-    customer_sk
-  FROM dwh.fact_orders
-  WHERE
-    order_id IN (
-      SELECT
-        __k
-      FROM __affected_fact_orders
-    )
-) AS __old
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows before the build
+DROP TABLE IF EXISTS __prior_fact_orders;
+
+-- when its inputs' changes are known (a scoped build): the affected keys' rows before the build
+CREATE TEMPORARY TABLE __prior_fact_orders AS
+SELECT
+  order_id,
+  customer_sk,
+  customer_unique_id,
+  customer_state,
+  date_key,
+  order_status,
+  purchase_ts,
+  approved_ts,
+  delivered_carrier_ts,
+  delivered_customer_ts,
+  estimated_delivery_date,
+  items_count,
+  items_total,
+  freight_total,
+  order_total,
+  payments_count,
+  payment_total,
+  main_payment_type,
+  max_installments,
+  review_score,
+  delivery_days,
+  is_late
+FROM dwh.fact_orders
 WHERE
-  NOT customer_sk IS NULL;
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_orders
+  );
 
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_fact_orders;
@@ -649,7 +657,143 @@ WHERE
     FROM __affected_fact_orders
   );
 
--- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows wrote
+-- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
+DROP TABLE IF EXISTS __changed_fact_orders;
+
+-- when its inputs' changes are known (a scoped build): the rows the build changed, before and after
+CREATE TEMPORARY TABLE __changed_fact_orders AS
+SELECT
+  *
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      order_id,
+      customer_sk,
+      customer_unique_id,
+      customer_state,
+      date_key,
+      order_status,
+      purchase_ts,
+      approved_ts,
+      delivered_carrier_ts,
+      delivered_customer_ts,
+      estimated_delivery_date,
+      items_count,
+      items_total,
+      freight_total,
+      order_total,
+      payments_count,
+      payment_total,
+      main_payment_type,
+      max_installments,
+      review_score,
+      delivery_days,
+      is_late
+    FROM __prior_fact_orders
+    EXCEPT
+    SELECT
+      order_id,
+      customer_sk,
+      customer_unique_id,
+      customer_state,
+      date_key,
+      order_status,
+      purchase_ts,
+      approved_ts,
+      delivered_carrier_ts,
+      delivered_customer_ts,
+      estimated_delivery_date,
+      items_count,
+      items_total,
+      freight_total,
+      order_total,
+      payments_count,
+      payment_total,
+      main_payment_type,
+      max_installments,
+      review_score,
+      delivery_days,
+      is_late
+    FROM __audit_fact_orders
+  ) AS __gone
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      order_id,
+      customer_sk,
+      customer_unique_id,
+      customer_state,
+      date_key,
+      order_status,
+      purchase_ts,
+      approved_ts,
+      delivered_carrier_ts,
+      delivered_customer_ts,
+      estimated_delivery_date,
+      items_count,
+      items_total,
+      freight_total,
+      order_total,
+      payments_count,
+      payment_total,
+      main_payment_type,
+      max_installments,
+      review_score,
+      delivery_days,
+      is_late
+    FROM __audit_fact_orders
+    EXCEPT
+    SELECT
+      order_id,
+      customer_sk,
+      customer_unique_id,
+      customer_state,
+      date_key,
+      order_status,
+      purchase_ts,
+      approved_ts,
+      delivered_carrier_ts,
+      delivered_customer_ts,
+      estimated_delivery_date,
+      items_count,
+      items_total,
+      freight_total,
+      order_total,
+      payments_count,
+      payment_total,
+      main_payment_type,
+      max_installments,
+      review_score,
+      delivery_days,
+      is_late
+    FROM __prior_fact_orders
+  ) AS __new
+) AS __d;
+
+-- when its inputs' changes are known (a scoped build): report: keys whose rows changed
+SELECT
+  COUNT(DISTINCT order_id) AS keys_changed
+FROM __changed_fact_orders;
+
+-- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'fact_orders',
+  %(build_seq)s,
+  CAST(order_id AS VARCHAR)
+FROM __changed_fact_orders;
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk of the changed rows, before and after
 INSERT INTO elt.changed_values (
   pipeline,
   relation,
@@ -663,22 +807,8 @@ SELECT DISTINCT
   %(build_seq)s,
   'customer_sk',
   CAST(customer_sk AS VARCHAR)
-FROM __audit_fact_orders
+FROM __changed_fact_orders
 WHERE
   NOT customer_sk IS NULL;
-
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
-INSERT INTO elt.model_changes (
-  pipeline,
-  model,
-  build_seq,
-  key
-)
-SELECT
-  %(pipeline)s,
-  'fact_orders',
-  %(build_seq)s,
-  CAST(__k AS VARCHAR)
-FROM __affected_fact_orders;
 
 COMMIT;

@@ -365,18 +365,4 @@ WHERE
     FROM __affected_fact_reviews
   );
 
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
-INSERT INTO elt.model_changes (
-  pipeline,
-  model,
-  build_seq,
-  key
-)
-SELECT
-  %(pipeline)s,
-  'fact_reviews',
-  %(build_seq)s,
-  CAST(__k AS VARCHAR)
-FROM __affected_fact_reviews;
-
 COMMIT;

@@ -165,33 +165,32 @@ SELECT
   COUNT(*) AS keys_affected
 FROM __affected_dim_product;
 
--- when its inputs' changes are known (a scoped build): keep the product_sk the affected keys' rows held before
-INSERT INTO elt.changed_values (
-  pipeline,
-  relation,
-  seq,
-  column_name,
-  value
-)
-SELECT DISTINCT
-  %(pipeline)s,
-  'dim_product',
-  %(build_seq)s,
-  'product_sk',
-  CAST(product_sk AS VARCHAR(65535))
-FROM (
-  SELECT
-    product_sk
-  FROM dwh.dim_product
-  WHERE
-    product_id IN (
-      SELECT
-        __k
-      FROM __affected_dim_product
-    )
-) AS __old
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows before the build
+DROP TABLE IF EXISTS __prior_dim_product;
+
+-- when its inputs' changes are known (a scoped build): the affected keys' rows before the build
+CREATE TEMPORARY TABLE __prior_dim_product AS
+SELECT
+  product_sk,
+  product_id,
+  category_name,
+  category_name_pt,
+  category_name_source,
+  name_length,
+  description_length,
+  photos_qty,
+  weight_g,
+  length_cm,
+  height_cm,
+  width_cm,
+  volume_cm3
+FROM dwh.dim_product
 WHERE
-  NOT product_sk IS NULL;
+  product_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_product
+  );
 
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_dim_product;
@@ -351,7 +350,107 @@ WHERE
     FROM __affected_dim_product
   );
 
--- when its inputs' changes are known (a scoped build): keep the product_sk the affected keys' rows wrote
+-- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
+DROP TABLE IF EXISTS __changed_dim_product;
+
+-- when its inputs' changes are known (a scoped build): the rows the build changed, before and after
+CREATE TEMPORARY TABLE __changed_dim_product AS
+SELECT
+  *
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      product_sk,
+      product_id,
+      category_name,
+      category_name_pt,
+      category_name_source,
+      name_length,
+      description_length,
+      photos_qty,
+      weight_g,
+      length_cm,
+      height_cm,
+      width_cm,
+      volume_cm3
+    FROM __prior_dim_product
+    EXCEPT
+    SELECT
+      product_sk,
+      product_id,
+      category_name,
+      category_name_pt,
+      category_name_source,
+      name_length,
+      description_length,
+      photos_qty,
+      weight_g,
+      length_cm,
+      height_cm,
+      width_cm,
+      volume_cm3
+    FROM __audit_dim_product
+  ) AS __gone
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      product_sk,
+      product_id,
+      category_name,
+      category_name_pt,
+      category_name_source,
+      name_length,
+      description_length,
+      photos_qty,
+      weight_g,
+      length_cm,
+      height_cm,
+      width_cm,
+      volume_cm3
+    FROM __audit_dim_product
+    EXCEPT
+    SELECT
+      product_sk,
+      product_id,
+      category_name,
+      category_name_pt,
+      category_name_source,
+      name_length,
+      description_length,
+      photos_qty,
+      weight_g,
+      length_cm,
+      height_cm,
+      width_cm,
+      volume_cm3
+    FROM __prior_dim_product
+  ) AS __new
+) AS __d;
+
+-- when its inputs' changes are known (a scoped build): report: keys whose rows changed
+SELECT
+  COUNT(DISTINCT product_id) AS keys_changed
+FROM __changed_dim_product;
+
+-- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'dim_product',
+  %(build_seq)s,
+  CAST(product_id AS VARCHAR(65535))
+FROM __changed_dim_product;
+
+-- when its inputs' changes are known (a scoped build): keep the product_sk of the changed rows, before and after
 INSERT INTO elt.changed_values (
   pipeline,
   relation,
@@ -365,22 +464,8 @@ SELECT DISTINCT
   %(build_seq)s,
   'product_sk',
   CAST(product_sk AS VARCHAR(65535))
-FROM __audit_dim_product
+FROM __changed_dim_product
 WHERE
   NOT product_sk IS NULL;
-
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
-INSERT INTO elt.model_changes (
-  pipeline,
-  model,
-  build_seq,
-  key
-)
-SELECT
-  %(pipeline)s,
-  'dim_product',
-  %(build_seq)s,
-  CAST(__k AS VARCHAR(65535))
-FROM __affected_dim_product;
 
 COMMIT;

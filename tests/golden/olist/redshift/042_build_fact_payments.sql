@@ -161,33 +161,26 @@ SELECT
   COUNT(*) AS keys_affected
 FROM __affected_fact_payments;
 
--- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows held before
-INSERT INTO elt.changed_values (
-  pipeline,
-  relation,
-  seq,
-  column_name,
-  value
-)
-SELECT DISTINCT
-  %(pipeline)s,
-  'fact_payments',
-  %(build_seq)s,
-  'customer_sk',
-  CAST(customer_sk AS VARCHAR(65535))
-FROM (
-  SELECT
-    customer_sk
-  FROM dwh.fact_payments
-  WHERE
-    order_id IN (
-      SELECT
-        __k
-      FROM __affected_fact_payments
-    )
-) AS __old
+-- when its inputs' changes are known (a scoped build): drop a leftover table of rows before the build
+DROP TABLE IF EXISTS __prior_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): the affected keys' rows before the build
+CREATE TEMPORARY TABLE __prior_fact_payments AS
+SELECT
+  order_id,
+  payment_sequential,
+  customer_sk,
+  date_key,
+  payment_type,
+  payment_installments,
+  payment_value
+FROM dwh.fact_payments
 WHERE
-  NOT customer_sk IS NULL;
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_payments
+  );
 
 -- when its inputs' changes are known (a scoped build): drop a leftover staging table
 DROP TABLE IF EXISTS __src_fact_payments;
@@ -310,7 +303,83 @@ WHERE
     FROM __affected_fact_payments
   );
 
--- when its inputs' changes are known (a scoped build): keep the customer_sk the affected keys' rows wrote
+-- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
+DROP TABLE IF EXISTS __changed_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): the rows the build changed, before and after
+CREATE TEMPORARY TABLE __changed_fact_payments AS
+SELECT
+  *
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      order_id,
+      payment_sequential,
+      customer_sk,
+      date_key,
+      payment_type,
+      payment_installments,
+      payment_value
+    FROM __prior_fact_payments
+    EXCEPT
+    SELECT
+      order_id,
+      payment_sequential,
+      customer_sk,
+      date_key,
+      payment_type,
+      payment_installments,
+      payment_value
+    FROM __audit_fact_payments
+  ) AS __gone
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      order_id,
+      payment_sequential,
+      customer_sk,
+      date_key,
+      payment_type,
+      payment_installments,
+      payment_value
+    FROM __audit_fact_payments
+    EXCEPT
+    SELECT
+      order_id,
+      payment_sequential,
+      customer_sk,
+      date_key,
+      payment_type,
+      payment_installments,
+      payment_value
+    FROM __prior_fact_payments
+  ) AS __new
+) AS __d;
+
+-- when its inputs' changes are known (a scoped build): report: keys whose rows changed
+SELECT
+  COUNT(DISTINCT order_id) AS keys_changed
+FROM __changed_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'fact_payments',
+  %(build_seq)s,
+  CAST(order_id AS VARCHAR(65535))
+FROM __changed_fact_payments;
+
+-- when its inputs' changes are known (a scoped build): keep the customer_sk of the changed rows, before and after
 INSERT INTO elt.changed_values (
   pipeline,
   relation,
@@ -324,22 +393,8 @@ SELECT DISTINCT
   %(build_seq)s,
   'customer_sk',
   CAST(customer_sk AS VARCHAR(65535))
-FROM __audit_fact_payments
+FROM __changed_fact_payments
 WHERE
   NOT customer_sk IS NULL;
-
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
-INSERT INTO elt.model_changes (
-  pipeline,
-  model,
-  build_seq,
-  key
-)
-SELECT
-  %(pipeline)s,
-  'fact_payments',
-  %(build_seq)s,
-  CAST(__k AS VARCHAR(65535))
-FROM __affected_fact_payments;
 
 COMMIT;

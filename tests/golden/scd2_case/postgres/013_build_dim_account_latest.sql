@@ -231,18 +231,4 @@ WHERE
     FROM __affected_dim_account_latest
   );
 
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
-INSERT INTO elt.model_changes (
-  pipeline,
-  model,
-  build_seq,
-  key
-)
-SELECT
-  %(pipeline)s,
-  'dim_account_latest',
-  %(build_seq)s,
-  CAST(__k AS VARCHAR)
-FROM __affected_dim_account_latest;
-
 COMMIT;

@@ -185,18 +185,4 @@ WHERE
     FROM __affected_fact_purchase
   );
 
--- when its inputs' changes are known (a scoped build): record the keys this build rewrote
-INSERT INTO elt.model_changes (
-  pipeline,
-  model,
-  build_seq,
-  key
-)
-SELECT
-  %(pipeline)s,
-  'fact_purchase',
-  %(build_seq)s,
-  CAST(__k AS VARCHAR)
-FROM __affected_fact_purchase;
-
 COMMIT;
