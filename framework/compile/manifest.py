@@ -87,6 +87,9 @@ class SpecInfo:
     freshness: FreshnessInfo | None = None  # sources: `elt freshness` thresholds
     # Columns whose changed values are kept for the key paths of readers (elt.changed_values).
     kept_values: tuple[str, ...] = ()
+    # Models: the column their builds record changed rows by in elt.model_changes ('' : none;
+    # then a build of it rebuilds its readers whole).
+    changes_by: str = ""
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

@@ -139,7 +139,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
             Step(
                 StepKind.BUILD,
                 name,
-                tuple(build_model(spec, naming, dialect, schema)),
+                _whole_build(spec, project, scopes, naming, dialect, schema),
                 own_table + upstream,
                 params=_build_params(spec),
                 drop_table=_drop_outgrown(spec, naming),
@@ -278,10 +278,27 @@ def _scoped_build(
         return (*affected, *build, *scoping.audit_rows(spec, scope, naming))
     return (
         *affected,
-        *scoping.keep_prior_rows(spec, scope, naming),
+        *scoping.keep_prior_rows(spec, naming, scope),
         *build,
         *scoping.audit_rows(spec, scope, naming),
-        *scoping.record_changed(spec, scope, read, naming, dialect),
+        *scoping.record_changed(spec, scope.column, read, naming, dialect),
+    )
+
+
+def _whole_build(
+    spec: m.ModelSpec, project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect, schema: dict
+) -> tuple[Statement, ...]:
+    """The model's build; a `table` model a key path starts from also records the rows its
+    rebuild changed (dim_date gaining a day changes one row: its readers stay scoped)."""
+    build = build_model(spec, naming, dialect, schema)
+    read = scoping.read_downstream(project, scopes).get(spec.name)
+    key = scoping.change_column(spec.name, project, scopes)
+    if spec.materialization is not m.Materialization.TABLE or read is None or key is None:
+        return tuple(build)
+    return (
+        *scoping.keep_prior_rows(spec, naming),
+        *build,
+        *scoping.record_changed(spec, key, read, naming, dialect, scoped=False),
     )
 
 

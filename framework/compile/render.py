@@ -224,7 +224,8 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
 def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
     from framework.compile.builders import models, scoping, staging
 
-    kept = scoping.value_columns(project, dict(plan.scopes))
+    scopes = dict(plan.scopes)
+    kept = scoping.value_columns(project, scopes)
     infos = []
     for name in plan.graph.order():
         spec = project.require(name)
@@ -247,6 +248,7 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 tags=() if isinstance(spec, m.SourceSpec) else spec.tags,
                 freshness=_freshness(spec),
                 kept_values=kept.get(name, ()),
+                changes_by=(scoping.change_column(name, project, scopes) or "") if spec.kind == "model" else "",
             )
         )
     return tuple(infos)

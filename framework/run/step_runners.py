@@ -325,6 +325,8 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         step = dataclasses.replace(step, statements=step.scoped)
     checks = ctx.manifest.step(step_id(StepKind.CHECK, spec.name))
     verdict: list[CheckOutcome] = []
+    # a `table` model recording what its rebuild changed tells its readers which keys (not "whole")
+    whole = scope.since is None and not (spec.materialization == "table" and spec.changes_by)
 
     def audit_and_publish(conn: Session) -> None:
         """Write-audit-publish: the model's checks run on its new state inside the build's
@@ -338,7 +340,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         errors = [c for c in verdict if c.severity == "error"]
         if errors:
             raise ChecksFailed(errors)
-        ctx.state.record_build(conn, spec, seq, consumed, whole=scope.since is None)
+        ctx.state.record_build(conn, spec, seq, consumed, whole=whole)
         ctx.state.invalidate(conn, ctx.manifest.downstream(spec.name))
 
     try:
@@ -360,7 +362,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     ctx.scheduler.mark_changed(spec.name)
     ctx.verdicts[spec.name] = list(verdict)
     ctx.built.last[spec.name] = LastBuild(spec.built_from, seq, consumed)
-    if scope.since is None:
+    if whole:
         ctx.whole_builds()[spec.name] = seq
     inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
     refilled = spec.materialization == "table"  # every row replaced: all of them count as inserted
@@ -377,6 +379,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
             part
             for part in (
                 scope.describe(result.reports.get("keys_affected"), result.reports.get("keys_changed")),
+                f"rows of {result.reports['keys_changed']:,} key(s) changed"
+                if scope.since is None and result.reports.get("keys_changed") is not None
+                else "",
                 "table recreated for its spec's new shape (grants on it must be given again)"
                 if reshape and prelude and not first_build  # a first build has no old table to lose
                 else "",
@@ -454,7 +459,7 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
         if (
             upstream is not None
             and upstream.kind == "model"
-            and (upstream.scope is None or ctx.whole_builds().get(name, 0) > since)
+            and (not upstream.changes_by or ctx.whole_builds().get(name, 0) > since)
         ):
             return _Scope(None, f"{name} was rebuilt whole")
     return _Scope({name: last.consumed[name] for name in spec.depends_on}, changed=tuple(changed))

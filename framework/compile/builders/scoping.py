@@ -229,8 +229,8 @@ def value_columns(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, 
             if isinstance(spec, m.SourceSpec):
                 own = spec.primary_key if spec.load_mode is m.LoadMode.UPSERT else None
             else:
-                upstream = scopes.get(path.input)
-                own = (upstream.column,) if upstream is not None else None
+                column = change_column(path.input, project, scopes)
+                own = (column,) if column is not None else None
             if own is None or path.column in own or _column_of(spec, path.column) is None:
                 continue
             columns = found.setdefault(path.input, [])
@@ -239,12 +239,35 @@ def value_columns(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, 
     return {name: tuple(columns) for name, columns in found.items()}
 
 
+def change_column(name: str, project: m.Project, scopes: dict[str, KeyScope]) -> str | None:
+    """The column a model's builds record their changed rows by, for the key paths downstream:
+    a scoped model's key; a `table` model's first key column when a path starts from it (its
+    whole rebuild then records what it changed, so its readers stay scoped); else None (its
+    builds are whole, and so are its readers')."""
+    if name in scopes:
+        return scopes[name].column
+    spec = project.require(name)
+    if (
+        isinstance(spec, m.ModelSpec)
+        and spec.materialization is m.Materialization.TABLE
+        and spec.keys.business
+        and any(path.input == name for scope in scopes.values() for path in scope.paths)
+    ):
+        return spec.keys.business[0]
+    return None
+
+
 def read_downstream(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, tuple[str, ...]]:
-    """The scoped models a key path downstream starts from, each with its kept columns: their
-    builds record the rows they changed (`record_changed`); nobody reads the others' changes."""
+    """The models a key path downstream starts from and whose changes are known, each with its
+    kept columns: their builds record the rows they changed (`record_changed`); nobody reads
+    the others' changes."""
     kept = value_columns(project, scopes)
     starts = {path.input for scope in scopes.values() for path in scope.paths}
-    return {name: kept.get(name, ()) for name in scopes if name in starts}
+    return {
+        name: kept.get(name, ())
+        for name in sorted(starts)
+        if project.require(name).kind == "model" and change_column(name, project, scopes) is not None
+    }
 
 
 def _column_of(spec: m.SourceSpec | m.ModelSpec, name: str) -> m.Column | None:
@@ -260,21 +283,20 @@ def changed_name(spec: m.ModelSpec) -> str:
     return f"__changed_{spec.name}"
 
 
-def keep_prior_rows(spec: m.ModelSpec, scope: KeyScope, naming: Naming) -> list[Statement]:
-    """Before the build: the affected keys' rows as they were, to tell which it changed."""
-    rows = (
-        q.select(*q.cols([c.name for c in spec.columns]))
-        .from_(naming.table_of(spec.name))
-        .where(_in(q.col(scope.column), _affected(spec)))
-    )
+def keep_prior_rows(spec: m.ModelSpec, naming: Naming, scope: KeyScope | None = None) -> list[Statement]:
+    """Before the build: the rows it may rewrite as they were, to tell which it changed — the
+    affected keys' (a scoped build) or all (a `table` model's whole rebuild)."""
+    rows = q.select(*q.cols([c.name for c in spec.columns])).from_(naming.table_of(spec.name))
+    if scope is not None:
+        rows = rows.where(_in(q.col(scope.column), _affected(spec)))
     return [
         run(q.drop_table(prior_name(spec)), "drop a leftover table of rows before the build"),
-        run(q.create_temp_as(prior_name(spec), rows), "the affected keys' rows before the build"),
+        run(q.create_temp_as(prior_name(spec), rows), "the rows it may rewrite, before the build"),
     ]
 
 
 def record_changed(
-    spec: m.ModelSpec, scope: KeyScope, kept: tuple[str, ...], naming: Naming, dialect: Dialect
+    spec: m.ModelSpec, key: str, kept: tuple[str, ...], naming: Naming, dialect: Dialect, *, scoped: bool = True
 ) -> list[Statement]:
     """After the build: the rows it changed — before and after, each row that is not among the
     other's — and for the readers downstream their keys (`model_changes`) and the values of
@@ -282,12 +304,14 @@ def record_changed(
     re-send unchanged rows all the time, and nothing downstream recomputes for them."""
     columns = [c.name for c in spec.columns]
 
-    def rows(table: str) -> exp.Select:
-        return q.select(*q.cols(columns)).from_(q.table(table))
+    def rows(table: str | exp.Table) -> exp.Select:
+        return q.select(*q.cols(columns)).from_(q.table(table) if isinstance(table, str) else table.copy())
 
-    before, after = prior_name(spec), audit_name(spec)
+    # after the build: the affected keys' rows (read for the checks), or the whole table
+    before, after = prior_name(spec), (audit_name(spec) if scoped else naming.table_of(spec.name))
 
-    def missing_from(table: str, other: str, alias: str) -> exp.Select:
+    def missing_from(table: str | exp.Table, other: str | exp.Table, alias: str) -> exp.Select:
+
         # a subquery each: set operations chain left to right, and the union must not bind first
         return q.select(exp.Star()).from_(
             q.subquery(exp.Except(this=rows(table), expression=rows(other), distinct=True), alias)
@@ -302,7 +326,7 @@ def record_changed(
             dialect.placeholder("pipeline"),
             q.lit(spec.name),
             dialect.placeholder("build_seq"),
-            q.cast(q.col(scope.column), dialect.text_type),
+            q.cast(q.col(key), dialect.text_type),
         )
         .distinct()
         .from_(q.table(changed_name(spec)))
@@ -311,7 +335,7 @@ def record_changed(
         run(q.drop_table(changed_name(spec)), "drop a leftover table of changed rows"),
         run(q.create_temp_as(changed_name(spec), changed_rows), "the rows the build changed, before and after"),
         report(
-            q.select(q.alias(exp.Count(this=exp.Distinct(expressions=[q.col(scope.column)])), "keys_changed")).from_(
+            q.select(q.alias(exp.Count(this=exp.Distinct(expressions=[q.col(key)])), "keys_changed")).from_(
                 q.table(changed_name(spec))
             ),
             "keys whose rows changed",
@@ -356,18 +380,18 @@ def _changed_rows(
             if column in kept
             else rows
         )
-    upstream = scopes.get(name)
-    if upstream is None:  # its builds are whole: the runner rebuilds this model whole when it changed
+    recorded_by = change_column(name, project, scopes)
+    if recorded_by is None:  # its builds are whole: the runner rebuilds this model whole when it changed
         return None
     if column in kept:
         return _kept_values(spec, column, naming, dialect)
     own = _column_of(spec, column)
     keys = q.and_all([pipeline, exp.EQ(this=q.col("model"), expression=q.lit(name)), since])
-    if column == upstream.column and own is not None:  # the rewritten keys themselves
+    if column == recorded_by and own is not None:  # the changed keys themselves
         value = q.cast(q.col("key"), dialect.column_type(own.portable_type))
         return q.select(q.alias(value, "__v")).from_(naming.internal("model_changes")).where(keys)
     rewritten = _in(
-        q.cast(q.col(upstream.column), dialect.text_type),
+        q.cast(q.col(recorded_by), dialect.text_type),
         q.select(q.col("key")).from_(naming.internal("model_changes")).where(keys),
     )
     return q.select(q.alias(q.col(column), "__v")).from_(naming.table_of(name)).where(rewritten)

@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS mart.mart_category_monthly (
   reviewed_orders INTEGER NOT NULL,
   avg_review_score DECIMAL(4, 2),
   _build_seq BIGINT,
-  PRIMARY KEY (category_name, year_month)
+  PRIMARY KEY (year_month, category_name)
 )
 DISTSTYLE ALL
 COMPOUND SORTKEY(year_month, category_name);

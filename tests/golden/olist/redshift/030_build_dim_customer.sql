@@ -362,7 +362,7 @@ FROM __affected_dim_customer;
 -- when its inputs' changes are known (a scoped build): drop a leftover table of rows before the build
 DROP TABLE IF EXISTS __prior_dim_customer;
 
--- when its inputs' changes are known (a scoped build): the affected keys' rows before the build
+-- when its inputs' changes are known (a scoped build): the rows it may rewrite, before the build
 CREATE TEMPORARY TABLE __prior_dim_customer AS
 SELECT
   customer_sk,

@@ -3,6 +3,27 @@
 -- run-time parameters: build_seq
 BEGIN;
 
+-- drop a leftover table of rows before the build
+DROP TABLE IF EXISTS __prior_dim_date;
+
+-- the rows it may rewrite, before the build
+CREATE TEMPORARY TABLE __prior_dim_date AS
+SELECT
+  date_key,
+  year,
+  quarter,
+  month,
+  month_name,
+  day,
+  day_of_week,
+  day_name,
+  day_of_year,
+  iso_week,
+  is_weekend,
+  year_month,
+  month_start
+FROM dwh.dim_date;
+
 -- drop a leftover staging table
 DROP TABLE IF EXISTS __src_dim_date;
 
@@ -201,5 +222,123 @@ FROM __src_dim_date;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_date;
+
+-- drop a leftover table of changed rows
+DROP TABLE IF EXISTS __changed_dim_date;
+
+-- the rows the build changed, before and after
+CREATE TEMPORARY TABLE __changed_dim_date AS
+SELECT
+  *
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      date_key,
+      year,
+      quarter,
+      month,
+      month_name,
+      day,
+      day_of_week,
+      day_name,
+      day_of_year,
+      iso_week,
+      is_weekend,
+      year_month,
+      month_start
+    FROM __prior_dim_date
+    EXCEPT
+    SELECT
+      date_key,
+      year,
+      quarter,
+      month,
+      month_name,
+      day,
+      day_of_week,
+      day_name,
+      day_of_year,
+      iso_week,
+      is_weekend,
+      year_month,
+      month_start
+    FROM dwh.dim_date
+  ) AS __gone
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      date_key,
+      year,
+      quarter,
+      month,
+      month_name,
+      day,
+      day_of_week,
+      day_name,
+      day_of_year,
+      iso_week,
+      is_weekend,
+      year_month,
+      month_start
+    FROM dwh.dim_date
+    EXCEPT
+    SELECT
+      date_key,
+      year,
+      quarter,
+      month,
+      month_name,
+      day,
+      day_of_week,
+      day_name,
+      day_of_year,
+      iso_week,
+      is_weekend,
+      year_month,
+      month_start
+    FROM __prior_dim_date
+  ) AS __new
+) AS __d;
+
+-- report: keys whose rows changed
+SELECT
+  COUNT(DISTINCT date_key) AS keys_changed
+FROM __changed_dim_date;
+
+-- record the keys whose rows this build changed
+INSERT INTO elt.model_changes (
+  pipeline,
+  model,
+  build_seq,
+  key
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'dim_date',
+  %(build_seq)s,
+  CAST(date_key AS VARCHAR(65535))
+FROM __changed_dim_date;
+
+-- keep the year_month of the changed rows, before and after
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'dim_date',
+  %(build_seq)s,
+  'year_month',
+  CAST(year_month AS VARCHAR(65535))
+FROM __changed_dim_date
+WHERE
+  NOT year_month IS NULL;
 
 COMMIT;

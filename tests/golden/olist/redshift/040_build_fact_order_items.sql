@@ -228,7 +228,7 @@ FROM __affected_fact_order_items;
 -- when its inputs' changes are known (a scoped build): drop a leftover table of rows before the build
 DROP TABLE IF EXISTS __prior_fact_order_items;
 
--- when its inputs' changes are known (a scoped build): the affected keys' rows before the build
+-- when its inputs' changes are known (a scoped build): the rows it may rewrite, before the build
 CREATE TEMPORARY TABLE __prior_fact_order_items AS
 SELECT
   order_id,
@@ -492,6 +492,24 @@ SELECT DISTINCT
   %(build_seq)s,
   CAST(order_id AS VARCHAR(65535))
 FROM __changed_fact_order_items;
+
+-- when its inputs' changes are known (a scoped build): keep the date_key of the changed rows, before and after
+INSERT INTO elt.changed_values (
+  pipeline,
+  relation,
+  seq,
+  column_name,
+  value
+)
+SELECT DISTINCT
+  %(pipeline)s,
+  'fact_order_items',
+  %(build_seq)s,
+  'date_key',
+  CAST(date_key AS VARCHAR(65535))
+FROM __changed_fact_order_items
+WHERE
+  NOT date_key IS NULL;
 
 -- when its inputs' changes are known (a scoped build): keep the customer_sk of the changed rows, before and after
 INSERT INTO elt.changed_values (

@@ -90,6 +90,123 @@ SELECT
       year_month IS NULL
   ) AS check_7;
 
+-- when its inputs' changes are known (a scoped build): report: failing rows of every check, in check order
+SELECT
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        COUNT(*) AS row_count
+      FROM mart.mart_category_monthly
+      HAVING
+        COUNT(*) < 1
+    ) AS __f
+  ) AS check_0,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        category_name,
+        year_month,
+        COUNT(*) AS occurrences
+      FROM (
+        SELECT
+          *
+        FROM __audit_mart_category_monthly
+      ) AS mart_category_monthly
+      WHERE
+        NOT category_name IS NULL OR NOT year_month IS NULL
+      GROUP BY
+        category_name,
+        year_month
+      HAVING
+        COUNT(*) > 1
+    ) AS __f
+  ) AS check_1,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM __audit_mart_category_monthly
+    ) AS mart_category_monthly
+    WHERE
+      CASE
+        WHEN orders >= 1 AND items >= orders AND reviewed_orders <= orders
+        THEN 1
+        ELSE 0
+      END = 0
+  ) AS check_2,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM __audit_mart_category_monthly
+    ) AS mart_category_monthly
+    WHERE
+      CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0
+  ) AS check_3,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM __audit_mart_category_monthly
+    ) AS mart_category_monthly
+    WHERE
+      CASE
+        WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5
+        THEN 1
+        ELSE 0
+      END = 0
+  ) AS check_4,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM __audit_mart_category_monthly
+    ) AS mart_category_monthly
+    WHERE
+      category_name IS NULL
+  ) AS check_5,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM __audit_mart_category_monthly
+    ) AS __c
+    WHERE
+      NOT __c.category_name IS NULL
+      AND NOT EXISTS(
+        SELECT
+          1
+        FROM dwh.dim_product AS __p
+        WHERE
+          __p.category_name = __c.category_name
+      )
+  ) AS check_6,
+  (
+    SELECT
+      COUNT(*) AS failures
+    FROM (
+      SELECT
+        *
+      FROM __audit_mart_category_monthly
+    ) AS mart_category_monthly
+    WHERE
+      year_month IS NULL
+  ) AS check_7;
+
 -- check min_row_count(1) [error]: enough rows
 -- sample of failing rows: SELECT * FROM (SELECT COUNT(*) AS row_count FROM mart.mart_category_monthly HAVING COUNT(*) < 1) AS __f LIMIT 5
 SELECT
