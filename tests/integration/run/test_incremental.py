@@ -88,8 +88,15 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
     )
     by_person = f"SELECT DISTINCT customer_unique_id = '{person}', _build_seq FROM dwh.dim_customer ORDER BY ALL"
     assert workspace.query(by_person) == [(False, 1), (True, 2)]
-    # a table model is rebuilt whole: every row
+    # a table model is rebuilt whole: every row; but it records only what changed (nothing), so
+    # the category mart reading it stays scoped: to the order's month, every other month untouched
     assert workspace.query("SELECT DISTINCT _build_seq FROM dwh.dim_date") == [(2,)]
+    assert builds["build:dim_date"].detail == "rows of 0 key(s) changed", builds["build:dim_date"]
+    monthly = builds["build:mart_category_monthly"]
+    assert monthly.keys_affected == 1 and monthly.detail.startswith("scoped to 1 key(s)"), monthly
+    month = delivered["order_purchase_timestamp"].strftime("%Y-%m")
+    rewritten = "SELECT DISTINCT year_month FROM mart.mart_category_monthly WHERE _build_seq = 2"
+    assert workspace.query(rewritten) == [(month,)]
     # any row leads to the run that wrote it, old markers too (run_log keeps every step's seq)
     writer = """SELECT f._build_seq, r.run_id, r.keys_affected FROM dwh.fact_orders f
         JOIN elt.run_log r ON r.step = 'build:fact_orders' AND r.seq = f._build_seq
