@@ -139,31 +139,34 @@ def _reached(relation: exp.Table, bodies: dict[str, exp.Expression], column: str
     return values
 
 
-def _push_into(cte: exp.Select, column: str, values, ctes: dict[str, exp.Expression]) -> None:
+def _push_into(cte: exp.Select, column: str, values, ctes: dict[str, exp.Expression]) -> bool:
     """Restrict the CTE to `column IN (values)` when each of its rows depends on rows with the
     same value only: it groups by the column (or does not aggregate; DISTINCT counts as grouping
     by every column) and partitions its windows by it; then on into the CTE it reads the column
-    from, when that is a plain column of it."""
+    from, when that is a plain column of it — there only, when that CTE is all it reads (its
+    own filter would compute the values again, to remove nothing). Whether it restricted."""
     source = next((p.unalias() for p in cte.selects if p.alias_or_name == column), None)
     if not isinstance(source, exp.Column):
-        return
+        return False
     group = cte.args.get("group")
     if group is not None and not any(isinstance(g, exp.Column) and g.sql() == source.sql() for g in group.expressions):
-        return
+        return False
     if group is None and any(a.find_ancestor(exp.Window) is None for a in cte.find_all(exp.AggFunc)):
-        return  # an aggregate over all its rows
+        return False  # an aggregate over all its rows
     if cte.args.get("limit") is not None or cte.args.get("offset") is not None:
-        return
+        return False
     for window in cte.find_all(exp.Window):
         if not any(
             isinstance(p, exp.Column) and p.sql() == source.sql() for p in window.args.get("partition_by") or []
         ):
-            return
-    cte.where(_in(source.copy(), values()), copy=False)
+            return False
     inner = _relation(cte, source.table) if source.table else None
     body = ctes.get(inner.name) if inner is not None else None
-    if isinstance(body, exp.Select) and body is not cte:
-        _push_into(body, source.name, values, ctes)
+    reads_only_it = inner is not None and not cte.args.get("joins") and cte.args["from_"].this is inner
+    restricted = isinstance(body, exp.Select) and body is not cte and _push_into(body, source.name, values, ctes)
+    if not (restricted and reads_only_it):
+        cte.where(_in(source.copy(), values()), copy=False)
+    return True
 
 
 def affected_keys(

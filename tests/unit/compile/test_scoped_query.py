@@ -90,10 +90,11 @@ def cte(query: exp.Select, name: str) -> exp.Select:
 def test_a_lookup_joined_on_another_column_is_reduced_to_the_values_the_affected_rows_join_by(conn):
     query = scoped(OBSERVED)
     inner = query.find(exp.Subquery).this
-    # zip_geo keeps only the zips of the affected persons' observations, and so does geo_points
-    assert "observations" not in cte(inner, "zip_geo").args["where"].sql()  # a copy of its body, not a reference
-    assert cte(inner, "zip_geo").args["where"].find(exp.In) is not None
+    # geo_points keeps only the zips of the affected persons' observations, and so, reading only
+    # geo_points grouped by the zip, does zip_geo: the values are computed once, where rows are read
+    assert "observations" not in cte(inner, "geo_points").args["where"].sql()  # a copy of its body, not a reference
     assert cte(inner, "geo_points").args["where"].find(exp.In) is not None
+    assert cte(inner, "zip_geo").args.get("where") is None
     assert rows(conn, query.sql("duckdb")) == rows(conn, whole_then_filtered(OBSERVED))
     assert len(rows(conn, query.sql("duckdb"))) > 0
 
@@ -101,8 +102,9 @@ def test_a_lookup_joined_on_another_column_is_reduced_to_the_values_the_affected
 def test_the_filter_goes_down_a_chain_of_ctes_grouped_by_the_key(conn):
     query = scoped(STATS)
     inner = query.find(exp.Subquery).this
-    assert cte(inner, "totals").args["where"].find(exp.In) is not None
+    # person_orders is restricted; totals reads only it, grouped by the key: restricted with it
     assert cte(inner, "person_orders").args["where"].find(exp.In) is not None
+    assert cte(inner, "totals").args.get("where") is None
     assert rows(conn, query.sql("duckdb")) == rows(conn, whole_then_filtered(STATS))
 
 
@@ -120,3 +122,18 @@ def test_a_cte_read_twice_keeps_all_its_rows(conn):
     assert cte(inner, "totals").args.get("where") is None
     assert rows(conn, query.sql("duckdb")) == rows(conn, whole_then_filtered(sql))
     assert {r[3] for r in rows(conn, query.sql("duckdb"))} - {"p1", "p4"}  # peers outside the affected keys
+
+
+def test_a_cte_joining_more_than_the_restricted_one_keeps_its_own_filter(conn):
+    # totals joins person_orders to another table: restricting person_orders alone would not
+    # restrict totals' rows on an outer join's other side, so totals is filtered itself too
+    sql = STATS.replace(
+        "FROM person_orders po GROUP BY po.person_id",
+        "FROM person_orders po LEFT JOIN customers cx ON cx.person_id = po.person_id GROUP BY po.person_id",
+    )
+    assert sql != STATS
+    query = scoped(sql)
+    inner = query.find(exp.Subquery).this
+    assert cte(inner, "person_orders").args["where"].find(exp.In) is not None
+    assert cte(inner, "totals").args["where"].find(exp.In) is not None
+    assert rows(conn, query.sql("duckdb")) == rows(conn, whole_then_filtered(sql))

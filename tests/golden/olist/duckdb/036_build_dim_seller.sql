@@ -219,18 +219,6 @@ FROM (
         ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
         ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
       FROM geo_points AS geo_points
-      WHERE
-        geo_points.geolocation_zip_code_prefix IN (
-          SELECT
-            s.seller_zip_code_prefix
-          FROM staging.sellers AS s
-          WHERE
-            s.seller_id IN (
-              SELECT
-                __k
-              FROM __affected_dim_seller
-            )
-        )
       GROUP BY
         geo_points.geolocation_zip_code_prefix
     )

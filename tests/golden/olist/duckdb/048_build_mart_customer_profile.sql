@@ -386,12 +386,6 @@ FROM (
         COUNT(person_orders.review_score) AS reviewed_orders,
         SUM(person_orders.review_score) AS review_score_sum
       FROM person_orders AS person_orders
-      WHERE
-        person_orders.customer_unique_id IN (
-          SELECT
-            __k
-          FROM __affected_mart_customer_profile
-        )
       GROUP BY
         person_orders.customer_unique_id
     ), category_items AS (
@@ -422,12 +416,6 @@ FROM (
           ORDER BY category_items.items DESC NULLS FIRST, category_items.category_name ASC
         ) AS rn
       FROM category_items AS category_items
-      WHERE
-        category_items.customer_unique_id IN (
-          SELECT
-            __k
-          FROM __affected_mart_customer_profile
-        )
     ), payment_type_totals AS (
       SELECT
         dc.customer_unique_id AS customer_unique_id,
@@ -454,12 +442,6 @@ FROM (
           ORDER BY payment_type_totals.paid_value DESC NULLS FIRST, payment_type_totals.payment_type ASC
         ) AS rn
       FROM payment_type_totals AS payment_type_totals
-      WHERE
-        payment_type_totals.customer_unique_id IN (
-          SELECT
-            __k
-          FROM __affected_mart_customer_profile
-        )
     )
     SELECT
       cur.customer_unique_id AS customer_unique_id,

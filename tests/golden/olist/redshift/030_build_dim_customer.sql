@@ -469,28 +469,6 @@ FROM (
         ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
         ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
       FROM geo_points AS geo_points
-      WHERE
-        geo_points.geolocation_zip_code_prefix IN (
-          SELECT
-            __r.zip_code_prefix
-          FROM (
-            SELECT DISTINCT
-              c.customer_unique_id AS customer_unique_id,
-              c.customer_zip_code_prefix AS zip_code_prefix,
-              c.customer_city AS city,
-              c.customer_state AS state,
-              o.order_purchase_timestamp AS observed_at
-            FROM staging.orders AS o
-            JOIN staging.customers AS c
-              ON c.customer_id = o.customer_id
-          ) AS __r
-          WHERE
-            __r.customer_unique_id IN (
-              SELECT
-                __k
-              FROM __affected_dim_customer
-            )
-        )
       GROUP BY
         geo_points.geolocation_zip_code_prefix
     ), observations AS (

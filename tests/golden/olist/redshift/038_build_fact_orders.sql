@@ -464,12 +464,6 @@ FROM (
           ORDER BY payment_type_totals.paid_value DESC, payment_type_totals.payment_type ASC
         ) AS rn
       FROM payment_type_totals AS payment_type_totals
-      WHERE
-        payment_type_totals.order_id IN (
-          SELECT
-            __k
-          FROM __affected_fact_orders
-        )
     ), latest_review AS (
       SELECT
         order_reviews.order_id AS order_id,

@@ -402,12 +402,6 @@ FROM (
         COUNT(person_orders.review_score) AS reviewed_orders,
         SUM(person_orders.review_score) AS review_score_sum
       FROM person_orders AS person_orders
-      WHERE
-        person_orders.customer_unique_id IN (
-          SELECT
-            __k
-          FROM __affected_mart_customer_profile
-        )
       GROUP BY
         person_orders.customer_unique_id
     ), category_items AS (
@@ -438,12 +432,6 @@ FROM (
           ORDER BY category_items.items DESC, category_items.category_name ASC
         ) AS rn
       FROM category_items AS category_items
-      WHERE
-        category_items.customer_unique_id IN (
-          SELECT
-            __k
-          FROM __affected_mart_customer_profile
-        )
     ), payment_type_totals AS (
       SELECT
         dc.customer_unique_id AS customer_unique_id,
@@ -470,12 +458,6 @@ FROM (
           ORDER BY payment_type_totals.paid_value DESC, payment_type_totals.payment_type ASC
         ) AS rn
       FROM payment_type_totals AS payment_type_totals
-      WHERE
-        payment_type_totals.customer_unique_id IN (
-          SELECT
-            __k
-          FROM __affected_mart_customer_profile
-        )
     )
     SELECT
       cur.customer_unique_id AS customer_unique_id,
