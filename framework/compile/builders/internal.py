@@ -56,28 +56,8 @@ def internal_statements(
         .where(q.and_all([_equals(dialect, "pipeline"), exp.Is(this=q.col("key"), expression=exp.Null())]))
         .group_by(q.col("model")),
         InternalQuery.MODEL_CHANGES_INSERT: _insert(naming, dialect, "model_changes"),
-        InternalQuery.MODEL_CHANGES_PRUNE: exp.Delete(
-            this=naming.internal("model_changes"),
-            where=exp.Where(
-                this=q.and_all(
-                    [
-                        _equals(dialect, "pipeline", "model"),
-                        exp.LTE(this=q.col("build_seq"), expression=dialect.placeholder("build_seq")),
-                    ]
-                )
-            ),
-        ),
-        InternalQuery.CHANGED_VALUES_PRUNE: exp.Delete(
-            this=naming.internal("changed_values"),
-            where=exp.Where(
-                this=q.and_all(
-                    [
-                        _equals(dialect, "pipeline", "relation"),
-                        exp.LTE(this=q.col("seq"), expression=dialect.placeholder("seq")),
-                    ]
-                )
-            ),
-        ),
+        InternalQuery.MODEL_CHANGES_PRUNE: _prune_consumed(naming, dialect, "model_changes", "model", "build_seq"),
+        InternalQuery.CHANGED_VALUES_PRUNE: _prune_consumed(naming, dialect, "changed_values", "relation", "seq"),
         InternalQuery.RUN_LOG_INSERT: _insert(naming, dialect, "run_log"),
         InternalQuery.RUN_LOG_DELETE: exp.Delete(
             this=naming.internal("run_log"), where=exp.Where(this=_equals(dialect, "run_id", "step"))
@@ -112,6 +92,14 @@ def _table_rows(naming: Naming, counted: tuple[str, ...]) -> exp.Expression:
     for select in selects[1:]:
         query = exp.union(query, select, distinct=False)
     return query
+
+
+def _prune_consumed(naming: Naming, dialect: Dialect, table: str, owner: str, seq: str) -> exp.Delete:
+    """The rows of one model or source up to a counter every reader has consumed."""
+    consumed = exp.LTE(this=q.col(seq), expression=dialect.placeholder(seq))
+    return exp.Delete(
+        this=naming.internal(table), where=exp.Where(this=q.and_all([_equals(dialect, "pipeline", owner), consumed]))
+    )
 
 
 def _prune_state(naming: Naming, dialect: Dialect) -> exp.Delete:
