@@ -9,9 +9,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from framework import ingest
 from framework.ingest import ingest_pipeline
-from framework.ingest.report import FileResult
 from framework.lake.local import LocalLake
 from framework.run.warehouses import open_warehouse
 from framework.settings import LocalSettings, settings_for
@@ -19,6 +17,8 @@ from framework.settings.targets import default_duckdb_memory
 from framework.spec.project import load_project
 from framework.spec.targets import LocalTarget
 from tests.conftest import FIXTURES
+
+REPO = Path(__file__).resolve().parents[3]
 
 MEMBERS = "member_id;email;tier;city;updated_at\n"
 
@@ -60,14 +60,6 @@ def members(folder: Path, name: str, rows: int, gz: bool = False) -> Path:
     return path
 
 
-def reporting_settings(con, pipeline, source, path, lake, batch_date):
-    """ingest_file's stand-in: the file's DuckDB settings, as a note."""
-    (memory, spill) = con.execute(
-        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
-    ).fetchone()
-    return FileResult(source.name, path, notes=[memory, spill])
-
-
 @pytest.mark.parametrize(
     "workers,budget,share",
     [
@@ -76,22 +68,43 @@ def reporting_settings(con, pipeline, source, path, lake, batch_date):
         (2, 384 * 2**20, 384 * 2**20),  # too little for two workers of 256 MiB: one
     ],
 )
-def test_ingest_workers_share_the_memory_and_spill_to_a_temp_folder(tmp_path, monkeypatch, workers, budget, share):
-    monkeypatch.setattr(ingest, "ingest_file", reporting_settings)
-    monkeypatch.setattr(ingest, "_PARALLEL_BYTES", 0)  # a pool even for tiny files
-    # ingest forks only from a single-threaded process; earlier tests in the same session leave
-    # threads (a local S3 server's, DuckDB's own): the sharing is what is tested here
-    monkeypatch.setattr(ingest, "_single_threaded", lambda: True)
+def test_ingest_workers_share_the_memory_and_spill_to_a_temp_folder(tmp_path, workers, budget, share):
+    """Run in a fresh process: ingest forks its pool only from a single-threaded one, and this
+    test session has threads by now (a local S3 server's, Airflow's, DuckDB's). Forcing a fork
+    here anyway once hung CI: a worker waited forever on a lock another thread held at the fork."""
+    import json
+    import subprocess
+    import sys
+
     landing = tmp_path / "landing"
     for day in ("2024-01-01", "2024-01-02", "2024-01-03"):
         members(landing, f"members_{day}.csv", 3)
-    project, _ = load_project(str(FIXTURES / "tiny_shop"))
-    report = ingest_pipeline(
-        project, str(landing), LocalLake(str(tmp_path / "lake")), "2024-01-03", workers=workers, memory_limit=budget
+    script = (
+        "import json, sys\n"
+        "from framework import ingest\n"
+        "from framework.lake.local import LocalLake\n"
+        "from framework.spec.project import load_project\n"
+        "from framework.ingest.report import FileResult\n"
+        "def reporting_settings(con, pipeline, source, path, lake, batch_date):  # ingest_file's stand-in\n"
+        "    settings = \"SELECT current_setting('memory_limit'), current_setting('temp_directory')\"\n"
+        "    return FileResult(source.name, path, notes=list(con.execute(settings).fetchone()))\n"
+        "ingest.ingest_file = reporting_settings\n"
+        "ingest._PARALLEL_BYTES = 0  # a pool even for tiny files\n"
+        "landing, lake, workers, budget, pipeline = sys.argv[1:]\n"
+        "project, _ = load_project(pipeline)\n"
+        "report = ingest.ingest_pipeline(project, landing, LocalLake(lake), '2024-01-03',"
+        " workers=int(workers), memory_limit=int(budget))\n"
+        "print(json.dumps([f.notes for f in report.files]))\n"
     )
-    assert [f.notes[0] for f in report.files] == [reported(share)] * 3
-    assert all(Path(f.notes[1]).name.startswith("elt-ingest-") for f in report.files)
-    assert not list(tmp_path.rglob(".tmp")) and not list(Path.cwd().glob(".tmp"))
+    args = [str(landing), str(tmp_path / "lake"), str(workers), str(budget), str(FIXTURES / "tiny_shop")]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120, cwd=REPO, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    notes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [n[0] for n in notes] == [reported(share)] * 3
+    assert all(Path(n[1]).name.startswith("elt-ingest-") for n in notes)
+    assert not list(tmp_path.rglob(".tmp")) and not list(REPO.glob(".tmp"))
 
 
 def test_rows_keep_their_file_order_when_duckdb_spills(tmp_path):
