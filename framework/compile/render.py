@@ -81,11 +81,11 @@ PARALLEL_VERIFY_FROM = 1500
 
 
 def verify_all(texts: list[str], dialect: str) -> None:
-    import threading
+    from framework.forking import single_threaded
 
     texts = list(dict.fromkeys(texts))  # the same text has the same fixed point: verify it once
 
-    if len(texts) < PARALLEL_VERIFY_FROM or threading.active_count() > 1:  # never fork a threaded process
+    if len(texts) < PARALLEL_VERIFY_FROM or not single_threaded():  # never fork a threaded process
         problems = [check_fixed_point(t, dialect) for t in texts]
     else:
         import multiprocessing

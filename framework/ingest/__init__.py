@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from framework.forking import single_threaded as _single_threaded
 from framework.ingest.header import IngestError, plan_header, read_header
 from framework.ingest.report import FileResult, IngestReport
 from framework.lake import BatchRecord, Lake, LandingRecord, lake_key, sha256_of
@@ -83,10 +84,7 @@ def ingest_pipeline(
     ]
     jobs = [(s, p) for s, p in jobs if not _consumed(consumed.get(seen[p].path), seen[p])]
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
-    # Forking a process that runs other threads (an Airflow task's API client, a web server, or
-    # DuckDB's own native threads, which threading.active_count() does not count) can deadlock
-    # the child on a lock one of them held (seen once: a CI run's worker hung in a futex inside
-    # an in-process Airflow test): share the work across processes only from a single-threaded one.
+    # Share the work across processes only from a single-threaded one (framework/forking.py).
     # A pool costs ~0.3 s to start and fill (each child imports its readers): only for batches
     # big enough to gain it back.
     large = sum(os.path.getsize(p) for _, p in jobs) >= _PARALLEL_BYTES
@@ -121,18 +119,6 @@ def ingest_pipeline(
         lake.write_batch_record(pipeline.name, batch_record(lake, pipeline.name, batch_date, report))
     report.files = sorted(report.files + skipped, key=lambda r: (r.source, r.landing_path))
     return report
-
-
-def _single_threaded() -> bool:
-    """This process runs one thread: Python's count, and the kernel's where it tells (Linux)."""
-    import threading
-
-    if threading.active_count() != 1:
-        return False
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:  # no /proc: Python's count is all there is
-        return True
 
 
 @dataclass(frozen=True)
