@@ -325,8 +325,10 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         step = dataclasses.replace(step, statements=step.scoped)
     checks = ctx.manifest.step(step_id(StepKind.CHECK, spec.name))
     verdict: list[CheckOutcome] = []
-    # a `table` model recording what its rebuild changed tells its readers which keys (not "whole")
-    whole = scope.since is None and not (spec.materialization == "table" and spec.changes_by)
+    # a `table` model recording what its rebuild changed tells its readers which keys (not
+    # "whole") — unless its table was recreated: the rows before are gone, not compared
+    recorded = spec.materialization == "table" and bool(spec.changes_by) and not reshape
+    whole = scope.since is None and not recorded
 
     def audit_and_publish(conn: Session) -> None:
         """Write-audit-publish: the model's checks run on its new state inside the build's
