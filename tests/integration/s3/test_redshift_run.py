@@ -150,11 +150,9 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
         elif step.kind == "build":
             checks = manifest.step(f"check:{step.spec}")
             audit = [s.sql for s in checks.statements] or [c.count_sql for c in checks.checks]
-            # a first build is whole: its state, and a model_changes row saying so — but a table
-            # model that records the rows its rebuilds change (dim_date), which its statements did
-            spec = manifest.spec(step.spec)
-            whole = [] if spec.materialization == "table" and spec.changes_by else [internal["model_changes_insert"]]
-            publish = [internal["model_state_insert"], *whole, *invalidate(step.spec)]
+            # a first build is whole: its state, and a model_changes row saying so (a table model
+            # that records what its rebuilds change, dim_date, too: its table is recreated below)
+            publish = [internal["model_state_insert"], internal["model_changes_insert"], *invalidate(step.spec)]
             # a table model whose table's shape is not on record (here: none is) recreates it
             recreate = [s.sql for s in step.recreate] if manifest.spec(step.spec).materialization == "table" else []
             sent += transaction(recreate + [s.sql for s in step.statements] + audit + publish)
