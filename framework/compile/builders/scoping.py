@@ -226,13 +226,14 @@ def value_columns(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, 
     appended row replaces none; a replaced snapshot rebuilds its readers whole), a model only
     when its builds are scoped (a whole one rebuilds its readers whole)."""
     found: dict[str, list[str]] = {}
+    starts = _path_starts(scopes)
     for scope in scopes.values():
         for path in scope.paths:
             spec = project.require(path.input)
             if isinstance(spec, m.SourceSpec):
                 own = spec.primary_key if spec.load_mode is m.LoadMode.UPSERT else None
             else:
-                column = change_column(path.input, project, scopes)
+                column = change_column(path.input, project, scopes, starts)
                 own = (column,) if column is not None else None
             if own is None or path.column in own or _column_of(spec, path.column) is None:
                 continue
@@ -242,7 +243,14 @@ def value_columns(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str, 
     return {name: tuple(columns) for name, columns in found.items()}
 
 
-def change_column(name: str, project: m.Project, scopes: dict[str, KeyScope]) -> str | None:
+def _path_starts(scopes: dict[str, KeyScope]) -> set[str]:
+    """The inputs some key path starts from."""
+    return {path.input for scope in scopes.values() for path in scope.paths}
+
+
+def change_column(
+    name: str, project: m.Project, scopes: dict[str, KeyScope], starts: set[str] | None = None
+) -> str | None:
     """The column a model's builds record their changed rows by, for the key paths downstream:
     a scoped model's key; a `table` model's first key column when a path starts from it (its
     whole rebuild then records what it changed, so its readers stay scoped); else None (its
@@ -254,7 +262,7 @@ def change_column(name: str, project: m.Project, scopes: dict[str, KeyScope]) ->
         isinstance(spec, m.ModelSpec)
         and spec.materialization is m.Materialization.TABLE
         and spec.keys.business
-        and any(path.input == name for scope in scopes.values() for path in scope.paths)
+        and name in (starts if starts is not None else _path_starts(scopes))
     ):
         return spec.keys.business[0]
     return None
@@ -265,11 +273,11 @@ def read_downstream(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str
     kept columns: their builds record the rows they changed (`record_changed`); nobody reads
     the others' changes."""
     kept = value_columns(project, scopes)
-    starts = {path.input for scope in scopes.values() for path in scope.paths}
+    starts = _path_starts(scopes)
     return {
         name: kept.get(name, ())
         for name in sorted(starts)
-        if project.require(name).kind == "model" and change_column(name, project, scopes) is not None
+        if project.require(name).kind == "model" and change_column(name, project, scopes, starts) is not None
     }
 
 
