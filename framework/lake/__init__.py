@@ -74,7 +74,9 @@ class LandingRecord:
     @classmethod
     def from_json(cls, text: str) -> LandingRecord:
         data = json.loads(text)
-        return cls(str(data["path"]), int(data["size"]), str(data["checksum"]), str(data["batch_date"]), str(data["lake_key"]))
+        return cls(
+            str(data["path"]), int(data["size"]), str(data["checksum"]), str(data["batch_date"]), str(data["lake_key"])
+        )
 
     @property
     def name(self) -> str:

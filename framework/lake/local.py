@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 
-from framework.lake import LakeFile, LakeRecords, batch_date_of, copy_manifest, sha256_of
+from framework.lake import LakeError, LakeFile, LakeRecords, batch_date_of, copy_manifest, sha256_of
 
 CHECKSUMS = "_checksums.json"  # per pipeline folder: file path in it → [size, mtime_ns, sha256]
 
@@ -101,9 +101,12 @@ class LocalLake(LakeRecords):
         return LakeFile(path, size, digest, batch_date_of(path))
 
     def row_count(self, path: str) -> int:
-        import pyarrow.parquet as pq
+        from framework.lake.footer import FooterError, row_count_of
 
-        return pq.ParquetFile(path).metadata.num_rows
+        try:
+            return row_count_of(path)
+        except FooterError as err:
+            raise LakeError(f"row count {path}: {err}") from None
 
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)

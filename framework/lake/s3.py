@@ -49,9 +49,7 @@ class S3Lake(LakeRecords):
         return self._settings is not None
 
     @classmethod
-    def from_settings(
-        cls, bucket: str, prefix: str, region: str | None, endpoint_url: str | None = None
-    ) -> S3Lake:
+    def from_settings(cls, bucket: str, prefix: str, region: str | None, endpoint_url: str | None = None) -> S3Lake:
         """A client from the default credential chain; `ELT_S3_ENDPOINT_URL` points it at a local S3."""
         import boto3
         from botocore.config import Config
@@ -233,8 +231,7 @@ class S3Lake(LakeRecords):
 
     def _footer_rows(self, path: str, size: int) -> int:
         """Rows from the Parquet footer, read with ranged GETs of the object's tail."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        from framework.lake.footer import FooterError, num_rows
 
         bucket, key = split_s3(path)
         tail = self._tail(bucket, key, min(size, _TAIL))
@@ -246,8 +243,8 @@ class S3Lake(LakeRecords):
         if footer > len(tail):
             tail = self._tail(bucket, key, footer)
         try:
-            return pq.read_metadata(pa.BufferReader(b"PAR1" + tail[-footer:])).num_rows
-        except (pa.ArrowException, OSError) as err:
+            return num_rows(tail[-footer:-8])
+        except FooterError as err:
             raise LakeError(f"S3 row count {path}: unreadable Parquet footer ({err})") from None
 
     def _tail(self, bucket: str, key: str, length: int) -> bytes:
