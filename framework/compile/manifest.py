@@ -150,6 +150,8 @@ class StepInfo:
     scoped: tuple[StatementInfo, ...] = ()
     # builds that can take a new column in place: column → its ALTER TABLE … ADD COLUMN
     add_columns: tuple[ColumnAddition, ...] = ()
+    # checks: the same checks on a scoped build's rewritten rows (their counts are `scoped`)
+    scoped_checks: tuple[CheckInfo, ...] = ()
 
     def addition(self, column: str) -> StatementInfo | None:
         return next((a.statement for a in self.add_columns if a.column == column), None)

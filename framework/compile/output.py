@@ -36,6 +36,9 @@ def step_sql(step: StepInfo, dialect: str) -> str:
             f"-- sample of failing rows: {check.sample_sql}",
             pretty_sql(check.count_sql, dialect) + ";",
         ]
+    for check in step.scoped_checks:
+        note = "when its inputs' changes are known (a scoped build)"
+        lines += ["", f"-- {note}: sample of failing rows of check {check.name}: {check.sample_sql}"]
     if step.transactional:
         lines += ["", "COMMIT;"]
     return "\n".join(lines) + "\n"

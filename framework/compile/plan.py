@@ -44,6 +44,7 @@ class Step:
     drop_table: Statement | None = None
     rejects: tuple[Statement, ...] = ()  # a load: its batch's rejected rows (when it has any)
     scoped: tuple[Statement, ...] = ()  # a build restricted to the keys its inputs' changes affect
+    scoped_checks: tuple[check_builder.CompiledCheck, ...] = ()  # checks: on a scoped build's rows
     # An incremental build that rewrites every row it keeps: a column its table lacks is added in
     # place (ALTER TABLE … ADD COLUMN, nullable) in the build's transaction, and the whole build
     # fills it. column → its ADD COLUMN.
@@ -148,6 +149,15 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
             )
         )
         compiled = tuple(check_builder.compile_checks(spec, naming, dialect))
+        narrowed = (
+            tuple(
+                scoping.scoped_checks(
+                    check_builder.compile_checks(spec, naming, dialect, few_rows=True), spec, scopes[name], naming
+                )
+            )
+            if name in scopes
+            else ()
+        )
         referenced = tuple(
             sorted(
                 {
@@ -167,13 +177,8 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 (step_id(StepKind.BUILD, name),) + referenced,
                 transactional=False,
                 checks=compiled,
-                scoped=_all_counts(
-                    scoping.scoped_checks(
-                        check_builder.compile_checks(spec, naming, dialect, few_rows=True), spec, scopes[name], naming
-                    )
-                )
-                if name in scopes
-                else (),
+                scoped=_all_counts(narrowed),
+                scoped_checks=narrowed,
             )
         )
     from framework.compile.builders.internal import column_upgrades, internal_statements

@@ -181,10 +181,21 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
         statements = tuple(statement_info(s, text) for s in step.statements)
         if step.kind is StepKind.TABLE:
             tables[step.spec] = statements
-        # The sample query wraps the same failing-rows query the count query verifies.
+        # The sample query wraps the same failing-rows query the count query verifies (a scoped
+        # check's count is verified inside the step's one counting query).
         checks = tuple(
             CheckInfo(c.name, c.severity, c.description, text(c.count_query()), text(c.sample_query(), verify=False))
             for c in step.checks
+        )
+        scoped_checks = tuple(
+            CheckInfo(
+                c.name,
+                c.severity,
+                c.description,
+                text(c.count_query(), verify=False),
+                text(c.sample_query(), verify=False),
+            )
+            for c in step.scoped_checks
         )
         steps.append(
             StepInfo(
@@ -201,6 +212,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 tuple(statement_info(s, text) for s in step.rejects),
                 tuple(statement_info(s, text) for s in step.scoped),
                 tuple(ColumnAddition(column, statement_info(s, text)) for column, s in step.add_columns),
+                scoped_checks,
             )
         )
     internal = tuple(statement_info(Statement(statement, name.value), text) for name, statement in plan.internal)

@@ -337,7 +337,10 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         commit with it, so no crash can leave an unchecked state that looks up to date."""
         audited = checks
         if checks is not None and scope.since is not None and checks.scoped and not ctx.options.full_checks:
-            audited = dataclasses.replace(checks, statements=checks.scoped)  # the rewritten keys' rows
+            # the rewritten keys' rows, and samples of those rows
+            audited = dataclasses.replace(
+                checks, statements=checks.scoped, checks=checks.scoped_checks or checks.checks
+            )
         verdict[:] = _failing_checks(conn, audited) if audited is not None else []
         errors = [c for c in verdict if c.severity == "error"]
         if errors:

@@ -123,9 +123,24 @@ def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path
     assert next(o for o in whole_audit.outcomes if o.step == "build:fact_orders").keys_affected == 1
     audited = next(o for o in whole_audit.outcomes if o.step == "check:fact_orders")
     assert any(c.failures > 1 for c in audited.checks), audited.checks
+    # a warn check the rewritten row fails: counted and sampled on that row alone (the sample
+    # has other orders delivered before their carrier got them: a whole-table sample shows those)
+    carrier, purchase = delivered["order_delivered_carrier_date"], delivered["order_purchase_timestamp"]
+    between = carrier - (carrier - purchase) / 2  # after purchase, before carrier
+    delivered["order_delivered_customer_date"] = between.replace(microsecond=0)
+    early = tmp_path / "delta3"
+    deliver(early, [delivered])
+    assert not workspace.ingest(early, "2018-10-20").failed
+    warned = workspace.run(datetime.datetime(2018, 10, 20))
+    (check,) = [c for o in warned.outcomes if o.step == "check:fact_orders" for c in o.checks]
+    assert (check.name, check.failures) == ("expression(customer_after_carrier)", 1), check
+    order_id = check.columns.index("order_id")
+    assert [row[order_id] for row in check.sample] == [delivered["order_id"]], check.sample
+    everywhere = "SELECT COUNT(*) FROM dwh.fact_orders WHERE delivered_customer_ts < delivered_carrier_ts"
+    assert workspace.query(everywhere)[0][0] > 1  # what a sample of the whole table would have shown
     # and the scoped result is the whole rebuild's
     scoped = model_digests(workspace.warehouse)
-    assert workspace.run(datetime.datetime(2018, 10, 18), full=True).ok
+    assert workspace.run(datetime.datetime(2018, 10, 20), full=True).ok
     assert model_digests(workspace.warehouse) == scoped
 
 

@@ -581,3 +581,39 @@ SELECT
 FROM dwh.fact_payments
 WHERE
   payment_value IS NULL;
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_payments HAVING COUNT(*) < 1) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(order_id, payment_sequential): SELECT * FROM (SELECT order_id, payment_sequential, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE NOT order_id IS NULL OR NOT payment_sequential IS NULL GROUP BY order_id, payment_sequential HAVING COUNT(*) > 1) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_value_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_value >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(sequential_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_sequential >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_value_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_value > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_type_defined): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_type <> 'not_defined' THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(installments_at_least_one): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_installments >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE order_id IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(order_id -> fact_orders.order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS __c WHERE NOT __c.order_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.fact_orders AS __p WHERE __p.order_id = __c.order_id)) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_sequential): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE payment_sequential IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE customer_sk IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE date_key IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE payment_type IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE NOT payment_type IS NULL AND NOT payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_installments): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE payment_installments IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_value): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE payment_value IS NULL) AS __f LIMIT 5

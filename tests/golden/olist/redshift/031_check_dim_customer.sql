@@ -789,3 +789,41 @@ FROM (
 ) AS __w
 WHERE
   NOT next_valid_from IS NULL AND next_valid_from <> valid_to;
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.dim_customer HAVING COUNT(*) < 1) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(customer_unique_id, valid_from): SELECT * FROM (SELECT customer_unique_id, valid_from, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE NOT customer_unique_id IS NULL OR NOT valid_from IS NULL GROUP BY customer_unique_id, valid_from HAVING COUNT(*) > 1) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(customer_unique_id, valid_to): SELECT * FROM (SELECT customer_unique_id, valid_to, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE NOT customer_unique_id IS NULL OR NOT valid_to IS NULL GROUP BY customer_unique_id, valid_to HAVING COUNT(*) > 1) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(valid_window_ordered): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE CASE WHEN valid_from < valid_to THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(is_current_iff_open): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE CASE WHEN (is_current AND valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP)) OR (NOT is_current AND valid_to < CAST('9999-12-31 00:00:00' AS TIMESTAMP)) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(coordinates_in_brazil): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE CASE WHEN (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(customer_sk): SELECT * FROM (SELECT customer_sk, COUNT(*) AS occurrences FROM dwh.dim_customer WHERE NOT customer_sk IS NULL GROUP BY customer_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE customer_sk IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_unique_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE customer_unique_id IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(zip_code_prefix): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE zip_code_prefix IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(city): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE city IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(state): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE state IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(state): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE NOT state IS NULL AND NOT state IN ('AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO')) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(lat): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE lat IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(lng): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE lng IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(observed_at): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE observed_at IS NULL) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check scd2_one_current_row_per_key: SELECT * FROM (SELECT customer_unique_id, SUM(CASE WHEN is_current = TRUE THEN 1 ELSE 0 END) AS current_rows FROM (SELECT * FROM __audit_dim_customer) AS dim_customer GROUP BY customer_unique_id HAVING SUM(CASE WHEN is_current = TRUE THEN 1 ELSE 0 END) <> 1) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check scd2_valid_windows: SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE valid_from >= valid_to OR is_current <> (valid_to = CAST('9999-12-31 00:00:00' AS TIMESTAMP))) AS __f LIMIT 5
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check scd2_no_overlaps_or_gaps: SELECT * FROM (SELECT * FROM (SELECT customer_unique_id, valid_from, valid_to, LEAD(valid_from) OVER (PARTITION BY customer_unique_id ORDER BY valid_from ASC NULLS FIRST) AS next_valid_from FROM (SELECT * FROM __audit_dim_customer) AS dim_customer) AS __w WHERE NOT next_valid_from IS NULL AND next_valid_from <> valid_to) AS __f LIMIT 5

@@ -55,3 +55,5 @@ FROM (
   HAVING
     COUNT(*) > 1
 ) AS __f;
+
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(account_key): SELECT * FROM (SELECT account_key, COUNT(*) AS occurrences FROM dwh.dim_account_latest WHERE NOT account_key IS NULL GROUP BY account_key HAVING COUNT(*) > 1) AS __f LIMIT 5
