@@ -83,11 +83,15 @@ def _push_filters(root: exp.Select, key: str, affected) -> None:
         return
     if root.args.get("group") is None:
         root.where(_in(projected.copy(), affected()), copy=False)
-    # a CTE read in more than one place keeps all its rows: the other reader may need them
+    # a CTE read in more than one place keeps all its rows unless every reader asks for the
+    # same restriction (`_Pushes.shared`): another reader may need them
     reads = Counter(t.name for t in root.find_all(exp.Table) if not t.db)
     bodies = {cte.alias_or_name: cte.this for cte in root.ctes}
-    ctes = {name: body for name, body in bodies.items() if reads[name] == 1}
+    ctes = _Pushes({name: body for name, body in bodies.items() if reads[name] == 1}, bodies, root)
     relation = _relation(root, projected.table)
+    own = ctes.get(relation.name) if relation is not None else None
+    if isinstance(own, exp.Select):  # the CTE the key is read from
+        _push_into(own, projected.name, affected, ctes)
     for join in root.args.get("joins") or []:
         on = join.args.get("on")
         for part in on.flatten() if isinstance(on, exp.And) else [on]:
@@ -109,6 +113,37 @@ def _push_filters(root: exp.Select, key: str, affected) -> None:
                     reached := _reached(relation, bodies, mine.name, projected.name, affected)
                 ):
                     _push_into(cte, theirs.name, reached, ctes)
+    ctes.shared()
+
+
+class _Pushes(dict):
+    """The CTEs read once (name → body), which a push may restrict; and the restrictions asked
+    of CTEs read in several places, applied when each place it is read asks for the same one —
+    e.g. a join of facts and dimensions that two aggregates read, both grouped by the key."""
+
+    def __init__(self, once: dict[str, exp.Expression], bodies: dict[str, exp.Expression], root: exp.Select):
+        super().__init__(once)
+        self.bodies = bodies
+        self.places = {
+            name: {id(t) for t in root.find_all(exp.Table) if not t.db and t.name == name} for name in bodies
+        }
+        self.asked: dict[str, dict[int, tuple[str, object]]] = {}
+
+    def ask(self, read: exp.Table, column: str, values) -> None:
+        """The reader reading the CTE at `read` needs only its rows with `column IN values`."""
+        if read.name in self.bodies and read.name not in self:
+            self.asked.setdefault(read.name, {})[id(read)] = (column, values)
+
+    def shared(self) -> None:
+        done: set[str] = set()
+        while pending := [n for n, asks in self.asked.items() if n not in done and set(asks) == self.places[n]]:
+            for name in pending:
+                done.add(name)
+                asks = set(self.asked[name].values())
+                body = self.bodies[name]
+                if len(asks) == 1 and isinstance(body, exp.Select):
+                    ((column, values),) = asks
+                    _push_into(body, column, values, self)
 
 
 def _relation(root: exp.Select, alias: str) -> exp.Table | None:
@@ -139,7 +174,7 @@ def _reached(relation: exp.Table, bodies: dict[str, exp.Expression], column: str
     return values
 
 
-def _push_into(cte: exp.Select, column: str, values, ctes: dict[str, exp.Expression]) -> bool:
+def _push_into(cte: exp.Select, column: str, values, ctes: _Pushes) -> bool:
     """Restrict the CTE to `column IN (values)` when each of its rows depends on rows with the
     same value only: it groups by the column (or does not aggregate; DISTINCT counts as grouping
     by every column) and partitions its windows by it; then on into the CTE it reads the column
@@ -162,6 +197,8 @@ def _push_into(cte: exp.Select, column: str, values, ctes: dict[str, exp.Express
             return False
     inner = _relation(cte, source.table) if source.table else None
     body = ctes.get(inner.name) if inner is not None else None
+    if inner is not None:
+        ctes.ask(inner, source.name, values)
     reads_only_it = inner is not None and not cte.args.get("joins") and cte.args["from_"].this is inner
     restricted = isinstance(body, exp.Select) and body is not cte and _push_into(body, source.name, values, ctes)
     if not (restricted and reads_only_it):

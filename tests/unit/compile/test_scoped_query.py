@@ -137,3 +137,49 @@ def test_a_cte_joining_more_than_the_restricted_one_keeps_its_own_filter(conn):
     assert cte(inner, "person_orders").args["where"].find(exp.In) is not None
     assert cte(inner, "totals").args["where"].find(exp.In) is not None
     assert rows(conn, query.sql("duckdb")) == rows(conn, whole_then_filtered(sql))
+
+
+# the Olist category mart's shape: one CTE joining facts to a lookup, read by two aggregates
+# that both group by the key
+TWO_READERS = """
+WITH person_orders AS (
+    SELECT c.person_id, o.order_id, o.amount FROM orders o JOIN customers c ON c.customer_id = o.customer_id
+),
+spent AS (
+    SELECT po.person_id, SUM(po.amount) AS spent FROM person_orders po GROUP BY po.person_id
+),
+counted AS (
+    SELECT po.person_id, COUNT(DISTINCT po.order_id) AS n FROM person_orders po GROUP BY po.person_id
+)
+SELECT s.person_id, s.spent, n.n
+FROM spent s
+LEFT JOIN counted n ON n.person_id = s.person_id
+"""
+
+
+def test_a_cte_every_reader_restricts_by_the_key_is_restricted_itself(conn):
+    query = scoped(TWO_READERS)
+    inner = query.find(exp.Subquery).this
+    # read twice, but both readers keep only the affected persons' rows: so does person_orders,
+    # where the rows are read (a database materialises a CTE read twice, filters after)
+    assert cte(inner, "person_orders").args["where"].find(exp.In) is not None
+    assert rows(conn, query.sql("duckdb")) == rows(conn, whole_then_filtered(TWO_READERS))
+    assert len(rows(conn, query.sql("duckdb"))) == 2
+
+
+def test_a_cte_one_reader_needs_whole_keeps_all_its_rows(conn):
+    # `counted` also reads person_orders for the other persons of each person's zip codes: that
+    # reading needs everyone's rows, so person_orders stays whole though both readers restrict
+    sql = TWO_READERS.replace(
+        "SELECT c.person_id, o.order_id, o.amount", "SELECT c.person_id, c.zip, o.order_id, o.amount"
+    ).replace(
+        "SELECT po.person_id, COUNT(DISTINCT po.order_id) AS n FROM person_orders po GROUP BY po.person_id",
+        "SELECT po.person_id, COUNT(DISTINCT other.person_id) AS n FROM person_orders po "
+        "JOIN person_orders other ON other.zip = po.zip GROUP BY po.person_id",
+    )
+    assert sql != TWO_READERS
+    query = scoped(sql)
+    inner = query.find(exp.Subquery).this
+    assert cte(inner, "person_orders").args.get("where") is None
+    assert rows(conn, query.sql("duckdb")) == rows(conn, whole_then_filtered(sql))
+    assert {r[2] for r in rows(conn, query.sql("duckdb"))} == {7}  # every person shares a zip with p1 or p4

@@ -443,6 +443,12 @@ FROM (
             FROM staging.orders AS o
             JOIN staging.customers AS c
               ON c.customer_id = o.customer_id
+            WHERE
+              c.customer_unique_id IN (
+                SELECT
+                  __k
+                FROM __affected_dim_customer
+              )
           ) AS __r
           WHERE
             __r.customer_unique_id IN (
@@ -469,6 +475,12 @@ FROM (
       FROM staging.orders AS o
       JOIN staging.customers AS c
         ON c.customer_id = o.customer_id
+      WHERE
+        c.customer_unique_id IN (
+          SELECT
+            __k
+          FROM __affected_dim_customer
+        )
     )
     SELECT
       ob.customer_unique_id AS customer_unique_id,

@@ -262,6 +262,12 @@ FROM (
         ON dp.product_sk = foi.product_sk
       JOIN dwh.dim_date AS d
         ON d.date_key = foi.date_key
+      WHERE
+        d.year_month IN (
+          SELECT
+            __k
+          FROM __affected_mart_category_monthly
+        )
     ), sales AS (
       SELECT
         category_items.category_name AS category_name,
@@ -272,6 +278,12 @@ FROM (
         SUM(category_items.price) AS revenue,
         SUM(category_items.freight_value) AS freight
       FROM category_items AS category_items
+      WHERE
+        category_items.year_month IN (
+          SELECT
+            __k
+          FROM __affected_mart_category_monthly
+        )
       GROUP BY
         category_items.category_name,
         category_items.year_month,

@@ -142,6 +142,12 @@ FROM (
         COUNT(*) AS events,
         MAX(account_events.changed_at) AS last_at
       FROM staging.account_events AS account_events
+      WHERE
+        account_events.region IN (
+          SELECT
+            __k
+          FROM __affected_fact_usage
+        )
       GROUP BY
         account_events.region,
         account_events.account_no,
