@@ -124,7 +124,11 @@ def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Namin
     ]
 
 
-def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
+def build_incremental(
+    spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect, keep_staging: bool = False
+) -> list[Statement]:
+    """`keep_staging`: leave `__src_<model>` for what follows in the session (a scoped build's
+    checks read the rows it wrote there: `writes_staged_rows`)."""
     incremental = spec.incremental
     assert incremental is not None, f"{spec.name}: an incremental model without settings; run `elt lint` first (E211)"
     strategy = incremental.strategy
@@ -141,8 +145,22 @@ def build_incremental(spec: m.ModelSpec, source_query: exp.Query, naming: Naming
             statements.append(run(merge(target_table, src_name(spec), keys, columns, dialect), "merge by key"))
         else:
             statements += delete_insert(target_table, src_name(spec), keys, columns)
-    statements.append(run(q.drop_table(src_name(spec)), "drop the staging table"))
+    if not keep_staging:
+        statements.append(run(q.drop_table(src_name(spec)), "drop the staging table"))
     return statements
+
+
+def writes_staged_rows(spec: m.ModelSpec) -> bool:
+    """Whether a build leaves exactly its staged rows (`__src_<model>`) as the table's rows of
+    their keys: a merge or delete+insert by the business key (which the guard keeps unique).
+    Not SCD2 (it writes versions), nor a time range (it replaces by time value)."""
+    incremental = spec.incremental
+    return (
+        spec.materialization is m.Materialization.INCREMENTAL
+        and not isinstance(spec.history, m.Scd2)
+        and incremental is not None
+        and incremental.strategy in (m.IncrementalStrategy.MERGE, m.IncrementalStrategy.DELETE_INSERT)
+    )
 
 
 def merge(

@@ -33,6 +33,7 @@ from sqlglot import exp
 
 from framework.compile.builders.changed_values import CHANGED_VALUES, changed_value_row
 from framework.compile.builders.checks import CompiledCheck
+from framework.compile.builders.models import src_name, writes_staged_rows
 from framework.compile.builders.staging import stored_columns
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, record, report, run
@@ -241,11 +242,15 @@ def affected_keys(
 
 
 def audit_name(spec: m.ModelSpec) -> str:
-    return f"__audit_{spec.name}"
+    """The rows a scoped build's checks read: what it staged, when that is what it wrote."""
+    return src_name(spec) if writes_staged_rows(spec) else f"__audit_{spec.name}"
 
 
 def audit_rows(spec: m.ModelSpec, scope: KeyScope, naming: Naming) -> list[Statement]:
-    """The rewritten keys' rows, read once for the scoped checks (each would scan the table)."""
+    """The rewritten keys' rows, read once for the scoped checks (each would scan the table);
+    none to read when the build wrote its staged rows as they are (it kept them)."""
+    if writes_staged_rows(spec):
+        return []
     rows = q.select(exp.Star()).from_(naming.table_of(spec.name)).where(_in(q.col(scope.column), _affected(spec)))
     return [
         run(q.drop_table(audit_name(spec)), "drop a leftover table of rows to audit"),
@@ -357,16 +362,26 @@ def record_changed(
 
     # after the build: the affected keys' rows (read for the checks), or the whole table
     before, after = prior_name(spec), (audit_name(spec) if scoped else naming.table_of(spec.name))
+    # A build that wrote its staged rows replaced the rows of their keys only: the affected
+    # keys' other rows (a key its SELECT no longer returns) are still there, unchanged.
+    replaced = scoped and writes_staged_rows(spec)
 
-    def missing_from(table: str | exp.Table, other: str | exp.Table, alias: str) -> exp.Select:
+    def prior_rows() -> exp.Select:
+        found = rows(before)
+        if not replaced:
+            return found
+        staged = exp.Table(this=q.ident(audit_name(spec)), alias=exp.TableAlias(this=q.ident("__s")))
+        same_key = q.keys_equal(spec.keys.business, before, "__s")
+        return found.where(q.exists(q.select(q.lit(1)).from_(staged).where(same_key)))
 
+    def missing_from(table: exp.Select, other: exp.Select, alias: str) -> exp.Select:
         # a subquery each: set operations chain left to right, and the union must not bind first
-        return q.select(exp.Star()).from_(
-            q.subquery(exp.Except(this=rows(table), expression=rows(other), distinct=True), alias)
-        )
+        return q.select(exp.Star()).from_(q.subquery(exp.Except(this=table, expression=other, distinct=True), alias))
 
     changed = exp.Union(
-        this=missing_from(before, after, "__gone"), expression=missing_from(after, before, "__new"), distinct=False
+        this=missing_from(prior_rows(), rows(after), "__gone"),
+        expression=missing_from(rows(after), prior_rows(), "__new"),
+        distinct=False,
     )
     changed_rows = q.select(exp.Star()).from_(q.subquery(changed, "__d"))
     keys = (

@@ -287,24 +287,6 @@ SELECT
   _build_seq
 FROM __src_dim_seller;
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_dim_seller;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_dim_seller;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_dim_seller AS
-SELECT
-  *
-FROM dwh.dim_seller
-WHERE
-  seller_id IN (
-    SELECT
-      __k
-    FROM __affected_dim_seller
-  );
-
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_dim_seller;
 
@@ -325,6 +307,14 @@ FROM (
       lat,
       lng
     FROM __prior_dim_seller
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_dim_seller AS __s
+        WHERE
+          __prior_dim_seller.seller_id = __s.seller_id
+      )
     EXCEPT
     SELECT
       seller_sk,
@@ -334,7 +324,7 @@ FROM (
       state,
       lat,
       lng
-    FROM __audit_dim_seller
+    FROM __src_dim_seller
   ) AS __gone
   UNION ALL
   SELECT
@@ -348,7 +338,7 @@ FROM (
       state,
       lat,
       lng
-    FROM __audit_dim_seller
+    FROM __src_dim_seller
     EXCEPT
     SELECT
       seller_sk,
@@ -359,6 +349,14 @@ FROM (
       lat,
       lng
     FROM __prior_dim_seller
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_dim_seller AS __s
+        WHERE
+          __prior_dim_seller.seller_id = __s.seller_id
+      )
   ) AS __new
 ) AS __d;
 

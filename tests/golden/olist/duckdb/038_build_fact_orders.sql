@@ -597,24 +597,6 @@ SELECT
   _build_seq
 FROM __src_fact_orders;
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_fact_orders;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_fact_orders;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_fact_orders AS
-SELECT
-  *
-FROM dwh.fact_orders
-WHERE
-  order_id IN (
-    SELECT
-      __k
-    FROM __affected_fact_orders
-  );
-
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_fact_orders;
 
@@ -650,6 +632,14 @@ FROM (
       delivery_days,
       is_late
     FROM __prior_fact_orders
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_orders AS __s
+        WHERE
+          __prior_fact_orders.order_id = __s.order_id
+      )
     EXCEPT
     SELECT
       order_id,
@@ -674,7 +664,7 @@ FROM (
       review_score,
       delivery_days,
       is_late
-    FROM __audit_fact_orders
+    FROM __src_fact_orders
   ) AS __gone
   UNION ALL
   SELECT
@@ -703,7 +693,7 @@ FROM (
       review_score,
       delivery_days,
       is_late
-    FROM __audit_fact_orders
+    FROM __src_fact_orders
     EXCEPT
     SELECT
       order_id,
@@ -729,6 +719,14 @@ FROM (
       delivery_days,
       is_late
     FROM __prior_fact_orders
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_orders AS __s
+        WHERE
+          __prior_fact_orders.order_id = __s.order_id
+      )
   ) AS __new
 ) AS __d;
 

@@ -362,7 +362,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -377,7 +377,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE WHEN order_total = items_total + freight_total THEN 1 ELSE 0 END = 0
@@ -388,7 +388,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE WHEN approved_ts IS NULL OR approved_ts >= purchase_ts THEN 1 ELSE 0 END = 0
@@ -399,7 +399,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -414,7 +414,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -434,7 +434,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -451,7 +451,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -466,7 +466,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -483,7 +483,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -498,7 +498,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -513,7 +513,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -528,7 +528,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE
@@ -543,7 +543,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE WHEN payments_count > 0 THEN 1 ELSE 0 END = 0
@@ -554,7 +554,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       CASE WHEN NOT review_score IS NULL THEN 1 ELSE 0 END = 0
@@ -569,7 +569,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_fact_orders
+        FROM __src_fact_orders
       ) AS fact_orders
       WHERE
         NOT order_id IS NULL
@@ -585,7 +585,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       order_id IS NULL
@@ -596,7 +596,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       customer_sk IS NULL
@@ -607,7 +607,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
@@ -625,7 +625,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       customer_unique_id IS NULL
@@ -636,7 +636,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       customer_state IS NULL
@@ -647,7 +647,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       date_key IS NULL
@@ -658,7 +658,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS __c
     WHERE
       NOT __c.date_key IS NULL
@@ -676,7 +676,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       order_status IS NULL
@@ -687,7 +687,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       NOT order_status IS NULL
@@ -708,7 +708,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       purchase_ts IS NULL
@@ -719,7 +719,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       estimated_delivery_date IS NULL
@@ -730,7 +730,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       items_count IS NULL
@@ -741,7 +741,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       items_total IS NULL
@@ -752,7 +752,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       freight_total IS NULL
@@ -763,7 +763,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       order_total IS NULL
@@ -774,7 +774,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       payments_count IS NULL
@@ -785,7 +785,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       payment_total IS NULL
@@ -796,7 +796,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       main_payment_type IS NULL
@@ -807,7 +807,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       NOT main_payment_type IS NULL
@@ -819,7 +819,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_orders
+      FROM __src_fact_orders
     ) AS fact_orders
     WHERE
       NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)
@@ -1202,72 +1202,72 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_orders HAVING COUNT(*) < 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(totals_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN items_total >= 0 AND freight_total >= 0 AND payment_total >= 0 AND items_count >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(totals_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN items_total >= 0 AND freight_total >= 0 AND payment_total >= 0 AND items_count >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(order_total_is_sum): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN order_total = items_total + freight_total THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(order_total_is_sum): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN order_total = items_total + freight_total THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(approved_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN approved_ts IS NULL OR approved_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(approved_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN approved_ts IS NULL OR approved_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(delivered_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN delivered_customer_ts IS NULL OR delivered_customer_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(delivered_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN delivered_customer_ts IS NULL OR delivered_customer_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(delivery_fields_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN (delivered_customer_ts IS NULL AND delivery_days IS NULL AND is_late IS NULL) OR (NOT delivered_customer_ts IS NULL AND delivery_days >= 0 AND NOT is_late IS NULL) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(delivery_fields_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN (delivered_customer_ts IS NULL AND delivery_days IS NULL AND is_late IS NULL) OR (NOT delivered_customer_ts IS NULL AND delivery_days >= 0 AND NOT is_late IS NULL) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(carrier_after_approval): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN delivered_carrier_ts IS NULL OR approved_ts IS NULL OR delivered_carrier_ts >= approved_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(carrier_after_approval): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN delivered_carrier_ts IS NULL OR approved_ts IS NULL OR delivered_carrier_ts >= approved_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(carrier_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN delivered_carrier_ts IS NULL OR delivered_carrier_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(carrier_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN delivered_carrier_ts IS NULL OR delivered_carrier_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(customer_after_carrier): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN delivered_customer_ts IS NULL OR delivered_carrier_ts IS NULL OR delivered_customer_ts >= delivered_carrier_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(customer_after_carrier): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN delivered_customer_ts IS NULL OR delivered_carrier_ts IS NULL OR delivered_customer_ts >= delivered_carrier_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(delivered_status_has_delivery_date): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN order_status <> 'delivered' OR NOT delivered_customer_ts IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(delivered_status_has_delivery_date): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN order_status <> 'delivered' OR NOT delivered_customer_ts IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(canceled_not_delivered): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN order_status <> 'canceled' OR delivered_customer_ts IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(canceled_not_delivered): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN order_status <> 'canceled' OR delivered_customer_ts IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(fulfilled_order_has_items): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN items_count > 0 OR order_status IN ('canceled', 'unavailable', 'created') THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(fulfilled_order_has_items): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN items_count > 0 OR order_status IN ('canceled', 'unavailable', 'created') THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payments_match_order_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN items_count = 0 OR ABS(payment_total - order_total) <= 0.01 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payments_match_order_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN items_count = 0 OR ABS(payment_total - order_total) <= 0.01 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(has_payment): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN payments_count > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(has_payment): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN payments_count > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(has_review): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE CASE WHEN NOT review_score IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(has_review): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE CASE WHEN NOT review_score IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(order_id): SELECT * FROM (SELECT order_id, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE NOT order_id IS NULL GROUP BY order_id HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(order_id): SELECT * FROM (SELECT order_id, COUNT(*) AS occurrences FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE NOT order_id IS NULL GROUP BY order_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE order_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE order_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE customer_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE customer_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_unique_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE customer_unique_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_unique_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE customer_unique_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_state): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE customer_state IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_state): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE customer_state IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE date_key IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE date_key IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_status): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE order_status IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_status): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE order_status IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(order_status): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE NOT order_status IS NULL AND NOT order_status IN ('created', 'approved', 'invoiced', 'processing', 'shipped', 'delivered', 'canceled', 'unavailable')) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(order_status): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE NOT order_status IS NULL AND NOT order_status IN ('created', 'approved', 'invoiced', 'processing', 'shipped', 'delivered', 'canceled', 'unavailable')) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(purchase_ts): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE purchase_ts IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(purchase_ts): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE purchase_ts IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(estimated_delivery_date): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE estimated_delivery_date IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(estimated_delivery_date): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE estimated_delivery_date IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(items_count): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE items_count IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(items_count): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE items_count IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(items_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE items_total IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(items_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE items_total IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(freight_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE freight_total IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(freight_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE freight_total IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE order_total IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE order_total IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payments_count): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE payments_count IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payments_count): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE payments_count IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE payment_total IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE payment_total IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(main_payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE main_payment_type IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(main_payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE main_payment_type IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(main_payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE NOT main_payment_type IS NULL AND NOT main_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(main_payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE NOT main_payment_type IS NULL AND NOT main_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(review_score): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_orders) AS fact_orders WHERE NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(review_score): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_orders) AS fact_orders WHERE NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)) AS __f LIMIT 5

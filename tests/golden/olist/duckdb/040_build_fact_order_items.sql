@@ -375,24 +375,6 @@ SELECT
   _build_seq
 FROM __src_fact_order_items;
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_fact_order_items;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_fact_order_items;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_fact_order_items AS
-SELECT
-  *
-FROM dwh.fact_order_items
-WHERE
-  order_id IN (
-    SELECT
-      __k
-    FROM __affected_fact_order_items
-  );
-
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_fact_order_items;
 
@@ -418,6 +400,15 @@ FROM (
       freight_value,
       item_total
     FROM __prior_fact_order_items
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_order_items AS __s
+        WHERE
+          __prior_fact_order_items.order_id = __s.order_id
+          AND __prior_fact_order_items.order_item_id = __s.order_item_id
+      )
     EXCEPT
     SELECT
       order_id,
@@ -432,7 +423,7 @@ FROM (
       price,
       freight_value,
       item_total
-    FROM __audit_fact_order_items
+    FROM __src_fact_order_items
   ) AS __gone
   UNION ALL
   SELECT
@@ -451,7 +442,7 @@ FROM (
       price,
       freight_value,
       item_total
-    FROM __audit_fact_order_items
+    FROM __src_fact_order_items
     EXCEPT
     SELECT
       order_id,
@@ -467,6 +458,15 @@ FROM (
       freight_value,
       item_total
     FROM __prior_fact_order_items
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_order_items AS __s
+        WHERE
+          __prior_fact_order_items.order_id = __s.order_id
+          AND __prior_fact_order_items.order_item_id = __s.order_item_id
+      )
   ) AS __new
 ) AS __d;
 

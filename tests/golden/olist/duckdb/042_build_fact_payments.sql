@@ -277,24 +277,6 @@ SELECT
   _build_seq
 FROM __src_fact_payments;
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_fact_payments;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_fact_payments;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_fact_payments AS
-SELECT
-  *
-FROM dwh.fact_payments
-WHERE
-  order_id IN (
-    SELECT
-      __k
-    FROM __affected_fact_payments
-  );
-
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_fact_payments;
 
@@ -315,6 +297,15 @@ FROM (
       payment_installments,
       payment_value
     FROM __prior_fact_payments
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_payments AS __s
+        WHERE
+          __prior_fact_payments.order_id = __s.order_id
+          AND __prior_fact_payments.payment_sequential = __s.payment_sequential
+      )
     EXCEPT
     SELECT
       order_id,
@@ -324,7 +315,7 @@ FROM (
       payment_type,
       payment_installments,
       payment_value
-    FROM __audit_fact_payments
+    FROM __src_fact_payments
   ) AS __gone
   UNION ALL
   SELECT
@@ -338,7 +329,7 @@ FROM (
       payment_type,
       payment_installments,
       payment_value
-    FROM __audit_fact_payments
+    FROM __src_fact_payments
     EXCEPT
     SELECT
       order_id,
@@ -349,6 +340,15 @@ FROM (
       payment_installments,
       payment_value
     FROM __prior_fact_payments
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_payments AS __s
+        WHERE
+          __prior_fact_payments.order_id = __s.order_id
+          AND __prior_fact_payments.payment_sequential = __s.payment_sequential
+      )
   ) AS __new
 ) AS __d;
 

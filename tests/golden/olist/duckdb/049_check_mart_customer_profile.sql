@@ -198,7 +198,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       CASE
@@ -213,7 +213,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       CASE WHEN first_order_ts <= last_order_ts THEN 1 ELSE 0 END = 0
@@ -224,7 +224,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       CASE
@@ -241,7 +241,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       CASE
@@ -256,7 +256,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       CASE WHEN NOT lat IS NULL AND NOT lng IS NULL THEN 1 ELSE 0 END = 0
@@ -271,7 +271,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_mart_customer_profile
+        FROM __src_mart_customer_profile
       ) AS mart_customer_profile
       WHERE
         NOT customer_unique_id IS NULL
@@ -287,7 +287,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       customer_unique_id IS NULL
@@ -298,7 +298,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS __c
     WHERE
       NOT __c.customer_unique_id IS NULL
@@ -316,7 +316,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       customer_sk IS NULL
@@ -327,7 +327,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
@@ -345,7 +345,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       first_order_ts IS NULL
@@ -356,7 +356,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       last_order_ts IS NULL
@@ -367,7 +367,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       orders_count IS NULL
@@ -378,7 +378,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       delivered_orders IS NULL
@@ -389,7 +389,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       canceled_orders IS NULL
@@ -400,7 +400,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       items_count IS NULL
@@ -411,7 +411,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       total_spent IS NULL
@@ -422,7 +422,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_customer_profile
+      FROM __src_mart_customer_profile
     ) AS mart_customer_profile
     WHERE
       NOT preferred_payment_type IS NULL
@@ -625,38 +625,38 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM mart.mart_customer_profile HAVING COUNT(*) < 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(order_counts_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN delivered_orders + canceled_orders <= orders_count AND orders_count >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(order_counts_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN delivered_orders + canceled_orders <= orders_count AND orders_count >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(order_window_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN first_order_ts <= last_order_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(order_window_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN first_order_ts <= last_order_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(spend_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN total_spent >= 0 AND (delivered_orders > 0 OR total_spent = 0) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(spend_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN total_spent >= 0 AND (delivered_orders > 0 OR total_spent = 0) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(review_average_in_range): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(review_average_in_range): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(has_current_coordinates): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN NOT lat IS NULL AND NOT lng IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(has_current_coordinates): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE CASE WHEN NOT lat IS NULL AND NOT lng IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(customer_unique_id): SELECT * FROM (SELECT customer_unique_id, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE NOT customer_unique_id IS NULL GROUP BY customer_unique_id HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(customer_unique_id): SELECT * FROM (SELECT customer_unique_id, COUNT(*) AS occurrences FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE NOT customer_unique_id IS NULL GROUP BY customer_unique_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_unique_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE customer_unique_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_unique_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE customer_unique_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_unique_id -> dim_customer.customer_unique_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS __c WHERE NOT __c.customer_unique_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_unique_id = __c.customer_unique_id)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_unique_id -> dim_customer.customer_unique_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS __c WHERE NOT __c.customer_unique_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_unique_id = __c.customer_unique_id)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE customer_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE customer_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(first_order_ts): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE first_order_ts IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(first_order_ts): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE first_order_ts IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(last_order_ts): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE last_order_ts IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(last_order_ts): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE last_order_ts IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(orders_count): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE orders_count IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(orders_count): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE orders_count IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(delivered_orders): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE delivered_orders IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(delivered_orders): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE delivered_orders IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(canceled_orders): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE canceled_orders IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(canceled_orders): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE canceled_orders IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(items_count): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE items_count IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(items_count): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE items_count IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(total_spent): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE total_spent IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(total_spent): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE total_spent IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(preferred_payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_customer_profile) AS mart_customer_profile WHERE NOT preferred_payment_type IS NULL AND NOT preferred_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(preferred_payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_customer_profile) AS mart_customer_profile WHERE NOT preferred_payment_type IS NULL AND NOT preferred_payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')) AS __f LIMIT 5

@@ -279,24 +279,6 @@ WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state
   __src_dim_seller._build_seq
 );
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_dim_seller;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_dim_seller;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_dim_seller AS
-SELECT
-  *
-FROM dwh.dim_seller
-WHERE
-  seller_id IN (
-    SELECT
-      __k
-    FROM __affected_dim_seller
-  );
-
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_dim_seller;
 
@@ -317,6 +299,14 @@ FROM (
       lat,
       lng
     FROM __prior_dim_seller
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_dim_seller AS __s
+        WHERE
+          __prior_dim_seller.seller_id = __s.seller_id
+      )
     EXCEPT
     SELECT
       seller_sk,
@@ -326,7 +316,7 @@ FROM (
       state,
       lat,
       lng
-    FROM __audit_dim_seller
+    FROM __src_dim_seller
   ) AS __gone
   UNION ALL
   SELECT
@@ -340,7 +330,7 @@ FROM (
       state,
       lat,
       lng
-    FROM __audit_dim_seller
+    FROM __src_dim_seller
     EXCEPT
     SELECT
       seller_sk,
@@ -351,6 +341,14 @@ FROM (
       lat,
       lng
     FROM __prior_dim_seller
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_dim_seller AS __s
+        WHERE
+          __prior_dim_seller.seller_id = __s.seller_id
+      )
   ) AS __new
 ) AS __d;
 

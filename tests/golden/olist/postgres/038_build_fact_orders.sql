@@ -633,24 +633,6 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_orders._build_seq
 );
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_fact_orders;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_fact_orders;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_fact_orders AS
-SELECT
-  *
-FROM dwh.fact_orders
-WHERE
-  order_id IN (
-    SELECT
-      __k
-    FROM __affected_fact_orders
-  );
-
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_fact_orders;
 
@@ -686,6 +668,14 @@ FROM (
       delivery_days,
       is_late
     FROM __prior_fact_orders
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_orders AS __s
+        WHERE
+          __prior_fact_orders.order_id = __s.order_id
+      )
     EXCEPT
     SELECT
       order_id,
@@ -710,7 +700,7 @@ FROM (
       review_score,
       delivery_days,
       is_late
-    FROM __audit_fact_orders
+    FROM __src_fact_orders
   ) AS __gone
   UNION ALL
   SELECT
@@ -739,7 +729,7 @@ FROM (
       review_score,
       delivery_days,
       is_late
-    FROM __audit_fact_orders
+    FROM __src_fact_orders
     EXCEPT
     SELECT
       order_id,
@@ -765,6 +755,14 @@ FROM (
       delivery_days,
       is_late
     FROM __prior_fact_orders
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_orders AS __s
+        WHERE
+          __prior_fact_orders.order_id = __s.order_id
+      )
   ) AS __new
 ) AS __d;
 

@@ -239,7 +239,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_fact_order_items
+        FROM __src_fact_order_items
       ) AS fact_order_items
       WHERE
         NOT order_id IS NULL OR NOT order_item_id IS NULL
@@ -256,7 +256,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       CASE WHEN price > 0 THEN 1 ELSE 0 END = 0
@@ -267,7 +267,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0
@@ -278,7 +278,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0
@@ -289,7 +289,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0
@@ -300,7 +300,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0
@@ -311,7 +311,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       order_id IS NULL
@@ -322,7 +322,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS __c
     WHERE
       NOT __c.order_id IS NULL
@@ -340,7 +340,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       order_item_id IS NULL
@@ -351,7 +351,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       customer_sk IS NULL
@@ -362,7 +362,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
@@ -380,7 +380,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       product_sk IS NULL
@@ -391,7 +391,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS __c
     WHERE
       NOT __c.product_sk IS NULL
@@ -409,7 +409,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       category_name IS NULL
@@ -420,7 +420,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       seller_sk IS NULL
@@ -431,7 +431,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS __c
     WHERE
       NOT __c.seller_sk IS NULL
@@ -449,7 +449,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       date_key IS NULL
@@ -460,7 +460,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS __c
     WHERE
       NOT __c.date_key IS NULL
@@ -478,7 +478,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       purchase_ts IS NULL
@@ -489,7 +489,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       price IS NULL
@@ -500,7 +500,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       freight_value IS NULL
@@ -511,7 +511,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_order_items
+      FROM __src_fact_order_items
     ) AS fact_order_items
     WHERE
       item_total IS NULL
@@ -753,46 +753,46 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_order_items HAVING COUNT(*) < 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(order_id, order_item_id): SELECT * FROM (SELECT order_id, order_item_id, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE NOT order_id IS NULL OR NOT order_item_id IS NULL GROUP BY order_id, order_item_id HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(order_id, order_item_id): SELECT * FROM (SELECT order_id, order_item_id, COUNT(*) AS occurrences FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE NOT order_id IS NULL OR NOT order_item_id IS NULL GROUP BY order_id, order_item_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(price_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE CASE WHEN price > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(price_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE CASE WHEN price > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(freight_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(freight_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE CASE WHEN freight_value >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(item_total_is_sum): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(item_total_is_sum): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE CASE WHEN item_total = price + freight_value THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(item_id_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(item_id_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE CASE WHEN order_item_id >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(shipping_limit_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(shipping_limit_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE CASE WHEN shipping_limit_ts >= purchase_ts THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE order_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE order_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(order_id -> fact_orders.order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS __c WHERE NOT __c.order_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.fact_orders AS __p WHERE __p.order_id = __c.order_id)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(order_id -> fact_orders.order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS __c WHERE NOT __c.order_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.fact_orders AS __p WHERE __p.order_id = __c.order_id)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_item_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE order_item_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_item_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE order_item_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE customer_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE customer_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(product_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE product_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(product_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE product_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(product_sk -> dim_product.product_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS __c WHERE NOT __c.product_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_product AS __p WHERE __p.product_sk = __c.product_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(product_sk -> dim_product.product_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS __c WHERE NOT __c.product_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_product AS __p WHERE __p.product_sk = __c.product_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(category_name): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE category_name IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(category_name): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE category_name IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(seller_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE seller_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(seller_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE seller_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(seller_sk -> dim_seller.seller_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS __c WHERE NOT __c.seller_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_seller AS __p WHERE __p.seller_sk = __c.seller_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(seller_sk -> dim_seller.seller_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS __c WHERE NOT __c.seller_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_seller AS __p WHERE __p.seller_sk = __c.seller_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE date_key IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE date_key IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(purchase_ts): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE purchase_ts IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(purchase_ts): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE purchase_ts IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(price): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE price IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(price): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE price IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(freight_value): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE freight_value IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(freight_value): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE freight_value IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(item_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_order_items) AS fact_order_items WHERE item_total IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(item_total): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_order_items) AS fact_order_items WHERE item_total IS NULL) AS __f LIMIT 5

@@ -347,22 +347,4 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_reviews._build_seq
 );
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_fact_reviews;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_fact_reviews;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_fact_reviews AS
-SELECT
-  *
-FROM dwh.fact_reviews
-WHERE
-  review_id IN (
-    SELECT
-      __k
-    FROM __affected_fact_reviews
-  );
-
 COMMIT;

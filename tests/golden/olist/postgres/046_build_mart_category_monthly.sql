@@ -411,22 +411,4 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_category_monthly._build_seq
 );
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_mart_category_monthly;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_mart_category_monthly;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_mart_category_monthly AS
-SELECT
-  *
-FROM mart.mart_category_monthly
-WHERE
-  year_month IN (
-    SELECT
-      __k
-    FROM __affected_mart_category_monthly
-  );
-
 COMMIT;

@@ -114,7 +114,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_mart_category_monthly
+        FROM __src_mart_category_monthly
       ) AS mart_category_monthly
       WHERE
         NOT category_name IS NULL OR NOT year_month IS NULL
@@ -131,7 +131,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_category_monthly
+      FROM __src_mart_category_monthly
     ) AS mart_category_monthly
     WHERE
       CASE
@@ -146,7 +146,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_category_monthly
+      FROM __src_mart_category_monthly
     ) AS mart_category_monthly
     WHERE
       CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0
@@ -157,7 +157,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_category_monthly
+      FROM __src_mart_category_monthly
     ) AS mart_category_monthly
     WHERE
       CASE
@@ -172,7 +172,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_category_monthly
+      FROM __src_mart_category_monthly
     ) AS mart_category_monthly
     WHERE
       category_name IS NULL
@@ -183,7 +183,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_category_monthly
+      FROM __src_mart_category_monthly
     ) AS __c
     WHERE
       NOT __c.category_name IS NULL
@@ -201,7 +201,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_mart_category_monthly
+      FROM __src_mart_category_monthly
     ) AS mart_category_monthly
     WHERE
       year_month IS NULL
@@ -303,16 +303,16 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM mart.mart_category_monthly HAVING COUNT(*) < 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(category_name, year_month): SELECT * FROM (SELECT category_name, year_month, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_mart_category_monthly) AS mart_category_monthly WHERE NOT category_name IS NULL OR NOT year_month IS NULL GROUP BY category_name, year_month HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(category_name, year_month): SELECT * FROM (SELECT category_name, year_month, COUNT(*) AS occurrences FROM (SELECT * FROM __src_mart_category_monthly) AS mart_category_monthly WHERE NOT category_name IS NULL OR NOT year_month IS NULL GROUP BY category_name, year_month HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(counts_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_category_monthly) AS mart_category_monthly WHERE CASE WHEN orders >= 1 AND items >= orders AND reviewed_orders <= orders THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(counts_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_category_monthly) AS mart_category_monthly WHERE CASE WHEN orders >= 1 AND items >= orders AND reviewed_orders <= orders THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(amounts_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_category_monthly) AS mart_category_monthly WHERE CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(amounts_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_category_monthly) AS mart_category_monthly WHERE CASE WHEN revenue > 0 AND freight >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(review_average_in_range): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_category_monthly) AS mart_category_monthly WHERE CASE WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(review_average_in_range): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_category_monthly) AS mart_category_monthly WHERE CASE WHEN avg_review_score IS NULL OR avg_review_score BETWEEN 1 AND 5 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(category_name): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_category_monthly) AS mart_category_monthly WHERE category_name IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(category_name): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_category_monthly) AS mart_category_monthly WHERE category_name IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(category_name -> dim_product.category_name): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_category_monthly) AS __c WHERE NOT __c.category_name IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_product AS __p WHERE __p.category_name = __c.category_name)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(category_name -> dim_product.category_name): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_category_monthly) AS __c WHERE NOT __c.category_name IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_product AS __p WHERE __p.category_name = __c.category_name)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(year_month): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_mart_category_monthly) AS mart_category_monthly WHERE year_month IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(year_month): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_mart_category_monthly) AS mart_category_monthly WHERE year_month IS NULL) AS __f LIMIT 5

@@ -582,22 +582,4 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_customer_profile._build_seq
 );
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_mart_customer_profile;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_mart_customer_profile;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_mart_customer_profile AS
-SELECT
-  *
-FROM mart.mart_customer_profile
-WHERE
-  customer_unique_id IN (
-    SELECT
-      __k
-    FROM __affected_mart_customer_profile
-  );
-
 COMMIT;

@@ -332,24 +332,6 @@ WHEN NOT MATCHED THEN INSERT (
   __src_dim_product._build_seq
 );
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_dim_product;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_dim_product;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_dim_product AS
-SELECT
-  *
-FROM dwh.dim_product
-WHERE
-  product_id IN (
-    SELECT
-      __k
-    FROM __affected_dim_product
-  );
-
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_dim_product;
 
@@ -376,6 +358,14 @@ FROM (
       width_cm,
       volume_cm3
     FROM __prior_dim_product
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_dim_product AS __s
+        WHERE
+          __prior_dim_product.product_id = __s.product_id
+      )
     EXCEPT
     SELECT
       product_sk,
@@ -391,7 +381,7 @@ FROM (
       height_cm,
       width_cm,
       volume_cm3
-    FROM __audit_dim_product
+    FROM __src_dim_product
   ) AS __gone
   UNION ALL
   SELECT
@@ -411,7 +401,7 @@ FROM (
       height_cm,
       width_cm,
       volume_cm3
-    FROM __audit_dim_product
+    FROM __src_dim_product
     EXCEPT
     SELECT
       product_sk,
@@ -428,6 +418,14 @@ FROM (
       width_cm,
       volume_cm3
     FROM __prior_dim_product
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_dim_product AS __s
+        WHERE
+          __prior_dim_product.product_id = __s.product_id
+      )
   ) AS __new
 ) AS __d;
 

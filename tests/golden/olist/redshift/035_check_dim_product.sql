@@ -177,7 +177,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0
@@ -188,7 +188,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0
@@ -199,7 +199,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       CASE
@@ -224,7 +224,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0
@@ -235,7 +235,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       CASE
@@ -274,7 +274,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       product_sk IS NULL
@@ -289,7 +289,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_dim_product
+        FROM __src_dim_product
       ) AS dim_product
       WHERE
         NOT product_id IS NULL
@@ -305,7 +305,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       product_id IS NULL
@@ -316,7 +316,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       category_name IS NULL
@@ -327,7 +327,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       category_name_source IS NULL
@@ -338,7 +338,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       NOT category_name_source IS NULL
@@ -350,7 +350,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       weight_g IS NULL
@@ -361,7 +361,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_product
+      FROM __src_dim_product
     ) AS dim_product
     WHERE
       volume_cm3 IS NULL
@@ -538,30 +538,30 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.dim_product HAVING COUNT(*) < 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(has_source_category): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(has_source_category): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE CASE WHEN NOT category_name_pt IS NULL THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(category_translated): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(category_translated): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE CASE WHEN category_name_source <> 'portuguese' THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(category_source_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE CASE WHEN (category_name_source = 'unknown' AND category_name_pt IS NULL AND category_name = 'unknown') OR (category_name_source = 'portuguese' AND category_name = category_name_pt) OR (category_name_source = 'translation' AND NOT category_name_pt IS NULL) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(category_source_consistent): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE CASE WHEN (category_name_source = 'unknown' AND category_name_pt IS NULL AND category_name = 'unknown') OR (category_name_source = 'portuguese' AND category_name = category_name_pt) OR (category_name_source = 'translation' AND NOT category_name_pt IS NULL) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(weight_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(weight_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE CASE WHEN weight_g IS NULL OR weight_g > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(dimensions_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE CASE WHEN (length_cm IS NULL OR length_cm > 0) AND (height_cm IS NULL OR height_cm > 0) AND (width_cm IS NULL OR width_cm > 0) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(dimensions_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE CASE WHEN (length_cm IS NULL OR length_cm > 0) AND (height_cm IS NULL OR height_cm > 0) AND (width_cm IS NULL OR width_cm > 0) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(product_sk): SELECT * FROM (SELECT product_sk, COUNT(*) AS occurrences FROM dwh.dim_product WHERE NOT product_sk IS NULL GROUP BY product_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(product_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE product_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(product_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE product_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(product_id): SELECT * FROM (SELECT product_id, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE NOT product_id IS NULL GROUP BY product_id HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(product_id): SELECT * FROM (SELECT product_id, COUNT(*) AS occurrences FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE NOT product_id IS NULL GROUP BY product_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(product_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE product_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(product_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE product_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(category_name): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE category_name IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(category_name): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE category_name IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(category_name_source): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE category_name_source IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(category_name_source): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE category_name_source IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(category_name_source): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE NOT category_name_source IS NULL AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(category_name_source): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE NOT category_name_source IS NULL AND NOT category_name_source IN ('translation', 'portuguese', 'unknown')) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(weight_g): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE weight_g IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(weight_g): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE weight_g IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(volume_cm3): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_product) AS dim_product WHERE volume_cm3 IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(volume_cm3): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE volume_cm3 IS NULL) AS __f LIMIT 5

@@ -167,7 +167,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       CASE
@@ -203,7 +203,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       seller_sk IS NULL
@@ -218,7 +218,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_dim_seller
+        FROM __src_dim_seller
       ) AS dim_seller
       WHERE
         NOT seller_id IS NULL
@@ -234,7 +234,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       seller_id IS NULL
@@ -245,7 +245,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       zip_code_prefix IS NULL
@@ -256,7 +256,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       city IS NULL
@@ -267,7 +267,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       state IS NULL
@@ -278,7 +278,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       NOT state IS NULL
@@ -318,7 +318,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       lat IS NULL
@@ -329,7 +329,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_dim_seller
+      FROM __src_dim_seller
     ) AS dim_seller
     WHERE
       lng IS NULL
@@ -493,24 +493,24 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.dim_seller HAVING COUNT(*) < 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(coordinates_in_brazil): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE CASE WHEN (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(coordinates_in_brazil): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE CASE WHEN (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(seller_sk): SELECT * FROM (SELECT seller_sk, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_sk IS NULL GROUP BY seller_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(seller_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE seller_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(seller_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE seller_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(seller_id): SELECT * FROM (SELECT seller_id, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE NOT seller_id IS NULL GROUP BY seller_id HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(seller_id): SELECT * FROM (SELECT seller_id, COUNT(*) AS occurrences FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE NOT seller_id IS NULL GROUP BY seller_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(seller_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE seller_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(seller_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE seller_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(zip_code_prefix): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE zip_code_prefix IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(zip_code_prefix): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE zip_code_prefix IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(city): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE city IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(city): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE city IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(state): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE state IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(state): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE state IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(state): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE NOT state IS NULL AND NOT state IN ('AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO')) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(state): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE NOT state IS NULL AND NOT state IN ('AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO')) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(lat): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE lat IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(lat): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE lat IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(lng): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_seller) AS dim_seller WHERE lng IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(lng): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE lng IS NULL) AS __f LIMIT 5

@@ -379,24 +379,6 @@ SELECT
   _build_seq
 FROM __src_fact_order_items;
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_fact_order_items;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_fact_order_items;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_fact_order_items AS
-SELECT
-  *
-FROM dwh.fact_order_items
-WHERE
-  order_id IN (
-    SELECT
-      __k
-    FROM __affected_fact_order_items
-  );
-
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_fact_order_items;
 
@@ -422,6 +404,15 @@ FROM (
       freight_value,
       item_total
     FROM __prior_fact_order_items
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_order_items AS __s
+        WHERE
+          __prior_fact_order_items.order_id = __s.order_id
+          AND __prior_fact_order_items.order_item_id = __s.order_item_id
+      )
     EXCEPT
     SELECT
       order_id,
@@ -436,7 +427,7 @@ FROM (
       price,
       freight_value,
       item_total
-    FROM __audit_fact_order_items
+    FROM __src_fact_order_items
   ) AS __gone
   UNION ALL
   SELECT
@@ -455,7 +446,7 @@ FROM (
       price,
       freight_value,
       item_total
-    FROM __audit_fact_order_items
+    FROM __src_fact_order_items
     EXCEPT
     SELECT
       order_id,
@@ -471,6 +462,15 @@ FROM (
       freight_value,
       item_total
     FROM __prior_fact_order_items
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __src_fact_order_items AS __s
+        WHERE
+          __prior_fact_order_items.order_id = __s.order_id
+          AND __prior_fact_order_items.order_item_id = __s.order_item_id
+      )
   ) AS __new
 ) AS __d;
 

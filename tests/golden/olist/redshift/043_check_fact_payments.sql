@@ -191,7 +191,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_fact_payments
+        FROM __src_fact_payments
       ) AS fact_payments
       WHERE
         NOT order_id IS NULL OR NOT payment_sequential IS NULL
@@ -208,7 +208,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       CASE WHEN payment_value >= 0 THEN 1 ELSE 0 END = 0
@@ -219,7 +219,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       CASE WHEN payment_sequential >= 1 THEN 1 ELSE 0 END = 0
@@ -230,7 +230,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       CASE WHEN payment_value > 0 THEN 1 ELSE 0 END = 0
@@ -241,7 +241,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       CASE WHEN payment_type <> 'not_defined' THEN 1 ELSE 0 END = 0
@@ -252,7 +252,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       CASE WHEN payment_installments >= 1 THEN 1 ELSE 0 END = 0
@@ -263,7 +263,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       order_id IS NULL
@@ -274,7 +274,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS __c
     WHERE
       NOT __c.order_id IS NULL
@@ -292,7 +292,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       payment_sequential IS NULL
@@ -303,7 +303,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       customer_sk IS NULL
@@ -314,7 +314,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
@@ -332,7 +332,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       date_key IS NULL
@@ -343,7 +343,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS __c
     WHERE
       NOT __c.date_key IS NULL
@@ -361,7 +361,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       payment_type IS NULL
@@ -372,7 +372,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       NOT payment_type IS NULL
@@ -384,7 +384,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       payment_installments IS NULL
@@ -395,7 +395,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_payments
+      FROM __src_fact_payments
     ) AS fact_payments
     WHERE
       payment_value IS NULL
@@ -584,36 +584,36 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_payments HAVING COUNT(*) < 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(order_id, payment_sequential): SELECT * FROM (SELECT order_id, payment_sequential, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE NOT order_id IS NULL OR NOT payment_sequential IS NULL GROUP BY order_id, payment_sequential HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(order_id, payment_sequential): SELECT * FROM (SELECT order_id, payment_sequential, COUNT(*) AS occurrences FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE NOT order_id IS NULL OR NOT payment_sequential IS NULL GROUP BY order_id, payment_sequential HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_value_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_value >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_value_not_negative): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE CASE WHEN payment_value >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(sequential_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_sequential >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(sequential_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE CASE WHEN payment_sequential >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_value_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_value > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_value_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE CASE WHEN payment_value > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_type_defined): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_type <> 'not_defined' THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(payment_type_defined): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE CASE WHEN payment_type <> 'not_defined' THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(installments_at_least_one): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE CASE WHEN payment_installments >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(installments_at_least_one): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE CASE WHEN payment_installments >= 1 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE order_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE order_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(order_id -> fact_orders.order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS __c WHERE NOT __c.order_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.fact_orders AS __p WHERE __p.order_id = __c.order_id)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(order_id -> fact_orders.order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS __c WHERE NOT __c.order_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.fact_orders AS __p WHERE __p.order_id = __c.order_id)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_sequential): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE payment_sequential IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_sequential): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE payment_sequential IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE customer_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE customer_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE date_key IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE date_key IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE payment_type IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE payment_type IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE NOT payment_type IS NULL AND NOT payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(payment_type): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE NOT payment_type IS NULL AND NOT payment_type IN ('credit_card', 'boleto', 'voucher', 'debit_card', 'not_defined')) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_installments): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE payment_installments IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_installments): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE payment_installments IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_value): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_payments) AS fact_payments WHERE payment_value IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(payment_value): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_payments) AS fact_payments WHERE payment_value IS NULL) AS __f LIMIT 5

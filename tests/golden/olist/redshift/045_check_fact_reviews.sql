@@ -185,7 +185,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_fact_reviews
+        FROM __src_fact_reviews
       ) AS fact_reviews
       WHERE
         NOT review_id IS NULL OR NOT order_id IS NULL
@@ -202,7 +202,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       CASE WHEN answered_ts >= created_ts AND answer_days >= 0 THEN 1 ELSE 0 END = 0
@@ -213,7 +213,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       CASE WHEN date_key >= purchase_date THEN 1 ELSE 0 END = 0
@@ -224,7 +224,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       review_id IS NULL
@@ -239,7 +239,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_fact_reviews
+        FROM __src_fact_reviews
       ) AS fact_reviews
       WHERE
         NOT review_id IS NULL
@@ -255,7 +255,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       order_id IS NULL
@@ -266,7 +266,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS __c
     WHERE
       NOT __c.order_id IS NULL
@@ -284,7 +284,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       customer_sk IS NULL
@@ -295,7 +295,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS __c
     WHERE
       NOT __c.customer_sk IS NULL
@@ -313,7 +313,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       date_key IS NULL
@@ -324,7 +324,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS __c
     WHERE
       NOT __c.date_key IS NULL
@@ -342,7 +342,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       purchase_date IS NULL
@@ -353,7 +353,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       review_score IS NULL
@@ -364,7 +364,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)
@@ -375,7 +375,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_reviews
+      FROM __src_fact_reviews
     ) AS fact_reviews
     WHERE
       has_comment IS NULL
@@ -556,32 +556,32 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_reviews HAVING COUNT(*) < 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(review_id, order_id): SELECT * FROM (SELECT review_id, order_id, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE NOT review_id IS NULL OR NOT order_id IS NULL GROUP BY review_id, order_id HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(review_id, order_id): SELECT * FROM (SELECT review_id, order_id, COUNT(*) AS occurrences FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE NOT review_id IS NULL OR NOT order_id IS NULL GROUP BY review_id, order_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(answered_after_created): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE CASE WHEN answered_ts >= created_ts AND answer_days >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(answered_after_created): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE CASE WHEN answered_ts >= created_ts AND answer_days >= 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(review_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE CASE WHEN date_key >= purchase_date THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(review_after_purchase): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE CASE WHEN date_key >= purchase_date THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(review_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE review_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(review_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE review_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(review_id): SELECT * FROM (SELECT review_id, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE NOT review_id IS NULL GROUP BY review_id HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(review_id): SELECT * FROM (SELECT review_id, COUNT(*) AS occurrences FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE NOT review_id IS NULL GROUP BY review_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE order_id IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE order_id IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(order_id -> fact_orders.order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS __c WHERE NOT __c.order_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.fact_orders AS __p WHERE __p.order_id = __c.order_id)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(order_id -> fact_orders.order_id): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS __c WHERE NOT __c.order_id IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.fact_orders AS __p WHERE __p.order_id = __c.order_id)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE customer_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE customer_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(customer_sk -> dim_customer.customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS __c WHERE NOT __c.customer_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_customer AS __p WHERE __p.customer_sk = __c.customer_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE date_key IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE date_key IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(date_key -> dim_date.date_key): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS __c WHERE NOT __c.date_key IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_date AS __p WHERE __p.date_key = __c.date_key)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(purchase_date): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE purchase_date IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(purchase_date): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE purchase_date IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(review_score): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE review_score IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(review_score): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE review_score IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(review_score): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(review_score): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE NOT review_score IS NULL AND NOT review_score IN (1, 2, 3, 4, 5)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(has_comment): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_reviews) AS fact_reviews WHERE has_comment IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(has_comment): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_reviews) AS fact_reviews WHERE has_comment IS NULL) AS __f LIMIT 5

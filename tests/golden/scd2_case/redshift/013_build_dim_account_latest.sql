@@ -213,22 +213,4 @@ WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, chan
   __src_dim_account_latest._build_seq
 );
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_dim_account_latest;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_dim_account_latest;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_dim_account_latest AS
-SELECT
-  *
-FROM dwh.dim_account_latest
-WHERE
-  region IN (
-    SELECT
-      __k
-    FROM __affected_dim_account_latest
-  );
-
 COMMIT;

@@ -47,7 +47,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_usage
+      FROM __src_fact_usage
     ) AS __c
     WHERE
       NOT __c.account_sk IS NULL
@@ -65,7 +65,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_usage
+      FROM __src_fact_usage
     ) AS fact_usage
     WHERE
       account_sk IS NULL
@@ -76,7 +76,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_usage
+      FROM __src_fact_usage
     ) AS fact_usage
     WHERE
       CASE WHEN events > 0 THEN 1 ELSE 0 END = 0
@@ -87,7 +87,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_usage
+      FROM __src_fact_usage
     ) AS fact_usage
     WHERE
       NOT region IS NULL AND NOT region IN ('eu', 'us')
@@ -132,10 +132,10 @@ FROM dwh.fact_usage
 WHERE
   NOT region IS NULL AND NOT region IN ('eu', 'us');
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(account_sk -> dim_account.account_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_usage) AS __c WHERE NOT __c.account_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_account AS __p WHERE __p.account_sk = __c.account_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(account_sk -> dim_account.account_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_usage) AS __c WHERE NOT __c.account_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_account AS __p WHERE __p.account_sk = __c.account_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(account_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_usage) AS fact_usage WHERE account_sk IS NULL) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(account_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_usage) AS fact_usage WHERE account_sk IS NULL) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(positive_events): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_usage) AS fact_usage WHERE CASE WHEN events > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(positive_events): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_usage) AS fact_usage WHERE CASE WHEN events > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(region): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_usage) AS fact_usage WHERE NOT region IS NULL AND NOT region IN ('eu', 'us')) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check accepted_values(region): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_usage) AS fact_usage WHERE NOT region IS NULL AND NOT region IN ('eu', 'us')) AS __f LIMIT 5

@@ -167,22 +167,4 @@ SELECT
   _build_seq
 FROM __src_fact_purchase;
 
--- when its inputs' changes are known (a scoped build): drop the staging table
-DROP TABLE IF EXISTS __src_fact_purchase;
-
--- when its inputs' changes are known (a scoped build): drop a leftover table of rows to audit
-DROP TABLE IF EXISTS __audit_fact_purchase;
-
--- when its inputs' changes are known (a scoped build): the rewritten keys' rows, for the checks
-CREATE TEMPORARY TABLE __audit_fact_purchase AS
-SELECT
-  *
-FROM dwh.fact_purchase
-WHERE
-  purchase_id IN (
-    SELECT
-      __k
-    FROM __affected_fact_purchase
-  );
-
 COMMIT;

@@ -64,7 +64,7 @@ SELECT
       FROM (
         SELECT
           *
-        FROM __audit_fact_purchase
+        FROM __src_fact_purchase
       ) AS fact_purchase
       WHERE
         NOT purchase_id IS NULL
@@ -80,7 +80,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_purchase
+      FROM __src_fact_purchase
     ) AS __c
     WHERE
       NOT __c.member_sk IS NULL
@@ -98,7 +98,7 @@ SELECT
     FROM (
       SELECT
         *
-      FROM __audit_fact_purchase
+      FROM __src_fact_purchase
     ) AS fact_purchase
     WHERE
       CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0
@@ -167,10 +167,10 @@ FROM (
     COUNT(*) < 1
 ) AS __f;
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(purchase_id): SELECT * FROM (SELECT purchase_id, COUNT(*) AS occurrences FROM (SELECT * FROM __audit_fact_purchase) AS fact_purchase WHERE NOT purchase_id IS NULL GROUP BY purchase_id HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(purchase_id): SELECT * FROM (SELECT purchase_id, COUNT(*) AS occurrences FROM (SELECT * FROM __src_fact_purchase) AS fact_purchase WHERE NOT purchase_id IS NULL GROUP BY purchase_id HAVING COUNT(*) > 1) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(member_sk -> dim_member.member_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_purchase) AS __c WHERE NOT __c.member_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_member AS __p WHERE __p.member_sk = __c.member_sk)) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check relationships(member_sk -> dim_member.member_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_purchase) AS __c WHERE NOT __c.member_sk IS NULL AND NOT EXISTS(SELECT 1 FROM dwh.dim_member AS __p WHERE __p.member_sk = __c.member_sk)) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(positive_amount): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_fact_purchase) AS fact_purchase WHERE CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(positive_amount): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_fact_purchase) AS fact_purchase WHERE CASE WHEN amount > 0 THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check min_row_count(1): SELECT * FROM (SELECT COUNT(*) AS row_count FROM dwh.fact_purchase HAVING COUNT(*) < 1) AS __f LIMIT 5
