@@ -120,6 +120,13 @@ RULES: tuple[Rule, ...] = (
         "A landing `path` must stay inside the landing folder (no absolute path, no `..`) and a `sql_file` "
         "inside its spec's folder; neither is read otherwise.",
     ),
+    Rule(
+        "E216",
+        "nullable model key",
+        "A table or incremental model's `keys.business` columns must not be nullable: a merge or delete+insert "
+        "matches keys by equality, which NULL never satisfies (a NULL-keyed row would be kept twice), and "
+        "PostgreSQL's primary key refuses NULL. COALESCE the column in the SELECT and declare it nullable: false.",
+    ),
     Rule("E301", "unknown dependency", "`depends_on` names a spec that does not exist in this pipeline."),
     Rule("E302", "dependency cycle", "Specs depend on each other in a loop; the message prints the cycle."),
     Rule(

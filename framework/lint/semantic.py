@@ -26,7 +26,15 @@ def check_spec(spec) -> list[Diagnostic]:
     rules = {
         "pipeline": (_pipeline_file, _schedule, _start_date, _default_target),
         "source": (_name_matches_file, _columns, _source_keys),
-        "model": (_name_matches_file, _columns, _model_columns_exist, _scd2, _materialization, _redshift_hints),
+        "model": (
+            _name_matches_file,
+            _columns,
+            _model_columns_exist,
+            _model_keys,
+            _scd2,
+            _materialization,
+            _redshift_hints,
+        ),
     }
     return [d for rule in rules[spec.kind] for d in rule(spec)]
 
@@ -110,6 +118,22 @@ def _source_keys(spec: m.SourceSpec) -> Iterator[Diagnostic]:
 
 
 # --- models -------------------------------------------------------------------------------
+
+
+def _model_keys(spec: m.ModelSpec) -> Iterator[Diagnostic]:
+    if spec.materialization is m.Materialization.VIEW:
+        return  # a view stores no rows to match
+    for i, name in enumerate(spec.keys.business):
+        col = spec.column(name)
+        if col is not None and col.nullable:
+            yield _diag(
+                spec,
+                ("keys", "business", i),
+                "E216",
+                f"business key column '{name}' is nullable: a row whose key is NULL matches no row by key, so "
+                "each build would keep it again",
+                hint=f"Declare '{name}' with nullable: false (COALESCE it in the SELECT if it can be NULL).",
+            )
 
 
 def _model_columns_exist(spec: m.ModelSpec) -> Iterator[Diagnostic]:

@@ -63,7 +63,11 @@ class KeyScope:
         return next((p for p in self.paths if p.input == name), None)
 
 
-Node = tuple[str, str, str]  # ("input", spec, column) or ("derived", scope id, column)
+# ("input", spec, column, read) — `read` tells apart the places the SQL reads the input, whose
+# rows differ (a self-join, an aggregate of the same input joined back) — or ("derived", scope
+# id, column, "")
+Node = tuple[str, str, str, str]
+_MAX_INLINED_NODES = 200_000  # CTEs referenced so often that copying each reference costs more
 
 
 class _Classes:
@@ -89,20 +93,28 @@ class _Classes:
 
 def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) -> KeyScope | None:
     """The best key column to scope builds by (the one most inputs reach), or None when no key
-    column comes straight from an input column."""
+    column comes straight from an input column. Every place the SELECT reads an input needs a
+    path of its own: its rows reach output rows their own way (an input read twice — joined
+    back through an aggregate of itself, or in a subquery — changes keys the other read's
+    path does not find)."""
     from sqlglot import exp
     from sqlglot.optimizer.scope import traverse_scope
 
+    try:
+        query = _inlined(query)
+    except _TooLarge:
+        return KeyScope(keys[0], (), inputs, "its CTEs are read in too many places to follow") if keys else None
     classes = _Classes()
     scopes = list(traverse_scope(query))
     if not scopes:
         return None
-    outputs: dict[str, Node] = {}
+    by_expression = {id(scope.expression): scope for scope in scopes}
     for scope in scopes:
-        for condition in _equalities(scope.expression):  # type: ignore[arg-type]
-            left, right = _resolve(scope, condition.this), _resolve(scope, condition.expression)
+        for left, right in _equal_pairs(scope, by_expression):
             if left and right:
                 classes.union(left, right)
+    reads = {_read(t): t.name for t in query.find_all(exp.Table) if t.name in inputs}
+    outputs: dict[str, Node] = {}
     root = scopes[-1]
     if not isinstance(root.expression, exp.Select):
         return None  # a set operation at the top: its rows come from several selects
@@ -118,12 +130,76 @@ def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) 
         unsound = _unkeyed(scopes, classes, outputs[key])
         if unsound:
             return KeyScope(key, (), inputs, unsound)
-        paths = tuple(p for p in (_path(classes, outputs[key], name, inputs) for name in inputs) if p is not None)
-        missing = tuple(name for name in inputs if all(p.input != name for p in paths))
-        candidate = KeyScope(key, paths, missing)
+        paths: list[KeyPath] = []
+        missing = []
+        for name in inputs:
+            found = [_path(classes, outputs[key], name, read, inputs) for read, of in reads.items() if of == name]
+            if not found or any(p is None for p in found):
+                missing.append(name)
+                continue
+            paths += [p for p in dict.fromkeys(found) if p is not None and p not in paths]
+        candidate = KeyScope(key, tuple(paths), tuple(missing))
         if best is None or len(candidate.missing) < len(best.missing):
             best = candidate
     return best
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read(table: exp.Table) -> str:
+    return str(id(table))
+
+
+def _inlined(query: exp.Query) -> exp.Query:
+    """A copy of the query in which each reference of a CTE is a subquery of its own (with the
+    reference's alias): the lineage of two references is then two lineages, as their rows are."""
+    from sqlglot import exp
+
+    copied = [0]
+
+    def expand(node: exp.Expr, env: dict[str, exp.Expr]) -> exp.Expr:
+        with_ = node.args.get("with_") if isinstance(node, exp.Query) else None
+        if with_ is not None:
+            env = dict(env)
+            for cte in with_.expressions:
+                env[cte.alias_or_name] = expand(cte.this, env)
+            node.set("with_", None)
+
+        def replace(found: exp.Expr) -> exp.Expr:
+            if isinstance(found, exp.Table) and not found.args.get("db") and found.name in env:
+                body = env[found.name].copy()
+                copied[0] += sum(1 for _ in body.walk())
+                if copied[0] > _MAX_INLINED_NODES:
+                    raise _TooLarge
+                return exp.Subquery(this=body, alias=exp.TableAlias(this=exp.to_identifier(found.alias_or_name)))
+            if found is not node and isinstance(found, exp.Query) and found.args.get("with_") is not None:
+                return expand(found, env)
+            return found
+
+        return node.transform(replace, copy=False)
+
+    expanded = expand(query.copy(), {})
+    assert isinstance(expanded, exp.Query), "only tables are replaced, never the query itself"
+    return expanded
+
+
+def _equal_pairs(scope, by_expression: dict):
+    """Pairs of nodes equal on every row the scope produces: its column equalities, and
+    `x IN (SELECT y …)` — the subquery's rows that matter are those whose y is x."""
+    from sqlglot import exp
+
+    for condition in _equalities(scope.expression):
+        yield _resolve(scope, condition.this), _resolve(scope, condition.expression)
+    where = scope.expression.args.get("where") if isinstance(scope.expression, exp.Select) else None
+    for part in _conjuncts(where.this if where is not None else None):
+        query = part.args.get("query") if isinstance(part, exp.In) else None
+        inner = query.this if isinstance(query, exp.Subquery) else query
+        sub = by_expression.get(id(inner))
+        if isinstance(inner, exp.Select) and sub is not None and len(inner.selects) == 1:
+            projected = inner.selects[0].unalias()
+            yield _resolve(scope, part.this), _resolve(sub, projected) if isinstance(projected, exp.Column) else None
 
 
 def _unkeyed(scopes, classes: _Classes, key: Node) -> str:
@@ -165,31 +241,38 @@ def _equalities(select: exp.Expression) -> list[exp.EQ]:
     conjuncts of its WHERE and of its joins' ON clauses."""
     from sqlglot import exp
 
-    found: list[exp.EQ] = []
     conditions = [j.args.get("on") for j in select.args.get("joins") or []]
     where = select.args.get("where")
     conditions.append(where.this if where is not None else None)
-    for condition in conditions:
-        for part in condition.flatten() if isinstance(condition, exp.And) else [condition]:
-            if (
-                isinstance(part, exp.EQ)
-                and isinstance(part.this, exp.Column)
-                and isinstance(part.expression, exp.Column)
-            ):
-                found.append(part)
-    return found
+    return [
+        part
+        for condition in conditions
+        for part in _conjuncts(condition)
+        if isinstance(part, exp.EQ) and isinstance(part.this, exp.Column) and isinstance(part.expression, exp.Column)
+    ]
+
+
+def _conjuncts(condition) -> list:
+    from sqlglot import exp
+
+    if condition is None:
+        return []
+    return list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
 
 
 def _resolve(scope, column: exp.Expression) -> Node | None:
-    """The node of a column: an input's column, or a CTE's/subquery's column followed to the
-    plain column it selects (an expression or aggregate is a node of its own)."""
+    """The node of a column: a read of an input's column, or a CTE's/subquery's column followed to
+    the plain column it selects (an expression or aggregate is a node of its own). A column of an
+    enclosing scope (a correlated subquery's outer reference) is resolved there."""
     from sqlglot import exp
 
     if not isinstance(column, exp.Column):
         return None
+    while column.table not in scope.sources and scope.parent is not None:
+        scope = scope.parent
     source = scope.sources.get(column.table)
     if isinstance(source, exp.Table):
-        return ("input", source.name, column.name)
+        return ("input", source.name, column.name, _read(source))
     if source is None or not hasattr(source, "expression"):
         return None
     for projection in source.expression.selects if isinstance(source.expression, exp.Select) else []:
@@ -197,42 +280,43 @@ def _resolve(scope, column: exp.Expression) -> Node | None:
             inner = projection.unalias()
             if isinstance(inner, exp.Column):
                 return _resolve(source, inner)
-            return ("derived", str(id(source)), column.name)
+            return ("derived", str(id(source)), column.name, "")
     return None
 
 
-def _path(classes: _Classes, key: Node, start: str, inputs: tuple[str, ...]) -> KeyPath | None:
-    """Breadth-first: from `start`'s rows, through equal columns of other inputs, to an input
-    with a column in the key's class. A step from input X to input Y uses a column x of X equal
-    to a column y of Y: Y's rows whose y is among the x values found so far."""
+def _path(classes: _Classes, key: Node, start: str, read: str, inputs: tuple[str, ...]) -> KeyPath | None:
+    """Breadth-first: from the rows of `start` read at `read`, through equal columns of other
+    reads, to a read with a column in the key's class. A step from a read of X to a read of Y
+    uses a column x of X equal to a column y of Y: Y's rows whose y is among the x values found
+    so far (Y may be X itself, read elsewhere)."""
     key_class = classes.find(key)
     nodes = [n for n in list(classes.parent) if n[0] == "input" and n[1] in inputs]
 
-    def key_column(name: str) -> str | None:
-        return next((n[2] for n in nodes if n[1] == name and classes.find(n) == key_class), None)
+    def key_column(at: str) -> str | None:
+        return next((n[2] for n in nodes if n[3] == at and classes.find(n) == key_class), None)
 
-    direct = key_column(start)
+    direct = key_column(read)
     if direct:
         return KeyPath(start, direct)
-    # (input reached, its column to leave by is chosen on expansion, the path so far)
-    frontier: list[tuple[str, tuple[str, tuple[Hop, ...]] | None]] = [(start, None)]
-    seen = {start}
+    # (read reached, (the start's column, the hops so far; the last one's carry is chosen on expansion))
+    frontier: list[tuple[str, tuple[str, tuple[Hop, ...]] | None]] = [(read, None)]
+    seen = {read}
     while frontier:
-        name, sofar = frontier.pop(0)
-        for mine in [n for n in nodes if n[1] == name]:
+        at, sofar = frontier.pop(0)
+        for mine in [n for n in nodes if n[3] == at]:
             for other in classes.members(mine):
-                if other[0] != "input" or other[1] in seen or other[1] not in inputs:
+                if other[0] != "input" or other[3] in seen or other[1] not in inputs:
                     continue
                 hops: tuple[Hop, ...]
-                if sofar is None:  # leaving the start input by this column
+                if sofar is None:  # leaving the start read by this column
                     first, hops = mine[2], ()
-                else:  # leaving an intermediate input: its carried column is this one
+                else:  # leaving an intermediate read: its carried column is this one
                     first, hops = sofar[0], (*sofar[1][:-1], Hop(sofar[1][-1].input, sofar[1][-1].match, mine[2]))
-                carry = key_column(other[1])
+                carry = key_column(other[3])
                 if carry:
                     return KeyPath(start, first, (*hops, Hop(other[1], other[2], carry)))
-                seen.add(other[1])
-                frontier.append((other[1], (first, (*hops, Hop(other[1], other[2], "")))))
+                seen.add(other[3])
+                frontier.append((other[3], (first, (*hops, Hop(other[1], other[2], "")))))
     return None
 
 

@@ -199,6 +199,17 @@ CASES = [
         ],
     ),
     (
+        "E216",
+        [
+            replace(
+                "models/fact_purchase.yml",
+                "{name: purchase_id, type: string, nullable: false}",
+                "{name: purchase_id, type: string}",
+            )
+        ],
+        [("models/fact_purchase.yml", 9, 19, "E216", "business key column 'purchase_id' is nullable")],
+    ),
+    (
         "E301",
         [
             replace(

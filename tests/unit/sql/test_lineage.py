@@ -87,3 +87,98 @@ def test_a_window_partitioned_by_the_key_keeps_the_scope():
         """
     )
     assert scope is not None and scope.path("order_items") == KeyPath("order_items", "order_id")
+
+
+LOANS = ("loans", "fines")
+
+
+def loans_scope(sql: str, inputs=LOANS):
+    return scope_of(sql, keys=("loan_id",), inputs=inputs)
+
+
+def test_an_input_read_again_through_an_aggregate_gets_a_path_for_that_read():
+    # a new loan changes the count of every loan of its book: the second read's path goes from
+    # the changed loans' book_id to the loans of that book
+    scope = loans_scope(
+        """
+        WITH bc AS (SELECT b.book_id, COUNT(*) AS book_loans FROM loans b GROUP BY b.book_id)
+        SELECT l.loan_id, l.book_id, bc.book_loans FROM loans l LEFT JOIN bc ON bc.book_id = l.book_id
+        """,
+        inputs=("loans",),
+    )
+    assert scope is not None and scope.missing == () and not scope.unsound
+    assert set(scope.paths) == {
+        KeyPath("loans", "loan_id"),
+        KeyPath("loans", "book_id", (Hop("loans", "book_id", "loan_id"),)),
+    }
+
+
+def test_a_self_join_follows_the_joined_rows_to_the_keys_they_reach():
+    scope = loans_scope(
+        """
+        SELECT l.loan_id, l.member_id, COUNT(p.loan_id) AS earlier
+        FROM loans l LEFT JOIN loans p ON p.member_id = l.member_id AND p.loaned_at < l.loaned_at
+        GROUP BY l.loan_id, l.member_id
+        """
+    )
+    assert scope is not None and KeyPath("loans", "member_id", (Hop("loans", "member_id", "loan_id"),)) in scope.paths
+
+
+def test_each_reference_of_a_cte_is_its_own_read():
+    # the CTE joined to itself: its two references read different loans (those of one member)
+    scope = loans_scope(
+        """
+        WITH t AS (SELECT x.loan_id, x.member_id FROM loans x)
+        SELECT a.loan_id, COUNT(b.loan_id) AS same_member FROM t a JOIN t b ON b.member_id = a.member_id
+        GROUP BY a.loan_id
+        """
+    )
+    assert scope is not None and KeyPath("loans", "member_id", (Hop("loans", "member_id", "loan_id"),)) in scope.paths
+
+
+def test_an_in_subquery_is_a_semi_join_on_its_column():
+    scope = loans_scope(
+        """
+        SELECT l.loan_id, l.member_id FROM loans l
+        WHERE l.member_id IN (SELECT r.member_id FROM loans r GROUP BY r.member_id HAVING COUNT(*) >= 3)
+        """,
+        inputs=("loans",),
+    )
+    assert scope is not None and scope.missing == ()
+    assert KeyPath("loans", "member_id", (Hop("loans", "member_id", "loan_id"),)) in scope.paths
+
+
+def test_an_input_reached_through_another_read_of_an_input_hops_through_that_read():
+    # fines reach a loan's key through their loan's member (the aggregate is per member), not
+    # through their own loan_id: the fines.loan_id = loans.loan_id equality is another read's
+    scope = loans_scope(
+        """
+        WITH mf AS (
+            SELECT l2.member_id, SUM(f.amount) AS member_fines
+            FROM fines f JOIN loans l2 ON l2.loan_id = f.loan_id GROUP BY l2.member_id
+        )
+        SELECT l.loan_id, l.member_id, mf.member_fines FROM loans l LEFT JOIN mf ON mf.member_id = l.member_id
+        """
+    )
+    assert scope is not None and scope.missing == ()
+    assert scope.path("fines") == KeyPath(
+        "fines", "loan_id", (Hop("loans", "loan_id", "member_id"), Hop("loans", "member_id", "loan_id"))
+    )
+
+
+def test_an_input_read_where_no_equality_leads_is_missing_though_another_read_has_a_path():
+    # the scalar comparison reads loans a second time with no equality to the outer rows
+    scope = loans_scope(
+        """
+        SELECT l.loan_id FROM loans l
+        WHERE l.member_id IN (SELECT r.member_id FROM loans r JOIN fines f ON f.amount > r.fee)
+        """
+    )
+    assert scope is not None and (scope.unsound or "loans" in scope.missing)
+
+
+def test_a_correlated_exists_leads_from_the_inner_rows_to_the_outer_key():
+    scope = loans_scope(
+        "SELECT l.loan_id FROM loans l WHERE NOT EXISTS (SELECT 1 FROM fines f WHERE f.loan_id = l.loan_id)"
+    )
+    assert scope is not None and scope.path("fines") == KeyPath("fines", "loan_id")
