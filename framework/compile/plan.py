@@ -277,7 +277,9 @@ def _scoped_build(
     if not affected:
         return ()
     query = scoping.scoped_query(qualified_query(spec, naming, schema), scope, spec.name)
-    build = build_model(spec, naming, dialect, schema, query, keep_staging=True)
+    build = build_model(
+        spec, naming, dialect, schema, query, keep_staging=True, recomputed=scoping.recomputed(spec, scope)
+    )
     read = scoping.read_downstream(project, scopes).get(spec.name)
     if read is None:  # no reader follows its changes (a whole build tells the others it was whole)
         return (*affected, *build, *scoping.audit_rows(spec, scope, naming))
@@ -314,6 +316,7 @@ def build_model(
     schema: dict | None = None,
     query: exp.Query | None = None,
     keep_staging: bool = False,
+    recomputed: exp.Expression | None = None,
 ) -> list[Statement]:
     """The model's build; `query` (default: its qualified SELECT) is what it reads; with
     `keep_staging`, a build that writes its staged rows as they are leaves them for its checks."""
@@ -324,7 +327,7 @@ def build_model(
         return scd2.build_scd2(spec, query, naming, dialect)
     if spec.materialization is m.Materialization.TABLE:
         return models.build_full_refresh(spec, query, naming, dialect)
-    return models.build_incremental(spec, query, naming, dialect, keep_staging=keep_staging)
+    return models.build_incremental(spec, query, naming, dialect, keep_staging=keep_staging, recomputed=recomputed)
 
 
 def _all_counts(compiled) -> tuple[Statement, ...]:

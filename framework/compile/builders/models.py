@@ -125,10 +125,19 @@ def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Namin
 
 
 def build_incremental(
-    spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect, keep_staging: bool = False
+    spec: m.ModelSpec,
+    source_query: exp.Query,
+    naming: Naming,
+    dialect: Dialect,
+    keep_staging: bool = False,
+    recomputed: exp.Expression | None = None,
 ) -> list[Statement]:
     """`keep_staging`: leave `__src_<model>` for what follows in the session (a scoped build's
-    checks read the rows it wrote there: `writes_staged_rows`)."""
+    checks read the rows it wrote there: `writes_staged_rows`). A merge or delete+insert build
+    makes the rows it recomputes exactly what its SELECT returns — every row (a whole build) or
+    those matching `recomputed` (a scoped build: the affected keys'): a key the SELECT no longer
+    returns (its rows moved to another key, a filter now drops them) loses its rows, as a load
+    from scratch would never have written them."""
     incremental = spec.incremental
     assert incremental is not None, f"{spec.name}: an incremental model without settings; run `elt lint` first (E211)"
     strategy = incremental.strategy
@@ -143,8 +152,9 @@ def build_incremental(
         statements = stage_statements(spec, source_query, keys, dialect)
         if strategy is m.IncrementalStrategy.MERGE and dialect.upsert_by_merge:
             statements.append(run(merge(target_table, src_name(spec), keys, columns, dialect), "merge by key"))
+            statements.append(remove_vanished(target_table, src_name(spec), keys, recomputed))
         else:
-            statements += delete_insert(target_table, src_name(spec), keys, columns)
+            statements += replace_recomputed(target_table, src_name(spec), columns, recomputed)
     if not keep_staging:
         statements.append(run(q.drop_table(src_name(spec)), "drop the staging table"))
     return statements
@@ -183,6 +193,29 @@ def merge(
         )
     )
     return exp.Merge(this=target_table, using=q.table(source), on=on, whens=exp.Whens(expressions=whens))
+
+
+def replace_recomputed(
+    target_table: exp.Table, source: str, columns: list[str], recomputed: exp.Expression | None
+) -> list[Statement]:
+    """Delete the rows the build recomputes (all, or those matching `recomputed`), insert its rows."""
+    delete = exp.Delete(this=target_table.copy(), where=exp.Where(this=recomputed.copy()) if recomputed else None)
+    insert = q.insert_select(target_table, columns, q.select(*q.cols(columns)).from_(q.table(source)))
+    return [run(delete, "delete the rows it recomputes"), run(insert, "insert the new rows")]
+
+
+def remove_vanished(
+    target_table: exp.Table, source: str, keys: tuple[str, ...], recomputed: exp.Expression | None
+) -> Statement:
+    """After a merge: the recomputed rows whose key the SELECT no longer returned."""
+    staged = exp.Table(this=q.ident(source), alias=exp.TableAlias(this=q.ident("__s")))
+    same_key = q.keys_equal(keys, target_table.name, "__s")
+    gone: exp.Expression = exp.Not(this=q.exists(q.select(q.lit(1)).from_(staged).where(same_key)))
+    if recomputed is not None:
+        gone = exp.And(this=recomputed.copy(), expression=gone)
+    return run(
+        exp.Delete(this=target_table.copy(), where=exp.Where(this=gone)), "delete keys its SELECT no longer returns"
+    )
 
 
 def delete_insert(target_table: exp.Table, source: str, keys: tuple[str, ...], columns: list[str]) -> list[Statement]:

@@ -241,6 +241,11 @@ def affected_keys(
     ]
 
 
+def recomputed(spec: m.ModelSpec, scope: KeyScope) -> exp.Expression:
+    """The condition on a model's rows that a scoped build recomputes: its affected keys'."""
+    return _in(q.col(scope.column), _affected(spec))
+
+
 def audit_name(spec: m.ModelSpec) -> str:
     """The rows a scoped build's checks read: what it staged, when that is what it wrote."""
     return src_name(spec) if writes_staged_rows(spec) else f"__audit_{spec.name}"
@@ -360,27 +365,17 @@ def record_changed(
     def rows(table: str | exp.Table) -> exp.Select:
         return q.select(*q.cols(columns)).from_(q.table(table) if isinstance(table, str) else table.copy())
 
-    # after the build: the affected keys' rows (read for the checks), or the whole table
+    # after the build: the affected keys' rows (read for the checks, or what it staged and wrote
+    # as they are: the build left them exactly those), or the whole table
     before, after = prior_name(spec), (audit_name(spec) if scoped else naming.table_of(spec.name))
-    # A build that wrote its staged rows replaced the rows of their keys only: the affected
-    # keys' other rows (a key its SELECT no longer returns) are still there, unchanged.
-    replaced = scoped and writes_staged_rows(spec)
-
-    def prior_rows() -> exp.Select:
-        found = rows(before)
-        if not replaced:
-            return found
-        staged = exp.Table(this=q.ident(audit_name(spec)), alias=exp.TableAlias(this=q.ident("__s")))
-        same_key = q.keys_equal(spec.keys.business, before, "__s")
-        return found.where(q.exists(q.select(q.lit(1)).from_(staged).where(same_key)))
 
     def missing_from(table: exp.Select, other: exp.Select, alias: str) -> exp.Select:
         # a subquery each: set operations chain left to right, and the union must not bind first
         return q.select(exp.Star()).from_(q.subquery(exp.Except(this=table, expression=other, distinct=True), alias))
 
     changed = exp.Union(
-        this=missing_from(prior_rows(), rows(after), "__gone"),
-        expression=missing_from(rows(after), prior_rows(), "__new"),
+        this=missing_from(rows(before), rows(after), "__gone"),
+        expression=missing_from(rows(after), rows(before), "__new"),
         distinct=False,
     )
     changed_rows = q.select(exp.Star()).from_(q.subquery(changed, "__d"))

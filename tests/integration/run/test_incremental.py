@@ -232,13 +232,13 @@ columns:
 sql: |
   SELECT m.member_id, m.email
   FROM members m
-  WHERE EXISTS (SELECT 1 FROM purchases p WHERE p.member_id = m.member_id)
+  WHERE EXISTS (SELECT 1 FROM purchases p WHERE CAST(p.member_id AS BIGINT) = m.member_id)
 """
 
 
 def test_an_input_lineage_cannot_trace_is_scoped_by_its_declared_key_column(tmp_path):
-    """A member's purchases decide whether it is a row only through a correlated EXISTS, which
-    lineage does not follow: without `incremental.keys_from` lint says so (W503) and every batch rebuilds the
+    """A member's purchases decide whether it is a row only through a correlated EXISTS matching
+    on an expression (a CAST), which lineage does not follow: without `incremental.keys_from` lint says so (W503) and every batch rebuilds the
     whole table; with it, a batch of purchases rebuilds exactly the members they name."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -330,3 +330,43 @@ def test_a_row_moving_to_another_parent_rebuilds_the_parent_it_left(tmp_path):
     scoped = model_digests(workspace.warehouse)
     assert workspace.run(datetime.datetime(2018, 10, 18), full=True).ok
     assert model_digests(workspace.warehouse) == scoped
+
+
+def test_a_key_whose_rows_all_moved_away_is_gone_as_in_a_load_from_scratch(tmp_path):
+    """A person's only order, corrected to another person: the profile (one row per person with
+    orders) of the person it left is recomputed to nothing, so its row is deleted — a scoped
+    build makes the affected keys' rows exactly what the SELECT returns, as a load from scratch
+    of the same deliveries would. (The SCD2 dimension keeps the person's versions: history.)"""
+    workspace = Workspace(tmp_path / "batches", OLIST)
+    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
+    assert workspace.run().ok
+    ((order_id, left),) = workspace.query(
+        """SELECT MIN(o.order_id), c.customer_unique_id FROM staging.orders o JOIN staging.customers c USING (customer_id)
+        WHERE o.order_status = 'delivered' GROUP BY c.customer_unique_id HAVING COUNT(*) = 1 ORDER BY 2 LIMIT 1"""
+    )
+    (row,) = workspace.query(f"SELECT {', '.join(ORDER_COLUMNS)} FROM staging.orders WHERE order_id = ?", [order_id])
+    moved = dict(zip(ORDER_COLUMNS, row))
+    ((joined,),) = workspace.query(
+        "SELECT customer_id FROM staging.customers WHERE customer_unique_id <> ? ORDER BY 1 LIMIT 1", [left]
+    )
+    moved["customer_id"] = joined
+    profile = "SELECT COUNT(*) FROM mart.mart_customer_profile WHERE customer_unique_id = ?"
+    assert workspace.query(profile, [left]) == [(1,)]
+    deliver(tmp_path / "delta", [moved])
+    assert not workspace.ingest(tmp_path / "delta", "2018-10-18").failed
+    result = workspace.run(datetime.datetime(2018, 10, 18))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    build = next(o for o in result.outcomes if o.step == "build:mart_customer_profile")
+    assert build.keys_affected == 2, build  # the person it left and the one it joined
+    assert workspace.query(profile, [left]) == [(0,)]
+    # the same deliveries loaded at once: every merge model equal (the SCD2 dimension, and the
+    # view over it, keep the person the order left: its history)
+    scratch = Workspace(tmp_path / "scratch", OLIST)
+    assert not scratch.ingest(OLIST / "sample", "2018-10-17").failed
+    assert not scratch.ingest(tmp_path / "delta", "2018-10-18").failed
+    assert scratch.run(datetime.datetime(2018, 10, 18)).ok
+    merged = {t for t in model_digests(scratch.warehouse) if "dim_customer" not in t and "customer_360" not in t}
+    assert {t: model_digests(workspace.warehouse)[t] for t in merged} == {
+        t: model_digests(scratch.warehouse)[t] for t in merged
+    }
+    assert "mart.mart_customer_profile" in merged

@@ -66,10 +66,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.dim_product USING   __src_dim_product
-WHERE
-  dim_product.product_id = __src_dim_product.product_id;
+-- delete the rows it recomputes
+DELETE FROM dwh.dim_product;
 
 -- insert the new rows
 INSERT INTO dwh.dim_product (
@@ -271,10 +269,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.dim_product USING   __src_dim_product
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.dim_product
 WHERE
-  dim_product.product_id = __src_dim_product.product_id;
+  product_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_product
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.dim_product (
@@ -336,14 +338,6 @@ FROM (
       width_cm,
       volume_cm3
     FROM __prior_dim_product
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_dim_product AS __s
-        WHERE
-          __prior_dim_product.product_id = __s.product_id
-      )
     EXCEPT
     SELECT
       product_sk,
@@ -396,14 +390,6 @@ FROM (
       width_cm,
       volume_cm3
     FROM __prior_dim_product
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_dim_product AS __s
-        WHERE
-          __prior_dim_product.product_id = __s.product_id
-      )
   ) AS __new
 ) AS __d;
 

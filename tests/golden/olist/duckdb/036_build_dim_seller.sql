@@ -66,10 +66,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.dim_seller USING   __src_dim_seller
-WHERE
-  dim_seller.seller_id = __src_dim_seller.seller_id;
+-- delete the rows it recomputes
+DELETE FROM dwh.dim_seller;
 
 -- insert the new rows
 INSERT INTO dwh.dim_seller (
@@ -260,10 +258,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.dim_seller USING   __src_dim_seller
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.dim_seller
 WHERE
-  dim_seller.seller_id = __src_dim_seller.seller_id;
+  seller_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_seller
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.dim_seller (
@@ -307,14 +309,6 @@ FROM (
       lat,
       lng
     FROM __prior_dim_seller
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_dim_seller AS __s
-        WHERE
-          __prior_dim_seller.seller_id = __s.seller_id
-      )
     EXCEPT
     SELECT
       seller_sk,
@@ -349,14 +343,6 @@ FROM (
       lat,
       lng
     FROM __prior_dim_seller
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_dim_seller AS __s
-        WHERE
-          __prior_dim_seller.seller_id = __s.seller_id
-      )
   ) AS __new
 ) AS __d;
 

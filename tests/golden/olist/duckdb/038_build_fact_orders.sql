@@ -146,10 +146,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.fact_orders USING   __src_fact_orders
-WHERE
-  fact_orders.order_id = __src_fact_orders.order_id;
+-- delete the rows it recomputes
+DELETE FROM dwh.fact_orders;
 
 -- insert the new rows
 INSERT INTO dwh.fact_orders (
@@ -540,10 +538,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.fact_orders USING   __src_fact_orders
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.fact_orders
 WHERE
-  fact_orders.order_id = __src_fact_orders.order_id;
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_orders
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_orders (
@@ -632,14 +634,6 @@ FROM (
       delivery_days,
       is_late
     FROM __prior_fact_orders
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_orders AS __s
-        WHERE
-          __prior_fact_orders.order_id = __s.order_id
-      )
     EXCEPT
     SELECT
       order_id,
@@ -719,14 +713,6 @@ FROM (
       delivery_days,
       is_late
     FROM __prior_fact_orders
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_orders AS __s
-        WHERE
-          __prior_fact_orders.order_id = __s.order_id
-      )
   ) AS __new
 ) AS __d;
 

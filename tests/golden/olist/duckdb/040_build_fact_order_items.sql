@@ -66,11 +66,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.fact_order_items USING   __src_fact_order_items
-WHERE
-  fact_order_items.order_id = __src_fact_order_items.order_id
-  AND fact_order_items.order_item_id = __src_fact_order_items.order_item_id;
+-- delete the rows it recomputes
+DELETE FROM dwh.fact_order_items;
 
 -- insert the new rows
 INSERT INTO dwh.fact_order_items (
@@ -337,11 +334,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.fact_order_items USING   __src_fact_order_items
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.fact_order_items
 WHERE
-  fact_order_items.order_id = __src_fact_order_items.order_id
-  AND fact_order_items.order_item_id = __src_fact_order_items.order_item_id;
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_order_items
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_order_items (
@@ -400,15 +400,6 @@ FROM (
       freight_value,
       item_total
     FROM __prior_fact_order_items
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_order_items AS __s
-        WHERE
-          __prior_fact_order_items.order_id = __s.order_id
-          AND __prior_fact_order_items.order_item_id = __s.order_item_id
-      )
     EXCEPT
     SELECT
       order_id,
@@ -458,15 +449,6 @@ FROM (
       freight_value,
       item_total
     FROM __prior_fact_order_items
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_order_items AS __s
-        WHERE
-          __prior_fact_order_items.order_id = __s.order_id
-          AND __prior_fact_order_items.order_item_id = __s.order_item_id
-      )
   ) AS __new
 ) AS __d;
 

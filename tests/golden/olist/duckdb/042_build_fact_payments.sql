@@ -52,11 +52,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.fact_payments USING   __src_fact_payments
-WHERE
-  fact_payments.order_id = __src_fact_payments.order_id
-  AND fact_payments.payment_sequential = __src_fact_payments.payment_sequential;
+-- delete the rows it recomputes
+DELETE FROM dwh.fact_payments;
 
 -- insert the new rows
 INSERT INTO dwh.fact_payments (
@@ -249,11 +246,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.fact_payments USING   __src_fact_payments
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.fact_payments
 WHERE
-  fact_payments.order_id = __src_fact_payments.order_id
-  AND fact_payments.payment_sequential = __src_fact_payments.payment_sequential;
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_payments
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_payments (
@@ -297,15 +297,6 @@ FROM (
       payment_installments,
       payment_value
     FROM __prior_fact_payments
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_payments AS __s
-        WHERE
-          __prior_fact_payments.order_id = __s.order_id
-          AND __prior_fact_payments.payment_sequential = __s.payment_sequential
-      )
     EXCEPT
     SELECT
       order_id,
@@ -340,15 +331,6 @@ FROM (
       payment_installments,
       payment_value
     FROM __prior_fact_payments
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_payments AS __s
-        WHERE
-          __prior_fact_payments.order_id = __s.order_id
-          AND __prior_fact_payments.payment_sequential = __s.payment_sequential
-      )
   ) AS __new
 ) AS __d;
 

@@ -70,11 +70,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.fact_reviews USING   __src_fact_reviews
-WHERE
-  fact_reviews.review_id = __src_fact_reviews.review_id
-  AND fact_reviews.order_id = __src_fact_reviews.order_id;
+-- delete the rows it recomputes
+DELETE FROM dwh.fact_reviews;
 
 -- insert the new rows
 INSERT INTO dwh.fact_reviews (
@@ -295,11 +292,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.fact_reviews USING   __src_fact_reviews
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.fact_reviews
 WHERE
-  fact_reviews.review_id = __src_fact_reviews.review_id
-  AND fact_reviews.order_id = __src_fact_reviews.order_id;
+  review_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_reviews
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_reviews (

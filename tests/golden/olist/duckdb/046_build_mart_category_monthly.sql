@@ -99,11 +99,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM mart.mart_category_monthly USING   __src_mart_category_monthly
-WHERE
-  mart_category_monthly.year_month = __src_mart_category_monthly.year_month
-  AND mart_category_monthly.category_name = __src_mart_category_monthly.category_name;
+-- delete the rows it recomputes
+DELETE FROM mart.mart_category_monthly;
 
 -- insert the new rows
 INSERT INTO mart.mart_category_monthly (
@@ -365,11 +362,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM mart.mart_category_monthly USING   __src_mart_category_monthly
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM mart.mart_category_monthly
 WHERE
-  mart_category_monthly.year_month = __src_mart_category_monthly.year_month
-  AND mart_category_monthly.category_name = __src_mart_category_monthly.category_name;
+  year_month IN (
+    SELECT
+      __k
+    FROM __affected_mart_category_monthly
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO mart.mart_category_monthly (

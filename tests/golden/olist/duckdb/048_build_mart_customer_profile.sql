@@ -157,10 +157,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM mart.mart_customer_profile USING   __src_mart_customer_profile
-WHERE
-  mart_customer_profile.customer_unique_id = __src_mart_customer_profile.customer_unique_id;
+-- delete the rows it recomputes
+DELETE FROM mart.mart_customer_profile;
 
 -- insert the new rows
 INSERT INTO mart.mart_customer_profile (
@@ -501,10 +499,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM mart.mart_customer_profile USING   __src_mart_customer_profile
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM mart.mart_customer_profile
 WHERE
-  mart_customer_profile.customer_unique_id = __src_mart_customer_profile.customer_unique_id;
+  customer_unique_id IN (
+    SELECT
+      __k
+    FROM __affected_mart_customer_profile
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO mart.mart_customer_profile (

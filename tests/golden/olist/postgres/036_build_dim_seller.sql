@@ -89,6 +89,17 @@ WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state
   __src_dim_seller._build_seq
 );
 
+-- delete keys its SELECT no longer returns
+DELETE FROM dwh.dim_seller
+WHERE
+  NOT EXISTS(
+    SELECT
+      1
+    FROM __src_dim_seller AS __s
+    WHERE
+      dim_seller.seller_id = __s.seller_id
+  );
+
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_seller;
 
@@ -279,6 +290,22 @@ WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state
   __src_dim_seller._build_seq
 );
 
+-- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+DELETE FROM dwh.dim_seller
+WHERE
+  seller_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_seller
+  )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __src_dim_seller AS __s
+    WHERE
+      dim_seller.seller_id = __s.seller_id
+  );
+
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_dim_seller;
 
@@ -299,14 +326,6 @@ FROM (
       lat,
       lng
     FROM __prior_dim_seller
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_dim_seller AS __s
-        WHERE
-          __prior_dim_seller.seller_id = __s.seller_id
-      )
     EXCEPT
     SELECT
       seller_sk,
@@ -341,14 +360,6 @@ FROM (
       lat,
       lng
     FROM __prior_dim_seller
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_dim_seller AS __s
-        WHERE
-          __prior_dim_seller.seller_id = __s.seller_id
-      )
   ) AS __new
 ) AS __d;
 

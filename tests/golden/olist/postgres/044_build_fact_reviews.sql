@@ -115,6 +115,17 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_reviews._build_seq
 );
 
+-- delete keys its SELECT no longer returns
+DELETE FROM dwh.fact_reviews
+WHERE
+  NOT EXISTS(
+    SELECT
+      1
+    FROM __src_fact_reviews AS __s
+    WHERE
+      fact_reviews.review_id = __s.review_id AND fact_reviews.order_id = __s.order_id
+  );
+
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_reviews;
 
@@ -346,5 +357,21 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_reviews.answer_days,
   __src_fact_reviews._build_seq
 );
+
+-- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+DELETE FROM dwh.fact_reviews
+WHERE
+  review_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_reviews
+  )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __src_fact_reviews AS __s
+    WHERE
+      fact_reviews.review_id = __s.review_id AND fact_reviews.order_id = __s.order_id
+  );
 
 COMMIT;

@@ -116,6 +116,17 @@ WHEN NOT MATCHED THEN INSERT (
   __src_dim_product._build_seq
 );
 
+-- delete keys its SELECT no longer returns
+DELETE FROM dwh.dim_product
+WHERE
+  NOT EXISTS(
+    SELECT
+      1
+    FROM __src_dim_product AS __s
+    WHERE
+      dim_product.product_id = __s.product_id
+  );
+
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_product;
 
@@ -332,6 +343,22 @@ WHEN NOT MATCHED THEN INSERT (
   __src_dim_product._build_seq
 );
 
+-- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+DELETE FROM dwh.dim_product
+WHERE
+  product_id IN (
+    SELECT
+      __k
+    FROM __affected_dim_product
+  )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __src_dim_product AS __s
+    WHERE
+      dim_product.product_id = __s.product_id
+  );
+
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_dim_product;
 
@@ -358,14 +385,6 @@ FROM (
       width_cm,
       volume_cm3
     FROM __prior_dim_product
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_dim_product AS __s
-        WHERE
-          __prior_dim_product.product_id = __s.product_id
-      )
     EXCEPT
     SELECT
       product_sk,
@@ -418,14 +437,6 @@ FROM (
       width_cm,
       volume_cm3
     FROM __prior_dim_product
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_dim_product AS __s
-        WHERE
-          __prior_dim_product.product_id = __s.product_id
-      )
   ) AS __new
 ) AS __d;
 

@@ -223,6 +223,17 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_orders._build_seq
 );
 
+-- delete keys its SELECT no longer returns
+DELETE FROM dwh.fact_orders
+WHERE
+  NOT EXISTS(
+    SELECT
+      1
+    FROM __src_fact_orders AS __s
+    WHERE
+      fact_orders.order_id = __s.order_id
+  );
+
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_orders;
 
@@ -637,6 +648,22 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_orders._build_seq
 );
 
+-- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+DELETE FROM dwh.fact_orders
+WHERE
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_orders
+  )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __src_fact_orders AS __s
+    WHERE
+      fact_orders.order_id = __s.order_id
+  );
+
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_fact_orders;
 
@@ -672,14 +699,6 @@ FROM (
       delivery_days,
       is_late
     FROM __prior_fact_orders
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_orders AS __s
-        WHERE
-          __prior_fact_orders.order_id = __s.order_id
-      )
     EXCEPT
     SELECT
       order_id,
@@ -759,14 +778,6 @@ FROM (
       delivery_days,
       is_late
     FROM __prior_fact_orders
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_orders AS __s
-        WHERE
-          __prior_fact_orders.order_id = __s.order_id
-      )
   ) AS __new
 ) AS __d;
 

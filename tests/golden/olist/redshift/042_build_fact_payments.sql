@@ -84,6 +84,18 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_payments._build_seq
 );
 
+-- delete keys its SELECT no longer returns
+DELETE FROM dwh.fact_payments
+WHERE
+  NOT EXISTS(
+    SELECT
+      1
+    FROM __src_fact_payments AS __s
+    WHERE
+      fact_payments.order_id = __s.order_id
+      AND fact_payments.payment_sequential = __s.payment_sequential
+  );
+
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_payments;
 
@@ -285,6 +297,23 @@ WHEN NOT MATCHED THEN INSERT (
   __src_fact_payments._build_seq
 );
 
+-- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+DELETE FROM dwh.fact_payments
+WHERE
+  order_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_payments
+  )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __src_fact_payments AS __s
+    WHERE
+      fact_payments.order_id = __s.order_id
+      AND fact_payments.payment_sequential = __s.payment_sequential
+  );
+
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_fact_payments;
 
@@ -305,15 +334,6 @@ FROM (
       payment_installments,
       payment_value
     FROM __prior_fact_payments
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_payments AS __s
-        WHERE
-          __prior_fact_payments.order_id = __s.order_id
-          AND __prior_fact_payments.payment_sequential = __s.payment_sequential
-      )
     EXCEPT
     SELECT
       order_id,
@@ -348,15 +368,6 @@ FROM (
       payment_installments,
       payment_value
     FROM __prior_fact_payments
-    WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM __src_fact_payments AS __s
-        WHERE
-          __prior_fact_payments.order_id = __s.order_id
-          AND __prior_fact_payments.payment_sequential = __s.payment_sequential
-      )
   ) AS __new
 ) AS __d;
 

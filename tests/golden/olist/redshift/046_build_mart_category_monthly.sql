@@ -137,6 +137,18 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_category_monthly._build_seq
 );
 
+-- delete keys its SELECT no longer returns
+DELETE FROM mart.mart_category_monthly
+WHERE
+  NOT EXISTS(
+    SELECT
+      1
+    FROM __src_mart_category_monthly AS __s
+    WHERE
+      mart_category_monthly.year_month = __s.year_month
+      AND mart_category_monthly.category_name = __s.category_name
+  );
+
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_category_monthly;
 
@@ -410,5 +422,22 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_category_monthly.avg_review_score,
   __src_mart_category_monthly._build_seq
 );
+
+-- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+DELETE FROM mart.mart_category_monthly
+WHERE
+  year_month IN (
+    SELECT
+      __k
+    FROM __affected_mart_category_monthly
+  )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __src_mart_category_monthly AS __s
+    WHERE
+      mart_category_monthly.year_month = __s.year_month
+      AND mart_category_monthly.category_name = __s.category_name
+  );
 
 COMMIT;

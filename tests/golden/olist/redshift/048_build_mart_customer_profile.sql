@@ -222,6 +222,17 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_customer_profile._build_seq
 );
 
+-- delete keys its SELECT no longer returns
+DELETE FROM mart.mart_customer_profile
+WHERE
+  NOT EXISTS(
+    SELECT
+      1
+    FROM __src_mart_customer_profile AS __s
+    WHERE
+      mart_customer_profile.customer_unique_id = __s.customer_unique_id
+  );
+
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_customer_profile;
 
@@ -581,5 +592,21 @@ WHEN NOT MATCHED THEN INSERT (
   __src_mart_customer_profile.preferred_payment_type,
   __src_mart_customer_profile._build_seq
 );
+
+-- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+DELETE FROM mart.mart_customer_profile
+WHERE
+  customer_unique_id IN (
+    SELECT
+      __k
+    FROM __affected_mart_customer_profile
+  )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __src_mart_customer_profile AS __s
+    WHERE
+      mart_customer_profile.customer_unique_id = __s.customer_unique_id
+  );
 
 COMMIT;

@@ -63,11 +63,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.dim_account_latest USING   __src_dim_account_latest
-WHERE
-  dim_account_latest.region = __src_dim_account_latest.region
-  AND dim_account_latest.account_no = __src_dim_account_latest.account_no;
+-- delete the rows it recomputes
+DELETE FROM dwh.dim_account_latest;
 
 -- insert the new rows
 INSERT INTO dwh.dim_account_latest (
@@ -197,11 +194,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.dim_account_latest USING   __src_dim_account_latest
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.dim_account_latest
 WHERE
-  dim_account_latest.region = __src_dim_account_latest.region
-  AND dim_account_latest.account_no = __src_dim_account_latest.account_no;
+  region IN (
+    SELECT
+      __k
+    FROM __affected_dim_account_latest
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.dim_account_latest (

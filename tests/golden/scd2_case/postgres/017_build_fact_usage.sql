@@ -60,12 +60,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.fact_usage USING   __src_fact_usage
-WHERE
-  fact_usage.region = __src_fact_usage.region
-  AND fact_usage.account_no = __src_fact_usage.account_no
-  AND fact_usage.usage_date = __src_fact_usage.usage_date;
+-- delete the rows it recomputes
+DELETE FROM dwh.fact_usage;
 
 -- insert the new rows
 INSERT INTO dwh.fact_usage (
@@ -197,12 +193,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.fact_usage USING   __src_fact_usage
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.fact_usage
 WHERE
-  fact_usage.region = __src_fact_usage.region
-  AND fact_usage.account_no = __src_fact_usage.account_no
-  AND fact_usage.usage_date = __src_fact_usage.usage_date;
+  region IN (
+    SELECT
+      __k
+    FROM __affected_fact_usage
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_usage (

@@ -84,6 +84,18 @@ WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, chan
   __src_dim_account_latest._build_seq
 );
 
+-- delete keys its SELECT no longer returns
+DELETE FROM dwh.dim_account_latest
+WHERE
+  NOT EXISTS(
+    SELECT
+      1
+    FROM __src_dim_account_latest AS __s
+    WHERE
+      dim_account_latest.region = __s.region
+      AND dim_account_latest.account_no = __s.account_no
+  );
+
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_account_latest;
 
@@ -212,5 +224,22 @@ WHEN NOT MATCHED THEN INSERT (account_key, region, account_no, plan, owner, chan
   __src_dim_account_latest.changed_at,
   __src_dim_account_latest._build_seq
 );
+
+-- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+DELETE FROM dwh.dim_account_latest
+WHERE
+  region IN (
+    SELECT
+      __k
+    FROM __affected_dim_account_latest
+  )
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM __src_dim_account_latest AS __s
+    WHERE
+      dim_account_latest.region = __s.region
+      AND dim_account_latest.account_no = __s.account_no
+  );
 
 COMMIT;

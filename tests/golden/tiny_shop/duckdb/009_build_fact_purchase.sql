@@ -40,10 +40,8 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- delete the rows being replaced
-DELETE FROM dwh.fact_purchase USING   __src_fact_purchase
-WHERE
-  fact_purchase.purchase_id = __src_fact_purchase.purchase_id;
+-- delete the rows it recomputes
+DELETE FROM dwh.fact_purchase;
 
 -- insert the new rows
 INSERT INTO dwh.fact_purchase (
@@ -146,10 +144,14 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): delete the rows being replaced
-DELETE FROM dwh.fact_purchase USING   __src_fact_purchase
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
+DELETE FROM dwh.fact_purchase
 WHERE
-  fact_purchase.purchase_id = __src_fact_purchase.purchase_id;
+  purchase_id IN (
+    SELECT
+      __k
+    FROM __affected_fact_purchase
+  );
 
 -- when its inputs' changes are known (a scoped build): insert the new rows
 INSERT INTO dwh.fact_purchase (
