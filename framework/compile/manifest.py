@@ -90,6 +90,7 @@ class SpecInfo:
     # Models: the column their builds record changed rows by in elt.model_changes ('' : none;
     # then a build of it rebuilds its readers whole).
     changes_by: str = ""
+    whole_because: str = ""  # an incremental model whose builds are never restricted to keys: why
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

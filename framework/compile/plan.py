@@ -26,7 +26,7 @@ from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod
-from framework.sql.lineage import KeyScope, model_key_scope
+from framework.sql.lineage import KeyScope, model_key_scope, whole_reason
 from framework.sql.schema import BUILD_SEQ, LOAD_SEQ, project_schema
 
 
@@ -66,6 +66,7 @@ class Plan:
     # framework columns newer than the table: (schema.table, column, statements)
     upgrades: tuple[tuple[str, str, tuple[Statement, ...]], ...] = ()
     scopes: tuple[tuple[str, KeyScope], ...] = ()  # model → the key its builds can be restricted to
+    whole: tuple[tuple[str, str], ...] = ()  # incremental model → why its builds never are
 
     def step(self, step_id: str) -> Step:
         return next(s for s in self.steps if s.id == step_id)
@@ -81,7 +82,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
     schema = project_schema(project)
     steps = [_setup_step(naming, dialect)]
     order = graph.order()
-    scopes = _scopes(project, order, naming, schema)
+    scopes, whole = _scopes(project, order, naming, schema)
     for name in order:
         spec = project.require(name)
         if isinstance(spec, m.SourceSpec):
@@ -199,6 +200,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         tuple(internal_statements(naming, dialect, _counted(project, graph)).items()),
         upgrades,
         tuple(scopes.items()),
+        tuple(whole.items()),
     )
 
 
@@ -255,16 +257,19 @@ def table_key(spec: m.ModelSpec) -> tuple[str, ...]:
 
 def _scopes(
     project: m.Project, order: tuple[str, ...] | list[str], naming: Naming, schema: dict
-) -> dict[str, KeyScope]:
-    """The key scope of every model whose builds can be restricted to keys, upstream first."""
-    found = {}
+) -> tuple[dict[str, KeyScope], dict[str, str]]:
+    """The key scope of every model whose builds can be restricted to keys, upstream first; and
+    for each other incremental model, why not."""
+    found, whole = {}, {}
     for name in order:
         spec = project.require(name)
         if isinstance(spec, m.ModelSpec):
             scope = model_key_scope(spec, qualified_query(spec, naming, schema))
             if scope is not None and scope.paths:
                 found[name] = scope
-    return found
+            elif why := whole_reason(spec, scope):
+                whole[name] = why
+    return found, whole
 
 
 def _scoped_build(

@@ -261,6 +261,7 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 freshness=_freshness(spec),
                 kept_values=kept.get(name, ()),
                 changes_by=(scoping.change_column(name, project, scopes) or "") if spec.kind == "model" else "",
+                whole_because=dict(plan.whole).get(name, ""),
             )
         )
     return tuple(infos)

@@ -8,13 +8,15 @@ this reads its top-level fields in order and skips the ones before `num_rows`.
 
 from __future__ import annotations
 
+from framework.errors import LakeError
+
 MAGIC = b"PAR1"
 _NUM_ROWS = 3
 # compact protocol type ids
 _TRUE, _FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY, _LIST, _SET, _MAP, _STRUCT = range(1, 13)
 
 
-class FooterError(ValueError):
+class FooterError(LakeError):
     """Not a Parquet footer this reader understands."""
 
 

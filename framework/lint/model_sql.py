@@ -314,7 +314,7 @@ class _Checker:
     def key_paths(self) -> list[Diagnostic]:
         """An incremental model rebuilds only the keys its inputs' changes affect: say which input
         no key path leads from (a change in it rebuilds the whole table)."""
-        from framework.sql.lineage import model_key_scope
+        from framework.sql.lineage import COMPUTED_KEY, SET_OPERATION, model_key_scope
 
         if self.spec.materialization is not m.Materialization.INCREMENTAL:
             return []
@@ -326,7 +326,13 @@ class _Checker:
         if scope.unsound:
             message = f"every build rebuilds the whole table: {scope.unsound}, so no key path from an input is sound"
             hint = "Join inputs by column equality, aggregate per key, partition windows by the key."
-            if self.spec.incremental and self.spec.incremental.keys_from:
+            if scope.unsound == SET_OPERATION:
+                hint = (
+                    "Declare for each input its column holding the key: incremental: {keys_from: {<input>: <column>}}."
+                )
+            elif scope.unsound.startswith(COMPUTED_KEY):
+                hint = "Select the key as a plain column of an input: compute it upstream (in the source or a model)."
+            elif self.spec.incremental and self.spec.incremental.keys_from:
                 hint += " incremental.keys_from cannot help here: the SELECT itself reads every row for each key."
             return [self.at_key(("keys", "business"), "W503", message, hint)]
         for i, name in enumerate(self.spec.depends_on):

@@ -437,7 +437,7 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
     whole table, saying why (an incremental model only: others are whole by definition)."""
     if not step.scoped or spec.scope is None:
         incremental = spec.materialization == "incremental"  # others are whole by definition: nothing to say
-        why = "its builds cannot be restricted to keys (a time-range strategy, SCD2 hard deletes, or W503)"
+        why = f"its builds cannot be restricted to keys: {spec.whole_because or 'no key path (W503)'}"
         return _Scope(None, why if incremental else "")
     last = ctx.built.last.get(spec.name)
     if ctx.options.full:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from framework.errors import CompileError
 from framework.spec import model as m
 
 if TYPE_CHECKING:  # the manifest (and so a DAG file) imports the dataclasses here: no sqlglot at import
@@ -67,7 +68,12 @@ class KeyScope:
 # rows differ (a self-join, an aggregate of the same input joined back) — or ("derived", scope
 # id, column, "")
 Node = tuple[str, str, str, str]
-_MAX_INLINED_NODES = 200_000  # CTEs referenced so often that copying each reference costs more
+_MAX_INLINED_NODES = 200_000
+# why no key path is sound, when no key column comes straight from an input column
+SET_OPERATION = "the SELECT is a set operation (UNION, …) at the top, whose key lineage does not trace"
+COMPUTED_KEY = (
+    "no key column is a plain column of an input"  # CTEs referenced so often that copying each reference costs more
+)
 
 
 class _Classes:
@@ -144,8 +150,8 @@ def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) 
     return best
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(CompileError):
+    """The CTEs, each reference copied, would make a tree too large to trace (caught: whole builds)."""
 
 
 def _read(table: exp.Table) -> str:
@@ -329,7 +335,45 @@ def model_key_scope(spec: m.ModelSpec, query: exp.Query) -> KeyScope | None:
     if isinstance(spec.history, m.Scd2) and spec.history.hard_deletes is m.HardDeletes.INVALIDATE:
         return None  # closing absent keys needs every key's observation
     scope = key_scope(query, spec.keys.business, spec.depends_on)
-    return _with_declared(scope, spec.incremental) if scope is not None and spec.incremental else scope
+    if scope is None:
+        return _untraced(spec, query)
+    return _with_declared(scope, spec.incremental) if spec.incremental else scope
+
+
+def _untraced(spec: m.ModelSpec, query: exp.Query) -> KeyScope | None:
+    """No key column comes straight from an input column. A set operation's key may still be each
+    input's own column, which `incremental.keys_from` can say (for the first key column); a
+    computed key is no input's column: every build is whole, and lint says why (W503)."""
+    from sqlglot import exp
+
+    keys = spec.keys.business
+    if not keys:
+        return None
+    incremental = spec.incremental
+    if isinstance(query, exp.SetOperation):
+        declared = tuple(
+            KeyPath(name, column)
+            for name in spec.depends_on
+            if incremental is not None and (column := incremental.key_column_of(name))
+        )
+        if declared:
+            covered = {p.input for p in declared}
+            return KeyScope(keys[0], declared, tuple(n for n in spec.depends_on if n not in covered))
+        return KeyScope(keys[0], (), spec.depends_on, SET_OPERATION)
+    return KeyScope(keys[0], (), spec.depends_on, f"{COMPUTED_KEY} ({', '.join(keys)})")
+
+
+def whole_reason(spec: m.ModelSpec, scope: KeyScope | None) -> str:
+    """Why an incremental model's builds are never restricted to keys ('' when they can be)."""
+    if spec.materialization is not m.Materialization.INCREMENTAL or (scope is not None and scope.paths):
+        return ""
+    if spec.incremental and spec.incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
+        return "a time_range build replaces the time values of its batch"
+    if isinstance(spec.history, m.Scd2) and spec.history.hard_deletes is m.HardDeletes.INVALIDATE:
+        return "SCD2 hard deletes compare every key with the batch"
+    if scope is not None and scope.unsound:
+        return scope.unsound
+    return "no input has a key path to its key (W503)"
 
 
 def _with_declared(scope: KeyScope, incremental: m.Incremental) -> KeyScope:

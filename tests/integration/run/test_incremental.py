@@ -370,3 +370,69 @@ def test_a_key_whose_rows_all_moved_away_is_gone_as_in_a_load_from_scratch(tmp_p
         t: model_digests(scratch.warehouse)[t] for t in merged
     }
     assert "mart.mart_customer_profile" in merged
+
+
+ACTIVITY_YML = """version: 1
+kind: model
+name: member_activity
+layer: mart
+materialization: incremental
+incremental:
+  strategy: delete_insert
+  keys_from: {purchases: member_id, members: member_id}
+depends_on: [members, purchases]
+keys: {business: [member_id, kind]}
+columns:
+  - {name: member_id, type: bigint, nullable: false}
+  - {name: kind, type: string, nullable: false}
+  - {name: n, type: bigint, nullable: false}
+checks:
+  - {type: unique, columns: [member_id, kind]}
+sql: |
+  SELECT p.member_id, 'purchases' AS kind, COUNT(*) AS n FROM purchases p GROUP BY p.member_id
+  UNION ALL
+  SELECT m.member_id, 'profiles' AS kind, COUNT(*) AS n FROM members m GROUP BY m.member_id
+"""
+
+
+def test_a_union_is_scoped_by_the_key_columns_its_inputs_declare(tmp_path):
+    """A UNION at the top: lineage cannot trace its key, `incremental.keys_from` names each
+    input's column holding it, and a batch rebuilds exactly the members it names — the result
+    equal to one load of the same deliveries from scratch."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.conftest import FIXTURES, lint
+
+    def deliveries(day: int, members: list[int], bought: list[tuple[str, int]]):
+        folder = tmp_path / f"day{day}"
+        (folder / "purchases").mkdir(parents=True)
+        lines = ["member_id;email;tier;city;updated_at"]
+        lines += [f"{i};m{i}@example.com;gold;Lisbon;2024-01-0{day} 10:00:00" for i in members]
+        (folder / f"members_2024-01-0{day}.csv").write_text("\n".join(lines) + "\n")
+        rows = [
+            {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"2024-01-0{day} 12:00:00"}
+            for pid, member in bought
+        ]
+        pq.write_table(pa.Table.from_pylist(rows), folder / "purchases" / f"p{day}.parquet")
+        return folder
+
+    days = [deliveries(1, [1, 2, 3], [("p1", 1), ("p2", 2)]), deliveries(2, [4], [("p3", 1), ("p4", 3)])]
+    batches, scratch = (
+        Workspace(tmp_path / "batches", FIXTURES / "tiny_shop"),
+        Workspace(tmp_path / "scratch", FIXTURES / "tiny_shop"),
+    )
+    for workspace in (batches, scratch):
+        (workspace.pipeline / "models" / "member_activity.yml").write_text(ACTIVITY_YML)
+    assert lint(batches.pipeline) == []
+    for day, folder in enumerate(days, 1):
+        assert not batches.ingest(folder, f"2024-01-0{day}").failed
+        result = batches.run(datetime.datetime(2024, 1, day))
+        assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    build = next(o for o in result.outcomes if o.step == "build:member_activity")
+    assert build.keys_affected == 3 and build.detail.startswith("scoped to 3 key(s)"), build  # members 1, 3, 4
+    for day, folder in enumerate(days, 1):
+        assert not scratch.ingest(folder, f"2024-01-0{day}").failed
+    assert scratch.run(datetime.datetime(2024, 1, 2)).ok
+    assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)
+    assert batches.query("SELECT n FROM mart.member_activity WHERE member_id = 1 AND kind = 'purchases'") == [(2,)]

@@ -585,3 +585,30 @@ def test_a_model_reads_the_build_counter_of_a_model_table_but_does_not_declare_i
     found = [d for d in lint(tiny) if d.code == "E202"]
     assert [(d.path.removeprefix("./"), d.line) for d in found] == [("models/fact_purchase.yml", 11)], found
     assert "duplicate column '_build_seq' (the framework's" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "select, reason, hint",
+    [
+        (
+            "SELECT p.purchase_id || '-x' AS purchase_id, d.member_sk, p.amount, p.purchased_at",
+            "no key column is a plain column of an input (purchase_id)",
+            "compute it upstream",
+        ),
+        (None, "the SELECT is a set operation (UNION, …) at the top", "keys_from: {<input>: <column>}"),
+    ],
+    ids=["computed key", "union"],
+)
+def test_w503_says_why_no_key_can_be_traced(tiny, select, reason, hint):
+    """A key no input column holds (computed), or a UNION at the top: every build is whole, and
+    lint says so — with what would help (a UNION's inputs can declare their key column)."""
+    sql = tiny / "models" / "fact_purchase.sql"
+    text = sql.read_text()
+    if select is None:
+        sql.write_text(f"{text}\nUNION ALL\n{text}")
+    else:
+        first = text.split("\n", 4)
+        sql.write_text(select + "\n" + first[4])
+    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    assert reason in warning.message and hint in warning.hint, warning.format()
+    assert warning.path.endswith("models/fact_purchase.yml") and (warning.line, warning.col) == (9, 18)
