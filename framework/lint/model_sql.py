@@ -336,6 +336,15 @@ class _Checker:
                 hint += " incremental.keys_from cannot help here: the SELECT itself reads every row for each key."
             return [self.at_key(("keys", "business"), "W503", message, hint)]
         for i, name in enumerate(self.spec.depends_on):
+            upstream = self.project.spec(name)
+            if isinstance(upstream, m.ModelSpec) and upstream.materialization is m.Materialization.VIEW:
+                message = (
+                    f"'{name}' is a view, whose changes are not recorded: a change in its inputs rebuilds the "
+                    "whole table"
+                )
+                hint = f"Read the inputs of '{name}' directly, or make it a table or incremental model."
+                found.append(self.at_key(("depends_on", i), "W503", message, hint))
+                continue
             if scope.paths and scope.path(name) is not None:
                 continue
             message = f"no key path from '{name}' to the key ({keys}): a change in '{name}' rebuilds the whole table"

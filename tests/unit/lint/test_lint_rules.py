@@ -612,3 +612,22 @@ def test_w503_says_why_no_key_can_be_traced(tiny, select, reason, hint):
     (warning,) = [d for d in lint(tiny) if d.code == "W503"]
     assert reason in warning.message and hint in warning.hint, warning.format()
     assert warning.path.endswith("models/fact_purchase.yml") and (warning.line, warning.col) == (9, 18)
+
+
+def test_w503_names_a_view_input_whose_changes_are_not_recorded(tiny):
+    (tiny / "models" / "v_big.yml").write_text(
+        "version: 1\nkind: model\nname: v_big\nlayer: mart\nmaterialization: view\ndepends_on: [purchases]\n"
+        "keys: {business: [purchase_id]}\ncolumns:\n  - {name: purchase_id, type: string, nullable: false, tests: [unique]}\n"
+        "  - {name: member_id, type: bigint, nullable: false}\n"
+        "sql: SELECT p.purchase_id, p.member_id FROM purchases p WHERE p.amount > 100\n"
+    )
+    (tiny / "models" / "big_buyers.yml").write_text(
+        "version: 1\nkind: model\nname: big_buyers\nlayer: mart\nmaterialization: incremental\n"
+        "incremental: {strategy: merge}\ndepends_on: [v_big]\nkeys: {business: [member_id]}\n"
+        "columns:\n  - {name: member_id, type: bigint, nullable: false, tests: [unique]}\n"
+        "  - {name: n, type: bigint, nullable: false}\n"
+        "sql: SELECT v.member_id, COUNT(*) AS n FROM v_big v GROUP BY v.member_id\n"
+    )
+    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    assert warning.path.endswith("models/big_buyers.yml") and warning.key_path == "depends_on[0]", warning.format()
+    assert "'v_big' is a view" in warning.message and "make it a table or incremental model" in warning.hint
