@@ -133,7 +133,7 @@ def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) 
     for key in keys:
         if key not in outputs:
             continue
-        unsound = _unkeyed(scopes, classes, outputs[key])
+        unsound, around = _unkeyed(scopes, classes, outputs[key])
         if unsound:
             return KeyScope(key, (), inputs, unsound)
         paths: list[KeyPath] = []
@@ -144,10 +144,21 @@ def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) 
                 missing.append(name)
                 continue
             paths += [p for p in dict.fromkeys(found) if p is not None and p not in paths]
-        candidate = KeyScope(key, tuple(paths), tuple(missing))
+        candidate = KeyScope(key, tuple(_with_partitions(paths, around)), tuple(missing))
         if best is None or len(candidate.missing) < len(best.missing):
             best = candidate
     return best
+
+
+def _with_partitions(paths: list[KeyPath], around: list[tuple[Hop, Hop]]) -> list[KeyPath]:
+    """Each path, and each path on to the keys of its keys' partitions (hops in pairs: key →
+    partition value → keys); and from a changed row's partition value straight to its keys (so
+    the partition a row left is found too: its value there is kept, like any path's start)."""
+    found = list(paths)
+    for to_partition, to_keys in around:
+        found += [KeyPath(p.input, p.column, (*p.hops, to_partition, to_keys)) for p in paths]
+        found.append(KeyPath(to_keys.input, to_keys.match, (to_keys,)))
+    return list(dict.fromkeys(found))
 
 
 class _TooLarge(CompileError):
@@ -208,20 +219,24 @@ def _equal_pairs(scope, by_expression: dict):
             yield _resolve(scope, part.this), _resolve(sub, projected) if isinstance(projected, exp.Column) else None
 
 
-def _unkeyed(scopes, classes: _Classes, key: Node) -> str:
+def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop, Hop]]]:
     """Whether a row could change an output row whose key no equality leads to: a join without a
     column equality (a cross join, ON TRUE), an aggregate over all rows (no GROUP BY, e.g. a global
-    MAX cross-joined to every row), a window not partitioned by the key, or a LIMIT. Then no key
-    path is sound, and the model is rebuilt whole. '' when there is none."""
+    MAX cross-joined to every row), a window (in the select list or QUALIFY) not partitioned by the
+    key nor by a column of a read that holds the key, or a LIMIT. Then no key path is sound, and
+    the model is rebuilt whole ('' when there is none). A window partitioned by another column of
+    a read holding the key (the nth order of a customer, in a fact keyed by order) makes the keys
+    of a partition affect each other: the hops from a key to its partition's keys come second."""
     from sqlglot import exp
 
     key_class = classes.find(key)
+    around: list[tuple[Hop, Hop]] = []
     for scope in scopes:
         select = scope.expression
         if not isinstance(select, exp.Select):
             continue
         if select.args.get("limit") is not None or select.args.get("offset") is not None:
-            return "a LIMIT keeps rows by their rank among all of them"
+            return "a LIMIT keeps rows by their rank among all of them", []
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
             parts = on.flatten() if isinstance(on, exp.And) else [on]
@@ -229,17 +244,40 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> str:
                 isinstance(p, exp.EQ) and isinstance(p.this, exp.Column) and isinstance(p.expression, exp.Column)
                 for p in parts
             ):
-                return f"the join of {join.this.sql()} has no column equality"
+                return f"the join of {join.this.sql()} has no column equality", []
         grouped = select.args.get("group") is not None
-        for projection in select.selects:
-            for aggregate in projection.find_all(exp.AggFunc):
-                if not grouped and aggregate.find_ancestor(exp.Window) is None:
-                    return f"{aggregate.sql()} aggregates over all rows"
-            for window in projection.find_all(exp.Window):
-                partition = [_resolve(scope, c) for c in window.args.get("partition_by") or []]
-                if not any(n is not None and classes.find(n) == key_class for n in partition):
-                    return f"{window.sql()} is not partitioned by the key"
-    return ""
+        for aggregate in _own(select, exp.AggFunc):
+            if not grouped and aggregate.find_ancestor(exp.Window) is None:
+                return f"{aggregate.sql()} aggregates over all rows", []
+        for window in _own(select, exp.Window):
+            partition = [_resolve(scope, c) for c in window.args.get("partition_by") or []]
+            if any(n is not None and classes.find(n) == key_class for n in partition):
+                continue
+            hops = next((h for n in partition if (h := _partition_hops(classes, key_class, n)) is not None), None)
+            if hops is None:
+                return f"{window.sql()} is not partitioned by the key", []
+            if hops not in around:
+                around.append(hops)
+    return "", around
+
+
+def _own(select: exp.Select, kind: type[exp.Expr]) -> list[exp.Expr]:
+    """The nodes of `kind` in this SELECT itself, not in the subqueries it holds (their own scopes)."""
+    from sqlglot import exp
+
+    return [node for node in select.find_all(kind) if node.find_ancestor(exp.Select) is select]
+
+
+def _partition_hops(classes: _Classes, key_class: Node, partition: Node | None) -> tuple[Hop, Hop] | None:
+    """From keys to every key of their partitions: through the read of the partition column, when
+    that read also holds the key (its column in the key's class)."""
+    if partition is None or partition[0] != "input":
+        return None
+    nodes: list[Node] = list(classes.parent)
+    carry = next((n[2] for n in nodes if n[3] == partition[3] and classes.find(n) == key_class), None)
+    if carry is None:
+        return None
+    return Hop(partition[1], carry, partition[2]), Hop(partition[1], partition[2], carry)
 
 
 def _equalities(select: exp.Expression) -> list[exp.EQ]:

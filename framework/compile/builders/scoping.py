@@ -82,7 +82,7 @@ def _push_filters(root: exp.Select, key: str, affected) -> None:
     projected = next((p.unalias() for p in root.selects if p.alias_or_name == key), None)
     if not isinstance(projected, exp.Column) or not projected.table:
         return
-    if root.args.get("group") is None:
+    if root.args.get("group") is None and _windows_by(root, projected):
         root.where(_in(projected.copy(), affected()), copy=False)
     # a CTE read in more than one place keeps all its rows unless every reader asks for the
     # same restriction (`_Pushes.shared`): another reader may need them
@@ -115,6 +115,16 @@ def _push_filters(root: exp.Select, key: str, affected) -> None:
                 ):
                     _push_into(cte, theirs.name, reached, ctes)
     ctes.shared()
+
+
+def _windows_by(select: exp.Select, column: exp.Column) -> bool:
+    """Whether every window of the SELECT is partitioned by the column: a WHERE on it then keeps
+    whole partitions (a window partitioned otherwise would count the rows the WHERE removed)."""
+    return all(
+        any(isinstance(p, exp.Column) and p.sql() == column.sql() for p in window.args.get("partition_by") or [])
+        for window in select.find_all(exp.Window)
+        if window.find_ancestor(exp.Select) is select
+    )
 
 
 class _Pushes(dict):

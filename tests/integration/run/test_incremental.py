@@ -436,3 +436,100 @@ def test_a_union_is_scoped_by_the_key_columns_its_inputs_declare(tmp_path):
     assert scratch.run(datetime.datetime(2024, 1, 2)).ok
     assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)
     assert batches.query("SELECT n FROM mart.member_activity WHERE member_id = 1 AND kind = 'purchases'") == [(2,)]
+
+
+SEQUENCE_YML = """version: 1
+kind: model
+name: purchase_seq
+layer: fact
+materialization: incremental
+incremental: {strategy: merge}
+depends_on: [purchases]
+keys: {business: [purchase_id]}
+columns:
+  - {name: purchase_id, type: string, nullable: false, tests: [unique]}
+  - {name: member_id, type: bigint, nullable: false}
+  - {name: nth, type: bigint, nullable: false}
+sql: |
+  SELECT p.purchase_id, p.member_id,
+         ROW_NUMBER() OVER (PARTITION BY p.member_id ORDER BY p.purchased_at, p.purchase_id) AS nth
+  FROM purchases p
+"""
+
+LATEST_YML = """version: 1
+kind: model
+name: latest_purchase
+layer: fact
+materialization: incremental
+incremental: {strategy: delete_insert}
+depends_on: [purchases]
+keys: {business: [purchase_id]}
+columns:
+  - {name: purchase_id, type: string, nullable: false, tests: [unique]}
+  - {name: member_id, type: bigint, nullable: false}
+sql: |
+  SELECT p.purchase_id, p.member_id
+  FROM purchases p
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY p.member_id ORDER BY p.purchased_at DESC, p.purchase_id) = 1
+"""
+
+
+def test_windows_over_another_column_rebuild_the_partitions_a_batch_touches(tmp_path):
+    """A window partitioned by the member (the nth purchase of a member; the latest purchase per
+    member) in models keyed by purchase: a late purchase renumbers its member's others, a new one
+    drops the member's previous latest, a purchase moved to another member renumbers both
+    members — each batch rebuilds the touched members' purchases only, and ends equal to a load
+    of the same deliveries from scratch."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.conftest import FIXTURES, lint
+
+    def deliveries(day: int, bought: list[tuple[str, int, str]]):
+        folder = tmp_path / f"day{day}"
+        (folder / "purchases").mkdir(parents=True)
+        rows = [
+            {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"2024-01-{at} 12:00:00"}
+            for pid, member, at in bought
+        ]
+        pq.write_table(pa.Table.from_pylist(rows), folder / "purchases" / f"p{day}.parquet")
+        return folder
+
+    days = [
+        deliveries(1, [("p1", 1, "05"), ("p2", 1, "06"), ("p3", 2, "05"), ("p4", 3, "01")]),
+        deliveries(2, [("p5", 1, "01"), ("p6", 2, "09")]),  # late for member 1, latest for member 2
+        deliveries(3, [("p2", 2, "06")]),  # p2 corrected to member 2
+    ]
+    batches, scratch = (
+        Workspace(tmp_path / "b", FIXTURES / "tiny_shop"),
+        Workspace(tmp_path / "s", FIXTURES / "tiny_shop"),
+    )
+    for workspace in (batches, scratch):
+        source = workspace.pipeline / "sources" / "purchases.yml"
+        source.write_text(source.read_text().replace("load_mode: append", "load_mode: upsert"))
+        (workspace.pipeline / "models" / "purchase_seq.yml").write_text(SEQUENCE_YML)
+        (workspace.pipeline / "models" / "latest_purchase.yml").write_text(LATEST_YML)
+    assert lint(batches.pipeline) == []
+    for day, folder in enumerate(days, 1):
+        assert not batches.ingest(folder, f"2024-02-0{day}").failed
+        result = batches.run(datetime.datetime(2024, 2, day))
+        assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+        builds = {o.step: o for o in result.outcomes if o.step.startswith("build:")}
+        if day == 2:  # p5, p6, and the other purchases of members 1 and 2: not member 3's
+            assert builds["build:purchase_seq"].keys_affected == 5, builds["build:purchase_seq"]
+    # p2 left member 1 (its kept old member) and joined member 2: both members' purchases
+    assert builds["build:purchase_seq"].keys_affected == 5 and builds["build:latest_purchase"].keys_affected == 5
+    for day, folder in enumerate(days, 1):
+        assert not scratch.ingest(folder, f"2024-02-0{day}").failed
+    assert scratch.run(datetime.datetime(2024, 2, 3)).ok
+    assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)
+    assert batches.query("SELECT purchase_id, nth FROM dwh.purchase_seq WHERE member_id = 2 ORDER BY nth") == [
+        ("p3", 1),
+        ("p2", 2),
+        ("p6", 3),
+    ]
+    assert batches.query("SELECT member_id, purchase_id FROM dwh.latest_purchase ORDER BY 1") == [
+        (1, "p1"),
+        (2, "p6"),
+        (3, "p4"),
+    ]

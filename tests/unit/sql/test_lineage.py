@@ -57,11 +57,14 @@ def test_an_input_joined_without_an_equality_has_no_path():
             "SELECT o.order_id, ROW_NUMBER() OVER (ORDER BY o.purchase_ts) AS n FROM orders o",
             "not partitioned by the key",
         ),
-        # a window over another column's partition: a new order renumbers its customer's others
+        # a window over another input's column: no read holds both the partition and the key
         (
-            "SELECT o.order_id, ROW_NUMBER() OVER (PARTITION BY o.customer_id ORDER BY o.purchase_ts) AS n FROM orders o",
+            """SELECT o.order_id, ROW_NUMBER() OVER (PARTITION BY c.city ORDER BY o.purchase_ts) AS n
+               FROM orders o JOIN customers c ON c.customer_id = o.customer_id""",
             "not partitioned by the key",
         ),
+        # QUALIFY's window counts as much as the select list's
+        ("SELECT o.order_id FROM orders o QUALIFY ROW_NUMBER() OVER (ORDER BY o.purchase_ts) = 1", "not partitioned"),
         # top-N: which rows are in depends on all of them
         ("SELECT o.order_id FROM orders o ORDER BY o.purchase_ts LIMIT 10", "a LIMIT"),
         # a scalar aggregate in a subquery
@@ -182,3 +185,34 @@ def test_a_correlated_exists_leads_from_the_inner_rows_to_the_outer_key():
         "SELECT l.loan_id FROM loans l WHERE NOT EXISTS (SELECT 1 FROM fines f WHERE f.loan_id = l.loan_id)"
     )
     assert scope is not None and scope.path("fines") == KeyPath("fines", "loan_id")
+
+
+def test_a_window_over_another_column_of_the_keys_read_reaches_the_keys_of_its_partition():
+    # the nth order of a customer: a new order renumbers its customer's other orders, so every
+    # path goes on from the keys it finds to the keys of their customers; and a changed order's
+    # customer leads to that customer's orders (the customer it left, by its kept old value)
+    scope = scope_of(
+        """SELECT o.order_id, ROW_NUMBER() OVER (PARTITION BY o.customer_id ORDER BY o.purchase_ts) AS n
+           FROM orders o""",
+        inputs=("orders",),
+    )
+    assert scope is not None and not scope.unsound and scope.missing == ()
+    around = (Hop("orders", "order_id", "customer_id"), Hop("orders", "customer_id", "order_id"))
+    assert set(scope.paths) == {
+        KeyPath("orders", "order_id"),
+        KeyPath("orders", "order_id", around),
+        KeyPath("orders", "customer_id", around[1:]),
+    }
+
+
+def test_a_qualify_keeping_the_latest_row_per_partition_reaches_the_rows_it_drops():
+    # the latest order per customer: a new order drops the customer's previous latest one
+    scope = scope_of(
+        """SELECT o.order_id, o.customer_id FROM orders o
+           QUALIFY ROW_NUMBER() OVER (PARTITION BY o.customer_id ORDER BY o.purchase_ts DESC) = 1""",
+        inputs=("orders",),
+    )
+    assert (
+        scope is not None
+        and KeyPath("orders", "customer_id", (Hop("orders", "customer_id", "order_id"),)) in scope.paths
+    )
