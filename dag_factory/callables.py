@@ -89,10 +89,11 @@ def fail_not_scheduled(message: str, **context) -> None:
 def detect_landing(pipeline_root: str, target: str, project_dir: str, **context) -> int:
     """How many landing files wait, per source (logged); ingest handles none gracefully."""
     from framework.ingest import landing_files
-    from framework.spec.project import load_project
+    from framework.spec.trusted import load_project_trusting
 
-    landing = _settings(pipeline_root, target, project_dir).landing_folder
-    project, _ = load_project(pipeline_root)
+    settings = _settings(pipeline_root, target, project_dir)
+    landing = settings.landing_folder
+    project, _ = load_project_trusting(pipeline_root, settings.cache_dir)
     counts = {s.name: len(landing_files(s, landing)) for s in project.sources}
     log.info("landing files in %s: %s", landing, counts)
     return sum(counts.values())
@@ -103,10 +104,10 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
     deadlock the child)."""
     from framework.ingest import ingest_pipeline
     from framework.settings import RedshiftSettings
-    from framework.spec.project import load_project
+    from framework.spec.trusted import load_project_trusting
 
     settings = _settings(pipeline_root, target, project_dir)
-    project, _ = load_project(pipeline_root)
+    project, _ = load_project_trusting(pipeline_root, settings.cache_dir)
     batch_date = _batch_date(context)
     if isinstance(settings, RedshiftSettings):
         from framework.ingest.s3_landing import ingest_from_s3

@@ -49,7 +49,7 @@ def selection_request(args):
 def cmd_ingest(args) -> int:
     from framework.lake import LakeError
     from framework.settings import RedshiftSettings
-    from framework.spec.project import load_project
+    from framework.spec.trusted import load_project_trusting
 
     target = target_settings(args.pipeline, args.target, lake=args.lake)
     source_dir = args.source_dir or (None if isinstance(target, RedshiftSettings) else target.landing)
@@ -57,7 +57,7 @@ def cmd_ingest(args) -> int:
         return _usage(f"no landing folder: pass --from or set `landing` on target '{target.name}'")
     if source_dir is not None and not os.path.isdir(source_dir):
         return _usage(f"landing folder '{source_dir}' does not exist")
-    project, problems = load_project(args.pipeline)
+    project, problems = load_project_trusting(args.pipeline, target.cache_dir)
     if any(p.severity.value == "error" for p in problems):
         from framework.diagnostics import format_text
 
