@@ -89,7 +89,7 @@ def fail_not_scheduled(message: str, **context) -> None:
 def detect_landing(pipeline_root: str, target: str, project_dir: str, **context) -> int:
     """How many landing files wait, per source (logged); ingest handles none gracefully."""
     from framework.ingest import landing_files
-    from framework.spec.trusted import load_project_trusting
+    from framework.run.spec_cache import load_project_trusting
 
     settings = _settings(pipeline_root, target, project_dir)
     landing = settings.landing_folder
@@ -103,8 +103,8 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
     """Landing files → the lake, in this process (a task process never forks: its threads could
     deadlock the child)."""
     from framework.ingest import ingest_pipeline
+    from framework.run.spec_cache import load_project_trusting
     from framework.settings import RedshiftSettings
-    from framework.spec.trusted import load_project_trusting
 
     settings = _settings(pipeline_root, target, project_dir)
     project, _ = load_project_trusting(pipeline_root, settings.cache_dir)

@@ -48,8 +48,8 @@ def selection_request(args):
 
 def cmd_ingest(args) -> int:
     from framework.lake import LakeError
+    from framework.run.spec_cache import load_project_trusting
     from framework.settings import RedshiftSettings
-    from framework.spec.trusted import load_project_trusting
 
     target = target_settings(args.pipeline, args.target, lake=args.lake)
     source_dir = args.source_dir or (None if isinstance(target, RedshiftSettings) else target.landing)

@@ -33,7 +33,7 @@ def load_project(
     root: str, trusted: Collection[str] = (), validated: set[str] | None = None
 ) -> tuple[m.Project, list[Diagnostic]]:
     """The project's specs and the findings of reading them. A document whose bytes' sha256 is in
-    `trusted` (bytes this framework build validated before: `framework.spec.trusted`) skips the
+    `trusted` (bytes this framework build validated before: `framework.run.spec_cache`) skips the
     JSON-schema validation; `validated` collects the digests of the documents that passed it."""
     found: list[Diagnostic] = []
     pipelines: list[m.PipelineSpec] = []

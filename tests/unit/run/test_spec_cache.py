@@ -9,12 +9,12 @@ import shutil
 import subprocess
 import sys
 
-from framework.spec.trusted import _path, load_project_trusting
+from framework.run.spec_cache import _path, load_project_trusting
 from tests.conftest import FIXTURES, REPO
 
 PROBE = """
 import sys
-from framework.spec.trusted import load_project_trusting
+from framework.run.spec_cache import load_project_trusting
 project, problems = load_project_trusting(sys.argv[1], sys.argv[2])
 assert project.pipeline is not None and not [p for p in problems if p.severity.value == "error"], problems
 print("jsonschema" in sys.modules)
