@@ -82,14 +82,21 @@ def _push_filters(root: exp.Select, key: str, affected) -> None:
     projected = next((p.unalias() for p in root.selects if p.alias_or_name == key), None)
     if not isinstance(projected, exp.Column) or not projected.table:
         return
-    if root.args.get("group") is None and _windows_by(root, projected):
-        root.where(_in(projected.copy(), affected()), copy=False)
     # a CTE read in more than one place keeps all its rows unless every reader asks for the
     # same restriction (`_Pushes.shared`): another reader may need them
     reads = Counter(t.name for t in root.find_all(exp.Table) if not t.db)
     bodies = {cte.alias_or_name: cte.this for cte in root.ctes}
     ctes = _Pushes({name: body for name, body in bodies.items() if reads[name] == 1}, bodies, root)
     relation = _relation(root, projected.table)
+    if root.args.get("group") is None:
+        if _windows_by(root, projected):
+            root.where(_in(projected.copy(), affected()), copy=False)
+        elif relation is not None and (partition := _common_partition(root, projected.table)) is not None:
+            # windows over another column of the key's relation: whole partitions, those of the
+            # affected keys (what the key paths reached: every key of those partitions)
+            reached = _reached(relation, bodies, partition.name, projected.name, affected)
+            if reached is not None:
+                root.where(_in(partition.copy(), reached()), copy=False)
     own = ctes.get(relation.name) if relation is not None else None
     if isinstance(own, exp.Select):  # the CTE the key is read from
         _push_into(own, projected.name, affected, ctes)
@@ -124,6 +131,27 @@ def _windows_by(select: exp.Select, column: exp.Column) -> bool:
         any(isinstance(p, exp.Column) and p.sql() == column.sql() for p in window.args.get("partition_by") or [])
         for window in select.find_all(exp.Window)
         if window.find_ancestor(exp.Select) is select
+    )
+
+
+def _common_partition(select: exp.Select, table: str) -> exp.Column | None:
+    """A column of `table` that partitions every window of the SELECT."""
+    windows = [w for w in select.find_all(exp.Window) if w.find_ancestor(exp.Select) is select]
+    candidates = (
+        [p for p in (windows[0].args.get("partition_by") or []) if isinstance(p, exp.Column) and p.table == table]
+        if windows
+        else []
+    )
+    return next(
+        (
+            c
+            for c in candidates
+            if all(
+                any(isinstance(p, exp.Column) and p.sql() == c.sql() for p in w.args.get("partition_by") or [])
+                for w in windows
+            )
+        ),
+        None,
     )
 
 

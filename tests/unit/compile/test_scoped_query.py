@@ -183,3 +183,33 @@ def test_a_cte_one_reader_needs_whole_keeps_all_its_rows(conn):
     assert cte(inner, "person_orders").args.get("where") is None
     assert rows(conn, query.sql("duckdb")) == rows(conn, whole_then_filtered(sql))
     assert {r[2] for r in rows(conn, query.sql("duckdb"))} == {7}  # every person shares a zip with p1 or p4
+
+
+def test_a_window_over_another_column_reads_whole_partitions_of_the_affected_keys(conn):
+    # each order's rank among its person's orders: the scoped SELECT keeps the whole partitions
+    # (the affected orders' persons), never a WHERE on the key under the window
+    sql = """
+    SELECT c.person_id, o.order_id, ROW_NUMBER() OVER (PARTITION BY c.person_id ORDER BY o.ordered_at) AS nth
+    FROM customers c JOIN orders o ON o.customer_id = c.customer_id
+    """
+    query = sqlglot.parse_one(sql, read=SOURCE_DIALECT)
+    scope = key_scope(query, ("person_id",), ("orders", "customers"))
+    assert scope is not None and not scope.unsound
+    scoped_sql = scoped_query(query.copy(), scope, MODEL).sql("duckdb")
+    assert rows(conn, scoped_sql) == rows(conn, whole_then_filtered(sql))
+    # keyed by order, the window over the order's own customer_id column: whole partitions of
+    # the affected orders' customers, filtered before the window on customer_id, not on the key
+    by_order = sqlglot.parse_one(
+        sql.replace("SELECT c.person_id, o.order_id", "SELECT o.order_id, c.person_id").replace(
+            "PARTITION BY c.person_id", "PARTITION BY o.customer_id"
+        )
+    )
+    order_scope = key_scope(by_order, ("order_id",), ("orders", "customers"))
+    assert order_scope is not None and not order_scope.unsound, order_scope
+    conn.execute(f"CREATE OR REPLACE TABLE {affected_name(MODEL)} AS SELECT * FROM (VALUES ('o3'), ('o50')) v(__k)")
+    narrowed = scoped_query(by_order.copy(), order_scope, MODEL)
+    inner = narrowed.find(exp.Subquery).this
+    where = inner.args["where"].this
+    assert isinstance(where, exp.In) and where.this.sql() == "o.customer_id", where.sql()
+    whole = f"SELECT * FROM ({by_order.sql('duckdb')}) w WHERE w.order_id IN (SELECT __k FROM {affected_name(MODEL)})"
+    assert rows(conn, narrowed.sql("duckdb")) == rows(conn, whole) and len(rows(conn, whole)) == 2
