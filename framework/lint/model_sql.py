@@ -327,9 +327,7 @@ class _Checker:
             message = f"every build rebuilds the whole table: {scope.unsound}, so no key path from an input is sound"
             hint = "Join inputs by column equality, aggregate per key, partition windows by the key."
             if scope.unsound == SET_OPERATION:
-                hint = (
-                    "Declare for each input its column holding the key: incremental: {keys_from: {<input>: <column>}}."
-                )
+                hint = "Select the key as a plain input column in every branch: compute it upstream."
             elif scope.unsound.startswith(COMPUTED_KEY):
                 hint = "Select the key as a plain column of an input: compute it upstream (in the source or a model)."
             elif self.spec.incremental and self.spec.incremental.keys_from:

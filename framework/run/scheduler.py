@@ -6,7 +6,8 @@ recorded (data and checks fingerprints) differs: a changed definition or checks,
 never finished or failed its checks, or an upstream change that invalidated it (a load or build
 upstream records that in the same transaction, so a run that stops halfway still leaves it to
 rebuild). A step whose upstream failed is skipped, and so is everything downstream of it.
-Checks run for the models this run changed; the others keep their last verdict.
+Checks run for the models this run changed, or whose relationships checks read a model it
+changed; the others keep their last verdict.
 """
 
 from __future__ import annotations
@@ -60,5 +61,8 @@ class Scheduler:
         so grants and the views on it survive."""
         return spec.materialization == "table" and self.shapes.get(spec.name) != spec.table_shape
 
-    def wants_checks(self, spec: str) -> bool:
-        return spec in self.changed
+    def wants_checks(self, spec: str, referenced: tuple[str, ...] = ()) -> bool:
+        """A model's checks run when this run changed it, or a model its relationships checks
+        read (a parent that lost rows can leave the model's rows dangling: the checks say so on
+        its published state, as a load from scratch would refuse it)."""
+        return spec in self.changed or any(r in self.changed for r in referenced)

@@ -17,6 +17,9 @@ from framework.run.options import RunOrigin
 from framework.run.outcome import StepOutcome
 
 INVALIDATED = ""  # the fingerprint a change upstream records: matches no spec, so the model rebuilds
+# the fingerprint of a model whose published rows failed its checks (a parent lost rows): it
+# rebuilds whole, audited whole, until the data passes
+REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class BuiltState:
     fingerprints: dict[str, str] = field(default_factory=dict)  # model → its latest row's fingerprint
     shapes: dict[str, str] = field(default_factory=dict)  # model → the table shape of its latest build
     last: dict[str, LastBuild] = field(default_factory=dict)  # model → its latest build
+    refused: set[str] = field(default_factory=set)  # models whose latest row is REFUSED
 
 
 def _utc_now() -> datetime.datetime:
@@ -85,7 +89,10 @@ class RunState:
             built.fingerprints[model] = fingerprint
             if shape:
                 built.shapes[model] = shape
-            if fingerprint != INVALIDATED:
+            if fingerprint == REFUSED:
+                built.refused.add(model)
+            elif fingerprint != INVALIDATED:
+                built.refused.discard(model)
                 built.last[model] = LastBuild(fingerprint, int(seq or 0), json.loads(consumed) if consumed else {})
         return built
 
@@ -109,6 +116,10 @@ class RunState:
         transaction: the change upstream of them and this record commit together."""
         for model in models:
             self._insert(conn, model, INVALIDATED, None)
+
+    def refuse(self, conn: Session, model: str) -> None:
+        """The model's published rows failed its checks: it rebuilds whole on the next run."""
+        self._insert(conn, model, REFUSED, None)
 
     def prune(self, conn: Session) -> None:
         """Drop the state rows behind each model's latest build, and the rewritten keys and

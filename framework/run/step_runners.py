@@ -446,6 +446,8 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
         return _Scope(None, whole_because)
     if last is None:
         return _Scope(None, "no earlier build to start from")
+    if spec.name in ctx.built.refused:
+        return _Scope(None, "its published rows failed their checks")
     if last.fingerprint != spec.built_from:
         return _Scope(None, "its definition or checks changed")
     changed = []
@@ -480,12 +482,19 @@ class ChecksFailed(EltError):
 # -- checks ---------------------------------------------------------------------------------------
 def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
     spec = step.spec or ""
-    if not ctx.scheduler.wants_checks(spec):
+    referenced = tuple(
+        s.spec
+        for d in step.depends_on
+        if (s := ctx.manifest.step(d)) is not None and s.kind is StepKind.BUILD and s.spec and s.spec != spec
+    )
+    if not ctx.scheduler.wants_checks(spec, referenced):
         return None  # checks run after a build (a skipped or up-to-date model keeps its last verdict)
     started = time.perf_counter()
+    published = spec not in ctx.verdicts  # not built in this run: the checks read what is published
     try:
         # the verdict its build reached inside its transaction, or (an orchestrator's separate
-        # check task) the checks run again on the published state
+        # check task; a model whose relationships' parent changed) the checks run again on the
+        # published state
         failing = (
             ctx.verdicts.pop(spec) if spec in ctx.verdicts else ctx.execute(lambda: _failing_checks(ctx.conn, step))
         )
@@ -498,6 +507,8 @@ def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
         outcome.status = StepStatus.FAILED
         outcome.error = "; ".join(f"{c.name}: {c.failures} failing row(s)" for c in errors)
         ctx.scheduler.block(spec, "failed its checks")
+        if published:  # it rebuilds whole on the next run, and its audit refuses it until the data is fixed
+            ctx.execute(lambda: ctx.state.refuse(ctx.conn, spec))
     elif failing:
         outcome.status = StepStatus.WARNED
     outcome.detail = f"{len(step.checks)} check(s), {len(failing)} with failures"

@@ -70,7 +70,7 @@ class KeyScope:
 Node = tuple[str, str, str, str]
 _MAX_INLINED_NODES = 200_000
 # why no key path is sound, when no key column comes straight from an input column
-SET_OPERATION = "the SELECT is a set operation (UNION, …) at the top, whose key lineage does not trace"
+SET_OPERATION = "a branch of the SELECT's set operation (UNION, …) has no key column read straight from an input"
 COMPUTED_KEY = (
     "no key column is a plain column of an input"  # CTEs referenced so often that copying each reference costs more
 )
@@ -226,7 +226,9 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
     key nor by a column of a read that holds the key, or a LIMIT. Then no key path is sound, and
     the model is rebuilt whole ('' when there is none). A window partitioned by another column of
     a read holding the key (the nth order of a customer, in a fact keyed by order) makes the keys
-    of a partition affect each other: the hops from a key to its partition's keys come second."""
+    of a partition affect each other: the hops from a key to its partition's keys come second.
+    A partition column from the side of an outer join of the window's own SELECT that may find no
+    match is no partition by anything: its rows without a match share its NULL partition."""
     from sqlglot import exp
 
     key_class = classes.find(key)
@@ -249,8 +251,13 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
         for aggregate in _own(select, exp.AggFunc):
             if not grouped and aggregate.find_ancestor(exp.Window) is None:
                 return f"{aggregate.sql()} aggregates over all rows", []
+        nullable = _nullable_sides(select)
         for window in _own(select, exp.Window):
-            partition = [_resolve(scope, c) for c in window.args.get("partition_by") or []]
+            partition = [
+                _resolve(scope, c)
+                for c in window.args.get("partition_by") or []
+                if not (isinstance(c, exp.Column) and c.table in nullable)
+            ]
             if any(n is not None and classes.find(n) == key_class for n in partition):
                 continue
             hops = next((h for n in partition if (h := _partition_hops(classes, key_class, n)) is not None), None)
@@ -259,6 +266,20 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
             if hops not in around:
                 around.append(hops)
     return "", around
+
+
+def _nullable_sides(select: exp.Select) -> set[str]:
+    """The aliases of the relations an outer join of this SELECT may extend with NULLs."""
+    sources = [select.args["from_"].this] if select.args.get("from_") else []
+    nullable: set[str] = set()
+    for join in select.args.get("joins") or []:
+        side = (join.args.get("side") or "").upper()
+        if side in ("LEFT", "FULL"):
+            nullable.add(join.this.alias_or_name)
+        if side in ("RIGHT", "FULL"):
+            nullable.update(s.alias_or_name for s in sources)
+        sources.append(join.this)
+    return nullable
 
 
 def _own(select: exp.Select, kind: type[exp.Expr]) -> list[exp.Expr]:
@@ -379,26 +400,68 @@ def model_key_scope(spec: m.ModelSpec, query: exp.Query) -> KeyScope | None:
 
 
 def _untraced(spec: m.ModelSpec, query: exp.Query) -> KeyScope | None:
-    """No key column comes straight from an input column. A set operation's key may still be each
-    input's own column, which `incremental.keys_from` can say (for the first key column); a
-    computed key is no input's column: every build is whole, and lint says why (W503)."""
+    """No key column comes straight from the top SELECT's input columns. A set operation (UNION,
+    …) is traced branch by branch; a computed key is no input's column: every build is whole,
+    and lint says why (W503)."""
     from sqlglot import exp
 
     keys = spec.keys.business
     if not keys:
         return None
-    incremental = spec.incremental
     if isinstance(query, exp.SetOperation):
-        declared = tuple(
-            KeyPath(name, column)
-            for name in spec.depends_on
-            if incremental is not None and (column := incremental.key_column_of(name))
-        )
-        if declared:
-            covered = {p.input for p in declared}
-            return KeyScope(keys[0], declared, tuple(n for n in spec.depends_on if n not in covered))
-        return KeyScope(keys[0], (), spec.depends_on, SET_OPERATION)
+        scope = _set_operation_scope(query, keys, spec.depends_on)
+        return _with_declared(scope, spec.incremental) if spec.incremental else scope
     return KeyScope(keys[0], (), spec.depends_on, f"{COMPUTED_KEY} ({', '.join(keys)})")
+
+
+def _set_operation_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) -> KeyScope:
+    """A UNION's (INTERSECT's, EXCEPT's) rows are its branches' rows, compared whole: a key's rows
+    come from the branches' rows with that key, so each branch is traced on its own — the key
+    being the column at the key's position there — and the paths are all of theirs. A branch
+    that reads every row for each key (a rank over everyone, a share of a global count) leaves
+    no path sound, declared or not."""
+    from sqlglot import exp
+
+    branches = _branches(_inlined(query))
+    first = branches[0].selects if branches and isinstance(branches[0], exp.Select) else []
+    names = [p.alias_or_name for p in first]
+    best: KeyScope | None = None
+    for key in keys:
+        if key not in names:
+            continue
+        position = names.index(key)
+        paths: list[KeyPath] = []
+        missing: set[str] = set()
+        traced = True
+        for branch in branches:
+            selects = branch.selects if isinstance(branch, exp.Select) else []
+            alias = selects[position].alias_or_name if position < len(selects) else ""
+            read = tuple(n for n in inputs if any(t.name == n for t in branch.find_all(exp.Table)))
+            found = key_scope(branch, (alias,), read) if alias and isinstance(branch, exp.Select) else None
+            if found is not None and found.unsound:
+                return KeyScope(key, (), inputs, found.unsound)
+            if found is None:  # this key is no input's column in that branch
+                traced = False
+                break
+            paths += [p for p in found.paths if p not in paths]
+            missing.update(found.missing)
+        if not traced:
+            continue
+        missing.update(n for n in inputs if all(p.input != n for p in paths))
+        candidate = KeyScope(key, tuple(paths), tuple(n for n in inputs if n in missing))
+        if best is None or len(candidate.missing) < len(best.missing):
+            best = candidate
+    return best if best is not None else KeyScope(keys[0], (), inputs, SET_OPERATION)
+
+
+def _branches(query: exp.Expr) -> list[exp.Expr]:
+    from sqlglot import exp
+
+    while isinstance(query, exp.Subquery):
+        query = query.this
+    if isinstance(query, exp.SetOperation):
+        return _branches(query.this) + _branches(query.expression)
+    return [query]
 
 
 def whole_reason(spec: m.ModelSpec, scope: KeyScope | None) -> str:

@@ -377,9 +377,7 @@ kind: model
 name: member_activity
 layer: mart
 materialization: incremental
-incremental:
-  strategy: delete_insert
-  keys_from: {purchases: member_id, members: member_id}
+incremental: {strategy: delete_insert}
 depends_on: [members, purchases]
 keys: {business: [member_id, kind]}
 columns:
@@ -395,10 +393,10 @@ sql: |
 """
 
 
-def test_a_union_is_scoped_by_the_key_columns_its_inputs_declare(tmp_path):
-    """A UNION at the top: lineage cannot trace its key, `incremental.keys_from` names each
-    input's column holding it, and a batch rebuilds exactly the members it names — the result
-    equal to one load of the same deliveries from scratch."""
+def test_a_union_is_scoped_branch_by_branch(tmp_path):
+    """A UNION at the top: each branch is traced on its own (its key is the column at the key's
+    position), and a batch rebuilds exactly the members it names — the result equal to one load
+    of the same deliveries from scratch."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -533,3 +531,84 @@ def test_windows_over_another_column_rebuild_the_partitions_a_batch_touches(tmp_
         (2, "p6"),
         (3, "p4"),
     ]
+
+
+ACTIVE_YML = """version: 1
+kind: model
+name: active_members
+layer: dimension
+materialization: incremental
+incremental: {strategy: merge}
+depends_on: [members]
+keys: {business: [member_id]}
+columns:
+  - {name: member_id, type: bigint, nullable: false, tests: [unique]}
+  - {name: tier, type: string}
+sql: SELECT m.member_id, m.tier FROM members m WHERE m.tier <> 'gone'
+"""
+
+SPENDERS_YML = """version: 1
+kind: model
+name: spenders
+layer: fact
+materialization: incremental
+incremental: {strategy: merge}
+depends_on: [purchases]
+keys: {business: [purchase_id]}
+columns:
+  - {name: purchase_id, type: string, nullable: false, tests: [unique]}
+  - {name: member_id, type: bigint, nullable: false}
+sql: SELECT p.purchase_id, p.member_id FROM purchases p
+checks:
+  - {type: relationships, column: member_id, to: active_members.member_id}
+"""
+
+
+def test_a_parent_losing_rows_fails_the_checks_of_a_model_left_dangling(tmp_path):
+    """A model whose relationships check reads a model it does not depend on: when that parent
+    deletes a row (its SELECT no longer returns it), the child is not rebuilt — but its checks run
+    on its published state, fail as a load from scratch would, and keep failing (it is rebuilt
+    and refused) until the data is fixed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.conftest import FIXTURES, lint
+
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    (workspace.pipeline / "models" / "active_members.yml").write_text(ACTIVE_YML)
+    (workspace.pipeline / "models" / "spenders.yml").write_text(SPENDERS_YML)
+    assert lint(workspace.pipeline) == []
+
+    def deliver_day(day: int, tiers: dict[int, str], bought: list[tuple[str, int]]):
+        folder = tmp_path / f"day{day}"
+        (folder / "purchases").mkdir(parents=True)
+        lines = ["member_id;email;tier;city;updated_at"]
+        lines += [f"{i};m{i}@example.com;{tier};Lisbon;2024-01-0{day} 10:00:00" for i, tier in tiers.items()]
+        (folder / f"members_2024-01-0{day}.csv").write_text("\n".join(lines) + "\n")
+        rows = [
+            {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"2024-01-0{day} 12:00:00"}
+            for pid, member in bought
+        ]
+        pq.write_table(pa.Table.from_pylist(rows, schema=PURCHASES), folder / "purchases" / f"p{day}.parquet")
+        assert not workspace.ingest(folder, f"2024-01-0{day}").failed
+        return workspace.run(datetime.datetime(2024, 1, day))
+
+    PURCHASES = pa.schema(
+        [
+            ("purchase_id", pa.string()),
+            ("member_id", pa.int64()),
+            ("amount", pa.string()),
+            ("purchased_at", pa.string()),
+        ]
+    )
+    assert deliver_day(1, {1: "gold", 2: "gold"}, [("p1", 1), ("p2", 2)]).ok
+    gone = deliver_day(2, {1: "gone"}, [])  # member 1 leaves active_members; spenders is up to date
+    steps = {o.step: o for o in gone.outcomes}
+    assert "build:spenders" not in steps or steps["build:spenders"].status.value == "up to date", steps.get(
+        "build:spenders"
+    )
+    assert not gone.ok and steps["check:spenders"].status.value == "failed", steps.get("check:spenders")
+    assert "relationships(member_id -> active_members.member_id): 1 failing row(s)" in steps["check:spenders"].error
+    again = workspace.run(datetime.datetime(2024, 1, 2, 1))  # nothing new: still refused
+    assert not again.ok and any(o.step == "build:spenders" and o.status.value == "failed" for o in again.outcomes)
+    assert deliver_day(3, {1: "silver"}, []).ok  # the member is back: the child is accepted again

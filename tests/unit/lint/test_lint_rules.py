@@ -595,7 +595,7 @@ def test_a_model_reads_the_build_counter_of_a_model_table_but_does_not_declare_i
             "no key column is a plain column of an input (purchase_id)",
             "compute it upstream",
         ),
-        (None, "the SELECT is a set operation (UNION, …) at the top", "keys_from: {<input>: <column>}"),
+        (None, "a branch of the SELECT's set operation (UNION, …) has no key column", "in every branch"),
     ],
     ids=["computed key", "union"],
 )
@@ -604,8 +604,10 @@ def test_w503_says_why_no_key_can_be_traced(tiny, select, reason, hint):
     lint says so — with what would help (a UNION's inputs can declare their key column)."""
     sql = tiny / "models" / "fact_purchase.sql"
     text = sql.read_text()
-    if select is None:
-        sql.write_text(f"{text}\nUNION ALL\n{text}")
+    if select is None:  # the second branch computes its key
+        sql.write_text(
+            f"{text}\nUNION ALL\n{text.replace('SELECT p.purchase_id,', 'SELECT p.purchase_id || ' + repr('-r') + ',')}"
+        )
     else:
         first = text.split("\n", 4)
         sql.write_text(select + "\n" + first[4])

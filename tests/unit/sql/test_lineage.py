@@ -216,3 +216,48 @@ def test_a_qualify_keeping_the_latest_row_per_partition_reaches_the_rows_it_drop
         scope is not None
         and KeyPath("orders", "customer_id", (Hop("orders", "customer_id", "order_id"),)) in scope.paths
     )
+
+
+def union_spec(keys_from=()):
+    """The fixture's fact model, made a UNION of orders and order_items keyed by (order_id, kind)."""
+    import dataclasses
+
+    from framework.spec import model as m
+    from framework.spec.project import load_project
+    from tests.conftest import FIXTURES
+
+    project, _ = load_project(str(FIXTURES / "tiny_shop"))
+    fact = project.require("fact_purchase")
+    assert isinstance(fact, m.ModelSpec) and fact.incremental is not None
+    return dataclasses.replace(
+        fact,
+        depends_on=("orders", "order_items"),
+        keys=dataclasses.replace(fact.keys, business=("order_id", "kind")),
+        incremental=dataclasses.replace(fact.incremental, keys_from=keys_from),
+    )
+
+
+def test_a_union_is_traced_branch_by_branch_at_the_key_s_position():
+    from framework.sql.lineage import model_key_scope
+
+    traced = sqlglot.parse_one(
+        """SELECT o.order_id, 'order' AS kind FROM orders o
+           UNION ALL SELECT i.order_id AS id, 'item' AS kind FROM order_items i""",
+        read=SOURCE_DIALECT,
+    )
+    scope = model_key_scope(union_spec(), traced)  # the second branch's key is its first column, `id`
+    assert scope is not None and not scope.unsound and scope.missing == ()
+    assert set(scope.paths) == {KeyPath("orders", "order_id"), KeyPath("order_items", "order_id")}
+
+
+def test_a_union_branch_reading_every_row_per_key_leaves_no_path_even_declared():
+    from framework.sql.lineage import model_key_scope
+
+    ranked = sqlglot.parse_one(
+        """SELECT o.order_id, 'order' AS kind FROM orders o
+           UNION ALL SELECT i.order_id, 'rank' AS kind FROM order_items i
+           QUALIFY RANK() OVER (ORDER BY i.price DESC) <= 10""",
+        read=SOURCE_DIALECT,
+    )
+    scope = model_key_scope(union_spec((("order_items", "order_id"),)), ranked)
+    assert scope is not None and scope.paths == () and "not partitioned by the key" in scope.unsound
