@@ -50,6 +50,34 @@ def a_shipped_order(workspace: Workspace) -> dict:
     return dict(zip(ORDER_COLUMNS, order))
 
 
+def shop_delivery(folder, members: dict[int, tuple[str, str]], bought: list[tuple[str, int, str]]):
+    """A landing folder for the tiny_shop fixture: members (id → tier, city; changed on the
+    folder's day) and purchases (id, member, purchase date)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    day = folder.name[-2:]
+    (folder / "purchases").mkdir(parents=True)
+    if members:
+        lines = ["member_id;email;tier;city;updated_at"]
+        lines += [f"{i};m{i}@example.com;{tier};{city};2024-01-{day} 10:00:00" for i, (tier, city) in members.items()]
+        (folder / f"members_2024-01-{day}.csv").write_text("\n".join(lines) + "\n")
+    rows = [
+        {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"{at} 12:00:00"}
+        for pid, member, at in bought
+    ]
+    schema = pa.schema(
+        [
+            ("purchase_id", pa.string()),
+            ("member_id", pa.int64()),
+            ("amount", pa.string()),
+            ("purchased_at", pa.string()),
+        ]
+    )
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / "purchases" / "p.parquet")
+    return folder
+
+
 def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path):
     workspace = Workspace(tmp_path, OLIST)
     assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
@@ -238,11 +266,9 @@ sql: |
 
 def test_an_input_lineage_cannot_trace_is_scoped_by_its_declared_key_column(tmp_path):
     """A member's purchases decide whether it is a row only through a correlated EXISTS matching
-    on an expression (a CAST), which lineage does not follow: without `incremental.keys_from` lint says so (W503) and every batch rebuilds the
-    whole table; with it, a batch of purchases rebuilds exactly the members they name."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    on an expression (a CAST), which lineage does not follow: without `incremental.keys_from` lint
+    says so (W503) and every batch rebuilds the whole table; with it, a batch of purchases
+    rebuilds exactly the members they name."""
     from tests.conftest import FIXTURES, lint
 
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
@@ -255,25 +281,16 @@ def test_an_input_lineage_cannot_trace_is_scoped_by_its_declared_key_column(tmp_
     assert warning.code == "W503" and "no key path from 'purchases'" in warning.message and "keys_from" in warning.hint
     (workspace.pipeline / "models" / "buyers.yml").write_text(BUYERS_YML)
 
-    def deliver_day(day: int, members: list[str], bought: list[tuple[str, int]]):
-        folder = tmp_path / f"day{day}"
-        (folder / "purchases").mkdir(parents=True)
-        lines = ["member_id;email;tier;city;updated_at", *members]
-        (folder / f"members_2024-01-0{day}.csv").write_text("\n".join(lines) + "\n")
-        rows = [
-            {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"2024-01-0{day} 12:00:00"}
-            for pid, member in bought
-        ]
-        pq.write_table(pa.Table.from_pylist(rows), folder / "purchases" / f"p{day}.parquet")
+    def deliver_day(day: int, members: dict[int, tuple[str, str]], bought: list[tuple[str, int]]):
+        folder = shop_delivery(tmp_path / f"day0{day}", members, [(p, m, f"2024-01-0{day}") for p, m in bought])
         assert not workspace.ingest(folder, f"2024-01-0{day}").failed
         result = workspace.run(datetime.datetime(2024, 1, day))
         assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
         return next(o for o in result.outcomes if o.step == "build:buyers")
 
-    members = [f"{i};m{i}@example.com;gold;Lisbon;2024-01-01 10:00:00" for i in range(1, 6)]
-    deliver_day(1, members, [("p1", 1), ("p2", 2)])
+    deliver_day(1, {i: ("gold", "Lisbon") for i in range(1, 6)}, [("p1", 1), ("p2", 2)])
     assert workspace.query("SELECT member_id FROM mart.buyers ORDER BY 1") == [(1,), (2,)]
-    build = deliver_day(2, ["9;m9@example.com;gold;Porto;2024-01-02 10:00:00"], [("p3", 3), ("p4", 1)])
+    build = deliver_day(2, {9: ("gold", "Porto")}, [("p3", 3), ("p4", 1)])
     # the purchases' members (1, 3, by the declared column) and the changed member (9, by lineage)
     assert build.keys_affected == 3 and "scoped to 3 key(s) changed by" in build.detail, build
     # member 3 became a buyer through its purchase alone: the declared path found it
@@ -397,25 +414,15 @@ def test_a_union_is_scoped_branch_by_branch(tmp_path):
     """A UNION at the top: each branch is traced on its own (its key is the column at the key's
     position), and a batch rebuilds exactly the members it names — the result equal to one load
     of the same deliveries from scratch."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from tests.conftest import FIXTURES, lint
 
-    def deliveries(day: int, members: list[int], bought: list[tuple[str, int]]):
-        folder = tmp_path / f"day{day}"
-        (folder / "purchases").mkdir(parents=True)
-        lines = ["member_id;email;tier;city;updated_at"]
-        lines += [f"{i};m{i}@example.com;gold;Lisbon;2024-01-0{day} 10:00:00" for i in members]
-        (folder / f"members_2024-01-0{day}.csv").write_text("\n".join(lines) + "\n")
-        rows = [
-            {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"2024-01-0{day} 12:00:00"}
-            for pid, member in bought
-        ]
-        pq.write_table(pa.Table.from_pylist(rows), folder / "purchases" / f"p{day}.parquet")
-        return folder
-
-    days = [deliveries(1, [1, 2, 3], [("p1", 1), ("p2", 2)]), deliveries(2, [4], [("p3", 1), ("p4", 3)])]
+    gold = ("gold", "Lisbon")
+    days = [
+        shop_delivery(
+            tmp_path / "day01", dict.fromkeys([1, 2, 3], gold), [("p1", 1, "2024-01-01"), ("p2", 2, "2024-01-01")]
+        ),
+        shop_delivery(tmp_path / "day02", {4: gold}, [("p3", 1, "2024-01-02"), ("p4", 3, "2024-01-02")]),
+    ]
     batches, scratch = (
         Workspace(tmp_path / "batches", FIXTURES / "tiny_shop"),
         Workspace(tmp_path / "scratch", FIXTURES / "tiny_shop"),
@@ -478,20 +485,10 @@ def test_windows_over_another_column_rebuild_the_partitions_a_batch_touches(tmp_
     drops the member's previous latest, a purchase moved to another member renumbers both
     members — each batch rebuilds the touched members' purchases only, and ends equal to a load
     of the same deliveries from scratch."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from tests.conftest import FIXTURES, lint
 
     def deliveries(day: int, bought: list[tuple[str, int, str]]):
-        folder = tmp_path / f"day{day}"
-        (folder / "purchases").mkdir(parents=True)
-        rows = [
-            {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"2024-01-{at} 12:00:00"}
-            for pid, member, at in bought
-        ]
-        pq.write_table(pa.Table.from_pylist(rows), folder / "purchases" / f"p{day}.parquet")
-        return folder
+        return shop_delivery(tmp_path / f"day0{day}", {}, [(p, m, f"2024-01-{at}") for p, m, at in bought])
 
     days = [
         deliveries(1, [("p1", 1, "05"), ("p2", 1, "06"), ("p3", 2, "05"), ("p4", 3, "01")]),
@@ -569,9 +566,6 @@ def test_a_parent_losing_rows_fails_the_checks_of_a_model_left_dangling(tmp_path
     deletes a row (its SELECT no longer returns it), the child is not rebuilt — but its checks run
     on its published state, fail as a load from scratch would, and keep failing (it is rebuilt
     and refused) until the data is fixed."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from tests.conftest import FIXTURES, lint
 
     workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
@@ -580,27 +574,11 @@ def test_a_parent_losing_rows_fails_the_checks_of_a_model_left_dangling(tmp_path
     assert lint(workspace.pipeline) == []
 
     def deliver_day(day: int, tiers: dict[int, str], bought: list[tuple[str, int]]):
-        folder = tmp_path / f"day{day}"
-        (folder / "purchases").mkdir(parents=True)
-        lines = ["member_id;email;tier;city;updated_at"]
-        lines += [f"{i};m{i}@example.com;{tier};Lisbon;2024-01-0{day} 10:00:00" for i, tier in tiers.items()]
-        (folder / f"members_2024-01-0{day}.csv").write_text("\n".join(lines) + "\n")
-        rows = [
-            {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"2024-01-0{day} 12:00:00"}
-            for pid, member in bought
-        ]
-        pq.write_table(pa.Table.from_pylist(rows, schema=PURCHASES), folder / "purchases" / f"p{day}.parquet")
+        members = {i: (tier, "Lisbon") for i, tier in tiers.items()}
+        folder = shop_delivery(tmp_path / f"day0{day}", members, [(p, m, f"2024-01-0{day}") for p, m in bought])
         assert not workspace.ingest(folder, f"2024-01-0{day}").failed
         return workspace.run(datetime.datetime(2024, 1, day))
 
-    PURCHASES = pa.schema(
-        [
-            ("purchase_id", pa.string()),
-            ("member_id", pa.int64()),
-            ("amount", pa.string()),
-            ("purchased_at", pa.string()),
-        ]
-    )
     assert deliver_day(1, {1: "gold", 2: "gold"}, [("p1", 1), ("p2", 2)]).ok
     gone = deliver_day(2, {1: "gone"}, [])  # member 1 leaves active_members; spenders is up to date
     steps = {o.step: o for o in gone.outcomes}
