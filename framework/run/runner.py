@@ -103,6 +103,7 @@ class Runner:
         self.scheduler.built, self.scheduler.shapes = built.fingerprints, built.shapes
         self.context.built = built
         outcomes = []
+        idle: list[StepOutcome] = []  # steps that did nothing: logged together, in one transaction
         for step in self.manifest.steps:
             if self.selection is not None and not self.selection.keeps(step):
                 continue  # not selected: not run, not logged; its state stays as it is
@@ -110,9 +111,14 @@ class Runner:
             outcome = runner(self.context, step) if runner else None
             if outcome is None:
                 continue
-            self.state.log(outcome)
+            if outcome.status in (StepStatus.NOTHING_NEW, StepStatus.UP_TO_DATE):
+                idle.append(outcome)
+            else:
+                self.state.log_all([*idle, outcome])
+                idle = []
             outcomes.append(outcome)
             self.on_step(outcome)
+        self.state.log_all(idle)
         if any(o.kind is StepKind.BUILD and o.status in (OK, WARNED) for o in outcomes):
             self.state.prune(self.conn)  # the state rows this run's builds left behind: the next run finds none
         return outcomes

@@ -200,6 +200,21 @@ class RunState:
         return Drift(tuple(c for c in declared if c not in live), tuple(sorted(live - set(declared))))
 
     # -- run log ----------------------------------------------------------------------------------
+    def log_all(self, outcomes: list[StepOutcome]) -> None:
+        """Several steps' rows in one transaction (a commit each cost ~1 ms of an idle run's 0.3 s)."""
+        if len(outcomes) <= 1:
+            for outcome in outcomes:
+                self.log(outcome)
+            return
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            for outcome in outcomes:
+                self.log(outcome)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
     def log(self, outcome: StepOutcome) -> None:
         """One row per step; a step of an orchestrator's run that is retried (or cleared and run
         again) replaces its earlier row, so each DAG run keeps one row per step."""
