@@ -61,7 +61,7 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
         return ParsedModel(None, (Diagnostic(sql.path, line, col, "E402", message),))
     tree = statements[0]
     ctes = frozenset(cte_names(tree))
-    tables = dict.fromkeys(t.name for t in tree.find_all(exp.Table) if not t.args.get("db") and t.name not in ctes)
+    tables = dict.fromkeys(t.name for t in tree.find_all(exp.Table) if not t.args.get("db") and not names_a_cte(t))
     return ParsedModel(tree, (), tuple(tables), ctes)
 
 
@@ -146,6 +146,32 @@ def node_position(sql: m.SqlText, node: exp.Expr | None) -> tuple[int, int]:
 
 def cte_names(query: exp.Expr) -> set[str]:
     return {cte.alias_or_name for cte in query.find_all(exp.CTE)}
+
+
+def names_a_cte(table: exp.Table) -> bool:
+    """Whether an unqualified table reference names a CTE where it stands. A CTE is visible to the
+    CTEs after it and to its query, not in its own body nor before it (unless WITH RECURSIVE):
+    `WITH loans AS (SELECT … FROM loans …)` reads the table `loans` inside, the CTE after."""
+    if table.args.get("db"):
+        return False
+    node: exp.Expr = table
+    while node.parent is not None:
+        parent = node.parent
+        if isinstance(parent, exp.With):  # `node` is one of its CTEs: only the earlier ones are visible
+            ctes = parent.expressions
+            position = next(i for i, c in enumerate(ctes) if c is node)
+            visible = ctes if parent.args.get("recursive") else ctes[:position]
+            if any(c.alias_or_name == table.name for c in visible):
+                return True
+            if parent.parent is None:
+                return False
+            node = parent.parent  # the query of this WITH: its other CTEs are not in scope here
+            continue
+        with_ = parent.args.get("with_") if isinstance(parent, exp.Query) else None
+        if with_ is not None and node is not with_ and any(c.alias_or_name == table.name for c in with_.expressions):
+            return True
+        node = parent
+    return False
 
 
 def token_start(error: dict) -> tuple[int, int]:

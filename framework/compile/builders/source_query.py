@@ -7,7 +7,7 @@ from sqlglot import exp
 from framework.compile.naming import Naming
 from framework.errors import SpecError
 from framework.spec import model as m
-from framework.sql.parse import cte_names, parse_model
+from framework.sql.parse import names_a_cte, parse_model
 from framework.sql.schema import annotated
 from framework.sql.surface import refuse_outside_reads
 
@@ -26,11 +26,10 @@ def qualified_query(spec: m.ModelSpec, naming: Naming, schema: dict | None = Non
         raise SpecError(parsed_model.problems[0].format(), parsed_model.problems)
     refuse_outside_reads(parsed, spec.sql, [name for name, _ in naming.layers])
     query = (annotated(parsed, schema) if schema is not None else None) or parsed.copy()
-    ctes = cte_names(query)  # of the qualified tree: qualifying normalizes the names' case
     known = {name for name, _ in naming.layers}
 
     def rewrite(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Table) and not node.args.get("db") and node.name in known and node.name not in ctes:
+        if isinstance(node, exp.Table) and node.name in known and not names_a_cte(node):
             physical = naming.table_of(node.name)
             node = node.copy()
             node.set("db", physical.args["db"])

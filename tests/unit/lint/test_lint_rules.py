@@ -633,3 +633,20 @@ def test_w503_names_a_view_input_whose_changes_are_not_recorded(tiny):
     (warning,) = [d for d in lint(tiny) if d.code == "W503"]
     assert warning.path.endswith("models/big_buyers.yml") and warning.key_path == "depends_on[0]", warning.format()
     assert "'v_big' is a view" in warning.message and "make it a table or incremental model" in warning.hint
+
+
+def test_a_cte_named_like_the_input_it_reads_reads_the_input(tiny):
+    """`WITH purchases AS (SELECT … FROM purchases …)`: inside its own body a CTE's name still
+    names the table (standard SQL, every target); after it, the CTE. Lint reads it so, and the
+    compiled SQL reads the staging table there."""
+    from framework.compile import compile_project
+    from framework.spec.project import load_project
+
+    sql = tiny / "models" / "fact_purchase.sql"
+    body = "SELECT p.purchase_id, p.member_id, p.amount, p.purchased_at FROM purchases AS p WHERE p.amount > 0"
+    sql.write_text(f"WITH purchases AS ({body})\n" + sql.read_text())
+    assert lint(tiny) == []
+    project, _ = load_project(str(tiny))
+    build = next(s for s in compile_project(project, "duckdb").steps if s.id == "build:fact_purchase")
+    staged = next(s.sql for s in build.statements if s.sql.startswith("CREATE TEMPORARY TABLE __src"))
+    assert "WITH purchases AS (SELECT" in staged and "FROM staging.purchases AS p WHERE" in staged, staged
