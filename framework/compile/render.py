@@ -262,6 +262,13 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 kept_values=kept.get(name, ()),
                 changes_by=(scoping.change_column(name, project, scopes) or "") if spec.kind == "model" else "",
                 whole_because=dict(plan.whole).get(name, ""),
+                check_parents=tuple(
+                    sorted(
+                        {c.to_spec for c in spec.checks if c.type is m.CheckType.RELATIONSHIPS and c.to_spec} - {name}
+                    )
+                )
+                if isinstance(spec, m.ModelSpec)
+                else (),
             )
         )
     return tuple(infos)

@@ -61,8 +61,8 @@ class Scheduler:
         so grants and the views on it survive."""
         return spec.materialization == "table" and self.shapes.get(spec.name) != spec.table_shape
 
-    def wants_checks(self, spec: str, referenced: tuple[str, ...] = ()) -> bool:
-        """A model's checks run when this run changed it, or a model its relationships checks
-        read (a parent that lost rows can leave the model's rows dangling: the checks say so on
-        its published state, as a load from scratch would refuse it)."""
-        return spec in self.changed or any(r in self.changed for r in referenced)
+    def wants_checks(self, spec: str, parent_lost_rows: bool = False) -> bool:
+        """A model's checks run when this run changed it, or when a parent its relationships
+        checks read may have lost rows in this run (the model's rows may dangle: the checks say so
+        on its published state, as a load from scratch would refuse it)."""
+        return spec in self.changed or parent_lost_rows

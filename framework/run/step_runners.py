@@ -37,6 +37,9 @@ class RunContext:
     state: RunState
     # model → its checks' failures, as its build found them (a check step reports them)
     verdicts: dict[str, list[CheckOutcome]] = field(default_factory=dict)
+    # specs whose step in this run may have removed rows: a load that brought rows, a build that
+    # changed rows (or cannot tell): a relationships check reading one is checked again
+    may_have_lost: set[str] = field(default_factory=set)
     built: BuiltState = field(default_factory=BuiltState)  # the models' latest builds (set by the runner)
     _pending: dict[str, Pending] = field(default_factory=dict)
     _gate: BatchGate | None = None
@@ -156,6 +159,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
     if kept or spec.snapshot:  # a snapshot replaced the table, even with fewer (or no) rows
         ctx.scheduler.mark_changed(source)
+        ctx.may_have_lost.add(source)
     inserted = result.affected.get("INSERT", 0) + result.affected.get("MERGE", 0)
     detail = f"{len(plan.load)} file(s), {read:,} row(s)" + (
         f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
@@ -336,7 +340,16 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         previous published state. Its state record and the invalidation of everything downstream
         commit with it, so no crash can leave an unchecked state that looks up to date."""
         audited = checks
-        if checks is not None and scope.since is not None and checks.scoped and not ctx.options.full_checks:
+        # a relationships parent it does not depend on changed in this run: no key path follows
+        # that parent's lost rows to this model's, so every row is checked
+        outside = [p for p in spec.check_parents if p not in spec.depends_on and p in ctx.may_have_lost]
+        if (
+            checks is not None
+            and scope.since is not None
+            and checks.scoped
+            and not ctx.options.full_checks
+            and not outside
+        ):
             # the rewritten keys' rows, and samples of those rows
             audited = dataclasses.replace(
                 checks, statements=checks.scoped, checks=checks.scoped_checks or checks.checks
@@ -365,6 +378,8 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         ctx.scheduler.block(spec.name, "failed to build")
         return _failed(step, started, err)
     ctx.scheduler.mark_changed(spec.name)
+    if result.reports.get("keys_changed") != 0:  # a build that recorded no changed row lost none
+        ctx.may_have_lost.add(spec.name)
     ctx.verdicts[spec.name] = list(verdict)
     ctx.built.last[spec.name] = LastBuild(spec.built_from, seq, consumed)
     if whole:
@@ -444,10 +459,10 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
         return _Scope(None, "a full run")
     if whole_because:
         return _Scope(None, whole_because)
-    if last is None:
-        return _Scope(None, "no earlier build to start from")
     if spec.name in ctx.built.refused:
         return _Scope(None, "its published rows failed their checks")
+    if last is None:
+        return _Scope(None, "no earlier build to start from")
     if last.fingerprint != spec.built_from:
         return _Scope(None, "its definition or checks changed")
     changed = []
@@ -482,12 +497,9 @@ class ChecksFailed(EltError):
 # -- checks ---------------------------------------------------------------------------------------
 def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
     spec = step.spec or ""
-    referenced = tuple(
-        s.spec
-        for d in step.depends_on
-        if (s := ctx.manifest.step(d)) is not None and s.kind is StepKind.BUILD and s.spec and s.spec != spec
-    )
-    if not ctx.scheduler.wants_checks(spec, referenced):
+    info = ctx.manifest.spec(spec)
+    parents = info.check_parents if info is not None else ()
+    if not ctx.scheduler.wants_checks(spec, any(p in ctx.may_have_lost for p in parents)):
         return None  # checks run after a build (a skipped or up-to-date model keeps its last verdict)
     started = time.perf_counter()
     published = spec not in ctx.verdicts  # not built in this run: the checks read what is published

@@ -233,6 +233,7 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
 
     key_class = classes.find(key)
     around: list[tuple[Hop, Hop]] = []
+    expanded_in: set[int] = set()  # the scopes whose windows expand keys to their partitions
     for scope in scopes:
         select = scope.expression
         if not isinstance(select, exp.Select):
@@ -265,6 +266,9 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
                 return f"{window.sql()} is not partitioned by the key", []
             if hops not in around:
                 around.append(hops)
+            expanded_in.add(id(scope))
+    if len(expanded_in) > 1:  # a window over another window's rows: partitions of partitions, unbounded
+        return "windows partitioned by other columns read each other's rows (a window over a window)", []
     return "", around
 
 

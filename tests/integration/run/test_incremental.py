@@ -590,3 +590,9 @@ def test_a_parent_losing_rows_fails_the_checks_of_a_model_left_dangling(tmp_path
     again = workspace.run(datetime.datetime(2024, 1, 2, 1))  # nothing new: still refused
     assert not again.ok and any(o.step == "build:spenders" and o.status.value == "failed" for o in again.outcomes)
     assert deliver_day(3, {1: "silver"}, []).ok  # the member is back: the child is accepted again
+    # the same when the child is rebuilt (scoped) in the run its parent loses a row: no key path
+    # leads from that parent to the child, so every row of the child is checked
+    both = deliver_day(4, {2: "gone"}, [("p3", 1)])
+    steps = {o.step: o for o in both.outcomes}
+    assert not both.ok and steps["build:spenders"].status.value == "failed", steps["build:spenders"]
+    assert "relationships(member_id -> active_members.member_id): 1 failing row(s)" in steps["build:spenders"].error

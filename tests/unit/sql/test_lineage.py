@@ -261,3 +261,15 @@ def test_a_union_branch_reading_every_row_per_key_leaves_no_path_even_declared()
     )
     scope = model_key_scope(union_spec((("order_items", "order_id"),)), ranked)
     assert scope is not None and scope.paths == () and "not partitioned by the key" in scope.unsound
+
+
+def test_a_window_over_another_window_s_rows_leaves_no_path():
+    # a rank per book over sums per member: a loan changes its member's sums, which move ranks
+    # in the books of that member's other loans — partitions of partitions: built whole
+    scope = scope_of(
+        """SELECT x.loan_id, RANK() OVER (PARTITION BY x.book_id ORDER BY x.s DESC) AS r
+           FROM (SELECT l.loan_id, l.book_id, SUM(l.amt) OVER (PARTITION BY l.member_id) AS s FROM loans l) AS x""",
+        keys=("loan_id",),
+        inputs=("loans",),
+    )
+    assert scope is not None and scope.paths == () and "a window over a window" in scope.unsound, scope
