@@ -91,7 +91,8 @@ class SpecInfo:
     # then a build of it rebuilds its readers whole).
     changes_by: str = ""
     whole_because: str = ""  # an incremental model whose builds are never restricted to keys: why
-    check_parents: tuple[str, ...] = ()  # the specs its relationships checks read (itself excluded)
+    # (spec, column) its relationships checks read (itself excluded)
+    check_parents: tuple[tuple[str, str], ...] = ()
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

@@ -264,7 +264,11 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 whole_because=dict(plan.whole).get(name, ""),
                 check_parents=tuple(
                     sorted(
-                        {c.to_spec for c in spec.checks if c.type is m.CheckType.RELATIONSHIPS and c.to_spec} - {name}
+                        {
+                            (c.to_spec, c.to_column)
+                            for c in spec.checks
+                            if c.type is m.CheckType.RELATIONSHIPS and c.to_spec and c.to_spec != name
+                        }
                     )
                 )
                 if isinstance(spec, m.ModelSpec)

@@ -37,9 +37,21 @@ class RunContext:
     state: RunState
     # model → its checks' failures, as its build found them (a check step reports them)
     verdicts: dict[str, list[CheckOutcome]] = field(default_factory=dict)
-    # specs whose step in this run may have removed rows: a load that brought rows, a build that
-    # changed rows (or cannot tell): a relationships check reading one is checked again
-    may_have_lost: set[str] = field(default_factory=set)
+    # what steps of this run may have removed from their tables, per spec: None for any value of
+    # any column (a load that brought rows, a build that cannot tell), else (the key column its
+    # build recorded changes by, how many keys it lost, whether any row changed)
+    removed: dict[str, tuple[str, int, bool] | None] = field(default_factory=dict)
+
+    def may_dangle(self, parent: str, column: str) -> bool:
+        """Whether rows referencing `parent.column` may have lost their parent in this run."""
+        if parent not in self.removed:
+            return False
+        found = self.removed[parent]
+        if found is None:
+            return True
+        key, lost, changed = found
+        return lost > 0 if column == key else changed
+
     built: BuiltState = field(default_factory=BuiltState)  # the models' latest builds (set by the runner)
     _pending: dict[str, Pending] = field(default_factory=dict)
     _gate: BatchGate | None = None
@@ -159,7 +171,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
     if kept or spec.snapshot:  # a snapshot replaced the table, even with fewer (or no) rows
         ctx.scheduler.mark_changed(source)
-        ctx.may_have_lost.add(source)
+        ctx.removed[source] = None
     inserted = result.affected.get("INSERT", 0) + result.affected.get("MERGE", 0)
     detail = f"{len(plan.load)} file(s), {read:,} row(s)" + (
         f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
@@ -342,7 +354,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         audited = checks
         # a relationships parent it does not depend on changed in this run: no key path follows
         # that parent's lost rows to this model's, so every row is checked
-        outside = [p for p in spec.check_parents if p not in spec.depends_on and p in ctx.may_have_lost]
+        outside = [p for p, column in spec.check_parents if p not in spec.depends_on and ctx.may_dangle(p, column)]
         if (
             checks is not None
             and scope.since is not None
@@ -378,8 +390,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         ctx.scheduler.block(spec.name, "failed to build")
         return _failed(step, started, err)
     ctx.scheduler.mark_changed(spec.name)
-    if result.reports.get("keys_changed") != 0:  # a build that recorded no changed row lost none
-        ctx.may_have_lost.add(spec.name)
+    lost, changed = result.reports.get("keys_lost"), result.reports.get("keys_changed")
+    by = spec.scope.column if scope.since is not None and spec.scope is not None else spec.changes_by
+    ctx.removed[spec.name] = None if lost is None or changed is None or not by else (by, lost, changed > 0)
     ctx.verdicts[spec.name] = list(verdict)
     ctx.built.last[spec.name] = LastBuild(spec.built_from, seq, consumed)
     if whole:
@@ -499,7 +512,7 @@ def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
     spec = step.spec or ""
     info = ctx.manifest.spec(spec)
     parents = info.check_parents if info is not None else ()
-    if not ctx.scheduler.wants_checks(spec, any(p in ctx.may_have_lost for p in parents)):
+    if not ctx.scheduler.wants_checks(spec, any(ctx.may_dangle(p, column) for p, column in parents)):
         return None  # checks run after a build (a skipped or up-to-date model keeps its last verdict)
     started = time.perf_counter()
     published = spec not in ctx.verdicts  # not built in this run: the checks read what is published

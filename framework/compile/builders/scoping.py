@@ -436,6 +436,21 @@ def record_changed(
             ),
             "keys whose rows changed",
         ),
+        report(
+            q.select(q.alias(exp.Count(this=exp.Star()), "keys_lost")).from_(
+                q.subquery(
+                    exp.Except(
+                        this=q.select(q.col(key)).from_(q.table(before)),
+                        expression=q.select(q.col(key)).from_(
+                            q.table(after) if isinstance(after, str) else after.copy()
+                        ),
+                        distinct=True,
+                    ),
+                    "__lost",
+                )
+            ),
+            "keys it had before and has no row of after",
+        ),
         record(
             q.insert_select(naming.internal("model_changes"), ["pipeline", "model", "build_seq", "key"], keys),
             "record the keys whose rows this build changed",

@@ -311,6 +311,19 @@ SELECT
   COUNT(DISTINCT date_key) AS keys_changed
 FROM __changed_dim_date;
 
+-- report: keys it had before and has no row of after
+SELECT
+  COUNT(*) AS keys_lost
+FROM (
+  SELECT
+    date_key
+  FROM __prior_dim_date
+  EXCEPT
+  SELECT
+    date_key
+  FROM dwh.dim_date
+) AS __lost;
+
 -- record the keys whose rows this build changed
 INSERT INTO elt.model_changes (
   pipeline,

@@ -806,6 +806,19 @@ SELECT
   COUNT(DISTINCT customer_unique_id) AS keys_changed
 FROM __changed_dim_customer;
 
+-- when its inputs' changes are known (a scoped build): report: keys it had before and has no row of after
+SELECT
+  COUNT(*) AS keys_lost
+FROM (
+  SELECT
+    customer_unique_id
+  FROM __prior_dim_customer
+  EXCEPT
+  SELECT
+    customer_unique_id
+  FROM __audit_dim_customer
+) AS __lost;
+
 -- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
 INSERT INTO elt.model_changes (
   pipeline,

@@ -368,6 +368,19 @@ SELECT
   COUNT(DISTINCT seller_id) AS keys_changed
 FROM __changed_dim_seller;
 
+-- when its inputs' changes are known (a scoped build): report: keys it had before and has no row of after
+SELECT
+  COUNT(*) AS keys_lost
+FROM (
+  SELECT
+    seller_id
+  FROM __prior_dim_seller
+  EXCEPT
+  SELECT
+    seller_id
+  FROM __src_dim_seller
+) AS __lost;
+
 -- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
 INSERT INTO elt.model_changes (
   pipeline,

@@ -376,6 +376,19 @@ SELECT
   COUNT(DISTINCT order_id) AS keys_changed
 FROM __changed_fact_payments;
 
+-- when its inputs' changes are known (a scoped build): report: keys it had before and has no row of after
+SELECT
+  COUNT(*) AS keys_lost
+FROM (
+  SELECT
+    order_id
+  FROM __prior_fact_payments
+  EXCEPT
+  SELECT
+    order_id
+  FROM __src_fact_payments
+) AS __lost;
+
 -- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
 INSERT INTO elt.model_changes (
   pipeline,

@@ -445,6 +445,19 @@ SELECT
   COUNT(DISTINCT product_id) AS keys_changed
 FROM __changed_dim_product;
 
+-- when its inputs' changes are known (a scoped build): report: keys it had before and has no row of after
+SELECT
+  COUNT(*) AS keys_lost
+FROM (
+  SELECT
+    product_id
+  FROM __prior_dim_product
+  EXCEPT
+  SELECT
+    product_id
+  FROM __src_dim_product
+) AS __lost;
+
 -- when its inputs' changes are known (a scoped build): record the keys whose rows this build changed
 INSERT INTO elt.model_changes (
   pipeline,
