@@ -352,8 +352,8 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         previous published state. Its state record and the invalidation of everything downstream
         commit with it, so no crash can leave an unchecked state that looks up to date."""
         audited = checks
-        # a relationships parent it does not depend on changed in this run: no key path follows
-        # that parent's lost rows to this model's, so every row is checked
+        # a relationships parent it does not depend on may have lost the referenced values in
+        # this run: no key path follows them to this model's rows, so every row is checked
         outside = [p for p, column in spec.check_parents if p not in spec.depends_on and ctx.may_dangle(p, column)]
         if (
             checks is not None
