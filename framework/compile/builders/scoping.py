@@ -255,8 +255,9 @@ def affected_keys(
 ) -> list[Statement]:
     key_column = next(c for c in spec.columns if c.name == scope.column)
     key_type = dialect.column_type(key_column.portable_type)
+    hops = _HopTables(spec.name, dialect.key_path_tables)
     parts = []
-    for values in _grouped_values(scope.paths, project, scopes, naming, dialect):
+    for values in _grouped_values(scope.paths, project, scopes, naming, dialect, hops):
         parts.append(q.select(q.alias(q.cast(q.col("__v"), key_type.copy()), KEY)).from_(q.subquery(values, "__p")))
     if not parts:
         return []
@@ -270,13 +271,47 @@ def affected_keys(
         .where(exp.Not(this=exp.Is(this=q.col(KEY), expression=exp.Null())))
     )
     return [
+        *hops.statements(),
         run(q.drop_table(affected_name(spec)), "drop a leftover affected-keys table"),
         run(q.create_temp_as(affected_name(spec), keys), "the keys its inputs' changes since its last build affect"),
+        *hops.dropped(),
         report(
             q.select(q.alias(exp.Count(this=exp.Star()), "keys_affected")).from_(q.table(affected_name(spec))),
             "keys affected",
         ),
     ]
+
+
+class _HopTables:
+    """The values reaching each hop of a key path, kept in a temporary table before the hop
+    reads the input with them (where the dialect asks for it). A planner sizes a join by its estimates, and a filter on a run
+    parameter (`load_seq > $since`) is estimated at a fixed share of the table: DuckDB then
+    built its hash table on the million-row input and probed it with the day's thousand keys
+    (60 ms a hop at factor 10). A table's row count is known: the keys are the build side, and
+    their bounds and Bloom filter skip the input's rows that cannot match."""
+
+    def __init__(self, model: str, kept: bool):
+        self.model, self.kept = model, kept  # kept: in tables (`Dialect.key_path_tables`), else inline
+        self.tables: dict[str, tuple[str, exp.Query]] = {}  # the values' SQL → (table, values)
+
+    def read(self, values: exp.Select) -> exp.Select:
+        """The values as a SELECT of the table that holds them (one table per distinct query)."""
+        if not self.kept:
+            return values
+        text = values.sql()
+        if text not in self.tables:
+            self.tables[text] = (f"__hop_{self.model}_{len(self.tables) + 1}", values)
+        return q.select(q.col("__v")).from_(q.table(self.tables[text][0]))
+
+    def statements(self) -> list[Statement]:
+        made = []
+        for name, values in self.tables.values():
+            made.append(run(q.drop_table(name), "drop a leftover table of key-path values"))
+            made.append(run(q.create_temp_as(name, values), "the values a hop of a key path reads its input with"))
+        return made
+
+    def dropped(self) -> list[Statement]:
+        return [run(q.drop_table(name), "drop the key-path values") for name, _ in self.tables.values()]
 
 
 def recomputed(spec: m.ModelSpec, scope: KeyScope) -> exp.Expression:
@@ -524,7 +559,12 @@ def _kept_values(spec: m.SourceSpec | m.ModelSpec, column: str, naming: Naming, 
 
 
 def _grouped_values(
-    paths: tuple[KeyPath, ...], project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
+    paths: tuple[KeyPath, ...],
+    project: m.Project,
+    scopes: dict[str, KeyScope],
+    naming: Naming,
+    dialect: Dialect,
+    hops: _HopTables,
 ) -> list[exp.Query]:
     """The key values of every path, paths ending in the same hop sharing it: the union of what
     reaches that hop, joined once (several changed inputs reaching dim_customer through facts
@@ -535,34 +575,43 @@ def _grouped_values(
     found = []
     for last, group in by_last_hop.items():
         if last is None or len(group) == 1:
-            found += [v for p in group if (v := _path_values(p, project, scopes, naming, dialect)) is not None]
+            found += [v for p in group if (v := _path_values(p, project, scopes, naming, dialect, hops)) is not None]
             continue
         reaching = [
-            _path_values(dataclasses.replace(p, hops=p.hops[:-1]), project, scopes, naming, dialect) for p in group
+            _path_values(dataclasses.replace(p, hops=p.hops[:-1]), project, scopes, naming, dialect, hops)
+            for p in group
         ]
         known = [v for v in reaching if v is not None]  # None: an input rebuilt whole (the runner's case)
         if known:
             union: exp.Query = known[0]
             for more in known[1:]:
                 union = exp.Union(this=union, expression=more, distinct=True)
-            found.append(_hop(q.select(q.col("__v")).from_(q.subquery(union, "__h")), last, naming))
+            found.append(_hop(union, last, naming, hops))
     return found
 
 
-def _hop(found: exp.Select, hop: Hop, naming: Naming) -> exp.Select:
+def _hop(found: exp.Query, hop: Hop, naming: Naming, hops: _HopTables) -> exp.Select:
+    reached = hops.read(q.select(q.col("__v")).from_(q.subquery(found, "__h")))
     return (
-        q.select(q.alias(q.col(hop.carry), "__v")).from_(naming.table_of(hop.input)).where(_in(q.col(hop.match), found))
+        q.select(q.alias(q.col(hop.carry), "__v"))
+        .from_(naming.table_of(hop.input))
+        .where(_in(q.col(hop.match), reached))
     )
 
 
 def _path_values(
-    path: KeyPath, project: m.Project, scopes: dict[str, KeyScope], naming: Naming, dialect: Dialect
+    path: KeyPath,
+    project: m.Project,
+    scopes: dict[str, KeyScope],
+    naming: Naming,
+    dialect: Dialect,
+    hops: _HopTables,
 ) -> exp.Query | None:
     values = _changed_rows(path.input, path.column, project, scopes, naming, dialect)
     for hop in path.hops:
         if values is None:
             return None
-        values = _hop(q.select(q.col("__v")).from_(q.subquery(values, "__h")), hop, naming)
+        values = _hop(values, hop, naming, hops)
     return values
 
 

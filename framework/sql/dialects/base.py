@@ -35,6 +35,12 @@ class Dialect:
     # NOT EXISTS: DuckDB runs it 2.3x faster (1 M rows against 1 M parents: 0.17 s against
     # 0.39 s); PostgreSQL plans NOT IN as a per-row subplan once the keys outgrow work_mem.
     anti_join_as_not_in: bool = False
+    # A hop of a key path reads its input with the values reaching it kept in a temporary table
+    # first (framework/compile/builders/scoping.py `_HopTables`): DuckDB sizes a join by
+    # estimates, and guessed a filter on a run parameter large enough to build its hash table on
+    # the million-row input. Off elsewhere: a temporary table is a catalog write on Redshift,
+    # dearer than the subquery it replaces, and neither planner was measured to need it.
+    key_path_tables: bool = False
     transactional_ddl: bool = True  # CREATE/DROP/ALTER inside BEGIN … COMMIT roll back with it
     supports_physical_hints: bool = False  # DISTSTYLE / DISTKEY / SORTKEY
     # Declare PRIMARY KEY in DDL. Redshift treats it as information for the planner; DuckDB

@@ -23,6 +23,7 @@ class DuckDBDialect(Dialect):
     # shape itself runs on PostgreSQL's tests.
     upsert_by_merge: bool = False
     anti_join_as_not_in: bool = True
+    key_path_tables: bool = True
     string_length: StringLength = StringLength.NONE
 
     def placeholder(self, name: str) -> exp.Placeholder:

@@ -213,3 +213,31 @@ def test_a_window_over_another_column_reads_whole_partitions_of_the_affected_key
     assert isinstance(where, exp.In) and where.this.sql() == "o.customer_id", where.sql()
     whole = f"SELECT * FROM ({by_order.sql('duckdb')}) w WHERE w.order_id IN (SELECT __k FROM {affected_name(MODEL)})"
     assert rows(conn, narrowed.sql("duckdb")) == rows(conn, whole) and len(rows(conn, whole)) == 2
+
+
+@pytest.mark.parametrize("target", ["duckdb", "redshift"])
+def test_each_hop_of_a_key_path_reads_its_input_with_values_kept_in_a_table_on_duckdb(target):
+    """fact_reviews' keys reach it from customers through orders (two hops). On DuckDB the values
+    reaching each hop are a temporary table made first (its planner then builds the join on the
+    few keys, not on the million-row input); every hop table is dropped once the keys are known.
+    Redshift keeps the subqueries (a temporary table is a catalog write there)."""
+    from tests.conftest import OLIST
+    from tests.support.duck import compile_fixture
+
+    _, manifest = compile_fixture(OLIST, target)
+    sql = [s.sql for s in manifest.step("build:fact_reviews").scoped]
+    made = [i for i, s in enumerate(sql) if s.startswith("CREATE TEMPORARY TABLE __hop_fact_reviews_")]
+    (affected,) = [i for i, s in enumerate(sql) if s.startswith("CREATE TEMPORARY TABLE __affected_fact_reviews")]
+    if target == "redshift":
+        assert made == [] and not any("__hop_" in s for s in sql)
+        return
+    assert len(made) >= 3 and max(made) < affected
+    names = [sql[i].split()[3] for i in made]
+    for later, name in enumerate(names):  # each hop reads its input with the values a table keeps
+        assert any(f"FROM {name}" in s for s in sql[made[later] + 1 : affected + 1]), name
+    body = sqlglot.parse_one(sql[affected], read="duckdb")
+    for subquery in body.find_all(exp.In):  # no nested scan of a base table feeds a hop
+        (table,) = subquery.args["query"].find_all(exp.Table)
+        assert table.name.startswith("__hop_fact_reviews_"), subquery.sql()
+    dropped = [s.split()[-1] for s in sql[affected + 1 :] if s.startswith("DROP TABLE IF EXISTS __hop_")]
+    assert sorted(dropped) == sorted(names)

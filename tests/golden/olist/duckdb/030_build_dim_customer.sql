@@ -266,6 +266,45 @@ DROP TABLE IF EXISTS __chain_dim_customer;
 -- drop a work table
 DROP TABLE IF EXISTS __ver_dim_customer;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_dim_customer_1;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_dim_customer_1 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    customer_id AS __v
+  FROM staging.orders
+  WHERE
+    _load_seq > $since_orders
+  UNION
+  SELECT
+    CAST(value AS TEXT) AS __v
+  FROM elt.changed_values
+  WHERE
+    pipeline = $pipeline
+    AND relation = 'orders'
+    AND column_name = 'customer_id'
+    AND seq > $since_orders
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_dim_customer_2;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_dim_customer_2 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    geolocation_zip_code_prefix AS __v
+  FROM staging.geolocation
+  WHERE
+    _load_seq > $since_geolocation
+) AS __h;
+
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
 DROP TABLE IF EXISTS __affected_dim_customer;
 
@@ -284,22 +323,7 @@ FROM (
       customer_id IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            customer_id AS __v
-          FROM staging.orders
-          WHERE
-            _load_seq > $since_orders
-          UNION
-          SELECT
-            CAST(value AS TEXT) AS __v
-          FROM elt.changed_values
-          WHERE
-            pipeline = $pipeline
-            AND relation = 'orders'
-            AND column_name = 'customer_id'
-            AND seq > $since_orders
-        ) AS __h
+        FROM __hop_dim_customer_1
       )
   ) AS __p
   UNION
@@ -332,18 +356,18 @@ FROM (
       customer_zip_code_prefix IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            geolocation_zip_code_prefix AS __v
-          FROM staging.geolocation
-          WHERE
-            _load_seq > $since_geolocation
-        ) AS __h
+        FROM __hop_dim_customer_2
       )
   ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_dim_customer_1;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_dim_customer_2;
 
 -- when its inputs' changes are known (a scoped build): report: keys affected
 SELECT

@@ -106,6 +106,21 @@ FROM __src_dim_product;
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_product;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_dim_product_1;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_dim_product_1 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    product_category_name AS __v
+  FROM staging.category_translation
+  WHERE
+    _load_seq > $since_category_translation
+) AS __h;
+
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
 DROP TABLE IF EXISTS __affected_dim_product;
 
@@ -134,18 +149,15 @@ FROM (
       product_category_name IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            product_category_name AS __v
-          FROM staging.category_translation
-          WHERE
-            _load_seq > $since_category_translation
-        ) AS __h
+        FROM __hop_dim_product_1
       )
   ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_dim_product_1;
 
 -- when its inputs' changes are known (a scoped build): report: keys affected
 SELECT

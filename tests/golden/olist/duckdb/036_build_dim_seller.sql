@@ -94,6 +94,21 @@ FROM __src_dim_seller;
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_seller;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_dim_seller_1;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_dim_seller_1 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    geolocation_zip_code_prefix AS __v
+  FROM staging.geolocation
+  WHERE
+    _load_seq > $since_geolocation
+) AS __h;
+
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
 DROP TABLE IF EXISTS __affected_dim_seller;
 
@@ -122,18 +137,15 @@ FROM (
       seller_zip_code_prefix IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            geolocation_zip_code_prefix AS __v
-          FROM staging.geolocation
-          WHERE
-            _load_seq > $since_geolocation
-        ) AS __h
+        FROM __hop_dim_seller_1
       )
   ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_dim_seller_1;
 
 -- when its inputs' changes are known (a scoped build): report: keys affected
 SELECT

@@ -104,6 +104,78 @@ FROM __src_fact_order_items;
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_order_items;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_fact_order_items_1;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_fact_order_items_1 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    CAST(key AS TEXT) AS __v
+  FROM elt.model_changes
+  WHERE
+    pipeline = $pipeline
+    AND model = 'dim_customer'
+    AND build_seq > $since_dim_customer
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_fact_order_items_2;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_fact_order_items_2 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    customer_id AS __v
+  FROM staging.customers
+  WHERE
+    _load_seq > $since_customers
+  UNION
+  SELECT
+    customer_id AS __v
+  FROM staging.customers
+  WHERE
+    customer_unique_id IN (
+      SELECT
+        __v
+      FROM __hop_fact_order_items_1
+    )
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_fact_order_items_3;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_fact_order_items_3 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    CAST(key AS TEXT) AS __v
+  FROM elt.model_changes
+  WHERE
+    pipeline = $pipeline AND model = 'dim_product' AND build_seq > $since_dim_product
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_fact_order_items_4;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_fact_order_items_4 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    CAST(key AS TEXT) AS __v
+  FROM elt.model_changes
+  WHERE
+    pipeline = $pipeline AND model = 'dim_seller' AND build_seq > $since_dim_seller
+) AS __h;
+
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
 DROP TABLE IF EXISTS __affected_fact_order_items;
 
@@ -142,31 +214,7 @@ FROM (
       customer_id IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            customer_id AS __v
-          FROM staging.customers
-          WHERE
-            _load_seq > $since_customers
-          UNION
-          SELECT
-            customer_id AS __v
-          FROM staging.customers
-          WHERE
-            customer_unique_id IN (
-              SELECT
-                __v
-              FROM (
-                SELECT
-                  CAST(key AS TEXT) AS __v
-                FROM elt.model_changes
-                WHERE
-                  pipeline = $pipeline
-                  AND model = 'dim_customer'
-                  AND build_seq > $since_dim_customer
-              ) AS __h
-            )
-        ) AS __h
+        FROM __hop_fact_order_items_2
       )
   ) AS __p
   UNION
@@ -180,13 +228,7 @@ FROM (
       product_id IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            CAST(key AS TEXT) AS __v
-          FROM elt.model_changes
-          WHERE
-            pipeline = $pipeline AND model = 'dim_product' AND build_seq > $since_dim_product
-        ) AS __h
+        FROM __hop_fact_order_items_3
       )
   ) AS __p
   UNION
@@ -200,18 +242,24 @@ FROM (
       seller_id IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            CAST(key AS TEXT) AS __v
-          FROM elt.model_changes
-          WHERE
-            pipeline = $pipeline AND model = 'dim_seller' AND build_seq > $since_dim_seller
-        ) AS __h
+        FROM __hop_fact_order_items_4
       )
   ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_fact_order_items_1;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_fact_order_items_2;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_fact_order_items_3;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_fact_order_items_4;
 
 -- when its inputs' changes are known (a scoped build): report: keys affected
 SELECT

@@ -108,6 +108,92 @@ FROM __src_fact_reviews;
 -- drop the staging table
 DROP TABLE IF EXISTS __src_fact_reviews;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_fact_reviews_1;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_fact_reviews_1 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    customer_id AS __v
+  FROM staging.customers
+  WHERE
+    _load_seq > $since_customers
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_fact_reviews_2;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_fact_reviews_2 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    CAST(key AS TEXT) AS __v
+  FROM elt.model_changes
+  WHERE
+    pipeline = $pipeline
+    AND model = 'dim_customer'
+    AND build_seq > $since_dim_customer
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_fact_reviews_3;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_fact_reviews_3 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    customer_id AS __v
+  FROM staging.customers
+  WHERE
+    customer_unique_id IN (
+      SELECT
+        __v
+      FROM __hop_fact_reviews_2
+    )
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_fact_reviews_4;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_fact_reviews_4 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    order_id AS __v
+  FROM staging.orders
+  WHERE
+    _load_seq > $since_orders
+  UNION
+  SELECT
+    order_id AS __v
+  FROM staging.orders
+  WHERE
+    customer_id IN (
+      SELECT
+        __v
+      FROM __hop_fact_reviews_1
+    )
+  UNION
+  SELECT
+    order_id AS __v
+  FROM staging.orders
+  WHERE
+    customer_id IN (
+      SELECT
+        __v
+      FROM __hop_fact_reviews_3
+    )
+) AS __h;
+
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
 DROP TABLE IF EXISTS __affected_fact_reviews;
 
@@ -136,62 +222,24 @@ FROM (
       order_id IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            order_id AS __v
-          FROM staging.orders
-          WHERE
-            _load_seq > $since_orders
-          UNION
-          SELECT
-            order_id AS __v
-          FROM staging.orders
-          WHERE
-            customer_id IN (
-              SELECT
-                __v
-              FROM (
-                SELECT
-                  customer_id AS __v
-                FROM staging.customers
-                WHERE
-                  _load_seq > $since_customers
-              ) AS __h
-            )
-          UNION
-          SELECT
-            order_id AS __v
-          FROM staging.orders
-          WHERE
-            customer_id IN (
-              SELECT
-                __v
-              FROM (
-                SELECT
-                  customer_id AS __v
-                FROM staging.customers
-                WHERE
-                  customer_unique_id IN (
-                    SELECT
-                      __v
-                    FROM (
-                      SELECT
-                        CAST(key AS TEXT) AS __v
-                      FROM elt.model_changes
-                      WHERE
-                        pipeline = $pipeline
-                        AND model = 'dim_customer'
-                        AND build_seq > $since_dim_customer
-                    ) AS __h
-                  )
-              ) AS __h
-            )
-        ) AS __h
+        FROM __hop_fact_reviews_4
       )
   ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_fact_reviews_1;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_fact_reviews_2;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_fact_reviews_3;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_fact_reviews_4;
 
 -- when its inputs' changes are known (a scoped build): report: keys affected
 SELECT

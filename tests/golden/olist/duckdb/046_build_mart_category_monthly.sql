@@ -131,6 +131,77 @@ FROM __src_mart_category_monthly;
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_category_monthly;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_mart_category_monthly_1;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_mart_category_monthly_1 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    CAST(value AS TEXT) AS __v
+  FROM elt.changed_values
+  WHERE
+    pipeline = $pipeline
+    AND relation = 'dim_product'
+    AND column_name = 'product_sk'
+    AND seq > $since_dim_product
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_mart_category_monthly_2;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_mart_category_monthly_2 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    CAST(key AS TEXT) AS __v
+  FROM elt.model_changes
+  WHERE
+    pipeline = $pipeline AND model = 'fact_orders' AND build_seq > $since_fact_orders
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_mart_category_monthly_3;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_mart_category_monthly_3 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    date_key AS __v
+  FROM dwh.fact_order_items
+  WHERE
+    product_sk IN (
+      SELECT
+        __v
+      FROM __hop_mart_category_monthly_1
+    )
+  UNION
+  SELECT
+    CAST(value AS DATE) AS __v
+  FROM elt.changed_values
+  WHERE
+    pipeline = $pipeline
+    AND relation = 'fact_order_items'
+    AND column_name = 'date_key'
+    AND seq > $since_fact_order_items
+  UNION
+  SELECT
+    date_key AS __v
+  FROM dwh.fact_order_items
+  WHERE
+    order_id IN (
+      SELECT
+        __v
+      FROM __hop_mart_category_monthly_2
+    )
+) AS __h;
+
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
 DROP TABLE IF EXISTS __affected_mart_category_monthly;
 
@@ -149,51 +220,7 @@ FROM (
       date_key IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            date_key AS __v
-          FROM dwh.fact_order_items
-          WHERE
-            product_sk IN (
-              SELECT
-                __v
-              FROM (
-                SELECT
-                  CAST(value AS TEXT) AS __v
-                FROM elt.changed_values
-                WHERE
-                  pipeline = $pipeline
-                  AND relation = 'dim_product'
-                  AND column_name = 'product_sk'
-                  AND seq > $since_dim_product
-              ) AS __h
-            )
-          UNION
-          SELECT
-            CAST(value AS DATE) AS __v
-          FROM elt.changed_values
-          WHERE
-            pipeline = $pipeline
-            AND relation = 'fact_order_items'
-            AND column_name = 'date_key'
-            AND seq > $since_fact_order_items
-          UNION
-          SELECT
-            date_key AS __v
-          FROM dwh.fact_order_items
-          WHERE
-            order_id IN (
-              SELECT
-                __v
-              FROM (
-                SELECT
-                  CAST(key AS TEXT) AS __v
-                FROM elt.model_changes
-                WHERE
-                  pipeline = $pipeline AND model = 'fact_orders' AND build_seq > $since_fact_orders
-              ) AS __h
-            )
-        ) AS __h
+        FROM __hop_mart_category_monthly_3
       )
   ) AS __p
   UNION
@@ -212,6 +239,15 @@ FROM (
 ) AS __u
 WHERE
   NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_mart_category_monthly_1;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_mart_category_monthly_2;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_mart_category_monthly_3;
 
 -- when its inputs' changes are known (a scoped build): report: keys affected
 SELECT

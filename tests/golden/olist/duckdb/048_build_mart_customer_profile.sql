@@ -207,6 +207,70 @@ FROM __src_mart_customer_profile;
 -- drop the staging table
 DROP TABLE IF EXISTS __src_mart_customer_profile;
 
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_mart_customer_profile_1;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_mart_customer_profile_1 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    CAST(value AS TEXT) AS __v
+  FROM elt.changed_values
+  WHERE
+    pipeline = $pipeline
+    AND relation = 'dim_product'
+    AND column_name = 'product_sk'
+    AND seq > $since_dim_product
+) AS __h;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_mart_customer_profile_2;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_mart_customer_profile_2 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    customer_sk AS __v
+  FROM dwh.fact_order_items
+  WHERE
+    product_sk IN (
+      SELECT
+        __v
+      FROM __hop_mart_customer_profile_1
+    )
+  UNION
+  SELECT
+    CAST(value AS TEXT) AS __v
+  FROM elt.changed_values
+  WHERE
+    pipeline = $pipeline
+    AND relation = 'fact_orders'
+    AND column_name = 'customer_sk'
+    AND seq > $since_fact_orders
+  UNION
+  SELECT
+    CAST(value AS TEXT) AS __v
+  FROM elt.changed_values
+  WHERE
+    pipeline = $pipeline
+    AND relation = 'fact_order_items'
+    AND column_name = 'customer_sk'
+    AND seq > $since_fact_order_items
+  UNION
+  SELECT
+    CAST(value AS TEXT) AS __v
+  FROM elt.changed_values
+  WHERE
+    pipeline = $pipeline
+    AND relation = 'fact_payments'
+    AND column_name = 'customer_sk'
+    AND seq > $since_fact_payments
+) AS __h;
+
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
 DROP TABLE IF EXISTS __affected_mart_customer_profile;
 
@@ -237,58 +301,18 @@ FROM (
       customer_sk IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            customer_sk AS __v
-          FROM dwh.fact_order_items
-          WHERE
-            product_sk IN (
-              SELECT
-                __v
-              FROM (
-                SELECT
-                  CAST(value AS TEXT) AS __v
-                FROM elt.changed_values
-                WHERE
-                  pipeline = $pipeline
-                  AND relation = 'dim_product'
-                  AND column_name = 'product_sk'
-                  AND seq > $since_dim_product
-              ) AS __h
-            )
-          UNION
-          SELECT
-            CAST(value AS TEXT) AS __v
-          FROM elt.changed_values
-          WHERE
-            pipeline = $pipeline
-            AND relation = 'fact_orders'
-            AND column_name = 'customer_sk'
-            AND seq > $since_fact_orders
-          UNION
-          SELECT
-            CAST(value AS TEXT) AS __v
-          FROM elt.changed_values
-          WHERE
-            pipeline = $pipeline
-            AND relation = 'fact_order_items'
-            AND column_name = 'customer_sk'
-            AND seq > $since_fact_order_items
-          UNION
-          SELECT
-            CAST(value AS TEXT) AS __v
-          FROM elt.changed_values
-          WHERE
-            pipeline = $pipeline
-            AND relation = 'fact_payments'
-            AND column_name = 'customer_sk'
-            AND seq > $since_fact_payments
-        ) AS __h
+        FROM __hop_mart_customer_profile_2
       )
   ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_mart_customer_profile_1;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_mart_customer_profile_2;
 
 -- when its inputs' changes are known (a scoped build): report: keys affected
 SELECT
