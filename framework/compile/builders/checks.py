@@ -32,6 +32,7 @@ class CompiledCheck:
     severity: str
     description: str
     failing_rows: exp.Query
+    unique: tuple[str, ...] = ()  # a unique check's columns (a scoped build narrows it to their values)
 
     def count_query(self) -> exp.Select:
         failures = q.alias(exp.Count(this=exp.Star()), "failures")
@@ -82,7 +83,7 @@ def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming
             .group_by(*q.cols(cols))
             .having(exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
         )
-        return CompiledCheck(f"unique({', '.join(cols)})", severity, "one row per value", rows)
+        return CompiledCheck(f"unique({', '.join(cols)})", severity, "one row per value", rows, tuple(cols))
     if kind is m.CheckType.NOT_NULL:
         rows = (
             q.select(exp.Star())

@@ -619,10 +619,35 @@ def scoped_checks(
     checks: list[CompiledCheck], spec: m.ModelSpec, scope: KeyScope, naming: Naming
 ) -> list[CompiledCheck]:
     """After a scoped build, a check whose failing rows belong to single keys (a row-level check,
-    or one grouped or windowed by the key) looks only at the rewritten keys' rows; the others
-    (unique on another column, a minimum row count) still read the whole table."""
+    or one grouped or windowed by the key) looks only at the rewritten keys' rows; a unique check
+    on other columns looks at the table's rows sharing a value with them (a duplicate a build
+    makes holds a row it wrote); the others (a minimum row count, a window over other columns)
+    still read the whole table."""
     table = naming.table_of(spec.name)
-    return [_scoped_check(c, table, spec) if _per_key(c.failing_rows, scope.column) else c for c in checks]
+    scoped = []
+    for check in checks:
+        if _per_key(check.failing_rows, scope.column):
+            scoped.append(_scoped_check(check, table, spec))
+        elif check.unique:
+            scoped.append(_unique_among_rewritten(check, spec))
+        else:
+            scoped.append(check)
+    return scoped
+
+
+def _unique_among_rewritten(check: CompiledCheck, spec: m.ModelSpec) -> CompiledCheck:
+    """The unique check on the rows holding a value of its columns that a rewritten row holds.
+    A duplicate group with a rewritten row in it shares that row's non-NULL values (a group's
+    rows are equal in every column, and a row whose columns are all NULL is no duplicate), so
+    each column's values are looked up separately: a NULL in one column does not hide the
+    group. Rows matched through one column only fall in groups of their own, which the whole
+    check would report as well."""
+    rewritten: list[exp.Expression] = [
+        _in(q.col(column), q.select(q.col(column)).from_(q.table(audit_name(spec)))) for column in check.unique
+    ]
+    narrowed = check.failing_rows.copy()
+    assert isinstance(narrowed, exp.Select), "a unique check is one grouped SELECT"
+    return dataclasses.replace(check, failing_rows=narrowed.where(exp.Paren(this=q.or_all(rewritten))))
 
 
 def _per_key(query: exp.Query, key: str) -> bool:

@@ -191,6 +191,13 @@ SELECT
       FROM dwh.dim_seller
       WHERE
         NOT seller_sk IS NULL
+        AND (
+          seller_sk IN (
+            SELECT
+              seller_sk
+            FROM __src_dim_seller
+          )
+        )
       GROUP BY
         seller_sk
       HAVING
@@ -495,7 +502,7 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(coordinates_in_brazil): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE CASE WHEN (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(seller_sk): SELECT * FROM (SELECT seller_sk, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_sk IS NULL GROUP BY seller_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(seller_sk): SELECT * FROM (SELECT seller_sk, COUNT(*) AS occurrences FROM dwh.dim_seller WHERE NOT seller_sk IS NULL AND (seller_sk IN (SELECT seller_sk FROM __src_dim_seller)) GROUP BY seller_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(seller_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_seller) AS dim_seller WHERE seller_sk IS NULL) AS __f LIMIT 5
 

@@ -262,6 +262,13 @@ SELECT
       FROM dwh.dim_product
       WHERE
         NOT product_sk IS NULL
+        AND (
+          product_sk IN (
+            SELECT
+              product_sk
+            FROM __src_dim_product
+          )
+        )
       GROUP BY
         product_sk
       HAVING
@@ -548,7 +555,7 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(dimensions_positive): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE CASE WHEN (length_cm IS NULL OR length_cm > 0) AND (height_cm IS NULL OR height_cm > 0) AND (width_cm IS NULL OR width_cm > 0) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(product_sk): SELECT * FROM (SELECT product_sk, COUNT(*) AS occurrences FROM dwh.dim_product WHERE NOT product_sk IS NULL GROUP BY product_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(product_sk): SELECT * FROM (SELECT product_sk, COUNT(*) AS occurrences FROM dwh.dim_product WHERE NOT product_sk IS NULL AND (product_sk IN (SELECT product_sk FROM __src_dim_product)) GROUP BY product_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(product_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __src_dim_product) AS dim_product WHERE product_sk IS NULL) AS __f LIMIT 5
 

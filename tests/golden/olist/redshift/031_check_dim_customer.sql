@@ -354,6 +354,13 @@ SELECT
       FROM dwh.dim_customer
       WHERE
         NOT customer_sk IS NULL
+        AND (
+          customer_sk IN (
+            SELECT
+              customer_sk
+            FROM __audit_dim_customer
+          )
+        )
       GROUP BY
         customer_sk
       HAVING
@@ -802,7 +809,7 @@ WHERE
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check expression(coordinates_in_brazil): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE CASE WHEN (lat IS NULL AND lng IS NULL) OR (lat BETWEEN -34.0 AND 5.5 AND lng BETWEEN -74.0 AND -34.5) THEN 1 ELSE 0 END = 0) AS __f LIMIT 5
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(customer_sk): SELECT * FROM (SELECT customer_sk, COUNT(*) AS occurrences FROM dwh.dim_customer WHERE NOT customer_sk IS NULL GROUP BY customer_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(customer_sk): SELECT * FROM (SELECT customer_sk, COUNT(*) AS occurrences FROM dwh.dim_customer WHERE NOT customer_sk IS NULL AND (customer_sk IN (SELECT customer_sk FROM __audit_dim_customer)) GROUP BY customer_sk HAVING COUNT(*) > 1) AS __f LIMIT 5
 
 -- when its inputs' changes are known (a scoped build): sample of failing rows of check not_null(customer_sk): SELECT * FROM (SELECT * FROM (SELECT * FROM __audit_dim_customer) AS dim_customer WHERE customer_sk IS NULL) AS __f LIMIT 5
 

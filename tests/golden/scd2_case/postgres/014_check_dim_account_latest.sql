@@ -32,6 +32,13 @@ SELECT
       FROM dwh.dim_account_latest
       WHERE
         NOT account_key IS NULL
+        AND (
+          account_key IN (
+            SELECT
+              account_key
+            FROM __src_dim_account_latest
+          )
+        )
       GROUP BY
         account_key
       HAVING
@@ -56,4 +63,4 @@ FROM (
     COUNT(*) > 1
 ) AS __f;
 
--- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(account_key): SELECT * FROM (SELECT account_key, COUNT(*) AS occurrences FROM dwh.dim_account_latest WHERE NOT account_key IS NULL GROUP BY account_key HAVING COUNT(*) > 1) AS __f LIMIT 5
+-- when its inputs' changes are known (a scoped build): sample of failing rows of check unique(account_key): SELECT * FROM (SELECT account_key, COUNT(*) AS occurrences FROM dwh.dim_account_latest WHERE NOT account_key IS NULL AND (account_key IN (SELECT account_key FROM __src_dim_account_latest)) GROUP BY account_key HAVING COUNT(*) > 1) AS __f LIMIT 5
