@@ -473,7 +473,7 @@ def whole_reason(spec: m.ModelSpec, scope: KeyScope | None) -> str:
     if spec.materialization is not m.Materialization.INCREMENTAL or (scope is not None and scope.paths):
         return ""
     if spec.incremental and spec.incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
-        return "a time_range build replaces the time values of its batch"
+        return "a time_range build replaces the time values its SELECT returns (all rows, when it reads all rows)"
     if isinstance(spec.history, m.Scd2) and spec.history.hard_deletes is m.HardDeletes.INVALIDATE:
         return "SCD2 hard deletes compare every key with the batch"
     if scope is not None and scope.unsound:

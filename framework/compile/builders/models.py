@@ -19,7 +19,7 @@ from framework.compile.statements import Statement, guard, run
 from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
-from framework.sql.schema import BUILD_SEQ
+from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 
 
 def stored_columns(spec: m.ModelSpec) -> tuple[m.Column, ...]:
@@ -147,7 +147,9 @@ def build_incremental(
     if strategy is m.IncrementalStrategy.TIME_RANGE:
         statements = stage_statements(spec, source_query, (), dialect)
         assert incremental.time_column, f"{spec.name}: time_range without a time_column; run `elt lint` first (E211)"
-        statements += time_range_replace(target_table, src_name(spec), columns, incremental.time_column)
+        statements += time_range_replace(
+            target_table, src_name(spec), columns, incremental.time_column, batch_relative(source_query)
+        )
     else:
         statements = stage_statements(spec, source_query, keys, dialect)
         if strategy is m.IncrementalStrategy.MERGE and dialect.upsert_by_merge:
@@ -226,17 +228,35 @@ def delete_insert(target_table: exp.Table, source: str, keys: tuple[str, ...], c
     return [run(delete, "delete the rows being replaced"), run(insert, "insert the new rows")]
 
 
-def time_range_replace(target_table: exp.Table, source: str, columns: list[str], time_column: str) -> list[Statement]:
-    """Replace exactly the time values (e.g. days) present in the batch; others are untouched.
+def batch_relative(query: exp.Query) -> bool:
+    """Whether a SELECT reads the ingest or bookkeeping columns (`_batch_date`, `_load_seq`, …):
+    its rows then depend on which batch is the latest, not only on the rows there are."""
+    names = {c.name for c in (*INGEST_COLUMNS, LOAD_SEQ, BUILD_SEQ)}
+    return any(column.name in names for column in query.find_all(exp.Column))
 
-    Not min..max: a batch holding 2024-01-01 and 2024-01-03 must not wipe 2024-01-02."""
-    batch_values = q.select(q.col(time_column)).distinct().from_(q.table(source))
-    delete = exp.Delete(
-        this=target_table,
-        using=[q.subquery(batch_values, "__range")],
-        where=exp.Where(
-            this=exp.EQ(this=q.col(time_column, target_table.name), expression=q.col(time_column, "__range"))
-        ),
-    )
+
+def time_range_replace(
+    target_table: exp.Table, source: str, columns: list[str], time_column: str, batch_relative: bool = True
+) -> list[Statement]:
+    """Replace exactly the time values (e.g. days) the SELECT returns; others are untouched.
+    Not min..max: a batch holding 2024-01-01 and 2024-01-03 must not wipe 2024-01-02.
+
+    That is for a SELECT of the batch (filtered by `_batch_date`): earlier batches' days stay. A
+    SELECT over every row of its inputs returns every time value there is: its build replaces
+    every row, so a time value it no longer returns (its only event corrected to another day)
+    is gone, as in a load from scratch — replacing only the values returned left it behind."""
+    if batch_relative:
+        batch_values = q.select(q.col(time_column)).distinct().from_(q.table(source))
+        delete = exp.Delete(
+            this=target_table,
+            using=[q.subquery(batch_values, "__range")],
+            where=exp.Where(
+                this=exp.EQ(this=q.col(time_column, target_table.name), expression=q.col(time_column, "__range"))
+            ),
+        )
+        purpose = "delete the time values the batch covers"
+    else:
+        delete = exp.Delete(this=target_table)
+        purpose = "delete every time value: the SELECT reads all rows, and returns every value there is"
     insert = q.insert_select(target_table, columns, q.select(*q.cols(columns)).from_(q.table(source)))
-    return [run(delete, "delete the time values the batch covers"), run(insert, "insert the batch's rows")]
+    return [run(delete, purpose), run(insert, "insert the batch's rows")]

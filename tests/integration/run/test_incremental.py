@@ -596,3 +596,49 @@ def test_a_parent_losing_rows_fails_the_checks_of_a_model_left_dangling(tmp_path
     steps = {o.step: o for o in both.outcomes}
     assert not both.ok and steps["build:spenders"].status.value == "failed", steps["build:spenders"]
     assert "relationships(member_id -> active_members.member_id): 1 failing row(s)" in steps["build:spenders"].error
+
+
+DAILY_YML = """version: 1
+kind: model
+name: daily_purchases
+layer: mart
+materialization: incremental
+incremental: {strategy: time_range, time_column: day}
+depends_on: [purchases]
+keys: {business: [day]}
+columns:
+  - {name: day, type: date, nullable: false, tests: [unique]}
+  - {name: purchases, type: bigint, nullable: false}
+sql: |
+  SELECT CAST(p.purchased_at AS DATE) AS day, COUNT(*) AS purchases FROM purchases p
+  GROUP BY CAST(p.purchased_at AS DATE)
+"""
+
+
+def test_a_time_range_model_over_all_rows_loses_a_day_its_only_row_moved_from(tmp_path):
+    """A time_range SELECT that reads every row (no `_batch_date` filter) returns every day there
+    is: a purchase corrected to another day leaves its old day, as in a load from scratch.
+    Replacing only the days the SELECT returned kept the old day's count forever."""
+    from tests.conftest import FIXTURES, lint
+
+    days = [
+        shop_delivery(tmp_path / "day01", {}, [("p1", 1, "2024-01-05"), ("p2", 1, "2024-01-06")]),
+        shop_delivery(tmp_path / "day02", {}, [("p2", 1, "2024-01-05")]),  # p2 was bought on the 5th
+    ]
+    batches, scratch = (
+        Workspace(tmp_path / "b", FIXTURES / "tiny_shop"),
+        Workspace(tmp_path / "s", FIXTURES / "tiny_shop"),
+    )
+    for workspace in (batches, scratch):
+        source = workspace.pipeline / "sources" / "purchases.yml"
+        source.write_text(source.read_text().replace("load_mode: append", "load_mode: upsert"))
+        (workspace.pipeline / "models" / "daily_purchases.yml").write_text(DAILY_YML)
+    assert lint(batches.pipeline) == []
+    for day, folder in enumerate(days, 1):
+        assert not batches.ingest(folder, f"2024-02-0{day}").failed
+        assert batches.run(datetime.datetime(2024, 2, day)).ok
+    assert batches.query("SELECT CAST(day AS VARCHAR), purchases FROM mart.daily_purchases") == [("2024-01-05", 2)]
+    for day, folder in enumerate(days, 1):
+        assert not scratch.ingest(folder, f"2024-02-0{day}").failed
+    assert scratch.run(datetime.datetime(2024, 2, 2)).ok
+    assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)
