@@ -84,6 +84,10 @@ def ingest_pipeline(
     ]
     jobs = [(s, p) for s, p in jobs if not _consumed(consumed.get(seen[p].path), seen[p])]
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
+    # A new version of a file ingested before (same landing path, other bytes) gets a lake file
+    # of its own: the one a run may have loaded stays as it was (the run refuses a lake file that
+    # changed after it was loaded), and the new one loads after it as new data.
+    versions = {p: seen[p].checksum[:12] for _, p in jobs if seen[p].path in consumed}
     # Share the work across processes only from a single-threaded one (framework/forking.py).
     # A pool costs ~0.3 s to start and fill (each child imports its readers): only for batches
     # big enough to gain it back.
@@ -96,10 +100,12 @@ def ingest_pipeline(
 
         share = memory_limit // processes if memory_limit is not None else None
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            results = pool.starmap(_ingest_job, [(pipeline.name, s, p, lake, batch_date, share) for s, p in jobs])
+            results = pool.starmap(
+                _ingest_job, [(pipeline.name, s, p, lake, batch_date, share, versions.get(p, "")) for s, p in jobs]
+            )
     elif jobs:  # one DuckDB for all: opening one costs ~15 ms, a day's small files little more each
         with tempfile.TemporaryDirectory(prefix="elt-ingest-") as spill, _duckdb(memory_limit, spill) as con:
-            results = [_ingest_one(con, pipeline.name, s, p, lake, batch_date) for s, p in jobs]
+            results = [_ingest_one(con, pipeline.name, s, p, lake, batch_date, versions.get(p, "")) for s, p in jobs]
     else:
         results = []
     for result in results:
@@ -160,15 +166,23 @@ def batch_record(lake: Lake, pipeline: str, batch_date: str, report: IngestRepor
 
 
 def _ingest_job(
-    pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str, memory_limit: int | None
+    pipeline: str,
+    source: m.SourceSpec,
+    path: str,
+    lake: Lake,
+    batch_date: str,
+    memory_limit: int | None,
+    version: str,
 ) -> FileResult:
     with tempfile.TemporaryDirectory(prefix="elt-ingest-") as spill, _duckdb(memory_limit, spill) as con:
-        return _ingest_one(con, pipeline, source, path, lake, batch_date)
+        return _ingest_one(con, pipeline, source, path, lake, batch_date, version)
 
 
-def _ingest_one(con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str) -> FileResult:
+def _ingest_one(
+    con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str, version: str
+) -> FileResult:
     try:
-        return ingest_file(con, pipeline, source, path, lake, batch_date)
+        return ingest_file(con, pipeline, source, path, lake, batch_date, version)
     except IngestError as err:
         return FileResult(source.name, path, error=str(err))
 
@@ -190,12 +204,14 @@ def _duckdb(memory_limit: int | None, spill: str) -> Iterator:
         con.close()
 
 
-def lake_name(landing_path: str) -> str:
+def lake_name(landing_path: str, version: str = "") -> str:
+    """The lake file's name: the landing file's, as Parquet; `version` tells apart a new version
+    of a landing file ingested before in the same batch (its checksum's start)."""
     name = os.path.basename(landing_path)
     for suffix in (".gz", ".csv", ".parquet", ".txt"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
-    return name + ".parquet"
+    return name + (f".{version}" if version else "") + ".parquet"
 
 
 @contextlib.contextmanager
@@ -214,7 +230,9 @@ def _literally(path: str) -> Iterator[str]:
         yield plain
 
 
-def ingest_file(con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str) -> FileResult:
+def ingest_file(
+    con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str, version: str = ""
+) -> FileResult:
     import duckdb
 
     from framework.ingest import reading
@@ -242,7 +260,7 @@ def ingest_file(con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake,
             f"{100 * source.max_reject_fraction:g}%: nothing loaded. "
             f"First: {first}"
         )
-    name = lake_name(path)
+    name = lake_name(path, version)
     with tempfile.TemporaryDirectory() as tmp:
         local = os.path.join(tmp, name)
         result.rows = reading.write_good_rows(con, source, local, batch_date, os.path.basename(path))

@@ -132,24 +132,66 @@ def read_files(
     raise CompileError(f"unknown load method {dialect.load_method!r}")
 
 
-def deduplicate(spec: m.SourceSpec, dialect: Dialect, exclude_conflicts: bool = False) -> exp.Select:
-    """One row per primary key, tagged with this load's counter."""
+def deduplicate(
+    spec: m.SourceSpec, dialect: Dialect, exclude_conflicts: bool = False, staging: exp.Table | None = None
+) -> exp.Select:
+    """One row per primary key, tagged with this load's counter. With `staging` (an upsert), the
+    staged rows of the batch's keys are ranked with the batch's, by the same ordering: a row of
+    an earlier load that orders first (a later batch date, a later `order_by` value) stays, so
+    staging ends the same whether batches load one run each or several in one run. Only the
+    batch's winning rows are kept (to write); a tie goes to the batch (keep: last) or to the
+    staged row (keep: first)."""
     columns = [c.name for c in staging_columns(spec)]
     order_by = spec.deduplicate.order_by if spec.deduplicate else ()
     newest_first = not spec.deduplicate or spec.deduplicate.keep == "last"
     direction = q.desc if newest_first else q.asc
     tie_break = [c for c in ("_batch_date", "_source_file", "_source_line") if c not in order_by]
     ordering = [direction(q.col(c)) for c in (*order_by, *tie_break)]
-    ranked = q.select(
-        *q.cols(columns), q.alias(q.window(exp.RowNumber(), q.cols(spec.primary_key), ordering), "__rn")
-    ).from_(q.table(load_name(spec)))
+    batch = q.select(*q.cols(columns), q.alias(q.lit(1), "__new")).from_(q.table(load_name(spec)))
     if exclude_conflicts:  # their rows went to the rejects table
-        ranked = ranked.where(exp.Not(this=_in_conflicts(spec)))
-    return (
-        q.select(*q.cols(columns), _this_load(dialect))
-        .from_(q.subquery(ranked, "__l"))
-        .where(exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
+        batch = batch.where(exp.Not(this=_in_conflicts(spec)))
+    rows: exp.Query = batch
+    if staging is not None:
+        staged = exp.Table(
+            this=staging.this.copy(), db=staging.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__s"))
+        )
+        of_batch = q.exists(
+            q.select(q.lit(1))
+            .from_(q.table(load_name(spec)))
+            .where(q.keys_equal(spec.primary_key, load_name(spec), "__s"))
+        )
+        earlier = q.select(*q.cols(columns, "__s"), q.alias(q.lit(0), "__new")).from_(staged).where(of_batch)
+        rows = exp.Union(this=batch, expression=earlier, distinct=False)
+        ordering.append(direction(q.col("__new")))
+    ranked = q.select(
+        *q.cols(columns), q.col("__new"), q.alias(q.window(exp.RowNumber(), q.cols(spec.primary_key), ordering), "__rn")
+    ).from_(q.subquery(rows, "__b"))
+    kept: exp.Expression = exp.EQ(this=q.col("__rn"), expression=q.lit(1))
+    if staging is not None:
+        kept = exp.And(this=kept, expression=exp.EQ(this=q.col("__new"), expression=q.lit(1)))
+    return q.select(*q.cols(columns), _this_load(dialect)).from_(q.subquery(ranked, "__l")).where(kept)
+
+
+def _same_value(left: exp.Column, right: exp.Column) -> exp.Expression:
+    """Equal, or both NULL (spelled out: Redshift has no IS NOT DISTINCT FROM)."""
+    both_null = exp.And(
+        this=exp.Is(this=left.copy(), expression=exp.Null()),
+        expression=exp.Is(this=right.copy(), expression=exp.Null()),
     )
+    return exp.Paren(this=exp.Or(this=exp.EQ(this=left, expression=right), expression=exp.Paren(this=both_null)))
+
+
+def _resent(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:
+    """Append: a batch row equal in every column to a row already staged is a re-sent duplicate
+    (an at-least-once feed): it collapses, as exact duplicates inside one batch do."""
+    staged = exp.Table(
+        this=staging.this.copy(), db=staging.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__s"))
+    )
+    same = q.and_all([_same_value(q.col(c.name, "__s"), q.col(c.name, source)) for c in spec.columns])
+    delete = exp.Delete(
+        this=q.table(source), where=exp.Where(this=q.exists(q.select(q.lit(1)).from_(staged).where(same)))
+    )
+    return run(delete, "drop the rows re-sent exactly as already loaded")
 
 
 def _this_load(dialect: Dialect) -> exp.Alias:
@@ -184,7 +226,15 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect, kept: tuple
             statements += reject_conflicts(spec, naming, dialect)
         statements.append(
             run(
-                q.create_temp_as(dedup_name(spec), deduplicate(spec, dialect, exclude_conflicts=rejecting)),
+                q.create_temp_as(
+                    dedup_name(spec),
+                    deduplicate(
+                        spec,
+                        dialect,
+                        exclude_conflicts=rejecting,
+                        staging=staging if spec.load_mode is m.LoadMode.UPSERT else None,
+                    ),
+                ),
                 "keep one row per primary key ('latest wins')",
             )
         )
@@ -198,6 +248,7 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect, kept: tuple
             statements += delete_insert(staging, source, spec.primary_key, written)
     else:
         if spec.load_mode is m.LoadMode.APPEND and spec.primary_key:
+            statements.append(_resent(spec, staging, source))
             statements.append(_already_loaded_guard(spec, staging, source))
         if spec.load_mode is m.LoadMode.FULL_REFRESH:
             statements.append(run(exp.Delete(this=staging.copy()), "replace: remove the previous rows"))
@@ -264,8 +315,9 @@ def load_rejects(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[S
 def reject_conflicts(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> list[Statement]:
     """on_conflict: reject — every row of a key delivered with differing rows goes to the
     rejects table, and none of them loads (staging keeps what it had for that key)."""
-    conflicting = q.select(*q.cols(spec.primary_key)).from_(q.subquery(_distinct_rows(spec), "__d"))
-    conflicting = conflicting.group_by(*q.cols(spec.primary_key)).having(
+    per_batch = [*spec.primary_key, "_batch_date"]
+    conflicting = q.select(*q.cols(per_batch)).from_(q.subquery(_distinct_rows(spec), "__d"))
+    conflicting = conflicting.group_by(*q.cols(per_batch)).having(
         exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1))
     )
     delimiter = q.lit(spec.landing.csv.delimiter)
@@ -304,7 +356,8 @@ def reject_conflicts(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> li
 def _in_conflicts(spec: m.SourceSpec) -> exp.Exists:
     """A load row whose key is in the conflicts table."""
     conflict = exp.Table(this=q.ident(conflicts_name(spec)), alias=exp.TableAlias(this=q.ident("__k")))
-    return q.exists(q.select(q.lit(1)).from_(conflict).where(q.keys_equal(spec.primary_key, "__k", load_name(spec))))
+    per_batch = [*spec.primary_key, "_batch_date"]
+    return q.exists(q.select(q.lit(1)).from_(conflict).where(q.keys_equal(per_batch, "__k", load_name(spec))))
 
 
 def _already_loaded_guard(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:
@@ -337,8 +390,11 @@ CONFLICT_SAMPLE = 3  # keys named in the warning
 
 
 def _distinct_rows(spec: m.SourceSpec) -> exp.Select:
-    """The batch's rows, exact duplicates collapsed (they never conflict)."""
-    return q.select(*q.cols([c.name for c in spec.columns])).distinct().from_(q.table(load_name(spec)))
+    """The load's rows per batch, exact duplicates collapsed (they never conflict). A conflict is
+    between rows of one batch: a later batch's row of a key replaces an earlier one's, whether
+    the two batches load in one run or in two."""
+    columns = [c.name for c in spec.columns]
+    return q.select(*q.cols([*columns, "_batch_date"])).distinct().from_(q.table(load_name(spec)))
 
 
 def _conflicting_keys(spec: m.SourceSpec, dialect: Dialect) -> exp.Select:
@@ -351,7 +407,7 @@ def _conflicting_keys(spec: m.SourceSpec, dialect: Dialect) -> exp.Select:
     return (
         q.select(q.alias(key, "__k"))
         .from_(q.subquery(distinct, "__d"))
-        .group_by(*q.cols(spec.primary_key))
+        .group_by(*q.cols([*spec.primary_key, "_batch_date"]))
         .having(exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
     )
 

@@ -35,11 +35,13 @@ FROM (
     FROM (
       SELECT DISTINCT
         product_category_name,
-        product_category_name_english
+        product_category_name_english,
+        _batch_date
       FROM __load_category_translation
     ) AS __d
     GROUP BY
-      product_category_name
+      product_category_name,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -61,11 +63,21 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY product_category_name
       ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC
     ) AS __rn
-  FROM __load_category_translation
+  FROM (
+    SELECT
+      product_category_name,
+      product_category_name_english,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_category_translation
+  ) AS __b
 ) AS __l
 WHERE
   __rn = 1;

@@ -41,12 +41,14 @@ FROM (
         payment_sequential,
         payment_type,
         payment_installments,
-        payment_value
+        payment_value,
+        _batch_date
       FROM __load_order_payments
     ) AS __d
     GROUP BY
       order_id,
-      payment_sequential
+      payment_sequential,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -74,14 +76,48 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY order_id, payment_sequential
-      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC
+      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC, __new DESC
     ) AS __rn
-  FROM __load_order_payments
+  FROM (
+    SELECT
+      order_id,
+      payment_sequential,
+      payment_type,
+      payment_installments,
+      payment_value,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_order_payments
+    UNION ALL
+    SELECT
+      __s.order_id,
+      __s.payment_sequential,
+      __s.payment_type,
+      __s.payment_installments,
+      __s.payment_value,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.order_payments AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_order_payments
+        WHERE
+          __load_order_payments.order_id = __s.order_id
+          AND __load_order_payments.payment_sequential = __s.payment_sequential
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- delete the rows being replaced
 DELETE FROM staging.order_payments USING   __dedup_order_payments

@@ -49,11 +49,13 @@ FROM (
         product_weight_g,
         product_length_cm,
         product_height_cm,
-        product_width_cm
+        product_width_cm,
+        _batch_date
       FROM __load_products
     ) AS __d
     GROUP BY
-      product_id
+      product_id,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -89,14 +91,55 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY product_id
-      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC
+      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC, __new DESC
     ) AS __rn
-  FROM __load_products
+  FROM (
+    SELECT
+      product_id,
+      product_category_name,
+      product_name_lenght,
+      product_description_lenght,
+      product_photos_qty,
+      product_weight_g,
+      product_length_cm,
+      product_height_cm,
+      product_width_cm,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_products
+    UNION ALL
+    SELECT
+      __s.product_id,
+      __s.product_category_name,
+      __s.product_name_lenght,
+      __s.product_description_lenght,
+      __s.product_photos_qty,
+      __s.product_weight_g,
+      __s.product_length_cm,
+      __s.product_height_cm,
+      __s.product_width_cm,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.products AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_products
+        WHERE
+          __load_products.product_id = __s.product_id
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- delete the rows being replaced
 DELETE FROM staging.products USING   __dedup_products

@@ -39,11 +39,13 @@ FROM (
         seller_id,
         seller_zip_code_prefix,
         seller_city,
-        seller_state
+        seller_state,
+        _batch_date
       FROM __load_sellers
     ) AS __d
     GROUP BY
-      seller_id
+      seller_id,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -69,14 +71,45 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY seller_id
-      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC
+      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC, __new DESC
     ) AS __rn
-  FROM __load_sellers
+  FROM (
+    SELECT
+      seller_id,
+      seller_zip_code_prefix,
+      seller_city,
+      seller_state,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_sellers
+    UNION ALL
+    SELECT
+      __s.seller_id,
+      __s.seller_zip_code_prefix,
+      __s.seller_city,
+      __s.seller_state,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.sellers AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_sellers
+        WHERE
+          __load_sellers.seller_id = __s.seller_id
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- delete the rows being replaced
 DELETE FROM staging.sellers USING   __dedup_sellers

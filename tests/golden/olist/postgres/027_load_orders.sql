@@ -50,11 +50,13 @@ FROM (
         order_approved_at,
         order_delivered_carrier_date,
         order_delivered_customer_date,
-        order_estimated_delivery_date
+        order_estimated_delivery_date,
+        _batch_date
       FROM __load_orders
     ) AS __d
     GROUP BY
-      order_id
+      order_id,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -88,14 +90,53 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY order_id
-      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST, __new DESC NULLS LAST
     ) AS __rn
-  FROM __load_orders
+  FROM (
+    SELECT
+      order_id,
+      customer_id,
+      order_status,
+      order_purchase_timestamp,
+      order_approved_at,
+      order_delivered_carrier_date,
+      order_delivered_customer_date,
+      order_estimated_delivery_date,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_orders
+    UNION ALL
+    SELECT
+      __s.order_id,
+      __s.customer_id,
+      __s.order_status,
+      __s.order_purchase_timestamp,
+      __s.order_approved_at,
+      __s.order_delivered_carrier_date,
+      __s.order_delivered_customer_date,
+      __s.order_estimated_delivery_date,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.orders AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_orders
+        WHERE
+          __load_orders.order_id = __s.order_id
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- keep the customer_id the rows being replaced held
 INSERT INTO elt.changed_values (

@@ -47,11 +47,13 @@ FROM (
         customer_unique_id,
         customer_zip_code_prefix,
         customer_city,
-        customer_state
+        customer_state,
+        _batch_date
       FROM __load_customers
     ) AS __d
     GROUP BY
-      customer_id
+      customer_id,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -79,14 +81,47 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY customer_id
-      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST, __new DESC NULLS LAST
     ) AS __rn
-  FROM __load_customers
+  FROM (
+    SELECT
+      customer_id,
+      customer_unique_id,
+      customer_zip_code_prefix,
+      customer_city,
+      customer_state,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_customers
+    UNION ALL
+    SELECT
+      __s.customer_id,
+      __s.customer_unique_id,
+      __s.customer_zip_code_prefix,
+      __s.customer_city,
+      __s.customer_state,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.customers AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_customers
+        WHERE
+          __load_customers.customer_id = __s.customer_id
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- keep the customer_unique_id the rows being replaced held
 INSERT INTO elt.changed_values (

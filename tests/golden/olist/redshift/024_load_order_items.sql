@@ -51,12 +51,14 @@ FROM (
         seller_id,
         shipping_limit_date,
         price,
-        freight_value
+        freight_value,
+        _batch_date
       FROM __load_order_items
     ) AS __d
     GROUP BY
       order_id,
-      order_item_id
+      order_item_id,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -88,14 +90,52 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY order_id, order_item_id
-      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST, __new DESC NULLS LAST
     ) AS __rn
-  FROM __load_order_items
+  FROM (
+    SELECT
+      order_id,
+      order_item_id,
+      product_id,
+      seller_id,
+      shipping_limit_date,
+      price,
+      freight_value,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_order_items
+    UNION ALL
+    SELECT
+      __s.order_id,
+      __s.order_item_id,
+      __s.product_id,
+      __s.seller_id,
+      __s.shipping_limit_date,
+      __s.price,
+      __s.freight_value,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.order_items AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_order_items
+        WHERE
+          __load_order_items.order_id = __s.order_id
+          AND __load_order_items.order_item_id = __s.order_item_id
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- upsert by primary key
 MERGE INTO staging.order_items

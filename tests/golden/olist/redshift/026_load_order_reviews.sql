@@ -51,12 +51,14 @@ FROM (
         review_comment_title,
         review_comment_message,
         review_creation_date,
-        review_answer_timestamp
+        review_answer_timestamp,
+        _batch_date
       FROM __load_order_reviews
     ) AS __d
     GROUP BY
       review_id,
-      order_id
+      order_id,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -88,14 +90,52 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY review_id, order_id
-      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST, __new DESC NULLS LAST
     ) AS __rn
-  FROM __load_order_reviews
+  FROM (
+    SELECT
+      review_id,
+      order_id,
+      review_score,
+      review_comment_title,
+      review_comment_message,
+      review_creation_date,
+      review_answer_timestamp,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_order_reviews
+    UNION ALL
+    SELECT
+      __s.review_id,
+      __s.order_id,
+      __s.review_score,
+      __s.review_comment_title,
+      __s.review_comment_message,
+      __s.review_creation_date,
+      __s.review_answer_timestamp,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.order_reviews AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_order_reviews
+        WHERE
+          __load_order_reviews.review_id = __s.review_id
+          AND __load_order_reviews.order_id = __s.order_id
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- upsert by primary key
 MERGE INTO staging.order_reviews

@@ -41,13 +41,15 @@ FROM (
         account_no,
         plan,
         owner,
-        changed_at
+        changed_at,
+        _batch_date
       FROM __load_account_events
     ) AS __d
     GROUP BY
       region,
       account_no,
-      changed_at
+      changed_at,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -75,14 +77,49 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY region, account_no, changed_at
-      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC
+      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC, __new DESC
     ) AS __rn
-  FROM __load_account_events
+  FROM (
+    SELECT
+      region,
+      account_no,
+      plan,
+      owner,
+      changed_at,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_account_events
+    UNION ALL
+    SELECT
+      __s.region,
+      __s.account_no,
+      __s.plan,
+      __s.owner,
+      __s.changed_at,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.account_events AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_account_events
+        WHERE
+          __load_account_events.region = __s.region
+          AND __load_account_events.account_no = __s.account_no
+          AND __load_account_events.changed_at = __s.changed_at
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- delete the rows being replaced
 DELETE FROM staging.account_events USING   __dedup_account_events

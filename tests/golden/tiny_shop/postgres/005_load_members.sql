@@ -44,11 +44,13 @@ FROM (
         email,
         tier,
         city,
-        updated_at
+        updated_at,
+        _batch_date
       FROM __load_members
     ) AS __d
     GROUP BY
-      member_id
+      member_id,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -76,14 +78,47 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY member_id
-      ORDER BY updated_at DESC NULLS LAST, _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+      ORDER BY updated_at DESC NULLS LAST, _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST, __new DESC NULLS LAST
     ) AS __rn
-  FROM __load_members
+  FROM (
+    SELECT
+      member_id,
+      email,
+      tier,
+      city,
+      updated_at,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_members
+    UNION ALL
+    SELECT
+      __s.member_id,
+      __s.email,
+      __s.tier,
+      __s.city,
+      __s.updated_at,
+      __s._batch_date,
+      __s._source_file,
+      __s._source_line,
+      0 AS __new
+    FROM staging.members AS __s
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __load_members
+        WHERE
+          __load_members.member_id = __s.member_id
+      )
+  ) AS __b
 ) AS __l
 WHERE
-  __rn = 1;
+  __rn = 1 AND __new = 1;
 
 -- upsert by primary key
 MERGE INTO staging.members

@@ -42,11 +42,13 @@ FROM (
         purchase_id,
         member_id,
         amount,
-        purchased_at
+        purchased_at,
+        _batch_date
       FROM __load_purchases
     ) AS __d
     GROUP BY
-      purchase_id
+      purchase_id,
+      _batch_date
     HAVING
       COUNT(*) > 1
   ) AS __c
@@ -72,14 +74,60 @@ FROM (
     _batch_date,
     _source_file,
     _source_line,
+    __new,
     ROW_NUMBER() OVER (
       PARTITION BY purchase_id
       ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
     ) AS __rn
-  FROM __load_purchases
+  FROM (
+    SELECT
+      purchase_id,
+      member_id,
+      amount,
+      purchased_at,
+      _batch_date,
+      _source_file,
+      _source_line,
+      1 AS __new
+    FROM __load_purchases
+  ) AS __b
 ) AS __l
 WHERE
   __rn = 1;
+
+-- drop the rows re-sent exactly as already loaded
+DELETE FROM __dedup_purchases
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM staging.purchases AS __s
+    WHERE
+      (
+        __s.purchase_id = __dedup_purchases.purchase_id
+        OR (
+          __s.purchase_id IS NULL AND __dedup_purchases.purchase_id IS NULL
+        )
+      )
+      AND (
+        __s.member_id = __dedup_purchases.member_id
+        OR (
+          __s.member_id IS NULL AND __dedup_purchases.member_id IS NULL
+        )
+      )
+      AND (
+        __s.amount = __dedup_purchases.amount
+        OR (
+          __s.amount IS NULL AND __dedup_purchases.amount IS NULL
+        )
+      )
+      AND (
+        __s.purchased_at = __dedup_purchases.purchased_at
+        OR (
+          __s.purchased_at IS NULL AND __dedup_purchases.purchased_at IS NULL
+        )
+      )
+  );
 
 -- guard: must return 0, else fail with: rows of this batch repeat primary keys already loaded into 'purchases' (load_mode append never overwrites; use upsert to replace them)
 SELECT
