@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from framework.compile.manifest import InternalQuery, Manifest
 from framework.execute.session import Session
 from framework.execute.steps import run_statement
-from framework.lake import Lake, LakeFile, lake_key
+from framework.lake import Lake, LakeFile, batch_date_of, lake_key
 
 
 @dataclass
@@ -20,15 +20,15 @@ class Pending:
     source: str
     new: list[LakeFile] = field(default_factory=list)
     changed: list[tuple[LakeFile, str]] = field(default_factory=list)  # (file now, checksum when loaded)
+    newest_rows: str = ""  # the latest batch date of a loaded file with rows (a snapshot's: the one loaded)
 
 
 def pending_files(conn: Session, manifest: Manifest, lake: Lake, source: str) -> Pending:
     query = manifest.internal_sql(InternalQuery.LEDGER_FILES)
-    loaded = {  # by the file's lake key: the ledger does not depend on where the lake is
-        lake_key(path): checksum
-        for path, checksum, _ in run_statement(conn, query, {"pipeline": manifest.pipeline.name, "source": source})
-    }
-    pending = Pending(source)
+    ledger = run_statement(conn, query, {"pipeline": manifest.pipeline.name, "source": source})
+    # by the file's lake key: the ledger does not depend on where the lake is
+    loaded = {lake_key(path): checksum for path, checksum, _, _ in ledger}
+    pending = Pending(source, newest_rows=max((batch_date_of(path) for path, _, _, rows in ledger if rows), default=""))
     for lake_file in lake.list_files(manifest.pipeline.name, source):
         if lake_file.key not in loaded:
             pending.new.append(lake_file)

@@ -141,12 +141,16 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         ctx.scheduler.block(source, "waits for an incomplete batch")
     if not admitted:
         return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=gate.reason)
-    plan = _snapshot_plan(spec, admitted) if spec.snapshot else _LoadPlan(admitted, [])
     seq = ctx.load_seqs().get(source, 0) + 1  # what models downstream compare their consumed counter with
     ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in admitted}
+    if spec.snapshot:
+        rows = {f.path: int(ledger[f.path]["row_count"]) for f in admitted}
+        plan = _snapshot_plan(spec, admitted, rows, pending.newest_rows)
+    else:
+        plan = _LoadPlan(admitted, [])
     consumed = [ledger[f.path] for f in plan.superseded]
     rejects = _reject_files(ctx, source, plan.load)
-    if spec.snapshot and not spec.allow_empty_snapshot and not sum(ledger[f.path]["row_count"] for f in plan.load):
+    if plan.kept:
         for row in ledger.values():  # the table keeps its rows: nothing downstream has to recompute
             row["load_seq"] = seq - 1
         return _keep_snapshot(
@@ -177,7 +181,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
     )
     if plan.superseded:
-        detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} older pending file(s)"
+        detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} other pending file(s)"
     conflicting = int(result.reports.get("conflicting_keys") or 0)
     conflict_rows = int(result.reports.get("rows_rejected") or 0)
     if conflicting:  # keep_last or reject: the run says what happened, naming up to three keys
@@ -217,13 +221,35 @@ class _LoadPlan:
     load: list[LakeFile]  # the files this load reads
     superseded: list[LakeFile]  # consumed without being read: older snapshots of a backlog
     batch: str = ""
+    kept: str = ""  # why a snapshot source keeps its rows: nothing pending replaces them
 
 
-def _snapshot_plan(spec: SpecInfo, new: list[LakeFile]) -> _LoadPlan:
+def _snapshot_plan(spec: SpecInfo, new: list[LakeFile], rows: dict[str, int], loaded: str) -> _LoadPlan:
     """A snapshot source takes its latest pending batch whole; older pending snapshots are
-    superseded (a backlog never unions snapshots)."""
-    latest = max(f.batch_date for f in new)
-    return _LoadPlan([f for f in new if f.batch_date == latest], [f for f in new if f.batch_date != latest], latest)
+    superseded (a backlog never unions snapshots). The latest with rows, unless the source
+    allows an empty snapshot: an empty one does not pass over an older good one of the same
+    backlog, as it does not replace one loaded by an earlier run. And a snapshot older than the
+    one loaded (`loaded`: its batch date) replaces nothing: a batch delivered late is recorded,
+    not loaded. The same snapshot stays loaded however the batches spread over runs."""
+    per_batch: dict[str, int] = {}
+    for lake_file in new:
+        per_batch[lake_file.batch_date] = per_batch.get(lake_file.batch_date, 0) + rows[lake_file.path]
+    usable = [b for b, count in per_batch.items() if count or spec.allow_empty_snapshot]
+    latest = max(usable) if usable else max(per_batch)
+    chosen = [f for f in new if f.batch_date == latest]
+    others = [f for f in new if f.batch_date != latest]
+    if not usable:
+        kept = f"batch {latest} is an empty snapshot ({len(chosen)} file(s), 0 rows)"
+        hint = " (set allow_empty_snapshot: true on the source to let an empty snapshot replace them)"
+        return _LoadPlan(chosen, others, latest, kept + ": the table keeps its previous rows" + hint)
+    if loaded and latest < loaded:
+        return _LoadPlan(
+            chosen,
+            others,
+            latest,
+            f"batch {latest} is older than the snapshot loaded (batch {loaded}): the table keeps its rows",
+        )
+    return _LoadPlan(chosen, others, latest)
 
 
 def _keep_snapshot(
@@ -234,9 +260,9 @@ def _keep_snapshot(
     rows: list[dict[str, Any]],
     rejects: list[tuple[LakeFile, int]],
 ) -> StepOutcome:
-    """An empty snapshot does not replace a table unless the source allows it: its files are
-    recorded as consumed (with any rows ingest rejected from them), the table keeps its rows,
-    and the run says so."""
+    """A snapshot that replaces nothing (an empty one, unless the source allows it; one older than
+    the snapshot loaded): its files are recorded as consumed (with any rows ingest rejected from
+    them), the table keeps its rows, and the run says so."""
     record = StepInfo(step.id, StepKind.LOAD, step.spec, (), True, (), ())
     try:
         params = _load_params(ctx, step, [], rejects)
@@ -256,10 +282,7 @@ def _keep_snapshot(
         step,
         StepStatus.WARNED,
         time.perf_counter() - started,
-        detail=(
-            f"batch {plan.batch} is an empty snapshot ({len(plan.load)} file(s), 0 rows): the table keeps its "
-            "previous rows (set allow_empty_snapshot: true on the source to let an empty snapshot replace them)"
-        ),
+        detail=plan.kept,
     )
 
 

@@ -36,7 +36,7 @@ def internal_statements(
         InternalQuery.TABLE_COLUMNS: q.select(q.col("table_schema"), q.col("table_name"), q.col("column_name"))
         .from_(columns)
         .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
-        InternalQuery.LEDGER_FILES: q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"))
+        InternalQuery.LEDGER_FILES: q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"), q.col("row_count"))
         .from_(ledger)
         .where(_equals(dialect, "pipeline", "source")),
         InternalQuery.MODEL_STATE: q.select(

@@ -111,3 +111,34 @@ def test_a_corrected_redelivery_of_a_loaded_file_keeps_the_loaded_one_and_loads_
     assert _loaded(workspace.run(datetime.datetime(2024, 2, 2)))
     assert workspace.query("SELECT member_id, tier FROM staging.members ORDER BY 1") == [(1, "silver"), (2, "gold")]
     assert _loaded(workspace.run(datetime.datetime(2024, 2, 3)))  # and later runs go on
+
+
+def _snapshots(workspace):
+    spec = workspace.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text().replace("load_mode: upsert", "load_mode: full_refresh"))
+
+
+def test_an_empty_snapshot_in_a_backlog_does_not_pass_over_the_good_one_before_it(tmp_path):
+    deliveries = [
+        (
+            _members(tmp_path / "d1", [(1, "gold", "2024-01-01 10:00:00"), (2, "gold", "2024-01-01 10:00:00")]),
+            "2024-02-01",
+        ),
+        (_members(tmp_path / "d2", []), "2024-02-02"),  # a header, no rows
+    ]
+    each, once = _both(tmp_path, deliveries, _snapshots)
+    assert once.query("SELECT member_id FROM staging.members ORDER BY 1") == [(1,), (2,)]
+
+
+def test_a_snapshot_delivered_late_with_an_earlier_batch_date_replaces_nothing(tmp_path):
+    deliveries = [
+        (_members(tmp_path / "d5", [(1, "gold", "2024-01-05 10:00:00")]), "2024-02-05"),
+        (
+            _members(tmp_path / "d3", [(1, "basic", "2024-01-03 10:00:00"), (3, "x", "2024-01-03 10:00:00")]),
+            "2024-02-03",
+        ),
+    ]
+    each, _ = _both(tmp_path, deliveries, _snapshots)
+    assert each.query("SELECT member_id, tier FROM staging.members") == [(1, "gold")]
+    result = each.run(datetime.datetime(2024, 3, 2))  # nothing new: the late snapshot was recorded
+    assert next(o for o in result.outcomes if o.step == "load:members").detail == "no new files"

@@ -100,8 +100,8 @@ def answer_from(ledger: dict[str, tuple] | None = None, counters: bool = True):
     their `_build_seq`."""
 
     def script(sql: str):
-        if sql.startswith("SELECT path, checksum, size_bytes FROM elt.file_ledger"):
-            return [(path, checksum, size) for path, (checksum, size) in (ledger or {}).items()]
+        if sql.startswith("SELECT path, checksum, size_bytes, row_count FROM elt.file_ledger"):
+            return [(path, checksum, size, 1) for path, (checksum, size) in (ledger or {}).items()]
         if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
             return []
         if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):

@@ -85,7 +85,7 @@ def test_ingest_workers_share_the_memory_and_spill_to_a_temp_folder(tmp_path, wo
         "from framework.lake.local import LocalLake\n"
         "from framework.spec.project import load_project\n"
         "from framework.ingest.report import FileResult\n"
-        "def reporting_settings(con, pipeline, source, path, lake, batch_date):  # ingest_file's stand-in\n"
+        "def reporting_settings(con, pipeline, source, path, lake, batch_date, version=''):  # ingest_file's stand-in\n"
         "    settings = \"SELECT current_setting('memory_limit'), current_setting('temp_directory')\"\n"
         "    return FileResult(source.name, path, notes=list(con.execute(settings).fetchone()))\n"
         "ingest.ingest_file = reporting_settings\n"

@@ -34,7 +34,7 @@ def test_a_backlog_of_snapshots_loads_only_the_latest(tmp_path):
     assert not workspace.ingest(tmp_path / "day1", "2018-10-01", only={"geolocation"}).failed
     assert not workspace.ingest(tmp_path / "day2", "2018-10-02", only={"geolocation"}).failed
     outcome = load_outcome(workspace.run())
-    assert outcome.status == "ok" and "latest snapshot (batch 2018-10-02) replaced 1 older" in outcome.detail
+    assert outcome.status == "ok" and "latest snapshot (batch 2018-10-02) replaced 1 other" in outcome.detail
     assert geolocation(workspace) == 20  # not 320: a backlog never unions snapshots
     again = load_outcome(workspace.run())
     assert again.status == "nothing new" and geolocation(workspace) == 20  # the older one is consumed, not pending
