@@ -250,6 +250,7 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect, kept: tuple
         if spec.load_mode is m.LoadMode.APPEND and spec.primary_key:
             statements.append(_resent(spec, staging, source))
             statements.append(_already_loaded_guard(spec, staging, source))
+            statements.append(_redelivered_guard(spec))
         if spec.load_mode is m.LoadMode.FULL_REFRESH:
             statements.append(run(exp.Delete(this=staging.copy()), "replace: remove the previous rows"))
         tagged = q.select(*q.cols(columns), q.col(LOAD_SEQ.name) if spec.primary_key else _this_load(dialect))
@@ -374,6 +375,31 @@ def _already_loaded_guard(spec: m.SourceSpec, staging: exp.Table, source: str) -
     return guard(
         repeated,
         f"rows of this batch repeat primary keys already loaded into '{spec.name}' "
+        "(load_mode append never overwrites; use upsert to replace them)",
+    )
+
+
+def _redelivered_guard(spec: m.SourceSpec) -> Statement:
+    """Append, several batches in one load: a key a later batch delivers again with other values
+    fails the load, as it fails when the batches load in runs of their own (the guard above) —
+    not the latest kept, which would make staging depend on how often runs run."""
+    columns = [c.name for c in spec.columns]
+    differing = (  # keys with more than one distinct row, across the load's batches
+        q.select(*q.cols(spec.primary_key))
+        .from_(q.subquery(q.select(*q.cols(columns)).distinct().from_(q.table(load_name(spec))), "__d"))
+        .group_by(*q.cols(spec.primary_key))
+        .having(exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
+    )
+    in_batches = (  # keys delivered in more than one batch
+        q.select(*q.cols(spec.primary_key))
+        .from_(q.table(load_name(spec)))
+        .group_by(*q.cols(spec.primary_key))
+        .having(exp.GT(this=exp.Count(this=exp.Distinct(expressions=[q.col("_batch_date")])), expression=q.lit(1)))
+    )
+    both = exp.Intersect(this=differing, expression=in_batches, distinct=True)
+    return guard(
+        q.select(exp.Count(this=exp.Star())).from_(q.subquery(both, "__r")),
+        f"a later batch delivers primary keys of '{spec.name}' again with other values "
         "(load_mode append never overwrites; use upsert to replace them)",
     )
 

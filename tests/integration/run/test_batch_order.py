@@ -142,3 +142,24 @@ def test_a_snapshot_delivered_late_with_an_earlier_batch_date_replaces_nothing(t
     assert each.query("SELECT member_id, tier FROM staging.members") == [(1, "gold")]
     result = each.run(datetime.datetime(2024, 3, 2))  # nothing new: the late snapshot was recorded
     assert next(o for o in result.outcomes if o.step == "load:members").detail == "no new files"
+
+
+@pytest.mark.parametrize("runs_each", [True, False])
+def test_an_append_feed_re_sending_a_row_with_other_values_fails_either_way(tmp_path, runs_each):
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    day1 = shop_delivery(tmp_path / "day01", {}, [("p1", 1, "2024-01-05")])
+    day2 = shop_delivery(tmp_path / "day02", {}, [("p1", 2, "2024-01-05")])  # p1 again, another member
+    outcomes = []
+    for folder, date in [(day1, "2024-02-01"), (day2, "2024-02-02")]:
+        assert not workspace.ingest(folder, date).failed
+        if runs_each or date == "2024-02-02":
+            outcomes.append(
+                next(
+                    o
+                    for o in workspace.run(datetime.datetime.fromisoformat(date)).outcomes
+                    if o.step == "load:purchases"
+                )
+            )
+    assert "append never overwrites" in outcomes[-1].error, outcomes[-1]
+    expected = [("p1", 1)] if runs_each else []  # the first batch's row, or nothing of a load that failed
+    assert workspace.query("SELECT purchase_id, member_id FROM staging.purchases") == expected

@@ -142,6 +142,34 @@ WHERE
       __s.purchase_id = __dedup_purchases.purchase_id
   );
 
+-- guard: must return 0, else fail with: a later batch delivers primary keys of 'purchases' again with other values (load_mode append never overwrites; use upsert to replace them)
+SELECT
+  COUNT(*)
+FROM (
+  SELECT
+    purchase_id
+  FROM (
+    SELECT DISTINCT
+      purchase_id,
+      member_id,
+      amount,
+      purchased_at
+    FROM __load_purchases
+  ) AS __d
+  GROUP BY
+    purchase_id
+  HAVING
+    COUNT(*) > 1
+  INTERSECT
+  SELECT
+    purchase_id
+  FROM __load_purchases
+  GROUP BY
+    purchase_id
+  HAVING
+    COUNT(DISTINCT _batch_date) > 1
+) AS __r;
+
 -- insert the batch
 INSERT INTO staging.purchases (
   purchase_id,
