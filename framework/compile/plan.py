@@ -127,6 +127,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                     (step_id(StepKind.TABLE, name),),
                     params=_load_params(dialect),
                     rejects=tuple(staging.load_rejects(spec, naming, dialect)),
+                    add_columns=_staging_additions(spec, naming, dialect),
                 )
             )
     for name in order:
@@ -410,6 +411,23 @@ def _column_additions(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> tu
     return tuple(
         (c.name, run(ddl.add_column(table.copy(), c, dialect), f"add column {c.name} (the spec declares it)"))
         for c in nullable
+    )
+
+
+def _staging_additions(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> tuple[tuple[str, Statement], ...]:
+    """ADD COLUMN for each declared column of a source: a column the spec gains is added to its
+    staging table in the load's transaction. Nullable: the rows staged before have no value,
+    as the lake files ingested before have none."""
+    table = naming.table_of(spec.name)
+    return tuple(
+        (
+            c.name,
+            run(
+                ddl.add_column(table.copy(), dataclasses.replace(c, nullable=True), dialect),
+                f"add column {c.name} (the source declares it)",
+            ),
+        )
+        for c in spec.columns
     )
 
 

@@ -24,8 +24,8 @@ REFUSED = "refused"
 
 @dataclass(frozen=True)
 class Drift:
-    """A model table's columns against its spec's: declared columns it lacks, columns it has
-    that the spec no longer declares."""
+    """A table's columns against its spec's: declared columns it lacks, columns it has that the
+    spec no longer declares."""
 
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
@@ -186,7 +186,7 @@ class RunState:
 
     # -- live tables ------------------------------------------------------------------------------
     def drift(self, spec: SpecInfo) -> Drift:
-        """How a model's live table differs from its spec's columns (empty when it does not)."""
+        """How a model's or source's live table differs from its spec's columns (empty when it does not)."""
         if spec.materialization == "view":
             return Drift()
         if self.live is None:

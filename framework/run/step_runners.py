@@ -135,6 +135,20 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         )
     if not pending.new:
         return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
+    drift = ctx.state.drift(spec)
+    additions = _in_place(step, drift)
+    if drift and additions is None:  # a column removed or renamed: the staged history has it
+        ctx.scheduler.block(source, "no longer matches its table")
+        return _outcome(
+            step,
+            StepStatus.FAILED,
+            time.perf_counter() - started,
+            error=(
+                f"{spec.table} {drift}: a staging table keeps every row loaded, so it follows its source spec in "
+                "place only for new columns (added, NULL in the rows before). Declare the column again, or "
+                "drop the table to reload it from the lake (see `elt plan --compare`)"
+            ),
+        )
     gate = ctx.gate()
     admitted = [f for f in pending.new if gate.admits(f.batch_date)]
     if len(admitted) < len(pending.new):  # the rest waits for its batch to be complete
@@ -165,6 +179,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 params,
                 files=[ledger[f.path] for f in plan.load],
                 in_transaction=lambda conn: _consume(ctx, conn, source, consumed),
+                prelude=additions or (),  # columns the source gained, added in the load's transaction
                 then=step.rejects if rejects else (),
             )
         )
@@ -180,6 +195,8 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     detail = f"{len(plan.load)} file(s), {read:,} row(s)" + (
         f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
     )
+    if additions:
+        detail += f"; column(s) {', '.join(drift.missing)} added to the table (the source declares them)"
     if plan.superseded:
         detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} other pending file(s)"
     conflicting = int(result.reports.get("conflicting_keys") or 0)

@@ -163,3 +163,34 @@ def test_an_append_feed_re_sending_a_row_with_other_values_fails_either_way(tmp_
     assert "append never overwrites" in outcomes[-1].error, outcomes[-1]
     expected = [("p1", 1)] if runs_each else []  # the first batch's row, or nothing of a load that failed
     assert workspace.query("SELECT purchase_id, member_id FROM staging.purchases") == expected
+
+
+def test_a_column_a_source_gains_is_added_to_its_staging_table_and_one_it_loses_is_refused_clearly(tmp_path):
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    assert not workspace.ingest(_members(tmp_path / "d1", [(1, "gold", "2024-01-01 10:00:00")]), "2024-02-01").failed
+    assert _loaded(workspace.run(datetime.datetime(2024, 2, 1)))
+    spec = workspace.pipeline / "sources" / "members.yml"
+    original = spec.read_text()
+    spec.write_text(
+        original.replace(
+            "  - {name: city, type: string}\n", "  - {name: city, type: string}\n  - {name: nickname, type: string}\n"
+        )
+    )
+    folder = tmp_path / "d2"
+    folder.mkdir()
+    (folder / "members_y.csv").write_text(
+        "member_id;email;tier;city;nickname;updated_at\n2;m2@x;gold;Oslo;Bo;2024-01-02 10:00:00\n"
+    )
+    assert not workspace.ingest(folder, "2024-02-02").failed
+    result = workspace.run(datetime.datetime(2024, 2, 2))
+    (load,) = [o for o in result.outcomes if o.step == "load:members"]
+    assert not load.error and "column(s) nickname added to the table" in load.detail, load
+    assert workspace.query("SELECT member_id, nickname FROM staging.members ORDER BY 1") == [(1, None), (2, "Bo")]
+    spec.write_text(original.replace("  - {name: email, type: string}\n", ""))  # email dropped from the spec
+    third = tmp_path / "d3"
+    third.mkdir()
+    (third / "members_z.csv").write_text("member_id;tier;city;updated_at\n3;gold;Oslo;2024-01-03 10:00:00\n")
+    assert not workspace.ingest(third, "2024-02-03").failed
+    (load,) = [o for o in workspace.run(datetime.datetime(2024, 2, 3)).outcomes if o.step == "load:members"]
+    assert "staging.members has column(s) email, nickname no longer in the spec" in load.error, load
+    assert workspace.query("SELECT COUNT(*) FROM staging.members") == [(2,)]  # nothing lost

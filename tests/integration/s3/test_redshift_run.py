@@ -94,6 +94,18 @@ def model_tables() -> dict[tuple[str, str], tuple[str, ...]]:
     }
 
 
+def staging_tables() -> dict[str, tuple[str, ...]]:
+    """source → its staging table's columns as this version makes them, `_load_seq` last."""
+    from framework.compile.builders.staging import stored_columns
+
+    project, _ = load_project(str(OLIST))
+    return {
+        spec.name: tuple(c.name for c in stored_columns(spec))
+        for spec in project.specs
+        if isinstance(spec, m.SourceSpec)
+    }
+
+
 def answer_from(ledger: dict[str, tuple] | None = None, counters: bool = True):
     """Script: the ledger holds `ledger` (path -> (checksum, size)), the model state is empty;
     without `counters`, the staging tables predate their `_load_seq` column and the model tables
@@ -112,7 +124,12 @@ def answer_from(ledger: dict[str, tuple] | None = None, counters: bool = True):
                 for (schema, table), columns in model_tables().items()
                 for column in (columns if counters else columns[:-1])
             ]
-            return framework + stored + [("staging", source, "_load_seq") for source in SOURCES if counters]
+            staged = [  # the staging tables, with their `_load_seq` or from before it
+                ("staging", source, column)
+                for source, columns in staging_tables().items()
+                for column in (columns if counters else columns[:-1])
+            ]
+            return framework + stored + staged
         return None
 
     return script
