@@ -394,9 +394,24 @@ def _listagg(node: exp.WithinGroup, target: str) -> exp.Expression | None:
     agg = node.this
     if target != "postgres" or not isinstance(agg, exp.GroupConcat):
         return None
-    text = exp.Cast(this=agg.this, to=exp.DataType.build("TEXT"))  # STRING_AGG takes text only
-    ordered = exp.Order(this=text, expressions=node.expression.expressions)
+    distinct = isinstance(agg.this, exp.Distinct)
+    value = agg.this.expressions[0] if distinct else agg.this
+    text = exp.Cast(this=value, to=exp.DataType.build("TEXT"))  # STRING_AGG takes text only
+    orders = node.expression.expressions
+    if distinct:  # PostgreSQL: with DISTINCT, ORDER BY only what is aggregated — the text, then
+        orders = [_ordered_by(o, value, text) for o in node.expression.expressions]
+    argument = exp.Distinct(expressions=[text]) if distinct else text
+    ordered = exp.Order(this=argument, expressions=orders)
     return exp.GroupConcat(this=ordered, separator=agg.args.get("separator") or exp.Literal.string(""))
+
+
+def _ordered_by(order: exp.Ordered, value: exp.Expression, text: exp.Expression) -> exp.Ordered:
+    """An ORDER BY term of the aggregated value, as its text (else as it is)."""
+    if order.this != value:
+        return order
+    copied = order.copy()
+    copied.set("this", text.copy())
+    return copied
 
 
 def _decode(node: exp.DecodeCase, target: str) -> exp.Expression | None:

@@ -59,10 +59,23 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
         line, col = sql.file_position(1, 1)
         message = f"model SQL must be one SELECT query, found {what}"
         return ParsedModel(None, (Diagnostic(sql.path, line, col, "E402", message),))
-    tree = statements[0]
+    tree = listagg_separators(statements[0])
     ctes = frozenset(cte_names(tree))
     tables = dict.fromkeys(t.name for t in tree.find_all(exp.Table) if not t.args.get("db") and not names_a_cte(t))
     return ParsedModel(tree, (), tuple(tables), ctes)
+
+
+def listagg_separators(tree: exp.Query) -> exp.Query:
+    """`LISTAGG(DISTINCT x, ',')`: sqlglot's Redshift parser reads the separator as a second
+    DISTINCT value (DISTINCT x, ','), which every dialect then writes as a row value; it is
+    LISTAGG's separator, as without DISTINCT."""
+    for agg in tree.find_all(exp.GroupConcat):
+        values = agg.this
+        if isinstance(values, exp.Distinct) and len(values.expressions) == 2 and not agg.args.get("separator"):
+            value, separator = values.expressions
+            agg.set("this", exp.Distinct(expressions=[value]))
+            agg.set("separator", separator)
+    return tree
 
 
 @dataclass(frozen=True)

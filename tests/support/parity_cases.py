@@ -39,6 +39,7 @@ def values(*rows: object, column: str = "x") -> str:
 
 JAN_FEB = values("DATE '2024-01-15'", "DATE '2024-02-15'")
 LETTERS = values("'c'", "'a'", "'b'")
+REPEATED_LETTERS = values("'c'", "'a'", "'c'", "'b'")
 
 CASES: list[Case] = [
     # --- TO_CHAR: datetime format strings (AWS "Datetime format strings", r_FORMAT_strings.html) ---
@@ -168,6 +169,12 @@ CASES: list[Case] = [
     Case(
         "listagg within group",
         f"SELECT LISTAGG(x, ',') WITHIN GROUP (ORDER BY x) FROM {LETTERS}",
+        "a,b,c",
+        AWS + "r_LISTAGG.html",
+    ),
+    Case(
+        "listagg distinct within group",
+        f"SELECT LISTAGG(DISTINCT x, ',') WITHIN GROUP (ORDER BY x) FROM {REPEATED_LETTERS}",
         "a,b,c",
         AWS + "r_LISTAGG.html",
     ),
@@ -421,9 +428,10 @@ def rendered(case: Case, target: str) -> str:
     from framework.compile.render import render_statement
     from framework.sql import SOURCE_DIALECT
     from framework.sql.dialects import get_dialect
+    from framework.sql.parse import listagg_separators
     from framework.sql.schema import annotated
 
-    tree = sqlglot.parse_one(case.sql, read=SOURCE_DIALECT)
+    tree = listagg_separators(sqlglot.parse_one(case.sql, read=SOURCE_DIALECT))  # as parse_model reads it
     typed = annotated(tree, {}) or tree
     return render_statement(get_dialect(target), typed)
 
