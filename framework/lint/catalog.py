@@ -171,7 +171,8 @@ RULES: tuple[Rule, ...] = (
         "E409",
         "not a Redshift function",
         "The SQL calls a function Redshift does not have (e.g. DuckDB's MAKE_DATE or read_text), with a "
-        "number of arguments it does not take, or one that depends on when it runs (GETDATE, RANDOM). "
+        "number of arguments it does not take, or one that depends on when it runs (GETDATE, RANDOM); or "
+        "uses a construct Redshift's SQL lacks (an aggregate's FILTER clause, LATERAL). "
         "The catalogue with the AWS reference page of each function: framework/sql/redshift_functions.tsv.",
     ),
     Rule(

@@ -147,14 +147,14 @@ class _Checker:
 
     # -- E409 -----------------------------------------------------------------------------------
     def functions(self) -> list[Diagnostic]:
-        from framework.sql.functions import function_problems
+        from framework.sql.functions import construct_problems, function_problems
         from framework.sql.surface import unsafe_function, written_name
 
         return [
             self.at(p.node, "E409", p.message, hint=p.hint)
             for p in function_problems(self.query, self.sql.text)
             if not unsafe_function(written_name(p.node, self.sql.text))  # E411 says why, once
-        ]
+        ] + [self.at(p.node, "E409", p.message, hint=p.hint) for p in construct_problems(self.query)]
 
     # -- E410 -----------------------------------------------------------------------------------
     def inexact(self) -> list[Diagnostic]:

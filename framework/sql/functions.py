@@ -104,3 +104,33 @@ def function_problems(tree: exp.Expr, text: str) -> list[FunctionProblem]:
                 )
             )
     return problems
+
+
+@dataclass(frozen=True)
+class ConstructProblem:
+    node: exp.Expr
+    message: str
+    hint: str
+
+
+def construct_problems(tree: exp.Expr) -> list[ConstructProblem]:
+    """Constructs Redshift's SQL lacks that DuckDB and PostgreSQL run: an aggregate's FILTER
+    clause (AWS "Aggregate functions": none takes one) and LATERAL (AWS "FROM clause": a table
+    reference is a table, a subquery, a join, PIVOT/UNPIVOT or UNNEST)."""
+    found = [
+        ConstructProblem(
+            node,
+            "Redshift has no FILTER (WHERE …) clause on an aggregate",
+            "Put the condition in the aggregate: SUM(CASE WHEN … THEN x END), COUNT(CASE WHEN … THEN 1 END).",
+        )
+        for node in tree.find_all(exp.Filter)
+    ]
+    found += [
+        ConstructProblem(
+            node,
+            "Redshift has no LATERAL subqueries",
+            "Join a subquery grouped by the join key, or use a correlated scalar subquery in the select list.",
+        )
+        for node in tree.find_all(exp.Lateral)
+    ]
+    return found

@@ -377,6 +377,25 @@ CASES = [
         ],
     ),
     (
+        "E409",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "       p.amount,",
+                "       SUM(p.amount) FILTER (WHERE p.amount > 0) OVER () AS amount,",
+            ),
+            replace(
+                "models/fact_purchase.sql",
+                "LEFT JOIN dim_member AS d",
+                "CROSS JOIN LATERAL (SELECT 1 AS one WHERE p.amount > 0) AS l\nLEFT JOIN dim_member AS d",
+            ),
+        ],
+        [
+            ("models/fact_purchase.sql", 3, 8, "E409", "Redshift has no FILTER (WHERE …) clause on an aggregate"),
+            ("models/fact_purchase.sql", 6, 28, "E409", "Redshift has no LATERAL subqueries"),
+        ],
+    ),
+    (
         "E410",
         [
             replace(
