@@ -240,13 +240,14 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
             continue
         if select.args.get("limit") is not None or select.args.get("offset") is not None:
             return "a LIMIT keeps rows by their rank among all of them", []
+        where = select.args.get("where")
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
-            parts = on.flatten() if isinstance(on, exp.And) else [on]
-            if not any(
-                isinstance(p, exp.EQ) and isinstance(p.this, exp.Column) and isinstance(p.expression, exp.Column)
-                for p in parts
-            ):
+            # a join without ON (`FROM a, b WHERE b.x = a.x`) is matched by its WHERE's equalities
+            parts = _conjuncts(on if on is not None or join.args.get("using") else where.this if where else None)
+            if join.args.get("using"):
+                continue  # USING: equalities of same-named columns
+            if not any(_matches(p, join.this.alias_or_name) for p in parts):
                 return f"the join of {join.this.sql()} has no column equality", []
         grouped = select.args.get("group") is not None
         for aggregate in _own(select, exp.AggFunc):
@@ -303,6 +304,21 @@ def _partition_hops(classes: _Classes, key_class: Node, partition: Node | None) 
     if carry is None:
         return None
     return Hop(partition[1], carry, partition[2]), Hop(partition[1], partition[2], carry)
+
+
+def _matches(part, joined: str) -> bool:
+    """An equality matching each row of a join to rows of given values: column = column, or an
+    expression of the joined table's columns equal to one of the others' (`CAST(p.member_id AS
+    BIGINT) = m.member_id`: a row of p meets the member of its own value; lineage follows only
+    the plain columns, `keys_from` declares the rest)."""
+    from sqlglot import exp
+
+    if not isinstance(part, exp.EQ):
+        return False
+    if isinstance(part.this, exp.Column) and isinstance(part.expression, exp.Column):
+        return True
+    sides = [{c.table for c in side.find_all(exp.Column)} for side in (part.this, part.expression)]
+    return all(sides) and any(side == {joined} and joined not in other for side, other in (sides, sides[::-1]))
 
 
 def _equalities(select: exp.Expression) -> list[exp.EQ]:

@@ -273,3 +273,18 @@ def test_a_window_over_another_window_s_rows_leaves_no_path():
         inputs=("loans",),
     )
     assert scope is not None and scope.paths == () and "a window over a window" in scope.unsound, scope
+
+
+def test_a_join_by_where_equalities_or_by_an_expression_equality_keeps_the_scope():
+    """`FROM a, b WHERE b.x = a.x` joins as its WHERE says (lineage follows WHERE equalities);
+    `CAST(i.order_id AS TEXT) = o.order_id` matches each item to the order of its own value: no
+    unsound shape, only no path for that input (W503 there, which `keys_from` declares)."""
+    comma = scope_of("SELECT o.order_id, i.price FROM orders o, order_items i WHERE i.order_id = o.order_id")
+    assert comma is not None and not comma.unsound and {p.input for p in comma.paths} == {"orders", "order_items"}
+    cast = scope_of(
+        "SELECT o.order_id, i.price FROM orders o JOIN order_items i ON CAST(i.order_id AS TEXT) = o.order_id"
+    )
+    assert cast is not None and not cast.unsound and "order_items" in cast.missing, cast
+    # a comma join with no equality to the joined table stays unsound
+    crossed = scope_of("SELECT o.order_id, i.price FROM orders o, order_items i WHERE i.price > 1")
+    assert crossed is not None and "has no column equality" in crossed.unsound
