@@ -47,6 +47,7 @@ class BatchGate:
 def _what_is_missing(batch: str, record: BatchRecord | None) -> str:
     if record is None:
         return f"batch {batch} has no batch record: an ingest may still be writing it"
-    refused = "; ".join(f"{file}: {why}" for file, why in record.failed[:3])
+    # an ingest error names its file first already
+    refused = "; ".join(why if why.startswith(file) else f"{file}: {why}" for file, why in record.failed[:3])
     more = f" (and {len(record.failed) - 3} more)" if len(record.failed) > 3 else ""
     return f"batch {batch} is incomplete, {len(record.failed)} file(s) refused at ingest — {refused}{more}"

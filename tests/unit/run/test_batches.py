@@ -45,6 +45,7 @@ def test_a_refused_file_holds_back_its_whole_batch_until_the_corrected_file_is_i
         "batch 2024-01-01 is incomplete" in purchases_load["error"]
         and "members_2024-01-01.csv" in purchases_load["error"]
     )
+    assert purchases_load["error"].count("members_2024-01-01.csv") == 1, purchases_load["error"]  # named once
     assert staged(workspace, "purchases") == 0  # nothing of the batch reached staging
     assert steps["build:fact_purchase"]["status"] == "skipped"
 
