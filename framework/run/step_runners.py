@@ -123,31 +123,27 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     pending = ctx.pending(source)
     if pending.changed:
         lake_file, was = pending.changed[0]
-        ctx.scheduler.block(source, "its load was refused")
-        return _outcome(
+        return _refused(
+            ctx,
             step,
-            StepStatus.FAILED,
-            time.perf_counter() - started,
-            error=(
-                f"{lake_file.path} changed after it was loaded (checksum {was[:12]}… now {lake_file.checksum[:12]}…); "
-                "a loaded file is never reloaded: deliver corrections as a new file or batch"
-            ),
+            started,
+            "its load was refused",
+            f"{lake_file.path} changed after it was loaded (checksum {was[:12]}… now {lake_file.checksum[:12]}…); "
+            "a loaded file is never reloaded: deliver corrections as a new file or batch",
         )
     if not pending.new:
         return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
     drift = ctx.state.drift(spec)
     additions = _in_place(step, drift)
     if drift and additions is None:  # a column removed or renamed: the staged history has it
-        ctx.scheduler.block(source, "no longer matches its table")
-        return _outcome(
+        return _refused(
+            ctx,
             step,
-            StepStatus.FAILED,
-            time.perf_counter() - started,
-            error=(
-                f"{spec.table} {drift}: a staging table keeps every row loaded, so it follows its source spec in "
-                "place only for new columns (added, NULL in the rows before). Declare the column again, or "
-                "drop the table to reload it from the lake (see `elt plan --compare`)"
-            ),
+            started,
+            "no longer matches its table",
+            f"{spec.table} {drift}: a staging table keeps every row loaded, so it follows its source spec in "
+            "place only for new columns (added, NULL in the rows before). Declare the column again, or "
+            "drop the table to reload it from the lake (see `elt plan --compare`)",
         )
     gate = ctx.gate()
     admitted = [f for f in pending.new if gate.admits(f.batch_date)]
@@ -267,6 +263,12 @@ def _snapshot_plan(spec: SpecInfo, new: list[LakeFile], rows: dict[str, int], lo
             f"batch {latest} is older than the snapshot loaded (batch {loaded}): the table keeps its rows",
         )
     return _LoadPlan(chosen, others, latest)
+
+
+def _refused(ctx: RunContext, step: StepInfo, started: float, blocks: str, error: str) -> StepOutcome:
+    """A load that cannot run: it fails saying why, and what reads its source is skipped."""
+    ctx.scheduler.block(step.spec or "", blocks)
+    return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=error)
 
 
 def _keep_snapshot(

@@ -78,6 +78,20 @@ def shop_delivery(folder, members: dict[int, tuple[str, str]], bought: list[tupl
     return folder
 
 
+def upsert_shops(tmp_path, models: dict[str, str]) -> tuple[Workspace, Workspace]:
+    """Two tiny_shop workspaces (one for batches, one loaded from scratch) whose purchases are
+    upserted, with these models added (name → YAML)."""
+    from tests.conftest import FIXTURES
+
+    shops = (Workspace(tmp_path / "b", FIXTURES / "tiny_shop"), Workspace(tmp_path / "s", FIXTURES / "tiny_shop"))
+    for workspace in shops:
+        source = workspace.pipeline / "sources" / "purchases.yml"
+        source.write_text(source.read_text().replace("load_mode: append", "load_mode: upsert"))
+        for name, text in models.items():
+            (workspace.pipeline / "models" / f"{name}.yml").write_text(text)
+    return shops
+
+
 def test_a_batch_of_one_changed_order_rebuilds_only_the_keys_it_touches(tmp_path):
     workspace = Workspace(tmp_path, OLIST)
     assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
@@ -485,7 +499,7 @@ def test_windows_over_another_column_rebuild_the_partitions_a_batch_touches(tmp_
     drops the member's previous latest, a purchase moved to another member renumbers both
     members — each batch rebuilds the touched members' purchases only, and ends equal to a load
     of the same deliveries from scratch."""
-    from tests.conftest import FIXTURES, lint
+    from tests.conftest import lint
 
     def deliveries(day: int, bought: list[tuple[str, int, str]]):
         return shop_delivery(tmp_path / f"day0{day}", {}, [(p, m, f"2024-01-{at}") for p, m, at in bought])
@@ -495,15 +509,7 @@ def test_windows_over_another_column_rebuild_the_partitions_a_batch_touches(tmp_
         deliveries(2, [("p5", 1, "01"), ("p6", 2, "09")]),  # late for member 1, latest for member 2
         deliveries(3, [("p2", 2, "06")]),  # p2 corrected to member 2
     ]
-    batches, scratch = (
-        Workspace(tmp_path / "b", FIXTURES / "tiny_shop"),
-        Workspace(tmp_path / "s", FIXTURES / "tiny_shop"),
-    )
-    for workspace in (batches, scratch):
-        source = workspace.pipeline / "sources" / "purchases.yml"
-        source.write_text(source.read_text().replace("load_mode: append", "load_mode: upsert"))
-        (workspace.pipeline / "models" / "purchase_seq.yml").write_text(SEQUENCE_YML)
-        (workspace.pipeline / "models" / "latest_purchase.yml").write_text(LATEST_YML)
+    batches, scratch = upsert_shops(tmp_path, {"purchase_seq": SEQUENCE_YML, "latest_purchase": LATEST_YML})
     assert lint(batches.pipeline) == []
     for day, folder in enumerate(days, 1):
         assert not batches.ingest(folder, f"2024-02-0{day}").failed
@@ -619,20 +625,13 @@ def test_a_time_range_model_over_all_rows_loses_a_day_its_only_row_moved_from(tm
     """A time_range SELECT that reads every row (no `_batch_date` filter) returns every day there
     is: a purchase corrected to another day leaves its old day, as in a load from scratch.
     Replacing only the days the SELECT returned kept the old day's count forever."""
-    from tests.conftest import FIXTURES, lint
+    from tests.conftest import lint
 
     days = [
         shop_delivery(tmp_path / "day01", {}, [("p1", 1, "2024-01-05"), ("p2", 1, "2024-01-06")]),
         shop_delivery(tmp_path / "day02", {}, [("p2", 1, "2024-01-05")]),  # p2 was bought on the 5th
     ]
-    batches, scratch = (
-        Workspace(tmp_path / "b", FIXTURES / "tiny_shop"),
-        Workspace(tmp_path / "s", FIXTURES / "tiny_shop"),
-    )
-    for workspace in (batches, scratch):
-        source = workspace.pipeline / "sources" / "purchases.yml"
-        source.write_text(source.read_text().replace("load_mode: append", "load_mode: upsert"))
-        (workspace.pipeline / "models" / "daily_purchases.yml").write_text(DAILY_YML)
+    batches, scratch = upsert_shops(tmp_path, {"daily_purchases": DAILY_YML})
     assert lint(batches.pipeline) == []
     for day, folder in enumerate(days, 1):
         assert not batches.ingest(folder, f"2024-02-0{day}").failed
