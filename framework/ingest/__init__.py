@@ -12,6 +12,7 @@ and a quoted field spanning several lines counts once.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import glob
 import os
 import shutil
@@ -86,8 +87,11 @@ def ingest_pipeline(
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
     # A new version of a file ingested before (same landing path, other bytes) gets a lake file
     # of its own: the one a run may have loaded stays as it was (the run refuses a lake file that
-    # changed after it was loaded), and the new one loads after it as new data.
-    versions = {p: seen[p].checksum[:12] for _, p in jobs if seen[p].path in consumed}
+    # changed after it was loaded), and the new one loads after it as new data. Its rows name the
+    # version (`_source_file`: `<name> (version <UTC time of this ingest>)`), which orders after
+    # the first and before a later one: loaded together, the latest version wins a key.
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
+    versions = {p: stamp for _, p in jobs if seen[p].path in consumed}
     # Share the work across processes only from a single-threaded one (framework/forking.py).
     # A pool costs ~0.3 s to start and fill (each child imports its readers): only for batches
     # big enough to gain it back.
@@ -206,12 +210,12 @@ def _duckdb(memory_limit: int | None, spill: str) -> Iterator:
 
 def lake_name(landing_path: str, version: str = "") -> str:
     """The lake file's name: the landing file's, as Parquet; `version` tells apart a new version
-    of a landing file ingested before in the same batch (its checksum's start)."""
+    of a landing file ingested before (the time it was ingested)."""
     name = os.path.basename(landing_path)
     for suffix in (".gz", ".csv", ".parquet", ".txt"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
-    return name + (f".{version}" if version else "") + ".parquet"
+    return name + (f".v{version}" if version else "") + ".parquet"
 
 
 @contextlib.contextmanager
@@ -263,12 +267,13 @@ def ingest_file(
     name = lake_name(path, version)
     with tempfile.TemporaryDirectory() as tmp:
         local = os.path.join(tmp, name)
-        result.rows = reading.write_good_rows(con, source, local, batch_date, os.path.basename(path))
+        delivered = os.path.basename(path) + (f" (version {version})" if version else "")
+        result.rows = reading.write_good_rows(con, source, local, batch_date, delivered)
         lake_path = lake.batch_file(pipeline, source.name, batch_date, name)
         lake.put(local, lake_path)
         result.lake_path = lake_path
         if result.rejects:
             rejects_local = os.path.join(tmp, "rejects.parquet")
-            reading.write_rejects(result.rejects, rejects_local, source.name, os.path.basename(path), batch_date)
+            reading.write_rejects(result.rejects, rejects_local, source.name, delivered, batch_date)
             lake.put(rejects_local, lake.reject_file(pipeline, source.name, batch_date, name))
     return result

@@ -194,3 +194,17 @@ def test_a_column_a_source_gains_is_added_to_its_staging_table_and_one_it_loses_
     (load,) = [o for o in workspace.run(datetime.datetime(2024, 2, 3)).outcomes if o.step == "load:members"]
     assert "staging.members has column(s) email, nickname no longer in the spec" in load.error, load
     assert workspace.query("SELECT COUNT(*) FROM staging.members") == [(2,)]  # nothing lost
+
+
+def test_a_corrected_redelivery_ingested_before_any_run_wins_over_the_first(tmp_path):
+    """Both versions load in one run: the rows name their version, which orders after the
+    first, so the correction wins each key (it replaced the first file's bytes before)."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    first = _members(tmp_path / "d1", [(1, "gold", "2024-01-02 10:00:00"), (2, "gold", "2024-01-02 10:00:00")])
+    corrected = _members(tmp_path / "d1b", [(1, "silver", "2024-01-02 10:00:00"), (2, "gold", "2024-01-02 10:00:00")])
+    for folder in (first, corrected):
+        assert not workspace.ingest(folder, "2024-02-01").failed
+    assert _loaded(workspace.run(datetime.datetime(2024, 2, 1)))
+    rows = workspace.query("SELECT member_id, tier, _source_file FROM staging.members ORDER BY 1")
+    assert [r[:2] for r in rows] == [(1, "silver"), (2, "gold")]
+    assert rows[0][2].startswith("members_x.csv (version ")
