@@ -406,25 +406,26 @@ def _column_additions(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> tu
         return ()
     if isinstance(spec.history, m.Scd2) or spec.incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
         return ()
-    table = naming.table_of(spec.name)
-    nullable = (dataclasses.replace(c, nullable=True) for c in spec.columns)  # old rows have no value yet
-    return tuple(
-        (c.name, run(ddl.add_column(table.copy(), c, dialect), f"add column {c.name} (the spec declares it)"))
-        for c in nullable
-    )
+    return _nullable_additions(spec, naming, dialect)
 
 
 def _staging_additions(spec: m.SourceSpec, naming: Naming, dialect: Dialect) -> tuple[tuple[str, Statement], ...]:
     """ADD COLUMN for each declared column of a source: a column the spec gains is added to its
-    staging table in the load's transaction. Nullable: the rows staged before have no value,
-    as the lake files ingested before have none."""
+    staging table in the load's transaction (the lake files ingested before have no value)."""
+    return _nullable_additions(spec, naming, dialect)
+
+
+def _nullable_additions(
+    spec: m.ModelSpec | m.SourceSpec, naming: Naming, dialect: Dialect
+) -> tuple[tuple[str, Statement], ...]:
+    """column → its ADD COLUMN, nullable: the rows there before have no value yet."""
     table = naming.table_of(spec.name)
     return tuple(
         (
             c.name,
             run(
                 ddl.add_column(table.copy(), dataclasses.replace(c, nullable=True), dialect),
-                f"add column {c.name} (the source declares it)",
+                f"add column {c.name} (the spec declares it)",
             ),
         )
         for c in spec.columns
