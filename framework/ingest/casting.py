@@ -2,8 +2,11 @@
 
 Every value is checked before it is cast: an integer column takes '541' or '541.0' but
 not '541.5', a decimal(12,2) takes '58.9' but not '58.905' (DuckDB's own casts would round
-both silently), dates and timestamps follow the column's format. Each row gets the reason
-it cannot load (NULL when it can); the good rows are cast to the spec's types.
+both silently), dates and timestamps follow the column's format and lie between 0001-01-01
+and 9999-12-31 (in UTC for a timestamptz: the range every target and driver holds), a
+timestamp carries no UTC offset and a date no time of day (either cast would drop it). Each
+row gets the reason it cannot load (NULL when it can); the good rows are cast to the spec's
+types.
 """
 
 from __future__ import annotations
@@ -100,6 +103,49 @@ def _valid(column: m.Column) -> exp.Expression:
     return exp.Not(this=exp.Is(this=exp.TryCast(this=value.copy(), to=exp.DataType.build(duck)), expression=exp.Null()))
 
 
+# What a date or time column may hold, in the ingest session's time zone (UTC): year 1 to 9999.
+_RANGE = {
+    "date": ("DATE", "0001-01-01", "9999-12-31"),
+    "timestamp": ("TIMESTAMP", "0001-01-01 00:00:00", "9999-12-31 23:59:59.999999"),
+    "timestamptz": ("TIMESTAMPTZ", "0001-01-01 00:00:00+00", "9999-12-31 23:59:59.999999+00"),
+}
+
+
+def _parsed(column: m.Column) -> exp.Expression:
+    """A (valid) date or time text as its type: by the column's format, else by DuckDB's cast."""
+    value, fmt = _text(column.name), getattr(column, "format", None)
+    if fmt:
+        parsed = _strptime(value, fmt)
+        return q.cast(parsed, "DATE") if column.portable_type.name == "date" else parsed
+    return exp.TryCast(this=value, to=exp.DataType.build(_RANGE[column.portable_type.name][0]))
+
+
+def _time_problems(column: m.Column) -> Iterator[tuple[exp.Expression, str]]:
+    """(condition, why) for a valid date or time text that would still not load as written."""
+    kind = column.portable_type.name
+    if kind not in _RANGE:
+        return
+    name, low, high = _RANGE[kind]
+    parsed = _parsed(column)
+    bounds = exp.Between(
+        this=parsed,
+        low=exp.Cast(this=q.lit(low), to=exp.DataType.build(name)),
+        high=exp.Cast(this=q.lit(high), to=exp.DataType.build(name)),
+    )
+    yield exp.Not(this=bounds), "' is outside 0001-01-01 … 9999-12-31, the range every target holds"
+    if getattr(column, "format", None) or kind == "timestamptz":
+        return
+    text = _text(column.name)
+    as_timestamp = exp.TryCast(this=text.copy(), to=exp.DataType.build("TIMESTAMP"))
+    if kind == "timestamp":  # the instant an offset names, in UTC, against the text read without it
+        instant = exp.TryCast(this=text.copy(), to=exp.DataType.build("TIMESTAMPTZ"))
+        dropped = exp.NEQ(this=q.cast(instant, "TIMESTAMP"), expression=as_timestamp)
+        yield dropped, "' has a UTC offset, which a timestamp column would drop (declare it timestamptz)"
+    else:
+        dropped = exp.NEQ(this=as_timestamp, expression=q.cast(parsed.copy(), "TIMESTAMP"))
+        yield dropped, "' has a time of day, which a date column would drop (declare it timestamp)"
+
+
 def _strptime(value: exp.Expression, fmt: str) -> exp.Expression:
     return exp.Anonymous(this="try_strptime", expressions=[value.copy(), q.lit(fmt)])
 
@@ -132,6 +178,9 @@ def _problems(column: m.Column) -> Iterator[tuple[exp.Expression, exp.Expression
             expressions=[q.lit(f"column '{column.name}': '"), text.copy(), q.lit(f"' is not a valid {column.type}")]
         )
         yield exp.And(this=present, expression=exp.Not(this=exp.Paren(this=_valid(column)))), shown
+        for condition, why in _time_problems(column):  # checked once the text is valid: CASE stops at the first
+            told = exp.Concat(expressions=[q.lit(f"column '{column.name}': '"), text.copy(), q.lit(why)])
+            yield exp.And(this=present.copy(), expression=exp.Paren(this=condition)), told
     elif ptype.length:
         length = exp.Length(this=text.copy())
         longer = exp.GT(this=length, expression=q.lit(ptype.length))

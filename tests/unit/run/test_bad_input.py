@@ -92,6 +92,18 @@ def assert_nothing_lost(shop):
             5,
             "column 'member_id' is empty but not nullable",
         ),
+        (  # DuckDB reads year 0 as 1 BC; PostgreSQL's driver cannot hand it over (adversarial round 6)
+            "year outside 1 … 9999",
+            [HEADER, *GOOD[:1], "4;d@x;gold;Rome;0000-01-01 10:00:00", *GOOD[1:]],
+            3,
+            "column 'updated_at': '0000-01-01 10:00:00' is outside 0001-01-01 … 9999-12-31",
+        ),
+        (  # DuckDB's cast to TIMESTAMP drops the offset: the instant would move five hours
+            "offset in a timestamp",
+            [HEADER, *GOOD[:2], "4;d@x;gold;Rome;2024-01-02 10:00:00+05:00", GOOD[2]],
+            4,
+            "column 'updated_at': '2024-01-02 10:00:00+05:00' has a UTC offset, which a timestamp column would drop",
+        ),
         ("wrong field count", [HEADER, *GOOD, "5;e@x;gold"], 5, "wrong number of fields"),
         ("truncated last record", [HEADER, *GOOD, "6;trunc@x;go"], 5, "wrong number of fields"),
     ],
