@@ -12,7 +12,9 @@ The algorithm (one transaction; K = business key, A = tracked columns, S = versi
    at the valid_to of every version closed by a hard delete (a closed version not followed
    by another one), so a deletion survives the rebuild.
 4. Chain. Per (K, timestamp) keep one candidate: the batch beats the table (a re-sent or
-   corrected observation), then the larger hash (deterministic). Order by timestamp and
+   corrected observation), then the larger hash, then the larger values column by column
+   (deterministic: observations of one instant differing only in untracked columns keep the
+   same one on every target, however the batches were run). Order by timestamp and
    keep a row only where its hash differs from the previous row's: consecutive unchanged
    observations collapse, so A→A→B gives two versions and A→B→A three.
 5. Windows. valid_from = the version's first observation time; valid_to = the next kept
@@ -132,14 +134,12 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
         candidates = exp.union(candidates, tombstones, distinct=False)
 
     carried = [*data_cols, "__attr_hash", "__ts", "__tomb"]
+    # the batch, then the larger hash, then the larger values: two observations of one instant
+    # that differ only in untracked columns keep the same one however the batches were run
+    order = [q.desc(q.col("__prio")), q.desc(q.col("__attr_hash")), *(q.desc(q.col(c)) for c in data_cols)]
     ranked = q.select(
         *q.cols(carried),
-        q.alias(
-            q.window(
-                exp.RowNumber(), q.cols(keys) + [q.col("__ts")], [q.desc(q.col("__prio")), q.desc(q.col("__attr_hash"))]
-            ),
-            "__rn",
-        ),
+        q.alias(q.window(exp.RowNumber(), q.cols(keys) + [q.col("__ts")], order), "__rn"),
     ).from_(q.table(t["cand"]))
     chain = (
         q.select(

@@ -1,0 +1,44 @@
+"""Two observations of one key at one instant, with the same tracked values and different
+untracked ones, delivered in two batches (adversarial round 6, scd2_same_instant_tie): the
+version keeps the same observation whether the batches load in one run or a run each, in
+either delivery order (the chain breaks such a tie by the values, column by column)."""
+
+from __future__ import annotations
+
+import datetime
+
+from tests.conftest import FIXTURES
+from tests.support.workspace import Workspace
+
+BATCHES = (
+    ("2024-02-01", "obs_id,k,v,w,at\n1,B,x,w1,2024-01-01 10:00:00\n2,E,m,w1,2024-01-01 10:00:00\n"),
+    ("2024-02-02", "obs_id,k,v,w,at\n3,B,x,w2,2024-01-01 10:00:00\n4,E,n,w2,2024-01-01 10:00:00\n"),
+)
+
+
+def _dimension(tmp_path, name: str, batches, run_each: bool) -> list[tuple]:
+    workspace = Workspace(tmp_path / name, FIXTURES / "scd2_ties")
+    for number, (date, text) in enumerate(batches):
+        folder = tmp_path / f"{name}-{number}"
+        folder.mkdir()
+        (folder / f"obs_{number}.csv").write_text(text)
+        assert not workspace.ingest(folder, date).failed
+        if run_each:
+            assert workspace.run(datetime.datetime.fromisoformat(date)).ok
+    if not run_each:
+        assert workspace.run(datetime.datetime.fromisoformat(batches[-1][0])).ok
+    return workspace.query("SELECT k, v, w, valid_from, is_current FROM dwh.dim_k ORDER BY k, valid_from")
+
+
+def test_a_tie_at_one_instant_keeps_the_same_observation_however_the_batches_run(tmp_path):
+    swapped = ((BATCHES[0][0], BATCHES[1][1]), (BATCHES[1][0], BATCHES[0][1]))
+    results = {
+        (order, run_each): _dimension(tmp_path, f"{order}-{run_each}", batches, run_each)
+        for order, batches in (("forward", BATCHES), ("swapped", swapped))
+        for run_each in (False, True)
+    }
+    first = next(iter(results.values()))
+    assert all(result == first for result in results.values()), results
+    at = datetime.datetime(2024, 1, 1, 10)
+    assert first[0] == ("B", "x", "w2", at, True)  # same tracked value: the larger untracked value wins
+    assert len(first) == 2 and first[1][0] == "E"  # different tracked values: one version, by the hash
