@@ -114,7 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=_iso_date,
         help="the batch's date (closes hard-deleted SCD2 versions); default: now",
     )
-    run.add_argument("--full", action="store_true", help="rebuild every model even when up to date")
+    run.add_argument(
+        "--full",
+        action="store_true",
+        help="reload the selected sources from the lake and rebuild the selected models whole",
+    )
     run.add_argument(
         "--full-checks",
         action="store_true",

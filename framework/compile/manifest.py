@@ -35,8 +35,8 @@ class InternalQuery(StrEnum):
     MODEL_STATE_INSERT = "model_state_insert"  # insert-only: no build's transaction reads the table
     MODEL_STATE_PRUNE = "model_state_prune"  # at setup: rows older than each model's latest build
     LOAD_SEQS = "load_seqs"  # each source's latest load counter
-    WHOLE_BUILDS = "whole_builds"  # each model's latest build that rewrote its whole table
-    MODEL_CHANGES_INSERT = "model_changes_insert"  # a whole build's record (key NULL)
+    WHOLE_BUILDS = "whole_builds"  # each model's latest build that rewrote its whole table (a source's reload)
+    MODEL_CHANGES_INSERT = "model_changes_insert"  # a whole build's record, or a reload's (key NULL)
     MODEL_CHANGES_PRUNE = "model_changes_prune"  # a model's rewritten keys every reader has consumed
     CHANGED_VALUES_PRUNE = "changed_values_prune"  # an input's changed values every reader has consumed
     RUN_LOG_INSERT = "run_log_insert"
@@ -44,6 +44,8 @@ class InternalQuery(StrEnum):
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
     SOURCE_FRESHNESS = "source_freshness"  # each source's latest loaded_at and batch_date (`elt freshness`)
     TABLE_ROWS = "table_rows"  # every staging and model table's row count (the end-of-run summary)
+    LEDGER_FORGET = "ledger_forget"  # a source reloaded from the lake: its files are recorded again
+    REJECTS_FORGET = "rejects_forget"  # … and the rows its files had rejected, rejected again
 
 
 def step_id(kind: StepKind, spec: str | None) -> str:
@@ -56,6 +58,9 @@ class ColumnInfo:
     name: str
     type: str
     nullable: bool
+    # How the warehouse's information_schema describes the column (Dialect.stored_type; '' when
+    # not told apart): a live column described otherwise was made for another type.
+    stored: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class StatementInfo:
     # learn it): the SQL verb (INSERT, MERGE, COPY, CREATE…) and the table it writes or reads.
     verb: str = ""
     table: str = ""
+    columns: tuple[str, ...] = ()  # COPY_IN: the columns it lists, read from each file by name
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,9 @@ class StepInfo:
     statements: tuple[StatementInfo, ...]
     checks: tuple[CheckInfo, ...] = ()
     load_method: LoadMethod | None = None  # load steps: how the warehouse reads the batch's files
-    recreate: tuple[StatementInfo, ...] = ()  # incremental builds: drop + create, for `--full` after drift
+    # incremental builds: drop + create, for `--full` after drift; loads: the same, for a reload
+    # from the lake after a change the staging table cannot follow in place
+    recreate: tuple[StatementInfo, ...] = ()
     # loads: the batch's rejected rows into the rejects table, run in the load's transaction when
     # the batch has rejects files
     rejects: tuple[StatementInfo, ...] = ()
@@ -155,6 +163,8 @@ class StepInfo:
     add_columns: tuple[ColumnAddition, ...] = ()
     # checks: the same checks on a scoped build's rewritten rows (their counts are `scoped`)
     scoped_checks: tuple[CheckInfo, ...] = ()
+    # loads: empty the table in place for a reload from the lake (grants and views on it stay)
+    clear: tuple[StatementInfo, ...] = ()
 
     def addition(self, column: str) -> StatementInfo | None:
         return next((a.statement for a in self.add_columns if a.column == column), None)

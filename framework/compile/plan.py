@@ -49,6 +49,7 @@ class Step:
     # place (ALTER TABLE … ADD COLUMN, nullable) in the build's transaction, and the whole build
     # fills it. column → its ADD COLUMN.
     add_columns: tuple[tuple[str, Statement], ...] = ()
+    clear_table: Statement | None = None  # a load: empty its table in place, for a reload from the lake
 
     @property
     def id(self) -> str:
@@ -128,6 +129,12 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                     params=_load_params(dialect),
                     rejects=tuple(staging.load_rejects(spec, naming, dialect)),
                     add_columns=_staging_additions(spec, naming, dialect),
+                    drop_table=run(
+                        q.drop_table(name, naming.schema_of(name)), "drop the table to reload it from the lake"
+                    ),
+                    clear_table=run(
+                        exp.Delete(this=naming.table_of(name)), "empty the table to reload it from the lake"
+                    ),
                 )
             )
     for name in order:

@@ -161,6 +161,7 @@ def statement_info(statement: Statement, text: Callable[[exp.Expression], str]) 
         params,
         verb,
         table,
+        statement.columns,
     )
 
 
@@ -213,6 +214,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 tuple(statement_info(s, text) for s in step.scoped),
                 tuple(ColumnAddition(column, statement_info(s, text)) for column, s in step.add_columns),
                 scoped_checks,
+                (statement_info(step.clear_table, text),) if step.clear_table else (),
             )
         )
     internal = tuple(statement_info(Statement(statement, name.value), text) for name, statement in plan.internal)
@@ -250,7 +252,10 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 layer="staging" if isinstance(spec, m.SourceSpec) else spec.layer.value,
                 table=f"{table.db}.{table.name}",
                 materialization="table" if isinstance(spec, m.SourceSpec) else spec.materialization.value,
-                columns=tuple(ColumnInfo(c.name, str(c.type), c.nullable) for c in columns),
+                columns=tuple(
+                    ColumnInfo(c.name, str(c.type), c.nullable, plan.dialect.stored_type(c.type) if c.type else "")
+                    for c in columns
+                ),
                 depends_on=() if isinstance(spec, m.SourceSpec) else spec.depends_on,
                 fingerprints=tuple(sorted(fingerprints(spec).items())),
                 description=spec.description,

@@ -17,6 +17,7 @@ class Statement:
     message: str = ""  # a guard's failure message
     per_file: bool = False  # executed once per loaded file, with that file's parameters
     streams: str = ""  # COPY_IN: the run-time parameter listing the files the session streams
+    columns: tuple[str, ...] = ()  # COPY_IN: the columns it lists, which the session reads from each file by name
 
 
 def run(expression: exp.Expression, purpose: str) -> Statement:

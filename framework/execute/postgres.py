@@ -47,17 +47,21 @@ class PostgresSession(DbApiSession):
     dialect = "postgres"
     error_family = staticmethod(error_family)
 
-    def copy_in(self, sql: str, files: list[str]) -> int:
-        """Stream the rows of these lake files (in the load table's column order) into `sql`,
-        a `COPY <table> FROM STDIN`. Returns the rows sent."""
+    def copy_in(self, sql: str, files: list[str], columns: tuple[str, ...]) -> int:
+        """Stream the rows of these lake files into `sql`, a `COPY <table> (columns) FROM STDIN`,
+        each column read from each file by name (one a file lacks, ingested before the column
+        was added, is NULL). Returns the rows sent."""
         import pyarrow.parquet as pq
 
         sent = 0
         with self._driver_errors(), self.conn.cursor() as cursor, cursor.copy(sql) as copy:
             for path in files:
-                for batch in pq.ParquetFile(path).iter_batches(batch_size=50_000):
-                    columns = [column.to_pylist() for column in batch.columns]
-                    for row in zip(*columns):
+                parquet = pq.ParquetFile(path)
+                present = [c for c in columns if c in parquet.schema_arrow.names]
+                for batch in parquet.iter_batches(batch_size=50_000, columns=present):
+                    values = dict(zip(present, (column.to_pylist() for column in batch.columns), strict=True))
+                    nulls = [None] * batch.num_rows
+                    for row in zip(*(values.get(c, nulls) for c in columns)):
                         copy.write_row(row)
                     sent += batch.num_rows
         return sent

@@ -79,7 +79,7 @@ def execute_step(
                 if not isinstance(conn, StreamsFiles):
                     raise CompileError(f"'{statement.purpose}' needs a session that streams files (PostgreSQL)")
                 (files_param,) = statement.params
-                conn.copy_in(statement.sql, (bind(statement, params) or {})[files_param])
+                conn.copy_in(statement.sql, (bind(statement, params) or {})[files_param], statement.columns)
                 continue
             for extra in (files or []) if statement.per_file else [{}]:
                 cursor = _execute(conn, statement, bind(statement, {**params, **extra}))

@@ -2,7 +2,8 @@
 (by lake key: `<pipeline>/<source>/batch_date=D/<file>`, wherever the lake lives).
 
 A file already in the ledger is never loaded again; one whose bytes changed since it was
-loaded is refused (corrections arrive as new files, so history stays reproducible).
+loaded is refused (corrections arrive as new files, so history stays reproducible) — unless
+the source is reloaded from the lake whole (`elt run --full`), which reads every file as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ class Pending:
     new: list[LakeFile] = field(default_factory=list)
     changed: list[tuple[LakeFile, str]] = field(default_factory=list)  # (file now, checksum when loaded)
     newest_rows: str = ""  # the latest batch date of a loaded file with rows (a snapshot's: the one loaded)
+    loaded: list[LakeFile] = field(default_factory=list)  # in the ledger, unchanged
+    missing: list[str] = field(default_factory=list)  # in the ledger, no longer in the lake (lake keys)
+
+    def everything(self) -> list[LakeFile]:
+        """Every lake file of the source, as a reload reads them."""
+        return sorted([*self.loaded, *(f for f, _ in self.changed), *self.new], key=lambda f: f.key)
 
 
 def pending_files(conn: Session, manifest: Manifest, lake: Lake, source: str) -> Pending:
@@ -34,4 +41,8 @@ def pending_files(conn: Session, manifest: Manifest, lake: Lake, source: str) ->
             pending.new.append(lake_file)
         elif loaded[lake_file.key] != lake_file.checksum:
             pending.changed.append((lake_file, loaded[lake_file.key]))
+        else:
+            pending.loaded.append(lake_file)
+    present = {f.key for f in (*pending.loaded, *(f for f, _ in pending.changed))}
+    pending.missing = sorted(set(loaded) - present)
     return pending

@@ -13,7 +13,7 @@ from framework.execute.retry import NO_RETRY, RetryPolicy
 @dataclass(frozen=True)
 class RunOptions:
     batch_ts: datetime.datetime
-    full: bool = False  # rebuild every model even when up to date
+    full: bool = False  # reload every selected source from the lake, rebuild every selected model whole
     iam_role: str | None = None  # the role Redshift assumes for COPY (from the environment, never YAML)
     retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors
     allow_partial: frozenset[str] = frozenset()  # incomplete batches to load anyway (logged)

@@ -59,7 +59,7 @@ def new_run_id() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
-def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, set[str]] | None:
+def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, dict[str, str]] | None:
     """Schemas, the framework's tables and every staging/model table (each statement idempotent),
     then the framework columns a warehouse made by an older version lacks. Returns the live
     columns it read (the run reuses them to tell a model table its spec outgrew). An orchestrator
@@ -71,10 +71,10 @@ def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, set[str]] | No
         return None
     live = live_columns(conn, manifest)
     for upgrade in manifest.upgrades:
-        if upgrade.column not in live.get(upgrade.table, set()):
+        if upgrade.column not in live.get(upgrade.table, {}):
             upgrade_id = f"upgrade {upgrade.table}.{upgrade.column}"
             execute_step(conn, StepInfo(upgrade_id, StepKind.SETUP, None, (), True, (), upgrade.statements))
-            live.setdefault(upgrade.table, set()).add(upgrade.column)  # as the table is now
+            live.setdefault(upgrade.table, {})[upgrade.column] = ""  # as the table is now (its type not compared)
     return live
 
 

@@ -25,18 +25,20 @@ REFUSED = "refused"
 @dataclass(frozen=True)
 class Drift:
     """A table's columns against its spec's: declared columns it lacks, columns it has that the
-    spec no longer declares."""
+    spec no longer declares, and columns made for another type (column, live type, declared type)."""
 
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    retyped: tuple[tuple[str, str, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.extra)
+        return bool(self.missing or self.extra or self.retyped)
 
     def __str__(self) -> str:
         parts = ([f"lacks column(s) {', '.join(self.missing)}"] if self.missing else []) + (
             [f"has column(s) {', '.join(self.extra)} no longer in the spec"] if self.extra else []
         )
+        parts += [f"has column {c} as {live} where the spec declares {declared}" for c, live, declared in self.retyped]
         return " and ".join(parts)
 
 
@@ -62,11 +64,49 @@ def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
-def live_columns(conn: Session, manifest: Manifest) -> dict[str, set[str]]:
-    """schema.table → its columns, for every schema the pipeline uses (the framework's included)."""
-    live: dict[str, set[str]] = {}
-    for schema, table, column in run_statement(conn, manifest.internal_sql(InternalQuery.TABLE_COLUMNS)):
-        live.setdefault(f"{schema}.{table}", set()).add(column)
+# information_schema's type names (DuckDB's, PostgreSQL's, Redshift's), by the family the
+# compiler spells a declared type with (Dialect.stored_type).
+_STORED_FAMILIES = {
+    "integer": "integer",
+    "int": "integer",
+    "int4": "integer",
+    "bigint": "bigint",
+    "int8": "bigint",
+    "decimal": "decimal",
+    "numeric": "decimal",
+    "varchar": "varchar",
+    "character varying": "varchar",
+    "text": "varchar",
+    "double": "double",
+    "double precision": "double",
+    "float8": "double",
+    "boolean": "boolean",
+    "bool": "boolean",
+    "date": "date",
+    "timestamp": "timestamp",
+    "timestamp without time zone": "timestamp",
+    "timestamptz": "timestamptz",
+    "timestamp with time zone": "timestamptz",
+}
+
+
+def stored_type(data_type: str | None, length: int | None, precision: int | None, scale: int | None) -> str:
+    """A live column's type from its information_schema row, spelled as the compiler spells a
+    declared one: `decimal(10,2)`, `varchar(200)`, `varchar`, `integer`…; '' when not told apart."""
+    family = _STORED_FAMILIES.get((data_type or "").split("(")[0].strip().lower(), "")
+    if family == "decimal" and precision is not None:
+        return f"decimal({int(precision)},{int(scale or 0)})"
+    if family == "varchar" and length:
+        return f"varchar({int(length)})"
+    return family
+
+
+def live_columns(conn: Session, manifest: Manifest) -> dict[str, dict[str, str]]:
+    """schema.table → its columns and their types, for every schema the pipeline uses (the
+    framework's included)."""
+    live: dict[str, dict[str, str]] = {}
+    for schema, table, column, *described in run_statement(conn, manifest.internal_sql(InternalQuery.TABLE_COLUMNS)):
+        live.setdefault(f"{schema}.{table}", {})[column] = stored_type(*described)
     return live
 
 
@@ -76,7 +116,7 @@ class RunState:
         self.manifest, self.conn, self.origin = manifest, conn, origin
         self.run_id = origin.run_id if origin else run_id
         self.pipeline = manifest.pipeline.name
-        self.live: dict[str, set[str]] | None = None  # schema.table → its columns, read once (or given)
+        self.live: dict[str, dict[str, str]] | None = None  # schema.table → its columns' types, read once (or given)
 
     # -- model state (insert-only: a model's latest row wins) ---------------------------------------
     def built(self) -> BuiltState:
@@ -108,8 +148,13 @@ class RunState:
         A whole build also says so in `model_changes` (a scoped one recorded its keys there)."""
         self._insert(conn, spec.name, spec.built_from, spec.table_shape or None, seq, consumed)
         if whole:
-            row = {"pipeline": self.pipeline, "model": spec.name, "build_seq": seq, "key": None}
-            run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_CHANGES_INSERT), row)
+            self.record_whole(conn, spec.name, seq)
+
+    def record_whole(self, conn: Session, relation: str, seq: int) -> None:
+        """A build or a load that rewrote its whole table (a model's whole build, a source's
+        reload): its readers' next builds are whole too, not restricted to keys."""
+        row = {"pipeline": self.pipeline, "model": relation, "build_seq": seq, "key": None}
+        run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_CHANGES_INSERT), row)
 
     def invalidate(self, conn: Session, models: tuple[str, ...]) -> None:
         """Forget what these models were built from (they rebuild on the next run), in the caller's
@@ -130,7 +175,7 @@ class RunState:
         for spec in self.manifest.specs:
             readers = [m for m in self.manifest.specs if spec.name in m.depends_on and m.name in last]
             consumed = [last[m.name].consumed.get(spec.name, 0) for m in readers]
-            if spec.kind == "model":
+            if spec.kind == "model" or consumed:  # a source's rows: its reloads, once every reader has read them
                 floor = min(consumed) if consumed else last[spec.name].seq if spec.name in last else 0
                 if floor:
                     params = {"pipeline": self.pipeline, "model": spec.name, "build_seq": floor}
@@ -196,8 +241,13 @@ class RunState:
             return Drift()
         # the stored columns: the declared ones and `_build_seq` (which an older table gets from
         # the upgrades before any build, so it is never missing here)
-        declared = [c.name for c in spec.columns]
-        return Drift(tuple(c for c in declared if c not in live), tuple(sorted(live - set(declared))))
+        declared = {c.name: c for c in spec.columns}
+        retyped = tuple(
+            (c.name, live[c.name], c.type)
+            for c in spec.columns
+            if c.name in live and c.stored and live[c.name] and live[c.name] != c.stored
+        )
+        return Drift(tuple(c for c in declared if c not in live), tuple(sorted(set(live) - set(declared))), retyped)
 
     # -- run log ----------------------------------------------------------------------------------
     def log_all(self, outcomes: list[StepOutcome]) -> None:

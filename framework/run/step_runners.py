@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from framework.compile.manifest import Manifest, SpecInfo, StatementInfo, StepInfo, StepKind, step_id
+from framework.compile.manifest import InternalQuery, Manifest, SpecInfo, StatementInfo, StepInfo, StepKind, step_id
 from framework.errors import ConfigError, EltError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
@@ -121,7 +121,17 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     spec = ctx.manifest.spec(source)
     assert spec is not None, step.id  # the compiler pairs every load step with its source
     pending = ctx.pending(source)
-    if pending.changed:
+    reload = ctx.options.full  # the table reloaded from the lake whole, as a fresh warehouse would load it
+    if reload and pending.missing:
+        return _refused(
+            ctx,
+            step,
+            started,
+            "its reload was refused",
+            f"{len(pending.missing)} file(s) the ledger records as loaded are no longer in the lake (first: "
+            f"{pending.missing[0]}): reloading {spec.table} from the lake would lose their rows, so it keeps them",
+        )
+    if pending.changed and not reload:
         lake_file, was = pending.changed[0]
         return _refused(
             ctx,
@@ -129,35 +139,41 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             started,
             "its load was refused",
             f"{lake_file.path} changed after it was loaded (checksum {was[:12]}… now {lake_file.checksum[:12]}…); "
-            "a loaded file is never reloaded: deliver corrections as a new file or batch",
+            "a loaded file is never reloaded: deliver corrections as a new file or batch (or reload the source "
+            f"from the lake as it is now: `elt run --full --select {source}+`)",
         )
-    if not pending.new:
+    if not pending.new and not (reload and pending.everything()):
         return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
     drift = ctx.state.drift(spec)
-    additions = _in_place(step, drift)
-    if drift and additions is None:  # a column removed or renamed: the staged history has it
+    additions = None if reload else _in_place(step, drift)
+    if drift and additions is None and not reload:  # a column removed, renamed or retyped: the staged history has it
         return _refused(
             ctx,
             step,
             started,
             "no longer matches its table",
             f"{spec.table} {drift}: a staging table keeps every row loaded, so it follows its source spec in "
-            "place only for new columns (added, NULL in the rows before). Declare the column again, or "
-            "drop the table to reload it from the lake (see `elt plan --compare`)",
+            "place only for new columns (added, NULL in the rows before). Declare the column as it was, or "
+            f"reload the table from the lake under the new spec: `elt run --full --select {source}+` (see "
+            "`elt plan --compare`)",
         )
     gate = ctx.gate()
     admitted = [f for f in pending.new if gate.admits(f.batch_date)]
     if len(admitted) < len(pending.new):  # the rest waits for its batch to be complete
         ctx.scheduler.block(source, "waits for an incomplete batch")
-    if not admitted:
+    if not admitted and not reload:
         return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=gate.reason)
+    files = sorted([*pending.loaded, *(f for f, _ in pending.changed), *admitted], key=lambda f: f.key)
+    files = files if reload else admitted
     seq = ctx.load_seqs().get(source, 0) + 1  # what models downstream compare their consumed counter with
-    ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in admitted}
+    ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in files}
     if spec.snapshot:
-        rows = {f.path: int(ledger[f.path]["row_count"]) for f in admitted}
-        plan = _snapshot_plan(spec, admitted, rows, pending.newest_rows)
+        rows = {f.path: int(ledger[f.path]["row_count"]) for f in files}
+        plan = _snapshot_plan(spec, files, rows, "" if reload else pending.newest_rows)
+        if reload and plan.kept:  # no snapshot of the history has rows: a fresh load leaves the table empty
+            plan = _LoadPlan(plan.load, plan.superseded, plan.batch)
     else:
-        plan = _LoadPlan(admitted, [])
+        plan = _LoadPlan(files, [])
     consumed = [ledger[f.path] for f in plan.superseded]
     rejects = _reject_files(ctx, source, plan.load)
     if plan.kept:
@@ -174,8 +190,10 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 step,
                 params,
                 files=[ledger[f.path] for f in plan.load],
-                in_transaction=lambda conn: _consume(ctx, conn, source, consumed),
-                prelude=additions or (),  # columns the source gained, added in the load's transaction
+                in_transaction=lambda conn: _consume(ctx, conn, source, consumed, seq if reload else None),
+                # a reload's table and records made anew; else the columns the source gained, added in
+                # the load's transaction
+                prelude=_reload_prelude(ctx, step, bool(drift)) if reload else additions or (),
                 then=step.rejects if rejects else (),
             )
         )
@@ -183,13 +201,17 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         ctx.scheduler.block(source, "its load failed")
         return _failed(step, started, err)
     ctx.load_seqs()[source] = seq
+    if reload:
+        ctx.whole_builds()[source] = seq
     read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
-    if kept or spec.snapshot:  # a snapshot replaced the table, even with fewer (or no) rows
+    if kept or spec.snapshot or reload:  # a snapshot or a reload replaced the table, even with fewer (or no) rows
         ctx.scheduler.mark_changed(source)
         ctx.removed[source] = None
     inserted = result.affected.get("INSERT", 0) + result.affected.get("MERGE", 0)
-    detail = f"{len(plan.load)} file(s), {read:,} row(s)" + (
-        f", {read - kept:,} duplicate key(s) dropped" if read != kept else ""
+    detail = (
+        ("reloaded from the lake: " if reload else "")
+        + f"{len(plan.load)} file(s), {read:,} row(s)"
+        + (f", {read - kept:,} duplicate key(s) dropped" if read != kept else "")
     )
     if additions:
         detail += f"; column(s) {', '.join(drift.missing)} added to the table (the source declares them)"
@@ -222,11 +244,24 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     )
 
 
-def _consume(ctx: RunContext, conn: Session, source: str, consumed: list[dict[str, Any]]) -> None:
+def _consume(
+    ctx: RunContext, conn: Session, source: str, consumed: list[dict[str, Any]], reloaded: int | None = None
+) -> None:
     """Inside a load's transaction: superseded files recorded, and every model downstream marked
-    for a rebuild — if the run stops after this load commits, the next run still rebuilds them."""
+    for a rebuild — if the run stops after this load commits, the next run still rebuilds them.
+    A reload (`reloaded`: its counter) is recorded as a whole rewrite: its readers rebuild whole."""
     ctx.state.record_files(conn, consumed)
     ctx.state.invalidate(conn, ctx.manifest.downstream(source))
+    if reloaded is not None:
+        ctx.state.record_whole(conn, source, reloaded)
+
+
+def _reload_prelude(ctx: RunContext, step: StepInfo, drifted: bool) -> tuple[StatementInfo, ...]:
+    """A reload's first statements, in its transaction: the source's ledger and rejects forgotten
+    (the load records them again) and its table emptied in place (grants and views on it stay) —
+    or, when it no longer matches the spec, dropped and created as the spec is now."""
+    forget = (InternalQuery.LEDGER_FORGET, InternalQuery.REJECTS_FORGET)
+    return (*(ctx.manifest.internal_sql(q) for q in forget), *(step.recreate if drifted else step.clear))
 
 
 @dataclass(frozen=True)
@@ -308,7 +343,7 @@ def _keep_snapshot(
 def _load_params(
     ctx: RunContext, step: StepInfo, new_files: list[LakeFile], rejects: list[tuple[LakeFile, int]]
 ) -> dict[str, Any]:
-    params: dict[str, Any] = {"pipeline": ctx.pipeline, "run_id": ctx.state.run_id}
+    params: dict[str, Any] = {"pipeline": ctx.pipeline, "source": step.spec or "", "run_id": ctx.state.run_id}
     reject_files = [f for f, _ in rejects]
     if step.load_method is LoadMethod.COPY_PARQUET:  # COPY: a manifest lists exactly the files the ledger lacks
         if not ctx.options.iam_role:
@@ -496,7 +531,7 @@ def _current(ctx: RunContext, name: str) -> int:
 def _in_place(step: StepInfo, drift: Drift) -> tuple[StatementInfo, ...] | None:
     """The ADD COLUMNs that bring the table to its spec, when that is all it takes (only new
     columns, and a build that rewrites every row: see the compiler's add_columns); else None."""
-    if not drift.missing or drift.extra:
+    if not drift.missing or drift.extra or drift.retyped:
         return None
     statements = [step.addition(column) for column in drift.missing]
     return tuple(s for s in statements if s is not None) if all(statements) else None
@@ -531,6 +566,8 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
         upstream = ctx.manifest.spec(name)
         if upstream is not None and upstream.snapshot:
             return _Scope(None, f"{name} is a snapshot that was replaced")
+        if upstream is not None and upstream.kind == "source" and ctx.whole_builds().get(name, 0) > since:
+            return _Scope(None, f"{name} was reloaded from the lake")
         if spec.scope.path(name) is None:
             return _Scope(None, f"{name} changed and no key path leads from its rows to {spec.scope.column}")
         if (

@@ -62,15 +62,21 @@ class PostgresServer:
             host=self.host, port=self.port, user=user or self.user, dbname=dbname or self.dbname, autocommit=True
         )
 
-    def create_database(self, name: str, owner: str | None = None) -> str:
-        """A fresh database owned by the pipeline's role (or `owner`): it may create schemas in it."""
+    def create_database(self, name: str, owner: str | None = None, icu_locale: str = "") -> str:
+        """A fresh database owned by the pipeline's role (or `owner`): it may create schemas in it.
+        `icu_locale`: made with that ICU collation (as a cluster made with en_US.UTF-8 would sort)."""
         from psycopg import sql
 
+        collation = (
+            sql.SQL(" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE {}").format(sql.Literal(icu_locale))
+            if icu_locale
+            else sql.SQL("")
+        )
         with self.connect() as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
             conn.execute(
-                sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                    sql.Identifier(name), sql.Identifier(owner or self.pipeline_user)
+                sql.SQL("CREATE DATABASE {} OWNER {}{}").format(
+                    sql.Identifier(name), sql.Identifier(owner or self.pipeline_user), collation
                 )
             )
         return name

@@ -16,6 +16,9 @@ def create_schema(name: str) -> exp.Create:
 
 def column_def(column: m.Column, dialect: Dialect) -> exp.ColumnDef:
     constraints = [] if column.nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
+    if dialect.string_collation and column.portable_type.name == "string":  # see Dialect.string_collation
+        collate = exp.CollateColumnConstraint(this=exp.Identifier(this=dialect.string_collation, quoted=True))
+        constraints.insert(0, exp.ColumnConstraint(kind=collate))
     return exp.ColumnDef(
         this=ident(column.name), kind=dialect.column_type(column.portable_type), constraints=constraints
     )

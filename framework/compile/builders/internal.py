@@ -32,8 +32,20 @@ def internal_statements(
     ledger, state = naming.internal("file_ledger"), naming.internal("model_builds")
     columns = exp.Table(this=q.ident("columns"), db=q.ident("information_schema"))
     return {
-        # The live tables' columns, to tell a table that no longer matches its spec.
-        InternalQuery.TABLE_COLUMNS: q.select(q.col("table_schema"), q.col("table_name"), q.col("column_name"))
+        # The live tables' columns and their types, to tell a table that no longer matches its spec.
+        InternalQuery.TABLE_COLUMNS: q.select(
+            *q.cols(
+                [
+                    "table_schema",
+                    "table_name",
+                    "column_name",
+                    "data_type",
+                    "character_maximum_length",
+                    "numeric_precision",
+                    "numeric_scale",
+                ]
+            )
+        )
         .from_(columns)
         .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
         InternalQuery.LEDGER_FILES: q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"), q.col("row_count"))
@@ -72,6 +84,12 @@ def internal_statements(
         .where(_equals(dialect, "pipeline"))
         .group_by(q.col("source")),
         InternalQuery.TABLE_ROWS: _table_rows(naming, counted),
+        InternalQuery.LEDGER_FORGET: exp.Delete(
+            this=ledger.copy(), where=exp.Where(this=_equals(dialect, "pipeline", "source"))
+        ),
+        InternalQuery.REJECTS_FORGET: exp.Delete(
+            this=naming.internal("rejects"), where=exp.Where(this=_equals(dialect, "pipeline", "source"))
+        ),
     }
 
 

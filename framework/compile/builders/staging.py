@@ -91,7 +91,10 @@ def read_files(
     files, manifest = params
     names = [c.name for c in columns]
     if dialect.load_method is LoadMethod.READ_PARQUET:
-        reader = exp.Anonymous(this="read_parquet", expressions=[dialect.placeholder(files)])
+        # by name across files of different shapes (a file ingested before a column was added or
+        # retyped, read with one after it): a column a file lacks reads as NULL
+        by_name = exp.EQ(this=q.col("union_by_name"), expression=exp.Boolean(this=True))
+        reader = exp.Anonymous(this="read_parquet", expressions=[dialect.placeholder(files), by_name])
         return [
             run(
                 q.create_temp_as(name, q.select(*q.cols(names)).from_(exp.Table(this=reader))),
@@ -101,10 +104,19 @@ def read_files(
     shape = exp.Schema(this=q.table(name), expressions=[column_def(c, dialect) for c in columns])
     create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
     if dialect.load_method is LoadMethod.COPY_STDIN:
-        copy = exp.Copy(this=q.table(name), kind=True, files=[exp.Identifier(this="STDIN")])
+        # the columns listed: the session reads each by name from every file (one ingested before
+        # a column was added lacks it: NULL), whatever the file's column order
+        listed = exp.Schema(this=q.table(name), expressions=[q.ident(n) for n in names])
+        copy = exp.Copy(this=listed, kind=True, files=[exp.Identifier(this="STDIN")])
         return [
             run(create, "a transient table shaped exactly like the lake files"),
-            Statement(copy, f"stream {whose} files into it", kind=StatementKind.COPY_IN, streams=files),
+            Statement(
+                copy,
+                f"stream {whose} files into it, by column name",
+                kind=StatementKind.COPY_IN,
+                streams=files,
+                columns=tuple(names),
+            ),
         ]
     if dialect.load_method is LoadMethod.COPY_PARQUET:
         # AWS, "COPY from columnar data formats": only ACCEPTINVCHARS, FILLRECORD, FROM, IAM_ROLE,

@@ -57,9 +57,20 @@ class Dialect:
     # string(n): VARCHAR(n) counts characters (PostgreSQL), bytes (Redshift: up to 4 per UTF-8
     # character), or nothing at all (DuckDB ignores a length; no need to write one)
     string_length: StringLength = StringLength.CHARACTERS
+    # The collation every string column is made with ('': the database's). Strings compare and
+    # sort by their bytes on DuckDB and Redshift; a PostgreSQL database made with a language
+    # collation (en_US.UTF-8) sorts 'B' before 'a' otherwise — MIN, ORDER BY, `<`, and the
+    # loads' own ordering by file name would differ from the other targets.
+    string_collation: str = ""
 
     def column_type(self, ptype: PortableType) -> exp.DataType:
         return _column_type(self.sqlglot_dialect, self.string_type, self.string_length, ptype).copy()
+
+    def stored_type(self, ptype: PortableType) -> str:
+        """How this warehouse's information_schema describes a column of this type, in the run's
+        spelling (framework/run/state.py `stored_type`): a live column described otherwise was
+        made for another type than the spec's."""
+        return _stored_type(self.column_type(ptype))
 
     @property
     def text_type(self) -> exp.DataType:
@@ -94,6 +105,29 @@ class Dialect:
         from sqlglot import ErrorLevel
 
         return statement.sql(dialect=self.sqlglot_dialect, unsupported_level=ErrorLevel.RAISE, pretty=True, copy=copy)
+
+
+# The families information_schema tells apart, spelled as the run spells a live column's type.
+_STORED_FAMILIES = {
+    exp.DataType.Type.INT: "integer",
+    exp.DataType.Type.BIGINT: "bigint",
+    exp.DataType.Type.DECIMAL: "decimal",
+    exp.DataType.Type.VARCHAR: "varchar",
+    exp.DataType.Type.TEXT: "varchar",
+    exp.DataType.Type.DOUBLE: "double",
+    exp.DataType.Type.BOOLEAN: "boolean",
+    exp.DataType.Type.DATE: "date",
+    exp.DataType.Type.TIMESTAMP: "timestamp",
+    exp.DataType.Type.TIMESTAMPNTZ: "timestamp",
+    exp.DataType.Type.TIMESTAMPTZ: "timestamptz",
+}
+
+
+def _stored_type(data_type: exp.DataType) -> str:
+    """`decimal(10,2)`, `varchar(200)`, `varchar`, `integer`…; '' for a type not told apart."""
+    family = _STORED_FAMILIES.get(data_type.this, "")
+    sizes = [p.this.name for p in data_type.expressions if isinstance(p, exp.DataTypeParam)]
+    return f"{family}({','.join(sizes)})" if family and sizes else family
 
 
 @functools.lru_cache(maxsize=256)

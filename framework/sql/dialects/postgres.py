@@ -21,6 +21,7 @@ class PostgresDialect(Dialect):
     sqlglot_dialect: str = "postgres"
     load_method: LoadMethod = LoadMethod.COPY_STDIN
     privileges: Privileges = Privileges.OWNER_ROLE
+    string_collation: str = "C"
 
     def prepare(self, statement: exp.Expression) -> exp.Expression:
         # sqlglot writes DATEDIFF for PostgreSQL as EXTRACT(epoch FROM …) and reads that back

@@ -527,3 +527,80 @@ def test_freshness_reads_the_ledger_on_postgres(olist, postgres):
     assert thresholds and all(f.status is FreshnessStatus.FRESH for f in now if f.source in thresholds), now
     assert all(f.loaded_at is not None for f in now)
     assert any_error(later) and not any_error(now)
+
+
+def test_a_retyped_source_column_is_told_and_reloaded_from_the_lake_on_postgres(postgres, tmp_path):
+    """PostgreSQL describes a column as `numeric` with its precision apart: the run still tells
+    decimal(10,2) from the spec's decimal(14,2), and `--full` reloads the source from the lake —
+    dropped and created when its shape changed, emptied in place (its views stay) when not."""
+    from framework.compile.selection import SelectionRequest
+    from tests.integration.run.test_reload import DAYS, DELIVERIES, _delivery, _widen
+
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    settings = postgres.settings(postgres.create_database("retyped"), str(workspace.lake))
+
+    def run(day: str, full: bool = False, select: tuple[str, ...] = ()) -> dict:
+        options = RunOptions(datetime.datetime.fromisoformat(day), full, selection=SelectionRequest.parse(select))
+        return {o.step: o for o in run_pipeline(str(workspace.pipeline), settings, options).outcomes}
+
+    for day, (date, purchases) in enumerate(zip(DAYS, DELIVERIES, strict=True), start=1):
+        if day == 3:
+            _widen(workspace)
+        assert not workspace.ingest(_delivery(tmp_path / f"d{day}", day, purchases), date).failed
+        outcomes = run(date)
+    load = outcomes["load:purchases"]
+    assert "staging.purchases has column amount as decimal(10,2) where the spec declares decimal(14,2)" in load.error
+
+    reloaded = run(DAYS[2], full=True, select=("purchases+",))
+    assert [(o.step, o.error) for o in reloaded.values() if o.error] == []
+    assert reloaded["load:purchases"].detail.startswith("reloaded from the lake: 3 file(s), 4 row(s)")
+    with postgres.connect(settings.dbname) as conn:
+        described = conn.execute(
+            "SELECT table_schema, numeric_precision, numeric_scale FROM information_schema.columns "
+            "WHERE column_name = 'amount' ORDER BY 1"
+        ).fetchall()
+        assert described == [("dwh", 14, 2), ("staging", 14, 2)]
+        assert conn.execute("SELECT SUM(amount) FROM dwh.fact_purchase").fetchone() == (
+            decimal.Decimal("123456849.50"),
+        )
+        conn.execute("CREATE VIEW public.purchase_count AS SELECT COUNT(*) AS n FROM staging.purchases")
+    try:
+        again = run(DAYS[2], full=True, select=("purchases",))
+        assert again["load:purchases"].status == "ok", again["load:purchases"]
+        with postgres.connect(settings.dbname) as conn:
+            assert conn.execute("SELECT n FROM public.purchase_count").fetchone() == (4,)
+    finally:
+        with postgres.connect(settings.dbname) as conn:
+            conn.execute("DROP VIEW IF EXISTS public.purchase_count")
+
+
+def test_strings_sort_by_their_bytes_on_a_database_with_a_language_collation(postgres, tmp_path):
+    """Adversarial round 6 (pg_collation_order): on a database made with a language collation
+    ('a' < 'B'), a load's keep-last by file name and a model's MIN over strings followed that
+    collation, unlike DuckDB and Redshift, which compare bytes ('B' < 'a'). Every string column
+    the framework makes on PostgreSQL is COLLATE "C": both targets keep the same rows."""
+    from tests.unit.run.test_bad_input import HEADER, landing
+
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing"
+    # one member in two files of one batch, same updated_at: the later file by name wins
+    landing(folder, "members_a.csv", [HEADER, "1;from_a@x;gold;a-town;2024-01-01 10:00:00"])
+    landing(
+        folder,
+        "members_B.csv",
+        [HEADER, "1;from_B@x;gold;B-town;2024-01-01 10:00:00", "2;z@x;gold;B-town;2024-01-01 10:00:00"],
+    )
+    assert not workspace.ingest(folder, "2024-01-01", only={"members"}).failed
+    duck = workspace.run()
+    assert not [o for o in duck.outcomes if o.step == "load:members" and o.error]
+    expected = workspace.query("SELECT email FROM staging.members WHERE member_id = 1")
+    assert expected == [("from_a@x",)]  # 'members_a.csv' > 'members_B.csv' byte for byte
+    dbname = postgres.create_database("language_collation", icu_locale="en")
+    with postgres.connect(dbname) as conn:  # the database does sort as a language would
+        assert conn.execute("SELECT 'a' < 'B'").fetchone() == (True,)
+    settings = postgres.settings(dbname, str(workspace.lake))
+    run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    with postgres.connect(dbname) as conn:
+        assert conn.execute("SELECT email FROM staging.members WHERE member_id = 1").fetchall() == expected
+        assert conn.execute("SELECT MIN(city) FROM dwh.dim_member").fetchone() == ("B-town",)
+        assert conn.execute("SELECT city < 'a' FROM staging.members WHERE member_id = 2").fetchone() == (True,)

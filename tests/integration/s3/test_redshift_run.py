@@ -82,54 +82,86 @@ def run(manifest, lake, recording: Recording, retry: RetryPolicy = FAST) -> Runn
 
 
 @functools.cache
-def model_tables() -> dict[tuple[str, str], tuple[str, ...]]:
+def model_tables() -> dict[tuple[str, str], tuple[m.Column, ...]]:
     """(schema, table) → columns of every Olist model stored in a table, `_build_seq` last (a
     view has none)."""
     project, _ = load_project(str(OLIST))
     naming = Naming.for_project(project)
     return {
-        (naming.schema_of(spec.name), spec.name): tuple(c.name for c in models.stored_columns(spec))
+        (naming.schema_of(spec.name), spec.name): models.stored_columns(spec)
         for spec in project.specs
         if isinstance(spec, m.ModelSpec) and spec.materialization is not m.Materialization.VIEW
     }
 
 
-def staging_tables() -> dict[str, tuple[str, ...]]:
+def described(schema: str, table: str, column: m.Column) -> tuple:
+    """The column's row in Redshift's information_schema.columns (table_schema, table_name,
+    column_name, data_type, character_maximum_length, numeric_precision, numeric_scale): AWS,
+    "Numeric types" / "Character types" — a VARCHAR's length counts bytes (string(n) is made
+    VARCHAR(4n)), a VARCHAR without one is VARCHAR(256), the framework's unbounded string is
+    VARCHAR(65535)."""
+    ptype = column.portable_type
+    if ptype.name == "string":
+        return (
+            schema,
+            table,
+            column.name,
+            "character varying",
+            min(ptype.length * 4, 65535) if ptype.length else 65535,
+            None,
+            None,
+        )
+    if ptype.name == "decimal":
+        return (schema, table, column.name, "numeric", None, ptype.precision, ptype.scale)
+    spelled = {
+        "integer": ("integer", 32),
+        "bigint": ("bigint", 64),
+        "double": ("double precision", 53),
+        "boolean": ("boolean", None),
+        "date": ("date", None),
+        "timestamp": ("timestamp without time zone", None),
+        "timestamptz": ("timestamp with time zone", None),
+    }[ptype.name]
+    return (schema, table, column.name, spelled[0], None, spelled[1], 0 if spelled[1] else None)
+
+
+def staging_tables() -> dict[str, tuple[m.Column, ...]]:
     """source → its staging table's columns as this version makes them, `_load_seq` last."""
     from framework.compile.builders.staging import stored_columns
 
     project, _ = load_project(str(OLIST))
-    return {
-        spec.name: tuple(c.name for c in stored_columns(spec))
-        for spec in project.specs
-        if isinstance(spec, m.SourceSpec)
-    }
+    return {spec.name: stored_columns(spec) for spec in project.specs if isinstance(spec, m.SourceSpec)}
 
 
-def answer_from(ledger: dict[str, tuple] | None = None, counters: bool = True):
+def answer_from(ledger: dict[str, tuple] | None = None, counters: bool = True, retyped: dict | None = None):
     """Script: the ledger holds `ledger` (path -> (checksum, size)), the model state is empty;
     without `counters`, the staging tables predate their `_load_seq` column and the model tables
-    their `_build_seq`."""
+    their `_build_seq`; `retyped`: (table, column) → the row information_schema has for it instead."""
 
     def script(sql: str):
         if sql.startswith("SELECT path, checksum, size_bytes, row_count FROM elt.file_ledger"):
             return [(path, checksum, size, 1) for path, (checksum, size) in (ledger or {}).items()]
         if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
             return []
-        if sql.startswith("SELECT table_schema, table_name, column_name FROM information_schema.columns"):
+        if sql.startswith("SELECT table_schema, table_name, column_name, data_type"):
             # a warehouse this version set up
-            framework = [("elt", table.name, column) for table in INTERNAL_TABLES for column in table.added]
+            framework = [
+                ("elt", table.name, column, "character varying", 256, None, None)
+                for table in INTERNAL_TABLES
+                for column in table.added
+            ]
             stored = [  # the model tables as this version made them, or as an older one did
-                (schema, table, column)
+                described(schema, table, column)
                 for (schema, table), columns in model_tables().items()
                 for column in (columns if counters else columns[:-1])
             ]
             staged = [  # the staging tables, with their `_load_seq` or from before it
-                ("staging", source, column)
+                described("staging", source, column)
                 for source, columns in staging_tables().items()
                 for column in (columns if counters else columns[:-1])
             ]
-            return framework + stored + staged
+            rows = framework + stored + staged
+            return [(retyped or {}).get(row[1:3], row) for row in rows]
         return None
 
     return script
@@ -211,6 +243,24 @@ def test_a_first_run_sends_exactly_the_compiled_plan(compiled, landed):
         depth += {"BEGIN TRANSACTION": 1, "COMMIT": -1}.get(sent, 0)
         assert depth in (0, 1)
     assert depth == 0
+
+
+def test_a_staging_column_of_another_type_is_told_from_redshifts_information_schema(compiled, landed):
+    """Redshift describes a decimal as `numeric` with its precision apart: a staging column made
+    numeric(10,2) under a spec that now says decimal(12,2) refuses that source's load before any
+    statement of it is sent, naming the column, both types and the reload that follows the spec."""
+    lake, _ = landed
+    older = ("staging", "order_payments", "payment_value", "numeric", None, 10, 2)
+    recording = Recording(script=answer_from(retyped={("order_payments", "payment_value"): older}))
+    outcomes = {o.step: o for o in run(compiled, lake, recording).outcomes}
+    refused = outcomes["load:order_payments"]
+    assert refused.status == "failed"
+    assert "staging.order_payments has column payment_value as decimal(10,2) where the spec declares decimal(12,2)" in (
+        refused.error
+    )
+    assert "elt run --full --select order_payments+" in refused.error
+    assert not any("__load_order_payments" in s for s in recording.statements)
+    assert outcomes["load:orders"].status == OK  # the other sources load
 
 
 def test_tables_from_before_their_row_counter_get_it_in_a_transaction_of_their_own(compiled, landed):

@@ -45,7 +45,7 @@ def test_redshift_golden_shapes_follow_redshifts_rules():
         assert merge.count("WHEN MATCHED") <= 1 and merge.count("WHEN NOT MATCHED") == 1
         assert "MERGE INTO" in merge and " AS " not in merge.split("USING")[0]  # no target alias
     duck = "\n".join(p.read_text() for p in sorted((GOLDEN / "olist" / "duckdb").glob("*.sql")))
-    assert "DISTSTYLE" not in duck and "READ_PARQUET($batch_files)" in duck
+    assert "DISTSTYLE" not in duck and "READ_PARQUET($batch_files, union_by_name = TRUE)" in duck
 
 
 @pytest.mark.parametrize("target", ["redshift", "postgres", "duckdb"])

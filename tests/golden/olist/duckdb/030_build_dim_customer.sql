@@ -157,7 +157,10 @@ FROM (
     __attr_hash,
     __ts,
     __tomb,
-    ROW_NUMBER() OVER (PARTITION BY customer_unique_id, __ts ORDER BY __prio DESC, __attr_hash DESC) AS __rn
+    ROW_NUMBER() OVER (
+      PARTITION BY customer_unique_id, __ts
+      ORDER BY __prio DESC, __attr_hash DESC, customer_unique_id DESC, zip_code_prefix DESC, city DESC, state DESC, lat DESC, lng DESC, observed_at DESC
+    ) AS __rn
   FROM __cand_dim_customer
 ) AS __d
 WHERE
@@ -610,7 +613,10 @@ FROM (
     __attr_hash,
     __ts,
     __tomb,
-    ROW_NUMBER() OVER (PARTITION BY customer_unique_id, __ts ORDER BY __prio DESC, __attr_hash DESC) AS __rn
+    ROW_NUMBER() OVER (
+      PARTITION BY customer_unique_id, __ts
+      ORDER BY __prio DESC, __attr_hash DESC, customer_unique_id DESC, zip_code_prefix DESC, city DESC, state DESC, lat DESC, lng DESC, observed_at DESC
+    ) AS __rn
   FROM __cand_dim_customer
 ) AS __d
 WHERE

@@ -4,11 +4,11 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS dwh.dim_product (
-  product_sk VARCHAR NOT NULL,
-  product_id VARCHAR NOT NULL,
-  category_name VARCHAR NOT NULL,
-  category_name_pt VARCHAR,
-  category_name_source VARCHAR NOT NULL,
+  product_sk VARCHAR COLLATE "C" NOT NULL,
+  product_id VARCHAR COLLATE "C" NOT NULL,
+  category_name VARCHAR COLLATE "C" NOT NULL,
+  category_name_pt VARCHAR COLLATE "C",
+  category_name_source VARCHAR COLLATE "C" NOT NULL,
   name_length INT,
   description_length INT,
   photos_qty INT,

@@ -4,11 +4,11 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS dwh.dim_seller (
-  seller_sk VARCHAR NOT NULL,
-  seller_id VARCHAR NOT NULL,
-  zip_code_prefix VARCHAR NOT NULL,
-  city VARCHAR NOT NULL,
-  state VARCHAR NOT NULL,
+  seller_sk VARCHAR COLLATE "C" NOT NULL,
+  seller_id VARCHAR COLLATE "C" NOT NULL,
+  zip_code_prefix VARCHAR COLLATE "C" NOT NULL,
+  city VARCHAR COLLATE "C" NOT NULL,
+  state VARCHAR COLLATE "C" NOT NULL,
   lat DOUBLE PRECISION,
   lng DOUBLE PRECISION,
   _build_seq BIGINT,

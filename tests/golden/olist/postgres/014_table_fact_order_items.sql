@@ -4,12 +4,12 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS dwh.fact_order_items (
-  order_id VARCHAR NOT NULL,
+  order_id VARCHAR COLLATE "C" NOT NULL,
   order_item_id INT NOT NULL,
-  customer_sk VARCHAR NOT NULL,
-  product_sk VARCHAR NOT NULL,
-  category_name VARCHAR NOT NULL,
-  seller_sk VARCHAR NOT NULL,
+  customer_sk VARCHAR COLLATE "C" NOT NULL,
+  product_sk VARCHAR COLLATE "C" NOT NULL,
+  category_name VARCHAR COLLATE "C" NOT NULL,
+  seller_sk VARCHAR COLLATE "C" NOT NULL,
   date_key DATE NOT NULL,
   purchase_ts TIMESTAMP NOT NULL,
   shipping_limit_ts TIMESTAMP NOT NULL,

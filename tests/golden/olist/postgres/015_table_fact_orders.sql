@@ -4,12 +4,12 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS dwh.fact_orders (
-  order_id VARCHAR NOT NULL,
-  customer_sk VARCHAR NOT NULL,
-  customer_unique_id VARCHAR NOT NULL,
-  customer_state VARCHAR NOT NULL,
+  order_id VARCHAR COLLATE "C" NOT NULL,
+  customer_sk VARCHAR COLLATE "C" NOT NULL,
+  customer_unique_id VARCHAR COLLATE "C" NOT NULL,
+  customer_state VARCHAR COLLATE "C" NOT NULL,
   date_key DATE NOT NULL,
-  order_status VARCHAR NOT NULL,
+  order_status VARCHAR COLLATE "C" NOT NULL,
   purchase_ts TIMESTAMP NOT NULL,
   approved_ts TIMESTAMP,
   delivered_carrier_ts TIMESTAMP,
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS dwh.fact_orders (
   order_total DECIMAL(14, 2) NOT NULL,
   payments_count INT NOT NULL,
   payment_total DECIMAL(14, 2) NOT NULL,
-  main_payment_type VARCHAR,
+  main_payment_type VARCHAR COLLATE "C",
   max_installments INT,
   review_score INT,
   delivery_days INT,

@@ -4,8 +4,8 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS mart.mart_category_monthly (
-  category_name VARCHAR NOT NULL,
-  year_month VARCHAR NOT NULL,
+  category_name VARCHAR COLLATE "C" NOT NULL,
+  year_month VARCHAR COLLATE "C" NOT NULL,
   month_start DATE NOT NULL,
   orders INT NOT NULL,
   items INT NOT NULL,

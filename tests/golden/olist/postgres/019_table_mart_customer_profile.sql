@@ -4,11 +4,11 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS mart.mart_customer_profile (
-  customer_unique_id VARCHAR NOT NULL,
-  customer_sk VARCHAR NOT NULL,
-  zip_code_prefix VARCHAR NOT NULL,
-  city VARCHAR NOT NULL,
-  state VARCHAR NOT NULL,
+  customer_unique_id VARCHAR COLLATE "C" NOT NULL,
+  customer_sk VARCHAR COLLATE "C" NOT NULL,
+  zip_code_prefix VARCHAR COLLATE "C" NOT NULL,
+  city VARCHAR COLLATE "C" NOT NULL,
+  state VARCHAR COLLATE "C" NOT NULL,
   lat DOUBLE PRECISION,
   lng DOUBLE PRECISION,
   first_order_ts TIMESTAMP NOT NULL,
@@ -20,8 +20,8 @@ CREATE TABLE IF NOT EXISTS mart.mart_customer_profile (
   total_spent DECIMAL(14, 2) NOT NULL,
   reviewed_orders INT NOT NULL,
   avg_review_score DECIMAL(4, 2),
-  favourite_category VARCHAR,
-  preferred_payment_type VARCHAR,
+  favourite_category VARCHAR COLLATE "C",
+  preferred_payment_type VARCHAR COLLATE "C",
   _build_seq BIGINT,
   PRIMARY KEY (customer_unique_id)
 );

@@ -5,7 +5,7 @@ BEGIN;
 -- create the table
 CREATE TABLE IF NOT EXISTS mart.mart_daily_sales (
   date_key DATE NOT NULL,
-  year_month VARCHAR NOT NULL,
+  year_month VARCHAR COLLATE "C" NOT NULL,
   day_of_week INT NOT NULL,
   is_weekend BOOLEAN NOT NULL,
   orders INT NOT NULL,

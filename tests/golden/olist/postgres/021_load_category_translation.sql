@@ -11,15 +11,21 @@ DROP TABLE IF EXISTS __dedup_category_translation;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_category_translation (
-  product_category_name VARCHAR(64) NOT NULL,
-  product_category_name_english VARCHAR(64) NOT NULL,
+  product_category_name VARCHAR(64) COLLATE "C" NOT NULL,
+  product_category_name_english VARCHAR(64) COLLATE "C" NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_category_translation
+-- stream the batch's files into it, by column name
+COPY __load_category_translation (
+  product_category_name,
+  product_category_name_english,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -157,17 +163,25 @@ DROP TABLE IF EXISTS __rejects_category_translation;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_category_translation (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_category_translation
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_category_translation (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

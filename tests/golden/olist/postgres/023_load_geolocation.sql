@@ -11,18 +11,27 @@ DROP TABLE IF EXISTS __dedup_geolocation;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_geolocation (
-  geolocation_zip_code_prefix VARCHAR(10) NOT NULL,
+  geolocation_zip_code_prefix VARCHAR(10) COLLATE "C" NOT NULL,
   geolocation_lat DOUBLE PRECISION NOT NULL,
   geolocation_lng DOUBLE PRECISION NOT NULL,
-  geolocation_city VARCHAR(64) NOT NULL,
-  geolocation_state VARCHAR(2) NOT NULL,
+  geolocation_city VARCHAR(64) COLLATE "C" NOT NULL,
+  geolocation_state VARCHAR(2) COLLATE "C" NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_geolocation
+-- stream the batch's files into it, by column name
+COPY __load_geolocation (
+  geolocation_zip_code_prefix,
+  geolocation_lat,
+  geolocation_lng,
+  geolocation_city,
+  geolocation_state,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- replace: remove the previous rows
@@ -103,17 +112,25 @@ DROP TABLE IF EXISTS __rejects_geolocation;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_geolocation (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_geolocation
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_geolocation (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -11,20 +11,31 @@ DROP TABLE IF EXISTS __dedup_order_items;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_items (
-  order_id VARCHAR(32) NOT NULL,
+  order_id VARCHAR(32) COLLATE "C" NOT NULL,
   order_item_id INT NOT NULL,
-  product_id VARCHAR(32) NOT NULL,
-  seller_id VARCHAR(32) NOT NULL,
+  product_id VARCHAR(32) COLLATE "C" NOT NULL,
+  seller_id VARCHAR(32) COLLATE "C" NOT NULL,
   shipping_limit_date TIMESTAMP NOT NULL,
   price DECIMAL(12, 2) NOT NULL,
   freight_value DECIMAL(12, 2) NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_order_items
+-- stream the batch's files into it, by column name
+COPY __load_order_items (
+  order_id,
+  order_item_id,
+  product_id,
+  seller_id,
+  shipping_limit_date,
+  price,
+  freight_value,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -226,17 +237,25 @@ DROP TABLE IF EXISTS __rejects_order_items;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_items (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_order_items
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_order_items (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -11,18 +11,27 @@ DROP TABLE IF EXISTS __dedup_order_payments;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_payments (
-  order_id VARCHAR(32) NOT NULL,
+  order_id VARCHAR(32) COLLATE "C" NOT NULL,
   payment_sequential INT NOT NULL,
-  payment_type VARCHAR(32) NOT NULL,
+  payment_type VARCHAR(32) COLLATE "C" NOT NULL,
   payment_installments INT NOT NULL,
   payment_value DECIMAL(12, 2) NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_order_payments
+-- stream the batch's files into it, by column name
+COPY __load_order_payments (
+  order_id,
+  payment_sequential,
+  payment_type,
+  payment_installments,
+  payment_value,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -208,17 +217,25 @@ DROP TABLE IF EXISTS __rejects_order_payments;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_payments (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_order_payments
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_order_payments (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

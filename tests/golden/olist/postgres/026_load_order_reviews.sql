@@ -11,20 +11,31 @@ DROP TABLE IF EXISTS __dedup_order_reviews;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_reviews (
-  review_id VARCHAR(32) NOT NULL,
-  order_id VARCHAR(32) NOT NULL,
+  review_id VARCHAR(32) COLLATE "C" NOT NULL,
+  order_id VARCHAR(32) COLLATE "C" NOT NULL,
   review_score INT NOT NULL,
-  review_comment_title VARCHAR(256),
-  review_comment_message VARCHAR(1024),
+  review_comment_title VARCHAR(256) COLLATE "C",
+  review_comment_message VARCHAR(1024) COLLATE "C",
   review_creation_date TIMESTAMP NOT NULL,
   review_answer_timestamp TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_order_reviews
+-- stream the batch's files into it, by column name
+COPY __load_order_reviews (
+  review_id,
+  order_id,
+  review_score,
+  review_comment_title,
+  review_comment_message,
+  review_creation_date,
+  review_answer_timestamp,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -226,17 +237,25 @@ DROP TABLE IF EXISTS __rejects_order_reviews;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_reviews (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_order_reviews
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_order_reviews (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

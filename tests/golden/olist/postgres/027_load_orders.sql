@@ -11,21 +11,33 @@ DROP TABLE IF EXISTS __dedup_orders;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_orders (
-  order_id VARCHAR(32) NOT NULL,
-  customer_id VARCHAR(32) NOT NULL,
-  order_status VARCHAR(32) NOT NULL,
+  order_id VARCHAR(32) COLLATE "C" NOT NULL,
+  customer_id VARCHAR(32) COLLATE "C" NOT NULL,
+  order_status VARCHAR(32) COLLATE "C" NOT NULL,
   order_purchase_timestamp TIMESTAMP NOT NULL,
   order_approved_at TIMESTAMP,
   order_delivered_carrier_date TIMESTAMP,
   order_delivered_customer_date TIMESTAMP,
   order_estimated_delivery_date TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_orders
+-- stream the batch's files into it, by column name
+COPY __load_orders (
+  order_id,
+  customer_id,
+  order_status,
+  order_purchase_timestamp,
+  order_approved_at,
+  order_delivered_carrier_date,
+  order_delivered_customer_date,
+  order_estimated_delivery_date,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -257,17 +269,25 @@ DROP TABLE IF EXISTS __rejects_orders;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_orders (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_orders
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_orders (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

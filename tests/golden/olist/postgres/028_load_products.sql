@@ -11,8 +11,8 @@ DROP TABLE IF EXISTS __dedup_products;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_products (
-  product_id VARCHAR(32) NOT NULL,
-  product_category_name VARCHAR(64),
+  product_id VARCHAR(32) COLLATE "C" NOT NULL,
+  product_category_name VARCHAR(64) COLLATE "C",
   product_name_lenght INT,
   product_description_lenght INT,
   product_photos_qty INT,
@@ -21,12 +21,25 @@ CREATE TEMPORARY TABLE __load_products (
   product_height_cm INT,
   product_width_cm INT,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_products
+-- stream the batch's files into it, by column name
+COPY __load_products (
+  product_id,
+  product_category_name,
+  product_name_lenght,
+  product_description_lenght,
+  product_photos_qty,
+  product_weight_g,
+  product_length_cm,
+  product_height_cm,
+  product_width_cm,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -242,17 +255,25 @@ DROP TABLE IF EXISTS __rejects_products;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_products (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_products
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_products (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -11,17 +11,25 @@ DROP TABLE IF EXISTS __dedup_sellers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_sellers (
-  seller_id VARCHAR(32) NOT NULL,
-  seller_zip_code_prefix VARCHAR(10) NOT NULL,
-  seller_city VARCHAR(64) NOT NULL,
-  seller_state VARCHAR(2) NOT NULL,
+  seller_id VARCHAR(32) COLLATE "C" NOT NULL,
+  seller_zip_code_prefix VARCHAR(10) COLLATE "C" NOT NULL,
+  seller_city VARCHAR(64) COLLATE "C" NOT NULL,
+  seller_state VARCHAR(2) COLLATE "C" NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_sellers
+-- stream the batch's files into it, by column name
+COPY __load_sellers (
+  seller_id,
+  seller_zip_code_prefix,
+  seller_city,
+  seller_state,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -197,17 +205,25 @@ DROP TABLE IF EXISTS __rejects_sellers;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_sellers (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_sellers
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_sellers (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -20,7 +20,7 @@ SELECT
   _batch_date,
   _source_file,
   _source_line
-FROM READ_PARQUET($batch_files);
+FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- report: primary keys delivered with differing rows (named, up to three)
 SELECT
@@ -211,7 +211,7 @@ SELECT
   raw,
   reason,
   batch_date
-FROM READ_PARQUET($reject_files);
+FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected
 INSERT INTO elt.rejects (

@@ -4,11 +4,11 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS dwh.dim_account_latest (
-  account_key VARCHAR NOT NULL,
-  region VARCHAR NOT NULL,
+  account_key VARCHAR COLLATE "C" NOT NULL,
+  region VARCHAR COLLATE "C" NOT NULL,
   account_no INT NOT NULL,
-  plan VARCHAR,
-  owner VARCHAR,
+  plan VARCHAR COLLATE "C",
+  owner VARCHAR COLLATE "C",
   changed_at TIMESTAMP NOT NULL,
   _build_seq BIGINT,
   PRIMARY KEY (region, account_no)

@@ -4,11 +4,11 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS dwh.dim_account_snapshot (
-  account_sk VARCHAR NOT NULL,
-  region VARCHAR NOT NULL,
+  account_sk VARCHAR COLLATE "C" NOT NULL,
+  region VARCHAR COLLATE "C" NOT NULL,
   account_no INT NOT NULL,
-  plan VARCHAR,
-  owner VARCHAR,
+  plan VARCHAR COLLATE "C",
+  owner VARCHAR COLLATE "C",
   changed_at TIMESTAMP NOT NULL,
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,

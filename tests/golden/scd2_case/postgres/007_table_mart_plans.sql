@@ -4,7 +4,7 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS mart.mart_plans (
-  plan VARCHAR NOT NULL,
+  plan VARCHAR COLLATE "C" NOT NULL,
   accounts BIGINT NOT NULL,
   _build_seq BIGINT,
   PRIMARY KEY (plan)

@@ -11,18 +11,27 @@ DROP TABLE IF EXISTS __dedup_account_events;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_account_events (
-  region VARCHAR NOT NULL,
+  region VARCHAR COLLATE "C" NOT NULL,
   account_no INT NOT NULL,
-  plan VARCHAR,
-  owner VARCHAR,
+  plan VARCHAR COLLATE "C",
+  owner VARCHAR COLLATE "C",
   changed_at TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_account_events
+-- stream the batch's files into it, by column name
+COPY __load_account_events (
+  region,
+  account_no,
+  plan,
+  owner,
+  changed_at,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -210,17 +219,25 @@ DROP TABLE IF EXISTS __rejects_account_events;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_account_events (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_account_events
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_account_events (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -124,7 +124,10 @@ FROM (
     __attr_hash,
     __ts,
     __tomb,
-    ROW_NUMBER() OVER (PARTITION BY member_id, __ts ORDER BY __prio DESC, __attr_hash DESC) AS __rn
+    ROW_NUMBER() OVER (
+      PARTITION BY member_id, __ts
+      ORDER BY __prio DESC, __attr_hash DESC, member_id DESC, tier DESC, city DESC, updated_at DESC
+    ) AS __rn
   FROM __cand_dim_member
 ) AS __d
 WHERE

@@ -4,10 +4,10 @@ BEGIN;
 
 -- create the table
 CREATE TABLE IF NOT EXISTS dwh.dim_member (
-  member_sk VARCHAR NOT NULL,
+  member_sk VARCHAR COLLATE "C" NOT NULL,
   member_id BIGINT NOT NULL,
-  tier VARCHAR,
-  city VARCHAR,
+  tier VARCHAR COLLATE "C",
+  city VARCHAR COLLATE "C",
   updated_at TIMESTAMP NOT NULL,
   valid_from TIMESTAMP NOT NULL,
   valid_to TIMESTAMP NOT NULL,

@@ -12,17 +12,26 @@ DROP TABLE IF EXISTS __dedup_members;
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_members (
   member_id BIGINT NOT NULL,
-  email VARCHAR,
-  tier VARCHAR,
-  city VARCHAR,
+  email VARCHAR COLLATE "C",
+  tier VARCHAR COLLATE "C",
+  city VARCHAR COLLATE "C",
   updated_at TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_members
+-- stream the batch's files into it, by column name
+COPY __load_members (
+  member_id,
+  email,
+  tier,
+  city,
+  updated_at,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -206,17 +215,25 @@ DROP TABLE IF EXISTS __rejects_members;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_members (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_members
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_members (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -11,17 +11,25 @@ DROP TABLE IF EXISTS __dedup_purchases;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_purchases (
-  purchase_id VARCHAR NOT NULL,
+  purchase_id VARCHAR COLLATE "C" NOT NULL,
   member_id BIGINT NOT NULL,
   amount DECIMAL(10, 2) NOT NULL,
   purchased_at TIMESTAMP NOT NULL,
   _batch_date DATE NOT NULL,
-  _source_file VARCHAR NOT NULL,
+  _source_file VARCHAR COLLATE "C" NOT NULL,
   _source_line BIGINT NOT NULL
 );
 
--- stream the batch's files into it
-COPY __load_purchases
+-- stream the batch's files into it, by column name
+COPY __load_purchases (
+  purchase_id,
+  member_id,
+  amount,
+  purchased_at,
+  _batch_date,
+  _source_file,
+  _source_line
+)
 FROM STDIN;
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -243,17 +251,25 @@ DROP TABLE IF EXISTS __rejects_purchases;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_purchases (
-  source VARCHAR NOT NULL,
-  path VARCHAR NOT NULL,
+  source VARCHAR COLLATE "C" NOT NULL,
+  path VARCHAR COLLATE "C" NOT NULL,
   line BIGINT NOT NULL,
-  column_name VARCHAR,
-  raw VARCHAR,
-  reason VARCHAR NOT NULL,
+  column_name VARCHAR COLLATE "C",
+  raw VARCHAR COLLATE "C",
+  reason VARCHAR COLLATE "C" NOT NULL,
   batch_date DATE NOT NULL
 );
 
--- when the batch has rejected rows: stream the batch's rejects files into it
-COPY __rejects_purchases
+-- when the batch has rejected rows: stream the batch's rejects files into it, by column name
+COPY __rejects_purchases (
+  source,
+  path,
+  line,
+  column_name,
+  raw,
+  reason,
+  batch_date
+)
 FROM STDIN;
 
 -- when the batch has rejected rows: record the rows ingest rejected
