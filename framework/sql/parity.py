@@ -375,6 +375,18 @@ def _dateadd(node: exp.Expression, target: str) -> exp.Expression | None:
     return None
 
 
+def _boolean_aggregate(node: exp.LogicalOr | exp.LogicalAnd, target: str) -> exp.Expression | None:
+    # Not a value difference: sqlglot spells BOOL_OR / BOOL_AND for DuckDB with a CAST(… AS
+    # BOOLEAN) of an argument not typed boolean, so the typed tree (`n > 5`, a boolean column)
+    # renders without it and its text parses back untyped, with it. The CAST written in the
+    # tree (a no-op on a boolean) makes both renderings the same text.
+    arg = node.this
+    if target != "duckdb" or (isinstance(arg, exp.Cast) and arg.is_type(exp.DataType.Type.BOOLEAN)):
+        return None
+    node.set("this", exp.Cast(this=arg, to=exp.DataType.build("BOOLEAN")))
+    return None
+
+
 def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:
     # Redshift REGEXP_REPLACE replaces every match; DuckDB and PostgreSQL replace the first
     # one unless told 'g'.
@@ -446,6 +458,8 @@ REWRITES: dict[type, Callable] = {
     exp.TsOrDsAdd: _dateadd,
     exp.DateAdd: _dateadd,
     exp.RegexpReplace: _regexp_replace,
+    exp.LogicalOr: _boolean_aggregate,
+    exp.LogicalAnd: _boolean_aggregate,
     exp.WithinGroup: _listagg,
     exp.DecodeCase: _decode,
 }

@@ -375,6 +375,20 @@ CASES: list[Case] = [
     # --- boolean / CASE ------------------------------------------------------------------------------
     Case("case", "SELECT CASE WHEN 1 > 0 THEN 'yes' ELSE 'no' END", "yes", AWS + "r_CASE_function.html"),
     Case("true and null is null", "SELECT TRUE AND NULL", None, AWS + "r_logical_condition.html"),
+    Case("bool_or of a comparison", f"SELECT BOOL_OR(x > 5) FROM {values(3, 7)}", True, AWS + "r_BOOL_OR.html"),
+    Case("bool_and of a comparison", f"SELECT BOOL_AND(x > 5) FROM {values(3, 7)}", False, AWS + "r_BOOL_AND.html"),
+    Case(
+        "bool_or of a boolean column",
+        f"SELECT BOOL_OR(x) FROM {values('FALSE', 'TRUE', 'NULL')}",
+        True,
+        AWS + "r_BOOL_OR.html",
+    ),
+    Case(
+        "bool_and grouped",
+        f"SELECT COUNT(*) FROM (SELECT x > 1 AS k, BOOL_AND(x < 3) AS a FROM {values(1, 2, 3)} GROUP BY x > 1) AS g WHERE a",
+        1,
+        AWS + "r_BOOL_AND.html",
+    ),
     # --- window functions -----------------------------------------------------------------------------
     Case(
         "row_number",
