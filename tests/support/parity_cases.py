@@ -319,6 +319,7 @@ CASES: list[Case] = [
     Case("round negative half", "SELECT ROUND(-2.5)", -3, AWS + "r_ROUND.html"),
     Case("round to 2 places", "SELECT ROUND(2.345, 2)", Decimal("2.35"), AWS + "r_ROUND.html"),
     Case("round of a double", "SELECT ROUND(CAST(2.5 AS DOUBLE PRECISION))", refused=True, doc=AWS + "r_ROUND.html"),
+    Case("round of an integer times a literal", "SELECT ROUND(7 * 0.5)", 4, AWS + "r_ROUND.html"),
     Case("abs", "SELECT ABS(-38)", 38, AWS + "r_ABS.html"),
     Case("ceil", "SELECT CEIL(-1.5)", -1, AWS + "r_CEILING_FLOOR.html"),
     Case("floor", "SELECT FLOOR(-1.5)", -2, AWS + "r_FLOOR.html"),
@@ -371,6 +372,37 @@ CASES: list[Case] = [
     Case("cast text as integer", "SELECT CAST('42' AS INTEGER)", 42, AWS + "r_CAST_function.html"),
     Case(
         "cast text as decimal", "SELECT CAST('12.34' AS DECIMAL(10, 2))", Decimal("12.34"), AWS + "r_CAST_function.html"
+    ),
+    # --- casts of doubles: the binary value is rounded / written differently by each engine -------------
+    Case(
+        "cast a literal as decimal",
+        "SELECT CAST(1.005 AS DECIMAL(12, 2))",
+        Decimal("1.01"),
+        AWS + "r_CAST_function.html",
+    ),
+    Case(
+        "cast a decimal as varchar",
+        "SELECT CAST(CAST(100.0 AS DECIMAL(10, 1)) AS VARCHAR)",
+        "100.0",
+        AWS + "r_CAST_function.html",
+    ),
+    Case(
+        "cast a double as decimal",
+        "SELECT CAST(CAST(1.005 AS DOUBLE PRECISION) AS DECIMAL(12, 2))",
+        refused=True,
+        doc=AWS + "r_CAST_function.html",
+    ),
+    Case(
+        "cast a double as varchar",
+        "SELECT CAST(CAST(100.0 AS DOUBLE PRECISION) AS VARCHAR)",
+        refused=True,
+        doc=AWS + "r_CAST_function.html",
+    ),
+    Case(
+        "a double concatenated as text",
+        "SELECT 'x' || CAST(-0.0 AS FLOAT)",
+        refused=True,
+        doc=AWS + "r_concat_op.html",
     ),
     # --- boolean / CASE ------------------------------------------------------------------------------
     Case("case", "SELECT CASE WHEN 1 > 0 THEN 'yes' ELSE 'no' END", "yes", AWS + "r_CASE_function.html"),
