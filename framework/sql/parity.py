@@ -34,6 +34,13 @@ INTEGER_TYPES = (exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType
 NUMBER_TYPES = exp.DataType.NUMERIC_TYPES
 DOUBLE_TYPES = (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT)
 DECIMAL_TYPES = (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL)
+DATETIME_TYPES = (
+    exp.DataType.Type.DATE,
+    exp.DataType.Type.DATETIME,
+    exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.TIMESTAMPLTZ,
+)
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
 # Of a double, a double; of anything else, not (whatever sqlglot's typing says)
 SAME_TYPE_AS_ARGUMENT = (exp.Round, exp.Abs, exp.Ceil, exp.Floor, exp.Sum, exp.Min, exp.Max)
@@ -392,6 +399,23 @@ def _boolean_aggregate(node: exp.LogicalOr | exp.LogicalAnd, target: str) -> exp
     return None
 
 
+def _trunc(node: exp.Trunc, target: str) -> exp.Expression | None:
+    # Redshift TRUNC(timestamp) is the timestamp's date (AWS "TRUNC function"); DuckDB and
+    # PostgreSQL truncate numbers only. TRUNC of a number is left as it is.
+    value = node.this
+    if node.args.get("decimals") or value.type is None or not value.type.is_type(*DATETIME_TYPES):
+        return None
+    return exp.Cast(this=value, to=exp.DataType.build("DATE"))
+
+
+def _octet_length(node: exp.Anonymous, target: str) -> exp.Expression | None:
+    # Redshift OCTET_LENGTH(text) counts the bytes of its UTF-8 text, as PostgreSQL's does;
+    # DuckDB's takes a BLOB only, and its STRLEN counts the bytes of a VARCHAR.
+    if target != "duckdb" or node.name.upper() != "OCTET_LENGTH" or len(node.expressions) != 1:
+        return None
+    return exp.Anonymous(this="STRLEN", expressions=node.expressions)
+
+
 def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:
     # Redshift REGEXP_REPLACE replaces every match; DuckDB and PostgreSQL replace the first
     # one unless told 'g'.
@@ -463,6 +487,8 @@ REWRITES: dict[type, Callable] = {
     exp.TsOrDsAdd: _dateadd,
     exp.DateAdd: _dateadd,
     exp.RegexpReplace: _regexp_replace,
+    exp.Trunc: _trunc,
+    exp.Anonymous: _octet_length,
     exp.LogicalOr: _boolean_aggregate,
     exp.LogicalAnd: _boolean_aggregate,
     exp.WithinGroup: _listagg,

@@ -40,6 +40,8 @@ def values(*rows: object, column: str = "x") -> str:
 JAN_FEB = values("DATE '2024-01-15'", "DATE '2024-02-15'")
 LETTERS = values("'c'", "'a'", "'b'")
 REPEATED_LETTERS = values("'c'", "'a'", "'c'", "'b'")
+LATE_EVENINGS = values("TIMESTAMP '2024-01-07 23:30:00'", "TIMESTAMP '2024-01-06 01:00:00'")
+ACCENTED = values("'héllo'", "'ab'")
 
 CASES: list[Case] = [
     # --- TO_CHAR: datetime format strings (AWS "Datetime format strings", r_FORMAT_strings.html) ---
@@ -299,6 +301,18 @@ CASES: list[Case] = [
         AWS + "r_Datetime_types.html",
     ),
     Case(
+        "trunc of a timestamp is its date",
+        "SELECT TRUNC(TIMESTAMP '2011-07-21 10:32:38.248109')",
+        dt.date(2011, 7, 21),
+        AWS + "r_TRUNC_date.html",
+    ),
+    Case(
+        "trunc of a timestamp column",
+        f"SELECT MAX(TRUNC(x)) FROM {LATE_EVENINGS}",
+        dt.date(2024, 1, 7),
+        AWS + "r_TRUNC_date.html",
+    ),
+    Case(
         "timestamptz to timestamp is UTC",
         "SELECT CAST(CAST('2024-01-01 10:00:00+02' AS TIMESTAMPTZ) AS TIMESTAMP)",
         dt.datetime(2024, 1, 1, 8),
@@ -325,6 +339,7 @@ CASES: list[Case] = [
     Case("floor", "SELECT FLOOR(-1.5)", -2, AWS + "r_FLOOR.html"),
     Case("trunc", "SELECT TRUNC(111.86)", 111, AWS + "r_TRUNC.html"),
     Case("trunc to 1 place", "SELECT TRUNC(111.86, 1)", Decimal("111.8"), AWS + "r_TRUNC.html"),
+    Case("trunc of a negative", "SELECT TRUNC(-111.86)", -111, AWS + "r_TRUNC.html"),
     Case("power", "SELECT POWER(2, 10)", 1024, AWS + "r_POWER.html"),
     Case("sqrt", "SELECT SQRT(16)", 4, AWS + "r_SQRT.html"),
     Case("ln", "SELECT LN(1)", 0, AWS + "r_LN.html"),
@@ -360,6 +375,13 @@ CASES: list[Case] = [
     ),
     Case("regexp_count", "SELECT REGEXP_COUNT('abcabc', 'b')", 2, AWS + "REGEXP_COUNT.html"),
     Case("regexp_substr", "SELECT REGEXP_SUBSTR('abc123', '[0-9]+')", refused=True, doc=AWS + "REGEXP_SUBSTR.html"),
+    Case("octet_length counts utf-8 bytes", "SELECT OCTET_LENGTH('français')", 9, AWS + "r_OCTET_LENGTH.html"),
+    Case(
+        "octet_length of a column",
+        f"SELECT SUM(OCTET_LENGTH(x)) FROM {ACCENTED}",
+        8,
+        AWS + "r_OCTET_LENGTH.html",
+    ),
     Case("md5", "SELECT MD5('Amazon Redshift')", "f7415e33f972c03abd4f3fed36748f7a", AWS + "r_MD5.html"),
     # --- casts of text --------------------------------------------------------------------------------
     Case("cast text as date", "SELECT CAST('2024-01-15' AS DATE)", dt.date(2024, 1, 15), AWS + "r_CAST_function.html"),
