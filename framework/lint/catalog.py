@@ -180,7 +180,8 @@ RULES: tuple[Rule, ...] = (
         "not the same value everywhere",
         "A construct the embedded DuckDB run or PostgreSQL would compute differently from Redshift and "
         "that cannot be translated exactly (a TO_CHAR token without an equivalent, DATEDIFF(week), ROUND of "
-        "a double without places, ...): refused, with what to write instead (framework/sql/parity.py).",
+        "a double without places, a double cast to a decimal or to text, ...): refused, with what to write "
+        "instead (framework/sql/parity.py).",
     ),
     Rule(
         "E411",

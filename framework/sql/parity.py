@@ -32,6 +32,18 @@ Refusal = tuple[exp.Expr, str]
 
 INTEGER_TYPES = (exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.TINYINT)
 NUMBER_TYPES = exp.DataType.NUMERIC_TYPES
+DOUBLE_TYPES = (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT)
+DECIMAL_TYPES = (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL)
+DATETIME_TYPES = (
+    exp.DataType.Type.DATE,
+    exp.DataType.Type.DATETIME,
+    exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.TIMESTAMPLTZ,
+)
+ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+# Of a double, a double; of anything else, not (whatever sqlglot's typing says)
+SAME_TYPE_AS_ARGUMENT = (exp.Round, exp.Abs, exp.Ceil, exp.Floor, exp.Sum, exp.Min, exp.Max)
 # DATEDIFF parts whose Redshift meaning (boundaries crossed) we can spell on both targets.
 DATEDIFF_PARTS = ("YEAR", "QUARTER", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
 # EXTRACT / DATE_PART parts that mean the same on every target (sqlglot reads both as EXTRACT,
@@ -375,6 +387,35 @@ def _dateadd(node: exp.Expression, target: str) -> exp.Expression | None:
     return None
 
 
+def _boolean_aggregate(node: exp.LogicalOr | exp.LogicalAnd, target: str) -> exp.Expression | None:
+    # Not a value difference: sqlglot spells BOOL_OR / BOOL_AND for DuckDB with a CAST(… AS
+    # BOOLEAN) of an argument not typed boolean, so the typed tree (`n > 5`, a boolean column)
+    # renders without it and its text parses back untyped, with it. The CAST written in the
+    # tree (a no-op on a boolean) makes both renderings the same text.
+    arg = node.this
+    if target != "duckdb" or (isinstance(arg, exp.Cast) and arg.is_type(exp.DataType.Type.BOOLEAN)):
+        return None
+    node.set("this", exp.Cast(this=arg, to=exp.DataType.build("BOOLEAN")))
+    return None
+
+
+def _trunc(node: exp.Trunc, target: str) -> exp.Expression | None:
+    # Redshift TRUNC(timestamp) is the timestamp's date (AWS "TRUNC function"); DuckDB and
+    # PostgreSQL truncate numbers only. TRUNC of a number is left as it is.
+    value = node.this
+    if node.args.get("decimals") or value.type is None or not value.type.is_type(*DATETIME_TYPES):
+        return None
+    return exp.Cast(this=value, to=exp.DataType.build("DATE"))
+
+
+def _octet_length(node: exp.Anonymous, target: str) -> exp.Expression | None:
+    # Redshift OCTET_LENGTH(text) counts the bytes of its UTF-8 text, as PostgreSQL's does;
+    # DuckDB's takes a BLOB only, and its STRLEN counts the bytes of a VARCHAR.
+    if target != "duckdb" or node.name.upper() != "OCTET_LENGTH" or len(node.expressions) != 1:
+        return None
+    return exp.Anonymous(this="STRLEN", expressions=node.expressions)
+
+
 def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:
     # Redshift REGEXP_REPLACE replaces every match; DuckDB and PostgreSQL replace the first
     # one unless told 'g'.
@@ -446,6 +487,10 @@ REWRITES: dict[type, Callable] = {
     exp.TsOrDsAdd: _dateadd,
     exp.DateAdd: _dateadd,
     exp.RegexpReplace: _regexp_replace,
+    exp.Trunc: _trunc,
+    exp.Anonymous: _octet_length,
+    exp.LogicalOr: _boolean_aggregate,
+    exp.LogicalAnd: _boolean_aggregate,
     exp.WithinGroup: _listagg,
     exp.DecodeCase: _decode,
 }
@@ -533,13 +578,43 @@ def _refuse_extract(node: exp.Extract) -> str | None:
     return f"EXTRACT / DATE_PART({part.lower()}, …) is not translated; use one of {', '.join(p.lower() for p in EXTRACT_PARTS)}"
 
 
+def _is_double(node: exp.Expression) -> bool:
+    """A DOUBLE PRECISION (or REAL) value on Redshift, by the annotated types. A literal like 2.5 is
+    NUMERIC on Redshift though sqlglot types it DOUBLE, so arithmetic is a double only when one
+    of its operands is, and ROUND / ABS / SUM … only when their argument is."""
+    if isinstance(node, exp.Literal):
+        return False
+    if isinstance(node, (exp.Paren, exp.Neg, *SAME_TYPE_AS_ARGUMENT)):
+        return _is_double(node.this)
+    if isinstance(node, ARITHMETIC):
+        return _is_double(node.this) or _is_double(node.expression)
+    return node.type is not None and node.type.this in DOUBLE_TYPES
+
+
 def _refuse_round(node: exp.Round) -> str | None:
     # PostgreSQL rounds a DOUBLE half to even (2.5 → 2); Redshift and DuckDB half away from zero.
-    # (a literal like 2.5 is NUMERIC on Redshift, though sqlglot types it DOUBLE)
-    value = node.this.this if isinstance(node.this, exp.Neg) else node.this
-    double = value.type is not None and value.type.this in (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT)
-    if double and not isinstance(value, exp.Literal) and not node.args.get("decimals"):
-        return "ROUND of a DOUBLE PRECISION: PostgreSQL rounds halves to even; CAST the value AS DECIMAL first"
+    if _is_double(node.this) and not node.args.get("decimals"):
+        return "ROUND of a DOUBLE PRECISION: PostgreSQL rounds halves to even; ROUND a DECIMAL instead (declare the column decimal(p,s) where it is loaded)"
+    return None
+
+
+def _refuse_cast_of_double(node: exp.Cast) -> str | None:
+    # A double's binary value: DuckDB rounds it exactly (1.005 is 1.00499… → 1.00), PostgreSQL
+    # rounds its 15-digit text (→ 1.01); as text DuckDB writes 100.0 and -0.0, PostgreSQL 100 and -0.
+    if not _is_double(node.this):
+        return None
+    if node.to.is_type(*DECIMAL_TYPES):
+        return (
+            f"CAST of a DOUBLE PRECISION AS {node.to.sql(dialect='redshift')}: DuckDB and PostgreSQL round the "
+            "binary value differently (1.005 → 1.00 / 1.01); declare the column decimal(p,s) where it is "
+            "loaded (its source spec), so the value is exact, and cast or ROUND that"
+        )
+    if node.to.is_type(*exp.DataType.TEXT_TYPES):
+        return (
+            f"CAST of a DOUBLE PRECISION AS {node.to.sql(dialect='redshift')}: the engines write a double "
+            "differently (100.0 / 100, -0.0 / -0); cast an exact value instead: a column declared decimal(p,s) "
+            "where it is loaded, or an integer"
+        )
     return None
 
 
@@ -589,6 +664,17 @@ def _refuse_timestamptz(node: exp.Expression) -> str | None:
     return None
 
 
+def _refuse_text_of_double(node: exp.DPipe | exp.Concat) -> str | None:
+    # `x || 'text'`, CONCAT(x, …) turn a double into text as CAST(x AS VARCHAR) does
+    operands = [node.this, node.expression] if isinstance(node, exp.DPipe) else node.expressions
+    if not any(_is_double(operand) for operand in operands):
+        return None
+    return (
+        "a DOUBLE PRECISION concatenated as text: the engines write a double differently (100.0 / 100, "
+        "-0.0 / -0); concatenate an exact value: a column declared decimal(p,s) where it is loaded, or an integer"
+    )
+
+
 CHECKS: dict[type, Callable] = {
     exp.TimeToStr: _refuse_to_char,
     exp.StrToDate: _refuse_parse,
@@ -597,6 +683,9 @@ CHECKS: dict[type, Callable] = {
     exp.TsOrDsDiff: _refuse_datediff,
     exp.Extract: _refuse_extract,
     exp.Round: _refuse_round,
+    exp.Cast: _refuse_cast_of_double,
+    exp.DPipe: _refuse_text_of_double,
+    exp.Concat: _refuse_text_of_double,
     exp.DataType: _refuse_char,
     exp.GroupConcat: _refuse_listagg,
     exp.Median: _refuse_median,

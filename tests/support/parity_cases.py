@@ -40,6 +40,8 @@ def values(*rows: object, column: str = "x") -> str:
 JAN_FEB = values("DATE '2024-01-15'", "DATE '2024-02-15'")
 LETTERS = values("'c'", "'a'", "'b'")
 REPEATED_LETTERS = values("'c'", "'a'", "'c'", "'b'")
+LATE_EVENINGS = values("TIMESTAMP '2024-01-07 23:30:00'", "TIMESTAMP '2024-01-06 01:00:00'")
+ACCENTED = values("'héllo'", "'ab'")
 
 CASES: list[Case] = [
     # --- TO_CHAR: datetime format strings (AWS "Datetime format strings", r_FORMAT_strings.html) ---
@@ -299,6 +301,18 @@ CASES: list[Case] = [
         AWS + "r_Datetime_types.html",
     ),
     Case(
+        "trunc of a timestamp is its date",
+        "SELECT TRUNC(TIMESTAMP '2011-07-21 10:32:38.248109')",
+        dt.date(2011, 7, 21),
+        AWS + "r_TRUNC_date.html",
+    ),
+    Case(
+        "trunc of a timestamp column",
+        f"SELECT MAX(TRUNC(x)) FROM {LATE_EVENINGS}",
+        dt.date(2024, 1, 7),
+        AWS + "r_TRUNC_date.html",
+    ),
+    Case(
         "timestamptz to timestamp is UTC",
         "SELECT CAST(CAST('2024-01-01 10:00:00+02' AS TIMESTAMPTZ) AS TIMESTAMP)",
         dt.datetime(2024, 1, 1, 8),
@@ -319,11 +333,13 @@ CASES: list[Case] = [
     Case("round negative half", "SELECT ROUND(-2.5)", -3, AWS + "r_ROUND.html"),
     Case("round to 2 places", "SELECT ROUND(2.345, 2)", Decimal("2.35"), AWS + "r_ROUND.html"),
     Case("round of a double", "SELECT ROUND(CAST(2.5 AS DOUBLE PRECISION))", refused=True, doc=AWS + "r_ROUND.html"),
+    Case("round of an integer times a literal", "SELECT ROUND(7 * 0.5)", 4, AWS + "r_ROUND.html"),
     Case("abs", "SELECT ABS(-38)", 38, AWS + "r_ABS.html"),
     Case("ceil", "SELECT CEIL(-1.5)", -1, AWS + "r_CEILING_FLOOR.html"),
     Case("floor", "SELECT FLOOR(-1.5)", -2, AWS + "r_FLOOR.html"),
     Case("trunc", "SELECT TRUNC(111.86)", 111, AWS + "r_TRUNC.html"),
     Case("trunc to 1 place", "SELECT TRUNC(111.86, 1)", Decimal("111.8"), AWS + "r_TRUNC.html"),
+    Case("trunc of a negative", "SELECT TRUNC(-111.86)", -111, AWS + "r_TRUNC.html"),
     Case("power", "SELECT POWER(2, 10)", 1024, AWS + "r_POWER.html"),
     Case("sqrt", "SELECT SQRT(16)", 4, AWS + "r_SQRT.html"),
     Case("ln", "SELECT LN(1)", 0, AWS + "r_LN.html"),
@@ -359,6 +375,13 @@ CASES: list[Case] = [
     ),
     Case("regexp_count", "SELECT REGEXP_COUNT('abcabc', 'b')", 2, AWS + "REGEXP_COUNT.html"),
     Case("regexp_substr", "SELECT REGEXP_SUBSTR('abc123', '[0-9]+')", refused=True, doc=AWS + "REGEXP_SUBSTR.html"),
+    Case("octet_length counts utf-8 bytes", "SELECT OCTET_LENGTH('français')", 9, AWS + "r_OCTET_LENGTH.html"),
+    Case(
+        "octet_length of a column",
+        f"SELECT SUM(OCTET_LENGTH(x)) FROM {ACCENTED}",
+        8,
+        AWS + "r_OCTET_LENGTH.html",
+    ),
     Case("md5", "SELECT MD5('Amazon Redshift')", "f7415e33f972c03abd4f3fed36748f7a", AWS + "r_MD5.html"),
     # --- casts of text --------------------------------------------------------------------------------
     Case("cast text as date", "SELECT CAST('2024-01-15' AS DATE)", dt.date(2024, 1, 15), AWS + "r_CAST_function.html"),
@@ -372,9 +395,54 @@ CASES: list[Case] = [
     Case(
         "cast text as decimal", "SELECT CAST('12.34' AS DECIMAL(10, 2))", Decimal("12.34"), AWS + "r_CAST_function.html"
     ),
+    # --- casts of doubles: the binary value is rounded / written differently by each engine -------------
+    Case(
+        "cast a literal as decimal",
+        "SELECT CAST(1.005 AS DECIMAL(12, 2))",
+        Decimal("1.01"),
+        AWS + "r_CAST_function.html",
+    ),
+    Case(
+        "cast a decimal as varchar",
+        "SELECT CAST(CAST(100.0 AS DECIMAL(10, 1)) AS VARCHAR)",
+        "100.0",
+        AWS + "r_CAST_function.html",
+    ),
+    Case(
+        "cast a double as decimal",
+        "SELECT CAST(CAST(1.005 AS DOUBLE PRECISION) AS DECIMAL(12, 2))",
+        refused=True,
+        doc=AWS + "r_CAST_function.html",
+    ),
+    Case(
+        "cast a double as varchar",
+        "SELECT CAST(CAST(100.0 AS DOUBLE PRECISION) AS VARCHAR)",
+        refused=True,
+        doc=AWS + "r_CAST_function.html",
+    ),
+    Case(
+        "a double concatenated as text",
+        "SELECT 'x' || CAST(-0.0 AS FLOAT)",
+        refused=True,
+        doc=AWS + "r_concat_op.html",
+    ),
     # --- boolean / CASE ------------------------------------------------------------------------------
     Case("case", "SELECT CASE WHEN 1 > 0 THEN 'yes' ELSE 'no' END", "yes", AWS + "r_CASE_function.html"),
     Case("true and null is null", "SELECT TRUE AND NULL", None, AWS + "r_logical_condition.html"),
+    Case("bool_or of a comparison", f"SELECT BOOL_OR(x > 5) FROM {values(3, 7)}", True, AWS + "r_BOOL_OR.html"),
+    Case("bool_and of a comparison", f"SELECT BOOL_AND(x > 5) FROM {values(3, 7)}", False, AWS + "r_BOOL_AND.html"),
+    Case(
+        "bool_or of a boolean column",
+        f"SELECT BOOL_OR(x) FROM {values('FALSE', 'TRUE', 'NULL')}",
+        True,
+        AWS + "r_BOOL_OR.html",
+    ),
+    Case(
+        "bool_and grouped",
+        f"SELECT COUNT(*) FROM (SELECT x > 1 AS k, BOOL_AND(x < 3) AS a FROM {values(1, 2, 3)} GROUP BY x > 1) AS g WHERE a",
+        1,
+        AWS + "r_BOOL_AND.html",
+    ),
     # --- window functions -----------------------------------------------------------------------------
     Case(
         "row_number",

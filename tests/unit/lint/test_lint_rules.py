@@ -407,6 +407,18 @@ CASES = [
         [("models/fact_purchase.sql", 4, 21, "E410", "DATEDIFF(week")],
     ),
     (
+        "E410",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "       p.amount,\n",
+                "       CAST(CAST(p.amount AS FLOAT) AS DECIMAL(10, 2)) AS amount,\n",
+            )
+        ],
+        # a CAST(… AS …) has no position of its own: the finding points at the value cast
+        [("models/fact_purchase.sql", 3, 18, "E410", "CAST of a DOUBLE PRECISION AS DECIMAL(10, 2)")],
+    ),
+    (
         "E411",
         [
             replace(
