@@ -642,6 +642,12 @@ def _refuse_regexp_substr(node: exp.RegexpExtract) -> str | None:
     return "REGEXP_SUBSTR: PostgreSQL has no REGEXP_EXTRACT and the regular-expression flavours differ; use SPLIT_PART, SUBSTRING or POSITION"
 
 
+def _refuse_regexp_instr(node: exp.RegexpInstr) -> str | None:
+    # DuckDB has none: sqlglot spells it with STRING_SPLIT_REGEX, whose text does not parse back
+    # the same (the run would stop at compile), and the regular-expression flavours differ
+    return "REGEXP_INSTR: DuckDB has no REGEXP_INSTR and the regular-expression flavours differ; use POSITION or STRPOS"
+
+
 def _refuse_regexp_replace(node: exp.RegexpReplace) -> str | None:
     if node.args.get("position") or node.args.get("occurrence") or node.args.get("modifiers"):
         return "REGEXP_REPLACE with a position, occurrence or parameters is not translated; use the three-argument form"
@@ -690,6 +696,7 @@ CHECKS: dict[type, Callable] = {
     exp.GroupConcat: _refuse_listagg,
     exp.Median: _refuse_median,
     exp.RegexpExtract: _refuse_regexp_substr,
+    exp.RegexpInstr: _refuse_regexp_instr,
     exp.RegexpReplace: _refuse_regexp_replace,
     exp.CurrentDate: _refuse_now,
     exp.CurrentTimestamp: _refuse_now,

@@ -375,6 +375,7 @@ CASES: list[Case] = [
     ),
     Case("regexp_count", "SELECT REGEXP_COUNT('abcabc', 'b')", 2, AWS + "REGEXP_COUNT.html"),
     Case("regexp_substr", "SELECT REGEXP_SUBSTR('abc123', '[0-9]+')", refused=True, doc=AWS + "REGEXP_SUBSTR.html"),
+    Case("regexp_instr", "SELECT REGEXP_INSTR('abc123', '[0-9]+')", refused=True, doc=AWS + "REGEXP_INSTR.html"),
     Case("octet_length counts utf-8 bytes", "SELECT OCTET_LENGTH('français')", 9, AWS + "r_OCTET_LENGTH.html"),
     Case(
         "octet_length of a column",
