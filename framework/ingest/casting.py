@@ -46,6 +46,9 @@ def read_text(path: str, header: tuple[str, ...], source: m.SourceSpec, rejects_
         arg("quote", q.lit(options.quote)),
         arg("escape", q.lit(options.quote)),
         arg("nullstr", exp.Array(expressions=[q.lit(v) for v in options.null_markers])),
+        # a quoted field is a value, never a null marker: "" is an empty string, "NULL" the word
+        # (as PostgreSQL reads CSV); see `quoted_empties` for the columns that are not strings
+        arg("allow_quoted_nulls", q.lit(False)),
         arg("encoding", q.lit(options.encoding)),
         arg("strict_mode", q.lit(True)),
         arg("store_rejects", q.lit(True)),
@@ -54,6 +57,23 @@ def read_text(path: str, header: tuple[str, ...], source: m.SourceSpec, rejects_
         arg("parallel", q.lit(False)),
     ]
     return exp.ReadCSV(this=q.lit(path), expressions=args)
+
+
+def quoted_empties(csv: exp.Expression, header: tuple[str, ...], source: m.SourceSpec) -> exp.Select:
+    """The CSV's fields, a quoted empty field ("") NULL in a column that is not a string: an
+    empty string only a string column can hold."""
+    declared = {c.name: c for c in source.columns}
+
+    def field(name: str) -> exp.Expression:
+        column = exp.Column(this=exp.Identifier(this=name, quoted=True))
+        spec = declared.get(name)
+        if spec is None or spec.type is None or spec.type.name == "string":
+            return column
+        return exp.Alias(
+            this=exp.Nullif(this=column, expression=q.lit("")), alias=exp.Identifier(this=name, quoted=True)
+        )
+
+    return q.select(*(field(h) for h in header)).from_(csv)
 
 
 def read_parquet_text(path: str, header: tuple[str, ...]) -> exp.Select:

@@ -38,7 +38,8 @@ def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> 
     if source.landing.format is m.FileFormat.PARQUET:
         reader: exp.Expression = q.subquery(casting.read_parquet_text(path, header), "__file")
     else:
-        reader = exp.Table(this=casting.read_text(path, header, source, REJECTS))
+        csv = exp.Table(this=casting.read_text(path, header, source, REJECTS))
+        reader = q.subquery(casting.quoted_empties(csv, header, source), "__file")
     ordinal = q.alias(exp.Window(this=exp.RowNumber()), "__ord")
     raw = q.select(exp.Star(), ordinal).from_(reader)
     staged = q.select(exp.Star(), q.alias(casting.reason(source.columns), "__why")).from_(q.subquery(raw, casting.RAW))

@@ -482,3 +482,34 @@ def test_a_value_longer_than_its_string_n_is_rejected_naming_column_and_length(s
     assert reject.reason == "column 'tier' holds 8 characters, more than its string(6)"
     assert shop.run().ok
     assert shop.query("SELECT member_id FROM staging.members ORDER BY 1") == [(1,), (2,), (3,)]
+
+
+def test_a_quoted_empty_field_is_an_empty_string_and_an_unquoted_one_null(tmp_path):
+    """As PostgreSQL reads CSV (adversarial round 6: an empty string could not be landed): a
+    quoted field is a value, never a null marker — "" is '' and "NULL" the word in a string
+    column; an unquoted empty field is NULL; in a column that is not a string "" can only be NULL."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    spec = workspace.pipeline / "sources" / "members.yml"
+    spec.write_text(
+        spec.read_text().replace(
+            'csv: {delimiter: ";", header: true}', 'csv: {delimiter: ";", header: true, null_markers: ["", "NULL"]}'
+        )
+    )
+    spec.write_text(
+        spec.read_text().replace(
+            "{name: member_id, type: bigint, nullable: false}",
+            "{name: member_id, type: bigint, nullable: false}\n  - {name: score, type: integer}",
+        )
+    )
+    lines = [
+        "member_id;score;email;tier;city;updated_at",
+        '1;"";"";gold;;2024-01-01 10:00:00',
+        '2;7;"NULL";NULL;"";2024-01-01 10:00:00',
+    ]
+    landing(tmp_path / "landing", "members_2024-01-01.csv", lines)
+    report = workspace.ingest(tmp_path / "landing", "2024-01-01", only={"members"})
+    assert not report.failed and not report.files[0].rejects, report.files
+    (load,) = [o for o in workspace.run().outcomes if o.step == "load:members"]
+    assert load.status == "ok", load
+    rows = workspace.query("SELECT member_id, score, email, tier, city FROM staging.members ORDER BY 1")
+    assert rows == [(1, None, "", "gold", None), (2, 7, "NULL", None, "")]
