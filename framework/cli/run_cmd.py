@@ -148,7 +148,7 @@ def _print_ingest(report, batch_date: str) -> None:
 
 
 def cmd_run(args) -> int:
-    from framework.errors import ConfigError, LakeError, SpecError, WarehouseError, is_transient
+    from framework.errors import CompileError, ConfigError, LakeError, SpecError, WarehouseError, is_transient
     from framework.run.runner import RunOptions, run_pipeline
 
     selection = selection_request(args)
@@ -176,7 +176,7 @@ def cmd_run(args) -> int:
         return EXIT_FINDINGS
     except WarehouseError as err:  # a warehouse that won't open: say whether it may pass
         return _usage(f"{err} (transient: try again later)" if is_transient(err) else str(err))
-    except (ConfigError, LakeError) as err:  # settings, the lake
+    except (ConfigError, LakeError, CompileError) as err:  # settings, the lake, SQL a target cannot take
         return _usage(str(err))
     if args.format == "json":
         print(json.dumps(_as_json(result), indent=2, default=str))

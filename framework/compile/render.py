@@ -80,7 +80,9 @@ def check_fixed_point(text: str, dialect: str) -> str:
 PARALLEL_VERIFY_FROM = 1500
 
 
-def verify_all(texts: list[str], dialect: str) -> None:
+def verify_all(texts: list[str], dialect: str, owners: dict[str, str] | None = None) -> None:
+    """Every text a fixed point (see `check_fixed_point`); else a RenderError naming the first
+    failing statement's owner (`owners`: text → the step that rendered it)."""
     from framework.forking import single_threaded
 
     texts = list(dict.fromkeys(texts))  # the same text has the same fixed point: verify it once
@@ -93,9 +95,14 @@ def verify_all(texts: list[str], dialect: str) -> None:
 
         with multiprocessing.get_context("fork").Pool(2) as pool:
             problems = pool.map(partial(check_fixed_point, dialect=dialect), texts, chunksize=64)
-    first = next((p for p in problems if p), "")
-    if first:
-        raise RenderError(first)
+    failed = next((i for i, p in enumerate(problems) if p), None)
+    if failed is not None:
+        owner = (owners or {}).get(texts[failed], "")
+        raise RenderError(
+            (f"{owner}: " if owner else "")
+            + f"the SQL compiled for {dialect} cannot be run as built (a construct sqlglot does not write back "
+            f"the same way on {dialect}; rewrite it, or report it): {problems[failed]}"
+        )
 
 
 def pretty_sql(text: str, dialect: str) -> str:
@@ -169,16 +176,20 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
     """The plan's trees are consumed (rendered in place); plan again to render again."""
     dialect = plan.dialect
     to_verify: list[str] = []
+    owners: dict[str, str] = {}  # rendered text → the step it was rendered for (named if it fails)
+    rendering = [""]
 
     def text(statement: exp.Expression, verify: bool = True) -> str:
         rendered = render_statement(dialect, statement, verify=False, consume=True)
         if verify:
             to_verify.append(rendered)
+            owners.setdefault(rendered, rendering[0])
         return rendered
 
     steps = []
     tables: dict[str | None, tuple[StatementInfo, ...]] = {}  # spec → its table step's statements
     for step in plan.steps:
+        rendering[0] = step.id
         statements = tuple(statement_info(s, text) for s in step.statements)
         if step.kind is StepKind.TABLE:
             tables[step.spec] = statements
@@ -217,12 +228,13 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 (statement_info(step.clear_table, text),) if step.clear_table else (),
             )
         )
+    rendering[0] = "the runner's own queries"
     internal = tuple(statement_info(Statement(statement, name.value), text) for name, statement in plan.internal)
     upgrades = tuple(
         ColumnUpgrade(table, column, tuple(statement_info(s, text) for s in statements))
         for table, column, statements in plan.upgrades
     )
-    verify_all(to_verify, dialect.sqlglot_dialect)
+    verify_all(to_verify, dialect.sqlglot_dialect, owners)
     return Manifest(
         MANIFEST_VERSION,
         framework_build(),
