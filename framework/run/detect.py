@@ -25,9 +25,11 @@ class Pending:
     loaded: list[LakeFile] = field(default_factory=list)  # in the ledger, unchanged
     missing: list[str] = field(default_factory=list)  # in the ledger, no longer in the lake (lake keys)
 
-    def everything(self) -> list[LakeFile]:
-        """Every lake file of the source, as a reload reads them."""
-        return sorted([*self.loaded, *(f for f, _ in self.changed), *self.new], key=lambda f: f.key)
+    def everything(self, new: list[LakeFile] | None = None) -> list[LakeFile]:
+        """Every lake file of the source, as a reload reads them: those loaded (changed or not)
+        and the new ones (or `new`: those of them a reload may load now)."""
+        files = [*self.loaded, *(f for f, _ in self.changed), *(self.new if new is None else new)]
+        return sorted(files, key=lambda f: f.key)
 
 
 def pending_files(conn: Session, manifest: Manifest, lake: Lake, source: str) -> Pending:

@@ -163,8 +163,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         ctx.scheduler.block(source, "waits for an incomplete batch")
     if not admitted and not reload:
         return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=gate.reason)
-    files = sorted([*pending.loaded, *(f for f, _ in pending.changed), *admitted], key=lambda f: f.key)
-    files = files if reload else admitted
+    files = pending.everything(admitted) if reload else admitted
     seq = ctx.load_seqs().get(source, 0) + 1  # what models downstream compare their consumed counter with
     ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in files}
     if spec.snapshot:
