@@ -78,12 +78,18 @@ def ingest_pipeline(
     assert pipeline is not None, "a project that lints clean has its pipeline spec (E213)"
     consumed = lake.landing_records(pipeline.name)  # landing files already ingested: never again
     seen = {p: _landing_identity(p, landing_dir) for _, p in jobs}
+    # …unless the lake file it became is gone or damaged since (it is then ingested again, into
+    # the same lake file), or an ingest stopped before its batch record named it (then named now)
+    batches = lake.batch_records(pipeline.name)
+    lost = {p: why for _, p in jobs if (why := _lake_copy_lost(lake, consumed.get(seen[p].path), seen[p], batches))}
+    restored = _restore(lake, pipeline.name, [(s, p, consumed[seen[p].path], lost[p]) for s, p in jobs if p in lost])
     skipped = [
         FileResult(s.name, p, skipped=f"already ingested in batch {consumed[seen[p].path].batch_date}")
         for s, p in jobs
-        if _consumed(consumed.get(seen[p].path), seen[p])
+        if _consumed(consumed.get(seen[p].path), seen[p]) and p not in lost
     ]
     jobs = [(s, p) for s, p in jobs if not _consumed(consumed.get(seen[p].path), seen[p])]
+    _name_in_batch_records(lake, pipeline.name, [consumed[seen[r.landing_path].path] for r in skipped], batches)
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
     # A new version of a file ingested before (same landing path, other bytes) gets a lake file
     # of its own: the one a run may have loaded stays as it was (the run refuses a lake file that
@@ -130,7 +136,7 @@ def ingest_pipeline(
                     ),
                 )
         lake.write_batch_record(pipeline.name, batch_record(lake, pipeline.name, batch_date, report))
-    report.files = sorted(report.files + skipped, key=lambda r: (r.source, r.landing_path))
+    report.files = sorted(report.files + skipped + restored, key=lambda r: (r.source, r.landing_path))
     return report
 
 
@@ -149,6 +155,93 @@ def _landing_identity(path: str, landing_dir: str) -> _Identity:
 def _consumed(record: LandingRecord | None, identity: _Identity) -> bool:
     """Ingested before, these very bytes: a retried or rescheduled ingest skips it."""
     return record is not None and record.size == identity.size and record.checksum == identity.checksum
+
+
+def lake_path_of(lake: Lake, key: str) -> str:
+    """Where the lake file of a lake key (`<pipeline>/<source>/batch_date=D/<file>`) lives."""
+    pipeline, source, partition, name = key.split("/")
+    return lake.batch_file(pipeline, source, partition.split("=", 1)[1], name)
+
+
+def _lake_copy_lost(
+    lake: Lake, record: LandingRecord | None, identity: _Identity, batches: dict[str, BatchRecord]
+) -> str:
+    """Why the lake file an ingested landing file became cannot stand for it any more: gone, or
+    other bytes than its batch record lists; '' when it can (or the file was not ingested)."""
+    if not _consumed(record, identity):
+        return ""
+    assert record is not None
+    described = lake.describe(lake_path_of(lake, record.lake_key))
+    if described is None:
+        return f"its lake file {record.lake_key} is missing"
+    batch = batches.get(record.batch_date)
+    listed = {key: checksum for key, _, checksum in (batch.files if batch else ())}
+    if record.lake_key in listed and listed[record.lake_key] != described.checksum:
+        return f"its lake file {record.lake_key} has other bytes than its ingest wrote (damaged?)"
+    return ""
+
+
+def _restore(lake: Lake, pipeline: str, lost: list[tuple[m.SourceSpec, str, LandingRecord, str]]) -> list[FileResult]:
+    """Landing files whose lake file is gone or damaged, ingested again into the very lake file
+    (same batch, same name and version), and their batch records updated to the bytes now there.
+    A run has not loaded such a file (it refuses a batch naming a lake file that is not as
+    ingested), or loaded the same bytes (ingest writes a file the same way each time)."""
+    if not lost:
+        return []
+    results = []
+    with tempfile.TemporaryDirectory(prefix="elt-ingest-") as spill, _duckdb(None, spill) as con:
+        for source, path, record, why in lost:
+            version = _version_of(record.lake_key)
+            result = _ingest_one(con, pipeline, source, path, lake, record.batch_date, version)
+            if not result.error:
+                result.notes.append(f"{why}: ingested again into batch {record.batch_date}")
+            results.append(result)
+    by_batch: dict[str, list[FileResult]] = {}
+    for (_, _, record, _), result in zip(lost, results, strict=True):
+        if not result.error:
+            by_batch.setdefault(record.batch_date, []).append(result)
+    for batch_date, done in by_batch.items():
+        before = lake.batch_records(pipeline).get(batch_date) or BatchRecord(batch_date, True)
+        files = {key: (key, rows, checksum) for key, rows, checksum in before.files}
+        for result in done:
+            described = lake.describe(result.lake_path)
+            if described is not None:
+                files[described.key] = (described.key, result.rows, described.checksum)
+        lake.write_batch_record(
+            pipeline, BatchRecord(batch_date, before.complete, tuple(sorted(files.values())), before.failed)
+        )
+    return results
+
+
+def _version_of(key: str) -> str:
+    """The version a lake file name carries (`<name>.v<UTC time>.parquet`), or ''."""
+    import re
+
+    found = re.search(r"\.v(\d{8}T\d{6,})\.parquet$", key)
+    return found.group(1) if found else ""
+
+
+def _name_in_batch_records(
+    lake: Lake, pipeline: str, records: list[LandingRecord], batches: dict[str, BatchRecord]
+) -> None:
+    """A landing file ingested by an ingest that stopped before writing its batch record (an
+    interrupt between the two): the batch record names its lake file now, so the batch can load."""
+    unnamed: dict[str, list[LandingRecord]] = {}
+    for record in records:
+        batch = batches.get(record.batch_date)
+        if batch is None or record.lake_key not in {key for key, _, _ in batch.files}:
+            unnamed.setdefault(record.batch_date, []).append(record)
+    for batch_date, named_now in unnamed.items():
+        before = batches.get(batch_date) or BatchRecord(batch_date, True)
+        files = {key: (key, rows, checksum) for key, rows, checksum in before.files}
+        for record in named_now:
+            path = lake_path_of(lake, record.lake_key)
+            described = lake.describe(path)
+            if described is not None:
+                files[record.lake_key] = (record.lake_key, lake.row_count(path), described.checksum)
+        lake.write_batch_record(
+            pipeline, BatchRecord(batch_date, before.complete, tuple(sorted(files.values())), before.failed)
+        )
 
 
 def batch_record(lake: Lake, pipeline: str, batch_date: str, report: IngestReport) -> BatchRecord:

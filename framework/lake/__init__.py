@@ -96,6 +96,15 @@ class LakeRecords:
     def _records(self, pipeline: str, kind: str) -> list[str]:
         raise NotImplementedError
 
+    def _record_names(self, pipeline: str, kind: str) -> list[str]:
+        """The records' names alone (one listing, nothing read)."""
+        raise NotImplementedError
+
+    def batch_dates(self, pipeline: str) -> set[str]:
+        """The batches that have a record, without reading them."""
+        names = self._record_names(pipeline, "_batches")
+        return {n[len("batch_date=") : -len(".json")] for n in names if n.startswith("batch_date=") and n.endswith(".json")}
+
     def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
         self._write_record(pipeline, "_batches", f"batch_date={record.batch_date}.json", record.to_json())
 
@@ -140,6 +149,8 @@ class Lake(Protocol):
     def write_batch_record(self, pipeline: str, record: BatchRecord) -> None: ...
 
     def batch_records(self, pipeline: str) -> dict[str, BatchRecord]: ...
+
+    def batch_dates(self, pipeline: str) -> set[str]: ...
 
     def write_landing_record(self, pipeline: str, record: LandingRecord) -> None: ...
 

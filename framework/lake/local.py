@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import uuid
 
 from framework.lake import LakeError, LakeFile, LakeRecords, batch_date_of, copy_manifest, sha256_of
 
@@ -115,10 +116,14 @@ class LocalLake(LakeRecords):
         """Atomically: a reader sees the old record or the new one, never half of one."""
         path = os.path.join(self.root, pipeline, kind, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        temporary = path + ".tmp"
+        temporary = f"{path}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"  # two ingests at once never share one
         with open(temporary, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temporary, path)
+
+    def _record_names(self, pipeline: str, kind: str) -> list[str]:
+        folder = os.path.join(self.root, pipeline, kind)
+        return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
     def _records(self, pipeline: str, kind: str) -> list[str]:
         folder = os.path.join(self.root, pipeline, kind)

@@ -140,6 +140,12 @@ class S3Lake(LakeRecords):
         with self._errors(f"write {kind} record", self.bucket, key):
             self.client.put_object(Bucket=self.bucket, Key=key, Body=text.encode(), ContentType="application/json")
 
+    def _record_names(self, pipeline: str, kind: str) -> list[str]:
+        prefix = self._key("lake", pipeline, kind) + "/"
+        with self._errors("list", self.bucket, prefix):
+            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+            return [obj["Key"][len(prefix) :] for page in pages for obj in page.get("Contents", [])]
+
     def _records(self, pipeline: str, kind: str) -> list[str]:
         prefix = self._key("lake", pipeline, kind) + "/"
         texts = []

@@ -2,17 +2,18 @@
 writes last (framework.lake.BatchRecord).
 
 A run loads complete batches only, in batch order: the first pending batch that is not
-complete — a file of it was refused at ingest, or it has no record yet because an ingest is
-still writing it — stops that batch and every later one, for every source, so no delivery is
-ever half loaded and no later delivery overtakes it. `--allow-partial <batch>` lets one named
-batch load as it is, and the run says so.
+complete — a file of it was refused at ingest, it has no record yet because an ingest is
+still writing it, or a lake file its record lists is gone or damaged before any run loaded
+it — stops that batch and every later one, for every source, so no delivery is ever half
+loaded (or silently short of a file) and no later delivery overtakes it. `--allow-partial
+<batch>` lets one named batch load as it is, and the run says so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from framework.lake import BatchRecord
+from framework.lake import BatchRecord, LakeFile
 
 
 @dataclass(frozen=True)
@@ -20,28 +21,72 @@ class BatchGate:
     blocked_from: str | None = None  # the first batch that may not load (and none after it)
     reason: str = ""  # why, naming the batch and the file that failed
     partial: tuple[str, ...] = ()  # incomplete batches let through by --allow-partial, with what they lack
+    lost: tuple[tuple[str, str, str], ...] = ()  # (batch, source, why) of lake files not as ingested
 
     @classmethod
-    def of(cls, records: dict[str, BatchRecord], pending: set[str], allow_partial: frozenset[str]) -> BatchGate:
+    def of(
+        cls,
+        records: dict[str, BatchRecord],
+        pending: set[str],
+        allow_partial: frozenset[str],
+        lost_files: tuple[tuple[str, str, str], ...] = (),
+    ) -> BatchGate:
+        """`lost_files`: (batch, source, why) of lake files no longer as ingested (`not_as_ingested`)."""
+        lost: dict[str, str] = {}
+        for batch, _, why in lost_files:
+            lost.setdefault(batch, why)
         partial = []
-        for batch in sorted(pending):
+        for batch in sorted(pending | set(lost)):
             record = records.get(batch)
-            if record is not None and record.complete:
+            if record is not None and record.complete and batch not in lost:
                 continue
-            what = _what_is_missing(batch, record)
+            what = lost.get(batch) or _what_is_missing(batch, record)
             if batch in allow_partial:
                 partial.append(f"batch {batch} loaded although incomplete (--allow-partial): {what}")
                 continue
             hint = (
-                "re-ingest the corrected delivery to complete it"
+                "run `elt ingest` for that delivery again: it re-creates a lake file that is gone or damaged"
+                if batch in lost
+                else "re-ingest the corrected delivery to complete it"
                 if record is not None
                 else "if no ingest is running, run `elt ingest` for it again"
             )
-            return cls(batch, f"{what}; nothing of it or of any later batch is loaded: {hint}", tuple(partial))
-        return cls(None, "", tuple(partial))
+            reason = f"{what}; nothing of it or of any later batch is loaded: {hint}"
+            return cls(batch, reason, tuple(partial), lost_files)
+        return cls(None, "", tuple(partial), lost_files)
+
+    def lost_in(self, source: str) -> str:
+        """Why the first batch with a lake file of `source` that is not as ingested may not load, or ''."""
+        if any(src == source for _, src, _ in self.lost):
+            return self.reason
+        return ""
 
     def admits(self, batch: str) -> bool:
         return self.blocked_from is None or batch < self.blocked_from
+
+
+def not_as_ingested(
+    records: dict[str, BatchRecord], lake: dict[str, LakeFile], loaded: set[str], sources: set[str]
+) -> tuple[tuple[str, str, str], ...]:
+    """(batch, source, why) for each lake file of one of `sources` that a batch record lists,
+    that no run has loaded (`loaded`: lake keys in the ledger) and that is gone from the lake or
+    holds other bytes than the ingest wrote (`lake`: lake key → the file there now). A run must
+    not load such a batch short of a file, nor a damaged file."""
+    lost = []
+    for batch, record in sorted(records.items()):
+        for key, rows, checksum in record.files:
+            source = key.split("/")[1]
+            if key in loaded or source not in sources:
+                continue
+            there = lake.get(key)
+            if there is None:
+                lost.append(
+                    (batch, source, f"batch {batch} lists lake file {key} ({rows:,} rows), which is not in the lake")
+                )
+            elif there.checksum != checksum:
+                why = f"batch {batch} lists lake file {key}, whose bytes changed since it was ingested (damaged?)"
+                lost.append((batch, source, why))
+    return tuple(lost)
 
 
 def _what_is_missing(batch: str, record: BatchRecord | None) -> str:

@@ -15,8 +15,8 @@ from framework.errors import ConfigError, EltError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
 from framework.execute.steps import execute_step
-from framework.lake import Lake, LakeFile
-from framework.run.batches import BatchGate
+from framework.lake import Lake, LakeFile, batch_date_of
+from framework.run.batches import BatchGate, not_as_ingested
 from framework.run.detect import Pending, pending_files
 from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
@@ -82,10 +82,27 @@ class RunContext:
     def gate(self) -> BatchGate:
         """Decided once per run, over the pending files of every source: batches load whole, in order."""
         if self._gate is None:
-            sources = [s.name for s in self.manifest.specs if s.kind == "source"]
-            pending = {f.batch_date for name in sources for f in self.pending(name).new}
-            self._gate = BatchGate.of(self.lake.batch_records(self.pipeline), pending, self.options.allow_partial)
+            sources = {s.name: self.pending(s.name) for s in self.manifest.specs if s.kind == "source"}
+            pending = {f.batch_date for p in sources.values() for f in p.new}
+            there = {f.key: f for p in sources.values() for f in p.everything()}
+            loaded = {key for p in sources.values() for key in (*(f.key for f in p.loaded), *p.missing)}
+            loaded |= {f.key for p in sources.values() for f, _ in p.changed}
+            records = self.lake.batch_records(self.pipeline)
+            self._gate = BatchGate.of(
+                records, pending, self.options.allow_partial, not_as_ingested(records, there, loaded, set(sources))
+            )
         return self._gate
+
+    def lost_in(self, source: str) -> str:
+        """Why a batch with a lake file of `source` that is gone or damaged before any run loaded
+        it may not load, or ''. Read the batch records only when a batch is unaccounted for (no
+        file of it in the ledger or pending): an idle run lists their names and reads none."""
+        specs = [s.name for s in self.manifest.specs if s.kind == "source"]
+        known = {f.batch_date for name in specs for f in self.pending(name).everything()}
+        known |= {batch_date_of(key) for name in specs for key in self.pending(name).missing}
+        if not self.lake.batch_dates(self.pipeline) - known:
+            return ""
+        return self.gate().lost_in(source)
 
     def execute(self, action: Callable[[], Any]) -> Any:
         """A step on a remote warehouse is retried whole on transient errors (after reconnecting)."""
@@ -143,6 +160,9 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             f"from the lake as it is now: `elt run --full --select {source}+`)",
         )
     if not pending.new and not (reload and pending.everything()):
+        lost = ctx.lost_in(source)  # a delivery gone from the lake before it loaded is never passed over
+        if lost:
+            return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=lost)
         return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
     drift = ctx.state.drift(spec)
     additions = None if reload else _in_place(step, drift)
@@ -165,7 +185,11 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=gate.reason)
     files = pending.everything(admitted) if reload else admitted
     seq = ctx.load_seqs().get(source, 0) + 1  # what models downstream compare their consumed counter with
-    ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in files}
+    try:  # reads each file's row count from its footer: a damaged file fails its source, not the run
+        ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in files}
+    except Exception as err:
+        ctx.scheduler.block(source, "its load failed")
+        return _failed(step, started, err)
     if spec.snapshot:
         rows = {f.path: int(ledger[f.path]["row_count"]) for f in files}
         plan = _snapshot_plan(spec, files, rows, "" if reload else pending.newest_rows)

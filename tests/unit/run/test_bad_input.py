@@ -252,7 +252,14 @@ def test_a_file_deleted_between_detection_and_load_fails_only_its_source(shop, m
     assert next(o for o in run.outcomes if o.step == "build:dim_member").status == "skipped"
     assert_nothing_lost(shop)
     monkeypatch.undo()
-    assert shop.run().ok  # the file is gone for good: nothing pending, nothing broken
+    # the delivery is gone from the lake before any run loaded it: never passed over in silence
+    again = next(o for o in shop.run().outcomes if o.step == "load:members")
+    assert again.status == "failed" and "which is not in the lake" in again.error and "elt ingest" in again.error
+    # ingesting the delivery again re-creates its lake file (the landing file is still there)
+    result = ingest_members(shop, [HEADER, "4;d@x;gold;Rome;2024-01-02 10:00:00"])
+    assert not result.error and any("is missing: ingested again" in n for n in result.notes), result
+    assert shop.run().ok
+    assert shop.query("SELECT COUNT(*) FROM staging.members WHERE member_id = 4") == [(1,)]
 
 
 def test_a_full_disk_while_writing_the_warehouse_keeps_the_last_good_state(shop):

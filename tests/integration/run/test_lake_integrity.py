@@ -1,0 +1,81 @@
+"""The lake as ingest left it is what a run loads (adversarial round 6): a lake file gone or
+damaged before any run loaded it stops its batch naming the file — never passed over in
+silence — and ingesting the delivery again re-creates it; an ingest interrupted before its
+batch record was written is completed by the next ingest of the same delivery."""
+
+from __future__ import annotations
+
+import datetime
+
+from tests.conftest import FIXTURES
+from tests.integration.run.test_incremental import shop_delivery
+from tests.support.workspace import Workspace, staging_digests
+
+DAY2 = datetime.datetime(2024, 2, 2)
+
+
+def _two_days(tmp_path):
+    """Day 1 loaded; day 2 ingested, not yet run. Returns the workspace and day 2's landing folder."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    day1 = shop_delivery(tmp_path / "day01", {1: ("gold", "Oslo")}, [("p1", 1, "2024-01-05")])
+    day2 = shop_delivery(tmp_path / "day02", {2: ("silver", "Rome")}, [("p2", 2, "2024-01-06")])
+    assert not workspace.ingest(day1, "2024-02-01").failed
+    assert workspace.run(datetime.datetime(2024, 2, 1)).ok
+    assert not workspace.ingest(day2, "2024-02-02").failed
+    return workspace, day2
+
+
+def _reference(tmp_path) -> dict[str, str]:
+    workspace, _ = _two_days(tmp_path / "reference")
+    assert workspace.run(DAY2).ok
+    return staging_digests(workspace.warehouse)
+
+
+def _outcomes(result) -> dict:
+    return {o.step: o for o in result.outcomes}
+
+
+def test_a_delivery_deleted_from_the_lake_before_its_run_stops_the_run_until_ingested_again(tmp_path):
+    workspace, day2 = _two_days(tmp_path)
+    for lake_file in (workspace.lake / "tiny_shop").glob("*/batch_date=2024-02-02/*.parquet"):
+        lake_file.unlink()  # the whole delivery: no source has anything new
+    result = workspace.run(DAY2)
+    assert not result.ok
+    failed = [o for o in result.outcomes if o.step.startswith("load:")]
+    assert all(o.status == "failed" and "which is not in the lake" in o.error for o in failed), failed
+    assert "run `elt ingest` for that delivery again" in failed[0].error
+
+    report = workspace.ingest(day2, "2024-02-02")
+    assert not report.failed and all("ingested again into batch 2024-02-02" in " ".join(r.notes) for r in report.files)
+    assert workspace.run(DAY2).ok
+    assert staging_digests(workspace.warehouse) == _reference(tmp_path)
+
+
+def test_a_lake_file_damaged_before_its_run_fails_its_batch_and_a_new_ingest_repairs_it(tmp_path):
+    workspace, day2 = _two_days(tmp_path)
+    (damaged,) = list((workspace.lake / "tiny_shop" / "purchases").glob("batch_date=2024-02-02/*.parquet"))
+    damaged.write_bytes(damaged.read_bytes()[:100])  # truncated
+    outcomes = _outcomes(workspace.run(DAY2))
+    assert outcomes["load:purchases"].status == "failed"
+    assert "whose bytes changed since it was ingested" in outcomes["load:purchases"].error
+    assert outcomes["load:members"].status == "failed"  # the batch loads whole or not at all
+    assert workspace.query("SELECT COUNT(*) FROM staging.members") == [(1,)]
+
+    report = workspace.ingest(day2, "2024-02-02")
+    assert not report.failed
+    assert workspace.run(DAY2).ok
+    assert staging_digests(workspace.warehouse) == _reference(tmp_path)
+
+
+def test_an_ingest_stopped_before_its_batch_record_is_completed_by_ingesting_again(tmp_path):
+    """What an interrupt between the landing records and the batch record leaves: every file
+    ingested and recorded as such, no batch record. The next ingest skips the files and writes it."""
+    workspace, day2 = _two_days(tmp_path)
+    (workspace.lake / "tiny_shop" / "_batches" / "batch_date=2024-02-02.json").unlink()
+    blocked = _outcomes(workspace.run(DAY2))
+    assert "batch 2024-02-02 has no batch record" in blocked["load:members"].error
+
+    report = workspace.ingest(day2, "2024-02-02")
+    assert all(r.skipped for r in report.files), report.files
+    assert workspace.run(DAY2).ok
+    assert staging_digests(workspace.warehouse) == _reference(tmp_path)
