@@ -142,11 +142,13 @@ def setup_warehouse(pipeline_root: str, target: str, project_dir: str, **context
     any load, so the step tasks need not (nor race on CREATE … IF NOT EXISTS at a first deploy)."""
     from framework.errors import EltError, is_transient
     from framework.run.runner import setup_warehouse as setup
+    from framework.run.warehouses import claim_warehouse
 
     settings = _settings(pipeline_root, target, project_dir)
     manifest = _manifest(pipeline_root, settings)
     opened = _open(settings)
     try:
+        claim_warehouse(opened, manifest.pipeline.name, exclusive=False)
         setup(manifest, opened.session)
     except EltError as err:
         if is_transient(err):  # the warehouse, not the plan: Airflow's retries apply
@@ -189,6 +191,7 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
 
     from framework.errors import EltError, TransientWarehouseError, is_transient
     from framework.run.runner import RunOptions, StepError, run_one_step
+    from framework.run.warehouses import claim_warehouse
 
     settings = _settings(pipeline_root, target, project_dir)
     manifest = _manifest(pipeline_root, settings)
@@ -208,6 +211,7 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
     opened = _open(settings)
     options = dataclasses.replace(RunOptions(batch, iam_role=opened.iam_role, retry=opened.retry), origin=origin)
     try:
+        claim_warehouse(opened, manifest.pipeline.name, exclusive=False)  # refused during an `elt run`
         outcome = run_one_step(manifest, opened.session, opened.lake, options, step_id, ensure=False)
     except StepError as err:
         if err.outcome.transient:  # the warehouse, not the data: let Airflow's retries try later

@@ -46,6 +46,37 @@ def error_family(err: BaseException) -> type[WarehouseError] | None:
 class PostgresSession(DbApiSession):
     dialect = "postgres"
     error_family = staticmethod(error_family)
+    claimed: tuple[str, bool] | None = None  # the run lock this session holds: (pipeline, exclusive)
+
+    def claim_run(self, pipeline: str, exclusive: bool) -> bool:
+        """Hold the pipeline's advisory lock until the session closes (the server frees it when
+        the connection ends, a killed run's too): False when another run holds it — an exclusive
+        claim (`elt run`) conflicts with any other, a shared one (a DAG's step tasks) only with
+        an exclusive one."""
+        self.claimed = (pipeline, exclusive)
+        return self._claim()
+
+    def _claim(self) -> bool:
+        from sqlglot import exp
+
+        assert self.claimed is not None
+        pipeline, exclusive = self.claimed
+        key = exp.Anonymous(
+            this="hashtextextended", expressions=[exp.Literal.string(f"elt run {pipeline}"), exp.Literal.number(0)]
+        )
+        function = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
+        row = self.execute(
+            exp.select(exp.Anonymous(this=function, expressions=[key])).sql(dialect="postgres")
+        ).fetchone()
+        return bool(row and row[0])
+
+    def reconnect(self) -> None:
+        """A new connection holds no lock: the run claims it again, or stops."""
+        super().reconnect()
+        if self.claimed is not None and not self._claim():
+            from framework.errors import WarehouseBusy
+
+            raise WarehouseBusy(f"another run of pipeline '{self.claimed[0]}' took the warehouse while reconnecting")
 
     def copy_in(self, sql: str, files: list[str], columns: tuple[str, ...]) -> int:
         """Stream the rows of these lake files into `sql`, a `COPY <table> (columns) FROM STDIN`,

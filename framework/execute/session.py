@@ -31,6 +31,14 @@ class ExplainsLoads(Protocol):
 
 
 @runtime_checkable
+class ClaimsRuns(Protocol):
+    """A server session that can hold a pipeline's run lock for its life (PostgreSQL's advisory
+    locks): exclusive for a whole run, shared for one step of an orchestrator's run."""
+
+    def claim_run(self, pipeline: str, exclusive: bool) -> bool: ...
+
+
+@runtime_checkable
 class Reconnects(Protocol):
     """A server session that can open a new connection after the old one dropped."""
 

@@ -178,7 +178,7 @@ def run_pipeline(
     import dataclasses
 
     from framework.run.cache import manifest_for
-    from framework.run.warehouses import open_warehouse
+    from framework.run.warehouses import claim_warehouse, open_warehouse
 
     started = time.perf_counter()
     manifest, compiled = manifest_for(root, settings)
@@ -186,6 +186,7 @@ def run_pipeline(
     opened = open_warehouse(settings)
     options = dataclasses.replace(options, iam_role=options.iam_role or opened.iam_role, retry=opened.retry)
     try:
+        claim_warehouse(opened, manifest.pipeline.name, exclusive=True)
         runner = Runner(manifest, opened.session, opened.lake, options, on_step, selection)
         outcomes = runner.run()
         tables = table_rows(manifest, opened.session)

@@ -35,6 +35,21 @@ class OpenWarehouse:
         self.session.close()
 
 
+def claim_warehouse(opened: OpenWarehouse, pipeline: str, exclusive: bool) -> None:
+    """Hold the pipeline's run lock where the warehouse has one (PostgreSQL; DuckDB allows one
+    writer by itself; Redshift has no session lock), or refuse: a second `elt run` of the
+    pipeline while one runs, a DAG's step while an `elt run` runs, or an `elt run` during a DAG run."""
+    from framework.errors import WarehouseBusy
+    from framework.execute.session import ClaimsRuns
+
+    session = opened.session
+    if isinstance(session, ClaimsRuns) and not session.claim_run(pipeline, exclusive):
+        raise WarehouseBusy(
+            f"{opened.label} is in use by another run of pipeline '{pipeline}': a second run is refused (it "
+            "would interleave with the first); run it again when that one ends"
+        )
+
+
 class WarehouseSettingsError(ConfigError):
     """The target's configuration is incomplete: retrying cannot help."""
 

@@ -604,3 +604,41 @@ def test_strings_sort_by_their_bytes_on_a_database_with_a_language_collation(pos
         assert conn.execute("SELECT email FROM staging.members WHERE member_id = 1").fetchall() == expected
         assert conn.execute("SELECT MIN(city) FROM dwh.dim_member").fetchone() == ("B-town",)
         assert conn.execute("SELECT city < 'a' FROM staging.members WHERE member_id = 2").fetchone() == (True,)
+
+
+def test_a_second_run_of_a_pipeline_on_postgres_is_refused_while_one_holds_it(postgres, tmp_path):
+    """Adversarial round 6 (pg_concurrent_runs_not_refused): two `elt run` at once interleaved on
+    PostgreSQL (raw unique-key errors). A run holds the pipeline's advisory lock for its session's
+    life: a second run is refused before it touches anything, a DAG's step tasks share it among
+    themselves but not with a run, and the server frees it when the holder's connection ends."""
+    from framework.errors import WarehouseBusy
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01", only={"members"}).failed
+    settings = postgres.settings(postgres.create_database("one_writer"), str(workspace.lake))
+    holder = session(postgres, settings.dbname)
+    try:
+        assert holder.claim_run("tiny_shop", exclusive=True)  # as a run in progress holds it
+        with pytest.raises(WarehouseBusy, match="in use by another run of pipeline 'tiny_shop'"):
+            run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+        with postgres.connect(settings.dbname) as conn:  # refused before anything was created
+            assert conn.execute("SELECT to_regclass('elt.file_ledger')").fetchone() == (None,)
+        step = session(postgres, settings.dbname)
+        try:
+            assert not step.claim_run("tiny_shop", exclusive=False)  # a DAG's step waits for the run too
+            assert session(postgres, settings.dbname).claim_run("other_pipeline", exclusive=True)
+        finally:
+            step.close()
+    finally:
+        holder.close()  # the run ends: its lock goes with its connection
+    shared = [session(postgres, settings.dbname) for _ in range(2)]
+    try:
+        assert all(s.claim_run("tiny_shop", exclusive=False) for s in shared)  # steps run side by side
+        with pytest.raises(WarehouseBusy):
+            run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    finally:
+        for s in shared:
+            s.close()
+    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).tables["staging.members"] == 3
