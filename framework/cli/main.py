@@ -209,13 +209,24 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:  # handlers end early with an exit code
         return int(done.code or 0)
     except KeyboardInterrupt:
-        print("elt: interrupted; committed work is kept, the step in progress was rolled back", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:  # `elt lint | head`
         return EXIT_OK
     except Exception as err:  # an internal error must still end with a message and exit code 2
+        from framework.execute.duckdb import is_interrupt
+
+        if is_interrupt(err):  # Ctrl-C inside a DuckDB query of ingest's own
+            return _interrupted()
+        if isinstance(err, PermissionError):  # the lake, the warehouse folder: the OS's words name the path
+            print(f"elt: permission denied: {err.filename or err}: {err.strerror}", file=sys.stderr)
+            return EXIT_USAGE
         print(f"elt: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _interrupted() -> int:
+    print("elt: interrupted; committed work is kept, the step in progress was rolled back", file=sys.stderr)
+    return 130
 
 
 def _iso_date(text: str) -> str:

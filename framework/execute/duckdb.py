@@ -25,9 +25,16 @@ def error_family(err: BaseException) -> type[WarehouseError] | None:
         return socket_error_family(err)
     if isinstance(err, duckdb.IOException) and _locked(err):  # DuckDB says so in its text only
         return WarehouseBusy
+    if any(denied in str(err) for denied in ("Permission denied", "Operation not permitted")):
+        return TerminalWarehouseError  # a file the OS will not let us write: waiting cannot help
     if isinstance(err, duckdb.TransactionException):  # a write-write conflict with another transaction
         return TransientWarehouseError
     return TerminalWarehouseError
+
+
+def is_interrupt(err: BaseException) -> bool:
+    """DuckDB answers a SIGINT that lands during a query with a plain RuntimeError."""
+    return isinstance(err, RuntimeError) and str(err).strip() == "Query interrupted"
 
 
 class DuckDBSession:
@@ -38,8 +45,13 @@ class DuckDBSession:
         self.conn = conn
 
     def execute(self, sql: str, params: Any = None):
-        with mapped_errors(error_family):
-            return self.conn.execute(sql, params)
+        try:
+            with mapped_errors(error_family):
+                return self.conn.execute(sql, params)
+        except RuntimeError as err:
+            if is_interrupt(err):  # Ctrl-C stops the run, as it does between statements
+                raise KeyboardInterrupt from err
+            raise
 
     def close(self) -> None:
         self.conn.close()
