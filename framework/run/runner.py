@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from framework.compile.manifest import Manifest, StepInfo, StepKind
+from framework.compile.manifest import InternalQuery, Manifest, StepInfo, StepKind
 from framework.compile.selection import Selection
 from framework.errors import ConfigError, EltError
 from framework.execute.session import Session
@@ -59,23 +59,48 @@ def new_run_id() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
-def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, dict[str, str]] | None:
+def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, dict[str, str]]:
     """Schemas, the framework's tables and every staging/model table (each statement idempotent),
     then the framework columns a warehouse made by an older version lacks. Returns the live
-    columns it read (the run reuses them to tell a model table its spec outgrew). An orchestrator
-    runs this once per run, in a task of its own before any load (see `setup_warehouse`)."""
+    columns it read before (the run reuses them to tell a table its spec outgrew; a table made
+    now is not in them: it matches its spec). A table a run had made that is gone (dropped
+    outside elt) is made anew, empty — and its state says so: a source's ledger rows go (its
+    next load reads every lake file again), a model's next build is whole. An orchestrator runs
+    this once per run, in a task of its own before any load (see `setup_warehouse`)."""
+    live = live_columns(conn, manifest)
     for step in manifest.steps:
         if step.kind in (StepKind.SETUP, StepKind.TABLE):
             execute_step(conn, step)
-    if not manifest.upgrades:
-        return None
-    live = live_columns(conn, manifest)
+    _record_lost_tables(conn, manifest, live)
     for upgrade in manifest.upgrades:
-        if upgrade.column not in live.get(upgrade.table, {}):
+        if upgrade.table in live and upgrade.column not in live[upgrade.table]:  # made now: made whole
             upgrade_id = f"upgrade {upgrade.table}.{upgrade.column}"
             execute_step(conn, StepInfo(upgrade_id, StepKind.SETUP, None, (), True, (), upgrade.statements))
             live.setdefault(upgrade.table, {})[upgrade.column] = ""  # as the table is now (its type not compared)
     return live
+
+
+def _record_lost_tables(conn: Session, manifest: Manifest, live: dict[str, dict[str, str]]) -> None:
+    """The staging and model tables a run had made that were gone before setup made them anew."""
+    ledger = next(s.table for s in manifest.internal if s.purpose == InternalQuery.LEDGER_FILES)
+    if ledger not in live:  # a warehouse no run has set up: nothing can be lost
+        return
+    gone = [s for s in manifest.specs if s.materialization != "view" and s.table not in live]
+    if not gone:
+        return
+    state = RunState(manifest, conn, new_run_id())
+    built = state.built().last if any(s.kind == "model" for s in gone) else {}
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        for spec in gone:
+            if spec.kind == "source":
+                state.forget_loads(conn, spec.name)
+            elif spec.name in built:  # a model never built has lost nothing
+                state.lose(conn, spec.name)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 class Runner:

@@ -20,6 +20,9 @@ INVALIDATED = ""  # the fingerprint a change upstream records: matches no spec, 
 # the fingerprint of a model whose published rows failed its checks (a parent lost rows): it
 # rebuilds whole, audited whole, until the data passes
 REFUSED = "refused"
+# the fingerprint of a model whose table was gone at setup (dropped outside elt): setup made it
+# anew, empty, and its next build is whole
+LOST = "lost"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class BuiltState:
     shapes: dict[str, str] = field(default_factory=dict)  # model → the table shape of its latest build
     last: dict[str, LastBuild] = field(default_factory=dict)  # model → its latest build
     refused: set[str] = field(default_factory=set)  # models whose latest row is REFUSED
+    lost: set[str] = field(default_factory=set)  # models whose table was gone since their latest build
 
 
 def _utc_now() -> datetime.datetime:
@@ -131,8 +135,11 @@ class RunState:
                 built.shapes[model] = shape
             if fingerprint == REFUSED:
                 built.refused.add(model)
+            elif fingerprint == LOST:
+                built.lost.add(model)
             elif fingerprint != INVALIDATED:
                 built.refused.discard(model)
+                built.lost.discard(model)
                 built.last[model] = LastBuild(fingerprint, int(seq or 0), json.loads(consumed) if consumed else {})
         return built
 
@@ -161,6 +168,17 @@ class RunState:
         transaction: the change upstream of them and this record commit together."""
         for model in models:
             self._insert(conn, model, INVALIDATED, None)
+
+    def lose(self, conn: Session, model: str) -> None:
+        """The model's table was gone at setup (made anew, empty): it rebuilds whole next."""
+        self._insert(conn, model, LOST, None)
+
+    def forget_loads(self, conn: Session, source: str) -> None:
+        """The source's table was gone at setup (made anew, empty): its ledger and rejects rows
+        go, so its next load reads every lake file again, as a fresh warehouse would."""
+        params = {"pipeline": self.pipeline, "source": source}
+        for query in (InternalQuery.LEDGER_FORGET, InternalQuery.REJECTS_FORGET):
+            run_statement(conn, self.manifest.internal_sql(query), params)
 
     def refuse(self, conn: Session, model: str) -> None:
         """The model's published rows failed its checks: it rebuilds whole on the next run."""

@@ -574,6 +574,8 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
         return _Scope(None, whole_because)
     if spec.name in ctx.built.refused:
         return _Scope(None, "its published rows failed their checks")
+    if spec.name in ctx.built.lost:
+        return _Scope(None, "its table was gone (dropped outside elt) and was made anew")
     if last is None:
         return _Scope(None, "no earlier build to start from")
     if last.fingerprint != spec.built_from:

@@ -9,7 +9,7 @@ import datetime
 
 from tests.conftest import FIXTURES
 from tests.integration.run.test_incremental import shop_delivery
-from tests.support.workspace import Workspace, staging_digests
+from tests.support.workspace import Workspace, model_digests, staging_digests
 
 DAY2 = datetime.datetime(2024, 2, 2)
 
@@ -79,3 +79,27 @@ def test_an_ingest_stopped_before_its_batch_record_is_completed_by_ingesting_aga
     assert all(r.skipped for r in report.files), report.files
     assert workspace.run(DAY2).ok
     assert staging_digests(workspace.warehouse) == _reference(tmp_path)
+
+
+def test_a_table_dropped_outside_elt_is_made_anew_and_filled_as_from_scratch(tmp_path):
+    """A staging table dropped by hand was made anew, empty, by the next run's setup, and stayed
+    empty (its files were in the ledger) while the models kept rows no input held; a model table
+    dropped stayed empty until `--full`. Setup now sees the table gone: the source's next load
+    reads every lake file again, the model's next build is whole."""
+    import duckdb
+
+    workspace, _ = _two_days(tmp_path)
+    assert workspace.run(DAY2).ok
+    digests = model_digests(workspace.warehouse)
+    with duckdb.connect(str(workspace.warehouse)) as conn:
+        conn.execute("DROP TABLE staging.members")
+        conn.execute("DROP TABLE dwh.fact_purchase")
+    outcomes = _outcomes(workspace.run(DAY2))
+    assert outcomes["load:members"].status == "ok" and outcomes["load:members"].detail.startswith("2 file(s)")
+    assert outcomes["load:purchases"].status == "nothing new"
+    build = outcomes["build:fact_purchase"]
+    assert build.status == "ok" and "whole: its table was gone (dropped outside elt)" in build.detail, build
+    assert staging_digests(workspace.warehouse) == _reference(tmp_path)
+    assert model_digests(workspace.warehouse) == digests
+    again = _outcomes(workspace.run(DAY2))
+    assert {o.status for o in again.values()} <= {"nothing new", "up to date"}, again
