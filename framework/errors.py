@@ -60,6 +60,11 @@ class WarehouseUnreachable(TransientWarehouseError):
     """The warehouse did not answer (network, credentials service, capacity)."""
 
 
+def is_interrupt(err: BaseException) -> bool:
+    """DuckDB answers a SIGINT that lands during a query with a plain RuntimeError."""
+    return isinstance(err, RuntimeError) and str(err).strip() == "Query interrupted"
+
+
 def is_transient(err: BaseException) -> bool:
     """Worth another try: a transient warehouse error, or a network error the driver let through."""
     return isinstance(err, (TransientWarehouseError, ConnectionError, TimeoutError))

@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `elt lint | head`
         return EXIT_OK
     except Exception as err:  # an internal error must still end with a message and exit code 2
-        from framework.execute.duckdb import is_interrupt
+        from framework.errors import is_interrupt
 
         if is_interrupt(err):  # Ctrl-C inside a DuckDB query of ingest's own
             return _interrupted()

@@ -13,7 +13,13 @@ import os
 import time
 from typing import Any
 
-from framework.errors import TerminalWarehouseError, TransientWarehouseError, WarehouseBusy, WarehouseError
+from framework.errors import (
+    TerminalWarehouseError,
+    TransientWarehouseError,
+    WarehouseBusy,
+    WarehouseError,
+    is_interrupt,
+)
 from framework.execute.dbapi import mapped_errors, socket_error_family
 
 
@@ -30,11 +36,6 @@ def error_family(err: BaseException) -> type[WarehouseError] | None:
     if isinstance(err, duckdb.TransactionException):  # a write-write conflict with another transaction
         return TransientWarehouseError
     return TerminalWarehouseError
-
-
-def is_interrupt(err: BaseException) -> bool:
-    """DuckDB answers a SIGINT that lands during a query with a plain RuntimeError."""
-    return isinstance(err, RuntimeError) and str(err).strip() == "Query interrupted"
 
 
 class DuckDBSession:

@@ -180,12 +180,13 @@ def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
     def invalidate(name):  # insert-only: one row per model downstream
         return [internal["model_state_insert"] for _ in manifest.downstream(name)]
 
-    sent = []
+    # read once, before setup: tables a run had made that are gone? framework columns to add? a
+    # live table behind its spec?
+    sent = [internal["table_columns"]]
     for step in manifest.steps:
         if step.kind in ("setup", "table"):
             body = [s.sql for s in step.statements]
             sent += transaction(body) if step.transactional else body
-    sent.append(internal["table_columns"])  # read once: framework columns to add? a live table behind its spec?
     sent.append(internal["model_state"])
     # batches load whole: the first load reads every source's ledger to see which batches wait
     sent += [internal["ledger_files"] for spec in manifest.specs if spec.kind == "source"]
