@@ -53,18 +53,25 @@ def a_shipped_order(workspace: Workspace) -> dict:
 def shop_delivery(folder, members: dict[int, tuple[str, str]], bought: list[tuple[str, int, str]]):
     """A landing folder for the tiny_shop fixture: members (id → tier, city; changed on the
     folder's day) and purchases (id, member, purchase date)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     day = folder.name[-2:]
-    (folder / "purchases").mkdir(parents=True)
+    folder.mkdir(parents=True)
     if members:
         lines = ["member_id;email;tier;city;updated_at"]
         lines += [f"{i};m{i}@example.com;{tier};{city};2024-01-{day} 10:00:00" for i, (tier, city) in members.items()]
         (folder / f"members_2024-01-{day}.csv").write_text("\n".join(lines) + "\n")
+    write_purchases(folder, [(pid, member, "1.00", f"{at} 12:00:00") for pid, member, at in bought])
+    return folder
+
+
+def write_purchases(folder, bought: list[tuple[str, int, str, str]]) -> None:
+    """`<folder>/purchases/p.parquet`: (id, member, amount, purchased_at), as text like a landing file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (folder / "purchases").mkdir(parents=True, exist_ok=True)
     rows = [
-        {"purchase_id": pid, "member_id": member, "amount": "1.00", "purchased_at": f"{at} 12:00:00"}
-        for pid, member, at in bought
+        {"purchase_id": pid, "member_id": member, "amount": amount, "purchased_at": at}
+        for pid, member, amount, at in bought
     ]
     schema = pa.schema(
         [
@@ -75,7 +82,6 @@ def shop_delivery(folder, members: dict[int, tuple[str, str]], bought: list[tupl
         ]
     )
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / "purchases" / "p.parquet")
-    return folder
 
 
 def upsert_shops(tmp_path, models: dict[str, str]) -> tuple[Workspace, Workspace]:

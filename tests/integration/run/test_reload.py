@@ -14,6 +14,7 @@ from framework.compile.selection import SelectionRequest
 from framework.run.options import RunOptions
 from framework.run.runner import run_pipeline
 from tests.conftest import FIXTURES
+from tests.integration.run.test_incremental import write_purchases
 from tests.support.workspace import Workspace, model_digests, staging_digests
 
 DAYS = ("2024-02-01", "2024-02-02", "2024-02-03")
@@ -22,26 +23,11 @@ DAYS = ("2024-02-01", "2024-02-02", "2024-02-03")
 def _delivery(folder: Path, day: int, purchases: list[tuple[str, int, str]]) -> Path:
     """Members 1 and 2, re-sent unchanged (dim_member is an SCD2 of an upsert source: its history
     depends on which versions each run saw) and purchases (id, member, amount)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    (folder / "purchases").mkdir(parents=True)
+    folder.mkdir(parents=True)
     lines = ["member_id;email;tier;city;updated_at"]
     lines += [f"{i};m{i}@example.com;gold;Oslo;2024-01-01 10:00:00" for i in (1, 2)]
     (folder / f"members_2024-01-0{day}.csv").write_text("\n".join(lines) + "\n")
-    rows = [
-        {"purchase_id": pid, "member_id": member, "amount": amount, "purchased_at": f"2024-01-0{day} 12:00:00"}
-        for pid, member, amount in purchases
-    ]
-    schema = pa.schema(
-        [
-            ("purchase_id", pa.string()),
-            ("member_id", pa.int64()),
-            ("amount", pa.string()),
-            ("purchased_at", pa.string()),
-        ]
-    )
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / "purchases" / "p.parquet")
+    write_purchases(folder, [(pid, member, amount, f"2024-01-0{day} 12:00:00") for pid, member, amount in purchases])
     return folder
 
 
