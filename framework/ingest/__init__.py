@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from framework.forking import single_threaded as _single_threaded
 from framework.ingest.header import IngestError, plan_header, read_header
 from framework.ingest.report import FileResult, IngestReport
-from framework.lake import BatchRecord, Lake, LandingRecord, lake_key, sha256_of
+from framework.lake import BatchRecord, Lake, LakeFile, LandingRecord, lake_key, sha256_of
 from framework.spec import model as m
 
 
@@ -81,7 +81,9 @@ def ingest_pipeline(
     # …unless the lake file it became is gone or damaged since (it is then ingested again, into
     # the same lake file), or an ingest stopped before its batch record named it (then named now)
     batches = lake.batch_records(pipeline.name)
-    lost = {p: why for _, p in jobs if (why := _lake_copy_lost(lake, consumed.get(seen[p].path), seen[p], batches))}
+    again = {s.name for s, p in jobs if _consumed(consumed.get(seen[p].path), seen[p])}
+    present = {f.key: f for name in sorted(again) for f in lake.list_files(pipeline.name, name)}  # one listing each
+    lost = {p: why for _, p in jobs if (why := _lake_copy_lost(present, consumed.get(seen[p].path), seen[p], batches))}
     restored = _restore(lake, pipeline.name, [(s, p, consumed[seen[p].path], lost[p]) for s, p in jobs if p in lost])
     skipped = [
         FileResult(s.name, p, skipped=f"already ingested in batch {consumed[seen[p].path].batch_date}")
@@ -89,7 +91,9 @@ def ingest_pipeline(
         if _consumed(consumed.get(seen[p].path), seen[p]) and p not in lost
     ]
     jobs = [(s, p) for s, p in jobs if not _consumed(consumed.get(seen[p].path), seen[p])]
-    _name_in_batch_records(lake, pipeline.name, [consumed[seen[r.landing_path].path] for r in skipped], batches)
+    _name_in_batch_records(
+        lake, pipeline.name, [consumed[seen[r.landing_path].path] for r in skipped], batches, present
+    )
     jobs.sort(key=lambda job: -os.path.getsize(job[1]))
     # A new version of a file ingested before (same landing path, other bytes) gets a lake file
     # of its own: the one a run may have loaded stays as it was (the run refuses a lake file that
@@ -157,21 +161,16 @@ def _consumed(record: LandingRecord | None, identity: _Identity) -> bool:
     return record is not None and record.size == identity.size and record.checksum == identity.checksum
 
 
-def lake_path_of(lake: Lake, key: str) -> str:
-    """Where the lake file of a lake key (`<pipeline>/<source>/batch_date=D/<file>`) lives."""
-    pipeline, source, partition, name = key.split("/")
-    return lake.batch_file(pipeline, source, partition.split("=", 1)[1], name)
-
-
 def _lake_copy_lost(
-    lake: Lake, record: LandingRecord | None, identity: _Identity, batches: dict[str, BatchRecord]
+    present: dict[str, LakeFile], record: LandingRecord | None, identity: _Identity, batches: dict[str, BatchRecord]
 ) -> str:
-    """Why the lake file an ingested landing file became cannot stand for it any more: gone, or
-    other bytes than its batch record lists; '' when it can (or the file was not ingested)."""
+    """Why the lake file an ingested landing file became cannot stand for it any more (`present`:
+    the lake's files by key): gone, or other bytes than its batch record lists; '' when it can
+    (or the file was not ingested)."""
     if not _consumed(record, identity):
         return ""
     assert record is not None
-    described = lake.describe(lake_path_of(lake, record.lake_key))
+    described = present.get(record.lake_key)
     if described is None:
         return f"its lake file {record.lake_key} is missing"
     batch = batches.get(record.batch_date)
@@ -222,7 +221,11 @@ def _version_of(key: str) -> str:
 
 
 def _name_in_batch_records(
-    lake: Lake, pipeline: str, records: list[LandingRecord], batches: dict[str, BatchRecord]
+    lake: Lake,
+    pipeline: str,
+    records: list[LandingRecord],
+    batches: dict[str, BatchRecord],
+    present: dict[str, LakeFile],
 ) -> None:
     """A landing file ingested by an ingest that stopped before writing its batch record (an
     interrupt between the two): the batch record names its lake file now, so the batch can load."""
@@ -235,10 +238,9 @@ def _name_in_batch_records(
         before = batches.get(batch_date) or BatchRecord(batch_date, True)
         files = {key: (key, rows, checksum) for key, rows, checksum in before.files}
         for record in named_now:
-            path = lake_path_of(lake, record.lake_key)
-            described = lake.describe(path)
+            described = present.get(record.lake_key)
             if described is not None:
-                files[record.lake_key] = (record.lake_key, lake.row_count(path), described.checksum)
+                files[record.lake_key] = (record.lake_key, lake.row_count(described.path), described.checksum)
         lake.write_batch_record(
             pipeline, BatchRecord(batch_date, before.complete, tuple(sorted(files.values())), before.failed)
         )
