@@ -140,11 +140,22 @@ def _parsed(column: m.Column) -> exp.Expression:
     return exp.TryCast(this=value, to=exp.DataType.build(_RANGE[column.portable_type.name][0]))
 
 
+# A date or time text without a `format`: ISO 8601 and nothing after it (an offset right after
+# the time, for a timestamp column then checked against its UTC instant). DuckDB's cast reads a
+# leading part of much more and drops the rest: ' BC', an offset after a space, a zone name.
+_ISO = r"^\s*\d{4,}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?"
+_ISO_SHAPES = {"date": _ISO + r"\s*$", "timestamp": _ISO + r"(Z|[+-]\d{2}(:?\d{2})?)?\s*$"}
+
+
 def _time_problems(column: m.Column) -> Iterator[tuple[exp.Expression, str]]:
     """(condition, why) for a valid date or time text that would still not load as written."""
     kind = column.portable_type.name
     if kind not in _RANGE:
         return
+    if kind in _ISO_SHAPES and not getattr(column, "format", None):
+        iso = exp.RegexpLike(this=_text(column.name), expression=q.lit(_ISO_SHAPES[kind]))
+        why = "' is not an ISO 8601 date or time (YYYY-MM-DD[ HH:MM[:SS[.f]]]): DuckDB would read a part of it"
+        yield exp.Not(this=iso), why + " and drop the rest (declare the column's `format` to read other shapes)"
     name, low, high = _RANGE[kind]
     parsed = _parsed(column)
     bounds = exp.Between(

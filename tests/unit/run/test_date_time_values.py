@@ -1,5 +1,5 @@
 """Date and time texts that DuckDB would cast but that would not load as written (adversarial
-round 6): a year outside 1 … 9999 (DuckDB reads `0000-01-01` as 1 BC and takes year 10000;
+round 6, 7): a year outside 1 … 9999 (DuckDB reads `0000-01-01` as 1 BC and takes year 10000;
 PostgreSQL's driver and Python cannot hand either over), a UTC offset in a `timestamp` column
 and a time of day in a `date` column (each cast silently drops it). Ingest's row check names
 the column, the value and the declaration that would hold it; what every target holds passes."""
@@ -35,6 +35,7 @@ def _why(d: str | None = None, t: str | None = None, z: str | None = None) -> st
         {"d": "2024-01-02 00:00:00", "t": "2024-01-02T10:00:00Z", "z": "2024-01-02 10:00:00"},
         {"t": "2024-01-02 10:00:00+00:00"},  # an offset of zero names the same wall time
         {"d": "0001-01-01", "t": "9999-12-31 23:59:59.999999", "z": "9999-12-31T22:00:00-01:00"},
+        {"d": "2017-1-2", "t": "2024-01-02 10:00", "z": "2024-01-02 10:00:00 Europe/Paris"},  # a zone names an instant
     ],
 )
 def test_what_every_target_holds_passes(values):
@@ -49,6 +50,11 @@ def test_what_every_target_holds_passes(values):
         ({"z": "9999-12-31T23:59:59-01:00"}, "column 'z': '9999-12-31T23:59:59-01:00' is outside"),  # year 10000 in UTC
         ({"t": "2024-01-02 00:00:00+05:00"}, "has a UTC offset, which a timestamp column would drop (declare it"),
         ({"d": "2024-01-02 10:00:00"}, "has a time of day, which a date column would drop (declare it timestamp)"),
+        # DuckDB's cast reads a leading part and drops the rest (adversarial round 7)
+        ({"t": "2024-01-01 10:00:00 +0100"}, "is not an ISO 8601 date or time"),
+        ({"t": "2024-01-01 10:00:00 BC"}, "is not an ISO 8601 date or time"),
+        ({"t": "2024-01-01 10:00:00 Europe/Paris"}, "is not an ISO 8601 date or time"),
+        ({"d": "2024-01-01 BC"}, "'2024-01-01 BC'"),
     ],
 )
 def test_a_value_that_would_not_load_as_written_is_rejected_naming_column_and_value(values, told):
