@@ -89,12 +89,15 @@ def _record_lost_tables(conn: Session, manifest: Manifest, live: dict[str, dict[
     if not gone:
         return
     state = RunState(manifest, conn, new_run_id())
-    built = state.built().last if any(s.kind == "model" for s in gone) else {}
+    built = state.built().last
     conn.execute("BEGIN TRANSACTION")
     try:
         for spec in gone:
             if spec.kind == "source":
                 state.forget_loads(conn, spec.name)
+                # its readers' next builds are whole: the load that refills it counts past them
+                consumed = [last.consumed.get(spec.name, 0) for last in built.values()]
+                state.record_whole(conn, spec.name, max([0, *consumed]) + 1)
             elif spec.name in built:  # a model never built has lost nothing
                 state.lose(conn, spec.name)
     except BaseException:
@@ -180,7 +183,7 @@ def run_one_step(
         manifest, conn, lake, options, Scheduler(full=True), RunState(manifest, conn, new_run_id(), options.origin)
     )
     context.state.live = live
-    if step.kind is StepKind.BUILD:  # the model's last build: its table's shape, what it had consumed
+    if step.kind in (StepKind.BUILD, StepKind.LOAD):  # what each model had consumed; a model's table shape
         context.built = context.state.built()
         context.scheduler.shapes = context.built.shapes
     if step.kind is StepKind.CHECK and step.spec:

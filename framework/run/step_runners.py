@@ -159,11 +159,6 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             "a loaded file is never reloaded: deliver corrections as a new file or batch (or reload the source "
             f"from the lake as it is now: `elt run --full --select {source}+`)",
         )
-    if not pending.new and not (reload and pending.everything()):
-        lost = ctx.lost_in(source)  # a delivery gone from the lake before it loaded is never passed over
-        if lost:
-            return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=lost)
-        return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
     drift = ctx.state.drift(spec)
     additions = None if reload else _in_place(step, drift)
     if drift and additions is None and not reload:  # a column removed, renamed or retyped: the staged history has it
@@ -177,6 +172,11 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             f"reload the table from the lake under the new spec: `elt run --full --select {source}+` (see "
             "`elt plan --compare`)",
         )
+    if not pending.new and not (reload and pending.everything()):
+        lost = ctx.lost_in(source)  # a delivery gone from the lake before it loaded is never passed over
+        if lost:
+            return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=lost)
+        return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
     gate = ctx.gate()
     admitted = [f for f in pending.new if gate.admits(f.batch_date)]
     if len(admitted) < len(pending.new):  # the rest waits for its batch to be complete
@@ -184,7 +184,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if not admitted and not reload:
         return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=gate.reason)
     files = pending.everything(admitted) if reload else admitted
-    seq = ctx.load_seqs().get(source, 0) + 1  # what models downstream compare their consumed counter with
+    seq = _next_load(ctx, source)  # what models downstream compare their consumed counter with
     try:  # reads each file's row count from its footer: a damaged file fails its source, not the run
         ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in files}
     except Exception as err:
@@ -265,6 +265,14 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         detail=detail,
         error=f"{waiting} file(s) not loaded: {gate.reason}" if waiting else "",
     )
+
+
+def _next_load(ctx: RunContext, source: str) -> int:
+    """A load's counter: past the source's latest load, and past what any model has consumed of
+    it — a source whose ledger was forgotten (its table dropped outside elt) starts again past
+    its readers, so they see every row it loads as new."""
+    consumed = [last.consumed.get(source, 0) for last in ctx.built.last.values()]
+    return max([ctx.load_seqs().get(source, 0), *consumed]) + 1
 
 
 def _consume(

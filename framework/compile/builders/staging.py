@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlglot import exp
 
 from framework.compile.builders.changed_values import keep_replaced_values
@@ -90,19 +92,31 @@ def read_files(
     dialect's way; `params` name the run-time file list and COPY manifest."""
     files, manifest = params
     names = [c.name for c in columns]
+    # nullable: ingest checked the files it wrote; one ingested before a column was added lacks it
+    shape = exp.Schema(
+        this=q.table(name),
+        expressions=[column_def(dataclasses.replace(c, nullable=True), dialect) for c in columns],
+    )
+    create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
     if dialect.load_method is LoadMethod.READ_PARQUET:
-        # by name across files of different shapes (a file ingested before a column was added or
-        # retyped, read with one after it): a column a file lacks reads as NULL
+        # by name across files of different shapes (ingested before and after a column was added,
+        # dropped or retyped): the spec's columns a file has, into the table by name; one it
+        # lacks — in every file read, too — is NULL
         by_name = exp.EQ(this=q.col("union_by_name"), expression=exp.Boolean(this=True))
         reader = exp.Anonymous(this="read_parquet", expressions=[dialect.placeholder(files), by_name])
-        return [
-            run(
-                q.create_temp_as(name, q.select(*q.cols(names)).from_(exp.Table(this=reader))),
-                f"read {whose} Parquet files by column name",
+        column = exp.to_identifier("__c")
+        declared = exp.Columns(
+            this=exp.Lambda(
+                this=exp.In(this=column, expressions=[q.lit(n) for n in names]), expressions=[column.copy()]
             )
+        )
+        insert = exp.Insert(
+            this=q.table(name), by_name=True, expression=q.select(declared).from_(exp.Table(this=reader))
+        )
+        return [
+            run(create, "a transient table shaped like the spec's lake files"),
+            run(insert, f"read {whose} Parquet files into it by column name"),
         ]
-    shape = exp.Schema(this=q.table(name), expressions=[column_def(c, dialect) for c in columns])
-    create = exp.Create(this=shape, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
     if dialect.load_method is LoadMethod.COPY_STDIN:
         # the columns listed: the session reads each by name from every file (one ingested before
         # a column was added lacks it: NULL), whatever the file's column order

@@ -103,3 +103,32 @@ def test_a_table_dropped_outside_elt_is_made_anew_and_filled_as_from_scratch(tmp
     assert model_digests(workspace.warehouse) == digests
     again = _outcomes(workspace.run(DAY2))
     assert {o.status for o in again.values()} <= {"nothing new", "up to date"}, again
+
+
+def test_a_dropped_staging_table_with_a_batch_waiting_feeds_that_batch_to_its_readers(tmp_path):
+    """Adversarial round 7 (dropped_staging_pending_batch_models_stale): the table made anew was
+    refilled from the lake, but its load counted from 1 again, below what the models had read:
+    they were built 'scoped to 0 keys' and kept stale rows. The refill counts past its readers
+    and they rebuild whole: the same as the run without the drop."""
+    import duckdb
+
+    def warehouse(name: str, drop: bool) -> Workspace:
+        workspace = Workspace(tmp_path / name, FIXTURES / "tiny_shop")
+        day1 = shop_delivery(tmp_path / f"{name}01", {1: ("gold", "Oslo")}, [("p1", 1, "2024-01-05")])
+        day2 = shop_delivery(tmp_path / f"{name}02", {1: ("silver", "Rome")}, [("p2", 1, "2024-01-06")])
+        assert not workspace.ingest(day1, "2024-02-01").failed
+        assert workspace.run(datetime.datetime(2024, 2, 1)).ok
+        assert not workspace.ingest(day2, "2024-02-02").failed
+        if drop:
+            with duckdb.connect(str(workspace.warehouse)) as conn:
+                conn.execute("DROP TABLE staging.purchases")
+        outcomes = _outcomes(workspace.run(DAY2))
+        if drop:  # fact_purchase is scoped by purchases: a reloaded input makes it whole
+            build = outcomes["build:fact_purchase"]
+            assert "whole: purchases was reloaded from the lake" in build.detail, build
+        return workspace
+
+    dropped, kept = warehouse("dropped", True), warehouse("kept", False)
+    assert staging_digests(dropped.warehouse) == staging_digests(kept.warehouse)
+    assert model_digests(dropped.warehouse) == model_digests(kept.warehouse)
+    assert dropped.query("SELECT purchase_id FROM dwh.fact_purchase ORDER BY 1") == [("p1",), ("p2",)]

@@ -142,3 +142,30 @@ def test_a_reload_that_would_lose_rows_is_refused_and_the_table_keeps_them(tmp_p
     assert "1 file(s) the ledger records as loaded are no longer in the lake" in load.error, load.error
     assert "batch_date=2024-02-01" in load.error
     assert workspace.query("SELECT purchase_id FROM staging.purchases ORDER BY 1") == [("a",), ("b",), ("c",)]
+
+
+def test_a_reload_after_a_column_was_added_reads_older_files_as_null(tmp_path):
+    """Adversarial round 7 (added_column_old_files_binder_error): a column added to a source spec
+    failed every DuckDB load that read only files ingested before it (`Referenced column not
+    found`), the documented `--full` reload included. The spec's columns go into a table by name:
+    a column no file has is NULL."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    for day, (date, purchases) in enumerate(zip(DAYS[:2], DELIVERIES[:2], strict=True), start=1):
+        assert not workspace.ingest(_delivery(tmp_path / f"d{day}", day, purchases), date).failed
+        assert _run(workspace, date).ok
+    spec = workspace.pipeline / "sources" / "purchases.yml"
+    spec.write_text(spec.read_text().replace("primary_key:", "  - {name: channel, type: string}\nprimary_key:"))
+    reloaded = _outcomes(_run(workspace, DAYS[1], full=True, select=("purchases",)))
+    assert reloaded["load:purchases"].status == "ok", reloaded["load:purchases"]
+    assert workspace.query("SELECT COUNT(*), COUNT(channel) FROM staging.purchases") == [(3, 0)]
+
+
+def test_a_retyped_source_column_is_told_even_when_nothing_new_arrived(tmp_path):
+    """The live types are read at setup anyway: a source spec changed in a way its table cannot
+    follow is refused at the next run, not at the next delivery (adversarial round 7)."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    assert not workspace.ingest(_delivery(tmp_path / "d1", 1, DELIVERIES[0]), DAYS[0]).failed
+    assert _run(workspace, DAYS[0]).ok
+    _widen(workspace)
+    load = _outcomes(_run(workspace, DAYS[0]))["load:purchases"]
+    assert load.status == "failed" and "has column amount as decimal(10,2)" in load.error, load

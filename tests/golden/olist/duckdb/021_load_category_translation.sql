@@ -9,14 +9,27 @@ DROP TABLE IF EXISTS __load_category_translation;
 -- drop a leftover de-duplication table
 DROP TABLE IF EXISTS __dedup_category_translation;
 
--- read the batch's Parquet files by column name
-CREATE TEMPORARY TABLE __load_category_translation AS
+-- a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __load_category_translation (
+  product_category_name TEXT,
+  product_category_name_english TEXT,
+  _batch_date DATE,
+  _source_file TEXT,
+  _source_line BIGINT
+);
+
+-- read the batch's Parquet files into it by column name
+INSERT INTO __load_category_translation BY NAME
 SELECT
-  product_category_name,
-  product_category_name_english,
-  _batch_date,
-  _source_file,
-  _source_line
+  COLUMNS(
+    LAMBDA __c : __c IN (
+      'product_category_name',
+      'product_category_name_english',
+      '_batch_date',
+      '_source_file',
+      '_source_line'
+    )
+  )
 FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -152,16 +165,23 @@ DROP TABLE IF EXISTS __dedup_category_translation;
 -- when the batch has rejected rows: drop a leftover rejects table
 DROP TABLE IF EXISTS __rejects_category_translation;
 
--- when the batch has rejected rows: read the batch's rejects Parquet files by column name
-CREATE TEMPORARY TABLE __rejects_category_translation AS
+-- when the batch has rejected rows: a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __rejects_category_translation (
+  source TEXT,
+  path TEXT,
+  line BIGINT,
+  column_name TEXT,
+  raw TEXT,
+  reason TEXT,
+  batch_date DATE
+);
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files into it by column name
+INSERT INTO __rejects_category_translation BY NAME
 SELECT
-  source,
-  path,
-  line,
-  column_name,
-  raw,
-  reason,
-  batch_date
+  COLUMNS(
+    LAMBDA __c : __c IN ('source', 'path', 'line', 'column_name', 'raw', 'reason', 'batch_date')
+  )
 FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -9,17 +9,33 @@ DROP TABLE IF EXISTS __load_geolocation;
 -- drop a leftover de-duplication table
 DROP TABLE IF EXISTS __dedup_geolocation;
 
--- read the batch's Parquet files by column name
-CREATE TEMPORARY TABLE __load_geolocation AS
+-- a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __load_geolocation (
+  geolocation_zip_code_prefix TEXT,
+  geolocation_lat DOUBLE,
+  geolocation_lng DOUBLE,
+  geolocation_city TEXT,
+  geolocation_state TEXT,
+  _batch_date DATE,
+  _source_file TEXT,
+  _source_line BIGINT
+);
+
+-- read the batch's Parquet files into it by column name
+INSERT INTO __load_geolocation BY NAME
 SELECT
-  geolocation_zip_code_prefix,
-  geolocation_lat,
-  geolocation_lng,
-  geolocation_city,
-  geolocation_state,
-  _batch_date,
-  _source_file,
-  _source_line
+  COLUMNS(
+    LAMBDA __c : __c IN (
+      'geolocation_zip_code_prefix',
+      'geolocation_lat',
+      'geolocation_lng',
+      'geolocation_city',
+      'geolocation_state',
+      '_batch_date',
+      '_source_file',
+      '_source_line'
+    )
+  )
 FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- replace: remove the previous rows
@@ -98,16 +114,23 @@ DROP TABLE IF EXISTS __dedup_geolocation;
 -- when the batch has rejected rows: drop a leftover rejects table
 DROP TABLE IF EXISTS __rejects_geolocation;
 
--- when the batch has rejected rows: read the batch's rejects Parquet files by column name
-CREATE TEMPORARY TABLE __rejects_geolocation AS
+-- when the batch has rejected rows: a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __rejects_geolocation (
+  source TEXT,
+  path TEXT,
+  line BIGINT,
+  column_name TEXT,
+  raw TEXT,
+  reason TEXT,
+  batch_date DATE
+);
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files into it by column name
+INSERT INTO __rejects_geolocation BY NAME
 SELECT
-  source,
-  path,
-  line,
-  column_name,
-  raw,
-  reason,
-  batch_date
+  COLUMNS(
+    LAMBDA __c : __c IN ('source', 'path', 'line', 'column_name', 'raw', 'reason', 'batch_date')
+  )
 FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -9,19 +9,37 @@ DROP TABLE IF EXISTS __load_order_items;
 -- drop a leftover de-duplication table
 DROP TABLE IF EXISTS __dedup_order_items;
 
--- read the batch's Parquet files by column name
-CREATE TEMPORARY TABLE __load_order_items AS
+-- a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __load_order_items (
+  order_id TEXT,
+  order_item_id INT,
+  product_id TEXT,
+  seller_id TEXT,
+  shipping_limit_date TIMESTAMP,
+  price DECIMAL(12, 2),
+  freight_value DECIMAL(12, 2),
+  _batch_date DATE,
+  _source_file TEXT,
+  _source_line BIGINT
+);
+
+-- read the batch's Parquet files into it by column name
+INSERT INTO __load_order_items BY NAME
 SELECT
-  order_id,
-  order_item_id,
-  product_id,
-  seller_id,
-  shipping_limit_date,
-  price,
-  freight_value,
-  _batch_date,
-  _source_file,
-  _source_line
+  COLUMNS(
+    LAMBDA __c : __c IN (
+      'order_id',
+      'order_item_id',
+      'product_id',
+      'seller_id',
+      'shipping_limit_date',
+      'price',
+      'freight_value',
+      '_batch_date',
+      '_source_file',
+      '_source_line'
+    )
+  )
 FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -214,16 +232,23 @@ DROP TABLE IF EXISTS __dedup_order_items;
 -- when the batch has rejected rows: drop a leftover rejects table
 DROP TABLE IF EXISTS __rejects_order_items;
 
--- when the batch has rejected rows: read the batch's rejects Parquet files by column name
-CREATE TEMPORARY TABLE __rejects_order_items AS
+-- when the batch has rejected rows: a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __rejects_order_items (
+  source TEXT,
+  path TEXT,
+  line BIGINT,
+  column_name TEXT,
+  raw TEXT,
+  reason TEXT,
+  batch_date DATE
+);
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files into it by column name
+INSERT INTO __rejects_order_items BY NAME
 SELECT
-  source,
-  path,
-  line,
-  column_name,
-  raw,
-  reason,
-  batch_date
+  COLUMNS(
+    LAMBDA __c : __c IN ('source', 'path', 'line', 'column_name', 'raw', 'reason', 'batch_date')
+  )
 FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -9,19 +9,37 @@ DROP TABLE IF EXISTS __load_order_reviews;
 -- drop a leftover de-duplication table
 DROP TABLE IF EXISTS __dedup_order_reviews;
 
--- read the batch's Parquet files by column name
-CREATE TEMPORARY TABLE __load_order_reviews AS
+-- a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __load_order_reviews (
+  review_id TEXT,
+  order_id TEXT,
+  review_score INT,
+  review_comment_title TEXT,
+  review_comment_message TEXT,
+  review_creation_date TIMESTAMP,
+  review_answer_timestamp TIMESTAMP,
+  _batch_date DATE,
+  _source_file TEXT,
+  _source_line BIGINT
+);
+
+-- read the batch's Parquet files into it by column name
+INSERT INTO __load_order_reviews BY NAME
 SELECT
-  review_id,
-  order_id,
-  review_score,
-  review_comment_title,
-  review_comment_message,
-  review_creation_date,
-  review_answer_timestamp,
-  _batch_date,
-  _source_file,
-  _source_line
+  COLUMNS(
+    LAMBDA __c : __c IN (
+      'review_id',
+      'order_id',
+      'review_score',
+      'review_comment_title',
+      'review_comment_message',
+      'review_creation_date',
+      'review_answer_timestamp',
+      '_batch_date',
+      '_source_file',
+      '_source_line'
+    )
+  )
 FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -214,16 +232,23 @@ DROP TABLE IF EXISTS __dedup_order_reviews;
 -- when the batch has rejected rows: drop a leftover rejects table
 DROP TABLE IF EXISTS __rejects_order_reviews;
 
--- when the batch has rejected rows: read the batch's rejects Parquet files by column name
-CREATE TEMPORARY TABLE __rejects_order_reviews AS
+-- when the batch has rejected rows: a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __rejects_order_reviews (
+  source TEXT,
+  path TEXT,
+  line BIGINT,
+  column_name TEXT,
+  raw TEXT,
+  reason TEXT,
+  batch_date DATE
+);
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files into it by column name
+INSERT INTO __rejects_order_reviews BY NAME
 SELECT
-  source,
-  path,
-  line,
-  column_name,
-  raw,
-  reason,
-  batch_date
+  COLUMNS(
+    LAMBDA __c : __c IN ('source', 'path', 'line', 'column_name', 'raw', 'reason', 'batch_date')
+  )
 FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected

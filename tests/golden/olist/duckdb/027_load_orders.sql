@@ -9,20 +9,39 @@ DROP TABLE IF EXISTS __load_orders;
 -- drop a leftover de-duplication table
 DROP TABLE IF EXISTS __dedup_orders;
 
--- read the batch's Parquet files by column name
-CREATE TEMPORARY TABLE __load_orders AS
+-- a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __load_orders (
+  order_id TEXT,
+  customer_id TEXT,
+  order_status TEXT,
+  order_purchase_timestamp TIMESTAMP,
+  order_approved_at TIMESTAMP,
+  order_delivered_carrier_date TIMESTAMP,
+  order_delivered_customer_date TIMESTAMP,
+  order_estimated_delivery_date TIMESTAMP,
+  _batch_date DATE,
+  _source_file TEXT,
+  _source_line BIGINT
+);
+
+-- read the batch's Parquet files into it by column name
+INSERT INTO __load_orders BY NAME
 SELECT
-  order_id,
-  customer_id,
-  order_status,
-  order_purchase_timestamp,
-  order_approved_at,
-  order_delivered_carrier_date,
-  order_delivered_customer_date,
-  order_estimated_delivery_date,
-  _batch_date,
-  _source_file,
-  _source_line
+  COLUMNS(
+    LAMBDA __c : __c IN (
+      'order_id',
+      'customer_id',
+      'order_status',
+      'order_purchase_timestamp',
+      'order_approved_at',
+      'order_delivered_carrier_date',
+      'order_delivered_customer_date',
+      'order_estimated_delivery_date',
+      '_batch_date',
+      '_source_file',
+      '_source_line'
+    )
+  )
 FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -243,16 +262,23 @@ DROP TABLE IF EXISTS __dedup_orders;
 -- when the batch has rejected rows: drop a leftover rejects table
 DROP TABLE IF EXISTS __rejects_orders;
 
--- when the batch has rejected rows: read the batch's rejects Parquet files by column name
-CREATE TEMPORARY TABLE __rejects_orders AS
+-- when the batch has rejected rows: a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __rejects_orders (
+  source TEXT,
+  path TEXT,
+  line BIGINT,
+  column_name TEXT,
+  raw TEXT,
+  reason TEXT,
+  batch_date DATE
+);
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files into it by column name
+INSERT INTO __rejects_orders BY NAME
 SELECT
-  source,
-  path,
-  line,
-  column_name,
-  raw,
-  reason,
-  batch_date
+  COLUMNS(
+    LAMBDA __c : __c IN ('source', 'path', 'line', 'column_name', 'raw', 'reason', 'batch_date')
+  )
 FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected

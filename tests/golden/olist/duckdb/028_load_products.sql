@@ -9,21 +9,41 @@ DROP TABLE IF EXISTS __load_products;
 -- drop a leftover de-duplication table
 DROP TABLE IF EXISTS __dedup_products;
 
--- read the batch's Parquet files by column name
-CREATE TEMPORARY TABLE __load_products AS
+-- a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __load_products (
+  product_id TEXT,
+  product_category_name TEXT,
+  product_name_lenght INT,
+  product_description_lenght INT,
+  product_photos_qty INT,
+  product_weight_g INT,
+  product_length_cm INT,
+  product_height_cm INT,
+  product_width_cm INT,
+  _batch_date DATE,
+  _source_file TEXT,
+  _source_line BIGINT
+);
+
+-- read the batch's Parquet files into it by column name
+INSERT INTO __load_products BY NAME
 SELECT
-  product_id,
-  product_category_name,
-  product_name_lenght,
-  product_description_lenght,
-  product_photos_qty,
-  product_weight_g,
-  product_length_cm,
-  product_height_cm,
-  product_width_cm,
-  _batch_date,
-  _source_file,
-  _source_line
+  COLUMNS(
+    LAMBDA __c : __c IN (
+      'product_id',
+      'product_category_name',
+      'product_name_lenght',
+      'product_description_lenght',
+      'product_photos_qty',
+      'product_weight_g',
+      'product_length_cm',
+      'product_height_cm',
+      'product_width_cm',
+      '_batch_date',
+      '_source_file',
+      '_source_line'
+    )
+  )
 FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -227,16 +247,23 @@ DROP TABLE IF EXISTS __dedup_products;
 -- when the batch has rejected rows: drop a leftover rejects table
 DROP TABLE IF EXISTS __rejects_products;
 
--- when the batch has rejected rows: read the batch's rejects Parquet files by column name
-CREATE TEMPORARY TABLE __rejects_products AS
+-- when the batch has rejected rows: a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __rejects_products (
+  source TEXT,
+  path TEXT,
+  line BIGINT,
+  column_name TEXT,
+  raw TEXT,
+  reason TEXT,
+  batch_date DATE
+);
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files into it by column name
+INSERT INTO __rejects_products BY NAME
 SELECT
-  source,
-  path,
-  line,
-  column_name,
-  raw,
-  reason,
-  batch_date
+  COLUMNS(
+    LAMBDA __c : __c IN ('source', 'path', 'line', 'column_name', 'raw', 'reason', 'batch_date')
+  )
 FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected

@@ -9,16 +9,31 @@ DROP TABLE IF EXISTS __load_sellers;
 -- drop a leftover de-duplication table
 DROP TABLE IF EXISTS __dedup_sellers;
 
--- read the batch's Parquet files by column name
-CREATE TEMPORARY TABLE __load_sellers AS
+-- a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __load_sellers (
+  seller_id TEXT,
+  seller_zip_code_prefix TEXT,
+  seller_city TEXT,
+  seller_state TEXT,
+  _batch_date DATE,
+  _source_file TEXT,
+  _source_line BIGINT
+);
+
+-- read the batch's Parquet files into it by column name
+INSERT INTO __load_sellers BY NAME
 SELECT
-  seller_id,
-  seller_zip_code_prefix,
-  seller_city,
-  seller_state,
-  _batch_date,
-  _source_file,
-  _source_line
+  COLUMNS(
+    LAMBDA __c : __c IN (
+      'seller_id',
+      'seller_zip_code_prefix',
+      'seller_city',
+      'seller_state',
+      '_batch_date',
+      '_source_file',
+      '_source_line'
+    )
+  )
 FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -187,16 +202,23 @@ DROP TABLE IF EXISTS __dedup_sellers;
 -- when the batch has rejected rows: drop a leftover rejects table
 DROP TABLE IF EXISTS __rejects_sellers;
 
--- when the batch has rejected rows: read the batch's rejects Parquet files by column name
-CREATE TEMPORARY TABLE __rejects_sellers AS
+-- when the batch has rejected rows: a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __rejects_sellers (
+  source TEXT,
+  path TEXT,
+  line BIGINT,
+  column_name TEXT,
+  raw TEXT,
+  reason TEXT,
+  batch_date DATE
+);
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files into it by column name
+INSERT INTO __rejects_sellers BY NAME
 SELECT
-  source,
-  path,
-  line,
-  column_name,
-  raw,
-  reason,
-  batch_date
+  COLUMNS(
+    LAMBDA __c : __c IN ('source', 'path', 'line', 'column_name', 'raw', 'reason', 'batch_date')
+  )
 FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected

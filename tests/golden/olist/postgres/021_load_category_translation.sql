@@ -11,11 +11,11 @@ DROP TABLE IF EXISTS __dedup_category_translation;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_category_translation (
-  product_category_name VARCHAR(64) COLLATE "C" NOT NULL,
-  product_category_name_english VARCHAR(64) COLLATE "C" NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  product_category_name VARCHAR(64) COLLATE "C",
+  product_category_name_english VARCHAR(64) COLLATE "C",
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -163,13 +163,13 @@ DROP TABLE IF EXISTS __rejects_category_translation;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_category_translation (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

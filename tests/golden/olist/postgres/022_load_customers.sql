@@ -11,14 +11,14 @@ DROP TABLE IF EXISTS __dedup_customers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_customers (
-  customer_id VARCHAR(32) COLLATE "C" NOT NULL,
-  customer_unique_id VARCHAR(32) COLLATE "C" NOT NULL,
-  customer_zip_code_prefix VARCHAR(10) COLLATE "C" NOT NULL,
-  customer_city VARCHAR(64) COLLATE "C" NOT NULL,
-  customer_state VARCHAR(2) COLLATE "C" NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  customer_id VARCHAR(32) COLLATE "C",
+  customer_unique_id VARCHAR(32) COLLATE "C",
+  customer_zip_code_prefix VARCHAR(10) COLLATE "C",
+  customer_city VARCHAR(64) COLLATE "C",
+  customer_state VARCHAR(2) COLLATE "C",
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -239,13 +239,13 @@ DROP TABLE IF EXISTS __rejects_customers;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_customers (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

@@ -11,14 +11,14 @@ DROP TABLE IF EXISTS __dedup_geolocation;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_geolocation (
-  geolocation_zip_code_prefix VARCHAR(10) COLLATE "C" NOT NULL,
-  geolocation_lat DOUBLE PRECISION NOT NULL,
-  geolocation_lng DOUBLE PRECISION NOT NULL,
-  geolocation_city VARCHAR(64) COLLATE "C" NOT NULL,
-  geolocation_state VARCHAR(2) COLLATE "C" NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  geolocation_zip_code_prefix VARCHAR(10) COLLATE "C",
+  geolocation_lat DOUBLE PRECISION,
+  geolocation_lng DOUBLE PRECISION,
+  geolocation_city VARCHAR(64) COLLATE "C",
+  geolocation_state VARCHAR(2) COLLATE "C",
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -112,13 +112,13 @@ DROP TABLE IF EXISTS __rejects_geolocation;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_geolocation (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

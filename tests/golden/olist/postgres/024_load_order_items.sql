@@ -11,16 +11,16 @@ DROP TABLE IF EXISTS __dedup_order_items;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_items (
-  order_id VARCHAR(32) COLLATE "C" NOT NULL,
-  order_item_id INT NOT NULL,
-  product_id VARCHAR(32) COLLATE "C" NOT NULL,
-  seller_id VARCHAR(32) COLLATE "C" NOT NULL,
-  shipping_limit_date TIMESTAMP NOT NULL,
-  price DECIMAL(12, 2) NOT NULL,
-  freight_value DECIMAL(12, 2) NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  order_id VARCHAR(32) COLLATE "C",
+  order_item_id INT,
+  product_id VARCHAR(32) COLLATE "C",
+  seller_id VARCHAR(32) COLLATE "C",
+  shipping_limit_date TIMESTAMP,
+  price DECIMAL(12, 2),
+  freight_value DECIMAL(12, 2),
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -237,13 +237,13 @@ DROP TABLE IF EXISTS __rejects_order_items;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_items (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

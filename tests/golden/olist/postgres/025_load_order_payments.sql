@@ -11,14 +11,14 @@ DROP TABLE IF EXISTS __dedup_order_payments;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_payments (
-  order_id VARCHAR(32) COLLATE "C" NOT NULL,
-  payment_sequential INT NOT NULL,
-  payment_type VARCHAR(32) COLLATE "C" NOT NULL,
-  payment_installments INT NOT NULL,
-  payment_value DECIMAL(12, 2) NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  order_id VARCHAR(32) COLLATE "C",
+  payment_sequential INT,
+  payment_type VARCHAR(32) COLLATE "C",
+  payment_installments INT,
+  payment_value DECIMAL(12, 2),
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -217,13 +217,13 @@ DROP TABLE IF EXISTS __rejects_order_payments;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_payments (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

@@ -11,16 +11,16 @@ DROP TABLE IF EXISTS __dedup_order_reviews;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_reviews (
-  review_id VARCHAR(32) COLLATE "C" NOT NULL,
-  order_id VARCHAR(32) COLLATE "C" NOT NULL,
-  review_score INT NOT NULL,
+  review_id VARCHAR(32) COLLATE "C",
+  order_id VARCHAR(32) COLLATE "C",
+  review_score INT,
   review_comment_title VARCHAR(256) COLLATE "C",
   review_comment_message VARCHAR(1024) COLLATE "C",
-  review_creation_date TIMESTAMP NOT NULL,
-  review_answer_timestamp TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  review_creation_date TIMESTAMP,
+  review_answer_timestamp TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -237,13 +237,13 @@ DROP TABLE IF EXISTS __rejects_order_reviews;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_reviews (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

@@ -11,17 +11,17 @@ DROP TABLE IF EXISTS __dedup_orders;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_orders (
-  order_id VARCHAR(32) COLLATE "C" NOT NULL,
-  customer_id VARCHAR(32) COLLATE "C" NOT NULL,
-  order_status VARCHAR(32) COLLATE "C" NOT NULL,
-  order_purchase_timestamp TIMESTAMP NOT NULL,
+  order_id VARCHAR(32) COLLATE "C",
+  customer_id VARCHAR(32) COLLATE "C",
+  order_status VARCHAR(32) COLLATE "C",
+  order_purchase_timestamp TIMESTAMP,
   order_approved_at TIMESTAMP,
   order_delivered_carrier_date TIMESTAMP,
   order_delivered_customer_date TIMESTAMP,
-  order_estimated_delivery_date TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  order_estimated_delivery_date TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -269,13 +269,13 @@ DROP TABLE IF EXISTS __rejects_orders;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_orders (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

@@ -11,7 +11,7 @@ DROP TABLE IF EXISTS __dedup_products;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_products (
-  product_id VARCHAR(32) COLLATE "C" NOT NULL,
+  product_id VARCHAR(32) COLLATE "C",
   product_category_name VARCHAR(64) COLLATE "C",
   product_name_lenght INT,
   product_description_lenght INT,
@@ -20,9 +20,9 @@ CREATE TEMPORARY TABLE __load_products (
   product_length_cm INT,
   product_height_cm INT,
   product_width_cm INT,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -255,13 +255,13 @@ DROP TABLE IF EXISTS __rejects_products;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_products (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

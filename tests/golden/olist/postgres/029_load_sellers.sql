@@ -11,13 +11,13 @@ DROP TABLE IF EXISTS __dedup_sellers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_sellers (
-  seller_id VARCHAR(32) COLLATE "C" NOT NULL,
-  seller_zip_code_prefix VARCHAR(10) COLLATE "C" NOT NULL,
-  seller_city VARCHAR(64) COLLATE "C" NOT NULL,
-  seller_state VARCHAR(2) COLLATE "C" NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  seller_id VARCHAR(32) COLLATE "C",
+  seller_zip_code_prefix VARCHAR(10) COLLATE "C",
+  seller_city VARCHAR(64) COLLATE "C",
+  seller_state VARCHAR(2) COLLATE "C",
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -205,13 +205,13 @@ DROP TABLE IF EXISTS __rejects_sellers;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_sellers (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

@@ -11,11 +11,11 @@ DROP TABLE IF EXISTS __dedup_category_translation;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_category_translation (
-  product_category_name VARCHAR(256) NOT NULL,
-  product_category_name_english VARCHAR(256) NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  product_category_name VARCHAR(256),
+  product_category_name_english VARCHAR(256),
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -160,13 +160,13 @@ DROP TABLE IF EXISTS __rejects_category_translation;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_category_translation (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

@@ -11,14 +11,14 @@ DROP TABLE IF EXISTS __dedup_customers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_customers (
-  customer_id VARCHAR(128) NOT NULL,
-  customer_unique_id VARCHAR(128) NOT NULL,
-  customer_zip_code_prefix VARCHAR(40) NOT NULL,
-  customer_city VARCHAR(256) NOT NULL,
-  customer_state VARCHAR(8) NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  customer_id VARCHAR(128),
+  customer_unique_id VARCHAR(128),
+  customer_zip_code_prefix VARCHAR(40),
+  customer_city VARCHAR(256),
+  customer_state VARCHAR(8),
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -233,13 +233,13 @@ DROP TABLE IF EXISTS __rejects_customers;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_customers (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

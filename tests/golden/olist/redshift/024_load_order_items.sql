@@ -11,16 +11,16 @@ DROP TABLE IF EXISTS __dedup_order_items;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_items (
-  order_id VARCHAR(128) NOT NULL,
-  order_item_id INTEGER NOT NULL,
-  product_id VARCHAR(128) NOT NULL,
-  seller_id VARCHAR(128) NOT NULL,
-  shipping_limit_date TIMESTAMP NOT NULL,
-  price DECIMAL(12, 2) NOT NULL,
-  freight_value DECIMAL(12, 2) NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  order_id VARCHAR(128),
+  order_item_id INTEGER,
+  product_id VARCHAR(128),
+  seller_id VARCHAR(128),
+  shipping_limit_date TIMESTAMP,
+  price DECIMAL(12, 2),
+  freight_value DECIMAL(12, 2),
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -229,13 +229,13 @@ DROP TABLE IF EXISTS __rejects_order_items;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_items (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

@@ -11,14 +11,14 @@ DROP TABLE IF EXISTS __dedup_order_payments;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_payments (
-  order_id VARCHAR(128) NOT NULL,
-  payment_sequential INTEGER NOT NULL,
-  payment_type VARCHAR(128) NOT NULL,
-  payment_installments INTEGER NOT NULL,
-  payment_value DECIMAL(12, 2) NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  order_id VARCHAR(128),
+  payment_sequential INTEGER,
+  payment_type VARCHAR(128),
+  payment_installments INTEGER,
+  payment_value DECIMAL(12, 2),
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -211,13 +211,13 @@ DROP TABLE IF EXISTS __rejects_order_payments;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_payments (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

@@ -11,16 +11,16 @@ DROP TABLE IF EXISTS __dedup_order_reviews;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_order_reviews (
-  review_id VARCHAR(128) NOT NULL,
-  order_id VARCHAR(128) NOT NULL,
-  review_score INTEGER NOT NULL,
+  review_id VARCHAR(128),
+  order_id VARCHAR(128),
+  review_score INTEGER,
   review_comment_title VARCHAR(1024),
   review_comment_message VARCHAR(4096),
-  review_creation_date TIMESTAMP NOT NULL,
-  review_answer_timestamp TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  review_creation_date TIMESTAMP,
+  review_answer_timestamp TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -229,13 +229,13 @@ DROP TABLE IF EXISTS __rejects_order_reviews;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_order_reviews (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

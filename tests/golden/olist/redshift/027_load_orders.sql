@@ -11,17 +11,17 @@ DROP TABLE IF EXISTS __dedup_orders;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_orders (
-  order_id VARCHAR(128) NOT NULL,
-  customer_id VARCHAR(128) NOT NULL,
-  order_status VARCHAR(128) NOT NULL,
-  order_purchase_timestamp TIMESTAMP NOT NULL,
+  order_id VARCHAR(128),
+  customer_id VARCHAR(128),
+  order_status VARCHAR(128),
+  order_purchase_timestamp TIMESTAMP,
   order_approved_at TIMESTAMP,
   order_delivered_carrier_date TIMESTAMP,
   order_delivered_customer_date TIMESTAMP,
-  order_estimated_delivery_date TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  order_estimated_delivery_date TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -260,13 +260,13 @@ DROP TABLE IF EXISTS __rejects_orders;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_orders (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

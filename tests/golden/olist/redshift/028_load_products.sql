@@ -11,7 +11,7 @@ DROP TABLE IF EXISTS __dedup_products;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_products (
-  product_id VARCHAR(128) NOT NULL,
+  product_id VARCHAR(128),
   product_category_name VARCHAR(256),
   product_name_lenght INTEGER,
   product_description_lenght INTEGER,
@@ -20,9 +20,9 @@ CREATE TEMPORARY TABLE __load_products (
   product_length_cm INTEGER,
   product_height_cm INTEGER,
   product_width_cm INTEGER,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -245,13 +245,13 @@ DROP TABLE IF EXISTS __rejects_products;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_products (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

@@ -11,13 +11,13 @@ DROP TABLE IF EXISTS __dedup_sellers;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_sellers (
-  seller_id VARCHAR(128) NOT NULL,
-  seller_zip_code_prefix VARCHAR(40) NOT NULL,
-  seller_city VARCHAR(256) NOT NULL,
-  seller_state VARCHAR(8) NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  seller_id VARCHAR(128),
+  seller_zip_code_prefix VARCHAR(40),
+  seller_city VARCHAR(256),
+  seller_state VARCHAR(8),
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -200,13 +200,13 @@ DROP TABLE IF EXISTS __rejects_sellers;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_sellers (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

@@ -9,17 +9,33 @@ DROP TABLE IF EXISTS __load_account_events;
 -- drop a leftover de-duplication table
 DROP TABLE IF EXISTS __dedup_account_events;
 
--- read the batch's Parquet files by column name
-CREATE TEMPORARY TABLE __load_account_events AS
+-- a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __load_account_events (
+  region TEXT,
+  account_no INT,
+  plan TEXT,
+  owner TEXT,
+  changed_at TIMESTAMP,
+  _batch_date DATE,
+  _source_file TEXT,
+  _source_line BIGINT
+);
+
+-- read the batch's Parquet files into it by column name
+INSERT INTO __load_account_events BY NAME
 SELECT
-  region,
-  account_no,
-  plan,
-  owner,
-  changed_at,
-  _batch_date,
-  _source_file,
-  _source_line
+  COLUMNS(
+    LAMBDA __c : __c IN (
+      'region',
+      'account_no',
+      'plan',
+      'owner',
+      'changed_at',
+      '_batch_date',
+      '_source_file',
+      '_source_line'
+    )
+  )
 FROM READ_PARQUET($batch_files, union_by_name = TRUE);
 
 -- report: primary keys delivered with differing rows (named, up to three)
@@ -201,16 +217,23 @@ DROP TABLE IF EXISTS __dedup_account_events;
 -- when the batch has rejected rows: drop a leftover rejects table
 DROP TABLE IF EXISTS __rejects_account_events;
 
--- when the batch has rejected rows: read the batch's rejects Parquet files by column name
-CREATE TEMPORARY TABLE __rejects_account_events AS
+-- when the batch has rejected rows: a transient table shaped like the spec's lake files
+CREATE TEMPORARY TABLE __rejects_account_events (
+  source TEXT,
+  path TEXT,
+  line BIGINT,
+  column_name TEXT,
+  raw TEXT,
+  reason TEXT,
+  batch_date DATE
+);
+
+-- when the batch has rejected rows: read the batch's rejects Parquet files into it by column name
+INSERT INTO __rejects_account_events BY NAME
 SELECT
-  source,
-  path,
-  line,
-  column_name,
-  raw,
-  reason,
-  batch_date
+  COLUMNS(
+    LAMBDA __c : __c IN ('source', 'path', 'line', 'column_name', 'raw', 'reason', 'batch_date')
+  )
 FROM READ_PARQUET($reject_files, union_by_name = TRUE);
 
 -- when the batch has rejected rows: record the rows ingest rejected

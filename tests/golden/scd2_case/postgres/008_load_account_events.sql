@@ -11,14 +11,14 @@ DROP TABLE IF EXISTS __dedup_account_events;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_account_events (
-  region VARCHAR COLLATE "C" NOT NULL,
-  account_no INT NOT NULL,
+  region VARCHAR COLLATE "C",
+  account_no INT,
   plan VARCHAR COLLATE "C",
   owner VARCHAR COLLATE "C",
-  changed_at TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  changed_at TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -219,13 +219,13 @@ DROP TABLE IF EXISTS __rejects_account_events;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_account_events (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

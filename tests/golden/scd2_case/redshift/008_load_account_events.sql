@@ -11,14 +11,14 @@ DROP TABLE IF EXISTS __dedup_account_events;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_account_events (
-  region VARCHAR(65535) NOT NULL,
-  account_no INTEGER NOT NULL,
+  region VARCHAR(65535),
+  account_no INTEGER,
   plan VARCHAR(65535),
   owner VARCHAR(65535),
-  changed_at TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  changed_at TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -213,13 +213,13 @@ DROP TABLE IF EXISTS __rejects_account_events;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_account_events (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position

@@ -11,14 +11,14 @@ DROP TABLE IF EXISTS __dedup_members;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_members (
-  member_id BIGINT NOT NULL,
+  member_id BIGINT,
   email VARCHAR COLLATE "C",
   tier VARCHAR COLLATE "C",
   city VARCHAR COLLATE "C",
-  updated_at TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  updated_at TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -215,13 +215,13 @@ DROP TABLE IF EXISTS __rejects_members;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_members (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

@@ -11,13 +11,13 @@ DROP TABLE IF EXISTS __dedup_purchases;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_purchases (
-  purchase_id VARCHAR COLLATE "C" NOT NULL,
-  member_id BIGINT NOT NULL,
-  amount DECIMAL(10, 2) NOT NULL,
-  purchased_at TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR COLLATE "C" NOT NULL,
-  _source_line BIGINT NOT NULL
+  purchase_id VARCHAR COLLATE "C",
+  member_id BIGINT,
+  amount DECIMAL(10, 2),
+  purchased_at TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR COLLATE "C",
+  _source_line BIGINT
 );
 
 -- stream the batch's files into it, by column name
@@ -251,13 +251,13 @@ DROP TABLE IF EXISTS __rejects_purchases;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_purchases (
-  source VARCHAR COLLATE "C" NOT NULL,
-  path VARCHAR COLLATE "C" NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR COLLATE "C",
+  path VARCHAR COLLATE "C",
+  line BIGINT,
   column_name VARCHAR COLLATE "C",
   raw VARCHAR COLLATE "C",
-  reason VARCHAR COLLATE "C" NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR COLLATE "C",
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: stream the batch's rejects files into it, by column name

@@ -11,13 +11,13 @@ DROP TABLE IF EXISTS __dedup_purchases;
 
 -- a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __load_purchases (
-  purchase_id VARCHAR(65535) NOT NULL,
-  member_id BIGINT NOT NULL,
-  amount DECIMAL(10, 2) NOT NULL,
-  purchased_at TIMESTAMP NOT NULL,
-  _batch_date DATE NOT NULL,
-  _source_file VARCHAR(65535) NOT NULL,
-  _source_line BIGINT NOT NULL
+  purchase_id VARCHAR(65535),
+  member_id BIGINT,
+  amount DECIMAL(10, 2),
+  purchased_at TIMESTAMP,
+  _batch_date DATE,
+  _source_file VARCHAR(65535),
+  _source_line BIGINT
 );
 
 -- read the batch's files with COPY (listed in a manifest), by position
@@ -246,13 +246,13 @@ DROP TABLE IF EXISTS __rejects_purchases;
 
 -- when the batch has rejected rows: a transient table shaped exactly like the lake files
 CREATE TEMPORARY TABLE __rejects_purchases (
-  source VARCHAR(65535) NOT NULL,
-  path VARCHAR(65535) NOT NULL,
-  line BIGINT NOT NULL,
+  source VARCHAR(65535),
+  path VARCHAR(65535),
+  line BIGINT,
   column_name VARCHAR(65535),
   "raw" VARCHAR(65535),
-  reason VARCHAR(65535) NOT NULL,
-  batch_date DATE NOT NULL
+  reason VARCHAR(65535),
+  batch_date DATE
 );
 
 -- when the batch has rejected rows: read the batch's rejects files with COPY (listed in a manifest), by position
