@@ -122,6 +122,10 @@ class S3Lake(LakeRecords):
             return None
         return LakeFile(path, head["ContentLength"], head["ETag"].strip('"'), batch_date_of(path))
 
+    def verified(self, pipeline: str, files: list[LakeFile]) -> list[LakeFile]:
+        """An object's ETag changes with its bytes: the listing already told the truth."""
+        return files
+
     def exists(self, path: str) -> bool:
         return self._head(path, "exists") is not None
 

@@ -222,6 +222,9 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         )
     except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
         ctx.scheduler.block(source, "its load failed")
+        damaged = _damaged(ctx, plan.load)
+        if damaged:
+            return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=damaged)
         return _failed(step, started, err)
     ctx.load_seqs()[source] = seq
     if reload:
@@ -265,6 +268,19 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         detail=detail,
         error=f"{waiting} file(s) not loaded: {gate.reason}" if waiting else "",
     )
+
+
+def _damaged(ctx: RunContext, files: list[LakeFile]) -> str:
+    """After a load failed: a file whose bytes are not what its ingest wrote (hashed again, past
+    the lake's size-and-time cache), named with the remedy; '' when every file is as ingested."""
+    written = {key: checksum for r in ctx.lake.batch_records(ctx.pipeline).values() for key, _, checksum in r.files}
+    for lake_file in ctx.lake.verified(ctx.pipeline, files):
+        if lake_file.key in written and written[lake_file.key] != lake_file.checksum:
+            return (
+                f"lake file {lake_file.key} holds other bytes than its ingest wrote (damaged?): run `elt ingest` "
+                "for that delivery again, which re-creates it"
+            )
+    return ""
 
 
 def _next_load(ctx: RunContext, source: str) -> int:

@@ -132,3 +132,26 @@ def test_a_dropped_staging_table_with_a_batch_waiting_feeds_that_batch_to_its_re
     assert staging_digests(dropped.warehouse) == staging_digests(kept.warehouse)
     assert model_digests(dropped.warehouse) == model_digests(kept.warehouse)
     assert dropped.query("SELECT purchase_id FROM dwh.fact_purchase ORDER BY 1") == [("p1",), ("p2",)]
+
+
+def test_a_lake_file_damaged_in_place_with_its_size_and_time_kept_is_named_and_repaired(tmp_path):
+    """Adversarial round 7 (damaged_lake_file_same_mtime): the lake's checksum cache trusts a
+    file's size and modification time, so bytes changed with both kept passed as the file
+    ingested; the load failed with the Parquet reader's words, and ingest skipped it. A failed
+    load hashes its files again: a damaged one is named, and the next ingest re-creates it."""
+    import os
+
+    workspace, day2 = _two_days(tmp_path)
+    (damaged,) = list((workspace.lake / "tiny_shop" / "purchases").glob("batch_date=2024-02-02/*.parquet"))
+    stat = damaged.stat()
+    data = bytearray(damaged.read_bytes())
+    data[4:40] = b"\xff" * 36  # the first column chunk's bytes, same length
+    damaged.write_bytes(bytes(data))
+    os.utime(damaged, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    outcomes = _outcomes(workspace.run(DAY2))
+    load = outcomes["load:purchases"]
+    assert load.status == "failed" and "holds other bytes than its ingest wrote" in load.error, load
+    report = workspace.ingest(day2, "2024-02-02")
+    assert any("ingested again" in " ".join(r.notes) for r in report.files), report.files
+    assert workspace.run(DAY2).ok
+    assert staging_digests(workspace.warehouse) == _reference(tmp_path)
