@@ -200,16 +200,19 @@ def _restore(lake: Lake, pipeline: str, lost: list[tuple[m.SourceSpec, str, Land
         if not result.error:
             by_batch.setdefault(record.batch_date, []).append(result)
     for batch_date, done in by_batch.items():
-        before = lake.batch_records(pipeline).get(batch_date) or BatchRecord(batch_date, True)
-        files = {key: (key, rows, checksum) for key, rows, checksum in before.files}
-        for result in done:
-            described = lake.describe(result.lake_path)
-            if described is not None:
-                files[described.key] = (described.key, result.rows, described.checksum)
-        lake.write_batch_record(
-            pipeline, BatchRecord(batch_date, before.complete, tuple(sorted(files.values())), before.failed)
-        )
+        described = [(lake.describe(r.lake_path), r.rows) for r in done]
+        _amend_batch_record(lake, pipeline, batch_date, [(f.key, rows, f.checksum) for f, rows in described if f])
     return results
+
+
+def _amend_batch_record(lake: Lake, pipeline: str, batch_date: str, entries: list[tuple[str, int, str]]) -> None:
+    """The batch's record with these (lake key, rows, checksum) entries added or replaced."""
+    before = lake.batch_records(pipeline).get(batch_date) or BatchRecord(batch_date, True)
+    files = {key: (key, rows, checksum) for key, rows, checksum in before.files}
+    files.update({key: (key, rows, checksum) for key, rows, checksum in entries})
+    lake.write_batch_record(
+        pipeline, BatchRecord(batch_date, before.complete, tuple(sorted(files.values())), before.failed)
+    )
 
 
 def _version_of(key: str) -> str:
@@ -235,15 +238,8 @@ def _name_in_batch_records(
         if batch is None or record.lake_key not in {key for key, _, _ in batch.files}:
             unnamed.setdefault(record.batch_date, []).append(record)
     for batch_date, named_now in unnamed.items():
-        before = batches.get(batch_date) or BatchRecord(batch_date, True)
-        files = {key: (key, rows, checksum) for key, rows, checksum in before.files}
-        for record in named_now:
-            described = present.get(record.lake_key)
-            if described is not None:
-                files[record.lake_key] = (record.lake_key, lake.row_count(described.path), described.checksum)
-        lake.write_batch_record(
-            pipeline, BatchRecord(batch_date, before.complete, tuple(sorted(files.values())), before.failed)
-        )
+        found = [present[r.lake_key] for r in named_now if r.lake_key in present]
+        _amend_batch_record(lake, pipeline, batch_date, [(f.key, lake.row_count(f.path), f.checksum) for f in found])
 
 
 def batch_record(lake: Lake, pipeline: str, batch_date: str, report: IngestReport) -> BatchRecord:
