@@ -325,6 +325,18 @@ def _literally(path: str) -> Iterator[str]:
         yield plain
 
 
+def _unreadable(path: str, source: m.SourceSpec, err: Exception) -> str:
+    """What to say of a file DuckDB could not read: the line where its line endings change, when
+    that is why; DuckDB's first line of text otherwise."""
+    from framework.ingest.line_endings import mixed_endings
+
+    if source.landing.format is m.FileFormat.CSV:
+        mixed = mixed_endings(path, source.landing.csv.quote)
+        if mixed is not None:
+            return f"{path}:{mixed.line}: {mixed.describe()}"
+    return f"{path}: cannot read the file as {source.landing.format.value}: {str(err).splitlines()[0]}"
+
+
 def ingest_file(
     con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str, version: str = ""
 ) -> FileResult:
@@ -343,9 +355,7 @@ def ingest_file(
             counts = reading.stage_raw(con, readable, plan.file_columns, source)
         result.rejects = reading.collect_rejects(con, source, plan.file_columns)
     except duckdb.Error as err:
-        raise IngestError(
-            f"{path}: cannot read the file as {source.landing.format.value}: {str(err).splitlines()[0]}"
-        ) from None
+        raise IngestError(_unreadable(path, source, err)) from None
     total = counts.records
     if total and len(result.rejects) / total > source.max_reject_fraction:
         first = "; ".join(f"line {r.line}: {r.reason}" for r in result.rejects[:3])

@@ -223,6 +223,28 @@ def test_truncated_gzip_is_a_clear_error(shop):
     assert_nothing_lost(shop)
 
 
+@pytest.mark.parametrize("gz", [False, True])
+def test_mixed_line_endings_name_the_line_where_they_change(shop, gz):
+    """DuckDB's strict reader refuses a file whose lines end with CRLF and LF both with only
+    "Error when sniffing file"; the message names the first line that ends the other way."""
+    crlf = "\r\n".join([HEADER, *GOOD[:2]]) + "\r\n"
+    result = ingest_members(shop, (crlf + GOOD[2] + "\n").encode(), gz=gz)
+    assert "members_2024-01-02.csv:4: line 4 ends with LF where the lines before it end with CRLF" in result.error
+    assert shop.run().ok
+    assert_nothing_lost(shop)
+
+
+def test_a_line_break_inside_a_quoted_field_is_not_a_line_ending(tmp_path):
+    from framework.ingest.line_endings import mixed_endings
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(b'id;note\n1;"two\r\nlines ""quoted"""\n2;x\n')
+    assert mixed_endings(str(path)) is None
+    path.write_bytes(b'id;note\n1;"two\nlines"\n2;x\r\n')
+    found = mixed_endings(str(path))
+    assert found is not None and (found.line, found.first, found.other) == (4, "LF", "CRLF")
+
+
 def test_a_loaded_file_that_changes_is_refused_and_nothing_else_moves(shop):
     loaded = next(shop.lake.rglob("members_2024-01-01.parquet"))
     pq.write_table(pa.Table.from_pylist([{"x": 1}]), loaded)
