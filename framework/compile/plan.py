@@ -441,7 +441,10 @@ def _nullable_additions(
 
 def _drop_outgrown(spec: m.ModelSpec, naming: Naming) -> Statement | None:
     """A table its spec outgrew: a table model's build recreates it (its rows are rebuilt whole
-    anyway); an incremental model's only with `--full` (it keeps rows across builds)."""
+    anyway); an incremental model's only with `--full` (it keeps rows across builds). A view
+    whose columns changed is dropped first: CREATE OR REPLACE VIEW takes only the same columns
+    on PostgreSQL (some may be added at the end) and on Redshift."""
     if spec.materialization is m.Materialization.VIEW:
-        return None
+        drop = exp.Drop(tables=[naming.table_of(spec.name)], kind="VIEW", exists=True)
+        return run(drop, "drop the view whose columns changed")
     return run(q.drop_table(spec.name, naming.schema_of(spec.name)), "drop the table its spec outgrew")

@@ -148,10 +148,10 @@ def _recreate(
     step: Step, tables: dict[str | None, tuple[StatementInfo, ...]], text: Callable[[exp.Expression], str]
 ) -> tuple[StatementInfo, ...]:
     """A build's drop + its table step's CREATE (already rendered: the run order puts the table
-    step first), to recreate a table its spec outgrew."""
+    step first), to recreate a table its spec outgrew; a view's drop alone (its build creates it)."""
     if step.drop_table is None:
         return ()
-    return (statement_info(step.drop_table, text), *tables[step.spec])
+    return (statement_info(step.drop_table, text), *tables.get(step.spec, ()))
 
 
 def statement_info(statement: Statement, text: Callable[[exp.Expression], str]) -> StatementInfo:

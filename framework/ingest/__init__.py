@@ -17,6 +17,7 @@ import glob
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -331,7 +332,10 @@ def _unreadable(path: str, source: m.SourceSpec, err: Exception) -> str:
     from framework.ingest.line_endings import mixed_endings
 
     if source.landing.format is m.FileFormat.CSV:
-        mixed = mixed_endings(path, source.landing.csv.quote)
+        try:
+            mixed = mixed_endings(path, source.landing.csv.quote)
+        except (OSError, EOFError, zlib.error):  # a truncated gzip: DuckDB's words say it
+            mixed = None
         if mixed is not None:
             return f"{path}:{mixed.line}: {mixed.describe()}"
     return f"{path}: cannot read the file as {source.landing.format.value}: {str(err).splitlines()[0]}"

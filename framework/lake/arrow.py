@@ -58,6 +58,40 @@ def arrow_type(ptype: PortableType):
     }[ptype.name]
 
 
+def file_columns(schema) -> tuple[m.Column, ...]:
+    """A lake file's columns as the spec types they were written for (the inverse of
+    `arrow_type`); a column of a type no spec writes is kept by name with its Arrow type's text."""
+    import pyarrow as pa
+
+    columns = []
+    for field in schema:
+        kind = field.type
+        if pa.types.is_decimal(kind):
+            ptype: PortableType | None = PortableType("decimal", kind.precision, kind.scale)
+        elif pa.types.is_timestamp(kind):
+            ptype = PortableType("timestamptz" if kind.tz else "timestamp")
+        else:
+            simple = {
+                pa.string(): "string",
+                pa.large_string(): "string",
+                pa.int32(): "integer",
+                pa.int64(): "bigint",
+                pa.float64(): "double",
+                pa.bool_(): "boolean",
+                pa.date32(): "date",
+            }.get(kind)
+            ptype = PortableType(simple) if simple else None
+        columns.append(m.Column(field.name, str(ptype) if ptype else str(kind), ptype))
+    return tuple(columns)
+
+
+def same_shape(schema, columns: tuple[m.Column, ...]) -> bool:
+    """Whether a lake file's schema is what the spec's `columns` write: the same names, in order,
+    of the same types (Parquet has no string length: string(n) is string)."""
+    expected = lake_schema(columns)
+    return [(f.name, f.type) for f in schema] == [(f.name, f.type) for f in expected]
+
+
 def lake_schema(columns: tuple[m.Column, ...]):
     """Columns in spec order (then the ingest columns): Redshift's Parquet COPY maps by position."""
     import pyarrow as pa

@@ -129,6 +129,15 @@ class LocalLake(LakeRecords):
         except FooterError as err:
             raise LakeError(f"row count {path}: {err}") from None
 
+    def schema(self, path: str):
+        """The Arrow schema of a Parquet file (its footer)."""
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_schema(path)
+        except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+            raise LakeError(f"schema {path}: {err}") from None
+
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
 

@@ -24,9 +24,9 @@ import posixpath
 from contextlib import contextmanager
 
 from framework.lake import (
-    LakeRecords,
     LakeError,
     LakeFile,
+    LakeRecords,
     batch_date_of,
     copy_manifest,
     sha256_of,
@@ -238,6 +238,23 @@ class S3Lake(LakeRecords):
         except Exception:  # noqa: BLE001 - only a hint for the message
             return True
         return True
+
+    def schema(self, path: str):
+        """The Arrow schema of a Parquet object, from its footer alone (ranged GETs of its tail)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        bucket, key = split_s3(path)
+        tail = self._tail(bucket, key, _TAIL)
+        if len(tail) < 12 or tail[-4:] != b"PAR1":
+            raise LakeError(f"S3 schema {path}: not a Parquet file")
+        footer = int.from_bytes(tail[-8:-4], "little") + 8
+        if footer > len(tail):
+            tail = self._tail(bucket, key, footer)
+        try:
+            return pq.read_schema(pa.BufferReader(tail[-footer:]))
+        except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+            raise LakeError(f"S3 schema {path}: unreadable Parquet footer ({err})") from None
 
     def _footer_rows(self, path: str, size: int) -> int:
         """Rows from the Parquet footer, read with ranged GETs of the object's tail."""

@@ -33,15 +33,17 @@ class Drift:
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
     retyped: tuple[tuple[str, str, str], ...] = ()
+    reordered: bool = False  # a view's columns in another order (a table's order does not matter)
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.extra or self.retyped)
+        return bool(self.missing or self.extra or self.retyped or self.reordered)
 
     def __str__(self) -> str:
         parts = ([f"lacks column(s) {', '.join(self.missing)}"] if self.missing else []) + (
             [f"has column(s) {', '.join(self.extra)} no longer in the spec"] if self.extra else []
         )
         parts += [f"has column {c} as {live} where the spec declares {declared}" for c, live, declared in self.retyped]
+        parts += ["has its columns in another order"] if self.reordered else []
         return " and ".join(parts)
 
 
@@ -249,9 +251,8 @@ class RunState:
 
     # -- live tables ------------------------------------------------------------------------------
     def drift(self, spec: SpecInfo) -> Drift:
-        """How a model's or source's live table differs from its spec's columns (empty when it does not)."""
-        if spec.materialization == "view":
-            return Drift()
+        """How a model's or source's live table (or view) differs from its spec's columns (empty
+        when it does not, or when the warehouse does not list it: Redshift's late-binding views)."""
         if self.live is None:
             self.live = live_columns(self.conn, self.manifest)
         live = self.live.get(spec.table)
@@ -265,7 +266,12 @@ class RunState:
             for c in spec.columns
             if c.name in live and c.stored and live[c.name] and live[c.name] != c.stored
         )
-        return Drift(tuple(c for c in declared if c not in live), tuple(sorted(set(live) - set(declared))), retyped)
+        missing = tuple(c for c in declared if c not in live)
+        if spec.materialization == "view":  # its columns, in order, are its query's
+            common = [c for c in declared if c in live]
+            reordered = common != [c for c in live if c in declared]
+            return Drift(missing, tuple(c for c in live if c not in declared), retyped, reordered)
+        return Drift(missing, tuple(sorted(set(live) - set(declared))), retyped)
 
     # -- run log ----------------------------------------------------------------------------------
     def log_all(self, outcomes: list[StepOutcome]) -> None:

@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.compile.manifest import InternalQuery, Manifest, SpecInfo, StatementInfo, StepInfo, StepKind, step_id
-from framework.errors import ConfigError, EltError
+from framework.errors import ConfigError, EltError, TerminalWarehouseError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
-from framework.execute.steps import execute_step
-from framework.lake import Lake, LakeFile, batch_date_of
+from framework.execute.steps import StepResult, execute_step, run_statement
+from framework.lake import Lake, LakeFile, batch_date_of, lake_key
 from framework.run.batches import BatchGate, not_as_ingested
 from framework.run.detect import Pending, pending_files
 from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
+from framework.run.shapes import by_shape
 from framework.run.state import BuiltState, Drift, LastBuild, RunState
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, since_param
 
@@ -205,21 +206,35 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         return _keep_snapshot(
             ctx, step, started, plan, [ledger[f.path] for f in (*plan.load, *plan.superseded)], rejects
         )
+    attempts = 0
+    loading = step  # as compiled, or with a COPY per shape of files (see framework/run/shapes.py)
+
+    def attempt() -> StepResult:
+        nonlocal attempts
+        attempts += 1
+        if attempts > 1 and not reload:  # a reload is idempotent: it forgets and rewrites the same records
+            recorded = _recorded_since(ctx, step, [*plan.load, *plan.superseded], ledger)
+            if recorded is not None:
+                return recorded
+        return execute_step(
+            ctx.conn,
+            loading,
+            params,
+            files=[ledger[f.path] for f in plan.load],
+            in_transaction=lambda conn: _consume(ctx, conn, source, consumed, seq if reload else None),
+            # a reload's table and records made anew; else the columns the source gained, added in
+            # the load's transaction
+            prelude=_reload_prelude(ctx, step, bool(drift)) if reload else additions or (),
+            then=step.rejects if rejects else (),
+        )
+
     try:
         params = {**_load_params(ctx, step, plan.load, rejects), "load_seq": seq}  # the rows' _load_seq
-        result = ctx.execute(
-            lambda: execute_step(
-                ctx.conn,
-                step,
-                params,
-                files=[ledger[f.path] for f in plan.load],
-                in_transaction=lambda conn: _consume(ctx, conn, source, consumed, seq if reload else None),
-                # a reload's table and records made anew; else the columns the source gained, added in
-                # the load's transaction
-                prelude=_reload_prelude(ctx, step, bool(drift)) if reload else additions or (),
-                then=step.rejects if rejects else (),
-            )
-        )
+        shaped = by_shape(step, spec, plan.load, ctx.lake, ctx.manifest.target, ctx.pipeline, ctx.state.run_id)
+        if shaped is not None:
+            loading, by_group = shaped
+            params.update(by_group)
+        result = ctx.execute(attempt)
     except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
         ctx.scheduler.block(source, "its load failed")
         damaged = _damaged(ctx, plan.load)
@@ -255,6 +270,8 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         detail += f"; {conflicting:,} primary key(s) delivered with differing rows, {outcome}: {', '.join(named)}" + (
             " …" if conflicting > len(named) else ""
         )
+    if result.reports.get("recorded_before"):
+        detail += "; the ledger recorded them when the step was retried: the earlier attempt's commit went through"
     loaded = {f.batch_date for f in plan.load}
     detail += "".join(f"; {note}" for note in gate.partial if any(f"batch {b} " in note for b in loaded))
     waiting = len(pending.new) - len(admitted)
@@ -268,6 +285,37 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         detail=detail,
         error=f"{waiting} file(s) not loaded: {gate.reason}" if waiting else "",
     )
+
+
+def _recorded_since(
+    ctx: RunContext, step: StepInfo, files: list[LakeFile], ledger: dict[str, dict[str, Any]]
+) -> StepResult | None:
+    """Before a load is tried again (after a transient error): whether its files are in the ledger
+    now. A commit whose answer was lost (the connection dropped during COMMIT) did load them, and a
+    second try would load every row twice; so the ledger is read again, in the new session.
+    Every file recorded: the step is done (its counts from the ledger). Some: another run loaded
+    them meanwhile, and this plan is stale. None: the earlier attempt wrote nothing; try again."""
+    query = ctx.manifest.internal_sql(InternalQuery.LEDGER_FILES)
+    rows = run_statement(ctx.conn, query, {"pipeline": ctx.pipeline, "source": step.spec})
+    recorded = {lake_key(path): checksum for path, checksum, _, _ in rows}
+    ours = [f for f in files if recorded.get(f.key) == f.checksum]
+    if not ours:
+        return None
+    if len(ours) < len(files):
+        raise TerminalWarehouseError(
+            f"{len(ours)} of the {len(files)} file(s) this load was to record are in the ledger now (first: "
+            f"{ours[0].key}): another run loaded them while this step was retried; run again to load what is left"
+        )
+    read = sum(int(ledger[f.path]["row_count"]) for f in files if f.path in ledger)
+    return StepResult(step.id, reports={"rows_read": read, "rows_kept": read, "recorded_before": 1})
+
+
+def _published_before(ctx: RunContext, model: str, seq: int) -> bool:
+    """Whether the model state, read again, records build `seq` of `model`: the build committed
+    before its connection dropped (a second try would record it twice and, for a merge that
+    counts rows, report them twice)."""
+    last = ctx.state.built().last.get(model)
+    return last is not None and last.seq == seq
 
 
 def _damaged(ctx: RunContext, files: list[LakeFile]) -> str:
@@ -497,10 +545,18 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         ctx.state.record_build(conn, spec, seq, consumed, whole=whole)
         ctx.state.invalidate(conn, ctx.manifest.downstream(spec.name))
 
+    attempts = 0
+
+    def attempt() -> StepResult:
+        nonlocal attempts
+        attempts += 1
+        # tried again after a transient error: a commit whose answer was lost did publish the build
+        if attempts > 1 and _published_before(ctx, spec.name, seq):
+            return StepResult(step.id, reports={"recorded_before": 1})
+        return execute_step(ctx.conn, step, params, in_transaction=audit_and_publish, prelude=prelude)
+
     try:
-        result = ctx.execute(
-            lambda: execute_step(ctx.conn, step, params, in_transaction=audit_and_publish, prelude=prelude)
-        )
+        result = ctx.execute(attempt)
     except ChecksFailed as failed:
         ctx.scheduler.block(spec.name, "failed its checks")
         return _outcome(
@@ -539,8 +595,13 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 f"rows of {result.reports['keys_changed']:,} key(s) changed"
                 if scope.since is None and result.reports.get("keys_changed") is not None
                 else "",
-                "table recreated for its spec's new shape (grants on it must be given again)"
+                f"{'view' if spec.materialization == 'view' else 'table'} recreated for its spec's new shape "
+                "(grants on it must be given again)"
                 if reshape and prelude and not first_build  # a first build has no old table to lose
+                else "",
+                "the model state recorded this build when the step was retried: the earlier attempt's commit "
+                "went through"
+                if result.reports.get("recorded_before")
                 else "",
             )
             if part

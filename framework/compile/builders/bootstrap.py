@@ -46,6 +46,24 @@ def bootstrap_statements(
         for role in (WRITER_ROLE, READER_ROLE)
     ]
     statements.append(run(_grant(["CREATE"], "DATABASE", database, WRITER_ROLE, redshift), "writers create schemas"))
+    if redshift:
+        # Serverless workgroups start in SNAPSHOT isolation, under which two runs loading the same
+        # files at once (an `elt run` by hand during a DAG run) could both commit them; under
+        # SERIALIZABLE one fails with error 1023, and its retry finds them in the ledger
+        # (docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html, r_ALTER_DATABASE.html:
+        # it takes effect in the sessions opened after it)
+        statements.append(
+            run(
+                words.command("ALTER DATABASE", words.name(database), "ISOLATION LEVEL SERIALIZABLE"),
+                "concurrent writes to one table are serialized (the default for Serverless is SNAPSHOT)",
+            )
+        )
+        # a view model is dropped and created by each build (builders/models.py: build_view), and
+        # only its owner, a superuser or a holder of this system permission may drop a view
+        # (docs.aws.amazon.com/redshift/latest/dg/r_DROP_VIEW.html; r_roles-system-privileges.html)
+        statements.append(
+            run(words.command("GRANT DROP VIEW TO ROLE", words.name(WRITER_ROLE)), "writers replace each other's views")
+        )
     for schema in schemas:
         statements.append(run(_create_schema(schema), f"schema {schema}, made by the admin"))
         statements.append(

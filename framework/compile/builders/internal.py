@@ -32,7 +32,8 @@ def internal_statements(
     ledger, state = naming.internal("file_ledger"), naming.internal("model_builds")
     columns = exp.Table(this=q.ident("columns"), db=q.ident("information_schema"))
     return {
-        # The live tables' columns and their types, to tell a table that no longer matches its spec.
+        # The live tables' (and views') columns and their types, in order, to tell a table that no
+        # longer matches its spec.
         InternalQuery.TABLE_COLUMNS: q.select(
             *q.cols(
                 [
@@ -47,7 +48,8 @@ def internal_statements(
             )
         )
         .from_(columns)
-        .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
+        .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()]))
+        .order_by(*q.cols(["table_schema", "table_name", "ordinal_position"])),
         InternalQuery.LEDGER_FILES: q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"), q.col("row_count"))
         .from_(ledger)
         .where(_equals(dialect, "pipeline", "source")),

@@ -96,14 +96,22 @@ def duplicate_key_guard(temp: str, keys: tuple[str, ...], model_name: str) -> St
 
 
 def build_view(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
+    """CREATE OR REPLACE VIEW takes only a query of the same columns (PostgreSQL: some may be
+    added at the end; the run drops a view whose live columns differ first). Redshift's late-binding
+    views are dropped and created every time, in the build's transaction: their columns are not in
+    information_schema to compare."""
+    late_binding = dialect.late_binding_views
     view = exp.Create(
         this=naming.table_of(spec.name),
         kind="VIEW",
-        replace=True,
+        replace=not late_binding,
         expression=staged_source(spec, source_query, dialect),
-        no_schema_binding=dialect.late_binding_views or None,
+        no_schema_binding=late_binding or None,
     )
-    return [run(view, "create or replace the view")]
+    if not late_binding:
+        return [run(view, "create or replace the view")]
+    drop = exp.Drop(tables=[naming.table_of(spec.name)], kind="VIEW", exists=True)
+    return [run(drop, "drop the view (its columns may have changed)"), run(view, "create the view")]
 
 
 def build_full_refresh(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:

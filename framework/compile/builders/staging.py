@@ -74,7 +74,11 @@ def load_seq_upgrade(spec: m.SourceSpec, pipeline: str, naming: Naming, dialect:
 
 
 def load_name(spec: m.SourceSpec) -> str:
-    return f"__load_{spec.name}"
+    return load_name_of(spec.name)
+
+
+def load_name_of(source: str) -> str:
+    return f"__load_{source}"
 
 
 def dedup_name(spec: m.SourceSpec) -> str:
@@ -139,23 +143,60 @@ def read_files(
         # sqlglot mangles quoted COPY options in general (TIMEFORMAT 'auto' loses its quotes);
         # this exact shape does round-trip, is verified like every statement, and is pinned by
         # the golden files.
-        copy = exp.Copy(
-            this=q.table(name),
-            kind=True,
-            files=[dialect.placeholder(manifest)],
-            credentials=exp.Credentials(iam_role=dialect.placeholder("iam_role")),
-            params=[
-                exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET")),
-                exp.CopyParameter(this=exp.Var(this="MANIFEST")),
-            ],
-        )
         return [
             run(create, "a transient table shaped exactly like the lake files"),
-            run(copy, f"read {whose} files with COPY (listed in a manifest), by position"),
+            run(
+                _parquet_copy(name, manifest, dialect),
+                f"read {whose} files with COPY (listed in a manifest), by position",
+            ),
         ]
     from framework.errors import CompileError
 
     raise CompileError(f"unknown load method {dialect.load_method!r}")
+
+
+def _parquet_copy(table: str, manifest: str, dialect: Dialect) -> exp.Copy:
+    return exp.Copy(
+        this=q.table(table),
+        kind=True,
+        files=[dialect.placeholder(manifest)],
+        credentials=exp.Credentials(iam_role=dialect.placeholder("iam_role")),
+        params=[
+            exp.CopyParameter(this=exp.Var(this="FORMAT"), expression=exp.Var(this="PARQUET")),
+            exp.CopyParameter(this=exp.Var(this="MANIFEST")),
+        ],
+    )
+
+
+def shape_manifest_param(index: int) -> str:
+    return f"shape_manifest_{index}"
+
+
+def copy_by_shape(
+    source: str, columns: tuple[str, ...], shape: tuple[m.Column, ...], index: int, dialect: Dialect
+) -> list[Statement]:
+    """Lake files of another shape than the spec's (ingested before a column was added, dropped
+    or retyped) into `__load_<source>` (the spec's `columns`), for a warehouse whose COPY maps
+    Parquet by position and wants the table's types to be the file's (Redshift: "COPY from
+    columnar data formats"; a Spectrum scan refuses a DECIMAL of another precision): COPY into a
+    transient table of exactly the files' `shape`, then its columns the spec has into the load
+    table by name (a column the files lack is NULL; the insert converts the types, and fails on
+    a value the spec's type cannot hold)."""
+    name = f"__shape_{source}_{index}"
+    shaped = exp.Schema(
+        this=q.table(name),
+        expressions=[column_def(dataclasses.replace(c, nullable=True), dialect) for c in shape],
+    )
+    create = exp.Create(this=shaped, kind="TABLE", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+    have = {c.name for c in shape}
+    common = [c for c in columns if c in have]
+    insert = q.insert_select(q.table(load_name_of(source)), common, q.select(*q.cols(common)).from_(q.table(name)))
+    return [
+        run(create, f"a transient table shaped like lake files of another shape (group {index})"),
+        run(_parquet_copy(name, shape_manifest_param(index), dialect), "read them with COPY, by position"),
+        run(insert, "their columns the spec declares into the load table, by name"),
+        run(exp.Drop(tables=[q.table(name)], kind="TABLE", exists=True), "drop the transient table"),
+    ]
 
 
 def deduplicate(

@@ -642,3 +642,107 @@ def test_a_second_run_of_a_pipeline_on_postgres_is_refused_while_one_holds_it(po
         for s in shared:
             s.close()
     assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).tables["staging.members"] == 3
+
+
+@pytest.mark.parametrize("schema", ["staging", "dwh"])  # a load's commit, a build's
+def test_a_step_whose_commit_went_through_before_the_connection_dropped_is_not_run_again(
+    postgres, tmp_path, monkeypatch, schema
+):
+    """Adversarial round 8 (retry_reloads_ledgered_files): a load is retried whole after a
+    transient error, with the plan made before its first attempt. When the connection drops
+    during COMMIT after the server committed, the retry loaded every row and recorded every
+    file a second time. The retry reads the ledger again first: the files are there, so the step
+    is done — each row once, each file recorded once, and the run says why. A build likewise
+    (its state row read again: recorded once, not refused by the state's key)."""
+    from framework.errors import TransientWarehouseError
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    settings = postgres.settings(postgres.create_database("lost_commit"), str(workspace.lake))
+    original = PostgresSession.execute
+    state = {"ledger": False, "dropped": 0}
+
+    def execute(self, sql, params=None):
+        if sql.startswith((f"INSERT INTO {schema}.", f"MERGE INTO {schema}.")):
+            state["ledger"] = True
+        result = original(self, sql, params)
+        if sql == "COMMIT" and state["ledger"] and not state["dropped"]:
+            state["dropped"] += 1  # the server committed; its answer never arrived
+            self.close()
+            raise TransientWarehouseError("server closed the connection unexpectedly")
+        return result
+
+    monkeypatch.setattr(PostgresSession, "execute", execute)
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    assert state["dropped"] == 1
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    (retried,) = [o for o in result.outcomes if "the earlier attempt's commit went through" in o.detail]
+    assert retried.step.startswith("load:" if schema == "staging" else "build:"), retried
+    with postgres.connect(settings.dbname) as conn:
+        assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT member_id) FROM staging.members").fetchone() == (3, 3)
+        assert conn.execute("SELECT COUNT(*) FROM staging.purchases").fetchone() == (1,)
+        assert conn.execute("SELECT source, COUNT(*) FROM elt.file_ledger GROUP BY 1 ORDER BY 1").fetchall() == [
+            ("members", 1),
+            ("purchases", 1),
+        ]
+        assert conn.execute("SELECT COUNT(*) FROM dwh.fact_purchase").fetchone() == (1,)
+        builds = conn.execute("SELECT model, COUNT(*) FROM elt.model_builds GROUP BY 1 ORDER BY 1").fetchall()
+        assert builds == [("dim_member", 1), ("fact_purchase", 1)], builds
+
+
+VIEW_YAML = """version: 1
+kind: model
+name: v_member
+layer: mart
+description: Members as a view.
+materialization: view
+depends_on: [dim_member]
+keys:
+  business: [member_id]
+columns:
+  - {{name: member_id, type: bigint, nullable: false}}
+  - {{name: {second}, type: string}}
+sql: |
+  SELECT member_id, tier AS {second} FROM dim_member WHERE is_current
+"""
+SWAPPED_VIEW_YAML = VIEW_YAML.replace(
+    "  - {{name: member_id, type: bigint, nullable: false}}\n  - {{name: {second}, type: string}}",
+    "  - {{name: {second}, type: string}}\n  - {{name: member_id, type: bigint, nullable: false}}",
+).replace("SELECT member_id, tier AS {second}", "SELECT tier AS {second}, member_id")
+
+
+def test_a_view_whose_columns_change_is_made_anew_on_postgres(postgres, tmp_path):
+    """Adversarial round 8 (view_column_change): PostgreSQL's CREATE OR REPLACE VIEW takes only
+    the same columns (it may add some at the end): a view model whose column was renamed failed
+    its build on every run. Its columns, read from the warehouse, differ from the spec's: the
+    build drops the view and creates it, in its transaction."""
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    view = workspace.pipeline / "models" / "v_member.yml"
+    view.write_text(VIEW_YAML.format(second="tier"))
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    settings = postgres.settings(postgres.create_database("view_change"), str(workspace.lake))
+    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).ok
+    view.write_text(VIEW_YAML.format(second="member_tier"))
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    build = next(o for o in result.outcomes if o.step == "build:v_member")
+    assert "view recreated" in build.detail, build
+    with postgres.connect(settings.dbname) as conn:
+        rows = conn.execute("SELECT member_id, member_tier FROM mart.v_member ORDER BY 1").fetchall()
+    assert rows == [(1, "gold"), (2, "silver"), (3, "bronze")]
+    view.write_text(SWAPPED_VIEW_YAML.format(second="member_tier"))  # the same columns, in another order
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    with postgres.connect(settings.dbname) as conn:
+        assert conn.execute("SELECT * FROM mart.v_member ORDER BY 2").fetchall() == [
+            ("gold", 1),
+            ("silver", 2),
+            ("bronze", 3),
+        ]

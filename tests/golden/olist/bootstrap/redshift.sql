@@ -4,6 +4,10 @@ CREATE ROLE elt_writer;
 CREATE ROLE elt_reader;
 -- writers create schemas
 GRANT CREATE ON DATABASE analytics TO ROLE elt_writer;
+-- concurrent writes to one table are serialized (the default for Serverless is SNAPSHOT)
+ALTER DATABASE analytics ISOLATION LEVEL SERIALIZABLE;
+-- writers replace each other's views
+GRANT DROP VIEW TO ROLE elt_writer;
 -- schema dwh, made by the admin
 CREATE SCHEMA IF NOT EXISTS dwh;
 -- writers use dwh

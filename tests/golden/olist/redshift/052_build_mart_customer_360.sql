@@ -2,8 +2,11 @@
 -- after: check:mart_customer_profile, check:fact_orders
 BEGIN;
 
--- create or replace the view
-CREATE OR REPLACE VIEW mart.mart_customer_360 AS
+-- drop the view (its columns may have changed)
+DROP VIEW IF EXISTS mart.mart_customer_360;
+
+-- create the view
+CREATE VIEW mart.mart_customer_360 AS
 SELECT
   __q.customer_unique_id,
   __q.customer_sk,
