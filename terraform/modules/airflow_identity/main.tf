@@ -1,4 +1,4 @@
-# Optional least-privilege identity for Airflow: the lake prefix, the Data API on one workgroup.
+# Optional least-privilege identity for Airflow: the lake prefix, temporary database credentials on one workgroup.
 data "aws_iam_policy_document" "trust" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -28,16 +28,7 @@ data "aws_iam_policy_document" "airflow" {
       values   = ["${var.prefix}/*"]
     }
   }
-  statement {
-    sid       = "DataApiOnWorkgroup"
-    actions   = ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"]
-    resources = [var.workgroup_arn]
-  }
-  statement {
-    sid       = "DataApiResults"
-    actions   = ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement"]
-    resources = [var.workgroup_arn]
-  }
+  # No Data API actions: the framework connects with redshift_connector (IAM), never the Data API.
   statement {
     sid       = "TemporaryCredentials"
     actions   = ["redshift-serverless:GetCredentials"]

@@ -311,6 +311,11 @@ def test_the_airflow_identity_is_least_privilege():
     policy = module("airflow_identity")["data"]["aws_iam_policy_document"]["airflow"]["statement"]
     for statement in policy:
         assert "*" not in statement["resources"] and not any(a.endswith(":*") for a in statement["actions"])
+    # exactly what a task calls (adversarial round 8: the Data API actions were never used): the
+    # lake's objects and listing, and temporary database credentials (its connection carries the
+    # workgroup's endpoint, so the driver never calls GetWorkgroup)
+    actions = {a for statement in policy for a in statement["actions"]}
+    assert actions == {"s3:GetObject", "s3:PutObject", "s3:ListBucket", "redshift-serverless:GetCredentials"}
 
 
 def test_copy_has_a_route_to_s3_through_exactly_one_gateway_endpoint():
@@ -660,6 +665,8 @@ def test_outputs_become_pipeline_settings_and_airflow_connections(tmp_path):
     assert settings["environment"] == {"ELT_OLIST_COPY_ROLE_ARN": outputs["copy_role_arn"]["value"]}
     redshift = settings["airflow_connections"]["AIRFLOW_CONN_REDSHIFT_OLIST"]
     assert redshift["extra"]["iam"] is True and "password" not in json.dumps(settings).lower()
+    # the endpoint given: the driver never looks it up (GetWorkgroup is not in the Airflow identity)
+    assert (redshift["host"], redshift["port"]) == (outputs["endpoint"]["value"], int(outputs["port"]["value"]))
     # RedshiftSQLHook.get_conn passes every extra key to redshift_connector.connect: only its own
     # arguments (the AWS connection is the hook's aws_conn_id, from the target: not in the extra).
     import inspect
