@@ -39,6 +39,9 @@ class Hop:
     input: str
     match: str
     carry: str
+    # a window's partition: NULL is one partition (PARTITION BY groups NULLs), so a NULL found
+    # reaches the rows whose `match` is NULL; a join's equality never matches NULL
+    null_safe: bool = False
 
 
 @dataclass(frozen=True)
@@ -303,7 +306,7 @@ def _partition_hops(classes: _Classes, key_class: Node, partition: Node | None) 
     carry = next((n[2] for n in nodes if n[3] == partition[3] and classes.find(n) == key_class), None)
     if carry is None:
         return None
-    return Hop(partition[1], carry, partition[2]), Hop(partition[1], partition[2], carry)
+    return Hop(partition[1], carry, partition[2]), Hop(partition[1], partition[2], carry, null_safe=True)
 
 
 def _matches(part, joined: str) -> bool:

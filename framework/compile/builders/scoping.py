@@ -96,7 +96,7 @@ def _push_filters(root: exp.Select, key: str, affected) -> None:
             # affected keys (what the key paths reached: every key of those partitions)
             reached = _reached(relation, bodies, partition.name, projected.name, affected)
             if reached is not None:
-                root.where(_in(partition.copy(), reached()), copy=False)
+                root.where(_in_partitions(partition, reached), copy=False)
     own = ctes.get(relation.name) if relation is not None else None
     if isinstance(own, exp.Select):  # the CTE the key is read from
         _push_into(own, projected.name, affected, ctes)
@@ -190,6 +190,15 @@ def _relation(root: exp.Select, alias: str) -> exp.Table | None:
     sources = [root.args["from_"].this] if root.args.get("from_") else []
     sources += [j.this for j in root.args.get("joins") or []]
     return next((t for t in sources if isinstance(t, exp.Table) and t.alias_or_name == alias), None)
+
+
+def _in_partitions(partition: exp.Column, reached) -> exp.Expression:
+    """The rows of the partitions `reached` makes values of — the NULL one too: PARTITION BY
+    groups NULLs into one partition, which `IN` never matches."""
+    values = reached()
+    found = q.select(q.lit(1)).from_(q.subquery(values.copy(), "__n")).where(_is_null(q.col(partition.name, "__n")))
+    in_null = exp.And(this=_is_null(partition.copy()), expression=q.exists(found))
+    return exp.Paren(this=exp.Or(this=_in(partition.copy(), values), expression=in_null))
 
 
 def _reached(relation: exp.Table, bodies: dict[str, exp.Expression], column: str, key: str, affected):
@@ -592,11 +601,17 @@ def _grouped_values(
 
 def _hop(found: exp.Query, hop: Hop, naming: Naming, hops: _HopTables) -> exp.Select:
     reached = hops.read(q.select(q.col("__v")).from_(q.subquery(found, "__h")))
-    return (
-        q.select(q.alias(q.col(hop.carry), "__v"))
-        .from_(naming.table_of(hop.input))
-        .where(_in(q.col(hop.match), reached))
-    )
+    matches: exp.Expression = _in(q.col(hop.match), reached)
+    if hop.null_safe:  # a NULL partition value reaches the NULL partition's rows
+        null_reached = q.exists(
+            q.select(q.lit(1)).from_(q.subquery(reached.copy(), "__n")).where(_is_null(q.col("__v")))
+        )
+        matches = exp.Or(this=matches, expression=exp.And(this=_is_null(q.col(hop.match)), expression=null_reached))
+    return q.select(q.alias(q.col(hop.carry), "__v")).from_(naming.table_of(hop.input)).where(matches)
+
+
+def _is_null(value: exp.Expression) -> exp.Is:
+    return exp.Is(this=value, expression=exp.Null())
 
 
 def _path_values(
