@@ -163,7 +163,8 @@ class StepInfo:
     add_columns: tuple[ColumnAddition, ...] = ()
     # checks: the same checks on a scoped build's rewritten rows (their counts are `scoped`)
     scoped_checks: tuple[CheckInfo, ...] = ()
-    # loads: empty the table in place for a reload from the lake (grants and views on it stay)
+    # loads: empty the table in place for a reload from the lake (grants and views on it stay);
+    # time_range builds: empty the table for a --full run
     clear: tuple[StatementInfo, ...] = ()
 
     def addition(self, column: str) -> StatementInfo | None:

@@ -49,7 +49,8 @@ class Step:
     # place (ALTER TABLE … ADD COLUMN, nullable) in the build's transaction, and the whole build
     # fills it. column → its ADD COLUMN.
     add_columns: tuple[tuple[str, Statement], ...] = ()
-    clear_table: Statement | None = None  # a load: empty its table in place, for a reload from the lake
+    # a load: empty its table in place, for a reload from the lake; a time_range build: for --full
+    clear_table: Statement | None = None
 
     @property
     def id(self) -> str:
@@ -153,6 +154,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 own_table + upstream,
                 params=_build_params(spec),
                 drop_table=_drop_outgrown(spec, naming),
+                clear_table=_cleared_by_full_run(spec, naming),
                 scoped=_scoped_build(spec, project, scopes, naming, dialect, schema),
                 add_columns=_column_additions(spec, naming, dialect),
             )
@@ -437,6 +439,16 @@ def _nullable_additions(
         )
         for c in spec.columns
     )
+
+
+def _cleared_by_full_run(spec: m.ModelSpec, naming: Naming) -> Statement | None:
+    """A time_range model's build replaces the time values its SELECT returns: under `--full` (a
+    load from scratch) its table is emptied first, so a time value no longer returned goes too.
+    Only there: an SCD2 dimension's versions are history staging no longer holds."""
+    incremental = spec.incremental
+    if incremental is None or incremental.strategy is not m.IncrementalStrategy.TIME_RANGE:
+        return None
+    return run(exp.Delete(this=naming.table_of(spec.name)), "empty the table: a full run rebuilds it from scratch")
 
 
 def _drop_outgrown(spec: m.ModelSpec, naming: Naming) -> Statement | None:

@@ -200,6 +200,13 @@ RULES: tuple[Rule, ...] = (
         "number, text or date) over the model's declared columns, framework-filled ones included; a subquery "
         "in it may read the model's depends_on.",
     ),
+    Rule(
+        "E413",
+        "depends on which batches a run loads",
+        "An incremental model's SELECT compares with a global aggregate of a bookkeeping column "
+        "(`_batch_date = (SELECT MAX(_batch_date) FROM …)`): one run per batch and one run over a "
+        "backlog (or `--full`) would return other rows from the same staged data.",
+    ),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),
     Rule(

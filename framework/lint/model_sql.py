@@ -49,6 +49,7 @@ def check_model_against_specs(
         found += checker.outputs()
         found += checker.transpiles()
         found += checker.inexact()
+        found += checker.latest_batch()
     if not found:
         found += checker.key_paths()
     return found
@@ -164,6 +165,40 @@ class _Checker:
 
         typed = annotated(self.query, self.schema) or self.query  # types decide some (AVG, ROUND)
         return [self.at(node, "E410", message) for node, message in refusals(typed)]
+
+    # -- E413 -----------------------------------------------------------------------------------
+    def latest_batch(self) -> list[Diagnostic]:
+        """An incremental model whose SELECT compares with a global aggregate of a bookkeeping
+        column (`_batch_date = (SELECT MAX(_batch_date) FROM …)`): the rows it returns depend on
+        which batches a run loads — one run per batch sees each batch, a run over a backlog (or
+        `--full`) the latest only — so staging's rows alone no longer decide the model's."""
+        from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
+
+        if self.spec.materialization is not m.Materialization.INCREMENTAL:
+            return []
+        bookkeeping = {c.name for c in (*INGEST_COLUMNS, LOAD_SEQ, BUILD_SEQ)}
+        found = []
+        for subquery in self.query.find_all(exp.Subquery):
+            inner = subquery.this
+            if not isinstance(inner, exp.Select) or inner.args.get("group") or len(inner.selects) != 1:
+                continue
+            aggregate = inner.selects[0].unalias()
+            if not isinstance(aggregate, exp.AggFunc):
+                continue
+            read = sorted({c.name for c in aggregate.find_all(exp.Column) if c.name in bookkeeping})
+            if read:
+                found.append(
+                    self.at(
+                        subquery,
+                        "E413",
+                        f"the SELECT compares with {aggregate.sql(SOURCE_DIALECT)}, the latest batch loaded: its rows "
+                        "depend on which batches a run loads (one run per batch sees each batch; a run over a "
+                        "backlog, or `--full`, the latest only)",
+                        hint="Read every row: a time_range build over every row replaces every time value, and "
+                        "merge builds are restricted to the keys the batch changed by the framework.",
+                    )
+                )
+        return found
 
     # -- E403/E404/E405 ------------------------------------------------------------------------
     def tables_and_columns(self) -> list[Diagnostic]:
@@ -314,7 +349,7 @@ class _Checker:
     def key_paths(self) -> list[Diagnostic]:
         """An incremental model rebuilds only the keys its inputs' changes affect: say which input
         no key path leads from (a change in it rebuilds the whole table)."""
-        from framework.sql.lineage import COMPUTED_KEY, SET_OPERATION, model_key_scope
+        from framework.sql.lineage import COMPUTED_KEY, NOT_IN, SET_OPERATION, model_key_scope
 
         if self.spec.materialization is not m.Materialization.INCREMENTAL:
             return []
@@ -330,7 +365,12 @@ class _Checker:
                 hint = "Select the key as a plain input column in every branch: compute it upstream."
             elif scope.unsound.startswith(COMPUTED_KEY):
                 hint = "Select the key as a plain column of an input: compute it upstream (in the source or a model)."
-            elif self.spec.incremental and self.spec.incremental.keys_from:
+            elif scope.unsound.startswith(NOT_IN):
+                hint = (
+                    "Write NOT EXISTS (SELECT 1 FROM t WHERE t.col = r.col) instead: its equality is a key path, "
+                    "and a NULL in t.col excludes no row (NOT IN excludes every row then)."
+                )
+            if self.spec.incremental and self.spec.incremental.keys_from and scope.unsound != SET_OPERATION:
                 hint += " incremental.keys_from cannot help here: the SELECT itself reads every row for each key."
             return [self.at_key(("keys", "business"), "W503", message, hint)]
         for i, name in enumerate(self.spec.depends_on):
@@ -341,6 +381,18 @@ class _Checker:
                     "whole table"
                 )
                 hint = f"Read the inputs of '{name}' directly, or make it a table or incremental model."
+                found.append(self.at_key(("depends_on", i), "W503", message, hint))
+                continue
+            if (
+                isinstance(upstream, m.ModelSpec)
+                and upstream.materialization is m.Materialization.TABLE
+                and not upstream.keys.business
+            ):
+                message = (
+                    f"'{name}' is a table model without keys.business: its rebuilds record no changed keys, so a "
+                    "change in it rebuilds the whole table"
+                )
+                hint = f"Declare keys.business on '{name}' (its rebuilds then record the keys whose rows changed)."
                 found.append(self.at_key(("depends_on", i), "W503", message, hint))
                 continue
             if scope.paths and scope.path(name) is not None:

@@ -200,6 +200,12 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         plan = _LoadPlan(files, [])
     consumed = [ledger[f.path] for f in plan.superseded]
     rejects = _reject_files(ctx, source, plan.load)
+    # a batch an earlier run loaded part of (more of its files were ingested since) is read whole,
+    # as one load of all its files reads it: its loaded files again, not recorded again
+    reread = (
+        [] if reload or plan.kept else [f for f in pending.loaded if f.batch_date in {n.batch_date for n in plan.load}]
+    )
+    reading = sorted([*plan.load, *reread], key=lambda f: f.key)
     if plan.kept:
         for row in ledger.values():  # the table keeps its rows: nothing downstream has to recompute
             row["load_seq"] = seq - 1
@@ -229,15 +235,15 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         )
 
     try:
-        params = {**_load_params(ctx, step, plan.load, rejects), "load_seq": seq}  # the rows' _load_seq
-        shaped = by_shape(step, spec, plan.load, ctx.lake, ctx.manifest.target, ctx.pipeline, ctx.state.run_id)
+        params = {**_load_params(ctx, step, reading, rejects), "load_seq": seq}  # the rows' _load_seq
+        shaped = by_shape(step, spec, reading, ctx.lake, ctx.manifest.target, ctx.pipeline, ctx.state.run_id)
         if shaped is not None:
             loading, by_group = shaped
             params.update(by_group)
         result = ctx.execute(attempt)
     except Exception as err:  # a vanished file, a bad file, a full disk: this source fails, the rest go on
         ctx.scheduler.block(source, "its load failed")
-        damaged = _damaged(ctx, plan.load)
+        damaged = _damaged(ctx, reading)
         if damaged:
             return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=damaged)
         return _failed(step, started, err)
@@ -258,6 +264,9 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         detail += f"; column(s) {', '.join(drift.missing)} added to the table (the source declares them)"
     if plan.superseded:
         detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} other pending file(s)"
+    if reread:
+        batches = ", ".join(sorted({f.batch_date for f in reread}))
+        detail += f"; batch {batches} loaded whole again with the {len(reread)} file(s) of it an earlier run loaded"
     conflicting = int(result.reports.get("conflicting_keys") or 0)
     conflict_rows = int(result.reports.get("rows_rejected") or 0)
     if conflicting:  # keep_last or reject: the run says what happened, naming up to three keys
@@ -495,7 +504,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     # A table model whose table has another shape, or an incremental one after drift with --full:
     # drop and recreate it in the build's own transaction (a failure keeps the old table). New
     # columns an incremental build can fill: added in place, in the same transaction.
-    prelude = step.recreate if reshape else additions or ()
+    prelude = step.recreate if reshape else step.clear if ctx.options.full else additions or ()
     first_build = spec.name not in ctx.built.last
     whole_because = (
         "its table is recreated"
@@ -650,8 +659,19 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
     whole table, saying why (an incremental model only: others are whole by definition)."""
     if not step.scoped or spec.scope is None:
         incremental = spec.materialization == "incremental"  # others are whole by definition: nothing to say
-        why = f"its builds cannot be restricted to keys: {spec.whole_because or 'no key path (W503)'}"
-        return _Scope(None, why if incremental else "")
+        unrecorded = [
+            name
+            for name in spec.depends_on
+            if (upstream := ctx.manifest.spec(name)) is not None
+            and upstream.kind == "model"
+            and not upstream.changes_by
+        ]
+        because = spec.whole_because or (
+            f"{', '.join(unrecorded)} record(s) no changed keys (a table model without keys.business, or a view) (W503)"
+            if spec.scope is not None and unrecorded
+            else "no key path (W503)"
+        )
+        return _Scope(None, f"its builds cannot be restricted to keys: {because}" if incremental else "")
     last = ctx.built.last.get(spec.name)
     if ctx.options.full:
         return _Scope(None, "a full run")

@@ -222,6 +222,9 @@ def _equal_pairs(scope, by_expression: dict):
             yield _resolve(scope, part.this), _resolve(sub, projected) if isinstance(projected, exp.Column) else None
 
 
+NOT_IN = "NOT IN over a subquery is unknown for every row once the subquery returns one NULL"
+
+
 def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop, Hop]]]:
     """Whether a row could change an output row whose key no equality leads to: a join without a
     column equality (a cross join, ON TRUE), an aggregate over all rows (no GROUP BY, e.g. a global
@@ -252,6 +255,9 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
                 continue  # USING: equalities of same-named columns
             if not any(_matches(p, join.this.alias_or_name) for p in parts):
                 return f"the join of {join.this.sql()} has no column equality", []
+        for negated in _own(select, exp.Not):
+            if isinstance(negated.this, exp.In) and negated.this.args.get("query") is not None:
+                return f"{NOT_IN} ({negated.sql()})", []
         grouped = select.args.get("group") is not None
         for aggregate in _own(select, exp.AggFunc):
             if not grouped and aggregate.find_ancestor(exp.Window) is None:

@@ -214,6 +214,10 @@ def deduplicate(
     direction = q.desc if newest_first else q.asc
     tie_break = [c for c in ("_batch_date", "_source_file", "_source_line") if c not in order_by]
     ordering = [direction(q.col(c)) for c in (*order_by, *tie_break)]
+    if spec.load_mode is m.LoadMode.APPEND:
+        # across batches an append key can only repeat exactly (other values fail the load): the
+        # row keeps its first delivery, as when a run loads each batch and a later copy collapses
+        ordering.insert(0, q.asc(q.col("_batch_date")))
     batch = q.select(*q.cols(columns), q.alias(q.lit(1), "__new")).from_(q.table(load_name(spec)))
     if exclude_conflicts:  # their rows went to the rejects table
         batch = batch.where(exp.Not(this=_in_conflicts(spec)))
@@ -308,12 +312,16 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect, kept: tuple
         source = dedup_name(spec)
     written = [*columns, LOAD_SEQ.name]
     if spec.load_mode is m.LoadMode.UPSERT:
+        if rejecting:
+            statements.append(_rejected_after_loading_guard(spec, staging))
         statements += keep_replaced_values(spec, kept, source, naming, dialect)
         if dialect.upsert_by_merge:
             statements.append(run(merge(staging, source, spec.primary_key, written, dialect), "upsert by primary key"))
         else:
             statements += delete_insert(staging, source, spec.primary_key, written)
     else:
+        if spec.load_mode is m.LoadMode.APPEND:
+            statements.append(_reform_batches(spec, staging))
         if spec.load_mode is m.LoadMode.APPEND and spec.primary_key:
             statements.append(_resent(spec, staging, source))
             statements.append(_already_loaded_guard(spec, staging, source))
@@ -426,6 +434,45 @@ def _in_conflicts(spec: m.SourceSpec) -> exp.Exists:
     conflict = exp.Table(this=q.ident(conflicts_name(spec)), alias=exp.TableAlias(this=q.ident("__k")))
     per_batch = [*spec.primary_key, "_batch_date"]
     return q.exists(q.select(q.lit(1)).from_(conflict).where(q.keys_equal(per_batch, "__k", load_name(spec))))
+
+
+def _reform_batches(spec: m.SourceSpec, staging: exp.Table) -> Statement:
+    """Append: a batch an earlier run loaded part of (more files of it were ingested since) is
+    loaded whole again — the runner reads its loaded files with the new ones — so its rows staged
+    before go first; rows of a batch no run loaded are not staged, and this deletes nothing."""
+    batches = q.select(q.col("_batch_date")).from_(q.table(load_name(spec)))
+    where = exp.Where(this=exp.In(this=q.col("_batch_date"), query=exp.Subquery(this=batches)))
+    return run(
+        exp.Delete(this=staging.copy(), where=where), "a batch loaded in part before: its rows, loaded whole now"
+    )
+
+
+def _rejected_after_loading_guard(spec: m.SourceSpec, staging: exp.Table) -> Statement:
+    """Upsert with on_conflict: reject, a batch loaded whole again (more of its files arrived): a
+    key its files now conflict on was loaded from it by an earlier run, which replaced the row
+    staged before it — that row cannot come back from staging, so the load refuses (a reload
+    from the lake reads every batch again)."""
+    staged = exp.Table(
+        this=staging.this.copy(), db=staging.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__s"))
+    )
+    same = q.and_all(
+        [
+            *(exp.EQ(this=q.col(k, "__s"), expression=q.col(k, "__c")) for k in spec.primary_key),
+            exp.EQ(this=q.col("_batch_date", "__s"), expression=q.col("_batch_date", "__c")),
+        ]
+    )
+    conflicted = exp.Table(this=q.ident(conflicts_name(spec)), alias=exp.TableAlias(this=q.ident("__c")))
+    count = (
+        q.select(exp.Count(this=exp.Star()))
+        .from_(staged)
+        .where(q.exists(q.select(q.lit(1)).from_(conflicted).where(same)))
+    )
+    return guard(
+        count,
+        f"keys of '{spec.name}' a batch's files now conflict on (on_conflict: reject) were loaded from that batch "
+        f"by an earlier run, before its other files arrived: reload the source from the lake "
+        f"(`elt run --full --select {spec.name}+`)",
+    )
 
 
 def _already_loaded_guard(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:

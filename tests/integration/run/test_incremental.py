@@ -695,3 +695,28 @@ def test_a_time_range_model_over_all_rows_loses_a_day_its_only_row_moved_from(tm
         assert not scratch.ingest(folder, f"2024-02-0{day}").failed
     assert scratch.run(datetime.datetime(2024, 2, 2)).ok
     assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)
+
+
+def test_a_full_run_empties_a_time_range_model_that_replaces_only_the_days_it_returns(tmp_path):
+    """A time_range SELECT filtered by `_batch_date` replaces only the days it returns, so a day
+    whose only purchase moved stays in the table. `--full` is a load from scratch: the table is
+    emptied first (adversarial round 8: it kept such days), ending as a fresh load of the same
+    deliveries does."""
+    days = [
+        shop_delivery(tmp_path / "day01", {}, [("p1", 1, "2024-01-05"), ("p2", 1, "2024-01-06")]),
+        shop_delivery(tmp_path / "day02", {}, [("p2", 1, "2024-01-05")]),  # p2 was bought on the 5th
+    ]
+    batch_relative = DAILY_YML.replace(
+        "FROM purchases p\n", "FROM purchases p WHERE p._batch_date >= CAST('2024-02-01' AS DATE)\n"
+    )
+    batches, scratch = upsert_shops(tmp_path, {"daily_purchases": batch_relative})
+    for day, folder in enumerate(days, 1):
+        assert not batches.ingest(folder, f"2024-02-0{day}").failed
+        assert batches.run(datetime.datetime(2024, 2, day)).ok
+        assert not scratch.ingest(folder, f"2024-02-0{day}").failed
+    daily = "SELECT CAST(day AS VARCHAR), purchases FROM mart.daily_purchases ORDER BY 1"
+    assert batches.query(daily) == [("2024-01-05", 2), ("2024-01-06", 1)]  # the 6th, kept: only the 5th returned
+    assert batches.run(datetime.datetime(2024, 2, 3), full=True).ok
+    assert scratch.run(datetime.datetime(2024, 2, 2)).ok
+    assert batches.query(daily) == [("2024-01-05", 2)]
+    assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)

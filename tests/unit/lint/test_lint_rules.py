@@ -510,6 +510,17 @@ CASES = [
         [("models/fact_purchase.yml", 19, 59, "E412", "must be a boolean expression, this one is DECIMAL(10, 2)")],
     ),
     (
+        "E413",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                " AND p.purchased_at < d.valid_to",
+                " AND p.purchased_at < d.valid_to\nWHERE p._batch_date = (SELECT MAX(_batch_date) FROM purchases)",
+            )
+        ],
+        [("models/fact_purchase.sql", 10, 31, "E413", "compares with MAX(_batch_date), the latest batch loaded")],
+    ),
+    (
         "W501",
         [
             write(
@@ -681,3 +692,49 @@ def test_a_cte_named_like_the_input_it_reads_reads_the_input(tiny):
     build = next(s for s in compile_project(project, "duckdb").steps if s.id == "build:fact_purchase")
     staged = next(s.sql for s in build.statements if s.sql.startswith("CREATE TEMPORARY TABLE __src"))
     assert "WITH purchases AS (SELECT" in staged and "FROM staging.purchases AS p WHERE" in staged, staged
+
+
+def test_not_in_over_a_subquery_rebuilds_whole_and_lint_says_to_write_not_exists(tiny):
+    """Adversarial round 8 (keys_from_not_in_null): W503's hint led to declaring keys_from for a
+    NOT IN, whose one NULL in the subquery empties the result for every key — the declared path
+    rebuilt 0 keys and kept stale rows. NOT IN over a subquery is no key path, declared or not."""
+    from framework.spec.project import load_project
+    from framework.sql.lineage import NOT_IN, model_key_scope
+
+    (tiny / "models" / "lapsed.yml").write_text(
+        "version: 1\nkind: model\nname: lapsed\nlayer: mart\nmaterialization: incremental\n"
+        "incremental: {strategy: merge, keys_from: {purchases: member_id}}\ndepends_on: [members, purchases]\n"
+        "keys: {business: [member_id]}\ncolumns:\n  - {name: member_id, type: bigint, nullable: false, tests: [unique]}\n"
+        "sql: SELECT m.member_id FROM members m WHERE m.member_id NOT IN (SELECT p.member_id FROM purchases p)\n"
+    )
+    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    assert warning.path.endswith("models/lapsed.yml") and NOT_IN in warning.message, warning.format()
+    assert "NOT EXISTS" in warning.hint and "keys_from cannot help" in warning.hint, warning.hint
+    project, _ = load_project(str(tiny))
+    spec = project.require("lapsed")
+    import sqlglot
+
+    scope = model_key_scope(spec, sqlglot.parse_one(spec.sql.text, read="redshift"))
+    assert scope is not None and scope.unsound.startswith(NOT_IN) and not scope.paths  # whole builds
+
+
+def test_w503_names_a_table_input_without_keys_whose_changes_are_not_recorded(tiny):
+    """Adversarial round 8 (lint_silent_w503_keyless_table): `elt run` rebuilt such a model whole
+    on every build citing W503, while `elt lint` reported nothing."""
+    (tiny / "models" / "purchase_list.yml").write_text(
+        "version: 1\nkind: model\nname: purchase_list\nlayer: fact\nmaterialization: table\ndepends_on: [purchases]\n"
+        "columns:\n  - {name: purchase_id, type: string, nullable: false}\n"
+        "  - {name: member_id, type: bigint, nullable: false}\n"
+        "sql: SELECT p.purchase_id, p.member_id FROM purchases p\nchecks: [{type: min_row_count, min: 0}]\n"
+    )
+    (tiny / "models" / "member_counts.yml").write_text(
+        "version: 1\nkind: model\nname: member_counts\nlayer: mart\nmaterialization: incremental\n"
+        "incremental: {strategy: merge}\ndepends_on: [purchase_list]\nkeys: {business: [member_id]}\n"
+        "columns:\n  - {name: member_id, type: bigint, nullable: false, tests: [unique]}\n"
+        "  - {name: n, type: bigint, nullable: false}\n"
+        "sql: SELECT l.member_id, COUNT(*) AS n FROM purchase_list l GROUP BY l.member_id\n"
+    )
+    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    assert warning.path.endswith("models/member_counts.yml") and warning.key_path == "depends_on[0]", warning.format()
+    assert "'purchase_list' is a table model without keys.business" in warning.message
+    assert "Declare keys.business on 'purchase_list'" in warning.hint

@@ -197,7 +197,8 @@ def test_a_window_over_another_column_of_the_keys_read_reaches_the_keys_of_its_p
         inputs=("orders",),
     )
     assert scope is not None and not scope.unsound and scope.missing == ()
-    around = (Hop("orders", "order_id", "customer_id"), Hop("orders", "customer_id", "order_id"))
+    # the hop from a partition to its keys matches NULL too: PARTITION BY groups NULLs
+    around = (Hop("orders", "order_id", "customer_id"), Hop("orders", "customer_id", "order_id", null_safe=True))
     assert set(scope.paths) == {
         KeyPath("orders", "order_id"),
         KeyPath("orders", "order_id", around),
@@ -214,7 +215,7 @@ def test_a_qualify_keeping_the_latest_row_per_partition_reaches_the_rows_it_drop
     )
     assert (
         scope is not None
-        and KeyPath("orders", "customer_id", (Hop("orders", "customer_id", "order_id"),)) in scope.paths
+        and KeyPath("orders", "customer_id", (Hop("orders", "customer_id", "order_id", null_safe=True),)) in scope.paths
     )
 
 

@@ -89,7 +89,7 @@ FROM (
     __new,
     ROW_NUMBER() OVER (
       PARTITION BY purchase_id
-      ORDER BY _batch_date DESC, _source_file DESC, _source_line DESC
+      ORDER BY _batch_date ASC NULLS FIRST, _batch_date DESC, _source_file DESC, _source_line DESC
     ) AS __rn
   FROM (
     SELECT
@@ -106,6 +106,15 @@ FROM (
 ) AS __l
 WHERE
   __rn = 1;
+
+-- a batch loaded in part before: its rows, loaded whole now
+DELETE FROM staging.purchases
+WHERE
+  _batch_date IN (
+    SELECT
+      _batch_date
+    FROM __load_purchases
+  );
 
 -- drop the rows re-sent exactly as already loaded
 DELETE FROM __dedup_purchases

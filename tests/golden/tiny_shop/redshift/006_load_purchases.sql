@@ -80,7 +80,7 @@ FROM (
     __new,
     ROW_NUMBER() OVER (
       PARTITION BY purchase_id
-      ORDER BY _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
+      ORDER BY _batch_date ASC NULLS FIRST, _batch_date DESC NULLS LAST, _source_file DESC NULLS LAST, _source_line DESC NULLS LAST
     ) AS __rn
   FROM (
     SELECT
@@ -97,6 +97,15 @@ FROM (
 ) AS __l
 WHERE
   __rn = 1;
+
+-- a batch loaded in part before: its rows, loaded whole now
+DELETE FROM staging.purchases
+WHERE
+  _batch_date IN (
+    SELECT
+      _batch_date
+    FROM __load_purchases
+  );
 
 -- drop the rows re-sent exactly as already loaded
 DELETE FROM __dedup_purchases
