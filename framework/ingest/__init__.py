@@ -358,6 +358,7 @@ def ingest_file(
         with _literally(path) as readable:  # DuckDB reads `*`, `?`, `[` in a path as a glob
             counts = reading.stage_raw(con, readable, plan.file_columns, source)
         result.rejects = reading.collect_rejects(con, source, plan.file_columns)
+        result.notes += reading.padded_keys(con, source)
     except duckdb.Error as err:
         raise IngestError(_unreadable(path, source, err)) from None
     total = counts.records

@@ -112,6 +112,31 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
     return sorted(rejects, key=lambda r: r.line)
 
 
+def padded_keys(con, source: m.SourceSpec) -> list[str]:
+    """Notes on string primary-key values that end with blanks, in the rows that load: Redshift
+    compares VARCHAR ignoring trailing blanks ("Examples with character types"), so there `A1 `
+    and `A1` are one key, on DuckDB and PostgreSQL two — the same file would load differently."""
+    strings = [
+        c.name
+        for c in source.columns
+        if c.name in source.primary_key and c.type is not None and c.type.name == "string"
+    ]
+    notes = []
+    for name in strings:
+        value = exp.Column(this=exp.Identifier(this=name, quoted=True), table=q.ident(casting.RAW))
+        padded = exp.NEQ(this=value, expression=exp.Anonymous(this="RTRIM", expressions=[value.copy()]))
+        clean = exp.Is(this=q.col("__why"), expression=exp.Null())
+        query = q.select(exp.Count(this=exp.Star()), exp.Min(this=q.col("__ord"))).from_(q.table(casting.RAW))
+        ((count, first),) = con.execute(_sql(query.where(exp.And(this=clean, expression=padded)))).fetchall()
+        if count:
+            notes.append(
+                f"primary key column {name}: {count} value(s) end with blanks (first in record {first}); Redshift "
+                "compares text ignoring trailing blanks, so there such a key is the same key as without them "
+                "(on DuckDB and PostgreSQL another one) — trim them at the source for the same result everywhere"
+            )
+    return notes
+
+
 def _structural_reason(kind: str, message: str, column: str | None) -> str:
     text = " ".join((message or "").split())
     if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):

@@ -245,6 +245,26 @@ def test_a_line_break_inside_a_quoted_field_is_not_a_line_ending(tmp_path):
     assert found is not None and (found.line, found.first, found.other) == (4, "LF", "CRLF")
 
 
+def test_a_key_ending_with_blanks_is_named_as_redshift_would_compare_it_equal(tmp_path):
+    """Adversarial round 8 (AWS review): Redshift compares VARCHAR ignoring trailing blanks, so
+    `p1 ` and `p1` are one key there and two on DuckDB and PostgreSQL. Ingest loads the rows and
+    says so, naming the column and the first record."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    folder = tmp_path / "landing"
+    purchases(
+        folder,
+        rows=[
+            {"purchase_id": p, "member_id": 1, "amount": "1.00", "purchased_at": "2024-01-02 09:00:00"}
+            for p in ("p1", "p2 ", "p3  ")
+        ],
+    )
+    report = workspace.ingest(folder, "2024-01-02", only={"purchases"})
+    (result,) = report.files
+    assert result.rows == 3 and not result.rejects
+    (note,) = [n for n in result.notes if "end with blanks" in n]
+    assert note.startswith("primary key column purchase_id: 2 value(s) end with blanks (first in record 2)"), note
+
+
 def test_a_loaded_file_that_changes_is_refused_and_nothing_else_moves(shop):
     loaded = next(shop.lake.rglob("members_2024-01-01.parquet"))
     pq.write_table(pa.Table.from_pylist([{"x": 1}]), loaded)
