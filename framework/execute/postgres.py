@@ -37,10 +37,28 @@ def error_family(err: BaseException) -> type[WarehouseError] | None:
         return socket_error_family(err)
     state = err.sqlstate
     if state is None:  # raised by the client: the connection failed, or a client-side misuse
+        if _refused_for_good(str(err)):  # the server said who may not connect: waiting cannot help
+            return TerminalWarehouseError
         connection = isinstance(err, (psycopg.OperationalError, psycopg.InterfaceError))
         return TransientWarehouseError if connection else TerminalWarehouseError
     transient = state in TRANSIENT_SQLSTATES or state[:2] in TRANSIENT_SQLSTATES
     return TransientWarehouseError if transient else TerminalWarehouseError
+
+
+# libpq's words (it passes no SQLSTATE for a refused connection) when the server refuses the
+# session itself: a password, a role, a database, an access rule — settings, not a passing state.
+_REFUSED = (
+    "password authentication failed",
+    "no password supplied",
+    "authentication failed",
+    "does not exist",  # FATAL: role "x" / database "x" does not exist
+    "no pg_hba.conf entry",
+    "permission denied for database",
+)
+
+
+def _refused_for_good(text: str) -> bool:
+    return any(words in text for words in _REFUSED)
 
 
 class PostgresSession(DbApiSession):

@@ -103,7 +103,17 @@ def open_warehouse(
         if not isinstance(err, WarehouseError):  # not the driver's (e.g. the AWS credentials chain)
             reason = f"{type(err).__name__}: {reason}"
         family = TerminalWarehouseError if isinstance(err, TerminalWarehouseError) else WarehouseUnreachable
-        raise family(f"cannot connect to target '{settings.name}' ({settings.type}): {reason}") from err
+        raise family(
+            f"cannot connect to target '{settings.name}' ({settings.type}): {reason}{_unset(settings)}"
+        ) from err
+
+
+def _unset(settings: PostgresSettings | RedshiftSettings) -> str:
+    """A hint when the variable that should hold the PostgreSQL password is not set."""
+    variable = settings.password_env if isinstance(settings, PostgresSettings) else None
+    if variable and variable not in os.environ:
+        return f" (the environment variable {variable}, password_env of target '{settings.name}', is not set)"
+    return ""
 
 
 def _open_server(

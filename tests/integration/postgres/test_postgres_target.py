@@ -746,3 +746,27 @@ def test_a_view_whose_columns_change_is_made_anew_on_postgres(postgres, tmp_path
             ("silver", 2),
             ("bronze", 3),
         ]
+
+
+def test_a_session_the_server_refuses_fails_at_once_naming_the_unset_password_variable(postgres, tmp_path, monkeypatch):
+    """Adversarial round 8 (pg_bad_password_retried_as_transient): libpq gives no SQLSTATE for a
+    refused connection, so an authentication failure (a role, a password) was retried as
+    transient — minutes of backoff for a bad secret. The server's refusal is terminal, and a
+    password_env variable that is not set is named."""
+    import dataclasses
+
+    from framework.errors import TerminalWarehouseError, TransientWarehouseError
+    from framework.run.warehouses import open_warehouse
+
+    monkeypatch.delenv("ELT_TEST_PG_PASSWORD", raising=False)
+    settings = dataclasses.replace(
+        postgres.settings(postgres.create_database("refused"), str(tmp_path / "lake")),
+        user="nobody_at_all",
+        password_env="ELT_TEST_PG_PASSWORD",
+    )
+    with pytest.raises(TerminalWarehouseError) as refused:
+        open_warehouse(settings)
+    assert not isinstance(refused.value, TransientWarehouseError)
+    message = str(refused.value)
+    assert 'role "nobody_at_all" does not exist' in message, message
+    assert "the environment variable ELT_TEST_PG_PASSWORD, password_env of target 'pg', is not set" in message
