@@ -165,7 +165,8 @@ def _local_entry(manifest: Manifest, target: TargetSettings, common: dict):
 def _redshift_entry(manifest: Manifest, target: RedshiftSettings, common: dict):
     from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
-    bucket, prefix = target.landing_location
+    # a dated landing prefix (`…/{batch_date}`) is the run's logical date: `bucket_key` is templated
+    bucket, prefix = target.landing_location_for("{{ ds }}")
     detect = S3KeySensor(
         task_id="detect",
         bucket_name=bucket,

@@ -92,7 +92,7 @@ def detect_landing(pipeline_root: str, target: str, project_dir: str, **context)
     from framework.run.spec_cache import load_project_trusting
 
     settings = _settings(pipeline_root, target, project_dir)
-    landing = settings.landing_folder
+    landing = settings.landing_for(_batch_date(context))
     project, _ = load_project_trusting(pipeline_root, settings.cache_dir)
     counts = {s.name: len(landing_files(s, landing)) for s in project.sources}
     log.info("landing files in %s: %s", landing, counts)
@@ -112,7 +112,7 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
     if isinstance(settings, RedshiftSettings):
         from framework.ingest.s3_landing import ingest_from_s3
 
-        bucket, prefix = settings.landing_location
+        bucket, prefix = settings.landing_location_for(batch_date)
         report = ingest_from_s3(
             project, _s3_lake(settings), bucket, prefix, batch_date, workers=1, memory_limit=settings.duckdb_memory
         )
@@ -121,17 +121,16 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
 
         lake = LocalLake(settings.lake)
         report = ingest_pipeline(
-            project, settings.landing_folder, lake, batch_date, workers=1, memory_limit=settings.duckdb_memory
+            project, settings.landing_for(batch_date), lake, batch_date, workers=1, memory_limit=settings.duckdb_memory
         )
     for item in report.files:
-        log.info(
-            "%s %s: %s rows, %s rejected %s",
-            item.source,
-            os.path.basename(item.landing_path),
-            item.rows,
-            len(item.rejects),
-            item.error,
-        )
+        name = os.path.basename(item.landing_path)
+        if item.skipped:  # as `elt ingest` says it: not an empty delivery, one filed before
+            log.info("%s %s: not read again: %s", item.source, name, item.skipped)
+        else:
+            log.info("%s %s: %s rows, %s rejected %s", item.source, name, item.rows, len(item.rejects), item.error)
+        for note in item.notes:
+            log.warning("%s %s: %s", item.source, name, note)
     if report.failed:
         _fail("; ".join(f.error for f in report.failed))
     return {"files": len(report.files), "rows": sum(f.rows for f in report.files)}

@@ -85,6 +85,10 @@ class LocalSettings(_Resolved, LocalTarget):
         """Where scheduled ingests look: `landing`, else `<project>/landing`."""
         return self.landing or os.path.join(self.project_dir, "landing")
 
+    def landing_for(self, batch_date: str) -> str:
+        """The landing folder of one batch: `{batch_date}` in it is the date (see dated_landing)."""
+        return dated_landing(self.landing_folder, batch_date)
+
     def with_paths(self, database: str | None = None, lake: str | None = None) -> LocalSettings:
         """The same target with the command line's --warehouse / --lake (resolved against the cwd)."""
         return replace(
@@ -120,6 +124,10 @@ class PostgresSettings(_Resolved, PostgresTarget):
         """Where scheduled ingests look: `landing`, else `<project>/landing`."""
         return self.landing or os.path.join(self.project_dir, "landing")
 
+    def landing_for(self, batch_date: str) -> str:
+        """The landing folder of one batch: `{batch_date}` in it is the date (see dated_landing)."""
+        return dated_landing(self.landing_folder, batch_date)
+
     def with_paths(self, database: str | None = None, lake: str | None = None) -> PostgresSettings:
         return replace(self, lake=os.path.abspath(lake)) if lake else self
 
@@ -143,11 +151,27 @@ class RedshiftSettings(_Resolved, RedshiftTarget):
             return self.s3_bucket, self.landing_prefix.strip("/")
         return self.s3_bucket, "/".join(part for part in (self.s3_prefix.strip("/"), "landing") if part)
 
+    def landing_location_for(self, batch_date: str) -> tuple[str, str]:
+        """(bucket, prefix) of one batch's landing objects: `{batch_date}` in it is the date."""
+        bucket, prefix = self.landing_location
+        return bucket, dated_landing(prefix, batch_date)
+
     def with_paths(self, database: str | None = None, lake: str | None = None) -> RedshiftSettings:
         return self  # the lake is the bucket; the warehouse is the workgroup
 
 
 TargetSettings = LocalSettings | PostgresSettings | RedshiftSettings
+
+BATCH_DATE_PLACEHOLDER = "{batch_date}"
+
+
+def dated_landing(location: str, batch_date: str) -> str:
+    """A landing location whose deliveries are filed per day (`landing/{batch_date}`): a scheduled
+    run reads the folder (prefix) of its logical date only, so re-running or backfilling a date
+    ingests that day's files under it; without the placeholder, every run reads the one folder."""
+    return location.replace(BATCH_DATE_PLACEHOLDER, batch_date)
+
+
 RESOLVED: dict[TargetType, type[TargetSettings]] = {
     TargetType.LOCAL: LocalSettings,
     TargetType.POSTGRES: PostgresSettings,

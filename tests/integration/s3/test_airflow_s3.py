@@ -4,6 +4,7 @@ deferrable sensor's check, and the ingest task, with credentials from an Airflow
 from __future__ import annotations
 
 import datetime
+import logging
 import json
 
 from tests.conftest import OLIST
@@ -28,7 +29,7 @@ def airflow_aws_connection(monkeypatch, endpoint: str) -> None:
 
 
 def test_the_sensor_sees_landing_objects_and_the_ingest_task_fills_the_s3_lake(
-    tmp_path, s3, s3_endpoint, bucket, monkeypatch
+    tmp_path, s3, s3_endpoint, bucket, monkeypatch, caplog
 ):
     from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 
@@ -56,7 +57,14 @@ def test_the_sensor_sees_landing_objects_and_the_ingest_task_fills_the_s3_lake(
     # the lake (and so the ledger's checksums) does not change.
     before = {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="olist/lake/")["Contents"]}
     for day in (logical, logical + datetime.timedelta(days=1)):
-        again = callables.ingest_landing(str(workspace.pipeline), "prod", str(tmp_path), logical_date=day)
+        callables.log.addHandler(caplog.handler)  # Airflow's logging config may stop propagation
+        try:
+            with caplog.at_level(logging.INFO, logger=callables.log.name):
+                again = callables.ingest_landing(str(workspace.pipeline), "prod", str(tmp_path), logical_date=day)
+        finally:
+            callables.log.removeHandler(caplog.handler)
         assert again == {"files": 9, "rows": 0}
+        # the task log says why (round 8b: it read as nine empty deliveries)
+        assert "olist_orders_dataset.csv.gz: not read again: already ingested in batch 2018-10-17" in caplog.text
     after = {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="olist/lake/")["Contents"]}
     assert after == before

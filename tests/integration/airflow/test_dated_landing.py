@@ -1,0 +1,35 @@
+"""A landing folder filed per day (`landing: landing/{batch_date}` on the target): each scheduled
+run reads its logical date's folder only, so a backfill replays days (adversarial round 8:
+backfill_first_run_takes_all_days — the first run of a backfill took every day's files under its
+own date, the others loaded nothing and ended green)."""
+
+from __future__ import annotations
+
+import datetime
+
+from tests.conftest import FIXTURES
+from tests.support.workspace import Workspace
+from tests.unit.run.test_bad_input import GOOD, HEADER, landing
+
+
+def test_a_run_of_a_dated_landing_folder_ingests_its_own_days_files_only(tmp_path):
+    from dag_factory import callables
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    config = workspace.pipeline / "pipeline.yml"
+    config.write_text(
+        config.read_text().replace("    lake: lake\n", "    lake: lake\n    landing: landing/{batch_date}\n")
+    )
+    for day, rows in (("2024-01-02", GOOD[:1]), ("2024-01-03", GOOD[1:])):
+        landing(workspace.pipeline / "landing" / day, f"members_{day}.csv", [HEADER, *rows])
+    for day, files, rows in (("2024-01-03", 1, 2), ("2024-01-02", 1, 1), ("2024-01-04", 0, 0)):  # out of order
+        logical = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.UTC)
+        args = (str(workspace.pipeline), "dev", str(workspace.pipeline))
+        assert callables.detect_landing(*args, logical_date=logical) == files
+        assert callables.ingest_landing(*args, logical_date=logical) == {"files": files, "rows": rows}
+    lake = workspace.pipeline / "lake" / "tiny_shop" / "members"
+    filed = sorted(p.relative_to(lake).as_posix() for p in lake.rglob("*.parquet"))
+    assert filed == [
+        "batch_date=2024-01-02/members_2024-01-02.parquet",
+        "batch_date=2024-01-03/members_2024-01-03.parquet",
+    ]
