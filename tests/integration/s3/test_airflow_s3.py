@@ -4,8 +4,8 @@ deferrable sensor's check, and the ingest task, with credentials from an Airflow
 from __future__ import annotations
 
 import datetime
-import logging
 import json
+import logging
 
 from tests.conftest import OLIST
 from tests.integration.s3.conftest import REGION
