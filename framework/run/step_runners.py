@@ -202,10 +202,21 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     rejects = _reject_files(ctx, source, plan.load)
     # a batch an earlier run loaded part of (more of its files were ingested since) is read whole,
     # as one load of all its files reads it: its loaded files again, not recorded again
-    reread = (
-        [] if reload or plan.kept else [f for f in pending.loaded if f.batch_date in {n.batch_date for n in plan.load}]
-    )
+    batches = {n.batch_date for n in plan.load}
+    reread = [] if reload or plan.kept else [f for f in pending.loaded if f.batch_date in batches]
+    gone = [] if reload or plan.kept else [k for k in pending.missing if batch_date_of(k) in batches]
+    if gone:  # reading the batch whole again without it would lose its rows
+        return _refused(
+            ctx,
+            step,
+            started,
+            "its load was refused",
+            f"batch {batch_date_of(gone[0])} is loaded whole again (more of its files arrived), but lake file "
+            f"{gone[0]}, which an earlier run loaded from it, is no longer in the lake: its rows would be lost, so "
+            "nothing loads — restore it (`elt ingest` of that delivery again re-creates it)",
+        )
     reading = sorted([*plan.load, *reread], key=lambda f: f.key)
+    rewritten = reload or bool(reread)  # readers rebuild whole: rows of the batch were rewritten
     if plan.kept:
         for row in ledger.values():  # the table keeps its rows: nothing downstream has to recompute
             row["load_seq"] = seq - 1
@@ -227,7 +238,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             loading,
             params,
             files=[ledger[f.path] for f in plan.load],
-            in_transaction=lambda conn: _consume(ctx, conn, source, consumed, seq if reload else None),
+            in_transaction=lambda conn: _consume(ctx, conn, source, consumed, seq if rewritten else None),
             # a reload's table and records made anew; else the columns the source gained, added in
             # the load's transaction
             prelude=_reload_prelude(ctx, step, bool(drift)) if reload else additions or (),
@@ -248,7 +259,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=damaged)
         return _failed(step, started, err)
     ctx.load_seqs()[source] = seq
-    if reload:
+    if rewritten:
         ctx.whole_builds()[source] = seq
     read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
     if kept or spec.snapshot or reload:  # a snapshot or a reload replaced the table, even with fewer (or no) rows
@@ -697,7 +708,7 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
         if upstream is not None and upstream.snapshot:
             return _Scope(None, f"{name} is a snapshot that was replaced")
         if upstream is not None and upstream.kind == "source" and ctx.whole_builds().get(name, 0) > since:
-            return _Scope(None, f"{name} was reloaded from the lake")
+            return _Scope(None, f"{name} was reloaded from the lake (or a batch of it read whole again)")
         if spec.scope.path(name) is None:
             return _Scope(None, f"{name} changed and no key path leads from its rows to {spec.scope.column}")
         if (

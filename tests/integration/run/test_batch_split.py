@@ -126,3 +126,58 @@ def test_a_row_an_append_feed_sends_again_keeps_its_first_delivery_however_runs_
         assert workspace.run(datetime.datetime(2024, 1, 3)).ok
     staged = "SELECT trip_id, CAST(_batch_date AS VARCHAR) FROM staging.trips ORDER BY 1"
     assert between.query(staged) == once.query(staged) == [("t1", "2024-01-01"), ("t2", "2024-01-02")]
+
+
+FARES = """version: 1
+kind: model
+name: fares
+layer: mart
+materialization: incremental
+incremental: {strategy: merge}
+depends_on: [trips]
+keys: {business: [fare]}
+columns:
+  - {name: fare, type: "decimal(10,2)", nullable: false, tests: [unique]}
+  - {name: trips, type: bigint, nullable: false}
+sql: SELECT t.fare, COUNT(*) AS trips FROM trips t GROUP BY t.fare
+"""
+
+
+def test_a_batch_read_whole_again_rebuilds_the_models_reading_it_whole(tmp_path):
+    """Adversarial round 9 (append_reform_moved_key): the batch's earlier rows are replaced, and a
+    scoped build reached only the new rows' keys — the key the replaced row had kept its stale
+    row. The readers of a batch read whole again rebuild whole, and end as one load leaves them."""
+    source = SOURCE.format(**MODES["append"])
+    between, once = workspaces(tmp_path, source)
+    for workspace in (between, once):
+        (workspace.pipeline / "models").mkdir(exist_ok=True)
+        (workspace.pipeline / "models" / "fares.yml").write_text(FARES)
+    for workspace, run_between in ((between, True), (once, False)):
+        landing = tmp_path / f"landing-{workspace.folder.name}"
+        assert not workspace.ingest(deliver(landing, "trips_1.csv", [("t1", "10.00")]), "2024-01-01").failed
+        if run_between:
+            assert workspace.run(datetime.datetime(2024, 1, 1, 8)).ok
+        assert not workspace.ingest(deliver(landing, "trips_2.csv", [("t1", "12.00")]), "2024-01-01").failed
+        result = workspace.run(datetime.datetime(2024, 1, 1, 20))
+        assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    fares = "SELECT CAST(fare AS VARCHAR), trips FROM mart.fares ORDER BY 1"
+    assert between.query(fares) == once.query(fares) == [("12.00", 1)]
+
+
+def test_a_batch_whose_loaded_file_is_gone_from_the_lake_is_not_read_whole_again(tmp_path):
+    """Adversarial round 9 (reform_drops_gone_lake_file): reading the batch whole again without
+    the file an earlier run loaded from it dropped that file's rows, silently. The load refuses,
+    naming the file, and staging keeps its rows."""
+    source = SOURCE.format(**MODES["append"])
+    between, _ = workspaces(tmp_path, source)
+    landing = tmp_path / "landing"
+    assert not between.ingest(deliver(landing, "trips_1.csv", [("t1", "10.00")]), "2024-01-01").failed
+    assert between.run(datetime.datetime(2024, 1, 1, 8)).ok
+    (lost,) = between.lake.rglob("trips_1.parquet")
+    lost.unlink()
+    (landing / "trips_1.csv").unlink()
+    assert not between.ingest(deliver(landing, "trips_2.csv", [("t2", "7.00")]), "2024-01-01").failed
+    result = between.run(datetime.datetime(2024, 1, 1, 20))
+    load = next(o for o in result.outcomes if o.step == "load:trips")
+    assert load.status == "failed" and "trips_1.parquet" in load.error and "is no longer in the lake" in load.error
+    assert between.query("SELECT trip_id FROM staging.trips") == [("t1",)]
