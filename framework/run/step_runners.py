@@ -276,8 +276,8 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if plan.superseded:
         detail += f"; the latest snapshot (batch {plan.batch}) replaced {len(plan.superseded)} other pending file(s)"
     if reread:
-        batches = ", ".join(sorted({f.batch_date for f in reread}))
-        detail += f"; batch {batches} loaded whole again with the {len(reread)} file(s) of it an earlier run loaded"
+        again = ", ".join(sorted({f.batch_date for f in reread}))
+        detail += f"; batch {again} loaded whole again with the {len(reread)} file(s) of it an earlier run loaded"
     conflicting = int(result.reports.get("conflicting_keys") or 0)
     conflict_rows = int(result.reports.get("rows_rejected") or 0)
     if conflicting:  # keep_last or reject: the run says what happened, naming up to three keys
