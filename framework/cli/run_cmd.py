@@ -52,7 +52,10 @@ def cmd_ingest(args) -> int:
     from framework.settings import RedshiftSettings
 
     target = target_settings(args.pipeline, args.target, lake=args.lake)
-    source_dir = args.source_dir or (None if isinstance(target, RedshiftSettings) else target.landing)
+    batch_date = args.batch_date or datetime.date.today().isoformat()
+    # the target's landing folder, of this batch's date when it is filed per day (`{batch_date}`)
+    landing = None if isinstance(target, RedshiftSettings) or not target.landing else target.landing_for(batch_date)
+    source_dir = args.source_dir or landing
     if source_dir is None and not isinstance(target, RedshiftSettings):
         return _usage(f"no landing folder: pass --from or set `landing` on target '{target.name}'")
     if source_dir is not None and not os.path.isdir(source_dir):
@@ -63,7 +66,6 @@ def cmd_ingest(args) -> int:
 
         print(format_text(problems))
         return EXIT_FINDINGS
-    batch_date = args.batch_date or datetime.date.today().isoformat()
     try:
         report, source_dir = _ingest(project, target, source_dir, batch_date)
     except LakeError as err:
@@ -109,7 +111,7 @@ def _ingest(project, target, source_dir: str | None, batch_date: str):
         from framework.lake.s3 import S3Lake
 
         assert isinstance(lake, S3Lake), "S3 landing is a redshift target's, whose lake is S3 (lake_for)"
-        bucket, prefix = target.landing_location
+        bucket, prefix = target.landing_location_for(batch_date)
         report = ingest_from_s3(project, lake, bucket, prefix, batch_date, memory_limit=target.duckdb_memory)
         return report, f"s3://{bucket}/{prefix}"
     return ingest_pipeline(project, source_dir, lake, batch_date, memory_limit=target.duckdb_memory), source_dir

@@ -124,7 +124,8 @@ def padded_keys(con, source: m.SourceSpec) -> list[str]:
     notes = []
     for name in strings:
         value = exp.Column(this=exp.Identifier(this=name, quoted=True), table=q.ident(casting.RAW))
-        padded = exp.NEQ(this=value, expression=exp.Anonymous(this="RTRIM", expressions=[value.copy()]))
+        # blanks only (U+0020), what Redshift's comparison ignores; not other white space
+        padded = exp.NEQ(this=value, expression=exp.Anonymous(this="RTRIM", expressions=[value.copy(), q.lit(" ")]))
         clean = exp.Is(this=q.col("__why"), expression=exp.Null())
         query = q.select(exp.Count(this=exp.Star()), exp.Min(this=q.col("__ord"))).from_(q.table(casting.RAW))
         ((count, first),) = con.execute(_sql(query.where(exp.And(this=clean, expression=padded)))).fetchall()

@@ -33,3 +33,17 @@ def test_a_run_of_a_dated_landing_folder_ingests_its_own_days_files_only(tmp_pat
         "batch_date=2024-01-02/members_2024-01-02.parquet",
         "batch_date=2024-01-03/members_2024-01-03.parquet",
     ]
+
+
+def test_elt_ingest_reads_the_dated_landing_folder_of_its_batch_date(tmp_path):
+    """Adversarial round 9 (cli_ingest_dated_landing): `elt ingest --batch-date D` looked for the
+    literal folder `landing/{batch_date}`."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    config = workspace.pipeline / "pipeline.yml"
+    config.write_text(
+        config.read_text().replace("    lake: lake\n", "    lake: lake\n    landing: landing/{batch_date}\n")
+    )
+    landing(workspace.pipeline / "landing" / "2024-01-02", "members_2024-01-02.csv", [HEADER, *GOOD])
+    done = workspace.cli("ingest", str(workspace.pipeline), "--batch-date", "2024-01-02", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert list((workspace.pipeline / "lake" / "tiny_shop" / "members").rglob("batch_date=2024-01-02/*.parquet"))
