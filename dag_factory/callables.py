@@ -114,14 +114,27 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
 
         bucket, prefix = settings.landing_location_for(batch_date)
         report = ingest_from_s3(
-            project, _s3_lake(settings), bucket, prefix, batch_date, workers=1, memory_limit=settings.duckdb_memory
+            project,
+            _s3_lake(settings),
+            bucket,
+            prefix,
+            batch_date,
+            workers=1,
+            memory_limit=settings.duckdb_memory,
+            dated=settings.landing_dated_part(batch_date),
         )
     else:
         from framework.lake.local import LocalLake
 
         lake = LocalLake(settings.lake)
         report = ingest_pipeline(
-            project, settings.landing_for(batch_date), lake, batch_date, workers=1, memory_limit=settings.duckdb_memory
+            project,
+            settings.landing_for(batch_date),
+            lake,
+            batch_date,
+            workers=1,
+            memory_limit=settings.duckdb_memory,
+            dated=settings.landing_dated_part(batch_date),
         )
     for item in report.files:
         name = os.path.basename(item.landing_path)

@@ -104,6 +104,7 @@ def _ingest(project, target, source_dir: str | None, batch_date: str):
     """(report, where the landing files came from): a folder, or the redshift target's S3 landing prefix."""
     from framework.ingest import ingest_pipeline
     from framework.run.warehouses import lake_for
+    from framework.settings import RedshiftSettings
 
     lake = lake_for(target)
     if source_dir is None:
@@ -112,9 +113,16 @@ def _ingest(project, target, source_dir: str | None, batch_date: str):
 
         assert isinstance(lake, S3Lake), "S3 landing is a redshift target's, whose lake is S3 (lake_for)"
         bucket, prefix = target.landing_location_for(batch_date)
-        report = ingest_from_s3(project, lake, bucket, prefix, batch_date, memory_limit=target.duckdb_memory)
+        dated = target.landing_dated_part(batch_date)
+        report = ingest_from_s3(
+            project, lake, bucket, prefix, batch_date, memory_limit=target.duckdb_memory, dated=dated
+        )
         return report, f"s3://{bucket}/{prefix}"
-    return ingest_pipeline(project, source_dir, lake, batch_date, memory_limit=target.duckdb_memory), source_dir
+    # the target's own landing folder, filed per day: its files are told apart by their day
+    own = not isinstance(target, RedshiftSettings) and source_dir == target.landing_for(batch_date)
+    dated = target.landing_dated_part(batch_date) if own else ""
+    report = ingest_pipeline(project, source_dir, lake, batch_date, memory_limit=target.duckdb_memory, dated=dated)
+    return report, source_dir
 
 
 def _print_ingest(report, batch_date: str) -> None:

@@ -62,11 +62,13 @@ def ingest_pipeline(
     only: set[str] | None = None,
     workers: int = 2,
     memory_limit: int | None = None,
+    dated: str = "",
 ) -> IngestReport:
     """Ingest every landing file of every source. Files are independent: with more than one
     file, `workers` processes share them (largest first), each with its own DuckDB.
     `memory_limit` (bytes; the target's `duckdb_memory`) is what the DuckDBs may use together,
-    shared equally among the workers; None leaves each DuckDB its own default (80 % of RAM)."""
+    shared equally among the workers; None leaves each DuckDB its own default (80 % of RAM).
+    `dated`: the landing folder is one day's of a folder filed per day (settings.dated_part)."""
     jobs = [
         (source, path)
         for source in project.sources
@@ -78,7 +80,7 @@ def ingest_pipeline(
     pipeline = project.pipeline
     assert pipeline is not None, "a project that lints clean has its pipeline spec (E213)"
     consumed = lake.landing_records(pipeline.name)  # landing files already ingested: never again
-    seen = {p: _landing_identity(p, landing_dir) for _, p in jobs}
+    seen = {p: _landing_identity(p, landing_dir, dated) for _, p in jobs}
     # …unless the lake file it became is gone or damaged since (it is then ingested again, into
     # the same lake file), or an ingest stopped before its batch record named it (then named now)
     batches = lake.batch_records(pipeline.name)
@@ -152,8 +154,10 @@ class _Identity:
     checksum: str
 
 
-def _landing_identity(path: str, landing_dir: str) -> _Identity:
-    relative = os.path.relpath(path, landing_dir).replace(os.sep, "/")
+def _landing_identity(path: str, landing_dir: str, dated: str = "") -> _Identity:
+    """A landing file by its path under the landing folder — under its date's folder, for a folder
+    filed per day (`dated`: e.g. `2024-01-02/`) — its size and checksum."""
+    relative = dated + os.path.relpath(path, landing_dir).replace(os.sep, "/")
     return _Identity(relative, os.path.getsize(path), sha256_of(path))
 
 

@@ -26,6 +26,7 @@ def ingest_from_s3(
     only: set[str] | None = None,
     workers: int = 2,
     memory_limit: int | None = None,
+    dated: str = "",
 ) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="elt-landing-") as folder:
         origin: dict[str, str] = {}  # local copy → its S3 path
@@ -35,7 +36,7 @@ def ingest_from_s3(
             for path in lake.list_landing(landing_bucket, landing_prefix, source.landing.path):
                 origin[lake.download(path, folder)] = path
         report = ingest_pipeline(
-            project, folder, lake, batch_date, only=only, workers=workers, memory_limit=memory_limit
+            project, folder, lake, batch_date, only=only, workers=workers, memory_limit=memory_limit, dated=dated
         )
     for item in report.files:
         item.landing_path = origin.get(item.landing_path, item.landing_path)

@@ -89,6 +89,9 @@ class LocalSettings(_Resolved, LocalTarget):
         """The landing folder of one batch: `{batch_date}` in it is the date (see dated_landing)."""
         return dated_landing(self.landing_folder, batch_date)
 
+    def landing_dated_part(self, batch_date: str) -> str:
+        return dated_part(self.landing_folder, batch_date)
+
     def with_paths(self, database: str | None = None, lake: str | None = None) -> LocalSettings:
         """The same target with the command line's --warehouse / --lake (resolved against the cwd)."""
         return replace(
@@ -128,6 +131,9 @@ class PostgresSettings(_Resolved, PostgresTarget):
         """The landing folder of one batch: `{batch_date}` in it is the date (see dated_landing)."""
         return dated_landing(self.landing_folder, batch_date)
 
+    def landing_dated_part(self, batch_date: str) -> str:
+        return dated_part(self.landing_folder, batch_date)
+
     def with_paths(self, database: str | None = None, lake: str | None = None) -> PostgresSettings:
         return replace(self, lake=os.path.abspath(lake)) if lake else self
 
@@ -156,6 +162,9 @@ class RedshiftSettings(_Resolved, RedshiftTarget):
         bucket, prefix = self.landing_location
         return bucket, dated_landing(prefix, batch_date)
 
+    def landing_dated_part(self, batch_date: str) -> str:
+        return dated_part(self.landing_location[1], batch_date)
+
     def with_paths(self, database: str | None = None, lake: str | None = None) -> RedshiftSettings:
         return self  # the lake is the bucket; the warehouse is the workgroup
 
@@ -163,6 +172,17 @@ class RedshiftSettings(_Resolved, RedshiftTarget):
 TargetSettings = LocalSettings | PostgresSettings | RedshiftSettings
 
 BATCH_DATE_PLACEHOLDER = "{batch_date}"
+
+
+def dated_part(location: str, batch_date: str) -> str:
+    """What a dated landing location adds under its root for one date (`landing/{batch_date}` →
+    `2024-01-02/`): the landing files of different days are told apart by it, so a day's file with
+    the same name (and bytes) as an earlier day's is a delivery of its own. '' when not dated."""
+    if BATCH_DATE_PLACEHOLDER not in location:
+        return ""
+    return (
+        location[location.index(BATCH_DATE_PLACEHOLDER) :].replace(BATCH_DATE_PLACEHOLDER, batch_date).strip("/") + "/"
+    )
 
 
 def dated_landing(location: str, batch_date: str) -> str:
