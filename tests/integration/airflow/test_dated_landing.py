@@ -51,7 +51,7 @@ def test_elt_ingest_reads_the_dated_landing_folder_of_its_batch_date(tmp_path):
 
 def test_the_same_file_on_two_days_of_a_dated_landing_folder_is_two_deliveries(tmp_path):
     """Adversarial round 9 (dated_landing_same_bytes_skipped): a landing file was known by its path
-    under the day's folder, so day 2's `members.csv` with day 1's bytes was 'already ingested' —
+    under the day's folder, so day 2's `members_x.csv` with day 1's bytes was 'already ingested' —
     its batch never existed — and one with other bytes a 'new version' of day 1's."""
     from dag_factory import callables
 
@@ -61,13 +61,13 @@ def test_the_same_file_on_two_days_of_a_dated_landing_folder_is_two_deliveries(t
         config.read_text().replace("    lake: lake\n", "    lake: lake\n    landing: landing/{batch_date}\n")
     )
     for day in ("2024-01-02", "2024-01-03"):
-        landing(workspace.pipeline / "landing" / day, "members.csv", [HEADER, *GOOD])  # the same bytes
+        landing(workspace.pipeline / "landing" / day, "members_x.csv", [HEADER, *GOOD])  # the same bytes
     args = (str(workspace.pipeline), "dev", str(workspace.pipeline))
     for day in ("2024-01-02", "2024-01-03"):
         logical = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.UTC)
         assert callables.ingest_landing(*args, logical_date=logical) == {"files": 1, "rows": 3}
     lake = workspace.pipeline / "lake" / "tiny_shop" / "members"
     assert sorted(p.relative_to(lake).as_posix() for p in lake.rglob("*.parquet")) == [
-        "batch_date=2024-01-02/members.parquet",
-        "batch_date=2024-01-03/members.parquet",
+        "batch_date=2024-01-02/members_x.parquet",
+        "batch_date=2024-01-03/members_x.parquet",
     ]
