@@ -142,14 +142,27 @@ class Runner:
             if outcome.status in (StepStatus.NOTHING_NEW, StepStatus.UP_TO_DATE):
                 idle.append(outcome)
             else:
-                self.state.log_all([*idle, outcome])
+                self._log([*idle, outcome])
                 idle = []
             outcomes.append(outcome)
             self.on_step(outcome)
-        self.state.log_all(idle)
+        self._log(idle)
         if any(o.kind is StepKind.BUILD and o.status in (OK, WARNED) for o in outcomes):
-            self.state.prune(self.conn)  # the state rows this run's builds left behind: the next run finds none
+            # the state rows this run's builds left behind: the next run finds none
+            self.context.execute(lambda: self.state.prune(self.conn))
         return outcomes
+
+    def _log(self, outcomes: list[StepOutcome]) -> None:
+        """The steps' run_log rows, retried like a step on a dropped connection (a retry replaces
+        rows a commit whose answer was lost did write)."""
+        attempts = [0]
+
+        def attempt() -> None:
+            attempts[0] += 1
+            self.state.log_all(outcomes, replace=attempts[0] > 1)
+
+        if outcomes:
+            self.context.execute(attempt)
 
 
 class StepError(EltError):
@@ -190,7 +203,13 @@ def run_one_step(
         context.scheduler.mark_changed(step.spec)  # its build task ran before it
     outcome = STEP_RUNNERS[step.kind](context, step)
     assert outcome is not None  # a load, a full build and a wanted check always report
-    context.state.log(outcome)
+    attempts = [0]
+
+    def log() -> None:  # retried on a dropped connection, as the step is
+        attempts[0] += 1
+        context.state.log(outcome, replace=attempts[0] > 1)
+
+    context.execute(log)
     if outcome.status is StepStatus.FAILED:
         raise StepError(outcome)
     return outcome

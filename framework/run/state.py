@@ -274,26 +274,28 @@ class RunState:
         return Drift(missing, tuple(sorted(set(live) - set(declared))), retyped)
 
     # -- run log ----------------------------------------------------------------------------------
-    def log_all(self, outcomes: list[StepOutcome]) -> None:
-        """Several steps' rows in one transaction (a commit each cost ~1 ms of an idle run's 0.3 s)."""
+    def log_all(self, outcomes: list[StepOutcome], replace: bool = False) -> None:
+        """Several steps' rows in one transaction (a commit each cost ~1 ms of an idle run's 0.3 s).
+        `replace`: a retry, whose earlier attempt may have committed them: their rows go first."""
         if len(outcomes) <= 1:
             for outcome in outcomes:
-                self.log(outcome)
+                self.log(outcome, replace)
             return
         self.conn.execute("BEGIN TRANSACTION")
         try:
             for outcome in outcomes:
-                self.log(outcome)
+                self.log(outcome, replace)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
-    def log(self, outcome: StepOutcome) -> None:
+    def log(self, outcome: StepOutcome, replace: bool = False) -> None:
         """One row per step; a step of an orchestrator's run that is retried (or cleared and run
-        again) replaces its earlier row, so each DAG run keeps one row per step."""
+        again) replaces its earlier row, so each DAG run keeps one row per step (as a log written
+        again after a dropped connection does: `replace`)."""
         origin = self.origin
-        if origin is not None:
+        if origin is not None or replace:
             run_statement(
                 self.conn,
                 self.manifest.internal_sql(InternalQuery.RUN_LOG_DELETE),

@@ -770,3 +770,57 @@ def test_a_session_the_server_refuses_fails_at_once_naming_the_unset_password_va
     message = str(refused.value)
     assert 'role "nobody_at_all" does not exist' in message, message
     assert "the environment variable ELT_TEST_PG_PASSWORD, password_env of target 'pg', is not set" in message
+
+
+def test_a_connection_dropped_while_the_run_log_is_written_is_retried(postgres, tmp_path):
+    """Adversarial round 9 (dropped_conn_outside_step): the run_log rows written after a step
+    committed were not retried: a connection dropped there ended the run (exit 2), nothing
+    downstream built. They are retried like a step, after reconnecting (a row a lost commit did
+    write is replaced, not doubled)."""
+    import threading
+    import time
+
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    settings = postgres.settings(postgres.create_database("log_dropped"), str(workspace.lake))
+    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH, full=True)).ok  # the tables exist
+    terminated = []
+    admin = postgres.connect(settings.dbname)
+    admin.execute("BEGIN")
+    admin.execute("LOCK TABLE elt.run_log IN EXCLUSIVE MODE")  # the run's first log INSERT waits on it
+
+    def drop_the_log_writer():  # then its session ends, as a dropped connection does
+        with postgres.connect(settings.dbname) as watch:
+            watch.autocommit = True
+            for _ in range(1500):
+                row = watch.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE 'INSERT INTO elt.run_log%'"
+                ).fetchone()
+                if row:
+                    watch.execute("SELECT pg_terminate_backend(%s)", row)
+                    terminated.append(row[0])
+                    break
+                time.sleep(0.02)
+        admin.execute("ROLLBACK")
+
+    watcher = threading.Thread(target=drop_the_log_writer)
+    watcher.start()
+    try:
+        result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH, full=True))
+    finally:
+        watcher.join()
+        admin.close()
+    assert terminated, "the run log write was not caught"
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    with postgres.connect(settings.dbname) as conn:
+        runs = conn.execute(
+            "SELECT step, COUNT(*) FROM elt.run_log WHERE run_id = %s GROUP BY step HAVING COUNT(*) > 1",
+            [result.run_id],
+        ).fetchall()
+        assert runs == []  # one row per step
+        assert conn.execute("SELECT COUNT(*) FROM dwh.fact_purchase").fetchone() == (1,)
