@@ -203,9 +203,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E413",
         "depends on which batches a run loads",
-        "An incremental model's SELECT compares with a global aggregate of a bookkeeping column "
-        "(`_batch_date = (SELECT MAX(_batch_date) FROM …)`): one run per batch and one run over a "
-        "backlog (or `--full`) would return other rows from the same staged data.",
+        "An incremental model's SELECT picks the latest batch over all rows — a global MAX/MIN of a "
+        "bookkeeping column (`_batch_date = (SELECT MAX(_batch_date) FROM …)`, in any scope), a window "
+        "over one with no PARTITION BY, `NOT EXISTS` of a later batch: one run per batch and one run "
+        "over a backlog (or `--full`) would return other rows from the same staged data. Per key "
+        "(GROUP BY, PARTITION BY, a subquery correlated by the key) it is allowed.",
     ),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),

@@ -168,37 +168,55 @@ class _Checker:
 
     # -- E413 -----------------------------------------------------------------------------------
     def latest_batch(self) -> list[Diagnostic]:
-        """An incremental model whose SELECT compares with a global aggregate of a bookkeeping
-        column (`_batch_date = (SELECT MAX(_batch_date) FROM …)`): the rows it returns depend on
-        which batches a run loads — one run per batch sees each batch, a run over a backlog (or
-        `--full`) the latest only — so staging's rows alone no longer decide the model's."""
+        """An incremental model whose SELECT picks the latest batch (or load) over all rows — a
+        global MAX/MIN of a bookkeeping column in any scope, a window over one with no partition,
+        a subquery tied to the outer rows only by comparing bookkeeping columns (`NOT EXISTS` of a
+        later batch): the rows it returns depend on which batches a run loads (one run per batch
+        sees each batch; a run over a backlog, or `--full`, the latest only). Per key (GROUP BY,
+        PARTITION BY, a subquery correlated by an equality) it is the key's own latest: allowed."""
         from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 
         if self.spec.materialization is not m.Materialization.INCREMENTAL:
             return []
         bookkeeping = {c.name for c in (*INGEST_COLUMNS, LOAD_SEQ, BUILD_SEQ)}
-        found = []
-        for subquery in self.query.find_all(exp.Subquery):
-            inner = subquery.this
-            if not isinstance(inner, exp.Select) or inner.args.get("group") or len(inner.selects) != 1:
-                continue
-            aggregate = inner.selects[0].unalias()
-            if not isinstance(aggregate, exp.AggFunc):
-                continue
-            read = sorted({c.name for c in aggregate.find_all(exp.Column) if c.name in bookkeeping})
-            if read:
-                found.append(
-                    self.at(
-                        subquery,
-                        "E413",
-                        f"the SELECT compares with {aggregate.sql(SOURCE_DIALECT)}, the latest batch loaded: its rows "
-                        "depend on which batches a run loads (one run per batch sees each batch; a run over a "
-                        "backlog, or `--full`, the latest only)",
-                        hint="Read every row: a time_range build over every row replaces every time value, and "
-                        "merge builds are restricted to the keys the batch changed by the framework.",
-                    )
-                )
-        return found
+
+        def reads(node: exp.Expr) -> bool:
+            return any(c.name in bookkeeping for c in node.find_all(exp.Column))
+
+        found: list[exp.Expr] = []
+        for select in self.query.find_all(exp.Select):
+            if _correlated_by_equality(select):
+                continue  # per outer row (a key): that key's latest
+            grouped = select.args.get("group") is not None
+            for node in select.find_all(exp.AggFunc, exp.Window):
+                if node.find_ancestor(exp.Select) is not select:
+                    continue
+                if isinstance(node, exp.Window):
+                    if not node.args.get("partition_by") and reads(node):
+                        found.append(node)
+                elif not grouped and node.find_ancestor(exp.Window) is None and reads(node):
+                    found.append(node)
+            where = select.args.get("where")
+            outer = {t.alias_or_name for t in select.find_all(exp.Table)}
+            for compare in where.find_all(exp.GT, exp.GTE, exp.LT, exp.LTE) if where else ():
+                sides = [compare.this, compare.expression]
+                if all(isinstance(x, exp.Column) and x.name in bookkeeping for x in sides) and any(
+                    x.table and x.table not in outer for x in sides
+                ):
+                    found.append(compare)  # a later batch of the outer row's, compared across rows
+        return [
+            self.at(
+                node,
+                "E413",
+                f"the SELECT picks the latest batch loaded ({node.sql(SOURCE_DIALECT)}): its rows depend on which "
+                "batches a run loads (one run per batch sees each batch; a run over a backlog, or `--full`, the "
+                "latest only)",
+                hint="Read every row: a time_range build over every row replaces every time value, and merge "
+                "builds are restricted to the keys the batch changed by the framework. Per key (GROUP BY the key) "
+                "a latest batch is allowed.",
+            )
+            for node in found
+        ]
 
     # -- E403/E404/E405 ------------------------------------------------------------------------
     def tables_and_columns(self) -> list[Diagnostic]:
@@ -494,6 +512,20 @@ class _Checker:
                 )
             ]
         return []
+
+
+def _correlated_by_equality(select: exp.Select) -> bool:
+    """A subquery tied to its outer query by an equality of an outer column (`t2.rider = t.rider`):
+    it computes per outer row."""
+    if select.parent is None or select.find_ancestor(exp.Select) is None:
+        return False
+    own = {t.alias_or_name for t in select.find_all(exp.Table)}
+    where = select.args.get("where")
+    for equal in where.find_all(exp.EQ) if where else ():
+        tables = {c.table for c in equal.find_all(exp.Column) if c.table}
+        if tables - own and tables & own:
+            return True
+    return False
 
 
 def _integer_truncation(node: exp.Expression) -> str:

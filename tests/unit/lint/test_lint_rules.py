@@ -518,7 +518,7 @@ CASES = [
                 " AND p.purchased_at < d.valid_to\nWHERE p._batch_date = (SELECT MAX(_batch_date) FROM purchases)",
             )
         ],
-        [("models/fact_purchase.sql", 10, 31, "E413", "compares with MAX(_batch_date), the latest batch loaded")],
+        [("models/fact_purchase.sql", 10, 31, "E413", "picks the latest batch loaded (MAX(_batch_date))")],
     ),
     (
         "W501",
@@ -738,3 +738,35 @@ def test_w503_names_a_table_input_without_keys_whose_changes_are_not_recorded(ti
     assert warning.path.endswith("models/member_counts.yml") and warning.key_path == "depends_on[0]", warning.format()
     assert "'purchase_list' is a table model without keys.business" in warning.message
     assert "Declare keys.business on 'purchase_list'" in warning.hint
+
+
+@pytest.mark.parametrize(
+    "where, refused",
+    [
+        ("p._batch_date = (SELECT MAX(q._batch_date) FROM purchases q)", True),
+        ("p._batch_date IN (SELECT MAX(q._batch_date) FROM purchases q)", True),
+        ("p._batch_date = (SELECT d FROM (SELECT MAX(_batch_date) AS d FROM purchases) x)", True),
+        ("NOT EXISTS (SELECT 1 FROM purchases q WHERE q._batch_date > p._batch_date)", True),
+        ("p._batch_date = (SELECT MAX(q._batch_date) FROM purchases q WHERE q.member_id = p.member_id)", False),
+        ("p._batch_date >= CAST('2024-01-01' AS DATE)", False),
+    ],
+    ids=["scalar max", "in max", "nested max", "no later batch", "per member (correlated)", "constant"],
+)
+def test_e413_refuses_the_latest_batch_over_all_rows_and_allows_it_per_key(tiny, where, refused):
+    """Adversarial round 9 (e413_evasion_time_range, e413_false_positive_correlated): the forms a
+    latest-batch filter takes, and the per-key form (correlated by the key) that stays allowed."""
+    sql = tiny / "models" / "fact_purchase.sql"
+    sql.write_text(sql.read_text().rstrip("\n") + f"\nWHERE {where}\n")
+    codes = [d.code for d in lint(tiny)]
+    assert ("E413" in codes) is refused, [d.format() for d in lint(tiny)]
+
+
+def test_e413_refuses_a_window_over_every_batch(tiny):
+    (tiny / "models" / "latest.yml").write_text(
+        "version: 1\nkind: model\nname: latest\nlayer: mart\nmaterialization: incremental\n"
+        "incremental: {strategy: merge}\ndepends_on: [purchases]\nkeys: {business: [purchase_id]}\n"
+        "columns:\n  - {name: purchase_id, type: string, nullable: false, tests: [unique]}\n"
+        "sql: >-\n  SELECT t.purchase_id FROM (SELECT p.purchase_id, DENSE_RANK() OVER (ORDER BY p._batch_date DESC) AS r\n"
+        "  FROM purchases p) t WHERE t.r = 1\n"
+    )
+    assert "E413" in [d.code for d in lint(tiny)]
