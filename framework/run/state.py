@@ -268,6 +268,8 @@ class RunState:
         )
         missing = tuple(c for c in declared if c not in live)
         if spec.materialization == "view":  # its columns, in order, are its query's
+            if list(declared)[: len(live)] == list(live) and not retyped:
+                return Drift()  # the same columns, maybe more at the end: CREATE OR REPLACE VIEW takes it
             common = [c for c in declared if c in live]
             reordered = common != [c for c in live if c in declared]
             return Drift(missing, tuple(c for c in live if c not in declared), retyped, reordered)
