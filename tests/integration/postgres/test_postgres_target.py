@@ -737,9 +737,14 @@ def test_a_view_whose_columns_change_is_made_anew_on_postgres(postgres, tmp_path
     with postgres.connect(settings.dbname) as conn:
         rows = conn.execute("SELECT member_id, member_tier FROM mart.v_member ORDER BY 1").fetchall()
     assert rows == [(1, "gold"), (2, "silver"), (3, "bronze")]
-    appended = VIEW_YAML.format(second="member_tier").replace(
-        "  - {name: member_tier, type: string}\n", "  - {name: member_tier, type: string}\n  - {name: city, type: string}\n"
-    ).replace("tier AS member_tier FROM", "tier AS member_tier, city FROM")
+    appended = (
+        VIEW_YAML.format(second="member_tier")
+        .replace(
+            "  - {name: member_tier, type: string}\n",
+            "  - {name: member_tier, type: string}\n  - {name: city, type: string}\n",
+        )
+        .replace("tier AS member_tier FROM", "tier AS member_tier, city FROM")
+    )
     view.write_text(appended)  # a column more at the end: replaced in place, not dropped
     result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
     assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
