@@ -166,6 +166,9 @@ class StepInfo:
     # loads: empty the table in place for a reload from the lake (grants and views on it stay);
     # time_range builds: empty the table for a --full run
     clear: tuple[StatementInfo, ...] = ()
+    # builds: after `recreate` (which drops the pipeline's views reading the table first, where
+    # views bind to it), those views made again, in the same transaction
+    restore: tuple[StatementInfo, ...] = ()
 
     def addition(self, column: str) -> StatementInfo | None:
         return next((a.statement for a in self.add_columns if a.column == column), None)

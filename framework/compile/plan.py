@@ -51,6 +51,10 @@ class Step:
     add_columns: tuple[tuple[str, Statement], ...] = ()
     # a load: empty its table in place, for a reload from the lake; a time_range build: for --full
     clear_table: Statement | None = None
+    # a build whose table (or view) is dropped and made anew: the pipeline's views reading it, which
+    # a binding database (PostgreSQL) will not let it drop — dropped first, made again after
+    release_views: tuple[Statement, ...] = ()
+    restore_views: tuple[Statement, ...] = ()
 
     @property
     def id(self) -> str:
@@ -146,6 +150,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
         # is published first: its depends_on, and the targets of its relationships checks.
         upstream = tuple(_ready_step(project, dep) for dep in (*spec.depends_on, *_check_targets(spec)))
         own_table = () if spec.materialization is m.Materialization.VIEW else (step_id(StepKind.TABLE, name),)
+        views = _views_reading(name, project, order, scopes, naming, dialect, schema)
         steps.append(
             Step(
                 StepKind.BUILD,
@@ -157,6 +162,8 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 clear_table=_cleared_by_full_run(spec, naming),
                 scoped=_scoped_build(spec, project, scopes, naming, dialect, schema),
                 add_columns=_column_additions(spec, naming, dialect),
+                release_views=views[0],
+                restore_views=views[1],
             )
         )
         compiled = tuple(check_builder.compile_checks(spec, naming, dialect))
@@ -439,6 +446,43 @@ def _nullable_additions(
         )
         for c in spec.columns
     )
+
+
+def _views_reading(
+    name: str,
+    project: m.Project,
+    order: list[str] | tuple[str, ...],
+    scopes: dict[str, KeyScope],
+    naming: Naming,
+    dialect: Dialect,
+    schema: dict,
+) -> tuple[tuple[Statement, ...], tuple[Statement, ...]]:
+    """The view models that read `name`, directly or through other views, upstream first: their
+    drops (downstream first) and their builds — for a build that drops its table or view, where
+    views bind to what they read (Redshift's late-binding views do not)."""
+    if dialect.late_binding_views:
+        return (), ()
+    reading: set[str] = set()
+    for other in order:
+        spec = project.spec(other)
+        if (
+            isinstance(spec, m.ModelSpec)
+            and spec.materialization is m.Materialization.VIEW
+            and any(dep == name or dep in reading for dep in spec.depends_on)
+        ):
+            reading.add(other)
+    views = [v for v in order if v in reading]
+    drops = tuple(
+        run(exp.Drop(tables=[naming.table_of(v)], kind="VIEW", exists=True), f"drop the view {v}, which reads it")
+        for v in reversed(views)
+    )
+    builds = tuple(
+        statement
+        for v in views
+        if isinstance(view := project.require(v), m.ModelSpec)
+        for statement in _whole_build(view, project, scopes, naming, dialect, schema)
+    )
+    return drops, builds
 
 
 def _cleared_by_full_run(spec: m.ModelSpec, naming: Naming) -> Statement | None:

@@ -151,7 +151,8 @@ def _recreate(
     step first), to recreate a table its spec outgrew; a view's drop alone (its build creates it)."""
     if step.drop_table is None:
         return ()
-    return (statement_info(step.drop_table, text), *tables.get(step.spec, ()))
+    released = tuple(statement_info(s, text) for s in step.release_views)
+    return (*released, statement_info(step.drop_table, text), *tables.get(step.spec, ()))
 
 
 def statement_info(statement: Statement, text: Callable[[exp.Expression], str]) -> StatementInfo:
@@ -226,6 +227,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 tuple(ColumnAddition(column, statement_info(s, text)) for column, s in step.add_columns),
                 scoped_checks,
                 (statement_info(step.clear_table, text),) if step.clear_table else (),
+                tuple(statement_info(s, text) for s in step.restore_views),
             )
         )
     rendering[0] = "the runner's own queries"

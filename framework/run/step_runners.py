@@ -573,7 +573,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         # tried again after a transient error: a commit whose answer was lost did publish the build
         if attempts > 1 and _published_before(ctx, spec.name, seq):
             return StepResult(step.id, reports={"recorded_before": 1})
-        return execute_step(ctx.conn, step, params, in_transaction=audit_and_publish, prelude=prelude)
+        # a recreated table or view: the views reading it, dropped with it, made again after it
+        restore = step.restore if reshape and prelude else ()
+        return execute_step(ctx.conn, step, params, in_transaction=audit_and_publish, prelude=prelude, then=restore)
 
     try:
         result = ctx.execute(attempt)

@@ -836,3 +836,79 @@ def test_a_connection_dropped_while_the_run_log_is_written_is_retried(postgres, 
         ).fetchall()
         assert runs == []  # one row per step
         assert conn.execute("SELECT COUNT(*) FROM dwh.fact_purchase").fetchone() == (1,)
+
+
+TABLE_YAML = """version: 1
+kind: model
+name: tier_counts
+layer: mart
+materialization: table
+depends_on: [dim_member]
+keys: {{business: [tier]}}
+columns:
+  - {{name: tier, type: string, nullable: false}}
+  - {{name: members, type: bigint, nullable: false}}{extra_column}
+sql: SELECT tier, COUNT(*) AS members{extra_select} FROM dim_member WHERE is_current GROUP BY tier
+"""
+
+ON_TABLE_VIEW = """version: 1
+kind: model
+name: v_tiers
+layer: mart
+materialization: view
+depends_on: [tier_counts]
+columns:
+  - {name: tier, type: string, nullable: false}
+  - {name: members, type: bigint, nullable: false}
+sql: SELECT tier, members FROM tier_counts
+"""
+
+ON_VIEW_VIEW = """version: 1
+kind: model
+name: v_big_tiers
+layer: mart
+materialization: view
+depends_on: [v_tiers]
+columns:
+  - {name: tier, type: string, nullable: false}
+sql: SELECT tier FROM v_tiers WHERE members > 0
+"""
+
+
+def test_a_table_read_by_views_is_recreated_with_them_on_postgres(postgres, tmp_path):
+    """Adversarial round 9 (table_reshape_under_view, view_on_view_reshape): PostgreSQL will not
+    drop a table (or view) a view reads, so a table model given a new shape — and a view whose
+    columns changed under another view — failed every run, `--full` too. The build drops the
+    pipeline's views reading it first and makes them again after it, in its transaction."""
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    models = workspace.pipeline / "models"
+    (models / "tier_counts.yml").write_text(TABLE_YAML.format(extra_column="", extra_select=""))
+    (models / "v_tiers.yml").write_text(ON_TABLE_VIEW)
+    (models / "v_big_tiers.yml").write_text(ON_VIEW_VIEW)
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    settings = postgres.settings(postgres.create_database("views_on_tables"), str(workspace.lake))
+    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).ok
+    (models / "tier_counts.yml").write_text(
+        TABLE_YAML.format(
+            extra_column="\n  - {name: cities, type: bigint, nullable: false}",
+            extra_select=", COUNT(DISTINCT city) AS cities",
+        )
+    )
+    from framework.compile.selection import SelectionRequest
+
+    only = RunOptions(BATCH, selection=SelectionRequest.parse(["tier_counts"]))  # the views' builds do not run
+    result = run_pipeline(str(workspace.pipeline), settings, only)
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    build = next(o for o in result.outcomes if o.step == "build:tier_counts")
+    assert "table recreated" in build.detail, build
+    with postgres.connect(settings.dbname) as conn:
+        assert conn.execute("SELECT tier, cities FROM mart.tier_counts ORDER BY 1").fetchall() == [
+            ("bronze", 1),
+            ("gold", 1),
+            ("silver", 1),
+        ]
+        assert conn.execute("SELECT COUNT(*) FROM mart.v_big_tiers").fetchone() == (3,)  # both views made again
