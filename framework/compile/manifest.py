@@ -30,6 +30,7 @@ class InternalQuery(StrEnum):
     """The runner's own statements on the framework tables, compiled with everything else."""
 
     TABLE_COLUMNS = "table_columns"  # the live tables' columns (drift, framework-table upgrades)
+    TABLE_KINDS = "table_kinds"  # each live relation's kind: a table, or a view (a model switching)
     LEDGER_FILES = "ledger_files"  # the lake files a source has loaded
     MODEL_STATE = "model_state"  # what each model was built from, oldest first (the latest row wins)
     MODEL_STATE_INSERT = "model_state_insert"  # insert-only: no build's transaction reads the table

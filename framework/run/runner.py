@@ -28,7 +28,7 @@ from framework.compile.manifest import InternalQuery, Manifest, StepInfo, StepKi
 from framework.compile.selection import Selection
 from framework.errors import ConfigError, EltError
 from framework.execute.session import Session
-from framework.execute.steps import execute_step
+from framework.execute.steps import execute_step, run_statement
 from framework.lake import Lake
 from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, RunResult, StepOutcome, StepStatus
@@ -68,6 +68,7 @@ def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, dict[str, str]
     next load reads every lake file again), a model's next build is whole. An orchestrator runs
     this once per run, in a task of its own before any load (see `setup_warehouse`)."""
     live = live_columns(conn, manifest)
+    _drop_switched(conn, manifest, live)
     for step in manifest.steps:
         if step.kind in (StepKind.SETUP, StepKind.TABLE):
             execute_step(conn, step)
@@ -78,6 +79,32 @@ def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, dict[str, str]
             execute_step(conn, StepInfo(upgrade_id, StepKind.SETUP, None, (), True, (), upgrade.statements))
             live.setdefault(upgrade.table, {})[upgrade.column] = ""  # as the table is now (its type not compared)
     return live
+
+
+def _drop_switched(conn: Session, manifest: Manifest, live: dict[str, dict[str, str]]) -> None:
+    """A model whose materialization switched between view and table: the relation of the other
+    kind goes first (CREATE TABLE cannot replace a view, nor CREATE VIEW a table). A table model
+    made from a view is then made anew, and recorded as lost: its first build is whole."""
+    if not live:
+        return
+    from sqlglot import exp
+
+    from framework.compile.render import render_statement
+    from framework.sql.dialects import get_dialect
+
+    kinds = {
+        f"{schema}.{name}": str(kind).upper()
+        for schema, name, kind in run_statement(conn, manifest.internal_sql(InternalQuery.TABLE_KINDS))
+    }
+    for spec in manifest.specs:
+        kind = kinds.get(spec.table, "")
+        if spec.kind != "model" or not kind or ("VIEW" in kind) == (spec.materialization == "view"):
+            continue
+        schema, name = spec.table.split(".", 1)
+        relation = exp.Table(this=exp.to_identifier(name), db=exp.to_identifier(schema))
+        drop = exp.Drop(tables=[relation], kind="VIEW" if "VIEW" in kind else "TABLE", exists=True)
+        conn.execute(render_statement(get_dialect(manifest.target), drop))
+        live.pop(spec.table, None)  # gone now: a table made in its place is a lost one's
 
 
 def _record_lost_tables(conn: Session, manifest: Manifest, live: dict[str, dict[str, str]]) -> None:

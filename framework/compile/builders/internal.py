@@ -50,6 +50,9 @@ def internal_statements(
         .from_(columns)
         .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()]))
         .order_by(*q.cols(["table_schema", "table_name", "ordinal_position"])),
+        InternalQuery.TABLE_KINDS: q.select(*q.cols(["table_schema", "table_name", "table_type"]))
+        .from_(exp.Table(this=q.ident("tables"), db=q.ident("information_schema")))
+        .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
         InternalQuery.LEDGER_FILES: q.select(q.col("path"), q.col("checksum"), q.col("size_bytes"), q.col("row_count"))
         .from_(ledger)
         .where(_equals(dialect, "pipeline", "source")),

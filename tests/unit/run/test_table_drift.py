@@ -185,3 +185,30 @@ def test_a_removed_column_still_needs_a_full_rebuild_of_just_that_model(tmp_path
         conn.execute("DELETE FROM elt.model_builds WHERE model = 'fact_purchase'")  # its spec changed since
     failed = next(o for o in workspace.run().outcomes if o.step == "build:fact_purchase")
     assert failed.status == "failed" and "elt run --full --select fact_purchase" in failed.error
+
+
+def test_a_model_switching_between_view_and_table_is_made_as_its_new_kind(tmp_path):
+    """Adversarial round 9 (materialization_switch): CREATE TABLE cannot replace a view, nor CREATE
+    VIEW a table, so a model switched either way failed every run (`--full` too). Setup drops the
+    relation of the other kind first; a table made in a view's place is built whole."""
+    from tests.conftest import FIXTURES
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    spec = workspace.pipeline / "models" / "member_list.yml"
+    text = (
+        "version: 1\nkind: model\nname: member_list\nlayer: mart\nmaterialization: {kind}\n"
+        "depends_on: [dim_member]\nkeys: {{business: [member_id]}}\n"
+        "columns:\n  - {{name: member_id, type: bigint, nullable: false}}\n"
+        "sql: SELECT member_id FROM dim_member WHERE is_current\n"
+    )
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    kinds = "SELECT table_type FROM information_schema.tables WHERE table_name = 'member_list'"
+    for kind, expected in (("view", "VIEW"), ("table", "BASE TABLE"), ("view", "VIEW")):
+        spec.write_text(text.format(kind=kind))
+        result = workspace.run()
+        assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+        assert workspace.query(kinds) == [(expected,)]
+        assert workspace.query("SELECT COUNT(*) FROM mart.member_list") == [(3,)]
