@@ -762,7 +762,9 @@ def test_a_daily_batch_on_redshift_sends_the_scoped_builds(compiled, landed):
     recording = Recording(script=script)
     runner = run(compiled, lake, recording)
     outcomes = {o.step: o for o in runner.outcomes}
-    assert outcomes["load:orders"].status == OK and outcomes["load:customers"].status == NOTHING, outcomes["load:orders"]
+    assert outcomes["load:orders"].status == OK and outcomes["load:customers"].status == NOTHING, outcomes[
+        "load:orders"
+    ]
     scoped = [s for s in models if s.scope is not None and s.name in compiled.downstream("orders")]
     assert {s.name for s in scoped} >= {
         "dim_customer",
