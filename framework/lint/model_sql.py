@@ -392,26 +392,9 @@ class _Checker:
                 hint += " incremental.keys_from cannot help here: the SELECT itself reads every row for each key."
             return [self.at_key(("keys", "business"), "W503", message, hint)]
         for i, name in enumerate(self.spec.depends_on):
-            upstream = self.project.spec(name)
-            if isinstance(upstream, m.ModelSpec) and upstream.materialization is m.Materialization.VIEW:
-                message = (
-                    f"'{name}' is a view, whose changes are not recorded: a change in its inputs rebuilds the "
-                    "whole table"
-                )
-                hint = f"Read the inputs of '{name}' directly, or make it a table or incremental model."
-                found.append(self.at_key(("depends_on", i), "W503", message, hint))
-                continue
-            if (
-                isinstance(upstream, m.ModelSpec)
-                and upstream.materialization is m.Materialization.TABLE
-                and not upstream.keys.business
-            ):
-                message = (
-                    f"'{name}' is a table model without keys.business: its rebuilds record no changed keys, so a "
-                    "change in it rebuilds the whole table"
-                )
-                hint = f"Declare keys.business on '{name}' (its rebuilds then record the keys whose rows changed)."
-                found.append(self.at_key(("depends_on", i), "W503", message, hint))
+            unrecorded = _unrecorded_changes(name, self.project.spec(name))
+            if unrecorded:
+                found.append(self.at_key(("depends_on", i), "W503", *unrecorded))
                 continue
             if scope.paths and scope.path(name) is not None:
                 continue
@@ -512,6 +495,25 @@ class _Checker:
                 )
             ]
         return []
+
+
+def _unrecorded_changes(name: str, upstream: m.SourceSpec | m.ModelSpec | None) -> tuple[str, str] | None:
+    """(message, hint) for an input model whose changes are not recorded by key — a view, a table
+    model without keys — so a change in it rebuilds its reader whole; None otherwise."""
+    if not isinstance(upstream, m.ModelSpec):
+        return None
+    if upstream.materialization is m.Materialization.VIEW:
+        return (
+            f"'{name}' is a view, whose changes are not recorded: a change in its inputs rebuilds the whole table",
+            f"Read the inputs of '{name}' directly, or make it a table or incremental model.",
+        )
+    if upstream.materialization is m.Materialization.TABLE and not upstream.keys.business:
+        return (
+            f"'{name}' is a table model without keys.business: its rebuilds record no changed keys, so a change in "
+            "it rebuilds the whole table",
+            f"Declare keys.business on '{name}' (its rebuilds then record the keys whose rows changed).",
+        )
+    return None
 
 
 def _correlated_by_equality(select: exp.Select) -> bool:
