@@ -87,11 +87,6 @@ def _drop_switched(conn: Session, manifest: Manifest, live: dict[str, dict[str, 
     made from a view is then made anew, and recorded as lost: its first build is whole."""
     if not live:
         return
-    from sqlglot import exp
-
-    from framework.compile.render import render_statement
-    from framework.sql.dialects import get_dialect
-
     kinds = {
         f"{schema}.{name}": str(kind).upper()
         for schema, name, kind in run_statement(conn, manifest.internal_sql(InternalQuery.TABLE_KINDS))
@@ -100,11 +95,23 @@ def _drop_switched(conn: Session, manifest: Manifest, live: dict[str, dict[str, 
         kind = kinds.get(spec.table, "")
         if spec.kind != "model" or not kind or ("VIEW" in kind) == (spec.materialization == "view"):
             continue
-        schema, name = spec.table.split(".", 1)
-        relation = exp.Table(this=exp.to_identifier(name), db=exp.to_identifier(schema))
-        drop = exp.Drop(tables=[relation], kind="VIEW" if "VIEW" in kind else "TABLE", exists=True)
-        conn.execute(render_statement(get_dialect(manifest.target), drop))
+        conn.execute(_drop_sql(manifest.target, spec.table, view="VIEW" in kind))
         live.pop(spec.table, None)  # gone now: a table made in its place is a lost one's
+
+
+def _drop_sql(target: str, table: str, view: bool) -> str:
+    """DROP VIEW / DROP TABLE IF EXISTS of `schema.table`, rendered for the target (sqlglot is
+    imported only here: an idle run never needs it)."""
+    from sqlglot import exp
+
+    from framework.compile.render import render_statement
+    from framework.sql.dialects import get_dialect
+
+    schema, name = table.split(".", 1)
+    relation = exp.Table(this=exp.to_identifier(name), db=exp.to_identifier(schema))
+    return render_statement(
+        get_dialect(target), exp.Drop(tables=[relation], kind="VIEW" if view else "TABLE", exists=True)
+    )
 
 
 def _record_lost_tables(conn: Session, manifest: Manifest, live: dict[str, dict[str, str]]) -> None:

@@ -16,21 +16,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from framework.compile.builders.staging import copy_by_shape, load_name_of, shape_manifest_param
 from framework.compile.manifest import SpecInfo, StepInfo
-from framework.compile.render import render_statement, statement_info
 from framework.lake import Lake, LakeFile
-from framework.lake.arrow import file_columns, same_shape
 from framework.spec import model as m
-from framework.spec.types import parse_type
-from framework.sql.dialects import get_dialect
 from framework.sql.kinds import LoadMethod
-from framework.sql.schema import LOAD_SEQ
 
 
 def lake_columns(spec: SpecInfo) -> tuple[m.Column, ...]:
     """The columns a lake file of the source has under its spec now: the staging table's (the
     spec's, then ingest's) but the load counter, which a load assigns."""
+    from framework.spec.types import parse_type
+    from framework.sql.schema import LOAD_SEQ
+
     return tuple(
         m.Column(c.name, c.type, parse_type(c.type), c.nullable) for c in spec.columns if c.name != LOAD_SEQ.name
     )
@@ -44,6 +41,12 @@ def by_shape(
     shape (the common case: one footer read per file is its whole cost)."""
     if step.load_method is not LoadMethod.COPY_PARQUET or not files:
         return None
+    # sqlglot and pyarrow only here: a run on a warehouse that reads by name never needs them
+    from framework.compile.builders.staging import copy_by_shape, load_name_of, shape_manifest_param
+    from framework.compile.render import render_statement, statement_info
+    from framework.lake.arrow import file_columns, same_shape
+    from framework.sql.dialects import get_dialect
+
     expected = lake_columns(spec)
     groups: dict[tuple[tuple[str, str], ...], tuple[tuple[m.Column, ...], list[LakeFile]]] = {}
     for lake_file in files:
