@@ -2,25 +2,7 @@
 -- One observation per order: the address given on the order, observed at its purchase time.
 -- The framework orders observations by observed_at per customer_unique_id and opens a new
 -- version only when zip_code_prefix, city or state change.
-WITH geo_points AS (
-    -- distinct points only (the feed repeats rows); drop the few points outside Brazil
-    SELECT DISTINCT
-        geolocation_zip_code_prefix,
-        geolocation_lat,
-        geolocation_lng
-    FROM geolocation
-    WHERE geolocation_lat BETWEEN -34.0 AND 5.5
-      AND geolocation_lng BETWEEN -74.0 AND -34.5
-),
-zip_geo AS (
-    SELECT
-        geolocation_zip_code_prefix AS zip_code_prefix,
-        ROUND(AVG(geolocation_lat), 6) AS lat,
-        ROUND(AVG(geolocation_lng), 6) AS lng
-    FROM geo_points
-    GROUP BY geolocation_zip_code_prefix
-),
-observations AS (
+WITH observations AS (
     -- identical observations (same person, address and instant) collapse to one
     SELECT DISTINCT
         c.customer_unique_id,
@@ -41,5 +23,5 @@ SELECT
     g.lng,
     ob.observed_at
 FROM observations ob
-LEFT JOIN zip_geo g
+LEFT JOIN dim_zip_prefix g
   ON g.zip_code_prefix = ob.zip_code_prefix

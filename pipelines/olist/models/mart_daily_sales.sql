@@ -23,20 +23,13 @@ items_by_day AS (
     FROM fact_order_items
     GROUP BY date_key
 ),
-first_orders AS (
-    SELECT
-        dc.customer_unique_id,
-        MIN(fo.purchase_ts) AS first_order_ts
-    FROM fact_orders fo
-    JOIN dim_customer dc
-      ON dc.customer_sk = fo.customer_sk
-    GROUP BY dc.customer_unique_id
-),
 new_customers_by_day AS (
+    -- a person's first order is kept per person by mart_customer_profile: counting its rows
+    -- by that day is what aggregating every order by person again would give, at a fraction
     SELECT
         CAST(first_order_ts AS DATE) AS date_key,
         COUNT(*) AS new_customers
-    FROM first_orders
+    FROM mart_customer_profile
     GROUP BY CAST(first_order_ts AS DATE)
 )
 SELECT

@@ -58,6 +58,7 @@ def test_nine_sources_and_the_star_schema(project):
         "dim_product",
         "dim_seller",
         "dim_date",
+        "dim_zip_prefix",
         "fact_order_items",
         "fact_orders",
         "fact_payments",

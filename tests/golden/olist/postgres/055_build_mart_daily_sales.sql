@@ -1,5 +1,5 @@
 -- step build:mart_daily_sales
--- after: table:mart_daily_sales, check:dim_date, check:dim_customer, check:fact_orders, check:fact_order_items
+-- after: table:mart_daily_sales, check:dim_date, check:fact_orders, check:fact_order_items, check:mart_customer_profile
 -- run-time parameters: build_seq
 BEGIN;
 
@@ -22,7 +22,7 @@ SELECT
   __q.payments,
   __q.avg_ticket,
   __q.new_customers,
-  CAST($build_seq AS BIGINT) AS _build_seq
+  CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
   WITH bounds AS (
     SELECT
@@ -50,22 +50,13 @@ FROM (
     FROM dwh.fact_order_items AS fact_order_items
     GROUP BY
       fact_order_items.date_key
-  ), first_orders AS (
-    SELECT
-      dc.customer_unique_id AS customer_unique_id,
-      MIN(fo.purchase_ts) AS first_order_ts
-    FROM dwh.fact_orders AS fo
-    JOIN dwh.dim_customer AS dc
-      ON dc.customer_sk = fo.customer_sk
-    GROUP BY
-      dc.customer_unique_id
   ), new_customers_by_day AS (
     SELECT
-      CAST(first_orders.first_order_ts AS DATE) AS date_key,
+      CAST(mart_customer_profile.first_order_ts AS DATE) AS date_key,
       COUNT(*) AS new_customers
-    FROM first_orders AS first_orders
+    FROM mart.mart_customer_profile AS mart_customer_profile
     GROUP BY
-      CAST(first_orders.first_order_ts AS DATE)
+      CAST(mart_customer_profile.first_order_ts AS DATE)
   )
   SELECT
     d.date_key AS date_key,

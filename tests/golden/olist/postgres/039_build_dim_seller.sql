@@ -1,5 +1,5 @@
 -- step build:dim_seller
--- after: table:dim_seller, load:sellers, load:geolocation
+-- after: table:dim_seller, load:sellers, check:dim_zip_prefix
 -- run-time parameters: build_seq
 BEGIN;
 
@@ -11,7 +11,7 @@ CREATE TEMPORARY TABLE __src_dim_seller AS
 SELECT
   MD5(
     COALESCE(
-      CAST(LENGTH(CAST(__q.seller_id AS VARCHAR(65535))) AS VARCHAR(65535)) || ':' || CAST(__q.seller_id AS VARCHAR(65535)),
+      CAST(LENGTH(CAST(__q.seller_id AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.seller_id AS VARCHAR),
       '~'
     )
   ) AS seller_sk,
@@ -23,24 +23,6 @@ SELECT
   __q.lng,
   CAST(%(build_seq)s AS BIGINT) AS _build_seq
 FROM (
-  WITH geo_points AS (
-    SELECT DISTINCT
-      geolocation.geolocation_zip_code_prefix AS geolocation_zip_code_prefix,
-      geolocation.geolocation_lat AS geolocation_lat,
-      geolocation.geolocation_lng AS geolocation_lng
-    FROM staging.geolocation AS geolocation
-    WHERE
-      geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
-      AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
-  ), zip_geo AS (
-    SELECT
-      geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
-      ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
-      ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
-    FROM geo_points AS geo_points
-    GROUP BY
-      geo_points.geolocation_zip_code_prefix
-  )
   SELECT
     s.seller_id AS seller_id,
     s.seller_zip_code_prefix AS zip_code_prefix,
@@ -49,7 +31,7 @@ FROM (
     g.lat AS lat,
     g.lng AS lng
   FROM staging.sellers AS s
-  LEFT JOIN zip_geo AS g
+  LEFT JOIN dwh.dim_zip_prefix AS g
     ON g.zip_code_prefix = s.seller_zip_code_prefix
 ) AS __q;
 
@@ -112,7 +94,7 @@ SELECT DISTINCT
   __k
 FROM (
   SELECT
-    CAST(__v AS VARCHAR(65535)) AS __k
+    CAST(__v AS VARCHAR) AS __k
   FROM (
     SELECT
       seller_id AS __v
@@ -122,7 +104,7 @@ FROM (
   ) AS __p
   UNION
   SELECT
-    CAST(__v AS VARCHAR(65535)) AS __k
+    CAST(__v AS VARCHAR) AS __k
   FROM (
     SELECT
       seller_id AS __v
@@ -133,10 +115,12 @@ FROM (
           __v
         FROM (
           SELECT
-            geolocation_zip_code_prefix AS __v
-          FROM staging.geolocation
+            CAST(key AS VARCHAR) AS __v
+          FROM elt.model_changes
           WHERE
-            _load_seq > %(since_geolocation)s
+            pipeline = %(pipeline)s
+            AND model = 'dim_zip_prefix'
+            AND build_seq > %(since_dim_zip_prefix)s
         ) AS __h
       )
   ) AS __p
@@ -178,7 +162,7 @@ CREATE TEMPORARY TABLE __src_dim_seller AS
 SELECT
   MD5(
     COALESCE(
-      CAST(LENGTH(CAST(__q.seller_id AS VARCHAR(65535))) AS VARCHAR(65535)) || ':' || CAST(__q.seller_id AS VARCHAR(65535)),
+      CAST(LENGTH(CAST(__q.seller_id AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.seller_id AS VARCHAR),
       '~'
     )
   ) AS seller_sk,
@@ -198,37 +182,6 @@ FROM (
     __m.lat,
     __m.lng
   FROM (
-    WITH geo_points AS (
-      SELECT DISTINCT
-        geolocation.geolocation_zip_code_prefix AS geolocation_zip_code_prefix,
-        geolocation.geolocation_lat AS geolocation_lat,
-        geolocation.geolocation_lng AS geolocation_lng
-      FROM staging.geolocation AS geolocation
-      WHERE
-        (
-          geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
-          AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
-        )
-        AND geolocation.geolocation_zip_code_prefix IN (
-          SELECT
-            s.seller_zip_code_prefix
-          FROM staging.sellers AS s
-          WHERE
-            s.seller_id IN (
-              SELECT
-                __k
-              FROM __affected_dim_seller
-            )
-        )
-    ), zip_geo AS (
-      SELECT
-        geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
-        ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
-        ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
-      FROM geo_points AS geo_points
-      GROUP BY
-        geo_points.geolocation_zip_code_prefix
-    )
     SELECT
       s.seller_id AS seller_id,
       s.seller_zip_code_prefix AS zip_code_prefix,
@@ -237,7 +190,7 @@ FROM (
       g.lat AS lat,
       g.lng AS lng
     FROM staging.sellers AS s
-    LEFT JOIN zip_geo AS g
+    LEFT JOIN dwh.dim_zip_prefix AS g
       ON g.zip_code_prefix = s.seller_zip_code_prefix
     WHERE
       s.seller_id IN (
@@ -392,7 +345,7 @@ SELECT DISTINCT
   %(pipeline)s,
   'dim_seller',
   %(build_seq)s,
-  CAST(seller_id AS VARCHAR(65535))
+  CAST(seller_id AS VARCHAR)
 FROM __changed_dim_seller;
 
 COMMIT;

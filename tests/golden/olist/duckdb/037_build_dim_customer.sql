@@ -1,5 +1,5 @@
 -- step build:dim_customer
--- after: table:dim_customer, load:orders, load:customers, load:geolocation
+-- after: table:dim_customer, load:orders, load:customers, check:dim_zip_prefix
 -- run-time parameters: build_seq
 BEGIN;
 
@@ -38,24 +38,7 @@ SELECT
     )
   ) AS __attr_hash
 FROM (
-  WITH geo_points AS (
-    SELECT DISTINCT
-      geolocation.geolocation_zip_code_prefix AS geolocation_zip_code_prefix,
-      geolocation.geolocation_lat AS geolocation_lat,
-      geolocation.geolocation_lng AS geolocation_lng
-    FROM staging.geolocation AS geolocation
-    WHERE
-      geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
-      AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
-  ), zip_geo AS (
-    SELECT
-      geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
-      ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
-      ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
-    FROM geo_points AS geo_points
-    GROUP BY
-      geo_points.geolocation_zip_code_prefix
-  ), observations AS (
+  WITH observations AS (
     SELECT DISTINCT
       c.customer_unique_id AS customer_unique_id,
       c.customer_zip_code_prefix AS zip_code_prefix,
@@ -75,7 +58,7 @@ FROM (
     g.lng AS lng,
     ob.observed_at AS observed_at
   FROM observations AS ob
-  LEFT JOIN zip_geo AS g
+  LEFT JOIN dwh.dim_zip_prefix AS g
     ON g.zip_code_prefix = ob.zip_code_prefix
 ) AS __q;
 
@@ -302,10 +285,12 @@ SELECT
   __v
 FROM (
   SELECT
-    geolocation_zip_code_prefix AS __v
-  FROM staging.geolocation
+    CAST(key AS TEXT) AS __v
+  FROM elt.model_changes
   WHERE
-    _load_seq > $since_geolocation
+    pipeline = $pipeline
+    AND model = 'dim_zip_prefix'
+    AND build_seq > $since_dim_zip_prefix
 ) AS __h;
 
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
@@ -446,53 +431,7 @@ FROM (
     __m.lng,
     __m.observed_at
   FROM (
-    WITH geo_points AS (
-      SELECT DISTINCT
-        geolocation.geolocation_zip_code_prefix AS geolocation_zip_code_prefix,
-        geolocation.geolocation_lat AS geolocation_lat,
-        geolocation.geolocation_lng AS geolocation_lng
-      FROM staging.geolocation AS geolocation
-      WHERE
-        (
-          geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
-          AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
-        )
-        AND geolocation.geolocation_zip_code_prefix IN (
-          SELECT
-            __r.zip_code_prefix
-          FROM (
-            SELECT DISTINCT
-              c.customer_unique_id AS customer_unique_id,
-              c.customer_zip_code_prefix AS zip_code_prefix,
-              c.customer_city AS city,
-              c.customer_state AS state,
-              o.order_purchase_timestamp AS observed_at
-            FROM staging.orders AS o
-            JOIN staging.customers AS c
-              ON c.customer_id = o.customer_id
-            WHERE
-              c.customer_unique_id IN (
-                SELECT
-                  __k
-                FROM __affected_dim_customer
-              )
-          ) AS __r
-          WHERE
-            __r.customer_unique_id IN (
-              SELECT
-                __k
-              FROM __affected_dim_customer
-            )
-        )
-    ), zip_geo AS (
-      SELECT
-        geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
-        ROUND(AVG(geo_points.geolocation_lat), 6) AS lat,
-        ROUND(AVG(geo_points.geolocation_lng), 6) AS lng
-      FROM geo_points AS geo_points
-      GROUP BY
-        geo_points.geolocation_zip_code_prefix
-    ), observations AS (
+    WITH observations AS (
       SELECT DISTINCT
         c.customer_unique_id AS customer_unique_id,
         c.customer_zip_code_prefix AS zip_code_prefix,
@@ -518,7 +457,7 @@ FROM (
       g.lng AS lng,
       ob.observed_at AS observed_at
     FROM observations AS ob
-    LEFT JOIN zip_geo AS g
+    LEFT JOIN dwh.dim_zip_prefix AS g
       ON g.zip_code_prefix = ob.zip_code_prefix
     WHERE
       ob.customer_unique_id IN (

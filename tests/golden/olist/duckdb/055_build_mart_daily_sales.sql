@@ -1,5 +1,5 @@
 -- step build:mart_daily_sales
--- after: table:mart_daily_sales, check:dim_date, check:dim_customer, check:fact_orders, check:fact_order_items
+-- after: table:mart_daily_sales, check:dim_date, check:fact_orders, check:fact_order_items, check:mart_customer_profile
 -- run-time parameters: build_seq
 BEGIN;
 
@@ -22,7 +22,7 @@ SELECT
   __q.payments,
   __q.avg_ticket,
   __q.new_customers,
-  CAST(%(build_seq)s AS BIGINT) AS _build_seq
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   WITH bounds AS (
     SELECT
@@ -50,32 +50,23 @@ FROM (
     FROM dwh.fact_order_items AS fact_order_items
     GROUP BY
       fact_order_items.date_key
-  ), first_orders AS (
-    SELECT
-      dc.customer_unique_id AS customer_unique_id,
-      MIN(fo.purchase_ts) AS first_order_ts
-    FROM dwh.fact_orders AS fo
-    JOIN dwh.dim_customer AS dc
-      ON dc.customer_sk = fo.customer_sk
-    GROUP BY
-      dc.customer_unique_id
   ), new_customers_by_day AS (
     SELECT
-      CAST(first_orders.first_order_ts AS DATE) AS date_key,
+      CAST(mart_customer_profile.first_order_ts AS DATE) AS date_key,
       COUNT(*) AS new_customers
-    FROM first_orders AS first_orders
+    FROM mart.mart_customer_profile AS mart_customer_profile
     GROUP BY
-      CAST(first_orders.first_order_ts AS DATE)
+      CAST(mart_customer_profile.first_order_ts AS DATE)
   )
   SELECT
     d.date_key AS date_key,
     d.year_month AS year_month,
     d.day_of_week AS day_of_week,
     d.is_weekend AS is_weekend,
-    CAST(COALESCE(o.orders, 0) AS INTEGER) AS orders,
-    CAST(COALESCE(o.delivered_orders, 0) AS INTEGER) AS delivered_orders,
-    CAST(COALESCE(o.canceled_orders, 0) AS INTEGER) AS canceled_orders,
-    CAST(COALESCE(i.items, 0) AS INTEGER) AS items,
+    CAST(COALESCE(o.orders, 0) AS INT) AS orders,
+    CAST(COALESCE(o.delivered_orders, 0) AS INT) AS delivered_orders,
+    CAST(COALESCE(o.canceled_orders, 0) AS INT) AS canceled_orders,
+    CAST(COALESCE(i.items, 0) AS INT) AS items,
     CAST(COALESCE(i.revenue, 0) AS DECIMAL(14, 2)) AS revenue,
     CAST(COALESCE(i.freight, 0) AS DECIMAL(14, 2)) AS freight,
     CAST(COALESCE(o.payments, 0) AS DECIMAL(14, 2)) AS payments,
@@ -84,7 +75,7 @@ FROM (
       THEN NULL
       ELSE CAST(ROUND(CAST(CAST(o.payments AS DECIMAL(18, 2)) / o.orders AS DECIMAL(24, 8)), 2) AS DECIMAL(14, 2))
     END AS avg_ticket,
-    CAST(COALESCE(n.new_customers, 0) AS INTEGER) AS new_customers
+    CAST(COALESCE(n.new_customers, 0) AS INT) AS new_customers
   FROM dwh.dim_date AS d
   CROSS JOIN bounds AS b
   LEFT JOIN orders_by_day AS o

@@ -1,5 +1,5 @@
 -- step build:dim_seller
--- after: table:dim_seller, load:sellers, load:geolocation
+-- after: table:dim_seller, load:sellers, check:dim_zip_prefix
 -- run-time parameters: build_seq
 BEGIN;
 
@@ -11,7 +11,7 @@ CREATE TEMPORARY TABLE __src_dim_seller AS
 SELECT
   MD5(
     COALESCE(
-      CAST(LENGTH(CAST(__q.seller_id AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.seller_id AS VARCHAR),
+      CAST(LENGTH(CAST(__q.seller_id AS TEXT)) AS TEXT) || ':' || CAST(__q.seller_id AS TEXT),
       '~'
     )
   ) AS seller_sk,
@@ -21,26 +21,8 @@ SELECT
   __q.state,
   __q.lat,
   __q.lng,
-  CAST(%(build_seq)s AS BIGINT) AS _build_seq
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
-  WITH geo_points AS (
-    SELECT DISTINCT
-      geolocation.geolocation_zip_code_prefix AS geolocation_zip_code_prefix,
-      geolocation.geolocation_lat AS geolocation_lat,
-      geolocation.geolocation_lng AS geolocation_lng
-    FROM staging.geolocation AS geolocation
-    WHERE
-      geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
-      AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
-  ), zip_geo AS (
-    SELECT
-      geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
-      ROUND(CAST(AVG(geo_points.geolocation_lat) AS DECIMAL), 6) AS lat,
-      ROUND(CAST(AVG(geo_points.geolocation_lng) AS DECIMAL), 6) AS lng
-    FROM geo_points AS geo_points
-    GROUP BY
-      geo_points.geolocation_zip_code_prefix
-  )
   SELECT
     s.seller_id AS seller_id,
     s.seller_zip_code_prefix AS zip_code_prefix,
@@ -49,7 +31,7 @@ FROM (
     g.lat AS lat,
     g.lng AS lng
   FROM staging.sellers AS s
-  LEFT JOIN zip_geo AS g
+  LEFT JOIN dwh.dim_zip_prefix AS g
     ON g.zip_code_prefix = s.seller_zip_code_prefix
 ) AS __q;
 
@@ -66,42 +48,50 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- merge by key
-MERGE INTO dwh.dim_seller
-USING __src_dim_seller
-ON dim_seller.seller_id = __src_dim_seller.seller_id
-WHEN MATCHED THEN UPDATE SET
-  seller_sk = __src_dim_seller.seller_sk,
-  zip_code_prefix = __src_dim_seller.zip_code_prefix,
-  city = __src_dim_seller.city,
-  state = __src_dim_seller.state,
-  lat = __src_dim_seller.lat,
-  lng = __src_dim_seller.lng,
-  _build_seq = __src_dim_seller._build_seq
-WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng, _build_seq) VALUES (
-  __src_dim_seller.seller_sk,
-  __src_dim_seller.seller_id,
-  __src_dim_seller.zip_code_prefix,
-  __src_dim_seller.city,
-  __src_dim_seller.state,
-  __src_dim_seller.lat,
-  __src_dim_seller.lng,
-  __src_dim_seller._build_seq
-);
+-- delete the rows it recomputes
+DELETE FROM dwh.dim_seller;
 
--- delete keys its SELECT no longer returns
-DELETE FROM dwh.dim_seller
-WHERE
-  NOT EXISTS(
-    SELECT
-      1
-    FROM __src_dim_seller AS __s
-    WHERE
-      dim_seller.seller_id = __s.seller_id
-  );
+-- insert the new rows
+INSERT INTO dwh.dim_seller (
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  _build_seq
+)
+SELECT
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  _build_seq
+FROM __src_dim_seller;
 
 -- drop the staging table
 DROP TABLE IF EXISTS __src_dim_seller;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover table of key-path values
+DROP TABLE IF EXISTS __hop_dim_seller_1;
+
+-- when its inputs' changes are known (a scoped build): the values a hop of a key path reads its input with
+CREATE TEMPORARY TABLE __hop_dim_seller_1 AS
+SELECT
+  __v
+FROM (
+  SELECT
+    CAST(key AS TEXT) AS __v
+  FROM elt.model_changes
+  WHERE
+    pipeline = $pipeline
+    AND model = 'dim_zip_prefix'
+    AND build_seq > $since_dim_zip_prefix
+) AS __h;
 
 -- when its inputs' changes are known (a scoped build): drop a leftover affected-keys table
 DROP TABLE IF EXISTS __affected_dim_seller;
@@ -112,17 +102,17 @@ SELECT DISTINCT
   __k
 FROM (
   SELECT
-    CAST(__v AS VARCHAR) AS __k
+    CAST(__v AS TEXT) AS __k
   FROM (
     SELECT
       seller_id AS __v
     FROM staging.sellers
     WHERE
-      _load_seq > %(since_sellers)s
+      _load_seq > $since_sellers
   ) AS __p
   UNION
   SELECT
-    CAST(__v AS VARCHAR) AS __k
+    CAST(__v AS TEXT) AS __k
   FROM (
     SELECT
       seller_id AS __v
@@ -131,18 +121,15 @@ FROM (
       seller_zip_code_prefix IN (
         SELECT
           __v
-        FROM (
-          SELECT
-            geolocation_zip_code_prefix AS __v
-          FROM staging.geolocation
-          WHERE
-            _load_seq > %(since_geolocation)s
-        ) AS __h
+        FROM __hop_dim_seller_1
       )
   ) AS __p
 ) AS __u
 WHERE
   NOT __k IS NULL;
+
+-- when its inputs' changes are known (a scoped build): drop the key-path values
+DROP TABLE IF EXISTS __hop_dim_seller_1;
 
 -- when its inputs' changes are known (a scoped build): report: keys affected
 SELECT
@@ -178,7 +165,7 @@ CREATE TEMPORARY TABLE __src_dim_seller AS
 SELECT
   MD5(
     COALESCE(
-      CAST(LENGTH(CAST(__q.seller_id AS VARCHAR)) AS VARCHAR) || ':' || CAST(__q.seller_id AS VARCHAR),
+      CAST(LENGTH(CAST(__q.seller_id AS TEXT)) AS TEXT) || ':' || CAST(__q.seller_id AS TEXT),
       '~'
     )
   ) AS seller_sk,
@@ -188,7 +175,7 @@ SELECT
   __q.state,
   __q.lat,
   __q.lng,
-  CAST(%(build_seq)s AS BIGINT) AS _build_seq
+  CAST($build_seq AS BIGINT) AS _build_seq
 FROM (
   SELECT
     __m.seller_id,
@@ -198,37 +185,6 @@ FROM (
     __m.lat,
     __m.lng
   FROM (
-    WITH geo_points AS (
-      SELECT DISTINCT
-        geolocation.geolocation_zip_code_prefix AS geolocation_zip_code_prefix,
-        geolocation.geolocation_lat AS geolocation_lat,
-        geolocation.geolocation_lng AS geolocation_lng
-      FROM staging.geolocation AS geolocation
-      WHERE
-        (
-          geolocation.geolocation_lat BETWEEN -34.0 AND 5.5
-          AND geolocation.geolocation_lng BETWEEN -74.0 AND -34.5
-        )
-        AND geolocation.geolocation_zip_code_prefix IN (
-          SELECT
-            s.seller_zip_code_prefix
-          FROM staging.sellers AS s
-          WHERE
-            s.seller_id IN (
-              SELECT
-                __k
-              FROM __affected_dim_seller
-            )
-        )
-    ), zip_geo AS (
-      SELECT
-        geo_points.geolocation_zip_code_prefix AS zip_code_prefix,
-        ROUND(CAST(AVG(geo_points.geolocation_lat) AS DECIMAL), 6) AS lat,
-        ROUND(CAST(AVG(geo_points.geolocation_lng) AS DECIMAL), 6) AS lng
-      FROM geo_points AS geo_points
-      GROUP BY
-        geo_points.geolocation_zip_code_prefix
-    )
     SELECT
       s.seller_id AS seller_id,
       s.seller_zip_code_prefix AS zip_code_prefix,
@@ -237,7 +193,7 @@ FROM (
       g.lat AS lat,
       g.lng AS lng
     FROM staging.sellers AS s
-    LEFT JOIN zip_geo AS g
+    LEFT JOIN dwh.dim_zip_prefix AS g
       ON g.zip_code_prefix = s.seller_zip_code_prefix
     WHERE
       s.seller_id IN (
@@ -267,44 +223,36 @@ FROM (
     COUNT(*) > 1
 ) AS __dupes;
 
--- when its inputs' changes are known (a scoped build): merge by key
-MERGE INTO dwh.dim_seller
-USING __src_dim_seller
-ON dim_seller.seller_id = __src_dim_seller.seller_id
-WHEN MATCHED THEN UPDATE SET
-  seller_sk = __src_dim_seller.seller_sk,
-  zip_code_prefix = __src_dim_seller.zip_code_prefix,
-  city = __src_dim_seller.city,
-  state = __src_dim_seller.state,
-  lat = __src_dim_seller.lat,
-  lng = __src_dim_seller.lng,
-  _build_seq = __src_dim_seller._build_seq
-WHEN NOT MATCHED THEN INSERT (seller_sk, seller_id, zip_code_prefix, city, state, lat, lng, _build_seq) VALUES (
-  __src_dim_seller.seller_sk,
-  __src_dim_seller.seller_id,
-  __src_dim_seller.zip_code_prefix,
-  __src_dim_seller.city,
-  __src_dim_seller.state,
-  __src_dim_seller.lat,
-  __src_dim_seller.lng,
-  __src_dim_seller._build_seq
-);
-
--- when its inputs' changes are known (a scoped build): delete keys its SELECT no longer returns
+-- when its inputs' changes are known (a scoped build): delete the rows it recomputes
 DELETE FROM dwh.dim_seller
 WHERE
   seller_id IN (
     SELECT
       __k
     FROM __affected_dim_seller
-  )
-  AND NOT EXISTS(
-    SELECT
-      1
-    FROM __src_dim_seller AS __s
-    WHERE
-      dim_seller.seller_id = __s.seller_id
   );
+
+-- when its inputs' changes are known (a scoped build): insert the new rows
+INSERT INTO dwh.dim_seller (
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  _build_seq
+)
+SELECT
+  seller_sk,
+  seller_id,
+  zip_code_prefix,
+  city,
+  state,
+  lat,
+  lng,
+  _build_seq
+FROM __src_dim_seller;
 
 -- when its inputs' changes are known (a scoped build): drop a leftover table of changed rows
 DROP TABLE IF EXISTS __changed_dim_seller;
@@ -389,10 +337,10 @@ INSERT INTO elt.model_changes (
   key
 )
 SELECT DISTINCT
-  %(pipeline)s,
+  $pipeline,
   'dim_seller',
-  %(build_seq)s,
-  CAST(seller_id AS VARCHAR)
+  $build_seq,
+  CAST(seller_id AS TEXT)
 FROM __changed_dim_seller;
 
 COMMIT;

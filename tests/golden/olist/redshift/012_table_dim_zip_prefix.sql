@@ -1,0 +1,17 @@
+-- step table:dim_zip_prefix
+-- after: setup
+BEGIN;
+
+-- create the table
+CREATE TABLE IF NOT EXISTS dwh.dim_zip_prefix (
+  zip_code_prefix VARCHAR(65535) NOT NULL,
+  lat DOUBLE PRECISION NOT NULL,
+  lng DOUBLE PRECISION NOT NULL,
+  points INTEGER NOT NULL,
+  _build_seq BIGINT,
+  PRIMARY KEY (zip_code_prefix)
+)
+DISTSTYLE ALL
+COMPOUND SORTKEY(zip_code_prefix);
+
+COMMIT;
