@@ -156,13 +156,13 @@ def test_cli_compile_writes_sql_files_and_manifest(tmp_path):
     result = run("compile", str(OLIST), "--target", "redshift", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files[0] == "000_setup.sql" and "manifest.json" in files and len(files) == 55
+    assert files[0] == "000_setup.sql" and "manifest.json" in files and len(files) == 58
     text = (tmp_path / "out" / "000_setup.sql").read_text()
     assert text.startswith("-- step setup") and "CREATE SCHEMA IF NOT EXISTS dwh;" in text
     manifest = Manifest.from_json((tmp_path / "out" / "manifest.json").read_text())
     assert manifest.target == "redshift" and manifest.pipeline.name == "olist"
     plan = run("plan", str(OLIST), "--target", "redshift", "--compare", str(tmp_path / "out" / "manifest.json"))
-    assert plan.returncode == 0 and plan.stdout.strip() == "21 spec(s) unchanged", plan.stdout
+    assert plan.returncode == 0 and plan.stdout.strip() == "22 spec(s) unchanged", plan.stdout
 
 
 def test_cli_compile_refuses_a_broken_pipeline_and_unknown_targets(tiny, tmp_path):
