@@ -33,5 +33,6 @@ def report(expression: exp.Expression, purpose: str) -> Statement:
 
 
 def record(expression: exp.Expression, purpose: str) -> Statement:
-    """Bookkeeping on the framework's tables: its rows are not counted as the step's."""
+    """Bookkeeping on the framework's tables, or rows into a transient table: its rows are not
+    counted as the step's (a load counts the rows it writes to staging, not those it read)."""
     return Statement(expression, purpose, kind=StatementKind.RECORD)

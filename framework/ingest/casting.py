@@ -105,12 +105,7 @@ def _valid(column: m.Column) -> exp.Expression:
         )
         return exp.And(this=integral, expression=fits)
     if t.name == "decimal":
-        exact = exp.TryCast(this=value.copy(), to=exp.DataType.build("DECIMAL(38, 18)"))
-        fitted = exp.TryCast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({t.precision}, {t.scale})"))
-        return exp.And(
-            this=exp.Not(this=exp.Is(this=fitted, expression=exp.Null())),
-            expression=exp.EQ(this=exact, expression=fitted.copy()),
-        )
+        return _exact_decimal(value, t.precision or 18, t.scale or 0)
     if t.name in ("date", "timestamp") and fmt:
         return exp.Not(this=exp.Is(this=_strptime(value, fmt), expression=exp.Null()))
     duck = {
@@ -121,6 +116,26 @@ def _valid(column: m.Column) -> exp.Expression:
         "timestamptz": "TIMESTAMPTZ",
     }[t.name]
     return exp.Not(this=exp.Is(this=exp.TryCast(this=value.copy(), to=exp.DataType.build(duck)), expression=exp.Null()))
+
+
+def _exact_decimal(value: exp.Expression, precision: int, scale: int) -> exp.Expression:
+    """The text is a value of DECIMAL(precision, scale) as written, not rounded to it: it casts,
+    the cast equals the value read with every decimal a DECIMAL(38, s) holding the column's
+    integer digits keeps (a wider scale would overflow on a value the column holds), and —
+    past what even that keeps — a plain number has no non-zero digit after `scale` decimals."""
+    wide = f"DECIMAL(38, {38 - (precision - scale)})"
+    fitted = exp.TryCast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({precision}, {scale})"))
+    exact = exp.TryCast(this=value.copy(), to=exp.DataType.build(wide))
+    rounded = exp.RegexpLike(
+        this=value.copy(), expression=q.lit(rf"^\s*[+-]?[0-9]*\.[0-9]{{{scale}}}[0-9]*[1-9][0-9]*\s*$")
+    )
+    return q.and_all(
+        [
+            exp.Not(this=exp.Is(this=fitted, expression=exp.Null())),
+            exp.EQ(this=exact, expression=exp.Cast(this=fitted.copy(), to=exp.DataType.build(wide))),
+            exp.Not(this=rounded),
+        ]
+    )
 
 
 # What a date or time column may hold, in the ingest session's time zone (UTC): year 1 to 9999.

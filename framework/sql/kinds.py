@@ -36,7 +36,7 @@ class StatementKind(StrEnum):
     GUARD = "guard"  # a count that must be 0, else the step fails before anything is written
     REPORT = "report"  # one row of figures for the run log
     COPY_IN = "copy_in"  # COPY … FROM STDIN: the executor streams lake files (named by a parameter) into it
-    RECORD = "record"  # DML on the framework's own tables: run, its rows not counted as the step's
+    RECORD = "record"  # DML on the framework's own or transient tables: run, its rows not counted as the step's
 
 
 # Run-time parameters naming the lake files a load reads: (file list, COPY manifest URL).

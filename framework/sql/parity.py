@@ -416,6 +416,32 @@ def _octet_length(node: exp.Anonymous, target: str) -> exp.Expression | None:
     return exp.Anonymous(this="STRLEN", expressions=node.expressions)
 
 
+_SIZED_TEXT = (
+    exp.DataType.Type.VARCHAR,
+    exp.DataType.Type.NVARCHAR,
+    exp.DataType.Type.CHAR,
+    exp.DataType.Type.NCHAR,
+    exp.DataType.Type.TEXT,
+    exp.DataType.Type.BPCHAR,
+)
+
+
+def _sized_text_cast(node: exp.Cast, target: str) -> exp.Expression | None:
+    # CAST(x AS VARCHAR(n)), Redshift's everyday idiom: Redshift and PostgreSQL cut the text to
+    # its first n (Redshift: bytes; here characters, as PostgreSQL counts); DuckDB ignores the
+    # length, and sqlglot spells it TEXT(n), which does not parse back. VARCHAR(MAX) is text.
+    to = node.to
+    if not to.is_type(*_SIZED_TEXT) or not to.expressions:
+        return None
+    (size,) = [p.this if isinstance(p, exp.DataTypeParam) else p for p in to.expressions][:1] or [None]
+    text = type(node)(this=node.this, to=exp.DataType.build("TEXT"))
+    if isinstance(size, exp.Literal) and size.is_int and target == "duckdb":
+        return exp.Left(this=text, expression=size.copy())
+    if isinstance(size, exp.Var) and size.name.upper() == "MAX":
+        return text
+    return None
+
+
 def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:
     # Redshift REGEXP_REPLACE replaces every match; DuckDB and PostgreSQL replace the first
     # one unless told 'g'.
@@ -493,6 +519,8 @@ REWRITES: dict[type, Callable] = {
     exp.LogicalAnd: _boolean_aggregate,
     exp.WithinGroup: _listagg,
     exp.DecodeCase: _decode,
+    exp.Cast: _sized_text_cast,
+    exp.TryCast: _sized_text_cast,
 }
 
 

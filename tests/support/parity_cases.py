@@ -385,6 +385,20 @@ CASES: list[Case] = [
     ),
     Case("md5", "SELECT MD5('Amazon Redshift')", "f7415e33f972c03abd4f3fed36748f7a", AWS + "r_MD5.html"),
     # --- casts of text --------------------------------------------------------------------------------
+    Case(
+        # PostgreSQL's documented rule for an explicit cast, which Redshift keeps (AWS's page names
+        # the idiom, not the rule): the text is cut to the length
+        "cast text as varchar(n) keeps its first n characters",
+        "SELECT CAST('Amazon Redshift' AS VARCHAR(6))",
+        "Amazon",
+        "https://www.postgresql.org/docs/current/datatype-character.html",
+    ),
+    Case(
+        "cast text as varchar(max)",
+        "SELECT CAST('Amazon Redshift' AS VARCHAR(MAX))",
+        "Amazon Redshift",
+        AWS + "r_Character_types.html",
+    ),
     Case("cast text as date", "SELECT CAST('2024-01-15' AS DATE)", dt.date(2024, 1, 15), AWS + "r_CAST_function.html"),
     Case(
         "cast text as timestamp",

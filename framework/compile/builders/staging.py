@@ -119,7 +119,7 @@ def read_files(
         )
         return [
             run(create, "a transient table shaped like the spec's lake files"),
-            run(insert, f"read {whose} Parquet files into it by column name"),
+            record(insert, f"read {whose} Parquet files into it by column name"),
         ]
     if dialect.load_method is LoadMethod.COPY_STDIN:
         # the columns listed: the session reads each by name from every file (one ingested before
@@ -194,7 +194,7 @@ def copy_by_shape(
     return [
         run(create, f"a transient table shaped like lake files of another shape (group {index})"),
         run(_parquet_copy(name, shape_manifest_param(index), dialect), "read them with COPY, by position"),
-        run(insert, "their columns the spec declares into the load table, by name"),
+        record(insert, "their columns the spec declares into the load table, by name"),
         run(exp.Drop(tables=[q.table(name)], kind="TABLE", exists=True), "drop the transient table"),
     ]
 

@@ -562,3 +562,59 @@ def test_a_quoted_empty_field_is_an_empty_string_and_an_unquoted_one_null(tmp_pa
     assert load.status == "ok", load
     rows = workspace.query("SELECT member_id, score, email, tier, city FROM staging.members ORDER BY 1")
     assert rows == [(1, None, "", "gold", None), (2, 7, "NULL", None, "")]
+
+
+def test_a_decimal_with_every_integer_digit_its_type_allows_loads_and_a_rounded_one_is_rejected(shop):
+    """decimal(38,2) holds 36 integer digits: a value with 21 of them is a value (it failed the
+    whole file, with a cast to a type the spec never named: adversarial round 10); one with more
+    decimals than the scale would be rounded, so it is a reject naming its line and column."""
+    spec = shop.pipeline / "sources" / "purchases.yml"
+    spec.write_text(
+        spec.read_text().replace('type: "decimal(10,2)"', 'type: "decimal(38,2)"') + "max_reject_fraction: 0.5\n"
+    )
+    rows = [
+        {
+            "purchase_id": "p2",
+            "member_id": 1,
+            "amount": "123456789012345678901.00",
+            "purchased_at": "2024-01-03 09:00:00",
+        },
+        {"purchase_id": "p3", "member_id": 2, "amount": "1.005", "purchased_at": "2024-01-03 10:00:00"},
+        {
+            "purchase_id": "p4",
+            "member_id": 3,
+            "amount": "999999999999999999999999999999999999.99",
+            "purchased_at": "2024-01-03 11:00:00",
+        },
+    ]
+    folder = shop.folder / "landing2"
+    purchases(folder, rows=rows)
+    (report,) = [shop.ingest(folder, "2024-01-02", only={"purchases"})]
+    (result,) = report.files
+    assert not result.error and result.rows == 2, result.error
+    (reject,) = result.rejects
+    assert reject.line == 3 and reject.column == "amount" and "1.005" in reject.reason, reject  # record 2
+    run = shop.run(full=True)  # the staging table is reloaded under the wider type
+    assert [(o.step, o.status, o.error) for o in run.outcomes if o.step == "load:purchases"] == [
+        ("load:purchases", "ok", "")
+    ]
+    assert shop.query("SELECT purchase_id, CAST(amount AS VARCHAR) FROM staging.purchases ORDER BY 1") == [
+        ("p1", "12.50"),
+        ("p2", "123456789012345678901.00"),
+        ("p4", "999999999999999999999999999999999999.99"),
+    ]
+
+
+def test_a_load_reports_the_rows_it_wrote_to_staging_once(tmp_path):
+    """The rows read into the load's transient table are not the step's rows: a first load of 3
+    rows said `inserted 6` on DuckDB, in the console and in elt.run_log (adversarial round 10)."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    day1 = tmp_path / "landing1"
+    landing(day1, "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(day1)
+    assert not workspace.ingest(day1, "2024-01-01").failed
+    result = workspace.run()
+    loads = {o.step: o.rows_inserted for o in result.outcomes if o.step.startswith("load:")}
+    assert loads == {"load:members": 3, "load:purchases": 1}
+    logged = workspace.query("SELECT step, rows_inserted FROM elt.run_log WHERE step LIKE 'load:%' ORDER BY 1")
+    assert logged == [("load:members", 3), ("load:purchases", 1)]
