@@ -7,6 +7,7 @@ import csv
 import datetime
 import random
 
+import duckdb
 import pytest
 
 from framework.run.runner import RunOptions, run_pipeline
@@ -407,6 +408,55 @@ def test_a_key_whose_rows_all_moved_away_is_gone_as_in_a_load_from_scratch(tmp_p
         t: model_digests(scratch.warehouse)[t] for t in merged
     }
     assert "mart.mart_customer_profile" in merged
+
+
+def test_an_scd2_version_whose_observation_went_to_another_person_stays_until_the_table_is_dropped(tmp_path):
+    """A customers row corrected to another person: the person it left keeps the address version
+    that order opened (an SCD2 dimension keeps what it saw, even through `--full`), and so does
+    the profile's current address, where a load from scratch never saw it (adversarial round
+    10). The documented remedy for a feed that corrects errors: drop the dimension's table —
+    the next run makes it anew from the observations staging holds, and its readers rebuild
+    whole: every model then equals a load of the same deliveries from scratch."""
+    workspace = Workspace(tmp_path / "batches", OLIST)
+    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
+    assert workspace.run().ok
+    # a person who moved: the customer row of the order that opened the later version
+    ((person, customer_id, zip_code),) = workspace.query(
+        """SELECT c.customer_unique_id, c.customer_id, c.customer_zip_code_prefix
+        FROM staging.customers c JOIN staging.orders o USING (customer_id)
+        JOIN dwh.dim_customer d ON d.customer_unique_id = c.customer_unique_id AND d.is_current
+         AND d.valid_from = o.order_purchase_timestamp AND d.zip_code_prefix = c.customer_zip_code_prefix
+        WHERE c.customer_unique_id IN (SELECT customer_unique_id FROM dwh.dim_customer GROUP BY 1 HAVING COUNT(*) = 2)
+        ORDER BY 1 LIMIT 1"""
+    )
+    (row,) = workspace.query(
+        "SELECT * EXCLUDE (_batch_date, _source_file, _source_line, _load_seq) FROM staging.customers WHERE customer_id = ?",
+        [customer_id],
+    )
+    delta = tmp_path / "delta"
+    delta.mkdir()
+    with open(delta / "olist_customers_dataset.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["customer_id", "customer_unique_id", "customer_zip_code_prefix", "customer_city", "customer_state"]
+        )
+        writer.writerow([row[0], "f" * 32, *row[2:]])  # the order was another person's
+    assert not workspace.ingest(delta, "2018-10-18").failed
+    assert workspace.run(datetime.datetime(2018, 10, 18)).ok
+    current = "SELECT zip_code_prefix FROM mart.mart_customer_profile WHERE customer_unique_id = ?"
+    assert workspace.query(current, [person]) == [(zip_code,)]  # the version that order opened: history
+    assert workspace.run(datetime.datetime(2018, 10, 18), full=True).ok
+    assert workspace.query(current, [person]) == [(zip_code,)]  # `--full` keeps history too
+    scratch = Workspace(tmp_path / "scratch", OLIST)
+    assert not scratch.ingest(OLIST / "sample", "2018-10-17").failed
+    assert not scratch.ingest(delta, "2018-10-18").failed
+    assert scratch.run(datetime.datetime(2018, 10, 18)).ok
+    assert scratch.query(current, [person]) != [(zip_code,)]
+    with duckdb.connect(str(workspace.warehouse)) as conn:
+        conn.execute("DROP TABLE dwh.dim_customer CASCADE")
+    rebuilt = workspace.run(datetime.datetime(2018, 10, 18))
+    assert rebuilt.ok, [(o.step, o.error) for o in rebuilt.outcomes if o.error]
+    assert model_digests(workspace.warehouse) == model_digests(scratch.warehouse)
 
 
 ACTIVITY_YML = """version: 1
