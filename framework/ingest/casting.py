@@ -105,7 +105,8 @@ def _valid(column: m.Column) -> exp.Expression:
         )
         return exp.And(this=integral, expression=fits)
     if t.name == "decimal":
-        return _exact_decimal(value, t.precision or 18, t.scale or 0)
+        assert t.precision is not None and t.scale is not None  # a decimal type always has both (parse_type)
+        return _exact_decimal(value, t.precision, t.scale)
     if t.name in ("date", "timestamp") and fmt:
         return exp.Not(this=exp.Is(this=_strptime(value, fmt), expression=exp.Null()))
     duck = {

@@ -433,7 +433,7 @@ def _sized_text_cast(node: exp.Cast, target: str) -> exp.Expression | None:
     to = node.to
     if not to.is_type(*_SIZED_TEXT) or not to.expressions:
         return None
-    (size,) = [p.this if isinstance(p, exp.DataTypeParam) else p for p in to.expressions][:1] or [None]
+    size = to.expressions[0].this if isinstance(to.expressions[0], exp.DataTypeParam) else to.expressions[0]
     text = type(node)(this=node.this, to=exp.DataType.build("TEXT"))
     if isinstance(size, exp.Literal) and size.is_int and target == "duckdb":
         return exp.Left(this=text, expression=size.copy())
