@@ -15,6 +15,22 @@ from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import LoadMethod, Privileges
 
 
+# PostgreSQL's reserved key words ("SQL Key Words", appendix C of its documentation: reserved,
+# and reserved that can be a function or type), which a column or table name must quote.
+# sqlglot's PostgreSQL writer quotes none of them (its DuckDB and Redshift writers do).
+_RESERVED = frozenset(
+    """all analyse analyze and any array as asc asymmetric authorization binary both case cast check
+    collate collation column concurrently constraint create cross current_catalog current_date
+    current_role current_schema current_time current_timestamp current_user default deferrable desc
+    distinct do else end except false fetch for foreign freeze from full grant group having ilike in
+    initially inner intersect into is isnull join lateral leading left like limit localtime
+    localtimestamp natural not notnull null offset on only or order outer overlaps placing primary
+    references returning right select session_user similar some symmetric system_user table
+    tablesample then to trailing true union unique user using variadic verbose when where window
+    with""".split()
+)
+
+
 @dataclass(frozen=True)
 class PostgresDialect(Dialect):
     name: str = "postgres"
@@ -34,4 +50,9 @@ class PostgresDialect(Dialect):
         statement = translate(statement, self.name)  # Redshift's values (framework.sql.parity)
         for node in list(statement.find_all(exp.DateDiff, exp.TsOrDsDiff)):
             node.replace(sqlglot.parse_one(node.sql(dialect=self.sqlglot_dialect), read=self.sqlglot_dialect))
+        for name in statement.find_all(exp.Identifier):
+            if not name.quoted and name.name.lower() in _RESERVED:
+                # as PostgreSQL reads the name unquoted: folded to lower case
+                name.set("this", name.name.lower())
+                name.set("quoted", True)
         return statement
