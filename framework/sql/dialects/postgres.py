@@ -14,7 +14,6 @@ from sqlglot import exp
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import LoadMethod, Privileges
 
-
 # PostgreSQL's reserved key words ("SQL Key Words", appendix C of its documentation: reserved,
 # and reserved that can be a function or type), which a column or table name must quote.
 # sqlglot's PostgreSQL writer quotes none of them (its DuckDB and Redshift writers do).
