@@ -146,6 +146,8 @@ def tokenize(fmt: str) -> list[tuple[str, Token | None]]:
             pieces.append((fmt[i + 1 : end], None))
             i = end + 1
             continue
+        if fmt[i : i + 5].upper() == "Y,YYY":  # the year with a comma: read as Y "," YYY it writes 4,024
+            raise FormatError("the format token 'Y,YYY'")
         name = next((t for t in _NAME_ORDER if fmt.startswith(t, i)), None)
         if name:
             pieces.append((name, NAME_TOKENS[name]))
@@ -442,6 +444,23 @@ def _sized_text_cast(node: exp.Cast, target: str) -> exp.Expression | None:
     return None
 
 
+def _substring(node: exp.Substring, target: str) -> exp.Expression | None:
+    # Redshift (and PostgreSQL) read SUBSTRING(s, start, n) as the characters at positions start
+    # … start + n - 1 that exist: SUBSTRING('caterpillar', -2, 6) is 'cat' (AWS's example);
+    # DuckDB counts a start below 1 from the end ('ar'). The same positions, from 1 at least.
+    start, length = node.args.get("start"), node.args.get("length")
+    if target != "duckdb" or start is None:
+        return None
+    if isinstance(start, exp.Literal) and start.is_int and int(start.this) >= 1:
+        return None
+    first = exp.Greatest(this=start.copy(), expressions=[exp.Literal.number(1)])
+    node.set("start", first)
+    if length is not None:
+        end = exp.Sub(this=exp.Add(this=start.copy(), expression=length.copy()), expression=first.copy())
+        node.set("length", exp.Greatest(this=exp.Paren(this=end), expressions=[exp.Literal.number(0)]))
+    return None
+
+
 def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:
     # Redshift REGEXP_REPLACE replaces every match; DuckDB and PostgreSQL replace the first
     # one unless told 'g'.
@@ -521,6 +540,7 @@ REWRITES: dict[type, Callable] = {
     exp.DecodeCase: _decode,
     exp.Cast: _sized_text_cast,
     exp.TryCast: _sized_text_cast,
+    exp.Substring: _substring,
 }
 
 
@@ -709,6 +729,55 @@ def _refuse_text_of_double(node: exp.DPipe | exp.Concat) -> str | None:
     )
 
 
+def _refuse_similar_to(node: exp.SimilarTo) -> str | None:
+    return "SIMILAR TO: DuckDB reads the pattern as a regular expression (% and _ are literal there); use LIKE, or ~ with a regular expression"
+
+
+# Redshift functions with no spelling on DuckDB or PostgreSQL (the run would stop at "function
+# does not exist"): refused at lint, with what to write instead where there is one.
+_UNPORTABLE = {
+    "RATIO_TO_REPORT": "divide by SUM(x) OVER (PARTITION BY …)",
+    "REPLICATE": "use REPEAT",
+    "CRC32": "use MD5",
+    "FNV_HASH": "use MD5",
+    "DATE_CMP": "compare with CASE WHEN a < b THEN -1 WHEN a > b THEN 1 ELSE 0 END",
+    "TIMESTAMP_CMP": "compare with CASE WHEN a < b THEN -1 WHEN a > b THEN 1 ELSE 0 END",
+    "QUOTE_IDENT": "",
+}
+
+
+def _refuse_unportable(node: exp.Anonymous) -> str | None:
+    name = node.name.upper()
+    if name not in _UNPORTABLE:
+        return None
+    instead = _UNPORTABLE[name]
+    return f"{name} has no equivalent on DuckDB or PostgreSQL" + (f"; {instead}" if instead else "")
+
+
+def _refuse_named(node: exp.Expression) -> str | None:
+    names: dict[type, str] = {
+        exp.FromBase: "STRTOL has no equivalent on DuckDB or PostgreSQL",
+        exp.ApproxDistinct: "APPROXIMATE COUNT(DISTINCT …) is an estimate that differs between engines; use COUNT(DISTINCT …)",
+        exp.MonthsBetween: "MONTHS_BETWEEN is not translated exactly (fractions of months); use DATEDIFF(month, …)",
+        exp.NextDay: "NEXT_DAY is not translated; compute it with DATEADD and EXTRACT(dow …)",
+        exp.SHA: "SHA1 has no built-in equivalent on PostgreSQL; use MD5",
+        exp.SHA2: "SHA2 has no built-in equivalent on PostgreSQL; use MD5",
+    }
+    return names[type(node)]
+
+
+def _refuse_trunc(node: exp.Trunc) -> str | None:
+    if node.args.get("decimals") is not None and _is_double(node.this):
+        return "TRUNC of a DOUBLE PRECISION to decimals: PostgreSQL truncates only a NUMERIC; TRUNC a DECIMAL instead (declare the column decimal(p,s) where it is loaded)"
+    return None
+
+
+def _refuse_window_listagg(node: exp.Window) -> str | None:
+    if isinstance(node.this, exp.WithinGroup) and isinstance(node.this.this, exp.GroupConcat):
+        return "LISTAGG … OVER (…): PostgreSQL has no windowed STRING_AGG with an order; aggregate with GROUP BY and join back"
+    return None
+
+
 CHECKS: dict[type, Callable] = {
     exp.TimeToStr: _refuse_to_char,
     exp.StrToDate: _refuse_parse,
@@ -731,6 +800,16 @@ CHECKS: dict[type, Callable] = {
     exp.Rand: _refuse_now,
     exp.ConvertTimezone: _refuse_timestamptz,
     exp.AtTimeZone: _refuse_timestamptz,
+    exp.SimilarTo: _refuse_similar_to,
+    exp.Anonymous: _refuse_unportable,
+    exp.FromBase: _refuse_named,
+    exp.ApproxDistinct: _refuse_named,
+    exp.MonthsBetween: _refuse_named,
+    exp.NextDay: _refuse_named,
+    exp.SHA: _refuse_named,
+    exp.SHA2: _refuse_named,
+    exp.Trunc: _refuse_trunc,
+    exp.Window: _refuse_window_listagg,
 }
 
 

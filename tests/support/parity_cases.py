@@ -353,6 +353,28 @@ CASES: list[Case] = [
     Case("left", "SELECT LEFT('Baltimore', 4)", "Balt", AWS + "r_LEFT.html"),
     Case("right", "SELECT RIGHT('Baltimore', 4)", "more", AWS + "r_LEFT.html"),
     Case("substring", "SELECT SUBSTRING('caterpillar', 6, 4)", "pill", AWS + "r_SUBSTRING.html"),
+    # AWS's examples: a start before the first character counts the positions before it
+    Case("substring from before the start", "SELECT SUBSTRING('caterpillar', -2, 6)", "cat", AWS + "r_SUBSTRING.html"),
+    Case("substring from position 0", "SELECT SUBSTRING('caterpillar', 0, 2)", "c", AWS + "r_SUBSTRING.html"),
+    Case("substring past the end", "SELECT SUBSTRING('caterpillar', -5, 4)", "", AWS + "r_SUBSTRING.html"),
+    Case(
+        "similar to",
+        "SELECT 'Hello World' SIMILAR TO '%(World|c)%'",
+        refused=True,
+        doc=AWS + "pattern-matching-conditions-similar-to.html",
+    ),
+    Case(
+        "to_char Y,YYY", "SELECT TO_CHAR(DATE '2024-01-15', 'Y,YYY')", refused=True, doc=AWS + "r_FORMAT_strings.html"
+    ),
+    Case("replicate", "SELECT REPLICATE('ab', 2)", refused=True, doc=AWS + "r_REPLICATE.html"),
+    Case("strtol", "SELECT STRTOL('ff', 16)", refused=True, doc=AWS + "r_STRTOL.html"),
+    Case(
+        "months_between",
+        "SELECT MONTHS_BETWEEN(DATE '2024-03-31', DATE '2024-02-29')",
+        refused=True,
+        doc=AWS + "r_MONTHS_BETWEEN_function.html",
+    ),
+    Case("sha2", "SELECT SHA2('a', 256)", refused=True, doc=AWS + "SHA2.html"),
     Case("position", "SELECT POSITION('fish' IN 'dogfish')", 4, AWS + "r_POSITION.html"),
     Case("strpos", "SELECT STRPOS('dogfish', 'fist')", 0, AWS + "r_STRPOS.html"),
     Case("charindex", "SELECT CHARINDEX('fish', 'dogfish')", 4, AWS + "r_CHARINDEX.html"),
