@@ -109,6 +109,8 @@ def _valid(column: m.Column) -> exp.Expression:
         return _exact_decimal(value, t.precision, t.scale)
     if t.name in ("date", "timestamp") and fmt:
         return exp.Not(this=exp.Is(this=_strptime(value, fmt), expression=exp.Null()))
+    if t.name == "double":
+        return _exact_double(value)
     duck = {
         "double": "DOUBLE",
         "boolean": "BOOLEAN",
@@ -137,6 +139,24 @@ def _exact_decimal(value: exp.Expression, precision: int, scale: int) -> exp.Exp
             exp.Not(this=rounded),
         ]
     )
+
+
+def _exact_double(value: exp.Expression) -> exp.Expression:
+    """The text is a double as written: DuckDB's cast takes `1_0.5` (digit separators) and turns
+    a value past the double's range into infinity (1.8e308) or zero (1e-400); PostgreSQL and
+    Redshift refuse those. Infinity and NaN written as such stay values."""
+    number = exp.TryCast(this=value.copy(), to=exp.DataType.build("DOUBLE"))
+    spelled_infinite = exp.RegexpLike(this=value.copy(), expression=q.lit(r"^\s*[+-]?inf(inity)?\s*$"), flag=q.lit("i"))
+    nonzero_digits = exp.RegexpLike(this=value.copy(), expression=q.lit(r"^\s*[+-]?[0-9]*\.?[0-9]*[1-9]"))
+    in_range = exp.Case(
+        ifs=[
+            exp.If(this=exp.Anonymous(this="ISINF", expressions=[number.copy()]), true=spelled_infinite),
+            exp.If(this=exp.EQ(this=number.copy(), expression=q.lit(0)), true=exp.Not(this=nonzero_digits)),
+        ],
+        default=exp.Boolean(this=True),
+    )
+    separators = exp.Anonymous(this="CONTAINS", expressions=[value.copy(), q.lit("_")])
+    return q.and_all([exp.Not(this=exp.Is(this=number, expression=exp.Null())), exp.Not(this=separators), in_range])
 
 
 # What a date or time column may hold, in the ingest session's time zone (UTC): year 1 to 9999.
@@ -228,7 +248,11 @@ def _problems(column: m.Column) -> Iterator[tuple[exp.Expression, exp.Expression
         for condition, why in _time_problems(column):  # checked once the text is valid: CASE stops at the first
             told = exp.Concat(expressions=[q.lit(f"column '{column.name}': '"), text.copy(), q.lit(why)])
             yield exp.And(this=present.copy(), expression=exp.Paren(this=condition)), told
-    elif ptype.length:
+        return
+    nul = exp.Anonymous(this="CONTAINS", expressions=[text.copy(), exp.Chr(expressions=[q.lit(0)])])
+    why = f"column '{column.name}' holds a NUL character (U+0000), which PostgreSQL and Redshift cannot store"
+    yield exp.And(this=present.copy(), expression=nul), q.lit(why)
+    if ptype.length:
         length = exp.Length(this=text.copy())
         longer = exp.GT(this=length, expression=q.lit(ptype.length))
         shown = exp.Concat(

@@ -94,7 +94,7 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
         .order_by(q.col("__ord"))
     )
     for ordinal, text, why, column in con.execute(_sql(bad)).fetchall():
-        rejects.append(Reject(shift(ordinal), text, why, column))
+        rejects.append(Reject(shift(ordinal), _storable(text), _storable(why), column))
     if _has_rejects_table(source):
         structural = (
             q.select(
@@ -108,8 +108,15 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
             if line in seen:
                 continue
             seen.add(line)
-            rejects.append(Reject(int(line), csv_line or "", _structural_reason(kind, message, column), column))
+            reason = _structural_reason(kind, message, column)
+            rejects.append(Reject(int(line), _storable(csv_line or ""), _storable(reason), column))
     return sorted(rejects, key=lambda r: r.line)
+
+
+def _storable(text: str) -> str:
+    """A reject's text as the rejects table can hold it on every target: PostgreSQL's and
+    Redshift's text cannot hold U+0000, so it is shown as U+FFFD (the replacement character)."""
+    return text.replace("\x00", "\ufffd")
 
 
 def padded_keys(con, source: m.SourceSpec) -> list[str]:

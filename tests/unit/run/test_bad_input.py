@@ -618,3 +618,37 @@ def test_a_load_reports_the_rows_it_wrote_to_staging_once(tmp_path):
     assert loads == {"load:members": 3, "load:purchases": 1}
     logged = workspace.query("SELECT step, rows_inserted FROM elt.run_log WHERE step LIKE 'load:%' ORDER BY 1")
     assert logged == [("load:members", 3), ("load:purchases", 1)]
+
+
+def test_a_double_duckdb_would_read_otherwise_than_postgresql_and_redshift_is_a_reject(shop):
+    """DuckDB's cast reads `1_0.5` as 10.5, 1.8e308 as infinity and 1e-400 as zero; PostgreSQL
+    and Redshift refuse them. Each is a reject naming its record; a double as written loads
+    (adversarial round 11)."""
+    spec = shop.pipeline / "sources" / "purchases.yml"
+    spec.write_text(spec.read_text().replace('type: "decimal(10,2)"', "type: double") + "max_reject_fraction: 0.9\n")
+    amounts = ["1_0.5", "1.8e308", "-1e309", "1e-400", "2.5e3", "0e15"]
+    rows = [
+        {"purchase_id": f"q{i}", "member_id": 1, "amount": amount, "purchased_at": "2024-01-03 09:00:00"}
+        for i, amount in enumerate(amounts)
+    ]
+    folder = shop.folder / "landing2"
+    purchases(folder, rows=rows)
+    (report,) = [shop.ingest(folder, "2024-01-02", only={"purchases"})]
+    (result,) = report.files
+    assert not result.error and result.rows == 2, result.error
+    assert [(r.line, r.column) for r in result.rejects] == [(2, "amount"), (3, "amount"), (4, "amount"), (5, "amount")]
+    assert all("is not a valid double" in r.reason for r in result.rejects), result.rejects
+
+
+def test_a_nul_character_in_a_string_is_a_reject_naming_line_and_column(shop):
+    """PostgreSQL's COPY and Redshift cannot store U+0000: the whole file failed at the load,
+    naming nothing (adversarial round 11). Ingest rejects the row instead."""
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "max_reject_fraction: 0.5\n")
+    result = ingest_members(shop, [HEADER, "4;d\x00x@x;gold;Rome;2024-01-02 10:00:00", *GOOD])
+    assert not result.error and result.rows == 3, result.error
+    (reject,) = result.rejects
+    assert reject.line == 2 and reject.column == "email" and "NUL character" in reject.reason, reject
+    assert reject.raw == "4;d\ufffdx@x;gold;Rome;2024-01-02 10:00:00"  # storable on every target
+    assert shop.run().ok
+    assert shop.query("SELECT raw FROM elt.rejects WHERE source = 'members'") == [(reject.raw,)]
