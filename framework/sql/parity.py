@@ -778,6 +778,14 @@ def _refuse_window_listagg(node: exp.Window) -> str | None:
     return None
 
 
+def _refuse_add_months(node: exp.TsOrDsAdd) -> str | None:
+    # sqlglot reads ADD_MONTHS as DATEADD(month, …): Redshift's ADD_MONTHS keeps a month's last
+    # day at the last day (2024-02-29 + 1 → 2024-03-31), DATEADD keeps the day (2024-03-29)
+    if node.meta.get("spelled") != "ADD_MONTHS":
+        return None
+    return "ADD_MONTHS: its month-end rule (the last day stays the last day) is not translated; write DATEADD(month, n, d) to keep the day of the month, or LAST_DAY(DATEADD(month, n, d)) for month ends"
+
+
 CHECKS: dict[type, Callable] = {
     exp.TimeToStr: _refuse_to_char,
     exp.StrToDate: _refuse_parse,
@@ -810,6 +818,7 @@ CHECKS: dict[type, Callable] = {
     exp.SHA2: _refuse_named,
     exp.Trunc: _refuse_trunc,
     exp.Window: _refuse_window_listagg,
+    exp.TsOrDsAdd: _refuse_add_months,
 }
 
 

@@ -59,10 +59,26 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
         line, col = sql.file_position(1, 1)
         message = f"model SQL must be one SELECT query, found {what}"
         return ParsedModel(None, (Diagnostic(sql.path, line, col, "E402", message),))
-    tree = listagg_separators(statements[0])
+    tree = spelled_functions(listagg_separators(statements[0]), sql.text)
     ctes = frozenset(cte_names(tree))
     tables = dict.fromkeys(t.name for t in tree.find_all(exp.Table) if not t.args.get("db") and not names_a_cte(t))
     return ParsedModel(tree, (), tuple(tables), ctes)
+
+
+# Redshift functions sqlglot reads as the same node as another with other semantics: the name
+# written is kept in the node's meta (`spelled`), for the parity checks.
+_SAME_NODE_AS_ANOTHER = {exp.TsOrDsAdd: "ADD_MONTHS"}  # read as DATEADD(month, …), no month-end rule
+
+
+def spelled_functions(tree: exp.Expr, text: str) -> exp.Expr:
+    """Mark the nodes of `_SAME_NODE_AS_ANOTHER` written with that name (the parser records where
+    a function's name is: meta start … end)."""
+    for kind, name in _SAME_NODE_AS_ANOTHER.items():
+        for node in tree.find_all(kind):
+            start, end = node.meta.get("start"), node.meta.get("end")
+            if isinstance(start, int) and isinstance(end, int) and text[start : end + 1].upper() == name:
+                node.meta["spelled"] = name
+    return tree
 
 
 def listagg_separators(tree: exp.Query) -> exp.Query:
@@ -119,7 +135,7 @@ def parse_condition(sql: m.SqlText, key_path: str = "") -> ParsedCondition:
     if len(statements) != 1:
         at = offset_position(sql.text, _second_statement_offset(sql.text))
         return problem(*at, "E412", f"a check condition must be one expression, found {len(statements)} statements")
-    tree = statements[0]
+    tree = spelled_functions(statements[0], sql.text)
     if not isinstance(tree, (exp.Condition, exp.Subquery)) or isinstance(tree, exp.Query):
         what = "a SELECT query" if isinstance(tree, exp.Query) else f"a {tree.key.upper()}"
         return problem(1, 1, "E412", f"a check condition must be one boolean expression, found {what}")

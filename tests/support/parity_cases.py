@@ -375,6 +375,12 @@ CASES: list[Case] = [
         doc=AWS + "r_MONTHS_BETWEEN_function.html",
     ),
     Case("sha2", "SELECT SHA2('a', 256)", refused=True, doc=AWS + "SHA2.html"),
+    Case(
+        "add_months at a month end",
+        "SELECT ADD_MONTHS(DATE '2024-02-29', 1)",
+        refused=True,
+        doc=AWS + "r_ADD_MONTHS.html",
+    ),
     Case("position", "SELECT POSITION('fish' IN 'dogfish')", 4, AWS + "r_POSITION.html"),
     Case("strpos", "SELECT STRPOS('dogfish', 'fist')", 0, AWS + "r_STRPOS.html"),
     Case("charindex", "SELECT CHARINDEX('fish', 'dogfish')", 4, AWS + "r_CHARINDEX.html"),
@@ -533,10 +539,12 @@ def rendered(case: Case, target: str) -> str:
     from framework.compile.render import render_statement
     from framework.sql import SOURCE_DIALECT
     from framework.sql.dialects import get_dialect
-    from framework.sql.parse import listagg_separators
+    from framework.sql.parse import listagg_separators, spelled_functions
     from framework.sql.schema import annotated
 
-    tree = listagg_separators(sqlglot.parse_one(case.sql, read=SOURCE_DIALECT))  # as parse_model reads it
+    tree = spelled_functions(
+        listagg_separators(sqlglot.parse_one(case.sql, read=SOURCE_DIALECT)), case.sql
+    )  # as parse_model reads it
     typed = annotated(tree, {}) or tree
     return render_statement(get_dialect(target), typed)
 
@@ -546,9 +554,10 @@ def refusal_messages(case: Case) -> list[str]:
 
     from framework.sql import SOURCE_DIALECT
     from framework.sql.parity import refusals
+    from framework.sql.parse import spelled_functions
     from framework.sql.schema import annotated
 
-    tree = sqlglot.parse_one(case.sql, read=SOURCE_DIALECT)
+    tree = spelled_functions(sqlglot.parse_one(case.sql, read=SOURCE_DIALECT), case.sql)
     return [message for _, message in refusals(annotated(tree, {}) or tree)]
 
 
