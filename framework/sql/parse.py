@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlglot import exp
 
@@ -68,9 +69,10 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
 # Redshift functions sqlglot reads as the same node as another with other semantics: the name
 # written is kept in the node's meta (`spelled`), for the parity checks.
 _SAME_NODE_AS_ANOTHER = {exp.TsOrDsAdd: "ADD_MONTHS"}  # read as DATEADD(month, …), no month-end rule
+_Tree = TypeVar("_Tree", bound=exp.Expr)
 
 
-def spelled_functions(tree: exp.Expr, text: str) -> exp.Expr:
+def spelled_functions(tree: _Tree, text: str) -> _Tree:
     """Mark the nodes of `_SAME_NODE_AS_ANOTHER` written with that name (the parser records where
     a function's name is: meta start … end)."""
     for kind, name in _SAME_NODE_AS_ANOTHER.items():

@@ -111,7 +111,19 @@ def _redshift_typing() -> dict:
 
     metadata = dict(SqlglotDialect.get_or_raise(SOURCE_DIALECT).EXPRESSION_METADATA)
     metadata[exp.Avg] = {"annotator": _annotate_avg}
+    binary = metadata[exp.Sub]["annotator"]
+    metadata[exp.Sub] = {"annotator": lambda annotator, node: _annotate_sub(annotator, node, binary)}
     return metadata
+
+
+def _annotate_sub(annotator, node: exp.Sub, binary) -> exp.Sub:
+    """A date minus a date is the days between them, an INTEGER (AWS, "Datetime operators";
+    DuckDB and PostgreSQL agree); sqlglot types it DATE."""
+    binary(annotator, node)
+    left, right = node.this.type, node.expression.type
+    if left is not None and right is not None and left.this == right.this == exp.DataType.Type.DATE:
+        annotator._set_type(node, exp.DataType.build("INT"))
+    return node
 
 
 def _annotate_avg(annotator, node: exp.Avg) -> exp.Avg:

@@ -9,7 +9,7 @@ from framework.sql import SOURCE_DIALECT
 from framework.sql.functions import catalogue
 from framework.sql.schema import annotated
 
-SCHEMA = {"t": {"i": "INT", "b": "BIGINT", "d": "DECIMAL(10,2)", "f": "DOUBLE PRECISION"}}
+SCHEMA = {"t": {"i": "INT", "b": "BIGINT", "d": "DECIMAL(10,2)", "f": "DOUBLE PRECISION", "day": "DATE"}}
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,8 @@ SCHEMA = {"t": {"i": "INT", "b": "BIGINT", "d": "DECIMAL(10,2)", "f": "DOUBLE PR
         ("AVG(f)", "DOUBLE PRECISION"),
         ("i / b", "BIGINT"),  # integer division
         ("SUM(i)", "BIGINT"),
+        ("day - CAST('2024-01-01' AS DATE)", "INTEGER"),  # AWS "Datetime operators": the days between
+        ("day - 1", "DATE"),
     ],
 )
 def test_types_follow_redshift(expression, redshift_type):
