@@ -155,8 +155,14 @@ def _exact_double(value: exp.Expression) -> exp.Expression:
         ],
         default=exp.Boolean(this=True),
     )
-    separators = exp.Anonymous(this="CONTAINS", expressions=[value.copy(), q.lit("_")])
-    return q.and_all([exp.Not(this=exp.Is(this=number, expression=exp.Null())), exp.Not(this=separators), in_range])
+    separators = exp.Not(this=exp.Anonymous(this="CONTAINS", expressions=[value.copy(), q.lit("_")]))
+    exact = q.and_all([exp.Not(this=exp.Is(this=number.copy(), expression=exp.Null())), separators, in_range])
+    # most values are far inside the range: one cast and the separator test (the whole check
+    # costs 2.5 times the cast, on the millions of values of a big file)
+    usual = exp.Between(
+        this=exp.Abs(this=number.copy()), low=exp.Literal.number("1e-300"), high=exp.Literal.number("1e300")
+    )
+    return exp.Case(ifs=[exp.If(this=usual, true=separators.copy())], default=exact)
 
 
 # What a date or time column may hold, in the ingest session's time zone (UTC): year 1 to 9999.
