@@ -38,7 +38,7 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     with tempfile.TemporaryDirectory() as tmp:
         cases = [
-            ("olist (11 models)", REPO / "pipelines" / "olist", 1.0),
+            ("olist (13 models)", REPO / "pipelines" / "olist", 1.0),
             ("generated 500 models", generate(Path(tmp) / "gen", 625), 10.0),
         ]
         print(f"{'case':<22} {'target':<9} {'steps':>6} {'median s':>9} {'goal s':>7}  runs={runs}")
