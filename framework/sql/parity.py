@@ -461,6 +461,32 @@ def _substring(node: exp.Substring, target: str) -> exp.Expression | None:
     return None
 
 
+def _never_zero(divisor: exp.Expression) -> bool:
+    """A non-zero number, or NULLIF(…, 0): the idiom that already turns a zero into NULL."""
+    if isinstance(divisor, exp.Paren):
+        return _never_zero(divisor.this)
+    if isinstance(divisor, exp.Literal) and not divisor.is_string:
+        return float(divisor.this) != 0
+    zero = divisor.expression if isinstance(divisor, exp.Nullif) else None
+    return isinstance(zero, exp.Literal) and not zero.is_string and float(zero.this) == 0
+
+
+def _division(node: exp.Div, target: str) -> exp.Expression | None:
+    # Redshift (and PostgreSQL) fail the statement on a division by zero; DuckDB's `/` gives
+    # infinity for a DECIMAL or DOUBLE (stored as such in a double column). The divisor fails
+    # as Redshift does when it is 0 (CASE evaluates it for those rows only, so a division
+    # guarded by CASE WHEN y = 0 THEN NULL … stays guarded).
+    divisor = node.expression
+    if target != "duckdb" or _never_zero(divisor):
+        return None
+    zero = exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0))
+    fail = exp.Anonymous(this="ERROR", expressions=[exp.Literal.string("division by zero")])
+    checked = exp.Case(ifs=[exp.If(this=zero, true=fail)], default=divisor.copy())
+    checked.type = divisor.type  # the division's rendering reads its operands' types
+    node.set("expression", checked)
+    return None
+
+
 def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:
     # Redshift REGEXP_REPLACE replaces every match; DuckDB and PostgreSQL replace the first
     # one unless told 'g'.
@@ -541,6 +567,7 @@ REWRITES: dict[type, Callable] = {
     exp.Cast: _sized_text_cast,
     exp.TryCast: _sized_text_cast,
     exp.Substring: _substring,
+    exp.Div: _division,
 }
 
 

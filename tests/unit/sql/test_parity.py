@@ -101,3 +101,19 @@ def test_a_timestamptz_version_start_is_utc_whatever_the_host_tz(tmp_path):
         check=True,
     )
     assert done.stdout.strip() == "[('UTC', '2024-01-01 10:00:00', '2024-01-01 10:00:00+00')]"
+
+
+@pytest.mark.parametrize("divisor_type", ["DECIMAL(10,2)", "DOUBLE PRECISION", "INTEGER"])
+def test_a_division_by_zero_fails_as_on_redshift_and_a_guarded_one_does_not(divisor_type, warehouse):
+    """Redshift fails the statement on a division by zero; DuckDB's `/` gave infinity, stored
+    as such in a double column (adversarial round 11). A division guarded by CASE stays NULL."""
+    from framework.errors import WarehouseError
+
+    for_rows = f"(SELECT CAST(7 AS {divisor_type}) AS n, CAST(x AS {divisor_type}) AS y FROM (SELECT 0 AS x UNION ALL SELECT 2)) AS t"
+    unguarded = rendered(Case("by zero", f"SELECT n / y FROM {for_rows}"), "duckdb")
+    with pytest.raises(WarehouseError, match="division by zero"):
+        warehouse.execute(unguarded).fetchall()
+    guarded = rendered(
+        Case("guarded", f"SELECT CASE WHEN y = 0 THEN NULL ELSE n / y END FROM {for_rows} ORDER BY y"), "duckdb"
+    )
+    assert [row[0] is None for row in warehouse.execute(guarded).fetchall()] == [True, False]
