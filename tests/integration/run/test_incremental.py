@@ -770,3 +770,40 @@ def test_a_full_run_empties_a_time_range_model_that_replaces_only_the_days_it_re
     assert scratch.run(datetime.datetime(2024, 2, 2)).ok
     assert batches.query(daily) == [("2024-01-05", 2)]
     assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)
+
+
+def test_a_geolocation_snapshot_moving_one_zip_code_rebuilds_only_its_persons(tmp_path):
+    """dim_zip_prefix (a table model) records the zip codes its rebuild changed; dim_customer
+    follows them scoped to the persons of those zip codes — not whole, as when it read the
+    geolocation snapshot itself — and every model equals a load of the same files from scratch."""
+    import gzip
+
+    workspace = Workspace(tmp_path / "batches", OLIST)
+    assert not workspace.ingest(OLIST / "sample", "2018-10-17").failed
+    assert workspace.run().ok
+    with gzip.open(OLIST / "sample" / "olist_geolocation_dataset.csv.gz", "rt", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    moved = rows[0][0]
+    delta = tmp_path / "delta"
+    delta.mkdir()
+    with open(delta / "olist_geolocation_dataset.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:  # one zip code's points moved north
+            writer.writerow([row[0], str(float(row[1]) + 0.01) if row[0] == moved else row[1], *row[2:]])
+    assert not workspace.ingest(delta, "2018-10-18").failed
+    result = workspace.run(datetime.datetime(2018, 10, 18))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    builds = {o.step: o for o in result.outcomes if o.step.startswith("build:")}
+    ((persons,),) = workspace.query(
+        "SELECT COUNT(DISTINCT customer_unique_id) FROM staging.customers WHERE customer_zip_code_prefix = ?", [moved]
+    )
+    assert persons >= 1
+    assert builds["build:dim_zip_prefix"].detail == "rows of 1 key(s) changed"  # a table model: rebuilt, compared
+    assert builds["build:dim_customer"].keys_affected == persons, builds["build:dim_customer"]
+    assert "whole" not in builds["build:dim_customer"].detail
+    scratch = Workspace(tmp_path / "scratch", OLIST)
+    assert not scratch.ingest(OLIST / "sample", "2018-10-17").failed
+    assert not scratch.ingest(delta, "2018-10-18").failed
+    assert scratch.run(datetime.datetime(2018, 10, 18)).ok
+    assert model_digests(workspace.warehouse) == model_digests(scratch.warehouse)
