@@ -11,9 +11,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-# Reinstall when the pinned constraints or the package metadata change.
+# Reinstall when the pinned constraints or the package metadata change. The framework's bytecode
+# is written then, as pip writes it for a package it copies: each command starts without compiling
+# its modules again (where PYTHONDONTWRITEBYTECODE is set, Python never writes it itself).
 $(STAMP): $(BIN)/python constraints.txt setup.cfg pyproject.toml
 	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m compileall -q framework dag_factory
 	touch $(STAMP)
 
 # The bundled real Olist sample → lake/ (typed Parquet) → warehouse/olist.duckdb, checked.

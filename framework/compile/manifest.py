@@ -271,27 +271,42 @@ def _plain(value):
 
 def _load(cls, data):
     """Rebuild nested frozen dataclasses from json (lists become tuples)."""
-    return cls(**{name: _convert(hint, data[name]) for name, hint in _fields_of(cls)})
+    return _converter(cls)(data)
 
 
-def _convert(hint, value):
+@functools.cache
+def _converter(hint):
+    """The function that rebuilds a json value as `hint`, made once per type: a manifest holds
+    thousands of values, and reading the type hints again for each cost an idle run 0.04 s."""
+    import types
     import typing
 
     origin = typing.get_origin(hint)
     if origin is tuple:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], v) for v in value)
-        return tuple(_convert(a, v) for a, v in zip(args, value))
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        if value is None:
-            return None
-        if isinstance(value, dict) and "type" in value and TargetType(value["type"]) in TARGET_CLASSES:
-            return _load(TARGET_CLASSES[TargetType(value["type"])], value)
-        return _convert(options[0], value)
+            item = _converter(args[0])
+            return lambda value: tuple(item(v) for v in value)
+        items = tuple(_converter(a) for a in args)
+        return lambda value: tuple(convert(v) for convert, v in zip(items, value))
+    if origin in (typing.Union, types.UnionType):
+        first = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
+        return functools.partial(_optional, first)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(value)
+        return hint
     if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
-        return _load(hint, value)
+        members = tuple((name, _converter(field_hint)) for name, field_hint in _fields_of(hint))
+        return lambda data: hint(**{name: convert(data[name]) for name, convert in members})
+    return _same
+
+
+def _optional(convert, value):
+    if value is None:
+        return None
+    if isinstance(value, dict) and "type" in value and TargetType(value["type"]) in TARGET_CLASSES:
+        return _load(TARGET_CLASSES[TargetType(value["type"])], value)
+    return convert(value)
+
+
+def _same(value):
     return value
