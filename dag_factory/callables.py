@@ -311,6 +311,45 @@ def summarize(pipeline_root: str, target: str, project_dir: str, **context) -> d
         count = sum(len(checks) for checks in warned.values())
         log.warning("%s warned check(s) in %s task(s): %s", count, len(warned), ", ".join(sorted(warned)))
     broken = sorted(task for task, state in states.items() if state in ("failed", "upstream_failed"))
-    if broken:
-        _fail(f"{len(broken)} task(s) did not succeed: {', '.join(broken)}")
+    failed_in_log = _failed_in_run_log(pipeline_root, target, project_dir, context, states)
+    for task, (step, state, error) in sorted(failed_in_log.items()):
+        log.error("%-45s %s, but elt.run_log records %s failed: %s", task, state, step, error or "")
+    if broken or failed_in_log:
+        told = [
+            *broken,
+            *(f"{task} (marked {state}; failed in elt.run_log)" for task, (_, state, _) in failed_in_log.items()),
+        ]
+        _fail(f"{len(told)} task(s) did not succeed: {', '.join(sorted(told))}")
     return {"states": states, "warned_checks": warned}
+
+
+def _failed_in_run_log(
+    pipeline_root: str, target: str, project_dir: str, context: dict, states: dict[str, str]
+) -> dict[str, tuple[str, str, str | None]]:
+    """task → (step, its Airflow state, the logged error) for each step of this DAG run that the
+    run log records as failed while its task does not say so: a failed task marked success by
+    hand (its step's data was not written, and what reads it may be stale)."""
+    origin = _origin(context)
+    if origin is None:
+        return {}
+    from dag_factory.build import task_id
+    from framework.compile.manifest import StepKind
+    from framework.run.outcome import StepStatus
+    from framework.run.state import RunState
+
+    settings = _settings(pipeline_root, target, project_dir)
+    manifest = _manifest(pipeline_root, settings)
+    opened = _open(settings)
+    try:
+        logged = RunState(manifest, opened.session, origin.run_id, origin).logged_steps()
+    finally:
+        opened.close()
+    found = {}
+    for step_id, (status, error) in logged.items():
+        step = manifest.step(step_id)
+        steps_task = step is not None and step.kind in (StepKind.LOAD, StepKind.BUILD, StepKind.CHECK)
+        task = task_id(manifest, step) if steps_task else step_id
+        state = states.get(task, "")
+        if status == StepStatus.FAILED.value and state not in ("failed", "upstream_failed"):
+            found[task] = (step_id, state or "not run", error)
+    return found

@@ -276,6 +276,15 @@ class RunState:
         return Drift(missing, tuple(sorted(set(live) - set(declared))), retyped)
 
     # -- run log ----------------------------------------------------------------------------------
+    def logged_steps(self) -> dict[str, tuple[str, str | None]]:
+        """This run's steps as the run log has them: step → (status, error)."""
+        rows = run_statement(
+            self.conn,
+            self.manifest.internal_sql(InternalQuery.RUN_LOG_STEPS),
+            {"run_id": self.run_id, "pipeline": self.pipeline},
+        )
+        return {step: (status, error) for step, status, error in rows}
+
     def log_all(self, outcomes: list[StepOutcome], replace: bool = False) -> None:
         """Several steps' rows in one transaction (a commit each cost ~1 ms of an idle run's 0.3 s).
         `replace`: a retry, whose earlier attempt may have committed them: their rows go first."""

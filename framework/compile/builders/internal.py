@@ -79,6 +79,10 @@ def internal_statements(
         InternalQuery.RUN_LOG_DELETE: exp.Delete(
             this=naming.internal("run_log"), where=exp.Where(this=_equals(dialect, "run_id", "step"))
         ),
+        InternalQuery.RUN_LOG_STEPS: q.select(*q.cols(["step", "status", "error"]))
+        .from_(naming.internal("run_log"))
+        .where(_equals(dialect, "run_id", "pipeline"))
+        .order_by(q.col("step")),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
         InternalQuery.SOURCE_FRESHNESS: q.select(
             q.col("source"),

@@ -211,6 +211,63 @@ def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(pr
     assert loads and all("setup" in t.upstream_task_ids for t in loads)
 
 
+class _MarkedByHand:
+    """A test double of the Task SDK's RuntimeTaskInstance, as the summary task sees it after an
+    operator marked failed tasks "success" in the UI: `get_task_states` (the real method's
+    signature and answer shape, {run_id: {task_id: state}}) reports the marked states."""
+
+    task_id = "summary"
+
+    def __init__(self, states: dict[str, str], run_id: str):
+        self.states, self.run_id = states, run_id
+
+    def get_task_states(
+        self, dag_id, map_index=None, task_ids=None, task_group_id=None, logical_dates=None, run_ids=None
+    ):
+        assert run_ids == [self.run_id]
+        return {self.run_id: dict(self.states)}
+
+    def xcom_pull(self, task_ids=None, **_):
+        return None
+
+
+def test_a_failed_build_marked_success_by_hand_still_fails_the_summary(project, airflow_db):
+    """Airflow's task states say success after an operator marks a failed task so; the run log
+    keeps the step's failure (its data was not published), and the summary reads it."""
+    import pytest
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from dag_factory import callables
+
+    tiny = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    members = tiny / "sources" / "members.yml"
+    members.write_text(members.read_text().replace("freshness: {warn_after: 26h, error_after: 3d}\n", ""))
+    spec = tiny / "models" / "dim_member.yml"
+    spec.write_text(
+        spec.read_text() + "checks:\n  - {type: expression, name: no_gold, condition: \"tier <> 'gold'\"}\n"
+    )
+    landing(project / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(project / "landing")
+    dag = dagbag().dags["tiny_shop"]
+    run = dag.test(logical_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert states["dimension.dim_member"] == "failed"
+    marked = {task: "success" for task in states if task != "summary"}
+    dag_run = type("DagRun", (), {"dag_id": run.dag_id, "run_id": run.run_id, "logical_date": run.logical_date})()
+    summary = next(t for t in dag.tasks if t.task_id == "summary")
+    context = {"ti": _MarkedByHand(marked, run.run_id), "dag_run": dag_run, "logical_date": run.logical_date}
+    with pytest.raises(AirflowFailException) as failed:
+        callables.summarize(**summary.op_kwargs, **context)
+    assert "dimension.dim_member (marked success; failed in elt.run_log)" in str(failed.value)
+    # a run whose log has no failure passes the same summary
+    import duckdb
+
+    with duckdb.connect(str(project / "warehouse" / "tiny.duckdb")) as conn:
+        conn.execute("UPDATE elt.run_log SET status = 'ok' WHERE status = 'failed'")
+    assert callables.summarize(**summary.op_kwargs, **context)["states"] == marked
+
+
 def test_the_freshness_task_fails_a_run_whose_source_is_past_error_after_and_gates_no_build(project, airflow_db):
     tiny = project / "pipelines" / "tiny_shop"
     shutil.copytree(FIXTURES / "tiny_shop", tiny)
