@@ -398,10 +398,16 @@ class _Checker:
                 continue
             if scope.paths and scope.path(name) is not None:
                 continue
-            message = f"no key path from '{name}' to the key ({keys}): a change in '{name}' rebuilds the whole table"
+            # a composite key's builds are scoped by one of its columns: the path must reach that one
+            target = (
+                f"'{scope.column}', the column of the key ({keys}) its builds are scoped by"
+                if len(self.spec.keys.business) > 1
+                else f"the key ({keys})"
+            )
+            message = f"no key path from '{name}' to {target}: a change in '{name}' rebuilds the whole table"
             hint = (
-                f"Join '{name}' to the key by equality (a.col = b.col), directly or through another input, or "
-                f"declare its column holding the key: incremental: {{keys_from: {{{name}: <column>}}}}."
+                f"Join '{name}' to '{scope.column}' by equality (a.col = b.col), directly or through another input, "
+                f"or declare its column holding '{scope.column}': incremental: {{keys_from: {{{name}: <column>}}}}."
             )
             found.append(self.at_key(("depends_on", i), "W503", message, hint))
         return found

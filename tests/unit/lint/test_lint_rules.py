@@ -770,3 +770,22 @@ def test_e413_refuses_a_window_over_every_batch(tiny):
         "  FROM purchases p) t WHERE t.r = 1\n"
     )
     assert "E413" in [d.code for d in lint(tiny)]
+
+
+def test_w503_with_a_composite_key_names_the_column_builds_are_scoped_by(tiny):
+    """Adversarial round 10 (low): a composite key's builds are scoped by one of its columns, and
+    an input whose only path reaches another one gets W503 — which named the whole key, as if no
+    path reached any of its columns."""
+    (tiny / "models" / "member_tiers.yml").write_text(
+        "version: 1\nkind: model\nname: member_tiers\nlayer: mart\nmaterialization: incremental\n"
+        "incremental: {strategy: merge}\ndepends_on: [purchases, members]\nkeys: {business: [member_id, tier]}\n"
+        "columns:\n  - {name: member_id, type: bigint, nullable: false}\n"
+        "  - {name: tier, type: string, nullable: false}\n  - {name: n, type: bigint, nullable: false}\n"
+        "sql: SELECT p.member_id, t.tier, COUNT(*) AS n FROM purchases p\n"
+        "  JOIN (SELECT DISTINCT m.tier FROM members m) t ON t.tier = CAST(p.amount AS VARCHAR)\n"
+        "  GROUP BY p.member_id, t.tier\n"
+    )
+    (warning,) = [d for d in lint(tiny) if d.code == "W503" and d.path.endswith("member_tiers.yml")]
+    assert warning.key_path == "depends_on[1]", warning.format()
+    assert "no key path from 'members' to 'member_id', the column of the key (member_id, tier)" in warning.message
+    assert "Join 'members' to 'member_id'" in warning.hint, warning.hint
