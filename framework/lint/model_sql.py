@@ -367,7 +367,7 @@ class _Checker:
     def key_paths(self) -> list[Diagnostic]:
         """An incremental model rebuilds only the keys its inputs' changes affect: say which input
         no key path leads from (a change in it rebuilds the whole table)."""
-        from framework.sql.lineage import COMPUTED_KEY, NOT_IN, SET_OPERATION, model_key_scope
+        from framework.sql.lineage import COMPUTED_KEY, NOT_IN, SET_OPERATION, WINDOWS, model_key_scope
 
         if self.spec.materialization is not m.Materialization.INCREMENTAL:
             return []
@@ -383,6 +383,11 @@ class _Checker:
                 hint = "Select the key as a plain input column in every branch: compute it upstream."
             elif scope.unsound.startswith(COMPUTED_KEY):
                 hint = "Select the key as a plain column of an input: compute it upstream (in the source or a model)."
+            elif scope.unsound.startswith(WINDOWS):
+                hint = (
+                    "Partition every window by one column (or by the key), or compute one of them in an "
+                    "upstream model and read its result here."
+                )
             elif scope.unsound.startswith(NOT_IN):
                 hint = (
                     "Write NOT EXISTS (SELECT 1 FROM t WHERE t.col = r.col) instead: its equality is a key path, "

@@ -222,6 +222,7 @@ def _equal_pairs(scope, by_expression: dict):
             yield _resolve(scope, part.this), _resolve(sub, projected) if isinstance(projected, exp.Column) else None
 
 
+WINDOWS = "windows partitioned by different columns reach each other's partitions without bound"
 NOT_IN = "NOT IN over a subquery is unknown for every row once the subquery returns one NULL"
 
 
@@ -238,7 +239,8 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
     from sqlglot import exp
 
     key_class = classes.find(key)
-    around: list[tuple[Hop, Hop]] = []
+    # per window partitioned otherwise than by the key: the hops its partition columns offer
+    offered: list[tuple[str, list[tuple[Hop, Hop]]]] = []
     expanded_in: set[int] = set()  # the scopes whose windows expand keys to their partitions
     for scope in scopes:
         select = scope.expression
@@ -271,15 +273,23 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
             ]
             if any(n is not None and classes.find(n) == key_class for n in partition):
                 continue
-            hops = next((h for n in partition if (h := _partition_hops(classes, key_class, n)) is not None), None)
-            if hops is None:
+            hops = [h for n in partition if (h := _partition_hops(classes, key_class, n)) is not None]
+            if not hops:
                 return f"{window.sql()} is not partitioned by the key", []
-            if hops not in around:
-                around.append(hops)
+            spelled = ", ".join(c.sql() for c in window.args.get("partition_by") or [])
+            offered.append((spelled, hops))
             expanded_in.add(id(scope))
     if len(expanded_in) > 1:  # a window over another window's rows: partitions of partitions, unbounded
         return "windows partitioned by other columns read each other's rows (a window over a window)", []
-    return "", around
+    # The keys of a partition are closed over once, by one column every such window partitions
+    # by (a window by (a, b) is within a's partitions). Windows by different columns would need
+    # the closure again and again: a member's loans lead to their books' loans, to those loans'
+    # members' loans, and on; a build scoped to fewer keys computes windows on partial partitions.
+    shared = [h for h in offered[0][1] if all(h in hops for _, hops in offered)] if offered else []
+    if offered and not shared:
+        partitions = "; ".join(dict.fromkeys(spelled for spelled, _ in offered))
+        return f"{WINDOWS} (PARTITION BY {partitions})", []
+    return "", shared[:1]
 
 
 def _nullable_sides(select: exp.Select) -> set[str]:

@@ -592,6 +592,60 @@ def test_windows_over_another_column_rebuild_the_partitions_a_batch_touches(tmp_
     ]
 
 
+TWO_WINDOWS_YML = """version: 1
+kind: model
+name: purchase_windows
+layer: fact
+materialization: incremental
+incremental: {strategy: merge}
+depends_on: [purchases, members]
+keys: {business: [purchase_id]}
+columns:
+  - {name: purchase_id, type: string, nullable: false, tests: [unique]}
+  - {name: same_time, type: bigint, nullable: false}
+  - {name: nth, type: bigint, nullable: false}
+sql: |
+  WITH base AS (
+    SELECT p.purchase_id, p.member_id, p.purchased_at FROM purchases p JOIN members m ON m.member_id = p.member_id
+  )
+  SELECT b.purchase_id,
+         COUNT(*) OVER (PARTITION BY b.purchased_at) AS same_time,
+         ROW_NUMBER() OVER (PARTITION BY b.member_id ORDER BY b.purchased_at, b.purchase_id) AS nth
+  FROM base b
+"""
+
+
+def test_windows_partitioned_by_different_columns_build_whole_and_equal_a_load_from_scratch(tmp_path):
+    """Adversarial round 12 (window_two_partitions): a member's change reached p1, then p2 through
+    p1's time partition, and was numbered among its member's purchases without p3 (1, not 2). Closing keys
+    over two partitionings has no bound: such a model builds whole, and says why."""
+    from framework.sql.lineage import WINDOWS
+    from tests.conftest import lint
+
+    days = [
+        shop_delivery(
+            tmp_path / "day01",
+            {1: ("gold", "Lyon"), 2: ("gold", "Nice"), 3: ("gold", "Metz")},
+            [("p1", 1, "2024-01-05"), ("p2", 2, "2024-01-05"), ("p3", 2, "2024-01-01"), ("p4", 3, "2024-01-05")],
+        ),
+        shop_delivery(tmp_path / "day02", {1: ("silver", "Lyon")}, []),
+    ]
+    batches, scratch = upsert_shops(tmp_path, {"purchase_windows": TWO_WINDOWS_YML})
+    found = [d for d in lint(batches.pipeline) if d.code == "W503"]
+    assert len(found) == 1 and WINDOWS in found[0].message, [d.format() for d in found]
+    for day, folder in enumerate(days, 1):
+        assert not batches.ingest(folder, f"2024-02-0{day}").failed
+        result = batches.run(datetime.datetime(2024, 2, day))
+        assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    build = next(o for o in result.outcomes if o.step == "build:purchase_windows")
+    assert WINDOWS in build.detail, build
+    for day, folder in enumerate(days, 1):
+        assert not scratch.ingest(folder, f"2024-02-0{day}").failed
+    assert scratch.run(datetime.datetime(2024, 2, 2)).ok
+    rows = "SELECT purchase_id, nth, same_time FROM dwh.purchase_windows ORDER BY 1"
+    assert batches.query(rows) == scratch.query(rows) == [("p1", 1, 3), ("p2", 2, 3), ("p3", 1, 1), ("p4", 1, 3)]
+
+
 def test_windows_over_a_nullable_column_rebuild_the_null_partition_too(tmp_path):
     """Adversarial round 8 (window_null_partition): PARTITION BY groups NULLs into one partition,
     which `IN` never matches. A purchase of no member arriving late, and one moving from a member

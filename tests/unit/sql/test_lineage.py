@@ -289,3 +289,36 @@ def test_a_join_by_where_equalities_or_by_an_expression_equality_keeps_the_scope
     # a comma join with no equality to the joined table stays unsound
     crossed = scope_of("SELECT o.order_id, i.price FROM orders o, order_items i WHERE i.price > 1")
     assert crossed is not None and "has no column equality" in crossed.unsound
+
+
+@pytest.mark.parametrize(
+    "second, bounded",
+    [
+        # the nth loan of a member beside the previous loan of its book: a loan's book partition
+        # reaches loans whose member partitions reach other books' loans, and on without bound
+        ("PARTITION BY l.book_id ORDER BY l.ts", False),
+        # a partition by (book, member) lies within the member's: the member's closure covers both
+        ("PARTITION BY l.book_id, l.member_id ORDER BY l.ts", True),
+    ],
+    ids=["different columns", "one within the other"],
+)
+def test_windows_partitioned_by_different_columns_leave_no_path(second, bounded):
+    """Adversarial round 12 (window_two_partitions): the keys were closed over each window's
+    partitions once, so a key reached through one window was rebuilt with its other window's
+    partition partly read (a member's second loan renumbered 1)."""
+    from framework.sql.lineage import WINDOWS
+
+    scope = scope_of(
+        f"""SELECT l.loan_id, ROW_NUMBER() OVER (PARTITION BY l.member_id ORDER BY l.ts) AS nth,
+                   LAG(l.ts) OVER ({second}) AS previous
+            FROM loans l""",
+        keys=("loan_id",),
+        inputs=("loans",),
+    )
+    assert scope is not None
+    if bounded:
+        member = (Hop("loans", "loan_id", "member_id"), Hop("loans", "member_id", "loan_id", null_safe=True))
+        assert not scope.unsound and KeyPath("loans", "loan_id", member) in scope.paths, scope
+    else:
+        assert scope.paths == () and scope.unsound.startswith(WINDOWS), scope
+        assert "l.member_id" in scope.unsound and "l.book_id" in scope.unsound
