@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from framework.compile.manifest import Manifest, SpecInfo, StepInfo, StepKind
+from dag_factory.tasks import spec_named as _spec_named
+from dag_factory.tasks import spec_of as _spec_of
+from dag_factory.tasks import task_id
+from framework.compile.manifest import Manifest, StepInfo, StepKind
 from framework.settings import LocalSettings, RedshiftSettings, TargetSettings
 
 LAYERS = ("staging", "dimension", "fact", "mart")
@@ -28,25 +31,6 @@ class DagSettings:
     target: TargetSettings  # the pipeline.yml target the DAG runs on, resolved
     retries: int = 3
     retry_delay_seconds: int = 60
-
-
-def _spec_of(manifest: Manifest, step: StepInfo) -> SpecInfo:
-    """The spec a load, build or check step works on: the plan gives each of them one."""
-    assert step.spec is not None, f"step {step.id} works on no spec"
-    return _spec_named(manifest, step.spec)
-
-
-def _spec_named(manifest: Manifest, name: str) -> SpecInfo:
-    spec = manifest.spec(name)
-    assert spec is not None, f"spec {name} is not in the manifest"
-    return spec
-
-
-def task_id(manifest: Manifest, step: StepInfo) -> str:
-    if step.kind is StepKind.LOAD:
-        return f"load.{step.spec}"
-    layer = _spec_of(manifest, step).layer
-    return f"{layer}.{step.spec}" + ("_checks" if step.kind is StepKind.CHECK else "")
 
 
 def _doc(manifest: Manifest) -> str:

@@ -332,7 +332,7 @@ def _failed_in_run_log(
     origin = _origin(context)
     if origin is None:
         return {}
-    from dag_factory.build import task_id
+    from dag_factory.tasks import task_id
     from framework.compile.manifest import StepKind
     from framework.run.outcome import StepStatus
     from framework.run.state import RunState

@@ -171,6 +171,8 @@ class StepInfo:
     # builds: after `recreate` (which drops the pipeline's views reading the table first, where
     # views bind to it), those views made again, in the same transaction
     restore: tuple[StatementInfo, ...] = ()
+    # loads and builds: every model downstream marked stale (model_builds), in the step's transaction
+    invalidate: tuple[StatementInfo, ...] = ()
 
     def addition(self, column: str) -> StatementInfo | None:
         return next((a.statement for a in self.add_columns if a.column == column), None)

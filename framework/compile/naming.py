@@ -125,7 +125,7 @@ INTERNAL_TABLES = (
         (
             _c("pipeline", "string", False),
             _c("model", "string", False),
-            _c("data_fingerprint", "string", False),  # '' : invalidated by a change upstream
+            _c("data_fingerprint", "string", False),  # INVALIDATED: by a change upstream
             _c("run_id", "string", False),
             _c("built_at", "timestamp", False),
             _c("table_shape", "string"),  # the shape its table was built with (table fingerprint)

@@ -55,6 +55,8 @@ class Step:
     # a binding database (PostgreSQL) will not let it drop — dropped first, made again after
     release_views: tuple[Statement, ...] = ()
     restore_views: tuple[Statement, ...] = ()
+    # a load or a build: every model downstream of it marked stale, in its transaction
+    invalidates: Statement | None = None
 
     @property
     def id(self) -> str:
@@ -140,6 +142,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                     clear_table=run(
                         exp.Delete(this=naming.table_of(name)), "empty the table to reload it from the lake"
                     ),
+                    invalidates=_invalidation(project, order, name, naming, dialect),
                 )
             )
     for name in order:
@@ -164,6 +167,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 add_columns=_column_additions(spec, naming, dialect),
                 release_views=views[0],
                 restore_views=views[1],
+                invalidates=_invalidation(project, order, name, naming, dialect),
             )
         )
         compiled = tuple(check_builder.compile_checks(spec, naming, dialect))
@@ -388,6 +392,21 @@ def _load_params(dialect: Dialect) -> tuple[str, ...]:
     else:
         files = (BATCH_FILES[0], REJECT_FILES[0])
     return files + staging.LEDGER_COLUMNS  # the ledger's load_seq is also the rows' _load_seq
+
+
+def _invalidation(
+    project: m.Project, order: tuple[str, ...], name: str, naming: Naming, dialect: Dialect
+) -> Statement | None:
+    """The models that read `name`, directly or through others (in build order), marked stale."""
+    from framework.compile.builders.internal import invalidation
+
+    found = {name}
+    for other in order:  # dependency order: one pass closes the set
+        spec = project.require(other)
+        if isinstance(spec, m.ModelSpec) and found.intersection(spec.depends_on):
+            found.add(other)
+    downstream = tuple(other for other in order if other in found and other != name)
+    return run(invalidation(naming, dialect, downstream), "mark the models downstream stale") if downstream else None
 
 
 def _setup_step(naming: Naming, dialect: Dialect) -> Step:

@@ -228,6 +228,7 @@ def render_plan(plan: Plan, project: m.Project) -> Manifest:
                 scoped_checks,
                 (statement_info(step.clear_table, text),) if step.clear_table else (),
                 tuple(statement_info(s, text) for s in step.restore_views),
+                (statement_info(step.invalidates, text),) if step.invalidates else (),
             )
         )
     rendering[0] = "the runner's own queries"

@@ -9,14 +9,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from framework.compile.manifest import InternalQuery, Manifest, SpecInfo
+from framework.compile.manifest import InternalQuery, Manifest, SpecInfo, StatementInfo
 from framework.execute.session import Session
 from framework.execute.steps import run_statement
 from framework.lake import Lake, LakeFile
 from framework.run.options import RunOrigin
 from framework.run.outcome import StepOutcome
+from framework.sql.kinds import INVALIDATED
 
-INVALIDATED = ""  # the fingerprint a change upstream records: matches no spec, so the model rebuilds
 # the fingerprint of a model whose published rows failed its checks (a parent lost rows): it
 # rebuilds whole, audited whole, until the data passes
 REFUSED = "refused"
@@ -165,11 +165,13 @@ class RunState:
         row = {"pipeline": self.pipeline, "model": relation, "build_seq": seq, "key": None}
         run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_CHANGES_INSERT), row)
 
-    def invalidate(self, conn: Session, models: tuple[str, ...]) -> None:
-        """Forget what these models were built from (they rebuild on the next run), in the caller's
-        transaction: the change upstream of them and this record commit together."""
-        for model in models:
-            self._insert(conn, model, INVALIDATED, None)
+    def invalidate(self, conn: Session, statements: tuple[StatementInfo, ...]) -> None:
+        """Forget what the models downstream of a step were built from (they rebuild on the next
+        run), in the caller's transaction: the change upstream of them and this record commit
+        together. One statement for all of them (the step's `invalidate`, compiled)."""
+        params = {"pipeline": self.pipeline, "run_id": self.run_id, "built_at": _utc_now()}
+        for statement in statements:
+            run_statement(conn, statement, params)
 
     def lose(self, conn: Session, model: str) -> None:
         """The model's table was gone at setup (made anew, empty): it rebuilds whole next."""

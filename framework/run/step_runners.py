@@ -238,7 +238,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             loading,
             params,
             files=[ledger[f.path] for f in plan.load],
-            in_transaction=lambda conn: _consume(ctx, conn, source, consumed, seq if rewritten else None),
+            in_transaction=lambda conn: _consume(ctx, conn, step, source, consumed, seq if rewritten else None),
             # a reload's table and records made anew; else the columns the source gained, added in
             # the load's transaction
             prelude=_reload_prelude(ctx, step, bool(drift)) if reload else additions or (),
@@ -360,13 +360,18 @@ def _next_load(ctx: RunContext, source: str) -> int:
 
 
 def _consume(
-    ctx: RunContext, conn: Session, source: str, consumed: list[dict[str, Any]], reloaded: int | None = None
+    ctx: RunContext,
+    conn: Session,
+    step: StepInfo,
+    source: str,
+    consumed: list[dict[str, Any]],
+    reloaded: int | None = None,
 ) -> None:
     """Inside a load's transaction: superseded files recorded, and every model downstream marked
     for a rebuild — if the run stops after this load commits, the next run still rebuilds them.
     A reload (`reloaded`: its counter) is recorded as a whole rewrite: its readers rebuild whole."""
     ctx.state.record_files(conn, consumed)
-    ctx.state.invalidate(conn, ctx.manifest.downstream(source))
+    ctx.state.invalidate(conn, step.invalidate)
     if reloaded is not None:
         ctx.state.record_whole(conn, source, reloaded)
 
@@ -563,7 +568,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         if errors:
             raise ChecksFailed(errors)
         ctx.state.record_build(conn, spec, seq, consumed, whole=whole)
-        ctx.state.invalidate(conn, ctx.manifest.downstream(spec.name))
+        ctx.state.invalidate(conn, step.invalidate)
 
     attempts = 0
 

@@ -47,3 +47,8 @@ REJECT_FILES = ("reject_files", "rejects_manifest_url")  # the rejects files ing
 def since_param(name: str) -> str:
     """A scoped build's run-time parameter per input: the input's counter at the model's last build."""
     return f"since_{name}"
+
+
+# model_builds' fingerprint of a model a change upstream made stale: it matches no spec, so the
+# model rebuilds (a load or a build writes it for every model downstream, in its transaction)
+INVALIDATED = ""

@@ -10,10 +10,28 @@ from framework.compile.manifest import InternalQuery
 from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
+from framework.sql.kinds import INVALIDATED
 
 
 def _equals(dialect: Dialect, *names: str) -> exp.Expression:
     return q.and_all([exp.EQ(this=q.col(n), expression=dialect.placeholder(n)) for n in names])
+
+
+def invalidation(naming: Naming, dialect: Dialect, models: tuple[str, ...]) -> exp.Insert:
+    """One model_builds row per model, each INVALIDATED: what a load or a build writes for the
+    models downstream of it (one statement, not one per model: each is a round trip on Redshift)."""
+    spec = next(t for t in INTERNAL_TABLES if t.name == "model_builds")
+    given = {"pipeline": dialect.placeholder("pipeline"), "data_fingerprint": q.lit(INVALIDATED)}
+    given |= {"run_id": dialect.placeholder("run_id"), "built_at": dialect.placeholder("built_at")}
+
+    def row(model: str) -> exp.Tuple:
+        values = {**given, "model": q.lit(model)}
+        return exp.Tuple(expressions=[values.get(c.name, exp.Null()).copy() for c in spec.columns])
+
+    return exp.Insert(
+        this=exp.Schema(this=naming.internal("model_builds"), expressions=[q.ident(c.name) for c in spec.columns]),
+        expression=exp.Values(expressions=[row(model) for model in models]),
+    )
 
 
 def _insert(naming: Naming, dialect: Dialect, table: str) -> exp.Insert:

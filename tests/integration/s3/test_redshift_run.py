@@ -176,26 +176,36 @@ def answer_from(ledger: dict[str, tuple] | None = None, counters: bool = True, r
     return script
 
 
-def expected_templates(manifest, new_files: dict[str, int]) -> list[str]:
+def expected_templates(manifest, new_files: dict[str, int], live: set[str] = frozenset()) -> list[str]:
     """What a first run must send, in order, from the manifest alone: each load with its ledger
     rows and the invalidation of everything downstream, in one transaction; each build with its
     checks (write-audit-publish), its state record and the invalidation of its downstream models,
-    in one transaction; a check step then reports the build's verdict without a query."""
+    in one transaction; a check step then reports the build's verdict without a query. `live`:
+    the tables information_schema lists, whose CREATE … IF NOT EXISTS (and their schemas') the
+    set-up does not send."""
     internal = {s.purpose: s.sql for s in manifest.internal}
+    schemas = {table.split(".")[0] for table in live}
 
     def transaction(statements):
         return ["BEGIN TRANSACTION", *statements, "COMMIT"]
 
-    def invalidate(name):  # insert-only: one row per model downstream
-        return [internal["model_state_insert"] for _ in manifest.downstream(name)]
+    def invalidate(name):  # insert-only: one row per model downstream, all in one statement
+        step = manifest.step(f"{'load' if manifest.spec(name).kind == 'source' else 'build'}:{name}")
+        rows = [s.sql for s in step.invalidate]
+        assert len(rows) == (1 if manifest.downstream(name) else 0)
+        assert all(f"'{model}'" in rows[0] for model in manifest.downstream(name))
+        return rows
 
     # read once, before setup: tables a run had made that are gone? framework columns to add? a
     # live table behind its spec?
     sent = [internal["table_columns"], internal["table_kinds"]]  # and a model switched view <-> table?
     for step in manifest.steps:
         if step.kind in ("setup", "table"):
-            body = [s.sql for s in step.statements]
-            sent += transaction(body) if step.transactional else body
+            body = [
+                s.sql for s in step.statements if not (s.verb == "CREATE" and (s.table in live or s.table in schemas))
+            ]
+            if body:
+                sent += transaction(body) if step.transactional else body
     sent.append(internal["model_state"])
     # batches load whole: the first load reads every source's ledger to see which batches wait
     sent += [internal["ledger_files"] for spec in manifest.specs if spec.kind == "source"]
@@ -243,7 +253,8 @@ def test_a_first_run_sends_exactly_the_compiled_plan(compiled, landed):
     recording = Recording(script=answer_from())
     runner = run(compiled, lake, recording)
     assert all(o.status in (OK, "warned") for o in runner.outcomes), [(o.step, o.error) for o in runner.outcomes]
-    expected = expected_templates(compiled, {f.source: 1 for f in report.files})
+    listed = recording.script("SELECT table_schema, table_name, column_name, data_type")
+    expected = expected_templates(compiled, {f.source: 1 for f in report.files}, {f"{r[0]}.{r[1]}" for r in listed})
     assert len(recording.statements) == len(expected) > 300
     for index, (template, sent) in enumerate(zip(expected, recording.statements)):
         assert template_values(template, sent) is not None, f"statement {index}:\n{template}\n!=\n{sent}"
@@ -349,7 +360,12 @@ def test_an_orchestrated_run_sets_up_once_and_its_step_tasks_do_not(compiled, la
     from framework.run.runner import run_one_step, setup_warehouse
 
     lake, _ = landed
-    setup = Recording(script=answer_from())
+    answered = answer_from()
+
+    def empty(sql: str):  # a new warehouse: information_schema lists none of the pipeline's tables
+        return [] if sql.startswith("SELECT table_schema, table_name") else answered(sql)
+
+    setup = Recording(script=empty)
     setup_warehouse(compiled, connect_redshift(settings(lake.bucket), connect=lambda: RecordingConnection(setup)))
     created = [s for s in setup.statements if s.startswith(("CREATE SCHEMA", "CREATE TABLE IF NOT EXISTS"))]
     assert len(created) == len(
