@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from framework.forking import single_threaded as _single_threaded
 from framework.ingest.header import IngestError, plan_header, read_header
 from framework.ingest.report import FileResult, IngestReport
-from framework.lake import BatchRecord, Lake, LakeFile, LandingRecord, lake_key, sha256_of
+from framework.lake import BatchRecord, Lake, LakeFile, LandingRecord, file_version, lake_key, sha256_of
 from framework.spec import model as m
 
 
@@ -94,6 +94,20 @@ def ingest_pipeline(
         if _consumed(consumed.get(seen[p].path), seen[p]) and p not in lost
     ]
     jobs = [(s, p) for s, p in jobs if not _consumed(consumed.get(seen[p].path), seen[p])]
+    # an earlier version's bytes for the batch it came in: that delivery again (a retried ingest
+    # after the next version was ingested), not new data
+    retried = {p: _retried(consumed.get(seen[p].path), seen[p], batch_date) for _, p in jobs}
+    skipped += [
+        FileResult(
+            s.name,
+            p,
+            skipped=f"already ingested in batch {batch_date} (an earlier version of the file: batch "
+            f"{consumed[seen[p].path].batch_date} brought the latest)",
+        )
+        for s, p in jobs
+        if retried[p]
+    ]
+    jobs = [(s, p) for s, p in jobs if not retried[p]]
     _name_in_batch_records(
         lake, pipeline.name, [consumed[seen[r.landing_path].path] for r in skipped], batches, present
     )
@@ -136,12 +150,14 @@ def ingest_pipeline(
         for result in results:
             if not result.error:
                 identity = seen[result.landing_path]
-                lake.write_landing_record(
-                    pipeline.name,
-                    LandingRecord(
-                        identity.path, identity.size, identity.checksum, batch_date, lake_key(result.lake_path)
-                    ),
+                key = lake_key(result.lake_path)
+                before = consumed.get(identity.path)
+                record = (
+                    before.superseded_by(identity.size, identity.checksum, batch_date, key)
+                    if before is not None
+                    else LandingRecord(identity.path, identity.size, identity.checksum, batch_date, key)
                 )
+                lake.write_landing_record(pipeline.name, record)
         lake.write_batch_record(pipeline.name, batch_record(lake, pipeline.name, batch_date, report))
     report.files = sorted(report.files + skipped + restored, key=lambda r: (r.source, r.landing_path))
     return report
@@ -164,6 +180,10 @@ def _landing_identity(path: str, landing_dir: str, dated: str = "") -> _Identity
 def _consumed(record: LandingRecord | None, identity: _Identity) -> bool:
     """Ingested before, these very bytes: a retried or rescheduled ingest skips it."""
     return record is not None and record.size == identity.size and record.checksum == identity.checksum
+
+
+def _retried(record: LandingRecord | None, identity: _Identity, batch_date: str) -> bool:
+    return record is not None and record.retried(identity.size, identity.checksum, batch_date)
 
 
 def _lake_copy_lost(
@@ -222,10 +242,7 @@ def _amend_batch_record(lake: Lake, pipeline: str, batch_date: str, entries: lis
 
 def _version_of(key: str) -> str:
     """The version a lake file name carries (`<name>.v<UTC time>.parquet`), or ''."""
-    import re
-
-    found = re.search(r"\.v(\d{8}T\d{6,})\.parquet$", key)
-    return found.group(1) if found else ""
+    return file_version(key)[1]
 
 
 def _name_in_batch_records(

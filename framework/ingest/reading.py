@@ -28,7 +28,8 @@ def parquet_header(path: str) -> list[str]:
 
 
 def _sql(expression: exp.Expression) -> str:
-    return expression.sql(dialect="duckdb")
+    # built for this one statement and dropped after: rendered in place, not copied first
+    return expression.sql(dialect="duckdb", copy=False)
 
 
 def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> Counts:

@@ -14,7 +14,17 @@ from typing import Protocol
 
 from framework.errors import LakeError  # re-exported: lake code raises it
 
-__all__ = ["BatchRecord", "Lake", "LakeError", "LakeFile", "LakeRecords", "LandingRecord", "lake_key"]
+__all__ = [
+    "BatchRecord",
+    "Lake",
+    "LakeError",
+    "LakeFile",
+    "LakeRecords",
+    "LandingRecord",
+    "file_version",
+    "lake_key",
+    "latest_versions",
+]
 
 
 def lake_key(path: str) -> str:
@@ -22,6 +32,30 @@ def lake_key(path: str) -> str:
     lake lives (a folder anywhere, or an S3 prefix) — so moving the project or the lake loads
     nothing twice. Also reads the absolute paths older ledgers recorded."""
     return "/".join(path.replace("\\", "/").split("/")[-4:])
+
+
+def file_version(key: str) -> tuple[str, str]:
+    """(the lake file's name without its version, the version): a new version of a landing file
+    ingested before is `<name>.v<UTC time of its ingest>.parquet` beside `<name>.parquet`, whose
+    version is '' (the first; every later one sorts after it)."""
+    import re
+
+    found = re.search(r"\.v(\d{8}T\d{6,})\.parquet$", key)
+    if found is None:
+        return key, ""
+    return key[: found.start()] + ".parquet", found.group(1)
+
+
+def latest_versions(files: list[LakeFile]) -> tuple[list[LakeFile], list[LakeFile]]:
+    """(the latest version of each landing file of a batch, the earlier ones it corrects)."""
+    latest: dict[str, LakeFile] = {}
+    for lake_file in files:
+        name, version = file_version(lake_file.key)
+        kept = latest.get(name)
+        if kept is None or file_version(kept.key)[1] < version:
+            latest[name] = lake_file
+    chosen = set(id(f) for f in latest.values())
+    return [f for f in files if id(f) in chosen], [f for f in files if id(f) not in chosen]
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,8 @@ class LandingRecord:
     checksum: str
     batch_date: str
     lake_key: str
+    # the versions of the file ingested before this one: (size, checksum, batch date), oldest first
+    earlier: tuple[tuple[int, str, str], ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(vars(self), indent=2)
@@ -74,9 +110,26 @@ class LandingRecord:
     @classmethod
     def from_json(cls, text: str) -> LandingRecord:
         data = json.loads(text)
+        earlier = tuple((int(size), str(checksum), str(day)) for size, checksum, day in data.get("earlier", []))
         return cls(
-            str(data["path"]), int(data["size"]), str(data["checksum"]), str(data["batch_date"]), str(data["lake_key"])
+            str(data["path"]),
+            int(data["size"]),
+            str(data["checksum"]),
+            str(data["batch_date"]),
+            str(data["lake_key"]),
+            earlier,
         )
+
+    def retried(self, size: int, checksum: str, batch_date: str) -> bool:
+        """Whether an earlier version with these bytes came in this very batch: the same delivery
+        again (an ingest retried after the next version came), not a new one. The same bytes in
+        another batch are a file sent back as it was: new data."""
+        return (size, checksum, batch_date) in self.earlier
+
+    def superseded_by(self, size: int, checksum: str, batch_date: str, lake_key: str) -> LandingRecord:
+        """The record of a new version of the file, remembering this one."""
+        earlier = (*self.earlier, (self.size, self.checksum, self.batch_date))
+        return LandingRecord(self.path, size, checksum, batch_date, lake_key, earlier)
 
     @property
     def name(self) -> str:

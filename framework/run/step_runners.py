@@ -15,7 +15,7 @@ from framework.errors import ConfigError, EltError, TerminalWarehouseError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
 from framework.execute.steps import StepResult, execute_step, run_statement
-from framework.lake import Lake, LakeFile, batch_date_of, lake_key
+from framework.lake import Lake, LakeFile, batch_date_of, lake_key, latest_versions
 from framework.run.batches import BatchGate, not_as_ingested
 from framework.run.detect import Pending, pending_files
 from framework.run.options import RunOptions
@@ -198,12 +198,14 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             plan = _LoadPlan(plan.load, plan.superseded, plan.batch)
     else:
         plan = _LoadPlan(files, [])
-    consumed = [ledger[f.path] for f in plan.superseded]
-    rejects = _reject_files(ctx, source, plan.load)
     # a batch an earlier run loaded part of (more of its files were ingested since) is read whole,
     # as one load of all its files reads it: its loaded files again, not recorded again
     batches = {n.batch_date for n in plan.load}
     reread = [] if reload or plan.kept else [f for f in pending.loaded if f.batch_date in batches]
+    if spec.snapshot:  # a snapshot is its batch's files as last delivered: a corrected file replaces its first version
+        reread, plan = _corrected(reread, plan)
+    consumed = [ledger[f.path] for f in plan.superseded]
+    rejects = _reject_files(ctx, source, plan.load)
     gone = [] if reload or plan.kept else [k for k in pending.missing if batch_date_of(k) in batches]
     if gone:  # reading the batch whole again without it would lose its rows
         return _refused(
@@ -390,6 +392,19 @@ class _LoadPlan:
     superseded: list[LakeFile]  # consumed without being read: older snapshots of a backlog
     batch: str = ""
     kept: str = ""  # why a snapshot source keeps its rows: nothing pending replaces them
+
+
+def _corrected(reread: list[LakeFile], plan: _LoadPlan) -> tuple[list[LakeFile], _LoadPlan]:
+    """A snapshot batch read without the earlier versions of its corrected files: a new version
+    of a landing file (the same path, other bytes) is the sender's correction of it, so a row
+    it no longer has is gone from the snapshot. An earlier version pending is consumed unread."""
+    _, earlier = latest_versions([*reread, *plan.load])
+    if not earlier:
+        return reread, plan
+    dropped = {id(f) for f in earlier}
+    load = [f for f in plan.load if id(f) not in dropped]
+    superseded = [*plan.superseded, *(f for f in plan.load if id(f) in dropped)]
+    return [f for f in reread if id(f) not in dropped], _LoadPlan(load, superseded, plan.batch, plan.kept)
 
 
 def _snapshot_plan(spec: SpecInfo, new: list[LakeFile], rows: dict[str, int], loaded: str) -> _LoadPlan:

@@ -47,3 +47,26 @@ def test_new_bytes_under_a_known_name_are_a_new_delivery(tmp_path):
     assert members["skipped"] is None and members["rows"] == len(GOOD) + 1
     assert any("a new version of members_2024-01-01.csv" in note for note in members["notes"])
     assert second["p1.parquet"]["skipped"] == "already ingested in batch 2024-01-01"
+
+
+def test_an_earlier_version_ingested_again_for_its_own_batch_is_that_delivery_again(tmp_path):
+    """Adversarial round 13 (reingest_identical_after_newer_version): a feed reusing its file name,
+    day 1's bytes, day 2's, then day 1's ingest retried with day 1's bytes. Ingest compared with
+    the latest version only, took them as new data, and an append source loaded them twice. The
+    same bytes sent back in a later batch are still new data (a snapshot that returned)."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    day1, day2 = tmp_path / "day1", tmp_path / "day2"
+    landing(day1, "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(day1)
+    landing(day2, "members_2024-01-01.csv", [HEADER, *GOOD, "4;dee@example.com;gold;Braga;2024-01-02 08:00:00"])
+    ingest(workspace, day1, "2024-01-01")
+    assert ingest(workspace, day2, "2024-01-02")["members_2024-01-01.csv"]["skipped"] is None
+    retried = ingest(workspace, day1, "2024-01-01")["members_2024-01-01.csv"]
+    assert retried["skipped"] == (
+        "already ingested in batch 2024-01-01 (an earlier version of the file: batch 2024-01-02 brought the latest)"
+    ), retried
+    assert workspace.cli_run("--quiet").returncode == 0
+    assert workspace.query("SELECT COUNT(*) FROM elt.file_ledger WHERE source = 'members'")[0][0] == 2
+    sent_back = ingest(workspace, day1, "2024-01-03")["members_2024-01-01.csv"]  # day 1's bytes, a later batch
+    assert sent_back["skipped"] is None and sent_back["rows"] == len(GOOD)
+    assert any("a new version of members_2024-01-01.csv" in note for note in sent_back["notes"])

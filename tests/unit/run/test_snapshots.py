@@ -66,3 +66,26 @@ def test_a_source_may_allow_an_empty_snapshot_to_replace_the_table(tmp_path):
     assert not workspace.ingest(tmp_path / "day2", "2018-10-02", only={"geolocation"}).failed
     assert load_outcome(workspace.run()).status == "ok"
     assert geolocation(workspace) == 0
+
+
+def test_a_corrected_snapshot_file_replaces_its_first_version_in_the_batch(tmp_path):
+    """Adversarial round 13 (snapshot_correction_keeps_removed_rows): a snapshot file corrected and
+    sent again under its name for the same batch was read together with its first version, so a
+    row the correction removed stayed. The batch is its files as last delivered; `--full` too."""
+    workspace = Workspace(tmp_path, OLIST)
+    deliver(tmp_path / "first", "olist_geolocation_dataset.csv.gz", 300)
+    deliver(tmp_path / "corrected", "olist_geolocation_dataset.csv.gz", 20)
+    deliver(tmp_path / "part", "olist_geolocation_dataset_2.csv.gz", 5)  # another file of the batch stays
+    for folder in ("first", "part"):
+        assert not workspace.ingest(tmp_path / folder, "2018-10-01", only={"geolocation"}).failed
+    assert load_outcome(workspace.run()).status == "ok" and geolocation(workspace) == 305
+    assert not workspace.ingest(tmp_path / "corrected", "2018-10-01", only={"geolocation"}).failed
+    assert load_outcome(workspace.run()).status == "ok"
+    assert geolocation(workspace) == 25  # the correction's 20 and the other file's 5, not 325
+    assert load_outcome(workspace.run(full=True)).status == "ok" and geolocation(workspace) == 25
+    # both versions pending at once: the first is consumed unread
+    fresh = Workspace(tmp_path / "fresh", OLIST)
+    for folder in ("first", "corrected"):
+        assert not fresh.ingest(tmp_path / folder, "2018-10-01", only={"geolocation"}).failed
+    assert load_outcome(fresh.run()).status == "ok" and geolocation(fresh) == 20
+    assert load_outcome(fresh.run()).status == "nothing new"
