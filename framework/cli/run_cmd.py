@@ -274,19 +274,32 @@ def _print_summary(result) -> None:
     by_status: dict[str, int] = {}  # StepStatus → steps
     for outcome in result.outcomes:
         by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
-    checks = [o for o in result.outcomes if o.kind is StepKind.CHECK]
+    clean, warned, failed = _check_tally(result.outcomes)
     console.print(
         "steps: "
         + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
-        + f"; checks: {sum(1 for o in checks if o.status is StepStatus.OK)} models clean, "
-        f"{sum(1 for o in checks if o.status is StepStatus.WARNED)} with warnings, "
-        f"{sum(1 for o in checks if o.status is StepStatus.FAILED)} failed"
+        + f"; checks: {clean} models clean, {warned} with warnings, {failed} failed"
     )
     console.print(
         f"{'[green]success[/green]' if result.ok else '[red]FAILED[/red]'} in {result.seconds:.2f}s"
         f"{' (specs compiled)' if result.compiled else ' (cached compile)'}; warehouse: "
         f"{_escape(result.warehouse)}"
     )
+
+
+def _check_tally(outcomes) -> tuple[int, int, int]:
+    """(models whose checks passed, warned, failed) in this run: a build refused by its own
+    error-severity checks (write-audit-publish: nothing published) is a model that failed them,
+    whatever its check step then says of the rows published before."""
+    verdicts: dict[str, StepStatus] = {}  # model → its checks' verdict
+    for outcome in outcomes:
+        model = outcome.step.split(":", 1)[-1]
+        if outcome.kind is StepKind.CHECK:
+            verdicts.setdefault(model, outcome.status)
+        elif outcome.kind is StepKind.BUILD and any(c.severity == "error" and c.failures for c in outcome.checks):
+            verdicts[model] = StepStatus.FAILED
+    found = list(verdicts.values())
+    return found.count(StepStatus.OK), found.count(StepStatus.WARNED), found.count(StepStatus.FAILED)
 
 
 def _as_json(result) -> dict:

@@ -207,7 +207,9 @@ RULES: tuple[Rule, ...] = (
         "bookkeeping column (`_batch_date = (SELECT MAX(_batch_date) FROM …)`, in any scope), a window "
         "over one with no PARTITION BY, `NOT EXISTS` of a later batch: one run per batch and one run "
         "over a backlog (or `--full`) would return other rows from the same staged data. Per key "
-        "(GROUP BY, PARTITION BY, a subquery correlated by the key) it is allowed.",
+        "(GROUP BY, PARTITION BY, a subquery correlated by the key) it is allowed. Likewise a time_range "
+        "model filtering on a bookkeeping column (`_batch_date`, …) of an upsert or full_refresh source: a "
+        "row sent again takes the later batch's value, and the time value it leaves keeps its old rows.",
     ),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),

@@ -50,6 +50,7 @@ def check_model_against_specs(
         found += checker.transpiles()
         found += checker.inexact()
         found += checker.latest_batch()
+        found += checker.moving_batch_filter()
     if not found:
         found += checker.key_paths()
     return found
@@ -217,6 +218,47 @@ class _Checker:
             )
             for node in found
         ]
+
+    def moving_batch_filter(self) -> list[Diagnostic]:
+        """A time_range model filtering on a bookkeeping column of a source whose rows a later
+        batch rewrites (upsert, full_refresh): a row sent again takes that batch's values, leaves
+        the filter, and the time value it leaves is no longer returned — so it is never replaced
+        and keeps the row, where one load of the same batches never wrote it. An append source's
+        rows keep the batch they came in: filtering on it is stable."""
+        from framework.sql.schema import INGEST_COLUMNS, LOAD_SEQ
+
+        incremental = self.spec.incremental
+        if incremental is None or incremental.strategy is not m.IncrementalStrategy.TIME_RANGE:
+            return []
+        bookkeeping = {c.name for c in (*INGEST_COLUMNS, LOAD_SEQ)}
+        found = []
+        qualified = annotated(self.query, self.schema) or self.query  # each column names its table
+        for select in qualified.find_all(exp.Select):
+            reads = {
+                t.alias_or_name: t.name for t in select.find_all(exp.Table) if t.find_ancestor(exp.Select) is select
+            }
+            where = select.args.get("where")
+            for column in where.find_all(exp.Column) if where else ():
+                source = self.project.spec(reads.get(column.table, "")) if column.table else None
+                if (
+                    column.name in bookkeeping
+                    and isinstance(source, m.SourceSpec)
+                    and source.load_mode is not m.LoadMode.APPEND
+                ):
+                    found.append(
+                        self.at(
+                            column,
+                            "E413",
+                            f"the SELECT filters on {column.sql(SOURCE_DIALECT)} of '{source.name}', "
+                            f"{'an' if source.load_mode is m.LoadMode.UPSERT else 'a'} {source.load_mode.value} "
+                            "source: a row a later batch sends again takes that batch's "
+                            "value and leaves the filter, and the time value it leaves is never returned, so it "
+                            "keeps the row (one load over the same batches never wrote it)",
+                            hint="Filter on a column of the data (an event date), or on an append source's batch; "
+                            "a merge model rebuilds what a changed row touches.",
+                        )
+                    )
+        return found
 
     # -- E403/E404/E405 ------------------------------------------------------------------------
     def tables_and_columns(self) -> list[Diagnostic]:

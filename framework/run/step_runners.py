@@ -778,7 +778,9 @@ def run_check(ctx: RunContext, step: StepInfo) -> StepOutcome | None:
             ctx.execute(lambda: ctx.state.refuse(ctx.conn, spec))
     elif failing:
         outcome.status = StepStatus.WARNED
-    outcome.detail = f"{len(step.checks)} check(s), {len(failing)} with failures"
+    # not built in this run (or its build refused): the checks read the rows published before
+    read = " of the published rows" if published else ""
+    outcome.detail = f"{len(step.checks)} check(s){read}, {len(failing)} with failures"
     outcome.seconds = time.perf_counter() - started
     return outcome
 

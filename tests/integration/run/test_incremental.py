@@ -801,29 +801,26 @@ def test_a_time_range_model_over_all_rows_loses_a_day_its_only_row_moved_from(tm
     assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)
 
 
-def test_a_full_run_empties_a_time_range_model_that_replaces_only_the_days_it_returns(tmp_path):
-    """A time_range SELECT filtered by `_batch_date` replaces only the days it returns, so a day
-    whose only purchase moved stays in the table. `--full` is a load from scratch: the table is
-    emptied first (adversarial round 8: it kept such days), ending as a fresh load of the same
-    deliveries does."""
-    days = [
-        shop_delivery(tmp_path / "day01", {}, [("p1", 1, "2024-01-05"), ("p2", 1, "2024-01-06")]),
-        shop_delivery(tmp_path / "day02", {}, [("p2", 1, "2024-01-05")]),  # p2 was bought on the 5th
-    ]
+def test_a_time_range_model_filtered_on_an_upsert_sources_batch_is_refused_before_it_runs(tmp_path):
+    """A time_range SELECT filtered by `_batch_date` replaces only the days it returns. Over an
+    upsert source a purchase re-sent takes the later batch's `_batch_date`, so the day it left
+    was never returned and kept it (adversarial round 8 found `--full` kept it too; round 13,
+    that a run per batch keeps it where one load does not). Such a filter is refused (E413):
+    nothing loads or builds; over an append source it runs (the lint rule's test)."""
+    import pytest
+
+    from framework.errors import SpecError
+
+    days = [shop_delivery(tmp_path / "day01", {}, [("p1", 1, "2024-01-05"), ("p2", 1, "2024-01-06")])]
     batch_relative = DAILY_YML.replace(
         "FROM purchases p\n", "FROM purchases p WHERE p._batch_date >= CAST('2024-02-01' AS DATE)\n"
     )
-    batches, scratch = upsert_shops(tmp_path, {"daily_purchases": batch_relative})
-    for day, folder in enumerate(days, 1):
-        assert not batches.ingest(folder, f"2024-02-0{day}").failed
-        assert batches.run(datetime.datetime(2024, 2, day)).ok
-        assert not scratch.ingest(folder, f"2024-02-0{day}").failed
-    daily = "SELECT CAST(day AS VARCHAR), purchases FROM mart.daily_purchases ORDER BY 1"
-    assert batches.query(daily) == [("2024-01-05", 2), ("2024-01-06", 1)]  # the 6th, kept: only the 5th returned
-    assert batches.run(datetime.datetime(2024, 2, 3), full=True).ok
-    assert scratch.run(datetime.datetime(2024, 2, 2)).ok
-    assert batches.query(daily) == [("2024-01-05", 2)]
-    assert model_digests(batches.warehouse) == model_digests(scratch.warehouse)
+    batches, _ = upsert_shops(tmp_path, {"daily_purchases": batch_relative})
+    assert not batches.ingest(days[0], "2024-02-01").failed
+    with pytest.raises(SpecError) as refused:
+        batches.run(datetime.datetime(2024, 2, 1))
+    assert [d.code for d in refused.value.diagnostics] == ["E413"], refused.value.diagnostics
+    assert not batches.warehouse.exists() or batches.query("SELECT COUNT(*) FROM staging.purchases") == [(0,)]
 
 
 def test_a_geolocation_snapshot_moving_one_zip_code_rebuilds_only_its_persons(tmp_path):

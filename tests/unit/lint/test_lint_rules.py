@@ -789,3 +789,28 @@ def test_w503_with_a_composite_key_names_the_column_builds_are_scoped_by(tiny):
     assert warning.key_path == "depends_on[1]", warning.format()
     assert "no key path from 'members' to 'member_id', the column of the key (member_id, tier)" in warning.message
     assert "Join 'members' to 'member_id'" in warning.hint, warning.hint
+
+
+@pytest.mark.parametrize("load_mode, refused", [("append", False), ("upsert", True)])
+def test_e413_refuses_a_time_range_filter_on_the_batch_of_a_source_that_rewrites_rows(tiny, load_mode, refused):
+    """Adversarial round 13 (timerange_batchdate_constant): over an upsert source a row sent again
+    takes the later batch's `_batch_date`, leaves a constant filter, and the day it leaves is never
+    returned — so a time_range build never replaced it (batched 1 row, one load 0). An append
+    source's rows keep their batch: the same filter is stable there."""
+    source = tiny / "sources" / "purchases.yml"
+    source.write_text(source.read_text().replace("load_mode: append", f"load_mode: {load_mode}"))
+    (tiny / "models" / "daily_purchases.yml").write_text(
+        "version: 1\nkind: model\nname: daily_purchases\nlayer: mart\nmaterialization: incremental\n"
+        "incremental: {strategy: time_range, time_column: day}\ndepends_on: [purchases]\n"
+        "columns:\n  - {name: day, type: date, nullable: false}\n  - {name: n, type: bigint, nullable: false}\n"
+        "sql: |\n  SELECT CAST(purchased_at AS DATE) AS day, COUNT(*) AS n FROM purchases\n"
+        "  WHERE _batch_date <= CAST('2024-03-01' AS DATE) GROUP BY CAST(purchased_at AS DATE)\n"
+        "checks: [{type: min_row_count, min: 0}]\n"
+    )
+    found = [d for d in lint(tiny) if d.code == "E413"]
+    assert bool(found) == refused, [d.format() for d in found]
+    if refused:
+        assert found[0].path.endswith("daily_purchases.yml") and (found[0].line, found[0].col) == (13, 9), found[
+            0
+        ].format()
+        assert "purchases._batch_date of 'purchases', an upsert source" in found[0].message

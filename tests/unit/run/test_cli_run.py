@@ -66,6 +66,28 @@ def test_a_failing_error_check_exits_one_and_shows_failing_rows(tmp_path):
     assert "FAILED" in run.stdout
 
 
+def test_a_build_refused_by_its_checks_counts_as_failed_in_the_checks_tally(tmp_path):
+    """Adversarial round 13 (summary_counts_failed_check_as_clean): a build its error-severity
+    check refused was left out of the tally, and its check step — run on the rows published
+    before, which pass — made the model count as clean ("0 failed")."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    spec = workspace.pipeline / "models" / "fact_purchase.yml"
+    spec.write_text(spec.read_text().replace("  - {type: min_row_count, min: 1}\n", ""))
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(
+        folder, rows=[{"purchase_id": "p1", "member_id": 1, "amount": "-5.00", "purchased_at": "2024-01-02 09:00:00"}]
+    )
+    assert not workspace.ingest(folder, "2024-01-01").failed
+    run = workspace.cli(
+        "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake", str(workspace.lake)
+    )
+    text = " ".join(run.stdout.split())
+    assert run.returncode == 1 and "not published: expression(positive_amount)" in text, run.stdout
+    assert "3 check(s) of the published rows, 0 with failures" in text, run.stdout
+    assert "checks: 1 models clean, 0 with warnings, 1 failed" in text, run.stdout
+
+
 def test_run_with_spec_errors_stops_before_touching_the_warehouse(tmp_path):
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
     spec = workspace.pipeline / "models" / "dim_member.yml"
