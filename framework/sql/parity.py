@@ -477,14 +477,84 @@ def _division(node: exp.Div, target: str) -> exp.Expression | None:
     # as Redshift does when it is 0 (CASE evaluates it for those rows only, so a division
     # guarded by CASE WHEN y = 0 THEN NULL … stays guarded).
     divisor = node.expression
-    if target != "duckdb" or _never_zero(divisor):
+    if target != "duckdb":
         return None
-    zero = exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0))
-    fail = exp.Anonymous(this="ERROR", expressions=[exp.Literal.string("division by zero")])
-    checked = exp.Case(ifs=[exp.If(this=zero, true=fail)], default=divisor.copy())
-    checked.type = divisor.type  # the division's rendering reads its operands' types
-    node.set("expression", checked)
+    sizes = _decimal_operands(node.this.type, divisor.type)
+    if not _never_zero(divisor):
+        zero = exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0))
+        fail = exp.Anonymous(this="ERROR", expressions=[exp.Literal.string("division by zero")])
+        checked = exp.Case(ifs=[exp.If(this=zero, true=fail)], default=divisor.copy())
+        checked.type = divisor.type  # the division's rendering reads its operands' types
+        node.set("expression", checked)
+    if sizes is not None:
+        # DuckDB divides a DECIMAL as a DOUBLE: 39.05 / 2.0 is 19.524999…, which a cast to two
+        # decimals makes 19.52 where Redshift's DECIMAL quotient 19.5250 makes 19.53. In integers
+        # instead: the dividend's digits, shifted to the quotient's scale, divided by the
+        # divisor's (truncated at that scale: AWS does not say whether Redshift rounds there).
+        return _decimal_division(node.this, node.expression, *sizes)
     return None
+
+
+def _decimal_division(
+    dividend: exp.Expression, divisor: exp.Expression, first: tuple[int, int], second: tuple[int, int]
+) -> exp.Expression:
+    """dividend / divisor as Redshift's DECIMAL(P, S) quotient, computed exactly in HUGEINTs."""
+    (p1, s1), (p2, s2) = first, second
+    scale = min(38, max(4, s1 + p2 - s2 + 1))  # AWS, "Computations with numeric values"
+    precision = min(38, p1 - s1 + s2 + scale)
+
+    def decimal(digits: int, places: int) -> exp.DataType:
+        return exp.DataType.build(f"DECIMAL({digits}, {places})")
+
+    def unscaled(value: exp.Expression, places: int) -> exp.Expression:  # 39.05 → 3905
+        shifted = exp.Mul(
+            this=exp.Cast(this=value, to=decimal(38, places)),
+            expression=exp.Cast(this=exp.Literal.number(10**places), to=decimal(38, 0)),
+        )
+        return exp.Cast(this=shifted, to=exp.DataType.build("HUGEINT"))
+
+    widened = exp.Mul(
+        this=unscaled(dividend, s1),
+        expression=exp.Cast(this=exp.Literal.number(10 ** (scale - s1 + s2)), to=exp.DataType.build("HUGEINT")),
+    )
+    digits = exp.IntDiv(this=widened, expression=unscaled(divisor, s2))
+    unit = exp.Cast(this=exp.Literal.number(f"0.{'0' * (scale - 1)}1"), to=decimal(min(38, scale + 1), scale))
+    value = exp.Mul(this=exp.Cast(this=digits, to=decimal(38, 0)), expression=unit)
+    quotient = exp.Cast(this=value, to=decimal(precision, scale))
+    quotient.type = decimal(precision, scale)
+    return quotient
+
+
+# the DECIMAL an integer operand of a DECIMAL computation counts as (AWS, "Computations with
+# numeric values": INT2/INT4/INT8 with DECIMAL give DECIMAL)
+_INTEGER_DIGITS = {exp.DataType.Type.SMALLINT: 5, exp.DataType.Type.INT: 10, exp.DataType.Type.BIGINT: 19}
+
+
+def _decimal_operands(
+    dividend: exp.DataType | None, divisor: exp.DataType | None
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The (precision, scale) of both operands of a DECIMAL division; None unless one is a
+    DECIMAL of known size and the other one too or an integer."""
+    first, second = _decimal_size(dividend), _decimal_size(divisor)
+    if first is None or second is None:
+        return None
+    if not any(t is not None and t.this == exp.DataType.Type.DECIMAL for t in (dividend, divisor)):
+        return None  # integers: an integer division, typed so already
+    return first, second
+
+
+def _decimal_size(data_type: exp.DataType | None) -> tuple[int, int] | None:
+    if data_type is None:
+        return None
+    if data_type.this in _INTEGER_DIGITS:
+        return _INTEGER_DIGITS[data_type.this], 0
+    params = [p.this for p in data_type.expressions if isinstance(p, exp.DataTypeParam)]
+    if data_type.this != exp.DataType.Type.DECIMAL or len(params) != 2:
+        return None
+    try:
+        return int(params[0].name), int(params[1].name)
+    except ValueError:
+        return None
 
 
 def _regexp_replace(node: exp.RegexpReplace, target: str) -> exp.Expression | None:

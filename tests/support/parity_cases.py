@@ -327,6 +327,38 @@ CASES: list[Case] = [
     # --- arithmetic -----------------------------------------------------------------------------------
     Case("integer division truncates", "SELECT 7 / 2", 3, AWS + "r_numeric_computations201.html"),
     Case("integer division of a negative", "SELECT -7 / 2", -3, AWS + "r_numeric_computations201.html"),
+    # a DECIMAL quotient is a DECIMAL (scale max(4, s1 + p2 - s2 + 1)), exact: 39.05 / 2.0 is 19.525,
+    # which a cast to cents rounds up; DuckDB divided it as a double (19.524999…: 19.52; round 13)
+    Case(
+        "decimal division at a half cent",
+        "SELECT CAST(CAST(39.05 AS DECIMAL(10,2)) / CAST(2.0 AS DECIMAL(8,1)) AS DECIMAL(10,2))",
+        Decimal("19.53"),
+        AWS + "r_numeric_computations201.html",
+    ),
+    Case(
+        "decimal divided by an integer",
+        "SELECT CAST(CAST(39.05 AS DECIMAL(10,2)) / CAST(2 AS INTEGER) AS DECIMAL(10,2))",
+        Decimal("19.53"),
+        AWS + "r_numeric_computations201.html",
+    ),
+    Case(
+        "negative decimal divided by a bigint",
+        "SELECT CAST(CAST(-1234567.05 AS DECIMAL(12,2)) / CAST(2 AS BIGINT) AS DECIMAL(14,2))",
+        Decimal("-617283.53"),
+        AWS + "r_numeric_computations201.html",
+    ),
+    Case(
+        "decimal division past a double's digits",
+        "SELECT CAST(CAST(12345678901234567.89 AS DECIMAL(19,2)) / CAST(3 AS INTEGER) AS DECIMAL(19,2))",
+        Decimal("4115226300411522.63"),
+        AWS + "r_numeric_computations201.html",
+    ),
+    Case(
+        "integer divided by a decimal",
+        "SELECT CAST(CAST(1 AS INTEGER) / CAST(8 AS DECIMAL(4,0)) AS DECIMAL(6,3))",
+        Decimal("0.125"),
+        AWS + "r_numeric_computations201.html",
+    ),
     Case("modulo of a negative", "SELECT -7 % 2", -1, AWS + "r_MOD.html"),
     Case("mod", "SELECT MOD(10, 4)", 2, AWS + "r_MOD.html"),
     Case("round half away from zero", "SELECT ROUND(2.5)", 3, AWS + "r_ROUND.html"),

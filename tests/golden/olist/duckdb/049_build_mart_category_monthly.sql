@@ -76,7 +76,7 @@ FROM (
     CAST(s.freight AS DECIMAL(14, 2)) AS freight,
     CAST(COALESCE(r.reviewed_orders, 0) AS INT) AS reviewed_orders,
     CAST(ROUND(
-      CAST(CAST(r.review_score_sum AS DECIMAL(18, 4)) / NULLIF(r.reviewed_orders, 0) AS DECIMAL(24, 8)),
+      CAST(CAST(CAST(CAST(CAST(CAST(r.review_score_sum AS DECIMAL(18, 4)) AS DECIMAL(38, 4)) * CAST(10000 AS DECIMAL(38, 0)) AS INT128) * CAST(100000000000000000000 AS INT128) // CAST(CAST(NULLIF(r.reviewed_orders, 0) AS DECIMAL(38, 0)) * CAST(1 AS DECIMAL(38, 0)) AS INT128) AS DECIMAL(38, 0)) * CAST(0.000000000000000000000001 AS DECIMAL(25, 24)) AS DECIMAL(38, 24)) AS DECIMAL(24, 8)),
       2
     ) AS DECIMAL(4, 2)) AS avg_review_score
   FROM sales AS s
@@ -362,7 +362,7 @@ FROM (
       CAST(s.freight AS DECIMAL(14, 2)) AS freight,
       CAST(COALESCE(r.reviewed_orders, 0) AS INT) AS reviewed_orders,
       CAST(ROUND(
-        CAST(CAST(r.review_score_sum AS DECIMAL(18, 4)) / NULLIF(r.reviewed_orders, 0) AS DECIMAL(24, 8)),
+        CAST(CAST(CAST(CAST(CAST(CAST(r.review_score_sum AS DECIMAL(18, 4)) AS DECIMAL(38, 4)) * CAST(10000 AS DECIMAL(38, 0)) AS INT128) * CAST(100000000000000000000 AS INT128) // CAST(CAST(NULLIF(r.reviewed_orders, 0) AS DECIMAL(38, 0)) * CAST(1 AS DECIMAL(38, 0)) AS INT128) AS DECIMAL(38, 0)) * CAST(0.000000000000000000000001 AS DECIMAL(25, 24)) AS DECIMAL(38, 24)) AS DECIMAL(24, 8)),
         2
       ) AS DECIMAL(4, 2)) AS avg_review_score
     FROM sales AS s
