@@ -477,9 +477,17 @@ def _division(node: exp.Div, target: str) -> exp.Expression | None:
     # as Redshift does when it is 0 (CASE evaluates it for those rows only, so a division
     # guarded by CASE WHEN y = 0 THEN NULL … stays guarded).
     divisor = node.expression
-    if target != "duckdb":
+    if target not in TARGETS:
         return None
-    sizes = _decimal_operands(node.this.type, divisor.type)
+    sizes = _decimal_operands(node.this, divisor)
+    if target == "postgres":
+        # PostgreSQL's numeric quotient is exact to 16 places or more; Redshift's has its own
+        # scale (10.25 / 3.0 is 3.4167): the quotient rounded to Redshift's type
+        if sizes is not None and node.parent is not None:
+            cast = exp.Cast(this=exp.Null(), to=_quotient_type(*sizes))
+            node.replace(cast)
+            cast.set("this", node)
+        return None
     if not _never_zero(divisor):
         zero = exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0))
         fail = exp.Anonymous(this="ERROR", expressions=[exp.Literal.string("division by zero")])
@@ -489,8 +497,9 @@ def _division(node: exp.Div, target: str) -> exp.Expression | None:
     if sizes is not None:
         # DuckDB divides a DECIMAL as a DOUBLE: 39.05 / 2.0 is 19.524999…, which a cast to two
         # decimals makes 19.52 where Redshift's DECIMAL quotient 19.5250 makes 19.53. In integers
-        # instead: the dividend's digits, shifted to the quotient's scale, divided by the
-        # divisor's (truncated at that scale: AWS does not say whether Redshift rounds there).
+        # instead: the dividend's digits, shifted to one place past the quotient's scale, divided
+        # by the divisor's, then rounded half away from zero to that scale, as PostgreSQL's
+        # numeric (Redshift's ancestor) rounds a quotient (AWS gives the scale, not the rounding).
         return _decimal_division(node.this, node.expression, *sizes)
     return None
 
@@ -499,9 +508,9 @@ def _decimal_division(
     dividend: exp.Expression, divisor: exp.Expression, first: tuple[int, int], second: tuple[int, int]
 ) -> exp.Expression:
     """dividend / divisor as Redshift's DECIMAL(P, S) quotient, computed exactly in HUGEINTs."""
-    (p1, s1), (p2, s2) = first, second
-    scale = min(38, max(4, s1 + p2 - s2 + 1))  # AWS, "Computations with numeric values"
-    precision = min(38, p1 - s1 + s2 + scale)
+    (_, s1), (_, s2) = first, second
+    quotient_type = _quotient_type(first, second)
+    precision, scale = _decimal_size(quotient_type) or (38, 4)
 
     def decimal(digits: int, places: int) -> exp.DataType:
         return exp.DataType.build(f"DECIMAL({digits}, {places})")
@@ -513,16 +522,25 @@ def _decimal_division(
         )
         return exp.Cast(this=shifted, to=exp.DataType.build("HUGEINT"))
 
+    places = min(38, scale + 1)  # one digit more, which the cast to the quotient's type rounds
     widened = exp.Mul(
         this=unscaled(dividend, s1),
-        expression=exp.Cast(this=exp.Literal.number(10 ** (scale - s1 + s2)), to=exp.DataType.build("HUGEINT")),
+        expression=exp.Cast(this=exp.Literal.number(10 ** (places - s1 + s2)), to=exp.DataType.build("HUGEINT")),
     )
-    digits = exp.IntDiv(this=widened, expression=unscaled(divisor, s2))
-    unit = exp.Cast(this=exp.Literal.number(f"0.{'0' * (scale - 1)}1"), to=decimal(min(38, scale + 1), scale))
+    digits = exp.IntDiv(this=widened, expression=unscaled(divisor, s2))  # truncated toward zero
+    unit = exp.Cast(this=exp.Literal.number(f"0.{'0' * (places - 1)}1"), to=decimal(min(38, places + 1), places))
     value = exp.Mul(this=exp.Cast(this=digits, to=decimal(38, 0)), expression=unit)
-    quotient = exp.Cast(this=value, to=decimal(precision, scale))
-    quotient.type = decimal(precision, scale)
+    quotient = exp.Cast(this=value, to=quotient_type)
+    quotient.type = quotient_type
     return quotient
+
+
+def _quotient_type(first: tuple[int, int], second: tuple[int, int]) -> exp.DataType:
+    """Redshift's DECIMAL quotient: scale max(4, s1 + p2 - s2 + 1), precision p1 - s1 + s2 +
+    scale, each at most 38 (AWS, "Computations with numeric values")."""
+    (p1, s1), (p2, s2) = first, second
+    scale = min(38, max(4, s1 + p2 - s2 + 1))
+    return exp.DataType.build(f"DECIMAL({min(38, p1 - s1 + s2 + scale)}, {scale})")
 
 
 # the DECIMAL an integer operand of a DECIMAL computation counts as (AWS, "Computations with
@@ -531,16 +549,31 @@ _INTEGER_DIGITS = {exp.DataType.Type.SMALLINT: 5, exp.DataType.Type.INT: 10, exp
 
 
 def _decimal_operands(
-    dividend: exp.DataType | None, divisor: exp.DataType | None
+    dividend: exp.Expression, divisor: exp.Expression
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The (precision, scale) of both operands of a DECIMAL division; None unless one is a
-    DECIMAL of known size and the other one too or an integer."""
-    first, second = _decimal_size(dividend), _decimal_size(divisor)
-    if first is None or second is None:
-        return None
-    if not any(t is not None and t.this == exp.DataType.Type.DECIMAL for t in (dividend, divisor)):
+    DECIMAL of known size (a literal like 3.0 is one on Redshift) and the other one too or an
+    integer."""
+    first, second = _operand_size(dividend), _operand_size(divisor)
+    if first is None or second is None or not (first[1] or second[1] or _is_decimal(dividend) or _is_decimal(divisor)):
         return None  # integers: an integer division, typed so already
-    return first, second
+    return first[0], second[0]
+
+
+def _operand_size(node: exp.Expression) -> tuple[tuple[int, int], bool] | None:
+    """((precision, scale), whether it is a decimal literal) of a division's operand."""
+    literal = node.this if isinstance(node, exp.Neg) else node
+    if isinstance(literal, exp.Literal) and not literal.is_string and "e" not in literal.this.lower():
+        whole, _, fraction = literal.this.partition(".")
+        if not fraction and "." not in literal.this:
+            return (10 if abs(int(whole)) < 2**31 else 19, 0), False
+        return (max(1, len(whole.lstrip("0")) + len(fraction)), len(fraction)), True
+    size = _decimal_size(node.type)
+    return (size, False) if size is not None else None
+
+
+def _is_decimal(node: exp.Expression) -> bool:
+    return node.type is not None and node.type.this == exp.DataType.Type.DECIMAL
 
 
 def _decimal_size(data_type: exp.DataType | None) -> tuple[int, int] | None:

@@ -354,6 +354,12 @@ CASES: list[Case] = [
         AWS + "r_numeric_computations201.html",
     ),
     Case(
+        "decimal divided by a decimal literal keeps Redshift's scale",
+        "SELECT CAST(CAST(10.25 AS DECIMAL(10,2)) / 3.0 AS DECIMAL(12,6))",
+        Decimal("3.4167"),  # DECIMAL(10,2) / DECIMAL(2,1): scale max(4, 2 + 2 - 1 + 1) = 4, rounded
+        AWS + "r_numeric_computations201.html",
+    ),
+    Case(
         "integer divided by a decimal",
         "SELECT CAST(CAST(1 AS INTEGER) / CAST(8 AS DECIMAL(4,0)) AS DECIMAL(6,3))",
         Decimal("0.125"),

@@ -76,7 +76,7 @@ FROM (
     CAST(s.freight AS DECIMAL(14, 2)) AS freight,
     CAST(COALESCE(r.reviewed_orders, 0) AS INT) AS reviewed_orders,
     CAST(ROUND(
-      CAST(CAST(r.review_score_sum AS DECIMAL(18, 4)) / NULLIF(r.reviewed_orders, 0) AS DECIMAL(24, 8)),
+      CAST(CAST(CAST(r.review_score_sum AS DECIMAL(18, 4)) / NULLIF(r.reviewed_orders, 0) AS DECIMAL(38, 24)) AS DECIMAL(24, 8)),
       2
     ) AS DECIMAL(4, 2)) AS avg_review_score
   FROM sales AS s
@@ -349,7 +349,7 @@ FROM (
       CAST(s.freight AS DECIMAL(14, 2)) AS freight,
       CAST(COALESCE(r.reviewed_orders, 0) AS INT) AS reviewed_orders,
       CAST(ROUND(
-        CAST(CAST(r.review_score_sum AS DECIMAL(18, 4)) / NULLIF(r.reviewed_orders, 0) AS DECIMAL(24, 8)),
+        CAST(CAST(CAST(r.review_score_sum AS DECIMAL(18, 4)) / NULLIF(r.reviewed_orders, 0) AS DECIMAL(38, 24)) AS DECIMAL(24, 8)),
         2
       ) AS DECIMAL(4, 2)) AS avg_review_score
     FROM sales AS s

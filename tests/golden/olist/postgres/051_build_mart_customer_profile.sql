@@ -128,7 +128,7 @@ FROM (
     CAST(s.total_spent AS DECIMAL(14, 2)) AS total_spent,
     CAST(s.reviewed_orders AS INT) AS reviewed_orders,
     CAST(ROUND(
-      CAST(CAST(s.review_score_sum AS DECIMAL(18, 4)) / NULLIF(s.reviewed_orders, 0) AS DECIMAL(24, 8)),
+      CAST(CAST(CAST(s.review_score_sum AS DECIMAL(18, 4)) / NULLIF(s.reviewed_orders, 0) AS DECIMAL(38, 24)) AS DECIMAL(24, 8)),
       2
     ) AS DECIMAL(4, 2)) AS avg_review_score,
     fc.category_name AS favourite_category,
@@ -487,7 +487,7 @@ FROM (
       CAST(s.total_spent AS DECIMAL(14, 2)) AS total_spent,
       CAST(s.reviewed_orders AS INT) AS reviewed_orders,
       CAST(ROUND(
-        CAST(CAST(s.review_score_sum AS DECIMAL(18, 4)) / NULLIF(s.reviewed_orders, 0) AS DECIMAL(24, 8)),
+        CAST(CAST(CAST(s.review_score_sum AS DECIMAL(18, 4)) / NULLIF(s.reviewed_orders, 0) AS DECIMAL(38, 24)) AS DECIMAL(24, 8)),
         2
       ) AS DECIMAL(4, 2)) AS avg_review_score,
       fc.category_name AS favourite_category,

@@ -73,7 +73,10 @@ FROM (
     CASE
       WHEN COALESCE(o.orders, 0) = 0
       THEN NULL
-      ELSE CAST(ROUND(CAST(CAST(o.payments AS DECIMAL(18, 2)) / o.orders AS DECIMAL(24, 8)), 2) AS DECIMAL(14, 2))
+      ELSE CAST(ROUND(
+        CAST(CAST(CAST(o.payments AS DECIMAL(18, 2)) / o.orders AS DECIMAL(38, 22)) AS DECIMAL(24, 8)),
+        2
+      ) AS DECIMAL(14, 2))
     END AS avg_ticket,
     CAST(COALESCE(n.new_customers, 0) AS INT) AS new_customers
   FROM dwh.dim_date AS d
