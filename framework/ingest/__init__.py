@@ -359,6 +359,14 @@ def _unreadable(path: str, source: m.SourceSpec, err: Exception) -> str:
             mixed = None
         if mixed is not None:
             return f"{path}:{mixed.line}: {mixed.describe()}"
+        from framework.ingest.quotes import quote_problem
+
+        try:
+            misquoted = quote_problem(path, source.landing.csv)
+        except (OSError, EOFError, zlib.error, LookupError):
+            misquoted = None
+        if misquoted is not None:
+            return f"{path}:{misquoted.line}: {misquoted.describe(source.landing.csv.quote)}"
     return f"{path}: cannot read the file as {source.landing.format.value}: {str(err).splitlines()[0]}"
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from framework.errors import IngestError
 from framework.ingest import casting
 from framework.ingest.report import Reject
 from framework.lake.arrow import ROW_GROUP_ROWS, lake_schema, write_lake_parquet
@@ -22,9 +23,15 @@ class Counts:
 
 
 def parquet_header(path: str) -> list[str]:
+    """The column names of a landing Parquet file; a file that is not Parquet (truncated, or
+    another format under the name) is refused naming it, as a damaged CSV is."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    return list(pq.read_schema(path).names)
+    try:
+        return list(pq.read_schema(path).names)
+    except (pa.ArrowException, OSError) as err:
+        raise IngestError(f"{path}: cannot read the file as parquet: {err}") from None
 
 
 def _sql(expression: exp.Expression) -> str:

@@ -56,7 +56,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E202",
         "duplicate column",
-        "Two columns of one spec share a name, or a model table declares the framework's _build_seq.",
+        "Two columns of one spec share a name (case aside: warehouses fold it), or a model table declares "
+        "the framework's _build_seq.",
     ),
     Rule(
         "E203",
@@ -71,7 +72,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E205",
         "duplicate spec name",
-        "Two specs of one pipeline share a name (sources and models share one namespace: the table names).",
+        "Two specs of one pipeline share a name, case aside (sources and models share one namespace: the "
+        "table names), or a spec's table would be one of the framework's (a layer sharing the internal schema).",
     ),
     Rule(
         "E206",

@@ -55,21 +55,30 @@ def _name_matches_file(spec) -> Iterator[Diagnostic]:
 
 
 def _columns(spec) -> Iterator[Diagnostic]:
-    seen: dict[str, int] = dict.fromkeys(_framework_columns(spec), -1)
+    # by the name the warehouses keep: DuckDB, PostgreSQL and Redshift fold unquoted names' case
+    seen: dict[str, int] = {name.lower(): -1 for name in _framework_columns(spec)}
+    names = [c.name for c in spec.columns]
     for i, col in enumerate(spec.columns):
         if col.type is None:
             try:
                 parse_type(col.type_text)
             except TypeParseError as err:
                 yield _diag(spec, ("columns", i, "type"), "E201", str(err), hint=err.hint)
-        if col.name in seen:
+        folded = col.name.lower()
+        if folded in seen:
+            earlier = seen[folded]
             first = (
-                f"first declared as columns[{seen[col.name]}]"
-                if seen[col.name] >= 0
+                f"first declared as columns[{earlier}]"
+                + (
+                    f" '{names[earlier]}': warehouses do not tell names apart by case"
+                    if names[earlier] != col.name
+                    else ""
+                )
+                if earlier >= 0
                 else "the framework's: the table has it already"
             )
             yield _diag(spec, ("columns", i, "name"), "E202", f"duplicate column '{col.name}' ({first})")
-        seen.setdefault(col.name, i)
+        seen.setdefault(folded, i)
 
 
 def _framework_columns(spec) -> tuple[str, ...]:

@@ -30,13 +30,18 @@ class BatchGate:
         pending: set[str],
         allow_partial: frozenset[str],
         lost_files: tuple[tuple[str, str, str], ...] = (),
+        loaded_through: str = "",
     ) -> BatchGate:
-        """`lost_files`: (batch, source, why) of lake files no longer as ingested (`not_as_ingested`)."""
+        """`lost_files`: (batch, source, why) of lake files no longer as ingested (`not_as_ingested`).
+        `loaded_through`: the latest batch a run loaded files of. An incomplete batch after it
+        stops the later ones even with no file pending — a delivery whose every file was refused
+        at ingest left none in the lake, yet a batch after it must not load before it."""
         lost: dict[str, str] = {}
         for batch, _, why in lost_files:
             lost.setdefault(batch, why)
+        refused = {batch for batch, record in records.items() if not record.complete and batch > loaded_through}
         partial = []
-        for batch in sorted(pending | set(lost)):
+        for batch in sorted(pending | set(lost) | refused):
             record = records.get(batch)
             if record is not None and record.complete and batch not in lost:
                 continue

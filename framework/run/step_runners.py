@@ -89,8 +89,13 @@ class RunContext:
             loaded = {key for p in sources.values() for key in (*(f.key for f in p.loaded), *p.missing)}
             loaded |= {f.key for p in sources.values() for f, _ in p.changed}
             records = self.lake.batch_records(self.pipeline)
+            through = max((batch_date_of(key) for key in loaded), default="")
             self._gate = BatchGate.of(
-                records, pending, self.options.allow_partial, not_as_ingested(records, there, loaded, set(sources))
+                records,
+                pending,
+                self.options.allow_partial,
+                not_as_ingested(records, there, loaded, set(sources)),
+                loaded_through=through,
             )
         return self._gate
 

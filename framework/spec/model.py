@@ -279,6 +279,9 @@ class ModelSpec:
 
 
 DEFAULT_SCHEMAS = {"staging": "staging", "dimension": "dwh", "fact": "dwh", "mart": "mart", "internal": "elt"}
+# the framework's own tables in the internal schema (framework/compile/naming.py defines them):
+# no spec's table may be one of them
+FRAMEWORK_TABLES = ("file_ledger", "run_log", "rejects", "model_changes", "changed_values", "model_builds")
 
 
 @dataclass(frozen=True)

@@ -814,3 +814,30 @@ def test_e413_refuses_a_time_range_filter_on_the_batch_of_a_source_that_rewrites
             0
         ].format()
         assert "purchases._batch_date of 'purchases', an upsert source" in found[0].message
+
+
+def test_columns_differing_only_by_case_are_one_column(tiny):
+    """Adversarial round 14 (case_colliding_columns): `Label` and `label` passed lint, then
+    ingest and run failed with DuckDB's errors; every warehouse folds an unquoted name's case."""
+    source = tiny / "sources" / "purchases.yml"
+    source.write_text(source.read_text().replace("columns:\n", "columns:\n  - {name: Amount, type: string}\n", 1))
+    (found,) = [d for d in lint(tiny) if d.code == "E202"]
+    assert found.path.endswith("sources/purchases.yml") and "duplicate column 'amount'" in found.message, found.format()
+    assert "'Amount': warehouses do not tell names apart by case" in found.message
+
+
+def test_a_spec_whose_table_would_be_a_framework_table_is_refused(tiny):
+    """Adversarial round 14 (internal_table_clobbered): a layer mapped to the internal schema and a
+    model named run_log passed lint; its build recreated elt.run_log as the model's table."""
+    from framework.compile.naming import INTERNAL_TABLES
+    from framework.spec.model import FRAMEWORK_TABLES
+
+    assert {t.name for t in INTERNAL_TABLES} == set(FRAMEWORK_TABLES)
+    pipeline = tiny / "pipeline.yml"
+    pipeline.write_text(pipeline.read_text() + "schemas: {dimension: elt}\n")
+    (tiny / "models" / "run_log.yml").write_text(
+        (tiny / "models" / "dim_member.yml").read_text().replace("name: dim_member", "name: run_log")
+    )
+    found = [d for d in lint(tiny) if d.code == "E205"]
+    assert [d.path.rsplit("/", 1)[-1] for d in found] == ["run_log.yml"], [d.format() for d in found]
+    assert "its table elt.run_log is the framework's own" in found[0].message

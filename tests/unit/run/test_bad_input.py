@@ -652,3 +652,48 @@ def test_a_nul_character_in_a_string_is_a_reject_naming_line_and_column(shop):
     assert reject.raw == "4;d\ufffdx@x;gold;Rome;2024-01-02 10:00:00"  # storable on every target
     assert shop.run().ok
     assert shop.query("SELECT raw FROM elt.rejects WHERE source = 'members'") == [(reject.raw,)]
+
+
+def test_a_damaged_parquet_delivery_is_refused_naming_it_and_the_rest_of_the_batch_stays_whole(shop):
+    """Adversarial round 14 (damaged_parquet_internal_error): a truncated Parquet file ended ingest
+    with an internal error naming no file, and no batch record was written (every later batch
+    then waited for it)."""
+    folder = shop.folder / "landing2"
+    landing(folder, "members_2024-01-02.csv", [HEADER, "4;dee@example.com;gold;Braga;2024-01-02 08:00:00"])
+    good = purchases(folder, "purchases/p2.parquet")
+    (folder / "purchases" / "p3.parquet").write_bytes(good.read_bytes()[:-20])  # its footer cut off
+    report = shop.ingest(folder, "2024-01-02")
+    (failed,) = report.failed
+    assert failed.landing_path.endswith("p3.parquet") and "cannot read the file as parquet" in failed.error
+    assert (shop.lake / "tiny_shop" / "_batches" / "batch_date=2024-01-02.json").exists()  # written: incomplete
+    result = shop.run()
+    load = next(o for o in result.outcomes if o.step == "load:purchases")
+    assert load.status == "failed" and "batch 2024-01-02 is incomplete" in load.error, load
+    assert_nothing_lost(shop)
+
+
+def test_an_unterminated_quote_names_the_line_it_opens_on(shop):
+    """Adversarial round 14 (unterminated_quote_unpositioned): DuckDB's words were "Error when
+    sniffing file", with no line."""
+    lines = [HEADER, GOOD[0], '2;"bob@example.com;silver;Porto;2024-01-01 11:00:00', GOOD[2]]
+    result = ingest_members(shop, lines)
+    assert result.error.endswith("members_2024-01-02.csv:3: a quoted field opened on line 3 is never closed "
+                                 '(a " inside a value is written twice: "")'), result.error  # fmt: skip
+    assert_nothing_lost(shop)
+
+
+def test_a_batch_whose_every_file_of_a_source_was_refused_stops_the_later_batches(shop):
+    """Adversarial round 14 (refused_batch_passed_over): a delivery whose only file was refused
+    left nothing in the lake, so the next batch loaded past it; now it waits, naming the file."""
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "max_reject_fraction: 0\n")
+    bad = ingest_members(shop, [HEADER, "x9;e@x;gold;Rome;2024-01-02 10:00:00"])
+    assert bad.error and "above the max_reject_fraction" in bad.error
+    assert shop.run().ok  # nothing of batch 2024-01-02 in the lake: nothing new
+    later = shop.folder / "landing3"
+    landing(later, "members_2024-01-03.csv", [HEADER, "5;eve@example.com;gold;Braga;2024-01-03 08:00:00"])
+    assert not shop.ingest(later, "2024-01-03", only={"members"}).failed
+    load = next(o for o in shop.run().outcomes if o.step == "load:members")
+    assert load.status == "failed" and "batch 2024-01-02 is incomplete" in load.error, load
+    assert "members_2024-01-02.csv" in load.error
+    assert_nothing_lost(shop)
