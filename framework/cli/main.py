@@ -220,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(err, PermissionError):  # the lake, the warehouse folder: the OS's words name the path
             print(f"elt: permission denied: {err.filename or err}: {err.strerror}", file=sys.stderr)
             return EXIT_USAGE
+        if isinstance(err, (NotADirectoryError, FileExistsError, IsADirectoryError)):  # --lake/--warehouse misfit
+            print(f"elt: cannot use the path {err.filename or err}: {err.strerror}", file=sys.stderr)
+            return EXIT_USAGE
         print(f"elt: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_USAGE
 

@@ -141,6 +141,12 @@ RULES: tuple[Rule, ...] = (
         "`incremental.keys_from` names an input that is not in depends_on, or a column that input does not have.",
     ),
     Rule(
+        "E306",
+        "accepted value of another type",
+        "An accepted_values check lists a value the column's type cannot hold (a word for an integer column, "
+        "a number for a string column): the check's query would fail on the warehouse.",
+    ),
+    Rule(
         "E401",
         "SQL syntax error",
         "The model's SELECT (or a check's condition) does not parse in the Redshift dialect.",

@@ -30,6 +30,7 @@ def check_spec(spec) -> list[Diagnostic]:
             _name_matches_file,
             _columns,
             _model_columns_exist,
+            _accepted_values,
             _model_keys,
             _scd2,
             _materialization,
@@ -163,6 +164,48 @@ def _model_columns_exist(spec: m.ModelSpec) -> Iterator[Diagnostic]:
         field = "columns" if check.type in (m.CheckType.UNIQUE, m.CheckType.NOT_NULL) else "column"
         path = check.key_path + (field,)
         yield from _unknown_columns(spec, list(check.columns) if field == "columns" else check.columns[0], path)
+
+
+def _accepted_values(spec: m.ModelSpec) -> Iterator[Diagnostic]:
+    """Each accepted value is one the column's type holds: another kind fails the check's query
+    on the warehouse (`id IN (1, 'two')`: a conversion error, not a finding)."""
+    for check in spec.checks:
+        column = spec.column(check.column) if check.type is m.CheckType.ACCEPTED_VALUES else None
+        if column is None or column.type is None:
+            continue
+        for j, value in enumerate(check.values):
+            expected = _not_of_type(value, column.type.name)
+            if expected:
+                yield _diag(
+                    spec,
+                    (*check.key_path, "values", j),
+                    "E306",
+                    f"accepted value {value!r} is not {expected}: column '{column.name}' is {column.type}",
+                    hint="Quote it for a string column; write a number, true/false or YYYY-MM-DD for the others.",
+                )
+
+
+def _not_of_type(value: object, type_name: str) -> str:
+    """What `value` (as YAML read it) should have been for a column of this type ('' when it is one)."""
+    import datetime
+    import re
+
+    text = value if isinstance(value, str) else None
+    if type_name == "string":
+        return "" if text is not None else "a string"
+    if type_name in ("integer", "bigint"):
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or bool(text and re.fullmatch(r"[+-]?\d+", text))
+        return "" if ok else "an integer"
+    if type_name in ("decimal", "double"):
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = number or bool(text and re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", text))
+        return "" if ok else "a number"
+    if type_name == "boolean":
+        return "" if isinstance(value, bool) else "true or false"
+    if type_name == "date":
+        ok = isinstance(value, datetime.date) or bool(text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text))
+        return "" if ok else "a date (YYYY-MM-DD)"
+    return "" if isinstance(value, (str, datetime.datetime)) else "a timestamp"
 
 
 def _scd2(spec: m.ModelSpec) -> Iterator[Diagnostic]:

@@ -60,6 +60,17 @@ def resolve_target(
         if problems:
             raise SettingsError(f"{path} has errors (run `elt lint`)", problems) from None
         known = ", ".join(sorted(value["targets"])) if isinstance(value, dict) else ""
+        if target_name is None and doc is not None and isinstance(value, dict):  # the default named one not there
+            from framework.spec.validate import positioned
+
+            wrong = positioned(
+                doc,
+                ("default_target",),
+                "E212",
+                f"default_target '{value.get('default_target')}' is not among the targets",
+                hint=f"Targets: {known}.",
+            )
+            raise SettingsError(f"{path} has errors (run `elt lint`)", [wrong]) from None
         raise SettingsError(f"unknown target '{target_name}'; the targets in {path}: {known}") from None
     return settings_for(declared, pipeline, project_dir or project_dir_of(pipeline_root))
 

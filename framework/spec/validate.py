@@ -203,3 +203,9 @@ def _article(expected: str) -> str:
         "boolean": "a boolean",
         "null": "null",
     }.get(expected, expected)
+
+
+def positioned(doc: Document, key_path: tuple, code: str, message: str, hint: str = "") -> Diagnostic:
+    """A finding at a value of a document (for a caller that reads a spec without linting it)."""
+    where = doc.where(key_path)
+    return Diagnostic(doc.path, where.line, where.col, code, message, key_path=".".join(map(str, key_path)), hint=hint)

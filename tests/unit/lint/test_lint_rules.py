@@ -246,6 +246,17 @@ CASES = [
         [("models/fact_purchase.yml", 18, 50, "E304", "'member_sk' is string but 'dim_member.member_id' is bigint")],
     ),
     (
+        "E306",
+        [
+            replace(
+                "models/fact_purchase.yml",
+                "  - {type: min_row_count, min: 1}",
+                "  - {type: accepted_values, column: amount, values: [1, x]}",
+            )
+        ],
+        [("models/fact_purchase.yml", 20, 57, "E306", "accepted value 'x' is not a number")],
+    ),
+    (
         "E401",
         [replace("models/fact_purchase.sql", "LEFT JOIN dim_member AS d", "LEFT JOIN dim_member AS d d2")],
         [("models/fact_purchase.sql", 6, 27, "E401", "SQL syntax error (Redshift dialect)")],
@@ -841,3 +852,19 @@ def test_a_spec_whose_table_would_be_a_framework_table_is_refused(tiny):
     found = [d for d in lint(tiny) if d.code == "E205"]
     assert [d.path.rsplit("/", 1)[-1] for d in found] == ["run_log.yml"], [d.format() for d in found]
     assert "its table elt.run_log is the framework's own" in found[0].message
+
+
+def test_an_accepted_value_the_column_cannot_hold_is_refused_at_its_position(tiny):
+    """Adversarial round 14 (accepted_values_type): `values: [1, two]` on an integer column passed
+    lint; the build then failed on DuckDB's conversion error, quoting the generated SQL."""
+    spec = tiny / "models" / "fact_purchase.yml"
+    spec.write_text(
+        spec.read_text()
+        + "  - {type: accepted_values, column: amount, values: [1.5, '2', ten]}\n"
+        + "  - {type: accepted_values, column: purchase_id, values: [p1, 7]}\n"
+    )
+    found = [d for d in lint(tiny) if d.code == "E306"]
+    assert [(d.key_path, d.message.split(":")[0]) for d in found] == [
+        ("checks[4].values[2]", "accepted value 'ten' is not a number"),
+        ("checks[5].values[1]", "accepted value 7 is not a string"),
+    ], [d.format() for d in found]

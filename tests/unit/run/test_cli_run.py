@@ -175,3 +175,28 @@ def test_the_run_summary_counts_every_staging_and_model_table(tmp_path):
     lines = text.stdout.splitlines()
     assert any("staging.members" in line and line.rstrip(" │").endswith("3") for line in lines), text.stdout
     assert f"warehouse: {workspace.warehouse}" in text.stdout.replace("\n", "")
+
+
+def test_a_default_target_not_among_the_targets_is_named_at_its_position(tmp_path):
+    """Adversarial round 14 (default_target_none): `elt run` said "unknown target 'None'"."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    spec = workspace.pipeline / "pipeline.yml"
+    text = spec.read_text()
+    default = next(line for line in text.splitlines() if line.startswith("default_target:"))
+    spec.write_text(text.replace(default, "default_target: lcoal"))
+    run = workspace.cli("run", str(workspace.pipeline))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "pipeline.yml:" in run.stdout and "E212" in run.stdout and "default_target 'lcoal'" in run.stdout
+    assert "None" not in run.stdout + run.stderr
+
+
+def test_a_lake_path_under_a_file_is_a_usage_error(tmp_path):
+    """Adversarial round 14 (lake_path_not_a_directory): an internal error, NotADirectoryError."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    (tmp_path / "afile").write_text("not a folder")
+    folder = tmp_path / "landing"
+    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
+    lake = str(tmp_path / "afile" / "lake")
+    done = workspace.cli("ingest", str(workspace.pipeline), "--from", str(folder), "--lake", lake)
+    assert done.returncode == 2 and "cannot use the path" in done.stderr, done.stdout + done.stderr
+    assert "internal error" not in done.stderr
