@@ -147,7 +147,8 @@ def test_dag_test_runs_olist_like_elt_run_and_a_rerun_changes_nothing(project, a
     assert table_digests(warehouse, without=BUILD_COLUMNS) == before
 
 
-def test_a_failing_error_check_fails_its_build_publishes_nothing_and_stops_downstream(project, airflow_db):
+def run_with_a_failing_error_check(project):
+    """tiny_shop whose dim_member fails an error-severity check, run as one DAG run: (dag, run)."""
     tiny = project / "pipelines" / "tiny_shop"
     shutil.copytree(FIXTURES / "tiny_shop", tiny)
     members = tiny / "sources" / "members.yml"  # delivered in 2024: not what this test is about
@@ -160,6 +161,11 @@ def test_a_failing_error_check_fails_its_build_publishes_nothing_and_stops_downs
     purchases(project / "landing")
     dag = dagbag().dags["tiny_shop"]
     run = dag.test(logical_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    return dag, run
+
+
+def test_a_failing_error_check_fails_its_build_publishes_nothing_and_stops_downstream(project, airflow_db):
+    dag, run = run_with_a_failing_error_check(project)
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     # write-audit-publish: the build audits its new state and, failing, publishes nothing
     assert states["dimension.dim_member"] == "failed"
@@ -239,18 +245,7 @@ def test_a_failed_build_marked_success_by_hand_still_fails_the_summary(project, 
 
     from dag_factory import callables
 
-    tiny = project / "pipelines" / "tiny_shop"
-    shutil.copytree(FIXTURES / "tiny_shop", tiny)
-    members = tiny / "sources" / "members.yml"
-    members.write_text(members.read_text().replace("freshness: {warn_after: 26h, error_after: 3d}\n", ""))
-    spec = tiny / "models" / "dim_member.yml"
-    spec.write_text(
-        spec.read_text() + "checks:\n  - {type: expression, name: no_gold, condition: \"tier <> 'gold'\"}\n"
-    )
-    landing(project / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
-    purchases(project / "landing")
-    dag = dagbag().dags["tiny_shop"]
-    run = dag.test(logical_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    dag, run = run_with_a_failing_error_check(project)
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     assert states["dimension.dim_member"] == "failed"
     marked = {task: "success" for task in states if task != "summary"}

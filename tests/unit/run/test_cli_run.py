@@ -49,8 +49,8 @@ def test_ingest_and_run_commands_report_json(tmp_path):
     assert steps["build:dim_member"]["status"] == "ok" and steps["check:fact_purchase"]["status"] in ("ok", "warned")
 
 
-def test_a_failing_error_check_exits_one_and_shows_failing_rows(tmp_path):
-    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+def run_a_negative_purchase(workspace: Workspace, tmp_path):
+    """`elt run` over a delivery whose one purchase fails fact_purchase's error check (amount > 0)."""
     folder = tmp_path / "landing"
     landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
     purchases(
@@ -60,6 +60,12 @@ def test_a_failing_error_check_exits_one_and_shows_failing_rows(tmp_path):
     run = workspace.cli(
         "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake", str(workspace.lake)
     )
+    return run
+
+
+def test_a_failing_error_check_exits_one_and_shows_failing_rows(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    run = run_a_negative_purchase(workspace, tmp_path)
     assert run.returncode == 1
     assert "error expression(positive_amount): 1 row(s)" in run.stdout
     assert "purchase_id=p1" in run.stdout and "amount=-5.00" in run.stdout
@@ -73,15 +79,7 @@ def test_a_build_refused_by_its_checks_counts_as_failed_in_the_checks_tally(tmp_
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
     spec = workspace.pipeline / "models" / "fact_purchase.yml"
     spec.write_text(spec.read_text().replace("  - {type: min_row_count, min: 1}\n", ""))
-    folder = tmp_path / "landing"
-    landing(folder, "members_2024-01-01.csv", [HEADER, *GOOD])
-    purchases(
-        folder, rows=[{"purchase_id": "p1", "member_id": 1, "amount": "-5.00", "purchased_at": "2024-01-02 09:00:00"}]
-    )
-    assert not workspace.ingest(folder, "2024-01-01").failed
-    run = workspace.cli(
-        "run", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--lake", str(workspace.lake)
-    )
+    run = run_a_negative_purchase(workspace, tmp_path)
     text = " ".join(run.stdout.split())
     assert run.returncode == 1 and "not published: expression(positive_amount)" in text, run.stdout
     assert "3 check(s) of the published rows, 0 with failures" in text, run.stdout
