@@ -72,8 +72,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E205",
         "duplicate spec name",
-        "Two specs of one pipeline share a name, case aside (sources and models share one namespace: the "
-        "table names), or a spec's table would be one of the framework's (a layer sharing the internal schema).",
+        "Two specs of one pipeline share a name (sources and models share one namespace: the table names), "
+        "or a spec's table would be one of the framework's (a layer sharing the internal schema).",
     ),
     Rule(
         "E206",

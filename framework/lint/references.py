@@ -20,28 +20,24 @@ def check_project(project: m.Project) -> list[Diagnostic]:
 
 
 def _duplicate_names(project: m.Project) -> Iterator[Diagnostic]:
-    """Each spec's table is its own: names apart by more than case (warehouses fold it), and
-    none of them a framework table where a layer shares the internal schema."""
+    """Each spec's table is its own: no two specs share a name (names are lower case), and none
+    is a framework table where a layer shares the internal schema."""
     first: dict[str, m.SourceSpec | m.ModelSpec] = {}
     pipeline = project.pipeline
     schemas = dict(pipeline.schemas) if pipeline else dict(m.DEFAULT_SCHEMAS)
     for spec in sorted(project.specs, key=lambda s: s.origin.path):
-        folded = spec.name.lower()
-        if folded in first:
-            other = first[folded]
-            named = f" as '{other.name}'" if other.name != spec.name else ""
-            yield _diag(
-                spec, ("name",), "E205", f"spec name '{spec.name}' is already used{named} by {other.origin.path}"
-            )
-        first.setdefault(folded, spec)
+        if spec.name in first:
+            other = first[spec.name]
+            yield _diag(spec, ("name",), "E205", f"spec name '{spec.name}' is already used by {other.origin.path}")
+        first.setdefault(spec.name, spec)
         layer = "staging" if isinstance(spec, m.SourceSpec) else spec.layer.value
         schema = schemas.get(layer)
-        if folded in m.FRAMEWORK_TABLES and schema == schemas.get("internal"):
+        if spec.name in m.FRAMEWORK_TABLES and schema == schemas.get("internal"):
             yield _diag(
                 spec,
                 ("name",),
                 "E205",
-                f"spec name '{spec.name}': its table {schema}.{folded} is the framework's own (layer '{layer}' "
+                f"spec name '{spec.name}': its table {schema}.{spec.name} is the framework's own (layer '{layer}' "
                 f"shares the internal schema '{schema}')",
                 hint="Rename the spec, or give the layer a schema of its own in pipeline.yml's schemas.",
             )
