@@ -21,6 +21,15 @@ class DependencyGraph:
     def children(self, node: str) -> tuple[str, ...]:
         return tuple(sorted(n for n, deps in self.upstream if node in deps))
 
+    def downstream(self, node: str, order: tuple[str, ...]) -> tuple[str, ...]:
+        """Every node that reads `node`, directly or through others, in `order` (this graph's
+        `order()`: dependencies first, so one pass closes the set)."""
+        upstream, found = dict(self.upstream), {node}
+        for other in order:
+            if found.intersection(upstream.get(other, ())):
+                found.add(other)
+        return tuple(other for other in order if other in found and other != node)
+
     def order(self) -> tuple[str, ...]:
         """Topological order, ties broken by name so plans are stable. Assumes no cycle."""
         from graphlib import TopologicalSorter

@@ -142,7 +142,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                     clear_table=run(
                         exp.Delete(this=naming.table_of(name)), "empty the table to reload it from the lake"
                     ),
-                    invalidates=_invalidation(project, order, name, naming, dialect),
+                    invalidates=_invalidation(graph, order, name, naming, dialect),
                 )
             )
     for name in order:
@@ -167,7 +167,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                 add_columns=_column_additions(spec, naming, dialect),
                 release_views=views[0],
                 restore_views=views[1],
-                invalidates=_invalidation(project, order, name, naming, dialect),
+                invalidates=_invalidation(graph, order, name, naming, dialect),
             )
         )
         compiled = tuple(check_builder.compile_checks(spec, naming, dialect))
@@ -395,17 +395,12 @@ def _load_params(dialect: Dialect) -> tuple[str, ...]:
 
 
 def _invalidation(
-    project: m.Project, order: tuple[str, ...], name: str, naming: Naming, dialect: Dialect
+    graph: DependencyGraph, order: tuple[str, ...], name: str, naming: Naming, dialect: Dialect
 ) -> Statement | None:
     """The models that read `name`, directly or through others (in build order), marked stale."""
     from framework.compile.builders.internal import invalidation
 
-    found = {name}
-    for other in order:  # dependency order: one pass closes the set
-        spec = project.require(other)
-        if isinstance(spec, m.ModelSpec) and found.intersection(spec.depends_on):
-            found.add(other)
-    downstream = tuple(other for other in order if other in found and other != name)
+    downstream = graph.downstream(name, order)
     return run(invalidation(naming, dialect, downstream), "mark the models downstream stale") if downstream else None
 
 
