@@ -25,12 +25,20 @@ class HeaderPlan:
     notes: tuple[str, ...]  # warnings to report
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
 def open_binary(path: str):
     """The file's bytes, decompressed when it is gzip (whatever its name says)."""
     raw = open(path, "rb")
     head = raw.read(2)
     raw.seek(0)
-    return gzip.open(raw) if head == b"\x1f\x8b" else raw
+    return gzip.open(raw) if head == _GZIP_MAGIC else raw
+
+
+def _is_gzip(path: str) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(2) == _GZIP_MAGIC
 
 
 def open_text(path: str, encoding: str):
@@ -51,6 +59,11 @@ def read_header(path: str, source: m.SourceSpec) -> list[str]:
             csv.reader(io.StringIO(text, newline=""), delimiter=options.delimiter, quotechar=options.quote), None
         )
     except UnicodeDecodeError as err:
+        if path.lower().endswith(".gz") and not _is_gzip(path):
+            raise IngestError(
+                f"{path}:1: the file is named .gz but is not gzip-compressed, and its first line is not "
+                f"valid {options.encoding} text either: is it a damaged or partial upload?"
+            ) from None
         raise IngestError(
             f"{path}:1: the header is not valid {options.encoding} ({err.reason} at byte {err.start})"
         ) from None

@@ -108,7 +108,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E212",
         "pipeline settings",
-        "Invalid schedule (cron or preset), start date, or `default_target` not among `targets`.",
+        "Invalid schedule (cron or preset), start date, `default_target` not among `targets`, or a DuckDB "
+        "`memory_limit` below the 128MiB it needs to read a file.",
     ),
     Rule("E213", "pipeline spec missing or repeated", "Each pipeline folder holds exactly one `kind: pipeline` spec."),
     Rule(

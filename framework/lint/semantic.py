@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.spec import model as m
+from framework.spec.targets import MIN_DUCKDB_MEMORY, LocalTarget, fixed_memory_bytes
 from framework.spec.types import TypeParseError, parse_type
 from framework.spec.validate import format_key_path
 from framework.sql.schema import BUILD_SEQ
@@ -24,13 +25,14 @@ def _diag(spec, key_path: tuple, code: str, message: str, hint: str = "", key: b
 
 def check_spec(spec) -> list[Diagnostic]:
     rules = {
-        "pipeline": (_pipeline_file, _schedule, _start_date, _default_target),
+        "pipeline": (_pipeline_file, _schedule, _start_date, _default_target, _memory_limits),
         "source": (_name_matches_file, _columns, _source_keys),
         "model": (
             _name_matches_file,
             _columns,
             _model_columns_exist,
             _accepted_values,
+            _check_names,
             _model_keys,
             _scd2,
             _materialization,
@@ -183,6 +185,25 @@ def _accepted_values(spec: m.ModelSpec) -> Iterator[Diagnostic]:
                     f"accepted value {value!r} is not {expected}: column '{column.name}' is {column.type}",
                     hint="Quote it for a string column; write a number, true/false or YYYY-MM-DD for the others.",
                 )
+
+
+def _check_names(spec: m.ModelSpec) -> Iterator[Diagnostic]:
+    """A check's name is how its result is reported and recorded: two of one name could not be told apart."""
+    first: dict[str, tuple] = {}
+    for check in spec.checks:
+        if not check.name:
+            continue
+        if check.name in first:
+            line, _ = spec.origin.locate((*first[check.name], "name"))
+            yield _diag(
+                spec,
+                (*check.key_path, "name"),
+                "E105",
+                f"check name '{check.name}' is already used by the check at line {line}",
+                hint="Give each check of a model its own name.",
+            )
+        else:
+            first[check.name] = check.key_path
 
 
 def _not_of_type(value: object, type_name: str) -> str:
@@ -393,3 +414,21 @@ def _default_target(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
             f"default_target '{spec.default_target}' is not among the targets",
             hint=did_you_mean(spec.default_target, names) or f"Targets: {', '.join(names)}.",
         )
+
+
+def _memory_limits(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
+    """A DuckDB memory limit too small to read one file fails every ingest and run, with DuckDB's
+    out-of-memory text; lint says so where it is written."""
+    for target in spec.targets:
+        if not isinstance(target, LocalTarget) or target.memory_limit is None:
+            continue
+        size = fixed_memory_bytes(str(target.memory_limit))
+        if size is not None and size < MIN_DUCKDB_MEMORY:
+            yield _diag(
+                spec,
+                ("targets", target.name, "memory_limit"),
+                "E212",
+                f"memory_limit '{target.memory_limit}' of target '{target.name}' is below the "
+                f"{MIN_DUCKDB_MEMORY // 2**20}MiB DuckDB needs to read a file",
+                hint="It bounds DuckDB's buffer pool, which spills to disk past it: 1GB suits most machines; leave it out for 1.5GB.",
+            )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
-from framework.spec.targets import LocalTarget, PostgresTarget, RedshiftTarget, TargetType
+from framework.spec.targets import LocalTarget, PostgresTarget, RedshiftTarget, TargetType, fixed_memory_bytes
 
 
 def _cache_beside(project_dir: str) -> str:
@@ -24,7 +24,6 @@ def _cache_beside(project_dir: str) -> str:
 # it), which keeps a whole process under 2 GiB with Python, Arrow and the allocator's slack on
 # top (1.6 GiB measured for that load's `elt run`); 80 % of RAM still caps it on a smaller machine.
 DEFAULT_DUCKDB_MEMORY = 1_500_000_000
-_UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
 
 def physical_memory() -> int | None:
@@ -37,12 +36,11 @@ def physical_memory() -> int | None:
 
 def memory_bytes(text: str) -> int:
     """A pipeline.yml memory size (`1.5GB`, `800MiB`, `25%` of RAM; the schema checked its form) in bytes."""
-    value = text.strip().lower()
-    if value.endswith("%"):
-        ram = physical_memory()
-        return int(float(value[:-1]) / 100 * ram) if ram else DEFAULT_DUCKDB_MEMORY
-    number = value.rstrip("kmgtib").strip()
-    return int(float(number) * _UNITS[value[len(number) :].strip()])
+    fixed = fixed_memory_bytes(text)
+    if fixed is not None:
+        return fixed
+    ram = physical_memory()
+    return int(float(text.strip()[:-1]) / 100 * ram) if ram else DEFAULT_DUCKDB_MEMORY
 
 
 def default_duckdb_memory() -> int:

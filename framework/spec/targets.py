@@ -13,6 +13,20 @@ from typing import ClassVar
 
 # A memory size as DuckDB reads one (1.5GB, 800MiB), or a share of RAM: pipeline.v1.json's pattern
 MEMORY_PATTERN = r"^([0-9]+(\.[0-9]+)?\s*[kKmMgGtT][iI]?[bB]|(100|[1-9][0-9]?)%)$"
+_UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+# Below this DuckDB cannot read one small file: its CSV reader alone buffers about 32 MiB per
+# thread (64MB failed a one-row file on these machines, 100MB read it).
+MIN_DUCKDB_MEMORY = 128 * 2**20
+
+
+def fixed_memory_bytes(text: str) -> int | None:
+    """A memory size in bytes (`1.5GB`, `800MiB`; MEMORY_PATTERN checked its form), or None for a
+    share of RAM (`25%`), which only the machine running it can size."""
+    value = text.strip().lower()
+    if value.endswith("%"):
+        return None
+    number = value.rstrip("kmgtib").strip()
+    return int(float(number) * _UNITS[value[len(number) :].strip()])
 
 
 class TargetType(StrEnum):

@@ -73,7 +73,7 @@ def spec_kind(doc: Document) -> tuple[str | None, list[Diagnostic]]:
     version = value.get("version")
     if "version" not in value:
         problems.append(_at(doc, (), "E102", "missing required field 'version'", hint="Add 'version: 1'."))
-    elif version != SUPPORTED_VERSION or isinstance(version, bool):
+    elif type(version) is not int or version != SUPPORTED_VERSION:  # 1.0 and true equal 1 in Python
         problems.append(
             _at(
                 doc,

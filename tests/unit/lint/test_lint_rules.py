@@ -86,6 +86,24 @@ CASES = [
         [("pipeline.yml", 16, 19, "E105", "'2 gigs' is not a memory size such as 1.5GB or 800MiB")],
     ),
     (
+        "E105",
+        [
+            write(
+                "models/extra.yml",
+                EXTRA_OK
+                + "checks:\n"
+                + "  - {type: expression, name: positive, condition: n > 0}\n"
+                + "  - {type: expression, name: positive, condition: n >= 0}\n",
+            )
+        ],
+        [("models/extra.yml", 11, 30, "E105", "check name 'positive' is already used by the check at line 10")],
+    ),
+    (
+        "E106",
+        [write("models/extra.yml", EXTRA_OK.replace("version: 1", "version: 1.0"))],
+        [("models/extra.yml", 1, 10, "E106", "unsupported spec version 1.0")],
+    ),
+    (
         "E106",
         [write("models/extra.yml", EXTRA_OK.replace("version: 1", "version: 2"))],
         [("models/extra.yml", 1, 10, "E106", "unsupported spec version 2")],
@@ -175,6 +193,11 @@ CASES = [
         "E212",
         [replace("pipeline.yml", 'schedule: "30 2 * * *"', 'schedule: "30 25 * * *"')],
         [("pipeline.yml", 8, 11, "E212", "invalid cron schedule '30 25 * * *': hour value '25' is outside 0-23")],
+    ),
+    (
+        "E212",
+        [replace("pipeline.yml", "    lake: lake\n", "    lake: lake\n    memory_limit: 64MB\n")],
+        [("pipeline.yml", 16, 19, "E212", "memory_limit '64MB' of target 'dev' is below the 128MiB DuckDB needs")],
     ),
     (
         "E213",

@@ -215,6 +215,20 @@ def test_same_key_twice_in_one_batch_keeps_the_latest_and_reports_it(shop):
     assert shop.query("SELECT email FROM staging.members WHERE member_id = 1") == [("ann@later.example",)]
 
 
+def test_a_gz_file_that_is_not_gzip_is_named_so(shop):
+    """Random bytes under a .gz name: the message says the file is not gzip, not that its text is
+    bad (a damaged or partial upload, most likely)."""
+    members = shop.pipeline / "sources" / "members.yml"
+    members.write_text(members.read_text().replace("path: members_*.csv", "path: members_*.csv*"))
+    result = ingest_members(shop, b"\x8b\x1f\xff\xfe\x00 not gzip at all", name="members_2024-01-02.csv.gz")
+    assert "members_2024-01-02.csv.gz:1: the file is named .gz but is not gzip-compressed" in result.error
+    (shop.folder / "landing2" / "members_2024-01-02.csv.gz").unlink()
+    gzipped_latin1 = ingest_members(shop, "member_id;caf\xe9".encode("latin-1"), name="members_b.csv.gz", gz=True)
+    assert "the header is not valid utf-8" in gzipped_latin1.error, gzipped_latin1.error
+    assert shop.run().ok
+    assert_nothing_lost(shop)
+
+
 def test_truncated_gzip_is_a_clear_error(shop):
     whole = gzip.compress(("\n".join([HEADER, *GOOD * 200]) + "\n").encode())
     result = ingest_members(shop, whole[: len(whole) // 2], gz=False)  # gzip bytes, cut in the middle
