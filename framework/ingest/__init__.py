@@ -271,9 +271,9 @@ def batch_record(lake: Lake, pipeline: str, batch_date: str, report: IngestRepor
     before = lake.batch_records(pipeline).get(batch_date)
     done = {os.path.basename(r.landing_path) for r in report.files if not r.error}
     failed = {
-        os.path.basename(f): (f, why) for f, why in (before.failed if before else ()) if os.path.basename(f) not in done
+        os.path.basename(f[0]): f for f in (before.failed if before else ()) if os.path.basename(f[0]) not in done
     }
-    failed.update({os.path.basename(r.landing_path): (r.landing_path, r.error) for r in report.failed})
+    failed.update({os.path.basename(r.landing_path): (r.landing_path, r.error, r.source) for r in report.failed})
     files = {key: (key, rows, checksum) for key, rows, checksum in (before.files if before else ())}
     for result in report.files:
         described = lake.describe(result.lake_path) if not result.error else None

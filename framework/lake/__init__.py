@@ -67,7 +67,7 @@ class BatchRecord:
     batch_date: str
     complete: bool
     files: tuple[tuple[str, int, str], ...] = ()  # (lake key, rows, checksum)
-    failed: tuple[tuple[str, str], ...] = ()  # (landing file, why it was refused)
+    failed: tuple[tuple[str, str, str], ...] = ()  # (landing file, why it was refused, its source)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -87,7 +87,8 @@ class BatchRecord:
             str(data["batch_date"]),
             bool(data["complete"]),
             tuple((str(k), int(r), str(c)) for k, r, c in data.get("files", [])),
-            tuple((str(f), str(e)) for f, e in data.get("failed", [])),
+            # a record written before the source was named has ('', …): no source is told apart
+            tuple((str(f[0]), str(f[1]), str(f[2]) if len(f) > 2 else "") for f in data.get("failed", [])),
         )
 
 

@@ -22,6 +22,7 @@ class BatchGate:
     reason: str = ""  # why, naming the batch and the file that failed
     partial: tuple[str, ...] = ()  # incomplete batches let through by --allow-partial, with what they lack
     lost: tuple[tuple[str, str, str], ...] = ()  # (batch, source, why) of lake files not as ingested
+    refused: frozenset[str] = frozenset()  # sources with a file refused at ingest in batch `blocked_from`
 
     @classmethod
     def of(
@@ -57,12 +58,15 @@ class BatchGate:
                 else "if no ingest is running, run `elt ingest` for it again"
             )
             reason = f"{what}; nothing of it or of any later batch is loaded: {hint}"
-            return cls(batch, reason, tuple(partial), lost_files)
+            refused_sources = frozenset(source for _, _, source in (record.failed if record else ()) if source)
+            return cls(batch, reason, tuple(partial), lost_files, refused_sources)
         return cls(None, "", tuple(partial), lost_files)
 
-    def lost_in(self, source: str) -> str:
-        """Why the first batch with a lake file of `source` that is not as ingested may not load, or ''."""
-        if any(src == source for _, src, _ in self.lost):
+    def withholds(self, source: str) -> str:
+        """Why a batch with something of `source` — a lake file not as ingested, or a file refused at
+        ingest — may not load, or ''. Nothing of that batch is in the lake to wait for, so the
+        source's load fails rather than saying it has nothing new."""
+        if any(src == source for _, src, _ in self.lost) or source in self.refused:
             return self.reason
         return ""
 
@@ -98,6 +102,6 @@ def _what_is_missing(batch: str, record: BatchRecord | None) -> str:
     if record is None:
         return f"batch {batch} has no batch record: an ingest may still be writing it"
     # an ingest error names its file first already
-    refused = "; ".join(why if why.startswith(file) else f"{file}: {why}" for file, why in record.failed[:3])
+    refused = "; ".join(why if why.startswith(file) else f"{file}: {why}" for file, why, _ in record.failed[:3])
     more = f" (and {len(record.failed) - 3} more)" if len(record.failed) > 3 else ""
     return f"batch {batch} is incomplete, {len(record.failed)} file(s) refused at ingest — {refused}{more}"

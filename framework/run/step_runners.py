@@ -99,16 +99,17 @@ class RunContext:
             )
         return self._gate
 
-    def lost_in(self, source: str) -> str:
-        """Why a batch with a lake file of `source` that is gone or damaged before any run loaded
-        it may not load, or ''. Read the batch records only when a batch is unaccounted for (no
-        file of it in the ledger or pending): an idle run lists their names and reads none."""
+    def withheld(self, source: str) -> str:
+        """Why a batch with something of `source` no run loaded — a lake file gone or damaged, a
+        file refused at ingest — may not load, or ''. Read the batch records only when a batch is
+        unaccounted for (no file of it in the ledger or pending): an idle run lists their names
+        and reads none."""
         specs = [s.name for s in self.manifest.specs if s.kind == "source"]
         known = {f.batch_date for name in specs for f in self.pending(name).everything()}
         known |= {batch_date_of(key) for name in specs for key in self.pending(name).missing}
         if not self.lake.batch_dates(self.pipeline) - known:
             return ""
-        return self.gate().lost_in(source)
+        return self.gate().withholds(source)
 
     def execute(self, action: Callable[[], Any]) -> Any:
         """A step on a remote warehouse is retried whole on transient errors (after reconnecting)."""
@@ -179,9 +180,9 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             "`elt plan --compare`)",
         )
     if not pending.new and not (reload and pending.everything()):
-        lost = ctx.lost_in(source)  # a delivery gone from the lake before it loaded is never passed over
-        if lost:
-            return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=lost)
+        withheld = ctx.withheld(source)  # a delivery gone, damaged or refused is never passed over
+        if withheld:
+            return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=withheld)
         return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
     gate = ctx.gate()
     admitted = [f for f in pending.new if gate.admits(f.batch_date)]

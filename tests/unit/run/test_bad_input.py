@@ -64,6 +64,16 @@ def ingest_members(shop, lines, name="members_2024-01-02.csv", gz=False, **kw):
     return result
 
 
+def assert_the_refused_batch_waits(shop, batch="2024-01-02"):
+    """A run after a refused delivery fails its source's load, naming the batch and why, and
+    loads nothing of it: the batch waits for the corrected file (everything else runs)."""
+    result = shop.run()
+    load = next(o for o in result.outcomes if o.step == "load:members")
+    assert load.status == "failed" and f"batch {batch} is incomplete" in load.error, load
+    assert "re-ingest the corrected delivery" in load.error
+    assert all(o.status != "failed" for o in result.outcomes if o.step != "load:members"), result.outcomes
+
+
 def assert_nothing_lost(shop):
     """The loaded state survives: the same rows, the same ledger."""
     digests = table_digests(shop.warehouse)
@@ -132,7 +142,7 @@ def test_too_many_rejects_fail_the_file_and_nothing_reaches_the_lake(shop):
     )
     assert "line 5: column 'updated_at'" in result.error
     assert not (shop.lake / "tiny_shop" / "members" / "batch_date=2024-01-02").exists()
-    assert shop.run().ok
+    assert_the_refused_batch_waits(shop)
     assert_nothing_lost(shop)
 
 
@@ -165,7 +175,7 @@ def test_file_level_problems_name_the_file_and_load_nothing(shop, case, lines, m
         assert "is the delimiter ','" in result.error
     if case == "renamed column":
         assert "Was 'city' renamed to 'town'?" in result.error
-    assert shop.run().ok
+    assert_the_refused_batch_waits(shop)
     assert_nothing_lost(shop)
 
 
@@ -225,7 +235,7 @@ def test_a_gz_file_that_is_not_gzip_is_named_so(shop):
     (shop.folder / "landing2" / "members_2024-01-02.csv.gz").unlink()
     gzipped_latin1 = ingest_members(shop, "member_id;caf\xe9".encode("latin-1"), name="members_b.csv.gz", gz=True)
     assert "the header is not valid utf-8" in gzipped_latin1.error, gzipped_latin1.error
-    assert shop.run().ok
+    assert_the_refused_batch_waits(shop)
     assert_nothing_lost(shop)
 
 
@@ -233,7 +243,7 @@ def test_truncated_gzip_is_a_clear_error(shop):
     whole = gzip.compress(("\n".join([HEADER, *GOOD * 200]) + "\n").encode())
     result = ingest_members(shop, whole[: len(whole) // 2], gz=False)  # gzip bytes, cut in the middle
     assert "members_2024-01-02.csv" in result.error and "cannot read" in result.error, result.error
-    assert shop.run().ok
+    assert_the_refused_batch_waits(shop)
     assert_nothing_lost(shop)
 
 
@@ -244,7 +254,7 @@ def test_mixed_line_endings_name_the_line_where_they_change(shop, gz):
     crlf = "\r\n".join([HEADER, *GOOD[:2]]) + "\r\n"
     result = ingest_members(shop, (crlf + GOOD[2] + "\n").encode(), gz=gz)
     assert "members_2024-01-02.csv:4: line 4 ends with LF where the lines before it end with CRLF" in result.error
-    assert shop.run().ok
+    assert_the_refused_batch_waits(shop)
     assert_nothing_lost(shop)
 
 
@@ -703,7 +713,7 @@ def test_a_batch_whose_every_file_of_a_source_was_refused_stops_the_later_batche
     spec.write_text(spec.read_text() + "max_reject_fraction: 0\n")
     bad = ingest_members(shop, [HEADER, "x9;e@x;gold;Rome;2024-01-02 10:00:00"])
     assert bad.error and "above the max_reject_fraction" in bad.error
-    assert shop.run().ok  # nothing of batch 2024-01-02 in the lake: nothing new
+    assert_the_refused_batch_waits(shop)  # a refused file is not passed over
     later = shop.folder / "landing3"
     landing(later, "members_2024-01-03.csv", [HEADER, "5;eve@example.com;gold;Braga;2024-01-03 08:00:00"])
     assert not shop.ingest(later, "2024-01-03", only={"members"}).failed

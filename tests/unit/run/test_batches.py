@@ -90,3 +90,20 @@ def test_allow_partial_loads_a_named_incomplete_batch_and_says_so(tmp_path):
     assert staged(workspace, "purchases") == 1
     logged = workspace.query("SELECT detail FROM elt.run_log WHERE step = 'load:purchases'")
     assert "--allow-partial" in logged[0][0]
+
+
+def test_a_batch_record_names_the_source_of_each_refused_file_and_reads_one_written_before_it_did():
+    from framework.lake import BatchRecord
+    from framework.run.batches import BatchGate
+
+    old = BatchRecord.from_json(
+        json.dumps({"batch_date": "2024-01-02", "complete": False, "files": [], "failed": [["m.csv", "bad"]]})
+    )
+    assert old.failed == (("m.csv", "bad", ""),)
+    new = BatchRecord("2024-01-02", False, (), (("m.csv", "bad", "members"),))
+    assert BatchRecord.from_json(new.to_json()) == new
+    gate = BatchGate.of({"2024-01-02": new}, set(), frozenset(), loaded_through="2024-01-01")
+    assert gate.withholds("members") and "m.csv: bad" in gate.withholds("members")
+    assert not gate.withholds("purchases")  # it had nothing refused: nothing new, not failed
+    unnamed = BatchGate.of({"2024-01-02": old}, set(), frozenset(), loaded_through="2024-01-01")
+    assert unnamed.blocked_from == "2024-01-02" and not unnamed.withholds("members")
