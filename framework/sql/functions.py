@@ -133,4 +133,65 @@ def construct_problems(tree: exp.Expr) -> list[ConstructProblem]:
         )
         for node in tree.find_all(exp.Lateral)
     ]
+    found += [problem for node in tree.find_all(exp.Window) if (problem := _frame_problem(node))]
+    found += [
+        ConstructProblem(
+            node,
+            "Redshift's SPLIT_PART counts parts from 1: a position below 1 is an error there (AWS \"SPLIT_PART "
+            'function": "Must be an integer greater than 0"), where DuckDB and PostgreSQL count from the end',
+            "Count parts from 1; the last part of s split by ',' is SPLIT_PART(s, ',', REGEXP_COUNT(s, ',') + 1).",
+        )
+        for node in tree.find_all(exp.SplitPart)
+        if _literal_below_one(node.args.get("part_index"))
+    ]
     return found
+
+
+# The window functions whose frame Redshift asks for when they are ordered (AWS, e.g. "SUM window
+# function": "If an ORDER BY clause is used for an aggregate function, an explicit frame clause
+# is required"); the ranking functions, LAG/LEAD and the percentiles take no frame.
+_FRAMED = (
+    exp.Sum,
+    exp.Avg,
+    exp.Count,
+    exp.Min,
+    exp.Max,
+    exp.Stddev,
+    exp.StddevPop,
+    exp.StddevSamp,
+    exp.Variance,
+    exp.VariancePop,
+    exp.FirstValue,
+    exp.LastValue,
+    exp.NthValue,
+)
+
+
+def _literal_below_one(node: exp.Expression | None) -> bool:
+    if isinstance(node, exp.Neg):
+        return isinstance(node.this, exp.Literal) and not node.this.is_string
+    return isinstance(node, exp.Literal) and not node.is_string and float(node.this) < 1
+
+
+def _frame_problem(window: exp.Window) -> ConstructProblem | None:
+    """A window Redshift refuses (AWS "Window function syntax summary": the frame is ROWS …, and
+    an ordered aggregate needs one), which DuckDB and PostgreSQL would run with their default
+    frame, RANGE … CURRENT ROW: ties summed together."""
+    spec = window.args.get("spec")
+    function = window.this.this if isinstance(window.this, (exp.IgnoreNulls, exp.RespectNulls)) else window.this
+    if spec is not None and str(spec.args.get("kind") or "").upper() != "ROWS":
+        return ConstructProblem(
+            window,
+            f"Redshift's window frames are ROWS only, not {str(spec.args.get('kind')).upper()}",
+            "Write ROWS BETWEEN … (for a running total: ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW).",
+        )
+    if spec is None and window.args.get("order") is not None and isinstance(function, _FRAMED):
+        name = function.sql_name() if not isinstance(function, exp.Anonymous) else function.name
+        return ConstructProblem(
+            window,
+            f"Redshift needs a frame clause for an ordered {name.upper()} window (AWS: an explicit frame clause "
+            "is required), and the engines' default frame (RANGE … CURRENT ROW) counts tied rows together",
+            "Add ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW (a running value), or ROWS BETWEEN UNBOUNDED "
+            "PRECEDING AND UNBOUNDED FOLLOWING (the whole partition).",
+        )
+    return None

@@ -873,6 +873,34 @@ _UNPORTABLE = {
     "DATE_CMP": "compare with CASE WHEN a < b THEN -1 WHEN a > b THEN 1 ELSE 0 END",
     "TIMESTAMP_CMP": "compare with CASE WHEN a < b THEN -1 WHEN a > b THEN 1 ELSE 0 END",
     "QUOTE_IDENT": "",
+    "QUOTE_LITERAL": "",
+    "APPROXIMATE_PERCENTILE_DISC": "an estimate; use PERCENTILE_DISC",
+    "CHECKSUM": "use MD5",
+    "FUNC_SHA1": "use MD5",
+    "DATE_PART_YEAR": "use EXTRACT(year FROM d)",
+    "DEXP": "use EXP",
+    "DLOG1": "use LN",
+    "DLOG10": "use LOG",
+    "DIFFERENCE": "",
+    "OCTETINDEX": "use POSITION (characters, not bytes: the same for ASCII text)",
+    "TEXT_TO_INT_ALT": "use CAST(… AS INTEGER)",
+    "TEXT_TO_NUMERIC_ALT": "use CAST(… AS DECIMAL(p, s))",
+    "IS_VALID_JSON": "",
+    "IS_VALID_JSON_ARRAY": "",
+    "JSON_EXTRACT_ARRAY_ELEMENT_TEXT": "",
+    **dict.fromkeys(
+        (
+            "BPCHARCMP",
+            "BTTEXT_PATTERN_CMP",
+            "DATE_CMP_TIMESTAMP",
+            "DATE_CMP_TIMESTAMPTZ",
+            "INTERVAL_CMP",
+            "TIMESTAMPTZ_CMP",
+            "TIMESTAMP_CMP_DATE",
+            "TIMESTAMP_CMP_TIMESTAMPTZ",
+        ),
+        "compare with CASE WHEN a < b THEN -1 WHEN a > b THEN 1 ELSE 0 END",
+    ),
 }
 
 
@@ -887,6 +915,7 @@ def _refuse_unportable(node: exp.Anonymous) -> str | None:
 # Redshift functions sqlglot parses to a node of their own, with no exact spelling off Redshift.
 _UNPORTABLE_NODES: dict[type, str] = {
     exp.FromBase: "STRTOL has no equivalent on DuckDB or PostgreSQL",
+    exp.AnyValue: "ANY_VALUE returns any row's value, and PostgreSQL 15 has none; use MIN or MAX",
     exp.ApproxDistinct: "APPROXIMATE COUNT(DISTINCT …) is an estimate that differs between engines; use COUNT(DISTINCT …)",
     exp.MonthsBetween: "MONTHS_BETWEEN is not translated exactly (fractions of months); use DATEDIFF(month, …)",
     exp.NextDay: "NEXT_DAY is not translated; compute it with DATEADD and EXTRACT(dow …)",
@@ -899,15 +928,27 @@ def _refuse_named(node: exp.Expression) -> str | None:
     return _UNPORTABLE_NODES[type(node)]
 
 
+def _refuse_collate(node: exp.Collate) -> str | None:
+    return "COLLATE: the engines name their collations differently (DuckDB and PostgreSQL have no 'case_insensitive'); compare LOWER(a) = LOWER(b)"
+
+
 def _refuse_trunc(node: exp.Trunc) -> str | None:
     if node.args.get("decimals") is not None and _is_double(node.this):
         return "TRUNC of a DOUBLE PRECISION to decimals: PostgreSQL truncates only a NUMERIC; TRUNC a DECIMAL instead (declare the column decimal(p,s) where it is loaded)"
     return None
 
 
-def _refuse_window_listagg(node: exp.Window) -> str | None:
-    if isinstance(node.this, exp.WithinGroup) and isinstance(node.this.this, exp.GroupConcat):
+def _refuse_window(node: exp.Window) -> str | None:
+    """Windows PostgreSQL cannot compute: an ordered-set aggregate over a window, IGNORE NULLS."""
+    function = node.this
+    if isinstance(function, exp.WithinGroup) and isinstance(function.this, exp.GroupConcat):
         return "LISTAGG … OVER (…): PostgreSQL has no windowed STRING_AGG with an order; aggregate with GROUP BY and join back"
+    if isinstance(function, exp.Median) or (
+        isinstance(function, exp.WithinGroup) and isinstance(function.this, (exp.PercentileCont, exp.PercentileDisc))
+    ):
+        return "MEDIAN / PERCENTILE_CONT / PERCENTILE_DISC … OVER (…): PostgreSQL has no ordered-set aggregate over a window; aggregate with GROUP BY and join back"
+    if isinstance(function, exp.IgnoreNulls):
+        return "IGNORE NULLS: PostgreSQL has none; filter the NULLs out in a subquery, or use MAX(CASE …) over a frame"
     return None
 
 
@@ -944,7 +985,8 @@ CHECKS: dict[type, Callable] = {
     exp.SimilarTo: _refuse_similar_to,
     exp.Anonymous: _refuse_unportable,
     exp.Trunc: _refuse_trunc,
-    exp.Window: _refuse_window_listagg,
+    exp.Window: _refuse_window,
+    exp.Collate: _refuse_collate,
     exp.TsOrDsAdd: _refuse_add_months,
     **dict.fromkeys(_UNPORTABLE_NODES, _refuse_named),
 }

@@ -567,6 +567,31 @@ CASES: list[Case] = [
         30,
         AWS + "r_WF_first_value.html",
     ),
+    # adversarial round 15: accepted by lint, then "does not exist" or "not supported" on a target
+    Case(
+        "first_value ignore nulls (postgres has none)",
+        f"SELECT MAX(f) FROM (SELECT FIRST_VALUE(x IGNORE NULLS) OVER (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING "
+        f"AND UNBOUNDED FOLLOWING) AS f FROM {values(10, 20)}) AS w",
+        refused=True,
+        doc=AWS + "r_WF_first_value.html",
+    ),
+    Case(
+        "median over a window (postgres has none)",
+        f"SELECT MAX(m) FROM (SELECT MEDIAN(x) OVER (PARTITION BY x) AS m FROM {values(10, 20)}) AS w",
+        refused=True,
+        doc=AWS + "r_WF_MEDIAN.html",
+    ),
+    Case(
+        "percentile_cont over a window (postgres has none)",
+        f"SELECT MAX(m) FROM (SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x) OVER (PARTITION BY x) AS m "
+        f"FROM {values(10, 20)}) AS w",
+        refused=True,
+        doc=AWS + "r_WF_PERCENTILE_CONT.html",
+    ),
+    Case("collate", "SELECT COLLATE('Ab', 'case_insensitive') = 'ab'", refused=True, doc=AWS + "r_COLLATE.html"),
+    Case("dexp", "SELECT DEXP(1.0)", refused=True, doc=AWS + "r_DEXP.html"),
+    Case("date_part_year", "SELECT DATE_PART_YEAR(DATE '2024-05-01')", refused=True, doc=AWS + "r_DATE_PART_YEAR.html"),
+    Case("any_value", f"SELECT ANY_VALUE(x) FROM {values(10, 20)}", refused=True, doc=AWS + "r_ANY_VALUE.html"),
 ]
 
 
@@ -613,3 +638,52 @@ def same(actual: object, case: Case) -> bool:
     if isinstance(expected, dt.datetime) and isinstance(actual, dt.datetime):
         return (expected.tzinfo is None) == (actual.tzinfo is None) and expected == actual
     return type(actual) is type(expected) and actual == expected
+
+
+def catalogue_calls() -> list[tuple[str, str]]:
+    """(name, SELECT) calling each function of Redshift's catalogue with NULL arguments, as many
+    as it takes at least: the functions lint accepts must exist on DuckDB and PostgreSQL (a NULL
+    binds to any argument type). Names that are syntax rather than calls (CAST, EXTRACT,
+    POSITION … IN, SYSDATE) do not parse so and are left out."""
+    import sqlglot
+    from sqlglot.errors import ParseError
+
+    from framework.sql import SOURCE_DIALECT
+    from framework.sql.functions import catalogue
+
+    calls = []
+    for name, function in sorted(catalogue().items()):
+        arguments = ["NULL"] * function.min_args
+        if name in ("DATEADD", "DATE_ADD", "DATEDIFF", "DATE_DIFF"):  # a date part is a keyword, not a value
+            arguments[0] = "day"
+        within = " WITHIN GROUP (ORDER BY 1)" if name.startswith("PERCENTILE_") else ""  # ordered-set aggregates
+        sql = f"SELECT {name}({', '.join(arguments)}){within} AS x"
+        try:
+            sqlglot.parse_one(sql, read=SOURCE_DIALECT)
+        except ParseError:
+            continue
+        calls.append((name, sql))
+    return calls
+
+
+def lint_refuses(sql: str) -> bool:
+    """Whether lint refuses the SELECT: a function Redshift lacks or one of the clock (E409), a
+    construct Redshift lacks (E409), one no target computes as Redshift does (E410), one sqlglot
+    cannot write for DuckDB (E408)."""
+    import sqlglot
+    from sqlglot.errors import ErrorLevel, UnsupportedError
+
+    from framework.sql import SOURCE_DIALECT
+    from framework.sql.functions import construct_problems, function_problems
+    from framework.sql.parity import refusals
+    from framework.sql.parse import spelled_functions
+    from framework.sql.schema import annotated
+
+    tree = spelled_functions(sqlglot.parse_one(sql, read=SOURCE_DIALECT), sql)
+    if function_problems(tree, sql) or construct_problems(tree) or refusals(annotated(tree, {}) or tree):
+        return True
+    try:
+        tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError:
+        return True
+    return False

@@ -400,14 +400,14 @@ CASES = [
             replace(
                 "models/fact_purchase.sql",
                 "       p.purchased_at\n",
-                "       MAKE_DATE(2024, 1, DLOG10(p.amount, 2)) + GETDATE() - GETDATE() AS purchased_at\n",
+                "       MAKE_DATE(2024, 1, OCTET_LENGTH(p.amount, 2)) + GETDATE() - GETDATE() AS purchased_at\n",
             )
         ],
         [
             ("models/fact_purchase.sql", 4, 8, "E409", "Redshift has no function MAKE_DATE"),
-            ("models/fact_purchase.sql", 4, 27, "E409", "DLOG10 takes 1 argument, not 2"),
-            ("models/fact_purchase.sql", 4, 50, "E409", "GETDATE depends on when the model runs"),
-            ("models/fact_purchase.sql", 4, 62, "E409", "GETDATE depends on when the model runs"),
+            ("models/fact_purchase.sql", 4, 27, "E409", "OCTET_LENGTH takes 1 argument, not 2"),
+            ("models/fact_purchase.sql", 4, 56, "E409", "GETDATE depends on when the model runs"),
+            ("models/fact_purchase.sql", 4, 68, "E409", "GETDATE depends on when the model runs"),
         ],
     ),
     (
@@ -423,9 +423,23 @@ CASES = [
                 "LEFT JOIN dim_member AS d",
                 "CROSS JOIN LATERAL (SELECT 1 AS one WHERE p.amount > 0) AS l\nLEFT JOIN dim_member AS d",
             ),
+            replace(
+                "models/fact_purchase.sql",
+                "SELECT p.purchase_id,",
+                "SELECT SPLIT_PART(p.purchase_id, '-', -1) AS purchase_id,",
+            ),
+            replace(
+                "models/fact_purchase.sql",
+                "       p.purchased_at\n",
+                "       p.purchased_at + (COUNT(*) OVER (ORDER BY p.amount) - MIN(p.amount) OVER (ORDER BY p.amount "
+                "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) * INTERVAL '0 day' AS purchased_at\n",
+            ),
         ],
         [
+            ("models/fact_purchase.sql", 1, 8, "E409", "Redshift's SPLIT_PART counts parts from 1"),
             ("models/fact_purchase.sql", 3, 8, "E409", "Redshift has no FILTER (WHERE …) clause on an aggregate"),
+            ("models/fact_purchase.sql", 4, 26, "E409", "Redshift needs a frame clause for an ordered COUNT window"),
+            ("models/fact_purchase.sql", 4, 62, "E409", "Redshift's window frames are ROWS only, not RANGE"),
             ("models/fact_purchase.sql", 6, 28, "E409", "Redshift has no LATERAL subqueries"),
         ],
     ),
