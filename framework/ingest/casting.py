@@ -111,6 +111,8 @@ def _valid(column: m.Column) -> exp.Expression:
         return exp.Not(this=exp.Is(this=_strptime(value, fmt), expression=exp.Null()))
     if t.name == "double":
         return _exact_double(value)
+    if t.name == "boolean":
+        return exp.In(this=_boolean_word(value), expressions=[q.lit(w) for w in (*_TRUE_WORDS, *_FALSE_WORDS)])
     duck = {
         "double": "DOUBLE",
         "boolean": "BOOLEAN",
@@ -119,6 +121,17 @@ def _valid(column: m.Column) -> exp.Expression:
         "timestamptz": "TIMESTAMPTZ",
     }[t.name]
     return exp.Not(this=exp.Is(this=exp.TryCast(this=value.copy(), to=exp.DataType.build(duck)), expression=exp.Null()))
+
+
+# PostgreSQL's boolean spellings ("Boolean Type": true/yes/on/1, false/no/off/0 and their unique
+# prefixes, any case, blanks around ignored): DuckDB's cast knows neither on/off, nor the
+# prefixes, nor the blanks a numeric column takes.
+_TRUE_WORDS = ("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1")
+_FALSE_WORDS = ("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0")
+
+
+def _boolean_word(value: exp.Expression) -> exp.Expression:
+    return exp.Lower(this=exp.Trim(this=value.copy()))
 
 
 def _exact_decimal(value: exp.Expression, precision: int, scale: int) -> exp.Expression:
@@ -191,6 +204,8 @@ def _parsed(column: m.Column) -> exp.Expression:
 # the time, for a timestamp column then checked against its UTC instant). DuckDB's cast reads a
 # leading part of much more and drops the rest: ' BC', an offset after a space, a zone name.
 _ISO = r"^\s*\d{4,}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?"
+# An offset right after a time whose hours pass 15 or whose minutes pass 59
+_OFFSET_OUT_OF_RANGE = r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]((1[6-9]|[2-9]\d)(:?\d{2})?|\d{2}:?[6-9]\d)\s*$"
 _ISO_SHAPES = {"date": _ISO + r"\s*$", "timestamp": _ISO + r"(Z|[+-]\d{2}(:?\d{2})?)?\s*$"}
 
 
@@ -211,6 +226,9 @@ def _time_problems(column: m.Column) -> Iterator[tuple[exp.Expression, str]]:
         high=exp.Cast(this=q.lit(high), to=exp.DataType.build(name)),
     )
     yield exp.Not(this=bounds), "' is outside 0001-01-01 … 9999-12-31, the range every target holds"
+    if kind == "timestamptz":  # DuckDB reads +99 as 99 hours; PostgreSQL refuses past ±15:59
+        beyond = exp.RegexpLike(this=_text(column.name), expression=q.lit(_OFFSET_OUT_OF_RANGE))
+        yield beyond, "' has a UTC offset outside -15:59 … +15:59, which no time zone has"
     if getattr(column, "format", None) or kind == "timestamptz":
         return
     text = _text(column.name)
@@ -240,6 +258,8 @@ def typed(column: m.Column) -> exp.Expression:
     if t.name in ("date", "timestamp") and fmt:
         parsed = _strptime(value, fmt)
         return q.cast(parsed, "DATE") if t.name == "date" else parsed
+    if t.name == "boolean":
+        return exp.In(this=_boolean_word(value), expressions=[q.lit(w) for w in _TRUE_WORDS])
     return q.cast(value, get_dialect("duckdb").column_type(t))
 
 

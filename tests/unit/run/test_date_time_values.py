@@ -36,6 +36,8 @@ def _why(d: str | None = None, t: str | None = None, z: str | None = None) -> st
         {"t": "2024-01-02 10:00:00+00:00"},  # an offset of zero names the same wall time
         {"d": "0001-01-01", "t": "9999-12-31 23:59:59.999999", "z": "9999-12-31T22:00:00-01:00"},
         {"d": "2017-1-2", "t": "2024-01-02 10:00", "z": "2024-01-02 10:00:00 Europe/Paris"},  # a zone names an instant
+        {"z": "2024-01-02 10:00:00+15:59"},  # PostgreSQL's widest offset
+        {"z": "2024-01-16 10:00:00-1400"},
     ],
 )
 def test_what_every_target_holds_passes(values):
@@ -55,8 +57,42 @@ def test_what_every_target_holds_passes(values):
         ({"t": "2024-01-01 10:00:00 BC"}, "is not an ISO 8601 date or time"),
         ({"t": "2024-01-01 10:00:00 Europe/Paris"}, "is not an ISO 8601 date or time"),
         ({"d": "2024-01-01 BC"}, "'2024-01-01 BC'"),
+        # DuckDB reads +99 as 99 hours; PostgreSQL refuses an offset past ±15:59 (adversarial round 16)
+        ({"z": "2024-03-01 10:00:00+99"}, "column 'z': '2024-03-01 10:00:00+99' has a UTC offset outside -15:59"),
+        ({"z": "2024-03-01 10:00:00+23:59"}, "has a UTC offset outside -15:59 … +15:59"),
+        ({"z": "2024-03-01 10:00:00-0075"}, "has a UTC offset outside -15:59 … +15:59"),
     ],
 )
 def test_a_value_that_would_not_load_as_written_is_rejected_naming_column_and_value(values, told):
     why = _why(**values)
     assert why is not None and told in why, why
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [(w, True) for w in ("true", " TRUE", "t ", "tru", "yes", "Y", "on", "1")]
+    + [(w, False) for w in ("false", "F", " no ", "n", "OFF", "of", "0")],
+)
+def test_a_boolean_is_read_as_postgresql_reads_one(text, value):
+    """PostgreSQL's spellings and their unique prefixes, any case, blanks around ignored
+    (adversarial round 16: ' true' and 'on' were rejected where a number column takes ' 5')."""
+    from framework.ingest.casting import typed
+
+    column = m.Column("b", "boolean", PortableType("boolean"))
+    with duckdb.connect() as conn:
+        conn.execute(f"CREATE TABLE {RAW} (b VARCHAR)")
+        conn.execute(f"INSERT INTO {RAW} VALUES (?)", [text])
+        why, loaded = conn.execute(
+            f"SELECT {reason((column,)).sql('duckdb')}, {typed(column).sql('duckdb')} FROM {RAW}"
+        ).fetchone()
+    assert (why, loaded) == (None, value)
+
+
+@pytest.mark.parametrize("text", ["truee", "2", "yes!", "o"])  # "o": on or off
+def test_a_word_postgresql_does_not_read_as_a_boolean_is_rejected(text):
+    column = m.Column("b", "boolean", PortableType("boolean"))
+    with duckdb.connect() as conn:
+        conn.execute(f"CREATE TABLE {RAW} (b VARCHAR)")
+        conn.execute(f"INSERT INTO {RAW} VALUES (?)", [text])
+        (why,) = conn.execute(f"SELECT {reason((column,)).sql('duckdb')} FROM {RAW}").fetchone()
+    assert why == f"column 'b': '{text}' is not a valid boolean"
