@@ -114,8 +114,6 @@ def _valid(column: m.Column) -> exp.Expression:
     if t.name == "boolean":
         return exp.In(this=_boolean_word(value), expressions=[q.lit(w) for w in (*_TRUE_WORDS, *_FALSE_WORDS)])
     duck = {
-        "double": "DOUBLE",
-        "boolean": "BOOLEAN",
         "date": "DATE",
         "timestamp": "TIMESTAMP",
         "timestamptz": "TIMESTAMPTZ",
