@@ -33,19 +33,17 @@ def keep_replaced_values(
     spec: m.SourceSpec, columns: tuple[str, ...], source: str, naming: Naming, dialect: Dialect
 ) -> list[Statement]:
     """Before an upsert: the values the rows it replaces held in `columns`, where the new row
-    holds another (an unchanged value is found through the new row)."""
+    holds another (an unchanged value is found through the new row). NULL too: a window
+    partitioned by the column has a NULL partition, which a row leaving it changes."""
     staging = naming.table_of(spec.name)
     statements = []
     for column in columns:
         old, new = q.col(column, staging.name), q.col(column, source)
-        moved = exp.Paren(
-            this=q.or_all([exp.Is(this=new.copy(), expression=exp.Null()), exp.NEQ(this=old.copy(), expression=new)])
-        )
         rows = (
             q.select(*changed_value_row(spec.name, "load_seq", column, old.copy(), dialect))
             .from_(staging.copy())
             .join(q.table(source), on=q.keys_equal(spec.primary_key, staging.name, source))
-            .where(q.and_all([exp.Not(this=exp.Is(this=old, expression=exp.Null())), moved]))
+            .where(_distinct(old, new))
         )
         statements.append(
             record(
@@ -54,3 +52,15 @@ def keep_replaced_values(
             )
         )
     return statements
+
+
+def _distinct(old: exp.Expression, new: exp.Expression) -> exp.Expression:
+    """old IS DISTINCT FROM new, spelled out (Redshift has no IS DISTINCT FROM)."""
+    old_null, new_null = exp.Is(this=old.copy(), expression=exp.Null()), exp.Is(this=new.copy(), expression=exp.Null())
+    return q.or_all(
+        [
+            exp.NEQ(this=old.copy(), expression=new.copy()),
+            exp.And(this=old_null, expression=exp.Not(this=new_null.copy())),
+            exp.And(this=exp.Not(this=old_null.copy()), expression=new_null),
+        ]
+    )

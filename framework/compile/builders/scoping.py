@@ -505,8 +505,7 @@ def record_changed(
             q.select(*changed_value_row(spec.name, "build_seq", column, q.col(column), dialect))
             .distinct()
             .from_(q.table(changed_name(spec)))
-            .where(exp.Not(this=exp.Is(this=q.col(column), expression=exp.Null())))
-        )
+        )  # NULL too: a window partitioned by the column has a NULL partition
         statements.append(
             record(
                 q.insert_select(naming.internal("changed_values"), list(CHANGED_VALUES), values),

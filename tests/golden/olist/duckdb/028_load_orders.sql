@@ -172,11 +172,11 @@ FROM staging.orders
 JOIN __dedup_orders
   ON orders.order_id = __dedup_orders.order_id
 WHERE
-  NOT orders.customer_id IS NULL
-  AND (
-    __dedup_orders.customer_id IS NULL
-    OR orders.customer_id <> __dedup_orders.customer_id
-  );
+  orders.customer_id <> __dedup_orders.customer_id
+  OR orders.customer_id IS NULL
+  AND NOT __dedup_orders.customer_id IS NULL
+  OR NOT orders.customer_id IS NULL
+  AND __dedup_orders.customer_id IS NULL;
 
 -- delete the rows being replaced
 DELETE FROM staging.orders USING   __dedup_orders

@@ -352,8 +352,6 @@ SELECT DISTINCT
   $build_seq,
   'year_month',
   CAST(year_month AS TEXT)
-FROM __changed_dim_date
-WHERE
-  NOT year_month IS NULL;
+FROM __changed_dim_date;
 
 COMMIT;

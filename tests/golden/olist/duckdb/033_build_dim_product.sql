@@ -451,8 +451,6 @@ SELECT DISTINCT
   $build_seq,
   'product_sk',
   CAST(product_sk AS TEXT)
-FROM __changed_dim_product
-WHERE
-  NOT product_sk IS NULL;
+FROM __changed_dim_product;
 
 COMMIT;

@@ -786,8 +786,6 @@ SELECT DISTINCT
   $build_seq,
   'customer_sk',
   CAST(customer_sk AS TEXT)
-FROM __changed_fact_orders
-WHERE
-  NOT customer_sk IS NULL;
+FROM __changed_fact_orders;
 
 COMMIT;

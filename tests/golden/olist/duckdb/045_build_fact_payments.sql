@@ -404,8 +404,6 @@ SELECT DISTINCT
   $build_seq,
   'customer_sk',
   CAST(customer_sk AS TEXT)
-FROM __changed_fact_payments
-WHERE
-  NOT customer_sk IS NULL;
+FROM __changed_fact_payments;
 
 COMMIT;

@@ -147,11 +147,11 @@ FROM staging.customers
 JOIN __dedup_customers
   ON customers.customer_id = __dedup_customers.customer_id
 WHERE
-  NOT customers.customer_unique_id IS NULL
-  AND (
-    __dedup_customers.customer_unique_id IS NULL
-    OR customers.customer_unique_id <> __dedup_customers.customer_unique_id
-  );
+  customers.customer_unique_id <> __dedup_customers.customer_unique_id
+  OR customers.customer_unique_id IS NULL
+  AND NOT __dedup_customers.customer_unique_id IS NULL
+  OR NOT customers.customer_unique_id IS NULL
+  AND __dedup_customers.customer_unique_id IS NULL;
 
 -- upsert by primary key
 MERGE INTO staging.customers

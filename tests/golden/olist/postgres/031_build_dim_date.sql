@@ -354,8 +354,6 @@ SELECT DISTINCT
   %(build_seq)s,
   'year_month',
   CAST(year_month AS VARCHAR)
-FROM __changed_dim_date
-WHERE
-  NOT year_month IS NULL;
+FROM __changed_dim_date;
 
 COMMIT;

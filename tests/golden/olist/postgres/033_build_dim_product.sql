@@ -486,8 +486,6 @@ SELECT DISTINCT
   %(build_seq)s,
   'product_sk',
   CAST(product_sk AS VARCHAR)
-FROM __changed_dim_product
-WHERE
-  NOT product_sk IS NULL;
+FROM __changed_dim_product;
 
 COMMIT;

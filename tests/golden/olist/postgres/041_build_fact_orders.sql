@@ -823,8 +823,6 @@ SELECT DISTINCT
   %(build_seq)s,
   'customer_sk',
   CAST(customer_sk AS VARCHAR)
-FROM __changed_fact_orders
-WHERE
-  NOT customer_sk IS NULL;
+FROM __changed_fact_orders;
 
 COMMIT;

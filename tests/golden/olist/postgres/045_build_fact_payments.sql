@@ -417,8 +417,6 @@ SELECT DISTINCT
   %(build_seq)s,
   'customer_sk',
   CAST(customer_sk AS VARCHAR)
-FROM __changed_fact_payments
-WHERE
-  NOT customer_sk IS NULL;
+FROM __changed_fact_payments;
 
 COMMIT;

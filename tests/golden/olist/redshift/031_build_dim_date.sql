@@ -350,8 +350,6 @@ SELECT DISTINCT
   %(build_seq)s,
   'year_month',
   CAST(year_month AS VARCHAR(65535))
-FROM __changed_dim_date
-WHERE
-  NOT year_month IS NULL;
+FROM __changed_dim_date;
 
 COMMIT;

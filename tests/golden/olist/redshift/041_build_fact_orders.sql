@@ -827,8 +827,6 @@ SELECT DISTINCT
   %(build_seq)s,
   'customer_sk',
   CAST(customer_sk AS VARCHAR(65535))
-FROM __changed_fact_orders
-WHERE
-  NOT customer_sk IS NULL;
+FROM __changed_fact_orders;
 
 COMMIT;

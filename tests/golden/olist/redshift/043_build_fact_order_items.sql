@@ -502,9 +502,7 @@ SELECT DISTINCT
   %(build_seq)s,
   'date_key',
   CAST(date_key AS VARCHAR(65535))
-FROM __changed_fact_order_items
-WHERE
-  NOT date_key IS NULL;
+FROM __changed_fact_order_items;
 
 -- when its inputs' changes are known (a scoped build): keep the customer_sk of the changed rows, before and after
 INSERT INTO elt.changed_values (
@@ -520,8 +518,6 @@ SELECT DISTINCT
   %(build_seq)s,
   'customer_sk',
   CAST(customer_sk AS VARCHAR(65535))
-FROM __changed_fact_order_items
-WHERE
-  NOT customer_sk IS NULL;
+FROM __changed_fact_order_items;
 
 COMMIT;
