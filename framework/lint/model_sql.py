@@ -451,6 +451,18 @@ class _Checker:
                 if len(self.spec.keys.business) > 1
                 else f"the key ({keys})"
             )
+            if name in scope.partial:
+                message = (
+                    f"'{name}' is read again where no key path reaches {target} (its rows combined across keys, "
+                    f"e.g. an aggregate joined back by an expression): a change in '{name}' rebuilds the whole table"
+                )
+                hint = (
+                    f"incremental.keys_from cannot help here: it names one column for every read of '{name}'"
+                    + (", so the one declared is not used" if self._declares(name) else "")
+                    + ". Join that read by column equality, or compute it in an upstream model and read its result."
+                )
+                found.append(self.at_key(("depends_on", i), "W503", message, hint))
+                continue
             message = f"no key path from '{name}' to {target}: a change in '{name}' rebuilds the whole table"
             hint = (
                 f"Join '{name}' to '{scope.column}' by equality (a.col = b.col), directly or through another input, "
@@ -458,6 +470,9 @@ class _Checker:
             )
             found.append(self.at_key(("depends_on", i), "W503", message, hint))
         return found
+
+    def _declares(self, name: str) -> bool:
+        return bool(self.spec.incremental and self.spec.incremental.key_column_of(name))
 
     # -- E406 -----------------------------------------------------------------------------------
     def outputs(self) -> list[Diagnostic]:

@@ -62,6 +62,10 @@ class KeyScope:
     paths: tuple[KeyPath, ...]
     missing: tuple[str, ...] = ()  # inputs without a path: a change in one rebuilds the model whole
     unsound: str = ""  # why no path is sound for this SELECT (then there are none)
+    # missing inputs read in several places, some with a path: the read without one combines
+    # other keys' rows (an aggregate of the input joined back by an expression), which no
+    # declared column describes (keys_from names one column for every read)
+    partial: tuple[str, ...] = ()
 
     def path(self, name: str) -> KeyPath | None:
         return next((p for p in self.paths if p.input == name), None)
@@ -140,14 +144,16 @@ def key_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[str, ...]) 
         if unsound:
             return KeyScope(key, (), inputs, unsound)
         paths: list[KeyPath] = []
-        missing = []
+        missing, partial = [], []
         for name in inputs:
             found = [_path(classes, outputs[key], name, read, inputs) for read, of in reads.items() if of == name]
             if not found or any(p is None for p in found):
                 missing.append(name)
+                if any(p is not None for p in found):
+                    partial.append(name)
                 continue
             paths += [p for p in dict.fromkeys(found) if p is not None and p not in paths]
-        candidate = KeyScope(key, tuple(_with_partitions(paths, around)), tuple(missing))
+        candidate = KeyScope(key, tuple(_with_partitions(paths, around)), tuple(missing), partial=tuple(partial))
         if best is None or len(candidate.missing) < len(best.missing):
             best = candidate
     return best
@@ -471,6 +477,7 @@ def _set_operation_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[
         position = names.index(key)
         paths: list[KeyPath] = []
         missing: set[str] = set()
+        partial: set[str] = set()
         traced = True
         for branch in branches:
             selects = branch.selects if isinstance(branch, exp.Select) else []
@@ -484,10 +491,16 @@ def _set_operation_scope(query: exp.Query, keys: tuple[str, ...], inputs: tuple[
                 break
             paths += [p for p in found.paths if p not in paths]
             missing.update(found.missing)
+            partial.update(found.partial)
         if not traced:
             continue
         missing.update(n for n in inputs if all(p.input != n for p in paths))
-        candidate = KeyScope(key, tuple(paths), tuple(n for n in inputs if n in missing))
+        candidate = KeyScope(
+            key,
+            tuple(paths),
+            tuple(n for n in inputs if n in missing),
+            partial=tuple(n for n in inputs if n in partial),
+        )
         if best is None or len(candidate.missing) < len(best.missing):
             best = candidate
     return best if best is not None else KeyScope(keys[0], (), inputs, SET_OPERATION)
@@ -519,13 +532,22 @@ def whole_reason(spec: m.ModelSpec, scope: KeyScope | None) -> str:
 def _with_declared(scope: KeyScope, incremental: m.Incremental) -> KeyScope:
     """The spec's `incremental.keys_from` for the inputs lineage found no path from: the author
     vouches that the input's column holds the key a changed row affects. Not where the SELECT
-    itself is unsound (a global aggregate moves every key; a declaration cannot change that)."""
+    itself is unsound (a global aggregate moves every key; a declaration cannot change that),
+    nor for an input read again where no path reaches the key (`KeyScope.partial`)."""
     if scope.unsound:
         return scope
-    declared = tuple(KeyPath(name, column) for name in scope.missing if (column := incremental.key_column_of(name)))
+    declared = tuple(
+        KeyPath(name, column)
+        for name in scope.missing
+        if name not in scope.partial and (column := incremental.key_column_of(name))
+    )
     if not declared:
         return scope
     covered = {p.input for p in declared}
     return KeyScope(
-        scope.column, scope.paths + declared, tuple(n for n in scope.missing if n not in covered), scope.unsound
+        scope.column,
+        scope.paths + declared,
+        tuple(n for n in scope.missing if n not in covered),
+        scope.unsound,
+        scope.partial,
     )

@@ -905,3 +905,23 @@ def test_an_accepted_value_the_column_cannot_hold_is_refused_at_its_position(tin
         ("checks[4].values[2]", "accepted value 'ten' is not a number"),
         ("checks[5].values[1]", "accepted value 7 is not a string"),
     ], [d.format() for d in found]
+
+
+def test_w503_says_keys_from_cannot_help_an_input_read_again_across_keys(tiny):
+    """Adversarial round 18 (keys_from_second_read): purchases read as the key's rows and again in
+    a count per day joined back by an expression. W503 offered keys_from; declared, it scoped the
+    builds and left the day's other purchases with the old count. Now W503 says the declaration
+    cannot help, and that the one declared is not used."""
+    (tiny / "models" / "daily_share.yml").write_text(
+        "version: 1\nkind: model\nname: daily_share\nlayer: mart\nmaterialization: incremental\n"
+        "incremental: {strategy: merge, keys_from: {purchases: purchase_id}}\ndepends_on: [purchases]\n"
+        "keys: {business: [purchase_id]}\ncolumns:\n  - {name: purchase_id, type: string, nullable: false}\n"
+        "  - {name: n, type: bigint, nullable: false}\n"
+        "sql: >-\n  WITH d AS (SELECT CAST(p2.purchased_at AS DATE) AS day, COUNT(*) AS n FROM purchases p2\n"
+        "  GROUP BY CAST(p2.purchased_at AS DATE))\n"
+        "  SELECT p.purchase_id, d.n FROM purchases p JOIN d ON d.day = CAST(p.purchased_at AS DATE)\n"
+    )
+    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    assert warning.path.endswith("models/daily_share.yml") and warning.key_path == "depends_on[0]", warning.format()
+    assert "'purchases' is read again where no key path reaches the key (purchase_id)" in warning.message
+    assert "keys_from cannot help here" in warning.hint and "the one declared is not used" in warning.hint

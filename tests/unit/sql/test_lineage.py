@@ -322,3 +322,30 @@ def test_windows_partitioned_by_different_columns_leave_no_path(second, bounded)
     else:
         assert scope.paths == () and scope.unsound.startswith(WINDOWS), scope
         assert "l.member_id" in scope.unsound and "l.book_id" in scope.unsound
+
+
+def test_a_declared_column_does_not_scope_an_input_read_again_across_keys():
+    """Adversarial round 18 (keys_from_second_read): orders read as the key's rows and again in a
+    count per month joined back by an expression. W503 offered keys_from, and `{orders:
+    order_id}` then scoped the builds to the changed orders, leaving their month's other orders
+    with the old count. A declaration names one column for every read: it cannot describe a read
+    that combines other keys' rows, so it is not used there."""
+    import dataclasses
+
+    from framework.sql.lineage import model_key_scope
+
+    monthly = sqlglot.parse_one(
+        """WITH m AS (SELECT DATE_TRUNC('month', o2.order_ts) AS month, COUNT(*) AS n
+                      FROM orders o2 GROUP BY DATE_TRUNC('month', o2.order_ts))
+           SELECT o.order_id, m.n FROM orders o JOIN m ON m.month = DATE_TRUNC('month', o.order_ts)""",
+        read=SOURCE_DIALECT,
+    )
+    spec = union_spec((("orders", "order_id"),))
+    spec = dataclasses.replace(
+        spec, depends_on=("orders",), keys=dataclasses.replace(spec.keys, business=("order_id",))
+    )
+    scope = model_key_scope(spec, monthly)
+    assert scope is not None and scope.partial == ("orders",)
+    assert scope.path("orders") is None and scope.missing == ("orders",)  # whole builds: the declaration is not used
+    once = sqlglot.parse_one("SELECT o.order_id, o.order_ts FROM orders o", read=SOURCE_DIALECT)
+    assert model_key_scope(spec, once).partial == ()  # one read: nothing partial
