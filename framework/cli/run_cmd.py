@@ -149,7 +149,8 @@ def _print_ingest(report, batch_date: str) -> None:
         for note in f.notes + ([f"{os.path.basename(f.landing_path)}: {f.skipped}"] if f.skipped else []):
             console.print(f"[yellow]note[/yellow] {_escape(note)}")
         for reject in f.rejects[:5]:
-            console.print(f"[yellow]rejected[/yellow] {_escape(f'{f.landing_path}:{reject.line}: {reject.reason}')}")
+            where = f"{f.landing_path}: {reject.place}" if reject.parquet else f"{f.landing_path}:{reject.line}"
+            console.print(f"[yellow]rejected[/yellow] {_escape(f'{where}: {reject.reason}')}")
         if len(f.rejects) > 5:
             more = f"  … {len(f.rejects) - 5} more in the rejects file of {os.path.basename(f.lake_path)}"
             console.print(_escape(more))

@@ -392,7 +392,7 @@ def ingest_file(
         raise IngestError(_unreadable(path, source, err)) from None
     total = counts.records
     if total and len(result.rejects) / total > source.max_reject_fraction:
-        first = "; ".join(f"line {r.line}: {r.reason}" for r in result.rejects[:3])
+        first = "; ".join(f"{r.place}: {r.reason}" for r in result.rejects[:3])
         raise IngestError(
             f"{path}: {len(result.rejects)} of {total} rows rejected "
             f"({100 * len(result.rejects) / total:.1f}%), above the max_reject_fraction of source '{source.name}', "

@@ -102,7 +102,15 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
         .order_by(q.col("__ord"))
     )
     for ordinal, text, why, column in con.execute(_sql(bad)).fetchall():
-        rejects.append(Reject(shift(ordinal), _storable(text), _storable(why), column))
+        rejects.append(
+            Reject(
+                shift(ordinal),
+                _storable(text),
+                _storable(why),
+                column,
+                parquet=source.landing.format is m.FileFormat.PARQUET,
+            )
+        )
     if _has_rejects_table(source):
         structural = (
             q.select(

@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Reject:
-    line: int
+    line: int  # the record's line; a Parquet file's row + 1 (its rows counted after a header, as a CSV's)
     raw: str
     reason: str
     column: str | None = None  # the column that failed, where one did
+    parquet: bool = False
+
+    @property
+    def place(self) -> str:
+        """Where it is, in the words of its file: `line 5` of a CSV, `row 4` of a Parquet file."""
+        return f"row {self.line - 1}" if self.parquet else f"line {self.line}"
 
 
 @dataclass

@@ -618,6 +618,7 @@ def test_a_decimal_with_every_integer_digit_its_type_allows_loads_and_a_rounded_
     assert not result.error and result.rows == 2, result.error
     (reject,) = result.rejects
     assert reject.line == 3 and reject.column == "amount" and "1.005" in reject.reason, reject  # record 2
+    assert reject.place == "row 2"  # a Parquet file has rows, not lines (adversarial round 14)
     run = shop.run(full=True)  # the staging table is reloaded under the wider type
     assert [(o.step, o.status, o.error) for o in run.outcomes if o.step == "load:purchases"] == [
         ("load:purchases", "ok", "")
