@@ -25,7 +25,8 @@ import time
 import uuid
 from collections.abc import Callable
 
-from framework.compile.manifest import InternalQuery, Manifest, StepInfo, StepKind
+from framework.compile.manifest import InternalQuery, Manifest, SpecInfo, StepInfo, StepKind
+from framework.compile.manifest import step_id as id_of_step
 from framework.compile.selection import Selection
 from framework.errors import ConfigError, EltError
 from framework.execute.session import Session
@@ -35,7 +36,7 @@ from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, RunResult, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
 from framework.run.state import RunState, live_columns
-from framework.run.step_runners import STEP_RUNNERS, RunContext
+from framework.run.step_runners import STEP_RUNNERS, RunContext, inputs_changed_since_last_build
 from framework.settings import TargetSettings
 
 # Statuses under their short names (tests and callers compare outcomes with these).
@@ -230,34 +231,65 @@ def setup_warehouse(manifest: Manifest, conn: Session) -> None:
 def run_one_step(
     manifest: Manifest, conn: Session, lake: Lake, options: RunOptions, step_id: str, ensure: bool = True
 ) -> StepOutcome:
-    """One step on its own, as an orchestrator task runs it: a load loads what the ledger lacks, a
-    build always rebuilds (its upstream tasks ran), a check checks. Setup and tables are ensured
-    first unless `ensure` is off (a setup task ran them). Raises StepError when the step fails."""
+    """One step on its own, as an orchestrator task runs it: a load loads what the ledger lacks; a
+    build rebuilds when an input changed since its last build (the counters it consumed, not
+    the other tasks of the run, which it cannot see), its definition changed or it never built,
+    else it is up to date, as `elt run` says; a check checks, unless its model's build in this
+    run was up to date (its checks keep their verdict). Setup and tables are ensured first
+    unless `ensure` is off (a setup task ran them). Raises StepError when the step fails."""
     step: StepInfo | None = manifest.step(step_id)
     if step is None or step.kind not in STEP_RUNNERS:
         raise ConfigError(f"no load, build or check step {step_id!r} in the manifest of {manifest.pipeline.name}")
     live = ensure_tables(conn, manifest) if ensure else None
     context = RunContext(
-        manifest, conn, lake, options, Scheduler(full=True), RunState(manifest, conn, new_run_id(), options.origin)
+        manifest,
+        conn,
+        lake,
+        options,
+        Scheduler(full=options.full),
+        RunState(manifest, conn, new_run_id(), options.origin),
     )
     context.state.live = live
     if step.kind in (StepKind.BUILD, StepKind.LOAD):  # what each model had consumed; a model's table shape
         context.built = context.state.built()
-        context.scheduler.shapes = context.built.shapes
-    if step.kind is StepKind.CHECK and step.spec:
-        context.scheduler.mark_changed(step.spec)  # its build task ran before it
-    outcome = STEP_RUNNERS[step.kind](context, step)
-    assert outcome is not None  # a load, a full build and a wanted check always report
+        context.scheduler.built, context.scheduler.shapes = context.built.fingerprints, context.built.shapes
+    spec = manifest.spec(step.spec or "")
+    if step.kind is StepKind.BUILD and spec is not None:
+        for name in inputs_changed_since_last_build(context, spec):
+            context.scheduler.mark_changed(name)
+    outcome: StepOutcome | None
+    if step.kind is StepKind.CHECK and spec is not None and _built_up_to_date(context, spec):
+        outcome = StepOutcome(step.id, UP_TO_DATE, 0.0, kind=step.kind, detail="its model is up to date")
+    else:
+        if step.kind is StepKind.CHECK and step.spec:
+            context.scheduler.mark_changed(step.spec)  # its build task ran before it
+        outcome = STEP_RUNNERS[step.kind](context, step)
+    assert outcome is not None  # a load, a build and a wanted check always report
     attempts = [0]
 
     def log() -> None:  # retried on a dropped connection, as the step is
         attempts[0] += 1
         context.state.log(outcome, replace=attempts[0] > 1)
 
-    context.execute(log)
+    # a task run again in its DAG run (a retry after a commit, a cleared task) whose step has
+    # nothing left to do keeps the row of the attempt that did it
+    if outcome.status is not UP_TO_DATE or step.id not in context.state.logged_steps():
+        context.execute(log)
     if outcome.status is StepStatus.FAILED:
         raise StepError(outcome)
     return outcome
+
+
+def _built_up_to_date(context: RunContext, spec: SpecInfo) -> bool:
+    """Whether this run's build of `spec` found it up to date (its checks then keep their last
+    verdict, as in `elt run`), and no parent its relationships checks read was rebuilt in this
+    run (the model's rows may dangle: the checks say so)."""
+    logged = context.state.logged_steps()
+    built = logged.get(id_of_step(StepKind.BUILD, spec.name))
+    if built is None or built[0] != str(UP_TO_DATE):
+        return False
+    parents = [logged.get(id_of_step(StepKind.BUILD, parent), ("",))[0] for parent, _ in spec.check_parents]
+    return all(status in ("", str(UP_TO_DATE)) for status in parents)
 
 
 def run_pipeline(

@@ -684,6 +684,18 @@ def _current(ctx: RunContext, name: str) -> int:
     return max(last.seq if last else 0, ctx.whole_builds().get(name, 0))
 
 
+def inputs_changed_since_last_build(ctx: RunContext, spec: SpecInfo) -> set[str]:
+    """The inputs whose counter passed what the model's last build consumed of them (every
+    input when there is no such build, or no record of one of them): what an orchestrator's
+    build task, which cannot see the other tasks of its run, rebuilds for."""
+    last = ctx.built.last.get(spec.name)
+    if last is None:
+        return set(spec.depends_on)
+    return {
+        name for name in spec.depends_on if (since := last.consumed.get(name)) is None or _current(ctx, name) > since
+    }
+
+
 def _in_place(step: StepInfo, drift: Drift) -> tuple[StatementInfo, ...] | None:
     """The ADD COLUMNs that bring the table to its spec, when that is all it takes (only new
     columns, and a build that rewrites every row: see the compiler's add_columns); else None."""

@@ -49,3 +49,45 @@ def test_steps_of_one_origin_share_its_run_id_and_a_repeated_step_replaces_its_r
         (origin.run_id, "manual__1", datetime.datetime(2024, 1, 1), "build:dim_member"),
         (origin.run_id, "manual__1", datetime.datetime(2024, 1, 1), "load:members"),
     ]
+
+
+def test_an_orchestrators_build_with_nothing_new_is_up_to_date_as_in_elt_run(tmp_path):
+    """Adversarial round 17 (dag_rebuilds_up_to_date): a DAG run with nothing new rebuilt every
+    model (a table model emptied and refilled, its checks run again), where `elt run` says up to
+    date. A build task cannot see the other tasks of its run: it compares the counters of its
+    inputs with what its last build consumed."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "day1", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "day1")
+    assert not workspace.ingest(tmp_path / "day1", "2024-01-01").failed
+    settings = workspace.settings()
+    manifest, _ = manifest_for(str(workspace.pipeline), settings)
+    steps = [s.id for s in manifest.steps if s.kind.value in ("load", "build", "check")]
+
+    def dag_run(day: int) -> dict[str, str]:
+        logical = datetime.datetime(2024, 1, day, tzinfo=datetime.UTC)
+        origin = RunOrigin(airflow_run_id("tiny_shop", f"manual__{day}", logical), f"manual__{day}", logical)
+        options = dataclasses.replace(RunOptions(datetime.datetime(2024, 1, day)), origin=origin)
+        opened = open_warehouse(settings)
+        try:
+            from framework.run.runner import setup_warehouse
+
+            setup_warehouse(manifest, opened.session)
+            return {
+                step: str(run_one_step(manifest, opened.session, opened.lake, options, step, ensure=False).status)
+                for step in steps
+            }
+        finally:
+            opened.close()
+
+    first = dag_run(1)
+    assert first["build:dim_member"] == "ok" and first["check:dim_member"] in ("ok", "warned"), first
+    seqs = workspace.query("SELECT MAX(_build_seq) FROM dwh.dim_member")
+    idle = dag_run(2)
+    builds = {s: v for s, v in idle.items() if not s.startswith("load:")}
+    assert set(builds.values()) == {"up to date"}, idle  # every build and check, as `elt run` says
+    assert workspace.query("SELECT MAX(_build_seq) FROM dwh.dim_member") == seqs  # nothing rewritten
+    landing(tmp_path / "day3", "members_2024-01-03.csv", [HEADER, "9;new@example.com;gold;Faro;2024-01-03 10:00:00"])
+    assert not workspace.ingest(tmp_path / "day3", "2024-01-03").failed
+    changed = dag_run(3)
+    assert changed["build:dim_member"] == "ok" and changed["check:dim_member"] != "up to date", changed
