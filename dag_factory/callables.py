@@ -58,6 +58,16 @@ def _s3_lake(settings):
     return S3Lake(settings.s3_bucket, settings.s3_prefix, S3Hook(aws_conn_id=settings.aws_conn_id).get_conn())
 
 
+def _no_warehouse(settings) -> str:
+    """Why a reading task (freshness, summary) has no warehouse to read, or '': a local file not
+    made yet (a run whose `detect` failed) is not made by reading it."""
+    from framework.settings import LocalSettings
+
+    if isinstance(settings, LocalSettings) and not os.path.exists(settings.database):
+        return f"the warehouse {settings.database} does not exist yet (no step of any run has written it)"
+    return ""
+
+
 def _open(settings):
     """The target's warehouse session and lake, credentials from Airflow connections. A missing
     setting or a refused session fails the task for good; an unreachable or busy warehouse
@@ -86,13 +96,27 @@ def fail_not_scheduled(message: str, **context) -> None:
     _fail(message)
 
 
+def _landing_folder(settings, batch_date: str) -> str:
+    """The run's landing folder; a missing one fails the task, as `elt ingest` refuses it: a wrong
+    path (the target's landing, ELT_PROJECT_DIR) or a day not delivered, not an empty delivery
+    (and before `setup` could make a warehouse where none belongs)."""
+    landing = settings.landing_for(batch_date)
+    if not os.path.isdir(landing):
+        _fail(
+            f"landing folder {landing} does not exist (batch {batch_date}): check the target's landing and "
+            "ELT_PROJECT_DIR, or deliver the day's folder"
+        )
+    return landing
+
+
 def detect_landing(pipeline_root: str, target: str, project_dir: str, **context) -> int:
-    """How many landing files wait, per source (logged); ingest handles none gracefully."""
+    """How many landing files wait, per source (logged); ingest handles none gracefully, and a
+    landing folder that is not there fails here, first."""
     from framework.ingest import landing_files
     from framework.run.spec_cache import load_project_trusting
 
     settings = _settings(pipeline_root, target, project_dir)
-    landing = settings.landing_for(_batch_date(context))
+    landing = _landing_folder(settings, _batch_date(context))
     project, _ = load_project_trusting(pipeline_root, settings.cache_dir)
     counts = {s.name: len(landing_files(s, landing)) for s in project.sources}
     log.info("landing files in %s: %s", landing, counts)
@@ -126,10 +150,11 @@ def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context)
     else:
         from framework.lake.local import LocalLake
 
+        landing = _landing_folder(settings, batch_date)
         lake = LocalLake(settings.lake)
         report = ingest_pipeline(
             project,
-            settings.landing_for(batch_date),
+            landing,
             lake,
             batch_date,
             workers=1,
@@ -265,6 +290,9 @@ def check_freshness(pipeline_root: str, target: str, project_dir: str, **context
 
     settings = _settings(pipeline_root, target, project_dir)
     manifest = _manifest(pipeline_root, settings)
+    missing = _no_warehouse(settings)
+    if missing:
+        _fail(f"{missing}: no source has been loaded")
     opened = _open(settings)
     try:
         found = check(manifest, opened.session)
@@ -338,6 +366,8 @@ def _failed_in_run_log(
     from framework.run.state import RunState
 
     settings = _settings(pipeline_root, target, project_dir)
+    if _no_warehouse(settings):
+        return {}  # no step logged anything
     manifest = _manifest(pipeline_root, settings)
     opened = _open(settings)
     try:

@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import os
 import warnings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from framework.settings import TargetSettings
 
 
 class PipelineNotScheduled(UserWarning):
@@ -32,29 +36,54 @@ def find_pipelines(pipelines_dir: str) -> list[str]:
 def load_dags(pipelines_dir: str, project_dir: str | None = None, target: str | None = None) -> dict:
     """One DAG per pipeline under `pipelines_dir`. `project_dir` overrides the anchor of the
     targets' relative paths (framework.settings); by default each pipeline's own project folder."""
+    from framework.settings import resolve_target
+
+    if not os.path.isdir(pipelines_dir):  # a typo or an unmounted volume: every DAG would vanish
+        raise FileNotFoundError(f"ELT_PIPELINES_DIR {pipelines_dir!r} is not a folder: no pipeline can be loaded")
+    resolved: dict[str, TargetSettings | Exception] = {}
+    for root in find_pipelines(pipelines_dir):
+        try:
+            resolved[root] = resolve_target(root, target, project_dir)
+        except Exception as err:  # its stand-in says why (`_dag`); one pipeline never takes the others down
+            resolved[root] = err
+    folders: dict[str, list[str]] = {}  # pipeline name → its folders: a name is a dag_id
+    for root, settings in resolved.items():
+        if not isinstance(settings, Exception):
+            folders.setdefault(settings.pipeline, []).append(root)
+    dags = {}
+    for root, settings in resolved.items():
+        name = None if isinstance(settings, Exception) else settings.pipeline
+        if name is not None and len(folders[name]) > 1:  # no DAG built for either: Airflow would keep one
+            if name not in dags:
+                clash = f"two pipelines are named '{name}': {' and '.join(folders[name])} (E213)"
+                dags[name] = _not_scheduled(root, name, "another pipeline has its name", clash)
+            continue
+        dag = _dag(root, settings)
+        dags[dag.dag_id] = dag
+    return dags
+
+
+def _dag(root: str, settings: TargetSettings | Exception):
+    """The pipeline's DAG, or its stand-in when its target or specs have errors."""
     from dag_factory.build import DagSettings, build_dag
     from framework.errors import SpecError
     from framework.run.cache import manifest_for
-    from framework.settings import SettingsError, resolve_target
+    from framework.settings import SettingsError
 
-    dags = {}
-    for root in find_pipelines(pipelines_dir):
-        name = None
-        try:
-            settings = resolve_target(root, target, project_dir)
-            name = settings.pipeline
-            manifest, _ = manifest_for(root, settings)
-            dag = build_dag(manifest, DagSettings(root, settings))
-        except (SpecError, SettingsError) as err:
-            from framework.diagnostics import format_text
+    name = None if isinstance(settings, Exception) else settings.pipeline
+    try:
+        if isinstance(settings, Exception):
+            raise settings
+        manifest, _ = manifest_for(root, settings)
+        return build_dag(manifest, DagSettings(root, settings))
+    except (SpecError, SettingsError) as err:
+        from framework.diagnostics import format_text
 
-            what = "its specs have errors" if isinstance(err, SpecError) else f"its pipeline.yml: {err}"
-            details = format_text(list(err.diagnostics)) if err.diagnostics else ""
-            dag = _not_scheduled(root, name, what, details)
-        except Exception as err:  # one pipeline must never take the others down
-            dag = _not_scheduled(root, name, f"{type(err).__name__}: {err}", "")
-        dags[dag.dag_id] = dag
-    return dags
+        what = "its specs have errors" if isinstance(err, SpecError) else f"its pipeline.yml: {err}"
+        details = format_text(list(err.diagnostics)) if err.diagnostics else ""
+        return _not_scheduled(root, name, what, details)
+    except Exception as err:  # one pipeline must never take the others down
+        return _not_scheduled(root, name, f"{type(err).__name__}: {err}", "")
 
 
 def pipeline_name(root: str) -> str:

@@ -68,4 +68,23 @@ def lint_paths(paths: list[str]) -> tuple[LintResult, list[str]]:
         project, found = lint_project_folder(root)
         projects.append(project)
         diagnostics.extend(found)
+    diagnostics.extend(_shared_names(projects))
     return LintResult(tuple(projects), tuple(dict.fromkeys(diagnostics))), missing
+
+
+def _shared_names(projects: list[Project]) -> list[Diagnostic]:
+    """Two pipelines of one name: Airflow would keep one DAG of them (the name is the dag_id),
+    and a warehouse tells pipelines' runs, ledger and state apart by it."""
+    from framework.lint.semantic import pipeline_named_before
+
+    found = []
+    first: dict[str, str] = {}
+    for project in projects:
+        spec = project.pipeline
+        if spec is None:
+            continue
+        if spec.name in first:
+            found.append(pipeline_named_before(spec, first[spec.name]))
+        else:
+            first[spec.name] = spec.origin.path
+    return found

@@ -111,7 +111,12 @@ RULES: tuple[Rule, ...] = (
         "Invalid schedule (cron or preset), start date, `default_target` not among `targets`, or a DuckDB "
         "`memory_limit` below the 128MiB it needs to read a file.",
     ),
-    Rule("E213", "pipeline spec missing or repeated", "Each pipeline folder holds exactly one `kind: pipeline` spec."),
+    Rule(
+        "E213",
+        "pipeline spec missing or repeated",
+        "Each pipeline folder holds exactly one `kind: pipeline` spec, and pipelines linted together have "
+        "names of their own (a name is a DAG id).",
+    ),
     Rule(
         "E214",
         "Redshift hints",

@@ -416,6 +416,17 @@ def _default_target(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
         )
 
 
+def pipeline_named_before(spec: m.PipelineSpec, other: str) -> Diagnostic:
+    return _diag(
+        spec,
+        ("name",),
+        "E213",
+        f"pipeline name '{spec.name}' is also the name of {other}: one would replace the other's DAG "
+        "(the name is its dag_id), and a warehouse tells pipelines apart by name",
+        hint="Give each pipeline its own name.",
+    )
+
+
 def _memory_limits(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
     """A DuckDB memory limit too small to read one file fails every ingest and run, with DuckDB's
     out-of-memory text; lint says so where it is written."""

@@ -130,6 +130,43 @@ def test_a_pipeline_yml_that_does_not_parse_still_has_its_dag_named_after_its_fo
     assert bag.dags["half_done"].description.startswith("NOT SCHEDULED: ")
 
 
+def test_two_pipelines_of_one_name_both_stay_unscheduled_naming_both_folders(project):
+    """Adversarial round 17 (dup_pipeline_name): two pipeline.yml of one name gave one DAG, from
+    whichever folder sorted last, and the other pipeline was never scheduled, silently."""
+    for folder in ("shop_a", "shop_b"):
+        shutil.copytree(FIXTURES / "tiny_shop", project / "pipelines" / folder)
+    bag = dagbag()
+    assert bag.import_errors == {} and sorted(bag.dags) == ["tiny_shop"]
+    stand_in = bag.dags["tiny_shop"]
+    assert stand_in.schedule is None and [t.task_id for t in stand_in.tasks] == ["spec_errors"]
+    assert "two pipelines are named 'tiny_shop'" in stand_in.description
+    assert "shop_a" in stand_in.description and "shop_b" in stand_in.description
+
+
+def test_a_pipelines_folder_that_is_not_there_is_an_import_error_naming_it(project, monkeypatch):
+    """Adversarial round 17 (missing_pipelines_dir_silent): a typo in ELT_PIPELINES_DIR gave no
+    DAG and no import error: every pipeline vanished without a word."""
+    monkeypatch.setenv("ELT_PIPELINES_DIR", str(project / "pipelnes"))
+    bag = dagbag()
+    assert bag.dags == {} and len(bag.import_errors) == 1
+    (error,) = bag.import_errors.values()
+    assert "ELT_PIPELINES_DIR" in error and "pipelnes" in error and "is not a folder" in error
+
+
+def test_a_landing_folder_that_is_not_there_fails_the_run_at_detect(project, airflow_db):
+    """Adversarial round 17 (missing_landing_green): a wrong landing path or ELT_PROJECT_DIR gave
+    a green DAG run that loaded nothing (and made a warehouse where none belongs); `elt ingest`
+    refuses it. Now `detect` fails naming the folder, and nothing after it runs."""
+    tiny = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    dag = dagbag().dags["tiny_shop"]
+    run = dag.test(logical_date=datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC))
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert str(run.state) == "failed" and states["detect"] == "failed", states
+    assert states["ingest"] == "upstream_failed" and states["setup"] == "upstream_failed", states
+    assert not list(project.rglob("*.duckdb"))  # no warehouse made
+
+
 def test_dag_test_runs_olist_like_elt_run_and_a_rerun_changes_nothing(project, airflow_db, tmp_path_factory):
     with_olist(project)
     dag = dagbag().dags["olist"]

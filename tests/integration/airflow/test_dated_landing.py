@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from tests.conftest import FIXTURES
 from tests.support.workspace import Workspace
 from tests.unit.run.test_bad_input import GOOD, HEADER, landing
@@ -22,11 +24,21 @@ def test_a_run_of_a_dated_landing_folder_ingests_its_own_days_files_only(tmp_pat
     )
     for day, rows in (("2024-01-02", GOOD[:1]), ("2024-01-03", GOOD[1:])):
         landing(workspace.pipeline / "landing" / day, f"members_{day}.csv", [HEADER, *rows])
-    for day, files, rows in (("2024-01-03", 1, 2), ("2024-01-02", 1, 1), ("2024-01-04", 0, 0)):  # out of order
+    args = (str(workspace.pipeline), "dev", str(workspace.pipeline))
+    for day, files, rows in (("2024-01-03", 1, 2), ("2024-01-02", 1, 1)):  # out of order
         logical = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.UTC)
-        args = (str(workspace.pipeline), "dev", str(workspace.pipeline))
         assert callables.detect_landing(*args, logical_date=logical) == files
         assert callables.ingest_landing(*args, logical_date=logical) == {"files": files, "rows": rows}
+    # a day with no folder is not read as an empty delivery (nor from another day's files): it
+    # fails, as `elt ingest` refuses it (adversarial round 17); an empty folder is a day without data
+    from airflow.sdk.exceptions import AirflowFailException
+
+    no_folder = datetime.datetime(2024, 1, 4, tzinfo=datetime.UTC)
+    with pytest.raises(AirflowFailException, match="landing/2024-01-04 does not exist"):
+        callables.detect_landing(*args, logical_date=no_folder)
+    (workspace.pipeline / "landing" / "2024-01-04").mkdir()
+    assert callables.detect_landing(*args, logical_date=no_folder) == 0
+    assert callables.ingest_landing(*args, logical_date=no_folder) == {"files": 0, "rows": 0}
     lake = workspace.pipeline / "lake" / "tiny_shop" / "members"
     filed = sorted(p.relative_to(lake).as_posix() for p in lake.rglob("*.parquet"))
     assert filed == [

@@ -925,3 +925,20 @@ def test_w503_says_keys_from_cannot_help_an_input_read_again_across_keys(tiny):
     assert warning.path.endswith("models/daily_share.yml") and warning.key_path == "depends_on[0]", warning.format()
     assert "'purchases' is read again where no key path reaches the key (purchase_id)" in warning.message
     assert "keys_from cannot help here" in warning.hint and "the one declared is not used" in warning.hint
+
+
+def test_two_pipelines_linted_together_may_not_share_a_name(tmp_path):
+    """Adversarial round 17 (dup_pipeline_name): two folders whose pipeline.yml say `name: shop`
+    linted clean, and Airflow kept one DAG of the two."""
+    import shutil
+
+    from framework.lint import lint_paths
+    from tests.conftest import FIXTURES
+
+    for folder in ("shop_a", "shop_b"):
+        shutil.copytree(FIXTURES / "tiny_shop", tmp_path / "pipelines" / folder)
+    result, missing = lint_paths([str(tmp_path / "pipelines")])
+    assert missing == [] and len(result.projects) == 2
+    (clash,) = [d for d in result.diagnostics if d.code == "E213"]
+    assert clash.path.endswith("shop_b/pipeline.yml") and clash.key_path == "name", clash.format()
+    assert "pipeline name 'tiny_shop' is also the name of" in clash.message and "shop_a" in clash.message
