@@ -20,6 +20,7 @@ from framework.sql import expr as q
 from framework.sql.dialects import get_dialect
 
 RAW = "__raw"
+REDSHIFT_VARCHAR_BYTES = 65535
 
 
 def _text(name: str) -> exp.Column:
@@ -281,6 +282,18 @@ def _problems(column: m.Column) -> Iterator[tuple[exp.Expression, exp.Expression
     nul = exp.Anonymous(this="CONTAINS", expressions=[text.copy(), exp.Chr(expressions=[q.lit(0)])])
     why = f"column '{column.name}' holds a NUL character (U+0000), which PostgreSQL and Redshift cannot store"
     yield exp.And(this=present.copy(), expression=nul), q.lit(why)
+    # Redshift's VARCHAR counts bytes, 65535 at most (AWS "Character types"), and a COPY from
+    # Parquet has no TRUNCATECOLUMNS: a longer value would fail the load there, not here
+    size = exp.Anonymous(this="STRLEN", expressions=[text.copy()])  # DuckDB's STRLEN: UTF-8 bytes
+    wider = exp.GT(this=size, expression=q.lit(REDSHIFT_VARCHAR_BYTES))
+    shown = exp.Concat(
+        expressions=[
+            q.lit(f"column '{column.name}' holds "),
+            q.cast(size.copy(), "VARCHAR"),
+            q.lit(f" bytes of UTF-8, more than the {REDSHIFT_VARCHAR_BYTES:,} a Redshift VARCHAR holds"),
+        ]
+    )
+    yield exp.And(this=present.copy(), expression=wider), shown
     if ptype.length:
         length = exp.Length(this=text.copy())
         longer = exp.GT(this=length, expression=q.lit(ptype.length))

@@ -557,6 +557,21 @@ def test_a_value_longer_than_its_string_n_is_rejected_naming_column_and_length(s
     assert shop.query("SELECT member_id FROM staging.members ORDER BY 1") == [(1,), (2,), (3,)]
 
 
+def test_a_string_wider_than_a_redshift_varchar_in_bytes_is_rejected(shop):
+    """Adversarial round 19 (varchar_bytes_vs_ingest_length): Redshift's VARCHAR counts bytes,
+    65535 at most, and a COPY from Parquet cannot truncate: a 40,000-character 'ã' city (80,000
+    bytes) was ingested, and would fail the load in production. 32,000 of them (64,000 bytes) fit."""
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "max_reject_fraction: 0.5\n")
+    wide, fits = "ã" * 40_000, "ã" * 32_000
+    lines = [HEADER, f"4;d@x;gold;{wide};2024-01-02 10:00:00", f"5;e@x;gold;{fits};2024-01-02 10:00:00", *GOOD]
+    result = ingest_members(shop, lines)
+    assert not result.error and result.rows == 4
+    (reject,) = result.rejects
+    assert reject.line == 2 and reject.column == "city"
+    assert reject.reason == "column 'city' holds 80000 bytes of UTF-8, more than the 65,535 a Redshift VARCHAR holds"
+
+
 def test_a_quoted_empty_field_is_an_empty_string_and_an_unquoted_one_null(tmp_path):
     """As PostgreSQL reads CSV (adversarial round 6: an empty string could not be landed): a
     quoted field is a value, never a null marker — "" is '' and "NULL" the word in a string
