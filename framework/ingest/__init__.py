@@ -119,6 +119,11 @@ def ingest_pipeline(
     # the first and before a later one: loaded together, the latest version wins a key.
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
     versions = {p: stamp for _, p in jobs if seen[p].path in consumed}
+    clashes = _lake_name_clashes(
+        pipeline.name, jobs, versions, batch_date, {p: seen[p].path for _, p in jobs}, consumed
+    )
+    refused += [FileResult(s.name, p, error=clashes[p]) for s, p in jobs if p in clashes]
+    jobs = [(s, p) for s, p in jobs if p not in clashes]
     # Share the work across processes only from a single-threaded one (framework/forking.py).
     # A pool costs ~0.3 s to start and fill (each child imports its readers): only for batches
     # big enough to gain it back.
@@ -319,6 +324,40 @@ def _duckdb(memory_limit: int | None, spill: str) -> Iterator:
         yield con
     finally:
         con.close()
+
+
+def _lake_name_clashes(
+    pipeline: str,
+    jobs: list[tuple[m.SourceSpec, str]],
+    versions: dict[str, str],
+    batch_date: str,
+    identity: dict[str, str],
+    consumed: dict[str, LandingRecord],
+) -> dict[str, str]:
+    """Landing file → why it is refused, for files that would become the same lake file as
+    another landing file of their source and batch (`items.csv` and `items.csv.gz`, or
+    `a/items.csv` and `b/items.csv`): one would silently replace the other's rows. Every file of
+    such a clash in this ingest is refused, and a file whose lake name another landing file of
+    the batch took in an earlier ingest."""
+    taken = {record.lake_key: record.path for record in consumed.values() if record.batch_date == batch_date}
+    claims: dict[str, list[str]] = {}
+    for source, path in jobs:
+        key = f"{pipeline}/{source.name}/batch_date={batch_date}/{lake_name(path, versions.get(path, ''))}"
+        claims.setdefault(key, []).append(path)
+    why = {}
+    for key, paths in claims.items():
+        earlier = taken.get(key)
+        for path in paths:
+            rivals = [identity[p] for p in paths if p != path]
+            if earlier is not None and earlier != identity[path]:
+                rivals.append(f"{earlier} (ingested before)")
+            if rivals:
+                why[path] = (
+                    f"{path}: becomes lake file {key.rsplit('/', 1)[-1]} of batch {batch_date}, as "
+                    f"{' and '.join(rivals)} does: a lake file is named after its landing file without its "
+                    "folder and extension, and one would replace the other's rows. Rename one landing file"
+                )
+    return why
 
 
 def lake_name(landing_path: str, version: str = "") -> str:

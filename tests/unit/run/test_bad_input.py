@@ -239,6 +239,29 @@ def test_a_gz_file_that_is_not_gzip_is_named_so(shop):
     assert_nothing_lost(shop)
 
 
+def test_two_landing_files_that_would_become_one_lake_file_are_refused(shop):
+    """Adversarial round 20 (lake_name_collision): `members_x.csv` and `members_x.csv.gz` of one
+    batch were both written to lake file `members_x.parquet`, the second replacing the first's
+    rows, and both said ok. A lake file is named after its landing file without its extension:
+    such a clash is refused, in one ingest or across two of the batch."""
+    members = shop.pipeline / "sources" / "members.yml"
+    members.write_text(members.read_text().replace("path: members_*.csv", "path: members_*.csv*"))
+    folder = shop.folder / "landing2"
+    landing(folder, "members_x.csv", [HEADER, GOOD[0]])
+    landing(folder, "members_x.csv.gz", [HEADER, "7;g@x;gold;Faro;2024-01-02 10:00:00"], gz=True)
+    report = shop.ingest(folder, "2024-01-02", only={"members"})
+    assert [os.path.basename(f.landing_path) for f in report.failed] == ["members_x.csv", "members_x.csv.gz"]
+    for failed in report.failed:
+        assert "becomes lake file members_x.parquet of batch 2024-01-02" in failed.error, failed.error
+    assert not (shop.lake / "tiny_shop" / "members" / "batch_date=2024-01-02").exists()
+    (folder / "members_x.csv.gz").unlink()
+    assert not shop.ingest(folder, "2024-01-02", only={"members"}).failed  # the batch completed
+    landing(folder, "members_x.csv.gz", [HEADER, "7;g@x;gold;Faro;2024-01-02 10:00:00"], gz=True)
+    (later,) = shop.ingest(folder, "2024-01-02", only={"members"}).failed  # the .csv was ingested before
+    assert "as members_x.csv (ingested before) does" in later.error, later.error
+    assert_nothing_lost(shop)
+
+
 def test_truncated_gzip_is_a_clear_error(shop):
     whole = gzip.compress(("\n".join([HEADER, *GOOD * 200]) + "\n").encode())
     result = ingest_members(shop, whole[: len(whole) // 2], gz=False)  # gzip bytes, cut in the middle
