@@ -56,8 +56,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E202",
         "duplicate column",
-        "Two columns of one spec share a name (case aside: warehouses fold it), or a model table declares "
-        "the framework's _build_seq.",
+        "Two columns of one spec share a name (case aside: warehouses fold it), or a spec declares a column "
+        "the framework adds: a model table's _build_seq, a source's _batch_date, _source_file, _source_line "
+        "and _load_seq.",
     ),
     Rule(
         "E203",

@@ -12,7 +12,7 @@ from framework.spec import model as m
 from framework.spec.targets import MIN_DUCKDB_MEMORY, LocalTarget, fixed_memory_bytes
 from framework.spec.types import TypeParseError, parse_type
 from framework.spec.validate import format_key_path
-from framework.sql.schema import BUILD_SEQ
+from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 
 TEMPORAL = {"date", "timestamp", "timestamptz"}
 SCHEDULE_PRESETS = ("@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "none")
@@ -85,9 +85,12 @@ def _columns(spec) -> Iterator[Diagnostic]:
 
 
 def _framework_columns(spec) -> tuple[str, ...]:
-    """The columns the framework adds to a model's table (the build that last wrote the row)."""
+    """The columns the framework adds to a table: a model's the build that last wrote the row; a
+    source's (ingest's and the load's) the batch, file, line and load that brought it."""
     if spec.kind == "model" and spec.materialization is not m.Materialization.VIEW:
         return (BUILD_SEQ.name,)
+    if spec.kind == "source":
+        return (*(c.name for c in INGEST_COLUMNS), LOAD_SEQ.name)
     return ()
 
 

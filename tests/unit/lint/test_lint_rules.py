@@ -942,3 +942,14 @@ def test_two_pipelines_linted_together_may_not_share_a_name(tmp_path):
     (clash,) = [d for d in result.diagnostics if d.code == "E213"]
     assert clash.path.endswith("shop_b/pipeline.yml") and clash.key_path == "name", clash.format()
     assert "pipeline name 'tiny_shop' is also the name of" in clash.message and "shop_a" in clash.message
+
+
+@pytest.mark.parametrize("name", ["_source_line", "_Batch_Date", "_source_file", "_load_seq"])
+def test_a_source_does_not_declare_a_column_the_framework_adds(tiny, name):
+    """Adversarial round 20 (source_framework_column_name): a source column `_source_line` linted
+    clean; ingest wrote a Parquet file with two of them, which no run could read again."""
+    spec = tiny / "sources" / "members.yml"
+    spec.write_text(spec.read_text().replace("columns:\n", f"columns:\n  - {{name: {name}, type: bigint}}\n", 1))
+    found = [d for d in lint(tiny) if d.code == "E202"]
+    assert [(d.path.removeprefix("./"), d.line) for d in found] == [("sources/members.yml", 10)], found
+    assert f"duplicate column '{name}' (the framework's" in found[0].message
