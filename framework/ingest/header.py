@@ -69,11 +69,16 @@ def read_header(path: str, source: m.SourceSpec) -> list[str]:
         ) from None
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         raise IngestError(f"{path}: cannot read the file: {err}") from None
+    declared = [c.name for c in source.columns]
+    if not options.header:  # no header: the declared columns, in order, by position
+        if row and row != [""] and len(row) != len(declared):
+            raise IngestError(
+                f"{path}:1: {len(row)} field(s) where the source declares {len(declared)} columns "
+                f"({', '.join(declared)}), read by position (header: false)"
+            )
+        return declared
     if not row or row == [""]:
-        raise IngestError(
-            f"{path}:1:1: the file is empty; expected a header with the columns "
-            f"{', '.join(c.name for c in source.columns)}"
-        )
+        raise IngestError(f"{path}:1:1: the file is empty; expected a header with the columns {', '.join(declared)}")
     return row
 
 

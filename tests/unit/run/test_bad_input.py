@@ -262,6 +262,18 @@ def test_two_landing_files_that_would_become_one_lake_file_are_refused(shop):
     assert_nothing_lost(shop)
 
 
+def test_a_file_without_a_header_is_read_by_position(shop):
+    """Adversarial round 20 (header_false_ignored): `header: false` passed lint, then ingest read
+    the first row as the header and refused the file."""
+    members = shop.pipeline / "sources" / "members.yml"
+    members.write_text(members.read_text().replace("header: true}", "header: false}") + "max_reject_fraction: 0.5\n")
+    result = ingest_members(shop, [GOOD[0], "9;e@x;gold;Rome;not a date", GOOD[1]], name="members_nohead.csv")
+    assert result.rows == 2 and [(r.line, r.column) for r in result.rejects] == [(2, "updated_at")], result
+    (shop.folder / "landing2" / "members_nohead.csv").unlink()
+    short = ingest_members(shop, ["1;a@x;gold"], name="members_short.csv")
+    assert "members_short.csv:1: 3 field(s) where the source declares 5 columns" in short.error, short.error
+
+
 def test_truncated_gzip_is_a_clear_error(shop):
     whole = gzip.compress(("\n".join([HEADER, *GOOD * 200]) + "\n").encode())
     result = ingest_members(shop, whole[: len(whole) // 2], gz=False)  # gzip bytes, cut in the middle
