@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import glob
 import os
+import re
 import shutil
 import tempfile
 import zlib
@@ -391,6 +392,14 @@ def _unreadable(path: str, source: m.SourceSpec, err: Exception) -> str:
     that is why; DuckDB's first line of text otherwise."""
     from framework.ingest.line_endings import mixed_endings
 
+    too_long = re.search(r"Maximum line size of (\d+) bytes exceeded", str(err))
+    if source.landing.format is m.FileFormat.CSV and too_long:
+        limit = int(too_long.group(1))
+        where = _first_line_longer_than(path, limit)
+        return (
+            f"{path}:{where}: the line is longer than the {limit:,} bytes a CSV line may have here; "
+            "no value that long could load into Redshift either (a VARCHAR holds 65,535 bytes)"
+        )
     if source.landing.format is m.FileFormat.CSV:
         try:
             mixed = mixed_endings(path, source.landing.csv.quote)
@@ -407,6 +416,20 @@ def _unreadable(path: str, source: m.SourceSpec, err: Exception) -> str:
         if misquoted is not None:
             return f"{path}:{misquoted.line}: {misquoted.describe(source.landing.csv.quote)}"
     return f"{path}: cannot read the file as {source.landing.format.value}: {str(err).splitlines()[0]}"
+
+
+def _first_line_longer_than(path: str, limit: int) -> str:
+    """The number of the file's first line past `limit` bytes ('?' when it cannot be read)."""
+    from framework.ingest.header import open_binary
+
+    try:
+        with open_binary(path) as handle:
+            for number, line in enumerate(handle, 1):
+                if len(line.rstrip(b"\r\n")) > limit:
+                    return str(number)
+    except (OSError, EOFError, zlib.error):
+        pass
+    return "?"
 
 
 def ingest_file(

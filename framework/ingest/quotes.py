@@ -5,7 +5,10 @@ message can say what to fix. Python's csv reader, strict, reads the file as Duck
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from framework.ingest.header import open_text
@@ -24,7 +27,7 @@ class QuoteProblem:
 def quote_problem(path: str, options: m.CsvOptions) -> QuoteProblem | None:
     """The first quote out of place, with the line it is on (for a field never closed, the line
     it opens on), or None when the file reads as CSV."""
-    with open_text(path, options.encoding) as handle:
+    with open_text(path, options.encoding) as handle, _no_field_limit():
         reader = csv.reader(handle, delimiter=options.delimiter, quotechar=options.quote, strict=True)
         starts = 1
         try:
@@ -37,3 +40,14 @@ def quote_problem(path: str, options: m.CsvOptions) -> QuoteProblem | None:
         except UnicodeDecodeError:
             return None  # not text in its encoding: DuckDB's words say it
     return None
+
+
+@contextlib.contextmanager
+def _no_field_limit() -> Iterator[None]:
+    """Python's csv reader refuses a field past 128 KiB ("field larger than field limit"), which
+    is no quote out of place; DuckDB reads such a field. Lifted while this pass reads, then put back."""
+    before = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)

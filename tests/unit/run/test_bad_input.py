@@ -274,6 +274,15 @@ def test_a_file_without_a_header_is_read_by_position(shop):
     assert "members_short.csv:1: 3 field(s) where the source declares 5 columns" in short.error, short.error
 
 
+def test_a_line_too_long_to_read_names_its_line_not_a_quote(shop):
+    """Adversarial round 20 (big_field_misleading_error): a 2.1 MB field, no quote in the file,
+    failed it as "a quote out of place: field larger than field limit (131072)"."""
+    result = ingest_members(shop, [HEADER, GOOD[0], "9;" + "x" * 2_100_000 + ";gold;Rome;2024-01-02 10:00:00"])
+    assert "members_2024-01-02.csv:3: the line is longer than the 2,000,000 bytes" in result.error, result.error
+    assert "quote" not in result.error
+    assert_nothing_lost(shop)
+
+
 def test_truncated_gzip_is_a_clear_error(shop):
     whole = gzip.compress(("\n".join([HEADER, *GOOD * 200]) + "\n").encode())
     result = ingest_members(shop, whole[: len(whole) // 2], gz=False)  # gzip bytes, cut in the middle
