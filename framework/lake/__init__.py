@@ -9,10 +9,13 @@ folder is `local.py`, S3 is `s3.py` (same interface).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from framework.errors import LakeError  # re-exported: lake code raises it
+
+_R = TypeVar("_R")
 
 __all__ = [
     "BatchRecord",
@@ -147,7 +150,7 @@ class LakeRecords:
     def _write_record(self, pipeline: str, kind: str, name: str, text: str) -> None:
         raise NotImplementedError
 
-    def _records(self, pipeline: str, kind: str) -> list[str]:
+    def _records(self, pipeline: str, kind: str) -> list[tuple[str, str]]:
         raise NotImplementedError
 
     def _record_names(self, pipeline: str, kind: str) -> list[str]:
@@ -163,15 +166,29 @@ class LakeRecords:
         self._write_record(pipeline, "_batches", f"batch_date={record.batch_date}.json", record.to_json())
 
     def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
-        records = (BatchRecord.from_json(text) for text in self._records(pipeline, "_batches"))
+        records = self._parsed(pipeline, "_batches", BatchRecord.from_json)
         return {record.batch_date: record for record in records}
 
     def write_landing_record(self, pipeline: str, record: LandingRecord) -> None:
         self._write_record(pipeline, "_landing", record.name, record.to_json())
 
     def landing_records(self, pipeline: str) -> dict[str, LandingRecord]:
-        records = (LandingRecord.from_json(text) for text in self._records(pipeline, "_landing"))
+        records = self._parsed(pipeline, "_landing", LandingRecord.from_json)
         return {record.path: record for record in records}
+
+    def _parsed(self, pipeline: str, kind: str, parse: Callable[[str], _R]) -> list[_R]:
+        """Every record of `kind`; a damaged one (a hand edit, a bad copy) is named, not a
+        JSONDecodeError: the pipeline waits on it, so the operator must find it."""
+        found = []
+        for where, text in self._records(pipeline, kind):
+            try:
+                found.append(parse(text))
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError) as err:
+                raise LakeError(
+                    f"{where}: a damaged lake record ({type(err).__name__}: {err}); restore it, or remove it "
+                    "and ingest its batch again"
+                ) from None
+        return found
 
 
 @dataclass(frozen=True)

@@ -154,13 +154,14 @@ class LocalLake(LakeRecords):
         folder = os.path.join(self.root, pipeline, kind)
         return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
-    def _records(self, pipeline: str, kind: str) -> list[str]:
+    def _records(self, pipeline: str, kind: str) -> list[tuple[str, str]]:
         folder = os.path.join(self.root, pipeline, kind)
         texts = []
         for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
             if name.endswith(".json"):
-                with open(os.path.join(folder, name), encoding="utf-8") as handle:
-                    texts.append(handle.read())
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    texts.append((path, handle.read()))
         return texts
 
     def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:

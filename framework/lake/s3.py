@@ -150,14 +150,15 @@ class S3Lake(LakeRecords):
             pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
             return [obj["Key"][len(prefix) :] for page in pages for obj in page.get("Contents", [])]
 
-    def _records(self, pipeline: str, kind: str) -> list[str]:
+    def _records(self, pipeline: str, kind: str) -> list[tuple[str, str]]:
         prefix = self._key("lake", pipeline, kind) + "/"
         texts = []
         with self._errors("list", self.bucket, prefix):
             for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
                 for obj in page.get("Contents", []):
                     if obj["Key"].endswith(".json"):
-                        texts.append(self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read().decode())
+                        body = self.client.get_object(Bucket=self.bucket, Key=obj["Key"])["Body"].read()
+                        texts.append((f"s3://{self.bucket}/{obj['Key']}", body.decode(errors="replace")))
         return texts
 
     def write_copy_manifest(self, pipeline: str, source: str, run_id: str, files: list[LakeFile]) -> str:

@@ -107,3 +107,22 @@ def test_a_batch_record_names_the_source_of_each_refused_file_and_reads_one_writ
     assert not gate.withholds("purchases")  # it had nothing refused: nothing new, not failed
     unnamed = BatchGate.of({"2024-01-02": old}, set(), frozenset(), loaded_through="2024-01-01")
     assert unnamed.blocked_from == "2024-01-02" and not unnamed.withholds("members")
+
+
+def test_a_damaged_lake_record_is_named_with_what_to_do(tmp_path):
+    """Adversarial round 20 (lake_record_damaged_unclear_error): a damaged batch or landing record
+    made every run and ingest end in "internal error: JSONDecodeError", naming no file."""
+    import pytest
+
+    from framework.errors import LakeError
+    from framework.lake import BatchRecord
+    from framework.lake.local import LocalLake
+
+    lake = LocalLake(str(tmp_path / "lake"))
+    lake.write_batch_record("p", BatchRecord("2024-01-01", True))
+    assert set(lake.batch_records("p")) == {"2024-01-01"}
+    record = tmp_path / "lake" / "p" / "_batches" / "batch_date=2024-01-01.json"
+    for damaged in (b"garbage", b'{"batch_date": "2024-01-01", "complete": true, "files": [1]}', b"\xff\xfe"):
+        record.write_bytes(damaged)
+        with pytest.raises(LakeError, match=r"_batches/batch_date=2024-01-01\.json: a damaged lake record"):
+            lake.batch_records("p")
