@@ -392,7 +392,7 @@ def _compare(path: str, manifest):
     try:
         with open(path, encoding="utf-8") as handle:
             old = Manifest.from_json(handle.read())
-    except (OSError, ValueError, KeyError, TypeError, CompileError) as err:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, CompileError) as err:
         print(f"elt: cannot read the manifest to compare with, {path}: {err}", file=sys.stderr)
         return None
     if old.target != manifest.target:

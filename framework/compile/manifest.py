@@ -241,14 +241,19 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
-        data = json.loads(text)
-        if data.get("manifest_version") != MANIFEST_VERSION:
-            from framework.errors import CompileError
+        from framework.errors import CompileError
 
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise CompileError(f"not a manifest: a JSON {type(data).__name__}, not an object")
+        if data.get("manifest_version") != MANIFEST_VERSION:
             raise CompileError(
                 f"manifest version {data.get('manifest_version')!r} is not {MANIFEST_VERSION}; recompile"
             )
-        return _load(cls, data)
+        try:
+            return _load(cls, data)
+        except KeyError as err:
+            raise CompileError(f"not a whole manifest: it lacks {err}") from None
 
 
 @functools.cache

@@ -209,3 +209,19 @@ def test_no_sql_is_assembled_with_fstrings():
             for match in sql_fstring.finditer(path.read_text()):
                 found.append(f"{path.relative_to(REPO)}: {match.group(0)[:40]!r}")
     assert found == []
+
+
+def test_a_file_that_is_not_a_manifest_says_so():
+    """Adversarial round 20 (plan_compare_malformed_manifest): `plan --compare` on `[]` ended in
+    an internal AttributeError, on a manifest missing a field in a bare 'framework_version'."""
+    import json
+
+    import pytest
+
+    from framework.compile.manifest import MANIFEST_VERSION, Manifest
+    from framework.errors import CompileError
+
+    with pytest.raises(CompileError, match="not a manifest: a JSON list, not an object"):
+        Manifest.from_json("[]")
+    with pytest.raises(CompileError, match="not a whole manifest: it lacks 'framework_version'"):
+        Manifest.from_json(json.dumps({"manifest_version": MANIFEST_VERSION}))
