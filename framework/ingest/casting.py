@@ -149,11 +149,22 @@ def _exact_decimal(value: exp.Expression, precision: int, scale: int) -> exp.Exp
     # those alone (it costs twice the casts, on the millions of values of a big file)
     long = exp.GT(this=exp.Length(this=value.copy()), expression=q.lit(wide_scale))
     rounded = exp.Case(ifs=[exp.If(this=long, true=past_scale)], default=exp.Boolean(this=False))
+    # an exponent moves digits past even the wide scale (`7e-40` casts to 0 both ways): the value
+    # then must equal the fitted one as a double too
+    exponent = exp.Anonymous(this="REGEXP_MATCHES", expressions=[value.copy(), q.lit("[eE]")])
+    as_double = exp.EQ(
+        this=exp.TryCast(this=value.copy(), to=exp.DataType.build("DOUBLE")),
+        expression=exp.Cast(this=fitted.copy(), to=exp.DataType.build("DOUBLE")),
+    )
+    # DuckDB's cast takes digit separators (`1_5` is 15); PostgreSQL and Redshift refuse them
+    separators = exp.Anonymous(this="CONTAINS", expressions=[value.copy(), q.lit("_")])
     return q.and_all(
         [
             exp.Not(this=exp.Is(this=fitted, expression=exp.Null())),
             exp.EQ(this=exact, expression=exp.Cast(this=fitted.copy(), to=exp.DataType.build(wide))),
             exp.Not(this=rounded),
+            exp.Not(this=separators),
+            exp.Case(ifs=[exp.If(this=exponent, true=as_double)], default=exp.Boolean(this=True)),
         ]
     )
 

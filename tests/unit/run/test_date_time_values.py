@@ -96,3 +96,25 @@ def test_a_word_postgresql_does_not_read_as_a_boolean_is_rejected(text):
         conn.execute(f"INSERT INTO {RAW} VALUES (?)", [text])
         (why,) = conn.execute(f"SELECT {reason((column,)).sql('duckdb')} FROM {RAW}").fetchone()
     assert why == f"column 'b': '{text}' is not a valid boolean"
+
+
+@pytest.mark.parametrize(
+    "text,loads",
+    [
+        ("12.50", True),
+        ("1.25e1", True),  # an exponent is a number PostgreSQL and Redshift read
+        ("-0.5E-1", False),  # -0.05: past the scale of 1
+        ("7e-40", False),  # a digit past even DECIMAL(38, s): read as 0 by both casts before
+        ("1e-300", False),
+        ("1_5", False),  # DuckDB's digit separator: 15 there, refused by PostgreSQL and Redshift
+        ("1_000.5", False),
+    ],
+)
+def test_a_decimal_is_exact_as_written(text, loads):
+    """Adversarial round 20 (decimal_tiny_exponent_to_zero, decimal_underscore_accepted)."""
+    column = m.Column("x", "decimal(10,1)", PortableType("decimal", precision=10, scale=1))
+    with duckdb.connect() as conn:
+        conn.execute(f"CREATE TABLE {RAW} (x VARCHAR)")
+        conn.execute(f"INSERT INTO {RAW} VALUES (?)", [text])
+        (why,) = conn.execute(f"SELECT {reason((column,)).sql('duckdb')} FROM {RAW}").fetchone()
+    assert (why is None) == loads, why
