@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from framework.forking import single_threaded as _single_threaded
 from framework.ingest.header import IngestError, plan_header, read_header
 from framework.ingest.report import FileResult, IngestReport
+from framework.ingest.transcode import utf8_file
 from framework.lake import BatchRecord, Lake, LakeFile, LandingRecord, file_version, lake_key, sha256_of
 from framework.spec import model as m
 
@@ -446,8 +447,8 @@ def ingest_file(
     plan = plan_header(path, header, source)
     result = FileResult(source.name, path, notes=list(plan.notes))
     try:
-        with _literally(path) as readable:  # DuckDB reads `*`, `?`, `[` in a path as a glob
-            counts = reading.stage_raw(con, readable, plan.file_columns, source)
+        with utf8_file(path, source) as (utf8, read_as), _literally(utf8) as readable:  # `*`, `?`, `[`: a glob
+            counts = reading.stage_raw(con, readable, plan.file_columns, read_as)
         result.rejects = reading.collect_rejects(con, source, plan.file_columns)
         result.notes += reading.padded_keys(con, source)
     except duckdb.Error as err:

@@ -283,6 +283,34 @@ def test_a_line_too_long_to_read_names_its_line_not_a_quote(shop):
     assert_nothing_lost(shop)
 
 
+@pytest.mark.parametrize(
+    "encoding,city,loaded",
+    [
+        ("cp1252", "\u20acuro \u201cquoted\u201d".encode("cp1252"), "€uro “quoted”"),
+        ("latin-1", b"Bras\xedlia \x85 \x9f", "Bras\u00edlia \x85 \x9f"),  # C1 bytes: latin-1 holds all 256
+    ],
+)
+def test_a_single_byte_encoding_the_schema_allows_loads(shop, encoding, city, loaded):
+    """Adversarial round 20 (cp1252_encoding_unsupported, latin1_c1_bytes_refused): `encoding:
+    cp1252` failed every file ("The CSV Reader does not support the encoding"), and one byte in
+    0x80–0x9F failed a latin-1 file with no line. Such a file is read through a UTF-8 copy."""
+    members = shop.pipeline / "sources" / "members.yml"
+    members.write_text(members.read_text().replace("header: true}", f"header: true, encoding: {encoding}}}"))
+    row = b"4;d@x;gold;" + city + b";2024-01-02 10:00:00"
+    result = ingest_members(shop, b"\n".join([HEADER.encode(), row, GOOD[0].encode()]) + b"\n")
+    assert not result.error and result.rows == 2, result
+    assert shop.run().ok
+    assert shop.query("SELECT city FROM staging.members WHERE member_id = 4") == [(loaded,)]
+
+
+def test_a_byte_the_encoding_lacks_names_its_line_and_column(shop):
+    members = shop.pipeline / "sources" / "members.yml"
+    members.write_text(members.read_text().replace("header: true}", "header: true, encoding: cp1252}"))
+    result = ingest_members(shop, b"\n".join([HEADER.encode(), GOOD[0].encode(), b"4;d@x;gold;X\x81;2024-01-02"]))
+    assert "members_2024-01-02.csv:3:13: byte 0x81 is not a character of cp1252" in result.error, result.error
+    assert_nothing_lost(shop)
+
+
 def test_truncated_gzip_is_a_clear_error(shop):
     whole = gzip.compress(("\n".join([HEADER, *GOOD * 200]) + "\n").encode())
     result = ingest_members(shop, whole[: len(whole) // 2], gz=False)  # gzip bytes, cut in the middle
