@@ -441,7 +441,7 @@ def ingest_file(
     from framework.ingest import reading
 
     if source.landing.format is m.FileFormat.PARQUET:
-        header = reading.parquet_header(path)
+        header = reading.parquet_header(path, source)
     else:
         header = read_header(path, source)
     plan = plan_header(path, header, source)

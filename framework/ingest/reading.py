@@ -22,16 +22,26 @@ class Counts:
     records: int  # data records seen: staged plus structurally rejected
 
 
-def parquet_header(path: str) -> list[str]:
+def parquet_header(path: str, source: m.SourceSpec) -> list[str]:
     """The column names of a landing Parquet file; a file that is not Parquet (truncated, or
-    another format under the name) is refused naming it, as a damaged CSV is."""
+    another format under the name) is refused naming it, as a damaged CSV is. A declared column
+    that is a list, struct or map is refused too: read as text it would be DuckDB's rendering
+    of it (`[a, b]`), no value of a declared type."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        return list(pq.read_schema(path).names)
+        schema = pq.read_schema(path)
     except (pa.ArrowException, OSError) as err:
         raise IngestError(f"{path}: cannot read the file as parquet: {err}") from None
+    declared = {c.name: c for c in source.columns}
+    for field in schema:
+        if field.name in declared and pa.types.is_nested(field.type):
+            raise IngestError(
+                f"{path}: column '{field.name}' is a nested Parquet type ({field.type}), which no declared "
+                f"type holds ({declared[field.name].type_text}): flatten it before delivery"
+            )
+    return list(schema.names)
 
 
 def _sql(expression: exp.Expression) -> str:

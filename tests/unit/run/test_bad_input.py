@@ -311,6 +311,17 @@ def test_a_byte_the_encoding_lacks_names_its_line_and_column(shop):
     assert_nothing_lost(shop)
 
 
+def test_a_nested_parquet_column_is_refused_naming_it(shop):
+    """Adversarial round 20 (parquet_list_as_string): a list column declared string loaded as
+    DuckDB's rendering of it (`[a, b]`)."""
+    folder = shop.folder / "landing2"
+    rows = [{"purchase_id": ["p1", "p2"], "member_id": 1, "amount": "1.00", "purchased_at": "2024-01-02 09:00:00"}]
+    purchases(folder, rows=rows)
+    (result,) = shop.ingest(folder, "2024-01-02", only={"purchases"}).files
+    assert "column 'purchase_id' is a nested Parquet type (list<" in result.error, result.error
+    assert_nothing_lost(shop)
+
+
 def test_truncated_gzip_is_a_clear_error(shop):
     whole = gzip.compress(("\n".join([HEADER, *GOOD * 200]) + "\n").encode())
     result = ingest_members(shop, whole[: len(whole) // 2], gz=False)  # gzip bytes, cut in the middle
