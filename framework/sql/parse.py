@@ -60,10 +60,20 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
         line, col = sql.file_position(1, 1)
         message = f"model SQL must be one SELECT query, found {what}"
         return ParsedModel(None, (Diagnostic(sql.path, line, col, "E402", message),))
-    tree = spelled_functions(listagg_separators(statements[0]), sql.text)
+    tree = folded(spelled_functions(listagg_separators(statements[0]), sql.text))
     ctes = frozenset(cte_names(tree))
     tables = dict.fromkeys(t.name for t in tree.find_all(exp.Table) if not t.args.get("db") and not names_a_cte(t))
     return ParsedModel(tree, (), tuple(tables), ctes)
+
+
+def folded(tree: _Tree) -> _Tree:
+    """Unquoted names in lower case, as Redshift reads them (AWS "Names and identifiers": standard
+    identifiers are case-insensitive, folded to lower case): `SELECT ID FROM ITEMS` reads the
+    spec `items`' column `id`. A quoted name keeps its case."""
+    for name in tree.find_all(exp.Identifier):
+        if not name.quoted and name.name != name.name.lower():
+            name.set("this", name.name.lower())
+    return tree
 
 
 # Redshift functions sqlglot reads as the same node as another with other semantics: the name
@@ -137,7 +147,7 @@ def parse_condition(sql: m.SqlText, key_path: str = "") -> ParsedCondition:
     if len(statements) != 1:
         at = offset_position(sql.text, _second_statement_offset(sql.text))
         return problem(*at, "E412", f"a check condition must be one expression, found {len(statements)} statements")
-    tree = spelled_functions(statements[0], sql.text)
+    tree = folded(spelled_functions(statements[0], sql.text))
     if not isinstance(tree, (exp.Condition, exp.Subquery)) or isinstance(tree, exp.Query):
         what = "a SELECT query" if isinstance(tree, exp.Query) else f"a {tree.key.upper()}"
         return problem(1, 1, "E412", f"a check condition must be one boolean expression, found {what}")

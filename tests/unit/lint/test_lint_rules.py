@@ -953,3 +953,20 @@ def test_a_source_does_not_declare_a_column_the_framework_adds(tiny, name):
     found = [d for d in lint(tiny) if d.code == "E202"]
     assert [(d.path.removeprefix("./"), d.line) for d in found] == [("sources/members.yml", 10)], found
     assert f"duplicate column '{name}' (the framework's" in found[0].message
+
+
+def test_unquoted_names_are_read_in_lower_case_as_redshift_reads_them(tiny):
+    """Adversarial round 20 (unquoted_identifier_case): `SELECT P.PURCHASE_ID … FROM PURCHASES P`
+    failed lint (E403/E404/E407) where Redshift folds unquoted names to lower case."""
+    from framework.compile import compile_project
+    from framework.spec.project import load_project
+
+    sql = tiny / "models" / "fact_purchase.sql"
+    text = sql.read_text()
+    sql.write_text(text.replace("p.purchase_id", "P.PURCHASE_ID").replace("FROM purchases AS p", "FROM PURCHASES AS P"))
+    assert lint(tiny) == []
+    project, _ = load_project(str(tiny))
+    build = next(s for s in compile_project(project, "duckdb").steps if s.id == "build:fact_purchase")
+    assert any("p.purchase_id" in s.sql and "FROM staging.purchases AS p" in s.sql for s in build.statements)
+    sql.write_text(text.replace("p.purchase_id", 'p."PURCHASE_ID"'))  # quoted: its case is kept
+    assert [d.code for d in lint(tiny)] == ["E404"]
