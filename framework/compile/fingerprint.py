@@ -51,8 +51,13 @@ def fingerprints(spec) -> dict[str, str]:
             **({"allow_empty_snapshot": True} if spec.allow_empty_snapshot else {}),
             **({"on_conflict": spec.on_conflict.value} if spec.on_conflict is not m.OnConflict.KEEP_LAST else {}),
         }
+        # which rows a staging table keeps across batches: rows loaded under another key or mode
+        # stay as they were kept, so a change needs a reload from the lake to equal a fresh load
+        # (`deduplicate` and `on_conflict` decide between rows of one batch: from then on)
+        kept_by = [spec.primary_key, spec.load_mode.value]
         return {
             "data": _digest(data),
+            "table": _digest(kept_by),
             "physical": _digest(None),
             "checks": _digest(None),
             "metadata": _digest(

@@ -107,7 +107,8 @@ class SpecInfo:
     @property
     def table_shape(self) -> str:
         """A model table's columns, keys and physical hints: a build whose table was made for
-        another shape recreates it (a table model) or refuses to run (an incremental one)."""
+        another shape recreates it (a table model) or refuses to run (an incremental one). A
+        staging table's: the rule its rows were kept by across batches (key, load mode)."""
         return dict(self.fingerprints).get("table", "")
 
     @property

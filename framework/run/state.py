@@ -23,6 +23,9 @@ REFUSED = "refused"
 # the fingerprint of a model whose table was gone at setup (dropped outside elt): setup made it
 # anew, empty, and its next build is whole
 LOST = "lost"
+# the fingerprint of a source's row: not a build, the rule its staging table keeps rows by (its
+# table_shape), recorded by the load that first kept rows by it
+SOURCE_LOADED = "source"
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ class RunState:
             built.fingerprints[model] = fingerprint
             if shape:
                 built.shapes[model] = shape
+            if fingerprint == SOURCE_LOADED:
+                continue
             if fingerprint == REFUSED:
                 built.refused.add(model)
             elif fingerprint == LOST:
@@ -158,6 +163,11 @@ class RunState:
         self._insert(conn, spec.name, spec.built_from, spec.table_shape or None, seq, consumed)
         if whole:
             self.record_whole(conn, spec.name, seq)
+
+    def record_kept_by(self, conn: Session, source: str, rule: str) -> None:
+        """Inside a load's transaction: the rule (a source's table fingerprint) its staging table
+        keeps rows by, in the source's own model_builds row (`SOURCE_LOADED`, not a build)."""
+        self._insert(conn, source, SOURCE_LOADED, rule)
 
     def record_whole(self, conn: Session, relation: str, seq: int) -> None:
         """A build or a load that rewrote its whole table (a model's whole build, a source's

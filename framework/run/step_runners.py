@@ -166,6 +166,17 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             "a loaded file is never reloaded: deliver corrections as a new file or batch (or reload the source "
             f"from the lake as it is now: `elt run --full --select {source}+`)",
         )
+    kept_by = ctx.built.shapes.get(source)  # the rule its staged rows were kept by (None: not recorded yet)
+    if kept_by is not None and kept_by != spec.table_shape and not reload and (pending.new or pending.loaded):
+        return _refused(
+            ctx,
+            step,
+            started,
+            "its load was refused",
+            "its primary_key or load_mode changed since its rows were loaded: "
+            f"{spec.table} kept them by the rule before, so loading more would not equal a load from scratch. "
+            f"Reload it from the lake under the new rule: `elt run --full --select {source}+`",
+        )
     drift = ctx.state.drift(spec)
     additions = None if reload else _in_place(step, drift)
     if drift and additions is None and not reload:  # a column removed, renamed or retyped: the staged history has it
@@ -382,6 +393,9 @@ def _consume(
     ctx.state.invalidate(conn, step.invalidate)
     if reloaded is not None:
         ctx.state.record_whole(conn, source, reloaded)
+    spec = ctx.manifest.spec(source)
+    if spec is not None and ctx.built.shapes.get(source) != spec.table_shape:  # first load, or a reload
+        ctx.state.record_kept_by(conn, source, spec.table_shape)
 
 
 def _reload_prelude(ctx: RunContext, step: StepInfo, drifted: bool) -> tuple[StatementInfo, ...]:

@@ -212,3 +212,33 @@ def test_a_model_switching_between_view_and_table_is_made_as_its_new_kind(tmp_pa
         assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
         assert workspace.query(kinds) == [(expected,)]
         assert workspace.query("SELECT COUNT(*) FROM mart.member_list") == [(3,)]
+
+
+def test_a_source_whose_key_rule_changed_refuses_to_load_until_reloaded(tmp_path):
+    """Adversarial round 20 (source_key_change_no_reload): an upsert source's primary_key widened
+    from [member_id] to [member_id, updated_at]; the next loads went on, with the rows the old key had
+    collapsed gone for good, where a load from scratch keeps them. The load now refuses, naming
+    the reload, and the reload equals a load from scratch."""
+    from tests.conftest import FIXTURES
+    from tests.unit.run.test_bad_input import HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    purchases(tmp_path / "day01")
+    for day, rows in (("01", ["1;a@x;gold;Lyon;2024-01-01 10:00:00"]), ("02", ["1;a@x;gold;Nice;2024-01-02 10:00:00"])):
+        landing(tmp_path / f"day{day}", f"members_2024-01-{day}.csv", [HEADER, *rows])
+        assert not workspace.ingest(tmp_path / f"day{day}", f"2024-01-{day}").failed
+    first = workspace.run()
+    assert first.ok, [(o.step, o.error) for o in first.outcomes if o.error]
+    assert workspace.query("SELECT city FROM staging.members") == [("Nice",)]  # one row per member
+    spec = workspace.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text().replace("primary_key: [member_id]", "primary_key: [member_id, updated_at]"))
+    landing(tmp_path / "day03", "members_2024-01-03.csv", [HEADER, "2;b@x;gold;Faro;2024-01-03 10:00:00"])
+    assert not workspace.ingest(tmp_path / "day03", "2024-01-03", only={"members"}).failed
+    load = next(o for o in workspace.run().outcomes if o.step == "load:members")
+    assert load.status == "failed" and "primary_key or load_mode changed" in load.error
+    assert "elt run --full --select members+" in load.error
+    assert workspace.query("SELECT COUNT(*) FROM staging.members") == [(1,)]  # untouched
+    assert workspace.run(full=True).ok
+    rows = "SELECT member_id, city FROM staging.members ORDER BY 1, 2"
+    assert workspace.query(rows) == [(1, "Lyon"), (1, "Nice"), (2, "Faro")]  # as a load from scratch keeps them
+    assert workspace.run().ok  # the rule is recorded: loads go on
