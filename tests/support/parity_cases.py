@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -687,3 +688,28 @@ def lint_refuses(sql: str) -> bool:
     except UnsupportedError:
         return True
     return False
+
+
+def functions_missing(target: str, run: Callable[[str], object], after: Callable[[], object] = lambda: None):
+    """(calls that fail because the target lacks the function, how many ran): each catalogue
+    function lint accepts, rendered for `target` and passed to `run`; `after` follows each (a
+    PostgreSQL session's ROLLBACK). A call that fails otherwise (NULL arguments that do not suit
+    it) proves the function exists."""
+    from framework.compile.render import RenderError
+    from framework.errors import WarehouseError
+
+    missing, ran = [], 0
+    for name, sql in catalogue_calls():
+        if lint_refuses(sql):
+            continue
+        try:
+            run(rendered(Case(name, sql), target))
+            ran += 1
+        except WarehouseError as err:
+            if "does not exist" in str(err) or "Catalog Error" in str(err):
+                missing.append(f"{name}: {str(err).splitlines()[0]}")
+        except RenderError as err:
+            missing.append(f"{name}: {err}")
+        finally:
+            after()
+    return missing, ran

@@ -34,20 +34,8 @@ def test_postgres_computes_redshifts_value(case: Case, session):
 def test_every_function_lint_accepts_exists_on_postgres(session):
     """Adversarial round 15 (catalogued_fn_fail_duckdb): ANY_VALUE, DEXP, QUOTE_LITERAL … passed
     lint and stopped a PostgreSQL run at "function does not exist"."""
-    from framework.errors import WarehouseError
-    from tests.support.parity_cases import catalogue_calls, lint_refuses
+    from tests.support.parity_cases import functions_missing
 
-    missing, ran = [], 0
-    for name, sql in catalogue_calls():
-        if lint_refuses(sql):
-            continue
-        try:
-            session.execute(rendered(Case(name, sql), "postgres"))
-            ran += 1
-        except WarehouseError as err:  # it exists when NULL arguments merely do not suit it
-            if "does not exist" in str(err) and "function" in str(err):
-                missing.append(f"{name}: {str(err).splitlines()[0]}")
-        finally:
-            session.execute("ROLLBACK")
+    missing, ran = functions_missing("postgres", session.execute, lambda: session.execute("ROLLBACK"))
     assert not missing, missing
     assert ran > 80  # the catalogue was walked, not skipped

@@ -122,21 +122,8 @@ def test_a_division_by_zero_fails_as_on_redshift_and_a_guarded_one_does_not(divi
 def test_every_function_lint_accepts_exists_on_duckdb(warehouse):
     """Adversarial round 15 (catalogued_fn_fail_duckdb): DEXP, DATE_PART_YEAR, QUOTE_LITERAL …
     passed lint and stopped the run at "function does not exist"."""
-    from framework.compile.render import RenderError
-    from framework.errors import WarehouseError
-    from tests.support.parity_cases import catalogue_calls, lint_refuses
+    from tests.support.parity_cases import functions_missing
 
-    missing, ran = [], 0
-    for name, sql in catalogue_calls():
-        if lint_refuses(sql):
-            continue
-        try:
-            warehouse.execute(rendered(Case(name, sql), "duckdb")).fetchall()
-            ran += 1
-        except WarehouseError as err:  # it exists when NULL arguments merely do not suit it
-            if "does not exist" in str(err) or "Catalog Error" in str(err):
-                missing.append(f"{name}: {str(err).splitlines()[0]}")
-        except RenderError as err:
-            missing.append(f"{name}: {err}")
+    missing, ran = functions_missing("duckdb", lambda sql: warehouse.execute(sql).fetchall())
     assert not missing, missing
     assert ran > 80  # the catalogue was walked, not skipped
