@@ -689,7 +689,9 @@ def test_a_step_whose_commit_went_through_before_the_connection_dropped_is_not_r
             ("purchases", 1),
         ]
         assert conn.execute("SELECT COUNT(*) FROM dwh.fact_purchase").fetchone() == (1,)
-        builds = conn.execute("SELECT model, COUNT(*) FROM elt.model_builds GROUP BY 1 ORDER BY 1").fetchall()
+        builds = conn.execute(
+            "SELECT model, COUNT(*) FROM elt.model_builds WHERE data_fingerprint <> 'source' GROUP BY 1 ORDER BY 1"
+        ).fetchall()
         assert builds == [("dim_member", 1), ("fact_purchase", 1)], builds
 
 

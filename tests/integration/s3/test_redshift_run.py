@@ -215,7 +215,8 @@ def expected_templates(manifest, new_files: dict[str, int], live: set[str] = fro
             files = new_files.get(step.spec, 0)
             if files:
                 statements = [s.sql for s in step.statements for _ in range(files if s.per_file else 1)]
-                sent += transaction(statements + invalidate(step.spec))
+                # a first load records the rule its staging table keeps rows by (key, load mode)
+                sent += transaction(statements + invalidate(step.spec) + [internal["model_state_insert"]])
         elif step.kind == "build":
             checks = manifest.step(f"check:{step.spec}")
             audit = [s.sql for s in checks.statements] or [c.count_sql for c in checks.checks]
