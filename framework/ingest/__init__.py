@@ -122,7 +122,7 @@ def ingest_pipeline(
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
     versions = {p: stamp for _, p in jobs if seen[p].path in consumed}
     clashes = _lake_name_clashes(
-        pipeline.name, jobs, versions, batch_date, {p: seen[p].path for _, p in jobs}, consumed
+        lake, pipeline.name, jobs, versions, batch_date, {p: seen[p].path for _, p in jobs}, consumed
     )
     refused += [FileResult(s.name, p, error=clashes[p]) for s, p in jobs if p in clashes]
     jobs = [(s, p) for s, p in jobs if p not in clashes]
@@ -329,6 +329,7 @@ def _duckdb(memory_limit: int | None, spill: str) -> Iterator:
 
 
 def _lake_name_clashes(
+    lake: Lake,
     pipeline: str,
     jobs: list[tuple[m.SourceSpec, str]],
     versions: dict[str, str],
@@ -344,7 +345,7 @@ def _lake_name_clashes(
     taken = {record.lake_key: record.path for record in consumed.values() if record.batch_date == batch_date}
     claims: dict[str, list[str]] = {}
     for source, path in jobs:
-        key = f"{pipeline}/{source.name}/batch_date={batch_date}/{lake_name(path, versions.get(path, ''))}"
+        key = lake_key(lake.batch_file(pipeline, source.name, batch_date, lake_name(path, versions.get(path, ""))))
         claims.setdefault(key, []).append(path)
     why = {}
     for key, paths in claims.items():

@@ -21,6 +21,12 @@ EXTRA_OK = MODEL_HEAD + (
 )
 
 
+def only_w503(tiny):
+    """The one W503 the pipeline lints with (it fails when there are none or several)."""
+    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    return warning
+
+
 def write(path, text):
     return ("write", path, text)
 
@@ -701,7 +707,7 @@ def test_w503_says_why_no_key_can_be_traced(tiny, select, reason, hint):
     else:
         first = text.split("\n", 4)
         sql.write_text(select + "\n" + first[4])
-    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    warning = only_w503(tiny)
     assert reason in warning.message and hint in warning.hint, warning.format()
     assert warning.path.endswith("models/fact_purchase.yml") and (warning.line, warning.col) == (9, 18)
 
@@ -720,7 +726,7 @@ def test_w503_names_a_view_input_whose_changes_are_not_recorded(tiny):
         "  - {name: n, type: bigint, nullable: false}\n"
         "sql: SELECT v.member_id, COUNT(*) AS n FROM v_big v GROUP BY v.member_id\n"
     )
-    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    warning = only_w503(tiny)
     assert warning.path.endswith("models/big_buyers.yml") and warning.key_path == "depends_on[0]", warning.format()
     assert "'v_big' is a view" in warning.message and "make it a table or incremental model" in warning.hint
 
@@ -755,7 +761,7 @@ def test_not_in_over_a_subquery_rebuilds_whole_and_lint_says_to_write_not_exists
         "keys: {business: [member_id]}\ncolumns:\n  - {name: member_id, type: bigint, nullable: false, tests: [unique]}\n"
         "sql: SELECT m.member_id FROM members m WHERE m.member_id NOT IN (SELECT p.member_id FROM purchases p)\n"
     )
-    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    warning = only_w503(tiny)
     assert warning.path.endswith("models/lapsed.yml") and NOT_IN in warning.message, warning.format()
     assert "NOT EXISTS" in warning.hint and "keys_from cannot help" in warning.hint, warning.hint
     project, _ = load_project(str(tiny))
@@ -782,7 +788,7 @@ def test_w503_names_a_table_input_without_keys_whose_changes_are_not_recorded(ti
         "  - {name: n, type: bigint, nullable: false}\n"
         "sql: SELECT l.member_id, COUNT(*) AS n FROM purchase_list l GROUP BY l.member_id\n"
     )
-    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    warning = only_w503(tiny)
     assert warning.path.endswith("models/member_counts.yml") and warning.key_path == "depends_on[0]", warning.format()
     assert "'purchase_list' is a table model without keys.business" in warning.message
     assert "Declare keys.business on 'purchase_list'" in warning.hint
@@ -921,7 +927,7 @@ def test_w503_says_keys_from_cannot_help_an_input_read_again_across_keys(tiny):
         "  GROUP BY CAST(p2.purchased_at AS DATE))\n"
         "  SELECT p.purchase_id, d.n FROM purchases p JOIN d ON d.day = CAST(p.purchased_at AS DATE)\n"
     )
-    (warning,) = [d for d in lint(tiny) if d.code == "W503"]
+    warning = only_w503(tiny)
     assert warning.path.endswith("models/daily_share.yml") and warning.key_path == "depends_on[0]", warning.format()
     assert "'purchases' is read again where no key path reaches the key (purchase_id)" in warning.message
     assert "keys_from cannot help here" in warning.hint and "the one declared is not used" in warning.hint

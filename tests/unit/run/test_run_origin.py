@@ -15,6 +15,24 @@ from tests.support.workspace import Workspace
 from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
 
 
+def delivered_shop(tmp_path):
+    """The tiny pipeline with one day delivered and ingested: (workspace, settings, manifest)."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    settings = workspace.settings()
+    manifest, _ = manifest_for(str(workspace.pipeline), settings)
+    return workspace, settings, manifest
+
+
+def dag_run_options(day: int) -> RunOptions:
+    """The options of a step task of DAG run `manual__<day>`, batch 2024-01-<day>."""
+    logical = datetime.datetime(2024, 1, day, tzinfo=datetime.UTC)
+    origin = RunOrigin(airflow_run_id("tiny_shop", f"manual__{day}", logical), f"manual__{day}", logical)
+    return dataclasses.replace(RunOptions(datetime.datetime(2024, 1, day)), origin=origin)
+
+
 def test_the_run_id_is_the_same_for_a_dag_run_and_differs_between_dag_runs():
     logical = datetime.datetime(2024, 1, 1, 3, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
     first = airflow_run_id("olist", "scheduled__2024-01-01T01:00:00+00:00", logical)
@@ -26,15 +44,9 @@ def test_the_run_id_is_the_same_for_a_dag_run_and_differs_between_dag_runs():
 
 
 def test_steps_of_one_origin_share_its_run_id_and_a_repeated_step_replaces_its_row(tmp_path):
-    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
-    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
-    purchases(tmp_path / "landing")
-    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
-    settings = workspace.settings()
-    manifest, _ = manifest_for(str(workspace.pipeline), settings)
-    logical = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
-    origin = RunOrigin(airflow_run_id("tiny_shop", "manual__1", logical), "manual__1", logical)
-    options = dataclasses.replace(RunOptions(datetime.datetime(2024, 1, 1)), origin=origin)
+    workspace, settings, manifest = delivered_shop(tmp_path)
+    options = dag_run_options(1)
+    origin = options.origin
     opened = open_warehouse(settings)
     try:
         from framework.run.runner import setup_warehouse
@@ -56,18 +68,11 @@ def test_an_orchestrators_build_with_nothing_new_is_up_to_date_as_in_elt_run(tmp
     model (a table model emptied and refilled, its checks run again), where `elt run` says up to
     date. A build task cannot see the other tasks of its run: it compares the counters of its
     inputs with what its last build consumed."""
-    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
-    landing(tmp_path / "day1", "members_2024-01-01.csv", [HEADER, *GOOD])
-    purchases(tmp_path / "day1")
-    assert not workspace.ingest(tmp_path / "day1", "2024-01-01").failed
-    settings = workspace.settings()
-    manifest, _ = manifest_for(str(workspace.pipeline), settings)
+    workspace, settings, manifest = delivered_shop(tmp_path)
     steps = [s.id for s in manifest.steps if s.kind.value in ("load", "build", "check")]
 
     def dag_run(day: int) -> dict[str, str]:
-        logical = datetime.datetime(2024, 1, day, tzinfo=datetime.UTC)
-        origin = RunOrigin(airflow_run_id("tiny_shop", f"manual__{day}", logical), f"manual__{day}", logical)
-        options = dataclasses.replace(RunOptions(datetime.datetime(2024, 1, day)), origin=origin)
+        options = dag_run_options(day)
         opened = open_warehouse(settings)
         try:
             from framework.run.runner import setup_warehouse
