@@ -450,7 +450,8 @@ def ingest_file(
     try:
         with utf8_file(path, source) as (utf8, read_as), _literally(utf8) as readable:  # `*`, `?`, `[`: a glob
             counts = reading.stage_raw(con, readable, plan.file_columns, read_as)
-        result.rejects = reading.collect_rejects(con, source, plan.file_columns)
+        at = reading.record_lines(con, source, plan.file_columns)
+        result.rejects = reading.collect_rejects(con, source, plan.file_columns, at)
         result.notes += reading.padded_keys(con, source)
     except duckdb.Error as err:
         raise IngestError(_unreadable(path, source, err)) from None
@@ -467,7 +468,7 @@ def ingest_file(
     with tempfile.TemporaryDirectory() as tmp:
         local = os.path.join(tmp, name)
         delivered = os.path.basename(path) + (f" (version {version})" if version else "")
-        result.rows = reading.write_good_rows(con, source, local, batch_date, delivered)
+        result.rows = reading.write_good_rows(con, source, local, batch_date, delivered, at)
         lake_path = lake.batch_file(pipeline, source.name, batch_date, name)
         lake.put(local, lake_path)
         result.lake_path = lake_path

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from framework.errors import IngestError
-from framework.ingest import casting
+from framework.ingest import casting, lines
 from framework.ingest.report import Reject
 from framework.lake.arrow import ROW_GROUP_ROWS, lake_schema, write_lake_parquet
 from framework.spec import model as m
@@ -60,10 +60,19 @@ def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> 
         reader = q.subquery(casting.quoted_empties(csv, header, source), "__file")
     ordinal = q.alias(exp.Window(this=exp.RowNumber()), "__ord")
     raw = q.select(exp.Star(), ordinal).from_(reader)
+    if _has_rejects_table(source):  # a CSV: a quoted field may hold line breaks (framework/ingest/lines.py)
+        raw = raw.select(q.alias(lines.breaks_in(_may_hold_text(header, source)), lines.BREAKS))
     staged = q.select(exp.Star(), q.alias(casting.reason(source.columns), "__why")).from_(q.subquery(raw, casting.RAW))
     con.execute(_sql(q.create_temp_as(casting.RAW, staged)))
     (staged_rows,) = con.execute(_sql(q.select(exp.Count(this=exp.Star())).from_(q.table(casting.RAW)))).fetchone()
     return Counts(staged_rows + _structural_count(con, source))
+
+
+def _may_hold_text(header: tuple[str, ...], source: m.SourceSpec) -> tuple[str, ...]:
+    """The file's columns a value with a line break can load from: strings, and columns the
+    spec does not declare (left out of the lake, never checked)."""
+    types = {c.name: c.type for c in source.columns}
+    return tuple(h for h in header if (kind := types.get(h)) is None or kind.name == "string")
 
 
 def _has_rejects_table(source: m.SourceSpec) -> bool:
@@ -81,14 +90,26 @@ def _structural_count(con, source: m.SourceSpec) -> int:
     return con.execute(_sql(query)).fetchone()[0]
 
 
-def _line_expression(source: m.SourceSpec) -> exp.Expression:
-    """The record line of a staged row: its ordinal, shifted by the header and by the structurally
-    rejected records before it."""
-    return exp.Add(this=q.col("__ord"), expression=q.lit(_header_lines(source)))
+def record_lines(con, source: m.SourceSpec, header: tuple[str, ...]) -> lines.RecordLines:
+    """The line each staged row and each structurally rejected record starts on."""
+    if not _has_rejects_table(source):  # Parquet: a row is a row, line breaks in values are values
+        return lines.RecordLines(_header_lines(source))
+    query = (
+        q.select(q.col("line"), exp.Min(this=q.col("csv_line")))
+        .from_(q.table(REJECTS))
+        .group_by(q.col("line"))
+        .order_by(q.col("line"))
+    )
+    header_lines = _header_lines(source)
+    structural = [
+        # DuckDB's csv_line is the whole record; after a blank line it starts with that line's break
+        lines.Structural(int(line) - header_lines, (csv_line or "").lstrip("\r\n").count("\n"))
+        for line, csv_line in con.execute(_sql(query)).fetchall()
+    ]
+    return lines.record_lines(con, header_lines, casting.RAW, header, structural)
 
 
-def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
-    shift = _line_map(con, source)
+def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...], at: lines.RecordLines):
     rejects: list[Reject] = []
     delimiter = source.landing.csv.delimiter
     raw_text = exp.Anonymous(
@@ -114,7 +135,7 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
     for ordinal, text, why, column in con.execute(_sql(bad)).fetchall():
         rejects.append(
             Reject(
-                shift(ordinal),
+                at.of_ordinal(ordinal),
                 _storable(text),
                 _storable(why),
                 column,
@@ -135,7 +156,8 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...]):
                 continue
             seen.add(line)
             reason = _structural_reason(kind, message, column)
-            rejects.append(Reject(int(line), _storable(csv_line or ""), _storable(reason), column))
+            record = int(line) - _header_lines(source)
+            rejects.append(Reject(at.of_structural(record), _storable(csv_line or ""), _storable(reason), column))
     return sorted(rejects, key=lambda r: r.line)
 
 
@@ -178,64 +200,26 @@ def _structural_reason(kind: str, message: str, column: str | None) -> str:
     return f"{kind.lower()}: {text}" + (f" (column '{column}')" if column else "")
 
 
-@dataclass(frozen=True)
-class LineMap:
-    """ordinal → record line, stepping over lines DuckDB rejected structurally."""
-
-    header: int  # header lines before the first record
-    rejected: list[int]  # record lines DuckDB rejected structurally, ascending
-
-    def __call__(self, ordinal: int) -> int:
-        line = ordinal + self.header
-        for skipped in self.rejected:  # few: rejects are rare or the file fails the threshold
-            if skipped <= line:
-                line += 1
-        return line
-
-
-def _line_map(con, source: m.SourceSpec) -> LineMap:
-    header = _header_lines(source)
-    rejected: list[int] = []
-    if _has_rejects_table(source):
-        query = q.select(q.col("line")).distinct().from_(q.table(REJECTS)).order_by(q.col("line"))
-        rejected = [int(r[0]) for r in con.execute(_sql(query)).fetchall()]
-    return LineMap(header, rejected)
-
-
-def write_good_rows(con, source: m.SourceSpec, local_path: str, batch_date: str, file_name: str) -> int:
+def write_good_rows(
+    con, source: m.SourceSpec, local_path: str, batch_date: str, file_name: str, at: lines.RecordLines
+) -> int:
     """Typed rows in the spec's column order, then _batch_date, _source_file, _source_line."""
-    shift = _line_map(con, source)
-    line = _line_expression(source)
-    if shift.rejected:  # rare: map ordinals past rejected records with a small lookup
-        values = exp.Values(
-            expressions=[exp.Tuple(expressions=[q.lit(r)]) for r in shift.rejected],
-            alias=exp.TableAlias(this=q.ident("__r"), columns=[q.ident("line")]),
-        )
-        line = exp.Add(
-            this=line,
-            expression=exp.Subquery(
-                this=q.select(exp.Count(this=exp.Star()))
-                .from_(values)
-                .where(exp.LTE(this=q.col("line", "__r"), expression=line.copy()))
-            ),
-        )
     outputs = [q.alias(casting.typed(c), c.name) for c in source.columns] + [
         q.alias(q.cast(q.lit(batch_date), "DATE"), "_batch_date"),
         q.alias(q.lit(file_name), "_source_file"),
-        q.alias(q.cast(line, "BIGINT"), "_source_line"),
+        q.alias(q.cast(at.line_sql(), "BIGINT"), "_source_line"),
     ]
     good = q.select(*outputs).from_(q.table(casting.RAW)).where(exp.Is(this=q.col("__why"), expression=exp.Null()))
     # Rows leave in file order without sorting: `__raw` was written in `__ord` order (one table,
     # a window with an empty OVER) and a scan with a filter and a projection keeps that order
     # (DuckDB's "Order Preservation": insertion order, preserve_insertion_order on by default).
-    # Sorting ten million rows doubled ingest's memory. The lookup of rejected records above is
-    # a subquery (a join, whose order is not kept): then the rows are sorted.
-    if shift.rejected:
-        good = good.order_by(q.col("__ord"))
+    # Sorting ten million rows doubled ingest's memory.
     # The lake's own writer, not DuckDB's COPY: every type in the encoding Redshift's COPY reads
     # (framework/lake/arrow.py); DuckDB gives any decimal past 18 digits 16 bytes, not the
     # minimum length for its precision that the spec Redshift follows asks for.
     batches = con.sql(_sql(good)).to_arrow_reader(ROW_GROUP_ROWS)
+    if at.shifted:
+        batches = at.relined(batches, "_source_line")
     return write_lake_parquet(batches, local_path, source.columns + INGEST_COLUMNS)
 
 

@@ -352,6 +352,57 @@ def test_a_line_break_inside_a_quoted_field_is_not_a_line_ending(tmp_path):
     assert found is not None and (found.line, found.first, found.other) == (4, "LF", "CRLF")
 
 
+def _record_starts(text: str) -> list[int]:
+    """The line each record of a `;` CSV starts on, as Python's csv reader counts them."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    starts, line = [], 1
+    for _ in reader:
+        starts.append(line)
+        line = reader.line_num + 1
+    return starts[1:]  # the header's line is no record
+
+
+def _mixed_members(seed: int) -> tuple[str, dict[int, str]]:
+    """A members file of good rows, rows with a bad value and rows with a field missing, each
+    maybe with line breaks in a quoted city: the file's text and each record's kind by id."""
+    import random
+
+    rng = random.Random(seed)
+    kinds, records = {}, [HEADER]
+    for member in range(1, rng.randint(20, 40)):
+        kind = rng.choice(["good", "good", "good", "bad value", "missing field"])
+        city = rng.choice(["Lisbon", '"Rua A\n2.º andar"', '"Porto\n\nNorte"', '"x\r\ny"'])
+        stamp = "2024-01-02 10:00:00"
+        if kind == "bad value":  # a line break in a timestamp is a bad value too
+            stamp = rng.choice(["2024-13-45 10:00:00", '"2024-01-02\n10:00:00"'])
+        fields = [str(member), f"m{member}@x", "gold", city, stamp]
+        records.append(";".join(fields if kind != "missing field" else fields[:4]))
+        kinds[member] = kind
+    return "\n".join(records) + "\n", kinds
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_records_line_counts_line_breaks_in_quoted_fields_and_rejected_records(shop, seed):
+    """Adversarial round 20: DuckDB numbers records, not lines. A quoted field with line breaks
+    and a record rejected for its field count moved every later reject's line and `_source_line`
+    (two rejected records in a row put the next row one line early). Each is now the line the
+    record starts on, as Python's csv reader counts lines."""
+    text, kinds = _mixed_members(seed)
+    starts = dict(zip(kinds, _record_starts(text), strict=True))
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text() + "max_reject_fraction: 0.9\n")
+    result = ingest_members(shop, text.encode())
+    assert not result.error, result.error
+    rejected = sorted(starts[m] for m, kind in kinds.items() if kind != "good")
+    assert sorted(r.line for r in result.rejects) == rejected
+    assert shop.run().ok
+    staged = dict(shop.query("SELECT member_id, _source_line FROM staging.members WHERE _batch_date = '2024-01-02'"))
+    assert staged == {m: starts[m] for m, kind in kinds.items() if kind == "good"}
+
+
 def test_a_key_ending_with_blanks_is_named_as_redshift_would_compare_it_equal(tmp_path):
     """Adversarial round 8 (AWS review): Redshift compares VARCHAR ignoring trailing blanks, so
     `p1 ` and `p1` are one key there and two on DuckDB and PostgreSQL. Ingest loads the rows and
