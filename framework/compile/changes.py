@@ -70,6 +70,14 @@ def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
 
 
 def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement) -> SpecChange:
+    if before.table != after.table:  # its layer's schema changed in pipeline.yml
+        made = "reloaded from the lake" if after.kind == "source" else "built whole"
+        return SpecChange(
+            after.name,
+            "rebuild",
+            f"its table moves from {before.table} to {after.table}: made anew there and {made}; "
+            f"{before.table} is left in place",
+        )
     table_change, added, alters = _table_change(before, after, alter_statement)
     if before.fingerprint("data") != after.fingerprint("data"):
         return SpecChange(after.name, "rebuild", "columns, keys, history or SQL changed", table_change, added, alters)

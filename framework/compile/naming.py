@@ -131,12 +131,14 @@ INTERNAL_TABLES = (
             _c("table_shape", "string"),  # the shape its table was built with (table fingerprint)
             _c("build_seq", "bigint"),  # the model's build counter
             _c("consumed", "string"),  # JSON {input: its load_seq or build_seq this build had seen}
+            _c("relation", "string"),  # schema.table the build (or a source's load) wrote: a move is seen
         ),
         # Insert-only (a build's transaction never reads it, so parallel builds never meet in a
         # serializable conflict): a model's latest row wins, and setup prunes the rows behind its
         # latest build. It replaced elt.model_state, whose DELETE+INSERT did conflict.
         ("pipeline", "model", "built_at"),
         "What each model was built from: a run skips models that are up to date.",
+        added=("relation",),
     ),
 )
 

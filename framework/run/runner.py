@@ -174,6 +174,7 @@ class Runner:
     def run(self) -> list[StepOutcome]:
         self.state.live = ensure_tables(self.conn, self.manifest)
         built = self.state.built()
+        self.state.mark_removed(self.conn, built)
         self.scheduler.built, self.scheduler.shapes = built.fingerprints, built.shapes
         self.context.built = built
         outcomes = []

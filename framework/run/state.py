@@ -23,6 +23,9 @@ REFUSED = "refused"
 # the fingerprint of a model whose table was gone at setup (dropped outside elt): setup made it
 # anew, empty, and its next build is whole
 LOST = "lost"
+# the fingerprint of a model whose spec was deleted (written by the first prune after): the rows
+# its readers' changes were recorded by go, so a model that comes back is made anew, built whole
+REMOVED = "removed"
 # the fingerprint of a source's row: not a build, the rule its staging table keeps rows by (its
 # table_shape), recorded by the load that first kept rows by it
 SOURCE_LOADED = "source"
@@ -67,6 +70,14 @@ class BuiltState:
     last: dict[str, LastBuild] = field(default_factory=dict)  # model → its latest build
     refused: set[str] = field(default_factory=set)  # models whose latest row is REFUSED
     lost: set[str] = field(default_factory=set)  # models whose table was gone since their latest build
+    removed: set[str] = field(default_factory=set)  # models whose spec was deleted since their latest build
+    relations: dict[str, str] = field(default_factory=dict)  # spec → the schema.table its latest build or load wrote
+
+    def moved_from(self, spec: SpecInfo) -> str | None:
+        """The table `spec`'s rows were last written to, when that is not its table now (its
+        layer's schema changed in pipeline.yml): the state describes that table, not this one."""
+        before = self.relations.get(spec.name)
+        return before if before and before != spec.table else None
 
 
 def _utc_now() -> datetime.datetime:
@@ -134,19 +145,25 @@ class RunState:
             self.conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE), {"pipeline": self.pipeline}
         )
         built = BuiltState()
-        for model, fingerprint, shape, seq, consumed in rows:  # oldest first
+        for model, fingerprint, shape, seq, consumed, relation in rows:  # oldest first
             built.fingerprints[model] = fingerprint
             if shape:
                 built.shapes[model] = shape
+            if relation:
+                built.relations[model] = relation
             if fingerprint == SOURCE_LOADED:
                 continue
             if fingerprint == REFUSED:
                 built.refused.add(model)
             elif fingerprint == LOST:
                 built.lost.add(model)
+            elif fingerprint == REMOVED:
+                built.removed.add(model)
+                built.last.pop(model, None)
             elif fingerprint != INVALIDATED:
                 built.refused.discard(model)
                 built.lost.discard(model)
+                built.removed.discard(model)
                 built.last[model] = LastBuild(fingerprint, int(seq or 0), json.loads(consumed) if consumed else {})
         return built
 
@@ -160,14 +177,15 @@ class RunState:
     def record_build(self, conn: Session, spec: SpecInfo, seq: int, consumed: dict[str, int], whole: bool) -> None:
         """Called inside the build's transaction: the state commits with the data or not at all.
         A whole build also says so in `model_changes` (a scoped one recorded its keys there)."""
-        self._insert(conn, spec.name, spec.built_from, spec.table_shape or None, seq, consumed)
+        self._insert(conn, spec.name, spec.built_from, spec.table_shape or None, seq, consumed, spec.table)
         if whole:
             self.record_whole(conn, spec.name, seq)
 
-    def record_kept_by(self, conn: Session, source: str, rule: str) -> None:
+    def record_kept_by(self, conn: Session, source: SpecInfo) -> None:
         """Inside a load's transaction: the rule (a source's table fingerprint) its staging table
-        keeps rows by, in the source's own model_builds row (`SOURCE_LOADED`, not a build)."""
-        self._insert(conn, source, SOURCE_LOADED, rule)
+        keeps rows by, and the table, in the source's own model_builds row (`SOURCE_LOADED`, not
+        a build)."""
+        self._insert(conn, source.name, SOURCE_LOADED, source.table_shape, relation=source.table)
 
     def record_whole(self, conn: Session, relation: str, seq: int) -> None:
         """A build or a load that rewrote its whole table (a model's whole build, a source's
@@ -198,10 +216,22 @@ class RunState:
         """The model's published rows failed its checks: it rebuilds whole on the next run."""
         self._insert(conn, model, REFUSED, None)
 
+    def mark_removed(self, conn: Session, built: BuiltState) -> None:
+        """The models with a build but no spec any more (deleted; their tables left in place):
+        recorded as REMOVED, in `built` too. Nothing reads changes for them from now on, and
+        the changes their readers recorded are pruned: one that comes back is made anew."""
+        names = {spec.name for spec in self.manifest.specs}
+        for model in sorted(built.last.keys() - names):
+            self._insert(conn, model, REMOVED, None)
+            built.fingerprints[model] = REMOVED
+            built.removed.add(model)
+            del built.last[model]
+
     def prune(self, conn: Session) -> None:
         """Drop the state rows behind each model's latest build, and the rewritten keys and
         changed values every reader downstream has already consumed (at setup or the end of a
         run: no build runs beside it)."""
+        self.mark_removed(conn, self.built())
         run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_PRUNE), {"pipeline": self.pipeline})
         last = self.built().last
         for spec in self.manifest.specs:
@@ -224,6 +254,7 @@ class RunState:
         shape: str | None,
         seq: int | None = None,
         consumed: dict[str, int] | None = None,
+        relation: str | None = None,
     ) -> None:
         row = {
             "pipeline": self.pipeline,
@@ -234,6 +265,7 @@ class RunState:
             "table_shape": shape,
             "build_seq": seq,
             "consumed": json.dumps(consumed, sort_keys=True) if consumed is not None else None,
+            "relation": relation,
         }
         run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_INSERT), row)
 

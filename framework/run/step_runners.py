@@ -145,7 +145,10 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     spec = ctx.manifest.spec(source)
     assert spec is not None, step.id  # the compiler pairs every load step with its source
     pending = ctx.pending(source)
-    reload = ctx.options.full  # the table reloaded from the lake whole, as a fresh warehouse would load it
+    # the table reloaded from the lake whole, as a fresh warehouse would load it: asked for, or
+    # a table the ledger does not describe (its layer's schema changed, and it is there from before)
+    moved_from = ctx.built.moved_from(spec)
+    reload = ctx.options.full or moved_from is not None
     if reload and pending.missing:
         return _refused(
             ctx,
@@ -286,7 +289,8 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         ctx.removed[source] = None
     inserted = result.affected.get("INSERT", 0) + result.affected.get("MERGE", 0)
     detail = (
-        ("reloaded from the lake: " if reload else "")
+        (f"its table moved from {moved_from}: " if moved_from else "")
+        + ("reloaded from the lake: " if reload else "")
         + f"{len(plan.load)} file(s), {read:,} row(s)"
         + (f", {read - kept:,} duplicate key(s) dropped" if read != kept else "")
     )
@@ -394,8 +398,11 @@ def _consume(
     if reloaded is not None:
         ctx.state.record_whole(conn, source, reloaded)
     spec = ctx.manifest.spec(source)
-    if spec is not None and ctx.built.shapes.get(source) != spec.table_shape:  # first load, or a reload
-        ctx.state.record_kept_by(conn, source, spec.table_shape)
+    # first load, a reload under a new rule, or into a table elsewhere
+    if spec is not None and (
+        ctx.built.shapes.get(source) != spec.table_shape or ctx.built.relations.get(source) != spec.table
+    ):
+        ctx.state.record_kept_by(conn, spec)
 
 
 def _reload_prelude(ctx: RunContext, step: StepInfo, drifted: bool) -> tuple[StatementInfo, ...]:
@@ -534,7 +541,8 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     blocker = ctx.scheduler.blocker(spec)
     if blocker is not None:
         return _outcome(step, StepStatus.SKIPPED, 0.0, detail=f"skipped: {blocker}")
-    if ctx.scheduler.rebuild_reason(spec) is None:
+    moved_from = ctx.built.moved_from(spec)
+    if ctx.scheduler.rebuild_reason(spec) is None and moved_from is None:
         return _outcome(step, StepStatus.UP_TO_DATE, time.perf_counter() - started)
     drift = ctx.state.drift(spec)
     incremental = spec.materialization == "incremental"
@@ -551,14 +559,22 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 "inputs (an incremental model keeps only what its SELECT returns)"
             ),
         )
-    reshape = (bool(drift) and additions is None) or ctx.scheduler.reshapes(spec)
+    # a table its state does not describe (its layer's schema changed, and it is there from
+    # before): made anew, as one never built is
+    # (or its spec was deleted and is back: its table is as it was then)
+    came_back = spec.name in ctx.built.removed
+    reshape = (bool(drift) and additions is None) or ctx.scheduler.reshapes(spec) or moved_from is not None or came_back
     # A table model whose table has another shape, or an incremental one after drift with --full:
     # drop and recreate it in the build's own transaction (a failure keeps the old table). New
     # columns an incremental build can fill: added in place, in the same transaction.
     prelude = step.recreate if reshape else step.clear if ctx.options.full else additions or ()
     first_build = spec.name not in ctx.built.last
     whole_because = (
-        "its table is recreated"
+        f"its table moved from {moved_from}: made anew"
+        if moved_from
+        else "its spec was deleted and is back: its table, left as it was then, is made anew"
+        if came_back
+        else "its table is recreated"
         if reshape
         else f"its table gained column(s) {', '.join(drift.missing)}: every row rewritten to fill them"
         if additions

@@ -75,7 +75,7 @@ def internal_statements(
         .from_(ledger)
         .where(_equals(dialect, "pipeline", "source")),
         InternalQuery.MODEL_STATE: q.select(
-            *q.cols(["model", "data_fingerprint", "table_shape", "build_seq", "consumed"])
+            *q.cols(["model", "data_fingerprint", "table_shape", "build_seq", "consumed", "relation"])
         )
         .from_(state)
         .where(_equals(dialect, "pipeline"))

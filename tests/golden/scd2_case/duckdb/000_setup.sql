@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS elt.model_builds (
   built_at TIMESTAMP NOT NULL,
   table_shape TEXT,
   build_seq BIGINT,
-  consumed TEXT
+  consumed TEXT,
+  relation TEXT
 );
 
 COMMIT;

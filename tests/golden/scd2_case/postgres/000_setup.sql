@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS elt.model_builds (
   table_shape VARCHAR COLLATE "C",
   build_seq BIGINT,
   consumed VARCHAR COLLATE "C",
+  relation VARCHAR COLLATE "C",
   PRIMARY KEY (pipeline, model, built_at)
 );
 

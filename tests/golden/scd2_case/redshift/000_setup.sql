@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS elt.model_builds (
   table_shape VARCHAR(65535),
   build_seq BIGINT,
   consumed VARCHAR(65535),
+  relation VARCHAR(65535),
   PRIMARY KEY (pipeline, model, built_at)
 );
 
