@@ -221,6 +221,8 @@ class Lake(Protocol):
 
     def schema(self, path: str): ...  # the Arrow schema of a lake file (its Parquet footer)
 
+    def read_columns(self, path: str, names: list[str]): ...  # an Arrow table of those columns of a lake file
+
     def write_batch_record(self, pipeline: str, record: BatchRecord) -> None: ...
 
     def batch_records(self, pipeline: str) -> dict[str, BatchRecord]: ...

@@ -31,6 +31,9 @@ from collections.abc import Iterable
 from framework.spec import model as m
 from framework.spec.types import PortableType
 
+# the field metadata a string(n) column's limit is written under: Parquet has no string length,
+# and a load under a spec that narrowed it checks the values (framework/run/conformance.py)
+TEXT_LIMIT_KEY = b"elt.string_length"
 ROW_GROUP_ROWS = 122_880  # DuckDB's default: row groups are Spectrum's unit of parallel reads
 _WRITER_OPTIONS = {
     "version": "2.6",
@@ -96,7 +99,12 @@ def lake_schema(columns: tuple[m.Column, ...]):
     """Columns in spec order (then the ingest columns): Redshift's Parquet COPY maps by position."""
     import pyarrow as pa
 
-    return pa.schema([pa.field(c.name, arrow_type(c.portable_type), nullable=c.nullable) for c in columns])
+    def field(column: m.Column):
+        ptype = column.portable_type
+        metadata = {TEXT_LIMIT_KEY: str(ptype.length).encode()} if ptype.length else None
+        return pa.field(column.name, arrow_type(ptype), nullable=column.nullable, metadata=metadata)
+
+    return pa.schema([field(c) for c in columns])
 
 
 def write_lake_parquet(batches: Iterable, path: str, columns: tuple[m.Column, ...]) -> int:

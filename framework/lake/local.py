@@ -138,6 +138,15 @@ class LocalLake(LakeRecords):
         except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
             raise LakeError(f"schema {path}: {err}") from None
 
+    def read_columns(self, path: str, names: list[str]):
+        """Those columns of a Parquet file, as an Arrow table."""
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_table(path, columns=names)
+        except (OSError, ValueError) as err:
+            raise LakeError(f"read {path}: {err}") from None
+
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
 

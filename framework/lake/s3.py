@@ -257,6 +257,20 @@ class S3Lake(LakeRecords):
         except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
             raise LakeError(f"S3 schema {path}: unreadable Parquet footer ({err})") from None
 
+    def read_columns(self, path: str, names: list[str]):
+        """Those columns of a Parquet object, as an Arrow table (the object read whole: asked
+        only where a value may not fit the spec, a rare load)."""
+        import tempfile
+
+        import pyarrow.parquet as pq
+
+        with tempfile.TemporaryDirectory() as folder:
+            local = self.download(path, folder)
+            try:
+                return pq.read_table(local, columns=names)
+            except (OSError, ValueError) as err:
+                raise LakeError(f"read {path}: {err}") from None
+
     def _footer_rows(self, path: str, size: int) -> int:
         """Rows from the Parquet footer, read with ranged GETs of the object's tail."""
         from framework.lake.footer import FooterError, num_rows

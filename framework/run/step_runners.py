@@ -17,11 +17,12 @@ from framework.execute.session import Reconnects, Session
 from framework.execute.steps import StepResult, execute_step, run_statement
 from framework.lake import Lake, LakeFile, batch_date_of, lake_key, latest_versions
 from framework.run.batches import BatchGate, not_as_ingested
+from framework.run.conformance import Misfit, first_misfit
 from framework.run.detect import Pending, pending_files
 from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
-from framework.run.shapes import by_shape
+from framework.run.shapes import by_shape, lake_columns
 from framework.run.state import BuiltState, Drift, LastBuild, RunState
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, since_param
 
@@ -181,6 +182,17 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             f"Reload it from the lake under the new rule: `elt run --full --select {source}+`",
         )
     drift = ctx.state.drift(spec)
+    required = [c.name for c in spec.columns if c.name in drift.missing and not c.nullable]
+    if required and not reload:  # the rows staged before have no value for it
+        return _refused(
+            ctx,
+            step,
+            started,
+            "no longer matches its table",
+            f"{spec.table} lacks column(s) {', '.join(required)}, which the source spec declares nullable: false: "
+            "the rows staged before have no value for it. Declare it `nullable: true` (those rows stay NULL), or "
+            f"ingest the earlier deliveries again with the column, then `elt run --full --select {source}+`",
+        )
     additions = None if reload else _in_place(step, drift)
     if drift and additions is None and not reload:  # a column removed, renamed or retyped: the staged history has it
         return _refused(
@@ -268,6 +280,9 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         )
 
     try:
+        misfit = first_misfit(ctx.lake, reading, lake_columns(spec))
+        if misfit is not None:
+            return _refused(ctx, step, started, "its load was refused", _misfit_message(misfit, source))
         params = {**_load_params(ctx, step, reading, rejects), "load_seq": seq}  # the rows' _load_seq
         shaped = by_shape(step, spec, reading, ctx.lake, ctx.manifest.target, ctx.pipeline, ctx.state.run_id)
         if shaped is not None:
@@ -460,6 +475,21 @@ def _snapshot_plan(spec: SpecInfo, new: list[LakeFile], rows: dict[str, int], lo
             f"batch {latest} is older than the snapshot loaded (batch {loaded}): the table keeps its rows",
         )
     return _LoadPlan(chosen, others, latest)
+
+
+def _misfit_message(misfit: Misfit, source: str) -> str:
+    where = f"lake file {misfit.path} (batch {batch_date_of(misfit.path)}) {misfit.what}"
+    if misfit.missing:
+        return (
+            f"{where}: its rows would load NULL there, so nothing loads. Declare the column `nullable: true` "
+            "(the rows of files without it stay NULL), or ingest those deliveries again with the column, then "
+            f"`elt run --full --select {source}+`"
+        )
+    return (
+        f"{where}, which the source spec now declares otherwise: a load would change the value or fail, so nothing "
+        "loads. Declare the column as the file holds it, or ingest that delivery again under the spec now (ingest "
+        f"rejects the rows that do not fit, naming each), then `elt run --full --select {source}+`"
+    )
 
 
 def _refused(ctx: RunContext, step: StepInfo, started: float, blocks: str, error: str) -> StepOutcome:

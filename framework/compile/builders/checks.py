@@ -67,7 +67,22 @@ def compile_checks(
     found = [_compile(spec, check, table, naming, not_in) for check in spec.checks]
     if isinstance(spec.history, m.Scd2):
         found += scd2_invariants(spec, table)
+    limited = [c for c in spec.columns if c.type is not None and c.type.length]
+    if limited:
+        found.append(string_lengths(limited, table))
     return found
+
+
+def string_lengths(columns: list[m.Column], table: exp.Table) -> CompiledCheck:
+    """A model's string(n) columns hold at most n characters, on every target: DuckDB ignores a
+    VARCHAR's length, and Redshift's counts bytes (4 per character, see Dialect.string_length),
+    so only PostgreSQL would refuse 'Lisbon' in a string(3) column otherwise."""
+    too_long: list[exp.Expression] = [
+        exp.GT(this=exp.Length(this=q.col(c.name)), expression=q.lit(c.portable_type.length)) for c in columns
+    ]
+    rows = q.select(exp.Star()).from_(table.copy()).where(q.or_all(too_long))
+    names = ", ".join(c.name for c in columns)
+    return CompiledCheck(f"string_length({names})", "error", "no value longer than its string(n)", rows)
 
 
 def _compile(spec: m.ModelSpec, check: m.Check, table: exp.Table, naming: Naming, not_in: bool) -> CompiledCheck:

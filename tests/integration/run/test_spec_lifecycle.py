@@ -6,6 +6,7 @@ whatever table has its name now)."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import shutil
 
 import pytest
@@ -152,3 +153,113 @@ def test_plan_compare_names_a_table_that_moves(tmp_path):
         report.stdout
     )
     assert "fact_purchase" in report.stdout and "rebuild (upstream)" in report.stdout
+
+
+def _one_day(tmp_path, members, bought) -> Workspace:
+    """tiny_shop with one day loaded: members (id → tier, city) and purchases (id, member, amount)."""
+    from tests.integration.run.test_incremental import write_purchases
+
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    landing = shop_delivery(tmp_path / "day01", members, [])
+    write_purchases(landing, [(p, m, amount, "2024-01-01 12:00:00") for p, m, amount in bought])
+    assert not workspace.ingest(landing, "2024-02-01").failed
+    _run(workspace, 0)
+    return workspace
+
+
+def _retype(workspace: Workspace, source: str, column: str, declared: str) -> None:
+    spec = workspace.pipeline / "sources" / f"{source}.yml"
+    lines = spec.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if f"name: {column}," in line)
+    lines[at] = "  - {" + f"name: {column}, type: {declared!r}" + ", nullable: false}"
+    spec.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    "source,column,declared,held",
+    [
+        ("purchases", "amount", "decimal(10,1)", "Decimal('12.34'), a value decimal(10,1) cannot hold unchanged"),
+        ("purchases", "member_id", "integer", "5000000000, a value integer cannot hold unchanged"),
+        ("members", "city", "string(4)", "'Lisbon', more than the 4 characters of string(4)"),
+    ],
+)
+def test_a_reload_under_a_narrowed_type_changes_no_value(tmp_path, source, column, declared, held):
+    """Adversarial round 22: after a narrowing the run refused the load and named `--full`, and the
+    reload rounded 999.99 into 1000.0 (or kept 'garden' in a string(4) column) and said ok. Each
+    lake file is now held against the spec before it loads: a value the new type cannot hold
+    unchanged refuses the load, naming file, column, row and value, and the table stays."""
+    from tests.support.workspace import table_digests
+
+    workspace = _one_day(
+        tmp_path,
+        {1: ("gold", "Oslo"), 5_000_000_000: ("gold", "Lisbon")},
+        [("p1", 1, "1.00"), ("p2", 5_000_000_000, "12.34")],
+    )
+    before = table_digests(workspace.warehouse)
+    _retype(workspace, source, column, declared)
+    result = workspace.run(datetime.datetime(2024, 2, 1), full=True)
+    load = next(o for o in result.outcomes if o.step == f"load:{source}")
+    assert load.status == "failed" and f"holds {held} in column {column} (row 2)" in load.error, load
+    assert "batch_date=2024-02-01" in load.error and "nothing loads" in load.error
+    assert table_digests(workspace.warehouse)[f"staging.{source}"] == before[f"staging.{source}"]
+
+
+def test_a_reload_under_a_narrowed_type_whose_values_fit_loads_them(tmp_path):
+    workspace = _one_day(tmp_path, {1: ("gold", "Oslo")}, [("p1", 1, "1.50")])
+    _retype(workspace, "purchases", "amount", "decimal(10,1)")
+    _retype(workspace, "members", "city", "string(4)")
+    assert workspace.run(datetime.datetime(2024, 2, 1), full=True).ok
+    assert workspace.query("SELECT amount FROM staging.purchases") == [(decimal.Decimal("1.5"),)]
+
+
+def test_a_not_null_column_a_source_gains_is_never_left_null(tmp_path):
+    """Adversarial round 22: a column added `nullable: false` was added in place, NULL in every
+    row staged before, and a load from scratch failed on a raw constraint error. The load is
+    refused naming the column and what to do; the reload names the lake file without it."""
+    workspace = _one_day(tmp_path, {1: ("gold", "Oslo")}, [("p1", 1, "1.00")])
+    spec = workspace.pipeline / "sources" / "members.yml"
+    spec.write_text(
+        spec.read_text().replace(
+            "  - {name: city, type: string}",
+            "  - {name: city, type: string}\n  - {name: country, type: string, nullable: false}",
+        )
+    )
+    landing = tmp_path / "day02"
+    landing.mkdir()
+    (landing / "members_2024-01-02.csv").write_text(
+        "member_id;email;tier;city;country;updated_at\n2;b@x;gold;Rome;IT;2024-01-02 10:00:00\n"
+    )
+    assert not workspace.ingest(landing, "2024-02-02").failed
+    load = _outcomes_of(workspace.run(datetime.datetime(2024, 2, 2)))["load:members"]
+    assert load.status == "failed" and "lacks column(s) country, which the source spec declares nullable: false" in (
+        load.error
+    ), load
+    reload = _outcomes_of(workspace.run(datetime.datetime(2024, 2, 2), full=True))["load:members"]
+    assert reload.status == "failed" and "batch_date=2024-02-01" in reload.error, reload
+    assert "has no column country, which the spec declares nullable: false" in reload.error
+    spec.write_text(
+        spec.read_text().replace("name: country, type: string, nullable: false", "name: country, type: string")
+    )
+    assert _outcomes_of(workspace.run(datetime.datetime(2024, 2, 2)))["load:members"].status == "ok"
+    assert workspace.query("SELECT member_id, country FROM staging.members ORDER BY 1") == [(1, None), (2, "IT")]
+
+
+def _outcomes_of(result) -> dict:
+    return {o.step: o for o in result.outcomes}
+
+
+def test_a_models_string_n_column_holds_at_most_n_characters_on_every_target(tmp_path):
+    """Adversarial round 22: DuckDB ignores a VARCHAR's length and Redshift counts bytes, so a
+    model's string(3) column took 'Lisbon' (PostgreSQL alone refused it). A built-in check now
+    refuses the build on every target."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    (workspace.pipeline / "models" / "city_codes.yml").write_text(
+        "version: 1\nkind: model\nname: city_codes\nlayer: mart\nmaterialization: table\ndepends_on: [members]\n"
+        "keys: {business: [member_id]}\ncolumns:\n  - {name: member_id, type: bigint, nullable: false}\n"
+        "  - {name: code, type: string(3)}\nsql: SELECT m.member_id, m.city AS code FROM members m\n"
+    )
+    _deliver(workspace, tmp_path, 0)
+    result = workspace.run(datetime.datetime(2024, 2, 1))
+    build = _outcomes_of(result)["build:city_codes"]
+    assert build.status == "failed" and "string_length(code): 2 failing row(s)" in build.error, build
+    assert workspace.query("SELECT COUNT(*) FROM mart.city_codes") == [(0,)]

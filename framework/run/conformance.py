@@ -1,0 +1,111 @@
+"""Lake files against the spec they are loaded under: a load never changes a value, nor leaves
+a column the spec declares `nullable: false` empty.
+
+A lake file keeps the types of the spec its ingest checked it against. Loaded under a spec
+that narrowed a type since (decimal(10,2) → decimal(10,1), bigint → integer, string →
+string(4)), the warehouse's cast would round or truncate — or fail in its own words; a file
+that lacks a column the spec now declares `nullable: false`, or has NULLs in it, would fail
+the load with a constraint error naming no file. So before a load each file's footer is held
+against the spec, and the values of a column that may not fit (another type, a string written
+under a longer limit or none, NULLs where they are no longer allowed) are read and checked:
+the first that cannot load unchanged is named, with its file and row. A file of the spec's
+own types costs its footer read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from framework.lake import Lake, LakeFile
+from framework.lake.arrow import TEXT_LIMIT_KEY, arrow_type
+from framework.spec import model as m
+
+
+@dataclass(frozen=True)
+class Misfit:
+    path: str
+    column: str
+    what: str  # what the file holds that the spec cannot take, as the end of a sentence
+    missing: bool = False  # the file lacks the column
+
+
+def first_misfit(lake: Lake, files: list[LakeFile], columns: tuple[m.Column, ...]) -> Misfit | None:
+    """The first value (or missing column) of `files` that the spec's `columns` cannot take."""
+    for lake_file in files:
+        found = _misfit_in(lake, lake_file.path, columns)
+        if found is not None:
+            return found
+    return None
+
+
+def _misfit_in(lake: Lake, path: str, columns: tuple[m.Column, ...]) -> Misfit | None:
+    fields = {field.name: field for field in lake.schema(path)}
+    doubtful = []
+    for column in columns:
+        field = fields.get(column.name)
+        if field is None:
+            if not column.nullable and lake.row_count(path):
+                what = f"has no column {column.name}, which the spec declares nullable: false"
+                return Misfit(path, column.name, what, missing=True)
+            continue
+        if field.type != arrow_type(column.portable_type) or _longer_text(field, column):
+            doubtful.append(column)
+        elif field.nullable and not column.nullable:  # written when NULL was allowed
+            doubtful.append(column)
+    if not doubtful:
+        return None
+    table = lake.read_columns(path, [c.name for c in doubtful])
+    for column in doubtful:
+        found = _first_unfit(table.column(column.name), column)
+        if found is not None:
+            row, what = found
+            return Misfit(path, column.name, f"holds {what} in column {column.name} (row {row})")
+    return None
+
+
+def _longer_text(field, column: m.Column) -> bool:
+    """A string(n) column whose file was written under a longer limit, or none."""
+    limit = column.portable_type.length
+    if not limit:
+        return False
+    written = (field.metadata or {}).get(TEXT_LIMIT_KEY)
+    return written is None or int(written) > limit
+
+
+def _first_unfit(values, column: m.Column) -> tuple[int, str] | None:
+    """(row, what) of the first value the column cannot hold unchanged; None when all fit."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ptype = column.portable_type
+    if not column.nullable and values.null_count:
+        row = pc.index(pc.is_null(values), True).as_py()
+        return row + 1, "NULL, which the spec declares nullable: false,"
+    target = arrow_type(ptype)
+    if ptype.length:
+        unfit = pc.greater(pc.utf8_length(values.cast(pa.string())), ptype.length)
+        what = f"more than the {ptype.length} characters of {ptype}"
+    else:
+        try:
+            back = pc.cast(pc.cast(values, target, safe=False), values.type, safe=False)
+            unfit = pc.not_equal(back, values)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return _first_uncastable(values, target, ptype)
+        what = f"a value {ptype} cannot hold unchanged"
+    row = pc.index(pc.fill_null(unfit, False), True).as_py()
+    if row < 0:
+        return None
+    return row + 1, f"{values[row].as_py()!r}, {what}"
+
+
+def _first_uncastable(values, target, ptype) -> tuple[int, str]:
+    """The first value Arrow cannot cast at all (text that is no number, …), looked for one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for row, value in enumerate(values):
+        try:
+            pc.cast(pa.array([value.as_py()], values.type), target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return row + 1, f"{value.as_py()!r}, which is no {ptype}"
+    return 1, f"values of type {values.type}, which is no {ptype}"  # pragma: no cover - the cast above failed
