@@ -42,9 +42,9 @@ class Warehouse:
     def load(self, source_name: str, batch_date: str, rows: list[dict]) -> dict:
         source = self.project.spec(source_name)
         columns = staging_columns(source)
-        path = self.folder / f"{source_name}_{batch_date}.parquet"
-        date = datetime.date.fromisoformat(batch_date)
         seq = self.loads[source_name] = self.loads.get(source_name, 0) + 1
+        path = self.folder / f"{source_name}_{batch_date}_{seq}.parquet"  # a batch may come in parts
+        date = datetime.date.fromisoformat(batch_date)
         full = [
             {**row, "_batch_date": date, "_source_file": path.name, "_source_line": i + 2} for i, row in enumerate(rows)
         ]

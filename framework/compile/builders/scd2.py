@@ -10,7 +10,9 @@ The algorithm (one transaction; K = business key, A = tracked columns, S = versi
 3. Candidates. For touched keys only: the batch's observations (priority 1), the versions
    already in the table as observations at their valid_from (priority 0), and a tombstone
    at the valid_to of every version closed by a hard delete (a closed version not followed
-   by another one), so a deletion survives the rebuild.
+   by another one), so a deletion survives the rebuild. An observation of a key deleted at
+   or after its time (and not after the batch's) is the key back: it is placed at the batch
+   time, where it follows the deletion or, at its instant, outranks it.
 4. Chain. Per (K, timestamp) keep one candidate: the batch beats the table (a re-sent or
    corrected observation), then the larger hash, then the larger values column by column
    (deterministic: observations of one instant differing only in untracked columns keep the
@@ -24,7 +26,8 @@ The algorithm (one transaction; K = business key, A = tracked columns, S = versi
 6. Replace. Delete the touched keys' rows and insert the rebuilt chains, every version with
    the build's `_build_seq` (the chain of a touched key is written again as a whole).
 7. Hard deletes (`invalidate`). Current versions whose key is absent from the batch are
-   closed at the batch timestamp (only meaningful when the SELECT returns every live key),
+   closed at the batch timestamp, or a microsecond after they opened when that is later
+   (only meaningful when the SELECT returns every live key),
    and take the build's `_build_seq`. Versions of keys the batch does not touch keep theirs.
 
 Because step 3 re-reads the existing versions, two versions of a key in one batch chain in
@@ -50,7 +53,7 @@ TOMBSTONE_HASH = "deleted"  # never equal to a 32-character MD5
 
 
 def names(spec: m.ModelSpec) -> dict[str, str]:
-    return {part: f"__{part}_{spec.name}" for part in ("obs", "keys", "cand", "chain", "ver")}
+    return {part: f"__{part}_{spec.name}" for part in ("obs", "keys", "tomb", "cand", "chain", "ver")}
 
 
 def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, dialect: Dialect) -> list[Statement]:
@@ -79,13 +82,21 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
         )
 
     existing = exp.Table(this=table.this.copy(), db=table.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__t")))
+    deletes = history.hard_deletes is m.HardDeletes.INVALIDATE
+    observed_at: exp.Expression = q.cast(q.col(history.version_start, "__o"), ts_type)
     from_batch = q.select(
-        *q.cols(data_cols),
-        q.col("__attr_hash"),
-        q.alias(q.cast(q.col(history.version_start), ts_type), "__ts"),
+        *q.cols(data_cols, "__o"),
+        q.col("__attr_hash", "__o"),
+        q.alias(_after_deletion(observed_at, dialect) if deletes else observed_at, "__ts"),
         q.alias(q.lit(1), "__prio"),
         q.alias(q.lit(False), "__tomb"),
-    ).from_(q.table(t["obs"]))
+    ).from_(exp.Table(this=q.ident(t["obs"]), alias=exp.TableAlias(this=q.ident("__o"))))
+    if deletes:
+        from_batch = from_batch.join(
+            q.subquery(_latest_deletions(t["tomb"], keys, dialect), "__d"),
+            on=q.keys_equal(keys, "__d", "__o"),
+            join_type="left",
+        )
     existing_hash = q.row_hash(q.cols(history.tracked, "__t"), dialect.text_type)
     from_table = (
         q.select(
@@ -130,8 +141,8 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
         )
     )
     candidates = exp.union(from_batch, from_table, distinct=False)
-    if history.hard_deletes is m.HardDeletes.INVALIDATE:  # only then can a version be closed without a successor
-        candidates = exp.union(candidates, tombstones, distinct=False)
+    if deletes:  # only then can a version be closed without a successor
+        candidates = exp.union(candidates, q.select(exp.Star()).from_(q.table(t["tomb"])), distinct=False)
 
     carried = [*data_cols, "__attr_hash", "__ts", "__tomb"]
     # the batch, then the larger hash, then the larger values: two observations of one instant
@@ -208,6 +219,11 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
     statements += [
         run(q.create_temp_as(t["obs"], observations), "stage the observations with their attribute hash"),
         run(q.create_temp_as(t["keys"], touched_keys), "collect the touched keys"),
+        *(
+            [run(q.create_temp_as(t["tomb"], tombstones), "the touched keys' deletions (tombstones)")]
+            if deletes
+            else []
+        ),
         run(q.create_temp_as(t["cand"], candidates), "gather batch observations, existing versions and tombstones"),
         run(q.create_temp_as(t["chain"], chain), "one candidate per key and time; compare with the previous"),
         run(q.create_temp_as(t["ver"], versions), "keep the changes and compute the windows"),
@@ -217,7 +233,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
             q.insert_select(table.copy(), [c.name for c in stored_columns(spec)], rebuilt), "insert the rebuilt chains"
         ),
     ]
-    if history.hard_deletes is m.HardDeletes.INVALIDATE:
+    if deletes:
         statements.append(
             run(
                 _invalidate(table, t["keys"], keys, dialect),
@@ -228,9 +244,36 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
     return statements
 
 
+def _batch_ts(dialect: Dialect) -> exp.Expression:
+    return q.cast(dialect.placeholder("batch_ts"), exp.DataType.build("TIMESTAMP"))
+
+
+def _latest_deletions(tombstones: str, keys: tuple[str, ...], dialect: Dialect) -> exp.Select:
+    """Per touched key, its latest deletion up to the batch time (a later one belongs to a
+    batch after this one, run before it)."""
+    return (
+        q.select(*q.cols(keys), q.alias(exp.Max(this=q.col("__ts")), "__deleted"))
+        .from_(q.table(tombstones))
+        .where(exp.LTE(this=q.col("__ts"), expression=_batch_ts(dialect)))
+        .group_by(*q.cols(keys))
+    )
+
+
+def _after_deletion(observed_at: exp.Expression, dialect: Dialect) -> exp.Expression:
+    """A key the batch holds again after a deletion, observed at a time not after it (the row as
+    it was before, or restored with its old version_start), is back at the batch time: in its
+    place it would fall before the deletion, and the key would stay deleted while the batch
+    holds it. At the deletion's own instant (a delivery split in two, the first run closing
+    what the second holds) the batch's observation outranks the tombstone: nothing was deleted."""
+    back = exp.LTE(this=observed_at.copy(), expression=q.col("__deleted", "__d"))
+    return exp.Case(ifs=[exp.If(this=back, true=_batch_ts(dialect))], default=observed_at)
+
+
 def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], dialect: Dialect) -> exp.Update:
-    """Close the current versions of keys absent from the batch at the batch timestamp: each
-    version closed is written by this build (its `_build_seq`)."""
+    """Close the current versions of keys absent from the batch at the batch timestamp — never
+    before the version opened (a row whose version_start is past the batch's time, by its
+    source's clock): then a microsecond after it. Each version closed is written by this build
+    (its `_build_seq`)."""
     present = q.exists(
         q.select(q.lit(1))
         .from_(exp.Table(this=q.ident(keys_table), alias=exp.TableAlias(this=q.ident("__k"))))
@@ -239,7 +282,7 @@ def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], dialec
     return exp.Update(
         this=table.copy(),
         expressions=[
-            exp.EQ(this=q.col("valid_to"), expression=dialect.placeholder("batch_ts")),
+            exp.EQ(this=q.col("valid_to"), expression=_closing_time(dialect)),
             exp.EQ(this=q.col("is_current"), expression=q.lit(False)),
             exp.EQ(this=q.col(BUILD_SEQ.name), expression=this_build(dialect).this),
         ],
@@ -247,3 +290,10 @@ def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], dialec
             this=q.and_all([exp.EQ(this=q.col("is_current"), expression=q.lit(True)), exp.Not(this=present)])
         ),
     )
+
+
+def _closing_time(dialect: Dialect) -> exp.Expression:
+    opened = q.col("valid_from")
+    just_after = exp.Add(this=opened.copy(), expression=exp.Interval(this=q.lit("1"), unit=exp.var("MICROSECOND")))
+    before = exp.LT(this=opened, expression=_batch_ts(dialect))
+    return exp.Case(ifs=[exp.If(this=before, true=_batch_ts(dialect))], default=just_after)

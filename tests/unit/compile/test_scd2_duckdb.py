@@ -150,6 +150,82 @@ SNAPSHOTS = [
             ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
         ],
     ),
+    # Adversarial round 21: a key back with an observation not after its deletion stayed deleted.
+    (
+        "a delivery in two parts: the first lacks eu/2, and the run after it closes eu/2",
+        "2024-01-05",
+        dt.datetime(2024, 1, 5),
+        [obs("eu", 1, "basic", "ann", "2024-01-01 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", "2024-01-05 00:00:00", False),
+        ],
+    ),
+    (
+        "its second part holds eu/2: the batch read whole was never without it",
+        "2024-01-05",
+        dt.datetime(2024, 1, 5),
+        [obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "eu/1 is deleted",
+        "2024-01-06",
+        dt.datetime(2024, 1, 6),
+        [obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-06 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "eu/1 comes back as it was (its old changed_at): current again from the batch time",
+        "2024-01-07",
+        dt.datetime(2024, 1, 7),
+        [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-06 00:00:00", False),
+            ("eu", 1, "basic", "ann", "2024-01-07 00:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "eu/1 still there the next day: nothing changes",
+        "2024-01-08",
+        dt.datetime(2024, 1, 8),
+        [
+            obs("eu", 1, "basic", "ann", "2024-01-01 10:00"),
+            obs("eu", 2, "pro", "bea", "2024-01-03 10:00"),
+            obs("eu", 3, "pro", "cy", "2024-01-09 01:00"),  # stamped past the batch time by its source's clock
+        ],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-06 00:00:00", False),
+            ("eu", 1, "basic", "ann", "2024-01-07 00:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
+            ("eu", 3, "pro", "cy", "2024-01-09 01:00:00", OPEN, True),
+        ],
+    ),
+    (
+        "eu/3 deleted before it opened: closed a microsecond after it opened, never before",
+        "2024-01-09",
+        dt.datetime(2024, 1, 9),
+        [obs("eu", 1, "basic", "ann", "2024-01-01 10:00"), obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-06 00:00:00", False),
+            ("eu", 1, "basic", "ann", "2024-01-07 00:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
+            ("eu", 3, "pro", "cy", "2024-01-09 01:00:00", "2024-01-09 01:00:00.000001", False),
+        ],
+    ),
 ]
 
 DIM_SQL = """SELECT region, account_no, plan, owner, CAST(valid_from AS VARCHAR), CAST(valid_to AS VARCHAR), is_current
@@ -198,7 +274,7 @@ def test_every_version_of_a_touched_key_carries_the_build_that_wrote_it(compiled
 def test_a_version_closed_by_a_hard_delete_carries_the_build_that_closed_it(compiled, tmp_path):
     warehouse = Warehouse(*compiled, tmp_path)
     sql = "SELECT region, account_no, is_current, _build_seq FROM dwh.dim_account_snapshot ORDER BY ALL"
-    first, deleted, _, _ = SNAPSHOTS
+    first, deleted, *_ = SNAPSHOTS
     for _, batch_date, batch_ts, observations, _ in (first, deleted):
         warehouse.load("account_events", batch_date, observations)
         warehouse.build("dim_account_snapshot", batch_ts)

@@ -10,6 +10,9 @@ DROP TABLE IF EXISTS __obs_dim_customer;
 DROP TABLE IF EXISTS __keys_dim_customer;
 
 -- drop a leftover work table
+DROP TABLE IF EXISTS __tomb_dim_customer;
+
+-- drop a leftover work table
 DROP TABLE IF EXISTS __cand_dim_customer;
 
 -- drop a leftover work table
@@ -71,18 +74,18 @@ FROM __obs_dim_customer;
 -- gather batch observations, existing versions and tombstones
 CREATE TEMPORARY TABLE __cand_dim_customer AS
 SELECT
-  customer_unique_id,
-  zip_code_prefix,
-  city,
-  state,
-  lat,
-  lng,
-  observed_at,
-  __attr_hash,
-  CAST(observed_at AS TIMESTAMP) AS __ts,
+  __o.customer_unique_id,
+  __o.zip_code_prefix,
+  __o.city,
+  __o.state,
+  __o.lat,
+  __o.lng,
+  __o.observed_at,
+  __o.__attr_hash,
+  CAST(__o.observed_at AS TIMESTAMP) AS __ts,
   1 AS __prio,
   FALSE AS __tomb
-FROM __obs_dim_customer
+FROM __obs_dim_customer AS __o
 UNION ALL
 SELECT
   __t.customer_unique_id,
@@ -244,6 +247,9 @@ DROP TABLE IF EXISTS __obs_dim_customer;
 DROP TABLE IF EXISTS __keys_dim_customer;
 
 -- drop a work table
+DROP TABLE IF EXISTS __tomb_dim_customer;
+
+-- drop a work table
 DROP TABLE IF EXISTS __cand_dim_customer;
 
 -- drop a work table
@@ -394,6 +400,9 @@ DROP TABLE IF EXISTS __obs_dim_customer;
 DROP TABLE IF EXISTS __keys_dim_customer;
 
 -- when its inputs' changes are known (a scoped build): drop a leftover work table
+DROP TABLE IF EXISTS __tomb_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a leftover work table
 DROP TABLE IF EXISTS __cand_dim_customer;
 
 -- when its inputs' changes are known (a scoped build): drop a leftover work table
@@ -483,18 +492,18 @@ FROM __obs_dim_customer;
 -- when its inputs' changes are known (a scoped build): gather batch observations, existing versions and tombstones
 CREATE TEMPORARY TABLE __cand_dim_customer AS
 SELECT
-  customer_unique_id,
-  zip_code_prefix,
-  city,
-  state,
-  lat,
-  lng,
-  observed_at,
-  __attr_hash,
-  CAST(observed_at AS TIMESTAMP) AS __ts,
+  __o.customer_unique_id,
+  __o.zip_code_prefix,
+  __o.city,
+  __o.state,
+  __o.lat,
+  __o.lng,
+  __o.observed_at,
+  __o.__attr_hash,
+  CAST(__o.observed_at AS TIMESTAMP) AS __ts,
   1 AS __prio,
   FALSE AS __tomb
-FROM __obs_dim_customer
+FROM __obs_dim_customer AS __o
 UNION ALL
 SELECT
   __t.customer_unique_id,
@@ -654,6 +663,9 @@ DROP TABLE IF EXISTS __obs_dim_customer;
 
 -- when its inputs' changes are known (a scoped build): drop a work table
 DROP TABLE IF EXISTS __keys_dim_customer;
+
+-- when its inputs' changes are known (a scoped build): drop a work table
+DROP TABLE IF EXISTS __tomb_dim_customer;
 
 -- when its inputs' changes are known (a scoped build): drop a work table
 DROP TABLE IF EXISTS __cand_dim_customer;

@@ -10,6 +10,9 @@ DROP TABLE IF EXISTS __obs_dim_account;
 DROP TABLE IF EXISTS __keys_dim_account;
 
 -- drop a leftover work table
+DROP TABLE IF EXISTS __tomb_dim_account;
+
+-- drop a leftover work table
 DROP TABLE IF EXISTS __cand_dim_account;
 
 -- drop a leftover work table
@@ -58,16 +61,16 @@ FROM __obs_dim_account;
 -- gather batch observations, existing versions and tombstones
 CREATE TEMPORARY TABLE __cand_dim_account AS
 SELECT
-  region,
-  account_no,
-  plan,
-  owner,
-  changed_at,
-  __attr_hash,
-  CAST(changed_at AS TIMESTAMP) AS __ts,
+  __o.region,
+  __o.account_no,
+  __o.plan,
+  __o.owner,
+  __o.changed_at,
+  __o.__attr_hash,
+  CAST(__o.changed_at AS TIMESTAMP) AS __ts,
   1 AS __prio,
   FALSE AS __tomb
-FROM __obs_dim_account
+FROM __obs_dim_account AS __o
 UNION ALL
 SELECT
   __t.region,
@@ -213,6 +216,9 @@ DROP TABLE IF EXISTS __obs_dim_account;
 
 -- drop a work table
 DROP TABLE IF EXISTS __keys_dim_account;
+
+-- drop a work table
+DROP TABLE IF EXISTS __tomb_dim_account;
 
 -- drop a work table
 DROP TABLE IF EXISTS __cand_dim_account;

@@ -10,6 +10,9 @@ DROP TABLE IF EXISTS __obs_dim_account_snapshot;
 DROP TABLE IF EXISTS __keys_dim_account_snapshot;
 
 -- drop a leftover work table
+DROP TABLE IF EXISTS __tomb_dim_account_snapshot;
+
+-- drop a leftover work table
 DROP TABLE IF EXISTS __cand_dim_account_snapshot;
 
 -- drop a leftover work table
@@ -55,45 +58,8 @@ SELECT DISTINCT
   account_no
 FROM __obs_dim_account_snapshot;
 
--- gather batch observations, existing versions and tombstones
-CREATE TEMPORARY TABLE __cand_dim_account_snapshot AS
-SELECT
-  region,
-  account_no,
-  plan,
-  owner,
-  changed_at,
-  __attr_hash,
-  CAST(changed_at AS TIMESTAMP) AS __ts,
-  1 AS __prio,
-  FALSE AS __tomb
-FROM __obs_dim_account_snapshot
-UNION ALL
-SELECT
-  __t.region,
-  __t.account_no,
-  __t.plan,
-  __t.owner,
-  __t.changed_at,
-  MD5(
-    COALESCE(CAST(LENGTH(CAST(__t.plan AS TEXT)) AS TEXT) || ':' || CAST(__t.plan AS TEXT), '~') || '|' || COALESCE(
-      CAST(LENGTH(CAST(__t.owner AS TEXT)) AS TEXT) || ':' || CAST(__t.owner AS TEXT),
-      '~'
-    )
-  ) AS __attr_hash,
-  __t.valid_from AS __ts,
-  0 AS __prio,
-  FALSE AS __tomb
-FROM dwh.dim_account_snapshot AS __t
-WHERE
-  EXISTS(
-    SELECT
-      1
-    FROM __keys_dim_account_snapshot AS __k
-    WHERE
-      __k.region = __t.region AND __k.account_no = __t.account_no
-  )
-UNION ALL
+-- the touched keys' deletions (tombstones)
+CREATE TEMPORARY TABLE __tomb_dim_account_snapshot AS
 SELECT
   __t.region,
   __t.account_no,
@@ -123,6 +89,66 @@ WHERE
       AND __n.account_no = __t.account_no
       AND __n.valid_from = __t.valid_to
   );
+
+-- gather batch observations, existing versions and tombstones
+CREATE TEMPORARY TABLE __cand_dim_account_snapshot AS
+SELECT
+  __o.region,
+  __o.account_no,
+  __o.plan,
+  __o.owner,
+  __o.changed_at,
+  __o.__attr_hash,
+  CASE
+    WHEN CAST(__o.changed_at AS TIMESTAMP) <= __d.__deleted
+    THEN CAST($batch_ts AS TIMESTAMP)
+    ELSE CAST(__o.changed_at AS TIMESTAMP)
+  END AS __ts,
+  1 AS __prio,
+  FALSE AS __tomb
+FROM __obs_dim_account_snapshot AS __o
+LEFT JOIN (
+  SELECT
+    region,
+    account_no,
+    MAX(__ts) AS __deleted
+  FROM __tomb_dim_account_snapshot
+  WHERE
+    __ts <= CAST($batch_ts AS TIMESTAMP)
+  GROUP BY
+    region,
+    account_no
+) AS __d
+  ON __d.region = __o.region AND __d.account_no = __o.account_no
+UNION ALL
+SELECT
+  __t.region,
+  __t.account_no,
+  __t.plan,
+  __t.owner,
+  __t.changed_at,
+  MD5(
+    COALESCE(CAST(LENGTH(CAST(__t.plan AS TEXT)) AS TEXT) || ':' || CAST(__t.plan AS TEXT), '~') || '|' || COALESCE(
+      CAST(LENGTH(CAST(__t.owner AS TEXT)) AS TEXT) || ':' || CAST(__t.owner AS TEXT),
+      '~'
+    )
+  ) AS __attr_hash,
+  __t.valid_from AS __ts,
+  0 AS __prio,
+  FALSE AS __tomb
+FROM dwh.dim_account_snapshot AS __t
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_account_snapshot AS __k
+    WHERE
+      __k.region = __t.region AND __k.account_no = __t.account_no
+  )
+UNION ALL
+SELECT
+  *
+FROM __tomb_dim_account_snapshot;
 
 -- one candidate per key and time; compare with the previous
 CREATE TEMPORARY TABLE __chain_dim_account_snapshot AS
@@ -240,7 +266,11 @@ WHERE
   NOT __tomb;
 
 -- close versions of keys absent from the batch
-UPDATE dwh.dim_account_snapshot SET valid_to = $batch_ts, is_current = FALSE, _build_seq = CAST($build_seq AS BIGINT)
+UPDATE dwh.dim_account_snapshot SET valid_to = CASE
+  WHEN valid_from < CAST($batch_ts AS TIMESTAMP)
+  THEN CAST($batch_ts AS TIMESTAMP)
+  ELSE valid_from + INTERVAL '1' MICROSECOND
+END, is_current = FALSE, _build_seq = CAST($build_seq AS BIGINT)
 WHERE
   is_current = TRUE
   AND NOT EXISTS(
@@ -257,6 +287,9 @@ DROP TABLE IF EXISTS __obs_dim_account_snapshot;
 
 -- drop a work table
 DROP TABLE IF EXISTS __keys_dim_account_snapshot;
+
+-- drop a work table
+DROP TABLE IF EXISTS __tomb_dim_account_snapshot;
 
 -- drop a work table
 DROP TABLE IF EXISTS __cand_dim_account_snapshot;

@@ -10,6 +10,9 @@ DROP TABLE IF EXISTS __obs_dim_member;
 DROP TABLE IF EXISTS __keys_dim_member;
 
 -- drop a leftover work table
+DROP TABLE IF EXISTS __tomb_dim_member;
+
+-- drop a leftover work table
 DROP TABLE IF EXISTS __cand_dim_member;
 
 -- drop a leftover work table
@@ -43,40 +46,8 @@ SELECT DISTINCT
   member_id
 FROM __obs_dim_member;
 
--- gather batch observations, existing versions and tombstones
-CREATE TEMPORARY TABLE __cand_dim_member AS
-SELECT
-  member_id,
-  tier,
-  city,
-  updated_at,
-  __attr_hash,
-  CAST(updated_at AS TIMESTAMP) AS __ts,
-  1 AS __prio,
-  FALSE AS __tomb
-FROM __obs_dim_member
-UNION ALL
-SELECT
-  __t.member_id,
-  __t.tier,
-  __t.city,
-  __t.updated_at,
-  MD5(
-    COALESCE(CAST(LENGTH(CAST(__t.tier AS TEXT)) AS TEXT) || ':' || CAST(__t.tier AS TEXT), '~') || '|' || COALESCE(CAST(LENGTH(CAST(__t.city AS TEXT)) AS TEXT) || ':' || CAST(__t.city AS TEXT), '~')
-  ) AS __attr_hash,
-  __t.valid_from AS __ts,
-  0 AS __prio,
-  FALSE AS __tomb
-FROM dwh.dim_member AS __t
-WHERE
-  EXISTS(
-    SELECT
-      1
-    FROM __keys_dim_member AS __k
-    WHERE
-      __k.member_id = __t.member_id
-  )
-UNION ALL
+-- the touched keys' deletions (tombstones)
+CREATE TEMPORARY TABLE __tomb_dim_member AS
 SELECT
   __t.member_id,
   __t.tier,
@@ -103,6 +74,59 @@ WHERE
     WHERE
       __n.member_id = __t.member_id AND __n.valid_from = __t.valid_to
   );
+
+-- gather batch observations, existing versions and tombstones
+CREATE TEMPORARY TABLE __cand_dim_member AS
+SELECT
+  __o.member_id,
+  __o.tier,
+  __o.city,
+  __o.updated_at,
+  __o.__attr_hash,
+  CASE
+    WHEN CAST(__o.updated_at AS TIMESTAMP) <= __d.__deleted
+    THEN CAST($batch_ts AS TIMESTAMP)
+    ELSE CAST(__o.updated_at AS TIMESTAMP)
+  END AS __ts,
+  1 AS __prio,
+  FALSE AS __tomb
+FROM __obs_dim_member AS __o
+LEFT JOIN (
+  SELECT
+    member_id,
+    MAX(__ts) AS __deleted
+  FROM __tomb_dim_member
+  WHERE
+    __ts <= CAST($batch_ts AS TIMESTAMP)
+  GROUP BY
+    member_id
+) AS __d
+  ON __d.member_id = __o.member_id
+UNION ALL
+SELECT
+  __t.member_id,
+  __t.tier,
+  __t.city,
+  __t.updated_at,
+  MD5(
+    COALESCE(CAST(LENGTH(CAST(__t.tier AS TEXT)) AS TEXT) || ':' || CAST(__t.tier AS TEXT), '~') || '|' || COALESCE(CAST(LENGTH(CAST(__t.city AS TEXT)) AS TEXT) || ':' || CAST(__t.city AS TEXT), '~')
+  ) AS __attr_hash,
+  __t.valid_from AS __ts,
+  0 AS __prio,
+  FALSE AS __tomb
+FROM dwh.dim_member AS __t
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_member AS __k
+    WHERE
+      __k.member_id = __t.member_id
+  )
+UNION ALL
+SELECT
+  *
+FROM __tomb_dim_member;
 
 -- one candidate per key and time; compare with the previous
 CREATE TEMPORARY TABLE __chain_dim_member AS
@@ -213,7 +237,11 @@ WHERE
   NOT __tomb;
 
 -- close versions of keys absent from the batch
-UPDATE dwh.dim_member SET valid_to = $batch_ts, is_current = FALSE, _build_seq = CAST($build_seq AS BIGINT)
+UPDATE dwh.dim_member SET valid_to = CASE
+  WHEN valid_from < CAST($batch_ts AS TIMESTAMP)
+  THEN CAST($batch_ts AS TIMESTAMP)
+  ELSE valid_from + INTERVAL '1' MICROSECOND
+END, is_current = FALSE, _build_seq = CAST($build_seq AS BIGINT)
 WHERE
   is_current = TRUE
   AND NOT EXISTS(
@@ -229,6 +257,9 @@ DROP TABLE IF EXISTS __obs_dim_member;
 
 -- drop a work table
 DROP TABLE IF EXISTS __keys_dim_member;
+
+-- drop a work table
+DROP TABLE IF EXISTS __tomb_dim_member;
 
 -- drop a work table
 DROP TABLE IF EXISTS __cand_dim_member;

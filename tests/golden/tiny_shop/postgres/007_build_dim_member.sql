@@ -10,6 +10,9 @@ DROP TABLE IF EXISTS __obs_dim_member;
 DROP TABLE IF EXISTS __keys_dim_member;
 
 -- drop a leftover work table
+DROP TABLE IF EXISTS __tomb_dim_member;
+
+-- drop a leftover work table
 DROP TABLE IF EXISTS __cand_dim_member;
 
 -- drop a leftover work table
@@ -49,18 +52,62 @@ SELECT DISTINCT
   member_id
 FROM __obs_dim_member;
 
+-- the touched keys' deletions (tombstones)
+CREATE TEMPORARY TABLE __tomb_dim_member AS
+SELECT
+  __t.member_id,
+  __t.tier,
+  __t.city,
+  __t.updated_at,
+  'deleted' AS __attr_hash,
+  __t.valid_to AS __ts,
+  0 AS __prio,
+  TRUE AS __tomb
+FROM dwh.dim_member AS __t
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM __keys_dim_member AS __k
+    WHERE
+      __k.member_id = __t.member_id
+  )
+  AND __t.valid_to <> CAST('9999-12-31 00:00:00' AS TIMESTAMP)
+  AND NOT EXISTS(
+    SELECT
+      1
+    FROM dwh.dim_member AS __n
+    WHERE
+      __n.member_id = __t.member_id AND __n.valid_from = __t.valid_to
+  );
+
 -- gather batch observations, existing versions and tombstones
 CREATE TEMPORARY TABLE __cand_dim_member AS
 SELECT
-  member_id,
-  tier,
-  city,
-  updated_at,
-  __attr_hash,
-  CAST(updated_at AS TIMESTAMP) AS __ts,
+  __o.member_id,
+  __o.tier,
+  __o.city,
+  __o.updated_at,
+  __o.__attr_hash,
+  CASE
+    WHEN CAST(__o.updated_at AS TIMESTAMP) <= __d.__deleted
+    THEN CAST(%(batch_ts)s AS TIMESTAMP)
+    ELSE CAST(__o.updated_at AS TIMESTAMP)
+  END AS __ts,
   1 AS __prio,
   FALSE AS __tomb
-FROM __obs_dim_member
+FROM __obs_dim_member AS __o
+LEFT JOIN (
+  SELECT
+    member_id,
+    MAX(__ts) AS __deleted
+  FROM __tomb_dim_member
+  WHERE
+    __ts <= CAST(%(batch_ts)s AS TIMESTAMP)
+  GROUP BY
+    member_id
+) AS __d
+  ON __d.member_id = __o.member_id
 UNION ALL
 SELECT
   __t.member_id,
@@ -90,31 +137,8 @@ WHERE
   )
 UNION ALL
 SELECT
-  __t.member_id,
-  __t.tier,
-  __t.city,
-  __t.updated_at,
-  'deleted' AS __attr_hash,
-  __t.valid_to AS __ts,
-  0 AS __prio,
-  TRUE AS __tomb
-FROM dwh.dim_member AS __t
-WHERE
-  EXISTS(
-    SELECT
-      1
-    FROM __keys_dim_member AS __k
-    WHERE
-      __k.member_id = __t.member_id
-  )
-  AND __t.valid_to <> CAST('9999-12-31 00:00:00' AS TIMESTAMP)
-  AND NOT EXISTS(
-    SELECT
-      1
-    FROM dwh.dim_member AS __n
-    WHERE
-      __n.member_id = __t.member_id AND __n.valid_from = __t.valid_to
-  );
+  *
+FROM __tomb_dim_member;
 
 -- one candidate per key and time; compare with the previous
 CREATE TEMPORARY TABLE __chain_dim_member AS
@@ -225,7 +249,11 @@ WHERE
   NOT __tomb;
 
 -- close versions of keys absent from the batch
-UPDATE dwh.dim_member SET valid_to = %(batch_ts)s, is_current = FALSE, _build_seq = CAST(%(build_seq)s AS BIGINT)
+UPDATE dwh.dim_member SET valid_to = CASE
+  WHEN valid_from < CAST(%(batch_ts)s AS TIMESTAMP)
+  THEN CAST(%(batch_ts)s AS TIMESTAMP)
+  ELSE valid_from + INTERVAL '1 MICROSECOND'
+END, is_current = FALSE, _build_seq = CAST(%(build_seq)s AS BIGINT)
 WHERE
   is_current = TRUE
   AND NOT EXISTS(
@@ -241,6 +269,9 @@ DROP TABLE IF EXISTS __obs_dim_member;
 
 -- drop a work table
 DROP TABLE IF EXISTS __keys_dim_member;
+
+-- drop a work table
+DROP TABLE IF EXISTS __tomb_dim_member;
 
 -- drop a work table
 DROP TABLE IF EXISTS __cand_dim_member;
