@@ -23,6 +23,9 @@ class BatchGate:
     partial: tuple[str, ...] = ()  # incomplete batches let through by --allow-partial, with what they lack
     lost: tuple[tuple[str, str, str], ...] = ()  # (batch, source, why) of lake files not as ingested
     refused: frozenset[str] = frozenset()  # sources with a file refused at ingest in batch `blocked_from`
+    # (source, note) for each source with a file refused in a batch --allow-partial let through:
+    # a load with nothing of that batch to load still says it was passed over
+    passed_over: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(
@@ -42,6 +45,7 @@ class BatchGate:
             lost.setdefault(batch, why)
         refused = {batch for batch, record in records.items() if not record.complete and batch > loaded_through}
         partial = []
+        passed_over: list[tuple[str, str]] = []
         for batch in sorted(pending | set(lost) | refused):
             record = records.get(batch)
             if record is not None and record.complete and batch not in lost:
@@ -49,6 +53,8 @@ class BatchGate:
             what = lost.get(batch) or _what_is_missing(batch, record)
             if batch in allow_partial:
                 partial.append(f"batch {batch} loaded although incomplete (--allow-partial): {what}")
+                for source in sorted({src for _, _, src in (record.failed if record else ()) if src}):
+                    passed_over.append((source, f"batch {batch} passed over (--allow-partial): {what}"))
                 continue
             hint = (
                 "run `elt ingest` for that delivery again: it re-creates a lake file that is gone or damaged"
@@ -59,8 +65,8 @@ class BatchGate:
             )
             reason = f"{what}; nothing of it or of any later batch is loaded: {hint}"
             refused_sources = frozenset(source for _, _, source in (record.failed if record else ()) if source)
-            return cls(batch, reason, tuple(partial), lost_files, refused_sources)
-        return cls(None, "", tuple(partial), lost_files)
+            return cls(batch, reason, tuple(partial), lost_files, refused_sources, tuple(passed_over))
+        return cls(None, "", tuple(partial), lost_files, passed_over=tuple(passed_over))
 
     def withholds(self, source: str) -> str:
         """Why a batch with something of `source` — a lake file not as ingested, or a file refused at

@@ -209,7 +209,10 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         withheld = ctx.withheld(source)  # a delivery gone, damaged or refused is never passed over
         if withheld:
             return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=withheld)
-        return _outcome(step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="no new files")
+        passed = [n for src, n in ctx.gate().passed_over if src == source] if ctx.options.allow_partial else []
+        return _outcome(
+            step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="; ".join(["no new files", *passed])
+        )
     gate = ctx.gate()
     admitted = [f for f in pending.new if gate.admits(f.batch_date)]
     if len(admitted) < len(pending.new):  # the rest waits for its batch to be complete
@@ -333,15 +336,18 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     loaded = {f.batch_date for f in plan.load}
     detail += "".join(f"; {note}" for note in gate.partial if any(f"batch {b} " in note for b in loaded))
     waiting = len(pending.new) - len(admitted)
+    # the batches before a refused one loaded; it still fails the load, as a run with nothing
+    # else new does: a backlog run ending at a refused delivery is never green
+    error = f"{waiting} file(s) not loaded: {gate.reason}" if waiting else ctx.withheld(source)
     return _outcome(
         step,
-        StepStatus.FAILED if waiting else StepStatus.WARNED if conflicting else StepStatus.OK,
+        StepStatus.FAILED if error else StepStatus.WARNED if conflicting else StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=inserted,
         rows_rejected=sum(rows for _, rows in rejects) + conflict_rows,
         seq=seq,
         detail=detail,
-        error=f"{waiting} file(s) not loaded: {gate.reason}" if waiting else "",
+        error=error,
     )
 
 

@@ -871,3 +871,32 @@ def test_a_batch_whose_every_file_of_a_source_was_refused_stops_the_later_batche
     assert load.status == "failed" and "batch 2024-01-02 is incomplete" in load.error, load
     assert "members_2024-01-02.csv" in load.error
     assert_nothing_lost(shop)
+
+
+def test_a_backlog_run_ending_at_a_refused_delivery_loads_what_came_before_and_fails(shop):
+    """Adversarial round 24: one run over a good batch and a later one whose only file was
+    refused loaded the good batch and exited green; only the next run named the refused one.
+    The load now fails naming it (what came before loads, and what reads it is built), and
+    `--allow-partial` over it says the batch was passed over."""
+    import datetime
+
+    from framework.run.options import RunOptions
+    from framework.run.runner import run_pipeline
+
+    good = shop.folder / "landing2"
+    landing(good, "members_2024-01-02.csv", [HEADER, "4;dan@example.com;gold;Braga;2024-01-02 10:00:00"])
+    assert not shop.ingest(good, "2024-01-02", only={"members"}).failed
+    bad = shop.folder / "landing3"
+    landing(bad, "members_2024-01-03.csv", [HEADER, "5;eve@example.com;gold;Faro;2024-13-45 10:00:00"])
+    (refused,) = shop.ingest(bad, "2024-01-03", only={"members"}).files
+    assert refused.error
+    outcomes = {o.step: o for o in shop.run().outcomes}
+    load = outcomes["load:members"]
+    assert load.status == "failed" and "batch 2024-01-03 is incomplete" in load.error, load
+    assert load.detail.startswith("1 file(s), 1 row(s)"), load
+    assert outcomes["build:dim_member"].status == "ok"
+    assert shop.query("SELECT member_id FROM staging.members ORDER BY 1") == [(1,), (2,), (3,), (4,)]
+    options = RunOptions(datetime.datetime(2024, 1, 3), allow_partial=frozenset({"2024-01-03"}))
+    passed = {o.step: o for o in run_pipeline(str(shop.pipeline), shop.settings(), options).outcomes}
+    assert passed["load:members"].status == "nothing new"
+    assert "batch 2024-01-03 passed over (--allow-partial)" in passed["load:members"].detail
