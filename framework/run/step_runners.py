@@ -693,9 +693,10 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         ctx.whole_builds()[spec.name] = seq
     inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
     refilled = spec.materialization == "table"  # every row replaced: all of them count as inserted
+    ties = int(result.reports.get("scd2_ties") or 0)
     return _outcome(
         step,
-        StepStatus.OK,
+        StepStatus.WARNED if ties else StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=inserted if refilled else max(inserted - deleted, 0),
         rows_updated=0 if refilled else result.affected.get("MERGE", 0) + min(inserted, deleted),
@@ -716,6 +717,10 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 "the model state recorded this build when the step was retried: the earlier attempt's commit "
                 "went through"
                 if result.reports.get("recorded_before")
+                else "",
+                f"{ties:,} key(s) observed with differing tracked values at one version_start: one version "
+                "kept for each (the larger attribute hash: the same on every run and target)"
+                if ties
                 else "",
             )
             if part

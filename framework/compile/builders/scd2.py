@@ -227,6 +227,7 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
         run(q.create_temp_as(t["cand"], candidates), "gather batch observations, existing versions and tombstones"),
         run(q.create_temp_as(t["chain"], chain), "one candidate per key and time; compare with the previous"),
         run(q.create_temp_as(t["ver"], versions), "keep the changes and compute the windows"),
+        report(_ties(t["obs"], keys, history.version_start, ts_type), "keys observed two ways at one instant"),
         report(expired, "versions this batch closes"),
         run(delete, "delete the touched keys' versions"),
         run(
@@ -242,6 +243,20 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
         )
     statements += [run(q.drop_table(name), "drop a work table") for name in t.values()]
     return statements
+
+
+def _ties(observations: str, keys: tuple[str, ...], version_start: str, ts_type: exp.DataType) -> exp.Select:
+    """How many (key, instant) the batch observed with differing tracked values: one is kept (the
+    larger attribute hash, step 4), and the run says so — the order of delivery cannot decide
+    between rows a model's SELECT may have aggregated."""
+    instant = q.cast(q.col(version_start), ts_type)
+    tied = (
+        q.select(*q.cols(keys), q.alias(instant, "__ts"))
+        .from_(q.table(observations))
+        .group_by(*q.cols(keys), instant.copy())
+        .having(exp.GT(this=exp.Count(this=exp.Distinct(expressions=[q.col("__attr_hash")])), expression=q.lit(1)))
+    )
+    return q.select(q.alias(exp.Count(this=exp.Star()), "scd2_ties")).from_(q.subquery(tied, "__tie"))
 
 
 def _batch_ts(dialect: Dialect) -> exp.Expression:

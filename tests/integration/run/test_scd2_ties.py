@@ -42,3 +42,23 @@ def test_a_tie_at_one_instant_keeps_the_same_observation_however_the_batches_run
     at = datetime.datetime(2024, 1, 1, 10)
     assert first[0] == ("B", "x", "w2", at, True)  # same tracked value: the larger untracked value wins
     assert len(first) == 2 and first[1][0] == "E"  # different tracked values: one version, by the hash
+
+
+def test_a_tie_in_the_tracked_values_keeps_one_version_and_the_run_says_so(tmp_path):
+    """Adversarial round 21: two observations of a key at one instant with other tracked values
+    kept one (the larger attribute hash) without a word. The choice stays — the same on every
+    run and target, where a delivery order could not decide between rows a model's SELECT may
+    have aggregated — and the build now warns, counting the keys."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "scd2_ties")
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "obs_0.csv").write_text(
+        "obs_id,k,v,w,at\n1,B,x,w1,2024-01-01 10:00:00\n2,B,y,w1,2024-01-01 10:00:00\n3,E,m,w1,2024-01-01 10:00:00\n"
+    )
+    assert not workspace.ingest(folder, "2024-02-01").failed
+    result = workspace.run(datetime.datetime(2024, 2, 1))
+    build = next(o for o in result.outcomes if o.step == "build:dim_k")
+    assert build.status == "warned" and "1 key(s) observed with differing tracked values at one" in build.detail, build
+    assert workspace.query("SELECT COUNT(*) FROM dwh.dim_k WHERE k = 'B'") == [(1,)]
+    again = next(o for o in workspace.run(datetime.datetime(2024, 2, 1)).outcomes if o.step == "build:dim_k")
+    assert again.status == "up to date"

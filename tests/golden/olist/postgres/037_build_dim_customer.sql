@@ -178,6 +178,21 @@ FROM __chain_dim_customer
 WHERE
   __prev_hash IS NULL OR __prev_hash <> __attr_hash;
 
+-- report: keys observed two ways at one instant
+SELECT
+  COUNT(*) AS scd2_ties
+FROM (
+  SELECT
+    customer_unique_id,
+    CAST(observed_at AS TIMESTAMP) AS __ts
+  FROM __obs_dim_customer
+  GROUP BY
+    customer_unique_id,
+    CAST(observed_at AS TIMESTAMP)
+  HAVING
+    COUNT(DISTINCT __attr_hash) > 1
+) AS __tie;
+
 -- report: versions this batch closes
 SELECT
   COUNT(*) AS rows_expired
@@ -577,6 +592,21 @@ SELECT
 FROM __chain_dim_customer
 WHERE
   __prev_hash IS NULL OR __prev_hash <> __attr_hash;
+
+-- when its inputs' changes are known (a scoped build): report: keys observed two ways at one instant
+SELECT
+  COUNT(*) AS scd2_ties
+FROM (
+  SELECT
+    customer_unique_id,
+    CAST(observed_at AS TIMESTAMP) AS __ts
+  FROM __obs_dim_customer
+  GROUP BY
+    customer_unique_id,
+    CAST(observed_at AS TIMESTAMP)
+  HAVING
+    COUNT(DISTINCT __attr_hash) > 1
+) AS __tie;
 
 -- when its inputs' changes are known (a scoped build): report: versions this batch closes
 SELECT

@@ -199,6 +199,23 @@ FROM __chain_dim_account_snapshot
 WHERE
   __prev_hash IS NULL OR __prev_hash <> __attr_hash;
 
+-- report: keys observed two ways at one instant
+SELECT
+  COUNT(*) AS scd2_ties
+FROM (
+  SELECT
+    region,
+    account_no,
+    CAST(changed_at AS TIMESTAMP) AS __ts
+  FROM __obs_dim_account_snapshot
+  GROUP BY
+    region,
+    account_no,
+    CAST(changed_at AS TIMESTAMP)
+  HAVING
+    COUNT(DISTINCT __attr_hash) > 1
+) AS __tie;
+
 -- report: versions this batch closes
 SELECT
   COUNT(*) AS rows_expired

@@ -174,6 +174,21 @@ FROM __chain_dim_member
 WHERE
   __prev_hash IS NULL OR __prev_hash <> __attr_hash;
 
+-- report: keys observed two ways at one instant
+SELECT
+  COUNT(*) AS scd2_ties
+FROM (
+  SELECT
+    member_id,
+    CAST(updated_at AS TIMESTAMP) AS __ts
+  FROM __obs_dim_member
+  GROUP BY
+    member_id,
+    CAST(updated_at AS TIMESTAMP)
+  HAVING
+    COUNT(DISTINCT __attr_hash) > 1
+) AS __tie;
+
 -- report: versions this batch closes
 SELECT
   COUNT(*) AS rows_expired
