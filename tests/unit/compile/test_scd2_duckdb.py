@@ -323,4 +323,3 @@ def test_invariant_checks_catch_a_broken_history(compiled, tmp_path):
         "scd2_valid_windows": 1,
         "scd2_no_overlaps_or_gaps": 1,
     }
-
