@@ -89,6 +89,7 @@ def cmd_ingest(args) -> int:
                         }
                         for f in report.files
                     ],
+                    "unmatched": report.unmatched,
                 },
                 indent=2,
             )
@@ -156,6 +157,8 @@ def _print_ingest(report, batch_date: str) -> None:
             console.print(_escape(more))
         if f.error:
             console.print(f"[red]error[/red] {_escape(f.error)}")
+    for path in report.unmatched:
+        console.print(f"[yellow]note[/yellow] {_escape(path)}: matches no source's landing.path; not ingested")
 
 
 def cmd_run(args) -> int:

@@ -20,6 +20,7 @@ class SpecChange:
     table_change: str = ""  # '' | additive | breaking
     added_columns: tuple[str, ...] = ()
     alter_sql: tuple[str, ...] = ()
+    breaking: tuple[str, ...] = ()  # what makes a breaking change breaking, one phrase per column
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
                 change.table_change,
                 change.added_columns,
                 change.alter_sql,
+                change.breaking,
             )
     order = [s.name for s in new.specs] + [s.name for s in old.specs if new.spec(s.name) is None]
     return ChangeReport(tuple(changes[n] for n in order))
@@ -78,9 +80,11 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement) -> SpecCh
             f"its table moves from {before.table} to {after.table}: made anew there and {made}; "
             f"{before.table} is left in place",
         )
-    table_change, added, alters = _table_change(before, after, alter_statement)
+    table_change, added, alters, breaking = _table_change(before, after, alter_statement)
     if before.fingerprint("data") != after.fingerprint("data"):
-        return SpecChange(after.name, "rebuild", "columns, keys, history or SQL changed", table_change, added, alters)
+        return SpecChange(
+            after.name, "rebuild", "columns, keys, history or SQL changed", table_change, added, alters, breaking
+        )
     if before.fingerprint("physical") != after.fingerprint("physical"):
         return SpecChange(after.name, "rebuild_physical", "Redshift distribution or sort keys changed")
     if before.fingerprint("checks") != after.fingerprint("checks"):
@@ -90,18 +94,32 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement) -> SpecCh
     return SpecChange(after.name, "unchanged", "")
 
 
-def _table_change(before: SpecInfo, after: SpecInfo, alter_statement) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+def _table_change(
+    before: SpecInfo, after: SpecInfo, alter_statement
+) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(kind, added columns, ALTER statements, what makes it breaking)."""
     old_cols = {c.name: c for c in before.columns}
     new_cols = {c.name: c for c in after.columns}
     if old_cols == new_cols:
-        return "", (), ()
-    removed = [n for n in old_cols if n not in new_cols]
-    retyped = [n for n in old_cols if n in new_cols and old_cols[n] != new_cols[n]]
+        return "", (), (), ()
     added = [c for c in after.columns if c.name not in old_cols]
-    if removed or retyped or any(not c.nullable for c in added):
-        return "breaking", tuple(c.name for c in added), ()
+    breaking = (
+        *(f"{n} removed" for n in old_cols if n not in new_cols),
+        *(_retyped(old_cols[n], new_cols[n]) for n in old_cols if n in new_cols and old_cols[n] != new_cols[n]),
+        *(f"{c.name} added as nullable: false (the rows before have no value)" for c in added if not c.nullable),
+    )
+    if breaking:
+        return "breaking", tuple(c.name for c in added), (), breaking
     alters = tuple(alter_statement(after, c) for c in added) if alter_statement else ()
-    return "additive", tuple(c.name for c in added), alters
+    return "additive", tuple(c.name for c in added), alters, ()
+
+
+def _retyped(old, new) -> str:
+    if old.type != new.type:
+        return f"{new.name} {old.type} → {new.type}"
+    if old.nullable != new.nullable:
+        return f"{new.name} nullable: {str(old.nullable).lower()} → {str(new.nullable).lower()}"
+    return f"{new.name} stored as {old.stored} → {new.stored}"
 
 
 _LABELS = {
@@ -123,7 +141,12 @@ def format_report(report: ChangeReport) -> str:
             continue
         detail = f" — {change.reason}" if change.reason else ""
         table = f"; table change: {change.table_change}" if change.table_change else ""
-        if change.added_columns:
+        if change.breaking:
+            table += (
+                f" ({'; '.join(change.breaking)}: its table cannot follow in place — "
+                f"`elt run --full --select {change.name}+` remakes it)"
+            )
+        elif change.added_columns:
             table += f" (new columns: {', '.join(change.added_columns)})"
         lines.append(f"{_LABELS[change.action]:<22} {change.name}{detail}{table}")
         lines += [f"{'':<22}   {sql}" for sql in change.alter_sql]

@@ -37,6 +37,18 @@ def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:
     return sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
 
 
+def _unmatched(landing_dir: str, matched: set[str]) -> list[str]:
+    """The files under the landing folder that no source's pattern matched (hidden ones and a
+    README aside: no delivery is named so)."""
+    found = []
+    for folder, subfolders, files in os.walk(landing_dir):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        found += [
+            os.path.join(folder, f) for f in sorted(files) if not f.startswith(".") and not f.upper().startswith("README")
+        ]
+    return [path for path in found if path not in matched]
+
+
 def outside_landing(path: str, landing_dir: str) -> str:
     """Why a landing file may not be read ('' when it may): only files inside the landing folder
     are read, and a symlink only to a file inside it, so a delivery or a pattern can never make
@@ -153,6 +165,8 @@ def ingest_pipeline(
                 f"a new version of {before.path} (batch {before.batch_date} had other bytes): ingested as new data"
             )
     report = IngestReport(sorted(results + refused, key=lambda r: (r.source, r.landing_path)))
+    if not only:  # a file a pattern no longer matches (a glob edited, a new feed) is named, not passed over
+        report.unmatched = _unmatched(landing_dir, {p for s in project.sources for p in landing_files(s, landing_dir)})
     if report.files:  # the batch record comes last: a run never sees a batch still being written
         for result in results:
             if not result.error:

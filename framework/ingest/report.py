@@ -34,6 +34,7 @@ class FileResult:
 @dataclass
 class IngestReport:
     files: list[FileResult] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # landing files no source's landing.path matches
 
     @property
     def failed(self) -> list[FileResult]:

@@ -241,6 +241,12 @@ RULES: tuple[Rule, ...] = (
         "A decimal or double column is computed with AVG over integers or an integer division, which "
         "Redshift computes in integers (the mean or quotient truncated).",
     ),
+    Rule(
+        "W505",
+        "option without effect",
+        "An option the spec's other choices make moot: `incremental.keys_from` on a time_range model, "
+        "`allow_empty_snapshot` on a source that is not a snapshot (load_mode other than full_refresh).",
+    ),
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

@@ -1,4 +1,4 @@
-"""Rules across specs (E205, E303-E305, W501, W502); the graph rules live in framework.graph."""
+"""Rules across specs (E205, E303-E305, W501, W502, W505); the graph rules live in framework.graph."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def check_project(project: m.Project) -> list[Diagnostic]:
         *_declared_key_paths(project),
         *_unused_sources(project),
         *_models_without_checks(project),
+        *_options_without_effect(project),
     ]
 
 
@@ -132,4 +133,30 @@ def _models_without_checks(project: m.Project) -> Iterator[Diagnostic]:
                 "W502",
                 f"{spec.layer.value} model '{spec.name}' declares no checks",
                 hint="Add column tests (unique, not_null) or model checks.",
+            )
+
+
+def _options_without_effect(project: m.Project) -> Iterator[Diagnostic]:
+    """Options the spec's other choices make moot: accepted, they would do nothing, silently."""
+    for spec in project.models:
+        incremental = spec.incremental
+        if incremental and incremental.keys_from and incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
+            yield _diag(
+                spec,
+                ("incremental", "keys_from"),
+                "W505",
+                "keys_from has no effect on a time_range model: its builds replace time ranges, not keys",
+                hint="Remove it (or use the merge or delete_insert strategy, whose builds it scopes).",
+                key=True,
+            )
+    for source in project.sources:
+        if source.allow_empty_snapshot and source.load_mode is not m.LoadMode.FULL_REFRESH:
+            yield _diag(
+                source,
+                ("allow_empty_snapshot",),
+                "W505",
+                f"allow_empty_snapshot has no effect on an {source.load_mode.value} source: only a snapshot "
+                "(load_mode: full_refresh) is replaced by a batch, empty or not",
+                hint="Remove it, or set load_mode: full_refresh.",
+                key=True,
             )

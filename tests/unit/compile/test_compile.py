@@ -8,7 +8,7 @@ import shutil
 import pytest
 import sqlglot
 
-from framework.compile.changes import compare
+from framework.compile.changes import compare, format_report
 from framework.compile.manifest import MANIFEST_VERSION, Manifest, StepKind
 from framework.compile.targets import UnknownTarget, resolve_target
 from framework.errors import CompileError
@@ -118,6 +118,10 @@ def test_compare_separates_rebuilds_metadata_and_table_changes(tmp_path):
     assert changes["dim_account_latest"].table_change == "additive"
     assert changes["dim_account_latest"].added_columns == ("note",)
     assert changes["dim_account"].table_change == "breaking"
+    assert changes["dim_account"].breaking == ("owner string → bigint",)  # adversarial round 22: named
+    assert "(owner string → bigint: its table cannot follow in place — `elt run --full --select dim_account+`" in (
+        format_report(compare(old, new))
+    )
     assert changes["fact_usage"].action == "rebuild_upstream"
     assert changes["account_events"].action == "unchanged"
     assert changes["agg_daily_events"].action == "unchanged"

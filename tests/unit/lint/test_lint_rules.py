@@ -604,6 +604,17 @@ CASES = [
             )
         ],
     ),
+    (
+        "W505",
+        [
+            replace(
+                "models/fact_purchase.yml",
+                "incremental: {strategy: delete_insert}",
+                "incremental: {strategy: time_range, time_column: purchased_at, keys_from: {purchases: purchase_id}}",
+            )
+        ],
+        [("models/fact_purchase.yml", 7, 64, "W505", "keys_from has no effect on a time_range model")],
+    ),
 ]
 
 
@@ -976,3 +987,12 @@ def test_unquoted_names_are_read_in_lower_case_as_redshift_reads_them(tiny):
     assert any("p.purchase_id" in s.sql and "FROM staging.purchases AS p" in s.sql for s in build.statements)
     sql.write_text(text.replace("p.purchase_id", 'p."PURCHASE_ID"'))  # quoted: its case is kept
     assert [d.code for d in lint(tiny)] == ["E404"]
+
+
+def test_allow_empty_snapshot_on_a_source_that_is_no_snapshot_does_nothing_and_lint_says_so(tiny):
+    apply(
+        tiny, [replace("sources/purchases.yml", "load_mode: append", "load_mode: append\nallow_empty_snapshot: true")]
+    )
+    (found,) = lint(tiny)
+    assert (found.code, found.line) == ("W505", 12), found.format()
+    assert "allow_empty_snapshot has no effect on an append source" in found.format()

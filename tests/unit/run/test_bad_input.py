@@ -900,3 +900,18 @@ def test_a_backlog_run_ending_at_a_refused_delivery_loads_what_came_before_and_f
     passed = {o.step: o for o in run_pipeline(str(shop.pipeline), shop.settings(), options).outcomes}
     assert passed["load:members"].status == "nothing new"
     assert "batch 2024-01-03 passed over (--allow-partial)" in passed["load:members"].detail
+
+
+def test_a_landing_file_no_source_matches_is_named_not_passed_over(shop):
+    """Adversarial round 22: after a pattern was edited, a file it no longer matched was skipped
+    by ingest without a word. Ingest now names each (a README and hidden files aside)."""
+    folder = shop.folder / "landing2"
+    landing(folder, "members_2024-01-02.csv", [HEADER, *GOOD])
+    landing(folder, "membres_2024-01-02.csv", [HEADER, *GOOD])
+    landing(folder, "README.md", ["# what this folder holds"])
+    report = shop.ingest(folder, "2024-01-02")
+    assert [os.path.basename(p) for p in report.unmatched] == ["membres_2024-01-02.csv"]
+    cli = shop.cli(
+        "ingest", str(shop.pipeline), "--from", str(folder), "--lake", str(shop.lake), "--batch-date", "2024-01-03"
+    )
+    assert "2024-01-02.csv: matches no source's landing.path; not ingested" in cli.stdout, cli.stdout  # rich wraps
