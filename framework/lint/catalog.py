@@ -158,7 +158,12 @@ RULES: tuple[Rule, ...] = (
         "SQL syntax error",
         "The model's SELECT (or a check's condition) does not parse in the Redshift dialect.",
     ),
-    Rule("E402", "not a SELECT", "A model's SQL must be exactly one SELECT query (CTEs and set operations allowed)."),
+    Rule(
+        "E402",
+        "not a SELECT",
+        "A model's SQL must be exactly one SELECT query (CTEs and set operations allowed) that only reads: "
+        "no SELECT … INTO, no DELETE, INSERT or UPDATE inside a CTE.",
+    ),
     Rule("E403", "unknown table", "The SELECT reads a table that is neither a spec of this pipeline nor a CTE."),
     Rule(
         "E404",
@@ -212,7 +217,8 @@ RULES: tuple[Rule, ...] = (
         "E412",
         "check condition",
         "An expression check's condition is exactly one boolean expression (no `;`, no statement, not a "
-        "number, text or date) over the model's declared columns, framework-filled ones included; a subquery "
+        "number, text or date, nothing that writes) over the model's declared columns, framework-filled ones "
+        "included, tested row by row (no aggregate or window function but in a subquery); a subquery "
         "in it may read the model's depends_on.",
     ),
     Rule(

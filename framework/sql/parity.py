@@ -832,13 +832,34 @@ def _refuse_regexp_replace(node: exp.RegexpReplace) -> str | None:
     return None
 
 
+_CLOCKS: dict[type, str] = {
+    exp.CurrentDate: "CURRENT_DATE",
+    exp.CurrentTimestamp: "GETDATE / SYSDATE / CURRENT_TIMESTAMP",
+    exp.CurrentTime: "CURRENT_TIME",
+    exp.Localtimestamp: "LOCALTIMESTAMP",
+    exp.Localtime: "LOCALTIME",
+    exp.Rand: "RANDOM",
+    exp.Uuid: "a random UUID",
+}
+# what the session running the statement is: the same data would build other rows per warehouse
+# (and write who ran it into the table)
+_SESSION: dict[type, str] = {
+    exp.CurrentUser: "CURRENT_USER / USER",
+    exp.SessionUser: "SESSION_USER",
+    exp.CurrentUserId: "CURRENT_USER_ID",
+    exp.CurrentSchema: "CURRENT_SCHEMA",
+    exp.CurrentDatabase: "CURRENT_DATABASE",
+    exp.CurrentVersion: "VERSION",
+}
+
+
+def _refuse_session(node: exp.Expression) -> str | None:
+    name = _SESSION[type(node)]
+    return f"{name} is the session's, not the data's: each warehouse (and user) would build other rows, and the table would record who ran it; use a value from the data"
+
+
 def _refuse_now(node: exp.Expression) -> str | None:
-    names: dict[type, str] = {
-        exp.CurrentDate: "CURRENT_DATE",
-        exp.CurrentTimestamp: "GETDATE / SYSDATE / CURRENT_TIMESTAMP",
-        exp.Rand: "RANDOM",
-    }
-    name = names[type(node)]
+    name = _CLOCKS[type(node)]
     return f"{name} is not reproducible: a rebuild or a replay computes another value; use the batch date column (_batch_date) or a value from the data"
 
 
@@ -921,6 +942,7 @@ _UNPORTABLE_NODES: dict[type, str] = {
     exp.NextDay: "NEXT_DAY is not translated; compute it with DATEADD and EXTRACT(dow …)",
     exp.SHA: "SHA1 has no built-in equivalent on PostgreSQL; use MD5",
     exp.SHA2: "SHA2 has no built-in equivalent on PostgreSQL; use MD5",
+    exp.TableSample: "TABLESAMPLE reads a random subset (a rebuild would differ) and Redshift has none; filter on the data",
 }
 
 
@@ -977,9 +999,8 @@ CHECKS: dict[type, Callable] = {
     exp.RegexpExtract: _refuse_regexp_substr,
     exp.RegexpInstr: _refuse_regexp_instr,
     exp.RegexpReplace: _refuse_regexp_replace,
-    exp.CurrentDate: _refuse_now,
-    exp.CurrentTimestamp: _refuse_now,
-    exp.Rand: _refuse_now,
+    **dict.fromkeys(_CLOCKS, _refuse_now),
+    **dict.fromkeys(_SESSION, _refuse_session),
     exp.ConvertTimezone: _refuse_timestamptz,
     exp.AtTimeZone: _refuse_timestamptz,
     exp.SimilarTo: _refuse_similar_to,

@@ -60,10 +60,28 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
         line, col = sql.file_position(1, 1)
         message = f"model SQL must be one SELECT query, found {what}"
         return ParsedModel(None, (Diagnostic(sql.path, line, col, "E402", message),))
+    written = _writes_inside(statements[0])
+    if written is not None:
+        line, col = sql.file_position(*offset_position(sql.text, first_offset(written)))
+        message = f"model SQL must be one SELECT query that only reads, found {_what_it_writes(written)} inside it"
+        return ParsedModel(None, (Diagnostic(sql.path, line, col, "E402", message),))
     tree = folded(spelled_functions(listagg_separators(statements[0]), sql.text))
     ctes = frozenset(cte_names(tree))
     tables = dict.fromkeys(t.name for t in tree.find_all(exp.Table) if not t.args.get("db") and not names_a_cte(t))
     return ParsedModel(tree, (), tuple(tables), ctes)
+
+
+# statements a query can hold that write: a CTE's DELETE … RETURNING, SELECT … INTO a new table
+_WRITES = (exp.DML, exp.DDL, exp.Into, exp.Command, exp.Drop, exp.Alter, exp.TruncateTable)
+
+
+def _writes_inside(tree: exp.Expr) -> exp.Expr | None:
+    """The first node of `tree` that writes (a SELECT's own INTO included), or None."""
+    return next((node for node in tree.walk() if isinstance(node, _WRITES)), None)
+
+
+def _what_it_writes(node: exp.Expr) -> str:
+    return "SELECT … INTO" if isinstance(node, exp.Into) else f"a {node.key.upper()} statement"
 
 
 def folded(tree: _Tree) -> _Tree:
@@ -147,11 +165,33 @@ def parse_condition(sql: m.SqlText, key_path: str = "") -> ParsedCondition:
     if len(statements) != 1:
         at = offset_position(sql.text, _second_statement_offset(sql.text))
         return problem(*at, "E412", f"a check condition must be one expression, found {len(statements)} statements")
+    written = _writes_inside(statements[0])
+    if written is not None:
+        at = offset_position(sql.text, first_offset(written))
+        return problem(*at, "E412", f"a check condition only reads, found {_what_it_writes(written)} inside it")
     tree = folded(spelled_functions(statements[0], sql.text))
     if not isinstance(tree, (exp.Condition, exp.Subquery)) or isinstance(tree, exp.Query):
         what = "a SELECT query" if isinstance(tree, exp.Query) else f"a {tree.key.upper()}"
         return problem(1, 1, "E412", f"a check condition must be one boolean expression, found {what}")
+    across = _across_rows(tree)
+    if across is not None:
+        what = "a window function" if isinstance(across, exp.Window) else f"the aggregate {across.key.upper()}"
+        at = offset_position(sql.text, first_offset(across))
+        return problem(
+            *at,
+            "E412",
+            f"a check condition is tested row by row, and {what} reads many rows: use a min_row_count check, or "
+            "compute it in a subquery (SELECT SUM(…) FROM <input>)",
+        )
     return ParsedCondition(tree)
+
+
+def _across_rows(tree: exp.Expr) -> exp.Expr | None:
+    """An aggregate or window function of the condition itself (a subquery's are its own)."""
+    for node in tree.walk(prune=lambda n: isinstance(n, (exp.Subquery, exp.Query)) and n is not tree):
+        if isinstance(node, (exp.AggFunc, exp.Window)):
+            return node
+    return None
 
 
 def _second_statement_offset(text: str) -> int:

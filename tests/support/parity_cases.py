@@ -294,6 +294,21 @@ CASES: list[Case] = [
     Case("sysdate", "SELECT SYSDATE", refused=True, doc=AWS + "r_SYSDATE.html"),
     Case("current_date", "SELECT CURRENT_DATE", refused=True, doc=AWS + "r_CURRENT_DATE_function.html"),
     Case("random", "SELECT RANDOM()", refused=True, doc=AWS + "r_RANDOM.html"),
+    # adversarial round 23: the clock and the session, each spelled as Redshift does
+    *(
+        Case(name, f"SELECT {text}", refused=True, doc=AWS + page)
+        for name, text, page in (
+            ("localtimestamp", "LOCALTIMESTAMP", "r_LOCALTIMESTAMP.html"),
+            ("current_time", "CURRENT_TIME", "r_CURRENT_TIME_function.html"),
+            ("current_user", "CURRENT_USER", "r_CURRENT_USER.html"),
+            ("user", "USER", "r_CURRENT_USER.html"),
+            ("session_user", "SESSION_USER", "r_SESSION_USER.html"),
+            ("current_user_id", "CURRENT_USER_ID", "r_CURRENT_USER_ID.html"),
+            ("current_schema", "CURRENT_SCHEMA()", "r_CURRENT_SCHEMA.html"),
+            ("current_database", "CURRENT_DATABASE()", "r_CURRENT_DATABASE.html"),
+            ("version", "VERSION()", "r_VERSION.html"),
+        )
+    ),
     # --- timestamptz (sessions are UTC on every target) ------------------------------------------------
     Case(
         "timestamptz without offset is UTC",

@@ -615,6 +615,36 @@ CASES = [
         ],
         [("models/fact_purchase.yml", 7, 64, "W505", "keys_from has no effect on a time_range model")],
     ),
+    (  # adversarial round 23: SQL that writes, inside a query, is no model SQL
+        "E402",
+        [
+            replace(
+                "models/fact_purchase.sql", "       p.purchased_at\nFROM", "       p.purchased_at\nINTO copy_of\nFROM"
+            )
+        ],
+        [("models/fact_purchase.sql", 5, 6, "E402", "one SELECT query that only reads, found SELECT … INTO inside it")],
+    ),
+    (
+        "E402",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "SELECT p.purchase_id,",
+                "WITH gone AS (DELETE FROM purchases RETURNING *)\nSELECT p.purchase_id,",
+            )
+        ],
+        [("models/fact_purchase.sql", 1, 27, "E402", "found a DELETE statement inside it")],
+    ),
+    (
+        "E412",
+        [replace("models/fact_purchase.yml", 'condition: "amount > 0"', 'condition: "SUM(amount) > 0"')],
+        [("models/fact_purchase.yml", 19, 59, "E412", "tested row by row, and the aggregate SUM reads many rows")],
+    ),
+    (
+        "E410",
+        [replace("models/fact_purchase.sql", "FROM purchases AS p", "FROM purchases AS p TABLESAMPLE BERNOULLI (50)")],
+        [("models/fact_purchase.sql", 5, 44, "E410", "TABLESAMPLE reads a random subset")],
+    ),
 ]
 
 
