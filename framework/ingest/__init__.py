@@ -44,7 +44,9 @@ def _unmatched(landing_dir: str, matched: set[str]) -> list[str]:
     for folder, subfolders, files in os.walk(landing_dir):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         found += [
-            os.path.join(folder, f) for f in sorted(files) if not f.startswith(".") and not f.upper().startswith("README")
+            os.path.join(folder, f)
+            for f in sorted(files)
+            if not f.startswith(".") and not f.upper().startswith("README")
         ]
     return [path for path in found if path not in matched]
 
