@@ -109,8 +109,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E212",
         "pipeline settings",
-        "Invalid schedule (cron or preset), start date, `default_target` not among `targets`, or a DuckDB "
-        "`memory_limit` below the 128MiB it needs to read a file.",
+        "Invalid schedule (cron or preset), start date, `default_target` not among `targets`, a DuckDB "
+        "`memory_limit` below the 128MiB it needs to read a file (or above what DuckDB takes), or a layer's "
+        "schema that is a warehouse's own (information_schema, temp, system, pg_…).",
     ),
     Rule(
         "E213",

@@ -341,7 +341,7 @@ class _Checker:
                             column,
                             self.column_code,
                             f"unknown column '{column.table}.{name}'",
-                            hint=did_you_mean(name, columns),
+                            hint=_case_hint(column, columns),
                         )
                     return None
             return None  # an alias sqlglot could not place (e.g. a lateral); do not guess
@@ -373,7 +373,7 @@ class _Checker:
                 for c in (self._columns_of(src, scope_type) or [])
             }
         )
-        return self.at(column, self.column_code, f"unknown column '{name}'", hint=did_you_mean(name, everything))
+        return self.at(column, self.column_code, f"unknown column '{name}'", hint=_case_hint(column, everything))
 
     # -- E407 -----------------------------------------------------------------------------------
     def depends_on(self) -> list[Diagnostic]:
@@ -511,15 +511,26 @@ class _Checker:
                 )
                 hint = "Declared order: " + ", ".join(expected) + "."
             return [self.at(node, "E406", message, hint=hint)]
-        return self._types(select, expected)
-
-    def _types(self, select: exp.Select, expected: list[str]) -> list[Diagnostic]:
+        branches = _branches(self.query)
+        for number, branch in enumerate(branches[1:], start=2):  # a set operation's other SELECTs
+            if isinstance(branch, exp.Select) and not any(isinstance(e, exp.Star) for e in branch.expressions):
+                if len(branch.expressions) != len(expected):
+                    message = (
+                        f"SELECT {number} of the set operation returns {len(branch.expressions)} column(s), the "
+                        f"model declares {len(expected)}"
+                    )
+                    return [self.at(branch, "E406", message, hint="Declared: " + ", ".join(expected) + ".")]
         typed = annotated(self.query, self.schema)
         if typed is None:
             return []
-        outer = typed
-        while isinstance(outer, exp.SetOperation):
-            outer = outer.this
+        found = []
+        for branch, typed_branch in zip(branches, _branches(typed)):
+            if isinstance(branch, exp.Select) and isinstance(typed_branch, exp.Select):
+                found += self._types(branch, typed_branch, expected)
+        return found
+
+    def _types(self, select: exp.Select, outer: exp.Select, expected: list[str]) -> list[Diagnostic]:
+        """Each output of one SELECT (`outer`: the same, annotated) against its declared type."""
         found = []
         for node, typed_node, name in zip(select.expressions, outer.expressions, expected):
             declared = self.spec.column(name)
@@ -637,3 +648,26 @@ def _sql_family(dtype: exp.DataType | None) -> str | None:
     if dtype.this in exp.DataType.TEMPORAL_TYPES:
         return "time"
     return None
+
+
+def _case_hint(column: exp.Column, known) -> str:
+    """Did-you-mean, or — when the name is declared in other letter case — why it does not match:
+    an unquoted name is read in lower case (as Redshift does), a quoted one as written."""
+    name = column.name
+    other_case = [c for c in known if c.lower() == name.lower() and c != name]
+    if not other_case:
+        return did_you_mean(name, list(known))
+    declared = other_case[0]
+    if column.this.quoted:
+        return f"A quoted name is read as written: the spec declares '{declared}'."
+    return (
+        f"An unquoted name is read in lower case, as Redshift does; the spec declares '{declared}'. Declare the "
+        f'column in lower case (Redshift folds it anyway), or write it quoted: "{declared}".'
+    )
+
+
+def _branches(query: exp.Expr) -> list[exp.Expr]:
+    """The SELECTs a set operation combines, in order (the query itself when it is none)."""
+    if isinstance(query, exp.SetOperation):
+        return [*_branches(query.this), *_branches(query.expression)]
+    return [query]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.spec import model as m
-from framework.spec.targets import MIN_DUCKDB_MEMORY, LocalTarget, fixed_memory_bytes
+from framework.spec.targets import MAX_DUCKDB_MEMORY, MIN_DUCKDB_MEMORY, LocalTarget, fixed_memory_bytes
 from framework.spec.types import TypeParseError, parse_type
 from framework.spec.validate import format_key_path
 from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
@@ -25,7 +25,7 @@ def _diag(spec, key_path: tuple, code: str, message: str, hint: str = "", key: b
 
 def check_spec(spec) -> list[Diagnostic]:
     rules = {
-        "pipeline": (_pipeline_file, _schedule, _start_date, _default_target, _memory_limits),
+        "pipeline": (_pipeline_file, _schedule, _start_date, _default_target, _memory_limits, _system_schemas),
         "source": (_name_matches_file, _columns, _source_keys),
         "model": (
             _name_matches_file,
@@ -407,6 +407,24 @@ def _start_date(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
         yield _diag(spec, ("start_date",), "E212", f"start_date '{spec.start_date}' is not a real calendar date")
 
 
+# the warehouses' own schemas: DuckDB's catalogs and system schemas; PostgreSQL and Redshift
+# reserve every name starting pg_ ("The prefix pg_ is reserved for system schemas")
+_SYSTEM_SCHEMAS = ("information_schema", "temp", "system")
+
+
+def _system_schemas(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
+    for layer, schema in spec.schemas:
+        if schema.lower() in _SYSTEM_SCHEMAS or schema.lower().startswith("pg_"):
+            yield _diag(
+                spec,
+                ("schemas", layer),
+                "E212",
+                f"schema '{schema}' of layer '{layer}' is a warehouse's own (a system schema): its tables cannot "
+                "be made there",
+                hint=f"Name a schema of the pipeline's, e.g. '{layer}'.",
+            )
+
+
 def _default_target(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
     names = [t.name for t in spec.targets]
     if spec.default_target not in names:
@@ -437,6 +455,15 @@ def _memory_limits(spec: m.PipelineSpec) -> Iterator[Diagnostic]:
         if not isinstance(target, LocalTarget) or target.memory_limit is None:
             continue
         size = fixed_memory_bytes(str(target.memory_limit))
+        if size is not None and size > MAX_DUCKDB_MEMORY:
+            yield _diag(
+                spec,
+                ("targets", target.name, "memory_limit"),
+                "E212",
+                f"memory_limit '{target.memory_limit}' of target '{target.name}' is more than DuckDB can take "
+                f"(at most {MAX_DUCKDB_MEMORY // 2**50:,} PiB)",
+                hint="It bounds DuckDB's buffer pool: 1GB suits most machines, or a share of RAM such as 50%.",
+            )
         if size is not None and size < MIN_DUCKDB_MEMORY:
             yield _diag(
                 spec,

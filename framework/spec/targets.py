@@ -6,6 +6,7 @@ resolves them for a machine. Stdlib only: the manifest, and so the DAG file, car
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +18,7 @@ _UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mi
 # Below this DuckDB cannot read one small file: its CSV reader alone buffers about 32 MiB per
 # thread (64MB failed a one-row file on these machines, 100MB read it).
 MIN_DUCKDB_MEMORY = 128 * 2**20
+MAX_DUCKDB_MEMORY = 2**63 - 1  # DuckDB refuses a larger value ("Memory value out of range")
 
 
 def fixed_memory_bytes(text: str) -> int | None:
@@ -103,4 +105,9 @@ def declared_target(name: str, entry: dict) -> AnyTarget:
     type) or TypeError (missing or unknown keys); schema validation gives the positioned message."""
     options = dict(entry)
     cls = TARGET_CLASSES[TargetType(options.pop("type"))]
+    # YAML's `2.0` where an integer is declared: JSON Schema's "integer" takes it, and so do we
+    integers = {f.name for f in dataclasses.fields(cls) if str(f.type).startswith("int")}
+    for key, value in options.items():
+        if key in integers and isinstance(value, float) and value.is_integer():
+            options[key] = int(value)
     return cls(name=name, **options)

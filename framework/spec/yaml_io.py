@@ -137,6 +137,9 @@ class _Builder:
         if id(node) in self.seen:
             raise _LoadError("E005", *_pos(node), "anchors and aliases are not supported; write the value out")
         self.seen.add(id(node))
+        if self.doc.text.startswith("!", node.start_mark.index):  # written: `!!str`, `!<tag:…>` (a core one too)
+            tag = self.doc.text[node.start_mark.index :].split(None, 1)[0]
+            raise _LoadError("E005", *_pos(node), f"YAML tag '{tag}' is not allowed; specs are plain data")
         self.doc.values[path] = NodeInfo(*_pos(node), style=getattr(node, "style", None) or "")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)

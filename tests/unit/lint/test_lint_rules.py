@@ -59,7 +59,7 @@ CASES = [
     (
         "E005",
         [write("models/extra.yml", "version: 1\nkind: !!python/name:os.system model\n")],
-        [("models/extra.yml", 2, 7, "E005", "YAML tag 'tag:yaml.org,2002:python/name:os.system' is not allowed")],
+        [("models/extra.yml", 2, 7, "E005", "YAML tag '!!python/name:os.system' is not allowed")],
     ),
     (
         "E101",
@@ -645,6 +645,61 @@ CASES = [
         [replace("models/fact_purchase.sql", "FROM purchases AS p", "FROM purchases AS p TABLESAMPLE BERNOULLI (50)")],
         [("models/fact_purchase.sql", 5, 44, "E410", "TABLESAMPLE reads a random subset")],
     ),
+    (  # adversarial round 23: every SELECT of a set operation is held to the declared columns
+        "E406",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                " AND p.purchased_at < d.valid_to",
+                " AND p.purchased_at < d.valid_to\nUNION ALL\nSELECT p.purchase_id, NULL, p.amount FROM purchases AS p",
+            )
+        ],
+        [("models/fact_purchase.sql", 11, 8, "E406", "SELECT 2 of the set operation returns 3 column(s)")],
+    ),
+    (
+        "E406",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                " AND p.purchased_at < d.valid_to",
+                " AND p.purchased_at < d.valid_to\nUNION ALL\n"
+                "SELECT p.purchase_id, NULL, p.purchased_at, p.purchased_at FROM purchases AS p",
+            )
+        ],
+        [
+            (
+                "models/fact_purchase.sql",
+                11,
+                29,
+                "E406",
+                "'amount' is declared decimal(10,2) but the SELECT gives TIMESTAMP",
+            )
+        ],
+    ),
+    (  # a core tag written out is a tag too
+        "E005",
+        [replace("sources/purchases.yml", "load_mode: append", "load_mode: !!str append")],
+        [("sources/purchases.yml", 11, 12, "E005", "YAML tag '!!str' is not allowed")],
+    ),
+    (
+        "E212",
+        [
+            replace(
+                "pipeline.yml",
+                "default_target: dev",
+                "default_target: dev\nschemas: {staging: staging, dimension: pg_catalog, fact: dwh, mart: mart, internal: elt}",
+            )
+        ],
+        [("pipeline.yml", 11, 40, "E212", "schema 'pg_catalog' of layer 'dimension' is a warehouse's own")],
+    ),
+    (
+        "E404",
+        [
+            replace("models/fact_purchase.sql", "       p.amount,", "       p.AMOUNT,"),
+            replace("sources/purchases.yml", "name: amount,", "name: Amount,"),
+        ],
+        [("models/fact_purchase.sql", 3, 8, "E404", "An unquoted name is read in lower case, as Redshift does")],
+    ),
 ]
 
 
@@ -1026,3 +1081,15 @@ def test_allow_empty_snapshot_on_a_source_that_is_no_snapshot_does_nothing_and_l
     (found,) = lint(tiny)
     assert (found.code, found.line) == ("W505", 12), found.format()
     assert "allow_empty_snapshot has no effect on an append source" in found.format()
+
+
+def test_an_integer_option_written_as_a_whole_float_is_that_integer(tiny):
+    """Adversarial round 23: `threads: 2.0` passed the schema (JSON Schema's integer takes it) and
+    ended lint with an internal error. It is read as 2."""
+    from framework.spec.targets import declared_target
+
+    apply(tiny, [replace("pipeline.yml", "    lake: lake", "    lake: lake\n    threads: 2.0")])
+    assert lint(tiny) == []
+    assert (
+        declared_target("dev", {"type": "local", "database": "w.duckdb", "lake": "lake", "threads": 2.0}).threads == 2
+    )
