@@ -8,8 +8,11 @@ each model once. The tree is shared: read it, or `copy()` it before changing it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -40,7 +43,10 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
     from sqlglot.errors import ParseError, TokenError
 
     try:
-        statements = [s for s in sqlglot.parse(sql.text, read=SOURCE_DIALECT) if s is not None]
+        with _quiet_parser():
+            parsed = sqlglot.parse(sql.text, read=SOURCE_DIALECT)
+        # a comment after the last `;` is a statement of nothing (sqlglot: a Semicolon node)
+        statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
     except ParseError as err:
         first = err.errors[0] if err.errors else {}
         line, col = sql.file_position(*token_start(first))
@@ -55,6 +61,8 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
             if found is None
             else f"{len(statements)} statements"
             if len(statements) > 1
+            else "a statement that is no query"
+            if isinstance(found, (exp.Command, exp.Anonymous))  # EXPLAIN, VALUES … read as text
             else f"a {found.key.upper()} statement"
         )
         line, col = sql.file_position(1, 1)
@@ -82,6 +90,19 @@ def _writes_inside(tree: exp.Expr) -> exp.Expr | None:
 
 def _what_it_writes(node: exp.Expr) -> str:
     return "SELECT … INTO" if isinstance(node, exp.Into) else f"a {node.key.upper()} statement"
+
+
+@contextlib.contextmanager
+def _quiet_parser() -> Iterator[None]:
+    """sqlglot logs "Falling back to parsing as a 'Command'" for what it cannot read (EXPLAIN …):
+    lint says what it found instead, in its own words."""
+    logger = logging.getLogger("sqlglot")
+    before = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
 
 
 def folded(tree: _Tree) -> _Tree:

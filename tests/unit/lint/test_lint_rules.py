@@ -700,6 +700,11 @@ CASES = [
         ],
         [("models/fact_purchase.sql", 3, 8, "E404", "An unquoted name is read in lower case, as Redshift does")],
     ),
+    (
+        "E402",
+        [write("models/fact_purchase.sql", "EXPLAIN SELECT 1\n")],
+        [("models/fact_purchase.sql", 1, 1, "E402", "found a statement that is no query")],
+    ),
 ]
 
 
@@ -1093,3 +1098,20 @@ def test_an_integer_option_written_as_a_whole_float_is_that_integer(tiny):
     assert (
         declared_target("dev", {"type": "local", "database": "w.duckdb", "lake": "lake", "threads": 2.0}).threads == 2
     )
+
+
+def test_a_comment_after_the_last_semicolon_is_no_second_statement(tiny, capsys):
+    apply(
+        tiny,
+        [
+            replace(
+                "models/fact_purchase.sql",
+                " AND p.purchased_at < d.valid_to",
+                " AND p.purchased_at < d.valid_to; -- end",
+            )
+        ],
+    )
+    assert lint(tiny) == []
+    apply(tiny, [write("models/fact_purchase.sql", "EXPLAIN SELECT 1\n")])
+    lint(tiny)
+    assert "Falling back" not in capsys.readouterr().err  # sqlglot's own words stay out of lint's output
