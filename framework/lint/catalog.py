@@ -137,6 +137,12 @@ RULES: tuple[Rule, ...] = (
         "matches keys by equality, which NULL never satisfies (a NULL-keyed row would be kept twice), and "
         "PostgreSQL's primary key refuses NULL. COALESCE the column in the SELECT and declare it nullable: false.",
     ),
+    Rule(
+        "E217",
+        "CSV options",
+        "A CSV source's `quote` must differ from its `delimiter`, and neither may be a line break: the "
+        "reader could not tell a field, or a record, from the next.",
+    ),
     Rule("E301", "unknown dependency", "`depends_on` names a spec that does not exist in this pipeline."),
     Rule("E302", "dependency cycle", "Specs depend on each other in a loop; the message prints the cycle."),
     Rule(

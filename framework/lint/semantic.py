@@ -26,7 +26,7 @@ def _diag(spec, key_path: tuple, code: str, message: str, hint: str = "", key: b
 def check_spec(spec) -> list[Diagnostic]:
     rules = {
         "pipeline": (_pipeline_file, _schedule, _start_date, _default_target, _memory_limits, _system_schemas),
-        "source": (_name_matches_file, _columns, _source_keys),
+        "source": (_name_matches_file, _columns, _source_keys, _csv_options),
         "model": (
             _name_matches_file,
             _columns,
@@ -107,6 +107,26 @@ def _unknown_columns(spec, names, key_path: tuple, extra: tuple = ()) -> Iterato
 
 
 # --- sources ------------------------------------------------------------------------------
+
+
+def _csv_options(spec: m.SourceSpec) -> Iterator[Diagnostic]:
+    """A delimiter and a quote a CSV reader can tell apart, neither a line break."""
+    if spec.landing.format is not m.FileFormat.CSV:
+        return
+    options = spec.landing.csv
+    for option, value in (("delimiter", options.delimiter), ("quote", options.quote)):
+        if value in ("\n", "\r"):
+            yield _diag(
+                spec, ("landing", "csv", option), "E217", f"the CSV {option} is a line break, which ends every record"
+            )
+    if options.delimiter == options.quote:
+        yield _diag(
+            spec,
+            ("landing", "csv", "quote"),
+            "E217",
+            f"the CSV quote is the delimiter ({options.quote!r}): no field could be told from the next",
+            hint="The usual quote is '\"'.",
+        )
 
 
 def _source_keys(spec: m.SourceSpec) -> Iterator[Diagnostic]:

@@ -705,6 +705,17 @@ CASES = [
         [write("models/fact_purchase.sql", "EXPLAIN SELECT 1\n")],
         [("models/fact_purchase.sql", 1, 1, "E402", "found a statement that is no query")],
     ),
+    (
+        "E217",
+        [
+            replace(
+                "sources/members.yml",
+                'csv: {delimiter: ";", header: true}',
+                'csv: {delimiter: ";", quote: ";", header: true}',
+            )
+        ],
+        [("sources/members.yml", 8, 32, "E217", "the CSV quote is the delimiter (';')")],
+    ),
 ]
 
 
