@@ -72,12 +72,39 @@ class BuiltState:
     lost: set[str] = field(default_factory=set)  # models whose table was gone since their latest build
     removed: set[str] = field(default_factory=set)  # models whose spec was deleted since their latest build
     relations: dict[str, str] = field(default_factory=dict)  # spec → the schema.table its latest build or load wrote
+    # source → the string(n) limit of each string column its staged rows were loaded under (None:
+    # no limit), as its SOURCE_LOADED row records them
+    text_limits: dict[str, dict[str, int | None]] = field(default_factory=dict)
 
     def moved_from(self, spec: SpecInfo) -> str | None:
         """The table `spec`'s rows were last written to, when that is not its table now (its
         layer's schema changed in pipeline.yml): the state describes that table, not this one."""
         before = self.relations.get(spec.name)
         return before if before and before != spec.table else None
+
+
+def text_limits(spec: SpecInfo) -> dict[str, int | None]:
+    """Each string column of the spec and its string(n) limit (None: none)."""
+    from framework.spec.types import parse_type
+
+    limits: dict[str, int | None] = {}
+    for column in spec.columns:
+        ptype = parse_type(column.type)
+        if ptype.name == "string":
+            limits[column.name] = ptype.length
+    return limits
+
+
+def narrowed_texts(recorded: dict[str, int | None], now: dict[str, int | None]) -> list[str]:
+    """The string columns whose limit is now below the one their rows were loaded under."""
+    narrowed = []
+    for name, limit in now.items():
+        if name not in recorded or limit is None:
+            continue
+        before = recorded[name]
+        if before is None or limit < before:
+            narrowed.append(name)
+    return narrowed
 
 
 def _utc_now() -> datetime.datetime:
@@ -152,6 +179,9 @@ class RunState:
             if relation:
                 built.relations[model] = relation
             if fingerprint == SOURCE_LOADED:
+                recorded = json.loads(consumed) if consumed else {}
+                if "text_limits" in recorded:
+                    built.text_limits[model] = recorded["text_limits"]
                 continue
             if fingerprint == REFUSED:
                 built.refused.add(model)
@@ -183,9 +213,10 @@ class RunState:
 
     def record_kept_by(self, conn: Session, source: SpecInfo) -> None:
         """Inside a load's transaction: the rule (a source's table fingerprint) its staging table
-        keeps rows by, and the table, in the source's own model_builds row (`SOURCE_LOADED`, not
-        a build)."""
-        self._insert(conn, source.name, SOURCE_LOADED, source.table_shape, relation=source.table)
+        keeps rows by, the table, and the string(n) limits its rows were checked against, in the
+        source's own model_builds row (`SOURCE_LOADED`, not a build; its `consumed` holds the limits)."""
+        limits = {"text_limits": text_limits(source)}
+        self._insert(conn, source.name, SOURCE_LOADED, source.table_shape, consumed=limits, relation=source.table)
 
     def record_whole(self, conn: Session, relation: str, seq: int) -> None:
         """A build or a load that rewrote its whole table (a model's whole build, a source's
@@ -253,7 +284,7 @@ class RunState:
         fingerprint: str,
         shape: str | None,
         seq: int | None = None,
-        consumed: dict[str, int] | None = None,
+        consumed: dict[str, Any] | None = None,
         relation: str | None = None,
     ) -> None:
         row = {

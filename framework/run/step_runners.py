@@ -23,7 +23,7 @@ from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
 from framework.run.shapes import by_shape, lake_columns
-from framework.run.state import BuiltState, Drift, LastBuild, RunState
+from framework.run.state import BuiltState, Drift, LastBuild, RunState, narrowed_texts, text_limits
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, since_param
 
 
@@ -192,6 +192,18 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             f"{spec.table} lacks column(s) {', '.join(required)}, which the source spec declares nullable: false: "
             "the rows staged before have no value for it. Declare it `nullable: true` (those rows stay NULL), or "
             f"ingest the earlier deliveries again with the column, then `elt run --full --select {source}+`",
+        )
+    recorded = ctx.built.text_limits.get(source)
+    narrowed = narrowed_texts(recorded, text_limits(spec)) if recorded is not None and not reload else []
+    if narrowed and not drift:  # DuckDB keeps no VARCHAR length: the limit its rows were loaded under is recorded
+        return _refused(
+            ctx,
+            step,
+            started,
+            "no longer matches its table",
+            f"{spec.table} column(s) {', '.join(narrowed)} were loaded under a longer string limit than the source "
+            "spec declares now: rows staged before may not fit. Reload the table from the lake under the new spec "
+            f"(a value that does not fit is named): `elt run --full --select {source}+`",
         )
     additions = None if reload else _in_place(step, drift)
     if drift and additions is None and not reload:  # a column removed, renamed or retyped: the staged history has it
@@ -419,9 +431,11 @@ def _consume(
     if reloaded is not None:
         ctx.state.record_whole(conn, source, reloaded)
     spec = ctx.manifest.spec(source)
-    # first load, a reload under a new rule, or into a table elsewhere
+    # first load, a reload under a new rule, into a table elsewhere, or under other string limits
     if spec is not None and (
-        ctx.built.shapes.get(source) != spec.table_shape or ctx.built.relations.get(source) != spec.table
+        ctx.built.shapes.get(source) != spec.table_shape
+        or ctx.built.relations.get(source) != spec.table
+        or ctx.built.text_limits.get(source) != text_limits(spec)
     ):
         ctx.state.record_kept_by(conn, spec)
 

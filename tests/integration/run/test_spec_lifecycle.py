@@ -263,3 +263,20 @@ def test_a_models_string_n_column_holds_at_most_n_characters_on_every_target(tmp
     build = _outcomes_of(result)["build:city_codes"]
     assert build.status == "failed" and "string_length(code): 2 failing row(s)" in build.error, build
     assert workspace.query("SELECT COUNT(*) FROM mart.city_codes") == [(0,)]
+
+
+def test_a_narrowed_string_limit_is_seen_where_the_warehouse_keeps_no_length(tmp_path):
+    """Adversarial round 22: DuckDB keeps no VARCHAR length, so `string` → `string(4)` was no
+    drift there: the rows staged before kept 'Lisbon'. The limit a source's rows were loaded
+    under is recorded: a narrower one refuses the load until a reload checks every value."""
+    workspace = _one_day(tmp_path, {1: ("gold", "Lisbon")}, [("p1", 1, "1.00")])
+    spec = workspace.pipeline / "sources" / "members.yml"
+    spec.write_text(spec.read_text().replace("{name: city, type: string}", "{name: city, type: string(4)}"))
+    load = _outcomes_of(workspace.run(datetime.datetime(2024, 2, 1)))["load:members"]
+    assert load.status == "failed" and "city were loaded under a longer string limit" in load.error, load
+    reload = _outcomes_of(workspace.run(datetime.datetime(2024, 2, 1), full=True))["load:members"]
+    assert reload.status == "failed" and "holds 'Lisbon', more than the 4 characters of string(4)" in reload.error
+    spec.write_text(spec.read_text().replace("type: string(4)}", "type: string(6)}"))
+    assert _outcomes_of(workspace.run(datetime.datetime(2024, 2, 1), full=True))["load:members"].status == "ok"
+    again = _outcomes_of(workspace.run(datetime.datetime(2024, 2, 1)))["load:members"]
+    assert again.status == "nothing new", again
