@@ -733,7 +733,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 if result.reports.get("recorded_before")
                 else "",
                 f"{ties:,} key(s) observed with differing tracked values at one version_start: one version "
-                "kept for each (the larger attribute hash: the same on every run and target)"
+                "kept for each (the larger tracked values: the same on every run and target)"
                 if ties
                 else "",
             )

@@ -14,7 +14,7 @@ The algorithm (one transaction; K = business key, A = tracked columns, S = versi
    or after its time (and not after the batch's) is the key back: it is placed at the batch
    time, where it follows the deletion or, at its instant, outranks it.
 4. Chain. Per (K, timestamp) keep one candidate: the batch beats the table (a re-sent or
-   corrected observation), then the larger hash, then the larger values column by column
+   corrected observation), then the larger tracked values, then the larger other values, column by column
    (deterministic: observations of one instant differing only in untracked columns keep the
    same one on every target, however the batches were run). Order by timestamp and
    keep a row only where its hash differs from the previous row's: consecutive unchanged
@@ -145,9 +145,16 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
         candidates = exp.union(candidates, q.select(exp.Star()).from_(q.table(t["tomb"])), distinct=False)
 
     carried = [*data_cols, "__attr_hash", "__ts", "__tomb"]
-    # the batch, then the larger hash, then the larger values: two observations of one instant
-    # that differ only in untracked columns keep the same one however the batches were run
-    order = [q.desc(q.col("__prio")), q.desc(q.col("__attr_hash")), *(q.desc(q.col(c)) for c in data_cols)]
+    # the batch, then the larger tracked values, then the larger other values: two observations
+    # of one instant keep the same one however the batches were run, on every target — compared
+    # as values, not by their hash, whose text of a double differs between engines (12.0 / 12)
+    types = {c.name: c.type for c in spec.columns}
+    untracked = [c for c in data_cols if c not in history.tracked]
+    order = [
+        q.desc(q.col("__prio")),
+        *(q.desc(_comparable(c, types.get(c), dialect)) for c in history.tracked),
+        *(q.desc(_comparable(c, types.get(c), dialect)) for c in untracked),
+    ]
     ranked = q.select(
         *q.cols(carried),
         q.alias(q.window(exp.RowNumber(), q.cols(keys) + [q.col("__ts")], order), "__rn"),
@@ -245,9 +252,18 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
     return statements
 
 
+def _comparable(name: str, ptype, dialect: Dialect) -> exp.Expression:
+    """A column as the tie-break orders it: text by its bytes on every target (PostgreSQL's
+    database collation would sort 'B' before 'a'; see Dialect.string_collation)."""
+    column = q.col(name)
+    if dialect.string_collation and ptype is not None and ptype.name == "string":
+        return exp.Collate(this=column, expression=exp.Identifier(this=dialect.string_collation, quoted=True))
+    return column
+
+
 def _ties(observations: str, keys: tuple[str, ...], version_start: str, ts_type: exp.DataType) -> exp.Select:
     """How many (key, instant) the batch observed with differing tracked values: one is kept (the
-    larger attribute hash, step 4), and the run says so — the order of delivery cannot decide
+    larger tracked values, step 4), and the run says so — the order of delivery cannot decide
     between rows a model's SELECT may have aggregated."""
     instant = q.cast(q.col(version_start), ts_type)
     tied = (

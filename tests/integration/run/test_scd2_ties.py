@@ -46,9 +46,9 @@ def test_a_tie_at_one_instant_keeps_the_same_observation_however_the_batches_run
 
 def test_a_tie_in_the_tracked_values_keeps_one_version_and_the_run_says_so(tmp_path):
     """Adversarial round 21: two observations of a key at one instant with other tracked values
-    kept one (the larger attribute hash) without a word. The choice stays — the same on every
-    run and target, where a delivery order could not decide between rows a model's SELECT may
-    have aggregated — and the build now warns, counting the keys."""
+    kept one without a word. The choice is deterministic — the same on every run and target,
+    where a delivery order could not decide between rows a model's SELECT may have aggregated —
+    and the build now warns, counting the keys."""
     workspace = Workspace(tmp_path / "w", FIXTURES / "scd2_ties")
     folder = tmp_path / "landing"
     folder.mkdir()
@@ -62,3 +62,24 @@ def test_a_tie_in_the_tracked_values_keeps_one_version_and_the_run_says_so(tmp_p
     assert workspace.query("SELECT COUNT(*) FROM dwh.dim_k WHERE k = 'B'") == [(1,)]
     again = next(o for o in workspace.run(datetime.datetime(2024, 2, 1)).outcomes if o.step == "build:dim_k")
     assert again.status == "up to date"
+
+
+def test_a_tie_keeps_the_larger_tracked_value_compared_as_a_value(tmp_path):
+    """Adversarial round 26: the tie went to the larger attribute hash, an MD5 of the values'
+    text, and a double's text differs between engines (DuckDB 12.0, PostgreSQL 12): 7 keys in
+    20 kept another version on PostgreSQL. Ties now go to the larger tracked values, compared as
+    values (text by its bytes on every target)."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "scd2_ties")
+    for spec in (workspace.pipeline / "sources" / "obs.yml", workspace.pipeline / "models" / "dim_k.yml"):
+        spec.write_text(spec.read_text().replace("{name: v, type: string}", "{name: v, type: double}"))
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    rows = [
+        f"{2 * k + 1},K{k},{k}.0,w,2024-01-01 10:00:00\n{2 * k + 2},K{k},{k}.25,w,2024-01-01 10:00:00"
+        for k in range(20)
+    ]
+    (folder / "obs_0.csv").write_text("obs_id,k,v,w,at\n" + "\n".join(rows) + "\n")
+    assert not workspace.ingest(folder, "2024-02-01").failed
+    workspace.run(datetime.datetime(2024, 2, 1))
+    kept = dict(workspace.query("SELECT k, v FROM dwh.dim_k"))
+    assert kept == {f"K{k}": k + 0.25 for k in range(20)}

@@ -145,7 +145,7 @@ FROM (
     __tomb,
     ROW_NUMBER() OVER (
       PARTITION BY customer_unique_id, __ts
-      ORDER BY __prio DESC, __attr_hash DESC, customer_unique_id DESC, zip_code_prefix DESC, city DESC, state DESC, lat DESC, lng DESC, observed_at DESC
+      ORDER BY __prio DESC, zip_code_prefix DESC, city DESC, state DESC, customer_unique_id DESC, lat DESC, lng DESC, observed_at DESC
     ) AS __rn
   FROM __cand_dim_customer
 ) AS __d
@@ -578,7 +578,7 @@ FROM (
     __tomb,
     ROW_NUMBER() OVER (
       PARTITION BY customer_unique_id, __ts
-      ORDER BY __prio DESC, __attr_hash DESC, customer_unique_id DESC, zip_code_prefix DESC, city DESC, state DESC, lat DESC, lng DESC, observed_at DESC
+      ORDER BY __prio DESC, zip_code_prefix DESC, city DESC, state DESC, customer_unique_id DESC, lat DESC, lng DESC, observed_at DESC
     ) AS __rn
   FROM __cand_dim_customer
 ) AS __d

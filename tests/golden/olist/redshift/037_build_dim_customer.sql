@@ -151,7 +151,7 @@ FROM (
     __tomb,
     ROW_NUMBER() OVER (
       PARTITION BY customer_unique_id, __ts
-      ORDER BY __prio DESC NULLS LAST, __attr_hash DESC NULLS LAST, customer_unique_id DESC NULLS LAST, zip_code_prefix DESC NULLS LAST, city DESC NULLS LAST, state DESC NULLS LAST, lat DESC NULLS LAST, lng DESC NULLS LAST, observed_at DESC NULLS LAST
+      ORDER BY __prio DESC NULLS LAST, zip_code_prefix DESC NULLS LAST, city DESC NULLS LAST, state DESC NULLS LAST, customer_unique_id DESC NULLS LAST, lat DESC NULLS LAST, lng DESC NULLS LAST, observed_at DESC NULLS LAST
     ) AS __rn
   FROM __cand_dim_customer
 ) AS __d
@@ -566,7 +566,7 @@ FROM (
     __tomb,
     ROW_NUMBER() OVER (
       PARTITION BY customer_unique_id, __ts
-      ORDER BY __prio DESC NULLS LAST, __attr_hash DESC NULLS LAST, customer_unique_id DESC NULLS LAST, zip_code_prefix DESC NULLS LAST, city DESC NULLS LAST, state DESC NULLS LAST, lat DESC NULLS LAST, lng DESC NULLS LAST, observed_at DESC NULLS LAST
+      ORDER BY __prio DESC NULLS LAST, zip_code_prefix DESC NULLS LAST, city DESC NULLS LAST, state DESC NULLS LAST, customer_unique_id DESC NULLS LAST, lat DESC NULLS LAST, lng DESC NULLS LAST, observed_at DESC NULLS LAST
     ) AS __rn
   FROM __cand_dim_customer
 ) AS __d

@@ -121,7 +121,7 @@ FROM (
     __tomb,
     ROW_NUMBER() OVER (
       PARTITION BY region, account_no, __ts
-      ORDER BY __prio DESC, __attr_hash DESC, region DESC, account_no DESC, plan DESC, owner DESC, changed_at DESC
+      ORDER BY __prio DESC, plan DESC, owner DESC, region DESC, account_no DESC, changed_at DESC
     ) AS __rn
   FROM __cand_dim_account
 ) AS __d

@@ -180,7 +180,7 @@ FROM (
     __tomb,
     ROW_NUMBER() OVER (
       PARTITION BY region, account_no, __ts
-      ORDER BY __prio DESC NULLS LAST, __attr_hash DESC NULLS LAST, region DESC NULLS LAST, account_no DESC NULLS LAST, plan DESC NULLS LAST, owner DESC NULLS LAST, changed_at DESC NULLS LAST
+      ORDER BY __prio DESC NULLS LAST, plan DESC NULLS LAST, owner DESC NULLS LAST, region DESC NULLS LAST, account_no DESC NULLS LAST, changed_at DESC NULLS LAST
     ) AS __rn
   FROM __cand_dim_account_snapshot
 ) AS __d

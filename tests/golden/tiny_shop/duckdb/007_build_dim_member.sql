@@ -150,7 +150,7 @@ FROM (
     __tomb,
     ROW_NUMBER() OVER (
       PARTITION BY member_id, __ts
-      ORDER BY __prio DESC, __attr_hash DESC, member_id DESC, tier DESC, city DESC, updated_at DESC
+      ORDER BY __prio DESC, tier DESC, city DESC, member_id DESC, updated_at DESC
     ) AS __rn
   FROM __cand_dim_member
 ) AS __d

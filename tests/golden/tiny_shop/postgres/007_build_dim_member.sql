@@ -162,7 +162,7 @@ FROM (
     __tomb,
     ROW_NUMBER() OVER (
       PARTITION BY member_id, __ts
-      ORDER BY __prio DESC NULLS LAST, __attr_hash DESC NULLS LAST, member_id DESC NULLS LAST, tier DESC NULLS LAST, city DESC NULLS LAST, updated_at DESC NULLS LAST
+      ORDER BY __prio DESC NULLS LAST, tier COLLATE "C" DESC NULLS LAST, city COLLATE "C" DESC NULLS LAST, member_id DESC NULLS LAST, updated_at DESC NULLS LAST
     ) AS __rn
   FROM __cand_dim_member
 ) AS __d
