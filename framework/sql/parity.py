@@ -504,6 +504,30 @@ def _division(node: exp.Div, target: str) -> exp.Expression | None:
     return None
 
 
+def _multiplication(node: exp.Mul, target: str) -> exp.Expression | None:
+    # Redshift's DECIMAL product has precision p1 + p2 + 1 (at most 38) and scale s1 + s2 (AWS,
+    # "Computations with numeric values"); DuckDB keeps the wider operand's precision class and
+    # fails a product past 18 digits ("Overflow in multiplication of DECIMAL(18)": the largest
+    # decimal(18,4) times 2, which Redshift and PostgreSQL compute). Multiplied as DECIMAL(38, s)
+    # there, then typed as Redshift's product (an exact cast: the scale is the same).
+    if target != "duckdb":
+        return None
+    sizes = _decimal_operands(node.this, node.expression)
+    if sizes is None:
+        return None
+    (p1, s1), (p2, s2) = sizes
+    if p1 + p2 + 1 <= 18 or s1 + s2 > 38:
+        return None  # DuckDB's own product holds it; or past any DECIMAL's scale (left as it is)
+    product = exp.Mul(
+        this=exp.Cast(this=node.this, to=exp.DataType.build(f"DECIMAL(38, {s1})")),
+        expression=exp.Cast(this=node.expression, to=exp.DataType.build(f"DECIMAL(38, {s2})")),
+    )
+    product_type = exp.DataType.build(f"DECIMAL({min(38, p1 + p2 + 1)}, {s1 + s2})")
+    typed = exp.Cast(this=product, to=product_type)
+    typed.type = product_type
+    return typed
+
+
 def _decimal_division(
     dividend: exp.Expression, divisor: exp.Expression, first: tuple[int, int], second: tuple[int, int]
 ) -> exp.Expression:
@@ -671,6 +695,7 @@ REWRITES: dict[type, Callable] = {
     exp.TryCast: _sized_text_cast,
     exp.Substring: _substring,
     exp.Div: _division,
+    exp.Mul: _multiplication,
 }
 
 
