@@ -28,7 +28,13 @@ from collections.abc import Callable
 from framework.compile.manifest import InternalQuery, Manifest, SpecInfo, StepInfo, StepKind
 from framework.compile.manifest import step_id as id_of_step
 from framework.compile.selection import Selection
-from framework.errors import ConfigError, EltError
+from framework.errors import (
+    ConfigError,
+    EltError,
+    TerminalWarehouseError,
+    TransientWarehouseError,
+    WarehouseError,
+)
 from framework.execute.session import Session
 from framework.execute.steps import execute_step, run_statement
 from framework.lake import Lake
@@ -62,6 +68,22 @@ def new_run_id() -> str:
 
 
 def ensure_tables(conn: Session, manifest: Manifest) -> dict[str, dict[str, str]]:
+    """`_ensure_tables`, a warehouse's refusal named as the run's setup (no step has run yet: a
+    driver's words alone said neither what was being made nor what to do)."""
+    try:
+        return _ensure_tables(conn, manifest)
+    except WarehouseError as err:
+        hint = (
+            " The pipeline's database user may not create them: `elt bootstrap` prints the roles and grants it "
+            "needs (see the README's go-live steps)."
+            if "permission denied" in str(err).lower()
+            else ""
+        )
+        kind = TransientWarehouseError if isinstance(err, TransientWarehouseError) else TerminalWarehouseError
+        raise kind(f"setup (the pipeline's schemas and tables, the framework's own) failed: {err}.{hint}") from err
+
+
+def _ensure_tables(conn: Session, manifest: Manifest) -> dict[str, dict[str, str]]:
     """Schemas, the framework's tables and every staging/model table (each statement idempotent),
     then the framework columns a warehouse made by an older version lacks. Returns the live
     columns it read before (the run reuses them to tell a table its spec outgrew; a table made

@@ -914,3 +914,21 @@ def test_a_table_read_by_views_is_recreated_with_them_on_postgres(postgres, tmp_
             ("silver", 1),
         ]
         assert conn.execute("SELECT COUNT(*) FROM mart.v_big_tiers").fetchone() == (3,)  # both views made again
+
+
+def test_a_role_that_may_not_create_the_schemas_is_told_about_the_bootstrap(olist, postgres):
+    """Adversarial round 26: a pipeline role without CREATE on its database (the bootstrap not
+    run) ended the run with the driver's words alone ("InsufficientPrivilege: permission denied
+    for database …"): no step, nothing about what to do. It is named as the run's setup, with
+    the bootstrap to run."""
+    import dataclasses
+
+    from framework.errors import TerminalWarehouseError
+
+    workspace, settings, _, _ = olist
+    foreign = dataclasses.replace(settings, dbname=postgres.create_database("not_ours", owner=postgres.user))
+    with pytest.raises(TerminalWarehouseError) as refused:
+        run_pipeline(str(workspace.pipeline), foreign, RunOptions(BATCH))
+    message = str(refused.value)
+    assert message.startswith("setup (the pipeline's schemas and tables, the framework's own) failed:"), message
+    assert "permission denied for database not_ours" in message and "`elt bootstrap`" in message
