@@ -106,6 +106,8 @@ class RunContext:
         unaccounted for (no file of it in the ledger or pending): an idle run lists their names
         and reads none."""
         specs = [s.name for s in self.manifest.specs if s.kind == "source"]
+        if any(self.pending(name).new for name in specs):  # a load decides the gate anyway: another
+            return self.gate().withholds(source)  # source's files may account for the refused batch
         known = {f.batch_date for name in specs for f in self.pending(name).everything()}
         known |= {batch_date_of(key) for name in specs for key in self.pending(name).missing}
         if not self.lake.batch_dates(self.pipeline) - known:

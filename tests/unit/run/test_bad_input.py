@@ -915,3 +915,19 @@ def test_a_landing_file_no_source_matches_is_named_not_passed_over(shop):
         "ingest", str(shop.pipeline), "--from", str(folder), "--lake", str(shop.lake), "--batch-date", "2024-01-03"
     )
     assert "2024-01-02.csv: matches no source's landing.path; not ingested" in cli.stdout, cli.stdout  # rich wraps
+
+
+def test_a_source_whose_file_was_refused_fails_its_load_when_another_source_delivered(shop):
+    """Adversarial round 25: members' file refused, purchases' ingested, one batch: purchases'
+    load failed (it waits for the batch), and members' said "nothing new" (the batch looked
+    accounted for by purchases' file). Both fail, each naming the refused batch."""
+    from tests.integration.run.test_incremental import write_purchases
+
+    folder = shop.folder / "landing2"
+    landing(folder, "members_2024-01-02.csv", [HEADER, "4;d@x;gold;Rome;2024-13-45 10:00:00"])
+    write_purchases(folder, [("p9", 1, "3.00", "2024-01-02 09:00:00")])
+    report = shop.ingest(folder, "2024-01-02")
+    assert [r.source for r in report.failed] == ["members"]
+    outcomes = {o.step: o for o in shop.run().outcomes}
+    for load in ("load:members", "load:purchases"):
+        assert outcomes[load].status == "failed" and "batch 2024-01-02 is incomplete" in outcomes[load].error, load
