@@ -47,10 +47,13 @@ def _doc(manifest: Manifest) -> str:
 
 
 def asset_for(manifest: Manifest, model: str):
+    """The model's data as an Airflow Asset, known by pipeline and model: a layer's schema changed
+    in pipeline.yml keeps its identity (a URI naming the schema made a second asset of the same
+    name, which Airflow holds inactive, and the model's task failed before it ran)."""
     from airflow.sdk import Asset
 
-    spec = _spec_named(manifest, model)
-    return Asset(name=f"{manifest.pipeline.name}.{model}", uri=f"elt://{manifest.pipeline.name}/{spec.table}")
+    _spec_named(manifest, model)  # a model of the manifest, or a KeyError naming it
+    return Asset(name=f"{manifest.pipeline.name}.{model}", uri=f"elt://{manifest.pipeline.name}/{model}")
 
 
 def build_dag(manifest: Manifest, settings: DagSettings):
