@@ -262,9 +262,10 @@ class RunState:
         """Drop the state rows behind each model's latest build, and the rewritten keys and
         changed values every reader downstream has already consumed (at setup or the end of a
         run: no build runs beside it)."""
-        self.mark_removed(conn, self.built())
         run_statement(conn, self.manifest.internal_sql(InternalQuery.MODEL_STATE_PRUNE), {"pipeline": self.pipeline})
-        last = self.built().last
+        built = self.built()
+        self.mark_removed(conn, built)  # (an orchestrator's runs record them here; `elt run` at its start)
+        last = built.last
         for spec in self.manifest.specs:
             readers = [m for m in self.manifest.specs if spec.name in m.depends_on and m.name in last]
             consumed = [last[m.name].consumed.get(spec.name, 0) for m in readers]

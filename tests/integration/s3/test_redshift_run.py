@@ -146,7 +146,9 @@ def answer_from(ledger: dict[str, tuple] | None = None, counters: bool = True, r
                 for path, (checksum, size) in (ledger or {}).items()
                 if asked is None or f"/{asked.group(1)}/" in path
             ]
-        if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
+        if sql.startswith(
+            "SELECT model, data_fingerprint, table_shape, build_seq, consumed, relation FROM elt.model_builds"
+        ):
             return []
         if sql.startswith("SELECT table_schema, table_name, table_type FROM information_schema.tables"):
             # every table this version made (a late-binding view is not listed, as on Redshift)
@@ -342,8 +344,10 @@ def test_table_models_are_refilled_in_place_never_dropped_and_renamed(compiled, 
     base = answer_from()
 
     def script(sql: str):  # the state of a warehouse whose tables have their specs' shapes
-        if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
-            return [(name, "", shape, None, None) for name, shape in shapes.items()]
+        if sql.startswith(
+            "SELECT model, data_fingerprint, table_shape, build_seq, consumed, relation FROM elt.model_builds"
+        ):
+            return [(name, "", shape, None, None, None) for name, shape in shapes.items()]
         return base(sql)
 
     recording = Recording(script=script)
@@ -372,11 +376,13 @@ def test_an_orchestrated_run_sets_up_once_and_its_step_tasks_do_not(compiled, la
     assert len(created) == len(
         [s for step in compiled.steps if step.kind in ("setup", "table") for s in step.statements]
     )
-    shapes = [(s.name, "", s.table_shape, None, None) for s in compiled.specs if s.kind == "model"]
+    shapes = [(s.name, "", s.table_shape, None, None, None) for s in compiled.specs if s.kind == "model"]
     base = answer_from()
 
     def script(sql: str):  # tables made by setup for their specs' shapes
-        if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
+        if sql.startswith(
+            "SELECT model, data_fingerprint, table_shape, build_seq, consumed, relation FROM elt.model_builds"
+        ):
             return shapes
         return base(sql)
 
@@ -764,9 +770,12 @@ def test_a_daily_batch_on_redshift_sends_the_scoped_builds(compiled, landed):
     models = [s for s in compiled.specs if s.kind == "model"]
 
     def script(sql: str):
-        if sql.startswith("SELECT model, data_fingerprint, table_shape, build_seq, consumed FROM elt.model_builds"):
+        if sql.startswith(
+            "SELECT model, data_fingerprint, table_shape, build_seq, consumed, relation FROM elt.model_builds"
+        ):
             return [
-                (s.name, s.built_from, s.table_shape, 1, _json.dumps(dict.fromkeys(s.depends_on, 1))) for s in models
+                (s.name, s.built_from, s.table_shape, 1, _json.dumps(dict.fromkeys(s.depends_on, 1)), s.table)
+                for s in models
             ]
         if sql.startswith("SELECT source, MAX(load_seq)"):
             return [(s.name, 1) for s in compiled.specs if s.kind == "source"]
