@@ -13,6 +13,7 @@ staged rows' ordinals as they are written.
 
 from __future__ import annotations
 
+import array
 import bisect
 import itertools
 from collections.abc import Iterable, Iterator
@@ -74,12 +75,21 @@ class RecordLines:
         for start, shift in zip(self.starts, self.shifts, strict=True):
             grows[start] = shift - previous
             previous = shift
-        dense = pc.cumulative_sum(pa.array(grows, pa.int64()))
+        dense = pc.cumulative_sum(_int64s(grows))
+        header, clip = _int64s([self.header, last])  # Arrow scalars, taken from an array
         for batch in batches:
             ordinals = batch.column(column)
-            shift = pc.take(dense, pc.min_element_wise(ordinals, last))
+            shift = pc.take(dense, pc.min_element_wise(ordinals, clip))
             index = batch.schema.get_field_index(column)
-            yield batch.set_column(index, column, pc.add(pc.add(ordinals, self.header), shift))
+            yield batch.set_column(index, column, pc.add(pc.add(ordinals, header), shift))
+
+
+def _int64s(values: list[int]):
+    """An Arrow int64 array from a buffer: `pa.array` of a list, or `pa.scalar`, first asks whether
+    it was given a pandas object, which imports pandas (0.23 s of a day's ingest)."""
+    import pyarrow as pa
+
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(array.array("q", values))])
 
 
 def record_lines(con, header: int, raw: str, columns: tuple[str, ...], structural: list[Structural]) -> RecordLines:
