@@ -516,7 +516,7 @@ class _Checker:
             if isinstance(branch, exp.Select) and not any(isinstance(e, exp.Star) for e in branch.expressions):
                 if len(branch.expressions) != len(expected):
                     message = (
-                        f"SELECT {number} of the set operation returns {len(branch.expressions)} column(s), the "
+                        f"part {number} of the set operation returns {len(branch.expressions)} column(s), the "
                         f"model declares {len(expected)}"
                     )
                     return [self.at(branch, "E406", message, hint="Declared: " + ", ".join(expected) + ".")]

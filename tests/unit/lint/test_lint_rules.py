@@ -654,7 +654,7 @@ CASES = [
                 " AND p.purchased_at < d.valid_to\nUNION ALL\nSELECT p.purchase_id, NULL, p.amount FROM purchases AS p",
             )
         ],
-        [("models/fact_purchase.sql", 11, 8, "E406", "SELECT 2 of the set operation returns 3 column(s)")],
+        [("models/fact_purchase.sql", 11, 8, "E406", "part 2 of the set operation returns 3 column(s)")],
     ),
     (
         "E406",
