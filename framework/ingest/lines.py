@@ -66,7 +66,6 @@ class RecordLines:
         """Record batches whose `column` holds staged ordinals, with the lines those rows start
         on in its place: each shift is looked up in a dense array (up to the last ordinal where
         it grows), in Arrow's compute, so the rows keep their order (a join would not)."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         last = self.starts[-1]
