@@ -289,13 +289,57 @@ def _is_number(node: exp.Expression | None) -> bool:
 def _avg(node: exp.Avg, target: str) -> exp.Expression | None:
     # AWS AVG: for SMALLINT/INTEGER/BIGINT arguments the result is a BIGINT, the fraction
     # truncated. DuckDB gives a DOUBLE, PostgreSQL a NUMERIC: truncate and cast back.
-    if not _is_integer(node.this):
+    averaged = _averaged(node)
+    if _is_decimal(averaged) and _decimal_size(averaged.type) is not None:
+        return _decimal_mean(node, target)
+    if not _is_integer(averaged):
         return None
     if isinstance(node.parent, exp.Window):  # AVG(…) OVER (…): the window is the value
         window = node.parent
         window.replace(_truncated(window.copy()))
         return None
     return _truncated(node.copy())
+
+
+def _averaged(node: exp.Avg) -> exp.Expression:
+    """The averaged value: AVG(DISTINCT x)'s x too."""
+    argument = node.this
+    if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
+        return argument.expressions[0]
+    return argument
+
+
+def _decimal_mean(node: exp.Avg, target: str) -> exp.Expression | None:
+    # AWS AVG: a DECIMAL(p, s) argument gives a DEC(38, s) ("the scale of the result is the same
+    # as the scale of the argument"). DuckDB averages a DECIMAL as a DOUBLE and PostgreSQL to 16
+    # places or more. The mean is made Redshift's type there, rounded half away from zero at its
+    # scale, as a DECIMAL quotient is (AWS gives the scale, not the rounding): on DuckDB computed
+    # in integers from SUM and COUNT, which are exact.
+    _, scale = _decimal_size(_averaged(node).type) or (38, 0)
+    mean_type = exp.DataType.build(f"DECIMAL(38, {scale})")
+    window = node.parent if isinstance(node.parent, exp.Window) and node.arg_key == "this" else None
+    if target == "postgres":
+        mean = exp.Cast(this=(window or node).copy(), to=mean_type)
+    else:
+        total = _over(window, exp.Sum(this=node.this.copy()))
+        count = _over(window, exp.Count(this=node.this.copy()))
+        total.type = exp.DataType.build(f"DECIMAL(38, {scale})")
+        count.type = exp.DataType.build("BIGINT")
+        mean = _decimal_division(total, count, (38, scale), (19, 0), mean_type)
+    mean.type = mean_type
+    if window is None:
+        return mean
+    window.replace(mean)  # AVG(…) OVER (…): the window is the value
+    return None
+
+
+def _over(window: exp.Window | None, aggregate: exp.Expression) -> exp.Expression:
+    """`aggregate` over the same window as the AVG it stands for (itself when there is none)."""
+    if window is None:
+        return aggregate
+    copied = window.copy()
+    copied.set("this", aggregate)
+    return copied
 
 
 def _truncated(value: exp.Expression) -> exp.Expression:
@@ -529,11 +573,16 @@ def _multiplication(node: exp.Mul, target: str) -> exp.Expression | None:
 
 
 def _decimal_division(
-    dividend: exp.Expression, divisor: exp.Expression, first: tuple[int, int], second: tuple[int, int]
+    dividend: exp.Expression,
+    divisor: exp.Expression,
+    first: tuple[int, int],
+    second: tuple[int, int],
+    quotient_type: exp.DataType | None = None,
 ) -> exp.Expression:
-    """dividend / divisor as Redshift's DECIMAL(P, S) quotient, computed exactly in HUGEINTs."""
+    """dividend / divisor as Redshift's DECIMAL(P, S) quotient (or `quotient_type`), computed
+    exactly in HUGEINTs."""
     (_, s1), (_, s2) = first, second
-    quotient_type = _quotient_type(first, second)
+    quotient_type = quotient_type or _quotient_type(first, second)
     precision, scale = _decimal_size(quotient_type) or (38, 4)
 
     def decimal(digits: int, places: int) -> exp.DataType:

@@ -155,6 +155,37 @@ CASES: list[Case] = [
         AWS + "r_AVG.html",
     ),
     Case(
+        "avg of a decimal(10,2) has its scale, rounded there",
+        f"SELECT AVG(x) FROM {values(*(f'CAST({v} AS DECIMAL(10, 2))' for v in ('10.25', '-10.25', '0.05', '2.50')))}",
+        Decimal("0.64"),  # 2.55 / 4 = 0.6375 at the argument's scale 2
+        AWS + "r_AVG.html",
+    ),
+    Case(
+        "avg of a negative decimal mean rounds away from zero",
+        f"SELECT AVG(x) FROM {values(*(f'CAST({v} AS DECIMAL(12, 3))' for v in ('-0.001', '-0.002', '0.000', '-0.004')))}",
+        Decimal("-0.002"),  # -0.00175 at scale 3
+        AWS + "r_AVG.html",
+    ),
+    Case(
+        "avg of distinct decimals has their scale",
+        f"SELECT AVG(DISTINCT x) FROM {values(*(f'CAST({v} AS DECIMAL(8, 1))' for v in ('1.0', '1.1', '1.1', '2.0')))}",
+        Decimal("1.4"),  # (1.0 + 1.1 + 2.0) / 3 = 1.366…
+        AWS + "r_AVG.html",
+    ),
+    Case(
+        "avg of a decimal over a window has its scale",
+        f"SELECT MAX(a) FROM (SELECT AVG(x) OVER () AS a FROM {values(*(f'CAST({v} AS DECIMAL(6, 2))' for v in ('1.00', '1.01', '1.01')))}) AS w",
+        Decimal("1.01"),  # 3.02 / 3 = 1.00666…
+        AWS + "r_WF_AVG.html",
+    ),
+    Case(
+        "avg of distinct integers is a truncated bigint",
+        f"SELECT AVG(DISTINCT x) FROM {values(1, 2, 2)}",
+        1,
+        AWS + "r_AVG.html",
+        exact_type=int,
+    ),
+    Case(
         "avg over a window of integers",
         f"SELECT MAX(a) FROM (SELECT AVG(x) OVER () AS a FROM {values(10, 20, 20, 31)}) AS w",
         20,
