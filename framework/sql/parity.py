@@ -318,6 +318,7 @@ def _decimal_mean(node: exp.Avg, target: str) -> exp.Expression | None:
     _, scale = _decimal_size(_averaged(node).type) or (38, 0)
     mean_type = exp.DataType.build(f"DECIMAL(38, {scale})")
     window = node.parent if isinstance(node.parent, exp.Window) and node.arg_key == "this" else None
+    mean: exp.Expression
     if target == "postgres":
         mean = exp.Cast(this=(window or node).copy(), to=mean_type)
     else:
@@ -801,6 +802,16 @@ def _refuse_to_char(node: exp.TimeToStr) -> str | None:
 
 def _refuse_parse(node: exp.Expression) -> str | None:
     name = "TO_DATE" if isinstance(node, exp.StrToDate) else "TO_TIMESTAMP"
+    if node.meta.get("arguments", 2) > 2:
+        # sqlglot reads TO_DATE(s, fmt, is_strict) as TO_DATE(s, fmt): every warehouse would run
+        # the two-argument call, which Redshift runs leniently (AWS TO_DATE: "When is_strict is
+        # set to FALSE, which is the default, then overflow values are accepted")
+        return (
+            f"{name}'s third argument (is_strict) is not carried into the SQL the warehouses run: "
+            f"write {name}(text, format) — a {'date' if name == 'TO_DATE' else 'time'} that does not exist "
+            "then fails the build on DuckDB and PostgreSQL, and rolls over on Redshift (TO_DATE('20010631', "
+            "'YYYYMMDD') is 2001-07-01 there)"
+        )
     fmt = redshift_format(node)
     if fmt is None:
         return f"{name} with a format that is not a string literal cannot be translated; write the format as a literal"

@@ -121,15 +121,52 @@ _SAME_NODE_AS_ANOTHER = {exp.TsOrDsAdd: "ADD_MONTHS"}  # read as DATEADD(month, 
 _Tree = TypeVar("_Tree", bound=exp.Expr)
 
 
+# Calls whose arguments past these sqlglot's reader drops without a word: TO_DATE(s, fmt, TRUE)
+# is read, and written for every warehouse, as TO_DATE(s, fmt). The count written is kept in the
+# node's meta (`arguments`), for the parity checks to refuse what would not be carried.
+_KEPT_ARGUMENTS: dict[type[exp.Expr], int] = {exp.StrToDate: 2, exp.StrToTime: 2}
+
+
 def spelled_functions(tree: _Tree, text: str) -> _Tree:
     """Mark the nodes of `_SAME_NODE_AS_ANOTHER` written with that name (the parser records where
-    a function's name is: meta start … end)."""
+    a function's name is: meta start … end), and those of `_KEPT_ARGUMENTS` written with more."""
     for kind, name in _SAME_NODE_AS_ANOTHER.items():
         for node in tree.find_all(kind):
             start, end = node.meta.get("start"), node.meta.get("end")
             if isinstance(start, int) and isinstance(end, int) and text[start : end + 1].upper() == name:
                 node.meta["spelled"] = name
+    for counted, kept in _KEPT_ARGUMENTS.items():
+        for call in tree.find_all(counted):
+            end = call.meta.get("end")
+            written = written_arguments(text, end + 1) if isinstance(end, int) else None
+            if written is not None and written > kept:
+                call.meta["arguments"] = written
     return tree
+
+
+def written_arguments(text: str, offset: int) -> int | None:
+    """How many arguments the call whose name ends before `offset` is written with (read with
+    sqlglot's tokenizer, so strings and comments hold no commas); None when no call follows."""
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+    from sqlglot.tokens import TokenType
+
+    try:
+        tokens = SqlglotDialect.get_or_raise(SOURCE_DIALECT).tokenize(text[offset:])
+    except Exception:  # noqa: BLE001 - text the parser already read; a tokenizer quirk is no call
+        return None
+    if not tokens or tokens[0].token_type != TokenType.L_PAREN:
+        return None
+    depth, commas = 0, 0
+    for token in tokens:
+        if token.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            depth += 1
+        elif token.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET):
+            depth -= 1
+            if depth == 0:
+                return commas + 1 if token is not tokens[1] else 0
+        elif token.token_type == TokenType.COMMA and depth == 1:
+            commas += 1
+    return None
 
 
 def listagg_separators(tree: exp.Query) -> exp.Query:

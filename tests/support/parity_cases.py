@@ -139,6 +139,18 @@ CASES: list[Case] = [
         refused=True,
         doc=AWS + "r_TO_DATE_function.html",
     ),
+    Case(
+        "to_date with is_strict, which sqlglot does not carry",
+        "SELECT TO_DATE('20010630', 'YYYYMMDD', TRUE)",
+        refused=True,
+        doc=AWS + "r_TO_DATE_function.html",
+    ),
+    Case(
+        "to_timestamp with is_strict, which sqlglot does not carry",
+        "SELECT TO_TIMESTAMP('2017-12-31 23:59:59', 'YYYY-MM-DD HH24:MI:SS', FALSE)",
+        refused=True,
+        doc=AWS + "r_TO_TIMESTAMP.html",
+    ),
     # --- AVG and other aggregates ------------------------------------------------------------------
     Case(
         "avg of integers is a truncated bigint",
