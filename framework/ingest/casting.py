@@ -4,7 +4,8 @@ Every value is checked before it is cast: an integer column takes '541' or '541.
 not '541.5', a decimal(12,2) takes '58.9' but not '58.905' (DuckDB's own casts would round
 both silently), dates and timestamps follow the column's format and lie between 0001-01-01
 and 9999-12-31 (in UTC for a timestamptz: the range every target and driver holds), a
-timestamp carries no UTC offset and a date no time of day (either cast would drop it). Each
+timestamp carries no UTC offset and a date no time of day (either cast would drop it), nor a
+fraction of a second finer than microseconds (the cast would cut it off). Each
 row gets the reason it cannot load (NULL when it can); the good rows are cast to the spec's
 types.
 """
@@ -216,6 +217,8 @@ def _parsed(column: m.Column) -> exp.Expression:
 _ISO = r"^\s*\d{4,}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?"
 # An offset right after a time whose hours pass 15 or whose minutes pass 59
 _OFFSET_OUT_OF_RANGE = r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]((1[6-9]|[2-9]\d)(:?\d{2})?|\d{2}:?[6-9]\d)\s*$"
+# Seconds with a non-zero digit past the sixth of their fraction (DuckDB's cast cuts it off)
+_FINER_THAN_MICROSECONDS = r":\d{2}\.\d{6}\d*[1-9]"
 _ISO_SHAPES = {"date": _ISO + r"\s*$", "timestamp": _ISO + r"(Z|[+-]\d{2}(:?\d{2})?)?\s*$"}
 
 
@@ -236,6 +239,9 @@ def _time_problems(column: m.Column) -> Iterator[tuple[exp.Expression, str]]:
         high=exp.Cast(this=q.lit(high), to=exp.DataType.build(name)),
     )
     yield exp.Not(this=bounds), "' is outside 0001-01-01 … 9999-12-31, the range every target holds"
+    if kind != "date" and not getattr(column, "format", None):  # every target holds microseconds
+        finer = exp.RegexpLike(this=_text(column.name), expression=q.lit(_FINER_THAN_MICROSECONDS))
+        yield finer, "' has a fraction of a second finer than microseconds, which every target would cut off"
     if kind == "timestamptz":  # DuckDB reads +99 as 99 hours; PostgreSQL refuses past ±15:59
         beyond = exp.RegexpLike(this=_text(column.name), expression=q.lit(_OFFSET_OUT_OF_RANGE))
         yield beyond, "' has a UTC offset outside -15:59 … +15:59, which no time zone has"

@@ -1,7 +1,8 @@
 """Date and time texts that DuckDB would cast but that would not load as written (adversarial
 round 6, 7): a year outside 1 … 9999 (DuckDB reads `0000-01-01` as 1 BC and takes year 10000;
 PostgreSQL's driver and Python cannot hand either over), a UTC offset in a `timestamp` column
-and a time of day in a `date` column (each cast silently drops it). Ingest's row check names
+and a time of day in a `date` column (each cast silently drops it), a fraction of a second past
+microseconds (cut off). Ingest's row check names
 the column, the value and the declaration that would hold it; what every target holds passes."""
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def _why(d: str | None = None, t: str | None = None, z: str | None = None) -> st
         {"d": "2017-1-2", "t": "2024-01-02 10:00", "z": "2024-01-02 10:00:00 Europe/Paris"},  # a zone names an instant
         {"z": "2024-01-02 10:00:00+15:59"},  # PostgreSQL's widest offset
         {"z": "2024-01-16 10:00:00-1400"},
+        {"t": "2024-01-01 10:00:00.1234560", "z": "2024-01-01 10:00:00.123456000+00"},  # zeros past microseconds
     ],
 )
 def test_what_every_target_holds_passes(values):
@@ -61,6 +63,10 @@ def test_what_every_target_holds_passes(values):
         ({"z": "2024-03-01 10:00:00+99"}, "column 'z': '2024-03-01 10:00:00+99' has a UTC offset outside -15:59"),
         ({"z": "2024-03-01 10:00:00+23:59"}, "has a UTC offset outside -15:59 … +15:59"),
         ({"z": "2024-03-01 10:00:00-0075"}, "has a UTC offset outside -15:59 … +15:59"),
+        # DuckDB's cast cuts a fraction past microseconds off; PostgreSQL would round (adversarial round 11)
+        ({"t": "2024-01-01 10:00:00.1234567"}, "has a fraction of a second finer than microseconds"),
+        ({"t": "2024-01-01 23:59:59.9999999"}, "'2024-01-01 23:59:59.9999999' has a fraction of a second finer"),
+        ({"z": "2024-01-01 10:00:00.9999995+00"}, "has a fraction of a second finer than microseconds"),
     ],
 )
 def test_a_value_that_would_not_load_as_written_is_rejected_naming_column_and_value(values, told):
