@@ -14,7 +14,9 @@ own types costs its footer read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from framework.lake import Lake, LakeFile
 from framework.lake.arrow import TEXT_LIMIT_KEY, arrow_type
@@ -29,17 +31,20 @@ class Misfit:
     missing: bool = False  # the file lacks the column
 
 
-def first_misfit(lake: Lake, files: list[LakeFile], columns: tuple[m.Column, ...]) -> Misfit | None:
-    """The first value (or missing column) of `files` that the spec's `columns` cannot take."""
+def first_misfit(
+    lake: Lake, files: list[LakeFile], columns: tuple[m.Column, ...], schemas: Mapping[str, Any]
+) -> Misfit | None:
+    """The first value (or missing column) of `files` that the spec's `columns` cannot take;
+    `schemas` holds each file's Arrow schema (its footer, read once for the load)."""
     for lake_file in files:
-        found = _misfit_in(lake, lake_file.path, columns)
+        found = _misfit_in(lake, lake_file.path, columns, schemas[lake_file.path])
         if found is not None:
             return found
     return None
 
 
-def _misfit_in(lake: Lake, path: str, columns: tuple[m.Column, ...]) -> Misfit | None:
-    fields = {field.name: field for field in lake.schema(path)}
+def _misfit_in(lake: Lake, path: str, columns: tuple[m.Column, ...], schema: Any) -> Misfit | None:
+    fields = {field.name: field for field in schema}
     doubtful = []
     for column in columns:
         field = fields.get(column.name)

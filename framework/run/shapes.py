@@ -14,6 +14,7 @@ the spec's shape runs as compiled.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from framework.compile.manifest import SpecInfo, StepInfo
@@ -34,11 +35,18 @@ def lake_columns(spec: SpecInfo) -> tuple[m.Column, ...]:
 
 
 def by_shape(
-    step: StepInfo, spec: SpecInfo, files: list[LakeFile], lake: Lake, target: str, pipeline: str, run_id: str
+    step: StepInfo,
+    spec: SpecInfo,
+    files: list[LakeFile],
+    schemas: Mapping[str, Any],
+    lake: Lake,
+    target: str,
+    pipeline: str,
+    run_id: str,
 ) -> tuple[StepInfo, dict[str, Any]] | None:
-    """The load step with its COPY replaced by one COPY per shape of `files`, and the groups'
-    manifests as parameters; None when the warehouse reads by name, or every file has the spec's
-    shape (the common case: one footer read per file is its whole cost)."""
+    """The load step with its COPY replaced by one COPY per shape of `files` (`schemas`: each
+    file's Arrow schema), and the groups' manifests as parameters; None when the warehouse reads
+    by name, or every file has the spec's shape (the common case)."""
     if step.load_method is not LoadMethod.COPY_PARQUET or not files:
         return None
     # sqlglot and pyarrow only here: a run on a warehouse that reads by name never needs them
@@ -50,7 +58,7 @@ def by_shape(
     expected = lake_columns(spec)
     groups: dict[tuple[tuple[str, str], ...], tuple[tuple[m.Column, ...], list[LakeFile]]] = {}
     for lake_file in files:
-        schema = lake.schema(lake_file.path)
+        schema = schemas[lake_file.path]
         shape = expected if same_shape(schema, expected) else file_columns(schema)
         key = tuple((c.name, c.type_text) for c in shape)
         groups.setdefault(key, (shape, []))[1].append(lake_file)

@@ -297,11 +297,12 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         )
 
     try:
-        misfit = first_misfit(ctx.lake, reading, lake_columns(spec))
+        schemas = {f.path: ctx.lake.schema(f.path) for f in reading}  # each footer read once
+        misfit = first_misfit(ctx.lake, reading, lake_columns(spec), schemas)
         if misfit is not None:
             return _refused(ctx, step, started, "its load was refused", _misfit_message(misfit, source))
         params = {**_load_params(ctx, step, reading, rejects), "load_seq": seq}  # the rows' _load_seq
-        shaped = by_shape(step, spec, reading, ctx.lake, ctx.manifest.target, ctx.pipeline, ctx.state.run_id)
+        shaped = by_shape(step, spec, reading, schemas, ctx.lake, ctx.manifest.target, ctx.pipeline, ctx.state.run_id)
         if shaped is not None:
             loading, by_group = shaped
             params.update(by_group)

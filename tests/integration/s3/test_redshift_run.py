@@ -439,8 +439,19 @@ def test_lake_files_of_two_shapes_are_copied_each_into_a_table_of_their_own_shap
         report = ingest_from_s3(project, lake, bucket, f"olist/landing-{day}", day, only={"order_payments"})
         assert len(report.files) == 1 and not report.failed, report.failed
     recording = Recording(script=answer_from())
+    footer_reads: dict[str, int] = {}
+    read_footer = lake.schema
+
+    def counted(path: str):
+        footer_reads[path] = footer_reads.get(path, 0) + 1
+        return read_footer(path)
+
+    lake.schema = counted  # type: ignore[method-assign]
     runner = run(compiled, lake, recording)
+    lake.schema = read_footer  # type: ignore[method-assign]
     assert {o.step: o.status for o in runner.outcomes}["load:order_payments"] == OK
+    # each file's footer is read once, for the spec check and the grouping alike
+    assert len(footer_reads) == 2 and set(footer_reads.values()) == {1}, footer_reads
     sent = recording.statements
     assert not any(x.startswith("COPY __load_order_payments ") for x in sent)
     creates = [x for x in sent if x.startswith("CREATE TEMPORARY TABLE __shape_order_payments_")]
