@@ -126,12 +126,15 @@ def detect_landing(pipeline_root: str, target: str, project_dir: str, **context)
 def ingest_landing(pipeline_root: str, target: str, project_dir: str, **context) -> dict:
     """Landing files → the lake, in this process (a task process never forks: its threads could
     deadlock the child)."""
+    from framework.diagnostics import format_text, has_errors
     from framework.ingest import ingest_pipeline
     from framework.run.spec_cache import load_project_trusting
     from framework.settings import RedshiftSettings
 
     settings = _settings(pipeline_root, target, project_dir)
-    project, _ = load_project_trusting(pipeline_root, settings.cache_dir)
+    project, problems = load_project_trusting(pipeline_root, settings.cache_dir)
+    if has_errors(problems):  # as `elt ingest` refuses them: no file is read under such a spec
+        _fail(format_text(problems))
     batch_date = _batch_date(context)
     if isinstance(settings, RedshiftSettings):
         from framework.ingest.s3_landing import ingest_from_s3

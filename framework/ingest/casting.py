@@ -109,7 +109,7 @@ def _valid(column: m.Column) -> exp.Expression:
     if t.name == "decimal":
         assert t.precision is not None and t.scale is not None  # a decimal type always has both (parse_type)
         return _exact_decimal(value, t.precision, t.scale)
-    if t.name in ("date", "timestamp") and fmt:
+    if t.name in _FORMATTED and fmt:
         return exp.Not(this=exp.Is(this=_strptime(value, fmt), expression=exp.Null()))
     if t.name == "double":
         return _exact_double(value)
@@ -206,9 +206,18 @@ def _parsed(column: m.Column) -> exp.Expression:
     """A (valid) date or time text as its type: by the column's format, else by DuckDB's cast."""
     value, fmt = _text(column.name), getattr(column, "format", None)
     if fmt:
-        parsed = _strptime(value, fmt)
-        return q.cast(parsed, "DATE") if column.portable_type.name == "date" else parsed
+        return _formatted(value, fmt, column.portable_type.name)
     return exp.TryCast(this=value, to=exp.DataType.build(_RANGE[column.portable_type.name][0]))
+
+
+# The types a column's `format` reads (strptime), and what its parse is cast to: a format
+# without %z reads a time without an offset, which a timestamptz column takes as UTC (the
+# session's zone); lint refuses %z and %Z in the others' formats (E218).
+_FORMATTED = {"date": "DATE", "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMPTZ"}
+
+
+def _formatted(value: exp.Expression, fmt: str, kind: str) -> exp.Expression:
+    return q.cast(_strptime(value, fmt), _FORMATTED[kind])
 
 
 # A date or time text without a `format`: ISO 8601 and nothing after it (an offset right after
@@ -245,7 +254,12 @@ def _time_problems(column: m.Column) -> Iterator[tuple[exp.Expression, str]]:
     if kind == "timestamptz":  # DuckDB reads +99 as 99 hours; PostgreSQL refuses past ±15:59
         beyond = exp.RegexpLike(this=_text(column.name), expression=q.lit(_OFFSET_OUT_OF_RANGE))
         yield beyond, "' has a UTC offset outside -15:59 … +15:59, which no time zone has"
-    if getattr(column, "format", None) or kind == "timestamptz":
+    fmt = getattr(column, "format", None)
+    if fmt and kind == "date":  # a format that reads a time of day: the date would drop it
+        read = q.cast(_strptime(_text(column.name), fmt), "TIMESTAMP")
+        dropped = exp.NEQ(this=read, expression=q.cast(parsed.copy(), "TIMESTAMP"))
+        yield dropped, "' has a time of day, which a date column would drop (declare it timestamp)"
+    if fmt or kind == "timestamptz":
         return
     text = _text(column.name)
     as_timestamp = exp.TryCast(this=text.copy(), to=exp.DataType.build("TIMESTAMP"))
@@ -271,9 +285,8 @@ def typed(column: m.Column) -> exp.Expression:
         return value
     if t.name in ("integer", "bigint"):
         return q.cast(q.cast(value, "DECIMAL(38, 6)"), "INTEGER" if t.name == "integer" else "BIGINT")
-    if t.name in ("date", "timestamp") and fmt:
-        parsed = _strptime(value, fmt)
-        return q.cast(parsed, "DATE") if t.name == "date" else parsed
+    if t.name in _FORMATTED and fmt:
+        return _formatted(value, fmt, t.name)
     if t.name == "boolean":
         return exp.In(this=_boolean_word(value), expressions=[q.lit(w) for w in _TRUE_WORDS])
     return q.cast(value, get_dialect("duckdb").column_type(t))

@@ -143,6 +143,14 @@ RULES: tuple[Rule, ...] = (
         "A CSV source's `quote` must differ from its `delimiter`, and neither may be a line break: the "
         "reader could not tell a field, or a record, from the next.",
     ),
+    Rule(
+        "E218",
+        "column format",
+        "A source column's `format` reads a date, timestamp or timestamptz (on another type it does "
+        "nothing), with strptime specifiers ingest's reader takes (not %s, %e, %D, %F, nor %n: "
+        "nanoseconds no target holds); one that reads a UTC offset or zone (%z, %Z) only into a "
+        "timestamptz, as a date or timestamp column would drop it.",
+    ),
     Rule("E301", "unknown dependency", "`depends_on` names a spec that does not exist in this pipeline."),
     Rule("E302", "dependency cycle", "Specs depend on each other in a loop; the message prints the cycle."),
     Rule(

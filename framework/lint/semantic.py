@@ -8,25 +8,23 @@ import re
 from collections.abc import Iterator
 
 from framework.diagnostics import Diagnostic, did_you_mean
+from framework.lint.landing import landing_problems, located
 from framework.spec import model as m
 from framework.spec.targets import MAX_DUCKDB_MEMORY, MIN_DUCKDB_MEMORY, LocalTarget, fixed_memory_bytes
 from framework.spec.types import TypeParseError, parse_type
-from framework.spec.validate import format_key_path
 from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 
 TEMPORAL = {"date", "timestamp", "timestamptz"}
 SCHEDULE_PRESETS = ("@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "none")
 
 
-def _diag(spec, key_path: tuple, code: str, message: str, hint: str = "", key: bool = False) -> Diagnostic:
-    line, col = spec.origin.locate(key_path, key=key)
-    return Diagnostic(spec.origin.path, line, col, code, message, key_path=format_key_path(key_path), hint=hint)
+_diag = located
 
 
 def check_spec(spec) -> list[Diagnostic]:
     rules = {
         "pipeline": (_pipeline_file, _schedule, _start_date, _default_target, _memory_limits, _system_schemas),
-        "source": (_name_matches_file, _columns, _source_keys, _csv_options),
+        "source": (_name_matches_file, _columns, _source_keys, landing_problems),
         "model": (
             _name_matches_file,
             _columns,
@@ -107,26 +105,6 @@ def _unknown_columns(spec, names, key_path: tuple, extra: tuple = ()) -> Iterato
 
 
 # --- sources ------------------------------------------------------------------------------
-
-
-def _csv_options(spec: m.SourceSpec) -> Iterator[Diagnostic]:
-    """A delimiter and a quote a CSV reader can tell apart, neither a line break."""
-    if spec.landing.format is not m.FileFormat.CSV:
-        return
-    options = spec.landing.csv
-    for option, value in (("delimiter", options.delimiter), ("quote", options.quote)):
-        if value in ("\n", "\r"):
-            yield _diag(
-                spec, ("landing", "csv", option), "E217", f"the CSV {option} is a line break, which ends every record"
-            )
-    if options.delimiter == options.quote:
-        yield _diag(
-            spec,
-            ("landing", "csv", "quote"),
-            "E217",
-            f"the CSV quote is the delimiter ({options.quote!r}): no field could be told from the next",
-            hint="The usual quote is '\"'.",
-        )
 
 
 def _source_keys(spec: m.SourceSpec) -> Iterator[Diagnostic]:

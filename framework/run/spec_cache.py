@@ -17,7 +17,10 @@ from framework.spec import model as m
 
 
 def load_project_trusting(root: str, cache_dir: str) -> tuple[m.Project, list[Diagnostic]]:
-    """`load_project`, skipping the schema validation of documents validated before."""
+    """`load_project`, skipping the schema validation of documents validated before; with the
+    lint findings about how each source's landing files are read (a CSV quote that is the
+    delimiter, a column format the reader refuses), which ingest must not get past."""
+    from framework.lint.landing import landing_problems
     from framework.sourcefiles import framework_build
     from framework.spec.project import load_project
 
@@ -27,7 +30,7 @@ def load_project_trusting(root: str, cache_dir: str) -> tuple[m.Project, list[Di
     project, problems = load_project(root, trusted, validated)
     if not has_errors(problems) and validated != trusted:
         _write(path, build, validated)
-    return project, problems
+    return project, problems + [found for source in project.sources for found in landing_problems(source)]
 
 
 def _path(root: str, cache_dir: str) -> str:

@@ -716,6 +716,27 @@ CASES = [
         ],
         [("sources/members.yml", 8, 32, "E217", "the CSV quote is the delimiter (';')")],
     ),
+    (
+        "E218",
+        [
+            replace(
+                "sources/members.yml",
+                "{name: updated_at, type: timestamp, nullable: false}",
+                '{name: updated_at, type: timestamp, nullable: false, format: "%d/%m/%Y %H:%M%z"}',
+            ),
+            replace("sources/members.yml", "{name: tier, type: string}", '{name: tier, type: string, format: "%Y"}'),
+            replace(
+                "sources/members.yml",
+                "primary_key: [member_id]",
+                '  - {name: joined_on, type: date, format: "%s"}\nprimary_key: [member_id]',
+            ),
+        ],
+        [
+            ("sources/members.yml", 12, 40, "E218", "a `format` reads a date or time; column 'tier' is string"),
+            ("sources/members.yml", 14, 66, "E218", "reads a UTC offset or time zone, which a timestamp column"),
+            ("sources/members.yml", 15, 43, "E218", "format '%s': %s is no specifier ingest's reader takes"),
+        ],
+    ),
 ]
 
 

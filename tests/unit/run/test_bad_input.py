@@ -935,3 +935,26 @@ def test_a_source_whose_file_was_refused_fails_its_load_when_another_source_deli
     outcomes = {o.step: o for o in shop.run().outcomes}
     for load in ("load:members", "load:purchases"):
         assert outcomes[load].status == "failed" and "batch 2024-01-02 is incomplete" in outcomes[load].error, load
+
+
+def test_ingest_reads_no_file_under_a_format_its_reader_refuses(shop):
+    """Adversarial round 28 (bad_format_fails_file): `format: "%s"` passed lint and ingest
+    failed the landing file with DuckDB's words, blaming the data. Lint (E218) and `elt ingest`
+    now name the spec's line; no file is read and the lake is as it was."""
+    members = shop.pipeline / "sources" / "members.yml"
+    members.write_text(
+        members.read_text().replace(
+            "{name: updated_at, type: timestamp, nullable: false}",
+            '{name: updated_at, type: timestamp, nullable: false, format: "%s"}',
+        )
+    )
+    folder = shop.folder / "landing2"
+    landing(folder, "members_2024-01-02.csv", [HEADER, *GOOD])
+    lake_before = sorted(p.relative_to(shop.lake) for p in shop.lake.rglob("*") if p.is_file())
+    done = shop.cli(
+        "ingest", str(shop.pipeline), "--from", str(folder), "--lake", str(shop.lake), "--batch-date", "2024-01-02"
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "members.yml:14:" in done.stdout and "E218" in done.stdout and "'%s'" in done.stdout, done.stdout
+    assert sorted(p.relative_to(shop.lake) for p in shop.lake.rglob("*") if p.is_file()) == lake_before
+    assert_nothing_lost(shop)

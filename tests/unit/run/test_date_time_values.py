@@ -124,3 +124,43 @@ def test_a_decimal_is_exact_as_written(text, loads):
         conn.execute(f"INSERT INTO {RAW} VALUES (?)", [text])
         (why,) = conn.execute(f"SELECT {reason((column,)).sql('duckdb')} FROM {RAW}").fetchone()
     assert (why is None) == loads, why
+
+
+FORMATTED = (
+    m.Column("d", "date", PortableType("date"), format="%Y-%m-%d %H:%M"),
+    m.Column("t", "timestamp", PortableType("timestamp"), format="%d/%m/%Y %H:%M:%S"),
+    m.Column("z", "timestamptz", PortableType("timestamptz"), format="%d/%m/%Y %H:%M:%S%z"),
+)
+
+
+def _formatted(d: str | None = None, t: str | None = None, z: str | None = None) -> tuple:
+    from framework.ingest.casting import typed
+
+    with duckdb.connect() as conn:
+        conn.execute("SET TimeZone = 'UTC'")
+        conn.execute(f"CREATE TABLE {RAW} (d VARCHAR, t VARCHAR, z VARCHAR)")
+        conn.execute(f"INSERT INTO {RAW} VALUES (?, ?, ?)", [d, t, z])
+        values = ", ".join(typed(c).sql("duckdb") for c in FORMATTED)
+        return conn.execute(f"SELECT {reason(FORMATTED).sql('duckdb')}, {values} FROM {RAW}").fetchone()
+
+
+def test_a_date_format_that_reads_a_time_of_day_rejects_one_the_date_would_drop():
+    """Adversarial round 28: `%Y-%m-%d %H:%M` in a date column stored 2024-01-02 10:30 as
+    2024-01-02. Midnight is the date itself, as without a format."""
+    import datetime as dt
+
+    why = _formatted(d="2024-01-02 10:30")[0]
+    assert why is not None and "has a time of day, which a date column would drop" in why, why
+    assert _formatted(d="2024-01-02 00:00")[:2] == (None, dt.date(2024, 1, 2))
+
+
+def test_a_timestamptz_column_reads_its_format():
+    """Adversarial round 28: a timestamptz column ignored its `format` and rejected every
+    value that was not ISO 8601. Its offset names the instant; without %z the time is UTC."""
+    import datetime as dt
+
+    why, _, loaded, instant = _formatted(t="02/01/2024 03:04:05", z="02/01/2024 03:04:05+0100")
+    assert why is None, why
+    assert loaded == dt.datetime(2024, 1, 2, 3, 4, 5)
+    assert instant == dt.datetime(2024, 1, 2, 2, 4, 5, tzinfo=dt.UTC)
+    assert _formatted(z="2024-01-02 03:04:05+01")[0] is not None  # not the format's shape
