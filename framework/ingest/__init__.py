@@ -37,6 +37,14 @@ def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:
     return sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
 
 
+def _shared_files(jobs: list[tuple[m.SourceSpec, str]]) -> dict[str, list[str]]:
+    """The landing files more than one source's pattern matches, with those sources' names."""
+    matching: dict[str, list[str]] = {}
+    for source, path in jobs:
+        matching.setdefault(path, []).append(source.name)
+    return {path: names for path, names in matching.items() if len(names) > 1}
+
+
 def _unmatched(landing_dir: str, matched: set[str]) -> list[str]:
     """The files under the landing folder that no source's pattern matched (hidden ones and a
     README aside: no delivery is named so)."""
@@ -91,6 +99,7 @@ def ingest_pipeline(
         if not only or source.name in only
         for path in landing_files(source, landing_dir)
     ]
+    shared = _shared_files(jobs)
     refused = [FileResult(s.name, p, error=why) for s, p in jobs if (why := outside_landing(p, landing_dir))]
     jobs = [(s, p) for s, p in jobs if not outside_landing(p, landing_dir)]
     pipeline = project.pipeline
@@ -161,6 +170,12 @@ def ingest_pipeline(
     else:
         results = []
     for result in results:
+        others = [name for name in shared.get(result.landing_path, ()) if name != result.source]
+        if others and not result.error:
+            result.notes.append(
+                f"{os.path.basename(result.landing_path)} matches the landing path of {', '.join(others)} too: "
+                f"loaded into each (narrow a `landing.path` if it is {result.source}'s alone)"
+            )
         before = consumed.get(seen[result.landing_path].path)
         if before is not None and not result.error:
             result.notes.append(

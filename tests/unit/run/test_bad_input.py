@@ -921,6 +921,21 @@ def test_a_landing_file_no_source_matches_is_named_not_passed_over(shop):
     assert "2024-01-02.csv: matches no source's landing.path; not ingested" in cli.stdout, cli.stdout  # rich wraps
 
 
+def test_a_landing_file_two_sources_match_is_named_in_each(shop):
+    """Adversarial round 28 (file_matched_by_two_sources): a file both sources' patterns matched
+    was loaded into both without a word. Each load now says so."""
+    members = shop.pipeline / "sources" / "members.yml"
+    copy = shop.pipeline / "sources" / "members_copy.yml"
+    copy.write_text(members.read_text().replace("name: members", "name: members_copy").replace("members_*", "mem*"))
+    folder = shop.folder / "landing2"
+    landing(folder, "members_2024-01-02.csv", [HEADER, *GOOD])
+    report = shop.ingest(folder, "2024-01-02")
+    notes = {f.source: f.notes for f in report.files}
+    assert set(notes) == {"members", "members_copy"}, notes
+    assert any("matches the landing path of members_copy too: loaded into each" in n for n in notes["members"])
+    assert any("matches the landing path of members too: loaded into each" in n for n in notes["members_copy"])
+
+
 def test_a_source_whose_file_was_refused_fails_its_load_when_another_source_delivered(shop):
     """Adversarial round 25: members' file refused, purchases' ingested, one batch: purchases'
     load failed (it waits for the batch), and members' said "nothing new" (the batch looked
