@@ -472,17 +472,19 @@ def ingest_file(
 
     from framework.ingest import reading
 
+    undecodable: frozenset[str] = frozenset()
     if source.landing.format is m.FileFormat.PARQUET:
         header = reading.parquet_header(path, source)
+        undecodable = reading.parquet_binary_strings(path, source)
     else:
         header = read_header(path, source)
     plan = plan_header(path, header, source)
     result = FileResult(source.name, path, notes=list(plan.notes))
     try:
         with utf8_file(path, source) as (utf8, read_as), _literally(utf8) as readable:  # `*`, `?`, `[`: a glob
-            counts = reading.stage_raw(con, readable, plan.file_columns, read_as)
+            counts = reading.stage_raw(con, readable, plan.file_columns, read_as, undecodable)
         at = reading.record_lines(con, source, plan.file_columns)
-        result.rejects = reading.collect_rejects(con, source, plan.file_columns, at)
+        result.rejects = reading.collect_rejects(con, source, plan.file_columns, at, undecodable)
         result.notes += reading.padded_keys(con, source)
     except duckdb.Error as err:
         raise IngestError(_unreadable(path, source, err)) from None

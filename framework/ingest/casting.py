@@ -78,12 +78,41 @@ def quoted_empties(csv: exp.Expression, header: tuple[str, ...], source: m.Sourc
     return q.select(*(field(h) for h in header)).from_(csv)
 
 
-def read_parquet_text(path: str, header: tuple[str, ...]) -> exp.Select:
-    """A landing Parquet file, as text like a CSV, so the same checks apply."""
+def read_parquet_text(path: str, header: tuple[str, ...], undecodable: frozenset[str] = frozenset()) -> exp.Select:
+    """A landing Parquet file, as text like a CSV, so the same checks apply. The `undecodable`
+    columns are binary (bytes, not UTF-8 text): each is decoded, and a flag (`bytes_flag`) marks
+    the values that are no UTF-8 text — DuckDB's cast would write their bytes as `\xff` escapes."""
     reader = exp.Table(this=exp.Anonymous(this="read_parquet", expressions=[q.lit(path)]))
-    return q.select(
-        *[q.alias(q.cast(exp.Column(this=exp.Identifier(this=h, quoted=True)), "VARCHAR"), h) for h in header]
-    ).from_(reader)
+
+    def field(name: str) -> exp.Expression:
+        column = exp.Column(this=exp.Identifier(this=name, quoted=True))
+        return q.alias(_decoded(column) if name in undecodable else q.cast(column, "VARCHAR"), name)
+
+    flags = [
+        q.alias(
+            exp.And(
+                this=exp.Not(
+                    this=exp.Is(this=exp.Column(this=exp.Identifier(this=h, quoted=True)), expression=exp.Null())
+                ),
+                expression=exp.Is(
+                    this=_decoded(exp.Column(this=exp.Identifier(this=h, quoted=True))), expression=exp.Null()
+                ),
+            ),
+            bytes_flag(h),
+        )
+        for h in header
+        if h in undecodable
+    ]
+    return q.select(*[field(h) for h in header], *flags).from_(reader)
+
+
+def _decoded(column: exp.Expression) -> exp.Expression:
+    """The bytes as UTF-8 text; NULL where they are none (DuckDB's TRY of DECODE)."""
+    return exp.Anonymous(this="try", expressions=[exp.Anonymous(this="decode", expressions=[column])])
+
+
+def bytes_flag(name: str) -> str:
+    return f"__bytes_{name}"
 
 
 def _valid(column: m.Column) -> exp.Expression:
@@ -292,8 +321,15 @@ def typed(column: m.Column) -> exp.Expression:
     return q.cast(value, get_dialect("duckdb").column_type(t))
 
 
-def _problems(column: m.Column) -> Iterator[tuple[exp.Expression, exp.Expression]]:
+def _problems(column: m.Column, undecodable: frozenset[str]) -> Iterator[tuple[exp.Expression, exp.Expression]]:
     """(condition, why) for each way a value of `column` cannot load, in the order checked."""
+    if column.name in undecodable:  # checked first: its text is NULL
+        flag = exp.Column(this=exp.Identifier(this=bytes_flag(column.name), quoted=True), table=q.ident(RAW))
+        why = (
+            f"column '{column.name}' holds bytes that are not UTF-8 text (a binary Parquet column): deliver "
+            "it as a string column, or its bytes as UTF-8"
+        )
+        yield exp.Is(this=flag, expression=exp.Boolean(this=True)), q.lit(why)
     text = _text(column.name)
     is_null = exp.Is(this=text, expression=exp.Null())
     present = exp.Not(this=is_null.copy())
@@ -337,13 +373,17 @@ def _problems(column: m.Column) -> Iterator[tuple[exp.Expression, exp.Expression
         yield exp.And(this=present, expression=longer), shown
 
 
-def reason(columns: tuple[m.Column, ...]) -> exp.Expression:
-    """Why a row cannot load (the first problem), or NULL."""
-    ifs = [exp.If(this=condition, true=why) for column in columns for condition, why in _problems(column)]
+def reason(columns: tuple[m.Column, ...], undecodable: frozenset[str] = frozenset()) -> exp.Expression:
+    """Why a row cannot load (the first problem), or NULL. `undecodable`: as read_parquet_text's."""
+    ifs = [exp.If(this=condition, true=why) for column in columns for condition, why in _problems(column, undecodable)]
     return exp.Case(ifs=ifs) if ifs else exp.Null()
 
 
-def failing_column(columns: tuple[m.Column, ...]) -> exp.Expression:
+def failing_column(columns: tuple[m.Column, ...], undecodable: frozenset[str] = frozenset()) -> exp.Expression:
     """The column `reason` names (the first that fails), or NULL."""
-    ifs = [exp.If(this=condition, true=q.lit(column.name)) for column in columns for condition, _ in _problems(column)]
+    ifs = [
+        exp.If(this=condition, true=q.lit(column.name))
+        for column in columns
+        for condition, _ in _problems(column, undecodable)
+    ]
     return exp.Case(ifs=ifs) if ifs else exp.Null()

@@ -44,17 +44,33 @@ def parquet_header(path: str, source: m.SourceSpec) -> list[str]:
     return list(schema.names)
 
 
+def parquet_binary_strings(path: str, source: m.SourceSpec) -> frozenset[str]:
+    """The declared string columns a landing Parquet file holds as bytes (binary, no UTF-8
+    annotation: what some writers make of text), which ingest decodes and checks."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    strings = {c.name for c in source.columns if c.type is not None and c.type.name == "string"}
+    schema = pq.read_schema(path)
+    return frozenset(
+        f.name for f in schema if f.name in strings and (pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type))
+    )
+
+
 def _sql(expression: exp.Expression) -> str:
     # built for this one statement and dropped after: rendered in place, not copied first
     return expression.sql(dialect="duckdb", copy=False)
 
 
-def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> Counts:
-    """`__raw`: every field as text, the record's position, and why it cannot load (or NULL)."""
+def stage_raw(
+    con, path: str, header: tuple[str, ...], source: m.SourceSpec, undecodable: frozenset[str] = frozenset()
+) -> Counts:
+    """`__raw`: every field as text, the record's position, and why it cannot load (or NULL).
+    `undecodable`: a Parquet file's string columns of bytes (`parquet_binary_strings`)."""
     for table in (REJECTS, REJECTS + "_scan", casting.RAW):
         con.execute(_sql(exp.Drop(tables=[q.table(table)], kind="TABLE", exists=True)))
     if source.landing.format is m.FileFormat.PARQUET:
-        reader: exp.Expression = q.subquery(casting.read_parquet_text(path, header), "__file")
+        reader: exp.Expression = q.subquery(casting.read_parquet_text(path, header, undecodable), "__file")
     else:
         csv = exp.Table(this=casting.read_text(path, header, source, REJECTS))
         reader = q.subquery(casting.quoted_empties(csv, header, source), "__file")
@@ -62,7 +78,8 @@ def stage_raw(con, path: str, header: tuple[str, ...], source: m.SourceSpec) -> 
     raw = q.select(exp.Star(), ordinal).from_(reader)
     if _has_rejects_table(source):  # a CSV: a quoted field may hold line breaks (framework/ingest/lines.py)
         raw = raw.select(q.alias(lines.breaks_in(_may_hold_text(header, source)), lines.BREAKS))
-    staged = q.select(exp.Star(), q.alias(casting.reason(source.columns), "__why")).from_(q.subquery(raw, casting.RAW))
+    why = casting.reason(source.columns, undecodable)
+    staged = q.select(exp.Star(), q.alias(why, "__why")).from_(q.subquery(raw, casting.RAW))
     con.execute(_sql(q.create_temp_as(casting.RAW, staged)))
     (staged_rows,) = con.execute(_sql(q.select(exp.Count(this=exp.Star())).from_(q.table(casting.RAW)))).fetchone()
     return Counts(staged_rows + _structural_count(con, source))
@@ -109,7 +126,9 @@ def record_lines(con, source: m.SourceSpec, header: tuple[str, ...]) -> lines.Re
     return lines.record_lines(con, header_lines, casting.RAW, header, structural)
 
 
-def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...], at: lines.RecordLines):
+def collect_rejects(
+    con, source: m.SourceSpec, header: tuple[str, ...], at: lines.RecordLines, undecodable: frozenset[str] = frozenset()
+):
     rejects: list[Reject] = []
     delimiter = source.landing.csv.delimiter
     raw_text = exp.Anonymous(
@@ -126,7 +145,7 @@ def collect_rejects(con, source: m.SourceSpec, header: tuple[str, ...], at: line
             q.col("__ord"),
             q.alias(raw_text, "__text"),
             q.col("__why"),
-            q.alias(casting.failing_column(source.columns), "__why_column"),
+            q.alias(casting.failing_column(source.columns, undecodable), "__why_column"),
         )
         .from_(q.table(casting.RAW))
         .where(exp.Not(this=exp.Is(this=q.col("__why"), expression=exp.Null())))

@@ -322,6 +322,35 @@ def test_a_nested_parquet_column_is_refused_naming_it(shop):
     assert_nothing_lost(shop)
 
 
+def test_a_binary_parquet_column_of_text_is_decoded_and_bytes_that_are_no_text_rejected(shop):
+    """Adversarial round 28 (parquet_binary_escaped): a string column written as Parquet binary
+    (no UTF-8 annotation) loaded its bytes as DuckDB's escapes (`caf\xe9`, `\xff\xfe`), where a
+    CSV's bad bytes are rejected rows. The bytes are now decoded: UTF-8 text loads as itself,
+    other bytes are a rejected row naming the column; the other rows load."""
+    sources = shop.pipeline / "sources" / "purchases.yml"
+    sources.write_text(sources.read_text().replace("load_mode: append", "load_mode: append\nmax_reject_fraction: 0.5"))
+    folder = shop.folder / "landing2"
+    path = folder / "purchases" / "p2.parquet"
+    path.parent.mkdir(parents=True)
+    ids = pa.array([b"p10", "café".encode(), b"caf\xe9", None], type=pa.binary())
+    table = pa.table(
+        {
+            "purchase_id": ids,
+            "member_id": [1, 1, 1, 1],
+            "amount": ["1.00", "2.00", "3.00", "4.00"],
+            "purchased_at": ["2024-01-02 09:00:00"] * 4,
+        }
+    )
+    pq.write_table(table, path)
+    (result,) = shop.ingest(folder, "2024-01-02", only={"purchases"}).files
+    reasons = {(r.place, r.column): r.reason for r in result.rejects}
+    assert set(reasons) == {("row 3", "purchase_id"), ("row 4", "purchase_id")}, reasons
+    assert "holds bytes that are not UTF-8 text" in reasons[("row 3", "purchase_id")]
+    assert "is empty but not nullable" in reasons[("row 4", "purchase_id")]
+    loaded = pq.read_table(result.lake_path).column("purchase_id").to_pylist()
+    assert loaded == ["p10", "café"], loaded
+
+
 def test_truncated_gzip_is_a_clear_error(shop):
     whole = gzip.compress(("\n".join([HEADER, *GOOD * 200]) + "\n").encode())
     result = ingest_members(shop, whole[: len(whole) // 2], gz=False)  # gzip bytes, cut in the middle
