@@ -265,6 +265,19 @@ def _resent(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:
     return run(delete, "drop the rows re-sent exactly as already loaded")
 
 
+def _earlier_copies(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:
+    """Append: a staged row that a late batch (of an earlier batch date) re-sends exactly gives
+    way to the batch's copy, which then loads: one load of the batches in date order keeps the
+    earliest copy and collapses the later ones, so staging (its `_batch_date`, `_source_file`)
+    ends the same however the batches came."""
+    same = q.and_all([_same_value(q.col(c.name, staging.name), q.col(c.name, source)) for c in spec.columns])
+    earlier = exp.LT(this=q.col("_batch_date", source), expression=q.col("_batch_date", staging.name))
+    delete = exp.Delete(
+        this=staging.copy(), using=[q.table(source)], where=exp.Where(this=exp.And(this=same, expression=earlier))
+    )
+    return run(delete, "a row an earlier batch re-sends exactly: that batch's copy is kept")
+
+
 def _this_load(dialect: Dialect) -> exp.Alias:
     return q.alias(q.cast(dialect.placeholder("load_seq"), dialect.column_type(LOAD_SEQ.portable_type)), LOAD_SEQ.name)
 
@@ -323,6 +336,7 @@ def build_load(spec: m.SourceSpec, naming: Naming, dialect: Dialect, kept: tuple
         if spec.load_mode is m.LoadMode.APPEND:
             statements.append(_reform_batches(spec, staging))
         if spec.load_mode is m.LoadMode.APPEND and spec.primary_key:
+            statements.append(_earlier_copies(spec, staging, source))
             statements.append(_resent(spec, staging, source))
             statements.append(_already_loaded_guard(spec, staging, source))
             statements.append(_redelivered_guard(spec))

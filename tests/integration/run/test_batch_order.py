@@ -97,6 +97,18 @@ def test_an_append_feed_re_sending_a_row_exactly_collapses_it(tmp_path, runs_eac
     assert workspace.query("SELECT purchase_id FROM staging.purchases ORDER BY 1") == [("p1",), ("p2",), ("p3",)]
 
 
+def test_a_late_batch_re_sending_an_append_row_exactly_keeps_its_earlier_copy_either_way(tmp_path):
+    """Adversarial round 27 (append_late_exact_resend): p2 staged from batch 2024-02-02, then
+    re-sent exactly by a late batch 2024-02-01. One load of both keeps the 02-01 copy (batches
+    load in date order, the later copy collapses); a run per batch kept the 02-02 one, so
+    `_batch_date` and `_source_file` — which models may read — depended on how often runs ran."""
+    late = shop_delivery(tmp_path / "day01", {}, [("p2", 1, "2024-01-06"), ("p3", 2, "2024-01-07")])
+    first = shop_delivery(tmp_path / "day02", {}, [("p1", 1, "2024-01-05"), ("p2", 1, "2024-01-06")])
+    each, once = _both(tmp_path, [(first, "2024-02-02"), (late, "2024-02-01")])
+    query = "SELECT purchase_id, CAST(_batch_date AS VARCHAR) FROM staging.purchases ORDER BY 1"
+    assert each.query(query) == [("p1", "2024-02-02"), ("p2", "2024-02-01"), ("p3", "2024-02-01")]
+
+
 def test_a_corrected_redelivery_of_a_loaded_file_keeps_the_loaded_one_and_loads_after_it(tmp_path):
     workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
     first = _members(tmp_path / "d1", [(1, "gold", "2024-01-02 10:00:00"), (2, "gold", "2024-01-02 10:00:00")])

@@ -107,6 +107,35 @@ WHERE
     FROM __load_purchases
   );
 
+-- a row an earlier batch re-sends exactly: that batch's copy is kept
+DELETE FROM staging.purchases USING   __dedup_purchases
+WHERE
+  (
+    purchases.purchase_id = __dedup_purchases.purchase_id
+    OR (
+      purchases.purchase_id IS NULL AND __dedup_purchases.purchase_id IS NULL
+    )
+  )
+  AND (
+    purchases.member_id = __dedup_purchases.member_id
+    OR (
+      purchases.member_id IS NULL AND __dedup_purchases.member_id IS NULL
+    )
+  )
+  AND (
+    purchases.amount = __dedup_purchases.amount
+    OR (
+      purchases.amount IS NULL AND __dedup_purchases.amount IS NULL
+    )
+  )
+  AND (
+    purchases.purchased_at = __dedup_purchases.purchased_at
+    OR (
+      purchases.purchased_at IS NULL AND __dedup_purchases.purchased_at IS NULL
+    )
+  )
+  AND __dedup_purchases._batch_date < purchases._batch_date;
+
 -- drop the rows re-sent exactly as already loaded
 DELETE FROM __dedup_purchases
 WHERE
