@@ -161,6 +161,16 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             f"{len(pending.missing)} file(s) the ledger records as loaded are no longer in the lake (first: "
             f"{pending.missing[0]}): reloading {spec.table} from the lake would lose their rows, so it keeps them",
         )
+    if not reload and _elsewhere(ctx, pending):
+        return _refused(
+            ctx,
+            step,
+            started,
+            "its load was refused",
+            f"the lake holds nothing of pipeline {ctx.pipeline}, yet this warehouse loaded {len(pending.missing)} "
+            f"file(s) of {source} from its lake (first: {pending.missing[0]}): is this the lake it was loaded from? "
+            "Check --lake, or the target's lake (a lake not mounted would pass every delivery over)",
+        )
     if pending.changed and not reload:
         lake_file, was = pending.changed[0]
         return _refused(
@@ -513,6 +523,14 @@ def _misfit_message(misfit: Misfit, source: str) -> str:
         "loads. Declare the column as the file holds it, or ingest that delivery again under the spec now (ingest "
         f"rejects the rows that do not fit, naming each), then `elt run --full --select {source}+`"
     )
+
+
+def _elsewhere(ctx: RunContext, pending: Pending) -> bool:
+    """The ledger has files of the source, and the lake neither those nor any file or batch record
+    of the pipeline: a wrong or unmounted lake, not a source whose old files were deleted."""
+    if not pending.missing or pending.loaded or pending.changed or pending.new:
+        return False
+    return not ctx.lake.batch_dates(ctx.pipeline)
 
 
 def _refused(ctx: RunContext, step: StepInfo, started: float, blocks: str, error: str) -> StepOutcome:

@@ -1002,3 +1002,17 @@ def test_ingest_reads_no_file_under_a_format_its_reader_refuses(shop):
     assert "members.yml:14:" in done.stdout and "E218" in done.stdout and "'%s'" in done.stdout, done.stdout
     assert sorted(p.relative_to(shop.lake) for p in shop.lake.rglob("*") if p.is_file()) == lake_before
     assert_nothing_lost(shop)
+
+
+@pytest.mark.parametrize("wrong", ["lake_typo", "a_file"])
+def test_a_run_against_a_lake_holding_nothing_of_the_pipeline_fails_its_loads(shop, wrong):
+    """Adversarial round 29 (missing_lake_silent_success): `elt run --lake <a folder that does
+    not exist>` (a typo, a lake not mounted) said "no new files" and succeeded, passing a waiting
+    batch over in silence. Each load the ledger has files for now fails, naming the lake."""
+    path = shop.folder / wrong
+    if wrong == "a_file":
+        path.write_text("not a lake")
+    done = shop.cli("run", str(shop.pipeline), "--warehouse", str(shop.warehouse), "--lake", str(path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "the lake holds nothing of pipeline tiny_shop, yet this warehouse loaded" in " ".join(done.stdout.split())
+    assert_nothing_lost(shop)
