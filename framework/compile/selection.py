@@ -144,6 +144,11 @@ class Selection:
 
 def _parse_all(texts: Sequence[str]) -> tuple[Selector, ...]:
     words = [w for text in texts for w in re.split(r"[\s,]+", text.strip()) if w]
+    if texts and not words:  # `--select "$MODELS"` with the variable unset: not "everything"
+        raise SelectionError(
+            f"{', '.join(repr(t) for t in texts)} names no selector: write name, +name, name+, tag:x, source:x "
+            "or layer:x (leave the option out to run the whole pipeline)"
+        )
     return tuple(Selector.parse(w) for w in words)
 
 

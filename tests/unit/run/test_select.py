@@ -97,6 +97,9 @@ def test_an_unknown_selector_is_an_error_with_a_hint(tiny_manifest, select, mess
         ("sorce:members", "unknown selector method 'sorce:' (methods: tag, source, layer). Did you mean 'source'?"),
         ("a+b", "'a+b' is not a selector"),
         ("tag:", "'tag:' is not a selector"),
+        # `--select "$MODELS"` with the variable unset ran everything (adversarial round 29)
+        ("", "'' names no selector"),
+        (" , ", "' , ' names no selector"),
     ],
 )
 def test_a_malformed_selector_is_refused_before_anything_is_read(text, message):
