@@ -328,16 +328,20 @@ def cmd_freshness(args) -> int:
     from framework.run.cache import manifest_for
     from framework.run.freshness import any_error, check_freshness, utc_now
     from framework.run.warehouses import open_warehouse
+    from framework.settings import LocalSettings
 
     target = target_settings(args.pipeline, args.target, database=args.warehouse)
     now = utc_now()
     try:
-        manifest, _ = manifest_for(args.pipeline, target)
-        opened = open_warehouse(target)
-        try:
-            found = check_freshness(manifest, opened.session, now)
-        finally:
-            opened.close()
+        manifest, _ = manifest_for(args.pipeline, target, store=False)  # it only reads: no cache written
+        if isinstance(target, LocalSettings) and not os.path.exists(target.database):
+            found = check_freshness(manifest, None, now)  # no warehouse file yet: none is made
+        else:
+            opened = open_warehouse(target)
+            try:
+                found = check_freshness(manifest, opened.session, now)
+            finally:
+                opened.close()
     except SpecError as err:
         from framework.diagnostics import format_text
 

@@ -18,13 +18,16 @@ def cache_path(cache_dir: str, pipeline: str, target: str) -> str:
     return os.path.join(cache_dir, f"{pipeline}.{target}.manifest.json")
 
 
-def manifest_for(root: str, settings: TargetSettings) -> tuple[Manifest, bool]:
-    """The manifest of the pipeline at `root` for the dialect of a resolved target, in its cache."""
-    return load_or_compile(root, settings.type.dialect, settings.cache_dir, pipeline_name=settings.pipeline)
+def manifest_for(root: str, settings: TargetSettings, store: bool = True) -> tuple[Manifest, bool]:
+    """The manifest of the pipeline at `root` for the dialect of a resolved target, in its cache
+    (`store=False`: a read-only command's, compiled without writing the cache)."""
+    return load_or_compile(
+        root, settings.type.dialect, settings.cache_dir, pipeline_name=settings.pipeline, store=store
+    )
 
 
 def load_or_compile(
-    root: str, target_name: str | None, cache_dir: str, pipeline_name: str | None = None
+    root: str, target_name: str | None, cache_dir: str, pipeline_name: str | None = None, store: bool = True
 ) -> tuple[Manifest, bool]:
     """(manifest, compiled_now). Lints and compiles only when the specs changed since the cache.
     Knowing the pipeline's name lets it read just that pipeline's cached manifests."""
@@ -39,6 +42,8 @@ def load_or_compile(
         ):
             return candidate, False
     manifest = _compile(root, target_name)
+    if not store:
+        return manifest, True
     os.makedirs(cache_dir, exist_ok=True)
     path = cache_path(cache_dir, manifest.pipeline.name, manifest.target)
     temporary = path + ".tmp"

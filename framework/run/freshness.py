@@ -54,10 +54,13 @@ def utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
-def check_freshness(manifest: Manifest, conn: Session, now: datetime.datetime | None = None) -> list[SourceFreshness]:
-    """Every source of the manifest, in its order, with its status at `now` (UTC, naive)."""
+def check_freshness(
+    manifest: Manifest, conn: Session | None, now: datetime.datetime | None = None
+) -> list[SourceFreshness]:
+    """Every source of the manifest, in its order, with its status at `now` (UTC, naive); with no
+    session (no warehouse file yet), every source never loaded."""
     now = now or utc_now()
-    latest = _latest_loads(manifest, conn)
+    latest = _latest_loads(manifest, conn) if conn is not None else {}
     return [_judge(spec, *latest.get(spec.name, (None, None)), now) for spec in manifest.specs if spec.kind == "source"]
 
 

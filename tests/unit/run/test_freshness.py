@@ -109,3 +109,17 @@ def test_a_warehouse_no_run_has_set_up_is_read_not_written(tmp_path):
         "purchases": None,
     }
     assert workspace.query("SELECT COUNT(*) FROM duckdb_tables()") == [(0,)]
+
+
+def test_no_warehouse_file_is_every_source_never_loaded_and_nothing_is_made(tmp_path):
+    """Adversarial round 29 (freshness_creates_warehouse): before the first run, or with a
+    mistyped --warehouse, `elt freshness` ("reads only") made the folder, an empty DuckDB file
+    and the compile cache beside it."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    result = freshness(workspace, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert {s["source"]: s["loaded_at"] for s in json.loads(result.stdout)["sources"]} == {
+        "members": None,
+        "purchases": None,
+    }
+    assert not workspace.warehouse.parent.exists()
