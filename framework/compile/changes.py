@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from framework.compile.manifest import Manifest, SpecInfo
+from framework.compile.manifest import Manifest, SpecInfo, StepKind, step_id
 
 
 @dataclass(frozen=True)
 class SpecChange:
     name: str
-    action: str  # added | removed | rebuild | rebuild_upstream | rebuild_physical | recheck | metadata | unchanged
+    # added | removed | rebuild | rebuild_upstream | rebuild_physical | recheck | metadata | next_loads | unchanged
+    action: str
     reason: str
     table_change: str = ""  # '' | additive | breaking
     added_columns: tuple[str, ...] = ()
     alter_sql: tuple[str, ...] = ()
     breaking: tuple[str, ...] = ()  # what makes a breaking change breaking, one phrase per column
+    remedy: str = ""  # what follows a table change: what the next run does, or what to run
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
         if before is None:
             changes[spec.name] = SpecChange(spec.name, "added", "new spec")
             continue
-        changes[spec.name] = _direct_change(before, spec, alter_statement)
+        changes[spec.name] = _direct_change(before, spec, alter_statement, new)
     for spec in old.specs:
         if new.spec(spec.name) is None:
             changes[spec.name] = SpecChange(spec.name, "removed", "spec deleted; its table is left in place")
@@ -66,12 +68,13 @@ def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
                 change.added_columns,
                 change.alter_sql,
                 change.breaking,
+                change.remedy,
             )
     order = [s.name for s in new.specs] + [s.name for s in old.specs if new.spec(s.name) is None]
     return ChangeReport(tuple(changes[n] for n in order))
 
 
-def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement) -> SpecChange:
+def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Manifest) -> SpecChange:
     if before.table != after.table:  # its layer's schema changed in pipeline.yml
         made = "reloaded from the lake" if after.kind == "source" else "built whole"
         return SpecChange(
@@ -80,11 +83,14 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement) -> SpecCh
             f"its table moves from {before.table} to {after.table}: made anew there and {made}; "
             f"{before.table} is left in place",
         )
-    table_change, added, alters, breaking = _table_change(before, after, alter_statement)
-    if before.fingerprint("data") != after.fingerprint("data"):
-        return SpecChange(
-            after.name, "rebuild", "columns, keys, history or SQL changed", table_change, added, alters, breaking
-        )
+    rows_kept = after.kind == "source" or after.materialization == "incremental"  # not rebuilt whole
+    table_change, added, alters, breaking = _table_change(before, after, alter_statement, rows_kept)
+    if after.kind == "source":
+        found = _source_change(before, after, table_change, added, alters, breaking)
+        if found is not None:
+            return found
+    elif before.fingerprint("data") != after.fingerprint("data"):
+        return _model_change(after, table_change, added, alters, breaking, new)
     if before.fingerprint("physical") != after.fingerprint("physical"):
         return SpecChange(after.name, "rebuild_physical", "Redshift distribution or sort keys changed")
     if before.fingerprint("checks") != after.fingerprint("checks"):
@@ -94,10 +100,89 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement) -> SpecCh
     return SpecChange(after.name, "unchanged", "")
 
 
+def _source_change(
+    before: SpecInfo,
+    after: SpecInfo,
+    table_change: str,
+    added: tuple[str, ...],
+    alters: tuple[str, ...],
+    breaking: tuple[str, ...],
+) -> SpecChange | None:
+    """A source's change as its next load meets it (None: nothing of its data changed)."""
+    reload = f"`elt run --full --select {after.name}+` reloads it from the lake under the new spec"
+    if before.table_shape != after.table_shape:
+        return SpecChange(
+            after.name,
+            "rebuild",
+            "its primary_key or load_mode changed: its staged rows were kept by the rule before, so its next "
+            f"load fails until {reload}",
+            table_change,
+            added,
+            alters,
+            breaking,
+            reload if breaking else "",
+        )
+    if table_change:
+        unfilled = any("nullable: false" in phrase for phrase in breaking)
+        remedy = (
+            "the rows staged before have no value for it, nor do lake files ingested before: declare it "
+            "nullable: true, or ingest the earlier deliveries again with it"
+            if unfilled
+            else f"its next load fails naming it until {reload}"
+        )
+        return SpecChange(
+            after.name, "rebuild", "columns changed", table_change, added, alters, breaking, remedy if breaking else ""
+        )
+    if before.fingerprint("data") != after.fingerprint("data"):
+        return SpecChange(
+            after.name,
+            "next_loads",
+            "how its deliveries are read or kept changed (landing, de-duplication, conflicts, rejects): it applies "
+            "to what is ingested and loaded from now on; nothing to rebuild",
+        )
+    return None
+
+
+def _model_change(
+    after: SpecInfo,
+    table_change: str,
+    added: tuple[str, ...],
+    alters: tuple[str, ...],
+    breaking: tuple[str, ...],
+    new: Manifest,
+) -> SpecChange:
+    """A model whose data changed, with what its next build does to its table."""
+    reason = "columns, keys, history or SQL changed"
+    if not table_change:
+        return SpecChange(after.name, "rebuild", reason)
+    if after.materialization != "incremental":  # a table or view is made whole by every build
+        return SpecChange(
+            after.name,
+            "rebuild",
+            reason,
+            table_change,
+            added,
+            (),
+            breaking,
+            f"its next build recreates the {after.materialization}",
+        )
+    build = new.step(step_id(StepKind.BUILD, after.name))
+    not_in_place = [c for c in added if build is None or build.addition(c) is None]
+    if table_change == "additive" and not_in_place:
+        breaking = tuple(
+            f"{c} added to a table whose rows before cannot be filled in place (an SCD2 history, a time_range model)"
+            for c in not_in_place
+        )
+        table_change, alters = "breaking", ()
+    remedy = f"`elt run --full --select {after.name}` recreates the table and rebuilds it" if breaking else ""
+    return SpecChange(after.name, "rebuild", reason, table_change, added, alters, breaking, remedy)
+
+
 def _table_change(
-    before: SpecInfo, after: SpecInfo, alter_statement
+    before: SpecInfo, after: SpecInfo, alter_statement, rows_kept: bool = True
 ) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(kind, added columns, ALTER statements, what makes it breaking)."""
+    """(kind, added columns, ALTER statements, what makes it breaking). `rows_kept`: the table's
+    rows stay across builds (a new column `nullable: false` has no value in them)."""
     old_cols = {c.name: c for c in before.columns}
     new_cols = {c.name: c for c in after.columns}
     if old_cols == new_cols:
@@ -106,7 +191,11 @@ def _table_change(
     breaking = (
         *(f"{n} removed" for n in old_cols if n not in new_cols),
         *(_retyped(old_cols[n], new_cols[n]) for n in old_cols if n in new_cols and old_cols[n] != new_cols[n]),
-        *(f"{c.name} added as nullable: false (the rows before have no value)" for c in added if not c.nullable),
+        *(
+            f"{c.name} added as nullable: false (the rows before have no value)"
+            for c in added
+            if not c.nullable and rows_kept
+        ),
     )
     if breaking:
         return "breaking", tuple(c.name for c in added), (), breaking
@@ -130,6 +219,7 @@ _LABELS = {
     "rebuild_physical": "rebuild on Redshift (physical layout)",
     "recheck": "re-run checks",
     "metadata": "metadata only",
+    "next_loads": "next loads only",
     "unchanged": "unchanged",
 }
 
@@ -142,12 +232,12 @@ def format_report(report: ChangeReport) -> str:
         detail = f" — {change.reason}" if change.reason else ""
         table = f"; table change: {change.table_change}" if change.table_change else ""
         if change.breaking:
-            table += (
-                f" ({'; '.join(change.breaking)}: its table cannot follow in place — "
-                f"`elt run --full --select {change.name}+` remakes it)"
-            )
+            table += f" ({'; '.join(change.breaking)}: {change.remedy})"
         elif change.added_columns:
-            table += f" (new columns: {', '.join(change.added_columns)})"
+            remedy = f"; {change.remedy}" if change.remedy else ""
+            table += f" (new columns: {', '.join(change.added_columns)}{remedy})"
+        elif change.remedy:
+            table += f" ({change.remedy})"
         lines.append(f"{_LABELS[change.action]:<22} {change.name}{detail}{table}")
         lines += [f"{'':<22}   {sql}" for sql in change.alter_sql]
     unchanged = len(report.by_action("unchanged"))

@@ -119,7 +119,7 @@ def test_compare_separates_rebuilds_metadata_and_table_changes(tmp_path):
     assert changes["dim_account_latest"].added_columns == ("note",)
     assert changes["dim_account"].table_change == "breaking"
     assert changes["dim_account"].breaking == ("owner string → bigint",)  # adversarial round 22: named
-    assert "(owner string → bigint: its table cannot follow in place — `elt run --full --select dim_account+`" in (
+    assert "(owner string → bigint: `elt run --full --select dim_account` recreates the table and rebuilds it)" in (
         format_report(compare(old, new))
     )
     assert changes["fact_usage"].action == "rebuild_upstream"
@@ -229,3 +229,52 @@ def test_a_file_that_is_not_a_manifest_says_so():
         Manifest.from_json("[]")
     with pytest.raises(CompileError, match="not a whole manifest: it lacks 'framework_version'"):
         Manifest.from_json(json.dumps({"manifest_version": MANIFEST_VERSION}))
+
+
+def test_compare_says_what_the_next_run_does_with_each_kind_of_change(tmp_path):
+    """Adversarial round 29 (plan_misleading_advice): the plan's advice must be what the run
+    does. A table model's new shape is recreated by its next build; a source whose key changed
+    fails its load until a reload; ingest-only settings rebuild nothing; a new column of an SCD2
+    history cannot be filled in place."""
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "scd2_case", root)
+    _, old = compile_fixture(root, "duckdb")
+    edit(root / "models" / "mart_plans.yml", "{name: accounts, type: bigint", "{name: total, type: bigint")
+    edit(root / "models" / "mart_plans.yml", "COUNT(*) AS accounts", "COUNT(*) AS total")
+    _, renamed = compile_fixture(root, "duckdb")
+    change = {c.name: c for c in compare(old, renamed).changes}["mart_plans"]
+    assert change.table_change == "breaking" and change.remedy == "its next build recreates the table", change
+    assert "--full" not in format_report(compare(old, renamed))
+
+    root = tmp_path / "q"
+    shutil.copytree(FIXTURES / "scd2_case", root)
+    source = root / "sources" / "account_events.yml"
+    edit(source, "load_mode: upsert", "load_mode: upsert\nmax_reject_fraction: 0.2")
+    _, lenient = compile_fixture(root, "duckdb")
+    changes = {c.name: c for c in compare(old, lenient).changes}
+    assert changes["account_events"].action == "next_loads", changes["account_events"]
+    assert {c.action for name, c in changes.items() if name != "account_events"} == {"unchanged"}
+
+    edit(source, "primary_key: [region, account_no, changed_at]", "primary_key: [region, account_no]")
+    _, rekeyed = compile_fixture(root, "duckdb")
+    change = {c.name: c for c in compare(old, rekeyed).changes}["account_events"]
+    assert change.action == "rebuild" and "its next load fails until `elt run --full --select account_events+`" in (
+        change.reason
+    )
+
+    root = tmp_path / "r"
+    shutil.copytree(FIXTURES / "scd2_case", root)
+    edit(
+        root / "models" / "dim_account.yml",
+        "  - {name: owner, type: string}",
+        "  - {name: owner, type: string}\n  - {name: note, type: string}",
+    )
+    edit(
+        root / "models" / "dim_account.yml",
+        "plan, owner, changed_at\n",
+        "plan, owner, CAST(NULL AS VARCHAR) AS note, changed_at\n",
+    )
+    _, noted = compile_fixture(root, "duckdb")
+    change = {c.name: c for c in compare(old, noted).changes}["dim_account"]
+    assert change.table_change == "breaking" and not change.alter_sql, change
+    assert "--full --select dim_account` recreates the table" in change.remedy
