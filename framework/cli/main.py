@@ -220,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(err, PermissionError):  # the lake, the warehouse folder: the OS's words name the path
             print(f"elt: permission denied: {err.filename or err}: {err.strerror}", file=sys.stderr)
             return EXIT_USAGE
-        if isinstance(err, (NotADirectoryError, FileExistsError, IsADirectoryError)):  # --lake/--warehouse misfit
-            print(f"elt: cannot use the path {err.filename or err}: {err.strerror}", file=sys.stderr)
+        if isinstance(err, OSError) and err.filename:  # a --lake/--warehouse misfit, a full or read-only disk
+            print(f"elt: cannot use the path {err.filename}: {err.strerror}", file=sys.stderr)
             return EXIT_USAGE
         print(f"elt: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -198,3 +198,13 @@ def test_a_lake_path_under_a_file_is_a_usage_error(tmp_path):
     done = workspace.cli("ingest", str(workspace.pipeline), "--from", str(folder), "--lake", lake)
     assert done.returncode == 2 and "cannot use the path" in done.stderr, done.stdout + done.stderr
     assert "internal error" not in done.stderr
+
+
+def test_a_warehouse_path_the_os_cannot_make_is_a_usage_error_naming_it(tmp_path):
+    """Adversarial round 29: `--warehouse /proc/nope/x.duckdb` ended in an internal error
+    (FileNotFoundError); any path the OS refuses is named with its words, exit 2."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    done = workspace.cli("run", str(workspace.pipeline), "--warehouse", "/proc/nope/x.duckdb")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "cannot use the path /proc/nope: No such file or directory" in done.stderr, done.stderr
+    assert "internal error" not in done.stderr
