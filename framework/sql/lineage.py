@@ -269,6 +269,14 @@ def _unkeyed(scopes, classes: _Classes, key: Node) -> tuple[str, list[tuple[Hop,
         grouped = select.args.get("group") is not None
         for aggregate in _own(select, exp.AggFunc):
             if not grouped and aggregate.find_ancestor(exp.Window) is None:
+                if scope.is_correlated_subquery:  # (SELECT COUNT(*) FROM l WHERE l.k = o.k): per row of another read
+                    shown = select.sql()
+                    shown = shown if len(shown) <= 60 else shown[:57] + "…"
+                    return (
+                        f"the scalar subquery ({shown}) is not traced to the key (write it as a LEFT JOIN to a "
+                        "subquery grouped by the correlated column)",
+                        [],
+                    )
                 return f"{aggregate.sql()} aggregates over all rows", []
         nullable = _nullable_sides(select)
         for window in _own(select, exp.Window):

@@ -72,6 +72,11 @@ def test_an_input_joined_without_an_equality_has_no_path():
             "SELECT o.order_id, (SELECT MAX(i.price) FROM order_items i) AS top FROM orders o",
             "aggregates over all rows",
         ),
+        # correlated: per row, not over all rows; not traced, and said so (adversarial round 27)
+        (
+            "SELECT o.order_id, (SELECT COUNT(*) FROM order_items i WHERE i.order_id = o.order_id) AS n FROM orders o",
+            "the scalar subquery (SELECT COUNT(*)",
+        ),
     ],
 )
 def test_shapes_where_a_row_can_change_other_keys_get_no_scope(sql, why):
