@@ -84,26 +84,22 @@ def read_parquet_text(path: str, header: tuple[str, ...], undecodable: frozenset
     the values that are no UTF-8 text — DuckDB's cast would write their bytes as `\xff` escapes."""
     reader = exp.Table(this=exp.Anonymous(this="read_parquet", expressions=[q.lit(path)]))
 
-    def field(name: str) -> exp.Expression:
-        column = exp.Column(this=exp.Identifier(this=name, quoted=True))
-        return q.alias(_decoded(column) if name in undecodable else q.cast(column, "VARCHAR"), name)
+    def column(name: str) -> exp.Column:
+        return exp.Column(this=exp.Identifier(this=name, quoted=True))
 
+    fields = [q.alias(_decoded(column(h)) if h in undecodable else q.cast(column(h), "VARCHAR"), h) for h in header]
     flags = [
         q.alias(
             exp.And(
-                this=exp.Not(
-                    this=exp.Is(this=exp.Column(this=exp.Identifier(this=h, quoted=True)), expression=exp.Null())
-                ),
-                expression=exp.Is(
-                    this=_decoded(exp.Column(this=exp.Identifier(this=h, quoted=True))), expression=exp.Null()
-                ),
+                this=exp.Not(this=exp.Is(this=column(h), expression=exp.Null())),
+                expression=exp.Is(this=_decoded(column(h)), expression=exp.Null()),
             ),
             bytes_flag(h),
         )
         for h in header
         if h in undecodable
     ]
-    return q.select(*[field(h) for h in header], *flags).from_(reader)
+    return q.select(*fields, *flags).from_(reader)
 
 
 def _decoded(column: exp.Expression) -> exp.Expression:
