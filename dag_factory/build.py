@@ -1,7 +1,8 @@
 """manifest → Airflow 3 DAG. Imports json-level framework code and airflow only (never the
 spec loader, jsonschema, sqlglot or a database driver), so a DAG file parses in milliseconds.
 
-Graph (task groups by layer): detect → ingest and setup (schemas and tables, once per run) →
+Graph (task groups by layer): previous_run (waits for the DAG run before this one to end) →
+detect → ingest and setup (schemas and tables, once per run) →
 load.<source> … → <layer>.<model> → <layer>.<model>_checks → … → summary; after the loads,
 `freshness` checks each source's last load against its thresholds (fails past error_after). Task ids are the same for every target; what a task does
 differs only at the entry: on the local target `detect` counts landing files and tasks run one at
@@ -88,13 +89,14 @@ def build_dag(manifest: Manifest, settings: DagSettings):
             detect, ingest = _redshift_entry(manifest, target, common)
         else:
             detect, ingest = _local_entry(manifest, target, common)
+        previous = _previous_run()
         setup = _python(
             "setup",
             "setup_warehouse",
             common,
             doc_md="Schemas, the framework's tables and every staging and model table, once, before any load.",
         )
-        detect >> [ingest, setup]
+        previous >> detect >> [ingest, setup]
         tasks = {}
         groups = {"load": TaskGroup("load", tooltip="landing batches into staging, exactly once")}
         groups.update(
@@ -137,13 +139,31 @@ def _python(task_id: str, function: str, kwargs: dict, **extra):
     return PythonOperator(task_id=task_id, python_callable=getattr(callables, function), op_kwargs=kwargs, **extra)
 
 
+def _previous_run():
+    """The first task: waits (rescheduled, holding no worker slot) while the DAG run before this
+    one is queued or running — a backfill starts several runs at once (its own max_active_runs),
+    and a pipeline's runs must not interleave."""
+    from airflow.providers.standard.sensors.python import PythonSensor
+
+    from dag_factory import callables
+
+    return PythonSensor(
+        task_id="previous_run",
+        python_callable=callables.previous_run_done,
+        mode="reschedule",
+        poke_interval=60,
+        timeout=7 * 24 * 3600,
+        retries=0,
+        doc_md="Waits while the DAG run before this one (by logical date) is queued or running.",
+    )
+
+
 def _local_entry(manifest: Manifest, target: TargetSettings, common: dict):
-    detect = _python("detect", "detect_landing", common, retries=0)
+    detect = _python("detect", "detect_landing", common)
     ingest = _python(
         "ingest",
         "ingest_landing",
         common,
-        retries=0,
         doc_md="Landing files → typed Parquet in the lake for the run's logical date.",
     )
     return detect, ingest
@@ -164,7 +184,7 @@ def _redshift_entry(manifest: Manifest, target: RedshiftSettings, common: dict):
         poke_interval=300,
         timeout=6 * 3600,
     )
-    ingest = _python("ingest", "ingest_landing", common, retries=0)
+    ingest = _python("ingest", "ingest_landing", common)
     return detect, ingest
 
 
@@ -173,8 +193,9 @@ def _task(manifest: Manifest, step: StepInfo, common: dict, group):
     framework's executor in the task, on the target's session. Only the entry tasks differ."""
     outlets = [asset_for(manifest, _spec_of(manifest, step).name)] if step.kind is StepKind.BUILD else []
     name = task_id(manifest, step).split(".", 1)[1]
-    no_retry = {"retries": 0} if step.kind is StepKind.CHECK else {}  # a failed check is data, not weather
-    return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets, **no_retry)
+    # every task is retried after a transient error (the warehouse, the network); a failed check, a
+    # refused load or a spec error fails it for good (AirflowFailException: no retry)
+    return _python(name, "run_step", {**common, "step_id": step.id}, task_group=group, outlets=outlets)
 
 
 def _freshness(common: dict):
@@ -185,7 +206,6 @@ def _freshness(common: dict):
         "freshness",
         "check_freshness",
         common,
-        retries=0,
         trigger_rule="all_done",
         doc_md="Each source's latest load (elt.file_ledger.loaded_at) against its spec's freshness thresholds.",
     )
@@ -197,7 +217,7 @@ def _summary(manifest: Manifest, common: dict):
     from dag_factory import callables
 
     return PythonOperator(
-        task_id="summary", python_callable=callables.summarize, op_kwargs=common, trigger_rule="all_done", retries=0
+        task_id="summary", python_callable=callables.summarize, op_kwargs=common, trigger_rule="all_done"
     )
 
 

@@ -293,18 +293,18 @@ def check_freshness(pipeline_root: str, target: str, project_dir: str, **context
 
     settings = _settings(pipeline_root, target, project_dir)
     manifest = _manifest(pipeline_root, settings)
-    missing = _no_warehouse(settings)
-    if missing:
-        _fail(f"{missing}: no source has been loaded")
-    opened = _open(settings)
-    try:
-        found = check(manifest, opened.session)
-    except EltError as err:
-        if is_transient(err):
-            raise
-        _fail(str(err))
-    finally:
-        opened.close()
+    if _no_warehouse(settings):  # as `elt freshness`: every source never loaded, nothing made
+        found = check(manifest, None)
+    else:
+        opened = _open(settings)
+        try:
+            found = check(manifest, opened.session)
+        except EltError as err:
+            if is_transient(err):
+                raise
+            _fail(str(err))
+        finally:
+            opened.close()
     for item in found:
         log.info("%-30s %-12s loaded %s (batch %s)", item.source, item.status, item.loaded_at, item.batch_date)
     late = [f for f in found if f.status is FreshnessStatus.ERROR]
@@ -314,6 +314,26 @@ def check_freshness(pipeline_root: str, target: str, project_dir: str, **context
             + ", ".join(f"{f.source} (last loaded {f.loaded_at or 'never'}, error_after {f.error_after})" for f in late)
         )
     return {f.source: f.status.value for f in found}
+
+
+# the states of a DAG run that has not ended
+_UNFINISHED = ("queued", "running")
+
+
+def previous_run_done(**context) -> bool:
+    """Whether the DAG run before this one (by logical date) has ended: the runs of a pipeline
+    take turns. The scheduler keeps one active run (max_active_runs), but a backfill starts
+    several at once, and two interleaved runs would load each other's batches (a run of day 1
+    taking day 2's, which its own run then finds loaded) or the same files together."""
+    ti = context.get("ti")
+    previous = ti.get_previous_dagrun() if ti is not None else None
+    if previous is None:
+        return True
+    state = str(getattr(previous.state, "value", previous.state))
+    if state in _UNFINISHED:
+        log.info("waiting for DAG run %s (logical date %s), which is %s", previous.run_id, previous.logical_date, state)
+        return False
+    return True
 
 
 def summarize(pipeline_root: str, target: str, project_dir: str, **context) -> dict:
@@ -364,9 +384,9 @@ def _failed_in_run_log(
     if origin is None:
         return {}
     from dag_factory.tasks import task_id
-    from framework.compile.manifest import StepKind
+    from framework.compile.manifest import InternalQuery, StepKind
     from framework.run.outcome import StepStatus
-    from framework.run.state import RunState
+    from framework.run.state import RunState, live_columns
 
     settings = _settings(pipeline_root, target, project_dir)
     if _no_warehouse(settings):
@@ -374,6 +394,9 @@ def _failed_in_run_log(
     manifest = _manifest(pipeline_root, settings)
     opened = _open(settings)
     try:
+        run_log = manifest.internal_sql(InternalQuery.RUN_LOG_STEPS).table
+        if run_log not in live_columns(opened.session, manifest):  # no setup ran yet: nothing is logged
+            return {}
         logged = RunState(manifest, opened.session, origin.run_id, origin).logged_steps()
     finally:
         opened.close()

@@ -205,9 +205,11 @@ class Runner:
             if self.selection is not None and not self.selection.keeps(step):
                 continue  # not selected: not run, not logged; its state stays as it is
             runner = STEP_RUNNERS.get(step.kind)
+            self.context.retried.clear()
             outcome = runner(self.context, step) if runner else None
             if outcome is None:
                 continue
+            outcome = self.context.with_retries_told(outcome)
             if outcome.status in (StepStatus.NOTHING_NEW, StepStatus.UP_TO_DATE):
                 idle.append(outcome)
             else:
@@ -288,6 +290,7 @@ def run_one_step(
             context.scheduler.mark_changed(step.spec)  # its build task ran before it
         outcome = STEP_RUNNERS[step.kind](context, step)
     assert outcome is not None  # a load, a build and a wanted check always report
+    outcome = context.with_retries_told(outcome)
     attempts = [0]
 
     def log() -> None:  # retried on a dropped connection, as the step is

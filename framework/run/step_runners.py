@@ -55,6 +55,7 @@ class RunContext:
         return lost > 0 if column == key else changed
 
     built: BuiltState = field(default_factory=BuiltState)  # the models' latest builds (set by the runner)
+    retried: list[str] = field(default_factory=list)  # the transient errors the current step was retried after
     _pending: dict[str, Pending] = field(default_factory=dict)
     _gate: BatchGate | None = None
     _counters: tuple[dict[str, int], dict[str, int]] | None = None
@@ -118,10 +119,20 @@ class RunContext:
         """A step on a remote warehouse is retried whole on transient errors (after reconnecting)."""
 
         def reconnect(err: BaseException, attempt: int) -> None:
+            self.retried.append(_reason(err))
             if isinstance(self.conn, Reconnects):
                 self.conn.reconnect()
 
         return with_retries(action, self.options.retry, before_retry=reconnect)
+
+    def with_retries_told(self, outcome: StepOutcome) -> StepOutcome:
+        """The step's outcome, its detail naming the transient errors it was tried again after
+        (a retry that succeeded leaves its trace in the run output and run_log); then forgotten."""
+        if not self.retried:
+            return outcome
+        told = "; ".join(f"tried again after: {error[:200]}" for error in self.retried)
+        self.retried.clear()
+        return dataclasses.replace(outcome, detail="; ".join(part for part in (outcome.detail, told) if part))
 
 
 def _outcome(step: StepInfo, status: StepStatus, seconds: float = 0.0, **figures: Any) -> StepOutcome:

@@ -51,8 +51,9 @@ def test_dagbag_loads_the_olist_dag_as_specified(project):
 
     manifest, _ = load_or_compile(str(project / "pipelines" / "olist"), None, str(project / "warehouse" / ".elt"))
     tasks, edges = expected_edges(manifest)
-    assert {t.task_id for t in dag.tasks} == set(tasks.values()) | {"detect", "ingest", "setup", "freshness", "summary"}
-    entry = {("detect", "ingest"), ("detect", "setup")}
+    entry_tasks = {"previous_run", "detect", "ingest", "setup", "freshness", "summary"}
+    assert {t.task_id for t in dag.tasks} == set(tasks.values()) | entry_tasks
+    entry = {("previous_run", "detect"), ("detect", "ingest"), ("detect", "setup")}
     got = {(up, t.task_id) for t in dag.tasks for up in t.upstream_task_ids}
     assert edges <= got and entry <= got
     # freshness: after every load (done, failed or not), before the summary; it gates no build
@@ -60,7 +61,7 @@ def test_dagbag_loads_the_olist_dag_as_specified(project):
     freshness = dag.get_task("freshness")
     assert loads and freshness.upstream_task_ids == loads and freshness.downstream_task_ids == {"summary"}
     assert freshness.python_callable.__name__ == "check_freshness" and freshness.trigger_rule == "all_done"
-    assert freshness.retries == 0
+    assert freshness.retries == 3  # after a transient error; past error_after fails for good (no retry)
     assert got - edges - entry == {(u, "summary") for u, d in got if d == "summary"} | {
         (load, "freshness") for load in loads
     }
@@ -71,7 +72,10 @@ def test_dagbag_loads_the_olist_dag_as_specified(project):
     assert [a.name for a in build.outlets] == ["olist.dim_customer"]
     # known by pipeline and model: a layer moved to another schema keeps its asset (round 25)
     assert [a.uri for a in build.outlets] == ["elt://olist/dim_customer"]
-    assert dag.get_task("dimension.dim_customer_checks").retries == 0  # a failed check is not retried
+    # retried after a transient error only: a failed check fails for good (AirflowFailException)
+    assert dag.get_task("dimension.dim_customer_checks").retries == 3
+    previous = dag.get_task("previous_run")
+    assert previous.mode == "reschedule" and previous.python_callable.__name__ == "previous_run_done"
     assert "mart_customer_360" in dag.doc_md
 
 
@@ -247,7 +251,7 @@ def test_the_redshift_dag_waits_on_s3_and_runs_each_step_through_the_executor(pr
         task = dag.get_task(task_id)
         assert task.python_callable.__name__ == "run_step" and task.op_kwargs["step_id"] == step_id
         assert task.op_kwargs["target"] == "prod"
-    assert dag.get_task("dimension.dim_customer_checks").retries == 0
+    assert dag.get_task("dimension.dim_customer_checks").retries == 3
     assert dag.get_task("load.orders").retries == 3
     # one setup task per run, upstream of every load (not 40 tasks each running setup)
     setup = dag.get_task("setup")
@@ -376,3 +380,61 @@ def test_one_dag_run_is_one_run_in_the_run_log_with_its_dag_run_specs_and_warned
     fingerprint = source_fingerprint(str(tiny))
     assert f"specs {fingerprint}" in text and f"run {rows[0][0]} (DAG run {run.run_id})" in text
     assert "build:dim_member: ok (" in text and not [line for line in lines.lines if line.endswith(": ok ")]
+
+
+class _Previous:
+    """A test double of the Task SDK's RuntimeTaskInstance as the `previous_run` sensor sees it:
+    `get_previous_dagrun()` (the real method's name and signature) answers the DAG run before
+    this one, or None; its `state` is the DagRunState text."""
+
+    def __init__(self, state: str | None):
+        self.state = state
+
+    def get_previous_dagrun(self, state: str | None = None):
+        if self.state is None:
+            return None
+        return type("DagRun", (), {"state": self.state, "run_id": "backfill__2024-01-01", "logical_date": None})()
+
+
+def test_a_dag_run_waits_while_the_run_before_it_is_queued_or_running():
+    """Adversarial round 30 (backfill_concurrent_runs): `airflow backfill create` starts up to
+    10 runs at once (its own max_active_runs; the DAG's max_active_runs=1 does not bound it).
+    Two interleaved runs of one pipeline loaded the same files together (UniqueViolation) or one
+    day's run took the next day's batch. The first task now waits for the run before it."""
+    import inspect
+
+    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+
+    from dag_factory.callables import previous_run_done
+
+    assert list(inspect.signature(RuntimeTaskInstance.get_previous_dagrun).parameters) == ["self", "state"]
+    for state, done in (("running", False), ("queued", False), ("success", True), ("failed", True), (None, True)):
+        assert previous_run_done(ti=_Previous(state)) is done, state
+
+
+def test_the_summary_of_a_run_on_a_warehouse_no_setup_has_made_reads_no_run_log(project):
+    """Adversarial round 30 (summary_crash_fresh_warehouse): a first run whose `detect` failed left
+    a PostgreSQL warehouse without elt.run_log, and the summary stopped on UndefinedTable instead
+    of naming the failed task. A warehouse that exists without the framework's tables (an empty
+    DuckDB file here, an empty database there) has nothing logged; the freshness task reads it as
+    every source never loaded, as `elt freshness` does."""
+    import duckdb
+
+    from dag_factory import callables
+
+    tiny = project / "pipelines" / "tiny_shop"
+    shutil.copytree(FIXTURES / "tiny_shop", tiny)
+    dag = dagbag().dags["tiny_shop"]
+    (project / "warehouse").mkdir(exist_ok=True)
+    duckdb.connect(str(project / "warehouse" / "tiny.duckdb")).close()
+    summary = dag.get_task("summary")
+    when = datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC)
+    dag_run = type("DagRun", (), {"dag_id": "tiny_shop", "run_id": "scheduled__2024-01-02", "logical_date": when})()
+    found = callables._failed_in_run_log(**summary.op_kwargs, context={"dag_run": dag_run}, states={})
+    assert found == {}
+    import pytest
+    from airflow.sdk.exceptions import AirflowFailException
+
+    with pytest.raises(AirflowFailException) as late:  # members has error_after: never loaded is late
+        callables.check_freshness(**dag.get_task("freshness").op_kwargs)
+    assert str(late.value) == "source(s) past error_after: members (last loaded never, error_after 3d)"

@@ -626,6 +626,10 @@ def test_a_dropped_connection_reconnects_and_retries(compiled, landed):
     runner = run(compiled, lake, recording)
     assert {o.step: o.status for o in runner.outcomes}["build:dim_seller"] == OK
     assert recording.connections == 3  # the first, then one per retry
+    # the retries leave a trace in the step's detail (run output, run_log): adversarial round 30
+    detail = {o.step: o.detail for o in runner.outcomes}["build:dim_seller"]
+    assert detail.count("tried again after: ") == 2 and "connection reset by peer" in detail, detail
+    assert "tried again after" not in {o.step: o.detail for o in runner.outcomes}["build:dim_product"]
 
 
 def _commit_lost_then_ledger(lake, source: str, error: Exception, recorded: int | None = None):
