@@ -52,6 +52,11 @@ class TerminalWarehouseError(WarehouseError):
     """Retrying cannot help: a data problem, a bad statement, missing privileges."""
 
 
+class KeyCollision(TerminalWarehouseError):
+    """A unique key the statement wrote is there already (PostgreSQL's unique_violation): terminal
+    for data, but for a load it may mean another run loaded the same files at the same time."""
+
+
 class WarehouseBusy(TransientWarehouseError):
     """Another process holds the warehouse (DuckDB allows one writer)."""
 

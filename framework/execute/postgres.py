@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from framework.errors import TerminalWarehouseError, TransientWarehouseError, WarehouseError
+from framework.errors import KeyCollision, TerminalWarehouseError, TransientWarehouseError, WarehouseError
 from framework.execute.dbapi import DbApiSession, socket_error_family
 from framework.settings import PostgresSettings
 
@@ -29,6 +29,9 @@ TRANSIENT_SQLSTATES = (
 )
 
 
+UNIQUE_VIOLATION = "23505"  # a key written twice: data, or two sessions loading the same rows at once
+
+
 def error_family(err: BaseException) -> type[WarehouseError] | None:
     """Transient or terminal for a psycopg exception; None when it is not psycopg's (nor a socket's)."""
     import psycopg
@@ -42,6 +45,8 @@ def error_family(err: BaseException) -> type[WarehouseError] | None:
         connection = isinstance(err, (psycopg.OperationalError, psycopg.InterfaceError))
         return TransientWarehouseError if connection else TerminalWarehouseError
     transient = state in TRANSIENT_SQLSTATES or state[:2] in TRANSIENT_SQLSTATES
+    if state == UNIQUE_VIOLATION:
+        return KeyCollision
     return TransientWarehouseError if transient else TerminalWarehouseError
 
 

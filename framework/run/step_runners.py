@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.compile.manifest import InternalQuery, Manifest, SpecInfo, StatementInfo, StepInfo, StepKind, step_id
-from framework.errors import ConfigError, EltError, TerminalWarehouseError
+from framework.errors import ConfigError, EltError, KeyCollision, TerminalWarehouseError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
-from framework.execute.steps import StepResult, execute_step, run_statement
+from framework.execute.steps import StepFailed, StepResult, execute_step, run_statement
 from framework.lake import Lake, LakeFile, batch_date_of, lake_key, latest_versions
 from framework.run.batches import BatchGate, not_as_ingested
 from framework.run.conformance import Misfit, first_misfit
@@ -305,17 +305,26 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             recorded = _recorded_since(ctx, step, [*plan.load, *plan.superseded], ledger)
             if recorded is not None:
                 return recorded
-        return execute_step(
-            ctx.conn,
-            loading,
-            params,
-            files=[ledger[f.path] for f in plan.load],
-            in_transaction=lambda conn: _consume(ctx, conn, step, source, consumed, seq if rewritten else None),
-            # a reload's table and records made anew; else the columns the source gained, added in
-            # the load's transaction
-            prelude=_reload_prelude(ctx, step, bool(drift)) if reload else additions or (),
-            then=step.rejects if rejects else (),
-        )
+        try:
+            return execute_step(
+                ctx.conn,
+                loading,
+                params,
+                files=[ledger[f.path] for f in plan.load],
+                in_transaction=lambda conn: _consume(ctx, conn, step, source, consumed, seq if rewritten else None),
+                # a reload's table and records made anew; else the columns the source gained, added in
+                # the load's transaction
+                prelude=_reload_prelude(ctx, step, bool(drift)) if reload else additions or (),
+                then=step.rejects if rejects else (),
+            )
+        except (KeyCollision, StepFailed):
+            # another run's load of the same files committed while this one ran (its ledger or
+            # staging keys met ours, or a guard saw its rows; this transaction rolled back): the
+            # ledger says whether they are loaded; if not, the failure is this load's own
+            recorded = None if reload else _recorded_since(ctx, step, [*plan.load, *plan.superseded], ledger)
+            if recorded is None:
+                raise
+            return dataclasses.replace(recorded, reports={**recorded.reports, "recorded_by_another": 1})
 
     try:
         schemas = {f.path: ctx.lake.schema(f.path) for f in reading}  # each footer read once
@@ -367,7 +376,9 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         detail += f"; {conflicting:,} primary key(s) delivered with differing rows, {outcome}: {', '.join(named)}" + (
             " …" if conflicting > len(named) else ""
         )
-    if result.reports.get("recorded_before"):
+    if result.reports.get("recorded_by_another"):
+        detail += "; another run loaded the same files at the same time: this load wrote nothing (none twice)"
+    elif result.reports.get("recorded_before"):
         detail += "; the ledger recorded them when the step was retried: the earlier attempt's commit went through"
     loaded = {f.batch_date for f in plan.load}
     detail += "".join(f"; {note}" for note in gate.partial if any(f"batch {b} " in note for b in loaded))
@@ -404,7 +415,7 @@ def _recorded_since(
     if len(ours) < len(files):
         raise TerminalWarehouseError(
             f"{len(ours)} of the {len(files)} file(s) this load was to record are in the ledger now (first: "
-            f"{ours[0].key}): another run loaded them while this step was retried; run again to load what is left"
+            f"{ours[0].key}): another run loaded them while this step ran; run again to load what is left"
         )
     read = sum(int(ledger[f.path]["row_count"]) for f in files if f.path in ledger)
     return StepResult(step.id, reports={"rows_read": read, "rows_kept": read, "recorded_before": 1})

@@ -932,3 +932,63 @@ def test_a_role_that_may_not_create_the_schemas_is_told_about_the_bootstrap(olis
     message = str(refused.value)
     assert message.startswith("setup (the pipeline's schemas and tables, the framework's own) failed:"), message
     assert "permission denied for database not_ours" in message and "`elt bootstrap`" in message
+
+
+@pytest.mark.parametrize("source", ["members", "purchases"])  # an upsert source, an append one
+def test_two_dag_runs_loading_the_same_files_at_once_load_them_once(postgres, tmp_path, source):
+    """Adversarial round 30 (backfill_concurrent_runs): the load tasks of two DAG runs (a backfill
+    runs several at once) loaded the same pending files side by side; the one that committed
+    second failed on PostgreSQL's unique key of the ledger (UniqueViolation, no retry). Its
+    transaction rolls back; the ledger, read again, records the files: the step is done, says
+    so, and every row and file is there once."""
+    import threading
+
+    from framework.lake.local import LocalLake
+    from framework.run.cache import manifest_for
+    from framework.run.runner import run_one_step, setup_warehouse
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing")
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01", only={source}).failed
+    settings = postgres.settings(postgres.create_database(f"two_runs_{source}"), str(workspace.lake))
+    manifest, _ = manifest_for(str(workspace.pipeline), settings)
+    first = session(postgres, settings.dbname)
+    setup_warehouse(manifest, first)
+    first.close()
+    outcomes, failures = [], []
+
+    def load() -> None:
+        conn = session(postgres, settings.dbname)
+        try:
+            outcomes.append(
+                run_one_step(
+                    manifest, conn, LocalLake(str(workspace.lake)), RunOptions(BATCH), f"load:{source}", ensure=False
+                )
+            )
+        except Exception as err:  # noqa: BLE001 - the test reports it
+            failures.append(err)
+        finally:
+            conn.close()
+
+    with postgres.connect(settings.dbname) as blocker:  # both loads plan, then wait on the table
+        blocker.execute("BEGIN")
+        blocker.execute(f"LOCK TABLE staging.{source} IN ACCESS EXCLUSIVE MODE")
+        threads = [threading.Thread(target=load) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        import time
+
+        time.sleep(2.0)
+        blocker.execute("COMMIT")
+        for thread in threads:
+            thread.join(60)
+    assert not failures, failures
+    assert sorted(str(o.status) for o in outcomes) == ["ok", "ok"], outcomes
+    told = [o for o in outcomes if "another run loaded the same files at the same time" in o.detail]
+    assert len(told) == 1, [o.detail for o in outcomes]
+    with postgres.connect(settings.dbname) as conn:
+        rows = 3 if source == "members" else 1
+        assert conn.execute(f"SELECT COUNT(*) FROM staging.{source}").fetchone() == (rows,)
+        assert conn.execute("SELECT COUNT(*) FROM elt.file_ledger").fetchone() == (1,)

@@ -12,7 +12,13 @@ import psycopg
 import pytest
 import redshift_connector
 
-from framework.errors import TerminalWarehouseError, TransientWarehouseError, WarehouseBusy, WarehouseError
+from framework.errors import (
+    KeyCollision,
+    TerminalWarehouseError,
+    TransientWarehouseError,
+    WarehouseBusy,
+    WarehouseError,
+)
 from framework.execute import duckdb as duckdb_session
 from framework.execute import postgres, redshift
 from framework.execute.dbapi import mapped_errors
@@ -38,6 +44,8 @@ POSTGRES = [
     (psycopg.errors.InvalidPassword('password authentication failed for user "elt"'), TERMINAL),
     (psycopg.errors.NumericValueOutOfRange("numeric field overflow"), TERMINAL),
     (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), TERMINAL),
+    # terminal, named: a load checks the ledger after it (another run may have loaded the same files)
+    (psycopg.errors.UniqueViolation('duplicate key value violates unique constraint "file_ledger_pkey"'), KeyCollision),
     # raised by the client, no SQLSTATE: the connection itself
     (
         psycopg.OperationalError(
