@@ -151,7 +151,7 @@ def _previous_run():
         task_id="previous_run",
         python_callable=callables.previous_run_done,
         mode="reschedule",
-        poke_interval=60,
+        poke_interval=30,
         timeout=7 * 24 * 3600,
         retries=0,
         doc_md="Waits while the DAG run before this one (by logical date) is queued or running.",
