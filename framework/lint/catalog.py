@@ -28,7 +28,12 @@ RULES: tuple[Rule, ...] = (
         "duplicate key",
         "A mapping defines the same key twice. YAML would silently keep the last one; we refuse.",
     ),
-    Rule("E003", "unreadable file", "The file is not valid UTF-8 or cannot be read."),
+    Rule(
+        "E003",
+        "unreadable file",
+        "The file is not valid UTF-8 or cannot be read, or a value holds a NUL character (`\\0`), which no path, "
+        "name or SQL text takes.",
+    ),
     Rule("E004", "empty file", "The file holds no YAML document (only comments or whitespace)."),
     Rule(
         "E005",

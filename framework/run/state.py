@@ -331,25 +331,30 @@ class RunState:
         when it does not, or when the warehouse does not list it: Redshift's late-binding views)."""
         if self.live is None:
             self.live = live_columns(self.conn, self.manifest)
-        live = self.live.get(spec.table)
-        if not live:
+        listed = self.live.get(spec.table)
+        if not listed:
             return Drift()
+        # by name as the warehouses compare unquoted names: PostgreSQL and Redshift keep a
+        # source's `LaBel` as `label`, DuckDB as written (adversarial round 32)
+        names = {name.lower(): name for name in listed}
+        live = {name.lower(): stored for name, stored in listed.items()}
         # the stored columns: the declared ones and `_build_seq` (which an older table gets from
         # the upgrades before any build, so it is never missing here)
-        declared = {c.name: c for c in spec.columns}
+        declared = {c.name.lower(): c for c in spec.columns}
         retyped = tuple(
-            (c.name, live[c.name], c.type)
-            for c in spec.columns
-            if c.name in live and c.stored and live[c.name] and live[c.name] != c.stored
+            (c.name, live[key], c.type)
+            for key, c in declared.items()
+            if key in live and c.stored and live[key] and live[key] != c.stored
         )
-        missing = tuple(c for c in declared if c not in live)
+        missing = tuple(c.name for key, c in declared.items() if key not in live)
+        extra = [names[key] for key in live if key not in declared]
         if spec.materialization == "view":  # its columns, in order, are its query's
             if list(declared)[: len(live)] == list(live) and not retyped:
                 return Drift()  # the same columns, maybe more at the end: CREATE OR REPLACE VIEW takes it
-            common = [c for c in declared if c in live]
-            reordered = common != [c for c in live if c in declared]
-            return Drift(missing, tuple(c for c in live if c not in declared), retyped, reordered)
-        return Drift(missing, tuple(sorted(set(live) - set(declared))), retyped)
+            common = [key for key in declared if key in live]
+            reordered = common != [key for key in live if key in declared]
+            return Drift(missing, tuple(extra), retyped, reordered)
+        return Drift(missing, tuple(sorted(extra)), retyped)
 
     # -- run log ----------------------------------------------------------------------------------
     def logged_steps(self) -> dict[str, tuple[str, str | None]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
@@ -28,8 +29,8 @@ _PATTERN_MEANINGS = {
     "^[a-z][a-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$": "a reference written spec_name.column",
     "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$": "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)",
     "^[a-z]{2}(-[a-z]+)+-\\d$": "an AWS region such as eu-west-1",
-    "^[A-Za-z_][A-Za-z0-9_]*$": "a column name (letters, digits, underscores)",
-    "^[a-z_][a-z0-9_]*$": "a lower_snake_case column name",
+    "^[A-Za-z_][A-Za-z0-9_]{0,62}$": "a column name (letters, digits, underscores; at most 63, PostgreSQL's limit)",
+    "^[a-z_][a-z0-9_]{0,62}$": "a lower_snake_case column name (at most 63 characters, PostgreSQL's limit)",
     MEMORY_PATTERN: "a memory size such as 1.5GB or 800MiB, or a share of RAM from 1% to 100%",
 }
 
@@ -45,7 +46,23 @@ def _validator(kind: str):
     schema = json.loads(schema_text(kind))
     # The shipped schemas are checked against their metaschema by the tests
     # (tests/unit/cli/test_cli.py), not on every command: that costs ~0.1 s.
-    return jsonschema.validators.validator_for(schema)(schema)
+    validator = jsonschema.validators.validator_for(schema)
+    return jsonschema.validators.extend(validator, {"pattern": _pattern})(schema)
+
+
+def _pattern(validator, pattern: str, instance, schema):
+    """The `pattern` keyword as the schemas mean it (ECMA-262): a `$` ends the text. Python's
+    `$` also matches before a final line break, so `"dwh\n"` passed `^[a-z_]+$` and reached
+    the SQL and file names."""
+    import jsonschema
+
+    if validator.is_type(instance, "string") and not re.search(_ecma_end(pattern), instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
+def _ecma_end(pattern: str) -> str:
+    return pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
 
 
 def format_key_path(path: tuple) -> str:

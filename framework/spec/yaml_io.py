@@ -157,6 +157,8 @@ class _Builder:
             if key_node.tag == _CORE + "merge":
                 raise _LoadError("E005", *_pos(key_node), "merge keys ('<<') are not supported; write the keys out")
             key = key_node.value
+            if "\x00" in key:
+                raise _LoadError("E003", *_pos(key_node), "a NUL character (\\0) in a key")
             if key in result:
                 first = self.doc.keys[path + (key,)]
                 raise _LoadError(
@@ -181,6 +183,8 @@ def _require_tag(node: yaml.Node, kind: str) -> None:
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     tag, text = node.tag, node.value
+    if "\x00" in text:  # "\0" in a quoted scalar: a file path, SQL or a name would be cut at it
+        raise _LoadError("E003", *_pos(node), "a NUL character (\\0) in a value: no path, name or SQL text takes one")
     if not tag.startswith(_CORE) or tag[len(_CORE) :] not in {"str", "int", "float", "bool", "null", "timestamp"}:
         raise _LoadError("E005", *_pos(node), f"YAML tag '{tag}' is not allowed; specs are plain data")
     if node.style:  # quoted or block scalars are always strings

@@ -51,6 +51,16 @@ CASES = [
         [write("models/extra.yml", b"version: 1\nkind: model\nname: caf\xe9\n")],
         [("models/extra.yml", 3, 10, "E003", "byte 0xe9")],
     ),
+    (  # a NUL in a path crashed ingest and lint ("embedded null byte"); in SQL it cut the statement
+        "E003",
+        [replace("pipeline.yml", "lake: lake", 'lake: "lake\\0"')],
+        [("pipeline.yml", 15, 11, "E003", "a NUL character")],
+    ),
+    (  # a column name past PostgreSQL's 63 bytes was cut there; every load after was refused (round 32)
+        "E105",
+        [replace("sources/members.yml", "{name: city, type: string}", "{name: c" + "i" * 63 + ", type: string}")],
+        [("sources/members.yml", 13, 12, "E105", "at most 63")],
+    ),
     (
         "E004",
         [write("models/extra.yml", "# nothing here yet\n\n")],
@@ -103,6 +113,11 @@ CASES = [
             )
         ],
         [("models/extra.yml", 11, 30, "E105", "check name 'positive' is already used by the check at line 10")],
+    ),
+    (  # a final line break passed every `^…$` pattern (Python's `$`) into SQL and file names (round 32)
+        "E105",
+        [replace("pipeline.yml", "name: tiny_shop", 'name: "tiny_shop\\n"')],
+        [("pipeline.yml", 4, 7, "E105", "'tiny_shop\\n' is not a lower_snake_case name")],
     ),
     (
         "E106",

@@ -208,3 +208,28 @@ def test_a_warehouse_path_the_os_cannot_make_is_a_usage_error_naming_it(tmp_path
     assert done.returncode == 2, done.stdout + done.stderr
     assert "cannot use the path /proc/nope: No such file or directory" in done.stderr, done.stderr
     assert "internal error" not in done.stderr
+
+
+def test_a_source_column_in_mixed_case_matches_its_table_as_the_warehouses_fold_it(tmp_path):
+    """Adversarial round 32 (pg_mixed_case_source_column): a source column `LaBel` (as its CSV
+    header has it) is stored `label` on PostgreSQL and Redshift, which fold unquoted names; the
+    table's columns were compared by exact name, so every load after the first was refused as a
+    changed table. Names compare as the warehouses compare them; a real rename still shows."""
+    import dataclasses
+
+    from framework.run.cache import load_or_compile
+    from framework.run.state import RunState
+
+    manifest, _ = load_or_compile(str(FIXTURES / "tiny_shop"), "postgres", str(tmp_path / ".elt"))
+    spec = manifest.spec("members")
+    mixed = dataclasses.replace(
+        spec, columns=tuple(dataclasses.replace(c, name="City") if c.name == "city" else c for c in spec.columns)
+    )
+    state = RunState(manifest, conn=None, run_id="t")
+    state.live = {spec.table: {c.name: c.stored for c in spec.columns}}  # as PostgreSQL lists them: folded
+    assert not state.drift(mixed)
+    renamed = dataclasses.replace(
+        spec, columns=tuple(dataclasses.replace(c, name="town") if c.name == "city" else c for c in spec.columns)
+    )
+    drift = state.drift(renamed)
+    assert drift.missing == ("town",) and drift.extra == ("city",), drift
