@@ -25,6 +25,11 @@ class DuckDBDialect(Dialect):
     anti_join_as_not_in: bool = True
     key_path_tables: bool = True
     string_length: StringLength = StringLength.NONE
+    # the words sqlglot's DuckDB reader takes for keywords
+    quoted_names: frozenset[str] = frozenset(
+        """alter between cube drop force insert install lock partitioned_by regexp revoke rlike rollback
+        rollup uncache xor""".split()
+    )
 
     def placeholder(self, name: str) -> exp.Placeholder:
         return exp.Placeholder(this=name)  # `$name`, DuckDB's named parameter, parses back as a plain name
@@ -32,4 +37,5 @@ class DuckDBDialect(Dialect):
     def prepare(self, statement: exp.Expression) -> exp.Expression:
         from framework.sql.parity import translate
 
-        return translate(statement, self.name)  # Redshift's values, not DuckDB's (framework.sql.parity)
+        # Redshift's values, not DuckDB's (framework.sql.parity)
+        return self.quote_names(translate(statement, self.name))

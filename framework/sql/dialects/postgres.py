@@ -27,6 +27,9 @@ _RESERVED = frozenset(
     references returning right select session_user similar some symmetric system_user table
     tablesample then to trailing true union unique user using variadic verbose when where window
     with""".split()
+) | frozenset(  # and the words sqlglot's PostgreSQL reader takes for keywords
+    """alter between cube drop glob insert lock partitioned_by qualify regexp revoke rlike rollback rollup
+    uncache xor""".split()
 )
 
 
@@ -37,6 +40,7 @@ class PostgresDialect(Dialect):
     load_method: LoadMethod = LoadMethod.COPY_STDIN
     privileges: Privileges = Privileges.OWNER_ROLE
     string_collation: str = "C"
+    quoted_names: frozenset[str] = _RESERVED
 
     def prepare(self, statement: exp.Expression) -> exp.Expression:
         # sqlglot writes DATEDIFF for PostgreSQL as EXTRACT(epoch FROM …) and reads that back
@@ -49,9 +53,4 @@ class PostgresDialect(Dialect):
         statement = translate(statement, self.name)  # Redshift's values (framework.sql.parity)
         for node in list(statement.find_all(exp.DateDiff, exp.TsOrDsDiff)):
             node.replace(sqlglot.parse_one(node.sql(dialect=self.sqlglot_dialect), read=self.sqlglot_dialect))
-        for name in statement.find_all(exp.Identifier):
-            if not name.quoted and name.name.lower() in _RESERVED:
-                # as PostgreSQL reads the name unquoted: folded to lower case
-                name.set("this", name.name.lower())
-                name.set("quoted", True)
-        return statement
+        return self.quote_names(statement)  # as PostgreSQL reads a name unquoted: folded to lower case

@@ -76,3 +76,47 @@ def test_every_reserved_word_of_aws_is_quoted_for_redshift():
             if f'"{name}"' not in render_statement(get_dialect("redshift"), tree):
                 unquoted.append(name)
     assert "encrypt" in words and not unquoted, unquoted
+
+
+@pytest.mark.parametrize("target", ["duckdb", "postgres", "redshift"])
+def test_every_keyword_sqlglot_reads_as_one_is_quoted_as_a_name(target):
+    """Adversarial round 32 (reserved_column_name_compile_crash): a column `current_schema`,
+    `qualify`, `drop`, … passed lint and compiled for DuckDB, but sqlglot writes it unquoted for
+    the other targets and reads it back as a keyword or a function: compile stopped with an
+    internal error. Every word of sqlglot's keywords and functions without parentheses, for every
+    target, is a name that survives the round trip in a CREATE TABLE, a SELECT, an INSERT, an
+    alias and a GROUP BY."""
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+    from framework.compile.render import render_statement
+    from framework.sql.dialects import get_dialect
+
+    words = set()
+    for name in ("redshift", "postgres", "duckdb"):
+        found = SqlglotDialect.get_or_raise(name)
+        words |= {k.lower() for k in found.tokenizer_class.KEYWORDS if isinstance(k, str)}
+        words |= {w.strip().lower() for w in found.generator_class.RESERVED_KEYWORDS}
+        words |= {getattr(k, "name", str(k)).lower() for k in found.parser_class.NO_PAREN_FUNCTIONS}
+    dialect = get_dialect(target)
+    failing = []
+    for word in sorted(w for w in words if w.isidentifier()):
+        column = exp.column(word)
+        shapes = [
+            exp.Create(
+                this=exp.Schema(
+                    this=exp.to_table("s.t"),
+                    expressions=[exp.ColumnDef(this=exp.to_identifier(word), kind=exp.DataType.build("INT"))],
+                ),
+                kind="TABLE",
+            ),
+            exp.select(exp.column(word, "t")).from_("s.t"),
+            exp.insert(exp.select(column).from_("s.u"), "s.t", columns=[word]),
+            exp.select(exp.alias_(exp.column("x"), word)).from_("s.t").group_by(column.copy()),
+        ]
+        for shape in shapes:
+            try:
+                render_statement(dialect, shape)
+            except Exception:  # noqa: BLE001 - the word is what the test reports
+                failing.append(word)
+                break
+    assert failing == [], f"{target}: add to its quoted_names: {failing}"
