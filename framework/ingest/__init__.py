@@ -56,7 +56,8 @@ def _unmatched(landing_dir: str, matched: set[str]) -> list[str]:
             for f in sorted(files)
             if not f.startswith(".") and not f.upper().startswith("README")
         ]
-    return [path for path in found if path not in matched]
+    known = {os.path.normpath(path) for path in matched}  # a pattern `./x.csv` matched `landing/./x.csv`
+    return [path for path in found if os.path.normpath(path) not in known]
 
 
 def outside_landing(path: str, landing_dir: str) -> str:

@@ -31,6 +31,14 @@ def _csv_options(spec: m.SourceSpec) -> Iterator[Diagnostic]:
             yield located(
                 spec, ("landing", "csv", option), "E217", f"the CSV {option} is a line break, which ends every record"
             )
+    for i, marker in enumerate(options.null_markers):
+        if options.delimiter in marker:
+            yield located(
+                spec,
+                ("landing", "csv", "null_markers", i),
+                "E217",
+                f"the null marker {marker!r} holds the delimiter ({options.delimiter!r}): no field could hold it",
+            )
     if options.delimiter == options.quote:
         yield located(
             spec,

@@ -731,6 +731,17 @@ CASES = [
         ],
         [("sources/members.yml", 8, 32, "E217", "the CSV quote is the delimiter (';')")],
     ),
+    (  # DuckDB refused the file ("DELIMITER must not appear in the NULL specification"), round 32
+        "E217",
+        [
+            replace(
+                "sources/members.yml",
+                'csv: {delimiter: ";", header: true}',
+                'csv: {delimiter: ";", header: true, null_markers: ["", "n;a"]}',
+            )
+        ],
+        [("sources/members.yml", 8, 58, "E217", "the null marker 'n;a' holds the delimiter (';')")],
+    ),
     (
         "E218",
         [

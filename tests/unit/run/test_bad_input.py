@@ -944,6 +944,10 @@ def test_a_landing_file_no_source_matches_is_named_not_passed_over(shop):
     landing(folder, "README.md", ["# what this folder holds"])
     report = shop.ingest(folder, "2024-01-02")
     assert [os.path.basename(p) for p in report.unmatched] == ["membres_2024-01-02.csv"]
+    members = shop.pipeline / "sources" / "members.yml"  # a pattern written `./…` is the same file (round 32)
+    members.write_text(members.read_text().replace("path: members_*.csv", "path: ./members_*.csv"))
+    report = shop.ingest(folder, "2024-01-03")
+    assert [os.path.basename(p) for p in report.unmatched] == ["membres_2024-01-02.csv"]
     cli = shop.cli(
         "ingest", str(shop.pipeline), "--from", str(folder), "--lake", str(shop.lake), "--batch-date", "2024-01-03"
     )
