@@ -27,7 +27,7 @@ from framework.compile.manifest import Manifest, StepInfo, StepKind
 from framework.errors import ConfigError
 
 LAYERS = ("staging", "dimension", "fact", "mart")  # framework.spec.model.Layer: a source is staging
-_SELECTOR = re.compile(r"^(?P<up>\+?)(?:(?P<method>[a-z_]+):)?(?P<value>[A-Za-z0-9_]+)(?P<down>\+?)$")
+_SELECTOR = re.compile(r"^(?P<up>\+?)(?:(?P<method>[a-z_]+):)?(?P<value>[A-Za-z0-9_.-]+)(?P<down>\+?)\Z")
 
 
 class SelectionError(ConfigError):

@@ -31,6 +31,7 @@ _PATTERN_MEANINGS = {
     "^[a-z]{2}(-[a-z]+)+-\\d$": "an AWS region such as eu-west-1",
     "^[A-Za-z_][A-Za-z0-9_]{0,62}$": "a column name (letters, digits, underscores; at most 63, PostgreSQL's limit)",
     "^[a-z_][a-z0-9_]{0,62}$": "a lower_snake_case column name (at most 63 characters, PostgreSQL's limit)",
+    "^[A-Za-z0-9_.-]{1,100}$": "a tag of letters, digits, '_', '.' and '-' (at most 100), as `--select tag:x` reads it",
     MEMORY_PATTERN: "a memory size such as 1.5GB or 800MiB, or a share of RAM from 1% to 100%",
 }
 

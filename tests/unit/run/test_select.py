@@ -265,3 +265,12 @@ def test_compile_and_plan_restrict_their_output_to_the_selection(tmp_path):
     assert [c["name"] for c in json.loads(planned.stdout)["changes"]] == ["fact_purchase"]
     bad = workspace.cli("plan", str(workspace.pipeline), "--compare", "x.json", "--select", "layer:facts")
     assert bad.returncode == 2 and "Did you mean 'fact'?" in bad.stderr
+
+
+def test_a_tag_with_a_dash_or_a_dot_is_selectable():
+    """Adversarial round 32: a tag the spec accepted (Olist's `accumulating-snapshot`) could not
+    be written as a selector; tags are now the characters a selector reads, and it reads them."""
+    (selector,) = SelectionRequest.parse(["tag:accumulating-snapshot+"]).include
+    assert (selector.kind, selector.value, selector.downstream) == (SelectorKind.TAG, "accumulating-snapshot", True)
+    with pytest.raises(SelectionError, match="is not a selector"):
+        SelectionRequest.parse(["tag:a:b"])
