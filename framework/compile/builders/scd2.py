@@ -10,9 +10,12 @@ The algorithm (one transaction; K = business key, A = tracked columns, S = versi
 3. Candidates. For touched keys only: the batch's observations (priority 1), the versions
    already in the table as observations at their valid_from (priority 0), and a tombstone
    at the valid_to of every version closed by a hard delete (a closed version not followed
-   by another one), so a deletion survives the rebuild. An observation of a key deleted at
-   or after its time (and not after the batch's) is the key back: it is placed at the batch
-   time, where it follows the deletion or, at its instant, outranks it.
+   by another one), so a deletion survives the rebuild — but not one at the batch's own time,
+   which an earlier run of the batch made from part of it (a delivery in two parts): the batch
+   holds the key. An observation of a key deleted at or after its time (and before the
+   batch's) is the key back: it is placed at the batch time, where it follows the deletion.
+   A later observation newer than that version's data but older than its place (a change
+   reported late) takes the place, where the batch's beats the table's.
 4. Chain. Per (K, timestamp) keep one candidate: the batch beats the table (a re-sent or
    corrected observation), then the larger tracked values, then the larger other values, column by column
    (deterministic: observations of one instant differing only in untracked columns keep the
@@ -96,6 +99,10 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
             q.subquery(_latest_deletions(t["tomb"], keys, dialect), "__d"),
             on=q.keys_equal(keys, "__d", "__o"),
             join_type="left",
+        ).join(
+            q.subquery(_latest_return(existing, keys, history.version_start, ts_type, touched("__t"), dialect), "__p"),
+            on=q.keys_equal(keys, "__p", "__o"),
+            join_type="left",
         )
     existing_hash = q.row_hash(q.cols(history.tracked, "__t"), dialect.text_type)
     from_table = (
@@ -142,7 +149,12 @@ def build_scd2(spec: m.ModelSpec, source_query: exp.Query, naming: Naming, diale
     )
     candidates = exp.union(from_batch, from_table, distinct=False)
     if deletes:  # only then can a version be closed without a successor
-        candidates = exp.union(candidates, q.select(exp.Star()).from_(q.table(t["tomb"])), distinct=False)
+        # but not by this batch's own time: an earlier run of the batch, which saw part of it (a
+        # delivery in two parts), closed what the batch holds — one run over it deletes nothing
+        standing = exp.NEQ(this=q.col("__ts"), expression=_batch_ts(dialect))
+        candidates = exp.union(
+            candidates, q.select(exp.Star()).from_(q.table(t["tomb"])).where(standing), distinct=False
+        )
 
     carried = [*data_cols, "__attr_hash", "__ts", "__tomb"]
     # the batch, then the larger tracked values, then the larger other values: two observations
@@ -280,13 +292,50 @@ def _batch_ts(dialect: Dialect) -> exp.Expression:
 
 
 def _latest_deletions(tombstones: str, keys: tuple[str, ...], dialect: Dialect) -> exp.Select:
-    """Per touched key, its latest deletion up to the batch time (a later one belongs to a
-    batch after this one, run before it)."""
+    """Per touched key, its latest deletion before the batch time (a later one belongs to a
+    batch after this one, run before it; one at the batch's own time is void, see the
+    candidates)."""
     return (
         q.select(*q.cols(keys), q.alias(exp.Max(this=q.col("__ts")), "__deleted"))
         .from_(q.table(tombstones))
-        .where(exp.LTE(this=q.col("__ts"), expression=_batch_ts(dialect)))
+        .where(exp.LT(this=q.col("__ts"), expression=_batch_ts(dialect)))
         .group_by(*q.cols(keys))
+    )
+
+
+def _latest_return(
+    existing: exp.Table,
+    keys: tuple[str, ...],
+    version_start: str,
+    ts_type: exp.DataType,
+    touched: exp.Exists,
+    dialect: Dialect,
+) -> exp.Select:
+    """Per touched key, its latest version placed at a batch time after a deletion (its
+    valid_from later than its own version_start), with that version_start: up to this batch."""
+    started = q.cast(q.col(version_start, "__t"), ts_type)
+    placed = q.and_all(
+        [
+            touched,
+            exp.GT(this=q.col("valid_from", "__t"), expression=started),
+            exp.LTE(this=q.col("valid_from", "__t"), expression=_batch_ts(dialect)),
+        ]
+    )
+    latest = q.window(exp.RowNumber(), q.cols(keys, "__t"), [q.desc(q.col("valid_from", "__t"))])
+    ranked = (
+        q.select(
+            *q.cols(keys, "__t"),
+            q.alias(q.col("valid_from", "__t"), "__placed"),
+            q.alias(started.copy(), "__placed_start"),
+            q.alias(latest, "__rn"),
+        )
+        .from_(existing.copy())
+        .where(placed)
+    )
+    return (
+        q.select(*q.cols(keys), q.col("__placed"), q.col("__placed_start"))
+        .from_(q.subquery(ranked, "__r"))
+        .where(exp.EQ(this=q.col("__rn"), expression=q.lit(1)))
     )
 
 
@@ -294,10 +343,21 @@ def _after_deletion(observed_at: exp.Expression, dialect: Dialect) -> exp.Expres
     """A key the batch holds again after a deletion, observed at a time not after it (the row as
     it was before, or restored with its old version_start), is back at the batch time: in its
     place it would fall before the deletion, and the key would stay deleted while the batch
-    holds it. At the deletion's own instant (a delivery split in two, the first run closing
-    what the second holds) the batch's observation outranks the tombstone: nothing was deleted."""
+    holds it. An observation newer than such a placed version's data but older than its place
+    (a change reported late, after the key came back) takes that place: the batch's beats the
+    table's there, as the latest delivery says — in its own place it would fall before the
+    version the key came back with, which would stay current however often the change came."""
     back = exp.LTE(this=observed_at.copy(), expression=q.col("__deleted", "__d"))
-    return exp.Case(ifs=[exp.If(this=back, true=_batch_ts(dialect))], default=observed_at)
+    superseded = q.and_all(
+        [
+            exp.LT(this=observed_at.copy(), expression=q.col("__placed", "__p")),
+            exp.GTE(this=observed_at.copy(), expression=q.col("__placed_start", "__p")),
+        ]
+    )
+    return exp.Case(
+        ifs=[exp.If(this=back, true=_batch_ts(dialect)), exp.If(this=superseded, true=q.col("__placed", "__p"))],
+        default=observed_at,
+    )
 
 
 def _invalidate(table: exp.Table, keys_table: str, keys: tuple[str, ...], dialect: Dialect) -> exp.Update:

@@ -226,6 +226,50 @@ SNAPSHOTS = [
             ("eu", 3, "pro", "cy", "2024-01-09 01:00:00", "2024-01-09 01:00:00.000001", False),
         ],
     ),
+    # Adversarial round 31 (scd2_reappearance_hides_later_change): a change reported late, after
+    # the key came back, fell before the version it came back with, which stayed current for good.
+    (
+        "eu/1 changed on 01-06 12:00, reported after it came back on 01-07: the change is current",
+        "2024-01-10",
+        dt.datetime(2024, 1, 10),
+        [obs("eu", 1, "pro", "ann", "2024-01-06 12:00"), obs("eu", 2, "pro", "bea", "2024-01-03 10:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-06 00:00:00", False),
+            ("eu", 1, "pro", "ann", "2024-01-07 00:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", OPEN, True),
+            ("eu", 3, "pro", "cy", "2024-01-09 01:00:00", "2024-01-09 01:00:00.000001", False),
+        ],
+    ),
+    # Adversarial round 31 (scd2_split_snapshot_valid_from): a delivery in two parts whose second
+    # part brings a key back changed started the change at the batch time, not at its own.
+    (
+        "a delivery in two parts: the first lacks eu/2, the run after it closes eu/2",
+        "2024-01-11",
+        dt.datetime(2024, 1, 11),
+        [obs("eu", 1, "pro", "ann", "2024-01-06 12:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-06 00:00:00", False),
+            ("eu", 1, "pro", "ann", "2024-01-07 00:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", "2024-01-11 00:00:00", False),
+            ("eu", 3, "pro", "cy", "2024-01-09 01:00:00", "2024-01-09 01:00:00.000001", False),
+        ],
+    ),
+    (
+        "its second part holds eu/2 changed on 01-10 09:00: the change starts then, as one run would have it",
+        "2024-01-11",
+        dt.datetime(2024, 1, 11),
+        [obs("eu", 2, "basic", "bea", "2024-01-10 09:00")],
+        [
+            ("eu", 1, "basic", "ann", "2024-01-01 10:00:00", "2024-01-06 00:00:00", False),
+            ("eu", 1, "pro", "ann", "2024-01-07 00:00:00", OPEN, True),
+            ("eu", 2, "pro", "bea", "2024-01-01 11:00:00", "2024-01-02 00:00:00", False),
+            ("eu", 2, "pro", "bea", "2024-01-03 10:00:00", "2024-01-10 09:00:00", False),
+            ("eu", 2, "basic", "bea", "2024-01-10 09:00:00", OPEN, True),
+            ("eu", 3, "pro", "cy", "2024-01-09 01:00:00", "2024-01-09 01:00:00.000001", False),
+        ],
+    ),
 ]
 
 DIM_SQL = """SELECT region, account_no, plan, owner, CAST(valid_from AS VARCHAR), CAST(valid_to AS VARCHAR), is_current

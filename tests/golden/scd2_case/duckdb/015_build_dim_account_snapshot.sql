@@ -102,6 +102,9 @@ SELECT
   CASE
     WHEN CAST(__o.changed_at AS TIMESTAMP) <= __d.__deleted
     THEN CAST($batch_ts AS TIMESTAMP)
+    WHEN CAST(__o.changed_at AS TIMESTAMP) < __p.__placed
+    AND CAST(__o.changed_at AS TIMESTAMP) >= __p.__placed_start
+    THEN __p.__placed
     ELSE CAST(__o.changed_at AS TIMESTAMP)
   END AS __ts,
   1 AS __prio,
@@ -114,12 +117,41 @@ LEFT JOIN (
     MAX(__ts) AS __deleted
   FROM __tomb_dim_account_snapshot
   WHERE
-    __ts <= CAST($batch_ts AS TIMESTAMP)
+    __ts < CAST($batch_ts AS TIMESTAMP)
   GROUP BY
     region,
     account_no
 ) AS __d
   ON __d.region = __o.region AND __d.account_no = __o.account_no
+LEFT JOIN (
+  SELECT
+    region,
+    account_no,
+    __placed,
+    __placed_start
+  FROM (
+    SELECT
+      __t.region,
+      __t.account_no,
+      __t.valid_from AS __placed,
+      CAST(__t.changed_at AS TIMESTAMP) AS __placed_start,
+      ROW_NUMBER() OVER (PARTITION BY __t.region, __t.account_no ORDER BY __t.valid_from DESC) AS __rn
+    FROM dwh.dim_account_snapshot AS __t
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __keys_dim_account_snapshot AS __k
+        WHERE
+          __k.region = __t.region AND __k.account_no = __t.account_no
+      )
+      AND __t.valid_from > CAST(__t.changed_at AS TIMESTAMP)
+      AND __t.valid_from <= CAST($batch_ts AS TIMESTAMP)
+  ) AS __r
+  WHERE
+    __rn = 1
+) AS __p
+  ON __p.region = __o.region AND __p.account_no = __o.account_no
 UNION ALL
 SELECT
   __t.region,
@@ -148,7 +180,9 @@ WHERE
 UNION ALL
 SELECT
   *
-FROM __tomb_dim_account_snapshot;
+FROM __tomb_dim_account_snapshot
+WHERE
+  __ts <> CAST($batch_ts AS TIMESTAMP);
 
 -- one candidate per key and time; compare with the previous
 CREATE TEMPORARY TABLE __chain_dim_account_snapshot AS

@@ -92,6 +92,9 @@ SELECT
   CASE
     WHEN CAST(__o.updated_at AS TIMESTAMP) <= __d.__deleted
     THEN CAST(%(batch_ts)s AS TIMESTAMP)
+    WHEN CAST(__o.updated_at AS TIMESTAMP) < __p.__placed
+    AND CAST(__o.updated_at AS TIMESTAMP) >= __p.__placed_start
+    THEN __p.__placed
     ELSE CAST(__o.updated_at AS TIMESTAMP)
   END AS __ts,
   1 AS __prio,
@@ -103,11 +106,38 @@ LEFT JOIN (
     MAX(__ts) AS __deleted
   FROM __tomb_dim_member
   WHERE
-    __ts <= CAST(%(batch_ts)s AS TIMESTAMP)
+    __ts < CAST(%(batch_ts)s AS TIMESTAMP)
   GROUP BY
     member_id
 ) AS __d
   ON __d.member_id = __o.member_id
+LEFT JOIN (
+  SELECT
+    member_id,
+    __placed,
+    __placed_start
+  FROM (
+    SELECT
+      __t.member_id,
+      __t.valid_from AS __placed,
+      CAST(__t.updated_at AS TIMESTAMP) AS __placed_start,
+      ROW_NUMBER() OVER (PARTITION BY __t.member_id ORDER BY __t.valid_from DESC NULLS LAST) AS __rn
+    FROM dwh.dim_member AS __t
+    WHERE
+      EXISTS(
+        SELECT
+          1
+        FROM __keys_dim_member AS __k
+        WHERE
+          __k.member_id = __t.member_id
+      )
+      AND __t.valid_from > CAST(__t.updated_at AS TIMESTAMP)
+      AND __t.valid_from <= CAST(%(batch_ts)s AS TIMESTAMP)
+  ) AS __r
+  WHERE
+    __rn = 1
+) AS __p
+  ON __p.member_id = __o.member_id
 UNION ALL
 SELECT
   __t.member_id,
@@ -138,7 +168,9 @@ WHERE
 UNION ALL
 SELECT
   *
-FROM __tomb_dim_member;
+FROM __tomb_dim_member
+WHERE
+  __ts <> CAST(%(batch_ts)s AS TIMESTAMP);
 
 -- one candidate per key and time; compare with the previous
 CREATE TEMPORARY TABLE __chain_dim_member AS
