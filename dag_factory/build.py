@@ -141,7 +141,7 @@ def _python(task_id: str, function: str, kwargs: dict, **extra):
 
 def _previous_run():
     """The first task: waits (rescheduled, holding no worker slot) while the DAG run before this
-    one is queued or running — a backfill starts several runs at once (its own max_active_runs),
+    one is running — a backfill starts several runs at once (its own max_active_runs),
     and a pipeline's runs must not interleave."""
     from airflow.providers.standard.sensors.python import PythonSensor
 
@@ -154,7 +154,7 @@ def _previous_run():
         poke_interval=30,
         timeout=7 * 24 * 3600,
         retries=0,
-        doc_md="Waits while the DAG run before this one (by logical date) is queued or running.",
+        doc_md="Waits while the DAG run before this one (by logical date) is running.",
     )
 
 

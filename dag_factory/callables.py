@@ -316,21 +316,19 @@ def check_freshness(pipeline_root: str, target: str, project_dir: str, **context
     return {f.source: f.status.value for f in found}
 
 
-# the states of a DAG run that has not ended
-_UNFINISHED = ("queued", "running")
-
-
 def previous_run_done(**context) -> bool:
-    """Whether the DAG run before this one (by logical date) has ended: the runs of a pipeline
-    take turns. The scheduler keeps one active run (max_active_runs), but a backfill starts
-    several at once, and two interleaved runs would load each other's batches (a run of day 1
-    taking day 2's, which its own run then finds loaded) or the same files together."""
+    """Whether the DAG run before this one (by logical date) is not running: the runs of a
+    pipeline take turns. The scheduler keeps one active run (max_active_runs), but a backfill
+    starts several at once, and two interleaved runs would load each other's batches (a run of
+    day 1 taking day 2's, which its own run then finds loaded) or the same files together. A
+    queued run is not waited for: it waits itself, for this one (max_active_runs) — a manual run
+    of an earlier date queued behind the scheduler's run would otherwise hold both forever."""
     ti = context.get("ti")
     previous = ti.get_previous_dagrun() if ti is not None else None
     if previous is None:
         return True
     state = str(getattr(previous.state, "value", previous.state))
-    if state in _UNFINISHED:
+    if state == "running":
         log.info("waiting for DAG run %s (logical date %s), which is %s", previous.run_id, previous.logical_date, state)
         return False
     return True
