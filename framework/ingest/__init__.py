@@ -174,7 +174,7 @@ def ingest_pipeline(
         others = [name for name in shared.get(result.landing_path, ()) if name != result.source]
         if others and not result.error:
             result.notes.append(
-                f"{os.path.basename(result.landing_path)} matches the landing path of {', '.join(others)} too: "
+                f"{os.path.basename(result.landing_path)} also matches the landing path of {', '.join(others)}: "
                 f"loaded into each (narrow a `landing.path` if it is {result.source}'s alone)"
             )
         before = consumed.get(seen[result.landing_path].path)

@@ -965,8 +965,8 @@ def test_a_landing_file_two_sources_match_is_named_in_each(shop):
     report = shop.ingest(folder, "2024-01-02")
     notes = {f.source: f.notes for f in report.files}
     assert set(notes) == {"members", "members_copy"}, notes
-    assert any("matches the landing path of members_copy too: loaded into each" in n for n in notes["members"])
-    assert any("matches the landing path of members too: loaded into each" in n for n in notes["members_copy"])
+    assert any("also matches the landing path of members_copy: loaded into each" in n for n in notes["members"])
+    assert any("also matches the landing path of members: loaded into each" in n for n in notes["members_copy"])
 
 
 def test_a_source_whose_file_was_refused_fails_its_load_when_another_source_delivered(shop):
