@@ -425,6 +425,13 @@ def test_the_summary_of_a_run_on_a_warehouse_no_setup_has_made_reads_no_run_log(
     tiny = project / "pipelines" / "tiny_shop"
     shutil.copytree(FIXTURES / "tiny_shop", tiny)
     dag = dagbag().dags["tiny_shop"]
+    import pytest
+    from airflow.sdk.exceptions import AirflowFailException
+
+    late = "source(s) past error_after: members (last loaded never, error_after 3d)"
+    with pytest.raises(AirflowFailException) as before_any:  # no warehouse file yet: none is made
+        callables.check_freshness(**dag.get_task("freshness").op_kwargs)
+    assert str(before_any.value) == late and not (project / "warehouse" / "tiny.duckdb").exists()
     (project / "warehouse").mkdir(exist_ok=True)
     duckdb.connect(str(project / "warehouse" / "tiny.duckdb")).close()
     summary = dag.get_task("summary")
@@ -432,9 +439,6 @@ def test_the_summary_of_a_run_on_a_warehouse_no_setup_has_made_reads_no_run_log(
     dag_run = type("DagRun", (), {"dag_id": "tiny_shop", "run_id": "scheduled__2024-01-02", "logical_date": when})()
     found = callables._failed_in_run_log(**summary.op_kwargs, context={"dag_run": dag_run}, states={})
     assert found == {}
-    import pytest
-    from airflow.sdk.exceptions import AirflowFailException
-
-    with pytest.raises(AirflowFailException) as late:  # members has error_after: never loaded is late
+    with pytest.raises(AirflowFailException) as read:  # members has error_after: never loaded is late
         callables.check_freshness(**dag.get_task("freshness").op_kwargs)
-    assert str(late.value) == "source(s) past error_after: members (last loaded never, error_after 3d)"
+    assert str(read.value) == late
