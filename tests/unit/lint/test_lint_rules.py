@@ -56,6 +56,17 @@ CASES = [
         [replace("pipeline.yml", "lake: lake", 'lake: "lake\\0"')],
         [("pipeline.yml", 15, 11, "E003", "a NUL character")],
     ),
+    (  # Airflow refuses a tag past 100 characters (the DAG came up unscheduled); threads: 100000 spun (round 32)
+        "E105",
+        [
+            replace("pipeline.yml", "tags: [fixture]", "tags: [" + "t" * 101 + "]"),
+            replace("pipeline.yml", "    lake: lake\n", "    lake: lake\n    threads: 100000\n"),
+        ],
+        [
+            ("pipeline.yml", 7, 8, "E105", "at most 100 character"),
+            ("pipeline.yml", 16, 14, "E105", "expected a number <= 1024"),
+        ],
+    ),
     (  # a column name past PostgreSQL's 63 bytes was cut there; every load after was refused (round 32)
         "E105",
         [replace("sources/members.yml", "{name: city, type: string}", "{name: c" + "i" * 63 + ", type: string}")],
