@@ -31,10 +31,16 @@ from framework.spec import model as m
 
 
 def landing_files(source: m.SourceSpec, landing_dir: str) -> list[str]:
-    """The files of the landing folder the source's `landing.path` pattern matches (the folder's
-    own name is taken literally, whatever characters it holds)."""
-    pattern = os.path.join(glob.escape(landing_dir), source.landing.path)
-    return sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
+    """The files of the landing folder the source's `landing.path` pattern matches."""
+    return files_matching(source.landing.path, landing_dir)
+
+
+def files_matching(pattern: str, landing_dir: str) -> list[str]:
+    """The files of `landing_dir` a glob pattern relative to it matches (the folder's own name is
+    taken literally, whatever characters it holds; S3 landing matches alike, see
+    framework.lake.s3.landing_name_matches)."""
+    found = glob.glob(os.path.join(glob.escape(landing_dir), pattern))
+    return sorted(p for p in found if os.path.isfile(p))
 
 
 def _shared_files(jobs: list[tuple[m.SourceSpec, str]]) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from framework.ingest import IngestReport, ingest_pipeline
+from framework.lake.s3 import landing_key_prefix
 from framework.spec import model as m
 
 if TYPE_CHECKING:
@@ -30,11 +31,14 @@ def ingest_from_s3(
 ) -> IngestReport:
     with tempfile.TemporaryDirectory(prefix="elt-landing-") as folder:
         origin: dict[str, str] = {}  # local copy → its S3 path
+        below = f"s3://{landing_bucket}/{landing_key_prefix(landing_prefix)}"
         for source in project.sources:
             if only and source.name not in only:
                 continue
             for path in lake.list_landing(landing_bucket, landing_prefix, source.landing.path):
-                origin[lake.download(path, folder)] = path
+                # under its path below the prefix, as a landing folder holds it: the pattern
+                # matches it there, and the landing record names it so
+                origin[lake.download(path, folder, path[len(below) :])] = path
         report = ingest_pipeline(
             project, folder, lake, batch_date, only=only, workers=workers, memory_limit=memory_limit, dated=dated
         )

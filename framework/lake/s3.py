@@ -36,6 +36,29 @@ _MAX_PUT = 5 * 1024**3  # one PUT (and so an MD5 ETag) is limited to 5 GiB
 _TAIL = 64 * 1024  # first guess at the Parquet footer's size when the metadata lacks the rows
 
 
+def landing_key_prefix(landing_prefix: str) -> str:
+    """The key prefix of the landing objects: `a/b/` for `a/b` or `/a/b/`, '' for the bucket's root."""
+    return landing_prefix.strip("/") + "/" if landing_prefix.strip("/") else ""
+
+
+def landing_name_matches(name: str, pattern: str) -> bool:
+    """Whether an object's path below the landing prefix matches `pattern` as `glob` matches a
+    landing folder's files: segment by segment (`*` never crosses a `/`, `**` is a `*`), case
+    sensitive, a hidden name (`.x`) only by a segment written with its dot, and never a `.`,
+    `..` or empty segment, which no file of a folder has."""
+    parts, wanted = name.split("/"), pattern.split("/")
+    if len(parts) != len(wanted) or not _plain_segments(parts):
+        return False
+    return all(
+        fnmatch.fnmatchcase(part, glob) and (not part.startswith(".") or glob.startswith("."))
+        for part, glob in zip(parts, wanted, strict=True)
+    )
+
+
+def _plain_segments(parts: list[str]) -> bool:
+    return all(part not in ("", ".", "..") for part in parts)
+
+
 class S3Lake(LakeRecords):
     def __init__(self, bucket: str, prefix: str, client, settings: tuple[str | None, str | None] | None = None):
         self.bucket = bucket
@@ -170,24 +193,30 @@ class S3Lake(LakeRecords):
 
     # -- landing files (ingest pulls them to a temporary folder) ------------------------------
     def list_landing(self, bucket: str, landing_prefix: str, pattern: str) -> list[str]:
-        """`s3://` paths of the objects directly under `landing_prefix` whose name matches the
-        glob `pattern` (case-sensitive, as a glob on Linux)."""
-        prefix = landing_prefix.strip("/") + "/" if landing_prefix.strip("/") else ""
+        """`s3://` paths of the objects under `landing_prefix` whose path below it matches the
+        glob `pattern` as a folder's files match it (`landing_name_matches`): a pattern with a
+        `/` reaches into sub-folders, one without lists only the objects directly below."""
+        prefix = landing_key_prefix(landing_prefix)
+        nested = "/" in pattern
         found = []
         with self._errors("list landing", bucket, prefix):
-            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, Delimiter="/")
-            for page in pages:
+            listing = {"Bucket": bucket, "Prefix": prefix} | ({} if nested else {"Delimiter": "/"})
+            for page in self.client.get_paginator("list_objects_v2").paginate(**listing):
                 for obj in page.get("Contents", []):
-                    name = obj["Key"][len(prefix) :]
-                    if name and fnmatch.fnmatchcase(name, pattern):
+                    if landing_name_matches(obj["Key"][len(prefix) :], pattern):
                         found.append(f"s3://{bucket}/{obj['Key']}")
         return sorted(found)
 
-    def download(self, path: str, local_dir: str) -> str:
-        """Download to `local_dir` under the object's own name (ingest records it); the file
-        appears whole or not at all."""
+    def download(self, path: str, local_dir: str, relative: str = "") -> str:
+        """Download to `local_dir`, at `relative` (its path below the landing prefix, sub-folders
+        kept: two folders' files of one name stay two files) or under the object's own name;
+        ingest records it. The file appears whole or not at all."""
         bucket, key = split_s3(path)
-        target = os.path.join(local_dir, posixpath.basename(key))
+        parts = (relative or posixpath.basename(key)).split("/")
+        if not _plain_segments(parts):
+            raise LakeError(f"S3 download s3://{bucket}/{key}: not a plain relative path {relative!r}")
+        target = os.path.join(local_dir, *parts)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         partial = target + ".part"
         try:
             with self._errors("download", bucket, key):

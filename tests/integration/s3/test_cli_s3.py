@@ -63,6 +63,35 @@ def test_elt_ingest_reads_s3_landing_and_writes_the_s3_lake(tmp_path, s3, s3_end
     assert {key: etag for key, _, etag in record["files"]} == {"/".join(k.split("/")[-4:]): e for k, e in etags.items()}
 
 
+def test_elt_ingest_reads_s3_landing_objects_in_sub_folders_as_a_landing_folders(tmp_path, s3, s3_endpoint, bucket):
+    """A pattern with a `/` reaches into the landing prefix's sub-folders on S3 as in a landing
+    folder; before, S3 listed only the objects directly below and found nothing."""
+    import json
+    import subprocess
+
+    from tests.support.workspace import ELT
+
+    for path in sorted((OLIST / "sample").iterdir()):
+        folder = "2018-10/" if path.name.startswith("olist_orders_dataset") else ""
+        s3.upload_file(str(path), bucket, f"olist/landing/{folder}{path.name}")
+    workspace = prod_workspace(tmp_path, bucket)
+    spec = workspace.pipeline / "sources" / "orders.yml"
+    spec.write_text(spec.read_text().replace("path: olist_orders_dataset", "path: 2018-*/olist_orders_dataset"))
+    done = subprocess.run(
+        [ELT, "ingest", str(workspace.pipeline), "--target", "prod", "--batch-date", "2018-10-17", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=cli_env(s3_endpoint),
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    files = json.loads(done.stdout)["files"]
+    assert len(files) == 9 and all(f["error"] is None for f in files)
+    orders = [f for f in files if f["source"] == "orders"]
+    assert [f["landing"] for f in orders] == [f"s3://{bucket}/olist/landing/2018-10/olist_orders_dataset.csv.gz"]
+    assert orders[0]["rows"] > 0
+
+
 def test_elt_run_on_redshift_without_the_copy_role_says_what_to_set(tmp_path, s3_endpoint, bucket):
     workspace = prod_workspace(tmp_path, bucket)
     import subprocess

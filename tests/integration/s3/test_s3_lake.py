@@ -241,6 +241,55 @@ def test_landing_list_and_download(lake, s3, bucket, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["olist_orders_dataset.csv"]
 
 
+LANDING_TREE = [
+    "orders_1.csv",
+    "orders_2.csv.gz",
+    ".orders_hidden.csv",
+    "README.md",
+    "2024-01/orders_1.csv",
+    "2024-01/customers.csv",
+    "2024-02/orders_1.csv",
+    "2024-02/deep/orders_9.csv",
+    ".staging/orders_3.csv",
+    "a.b/orders_4.csv",
+]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["orders_*.csv*", "*", "*/orders_*.csv", "2024-0[12]/*.csv", "**/*.csv", "*/*/*.csv", ".*", ".*/*.csv", "*.*/*"],
+)
+def test_landing_objects_match_a_pattern_as_a_landing_folders_files_do(lake, s3, bucket, tmp_path, pattern):
+    """The same pattern picks the same files from S3 as from a landing folder (`glob`): a `/`
+    reaches into sub-folders, `*` never crosses one, hidden names need their dot."""
+    from framework.ingest import files_matching
+
+    folder = tmp_path / "landing"
+    for name in LANDING_TREE:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(name.encode())
+        s3.put_object(Bucket=bucket, Key=f"drop/landing/{name}", Body=name.encode())
+    local = [os.path.relpath(p, folder) for p in files_matching(pattern, str(folder))]
+    listed = [
+        p.removeprefix(f"s3://{bucket}/drop/landing/") for p in lake.list_landing(bucket, "drop/landing", pattern)
+    ]
+    assert listed == local and local, pattern
+
+
+def test_landing_objects_of_one_name_in_two_folders_download_as_two_files(lake, s3, bucket, tmp_path):
+    for month in ("2024-01", "2024-02"):
+        s3.put_object(Bucket=bucket, Key=f"drop/{month}/orders.csv", Body=month.encode())
+    found = lake.list_landing(bucket, "/drop/", "*/orders.csv")
+    assert len(found) == 2
+    local = [lake.download(path, str(tmp_path), path.split("/drop/", 1)[1]) for path in found]
+    assert local == [str(tmp_path / "2024-01" / "orders.csv"), str(tmp_path / "2024-02" / "orders.csv")]
+    assert [open(p, "rb").read() for p in local] == [b"2024-01", b"2024-02"]
+    for relative in ("../escape.csv", "a/./b.csv", "a//b.csv", ""):
+        with pytest.raises(LakeError, match="not a plain relative path"):
+            lake.download(found[0], str(tmp_path), relative or "/")
+    assert not (tmp_path.parent / "escape.csv").exists()
+
+
 def test_from_settings_uses_the_endpoint_from_the_environment(s3_endpoint, bucket, monkeypatch, tmp_path):
     monkeypatch.setenv("ELT_S3_ENDPOINT_URL", s3_endpoint)
     lake = S3Lake.from_settings(bucket, "olist/dev", REGION)
