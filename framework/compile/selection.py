@@ -153,11 +153,13 @@ def _parse_all(texts: Sequence[str]) -> tuple[Selector, ...]:
 
 
 def _matches(manifest: Manifest, selector: Selector) -> set[str]:
-    found = _direct(manifest, selector)
+    seeds = _direct(manifest, selector)
+    found = set(seeds)
+    # `+x+` is x's inputs and x's readers, both from x: not the readers of x's inputs too
     if selector.upstream:
-        found |= _upstream(manifest, found)
+        found |= _upstream(manifest, seeds)
     if selector.downstream:
-        found |= {d for name in found for d in manifest.downstream(name)}
+        found |= {d for name in seeds for d in manifest.downstream(name)}
     return found
 
 

@@ -57,6 +57,24 @@ def test_each_selector_form(tiny_manifest, select, exclude, expected):
     assert selected(manifest, select, exclude) == expected
 
 
+def test_plus_name_plus_is_its_inputs_and_its_readers_never_its_inputs_other_readers():
+    """`+x+` = `+x` ∪ `x+`, for every spec of Olist (whose sources feed several models each); it
+    once expanded `x+` from `+x`'s result, selecting models that read x's inputs but not x."""
+    from framework.compile import compile_project
+    from framework.spec.project import load_project
+    from tests.conftest import OLIST
+
+    project, _ = load_project(str(OLIST))
+    manifest = compile_project(project, None)
+    siblings = 0
+    for spec in manifest.specs:
+        both = set(selected(manifest, [f"+{spec.name}+"]))
+        assert both == set(selected(manifest, [f"+{spec.name}"])) | set(selected(manifest, [f"{spec.name}+"])), spec.name
+        readers_of_inputs = {d for name in selected(manifest, [f"+{spec.name}"]) for d in manifest.downstream(name)}
+        siblings += bool(readers_of_inputs - both)
+    assert siblings  # the case that tells the two readings apart occurs
+
+
 def _tagged(manifest):
     """The tiny manifest with dim_member tagged `people` (the fixture's models carry no tags)."""
     import dataclasses
