@@ -32,6 +32,12 @@ _PATTERN_MEANINGS = {
     "^[A-Za-z_][A-Za-z0-9_]{0,62}$": "a column name (letters, digits, underscores; at most 63, PostgreSQL's limit)",
     "^[a-z_][a-z0-9_]{0,62}$": "a lower_snake_case column name (at most 63 characters, PostgreSQL's limit)",
     "^[A-Za-z0-9_.-]{1,100}$": "a tag of letters, digits, '_', '.' and '-' (at most 100), as `--select tag:x` reads it",
+    "^[A-Za-z0-9_./-]*$": "an S3 key prefix of letters, digits, '_', '.', '/' and '-'",
+    "^([A-Za-z0-9_./-]|\\{batch_date\\})*$": (
+        "an S3 key prefix of letters, digits, '_', '.', '/' and '-', with `{batch_date}` where deliveries are filed per day"
+    ),
+    "^[^/].*\\.sql$": "a path relative to the model's file, ending in .sql",
+    "^[^/]": "a glob relative to the landing folder (not starting with '/')",
     MEMORY_PATTERN: "a memory size such as 1.5GB or 800MiB, or a share of RAM from 1% to 100%",
 }
 

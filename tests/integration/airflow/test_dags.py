@@ -280,6 +280,32 @@ class _MarkedByHand:
         return None
 
 
+def test_a_dated_landing_prefix_on_redshift_lints_clean_and_the_sensor_watches_the_runs_day(project):
+    """The README's `landing_prefix: …/{batch_date}`: lint refused its braces (E105 showing a bare
+    regex) although the sensor and ingest read the placeholder."""
+    from dag_factory.build import DagSettings, build_dag
+    from framework.lint import lint_project_folder
+    from framework.run.cache import load_or_compile
+    from framework.settings import resolve_target
+
+    with_olist(project)
+    root = project / "pipelines" / "olist"
+    config = root / "pipeline.yml"
+    config.write_text(
+        config.read_text().replace("landing_prefix: olist/landing", "landing_prefix: olist/landing/{batch_date}")
+    )
+    assert not [d for d in lint_project_folder(str(root))[1] if d.severity.name == "ERROR"]
+    settings = resolve_target(str(root), "prod", str(project))
+    assert settings.landing_location_for("2018-10-17") == ("olist-lake-prod", "olist/landing/2018-10-17")
+    manifest, _ = load_or_compile(str(root), "prod", str(project / ".elt"))
+    sensor = build_dag(manifest, DagSettings(str(root), settings)).get_task("detect")
+    assert sensor.bucket_key == "olist/landing/{{ ds }}/*"
+    config.write_text(config.read_text().replace("{batch_date}", "{day}"))
+    (refused,) = [d for d in lint_project_folder(str(root))[1] if d.severity.name == "ERROR"]
+    assert refused.code == "E105" and "with `{batch_date}` where deliveries are filed per day" in refused.message
+    assert "^" not in refused.message  # says what is allowed, not a regex
+
+
 def test_a_failed_build_marked_success_by_hand_still_fails_the_summary(project, airflow_db):
     """Airflow's task states say success after an operator marks a failed task so; the run log
     keeps the step's failure (its data was not published), and the summary reads it."""

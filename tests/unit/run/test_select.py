@@ -69,7 +69,9 @@ def test_plus_name_plus_is_its_inputs_and_its_readers_never_its_inputs_other_rea
     siblings = 0
     for spec in manifest.specs:
         both = set(selected(manifest, [f"+{spec.name}+"]))
-        assert both == set(selected(manifest, [f"+{spec.name}"])) | set(selected(manifest, [f"{spec.name}+"])), spec.name
+        assert both == set(selected(manifest, [f"+{spec.name}"])) | set(selected(manifest, [f"{spec.name}+"])), (
+            spec.name
+        )
         readers_of_inputs = {d for name in selected(manifest, [f"+{spec.name}"]) for d in manifest.downstream(name)}
         siblings += bool(readers_of_inputs - both)
     assert siblings  # the case that tells the two readings apart occurs

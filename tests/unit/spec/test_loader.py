@@ -155,3 +155,28 @@ targets:
         (18, "E105", "targets.Local"),  # 'Local' is not a lower_snake_case name
         (18, "E102", "targets.Local"),  # a local target needs its lake folder
     ], [d.format() for d in found]
+
+
+def test_every_pattern_of_the_schemas_has_words_for_its_error():
+    """An E105 says what the field takes, never a bare regex (`landing_prefix` showed
+    `^[A-Za-z0-9_./-]*$`): every `pattern` and `patternProperties` key of the schemas has a meaning."""
+    import json
+    from importlib import resources
+
+    from framework.spec.validate import _PATTERN_MEANINGS
+
+    def patterns(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                yield node["pattern"]
+            yield from node.get("patternProperties", {})
+            for value in node.values():
+                yield from patterns(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from patterns(value)
+
+    folder = resources.files("framework.spec.schemas")
+    found = {p for f in folder.iterdir() if f.name.endswith(".json") for p in patterns(json.loads(f.read_text()))}
+    assert len(found) >= 10
+    assert sorted(found - set(_PATTERN_MEANINGS)) == []
