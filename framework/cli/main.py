@@ -112,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-date",
         metavar="YYYY-MM-DD",
         type=_iso_date,
-        help="the batch's date (closes hard-deleted SCD2 versions); default: now",
+        help="the batch time: SCD2 `invalidate` closes keys absent from the batch at it; "
+        "default: the latest batch in the lake the run may load (now when there is none)",
     )
     run.add_argument(
         "--full",

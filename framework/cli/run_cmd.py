@@ -163,15 +163,12 @@ def _print_ingest(report, batch_date: str) -> None:
 
 def cmd_run(args) -> int:
     from framework.errors import CompileError, ConfigError, LakeError, SpecError, WarehouseError, is_transient
+    from framework.run.options import LATEST_BATCH
     from framework.run.runner import RunOptions, run_pipeline
 
     selection = selection_request(args)
     target = target_settings(args.pipeline, args.target, database=args.warehouse, lake=args.lake)
-    batch = (
-        datetime.datetime.fromisoformat(args.batch_date)
-        if args.batch_date
-        else datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
-    )
+    batch = datetime.datetime.fromisoformat(args.batch_date) if args.batch_date else LATEST_BATCH
     options = RunOptions(
         batch,
         full=args.full,

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Final
 
 from framework.compile.selection import SelectionRequest
 from framework.execute.retry import NO_RETRY, RetryPolicy
 
+# `batch_ts` when the caller names none (`elt run` without --batch-date): the run's batch time is
+# then the latest batch it may load, as the DAG run of that day has it (RunContext.batch_time)
+LATEST_BATCH: Final = datetime.datetime.min
+
 
 @dataclass(frozen=True)
 class RunOptions:
-    batch_ts: datetime.datetime
+    batch_ts: datetime.datetime  # SCD2 `invalidate` closes keys absent from the batch at it
     full: bool = False  # reload every selected source from the lake, rebuild every selected model whole
     iam_role: str | None = None  # the role Redshift assumes for COPY (from the environment, never YAML)
     retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors

@@ -5,6 +5,7 @@ them raises for a failed step — the failure is the outcome, and the scheduler 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,11 +16,11 @@ from framework.errors import ConfigError, EltError, KeyCollision, TerminalWareho
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
 from framework.execute.steps import StepFailed, StepResult, execute_step, run_statement
-from framework.lake import Lake, LakeFile, batch_date_of, lake_key, latest_versions
+from framework.lake import BatchRecord, Lake, LakeFile, batch_date_of, lake_key, latest_versions
 from framework.run.batches import BatchGate, not_as_ingested
 from framework.run.conformance import Misfit, first_misfit
 from framework.run.detect import Pending, pending_files
-from framework.run.options import RunOptions
+from framework.run.options import LATEST_BATCH, RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
 from framework.run.shapes import by_shape, lake_columns
@@ -59,6 +60,8 @@ class RunContext:
     _pending: dict[str, Pending] = field(default_factory=dict)
     _gate: BatchGate | None = None
     _counters: tuple[dict[str, int], dict[str, int]] | None = None
+    _batch_time: datetime.datetime | None = None
+    _records: dict[str, BatchRecord] | None = None
 
     @property
     def pipeline(self) -> str:
@@ -82,6 +85,33 @@ class RunContext:
             self._counters = self.state.seqs()
         return self._counters
 
+    def batch_time(self) -> datetime.datetime:
+        """The run's batch time: --batch-date or the DAG run's logical date; without one, the
+        latest batch this run may load (complete, or let through by --allow-partial), at its
+        midnight — as the DAG run of that date has it, so `elt run` builds the history the DAG
+        builds from the same deliveries — and now only when the lake holds no such batch."""
+        if self.options.batch_ts is not LATEST_BATCH:
+            return self.options.batch_ts
+        if self._batch_time is None:
+            gate = self.gate()
+            loadable = [
+                batch
+                for batch, record in self.batch_records().items()
+                if (record.complete or batch in self.options.allow_partial) and gate.admits(batch)
+            ]
+            self._batch_time = (
+                datetime.datetime.fromisoformat(max(loadable))
+                if loadable
+                else datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
+            )
+        return self._batch_time
+
+    def batch_records(self) -> dict[str, BatchRecord]:
+        """The lake's batch records, read once per run (the gate and the batch time both use them)."""
+        if self._records is None:
+            self._records = self.lake.batch_records(self.pipeline)
+        return self._records
+
     def gate(self) -> BatchGate:
         """Decided once per run, over the pending files of every source: batches load whole, in order."""
         if self._gate is None:
@@ -90,7 +120,7 @@ class RunContext:
             there = {f.key: f for p in sources.values() for f in p.everything()}
             loaded = {key for p in sources.values() for key in (*(f.key for f in p.loaded), *p.missing)}
             loaded |= {f.key for p in sources.values() for f, _ in p.changed}
-            records = self.lake.batch_records(self.pipeline)
+            records = self.batch_records()
             through = max((batch_date_of(key) for key in loaded), default="")
             self._gate = BatchGate.of(
                 records,
@@ -257,7 +287,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     files = pending.everything(admitted) if reload else admitted
     seq = _next_load(ctx, source)  # what models downstream compare their consumed counter with
     try:  # reads each file's row count from its footer: a damaged file fails its source, not the run
-        ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.options.batch_ts, seq) for f in files}
+        ledger = {f.path: ctx.state.ledger_row(ctx.lake, source, f, ctx.batch_time(), seq) for f in files}
     except Exception as err:
         ctx.scheduler.block(source, "its load failed")
         return _failed(step, started, err)
@@ -676,7 +706,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     scope = _build_scope(ctx, spec, step, whole_because)
     seq = _current(ctx, spec.name) + 1
     consumed = {name: _current(ctx, name) for name in spec.depends_on}
-    params: dict[str, Any] = {"batch_ts": ctx.options.batch_ts, "pipeline": ctx.pipeline, "build_seq": seq}
+    params: dict[str, Any] = {"batch_ts": ctx.batch_time(), "pipeline": ctx.pipeline, "build_seq": seq}
     if scope.since is not None:
         params.update({since_param(name): value for name, value in scope.since.items()})
         step = dataclasses.replace(step, statements=step.scoped)
