@@ -41,7 +41,27 @@ def parquet_header(path: str, source: m.SourceSpec) -> list[str]:
                 f"{path}: column '{field.name}' is a nested Parquet type ({field.type}), which no declared "
                 f"type holds ({declared[field.name].type_text}): flatten it before delivery"
             )
+        if field.name in declared and _zoned_into_wall_clock(field.type, declared[field.name]):
+            raise IngestError(
+                f"{path}: column '{field.name}' holds instants in time zone '{field.type.tz}' ({field.type}), "
+                f"which the declared `{declared[field.name].type_text}` (a time without a zone) cannot keep: its "
+                "wall-clock time would move by the offset, as a CSV value with a non-zero offset is rejected. "
+                "Declare it `timestamptz`, or deliver it without a zone or in UTC"
+            )
     return list(schema.names)
+
+
+_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Z", "+00:00", "-00:00", "+0000", "GMT", "Etc/GMT", "Zulu", "Universal"})
+
+
+def _zoned_into_wall_clock(arrow_type, column: m.Column) -> bool:
+    """A Parquet timestamp in a time zone other than UTC, declared `timestamp`: DuckDB reads its
+    UTC instant, not the wall-clock time it was written as."""
+    import pyarrow as pa
+
+    if column.type is None or column.type.name != "timestamp" or not pa.types.is_timestamp(arrow_type):
+        return False
+    return arrow_type.tz is not None and arrow_type.tz not in _UTC_ZONES
 
 
 def parquet_binary_strings(path: str, source: m.SourceSpec) -> frozenset[str]:

@@ -322,6 +322,30 @@ def test_a_nested_parquet_column_is_refused_naming_it(shop):
     assert_nothing_lost(shop)
 
 
+@pytest.mark.parametrize(
+    ("zone", "refused"), [("+01:00", True), ("Europe/Lisbon", True), ("UTC", False), (None, False)]
+)
+def test_a_parquet_timestamp_in_a_time_zone_is_refused_for_a_timestamp_column(shop, zone, refused):
+    """Adversarial round 35 (parquet_tz_into_timestamp): a zoned Parquet column (pandas writes
+    `timestamp[us, tz=+01:00]`) declared `timestamp` loaded its UTC instant, 10:00 becoming 09:00,
+    where a CSV value with that offset is rejected. UTC instants, or none, load as written."""
+    folder = shop.folder / "landing2"
+    when = pa.array([datetime.datetime(2024, 1, 2, 10, 0)], pa.timestamp("us"))
+    if zone:
+        when = pa.array([datetime.datetime(2024, 1, 2, 10, 0, tzinfo=datetime.UTC)], pa.timestamp("us", tz=zone))
+    (folder / "purchases").mkdir(parents=True)
+    table = pa.table({"purchase_id": ["p1"], "member_id": [1], "amount": ["1.00"], "purchased_at": when})
+    pq.write_table(table, folder / "purchases" / "p1.parquet")
+    (result,) = shop.ingest(folder, "2024-01-02", only={"purchases"}).files
+    if refused:
+        assert f"column 'purchased_at' holds instants in time zone '{zone}'" in result.error, result.error
+        assert "Declare it `timestamptz`" in result.error
+        assert_nothing_lost(shop)
+    else:
+        assert not result.error and result.rows == 1, result
+        assert pq.read_table(result.lake_path)["purchased_at"].to_pylist() == [datetime.datetime(2024, 1, 2, 10, 0)]
+
+
 def test_a_binary_parquet_column_of_text_is_decoded_and_bytes_that_are_no_text_rejected(shop):
     """Adversarial round 28 (parquet_binary_escaped): a string column written as Parquet binary
     (no UTF-8 annotation) loaded its bytes as DuckDB's escapes (`caf\xe9`, `\xff\xfe`), where a
