@@ -46,7 +46,7 @@ def step_sql(step: StepInfo, dialect: str) -> str:
 
 def _note(statement: StatementInfo) -> str:
     if statement.kind is StatementKind.GUARD:
-        return f"guard: must return 0, else fail with: {statement.message}"
+        return f"guard: must return 0 or no rows, else fail with: {statement.message}"
     if statement.kind is StatementKind.REPORT:
         return f"report: {statement.purpose}"
     return statement.purpose + (" (once per file)" if statement.per_file else "")

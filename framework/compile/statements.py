@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from framework.sql import expr as q
 from framework.sql.kinds import StatementKind
 
 
@@ -26,6 +27,12 @@ def run(expression: exp.Expression, purpose: str) -> Statement:
 
 def guard(expression: exp.Expression, message: str) -> Statement:
     return Statement(expression, "guard", kind=StatementKind.GUARD, message=message)
+
+
+def found_count() -> exp.Alias:
+    """The first column of a sampled guard: how many rows the guard's query finds in all (its
+    LIMIT keeps the first few, which the failure names)."""
+    return q.alias(q.window(exp.Count(this=exp.Star()), []), "found")
 
 
 def report(expression: exp.Expression, purpose: str) -> Statement:

@@ -58,6 +58,16 @@ def _execute(conn: Session, statement: StatementInfo, params: dict[str, Any] | N
         raise
 
 
+def _guard_failure(message: str, rows: list, names: list[str]) -> str:
+    """A guard's message with its count — and, when the guard returns the offending rows after
+    their count (a sampled guard), the first of them by name, so the user can find them."""
+    text = f"{message} ({rows[0][0]} key(s))"
+    if not names:
+        return text
+    shown = [", ".join(f"{name}={value}" for name, value in zip(names, row[1:], strict=True)) for row in rows]
+    return text + ": " + "; ".join(shown)
+
+
 def execute_step(
     conn: Session,
     step: StepInfo,
@@ -86,7 +96,8 @@ def execute_step(
                 rows = cursor.fetchall()
                 if statement.kind is StatementKind.GUARD:
                     if rows and rows[0][0]:
-                        raise StepFailed(step.id, statement.purpose, f"{statement.message} ({rows[0][0]} key(s))")
+                        names = [d[0] for d in cursor.description][1:]
+                        raise StepFailed(step.id, statement.purpose, _guard_failure(statement.message, rows, names))
                 elif statement.kind is StatementKind.REPORT:
                     names = [d[0] for d in cursor.description]
                     result.reports.update(dict(zip(names, rows[0])) if rows else {})

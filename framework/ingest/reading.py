@@ -117,7 +117,9 @@ def _has_rejects_table(source: m.SourceSpec) -> bool:
 
 
 def _header_lines(source: m.SourceSpec) -> int:
-    return 1 if source.landing.format is m.FileFormat.PARQUET or source.landing.csv.header else 0
+    """Lines before the first record: a CSV's header; none in a Parquet file, whose `line` is
+    its row number from 1, as `elt ingest` prints it (`row 4`)."""
+    return 1 if source.landing.format is m.FileFormat.CSV and source.landing.csv.header else 0
 
 
 def _structural_count(con, source: m.SourceSpec) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Reject:
-    line: int  # the record's line; a Parquet file's row + 1 (its rows counted after a header, as a CSV's)
+    line: int  # the record's line in a CSV; a Parquet file's row, from 1
     raw: str
     reason: str
     column: str | None = None  # the column that failed, where one did
@@ -16,7 +16,7 @@ class Reject:
     @property
     def place(self) -> str:
         """Where it is, in the words of its file: `line 5` of a CSV, `row 4` of a Parquet file."""
-        return f"row {self.line - 1}" if self.parquet else f"line {self.line}"
+        return f"row {self.line}" if self.parquet else f"line {self.line}"
 
 
 @dataclass

@@ -21,7 +21,7 @@ from framework.compile.builders.changed_values import keep_replaced_values
 from framework.compile.builders.ddl import backfilled_column, column_def
 from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import Naming
-from framework.compile.statements import Statement, guard, record, report, run
+from framework.compile.statements import Statement, found_count, guard, record, report, run
 from framework.spec import model as m
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
@@ -489,21 +489,31 @@ def _rejected_after_loading_guard(spec: m.SourceSpec, staging: exp.Table) -> Sta
     )
 
 
+GUARD_SAMPLE = 3  # offending keys a failed guard names
+
+
 def _already_loaded_guard(spec: m.SourceSpec, staging: exp.Table, source: str) -> Statement:
     """Append never overwrites: a batch row whose key is already staged fails the load on every target
-    (DuckDB would reject it, Redshift would silently keep both)."""
+    (DuckDB would reject it, Redshift would silently keep both), naming the first few rows."""
     existing = exp.Table(
         this=staging.this.copy(), db=staging.args["db"].copy(), alias=exp.TableAlias(this=q.ident("__s"))
     )
+    origin = {"_source_file": "file", "_source_line": "line", "_batch_date": "batch"}
     repeated = (
-        q.select(exp.Count(this=exp.Star()))
+        q.select(
+            found_count(),
+            *q.cols(spec.primary_key, source),
+            *(q.alias(q.col(column, source), name) for column, name in origin.items()),
+        )
         .from_(q.table(source))
         .where(q.exists(q.select(q.lit(1)).from_(existing).where(q.keys_equal(spec.primary_key, "__s", source))))
+        .order_by(*q.cols(spec.primary_key, source), q.col("_source_line", source))
+        .limit(GUARD_SAMPLE)
     )
     return guard(
         repeated,
         f"rows of this batch repeat primary keys already loaded into '{spec.name}' "
-        "(load_mode append never overwrites; use upsert to replace them)",
+        f"(load_mode append never overwrites: {_to_replace(spec)})",
     )
 
 
@@ -518,17 +528,36 @@ def _redelivered_guard(spec: m.SourceSpec) -> Statement:
         .group_by(*q.cols(spec.primary_key))
         .having(exp.GT(this=exp.Count(this=exp.Star()), expression=q.lit(1)))
     )
-    in_batches = (  # keys delivered in more than one batch
-        q.select(*q.cols(spec.primary_key))
+    in_batches = (  # keys delivered in more than one batch, with the first and the last of them
+        q.select(
+            *q.cols(spec.primary_key),
+            q.alias(exp.Min(this=q.col("_batch_date")), "first_batch"),
+            q.alias(exp.Max(this=q.col("_batch_date")), "again_in_batch"),
+        )
         .from_(q.table(load_name(spec)))
         .group_by(*q.cols(spec.primary_key))
         .having(exp.GT(this=exp.Count(this=exp.Distinct(expressions=[q.col("_batch_date")])), expression=q.lit(1)))
     )
-    both = exp.Intersect(this=differing, expression=in_batches, distinct=True)
+    both = (  # a join, not a correlated EXISTS: Redshift restricts those
+        q.select(
+            found_count(), *q.cols(spec.primary_key, "__b"), q.col("first_batch", "__b"), q.col("again_in_batch", "__b")
+        )
+        .from_(q.subquery(in_batches, "__b"))
+        .join(q.subquery(differing, "__v"), on=q.keys_equal(spec.primary_key, "__v", "__b"))
+        .order_by(*q.cols(spec.primary_key, "__b"))
+        .limit(GUARD_SAMPLE)
+    )
     return guard(
-        q.select(exp.Count(this=exp.Star())).from_(q.subquery(both, "__r")),
+        both,
         f"a later batch delivers primary keys of '{spec.name}' again with other values "
-        "(load_mode append never overwrites; use upsert to replace them)",
+        f"(load_mode append never overwrites: {_to_replace(spec)})",
+    )
+
+
+def _to_replace(spec: m.SourceSpec) -> str:
+    return (
+        f"to let a later batch replace a key, set `load_mode: upsert` and reload the source with "
+        f"`elt run --full --select {spec.name}+`"
     )
 
 

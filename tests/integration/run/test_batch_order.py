@@ -172,7 +172,15 @@ def test_an_append_feed_re_sending_a_row_with_other_values_fails_either_way(tmp_
                     if o.step == "load:purchases"
                 )
             )
-    assert "append never overwrites" in outcomes[-1].error, outcomes[-1]
+    error = outcomes[-1].error
+    assert "append never overwrites" in error, outcomes[-1]
+    # adversarial round 35 (append_conflict_unnamed): the failure names the key, where it came
+    # from, and the way out — it said only "(1 key(s))"
+    assert "`load_mode: upsert` and reload the source with `elt run --full --select purchases+`" in error
+    if runs_each:
+        assert "(1 key(s)): purchase_id=p1, file=" in error and "line=2, batch=2024-02-02" in error, error
+    else:
+        assert "(1 key(s)): purchase_id=p1, first_batch=2024-02-01, again_in_batch=2024-02-02" in error, error
     expected = [("p1", 1)] if runs_each else []  # the first batch's row, or nothing of a load that failed
     assert workspace.query("SELECT purchase_id, member_id FROM staging.purchases") == expected
 

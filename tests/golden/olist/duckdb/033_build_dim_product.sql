@@ -53,7 +53,7 @@ FROM (
     ON t.product_category_name = p.product_category_name
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'dim_product' returned several rows for one key (product_id)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'dim_product' returned several rows for one key (product_id)
 SELECT
   COUNT(*)
 FROM (
@@ -268,7 +268,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'dim_product' returned several rows for one key (product_id)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'dim_product' returned several rows for one key (product_id)
 SELECT
   COUNT(*)
 FROM (

@@ -51,7 +51,7 @@ FROM (
     ON ds.seller_id = i.seller_id
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'fact_order_items' returned several rows for one key (order_id, order_item_id)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'fact_order_items' returned several rows for one key (order_id, order_item_id)
 SELECT
   COUNT(*)
 FROM (
@@ -367,7 +367,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'fact_order_items' returned several rows for one key (order_id, order_item_id)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'fact_order_items' returned several rows for one key (order_id, order_item_id)
 SELECT
   COUNT(*)
 FROM (

@@ -91,7 +91,7 @@ FROM (
     d.date_key BETWEEN b.first_date AND b.last_date
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'mart_daily_sales' returned several rows for one key (date_key)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'mart_daily_sales' returned several rows for one key (date_key)
 SELECT
   COUNT(*)
 FROM (

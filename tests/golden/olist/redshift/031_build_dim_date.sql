@@ -170,7 +170,7 @@ FROM (
   FROM parts AS parts
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'dim_date' returned several rows for one key (date_key)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'dim_date' returned several rows for one key (date_key)
 SELECT
   COUNT(*)
 FROM (

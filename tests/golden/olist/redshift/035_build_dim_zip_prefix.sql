@@ -47,7 +47,7 @@ FROM (
     geo_points.geolocation_zip_code_prefix
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'dim_zip_prefix' returned several rows for one key (zip_code_prefix)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'dim_zip_prefix' returned several rows for one key (zip_code_prefix)
 SELECT
   COUNT(*)
 FROM (

@@ -35,7 +35,7 @@ FROM (
     ON g.zip_code_prefix = s.seller_zip_code_prefix
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'dim_seller' returned several rows for one key (seller_id)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'dim_seller' returned several rows for one key (seller_id)
 SELECT
   COUNT(*)
 FROM (
@@ -207,7 +207,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'dim_seller' returned several rows for one key (seller_id)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'dim_seller' returned several rows for one key (seller_id)
 SELECT
   COUNT(*)
 FROM (

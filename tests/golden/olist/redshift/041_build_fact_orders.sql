@@ -133,7 +133,7 @@ FROM (
     ON lr.order_id = o.order_id AND lr.rn = 1
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'fact_orders' returned several rows for one key (order_id)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'fact_orders' returned several rows for one key (order_id)
 SELECT
   COUNT(*)
 FROM (
@@ -558,7 +558,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'fact_orders' returned several rows for one key (order_id)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'fact_orders' returned several rows for one key (order_id)
 SELECT
   COUNT(*)
 FROM (

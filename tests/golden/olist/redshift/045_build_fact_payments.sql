@@ -37,7 +37,7 @@ FROM (
     AND o.order_purchase_timestamp < dc.valid_to
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'fact_payments' returned several rows for one key (order_id, payment_sequential)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'fact_payments' returned several rows for one key (order_id, payment_sequential)
 SELECT
   COUNT(*)
 FROM (
@@ -250,7 +250,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'fact_payments' returned several rows for one key (order_id, payment_sequential)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'fact_payments' returned several rows for one key (order_id, payment_sequential)
 SELECT
   COUNT(*)
 FROM (

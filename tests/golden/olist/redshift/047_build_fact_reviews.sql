@@ -51,7 +51,7 @@ FROM (
     AND o.order_purchase_timestamp < dc.valid_to
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'fact_reviews' returned several rows for one key (review_id, order_id)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'fact_reviews' returned several rows for one key (review_id, order_id)
 SELECT
   COUNT(*)
 FROM (
@@ -292,7 +292,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'fact_reviews' returned several rows for one key (review_id, order_id)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'fact_reviews' returned several rows for one key (review_id, order_id)
 SELECT
   COUNT(*)
 FROM (

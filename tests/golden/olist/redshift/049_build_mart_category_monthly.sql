@@ -84,7 +84,7 @@ FROM (
     ON r.category_name = s.category_name AND r.year_month = s.year_month
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'mart_category_monthly' returned several rows for one key (year_month, category_name)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'mart_category_monthly' returned several rows for one key (year_month, category_name)
 SELECT
   COUNT(*)
 FROM (
@@ -370,7 +370,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'mart_category_monthly' returned several rows for one key (year_month, category_name)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'mart_category_monthly' returned several rows for one key (year_month, category_name)
 SELECT
   COUNT(*)
 FROM (

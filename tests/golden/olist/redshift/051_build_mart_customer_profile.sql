@@ -144,7 +144,7 @@ FROM (
     cur.is_current
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'mart_customer_profile' returned several rows for one key (customer_unique_id)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'mart_customer_profile' returned several rows for one key (customer_unique_id)
 SELECT
   COUNT(*)
 FROM (
@@ -515,7 +515,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'mart_customer_profile' returned several rows for one key (customer_unique_id)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'mart_customer_profile' returned several rows for one key (customer_unique_id)
 SELECT
   COUNT(*)
 FROM (

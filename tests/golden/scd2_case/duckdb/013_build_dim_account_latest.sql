@@ -48,7 +48,7 @@ FROM (
     latest.rn = 1
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'dim_account_latest' returned several rows for one key (region, account_no)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'dim_account_latest' returned several rows for one key (region, account_no)
 SELECT
   COUNT(*)
 FROM (
@@ -179,7 +179,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'dim_account_latest' returned several rows for one key (region, account_no)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'dim_account_latest' returned several rows for one key (region, account_no)
 SELECT
   COUNT(*)
 FROM (

@@ -23,7 +23,7 @@ FROM (
     COALESCE(dim_account.plan, 'none')
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'mart_plans' returned several rows for one key (plan)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'mart_plans' returned several rows for one key (plan)
 SELECT
   COUNT(*)
 FROM (

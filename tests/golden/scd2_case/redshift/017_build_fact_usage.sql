@@ -43,7 +43,7 @@ FROM (
     AND daily.last_at < d.valid_to
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'fact_usage' returned several rows for one key (region, account_no, usage_date)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'fact_usage' returned several rows for one key (region, account_no, usage_date)
 SELECT
   COUNT(*)
 FROM (
@@ -176,7 +176,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'fact_usage' returned several rows for one key (region, account_no, usage_date)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'fact_usage' returned several rows for one key (region, account_no, usage_date)
 SELECT
   COUNT(*)
 FROM (

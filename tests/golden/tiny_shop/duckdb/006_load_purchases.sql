@@ -179,9 +179,13 @@ WHERE
       )
   );
 
--- guard: must return 0, else fail with: rows of this batch repeat primary keys already loaded into 'purchases' (load_mode append never overwrites; use upsert to replace them)
+-- guard: must return 0 or no rows, else fail with: rows of this batch repeat primary keys already loaded into 'purchases' (load_mode append never overwrites: to let a later batch replace a key, set `load_mode: upsert` and reload the source with `elt run --full --select purchases+`)
 SELECT
-  COUNT(*)
+  COUNT(*) OVER () AS found,
+  __dedup_purchases.purchase_id,
+  __dedup_purchases._source_file AS file,
+  __dedup_purchases._source_line AS line,
+  __dedup_purchases._batch_date AS batch
 FROM __dedup_purchases
 WHERE
   EXISTS(
@@ -190,12 +194,30 @@ WHERE
     FROM staging.purchases AS __s
     WHERE
       __s.purchase_id = __dedup_purchases.purchase_id
-  );
+  )
+ORDER BY
+  __dedup_purchases.purchase_id,
+  __dedup_purchases._source_line
+LIMIT 3;
 
--- guard: must return 0, else fail with: a later batch delivers primary keys of 'purchases' again with other values (load_mode append never overwrites; use upsert to replace them)
+-- guard: must return 0 or no rows, else fail with: a later batch delivers primary keys of 'purchases' again with other values (load_mode append never overwrites: to let a later batch replace a key, set `load_mode: upsert` and reload the source with `elt run --full --select purchases+`)
 SELECT
-  COUNT(*)
+  COUNT(*) OVER () AS found,
+  __b.purchase_id,
+  __b.first_batch,
+  __b.again_in_batch
 FROM (
+  SELECT
+    purchase_id,
+    MIN(_batch_date) AS first_batch,
+    MAX(_batch_date) AS again_in_batch
+  FROM __load_purchases
+  GROUP BY
+    purchase_id
+  HAVING
+    COUNT(DISTINCT _batch_date) > 1
+) AS __b
+JOIN (
   SELECT
     purchase_id
   FROM (
@@ -210,15 +232,11 @@ FROM (
     purchase_id
   HAVING
     COUNT(*) > 1
-  INTERSECT
-  SELECT
-    purchase_id
-  FROM __load_purchases
-  GROUP BY
-    purchase_id
-  HAVING
-    COUNT(DISTINCT _batch_date) > 1
-) AS __r;
+) AS __v
+  ON __v.purchase_id = __b.purchase_id
+ORDER BY
+  __b.purchase_id
+LIMIT 3;
 
 -- insert the batch
 INSERT INTO staging.purchases (

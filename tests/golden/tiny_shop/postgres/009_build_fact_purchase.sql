@@ -27,7 +27,7 @@ FROM (
     AND p.purchased_at < d.valid_to
 ) AS __q;
 
--- guard: must return 0, else fail with: the SELECT of 'fact_purchase' returned several rows for one key (purchase_id)
+-- guard: must return 0 or no rows, else fail with: the SELECT of 'fact_purchase' returned several rows for one key (purchase_id)
 SELECT
   COUNT(*)
 FROM (
@@ -131,7 +131,7 @@ FROM (
     )
 ) AS __q;
 
--- when its inputs' changes are known (a scoped build): guard: must return 0, else fail with: the SELECT of 'fact_purchase' returned several rows for one key (purchase_id)
+-- when its inputs' changes are known (a scoped build): guard: must return 0 or no rows, else fail with: the SELECT of 'fact_purchase' returned several rows for one key (purchase_id)
 SELECT
   COUNT(*)
 FROM (
