@@ -42,7 +42,7 @@ from framework.run.options import RunOptions
 from framework.run.outcome import CheckOutcome, RunResult, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
 from framework.run.state import RunState, live_columns
-from framework.run.step_runners import STEP_RUNNERS, RunContext, inputs_changed_since_last_build
+from framework.run.step_runners import STEP_RUNNERS, RunContext, defer_audit, inputs_changed_since_last_build
 from framework.settings import TargetSettings
 
 # Statuses under their short names (tests and callers compare outcomes with these).
@@ -190,7 +190,7 @@ class Runner:
         self.state = RunState(manifest, conn, new_run_id(), options.origin)
         self.run_id = self.state.run_id
         self.pipeline = manifest.pipeline.name
-        self.scheduler = Scheduler(full=options.full)
+        self.scheduler = Scheduler(full=options.full, full_checks=options.full_checks)
         self.context = RunContext(manifest, conn, lake, options, self.scheduler, self.state)
 
     def run(self) -> list[StepOutcome]:
@@ -201,8 +201,10 @@ class Runner:
         self.context.built = built
         outcomes = []
         idle: list[StepOutcome] = []  # steps that did nothing: logged together, in one transaction
+        left_out = []
         for step in self.manifest.steps:
             if self.selection is not None and not self.selection.keeps(step):
+                left_out.append(step)
                 continue  # not selected: not run, not logged; its state stays as it is
             runner = STEP_RUNNERS.get(step.kind)
             self.context.retried.clear()
@@ -218,6 +220,9 @@ class Runner:
             outcomes.append(outcome)
             self.on_step(outcome)
         self._log(idle)
+        for step in left_out:  # once every parent has run: one built after the model counts too
+            if step.kind is StepKind.CHECK:
+                defer_audit(self.context, step)
         if any(o.kind is StepKind.BUILD and o.status in (OK, WARNED) for o in outcomes):
             # the state rows this run's builds left behind: the next run finds none
             self.context.execute(lambda: self.state.prune(self.conn))

@@ -20,6 +20,7 @@ from framework.compile.manifest import SpecInfo
 @dataclass
 class Scheduler:
     full: bool = False  # rebuild every model even when up to date
+    full_checks: bool = False  # audit every model's whole table, built in this run or not
     built: dict[str, str] = field(default_factory=dict)  # model → data fingerprint of its last completed build
     shapes: dict[str, str] = field(default_factory=dict)  # model → the table shape its last build made
     changed: set[str] = field(default_factory=set)  # specs whose data changed in this run
@@ -64,5 +65,6 @@ class Scheduler:
     def wants_checks(self, spec: str, parent_lost_rows: bool = False) -> bool:
         """A model's checks run when this run changed it, or when a parent its relationships
         checks read may have lost rows in this run (the model's rows may dangle: the checks say so
-        on its published state, as a load from scratch would refuse it)."""
-        return spec in self.changed or parent_lost_rows
+        on its published state, as a load from scratch would refuse it) — and with --full-checks
+        for every model this run does not block (up to date: on its published rows)."""
+        return spec in self.changed or parent_lost_rows or (self.full_checks and spec not in self.blocked)

@@ -20,6 +20,10 @@ from framework.sql.kinds import INVALIDATED
 # the fingerprint of a model whose published rows failed its checks (a parent lost rows): it
 # rebuilds whole, audited whole, until the data passes
 REFUSED = "refused"
+# the fingerprint of a model left out of a run (--select/--exclude) in which a parent its
+# relationships checks read may have lost the rows its own reference: it rebuilds whole, audited
+# whole, on its next run (nothing else would check its published rows against the loss)
+UNAUDITED = "unaudited"
 # the fingerprint of a model whose table was gone at setup (dropped outside elt): setup made it
 # anew, empty, and its next build is whole
 LOST = "lost"
@@ -69,6 +73,7 @@ class BuiltState:
     shapes: dict[str, str] = field(default_factory=dict)  # model → the table shape of its latest build
     last: dict[str, LastBuild] = field(default_factory=dict)  # model → its latest build
     refused: set[str] = field(default_factory=set)  # models whose latest row is REFUSED
+    unaudited: set[str] = field(default_factory=set)  # models whose latest row is UNAUDITED
     lost: set[str] = field(default_factory=set)  # models whose table was gone since their latest build
     removed: set[str] = field(default_factory=set)  # models whose spec was deleted since their latest build
     relations: dict[str, str] = field(default_factory=dict)  # spec → the schema.table its latest build or load wrote
@@ -185,6 +190,8 @@ class RunState:
                 continue
             if fingerprint == REFUSED:
                 built.refused.add(model)
+            elif fingerprint == UNAUDITED:
+                built.unaudited.add(model)
             elif fingerprint == LOST:
                 built.lost.add(model)
             elif fingerprint == REMOVED:
@@ -192,6 +199,7 @@ class RunState:
                 built.last.pop(model, None)
             elif fingerprint != INVALIDATED:
                 built.refused.discard(model)
+                built.unaudited.discard(model)
                 built.lost.discard(model)
                 built.removed.discard(model)
                 built.last[model] = LastBuild(fingerprint, int(seq or 0), json.loads(consumed) if consumed else {})
@@ -246,6 +254,11 @@ class RunState:
     def refuse(self, conn: Session, model: str) -> None:
         """The model's published rows failed its checks: it rebuilds whole on the next run."""
         self._insert(conn, model, REFUSED, None)
+
+    def defer_audit(self, conn: Session, model: str) -> None:
+        """The model, left out of this run, may reference rows a parent lost in it: it rebuilds
+        whole, audited, on the next run."""
+        self._insert(conn, model, UNAUDITED, None)
 
     def mark_removed(self, conn: Session, built: BuiltState) -> None:
         """The models with a build but no spec any more (deleted; their tables left in place):
