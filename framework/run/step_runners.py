@@ -797,10 +797,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 f"rows of {result.reports['keys_changed']:,} key(s) changed"
                 if scope.since is None and result.reports.get("keys_changed") is not None
                 else "",
-                f"{'view' if spec.materialization == 'view' else 'table'} recreated for its spec's new shape "
-                "(grants on it must be given again)"
-                if reshape and prelude and not first_build  # a first build has no old table to lose
-                else "",
+                _recreated(spec, moved_from, came_back) if reshape and prelude and not first_build else "",
                 "the model state recorded this build when the step was retried: the earlier attempt's commit "
                 "went through"
                 if result.reports.get("recorded_before")
@@ -861,6 +858,20 @@ def _in_place(step: StepInfo, drift: Drift) -> tuple[StatementInfo, ...] | None:
         return None
     statements = [step.addition(column) for column in drift.missing]
     return tuple(s for s in statements if s is not None) if all(statements) else None
+
+
+def _recreated(spec: SpecInfo, moved_from: str | None, came_back: bool) -> str:
+    """Why a build made its table or view anew, said once whatever its strategy (a first build has
+    no old table to lose: nothing to say)."""
+    kind = "view" if spec.materialization == "view" else "table"
+    why = (
+        f"made anew at {spec.table} (moved from {moved_from}, which is left in place)"
+        if moved_from
+        else "made anew (its spec was deleted and is back)"
+        if came_back
+        else "recreated for its spec's new shape"
+    )
+    return f"{kind} {why}; grants on it must be given again"
 
 
 def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because: str) -> _Scope:

@@ -133,6 +133,9 @@ def test_a_layer_moved_to_another_schema_and_back_equals_a_fresh_load(tmp_path, 
     origin = "staging.members" if layer == "staging" else "dwh.fact_purchase"
     assert f"its table moved from {origin}" in first[step].detail, first[step]
     assert f"its table moved from {moved_to}." in back[step].detail, back[step]
+    if layer == "fact":  # it said "recreated for its spec's new shape" (adversarial round 35)
+        assert f"table made anew at {moved_to}.fact_purchase (moved from dwh.fact_purchase" in first[step].detail
+        assert "new shape" not in first[step].detail + back[step].detail
     staging, models = _fresh(tmp_path, workspace.pipeline)
     assert _same_tables(staging_digests(workspace.warehouse), staging) == staging
     assert _same_tables(model_digests(workspace.warehouse), models) == models
