@@ -423,7 +423,7 @@ def _tally(result, diagnostics) -> str:
     files = sum(len(p.specs) + (1 if p.pipeline else 0) for p in result.projects)
     errors = sum(d.severity.value == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
-    return f"{len(result.projects)} pipeline(s), {files} spec(s) checked: {errors} error(s), {warnings} warning(s)"
+    return f"{len(result.projects)} pipeline(s), {files} file(s) checked (pipeline.yml and specs): {errors} error(s), {warnings} warning(s)"
 
 
 def _list_rules(fmt: str) -> int:
