@@ -67,10 +67,17 @@ def order_landings(order: dict, period: str) -> dict[str, dict]:
     """batch -> the order's row as known at the end of that batch."""
     landings: dict[str, dict] = {}
     known: dict[str, str] = {}
-    events = [(order[column], column, status) for column, status in MILESTONES if order[column]]
+    # a milestone the data puts before the purchase (a carrier date earlier than it, as some real
+    # Olist orders have) is known no earlier than the purchase: its row must carry the purchase
+    purchased = order["order_purchase_timestamp"]
+    events = [
+        (max(order[column], purchased), rank, column, status)
+        for rank, (column, status) in enumerate(MILESTONES)
+        if order[column]
+    ]
     events.sort()
-    for when, column, status in events:
-        known[column] = when
+    for when, _, column, status in events:
+        known[column] = order[column]
         row = {key: "" for key in order}
         row.update(
             order_id=order["order_id"],

@@ -87,3 +87,26 @@ def test_replay_lands_orders_again_on_their_milestones(tmp_path):
     ]
     assert landings["2018-01-03"]["order_delivered_customer_date"] == ""
     assert landings["2018-01-09"] == order
+
+
+def test_a_milestone_dated_before_the_purchase_lands_with_it_never_without_the_purchase():
+    """Some real Olist orders have a carrier date before their purchase; across a period boundary
+    replay landed that `shipped` row in the earlier batch with no purchase timestamp, which
+    ingest refuses (not nullable), blocking every later batch (adversarial round 33)."""
+    replay = load_replay()
+    order = {
+        "order_id": "o1",
+        "customer_id": "c1",
+        "order_status": "delivered",
+        "order_purchase_timestamp": "2018-05-01 00:25:00",
+        "order_approved_at": "2018-05-01 00:40:00",
+        "order_delivered_carrier_date": "2018-04-30 23:18:00",
+        "order_delivered_customer_date": "2018-05-09 15:00:00",
+        "order_estimated_delivery_date": "2018-05-20 00:00:00",
+    }
+    landings = replay.order_landings(order, "month")
+    assert sorted(landings) == ["2018-05-01"] and landings["2018-05-01"] == order
+    daily = replay.order_landings(order, "day")
+    assert sorted(daily) == ["2018-05-01", "2018-05-09"]
+    assert all(row["order_purchase_timestamp"] == order["order_purchase_timestamp"] for row in daily.values())
+    assert daily["2018-05-01"]["order_delivered_carrier_date"] == "2018-04-30 23:18:00"  # as the data has it
