@@ -178,7 +178,7 @@ def test_an_append_feed_re_sending_a_row_with_other_values_fails_either_way(tmp_
     # from, and the way out — it said only "(1 key(s))"
     assert "`load_mode: upsert` and reload the source with `elt run --full --select purchases+`" in error
     if runs_each:
-        assert "(1 key(s)): purchase_id=p1, file=" in error and "line=2, batch=2024-02-02" in error, error
+        assert "(1 key(s)): purchase_id=p1, file=" in error and "line=1, batch=2024-02-02" in error, error
     else:
         assert "(1 key(s)): purchase_id=p1, first_batch=2024-02-01, again_in_batch=2024-02-02" in error, error
     expected = [("p1", 1)] if runs_each else []  # the first batch's row, or nothing of a load that failed
