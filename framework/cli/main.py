@@ -123,7 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--full-checks",
         action="store_true",
-        help="a build restricted to the keys a batch touched still checks the whole table",
+        help="audit every selected model's whole table: a build restricted to the keys a batch touched, "
+        "and a model that is up to date, on its published rows",
+    )
+    run.add_argument(
+        "--wait",
+        metavar="SECONDS",
+        type=float,
+        default=10.0,
+        help="how long to wait for a DuckDB warehouse another process has open (the dashboard's short "
+        "reads, another run) before giving up (default: 10)",
     )
     run.add_argument(
         "--allow-partial",

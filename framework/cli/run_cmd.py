@@ -175,6 +175,7 @@ def cmd_run(args) -> int:
         allow_partial=frozenset(args.allow_partial),
         full_checks=args.full_checks,
         selection=selection,
+        wait_seconds=max(args.wait, 0.0),
     )
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
     try:

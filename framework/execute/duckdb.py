@@ -93,7 +93,7 @@ def connect_duckdb(
             if _locked(err) and time.monotonic() < deadline:
                 time.sleep(0.5)
                 continue
-            raise _cannot_open(path, err) from err
+            raise _cannot_open(path, err, wait_seconds) from err
         except OSError as err:
             raise WarehouseBusy(f"cannot open the warehouse {path}: {err}") from err
 
@@ -102,11 +102,14 @@ def _locked(err: Exception) -> bool:
     return "lock" in str(err).lower()
 
 
-def _cannot_open(path: str, err: Exception) -> WarehouseError:
+def _cannot_open(path: str, err: Exception, waited: float = 0.0) -> WarehouseError:
     text = str(err)
     if _locked(err):
         return WarehouseBusy(
-            f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
-            f"wait for the other `elt run` to finish. ({text.splitlines()[0]})"
+            f"the warehouse {path} is in use by another process"
+            + (f" (still, after waiting {waited:g} s)" if waited else "")
+            + ": DuckDB lets one process write a file, and none while another has it open — another "
+            f"`elt run`, the dashboard, a notebook; wait for it to finish, or give `--wait` more seconds. "
+            f"({text.splitlines()[0]})"
         )
     return TerminalWarehouseError(f"cannot open the warehouse {path}: {text.splitlines()[0]}")

@@ -22,7 +22,8 @@ class RunOptions:
     iam_role: str | None = None  # the role Redshift assumes for COPY (from the environment, never YAML)
     retry: RetryPolicy = NO_RETRY  # remote warehouses retry a step on transient errors
     allow_partial: frozenset[str] = frozenset()  # incomplete batches to load anyway (logged)
-    full_checks: bool = False  # a scoped build audits the whole table, not just the keys it rewrote
+    full_checks: bool = False  # every model's whole table audited, scoped or up to date
+    wait_seconds: float = 0.0  # a DuckDB warehouse file another process has open: wait this long for it
     # --select/--exclude, parsed: resolved once against the manifest (run_pipeline); None: everything
     selection: SelectionRequest | None = None
     origin: RunOrigin | None = None  # the orchestrator's run this step belongs to (None: a run of its own)

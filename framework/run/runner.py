@@ -338,7 +338,7 @@ def run_pipeline(
     started = time.perf_counter()
     manifest, compiled = manifest_for(root, settings)
     selection = options.selection.resolve(manifest) if options.selection else None  # before any connection
-    opened = open_warehouse(settings)
+    opened = open_warehouse(settings, wait_seconds=options.wait_seconds)
     options = dataclasses.replace(options, iam_role=options.iam_role or opened.iam_role, retry=opened.retry)
     try:
         claim_warehouse(opened, manifest.pipeline.name, exclusive=True)

@@ -90,7 +90,7 @@ def test_a_second_concurrent_run_is_refused_and_corrupts_nothing(tmp_path, refer
     first = start_run(workspace, "--full")
     refused = None
     for _ in range(40):  # start runs until one overlaps the first one's hold on the warehouse
-        second = workspace.cli_run("--quiet")
+        second = workspace.cli_run("--quiet", "--wait", "0")
         if second.returncode == 2:
             refused = second
             break
@@ -125,12 +125,43 @@ def test_a_run_is_refused_while_another_process_writes_the_warehouse(tmp_path, r
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        blocked = workspace.cli_run("--quiet")
-        assert blocked.returncode == 2 and "in use by another process" in blocked.stderr
+        started = time.monotonic()
+        blocked = workspace.cli_run("--quiet", "--wait", "2")
+        assert blocked.returncode == 2 and "in use by another process (still, after waiting 2 s)" in blocked.stderr
+        assert time.monotonic() - started >= 2
     finally:
         holder.kill()
         holder.wait()
     assert workspace.cli_run("--quiet").returncode == 0
+    assert table_digests(workspace.warehouse) == expected
+
+
+def test_a_run_waits_for_a_reader_that_has_the_warehouse_open_for_a_moment(tmp_path, reference):
+    """The dashboard opens the DuckDB file read-only for each batch of queries; a run starting
+    then failed at once, blaming another `elt run` (adversarial round 39): it now waits (--wait,
+    10 s by default) and runs."""
+    ref_workspace, expected = reference
+    workspace = fresh(tmp_path, ref_workspace)
+    assert workspace.cli_run("--quiet").returncode == 0
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); print('reading', flush=True); "
+            "time.sleep(3)",
+            str(workspace.warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        done = workspace.cli_run("--quiet")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert reader.poll() is not None  # it waited for the reader to let go
+    finally:
+        reader.kill()
+        reader.wait()
     assert table_digests(workspace.warehouse) == expected
 
 
