@@ -64,14 +64,20 @@ def substantial_months(monthly_orders: Mapping[datetime.date, int]) -> list[date
 def default_filters(
     first: datetime.date, last: datetime.date, monthly_orders: Mapping[datetime.date, int] | None = None
 ) -> Filters:
-    """The last twelve calendar months up to the last substantial month (see SUBSTANTIAL_SHARE), not
-    before the first substantial one, all states; without monthly counts, the last 365 days. The
-    deltas compare with the period of the same length before it."""
+    """Up to the last twelve calendar months, ending with the last substantial month (see
+    SUBSTANTIAL_SHARE), all states; without monthly counts, the last 365 days. The deltas compare
+    with the period of the same length before it, so the window is at most half of the unbroken
+    run of substantial months it ends: its comparison period holds regular months only, never
+    the stub or the empty months before them (a run of one month: that month)."""
     months = substantial_months(monthly_orders or {})
     if not months:
         return Filters(max(first, last - datetime.timedelta(days=364)), last)
     end_month = months[-1]
-    start_month = max(months[0], _add_months(end_month, 1 - WINDOW_MONTHS))
+    run = 1
+    while _add_months(end_month, -run) in months:
+        run += 1
+    length = max(1, min(WINDOW_MONTHS, run // 2))
+    start_month = _add_months(end_month, 1 - length)
     end = _add_months(end_month, 1) - datetime.timedelta(days=1)
     return Filters(max(first, start_month), min(last, end))
 

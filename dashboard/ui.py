@@ -82,13 +82,13 @@ def page_data(page: str, **extra) -> dict:
     return fetch(page, {**current_filters().params(), **extra})
 
 
-def _bounds() -> tuple[datetime.date, datetime.date, list[str], Filters]:
-    """The data's first and last purchase dates, its states, and the default filters."""
+def _bounds() -> tuple[datetime.date, datetime.date, list[str], Filters] | None:
+    """The data's first and last purchase dates, its states, and the default filters; None
+    when the warehouse has no orders yet."""
     result = fetch("filters", {})
     bounds = result["bounds"].iloc[0]
     if not bounds["orders"]:
-        st.info("The warehouse has no orders yet: run the pipeline (`make run`).")
-        st.stop()
+        return None
     first, last = _as_date(bounds["first_date"]), _as_date(bounds["last_date"])
     monthly = {
         _as_date(m): int(n) for m, n in zip(result["monthly_orders"]["month"], result["monthly_orders"]["orders"])
@@ -107,7 +107,14 @@ def sidebar(uses_filters: bool, own_params: tuple[str, ...] = ()) -> None:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     cfg = config()
-    first, last, states, default = _bounds()
+    found = _bounds()
+    if found is None:  # a page without the filters (Pipeline health: why is there nothing?) still shows
+        st.sidebar.caption(f"{cfg.describe()}; no orders yet.")
+        if uses_filters:
+            st.info("The warehouse has no orders yet: run the pipeline (`make run`).")
+            st.stop()
+        return
+    first, last, states, default = found
     if _first_read("filters"):
         _filters_from_url(first, last, states, default)
     keep = set(own_params) | (set(urlstate.FILTER_PARAMS) if uses_filters else set())

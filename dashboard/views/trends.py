@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, fmt, ui, urlstate
 
-GRAINS = {"Daily": "D", "Weekly": "W-MON", "Monthly": "M"}  # weeks start on Monday
+GRAINS = {"Daily": "D", "Weekly": "W-SUN", "Monthly": "M"}  # weeks end on Sunday: they start on Monday
 DEFAULT_GRAIN = "Weekly"
 
 filters = ui.current_filters()

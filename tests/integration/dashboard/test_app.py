@@ -25,8 +25,9 @@ PAGES = [
     "views/health.py",
 ]
 LAST_DAY = datetime.date(2018, 10, 17)  # the sample's last purchase date
-# the default window: the last twelve months with regular orders (09/2018 has 16 orders, 10/2018 4)
-DEFAULT_START, DEFAULT_END = datetime.date(2017, 9, 1), datetime.date(2018, 8, 31)
+# the default window: ten months with regular orders (09/2018 has 16 orders, 10/2018 4), compared with
+# the ten before (regular months run unbroken from 01/2017 on the sample)
+DEFAULT_START, DEFAULT_END = datetime.date(2017, 11, 1), datetime.date(2018, 8, 31)
 
 
 def run_app(page: str | None = None, **query_params) -> AppTest:
@@ -68,13 +69,13 @@ def test_overview_kpis_equal_plain_sql_on_the_same_warehouse(dashboard_env):
     shown = metrics(app)
     expected = overview_strings(expected_overview(dashboard_env, DEFAULT_START, DEFAULT_END))
     assert {label: value for label, (value, _) in shown.items()} == expected
-    previous = expected_overview(dashboard_env, datetime.date(2016, 9, 1), datetime.date(2017, 8, 31))
+    previous = expected_overview(dashboard_env, datetime.date(2017, 1, 1), datetime.date(2017, 10, 31))
     current = expected_overview(dashboard_env, DEFAULT_START, DEFAULT_END)
     assert shown["Revenue"][1] == fmt.relative_delta(current["revenue"], previous["revenue"])
     assert shown["Orders"][1] == fmt.relative_delta(current["orders"], previous["orders"])
     assert shown["On-time delivery"][1] == fmt.point_delta(current["on_time"], previous["on_time"], "pp", 100, 1)
     # and the figure a reader can check by eye: the default period's revenue on the sample
-    assert shown["Revenue"][0] == "R$ 813.951,54"
+    assert shown["Revenue"][0] == "R$ 715.701,18"
 
 
 def test_filters_change_the_numbers_as_they_should(dashboard_env):
@@ -328,7 +329,7 @@ def test_the_overview_is_served_at_the_root_and_at_slash_overview(dashboard_env)
 
 def test_the_url_holds_every_filter_and_a_shared_url_opens_the_same_view(dashboard_env):
     app = run_app("views/customers.py")
-    assert app.query_params == {"from": "2017-09-01", "to": "2018-08-31"}, "the default window, all states"
+    assert app.query_params == {"from": "2017-11-01", "to": "2018-08-31"}, "the default window, all states"
     app.sidebar.date_input(key="filter_dates").set_value((datetime.date(2018, 1, 1), datetime.date(2018, 3, 31)))
     app.sidebar.multiselect(key="filter_states").set_value(["SP", "RJ"])
     app.text_input(key="customer_search").set_value("0").run()
@@ -373,7 +374,7 @@ def test_bad_url_values_fall_back_to_the_defaults_without_a_crash(dashboard_env)
     assert app.text_input(key="customer_search").value == ""
     notes = " ".join(t.value for t in app.toast)
     assert "from=2018-13-45" in notes and "states=XX" in notes and "q=zz!" in notes
-    assert app.query_params == {"from": "2017-09-01", "to": "2018-08-31", "states": "SP"}, "the URL is corrected"
+    assert app.query_params == {"from": "2017-11-01", "to": "2018-08-31", "states": "SP"}, "the URL is corrected"
     outside = run_app(**{"from": "2019-01-01", "to": "2019-02-01"})  # valid dates outside the data
     assert outside.sidebar.date_input(key="filter_dates").value == (DEFAULT_START, DEFAULT_END)
     reversed_range = run_app(**{"from": "2018-03-01", "to": "2018-01-01"})
@@ -403,3 +404,65 @@ def test_codes_read_as_words_where_they_are_not_identifiers(dashboard_env):
     app = run_app("views/customers.py")
     assert set(app.dataframe[0].value["segment"]) & {"At risk", "New", "Never delivered"}
     assert not [c for c in app.dataframe[0].value["favourite_category"].dropna() if "_" in c]
+
+
+def test_weekly_revenue_sums_monday_to_sunday_weeks(dashboard_env):
+    """The weekly grain grouped Tuesday-to-Monday weeks (pandas' W-MON is weeks *ending* on
+    Monday), each bar a day off, the first one starting before the filter (adversarial round 39)."""
+    import pandas as pd
+
+    start, end = datetime.date(2018, 1, 1), datetime.date(2018, 1, 31)  # 01/01/2018 is a Monday
+    app = run_app("views/trends.py", **{"from": start.isoformat(), "to": end.isoformat()})
+    table = app.dataframe[0].value
+    starts = pd.to_datetime(table["period start"])
+    assert starts.min().date() == start and all(day.weekday() == 0 for day in starts)
+    orders = query(
+        dashboard_env,
+        "SELECT DATE_TRUNC('week', purchase_ts)::DATE AS week, COUNT(*) FROM dwh.fact_orders "
+        "WHERE purchase_ts::DATE BETWEEN ? AND ? GROUP BY 1 ORDER BY 1",
+        [start, end],
+    )
+    assert [(d.date(), int(n)) for d, n in zip(starts, table["orders"])] == [(w, n) for w, n in orders]
+
+
+@pytest.mark.parametrize("page", [None, "views/health.py"])
+def test_a_warehouse_without_the_pipelines_tables_says_so_without_a_traceback(
+    dashboard_env, monkeypatch, tmp_path, page
+):
+    """A DuckDB file of another database (or a blank one) showed DuckDB's CatalogException with a
+    Python traceback on every page (adversarial round 39)."""
+    import duckdb
+
+    blank = tmp_path / "blank.duckdb"
+    duckdb.connect(str(blank)).close()
+    monkeypatch.setenv("ELT_DASHBOARD_WAREHOUSE", str(blank))
+    app = run_app(page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(
+        "lacks a table the dashboard reads" in w.value and "Run the pipeline first" in w.value for w in app.warning
+    )
+
+
+def test_pipeline_health_shows_the_run_log_of_a_warehouse_with_no_orders(dashboard_env, monkeypatch, tmp_path):
+    """After a first run whose builds all failed, `fact_orders` is empty: the shared sidebar
+    stopped every page with "no orders yet", Pipeline health too — the page that shows why
+    (adversarial round 39)."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "failed.duckdb"
+    shutil.copy(dashboard_env.warehouse, copy)
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute("DELETE FROM dwh.fact_orders")
+        conn.execute(
+            "UPDATE elt.run_log SET status = 'failed', error = 'not published: a check failed' WHERE step = 'build:fact_orders'"
+        )
+    monkeypatch.setenv("ELT_DASHBOARD_WAREHOUSE", str(copy))
+    health = run_app("views/health.py")
+    assert not health.exception and not any("no orders yet" in i.value for i in health.info)
+    assert any("no orders yet" in c.value for c in health.sidebar.caption)
+    shown = " ".join(str(frame.value.to_dict()) for frame in health.dataframe)
+    assert "build:fact_orders" in shown and "not published: a check failed" in shown
+    overview = run_app()
+    assert any("no orders yet" in i.value for i in overview.info)

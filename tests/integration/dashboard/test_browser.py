@@ -133,7 +133,7 @@ PAGES = {
     "/delivery": ("delivery", ["Delivery", "Late-delivery rate"]),
     "/health": ("health", ["Pipeline health", "Source freshness"]),
 }
-DEFAULT_WINDOW = (datetime.date(2017, 9, 1), datetime.date(2018, 8, 31))  # see test_app.py
+DEFAULT_WINDOW = (datetime.date(2017, 11, 1), datetime.date(2018, 8, 31))  # see test_app.py
 
 
 def test_every_page_in_headless_chromium_with_a_screenshot_each(server, sample_warehouse, tmp_path):

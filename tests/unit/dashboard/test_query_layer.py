@@ -179,15 +179,25 @@ SAMPLE_MONTHS = {  # orders per month on the bundled sample (no orders in 11-12/
 @pytest.mark.parametrize(
     "months, expected",
     [
-        # the sample: 09/2018 (16) and 10/2018 (4) are under 10 % of the median month (367.5): left out
-        (SAMPLE_MONTHS, (datetime.date(2017, 9, 1), datetime.date(2018, 8, 31))),
-        # a short history: the window starts at the first substantial month, not at a 3-order stub
+        # the sample: 09/2018 (16) and 10/2018 (4) are under 10 % of the median month (367.5): left
+        # out; regular months run unbroken from 01/2017 (none in 11-12/2016), so ten months are
+        # compared with the ten before (adversarial round 39: twelve compared with a year that
+        # began with the 3-order stub and two empty months, "+191,6 % revenue")
+        (SAMPLE_MONTHS, (datetime.date(2017, 11, 1), datetime.date(2018, 8, 31))),
+        # a short history: the comparison is the substantial month before, not a 3-order stub
         (
             {datetime.date(2016, 9, 1): 3, datetime.date(2016, 10, 1): 300, datetime.date(2016, 11, 1): 280},
-            (datetime.date(2016, 10, 1), datetime.date(2016, 11, 30)),
+            (datetime.date(2016, 11, 1), datetime.date(2016, 11, 30)),
         ),
         # the last month is substantial though partial: the window ends on the data's last day
-        ({datetime.date(2018, 9, 1): 500, datetime.date(2018, 10, 1): 300}, (datetime.date(2018, 9, 1), LAST)),
+        ({datetime.date(2018, 9, 1): 500, datetime.date(2018, 10, 1): 300}, (datetime.date(2018, 10, 1), LAST)),
+        # one regular month: that month
+        ({datetime.date(2018, 10, 1): 300}, (datetime.date(2018, 10, 1), LAST)),
+        # a long history: twelve months
+        (
+            {datetime.date(2015 + m // 12, m % 12 + 1, 1): 100 for m in range(40)},
+            (datetime.date(2017, 5, 1), datetime.date(2018, 4, 30)),
+        ),
         # no counts (an empty warehouse): the last 365 days
         ({}, (datetime.date(2017, 10, 18), LAST)),
     ],
