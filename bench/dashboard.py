@@ -3,7 +3,7 @@
 What a page costs when its filter set is not cached yet: render its queries (sqlglot), open the
 DuckDB file read-only, run them (side by side), fetch DataFrames, close. Warm: the database file
 is in the OS cache and each page ran once before timing. Median of --runs, for the default
-filters (the last twelve months, all states) and with one state chosen (SP).
+filters (the default window, all states) and with one state chosen (SP).
 Goal: every page's queries together under 300 ms warm.
 
 The factor-10 warehouse is built first with pipelines/olist/generate.py + `elt ingest` +
