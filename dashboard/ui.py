@@ -211,7 +211,11 @@ def current_filters() -> Filters:
     """The filter set the sidebar holds (a half-picked date range counts as its one day)."""
     dates = tuple(st.session_state.get(DATES_KEY) or ())
     if not dates:
-        return _bounds()[3]
+        found = _bounds()
+        if found is None:
+            st.info("The warehouse has no orders yet: run the pipeline (`make run`).")
+            st.stop()
+        return found[3]
     return Filters(dates[0], dates[-1], tuple(sorted(st.session_state.get(STATES_KEY) or ())))
 
 

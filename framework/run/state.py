@@ -15,18 +15,16 @@ from framework.execute.steps import run_statement
 from framework.lake import Lake, LakeFile
 from framework.run.options import RunOrigin
 from framework.run.outcome import StepOutcome
-from framework.sql.kinds import INVALIDATED
+from framework.sql.kinds import INVALIDATED, LOST, REFUSED, UNAUDITED
 
-# the fingerprint of a model whose published rows failed its checks (a parent lost rows): it
-# rebuilds whole, audited whole, until the data passes
-REFUSED = "refused"
-# the fingerprint of a model left out of a run (--select/--exclude) in which a parent its
-# relationships checks read may have lost the rows its own reference: it rebuilds whole, audited
-# whole, on its next run (nothing else would check its published rows against the loss)
-UNAUDITED = "unaudited"
-# the fingerprint of a model whose table was gone at setup (dropped outside elt): setup made it
-# anew, empty, and its next build is whole
-LOST = "lost"
+# the fingerprints of the markers (framework.sql.kinds.MARKERS):
+# REFUSED: a model whose published rows failed its checks (a parent lost rows): it rebuilds
+# whole, audited whole, until the data passes
+# UNAUDITED: a model left out of a run (--select/--exclude) in which a parent its relationships
+# checks read may have lost the rows its own reference: it rebuilds whole, audited whole, on its
+# next run (nothing else would check its published rows against the loss)
+# LOST: a model whose table was gone at setup (dropped outside elt): setup made it anew, empty,
+# and its next build is whole
 # the fingerprint of a model whose spec was deleted (written by the first prune after): the rows
 # its readers' changes were recorded by go, so a model that comes back is made anew, built whole
 REMOVED = "removed"

@@ -52,3 +52,12 @@ def since_param(name: str) -> str:
 # model_builds' fingerprint of a model a change upstream made stale: it matches no spec, so the
 # model rebuilds (a load or a build writes it for every model downstream, in its transaction)
 INVALIDATED = ""
+
+# model_builds' fingerprints of the rows that mark a model without being a build of it (see
+# framework/run/state.py): pruning keeps the model's latest build behind them, whose counter its
+# next build continues — a marker has none, and a counter that started again at 1 would look to
+# its readers like nothing new
+REFUSED = "refused"
+UNAUDITED = "unaudited"
+LOST = "lost"
+MARKERS = (REFUSED, UNAUDITED, LOST)

@@ -10,7 +10,7 @@ from framework.compile.manifest import InternalQuery
 from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
-from framework.sql.kinds import INVALIDATED
+from framework.sql.kinds import INVALIDATED, MARKERS
 
 
 def _equals(dialect: Dialect, *names: str) -> exp.Expression:
@@ -148,8 +148,10 @@ def _prune_consumed(naming: Naming, dialect: Dialect, table: str, owner: str, se
 
 
 def _prune_state(naming: Naming, dialect: Dialect) -> exp.Delete:
-    """The rows of each model older than its latest build (invalidations after it stay)."""
+    """The rows of each model older than its latest build (invalidations and markers after it stay;
+    a marker — refused, unaudited, lost — is not a build: the build behind it keeps its counter)."""
     state = naming.internal("model_builds")
+    not_builds = exp.Tuple(expressions=[q.lit(f) for f in (INVALIDATED, *MARKERS)])
     latest = (
         q.select(q.col("model"), q.alias(exp.Max(this=q.col("built_at")), "latest"))
         .from_(state.copy())
@@ -157,7 +159,7 @@ def _prune_state(naming: Naming, dialect: Dialect) -> exp.Delete:
             q.and_all(
                 [
                     exp.EQ(this=q.col("pipeline"), expression=dialect.placeholder("pipeline")),
-                    exp.NEQ(this=q.col("data_fingerprint"), expression=q.lit("")),
+                    exp.Not(this=exp.In(this=q.col("data_fingerprint"), expressions=not_builds.expressions)),
                 ]
             )
         )

@@ -170,3 +170,39 @@ def test_a_parent_build_that_cannot_tell_what_it_lost_rebuilds_a_left_out_child_
     assert built.status == "ok", built
     assert built.detail == "whole: a parent its relationships checks read may have lost rows in a run that left it out"
     assert shop.run("2024-01-02")[1]["build:fact_events"].status == "up to date"
+
+
+MART = """\
+version: 1
+kind: model
+name: mart_events
+layer: mart
+materialization: incremental
+incremental: {strategy: merge}
+depends_on: [fact_events]
+sql: SELECT event_id, order_id FROM fact_events
+keys: {business: [event_id]}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: order_id, type: string}
+"""
+
+
+def test_the_whole_rebuild_of_a_left_out_child_reaches_its_readers(shop):
+    """Adversarial round 37 (rel_whole_rebuild_drops_downstream): the `unaudited` marker was the
+    model's latest state row, so the end of the run pruned its last build behind it; its whole
+    rebuild then started its counter again at 1, which its reader had consumed already: the
+    reader skipped the rows, for good."""
+    (shop.root / "models" / "mart_events.yml").write_text(MART)
+    assert shop.run("2024-01-01")[0].ok  # the mart built from the first day
+    shop.deliver("2024-01-02", "o1,deleted\n", "e3,o2\ne4,o2\n")
+    assert shop.run("2024-01-02", exclude=["fact_events"])[0].ok  # events loaded, their models left out
+    result, steps = shop.run("2024-01-02")
+    assert steps["build:fact_events"].status == "failed"  # e1 -> o1 dangles: refused, nothing published
+    shop.deliver("2024-01-03", "o1,new\no5,new\n", "e5,o5\n")  # o1 is back: the data passes
+    result, steps = shop.run("2024-01-03")
+    assert result.ok, [(o.step, o.status, o.error) for o in result.outcomes]
+    with duckdb.connect(str(shop.folder / "w.duckdb"), read_only=True) as conn:
+        fact = conn.execute("SELECT event_id FROM dwh.fact_events ORDER BY 1").fetchall()
+        mart = conn.execute("SELECT event_id FROM mart.mart_events ORDER BY 1").fetchall()
+    assert fact == mart == [("e1",), ("e2",), ("e3",), ("e4",), ("e5",)]
