@@ -77,6 +77,13 @@ def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
 def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Manifest) -> SpecChange:
     if before.table != after.table:  # its layer's schema changed in pipeline.yml
         made = "reloaded from the lake" if after.kind == "source" else "built whole"
+        if after.keeps_history:
+            made = (
+                "its versions copied from there, then built whole"
+                if before.table_shape == after.table_shape
+                else "built whole from what staging still holds (its columns changed too: the versions "
+                "staging no longer has are not carried; move it first, change it after, to keep them)"
+            )
         return SpecChange(
             after.name,
             "rebuild",
@@ -170,11 +177,21 @@ def _model_change(
     not_in_place = [c for c in added if build is None or build.addition(c) is None]
     if table_change == "additive" and not_in_place:
         breaking = tuple(
-            f"{c} added to a table whose rows before cannot be filled in place (an SCD2 history, a time_range model)"
+            f"{c} added to a table whose rows before cannot be filled in place (a time_range model)"
             for c in not_in_place
         )
         table_change, alters = "breaking", ()
     remedy = f"`elt run --full --select {after.name}` recreates the table and rebuilds it" if breaking else ""
+    if breaking and after.keeps_history:
+        remedy += (
+            f" — from what staging still holds: the versions it no longer has (an upsert source keeps one row per "
+            f"key) are lost; copy {after.table} first to keep them"
+        )
+    elif added and after.keeps_history:
+        remedy = (
+            "added in place: the versions staging still observes (the current ones, mostly) get the value, "
+            "closed versions before keep NULL in the new column(s)"
+        )
     return SpecChange(after.name, "rebuild", reason, table_change, added, alters, breaking, remedy)
 
 

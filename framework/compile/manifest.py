@@ -100,6 +100,9 @@ class SpecInfo:
     whole_because: str = ""  # an incremental model whose builds are never restricted to keys: why
     # (spec, column) its relationships checks read (itself excluded)
     check_parents: tuple[tuple[str, str], ...] = ()
+    # an SCD2 model: its table holds history its inputs may no longer hold (a table made anew
+    # takes its versions along where it can, and says what it cannot)
+    keeps_history: bool = False
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

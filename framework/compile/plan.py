@@ -430,11 +430,13 @@ def _create_model_table(spec: m.ModelSpec, naming: Naming, dialect: Dialect):
 
 def _column_additions(spec: m.ModelSpec, naming: Naming, dialect: Dialect) -> tuple[tuple[str, Statement], ...]:
     """ADD COLUMN for each declared column of an incremental model whose whole build rewrites
-    every row it keeps (merge, delete_insert, SCD1). Not SCD2 (a whole build keeps closed
-    versions as they are: they would keep NULL) nor time_range (only a range is rewritten)."""
+    every row it keeps (merge, delete_insert, SCD1), and of an SCD2 model: its versions before
+    keep NULL in it (their observations had none), where a table made anew would lose every
+    version staging no longer holds. Not time_range (only a range is rewritten: a whole rebuild
+    from its inputs fills it)."""
     if spec.materialization is not m.Materialization.INCREMENTAL or spec.incremental is None:
         return ()
-    if isinstance(spec.history, m.Scd2) or spec.incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
+    if spec.incremental.strategy is m.IncrementalStrategy.TIME_RANGE:
         return ()
     return _nullable_additions(spec, naming, dialect)
 

@@ -293,6 +293,7 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 )
                 if isinstance(spec, m.ModelSpec)
                 else (),
+                keeps_history=isinstance(spec, m.ModelSpec) and isinstance(spec.history, m.Scd2),
             )
         )
     return tuple(infos)

@@ -679,7 +679,13 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
             error=(
                 f"{spec.table} {drift}: its spec changed in a way the table cannot follow in place (see `elt plan "
                 f"--compare`). `elt run --full --select {spec.name}` recreates the table and rebuilds it from its "
-                "inputs (an incremental model keeps only what its SELECT returns)"
+                "inputs (an incremental model keeps only what its SELECT returns"
+                + (
+                    f": an SCD2 history only the versions staging can still rebuild — copy {spec.table} first "
+                    "to keep the others)"
+                    if spec.keeps_history
+                    else ")"
+                )
             ),
         )
     # a table its state does not describe (its layer's schema changed, and it is there from
@@ -691,6 +697,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     # drop and recreate it in the build's own transaction (a failure keeps the old table). New
     # columns an incremental build can fill: added in place, in the same transaction.
     prelude = step.recreate if reshape else step.clear if ctx.options.full else additions or ()
+    carried = _carried_versions(ctx, spec, moved_from) if reshape else None
+    if carried is not None:
+        prelude = (*prelude, carried)
     first_build = spec.name not in ctx.built.last
     whole_because = (
         f"its table moved from {moved_from}: made anew"
@@ -797,7 +806,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 f"rows of {result.reports['keys_changed']:,} key(s) changed"
                 if scope.since is None and result.reports.get("keys_changed") is not None
                 else "",
-                _recreated(spec, moved_from, came_back) if reshape and prelude and not first_build else "",
+                _recreated(spec, moved_from, came_back, carried is not None)
+                if reshape and prelude and not first_build
+                else "",
                 "the model state recorded this build when the step was retried: the earlier attempt's commit "
                 "went through"
                 if result.reports.get("recorded_before")
@@ -860,12 +871,38 @@ def _in_place(step: StepInfo, drift: Drift) -> tuple[StatementInfo, ...] | None:
     return tuple(s for s in statements if s is not None) if all(statements) else None
 
 
-def _recreated(spec: SpecInfo, moved_from: str | None, came_back: bool) -> str:
+def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -> StatementInfo | None:
+    """An SCD2 model moved to another schema takes its versions along — its table is its history,
+    which staging may no longer hold (an upsert source keeps one row per key) — when the table it
+    leaves has its shape (the state recorded it): they are copied into the table made anew, and
+    its whole build then re-chains them with the observations, as a --full build keeps them."""
+    if moved_from is None or not spec.keeps_history or ctx.built.shapes.get(spec.name) != spec.table_shape:
+        return None
+    from sqlglot import exp
+
+    from framework.compile.render import render_statement
+    from framework.sql.dialects import get_dialect
+
+    def relation(name: str) -> exp.Table:
+        schema, table = name.split(".", 1)
+        return exp.Table(this=exp.to_identifier(table), db=exp.to_identifier(schema))
+
+    names = [exp.to_identifier(c.name) for c in spec.columns]
+    copy = exp.Insert(
+        this=exp.Schema(this=relation(spec.table), expressions=names),
+        expression=exp.select(*(exp.column(n.copy()) for n in names)).from_(relation(moved_from)),
+    )
+    sql = render_statement(get_dialect(ctx.manifest.target), copy)
+    return StatementInfo(sql, "the versions of the table it moved from, copied", verb="INSERT", table=spec.table)
+
+
+def _recreated(spec: SpecInfo, moved_from: str | None, came_back: bool, carried: bool) -> str:
     """Why a build made its table or view anew, said once whatever its strategy (a first build has
     no old table to lose: nothing to say)."""
     kind = "view" if spec.materialization == "view" else "table"
+    versions = "; its versions copied from there" if carried else ""
     why = (
-        f"made anew at {spec.table} (moved from {moved_from}, which is left in place)"
+        f"made anew at {spec.table} (moved from {moved_from}, which is left in place{versions})"
         if moved_from
         else "made anew (its spec was deleted and is back)"
         if came_back

@@ -113,7 +113,7 @@ def _schemas(workspace: Workspace, **moved: str) -> None:
     spec.write_text(f"{text}\nschemas: {{{flow}}}\n")
 
 
-@pytest.mark.parametrize("layer,moved_to", [("fact", "dwh2"), ("staging", "stg2")])
+@pytest.mark.parametrize("layer,moved_to", [("fact", "dwh2"), ("staging", "stg2"), ("dimension", "dim2")])
 def test_a_layer_moved_to_another_schema_and_back_equals_a_fresh_load(tmp_path, layer, moved_to):
     """Moved, its tables are made anew in the other schema and filled whole; moved back, the
     tables left behind were trusted as they were (a staging table then missed for good the rows
@@ -129,13 +129,20 @@ def test_a_layer_moved_to_another_schema_and_back_equals_a_fresh_load(tmp_path, 
     _schemas(workspace)
     _deliver(workspace, tmp_path, 2)
     back = _run(workspace, 2)
-    step = "load:members" if layer == "staging" else "build:fact_purchase"
-    origin = "staging.members" if layer == "staging" else "dwh.fact_purchase"
-    assert f"its table moved from {origin}" in first[step].detail, first[step]
-    assert f"its table moved from {moved_to}." in back[step].detail, back[step]
-    if layer == "fact":  # it said "recreated for its spec's new shape" (adversarial round 35)
-        assert f"table made anew at {moved_to}.fact_purchase (moved from dwh.fact_purchase" in first[step].detail
+    step, origin = {
+        "staging": ("load:members", "staging.members"),
+        "fact": ("build:fact_purchase", "dwh.fact_purchase"),
+        # an SCD2 dimension takes its versions along: staging holds one row per member (an upsert
+        # source), so a table built from it alone lost every version but the latest (round 38)
+        "dimension": ("build:dim_member", "dwh.dim_member"),
+    }[layer]
+    assert f"moved from {origin}" in first[step].detail, first[step]
+    assert f"moved from {moved_to}." in back[step].detail, back[step]
+    if layer != "staging":  # it said "recreated for its spec's new shape" (adversarial round 35)
+        assert f"table made anew at {moved_to}.{origin.split('.')[1]} (moved from {origin}" in first[step].detail
         assert "new shape" not in first[step].detail + back[step].detail
+        carried = "its versions copied from there" in first[step].detail
+        assert carried == (layer == "dimension"), first[step].detail
     staging, models = _fresh(tmp_path, workspace.pipeline)
     assert _same_tables(staging_digests(workspace.warehouse), staging) == staging
     assert _same_tables(model_digests(workspace.warehouse), models) == models
@@ -149,13 +156,56 @@ def test_plan_compare_names_a_table_that_moves(tmp_path):
     compiled = workspace.cli("compile", str(workspace.pipeline), "--target", "duckdb", "--out", str(tmp_path / "c"))
     assert compiled.returncode == 0, compiled.stderr
     manifest = tmp_path / "c" / "manifest.json"
-    _schemas(workspace, mart="reporting", staging="stg2")
+    _schemas(workspace, mart="reporting", staging="stg2", dimension="dim2")
     report = workspace.cli("plan", str(workspace.pipeline), "--target", "duckdb", "--compare", str(manifest))
     assert report.returncode == 0, report.stderr
+    assert (
+        "its table moves from dwh.dim_member to dim2.dim_member: made anew there and its versions copied from "
+        "there, then built whole"
+    ) in report.stdout, report.stdout
     assert "its table moves from staging.members to stg2.members: made anew there and reloaded from the lake" in (
         report.stdout
     )
     assert "fact_purchase" in report.stdout and "rebuild (upstream)" in report.stdout
+
+
+def test_a_column_added_to_an_scd2_dimension_keeps_its_history(tmp_path):
+    """Adversarial round 38 (scd2_history_lost_on_recreate): a column added to an SCD2 model was
+    "breaking", and the advised `elt run --full --select dim_member` made the table anew from
+    staging, which holds one row per member (an upsert source): every earlier version was lost.
+    The column is now added in place; the versions before keep NULL in it."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    for day in range(2):
+        _deliver(workspace, tmp_path, day)
+        _run(workspace, day)
+    versions = "SELECT member_id, tier, valid_from, valid_to FROM dwh.dim_member ORDER BY 1, 3"
+    before = workspace.query(versions)
+    assert len(before) > len({row[0] for row in before})  # member 2 has a history
+    compiled = workspace.cli("compile", str(workspace.pipeline), "--target", "duckdb", "--out", str(tmp_path / "c"))
+    assert compiled.returncode == 0, compiled.stderr
+    spec = workspace.pipeline / "models" / "dim_member.yml"
+    text = spec.read_text().replace("         city,\n", "         city,\n         email,\n")
+    spec.write_text(
+        text.replace(
+            "  - {name: city, type: string}\n", "  - {name: city, type: string}\n  - {name: email, type: string}\n"
+        )
+    )
+    report = workspace.cli(
+        "plan", str(workspace.pipeline), "--target", "duckdb", "--compare", str(tmp_path / "c" / "manifest.json")
+    )
+    assert report.returncode == 0, report.stderr
+    assert "additive" in report.stdout and "breaking" not in report.stdout, report.stdout
+    assert "closed versions before keep NULL in the new column(s)" in report.stdout, report.stdout
+    assert _run(workspace, 1)["build:dim_member"].status == "ok"
+    assert workspace.query(versions) == before
+    # the versions staging still observes (the current ones) are filled; closed ones keep NULL
+    filled = "SELECT is_current, COUNT(*) FILTER (WHERE email IS NOT NULL), COUNT(*) FROM dwh.dim_member GROUP BY 1"
+    assert sorted(workspace.query(filled)) == [(False, 0, 1), (True, 3, 3)]
+    _deliver(workspace, tmp_path, 2)  # member 1 changes tier: the version it opens has an email
+    _run(workspace, 2)
+    latest = workspace.query("SELECT tier, email FROM dwh.dim_member WHERE member_id = 1 AND is_current")
+    assert latest == [("silver", "m1@example.com")], latest
+    assert len(workspace.query(versions)) == len(before) + 1
 
 
 def _one_day(tmp_path, members, bought) -> Workspace:

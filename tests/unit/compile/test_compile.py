@@ -119,9 +119,11 @@ def test_compare_separates_rebuilds_metadata_and_table_changes(tmp_path):
     assert changes["dim_account_latest"].added_columns == ("note",)
     assert changes["dim_account"].table_change == "breaking"
     assert changes["dim_account"].breaking == ("owner string → bigint",)  # adversarial round 22: named
-    assert "(owner string → bigint: `elt run --full --select dim_account` recreates the table and rebuilds it)" in (
+    assert "(owner string → bigint: `elt run --full --select dim_account` recreates the table and rebuilds it" in (
         format_report(compare(old, new))
     )
+    # an SCD2 history: the versions staging no longer holds are lost by a recreate (adversarial round 38)
+    assert "copy dwh.dim_account first to keep them" in changes["dim_account"].remedy
     assert changes["fact_usage"].action == "rebuild_upstream"
     assert changes["account_events"].action == "unchanged"
     assert changes["agg_daily_events"].action == "unchanged"
@@ -276,5 +278,6 @@ def test_compare_says_what_the_next_run_does_with_each_kind_of_change(tmp_path):
     )
     _, noted = compile_fixture(root, "duckdb")
     change = {c.name: c for c in compare(old, noted).changes}["dim_account"]
-    assert change.table_change == "breaking" and not change.alter_sql, change
-    assert "--full --select dim_account` recreates the table" in change.remedy
+    # added in place: a recreate would lose the versions staging no longer holds (adversarial round 38)
+    assert change.table_change == "additive" and change.added_columns == ("note",), change
+    assert "closed versions before keep NULL" in change.remedy and "--full" not in change.remedy
