@@ -31,6 +31,7 @@ class InternalQuery(StrEnum):
 
     TABLE_COLUMNS = "table_columns"  # the live tables' columns (drift, framework-table upgrades)
     TABLE_KINDS = "table_kinds"  # each live relation's kind: a table, or a view (a model switching)
+    TABLE_KEYS = "table_keys"  # the live tables' primary key columns, in order (a model's changed grain)
     LEDGER_FILES = "ledger_files"  # the lake files a source has loaded
     MODEL_STATE = "model_state"  # what each model was built from, oldest first (the latest row wins)
     MODEL_STATE_INSERT = "model_state_insert"  # insert-only: no build's transaction reads the table
@@ -103,6 +104,8 @@ class SpecInfo:
     # an SCD2 model: its table holds history its inputs may no longer hold (a table made anew
     # takes its versions along where it can, and says what it cannot)
     keeps_history: bool = False
+    # a model table's PRIMARY KEY as its spec declares it (the grain; plus valid_from under SCD2)
+    primary_key: tuple[str, ...] = ()
 
     def fingerprint(self, part: str) -> str:
         return dict(self.fingerprints)[part]

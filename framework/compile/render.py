@@ -28,7 +28,7 @@ from framework.compile.manifest import (
     StepInfo,
     StepKind,
 )
-from framework.compile.plan import Plan, Step
+from framework.compile.plan import Plan, Step, table_key
 from framework.compile.statements import Statement
 from framework.sourcefiles import framework_build, source_fingerprint
 from framework.spec import model as m
@@ -294,6 +294,7 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 if isinstance(spec, m.ModelSpec)
                 else (),
                 keeps_history=isinstance(spec, m.ModelSpec) and isinstance(spec.history, m.Scd2),
+                primary_key=table_key(spec) if isinstance(spec, m.ModelSpec) else (),
             )
         )
     return tuple(infos)

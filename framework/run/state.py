@@ -42,9 +42,11 @@ class Drift:
     extra: tuple[str, ...] = ()
     retyped: tuple[tuple[str, str, str], ...] = ()
     reordered: bool = False  # a view's columns in another order (a table's order does not matter)
+    # (its PRIMARY KEY, the spec's) when a model's grain changed: a key is not altered in place
+    key: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.extra or self.retyped or self.reordered)
+        return bool(self.missing or self.extra or self.retyped or self.reordered or self.key)
 
     def __str__(self) -> str:
         parts = ([f"lacks column(s) {', '.join(self.missing)}"] if self.missing else []) + (
@@ -52,6 +54,9 @@ class Drift:
         )
         parts += [f"has column {c} as {live} where the spec declares {declared}" for c, live, declared in self.retyped]
         parts += ["has its columns in another order"] if self.reordered else []
+        if self.key:
+            live, declared = self.key
+            parts.append(f"has primary key ({', '.join(live)}) where the spec declares ({', '.join(declared)})")
         return " and ".join(parts)
 
 
@@ -167,6 +172,7 @@ class RunState:
         self.run_id = origin.run_id if origin else run_id
         self.pipeline = manifest.pipeline.name
         self.live: dict[str, dict[str, str]] | None = None  # schema.table → its columns' types, read once (or given)
+        self._keys: dict[str, tuple[str, ...]] | None = None  # schema.table → its PRIMARY KEY columns, read once
 
     # -- model state (insert-only: a model's latest row wins) ---------------------------------------
     def built(self) -> BuiltState:
@@ -365,7 +371,23 @@ class RunState:
             common = [key for key in declared if key in live]
             reordered = common != [key for key in live if key in declared]
             return Drift(missing, tuple(extra), retyped, reordered)
-        return Drift(missing, tuple(sorted(extra)), retyped)
+        return Drift(missing, tuple(sorted(extra)), retyped, key=self._key_drift(spec))
+
+    def _key_drift(self, spec: SpecInfo) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """(live, declared) when the table has a PRIMARY KEY other than its spec's: the grain
+        changed (PostgreSQL would refuse the new rows, Redshift's planner trust a key no longer
+        true). Only where the warehouse declares keys: DuckDB's tables have none."""
+        if spec.kind != "model" or not spec.primary_key:
+            return None
+        if self._keys is None:
+            self._keys = {}
+            for schema, table, column in run_statement(self.conn, self.manifest.internal_sql(InternalQuery.TABLE_KEYS)):
+                key = f"{schema}.{table}"
+                self._keys[key] = (*self._keys.get(key, ()), column)
+        live = self._keys.get(spec.table)
+        if not live or [c.lower() for c in live] == [c.lower() for c in spec.primary_key]:
+            return None
+        return live, spec.primary_key
 
     # -- run log ----------------------------------------------------------------------------------
     def logged_steps(self) -> dict[str, tuple[str, str | None]]:

@@ -865,7 +865,7 @@ def inputs_changed_since_last_build(ctx: RunContext, spec: SpecInfo) -> set[str]
 def _in_place(step: StepInfo, drift: Drift) -> tuple[StatementInfo, ...] | None:
     """The ADD COLUMNs that bring the table to its spec, when that is all it takes (only new
     columns, and a build that rewrites every row: see the compiler's add_columns); else None."""
-    if not drift.missing or drift.extra or drift.retyped:
+    if not drift.missing or drift.extra or drift.retyped or drift.key:
         return None
     statements = [step.addition(column) for column in drift.missing]
     return tuple(s for s in statements if s is not None) if all(statements) else None

@@ -68,6 +68,7 @@ def internal_statements(
         .from_(columns)
         .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()]))
         .order_by(*q.cols(["table_schema", "table_name", "ordinal_position"])),
+        InternalQuery.TABLE_KEYS: _table_keys(naming),
         InternalQuery.TABLE_KINDS: q.select(*q.cols(["table_schema", "table_name", "table_type"]))
         .from_(exp.Table(this=q.ident("tables"), db=q.ident("information_schema")))
         .where(exp.In(this=q.col("table_schema"), expressions=[q.lit(s) for s in naming.all_schemas()])),
@@ -137,6 +138,36 @@ def _table_rows(naming: Naming, counted: tuple[str, ...]) -> exp.Expression:
     for select in selects[1:]:
         query = exp.union(query, select, distinct=False)
     return query
+
+
+def _table_keys(naming: Naming) -> exp.Select:
+    """(schema, table, column) of every PRIMARY KEY column of the pipeline's tables, in key order."""
+
+    def catalog(name: str, alias: str) -> exp.Table:
+        return exp.Table(
+            this=q.ident(name), db=q.ident("information_schema"), alias=exp.TableAlias(this=q.ident(alias))
+        )
+
+    same = q.and_all(
+        [
+            exp.EQ(this=q.col(c, "__k"), expression=q.col(c, "__c"))
+            for c in ("constraint_name", "table_schema", "table_name")
+        ]
+    )
+    return (
+        q.select(*q.cols(["table_schema", "table_name", "column_name"], "__k"))
+        .from_(catalog("key_column_usage", "__k"))
+        .join(catalog("table_constraints", "__c"), on=same)
+        .where(
+            q.and_all(
+                [
+                    exp.EQ(this=q.col("constraint_type", "__c"), expression=q.lit("PRIMARY KEY")),
+                    exp.In(this=q.col("table_schema", "__k"), expressions=[q.lit(s) for s in naming.all_schemas()]),
+                ]
+            )
+        )
+        .order_by(*q.cols(["table_schema", "table_name", "ordinal_position"], "__k"))
+    )
 
 
 def _prune_consumed(naming: Naming, dialect: Dialect, table: str, owner: str, seq: str) -> exp.Delete:

@@ -508,6 +508,45 @@ def test_a_new_column_is_added_in_place_on_postgres(postgres, tmp_path):
     assert rows == [(f"p{i}", i * 100 + 25) for i in range(1, 4)]
 
 
+def test_a_model_whose_grain_changed_is_recreated_with_its_new_primary_key_on_postgres(postgres, tmp_path):
+    """Adversarial round 38 (model_key_change_keeps_old_pk): `keys.business` changed, the table
+    kept PRIMARY KEY (purchase_id); a build of two rows per old key failed on it, `--full` too,
+    and `plan --compare` named nothing. The run now names the key drift and `--full` recreates the
+    table with the new key."""
+    from tests.conftest import FIXTURES
+    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
+    from tests.unit.run.test_table_drift import purchase_rows
+
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
+    purchases(tmp_path / "landing", rows=purchase_rows(3))
+    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
+    dbname = postgres.create_database("grain")
+    settings = postgres.settings(dbname, str(workspace.lake))
+    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).ok
+    spec = workspace.pipeline / "models" / "fact_purchase.yml"
+    spec.write_text(
+        spec.read_text().replace("keys: {business: [purchase_id]}", "keys: {business: [purchase_id, amount]}")
+    )
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
+    build = next(o for o in result.outcomes if o.step == "build:fact_purchase")
+    assert build.status == "failed", build
+    assert "has primary key (purchase_id) where the spec declares (purchase_id, amount)" in build.error, build
+    assert "`elt run --full --select fact_purchase` recreates the table" in build.error, build
+    result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH, full=True))
+    assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
+    conn = session(postgres, dbname)
+    try:
+        key = conn.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+            "WHERE i.indrelid = 'dwh.fact_purchase'::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert key == [("purchase_id",), ("amount",)]
+    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).ok  # and it stays so
+
+
 def test_freshness_reads_the_ledger_on_postgres(olist, postgres):
     """`elt freshness`'s check on PostgreSQL: the ledger's load times against each source's
     thresholds — fresh just after the run, past error_after a week later."""

@@ -212,6 +212,7 @@ def expected_templates(manifest, new_files: dict[str, int], live: set[str] = fro
     # batches load whole: the first load reads every source's ledger to see which batches wait
     sent += [internal["ledger_files"] for spec in manifest.specs if spec.kind == "source"]
     sent += [internal["load_seqs"], internal["whole_builds"]]  # the counters: each source's load, each whole build
+    keys_read = False
     for step in manifest.steps:
         if step.kind == "load":
             files = new_files.get(step.spec, 0)
@@ -220,6 +221,10 @@ def expected_templates(manifest, new_files: dict[str, int], live: set[str] = fro
                 # a first load records the rule its staging table keeps rows by (key, load mode)
                 sent += transaction(statements + invalidate(step.spec) + [internal["model_state_insert"]])
         elif step.kind == "build":
+            spec = manifest.spec(step.spec)
+            if not keys_read and spec.table in live and spec.materialization != "view" and spec.primary_key:
+                sent.append(internal["table_keys"])  # read once, at the first model table listed: its grain
+                keys_read = True
             checks = manifest.step(f"check:{step.spec}")
             audit = [s.sql for s in checks.statements] or [c.count_sql for c in checks.checks]
             # a first build is whole: its state, and a model_changes row saying so (a table model

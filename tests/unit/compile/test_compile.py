@@ -281,3 +281,32 @@ def test_compare_says_what_the_next_run_does_with_each_kind_of_change(tmp_path):
     # added in place: a recreate would lose the versions staging no longer holds (adversarial round 38)
     assert change.table_change == "additive" and change.added_columns == ("note",), change
     assert "closed versions before keep NULL" in change.remedy and "--full" not in change.remedy
+
+
+def test_compare_names_a_changed_grain_where_the_target_declares_primary_keys(tmp_path):
+    """Adversarial round 38 (model_key_change_keeps_old_pk): a model's `keys.business` changed
+    and `plan --compare` said only "rebuild"; PostgreSQL kept the old PRIMARY KEY and refused
+    the rows. Where tables declare keys (PostgreSQL, Redshift) it is breaking, with the command."""
+    from framework.compile.changes import compare
+
+    root = tmp_path / "r"
+    shutil.copytree(FIXTURES / "scd2_case", root)
+    for target, breaking in (("postgres", True), ("redshift", True), ("duckdb", False)):
+        _, old = compile_fixture(root, target)
+        spec = root / "models" / "fact_usage.yml"
+        text = spec.read_text()
+        spec.write_text(
+            text.replace(
+                "business: [region, account_no, usage_date]", "business: [region, account_no, usage_date, account_sk]"
+            )
+        )
+        _, new = compile_fixture(root, target)
+        spec.write_text(text)
+        change = {c.name: c for c in compare(old, new).changes}["fact_usage"]
+        assert (change.table_change == "breaking") == breaking, (target, change)
+        if breaking:
+            assert (
+                "primary key (region, account_no, usage_date) → (region, account_no, usage_date, account_sk)"
+                in change.breaking
+            )
+            assert "`elt run --full --select fact_usage` recreates the table" in change.remedy
