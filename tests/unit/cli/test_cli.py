@@ -83,7 +83,7 @@ def test_warnings_exit_zero_unless_strict(tiny):
 
 def test_spec_file_path_lints_its_pipeline(tiny):
     result = run("lint", "models/dim_member.yml", cwd=tiny)
-    assert result.returncode == 0 and "1 pipeline(s), 5 spec(s)" in result.stdout
+    assert result.returncode == 0 and "1 pipeline(s), 5 file(s) checked" in result.stdout
 
 
 @pytest.mark.parametrize(
