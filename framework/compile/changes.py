@@ -92,7 +92,7 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Mani
         )
     rows_kept = after.kind == "source" or after.materialization == "incremental"  # not rebuilt whole
     table_change, added, alters, breaking = _table_change(before, after, alter_statement, rows_kept)
-    if before.primary_key and after.primary_key and before.primary_key != after.primary_key and _declares_keys(new):
+    if before.primary_key and after.primary_key and before.primary_key != after.primary_key:
         # a table's grain: PostgreSQL and Redshift declare it as its PRIMARY KEY, which no ALTER changes here
         keyed = f"primary key ({', '.join(before.primary_key)}) → ({', '.join(after.primary_key)})"
         table_change, alters, breaking = "breaking", (), (*breaking, keyed)
@@ -152,13 +152,6 @@ def _source_change(
             "to what is ingested and loaded from now on; nothing to rebuild",
         )
     return None
-
-
-def _declares_keys(manifest: Manifest) -> bool:
-    """Whether the target's tables carry a PRIMARY KEY (not DuckDB's: see Dialect.declare_primary_keys)."""
-    from framework.sql.dialects import get_dialect
-
-    return get_dialect(manifest.target).declare_primary_keys
 
 
 def _model_change(

@@ -294,7 +294,9 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 if isinstance(spec, m.ModelSpec)
                 else (),
                 keeps_history=isinstance(spec, m.ModelSpec) and isinstance(spec.history, m.Scd2),
-                primary_key=table_key(spec) if isinstance(spec, m.ModelSpec) else (),
+                primary_key=table_key(spec)
+                if isinstance(spec, m.ModelSpec) and plan.dialect.declare_primary_keys
+                else (),
             )
         )
     return tuple(infos)
