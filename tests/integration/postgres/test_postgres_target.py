@@ -481,20 +481,27 @@ def test_the_server_refuses_the_pipeline_role_what_lint_refuses(olist, postgres,
             conn.execute(sql)
 
 
-def test_a_new_column_is_added_in_place_on_postgres(postgres, tmp_path):
-    """Issue 16: the additive change on PostgreSQL, as the pipeline's ordinary role: ALTER TABLE …
-    ADD COLUMN inside the build's transaction, every row filled by that build."""
-    from tests.conftest import FIXTURES
+def tiny_shop_run(postgres, tmp_path, name: str):
+    """tiny_shop with one day (3 members, 3 purchases) run on a database of its own: (workspace, database, settings)."""
     from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
-    from tests.unit.run.test_table_drift import add_amount_cents, purchase_rows
+    from tests.unit.run.test_table_drift import purchase_rows
 
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
     landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
     purchases(tmp_path / "landing", rows=purchase_rows(3))
     assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
-    dbname = postgres.create_database("additive")
+    dbname = postgres.create_database(name)
     settings = postgres.settings(dbname, str(workspace.lake))
     assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).ok
+    return workspace, dbname, settings
+
+
+def test_a_new_column_is_added_in_place_on_postgres(postgres, tmp_path):
+    """Issue 16: the additive change on PostgreSQL, as the pipeline's ordinary role: ALTER TABLE …
+    ADD COLUMN inside the build's transaction, every row filled by that build."""
+    from tests.unit.run.test_table_drift import add_amount_cents
+
+    workspace, dbname, settings = tiny_shop_run(postgres, tmp_path, "additive")
     add_amount_cents(workspace.pipeline)
     result = run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH))
     assert result.ok, [(o.step, o.error) for o in result.outcomes if o.error]
@@ -513,17 +520,7 @@ def test_a_model_whose_grain_changed_is_recreated_with_its_new_primary_key_on_po
     kept PRIMARY KEY (purchase_id); a build of two rows per old key failed on it, `--full` too,
     and `plan --compare` named nothing. The run now names the key drift and `--full` recreates the
     table with the new key."""
-    from tests.conftest import FIXTURES
-    from tests.unit.run.test_bad_input import GOOD, HEADER, landing, purchases
-    from tests.unit.run.test_table_drift import purchase_rows
-
-    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
-    landing(tmp_path / "landing", "members_2024-01-01.csv", [HEADER, *GOOD])
-    purchases(tmp_path / "landing", rows=purchase_rows(3))
-    assert not workspace.ingest(tmp_path / "landing", "2024-01-01").failed
-    dbname = postgres.create_database("grain")
-    settings = postgres.settings(dbname, str(workspace.lake))
-    assert run_pipeline(str(workspace.pipeline), settings, RunOptions(BATCH)).ok
+    workspace, dbname, settings = tiny_shop_run(postgres, tmp_path, "grain")
     spec = workspace.pipeline / "models" / "fact_purchase.yml"
     spec.write_text(
         spec.read_text().replace("keys: {business: [purchase_id]}", "keys: {business: [purchase_id, amount]}")

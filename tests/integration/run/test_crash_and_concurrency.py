@@ -109,22 +109,27 @@ def test_a_second_concurrent_run_is_refused_and_corrupts_nothing(tmp_path, refer
     )
 
 
+def holding(workspace: Workspace, read_only: bool, seconds: float) -> subprocess.Popen:
+    """Another process with the warehouse file open (read-only: as the dashboard reads it) for
+    `seconds`, once it has opened it."""
+    code = (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == 'ro'); "
+        "print('holding', flush=True); time.sleep(float(sys.argv[3]))"
+    )
+    mode = "ro" if read_only else "rw"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(workspace.warehouse), mode, str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    return holder
+
+
 def test_a_run_is_refused_while_another_process_writes_the_warehouse(tmp_path, reference):
     ref_workspace, expected = reference
     workspace = fresh(tmp_path, ref_workspace)
     assert workspace.cli_run("--quiet").returncode == 0
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(30)",
-            str(workspace.warehouse),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = holding(workspace, read_only=False, seconds=30)
     try:
-        assert holder.stdout.readline().strip() == "holding"
         started = time.monotonic()
         blocked = workspace.cli_run("--quiet", "--wait", "2")
         assert blocked.returncode == 2 and "in use by another process (still, after waiting 2 s)" in blocked.stderr
@@ -143,19 +148,8 @@ def test_a_run_waits_for_a_reader_that_has_the_warehouse_open_for_a_moment(tmp_p
     ref_workspace, expected = reference
     workspace = fresh(tmp_path, ref_workspace)
     assert workspace.cli_run("--quiet").returncode == 0
-    reader = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); print('reading', flush=True); "
-            "time.sleep(3)",
-            str(workspace.warehouse),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    reader = holding(workspace, read_only=True, seconds=3)
     try:
-        assert reader.stdout.readline().strip() == "reading"
         done = workspace.cli_run("--quiet")
         assert done.returncode == 0, done.stdout + done.stderr
         assert reader.poll() is not None  # it waited for the reader to let go

@@ -4,6 +4,7 @@ when the COPY role is not configured (Redshift itself cannot be reached from her
 
 from __future__ import annotations
 
+import json
 import os
 
 from tests.conftest import OLIST
@@ -29,25 +30,28 @@ def cli_env(endpoint: str) -> dict:
     }
 
 
-def test_elt_ingest_reads_s3_landing_and_writes_the_s3_lake(tmp_path, s3, s3_endpoint, bucket):
+def ingest_json(workspace: Workspace, endpoint: str) -> list[dict]:
+    """`elt ingest --target prod --format json` of the workspace's pipeline: its files, each with its result."""
     import subprocess
 
     from tests.support.workspace import ELT
 
-    for path in sorted((OLIST / "sample").iterdir()):
-        s3.upload_file(str(path), bucket, f"olist/landing/{path.name}")
-    workspace = prod_workspace(tmp_path, bucket)
     done = subprocess.run(
         [ELT, "ingest", str(workspace.pipeline), "--target", "prod", "--batch-date", "2018-10-17", "--format", "json"],
         capture_output=True,
         text=True,
         timeout=300,
-        env=cli_env(s3_endpoint),
+        env=cli_env(endpoint),
     )
     assert done.returncode == 0, done.stderr + done.stdout
-    import json
+    return json.loads(done.stdout)["files"]
 
-    files = json.loads(done.stdout)["files"]
+
+def test_elt_ingest_reads_s3_landing_and_writes_the_s3_lake(tmp_path, s3, s3_endpoint, bucket):
+    for path in sorted((OLIST / "sample").iterdir()):
+        s3.upload_file(str(path), bucket, f"olist/landing/{path.name}")
+    workspace = prod_workspace(tmp_path, bucket)
+    files = ingest_json(workspace, s3_endpoint)
     assert len(files) == 9 and all(f["error"] is None for f in files)
     assert all(f["landing"].startswith(f"s3://{bucket}/olist/landing/") for f in files)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="olist/lake/")["Contents"]]
@@ -66,26 +70,13 @@ def test_elt_ingest_reads_s3_landing_and_writes_the_s3_lake(tmp_path, s3, s3_end
 def test_elt_ingest_reads_s3_landing_objects_in_sub_folders_as_a_landing_folders(tmp_path, s3, s3_endpoint, bucket):
     """A pattern with a `/` reaches into the landing prefix's sub-folders on S3 as in a landing
     folder; before, S3 listed only the objects directly below and found nothing."""
-    import json
-    import subprocess
-
-    from tests.support.workspace import ELT
-
     for path in sorted((OLIST / "sample").iterdir()):
         folder = "2018-10/" if path.name.startswith("olist_orders_dataset") else ""
         s3.upload_file(str(path), bucket, f"olist/landing/{folder}{path.name}")
     workspace = prod_workspace(tmp_path, bucket)
     spec = workspace.pipeline / "sources" / "orders.yml"
     spec.write_text(spec.read_text().replace("path: olist_orders_dataset", "path: 2018-*/olist_orders_dataset"))
-    done = subprocess.run(
-        [ELT, "ingest", str(workspace.pipeline), "--target", "prod", "--batch-date", "2018-10-17", "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=cli_env(s3_endpoint),
-    )
-    assert done.returncode == 0, done.stderr + done.stdout
-    files = json.loads(done.stdout)["files"]
+    files = ingest_json(workspace, s3_endpoint)
     assert len(files) == 9 and all(f["error"] is None for f in files)
     orders = [f for f in files if f["source"] == "orders"]
     assert [f["landing"] for f in orders] == [f"s3://{bucket}/olist/landing/2018-10/olist_orders_dataset.csv.gz"]
