@@ -193,8 +193,8 @@ def _model_change(
         )
     elif added and after.keeps_history:
         remedy = (
-            "added in place: the versions staging still observes (the current ones, mostly) get the value, "
-            "closed versions before keep NULL in the new column(s)"
+            "added in place: a version whose opening observation staging still holds gets the value; closed "
+            "versions before, and a current one staging no longer observes, keep NULL in the new column(s)"
         )
     return SpecChange(after.name, "rebuild", reason, table_change, added, alters, breaking, remedy)
 

@@ -670,7 +670,10 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     drift = ctx.state.drift(spec)
     incremental = spec.materialization == "incremental"
     additions = _in_place(step, drift) if incremental and not ctx.options.full else None
-    if drift and incremental and not ctx.options.full and additions is None:
+    # a table its state does not describe (its layer's schema changed, and it is there from
+    # before; or its spec was deleted and is back) is made anew whatever its shape: not refused
+    came_back = spec.name in ctx.built.removed
+    if drift and incremental and not ctx.options.full and additions is None and moved_from is None and not came_back:
         ctx.scheduler.block(spec.name, "no longer matches its table")
         return _outcome(
             step,
@@ -688,10 +691,6 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 )
             ),
         )
-    # a table its state does not describe (its layer's schema changed, and it is there from
-    # before): made anew, as one never built is
-    # (or its spec was deleted and is back: its table is as it was then)
-    came_back = spec.name in ctx.built.removed
     reshape = (bool(drift) and additions is None) or ctx.scheduler.reshapes(spec) or moved_from is not None or came_back
     # A table model whose table has another shape, or an incremental one after drift with --full:
     # drop and recreate it in the build's own transaction (a failure keeps the old table). New

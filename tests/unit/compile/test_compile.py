@@ -280,7 +280,8 @@ def test_compare_says_what_the_next_run_does_with_each_kind_of_change(tmp_path):
     change = {c.name: c for c in compare(old, noted).changes}["dim_account"]
     # added in place: a recreate would lose the versions staging no longer holds (adversarial round 38)
     assert change.table_change == "additive" and change.added_columns == ("note",), change
-    assert "closed versions before keep NULL" in change.remedy and "--full" not in change.remedy
+    assert "closed versions before, and a current one staging no longer observes, keep NULL" in change.remedy
+    assert "--full" not in change.remedy
 
 
 def test_compare_names_a_changed_grain_where_the_target_declares_primary_keys(tmp_path):
