@@ -12,9 +12,10 @@ unfinished models are rebuilt.
 A selection (`--select`/`--exclude`, framework/compile/selection.py) runs only the load, build
 and check steps of the selected specs: a source loads only when it is selected itself (`+model`
 selects the sources a model reads; a bare `model` loads nothing and builds from staging as it
-is). An unselected model is neither built nor recorded as up to date; the one record a run may
-still add for it is the invalidation every load or build writes for the models downstream of
-what it changed, so the next run rebuilds them instead of trusting stale tables.
+is). An unselected model is neither built nor recorded as up to date; the records a run may still
+add for it are the invalidation every load or build writes for the models downstream of what it
+changed, so the next run rebuilds them instead of trusting stale tables, and the `unaudited` mark
+of a model whose relationships checks read a parent that may have lost rows (step_runners.defer_audit).
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ class Runner:
         for step in self.manifest.steps:
             if self.selection is not None and not self.selection.keeps(step):
                 left_out.append(step)
-                continue  # not selected: not run, not logged; its state stays as it is
+                continue  # not selected: not run, not logged (see defer_audit below)
             runner = STEP_RUNNERS.get(step.kind)
             self.context.retried.clear()
             outcome = runner(self.context, step) if runner else None
