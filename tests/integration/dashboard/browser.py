@@ -30,6 +30,11 @@ FLAGS = [
     "--run-all-compositor-stages-before-draw",
     "--hide-scrollbars",
     "--mute-audio",
+    # A target Chromium thinks is in the background gets no new frames, and a screenshot waits
+    # for one: under load that wait outlasted the call's timeout (CI, stop 31).
+    "--disable-renderer-backgrounding",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
 ]
 
 # Rendered: the app is not running a script, nothing is a skeleton or a spinner, and every Plotly
@@ -146,7 +151,11 @@ class Chromium:
         else:
             raise BrowserError(f"{url} did not render {expect} within {timeout:.0f}s; it shows:\n{text[:2000]}")
         html = self._evaluate("document.documentElement.outerHTML", session)
-        png = base64.b64decode(self._call("Page.captureScreenshot", {"format": "png"}, session)["data"])
+        self._call("Page.bringToFront", {}, session)
+        shot = self._call(
+            "Page.captureScreenshot", {"format": "png"}, session, timeout=max(30, deadline - time.monotonic())
+        )
+        png = base64.b64decode(shot["data"])
         self._call("Target.closeTarget", {"targetId": target})
         return text, html, png
 
