@@ -8,17 +8,38 @@ is new nullable columns (ALTER TABLE ADD COLUMN keeps the rows), breaking otherw
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from framework.compile.manifest import Manifest, SpecInfo, StepKind, step_id
+
+
+class ChangeAction(StrEnum):
+    """What a spec's change asks of the warehouse (a str: JSON output and tests read the value)."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    REBUILD = "rebuild"
+    REBUILD_UPSTREAM = "rebuild_upstream"
+    REBUILD_PHYSICAL = "rebuild_physical"
+    RECHECK = "recheck"
+    METADATA = "metadata"
+    NEXT_LOADS = "next_loads"
+    UNCHANGED = "unchanged"
+
+
+class TableChange(StrEnum):
+    NONE = ""
+    ADDITIVE = "additive"  # new nullable columns, added in place
+    BREAKING = "breaking"  # kept rows cannot follow: the table must be made anew, which a user asks for
+    REPLACED = "replaced"  # a table or view model: its next build makes it whole anyway
 
 
 @dataclass(frozen=True)
 class SpecChange:
     name: str
-    # added | removed | rebuild | rebuild_upstream | rebuild_physical | recheck | metadata | next_loads | unchanged
-    action: str
+    action: ChangeAction
     reason: str
-    table_change: str = ""  # '' | additive | breaking
+    table_change: TableChange = TableChange.NONE
     added_columns: tuple[str, ...] = ()
     alter_sql: tuple[str, ...] = ()
     breaking: tuple[str, ...] = ()  # what makes a breaking change breaking, one phrase per column
@@ -29,7 +50,7 @@ class SpecChange:
 class ChangeReport:
     changes: tuple[SpecChange, ...] = field(default_factory=tuple)
 
-    def by_action(self, action: str) -> list[SpecChange]:
+    def by_action(self, action: ChangeAction) -> list[SpecChange]:
         return [c for c in self.changes if c.action == action]
 
     def to_dict(self) -> dict:
@@ -38,31 +59,31 @@ class ChangeReport:
         return {"changes": [asdict(c) for c in self.changes]}
 
 
+_DIRTY = (ChangeAction.REBUILD, ChangeAction.REBUILD_UPSTREAM, ChangeAction.ADDED)  # their readers follow
+_REBUILT = (*_DIRTY, ChangeAction.REMOVED)
+
+
 def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
     """`alter_statement(spec_info, column_info) -> sql` renders ADD COLUMN for the target (optional)."""
     changes: dict[str, SpecChange] = {}
     for spec in new.specs:
         before = old.spec(spec.name)
         if before is None:
-            changes[spec.name] = SpecChange(spec.name, "added", "new spec")
+            changes[spec.name] = SpecChange(spec.name, ChangeAction.ADDED, "new spec")
             continue
         changes[spec.name] = _direct_change(before, spec, alter_statement, new)
     for spec in old.specs:
         if new.spec(spec.name) is None:
-            changes[spec.name] = SpecChange(spec.name, "removed", "spec deleted; its table is left in place")
+            changes[spec.name] = SpecChange(spec.name, ChangeAction.REMOVED, "spec deleted; its table is left in place")
     for spec in new.specs:  # graph order: upstream first
         change = changes[spec.name]
-        if change.action in ("rebuild", "added", "removed", "rebuild_upstream"):
+        if change.action in _REBUILT:
             continue
-        dirty = [
-            d
-            for d in spec.depends_on
-            if changes.get(d) and changes[d].action in ("rebuild", "rebuild_upstream", "added")
-        ]
+        dirty = [d for d in spec.depends_on if changes.get(d) and changes[d].action in _DIRTY]
         if dirty and spec.kind == "model":
             changes[spec.name] = SpecChange(
                 spec.name,
-                "rebuild_upstream",
+                ChangeAction.REBUILD_UPSTREAM,
                 f"upstream changed: {', '.join(dirty)}",
                 change.table_change,
                 change.added_columns,
@@ -86,7 +107,7 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Mani
             )
         return SpecChange(
             after.name,
-            "rebuild",
+            ChangeAction.REBUILD,
             f"its table moves from {before.table} to {after.table}: made anew there and {made}; "
             f"{before.table} is left in place",
         )
@@ -95,7 +116,7 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Mani
     if before.primary_key and after.primary_key and before.primary_key != after.primary_key:
         # a table's grain: PostgreSQL and Redshift declare it as its PRIMARY KEY, which no ALTER changes here
         keyed = f"primary key ({', '.join(before.primary_key)}) → ({', '.join(after.primary_key)})"
-        table_change, alters, breaking = "breaking", (), (*breaking, keyed)
+        table_change, alters, breaking = TableChange.BREAKING, (), (*breaking, keyed)
     if after.kind == "source":
         found = _source_change(before, after, table_change, added, alters, breaking)
         if found is not None:
@@ -103,18 +124,18 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Mani
     elif before.fingerprint("data") != after.fingerprint("data"):
         return _model_change(after, table_change, added, alters, breaking, new)
     if before.fingerprint("physical") != after.fingerprint("physical"):
-        return SpecChange(after.name, "rebuild_physical", "Redshift distribution or sort keys changed")
+        return SpecChange(after.name, ChangeAction.REBUILD_PHYSICAL, "Redshift distribution or sort keys changed")
     if before.fingerprint("checks") != after.fingerprint("checks"):
-        return SpecChange(after.name, "recheck", "checks changed; the data does not")
+        return SpecChange(after.name, ChangeAction.RECHECK, "checks changed; the data does not")
     if before.fingerprint("metadata") != after.fingerprint("metadata"):
-        return SpecChange(after.name, "metadata", "descriptions or owners changed; nothing to rebuild")
-    return SpecChange(after.name, "unchanged", "")
+        return SpecChange(after.name, ChangeAction.METADATA, "descriptions or owners changed; nothing to rebuild")
+    return SpecChange(after.name, ChangeAction.UNCHANGED, "")
 
 
 def _source_change(
     before: SpecInfo,
     after: SpecInfo,
-    table_change: str,
+    table_change: TableChange,
     added: tuple[str, ...],
     alters: tuple[str, ...],
     breaking: tuple[str, ...],
@@ -124,7 +145,7 @@ def _source_change(
     if before.table_shape != after.table_shape:
         return SpecChange(
             after.name,
-            "rebuild",
+            ChangeAction.REBUILD,
             "its primary_key or load_mode changed: its staged rows were kept by the rule before, so its next "
             f"load fails until {reload}",
             table_change,
@@ -142,12 +163,19 @@ def _source_change(
             else f"its next load fails naming it until {reload}"
         )
         return SpecChange(
-            after.name, "rebuild", "columns changed", table_change, added, alters, breaking, remedy if breaking else ""
+            after.name,
+            ChangeAction.REBUILD,
+            "columns changed",
+            table_change,
+            added,
+            alters,
+            breaking,
+            remedy if breaking else "",
         )
     if before.fingerprint("data") != after.fingerprint("data"):
         return SpecChange(
             after.name,
-            "next_loads",
+            ChangeAction.NEXT_LOADS,
             "how its deliveries are read or kept changed (landing, de-duplication, conflicts, rejects): it applies "
             "to what is ingested and loaded from now on; nothing to rebuild",
         )
@@ -156,7 +184,7 @@ def _source_change(
 
 def _model_change(
     after: SpecInfo,
-    table_change: str,
+    table_change: TableChange,
     added: tuple[str, ...],
     alters: tuple[str, ...],
     breaking: tuple[str, ...],
@@ -165,13 +193,13 @@ def _model_change(
     """A model whose data changed, with what its next build does to its table."""
     reason = "columns, keys, history or SQL changed"
     if not table_change:
-        return SpecChange(after.name, "rebuild", reason)
+        return SpecChange(after.name, ChangeAction.REBUILD, reason)
     if after.materialization != "incremental":  # a table or view is made whole by every build
         return SpecChange(
             after.name,
-            "rebuild",
+            ChangeAction.REBUILD,
             reason,
-            table_change,
+            TableChange.REPLACED if table_change is TableChange.BREAKING else table_change,
             added,
             (),
             breaking,
@@ -179,12 +207,12 @@ def _model_change(
         )
     build = new.step(step_id(StepKind.BUILD, after.name))
     not_in_place = [c for c in added if build is None or build.addition(c) is None]
-    if table_change == "additive" and not_in_place:
+    if table_change is TableChange.ADDITIVE and not_in_place:
         breaking = tuple(
             f"{c} added to a table whose rows before cannot be filled in place (a time_range model)"
             for c in not_in_place
         )
-        table_change, alters = "breaking", ()
+        table_change, alters = TableChange.BREAKING, ()
     remedy = f"`elt run --full --select {after.name}` recreates the table and rebuilds it" if breaking else ""
     if breaking and after.keeps_history:
         remedy += (
@@ -196,18 +224,18 @@ def _model_change(
             "added in place: a version whose opening observation staging still holds gets the value; closed "
             "versions before, and a current one staging no longer observes, keep NULL in the new column(s)"
         )
-    return SpecChange(after.name, "rebuild", reason, table_change, added, alters, breaking, remedy)
+    return SpecChange(after.name, ChangeAction.REBUILD, reason, table_change, added, alters, breaking, remedy)
 
 
 def _table_change(
     before: SpecInfo, after: SpecInfo, alter_statement, rows_kept: bool = True
-) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+) -> tuple[TableChange, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(kind, added columns, ALTER statements, what makes it breaking). `rows_kept`: the table's
     rows stay across builds (a new column `nullable: false` has no value in them)."""
     old_cols = {c.name: c for c in before.columns}
     new_cols = {c.name: c for c in after.columns}
     if old_cols == new_cols:
-        return "", (), (), ()
+        return TableChange.NONE, (), (), ()
     added = [c for c in after.columns if c.name not in old_cols]
     breaking = (
         *(f"{n} removed" for n in old_cols if n not in new_cols),
@@ -219,9 +247,9 @@ def _table_change(
         ),
     )
     if breaking:
-        return "breaking", tuple(c.name for c in added), (), breaking
+        return TableChange.BREAKING, tuple(c.name for c in added), (), breaking
     alters = tuple(alter_statement(after, c) for c in added) if alter_statement else ()
-    return "additive", tuple(c.name for c in added), alters, ()
+    return TableChange.ADDITIVE, tuple(c.name for c in added), alters, ()
 
 
 def _retyped(old, new) -> str:
@@ -233,22 +261,22 @@ def _retyped(old, new) -> str:
 
 
 _LABELS = {
-    "added": "new",
-    "removed": "removed",
-    "rebuild": "rebuild",
-    "rebuild_upstream": "rebuild (upstream)",
-    "rebuild_physical": "rebuild on Redshift (physical layout)",
-    "recheck": "re-run checks",
-    "metadata": "metadata only",
-    "next_loads": "next loads only",
-    "unchanged": "unchanged",
+    ChangeAction.ADDED: "new",
+    ChangeAction.REMOVED: "removed",
+    ChangeAction.REBUILD: "rebuild",
+    ChangeAction.REBUILD_UPSTREAM: "rebuild (upstream)",
+    ChangeAction.REBUILD_PHYSICAL: "rebuild on Redshift (physical layout)",
+    ChangeAction.RECHECK: "re-run checks",
+    ChangeAction.METADATA: "metadata only",
+    ChangeAction.NEXT_LOADS: "next loads only",
+    ChangeAction.UNCHANGED: "unchanged",
 }
 
 
 def format_report(report: ChangeReport) -> str:
     lines = []
     for change in report.changes:
-        if change.action == "unchanged":
+        if change.action is ChangeAction.UNCHANGED:
             continue
         detail = f" — {change.reason}" if change.reason else ""
         table = f"; table change: {change.table_change}" if change.table_change else ""
@@ -261,6 +289,6 @@ def format_report(report: ChangeReport) -> str:
             table += f" ({change.remedy})"
         lines.append(f"{_LABELS[change.action]:<22} {change.name}{detail}{table}")
         lines += [f"{'':<22}   {sql}" for sql in change.alter_sql]
-    unchanged = len(report.by_action("unchanged"))
+    unchanged = len(report.by_action(ChangeAction.UNCHANGED))
     lines.append(f"{unchanged} spec(s) unchanged")
     return "\n".join(lines)

@@ -245,7 +245,8 @@ def test_compare_says_what_the_next_run_does_with_each_kind_of_change(tmp_path):
     edit(root / "models" / "mart_plans.yml", "COUNT(*) AS accounts", "COUNT(*) AS total")
     _, renamed = compile_fixture(root, "duckdb")
     change = {c.name: c for c in compare(old, renamed).changes}["mart_plans"]
-    assert change.table_change == "breaking" and change.remedy == "its next build recreates the table", change
+    assert change.table_change == "replaced" and change.remedy == "its next build recreates the table", change
+    assert "replaced (accounts removed" in format_report(compare(old, renamed)), "a table model is made whole anyway"
     assert "--full" not in format_report(compare(old, renamed))
 
     root = tmp_path / "q"
