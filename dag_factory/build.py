@@ -20,6 +20,7 @@ from dag_factory.tasks import spec_of as _spec_of
 from dag_factory.tasks import task_id
 from framework.compile.manifest import Manifest, StepInfo, StepKind
 from framework.settings import LocalSettings, RedshiftSettings, TargetSettings
+from framework.spec.model import SpecKind
 
 LAYERS = ("staging", "dimension", "fact", "mart")
 CALLABLES = "dag_factory.callables"
@@ -43,7 +44,7 @@ def _doc(manifest: Manifest) -> str:
         "| model | layer | description |",
         "| --- | --- | --- |",
     ]
-    lines += [f"| {s.name} | {s.layer} | {s.description.strip()} |" for s in manifest.specs if s.kind == "model"]
+    lines += [f"| {s.name} | {s.layer} | {s.description.strip()} |" for s in manifest.specs if s.kind is SpecKind.MODEL]
     return "\n".join(lines)
 
 
@@ -103,7 +104,7 @@ def build_dag(manifest: Manifest, settings: DagSettings):
             {
                 layer: TaskGroup(layer)
                 for layer in LAYERS
-                if any(s.layer == layer and s.kind == "model" for s in manifest.specs)
+                if any(s.layer == layer and s.kind is SpecKind.MODEL for s in manifest.specs)
             }
         )
         for step in manifest.steps:

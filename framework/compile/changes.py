@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from framework.compile.manifest import Manifest, SpecInfo, StepKind, step_id
+from framework.spec.model import Materialization, SpecKind
 
 
 class ChangeAction(StrEnum):
@@ -80,7 +81,7 @@ def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
         if change.action in _REBUILT:
             continue
         dirty = [d for d in spec.depends_on if changes.get(d) and changes[d].action in _DIRTY]
-        if dirty and spec.kind == "model":
+        if dirty and spec.kind is SpecKind.MODEL:
             changes[spec.name] = SpecChange(
                 spec.name,
                 ChangeAction.REBUILD_UPSTREAM,
@@ -97,7 +98,7 @@ def compare(old: Manifest, new: Manifest, alter_statement=None) -> ChangeReport:
 
 def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Manifest) -> SpecChange:
     if before.table != after.table:  # its layer's schema changed in pipeline.yml
-        made = "reloaded from the lake" if after.kind == "source" else "built whole"
+        made = "reloaded from the lake" if after.kind is SpecKind.SOURCE else "built whole"
         if after.keeps_history:
             made = (
                 "its versions copied from there, then built whole"
@@ -111,13 +112,15 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Mani
             f"its table moves from {before.table} to {after.table}: made anew there and {made}; "
             f"{before.table} is left in place",
         )
-    rows_kept = after.kind == "source" or after.materialization == "incremental"  # not rebuilt whole
+    rows_kept = (
+        after.kind is SpecKind.SOURCE or after.materialization is Materialization.INCREMENTAL
+    )  # not rebuilt whole
     table_change, added, alters, breaking = _table_change(before, after, alter_statement, rows_kept)
     if before.primary_key and after.primary_key and before.primary_key != after.primary_key:
         # a table's grain: PostgreSQL and Redshift declare it as its PRIMARY KEY, which no ALTER changes here
         keyed = f"primary key ({', '.join(before.primary_key)}) → ({', '.join(after.primary_key)})"
         table_change, alters, breaking = TableChange.BREAKING, (), (*breaking, keyed)
-    if after.kind == "source":
+    if after.kind is SpecKind.SOURCE:
         found = _source_change(before, after, table_change, added, alters, breaking)
         if found is not None:
             return found
@@ -194,7 +197,7 @@ def _model_change(
     reason = "columns, keys, history or SQL changed"
     if not table_change:
         return SpecChange(after.name, ChangeAction.REBUILD, reason)
-    if after.materialization != "incremental":  # a table or view is made whole by every build
+    if after.materialization is not Materialization.INCREMENTAL:  # a table or view is made whole by every build
         return SpecChange(
             after.name,
             ChangeAction.REBUILD,

@@ -38,7 +38,7 @@ def normalized_sql(spec: m.ModelSpec) -> str:
 
 
 def fingerprints(spec) -> dict[str, str]:
-    if spec.kind == "source":
+    if spec.kind is m.SpecKind.SOURCE:
         data = {
             "columns": _columns(spec.columns),
             "primary_key": spec.primary_key,

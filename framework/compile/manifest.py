@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
 
+from framework.spec.kinds import Materialization, SpecKind
 from framework.spec.targets import TARGET_CLASSES, AnyTarget, TargetType
 from framework.sql.kinds import LoadMethod, StatementKind
 from framework.sql.lineage import KeyScope
@@ -77,10 +78,10 @@ class FreshnessInfo:
 @dataclass(frozen=True)
 class SpecInfo:
     name: str
-    kind: str  # source | model
+    kind: SpecKind  # a source or a model
     layer: str  # staging for sources
     table: str  # schema.table
-    materialization: str
+    materialization: Materialization  # a source's staging table: TABLE
     columns: tuple[ColumnInfo, ...]
     depends_on: tuple[str, ...]
     fingerprints: tuple[tuple[str, str], ...]
@@ -237,7 +238,7 @@ class Manifest:
         """Every model that reads `name`, directly or through other models, in manifest order."""
         found: set[str] = {name}
         for spec in self.specs:  # specs are in dependency order: one pass closes the set
-            if spec.kind == "model" and found.intersection(spec.depends_on):
+            if spec.kind is SpecKind.MODEL and found.intersection(spec.depends_on):
                 found.add(spec.name)
         return tuple(s.name for s in self.specs if s.name in found and s.name != name)
 

@@ -187,7 +187,7 @@ def plan_project(project: m.Project, dialect: Dialect) -> Plan:
                     for c in spec.checks
                     if c.type is m.CheckType.RELATIONSHIPS
                     and c.to_spec != name
-                    and project.require(c.to_spec).kind == "model"
+                    and project.require(c.to_spec).kind is m.SpecKind.MODEL
                 }
             )
         )
@@ -372,7 +372,7 @@ def _check_targets(spec: m.ModelSpec) -> tuple[str, ...]:
 
 def _ready_step(project: m.Project, dep: str) -> str:
     """A model waits for a source's load, or for an upstream model's checks (errors block it)."""
-    return step_id(StepKind.LOAD if project.require(dep).kind == "source" else StepKind.CHECK, dep)
+    return step_id(StepKind.LOAD if project.require(dep).kind is m.SpecKind.SOURCE else StepKind.CHECK, dep)
 
 
 def _build_params(spec: m.ModelSpec) -> tuple[str, ...]:

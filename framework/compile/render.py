@@ -266,7 +266,7 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 kind=spec.kind,
                 layer="staging" if isinstance(spec, m.SourceSpec) else spec.layer.value,
                 table=f"{table.db}.{table.name}",
-                materialization="table" if isinstance(spec, m.SourceSpec) else spec.materialization.value,
+                materialization=m.Materialization.TABLE if isinstance(spec, m.SourceSpec) else spec.materialization,
                 columns=tuple(
                     ColumnInfo(c.name, str(c.type), c.nullable, plan.dialect.stored_type(c.type) if c.type else "")
                     for c in columns
@@ -280,7 +280,9 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 tags=() if isinstance(spec, m.SourceSpec) else spec.tags,
                 freshness=_freshness(spec),
                 kept_values=kept.get(name, ()),
-                changes_by=(scoping.change_column(name, project, scopes) or "") if spec.kind == "model" else "",
+                changes_by=(scoping.change_column(name, project, scopes) or "")
+                if spec.kind is m.SpecKind.MODEL
+                else "",
                 whole_because=dict(plan.whole).get(name, ""),
                 check_parents=tuple(
                     sorted(

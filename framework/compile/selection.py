@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from framework.compile.manifest import Manifest, StepInfo, StepKind
 from framework.errors import ConfigError
+from framework.spec.model import SpecKind
 
 LAYERS = ("staging", "dimension", "fact", "mart")  # framework.spec.model.Layer: a source is staging
 _SELECTOR = re.compile(r"^(?P<up>\+?)(?:(?P<method>[a-z_]+):)?(?P<value>[A-Za-z0-9_.-]+)(?P<down>\+?)\Z")
@@ -133,7 +134,7 @@ class Selection:
             return [n for n in self.names if (spec := manifest.spec(n)) is not None and spec.kind == kind]
 
         models, sources = named("model"), named("source")
-        total = sum(1 for s in manifest.specs if s.kind == "model")
+        total = sum(1 for s in manifest.specs if s.kind is SpecKind.MODEL)
         return (
             f"selected ({self.request.describe()}): {len(models)} of {total} model(s)"
             + (f" {', '.join(models)}" if models else "")
@@ -182,10 +183,10 @@ def _direct(manifest: Manifest, selector: Selector) -> set[str]:
         return {value}
     if selector.kind is SelectorKind.SOURCE:
         spec = manifest.spec(value)
-        if spec is not None and spec.kind != "source":
+        if spec is not None and spec.kind is not SpecKind.SOURCE:
             raise SelectionError(f"--select/--exclude '{selector}': '{value}' is a model; select it as '{value}'")
         if spec is None:
-            raise unknown("source", [s.name for s in specs if s.kind == "source"])
+            raise unknown("source", [s.name for s in specs if s.kind is SpecKind.SOURCE])
         return {value}
     if selector.kind is SelectorKind.TAG:
         tagged = {s.name for s in specs if value in s.tags}

@@ -85,9 +85,9 @@ def _columns(spec) -> Iterator[Diagnostic]:
 def _framework_columns(spec) -> tuple[str, ...]:
     """The columns the framework adds to a table: a model's the build that last wrote the row; a
     source's (ingest's and the load's) the batch, file, line and load that brought it."""
-    if spec.kind == "model" and spec.materialization is not m.Materialization.VIEW:
+    if spec.kind is m.SpecKind.MODEL and spec.materialization is not m.Materialization.VIEW:
         return (BUILD_SEQ.name,)
-    if spec.kind == "source":
+    if spec.kind is m.SpecKind.SOURCE:
         return (*(c.name for c in INGEST_COLUMNS), LOAD_SEQ.name)
     return ()
 

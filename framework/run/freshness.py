@@ -20,6 +20,7 @@ from framework.compile.manifest import InternalQuery, Manifest, SpecInfo
 from framework.execute.session import Session
 from framework.execute.steps import run_statement
 from framework.run.state import live_columns
+from framework.spec.model import SpecKind
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
@@ -61,7 +62,11 @@ def check_freshness(
     session (no warehouse file yet), every source never loaded."""
     now = now or utc_now()
     latest = _latest_loads(manifest, conn) if conn is not None else {}
-    return [_judge(spec, *latest.get(spec.name, (None, None)), now) for spec in manifest.specs if spec.kind == "source"]
+    return [
+        _judge(spec, *latest.get(spec.name, (None, None)), now)
+        for spec in manifest.specs
+        if spec.kind is SpecKind.SOURCE
+    ]
 
 
 def any_error(found: list[SourceFreshness]) -> bool:

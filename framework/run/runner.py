@@ -45,6 +45,7 @@ from framework.run.scheduler import Scheduler
 from framework.run.state import RunState, live_columns
 from framework.run.step_runners import STEP_RUNNERS, RunContext, defer_audit, inputs_changed_since_last_build
 from framework.settings import TargetSettings
+from framework.spec.model import Materialization, SpecKind
 
 # Statuses under their short names (tests and callers compare outcomes with these).
 OK, WARNED, FAILED = StepStatus.OK, StepStatus.WARNED, StepStatus.FAILED
@@ -128,7 +129,11 @@ def _drop_switched(conn: Session, manifest: Manifest, live: dict[str, dict[str, 
     }
     for spec in manifest.specs:
         kind = kinds.get(spec.table, "")
-        if spec.kind != "model" or not kind or ("VIEW" in kind) == (spec.materialization == "view"):
+        if (
+            spec.kind is not SpecKind.MODEL
+            or not kind
+            or ("VIEW" in kind) == (spec.materialization is Materialization.VIEW)
+        ):
             continue
         conn.execute(_drop_sql(manifest.target, spec.table, view="VIEW" in kind))
         live.pop(spec.table, None)  # gone now: a table made in its place is a lost one's
@@ -154,7 +159,7 @@ def _record_lost_tables(conn: Session, manifest: Manifest, live: dict[str, dict[
     ledger = next(s.table for s in manifest.internal if s.purpose == InternalQuery.LEDGER_FILES)
     if ledger not in live:  # a warehouse no run has set up: nothing can be lost
         return
-    gone = [s for s in manifest.specs if s.materialization != "view" and s.table not in live]
+    gone = [s for s in manifest.specs if s.materialization is not Materialization.VIEW and s.table not in live]
     if not gone:
         return
     state = RunState(manifest, conn, new_run_id())
@@ -162,7 +167,7 @@ def _record_lost_tables(conn: Session, manifest: Manifest, live: dict[str, dict[
     conn.execute("BEGIN TRANSACTION")
     try:
         for spec in gone:
-            if spec.kind == "source":
+            if spec.kind is SpecKind.SOURCE:
                 state.forget_loads(conn, spec.name)
                 # its readers' next builds are whole: the load that refills it counts past them
                 consumed = [last.consumed.get(spec.name, 0) for last in built.values()]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from framework.compile.manifest import SpecInfo
+from framework.spec.model import Materialization
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Scheduler:
         """A table model whose table was made for another shape (or an unknown one): its build
         recreates the table. Other builds keep their table: a table model refills it in place,
         so grants and the views on it survive."""
-        return spec.materialization == "table" and self.shapes.get(spec.name) != spec.table_shape
+        return spec.materialization is Materialization.TABLE and self.shapes.get(spec.name) != spec.table_shape
 
     def wants_checks(self, spec: str, parent_lost_rows: bool = False) -> bool:
         """A model's checks run when this run changed it, or when a parent its relationships

@@ -15,6 +15,7 @@ from framework.execute.steps import run_statement
 from framework.lake import Lake, LakeFile
 from framework.run.options import RunOrigin
 from framework.run.outcome import StepOutcome
+from framework.spec.model import Materialization, SpecKind
 from framework.sql.kinds import INVALIDATED, LOST, REFUSED, UNAUDITED
 
 # the fingerprints of the markers (framework.sql.kinds.MARKERS):
@@ -286,7 +287,7 @@ class RunState:
         for spec in self.manifest.specs:
             readers = [m for m in self.manifest.specs if spec.name in m.depends_on and m.name in last]
             consumed = [last[m.name].consumed.get(spec.name, 0) for m in readers]
-            if spec.kind == "model" or consumed:  # a source's rows: its reloads, once every reader has read them
+            if spec.kind is SpecKind.MODEL or consumed:  # a source's rows: its reloads, once every reader has read them
                 floor = min(consumed) if consumed else last[spec.name].seq if spec.name in last else 0
                 if floor:
                     params = {"pipeline": self.pipeline, "model": spec.name, "build_seq": floor}
@@ -365,7 +366,7 @@ class RunState:
         )
         missing = tuple(c.name for key, c in declared.items() if key not in live)
         extra = [names[key] for key in live if key not in declared]
-        if spec.materialization == "view":  # its columns, in order, are its query's
+        if spec.materialization is Materialization.VIEW:  # its columns, in order, are its query's
             if list(declared)[: len(live)] == list(live) and not retyped:
                 return Drift()  # the same columns, maybe more at the end: CREATE OR REPLACE VIEW takes it
             common = [key for key in declared if key in live]
@@ -377,7 +378,7 @@ class RunState:
         """(live, declared) when the table has a PRIMARY KEY other than its spec's: the grain
         changed (PostgreSQL would refuse the new rows, Redshift's planner trust a key no longer
         true). Only where the warehouse declares keys: DuckDB's tables have none."""
-        if spec.kind != "model" or not spec.primary_key:
+        if spec.kind is not SpecKind.MODEL or not spec.primary_key:
             return None
         if self._keys is None:
             self._keys = {}

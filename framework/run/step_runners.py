@@ -25,6 +25,7 @@ from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
 from framework.run.shapes import by_shape, lake_columns
 from framework.run.state import BuiltState, Drift, LastBuild, RunState, narrowed_texts, text_limits
+from framework.spec.model import Materialization, SpecKind
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, since_param
 
 
@@ -115,7 +116,7 @@ class RunContext:
     def gate(self) -> BatchGate:
         """Decided once per run, over the pending files of every source: batches load whole, in order."""
         if self._gate is None:
-            sources = {s.name: self.pending(s.name) for s in self.manifest.specs if s.kind == "source"}
+            sources = {s.name: self.pending(s.name) for s in self.manifest.specs if s.kind is SpecKind.SOURCE}
             pending = {f.batch_date for p in sources.values() for f in p.new}
             there = {f.key: f for p in sources.values() for f in p.everything()}
             loaded = {key for p in sources.values() for key in (*(f.key for f in p.loaded), *p.missing)}
@@ -136,7 +137,7 @@ class RunContext:
         file refused at ingest — may not load, or ''. Read the batch records only when a batch is
         unaccounted for (no file of it in the ledger or pending): an idle run lists their names
         and reads none."""
-        specs = [s.name for s in self.manifest.specs if s.kind == "source"]
+        specs = [s.name for s in self.manifest.specs if s.kind is SpecKind.SOURCE]
         if any(self.pending(name).new for name in specs):  # a load decides the gate anyway: another
             return self.gate().withholds(source)  # source's files may account for the refused batch
         known = {f.batch_date for name in specs for f in self.pending(name).everything()}
@@ -668,7 +669,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if ctx.scheduler.rebuild_reason(spec) is None and moved_from is None:
         return _outcome(step, StepStatus.UP_TO_DATE, time.perf_counter() - started)
     drift = ctx.state.drift(spec)
-    incremental = spec.materialization == "incremental"
+    incremental = spec.materialization is Materialization.INCREMENTAL
     additions = _in_place(step, drift) if incremental and not ctx.options.full else None
     # a table its state does not describe (its layer's schema changed, and it is there from
     # before; or its spec was deleted and is back) is made anew whatever its shape: not refused
@@ -722,7 +723,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     verdict: list[CheckOutcome] = []
     # a `table` model recording what its rebuild changed tells its readers which keys (not
     # "whole") — unless its table was recreated: the rows before are gone, not compared
-    recorded = spec.materialization == "table" and bool(spec.changes_by) and not reshape
+    recorded = spec.materialization is Materialization.TABLE and bool(spec.changes_by) and not reshape
     whole = scope.since is None and not recorded
 
     def audit_and_publish(conn: Session) -> None:
@@ -787,7 +788,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     if whole:
         ctx.whole_builds()[spec.name] = seq
     inserted, deleted = result.affected.get("INSERT", 0), result.affected.get("DELETE", 0)
-    refilled = spec.materialization == "table"  # every row replaced: all of them count as inserted
+    refilled = spec.materialization is Materialization.TABLE  # every row replaced: all of them count as inserted
     ties = int(result.reports.get("scd2_ties") or 0)
     return _outcome(
         step,
@@ -843,7 +844,7 @@ class _Scope:
 def _current(ctx: RunContext, name: str) -> int:
     """An input's counter now: a source's latest load, a model's latest build."""
     spec = ctx.manifest.spec(name)
-    if spec is not None and spec.kind == "source":
+    if spec is not None and spec.kind is SpecKind.SOURCE:
         return ctx.load_seqs().get(name, 0)
     last = ctx.built.last.get(name)
     return max(last.seq if last else 0, ctx.whole_builds().get(name, 0))
@@ -898,7 +899,7 @@ def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -
 def _recreated(spec: SpecInfo, moved_from: str | None, came_back: bool, carried: bool) -> str:
     """Why a build made its table or view anew, said once whatever its strategy (a first build has
     no old table to lose: nothing to say)."""
-    kind = "view" if spec.materialization == "view" else "table"
+    kind = "view" if spec.materialization is Materialization.VIEW else "table"
     versions = "; its versions copied from there" if carried else ""
     why = (
         f"made anew at {spec.table} (moved from {moved_from}, which is left in place{versions})"
@@ -914,12 +915,14 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
     """Restrict the build to the keys its inputs' changes affect, when that is sound; else the
     whole table, saying why (an incremental model only: others are whole by definition)."""
     if not step.scoped or spec.scope is None:
-        incremental = spec.materialization == "incremental"  # others are whole by definition: nothing to say
+        incremental = (
+            spec.materialization is Materialization.INCREMENTAL
+        )  # others are whole by definition: nothing to say
         unrecorded = [
             name
             for name in spec.depends_on
             if (upstream := ctx.manifest.spec(name)) is not None
-            and upstream.kind == "model"
+            and upstream.kind is SpecKind.MODEL
             and not upstream.changes_by
         ]
         because = spec.whole_because or (
@@ -954,13 +957,13 @@ def _build_scope(ctx: RunContext, spec: SpecInfo, step: StepInfo, whole_because:
         upstream = ctx.manifest.spec(name)
         if upstream is not None and upstream.snapshot:
             return _Scope(None, f"{name} is a snapshot that was replaced")
-        if upstream is not None and upstream.kind == "source" and ctx.whole_builds().get(name, 0) > since:
+        if upstream is not None and upstream.kind is SpecKind.SOURCE and ctx.whole_builds().get(name, 0) > since:
             return _Scope(None, f"{name} was reloaded from the lake (or a batch of it read whole again)")
         if spec.scope.path(name) is None:
             return _Scope(None, f"{name} changed and no key path leads from its rows to {spec.scope.column}")
         if (
             upstream is not None
-            and upstream.kind == "model"
+            and upstream.kind is SpecKind.MODEL
             and (not upstream.changes_by or ctx.whole_builds().get(name, 0) > since)
         ):
             return _Scope(None, f"{name} was rebuilt whole")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from framework.spec.kinds import Materialization, SpecKind
 from framework.spec.targets import AnyTarget
 from framework.spec.types import PortableType
 
@@ -22,12 +23,6 @@ class Layer(StrEnum):
     DIMENSION = "dimension"
     FACT = "fact"
     MART = "mart"
-
-
-class Materialization(StrEnum):
-    TABLE = "table"
-    INCREMENTAL = "incremental"
-    VIEW = "view"
 
 
 class IncrementalStrategy(StrEnum):
@@ -198,7 +193,7 @@ class SourceSpec:
     allow_empty_snapshot: bool = False  # full_refresh: may an empty snapshot replace the table?
     on_conflict: OnConflict = OnConflict.KEEP_LAST  # rows sharing a primary key but differing
 
-    kind = "source"
+    kind = SpecKind.SOURCE
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -264,7 +259,7 @@ class ModelSpec:
     redshift: RedshiftHints = RedshiftHints()
     checks: tuple[Check, ...] = ()
 
-    kind = "model"
+    kind = SpecKind.MODEL
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -298,7 +293,7 @@ class PipelineSpec:
     catchup: bool = False
     schemas: tuple[tuple[str, str], ...] = tuple(DEFAULT_SCHEMAS.items())
 
-    kind = "pipeline"
+    kind = SpecKind.PIPELINE
 
     def schema_for(self, layer: str) -> str:
         return dict(self.schemas)[layer]

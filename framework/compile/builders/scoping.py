@@ -406,7 +406,7 @@ def read_downstream(project: m.Project, scopes: dict[str, KeyScope]) -> dict[str
     return {
         name: kept.get(name, ())
         for name in sorted(starts)
-        if project.require(name).kind == "model" and change_column(name, project, scopes, starts) is not None
+        if project.require(name).kind is m.SpecKind.MODEL and change_column(name, project, scopes, starts) is not None
     }
 
 
@@ -522,7 +522,7 @@ def _changed_rows(
     values they held there before (`value_columns`)."""
     spec = project.require(name)
     since = exp.GT(
-        this=q.col(LOAD_SEQ.name if spec.kind == "source" else "build_seq"),
+        this=q.col(LOAD_SEQ.name if spec.kind is m.SpecKind.SOURCE else "build_seq"),
         expression=dialect.placeholder(since_param(name)),
     )
     pipeline = exp.EQ(this=q.col("pipeline"), expression=dialect.placeholder("pipeline"))

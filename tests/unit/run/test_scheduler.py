@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from framework.compile.manifest import SpecInfo
 from framework.run.scheduler import Scheduler
+from framework.spec.model import Materialization, SpecKind
 
 
 def spec(name: str, *depends_on: str, fingerprint: str = "f1", checks: str = "c1") -> SpecInfo:
     fingerprints = (("data", fingerprint), ("checks", checks))
-    return SpecInfo(name, "model", "dimension", f"dwh.{name}", "incremental", (), depends_on, fingerprints)
+    return SpecInfo(
+        name, SpecKind.MODEL, "dimension", f"dwh.{name}", Materialization.INCREMENTAL, (), depends_on, fingerprints
+    )
 
 
 def test_a_model_is_up_to_date_only_when_nothing_it_reads_changed():
