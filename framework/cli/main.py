@@ -126,14 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="audit every selected model's whole table: a build restricted to the keys a batch touched, "
         "and a model that is up to date, on its published rows",
     )
-    run.add_argument(
-        "--wait",
-        metavar="SECONDS",
-        type=float,
-        default=10.0,
-        help="how long to wait for a DuckDB warehouse another process has open (the dashboard's short "
-        "reads, another run) before giving up (default: 10)",
-    )
+    _wait_argument(run, "the dashboard's short reads, another run")
     run.add_argument(
         "--allow-partial",
         metavar="YYYY-MM-DD",
@@ -158,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     freshness.add_argument("--target", help="a target of pipeline.yml (default: its default_target)")
     freshness.add_argument("--warehouse", help="override the local target's DuckDB file")
     freshness.add_argument("--format", choices=("text", "json"), default="text")
+    _wait_argument(freshness, "a run writing it")
     freshness.set_defaults(handler=_cmd_freshness)
 
     bootstrap = sub.add_parser(
@@ -240,6 +234,17 @@ def main(argv: list[str] | None = None) -> int:
 def _interrupted() -> int:
     print("elt: interrupted; committed work is kept, the step in progress was rolled back", file=sys.stderr)
     return 130
+
+
+def _wait_argument(parser, holders: str) -> None:
+    parser.add_argument(
+        "--wait",
+        metavar="SECONDS",
+        type=float,
+        default=10.0,
+        help=f"how long to wait for a DuckDB warehouse another process has open ({holders}) before giving "
+        "up (default: 10)",
+    )
 
 
 def _iso_date(text: str) -> str:

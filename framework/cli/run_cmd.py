@@ -335,7 +335,7 @@ def cmd_freshness(args) -> int:
         if isinstance(target, LocalSettings) and not os.path.exists(target.database):
             found = check_freshness(manifest, None, now)  # no warehouse file yet: none is made
         else:
-            opened = open_warehouse(target)
+            opened = open_warehouse(target, wait_seconds=args.wait, read_only=True)
             try:
                 found = check_freshness(manifest, opened.session, now)
             finally:

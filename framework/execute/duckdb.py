@@ -73,18 +73,25 @@ def configure(conn, memory_limit: int | None = None, threads: int | None = None)
 
 
 def connect_duckdb(
-    path: str, wait_seconds: float = 0.0, *, memory_limit: int | None = None, threads: int | None = None
+    path: str,
+    wait_seconds: float = 0.0,
+    *,
+    memory_limit: int | None = None,
+    threads: int | None = None,
+    read_only: bool = False,
 ) -> DuckDBSession:
     """Open the warehouse file; with `wait_seconds`, wait that long for another writer to finish.
-    `memory_limit` (bytes) and `threads` configure the session (the target's settings)."""
+    `memory_limit` (bytes) and `threads` configure the session (the target's settings).
+    `read_only` shares the file with other readers (the dashboard), never with a writer."""
     import duckdb
 
     directory = os.path.dirname(os.path.abspath(path))
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            os.makedirs(directory, exist_ok=True)
-            conn = duckdb.connect(path)
+            if not read_only:
+                os.makedirs(directory, exist_ok=True)
+            conn = duckdb.connect(path, read_only=read_only)
             # Redshift sessions are UTC: timestamptz values and casts must not follow the host's TZ
             conn.execute("SET TimeZone = 'UTC'")
             configure(conn, memory_limit, threads)

@@ -78,10 +78,12 @@ def open_warehouse(
     settings: TargetSettings,
     *,
     wait_seconds: float = 0.0,
+    read_only: bool = False,
     lake: Lake | None = None,
     redshift_connect: Callable[[], Any] | None = None,
 ) -> OpenWarehouse:
     """`lake` and `redshift_connect` replace the defaults (in a DAG: from the Airflow connections).
+    `read_only` (a command that only reads) opens a DuckDB file beside other readers.
     A server that cannot be reached raises WarehouseUnreachable (transient); one that refuses the
     session for good (the server's terminal answer, e.g. authentication) a TerminalWarehouseError."""
     if isinstance(settings, LocalSettings):
@@ -89,7 +91,11 @@ def open_warehouse(
 
         return OpenWarehouse(
             connect_duckdb(
-                settings.database, wait_seconds, memory_limit=settings.duckdb_memory, threads=settings.threads
+                settings.database,
+                wait_seconds,
+                memory_limit=settings.duckdb_memory,
+                threads=settings.threads,
+                read_only=read_only,
             ),
             lake or lake_for(settings),
             settings.label,

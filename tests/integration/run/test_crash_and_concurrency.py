@@ -3,6 +3,7 @@ converges to the uninterrupted result; a second concurrent run is refused, never
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -157,6 +158,39 @@ def test_a_run_waits_for_a_reader_that_has_the_warehouse_open_for_a_moment(tmp_p
         reader.kill()
         reader.wait()
     assert table_digests(workspace.warehouse) == expected
+
+
+def test_freshness_reads_beside_the_dashboard_and_waits_for_a_writer(tmp_path, reference):
+    """`elt freshness` only reads: it opens the file read-only beside a reader such as the
+    dashboard, where it failed at once, and waits (--wait) for a writer (adversarial round 41)."""
+    ref_workspace, _ = reference
+    workspace = fresh(tmp_path, ref_workspace)
+    assert workspace.cli_run("--quiet").returncode == 0
+    freshness = ("freshness", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--format", "json")
+    reader = holding(workspace, read_only=True, seconds=30)
+    try:
+        beside = workspace.cli(*freshness)
+        assert beside.returncode in (0, 1), beside.stderr  # its verdicts: the sample's loads are "today"
+        assert {s["source"] for s in json.loads(beside.stdout)["sources"]} >= {"orders", "customers"}
+        assert reader.poll() is None, "it did not wait for the reader to let go"
+    finally:
+        reader.kill()
+        reader.wait()
+    writer = holding(workspace, read_only=False, seconds=2)
+    try:
+        waited = workspace.cli(*freshness, "--wait", "20")
+        assert waited.returncode in (0, 1), waited.stderr
+        assert writer.poll() is not None  # it waited for the writer
+    finally:
+        writer.kill()
+        writer.wait()
+    refused = holding(workspace, read_only=False, seconds=30)
+    try:
+        gave_up = workspace.cli(*freshness, "--wait", "1")
+        assert gave_up.returncode == 2 and "in use by another process (still, after waiting 1 s)" in gave_up.stderr
+    finally:
+        refused.kill()
+        refused.wait()
 
 
 FAILING = "  - {type: expression, name: only_sao_paulo, condition: \"state <> 'SP'\", severity: error}\n"
