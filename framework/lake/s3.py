@@ -195,16 +195,19 @@ class S3Lake(LakeRecords):
     def list_landing(self, bucket: str, landing_prefix: str, pattern: str) -> list[str]:
         """`s3://` paths of the objects under `landing_prefix` whose path below it matches the
         glob `pattern` as a folder's files match it (`landing_name_matches`): a pattern with a
-        `/` reaches into sub-folders, one without lists only the objects directly below."""
+        `/` reaches into sub-folders, one without matches only the objects directly below."""
+        below = f"s3://{bucket}/{landing_key_prefix(landing_prefix)}"
+        return [below + name for name in self.landing_objects(bucket, landing_prefix) if landing_name_matches(name, pattern)]
+
+    def landing_objects(self, bucket: str, landing_prefix: str) -> list[str]:
+        """The path below `landing_prefix` of every object under it, sub-folders included, sorted:
+        one listing that every source's pattern is matched against (`landing_name_matches`), and
+        what none matches is named as a landing folder's unmatched files are."""
         prefix = landing_key_prefix(landing_prefix)
-        nested = "/" in pattern
         found = []
         with self._errors("list landing", bucket, prefix):
-            listing = {"Bucket": bucket, "Prefix": prefix} | ({} if nested else {"Delimiter": "/"})
-            for page in self.client.get_paginator("list_objects_v2").paginate(**listing):
-                for obj in page.get("Contents", []):
-                    if landing_name_matches(obj["Key"][len(prefix) :], pattern):
-                        found.append(f"s3://{bucket}/{obj['Key']}")
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+                found += [obj["Key"][len(prefix) :] for obj in page.get("Contents", [])]
         return sorted(found)
 
     def download(self, path: str, local_dir: str, relative: str = "") -> str:

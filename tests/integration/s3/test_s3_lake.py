@@ -351,3 +351,38 @@ def test_local_lake_new_methods(tmp_path):
     assert json.load(open(location)) == {
         "entries": [{"url": path, "mandatory": True, "meta": {"content_length": os.path.getsize(path)}}]
     }
+
+
+def test_an_s3_landing_names_the_objects_no_source_matches_as_a_landing_folder_does(lake, s3, bucket, tmp_path):
+    """A delivery one folder too deep, or named for no source, is named on S3 as in a folder —
+    it was passed over in silence there (adversarial round 41)."""
+    from framework.ingest import ingest_pipeline
+    from framework.ingest.s3_landing import ingest_from_s3
+    from framework.lake.local import LocalLake
+    from framework.spec.project import load_project
+    from tests.conftest import OLIST
+
+    project, _ = load_project(str(OLIST))
+    sellers = (OLIST / "sample" / "olist_sellers_dataset.csv.gz").read_bytes()
+    delivered = {
+        "olist_sellers_dataset.csv.gz": sellers,  # matched: loaded
+        "2018-10/olist_sellers_dataset.csv.gz": sellers,  # a folder too deep for `olist_sellers_dataset*.csv*`
+        "sellers_extra.csv": b"seller_id\n",  # no source's name
+        "README.md": b"about",  # a landing folder's README, hidden files and folders are not deliveries
+        ".upload-in-progress": b"",
+        ".tmp/olist_sellers_dataset.csv.gz": sellers,
+    }
+    folder = tmp_path / "landing"
+    for name, body in delivered.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(body)
+        s3.put_object(Bucket=bucket, Key=f"drop/landing/{name}", Body=body)
+    s3.put_object(Bucket=bucket, Key="drop/landing/empty-folder/", Body=b"")  # a console's "folder"
+    from_s3 = ingest_from_s3(project, lake, bucket, "drop/landing", "2018-10-17")
+    from_folder = ingest_pipeline(project, str(folder), LocalLake(str(tmp_path / "lake")), "2018-10-17")
+    unmatched = ["2018-10/olist_sellers_dataset.csv.gz", "sellers_extra.csv"]
+    assert sorted(os.path.relpath(p, folder) for p in from_folder.unmatched) == unmatched
+    assert from_s3.unmatched == [f"s3://{bucket}/drop/landing/{name}" for name in unmatched]
+    assert [f.source for f in from_s3.files] == [f.source for f in from_folder.files] == ["sellers"]
+    only = ingest_from_s3(project, lake, bucket, "drop/landing", "2018-10-18", only={"sellers"})
+    assert only.unmatched == []  # a run for some sources cannot tell what the others would take
