@@ -179,7 +179,7 @@ def cmd_run(args) -> int:
     )
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
     try:
-        result = run_pipeline(args.pipeline, target, options, on_step=display)
+        result = run_pipeline(args.pipeline, target, options, on_step=display, on_batch=display.batch if display else None)
     except SpecError as err:
         from framework.diagnostics import format_text
 
@@ -213,6 +213,12 @@ class _StepPrinter:
         from rich.console import Console
 
         self.console = Console(highlight=False)
+
+    def batch(self, batch: str, number: int, of: int) -> None:
+        """A backlog run batch by batch: a line before each of its runs."""
+        what = f"batch {batch} on its own" if batch else "the rest"
+        why = " (SCD2 history reads a snapshot source: each snapshot is seen)" if number == 1 else ""
+        self.console.print(f"[bold]— run {number} of {of}: {what}{why}[/bold]", soft_wrap=True)
 
     def __call__(self, outcome) -> None:
         style = self.STYLE.get(outcome.status, "white")
@@ -317,6 +323,7 @@ def _as_json(result) -> dict:
         "warehouse": result.warehouse,
         "selected": list(result.selected) if result.selected is not None else None,
         "tables": result.tables,
+        "batches_run_one_by_one": list(result.batches),  # then the rest, in one run
         "steps": [asdict(o) for o in result.outcomes],
     }
 

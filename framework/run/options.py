@@ -27,6 +27,9 @@ class RunOptions:
     # --select/--exclude, parsed: resolved once against the manifest (run_pipeline); None: everything
     selection: SelectionRequest | None = None
     origin: RunOrigin | None = None  # the orchestrator's run this step belongs to (None: a run of its own)
+    # the latest batch to load ('' : any): a backlog that SCD2 history must see batch by batch is
+    # run one batch at a time (runner.run_pipeline), each run with its own batch as its batch time
+    through: str = ""
 
 
 @dataclass(frozen=True)

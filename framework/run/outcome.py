@@ -56,6 +56,8 @@ class RunResult:
     selected: tuple[str, ...] | None = None  # the specs a --select/--exclude run worked on (None: all)
     selection: str = ""  # what was selected, in words
     tables: dict[str, int] = field(default_factory=dict)  # schema.table → rows at the end of the run
+    # a backlog's batches run one at a time before the rest (SCD2 history reading a snapshot source)
+    batches: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -200,11 +200,18 @@ class Runner:
         self.context = RunContext(manifest, conn, lake, options, self.scheduler, self.state)
 
     def run(self) -> list[StepOutcome]:
+        self.prepare()
+        return self.run_steps()
+
+    def prepare(self) -> None:
+        """The tables made or upgraded, and the models' latest builds read: before any step."""
         self.state.live = ensure_tables(self.conn, self.manifest)
         built = self.state.built()
         self.state.mark_removed(self.conn, built)
         self.scheduler.built, self.scheduler.shapes = built.fingerprints, built.shapes
         self.context.built = built
+
+    def run_steps(self) -> list[StepOutcome]:
         outcomes = []
         idle: list[StepOutcome] = []  # steps that did nothing: logged together, in one transaction
         left_out = []
@@ -334,8 +341,11 @@ def run_pipeline(
     settings: TargetSettings,
     options: RunOptions,
     on_step: Callable[[StepOutcome], None] | None = None,
+    on_batch: Callable[[str, int, int], None] | None = None,
 ) -> RunResult:
-    """Run the pipeline at `root` on the target `settings` resolve (framework.settings)."""
+    """Run the pipeline at `root` on the target `settings` resolve (framework.settings).
+    A backlog that SCD2 history must see batch by batch (RunContext.history_backlog) is run one
+    batch at a time, as the DAG's daily runs would have: `on_batch(batch, n, of)` before each."""
     import dataclasses
 
     from framework.run.cache import manifest_for
@@ -349,7 +359,24 @@ def run_pipeline(
     try:
         claim_warehouse(opened, manifest.pipeline.name, exclusive=True)
         runner = Runner(manifest, opened.session, opened.lake, options, on_step, selection)
-        outcomes = runner.run()
+        runner.prepare()
+        backlog = runner.context.history_backlog(selection)
+        outcomes: list[StepOutcome] = []
+        for number, batch in enumerate(backlog, 1):
+            if on_batch is not None:
+                on_batch(batch, number, len(backlog) + 1)
+            one_batch = dataclasses.replace(options, batch_ts=datetime.datetime.fromisoformat(batch), through=batch)
+            runner = Runner(manifest, opened.session, opened.lake, one_batch, on_step, selection)
+            outcomes += runner.run()
+            if any(o.status is FAILED for o in outcomes):
+                break  # the later batches wait, as a DAG's later runs wait for a failed one
+        else:
+            if backlog:  # the rest, as the lake is now: a runner of its own, since the warehouse moved on
+                if on_batch is not None:
+                    on_batch("", len(backlog) + 1, len(backlog) + 1)
+                runner = Runner(manifest, opened.session, opened.lake, options, on_step, selection)
+                runner.prepare()
+            outcomes += runner.run_steps()
         tables = table_rows(manifest, opened.session)
     finally:
         opened.close()
@@ -364,6 +391,7 @@ def run_pipeline(
         selection.names if selection else None,
         selection.describe(manifest) if selection else "",
         tables,
+        tuple(backlog),
     )
 
 

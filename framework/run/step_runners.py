@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.compile.manifest import InternalQuery, Manifest, SpecInfo, StatementInfo, StepInfo, StepKind, step_id
+from framework.compile.selection import Selection
 from framework.errors import ConfigError, EltError, KeyCollision, TerminalWarehouseError
 from framework.execute.retry import is_transient, with_retries
 from framework.execute.session import Reconnects, Session
@@ -63,15 +64,66 @@ class RunContext:
     _counters: tuple[dict[str, int], dict[str, int]] | None = None
     _batch_time: datetime.datetime | None = None
     _records: dict[str, BatchRecord] | None = None
+    _later: dict[str, list[LakeFile]] = field(default_factory=dict)  # pending files past `through()`
 
     @property
     def pipeline(self) -> str:
         return self.manifest.pipeline.name
 
+    def through(self) -> str:
+        """The latest batch this run may load ('' for any): a run of a backlog's batch on its own
+        (`RunOptions.through`) sees the lake as it was then; a later batch waits for its run."""
+        return self.options.through
+
     def pending(self, source: str) -> Pending:
         if source not in self._pending:
-            self._pending[source] = pending_files(self.conn, self.manifest, self.lake, source)
+            found = pending_files(self.conn, self.manifest, self.lake, source)
+            through = self.through()
+            if through and any(f.batch_date > through for f in found.new):
+                self._later[source] = [f for f in found.new if f.batch_date > through]
+                found.new = [f for f in found.new if f.batch_date <= through]
+            self._pending[source] = found
         return self._pending[source]
+
+    def history_backlog(self, selection: Selection | None = None) -> list[str]:
+        """The batches, oldest first, to run one at a time before the rest: a snapshot source's
+        pending deliveries but its latest, when an SCD2 model reads it (directly or through other
+        models). One run over them loads the latest snapshot only, and the history would never
+        show what the others did — a key gone for a day, a value held for a day — as the DAG's
+        daily runs show it. Only a run that picks its own batch time (no --batch-date) does this;
+        --full reloads as of now; and a run of one batch does not recurse."""
+        if self.options.batch_ts is not LATEST_BATCH or self.options.full or self.options.through:
+            return []
+        chosen = (lambda name: name in selection) if selection is not None else (lambda name: True)
+        upstream: dict[str, set[str]] = {}
+        for spec in self.manifest.specs:  # graph order: a spec's inputs have their closure already
+            upstream[spec.name] = set(spec.depends_on).union(*(upstream.get(d, set()) for d in spec.depends_on))
+        read = {
+            name
+            for spec in self.manifest.specs
+            if spec.keeps_history and chosen(spec.name)
+            for name in upstream[spec.name]
+        }
+        snapshots = [s.name for s in self.manifest.specs if s.snapshot and s.name in read and chosen(s.name)]
+        if not snapshots:
+            return []
+        gate = self.gate()
+        batches = sorted(
+            {f.batch_date for name in snapshots for f in self.pending(name).new if gate.admits(f.batch_date)}
+        )
+        return batches[:-1]
+
+    def later(self, source: str) -> str:
+        """What of `source` waits for a later batch's run ('' when nothing does)."""
+        files = self._later.get(source, [])
+        if not files:
+            return ""
+        batches = sorted({f.batch_date for f in files})
+        named = batches[0] if len(batches) == 1 else f"{batches[0]} … {batches[-1]}"
+        return (
+            f"{len(files)} file(s) of batch {named} wait for the run of their batch (this one runs batch "
+            f"{self.through()})"
+        )
 
     def load_seqs(self) -> dict[str, int]:
         """Each source's latest load counter (updated as this run loads)."""
@@ -110,7 +162,9 @@ class RunContext:
     def batch_records(self) -> dict[str, BatchRecord]:
         """The lake's batch records, read once per run (the gate and the batch time both use them)."""
         if self._records is None:
-            self._records = self.lake.batch_records(self.pipeline)
+            through = self.through()
+            records = self.lake.batch_records(self.pipeline)
+            self._records = {batch: r for batch, r in records.items() if not through or batch <= through}
         return self._records
 
     def gate(self) -> BatchGate:
@@ -142,7 +196,8 @@ class RunContext:
             return self.gate().withholds(source)  # source's files may account for the refused batch
         known = {f.batch_date for name in specs for f in self.pending(name).everything()}
         known |= {batch_date_of(key) for name in specs for key in self.pending(name).missing}
-        if not self.lake.batch_dates(self.pipeline) - known:
+        through = self.through()
+        if not {batch for batch in self.lake.batch_dates(self.pipeline) if not through or batch <= through} - known:
             return ""
         return self.gate().withholds(source)
 
@@ -276,8 +331,12 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         if withheld:
             return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=withheld)
         passed = [n for src, n in ctx.gate().passed_over if src == source] if ctx.options.allow_partial else []
+        later = [ctx.later(source)] if ctx.later(source) else []
         return _outcome(
-            step, StepStatus.NOTHING_NEW, time.perf_counter() - started, detail="; ".join(["no new files", *passed])
+            step,
+            StepStatus.NOTHING_NEW,
+            time.perf_counter() - started,
+            detail="; ".join(["no new files", *passed, *later]),
         )
     gate = ctx.gate()
     admitted = [f for f in pending.new if gate.admits(f.batch_date)]
@@ -413,6 +472,8 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         detail += "; the ledger recorded them when the step was retried: the earlier attempt's commit went through"
     loaded = {f.batch_date for f in plan.load}
     detail += "".join(f"; {note}" for note in gate.partial if any(f"batch {b} " in note for b in loaded))
+    if ctx.later(source):
+        detail += f"; {ctx.later(source)}"
     waiting = len(pending.new) - len(admitted)
     # the batches before a refused one loaded; it still fails the load, as a run with nothing
     # else new does: a backlog run ending at a refused delivery is never green

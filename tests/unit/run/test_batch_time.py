@@ -139,3 +139,57 @@ def test_the_batch_time_is_the_latest_batch_the_run_may_load(tmp_path):
     empty.lake = LocalLake(str(tmp_path / "none"))
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     assert abs((empty.batch_time() - now).total_seconds()) < 5
+
+
+def test_a_backlog_of_snapshots_that_scd2_history_reads_is_run_batch_by_batch(tmp_path):
+    """Three days delivered before one `elt run`: one run over them loaded the latest snapshot
+    only, and member 3's day away (03-02) never reached the history (adversarial rounds 41 and
+    42). The run now runs each batch but the last on its own first, as the DAG's daily runs do."""
+    import json
+    import subprocess
+
+    root = project(tmp_path)
+    for day in DAYS:
+        ingest = [ELT, "ingest", str(root), "--batch-date", day, "--quiet"]
+        assert subprocess.run(ingest, cwd=tmp_path, env=cli_env(), capture_output=True).returncode == 0
+    done = subprocess.run([ELT, "run", str(root)], cwd=tmp_path, env=cli_env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert history(tmp_path) == replay(tmp_path / "daily")  # one run per day
+    assert "run 1 of 3: batch 2024-03-01 on its own" in done.stdout and "run 3 of 3: the rest" in done.stdout
+    assert "2 file(s) of batch 2024-03-02 … 2024-03-03 wait for the run of their batch" in done.stdout
+    with duckdb.connect(str(tmp_path / "warehouse" / "w.duckdb"), read_only=True) as conn:
+        runs = conn.execute("SELECT COUNT(DISTINCT run_id) FROM elt.run_log WHERE step = 'build:dim_roster'").fetchone()
+    assert runs == (3,)  # each its own run in the run log
+
+    again = project(tmp_path / "json")
+    for day in DAYS:
+        ingest = [ELT, "ingest", str(again), "--batch-date", day, "--quiet"]
+        assert subprocess.run(ingest, cwd=tmp_path / "json", env=cli_env(), capture_output=True).returncode == 0
+    told = subprocess.run(
+        [ELT, "run", str(again), "--format", "json"],
+        cwd=tmp_path / "json",
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(told.stdout)["batches_run_one_by_one"] == ["2024-03-01", "2024-03-02"]
+    assert history(tmp_path / "json") == history(tmp_path)
+
+
+def test_a_run_naming_its_batch_date_loads_a_backlog_as_one_batch(tmp_path):
+    """--batch-date (and a DAG run's logical date) names the run's batch: it is not split."""
+    import subprocess
+
+    root = project(tmp_path)
+    for day in DAYS:
+        ingest = [ELT, "ingest", str(root), "--batch-date", day, "--quiet"]
+        assert subprocess.run(ingest, cwd=tmp_path, env=cli_env(), capture_output=True).returncode == 0
+    done = subprocess.run(
+        [ELT, "run", str(root), "--batch-date", "2024-03-03"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "on its own" not in done.stdout, done.stdout
+    assert (3, "Faro", "2024-03-01 08:00:00", "9999-12-31 00:00:00") in history(tmp_path)  # its day away unseen
