@@ -179,7 +179,9 @@ def cmd_run(args) -> int:
     )
     display = None if (args.quiet or args.format == "json") else _StepPrinter()
     try:
-        result = run_pipeline(args.pipeline, target, options, on_step=display, on_batch=display.batch if display else None)
+        result = run_pipeline(
+            args.pipeline, target, options, on_step=display, on_batch=display.batch if display else None
+        )
     except SpecError as err:
         from framework.diagnostics import format_text
 

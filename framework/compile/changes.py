@@ -106,6 +106,11 @@ def _direct_change(before: SpecInfo, after: SpecInfo, alter_statement, new: Mani
                 else "built whole from what staging still holds (its columns changed too: the versions "
                 "staging no longer has are not carried; move it first, change it after, to keep them)"
             )
+        if after.keeps_history:  # the plan cannot see the warehouse: what a table there from before changes
+            made += (
+                f" — or, where {after.table} is the table it left there before, still of its shape, that one is "
+                "kept with its versions"
+            )
         return SpecChange(
             after.name,
             ChangeAction.REBUILD,

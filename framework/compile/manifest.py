@@ -105,6 +105,7 @@ class SpecInfo:
     # an SCD2 model: its table holds history its inputs may no longer hold (a table made anew
     # takes its versions along where it can, and says what it cannot)
     keeps_history: bool = False
+    surrogate_key: str = ""  # an SCD2 model's version key column (MD5 of its business key and valid_from)
     # a model table's PRIMARY KEY as its spec declares it (the grain; plus valid_from under SCD2),
     # on targets whose tables declare one (not DuckDB: Dialect.declare_primary_keys)
     primary_key: tuple[str, ...] = ()

@@ -296,6 +296,9 @@ def spec_infos(plan: Plan, project: m.Project) -> tuple[SpecInfo, ...]:
                 if isinstance(spec, m.ModelSpec)
                 else (),
                 keeps_history=isinstance(spec, m.ModelSpec) and isinstance(spec.history, m.Scd2),
+                surrogate_key=spec.keys.surrogate or ""
+                if isinstance(spec, m.ModelSpec) and isinstance(spec.history, m.Scd2)
+                else "",
                 primary_key=table_key(spec)
                 if isinstance(spec, m.ModelSpec) and plan.dialect.declare_primary_keys
                 else (),

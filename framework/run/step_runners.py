@@ -9,7 +9,7 @@ import datetime
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from framework.compile.manifest import InternalQuery, Manifest, SpecInfo, StatementInfo, StepInfo, StepKind, step_id
 from framework.compile.selection import Selection
@@ -28,6 +28,9 @@ from framework.run.shapes import by_shape, lake_columns
 from framework.run.state import BuiltState, Drift, LastBuild, RunState, narrowed_texts, text_limits
 from framework.spec.model import Materialization, SpecKind
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, since_param
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 
 @dataclass
@@ -753,17 +756,33 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 )
             ),
         )
-    reshape = (bool(drift) and additions is None) or ctx.scheduler.reshapes(spec) or moved_from is not None or came_back
+    # moved back onto the table it left there (kept in place when it moved), still of its shape: an
+    # SCD2 history is kept, joined by the versions written where it was since (round 41)
+    rejoined = moved_from is not None and spec.keeps_history and spec.table in (ctx.state.live or {}) and not drift
+    reshape = (
+        (bool(drift) and additions is None)
+        or ctx.scheduler.reshapes(spec)
+        or (moved_from is not None and not rejoined)
+        or came_back
+    )
     # A table model whose table has another shape, or an incremental one after drift with --full:
     # drop and recreate it in the build's own transaction (a failure keeps the old table). New
     # columns an incremental build can fill: added in place, in the same transaction.
     prelude = step.recreate if reshape else step.clear if ctx.options.full else additions or ()
-    carried = _carried_versions(ctx, spec, moved_from) if reshape else None
+    carried = (
+        _carried_versions(ctx, spec, moved_from)
+        if reshape
+        else _rejoined_versions(ctx, spec, moved_from)
+        if rejoined and moved_from is not None
+        else None
+    )
     if carried is not None:
         prelude = (*prelude, carried)
     first_build = spec.name not in ctx.built.last
     whole_because = (
-        f"its table moved from {moved_from}: made anew"
+        f"its table moved back from {moved_from} onto the one it left here"
+        if rejoined
+        else f"its table moved from {moved_from}: made anew"
         if moved_from
         else "its spec was deleted and is back: its table, left as it was then, is made anew"
         if came_back
@@ -869,6 +888,9 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 else "",
                 _recreated(spec, moved_from, came_back, carried is not None)
                 if reshape and prelude and not first_build
+                else f"moved back from {moved_from} onto the table it left here: its versions kept"
+                + (", with those written there since" if carried is not None else "")
+                if rejoined
                 else "",
                 "the model state recorded this build when the step was retried: the earlier attempt's commit "
                 "went through"
@@ -944,17 +966,54 @@ def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -
     from framework.compile.render import render_statement
     from framework.sql.dialects import get_dialect
 
-    def relation(name: str) -> exp.Table:
-        schema, table = name.split(".", 1)
-        return exp.Table(this=exp.to_identifier(table), db=exp.to_identifier(schema))
-
     names = [exp.to_identifier(c.name) for c in spec.columns]
     copy = exp.Insert(
-        this=exp.Schema(this=relation(spec.table), expressions=names),
-        expression=exp.select(*(exp.column(n.copy()) for n in names)).from_(relation(moved_from)),
+        this=exp.Schema(this=_relation(spec.table), expressions=names),
+        expression=exp.select(*(exp.column(n.copy()) for n in names)).from_(_relation(moved_from)),
     )
     sql = render_statement(get_dialect(ctx.manifest.target), copy)
     return StatementInfo(sql, "the versions of the table it moved from, copied", verb="INSERT", table=spec.table)
+
+
+def _rejoined_versions(ctx: RunContext, spec: SpecInfo, moved_from: str) -> StatementInfo | None:
+    """An SCD2 model moved back onto the table it left in place: the versions written where it
+    was meanwhile that this table lacks (by surrogate key: MD5 of the key and valid_from) are
+    added, when that table was built for its columns (the state recorded it); its whole build then re-chains them all, as a --full
+    build keeps them. None when there is nothing to take them from."""
+    if not spec.surrogate_key or ctx.built.shapes.get(spec.name) != spec.table_shape:
+        return None  # the table it was built at last was made for other columns
+    from sqlglot import exp
+
+    from framework.compile.render import render_statement
+    from framework.sql.dialects import get_dialect
+
+    surrogate = spec.surrogate_key
+    names = [exp.to_identifier(c.name) for c in spec.columns]
+    here, source = _relation(spec.table, "__here"), _relation(moved_from, "__there")
+    known = (
+        exp.select("1")
+        .from_(here)
+        .where(exp.EQ(this=exp.column(surrogate, "__here"), expression=exp.column(surrogate, "__there")))
+    )
+    copy = exp.Insert(
+        this=exp.Schema(this=_relation(spec.table), expressions=names),
+        expression=exp.select(*(exp.column(n.copy(), "__there") for n in names))
+        .from_(source)
+        .where(exp.Not(this=exp.Exists(this=known))),
+    )
+    sql = render_statement(get_dialect(ctx.manifest.target), copy)
+    return StatementInfo(sql, "the versions written where it was since, joined", verb="INSERT", table=spec.table)
+
+
+def _relation(name: str, alias: str = "") -> exp.Table:
+    from sqlglot import exp
+
+    schema, table = name.split(".", 1)
+    return exp.Table(
+        this=exp.to_identifier(table),
+        db=exp.to_identifier(schema),
+        alias=exp.TableAlias(this=exp.to_identifier(alias)) if alias else None,
+    )
 
 
 def _recreated(spec: SpecInfo, moved_from: str | None, came_back: bool, carried: bool) -> str:

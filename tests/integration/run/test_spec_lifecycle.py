@@ -137,7 +137,12 @@ def test_a_layer_moved_to_another_schema_and_back_equals_a_fresh_load(tmp_path, 
         "dimension": ("build:dim_member", "dwh.dim_member"),
     }[layer]
     assert f"moved from {origin}" in first[step].detail, first[step]
-    assert f"moved from {moved_to}." in back[step].detail, back[step]
+    if layer == "dimension":  # back onto the table it left, of its shape: kept with its versions (round 41)
+        assert f"moved back from {moved_to}.dim_member onto the table it left here: its versions kept, with those" in (
+            back[step].detail
+        ), back[step]
+    else:
+        assert f"moved from {moved_to}." in back[step].detail, back[step]
     if layer != "staging":  # it said "recreated for its spec's new shape" (adversarial round 35)
         assert f"table made anew at {moved_to}.{origin.split('.')[1]} (moved from {origin}" in first[step].detail
         assert "new shape" not in first[step].detail + back[step].detail
@@ -172,6 +177,36 @@ def test_an_scd2_dimension_moved_back_onto_an_older_table_of_another_shape_is_ma
     assert "table made anew at dwh.dim_member (moved from dim2.dim_member" in build.detail, build
     assert "its versions copied from there" in build.detail, build
     assert workspace.query(versions.format("dwh")) == moved
+
+
+def test_reverting_a_move_with_a_change_keeps_the_history_left_at_the_old_place(tmp_path):
+    """Adversarial round 41 (scd2_revert_schema_move_drops_history): one commit moved the
+    dimension and added a column (its history stayed behind, in place, as the plan said); its
+    revert made dwh.dim_member anew from staging, dropping every version but the latest. A model
+    moved back onto the table it left, of its shape, now keeps it with its versions."""
+    workspace = Workspace(tmp_path / "w", FIXTURES / "tiny_shop")
+    for day in (0, 1):
+        _deliver(workspace, tmp_path, day)
+        _run(workspace, day)
+    versions = "SELECT member_sk, member_id, tier, city, valid_from FROM {}.dim_member ORDER BY 2, 5"
+    history = workspace.query(versions.format("dwh"))
+    assert len(history) > len({row[1] for row in history}), "the fixture has members with several versions"
+    spec = workspace.pipeline / "models" / "dim_member.yml"
+    text = spec.read_text()
+    _schemas(workspace, dimension="dim2")
+    spec.write_text(
+        text.replace("         city,\n", "         city,\n         1 AS grade,\n").replace(
+            "  - {name: city, type: string}\n", "  - {name: city, type: string}\n  - {name: grade, type: integer}\n"
+        )
+    )
+    _run(workspace, 1)
+    assert len(workspace.query(versions.format("dim2"))) < len(history)  # what staging still holds
+    _schemas(workspace)
+    spec.write_text(text)  # the commit reverted
+    build = _run(workspace, 2)["build:dim_member"]
+    assert "moved back from dim2.dim_member onto the table it left here: its versions kept" in build.detail, build
+    kept = workspace.query(versions.format("dwh"))
+    assert set(history) <= set(kept), "a version of the history was lost"
 
 
 def test_plan_compare_names_a_table_that_moves(tmp_path):
