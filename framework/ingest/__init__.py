@@ -151,8 +151,11 @@ def ingest_pipeline(
     # the first and before a later one: loaded together, the latest version wins a key.
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
     versions = {p: stamp for _, p in jobs if seen[p].path in consumed}
+    # a file in a sub-folder is named by its path below the landing folder: `2024-01/orders.csv`
+    # and `2024-02/orders.csv` are two files, in their rows' `_source_file` and in the lake
+    relative = {p: os.path.relpath(p, landing_dir).replace(os.sep, "/") for _, p in jobs}
     clashes = _lake_name_clashes(
-        lake, pipeline.name, jobs, versions, batch_date, {p: seen[p].path for _, p in jobs}, consumed
+        lake, pipeline.name, jobs, versions, batch_date, {p: seen[p].path for _, p in jobs}, consumed, relative
     )
     refused += [FileResult(s.name, p, error=clashes[p]) for s, p in jobs if p in clashes]
     jobs = [(s, p) for s, p in jobs if p not in clashes]
@@ -169,11 +172,15 @@ def ingest_pipeline(
         share = memory_limit // processes if memory_limit is not None else None
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             results = pool.starmap(
-                _ingest_job, [(pipeline.name, s, p, lake, batch_date, share, versions.get(p, "")) for s, p in jobs]
+                _ingest_job,
+                [(pipeline.name, s, p, lake, batch_date, share, versions.get(p, ""), relative[p]) for s, p in jobs],
             )
     elif jobs:  # one DuckDB for all: opening one costs ~15 ms, a day's small files little more each
         with tempfile.TemporaryDirectory(prefix="elt-ingest-") as spill, _duckdb(memory_limit, spill) as con:
-            results = [_ingest_one(con, pipeline.name, s, p, lake, batch_date, versions.get(p, "")) for s, p in jobs]
+            results = [
+                _ingest_one(con, pipeline.name, s, p, lake, batch_date, versions.get(p, ""), relative[p])
+                for s, p in jobs
+            ]
     else:
         results = []
     for result in results:
@@ -203,7 +210,8 @@ def ingest_pipeline(
                     else LandingRecord(identity.path, identity.size, identity.checksum, batch_date, key)
                 )
                 lake.write_landing_record(pipeline.name, record)
-        lake.write_batch_record(pipeline.name, batch_record(lake, pipeline.name, batch_date, report))
+        below = {p: os.path.relpath(p, landing_dir).replace(os.sep, "/") for p in seen}
+        lake.write_batch_record(pipeline.name, batch_record(lake, pipeline.name, batch_date, report, below))
     report.files = sorted(report.files + skipped + restored, key=lambda r: (r.source, r.landing_path))
     return report
 
@@ -261,7 +269,8 @@ def _restore(lake: Lake, pipeline: str, lost: list[tuple[m.SourceSpec, str, Land
     with tempfile.TemporaryDirectory(prefix="elt-ingest-") as spill, _duckdb(None, spill) as con:
         for source, path, record, why in lost:
             version = _version_of(record.lake_key)
-            result = _ingest_one(con, pipeline, source, path, lake, record.batch_date, version)
+            named = record.lake_key.rsplit("/", 1)[-1]  # the very lake file, however it was named then
+            result = _ingest_one(con, pipeline, source, path, lake, record.batch_date, version, lake_file=named)
             if not result.error:
                 result.notes.append(f"{why}: ingested again into batch {record.batch_date}")
             results.append(result)
@@ -309,16 +318,28 @@ def _name_in_batch_records(
         _amend_batch_record(lake, pipeline, batch_date, [(f.key, lake.row_count(f.path), f.checksum) for f in found])
 
 
-def batch_record(lake: Lake, pipeline: str, batch_date: str, report: IngestReport) -> BatchRecord:
+def batch_record(
+    lake: Lake, pipeline: str, batch_date: str, report: IngestReport, below: dict[str, str] | None = None
+) -> BatchRecord:
     """The batch's record after this ingest, merged with an earlier ingest of the same batch: a
-    file refused before stays refused until a later ingest of it succeeds (by landing file name),
-    so re-ingesting just the corrected file completes the batch — and nothing else can."""
+    file refused before stays refused until a later ingest of it succeeds, so re-ingesting just
+    the corrected file completes the batch — and nothing else can. A refused file is recorded
+    by its path below the landing folder (`below`: landing file → that path), the same from one
+    ingest to the next, on S3 too; a record written before named it by its whole local path,
+    told apart by its name only."""
+    below = below or {}
+
+    def named(path: str) -> str:
+        return below.get(path) or os.path.basename(path)
+
     before = lake.batch_records(pipeline).get(batch_date)
-    done = {os.path.basename(r.landing_path) for r in report.files if not r.error}
-    failed = {
-        os.path.basename(f[0]): f for f in (before.failed if before else ()) if os.path.basename(f[0]) not in done
-    }
-    failed.update({os.path.basename(r.landing_path): (r.landing_path, r.error, r.source) for r in report.failed})
+    done = {named(r.landing_path) for r in report.files if not r.error}
+    failed = {}
+    for entry in before.failed if before else ():
+        earlier = os.path.basename(entry[0]) if os.path.isabs(entry[0]) else entry[0]
+        if earlier not in (done if not os.path.isabs(entry[0]) else {d.rsplit("/", 1)[-1] for d in done}):
+            failed[earlier] = entry
+    failed.update({named(r.landing_path): (named(r.landing_path), r.error, r.source) for r in report.failed})
     files = {key: (key, rows, checksum) for key, rows, checksum in (before.files if before else ())}
     for result in report.files:
         described = lake.describe(result.lake_path) if not result.error else None
@@ -335,16 +356,25 @@ def _ingest_job(
     batch_date: str,
     memory_limit: int | None,
     version: str,
+    relative: str,
 ) -> FileResult:
     with tempfile.TemporaryDirectory(prefix="elt-ingest-") as spill, _duckdb(memory_limit, spill) as con:
-        return _ingest_one(con, pipeline, source, path, lake, batch_date, version)
+        return _ingest_one(con, pipeline, source, path, lake, batch_date, version, relative)
 
 
 def _ingest_one(
-    con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str, version: str
+    con,
+    pipeline: str,
+    source: m.SourceSpec,
+    path: str,
+    lake: Lake,
+    batch_date: str,
+    version: str,
+    relative: str = "",
+    lake_file: str = "",
 ) -> FileResult:
     try:
-        return ingest_file(con, pipeline, source, path, lake, batch_date, version)
+        return ingest_file(con, pipeline, source, path, lake, batch_date, version, relative, lake_file)
     except IngestError as err:
         return FileResult(source.name, path, error=str(err))
 
@@ -374,6 +404,7 @@ def _lake_name_clashes(
     batch_date: str,
     identity: dict[str, str],
     consumed: dict[str, LandingRecord],
+    relative: dict[str, str],
 ) -> dict[str, str]:
     """Landing file → why it is refused, for files that would become the same lake file as
     another landing file of their source and batch (`items.csv` and `items.csv.gz`, or
@@ -383,7 +414,8 @@ def _lake_name_clashes(
     taken = {record.lake_key: record.path for record in consumed.values() if record.batch_date == batch_date}
     claims: dict[str, list[str]] = {}
     for source, path in jobs:
-        key = lake_key(lake.batch_file(pipeline, source.name, batch_date, lake_name(path, versions.get(path, ""))))
+        name = lake_name(relative[path], versions.get(path, ""))
+        key = lake_key(lake.batch_file(pipeline, source.name, batch_date, name))
         claims.setdefault(key, []).append(path)
     why = {}
     for key, paths in claims.items():
@@ -395,16 +427,18 @@ def _lake_name_clashes(
             if rivals:
                 why[path] = (
                     f"{path}: becomes lake file {key.rsplit('/', 1)[-1]} of batch {batch_date}, as "
-                    f"{' and '.join(rivals)} does: a lake file is named after its landing file without its "
-                    "folder and extension, and one would replace the other's rows. Rename one landing file"
+                    f"{' and '.join(rivals)} does: a lake file is named after its landing file's path without "
+                    "its extension (a sub-folder's `/` as `__`), and one would replace the other's rows. Rename "
+                    "one landing file"
                 )
     return why
 
 
 def lake_name(landing_path: str, version: str = "") -> str:
-    """The lake file's name: the landing file's, as Parquet; `version` tells apart a new version
-    of a landing file ingested before (the time it was ingested)."""
-    name = os.path.basename(landing_path)
+    """The lake file's name: the landing file's path below the landing folder (`a/b.csv` →
+    `a__b`), as Parquet; `version` tells apart a new version of a landing file ingested before
+    (the time it was ingested)."""
+    name = landing_path.replace(os.sep, "/").strip("/").replace("/", "__")
     for suffix in (".gz", ".csv", ".parquet", ".txt"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
@@ -473,8 +507,19 @@ def _first_line_longer_than(path: str, limit: int) -> str:
 
 
 def ingest_file(
-    con, pipeline: str, source: m.SourceSpec, path: str, lake: Lake, batch_date: str, version: str = ""
+    con,
+    pipeline: str,
+    source: m.SourceSpec,
+    path: str,
+    lake: Lake,
+    batch_date: str,
+    version: str = "",
+    relative: str = "",
+    lake_file: str = "",
 ) -> FileResult:
+    """One landing file into the lake. `relative`: its path below the landing folder read (its
+    name when ''), which names its rows' `_source_file` and its lake file (`lake_name`);
+    `lake_file`: the lake file's name as recorded before (a lost lake file ingested again)."""
     import duckdb
 
     from framework.ingest import reading
@@ -504,10 +549,11 @@ def ingest_file(
             f"{100 * source.max_reject_fraction:g}%: nothing loaded. "
             f"First: {first}"
         )
-    name = lake_name(path, version)
+    delivered_as = relative or os.path.basename(path)
+    name = lake_file or lake_name(delivered_as, version)
     with tempfile.TemporaryDirectory() as tmp:
         local = os.path.join(tmp, name)
-        delivered = os.path.basename(path) + (f" (version {version})" if version else "")
+        delivered = delivered_as + (f" (version {version})" if version else "")
         result.rows = reading.write_good_rows(con, source, local, batch_date, delivered, at)
         lake_path = lake.batch_file(pipeline, source.name, batch_date, name)
         lake.put(local, lake_path)

@@ -107,7 +107,7 @@ def not_as_ingested(
 def _what_is_missing(batch: str, record: BatchRecord | None) -> str:
     if record is None:
         return f"batch {batch} has no batch record: an ingest may still be writing it"
-    # an ingest error names its file first already
-    refused = "; ".join(why if why.startswith(file) else f"{file}: {why}" for file, why, _ in record.failed[:3])
+    # an ingest error names its file (its whole path, its line) first already
+    refused = "; ".join(why if file in why.split(" ", 1)[0] else f"{file}: {why}" for file, why, _ in record.failed[:3])
     more = f" (and {len(record.failed) - 3} more)" if len(record.failed) > 3 else ""
     return f"batch {batch} is incomplete, {len(record.failed)} file(s) refused at ingest — {refused}{more}"

@@ -262,6 +262,42 @@ def test_two_landing_files_that_would_become_one_lake_file_are_refused(shop):
     assert_nothing_lost(shop)
 
 
+def test_files_of_one_name_in_two_sub_folders_are_two_files(shop):
+    """Adversarial round 41 (landing_same_name_subfolders_refused): with the README's pattern
+    `2024-*/orders_*.csv`, `2024-01/x.csv` and `2024-02/x.csv` both became lake file `x.parquet`:
+    both refused, the batch record listing one of them, and `_source_file` could not tell them
+    apart. A file is now named by its path below the landing folder."""
+    members = shop.pipeline / "sources" / "members.yml"
+    members.write_text(members.read_text().replace("path: members_*.csv", "path: 2024-*/members_*.csv"))
+    folder = shop.folder / "landing2"
+    landing(folder / "2024-01", "members_x.csv", [HEADER, "7;g@x;gold;Faro;2024-01-02 10:00:00"])
+    landing(folder / "2024-02", "members_x.csv", [HEADER, "8;h@x;gold;Braga;2024-01-02 10:00:00"])
+    report = shop.ingest(folder, "2024-01-02", only={"members"})
+    assert not report.failed, [f.error for f in report.failed]
+    lake = sorted(p.name for p in (shop.lake / "tiny_shop" / "members" / "batch_date=2024-01-02").iterdir())
+    assert lake == ["2024-01__members_x.parquet", "2024-02__members_x.parquet"]
+    assert shop.run().ok
+    assert shop.query("SELECT member_id, _source_file FROM staging.members WHERE member_id > 6 ORDER BY 1") == [
+        (7, "2024-01/members_x.csv"),
+        (8, "2024-02/members_x.csv"),
+    ]
+    for month in ("2024-03", "2024-04"):  # two refused files of one name: both named in the batch record
+        landing(folder / month, "members_y.csv", ["member_id,email"])
+    refused = shop.ingest(folder, "2024-01-03", only={"members"})
+    assert sorted(os.path.relpath(f.landing_path, folder) for f in refused.failed) == [
+        "2024-03/members_y.csv",
+        "2024-04/members_y.csv",
+    ]
+    from framework.lake.local import LocalLake
+
+    record = LocalLake(str(shop.lake)).batch_records("tiny_shop")["2024-01-03"]
+    assert not record.complete and [f[0] for f in record.failed] == ["2024-03/members_y.csv", "2024-04/members_y.csv"]
+    landing(folder / "2024-03", "members_y.csv", [HEADER, "9;i@x;gold;Faro;2024-01-03 10:00:00"])
+    shop.ingest(folder, "2024-01-03", only={"members"})
+    record = LocalLake(str(shop.lake)).batch_records("tiny_shop")["2024-01-03"]
+    assert [f[0] for f in record.failed] == ["2024-04/members_y.csv"], "the other is still refused"
+
+
 def test_a_file_without_a_header_is_read_by_position(shop):
     """Adversarial round 20 (header_false_ignored): `header: false` passed lint, then ingest read
     the first row as the header and refused the file."""
