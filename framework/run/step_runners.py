@@ -49,6 +49,7 @@ class RunContext:
     # any column (a load that brought rows, a build that cannot tell), else (the key column its
     # build recorded changes by, how many keys it lost, whether any row changed)
     removed: dict[str, tuple[str, int, bool] | None] = field(default_factory=dict)
+    loaded_through: str = ""  # the latest batch this run's loads read files of
 
     def may_dangle(self, parent: str, column: str) -> bool:
         """Whether rows referencing `parent.column` may have lost their parent in this run."""
@@ -437,6 +438,7 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=damaged)
         return _failed(step, started, err)
     ctx.load_seqs()[source] = seq
+    ctx.loaded_through = max([ctx.loaded_through, *(f.batch_date for f in reading)])
     if rewritten:
         ctx.whole_builds()[source] = seq
     read, kept = result.reports.get("rows_read", 0), result.reports.get("rows_kept", 0)
@@ -900,6 +902,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 "kept for each (the larger tracked values: the same on every run and target)"
                 if ties
                 else "",
+                _closed_before(ctx, step),
             )
             if part
         ),
@@ -973,6 +976,20 @@ def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -
     )
     sql = render_statement(get_dialect(ctx.manifest.target), copy)
     return StatementInfo(sql, "the versions of the table it moved from, copied", verb="INSERT", table=spec.table)
+
+
+def _closed_before(ctx: RunContext, step: StepInfo) -> str:
+    """An SCD2 build closing absent keys at a batch time named before a batch this run loaded
+    (`elt run --batch-date` earlier than the delivery): said, as the history says it (round 42)."""
+    if "batch_ts" not in step.params or ctx.options.batch_ts is LATEST_BATCH:
+        return ""
+    batch = ctx.batch_time()
+    if not ctx.loaded_through or ctx.loaded_through <= batch.date().isoformat():
+        return ""
+    return (
+        f"keys absent from the batch are closed at {batch:%Y-%m-%d %H:%M}, the run's --batch-date, though it loaded "
+        f"batch {ctx.loaded_through}: name that batch's date, or none (the latest batch loaded)"
+    )
 
 
 def _rejoined_versions(ctx: RunContext, spec: SpecInfo, moved_from: str) -> StatementInfo | None:

@@ -193,3 +193,27 @@ def test_a_run_naming_its_batch_date_loads_a_backlog_as_one_batch(tmp_path):
     )
     assert done.returncode == 0 and "on its own" not in done.stdout, done.stdout
     assert (3, "Faro", "2024-03-01 08:00:00", "9999-12-31 00:00:00") in history(tmp_path)  # its day away unseen
+
+
+def test_a_batch_date_named_before_the_batch_a_run_loads_is_said_in_the_build(tmp_path):
+    """Adversarial round 42 (run_batch_date_before_batch): `--batch-date 2024-03-01` over the
+    03-02 snapshot closed member 3 at 03-01 00:00, silently. The build now says what it did."""
+    import json
+    import subprocess
+
+    root = project(tmp_path)
+    for day in ("2024-03-01", "2024-03-02"):
+        ingest = [ELT, "ingest", str(root), "--batch-date", day, "--quiet"]
+        assert subprocess.run(ingest, cwd=tmp_path, env=cli_env(), capture_output=True).returncode == 0
+    done = subprocess.run(
+        [ELT, "run", str(root), "--batch-date", "2024-03-01", "--format", "json"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+    )
+    build = next(s for s in json.loads(done.stdout)["steps"] if s["step"] == "build:dim_roster")
+    assert (
+        "keys absent from the batch are closed at 2024-03-01 00:00, the run's --batch-date, though it loaded batch "
+        "2024-03-02" in build["detail"]
+    ), build
