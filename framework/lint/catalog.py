@@ -271,7 +271,8 @@ RULES: tuple[Rule, ...] = (
         "W505",
         "option without effect",
         "An option the spec's other choices make moot: `incremental.keys_from` on a time_range model, "
-        "`allow_empty_snapshot` on a source that is not a snapshot (load_mode other than full_refresh).",
+        "`allow_empty_snapshot` on a source that is not a snapshot (load_mode other than full_refresh), "
+        "`landing.csv` on a parquet source.",
     ),
 )
 

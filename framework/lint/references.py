@@ -150,6 +150,16 @@ def _options_without_effect(project: m.Project) -> Iterator[Diagnostic]:
                 key=True,
             )
     for source in project.sources:
+        if source.landing.format is m.FileFormat.PARQUET and source.landing.csv != m.CsvOptions():
+            yield _diag(
+                source,
+                ("landing", "csv"),
+                "W505",
+                "landing.csv has no effect on a parquet source: a Parquet file carries its own types, nulls "
+                "and encoding (UTF-8)",
+                hint="Remove it, or set landing.format: csv if the files are CSV.",
+                key=True,
+            )
         if source.allow_empty_snapshot and source.load_mode is not m.LoadMode.FULL_REFRESH:
             yield _diag(
                 source,

@@ -91,8 +91,8 @@ def function_problems(tree: exp.Expr, text: str) -> list[FunctionProblem]:
                 FunctionProblem(
                     node,
                     f"{entry.name} depends on when the model runs: the same data must give the same rows",
-                    "Use a date of the data instead (e.g. the latest purchase date, or the ingest "
-                    "column _batch_date of a source).",
+                    "Use a value of the data instead: for a date, one the data holds (the latest date of a "
+                    "column, or a source's ingest column _batch_date); for a sample, a hash of a key.",
                 )
             )
         elif isinstance(node, exp.Anonymous) and not entry.accepts(len(node.expressions)):

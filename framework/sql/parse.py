@@ -280,7 +280,36 @@ def node_position(sql: m.SqlText, node: exp.Expr | None) -> tuple[int, int]:
     """Where a parsed node starts in the file that holds `sql` (its earliest token)."""
     if node is None:
         return sql.file_position(1, 1)
-    return sql.file_position(*offset_position(sql.text, first_offset(node)))
+    offset = first_offset(node)
+    if not offset and not _positioned(node):
+        offset = _written_at(sql.text, node)
+    return sql.file_position(*offset_position(sql.text, offset))
+
+
+# the words a node sqlglot parses without a token position may be written as (a keyword function)
+_SPELLINGS = {
+    "CurrentDate": ("CURRENT_DATE",),
+    "CurrentTimestamp": ("CURRENT_TIMESTAMP", "SYSDATE", "GETDATE", "LOCALTIMESTAMP", "NOW"),
+    "CurrentTime": ("CURRENT_TIME", "LOCALTIME"),
+}
+
+
+def _positioned(node: exp.Expr) -> bool:
+    return any("start" in (getattr(n, "meta", None) or {}) for n in node.walk())
+
+
+def _written_at(text: str, node: exp.Expr) -> int:
+    """A node without a position (CURRENT_DATE: a keyword, no token kept): where its word is
+    written, after where its nearest positioned ancestor starts (that start when not found)."""
+    import re
+
+    parent, start = node.parent, 0
+    while parent is not None and not (start := first_offset(parent)):
+        parent = parent.parent
+    words = _SPELLINGS.get(type(node).__name__, (node.key.upper(),))
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    found = pattern.search(text, start)
+    return found.start() if found else start
 
 
 def cte_names(query: exp.Expr) -> set[str]:

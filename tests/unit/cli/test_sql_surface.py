@@ -95,8 +95,8 @@ ROWS += [
         CONDITION,
         'condition: "amount > 0 AND purchased_at < GETDATE()"',
         "models/fact_purchase.yml:19:89: E409 checks[2].condition: GETDATE depends on when the model runs: the same "
-        "data must give the same rows. Use a date of the data instead (e.g. the latest purchase date, or the ingest "
-        "column _batch_date of a source).",
+        "data must give the same rows. Use a value of the data instead: for a date, one the data holds (the latest "
+        "date of a column, or a source's ingest column _batch_date); for a sample, a hash of a key.",
     ),
 ]
 

@@ -1157,6 +1157,36 @@ def test_allow_empty_snapshot_on_a_source_that_is_no_snapshot_does_nothing_and_l
     assert "allow_empty_snapshot has no effect on an append source" in found.format()
 
 
+def test_csv_options_on_a_parquet_source_do_nothing_and_lint_says_so(tiny):
+    """Adversarial round 42 (csv_options_on_parquet_source): `null_markers` and `encoding` under
+    `landing.csv` of a parquet source were accepted without a word."""
+    text = (tiny / "sources" / "purchases.yml").read_text()
+    landing = next(line for line in text.splitlines() if line.startswith("landing:"))
+    parquet = "landing: {path: purchases_*.parquet, format: parquet, csv: {null_markers: ['NA'], encoding: latin-1}}"
+    apply(tiny, [replace("sources/purchases.yml", landing, parquet)])
+    (found,) = lint(tiny)
+    assert found.code == "W505" and found.line == text.splitlines().index(landing) + 1, found.format()
+    assert "landing.csv has no effect on a parquet source" in found.format()
+
+
+def test_a_keyword_function_is_positioned_where_it_is_written(tiny):
+    """Adversarial round 42 (lint_current_date_unpositioned): CURRENT_DATE, SYSDATE and
+    CURRENT_TIMESTAMP parse without a token position, and E410 said `file.sql:1:1`."""
+    apply(
+        tiny,
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "       p.purchased_at\n",
+                "       CASE WHEN p.purchased_at < CURRENT_DATE THEN p.purchased_at\n"
+                "            WHEN p.purchased_at < sysdate THEN p.purchased_at END AS purchased_at\n",
+            )
+        ],
+    )
+    found = sorted((d.line, d.col, d.code) for d in lint(tiny))
+    assert found == [(4, 35, "E410"), (5, 35, "E410")], [d.format() for d in lint(tiny)]
+
+
 def test_an_integer_option_written_as_a_whole_float_is_that_integer(tiny):
     """Adversarial round 23: `threads: 2.0` passed the schema (JSON Schema's integer takes it) and
     ended lint with an internal error. It is read as 2."""
