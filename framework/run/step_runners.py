@@ -50,6 +50,7 @@ class RunContext:
     # build recorded changes by, how many keys it lost, whether any row changed)
     removed: dict[str, tuple[str, int, bool] | None] = field(default_factory=dict)
     loaded_through: str = ""  # the latest batch this run's loads read files of
+    snapshots: dict[str, str] = field(default_factory=dict)  # snapshot source → the batch it loaded in this run
 
     def may_dangle(self, parent: str, column: str) -> bool:
         """Whether rows referencing `parent.column` may have lost their parent in this run."""
@@ -116,6 +117,10 @@ class RunContext:
             {f.batch_date for name in snapshots for f in self.pending(name).new if gate.admits(f.batch_date)}
         )
         return batches[:-1]
+
+    def snapshot_batch(self, source: str) -> str:
+        """The batch of the snapshot a snapshot source's table holds ('' when none is known)."""
+        return self.snapshots.get(source) or self.pending(source).newest_rows
 
     def later(self, source: str) -> str:
         """What of `source` waits for a later batch's run ('' when nothing does)."""
@@ -437,6 +442,9 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
         if damaged:
             return _outcome(step, StepStatus.FAILED, time.perf_counter() - started, error=damaged)
         return _failed(step, started, err)
+    unseen = _history_unseen(ctx, spec, seq) if spec.snapshot and not reload else ""
+    if spec.snapshot and plan.batch:
+        ctx.snapshots[source] = plan.batch
     ctx.load_seqs()[source] = seq
     ctx.loaded_through = max([ctx.loaded_through, *(f.batch_date for f in reading)])
     if rewritten:
@@ -483,15 +491,39 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
     # the batches before a refused one loaded; it still fails the load, as a run with nothing
     # else new does: a backlog run ending at a refused delivery is never green
     error = f"{waiting} file(s) not loaded: {gate.reason}" if waiting else ctx.withheld(source)
+    if unseen:
+        detail += f"; {unseen}"
     return _outcome(
         step,
-        StepStatus.FAILED if error else StepStatus.WARNED if conflicting else StepStatus.OK,
+        StepStatus.FAILED if error else StepStatus.WARNED if conflicting or unseen else StepStatus.OK,
         time.perf_counter() - started,
         rows_inserted=inserted,
         rows_rejected=sum(rows for _, rows in rejects) + conflict_rows,
         seq=seq,
         detail=detail,
         error=error,
+    )
+
+
+def _history_unseen(ctx: RunContext, spec: SpecInfo, seq: int) -> str:
+    """A snapshot replaced while an SCD2 model reading it was never built from the one before (it
+    was left out of a run, or its build failed): its history never sees what that snapshot showed
+    — said, never silent ('' when every such reader saw it)."""
+    before = seq - 1
+    missed = sorted(
+        reader.name
+        for reader in ctx.manifest.specs
+        if reader.keeps_history
+        and spec.name in reader.depends_on
+        and reader.name in ctx.built.last
+        and 0 < ctx.built.last[reader.name].consumed.get(spec.name, 0) < before
+    )
+    if not missed:
+        return ""
+    return (
+        f"{', '.join(missed)} never built from the snapshot this one replaces (left out of a run, or its build "
+        "failed): its history misses what that snapshot showed; build it with each snapshot (a run without "
+        "--exclude of it)"
     )
 
 
@@ -797,7 +829,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     scope = _build_scope(ctx, spec, step, whole_because)
     seq = _current(ctx, spec.name) + 1
     consumed = {name: _current(ctx, name) for name in spec.depends_on}
-    params: dict[str, Any] = {"batch_ts": ctx.batch_time(), "pipeline": ctx.pipeline, "build_seq": seq}
+    params: dict[str, Any] = {"batch_ts": _closing_time(ctx, spec), "pipeline": ctx.pipeline, "build_seq": seq}
     if scope.since is not None:
         params.update({since_param(name): value for name, value in scope.since.items()})
         step = dataclasses.replace(step, statements=step.scoped)
@@ -976,6 +1008,19 @@ def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -
     )
     sql = render_statement(get_dialect(ctx.manifest.target), copy)
     return StatementInfo(sql, "the versions of the table it moved from, copied", verb="INSERT", table=spec.table)
+
+
+def _closing_time(ctx: RunContext, spec: SpecInfo) -> datetime.datetime:
+    """When an SCD2 `invalidate` build closes the keys its inputs no longer hold: the run's batch
+    time — or, for a model that reads snapshots only, the batch of the snapshot its table is built
+    from, when that is earlier: a snapshot loaded by a run the model was left out of (or failed
+    in) showed the absence then, not at the run that builds it (adversarial round 41)."""
+    batch = ctx.batch_time()
+    inputs = [ctx.manifest.spec(name) for name in spec.depends_on]
+    if not spec.keeps_history or not inputs or not all(i is not None and i.snapshot for i in inputs):
+        return batch
+    shown = max((ctx.snapshot_batch(name) for name in spec.depends_on), default="")
+    return min(batch, datetime.datetime.fromisoformat(shown)) if shown else batch
 
 
 def _closed_before(ctx: RunContext, step: StepInfo) -> str:

@@ -217,3 +217,37 @@ def test_a_batch_date_named_before_the_batch_a_run_loads_is_said_in_the_build(tm
         "keys absent from the batch are closed at 2024-03-01 00:00, the run's --batch-date, though it loaded batch "
         "2024-03-02" in build["detail"]
     ), build
+
+
+def test_a_snapshot_an_scd2_model_missed_is_dated_by_its_batch_or_said(tmp_path):
+    """Adversarial round 41 (scd2_delete_dated_by_later_run): the 03-02 snapshot loaded by a run
+    that left dim_roster out; the next run closed member 3 at its own batch (03-03), not at the
+    snapshot's. A model that reads snapshots only closes keys at the batch of the snapshot it is
+    built from; and a snapshot replaced before such a model saw it is said by the load."""
+    import json
+    import subprocess
+
+    def cli(folder, *args):
+        done = subprocess.run([ELT, *args], cwd=folder, env=cli_env(), capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    root = project(tmp_path)
+    cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-01", "--quiet")
+    cli(tmp_path, "run", str(root), "--quiet")
+    cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-02", "--quiet")
+    cli(tmp_path, "run", str(root), "--quiet", "--exclude", "dim_roster")
+    for when in ("2024-03-03", None):  # a day with nothing new of the roster, then without --batch-date
+        cli(tmp_path, "run", str(root), "--quiet", *(("--batch-date", when) if when else ()))
+    assert (3, "Faro", "2024-03-01 08:00:00", "2024-03-02 00:00:00") in history(tmp_path)  # the snapshot's batch
+
+    again = project(tmp_path / "missed")
+    cli(tmp_path / "missed", "ingest", str(again), "--batch-date", "2024-03-01", "--quiet")
+    cli(tmp_path / "missed", "run", str(again), "--quiet")
+    cli(tmp_path / "missed", "ingest", str(again), "--batch-date", "2024-03-02", "--quiet")
+    cli(tmp_path / "missed", "run", str(again), "--quiet", "--exclude", "dim_roster")
+    cli(tmp_path / "missed", "ingest", str(again), "--batch-date", "2024-03-03", "--quiet")
+    done = cli(tmp_path / "missed", "run", str(again), "--format", "json")
+    load = next(s for s in json.loads(done.stdout)["steps"] if s["step"] == "load:roster")
+    assert load["status"] == "warned", load
+    assert "dim_roster never built from the snapshot this one replaces" in load["detail"], load
