@@ -112,10 +112,11 @@ class RunContext:
         snapshots = [s.name for s in self.manifest.specs if s.snapshot and s.name in read and chosen(s.name)]
         if not snapshots:
             return []
+        pending = {f.batch_date for name in snapshots for f in self.pending(name).new}
+        if len(pending) < 2:  # an idle run reads no batch record
+            return []
         gate = self.gate()
-        batches = sorted(
-            {f.batch_date for name in snapshots for f in self.pending(name).new if gate.admits(f.batch_date)}
-        )
+        batches = sorted(batch for batch in pending if gate.admits(batch))
         return batches[:-1]
 
     def snapshot_batch(self, source: str) -> str:
