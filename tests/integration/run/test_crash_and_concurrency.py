@@ -3,11 +3,13 @@ converges to the uninterrupted result; a second concurrent run is refused, never
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -167,30 +169,29 @@ def test_freshness_reads_beside_the_dashboard_and_waits_for_a_writer(tmp_path, r
     workspace = fresh(tmp_path, ref_workspace)
     assert workspace.cli_run("--quiet").returncode == 0
     freshness = ("freshness", str(workspace.pipeline), "--warehouse", str(workspace.warehouse), "--format", "json")
-    reader = holding(workspace, read_only=True, seconds=30)
-    try:
+    with held(workspace, read_only=True, seconds=30) as reader:
         beside = workspace.cli(*freshness)
         assert beside.returncode in (0, 1), beside.stderr  # its verdicts: the sample's loads are "today"
         assert {s["source"] for s in json.loads(beside.stdout)["sources"]} >= {"orders", "customers"}
         assert reader.poll() is None, "it did not wait for the reader to let go"
-    finally:
-        reader.kill()
-        reader.wait()
-    writer = holding(workspace, read_only=False, seconds=2)
-    try:
+    with held(workspace, read_only=False, seconds=2) as writer:
         waited = workspace.cli(*freshness, "--wait", "20")
         assert waited.returncode in (0, 1), waited.stderr
         assert writer.poll() is not None  # it waited for the writer
-    finally:
-        writer.kill()
-        writer.wait()
-    refused = holding(workspace, read_only=False, seconds=30)
-    try:
+    with held(workspace, read_only=False, seconds=30):
         gave_up = workspace.cli(*freshness, "--wait", "1")
         assert gave_up.returncode == 2 and "in use by another process (still, after waiting 1 s)" in gave_up.stderr
+
+
+@contextlib.contextmanager
+def held(workspace: Workspace, read_only: bool, seconds: float) -> Iterator[subprocess.Popen]:
+    """`holding`, ended (killed) when the block ends."""
+    holder = holding(workspace, read_only, seconds)
+    try:
+        yield holder
     finally:
-        refused.kill()
-        refused.wait()
+        holder.kill()
+        holder.wait()
 
 
 FAILING = "  - {type: expression, name: only_sao_paulo, condition: \"state <> 'SP'\", severity: error}\n"
