@@ -95,7 +95,7 @@ def cmd_ingest(args) -> int:
             )
         )
     elif not args.quiet:
-        _print_ingest(report, batch_date)
+        _print_ingest(report, batch_date, source_dir)
     if not report.files:
         print(f"elt ingest: no landing file in '{source_dir}' matches any source's landing path", file=sys.stderr)
     return EXIT_FINDINGS if report.failed else EXIT_OK
@@ -126,9 +126,13 @@ def _ingest(project, target, source_dir: str | None, batch_date: str):
     return report, source_dir
 
 
-def _print_ingest(report, batch_date: str) -> None:
+def _print_ingest(report, batch_date: str, landing: str) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    def shown(path: str) -> str:  # its path below the landing folder (or prefix): sub-folders told apart
+        root = landing.rstrip("/") + "/"
+        return path[len(root) :] if path.startswith(root) else os.path.basename(path)
 
     # Every value that comes from a file, a path or the data is escaped: rich reads `[...]` as markup.
     console = Console(highlight=False)
@@ -143,11 +147,11 @@ def _print_ingest(report, batch_date: str) -> None:
             if f.skipped
             else ("[yellow]rejects[/yellow]" if f.rejects else "[green]ok[/green]")
         )
-        name = _escape(os.path.basename(f.landing_path))
+        name = _escape(shown(f.landing_path))
         table.add_row(_escape(f.source), name, f"{f.rows:,}", f"{len(f.rejects):,}", status)
     console.print(table)
     for f in report.files:
-        for note in f.notes + ([f"{os.path.basename(f.landing_path)}: {f.skipped}"] if f.skipped else []):
+        for note in f.notes + ([f"{shown(f.landing_path)}: {f.skipped}"] if f.skipped else []):
             console.print(f"[yellow]note[/yellow] {_escape(note)}")
         for reject in f.rejects[:5]:
             where = f"{f.landing_path}: {reject.place}" if reject.parquet else f"{f.landing_path}:{reject.line}"

@@ -119,7 +119,9 @@ def ingest_pipeline(
     again = {s.name for s, p in jobs if _consumed(consumed.get(seen[p].path), seen[p])}
     present = {f.key: f for name in sorted(again) for f in lake.list_files(pipeline.name, name)}  # one listing each
     lost = {p: why for _, p in jobs if (why := _lake_copy_lost(present, consumed.get(seen[p].path), seen[p], batches))}
-    restored = _restore(lake, pipeline.name, [(s, p, consumed[seen[p].path], lost[p]) for s, p in jobs if p in lost])
+    restored = _restore(
+        lake, pipeline.name, [(s, p, consumed[seen[p].path], lost[p]) for s, p in jobs if p in lost], landing_dir
+    )
     skipped = [
         FileResult(s.name, p, skipped=f"already ingested in batch {consumed[seen[p].path].batch_date}")
         for s, p in jobs
@@ -258,7 +260,9 @@ def _lake_copy_lost(
     return ""
 
 
-def _restore(lake: Lake, pipeline: str, lost: list[tuple[m.SourceSpec, str, LandingRecord, str]]) -> list[FileResult]:
+def _restore(
+    lake: Lake, pipeline: str, lost: list[tuple[m.SourceSpec, str, LandingRecord, str]], landing_dir: str
+) -> list[FileResult]:
     """Landing files whose lake file is gone or damaged, ingested again into the very lake file
     (same batch, same name and version), and their batch records updated to the bytes now there.
     A run has not loaded such a file (it refuses a batch naming a lake file that is not as
@@ -270,7 +274,8 @@ def _restore(lake: Lake, pipeline: str, lost: list[tuple[m.SourceSpec, str, Land
         for source, path, record, why in lost:
             version = _version_of(record.lake_key)
             named = record.lake_key.rsplit("/", 1)[-1]  # the very lake file, however it was named then
-            result = _ingest_one(con, pipeline, source, path, lake, record.batch_date, version, lake_file=named)
+            relative = os.path.relpath(path, landing_dir).replace(os.sep, "/")
+            result = _ingest_one(con, pipeline, source, path, lake, record.batch_date, version, relative, named)
             if not result.error:
                 result.notes.append(f"{why}: ingested again into batch {record.batch_date}")
             results.append(result)

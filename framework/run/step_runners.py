@@ -113,11 +113,33 @@ class RunContext:
         if not snapshots:
             return []
         pending = {f.batch_date for name in snapshots for f in self.pending(name).new}
-        if len(pending) < 2:  # an idle run reads no batch record
+        # a snapshot loaded before that an SCD2 reader has not been built from (a run killed after the
+        # load, or one that left the reader out): its batch runs first, before a new one replaces it
+        behind = {
+            self.pending(name).newest_rows
+            for name in snapshots
+            if self.pending(name).new and self.pending(name).newest_rows and self._unseen(name, chosen)
+        }
+        if len(pending) < 2 and not behind:  # an idle run reads no batch record
             return []
         gate = self.gate()
-        batches = sorted(batch for batch in pending if gate.admits(batch))
-        return batches[:-1]
+        admitted = sorted(batch for batch in pending if gate.admits(batch))
+        # a later batch waits for an incomplete one: the run over the rest would load the admitted
+        # ones and build nothing that reads them, so each runs on its own
+        alone = admitted if len(admitted) < len(pending) else admitted[:-1]
+        return sorted(behind | set(alone))
+
+    def _unseen(self, source: str, chosen: Callable[[str], bool]) -> bool:
+        """Whether an SCD2 model reading `source` (and run) was not built from its latest load."""
+        latest = self.load_seqs().get(source, 0)
+        return any(
+            spec.keeps_history
+            and chosen(spec.name)
+            and source in spec.depends_on
+            and spec.name in self.built.last
+            and self.built.last[spec.name].consumed.get(source, 0) < latest
+            for spec in self.manifest.specs
+        )
 
     def snapshot_batch(self, source: str) -> str:
         """The batch of the snapshot a snapshot source's table holds ('' when none is known)."""
@@ -812,7 +834,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
         else None
     )
     if carried is not None:
-        prelude = (*prelude, carried)
+        prelude = (*prelude, *carried)
     first_build = spec.name not in ctx.built.last
     whole_because = (
         f"its table moved back from {moved_from} onto the one it left here"
@@ -990,7 +1012,7 @@ def _in_place(step: StepInfo, drift: Drift) -> tuple[StatementInfo, ...] | None:
     return tuple(s for s in statements if s is not None) if all(statements) else None
 
 
-def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -> StatementInfo | None:
+def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -> tuple[StatementInfo, ...] | None:
     """An SCD2 model moved to another schema takes its versions along — its table is its history,
     which staging may no longer hold (an upsert source keeps one row per key) — when the table it
     leaves has its shape (the state recorded it): they are copied into the table made anew, and
@@ -1008,7 +1030,7 @@ def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -
         expression=exp.select(*(exp.column(n.copy()) for n in names)).from_(_relation(moved_from)),
     )
     sql = render_statement(get_dialect(ctx.manifest.target), copy)
-    return StatementInfo(sql, "the versions of the table it moved from, copied", verb="INSERT", table=spec.table)
+    return (StatementInfo(sql, "the versions of the table it moved from, copied", verb="INSERT", table=spec.table),)
 
 
 def _closing_time(ctx: RunContext, spec: SpecInfo) -> datetime.datetime:
@@ -1038,10 +1060,11 @@ def _closed_before(ctx: RunContext, step: StepInfo) -> str:
     )
 
 
-def _rejoined_versions(ctx: RunContext, spec: SpecInfo, moved_from: str) -> StatementInfo | None:
+def _rejoined_versions(ctx: RunContext, spec: SpecInfo, moved_from: str) -> tuple[StatementInfo, ...] | None:
     """An SCD2 model moved back onto the table it left in place: the versions written where it
-    was meanwhile that this table lacks (by surrogate key: MD5 of the key and valid_from) are
-    added, when that table was built for its columns (the state recorded it); its whole build then re-chains them all, as a --full
+    was meanwhile are joined, as written there (by surrogate key: MD5 of the key and valid_from,
+    theirs replacing this table's), when that table was built for its columns (the state
+    recorded it); its whole build then re-chains them all, as a --full
     build keeps them. None when there is nothing to take them from."""
     if not spec.surrogate_key or ctx.built.shapes.get(spec.name) != spec.table_shape:
         return None  # the table it was built at last was made for other columns
@@ -1052,20 +1075,31 @@ def _rejoined_versions(ctx: RunContext, spec: SpecInfo, moved_from: str) -> Stat
 
     surrogate = spec.surrogate_key
     names = [exp.to_identifier(c.name) for c in spec.columns]
-    here, source = _relation(spec.table, "__here"), _relation(moved_from, "__there")
-    known = (
-        exp.select("1")
-        .from_(here)
-        .where(exp.EQ(this=exp.column(surrogate, "__here"), expression=exp.column(surrogate, "__there")))
+    dialect = get_dialect(ctx.manifest.target)
+    # a version both tables hold (its key and valid_from) is as it was written last, where it was:
+    # closed there by a deletion, say, while still open here
+    replaced = exp.delete(
+        _relation(spec.table),
+        where=exp.column(surrogate).isin(query=exp.select(exp.column(surrogate)).from_(_relation(moved_from))),
     )
     copy = exp.Insert(
         this=exp.Schema(this=_relation(spec.table), expressions=names),
-        expression=exp.select(*(exp.column(n.copy(), "__there") for n in names))
-        .from_(source)
-        .where(exp.Not(this=exp.Exists(this=known))),
+        expression=exp.select(*(exp.column(n.copy()) for n in names)).from_(_relation(moved_from)),
     )
-    sql = render_statement(get_dialect(ctx.manifest.target), copy)
-    return StatementInfo(sql, "the versions written where it was since, joined", verb="INSERT", table=spec.table)
+    return (
+        StatementInfo(
+            render_statement(dialect, replaced),
+            "the versions also written where it was, dropped here",
+            verb="DELETE",
+            table=spec.table,
+        ),
+        StatementInfo(
+            render_statement(dialect, copy),
+            "the versions written where it was, joined",
+            verb="INSERT",
+            table=spec.table,
+        ),
+    )
 
 
 def _relation(name: str, alias: str = "") -> exp.Table:

@@ -247,7 +247,67 @@ def test_a_snapshot_an_scd2_model_missed_is_dated_by_its_batch_or_said(tmp_path)
     cli(tmp_path / "missed", "ingest", str(again), "--batch-date", "2024-03-02", "--quiet")
     cli(tmp_path / "missed", "run", str(again), "--quiet", "--exclude", "dim_roster")
     cli(tmp_path / "missed", "ingest", str(again), "--batch-date", "2024-03-03", "--quiet")
-    done = cli(tmp_path / "missed", "run", str(again), "--format", "json")
+    # a run naming its batch (a DAG run) cannot build the reader first: the load says what it lost
+    done = cli(tmp_path / "missed", "run", str(again), "--batch-date", "2024-03-03", "--format", "json")
     load = next(s for s in json.loads(done.stdout)["steps"] if s["step"] == "load:roster")
     assert load["status"] == "warned", load
     assert "dim_roster never built from the snapshot this one replaces" in load["detail"], load
+
+
+def _cli(folder, *args, code=0):
+    import subprocess
+
+    done = subprocess.run([ELT, *args], cwd=folder, env=cli_env(), capture_output=True, text=True)
+    assert done.returncode == code, done.stdout + done.stderr
+    return done
+
+
+def test_a_backlog_stopped_by_a_refused_batch_builds_history_from_the_batches_before_it(tmp_path):
+    """Adversarial round 43 (refused_batch_skips_scd2): 03-02 complete, 03-03 refused at ingest,
+    03-04 complete: the run loaded 03-02's snapshot and built nothing that reads it (a later
+    batch waited); once 03-03 was corrected, 03-02's snapshot was replaced unseen."""
+    root = project(tmp_path)
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-01", "--quiet")
+    _cli(tmp_path, "run", str(root), "--quiet")
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-02", "--quiet")
+    good = (tmp_path / "landing" / "2024-03-03" / "roster_2024-03-03.csv").read_text()
+    (tmp_path / "landing" / "2024-03-03" / "roster_2024-03-03.csv").write_text("member_id;city\n1;Porto\n")
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-03", "--quiet", code=1)
+    (tmp_path / "landing" / "2024-03-04").mkdir()
+    (tmp_path / "landing" / "2024-03-04" / "roster_2024-03-04.csv").write_text(good)
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-04", "--quiet")
+    _cli(tmp_path, "run", str(root), code=1)  # 03-03 is incomplete: its load fails, naming it
+    assert (3, "Faro", "2024-03-01 08:00:00", "2024-03-02 00:00:00") in history(tmp_path)  # 03-02 was seen
+    (tmp_path / "landing" / "2024-03-03" / "roster_2024-03-03.csv").write_text(good)
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-03", "--quiet")
+    _cli(tmp_path, "run", str(root), "--quiet")
+    assert (3, "Faro", "2024-03-01 08:00:00", "2024-03-02 00:00:00") in history(tmp_path)
+
+
+def test_a_snapshot_loaded_by_a_run_that_built_nothing_from_it_is_built_from_before_the_next(tmp_path):
+    """Adversarial round 43 (kill_mid_backlog_loses_snapshot): a run killed after its snapshot
+    load committed (here: a run that left the reader out), then the next day's delivery: the
+    next `elt run` loaded the new snapshot over the unseen one. It now builds the reader from the
+    snapshot it missed first, and ends as one run per day does."""
+    root = project(tmp_path)
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-01", "--quiet")
+    _cli(tmp_path, "run", str(root), "--quiet")
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-02", "--quiet")
+    _cli(tmp_path, "run", str(root), "--quiet", "--exclude", "dim_roster")
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-03", "--quiet")
+    done = _cli(tmp_path, "run", str(root))
+    assert "run 1 of 2: batch 2024-03-02 on its own" in done.stdout, done.stdout
+    assert history(tmp_path) == replay(tmp_path / "daily")
+
+
+def test_an_scd2_model_moved_away_and_back_keeps_what_it_recorded_away(tmp_path):
+    """Adversarial round 43 (scd2_move_back_loses_closure): member 3, gone from the 03-02
+    snapshot while the dimension was in dwh2, was closed there; back in dwh, the version left
+    open in the old table won, and the closure was lost."""
+    root = project(tmp_path)
+    pipeline = root / "pipeline.yml"
+    for day, schema in (("2024-03-01", "dwh"), ("2024-03-02", "dwh2"), ("2024-03-03", "dwh")):
+        pipeline.write_text(PIPELINE.replace("dimension: dwh,", f"dimension: {schema},"))
+        _cli(tmp_path, "ingest", str(root), "--batch-date", day, "--quiet")
+        _cli(tmp_path, "run", str(root), "--quiet")
+    assert history(tmp_path) == replay(tmp_path / "never moved")
