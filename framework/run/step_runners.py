@@ -120,13 +120,23 @@ class RunContext:
             for name in snapshots
             if self.pending(name).new and self.pending(name).newest_rows and self._unseen(name, chosen)
         }
-        if len(pending) < 2 and not behind:  # an idle run reads no batch record
+        if not pending and not behind:  # an idle run reads no batch record
             return []
         gate = self.gate()
         admitted = sorted(batch for batch in pending if gate.admits(batch))
-        # a later batch waits for an incomplete one: the run over the rest would load the admitted
-        # ones and build nothing that reads them, so each runs on its own
-        alone = admitted if len(admitted) < len(pending) else admitted[:-1]
+        others = {
+            f.batch_date
+            for spec in self.manifest.specs
+            if spec.kind is SpecKind.SOURCE and chosen(spec.name)
+            for f in self.pending(spec.name).new
+            if gate.admits(f.batch_date)
+        }
+        # the latest snapshot runs on its own too when a later batch of another source would set the
+        # run's batch time (a deletion it shows is dated by its own batch, as a daily run dates it);
+        # and when a later batch waits for an incomplete one: the run over the rest would load the
+        # admitted ones and build nothing that reads them
+        last_alone = admitted and (len(admitted) < len(pending) or max(others) > admitted[-1])
+        alone = admitted if last_alone else admitted[:-1]
         return sorted(behind | set(alone))
 
     def _unseen(self, source: str, chosen: Callable[[str], bool]) -> bool:

@@ -311,3 +311,24 @@ def test_an_scd2_model_moved_away_and_back_keeps_what_it_recorded_away(tmp_path)
         _cli(tmp_path, "ingest", str(root), "--batch-date", day, "--quiet")
         _cli(tmp_path, "run", str(root), "--quiet")
     assert history(tmp_path) == replay(tmp_path / "never moved")
+
+
+def test_the_latest_snapshot_runs_on_its_own_when_another_source_has_a_later_batch(tmp_path):
+    """Adversarial round 44 (backlog_snapshot_deletion_closed_at_later_batch): the backlog's last
+    snapshot (03-02) loaded with a later batch of another source (03-03) was dated by that batch:
+    a deletion it showed closed at 03-03. It now runs on its own too."""
+    root = project(tmp_path)
+    (root / "sources" / "visits.yml").write_text(
+        SOURCE.replace("name: roster", "name: visits")
+        .replace("roster_*.csv", "visits_*.csv")
+        .replace("load_mode: full_refresh", "load_mode: append")
+    )
+    (tmp_path / "landing" / "2024-03-03" / "roster_2024-03-03.csv").unlink()
+    (tmp_path / "landing" / "2024-03-03" / "visits_2024-03-03.csv").write_text(
+        "member_id,city,updated_at\n1,Porto,2024-03-03 07:00:00\n"
+    )
+    for day in DAYS:
+        _cli(tmp_path, "ingest", str(root), "--batch-date", day, "--quiet")
+    done = _cli(tmp_path, "run", str(root))
+    assert "run 2 of 3: batch 2024-03-02 on its own" in done.stdout, done.stdout
+    assert (3, "Faro", "2024-03-01 08:00:00", "2024-03-02 00:00:00") in history(tmp_path)
