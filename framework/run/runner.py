@@ -360,6 +360,11 @@ def run_pipeline(
         claim_warehouse(opened, manifest.pipeline.name, exclusive=True)
         runner = Runner(manifest, opened.session, opened.lake, options, on_step, selection)
         runner.prepare()
+        held = runner.context.held_back(selection)
+        if held:  # a partial run without the history a snapshot feeds: it loads up to one snapshot
+            options = dataclasses.replace(options, through=held)
+            runner = Runner(manifest, opened.session, opened.lake, options, on_step, selection)
+            runner.prepare()
         backlog = runner.context.history_backlog(selection)
         outcomes: list[StepOutcome] = []
         for number, batch in enumerate(backlog, 1):

@@ -139,6 +139,29 @@ class RunContext:
         alone = admitted if last_alone else admitted[:-1]
         return sorted(behind | set(alone))
 
+    def held_back(self, selection: Selection | None) -> str:
+        """The latest batch a partial run may load ('' for any): a run that loads a snapshot source
+        but not an SCD2 model reading it would replace a snapshot that model never sees. It loads
+        the oldest pending snapshot only — none when the model has not seen the one loaded — and
+        the next run that builds the model sees them batch by batch (adversarial round 45)."""
+        if selection is None or self.options.batch_ts is not LATEST_BATCH or self.options.full or self.options.through:
+            return ""
+        upstream: dict[str, set[str]] = {}
+        for spec in self.manifest.specs:
+            upstream[spec.name] = set(spec.depends_on).union(*(upstream.get(d, set()) for d in spec.depends_on))
+        left_out = [s for s in self.manifest.specs if s.keeps_history and s.name not in selection]
+        bounds = []
+        for source in self.manifest.specs:
+            if not source.snapshot or source.name not in selection or not self.pending(source.name).new:
+                continue
+            readers = [r.name for r in left_out if source.name in upstream[r.name]]
+            if not readers:
+                continue
+            unseen = self._unseen(source.name, set(readers).__contains__)
+            current = self.pending(source.name).newest_rows
+            bounds.append(current if unseen and current else min(f.batch_date for f in self.pending(source.name).new))
+        return min(bounds, default="")
+
     def _unseen(self, source: str, chosen: Callable[[str], bool]) -> bool:
         """Whether an SCD2 model reading `source` (and run) was not built from its latest load."""
         latest = self.load_seqs().get(source, 0)

@@ -332,3 +332,22 @@ def test_the_latest_snapshot_runs_on_its_own_when_another_source_has_a_later_bat
     done = _cli(tmp_path, "run", str(root))
     assert "run 2 of 3: batch 2024-03-02 on its own" in done.stdout, done.stdout
     assert (3, "Faro", "2024-03-01 08:00:00", "2024-03-02 00:00:00") in history(tmp_path)
+
+
+def test_a_partial_run_without_the_history_loads_one_snapshot_at_a_time(tmp_path):
+    """Adversarial round 45 (partial_run_over_snapshot_backlog_loses_history): `--select
+    source:roster` over two pending snapshots loaded the latest, and the SCD2 model it left out
+    never saw the other. Such a run now loads the oldest pending snapshot only (none while the
+    model has not seen the one loaded), and the next full run builds the history batch by batch."""
+    root = project(tmp_path)
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-01", "--quiet")
+    _cli(tmp_path, "run", str(root), "--quiet")
+    for day in ("2024-03-02", "2024-03-03"):
+        _cli(tmp_path, "ingest", str(root), "--batch-date", day, "--quiet")
+    for _ in range(2):  # the second finds the model behind: it loads nothing new
+        partial = _cli(tmp_path, "run", str(root), "--select", "source:roster")
+    assert "1 file(s) of batch 2024-03-03 wait for the run of their batch (this one runs batch 2024-03-02)" in (
+        partial.stdout
+    ), partial.stdout
+    _cli(tmp_path, "run", str(root), "--quiet")
+    assert history(tmp_path) == replay(tmp_path / "daily")
