@@ -100,9 +100,7 @@ class RunContext:
         if self.options.batch_ts is not LATEST_BATCH or self.options.full or self.options.through:
             return []
         chosen = (lambda name: name in selection) if selection is not None else (lambda name: True)
-        upstream: dict[str, set[str]] = {}
-        for spec in self.manifest.specs:  # graph order: a spec's inputs have their closure already
-            upstream[spec.name] = set(spec.depends_on).union(*(upstream.get(d, set()) for d in spec.depends_on))
+        upstream = _upstream(self.manifest)
         read = {
             name
             for spec in self.manifest.specs
@@ -146,9 +144,7 @@ class RunContext:
         the next run that builds the model sees them batch by batch (adversarial round 45)."""
         if selection is None or self.options.batch_ts is not LATEST_BATCH or self.options.full or self.options.through:
             return ""
-        upstream: dict[str, set[str]] = {}
-        for spec in self.manifest.specs:
-            upstream[spec.name] = set(spec.depends_on).union(*(upstream.get(d, set()) for d in spec.depends_on))
+        upstream = _upstream(self.manifest)
         left_out = [s for s in self.manifest.specs if s.keeps_history and s.name not in selection]
         bounds = []
         for source in self.manifest.specs:
@@ -284,6 +280,14 @@ class RunContext:
         told = "; ".join(f"tried again after: {error[:200]}" for error in self.retried)
         self.retried.clear()
         return dataclasses.replace(outcome, detail="; ".join(part for part in (outcome.detail, told) if part))
+
+
+def _upstream(manifest: Manifest) -> dict[str, set[str]]:
+    """Each spec's inputs, direct or not (the specs come in graph order: an input's are known)."""
+    upstream: dict[str, set[str]] = {}
+    for spec in manifest.specs:
+        upstream[spec.name] = set(spec.depends_on).union(*(upstream.get(d, set()) for d in spec.depends_on))
+    return upstream
 
 
 def _outcome(step: StepInfo, status: StepStatus, seconds: float = 0.0, **figures: Any) -> StepOutcome:
