@@ -367,12 +367,14 @@ def run_pipeline(
             runner.prepare()
         backlog = runner.context.history_backlog(selection)
         outcomes: list[StepOutcome] = []
+        ran: list[str] = []  # the backlog's batches run on their own (a failed one stops the rest)
         for number, batch in enumerate(backlog, 1):
             if on_batch is not None:
                 on_batch(batch, number, len(backlog) + 1)
             one_batch = dataclasses.replace(options, batch_ts=datetime.datetime.fromisoformat(batch), through=batch)
             runner = Runner(manifest, opened.session, opened.lake, one_batch, on_step, selection)
             outcomes += runner.run()
+            ran.append(batch)
             if any(o.status is FAILED for o in outcomes):
                 break  # the later batches wait, as a DAG's later runs wait for a failed one
         else:
@@ -396,7 +398,7 @@ def run_pipeline(
         selection.names if selection else None,
         selection.describe(manifest) if selection else "",
         tables,
-        tuple(backlog),
+        tuple(ran),
     )
 
 
