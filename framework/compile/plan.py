@@ -23,11 +23,12 @@ from framework.compile.naming import INTERNAL_TABLES, Naming
 from framework.compile.statements import Statement, report, run
 from framework.graph import DependencyGraph, build_graph
 from framework.spec import model as m
+from framework.spec.bookkeeping import BUILD_SEQ, LOAD_SEQ
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod
 from framework.sql.lineage import KeyScope, model_key_scope, whole_reason
-from framework.sql.schema import BUILD_SEQ, LOAD_SEQ, project_schema
+from framework.sql.schema import project_schema
 
 
 @dataclass(frozen=True)

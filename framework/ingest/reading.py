@@ -11,8 +11,9 @@ from framework.ingest import casting, lines
 from framework.ingest.report import Reject
 from framework.lake.arrow import ROW_GROUP_ROWS, lake_schema, write_lake_parquet
 from framework.spec import model as m
+from framework.spec.bookkeeping import INGEST_COLUMNS
 from framework.sql import expr as q
-from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS, REJECT_TEXT_LIMIT
+from framework.sql.schema import REJECT_FILE_COLUMNS, REJECT_TEXT_LIMIT
 
 REJECTS = "__csv_rejects"
 

@@ -221,6 +221,8 @@ class Lake(Protocol):
 
     def schema(self, path: str): ...  # the Arrow schema of a lake file (its Parquet footer)
 
+    def shape_tag(self, path: str) -> str | None: ...  # the columns it was written for (lake.arrow.shape_tag)
+
     def read_columns(self, path: str, names: list[str]): ...  # an Arrow table of those columns of a lake file
 
     def write_batch_record(self, pipeline: str, record: BatchRecord) -> None: ...

@@ -26,6 +26,7 @@ tests/unit/run/test_lake_parquet.py pins it from the files' own footers.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from framework.spec import model as m
@@ -34,6 +35,10 @@ from framework.spec.types import PortableType
 # the field metadata a string(n) column's limit is written under: Parquet has no string length,
 # and a load under a spec that narrowed it checks the values (framework/run/conformance.py)
 TEXT_LIMIT_KEY = b"elt.string_length"
+# the file metadata naming the columns a lake file was written for (`shape_tag`): a run whose
+# spec has exactly those knows the file fits without reading its Arrow schema (pyarrow's import
+# alone is a tenth of a second)
+SHAPE_KEY = b"elt.lake_shape"
 ROW_GROUP_ROWS = 122_880  # DuckDB's default: row groups are Spectrum's unit of parallel reads
 _WRITER_OPTIONS = {
     "version": "2.6",
@@ -96,7 +101,8 @@ def same_shape(schema, columns: tuple[m.Column, ...]) -> bool:
 
 
 def lake_schema(columns: tuple[m.Column, ...]):
-    """Columns in spec order (then the ingest columns): Redshift's Parquet COPY maps by position."""
+    """Columns in spec order (then the ingest columns): Redshift's Parquet COPY maps by position.
+    The schema's metadata (the file's, once written) carries their `shape_tag`."""
     import pyarrow as pa
 
     def field(column: m.Column):
@@ -104,7 +110,15 @@ def lake_schema(columns: tuple[m.Column, ...]):
         metadata = {TEXT_LIMIT_KEY: str(ptype.length).encode()} if ptype.length else None
         return pa.field(column.name, arrow_type(ptype), nullable=column.nullable, metadata=metadata)
 
-    return pa.schema([field(c) for c in columns])
+    return pa.schema([field(c) for c in columns], metadata={SHAPE_KEY: shape_tag(columns).encode()})
+
+
+def shape_tag(columns: tuple[m.Column, ...]) -> str:
+    """What `lake_schema` writes for these columns, as a short text: their names, in order, with
+    their types (string lengths included) and nullability. Two column lists have the same tag
+    exactly when the files written for them have the same Arrow schema."""
+    text = "\n".join(f"{c.name}\t{c.portable_type}\t{'null' if c.nullable else 'not null'}" for c in columns)
+    return "v1:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def write_lake_parquet(batches: Iterable, path: str, columns: tuple[m.Column, ...]) -> int:

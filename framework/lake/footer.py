@@ -1,9 +1,10 @@
-"""The row count of a Parquet file, read from its footer without pyarrow.
+"""The row count and key-value metadata of a Parquet file, read from its footer without pyarrow.
 
-A run counts the rows of every file it loads; importing pyarrow for that cost ~0.07 s of an
-invocation whose whole budget is a second. The footer is Thrift's compact protocol
-(https://github.com/apache/parquet-format, `FileMetaData`: 1 version, 2 schema, 3 num_rows);
-this reads its top-level fields in order and skips the ones before `num_rows`.
+A run counts the rows of every file it loads and reads the shape each was written for;
+importing pyarrow for that cost ~0.1 s of an invocation whose whole budget is a second. The
+footer is Thrift's compact protocol (https://github.com/apache/parquet-format, `FileMetaData`:
+1 version, 2 schema, 3 num_rows, 4 row_groups, 5 key_value_metadata); this reads its top-level
+fields in order and skips the ones before the one asked for.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from framework.errors import LakeError
 
 MAGIC = b"PAR1"
 _NUM_ROWS = 3
+_KEY_VALUE_METADATA = 5  # list<KeyValue{1: key, 2: value}>
 # compact protocol type ids
 _TRUE, _FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY, _LIST, _SET, _MAP, _STRUCT = range(1, 13)
 
@@ -30,19 +32,23 @@ def footer_length(tail: bytes) -> int:
 def num_rows(metadata: bytes) -> int:
     """`FileMetaData.num_rows` of the serialized footer (the bytes before length and magic)."""
     reader = _Reader(metadata)
-    field = 0
-    while True:
-        header = reader.byte()
-        if header == 0:
-            raise FooterError("no num_rows in the Parquet footer")
-        kind, delta = header & 0x0F, header >> 4
-        field = field + delta if delta else reader.zigzag()
-        if field == _NUM_ROWS and kind == _I64:
-            return reader.zigzag()
-        reader.skip(kind)
+    if not reader.find_field(_NUM_ROWS, _I64):
+        raise FooterError("no num_rows in the Parquet footer")
+    return reader.zigzag()
+
+
+def key_value_metadata(metadata: bytes) -> dict[bytes, bytes]:
+    """`FileMetaData.key_value_metadata` of the serialized footer ({} when it has none)."""
+    reader = _Reader(metadata)
+    return reader.key_values() if reader.find_field(_KEY_VALUE_METADATA, _LIST) else {}
 
 
 def row_count_of(path: str) -> int:
+    return num_rows(metadata_of(path))
+
+
+def metadata_of(path: str) -> bytes:
+    """The serialized footer of a Parquet file."""
     with open(path, "rb") as handle:
         handle.seek(0, 2)
         size = handle.tell()
@@ -53,7 +59,7 @@ def row_count_of(path: str) -> int:
         if length + 12 > size:
             raise FooterError("corrupt Parquet footer (longer than the file)")
         handle.seek(size - 8 - length)
-        return num_rows(handle.read(length))
+        return handle.read(length)
 
 
 class _Reader:
@@ -77,6 +83,46 @@ class _Reader:
             shift += 7
             if shift > 70:
                 raise FooterError("malformed varint in the Parquet footer")
+
+    def find_field(self, wanted: int, wanted_kind: int) -> bool:
+        """Past the top-level fields before `wanted`, at its value; False when the struct ends first."""
+        field = 0
+        while True:
+            header = self.byte()
+            if header == 0:
+                return False
+            kind, delta = header & 0x0F, header >> 4
+            field = field + delta if delta else self.zigzag()
+            if field == wanted and kind == wanted_kind:
+                return True
+            self.skip(kind)
+
+    def key_values(self) -> dict[bytes, bytes]:
+        """A list of KeyValue structs (a missing value reads as empty)."""
+        header = self.byte()
+        size = header >> 4 if header >> 4 != 15 else self.varint()
+        if size and header & 0x0F != _STRUCT:
+            raise FooterError("key_value_metadata of the Parquet footer is not a list of structs")
+        pairs = {}
+        for _ in range(size):
+            key, value, field = None, b"", 0
+            while (header := self.byte()) != 0:
+                kind, delta = header & 0x0F, header >> 4
+                field = field + delta if delta else self.zigzag()
+                if kind == _BINARY and field in (1, 2):
+                    text = self.binary()
+                    key, value = (text, value) if field == 1 else (key, text)
+                else:
+                    self.skip(kind)
+            if key is not None:
+                pairs[key] = value
+        return pairs
+
+    def binary(self) -> bytes:
+        length = self.varint()
+        start = self.at
+        self.advance(length)
+        return self.data[start : self.at]
 
     def zigzag(self) -> int:
         value = self.varint()

@@ -129,6 +129,17 @@ class LocalLake(LakeRecords):
         except FooterError as err:
             raise LakeError(f"row count {path}: {err}") from None
 
+    def shape_tag(self, path: str) -> str | None:
+        """The shape tag a lake file's footer carries; None for a file written before tags."""
+        from framework.lake.arrow import SHAPE_KEY
+        from framework.lake.footer import FooterError, key_value_metadata, metadata_of
+
+        try:
+            tag = key_value_metadata(metadata_of(path)).get(SHAPE_KEY)
+        except (OSError, FooterError) as err:
+            raise LakeError(f"footer {path}: {err}") from None
+        return tag.decode("utf-8", "replace") if tag is not None else None
+
     def schema(self, path: str):
         """The Arrow schema of a Parquet file (its footer)."""
         import pyarrow.parquet as pq

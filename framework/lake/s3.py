@@ -307,19 +307,35 @@ class S3Lake(LakeRecords):
         """Rows from the Parquet footer, read with ranged GETs of the object's tail."""
         from framework.lake.footer import FooterError, num_rows
 
-        bucket, key = split_s3(path)
-        tail = self._tail(bucket, key, min(size, _TAIL))
-        if size < 12 or tail[-4:] != b"PAR1":
-            raise LakeError(f"S3 row count {path}: not a Parquet file")
-        footer = int.from_bytes(tail[-8:-4], "little") + 8
-        if footer > size:
-            raise LakeError(f"S3 row count {path}: corrupt Parquet footer")
-        if footer > len(tail):
-            tail = self._tail(bucket, key, footer)
         try:
-            return num_rows(tail[-footer:-8])
+            return num_rows(self._footer(path, "row count", size))
         except FooterError as err:
             raise LakeError(f"S3 row count {path}: unreadable Parquet footer ({err})") from None
+
+    def shape_tag(self, path: str) -> str | None:
+        """The shape tag a lake object's footer carries; None for one written before tags."""
+        from framework.lake.arrow import SHAPE_KEY
+        from framework.lake.footer import FooterError, key_value_metadata
+
+        try:
+            tag = key_value_metadata(self._footer(path, "footer")).get(SHAPE_KEY)
+        except FooterError as err:
+            raise LakeError(f"S3 footer {path}: unreadable Parquet footer ({err})") from None
+        return tag.decode("utf-8", "replace") if tag is not None else None
+
+    def _footer(self, path: str, operation: str, size: int | None = None) -> bytes:
+        """The serialized Parquet footer of an object (without its length and magic), read with
+        ranged GETs of its tail: one when the footer fits the first."""
+        bucket, key = split_s3(path)
+        tail = self._tail(bucket, key, _TAIL if size is None else min(size, _TAIL))
+        if len(tail) < 12 or tail[-4:] != b"PAR1":
+            raise LakeError(f"S3 {operation} {path}: not a Parquet file")
+        footer = int.from_bytes(tail[-8:-4], "little") + 8
+        if footer > len(tail):
+            if size is not None and footer > size or len(tail) < _TAIL:
+                raise LakeError(f"S3 {operation} {path}: corrupt Parquet footer")
+            tail = self._tail(bucket, key, footer)
+        return tail[-footer:-8]
 
     def _tail(self, bucket: str, key: str, length: int) -> bytes:
         with self._errors("read footer", bucket, key):

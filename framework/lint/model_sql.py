@@ -175,7 +175,7 @@ class _Checker:
         later batch): the rows it returns depend on which batches a run loads (one run per batch
         sees each batch; a run over a backlog, or `--full`, the latest only). Per key (GROUP BY,
         PARTITION BY, a subquery correlated by an equality) it is the key's own latest: allowed."""
-        from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
+        from framework.spec.bookkeeping import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 
         if self.spec.materialization is not m.Materialization.INCREMENTAL:
             return []
@@ -225,7 +225,7 @@ class _Checker:
         the filter, and the time value it leaves is no longer returned — so it is never replaced
         and keeps the row, where one load of the same batches never wrote it. An append source's
         rows keep the batch they came in: filtering on it is stable."""
-        from framework.sql.schema import INGEST_COLUMNS, LOAD_SEQ
+        from framework.spec.bookkeeping import INGEST_COLUMNS, LOAD_SEQ
 
         incremental = self.spec.incremental
         if incremental is None or incremental.strategy is not m.IncrementalStrategy.TIME_RANGE:

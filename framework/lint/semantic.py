@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.lint.landing import landing_problems, located
 from framework.spec import model as m
+from framework.spec.bookkeeping import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 from framework.spec.targets import MAX_DUCKDB_MEMORY, MIN_DUCKDB_MEMORY, LocalTarget, fixed_memory_bytes
 from framework.spec.types import TypeParseError, parse_type
-from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 
 TEMPORAL = {"date", "timestamp", "timestamptz"}
 SCHEDULE_PRESETS = ("@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "none")

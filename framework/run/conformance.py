@@ -9,7 +9,8 @@ the load with a constraint error naming no file. So before a load each file's fo
 against the spec, and the values of a column that may not fit (another type, a string written
 under a longer limit or none, NULLs where they are no longer allowed) are read and checked:
 the first that cannot load unchanged is named, with its file and row. A file of the spec's
-own types costs its footer read.
+own types costs its footer read: the shape tag ingest wrote there (`written_for`), or, for a
+file written before tags, its Arrow schema.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from framework.lake import Lake, LakeFile
-from framework.lake.arrow import TEXT_LIMIT_KEY, arrow_type
+from framework.lake.arrow import TEXT_LIMIT_KEY, arrow_type, shape_tag
 from framework.spec import model as m
 
 
@@ -29,6 +30,13 @@ class Misfit:
     column: str
     what: str  # what the file holds that the spec cannot take, as the end of a sentence
     missing: bool = False  # the file lacks the column
+
+
+def written_for(lake: Lake, files: list[LakeFile], columns: tuple[m.Column, ...]) -> bool:
+    """Whether every file's footer says it was written for exactly `columns`: then each fits
+    them and has their shape, and nothing more needs reading (nor pyarrow importing)."""
+    tag = shape_tag(columns)
+    return all(lake.shape_tag(f.path) == tag for f in files)
 
 
 def first_misfit(

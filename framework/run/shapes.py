@@ -26,8 +26,8 @@ from framework.sql.kinds import LoadMethod
 def lake_columns(spec: SpecInfo) -> tuple[m.Column, ...]:
     """The columns a lake file of the source has under its spec now: the staging table's (the
     spec's, then ingest's) but the load counter, which a load assigns."""
+    from framework.spec.bookkeeping import LOAD_SEQ
     from framework.spec.types import parse_type
-    from framework.sql.schema import LOAD_SEQ
 
     return tuple(
         m.Column(c.name, c.type, parse_type(c.type), c.nullable) for c in spec.columns if c.name != LOAD_SEQ.name
@@ -38,16 +38,17 @@ def by_shape(
     step: StepInfo,
     spec: SpecInfo,
     files: list[LakeFile],
-    schemas: Mapping[str, Any],
+    schemas: Mapping[str, Any] | None,
     lake: Lake,
     target: str,
     pipeline: str,
     run_id: str,
 ) -> tuple[StepInfo, dict[str, Any]] | None:
     """The load step with its COPY replaced by one COPY per shape of `files` (`schemas`: each
-    file's Arrow schema), and the groups' manifests as parameters; None when the warehouse reads
-    by name, or every file has the spec's shape (the common case)."""
-    if step.load_method is not LoadMethod.COPY_PARQUET or not files:
+    file's Arrow schema; None: their footers say they are of the spec's shape), and the groups'
+    manifests as parameters; None when the warehouse reads by name, or every file has the spec's
+    shape (the common case)."""
+    if step.load_method is not LoadMethod.COPY_PARQUET or not files or schemas is None:
         return None
     # sqlglot and pyarrow only here: a run on a warehouse that reads by name never needs them
     from framework.compile.builders.staging import copy_by_shape, load_name_of, shape_manifest_param

@@ -19,7 +19,7 @@ from framework.execute.session import Reconnects, Session
 from framework.execute.steps import StepFailed, StepResult, execute_step, run_statement
 from framework.lake import BatchRecord, Lake, LakeFile, batch_date_of, lake_key, latest_versions
 from framework.run.batches import BatchGate, not_as_ingested
-from framework.run.conformance import Misfit, first_misfit
+from framework.run.conformance import Misfit, first_misfit, written_for
 from framework.run.detect import Pending, pending_files
 from framework.run.options import LATEST_BATCH, RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
@@ -486,8 +486,12 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             return dataclasses.replace(recorded, reports={**recorded.reports, "recorded_by_another": 1})
 
     try:
-        schemas = {f.path: ctx.lake.schema(f.path) for f in reading}  # each footer read once
-        misfit = first_misfit(ctx.lake, reading, lake_columns(spec), schemas)
+        columns = lake_columns(spec)
+        # files of another spec's shape, or written before shape tags: their Arrow schemas decide
+        schemas = (
+            None if written_for(ctx.lake, reading, columns) else {f.path: ctx.lake.schema(f.path) for f in reading}
+        )
+        misfit = first_misfit(ctx.lake, reading, columns, schemas) if schemas else None
         if misfit is not None:
             return _refused(ctx, step, started, "its load was refused", _misfit_message(misfit, source))
         params = {**_load_params(ctx, step, reading, rejects), "load_seq": seq}  # the rows' _load_seq

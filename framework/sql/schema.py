@@ -2,7 +2,8 @@
 
 `project_schema` maps every spec to its columns' types in the source dialect (sources carry
 the ingest columns too); `annotated` qualifies and types a SELECT against it; `select_columns`
-is what a model's SELECT must produce.
+is what a model's SELECT must produce. The columns the framework adds to tables
+(`INGEST_COLUMNS`, `LOAD_SEQ`, `BUILD_SEQ`) live in `framework.spec.bookkeeping`.
 """
 
 from __future__ import annotations
@@ -10,34 +11,10 @@ from __future__ import annotations
 from sqlglot import exp
 
 from framework.spec import model as m
+from framework.spec.bookkeeping import BUILD_SEQ, INGEST_COLUMNS
 from framework.spec.types import PortableType
 from framework.sql import SOURCE_DIALECT
 from framework.sql.dialects.base import Dialect
-
-# Ingest writes these after the spec's columns in every lake file; staging keeps them.
-INGEST_COLUMNS = (
-    m.Column("_batch_date", "date", PortableType("date"), nullable=False, description="Batch the row arrived in."),
-    m.Column("_source_file", "string", PortableType("string"), nullable=False, description="Landing file."),
-    m.Column("_source_line", "bigint", PortableType("bigint"), nullable=False, description="Line in that file."),
-)
-
-# The load that last wrote a staging row (its file_ledger.load_seq): what a scoped build reads
-# changes since. Staging has it after the ingest columns; lake files do not (a load assigns it).
-LOAD_SEQ = m.Column(
-    "_load_seq",
-    "bigint",
-    PortableType("bigint"),
-    description="The load that last wrote the row (file_ledger.load_seq of its load).",
-)
-
-# The build that last wrote a model table's row (its model_builds.build_seq): the build adds it
-# after the declared columns (a model's SELECT does not produce it); views have none.
-BUILD_SEQ = m.Column(
-    "_build_seq",
-    "bigint",
-    PortableType("bigint"),
-    description="The build that last wrote the row (model_builds.build_seq of its model's build).",
-)
 
 REJECT_TEXT_LIMIT = 1000  # characters of a rejected row's raw text (and reason) kept, wherever it is rejected
 

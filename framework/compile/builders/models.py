@@ -17,9 +17,9 @@ from framework.compile.builders.ddl import backfilled_column
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, guard, run
 from framework.spec import model as m
+from framework.spec.bookkeeping import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
-from framework.sql.schema import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
 
 
 def stored_columns(spec: m.ModelSpec) -> tuple[m.Column, ...]:

@@ -48,9 +48,10 @@ from framework.compile.builders.models import stored_columns, this_build
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, report, run
 from framework.spec import model as m
+from framework.spec.bookkeeping import BUILD_SEQ
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
-from framework.sql.schema import BUILD_SEQ, select_columns
+from framework.sql.schema import select_columns
 
 TOMBSTONE_HASH = "deleted"  # never equal to a 32-character MD5
 

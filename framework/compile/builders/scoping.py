@@ -38,11 +38,11 @@ from framework.compile.builders.staging import stored_columns
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, record, report, run
 from framework.spec import model as m
+from framework.spec.bookkeeping import LOAD_SEQ
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import since_param
 from framework.sql.lineage import Hop, KeyPath, KeyScope
-from framework.sql.schema import LOAD_SEQ
 
 KEY = "__k"
 

@@ -23,10 +23,11 @@ from framework.compile.builders.models import delete_insert, merge
 from framework.compile.naming import Naming
 from framework.compile.statements import Statement, found_count, guard, record, report, run
 from framework.spec import model as m
+from framework.spec.bookkeeping import INGEST_COLUMNS, LOAD_SEQ
 from framework.sql import expr as q
 from framework.sql.dialects.base import Dialect
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, StatementKind
-from framework.sql.schema import INGEST_COLUMNS, LOAD_SEQ, REJECT_FILE_COLUMNS, REJECT_TEXT_LIMIT
+from framework.sql.schema import REJECT_FILE_COLUMNS, REJECT_TEXT_LIMIT
 
 LEDGER_COLUMNS = (
     "pipeline",

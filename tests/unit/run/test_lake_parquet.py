@@ -18,8 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from framework.lake.local import LocalLake
+from framework.spec.bookkeeping import INGEST_COLUMNS
 from framework.spec.types import SIMPLE_TYPES
-from framework.sql.schema import INGEST_COLUMNS, REJECT_FILE_COLUMNS
+from framework.sql.schema import REJECT_FILE_COLUMNS
 from tests.conftest import FIXTURES
 from tests.support.workspace import Workspace
 

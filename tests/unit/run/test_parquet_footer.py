@@ -1,5 +1,6 @@
-"""The stdlib Parquet footer reader counts the rows pyarrow counts, on files of every shape the
-lake holds, and refuses what is not a Parquet footer with a LakeError naming the file."""
+"""The stdlib Parquet footer reader counts the rows pyarrow counts and reads the key-value
+metadata pyarrow reads, on files of every shape the lake holds, and refuses what is not a Parquet
+footer with a LakeError naming the file."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from framework.errors import LakeError
-from framework.lake.footer import FooterError, num_rows, row_count_of
+from framework.lake.arrow import SHAPE_KEY, shape_tag, write_lake_parquet
+from framework.lake.footer import FooterError, key_value_metadata, metadata_of, num_rows, row_count_of
 from framework.lake.local import LocalLake
 
 
@@ -53,6 +55,7 @@ def test_counts_what_pyarrow_counts(tmp_path, rows, row_group_size, extra):
     )
     assert row_count_of(str(path)) == pq.ParquetFile(path).metadata.num_rows == rows
     assert LocalLake(str(tmp_path)).row_count(str(path)) == rows
+    assert key_value_metadata(metadata_of(str(path))) == pq.ParquetFile(path).metadata.metadata
 
 
 def test_a_wide_file_with_nested_columns(tmp_path):
@@ -82,3 +85,37 @@ def test_a_footer_cut_before_its_row_count_is_refused_not_misread(tmp_path):
     for cut in (1, 10, 40):  # inside the schema, which comes before num_rows
         with pytest.raises(FooterError):
             num_rows(metadata[:cut])
+
+
+def test_a_file_written_without_key_value_metadata_has_none(tmp_path):
+    import duckdb
+
+    path = tmp_path / "plain.parquet"
+    duckdb.sql(f"COPY (SELECT 1 AS a, 'x' AS b) TO '{path}' (FORMAT parquet)")
+    assert pq.ParquetFile(path).metadata.metadata in (None, {})  # DuckDB writes none of its own
+    assert key_value_metadata(metadata_of(str(path))) == {}
+    assert LocalLake(str(tmp_path)).shape_tag(str(path)) is None
+
+
+def test_a_lake_file_carries_the_shape_it_was_written_for(tmp_path):
+    from framework.spec import model as m
+    from framework.spec.types import parse_type
+
+    def column(name: str, type_text: str, nullable: bool = True) -> m.Column:
+        return m.Column(name, type_text, parse_type(type_text), nullable)
+
+    columns = (column("id", "bigint", False), column("code", "string(4)"), column("amount", "decimal(12,2)"))
+    path = tmp_path / "lake.parquet"
+    table = pa.table({"id": [1, 2], "code": ["ab", None], "amount": [decimal.Decimal("1.50"), None]})
+    assert write_lake_parquet(table.to_batches(), str(path), columns) == 2
+    tag = LocalLake(str(tmp_path)).shape_tag(str(path))
+    assert tag == shape_tag(columns) == pq.ParquetFile(path).metadata.metadata[SHAPE_KEY].decode()
+    # any change a load would have to look at gives another tag: a length, a precision, nullability, order
+    for changed in [
+        (columns[0], column("code", "string(3)"), columns[2]),
+        (columns[0], columns[1], column("amount", "decimal(12,1)")),
+        (column("id", "bigint"), columns[1], columns[2]),
+        (columns[1], columns[0], columns[2]),
+        (columns[0], columns[1], column("amount", "decimal(12,2)"), column("extra", "string")),
+    ]:
+        assert shape_tag(changed) != tag, changed
