@@ -42,6 +42,7 @@ class StepOutcome:
     checks: list[CheckOutcome] = field(default_factory=list)
     transient: bool = False  # failed for a passing reason (connection, conflict, capacity): worth a later retry
     kind: StepKind | None = None  # load | build | check: what `step` is, without parsing its id
+    run_id: str = ""  # the run that took it: a backlog run batch by batch is one run per batch
 
 
 @dataclass

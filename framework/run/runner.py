@@ -345,9 +345,8 @@ def run_pipeline(
 ) -> RunResult:
     """Run the pipeline at `root` on the target `settings` resolve (framework.settings).
     A backlog that SCD2 history must see batch by batch (RunContext.history_backlog) is run one
-    batch at a time, as the DAG's daily runs would have: `on_batch(batch, n, of)` before each."""
-    import dataclasses
-
+    batch at a time, as the DAG's daily runs would have: `on_batch(batch, n, of)` before each;
+    each outcome names the run that took it (the result's run id is the last run's)."""
     from framework.run.cache import manifest_for
     from framework.run.warehouses import claim_warehouse, open_warehouse
 
@@ -373,7 +372,7 @@ def run_pipeline(
                 on_batch(batch, number, len(backlog) + 1)
             one_batch = dataclasses.replace(options, batch_ts=datetime.datetime.fromisoformat(batch), through=batch)
             runner = Runner(manifest, opened.session, opened.lake, one_batch, on_step, selection)
-            outcomes += runner.run()
+            outcomes += _taken_by(runner.run(), runner.run_id)
             ran.append(batch)
             if any(o.status is FAILED for o in outcomes):
                 break  # the later batches wait, as a DAG's later runs wait for a failed one
@@ -383,7 +382,7 @@ def run_pipeline(
                     on_batch("", len(backlog) + 1, len(backlog) + 1)
                 runner = Runner(manifest, opened.session, opened.lake, options, on_step, selection)
                 runner.prepare()
-            outcomes += runner.run_steps()
+            outcomes += _taken_by(runner.run_steps(), runner.run_id)
         tables = table_rows(manifest, opened.session)
     finally:
         opened.close()
@@ -400,6 +399,10 @@ def run_pipeline(
         tables,
         tuple(ran),
     )
+
+
+def _taken_by(outcomes: list[StepOutcome], run_id: str) -> list[StepOutcome]:
+    return [dataclasses.replace(o, run_id=run_id) for o in outcomes]
 
 
 def table_rows(manifest: Manifest, conn: Session) -> dict[str, int]:

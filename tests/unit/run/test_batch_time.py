@@ -172,7 +172,11 @@ def test_a_backlog_of_snapshots_that_scd2_history_reads_is_run_batch_by_batch(tm
         capture_output=True,
         text=True,
     )
-    assert json.loads(told.stdout)["batches_run_one_by_one"] == ["2024-03-01", "2024-03-02"]
+    result = json.loads(told.stdout)
+    assert result["batches_run_one_by_one"] == ["2024-03-01", "2024-03-02"]
+    # each step names its run: one run per batch, the last one the result's
+    taken_by = [step["run_id"] for step in result["steps"] if step["step"] == "build:dim_roster"]
+    assert len(taken_by) == len(set(taken_by)) == 3 and taken_by[-1] == result["run_id"]
     assert history(tmp_path / "json") == history(tmp_path)
 
 
