@@ -371,9 +371,13 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             "the rows staged before have no value for it. Declare it `nullable: true` (those rows stay NULL), or "
             f"ingest the earlier deliveries again with the column, then `elt run --full --select {source}+`",
         )
+    additions = None if reload else _in_place(step, drift)
     recorded = ctx.built.text_limits.get(source)
     narrowed = narrowed_texts(recorded, text_limits(spec)) if recorded is not None and not reload else []
-    if narrowed and not drift:  # DuckDB keeps no VARCHAR length: the limit its rows were loaded under is recorded
+    # DuckDB keeps no VARCHAR length: the limit its rows were loaded under is recorded. Refused
+    # here also when the same edit adds a column (a drift the load would follow in place); any
+    # other drift is refused below, and the reload it asks for checks the limits too
+    if narrowed and (not drift or additions is not None):
         return _refused(
             ctx,
             step,
@@ -383,7 +387,6 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             "spec declares now: rows staged before may not fit. Reload the table from the lake under the new spec "
             f"(a value that does not fit is named): `elt run --full --select {source}+`",
         )
-    additions = None if reload else _in_place(step, drift)
     if drift and additions is None and not reload:  # a column removed, renamed or retyped: the staged history has it
         return _refused(
             ctx,

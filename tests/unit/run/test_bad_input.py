@@ -789,6 +789,27 @@ def test_a_value_longer_than_its_string_n_is_rejected_naming_column_and_length(s
     assert shop.query("SELECT member_id FROM staging.members ORDER BY 1") == [(1,), (2,), (3,)]
 
 
+def test_a_narrowed_string_n_is_refused_also_when_the_same_edit_adds_a_column(shop):
+    """Adversarial round 46 (narrow_string_load_not_refused): narrowing a string(n) below the
+    limit the staged rows were loaded under, in the same edit as a new nullable column, loaded
+    in place — the added column hid the narrowing, and 'Lisbon' stayed in a string(3) column."""
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(
+        spec.read_text().replace(
+            "{name: city, type: string}", "{name: city, type: string(3)}\n  - {name: note, type: string}"
+        )
+    )
+    assert "{name: note, type: string}" in spec.read_text()
+    header = HEADER + ";note"
+    result = ingest_members(shop, [header, "4;d@x;gold;Rom;2024-01-02 10:00:00;x"])
+    assert not result.error and result.rows == 1
+    refused = next(o for o in shop.run().outcomes if o.step == "load:members")
+    assert refused.status == "failed" and "city were loaded under a longer string limit" in refused.error
+    assert shop.query("SELECT COUNT(*) FROM staging.members") == [(3,)]  # nothing of the new batch loaded
+    full = shop.run(full=True)  # the reload checks every staged value against string(3)
+    assert not full.ok and "Lisbon" in next(o for o in full.outcomes if o.step == "load:members").error
+
+
 def test_a_string_wider_than_a_redshift_varchar_in_bytes_is_rejected(shop):
     """Adversarial round 19 (varchar_bytes_vs_ingest_length): Redshift's VARCHAR counts bytes,
     65535 at most, and a COPY from Parquet cannot truncate: a 40,000-character 'ã' city (80,000
