@@ -127,7 +127,6 @@ def _ingest(project, target, source_dir: str | None, batch_date: str):
 
 
 def _print_ingest(report, batch_date: str, landing: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     def shown(path: str) -> str:  # its path below the landing folder (or prefix): sub-folders told apart
@@ -135,7 +134,7 @@ def _print_ingest(report, batch_date: str, landing: str) -> None:
         return path[len(root) :] if path.startswith(root) else os.path.basename(path)
 
     # Every value that comes from a file, a path or the data is escaped: rich reads `[...]` as markup.
-    console = Console(highlight=False)
+    console = _console()
     table = Table(title=f"ingest, batch {_escape(batch_date)}", title_justify="left")
     for column in ("source", "file", "rows", "rejected", "status"):
         table.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
@@ -216,9 +215,7 @@ class _StepPrinter:
     }
 
     def __init__(self):
-        from rich.console import Console
-
-        self.console = Console(highlight=False)
+        self.console = _console()
 
     def batch(self, batch: str, number: int, of: int) -> None:
         """A backlog run batch by batch: a line before each of its runs."""
@@ -253,6 +250,17 @@ def _compact_row(columns: list[str], row: tuple) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
+def _console():
+    """rich's console; output to a pipe or a log (CI, an Airflow task) is as wide as a line needs
+    up to 200 columns, not a terminal's default 80 that cut a table's values short with '…'
+    (COLUMNS, where set, still rules)."""
+
+    from rich.console import Console
+
+    wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(highlight=False, width=200 if wide else None)
+
+
 def _escape(text: str) -> str:
     from rich.markup import escape
 
@@ -273,10 +281,9 @@ def _figures(outcome) -> str:
 
 
 def _print_summary(result) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = _console()
     if result.selection:
         console.print(_escape(result.selection))
     table = Table(title=f"run {result.run_id}: {result.pipeline} on {result.target}", title_justify="left")
@@ -392,13 +399,12 @@ def _freshness_json(pipeline: str, target: str, now: datetime.datetime, found) -
 
 def _print_freshness(pipeline: str, target: str, now: datetime.datetime, found) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
     from framework.run.freshness import FreshnessStatus
 
     style = {FreshnessStatus.FRESH: "green", FreshnessStatus.WARN: "yellow", FreshnessStatus.ERROR: "red"}
-    console = Console(highlight=False)
+    console = _console()
     table = Table(
         title=f"freshness of {_escape(pipeline)} on {_escape(target)} at {now:%Y-%m-%d %H:%M} UTC",
         title_justify="left",

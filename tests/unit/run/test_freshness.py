@@ -123,3 +123,23 @@ def test_no_warehouse_file_is_every_source_never_loaded_and_nothing_is_made(tmp_
         "purchases": None,
     }
     assert not workspace.warehouse.parent.exists()
+
+
+def test_output_to_a_pipe_is_not_cut_to_80_columns():
+    """Adversarial round 46 (freshness_table_truncated_when_piped): piped into CI or a log, the
+    table was cut to rich's default 80 columns — `fare_adjustmen…`, batch `2024-01-…`. Output that
+    is not a terminal is as wide as its lines need (up to 200 columns); COLUMNS still rules."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    probe = "from framework.cli.run_cmd import _console; print(_console().width)"
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    piped = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, env=env)
+    assert piped.stdout.strip() == "200", piped.stderr
+    told = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, env={**env, "COLUMNS": "100"}
+    )
+    assert told.stdout.strip() == "100", told.stderr
