@@ -288,8 +288,9 @@ def format_report(report: ChangeReport) -> str:
             continue
         detail = f" — {change.reason}" if change.reason else ""
         table = f"; table change: {change.table_change}" if change.table_change else ""
-        if change.breaking:
-            table += f" ({'; '.join(change.breaking)}: {change.remedy})"
+        if change.breaking:  # the columns it adds too: the reload or rebuild brings them
+            also = f"; new columns: {', '.join(change.added_columns)}" if change.added_columns else ""
+            table += f" ({'; '.join(change.breaking)}{also}: {change.remedy})"
         elif change.added_columns:
             remedy = f"; {change.remedy}" if change.remedy else ""
             table += f" (new columns: {', '.join(change.added_columns)}{remedy})"

@@ -129,6 +129,16 @@ def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
     return found
 
 
+def _split_by_comma(extra: str, mapping) -> str:
+    """A hint for a key that is the tail of a value a flow mapping `{...}` cut at its comma
+    (`{type: decimal(8,2)}` reads as `type: decimal(8` and a key `2)`)."""
+    if not re.fullmatch(r"\s*\d+\s*\)\s*", str(extra)):
+        return ""
+    cut = next((f"{k}: {v}" for k, v in mapping.items() if isinstance(v, str) and re.search(r"\(\s*\d+\s*$", v)), "")
+    read = f" (it read `{cut}` and a key `{extra}`)" if cut else ""
+    return f"YAML cuts a value at a comma inside a flow mapping `{{...}}`{read}: quote it, e.g. `type: 'decimal(8,2)'`."
+
+
 def _translate(doc: Document, error) -> Iterator[Diagnostic]:
     path = tuple(error.absolute_path)
     rule = error.validator
@@ -138,7 +148,11 @@ def _translate(doc: Document, error) -> Iterator[Diagnostic]:
     elif rule == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         for extra in sorted(set(error.instance) - set(allowed)):
-            hint = did_you_mean(extra, allowed) or (f"Allowed: {', '.join(allowed)}." if allowed else "")
+            hint = (
+                _split_by_comma(extra, error.instance)
+                or did_you_mean(extra, allowed)
+                or (f"Allowed: {', '.join(allowed)}." if allowed else "")
+            )
             yield _at(doc, path + (extra,), "E101", f"unknown field '{extra}'", hint=hint, key=True)
     elif rule == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message

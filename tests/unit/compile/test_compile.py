@@ -247,6 +247,8 @@ def test_compare_says_what_the_next_run_does_with_each_kind_of_change(tmp_path):
     change = {c.name: c for c in compare(old, renamed).changes}["mart_plans"]
     assert change.table_change == "replaced" and change.remedy == "its next build recreates the table", change
     assert "replaced (accounts removed" in format_report(compare(old, renamed)), "a table model is made whole anyway"
+    # the column it adds is named too (adversarial round 46: a breaking change hid the additions)
+    assert "accounts removed; new columns: total: its next build" in format_report(compare(old, renamed))
     assert "--full" not in format_report(compare(old, renamed))
 
     root = tmp_path / "q"

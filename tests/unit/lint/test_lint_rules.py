@@ -87,6 +87,20 @@ CASES = [
         [replace("models/dim_member.yml", "description: Members", "descripton: Members")],
         [("models/dim_member.yml", 5, 1, "E101", "unknown field 'descripton'. Did you mean 'description'?")],
     ),
+    (  # adversarial round 46: an unquoted type with a comma in a flow mapping, and a hint that says so
+        "E101",
+        [replace("sources/purchases.yml", 'type: "decimal(10,2)"', "type: decimal(10,2)")],
+        [
+            (
+                "sources/purchases.yml",
+                8,
+                37,
+                "E101",
+                "unknown field '2)'. YAML cuts a value at a comma inside a flow mapping `{...}` (it read "
+                "`type: decimal(10` and a key `2)`): quote it",
+            )
+        ],
+    ),
     (
         "E102",
         [write("models/extra.yml", EXTRA_OK.replace("layer: mart\n", ""))],
