@@ -67,6 +67,7 @@ class RunContext:
     _pending: dict[str, Pending] = field(default_factory=dict)
     _gate: BatchGate | None = None
     _counters: tuple[dict[str, int], dict[str, int]] | None = None
+    _loaded_before: dict[str, int] = field(default_factory=dict)  # the load counters as this run found them
     _batch_time: datetime.datetime | None = None
     _records: dict[str, BatchRecord] | None = None
     _later: dict[str, list[LakeFile]] = field(default_factory=dict)  # pending files past `through()`
@@ -159,16 +160,47 @@ class RunContext:
         return min(bounds, default="")
 
     def _unseen(self, source: str, chosen: Callable[[str], bool]) -> bool:
-        """Whether an SCD2 model reading `source` (and run) was not built from its latest load."""
-        latest = self.load_seqs().get(source, 0)
-        return any(
-            spec.keeps_history
-            and chosen(spec.name)
-            and source in spec.depends_on
-            and spec.name in self.built.last
-            and self.built.last[spec.name].consumed.get(source, 0) < latest
+        return bool(self.unseen_readers(source, chosen))
+
+    def unseen_readers(self, source: str, chosen: Callable[[str], bool], latest: int | None = None) -> list[str]:
+        """The SCD2 models reading `source`, directly or through other models (and chosen), not
+        built from its load `latest` (default: its latest): built before it, or never built since a
+        run loaded it (adversarial round 47: a first partial run, or a first run killed after its loads)."""
+        latest = self.load_seqs().get(source, 0) if latest is None else latest
+        if not latest:
+            return []
+        upstream = _upstream(self.manifest)
+        return sorted(
+            spec.name
             for spec in self.manifest.specs
+            if spec.keeps_history
+            and chosen(spec.name)
+            and source in upstream[spec.name]
+            and self._behind(spec.name, source, latest, upstream)
         )
+
+    def _behind(self, model: str, source: str, latest: int, upstream: dict[str, set[str]]) -> bool:
+        """Whether `model`'s latest build missed `source`'s load `latest`: it consumed less of the
+        source, or of a model between them, than there is, or that model missed it in turn."""
+        last = self.built.last.get(model)
+        spec = self.manifest.spec(model)
+        if spec is None:
+            return True
+        if last is None:  # never built: it missed the load if a run before could have built it from it
+            self.load_seqs()
+            sources = [s.name for s in self.manifest.specs if s.kind is SpecKind.SOURCE and s.name in upstream[model]]
+            return all(self._loaded_before.get(name, 0) for name in sources)
+        for name in spec.depends_on:
+            if name == source:
+                if last.consumed.get(source, 0) < latest:
+                    return True
+            elif source in upstream.get(name, ()):
+                between = self.built.last.get(name)
+                if between is None or last.consumed.get(name, 0) < between.seq:
+                    return True
+                if self._behind(name, source, latest, upstream):
+                    return True
+        return False
 
     def snapshot_batch(self, source: str) -> str:
         """The batch of the snapshot a snapshot source's table holds ('' when none is known)."""
@@ -197,6 +229,7 @@ class RunContext:
     def _read_counters(self) -> tuple[dict[str, int], dict[str, int]]:
         if self._counters is None:
             self._counters = self.state.seqs()
+            self._loaded_before = dict(self._counters[0])
         return self._counters
 
     def batch_time(self) -> datetime.datetime:
@@ -576,15 +609,7 @@ def _history_unseen(ctx: RunContext, spec: SpecInfo, seq: int) -> str:
     """A snapshot replaced while an SCD2 model reading it was never built from the one before (it
     was left out of a run, or its build failed): its history never sees what that snapshot showed
     — said, never silent ('' when every such reader saw it)."""
-    before = seq - 1
-    missed = sorted(
-        reader.name
-        for reader in ctx.manifest.specs
-        if reader.keeps_history
-        and spec.name in reader.depends_on
-        and reader.name in ctx.built.last
-        and 0 < ctx.built.last[reader.name].consumed.get(spec.name, 0) < before
-    )
+    missed = ctx.unseen_readers(spec.name, lambda name: True, latest=seq - 1)
     if not missed:
         return ""
     return (

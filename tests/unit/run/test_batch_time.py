@@ -355,3 +355,36 @@ def test_a_partial_run_without_the_history_loads_one_snapshot_at_a_time(tmp_path
     ), partial.stdout
     _cli(tmp_path, "run", str(root), "--quiet")
     assert history(tmp_path) == replay(tmp_path / "daily")
+
+
+def test_a_snapshot_loaded_before_its_scd2_reader_was_ever_built_is_built_from_first(tmp_path):
+    """Adversarial round 47 (first_snapshot_loaded_before_reader_built_is_skipped): a warehouse's
+    first run, `--select source:roster`, loaded the oldest snapshot; the next full run took the
+    never-built model for one with nothing to catch up, and its history started a batch late. A
+    second partial run before the model's first build replaced that snapshot too, `ok`."""
+    root = project(tmp_path)
+    for day in DAYS:
+        _cli(tmp_path, "ingest", str(root), "--batch-date", day, "--quiet")
+    first = _cli(tmp_path, "run", str(root), "--select", "source:roster")
+    assert "wait for the run of their batch (this one runs batch 2024-03-01)" in first.stdout, first.stdout
+    second = _cli(tmp_path, "run", str(root), "--select", "source:roster")  # the model never saw 03-01
+    assert "wait for the run of their batch (this one runs batch 2024-03-01)" in second.stdout, second.stdout
+    done = _cli(tmp_path, "run", str(root))
+    assert "run 1 of 3: batch 2024-03-01 on its own" in done.stdout, done.stdout
+    assert history(tmp_path) == replay(tmp_path / "daily")
+
+
+def test_a_snapshot_replacing_one_a_never_built_reader_missed_is_said_by_the_load(tmp_path):
+    """A run naming its batch (a DAG run) cannot split a backlog: the load that replaces a snapshot
+    an SCD2 model was never built from is `warned`, naming the model (round 47)."""
+    import json
+
+    root = project(tmp_path)
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-01", "--quiet")
+    _cli(tmp_path, "run", str(root), "--select", "source:roster", "--batch-date", "2024-03-01")
+    _cli(tmp_path, "ingest", str(root), "--batch-date", "2024-03-02", "--quiet")
+    told = _cli(tmp_path, "run", str(root), "--batch-date", "2024-03-02", "--format", "json")
+    load = next(s for s in json.loads(told.stdout)["steps"] if s["step"] == "load:roster")
+    assert (
+        load["status"] == "warned" and "dim_roster never built from the snapshot this one replaces" in (load["detail"])
+    ), load
