@@ -50,13 +50,14 @@ check: $(STAMP)
 	$(BIN)/ruff format --check framework dag_factory dashboard tests bench pipelines terraform
 	$(BIN)/mypy
 
-# Everything: static checks, then every test (unit and integration: PostgreSQL, S3, Airflow, Chromium).
+# Everything: static checks, then every test (unit and integration: PostgreSQL, S3, Airflow, Chromium),
+# spread over the machine's cores (pytest-xdist; each worker starts the servers its tests need).
 test: $(STAMP) $(CHECKOV_STAMP) check
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4
 
 # The edit loop: static checks and the unit tests (no servers, no Airflow, no browser), under a minute.
 test-fast: $(STAMP) check
-	$(BIN)/python -m pytest -q -m "not integration"
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 -m "not integration"
 
 bench: $(STAMP)
 	$(BIN)/python bench/lint.py
