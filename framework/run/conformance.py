@@ -15,6 +15,7 @@ file written before tags, its Arrow schema.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -95,9 +96,18 @@ def _first_unfit(values, column: m.Column) -> tuple[int, str] | None:
         row = pc.index(pc.is_null(values), True).as_py()
         return row + 1, "NULL, which the spec declares nullable: false,"
     target = arrow_type(ptype)
+    lost = _representation_lost(values.type, ptype)
+    if lost:  # no value can load unchanged: the first one there is named
+        valid = pc.index(pc.is_valid(values), True).as_py()
+        return None if valid < 0 else (valid + 1, f"{values[valid].as_py()} ({lost})")
     if ptype.length:
         unfit = pc.greater(pc.utf8_length(values.cast(pa.string())), ptype.length)
         what = f"more than the {ptype.length} characters of {ptype}"
+    elif ptype.name == "decimal" and pa.types.is_decimal(values.type) and _wider_integer_part(values.type, ptype):
+        wide = pa.decimal128(38, values.type.scale)
+        limit = pa.scalar(decimal.Decimal(10) ** _integer_digits(ptype), wide)
+        unfit = pc.greater_equal(pc.abs(values.cast(wide)), limit)
+        what = f"more digits before the point than {ptype} holds"
     else:
         try:
             back = pc.cast(pc.cast(values, target, safe=False), values.type, safe=False)
@@ -109,6 +119,32 @@ def _first_unfit(values, column: m.Column) -> tuple[int, str] | None:
     if row < 0:
         return None
     return row + 1, f"{values[row].as_py()!r}, {what}"
+
+
+def _representation_lost(kind, ptype) -> str:
+    """Why a file's typed values cannot become the spec's type as their landing text would, or ''.
+    The lake keeps values, not text: retyped to a string, `007` would load as '7' where a fresh
+    ingest keeps '007'; a timestamptz instant, made a timestamp or date, would drop its offset
+    where ingest refuses such a value (adversarial round 48)."""
+    import pyarrow as pa
+
+    if ptype.name == "string" and not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return (
+            f"a {kind} value: the lake keeps values, not the text they were read from, so the text a "
+            f"fresh ingest under {ptype} would keep is not there"
+        )
+    if pa.types.is_timestamp(kind) and kind.tz and ptype.name in ("timestamp", "date"):
+        return f"an instant with a UTC offset, which {ptype} would drop"
+    return ""
+
+
+def _wider_integer_part(kind, ptype) -> bool:
+    """Whether a file's decimal type holds more digits before the point than the spec's."""
+    return kind.precision - kind.scale > _integer_digits(ptype)
+
+
+def _integer_digits(ptype) -> int:
+    return (ptype.precision or 0) - (ptype.scale or 0)
 
 
 def _first_uncastable(values, target, ptype) -> tuple[int, str]:

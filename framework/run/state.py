@@ -84,6 +84,9 @@ class BuiltState:
     # source → the string(n) limit of each string column its staged rows were loaded under (None:
     # no limit), as its SOURCE_LOADED row records them
     text_limits: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    # source → its columns the spec let hold NULL when its staged rows were loaded (recorded since
+    # adversarial round 48; absent for rows loaded before)
+    nullable: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def moved_from(self, spec: SpecInfo) -> str | None:
         """The table `spec`'s rows were last written to, when that is not its table now (its
@@ -102,6 +105,11 @@ def text_limits(spec: SpecInfo) -> dict[str, int | None]:
         if ptype.name == "string":
             limits[column.name] = ptype.length
     return limits
+
+
+def nullable_columns(spec: SpecInfo) -> frozenset[str]:
+    """The source's columns its spec lets hold NULL."""
+    return frozenset(c.name for c in spec.columns if c.nullable)
 
 
 def narrowed_texts(recorded: dict[str, int | None], now: dict[str, int | None]) -> list[str]:
@@ -192,6 +200,8 @@ class RunState:
                 recorded = json.loads(consumed) if consumed else {}
                 if "text_limits" in recorded:
                     built.text_limits[model] = recorded["text_limits"]
+                if "nullable" in recorded:
+                    built.nullable[model] = frozenset(recorded["nullable"])
                 continue
             if fingerprint == REFUSED:
                 built.refused.add(model)
@@ -226,9 +236,10 @@ class RunState:
 
     def record_kept_by(self, conn: Session, source: SpecInfo) -> None:
         """Inside a load's transaction: the rule (a source's table fingerprint) its staging table
-        keeps rows by, the table, and the string(n) limits its rows were checked against, in the
-        source's own model_builds row (`SOURCE_LOADED`, not a build; its `consumed` holds the limits)."""
-        limits = {"text_limits": text_limits(source)}
+        keeps rows by, the table, and the string(n) limits and nullability its rows were checked
+        against, in the source's own model_builds row (`SOURCE_LOADED`, not a build; its `consumed`
+        holds them)."""
+        limits = {"text_limits": text_limits(source), "nullable": sorted(nullable_columns(source))}
         self._insert(conn, source.name, SOURCE_LOADED, source.table_shape, consumed=limits, relation=source.table)
 
     def record_whole(self, conn: Session, relation: str, seq: int) -> None:

@@ -25,7 +25,15 @@ from framework.run.options import LATEST_BATCH, RunOptions
 from framework.run.outcome import CheckOutcome, StepOutcome, StepStatus
 from framework.run.scheduler import Scheduler
 from framework.run.shapes import by_shape, lake_columns
-from framework.run.state import BuiltState, Drift, LastBuild, RunState, narrowed_texts, text_limits
+from framework.run.state import (
+    BuiltState,
+    Drift,
+    LastBuild,
+    RunState,
+    narrowed_texts,
+    nullable_columns,
+    text_limits,
+)
 from framework.spec.model import Materialization, SpecKind
 from framework.sql.kinds import BATCH_FILES, REJECT_FILES, LoadMethod, since_param
 
@@ -420,6 +428,19 @@ def run_load(ctx: RunContext, step: StepInfo) -> StepOutcome:
             "spec declares now: rows staged before may not fit. Reload the table from the lake under the new spec "
             f"(a value that does not fit is named): `elt run --full --select {source}+`",
         )
+    was_nullable = ctx.built.nullable.get(source)
+    tightened = sorted(was_nullable - nullable_columns(spec)) if was_nullable is not None and not reload else []
+    tightened = [name for name in tightened if any(c.name == name for c in spec.columns)]
+    if tightened and (not drift or additions is not None):  # no warehouse says so: its rows were loaded nullable
+        return _refused(
+            ctx,
+            step,
+            started,
+            "no longer matches its table",
+            f"{spec.table} column(s) {', '.join(tightened)} were loaded while the source spec let them hold NULL, "
+            "and it declares them nullable: false now: rows staged before may hold NULL. Reload the table from the "
+            f"lake under the new spec (a NULL is named with its file and row): `elt run --full --select {source}+`",
+        )
     if drift and additions is None and not reload:  # a column removed, renamed or retyped: the staged history has it
         return _refused(
             ctx,
@@ -692,6 +713,7 @@ def _consume(
         ctx.built.shapes.get(source) != spec.table_shape
         or ctx.built.relations.get(source) != spec.table
         or ctx.built.text_limits.get(source) != text_limits(spec)
+        or ctx.built.nullable.get(source) != nullable_columns(spec)
     ):
         ctx.state.record_kept_by(conn, spec)
 

@@ -810,6 +810,26 @@ def test_a_narrowed_string_n_is_refused_also_when_the_same_edit_adds_a_column(sh
     assert not full.ok and "Lisbon" in next(o for o in full.outcomes if o.step == "load:members").error
 
 
+def test_a_column_made_not_nullable_after_nulls_were_staged_is_refused(shop):
+    """Adversarial round 48 (notnull_after_null_loaded): `nullable: true → false` after a NULL was
+    staged, and the next load went on: the NULL stayed under the new spec, and only a later
+    `--full` refused it. No warehouse records it (a staging column made nullable stays so): the
+    nullability the rows were loaded under is recorded, as a string(n) limit is."""
+    assert not ingest_members(shop, [HEADER, "4;d@x;gold;;2024-01-02 10:00:00"]).error  # city NULL
+    assert shop.run().ok
+    spec = shop.pipeline / "sources" / "members.yml"
+    spec.write_text(
+        spec.read_text().replace("{name: city, type: string}", "{name: city, type: string, nullable: false}")
+    )
+    landing(shop.folder / "landing3", "members_2024-01-03.csv", [HEADER, "5;e@x;gold;Faro;2024-01-03 10:00:00"])
+    assert not shop.ingest(shop.folder / "landing3", "2024-01-03", only={"members"}).failed
+    refused = next(o for o in shop.run().outcomes if o.step == "load:members")
+    assert refused.status == "failed" and "city were loaded while the source spec let them hold NULL" in refused.error
+    assert shop.query("SELECT COUNT(*) FROM staging.members WHERE member_id = 5") == [(0,)]
+    full = next(o for o in shop.run(full=True).outcomes if o.step == "load:members")
+    assert full.status == "failed" and "NULL, which the spec declares nullable: false" in full.error, full
+
+
 def test_a_string_wider_than_a_redshift_varchar_in_bytes_is_rejected(shop):
     """Adversarial round 19 (varchar_bytes_vs_ingest_length): Redshift's VARCHAR counts bytes,
     65535 at most, and a COPY from Parquet cannot truncate: a 40,000-character 'ã' city (80,000
