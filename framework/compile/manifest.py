@@ -45,6 +45,8 @@ class InternalQuery(StrEnum):
     RUN_LOG_INSERT = "run_log_insert"
     RUN_LOG_DELETE = "run_log_delete"  # a retried step of an orchestrator's run replaces its earlier row
     RUN_LOG_STEPS = "run_log_steps"  # one run's steps as the log has them (an orchestrator's summary)
+    # each build step's latest success and latest failure: a backlog is not held for a model that failed
+    BUILD_ATTEMPTS = "build_attempts"
     LEDGER_INSERT = "ledger_insert"  # files consumed without loading them (superseded or empty snapshots)
     SOURCE_FRESHNESS = "source_freshness"  # each source's latest loaded_at and batch_date (`elt freshness`)
     TABLE_ROWS = "table_rows"  # every staging and model table's row count (the end-of-run summary)

@@ -402,6 +402,18 @@ class RunState:
         return live, spec.primary_key
 
     # -- run log ----------------------------------------------------------------------------------
+    def failed_builds(self) -> frozenset[str]:
+        """The models whose latest build attempt in the log failed, or was skipped for a failure
+        upstream (not a run that never got to it: a kill, a selection)."""
+        rows = run_statement(
+            self.conn, self.manifest.internal_sql(InternalQuery.BUILD_ATTEMPTS), {"pipeline": self.pipeline}
+        )
+        return frozenset(
+            step.split(":", 1)[1]
+            for step, built_at, failed_at in rows
+            if failed_at and (not built_at or failed_at > built_at)
+        )
+
     def logged_steps(self) -> dict[str, tuple[str, str | None]]:
         """This run's steps as the run log has them: step → (status, error)."""
         rows = run_statement(

@@ -75,7 +75,7 @@ class RunContext:
     _pending: dict[str, Pending] = field(default_factory=dict)
     _gate: BatchGate | None = None
     _counters: tuple[dict[str, int], dict[str, int]] | None = None
-    _loaded_before: dict[str, int] = field(default_factory=dict)  # the load counters as this run found them
+    _failed_builds: frozenset[str] | None = None
     _batch_time: datetime.datetime | None = None
     _records: dict[str, BatchRecord] | None = None
     _later: dict[str, list[LakeFile]] = field(default_factory=dict)  # pending files past `through()`
@@ -148,44 +148,69 @@ class RunContext:
 
     def held_back(self, selection: Selection | None) -> str:
         """The latest batch a partial run may load ('' for any): a run that loads a snapshot source
-        but not an SCD2 model reading it would replace a snapshot that model never sees. It loads
-        the oldest pending snapshot only — none when the model has not seen the one loaded — and
-        the next run that builds the model sees them batch by batch (adversarial round 45)."""
+        but cuts an SCD2 model reading it off — leaves it out, or a model between them — would
+        replace a snapshot that model never sees. It loads no batch past the oldest pending one of
+        any snapshot source the model reads (selected or not: their snapshots are seen together),
+        and none past one the model has not seen yet; the next run that builds the model sees
+        them batch by batch (adversarial rounds 45 and 49)."""
         if selection is None or self.options.batch_ts is not LATEST_BATCH or self.options.full or self.options.through:
             return ""
         upstream = _upstream(self.manifest)
-        left_out = [s for s in self.manifest.specs if s.keeps_history and s.name not in selection]
+        snapshots = [s.name for s in self.manifest.specs if s.snapshot]
         bounds = []
-        for source in self.manifest.specs:
-            if not source.snapshot or source.name not in selection or not self.pending(source.name).new:
+        for reader in (s.name for s in self.manifest.specs if s.keeps_history):
+            inputs = [name for name in snapshots if name in upstream[reader]]
+            loading = [
+                name
+                for name in inputs
+                if name in selection and self.pending(name).new and _cut_off(reader, name, selection, upstream)
+            ]
+            if not loading:
                 continue
-            readers = [r.name for r in left_out if source.name in upstream[r.name]]
-            if not readers:
-                continue
-            unseen = self._unseen(source.name, set(readers).__contains__)
-            current = self.pending(source.name).newest_rows
-            bounds.append(current if unseen and current else min(f.batch_date for f in self.pending(source.name).new))
+            candidates = [
+                min(f.batch_date for f in self.pending(name).new) for name in inputs if self.pending(name).new
+            ]
+            for name in inputs:  # a snapshot the model has not seen: nothing later loads before it does
+                current = self.pending(name).newest_rows
+                if current and self.unseen_readers(name, reader.__eq__, holding=True):
+                    candidates.append(current)
+            bounds.append(min(candidates))
         return min(bounds, default="")
 
     def _unseen(self, source: str, chosen: Callable[[str], bool]) -> bool:
-        return bool(self.unseen_readers(source, chosen))
+        return bool(self.unseen_readers(source, chosen, holding=True))
 
-    def unseen_readers(self, source: str, chosen: Callable[[str], bool], latest: int | None = None) -> list[str]:
+    def unseen_readers(
+        self, source: str, chosen: Callable[[str], bool], latest: int | None = None, *, holding: bool = False
+    ) -> list[str]:
         """The SCD2 models reading `source`, directly or through other models (and chosen), not
         built from its load `latest` (default: its latest): built before it, or never built since a
-        run loaded it (adversarial round 47: a first partial run, or a first run killed after its loads)."""
+        run loaded it (adversarial round 47: a first partial run, or a first run killed after its
+        loads). `holding`: for holding snapshots back — a model whose latest build failed (or was
+        skipped for a failure upstream) is not waited for: its batch run again fails again, while
+        daily runs move on, the load saying what the model missed (adversarial round 49)."""
         latest = self.load_seqs().get(source, 0) if latest is None else latest
         if not latest:
             return []
         upstream = _upstream(self.manifest)
-        return sorted(
+        readers = [
             spec.name
             for spec in self.manifest.specs
             if spec.keeps_history
             and chosen(spec.name)
             and source in upstream[spec.name]
             and self._behind(spec.name, source, latest, upstream)
-        )
+        ]
+        if readers and holding:
+            failed = self.failed_builds()
+            readers = [name for name in readers if name not in failed]
+        return sorted(readers)
+
+    def failed_builds(self) -> frozenset[str]:
+        """The models whose latest build attempt failed (read once per run, when it matters)."""
+        if self._failed_builds is None:
+            self._failed_builds = self.state.failed_builds()
+        return self._failed_builds
 
     def _behind(self, model: str, source: str, latest: int, upstream: dict[str, set[str]]) -> bool:
         """Whether `model`'s latest build missed `source`'s load `latest`: it consumed less of the
@@ -194,10 +219,8 @@ class RunContext:
         spec = self.manifest.spec(model)
         if spec is None:
             return True
-        if last is None:  # never built: it missed the load if a run before could have built it from it
-            self.load_seqs()
-            sources = [s.name for s in self.manifest.specs if s.kind is SpecKind.SOURCE and s.name in upstream[model]]
-            return all(self._loaded_before.get(name, 0) for name in sources)
+        if last is None:  # never built since the source was loaded
+            return True
         for name in spec.depends_on:
             if name == source:
                 if last.consumed.get(source, 0) < latest:
@@ -237,7 +260,6 @@ class RunContext:
     def _read_counters(self) -> tuple[dict[str, int], dict[str, int]]:
         if self._counters is None:
             self._counters = self.state.seqs()
-            self._loaded_before = dict(self._counters[0])
         return self._counters
 
     def batch_time(self) -> datetime.datetime:
@@ -321,6 +343,13 @@ class RunContext:
         told = "; ".join(f"tried again after: {error[:200]}" for error in self.retried)
         self.retried.clear()
         return dataclasses.replace(outcome, detail="; ".join(part for part in (outcome.detail, told) if part))
+
+
+def _cut_off(reader: str, source: str, selection: Selection, upstream: dict[str, set[str]]) -> bool:
+    """Whether a run of `selection` builds `reader` without what it reads of `source`: the reader
+    is left out, or a model between them is."""
+    between = (name for name, above in upstream.items() if source in above and name in upstream[reader])
+    return reader not in selection or any(name not in selection for name in between)
 
 
 def _upstream(manifest: Manifest) -> dict[str, set[str]]:
@@ -635,8 +664,8 @@ def _history_unseen(ctx: RunContext, spec: SpecInfo, seq: int) -> str:
         return ""
     return (
         f"{', '.join(missed)} never built from the snapshot this one replaces (left out of a run, or its build "
-        "failed): its history misses what that snapshot showed; build it with each snapshot (a run without "
-        "--exclude of it)"
+        "failed): its history misses what that snapshot showed; build it with each snapshot (a run that does "
+        "not leave it out, nor a model between it and the snapshot)"
     )
 
 

@@ -102,6 +102,7 @@ def internal_statements(
         .from_(naming.internal("run_log"))
         .where(_equals(dialect, "run_id", "pipeline"))
         .order_by(q.col("step")),
+        InternalQuery.BUILD_ATTEMPTS: _build_attempts(naming, dialect),
         InternalQuery.LEDGER_INSERT: ledger_insert(naming, dialect),
         InternalQuery.SOURCE_FRESHNESS: q.select(
             q.col("source"),
@@ -119,6 +120,24 @@ def internal_statements(
             this=naming.internal("rejects"), where=exp.Where(this=_equals(dialect, "pipeline", "source"))
         ),
     }
+
+
+def _build_attempts(naming: Naming, dialect: Dialect) -> exp.Select:
+    """(step, latest started_at it succeeded, latest it failed or was skipped for a failure
+    upstream) of each build step in the log."""
+
+    def latest(statuses: tuple[str, ...], alias: str) -> exp.Expression:
+        when = exp.If(
+            this=exp.In(this=q.col("status"), expressions=[q.lit(s) for s in statuses]), true=q.col("started_at")
+        )
+        return q.alias(exp.Max(this=exp.Case(ifs=[when])), alias)
+
+    return (
+        q.select(q.col("step"), latest(("ok", "warned"), "built_at"), latest(("failed", "skipped"), "failed_at"))
+        .from_(naming.internal("run_log"))
+        .where(q.and_all([_equals(dialect, "pipeline"), exp.EQ(this=q.col("step_kind"), expression=q.lit("build"))]))
+        .group_by(q.col("step"))
+    )
 
 
 def _table_rows(naming: Naming, counted: tuple[str, ...]) -> exp.Expression:
