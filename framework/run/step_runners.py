@@ -172,7 +172,7 @@ class RunContext:
             ]
             for name in inputs:  # a snapshot the model has not seen: nothing later loads before it does
                 current = self.pending(name).newest_rows
-                if current and self.unseen_readers(name, reader.__eq__, holding=True):
+                if current and self.unseen_readers(name, {reader}.__contains__, holding=True):
                     candidates.append(current)
             bounds.append(min(candidates))
         return min(bounds, default="")
