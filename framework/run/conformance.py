@@ -96,18 +96,18 @@ def _first_unfit(values, column: m.Column) -> tuple[int, str] | None:
         row = pc.index(pc.is_null(values), True).as_py()
         return row + 1, "NULL, which the spec declares nullable: false,"
     target = arrow_type(ptype)
+    valid = pc.index(pc.is_valid(values), True).as_py()  # the first value that is not NULL
+    if _not_convertible(values.type, ptype):  # the warehouse refuses the cast itself, NULLs and all
+        what = "a value" if valid >= 0 else "only NULL"
+        return max(valid, 0) + 1, f"{what} of type {values.type}, which the warehouse cannot convert to {ptype}"
     lost = _representation_lost(values.type, ptype)
     if lost:  # no value can load unchanged: the first one there is named
-        valid = pc.index(pc.is_valid(values), True).as_py()
         return None if valid < 0 else (valid + 1, f"{values[valid].as_py()} ({lost})")
     if ptype.length:
         unfit = pc.greater(pc.utf8_length(values.cast(pa.string())), ptype.length)
         what = f"more than the {ptype.length} characters of {ptype}"
-    elif ptype.name == "decimal" and pa.types.is_decimal(values.type) and _wider_integer_part(values.type, ptype):
-        wide = pa.decimal128(38, values.type.scale)
-        limit = pa.scalar(decimal.Decimal(10) ** _integer_digits(ptype), wide)
-        unfit = pc.greater_equal(pc.abs(values.cast(wide)), limit)
-        what = f"more digits before the point than {ptype} holds"
+    elif ptype.name == "decimal" and (pa.types.is_decimal(values.type) or pa.types.is_integer(values.type)):
+        return _first_outside_decimal(values, ptype)
     else:
         try:
             back = pc.cast(pc.cast(values, target, safe=False), values.type, safe=False)
@@ -119,6 +119,44 @@ def _first_unfit(values, column: m.Column) -> tuple[int, str] | None:
     if row < 0:
         return None
     return row + 1, f"{values[row].as_py()!r}, {what}"
+
+
+def _first_outside_decimal(values, ptype) -> tuple[int, str] | None:
+    """The first integer or decimal value a decimal(p,s) cannot hold unchanged: more digits before
+    the point than p - s (round 48), or more after it than s. Arrow's own cast refuses an int32
+    under decimal(10,2) by type, whatever the values (round 51)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    scale = values.type.scale if pa.types.is_decimal(values.type) else 0
+    wide = values.cast(pa.decimal128(38, scale))
+    digits = _integer_digits(ptype)
+    if digits >= 38 - scale:  # no value the file can hold has more digits before the point
+        too_long = pa.array([False] * len(wide), pa.bool_())
+    else:
+        too_long = pc.greater_equal(pc.abs(wide), pa.scalar(decimal.Decimal(10) ** digits, wide.type))
+    too_fine = pc.not_equal(pc.round(wide, ndigits=ptype.scale or 0), wide) if scale > (ptype.scale or 0) else None
+    unfit = pc.or_(too_long, too_fine) if too_fine is not None else too_long
+    row = pc.index(pc.fill_null(unfit, False), True).as_py()
+    if row < 0:
+        return None
+    what = (
+        f"more digits before the point than {ptype} holds"
+        if too_long[row].as_py()
+        else f"a value {ptype} cannot hold unchanged"
+    )
+    return row + 1, f"{values[row].as_py()!r}, {what}"
+
+
+def _not_convertible(kind, ptype) -> bool:
+    """Whether the warehouse refuses to cast a column of Arrow type `kind` to the spec's type at all
+    (DuckDB: "Unimplemented type for cast (INTEGER -> DATE)"): a number and a date or time."""
+    import pyarrow as pa
+
+    number = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+    temporal = pa.types.is_date(kind) or pa.types.is_timestamp(kind)
+    times = ("date", "timestamp", "timestamptz")
+    return (number and ptype.name in times) or (temporal and ptype.name in ("integer", "bigint", "double", "decimal"))
 
 
 def _representation_lost(kind, ptype) -> str:
@@ -135,12 +173,12 @@ def _representation_lost(kind, ptype) -> str:
         )
     if pa.types.is_timestamp(kind) and kind.tz and ptype.name in ("timestamp", "date"):
         return f"an instant with a UTC offset, which {ptype} would drop"
+    if pa.types.is_boolean(kind) and ptype.name != "boolean":  # 'yes', 'f', 'true' delivered: ingest rejects them
+        return (
+            f"a boolean: the lake keeps true or false, not the text delivered, which a fresh ingest under {ptype} "
+            "would reject"
+        )
     return ""
-
-
-def _wider_integer_part(kind, ptype) -> bool:
-    """Whether a file's decimal type holds more digits before the point than the spec's."""
-    return kind.precision - kind.scale > _integer_digits(ptype)
 
 
 def _integer_digits(ptype) -> int:

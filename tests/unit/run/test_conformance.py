@@ -56,6 +56,22 @@ UTC = datetime.UTC
             1,
             "more digits before the point than decimal(4,2) holds",
         ),
+        # both narrowed at once: each is told (the digits check alone let 12.34 round to 12.3)
+        (
+            pa.array([decimal.Decimal("1.50"), decimal.Decimal("12.34")], pa.decimal128(10, 2)),
+            "decimal(8,1)",
+            2,
+            "Decimal('12.34'), a value decimal(8,1) cannot hold unchanged",
+        ),
+        # round 51: an integer under a decimal is checked by value, the one at fault named
+        (pa.array([7, 12, 2147483647], pa.int32()), "decimal(10,2)", 3, "2147483647, more digits before the point"),
+        # round 51: a boolean's delivered text ('yes', 'f') is not in the lake
+        (pa.array([True, False], pa.bool_()), "integer", 1, "True (a boolean: the lake keeps true or false"),
+        (pa.array([None, False], pa.bool_()), "double", 2, "False (a boolean"),
+        # round 51: a cast the warehouse refuses by type, named instead of its raw error
+        (pa.array([7], pa.int32()), "date", 1, "a value of type int32, which the warehouse cannot convert to date"),
+        (pa.array([None], pa.int64()), "timestamp", 1, "only NULL of type int64, which the warehouse cannot convert"),
+        (pa.array([datetime.date(2024, 1, 2)], pa.date32()), "integer", 1, "cannot convert to integer"),
     ],
 )
 def test_a_value_that_would_not_load_as_ingested_is_named_with_its_row(values, declared, row, said):
@@ -71,6 +87,9 @@ def test_a_value_that_would_not_load_as_ingested_is_named_with_its_row(values, d
         (pa.array([decimal.Decimal("-99.99")], pa.decimal128(10, 2)), "decimal(4,2)"),
         (pa.array([datetime.datetime(2024, 1, 2, 9, 30)], pa.timestamp("us")), "timestamptz"),  # widened
         (pa.array([None, None], pa.int32()), "string"),  # no value to change
+        (pa.array([7, -12, None], pa.int32()), "decimal(10,2)"),  # Arrow's cast refuses int32 → (10,2) by type
+        (pa.array([99_999_999], pa.int64()), "decimal(10,2)"),
+        (pa.array([decimal.Decimal("12.30")], pa.decimal128(10, 2)), "decimal(8,1)"),
     ],
 )
 def test_values_that_load_unchanged_pass(values, declared):
