@@ -197,7 +197,7 @@ class Runner:
         self.run_id = self.state.run_id
         self.pipeline = manifest.pipeline.name
         self.scheduler = Scheduler(full=options.full, full_checks=options.full_checks)
-        self.context = RunContext(manifest, conn, lake, options, self.scheduler, self.state)
+        self.context = RunContext(manifest, conn, lake, options, self.scheduler, self.state, selection=selection)
 
     def run(self) -> list[StepOutcome]:
         self.prepare()
@@ -374,8 +374,10 @@ def run_pipeline(
             runner = Runner(manifest, opened.session, opened.lake, one_batch, on_step, selection)
             outcomes += _taken_by(runner.run(), runner.run_id)
             ran.append(batch)
-            if any(o.status is FAILED for o in outcomes):
-                break  # the later batches wait, as a DAG's later runs wait for a failed one
+            if any(o.status is FAILED and o.kind is StepKind.LOAD for o in outcomes):
+                break  # a load failed: its files stay pending, and no later batch overtakes them
+            # a failed build does not hold the later batches: the DAG's runs of the days after
+            # run, and the next build of the model sees them (adversarial round 50)
         else:
             if backlog:  # the rest, as the lake is now: a runner of its own, since the warehouse moved on
                 if on_batch is not None:

@@ -70,6 +70,7 @@ class RunContext:
         key, lost, changed = found
         return lost > 0 if column == key else changed
 
+    selection: Selection | None = None  # a partial run's specs (None: every spec)
     built: BuiltState = field(default_factory=BuiltState)  # the models' latest builds (set by the runner)
     retried: list[str] = field(default_factory=list)  # the transient errors the current step was retried after
     _pending: dict[str, Pending] = field(default_factory=dict)
@@ -104,9 +105,10 @@ class RunContext:
         pending deliveries but its latest, when an SCD2 model reads it (directly or through other
         models). One run over them loads the latest snapshot only, and the history would never
         show what the others did — a key gone for a day, a value held for a day — as the DAG's
-        daily runs show it. Only a run that picks its own batch time (no --batch-date) does this;
-        --full reloads as of now; and a run of one batch does not recurse."""
-        if self.options.batch_ts is not LATEST_BATCH or self.options.full or self.options.through:
+        daily runs show it. Only a run that picks its own batch time (no --batch-date) does this —
+        a run of one batch has its batch's, and does not recurse; a partial run held back
+        (`held_back`) splits what it may load (adversarial round 50); --full reloads as of now."""
+        if self.options.batch_ts is not LATEST_BATCH or self.options.full:
             return []
         chosen = (lambda name: name in selection) if selection is not None else (lambda name: True)
         upstream = _upstream(self.manifest)
@@ -160,10 +162,13 @@ class RunContext:
         bounds = []
         for reader in (s.name for s in self.manifest.specs if s.keeps_history):
             inputs = [name for name in snapshots if name in upstream[reader]]
+            starved = bool(self.left_behind(reader, selection))  # built without some of its snapshots
             loading = [
                 name
                 for name in inputs
-                if name in selection and self.pending(name).new and _cut_off(reader, name, selection, upstream)
+                if name in selection
+                and self.pending(name).new
+                and (starved or _cut_off(reader, name, selection, upstream))
             ]
             if not loading:
                 continue
@@ -176,6 +181,21 @@ class RunContext:
                     candidates.append(current)
             bounds.append(min(candidates))
         return min(bounds, default="")
+
+    def left_behind(self, model: str, selection: Selection | None = None) -> list[str]:
+        """The snapshot sources an SCD2 model reads that this partial run does not load though
+        deliveries of them are pending: built now, its history would pair their old snapshots
+        with the new ones of its other inputs (adversarial round 50). [] outside partial runs."""
+        selection = selection if selection is not None else self.selection
+        spec = self.manifest.spec(model)
+        if selection is None or spec is None or not spec.keeps_history:
+            return []
+        upstream = _upstream(self.manifest)
+        return [
+            s.name
+            for s in self.manifest.specs
+            if s.snapshot and s.name in upstream[model] and s.name not in selection and self.pending(s.name).new
+        ]
 
     def _unseen(self, source: str, chosen: Callable[[str], bool]) -> bool:
         return bool(self.unseen_readers(source, chosen, holding=True))
@@ -271,9 +291,15 @@ class RunContext:
             return self.options.batch_ts
         if self._batch_time is None:
             gate = self.gate()
+            records = self.batch_records()
+            if self.selection is not None:  # a partial run's batches: those of the sources it loads
+                sources = {
+                    s.name for s in self.manifest.specs if s.kind is SpecKind.SOURCE and s.name in self.selection
+                }
+                records = {batch: r for batch, r in records.items() if _holds(r, sources)}
             loadable = [
                 batch
-                for batch, record in self.batch_records().items()
+                for batch, record in records.items()
                 if (record.complete or batch in self.options.allow_partial) and gate.admits(batch)
             ]
             self._batch_time = (
@@ -343,6 +369,13 @@ class RunContext:
         told = "; ".join(f"tried again after: {error[:200]}" for error in self.retried)
         self.retried.clear()
         return dataclasses.replace(outcome, detail="; ".join(part for part in (outcome.detail, told) if part))
+
+
+def _holds(record: BatchRecord, sources: set[str]) -> bool:
+    """Whether a batch record lists a file of one of `sources` (written or refused)."""
+    return any(key.split("/")[1] in sources for key, _, _ in record.files) or any(
+        source in sources for _, _, source in record.failed
+    )
 
 
 def _cut_off(reader: str, source: str, selection: Selection, upstream: dict[str, set[str]]) -> bool:
@@ -906,6 +939,11 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
     blocker = ctx.scheduler.blocker(spec)
     if blocker is not None:
         return _outcome(step, StepStatus.SKIPPED, 0.0, detail=f"skipped: {blocker}")
+    stale = ctx.left_behind(spec.name)
+    if stale:  # its history would pair their old snapshots with the new ones of its other inputs
+        why = f"its input(s) {', '.join(stale)} have snapshots pending that this partial run does not load"
+        ctx.scheduler.block(spec.name, why)
+        return _outcome(step, StepStatus.SKIPPED, 0.0, detail=f"skipped: {why}; the next run that loads them builds it")
     moved_from = ctx.built.moved_from(spec)
     if ctx.scheduler.rebuild_reason(spec) is None and moved_from is None:
         return _outcome(step, StepStatus.UP_TO_DATE, time.perf_counter() - started)
