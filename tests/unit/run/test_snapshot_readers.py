@@ -116,6 +116,16 @@ def ingest(folder, root, day: int) -> None:
     elt(folder, "ingest", str(root), "--from", str(folder / "d" / str(day)), "--batch-date", f"2024-05-0{day}")
 
 
+def both_then_daily(folder, root, later: tuple[int, ...]) -> None:
+    """Day 1 ingested and run on both warehouses; the later days ingested, and run daily on A only."""
+    ingest(folder, root, 1)
+    for warehouse in ("a.duckdb", "c.duckdb"):
+        elt(folder, "run", str(root), "--warehouse", warehouse, "--quiet")
+    for day in later:
+        ingest(folder, root, day)
+        elt(folder, "run", str(root), "--warehouse", "a.duckdb", "--quiet")
+
+
 def histories(folder, warehouse: str) -> list:
     with duckdb.connect(str(folder / warehouse), read_only=True) as conn:
         return [
@@ -144,12 +154,7 @@ def test_a_partial_run_loads_no_snapshot_past_one_another_input_of_the_model_sti
     prod's 05-03 while catinfo's 05-02 waited; the history then paired snapshots that never met."""
     root = project(tmp_path)
     deliver(tmp_path, {1: ("1,toys\n", "toys,red\n"), 2: ("", "toys,blue\n"), 3: ("2,toys\n", "toys,blue\n")})
-    ingest(tmp_path, root, 1)
-    for warehouse in ("a.duckdb", "c.duckdb"):
-        elt(tmp_path, "run", str(root), "--warehouse", warehouse, "--quiet")
-    for day in (2, 3):
-        ingest(tmp_path, root, day)
-        elt(tmp_path, "run", str(root), "--warehouse", "a.duckdb", "--quiet")
+    both_then_daily(tmp_path, root, later=(2, 3))
     partial = elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--select", "source:prod")
     assert "wait for the run of their batch (this one runs batch 2024-05-02)" in partial.stdout, partial.stdout
     elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--quiet")
@@ -161,12 +166,7 @@ def test_leaving_out_a_model_between_a_snapshot_and_its_history_holds_the_snapsh
     batch, and each load replaced a snapshot dim_prod_h could not see through prod_m."""
     root = project(tmp_path, chain=True)
     deliver(tmp_path, {1: ("1,toys\n", "toys,red\n"), 2: ("1,food\n", ""), 3: ("1,toys\n", "")})
-    ingest(tmp_path, root, 1)
-    for warehouse in ("a.duckdb", "c.duckdb"):
-        elt(tmp_path, "run", str(root), "--warehouse", warehouse, "--quiet")
-    for day in (2, 3):
-        ingest(tmp_path, root, day)
-        elt(tmp_path, "run", str(root), "--warehouse", "a.duckdb", "--quiet")
+    both_then_daily(tmp_path, root, later=(2, 3))
     partial = elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--exclude", "prod_m")
     assert "never built from the snapshot" not in partial.stdout, partial.stdout
     elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--quiet")
@@ -203,12 +203,7 @@ def test_a_partial_run_does_not_build_a_history_without_a_snapshot_input_it_leav
     next full run builds it batch by batch."""
     root = project(tmp_path)
     deliver(tmp_path, {1: ("1,toys\n", "toys,red\nfood,red\n"), 2: ("1,food\n", "food,red\n"), 3: ("", "food,blue\n")})
-    ingest(tmp_path, root, 1)
-    for warehouse in ("a.duckdb", "c.duckdb"):
-        elt(tmp_path, "run", str(root), "--warehouse", warehouse, "--quiet")
-    for day in (2, 3):
-        ingest(tmp_path, root, day)
-        elt(tmp_path, "run", str(root), "--warehouse", "a.duckdb", "--quiet")
+    both_then_daily(tmp_path, root, later=(2, 3))
     partial = elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--select", "source:catinfo+")
     assert "its input(s) prod have snapshots pending that this partial run does not load" in partial.stdout, (
         partial.stdout
@@ -223,12 +218,7 @@ def test_a_partial_run_leaving_out_one_reader_still_runs_the_others_backlog_batc
     never saw the first."""
     root = project(tmp_path)
     deliver(tmp_path, {1: ("1,toys\n", "toys,red\n"), 2: ("", "toys,blue\n"), 3: ("1,toys\n2,toys\n", "toys,green\n")})
-    ingest(tmp_path, root, 1)
-    for warehouse in ("a.duckdb", "c.duckdb"):
-        elt(tmp_path, "run", str(root), "--warehouse", warehouse, "--quiet")
-    for day in (2, 3):
-        ingest(tmp_path, root, day)
-        elt(tmp_path, "run", str(root), "--warehouse", "a.duckdb", "--quiet")
+    both_then_daily(tmp_path, root, later=(2, 3))
     elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--exclude", "dim_prod_h", "--quiet")
     elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--quiet")
     assert histories(tmp_path, "c.duckdb") == histories(tmp_path, "a.duckdb")
@@ -240,12 +230,7 @@ def test_a_partial_run_dates_its_history_by_the_batches_it_loads(tmp_path):
     reading prod through prod_m, closed the deleted product a batch late."""
     root = project(tmp_path, chain=True)
     deliver(tmp_path, {1: ("1,toys\n2,food\n", "toys,red\n"), 2: ("1,toys\n", ""), 3: ("", "toys,blue\n")})
-    ingest(tmp_path, root, 1)
-    for warehouse in ("a.duckdb", "c.duckdb"):
-        elt(tmp_path, "run", str(root), "--warehouse", warehouse, "--quiet")
-    for day in (2, 3):
-        ingest(tmp_path, root, day)
-        elt(tmp_path, "run", str(root), "--warehouse", "a.duckdb", "--quiet")
+    both_then_daily(tmp_path, root, later=(2, 3))
     elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--select", "source:prod+", "--quiet")
     elt(tmp_path, "run", str(root), "--warehouse", "c.duckdb", "--quiet")
     assert histories(tmp_path, "c.duckdb")[1] == histories(tmp_path, "a.duckdb")[1]  # dim_prod_h
