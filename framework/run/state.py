@@ -403,8 +403,8 @@ class RunState:
 
     # -- run log ----------------------------------------------------------------------------------
     def failed_builds(self) -> frozenset[str]:
-        """The models whose latest build attempt in the log failed, or was skipped for a failure
-        upstream (not a run that never got to it: a kill, a selection)."""
+        """The models whose latest build attempt in the log failed (not one skipped, nor a run that
+        never got to it: a kill, a selection)."""
         rows = run_statement(
             self.conn, self.manifest.internal_sql(InternalQuery.BUILD_ATTEMPTS), {"pipeline": self.pipeline}
         )

@@ -206,9 +206,9 @@ class RunContext:
         """The SCD2 models reading `source`, directly or through other models (and chosen), not
         built from its load `latest` (default: its latest): built before it, or never built since a
         run loaded it (adversarial round 47: a first partial run, or a first run killed after its
-        loads). `holding`: for holding snapshots back — a model whose latest build failed (or was
-        skipped for a failure upstream) is not waited for: its batch run again fails again, while
-        daily runs move on, the load saying what the model missed (adversarial round 49)."""
+        loads). `holding`: for holding snapshots back — a model whose latest build failed is not
+        waited for: its batch run again fails again, while daily runs move on, the load saying
+        what the model missed (adversarial round 49)."""
         latest = self.load_seqs().get(source, 0) if latest is None else latest
         if not latest:
             return []

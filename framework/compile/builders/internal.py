@@ -123,8 +123,8 @@ def internal_statements(
 
 
 def _build_attempts(naming: Naming, dialect: Dialect) -> exp.Select:
-    """(step, latest started_at it succeeded, latest it failed or was skipped for a failure
-    upstream) of each build step in the log."""
+    """(step, latest started_at it succeeded, latest it failed) of each build step in the log (a
+    skipped one is neither: skipped for a partial run's sake, it has not failed)."""
 
     def latest(statuses: tuple[str, ...], alias: str) -> exp.Expression:
         when = exp.If(
@@ -133,7 +133,7 @@ def _build_attempts(naming: Naming, dialect: Dialect) -> exp.Select:
         return q.alias(exp.Max(this=exp.Case(ifs=[when])), alias)
 
     return (
-        q.select(q.col("step"), latest(("ok", "warned"), "built_at"), latest(("failed", "skipped"), "failed_at"))
+        q.select(q.col("step"), latest(("ok", "warned"), "built_at"), latest(("failed",), "failed_at"))
         .from_(naming.internal("run_log"))
         .where(q.and_all([_equals(dialect, "pipeline"), exp.EQ(this=q.col("step_kind"), expression=q.lit("build"))]))
         .group_by(q.col("step"))
