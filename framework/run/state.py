@@ -124,6 +124,11 @@ def narrowed_texts(recorded: dict[str, int | None], now: dict[str, int | None]) 
     return narrowed
 
 
+def _naive(value: datetime.datetime) -> datetime.datetime:
+    """A warehouse timestamp as naive UTC (a driver may hand it back zone-aware)."""
+    return value.astimezone(datetime.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+
+
 def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
@@ -402,17 +407,24 @@ class RunState:
         return live, spec.primary_key
 
     # -- run log ----------------------------------------------------------------------------------
-    def failed_builds(self) -> frozenset[str]:
-        """The models whose latest build attempt in the log failed (not one skipped, nor a run that
-        never got to it: a kill, a selection)."""
+    def failed_builds(self) -> dict[str, datetime.datetime]:
+        """The models whose latest build attempt in the log failed, with when (not one skipped,
+        nor a run that never got to it: a kill, a selection)."""
         rows = run_statement(
             self.conn, self.manifest.internal_sql(InternalQuery.BUILD_ATTEMPTS), {"pipeline": self.pipeline}
         )
-        return frozenset(
-            step.split(":", 1)[1]
+        return {
+            step.split(":", 1)[1]: _naive(failed_at)
             for step, built_at, failed_at in rows
             if failed_at and (not built_at or failed_at > built_at)
+        }
+
+    def last_loaded(self) -> dict[str, datetime.datetime]:
+        """When each source last loaded files (its ledger's latest loaded_at)."""
+        rows = run_statement(
+            self.conn, self.manifest.internal_sql(InternalQuery.SOURCE_FRESHNESS), {"pipeline": self.pipeline}
         )
+        return {source: _naive(loaded_at) for source, loaded_at, _ in rows if loaded_at}
 
     def logged_steps(self) -> dict[str, tuple[str, str | None]]:
         """This run's steps as the run log has them: step → (status, error)."""

@@ -76,7 +76,7 @@ class RunContext:
     _pending: dict[str, Pending] = field(default_factory=dict)
     _gate: BatchGate | None = None
     _counters: tuple[dict[str, int], dict[str, int]] | None = None
-    _failed_builds: frozenset[str] | None = None
+    _failed_builds: tuple[dict[str, datetime.datetime], dict[str, datetime.datetime]] | None = None
     _batch_time: datetime.datetime | None = None
     _records: dict[str, BatchRecord] | None = None
     _later: dict[str, list[LakeFile]] = field(default_factory=dict)  # pending files past `through()`
@@ -206,9 +206,10 @@ class RunContext:
         """The SCD2 models reading `source`, directly or through other models (and chosen), not
         built from its load `latest` (default: its latest): built before it, or never built since a
         run loaded it (adversarial round 47: a first partial run, or a first run killed after its
-        loads). `holding`: for holding snapshots back — a model whose latest build failed is not
-        waited for: its batch run again fails again, while daily runs move on, the load saying
-        what the model missed (adversarial round 49)."""
+        loads). `holding`: for holding snapshots back — a model whose latest build failed after
+        the source's latest load is not waited for: its batch run again fails again on the same
+        data, while daily runs move on, the load saying what the model missed (adversarial rounds
+        49 and 50)."""
         latest = self.load_seqs().get(source, 0) if latest is None else latest
         if not latest:
             return []
@@ -222,14 +223,17 @@ class RunContext:
             and self._behind(spec.name, source, latest, upstream)
         ]
         if readers and holding:
-            failed = self.failed_builds()
-            readers = [name for name in readers if name not in failed]
+            failed, loaded = self._failures()
+            readers = [
+                name for name in readers if not (name in failed and failed[name] >= loaded.get(source, failed[name]))
+            ]
         return sorted(readers)
 
-    def failed_builds(self) -> frozenset[str]:
-        """The models whose latest build attempt failed (read once per run, when it matters)."""
+    def _failures(self) -> tuple[dict[str, datetime.datetime], dict[str, datetime.datetime]]:
+        """(model → when its latest build failed, source → when it last loaded), read once per
+        run, when it matters."""
         if self._failed_builds is None:
-            self._failed_builds = self.state.failed_builds()
+            self._failed_builds = (self.state.failed_builds(), self.state.last_loaded())
         return self._failed_builds
 
     def _behind(self, model: str, source: str, latest: int, upstream: dict[str, set[str]]) -> bool:
