@@ -35,7 +35,14 @@ FLAGS = [
     "--disable-renderer-backgrounding",
     "--disable-background-timer-throttling",
     "--disable-backgrounding-occluded-windows",
+    # Playwright's flag for the same hang: the capture copies a new surface, not the last frame.
+    "--enable-features=CDPScreenshotNewSurface",
 ]
+
+# A healthy capture takes well under a second; one that waits on an idle compositor may wait
+# minutes (Chromium 147+, e.g. browser-use/browser-harness#812, vercel-labs/agent-browser#1189).
+CAPTURE_TIMEOUT = 20
+CAPTURE_ATTEMPTS = 3
 
 # Rendered: the app is not running a script, nothing is a skeleton or a spinner, and every Plotly
 # chart has drawn its SVG.
@@ -152,12 +159,24 @@ class Chromium:
             raise BrowserError(f"{url} did not render {expect} within {timeout:.0f}s; it shows:\n{text[:2000]}")
         html = self._evaluate("document.documentElement.outerHTML", session)
         self._call("Page.bringToFront", {}, session)
-        shot = self._call(
-            "Page.captureScreenshot", {"format": "png"}, session, timeout=max(30, deadline - time.monotonic())
-        )
-        png = base64.b64decode(shot["data"])
+        png = self._capture(session)
         self._call("Target.closeTarget", {"targetId": target})
         return text, html, png
+
+    def _capture(self, session: str) -> bytes:
+        """A PNG of the page; a capture stuck on an idle compositor is woken by a short screencast
+        and asked again (CI, stops 31 and 33: one capture outlasted a minute under load)."""
+        for attempt in range(1, CAPTURE_ATTEMPTS + 1):
+            try:
+                shot = self._call("Page.captureScreenshot", {"format": "png"}, session, timeout=CAPTURE_TIMEOUT)
+                return base64.b64decode(shot["data"])
+            except TimeoutError:
+                if attempt == CAPTURE_ATTEMPTS:
+                    raise
+            self._call("Page.startScreencast", {"format": "jpeg", "quality": 10}, session)
+            time.sleep(0.25)
+            self._call("Page.stopScreencast", {}, session)
+        raise AssertionError("unreachable")
 
     def _evaluate(self, expression: str, session: str):
         result = self._call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
