@@ -1119,7 +1119,7 @@ def run_build(ctx: RunContext, step: StepInfo) -> StepOutcome:
                 "kept for each (the larger tracked values: the same on every run and target)"
                 if ties
                 else "",
-                _closed_before(ctx, step),
+                _closed_later(ctx, step, params),
             )
             if part
         ),
@@ -1196,29 +1196,33 @@ def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -
 
 
 def _closing_time(ctx: RunContext, spec: SpecInfo) -> datetime.datetime:
-    """When an SCD2 `invalidate` build closes the keys its inputs no longer hold: the run's batch
-    time — or, for a model that reads snapshots only, the batch of the snapshot its table is built
-    from, when that is earlier: a snapshot loaded by a run the model was left out of (or failed
-    in) showed the absence then, not at the run that builds it (adversarial round 41)."""
+    """When an SCD2 `invalidate` build closes the keys its inputs no longer hold: the batch that
+    shows them gone. For a model that reads snapshots only, that is the batch of the snapshot its
+    table is built from: one loaded by a run the model was left out of (or failed in) showed the
+    absence then, not at the run that builds it (adversarial round 41). Otherwise the run's batch
+    time — unless the run was told one (--batch-date) before a batch it loaded: the rows gone
+    were still there the day before that batch (round 42)."""
     batch = ctx.batch_time()
     inputs = [ctx.manifest.spec(name) for name in spec.depends_on]
-    if not spec.keeps_history or not inputs or not all(i is not None and i.snapshot for i in inputs):
-        return batch
-    shown = max((ctx.snapshot_batch(name) for name in spec.depends_on), default="")
-    return min(batch, datetime.datetime.fromisoformat(shown)) if shown else batch
+    if spec.keeps_history and inputs and all(i is not None and i.snapshot for i in inputs):
+        shown = max((ctx.snapshot_batch(name) for name in spec.depends_on), default="")
+        return datetime.datetime.fromisoformat(shown) if shown else batch
+    if ctx.loaded_through > batch.date().isoformat():
+        return datetime.datetime.fromisoformat(ctx.loaded_through)
+    return batch
 
 
-def _closed_before(ctx: RunContext, step: StepInfo) -> str:
-    """An SCD2 build closing absent keys at a batch time named before a batch this run loaded
-    (`elt run --batch-date` earlier than the delivery): said, as the history says it (round 42)."""
+def _closed_later(ctx: RunContext, step: StepInfo, params: dict[str, Any]) -> str:
+    """An SCD2 build told a batch time (--batch-date) before the batch whose absences it closes:
+    said, with the time it closed them at."""
     if "batch_ts" not in step.params or ctx.options.batch_ts is LATEST_BATCH:
         return ""
-    batch = ctx.batch_time()
-    if not ctx.loaded_through or ctx.loaded_through <= batch.date().isoformat():
+    batch, closed = ctx.batch_time(), params["batch_ts"]
+    if closed.date() <= batch.date():
         return ""
     return (
-        f"keys absent from the batch are closed at {batch:%Y-%m-%d %H:%M}, the run's --batch-date, though it loaded "
-        f"batch {ctx.loaded_through}: name that batch's date, or none (the latest batch loaded)"
+        f"keys absent from batch {closed:%Y-%m-%d} are closed at {closed:%Y-%m-%d %H:%M}, that batch's, not at "
+        f"the run's --batch-date {batch:%Y-%m-%d}: they were there before it"
     )
 
 

@@ -5,6 +5,7 @@ scd2_invalidate_wallclock: a key absent from the 2024-03-02 snapshot was closed 
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from tests.support.workspace import ELT, cli_env
 
@@ -199,16 +200,44 @@ def test_a_run_naming_its_batch_date_loads_a_backlog_as_one_batch(tmp_path):
     assert (3, "Faro", "2024-03-01 08:00:00", "9999-12-31 00:00:00") in history(tmp_path)  # its day away unseen
 
 
-def test_a_batch_date_named_before_the_batch_a_run_loads_is_said_in_the_build(tmp_path):
+ROSTER_VIEW = """\
+version: 1
+kind: model
+name: roster_now
+layer: staging
+materialization: view
+depends_on: [roster]
+keys: {business: [member_id]}
+sql: SELECT member_id, city, updated_at FROM roster
+columns:
+  - {name: member_id, type: integer, nullable: false}
+  - {name: city, type: string, nullable: false}
+  - {name: updated_at, type: timestamp, nullable: false}
+"""
+
+
+@pytest.mark.parametrize("through_view", [False, True], ids=["reads the snapshot", "reads it through a view"])
+def test_a_batch_date_named_before_the_batch_a_run_loads_closes_keys_at_that_batch(tmp_path, through_view):
     """Adversarial round 42 (run_batch_date_before_batch): `--batch-date 2024-03-01` over the
-    03-02 snapshot closed member 3 at 03-01 00:00, silently. The build now says what it did."""
+    03-02 snapshot closed member 3 at 03-01 00:00, before the 03-01 snapshot that still held it.
+    Keys are closed at the batch that shows them gone, and the build says so; the same when the
+    SCD2 model reads the snapshot through another model."""
     import json
     import subprocess
 
     root = project(tmp_path)
-    for day in ("2024-03-01", "2024-03-02"):
-        ingest = [ELT, "ingest", str(root), "--batch-date", day, "--quiet"]
-        assert subprocess.run(ingest, cwd=tmp_path, env=cli_env(), capture_output=True).returncode == 0
+    if through_view:
+        (root / "models" / "roster_now.yml").write_text(ROSTER_VIEW)
+        model = root / "models" / "dim_roster.yml"
+        model.write_text(
+            model.read_text().replace("[roster]", "[roster_now]").replace("FROM roster", "FROM roster_now")
+        )
+    for command in (
+        ["ingest", str(root), "--batch-date", "2024-03-01"],
+        ["run", str(root), "--batch-date", "2024-03-01"],
+        ["ingest", str(root), "--batch-date", "2024-03-02"],
+    ):
+        assert subprocess.run([ELT, *command, "--quiet"], cwd=tmp_path, env=cli_env()).returncode == 0
     done = subprocess.run(
         [ELT, "run", str(root), "--batch-date", "2024-03-01", "--format", "json"],
         cwd=tmp_path,
@@ -216,11 +245,13 @@ def test_a_batch_date_named_before_the_batch_a_run_loads_is_said_in_the_build(tm
         capture_output=True,
         text=True,
     )
+    assert done.returncode == 0, done.stdout + done.stderr
     build = next(s for s in json.loads(done.stdout)["steps"] if s["step"] == "build:dim_roster")
     assert (
-        "keys absent from the batch are closed at 2024-03-01 00:00, the run's --batch-date, though it loaded batch "
-        "2024-03-02" in build["detail"]
+        "keys absent from batch 2024-03-02 are closed at 2024-03-02 00:00, that batch's, not at the run's "
+        "--batch-date 2024-03-01" in build["detail"]
     ), build
+    assert (3, "Faro", "2024-03-01 08:00:00", "2024-03-02 00:00:00") in history(tmp_path)
 
 
 def test_a_snapshot_an_scd2_model_missed_is_dated_by_its_batch_or_said(tmp_path):
