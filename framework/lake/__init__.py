@@ -157,13 +157,37 @@ class LakeRecords:
         """The records' names alone (one listing, nothing read)."""
         raise NotImplementedError
 
+    def _remove_record(self, pipeline: str, kind: str, name: str) -> None:
+        """Remove a record if it is there."""
+        raise NotImplementedError
+
     def batch_dates(self, pipeline: str) -> set[str]:
         """The batches that have a record, without reading them."""
-        names = self._record_names(pipeline, "_batches")
-        return {n[len("batch_date=") : -len(".json")] for n in names if n.startswith("batch_date=") and n.endswith(".json")}
+        return _named(self._record_names(pipeline, "_batches"), ".json")
+
+    def incomplete_batches(self, pipeline: str) -> set[str]:
+        """The batches an ingest left incomplete (a file refused) that no run has passed over, by
+        the mark beside their record: listed, not read. A run reads these records even when it
+        loaded the batch before the refusal came (a second delivery of the day), so that a
+        refused file is never passed over in silence (adversarial round 41)."""
+        return _named(self._record_names(pipeline, "_batches"), INCOMPLETE_MARK)
 
     def write_batch_record(self, pipeline: str, record: BatchRecord) -> None:
-        self._write_record(pipeline, "_batches", f"batch_date={record.batch_date}.json", record.to_json())
+        """The record, and the mark of an incomplete batch: set before the record says so,
+        removed after it no longer does (a crash between leaves a mark the record contradicts,
+        which a run ignores, never a refusal without its mark)."""
+        name = f"batch_date={record.batch_date}"
+        if not record.complete:
+            self._write_record(pipeline, "_batches", name + INCOMPLETE_MARK, "")
+        self._write_record(pipeline, "_batches", name + ".json", record.to_json())
+        if record.complete and record.batch_date in self.incomplete_batches(
+            pipeline
+        ):  # listed: deleted only when there
+            self._remove_record(pipeline, "_batches", name + INCOMPLETE_MARK)
+
+    def pass_over(self, pipeline: str, batch_date: str) -> None:
+        """A run let the incomplete batch through (--allow-partial): its mark goes, its record stays."""
+        self._remove_record(pipeline, "_batches", f"batch_date={batch_date}{INCOMPLETE_MARK}")
 
     def batch_records(self, pipeline: str) -> dict[str, BatchRecord]:
         records = self._parsed(pipeline, "_batches", BatchRecord.from_json)
@@ -189,6 +213,14 @@ class LakeRecords:
                     "and ingest its batch again"
                 ) from None
         return found
+
+
+INCOMPLETE_MARK = ".incomplete"  # beside `batch_date=D.json`: the batch's latest ingest refused a file
+
+
+def _named(names: list[str], suffix: str) -> set[str]:
+    """The batch dates of the `batch_date=D<suffix>` names among `names`."""
+    return {n[len("batch_date=") : -len(suffix)] for n in names if n.startswith("batch_date=") and n.endswith(suffix)}
 
 
 @dataclass(frozen=True)
@@ -230,6 +262,10 @@ class Lake(Protocol):
     def batch_records(self, pipeline: str) -> dict[str, BatchRecord]: ...
 
     def batch_dates(self, pipeline: str) -> set[str]: ...
+
+    def incomplete_batches(self, pipeline: str) -> set[str]: ...
+
+    def pass_over(self, pipeline: str, batch_date: str) -> None: ...
 
     def write_landing_record(self, pipeline: str, record: LandingRecord) -> None: ...
 

@@ -117,7 +117,9 @@ class LocalLake(LakeRecords):
         found = []
         for lake_file in files:
             with contextlib.suppress(OSError):
-                found.append(LakeFile(lake_file.path, lake_file.size, checksums.rehash(lake_file.path), lake_file.batch_date))
+                found.append(
+                    LakeFile(lake_file.path, lake_file.size, checksums.rehash(lake_file.path), lake_file.batch_date)
+                )
         checksums.save()
         return found
 
@@ -169,6 +171,10 @@ class LocalLake(LakeRecords):
         with open(temporary, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temporary, path)
+
+    def _remove_record(self, pipeline: str, kind: str, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(self.root, pipeline, kind, name))
 
     def _record_names(self, pipeline: str, kind: str) -> list[str]:
         folder = os.path.join(self.root, pipeline, kind)

@@ -167,6 +167,12 @@ class S3Lake(LakeRecords):
         with self._errors(f"write {kind} record", self.bucket, key):
             self.client.put_object(Bucket=self.bucket, Key=key, Body=text.encode(), ContentType="application/json")
 
+    def _remove_record(self, pipeline: str, kind: str, name: str) -> None:
+        """One DELETE (S3 answers 204 for a key that is not there)."""
+        key = self._key("lake", pipeline, kind, name)
+        with self._errors(f"remove {kind} record", self.bucket, key):
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+
     def _record_names(self, pipeline: str, kind: str) -> list[str]:
         prefix = self._key("lake", pipeline, kind) + "/"
         with self._errors("list", self.bucket, prefix):
@@ -197,7 +203,9 @@ class S3Lake(LakeRecords):
         glob `pattern` as a folder's files match it (`landing_name_matches`): a pattern with a
         `/` reaches into sub-folders, one without matches only the objects directly below."""
         below = f"s3://{bucket}/{landing_key_prefix(landing_prefix)}"
-        return [below + name for name in self.landing_objects(bucket, landing_prefix) if landing_name_matches(name, pattern)]
+        return [
+            below + name for name in self.landing_objects(bucket, landing_prefix) if landing_name_matches(name, pattern)
+        ]
 
     def landing_objects(self, bucket: str, landing_prefix: str) -> list[str]:
         """The path below `landing_prefix` of every object under it, sub-folders included, sorted:

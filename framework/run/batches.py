@@ -26,6 +26,7 @@ class BatchGate:
     # (source, note) for each source with a file refused in a batch --allow-partial let through:
     # a load with nothing of that batch to load still says it was passed over
     passed_over: tuple[tuple[str, str], ...] = ()
+    let_through: frozenset[str] = frozenset()  # the incomplete batches --allow-partial let through
 
     @classmethod
     def of(
@@ -35,23 +36,32 @@ class BatchGate:
         allow_partial: frozenset[str],
         lost_files: tuple[tuple[str, str, str], ...] = (),
         loaded_through: str = "",
+        marked: frozenset[str] = frozenset(),
     ) -> BatchGate:
         """`lost_files`: (batch, source, why) of lake files no longer as ingested (`not_as_ingested`).
         `loaded_through`: the latest batch a run loaded files of. An incomplete batch after it
         stops the later ones even with no file pending — a delivery whose every file was refused
-        at ingest left none in the lake, yet a batch after it must not load before it."""
+        at ingest left none in the lake, yet a batch after it must not load before it. So does
+        one up to it that is `marked` (LakeRecords.incomplete_batches): a file refused into a
+        batch a run loaded before (a second delivery of the day) is not passed over either."""
         lost: dict[str, str] = {}
         for batch, _, why in lost_files:
             lost.setdefault(batch, why)
-        refused = {batch for batch, record in records.items() if not record.complete and batch > loaded_through}
+        refused = {
+            batch
+            for batch, record in records.items()
+            if not record.complete and (batch > loaded_through or batch in marked)
+        }
         partial = []
         passed_over: list[tuple[str, str]] = []
+        let_through: set[str] = set()
         for batch in sorted(pending | set(lost) | refused):
             record = records.get(batch)
             if record is not None and record.complete and batch not in lost:
                 continue
             what = lost.get(batch) or _what_is_missing(batch, record)
             if batch in allow_partial:
+                let_through.add(batch)
                 partial.append(f"batch {batch} loaded although incomplete (--allow-partial): {what}")
                 for source in sorted({src for _, _, src in (record.failed if record else ()) if src}):
                     passed_over.append((source, f"batch {batch} passed over (--allow-partial): {what}"))
@@ -65,8 +75,12 @@ class BatchGate:
             )
             reason = f"{what}; nothing of it or of any later batch is loaded: {hint}"
             refused_sources = frozenset(source for _, _, source in (record.failed if record else ()) if source)
-            return cls(batch, reason, tuple(partial), lost_files, refused_sources, tuple(passed_over))
-        return cls(None, "", tuple(partial), lost_files, passed_over=tuple(passed_over))
+            return cls(
+                batch, reason, tuple(partial), lost_files, refused_sources, tuple(passed_over), frozenset(let_through)
+            )
+        return cls(
+            None, "", tuple(partial), lost_files, passed_over=tuple(passed_over), let_through=frozenset(let_through)
+        )
 
     def withholds(self, source: str) -> str:
         """Why a batch with something of `source` — a lake file not as ingested, or a file refused at

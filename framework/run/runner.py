@@ -233,6 +233,8 @@ class Runner:
             outcomes.append(outcome)
             self.on_step(outcome)
         self._log(idle)
+        if not any(o.kind is StepKind.LOAD and o.status is FAILED for o in outcomes):
+            self.context.pass_over_let_through()  # what --allow-partial let through is not asked again
         for step in left_out:  # once every parent has run: one built after the model counts too
             if step.kind is StepKind.CHECK:
                 defer_audit(self.context, step)

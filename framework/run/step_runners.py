@@ -79,6 +79,7 @@ class RunContext:
     _failed_builds: tuple[dict[str, datetime.datetime], dict[str, datetime.datetime]] | None = None
     _batch_time: datetime.datetime | None = None
     _records: dict[str, BatchRecord] | None = None
+    _marked: frozenset[str] | None = None
     _later: dict[str, list[LakeFile]] = field(default_factory=dict)  # pending files past `through()`
 
     @property
@@ -337,8 +338,27 @@ class RunContext:
                 self.options.allow_partial,
                 not_as_ingested(records, there, loaded, set(sources)),
                 loaded_through=through,
+                marked=self.marked_incomplete(),
             )
         return self._gate
+
+    def marked_incomplete(self) -> frozenset[str]:
+        """The batches whose latest ingest refused a file, no run having passed them over (their
+        marks, listed once per run): loaded before the refusal or not, they withhold what
+        follows them (adversarial round 41)."""
+        if self._marked is None:
+            through = self.through()
+            marked = self.lake.incomplete_batches(self.pipeline)
+            self._marked = frozenset(batch for batch in marked if not through or batch <= through)
+        return self._marked
+
+    def pass_over_let_through(self) -> None:
+        """The marks of the incomplete batches this run let through (--allow-partial) go: the
+        runs after it do not ask again (the record still names what the batch lacks)."""
+        if self._gate is None:
+            return
+        for batch in sorted(self._gate.let_through & self.marked_incomplete()):
+            self.lake.pass_over(self.pipeline, batch)
 
     def withheld(self, source: str) -> str:
         """Why a batch with something of `source` no run loaded — a lake file gone or damaged, a
@@ -351,7 +371,10 @@ class RunContext:
         known = {f.batch_date for name in specs for f in self.pending(name).everything()}
         known |= {batch_date_of(key) for name in specs for key in self.pending(name).missing}
         through = self.through()
-        if not {batch for batch in self.lake.batch_dates(self.pipeline) if not through or batch <= through} - known:
+        unaccounted = {
+            batch for batch in self.lake.batch_dates(self.pipeline) if not through or batch <= through
+        } - known
+        if not unaccounted and not self.marked_incomplete():
             return ""
         return self.gate().withholds(source)
 

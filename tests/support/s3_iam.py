@@ -151,6 +151,7 @@ _OBJECT_ACTIONS = {
     "HeadObject": "s3:GetObject",
     "GetObject": "s3:GetObject",
     "PutObject": "s3:PutObject",
+    "DeleteObject": "s3:DeleteObject",
     "CreateMultipartUpload": "s3:PutObject",
     "UploadPart": "s3:PutObject",
     "CompleteMultipartUpload": "s3:PutObject",

@@ -16,6 +16,13 @@ data "aws_iam_policy_document" "airflow" {
     resources = ["${var.bucket_arn}/${var.prefix}/*"]
   }
   statement {
+    # The lake deletes one kind of object: the mark of an incomplete batch, when an ingest completes
+    # the batch or a run passes it over (framework/lake: LakeRecords.write_batch_record, pass_over).
+    sid       = "IncompleteBatchMarks"
+    actions   = ["s3:DeleteObject"]
+    resources = ["${var.bucket_arn}/${var.prefix}/lake/*/_batches/*.incomplete"]
+  }
+  statement {
     # Covers the lake's listings (`<prefix>/lake/...`, `<prefix>/landing/`) and S3's own check on
     # HEAD/GET of a missing key, which answers 404 instead of 403 only when listing is allowed.
     # HeadBucket carries no s3:prefix and is denied: the lake never calls it.

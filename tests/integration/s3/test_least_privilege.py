@@ -119,6 +119,9 @@ def s3_call(operation: str, **params) -> tuple[str, str, dict]:
         (s3_call("PutObject", Bucket="b", Key="olist/manifests/olist/orders/r.manifest"), True),
         (s3_call("PutObject", Bucket="b", Key="elsewhere/a.parquet"), False),
         (s3_call("GetObject", Bucket="b", Key="olistx/a"), False),
+        (s3_call("DeleteObject", Bucket="b", Key="olist/lake/olist/_batches/batch_date=D.incomplete"), True),
+        (s3_call("DeleteObject", Bucket="b", Key="olist/lake/olist/_batches/batch_date=D.json"), False),
+        (s3_call("DeleteObject", Bucket="b", Key="olist/lake/olist/orders/batch_date=D/a.incomplete"), False),
         (("s3:DeleteObject", "arn:aws:s3:::b/olist/lake/a.parquet", {}), False),
         (("s3:PutBucketPolicy", "arn:aws:s3:::b", {}), False),
     ],
@@ -158,6 +161,25 @@ def test_ingest_and_a_redshift_run_need_nothing_beyond_the_policy(compiled, s3_e
     assert "HeadBucket" not in enforcer.operations()
     implicit = [d for d in enforcer.decisions if d.implicit]  # S3's check on each missing key
     assert implicit and all(d.allowed for d in implicit) == (missing_key_prefix == "key")
+
+
+def test_an_incomplete_batchs_mark_is_set_listed_and_removed_under_the_policy(s3_endpoint, bucket):
+    """The mark of an incomplete batch (a refused file) is the one object the lake deletes: when
+    an ingest completes the batch, or a run passes it over (--allow-partial)."""
+    from framework.lake import BatchRecord
+
+    with least_privilege(s3_endpoint, bucket) as (client, enforcer):
+        lake = S3Lake(bucket, PREFIX, client)
+        for day in ("2024-01-01", "2024-01-02"):
+            lake.write_batch_record(PREFIX, BatchRecord(day, False, failed=(("orders_b.csv", "refused", "orders"),)))
+        assert lake.incomplete_batches(PREFIX) == {"2024-01-01", "2024-01-02"}
+        lake.write_batch_record(PREFIX, BatchRecord("2024-01-01", True))  # the corrected delivery
+        lake.pass_over(PREFIX, "2024-01-02")
+        assert lake.incomplete_batches(PREFIX) == set()
+        assert lake.batch_dates(PREFIX) == {"2024-01-01", "2024-01-02"}  # the records stay
+        assert not lake.batch_records(PREFIX)["2024-01-02"].complete
+    assert enforcer.denied() == []
+    assert "DeleteObject" in enforcer.operations()
 
 
 def _head_with_the_old_fallback(self, path, operation):

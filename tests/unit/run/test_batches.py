@@ -56,6 +56,61 @@ def test_a_refused_file_holds_back_its_whole_batch_until_the_corrected_file_is_i
     assert staged(workspace, "purchases") == 1 and staged(workspace, "members") == len(GOOD)
 
 
+def marks(workspace: Workspace) -> list[str]:
+    return sorted(p.name for p in (workspace.lake / "tiny_shop" / "_batches").glob("*.incomplete"))
+
+
+def test_a_file_refused_into_a_batch_a_run_loaded_fails_its_source_until_corrected_or_passed_over(tmp_path):
+    """Adversarial round 41 (refused_file_in_loaded_batch_passes): a second delivery of a day a
+    run had loaded was refused at ingest; the next run said "no new files", exit 0, and with a
+    dated landing folder no later run ever said otherwise. The ingest marks the batch incomplete
+    beside its record; the run fails the source's load naming the batch and the file (what was
+    loaded stays), holds later batches back, and asks again until the corrected file is ingested
+    or `--allow-partial` passes the batch over (once: the mark goes)."""
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    deliver(tmp_path / "day1")
+    assert ingest(workspace, tmp_path / "day1", "2024-01-01").returncode == 0
+    assert run(workspace)[0] == 0 and marks(workspace) == []
+    landing(tmp_path / "day1b", "members_2024-01-01b.csv", [line.replace(";", ",") for line in [HEADER, *GOOD]])
+    assert ingest(workspace, tmp_path / "day1b", "2024-01-01").returncode == 1
+    assert marks(workspace) == ["batch_date=2024-01-01.incomplete"]
+    deliver(tmp_path / "day2", purchase_id="p2")
+    assert ingest(workspace, tmp_path / "day2", "2024-01-02").returncode == 0
+
+    for _ in range(2):  # asked on every run, not once
+        code, steps = run(workspace)
+        assert code == 1, steps
+        members = steps["load:members"]
+        assert members["status"] == "failed"
+        assert "batch 2024-01-01 is incomplete" in members["error"] and "members_2024-01-01b.csv" in members["error"]
+        assert "nothing of it or of any later batch is loaded" in steps["load:purchases"]["error"]  # day 2 waits
+        assert staged(workspace, "members") == len(GOOD) and staged(workspace, "purchases") == 1  # kept
+
+    code, steps = run(workspace, "--allow-partial", "2024-01-01")
+    assert code == 0, steps
+    assert "passed over (--allow-partial)" in steps["load:members"]["detail"]
+    assert staged(workspace, "purchases") == 2 and marks(workspace) == []
+    code, steps = run(workspace)
+    assert code == 0 and steps["load:members"]["status"] == "nothing new", steps
+
+
+def test_a_refused_file_into_a_loaded_batch_corrected_loads_and_its_mark_goes(tmp_path):
+    workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
+    deliver(tmp_path / "day1")
+    assert ingest(workspace, tmp_path / "day1", "2024-01-01").returncode == 0
+    assert run(workspace)[0] == 0
+    bad = [line.replace(";", ",") for line in [HEADER, "4;dee@example.com;gold;Braga;2024-01-01 13:00:00"]]
+    landing(tmp_path / "day1b", "members_2024-01-01b.csv", bad)
+    assert ingest(workspace, tmp_path / "day1b", "2024-01-01").returncode == 1
+    assert run(workspace)[0] == 1
+    landing(tmp_path / "day1b", "members_2024-01-01b.csv", [HEADER, "4;dee@example.com;gold;Braga;2024-01-01 13:00:00"])
+    assert ingest(workspace, tmp_path / "day1b", "2024-01-01").returncode == 0
+    assert marks(workspace) == []
+    code, steps = run(workspace)
+    assert code == 0, steps
+    assert staged(workspace, "members") == len(GOOD) + 1
+
+
 def test_a_later_complete_batch_waits_for_an_earlier_incomplete_one(tmp_path):
     workspace = Workspace(tmp_path, FIXTURES / "tiny_shop")
     deliver(tmp_path / "day1", members_delimiter=",")
