@@ -434,7 +434,7 @@ def _alter_renderer(dialect_name: str):
 
 
 def _tally(result, diagnostics) -> str:
-    files = sum(len(p.specs) + (1 if p.pipeline else 0) for p in result.projects)
+    files = sum(len(p.specs) + (1 if p.pipeline else 0) + len(p.unbuilt) for p in result.projects)  # unbuilt: broken
     errors = sum(d.severity.value == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     return f"{len(result.projects)} pipeline(s), {files} file(s) checked (pipeline.yml and specs): {errors} error(s), {warnings} warning(s)"

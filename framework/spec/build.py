@@ -237,12 +237,16 @@ def _sql_text(doc: Document, found: list[Diagnostic]) -> m.SqlText | None:
         return m.SqlText(text, sql_path, 1, 1, block=True)
     if "sql" in v:
         info = doc.where(("sql",))
-        if info.style == "|":
+        if info.style in ("|", ">"):
             first_line = info.line + 1
             lines = doc.text.splitlines()
             content = next((ln for ln in lines[first_line - 1 :] if ln.strip()), "")
             indent = len(content) - len(content.lstrip(" "))
+            if info.style == ">":
+                return m.SqlText.folded(v["sql"], doc.path, doc.text, first_line, indent + 1)
             return m.SqlText(v["sql"], doc.path, first_line, indent + 1, block=True)
+        if not info.style:  # plain: folded like `>`
+            return m.SqlText.folded(v["sql"], doc.path, doc.text, info.line, info.col)
         offset = 1 if info.style in ('"', "'") else 0
         return m.SqlText(v["sql"], doc.path, info.line, info.col + offset, block=False)
     where = doc.where((), key=True)

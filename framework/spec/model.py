@@ -6,6 +6,7 @@ can report diagnostics at the exact line and column of the value they question.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -168,8 +169,36 @@ class SqlText:
     line: int  # file line of the SQL's first line
     col: int  # file column of the SQL's first character on each line (block scalars) or of the first line
     block: bool  # True for a sibling .sql file or a YAML block scalar: every line starts at `col`
+    # a folded (`>`) or plain scalar: the file position of each character of `text` — YAML folded
+    # its line breaks into spaces, so no rule of lines and columns maps an offset back (`folded`)
+    spots: tuple[tuple[int, int], ...] = ()
+
+    @classmethod
+    def folded(cls, text: str, path: str, file_text: str, line: int, col: int) -> SqlText:
+        """`text` as YAML folded it from the scalar starting at `line`:`col` of `file_text`: each
+        character is found in order in the file (folding only drops or turns into a space the
+        line breaks and indentation between them; plain and folded scalars have no escapes)."""
+        starts = [0]
+        for index, char in enumerate(file_text):
+            if char == "\n":
+                starts.append(index + 1)
+        if not 1 <= line <= len(starts):
+            return cls(text, path, line, col, block=False)
+        spots, at = [], starts[line - 1] + col - 1
+        for char in text:
+            found = file_text.find(char, at)
+            if found < 0:  # not where it was said to start: the first line's rule, as before
+                return cls(text, path, line, col, block=False)
+            row = bisect.bisect_right(starts, found)
+            spots.append((row, found - starts[row - 1] + 1))
+            at = found + 1
+        return cls(text, path, line, col, block=False, spots=tuple(spots))
 
     def file_position(self, sql_line: int, sql_col: int) -> tuple[int, int]:
+        if self.spots:
+            lines = self.text.split("\n")
+            offset = sum(len(ln) + 1 for ln in lines[: sql_line - 1]) + sql_col - 1
+            return self.spots[max(0, min(offset, len(self.spots) - 1))]
         if self.block:
             return self.line + sql_line - 1, self.col + sql_col - 1
         if sql_line == 1:

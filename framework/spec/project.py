@@ -15,7 +15,7 @@ from framework.diagnostics import Diagnostic
 from framework.spec import model as m
 from framework.spec.build import build_spec
 from framework.spec.discovery import PIPELINE_FILE, SPEC_SUFFIXES, find_pipeline_roots
-from framework.spec.validate import spec_kind, validate_document
+from framework.spec.validate import spec_kind, validate_document, without_nested_unknown_fields
 from framework.spec.yaml_io import load_document
 
 __all__ = ["PIPELINE_FILE", "SPEC_SUFFIXES", "find_pipeline_roots", "load_project", "spec_files"]
@@ -95,9 +95,14 @@ def _load_spec(
     digest = hashlib.sha256(data).hexdigest()
     problems = [] if digest in trusted else validate_document(doc, kind)
     found.extend(problems)
-    if problems or any(p.code == "E106" for p in found if p.path == path):
+    if any(p.code == "E106" for p in found if p.path == path):
         return None
-    if validated is not None:
+    if problems:  # only unknown fields inside items: the rest is built and checked all the same
+        pruned = without_nested_unknown_fields(doc, kind)
+        if pruned is None:
+            return None
+        doc = pruned
+    elif validated is not None:
         validated.add(digest)
     spec, problems = build_spec(doc, kind)
     found.extend(problems)

@@ -22,7 +22,7 @@ MAX_STRING_LENGTH = 65535  # Redshift's largest VARCHAR
 
 # Warehouse spellings people reach for, and the portable type that replaces them.
 _ALIASES = {
-    "varchar": "string or string(n)",
+    "varchar": ("string", "string(n)"),
     "text": "string",
     "char": "string(n)",
     "str": "string",
@@ -107,7 +107,8 @@ def parse_type(text: str) -> PortableType:
         return PortableType("string", length=length)
     base = re.sub(r"\(.*", "", cleaned).strip()
     if base in _ALIASES:
-        hint = f"Use '{_ALIASES[base]}'."
+        choices = _ALIASES[base]
+        hint = f"Use '{choices}'." if isinstance(choices, str) else "Use " + " or ".join(f"'{c}'" for c in choices) + "."
     else:
         import difflib
 

@@ -7,6 +7,7 @@ compiler-style messages with the key path, the position and a hint.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -127,6 +128,37 @@ def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
             continue  # reported by spec_kind with a better message
         found.extend(_translate(doc, error))
     return found
+
+
+def without_nested_unknown_fields(doc: Document, kind: str) -> Document | None:
+    """The document without its unknown fields, when those are its only schema errors and each
+    sits inside an item (a column's `nulable`, a check's `sevrity`): reported as E101, they
+    need not hide the spec's other findings, nor other specs' findings about it — dropping
+    one cannot make any other rule fire. None otherwise: an unknown top-level field may be a
+    misspelt `depends_on` or `keys`, whose absence would drag follow-on errors along."""
+    import copy
+
+    unknown: list[tuple] = []
+    for error in _validator(kind).iter_errors(doc.value):
+        path = tuple(error.absolute_path)
+        if path in (("version",), ("kind",)):
+            continue
+        if error.validator != "additionalProperties" or len(path) < 2 or not isinstance(error.instance, dict):
+            return None
+        allowed = set((error.schema if isinstance(error.schema, dict) else {}).get("properties", {}))
+        extras = set(error.instance) - allowed
+        if any(_split_by_comma(extra, error.instance) for extra in extras):
+            return None  # a value YAML cut at a comma: the value left is wrong too, a follow-on
+        unknown.extend(path + (extra,) for extra in extras)
+    if not unknown:
+        return None
+    value = copy.deepcopy(doc.value)
+    for path in unknown:
+        node = value
+        for part in path[:-1]:
+            node = node[part]
+        node.pop(path[-1], None)
+    return dataclasses.replace(doc, value=value)
 
 
 def _split_by_comma(extra: str, mapping) -> str:

@@ -193,12 +193,16 @@ def condition_text(spec: m.ModelSpec, check: m.Check) -> m.SqlText:
     info = spec.origin.positions.where(check.key_path + ("condition",)) if spec.origin.positions else None
     if info is None:
         return m.SqlText(check.condition, spec.origin.path, 1, 1, block=False)
+    text = spec.origin.positions.text if spec.origin.positions else ""
     if info.style in ("|", ">"):  # a block scalar: the text starts on the next line, indented
         first_line = info.line + 1
-        lines = spec.origin.positions.text.splitlines() if spec.origin.positions else []
-        content = next((ln for ln in lines[first_line - 1 :] if ln.strip()), "")
+        content = next((ln for ln in text.splitlines()[first_line - 1 :] if ln.strip()), "")
         indent = len(content) - len(content.lstrip(" "))
-        return m.SqlText(check.condition, spec.origin.path, first_line, indent + 1, block=info.style == "|")
+        if info.style == ">":  # line breaks folded into spaces: each character found in the file
+            return m.SqlText.folded(check.condition, spec.origin.path, text, first_line, indent + 1)
+        return m.SqlText(check.condition, spec.origin.path, first_line, indent + 1, block=True)
+    if not info.style:  # plain: folded like `>`
+        return m.SqlText.folded(check.condition, spec.origin.path, text, info.line, info.col)
     offset = 1 if info.style in ('"', "'") else 0
     return m.SqlText(check.condition, spec.origin.path, info.line, info.col + offset, block=False)
 

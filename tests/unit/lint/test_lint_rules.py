@@ -1228,3 +1228,68 @@ def test_a_comment_after_the_last_semicolon_is_no_second_statement(tiny, capsys)
     apply(tiny, [write("models/fact_purchase.sql", "EXPLAIN SELECT 1\n")])
     lint(tiny)
     assert "Falling back" not in capsys.readouterr().err  # sqlglot's own words stay out of lint's output
+
+
+@pytest.mark.parametrize("style", [">-", "plain"])
+def test_a_folded_or_plain_condition_is_positioned_at_the_line_of_the_column(tiny, style):
+    """Adversarial round 53 (lint_folded_scalar_position): YAML folds a `>` or plain scalar's line
+    breaks into spaces, and E412 pointed at the scalar's first line, at a column past its end."""
+    header = "condition: >-\n      " if style == ">-" else "condition:\n      "
+    apply(
+        tiny,
+        [
+            replace(
+                "models/fact_purchase.yml",
+                '  - {type: expression, name: positive_amount, condition: "amount > 0"}\n',
+                f"  - type: expression\n    name: positive_amount\n    {header}amount > 0\n      AND amout < 1000\n",
+            )
+        ],
+    )
+    found = [(d.line, d.col, d.code) for d in lint(tiny)]
+    assert found == [(23, 11, "E412")], [d.format() for d in lint(tiny)]
+
+
+def test_a_folded_select_is_positioned_at_the_line_of_the_column(tiny):
+    """The same for a model's SELECT written as a `>-` block."""
+    apply(
+        tiny,
+        [
+            write(
+                "models/extra.yml",
+                MODEL_HEAD + "depends_on: [fact_purchase]\ncolumns:\n  - {name: n, type: bigint, tests: [not_null]}\n"
+                "sql: >-\n  SELECT\n    COUNT(*) AS n\n  FROM fact_purchase\n  WHERE amout > 0\n",
+            )
+        ],
+    )
+    found = [(d.path.rsplit("/", 1)[-1], d.line, d.col, d.code) for d in lint(tiny)]
+    assert found == [("extra.yml", 12, 9, "E404")], [d.format() for d in lint(tiny)]
+
+
+def test_an_unknown_field_inside_an_item_does_not_hide_the_specs_other_findings(tiny):
+    """Adversarial round 53 (lint_unknown_field_hides_others): `nulable` on one column hid a bad
+    type on another and another spec's reference to a column of it; each took a lint round."""
+    apply(
+        tiny,
+        [
+            replace("models/fact_purchase.yml", "{name: member_sk, type: string}", "{name: member_sk, type: varchar}"),
+            replace(
+                "models/fact_purchase.yml",
+                "{name: purchased_at, type: timestamp, nullable: false}",
+                "{name: purchased_at, type: timestamp, nulable: false}",
+            ),
+            write(
+                "models/extra.yml",
+                EXTRA_OK + "checks:\n  - {type: relationships, column: n, to: fact_purchase.purchase_ids}\n",
+            ),
+        ],
+    )
+    found = sorted((d.path.rsplit("/", 1)[-1], d.code) for d in lint(tiny))
+    assert found == [("extra.yml", "E303"), ("fact_purchase.yml", "E101"), ("fact_purchase.yml", "E201")], [
+        d.format() for d in lint(tiny)
+    ]
+
+
+def test_an_unknown_top_level_field_still_stops_the_spec(tiny):
+    """A misspelt `depends_on` would drag follow-on errors along: the spec is not built."""
+    apply(tiny, [replace("models/fact_purchase.yml", "depends_on:", "depend_on:")])
+    assert [d.code for d in lint(tiny)] == ["E101"], [d.format() for d in lint(tiny)]
