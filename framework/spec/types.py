@@ -108,7 +108,9 @@ def parse_type(text: str) -> PortableType:
     base = re.sub(r"\(.*", "", cleaned).strip()
     if base in _ALIASES:
         choices = _ALIASES[base]
-        hint = f"Use '{choices}'." if isinstance(choices, str) else "Use " + " or ".join(f"'{c}'" for c in choices) + "."
+        hint = (
+            f"Use '{choices}'." if isinstance(choices, str) else "Use " + " or ".join(f"'{c}'" for c in choices) + "."
+        )
     else:
         import difflib
 
