@@ -252,6 +252,14 @@ RULES: tuple[Rule, ...] = (
         "model filtering on a bookkeeping column (`_batch_date`, …) of an upsert or full_refresh source: a "
         "row sent again takes the later batch's value, and the time value it leaves keeps its old rows.",
     ),
+    Rule(
+        "E414",
+        "a name the framework's SQL uses",
+        "Names starting with two underscores are the working names of the SQL the framework wraps "
+        "around a model's SELECT and a load (`__q`, `__affected_<model>`, `__rn`, `__ts`, ...): no source "
+        "or model column, and no CTE, table alias or column alias in model SQL or a check condition, may "
+        "start with `__`, or it would bind in their place.",
+    ),
     Rule("W501", "unused source", "No model depends on this source, so it is loaded but never used."),
     Rule("W502", "model without checks", "A dimension, fact or mart model declares no checks at all."),
     Rule(

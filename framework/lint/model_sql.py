@@ -17,6 +17,7 @@ from sqlglot.errors import OptimizeError
 
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.spec import model as m
+from framework.spec.bookkeeping import RESERVED_PREFIX
 from framework.spec.validate import format_key_path
 from framework.sql import SOURCE_DIALECT
 from framework.sql.parse import ParsedModel, condition_text, node_position, parse_condition, parse_model
@@ -42,7 +43,7 @@ def check_model_against_specs(
     """Diagnostics for a model whose SQL parsed (`parsed.tree` is read, never changed)."""
     checker = _Checker.for_model(spec, parsed, project, schema)
     outside = checker.outside()
-    found = outside + checker.functions() + checker.tables_and_columns()
+    found = outside + checker.reserved_names() + checker.functions() + checker.tables_and_columns()
     if not outside:  # `staging.orders` is refused, not a read of `orders` that depends_on lacks
         found += checker.depends_on()
     if not found:
@@ -76,7 +77,8 @@ def check_conditions(
         )
         key_path = format_key_path(check.key_path + ("condition",))
         checker = _Checker(spec, query, text, project, schema, column_code="E412", key_path=key_path)
-        problems = checker.outside() + checker.functions() + checker.condition_reads() + checker.tables_and_columns()
+        problems = checker.outside() + checker.reserved_names() + checker.functions()
+        problems += checker.condition_reads() + checker.tables_and_columns()
         found += problems or (checker.boolean(condition) + checker.inexact())
     return found
 
@@ -114,6 +116,22 @@ class _Checker:
     def at(self, node: exp.Expr | None, code: str, message: str, hint: str = "") -> Diagnostic:
         line, col = node_position(self.sql, node)
         return Diagnostic(self.sql.path, line, col, code, message, key_path=self.key_path, hint=hint)
+
+    # -- E414 -----------------------------------------------------------------------------------
+    def reserved_names(self) -> list[Diagnostic]:
+        """A CTE, table alias or column alias named like the working names of the SQL the
+        framework wraps a SELECT in (`__affected_<model>`, `__q`, `__rn`, …): it would bind in
+        their place — a scoped build read the user's CTE as its key table (adversarial round 54)."""
+        found = []
+        for node in self.query.find_all(exp.CTE, exp.TableAlias, exp.Alias):
+            if isinstance(node, exp.TableAlias) and isinstance(node.parent, exp.CTE):
+                continue  # the CTE's own name: said once, as the CTE's
+            name = node.name if isinstance(node, exp.TableAlias) else node.alias
+            if name.startswith(RESERVED_PREFIX):
+                what = {exp.CTE: "CTE", exp.TableAlias: "table alias", exp.Alias: "column alias"}[type(node)]
+                message = f"{what} '{name}': names starting with '{RESERVED_PREFIX}' are the framework's"
+                found.append(self.at(node, "E414", message, hint="Rename it (e.g. without the leading underscores)."))
+        return found
 
     # -- E411 -----------------------------------------------------------------------------------
     def outside(self) -> list[Diagnostic]:

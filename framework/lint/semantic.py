@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from framework.diagnostics import Diagnostic, did_you_mean
 from framework.lint.landing import landing_problems, located
 from framework.spec import model as m
-from framework.spec.bookkeeping import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ
+from framework.spec.bookkeeping import BUILD_SEQ, INGEST_COLUMNS, LOAD_SEQ, RESERVED_PREFIX
 from framework.spec.targets import MAX_DUCKDB_MEMORY, MIN_DUCKDB_MEMORY, LocalTarget, fixed_memory_bytes
 from framework.spec.types import TypeParseError, parse_type
 
@@ -65,6 +65,20 @@ def _columns(spec) -> Iterator[Diagnostic]:
                 parse_type(col.type_text)
             except TypeParseError as err:
                 yield _diag(spec, ("columns", i, "type"), "E201", str(err), hint=err.hint)
+        if col.name.startswith(RESERVED_PREFIX):
+            yield _diag(
+                spec,
+                ("columns", i, "name"),
+                "E414",
+                f"column '{col.name}': names starting with '{RESERVED_PREFIX}' are the framework's",
+                hint="Rename it"
+                + (
+                    " (and the landing file's header: a source column is read by it)"
+                    if spec.kind is m.SpecKind.SOURCE
+                    else ""
+                )
+                + ".",
+            )
         folded = col.name.lower()
         if folded in seen:
             earlier = seen[folded]

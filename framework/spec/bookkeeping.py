@@ -32,3 +32,8 @@ BUILD_SEQ = m.Column(
     PortableType("bigint"),
     description="The build that last wrote the row (model_builds.build_seq of its model's build).",
 )
+
+# The working names of the SQL the framework generates around a model's SELECT and a load
+# (`__q`, `__affected_<model>`, `__rn`, `__ts`, …) all start with it: no spec column and no CTE or
+# alias of model SQL may (lint E414), or it would bind in their place.
+RESERVED_PREFIX = "__"

@@ -614,6 +614,33 @@ CASES = [
         ],
         [("models/fact_purchase.sql", 10, 31, "E413", "picks the latest batch loaded (MAX(_batch_date))")],
     ),
+    (  # round 54 (cte_shadows_scope_table): a CTE named like the scope table deleted rows
+        "E414",
+        [
+            replace("models/fact_purchase.sql", "FROM purchases AS p\n", "FROM (SELECT * FROM purchases) AS __p\n"),
+            replace("models/fact_purchase.sql", "p.", "__p."),
+        ],
+        [
+            (
+                "models/fact_purchase.sql",
+                5,
+                35,
+                "E414",
+                "table alias '__p': names starting with '__' are the framework's",
+            )
+        ],
+    ),
+    (  # round 54 (source_col_named_like_internal): a column `__rn` stood in for the load's own
+        "E414",
+        [
+            replace(
+                "sources/members.yml",
+                "  - {name: city, type: string}\n",
+                "  - {name: city, type: string}\n  - {name: __rn, type: string}\n",
+            )
+        ],
+        [("sources/members.yml", 14, 12, "E414", "column '__rn': names starting with '__' are the framework's")],
+    ),
     (
         "W501",
         [
