@@ -503,6 +503,12 @@ class _Checker:
         got = list(select.named_selects)
         if any(isinstance(e, exp.Star) for e in select.expressions):
             return []  # a star's expansion is checked when compiled
+        named: set[str] = set()
+        for output in select.expressions:  # by the name the warehouses keep (unquoted: folded)
+            if output.alias_or_name.lower() in named:
+                message = f"the SELECT returns '{output.alias_or_name}' twice"
+                return [self.at(output, "E406", message, hint="Name each output column once.")]
+            named.add(output.alias_or_name.lower())
         if got != expected:
             missing = [c for c in expected if c not in got]
             extra = [c for c in got if c not in expected]
@@ -521,7 +527,7 @@ class _Checker:
                     else ""
                 )
             else:
-                first = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
+                first = next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
                 node = select.expressions[first]
                 message = (
                     f"the SELECT returns its columns in another order: '{got[first]}' where the spec "

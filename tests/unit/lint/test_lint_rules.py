@@ -382,6 +382,11 @@ CASES = [
         [replace("models/fact_purchase.sql", "SELECT p.purchase_id,", "SELECT purchase_id, member_id AS m,")],
         [("models/fact_purchase.sql", 1, 21, "E405", "column 'member_id' is ambiguous: it exists in d, p. Qualify it")],
     ),
+    (  # round 54 (duplicate_output_column_crash): `internal error: StopIteration`
+        "E406",
+        [replace("models/fact_purchase.sql", "       p.amount,\n", "       p.amount,\n       p.amount AS AMOUNT,\n")],
+        [("models/fact_purchase.sql", 4, 8, "E406", "the SELECT returns 'amount' twice")],
+    ),
     (
         "E406",
         [replace("models/fact_purchase.sql", "       p.amount,\n", "")],
