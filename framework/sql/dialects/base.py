@@ -68,10 +68,17 @@ class Dialect:
     # written quoted, in lower case as the warehouse folds them. A test recomputes the list from
     # sqlglot's own keywords (tests/unit/sql/test_sql_layer.py).
     quoted_names: frozenset[str] = frozenset()
+    # ... and the names it cannot read back only in a column list (a CREATE TABLE's, an INSERT's:
+    # `exclude` began an EXCLUDE constraint), but reads quoted nowhere else
+    quoted_in_column_lists: frozenset[str] = frozenset()
 
     def quote_names(self, statement: exp.Expression) -> exp.Expression:
         for name in statement.find_all(exp.Identifier):
-            if not name.quoted and name.name.lower() in self.quoted_names:
+            listed = (
+                isinstance(name.parent, (exp.ColumnDef, exp.Schema))
+                and name.name.lower() in self.quoted_in_column_lists
+            )
+            if not name.quoted and (name.name.lower() in self.quoted_names or listed):
                 name.set("this", name.name.lower())
                 name.set("quoted", True)
         return statement

@@ -27,7 +27,7 @@ class DuckDBDialect(Dialect):
     string_length: StringLength = StringLength.NONE
     # the words sqlglot's DuckDB reader takes for keywords
     quoted_names: frozenset[str] = frozenset(
-        """alter between cube drop force insert install lock partitioned_by regexp revoke rlike rollback
+        """alter between cube drop exclude force insert install lock partitioned_by regexp revoke rlike rollback
         rollup uncache xor""".split()
     )
 

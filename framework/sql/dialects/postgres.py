@@ -28,7 +28,7 @@ _RESERVED = frozenset(
     tablesample then to trailing true union unique user using variadic verbose when where window
     with""".split()
 ) | frozenset(  # and the words sqlglot's PostgreSQL reader takes for keywords
-    """alter between cube drop glob insert lock partitioned_by qualify regexp revoke rlike rollback rollup
+    """alter between cube drop exclude glob insert lock partitioned_by qualify regexp revoke rlike rollback rollup
     uncache xor""".split()
 )
 

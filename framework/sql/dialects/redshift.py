@@ -33,3 +33,6 @@ class RedshiftDialect(Dialect):
     string_type: str = "VARCHAR(65535)"
 
     quoted_names: frozenset[str] = MISSED_RESERVED | _UNREADABLE
+    # sqlglot's Redshift reader takes `"exclude"` after a column for `* EXCLUDE`, quoted or not:
+    # quoted only in column lists, which it reads (adversarial round 54)
+    quoted_in_column_lists: frozenset[str] = frozenset({"exclude"})

@@ -97,6 +97,10 @@ def test_every_keyword_sqlglot_reads_as_one_is_quoted_as_a_name(target):
         words |= {k.lower() for k in found.tokenizer_class.KEYWORDS if isinstance(k, str)}
         words |= {w.strip().lower() for w in found.generator_class.RESERVED_KEYWORDS}
         words |= {getattr(k, "name", str(k)).lower() for k in found.parser_class.NO_PAREN_FUNCTIONS}
+        # and the constraints a column list may hold unnamed: `exclude` after a comma began an
+        # EXCLUDE constraint (adversarial round 54, column_named_exclude)
+        words |= {k.lower() for k in found.parser_class.SCHEMA_UNNAMED_CONSTRAINTS}
+        words |= {k.lower() for k in found.parser_class.CONSTRAINT_PARSERS}
     dialect = get_dialect(target)
     failing = []
     for word in sorted(w for w in words if w.isidentifier()):
@@ -105,7 +109,10 @@ def test_every_keyword_sqlglot_reads_as_one_is_quoted_as_a_name(target):
             exp.Create(
                 this=exp.Schema(
                     this=exp.to_table("s.t"),
-                    expressions=[exp.ColumnDef(this=exp.to_identifier(word), kind=exp.DataType.build("INT"))],
+                    expressions=[
+                        exp.ColumnDef(this=exp.to_identifier("a"), kind=exp.DataType.build("INT")),
+                        exp.ColumnDef(this=exp.to_identifier(word), kind=exp.DataType.build("INT")),
+                    ],
                 ),
                 kind="TABLE",
             ),
