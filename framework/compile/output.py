@@ -16,32 +16,38 @@ def step_file_name(index: int, step: StepInfo) -> str:
 def step_sql(step: StepInfo, dialect: str) -> str:
     from framework.compile.render import pretty_sql
 
-    lines = [f"-- step {step.id}", f"-- after: {', '.join(step.depends_on) or '(nothing)'}"]
+    lines = [_comment(f"step {step.id}"), _comment(f"after: {', '.join(step.depends_on) or '(nothing)'}")]
     if step.params:
-        lines.append(f"-- run-time parameters: {', '.join(step.params)}")
+        lines.append(_comment(f"run-time parameters: {', '.join(step.params)}"))
     if step.transactional:
         lines.append("BEGIN;")
     for statement in step.statements:
-        lines += ["", f"-- {_note(statement)}", pretty_sql(statement.sql, dialect) + ";"]
+        lines += ["", _comment(_note(statement)), pretty_sql(statement.sql, dialect) + ";"]
     for statement in step.scoped:
         note = f"when its inputs' changes are known (a scoped build): {_note(statement)}"
-        lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]
+        lines += ["", _comment(note), pretty_sql(statement.sql, dialect) + ";"]
     for statement in step.rejects:
         note = f"when the batch has rejected rows: {_note(statement)}"
-        lines += ["", f"-- {note}", pretty_sql(statement.sql, dialect) + ";"]
+        lines += ["", _comment(note), pretty_sql(statement.sql, dialect) + ";"]
     for check in step.checks:
         lines += [
             "",
-            f"-- check {check.name} [{check.severity}]: {check.description}",
-            f"-- sample of failing rows: {check.sample_sql}",
+            _comment(f"check {check.name} [{check.severity}]: {check.description}"),
+            _comment(f"sample of failing rows: {check.sample_sql}"),
             pretty_sql(check.count_sql, dialect) + ";",
         ]
     for check in step.scoped_checks:
         note = "when its inputs' changes are known (a scoped build)"
-        lines += ["", f"-- {note}: sample of failing rows of check {check.name}: {check.sample_sql}"]
+        lines += ["", _comment(f"{note}: sample of failing rows of check {check.name}: {check.sample_sql}")]
     if step.transactional:
         lines += ["", "COMMIT;"]
     return "\n".join(lines) + "\n"
+
+
+def _comment(text: str) -> str:
+    """`text` as SQL comment lines, every one of them: a check condition or an accepted value
+    written over several lines must not leave a line of it live SQL (adversarial round 54)."""
+    return "\n".join(f"-- {line}".rstrip() for line in text.splitlines() or [""])
 
 
 def _note(statement: StatementInfo) -> str:

@@ -314,3 +314,22 @@ def test_compare_names_a_changed_grain_where_the_target_declares_primary_keys(tm
                 in change.breaking
             )
             assert "`elt run --full --select fact_usage` recreates the table" in change.remedy
+
+
+def test_a_condition_over_several_lines_stays_inside_its_comment_in_the_compiled_files(tmp_path):
+    """Adversarial round 54 (multiline_check_in_sql_comment): `v > 0 /*⏎; DELETE …; --*/` is one
+    expression to the parser, and its second line was live SQL in the readable check file."""
+    from framework.compile.output import step_sql
+
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "tiny_shop", root)
+    edit(
+        root / "models" / "fact_purchase.yml",
+        '{type: expression, name: positive_amount, condition: "amount > 0"}',
+        '{type: expression, name: positive_amount, condition: "amount > 0 /*\\n; DELETE FROM staging.members; --*/"}',
+    )
+    _, manifest = compile_fixture(root, "duckdb")
+    text = step_sql(manifest.step("check:fact_purchase"), "duckdb")
+    assert "DELETE FROM staging.members" in text  # the condition is shown ...
+    statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
+    assert statements and not any(s.find(sqlglot.exp.Delete) for s in statements)  # ... never run
