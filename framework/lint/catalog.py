@@ -212,7 +212,8 @@ RULES: tuple[Rule, ...] = (
         "not a Redshift function",
         "The SQL calls a function Redshift does not have (e.g. DuckDB's MAKE_DATE or read_text), with a "
         "number of arguments it does not take, or one that depends on when it runs (GETDATE, RANDOM); or "
-        "uses a construct Redshift's SQL lacks (an aggregate's FILTER clause, LATERAL). "
+        "uses a construct Redshift's SQL lacks (an aggregate's FILTER clause, LATERAL, array or struct "
+        "literals and subscripts: `[v][1]`, `{'a': v}`, a `{{ v }}` template left in). "
         "The catalogue with the AWS reference page of each function: framework/sql/redshift_functions.tsv.",
     ),
     Rule(

@@ -134,6 +134,19 @@ def construct_problems(tree: exp.Expr) -> list[ConstructProblem]:
         for node in tree.find_all(exp.Lateral)
     ]
     found += [problem for node in tree.find_all(exp.Window) if (problem := _frame_problem(node))]
+    # Redshift's arrays and objects are SUPER values, a type no spec column has: a DuckDB list
+    # `[v][1]` was compiled as Redshift's 0-based subscript and read NULL; `{'a': v}` or a Jinja
+    # `{{ v }}` left in the SQL became STRUCT(...), which no warehouse here has (round 54)
+    found += [
+        ConstructProblem(
+            node,
+            "Redshift has no array or struct literals and no subscripts outside SUPER values, which no spec "
+            "column holds",
+            "Write the value itself (a `{{ … }}` is a template left in the SQL: the framework does not expand it).",
+        )
+        for node in tree.find_all(exp.Array, exp.Struct, exp.Bracket, exp.Map, exp.VarMap)
+        if not isinstance(node.parent, (exp.Array, exp.Struct, exp.Bracket, exp.Map, exp.VarMap))
+    ]
     found += [
         ConstructProblem(
             node,

@@ -445,6 +445,17 @@ CASES = [
             )
         ],
     ),
+    (  # round 54 (array_struct_literal_accepted): `[v][1]` read NULL; `{{ v }}` became STRUCT(...)
+        "E409",
+        [
+            replace("models/fact_purchase.sql", "       p.amount,\n", "       [p.amount][1] AS amount,\n"),
+            replace("models/fact_purchase.yml", 'condition: "amount > 0"', 'condition: "{{ amount }} > 0"'),
+        ],
+        [
+            ("models/fact_purchase.sql", 3, 9, "E409", "Redshift has no array or struct literals"),
+            ("models/fact_purchase.yml", 19, 62, "E409", "Redshift has no array or struct literals"),
+        ],
+    ),
     (
         "E409",
         [
