@@ -570,6 +570,8 @@ class _Checker:
                         hint="Cast it, or fix the declared type.",
                     )
                 )
+            elif declared.type.name == "decimal" and (inexact := _stored_as(typed_node, declared.type)):
+                found.append(self.at(node, "E410", f"'{name}' is declared {declared.type}: {inexact}"))
             elif declared.type.name in ("decimal", "double") and (truncating := _integer_truncation(typed_node)):
                 found.append(
                     self.at(
@@ -695,3 +697,11 @@ def _branches(query: exp.Expr) -> list[exp.Expr]:
     if isinstance(query, exp.SetOperation):
         return [*_branches(query.this), *_branches(query.expression)]
     return [query]
+
+
+def _stored_as(typed_output: exp.Expression, declared) -> str | None:
+    """E410's reason a SELECT output (annotated) differs per engine once cast to its column's type."""
+    from framework.sql.parity import stored_as
+
+    sizes = [exp.DataTypeParam(this=exp.Literal.number(n)) for n in (declared.precision, declared.scale)]
+    return stored_as(typed_output.unalias(), exp.DataType(this=exp.DataType.Type.DECIMAL, expressions=sizes))

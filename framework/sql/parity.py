@@ -881,6 +881,14 @@ def _refuse_cast_of_double(node: exp.Cast) -> str | None:
     return None
 
 
+def stored_as(node: exp.Expr, declared: exp.DataType) -> str | None:
+    """Why a SELECT output `node` (annotated) stored into a column of type `declared` would be
+    another value on DuckDB or PostgreSQL than on Redshift: the build casts it to the column's
+    type as an explicit CAST would, so what refuses the CAST refuses it (adversarial round 54:
+    `f AS x` into decimal(10,2) stored 1.00 on DuckDB, 1.01 on PostgreSQL). None when exact."""
+    return _refuse_cast_of_double(exp.Cast(this=node, to=declared))
+
+
 def _refuse_char(node: exp.DataType) -> str | None:
     if node.this in (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR):
         return "CHAR(n): DuckDB has no blank-padded CHAR (LEN and comparisons ignore trailing blanks on Redshift); use VARCHAR"

@@ -505,6 +505,17 @@ CASES = [
             ("models/fact_purchase.sql", 6, 28, "E409", "Redshift has no LATERAL subqueries"),
         ],
     ),
+    (  # round 54 (implicit_double_to_decimal): stored 1.00 on DuckDB, 1.01 on PostgreSQL
+        "E410",
+        [
+            replace(
+                "models/fact_purchase.sql",
+                "       p.amount,\n",
+                "       CAST(p.amount AS DOUBLE PRECISION) / 3 AS amount,\n",
+            )
+        ],
+        [("models/fact_purchase.sql", 3, 13, "E410", "'amount' is declared decimal(10,2): CAST of a DOUBLE PRECISION")],
+    ),
     (
         "E410",
         [
