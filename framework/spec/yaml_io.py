@@ -137,6 +137,11 @@ class _Builder:
         if id(node) in self.seen:
             raise _LoadError("E005", *_pos(node), "anchors and aliases are not supported; write the value out")
         self.seen.add(id(node))
+        if self.doc.text.startswith("&", node.start_mark.index):  # an anchor even with no alias (round 54)
+            anchor = self.doc.text[node.start_mark.index :].split(None, 1)[0]
+            raise _LoadError(
+                "E005", *_pos(node), f"anchor '{anchor}': anchors and aliases are not supported; write the value out"
+            )
         if self.doc.text.startswith("!", node.start_mark.index):  # written: `!!str`, `!<tag:…>` (a core one too)
             tag = self.doc.text[node.start_mark.index :].split(None, 1)[0]
             raise _LoadError("E005", *_pos(node), f"YAML tag '{tag}' is not allowed; specs are plain data")

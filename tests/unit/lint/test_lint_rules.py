@@ -775,6 +775,11 @@ CASES = [
         [replace("sources/purchases.yml", "load_mode: append", "load_mode: !!str append")],
         [("sources/purchases.yml", 11, 12, "E005", "YAML tag '!!str' is not allowed")],
     ),
+    (  # round 54 (anchor_without_alias): an anchor no alias used passed
+        "E005",
+        [replace("sources/purchases.yml", "load_mode: append", "load_mode: &mode append")],
+        [("sources/purchases.yml", 11, 12, "E005", "anchor '&mode': anchors and aliases are not supported")],
+    ),
     (
         "E212",
         [
