@@ -96,3 +96,23 @@ def test_an_orchestrators_build_with_nothing_new_is_up_to_date_as_in_elt_run(tmp
     assert not workspace.ingest(tmp_path / "day3", "2024-01-03").failed
     changed = dag_run(3)
     assert changed["build:dim_member"] == "ok" and changed["check:dim_member"] != "up to date", changed
+
+
+def test_a_load_task_run_again_in_its_dag_run_keeps_the_row_of_the_attempt_that_loaded(tmp_path):
+    """Adversarial round 52 (dag_load_rerun_overwrites_run_log): a load task cleared and run again
+    found nothing new, and its row (`ok`, 3 rows inserted) became `nothing new`, no rows: the log
+    said the DAG run loaded nothing. A load that failed is still replaced by the next attempt."""
+    workspace, settings, manifest = delivered_shop(tmp_path)
+    options = dag_run_options(1)
+    opened = open_warehouse(settings)
+    try:
+        from framework.run.runner import setup_warehouse
+
+        setup_warehouse(manifest, opened.session)
+        for attempt in range(2):
+            outcome = run_one_step(manifest, opened.session, opened.lake, options, "load:members", ensure=False)
+            assert str(outcome.status) == ("ok" if attempt == 0 else "nothing new"), outcome
+    finally:
+        opened.close()
+    rows = workspace.query("SELECT status, rows_inserted FROM elt.run_log WHERE step = 'load:members'")
+    assert rows == [("ok", len(GOOD))]
