@@ -230,6 +230,7 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
     import dataclasses
 
     from framework.errors import EltError, TransientWarehouseError, is_transient
+    from framework.run.outcome import StepStatus
     from framework.run.runner import RunOptions, StepError, run_one_step
     from framework.run.warehouses import claim_warehouse
 
@@ -269,7 +270,8 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
         opened.close()
     warned = failing_checks(outcome)
     what = "; ".join(part for part in (_figures(outcome) or "no rows written", outcome.detail) if part)
-    log.log(logging.WARNING if warned else logging.INFO, "%s: %s (%s)", step_id, outcome.status, what)
+    level = logging.WARNING if warned or outcome.status is StepStatus.WARNED else logging.INFO
+    log.log(level, "%s: %s (%s)", step_id, outcome.status, what)
     for failed in warned:
         log.warning(
             "%s: %s check %s: %s failing row(s)", step_id, failed["severity"], failed["check"], failed["failing_rows"]
@@ -279,6 +281,7 @@ def run_step(pipeline_root: str, target: str, project_dir: str, step_id: str, **
         "rows_inserted": outcome.rows_inserted,
         "rows_updated": outcome.rows_updated,
         "warned_checks": warned,
+        "detail": outcome.detail,
         "run_id": origin.run_id if origin else None,
         "spec_fingerprint": fingerprint,
     }
@@ -338,6 +341,8 @@ def summarize(pipeline_root: str, target: str, project_dir: str, **context) -> d
     """Every task's state in this run, logged as one table. It runs whatever happened upstream,
     and fails when a task failed, so the run's state tells the truth (Airflow derives it from
     the last tasks, and this is the last one)."""
+    from framework.run.outcome import StepStatus
+
     ti, dag_run = context.get("ti"), context.get("dag_run")
     states: dict[str, str] = {}
     if ti is not None and dag_run is not None:
@@ -346,19 +351,26 @@ def summarize(pipeline_root: str, target: str, project_dir: str, **context) -> d
             states.update({task: str(state) for task, state in (per_run or {}).items()})
     states.pop(getattr(ti, "task_id", "summary"), None)
     warned: dict[str, list[dict]] = {}
+    warned_steps: dict[str, str] = {}  # a step warned for itself (a load that kept the rows before), with why
     for task in sorted(t for t, state in states.items() if "." in t and state == "success"):
         returned = ti.xcom_pull(task_ids=task) if ti is not None else None  # run_step's report
         if isinstance(returned, dict) and returned.get("warned_checks"):
             warned[task] = returned["warned_checks"]
+        elif isinstance(returned, dict) and returned.get("status") == str(StepStatus.WARNED):
+            warned_steps[task] = str(returned.get("detail") or "")
     for task, state in sorted(states.items()):
         if task in warned:
             checks = ", ".join(f"{c['check']} ({c['failing_rows']} rows)" for c in warned[task])
             log.warning("%-45s %s, WARNED: %s", task, state, checks)
+        elif task in warned_steps:
+            log.warning("%-45s %s, WARNED: %s", task, state, warned_steps[task])
         else:
             log.info("%-45s %s", task, state)
     if warned:
         count = sum(len(checks) for checks in warned.values())
         log.warning("%s warned check(s) in %s task(s): %s", count, len(warned), ", ".join(sorted(warned)))
+    if warned_steps:  # green in Airflow too (adversarial round 52: a load that kept its rows)
+        log.warning("%s warned step(s): %s", len(warned_steps), ", ".join(sorted(warned_steps)))
     broken = sorted(task for task, state in states.items() if state in ("failed", "upstream_failed"))
     failed_in_log = _failed_in_run_log(pipeline_root, target, project_dir, context, states)
     for task, (step, state, error) in sorted(failed_in_log.items()):
@@ -369,7 +381,7 @@ def summarize(pipeline_root: str, target: str, project_dir: str, **context) -> d
             *(f"{task} (marked {state}; failed in elt.run_log)" for task, (_, state, _) in failed_in_log.items()),
         ]
         _fail(f"{len(told)} task(s) did not succeed: {', '.join(sorted(told))}")
-    return {"states": states, "warned_checks": warned}
+    return {"states": states, "warned_checks": warned, "warned_steps": warned_steps}
 
 
 def _failed_in_run_log(

@@ -267,8 +267,8 @@ class _MarkedByHand:
 
     task_id = "summary"
 
-    def __init__(self, states: dict[str, str], run_id: str):
-        self.states, self.run_id = states, run_id
+    def __init__(self, states: dict[str, str], run_id: str, reports: dict[str, dict] | None = None):
+        self.states, self.run_id, self.reports = states, run_id, reports or {}
 
     def get_task_states(
         self, dag_id, map_index=None, task_ids=None, task_group_id=None, logical_dates=None, run_ids=None
@@ -276,8 +276,8 @@ class _MarkedByHand:
         assert run_ids == [self.run_id]
         return {self.run_id: dict(self.states)}
 
-    def xcom_pull(self, task_ids=None, **_):
-        return None
+    def xcom_pull(self, task_ids=None, **_):  # what each step task returned (run_step's report)
+        return self.reports.get(task_ids)
 
 
 def test_a_dated_landing_prefix_on_redshift_lints_clean_and_the_sensor_watches_the_runs_day(project):
@@ -330,6 +330,12 @@ def test_a_failed_build_marked_success_by_hand_still_fails_the_summary(project, 
     with duckdb.connect(str(project / "warehouse" / "tiny.duckdb")) as conn:
         conn.execute("UPDATE elt.run_log SET status = 'ok' WHERE status = 'failed'")
     assert callables.summarize(**summary.op_kwargs, **context)["states"] == marked
+    # a load that warned for itself (an empty snapshot: the table keeps its rows) is green in
+    # Airflow; the summary names it with why (adversarial round 52, dag_warned_load_silent_in_summary)
+    why = "batch 2024-01-02 is an empty snapshot (1 file(s), 0 rows): the table keeps its rows"
+    reports = {"load.members": {"status": "warned", "warned_checks": [], "detail": why}}
+    context["ti"] = _MarkedByHand(marked, run.run_id, reports)
+    assert callables.summarize(**summary.op_kwargs, **context)["warned_steps"] == {"load.members": why}
 
 
 def test_the_freshness_task_fails_a_run_whose_source_is_past_error_after_and_gates_no_build(project, airflow_db):
