@@ -349,14 +349,22 @@ def _after_deletion(observed_at: exp.Expression, dialect: Dialect) -> exp.Expres
     table's there, as the latest delivery says — in its own place it would fall before the
     version the key came back with, which would stay current however often the change came."""
     back = exp.LTE(this=observed_at.copy(), expression=q.col("__deleted", "__d"))
+    # placed since the latest deletion: the key is back already, and the row it came back with,
+    # delivered again, is that version's (its new columns filled, adversarial round 52) — not a
+    # return at this batch's time; a placing before the latest deletion leaves it deleted
+    since = exp.Or(
+        this=exp.Is(this=q.col("__deleted", "__d"), expression=exp.Null()),
+        expression=exp.GT(this=q.col("__placed", "__p"), expression=q.col("__deleted", "__d")),
+    )
     superseded = q.and_all(
         [
             exp.LT(this=observed_at.copy(), expression=q.col("__placed", "__p")),
             exp.GTE(this=observed_at.copy(), expression=q.col("__placed_start", "__p")),
+            exp.Paren(this=since),
         ]
     )
     return exp.Case(
-        ifs=[exp.If(this=back, true=_batch_ts(dialect)), exp.If(this=superseded, true=q.col("__placed", "__p"))],
+        ifs=[exp.If(this=superseded, true=q.col("__placed", "__p")), exp.If(this=back, true=_batch_ts(dialect))],
         default=observed_at,
     )
 

@@ -419,3 +419,38 @@ def test_a_snapshot_replacing_one_a_never_built_reader_missed_is_said_by_the_loa
     assert (
         load["status"] == "warned" and "dim_roster never built from the snapshot this one replaces" in (load["detail"])
     ), load
+
+
+def test_a_column_added_after_a_key_came_back_fills_its_current_version(tmp_path):
+    """Adversarial round 52 (scd2_new_column_null_on_reopened_key): member 3, deleted on 03-02 and
+    back on 03-03 with its old row, kept NULL in a column added on 03-04, though the snapshot in
+    staging holds its value; every other current version got it. The row it came back with,
+    delivered again, is its version's, not a second return."""
+    import subprocess
+
+    root = project(tmp_path)
+    for day in DAYS:
+        for command in (["ingest", str(root), "--batch-date", day], ["run", str(root)]):
+            done = subprocess.run(
+                [ELT, *command, "--quiet"], cwd=tmp_path, env=cli_env(), capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+    source, model = root / "sources" / "roster.yml", root / "models" / "dim_roster.yml"
+    source.write_text(source.read_text().replace("primary_key:", "  - {name: grade, type: string}\nprimary_key:"))
+    model.write_text(
+        model.read_text()
+        .replace("city, updated_at AS observed_at", "city, grade, updated_at AS observed_at")
+        .replace("  - {name: observed_at,", "  - {name: grade, type: string}\n  - {name: observed_at,")
+    )
+    (tmp_path / "landing" / "2024-03-04").mkdir()
+    (tmp_path / "landing" / "2024-03-04" / "roster_2024-03-04.csv").write_text(
+        "member_id,city,updated_at,grade\n1,Porto,2024-03-03 07:00:00,A\n3,Faro,2024-03-01 08:00:00,B\n"
+    )
+    for command in (["ingest", str(root), "--batch-date", "2024-03-04"], ["run", str(root)]):
+        done = subprocess.run([ELT, *command, "--quiet"], cwd=tmp_path, env=cli_env(), capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    with duckdb.connect(str(tmp_path / "warehouse" / "w.duckdb"), read_only=True) as conn:
+        current = conn.execute("SELECT member_id, grade FROM dwh.dim_roster WHERE is_current ORDER BY 1").fetchall()
+        versions = conn.execute("SELECT COUNT(*) FROM dwh.dim_roster").fetchone()[0]
+    assert current == [(1, "A"), (3, "B")]
+    assert versions == 4  # no version was added: 1 Lisbon, 1 Porto, 3 until 03-02, 3 back on 03-03

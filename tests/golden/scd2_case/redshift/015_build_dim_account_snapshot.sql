@@ -103,11 +103,14 @@ SELECT
   __o.changed_at,
   __o.__attr_hash,
   CASE
-    WHEN CAST(__o.changed_at AS TIMESTAMP) <= __d.__deleted
-    THEN CAST(%(batch_ts)s AS TIMESTAMP)
     WHEN CAST(__o.changed_at AS TIMESTAMP) < __p.__placed
     AND CAST(__o.changed_at AS TIMESTAMP) >= __p.__placed_start
+    AND (
+      __d.__deleted IS NULL OR __p.__placed > __d.__deleted
+    )
     THEN __p.__placed
+    WHEN CAST(__o.changed_at AS TIMESTAMP) <= __d.__deleted
+    THEN CAST(%(batch_ts)s AS TIMESTAMP)
     ELSE CAST(__o.changed_at AS TIMESTAMP)
   END AS __ts,
   1 AS __prio,
