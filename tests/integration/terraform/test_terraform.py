@@ -315,7 +315,17 @@ def test_the_airflow_identity_is_least_privilege():
     # lake's objects and listing, and temporary database credentials (its connection carries the
     # workgroup's endpoint, so the driver never calls GetWorkgroup)
     actions = {a for statement in policy for a in statement["actions"]}
-    assert actions == {"s3:GetObject", "s3:PutObject", "s3:ListBucket", "redshift-serverless:GetCredentials"}
+    assert actions == {
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:ListBucket",
+        "redshift-serverless:GetCredentials",
+    }
+    # the one delete: the mark of an incomplete batch (framework.lake.LakeRecords), nothing else
+    (deletes,) = [s for s in policy if "s3:DeleteObject" in s["actions"]]
+    assert deletes["actions"] == ["s3:DeleteObject"]
+    assert deletes["resources"] == ["${var.bucket_arn}/${var.prefix}/lake/*/_batches/*.incomplete"]
 
 
 def test_copy_has_a_route_to_s3_through_exactly_one_gateway_endpoint():
