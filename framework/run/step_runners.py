@@ -1220,15 +1220,19 @@ def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -
 
 def _closing_time(ctx: RunContext, spec: SpecInfo) -> datetime.datetime:
     """When an SCD2 `invalidate` build closes the keys its inputs no longer hold: the batch that
-    shows them gone. For a model that reads snapshots only, that is the batch of the snapshot its
+    shows them gone. For a model that reads snapshots only (directly or through other models),
+    that is the batch of the snapshot its
     table is built from: one loaded by a run the model was left out of (or failed in) showed the
     absence then, not at the run that builds it (adversarial round 41). Otherwise the run's batch
     time — unless the run was told one (--batch-date) before a batch it loaded: the rows gone
     were still there the day before that batch (round 42)."""
     batch = ctx.batch_time()
-    inputs = [ctx.manifest.spec(name) for name in spec.depends_on]
-    if spec.keeps_history and inputs and all(i is not None and i.snapshot for i in inputs):
-        shown = max((ctx.snapshot_batch(name) for name in spec.depends_on), default="")
+    # the sources it reads, directly or through other models (a view, a table over the
+    # snapshot: dated as the snapshot read directly, adversarial round 55)
+    read = [ctx.manifest.spec(name) for name in _upstream(ctx.manifest)[spec.name]]
+    sources = [i for i in read if i is not None and i.kind is SpecKind.SOURCE]
+    if spec.keeps_history and sources and all(i.snapshot for i in sources):
+        shown = max((ctx.snapshot_batch(i.name) for i in sources), default="")
         return datetime.datetime.fromisoformat(shown) if shown else batch
     if ctx.loaded_through > batch.date().isoformat():
         return datetime.datetime.fromisoformat(ctx.loaded_through)

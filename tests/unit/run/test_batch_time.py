@@ -454,3 +454,27 @@ def test_a_column_added_after_a_key_came_back_fills_its_current_version(tmp_path
         versions = conn.execute("SELECT COUNT(*) FROM dwh.dim_roster").fetchone()[0]
     assert current == [(1, "A"), (3, "B")]
     assert versions == 4  # no version was added: 1 Lisbon, 1 Porto, 3 until 03-02, 3 back on 03-03
+
+
+@pytest.mark.parametrize("through_view", [False, True], ids=["reads the snapshot", "reads it through a view"])
+def test_a_batch_date_after_the_snapshot_closes_keys_at_the_snapshot_however_it_is_read(tmp_path, through_view):
+    """Adversarial round 55 (scd2_late_batch_date_via_model): `--batch-date` later than the 03-02
+    snapshot closed member 3 at the snapshot's batch when the SCD2 model read it directly, and
+    at the later date when it read it through a view."""
+    import subprocess
+
+    root = project(tmp_path)
+    if through_view:
+        (root / "models" / "roster_now.yml").write_text(ROSTER_VIEW)
+        model = root / "models" / "dim_roster.yml"
+        model.write_text(
+            model.read_text().replace("[roster]", "[roster_now]").replace("FROM roster", "FROM roster_now")
+        )
+    for command in (
+        ["ingest", str(root), "--batch-date", "2024-03-01"],
+        ["run", str(root), "--batch-date", "2024-03-01"],
+        ["ingest", str(root), "--batch-date", "2024-03-02"],
+        ["run", str(root), "--batch-date", "2024-03-05"],
+    ):
+        assert subprocess.run([ELT, *command, "--quiet"], cwd=tmp_path, env=cli_env()).returncode == 0
+    assert (3, "Faro", "2024-03-01 08:00:00", "2024-03-02 00:00:00") in history(tmp_path)
