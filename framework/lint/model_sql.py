@@ -501,8 +501,8 @@ class _Checker:
         if not isinstance(select, exp.Select):
             return []
         got = list(select.named_selects)
-        if any(isinstance(e, exp.Star) for e in select.expressions):
-            return []  # a star's expansion is checked when compiled
+        if any(isinstance(e, exp.Star) or isinstance(e.this, exp.Star) for e in select.expressions):
+            return []  # a star's expansion (`*`, `s.*`) is checked when compiled
         named: set[str] = set()
         for output in select.expressions:  # by the name the warehouses keep (unquoted: folded)
             if output.alias_or_name.lower() in named:

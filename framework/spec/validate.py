@@ -139,7 +139,7 @@ def without_nested_unknown_fields(doc: Document, kind: str) -> Document | None:
     import copy
 
     unknown: list[tuple] = []
-    for error in _validator(kind).iter_errors(doc.value):
+    for error in _errors_reported(_validator(kind).iter_errors(doc.value)):
         path = tuple(error.absolute_path)
         if path in (("version",), ("kind",)):
             continue
@@ -158,7 +158,24 @@ def without_nested_unknown_fields(doc: Document, kind: str) -> Document | None:
         for part in path[:-1]:
             node = node[part]
         node.pop(path[-1], None)
-    return dataclasses.replace(doc, value=value)
+    pruned = dataclasses.replace(doc, value=value)
+    return None if any(True for _ in _validator(kind).iter_errors(value)) else pruned
+
+
+def _errors_reported(errors) -> Iterator:
+    """The schema errors as reported: of an item that may take one of several shapes (a column
+    test: a name or a mapping), the errors of the shape its value has (`_translate_any_of`)."""
+    for error in errors:
+        if error.validator not in ("anyOf", "oneOf"):
+            yield error
+            continue
+        for branch_index, branch in enumerate(error.validator_value):
+            if (branch.get("type") == "object") == isinstance(error.instance, dict):
+                inner = [e for e in error.context if e.relative_schema_path[0] == branch_index]
+                yield from _errors_reported(inner) if inner else [error]
+                break
+        else:
+            yield error
 
 
 def _split_by_comma(extra: str, mapping) -> str:

@@ -1352,3 +1352,40 @@ def test_an_unknown_top_level_field_still_stops_the_spec(tiny):
     """A misspelt `depends_on` would drag follow-on errors along: the spec is not built."""
     apply(tiny, [replace("models/fact_purchase.yml", "depends_on:", "depend_on:")])
     assert [d.code for d in lint(tiny)] == ["E101"], [d.format() for d in lint(tiny)]
+
+
+def test_an_unknown_field_in_a_column_test_does_not_hide_the_specs_other_findings(tiny):
+    """Adversarial round 55 (lint_unknown_field_in_test_hides_findings): a test item is a name or
+    a mapping (`anyOf`); its typo hid the spec's other findings."""
+    apply(
+        tiny,
+        [
+            write(
+                "models/extra.yml",
+                EXTRA_OK.replace("tests: [not_null]", "tests: [{type: not_null, sevrity: warn}]").replace(
+                    "type: bigint", "type: bigint}\n  - {name: m, type: strin"
+                ),
+            )
+        ],
+    )
+    found = sorted(d.code for d in lint(tiny) if d.path.endswith("extra.yml"))
+    assert found == ["E101", "E201", "E406"], [d.format() for d in lint(tiny)]  # E406: `m` is not selected
+
+
+def test_a_qualified_star_is_expanded_like_a_bare_one(tiny):
+    """Adversarial round 55 (lint_qualified_star_e406): `SELECT s.* FROM …` was E406 "returns '*'"."""
+    apply(
+        tiny,
+        [
+            write(
+                "models/extra.yml",
+                MODEL_HEAD + "depends_on: [fact_purchase]\ncolumns:\n"
+                "  - {name: purchase_id, type: string, tests: [not_null]}\n"
+                "  - {name: member_sk, type: string}\n"
+                "  - {name: amount, type: 'decimal(10,2)'}\n"
+                "  - {name: purchased_at, type: timestamp}\n"
+                "sql: SELECT p.* FROM fact_purchase p\n",
+            )
+        ],
+    )
+    assert [d.code for d in lint(tiny) if d.path.endswith("extra.yml")] == []
