@@ -559,9 +559,15 @@ class _Checker:
         for node, typed_node, name in zip(select.expressions, outer.expressions, expected):
             declared = self.spec.column(name)
             family = _sql_family(typed_node.type)
-            if declared is None or declared.type is None or family is None:
+            if declared is None or declared.type is None:
                 continue
-            if family != _FAMILY_OF_PORTABLE[declared.type.name]:
+            # a double into a decimal column, typed by sqlglot or not (DECODE, NVL2 are not)
+            inexact = _stored_as(typed_node, declared.type) if declared.type.name == "decimal" else None
+            if inexact:
+                found.append(self.at(node, "E410", f"'{name}' is declared {declared.type}: {inexact}"))
+            elif family is None:
+                continue
+            elif family != _FAMILY_OF_PORTABLE[declared.type.name]:
                 found.append(
                     self.at(
                         node,
@@ -570,8 +576,6 @@ class _Checker:
                         hint="Cast it, or fix the declared type.",
                     )
                 )
-            elif declared.type.name == "decimal" and (inexact := _stored_as(typed_node, declared.type)):
-                found.append(self.at(node, "E410", f"'{name}' is declared {declared.type}: {inexact}"))
             elif declared.type.name in ("decimal", "double") and (truncating := _integer_truncation(typed_node)):
                 found.append(
                     self.at(

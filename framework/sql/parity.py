@@ -851,6 +851,15 @@ def _is_double(node: exp.Expression) -> bool:
         return _is_double(node.this)
     if isinstance(node, ARITHMETIC):
         return _is_double(node.this) or _is_double(node.expression)
+    # of several values, one: a double when one of them is (sqlglot leaves these untyped)
+    if isinstance(node, (exp.Least, exp.Greatest)):
+        return any(_is_double(v) for v in (node.this, *node.expressions))
+    if isinstance(node, exp.Nvl2):
+        return any(_is_double(v) for v in (node.args.get("true"), node.args.get("false")) if v is not None)
+    if isinstance(node, exp.DecodeCase):  # DECODE(x, search, result, …, default)
+        values = node.expressions
+        results = [*values[2::2], *(values[-1:] if len(values) % 2 == 0 else [])]
+        return any(_is_double(v) for v in results)
     return node.type is not None and node.type.this in DOUBLE_TYPES
 
 
@@ -886,6 +895,8 @@ def stored_as(node: exp.Expr, declared: exp.DataType) -> str | None:
     another value on DuckDB or PostgreSQL than on Redshift: the build casts it to the column's
     type as an explicit CAST would, so what refuses the CAST refuses it (adversarial round 54:
     `f AS x` into decimal(10,2) stored 1.00 on DuckDB, 1.01 on PostgreSQL). None when exact."""
+    if isinstance(node, (exp.Floor, exp.Ceil)) and not node.args.get("decimals"):
+        return None  # a whole number: exact in a decimal on every engine
     return _refuse_cast_of_double(exp.Cast(this=node, to=declared))
 
 

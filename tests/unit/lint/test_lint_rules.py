@@ -1389,3 +1389,20 @@ def test_a_qualified_star_is_expanded_like_a_bare_one(tiny):
         ],
     )
     assert [d.code for d in lint(tiny) if d.path.endswith("extra.yml")] == []
+
+
+@pytest.mark.parametrize(
+    "expression, refused",
+    [
+        ("DECODE(p.purchase_id, 'x', CAST(p.amount AS DOUBLE PRECISION), 0)", True),
+        ("NVL2(p.member_id, CAST(p.amount AS DOUBLE PRECISION), 0)", True),
+        ("LEAST(CAST(p.amount AS DOUBLE PRECISION), 5)", True),
+        ("FLOOR(CAST(p.amount AS DOUBLE PRECISION))", False),  # a whole number: exact
+        ("p.amount * 2", False),
+    ],
+)
+def test_a_double_into_a_decimal_column_is_refused_however_it_is_chosen(tiny, expression, refused):
+    """Adversarial round 55 (lint_e410_misses_decode_nvl2_least): sqlglot leaves DECODE, NVL2 and
+    LEAST untyped, and their double passed into a decimal column."""
+    apply(tiny, [replace("models/fact_purchase.sql", "       p.amount,\n", f"       {expression} AS amount,\n")])
+    assert [d.code for d in lint(tiny)] == (["E410"] if refused else []), [d.format() for d in lint(tiny)]
