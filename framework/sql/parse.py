@@ -73,10 +73,38 @@ def parse_model(sql: m.SqlText) -> ParsedModel:
         line, col = sql.file_position(*offset_position(sql.text, first_offset(written)))
         message = f"model SQL must be one SELECT query that only reads, found {_what_it_writes(written)} inside it"
         return ParsedModel(None, (Diagnostic(sql.path, line, col, "E402", message),))
-    tree = folded(spelled_functions(listagg_separators(statements[0]), sql.text))
+    tree = cte_column_lists_as_aliases(folded(spelled_functions(listagg_separators(statements[0]), sql.text)))
     ctes = frozenset(cte_names(tree))
     tables = dict.fromkeys(t.name for t in tree.find_all(exp.Table) if not t.args.get("db") and not names_a_cte(t))
     return ParsedModel(tree, (), tuple(tables), ctes)
+
+
+def cte_column_lists_as_aliases(tree: exp.Query) -> exp.Query:
+    """`WITH c (a, b) AS (SELECT x, y …)` as `WITH c AS (SELECT x AS a, y AS b …)`: the same query
+    (AWS "WITH clause" names a CTE's columns so), in the one shape the checks, the lineage and
+    the scoped builds read (adversarial round 55: `c.a` was an unknown column). A list that does
+    not match its SELECT's columns one to one (a star, another count) is left as written."""
+    for cte in tree.find_all(exp.CTE):
+        alias = cte.args.get("alias")
+        if not isinstance(alias, exp.TableAlias):
+            continue
+        names = list(alias.columns)
+        select = cte.this
+        while isinstance(select, exp.SetOperation):  # a set operation's names are its first part's
+            select = select.this
+        if not names or not isinstance(select, exp.Select) or len(select.expressions) != len(names):
+            continue
+        if any(isinstance(e, exp.Star) or isinstance(e.this, exp.Star) for e in select.expressions):
+            continue
+        select.set(
+            "expressions",
+            [
+                exp.alias_(e.unalias() if isinstance(e, exp.Alias) else e, n.copy())
+                for e, n in zip(select.expressions, names)
+            ],
+        )
+        alias.set("columns", None)
+    return tree
 
 
 # statements a query can hold that write: a CTE's DELETE … RETURNING, SELECT … INTO a new table

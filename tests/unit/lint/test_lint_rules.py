@@ -1406,3 +1406,22 @@ def test_a_double_into_a_decimal_column_is_refused_however_it_is_chosen(tiny, ex
     LEAST untyped, and their double passed into a decimal column."""
     apply(tiny, [replace("models/fact_purchase.sql", "       p.amount,\n", f"       {expression} AS amount,\n")])
     assert [d.code for d in lint(tiny)] == (["E410"] if refused else []), [d.format() for d in lint(tiny)]
+
+
+def test_a_cte_column_list_names_its_columns(tiny):
+    """Adversarial round 55 (lint_cte_column_list): `WITH c (a, b) AS (…)`, Redshift's WITH clause
+    naming a CTE's columns, was E404 `unknown column 'c.a'`; a `__` name in the list is E414."""
+    apply(
+        tiny,
+        [
+            write(
+                "models/extra.yml",
+                MODEL_HEAD + "depends_on: [fact_purchase]\ncolumns:\n"
+                "  - {name: pid, type: string, tests: [not_null]}\n"
+                "sql: WITH c (pid, m) AS (SELECT purchase_id, member_sk FROM fact_purchase) SELECT c.pid FROM c\n",
+            )
+        ],
+    )
+    assert [d.code for d in lint(tiny)] == [], [d.format() for d in lint(tiny)]
+    apply(tiny, [replace("models/extra.yml", "WITH c (pid, m)", "WITH c (pid, __m)")])
+    assert [d.code for d in lint(tiny)] == ["E414"], [d.format() for d in lint(tiny)]
