@@ -247,7 +247,9 @@ def _sql_text(doc: Document, found: list[Diagnostic]) -> m.SqlText | None:
             return m.SqlText(v["sql"], doc.path, first_line, indent + 1, block=True)
         if not info.style:  # plain: folded like `>`
             return m.SqlText.folded(v["sql"], doc.path, doc.text, info.line, info.col)
-        offset = 1 if info.style in ('"', "'") else 0
+        if info.style in ('"', "'"):  # quoted: folded too, after the quote (round 55)
+            return m.SqlText.folded(v["sql"], doc.path, doc.text, info.line, info.col + 1)
+        offset = 0
         return m.SqlText(v["sql"], doc.path, info.line, info.col + offset, block=False)
     where = doc.where((), key=True)
     found.append(

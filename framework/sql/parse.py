@@ -231,7 +231,9 @@ def condition_text(spec: m.ModelSpec, check: m.Check) -> m.SqlText:
         return m.SqlText(check.condition, spec.origin.path, first_line, indent + 1, block=True)
     if not info.style:  # plain: folded like `>`
         return m.SqlText.folded(check.condition, spec.origin.path, text, info.line, info.col)
-    offset = 1 if info.style in ('"', "'") else 0
+    if info.style in ('"', "'"):  # quoted: folded too, after the quote (round 55)
+        return m.SqlText.folded(check.condition, spec.origin.path, text, info.line, info.col + 1)
+    offset = 0
     return m.SqlText(check.condition, spec.origin.path, info.line, info.col + offset, block=False)
 
 

@@ -1289,23 +1289,25 @@ def test_a_comment_after_the_last_semicolon_is_no_second_statement(tiny, capsys)
     assert "Falling back" not in capsys.readouterr().err  # sqlglot's own words stay out of lint's output
 
 
-@pytest.mark.parametrize("style", [">-", "plain"])
+@pytest.mark.parametrize("style", [">-", "plain", "'", '"'])
 def test_a_folded_or_plain_condition_is_positioned_at_the_line_of_the_column(tiny, style):
     """Adversarial round 53 (lint_folded_scalar_position): YAML folds a `>` or plain scalar's line
-    breaks into spaces, and E412 pointed at the scalar's first line, at a column past its end."""
-    header = "condition: >-\n      " if style == ">-" else "condition:\n      "
+    breaks into spaces, and E412 pointed at the scalar's first line, at a column past its end
+    (and a quoted one's, round 55)."""
+    header = {">-": "condition: >-\n      ", "plain": "condition:\n      "}.get(style, f"condition: {style}")
+    end = style if style in ("'", '"') else ""
     apply(
         tiny,
         [
             replace(
                 "models/fact_purchase.yml",
                 '  - {type: expression, name: positive_amount, condition: "amount > 0"}\n',
-                f"  - type: expression\n    name: positive_amount\n    {header}amount > 0\n      AND amout < 1000\n",
+                f"  - type: expression\n    name: positive_amount\n    {header}amount > 0\n      AND amout < 1000{end}\n",
             )
         ],
     )
     found = [(d.line, d.col, d.code) for d in lint(tiny)]
-    assert found == [(23, 11, "E412")], [d.format() for d in lint(tiny)]
+    assert found == [(22 if end else 23, 11, "E412")], [d.format() for d in lint(tiny)]
 
 
 def test_a_folded_select_is_positioned_at_the_line_of_the_column(tiny):
