@@ -27,6 +27,13 @@ def target_settings(root: str, target_name: str | None, *, database: str | None 
             print(format_text(list(err.diagnostics)))
             raise SystemExit(EXIT_FINDINGS) from None
         raise SystemExit(_usage(str(err))) from None
+    if lake and "://" in lake:  # it would be a local folder named `s3:` (adversarial round 55)
+        raise SystemExit(
+            _usage(
+                f"--lake {lake}: --lake takes a folder; an S3 lake is a redshift target's "
+                "(its lake bucket and prefix in pipeline.yml: choose it with --target)"
+            )
+        )
     return settings.with_paths(database=database, lake=lake)
 
 

@@ -138,3 +138,11 @@ def test_internal_error_is_a_message_not_a_traceback(tmp_path):
     else:
         assert "E003" in result.stdout
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_a_lake_url_given_to_lake_is_refused_not_made_a_local_folder(tmp_path):
+    """Adversarial round 55: `--lake s3://bucket/pre` made a local folder named `s3:`."""
+    for command in ("ingest", "run"):
+        result = run(command, str(FIXTURES / "tiny_shop"), "--lake", "s3://bucket/pre", cwd=tmp_path)
+        assert result.returncode == 2 and "--lake takes a folder" in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
