@@ -216,6 +216,18 @@ columns:
 """
 
 
+def roster_project(folder, through_view: bool):
+    """The roster project; its SCD2 model reading the snapshot directly or through a view."""
+    root = project(folder)
+    if through_view:
+        (root / "models" / "roster_now.yml").write_text(ROSTER_VIEW)
+        model = root / "models" / "dim_roster.yml"
+        model.write_text(
+            model.read_text().replace("[roster]", "[roster_now]").replace("FROM roster", "FROM roster_now")
+        )
+    return root
+
+
 @pytest.mark.parametrize("through_view", [False, True], ids=["reads the snapshot", "reads it through a view"])
 def test_a_batch_date_named_before_the_batch_a_run_loads_closes_keys_at_that_batch(tmp_path, through_view):
     """Adversarial round 42 (run_batch_date_before_batch): `--batch-date 2024-03-01` over the
@@ -225,13 +237,7 @@ def test_a_batch_date_named_before_the_batch_a_run_loads_closes_keys_at_that_bat
     import json
     import subprocess
 
-    root = project(tmp_path)
-    if through_view:
-        (root / "models" / "roster_now.yml").write_text(ROSTER_VIEW)
-        model = root / "models" / "dim_roster.yml"
-        model.write_text(
-            model.read_text().replace("[roster]", "[roster_now]").replace("FROM roster", "FROM roster_now")
-        )
+    root = roster_project(tmp_path, through_view)
     for command in (
         ["ingest", str(root), "--batch-date", "2024-03-01"],
         ["run", str(root), "--batch-date", "2024-03-01"],
@@ -463,13 +469,7 @@ def test_a_batch_date_after_the_snapshot_closes_keys_at_the_snapshot_however_it_
     at the later date when it read it through a view."""
     import subprocess
 
-    root = project(tmp_path)
-    if through_view:
-        (root / "models" / "roster_now.yml").write_text(ROSTER_VIEW)
-        model = root / "models" / "dim_roster.yml"
-        model.write_text(
-            model.read_text().replace("[roster]", "[roster_now]").replace("FROM roster", "FROM roster_now")
-        )
+    root = roster_project(tmp_path, through_view)
     for command in (
         ["ingest", str(root), "--batch-date", "2024-03-01"],
         ["run", str(root), "--batch-date", "2024-03-01"],
