@@ -180,9 +180,8 @@ class LakeRecords:
         if not record.complete:
             self._write_record(pipeline, "_batches", name + INCOMPLETE_MARK, "")
         self._write_record(pipeline, "_batches", name + ".json", record.to_json())
-        if record.complete and record.batch_date in self.incomplete_batches(
-            pipeline
-        ):  # listed: deleted only when there
+        # listed first: a lake whose marks are never set (every batch complete) deletes nothing
+        if record.complete and record.batch_date in self.incomplete_batches(pipeline):
             self._remove_record(pipeline, "_batches", name + INCOMPLETE_MARK)
 
     def pass_over(self, pipeline: str, batch_date: str) -> None:

@@ -1221,9 +1221,9 @@ def _carried_versions(ctx: RunContext, spec: SpecInfo, moved_from: str | None) -
 def _closing_time(ctx: RunContext, spec: SpecInfo) -> datetime.datetime:
     """When an SCD2 `invalidate` build closes the keys its inputs no longer hold: the batch that
     shows them gone. For a model that reads snapshots only (directly or through other models),
-    that is the batch of the snapshot its
-    table is built from: one loaded by a run the model was left out of (or failed in) showed the
-    absence then, not at the run that builds it (adversarial round 41). Otherwise the run's batch
+    that is the batch of the snapshot its table is built from: one loaded by a run the model was
+    left out of (or failed in) showed the absence then, not at the run that builds it
+    (adversarial round 41). Otherwise the run's batch
     time — unless the run was told one (--batch-date) before a batch it loaded: the rows gone
     were still there the day before that batch (round 42)."""
     batch = ctx.batch_time()
