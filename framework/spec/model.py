@@ -179,9 +179,8 @@ class SqlText:
         character is found in order in the file (folding only drops or turns into a space the
         line breaks and indentation between them; plain and folded scalars have no escapes)."""
         starts = [0]
-        for index, char in enumerate(file_text):
-            if char == "\n":
-                starts.append(index + 1)
+        while (after := file_text.find("\n", starts[-1]) + 1) > 0:  # each line's first offset
+            starts.append(after)
         if not 1 <= line <= len(starts):
             return cls(text, path, line, col, block=False)
         spots, at = [], starts[line - 1] + col - 1
