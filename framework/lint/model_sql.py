@@ -372,7 +372,9 @@ class _Checker:
                     unknown_source = True
                 elif name in columns:
                     holders.append(alias)
-            if len(holders) > 1:
+            if len(holders) > 1 and name not in _merged_by_joins(
+                s.expression, holders, self._columns_of, s, scope_type
+            ):
                 return self.at(
                     column,
                     "E405",
@@ -709,3 +711,19 @@ def _stored_as(typed_output: exp.Expression, declared) -> str | None:
 
     sizes = [exp.DataTypeParam(this=exp.Literal.number(n)) for n in (declared.precision, declared.scale)]
     return stored_as(typed_output.unalias(), exp.DataType(this=exp.DataType.Type.DECIMAL, expressions=sizes))
+
+
+def _merged_by_joins(select: exp.Expr, holders: list[str], columns_of, scope, scope_type) -> set[str]:
+    """The columns a join of `select` merges into one (every engine's rule): those of a `USING
+    (…)` list, and those a NATURAL join's tables share — an unqualified one is not ambiguous
+    (adversarial round 54)."""
+    merged: set[str] = set()
+    for join in select.args.get("joins") or []:
+        merged |= {column.name for column in join.args.get("using") or []}
+        if (join.args.get("method") or "").upper() == "NATURAL":
+            shared = None
+            for alias in holders:
+                found = set(columns_of(scope.selected_sources[alias][1], scope_type) or [])
+                shared = found if shared is None else shared & found
+            merged |= shared or set()
+    return merged

@@ -1427,3 +1427,30 @@ def test_a_cte_column_list_names_its_columns(tiny):
     assert [d.code for d in lint(tiny)] == [], [d.format() for d in lint(tiny)]
     apply(tiny, [replace("models/extra.yml", "WITH c (pid, m)", "WITH c (pid, __m)")])
     assert [d.code for d in lint(tiny)] == ["E414"], [d.format() for d in lint(tiny)]
+
+
+@pytest.mark.parametrize(
+    "join, ambiguous",
+    [
+        ("JOIN members USING (member_id)", False),
+        ("NATURAL JOIN (SELECT member_id FROM members) AS m", False),
+        ("JOIN members ON members.member_id = purchases.member_id", True),
+    ],
+)
+def test_a_column_a_join_merges_is_not_ambiguous(tiny, join, ambiguous):
+    """Adversarial round 54 (using_join_false_ambiguous): `JOIN … USING (id)` merges `id` into one
+    column on every engine; an unqualified `id` was E405."""
+    sql = f"SELECT COUNT(DISTINCT member_id) AS n FROM purchases {join}"
+    apply(
+        tiny,
+        [
+            write(
+                "models/extra.yml",
+                EXTRA_OK.replace("fact_purchase]", "purchases, members]").replace(
+                    "SELECT COUNT(*) AS n FROM fact_purchase", sql
+                ),
+            )
+        ],
+    )
+    found = [d.code for d in lint(tiny) if d.path.endswith("extra.yml")]
+    assert found == (["E405"] if ambiguous else []), [d.format() for d in lint(tiny)]
